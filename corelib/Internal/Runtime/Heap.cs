@@ -1,0 +1,50 @@
+// The managed heap: a bump allocator over a region its owner hands over. There is no collector.
+// The kernel gives it a boot-time arena and seals it when boot is done: every allocation after
+// that is counted, because the kernel must allocate nothing of its own after boot (objects come
+// from memory user space holds). User programs give it memory they mapped themselves.
+namespace Internal.Runtime
+{
+    public static unsafe class Heap
+    {
+        private static byte* s_next;
+        private static byte* s_end;
+        private static ulong s_allocations;
+        private static ulong s_allocationsAfterSeal;
+        private static bool s_sealed;
+
+        // Called when the region is exhausted; may hand over a new region through Extend and return
+        // true, or return false and let the allocation fail fast.
+        public static delegate*<nuint, bool> OnExhausted;
+
+        public static void Init(byte* start, nuint size)
+        {
+            s_next = start;
+            s_end = start + size;
+        }
+
+        public static void Extend(byte* start, nuint size) => Init(start, size);
+
+        public static void Seal() => s_sealed = true;
+
+        public static bool IsSealed => s_sealed;
+        public static ulong Allocations => s_allocations;
+        public static ulong AllocationsAfterSeal => s_allocationsAfterSeal;
+        public static nuint BytesLeft => (nuint)(s_end - s_next);
+
+        public static byte* Allocate(nuint size)
+        {
+            size = (size + 7) & ~(nuint)7;
+            if ((nuint)(s_end - s_next) < size)
+            {
+                if (OnExhausted == null || !OnExhausted(size) || (nuint)(s_end - s_next) < size)
+                    System.Environment.FailFast("managed heap exhausted");
+            }
+            byte* p = s_next;
+            s_next += size;
+            s_allocations++;
+            if (s_sealed) s_allocationsAfterSeal++;
+            // Memory handed to the heap is zeroed by its owner; objects rely on that.
+            return p;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+// Span<T> and ReadOnlySpan<T>: the subset portable kernel code uses (construction, indexing,
+// slicing, length). Bounds are always checked; a failed check is a kernel panic, not an exception.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Internal.Runtime.CompilerHelpers;
+
+namespace System
+{
+    public readonly ref struct Span<T>
+    {
+        internal readonly ref T _reference;
+        private readonly int _length;
+
+        public Span(T[] array)
+        {
+            if (array == null) { this = default; return; }
+            _reference = ref MemoryMarshal.GetArrayDataReference(array);
+            _length = array.Length;
+        }
+
+        public Span(T[] array, int start, int length)
+        {
+            if ((ulong)(uint)start + (ulong)(uint)length > (ulong)(uint)array.Length)
+                ThrowHelpers.ThrowArgumentOutOfRangeException();
+            _reference = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), (nint)(uint)start);
+            _length = length;
+        }
+
+        public unsafe Span(void* pointer, int length)
+        {
+            if (length < 0) ThrowHelpers.ThrowArgumentOutOfRangeException();
+            _reference = ref Unsafe.As<byte, T>(ref *(byte*)pointer);
+            _length = length;
+        }
+
+        internal Span(ref T reference, int length)
+        {
+            _reference = ref reference;
+            _length = length;
+        }
+
+        public int Length => _length;
+        public bool IsEmpty => _length == 0;
+        public static Span<T> Empty => default;
+
+        public ref T this[int index]
+        {
+            get
+            {
+                if ((uint)index >= (uint)_length) ThrowHelpers.ThrowIndexOutOfRangeException();
+                return ref Unsafe.Add(ref _reference, (nint)(uint)index);
+            }
+        }
+
+        public Span<T> Slice(int start)
+        {
+            if ((uint)start > (uint)_length) ThrowHelpers.ThrowArgumentOutOfRangeException();
+            return new Span<T>(ref Unsafe.Add(ref _reference, (nint)(uint)start), _length - start);
+        }
+
+        public Span<T> Slice(int start, int length)
+        {
+            if ((ulong)(uint)start + (ulong)(uint)length > (ulong)(uint)_length)
+                ThrowHelpers.ThrowArgumentOutOfRangeException();
+            return new Span<T>(ref Unsafe.Add(ref _reference, (nint)(uint)start), length);
+        }
+
+        public ref T GetPinnableReference() => ref (_length != 0 ? ref _reference : ref Unsafe.NullRef<T>());
+
+        public void Clear()
+        {
+            for (int i = 0; i < _length; i++) Unsafe.Add(ref _reference, (nint)i) = default;
+        }
+
+        public void Fill(T value)
+        {
+            for (int i = 0; i < _length; i++) Unsafe.Add(ref _reference, (nint)i) = value;
+        }
+
+        public void CopyTo(Span<T> destination)
+        {
+            if ((uint)_length > (uint)destination.Length) ThrowHelpers.ThrowArgumentException();
+            ((ReadOnlySpan<T>)this).CopyTo(destination);
+        }
+
+        public static implicit operator Span<T>(T[] array) => new Span<T>(array);
+        public static implicit operator ReadOnlySpan<T>(Span<T> span) => new ReadOnlySpan<T>(ref span._reference, span._length);
+    }
+
+    public readonly ref struct ReadOnlySpan<T>
+    {
+        internal readonly ref T _reference;
+        private readonly int _length;
+
+        public ReadOnlySpan(T[] array)
+        {
+            if (array == null) { this = default; return; }
+            _reference = ref MemoryMarshal.GetArrayDataReference(array);
+            _length = array.Length;
+        }
+
+        public unsafe ReadOnlySpan(void* pointer, int length)
+        {
+            if (length < 0) ThrowHelpers.ThrowArgumentOutOfRangeException();
+            _reference = ref Unsafe.As<byte, T>(ref *(byte*)pointer);
+            _length = length;
+        }
+
+        internal ReadOnlySpan(ref T reference, int length)
+        {
+            _reference = ref reference;
+            _length = length;
+        }
+
+        public int Length => _length;
+        public bool IsEmpty => _length == 0;
+        public static ReadOnlySpan<T> Empty => default;
+
+        public ref readonly T this[int index]
+        {
+            get
+            {
+                if ((uint)index >= (uint)_length) ThrowHelpers.ThrowIndexOutOfRangeException();
+                return ref Unsafe.Add(ref _reference, (nint)(uint)index);
+            }
+        }
+
+        public ReadOnlySpan<T> Slice(int start)
+        {
+            if ((uint)start > (uint)_length) ThrowHelpers.ThrowArgumentOutOfRangeException();
+            return new ReadOnlySpan<T>(ref Unsafe.Add(ref _reference, (nint)(uint)start), _length - start);
+        }
+
+        public ReadOnlySpan<T> Slice(int start, int length)
+        {
+            if ((ulong)(uint)start + (ulong)(uint)length > (ulong)(uint)_length)
+                ThrowHelpers.ThrowArgumentOutOfRangeException();
+            return new ReadOnlySpan<T>(ref Unsafe.Add(ref _reference, (nint)(uint)start), length);
+        }
+
+        public ref readonly T GetPinnableReference() => ref (_length != 0 ? ref _reference : ref Unsafe.NullRef<T>());
+
+        public void CopyTo(Span<T> destination)
+        {
+            if ((uint)_length > (uint)destination.Length) ThrowHelpers.ThrowArgumentException();
+            // Overlap-safe: copy backwards when the destination starts inside the source.
+            if (Unsafe.ByteOffset(ref _reference, ref destination._reference) > 0)
+                for (int i = _length - 1; i >= 0; i--)
+                    Unsafe.Add(ref destination._reference, (nint)i) = Unsafe.Add(ref _reference, (nint)i);
+            else
+                for (int i = 0; i < _length; i++)
+                    Unsafe.Add(ref destination._reference, (nint)i) = Unsafe.Add(ref _reference, (nint)i);
+        }
+
+        public static implicit operator ReadOnlySpan<T>(T[] array) => new ReadOnlySpan<T>(array);
+    }
+}

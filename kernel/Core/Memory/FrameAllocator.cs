@@ -1,0 +1,422 @@
+// Physical frame allocator: hands out 4 KiB frames in O(1) and runs of frames for DMA.
+//
+// Design. Two bitmaps cover every frame from physical 0 up to the highest usable frame:
+//   managed  bit set = the frame belongs to this allocator (usable, not reserved, not metadata, >= 1 MiB);
+//   free     bit set = the frame is on the free list.
+// The free list is doubly linked through the free frames themselves (first 16 bytes: next, prev physical
+// addresses, Nil-terminated), so alloc is pop-head and free is push-head, both O(1), and a contiguous
+// allocation can unlink arbitrary frames in O(1) each. The bitmaps give O(1) validation on free: a frame
+// that is not managed or already free is rejected before anything is written, so double free, stray
+// addresses and misaligned addresses can never corrupt the list.
+// The bitmaps live in the first stretch of usable, unreserved memory large enough to hold them; those frames
+// are not managed, so they count neither as free nor as total.
+// Frames are pushed in ascending order, so single-frame allocations come from the top of memory first and
+// low memory stays available for devices with narrow DMA masks; contiguous searches go bottom-up.
+//
+// Invariants (checked by CheckConsistency): free ⊆ managed; the list holds exactly the frames whose free bit
+// is set, each once; FreeFrames = popcount(free); TotalFrames = popcount(managed) and never changes.
+// A free frame's first 16 bytes belong to the allocator: writing to a frame after freeing it breaks the list.
+using System;
+using System.Numerics;
+using Vireo.Kernel.Boot;
+
+namespace Vireo.Kernel.Memory;
+
+public sealed unsafe class FrameAllocator
+{
+    public const ulong FrameSize = 4096;
+    public const int FrameShift = 12;
+
+    /// <summary>Real-mode memory, BIOS data and legacy device windows: never handed out.</summary>
+    public const ulong LowMemoryLimit = 1ul << 20;
+
+    private const ulong Nil = ulong.MaxValue;
+
+    private readonly PhysMap _map;
+    private readonly ulong* _managed;
+    private readonly ulong* _free;
+    private readonly ulong _frameLimit;
+    private readonly ulong _words;
+    private ulong _head;
+
+    public ulong TotalFrames { get; private set; }
+    public ulong FreeFrames { get; private set; }
+
+    /// <summary>Physical extent of the allocator's own bitmaps (frame aligned).</summary>
+    public ulong MetadataPhys { get; }
+    public ulong MetadataLength { get; }
+
+    private FrameAllocator(PhysMap map, ulong frameLimit, ulong words, ulong metadataPhys, ulong metadataLength)
+    {
+        _map = map;
+        _frameLimit = frameLimit;
+        _words = words;
+        _managed = map.As<ulong>(metadataPhys);
+        _free = _managed + words;
+        MetadataPhys = metadataPhys;
+        MetadataLength = metadataLength;
+        _head = Nil;
+    }
+
+    /// <summary>
+    /// Builds an allocator over the Usable regions of <paramref name="memoryMap"/>, minus
+    /// <paramref name="reserved"/>, minus any non-Usable region of the map, minus everything below 1 MiB and
+    /// everything outside the direct map. Usable regions are shrunk and reserved ones grown to whole frames,
+    /// so an unnormalised map is safe too. Fails when there is no usable memory or no room for the bitmaps.
+    /// </summary>
+    public static bool TryCreate(PhysMap map, ReadOnlySpan<MemoryRegion> memoryMap, ReadOnlySpan<PhysRange> reserved,
+        out FrameAllocator allocator)
+    {
+        allocator = null;
+        ulong frameLimit = 0;
+        for (int i = 0; i < memoryMap.Length; i++)
+        {
+            if (UsableFrames(map, memoryMap[i], out _, out ulong end) && end > frameLimit)
+                frameLimit = end;
+        }
+        if (frameLimit == 0)
+            return false;
+
+        ulong words = (frameLimit + 63) / 64;
+        ulong metadataFrames = (words * 2 * sizeof(ulong) + FrameSize - 1) / FrameSize;
+        if (!FindMetadataHome(map, memoryMap, reserved, metadataFrames, out ulong metadataFrame))
+            return false;
+
+        allocator = new FrameAllocator(map, frameLimit, words, metadataFrame << FrameShift,
+            metadataFrames << FrameShift);
+        allocator.Build(memoryMap, reserved);
+        return true;
+    }
+
+    public bool TryAlloc(out ulong phys)
+    {
+        phys = _head;
+        if (phys == Nil)
+            return false;
+        Unlink(phys);
+        FreeFrames--;
+        return true;
+    }
+
+    /// <summary>TryAlloc, then zero the frame through the direct map.</summary>
+    public bool TryAllocZeroed(out ulong phys)
+    {
+        if (!TryAlloc(out phys))
+            return false;
+        ZeroFrames(phys, 1);
+        return true;
+    }
+
+    /// <summary>Returns false, changing nothing, unless <paramref name="phys"/> is a managed frame that is allocated.</summary>
+    public bool Free(ulong phys)
+    {
+        if (!IsAllocatedFrame(phys))
+            return false;
+        Push(phys);
+        FreeFrames++;
+        return true;
+    }
+
+    /// <summary>
+    /// Finds the lowest run of <paramref name="frameCount"/> free frames whose first frame number is a multiple
+    /// of <paramref name="alignFrames"/> (0 means 1). Linear in the number of frames covered.
+    /// </summary>
+    public bool TryAllocContiguous(ulong frameCount, ulong alignFrames, out ulong phys)
+    {
+        phys = 0;
+        if (frameCount == 0 || frameCount > FreeFrames)
+            return false;
+        if (alignFrames == 0)
+            alignFrames = 1;
+        // Only frame 0 would be aligned, and it is below 1 MiB; the check also keeps AlignUp from overflowing.
+        if (alignFrames >= _frameLimit)
+            return false;
+
+        ulong start = 0;
+        while (NextFree(start, out ulong candidate))
+        {
+            start = AlignUp(candidate, alignFrames);
+            if (start >= _frameLimit || frameCount > _frameLimit - start)
+                return false;
+            ulong run = 0;
+            while (run < frameCount && TestBit(_free, start + run))
+                run++;
+            if (run == frameCount)
+            {
+                for (ulong i = 0; i < frameCount; i++)
+                    Unlink((start + i) << FrameShift);
+                FreeFrames -= frameCount;
+                phys = start << FrameShift;
+                return true;
+            }
+            // Every candidate start up to the blocking frame would include it.
+            start += run + 1;
+        }
+        return false;
+    }
+
+    /// <summary>Frees a run; returns false, changing nothing, unless every frame in it is managed and allocated.</summary>
+    public bool FreeContiguous(ulong phys, ulong frameCount)
+    {
+        if (frameCount == 0 || (phys & (FrameSize - 1)) != 0)
+            return false;
+        ulong first = phys >> FrameShift;
+        if (first >= _frameLimit || frameCount > _frameLimit - first)
+            return false;
+        for (ulong i = 0; i < frameCount; i++)
+        {
+            if (!TestBit(_managed, first + i) || TestBit(_free, first + i))
+                return false;
+        }
+        for (ulong i = 0; i < frameCount; i++)
+            Push((first + i) << FrameShift);
+        FreeFrames += frameCount;
+        return true;
+    }
+
+    /// <summary>True for a frame this allocator manages, whether free or allocated.</summary>
+    public bool IsManaged(ulong phys)
+    {
+        ulong frame = phys >> FrameShift;
+        return (phys & (FrameSize - 1)) == 0 && frame < _frameLimit && TestBit(_managed, frame);
+    }
+
+    public bool IsFree(ulong phys) => IsManaged(phys) && TestBit(_free, phys >> FrameShift);
+
+    /// <summary>Verifies every invariant in the header; O(frames), for tests and debug builds.</summary>
+    public bool CheckConsistency()
+    {
+        ulong managed = 0, free = 0;
+        for (ulong w = 0; w < _words; w++)
+        {
+            if ((_free[w] & ~_managed[w]) != 0)
+                return false;
+            managed += (ulong)BitOperations.PopCount(_managed[w]);
+            free += (ulong)BitOperations.PopCount(_free[w]);
+        }
+        if (managed != TotalFrames || free != FreeFrames)
+            return false;
+
+        ulong listed = 0;
+        ulong prev = Nil;
+        for (ulong node = _head; node != Nil; node = Next(node))
+        {
+            // The bound stops a cyclic list; the free-bit test guarantees each node is a distinct free frame.
+            if (listed == free || !IsFree(node) || Prev(node) != prev)
+                return false;
+            listed++;
+            prev = node;
+        }
+        return listed == free;
+    }
+
+    private static bool UsableFrames(PhysMap map, MemoryRegion region, out ulong first, out ulong end)
+    {
+        first = 0;
+        end = 0;
+        if (region.Type != MemoryRegionType.Usable)
+            return false;
+        ulong top = region.End < map.Limit ? region.End : map.Limit;
+        ulong start = region.Base > LowMemoryLimit ? region.Base : LowMemoryLimit;
+        if (start >= top)
+            return false;
+        first = (start >> FrameShift) + ((start & (FrameSize - 1)) != 0 ? 1ul : 0ul);
+        end = top >> FrameShift;
+        return first < end;
+    }
+
+    private static void ExcludedFrames(PhysRange range, out ulong first, out ulong end)
+    {
+        first = range.Base >> FrameShift;
+        ulong last = range.End;
+        end = (last >> FrameShift) + ((last & (FrameSize - 1)) != 0 ? 1ul : 0ul);
+    }
+
+    private static bool Overlaps(ulong first, ulong end, ulong otherFirst, ulong otherEnd) =>
+        otherFirst < end && first < otherEnd;
+
+    // The first stretch of `count` frames, in map order, that lies in a usable region and clear of every
+    // reserved range and non-usable region. Each conflict moves the candidate past it, so this terminates.
+    private static bool FindMetadataHome(PhysMap map, ReadOnlySpan<MemoryRegion> memoryMap,
+        ReadOnlySpan<PhysRange> reserved, ulong count, out ulong frame)
+    {
+        for (int i = 0; i < memoryMap.Length; i++)
+        {
+            if (!UsableFrames(map, memoryMap[i], out frame, out ulong end))
+                continue;
+            while (end - frame >= count)
+            {
+                if (!FirstConflict(memoryMap, reserved, frame, frame + count, out ulong conflictEnd))
+                    return true;
+                if (conflictEnd >= end)
+                    break;
+                frame = conflictEnd;
+            }
+        }
+        frame = 0;
+        return false;
+    }
+
+    private static bool FirstConflict(ReadOnlySpan<MemoryRegion> memoryMap, ReadOnlySpan<PhysRange> reserved,
+        ulong first, ulong end, out ulong conflictEnd)
+    {
+        ulong otherFirst, otherEnd;
+        for (int i = 0; i < reserved.Length; i++)
+        {
+            if (reserved[i].Length == 0)
+                continue;
+            ExcludedFrames(reserved[i], out otherFirst, out otherEnd);
+            if (Overlaps(first, end, otherFirst, otherEnd))
+            {
+                conflictEnd = otherEnd;
+                return true;
+            }
+        }
+        for (int i = 0; i < memoryMap.Length; i++)
+        {
+            if (memoryMap[i].Type == MemoryRegionType.Usable || memoryMap[i].Length == 0)
+                continue;
+            ExcludedFrames(new PhysRange(memoryMap[i].Base, memoryMap[i].Length), out otherFirst, out otherEnd);
+            if (Overlaps(first, end, otherFirst, otherEnd))
+            {
+                conflictEnd = otherEnd;
+                return true;
+            }
+        }
+        conflictEnd = 0;
+        return false;
+    }
+
+    // Marks usable frames managed, takes back every reserved range, every non-usable region and the
+    // metadata itself, then threads the list through what is left.
+    private void Build(ReadOnlySpan<MemoryRegion> memoryMap, ReadOnlySpan<PhysRange> reserved)
+    {
+        ZeroFrames(MetadataPhys, MetadataLength >> FrameShift);
+        ulong first, end;
+        for (int i = 0; i < memoryMap.Length; i++)
+        {
+            if (UsableFrames(_map, memoryMap[i], out first, out end))
+                SetBits(_managed, first, end, true);
+        }
+        for (int i = 0; i < reserved.Length; i++)
+        {
+            if (reserved[i].Length == 0)
+                continue;
+            ExcludedFrames(reserved[i], out first, out end);
+            SetBits(_managed, first, end, false);
+        }
+        for (int i = 0; i < memoryMap.Length; i++)
+        {
+            if (memoryMap[i].Type == MemoryRegionType.Usable || memoryMap[i].Length == 0)
+                continue;
+            ExcludedFrames(new PhysRange(memoryMap[i].Base, memoryMap[i].Length), out first, out end);
+            SetBits(_managed, first, end, false);
+        }
+        ExcludedFrames(new PhysRange(MetadataPhys, MetadataLength), out first, out end);
+        SetBits(_managed, first, end, false);
+
+        ulong total = 0;
+        for (ulong w = 0; w < _words; w++)
+        {
+            for (ulong bits = _managed[w]; bits != 0; bits &= bits - 1)
+            {
+                Push(((w << 6) + (ulong)BitOperations.TrailingZeroCount(bits)) << FrameShift);
+                total++;
+            }
+        }
+        TotalFrames = total;
+        FreeFrames = total;
+    }
+
+    private bool IsAllocatedFrame(ulong phys)
+    {
+        if ((phys & (FrameSize - 1)) != 0)
+            return false;
+        ulong frame = phys >> FrameShift;
+        return frame < _frameLimit && TestBit(_managed, frame) && !TestBit(_free, frame);
+    }
+
+    /// <summary>Index of the first free frame at or after <paramref name="frame"/>, skipping empty words whole.</summary>
+    private bool NextFree(ulong frame, out ulong found)
+    {
+        found = 0;
+        if (frame >= _frameLimit)
+            return false;
+        ulong w = frame >> 6;
+        ulong bits = _free[w] & (ulong.MaxValue << (int)(frame & 63));
+        while (bits == 0)
+        {
+            w++;
+            if (w >= _words)
+                return false;
+            bits = _free[w];
+        }
+        found = (w << 6) + (ulong)BitOperations.TrailingZeroCount(bits);
+        return found < _frameLimit;
+    }
+
+    private void Push(ulong phys)
+    {
+        ulong* node = _map.As<ulong>(phys);
+        node[0] = _head;
+        node[1] = Nil;
+        if (_head != Nil)
+            _map.As<ulong>(_head)[1] = phys;
+        _head = phys;
+        SetBit(_free, phys >> FrameShift);
+    }
+
+    private void Unlink(ulong phys)
+    {
+        ulong next = Next(phys);
+        ulong prev = Prev(phys);
+        if (prev == Nil)
+            _head = next;
+        else
+            _map.As<ulong>(prev)[0] = next;
+        if (next != Nil)
+            _map.As<ulong>(next)[1] = prev;
+        ClearBit(_free, phys >> FrameShift);
+    }
+
+    private ulong Next(ulong phys) => _map.As<ulong>(phys)[0];
+
+    private ulong Prev(ulong phys) => _map.As<ulong>(phys)[1];
+
+    private void ZeroFrames(ulong phys, ulong frames)
+    {
+        ulong* p = _map.As<ulong>(phys);
+        ulong n = frames * (FrameSize / sizeof(ulong));
+        for (ulong i = 0; i < n; i++)
+            p[i] = 0;
+    }
+
+    private static ulong AlignUp(ulong value, ulong align) => (value + align - 1) / align * align;
+
+    private static bool TestBit(ulong* bits, ulong index) => (bits[index >> 6] & (1ul << (int)(index & 63))) != 0;
+
+    private static void SetBit(ulong* bits, ulong index) => bits[index >> 6] |= 1ul << (int)(index & 63);
+
+    private static void ClearBit(ulong* bits, ulong index) => bits[index >> 6] &= ~(1ul << (int)(index & 63));
+
+    // Sets or clears bits [first, end), clipped to the bitmap; whole words at a time in the middle.
+    private void SetBits(ulong* bits, ulong first, ulong end, bool value)
+    {
+        if (end > _frameLimit)
+            end = _frameLimit;
+        while (first < end && (first & 63) != 0)
+            WriteBit(bits, first++, value);
+        for (; first < end && end - first >= 64; first += 64)
+            bits[first >> 6] = value ? ulong.MaxValue : 0;
+        while (first < end)
+            WriteBit(bits, first++, value);
+    }
+
+    private static void WriteBit(ulong* bits, ulong index, bool value)
+    {
+        if (value)
+            SetBit(bits, index);
+        else
+            ClearBit(bits, index);
+    }
+}
