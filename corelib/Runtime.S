@@ -41,3 +41,5 @@ FUNC RhpStackProbe
     .global __security_cookie
 __security_cookie:
     .quad 0x2B992DDFA232A5E1
+
+    .section .note.GNU-stack, "", @progbits

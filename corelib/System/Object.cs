@@ -68,7 +68,8 @@ namespace System
     public struct RuntimeMethodHandle { }
     public struct RuntimeFieldHandle { }
 
-    public class Type { }
+    public abstract class Type { }
+    internal sealed class RuntimeType : Type { }
 
     public interface IDisposable { void Dispose(); }
 

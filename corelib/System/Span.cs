@@ -99,6 +99,14 @@ namespace System
             _length = array.Length;
         }
 
+        public ReadOnlySpan(T[] array, int start, int length)
+        {
+            if ((ulong)(uint)start + (ulong)(uint)length > (ulong)(uint)array.Length)
+                ThrowHelpers.ThrowArgumentOutOfRangeException();
+            _reference = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), (nint)(uint)start);
+            _length = length;
+        }
+
         public unsafe ReadOnlySpan(void* pointer, int length)
         {
             if (length < 0) ThrowHelpers.ThrowArgumentOutOfRangeException();

@@ -23,9 +23,10 @@ public static class KernelSymbols
 
     /// <summary>
     /// Code symbols sorted by address, one per address. Aliases at one address are resolved
-    /// deterministically (FUNC over NOTYPE, sized over unsized, global over weak over local,
-    /// then ordinal name). Unsized symbols get the distance to the next symbol or the end of
-    /// their section as size, so lookups past the end of the last function in a section miss.
+    /// deterministically (FUNC over NOTYPE, sized over unsized, names without a leading
+    /// underscore over linker-style ones, global over weak over local, then ordinal name).
+    /// Unsized symbols get the distance to the next symbol or the end of their section as
+    /// size, so lookups past the end of the last function in a section miss.
     /// </summary>
     public static List<KernelSymbol> Select(Elf64File elf)
     {
@@ -165,9 +166,13 @@ public static class KernelSymbols
     // Higher is better when several symbols share an address.
     private static int Preference(ElfSymbol symbol)
     {
-        int score = symbol.Type == Elf64File.SttFunc ? 8 : 0;
+        int score = symbol.Type == Elf64File.SttFunc ? 32 : 0;
         if (symbol.Size != 0)
-            score += 4;
+            score += 16;
+        // Linker-script markers (_text_start, __bss_end) alias the first function of a
+        // section; the function's own name is the more useful one in a backtrace.
+        if (!symbol.Name.StartsWith('_'))
+            score += 8;
         score += symbol.Binding switch
         {
             Elf64File.StbGlobal => 2,

@@ -29,7 +29,6 @@ public unsafe struct AcpiInfo
     public FadtInfo Fadt;
     public AcpiStatus FadtStatus;
 
-    private fixed byte _oemId[6];
     private fixed uint _tableSignature[MaxTables];
     private fixed ulong _tableAddress[MaxTables];
 
@@ -37,7 +36,10 @@ public unsafe struct AcpiInfo
     public bool HasHpet => HpetStatus == AcpiStatus.Ok;
     public bool HasFadt => FadtStatus == AcpiStatus.Ok;
 
-    public byte OemIdByte(int index) => (uint)index < 6 ? _oemId[index] : (byte)0;
+    /// <summary>The six OEM id bytes from the RSDP, byte i in bits 8i..8i+7.</summary>
+    public ulong OemId;
+
+    public byte OemIdByte(int index) => (uint)index < 6 ? (byte)(OemId >> (index * 8)) : (byte)0;
 
     /// <summary>
     /// Root-table entry <paramref name="index"/> (in table order). Signature is 0 when the
@@ -69,12 +71,6 @@ public unsafe struct AcpiInfo
         }
         phys = 0;
         return false;
-    }
-
-    internal void SetOemIdByte(int index, byte value)
-    {
-        if ((uint)index < 6)
-            _oemId[index] = value;
     }
 
     internal void AddTable(uint signature, ulong phys)

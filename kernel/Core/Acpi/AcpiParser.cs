@@ -17,8 +17,7 @@ public static class AcpiParser
 
         info.RsdpPhys = rsdp.Phys;
         info.Revision = rsdp.Revision;
-        for (int i = 0; i < 6; i++)
-            info.SetOemIdByte(i, rsdp.OemIdByte(i));
+        info.OemId = rsdp.OemId;
 
         status = RootTable.Open(map, rsdp, out RootTable root);
         if (status != AcpiStatus.Ok)

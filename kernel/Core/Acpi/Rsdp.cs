@@ -1,8 +1,10 @@
 // The Root System Description Pointer, decoded. Produced only by RsdpLocator, so a value
-// with Phys != 0 has passed signature and checksum validation.
+// with Phys != 0 has passed signature and checksum validation. The OEM id is packed into a
+// ulong rather than a fixed buffer: structs with fixed buffers make ilc guard every frame
+// that holds one with a stack cookie, and an Rsdp is a local in several parsing paths.
 namespace Vireo.Kernel.Acpi;
 
-public unsafe struct Rsdp
+public struct Rsdp
 {
     public ulong Phys;
 
@@ -17,15 +19,10 @@ public unsafe struct Rsdp
     /// <summary>20 for a version-1 RSDP; the Length field for revision >= 2.</summary>
     public uint Length;
 
-    private fixed byte _oemId[6];
+    /// <summary>The six OEM id bytes, byte i in bits 8i..8i+7.</summary>
+    public ulong OemId;
 
     public bool PrefersXsdt => Revision >= 2 && XsdtAddress != 0;
 
-    public byte OemIdByte(int index) => (uint)index < 6 ? _oemId[index] : (byte)0;
-
-    internal void SetOemIdByte(int index, byte value)
-    {
-        if ((uint)index < 6)
-            _oemId[index] = value;
-    }
+    public byte OemIdByte(int index) => (uint)index < 6 ? (byte)(OemId >> (index * 8)) : (byte)0;
 }

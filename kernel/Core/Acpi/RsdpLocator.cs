@@ -56,8 +56,7 @@ public static unsafe class RsdpLocator
         rsdp.RsdtAddress = AcpiBytes.U32(p + 16);
         rsdp.XsdtAddress = xsdt;
         rsdp.Length = length;
-        for (int i = 0; i < 6; i++)
-            rsdp.SetOemIdByte(i, p[9 + i]);
+        rsdp.OemId = AcpiBytes.U64(p + 8) >> 8 & 0xFFFF_FFFF_FFFF;
         return AcpiStatus.Ok;
     }
 

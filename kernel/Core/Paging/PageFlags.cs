@@ -1,10 +1,11 @@
 // x86_64 page-table entry bits (Intel SDM vol. 3, 4.5). One enum serves every level:
 // the bits that differ per level (PS at PDPT/PD, PAT at PT) are handled by PageTable,
 // which sets or strips Huge itself so callers never pick a page size through flags.
-// No [Flags] attribute: the kernel's core library need not define FlagsAttribute, and
-// bitwise operators on enums work without it.
+using System;
+
 namespace Vireo.Kernel.Paging;
 
+[Flags]
 public enum PageFlags : ulong
 {
     None = 0,

@@ -237,10 +237,22 @@ public readonly unsafe struct PageTable
         if ((virt & (LevelSize(leafLevel) - 1)) != 0)
             return MapStatus.NotAligned;
 
-        ulong* leaf = FindLeaf(virt, out int level);
-        if (leaf == null)
+        ulong* table = Table(Root);
+        for (int level = Pml4Level; level > leafLevel; level--)
+        {
+            ulong entry = table[Index(virt, level)];
+            if ((entry & (ulong)PageFlags.Present) == 0)
+                return MapStatus.NotMapped;
+            if (level <= PdptLevel && (entry & (ulong)PageFlags.Huge) != 0)
+                return MapStatus.HugePageConflict;
+            table = Table(entry & AddressMask);
+        }
+
+        ulong* leaf = table + Index(virt, leafLevel);
+        if ((*leaf & (ulong)PageFlags.Present) == 0)
             return MapStatus.NotMapped;
-        if (level != leafLevel)
+        // A large-page slot that holds a table has smaller pages under it.
+        if (leafLevel != PtLevel && (*leaf & (ulong)PageFlags.Huge) == 0)
             return MapStatus.HugePageConflict;
 
         phys = *leaf & AddressMask & ~(LevelSize(leafLevel) - 1);

@@ -46,6 +46,7 @@ public class HpetFadtTests
         {
             Dsdt = 0x7FE0000,
             XDsdt = 0x1_0000_0000,
+            Pm1bEvent = 0x700,
             Pm1bControl = 0x704,
             Flags = FadtInfo.FlagResetRegisterSupported | FadtInfo.FlagTimerValueExtended,
         };
@@ -62,6 +63,7 @@ public class HpetFadtTests
         Assert.Equal(0xF1, fadt.AcpiEnableValue);
         Assert.Equal(0xF0, fadt.AcpiDisableValue);
         Assert.Equal(0x600u, fadt.Pm1aEventBlock);
+        Assert.Equal(0x700u, fadt.Pm1bEventBlock);
         Assert.Equal(0x604u, fadt.Pm1aControlBlock);
         Assert.Equal(0x604u, fadt.Pm1aControlPort);
         Assert.Equal(0x704u, fadt.Pm1bControlPort);
@@ -123,7 +125,7 @@ public class HpetFadtTests
     public void ExtendedPm1aControlBlockInMemorySpaceFallsBackToLegacyPort()
     {
         using var mem = new FakePhysicalMemory(MemorySize);
-        mem.Write(TableAt, new FadtSpec { Pm1aControl = 0x604, XPm1aControl = 0xFED80000, XPm1aControlSpace = GenericAddress.SystemMemory }.Build());
+        mem.Write(TableAt, new FadtSpec { Pm1aControl = 0x604, XPm1aControl = 0xB004, XPm1aControlSpace = GenericAddress.SystemMemory }.Build());
 
         Assert.Equal(AcpiStatus.Ok, FadtInfo.Parse(mem.Map, TableAt, out FadtInfo fadt));
         Assert.Equal(0x604u, fadt.Pm1aControlPort);

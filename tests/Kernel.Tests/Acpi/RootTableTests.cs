@@ -233,7 +233,7 @@ public class RootTableTests
     [Fact]
     public void SignatureConstantsMatchAsciiBytes()
     {
-        Assert.Equal(AcpiSignature.FromBytes((byte)'A', (byte)'P', (byte)'I', (byte)'C'), AcpiSignature.Madt);
+        Assert.Equal(AcpiSignature.Madt, AcpiSignature.FromBytes((byte)'A', (byte)'P', (byte)'I', (byte)'C'));
         Assert.Equal(0x50434146u, AcpiSignature.Fadt);
         Assert.Equal(0x54455048u, AcpiSignature.Hpet);
     }

@@ -41,10 +41,13 @@ public class RsdpLocatorTests
     public void ParsesRevision2Rsdp()
     {
         using var mem = new FakePhysicalMemory(MemorySize);
-        mem.Write(0xF0000, Rsdp(2, 0x100000, 0x1_0000_1000));
+        mem.Write(0xF0000, Rsdp(2, 0x100000, 0x1_0000_1000, oem: "ABCDEF"));
 
         Assert.True(RsdpLocator.TryParseRsdp(mem.Map, 0xF0000, out Rsdp rsdp));
         Assert.Equal(2, rsdp.Revision);
+        Assert.Equal((byte)'A', rsdp.OemIdByte(0));
+        Assert.Equal((byte)'F', rsdp.OemIdByte(5));
+        Assert.Equal(0x464544434241UL, rsdp.OemId);
         Assert.Equal(0x1_0000_1000UL, rsdp.XsdtAddress);
         Assert.Equal(36u, rsdp.Length);
         Assert.True(rsdp.PrefersXsdt);
@@ -160,6 +163,16 @@ public class RsdpLocatorTests
     }
 
     [Fact]
+    public void EbdaPointerOutsideConventionalMemoryIsIgnored()
+    {
+        using var mem = new FakePhysicalMemory(MemorySize);
+        mem.Write16(0x40E, 0xC000); // 0xC0000: video ROM, not an EBDA
+        mem.Write(0xC0000, Rsdp(0, 0x100000));
+
+        Assert.False(RsdpLocator.TryFindRsdp(mem.Map, out _));
+    }
+
+    [Fact]
     public void ScanIgnoresMisalignedSignature()
     {
         using var mem = new FakePhysicalMemory(MemorySize);
@@ -185,7 +198,7 @@ public class RsdpLocatorTests
     [Fact]
     public void ScanOfTooSmallMemoryFindsNothing()
     {
-        using var mem = new FakePhysicalMemory(0x400);
+        using var mem = new FakePhysicalMemory(0x1000); // BDA mapped, EBDA and BIOS area are not
         mem.Write16(0x40E, 0x9FC0);
 
         Assert.False(RsdpLocator.TryFindRsdp(mem.Map, out _));

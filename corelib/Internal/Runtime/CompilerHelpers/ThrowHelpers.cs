@@ -38,6 +38,10 @@ namespace Internal.Runtime.CompilerHelpers
         [RuntimeExport("RhpThrowEx")]
         private static void RhpThrowEx(object exception) => Environment.FailFast("exception thrown (no unwinder)");
 
+        // A stack cookie check failed: the frame was overwritten.
+        [RuntimeExport("RhpFallbackFailFast")]
+        private static void RhpFallbackFailFast() => Environment.FailFast("stack cookie corrupted");
+
         [RuntimeExport("RhpRethrow")]
         private static void RhpRethrow() => Environment.FailFast("exception rethrown (no unwinder)");
     }

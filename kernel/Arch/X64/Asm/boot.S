@@ -53,14 +53,14 @@ _start32:
     movl %ebx, (boot_info - KERNEL_VMA)
     movl $(boot_stack_top - KERNEL_VMA), %esp
 
-    /* Zero the boot page tables (3 pages). */
+    /* Zero the boot page tables (PML4, PDPT, 4 PDs). */
     movl $(boot_pml4 - KERNEL_VMA), %edi
     xorl %eax, %eax
-    movl $(3 * 4096 / 4), %ecx
+    movl $(6 * 4096 / 4), %ecx
     rep stosl
 
-    /* PML4[0] and PML4[256] -> low PDPT (identity and direct map); PML4[511] -> same PDPT.
-       PDPT[0] and PDPT[510] -> PD, so 0 and -2 GiB both map the first 1 GiB. */
+    /* PML4[0] (identity), PML4[256] (direct map) and PML4[511] (kernel) share one PDPT:
+       PDPT[0..3] map the first 4 GiB with 2 MiB pages, PDPT[510] maps -2 GiB to physical 0. */
     movl $((boot_pdpt - KERNEL_VMA) + 3), %eax
     movl %eax, (boot_pml4 - KERNEL_VMA)
     movl %eax, (boot_pml4 - KERNEL_VMA) + 256 * 8
@@ -68,9 +68,16 @@ _start32:
     movl $((boot_pd - KERNEL_VMA) + 3), %eax
     movl %eax, (boot_pdpt - KERNEL_VMA)
     movl %eax, (boot_pdpt - KERNEL_VMA) + 510 * 8
+    addl $4096, %eax
+    movl %eax, (boot_pdpt - KERNEL_VMA) + 8
+    addl $4096, %eax
+    movl %eax, (boot_pdpt - KERNEL_VMA) + 16
+    addl $4096, %eax
+    movl %eax, (boot_pdpt - KERNEL_VMA) + 24
+    /* 2048 PD entries: physical 0..4 GiB; the high half of each entry stays 0 (below 4 GiB). */
     movl $(boot_pd - KERNEL_VMA), %edi
     movl $0x83, %eax                 /* present, writable, 2 MiB */
-    movl $512, %ecx
+    movl $2048, %ecx
 1:  movl %eax, (%edi)
     addl $0x200000, %eax
     addl $8, %edi
@@ -132,7 +139,7 @@ long_mode_high:
     .global boot_pml4
 boot_pml4:  .skip 4096
 boot_pdpt:  .skip 4096
-boot_pd:    .skip 4096
+boot_pd:    .skip 4 * 4096
 boot_magic: .long 0
 boot_info:  .long 0
     /* The boot stack, with an unmapped guard page below it once the kernel tables are live. */
@@ -141,3 +148,52 @@ boot_info:  .long 0
 boot_stack_guard:  .skip 4096
 boot_stack_bottom: .skip 65536
 boot_stack_top:
+
+    /* Stacks for the IST: double fault, NMI and machine check run on their own stacks so a
+       kernel stack overflow still reaches a handler. Each has an unmapped guard page below it. */
+    .balign 4096
+ist_df_guard:  .skip 4096
+ist_df_bottom: .skip 16384
+ist_df_top:
+ist_nmi_guard: .skip 4096
+ist_nmi_bottom: .skip 16384
+ist_nmi_top:
+ist_mc_guard:  .skip 4096
+ist_mc_bottom: .skip 16384
+ist_mc_top:
+    /* The boot-time arena for the kernel's own managed objects (see Internal.Runtime.Heap). */
+    .balign 4096
+kernel_arena:  .skip 0x100000
+kernel_arena_end:
+
+    /* void kernel_layout(KernelLayout* out): the addresses only the linker knows. The order
+       matches Vireo.Kernel.Arch.X64.KernelLayout field by field. */
+    .text
+    .global kernel_layout
+kernel_layout:
+    leaq layout_table(%rip), %rsi
+    movl $(layout_table_end - layout_table) / 8, %ecx
+    rep movsq
+    ret
+
+    .section .rodata
+    .balign 8
+layout_table:
+    .quad KERNEL_VMA
+    .quad _kernel_phys_start
+    .quad _text_start, _text_end
+    .quad _rodata_start, _rodata_end
+    .quad _data_start, _load_end
+    .quad _bss_start, _bss_end
+    .quad _ksyms_start, _ksyms_end
+    .quad __modules_start, __modules_end
+    .quad isr_table
+    .quad kernel_arena, kernel_arena_end
+    .quad boot_stack_guard, boot_stack_top
+    .quad ist_df_guard, ist_df_top
+    .quad ist_nmi_guard, ist_nmi_top
+    .quad ist_mc_guard, ist_mc_top
+    .quad boot_pml4
+layout_table_end:
+
+    .section .note.GNU-stack, "", @progbits

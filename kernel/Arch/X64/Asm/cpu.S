@@ -145,3 +145,5 @@ FUNC cpu_ud2
 FUNC cpu_int3
     int3
     ret
+
+    .section .note.GNU-stack, "", @progbits

@@ -82,3 +82,5 @@ isr_table:
     ENTRY %vec
     .set vec, vec + 1
     .endr
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,93 @@
+// Kernel micro-benchmarks. Each prints "BENCH <name> <value>", the mean TSC delta per operation;
+// under `-icount shift=0,sleep=off` (./vireo bench) the TSC counts guest instructions, so the
+// figures are instruction counts and repeat exactly. The host turns them into build/bench.json.
+using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Boot;
+using Vireo.Kernel.Log;
+using Vireo.Kernel.Paging;
+
+namespace Vireo.Kernel.Bench;
+
+public static unsafe class KernelBenchmarks
+{
+    private const ulong ScratchVirt = 0xFFFFFE8000000000;
+    private static volatile bool s_fired;
+
+    public static void RunAll()
+    {
+        KernelLog.Info("bench: running kernel benchmarks");
+        Report("frame_alloc_free", FrameAllocFree());
+        Report("page_map_unmap", PageMapUnmap());
+        Report("timer_irq_roundtrip", TimerIrqRoundTrip());
+    }
+
+    private static void Report(string name, ulong value)
+    {
+        KernelLog.Begin(LogLevel.Info);
+        KernelLog.Str("BENCH ");
+        KernelLog.Str(name);
+        KernelLog.Char(' ');
+        KernelLog.Dec(value);
+        KernelLog.End();
+    }
+
+    private static ulong FrameAllocFree()
+    {
+        var frames = KernelState.Frames;
+        const int n = 10000;
+        ulong start = Cpu.ReadTsc();
+        for (int i = 0; i < n; i++)
+        {
+            frames.TryAlloc(out ulong f);
+            frames.Free(f);
+        }
+        return (Cpu.ReadTsc() - start) / n;
+    }
+
+    private static ulong PageMapUnmap()
+    {
+        ref KernelFrames frames = ref KernelState.FrameSource;
+        PageTable table = KernelSpace.Table;
+        var flags = PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute;
+        KernelState.Frames.TryAlloc(out ulong anchor);
+        KernelState.Frames.TryAlloc(out ulong frame);
+        // An anchor page keeps the intermediate tables alive: this measures the leaf operation.
+        table.Map4K(ref frames, ScratchVirt + 4096, anchor, flags);
+        const int n = 10000;
+        ulong start = Cpu.ReadTsc();
+        for (int i = 0; i < n; i++)
+        {
+            table.Map4K(ref frames, ScratchVirt, frame, flags);
+            table.Unmap4K(ref frames, ScratchVirt, out _);
+            Cpu.InvalidatePage(ScratchVirt);
+        }
+        ulong result = (Cpu.ReadTsc() - start) / n;
+        table.Unmap4K(ref frames, ScratchVirt + 4096, out _);
+        Cpu.InvalidatePage(ScratchVirt + 4096);
+        KernelState.Frames.Free(anchor);
+        KernelState.Frames.Free(frame);
+        return result;
+    }
+
+    private static void OnTimer(InterruptFrame* frame) => s_fired = true;
+
+    // From arming a one-shot local APIC timer with the shortest count to its handler having run
+    // and returned: interrupt entry, register save, dispatch, EOI, restore, iretq.
+    private static ulong TimerIrqRoundTrip()
+    {
+        Interrupts.Register(Interrupts.TimerVector, &OnTimer);
+        LocalApic.StopTimer();
+        const int n = 1000;
+        ulong total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            s_fired = false;
+            ulong start = Cpu.ReadTsc();
+            LocalApic.StartOneShot(1);
+            while (!s_fired) Cpu.Pause();
+            total += Cpu.ReadTsc() - start;
+        }
+        Timer.Init();
+        return total / n;
+    }
+}

@@ -1,0 +1,90 @@
+// The kernel's half of every address space, built once at boot to replace the trampoline tables:
+//   0xFFFF8000_00000000  direct map of RAM (2 MiB pages, RW, NX)
+//   0xFFFFFF00_00000000  device registers (4 KiB pages, uncached, NX), handed out by MapDevice
+//   0xFFFFFFFF_80000000  the kernel image: text RX, rodata R, data/bss RW, guard pages unmapped
+// Nothing is mapped below the canonical hole, page 0 included: user space owns the lower half
+// and compiled C# relies on a fault at null.
+using Vireo.Kernel.Memory;
+using Vireo.Kernel.Paging;
+
+namespace Vireo.Kernel.Arch.X64;
+
+/// <summary>Adapts the frame allocator to what page tables need.</summary>
+public struct KernelFrames : IFrameSource
+{
+    private readonly FrameAllocator _allocator;
+
+    public KernelFrames(FrameAllocator allocator) => _allocator = allocator;
+
+    public bool TryAllocZeroedFrame(out ulong phys) => _allocator.TryAllocZeroed(out phys);
+
+    public void FreeFrame(ulong phys)
+    {
+        if (!_allocator.Free(phys)) Panic.Fail("page-table frame freed twice");
+    }
+}
+
+public static unsafe class KernelSpace
+{
+    public const ulong DirectMapBase = 0xFFFF800000000000;
+    public const ulong DeviceBase = 0xFFFFFF0000000000;
+    private const ulong DeviceWindow = 1UL << 30;
+
+    private static PageTable s_table;
+    private static ulong s_deviceNext = DeviceBase;
+
+    public static PageTable Table => s_table;
+
+    public static MapStatus Build(PhysMap direct, ref KernelFrames frames, in KernelLayout layout, ulong directMapEnd)
+    {
+        MapStatus status = PageTable.TryCreate(direct, ref frames, out PageTable table);
+        if (status != MapStatus.Ok) return status;
+
+        const PageFlags data = PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute | PageFlags.Global;
+        for (ulong p = 0; p < directMapEnd; p += PageTable.Size2M)
+        {
+            status = table.Map2M(ref frames, DirectMapBase + p, p, data);
+            if (status != MapStatus.Ok) return status;
+        }
+
+        status = MapImage(table, ref frames, layout, layout.TextStart, layout.TextEnd, PageFlags.Present | PageFlags.Global);
+        if (status == MapStatus.Ok)
+            status = MapImage(table, ref frames, layout, layout.RodataStart, layout.RodataEnd, PageFlags.Present | PageFlags.NoExecute | PageFlags.Global);
+        if (status == MapStatus.Ok)
+            status = MapImage(table, ref frames, layout, layout.DataStart, layout.BssEnd, data);
+        if (status != MapStatus.Ok) return status;
+
+        s_table = table;
+        // Global pages survive CR3 switches: the kernel half is the same in every address space.
+        Cpu.WriteCr4(Cpu.ReadCr4() | (1UL << 7));
+        Cpu.WriteCr3(table.Root);
+        return MapStatus.Ok;
+    }
+
+    private static MapStatus MapImage(PageTable table, ref KernelFrames frames, in KernelLayout layout, ulong start, ulong end, PageFlags flags)
+    {
+        for (ulong v = start & ~0xFFFUL; v < end; v += PageTable.Size4K)
+        {
+            if (layout.IsGuardPage(v)) continue;
+            MapStatus status = table.Map4K(ref frames, v, layout.ToPhys(v), flags);
+            if (status != MapStatus.Ok) return status;
+        }
+        return MapStatus.Ok;
+    }
+
+    /// <summary>Maps device registers uncached; returns null when the window is exhausted.</summary>
+    public static byte* MapDevice(ref KernelFrames frames, ulong phys, ulong length)
+    {
+        ulong first = phys & ~0xFFFUL;
+        ulong pages = (phys + length - first + 0xFFF) >> 12;
+        if (s_deviceNext + pages * PageTable.Size4K > DeviceBase + DeviceWindow) return null;
+        ulong virt = s_deviceNext;
+        for (ulong i = 0; i < pages; i++)
+        {
+            var flags = PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute | PageFlags.CacheDisable | PageFlags.WriteThrough | PageFlags.Global;
+            if (s_table.Map4K(ref frames, virt + i * PageTable.Size4K, first + i * PageTable.Size4K, flags) != MapStatus.Ok) return null;
+        }
+        s_deviceNext += pages * PageTable.Size4K;
+        return (byte*)(virt + (phys - first));
+    }
+}

@@ -1,0 +1,59 @@
+// Deliberate kernel faults, one per boot (fault=KIND on the command line). Each must end in a
+// panic report naming the vector and the method below, and QEMU exit status "panic"; the host
+// harness checks both. NoInlining keeps each faulting method a frame of its own.
+using System.Runtime.CompilerServices;
+using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Boot;
+using Vireo.Kernel.Log;
+
+namespace Vireo.Kernel.Tests;
+
+public static unsafe class FaultTriggers
+{
+    private static ulong s_zero;
+    private static ulong s_depth;
+
+    public static void Trigger(System.ReadOnlySpan<byte> kind)
+    {
+        KernelLog.Info("fault test: raising a deliberate kernel fault");
+        if (KernelCommandLine.Equals(kind, "pf")) PageFault();
+        else if (KernelCommandLine.Equals(kind, "gp")) GeneralProtection();
+        else if (KernelCommandLine.Equals(kind, "ud")) InvalidOpcode();
+        else if (KernelCommandLine.Equals(kind, "de")) DivideError();
+        else if (KernelCommandLine.Equals(kind, "stack")) StackOverflow(1);
+        else if (KernelCommandLine.Equals(kind, "assert")) Panic.Fail("deliberate invariant failure");
+        KernelLog.Error("fault test: unknown kind or the fault did not happen");
+        QemuExit.Exit(ExitStatus.Failure);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void PageFault()
+    {
+        *(ulong*)0x1000 = 1;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void GeneralProtection()
+    {
+        // A non-canonical address raises #GP, not #PF.
+        *(ulong*)0x8000000000000000 = 1;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InvalidOpcode() => Cpu.InvalidOpcode();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void DivideError()
+    {
+        s_depth = 7 / s_zero;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ulong StackOverflow(ulong n)
+    {
+        byte* pad = stackalloc byte[512];
+        pad[0] = (byte)n;
+        s_depth = n;
+        return StackOverflow(n + 1) + pad[0];
+    }
+}
