@@ -42,7 +42,7 @@ public static unsafe class KernelMain
         Gdt.Init(layout);
         Idt.Init(layout);
         bool haveSymbols = SymbolTable.TryCreate((byte*)layout.KsymsStart, layout.KsymsEnd - layout.KsymsStart, out SymbolTable symbols);
-        Panic.Init(symbols, haveSymbols, layout.BssStart, layout.BssEnd);
+        Panic.Init(symbols, haveSymbols, layout.BssStart, layout.BssEnd, layout.TextStart, layout.TextEnd);
         KernelLog.Begin(LogLevel.Info);
         KernelLog.Str("kernel: image ");
         KernelLog.Hex(layout.PhysStart);

@@ -14,11 +14,13 @@ public static unsafe class Panic
 
     private static SymbolTable s_symbols;
     private static bool s_haveSymbols;
-    private static ulong s_stackLow, s_stackHigh;
+    private static ulong s_stackLow, s_stackHigh, s_textLow, s_textHigh;
     private static int s_depth;
 
-    public static void Init(SymbolTable symbols, bool haveSymbols, ulong stackLow, ulong stackHigh)
+    public static void Init(SymbolTable symbols, bool haveSymbols, ulong stackLow, ulong stackHigh, ulong textLow, ulong textHigh)
     {
+        s_textLow = textLow;
+        s_textHigh = textHigh;
         s_symbols = symbols;
         s_haveSymbols = haveSymbols;
         s_stackLow = stackLow;
@@ -51,7 +53,7 @@ public static unsafe class Panic
         Symbol(f->Rip);
         KernelLog.End();
         Registers(f);
-        Backtrace(f->Rip, f->Rbp);
+        Backtrace(f->Rip, f->Rbp, f->Rsp);
         QemuExit.Exit(ExitStatus.Panic);
     }
 
@@ -131,12 +133,28 @@ public static unsafe class Panic
         KernelLog.End();
     }
 
-    private static void Backtrace(ulong rip, ulong rbp)
+    private static void Backtrace(ulong rip, ulong rbp, ulong rsp = 0)
     {
         KernelLog.Begin(LogLevel.Panic);
         KernelLog.Str("backtrace:");
         KernelLog.End();
         Frame(0, rip);
+        // A leaf (assembly helpers, small methods) may fault before or without building a frame;
+        // then its caller's return address is on top of the stack. Shown as a guess, marked "?".
+        if (rsp >= s_stackLow && rsp + 8 <= s_stackHigh)
+        {
+            ulong top = *(ulong*)rsp;
+            bool rbpValid = rbp >= s_stackLow && rbp + 16 <= s_stackHigh;
+            if (top >= s_textLow && top < s_textHigh && (!rbpValid || top != *(ulong*)(rbp + 8)))
+            {
+                KernelLog.Begin(LogLevel.Panic);
+                KernelLog.Str("   ? ");
+                KernelLog.HexDigits(top, 16);
+                KernelLog.Char(' ');
+                Symbol(top);
+                KernelLog.End();
+            }
+        }
         for (int i = 1; i < MaxFrames; i++)
         {
             // Only follow frame pointers that lie on a kernel stack: a corrupt chain must not fault here.

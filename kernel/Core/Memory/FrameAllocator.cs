@@ -1,21 +1,29 @@
 // Physical frame allocator: hands out 4 KiB frames in O(1) and runs of frames for DMA.
 //
-// Design. Two bitmaps cover every frame from physical 0 up to the highest usable frame:
-//   managed  bit set = the frame belongs to this allocator (usable, not reserved, not metadata, >= 1 MiB);
-//   free     bit set = the frame is on the free list.
-// The free list is doubly linked through the free frames themselves (first 16 bytes: next, prev physical
-// addresses, Nil-terminated), so alloc is pop-head and free is push-head, both O(1), and a contiguous
-// allocation can unlink arbitrary frames in O(1) each. The bitmaps give O(1) validation on free: a frame
-// that is not managed or already free is rejected before anything is written, so double free, stray
-// addresses and misaligned addresses can never corrupt the list.
-// The bitmaps live in the first stretch of usable, unreserved memory large enough to hold them; those frames
-// are not managed, so they count neither as free nor as total.
+// Design. All state lives in one metadata region carved from usable memory; the managed frames themselves
+// are never read or written by the allocator. Laid out back to back, covering frames [0, frameLimit):
+//   managed  bitmap, bit set = the frame belongs to this allocator (usable, not reserved, not metadata, >= 1 MiB);
+//   free     bitmap, bit set = the frame is free;
+//   stack    uint[frameLimit], stack[0..FreeFrames) are the free frame numbers;
+//   pos      uint[frameLimit], pos[f] = index of free frame f in the stack (meaningless for other frames).
+// Alloc pops the top, free validates against the bitmaps and pushes, both O(1); a contiguous allocation
+// finds a run in the free bitmap and removes each frame from the middle of the stack in O(1) by moving the
+// top entry into its slot and fixing that entry's pos. Metadata costs 8 bytes + 2 bits per frame (0.2%).
+// Why not a list threaded through the free frames: building it writes to every frame of RAM, and under
+// emulation each first touch of a page is an expensive TLB fill (1.7 s for 512 MiB under QEMU TCG). Building
+// this one writes only the metadata, sequentially. It also means a free frame's contents do not matter:
+// a stray write to a freed frame cannot corrupt the allocator.
+// The bitmaps give O(1) validation on free: a frame that is not managed or already free is rejected before
+// anything is written, so double free, stray addresses and misaligned addresses change nothing.
+// The metadata lives in the first stretch of usable, unreserved memory large enough to hold it; those frames
+// are not managed, so they count neither as free nor as total. Frame numbers are uint, so memory at or above
+// 16 TiB (frame 2^32) is ignored.
 // Frames are pushed in ascending order, so single-frame allocations come from the top of memory first and
 // low memory stays available for devices with narrow DMA masks; contiguous searches go bottom-up.
 //
-// Invariants (checked by CheckConsistency): free ⊆ managed; the list holds exactly the frames whose free bit
-// is set, each once; FreeFrames = popcount(free); TotalFrames = popcount(managed) and never changes.
-// A free frame's first 16 bytes belong to the allocator: writing to a frame after freeing it breaks the list.
+// Invariants (checked by CheckConsistency): free ⊆ managed; stack[0..FreeFrames) holds exactly the frames
+// whose free bit is set, each once, and pos[stack[i]] = i; FreeFrames = popcount(free);
+// TotalFrames = popcount(managed) and never changes.
 using System;
 using System.Numerics;
 using Vireo.Kernel.Boot;
@@ -30,19 +38,21 @@ public sealed unsafe class FrameAllocator
     /// <summary>Real-mode memory, BIOS data and legacy device windows: never handed out.</summary>
     public const ulong LowMemoryLimit = 1ul << 20;
 
-    private const ulong Nil = ulong.MaxValue;
+    // Frame numbers and stack indices are uint.
+    private const ulong MaxFrames = 1ul << 32;
 
     private readonly PhysMap _map;
     private readonly ulong* _managed;
     private readonly ulong* _free;
+    private readonly uint* _stack;
+    private readonly uint* _pos;
     private readonly ulong _frameLimit;
     private readonly ulong _words;
-    private ulong _head;
 
     public ulong TotalFrames { get; private set; }
     public ulong FreeFrames { get; private set; }
 
-    /// <summary>Physical extent of the allocator's own bitmaps (frame aligned).</summary>
+    /// <summary>Physical extent of the allocator's own metadata: bitmaps, stack and positions (frame aligned).</summary>
     public ulong MetadataPhys { get; }
     public ulong MetadataLength { get; }
 
@@ -53,16 +63,18 @@ public sealed unsafe class FrameAllocator
         _words = words;
         _managed = map.As<ulong>(metadataPhys);
         _free = _managed + words;
+        _stack = (uint*)(_free + words);
+        _pos = _stack + frameLimit;
         MetadataPhys = metadataPhys;
         MetadataLength = metadataLength;
-        _head = Nil;
     }
 
     /// <summary>
     /// Builds an allocator over the Usable regions of <paramref name="memoryMap"/>, minus
     /// <paramref name="reserved"/>, minus any non-Usable region of the map, minus everything below 1 MiB and
-    /// everything outside the direct map. Usable regions are shrunk and reserved ones grown to whole frames,
-    /// so an unnormalised map is safe too. Fails when there is no usable memory or no room for the bitmaps.
+    /// everything outside the direct map and everything from 16 TiB up. Usable regions are shrunk and reserved
+    /// ones grown to whole frames, so an unnormalised map is safe too. Writes only the metadata region.
+    /// Fails when there is no usable memory or no room for the metadata.
     /// </summary>
     public static bool TryCreate(PhysMap map, ReadOnlySpan<MemoryRegion> memoryMap, ReadOnlySpan<PhysRange> reserved,
         out FrameAllocator allocator)
@@ -76,9 +88,12 @@ public sealed unsafe class FrameAllocator
         }
         if (frameLimit == 0)
             return false;
+        if (frameLimit > MaxFrames)
+            frameLimit = MaxFrames;
 
         ulong words = (frameLimit + 63) / 64;
-        ulong metadataFrames = (words * 2 * sizeof(ulong) + FrameSize - 1) / FrameSize;
+        ulong metadataBytes = words * 2 * sizeof(ulong) + frameLimit * 2 * sizeof(uint);
+        ulong metadataFrames = (metadataBytes + FrameSize - 1) / FrameSize;
         if (!FindMetadataHome(map, memoryMap, reserved, metadataFrames, out ulong metadataFrame))
             return false;
 
@@ -90,11 +105,13 @@ public sealed unsafe class FrameAllocator
 
     public bool TryAlloc(out ulong phys)
     {
-        phys = _head;
-        if (phys == Nil)
+        phys = 0;
+        if (FreeFrames == 0)
             return false;
-        Unlink(phys);
+        ulong frame = _stack[FreeFrames - 1];
         FreeFrames--;
+        ClearBit(_free, frame);
+        phys = frame << FrameShift;
         return true;
     }
 
@@ -112,8 +129,7 @@ public sealed unsafe class FrameAllocator
     {
         if (!IsAllocatedFrame(phys))
             return false;
-        Push(phys);
-        FreeFrames++;
+        Push(phys >> FrameShift);
         return true;
     }
 
@@ -144,8 +160,7 @@ public sealed unsafe class FrameAllocator
             if (run == frameCount)
             {
                 for (ulong i = 0; i < frameCount; i++)
-                    Unlink((start + i) << FrameShift);
-                FreeFrames -= frameCount;
+                    Remove(start + i);
                 phys = start << FrameShift;
                 return true;
             }
@@ -169,8 +184,7 @@ public sealed unsafe class FrameAllocator
                 return false;
         }
         for (ulong i = 0; i < frameCount; i++)
-            Push((first + i) << FrameShift);
-        FreeFrames += frameCount;
+            Push(first + i);
         return true;
     }
 
@@ -197,17 +211,15 @@ public sealed unsafe class FrameAllocator
         if (managed != TotalFrames || free != FreeFrames)
             return false;
 
-        ulong listed = 0;
-        ulong prev = Nil;
-        for (ulong node = _head; node != Nil; node = Next(node))
+        // Every entry is a free frame whose pos points back at it, so the entries are distinct; there are
+        // popcount(free) of them, so together they are exactly the free frames.
+        for (ulong i = 0; i < free; i++)
         {
-            // The bound stops a cyclic list; the free-bit test guarantees each node is a distinct free frame.
-            if (listed == free || !IsFree(node) || Prev(node) != prev)
+            ulong frame = _stack[i];
+            if (frame >= _frameLimit || !TestBit(_free, frame) || _pos[frame] != i)
                 return false;
-            listed++;
-            prev = node;
         }
-        return listed == free;
+        return true;
     }
 
     private static bool UsableFrames(PhysMap map, MemoryRegion region, out ulong first, out ulong end)
@@ -288,10 +300,12 @@ public sealed unsafe class FrameAllocator
     }
 
     // Marks usable frames managed, takes back every reserved range, every non-usable region and the
-    // metadata itself, then threads the list through what is left.
+    // metadata itself, then stacks what is left. Only the bitmaps need zeroing: stack entries above the
+    // top and pos entries of non-free frames are never read.
     private void Build(ReadOnlySpan<MemoryRegion> memoryMap, ReadOnlySpan<PhysRange> reserved)
     {
-        ZeroFrames(MetadataPhys, MetadataLength >> FrameShift);
+        for (ulong w = 0; w < 2 * _words; w++)
+            _managed[w] = 0;
         ulong first, end;
         for (int i = 0; i < memoryMap.Length; i++)
         {
@@ -315,12 +329,17 @@ public sealed unsafe class FrameAllocator
         ExcludedFrames(new PhysRange(MetadataPhys, MetadataLength), out first, out end);
         SetBits(_managed, first, end, false);
 
+        // Ascending, so the highest frame ends on top and is handed out first.
         ulong total = 0;
         for (ulong w = 0; w < _words; w++)
         {
-            for (ulong bits = _managed[w]; bits != 0; bits &= bits - 1)
+            ulong managed = _managed[w];
+            _free[w] = managed;
+            for (ulong bits = managed; bits != 0; bits &= bits - 1)
             {
-                Push(((w << 6) + (ulong)BitOperations.TrailingZeroCount(bits)) << FrameShift);
+                ulong frame = (w << 6) + (ulong)BitOperations.TrailingZeroCount(bits);
+                _stack[total] = (uint)frame;
+                _pos[frame] = (uint)total;
                 total++;
             }
         }
@@ -355,33 +374,26 @@ public sealed unsafe class FrameAllocator
         return found < _frameLimit;
     }
 
-    private void Push(ulong phys)
+    // Caller has checked that the frame is managed and allocated, so the stack has room for it.
+    private void Push(ulong frame)
     {
-        ulong* node = _map.As<ulong>(phys);
-        node[0] = _head;
-        node[1] = Nil;
-        if (_head != Nil)
-            _map.As<ulong>(_head)[1] = phys;
-        _head = phys;
-        SetBit(_free, phys >> FrameShift);
+        _stack[FreeFrames] = (uint)frame;
+        _pos[frame] = (uint)FreeFrames;
+        FreeFrames++;
+        SetBit(_free, frame);
     }
 
-    private void Unlink(ulong phys)
+    // Caller has checked that the frame is free; the top entry moves into its slot.
+    private void Remove(ulong frame)
     {
-        ulong next = Next(phys);
-        ulong prev = Prev(phys);
-        if (prev == Nil)
-            _head = next;
-        else
-            _map.As<ulong>(prev)[0] = next;
-        if (next != Nil)
-            _map.As<ulong>(next)[1] = prev;
-        ClearBit(_free, phys >> FrameShift);
+        ulong index = _pos[frame];
+        ulong top = FreeFrames - 1;
+        uint moved = _stack[top];
+        _stack[index] = moved;
+        _pos[moved] = (uint)index;
+        FreeFrames = top;
+        ClearBit(_free, frame);
     }
-
-    private ulong Next(ulong phys) => _map.As<ulong>(phys)[0];
-
-    private ulong Prev(ulong phys) => _map.As<ulong>(phys)[1];
 
     private void ZeroFrames(ulong phys, ulong frames)
     {

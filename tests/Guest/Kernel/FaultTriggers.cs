@@ -13,6 +13,7 @@ public static unsafe class FaultTriggers
     private static ulong s_zero;
     private static ulong s_depth;
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Trigger(System.ReadOnlySpan<byte> kind)
     {
         KernelLog.Info("fault test: raising a deliberate kernel fault");
@@ -40,7 +41,11 @@ public static unsafe class FaultTriggers
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void InvalidOpcode() => Cpu.InvalidOpcode();
+    private static void InvalidOpcode()
+    {
+        Cpu.InvalidOpcode();
+        s_depth++; // not a tail call: keep this method on the stack
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void DivideError()

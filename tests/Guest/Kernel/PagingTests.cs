@@ -95,8 +95,8 @@ public static unsafe class PagingTests
         Cpu.InvalidatePage(ScratchVirt);
         Check.Equal(frame, unmapped, "unmap returns the frame");
         Check.True(!Table.TryTranslate(ScratchVirt, out _, out _), "gone after unmap");
-        KernelState.Frames.Free(frame);
         Check.Equal(before, KernelState.Frames.FreeFrames, "intermediate tables reclaimed");
+        KernelState.Frames.Free(frame);
     }
 
     private static void WriteExecuteRefused()

@@ -26,7 +26,10 @@ public class FrameAllocatorTests
         new PhysRange(4 * MiB, 0x80800),
     };
 
-    private const ulong PcTotalFrames = (MemorySize - MiB) / Frame - 256 - 129 - 1;
+    // 8192 frames: 2 × 128 words of bitmap + 8 bytes per frame of stack and positions = 67584 bytes, 17 frames.
+    private const ulong PcMetadataFrames = 17;
+
+    private const ulong PcTotalFrames = (MemorySize - MiB) / Frame - 256 - 129 - PcMetadataFrames;
 
     private static FrameAllocator CreatePc(EmulatedPhysMemory memory)
     {
@@ -52,8 +55,10 @@ public class FrameAllocatorTests
         Assert.Equal(PcTotalFrames, allocator.FreeFrames);
         // First usable frame at or above 1 MiB that no reservation covers.
         Assert.Equal(2 * MiB, allocator.MetadataPhys);
-        Assert.Equal(Frame, allocator.MetadataLength);
+        Assert.Equal(PcMetadataFrames * Frame, allocator.MetadataLength);
         Assert.False(allocator.IsManaged(allocator.MetadataPhys));
+        Assert.False(allocator.IsManaged(allocator.MetadataPhys + allocator.MetadataLength - Frame));
+        Assert.True(allocator.IsFree(allocator.MetadataPhys + allocator.MetadataLength));
         Assert.False(allocator.IsManaged(0x80000));
         Assert.False(allocator.IsManaged(MiB));
         Assert.False(allocator.IsManaged(4 * MiB + 0x80000));
@@ -74,7 +79,7 @@ public class FrameAllocatorTests
             Assert.Equal(0ul, phys % Frame);
             Assert.True(phys >= MiB && phys < MemorySize);
             Assert.False(InReserved(phys));
-            Assert.NotEqual(allocator.MetadataPhys, phys);
+            Assert.False(phys >= allocator.MetadataPhys && phys < allocator.MetadataPhys + allocator.MetadataLength);
             Assert.Equal(PcTotalFrames - (ulong)handedOut.Count, allocator.FreeFrames);
         }
         Assert.Equal(PcTotalFrames, (ulong)handedOut.Count);
@@ -236,7 +241,7 @@ public class FrameAllocatorTests
     {
         using var memory = new EmulatedPhysMemory(MemorySize);
         var allocator = CreatePc(memory);
-        // Usable free stretch below the module is [2 MiB + 1 frame, 4 MiB): 511 frames; a 512-frame run with
+        // Usable free stretch below the module is [2 MiB + 17 frames, 4 MiB): 495 frames; a 512-frame run with
         // no alignment must still go above the module.
         Assert.True(allocator.TryAllocContiguous(512, 1, out ulong phys));
         Assert.Equal(4 * MiB + 0x81000, phys);
@@ -341,7 +346,7 @@ public class FrameAllocatorTests
 
             Assert.Equal(total - (ulong)allocated.Count, allocator.FreeFrames);
             Assert.Equal(total, allocator.TotalFrames);
-            if (step % 1000 == 0)
+            if (step % 50 == 0)
                 Assert.True(allocator.CheckConsistency());
         }
         foreach (ulong phys in allocated)
@@ -364,8 +369,9 @@ public class FrameAllocatorTests
         };
         Assert.True(FrameAllocator.TryCreate(memory.Map, map, ReadOnlySpan<PhysRange>.Empty, out var allocator));
 
-        // [1 MiB + 0x1000, 8 MiB) minus the one NVS frame and the metadata frame; the buffer ends at 8 MiB.
-        Assert.Equal((7 * MiB - Frame) / Frame - 2, allocator.TotalFrames);
+        // [1 MiB + 0x1000, 8 MiB) minus the one NVS frame and 5 metadata frames; the buffer ends at 8 MiB.
+        Assert.Equal((7 * MiB - Frame) / Frame - 1 - 5, allocator.TotalFrames);
+        Assert.Equal(5 * Frame, allocator.MetadataLength);
         Assert.Equal(MiB + Frame, allocator.MetadataPhys);
         Assert.False(allocator.IsManaged(3 * MiB));
         Assert.False(allocator.IsManaged(MiB));
@@ -384,10 +390,10 @@ public class FrameAllocatorTests
         var reserved = new[] { new PhysRange(2 * MiB, Frame), new PhysRange(2 * MiB + 2 * Frame, 1) };
         Assert.True(FrameAllocator.TryCreate(memory.Map, map, reserved, out var allocator));
 
-        // 24576 frames need 2 × 384 words = 6 KiB of bitmap: two frames.
-        Assert.Equal(2 * Frame, allocator.MetadataLength);
+        // 24576 frames: 2 × 384 words of bitmap + 8 bytes per frame = 202752 bytes, 50 frames.
+        Assert.Equal(50 * Frame, allocator.MetadataLength);
         Assert.Equal(2 * MiB + 3 * Frame, allocator.MetadataPhys);
-        Assert.Equal(1 + 94 * MiB / Frame - 2 - 2, allocator.TotalFrames);
+        Assert.Equal(1 + 94 * MiB / Frame - 2 - 50, allocator.TotalFrames);
         Assert.True(allocator.IsManaged(MiB));
         Assert.True(allocator.IsManaged(2 * MiB + Frame));
         Assert.True(allocator.CheckConsistency());
@@ -400,7 +406,8 @@ public class FrameAllocatorTests
         var map = new[] { new MemoryRegion(0, 64 * MiB, MemoryRegionType.Usable) };
         Assert.True(FrameAllocator.TryCreate(memory.Map, map, ReadOnlySpan<PhysRange>.Empty, out var allocator));
 
-        Assert.Equal(3 * MiB / Frame - 1, allocator.TotalFrames);
+        // 1024 frames: 8448 bytes of metadata, 3 frames.
+        Assert.Equal(3 * MiB / Frame - 3, allocator.TotalFrames);
         Assert.False(allocator.IsManaged(4 * MiB));
     }
 
@@ -441,18 +448,159 @@ public class FrameAllocatorTests
     }
 
     [Fact]
-    public void ConsistencyCheckDetectsACorruptedList()
+    public void BuildingWritesOnlyTheMetadata()
     {
-        using var memory = new EmulatedPhysMemory(4 * MiB);
-        var map = new[] { new MemoryRegion(MiB, 3 * MiB, MemoryRegionType.Usable) };
-        FrameAllocator.TryCreate(memory.Map, map, ReadOnlySpan<PhysRange>.Empty, out var allocator);
+        using var memory = new EmulatedPhysMemory(MemorySize);
+        for (ulong phys = 0; phys < MemorySize; phys += 8)
+            memory.WriteU64(phys, Pattern(phys));
+        var allocator = CreatePc(memory);
+
+        ulong metadataEnd = allocator.MetadataPhys + allocator.MetadataLength;
+        for (ulong phys = 0; phys < MemorySize; phys += 8)
+        {
+            if (phys >= allocator.MetadataPhys && phys < metadataEnd)
+                continue;
+            if (memory.ReadU64(phys) != Pattern(phys))
+                Assert.Fail($"build wrote to 0x{phys:X}");
+        }
+        Assert.True(allocator.CheckConsistency());
+    }
+
+    [Fact]
+    public void AllocAndFreeNeverTouchTheFrames()
+    {
+        using var memory = new EmulatedPhysMemory(MemorySize);
+        var allocator = CreatePc(memory);
+        ulong metadataEnd = allocator.MetadataPhys + allocator.MetadataLength;
+        for (ulong phys = 0; phys < MemorySize; phys += 8)
+        {
+            if (phys < allocator.MetadataPhys || phys >= metadataEnd)
+                memory.WriteU64(phys, Pattern(phys));
+        }
+
+        var all = new List<ulong>();
+        while (allocator.TryAlloc(out ulong phys))
+            all.Add(phys);
+        foreach (ulong phys in all)
+            Assert.True(allocator.Free(phys));
+        Assert.True(allocator.TryAllocContiguous(64, 64, out ulong run));
+        Assert.True(allocator.FreeContiguous(run, 64));
+        Assert.True(allocator.CheckConsistency());
+
+        for (ulong phys = 0; phys < MemorySize; phys += 8)
+        {
+            if (phys >= allocator.MetadataPhys && phys < metadataEnd)
+                continue;
+            if (memory.ReadU64(phys) != Pattern(phys))
+                Assert.Fail($"allocator wrote to 0x{phys:X}");
+        }
+    }
+
+    [Fact]
+    public void WritingToFreeFramesCannotCorruptTheAllocator()
+    {
+        using var memory = new EmulatedPhysMemory(MemorySize);
+        var allocator = CreatePc(memory);
         allocator.TryAlloc(out ulong phys);
         allocator.Free(phys);
 
-        // Use after free: the head frame's next pointer is overwritten.
-        memory.WriteU64(phys, phys);
+        // Use after free, and stray writes over every other free frame too.
+        ulong metadataEnd = allocator.MetadataPhys + allocator.MetadataLength;
+        for (ulong p = MiB; p < MemorySize; p += 8)
+        {
+            if (allocator.IsFree(p & ~(Frame - 1)))
+                memory.WriteU64(p, ulong.MaxValue);
+        }
+        Assert.True(allocator.CheckConsistency());
+        Assert.True(allocator.TryAlloc(out ulong again));
+        Assert.Equal(phys, again);
+
+        ulong count = 1;
+        while (allocator.TryAlloc(out ulong other))
+        {
+            Assert.True(allocator.IsManaged(other));
+            Assert.False(other >= allocator.MetadataPhys && other < metadataEnd);
+            count++;
+        }
+        Assert.Equal(PcTotalFrames, count);
+        Assert.True(allocator.CheckConsistency());
+    }
+
+    // Metadata layout (see FrameAllocator's header): managed bitmap, free bitmap, uint stack, uint pos.
+    // Over [1 MiB, 4 MiB): 1024 frames, 16 words per bitmap, the stack at +256 and pos at +256 + 4096.
+    private static FrameAllocator CreateSmall(EmulatedPhysMemory memory)
+    {
+        var map = new[] { new MemoryRegion(MiB, 3 * MiB, MemoryRegionType.Usable) };
+        Assert.True(FrameAllocator.TryCreate(memory.Map, map, ReadOnlySpan<PhysRange>.Empty, out var allocator));
+        Assert.True(allocator.CheckConsistency());
+        return allocator;
+    }
+
+    [Fact]
+    public void ConsistencyCheckDetectsADuplicatedStackEntry()
+    {
+        using var memory = new EmulatedPhysMemory(4 * MiB);
+        var allocator = CreateSmall(memory);
+        ulong stack = allocator.MetadataPhys + 256;
+        ulong top = allocator.FreeFrames - 1;
+
+        Assert.Equal((4 * MiB - Frame) / Frame, memory.ReadU32(stack + top * 4));
+        memory.WriteU32(stack + top * 4, memory.ReadU32(stack + (top - 1) * 4));
         Assert.False(allocator.CheckConsistency());
     }
+
+    [Fact]
+    public void ConsistencyCheckDetectsAWrongPosition()
+    {
+        using var memory = new EmulatedPhysMemory(4 * MiB);
+        var allocator = CreateSmall(memory);
+        ulong pos = allocator.MetadataPhys + 256 + 1024 * 4;
+        ulong topFrame = (4 * MiB - Frame) / Frame;
+
+        Assert.Equal((uint)(allocator.FreeFrames - 1), memory.ReadU32(pos + topFrame * 4));
+        memory.WriteU32(pos + topFrame * 4, 0);
+        Assert.False(allocator.CheckConsistency());
+    }
+
+    [Fact]
+    public void ConsistencyCheckDetectsAFreeBitOutsideTheStack()
+    {
+        using var memory = new EmulatedPhysMemory(4 * MiB);
+        var allocator = CreateSmall(memory);
+        Assert.True(allocator.TryAlloc(out ulong phys));
+        ulong frame = phys / Frame;
+        ulong word = allocator.MetadataPhys + 16 * 8 + frame / 64 * 8;
+
+        memory.WriteU64(word, memory.ReadU64(word) | (1ul << (int)(frame % 64)));
+        Assert.False(allocator.CheckConsistency());
+    }
+
+    [Fact]
+    public void ContiguousRemovalFromTheMiddleKeepsTheStackConsistent()
+    {
+        using var memory = new EmulatedPhysMemory(4 * MiB);
+        var allocator = CreateSmall(memory);
+        ulong total = allocator.FreeFrames;
+
+        // Lowest aligned runs sit deep in the stack, so each removal moves the top entry down.
+        Assert.True(allocator.TryAllocContiguous(8, 8, out ulong a));
+        Assert.True(allocator.TryAllocContiguous(3, 1, out ulong b));
+        Assert.True(allocator.CheckConsistency());
+        Assert.Equal(total - 11, allocator.FreeFrames);
+
+        Assert.True(allocator.FreeContiguous(a, 8));
+        Assert.True(allocator.CheckConsistency());
+        var seen = new HashSet<ulong>();
+        while (allocator.TryAlloc(out ulong phys))
+        {
+            Assert.True(seen.Add(phys));
+            Assert.False(phys >= b && phys < b + 3 * Frame);
+        }
+        Assert.Equal(total - 3, (ulong)seen.Count);
+        Assert.True(allocator.CheckConsistency());
+    }
+
+    private static ulong Pattern(ulong phys) => (phys * 0x9E3779B97F4A7C15) ^ 0x5A5A5A5A5A5A5A5A;
 }
 
 public class FrameAllocatorFrameSourceTests
