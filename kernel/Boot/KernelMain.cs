@@ -66,8 +66,11 @@ public static unsafe class KernelMain
         KernelState.BootInfo = boot;
         LogBootInfo(ref boot);
 
+        // ACPI is read while the trampoline still maps all of the low 4 GiB: firmware may keep its
+        // tables in reserved memory that the kernel's direct map does not cover. Only values are kept.
+        ReadAcpi(direct, ref boot);
         InitMemory(direct, ref boot, layout);
-        InitAcpiAndInterrupts(direct, ref boot);
+        InitInterrupts();
 
         KernelState.BootNanos = Tsc.NanosSinceBoot();
         Heap.Seal();
@@ -159,6 +162,8 @@ public static unsafe class KernelMain
 
         MapStatus status = KernelSpace.Build(direct, ref KernelState.FrameSource, layout, directEnd);
         if (status != MapStatus.Ok) Panic.Fail("cannot build the kernel page tables");
+        // The trampoline mapped 4 GiB; the real direct map ends at the last RAM region.
+        KernelState.Direct = new PhysMap((byte*)KernelSpace.DirectMapBase, directEnd);
         KernelLog.Begin(LogLevel.Info);
         KernelLog.Str("mem: ");
         KernelLog.Dec(frames.FreeFrames);
@@ -172,14 +177,18 @@ public static unsafe class KernelMain
         KernelLog.End();
     }
 
-    private static void InitAcpiAndInterrupts(PhysMap direct, ref BootInfo boot)
+    private static void ReadAcpi(PhysMap direct, ref BootInfo boot)
     {
         AcpiStatus acpiStatus = boot.RsdpPhys != 0
-            ? AcpiParser.Parse(direct, boot.RsdpPhys, out AcpiInfo acpi)
-            : AcpiParser.Discover(direct, out acpi);
-        if (acpiStatus != AcpiStatus.Ok || !acpi.HasMadt) Panic.Fail("ACPI tables (RSDP/MADT) not found or invalid");
-        KernelState.Acpi = acpi;
-        AcpiLog.Tables(ref acpi);
+            ? AcpiParser.Parse(direct, boot.RsdpPhys, out KernelState.Acpi)
+            : AcpiParser.Discover(direct, out KernelState.Acpi);
+        if (acpiStatus != AcpiStatus.Ok || !KernelState.Acpi.HasMadt) Panic.Fail("ACPI tables (RSDP/MADT) not found or invalid");
+        AcpiLog.Tables(ref KernelState.Acpi);
+    }
+
+    private static void InitInterrupts()
+    {
+        ref AcpiInfo acpi = ref KernelState.Acpi;
 
         Pic.RemapAndMask();
         byte* lapic = KernelSpace.MapDevice(ref KernelState.FrameSource, acpi.Madt.LocalApicAddress, 4096);

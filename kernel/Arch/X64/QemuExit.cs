@@ -1,5 +1,5 @@
 // Leaving QEMU with a status through the isa-debug-exit device (port 0xF4): QEMU exits with
-// (value << 1) | 1. A triple fault exits 0, so 0 never means success; see tools/harness.
+// (value << 1) | 1. A triple fault exits 0, so 0 never means success; the harness is ./vireo.
 namespace Vireo.Kernel.Arch.X64;
 
 public enum ExitStatus : byte

@@ -1,5 +1,5 @@
 // Kernel symbol table used to name code addresses in panic backtraces.
-// The blob is produced at build time by `vireo-tools ksyms` (tools/Vireo.Tools/KernelSymbolWriter.cs)
+// The blob is produced at build time by `vireo-tools ksyms` (tools/Vireo.Tools/KernelSymbols.cs)
 // from the kernel ELF's .symtab. Format, all integers little-endian:
 //
 //   offset 0   "VKSY"               magic

@@ -3,8 +3,8 @@
  *   Multiboot1 (QEMU -kernel): eax = 0x2BADB002, ebx = info. The "a.out kludge" address fields
  *     make QEMU load the flat image without reading ELF headers (it refuses ELF64).
  *   Multiboot2 (GRUB):         eax = 0x36D76289, ebx = info. Address and entry tags, same image.
- * We build throw-away page tables (identity + direct map + higher half, 2 MiB pages over the first
- * 1 GiB), enter long mode and call kmain(magic, info) in the higher half. The C# kernel then builds
+ * We build throw-away page tables (identity and direct map of the first 4 GiB, and the -2 GiB kernel
+ * window over the first 1 GiB, all with 2 MiB pages), enter long mode and call kmain(magic, info) in the higher half. The C# kernel then builds
  * the real page tables with 4 KiB granularity and W^X, and drops the identity map.
  */
     .set KERNEL_VMA, 0xFFFFFFFF80000000
