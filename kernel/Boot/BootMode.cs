@@ -8,30 +8,74 @@ using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Log;
 using Vireo.Kernel.Tests;
 using Vireo.Kernel.Bench;
+using Vireo.Kernel.Nucleus;
+using Vireo.Abi;
 
 namespace Vireo.Kernel.Boot;
 
-public static class BootMode
+public static unsafe class BootMode
 {
+    private static bool s_testMode;
+    private static int s_kernelPassed, s_kernelFailed;
+
     public static void Run(ref BootInfo boot)
     {
         Span<byte> text = stackalloc byte[BootInfo.CmdlineCapacity];
         int length = boot.CopyCmdline(text);
         var cmdline = new KernelCommandLine(text.Slice(0, length));
+        ulong flags = 0;
         if (cmdline.Has("test"))
         {
-            GuestTestRunner.RunAll();
+            s_testMode = true;
+            flags |= BootstrapInfo.FlagTestMode;
+            GuestTestRunner.RunAll(out s_kernelPassed, out s_kernelFailed);
         }
         else if (cmdline.Has("bench"))
         {
             KernelBenchmarks.RunAll();
-            QemuExit.Exit(ExitStatus.Success);
+            flags |= BootstrapInfo.FlagBenchMode;
         }
         else if (cmdline.TryGetValue("fault", out ReadOnlySpan<byte> kind))
         {
             FaultTriggers.Trigger(kind);
         }
-        KernelLog.Info("idle: no user space yet; halting until interrupted");
+
+        Threads.DeathObserver = &OnThreadDeath;
+        if (BootstrapLoader.TryCreate(flags))
+            Threads.EnterUserMode();
+        if (s_testMode) Finish(0, 1);
+        KernelLog.Info("idle: no user space; halting until interrupted");
         while (true) Cpu.EnableInterruptsAndHalt();
+    }
+
+    // The bootstrap's end is the system's end: report it and leave QEMU with the verdict.
+    private static void OnThreadDeath(Tcb* t)
+    {
+        if (t != BootstrapLoader.Bootstrap) return;
+        KernelLog.Begin(t->ExitKind == ThreadExitKind.Exited && t->ExitCode == 0 ? LogLevel.Info : LogLevel.Error);
+        KernelLog.Str("bootstrap ");
+        KernelLog.Str(t->ExitKind == ThreadExitKind.Exited ? "exited with status " : "faulted; vector ");
+        KernelLog.Dec(t->ExitCode);
+        KernelLog.End();
+        bool ok = t->ExitKind == ThreadExitKind.Exited && t->ExitCode == 0;
+        if (s_testMode) Finish(ok ? 1 : 0, ok ? 0 : 1);
+        QemuExit.Exit(ok ? ExitStatus.Success : ExitStatus.Failure);
+    }
+
+    private static void Finish(int userPassed, int userFailed)
+    {
+        // The user-space suite reports its own TEST lines; this line is the verdict over both.
+        Check.Reset();
+        PlatformTests.NoAllocationsAfterBoot();
+        GuestTestRunner.Report("heap.no_allocations_after_user_space", !Check.Failed);
+        int passed = s_kernelPassed + userPassed + (Check.Failed ? 0 : 1);
+        int failed = s_kernelFailed + userFailed + (Check.Failed ? 1 : 0);
+        KernelLog.Begin(LogLevel.Info);
+        KernelLog.Str("GUEST SUMMARY passed=");
+        KernelLog.Dec((ulong)passed);
+        KernelLog.Str(" failed=");
+        KernelLog.Dec((ulong)failed);
+        KernelLog.End();
+        QemuExit.Exit(failed == 0 ? ExitStatus.Success : ExitStatus.Failure);
     }
 }

@@ -10,6 +10,7 @@ using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Diagnostics;
 using Vireo.Kernel.Log;
 using Vireo.Kernel.Memory;
+using Vireo.Kernel.Nucleus;
 using Vireo.Kernel.Paging;
 
 namespace Vireo.Kernel.Boot;
@@ -71,6 +72,12 @@ public static unsafe class KernelMain
         ReadAcpi(direct, ref boot);
         InitMemory(direct, ref boot, layout);
         InitInterrupts();
+
+        Threads.Init();
+        InitAsidTable();
+        UserMode.Init(layout.BootStackTop);
+        Interrupts.UserFaultHandler = &Faults.OnUserFault;
+        Timer.TickHook = &Threads.OnTimerTick;
 
         KernelState.BootNanos = Tsc.NanosSinceBoot();
         Heap.Seal();
@@ -221,6 +228,14 @@ public static unsafe class KernelMain
         KernelLog.Dec((ulong)Timer.TickHz);
         KernelLog.Str(" Hz periodic");
         KernelLog.End();
+    }
+
+    // The one table the thread layer needs that no user object can hold: live address spaces by ASID.
+    private static void InitAsidTable()
+    {
+        ulong bytes = AddressSpaces.MaxAsids * 16;
+        if (!KernelState.Frames.TryAllocContiguous(bytes >> 12, 1, out ulong phys)) Panic.Fail("no memory for the ASID table");
+        AddressSpaces.Init(KernelState.Direct.Ptr(phys));
     }
 
     private static void EarlyFail(string reason)

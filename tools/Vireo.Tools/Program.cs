@@ -10,7 +10,8 @@ public static class Program
     private const string Usage =
         "usage: vireo-tools <verb> ...\n" +
         "  ksyms <kernel.elf> <out.bin>        symbol table blob for symbolised panics\n" +
-        "  bench-json <serial.log> <out.json>  collect BENCH lines into bench.json\n";
+        "  bench-json <serial.log> <out.json>  collect BENCH lines into bench.json\n" +
+        "  mkinitfs <out.cpio> <root-dir>      pack a directory tree as the initfs (cpio newc)\n";
 
     public static int Main(string[] args)
     {
@@ -27,6 +28,8 @@ public static class Program
                 return KernelSymbols.Run(rest, Console.Out, Console.Error);
             case "bench-json":
                 return BenchLog.Run(rest, Console.Out, Console.Error);
+            case "mkinitfs":
+                return Initfs.Run(rest, Console.Out, Console.Error);
             case "help":
             case "-h":
             case "--help":

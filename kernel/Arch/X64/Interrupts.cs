@@ -18,6 +18,8 @@ public static unsafe class Interrupts
 
     // Called for exceptions raised in user mode; installed by the process layer.
     public static delegate*<InterruptFrame*, void> UserFaultHandler;
+    // Called before returning to user mode, to choose the thread to return to.
+    public static delegate*<void> UserExitHook;
 
     public static ulong Count => s_count;
 
@@ -36,6 +38,7 @@ public static unsafe class Interrupts
             if (frame->FromUser && UserFaultHandler != null)
             {
                 UserFaultHandler(frame);
+                UserExitHook();
                 return;
             }
             Panic.Exception(frame);
@@ -47,5 +50,6 @@ public static unsafe class Interrupts
         var handler = (delegate*<InterruptFrame*, void>)s_handlers.Handlers[(int)vector];
         if (handler != null) handler(frame);
         LocalApic.EndOfInterrupt();
+        if (frame->FromUser && UserExitHook != null) UserExitHook();
     }
 }

@@ -4,7 +4,7 @@ namespace Vireo.Kernel.Arch.X64;
 
 public static unsafe class Timer
 {
-    public const uint TickHz = 100;
+    public const uint TickHz = 1000;
     private static ulong s_ticks;
 
     public static ulong Ticks => s_ticks;
@@ -15,5 +15,12 @@ public static unsafe class Timer
         LocalApic.StartPeriodic(TickHz);
     }
 
-    private static void OnTick(InterruptFrame* frame) => s_ticks++;
+    // The scheduler's tick, installed by the thread layer.
+    public static delegate*<void> TickHook;
+
+    private static void OnTick(InterruptFrame* frame)
+    {
+        s_ticks++;
+        if (TickHook != null) TickHook();
+    }
 }

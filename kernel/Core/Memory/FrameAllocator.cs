@@ -171,6 +171,35 @@ public sealed unsafe class FrameAllocator
     }
 
     /// <summary>Frees a run; returns false, changing nothing, unless every frame in it is managed and allocated.</summary>
+    /// <summary>
+    /// Takes the free run [phys, phys + frameCount frames) out of the allocator, all or nothing: used at the
+    /// end of boot, when the kernel turns every remaining free run into untyped memory for user space.
+    /// </summary>
+    public bool TryAllocRange(ulong phys, ulong frameCount)
+    {
+        if (frameCount == 0 || (phys & (FrameSize - 1)) != 0)
+            return false;
+        ulong first = phys >> FrameShift;
+        if (first >= _frameLimit || frameCount > _frameLimit - first)
+            return false;
+        for (ulong i = 0; i < frameCount; i++)
+            if (!TestBit(_free, first + i))
+                return false;
+        for (ulong i = 0; i < frameCount; i++)
+            Remove(first + i);
+        return true;
+    }
+
+    /// <summary>The first free frame at or above phys, for walking free runs; false when none.</summary>
+    public bool TryFindFree(ulong phys, out ulong found)
+    {
+        found = 0;
+        if (!NextFree(phys >> FrameShift, out ulong frame))
+            return false;
+        found = frame << FrameShift;
+        return true;
+    }
+
     public bool FreeContiguous(ulong phys, ulong frameCount)
     {
         if (frameCount == 0 || (phys & (FrameSize - 1)) != 0)

@@ -12,7 +12,7 @@ public static unsafe class GuestTestRunner
 {
     private static int s_passed, s_failed;
 
-    public static void RunAll()
+    public static void RunAll(out int passed, out int failed)
     {
         KernelLog.Info("test: running in-guest kernel tests");
         MemoryTests.Register();
@@ -23,12 +23,22 @@ public static unsafe class GuestTestRunner
         Run("heap.no_allocations_after_boot", &PlatformTests.NoAllocationsAfterBoot);
 
         KernelLog.Begin(LogLevel.Info);
-        KernelLog.Str("GUEST SUMMARY passed=");
+        KernelLog.Str("KERNEL SUMMARY passed=");
         KernelLog.Dec((ulong)s_passed);
         KernelLog.Str(" failed=");
         KernelLog.Dec((ulong)s_failed);
         KernelLog.End();
-        QemuExit.Exit(s_failed == 0 ? ExitStatus.Success : ExitStatus.Failure);
+        passed = s_passed;
+        failed = s_failed;
+    }
+
+    public static void Report(string name, bool ok)
+    {
+        KernelLog.Begin(LogLevel.Info);
+        KernelLog.Str("TEST ");
+        KernelLog.Str(name);
+        KernelLog.Str(ok ? " ok" : " FAIL");
+        KernelLog.End();
     }
 
     public static void Run(string name, delegate*<void> test)

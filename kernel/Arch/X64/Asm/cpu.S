@@ -146,4 +146,24 @@ FUNC cpu_int3
     int3
     ret
 
+    .text
+/* void arch_set_current(InterruptFrame* frame): the thread the next return_to_user enters. */
+FUNC arch_set_current
+    movq %rdi, current_frame(%rip)
+    leaq 176(%rdi), %rax
+    movq %rax, current_frame_top(%rip)
+    ret
+FUNC arch_set_kernel_stack
+    movq %rdi, kernel_stack_top(%rip)
+    ret
+FUNC arch_syscall_entry_address
+    leaq syscall_entry(%rip), %rax
+    ret
+/* noreturn: leave the kernel into the current thread. */
+FUNC arch_return_to_user
+    jmp return_to_user
+/* noreturn: run fn on an empty kernel stack. */
+FUNC arch_kernel_restart
+    jmp kernel_restart
+
     .section .note.GNU-stack, "", @progbits

@@ -41,6 +41,8 @@ interrupt_common:
     pushq %r14
     pushq %r15
     movq %rsp, %rdi
+    testb $3, 18*8(%rdi)             /* interrupted CS: from user mode? */
+    jnz from_user
     subq $512, %rsp
     fxsave64 (%rsp)
     /* A frame record linking to the interrupted code, so backtraces continue through it. */
@@ -51,6 +53,25 @@ interrupt_common:
     addq $16, %rsp
     fxrstor64 (%rsp)
     addq $512, %rsp
+    jmp pop_and_return
+
+    /* From user mode the CPU switched to TSS.rsp0, which points just past the current thread's
+       register frame inside its control block: the frame is already saved in place. The FPU state
+       goes to the area just below it; the kernel then runs on its own stack, and leaves through
+       return_to_user, possibly into another thread. */
+from_user:
+    fxsave64 -512(%rdi)
+    movq kernel_stack_top(%rip), %rsp
+    xorl %ebp, %ebp
+    call InterruptDispatch
+    jmp return_to_user
+
+    /* Leave the kernel into the current thread: its frame is at current_frame. */
+    .global return_to_user
+return_to_user:
+    movq current_frame(%rip), %rsp
+    fxrstor64 -512(%rsp)
+pop_and_return:
     popq %r15
     popq %r14
     popq %r13
@@ -68,6 +89,60 @@ interrupt_common:
     popq %rax
     addq $16, %rsp
     iretq
+
+    /*
+     * SYSCALL entry. The CPU saved the user rip in rcx and rflags in r11 and masked interrupts
+     * (IA32_FMASK); rsp is still the user's. Build the same frame an interrupt would, in the
+     * current thread's control block, so every kernel exit is return_to_user. Single CPU: the
+     * scratch slot and the pointers below are plain globals (no swapgs needed).
+     */
+    .global syscall_entry
+syscall_entry:
+    movq %rsp, user_rsp_scratch(%rip)
+    movq current_frame_top(%rip), %rsp
+    pushq $0x1b                      /* user ss */
+    pushq user_rsp_scratch(%rip)
+    pushq %r11                       /* user rflags */
+    pushq $0x23                      /* user cs */
+    pushq %rcx                       /* user rip */
+    pushq $0                         /* error code */
+    pushq $256                       /* "vector" 256 marks a syscall frame */
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, %rdi
+    movq kernel_stack_top(%rip), %rsp
+    xorl %ebp, %ebp
+    call SyscallDispatch
+    jmp return_to_user
+
+    /* void enter_idle_stack(void (*fn)(void)): run fn on an empty kernel stack (it never returns). */
+    .global kernel_restart
+kernel_restart:
+    movq kernel_stack_top(%rip), %rsp
+    xorl %ebp, %ebp
+    call *%rdi
+    ud2
+
+    .data
+    .balign 8
+    .global current_frame, current_frame_top, kernel_stack_top, user_rsp_scratch
+current_frame:      .quad 0          /* the running thread's InterruptFrame */
+current_frame_top:  .quad 0          /* current_frame + sizeof(InterruptFrame) = TSS.rsp0 */
+kernel_stack_top:   .quad 0
+user_rsp_scratch:   .quad 0
 
     /* Table of stub addresses, read by the C# IDT builder. */
     .section .rodata

@@ -1,0 +1,32 @@
+// What the kernel hands the bootstrap process: a read-only page at BootstrapLayout.InfoPage
+// describing its capabilities (untyped memory, the initfs) and the boot mode.
+namespace Vireo.Abi;
+
+public static class BootstrapLayout
+{
+    public const ulong InfoPage = 0x0000_7FFF_FFFF_E000;
+    public const ulong StackTop = 0x0000_7FFF_FFFF_0000;
+    public const ulong StackSize = 64 * 1024;
+    public const ulong InitfsBase = 0x0000_7000_0000_0000;
+    public const int CNodeSlotBits = 12;
+    public const ulong Magic = 0x564952454F424F4F; // "VIREOBOO"
+}
+
+public unsafe struct BootstrapInfo
+{
+    public const int MaxUntyped = 56;
+    public const ulong FlagTestMode = 1;
+    public const ulong FlagBenchMode = 2;
+
+    public ulong Magic;
+    public ulong Flags;
+    public ulong InitfsBase;       // where the initfs archive is mapped, read-only
+    public ulong InitfsSize;
+    public ulong InitfsFrameSlot;  // first slot of one frame capability per initfs page
+    public ulong InitfsFrameCount;
+    public ulong FirstFreeSlot;    // slots from here up are empty
+    public ulong UntypedCount;
+    public ulong FirstUntypedSlot;
+    public fixed ulong UntypedPhys[MaxUntyped];
+    public fixed byte UntypedSizeBits[MaxUntyped];
+}

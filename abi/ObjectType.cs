@@ -1,0 +1,35 @@
+// Kernel object types a capability can name, and their sizes when retyped from untyped memory.
+namespace Vireo.Abi;
+
+public enum ObjectType : byte
+{
+    Null = 0,
+    Untyped = 1,
+    CNode = 2,
+    Thread = 3,
+    AddressSpace = 4,
+    Frame = 5,
+    Endpoint = 6,
+    Notification = 7,
+    Reply = 8,
+    IrqHandler = 9,
+    IoPorts = 10,
+    DeviceMemory = 11,
+}
+
+public static class ObjectSizes
+{
+    public const int PageBits = 12;
+    /// <summary>log2 bytes of one capability slot.</summary>
+    public const int SlotBits = 6;
+    /// <summary>A thread control block: registers, FPU state, scheduling and IPC state.</summary>
+    public const int ThreadBits = 11;
+    /// <summary>An address space: its PML4 page plus a page of bookkeeping.</summary>
+    public const int AddressSpaceBits = 13;
+    public const int FrameBits = 12;
+    public const int EndpointBits = 6;
+    public const int NotificationBits = 6;
+    public const int MinUntypedBits = 12;
+    public const int MaxUntypedBits = 47;
+    public const int MaxCNodeSlotBits = 16;
+}

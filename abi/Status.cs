@@ -1,0 +1,38 @@
+// The ABI shared by the kernel and user space: one small closed set of statuses, Ok = 0.
+// Every syscall returns one in rax; docs/design/syscalls.md lists which each call can return.
+namespace Vireo.Abi;
+
+public enum Status : long
+{
+    Ok = 0,
+    /// <summary>The slot is empty, out of range, or its generation does not match (stale or forged).</summary>
+    InvalidCapability = 1,
+    /// <summary>The capability names an object of another type than the operation needs.</summary>
+    WrongType = 2,
+    /// <summary>The capability lacks a right the operation needs.</summary>
+    InsufficientRights = 3,
+    /// <summary>An argument is outside the values the call accepts.</summary>
+    InvalidArgument = 4,
+    /// <summary>An address or size is not aligned as required.</summary>
+    NotAligned = 5,
+    /// <summary>An address, size or index is outside the permitted range.</summary>
+    OutOfRange = 6,
+    /// <summary>The destination already holds something (mapping or capability).</summary>
+    Occupied = 7,
+    /// <summary>Nothing is mapped or present where the call expects it.</summary>
+    NotMapped = 8,
+    /// <summary>The untyped memory has no room for the requested objects.</summary>
+    OutOfMemory = 9,
+    /// <summary>A user pointer is not mapped in the caller with the needed rights.</summary>
+    BadAddress = 10,
+    /// <summary>The object is not in a state that allows the call (e.g. starting a running thread).</summary>
+    BadState = 11,
+    /// <summary>The operation would block and the caller asked not to.</summary>
+    WouldBlock = 12,
+    /// <summary>The peer of an operation died or the object was deleted while waiting.</summary>
+    PeerDied = 13,
+    /// <summary>The object cannot be copied this way (e.g. an untyped with children).</summary>
+    NotCopyable = 14,
+    /// <summary>Unknown syscall number.</summary>
+    UnknownSyscall = 15,
+}

@@ -1,0 +1,66 @@
+// Syscall numbers. Entry: SYSCALL with the number in rax and arguments in rdi, rsi, rdx, r10,
+// r8, r9 (the Linux x86_64 register convention). Exit: the Status in rax, results in rdx, r8.
+// docs/design/syscalls.md documents each call and every status it can return.
+namespace Vireo.Abi;
+
+public enum Syscall : ulong
+{
+    DebugWrite = 0,       // (ptr, len)
+    Yield = 1,            // ()
+    Exit = 2,             // (code): ends the calling thread
+    Sleep = 3,            // (nanoseconds)
+    Time = 4,             // () -> nanoseconds since boot
+    CapIdentify = 5,      // (cap) -> type | rights << 8 | sizeBits << 16, badge
+    CapCopy = 6,          // (cap, dstCNode, dstIndex, rights)
+    CapMint = 7,          // (cap, dstCNode, dstIndex, rights, badge)
+    CapMove = 8,          // (cap, dstCNode, dstIndex)
+    CapDelete = 9,        // (cap)
+    CapRevoke = 10,       // (cap)
+    Retype = 11,          // (untyped, type, sizeBits, dstCNode, dstIndex, count)
+    Map = 12,             // (addressSpace, frame, vaddr, rights): tables come from the address space's own pool
+    Unmap = 13,           // (frame)
+    Protect = 14,         // (frame, rights)
+    ThreadConfigure = 15, // (thread, ThreadConfig*)
+    ThreadStart = 16,     // (thread)
+    ThreadSuspend = 17,   // (thread)
+    ThreadResume = 18,    // (thread)
+    ThreadWait = 19,      // (thread) -> exit code or fault, ThreadExitKind
+    ThreadSetPriority = 20, // (thread, SchedClass, priority)
+    Count = 21,
+}
+
+/// <summary>How a thread ended, as ThreadWait reports it.</summary>
+public enum ThreadExitKind : ulong
+{
+    Exited = 0,
+    Faulted = 1,
+    Killed = 2,
+}
+
+public enum SchedClass : byte
+{
+    TimeSharing = 0,
+    RealTimeFifo = 1,
+    RealTimeRoundRobin = 2,
+}
+
+/// <summary>Argument block of ThreadConfigure, read from the caller's memory.</summary>
+public struct ThreadConfig
+{
+    public ulong CNode;         // capability handle: the thread's capability space
+    public ulong AddressSpace;  // capability handle: the thread's address space
+    public ulong Entry;         // user instruction pointer
+    public ulong Stack;         // user stack pointer (16-byte aligned)
+    public ulong Argument0;     // rdi at entry
+    public ulong Argument1;     // rsi at entry
+    public ulong FsBase;        // thread-local storage base
+}
+
+/// <summary>Capability slots the kernel fills in the bootstrap process's CNode.</summary>
+public static class BootstrapSlots
+{
+    public const uint CNode = 1;
+    public const uint AddressSpace = 2;
+    public const uint Thread = 3;
+    public const uint IoPorts = 4;
+}

@@ -1,0 +1,44 @@
+// Entering and leaving ring 3. SYSCALL/SYSRET are set up here; the entry stub (Asm/interrupts.S)
+// saves the user registers straight into the current thread's control block, and every exit
+// from the kernel goes through return_to_user with whichever thread is current by then.
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace Vireo.Kernel.Arch.X64;
+
+public static unsafe class UserMode
+{
+    private const uint Efer = 0xC0000080, Star = 0xC0000081, LStar = 0xC0000082, FMask = 0xC0000084, FsBase = 0xC0000100;
+    public const ulong UserTop = 0x0000_8000_0000_0000;
+    public const ulong SyscallVector = 256;
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "arch_set_current")]
+    public static extern void SetCurrentFrame(InterruptFrame* frame);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "arch_set_kernel_stack")]
+    public static extern void SetKernelStack(ulong top);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "arch_return_to_user")]
+    public static extern void ReturnToUser();
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "arch_kernel_restart")]
+    public static extern void KernelRestart(delegate*<void> continuation);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "arch_syscall_entry_address")]
+    private static extern ulong SyscallEntryAddress();
+
+    public static void Init(ulong kernelStackTop)
+    {
+        SetKernelStack(kernelStackTop);
+        Cpu.WriteMsr(Efer, Cpu.ReadMsr(Efer) | 1); // SCE: SYSCALL enabled
+        // SYSCALL loads CS = STAR[47:32], SS = +8; SYSRET would use STAR[63:48] + 16 / + 8.
+        Cpu.WriteMsr(Star, ((ulong)(Gdt.UserData - 8 - 3) << 48) | ((ulong)Gdt.KernelCode << 32));
+        Cpu.WriteMsr(LStar, SyscallEntryAddress());
+        // Interrupts, traps, direction and alignment-check flags are cleared on entry.
+        Cpu.WriteMsr(FMask, (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) | (1 << 14));
+    }
+
+    /// <summary>Makes `frame` the one return_to_user restores; interrupts from ring 3 save into it.</summary>
+    public static void Activate(InterruptFrame* frame, ulong fsBase)
+    {
+        SetCurrentFrame(frame);
+        Gdt.SetKernelStack((ulong)(frame + 1));
+        Cpu.WriteMsr(FsBase, fsBase);
+    }
+}

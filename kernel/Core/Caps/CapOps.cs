@@ -1,0 +1,136 @@
+// The capability operations: copy, mint, move, delete, revoke, and installing the kernel's boot
+// capabilities. Each takes slot physical addresses the caller has already looked up (CNode.Lookup for
+// sources, CNode.SlotAt for destinations), checks everything first and changes state only when it
+// returns Ok. Rights only shrink: a copy gets the source's rights masked, never more.
+using Vireo.Abi;
+using Vireo.Kernel.Memory;
+
+namespace Vireo.Kernel.Caps;
+
+public static unsafe class CapOps
+{
+    /// <summary>
+    /// Places a capability the kernel made at boot (device memory, boot untyped, the bootstrap's objects):
+    /// Original, a tree root with no parent untyped, so deleting its last capability never returns memory.
+    /// Returns InvalidArgument for a Null type, NotAligned for an untyped not aligned to its size,
+    /// Occupied when the slot is not empty.
+    /// </summary>
+    public static Status InstallRoot(PhysMap map, ulong slotPhys, ObjectType type, Rights rights, ulong objectPhys,
+        int sizeBits, ulong badge, ulong extra)
+    {
+        if (type == ObjectType.Null || sizeBits < 0 || sizeBits > 63)
+            return Status.InvalidArgument;
+        if (type == ObjectType.Untyped && (objectPhys & ((1UL << sizeBits) - 1)) != 0)
+            return Status.NotAligned;
+        CapSlot* s = map.As<CapSlot>(slotPhys);
+        if (!s->IsEmpty)
+            return Status.Occupied;
+        Fill(s, type, rights, CapFlags.Original, sizeBits, objectPhys, badge, extra);
+        return Status.Ok;
+    }
+
+    /// <summary>Copies a capability into an empty slot with rights src &amp; mask; the copy is a child of src.
+    /// InvalidCapability (src empty), NotCopyable (untyped), Occupied (dst not empty).</summary>
+    public static Status Copy(PhysMap map, ulong srcSlot, ulong dstSlot, Rights mask)
+    {
+        CapSlot* src = map.As<CapSlot>(srcSlot);
+        if (src->IsEmpty)
+            return Status.InvalidCapability;
+        if (src->Type == ObjectType.Untyped)
+            return Status.NotCopyable;
+        if (!map.As<CapSlot>(dstSlot)->IsEmpty)
+            return Status.Occupied;
+        Derive(map, srcSlot, dstSlot, mask, src->Badge);
+        return Status.Ok;
+    }
+
+    /// <summary>Copies an endpoint or notification capability and sets its badge.
+    /// InvalidCapability, WrongType (other types), InvalidArgument (src already badged), Occupied.</summary>
+    public static Status Mint(PhysMap map, ulong srcSlot, ulong dstSlot, Rights mask, ulong badge)
+    {
+        CapSlot* src = map.As<CapSlot>(srcSlot);
+        if (src->IsEmpty)
+            return Status.InvalidCapability;
+        if (src->Type != ObjectType.Endpoint && src->Type != ObjectType.Notification)
+            return Status.WrongType;
+        if (src->Badge != 0)
+            return Status.InvalidArgument;
+        if (!map.As<CapSlot>(dstSlot)->IsEmpty)
+            return Status.Occupied;
+        Derive(map, srcSlot, dstSlot, mask, badge);
+        return Status.Ok;
+    }
+
+    /// <summary>Moves a capability to an empty slot, keeping its place in the derivation tree; the
+    /// destination keeps its own generation and the source is emptied. InvalidCapability, Occupied.</summary>
+    public static Status Move(PhysMap map, ulong srcSlot, ulong dstSlot)
+    {
+        CapSlot* src = map.As<CapSlot>(srcSlot);
+        CapSlot* dst = map.As<CapSlot>(dstSlot);
+        if (src->IsEmpty)
+            return Status.InvalidCapability;
+        if (!dst->IsEmpty)
+            return Status.Occupied;
+        ushort generation = dst->Generation;
+        *dst = *src;
+        dst->Generation = generation;
+        CapTree.Relocate(map, dstSlot);
+        Empty(src);
+        return Status.Ok;
+    }
+
+    /// <summary>Deletes one capability (see CapDeletion). InvalidCapability when the slot is empty.</summary>
+    public static Status Delete<THooks>(PhysMap map, ulong slotPhys, ref THooks hooks) where THooks : struct, IObjectHooks
+    {
+        if (map.As<CapSlot>(slotPhys)->IsEmpty)
+            return Status.InvalidCapability;
+        ulong pending = 0;
+        CapDeletion.DeleteOne(map, slotPhys, ref pending, ref hooks);
+        CapDeletion.Drain(map, ref pending, ref hooks);
+        return Status.Ok;
+    }
+
+    /// <summary>Deletes every capability derived from this one, transitively; the slot itself stays
+    /// (unless it sat in a CNode whose last capability was among them). InvalidCapability when empty.</summary>
+    public static Status Revoke<THooks>(PhysMap map, ulong slotPhys, ref THooks hooks) where THooks : struct, IObjectHooks
+    {
+        if (map.As<CapSlot>(slotPhys)->IsEmpty)
+            return Status.InvalidCapability;
+        ulong pending = 0;
+        CapDeletion.RevokeDescendants(map, slotPhys, ref pending, ref hooks);
+        CapDeletion.Drain(map, ref pending, ref hooks);
+        return Status.Ok;
+    }
+
+    internal static void Fill(CapSlot* s, ObjectType type, Rights rights, CapFlags flags, int sizeBits,
+        ulong objectPhys, ulong badge, ulong extra)
+    {
+        s->Type = type;
+        s->Rights = rights;
+        s->Flags = flags;
+        s->SizeBits = (byte)sizeBits;
+        s->Object = objectPhys;
+        s->Badge = badge;
+        s->Extra = extra;
+        s->PrevOrParent = 0;
+        s->Next = 0;
+        s->FirstChild = 0;
+        s->Spare = 0;
+    }
+
+    /// <summary>Empties a slot: everything zero except the generation, which moves on.</summary>
+    internal static void Empty(CapSlot* s)
+    {
+        ushort generation = s->Generation;
+        *s = default;
+        s->Generation = (ushort)(generation + 1);
+    }
+
+    private static void Derive(PhysMap map, ulong srcSlot, ulong dstSlot, Rights mask, ulong badge)
+    {
+        CapSlot* src = map.As<CapSlot>(srcSlot);
+        CapSlot* dst = map.As<CapSlot>(dstSlot);
+        Fill(dst, src->Type, src->Rights & mask, CapFlags.None, src->SizeBits, src->Object, badge, 0);
+        CapTree.InsertChild(map, srcSlot, dstSlot);
+    }
+}

@@ -1,0 +1,99 @@
+// Untyped memory: a capability to [Object, Object + 2^SizeBits) from which all kernel objects are carved.
+// Allocation is a watermark (Badge, bytes used from the start) plus a count of live children (Extra).
+// Retype places each object at the watermark aligned up to the object's size; the padding skipped for
+// alignment is recorded in its first 8 bytes below the object (CapFlags.Padded) so it can be given back.
+// Release, when an object is destroyed, decrements the count; if the object ended exactly at the
+// watermark the watermark drops to its start (or to the watermark before its padding); when the count
+// reaches zero the watermark drops to 0.
+// Fragmentation limit: memory freed below the watermark is only reusable once every object above it is
+// gone too. Objects destroyed in LIFO order, and revoking the untyped as a whole, return memory exactly;
+// any other order may hold memory until the untyped is empty (or revoked). This keeps the untyped to
+// two words and every operation O(1), as in seL4, where only a revoke reclaims.
+// Untyped memory is not cleared when a child untyped is carved: objects are zeroed when they are made.
+using Vireo.Abi;
+using Vireo.Kernel.Memory;
+
+namespace Vireo.Kernel.Caps;
+
+public static unsafe class Untyped
+{
+    /// <summary>
+    /// Carves `count` objects from an untyped into the empty slots [dstIndex, dstIndex + count) of a
+    /// destination CNode. Each object is zeroed (except untyped), announced to hooks.Initialize, and named
+    /// by an Original capability with all rights, a child of the untyped capability. All or nothing:
+    /// InvalidCapability (untyped slot empty), WrongType (not untyped), InsufficientRights (no Control),
+    /// InvalidArgument (type/size not retypable, count 0), OutOfRange (slots beyond the CNode),
+    /// Occupied (a destination slot is not empty), OutOfMemory (does not fit above the watermark).
+    /// </summary>
+    public static Status Retype<THooks>(PhysMap map, ulong untypedSlot, ObjectType type, int sizeBits,
+        ulong dstCNode, int dstSlotBits, ulong dstIndex, ulong count, ref THooks hooks)
+        where THooks : struct, IObjectHooks
+    {
+        CapSlot* u = map.As<CapSlot>(untypedSlot);
+        if (u->IsEmpty)
+            return Status.InvalidCapability;
+        if (u->Type != ObjectType.Untyped)
+            return Status.WrongType;
+        if ((u->Rights & Rights.Control) == 0)
+            return Status.InsufficientRights;
+        if (count == 0 || !ObjectLayout.TryRetypeSize(type, sizeBits, out int capSizeBits, out int objectBits))
+            return Status.InvalidArgument;
+        ulong slots = 1UL << dstSlotBits;
+        if (dstIndex >= slots || count > slots - dstIndex)
+            return Status.OutOfRange;
+        for (ulong i = 0; i < count; i++)
+        {
+            if (!map.As<CapSlot>(dstCNode + ((dstIndex + i) << ObjectSizes.SlotBits))->IsEmpty)
+                return Status.Occupied;
+        }
+
+        // count <= 2^16 and objects <= 2^47 bytes, so none of this overflows.
+        ulong objectSize = 1UL << objectBits;
+        ulong regionSize = 1UL << u->SizeBits;
+        ulong watermark = u->Watermark;
+        ulong start = (watermark + objectSize - 1) & ~(objectSize - 1);
+        if (objectBits > u->SizeBits || start > regionSize || count * objectSize > regionSize - start)
+            return Status.OutOfMemory;
+
+        bool padded = start != watermark;
+        if (padded)
+            *map.As<ulong>(u->Object + start - 8) = watermark;
+        for (ulong i = 0; i < count; i++)
+        {
+            ulong objectPhys = u->Object + start + i * objectSize;
+            ulong slot = dstCNode + ((dstIndex + i) << ObjectSizes.SlotBits);
+            if (type != ObjectType.Untyped)
+                Zero(map, objectPhys, objectSize);
+            CapFlags flags = padded && i == 0 ? CapFlags.Original | CapFlags.Padded : CapFlags.Original;
+            CapOps.Fill(map.As<CapSlot>(slot), type, Rights.All, flags, capSizeBits, objectPhys, 0, 0);
+            CapTree.InsertChild(map, untypedSlot, slot);
+            hooks.Initialize(type, objectPhys, capSizeBits);
+        }
+        u->Watermark = start + count * objectSize;
+        u->ChildCount += count;
+        return Status.Ok;
+    }
+
+    /// <summary>Gives a destroyed object's memory back to the untyped it was carved from.</summary>
+    internal static void Release(PhysMap map, ulong untypedSlot, ulong objectPhys, int objectBits, CapFlags flags)
+    {
+        CapSlot* u = map.As<CapSlot>(untypedSlot);
+        u->ChildCount--;
+        if (u->ChildCount == 0)
+        {
+            u->Watermark = 0;
+            return;
+        }
+        ulong start = objectPhys - u->Object;
+        if (start + (1UL << objectBits) == u->Watermark)
+            u->Watermark = (flags & CapFlags.Padded) != 0 ? *map.As<ulong>(objectPhys - 8) : start;
+    }
+
+    private static void Zero(PhysMap map, ulong phys, ulong size)
+    {
+        ulong* p = map.As<ulong>(phys);
+        ulong words = size >> 3;
+        for (ulong i = 0; i < words; i++)
+            p[i] = 0;
+    }
+}

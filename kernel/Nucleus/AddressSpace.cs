@@ -1,0 +1,187 @@
+// An AddressSpace object (2^sizeBits bytes, sizeBits 13..22, retyped from untyped memory):
+//   page 0: the PML4 (its kernel half shared with every address space)
+//   page 1: AddressSpaceInfo (ASID, table-pool bitmap, bound threads)
+//   pages 2..: the pool its page tables come from.
+// So every page table a process needs is paid for by the memory its address space was retyped
+// from: the kernel allocates nothing, and destroying the object frees every table with it.
+// Each live address space holds an ASID: a frame capability records the mapping it made as
+// (ASID, generation, vaddr), so a mapping into an address space that has since been destroyed
+// is recognised as gone and never followed into memory that may have been reused.
+using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Memory;
+using Vireo.Kernel.Paging;
+
+namespace Vireo.Kernel.Nucleus;
+
+public unsafe struct AddressSpaceInfo
+{
+    public const int MaxPoolPages = 1022;
+
+    public uint Asid;
+    public uint PoolPages;
+    public uint PoolUsed;
+    public Tcb* BoundThreads;
+    public fixed ulong PoolBitmap[(MaxPoolPages + 63) / 64];
+}
+
+/// <summary>Page tables for one address space, taken from its own pool.</summary>
+public unsafe struct AddressSpaceTables : IFrameSource
+{
+    private readonly PhysMap _map;
+    private readonly ulong _asPhys;
+    private readonly AddressSpaceInfo* _info;
+
+    public AddressSpaceTables(PhysMap map, ulong asPhys)
+    {
+        _map = map;
+        _asPhys = asPhys;
+        _info = AddressSpaces.InfoOf(map, asPhys);
+    }
+
+    public bool TryAllocZeroedFrame(out ulong phys)
+    {
+        phys = 0;
+        for (uint i = 0; i < _info->PoolPages; i++)
+        {
+            if ((_info->PoolBitmap[i >> 6] & (1UL << (int)(i & 63))) != 0) continue;
+            _info->PoolBitmap[i >> 6] |= 1UL << (int)(i & 63);
+            _info->PoolUsed++;
+            phys = _asPhys + (2 + (ulong)i) * 4096;
+            var p = _map.As<ulong>(phys);
+            for (int w = 0; w < 512; w++) p[w] = 0;
+            return true;
+        }
+        return false;
+    }
+
+    public void FreeFrame(ulong phys)
+    {
+        ulong i = ((phys - _asPhys) >> 12) - 2;
+        if (i >= _info->PoolPages) return;
+        _info->PoolBitmap[i >> 6] &= ~(1UL << (int)(i & 63));
+        _info->PoolUsed--;
+    }
+}
+
+public static unsafe class AddressSpaces
+{
+    public const int MinBits = 13, MaxBits = 22;
+    public const uint MaxAsids = 16384;
+
+    private struct AsidEntry
+    {
+        public ulong Phys;       // 0 when free
+        public uint Generation;
+        public uint NextFree;
+    }
+
+    private static AsidEntry* s_asids;
+    private static uint s_freeHead;
+    private static uint s_live;
+
+    public static uint Live => s_live;
+
+    /// <summary>Boot time: the ASID table, from kernel memory (MaxAsids * 16 bytes).</summary>
+    public static void Init(byte* table)
+    {
+        s_asids = (AsidEntry*)table;
+        for (uint i = 0; i < MaxAsids; i++)
+        {
+            s_asids[i].Phys = 0;
+            s_asids[i].Generation = 1;
+            s_asids[i].NextFree = i + 1;
+        }
+        s_freeHead = 1; // ASID 0 means "none"
+    }
+
+    public static PageTable TableOf(PhysMap map, ulong asPhys) => new PageTable(map, asPhys);
+    public static AddressSpaceInfo* InfoOf(PhysMap map, ulong asPhys) => map.As<AddressSpaceInfo>(asPhys + 4096);
+
+    /// <summary>Makes a zeroed AddressSpace object usable; false when no ASID is left.</summary>
+    public static bool Initialize(PhysMap map, ulong asPhys, int sizeBits)
+    {
+        if (s_freeHead >= MaxAsids) return false;
+        uint asid = s_freeHead;
+        s_freeHead = s_asids[asid].NextFree;
+        s_asids[asid].Phys = asPhys;
+        s_live++;
+        new PageTable(map, asPhys).ShareKernelHalf(KernelSpace.Table);
+        AddressSpaceInfo* info = InfoOf(map, asPhys);
+        info->Asid = asid;
+        ulong pool = (1UL << sizeBits) / 4096 - 2;
+        info->PoolPages = (uint)(pool > AddressSpaceInfo.MaxPoolPages ? AddressSpaceInfo.MaxPoolPages : pool);
+        return true;
+    }
+
+    /// <summary>The object is being destroyed: its threads stop, its ASID is retired.</summary>
+    public static void Destroy(PhysMap map, ulong asPhys)
+    {
+        AddressSpaceInfo* info = InfoOf(map, asPhys);
+        while (info->BoundThreads != null)
+        {
+            Tcb* t = info->BoundThreads;
+            Threads.Kill(t, Vireo.Abi.ThreadExitKind.Killed, 0);
+            Unbind(t);
+        }
+        uint asid = info->Asid;
+        if (asid != 0 && asid < MaxAsids && s_asids[asid].Phys == asPhys)
+        {
+            s_asids[asid].Phys = 0;
+            s_asids[asid].Generation++;
+            s_asids[asid].NextFree = s_freeHead;
+            s_freeHead = asid;
+            s_live--;
+        }
+        Threads.ForgetAddressSpace(asPhys);
+    }
+
+    /// <summary>A mapping record for a frame capability: ASID, its generation and the page.</summary>
+    public static ulong MappingRecord(PhysMap map, ulong asPhys, ulong vaddr, out ulong spare)
+    {
+        uint asid = InfoOf(map, asPhys)->Asid;
+        spare = vaddr;
+        return 1 | ((ulong)asid << 1) | ((ulong)s_asids[asid].Generation << 32);
+    }
+
+    /// <summary>Resolves a mapping record; false when that address space no longer exists.</summary>
+    public static bool TryResolve(ulong record, out ulong asPhys)
+    {
+        asPhys = 0;
+        if ((record & 1) == 0) return false;
+        uint asid = (uint)(record >> 1) & 0x7FFFFFFF;
+        if (asid == 0 || asid >= MaxAsids) return false;
+        if (s_asids[asid].Generation != (uint)(record >> 32) || s_asids[asid].Phys == 0) return false;
+        asPhys = s_asids[asid].Phys;
+        return true;
+    }
+
+    public static void Bind(PhysMap map, Tcb* t, ulong asPhys)
+    {
+        Unbind(t);
+        AddressSpaceInfo* info = InfoOf(map, asPhys);
+        t->AddressSpace = asPhys;
+        t->Cr3 = asPhys;
+        t->NextInSpace = info->BoundThreads;
+        info->BoundThreads = t;
+    }
+
+    public static void Unbind(Tcb* t)
+    {
+        if (t->AddressSpace == 0) return;
+        AddressSpaceInfo* info = InfoOf(Boot.KernelState.Direct, t->AddressSpace);
+        for (Tcb** link = &info->BoundThreads; *link != null; link = &(*link)->NextInSpace)
+        {
+            if (*link == t)
+            {
+                *link = t->NextInSpace;
+                break;
+            }
+        }
+        t->NextInSpace = null;
+        t->AddressSpace = 0;
+        t->Cr3 = 0;
+    }
+
+    public static bool IsUserRange(ulong virt, ulong length) =>
+        length != 0 && virt < UserMode.UserTop && length <= UserMode.UserTop - virt;
+}

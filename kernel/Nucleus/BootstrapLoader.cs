@@ -1,0 +1,197 @@
+// The kernel creates exactly one process: the bootstrap, from bin/bootstrap in the initfs (the
+// first boot module). Everything else is user-space policy. The kernel builds the bootstrap's
+// objects from the boot frame allocator (this is still boot time), maps its ELF image, a stack,
+// the initfs (read-only) and an information page, fills its CNode (itself, its address space,
+// its thread, all I/O ports, one frame capability per initfs page), and finally turns every
+// remaining free frame into untyped memory capabilities for it: after that the kernel has no
+// memory of its own to allocate.
+using Vireo.Abi;
+using Vireo.Formats;
+using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Boot;
+using Vireo.Kernel.Caps;
+using Vireo.Kernel.Log;
+using Vireo.Kernel.Memory;
+using Vireo.Kernel.Paging;
+
+namespace Vireo.Kernel.Nucleus;
+
+public static unsafe class BootstrapLoader
+{
+    private const uint FirstUntypedSlot = 8;
+    private const uint InitfsFrameSlot = 64;
+
+    private static Tcb* s_bootstrap;
+
+    public static Tcb* Bootstrap => s_bootstrap;
+
+    /// <summary>Builds the bootstrap process; false (with a log line) when there is no usable initfs.</summary>
+    public static bool TryCreate(ulong flags)
+    {
+        PhysMap map = KernelState.Direct;
+        FrameAllocator frames = KernelState.Frames;
+        ref BootInfo boot = ref KernelState.BootInfo;
+        if (boot.ModuleCount == 0) return Fail("no initfs module");
+        BootModule initfs = boot.Module(0);
+        if (CpioReader.TryCreate(map.Ptr(initfs.Start), initfs.End - initfs.Start, out CpioReader archive) != FormatStatus.Ok)
+            return Fail("initfs is not a cpio archive");
+        if (archive.Find("bin/bootstrap", out CpioEntry entry) != FormatStatus.Ok) return Fail("initfs has no bin/bootstrap");
+        if (Elf64Image.TryParse(entry.Data, out Elf64Image image) != FormatStatus.Ok) return Fail("bin/bootstrap is not a valid ELF executable");
+
+        // Objects: address space (1 MiB: PML4, bookkeeping and a pool of page tables), thread (one
+        // frame), CNode (2^12 slots = 256 KiB).
+        int cnodeBits = BootstrapLayout.CNodeSlotBits;
+        ulong cnodeFrames = (1UL << (cnodeBits + ObjectSizes.SlotBits)) >> 12;
+        const int asBits = 20;
+        const ulong asFrames = (1UL << asBits) >> 12;
+        if (!frames.TryAllocContiguous(asFrames, asFrames, out ulong asPhys) ||
+            !frames.TryAllocZeroed(out ulong tcbPhys) ||
+            !frames.TryAllocContiguous(cnodeFrames, cnodeFrames, out ulong cnodePhys))
+            return Fail("out of memory for the bootstrap's objects");
+        Zero(map, asPhys, 2);
+        Zero(map, cnodePhys, cnodeFrames);
+        if (!AddressSpaces.Initialize(map, asPhys, asBits)) return Fail("no ASID for the bootstrap");
+        PageTable table = AddressSpaces.TableOf(map, asPhys);
+        var tables = new AddressSpaceTables(map, asPhys);
+
+        // The image: every page gets its own frame (the bootstrap is loaded once; user-space loaders share initfs pages).
+        for (int s = 0; s < image.SegmentCount; s++)
+        {
+            image.GetSegment(s, out Elf64Segment segment);
+            PageFlags pageFlags = PageFlags.Present | PageFlags.User;
+            if (segment.IsWritable) pageFlags |= PageFlags.Writable;
+            if (!segment.IsExecutable) pageFlags |= PageFlags.NoExecute;
+            for (ulong p = 0; p < segment.PageCount; p++)
+            {
+                segment.GetPage(p, out Elf64Page page);
+                if (!frames.TryAllocZeroed(out ulong frame)) return Fail("out of memory loading the bootstrap");
+                if (page.Kind != Elf64PageKind.Zero)
+                {
+                    ulong destination = page.Kind == Elf64PageKind.Shared ? 0 : page.DestinationOffset;
+                    ulong length = page.Kind == Elf64PageKind.Shared ? 4096 : page.Length;
+                    byte* src = map.Ptr(initfs.Start + (ulong)entry.DataOffset + page.FileOffset);
+                    byte* dst = map.Ptr(frame) + destination;
+                    for (ulong i = 0; i < length; i++) dst[i] = src[i];
+                }
+                if (table.Map4K(ref tables, page.VirtualAddress, frame, pageFlags) != MapStatus.Ok) return Fail("cannot map the bootstrap image");
+            }
+        }
+
+        // Stack, with the page below it left unmapped as a guard.
+        const PageFlags data = PageFlags.Present | PageFlags.User | PageFlags.Writable | PageFlags.NoExecute;
+        for (ulong v = BootstrapLayout.StackTop - BootstrapLayout.StackSize; v < BootstrapLayout.StackTop; v += 4096)
+        {
+            if (!frames.TryAllocZeroed(out ulong frame) || table.Map4K(ref tables, v, frame, data) != MapStatus.Ok)
+                return Fail("cannot map the bootstrap stack");
+        }
+
+        // The initfs, read-only, and a frame capability per page so the bootstrap can share them with children.
+        var slots = map.As<CapSlot>(cnodePhys);
+        ulong initfsPages = (initfs.End - initfs.Start + 4095) >> 12;
+        if (InitfsFrameSlot + initfsPages > (1UL << cnodeBits)) return Fail("initfs too large for the bootstrap's CNode");
+        for (ulong i = 0; i < initfsPages; i++)
+        {
+            ulong phys = (initfs.Start & ~0xFFFUL) + i * 4096;
+            if (table.Map4K(ref tables, BootstrapLayout.InitfsBase + i * 4096, phys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
+                return Fail("cannot map the initfs");
+            CapOps.InstallRoot(map, cnodePhys + (InitfsFrameSlot + i) * CapSlot.Size, ObjectType.Frame, Rights.Read | Rights.Map, phys, 12, 0, 0);
+        }
+
+        // The information page, read-only for the bootstrap.
+        if (!frames.TryAllocZeroed(out ulong infoPhys)) return Fail("out of memory for the bootstrap's information page");
+        var info = map.As<BootstrapInfo>(infoPhys);
+        info->Magic = BootstrapLayout.Magic;
+        info->Flags = flags;
+        info->InitfsBase = BootstrapLayout.InitfsBase + (initfs.Start & 0xFFF);
+        info->InitfsSize = initfs.End - initfs.Start;
+        info->InitfsFrameSlot = InitfsFrameSlot;
+        info->InitfsFrameCount = initfsPages;
+        info->FirstFreeSlot = InitfsFrameSlot + initfsPages;
+        info->FirstUntypedSlot = FirstUntypedSlot;
+        if (table.Map4K(ref tables, BootstrapLayout.InfoPage, infoPhys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
+            return Fail("cannot map the bootstrap's information page");
+
+        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.CNode * CapSlot.Size, ObjectType.CNode, Rights.All, cnodePhys, cnodeBits, 0, 0);
+        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.AddressSpace * CapSlot.Size, ObjectType.AddressSpace, Rights.All, asPhys, asBits, 0, 0);
+        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.Thread * CapSlot.Size, ObjectType.Thread, Rights.All, tcbPhys, ObjectSizes.ThreadBits, 0, 0);
+        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IoPorts * CapSlot.Size, ObjectType.IoPorts, Rights.All, 0, 16, 0, 0);
+
+        var t = map.As<Tcb>(tcbPhys);
+        Threads.InitializeObject(t);
+        Syscalls.Bind(t, map.As<CapSlot>(cnodePhys + BootstrapSlots.CNode * CapSlot.Size),
+            map.As<CapSlot>(cnodePhys + BootstrapSlots.AddressSpace * CapSlot.Size));
+        t->Frame.Rip = image.Entry;
+        t->Frame.Rsp = BootstrapLayout.StackTop;
+        t->Frame.Rdi = BootstrapLayout.InfoPage;
+        t->Configured = true;
+        s_bootstrap = t;
+
+        // Last: all remaining free memory becomes untyped capabilities.
+        HandOverUntyped(map, frames, cnodePhys, info);
+        KernelLog.Begin(LogLevel.Info);
+        KernelLog.Str("bootstrap: ");
+        KernelLog.Dec((ulong)image.SegmentCount);
+        KernelLog.Str(" segments, entry ");
+        KernelLog.Hex(image.Entry);
+        KernelLog.Str(", initfs ");
+        KernelLog.Dec(initfsPages);
+        KernelLog.Str(" pages, ");
+        KernelLog.Dec(info->UntypedCount);
+        KernelLog.Str(" untyped capabilities; kernel frame allocator now empty (");
+        KernelLog.Dec(frames.FreeFrames);
+        KernelLog.Str(" free)");
+        KernelLog.End();
+        Threads.MakeRunnable(t);
+        return true;
+    }
+
+    // Splits each free run into naturally aligned power-of-two blocks, largest first.
+    private static void HandOverUntyped(PhysMap map, FrameAllocator frames, ulong cnodePhys, BootstrapInfo* info)
+    {
+        uint slot = FirstUntypedSlot;
+        ulong total = 0;
+        ulong at = 0;
+        while (slot < FirstUntypedSlot + BootstrapInfo.MaxUntyped && frames.TryFindFree(at, out ulong start))
+        {
+            ulong end = start;
+            while (frames.IsFree(end)) end += 4096;
+            while (start < end && slot < FirstUntypedSlot + BootstrapInfo.MaxUntyped)
+            {
+                int bits = System.Numerics.BitOperations.TrailingZeroCount(start);
+                int fit = System.Numerics.BitOperations.Log2(end - start);
+                if (bits > fit) bits = fit;
+                if (bits > 40) bits = 40;
+                ulong size = 1UL << bits;
+                frames.TryAllocRange(start, size >> 12);
+                CapOps.InstallRoot(map, cnodePhys + slot * CapSlot.Size, ObjectType.Untyped, Rights.All, start, bits, 0, 0);
+                info->UntypedPhys[info->UntypedCount] = start;
+                info->UntypedSizeBits[info->UntypedCount] = (byte)bits;
+                info->UntypedCount++;
+                slot++;
+                total += size;
+                start += size;
+            }
+            at = end;
+        }
+        KernelLog.Begin(LogLevel.Info);
+        KernelLog.Str("bootstrap: ");
+        KernelLog.Size(total);
+        KernelLog.Str(" of untyped memory handed over");
+        KernelLog.End();
+    }
+
+    private static void Zero(PhysMap map, ulong phys, ulong frames)
+    {
+        var p = map.As<ulong>(phys);
+        for (ulong i = 0; i < frames * 512; i++) p[i] = 0;
+    }
+
+    private static bool Fail(string reason)
+    {
+        KernelLog.Begin(LogLevel.Error);
+        KernelLog.Str("bootstrap: ");
+        KernelLog.Str(reason);
+        KernelLog.End();
+        return false;
+    }
+}

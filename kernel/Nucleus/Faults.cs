@@ -1,0 +1,46 @@
+// A fault in ring 3 stops only the thread that took it (until the IPC issue adds fault handlers
+// to which it can be delivered): the kernel reports it and marks the thread dead with kind
+// Faulted; whoever waits for the thread (ThreadWait) learns of it and reclaims the memory it
+// gave, by revoking the untyped the process was built from.
+using Vireo.Abi;
+using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Log;
+
+namespace Vireo.Kernel.Nucleus;
+
+public static unsafe class Faults
+{
+    public static ulong Count;
+
+    public static void OnUserFault(InterruptFrame* f)
+    {
+        Tcb* t = Threads.Current;
+        Count++;
+        KernelLog.Begin(LogLevel.Warn);
+        KernelLog.Str("fault: thread ");
+        KernelLog.Dec(t != null ? t->Id : 0);
+        KernelLog.Str(": ");
+        KernelLog.Str(Idt.VectorName(f->Vector));
+        KernelLog.Str(" at rip ");
+        KernelLog.Hex(f->Rip);
+        if (f->Vector == Idt.PageFault)
+        {
+            KernelLog.Str(", address ");
+            KernelLog.Hex(Cpu.ReadCr2());
+            KernelLog.Str((f->ErrorCode & 1) != 0 ? " (protection" : " (not present");
+            KernelLog.Str((f->ErrorCode & 2) != 0 ? ", write" : ", read");
+            if ((f->ErrorCode & 16) != 0) KernelLog.Str(", instruction fetch");
+            KernelLog.Str(")");
+        }
+        else if (f->ErrorCode != 0)
+        {
+            KernelLog.Str(", error code ");
+            KernelLog.Hex(f->ErrorCode);
+        }
+        KernelLog.Str(", rsp ");
+        KernelLog.Hex(f->Rsp);
+        KernelLog.Str("; thread stopped");
+        KernelLog.End();
+        if (t != null) Threads.Kill(t, ThreadExitKind.Faulted, f->Vector);
+    }
+}

@@ -1,0 +1,77 @@
+// Frames in address spaces. A frame capability maps at most one page; its slot records where
+// (see AddressSpaces.MappingRecord), so deleting the capability removes the mapping, and mapping
+// the same frame twice takes a copy of the capability. Rights of a mapping never exceed the
+// capability's, and no mapping is both writable and executable.
+using Vireo.Abi;
+using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Boot;
+using Vireo.Kernel.Caps;
+using Vireo.Kernel.Paging;
+
+namespace Vireo.Kernel.Nucleus;
+
+public static unsafe class Mappings
+{
+    public static PageFlags FlagsFor(Rights rights)
+    {
+        PageFlags flags = PageFlags.Present | PageFlags.User;
+        if ((rights & Rights.Write) != 0) flags |= PageFlags.Writable;
+        if ((rights & Rights.Execute) == 0) flags |= PageFlags.NoExecute;
+        return flags;
+    }
+
+    public static Status Map(ulong asPhys, CapSlot* frame, ulong vaddr, Rights rights)
+    {
+        var map = KernelState.Direct;
+        if ((vaddr & 0xFFF) != 0) return Status.NotAligned;
+        if (!AddressSpaces.IsUserRange(vaddr, 4096) || vaddr < 0x1000) return Status.OutOfRange;
+        if ((rights & (Rights.Write | Rights.Execute)) == (Rights.Write | Rights.Execute)) return Status.InvalidArgument;
+        if ((rights & (Rights.Read | Rights.Write | Rights.Execute)) == 0) return Status.InvalidArgument;
+        if ((rights & ~frame->Rights & (Rights.Read | Rights.Write | Rights.Execute)) != 0) return Status.InsufficientRights;
+        if (frame->Extra != 0) return Status.Occupied;
+        var tables = new AddressSpaceTables(map, asPhys);
+        MapStatus s = AddressSpaces.TableOf(map, asPhys).Map4K(ref tables, vaddr, frame->Object, FlagsFor(rights));
+        if (s == MapStatus.AlreadyMapped || s == MapStatus.HugePageConflict) return Status.Occupied;
+        if (s == MapStatus.OutOfMemory) return Status.OutOfMemory;
+        if (s != MapStatus.Ok) return Status.InvalidArgument;
+        frame->Extra = AddressSpaces.MappingRecord(map, asPhys, vaddr, out frame->Spare);
+        return Status.Ok;
+    }
+
+    public static Status Unmap(CapSlot* frame)
+    {
+        if (frame->Extra == 0) return Status.NotMapped;
+        Remove(ref *frame);
+        return Status.Ok;
+    }
+
+    public static Status Protect(CapSlot* frame, Rights rights)
+    {
+        if (frame->Extra == 0) return Status.NotMapped;
+        if ((rights & (Rights.Write | Rights.Execute)) == (Rights.Write | Rights.Execute)) return Status.InvalidArgument;
+        if ((rights & ~frame->Rights & (Rights.Read | Rights.Write | Rights.Execute)) != 0) return Status.InsufficientRights;
+        if (!AddressSpaces.TryResolve(frame->Extra, out ulong asPhys))
+        {
+            frame->Extra = 0;
+            return Status.NotMapped;
+        }
+        if (AddressSpaces.TableOf(KernelState.Direct, asPhys).Protect(frame->Spare, FlagsFor(rights)) != MapStatus.Ok) return Status.NotMapped;
+        Cpu.InvalidatePage(frame->Spare);
+        return Status.Ok;
+    }
+
+    /// <summary>Removes the mapping a frame capability made, if its address space still exists.</summary>
+    public static void Remove(ref CapSlot frame)
+    {
+        if (AddressSpaces.TryResolve(frame.Extra, out ulong asPhys))
+        {
+            var map = KernelState.Direct;
+            var tables = new AddressSpaceTables(map, asPhys);
+            AddressSpaces.TableOf(map, asPhys).Unmap4K(ref tables, frame.Spare, out _);
+            // Another address space may be current: a stale entry there would only matter if it were live.
+            Cpu.InvalidatePage(frame.Spare);
+        }
+        frame.Extra = 0;
+        frame.Spare = 0;
+    }
+}

@@ -1,0 +1,55 @@
+// What the capability core calls when objects are born and die, bound to the thread and
+// address-space layers. A struct, passed by ref: ilc specialises the core for it.
+using Vireo.Abi;
+using Vireo.Kernel.Boot;
+using Vireo.Kernel.Caps;
+
+namespace Vireo.Kernel.Nucleus;
+
+public unsafe struct ObjectHooks : IObjectHooks
+{
+    public bool Failed; // an Initialize that could not complete (no ASID left)
+
+    public void Initialize(ObjectType type, ulong phys, int sizeBits)
+    {
+        var map = KernelState.Direct;
+        switch (type)
+        {
+            case ObjectType.Thread:
+                Threads.InitializeObject(map.As<Tcb>(phys));
+                break;
+            case ObjectType.AddressSpace:
+                if (!AddressSpaces.Initialize(map, phys, sizeBits)) Failed = true;
+                break;
+        }
+    }
+
+    public void Destroy(ObjectType type, ulong phys, int sizeBits)
+    {
+        var map = KernelState.Direct;
+        switch (type)
+        {
+            case ObjectType.Thread:
+                Threads.Destroy(map.As<Tcb>(phys));
+                break;
+            case ObjectType.AddressSpace:
+                AddressSpaces.Destroy(map, phys);
+                break;
+        }
+    }
+
+    public void CapRemoved(ref CapSlot slot)
+    {
+        if (slot.Type == ObjectType.Frame && slot.Extra != 0) Mappings.Remove(ref slot);
+        // A thread's own copy of its CNode or address space capability (Spare = the thread):
+        // losing it means the thread can no longer run.
+        if ((slot.Type == ObjectType.CNode || slot.Type == ObjectType.AddressSpace) && slot.Spare != 0)
+        {
+            var t = KernelState.Direct.As<Tcb>(slot.Spare);
+            slot.Spare = 0;
+            Threads.Kill(t, ThreadExitKind.Killed, 0);
+            if (slot.Type == ObjectType.AddressSpace) AddressSpaces.Unbind(t);
+            else t->CNode = 0;
+        }
+    }
+}

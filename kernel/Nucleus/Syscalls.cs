@@ -1,0 +1,94 @@
+// The syscall dispatcher: one entry, one epilogue. Arguments come from the caller's saved frame
+// (rdi, rsi, rdx, r10, r8, r9); the status goes back in rax and results in rdx and r8. Each
+// handler decodes and validates everything before it changes any state; a thread that blocks
+// gets its registers written when it is woken, and PrepareExit picks who runs next.
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Log;
+
+namespace Vireo.Kernel.Nucleus;
+
+public static unsafe partial class Syscalls
+{
+    public const ulong MaxDebugWrite = 4096;
+    private static ulong s_count;
+
+    public static ulong Count => s_count;
+
+    [RuntimeExport("SyscallDispatch")]
+    private static void Dispatch(InterruptFrame* f)
+    {
+        s_count++;
+        Tcb* t = Threads.Current;
+        ulong r0 = 0, r1 = 0;
+        Status s = (Syscall)f->Rax switch
+        {
+            Syscall.DebugWrite => DebugWrite(t, f->Rdi, f->Rsi),
+            Syscall.Yield => Yield(),
+            Syscall.Exit => Exit(t, f->Rdi),
+            Syscall.Sleep => Sleep(t, f->Rdi),
+            Syscall.Time => Time(out r0),
+            Syscall.CapIdentify => CapIdentify(t, f->Rdi, out r0, out r1),
+            Syscall.CapCopy => CapCopy(t, f->Rdi, f->Rsi, f->Rdx, f->R10),
+            Syscall.CapMint => CapMint(t, f->Rdi, f->Rsi, f->Rdx, f->R10, f->R8),
+            Syscall.CapMove => CapMove(t, f->Rdi, f->Rsi, f->Rdx),
+            Syscall.CapDelete => CapDelete(t, f->Rdi),
+            Syscall.CapRevoke => CapRevoke(t, f->Rdi),
+            Syscall.Retype => Retype(t, f->Rdi, f->Rsi, f->Rdx, f->R10, f->R8, f->R9),
+            Syscall.Map => Map(t, f->Rdi, f->Rsi, f->Rdx, f->R10, 0),
+            Syscall.Unmap => Unmap(t, f->Rdi),
+            Syscall.Protect => Protect(t, f->Rdi, f->Rsi),
+            Syscall.ThreadConfigure => ThreadConfigure(t, f->Rdi, f->Rsi),
+            Syscall.ThreadStart => ThreadStart(t, f->Rdi),
+            Syscall.ThreadSuspend => ThreadSuspend(t, f->Rdi),
+            Syscall.ThreadResume => ThreadResume(t, f->Rdi),
+            Syscall.ThreadWait => ThreadWait(t, f->Rdi, out r0, out r1),
+            Syscall.ThreadSetPriority => ThreadSetPriority(t, f->Rdi, f->Rsi, f->Rdx),
+            _ => Status.UnknownSyscall,
+        };
+        // A thread that blocked (or died) gets its registers when it is woken.
+        if (t->State == ThreadState.Runnable)
+        {
+            f->Rax = (ulong)s;
+            f->Rdx = r0;
+            f->R8 = r1;
+        }
+        Threads.PrepareExit();
+    }
+
+    private static Status DebugWrite(Tcb* t, ulong ptr, ulong length)
+    {
+        if (length > MaxDebugWrite) return Status.OutOfRange;
+        if (!UserMemory.TryCheck(t, ptr, length, write: false)) return Status.BadAddress;
+        var text = (byte*)ptr;
+        for (ulong i = 0; i < length; i++) Serial.Write(text[i]);
+        return Status.Ok;
+    }
+
+    private static Status Yield()
+    {
+        Threads.Yield();
+        return Status.Ok;
+    }
+
+    private static Status Exit(Tcb* t, ulong code)
+    {
+        Threads.Kill(t, ThreadExitKind.Exited, code);
+        return Status.Ok;
+    }
+
+    private static Status Sleep(Tcb* t, ulong nanos)
+    {
+        if (nanos == 0) return Yield();
+        ulong now = Tsc.NanosSinceBoot();
+        Threads.Sleep(t, nanos > ulong.MaxValue - now ? ulong.MaxValue : now + nanos);
+        return Status.Ok;
+    }
+
+    private static Status Time(out ulong now)
+    {
+        now = Tsc.NanosSinceBoot();
+        return Status.Ok;
+    }
+}

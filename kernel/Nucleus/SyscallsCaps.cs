@@ -1,0 +1,137 @@
+// Capability syscalls: look the capability up with the rights it needs, then call the core.
+using Vireo.Abi;
+using Vireo.Kernel.Boot;
+using Vireo.Kernel.Caps;
+
+namespace Vireo.Kernel.Nucleus;
+
+public static unsafe partial class Syscalls
+{
+    /// <summary>Finds the slot a handle names in the thread's CNode.</summary>
+    internal static Status Lookup(Tcb* t, ulong handle, out CapSlot* slot)
+    {
+        slot = null;
+        if (t->CNode == 0) return Status.InvalidCapability;
+        Status s = CNode.Lookup(KernelState.Direct, t->CNode, t->CNodeSlotBits, new CapHandle(handle), out ulong phys);
+        if (s != Status.Ok) return s;
+        slot = KernelState.Direct.As<CapSlot>(phys);
+        return Status.Ok;
+    }
+
+    internal static Status Lookup(Tcb* t, ulong handle, ObjectType type, Rights needed, out CapSlot* slot)
+    {
+        Status s = Lookup(t, handle, out slot);
+        if (s != Status.Ok) return s;
+        if (slot->Type != type) return Status.WrongType;
+        if ((slot->Rights & needed) != needed) return Status.InsufficientRights;
+        return Status.Ok;
+    }
+
+    /// <summary>A destination slot: index in a CNode the caller holds with Write. Index 0 is never a capability.</summary>
+    private static Status Destination(Tcb* t, ulong cnodeHandle, ulong index, ulong count, out ulong cnodePhys, out int bits)
+    {
+        cnodePhys = 0;
+        bits = 0;
+        Status s = Lookup(t, cnodeHandle, ObjectType.CNode, Rights.Write, out CapSlot* cnode);
+        if (s != Status.Ok) return s;
+        cnodePhys = cnode->Object;
+        bits = cnode->SizeBits;
+        ulong slots = 1UL << bits;
+        if (index == 0 || index >= slots || count > slots - index) return Status.OutOfRange;
+        return Status.Ok;
+    }
+
+    private static ulong SlotPhys(ulong cnodePhys, ulong index) => cnodePhys + index * CapSlot.Size;
+
+    private static Status CapIdentify(Tcb* t, ulong handle, out ulong info, out ulong extra)
+    {
+        info = extra = 0;
+        Status s = Lookup(t, handle, out CapSlot* slot);
+        if (s != Status.Ok) return s;
+        info = (ulong)slot->Type | ((ulong)slot->Rights << 8) | ((ulong)slot->SizeBits << 16);
+        // Untyped: bytes still free; endpoints and notifications: the badge.
+        extra = slot->Type == ObjectType.Untyped ? (1UL << slot->SizeBits) - slot->Watermark : slot->Badge;
+        return Status.Ok;
+    }
+
+    private static Status CapCopy(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights)
+    {
+        Status s = Lookup(t, handle, out CapSlot* src);
+        if (s != Status.Ok) return s;
+        if (rights > (ulong)Rights.All) return Status.InvalidArgument;
+        s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
+        if (s != Status.Ok) return s;
+        return CapOps.Copy(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights);
+    }
+
+    private static Status CapMint(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, ulong badge)
+    {
+        Status s = Lookup(t, handle, out CapSlot* src);
+        if (s != Status.Ok) return s;
+        if (rights > (ulong)Rights.All) return Status.InvalidArgument;
+        s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
+        if (s != Status.Ok) return s;
+        return CapOps.Mint(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights, badge);
+    }
+
+    private static Status CapMove(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex)
+    {
+        Status s = Lookup(t, handle, out CapSlot* src);
+        if (s != Status.Ok) return s;
+        s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
+        if (s != Status.Ok) return s;
+        return CapOps.Move(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex));
+    }
+
+    private static Status CapDelete(Tcb* t, ulong handle)
+    {
+        Status s = Lookup(t, handle, out CapSlot* slot);
+        if (s != Status.Ok) return s;
+        var hooks = new ObjectHooks();
+        return CapOps.Delete(KernelState.Direct, KernelState.Direct.ToPhys(slot), ref hooks);
+    }
+
+    private static Status CapRevoke(Tcb* t, ulong handle)
+    {
+        Status s = Lookup(t, handle, out CapSlot* slot);
+        if (s != Status.Ok) return s;
+        var hooks = new ObjectHooks();
+        return CapOps.Revoke(KernelState.Direct, KernelState.Direct.ToPhys(slot), ref hooks);
+    }
+
+    private static Status Retype(Tcb* t, ulong untyped, ulong type, ulong sizeBits, ulong dstCNode, ulong dstIndex, ulong count)
+    {
+        Status s = Lookup(t, untyped, out CapSlot* u);
+        if (s != Status.Ok) return s;
+        if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > 4096) return Status.InvalidArgument;
+        s = Destination(t, dstCNode, dstIndex, count, out ulong cnode, out int bits);
+        if (s != Status.Ok) return s;
+        var hooks = new ObjectHooks();
+        s = Untyped.Retype(KernelState.Direct, KernelState.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits, dstIndex, count, ref hooks);
+        return s == Status.Ok && hooks.Failed ? Status.OutOfMemory : s;
+    }
+
+    private static Status Map(Tcb* t, ulong addressSpace, ulong frame, ulong vaddr, ulong rights, ulong unused)
+    {
+        Status s = Lookup(t, addressSpace, ObjectType.AddressSpace, Rights.Map, out CapSlot* space);
+        if (s != Status.Ok) return s;
+        s = Lookup(t, frame, ObjectType.Frame, Rights.Map, out CapSlot* f);
+        if (s != Status.Ok) return s;
+        if (rights > (ulong)Rights.All) return Status.InvalidArgument;
+        return Mappings.Map(space->Object, f, vaddr, (Rights)rights);
+    }
+
+    private static Status Unmap(Tcb* t, ulong frame)
+    {
+        Status s = Lookup(t, frame, ObjectType.Frame, Rights.None, out CapSlot* f);
+        return s != Status.Ok ? s : Mappings.Unmap(f);
+    }
+
+    private static Status Protect(Tcb* t, ulong frame, ulong rights)
+    {
+        Status s = Lookup(t, frame, ObjectType.Frame, Rights.None, out CapSlot* f);
+        if (s != Status.Ok) return s;
+        if (rights > (ulong)Rights.All) return Status.InvalidArgument;
+        return Mappings.Protect(f, (Rights)rights);
+    }
+}

@@ -1,0 +1,128 @@
+// Thread syscalls. A thread runs with copies of the CNode and address-space capabilities it was
+// configured with, kept inside its control block.
+using Vireo.Abi;
+using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Boot;
+using Vireo.Kernel.Caps;
+
+namespace Vireo.Kernel.Nucleus;
+
+public static unsafe partial class Syscalls
+{
+    private static Status ThreadConfigure(Tcb* caller, ulong handle, ulong configPtr)
+    {
+        Status s = Lookup(caller, handle, ObjectType.Thread, Rights.Control, out CapSlot* cap);
+        if (s != Status.Ok) return s;
+        var map = KernelState.Direct;
+        var t = map.As<Tcb>(cap->Object);
+        if (t->State != ThreadState.Inactive && t->State != ThreadState.Suspended) return Status.BadState;
+        if (!UserMemory.TryCheck(caller, configPtr, (ulong)sizeof(ThreadConfig), write: false)) return Status.BadAddress;
+        ThreadConfig config = *(ThreadConfig*)configPtr;
+        s = Lookup(caller, config.CNode, ObjectType.CNode, Rights.None, out CapSlot* cnode);
+        if (s != Status.Ok) return s;
+        s = Lookup(caller, config.AddressSpace, ObjectType.AddressSpace, Rights.None, out CapSlot* space);
+        if (s != Status.Ok) return s;
+        if (!AddressSpaces.IsUserRange(config.Entry, 1) || !AddressSpaces.IsUserRange(config.Stack - 1, 1) ||
+            (config.FsBase != 0 && !AddressSpaces.IsUserRange(config.FsBase, 1)))
+            return Status.OutOfRange;
+
+        Bind(t, cnode, space);
+        t->Frame.Rip = config.Entry;
+        t->Frame.Rsp = config.Stack;
+        t->Frame.Rdi = config.Argument0;
+        t->Frame.Rsi = config.Argument1;
+        t->FsBase = config.FsBase;
+        t->Configured = true;
+        return Status.Ok;
+    }
+
+    /// <summary>Gives the thread its own copies of a CNode and an address-space capability.</summary>
+    internal static void Bind(Tcb* t, CapSlot* cnode, CapSlot* space)
+    {
+        var map = KernelState.Direct;
+        ulong tcbPhys = map.ToPhys(t);
+        var hooks = new ObjectHooks();
+        // Replacing an earlier binding must not count as losing it (Spare = 0 first).
+        if (!t->CNodeCap.IsEmpty)
+        {
+            t->CNodeCap.Spare = 0;
+            CapOps.Delete(map, map.ToPhys(&t->CNodeCap), ref hooks);
+        }
+        if (!t->AddressSpaceCap.IsEmpty)
+        {
+            t->AddressSpaceCap.Spare = 0;
+            CapOps.Delete(map, map.ToPhys(&t->AddressSpaceCap), ref hooks);
+        }
+        CapOps.Copy(map, map.ToPhys(cnode), map.ToPhys(&t->CNodeCap), Rights.All);
+        CapOps.Copy(map, map.ToPhys(space), map.ToPhys(&t->AddressSpaceCap), Rights.All);
+        t->CNodeCap.Spare = tcbPhys;
+        t->AddressSpaceCap.Spare = tcbPhys;
+        t->CNode = cnode->Object;
+        t->CNodeSlotBits = cnode->SizeBits;
+        AddressSpaces.Bind(map, t, space->Object);
+    }
+
+    private static Status TargetThread(Tcb* caller, ulong handle, out Tcb* t)
+    {
+        t = null;
+        Status s = Lookup(caller, handle, ObjectType.Thread, Rights.Control, out CapSlot* cap);
+        if (s != Status.Ok) return s;
+        t = KernelState.Direct.As<Tcb>(cap->Object);
+        return Status.Ok;
+    }
+
+    private static Status ThreadStart(Tcb* caller, ulong handle)
+    {
+        Status s = TargetThread(caller, handle, out Tcb* t);
+        if (s != Status.Ok) return s;
+        if (t->State != ThreadState.Inactive || !t->Configured) return Status.BadState;
+        Threads.MakeRunnable(t);
+        return Status.Ok;
+    }
+
+    private static Status ThreadSuspend(Tcb* caller, ulong handle)
+    {
+        Status s = TargetThread(caller, handle, out Tcb* t);
+        if (s != Status.Ok) return s;
+        if (t->State != ThreadState.Runnable && t->State != ThreadState.Sleeping) return Status.BadState;
+        if (t->State == ThreadState.Sleeping) t->Frame.Rax = (ulong)Status.Ok; // its sleep ends early
+        Threads.Block(t, ThreadState.Suspended);
+        return Status.Ok;
+    }
+
+    private static Status ThreadResume(Tcb* caller, ulong handle)
+    {
+        Status s = TargetThread(caller, handle, out Tcb* t);
+        if (s != Status.Ok) return s;
+        if (t->State != ThreadState.Suspended) return Status.BadState;
+        Threads.MakeRunnable(t);
+        return Status.Ok;
+    }
+
+    private static Status ThreadWait(Tcb* caller, ulong handle, out ulong code, out ulong kind)
+    {
+        code = kind = 0;
+        Status s = TargetThread(caller, handle, out Tcb* t);
+        if (s != Status.Ok) return s;
+        if (t == caller) return Status.InvalidArgument;
+        if (t->State == ThreadState.Dead)
+        {
+            code = t->ExitCode;
+            kind = (ulong)t->ExitKind;
+            return Status.Ok;
+        }
+        if (t->State == ThreadState.Inactive || t->Waiter != null) return Status.BadState;
+        t->Waiter = caller;
+        caller->Waitee = t;
+        Threads.Block(caller, ThreadState.Waiting);
+        return Status.Ok;
+    }
+
+    private static Status ThreadSetPriority(Tcb* caller, ulong handle, ulong schedClass, ulong priority)
+    {
+        Status s = TargetThread(caller, handle, out Tcb* t);
+        if (s != Status.Ok) return s;
+        if (schedClass > (ulong)SchedClass.RealTimeRoundRobin || priority > 255) return Status.InvalidArgument;
+        return Threads.SetPriority(t, (SchedClass)schedClass, (int)priority) ? Status.Ok : Status.InvalidArgument;
+    }
+}

@@ -1,0 +1,57 @@
+// The thread control block: the contents of a Thread object (ObjectSizes.ThreadBits = 2 KiB),
+// retyped from untyped memory that user space holds. Layout matters to assembly: the FXSAVE
+// area sits directly below the register frame, because the interrupt entry saves the FPU state
+// at frame - 512 (Asm/interrupts.S), and both are 16-byte aligned. A host test pins this.
+using System.Runtime.InteropServices;
+using Vireo.Abi;
+using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Caps;
+using Vireo.Kernel.Sched;
+
+namespace Vireo.Kernel.Nucleus;
+
+public enum ThreadState : byte
+{
+    Inactive,   // retyped, maybe configured, not started
+    Runnable,   // in the scheduler's queues, or running
+    Sleeping,   // waiting for a deadline
+    Waiting,    // in ThreadWait for another thread
+    Suspended,  // stopped by ThreadSuspend
+    Dead,       // exited, faulted or killed: ExitKind/ExitCode say how
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct Tcb
+{
+    public const int FxOffset = 0;
+    public const int FrameOffset = 512;
+
+    public fixed byte Fx[512];
+    public InterruptFrame Frame;
+    public SchedEntity Sched;
+
+    // Copies of the capabilities the thread runs with (seL4's TCB slots): while they exist its
+    // CNode and address space cannot be destroyed; when a revoke removes them the thread stops.
+    public CapSlot CNodeCap;
+    public CapSlot AddressSpaceCap;
+
+    public ThreadState State;
+    public bool Configured;
+    public ThreadExitKind ExitKind;
+    public ulong ExitCode;
+
+    public ulong CNode;          // phys of the thread's CNode
+    public int CNodeSlotBits;
+    public ulong AddressSpace;   // phys of its AddressSpace object
+    public ulong Cr3;
+    public ulong FsBase;
+
+    public ulong WakeAt;         // Sleeping: deadline in ns since boot
+    public Tcb* NextSleeper;
+    public Tcb* Waiter;          // a thread blocked in ThreadWait on this one
+    public Tcb* Waitee;          // Waiting: the thread this one waits for
+    public Tcb* NextInSpace;     // threads bound to the same address space
+    public ulong Id;
+
+    public static Tcb* FromSched(SchedEntity* e) => (Tcb*)((byte*)e - FrameOffset - sizeof(InterruptFrame));
+}

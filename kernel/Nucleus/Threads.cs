@@ -1,0 +1,243 @@
+// Thread lifecycle and the glue between the scheduler's policy (Core/Sched) and the CPU.
+// The kernel is event-driven with one kernel stack: every entry (syscall, interrupt from ring 3)
+// runs to completion with interrupts off, and every exit calls PrepareExit, which decides which
+// thread return_to_user enters. A thread that blocks simply is not chosen; its result registers
+// are written into its saved frame when it is woken. Idle is a halt loop inside PrepareExit.
+using Vireo.Abi;
+using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Boot;
+using Vireo.Kernel.Log;
+using Vireo.Kernel.Sched;
+
+namespace Vireo.Kernel.Nucleus;
+
+public static unsafe class Threads
+{
+    private static Scheduler s_scheduler;
+    private static Tcb* s_current;
+    private static Tcb* s_sleepers;     // sorted by WakeAt
+    private static bool s_reschedule;
+    private static ulong s_lastCharge;
+    private static ulong s_nextId;
+    private static ulong s_cr3;
+    private static ulong s_switches;
+
+    public static Tcb* Current => s_current;
+    public static Scheduler Scheduler => s_scheduler;
+    public static ulong Switches => s_switches;
+
+    /// <summary>Called by the exit path of a thread that ends (see OnThreadDead).</summary>
+    public static delegate*<Tcb*, void> DeathObserver;
+
+    public static void Init()
+    {
+        s_scheduler = new Scheduler(Scheduler.DefaultBoostPeriodNanos, Tsc.NanosSinceBoot());
+        s_cr3 = Cpu.ReadCr3();
+        Interrupts.UserExitHook = &PrepareExit;
+    }
+
+    /// <summary>Prepares a freshly retyped (zeroed) thread object.</summary>
+    public static void InitializeObject(Tcb* t)
+    {
+        s_scheduler.InitEntity(&t->Sched, ++s_nextId);
+        t->Id = s_nextId;
+        t->State = ThreadState.Inactive;
+        // A clean x87/SSE state: FCW 0x37F, MXCSR 0x1F80 (all exceptions masked).
+        *(ushort*)t->Fx = 0x037F;
+        *(uint*)(t->Fx + 24) = 0x1F80;
+        t->Frame.Cs = Gdt.UserCode;
+        t->Frame.Ss = Gdt.UserData;
+        t->Frame.Rflags = 0x202;
+    }
+
+    public static void MakeRunnable(Tcb* t)
+    {
+        t->State = ThreadState.Runnable;
+        s_scheduler.Enqueue(&t->Sched);
+        if (s_current == null || s_scheduler.ShouldPreempt(&s_current->Sched, &t->Sched)) s_reschedule = true;
+    }
+
+    /// <summary>Takes a thread off the CPU or its queue; it runs again only when made runnable.</summary>
+    public static void Block(Tcb* t, ThreadState state)
+    {
+        if (t == s_current)
+        {
+            Charge();
+            s_current = null;
+            s_reschedule = true;
+        }
+        else if (t->State == ThreadState.Runnable)
+        {
+            s_scheduler.Remove(&t->Sched);
+        }
+        if (t->State == ThreadState.Sleeping) RemoveSleeper(t);
+        t->State = state;
+    }
+
+    public static bool SetPriority(Tcb* t, SchedClass schedClass, int priority)
+    {
+        bool queued = t->State == ThreadState.Runnable && t != s_current;
+        if (queued) s_scheduler.Remove(&t->Sched);
+        bool ok = s_scheduler.SetClass(&t->Sched, schedClass, priority);
+        if (queued) s_scheduler.Enqueue(&t->Sched);
+        s_reschedule = true;
+        return ok;
+    }
+
+    public static void Yield()
+    {
+        if (s_current == null) return;
+        Charge();
+        s_scheduler.Yield(&s_current->Sched);
+        s_current = null; // it is queued again; pick afresh
+        s_reschedule = true;
+    }
+
+    public static void Sleep(Tcb* t, ulong deadline)
+    {
+        Block(t, ThreadState.Sleeping);
+        t->WakeAt = deadline;
+        if (s_sleepers == null || s_sleepers->WakeAt > deadline)
+        {
+            t->NextSleeper = s_sleepers;
+            s_sleepers = t;
+            return;
+        }
+        Tcb* prev = s_sleepers;
+        while (prev->NextSleeper != null && prev->NextSleeper->WakeAt <= deadline) prev = prev->NextSleeper;
+        t->NextSleeper = prev->NextSleeper;
+        prev->NextSleeper = t;
+    }
+
+    private static void RemoveSleeper(Tcb* t)
+    {
+        if (s_sleepers == t)
+        {
+            s_sleepers = t->NextSleeper;
+            t->NextSleeper = null;
+            return;
+        }
+        for (Tcb* p = s_sleepers; p != null; p = p->NextSleeper)
+        {
+            if (p->NextSleeper == t)
+            {
+                p->NextSleeper = t->NextSleeper;
+                t->NextSleeper = null;
+                return;
+            }
+        }
+    }
+
+    /// <summary>Ends a thread: exit, fault or kill. Wakes a thread waiting for it.</summary>
+    public static void Kill(Tcb* t, ThreadExitKind kind, ulong code)
+    {
+        if (t->State == ThreadState.Dead) return;
+        Block(t, ThreadState.Dead);
+        t->ExitKind = kind;
+        t->ExitCode = code;
+        if (t->Waitee != null)
+        {
+            t->Waitee->Waiter = null;
+            t->Waitee = null;
+        }
+        Tcb* waiter = t->Waiter;
+        if (waiter != null)
+        {
+            t->Waiter = null;
+            waiter->Waitee = null;
+            waiter->Frame.Rax = (ulong)Status.Ok;
+            waiter->Frame.Rdx = code;
+            waiter->Frame.R8 = (ulong)kind;
+            MakeRunnable(waiter);
+        }
+        if (DeathObserver != null) DeathObserver(t);
+    }
+
+    /// <summary>The thread object is being destroyed: make sure nothing refers to it any more.</summary>
+    public static void Destroy(Tcb* t)
+    {
+        Kill(t, ThreadExitKind.Killed, 0);
+        AddressSpaces.Unbind(t);
+    }
+
+    /// <summary>An address space is going away: never run on its tables again.</summary>
+    public static void ForgetAddressSpace(ulong asPhys)
+    {
+        if (s_cr3 != asPhys) return;
+        s_cr3 = KernelSpace.Table.Root;
+        Cpu.WriteCr3(s_cr3);
+    }
+
+    public static void OnTimerTick()
+    {
+        ulong now = Tsc.NanosSinceBoot();
+        while (s_sleepers != null && s_sleepers->WakeAt <= now)
+        {
+            Tcb* t = s_sleepers;
+            s_sleepers = t->NextSleeper;
+            t->NextSleeper = null;
+            t->Frame.Rax = (ulong)Status.Ok;
+            MakeRunnable(t);
+        }
+        if (s_current != null)
+        {
+            if (s_scheduler.Tick(&s_current->Sched, now, now - s_lastCharge)) s_reschedule = true;
+        }
+        else
+        {
+            s_scheduler.Tick(null, now, 0);
+        }
+        s_lastCharge = now;
+    }
+
+    private static void Charge()
+    {
+        ulong now = Tsc.NanosSinceBoot();
+        if (s_current != null) s_scheduler.Tick(&s_current->Sched, now, now - s_lastCharge);
+        s_lastCharge = now;
+    }
+
+    /// <summary>Runs at every exit to user mode: picks the thread to enter, idling until there is one.</summary>
+    public static void PrepareExit()
+    {
+        if (s_current != null && !s_reschedule) return;
+        s_reschedule = false;
+        if (s_current != null)
+        {
+            Charge();
+            s_scheduler.PutPrev(&s_current->Sched);
+            s_current = null;
+        }
+        SchedEntity* next = s_scheduler.PickNext();
+        while (next == null)
+        {
+            // Idle: interrupts on, halt; a timer or device interrupt may make a thread runnable.
+            Cpu.EnableInterruptsAndHalt();
+            Cpu.DisableInterrupts();
+            s_reschedule = false;
+            next = s_scheduler.PickNext();
+        }
+        SwitchTo(Tcb.FromSched(next));
+    }
+
+    private static void SwitchTo(Tcb* next)
+    {
+        if (next != s_current) s_switches++;
+        s_current = next;
+        s_lastCharge = Tsc.NanosSinceBoot();
+        if (next->Cr3 != s_cr3)
+        {
+            s_cr3 = next->Cr3;
+            Cpu.WriteCr3(s_cr3);
+        }
+        UserMode.Activate(&next->Frame, next->FsBase);
+    }
+
+    /// <summary>Leaves the kernel for good into whichever thread should run (boot hands over here).</summary>
+    public static void EnterUserMode()
+    {
+        s_reschedule = true;
+        PrepareExit();
+        UserMode.ReturnToUser();
+    }
+}

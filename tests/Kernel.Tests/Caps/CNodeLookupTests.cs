@@ -1,0 +1,90 @@
+using Vireo.Abi;
+using Vireo.Kernel.Caps;
+using Xunit;
+
+namespace Vireo.Tests.Caps;
+
+public class CNodeLookupTests
+{
+    [Fact]
+    public void FindsOccupiedSlotWithMatchingGeneration()
+    {
+        using var w = new CapsWorld();
+        CapHandle h = CNode.HandleFor(w.Map, CapsWorld.RootCNode, w.RootUntyped);
+        Assert.Equal(CapsWorld.RootUntypedIndex, h.Index);
+        Assert.Equal(Status.Ok, CNode.Lookup(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, h, out ulong slot));
+        Assert.Equal(w.RootUntyped, slot);
+    }
+
+    [Fact]
+    public void EmptySlotIsInvalid()
+    {
+        using var w = new CapsWorld();
+        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, new CapHandle(5, 0), out ulong slot));
+        Assert.Equal(0UL, slot);
+    }
+
+    [Fact]
+    public void StaleHandleAfterDeleteIsRejected()
+    {
+        using var w = new CapsWorld();
+        Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 10));
+        CapHandle old = CNode.HandleFor(w.Map, CapsWorld.RootCNode, w.Slot(10));
+        Assert.Equal(Status.Ok, w.Delete(w.Slot(10)));
+        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, old, out _));
+        // The slot is reused: the old handle still does not name the new capability.
+        Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Notification, 0, 10));
+        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, old, out _));
+        CapHandle fresh = CNode.HandleFor(w.Map, CapsWorld.RootCNode, w.Slot(10));
+        Assert.NotEqual(old.Value, fresh.Value);
+        Assert.Equal(Status.Ok, CNode.Lookup(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, fresh, out _));
+    }
+
+    [Fact]
+    public void GenerationDoesNotRepeatWithin65535Reuses()
+    {
+        using var w = new CapsWorld();
+        Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 10));
+        CapHandle first = CNode.HandleFor(w.Map, CapsWorld.RootCNode, w.Slot(10));
+        for (int i = 0; i < 65535; i++)
+        {
+            Assert.Equal(Status.Ok, w.Delete(w.Slot(10)));
+            Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 10));
+            CapHandle now = CNode.HandleFor(w.Map, CapsWorld.RootCNode, w.Slot(10));
+            if (now.Value == first.Value)
+                Assert.Fail("generation repeated after " + (i + 1) + " reuses");
+        }
+        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, first, out _));
+    }
+
+    [Fact]
+    public void ForgedHandlesAreRejected()
+    {
+        using var w = new CapsWorld();
+        CapHandle good = CNode.HandleFor(w.Map, CapsWorld.RootCNode, w.RootUntyped);
+        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, new CapHandle(good.Value | (1UL << 32)), out _));
+        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, new CapHandle(good.Value | (1UL << 63)), out _));
+        // Index beyond the 256 slots, even though memory there is readable.
+        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, new CapHandle(256 + CapsWorld.RootUntypedIndex, 0), out _));
+        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, new CapHandle(0xFFFF, 0), out _));
+        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, new CapHandle(CapsWorld.RootUntypedIndex, 1), out _));
+    }
+
+    [Fact]
+    public void SingleSlotCNodeAcceptsOnlyIndexZero()
+    {
+        using var w = new CapsWorld();
+        Assert.Equal(Status.Ok, CapOps.InstallRoot(w.Map, CapsWorld.RootCNode + 0x4000, ObjectType.Endpoint, Rights.All, 0x9000, 6, 0, 0));
+        Assert.Equal(Status.Ok, CNode.Lookup(w.Map, CapsWorld.RootCNode + 0x4000, 0, new CapHandle(0, 0), out _));
+        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNode + 0x4000, 0, new CapHandle(1, 0), out _));
+    }
+
+    [Fact]
+    public void SlotAtChecksRange()
+    {
+        Assert.Equal(Status.Ok, CNode.SlotAt(0x1000, 4, 15, out ulong slot));
+        Assert.Equal(0x1000UL + 15 * 64, slot);
+        Assert.Equal(Status.OutOfRange, CNode.SlotAt(0x1000, 4, 16, out _));
+        Assert.Equal(Status.OutOfRange, CNode.SlotAt(0x1000, 4, ulong.MaxValue, out _));
+    }
+}

@@ -1,0 +1,111 @@
+// Test fixture for the capability core: emulated physical memory with a root CNode and a root untyped
+// installed the way the kernel does at boot, and hooks that record every call.
+using System;
+using System.Collections.Generic;
+using Vireo.Abi;
+using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
+using Vireo.Tests.Memory;
+
+namespace Vireo.Tests.Caps;
+
+public readonly record struct HookCall(string Kind, ObjectType Type, ulong Phys, int SizeBits);
+
+public sealed class HookLog
+{
+    public readonly List<HookCall> Calls = new();
+    /// <summary>Copies of the slots passed to CapRemoved, in order.</summary>
+    public readonly List<CapSlot> Removed = new();
+
+    public int Count(string kind)
+    {
+        int n = 0;
+        foreach (HookCall c in Calls)
+            if (c.Kind == kind)
+                n++;
+        return n;
+    }
+
+    public int Count(string kind, ulong phys)
+    {
+        int n = 0;
+        foreach (HookCall c in Calls)
+            if (c.Kind == kind && c.Phys == phys)
+                n++;
+        return n;
+    }
+}
+
+public struct TestHooks : IObjectHooks
+{
+    public HookLog Log;
+
+    public void Initialize(ObjectType type, ulong phys, int sizeBits) => Log.Calls.Add(new HookCall("init", type, phys, sizeBits));
+    public void Destroy(ObjectType type, ulong phys, int sizeBits) => Log.Calls.Add(new HookCall("destroy", type, phys, sizeBits));
+
+    public void CapRemoved(ref CapSlot slot)
+    {
+        Log.Calls.Add(new HookCall("removed", slot.Type, slot.Object, slot.SizeBits));
+        Log.Removed.Add(slot);
+    }
+}
+
+public sealed unsafe class CapsWorld : IDisposable
+{
+    public const ulong MemorySize = 16UL << 20;
+    public const ulong RootCNode = 0x1000;
+    public const int RootSlotBits = 8;
+    public const uint RootUntypedIndex = 1;
+    public const ulong UntypedBase = 8UL << 20;
+    public const int UntypedBits = 22;
+
+    public readonly EmulatedPhysMemory Memory = new(MemorySize);
+    public readonly HookLog Log = new();
+    public TestHooks Hooks;
+
+    /// <summary>untypedBits up to 23: the root untyped is [8 MiB, 8 MiB + 2^untypedBits).</summary>
+    public CapsWorld(int untypedBits = UntypedBits)
+    {
+        Hooks.Log = Log;
+        Assert(CapOps.InstallRoot(Map, Slot(RootUntypedIndex), ObjectType.Untyped, Rights.All, UntypedBase, untypedBits, 0, 0));
+    }
+
+    public PhysMap Map => Memory.Map;
+    public ulong RootUntyped => Slot(RootUntypedIndex);
+
+    public ulong Slot(ulong index) => RootCNode + index * CapSlot.Size;
+    public ref CapSlot At(ulong slotPhys) => ref *Map.As<CapSlot>(slotPhys);
+    public CapSlot Cap(ulong index) => At(Slot(index));
+
+    public Status Retype(ulong untyped, ObjectType type, int sizeBits, ulong dstIndex, ulong count = 1) =>
+        Untyped.Retype(Map, untyped, type, sizeBits, RootCNode, RootSlotBits, dstIndex, count, ref Hooks);
+
+    public Status Delete(ulong slot) => CapOps.Delete(Map, slot, ref Hooks);
+    public Status Revoke(ulong slot) => CapOps.Revoke(Map, slot, ref Hooks);
+
+    /// <summary>Children of a slot in list order, checking every back link on the way.</summary>
+    public List<ulong> Children(ulong slot)
+    {
+        var result = new List<ulong>();
+        ulong prev = 0;
+        for (ulong c = At(slot).FirstChild; c != 0; c = At(c).Next)
+        {
+            ulong expected = prev == 0 ? slot | 1 : prev;
+            if (At(c).PrevOrParent != expected)
+                throw new InvalidOperationException("broken back link");
+            result.Add(c);
+            prev = c;
+        }
+        return result;
+    }
+
+    public ulong Parent(ulong slot) => CapTree.FindParent(Map, slot);
+
+    public void Dispose() => Memory.Dispose();
+
+    private static void Assert(Status s)
+    {
+        if (s != Status.Ok)
+            throw new InvalidOperationException("setup failed");
+    }
+}

@@ -1,0 +1,37 @@
+/*
+ * Syscall stubs: the C# side calls vireo_syscallN(number, args...) with the SysV convention;
+ * the kernel expects the number in rax and arguments in rdi, rsi, rdx, r10, r8, r9, and returns
+ * the status in rax and results in rdx and r8, which the stubs store through the result pointer.
+ * SYSCALL clobbers rcx and r11.
+ */
+    .text
+    .macro FUNC name
+    .global \name
+    .type \name, @function
+\name:
+    .endm
+
+/* long vireo_syscall(ulong n, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5 (stack), ulong* results (stack)) */
+FUNC vireo_syscall
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    movq %rdx, %rsi
+    movq %rcx, %rdx
+    movq %r8, %r10
+    movq %r9, %r8
+    movq 8(%rsp), %r9
+    syscall
+    movq 16(%rsp), %rcx
+    testq %rcx, %rcx
+    jz 1f
+    movq %rdx, (%rcx)
+    movq %r8, 8(%rcx)
+1:  ret
+
+/* long vireo_syscall0(ulong n): the no-argument fast case (yield, time). */
+FUNC vireo_syscall0
+    movq %rdi, %rax
+    syscall
+    ret
+
+    .section .note.GNU-stack, "", @progbits

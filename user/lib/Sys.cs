@@ -1,0 +1,98 @@
+// Syscall wrappers: typed, one per call in Vireo.Abi.Syscall. The stubs are in Asm/syscall.S.
+using System;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Vireo.Abi;
+
+namespace Vireo.User;
+
+public static unsafe class Sys
+{
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_syscall")]
+    private static extern Status Raw(ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5, ulong* results);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_syscall0")]
+    private static extern Status Raw0(ulong number);
+
+    public static Status Call(Syscall n, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0, ulong a5 = 0) =>
+        Raw((ulong)n, a0, a1, a2, a3, a4, a5, null);
+
+    public static Status Call(Syscall n, out ulong r0, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0, ulong a5 = 0)
+    {
+        ulong* r = stackalloc ulong[2];
+        Status s = Raw((ulong)n, a0, a1, a2, a3, a4, a5, r);
+        r0 = r[0];
+        return s;
+    }
+
+    public static Status Call(Syscall n, out ulong r0, out ulong r1, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0, ulong a5 = 0)
+    {
+        ulong* r = stackalloc ulong[2];
+        Status s = Raw((ulong)n, a0, a1, a2, a3, a4, a5, r);
+        r0 = r[0];
+        r1 = r[1];
+        return s;
+    }
+
+    public static Status DebugWrite(byte* text, ulong length) => Call(Syscall.DebugWrite, (ulong)text, length);
+    public static Status Yield() => Raw0((ulong)Syscall.Yield);
+    public static Status Sleep(ulong nanoseconds) => Call(Syscall.Sleep, nanoseconds);
+
+    public static ulong TimeNanos()
+    {
+        Call(Syscall.Time, out ulong now);
+        return now;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static void Exit(int code)
+    {
+        Call(Syscall.Exit, (ulong)(uint)code);
+        while (true) { }
+    }
+
+    public static Status Identify(CapHandle cap, out ObjectType type, out Rights rights, out int sizeBits, out ulong badge)
+    {
+        Status s = Call(Syscall.CapIdentify, out ulong info, out badge, cap.Value);
+        type = (ObjectType)(byte)info;
+        rights = (Rights)(byte)(info >> 8);
+        sizeBits = (int)(byte)(info >> 16);
+        return s;
+    }
+
+    public static Status Copy(CapHandle cap, CapHandle dstCNode, uint dstIndex, Rights rights) =>
+        Call(Syscall.CapCopy, cap.Value, dstCNode.Value, dstIndex, (ulong)rights);
+
+    public static Status Mint(CapHandle cap, CapHandle dstCNode, uint dstIndex, Rights rights, ulong badge) =>
+        Call(Syscall.CapMint, cap.Value, dstCNode.Value, dstIndex, (ulong)rights, badge);
+
+    public static Status Move(CapHandle cap, CapHandle dstCNode, uint dstIndex) =>
+        Call(Syscall.CapMove, cap.Value, dstCNode.Value, dstIndex);
+
+    public static Status Delete(CapHandle cap) => Call(Syscall.CapDelete, cap.Value);
+    public static Status Revoke(CapHandle cap) => Call(Syscall.CapRevoke, cap.Value);
+
+    public static Status Retype(CapHandle untyped, ObjectType type, int sizeBits, CapHandle dstCNode, uint dstIndex, uint count) =>
+        Call(Syscall.Retype, untyped.Value, (ulong)type, (ulong)sizeBits, dstCNode.Value, dstIndex, count);
+
+    public static Status Map(CapHandle addressSpace, CapHandle frame, ulong vaddr, Rights rights) =>
+        Call(Syscall.Map, addressSpace.Value, frame.Value, vaddr, (ulong)rights);
+
+    public static Status Unmap(CapHandle frame) => Call(Syscall.Unmap, frame.Value);
+    public static Status Protect(CapHandle frame, Rights rights) => Call(Syscall.Protect, frame.Value, (ulong)rights);
+
+    public static Status ThreadConfigure(CapHandle thread, ThreadConfig* config) => Call(Syscall.ThreadConfigure, thread.Value, (ulong)config);
+    public static Status ThreadStart(CapHandle thread) => Call(Syscall.ThreadStart, thread.Value);
+    public static Status ThreadSuspend(CapHandle thread) => Call(Syscall.ThreadSuspend, thread.Value);
+    public static Status ThreadResume(CapHandle thread) => Call(Syscall.ThreadResume, thread.Value);
+
+    public static Status ThreadWait(CapHandle thread, out ThreadExitKind kind, out ulong code)
+    {
+        Status s = Call(Syscall.ThreadWait, out code, out ulong k, thread.Value);
+        kind = (ThreadExitKind)k;
+        return s;
+    }
+
+    public static Status ThreadSetPriority(CapHandle thread, SchedClass cls, int priority) =>
+        Call(Syscall.ThreadSetPriority, thread.Value, (ulong)cls, (ulong)priority);
+}
