@@ -11,12 +11,12 @@ public enum Syscall : ulong
     Sleep = 3,            // (nanoseconds)
     Time = 4,             // () -> nanoseconds since boot
     CapIdentify = 5,      // (cap) -> type | rights << 8 | sizeBits << 16, badge
-    CapCopy = 6,          // (cap, dstCNode, dstIndex, rights)
-    CapMint = 7,          // (cap, dstCNode, dstIndex, rights, badge)
-    CapMove = 8,          // (cap, dstCNode, dstIndex)
+    CapCopy = 6,          // (cap, dstCNode, dstIndex, rights) -> handle of the copy
+    CapMint = 7,          // (cap, dstCNode, dstIndex, rights, badge) -> handle
+    CapMove = 8,          // (cap, dstCNode, dstIndex) -> handle at the destination
     CapDelete = 9,        // (cap)
     CapRevoke = 10,       // (cap)
-    Retype = 11,          // (untyped, type, sizeBits, dstCNode, dstIndex, count)
+    Retype = 11,          // (untyped, type, sizeBits, dstCNode, dstIndex, count) -> handle of the first
     Map = 12,             // (addressSpace, frame, vaddr, rights): tables come from the address space's own pool
     Unmap = 13,           // (frame)
     Protect = 14,         // (frame, rights)

@@ -54,33 +54,45 @@ public static unsafe partial class Syscalls
         return Status.Ok;
     }
 
-    private static Status CapCopy(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights)
+    private static ulong NewHandle(ulong cnode, ulong index) =>
+        CNode.HandleFor(KernelState.Direct, cnode, SlotPhys(cnode, index)).Value;
+
+    private static Status CapCopy(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, out ulong created)
     {
+        created = 0;
         Status s = Lookup(t, handle, out CapSlot* src);
         if (s != Status.Ok) return s;
         if (rights > (ulong)Rights.All) return Status.InvalidArgument;
         s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
         if (s != Status.Ok) return s;
-        return CapOps.Copy(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights);
+        s = CapOps.Copy(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights);
+        if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
+        return s;
     }
 
-    private static Status CapMint(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, ulong badge)
+    private static Status CapMint(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, ulong badge, out ulong created)
     {
+        created = 0;
         Status s = Lookup(t, handle, out CapSlot* src);
         if (s != Status.Ok) return s;
         if (rights > (ulong)Rights.All) return Status.InvalidArgument;
         s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
         if (s != Status.Ok) return s;
-        return CapOps.Mint(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights, badge);
+        s = CapOps.Mint(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights, badge);
+        if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
+        return s;
     }
 
-    private static Status CapMove(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex)
+    private static Status CapMove(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, out ulong created)
     {
+        created = 0;
         Status s = Lookup(t, handle, out CapSlot* src);
         if (s != Status.Ok) return s;
         s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
         if (s != Status.Ok) return s;
-        return CapOps.Move(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex));
+        s = CapOps.Move(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex));
+        if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
+        return s;
     }
 
     private static Status CapDelete(Tcb* t, ulong handle)
@@ -99,8 +111,9 @@ public static unsafe partial class Syscalls
         return CapOps.Revoke(KernelState.Direct, KernelState.Direct.ToPhys(slot), ref hooks);
     }
 
-    private static Status Retype(Tcb* t, ulong untyped, ulong type, ulong sizeBits, ulong dstCNode, ulong dstIndex, ulong count)
+    private static Status Retype(Tcb* t, ulong untyped, ulong type, ulong sizeBits, ulong dstCNode, ulong dstIndex, ulong count, out ulong created)
     {
+        created = 0;
         Status s = Lookup(t, untyped, out CapSlot* u);
         if (s != Status.Ok) return s;
         if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > 4096) return Status.InvalidArgument;
@@ -108,7 +121,9 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
         s = Untyped.Retype(KernelState.Direct, KernelState.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits, dstIndex, count, ref hooks);
-        return s == Status.Ok && hooks.Failed ? Status.OutOfMemory : s;
+        if (s == Status.Ok && hooks.Failed) return Status.OutOfMemory;
+        if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
+        return s;
     }
 
     private static Status Map(Tcb* t, ulong addressSpace, ulong frame, ulong vaddr, ulong rights, ulong unused)

@@ -83,17 +83,39 @@ public static class Initfs
         }
 
         var archive = new MemoryStream();
+        uint inode = 1;
         for (int i = 0; i < sorted.Count; i++)
         {
             InitfsEntry entry = sorted[i];
             bool directory = (entry.Mode & TypeMask) == TypeDirectory;
-            WriteMember(archive, (uint)(i + 1), entry.Mode, directory ? 2u : 1u, entry.Name, entry.Data);
+            if (!directory && entry.Mode == ExecutableMode)
+                AlignNextData(archive, ref inode, entry.Name);
+            WriteMember(archive, inode++, entry.Mode, directory ? 2u : 1u, entry.Name, entry.Data);
         }
 
         WriteMember(archive, 0, 0, 1, TrailerName, Array.Empty<byte>());
         Pad(archive, ArchiveAlignment);
         return archive.ToArray();
     }
+
+    /// <summary>
+    /// Executables get their data on a page boundary, so a loader can map their read-only pages straight
+    /// from the initfs (zero copy). Standard newc has no alignment field, so a padding member (a regular file
+    /// named ".pad-N" holding zeros) goes before the executable, sized to push its data to the boundary.
+    /// </summary>
+    private static void AlignNextData(MemoryStream archive, ref uint inode, string nextName)
+    {
+        long nextData = archive.Length + Align4(110 + Encoding.ASCII.GetByteCount(nextName) + 1);
+        if (nextData % PageSize == 0)
+            return;
+        string padName = ".pad-" + inode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        long padHeader = Align4(110 + padName.Length + 1);
+        long need = ((PageSize - (nextData + padHeader) % PageSize) % PageSize);
+        WriteMember(archive, inode++, FileMode, 1, padName, new byte[need]);
+    }
+
+    private const long PageSize = 4096;
+    private static long Align4(long n) => (n + 3) & ~3L;
 
     /// <summary>The `mkinitfs &lt;out.cpio&gt; &lt;root-dir&gt;` verb.</summary>
     public static int Run(ReadOnlySpan<string> args, TextWriter stdout, TextWriter stderr)

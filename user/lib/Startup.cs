@@ -10,7 +10,7 @@ namespace Vireo.User;
 public static unsafe class Startup
 {
     // The first heap region lives in .bss; programs that need more map memory (see Memory).
-    private struct InitialHeap { public fixed byte Bytes[64 * 1024]; }
+    private struct InitialHeap { public fixed byte Bytes[16 * 1024]; }
     private static InitialHeap s_heap;
     private static ulong s_arg0, s_arg1;
 

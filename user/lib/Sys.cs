@@ -60,20 +60,36 @@ public static unsafe class Sys
         return s;
     }
 
-    public static Status Copy(CapHandle cap, CapHandle dstCNode, uint dstIndex, Rights rights) =>
-        Call(Syscall.CapCopy, cap.Value, dstCNode.Value, dstIndex, (ulong)rights);
+    public static Status Copy(CapHandle cap, CapHandle dstCNode, uint dstIndex, Rights rights, out CapHandle created)
+    {
+        Status s = Call(Syscall.CapCopy, out ulong h, cap.Value, dstCNode.Value, dstIndex, (ulong)rights);
+        created = new CapHandle(h);
+        return s;
+    }
 
-    public static Status Mint(CapHandle cap, CapHandle dstCNode, uint dstIndex, Rights rights, ulong badge) =>
-        Call(Syscall.CapMint, cap.Value, dstCNode.Value, dstIndex, (ulong)rights, badge);
+    public static Status Mint(CapHandle cap, CapHandle dstCNode, uint dstIndex, Rights rights, ulong badge, out CapHandle created)
+    {
+        Status s = Call(Syscall.CapMint, out ulong h, cap.Value, dstCNode.Value, dstIndex, (ulong)rights, badge);
+        created = new CapHandle(h);
+        return s;
+    }
 
-    public static Status Move(CapHandle cap, CapHandle dstCNode, uint dstIndex) =>
-        Call(Syscall.CapMove, cap.Value, dstCNode.Value, dstIndex);
+    public static Status Move(CapHandle cap, CapHandle dstCNode, uint dstIndex, out CapHandle moved)
+    {
+        Status s = Call(Syscall.CapMove, out ulong h, cap.Value, dstCNode.Value, dstIndex);
+        moved = new CapHandle(h);
+        return s;
+    }
 
     public static Status Delete(CapHandle cap) => Call(Syscall.CapDelete, cap.Value);
     public static Status Revoke(CapHandle cap) => Call(Syscall.CapRevoke, cap.Value);
 
-    public static Status Retype(CapHandle untyped, ObjectType type, int sizeBits, CapHandle dstCNode, uint dstIndex, uint count) =>
-        Call(Syscall.Retype, untyped.Value, (ulong)type, (ulong)sizeBits, dstCNode.Value, dstIndex, count);
+    public static Status Retype(CapHandle untyped, ObjectType type, int sizeBits, CapHandle dstCNode, uint dstIndex, uint count, out CapHandle first)
+    {
+        Status s = Call(Syscall.Retype, out ulong h, untyped.Value, (ulong)type, (ulong)sizeBits, dstCNode.Value, dstIndex, count);
+        first = new CapHandle(h);
+        return s;
+    }
 
     public static Status Map(CapHandle addressSpace, CapHandle frame, ulong vaddr, Rights rights) =>
         Call(Syscall.Map, addressSpace.Value, frame.Value, vaddr, (ulong)rights);

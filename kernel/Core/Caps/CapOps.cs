@@ -12,6 +12,7 @@ public static unsafe class CapOps
     /// <summary>
     /// Places a capability the kernel made at boot (device memory, boot untyped, the bootstrap's objects):
     /// Original, a tree root with no parent untyped, so deleting its last capability never returns memory.
+    /// For an untyped, badge is the initial watermark (normally 0) and extra must be 0.
     /// Returns InvalidArgument for a Null type, NotAligned for an untyped not aligned to its size,
     /// Occupied when the slot is not empty.
     /// </summary>

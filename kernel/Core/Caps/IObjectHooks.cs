@@ -9,8 +9,10 @@ public interface IObjectHooks
     /// <summary>A new object was carved and zeroed; sizeBits is the value stored in its capability.</summary>
     void Initialize(ObjectType type, ulong phys, int sizeBits);
 
-    /// <summary>The last capability to the object went. For a CNode, its slots have already been emptied.
-    /// Its memory has been returned to its untyped; it is not reused before the current operation ends.</summary>
+    /// <summary>The last capability to the object went; its memory has already been returned to its untyped
+    /// and is not reused before the current operation ends. For a CNode the slots have been emptied, and the
+    /// hook must not write the CNode's memory: its empty slots may still hold pending-destruction entries
+    /// (see CapDeletion) until the operation ends.</summary>
     void Destroy(ObjectType type, ulong phys, int sizeBits);
 
     /// <summary>The slot is about to be emptied by Delete or Revoke (e.g. unmap the frame it maps).</summary>

@@ -10,7 +10,8 @@ public static class ObjectLayout
 
     /// <summary>
     /// Checks a retype request. capSizeBits is what the capability will store, objectBits the log2 bytes.
-    /// Fixed-size types accept 0 or their own size; Frame accepts 0 or 12 (4 KiB) and 21 (2 MiB).
+    /// Fixed-size types accept 0 or their own size; Frame accepts 0 or 12 (4 KiB) and 21 (2 MiB); an address
+    /// space accepts 0 (the minimum) or 13..22.
     /// </summary>
     public static bool TryRetypeSize(ObjectType type, int sizeBits, out int capSizeBits, out int objectBits)
     {
@@ -39,7 +40,14 @@ public static class ObjectLayout
             case ObjectType.Thread:
                 return TryFixed(ObjectSizes.ThreadBits, sizeBits, out capSizeBits, out objectBits);
             case ObjectType.AddressSpace:
-                return TryFixed(ObjectSizes.AddressSpaceBits, sizeBits, out capSizeBits, out objectBits);
+                // The PML4, a bookkeeping page and a pool for its page tables: 8 KiB to 4 MiB.
+                if (sizeBits == 0)
+                    capSizeBits = ObjectSizes.AddressSpaceBits;
+                else if (sizeBits >= ObjectSizes.AddressSpaceBits && sizeBits <= ObjectSizes.MaxAddressSpaceBits)
+                    capSizeBits = sizeBits;
+                else
+                    return false;
+                break;
             case ObjectType.Endpoint:
                 return TryFixed(ObjectSizes.EndpointBits, sizeBits, out capSizeBits, out objectBits);
             case ObjectType.Notification:

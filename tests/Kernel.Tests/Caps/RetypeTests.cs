@@ -6,6 +6,9 @@ namespace Vireo.Tests.Caps;
 
 public class RetypeTests
 {
+    // A kernel-owned CNode of 1024 slots outside the untyped, for tests that need many slots.
+    private const ulong SpareCNode = 0x10000;
+
     [Theory]
     [InlineData(ObjectType.Endpoint, 0, ObjectSizes.EndpointBits, ObjectSizes.EndpointBits)]
     [InlineData(ObjectType.Notification, 0, ObjectSizes.NotificationBits, ObjectSizes.NotificationBits)]
@@ -161,9 +164,6 @@ public class RetypeTests
         Assert.Equal(1UL, w.At(u).ChildCount);
         Assert.Equal(1000, w.Log.Count("destroy"));
     }
-
-    // A kernel-owned CNode of 1024 slots outside the untyped, for tests that need many slots.
-    private const ulong SpareCNode = 0x10000;
 
     [Fact]
     public void OutOfOrderDestroyKeepsMemoryUntilEmpty()

@@ -1,5 +1,6 @@
-// The bootstrap: the one process the kernel creates. It reads the information page the kernel
-// mapped, and starts the first programs from the initfs through the process builder.
+// The bootstrap: the one process the kernel creates. It holds all memory (as untyped
+// capabilities) and the initfs, and starts the first program through the process builder.
+// In test mode it runs the user-space test suite instead; in bench mode, the benchmarks.
 using System;
 using System.Runtime;
 using Vireo.Abi;
@@ -16,11 +17,43 @@ static unsafe class Program
             Console.WriteLine("bootstrap: bad information page");
             return 1;
         }
-        Console.Write("bootstrap: hello from ring 3; ");
+        CSpace.Init((uint)info->FirstFreeSlot, 1u << BootstrapLayout.CNodeSlotBits);
+        InitfsImage initfs = InitfsImage.FromBootstrap(info);
+        CapHandle memory = LargestUntyped(info, out int memoryBits);
+        Console.Write("bootstrap: ");
         Console.Write(info->UntypedCount);
-        Console.Write(" untyped capabilities, initfs ");
+        Console.Write(" untyped capabilities (largest 2^");
+        Console.Write((ulong)memoryBits);
+        Console.Write(" bytes), initfs ");
         Console.Write(info->InitfsSize);
         Console.WriteLine(" bytes");
+
+        if ((info->Flags & BootstrapInfo.FlagTestMode) != 0)
+            return UserTests.Run(ref initfs, memory);
+
+        Status s = ProcessBuilder.Spawn(ref initfs, "bin/hello", memory, 20, 0, 0, out Process hello);
+        if (s != Status.Ok)
+        {
+            Console.Write("bootstrap: cannot start bin/hello: status ");
+            Console.Write((long)s);
+            Console.WriteLine();
+            return 1;
+        }
+        hello.Wait(out ThreadExitKind kind, out ulong code);
+        Console.Write("bootstrap: bin/hello ");
+        Console.Write(kind == ThreadExitKind.Exited ? "exited with status " : "stopped by fault ");
+        Console.Write(code);
+        Console.WriteLine();
+        hello.Destroy();
         return 0;
+    }
+
+    static CapHandle LargestUntyped(BootstrapInfo* info, out int bits)
+    {
+        int best = 0;
+        for (int i = 1; i < (int)info->UntypedCount; i++)
+            if (info->UntypedSizeBits[i] > info->UntypedSizeBits[best]) best = i;
+        bits = info->UntypedSizeBits[best];
+        return new CapHandle((uint)info->FirstUntypedSlot + (uint)best, 0);
     }
 }

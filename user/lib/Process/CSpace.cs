@@ -1,0 +1,51 @@
+// The calling process's own capability slots: which are free. A bitmap over the CNode the
+// process was given (its own CNode capability sits at BootstrapSlots.CNode in every process).
+using Vireo.Abi;
+
+namespace Vireo.User;
+
+public static unsafe class CSpace
+{
+    public const int MaxSlots = 4096;
+    private struct Bitmap { public fixed ulong Words[MaxSlots / 64]; }
+    private static Bitmap s_used;
+    private static uint s_limit;
+    private static uint s_hint;
+
+    public static CapHandle Self => new CapHandle(BootstrapSlots.CNode, 0);
+    public static CapHandle SelfAddressSpace => new CapHandle(BootstrapSlots.AddressSpace, 0);
+
+    /// <summary>Slots [first, limit) are free to hand out.</summary>
+    public static void Init(uint first, uint limit)
+    {
+        s_limit = limit > MaxSlots ? MaxSlots : limit;
+        for (uint i = 0; i < first && i < s_limit; i++) s_used.Words[i >> 6] |= 1UL << (int)(i & 63);
+        s_hint = first;
+    }
+
+    public static bool TryAlloc(out uint index)
+    {
+        for (uint n = 0; n < s_limit; n++)
+        {
+            uint i = s_hint + n;
+            if (i >= s_limit) i -= s_limit;
+            if ((s_used.Words[i >> 6] & (1UL << (int)(i & 63))) == 0)
+            {
+                s_used.Words[i >> 6] |= 1UL << (int)(i & 63);
+                s_hint = i + 1;
+                index = i;
+                return true;
+            }
+        }
+        index = 0;
+        return false;
+    }
+
+    public static void Free(uint index)
+    {
+        if (index < s_limit) s_used.Words[index >> 6] &= ~(1UL << (int)(index & 63));
+    }
+
+    /// <summary>A handle for a slot of this process's CNode that the kernel just filled (generation 0).</summary>
+    public static CapHandle Handle(uint index) => new CapHandle(index, 0);
+}
