@@ -1,27 +1,24 @@
 // Console output for user programs. Until the Services issue gives a terminal scheme, text goes
-// to the kernel log through the DebugWrite syscall, a line at a time.
+// to the kernel's serial console through DebugWrite, a whole line per call where it fits, so
+// lines from different processes do not interleave mid-line.
 using Vireo.User;
 
 namespace System;
 
 public static unsafe class Console
 {
+    private const int Capacity = 256;
+    private struct LineBuffer { public fixed byte Bytes[Capacity]; }
+    private static LineBuffer s_line;
+    private static int s_length;
+
     public static void Write(string text)
     {
-        // Converted in chunks on the stack: no allocation.
-        byte* buffer = stackalloc byte[128];
-        int n = 0;
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            buffer[n++] = c < 128 ? (byte)c : (byte)'?';
-            if (n == 128)
-            {
-                Sys.DebugWrite(buffer, (ulong)n);
-                n = 0;
-            }
+            Put(c < 128 ? (byte)c : (byte)'?');
         }
-        if (n > 0) Sys.DebugWrite(buffer, (ulong)n);
     }
 
     public static void WriteLine(string text)
@@ -30,11 +27,9 @@ public static unsafe class Console
         WriteLine();
     }
 
-    public static void WriteLine()
-    {
-        byte nl = (byte)'\n';
-        Sys.DebugWrite(&nl, 1);
-    }
+    public static void WriteLine() => Put((byte)'\n');
+
+    public static void Write(char c) => Put(c < 128 ? (byte)c : (byte)'?');
 
     public static void Write(ulong value)
     {
@@ -45,16 +40,29 @@ public static unsafe class Console
             digits[--n] = (byte)('0' + (int)(value % 10));
             value /= 10;
         } while (value != 0);
-        Sys.DebugWrite(digits + n, (ulong)(20 - n));
+        while (n < 20) Put(digits[n++]);
     }
 
     public static void Write(long value)
     {
         if (value < 0)
         {
-            Write("-");
+            Put((byte)'-');
             Write((ulong)(-value));
         }
         else Write((ulong)value);
+    }
+
+    public static void Flush()
+    {
+        if (s_length == 0) return;
+        fixed (LineBuffer* line = &s_line) Sys.DebugWrite(line->Bytes, (ulong)s_length);
+        s_length = 0;
+    }
+
+    private static void Put(byte b)
+    {
+        s_line.Bytes[s_length++] = b;
+        if (b == (byte)'\n' || s_length == Capacity) Flush();
     }
 }

@@ -35,18 +35,15 @@ public static unsafe class Startup
         void** start = Modules(&end);
         if (!StartupCodeHelpers.InitializeModules(start, end))
             FailFast(null, 0);
-        Sys.Exit(ProgramMain());
+        int code = ProgramMain();
+        System.Console.Flush();
+        Sys.Exit(code);
     }
 
     private static void FailFast(char* message, int length)
     {
         System.Console.Write("fatal: runtime check failed: ");
-        byte* b = stackalloc byte[1];
-        for (int i = 0; i < length; i++)
-        {
-            b[0] = (byte)message[i];
-            Sys.DebugWrite(b, 1);
-        }
+        for (int i = 0; i < length; i++) System.Console.Write(message[i]);
         System.Console.WriteLine();
         Sys.Exit(255);
     }

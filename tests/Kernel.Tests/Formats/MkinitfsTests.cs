@@ -50,7 +50,10 @@ public sealed class MkinitfsTests : IDisposable
 
         var reader = new CpioReader(archive);
         Assert.Equal(FormatStatus.Ok, reader.Validate(out int count));
-        Assert.Equal(6, count); // .hidden bin bin/init etc etc/empty etc/motd
+        // .hidden bin bin/init etc etc/empty etc/motd, plus one padding member that page-aligns bin/init's data
+        Assert.Equal(7, count);
+        Assert.Equal(FormatStatus.Ok, reader.Find("bin/init", out CpioEntry init));
+        Assert.Equal(0, init.DataOffset % 4096);
     }
 
     [Fact]

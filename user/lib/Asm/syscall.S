@@ -34,4 +34,25 @@ FUNC vireo_syscall0
     syscall
     ret
 
+/* A new thread in an existing process starts here: rdi = function, rsi = its argument.
+   The function's return value is the thread's exit code. */
+FUNC vireo_thread_start
+    andq $-16, %rsp
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    call *%rax
+    movq %rax, %rdi
+    movq $2, %rax          /* Syscall.Exit */
+    syscall
+    ud2
+
+FUNC vireo_thread_start_address
+    leaq vireo_thread_start(%rip), %rax
+    ret
+
+/* Deliberate faults for tests. */
+FUNC vireo_ud2
+    ud2
+    ret
+
     .section .note.GNU-stack, "", @progbits

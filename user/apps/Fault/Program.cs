@@ -1,0 +1,40 @@
+// A program that misbehaves on purpose, for the fault tests: its first argument says how.
+// 1 page fault, 2 general protection, 3 invalid opcode, 4 divide error, 5 stack overflow,
+// 6 exit with status 42, 7 write to its own read-only text.
+using System;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Vireo.User;
+
+static unsafe class Program
+{
+    private static ulong s_zero;
+    private static ulong s_sink;
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_ud2")]
+    private static extern void InvalidOpcode();
+
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        switch (Startup.Argument0)
+        {
+            case 1: *(ulong*)0x10 = 1; break;
+            case 2: *(ulong*)0x8000000000000000 = 1; break;
+            case 3: InvalidOpcode(); break;
+            case 4: s_sink = 7 / s_zero; break;
+            case 5: s_sink = Recurse(1); break;
+            case 6: return 42;
+            case 7: *(byte*)(delegate*<int>)&Main = 0xC3; break;
+        }
+        return 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ulong Recurse(ulong n)
+    {
+        byte* pad = stackalloc byte[256];
+        pad[0] = (byte)n;
+        return Recurse(n + 1) + pad[0];
+    }
+}

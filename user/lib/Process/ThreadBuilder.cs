@@ -1,0 +1,60 @@
+// Extra threads inside the calling process: a thread object and a stack from memory the caller
+// names, running a static function in this address space.
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Vireo.Abi;
+
+namespace Vireo.User;
+
+public unsafe struct LocalThread
+{
+    public CapHandle Thread;
+    public uint ThreadSlot, StackSlot;
+    public CapHandle Stack;
+    public ulong StackTop;
+}
+
+public static unsafe class ThreadBuilder
+{
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_thread_start_address")]
+    private static extern ulong StartAddress();
+
+    /// <summary>Creates (does not start) a thread running fn(arg) on a one-page stack mapped at stackPage.</summary>
+    public static Status Create(CapHandle memory, delegate*<ulong, ulong> fn, ulong arg, ulong stackPage, out LocalThread t)
+    {
+        t = default;
+        if (!CSpace.TryAlloc(out t.ThreadSlot)) return Status.OutOfRange;
+        if (!CSpace.TryAlloc(out t.StackSlot))
+        {
+            CSpace.Free(t.ThreadSlot);
+            return Status.OutOfRange;
+        }
+        Status s = Sys.Retype(memory, ObjectType.Thread, 0, CSpace.Self, t.ThreadSlot, 1, out t.Thread);
+        if (s == Status.Ok) s = Sys.Retype(memory, ObjectType.Frame, 12, CSpace.Self, t.StackSlot, 1, out t.Stack);
+        if (s == Status.Ok) s = Sys.Map(CSpace.SelfAddressSpace, t.Stack, stackPage, Rights.Read | Rights.Write);
+        if (s != Status.Ok)
+        {
+            Destroy(ref t);
+            return s;
+        }
+        t.StackTop = stackPage + 4096;
+        ThreadConfig config;
+        config.CNode = CSpace.Self.Value;
+        config.AddressSpace = CSpace.SelfAddressSpace.Value;
+        config.Entry = StartAddress();
+        config.Stack = t.StackTop;
+        config.Argument0 = (ulong)fn;
+        config.Argument1 = arg;
+        config.FsBase = 0;
+        return Sys.ThreadConfigure(t.Thread, &config);
+    }
+
+    public static void Destroy(ref LocalThread t)
+    {
+        if (t.Thread.Value != 0) Sys.Delete(t.Thread);
+        if (t.Stack.Value != 0) Sys.Delete(t.Stack);
+        CSpace.Free(t.ThreadSlot);
+        CSpace.Free(t.StackSlot);
+        t = default;
+    }
+}
