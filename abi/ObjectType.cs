@@ -24,9 +24,9 @@ public static class ObjectSizes
     public const int SlotBits = 6;
     /// <summary>A thread control block: registers, FPU state, scheduling and IPC state.</summary>
     public const int ThreadBits = 11;
-    /// <summary>The smallest address space: its PML4 page plus a page of bookkeeping. Larger ones
-    /// (up to MaxAddressSpaceBits) carry a pool of pages for their page tables.</summary>
-    public const int AddressSpaceBits = 13;
+    /// <summary>The smallest address space: its PML4 page alone (it keeps its bookkeeping in unused
+    /// PML4 entries). Larger ones (up to MaxAddressSpaceBits) carry a pool of pages for their page tables.</summary>
+    public const int AddressSpaceBits = 12;
     public const int MaxAddressSpaceBits = 22;
     public const int FrameBits = 12;
     public const int EndpointBits = 6;

@@ -1,9 +1,12 @@
-// An AddressSpace object (2^sizeBits bytes, sizeBits 13..22, retyped from untyped memory):
-//   page 0: the PML4 (its kernel half shared with every address space)
-//   page 1: AddressSpaceInfo (ASID, table-pool bitmap, bound threads)
-//   pages 2..: the pool its page tables come from.
+// An AddressSpace object (2^sizeBits bytes, sizeBits 12..22, retyped from untyped memory):
+//   page 0: the PML4. Its kernel half is shared with every address space; its entries
+//           [InfoFirstEntry, 256) are not used for mappings (user space ends below them) and hold
+//           the bookkeeping instead (ASID, page-table pool bitmap, bound threads). Every word kept
+//           there has bit 0 (Present) clear, so the CPU never follows one.
+//   pages 1..: the pool the address space's page tables come from.
 // So every page table a process needs is paid for by the memory its address space was retyped
-// from: the kernel allocates nothing, and destroying the object frees every table with it.
+// from: the kernel allocates nothing, and destroying the object frees every table with it. A
+// small process (image and stack in one 2 MiB region) fits in 16 KiB: the PML4 and 3 tables.
 // Each live address space holds an ASID: a frame capability records the mapping it made as
 // (ASID, generation, vaddr), so a mapping into an address space that has since been destroyed
 // is recognised as gone and never followed into memory that may have been reused.
@@ -13,15 +16,32 @@ using Vireo.Kernel.Paging;
 
 namespace Vireo.Kernel.Nucleus;
 
+/// <summary>The bookkeeping words inside a PML4's reserved user entries. Values are stored
+/// shifted left by one (bit 0 must stay clear); the pool bitmap uses bits 1..63 of each word.</summary>
 public unsafe struct AddressSpaceInfo
 {
-    public const int MaxPoolPages = 1022;
+    public const int InfoFirstEntry = 232;
+    public const int BitsPerWord = 63;
+    public const int MaxPoolPages = 1023;
+    public const int BitmapWords = (MaxPoolPages + BitsPerWord - 1) / BitsPerWord;
 
-    public uint Asid;
-    public uint PoolPages;
-    public uint PoolUsed;
-    public Tcb* BoundThreads;
-    public fixed ulong PoolBitmap[(MaxPoolPages + 63) / 64];
+    private ulong _asid;
+    private ulong _poolPages;
+    private ulong _poolUsed;
+    public Tcb* BoundThreads;            // 8-aligned pointer: bit 0 is clear
+    public fixed ulong PoolBitmap[BitmapWords];
+
+    public uint Asid { get => (uint)(_asid >> 1); set => _asid = (ulong)value << 1; }
+    public uint PoolPages { get => (uint)(_poolPages >> 1); set => _poolPages = (ulong)value << 1; }
+    public uint PoolUsed { get => (uint)(_poolUsed >> 1); set => _poolUsed = (ulong)value << 1; }
+
+    public bool IsUsed(uint page) => (PoolBitmap[page / BitsPerWord] & (2UL << (int)(page % BitsPerWord))) != 0;
+    public void SetUsed(uint page, bool used)
+    {
+        ulong bit = 2UL << (int)(page % BitsPerWord);
+        if (used) PoolBitmap[page / BitsPerWord] |= bit;
+        else PoolBitmap[page / BitsPerWord] &= ~bit;
+    }
 }
 
 /// <summary>Page tables for one address space, taken from its own pool.</summary>
@@ -41,12 +61,13 @@ public unsafe struct AddressSpaceTables : IFrameSource
     public bool TryAllocZeroedFrame(out ulong phys)
     {
         phys = 0;
-        for (uint i = 0; i < _info->PoolPages; i++)
+        uint pages = _info->PoolPages;
+        for (uint i = 0; i < pages; i++)
         {
-            if ((_info->PoolBitmap[i >> 6] & (1UL << (int)(i & 63))) != 0) continue;
-            _info->PoolBitmap[i >> 6] |= 1UL << (int)(i & 63);
-            _info->PoolUsed++;
-            phys = _asPhys + (2 + (ulong)i) * 4096;
+            if (_info->IsUsed(i)) continue;
+            _info->SetUsed(i, true);
+            _info->PoolUsed = _info->PoolUsed + 1;
+            phys = _asPhys + (1 + (ulong)i) * 4096;
             var p = _map.As<ulong>(phys);
             for (int w = 0; w < 512; w++) p[w] = 0;
             return true;
@@ -56,16 +77,16 @@ public unsafe struct AddressSpaceTables : IFrameSource
 
     public void FreeFrame(ulong phys)
     {
-        ulong i = ((phys - _asPhys) >> 12) - 2;
+        ulong i = ((phys - _asPhys) >> 12) - 1;
         if (i >= _info->PoolPages) return;
-        _info->PoolBitmap[i >> 6] &= ~(1UL << (int)(i & 63));
-        _info->PoolUsed--;
+        _info->SetUsed((uint)i, false);
+        _info->PoolUsed = _info->PoolUsed - 1;
     }
 }
 
 public static unsafe class AddressSpaces
 {
-    public const int MinBits = 13, MaxBits = 22;
+    public const int MinBits = 12, MaxBits = 22;
     public const uint MaxAsids = 16384;
 
     private struct AsidEntry
@@ -95,7 +116,7 @@ public static unsafe class AddressSpaces
     }
 
     public static PageTable TableOf(PhysMap map, ulong asPhys) => new PageTable(map, asPhys);
-    public static AddressSpaceInfo* InfoOf(PhysMap map, ulong asPhys) => map.As<AddressSpaceInfo>(asPhys + 4096);
+    public static AddressSpaceInfo* InfoOf(PhysMap map, ulong asPhys) => map.As<AddressSpaceInfo>(asPhys + AddressSpaceInfo.InfoFirstEntry * 8);
 
     /// <summary>Makes a zeroed AddressSpace object usable; false when no ASID is left.</summary>
     public static bool Initialize(PhysMap map, ulong asPhys, int sizeBits)
@@ -108,7 +129,7 @@ public static unsafe class AddressSpaces
         new PageTable(map, asPhys).ShareKernelHalf(KernelSpace.Table);
         AddressSpaceInfo* info = InfoOf(map, asPhys);
         info->Asid = asid;
-        ulong pool = (1UL << sizeBits) / 4096 - 2;
+        ulong pool = (1UL << sizeBits) / 4096 - 1;
         info->PoolPages = (uint)(pool > AddressSpaceInfo.MaxPoolPages ? AddressSpaceInfo.MaxPoolPages : pool);
         return true;
     }

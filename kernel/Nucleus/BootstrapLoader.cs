@@ -94,7 +94,7 @@ public static unsafe class BootstrapLoader
             ulong phys = (initfs.Start & ~0xFFFUL) + i * 4096;
             if (table.Map4K(ref tables, BootstrapLayout.InitfsBase + i * 4096, phys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
                 return Fail("cannot map the initfs");
-            CapOps.InstallRoot(map, cnodePhys + (InitfsFrameSlot + i) * CapSlot.Size, ObjectType.Frame, Rights.Read | Rights.Map, phys, 12, 0, 0);
+            CapOps.InstallRoot(map, cnodePhys + (InitfsFrameSlot + i) * CapSlot.Size, ObjectType.Frame, Rights.Read | Rights.Execute | Rights.Map, phys, 12, 0, 0);
         }
 
         // The information page, read-only for the bootstrap.

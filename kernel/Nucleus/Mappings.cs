@@ -67,7 +67,7 @@ public static unsafe class Mappings
         {
             var map = KernelState.Direct;
             var tables = new AddressSpaceTables(map, asPhys);
-            AddressSpaces.TableOf(map, asPhys).Unmap4K(ref tables, frame.Spare, out _);
+            AddressSpaces.TableOf(map, asPhys).Unmap4K(ref tables, frame.Spare, out _, keepTables: true);
             // Another address space may be current: a stale entry there would only matter if it were live.
             Cpu.InvalidatePage(frame.Spare);
         }

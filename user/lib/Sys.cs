@@ -14,6 +14,12 @@ public static unsafe class Sys
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_syscall0")]
     private static extern Status Raw0(ulong number);
 
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_rdtsc")]
+    public static extern ulong ReadTsc();
+
+    /// <summary>A syscall that does no work: the kernel entry and exit alone (an unknown number).</summary>
+    public static Status Null() => Raw0(0xFFFF);
+
     public static Status Call(Syscall n, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0, ulong a5 = 0) =>
         Raw((ulong)n, a0, a1, a2, a3, a4, a5, null);
 

@@ -9,7 +9,9 @@ namespace Vireo.Kernel.Arch.X64;
 public static unsafe class UserMode
 {
     private const uint Efer = 0xC0000080, Star = 0xC0000081, LStar = 0xC0000082, FMask = 0xC0000084, FsBase = 0xC0000100;
-    public const ulong UserTop = 0x0000_8000_0000_0000;
+    // PML4 entries 232..255 hold address-space bookkeeping (see Nucleus/AddressSpace.cs), so user
+    // space ends at 232 * 512 GiB = 116 TiB.
+    public const ulong UserTop = 0x0000_7400_0000_0000;
     public const ulong SyscallVector = 256;
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "arch_set_current")]

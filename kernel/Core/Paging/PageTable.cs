@@ -85,9 +85,11 @@ public readonly unsafe struct PageTable
         => MapLeaf(ref frames, virt, phys, flags, options, PdptLevel);
 
     /// <summary>Removes a 4 KiB mapping and returns the frame it pointed to (the frame itself is not freed).</summary>
-    public MapStatus Unmap4K<TFrames>(ref TFrames frames, ulong virt, out ulong phys)
+    /// <summary>Unmaps a 4 KiB page. keepTables leaves emptied page tables in place: user address
+    /// spaces own their tables until they die, and reusing a table is cheaper than scanning it.</summary>
+    public MapStatus Unmap4K<TFrames>(ref TFrames frames, ulong virt, out ulong phys, bool keepTables = false)
         where TFrames : struct, IFrameSource
-        => UnmapLeaf(ref frames, virt, PtLevel, out phys);
+        => UnmapLeaf(ref frames, virt, PtLevel, out phys, keepTables);
 
     public MapStatus Unmap2M<TFrames>(ref TFrames frames, ulong virt, out ulong phys)
         where TFrames : struct, IFrameSource
@@ -228,7 +230,7 @@ public readonly unsafe struct PageTable
         return MapStatus.Ok;
     }
 
-    private MapStatus UnmapLeaf<TFrames>(ref TFrames frames, ulong virt, int leafLevel, out ulong phys)
+    private MapStatus UnmapLeaf<TFrames>(ref TFrames frames, ulong virt, int leafLevel, out ulong phys, bool keepTables = false)
         where TFrames : struct, IFrameSource
     {
         phys = 0;
@@ -257,7 +259,8 @@ public readonly unsafe struct PageTable
 
         phys = *leaf & AddressMask & ~(LevelSize(leafLevel) - 1);
         *leaf = 0;
-        Prune(ref frames, virt);
+        if (!keepTables)
+            Prune(ref frames, virt);
         return MapStatus.Ok;
     }
 

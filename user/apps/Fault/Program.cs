@@ -1,6 +1,7 @@
 // A program that misbehaves on purpose, for the fault tests: its first argument says how.
 // 1 page fault, 2 general protection, 3 invalid opcode, 4 divide error, 5 stack overflow,
-// 6 exit with status 42, 7 write to its own read-only text.
+// 6 exit with status 42, 7 write to its own read-only text; for benchmarks: 8 yield
+// (second argument) times, 9 block forever.
 using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
@@ -26,6 +27,11 @@ static unsafe class Program
             case 5: s_sink = Recurse(1); break;
             case 6: return 42;
             case 7: *(byte*)(delegate*<int>)&Main = 0xC3; break;
+            case 8:
+                for (ulong i = 0; i < Startup.Argument1; i++) Sys.Yield();
+                break;
+            case 9:
+                while (true) Sys.Sleep(ulong.MaxValue);
         }
         return 0;
     }

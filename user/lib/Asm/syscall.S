@@ -50,6 +50,12 @@ FUNC vireo_thread_start_address
     leaq vireo_thread_start(%rip), %rax
     ret
 
+FUNC vireo_rdtsc
+    rdtsc
+    shlq $32, %rdx
+    orq %rdx, %rax
+    ret
+
 /* Deliberate faults for tests. */
 FUNC vireo_ud2
     ud2

@@ -14,6 +14,26 @@ using Vireo.Formats;
 
 namespace Vireo.User;
 
+/// <summary>Sizes of what a process is built with.</summary>
+public struct ProcessOptions
+{
+    public int MemoryBits;        // the child untyped; 0 = carve objects straight from the given memory
+    public int CNodeBits;
+    public int AddressSpaceBits;  // 13..22: the PML4, bookkeeping, then page-table pool pages
+    public ulong StackPages;
+    public ulong StackTop;        // 0: the default, high in the user half
+    public bool KeepHandles;      // false: after the start the builder keeps no capability to the process
+
+    public static ProcessOptions Default(int memoryBits) => new ProcessOptions
+    {
+        MemoryBits = memoryBits,
+        CNodeBits = 8,
+        AddressSpaceBits = 15,
+        StackPages = 4,
+        KeepHandles = true,
+    };
+}
+
 public unsafe struct Process
 {
     public CapHandle Memory;        // the child untyped everything was carved from
@@ -22,6 +42,8 @@ public unsafe struct Process
     public CapHandle Thread;
     public uint MemorySlot, CNodeSlot, AddressSpaceSlot, ThreadSlot;
     public bool Live;
+    public bool OwnsMemory;
+    public bool SlotsTaken;
 
     public Status Wait(out ThreadExitKind kind, out ulong code) => Sys.ThreadWait(Thread, out kind, out code);
 
@@ -29,12 +51,26 @@ public unsafe struct Process
     public Status Destroy()
     {
         if (!Live) return Status.BadState;
-        Status s = Sys.Revoke(Memory);
-        if (s == Status.Ok) s = Sys.Delete(Memory);
-        CSpace.Free(MemorySlot);
-        CSpace.Free(CNodeSlot);
-        CSpace.Free(AddressSpaceSlot);
-        CSpace.Free(ThreadSlot);
+        Status s;
+        if (OwnsMemory)
+        {
+            s = Sys.Revoke(Memory);
+            if (s == Status.Ok) s = Sys.Delete(Memory);
+            CSpace.Free(MemorySlot);
+        }
+        else
+        {
+            // Objects came straight from shared memory: delete them; their frames die with the CNode.
+            s = Sys.Delete(Thread);
+            Sys.Delete(AddressSpace);
+            Sys.Delete(CNode);
+        }
+        if (SlotsTaken)
+        {
+            CSpace.Free(CNodeSlot);
+            CSpace.Free(AddressSpaceSlot);
+            CSpace.Free(ThreadSlot);
+        }
         Live = false;
         return s;
     }
@@ -42,21 +78,22 @@ public unsafe struct Process
 
 public static unsafe class ProcessBuilder
 {
-    public const ulong StackTop = 0x0000_7FFF_FFFF_0000;
-    public const ulong StackPages = 4;
-    public const int CNodeBits = 8;
-    public const int AddressSpaceBits = 15;   // PML4, bookkeeping and 6 page tables
+    public const ulong StackTop = BootstrapLayout.StackTop;
     public const uint FirstChildFrameSlot = 8;
     private const ulong ScratchAddress = 0x0000_6000_0000_0000;
 
     public static Status Spawn(ref InitfsImage initfs, string path, CapHandle memory, int memoryBits,
+        ulong arg0, ulong arg1, out Process process) =>
+        Spawn(ref initfs, path, memory, ProcessOptions.Default(memoryBits), arg0, arg1, out process);
+
+    public static Status Spawn(ref InitfsImage initfs, string path, CapHandle memory, in ProcessOptions options,
         ulong arg0, ulong arg1, out Process process)
     {
         process = default;
         if (initfs.Find(path, out byte* file, out ulong length) != FormatStatus.Ok) return Status.InvalidArgument;
         if (Elf64Image.TryParse(file, length, out Elf64Image image) != FormatStatus.Ok) return Status.InvalidArgument;
 
-        Status s = Carve(memory, memoryBits, ref process);
+        Status s = Carve(memory, options, ref process);
         if (s != Status.Ok) return s;
         uint childSlot = FirstChildFrameSlot;
         for (int i = 0; i < image.SegmentCount && s == Status.Ok; i++)
@@ -66,31 +103,60 @@ public static unsafe class ProcessBuilder
             for (ulong p = 0; p < segment.PageCount && s == Status.Ok; p++)
             {
                 segment.GetPage(p, out Elf64Page page);
-                s = LoadPage(ref initfs, ref process, file, page, rights, ref childSlot);
+                s = LoadPage(ref initfs, ref process, file, length, page, rights, ref childSlot);
             }
         }
-        for (ulong v = StackTop - StackPages * 4096; v < StackTop && s == Status.Ok; v += 4096)
+        ulong stackTop = options.StackTop != 0 ? options.StackTop : StackTop;
+        for (ulong v = stackTop - options.StackPages * 4096; v < stackTop && s == Status.Ok; v += 4096)
             s = FreshPage(ref process, v, Rights.Read | Rights.Write, null, 0, 0, ref childSlot);
-        if (s == Status.Ok) s = Start(ref process, image.Entry, arg0, arg1);
-        if (s != Status.Ok) process.Destroy();
+        if (s == Status.Ok) s = Start(ref process, image.Entry, stackTop, arg0, arg1);
+        if (s != Status.Ok)
+        {
+            process.Destroy();
+            return s;
+        }
+        if (!options.KeepHandles)
+        {
+            // The process holds copies of its own capabilities (and its thread holds its bindings),
+            // so dropping the builder's leaves it running; its memory is reclaimed with `memory`.
+            Sys.Delete(process.Thread);
+            Sys.Delete(process.AddressSpace);
+            Sys.Delete(process.CNode);
+            CSpace.Free(process.CNodeSlot);
+            CSpace.Free(process.AddressSpaceSlot);
+            CSpace.Free(process.ThreadSlot);
+            process.SlotsTaken = false;
+            process.Live = false;
+        }
         return s;
     }
 
-    private static Status Carve(CapHandle memory, int memoryBits, ref Process p)
+    private static Status Carve(CapHandle memory, in ProcessOptions options, ref Process p)
     {
-        if (!CSpace.TryAlloc(out p.MemorySlot)) return Status.OutOfRange;
-        Status s = Sys.Retype(memory, ObjectType.Untyped, memoryBits, CSpace.Self, p.MemorySlot, 1, out p.Memory);
-        if (s != Status.Ok)
+        Status s;
+        if (options.MemoryBits != 0)
         {
-            CSpace.Free(p.MemorySlot);
-            return s;
+            if (!CSpace.TryAlloc(out p.MemorySlot)) return Status.OutOfRange;
+            s = Sys.Retype(memory, ObjectType.Untyped, options.MemoryBits, CSpace.Self, p.MemorySlot, 1, out p.Memory);
+            if (s != Status.Ok)
+            {
+                CSpace.Free(p.MemorySlot);
+                return s;
+            }
+            p.OwnsMemory = true;
+        }
+        else
+        {
+            p.Memory = memory;
         }
         p.Live = true;
         if (!CSpace.TryAlloc(out p.CNodeSlot) || !CSpace.TryAlloc(out p.AddressSpaceSlot) || !CSpace.TryAlloc(out p.ThreadSlot))
             return Status.OutOfRange;
-        s = Sys.Retype(p.Memory, ObjectType.CNode, CNodeBits, CSpace.Self, p.CNodeSlot, 1, out p.CNode);
-        if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.AddressSpace, AddressSpaceBits, CSpace.Self, p.AddressSpaceSlot, 1, out p.AddressSpace);
+        p.SlotsTaken = true;
+        // Largest first, so that objects aligned to their size leave no padding between them.
+        s = Sys.Retype(p.Memory, ObjectType.AddressSpace, options.AddressSpaceBits, CSpace.Self, p.AddressSpaceSlot, 1, out p.AddressSpace);
         if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.Thread, ObjectSizes.ThreadBits, CSpace.Self, p.ThreadSlot, 1, out p.Thread);
+        if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.CNode, options.CNodeBits, CSpace.Self, p.CNodeSlot, 1, out p.CNode);
         // The child knows itself: its CNode, address space and thread at the well-known slots.
         if (s == Status.Ok) s = Sys.Copy(p.CNode, p.CNode, BootstrapSlots.CNode, Rights.All, out _);
         if (s == Status.Ok) s = Sys.Copy(p.AddressSpace, p.CNode, BootstrapSlots.AddressSpace, Rights.All, out _);
@@ -98,10 +164,16 @@ public static unsafe class ProcessBuilder
         return s;
     }
 
-    private static Status LoadPage(ref InitfsImage initfs, ref Process p, byte* file, in Elf64Page page, Rights rights, ref uint childSlot)
+    private static Status LoadPage(ref InitfsImage initfs, ref Process p, byte* file, ulong fileLength, in Elf64Page page,
+        Rights rights, ref uint childSlot)
     {
-        if (page.Kind == Elf64PageKind.Shared && initfs.TryFrameFor(file + page.FileOffset, out CapHandle shared) &&
-            (((ulong)(file + page.FileOffset)) & 0xFFF) == 0)
+        // A read-only page whose file page lies wholly inside the file is mapped straight from the
+        // initfs, even if the segment covers only part of it: the rest is the file's own bytes
+        // (linker padding), which the process may read anyway.
+        ulong filePage = page.FileOffset & ~0xFFFUL;
+        if (page.Kind != Elf64PageKind.Zero && (rights & Rights.Write) == 0 && filePage + 4096 <= fileLength &&
+            page.DestinationOffset == (uint)(page.FileOffset & 0xFFF) &&
+            initfs.TryFrameFor(file + filePage, out CapHandle shared) && (((ulong)(file + filePage)) & 0xFFF) == 0)
         {
             if (!CSpace.TryAlloc(out uint scratch)) return Status.OutOfRange;
             Status s = Sys.Copy(shared, CSpace.Self, scratch, Rights.Read | Rights.Execute | Rights.Map, out CapHandle copy);
@@ -136,13 +208,13 @@ public static unsafe class ProcessBuilder
         return s;
     }
 
-    private static Status Start(ref Process p, ulong entry, ulong arg0, ulong arg1)
+    private static Status Start(ref Process p, ulong entry, ulong stackTop, ulong arg0, ulong arg1)
     {
         ThreadConfig config;
         config.CNode = p.CNode.Value;
         config.AddressSpace = p.AddressSpace.Value;
         config.Entry = entry;
-        config.Stack = StackTop;
+        config.Stack = stackTop;
         config.Argument0 = arg0;
         config.Argument1 = arg1;
         config.FsBase = 0;

@@ -30,6 +30,8 @@ static unsafe class Program
 
         if ((info->Flags & BootstrapInfo.FlagTestMode) != 0)
             return UserTests.Run(ref initfs, memory);
+        if ((info->Flags & BootstrapInfo.FlagBenchMode) != 0)
+            return UserBenchmarks.Run(ref initfs, memory, info);
 
         Status s = ProcessBuilder.Spawn(ref initfs, "bin/hello", memory, 20, 0, 0, out Process hello);
         if (s != Status.Ok)
