@@ -36,6 +36,27 @@ FUNC RhpStackProbe
     popq %rax
     ret
 
+/* void vireo_memzero(void* p, nuint bytes): rep stos, eight bytes at a time then the tail. */
+FUNC vireo_memzero
+    movq %rsi, %rcx
+    shrq $3, %rcx
+    xorl %eax, %eax
+    rep stosq
+    movq %rsi, %rcx
+    andq $7, %rcx
+    rep stosb
+    ret
+
+/* void vireo_memcopy_forward(void* dst, void* src, nuint bytes): safe unless dst overlaps src from above. */
+FUNC vireo_memcopy_forward
+    movq %rdx, %rcx
+    shrq $3, %rcx
+    rep movsq
+    movq %rdx, %rcx
+    andq $7, %rcx
+    rep movsb
+    ret
+
     .data
     .balign 8
     .global __security_cookie

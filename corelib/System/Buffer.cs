@@ -19,6 +19,12 @@ namespace System
 
     internal static unsafe class SpanHelpers
     {
+        [MethodImpl(MethodImplOptions.InternalCall), System.Runtime.RuntimeImport("*", "vireo_memcopy_forward")]
+        internal static extern void CopyForward(byte* destination, byte* source, nuint length);
+
+        [MethodImpl(MethodImplOptions.InternalCall), System.Runtime.RuntimeImport("*", "vireo_memzero")]
+        internal static extern void Zero(byte* destination, nuint length);
+
         public static void Memmove(ref byte destination, ref byte source, nuint len)
         {
             byte* d = (byte*)Unsafe.AsPointer(ref destination);
@@ -26,9 +32,7 @@ namespace System
             if (d == s || len == 0) return;
             if (d < s || d >= s + len)
             {
-                nuint i = 0;
-                for (; i + 8 <= len; i += 8) *(ulong*)(d + i) = *(ulong*)(s + i);
-                for (; i < len; i++) d[i] = s[i];
+                CopyForward(d, s, len);
             }
             else
             {
@@ -46,6 +50,11 @@ namespace System
         public static void Fill(ref byte destination, nuint byteCount, byte value)
         {
             byte* d = (byte*)Unsafe.AsPointer(ref destination);
+            if (value == 0)
+            {
+                Zero(d, byteCount);
+                return;
+            }
             ulong pattern = value * 0x0101010101010101UL;
             nuint i = 0;
             for (; i + 8 <= byteCount; i += 8) *(ulong*)(d + i) = pattern;

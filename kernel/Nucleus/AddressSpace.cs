@@ -68,8 +68,7 @@ public unsafe struct AddressSpaceTables : IFrameSource
             _info->SetUsed(i, true);
             _info->PoolUsed = _info->PoolUsed + 1;
             phys = _asPhys + (1 + (ulong)i) * 4096;
-            var p = _map.As<ulong>(phys);
-            for (int w = 0; w < 512; w++) p[w] = 0;
+            System.Runtime.InteropServices.NativeMemory.Clear(_map.Ptr(phys), 4096);
             return true;
         }
         return false;

@@ -182,8 +182,7 @@ public static unsafe class BootstrapLoader
 
     private static void Zero(PhysMap map, ulong phys, ulong frames)
     {
-        var p = map.As<ulong>(phys);
-        for (ulong i = 0; i < frames * 512; i++) p[i] = 0;
+        System.Runtime.InteropServices.NativeMemory.Clear(map.Ptr(phys), (nuint)(frames * 4096));
     }
 
     private static bool Fail(string reason)

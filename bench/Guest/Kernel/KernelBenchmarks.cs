@@ -5,6 +5,8 @@ using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
 using Vireo.Kernel.Log;
 using Vireo.Kernel.Paging;
+using Vireo.Kernel.Caps;
+using Vireo.Abi;
 
 namespace Vireo.Kernel.Bench;
 
@@ -19,6 +21,7 @@ public static unsafe class KernelBenchmarks
         Report("frame_alloc_free", FrameAllocFree());
         Report("page_map_unmap", PageMapUnmap());
         Report("timer_irq_roundtrip", TimerIrqRoundTrip());
+        Report("cap_lookup", CapLookup());
     }
 
     private static void Report(string name, ulong value)
@@ -67,6 +70,26 @@ public static unsafe class KernelBenchmarks
         KernelState.Frames.Free(anchor);
         KernelState.Frames.Free(frame);
         return result;
+    }
+
+    // Finding a capability by handle: index into the CNode, check the generation and the type.
+    private static ulong CapLookup()
+    {
+        var map = KernelState.Direct;
+        KernelState.Frames.TryAllocZeroed(out ulong cnode);
+        CapOps.InstallRoot(map, cnode + 5 * CapSlot.Size, ObjectType.Frame, Rights.All, 0x1000, 12, 0, 0);
+        var handle = new CapHandle(5, 0);
+        const int n = 10000;
+        ulong found = 0;
+        ulong start = Cpu.ReadTsc();
+        for (int i = 0; i < n; i++)
+        {
+            CNode.Lookup(map, cnode, 6, handle, out ulong slot);
+            found += slot;
+        }
+        ulong result = (Cpu.ReadTsc() - start) / n;
+        KernelState.Frames.Free(cnode);
+        return found != 0 ? result : 0;
     }
 
     private static void OnTimer(InterruptFrame* frame) => s_fired = true;

@@ -89,11 +89,6 @@ public static unsafe class Untyped
             u->Watermark = (flags & CapFlags.Padded) != 0 ? *map.As<ulong>(objectPhys - 8) : start;
     }
 
-    private static void Zero(PhysMap map, ulong phys, ulong size)
-    {
-        ulong* p = map.As<ulong>(phys);
-        ulong words = size >> 3;
-        for (ulong i = 0; i < words; i++)
-            p[i] = 0;
-    }
+    private static void Zero(PhysMap map, ulong phys, ulong size) =>
+        System.Runtime.InteropServices.NativeMemory.Clear(map.Ptr(phys), (nuint)size);
 }

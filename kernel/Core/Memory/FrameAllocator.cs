@@ -424,13 +424,8 @@ public sealed unsafe class FrameAllocator
         ClearBit(_free, frame);
     }
 
-    private void ZeroFrames(ulong phys, ulong frames)
-    {
-        ulong* p = _map.As<ulong>(phys);
-        ulong n = frames * (FrameSize / sizeof(ulong));
-        for (ulong i = 0; i < n; i++)
-            p[i] = 0;
-    }
+    private void ZeroFrames(ulong phys, ulong frames) =>
+        System.Runtime.InteropServices.NativeMemory.Clear(_map.Ptr(phys), (nuint)(frames << FrameShift));
 
     private static ulong AlignUp(ulong value, ulong align) => (value + align - 1) / align * align;
 
