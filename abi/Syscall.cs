@@ -56,11 +56,14 @@ public struct ThreadConfig
     public ulong FsBase;        // thread-local storage base
 }
 
-/// <summary>Capability slots the kernel fills in the bootstrap process's CNode.</summary>
+/// <summary>Well-known capability slots: every process finds its own CNode, address space and
+/// thread here; the bootstrap also gets the I/O ports; processes built by the process builder
+/// get untyped memory for their own heap in Memory.</summary>
 public static class BootstrapSlots
 {
     public const uint CNode = 1;
     public const uint AddressSpace = 2;
     public const uint Thread = 3;
     public const uint IoPorts = 4;
+    public const uint Memory = 5;
 }

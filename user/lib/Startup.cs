@@ -4,6 +4,8 @@
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Internal.Runtime;
+using Vireo.Abi;
+using System;
 
 namespace Vireo.User;
 
@@ -13,9 +15,23 @@ public static unsafe class Startup
     private struct InitialHeap { public fixed byte Bytes[16 * 1024]; }
     private static InitialHeap s_heap;
     private static ulong s_arg0, s_arg1;
+    private static ProcessStartInfo* s_start;
 
+    /// <summary>The two raw words the creator passed (for the bootstrap: its information page).</summary>
     public static ulong Argument0 => s_arg0;
     public static ulong Argument1 => s_arg1;
+
+    /// <summary>Arguments, argv[0] being the program's path; none for the bootstrap.</summary>
+    public static int ArgumentCount => s_start == null ? 0 : (int)s_start->ArgumentCount;
+
+    public static ReadOnlySpan<byte> Argument(int index)
+    {
+        if (s_start == null || (uint)index >= (uint)s_start->ArgumentCount) return default;
+        byte* text = (byte*)s_start + s_start->ArgumentOffsets[index];
+        int n = 0;
+        while (text[n] != 0) n++;
+        return new ReadOnlySpan<byte>(text, n);
+    }
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_main")]
     private static extern int ProgramMain();
@@ -28,8 +44,17 @@ public static unsafe class Startup
     {
         s_arg0 = arg0;
         s_arg1 = arg1;
+        // A process made by the process builder gets a start block (see ProcessStartInfo).
+        if (arg0 != 0 && (arg0 & 7) == 0 && *(ulong*)arg0 == ProcessStartInfo.MagicValue)
+        {
+            s_start = (ProcessStartInfo*)arg0;
+            s_arg0 = s_start->Word0;
+            s_arg1 = s_start->Word1;
+            CSpace.Init((uint)s_start->FirstFreeSlot, 1u << (int)s_start->CNodeSlotBits);
+        }
         fixed (InitialHeap* heap = &s_heap)
             Heap.Init(heap->Bytes, (nuint)sizeof(InitialHeap));
+        Heap.OnExhausted = &Memory.Grow;
         RuntimeHooks.FailFast = &FailFast;
         void** end;
         void** start = Modules(&end);

@@ -62,7 +62,10 @@ public static unsafe class Untyped
         {
             ulong objectPhys = u->Object + start + i * objectSize;
             ulong slot = dstCNode + ((dstIndex + i) << ObjectSizes.SlotBits);
-            if (type != ObjectType.Untyped)
+            // An address space's page-table pool is zeroed page by page as tables are taken from it.
+            if (type == ObjectType.AddressSpace)
+                Zero(map, objectPhys, 1UL << ObjectSizes.PageBits);
+            else if (type != ObjectType.Untyped)
                 Zero(map, objectPhys, objectSize);
             CapFlags flags = padded && i == 0 ? CapFlags.Original | CapFlags.Padded : CapFlags.Original;
             CapOps.Fill(map.As<CapSlot>(slot), type, Rights.All, flags, capSizeBits, objectPhys, 0, 0);

@@ -1,7 +1,8 @@
 // A program that misbehaves on purpose, for the fault tests: its first argument says how.
 // 1 page fault, 2 general protection, 3 invalid opcode, 4 divide error, 5 stack overflow,
 // 6 exit with status 42, 7 write to its own read-only text; for benchmarks: 8 yield
-// (second argument) times, 9 block forever.
+// (second argument) times, 9 block forever; for runtime tests: 10 exit with 100 * argc + the
+// length of argv[1], 11 allocate 256 KiB on the managed heap (it must grow) and exit with 77.
 using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
@@ -32,8 +33,27 @@ static unsafe class Program
                 break;
             case 9:
                 while (true) Sys.Sleep(ulong.MaxValue);
+            case 10:
+                return 100 * Startup.ArgumentCount + Startup.Argument(1).Length;
+            case 11:
+                return AllocateALot();
         }
         return 0;
+    }
+
+    private static byte[][] s_keep;
+
+    private static int AllocateALot()
+    {
+        s_keep = new byte[256][];
+        for (int i = 0; i < 256; i++)
+        {
+            s_keep[i] = new byte[1024];
+            s_keep[i][1023] = (byte)i;
+        }
+        for (int i = 0; i < 256; i++)
+            if (s_keep[i][1023] != (byte)i) return 1;
+        return Memory.PagesMapped > 0 ? 77 : 2;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

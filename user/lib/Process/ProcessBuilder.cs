@@ -23,14 +23,16 @@ public struct ProcessOptions
     public ulong StackPages;
     public ulong StackTop;        // 0: the default, high in the user half
     public bool KeepHandles;      // false: after the start the builder keeps no capability to the process
+    public int HeapBits;          // untyped memory the process gets for its own heap (slot Memory); 0 = none
 
     public static ProcessOptions Default(int memoryBits) => new ProcessOptions
     {
         MemoryBits = memoryBits,
         CNodeBits = 8,
-        AddressSpaceBits = 15,
+        AddressSpaceBits = 16,
         StackPages = 4,
         KeepHandles = true,
+        HeapBits = memoryBits >= 20 ? memoryBits - 2 : 0,
     };
 }
 
@@ -87,6 +89,12 @@ public static unsafe class ProcessBuilder
         Spawn(ref initfs, path, memory, ProcessOptions.Default(memoryBits), arg0, arg1, out process);
 
     public static Status Spawn(ref InitfsImage initfs, string path, CapHandle memory, in ProcessOptions options,
+        ulong arg0, ulong arg1, out Process process) =>
+        Spawn(ref initfs, path, null, memory, options, arg0, arg1, out process);
+
+    /// <summary>Builds and starts `path` from the initfs. The process gets `arguments` (argv[0] is the
+    /// path) and two raw words; see ProcessStartInfo.</summary>
+    public static Status Spawn(ref InitfsImage initfs, string path, string[] arguments, CapHandle memory, in ProcessOptions options,
         ulong arg0, ulong arg1, out Process process)
     {
         process = default;
@@ -107,9 +115,16 @@ public static unsafe class ProcessBuilder
             }
         }
         ulong stackTop = options.StackTop != 0 ? options.StackTop : StackTop;
-        for (ulong v = stackTop - options.StackPages * 4096; v < stackTop && s == Status.Ok; v += 4096)
+        for (ulong v = stackTop - options.StackPages * 4096; v < stackTop - 4096 && s == Status.Ok; v += 4096)
             s = FreshPage(ref process, v, Rights.Read | Rights.Write, null, 0, 0, ref childSlot);
-        if (s == Status.Ok) s = Start(ref process, image.Entry, stackTop, arg0, arg1);
+        // The top stack page carries the start information block.
+        byte* block = stackalloc byte[1024];
+        int blockSize = StartInfo(block, path, arguments, childSlot + 1, options.CNodeBits, arg0, arg1);
+        if (blockSize < 0 && s == Status.Ok) s = Status.InvalidArgument;
+        if (s == Status.Ok)
+            s = FreshPage(ref process, stackTop - 4096, Rights.Read | Rights.Write, block, (ulong)(4096 - blockSize), (ulong)blockSize, ref childSlot);
+        ulong blockAddress = stackTop - (ulong)blockSize;
+        if (s == Status.Ok) s = Start(ref process, image.Entry, blockAddress & ~15UL, blockAddress, 0);
         if (s != Status.Ok)
         {
             process.Destroy();
@@ -129,6 +144,31 @@ public static unsafe class ProcessBuilder
             process.Live = false;
         }
         return s;
+    }
+
+    // Lays out a ProcessStartInfo and the argument strings; returns its size (a multiple of 16) or -1.
+    private static int StartInfo(byte* block, string path, string[] arguments, uint firstFree, int cnodeBits, ulong word0, ulong word1)
+    {
+        var info = (ProcessStartInfo*)block;
+        *info = default;
+        info->Magic = ProcessStartInfo.MagicValue;
+        info->FirstFreeSlot = firstFree;
+        info->CNodeSlotBits = (ulong)cnodeBits;
+        info->Word0 = word0;
+        info->Word1 = word1;
+        int at = sizeof(ProcessStartInfo);
+        int count = 1 + (arguments == null ? 0 : arguments.Length);
+        if (count > ProcessStartInfo.MaxArguments) return -1;
+        for (int i = 0; i < count; i++)
+        {
+            string text = i == 0 ? path : arguments[i - 1];
+            if (at + text.Length + 1 > 1024) return -1;
+            info->ArgumentOffsets[i] = (ulong)at;
+            for (int c = 0; c < text.Length; c++) block[at++] = text[c] < 128 ? (byte)text[c] : (byte)'?';
+            block[at++] = 0;
+        }
+        info->ArgumentCount = (ulong)count;
+        return (at + 15) & ~15;
     }
 
     private static Status Carve(CapHandle memory, in ProcessOptions options, ref Process p)
@@ -153,10 +193,21 @@ public static unsafe class ProcessBuilder
         if (!CSpace.TryAlloc(out p.CNodeSlot) || !CSpace.TryAlloc(out p.AddressSpaceSlot) || !CSpace.TryAlloc(out p.ThreadSlot))
             return Status.OutOfRange;
         p.SlotsTaken = true;
-        // Largest first, so that objects aligned to their size leave no padding between them.
-        s = Sys.Retype(p.Memory, ObjectType.AddressSpace, options.AddressSpaceBits, CSpace.Self, p.AddressSpaceSlot, 1, out p.AddressSpace);
+        // Largest first, so that objects aligned to their size leave no padding between them. The
+        // heap memory is carved before the CNode exists, so it waits in a scratch slot.
+        uint heapSlot = 0;
+        CapHandle heap = default;
+        s = Status.Ok;
+        if (options.HeapBits != 0)
+        {
+            if (!CSpace.TryAlloc(out heapSlot)) return Status.OutOfRange;
+            s = Sys.Retype(p.Memory, ObjectType.Untyped, options.HeapBits, CSpace.Self, heapSlot, 1, out heap);
+        }
+        if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.AddressSpace, options.AddressSpaceBits, CSpace.Self, p.AddressSpaceSlot, 1, out p.AddressSpace);
         if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.Thread, ObjectSizes.ThreadBits, CSpace.Self, p.ThreadSlot, 1, out p.Thread);
         if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.CNode, options.CNodeBits, CSpace.Self, p.CNodeSlot, 1, out p.CNode);
+        if (s == Status.Ok && options.HeapBits != 0) s = Sys.Move(heap, p.CNode, BootstrapSlots.Memory, out _);
+        if (heapSlot != 0) CSpace.Free(heapSlot);
         // The child knows itself: its CNode, address space and thread at the well-known slots.
         if (s == Status.Ok) s = Sys.Copy(p.CNode, p.CNode, BootstrapSlots.CNode, Rights.All, out _);
         if (s == Status.Ok) s = Sys.Copy(p.AddressSpace, p.CNode, BootstrapSlots.AddressSpace, Rights.All, out _);

@@ -20,6 +20,8 @@ static unsafe class Program
         CSpace.Init((uint)info->FirstFreeSlot, 1u << BootstrapLayout.CNodeSlotBits);
         InitfsImage initfs = InitfsImage.FromBootstrap(info);
         CapHandle memory = LargestUntyped(info, out int memoryBits);
+        // Memory for this process's own heap, where the runtime looks for it.
+        Sys.Retype(memory, ObjectType.Untyped, 22, CSpace.Self, BootstrapSlots.Memory, 1, out _);
         Console.Write("bootstrap: ");
         Console.Write(info->UntypedCount);
         Console.Write(" untyped capabilities (largest 2^");

@@ -37,6 +37,8 @@ static unsafe class UserTests
         T.Run("user.thread_priorities_and_yield", &ThreadPriorities);
         T.Run("user.process_spawn_hello", &SpawnHello);
         T.Run("user.process_exit_status", &ExitStatus);
+        T.Run("user.process_arguments", &Arguments);
+        T.Run("user.process_heap_grows_from_its_memory", &HeapGrows);
         T.Run("user.fault_page_fault_stops_only_child", &FaultPageFault);
         T.Run("user.fault_general_protection", &FaultGeneralProtection);
         T.Run("user.fault_invalid_opcode", &FaultInvalidOpcode);
@@ -441,6 +443,28 @@ static unsafe class UserTests
         T.Equal((long)ThreadExitKind.Exited, (long)kind, "exited");
         T.Equal(42, (long)code, "status 42 reaches the waiter");
         T.True(back, "memory returned");
+    }
+
+    private static void Arguments()
+    {
+        ulong before = FreeBytes(s_memory);
+        var args = new string[] { "abc", "de" };
+        Status s = ProcessBuilder.Spawn(ref s_initfs, "bin/fault", args, s_memory, ProcessOptions.Default(20), 10, 0, out Process p);
+        T.Status(Status.Ok, s, "spawn with arguments");
+        if (s != Status.Ok) return;
+        p.Wait(out ThreadExitKind kind, out ulong code);
+        T.Equal((long)ThreadExitKind.Exited, (long)kind, "exited");
+        T.Equal(303, (long)code, "three arguments (path, abc, de) and argv[1] has 3 characters");
+        p.Destroy();
+        T.Equal((long)before, (long)FreeBytes(s_memory), "memory returned");
+    }
+
+    private static void HeapGrows()
+    {
+        RunChild(11, out ThreadExitKind kind, out ulong code, out bool back);
+        T.Equal((long)ThreadExitKind.Exited, (long)kind, "exited");
+        T.Equal(77, (long)code, "256 KiB allocated through a heap that grew from its own memory");
+        T.True(back, "the grown heap went back with the process");
     }
 
     private static void ExpectFault(ulong mode, ulong vector)
