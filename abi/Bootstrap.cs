@@ -7,6 +7,7 @@ public static class BootstrapLayout
     public const ulong UserTop = 0x0000_7400_0000_0000;
     public const ulong InfoPage = 0x0000_73FF_FFFF_E000;
     public const ulong StackTop = 0x0000_73FF_FFFF_0000;
+    public const ulong IpcBuffer = 0x0000_73FF_FFFF_C000;
     public const ulong StackSize = 64 * 1024;
     public const ulong InitfsBase = 0x0000_7000_0000_0000;
     public const int CNodeSlotBits = 12;

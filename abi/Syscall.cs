@@ -26,7 +26,23 @@ public enum Syscall : ulong
     ThreadResume = 18,    // (thread)
     ThreadWait = 19,      // (thread) -> exit code or fault, ThreadExitKind
     ThreadSetPriority = 20, // (thread, SchedClass, priority)
-    Count = 21,
+    // IPC (see MessageInfo for the register layout of a message).
+    Send = 21,            // (endpoint, info, mr0..mr3)
+    NBSend = 22,          // as Send, WouldBlock instead of waiting
+    Recv = 23,            // (endpoint) -> badge, info, mr0..mr3
+    NBRecv = 24,          // as Recv, WouldBlock instead of waiting
+    Call = 25,            // (endpoint, info, mr0..mr3) -> the reply, as Recv
+    Reply = 26,           // (_, info, mr0..mr3): to the thread whose call this thread received
+    ReplyRecv = 27,       // (endpoint, info, mr0..mr3): Reply, then Recv
+    Signal = 28,          // (notification, bits)
+    Wait = 29,            // (notification) -> bits
+    Poll = 30,            // (notification) -> bits, WouldBlock if none
+    NotificationBind = 31,  // (thread, notification): Recv on any endpoint also returns its signals
+    IrqHandlerGet = 32,   // (irqControl, line, dstCNode, dstIndex) -> handler
+    IrqHandlerBind = 33,  // (handler, notification, bits)
+    IrqAck = 34,          // (handler): unmask the line after handling
+    IoPortsBind = 35,     // (ioPorts, thread, first, count): let the thread use in/out on those ports
+    Count = 36,
 }
 
 /// <summary>How a thread ended, as ThreadWait reports it.</summary>
@@ -54,6 +70,8 @@ public struct ThreadConfig
     public ulong Argument0;     // rdi at entry
     public ulong Argument1;     // rsi at entry
     public ulong FsBase;        // thread-local storage base
+    public ulong IpcBuffer;     // page-aligned address of the thread's IPC buffer, or 0
+    public ulong FaultEndpoint; // capability handle: faults are sent here as messages, or 0
 }
 
 /// <summary>Well-known capability slots: every process finds its own CNode, address space and
@@ -66,4 +84,6 @@ public static class BootstrapSlots
     public const uint Thread = 3;
     public const uint IoPorts = 4;
     public const uint Memory = 5;
+    public const uint FirstGrant = 6;   // capabilities the creator hands over (ProcessOptions.Grant*)
+    public const uint GrantCount = 2;
 }

@@ -97,6 +97,11 @@ public static unsafe class BootstrapLoader
             CapOps.InstallRoot(map, cnodePhys + (InitfsFrameSlot + i) * CapSlot.Size, ObjectType.Frame, Rights.Read | Rights.Execute | Rights.Map, phys, 12, 0, 0);
         }
 
+        // Its IPC buffer.
+        if (!frames.TryAllocZeroed(out ulong bufferPhys) ||
+            table.Map4K(ref tables, BootstrapLayout.IpcBuffer, bufferPhys, data) != MapStatus.Ok)
+            return Fail("cannot map the bootstrap's IPC buffer");
+
         // The information page, read-only for the bootstrap.
         if (!frames.TryAllocZeroed(out ulong infoPhys)) return Fail("out of memory for the bootstrap's information page");
         var info = map.As<BootstrapInfo>(infoPhys);
@@ -123,6 +128,7 @@ public static unsafe class BootstrapLoader
         t->Frame.Rip = image.Entry;
         t->Frame.Rsp = BootstrapLayout.StackTop;
         t->Frame.Rdi = BootstrapLayout.InfoPage;
+        t->IpcBuffer = BootstrapLayout.IpcBuffer;
         t->Configured = true;
         s_bootstrap = t;
 

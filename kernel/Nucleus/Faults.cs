@@ -16,6 +16,8 @@ public static unsafe class Faults
     {
         Tcb* t = Threads.Current;
         Count++;
+        // A thread with a fault handler reports the fault to it as a call and waits for the reply.
+        if (t != null && Ipc.SendFault(t, f->Vector == Idt.PageFault ? Cpu.ReadCr2() : 0)) return;
         KernelLog.Begin(LogLevel.Warn);
         KernelLog.Str("fault: thread ");
         KernelLog.Dec(t != null ? t->Id : 0);

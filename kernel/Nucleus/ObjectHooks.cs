@@ -35,6 +35,10 @@ public unsafe struct ObjectHooks : IObjectHooks
             case ObjectType.AddressSpace:
                 AddressSpaces.Destroy(map, phys);
                 break;
+            case ObjectType.Endpoint:
+            case ObjectType.Notification:
+                Ipc.DestroyObject(type, phys);
+                break;
         }
     }
 

@@ -21,8 +21,9 @@ public static unsafe partial class Syscalls
     {
         s_count++;
         Tcb* t = Threads.Current;
+        var number = (Syscall)f->Rax;
         ulong r0 = 0, r1 = 0;
-        Status s = (Syscall)f->Rax switch
+        Status s = number switch
         {
             Syscall.DebugWrite => DebugWrite(t, f->Rdi, f->Rsi),
             Syscall.Yield => Yield(),
@@ -45,14 +46,29 @@ public static unsafe partial class Syscalls
             Syscall.ThreadResume => ThreadResume(t, f->Rdi),
             Syscall.ThreadWait => ThreadWait(t, f->Rdi, out r0, out r1),
             Syscall.ThreadSetPriority => ThreadSetPriority(t, f->Rdi, f->Rsi, f->Rdx),
+            Syscall.Send => IpcSend(t, f, blocking: true, isCall: false),
+            Syscall.NBSend => IpcSend(t, f, blocking: false, isCall: false),
+            Syscall.Recv => IpcRecv(t, f, blocking: true),
+            Syscall.NBRecv => IpcRecv(t, f, blocking: false),
+            Syscall.Call => IpcSend(t, f, blocking: true, isCall: true),
+            Syscall.Reply => IpcReply(t, f),
+            Syscall.ReplyRecv => IpcReplyRecv(t, f),
+            Syscall.Signal => Signal(t, f->Rdi, f->Rsi),
+            Syscall.Wait => Wait(t, f->Rdi, blocking: true, out r0),
+            Syscall.Poll => Wait(t, f->Rdi, blocking: false, out r0),
+            Syscall.NotificationBind => NotificationBind(t, f->Rdi, f->Rsi),
             _ => Status.UnknownSyscall,
         };
-        // A thread that blocked (or died) gets its registers when it is woken.
+        // A thread that blocked (or died) gets its registers when it is woken. IPC calls that
+        // completed at once already hold their results in the frame.
         if (t->State == ThreadState.Runnable)
         {
             f->Rax = (ulong)s;
-            f->Rdx = r0;
-            f->R8 = r1;
+            if (!IsIpc(number))
+            {
+                f->Rdx = r0;
+                f->R8 = r1;
+            }
         }
         Threads.PrepareExit();
     }

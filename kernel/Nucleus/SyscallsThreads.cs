@@ -23,8 +23,16 @@ public static unsafe partial class Syscalls
         s = Lookup(caller, config.AddressSpace, ObjectType.AddressSpace, Rights.None, out CapSlot* space);
         if (s != Status.Ok) return s;
         if (!AddressSpaces.IsUserRange(config.Entry, 1) || !AddressSpaces.IsUserRange(config.Stack - 1, 1) ||
-            (config.FsBase != 0 && !AddressSpaces.IsUserRange(config.FsBase, 1)))
+            (config.FsBase != 0 && !AddressSpaces.IsUserRange(config.FsBase, 1)) ||
+            (config.IpcBuffer != 0 && !AddressSpaces.IsUserRange(config.IpcBuffer, 4096)))
             return Status.OutOfRange;
+        if ((config.IpcBuffer & 0xFFF) != 0) return Status.NotAligned;
+        CapSlot* faultEndpoint = null;
+        if (config.FaultEndpoint != 0)
+        {
+            s = Lookup(caller, config.FaultEndpoint, ObjectType.Endpoint, Rights.Write, out faultEndpoint);
+            if (s != Status.Ok) return s;
+        }
 
         Bind(t, cnode, space);
         t->Frame.Rip = config.Entry;
@@ -32,6 +40,10 @@ public static unsafe partial class Syscalls
         t->Frame.Rdi = config.Argument0;
         t->Frame.Rsi = config.Argument1;
         t->FsBase = config.FsBase;
+        t->IpcBuffer = config.IpcBuffer;
+        var hooks = new ObjectHooks();
+        if (!t->FaultEndpointCap.IsEmpty) CapOps.Delete(map, map.ToPhys(&t->FaultEndpointCap), ref hooks);
+        if (faultEndpoint != null) CapOps.Copy(map, map.ToPhys(faultEndpoint), map.ToPhys(&t->FaultEndpointCap), Rights.All);
         t->Configured = true;
         return Status.Ok;
     }

@@ -18,6 +18,10 @@ public enum ThreadState : byte
     Waiting,    // in ThreadWait for another thread
     Suspended,  // stopped by ThreadSuspend
     Dead,       // exited, faulted or killed: ExitKind/ExitCode say how
+    BlockedOnSend,          // queued on an endpoint with a message (IpcObject)
+    BlockedOnRecv,          // queued on an endpoint waiting for one
+    BlockedOnReply,         // called and waits for the reply (ReplyServer owes it)
+    BlockedOnNotification,  // in Wait on a notification
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -52,6 +56,23 @@ public unsafe struct Tcb
     public Tcb* Waitee;          // Waiting: the thread this one waits for
     public Tcb* NextInSpace;     // threads bound to the same address space
     public ulong Id;
+
+    // IPC. A blocked sender's message stays in its own saved registers and IPC buffer.
+    public Tcb* IpcNext;         // endpoint or notification queue
+    public Tcb* IpcPrev;
+    public ulong IpcObject;      // phys of the endpoint/notification it is queued on
+    public ulong IpcBadge;       // BlockedOnSend: the badge of the capability it sent through
+    public ulong IpcInfo;        // BlockedOnSend: its MessageInfo
+    public bool IpcIsCall;       // BlockedOnSend: wants a reply
+    public bool IpcCanGrant;     // BlockedOnSend: its capability allows sending capabilities
+    public bool IpcIsFault;      // its pending message is a fault report built by the kernel
+    public ulong FaultAddress;   // for that report: CR2 at the fault
+    public bool ReplyLost;       // the caller this thread owed a reply to died
+    public Tcb* ReplyTo;         // the caller whose reply this thread owes
+    public Tcb* ReplyServer;     // BlockedOnReply: the thread that owes this one a reply
+    public ulong IpcBuffer;      // user address of its IPC buffer page, 0 if none
+    public ulong BoundNotification; // phys of a notification bound to it, or 0
+    public CapSlot FaultEndpointCap;
 
     public static Tcb* FromSched(SchedEntity* e) => (Tcb*)((byte*)e - FrameOffset - sizeof(InterruptFrame));
 }

@@ -132,6 +132,7 @@ public static unsafe class Threads
     public static void Kill(Tcb* t, ThreadExitKind kind, ulong code)
     {
         if (t->State == ThreadState.Dead) return;
+        Ipc.Detach(t);
         Block(t, ThreadState.Dead);
         t->ExitKind = kind;
         t->ExitCode = code;

@@ -34,6 +34,33 @@ FUNC vireo_syscall0
     syscall
     ret
 
+/* long vireo_ipc(ulong number, ulong cap, ulong info, ulong* words, ulong* badgeAndInfo):
+   words[0..3] travel in rdx, r10, r8, r9 both ways; on return badgeAndInfo gets rdi, rsi. */
+FUNC vireo_ipc
+    pushq %rbx
+    pushq %r12
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    movq %rdx, %rsi
+    movq %rcx, %rbx
+    movq %r8, %r12
+    movq 0(%rbx), %rdx
+    movq 8(%rbx), %r10
+    movq 16(%rbx), %r8
+    movq 24(%rbx), %r9
+    syscall
+    movq %rdx, 0(%rbx)
+    movq %r10, 8(%rbx)
+    movq %r8, 16(%rbx)
+    movq %r9, 24(%rbx)
+    testq %r12, %r12
+    jz 1f
+    movq %rdi, 0(%r12)
+    movq %rsi, 8(%r12)
+1:  popq %r12
+    popq %rbx
+    ret
+
 /* A new thread in an existing process starts here: rdi = function, rsi = its argument.
    The function's return value is the thread's exit code. */
 FUNC vireo_thread_start

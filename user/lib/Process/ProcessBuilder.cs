@@ -15,7 +15,7 @@ using Vireo.Formats;
 namespace Vireo.User;
 
 /// <summary>Sizes of what a process is built with.</summary>
-public struct ProcessOptions
+public unsafe struct ProcessOptions
 {
     public int MemoryBits;        // the child untyped; 0 = carve objects straight from the given memory
     public int CNodeBits;
@@ -24,6 +24,11 @@ public struct ProcessOptions
     public ulong StackTop;        // 0: the default, high in the user half
     public bool KeepHandles;      // false: after the start the builder keeps no capability to the process
     public int HeapBits;          // untyped memory the process gets for its own heap (slot Memory); 0 = none
+    public CapHandle Grant0, Grant1;  // copied into the process's slots FirstGrant, FirstGrant + 1
+    public CapHandle* SharedFrames;   // SharedCount frame capabilities (handles in the builder's CNode)
+    public uint SharedCount;          // mapped read-write, in order, from SharedAddress in the child
+    public ulong SharedAddress;
+    public ulong IpcBuffer;           // address of a fresh IPC buffer page for the thread, or 0
 
     public static ProcessOptions Default(int memoryBits) => new ProcessOptions
     {
@@ -114,6 +119,19 @@ public static unsafe class ProcessBuilder
                 s = LoadPage(ref initfs, ref process, file, length, page, rights, ref childSlot);
             }
         }
+        if (s == Status.Ok && options.Grant0.Value != 0) s = Sys.Copy(options.Grant0, process.CNode, BootstrapSlots.FirstGrant, Rights.All, out _);
+        if (s == Status.Ok && options.Grant1.Value != 0) s = Sys.Copy(options.Grant1, process.CNode, BootstrapSlots.FirstGrant + 1, Rights.All, out _);
+        // Shared memory: copies of the builder's frame capabilities, mapped in the child (zero copy).
+        for (uint i = 0; i < options.SharedCount && s == Status.Ok; i++)
+        {
+            if (!CSpace.TryAlloc(out uint scratch)) { s = Status.OutOfRange; break; }
+            s = Sys.Copy(options.SharedFrames[i], CSpace.Self, scratch, Rights.Read | Rights.Write | Rights.Map, out CapHandle copy);
+            if (s == Status.Ok) s = Sys.Map(process.AddressSpace, copy, options.SharedAddress + i * 4096UL, Rights.Read | Rights.Write);
+            if (s == Status.Ok) s = Sys.Move(copy, process.CNode, childSlot++, out _);
+            CSpace.Free(scratch);
+        }
+        if (s == Status.Ok && options.IpcBuffer != 0)
+            s = FreshPage(ref process, options.IpcBuffer, Rights.Read | Rights.Write, null, 0, 0, ref childSlot);
         ulong stackTop = options.StackTop != 0 ? options.StackTop : StackTop;
         for (ulong v = stackTop - options.StackPages * 4096; v < stackTop - 4096 && s == Status.Ok; v += 4096)
             s = FreshPage(ref process, v, Rights.Read | Rights.Write, null, 0, 0, ref childSlot);
@@ -124,7 +142,7 @@ public static unsafe class ProcessBuilder
         if (s == Status.Ok)
             s = FreshPage(ref process, stackTop - 4096, Rights.Read | Rights.Write, block, (ulong)(4096 - blockSize), (ulong)blockSize, ref childSlot);
         ulong blockAddress = stackTop - (ulong)blockSize;
-        if (s == Status.Ok) s = Start(ref process, image.Entry, blockAddress & ~15UL, blockAddress, 0);
+        if (s == Status.Ok) s = Start(ref process, image.Entry, blockAddress & ~15UL, blockAddress, 0, options.IpcBuffer);
         if (s != Status.Ok)
         {
             process.Destroy();
@@ -259,9 +277,10 @@ public static unsafe class ProcessBuilder
         return s;
     }
 
-    private static Status Start(ref Process p, ulong entry, ulong stackTop, ulong arg0, ulong arg1)
+    private static Status Start(ref Process p, ulong entry, ulong stackTop, ulong arg0, ulong arg1, ulong ipcBuffer)
     {
-        ThreadConfig config;
+        ThreadConfig config = default;
+        config.IpcBuffer = ipcBuffer;
         config.CNode = p.CNode.Value;
         config.AddressSpace = p.AddressSpace.Value;
         config.Entry = entry;

@@ -20,7 +20,12 @@ public static unsafe class ThreadBuilder
     private static extern ulong StartAddress();
 
     /// <summary>Creates (does not start) a thread running fn(arg) on a one-page stack mapped at stackPage.</summary>
-    public static Status Create(CapHandle memory, delegate*<ulong, ulong> fn, ulong arg, ulong stackPage, out LocalThread t)
+    public static Status Create(CapHandle memory, delegate*<ulong, ulong> fn, ulong arg, ulong stackPage, out LocalThread t) =>
+        Create(memory, fn, arg, stackPage, 0, default, out t);
+
+    /// <summary>As Create, with an IPC buffer page (mapped by the caller) and a fault endpoint.</summary>
+    public static Status Create(CapHandle memory, delegate*<ulong, ulong> fn, ulong arg, ulong stackPage, ulong ipcBuffer,
+        CapHandle faultEndpoint, out LocalThread t)
     {
         t = default;
         if (!CSpace.TryAlloc(out t.ThreadSlot)) return Status.OutOfRange;
@@ -38,7 +43,7 @@ public static unsafe class ThreadBuilder
             return s;
         }
         t.StackTop = stackPage + 4096;
-        ThreadConfig config;
+        ThreadConfig config = default;
         config.CNode = CSpace.Self.Value;
         config.AddressSpace = CSpace.SelfAddressSpace.Value;
         config.Entry = StartAddress();
@@ -46,6 +51,8 @@ public static unsafe class ThreadBuilder
         config.Argument0 = (ulong)fn;
         config.Argument1 = arg;
         config.FsBase = 0;
+        config.IpcBuffer = ipcBuffer;
+        config.FaultEndpoint = faultEndpoint.Value;
         return Sys.ThreadConfigure(t.Thread, &config);
     }
 

@@ -8,6 +8,8 @@ using Vireo.User;
 
 static unsafe class Program
 {
+    public static ulong SelfBuffer => BootstrapLayout.IpcBuffer;
+
     [RuntimeExport("vireo_main")]
     static int Main()
     {

@@ -46,6 +46,7 @@ static unsafe class UserTests
         T.Run("user.fault_stack_overflow_guard_page", &FaultStackOverflow);
         T.Run("user.fault_write_to_text", &FaultWriteText);
         T.Run("user.process_1000_spawn_destroy_balance", &ThousandProcesses);
+        IpcTests.Run(ref initfs, memory);
         T.Summary();
         return T.Failed;
     }

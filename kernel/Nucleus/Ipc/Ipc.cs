@@ -1,0 +1,346 @@
+// Synchronous IPC through endpoints (the slow path; FastPath.cs short-circuits the common call
+// and reply). A sender and a receiver meet at an endpoint: whichever arrives first waits in its
+// queue. The message moves straight from the sender's saved registers (and IPC buffer) into the
+// receiver's: the kernel never buffers it. A call leaves the caller waiting for the reply, which
+// the receiver owes it (ReplyTo) until it replies, dies, or the caller dies.
+//
+// Protocol for every operation: 1. validate everything the operation could fail on; 2. only then
+// change queues and states; 3. wake whoever the operation completes (results in their frames).
+using Vireo.Abi;
+using Vireo.Kernel.Boot;
+using Vireo.Kernel.Caps;
+using Vireo.Kernel.Paging;
+
+namespace Vireo.Kernel.Nucleus;
+
+public static unsafe class Ipc
+{
+    public static Endpoint* EndpointAt(ulong phys) => KernelState.Direct.As<Endpoint>(phys);
+    public static Notification* NotificationAt(ulong phys) => KernelState.Direct.As<Notification>(phys);
+
+    // --- endpoints ------------------------------------------------------------------------------
+
+    public static Status Send(Tcb* sender, CapSlot* cap, MessageInfo info, bool blocking, bool isCall)
+    {
+        Endpoint* ep = EndpointAt(cap->Object);
+        bool canGrant = (cap->Rights & Rights.Grant) != 0;
+        if (info.Caps > 0 && !canGrant) return Status.InsufficientRights;
+        if (ep->State == EndpointState.Receiving)
+        {
+            Tcb* receiver = ep->Head;
+            Status s = Deliver(sender, receiver, cap->Badge, info, canGrant);
+            if (s != Status.Ok) return s;
+            IpcQueue.Remove(ref ep->Head, ref ep->Tail, receiver);
+            if (ep->Head == null) ep->State = EndpointState.Idle;
+            if (isCall) AwaitReply(sender, receiver);
+            Threads.MakeRunnable(receiver);
+            return Status.Ok;
+        }
+        if (!blocking) return Status.WouldBlock;
+        sender->IpcBadge = cap->Badge;
+        sender->IpcInfo = info.Value;
+        sender->IpcIsCall = isCall;
+        sender->IpcCanGrant = canGrant;
+        Threads.Block(sender, ThreadState.BlockedOnSend);
+        IpcQueue.Append(ref ep->Head, ref ep->Tail, sender, cap->Object);
+        ep->State = EndpointState.Sending;
+        return Status.Ok;
+    }
+
+    public static Status Recv(Tcb* receiver, CapSlot* cap, bool blocking)
+    {
+        if (receiver->BoundNotification != 0)
+        {
+            Notification* n = NotificationAt(receiver->BoundNotification);
+            if (n->Word != 0)
+            {
+                DeliverSignal(receiver, n);
+                return Status.Ok;
+            }
+        }
+        Endpoint* ep = EndpointAt(cap->Object);
+        if (ep->State == EndpointState.Sending)
+        {
+            Tcb* sender = ep->Head;
+            Status s = Deliver(sender, receiver, sender->IpcBadge, new MessageInfo(sender->IpcInfo), sender->IpcCanGrant);
+            IpcQueue.Remove(ref ep->Head, ref ep->Tail, sender);
+            if (ep->Head == null) ep->State = EndpointState.Idle;
+            // A queued sender whose capabilities cannot land learns why; the receiver keeps waiting.
+            if (s != Status.Ok)
+            {
+                sender->Frame.Rax = (ulong)s;
+                Threads.MakeRunnable(sender);
+                return Recv(receiver, cap, blocking);
+            }
+            if (sender->IpcIsCall)
+            {
+                AwaitReply(sender, receiver);
+            }
+            else
+            {
+                sender->Frame.Rax = (ulong)Status.Ok;
+                Threads.MakeRunnable(sender);
+            }
+            return Status.Ok;
+        }
+        if (!blocking) return Status.WouldBlock;
+        Threads.Block(receiver, ThreadState.BlockedOnRecv);
+        IpcQueue.Append(ref ep->Head, ref ep->Tail, receiver, cap->Object);
+        ep->State = EndpointState.Receiving;
+        return Status.Ok;
+    }
+
+    /// <summary>Answers the call this thread received. PeerDied if the caller died meanwhile,
+    /// BadState if it owes no reply.</summary>
+    public static Status Reply(Tcb* server, MessageInfo info)
+    {
+        Tcb* caller = server->ReplyTo;
+        if (caller == null)
+        {
+            if (!server->ReplyLost) return Status.BadState;
+            server->ReplyLost = false;
+            return Status.PeerDied;
+        }
+        if (caller->IpcIsFault)
+        {
+            // Resuming a faulted thread: it retries the instruction with its registers untouched.
+            caller->IpcIsFault = false;
+        }
+        else
+        {
+            // A reply carries no capabilities (the reply right is not a grant).
+            Status s = Deliver(server, caller, 0, new MessageInfo(info.Words, 0, info.Label), false);
+            if (s != Status.Ok) return s;
+        }
+        server->ReplyTo = null;
+        caller->ReplyServer = null;
+        Threads.MakeRunnable(caller);
+        return Status.Ok;
+    }
+
+    private static void AwaitReply(Tcb* caller, Tcb* server)
+    {
+        if (caller->State != ThreadState.BlockedOnSend) Threads.Block(caller, ThreadState.BlockedOnReply);
+        else caller->State = ThreadState.BlockedOnReply;
+        caller->ReplyServer = server;
+        server->ReplyTo = caller;
+        server->ReplyLost = false;
+    }
+
+    /// <summary>Moves a message into the receiver's frame (and IPC buffer). Validates capability
+    /// transfer first; on failure nothing has changed.</summary>
+    public static Status Deliver(Tcb* sender, Tcb* receiver, ulong badge, MessageInfo info, bool canGrant)
+    {
+        int words = info.Words;
+        int caps = info.Caps;
+        IpcBuffer* src = null, dst = null;
+        if (words > MessageInfo.RegisterWords || caps > 0)
+        {
+            if (!TryBuffer(sender, false, out src)) return Status.BadAddress;
+            if (!TryBuffer(receiver, true, out dst))
+            {
+                // No buffer on the receiving side: registers only, no capabilities.
+                if (caps > 0) return Status.BadAddress;
+                words = MessageInfo.RegisterWords;
+            }
+        }
+        if (caps > 0)
+        {
+            Status s = CheckCapTransfer(sender, receiver, src, dst, caps);
+            if (s != Status.Ok) return s;
+            MoveCaps(sender, receiver, src, dst, caps);
+        }
+        for (int i = MessageInfo.RegisterWords; i < words; i++) dst->Words[i] = src->Words[i];
+        receiver->Frame.Rax = (ulong)Status.Ok;
+        receiver->Frame.Rdi = badge;
+        receiver->Frame.Rsi = new MessageInfo(words, caps, info.Label).Value;
+        if (sender->IpcIsFault)
+        {
+            // A fault report: the faulting thread's registers are its own; the message is made here.
+            receiver->Frame.Rdx = sender->Frame.Vector;
+            receiver->Frame.R10 = sender->FaultAddress;
+            receiver->Frame.R8 = sender->Frame.Rip;
+            receiver->Frame.R9 = sender->Frame.ErrorCode;
+            return Status.Ok;
+        }
+        receiver->Frame.Rdx = sender->Frame.Rdx;
+        receiver->Frame.R10 = sender->Frame.R10;
+        receiver->Frame.R8 = sender->Frame.R8;
+        receiver->Frame.R9 = sender->Frame.R9;
+        return Status.Ok;
+    }
+
+    private static Status CheckCapTransfer(Tcb* sender, Tcb* receiver, IpcBuffer* src, IpcBuffer* dst, int caps)
+    {
+        Status s = Syscalls.Lookup(receiver, dst->ReceiveCNode, ObjectType.CNode, Rights.Write, out CapSlot* cnode);
+        if (s != Status.Ok) return s;
+        ulong slots = 1UL << cnode->SizeBits;
+        for (int i = 0; i < caps; i++)
+        {
+            s = Syscalls.Lookup(sender, src->SendCaps[i], out CapSlot* c);
+            if (s != Status.Ok) return s;
+            if (c->Type == ObjectType.Untyped) return Status.NotCopyable;
+            ulong index = dst->ReceiveSlots[i];
+            if (index == 0 || index >= slots) return Status.OutOfRange;
+            if (!KernelState.Direct.As<CapSlot>(cnode->Object + index * CapSlot.Size)->IsEmpty) return Status.Occupied;
+            for (int j = 0; j < i; j++)
+                if (dst->ReceiveSlots[j] == index) return Status.InvalidArgument;
+        }
+        return Status.Ok;
+    }
+
+    private static void MoveCaps(Tcb* sender, Tcb* receiver, IpcBuffer* src, IpcBuffer* dst, int caps)
+    {
+        var map = KernelState.Direct;
+        Syscalls.Lookup(receiver, dst->ReceiveCNode, out CapSlot* cnode);
+        for (int i = 0; i < caps; i++)
+        {
+            Syscalls.Lookup(sender, src->SendCaps[i], out CapSlot* c);
+            ulong slot = cnode->Object + dst->ReceiveSlots[i] * CapSlot.Size;
+            CapOps.Copy(map, map.ToPhys(c), slot, Rights.All);
+            dst->ReceivedHandles[i] = CNode.HandleFor(map, cnode->Object, slot).Value;
+        }
+        dst->ReceivedCaps = (ulong)caps;
+    }
+
+    /// <summary>The thread's IPC buffer through the direct map, if it is mapped (writable when asked).</summary>
+    private static bool TryBuffer(Tcb* t, bool write, out IpcBuffer* buffer)
+    {
+        buffer = null;
+        if (t->IpcBuffer == 0 || t->AddressSpace == 0) return false;
+        PageTable table = AddressSpaces.TableOf(KernelState.Direct, t->AddressSpace);
+        if (!table.TryTranslate(t->IpcBuffer, out ulong phys, out PageFlags flags)) return false;
+        if ((flags & PageFlags.User) == 0 || (write && (flags & PageFlags.Writable) == 0)) return false;
+        buffer = KernelState.Direct.As<IpcBuffer>(phys);
+        return true;
+    }
+
+    /// <summary>Reports a fault of `t` to its fault endpoint as a call; false if it has none
+    /// (then the thread stops). The handler's reply resumes the thread.</summary>
+    public static bool SendFault(Tcb* t, ulong address)
+    {
+        if (t->FaultEndpointCap.IsEmpty) return false;
+        t->IpcIsFault = true;
+        t->FaultAddress = address;
+        var info = new MessageInfo(4, 0, MessageInfo.FaultLabel);
+        Send(t, &t->FaultEndpointCap, info, blocking: true, isCall: true);
+        return true;
+    }
+
+    // --- notifications --------------------------------------------------------------------------
+
+    public static void Signal(CapSlot* cap, ulong bits)
+    {
+        Notification* n = NotificationAt(cap->Object);
+        n->Word |= cap->Badge != 0 ? cap->Badge : bits;
+        if (n->Word == 0) return;
+        if (n->Head != null)
+        {
+            Tcb* waiter = IpcQueue.PopFront(ref n->Head, ref n->Tail);
+            waiter->Frame.Rax = (ulong)Status.Ok;
+            waiter->Frame.Rdx = n->Word;
+            n->Word = 0;
+            Threads.MakeRunnable(waiter);
+            return;
+        }
+        Tcb* bound = n->Bound;
+        if (bound != null && bound->State == ThreadState.BlockedOnRecv)
+        {
+            Endpoint* ep = EndpointAt(bound->IpcObject);
+            IpcQueue.Remove(ref ep->Head, ref ep->Tail, bound);
+            if (ep->Head == null) ep->State = EndpointState.Idle;
+            DeliverSignal(bound, n);
+            Threads.MakeRunnable(bound);
+        }
+    }
+
+    public static Status Wait(Tcb* t, CapSlot* cap, bool blocking, out ulong bits)
+    {
+        Notification* n = NotificationAt(cap->Object);
+        bits = n->Word;
+        if (bits != 0)
+        {
+            n->Word = 0;
+            return Status.Ok;
+        }
+        if (!blocking) return Status.WouldBlock;
+        Threads.Block(t, ThreadState.BlockedOnNotification);
+        IpcQueue.Append(ref n->Head, ref n->Tail, t, cap->Object);
+        return Status.Ok;
+    }
+
+    private static void DeliverSignal(Tcb* t, Notification* n)
+    {
+        t->Frame.Rax = (ulong)Status.Ok;
+        t->Frame.Rdi = n->Word;
+        t->Frame.Rsi = new MessageInfo(0, 0, MessageInfo.NotificationLabel).Value;
+        n->Word = 0;
+    }
+
+    // --- endings --------------------------------------------------------------------------------
+
+    /// <summary>A thread stops for good: take it out of every queue and release its partners.</summary>
+    public static void Detach(Tcb* t)
+    {
+        var map = KernelState.Direct;
+        if (t->IpcObject != 0)
+        {
+            if (t->State == ThreadState.BlockedOnNotification)
+            {
+                Notification* n = NotificationAt(t->IpcObject);
+                IpcQueue.Remove(ref n->Head, ref n->Tail, t);
+            }
+            else
+            {
+                Endpoint* ep = EndpointAt(t->IpcObject);
+                IpcQueue.Remove(ref ep->Head, ref ep->Tail, t);
+                if (ep->Head == null) ep->State = EndpointState.Idle;
+            }
+        }
+        // Its caller would wait forever for a reply that cannot come.
+        if (t->ReplyTo != null)
+        {
+            Tcb* caller = t->ReplyTo;
+            t->ReplyTo = null;
+            caller->ReplyServer = null;
+            caller->Frame.Rax = (ulong)Status.PeerDied;
+            Threads.MakeRunnable(caller);
+        }
+        // The thread that owes it a reply learns, when it replies, that the caller is gone.
+        if (t->ReplyServer != null)
+        {
+            t->ReplyServer->ReplyTo = null;
+            t->ReplyServer->ReplyLost = true;
+            t->ReplyServer = null;
+        }
+        if (t->BoundNotification != 0)
+        {
+            NotificationAt(t->BoundNotification)->Bound = null;
+            t->BoundNotification = 0;
+        }
+    }
+
+    /// <summary>An endpoint or notification is destroyed: everyone waiting on it wakes with PeerDied.</summary>
+    public static void DestroyObject(ObjectType type, ulong phys)
+    {
+        if (type == ObjectType.Endpoint)
+        {
+            Endpoint* ep = EndpointAt(phys);
+            while (ep->Head != null) WakeDead(IpcQueue.PopFront(ref ep->Head, ref ep->Tail));
+            ep->State = EndpointState.Idle;
+        }
+        else
+        {
+            Notification* n = NotificationAt(phys);
+            while (n->Head != null) WakeDead(IpcQueue.PopFront(ref n->Head, ref n->Tail));
+            if (n->Bound != null) n->Bound->BoundNotification = 0;
+            n->Bound = null;
+        }
+    }
+
+    private static void WakeDead(Tcb* t)
+    {
+        t->Frame.Rax = (ulong)Status.PeerDied;
+        Threads.MakeRunnable(t);
+    }
+}

@@ -1,0 +1,52 @@
+// Endpoint and notification objects (64 bytes each, retyped from untyped memory) and the queue
+// of threads waiting on them, linked through the threads' control blocks.
+using Vireo.Kernel.Memory;
+
+namespace Vireo.Kernel.Nucleus;
+
+public enum EndpointState : ulong { Idle, Sending, Receiving }
+
+public unsafe struct Endpoint
+{
+    public EndpointState State;  // which kind of thread the queue holds (never both)
+    public Tcb* Head;
+    public Tcb* Tail;
+}
+
+public unsafe struct Notification
+{
+    public ulong Word;           // signalled bits not yet taken
+    public Tcb* Head;            // threads in Wait
+    public Tcb* Tail;
+    public Tcb* Bound;           // a thread whose Recv also takes these signals
+}
+
+public static unsafe class IpcQueue
+{
+    public static void Append(ref Tcb* head, ref Tcb* tail, Tcb* t, ulong objectPhys)
+    {
+        t->IpcNext = null;
+        t->IpcPrev = tail;
+        if (tail != null) tail->IpcNext = t;
+        else head = t;
+        tail = t;
+        t->IpcObject = objectPhys;
+    }
+
+    public static void Remove(ref Tcb* head, ref Tcb* tail, Tcb* t)
+    {
+        if (t->IpcPrev != null) t->IpcPrev->IpcNext = t->IpcNext;
+        else head = t->IpcNext;
+        if (t->IpcNext != null) t->IpcNext->IpcPrev = t->IpcPrev;
+        else tail = t->IpcPrev;
+        t->IpcNext = t->IpcPrev = null;
+        t->IpcObject = 0;
+    }
+
+    public static Tcb* PopFront(ref Tcb* head, ref Tcb* tail)
+    {
+        Tcb* t = head;
+        if (t != null) Remove(ref head, ref tail, t);
+        return t;
+    }
+}

@@ -1,0 +1,48 @@
+// A small server for IPC tests and benchmarks. It serves the endpoint its creator granted it
+// (slot FirstGrant) in a reply-and-receive loop:
+//   label 0: reply with the four words plus one each (and the badge in the fourth if asked)
+//   label 1: reply with the sum of the bytes of the shared region (w0 = address, w1 = length)
+//   label 2: reply, then exit (so the test can watch it go)
+//   label 3: receive and never reply: exit while still owing a reply
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.User;
+
+static unsafe class Program
+{
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        var endpoint = new CapHandle(BootstrapSlots.FirstGrant, 0);
+        var m = new Message();
+        Status s = Ipc.Receive(endpoint, ref m);
+        while (s == Status.Ok)
+        {
+            ulong label = m.Info.Label;
+            var reply = new Message();
+            if (label == 1)
+            {
+                var p = (byte*)m.W0;
+                ulong sum = 0;
+                for (ulong i = 0; i < m.W1; i++) sum += p[i];
+                reply.W0 = sum;
+            }
+            else if (label == 3)
+            {
+                return 3;
+            }
+            else
+            {
+                reply = Message.Of(m.W0 + 1, m.W1 + 1, m.W2 + 1, m.Badge);
+            }
+            if (label == 2)
+            {
+                Ipc.Reply(new MessageInfo(4, 0), ref reply);
+                return 2;
+            }
+            m = reply;
+            s = Ipc.ReplyReceive(endpoint, new MessageInfo(4, 0), ref m);
+        }
+        return 1;
+    }
+}

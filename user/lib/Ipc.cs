@@ -1,0 +1,49 @@
+// Message passing for user programs: endpoints (send, receive, call, reply) and notifications.
+// A Message holds the four register words and, after a receive, the badge and the MessageInfo;
+// longer messages and capabilities go through the thread's IPC buffer (Vireo.Abi.IpcBuffer).
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Vireo.Abi;
+
+namespace Vireo.User;
+
+public unsafe struct Message
+{
+    public ulong W0, W1, W2, W3;
+    public ulong Badge;
+    public MessageInfo Info;
+
+    public static Message Of(ulong w0 = 0, ulong w1 = 0, ulong w2 = 0, ulong w3 = 0) =>
+        new Message { W0 = w0, W1 = w1, W2 = w2, W3 = w3 };
+}
+
+public static unsafe class Ipc
+{
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_ipc")]
+    private static extern Status Raw(ulong number, ulong cap, ulong info, ulong* words, ulong* badgeAndInfo);
+
+    private static Status Do(Syscall n, CapHandle cap, MessageInfo info, ref Message m)
+    {
+        ulong* out2 = stackalloc ulong[2];
+        out2[0] = 0;
+        out2[1] = 0;
+        Status s;
+        fixed (Message* p = &m) s = Raw((ulong)n, cap.Value, info.Value, &p->W0, out2);
+        m.Badge = out2[0];
+        m.Info = new MessageInfo(out2[1]);
+        return s;
+    }
+
+    public static Status Send(CapHandle endpoint, MessageInfo info, ref Message m) => Do(Syscall.Send, endpoint, info, ref m);
+    public static Status TrySend(CapHandle endpoint, MessageInfo info, ref Message m) => Do(Syscall.NBSend, endpoint, info, ref m);
+    public static Status Receive(CapHandle endpoint, ref Message m) => Do(Syscall.Recv, endpoint, default, ref m);
+    public static Status TryReceive(CapHandle endpoint, ref Message m) => Do(Syscall.NBRecv, endpoint, default, ref m);
+    public static Status Call(CapHandle endpoint, MessageInfo info, ref Message m) => Do(Syscall.Call, endpoint, info, ref m);
+    public static Status Reply(MessageInfo info, ref Message m) => Do(Syscall.Reply, default, info, ref m);
+    public static Status ReplyReceive(CapHandle endpoint, MessageInfo info, ref Message m) => Do(Syscall.ReplyRecv, endpoint, info, ref m);
+
+    public static Status Signal(CapHandle notification, ulong bits) => Sys.Call(Syscall.Signal, notification.Value, bits);
+    public static Status Wait(CapHandle notification, out ulong bits) => Sys.Call(Syscall.Wait, out bits, notification.Value);
+    public static Status Poll(CapHandle notification, out ulong bits) => Sys.Call(Syscall.Poll, out bits, notification.Value);
+    public static Status Bind(CapHandle thread, CapHandle notification) => Sys.Call(Syscall.NotificationBind, thread.Value, notification.Value);
+}
