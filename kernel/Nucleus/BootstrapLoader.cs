@@ -58,6 +58,7 @@ public static unsafe class BootstrapLoader
         for (int s = 0; s < image.SegmentCount; s++)
         {
             image.GetSegment(s, out Elf64Segment segment);
+            if (segment.EndPage > UserMode.UserTop) return Fail("bin/bootstrap has a segment above the user half");
             PageFlags pageFlags = PageFlags.Present | PageFlags.User;
             if (segment.IsWritable) pageFlags |= PageFlags.Writable;
             if (!segment.IsExecutable) pageFlags |= PageFlags.NoExecute;

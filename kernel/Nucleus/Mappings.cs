@@ -28,6 +28,10 @@ public static unsafe class Mappings
         if ((rights & (Rights.Write | Rights.Execute)) == (Rights.Write | Rights.Execute)) return Status.InvalidArgument;
         if ((rights & (Rights.Read | Rights.Write | Rights.Execute)) == 0) return Status.InvalidArgument;
         if ((rights & ~frame->Rights & (Rights.Read | Rights.Write | Rights.Execute)) != 0) return Status.InsufficientRights;
+        // Only 4 KiB frames map for now; a 2 MiB frame is refused rather than half mapped.
+        if (frame->SizeBits != 12) return Status.InvalidArgument;
+        // A record of a mapping into an address space that has since died is no mapping.
+        if (frame->Extra != 0 && !AddressSpaces.TryResolve(frame->Extra, out _)) frame->Extra = 0;
         if (frame->Extra != 0) return Status.Occupied;
         var tables = new AddressSpaceTables(map, asPhys);
         MapStatus s = AddressSpaces.TableOf(map, asPhys).Map4K(ref tables, vaddr, frame->Object, FlagsFor(rights));
@@ -49,6 +53,7 @@ public static unsafe class Mappings
     {
         if (frame->Extra == 0) return Status.NotMapped;
         if ((rights & (Rights.Write | Rights.Execute)) == (Rights.Write | Rights.Execute)) return Status.InvalidArgument;
+        if ((rights & (Rights.Read | Rights.Write | Rights.Execute)) == 0) return Status.InvalidArgument;
         if ((rights & ~frame->Rights & (Rights.Read | Rights.Write | Rights.Execute)) != 0) return Status.InsufficientRights;
         if (!AddressSpaces.TryResolve(frame->Extra, out ulong asPhys))
         {

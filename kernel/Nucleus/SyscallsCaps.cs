@@ -121,7 +121,16 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
         s = Untyped.Retype(KernelState.Direct, KernelState.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits, dstIndex, count, ref hooks);
-        if (s == Status.Ok && hooks.Failed) return Status.OutOfMemory;
+        if (s == Status.Ok && hooks.Failed)
+        {
+            // An object could not be made usable (no ASID left): take back everything just made.
+            for (ulong i = 0; i < count; i++)
+            {
+                var undo = new ObjectHooks();
+                CapOps.Delete(KernelState.Direct, SlotPhys(cnode, dstIndex + i), ref undo);
+            }
+            return Status.OutOfMemory;
+        }
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
         return s;
     }

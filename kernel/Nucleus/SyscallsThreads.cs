@@ -54,7 +54,9 @@ public static unsafe partial class Syscalls
         var map = KernelState.Direct;
         ulong tcbPhys = map.ToPhys(t);
         var hooks = new ObjectHooks();
-        // Replacing an earlier binding must not count as losing it (Spare = 0 first).
+        // Replacing an earlier binding must not count as losing it (Spare = 0 first), and the
+        // thread leaves its old address space before that space can die with the old capability.
+        AddressSpaces.Unbind(t);
         if (!t->CNodeCap.IsEmpty)
         {
             t->CNodeCap.Spare = 0;
@@ -97,7 +99,8 @@ public static unsafe partial class Syscalls
         Status s = TargetThread(caller, handle, out Tcb* t);
         if (s != Status.Ok) return s;
         if (t->State != ThreadState.Runnable && t->State != ThreadState.Sleeping) return Status.BadState;
-        if (t->State == ThreadState.Sleeping) t->Frame.Rax = (ulong)Status.Ok; // its sleep ends early
+        // Its sleep, or (suspending itself) this call, ends with Ok when it is resumed.
+        if (t->State == ThreadState.Sleeping || t == caller) t->Frame.Rax = (ulong)Status.Ok;
         Threads.Block(t, ThreadState.Suspended);
         return Status.Ok;
     }

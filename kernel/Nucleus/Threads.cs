@@ -7,6 +7,7 @@ using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
 using Vireo.Kernel.Log;
+using Vireo.Kernel.Caps;
 using Vireo.Kernel.Sched;
 
 namespace Vireo.Kernel.Nucleus;
@@ -159,6 +160,16 @@ public static unsafe class Threads
     {
         Kill(t, ThreadExitKind.Killed, 0);
         AddressSpaces.Unbind(t);
+        // Its own capability copies live in the memory about to be returned: take them out of
+        // the derivation tree now, or the tree would keep links into reused memory.
+        var map = KernelState.Direct;
+        var hooks = new ObjectHooks();
+        t->CNodeCap.Spare = 0;
+        t->AddressSpaceCap.Spare = 0;
+        if (!t->CNodeCap.IsEmpty) CapOps.Delete(map, map.ToPhys(&t->CNodeCap), ref hooks);
+        if (!t->AddressSpaceCap.IsEmpty) CapOps.Delete(map, map.ToPhys(&t->AddressSpaceCap), ref hooks);
+        if (!t->FaultEndpointCap.IsEmpty) CapOps.Delete(map, map.ToPhys(&t->FaultEndpointCap), ref hooks);
+        t->CNode = 0;
     }
 
     /// <summary>An address space is going away: never run on its tables again.</summary>

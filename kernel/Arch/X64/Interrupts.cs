@@ -33,6 +33,13 @@ public static unsafe class Interrupts
     {
         s_count++;
         ulong vector = frame->Vector;
+        // NMI and machine check arrive on their own stacks whatever was running: not a thread's fault.
+        if (vector == Idt.Nmi)
+        {
+            Log.KernelLog.Warn("nmi: non-maskable interrupt received");
+            return;
+        }
+        if (vector == Idt.MachineCheck) Panic.Exception(frame);
         if (vector < 32)
         {
             if (frame->FromUser && UserFaultHandler != null)

@@ -150,17 +150,31 @@ static unsafe class UserBenchmarks
     {
         // Image and stack in one 2 MiB region: three page tables, so a 16 KiB address space.
         var options = new ProcessOptions { MemoryBits = 0, CNodeBits = 4, AddressSpaceBits = 14, StackPages = 1, StackTop = 0x600000, KeepHandles = false };
+        // Every untyped but the largest is used whole and revoked after; the largest also holds
+        // this process's heap memory, so a child untyped of it serves as its pool.
         ulong alive = 0;
+        CSpace.TryAlloc(out uint poolSlot);
+        Sys.Identify(s_memory, out _, out _, out _, out ulong free);
+        int poolBits = 63 - System.Numerics.BitOperations.LeadingZeroCount(free);
+        CapHandle largestPool = default;
+        while (poolBits >= 16 && Sys.Retype(s_memory, ObjectType.Untyped, poolBits, CSpace.Self, poolSlot, 1, out largestPool) != Status.Ok) poolBits--;
         for (uint i = 0; i < (uint)s_info->UntypedCount; i++)
         {
             var pool = new CapHandle((uint)s_info->FirstUntypedSlot + i, 0);
+            if (pool.Value == s_memory.Value) pool = largestPool;
             while (ProcessBuilder.Spawn(ref s_initfs, "bin/fault", pool, options, 9, 0, out _) == Status.Ok) alive++;
         }
         Console.Write("bench: ");
         Console.Write(alive);
         Console.WriteLine(" processes alive at once; reclaiming");
         for (uint i = 0; i < (uint)s_info->UntypedCount; i++)
-            Sys.Revoke(new CapHandle((uint)s_info->FirstUntypedSlot + i, 0));
+        {
+            var pool = new CapHandle((uint)s_info->FirstUntypedSlot + i, 0);
+            if (pool.Value != s_memory.Value) Sys.Revoke(pool);
+        }
+        Sys.Revoke(largestPool);
+        Sys.Delete(largestPool);
+        CSpace.Free(poolSlot);
         return alive;
     }
 }

@@ -35,6 +35,9 @@ static unsafe class UserTests
         T.Run("user.thread_create_start_exit", &ThreadRuns);
         T.Run("user.thread_suspend_resume", &ThreadSuspendResume);
         T.Run("user.thread_priorities_and_yield", &ThreadPriorities);
+        T.Run("user.thread_suspends_itself", &SuspendSelf);
+        T.Run("user.thread_objects_reused_after_delete", &ThreadReuse);
+        T.Run("user.asid_exhaustion_is_out_of_memory", &AsidExhaustion);
         T.Run("user.process_spawn_hello", &SpawnHello);
         T.Run("user.process_exit_status", &ExitStatus);
         T.Run("user.process_arguments", &Arguments);
@@ -422,6 +425,85 @@ static unsafe class UserTests
         T.True(t1 - t0 < 1_000_000_000, "and the budget gave the CPU back within a period");
         ThreadBuilder.Destroy(ref t);
         Release(u, us);
+    }
+
+    private static ulong SuspendMyself(ulong unused)
+    {
+        var self = new CapHandle(s_selfThreadHandle);
+        Status s = Sys.ThreadSuspend(self);
+        return s == Status.Ok ? 5UL : 6UL;
+    }
+
+    private static ulong s_selfThreadHandle;
+
+    private static void SuspendSelf()
+    {
+        if (!Carve(16, out CapHandle u, out uint us)) { T.True(false, "carve"); return; }
+        ThreadBuilder.Create(u, &SuspendMyself, 0, ScratchPage, out LocalThread t);
+        s_selfThreadHandle = t.Thread.Value;
+        Sys.ThreadStart(t.Thread);
+        Sys.Sleep(2_000_000);
+        T.Status(Status.BadState, Sys.ThreadStart(t.Thread), "it is not inactive any more");
+        T.Status(Status.Ok, Sys.ThreadResume(t.Thread), "resume the thread that suspended itself");
+        Sys.ThreadWait(t.Thread, out _, out ulong code);
+        T.Equal(5, (long)code, "its suspend call returned Ok when it was resumed");
+        ThreadBuilder.Destroy(ref t);
+        Release(u, us);
+    }
+
+    // Threads hold copies of their CNode capability; deleting a thread must unlink them, or the
+    // next object made in the same memory would corrupt the derivation tree.
+    private static void ThreadReuse()
+    {
+        if (!Carve(16, out CapHandle u, out uint us)) { T.True(false, "carve"); return; }
+        int ok = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            if (ThreadBuilder.Create(u, &CountTo, 1, ScratchPage, out LocalThread t) != Status.Ok) break;
+            Sys.ThreadStart(t.Thread);
+            Sys.ThreadWait(t.Thread, out _, out ulong code);
+            if (code == 7) ok++;
+            ThreadBuilder.Destroy(ref t);
+        }
+        T.Equal(100, ok, "100 threads made and deleted in the same memory");
+        CSpace.TryAlloc(out uint cs);
+        T.Status(Status.Ok, Sys.Copy(CSpace.Self, CSpace.Self, cs, Rights.Read, out CapHandle copy), "the CNode capability's tree still works");
+        T.Status(Status.Ok, Sys.Revoke(copy), "revoke walks it");
+        T.Status(Status.Ok, Sys.Delete(copy), "delete unlinks it");
+        CSpace.Free(cs);
+        T.Equal(65536, (long)FreeBytes(u), "all thread memory returned");
+        Release(u, us);
+    }
+
+    private static void AsidExhaustion()
+    {
+        // 16,384 address spaces of 4 KiB need more ASIDs than exist: the last batch must fail
+        // cleanly, leave its slots empty, and the system must go on.
+        // Untyped memory is handed out upwards from a watermark: the small piece first.
+        if (!Carve(21, out CapHandle cu, out uint cus)) { T.True(false, "carve 2 MiB"); return; }
+        if (!Carve(26, out CapHandle u, out uint us)) { T.True(false, "carve 64 MiB"); Release(cu, cus); return; }
+        CSpace.TryAlloc(out uint cs);
+        Sys.Retype(cu, ObjectType.CNode, 15, CSpace.Self, cs, 1, out CapHandle big);
+        Status last = Status.Ok;
+        uint made = 0;
+        for (uint batch = 0; batch < 4 && last == Status.Ok; batch++)
+        {
+            uint first = batch == 0 ? 1u : batch * 4096;
+            uint count = batch == 0 ? 4095u : 4096u;
+            last = Sys.Retype(u, ObjectType.AddressSpace, 12, big, first, count, out _);
+            if (last == Status.Ok) made += count;
+        }
+        T.Status(Status.OutOfMemory, last, "ASIDs ran out: OutOfMemory");
+        T.True(made >= 8192, "thousands of address spaces were made first");
+        T.Status(Status.Ok, Sys.Revoke(u), "revoke them all");
+        T.Equal(1L << 26, (long)FreeBytes(u), "their memory is back");
+        Sys.Delete(big);
+        CSpace.Free(cs);
+        Release(u, us);
+        Release(cu, cus);
+        T.Status(Status.Ok, ProcessBuilder.Spawn(ref s_initfs, "bin/hello", s_memory, 20, 0, 0, out Process p), "processes can still be made");
+        p.Wait(out _, out _);
+        p.Destroy();
     }
 
     // --- processes and faults ---------------------------------------------------------------

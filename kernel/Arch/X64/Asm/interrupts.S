@@ -60,11 +60,24 @@ interrupt_common:
        goes to the area just below it; the kernel then runs on its own stack, and leaves through
        return_to_user, possibly into another thread. */
 from_user:
+    /* NMI and machine check use IST stacks even from ring 3: their frame is not the thread's,
+       so they return the way they came, like an interrupt of the kernel. */
+    cmpq current_frame(%rip), %rdi
+    jne from_user_ist
     fxsave64 -512(%rdi)
     movq kernel_stack_top(%rip), %rsp
     xorl %ebp, %ebp
     call InterruptDispatch
     jmp return_to_user
+
+from_user_ist:
+    subq $512, %rsp
+    fxsave64 (%rsp)
+    xorl %ebp, %ebp
+    call InterruptDispatch
+    fxrstor64 (%rsp)
+    addq $512, %rsp
+    jmp pop_and_return
 
     /* Leave the kernel into the current thread: its frame is at current_frame. */
     .global return_to_user
