@@ -22,6 +22,7 @@ public static unsafe partial class Syscalls
         s_count++;
         Tcb* t = Threads.Current;
         var number = (Syscall)f->Rax;
+        if (number == Syscall.Call ? FastPath.TryCall(t, f) : number == Syscall.ReplyRecv && FastPath.TryReplyRecv(t, f)) return;
         ulong r0 = 0, r1 = 0;
         Status s = number switch
         {

@@ -245,6 +245,20 @@ public static unsafe class Threads
         UserMode.Activate(&next->Frame, next->FsBase);
     }
 
+    /// <summary>The IPC fast path: the current thread has blocked and `next` (runnable, not queued)
+    /// takes the CPU at once, on the same time slice; no queue is touched.</summary>
+    public static void HandOver(Tcb* next)
+    {
+        s_current = next;
+        s_switches++;
+        if (next->Cr3 != s_cr3)
+        {
+            s_cr3 = next->Cr3;
+            Cpu.WriteCr3(s_cr3);
+        }
+        UserMode.Activate(&next->Frame, next->FsBase);
+    }
+
     /// <summary>Leaves the kernel for good into whichever thread should run (boot hands over here).</summary>
     public static void EnterUserMode()
     {

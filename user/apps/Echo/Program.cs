@@ -4,6 +4,7 @@
 //   label 1: reply with the sum of the bytes of the shared region (w0 = address, w1 = length)
 //   label 2: reply, then exit (so the test can watch it go)
 //   label 3: receive and never reply: exit while still owing a reply
+//   label 4: touch the first and last byte of the shared region (w0 = address, w1 = length)
 using System.Runtime;
 using Vireo.Abi;
 using Vireo.User;
@@ -30,6 +31,11 @@ static unsafe class Program
             else if (label == 3)
             {
                 return 3;
+            }
+            else if (label == 4)
+            {
+                var p = (byte*)m.W0;
+                reply.W0 = (ulong)(p[0] + p[m.W1 - 1]);
             }
             else
             {

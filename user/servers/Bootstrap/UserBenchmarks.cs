@@ -18,6 +18,9 @@ static unsafe class UserBenchmarks
         s_info = info;
         s_memory = memory;
         s_initfs = initfs;
+        // First, while the untyped memory is unfragmented (it is handed out from a watermark, and
+        // the benchmarks below free objects in other than reverse order).
+        Report("procs_alive_max", ProcsAlive());
         ulong nullCost = NullSyscall();
         Report("null_syscall", nullCost);
         Report("cap_identify_syscall", CapLookup(nullCost));
@@ -26,7 +29,12 @@ static unsafe class UserBenchmarks
         Report("map_unmap_page", MapUnmap());
         Report("thread_create_start_exit", ThreadCycle());
         Report("process_spawn_exit", SpawnExit());
-        Report("procs_alive_max", ProcsAlive());
+        Report("ipc_call_reply_0w", CallReply(0, 0));
+        Report("ipc_call_reply_4w", CallReply(4, 0));
+        Report("ipc_call_reply_slowpath", CallReply(8, 0));
+        Report("ipc_cap_transfer", CapTransfer());
+        Report("notification_signal_wait", SignalWait());
+        Report("shm_64KiB_roundtrip", SharedRoundTrip());
         return 0;
     }
 
@@ -110,6 +118,164 @@ static unsafe class UserBenchmarks
 
     private static ulong Zero(ulong unused) => 0;
 
+    // --- IPC ------------------------------------------------------------------------------------
+
+    // The echo server, with an IPC buffer so long messages reach it whole.
+    private static Status Echo(CapHandle endpoint, out Process p)
+    {
+        ProcessOptions o = ProcessOptions.Default(20);
+        o.Grant0 = endpoint;
+        o.IpcBuffer = 0x0000_5500_0000_0000;
+        return ProcessBuilder.Spawn(ref s_initfs, "bin/echo", null, s_memory, o, 0, 0, out p);
+    }
+
+    // A round trip from this process to a server in another address space: call, reply.
+    private static ulong CallReply(int words, int unused)
+    {
+        const int n = 2000;
+        CSpace.TryAlloc(out uint es);
+        Sys.Retype(s_memory, ObjectType.Endpoint, 0, CSpace.Self, es, 1, out CapHandle ep);
+        if (Echo(ep, out Process echo) != Status.Ok) return 0;
+        var m = Message.Of(1, 2, 3, 4);
+        Ipc.Call(ep, new MessageInfo(words, 0), ref m); // warm up: the server reaches its loop
+        ulong t0 = Sys.ReadTsc();
+        for (int i = 0; i < n; i++) Ipc.Call(ep, new MessageInfo(words, 0), ref m);
+        ulong result = (Sys.ReadTsc() - t0) / n;
+        echo.Destroy();
+        Sys.Delete(ep);
+        CSpace.Free(es);
+        return result;
+    }
+
+    private static CapHandle s_capEndpoint;
+
+    // A server thread that takes one capability per call and deletes it before replying.
+    private static ulong CapServer(ulong count)
+    {
+        var buffer = (IpcBuffer*)0x0000_5600_0000_0000;
+        CSpace.TryAlloc(out uint landing);
+        buffer->ReceiveCNode = CSpace.Self.Value;
+        buffer->ReceiveSlots[0] = landing;
+        var m = new Message();
+        Status s = Ipc.Receive(s_capEndpoint, ref m);
+        for (ulong i = 0; i < count && s == Status.Ok; i++)
+        {
+            Sys.Delete(new CapHandle(buffer->ReceivedHandles[0]));
+            m = new Message();
+            s = i + 1 < count ? Ipc.ReplyReceive(s_capEndpoint, new MessageInfo(0, 0), ref m) : Ipc.Reply(new MessageInfo(0, 0), ref m);
+        }
+        return 0;
+    }
+
+    private static ulong CapTransfer()
+    {
+        const ulong n = 500;
+        CSpace.TryAlloc(out uint es);
+        Sys.Retype(s_memory, ObjectType.Endpoint, 0, CSpace.Self, es, 1, out CapHandle ep);
+        s_capEndpoint = ep;
+        CSpace.TryAlloc(out uint bs);
+        Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, bs, 1, out CapHandle bufferFrame);
+        Sys.Map(CSpace.SelfAddressSpace, bufferFrame, 0x0000_5600_0000_0000, Rights.Read | Rights.Write);
+        ThreadBuilder.Create(s_memory, &CapServer, n, 0x0000_5700_0000_0000, 0x0000_5600_0000_0000, default, out LocalThread server);
+        Sys.ThreadStart(server.Thread);
+        var mine = (IpcBuffer*)BootstrapLayout.IpcBuffer;
+        mine->SendCaps[0] = ep.Value;
+        var m = new Message();
+        ulong t0 = Sys.ReadTsc();
+        for (ulong i = 0; i < n; i++) Ipc.Call(ep, new MessageInfo(0, 1), ref m);
+        ulong result = (Sys.ReadTsc() - t0) / n;
+        Sys.ThreadWait(server.Thread, out _, out _);
+        ThreadBuilder.Destroy(ref server);
+        Sys.Delete(bufferFrame);
+        CSpace.Free(bs);
+        Sys.Delete(ep);
+        CSpace.Free(es);
+        return result;
+    }
+
+    private static CapHandle s_ping, s_pong;
+
+    private static ulong Ponger(ulong count)
+    {
+        for (ulong i = 0; i < count; i++)
+        {
+            Ipc.Wait(s_ping, out _);
+            Ipc.Signal(s_pong, 1);
+        }
+        return 0;
+    }
+
+    // Signal another thread and wait for its signal back, per round trip.
+    private static ulong SignalWait()
+    {
+        const ulong n = 2000;
+        CSpace.TryAlloc(out uint a);
+        CSpace.TryAlloc(out uint b);
+        Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, a, 1, out s_ping);
+        Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, b, 1, out s_pong);
+        ThreadBuilder.Create(s_memory, &Ponger, n, 0x0000_5700_0000_0000, out LocalThread t);
+        Sys.ThreadStart(t.Thread);
+        Sys.Yield();
+        ulong t0 = Sys.ReadTsc();
+        for (ulong i = 0; i < n; i++)
+        {
+            Ipc.Signal(s_ping, 1);
+            Ipc.Wait(s_pong, out _);
+        }
+        ulong result = (Sys.ReadTsc() - t0) / n;
+        Sys.ThreadWait(t.Thread, out _, out _);
+        ThreadBuilder.Destroy(ref t);
+        Sys.Delete(s_ping);
+        Sys.Delete(s_pong);
+        CSpace.Free(a);
+        CSpace.Free(b);
+        return result;
+    }
+
+    // 64 KiB handed to a server in another address space and back: the region is shared (frame
+    // capabilities mapped in both), so the round trip moves no bytes, whatever the size.
+    private static ulong SharedRoundTrip()
+    {
+        const uint pages = 16;
+        const ulong region = 0x0000_5800_0000_0000;
+        CapHandle* frames = stackalloc CapHandle[(int)pages];
+        uint* slots = stackalloc uint[(int)pages];
+        for (uint i = 0; i < pages; i++)
+        {
+            CSpace.TryAlloc(out slots[i]);
+            Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, slots[i], 1, out frames[i]);
+            Sys.Map(CSpace.SelfAddressSpace, frames[i], region + i * 4096UL, Rights.Read | Rights.Write);
+        }
+        CSpace.TryAlloc(out uint es);
+        Sys.Retype(s_memory, ObjectType.Endpoint, 0, CSpace.Self, es, 1, out CapHandle ep);
+        ProcessOptions o = ProcessOptions.Default(20);
+        o.Grant0 = ep;
+        o.SharedFrames = frames;
+        o.SharedCount = pages;
+        o.SharedAddress = region;
+        if (ProcessBuilder.Spawn(ref s_initfs, "bin/echo", null, s_memory, o, 0, 0, out Process echo) != Status.Ok) return 0;
+        const int n = 1000;
+        var m = Message.Of(region, pages * 4096UL);
+        Ipc.Call(ep, new MessageInfo(2, 0, 4), ref m);
+        ulong t0 = Sys.ReadTsc();
+        for (int i = 0; i < n; i++)
+        {
+            *(byte*)region = (byte)i;
+            m = Message.Of(region, pages * 4096UL);
+            Ipc.Call(ep, new MessageInfo(2, 0, 4), ref m);
+        }
+        ulong result = (Sys.ReadTsc() - t0) / n;
+        echo.Destroy();
+        for (uint i = 0; i < pages; i++)
+        {
+            Sys.Delete(frames[i]);
+            CSpace.Free(slots[i]);
+        }
+        Sys.Delete(ep);
+        CSpace.Free(es);
+        return result;
+    }
+
     private static ulong ThreadCycle()
     {
         const int n = 200;
@@ -150,18 +316,33 @@ static unsafe class UserBenchmarks
     {
         // Image and stack in one 2 MiB region: three page tables, so a 16 KiB address space.
         var options = new ProcessOptions { MemoryBits = 0, CNodeBits = 4, AddressSpaceBits = 14, StackPages = 1, StackTop = 0x600000, KeepHandles = false };
-        // Every untyped but the largest is used whole and revoked after; the largest also holds
-        // this process's heap memory, so a child untyped of it serves as its pool.
+        // Every untyped but the largest is used whole and revoked after. The largest also holds
+        // this process's heap memory, so its free part is carved into child pools: each the
+        // largest power of two that is aligned at the watermark and fits, so nothing is wasted.
         ulong alive = 0;
-        CSpace.TryAlloc(out uint poolSlot);
-        Sys.Identify(s_memory, out _, out _, out _, out ulong free);
-        int poolBits = 63 - System.Numerics.BitOperations.LeadingZeroCount(free);
-        CapHandle largestPool = default;
-        while (poolBits >= 16 && Sys.Retype(s_memory, ObjectType.Untyped, poolBits, CSpace.Self, poolSlot, 1, out largestPool) != Status.Ok) poolBits--;
+        uint* poolSlots = stackalloc uint[40];
+        CapHandle* pools = stackalloc CapHandle[40];
+        int poolCount = 0;
+        Sys.Identify(s_memory, out _, out _, out int bits, out ulong free);
+        ulong watermark = (1UL << bits) - free;
+        while (free >= 65536 && poolCount < 40)
+        {
+            int fit = 63 - System.Numerics.BitOperations.LeadingZeroCount(free);
+            int aligned = watermark == 0 ? 63 : System.Numerics.BitOperations.TrailingZeroCount(watermark);
+            int size = fit < aligned ? fit : aligned;
+            if (size < 16) break;
+            CSpace.TryAlloc(out poolSlots[poolCount]);
+            if (Sys.Retype(s_memory, ObjectType.Untyped, size, CSpace.Self, poolSlots[poolCount], 1, out pools[poolCount]) != Status.Ok) break;
+            poolCount++;
+            watermark += 1UL << size;
+            free -= 1UL << size;
+        }
+        for (int i = 0; i < poolCount; i++)
+            while (ProcessBuilder.Spawn(ref s_initfs, "bin/fault", pools[i], options, 9, 0, out _) == Status.Ok) alive++;
         for (uint i = 0; i < (uint)s_info->UntypedCount; i++)
         {
             var pool = new CapHandle((uint)s_info->FirstUntypedSlot + i, 0);
-            if (pool.Value == s_memory.Value) pool = largestPool;
+            if (pool.Value == s_memory.Value) continue;
             while (ProcessBuilder.Spawn(ref s_initfs, "bin/fault", pool, options, 9, 0, out _) == Status.Ok) alive++;
         }
         Console.Write("bench: ");
@@ -172,9 +353,12 @@ static unsafe class UserBenchmarks
             var pool = new CapHandle((uint)s_info->FirstUntypedSlot + i, 0);
             if (pool.Value != s_memory.Value) Sys.Revoke(pool);
         }
-        Sys.Revoke(largestPool);
-        Sys.Delete(largestPool);
-        CSpace.Free(poolSlot);
+        for (int i = poolCount - 1; i >= 0; i--)
+        {
+            Sys.Revoke(pools[i]);
+            Sys.Delete(pools[i]);
+            CSpace.Free(poolSlots[i]);
+        }
         return alive;
     }
 }
