@@ -15,6 +15,8 @@ public enum ObjectType : byte
     IrqHandler = 9,
     IoPorts = 10,
     DeviceMemory = 11,
+    /// <summary>The right to claim interrupt lines (held by the bootstrap).</summary>
+    IrqControl = 12,
 }
 
 public static class ObjectSizes

@@ -40,7 +40,7 @@ public enum Syscall : ulong
     NotificationBind = 31,  // (thread, notification): Recv on any endpoint also returns its signals
     IrqHandlerGet = 32,   // (irqControl, line, dstCNode, dstIndex) -> handler
     IrqHandlerBind = 33,  // (handler, notification, bits)
-    IrqAck = 34,          // (handler): unmask the line after handling
+    IrqAck = 34,          // (handler): unmask the line after handling -> TSC when the kernel took it
     IoPortsBind = 35,     // (ioPorts, thread, first, count): let the thread use in/out on those ports
     Count = 36,
 }
@@ -85,5 +85,6 @@ public static class BootstrapSlots
     public const uint IoPorts = 4;
     public const uint Memory = 5;
     public const uint FirstGrant = 6;   // capabilities the creator hands over (ProcessOptions.Grant*)
+    public const uint IrqControl = 6;   // the bootstrap only: the right to claim interrupt lines
     public const uint GrantCount = 2;
 }

@@ -121,6 +121,7 @@ public static unsafe class BootstrapLoader
         CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.AddressSpace * CapSlot.Size, ObjectType.AddressSpace, Rights.All, asPhys, asBits, 0, 0);
         CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.Thread * CapSlot.Size, ObjectType.Thread, Rights.All, tcbPhys, ObjectSizes.ThreadBits, 0, 0);
         CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IoPorts * CapSlot.Size, ObjectType.IoPorts, Rights.All, 0, 16, 0, 0);
+        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IrqControl * CapSlot.Size, ObjectType.IrqControl, Rights.All, 0, 0, 0, 0);
 
         var t = map.As<Tcb>(tcbPhys);
         Threads.InitializeObject(t);

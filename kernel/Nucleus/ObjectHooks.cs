@@ -39,6 +39,9 @@ public unsafe struct ObjectHooks : IObjectHooks
             case ObjectType.Notification:
                 Ipc.DestroyObject(type, phys);
                 break;
+            case ObjectType.IrqHandler:
+                Devices.ReleaseLine(phys);
+                break;
         }
     }
 

@@ -58,6 +58,7 @@ public static unsafe partial class Syscalls
             Syscall.Wait => Wait(t, f->Rdi, blocking: true, out r0),
             Syscall.Poll => Wait(t, f->Rdi, blocking: false, out r0),
             Syscall.NotificationBind => NotificationBind(t, f->Rdi, f->Rsi),
+            Syscall.IrqHandlerGet or Syscall.IrqHandlerBind or Syscall.IrqAck or Syscall.IoPortsBind => Devices.Dispatch(number, t, f, out r0),
             _ => Status.UnknownSyscall,
         };
         // A thread that blocked (or died) gets its registers when it is woken. IPC calls that

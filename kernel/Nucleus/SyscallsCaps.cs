@@ -28,7 +28,7 @@ public static unsafe partial class Syscalls
     }
 
     /// <summary>A destination slot: index in a CNode the caller holds with Write. Index 0 is never a capability.</summary>
-    private static Status Destination(Tcb* t, ulong cnodeHandle, ulong index, ulong count, out ulong cnodePhys, out int bits)
+    internal static Status Destination(Tcb* t, ulong cnodeHandle, ulong index, ulong count, out ulong cnodePhys, out int bits)
     {
         cnodePhys = 0;
         bits = 0;

@@ -76,6 +76,8 @@ public static unsafe partial class Syscalls
         AddressSpaces.Bind(map, t, space->Object);
     }
 
+    internal static Status TargetThreadPublic(Tcb* caller, ulong handle, out Tcb* t) => TargetThread(caller, handle, out t);
+
     private static Status TargetThread(Tcb* caller, ulong handle, out Tcb* t)
     {
         t = null;

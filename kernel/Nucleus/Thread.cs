@@ -73,6 +73,9 @@ public unsafe struct Tcb
     public ulong IpcBuffer;      // user address of its IPC buffer page, 0 if none
     public ulong BoundNotification; // phys of a notification bound to it, or 0
     public CapSlot FaultEndpointCap;
+    // I/O ports this thread may use directly (IoPortsBind): two ranges, applied to the TSS bitmap
+    // while it runs.
+    public uint IoFirst0, IoCount0, IoFirst1, IoCount1;
 
     public static Tcb* FromSched(SchedEntity* e) => (Tcb*)((byte*)e - FrameOffset - sizeof(InterruptFrame));
 }

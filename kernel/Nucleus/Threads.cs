@@ -135,6 +135,12 @@ public static unsafe class Threads
         if (t->State == ThreadState.Dead) return;
         Ipc.Detach(t);
         Block(t, ThreadState.Dead);
+        if (s_portsOwner == t)
+        {
+            Devices.SwitchPorts(t, null);
+            s_portsOwner = null;
+        }
+        t->IoCount0 = t->IoCount1 = 0;
         t->ExitKind = kind;
         t->ExitCode = code;
         if (t->Waitee != null)
@@ -232,8 +238,21 @@ public static unsafe class Threads
         SwitchTo(Tcb.FromSched(next));
     }
 
+    private static Tcb* s_portsOwner;   // the thread whose I/O ports are open in the TSS bitmap
+
+    private static void SwitchPorts(Tcb* next)
+    {
+        if (s_portsOwner == next) return;
+        if (s_portsOwner != null || (next->IoCount0 | next->IoCount1) != 0)
+        {
+            Devices.SwitchPorts(s_portsOwner, next);
+            s_portsOwner = (next->IoCount0 | next->IoCount1) != 0 ? next : null;
+        }
+    }
+
     private static void SwitchTo(Tcb* next)
     {
+        SwitchPorts(next);
         if (next != s_current) s_switches++;
         s_current = next;
         s_lastCharge = Tsc.NanosSinceBoot();
@@ -249,6 +268,7 @@ public static unsafe class Threads
     /// takes the CPU at once, on the same time slice; no queue is touched.</summary>
     public static void HandOver(Tcb* next)
     {
+        SwitchPorts(next);
         s_current = next;
         s_switches++;
         if (next->Cr3 != s_cr3)

@@ -28,14 +28,25 @@ public static unsafe class Gdt
     [StructLayout(LayoutKind.Sequential, Pack = 2)]
     private struct Pointer { public ushort Limit; public ulong Base; }
 
+    // The TSS followed by its I/O permission bitmap (a clear bit lets ring 3 use that port) and
+    // the terminating byte of ones the CPU requires.
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private struct TssWithBitmap
+    {
+        public TaskStateSegment Tss;
+        public fixed byte IoBitmap[8192 + 1];
+    }
+
     private static Table s_table;
-    private static TaskStateSegment s_tss;
+    private static TssWithBitmap s_tssBlock;
 
     public static void Init(in KernelLayout layout)
     {
         fixed (Table* t = &s_table)
-        fixed (TaskStateSegment* tss = &s_tss)
+        fixed (TssWithBitmap* block = &s_tssBlock)
         {
+            TaskStateSegment* tss = &block->Tss;
+            for (int i = 0; i < 8192 + 1; i++) block->IoBitmap[i] = 0xFF;
             t->Entries[0] = 0;
             t->Entries[1] = 0x00AF9A000000FFFF; // kernel code, 64-bit
             t->Entries[2] = 0x00CF92000000FFFF; // kernel data
@@ -44,9 +55,9 @@ public static unsafe class Gdt
             tss->Ist1 = layout.DoubleFaultTop;
             tss->Ist2 = layout.NmiTop;
             tss->Ist3 = layout.MachineCheckTop;
-            tss->IoMapBase = (ushort)sizeof(TaskStateSegment); // no I/O bitmap yet: all ports denied to ring 3
+            tss->IoMapBase = (ushort)sizeof(TaskStateSegment); // the bitmap follows: all ports denied until granted
             ulong b = (ulong)tss;
-            ulong limit = (ulong)sizeof(TaskStateSegment) - 1;
+            ulong limit = (ulong)sizeof(TssWithBitmap) - 1;
             t->Entries[5] = (limit & 0xFFFF) | ((b & 0xFFFFFF) << 16) | (0x89UL << 40) | (((limit >> 16) & 0xF) << 48) | (((b >> 24) & 0xFF) << 56);
             t->Entries[6] = b >> 32;
 
@@ -59,5 +70,16 @@ public static unsafe class Gdt
     }
 
     /// <summary>The stack the CPU switches to on an interrupt from ring 3.</summary>
-    public static void SetKernelStack(ulong top) => s_tss.Rsp0 = top;
+    public static void SetKernelStack(ulong top) => s_tssBlock.Tss.Rsp0 = top;
+
+    /// <summary>Allows (or denies again) ring 3 the ports [first, first + count).</summary>
+    public static void SetPorts(uint first, uint count, bool allow)
+    {
+        for (uint p = first; p < first + count && p < 65536; p++)
+        {
+            byte bit = (byte)(1 << (int)(p & 7));
+            if (allow) s_tssBlock.IoBitmap[p >> 3] &= (byte)~bit;
+            else s_tssBlock.IoBitmap[p >> 3] |= bit;
+        }
+    }
 }

@@ -15,7 +15,9 @@ public static class Serial
         Cpu.OutB(Com1 + Data, 0x01);             // 115200 baud
         Cpu.OutB(Com1 + InterruptEnable, 0x00);
         Cpu.OutB(Com1 + LineControl, 0x03);      // 8N1
-        Cpu.OutB(Com1 + FifoControl, 0xC7);      // FIFO on, cleared, 14-byte threshold
+        // FIFO off: input that arrived before boot stays in the receive register (enabling the
+        // FIFO would discard it), and the user-space driver takes one byte per interrupt.
+        Cpu.OutB(Com1 + FifoControl, 0x00);
         Cpu.OutB(Com1 + ModemControl, 0x0B);     // DTR, RTS, OUT2
     }
 

@@ -229,10 +229,13 @@ public static unsafe class Ipc
 
     // --- notifications --------------------------------------------------------------------------
 
-    public static void Signal(CapSlot* cap, ulong bits)
+    public static void Signal(CapSlot* cap, ulong bits) => SignalObject(cap->Object, cap->Badge != 0 ? cap->Badge : bits);
+
+    /// <summary>Signals a notification by address (device interrupts have no capability).</summary>
+    public static void SignalObject(ulong phys, ulong bits)
     {
-        Notification* n = NotificationAt(cap->Object);
-        n->Word |= cap->Badge != 0 ? cap->Badge : bits;
+        Notification* n = NotificationAt(phys);
+        n->Word |= bits;
         if (n->Word == 0) return;
         if (n->Head != null)
         {
@@ -335,6 +338,7 @@ public static unsafe class Ipc
             while (n->Head != null) WakeDead(IpcQueue.PopFront(ref n->Head, ref n->Tail));
             if (n->Bound != null) n->Bound->BoundNotification = 0;
             n->Bound = null;
+            Devices.ForgetNotification(phys);
         }
     }
 

@@ -2,7 +2,8 @@
 // 1 page fault, 2 general protection, 3 invalid opcode, 4 divide error, 5 stack overflow,
 // 6 exit with status 42, 7 write to its own read-only text; for benchmarks: 8 yield
 // (second argument) times, 9 block forever; for runtime tests: 10 exit with 100 * argc + the
-// length of argv[1], 11 allocate 256 KiB on the managed heap (it must grow) and exit with 77.
+// length of argv[1], 11 allocate 256 KiB on the managed heap (it must grow) and exit with 77,
+// 12 read an I/O port it was never given.
 using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
@@ -37,6 +38,8 @@ static unsafe class Program
                 return 100 * Startup.ArgumentCount + Startup.Argument(1).Length;
             case 11:
                 return AllocateALot();
+            case 12:
+                return Devices.InB(0x80);   // a port never opened to it: general protection fault
         }
         return 0;
     }

@@ -50,6 +50,7 @@ static unsafe class UserTests
         T.Run("user.fault_write_to_text", &FaultWriteText);
         T.Run("user.process_1000_spawn_destroy_balance", &ThousandProcesses);
         IpcTests.Run(ref initfs, memory);
+        DeviceTests.Run(ref initfs, memory);
         T.Summary();
         return T.Failed;
     }

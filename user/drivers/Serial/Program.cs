@@ -1,0 +1,50 @@
+// The 16550 serial driver, in user space. Its creator grants it the I/O ports (slot FirstGrant)
+// and the handler for IRQ 4 (slot FirstGrant + 1). It opens COM1's eight ports to itself,
+// binds the interrupt to a notification, enables the receive interrupt, and then sleeps on the
+// notification: each interrupt, it drains the receive FIFO, hands the bytes on (to the console
+// for now), and acknowledges the line. With a first argument of "line", it exits after a newline
+// with the number of bytes it received (the in-guest test).
+using System;
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.User;
+
+static unsafe class Program
+{
+    const ushort Com1 = 0x3F8;
+    const ushort Data = Com1, InterruptEnable = Com1 + 1, ModemControl = Com1 + 4, LineStatus = Com1 + 5;
+
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        var ports = new CapHandle(BootstrapSlots.FirstGrant, 0);
+        var irq = new CapHandle(BootstrapSlots.FirstGrant + 1, 0);
+        var self = new CapHandle(BootstrapSlots.Thread, 0);
+        if (!CSpace.TryAlloc(out uint ns)) return -1;
+        if (Sys.Retype(new CapHandle(BootstrapSlots.Memory, 0), ObjectType.Notification, 0, CSpace.Self, ns, 1, out CapHandle n) != Status.Ok) return -2;
+        if (Devices.IoPortsBind(ports, self, Com1, 8) != Status.Ok) return -3;
+        if (Devices.IrqHandlerBind(irq, n, 1) != Status.Ok) return -4;
+        bool lineMode = Startup.ArgumentCount > 1 && Startup.Argument(1).Length == 4;
+        Devices.OutB(ModemControl, 0x0B);       // DTR, RTS, OUT2 (OUT2 gates the interrupt)
+        Devices.OutB(InterruptEnable, 0x01);    // interrupt when data arrives
+        int received = 0;
+        while (true)
+        {
+            while ((Devices.InB(LineStatus) & 1) != 0)
+            {
+                byte b = Devices.InB(Data);
+                received++;
+                Console.Write("serial: received ");
+                Console.Write((ulong)b);
+                Console.WriteLine();
+                if (lineMode && b == (byte)'\n')
+                {
+                    Devices.OutB(InterruptEnable, 0);
+                    return received;
+                }
+            }
+            Devices.IrqAck(irq);
+            Ipc.Wait(n, out _);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+// Driver support: claim interrupt lines, bind them to notifications, acknowledge them, open I/O
+// ports to a thread, and the port instructions themselves (Asm/ports.S).
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Vireo.Abi;
+
+namespace Vireo.User;
+
+public static unsafe class Devices
+{
+    public static Status IrqHandlerGet(CapHandle control, uint line, CapHandle dstCNode, uint dstIndex, out CapHandle handler)
+    {
+        Status s = Sys.Call(Syscall.IrqHandlerGet, out ulong h, control.Value, line, dstCNode.Value, dstIndex);
+        handler = new CapHandle(h);
+        return s;
+    }
+
+    public static Status IrqHandlerBind(CapHandle handler, CapHandle notification, ulong bits) =>
+        Sys.Call(Syscall.IrqHandlerBind, handler.Value, notification.Value, bits);
+
+    public static Status IrqAck(CapHandle handler) => Sys.Call(Syscall.IrqAck, handler.Value);
+
+    public static Status IrqAck(CapHandle handler, out ulong raisedTsc) => Sys.Call(Syscall.IrqAck, out raisedTsc, handler.Value);
+
+    public static Status IoPortsBind(CapHandle ports, CapHandle thread, uint first, uint count) =>
+        Sys.Call(Syscall.IoPortsBind, ports.Value, thread.Value, first, count);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_inb")] public static extern byte InB(ushort port);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_outb")] public static extern void OutB(ushort port, byte value);
+}

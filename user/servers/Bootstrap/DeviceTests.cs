@@ -1,0 +1,95 @@
+// In-guest tests of devices in user space: interrupt-line and I/O-port capabilities, and the
+// serial driver receiving input through IRQ 4 (the harness feeds "vireo\n" to COM1).
+using System;
+using Vireo.Abi;
+using Vireo.User;
+using T = Vireo.User.Testing.TestRunner;
+
+static unsafe class DeviceTests
+{
+    private static CapHandle s_memory;
+    private static InitfsImage s_initfs;
+    private static readonly CapHandle Control = new CapHandle(BootstrapSlots.IrqControl, 0);
+    private static readonly CapHandle Ports = new CapHandle(BootstrapSlots.IoPorts, 0);
+
+    public static void Run(ref InitfsImage initfs, CapHandle memory)
+    {
+        s_memory = memory;
+        s_initfs = initfs;
+        T.Run("devices.statuses", &Statuses);
+        T.Run("devices.ports_need_binding", &PortsNeedBinding);
+        T.Run("devices.serial_driver_receives_input_by_irq4", &SerialDriver);
+    }
+
+    private static void Statuses()
+    {
+        CSpace.TryAlloc(out uint hs);
+        CSpace.TryAlloc(out uint ns);
+        T.Status(Status.WrongType, Devices.IrqHandlerGet(Ports, 5, CSpace.Self, hs, out _), "claim with a non-control capability");
+        T.Status(Status.OutOfRange, Devices.IrqHandlerGet(Control, 2, CSpace.Self, hs, out _), "line 2 is the cascade");
+        T.Status(Status.OutOfRange, Devices.IrqHandlerGet(Control, 16, CSpace.Self, hs, out _), "beyond the ISA lines");
+        T.Status(Status.Ok, Devices.IrqHandlerGet(Control, 5, CSpace.Self, hs, out CapHandle h), "claim line 5");
+        T.Status(Status.Occupied, Devices.IrqHandlerGet(Control, 5, CSpace.Self, hs + 1, out _), "claim it twice");
+        T.Status(Status.BadState, Devices.IrqAck(h), "acknowledge before binding");
+        Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, ns, 1, out CapHandle n);
+        T.Status(Status.InvalidArgument, Devices.IrqHandlerBind(h, n, 0), "bind with no bits");
+        T.Status(Status.Ok, Devices.IrqHandlerBind(h, n, 1), "bind");
+        T.Status(Status.Ok, Devices.IrqAck(h), "acknowledge");
+        var self = new CapHandle(BootstrapSlots.Thread, 0);
+        T.Status(Status.WrongType, Devices.IoPortsBind(Control, self, 0x60, 1), "ports from a non-port capability");
+        T.Status(Status.OutOfRange, Devices.IoPortsBind(Ports, self, 0xFFFF, 2), "range past the last port");
+        T.Status(Status.OutOfRange, Devices.IoPortsBind(Ports, self, 0x60, 0), "empty range");
+        T.Status(Status.Ok, Sys.Delete(h), "deleting the last handler capability frees the line");
+        T.Status(Status.Ok, Devices.IrqHandlerGet(Control, 5, CSpace.Self, hs, out h), "so it can be claimed again");
+        Sys.Delete(h);
+        Sys.Delete(n);
+        CSpace.Free(hs);
+        CSpace.Free(ns);
+    }
+
+    private static void PortsNeedBinding()
+    {
+        Status s = ProcessBuilder.Spawn(ref s_initfs, "bin/fault", s_memory, 20, 12, 0, out Process p);
+        T.Status(Status.Ok, s, "spawn");
+        if (s != Status.Ok) return;
+        p.Wait(out ThreadExitKind kind, out ulong code);
+        T.Equal((long)ThreadExitKind.Faulted, (long)kind, "in/out on a port never opened faults");
+        T.Equal(13, (long)code, "as a general protection fault");
+        p.Destroy();
+    }
+
+    private static Process s_driver;
+    private static volatile bool s_done;
+    private static ulong s_code;
+
+    private static ulong WaitForDriver(ulong unused)
+    {
+        s_driver.Wait(out _, out s_code);
+        s_done = true;
+        return 0;
+    }
+
+    private static void SerialDriver()
+    {
+        CSpace.TryAlloc(out uint hs);
+        T.Status(Status.Ok, Devices.IrqHandlerGet(Control, 4, CSpace.Self, hs, out CapHandle irq4), "claim IRQ 4 for COM1");
+        ProcessOptions o = ProcessOptions.Default(20);
+        o.Grant0 = Ports;
+        o.Grant1 = irq4;
+        var args = new string[] { "line" };
+        Status s = ProcessBuilder.Spawn(ref s_initfs, "bin/serial", args, s_memory, o, 0, 0, out s_driver);
+        T.Status(Status.Ok, s, "start the serial driver");
+        if (s != Status.Ok) return;
+        s_done = false;
+        ThreadBuilder.Create(s_memory, &WaitForDriver, 0, 0x0000_5A00_0000_0000, out LocalThread waiter);
+        Sys.ThreadStart(waiter.Thread);
+        for (int i = 0; i < 100 && !s_done; i++) Sys.Sleep(20_000_000);
+        T.True(s_done, "the driver got a line of input within 2 s");
+        T.Equal(6, (long)s_code, "\"vireo\\n\": six bytes, each through an interrupt to user space");
+        s_driver.Destroy();
+        Sys.ThreadWait(waiter.Thread, out _, out _);
+        ThreadBuilder.Destroy(ref waiter);
+        Sys.Delete(irq4);
+        CSpace.Free(hs);
+    }
+}
