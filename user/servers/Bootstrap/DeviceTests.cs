@@ -19,6 +19,7 @@ static unsafe class DeviceTests
         T.Run("devices.statuses", &Statuses);
         T.Run("devices.ports_need_binding", &PortsNeedBinding);
         T.Run("devices.serial_driver_receives_input_by_irq4", &SerialDriver);
+        T.Run("devices.keyboard_driver_receives_keys_by_irq1", &KeyboardDriver);
     }
 
     private static void Statuses()
@@ -67,6 +68,51 @@ static unsafe class DeviceTests
         s_driver.Wait(out _, out s_code);
         s_done = true;
         return 0;
+    }
+
+    // Keystrokes come from the i8042 controller itself: command 0xD2 puts a byte in the keyboard
+    // output buffer as if a key had been pressed, and raises IRQ 1.
+    private static void InjectScancode(byte code)
+    {
+        for (int i = 0; i < 100000 && (Devices.InB(0x64) & 2) != 0; i++) { }
+        Devices.OutB(0x64, 0xD2);
+        for (int i = 0; i < 100000 && (Devices.InB(0x64) & 2) != 0; i++) { }
+        Devices.OutB(0x60, code);
+    }
+
+    private static void KeyboardDriver()
+    {
+        CSpace.TryAlloc(out uint hs);
+        T.Status(Status.Ok, Devices.IrqHandlerGet(Control, 1, CSpace.Self, hs, out CapHandle irq1), "claim IRQ 1 for the keyboard");
+        ProcessOptions o = ProcessOptions.Default(20);
+        o.Grant0 = Ports;
+        o.Grant1 = irq1;
+        var args = new string[] { "line" };
+        Status s = ProcessBuilder.Spawn(ref s_initfs, "bin/keyboard", args, s_memory, o, 0, 0, out s_driver);
+        T.Status(Status.Ok, s, "start the keyboard driver");
+        if (s != Status.Ok) return;
+        s_done = false;
+        ThreadBuilder.Create(s_memory, &WaitForDriver, 0, 0x0000_5A00_0000_0000, out LocalThread waiter);
+        Sys.ThreadStart(waiter.Thread);
+        Sys.Sleep(2_000_000);   // the driver binds its line and waits
+        var self = new CapHandle(BootstrapSlots.Thread, 0);
+        Devices.IoPortsBind(Ports, self, 0x60, 1);
+        Devices.IoPortsBind(Ports, self, 0x64, 1);
+        // "vi" then Enter: make and break codes, one interrupt each.
+        byte* codes = stackalloc byte[] { 0x2F, 0xAF, 0x17, 0x97, 0x1C, 0x9C };
+        for (int i = 0; i < 6; i++)
+        {
+            InjectScancode(codes[i]);
+            Sys.Sleep(1_000_000);
+        }
+        for (int i = 0; i < 100 && !s_done; i++) Sys.Sleep(20_000_000);
+        T.True(s_done, "the driver got Enter within 2 s");
+        T.Equal(3, (long)s_code, "v, i, Enter: three characters from six scancodes");
+        s_driver.Destroy();
+        Sys.ThreadWait(waiter.Thread, out _, out _);
+        ThreadBuilder.Destroy(ref waiter);
+        Sys.Delete(irq1);
+        CSpace.Free(hs);
     }
 
     private static void SerialDriver()

@@ -35,6 +35,7 @@ static unsafe class UserBenchmarks
         Report("ipc_cap_transfer", CapTransfer());
         Report("notification_signal_wait", SignalWait());
         Report("shm_64KiB_roundtrip", SharedRoundTrip());
+        Report("irq_to_user", IrqToUser());
         return 0;
     }
 
@@ -232,6 +233,38 @@ static unsafe class UserBenchmarks
         return result;
     }
 
+    // From the kernel taking a device interrupt (IRQ 0: the PIT, programmed from user space with
+    // a short one-shot count) to the driver thread running after its Wait on the notification.
+    private static ulong IrqToUser()
+    {
+        const int n = 200;
+        var control = new CapHandle(BootstrapSlots.IrqControl, 0);
+        var ports = new CapHandle(BootstrapSlots.IoPorts, 0);
+        var self = new CapHandle(BootstrapSlots.Thread, 0);
+        CSpace.TryAlloc(out uint hs);
+        CSpace.TryAlloc(out uint ns);
+        if (Devices.IrqHandlerGet(control, 0, CSpace.Self, hs, out CapHandle irq) != Status.Ok) return 0;
+        Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, ns, 1, out CapHandle note);
+        Devices.IrqHandlerBind(irq, note, 1);
+        if (Devices.IoPortsBind(ports, self, 0x40, 4) != Status.Ok) return 0;
+        ulong total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            Devices.OutB(0x43, 0x30);           // channel 0, low then high byte, mode 0: one interrupt
+            Devices.OutB(0x40, 20);
+            Devices.OutB(0x40, 0);
+            Ipc.Wait(note, out _);
+            ulong now = Sys.ReadTsc();
+            Devices.IrqAck(irq, out ulong raised);
+            total += now - raised;
+        }
+        Sys.Delete(irq);
+        Sys.Delete(note);
+        CSpace.Free(hs);
+        CSpace.Free(ns);
+        return total / n;
+    }
+
     // 64 KiB handed to a server in another address space and back: the region is shared (frame
     // capabilities mapped in both), so the round trip moves no bytes, whatever the size.
     private static ulong SharedRoundTrip()
@@ -315,7 +348,7 @@ static unsafe class UserBenchmarks
     private static ulong ProcsAlive()
     {
         // Image and stack in one 2 MiB region: three page tables, so a 16 KiB address space.
-        var options = new ProcessOptions { MemoryBits = 0, CNodeBits = 4, AddressSpaceBits = 14, StackPages = 1, StackTop = 0x600000, KeepHandles = false };
+        var options = new ProcessOptions { MemoryBits = 0, CNodeBits = 5, AddressSpaceBits = 14, StackPages = 1, StackTop = 0x600000, KeepHandles = false };
         // Every untyped but the largest is used whole and revoked after. The largest also holds
         // this process's heap memory, so its free part is carved into child pools: each the
         // largest power of two that is aligned at the watermark and fits, so nothing is wasted.
@@ -338,7 +371,9 @@ static unsafe class UserBenchmarks
             free -= 1UL << size;
         }
         for (int i = 0; i < poolCount; i++)
+        {
             while (ProcessBuilder.Spawn(ref s_initfs, "bin/fault", pools[i], options, 9, 0, out _) == Status.Ok) alive++;
+        }
         for (uint i = 0; i < (uint)s_info->UntypedCount; i++)
         {
             var pool = new CapHandle((uint)s_info->FirstUntypedSlot + i, 0);

@@ -1,0 +1,49 @@
+// The PS/2 keyboard driver, in user space. Its creator grants it the I/O ports (slot FirstGrant)
+// and the handler for IRQ 1 (slot FirstGrant + 1). It opens the controller's data and status
+// ports (0x60, 0x64) to itself, binds the interrupt to a notification and sleeps on it; each
+// interrupt it reads scancodes (set 1), turns key presses into characters and hands them on (to
+// the console for now), then acknowledges the line. With a first argument of "line", it exits
+// after Enter with the number of characters it produced (the in-guest test).
+using System;
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.User;
+
+static unsafe class Program
+{
+    const ushort DataPort = 0x60, StatusPort = 0x64;
+
+    // Scancode set 1, make codes 0x00..0x39, unshifted. 0 = no character.
+    const string Keys = "\0\0" + "1234567890-=" + "\b\t" + "qwertyuiop[]" + "\n\0" + "asdfghjkl;'`" + "\0\\" + "zxcvbnm,./" + "\0*\0 ";
+
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        var ports = new CapHandle(BootstrapSlots.FirstGrant, 0);
+        var irq = new CapHandle(BootstrapSlots.FirstGrant + 1, 0);
+        var self = new CapHandle(BootstrapSlots.Thread, 0);
+        if (!CSpace.TryAlloc(out uint ns)) return -1;
+        if (Sys.Retype(new CapHandle(BootstrapSlots.Memory, 0), ObjectType.Notification, 0, CSpace.Self, ns, 1, out CapHandle n) != Status.Ok) return -2;
+        if (Devices.IoPortsBind(ports, self, DataPort, 1) != Status.Ok || Devices.IoPortsBind(ports, self, StatusPort, 1) != Status.Ok) return -3;
+        if (Devices.IrqHandlerBind(irq, n, 1) != Status.Ok) return -4;
+        bool lineMode = Startup.ArgumentCount > 1;
+        int produced = 0;
+        while (true)
+        {
+            while ((Devices.InB(StatusPort) & 1) != 0)
+            {
+                byte code = Devices.InB(DataPort);
+                if ((code & 0x80) != 0 || code >= Keys.Length) continue;   // key releases, unknown keys
+                char c = Keys[code];
+                if (c == '\0') continue;
+                produced++;
+                Console.Write("keyboard: ");
+                if (c == (char)10) Console.Write("Enter"); else Console.Write(c);
+                Console.WriteLine();
+                if (lineMode && c == '\n') return produced;
+            }
+            Devices.IrqAck(irq);
+            Ipc.Wait(n, out _);
+        }
+    }
+}
