@@ -208,12 +208,17 @@ public static unsafe class Threads
         s_lastCharge = now;
     }
 
+    // A thread leaving the CPU pays for the time since it was last charged; the periodic work
+    // (boost, throttled release) stays with the timer tick.
     private static void Charge()
     {
         ulong now = Tsc.NanosSinceBoot();
-        if (s_current != null) s_scheduler.Tick(&s_current->Sched, now, now - s_lastCharge);
+        if (s_current != null) s_scheduler.Account(&s_current->Sched, now - s_lastCharge);
         s_lastCharge = now;
+        s_charged = true;
     }
+
+    private static bool s_charged;   // s_lastCharge is this exit's time: the switch may reuse it
 
     /// <summary>Runs at every exit to user mode: picks the thread to enter, idling until there is one.</summary>
     public static void PrepareExit()
@@ -233,6 +238,7 @@ public static unsafe class Threads
             Cpu.EnableInterruptsAndHalt();
             Cpu.DisableInterrupts();
             s_reschedule = false;
+            s_charged = false;   // idle time is nobody's
             next = s_scheduler.PickNext();
         }
         SwitchTo(Tcb.FromSched(next));
@@ -255,7 +261,8 @@ public static unsafe class Threads
         SwitchPorts(next);
         if (next != s_current) s_switches++;
         s_current = next;
-        s_lastCharge = Tsc.NanosSinceBoot();
+        if (!s_charged) s_lastCharge = Tsc.NanosSinceBoot();
+        s_charged = false;
         if (next->Cr3 != s_cr3)
         {
             s_cr3 = next->Cr3;

@@ -162,27 +162,13 @@ public sealed unsafe class Scheduler
         return null;
     }
 
-    /// <summary>Advances time to nowNanos and charges elapsedNanos to current (null when idle): boosts
-    /// time-sharing when the boost period is over, releases throttled entities whose period restarted,
-    /// demotes current on a used-up allotment, rotates round-robin, and detects a spent RT budget.
-    /// Returns true when the caller should reschedule. current must not be on a queue (PickNext took it
-    /// off); a queued current is not charged.</summary>
-    public bool Tick(SchedEntity* current, ulong nowNanos, ulong elapsedNanos)
+    /// <summary>Charges elapsedNanos to current alone (not queued): what a thread that blocks, yields
+    /// or is switched away from owes, without the periodic work of Tick (boost, throttle release,
+    /// queue comparison). Returns true when its slice, quantum or budget ran out.</summary>
+    public bool Account(SchedEntity* current, ulong elapsedNanos)
     {
-        if (nowNanos > _now)
-            _now = nowNanos;
-        if (_boostPeriod != 0 && _now >= _nextBoost)
-        {
-            Boost();
-            _nextBoost = _now + _boostPeriod;
-        }
-        ReleaseThrottled();
-
-        if (current == null)
-            return _rtMask != 0 || _tsMask != 0;
-        if (current->Queued || current->Throttled)
+        if (current == null || current->Queued || current->Throttled)
             return false;
-
         bool reschedule = false;
         if (current->Class == SchedClass.TimeSharing)
         {
@@ -223,6 +209,31 @@ public sealed unsafe class Scheduler
                 }
             }
         }
+        return reschedule;
+    }
+
+    /// <summary>Advances time to nowNanos and charges elapsedNanos to current (null when idle): boosts
+    /// time-sharing when the boost period is over, releases throttled entities whose period restarted,
+    /// demotes current on a used-up allotment, rotates round-robin, and detects a spent RT budget.
+    /// Returns true when the caller should reschedule. current must not be on a queue (PickNext took it
+    /// off); a queued current is not charged.</summary>
+    public bool Tick(SchedEntity* current, ulong nowNanos, ulong elapsedNanos)
+    {
+        if (nowNanos > _now)
+            _now = nowNanos;
+        if (_boostPeriod != 0 && _now >= _nextBoost)
+        {
+            Boost();
+            _nextBoost = _now + _boostPeriod;
+        }
+        ReleaseThrottled();
+
+        if (current == null)
+            return _rtMask != 0 || _tsMask != 0;
+        if (current->Queued || current->Throttled)
+            return false;
+
+        bool reschedule = Account(current, elapsedNanos);
         return reschedule || BestQueuedRank() > Rank(current);
     }
 
