@@ -1,8 +1,9 @@
-// What the booted image does, chosen by the kernel command line:
-//   (nothing)     idle until user space exists (next issue: start the bootstrap process)
-//   test          run the in-guest test suite and exit QEMU with its verdict
-//   bench         run the benchmarks (under -icount: instruction counts) and exit
-//   fault=KIND    raise a deliberate kernel fault (pf, gp, ud, de, stack) to exercise the panic path
+// What the booted image does, chosen by the kernel command line. In every mode the kernel then
+// hands over to the bootstrap process, telling it the mode; the bootstrap's exit ends the run.
+//   (nothing)     the bootstrap starts bin/hello
+//   test          kernel tests here, then the bootstrap runs the user-space suite; exit with the verdict
+//   bench         kernel benchmarks here, then the bootstrap runs the user-space benchmarks
+//   fault=KIND    raise a deliberate kernel fault (pf, gp, ud, de, stack, assert) to exercise the panic path
 using System;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Log;

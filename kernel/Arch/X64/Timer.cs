@@ -1,5 +1,5 @@
-// The kernel tick: the local APIC timer in periodic mode. The scheduler (next issue) hangs off
-// OnTick; for now it counts ticks so uptime and the in-guest tests can observe it.
+// The kernel tick: the local APIC timer in periodic mode at 1 kHz. The thread layer hangs the
+// scheduler's tick (time slices, real-time budgets, boosts, sleepers) off TickHook.
 namespace Vireo.Kernel.Arch.X64;
 
 public static unsafe class Timer

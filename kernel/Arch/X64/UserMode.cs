@@ -20,8 +20,6 @@ public static unsafe class UserMode
     public static extern void SetKernelStack(ulong top);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "arch_return_to_user")]
     public static extern void ReturnToUser();
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "arch_kernel_restart")]
-    public static extern void KernelRestart(delegate*<void> continuation);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "arch_syscall_entry_address")]
     private static extern ulong SyscallEntryAddress();
 

@@ -11,7 +11,7 @@ public static class ObjectLayout
     /// <summary>
     /// Checks a retype request. capSizeBits is what the capability will store, objectBits the log2 bytes.
     /// Fixed-size types accept 0 or their own size; Frame accepts 0 or 12 (4 KiB) and 21 (2 MiB); an address
-    /// space accepts 0 (the minimum) or 13..22.
+    /// space accepts 0 (the minimum, 12) or 12..22.
     /// </summary>
     public static bool TryRetypeSize(ObjectType type, int sizeBits, out int capSizeBits, out int objectBits)
     {

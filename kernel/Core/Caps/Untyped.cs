@@ -6,7 +6,7 @@
 // watermark the watermark drops to its start (or to the watermark before its padding); when the count
 // reaches zero the watermark drops to 0.
 // Fragmentation limit: memory freed below the watermark is only reusable once every object above it is
-// gone too. Objects destroyed in LIFO order, and revoking the untyped as a whole, return memory exactly;
+// gone too (or, when objects above it remain, once the untyped has no objects left at all). Objects destroyed in LIFO order, and revoking the untyped as a whole, return memory exactly;
 // any other order may hold memory until the untyped is empty (or revoked). This keeps the untyped to
 // two words and every operation O(1), as in seL4, where only a revoke reclaims.
 // Untyped memory is not cleared when a child untyped is carved: objects are zeroed when they are made.

@@ -19,7 +19,7 @@ public unsafe struct ProcessOptions
 {
     public int MemoryBits;        // the child untyped; 0 = carve objects straight from the given memory
     public int CNodeBits;
-    public int AddressSpaceBits;  // 13..22: the PML4, bookkeeping, then page-table pool pages
+    public int AddressSpaceBits;  // 12..22: the PML4 (with its bookkeeping), then page-table pool pages
     public ulong StackPages;
     public ulong StackTop;        // 0: the default, high in the user half
     public bool KeepHandles;      // false: after the start the builder keeps no capability to the process

@@ -162,8 +162,5 @@ FUNC arch_syscall_entry_address
 /* noreturn: leave the kernel into the current thread. */
 FUNC arch_return_to_user
     jmp return_to_user
-/* noreturn: run fn on an empty kernel stack. */
-FUNC arch_kernel_restart
-    jmp kernel_restart
 
     .section .note.GNU-stack, "", @progbits

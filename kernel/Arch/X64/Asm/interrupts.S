@@ -141,14 +141,6 @@ syscall_entry:
     call SyscallDispatch
     jmp return_to_user
 
-    /* void enter_idle_stack(void (*fn)(void)): run fn on an empty kernel stack (it never returns). */
-    .global kernel_restart
-kernel_restart:
-    movq kernel_stack_top(%rip), %rsp
-    xorl %ebp, %ebp
-    call *%rdi
-    ud2
-
     .data
     .balign 8
     .global current_frame, current_frame_top, kernel_stack_top, user_rsp_scratch
