@@ -84,6 +84,30 @@ from_user_ist:
 return_to_user:
     movq current_frame(%rip), %rsp
     fxrstor64 -512(%rsp)
+    /* A thread that entered by SYSCALL leaves by SYSRET: rcx and r11 are the syscall's to clobber,
+       and rip/rflags/rsp come from the frame (rip is user-canonical: the kernel only ever sets it
+       to a checked user address). Anything else returns with iretq. */
+    cmpq $256, 15*8(%rsp)
+    jne pop_and_return
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    movq 16(%rsp), %rcx              /* user rip */
+    movq 32(%rsp), %r11              /* user rflags */
+    movq 40(%rsp), %rsp              /* user rsp */
+    sysretq
 pop_and_return:
     popq %r15
     popq %r14
