@@ -21,11 +21,11 @@ public static unsafe class Devices
         public fixed ulong Notification[Lines];
         public fixed ulong Bits[Lines];
         public fixed byte Claimed[Lines];
+        public fixed ulong RaisedTsc[Lines];
     }
 
     private static LineTable s_lines;
     private static ulong s_delivered;
-    private static ulong s_lastRaise;
 
     public static ulong Delivered => s_delivered;
 
@@ -78,7 +78,7 @@ public static unsafe class Devices
         Status s = Syscalls.Lookup(t, handler, ObjectType.IrqHandler, Rights.Control, out CapSlot* h);
         if (s != Status.Ok) return s;
         if (s_lines.Notification[h->Object] == 0) return Status.BadState;
-        raised = s_lastRaise;
+        raised = s_lines.RaisedTsc[h->Object];
         Gsi((uint)h->Object, out uint gsi, out _, out _);
         IoApic.Mask(gsi, false);
         return Status.Ok;
@@ -93,11 +93,10 @@ public static unsafe class Devices
         ulong n = s_lines.Notification[line];
         if (n == 0) return;
         s_delivered++;
-        s_lastRaise = Cpu.ReadTsc();
+        s_lines.RaisedTsc[line] = Cpu.ReadTsc();
         Ipc.SignalObject(n, s_lines.Bits[line]);
     }
 
-    public static ulong LastRaiseTsc => s_lastRaise;
 
     /// <summary>The last IrqHandler capability went: free the line.</summary>
     public static void ReleaseLine(ulong line)
@@ -134,7 +133,7 @@ public static unsafe class Devices
         if (t->IoCount0 == 0) { t->IoFirst0 = (uint)first; t->IoCount0 = (uint)count; }
         else if (t->IoCount1 == 0) { t->IoFirst1 = (uint)first; t->IoCount1 = (uint)count; }
         else return Status.Occupied;
-        if (t == Threads.Current) Gdt.SetPorts((uint)first, (uint)count, true);
+        if (t == Threads.Current) Threads.OpenPorts(t);
         return Status.Ok;
     }
 

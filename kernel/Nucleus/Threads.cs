@@ -256,6 +256,14 @@ public static unsafe class Threads
         }
     }
 
+    /// <summary>The running thread was just given ports: open them now, as a switch would.</summary>
+    public static void OpenPorts(Tcb* t)
+    {
+        if (s_portsOwner != null && s_portsOwner != t) Devices.SwitchPorts(s_portsOwner, null);
+        Devices.SwitchPorts(null, t);
+        s_portsOwner = t;
+    }
+
     private static void SwitchTo(Tcb* next)
     {
         SwitchPorts(next);

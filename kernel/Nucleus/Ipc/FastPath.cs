@@ -27,6 +27,7 @@ public static unsafe class FastPath
         Endpoint* ep = map.As<Endpoint>(cap->Object);
         if (ep->State != EndpointState.Receiving) return false;
         Tcb* server = ep->Head;
+        if (server->ReplyTo != null || caller->IpcIsFault) return false;
 
         IpcQueue.Remove(ref ep->Head, ref ep->Tail, server);
         if (ep->Head == null) ep->State = EndpointState.Idle;

@@ -59,7 +59,7 @@ public static unsafe class Ipc
             }
         }
         Endpoint* ep = EndpointAt(cap->Object);
-        if (ep->State == EndpointState.Sending)
+        while (ep->State == EndpointState.Sending)
         {
             Tcb* sender = ep->Head;
             Status s = Deliver(sender, receiver, sender->IpcBadge, new MessageInfo(sender->IpcInfo), sender->IpcCanGrant);
@@ -70,7 +70,7 @@ public static unsafe class Ipc
             {
                 sender->Frame.Rax = (ulong)s;
                 Threads.MakeRunnable(sender);
-                return Recv(receiver, cap, blocking);
+                continue;
             }
             if (sender->IpcIsCall)
             {
@@ -120,6 +120,9 @@ public static unsafe class Ipc
 
     private static void AwaitReply(Tcb* caller, Tcb* server)
     {
+        // One reply is owed at a time: a server that takes a new call without answering the last
+        // one has dropped it, and that caller must not wait forever.
+        if (server->ReplyTo != null && server->ReplyTo != caller) ReleaseCaller(server->ReplyTo);
         if (caller->State != ThreadState.BlockedOnSend) Threads.Block(caller, ThreadState.BlockedOnReply);
         else caller->State = ThreadState.BlockedOnReply;
         caller->ReplyServer = server;
@@ -149,6 +152,10 @@ public static unsafe class Ipc
             Status s = CheckCapTransfer(sender, receiver, src, dst, caps);
             if (s != Status.Ok) return s;
             MoveCaps(sender, receiver, src, dst, caps);
+        }
+        else if (dst != null)
+        {
+            dst->ReceivedCaps = 0;
         }
         for (int i = MessageInfo.RegisterWords; i < words; i++) dst->Words[i] = src->Words[i];
         receiver->Frame.Rax = (ulong)Status.Ok;
@@ -305,9 +312,7 @@ public static unsafe class Ipc
         {
             Tcb* caller = t->ReplyTo;
             t->ReplyTo = null;
-            caller->ReplyServer = null;
-            caller->Frame.Rax = (ulong)Status.PeerDied;
-            Threads.MakeRunnable(caller);
+            ReleaseCaller(caller);
         }
         // The thread that owes it a reply learns, when it replies, that the caller is gone.
         if (t->ReplyServer != null)
@@ -344,7 +349,32 @@ public static unsafe class Ipc
 
     private static void WakeDead(Tcb* t)
     {
+        if (t->IpcIsFault)
+        {
+            StopFaulted(t);
+            return;
+        }
         t->Frame.Rax = (ulong)Status.PeerDied;
         Threads.MakeRunnable(t);
+    }
+
+    /// <summary>A caller whose reply will never come: PeerDied, or, for a fault report, the
+    /// thread stops as if it had no handler (its registers are its own, not a status).</summary>
+    private static void ReleaseCaller(Tcb* caller)
+    {
+        caller->ReplyServer = null;
+        if (caller->IpcIsFault)
+        {
+            StopFaulted(caller);
+            return;
+        }
+        caller->Frame.Rax = (ulong)Status.PeerDied;
+        Threads.MakeRunnable(caller);
+    }
+
+    private static void StopFaulted(Tcb* t)
+    {
+        t->IpcIsFault = false;
+        Threads.Kill(t, ThreadExitKind.Faulted, t->Frame.Vector);
     }
 }

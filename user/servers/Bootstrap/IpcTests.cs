@@ -30,6 +30,8 @@ static unsafe class IpcTests
         T.Run("ipc.server_dies_waiting_client_wakes", &ServerDies);
         T.Run("ipc.endpoint_deleted_waiters_wake", &EndpointDeleted);
         T.Run("ipc.client_dies_reply_reports_it", &ClientDies);
+        T.Run("ipc.new_call_releases_a_dropped_caller", &DroppedReply);
+        T.Run("ipc.fault_handler_gone_thread_stops", &FaultHandlerGone);
         T.Run("ipc.notifications", &Notifications);
         T.Run("ipc.bound_notification_wakes_receive", &BoundNotification);
         T.Run("ipc.pager_maps_on_demand", &Pager);
@@ -322,6 +324,43 @@ static unsafe class IpcTests
         T.Status(Status.PeerDied, Ipc.Reply(new MessageInfo(0, 0), ref m), "replying to a dead caller says so");
         T.Status(Status.BadState, Ipc.Reply(new MessageInfo(0, 0), ref m), "and only once");
         Free(ep, es);
+    }
+
+    private static void DroppedReply()
+    {
+        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        s_threadEndpoint = ep;
+        ThreadBuilder.Create(s_memory, &Caller, 0, StackPage, out LocalThread first);
+        ThreadBuilder.Create(s_memory, &Caller, 0, StackPage + 0x10000, out LocalThread second);
+        Sys.ThreadStart(first.Thread);
+        Sys.ThreadStart(second.Thread);
+        var m = new Message();
+        T.Status(Status.Ok, Ipc.Receive(ep, ref m), "take the first call");
+        T.Status(Status.Ok, Ipc.Receive(ep, ref m), "take the second without answering the first");
+        Sys.ThreadWait(first.Thread, out _, out ulong firstStatus);
+        T.Equal((long)Status.PeerDied, (long)firstStatus, "the dropped caller is told, not left waiting");
+        m = Message.Of(1);
+        T.Status(Status.Ok, Ipc.Reply(new MessageInfo(1, 0), ref m), "the second gets its reply");
+        Sys.ThreadWait(second.Thread, out _, out ulong secondStatus);
+        T.Equal((long)Status.Ok, (long)secondStatus, "and returns Ok");
+        ThreadBuilder.Destroy(ref first);
+        ThreadBuilder.Destroy(ref second);
+        Free(ep, es);
+    }
+
+    private static void FaultHandlerGone()
+    {
+        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        ThreadBuilder.Create(s_memory, &Toucher, 1, StackPage, 0, ep, out LocalThread toucher);
+        Sys.ThreadStart(toucher.Thread);
+        Sys.Sleep(1_000_000);   // it faults and waits for a handler that never receives
+        // The thread holds its own copy of the endpoint capability: revoke reaches it too.
+        Sys.Revoke(ep);
+        Free(ep, es);
+        Sys.ThreadWait(toucher.Thread, out ThreadExitKind kind, out ulong vector);
+        T.Equal((long)ThreadExitKind.Faulted, (long)kind, "with its fault endpoint gone, the thread stops as faulted");
+        T.Equal(14, (long)vector, "reporting its page fault");
+        ThreadBuilder.Destroy(ref toucher);
     }
 
     private static CapHandle s_notification;
