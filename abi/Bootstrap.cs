@@ -29,6 +29,8 @@ public unsafe struct BootstrapInfo
     public ulong FirstFreeSlot;    // slots from here up are empty
     public ulong UntypedCount;
     public ulong FirstUntypedSlot;
+    public ulong FirstDeviceSlot;  // DeviceMemory capabilities: the VGA window, then the PCI hole
+    public ulong DeviceCount;
     public fixed ulong UntypedPhys[MaxUntyped];
     public fixed byte UntypedSizeBits[MaxUntyped];
 }

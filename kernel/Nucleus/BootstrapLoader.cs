@@ -19,7 +19,9 @@ namespace Vireo.Kernel.Nucleus;
 public static unsafe class BootstrapLoader
 {
     private const uint FirstUntypedSlot = 8;
-    private const uint InitfsFrameSlot = 64;
+    private const uint FirstDeviceSlot = 64;   // after the untyped slots (8 + MaxUntyped)
+    private const int MaxDevice = 16;
+    private const uint InitfsFrameSlot = FirstDeviceSlot + MaxDevice;
 
     private static Tcb* s_bootstrap;
 
@@ -134,6 +136,12 @@ public static unsafe class BootstrapLoader
         t->Configured = true;
         s_bootstrap = t;
 
+        // Device memory: the legacy VGA window and the PCI hole below the interrupt controllers.
+        info->FirstDeviceSlot = FirstDeviceSlot;
+        int vga = HandOverRange(map, cnodePhys, FirstDeviceSlot, MaxDevice, 0xA0000, 0xC0000);
+        int pci = HandOverRange(map, cnodePhys, FirstDeviceSlot + (uint)vga, MaxDevice - vga, PciHoleStart(), 0xFEC00000);
+        info->DeviceCount = (ulong)(vga + pci);
+
         // Last: all remaining free memory becomes untyped capabilities.
         HandOverUntyped(map, frames, cnodePhys, info);
         KernelLog.Begin(LogLevel.Info);
@@ -186,6 +194,37 @@ public static unsafe class BootstrapLoader
         KernelLog.Size(total);
         KernelLog.Str(" of untyped memory handed over");
         KernelLog.End();
+    }
+
+    // The PCI hole starts above the last RAM below 4 GiB, at a 256 MiB boundary at least.
+    private static ulong PciHoleStart()
+    {
+        ref BootInfo boot = ref KernelState.BootInfo;
+        ulong top = 0;
+        for (int i = 0; i < boot.RegionCount; i++)
+        {
+            MemoryRegion r = boot.Region(i);
+            if (r.Type != MemoryRegionType.Reserved && r.End <= 0x1_0000_0000UL && r.End > top) top = r.End;
+        }
+        ulong start = (top + (256UL << 20) - 1) & ~((256UL << 20) - 1);
+        return start < 0xC0000000UL ? 0xC0000000UL : start;
+    }
+
+    // Installs DeviceMemory capabilities covering [start, end) in aligned power-of-two pieces;
+    // returns how many (at most max).
+    private static int HandOverRange(PhysMap map, ulong cnodePhys, uint firstSlot, int max, ulong start, ulong end)
+    {
+        int n = 0;
+        while (start < end && n < max)
+        {
+            int bits = System.Numerics.BitOperations.TrailingZeroCount(start);
+            int fit = System.Numerics.BitOperations.Log2(end - start);
+            if (bits > fit) bits = fit;
+            CapOps.InstallRoot(map, cnodePhys + (firstSlot + (uint)n) * CapSlot.Size, ObjectType.DeviceMemory, Rights.All, start, bits, 0, 0);
+            start += 1UL << bits;
+            n++;
+        }
+        return n;
     }
 
     private static void Zero(PhysMap map, ulong phys, ulong frames)

@@ -34,7 +34,9 @@ public static unsafe class Mappings
         if (frame->Extra != 0 && !AddressSpaces.TryResolve(frame->Extra, out _)) frame->Extra = 0;
         if (frame->Extra != 0) return Status.Occupied;
         var tables = new AddressSpaceTables(map, asPhys);
-        MapStatus s = AddressSpaces.TableOf(map, asPhys).Map4K(ref tables, vaddr, frame->Object, FlagsFor(rights));
+        PageFlags flags = FlagsFor(rights);
+        if ((frame->Flags & CapFlags.Device) != 0) flags |= PageFlags.CacheDisable | PageFlags.WriteThrough;
+        MapStatus s = AddressSpaces.TableOf(map, asPhys).Map4K(ref tables, vaddr, frame->Object, flags);
         if (s == MapStatus.AlreadyMapped || s == MapStatus.HugePageConflict) return Status.Occupied;
         if (s == MapStatus.OutOfMemory) return Status.OutOfMemory;
         if (s != MapStatus.Ok) return Status.InvalidArgument;
@@ -60,7 +62,9 @@ public static unsafe class Mappings
             frame->Extra = 0;
             return Status.NotMapped;
         }
-        if (AddressSpaces.TableOf(KernelState.Direct, asPhys).Protect(frame->Spare, FlagsFor(rights)) != MapStatus.Ok) return Status.NotMapped;
+        PageFlags flags = FlagsFor(rights);
+        if ((frame->Flags & CapFlags.Device) != 0) flags |= PageFlags.CacheDisable | PageFlags.WriteThrough;
+        if (AddressSpaces.TableOf(KernelState.Direct, asPhys).Protect(frame->Spare, flags) != MapStatus.Ok) return Status.NotMapped;
         Cpu.InvalidatePage(frame->Spare);
         return Status.Ok;
     }

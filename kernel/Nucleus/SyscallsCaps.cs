@@ -49,8 +49,9 @@ public static unsafe partial class Syscalls
         Status s = Lookup(t, handle, out CapSlot* slot);
         if (s != Status.Ok) return s;
         info = (ulong)slot->Type | ((ulong)slot->Rights << 8) | ((ulong)slot->SizeBits << 16);
-        // Untyped: bytes still free; endpoints and notifications: the badge.
-        extra = slot->Type == ObjectType.Untyped ? (1UL << slot->SizeBits) - slot->Watermark : slot->Badge;
+        // Untyped and device memory: bytes still free; endpoints and notifications: the badge.
+        extra = slot->Type == ObjectType.Untyped || slot->Type == ObjectType.DeviceMemory
+            ? (1UL << slot->SizeBits) - slot->Watermark : slot->Badge;
         return Status.Ok;
     }
 

@@ -30,7 +30,7 @@ internal static unsafe class CapDeletion
         where THooks : struct, IObjectHooks
     {
         CapSlot* s = map.As<CapSlot>(slotPhys);
-        if (s->Type == ObjectType.Untyped && s->FirstChild != 0)
+        if ((s->Type == ObjectType.Untyped || s->Type == ObjectType.DeviceMemory) && s->FirstChild != 0)
             RevokeDescendants(map, slotPhys, ref pending, ref hooks);
 
         bool last = s->IsOriginal && s->FirstChild == 0;
@@ -38,7 +38,7 @@ internal static unsafe class CapDeletion
         if (s->FirstChild != 0)
         {
             ulong heir = CapTree.Promote(map, slotPhys);
-            map.As<CapSlot>(heir)->Flags |= s->Flags & (CapFlags.Original | CapFlags.Padded);
+            map.As<CapSlot>(heir)->Flags |= s->Flags & (CapFlags.Original | CapFlags.Padded | CapFlags.Device);
         }
         else
         {
@@ -54,7 +54,7 @@ internal static unsafe class CapDeletion
         if (!last)
             return;
 
-        if (parent != 0 && map.As<CapSlot>(parent)->Type == ObjectType.Untyped)
+        if (parent != 0 && (map.As<CapSlot>(parent)->Type == ObjectType.Untyped || map.As<CapSlot>(parent)->Type == ObjectType.DeviceMemory))
             Untyped.Release(map, parent, objectPhys, ObjectLayout.ObjectBits(type, sizeBits), flags);
         if (type == ObjectType.CNode)
         {

@@ -131,7 +131,8 @@ public static unsafe class CapOps
     {
         CapSlot* src = map.As<CapSlot>(srcSlot);
         CapSlot* dst = map.As<CapSlot>(dstSlot);
-        Fill(dst, src->Type, src->Rights & mask, CapFlags.None, src->SizeBits, src->Object, badge, 0);
+        // Copies keep what the object is (device memory stays uncached); being the original is not copied.
+        Fill(dst, src->Type, src->Rights & mask, src->Flags & CapFlags.Device, src->SizeBits, src->Object, badge, 0);
         CapTree.InsertChild(map, srcSlot, dstSlot);
     }
 }

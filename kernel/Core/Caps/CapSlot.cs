@@ -32,6 +32,9 @@ public enum CapFlags : byte
     /// that releasing the object in LIFO order gives the padding back too.
     /// </summary>
     Padded = 2,
+    /// <summary>A frame of device memory (retyped from a DeviceMemory capability): never zeroed by the
+    /// kernel, and mapped uncached.</summary>
+    Device = 4,
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -32,7 +32,12 @@ public static unsafe class Untyped
         CapSlot* u = map.As<CapSlot>(untypedSlot);
         if (u->IsEmpty)
             return Status.InvalidCapability;
-        if (u->Type != ObjectType.Untyped)
+        // Device memory (registers, frame buffers) becomes 4 KiB frames only: never kernel objects,
+        // never zeroed, and page-aligned so no padding record is ever written into it.
+        bool device = u->Type == ObjectType.DeviceMemory;
+        if (u->Type != ObjectType.Untyped && !device)
+            return Status.WrongType;
+        if (device && (type != ObjectType.Frame || (sizeBits != 0 && sizeBits != ObjectSizes.FrameBits)))
             return Status.WrongType;
         if ((u->Rights & Rights.Control) == 0)
             return Status.InsufficientRights;
@@ -65,9 +70,11 @@ public static unsafe class Untyped
             // An address space's page-table pool is zeroed page by page as tables are taken from it.
             if (type == ObjectType.AddressSpace)
                 Zero(map, objectPhys, 1UL << ObjectSizes.PageBits);
-            else if (type != ObjectType.Untyped)
+            else if (type != ObjectType.Untyped && !device)
                 Zero(map, objectPhys, objectSize);
             CapFlags flags = padded && i == 0 ? CapFlags.Original | CapFlags.Padded : CapFlags.Original;
+            if (device)
+                flags |= CapFlags.Device;
             CapOps.Fill(map.As<CapSlot>(slot), type, Rights.All, flags, capSizeBits, objectPhys, 0, 0);
             CapTree.InsertChild(map, untypedSlot, slot);
             hooks.Initialize(type, objectPhys, capSizeBits);

@@ -18,6 +18,7 @@ static unsafe class DeviceTests
         s_initfs = initfs;
         T.Run("devices.statuses", &Statuses);
         T.Run("devices.ports_need_binding", &PortsNeedBinding);
+        T.Run("devices.device_memory_maps_the_vga_text_buffer", &DeviceMemory);
         T.Run("devices.serial_driver_receives_input_by_irq4", &SerialDriver);
         T.Run("devices.keyboard_driver_receives_keys_by_irq1", &KeyboardDriver);
     }
@@ -46,6 +47,44 @@ static unsafe class DeviceTests
         Sys.Delete(n);
         CSpace.Free(hs);
         CSpace.Free(ns);
+    }
+
+    // The bootstrap's first DeviceMemory capability covers the legacy VGA window (0xA0000..0xC0000):
+    // its text buffer at 0xB8000 is device memory a driver maps (uncached) and writes directly.
+    private static void DeviceMemory()
+    {
+        var info = (BootstrapInfo*)Startup.Argument0;
+        T.True(info->DeviceCount >= 2, "device memory capabilities were handed over");
+        var vga = new CapHandle((uint)info->FirstDeviceSlot, 0);
+        Sys.Identify(vga, out ObjectType type, out _, out int bits, out _);
+        T.Equal((long)ObjectType.DeviceMemory, (long)type, "the first is device memory");
+        T.Equal(17, bits, "128 KiB: the VGA window");
+        CSpace.TryAlloc(out uint s);
+        T.Status(Status.WrongType, Sys.Retype(vga, ObjectType.Thread, 0, CSpace.Self, s, 1, out _), "no kernel objects from device memory");
+        // Frames are handed out upwards: the 25th page of the window is 0xB8000.
+        var frames = stackalloc CapHandle[25];
+        uint* slots = stackalloc uint[25];
+        int made = 0;
+        for (int i = 0; i < 25; i++)
+        {
+            CSpace.TryAlloc(out slots[i]);
+            Status r = Sys.Retype(vga, ObjectType.Frame, 12, CSpace.Self, slots[i], 1, out frames[i]);
+            if (r == Status.Ok) made++;
+        }
+        T.Equal(25, made, "25 device frames");
+        const ulong at = 0x0000_5B00_0000_0000;
+        T.Status(Status.Ok, Sys.Map(CSpace.SelfAddressSpace, frames[24], at, Rights.Read | Rights.Write), "map the text buffer page");
+        var cell = (ushort*)at;
+        cell[0] = 0x1F56;   // 'V', white on blue, top left of the screen
+        T.Equal(0x1F56, cell[0], "the write reached the device and reads back");
+        for (int i = 24; i >= 0; i--)
+        {
+            Sys.Delete(frames[i]);
+            CSpace.Free(slots[i]);
+        }
+        Sys.Identify(vga, out _, out _, out _, out ulong free);
+        T.Equal(1L << 17, (long)free, "all device frames returned");
+        CSpace.Free(s);
     }
 
     private static void PortsNeedBinding()
