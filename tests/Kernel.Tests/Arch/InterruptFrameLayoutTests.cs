@@ -20,8 +20,11 @@ public class InterruptFrameLayoutTests
     public void GeneralRegistersMatchThePushOrderOfTheCommonStub()
     {
         string asm = File.ReadAllText(RepoFile("kernel/Arch/X64/Asm/interrupts.S"));
-        int start = asm.IndexOf("interrupt_common:");
-        int end = asm.IndexOf("movq %rsp, %rdi", start);
+        // Both entry paths (interrupts and SYSCALL) save registers with the PUSH_GPRS macro.
+        Assert.Contains("interrupt_common:\n    PUSH_GPRS", asm);
+        Assert.Contains("pushq $256                       /* \"vector\" 256 marks a syscall frame */\n    PUSH_GPRS", asm);
+        int start = asm.IndexOf(".macro PUSH_GPRS");
+        int end = asm.IndexOf(".endm", start);
         var pushes = new List<string>();
         foreach (Match m in Regex.Matches(asm.Substring(start, end - start), @"pushq %(\w+)"))
             pushes.Add(m.Groups[1].Value);

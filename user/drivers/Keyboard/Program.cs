@@ -43,6 +43,9 @@ static unsafe class Program
                 if (lineMode && c == '\n') return produced;
             }
             Devices.IrqAck(irq);
+            // IRQ 1 is edge-triggered: a scancode that arrived while the line was masked raised no
+            // edge we will see, so look again now that it is unmasked before sleeping.
+            if ((Devices.InB(StatusPort) & 1) != 0) continue;
             Ipc.Wait(n, out _);
         }
     }

@@ -44,6 +44,10 @@ static unsafe class Program
                 }
             }
             Devices.IrqAck(irq);
+            // IRQ 4 is edge-triggered: a byte that arrived while the line was masked raised no
+            // edge. Turning the receive interrupt off and on makes a fresh one if data is waiting.
+            Devices.OutB(InterruptEnable, 0x00);
+            Devices.OutB(InterruptEnable, 0x01);
             Ipc.Wait(n, out _);
         }
     }

@@ -6,6 +6,43 @@
  * Vireo.Kernel.Arch.X64.InterruptFrame; a host test pins its offsets.
  */
     .text
+    /* The general registers in InterruptFrame order (the last pushed is at the lowest address). */
+    .macro PUSH_GPRS
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    .endm
+
+    .macro POP_GPRS
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    .endm
+
     .macro STUB vec
     .balign 16
 isr_\vec:
@@ -25,21 +62,7 @@ isr_\vec:
     .endr
 
 interrupt_common:
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_GPRS
     movq %rsp, %rdi
     testb $3, 18*8(%rdi)             /* interrupted CS: from user mode? */
     jnz from_user
@@ -89,41 +112,13 @@ return_to_user:
        to a checked user address). Anything else returns with iretq. */
     cmpq $256, 15*8(%rsp)
     jne pop_and_return
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_GPRS
     movq 16(%rsp), %rcx              /* user rip */
     movq 32(%rsp), %r11              /* user rflags */
     movq 40(%rsp), %rsp              /* user rsp */
     sysretq
 pop_and_return:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_GPRS
     addq $16, %rsp
     iretq
 
@@ -144,21 +139,7 @@ syscall_entry:
     pushq %rcx                       /* user rip */
     pushq $0                         /* error code */
     pushq $256                       /* "vector" 256 marks a syscall frame */
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_GPRS
     movq %rsp, %rdi
     movq kernel_stack_top(%rip), %rsp
     xorl %ebp, %ebp
