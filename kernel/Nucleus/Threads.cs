@@ -279,6 +279,13 @@ public static unsafe class Threads
         UserMode.Activate(&next->Frame, next->FsBase);
     }
 
+    /// <summary>True when a queued runnable thread should run before `t` would.</summary>
+    public static bool Outranked(Tcb* t)
+    {
+        SchedEntity* best = s_scheduler.PeekNext();
+        return best != null && s_scheduler.ShouldPreempt(&t->Sched, best);
+    }
+
     /// <summary>The IPC fast path: the current thread has blocked and `next` (runnable, not queued)
     /// takes the CPU at once, on the same time slice; no queue is touched.</summary>
     public static void HandOver(Tcb* next)

@@ -2,8 +2,9 @@
 // capabilities) when the partner is already waiting. The message moves register to register and
 // the CPU passes straight from client to server and back: no scheduler queue is touched, and the
 // server runs on the client's time (its thread, in effect, continues in the server: the
-// migrating-thread model). Any condition not met falls back to the general path (Ipc.cs), which
-// gives the same result, only slower. Checks first, then changes, as everywhere.
+// migrating-thread model). The hand-over never jumps a queue: if a runnable thread outranks the
+// partner, the general path runs and the scheduler decides. Any condition not met falls back to
+// the general path (Ipc.cs), which gives the same result, only slower. Checks first, then changes, as everywhere.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
@@ -28,6 +29,7 @@ public static unsafe class FastPath
         if (ep->State != EndpointState.Receiving) return false;
         Tcb* server = ep->Head;
         if (server->ReplyTo != null || caller->IpcIsFault) return false;
+        if (Threads.Outranked(server)) return false;
 
         IpcQueue.Remove(ref ep->Head, ref ep->Tail, server);
         if (ep->Head == null) ep->State = EndpointState.Idle;
@@ -61,6 +63,7 @@ public static unsafe class FastPath
         if (cap->Type != ObjectType.Endpoint || (cap->Rights & Rights.Read) == 0) return false;
         Endpoint* ep = map.As<Endpoint>(cap->Object);
         if (ep->State == EndpointState.Sending) return false;
+        if (Threads.Outranked(caller)) return false;
 
         caller->Frame.Rax = (ulong)Status.Ok;
         caller->Frame.Rdi = 0;
