@@ -49,6 +49,7 @@ static unsafe class UserTests
         T.Run("user.fault_stack_overflow_guard_page", &FaultStackOverflow);
         T.Run("user.fault_write_to_text", &FaultWriteText);
         T.Run("user.process_1000_spawn_destroy_balance", &ThousandProcesses);
+        LookupTests.Run(memory);
         IpcTests.Run(ref initfs, memory);
         DeviceTests.Run(ref initfs, memory);
         T.Summary();
