@@ -26,7 +26,7 @@ public static unsafe partial class Syscalls
             (config.FsBase != 0 && !AddressSpaces.IsUserRange(config.FsBase, 1)) ||
             (config.IpcBuffer != 0 && !AddressSpaces.IsUserRange(config.IpcBuffer, 4096)))
             return Status.OutOfRange;
-        if ((config.IpcBuffer & 0xFFF) != 0) return Status.NotAligned;
+        if ((config.IpcBuffer & 0xFFF) != 0 || (config.Stack & 15) != 0) return Status.NotAligned;
         CapSlot* faultEndpoint = null;
         if (config.FaultEndpoint != 0)
         {

@@ -45,7 +45,4 @@ public static unsafe class CSpace
     {
         if (index < s_limit) s_used.Words[index >> 6] &= ~(1UL << (int)(index & 63));
     }
-
-    /// <summary>A handle for a slot of this process's CNode that the kernel just filled (generation 0).</summary>
-    public static CapHandle Handle(uint index) => new CapHandle(index, 0);
 }

@@ -116,7 +116,11 @@ public static unsafe class ProcessBuilder
             for (ulong p = 0; p < segment.PageCount && s == Status.Ok; p++)
             {
                 segment.GetPage(p, out Elf64Page page);
-                s = LoadPage(ref initfs, ref process, file, length, page, rights, ref childSlot);
+                // A page may be shared only if nothing in it should read as zero: a read-only segment
+                // whose memory runs past its file bytes (memsz > filesz) keeps its tail page private.
+                bool zeroTail = segment.MemorySize > segment.FileSize &&
+                    page.VirtualAddress + 4096 > segment.VirtualAddress + segment.FileSize;
+                s = LoadPage(ref initfs, ref process, file, length, page, rights, !zeroTail, ref childSlot);
             }
         }
         if (s == Status.Ok && options.Grant0.Value != 0) s = Sys.Copy(options.Grant0, process.CNode, BootstrapSlots.FirstGrant, Rights.All, out _);
@@ -234,13 +238,13 @@ public static unsafe class ProcessBuilder
     }
 
     private static Status LoadPage(ref InitfsImage initfs, ref Process p, byte* file, ulong fileLength, in Elf64Page page,
-        Rights rights, ref uint childSlot)
+        Rights rights, bool mayShare, ref uint childSlot)
     {
         // A read-only page whose file page lies wholly inside the file is mapped straight from the
         // initfs, even if the segment covers only part of it: the rest is the file's own bytes
         // (linker padding), which the process may read anyway.
         ulong filePage = page.FileOffset & ~0xFFFUL;
-        if (page.Kind != Elf64PageKind.Zero && (rights & Rights.Write) == 0 && filePage + 4096 <= fileLength &&
+        if (mayShare && page.Kind != Elf64PageKind.Zero && (rights & Rights.Write) == 0 && filePage + 4096 <= fileLength &&
             page.DestinationOffset == (uint)(page.FileOffset & 0xFFF) &&
             initfs.TryFrameFor(file + filePage, out CapHandle shared) && (((ulong)(file + filePage)) & 0xFFF) == 0)
         {

@@ -362,6 +362,12 @@ static unsafe class UserTests
         c.Stack = ScratchPage + 4096;
         T.Status(Status.OutOfRange, Sys.ThreadConfigure(thread, &c), "entry in the kernel half");
         c.Entry = 0x400000;
+        c.Stack = ScratchPage + 4096 - 8;
+        T.Status(Status.NotAligned, Sys.ThreadConfigure(thread, &c), "stack not 16-byte aligned");
+        c.Stack = ScratchPage + 4096;
+        c.IpcBuffer = ScratchPage + 8;
+        T.Status(Status.NotAligned, Sys.ThreadConfigure(thread, &c), "IPC buffer not page aligned");
+        c.IpcBuffer = 0;
         c.AddressSpace = CSpace.Self.Value;
         T.Status(Status.WrongType, Sys.ThreadConfigure(thread, &c), "address space handle names a CNode");
         T.Status(Status.InvalidArgument, Sys.ThreadWait(new CapHandle(BootstrapSlots.Thread, 0), out _, out _), "wait for oneself");
