@@ -34,7 +34,7 @@ public unsafe struct IpcBuffer
     public fixed ulong SendCaps[MessageInfo.MaxCaps];        // handles in the sender's CNode
     public ulong ReceiveCNode;                               // handle of a CNode the receiver holds
     public fixed ulong ReceiveSlots[MessageInfo.MaxCaps];    // indices in that CNode, one per capability
-    public ulong ReceivedCaps;                               // set by the kernel: how many arrived
+    public ulong ReceivedCaps;                               // set by the kernel when it uses the buffer; MessageInfo.Caps is authoritative
     public fixed ulong ReceivedHandles[MessageInfo.MaxCaps]; // set by the kernel: their handles
 }
 

@@ -130,84 +130,29 @@ public static unsafe class Ipc
         server->ReplyLost = false;
     }
 
-    /// <summary>Moves a message into the receiver's frame (and IPC buffer). Validates capability
-    /// transfer first; on failure nothing has changed.</summary>
+    /// <summary>Moves a message into the receiver's frame (and IPC buffer): MessageTransfer with the
+    /// kernel's capability space. On failure nothing has changed.</summary>
     public static Status Deliver(Tcb* sender, Tcb* receiver, ulong badge, MessageInfo info, bool canGrant)
     {
-        int words = info.Words;
-        int caps = info.Caps;
-        IpcBuffer* src = null, dst = null;
-        if (words > MessageInfo.RegisterWords || caps > 0)
-        {
-            if (!TryBuffer(sender, false, out src)) return Status.BadAddress;
-            if (!TryBuffer(receiver, true, out dst))
-            {
-                // No buffer on the receiving side: registers only, no capabilities.
-                if (caps > 0) return Status.BadAddress;
-                words = MessageInfo.RegisterWords;
-            }
-        }
-        if (caps > 0)
-        {
-            Status s = CheckCapTransfer(sender, receiver, src, dst, caps);
-            if (s != Status.Ok) return s;
-            MoveCaps(sender, receiver, src, dst, caps);
-        }
-        else if (dst != null)
-        {
-            dst->ReceivedCaps = 0;
-        }
-        for (int i = MessageInfo.RegisterWords; i < words; i++) dst->Words[i] = src->Words[i];
-        receiver->Frame.Rax = (ulong)Status.Ok;
-        receiver->Frame.Rdi = badge;
-        receiver->Frame.Rsi = new MessageInfo(words, caps, info.Label).Value;
-        if (sender->IpcIsFault)
-        {
-            // A fault report: the faulting thread's registers are its own; the message is made here.
-            receiver->Frame.Rdx = sender->Frame.Vector;
-            receiver->Frame.R10 = sender->FaultAddress;
-            receiver->Frame.R8 = sender->Frame.Rip;
-            receiver->Frame.R9 = sender->Frame.ErrorCode;
-            return Status.Ok;
-        }
-        receiver->Frame.Rdx = sender->Frame.Rdx;
-        receiver->Frame.R10 = sender->Frame.R10;
-        receiver->Frame.R8 = sender->Frame.R8;
-        receiver->Frame.R9 = sender->Frame.R9;
-        return Status.Ok;
+        var env = new KernelMessageCaps();
+        return MessageTransfer.Deliver(ref env, sender, receiver, badge, info);
     }
 
-    private static Status CheckCapTransfer(Tcb* sender, Tcb* receiver, IpcBuffer* src, IpcBuffer* dst, int caps)
+    private struct KernelMessageCaps : IMessageCaps
     {
-        Status s = Syscalls.Lookup(receiver, dst->ReceiveCNode, ObjectType.CNode, Rights.Write, out CapSlot* cnode);
-        if (s != Status.Ok) return s;
-        ulong slots = 1UL << cnode->SizeBits;
-        for (int i = 0; i < caps; i++)
-        {
-            s = Syscalls.Lookup(sender, src->SendCaps[i], out CapSlot* c);
-            if (s != Status.Ok) return s;
-            if (c->Type == ObjectType.Untyped) return Status.NotCopyable;
-            ulong index = dst->ReceiveSlots[i];
-            if (index == 0 || index >= slots) return Status.OutOfRange;
-            if (!KernelState.Direct.As<CapSlot>(cnode->Object + index * CapSlot.Size)->IsEmpty) return Status.Occupied;
-            for (int j = 0; j < i; j++)
-                if (dst->ReceiveSlots[j] == index) return Status.InvalidArgument;
-        }
-        return Status.Ok;
-    }
+        public bool TryBuffer(Tcb* t, bool write, out IpcBuffer* buffer) => Ipc.TryBuffer(t, write, out buffer);
+        public Status Lookup(Tcb* t, ulong handle, out CapSlot* slot) => Syscalls.Lookup(t, handle, out slot);
+        public Status LookupCNode(Tcb* t, ulong handle, out CapSlot* cnode) =>
+            Syscalls.Lookup(t, handle, ObjectType.CNode, Rights.Write, out cnode);
+        public CapSlot* SlotAt(CapSlot* cnode, ulong index) => KernelState.Direct.As<CapSlot>(cnode->Object + index * CapSlot.Size);
 
-    private static void MoveCaps(Tcb* sender, Tcb* receiver, IpcBuffer* src, IpcBuffer* dst, int caps)
-    {
-        var map = KernelState.Direct;
-        Syscalls.Lookup(receiver, dst->ReceiveCNode, out CapSlot* cnode);
-        for (int i = 0; i < caps; i++)
+        public ulong Copy(CapSlot* src, CapSlot* cnode, ulong index)
         {
-            Syscalls.Lookup(sender, src->SendCaps[i], out CapSlot* c);
-            ulong slot = cnode->Object + dst->ReceiveSlots[i] * CapSlot.Size;
-            CapOps.Copy(map, map.ToPhys(c), slot, Rights.All);
-            dst->ReceivedHandles[i] = CNode.HandleFor(map, cnode->Object, slot).Value;
+            var map = KernelState.Direct;
+            ulong slot = cnode->Object + index * CapSlot.Size;
+            CapOps.Copy(map, map.ToPhys(src), slot, Rights.All);
+            return CNode.HandleFor(map, cnode->Object, slot).Value;
         }
-        dst->ReceivedCaps = (ulong)caps;
     }
 
     /// <summary>The thread's IPC buffer through the direct map, if it is mapped (writable when asked).</summary>

@@ -1,0 +1,101 @@
+// Moving one message from a sender to a receiver: registers, IPC-buffer words and capabilities.
+// Portable (the host tests run it over emulated memory): what it needs from the kernel (finding a
+// thread's IPC buffer, looking up capabilities, copying one) comes through IMessageCaps, which ilc
+// specialises for the kernel's implementation. All checks come before any change: a transfer that
+// cannot complete leaves both threads and every slot as they were.
+using Vireo.Abi;
+using Vireo.Kernel.Caps;
+
+namespace Vireo.Kernel.Nucleus;
+
+public unsafe interface IMessageCaps
+{
+    /// <summary>The thread's IPC buffer, if it has one mapped (writable when asked).</summary>
+    bool TryBuffer(Tcb* t, bool write, out IpcBuffer* buffer);
+
+    /// <summary>A capability in the thread's CNode, any type or rights.</summary>
+    Status Lookup(Tcb* t, ulong handle, out CapSlot* slot);
+
+    /// <summary>A CNode capability with the Write right in the thread's CNode.</summary>
+    Status LookupCNode(Tcb* t, ulong handle, out CapSlot* cnode);
+
+    CapSlot* SlotAt(CapSlot* cnode, ulong index);
+
+    /// <summary>Copies src into the (empty) slot and returns the new capability's handle.</summary>
+    ulong Copy(CapSlot* src, CapSlot* cnode, ulong index);
+}
+
+public static unsafe class MessageTransfer
+{
+    public static Status Deliver<TCaps>(ref TCaps env, Tcb* sender, Tcb* receiver, ulong badge, MessageInfo info)
+        where TCaps : struct, IMessageCaps
+    {
+        int words = info.Words;
+        int caps = info.Caps;
+        IpcBuffer* src = null, dst = null;
+        if (words > MessageInfo.RegisterWords || caps > 0)
+        {
+            if (!env.TryBuffer(sender, false, out src)) return Status.BadAddress;
+            if (!env.TryBuffer(receiver, true, out dst))
+            {
+                // No buffer on the receiving side: registers only, no capabilities.
+                if (caps > 0) return Status.BadAddress;
+                words = MessageInfo.RegisterWords;
+            }
+        }
+        if (caps > 0)
+        {
+            Status s = CheckCaps(ref env, sender, receiver, src, dst, caps);
+            if (s != Status.Ok) return s;
+            env.LookupCNode(receiver, dst->ReceiveCNode, out CapSlot* cnode);
+            for (int i = 0; i < caps; i++)
+            {
+                env.Lookup(sender, src->SendCaps[i], out CapSlot* c);
+                dst->ReceivedHandles[i] = env.Copy(c, cnode, dst->ReceiveSlots[i]);
+            }
+            dst->ReceivedCaps = (ulong)caps;
+        }
+        else if (dst != null)
+        {
+            dst->ReceivedCaps = 0;
+        }
+        for (int i = MessageInfo.RegisterWords; i < words; i++) dst->Words[i] = src->Words[i];
+        receiver->Frame.Rax = (ulong)Status.Ok;
+        receiver->Frame.Rdi = badge;
+        receiver->Frame.Rsi = new MessageInfo(words, caps, info.Label).Value;
+        if (sender->IpcIsFault)
+        {
+            // A fault report: the faulting thread's registers are its own; the message is made here.
+            receiver->Frame.Rdx = sender->Frame.Vector;
+            receiver->Frame.R10 = sender->FaultAddress;
+            receiver->Frame.R8 = sender->Frame.Rip;
+            receiver->Frame.R9 = sender->Frame.ErrorCode;
+            return Status.Ok;
+        }
+        receiver->Frame.Rdx = sender->Frame.Rdx;
+        receiver->Frame.R10 = sender->Frame.R10;
+        receiver->Frame.R8 = sender->Frame.R8;
+        receiver->Frame.R9 = sender->Frame.R9;
+        return Status.Ok;
+    }
+
+    private static Status CheckCaps<TCaps>(ref TCaps env, Tcb* sender, Tcb* receiver, IpcBuffer* src, IpcBuffer* dst, int caps)
+        where TCaps : struct, IMessageCaps
+    {
+        Status s = env.LookupCNode(receiver, dst->ReceiveCNode, out CapSlot* cnode);
+        if (s != Status.Ok) return s;
+        ulong slots = 1UL << cnode->SizeBits;
+        for (int i = 0; i < caps; i++)
+        {
+            s = env.Lookup(sender, src->SendCaps[i], out CapSlot* c);
+            if (s != Status.Ok) return s;
+            if (c->Type == ObjectType.Untyped) return Status.NotCopyable;
+            ulong index = dst->ReceiveSlots[i];
+            if (index == 0 || index >= slots) return Status.OutOfRange;
+            if (!env.SlotAt(cnode, index)->IsEmpty) return Status.Occupied;
+            for (int j = 0; j < i; j++)
+                if (dst->ReceiveSlots[j] == index) return Status.InvalidArgument;
+        }
+        return Status.Ok;
+    }
+}
