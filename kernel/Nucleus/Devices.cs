@@ -29,8 +29,9 @@ public static unsafe class Devices
 
     public static ulong Delivered => s_delivered;
 
-    private static bool Gsi(uint line, out uint gsi, out bool activeLow, out bool level) =>
-        KernelState.Acpi.Madt.IsaIrqToGsi((byte)line, out gsi, out activeLow, out level) || true;
+    // The GSI an ISA line arrives on, with its polarity and trigger (identity unless ACPI overrides it).
+    private static void Gsi(uint line, out uint gsi, out bool activeLow, out bool level) =>
+        KernelState.Acpi.Madt.IsaIrqToGsi((byte)line, out gsi, out activeLow, out level);
 
     // --- interrupt lines ------------------------------------------------------------------------
 

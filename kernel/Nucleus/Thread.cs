@@ -64,7 +64,6 @@ public unsafe struct Tcb
     public ulong IpcBadge;       // BlockedOnSend: the badge of the capability it sent through
     public ulong IpcInfo;        // BlockedOnSend: its MessageInfo
     public bool IpcIsCall;       // BlockedOnSend: wants a reply
-    public bool IpcCanGrant;     // BlockedOnSend: its capability allows sending capabilities
     public bool IpcIsFault;      // its pending message is a fault report built by the kernel
     public ulong FaultAddress;   // for that report: CR2 at the fault
     public bool ReplyLost;       // the caller this thread owed a reply to died

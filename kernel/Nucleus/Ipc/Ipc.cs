@@ -23,12 +23,12 @@ public static unsafe class Ipc
     public static Status Send(Tcb* sender, CapSlot* cap, MessageInfo info, bool blocking, bool isCall)
     {
         Endpoint* ep = EndpointAt(cap->Object);
-        bool canGrant = (cap->Rights & Rights.Grant) != 0;
-        if (info.Caps > 0 && !canGrant) return Status.InsufficientRights;
+        // Sending capabilities needs Grant; checked here, before the sender can be queued.
+        if (info.Caps > 0 && (cap->Rights & Rights.Grant) == 0) return Status.InsufficientRights;
         if (ep->State == EndpointState.Receiving)
         {
             Tcb* receiver = ep->Head;
-            Status s = Deliver(sender, receiver, cap->Badge, info, canGrant);
+            Status s = Deliver(sender, receiver, cap->Badge, info);
             if (s != Status.Ok) return s;
             IpcQueue.Remove(ref ep->Head, ref ep->Tail, receiver);
             if (ep->Head == null) ep->State = EndpointState.Idle;
@@ -40,7 +40,6 @@ public static unsafe class Ipc
         sender->IpcBadge = cap->Badge;
         sender->IpcInfo = info.Value;
         sender->IpcIsCall = isCall;
-        sender->IpcCanGrant = canGrant;
         Threads.Block(sender, ThreadState.BlockedOnSend);
         IpcQueue.Append(ref ep->Head, ref ep->Tail, sender, cap->Object);
         ep->State = EndpointState.Sending;
@@ -62,7 +61,7 @@ public static unsafe class Ipc
         while (ep->State == EndpointState.Sending)
         {
             Tcb* sender = ep->Head;
-            Status s = Deliver(sender, receiver, sender->IpcBadge, new MessageInfo(sender->IpcInfo), sender->IpcCanGrant);
+            Status s = Deliver(sender, receiver, sender->IpcBadge, new MessageInfo(sender->IpcInfo));
             IpcQueue.Remove(ref ep->Head, ref ep->Tail, sender);
             if (ep->Head == null) ep->State = EndpointState.Idle;
             // A queued sender whose capabilities cannot land learns why; the receiver keeps waiting.
@@ -109,7 +108,7 @@ public static unsafe class Ipc
         else
         {
             // A reply carries no capabilities (the reply right is not a grant).
-            Status s = Deliver(server, caller, 0, new MessageInfo(info.Words, 0, info.Label), false);
+            Status s = Deliver(server, caller, 0, new MessageInfo(info.Words, 0, info.Label));
             if (s != Status.Ok) return s;
         }
         server->ReplyTo = null;
@@ -132,7 +131,7 @@ public static unsafe class Ipc
 
     /// <summary>Moves a message into the receiver's frame (and IPC buffer): MessageTransfer with the
     /// kernel's capability space. On failure nothing has changed.</summary>
-    public static Status Deliver(Tcb* sender, Tcb* receiver, ulong badge, MessageInfo info, bool canGrant)
+    public static Status Deliver(Tcb* sender, Tcb* receiver, ulong badge, MessageInfo info)
     {
         var env = new KernelMessageCaps();
         return MessageTransfer.Deliver(ref env, sender, receiver, badge, info);
