@@ -156,12 +156,13 @@ static unsafe class UserTests
         NewFrame(u, out CapHandle f, out uint fs);
         T.Status(Status.Ok, Sys.Delete(f), "delete the frame");
         T.Status(Status.InvalidCapability, Sys.Identify(f, out _, out _, out _, out _), "stale handle after delete");
-        NewFrame(u, out CapHandle again, out uint fs2);
-        T.True(fs2 == fs || true, "slot reused");
+        // A new capability in the very same slot: same index, new generation; the old handle stays dead.
+        T.Status(Status.Ok, Sys.Retype(u, ObjectType.Frame, 12, CSpace.Self, fs, 1, out CapHandle again), "reuse the slot");
+        T.Equal(f.Index, again.Index, "the same slot");
+        T.True(again.Generation != f.Generation, "a new generation");
         T.Status(Status.InvalidCapability, Sys.Delete(f), "stale handle never names the new capability");
         T.Status(Status.Ok, Sys.Identify(again, out _, out _, out _, out _), "the fresh handle works");
         CSpace.Free(fs);
-        CSpace.Free(fs2);
         Release(u, us);
     }
 
