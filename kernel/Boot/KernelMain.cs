@@ -165,7 +165,7 @@ public static unsafe class KernelMain
         if (!FrameAllocator.TryCreate(direct, new ReadOnlySpan<MemoryRegion>(regions, 0, regionCount), new ReadOnlySpan<PhysRange>(reserved, 0, n), out FrameAllocator frames))
             Panic.Fail("no usable memory for the frame allocator");
         KernelState.Frames = frames;
-        KernelState.FrameSource = new KernelFrames(frames);
+        KernelState.FrameSource = new FrameAllocatorFrameSource(frames);
 
         MapStatus status = KernelSpace.Build(direct, ref KernelState.FrameSource, layout, directEnd);
         if (status != MapStatus.Ok) Panic.Fail("cannot build the kernel page tables");

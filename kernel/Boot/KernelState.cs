@@ -11,7 +11,7 @@ public static unsafe class KernelState
     public static KernelLayout Layout;
     public static PhysMap Direct;
     public static FrameAllocator Frames;
-    public static KernelFrames FrameSource;
+    public static FrameAllocatorFrameSource FrameSource;
     public static AcpiInfo Acpi;
     public static Vireo.Kernel.Boot.BootInfo BootInfo;
     public static ulong BootNanos;

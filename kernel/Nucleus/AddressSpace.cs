@@ -1,7 +1,7 @@
 // An AddressSpace object (2^sizeBits bytes, sizeBits 12..22, retyped from untyped memory):
 //   page 0: the PML4. Its kernel half is shared with every address space; its entries
 //           [InfoFirstEntry, 256) are not used for mappings (user space ends below them) and hold
-//           the bookkeeping instead (ASID, page-table pool bitmap, bound threads). Every word kept
+//           the bookkeeping instead (ASID, page-table pool bitmap). Every word kept
 //           there has bit 0 (Present) clear, so the CPU never follows one.
 //   pages 1..: the pool the address space's page tables come from.
 // So every page table a process needs is paid for by the memory its address space was retyped
@@ -66,17 +66,12 @@ public static unsafe class AddressSpaces
         return true;
     }
 
-    /// <summary>The object is being destroyed: its threads stop, its ASID is retired.</summary>
+    /// <summary>The object is being destroyed: its ASID is retired. No thread runs in it any more:
+    /// every thread bound to an address space holds its own copy of the capability (Tcb.AddressSpaceCap),
+    /// so the last capability can only go after every such thread has let go of it.</summary>
     public static void Destroy(PhysMap map, ulong asPhys)
     {
-        AddressSpaceInfo* info = InfoOf(map, asPhys);
-        while (info->BoundThreads != null)
-        {
-            Tcb* t = info->BoundThreads;
-            Threads.Kill(t, Vireo.Abi.ThreadExitKind.Killed, 0);
-            Unbind(t);
-        }
-        uint asid = info->Asid;
+        uint asid = InfoOf(map, asPhys)->Asid;
         if (asid != 0 && asid < MaxAsids && s_asids[asid].Phys == asPhys)
         {
             s_asids[asid].Phys = 0;
@@ -108,29 +103,14 @@ public static unsafe class AddressSpaces
         return true;
     }
 
-    public static void Bind(PhysMap map, Tcb* t, ulong asPhys)
+    public static void Bind(Tcb* t, ulong asPhys)
     {
-        Unbind(t);
-        AddressSpaceInfo* info = InfoOf(map, asPhys);
         t->AddressSpace = asPhys;
         t->Cr3 = asPhys;
-        t->NextInSpace = info->BoundThreads;
-        info->BoundThreads = t;
     }
 
     public static void Unbind(Tcb* t)
     {
-        if (t->AddressSpace == 0) return;
-        AddressSpaceInfo* info = InfoOf(Boot.KernelState.Direct, t->AddressSpace);
-        for (Tcb** link = &info->BoundThreads; *link != null; link = &(*link)->NextInSpace)
-        {
-            if (*link == t)
-            {
-                *link = t->NextInSpace;
-                break;
-            }
-        }
-        t->NextInSpace = null;
         t->AddressSpace = 0;
         t->Cr3 = 0;
     }

@@ -1,5 +1,5 @@
-// The bookkeeping an address space keeps inside the unused top entries of its own PML4, and the
-// page-table pool it draws on (see AddressSpace.cs). Portable, so a host test can check the one
+// The bookkeeping an address space keeps inside the unused top entries of its own PML4 (its ASID and
+// the state of its page-table pool), and the pool it draws on (see AddressSpace.cs). Portable, so a host test can check the one
 // property that matters most: no word here ever looks like a present PML4 entry.
 using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
@@ -18,7 +18,6 @@ public unsafe struct AddressSpaceInfo
     private ulong _asid;
     private ulong _poolPages;
     private ulong _poolUsed;
-    public Tcb* BoundThreads;            // 8-aligned pointer: bit 0 is clear
     public fixed ulong PoolBitmap[BitmapWords];
 
     public uint Asid { get => (uint)(_asid >> 1); set => _asid = (ulong)value << 1; }

@@ -173,10 +173,7 @@ public static unsafe class BootstrapLoader
             while (frames.IsFree(end)) end += 4096;
             while (start < end && slot < FirstUntypedSlot + BootstrapInfo.MaxUntyped)
             {
-                int bits = System.Numerics.BitOperations.TrailingZeroCount(start);
-                int fit = System.Numerics.BitOperations.Log2(end - start);
-                if (bits > fit) bits = fit;
-                if (bits > 40) bits = 40;
+                int bits = BlockBits(start, end);
                 ulong size = 1UL << bits;
                 frames.TryAllocRange(start, size >> 12);
                 CapOps.InstallRoot(map, cnodePhys + slot * CapSlot.Size, ObjectType.Untyped, Rights.All, start, bits, 0, 0);
@@ -217,14 +214,22 @@ public static unsafe class BootstrapLoader
         int n = 0;
         while (start < end && n < max)
         {
-            int bits = System.Numerics.BitOperations.TrailingZeroCount(start);
-            int fit = System.Numerics.BitOperations.Log2(end - start);
-            if (bits > fit) bits = fit;
+            int bits = BlockBits(start, end);
             CapOps.InstallRoot(map, cnodePhys + (firstSlot + (uint)n) * CapSlot.Size, ObjectType.DeviceMemory, Rights.All, start, bits, 0, 0);
             start += 1UL << bits;
             n++;
         }
         return n;
+    }
+
+    /// <summary>log2 of the largest block at `start` that is aligned to its size and fits before `end`
+    /// (capped at 2^40): the pieces untyped and device memory are handed over in.</summary>
+    private static int BlockBits(ulong start, ulong end)
+    {
+        int bits = System.Numerics.BitOperations.TrailingZeroCount(start);
+        int fit = System.Numerics.BitOperations.Log2(end - start);
+        if (bits > fit) bits = fit;
+        return bits > 40 ? 40 : bits;
     }
 
     private static void Zero(PhysMap map, ulong phys, ulong frames)

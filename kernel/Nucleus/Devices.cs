@@ -127,7 +127,7 @@ public static unsafe class Devices
     {
         Status s = Syscalls.Lookup(caller, ports, ObjectType.IoPorts, Rights.Control, out CapSlot* cap);
         if (s != Status.Ok) return s;
-        s = Syscalls.TargetThreadPublic(caller, thread, out Tcb* t);
+        s = Syscalls.TargetThread(caller, thread, out Tcb* t);
         if (s != Status.Ok) return s;
         ulong start = cap->Object, size = 1UL << cap->SizeBits;
         if (count == 0 || first < start || first + count > start + size || first + count > 65536) return Status.OutOfRange;

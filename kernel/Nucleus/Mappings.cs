@@ -12,11 +12,13 @@ namespace Vireo.Kernel.Nucleus;
 
 public static unsafe class Mappings
 {
-    public static PageFlags FlagsFor(Rights rights)
+    /// <summary>Page flags for mapping this frame with these rights; device frames map uncached.</summary>
+    public static PageFlags FlagsFor(CapSlot* frame, Rights rights)
     {
         PageFlags flags = PageFlags.Present | PageFlags.User;
         if ((rights & Rights.Write) != 0) flags |= PageFlags.Writable;
         if ((rights & Rights.Execute) == 0) flags |= PageFlags.NoExecute;
+        if ((frame->Flags & CapFlags.Device) != 0) flags |= PageFlags.CacheDisable | PageFlags.WriteThrough;
         return flags;
     }
 
@@ -34,9 +36,7 @@ public static unsafe class Mappings
         if (frame->Extra != 0 && !AddressSpaces.TryResolve(frame->Extra, out _)) frame->Extra = 0;
         if (frame->Extra != 0) return Status.Occupied;
         var tables = new AddressSpaceTables(map, asPhys);
-        PageFlags flags = FlagsFor(rights);
-        if ((frame->Flags & CapFlags.Device) != 0) flags |= PageFlags.CacheDisable | PageFlags.WriteThrough;
-        MapStatus s = AddressSpaces.TableOf(map, asPhys).Map4K(ref tables, vaddr, frame->Object, flags);
+        MapStatus s = AddressSpaces.TableOf(map, asPhys).Map4K(ref tables, vaddr, frame->Object, FlagsFor(frame, rights));
         if (s == MapStatus.AlreadyMapped || s == MapStatus.HugePageConflict) return Status.Occupied;
         if (s == MapStatus.OutOfMemory) return Status.OutOfMemory;
         if (s != MapStatus.Ok) return Status.InvalidArgument;
@@ -62,9 +62,7 @@ public static unsafe class Mappings
             frame->Extra = 0;
             return Status.NotMapped;
         }
-        PageFlags flags = FlagsFor(rights);
-        if ((frame->Flags & CapFlags.Device) != 0) flags |= PageFlags.CacheDisable | PageFlags.WriteThrough;
-        if (AddressSpaces.TableOf(KernelState.Direct, asPhys).Protect(frame->Spare, flags) != MapStatus.Ok) return Status.NotMapped;
+        if (AddressSpaces.TableOf(KernelState.Direct, asPhys).Protect(frame->Spare, FlagsFor(frame, rights)) != MapStatus.Ok) return Status.NotMapped;
         Cpu.InvalidatePage(frame->Spare);
         return Status.Ok;
     }

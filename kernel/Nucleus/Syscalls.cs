@@ -38,7 +38,7 @@ public static unsafe partial class Syscalls
             Syscall.CapDelete => CapDelete(t, f->Rdi),
             Syscall.CapRevoke => CapRevoke(t, f->Rdi),
             Syscall.Retype => Retype(t, f->Rdi, f->Rsi, f->Rdx, f->R10, f->R8, f->R9, out r0),
-            Syscall.Map => Map(t, f->Rdi, f->Rsi, f->Rdx, f->R10, 0),
+            Syscall.Map => Map(t, f->Rdi, f->Rsi, f->Rdx, f->R10),
             Syscall.Unmap => Unmap(t, f->Rdi),
             Syscall.Protect => Protect(t, f->Rdi, f->Rsi),
             Syscall.ThreadConfigure => ThreadConfigure(t, f->Rdi, f->Rsi),

@@ -136,7 +136,7 @@ public static unsafe partial class Syscalls
         return s;
     }
 
-    private static Status Map(Tcb* t, ulong addressSpace, ulong frame, ulong vaddr, ulong rights, ulong unused)
+    private static Status Map(Tcb* t, ulong addressSpace, ulong frame, ulong vaddr, ulong rights)
     {
         Status s = Lookup(t, addressSpace, ObjectType.AddressSpace, Rights.Map, out CapSlot* space);
         if (s != Status.Ok) return s;

@@ -41,8 +41,7 @@ public static unsafe partial class Syscalls
         t->Frame.Rsi = config.Argument1;
         t->FsBase = config.FsBase;
         t->IpcBuffer = config.IpcBuffer;
-        var hooks = new ObjectHooks();
-        if (!t->FaultEndpointCap.IsEmpty) CapOps.Delete(map, map.ToPhys(&t->FaultEndpointCap), ref hooks);
+        Threads.DropOwnCap(&t->FaultEndpointCap);
         if (faultEndpoint != null) CapOps.Copy(map, map.ToPhys(faultEndpoint), map.ToPhys(&t->FaultEndpointCap), Rights.All);
         t->Configured = true;
         return Status.Ok;
@@ -53,32 +52,20 @@ public static unsafe partial class Syscalls
     {
         var map = KernelState.Direct;
         ulong tcbPhys = map.ToPhys(t);
-        var hooks = new ObjectHooks();
-        // Replacing an earlier binding must not count as losing it (Spare = 0 first), and the
-        // thread leaves its old address space before that space can die with the old capability.
+        // The thread leaves its old address space before that space can die with the old capability.
         AddressSpaces.Unbind(t);
-        if (!t->CNodeCap.IsEmpty)
-        {
-            t->CNodeCap.Spare = 0;
-            CapOps.Delete(map, map.ToPhys(&t->CNodeCap), ref hooks);
-        }
-        if (!t->AddressSpaceCap.IsEmpty)
-        {
-            t->AddressSpaceCap.Spare = 0;
-            CapOps.Delete(map, map.ToPhys(&t->AddressSpaceCap), ref hooks);
-        }
+        Threads.DropOwnCap(&t->CNodeCap);
+        Threads.DropOwnCap(&t->AddressSpaceCap);
         CapOps.Copy(map, map.ToPhys(cnode), map.ToPhys(&t->CNodeCap), Rights.All);
         CapOps.Copy(map, map.ToPhys(space), map.ToPhys(&t->AddressSpaceCap), Rights.All);
         t->CNodeCap.Spare = tcbPhys;
         t->AddressSpaceCap.Spare = tcbPhys;
         t->CNode = cnode->Object;
         t->CNodeSlotBits = cnode->SizeBits;
-        AddressSpaces.Bind(map, t, space->Object);
+        AddressSpaces.Bind(t, space->Object);
     }
 
-    internal static Status TargetThreadPublic(Tcb* caller, ulong handle, out Tcb* t) => TargetThread(caller, handle, out t);
-
-    private static Status TargetThread(Tcb* caller, ulong handle, out Tcb* t)
+    internal static Status TargetThread(Tcb* caller, ulong handle, out Tcb* t)
     {
         t = null;
         Status s = Lookup(caller, handle, ObjectType.Thread, Rights.Control, out CapSlot* cap);

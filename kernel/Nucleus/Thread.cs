@@ -54,7 +54,6 @@ public unsafe struct Tcb
     public Tcb* NextSleeper;
     public Tcb* Waiter;          // a thread blocked in ThreadWait on this one
     public Tcb* Waitee;          // Waiting: the thread this one waits for
-    public Tcb* NextInSpace;     // threads bound to the same address space
     public ulong Id;
 
     // IPC. A blocked sender's message stays in its own saved registers and IPC buffer.

@@ -168,14 +168,21 @@ public static unsafe class Threads
         AddressSpaces.Unbind(t);
         // Its own capability copies live in the memory about to be returned: take them out of
         // the derivation tree now, or the tree would keep links into reused memory.
+        DropOwnCap(&t->CNodeCap);
+        DropOwnCap(&t->AddressSpaceCap);
+        DropOwnCap(&t->FaultEndpointCap);
+        t->CNode = 0;
+    }
+
+    /// <summary>Deletes one of a thread's own capability copies, if present. Spare is cleared first:
+    /// dropping a binding on purpose is not losing it (see ObjectHooks.CapRemoved).</summary>
+    public static void DropOwnCap(CapSlot* slot)
+    {
+        if (slot->IsEmpty) return;
+        slot->Spare = 0;
         var map = KernelState.Direct;
         var hooks = new ObjectHooks();
-        t->CNodeCap.Spare = 0;
-        t->AddressSpaceCap.Spare = 0;
-        if (!t->CNodeCap.IsEmpty) CapOps.Delete(map, map.ToPhys(&t->CNodeCap), ref hooks);
-        if (!t->AddressSpaceCap.IsEmpty) CapOps.Delete(map, map.ToPhys(&t->AddressSpaceCap), ref hooks);
-        if (!t->FaultEndpointCap.IsEmpty) CapOps.Delete(map, map.ToPhys(&t->FaultEndpointCap), ref hooks);
-        t->CNode = 0;
+        CapOps.Delete(map, map.ToPhys(slot), ref hooks);
     }
 
     /// <summary>An address space is going away: never run on its tables again.</summary>
@@ -266,11 +273,18 @@ public static unsafe class Threads
 
     private static void SwitchTo(Tcb* next)
     {
+        if (!s_charged) s_lastCharge = Tsc.NanosSinceBoot();
+        s_charged = false;
+        Enter(next);
+    }
+
+    // Makes `next` the thread return_to_user enters: ports, address space, frame, FS base.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Enter(Tcb* next)
+    {
         SwitchPorts(next);
         if (next != s_current) s_switches++;
         s_current = next;
-        if (!s_charged) s_lastCharge = Tsc.NanosSinceBoot();
-        s_charged = false;
         if (next->Cr3 != s_cr3)
         {
             s_cr3 = next->Cr3;
@@ -288,18 +302,7 @@ public static unsafe class Threads
 
     /// <summary>The IPC fast path: the current thread has blocked and `next` (runnable, not queued)
     /// takes the CPU at once, on the same time slice; no queue is touched.</summary>
-    public static void HandOver(Tcb* next)
-    {
-        SwitchPorts(next);
-        s_current = next;
-        s_switches++;
-        if (next->Cr3 != s_cr3)
-        {
-            s_cr3 = next->Cr3;
-            Cpu.WriteCr3(s_cr3);
-        }
-        UserMode.Activate(&next->Frame, next->FsBase);
-    }
+    public static void HandOver(Tcb* next) => Enter(next);
 
     /// <summary>Leaves the kernel for good into whichever thread should run (boot hands over here).</summary>
     public static void EnterUserMode()

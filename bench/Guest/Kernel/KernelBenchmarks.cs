@@ -4,6 +4,7 @@
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
 using Vireo.Kernel.Log;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
 using Vireo.Kernel.Caps;
 using Vireo.Abi;
@@ -49,7 +50,7 @@ public static unsafe class KernelBenchmarks
 
     private static ulong PageMapUnmap()
     {
-        ref KernelFrames frames = ref KernelState.FrameSource;
+        ref FrameAllocatorFrameSource frames = ref KernelState.FrameSource;
         PageTable table = KernelSpace.Table;
         var flags = PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute;
         KernelState.Frames.TryAlloc(out ulong anchor);

@@ -9,21 +9,6 @@ using Vireo.Kernel.Paging;
 
 namespace Vireo.Kernel.Arch.X64;
 
-/// <summary>Adapts the frame allocator to what page tables need.</summary>
-public struct KernelFrames : IFrameSource
-{
-    private readonly FrameAllocator _allocator;
-
-    public KernelFrames(FrameAllocator allocator) => _allocator = allocator;
-
-    public bool TryAllocZeroedFrame(out ulong phys) => _allocator.TryAllocZeroed(out phys);
-
-    public void FreeFrame(ulong phys)
-    {
-        if (!_allocator.Free(phys)) Panic.Fail("page-table frame freed twice");
-    }
-}
-
 public static unsafe class KernelSpace
 {
     public const ulong DirectMapBase = 0xFFFF800000000000;
@@ -35,7 +20,7 @@ public static unsafe class KernelSpace
 
     public static PageTable Table => s_table;
 
-    public static MapStatus Build(PhysMap direct, ref KernelFrames frames, in KernelLayout layout, ulong directMapEnd)
+    public static MapStatus Build(PhysMap direct, ref FrameAllocatorFrameSource frames, in KernelLayout layout, ulong directMapEnd)
     {
         MapStatus status = PageTable.TryCreate(direct, ref frames, out PageTable table);
         if (status != MapStatus.Ok) return status;
@@ -61,7 +46,7 @@ public static unsafe class KernelSpace
         return MapStatus.Ok;
     }
 
-    private static MapStatus MapImage(PageTable table, ref KernelFrames frames, in KernelLayout layout, ulong start, ulong end, PageFlags flags)
+    private static MapStatus MapImage(PageTable table, ref FrameAllocatorFrameSource frames, in KernelLayout layout, ulong start, ulong end, PageFlags flags)
     {
         for (ulong v = start & ~0xFFFUL; v < end; v += PageTable.Size4K)
         {
@@ -73,7 +58,7 @@ public static unsafe class KernelSpace
     }
 
     /// <summary>Maps device registers uncached; returns null when the window is exhausted.</summary>
-    public static byte* MapDevice(ref KernelFrames frames, ulong phys, ulong length)
+    public static byte* MapDevice(ref FrameAllocatorFrameSource frames, ulong phys, ulong length)
     {
         ulong first = phys & ~0xFFFUL;
         ulong pages = (phys + length - first + 0xFFF) >> 12;

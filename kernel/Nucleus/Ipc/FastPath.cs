@@ -33,13 +33,7 @@ public static unsafe class FastPath
 
         IpcQueue.Remove(ref ep->Head, ref ep->Tail, server);
         if (ep->Head == null) ep->State = EndpointState.Idle;
-        server->Frame.Rax = (ulong)Status.Ok;
-        server->Frame.Rdi = cap->Badge;
-        server->Frame.Rsi = info.Value;
-        server->Frame.Rdx = f->Rdx;
-        server->Frame.R10 = f->R10;
-        server->Frame.R8 = f->R8;
-        server->Frame.R9 = f->R9;
+        MessageTransfer.SetRegisters(server, cap->Badge, info, f->Rdx, f->R10, f->R8, f->R9);
         caller->State = ThreadState.BlockedOnReply;
         caller->ReplyServer = server;
         server->ReplyTo = caller;
@@ -65,13 +59,7 @@ public static unsafe class FastPath
         if (ep->State == EndpointState.Sending) return false;
         if (Threads.Outranked(caller)) return false;
 
-        caller->Frame.Rax = (ulong)Status.Ok;
-        caller->Frame.Rdi = 0;
-        caller->Frame.Rsi = info.Value;
-        caller->Frame.Rdx = f->Rdx;
-        caller->Frame.R10 = f->R10;
-        caller->Frame.R8 = f->R8;
-        caller->Frame.R9 = f->R9;
+        MessageTransfer.SetRegisters(caller, 0, info, f->Rdx, f->R10, f->R8, f->R9);
         caller->ReplyServer = null;
         server->ReplyTo = null;
         server->State = ThreadState.BlockedOnRecv;

@@ -60,23 +60,30 @@ public static unsafe class MessageTransfer
             dst->ReceivedCaps = 0;
         }
         for (int i = MessageInfo.RegisterWords; i < words; i++) dst->Words[i] = src->Words[i];
-        receiver->Frame.Rax = (ulong)Status.Ok;
-        receiver->Frame.Rdi = badge;
-        receiver->Frame.Rsi = new MessageInfo(words, caps, info.Label).Value;
         if (sender->IpcIsFault)
         {
             // A fault report: the faulting thread's registers are its own; the message is made here.
-            receiver->Frame.Rdx = sender->Frame.Vector;
-            receiver->Frame.R10 = sender->FaultAddress;
-            receiver->Frame.R8 = sender->Frame.Rip;
-            receiver->Frame.R9 = sender->Frame.ErrorCode;
+            SetRegisters(receiver, badge, new MessageInfo(words, caps, info.Label),
+                sender->Frame.Vector, sender->FaultAddress, sender->Frame.Rip, sender->Frame.ErrorCode);
             return Status.Ok;
         }
-        receiver->Frame.Rdx = sender->Frame.Rdx;
-        receiver->Frame.R10 = sender->Frame.R10;
-        receiver->Frame.R8 = sender->Frame.R8;
-        receiver->Frame.R9 = sender->Frame.R9;
+        SetRegisters(receiver, badge, new MessageInfo(words, caps, info.Label),
+            sender->Frame.Rdx, sender->Frame.R10, sender->Frame.R8, sender->Frame.R9);
         return Status.Ok;
+    }
+
+    /// <summary>What a thread finds when its receive (or call) completes: Ok, the badge, the info
+    /// and the four register words. The fast path delivers through this too.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static void SetRegisters(Tcb* receiver, ulong badge, MessageInfo info, ulong w0, ulong w1, ulong w2, ulong w3)
+    {
+        receiver->Frame.Rax = (ulong)Status.Ok;
+        receiver->Frame.Rdi = badge;
+        receiver->Frame.Rsi = info.Value;
+        receiver->Frame.Rdx = w0;
+        receiver->Frame.R10 = w1;
+        receiver->Frame.R8 = w2;
+        receiver->Frame.R9 = w3;
     }
 
     private static Status CheckCaps<TCaps>(ref TCaps env, Tcb* sender, Tcb* receiver, IpcBuffer* src, IpcBuffer* dst, int caps)

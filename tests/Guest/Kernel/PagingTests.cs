@@ -2,6 +2,7 @@
 // direct map, and mapping/unmapping through the same code user address spaces will use.
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
 
 namespace Vireo.Kernel.Tests;
@@ -78,7 +79,7 @@ public static unsafe class PagingTests
 
     private static void MapWriteUnmap()
     {
-        ref KernelFrames frames = ref KernelState.FrameSource;
+        ref FrameAllocatorFrameSource frames = ref KernelState.FrameSource;
         KernelState.Frames.TryAllocZeroed(out ulong frame);
         var flags = PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute;
         // The first mapping in a kernel-half PML4 slot creates a PDPT that stays for good (the
@@ -101,7 +102,7 @@ public static unsafe class PagingTests
 
     private static void WriteExecuteRefused()
     {
-        ref KernelFrames frames = ref KernelState.FrameSource;
+        ref FrameAllocatorFrameSource frames = ref KernelState.FrameSource;
         KernelState.Frames.TryAlloc(out ulong frame);
         MapStatus s = Table.Map4K(ref frames, ScratchVirt, frame, PageFlags.Present | PageFlags.Writable);
         Check.Equal((ulong)MapStatus.WriteExecuteDenied, (ulong)s, "writable+executable refused");

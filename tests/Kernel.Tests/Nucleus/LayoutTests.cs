@@ -45,7 +45,6 @@ public unsafe class LayoutTests
         var info = memory.Map.As<AddressSpaceInfo>(asPhys + AddressSpaceInfo.InfoFirstEntry * 8);
         info->Asid = 0x7FFF;
         info->PoolPages = pool;
-        info->BoundThreads = (Tcb*)0x1000;
         var tables = new AddressSpaceTables(memory.Map, asPhys);
         for (uint i = 0; i < pool; i++)
         {
