@@ -57,6 +57,14 @@ FUNC vireo_memcopy_forward
     rep movsb
     ret
 
+/* int vireo_bsf64(ulong v), int vireo_bsr64(ulong v): the bit scans x86-64 has always had (v != 0). */
+FUNC vireo_bsf64
+    bsfq %rdi, %rax
+    ret
+FUNC vireo_bsr64
+    bsrq %rdi, %rax
+    ret
+
     .data
     .balign 8
     .global __security_cookie

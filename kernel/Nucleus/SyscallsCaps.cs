@@ -10,21 +10,28 @@ public static unsafe partial class Syscalls
     /// <summary>Finds the slot a handle names in the thread's CNode.</summary>
     internal static Status Lookup(Tcb* t, ulong handle, out CapSlot* slot)
     {
-        slot = null;
-        if (t->CNode == 0) return Status.InvalidCapability;
-        Status s = CNode.Lookup(KernelState.Direct, t->CNode, t->CNodeSlotBits, new CapHandle(handle), out ulong phys);
-        if (s != Status.Ok) return s;
-        slot = KernelState.Direct.As<CapSlot>(phys);
-        return Status.Ok;
+        slot = Find(t, handle);
+        return slot != null ? Status.Ok : Status.InvalidCapability;
     }
 
+    /// <summary>Finds the slot and checks its type and rights: every syscall's first step, so it is
+    /// one function with the CNode lookup inlined, and itself inlined (see the notification benchmark).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static Status Lookup(Tcb* t, ulong handle, ObjectType type, Rights needed, out CapSlot* slot)
     {
-        Status s = Lookup(t, handle, out slot);
-        if (s != Status.Ok) return s;
+        slot = Find(t, handle);
+        if (slot == null) return Status.InvalidCapability;
         if (slot->Type != type) return Status.WrongType;
         if ((slot->Rights & needed) != needed) return Status.InsufficientRights;
         return Status.Ok;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static CapSlot* Find(Tcb* t, ulong handle)
+    {
+        if (t->CNode == 0) return null;
+        var map = KernelState.Direct;
+        return CNode.Lookup(map, t->CNode, t->CNodeSlotBits, new CapHandle(handle), out ulong phys) == Status.Ok ? map.As<CapSlot>(phys) : null;
     }
 
     /// <summary>A destination slot: index in a CNode the caller holds with Write. Index 0 is never a capability.</summary>

@@ -5,11 +5,13 @@ using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
+using System.Runtime.CompilerServices;
 
 namespace Vireo.Kernel.Nucleus;
 
 public static unsafe partial class Syscalls
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsIpc(Syscall n) => n >= Syscall.Send && n <= Syscall.ReplyRecv;
 
     private static Status CheckInfo(MessageInfo info)

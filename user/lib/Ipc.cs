@@ -42,8 +42,16 @@ public static unsafe class Ipc
     public static Status Reply(MessageInfo info, ref Message m) => Do(Syscall.Reply, default, info, ref m);
     public static Status ReplyReceive(CapHandle endpoint, MessageInfo info, ref Message m) => Do(Syscall.ReplyRecv, endpoint, info, ref m);
 
-    public static Status Signal(CapHandle notification, ulong bits) => Sys.Call(Syscall.Signal, notification.Value, bits);
-    public static Status Wait(CapHandle notification, out ulong bits) => Sys.Call(Syscall.Wait, out bits, notification.Value);
-    public static Status Poll(CapHandle notification, out ulong bits) => Sys.Call(Syscall.Poll, out bits, notification.Value);
+    public static Status Signal(CapHandle notification, ulong bits) => Sys.Raw2((ulong)Syscall.Signal, notification.Value, bits);
+    public static Status Wait(CapHandle notification, out ulong bits) => WaitOrPoll(Syscall.Wait, notification, out bits);
+    public static Status Poll(CapHandle notification, out ulong bits) => WaitOrPoll(Syscall.Poll, notification, out bits);
+
+    private static Status WaitOrPoll(Syscall n, CapHandle notification, out ulong bits)
+    {
+        ulong r;
+        Status s = Sys.Raw1R((ulong)n, notification.Value, &r);
+        bits = r;
+        return s;
+    }
     public static Status Bind(CapHandle thread, CapHandle notification) => Sys.Call(Syscall.NotificationBind, thread.Value, notification.Value);
 }

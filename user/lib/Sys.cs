@@ -14,6 +14,13 @@ public static unsafe class Sys
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_syscall0")]
     private static extern Status Raw0(ulong number);
 
+    // Short stubs for the hottest shapes: the general one spills seven arguments and a result pointer.
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_syscall2")]
+    internal static extern Status Raw2(ulong number, ulong a0, ulong a1);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_syscall1r")]
+    internal static extern Status Raw1R(ulong number, ulong a0, ulong* result);
+
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_rdtsc")]
     public static extern ulong ReadTsc();
 

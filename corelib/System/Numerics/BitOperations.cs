@@ -1,37 +1,23 @@
-// Bit scans without relying on LZCNT/TZCNT (the baseline x86-64-v1 target lacks them).
+// Bit scans with BSF/BSR, not LZCNT/TZCNT (the baseline x86-64-v1 target lacks those).
 namespace System.Numerics
 {
     public static class BitOperations
     {
         public static int TrailingZeroCount(uint value) => value == 0 ? 32 : TrailingZeroCount((ulong)value);
 
-        public static int TrailingZeroCount(ulong value)
-        {
-            if (value == 0) return 64;
-            int n = 0;
-            if ((value & 0xFFFFFFFF) == 0) { n += 32; value >>= 32; }
-            if ((value & 0xFFFF) == 0) { n += 16; value >>= 16; }
-            if ((value & 0xFF) == 0) { n += 8; value >>= 8; }
-            if ((value & 0xF) == 0) { n += 4; value >>= 4; }
-            if ((value & 0x3) == 0) { n += 2; value >>= 2; }
-            if ((value & 0x1) == 0) { n += 1; }
-            return n;
-        }
+        public static int TrailingZeroCount(ulong value) => value == 0 ? 64 : Bsf(value);
 
-        public static int LeadingZeroCount(uint value) => value == 0 ? 32 : LeadingZeroCount((ulong)value) - 32;
+        public static int LeadingZeroCount(uint value) => value == 0 ? 32 : 31 - Bsr(value);
 
-        public static int LeadingZeroCount(ulong value)
-        {
-            if (value == 0) return 64;
-            int n = 0;
-            if ((value >> 32) == 0) { n += 32; value <<= 32; }
-            if ((value >> 48) == 0) { n += 16; value <<= 16; }
-            if ((value >> 56) == 0) { n += 8; value <<= 8; }
-            if ((value >> 60) == 0) { n += 4; value <<= 4; }
-            if ((value >> 62) == 0) { n += 2; value <<= 2; }
-            if ((value >> 63) == 0) { n += 1; }
-            return n;
-        }
+        public static int LeadingZeroCount(ulong value) => value == 0 ? 64 : 63 - Bsr(value);
+
+        // BSF/BSR are baseline x86-64 (undefined only for zero, excluded above); ilc reaches them
+        // through Runtime.S because this core library defines no hardware-intrinsic types.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall), System.Runtime.RuntimeImport("*", "vireo_bsf64")]
+        private static extern int Bsf(ulong value);
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall), System.Runtime.RuntimeImport("*", "vireo_bsr64")]
+        private static extern int Bsr(ulong value);
 
         public static int Log2(uint value) => 31 - LeadingZeroCount(value | 1);
         public static int Log2(ulong value) => 63 - LeadingZeroCount(value | 1);

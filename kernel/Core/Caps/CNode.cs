@@ -11,6 +11,7 @@ public static class CNode
 {
     /// <summary>Finds the occupied slot a handle names. InvalidCapability when the handle is malformed,
     /// its index is out of range, the slot is empty, or the generation differs.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static unsafe Status Lookup(PhysMap map, ulong cnodePhys, int slotBits, CapHandle handle, out ulong slotPhys)
     {
         slotPhys = 0;

@@ -1,6 +1,8 @@
 // An intrusive doubly linked FIFO of SchedEntity, threaded through the entities' Next/Prev fields.
 // Insertion at either end and removal from anywhere are O(1) and allocate nothing.
 // Invariant: Head == null exactly when Tail == null exactly when Count == 0; Head.Prev and Tail.Next are null.
+using System.Runtime.CompilerServices;
+
 namespace Vireo.Kernel.Sched;
 
 public unsafe struct RunQueue
@@ -11,6 +13,7 @@ public unsafe struct RunQueue
 
     public bool IsEmpty => Head == null;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PushBack(SchedEntity* e)
     {
         e->Next = null;
@@ -23,6 +26,7 @@ public unsafe struct RunQueue
         Count++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PushFront(SchedEntity* e)
     {
         e->Prev = null;
@@ -36,6 +40,7 @@ public unsafe struct RunQueue
     }
 
     /// <summary>Unlinks e, which the caller guarantees is on this queue.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Unlink(SchedEntity* e)
     {
         if (e->Prev != null)

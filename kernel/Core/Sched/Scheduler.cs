@@ -28,6 +28,7 @@
 // real-time, Throttled and has spent its budget.
 using System.Numerics;
 using Vireo.Abi;
+using System.Runtime.CompilerServices;
 
 namespace Vireo.Kernel.Sched;
 
@@ -153,6 +154,7 @@ public sealed unsafe class Scheduler
     }
 
     /// <summary>The entity PickNext would return, left on its queue.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public SchedEntity* PeekNext()
     {
         if (_rtMask != 0)
@@ -247,6 +249,7 @@ public sealed unsafe class Scheduler
     }
 
     /// <summary>True when woken, just made runnable, should take the CPU from current (null = idle).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool ShouldPreempt(SchedEntity* current, SchedEntity* woken)
     {
         if (woken == null || woken->Throttled || woken == current)
@@ -372,6 +375,7 @@ public sealed unsafe class Scheduler
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Unqueue(SchedEntity* e)
     {
         ref RunQueue queue = ref QueueOf(e);
@@ -386,6 +390,7 @@ public sealed unsafe class Scheduler
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref RunQueue QueueOf(SchedEntity* e)
     {
         if (e->Class == SchedClass.TimeSharing)
@@ -393,6 +398,7 @@ public sealed unsafe class Scheduler
         return ref _rt[e->Priority];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetMaskBit(SchedEntity* e)
     {
         if (e->Class == SchedClass.TimeSharing)
@@ -473,6 +479,7 @@ public sealed unsafe class Scheduler
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ApplyPendingBoost(SchedEntity* e)
     {
         if (e->BoostEpoch == _boostEpoch)
@@ -483,6 +490,7 @@ public sealed unsafe class Scheduler
     }
 
     /// <summary>A zero slice means "never set" (a zeroed entity): give it a full one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void NormalizeSlice(SchedEntity* e)
     {
         if (e->SliceLeftNanos != 0)
@@ -493,6 +501,7 @@ public sealed unsafe class Scheduler
             e->SliceLeftNanos = RrQuantumNanos;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Rank(SchedEntity* e)
     {
         if (e->Class != SchedClass.TimeSharing)

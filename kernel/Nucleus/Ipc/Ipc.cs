@@ -194,7 +194,7 @@ public static unsafe class Ipc
             waiter->Frame.Rax = (ulong)Status.Ok;
             waiter->Frame.Rdx = n->Word;
             n->Word = 0;
-            Threads.MakeRunnable(waiter);
+            Threads.Wake(waiter);
             return;
         }
         Tcb* bound = n->Bound;
@@ -204,7 +204,7 @@ public static unsafe class Ipc
             IpcQueue.Remove(ref ep->Head, ref ep->Tail, bound);
             if (ep->Head == null) ep->State = EndpointState.Idle;
             DeliverSignal(bound, n);
-            Threads.MakeRunnable(bound);
+            Threads.Wake(bound);
         }
     }
 

@@ -1,6 +1,7 @@
 // Endpoint and notification objects (64 bytes each, retyped from untyped memory) and the queue
 // of threads waiting on them, linked through the threads' control blocks.
 using Vireo.Kernel.Memory;
+using System.Runtime.CompilerServices;
 
 namespace Vireo.Kernel.Nucleus;
 
@@ -33,6 +34,7 @@ public static unsafe class IpcQueue
         t->IpcObject = objectPhys;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Remove(ref Tcb* head, ref Tcb* tail, Tcb* t)
     {
         if (t->IpcPrev != null) t->IpcPrev->IpcNext = t->IpcNext;

@@ -34,6 +34,24 @@ FUNC vireo_syscall0
     syscall
     ret
 
+/* long vireo_syscall2(ulong n, ulong a0, ulong a1): two arguments, no results (signal, unmap, ...). */
+FUNC vireo_syscall2
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    movq %rdx, %rsi
+    syscall
+    ret
+
+/* long vireo_syscall1r(ulong n, ulong a0, ulong* result): one argument, one result (wait, poll). */
+FUNC vireo_syscall1r
+    pushq %rdx                      /* SYSCALL takes rcx and r11; the kernel may write rdi, rsi */
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    syscall
+    popq %rcx
+    movq %rdx, (%rcx)
+    ret
+
 /* long vireo_ipc(ulong number, ulong cap, ulong info, ulong* words, ulong* badgeAndInfo):
    words[0..3] travel in rdx, r10, r8, r9 both ways; on return badgeAndInfo gets rdi, rsi. */
 FUNC vireo_ipc

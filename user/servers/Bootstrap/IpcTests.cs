@@ -34,6 +34,7 @@ static unsafe class IpcTests
         T.Run("ipc.fault_handler_gone_thread_stops", &FaultHandlerGone);
         T.Run("ipc.notifications", &Notifications);
         T.Run("ipc.bound_notification_wakes_receive", &BoundNotification);
+        T.Run("ipc.signal_hands_cpu_to_higher_waiter", &SignalPreempts);
         T.Run("ipc.pager_maps_on_demand", &Pager);
         T.Run("ipc.shared_memory_64KiB_and_1MiB", &SharedMemory);
     }
@@ -393,6 +394,43 @@ static unsafe class IpcTests
         T.Equal(0x1000, (long)bits, "a badged capability signals its badge");
         ThreadBuilder.Destroy(ref t);
         Free(badged, bs);
+        Free(n, ns);
+    }
+
+    private static ulong s_woke;
+
+    private static ulong MarkWoken(ulong unused)
+    {
+        Ipc.Wait(s_notification, out ulong bits);
+        s_woke = bits;
+        return bits;
+    }
+
+    // What the notification fast path (Threads.Wake) must keep: a woken waiter that outranks the
+    // signaller runs before the signal syscall returns; one that does not waits its turn.
+    private static void SignalPreempts()
+    {
+        NewObject(ObjectType.Notification, out CapHandle n, out uint ns);
+        s_notification = n;
+        s_woke = 0;
+        ThreadBuilder.Create(s_memory, &MarkWoken, 0, StackPage, out LocalThread t);
+        Sys.ThreadSetPriority(t.Thread, SchedClass.RealTimeFifo, 20);
+        Sys.ThreadStart(t.Thread);   // it runs at once (real-time) and blocks in Wait
+        Ipc.Signal(n, 5);
+        T.Equal(5, (long)s_woke, "the real-time waiter ran before the signal returned");
+        Sys.ThreadWait(t.Thread, out _, out _);
+        ThreadBuilder.Destroy(ref t);
+
+        s_woke = 0;
+        ThreadBuilder.Create(s_memory, &MarkWoken, 0, StackPage, out t);
+        Sys.ThreadSetPriority(t.Thread, SchedClass.TimeSharing, 7);   // the lowest level
+        Sys.ThreadStart(t.Thread);
+        Sys.Sleep(1_000_000);        // let it reach Wait
+        Ipc.Signal(n, 6);
+        T.Equal(0, (long)s_woke, "a lower-ranked waiter did not run yet");
+        Sys.ThreadWait(t.Thread, out _, out ulong got);
+        T.Equal(6, (long)got, "and got the bits when it ran");
+        ThreadBuilder.Destroy(ref t);
         Free(n, ns);
     }
 
