@@ -33,6 +33,9 @@ public static class ObjectSizes
     public const int FrameBits = 12;
     public const int EndpointBits = 6;
     public const int NotificationBits = 6;
+    /// <summary>A Reply object: holds one caller waiting for its answer (ReplySave), so a server can
+    /// keep many calls open and answer them in any order.</summary>
+    public const int ReplyBits = 6;
     public const int MinUntypedBits = 12;
     public const int MaxUntypedBits = 47;
     public const int MaxCNodeSlotBits = 16;

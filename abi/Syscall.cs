@@ -24,7 +24,7 @@ public enum Syscall : ulong
     ThreadStart = 16,     // (thread)
     ThreadSuspend = 17,   // (thread)
     ThreadResume = 18,    // (thread)
-    ThreadWait = 19,      // (thread) -> exit code or fault, ThreadExitKind
+    ThreadWait = 19,      // (thread, flags) -> exit code or fault, ThreadExitKind; flags 1 = WouldBlock instead of waiting
     ThreadSetPriority = 20, // (thread, SchedClass, priority)
     // IPC (see MessageInfo for the register layout of a message).
     Send = 21,            // (endpoint, info, mr0..mr3)
@@ -32,7 +32,7 @@ public enum Syscall : ulong
     Recv = 23,            // (endpoint) -> badge, info, mr0..mr3
     NBRecv = 24,          // as Recv, WouldBlock instead of waiting
     Call = 25,            // (endpoint, info, mr0..mr3) -> the reply, as Recv
-    Reply = 26,           // (_, info, mr0..mr3): to the thread whose call this thread received
+    Reply = 26,           // (reply or 0, info, mr0..mr3): to the caller held in a Reply object, or (0) the call this thread received
     ReplyRecv = 27,       // (endpoint, info, mr0..mr3): Reply, then Recv
     Signal = 28,          // (notification, bits)
     Wait = 29,            // (notification) -> bits
@@ -42,7 +42,8 @@ public enum Syscall : ulong
     IrqHandlerBind = 33,  // (handler, notification, bits)
     IrqAck = 34,          // (handler): unmask the line after handling -> TSC when the kernel took it
     IoPortsBind = 35,     // (ioPorts, thread, first, count): let the thread use in/out on those ports
-    Count = 36,
+    ReplySave = 36,       // (reply): move the reply this thread owes into a Reply object, to answer later
+    Count = 37,
 }
 
 /// <summary>How a thread ended, as ThreadWait reports it.</summary>
@@ -72,6 +73,12 @@ public struct ThreadConfig
     public ulong FsBase;        // thread-local storage base
     public ulong IpcBuffer;     // page-aligned address of the thread's IPC buffer, or 0
     public ulong FaultEndpoint; // capability handle: faults are sent here as messages, or 0
+    public ulong ExitNotification; // capability handle: signalled when the thread ends (its badge, else bit 0), or 0
+}
+
+public static class ThreadWaitFlags
+{
+    public const ulong NoBlock = 1;
 }
 
 /// <summary>Well-known capability slots: every process finds its own CNode, address space and

@@ -37,6 +37,7 @@ public unsafe struct ObjectHooks : IObjectHooks
                 break;
             case ObjectType.Endpoint:
             case ObjectType.Notification:
+            case ObjectType.Reply:
                 Ipc.DestroyObject(type, phys);
                 break;
             case ObjectType.IrqHandler:

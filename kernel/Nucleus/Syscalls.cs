@@ -45,7 +45,7 @@ public static unsafe partial class Syscalls
             Syscall.ThreadStart => ThreadStart(t, f->Rdi),
             Syscall.ThreadSuspend => ThreadSuspend(t, f->Rdi),
             Syscall.ThreadResume => ThreadResume(t, f->Rdi),
-            Syscall.ThreadWait => ThreadWait(t, f->Rdi, out r0, out r1),
+            Syscall.ThreadWait => ThreadWait(t, f->Rdi, f->Rsi, out r0, out r1),
             Syscall.ThreadSetPriority => ThreadSetPriority(t, f->Rdi, f->Rsi, f->Rdx),
             Syscall.Send => IpcSend(t, f, blocking: true, isCall: false),
             Syscall.NBSend => IpcSend(t, f, blocking: false, isCall: false),
@@ -58,6 +58,7 @@ public static unsafe partial class Syscalls
             Syscall.Wait => Wait(t, f->Rdi, blocking: true, out r0),
             Syscall.Poll => Wait(t, f->Rdi, blocking: false, out r0),
             Syscall.NotificationBind => NotificationBind(t, f->Rdi, f->Rsi),
+            Syscall.ReplySave => ReplySave(t, f->Rdi),
             Syscall.IrqHandlerGet or Syscall.IrqHandlerBind or Syscall.IrqAck or Syscall.IoPortsBind => Devices.Dispatch(number, t, f, out r0),
             _ => Status.UnknownSyscall,
         };

@@ -41,7 +41,16 @@ public static unsafe partial class Syscalls
     {
         var info = new MessageInfo(f->Rsi);
         Status s = CheckInfo(info);
-        return s != Status.Ok ? s : Ipc.Reply(t, info);
+        if (s != Status.Ok) return s;
+        if (f->Rdi == 0) return Ipc.Reply(t, info);
+        s = Lookup(t, f->Rdi, ObjectType.Reply, Rights.Write, out CapSlot* r);
+        return s != Status.Ok ? s : Ipc.ReplyVia(t, Ipc.ReplyAt(r->Object), info);
+    }
+
+    private static Status ReplySave(Tcb* t, ulong handle)
+    {
+        Status s = Lookup(t, handle, ObjectType.Reply, Rights.Write, out CapSlot* r);
+        return s != Status.Ok ? s : Ipc.Save(t, Ipc.ReplyAt(r->Object));
     }
 
     private static Status IpcReplyRecv(Tcb* t, InterruptFrame* f)

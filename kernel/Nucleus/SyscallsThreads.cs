@@ -33,6 +33,12 @@ public static unsafe partial class Syscalls
             s = Lookup(caller, config.FaultEndpoint, ObjectType.Endpoint, Rights.Write, out faultEndpoint);
             if (s != Status.Ok) return s;
         }
+        CapSlot* exitNotification = null;
+        if (config.ExitNotification != 0)
+        {
+            s = Lookup(caller, config.ExitNotification, ObjectType.Notification, Rights.Write, out exitNotification);
+            if (s != Status.Ok) return s;
+        }
 
         Bind(t, cnode, space);
         t->Frame.Rip = config.Entry;
@@ -43,6 +49,8 @@ public static unsafe partial class Syscalls
         t->IpcBuffer = config.IpcBuffer;
         Threads.DropOwnCap(&t->FaultEndpointCap);
         if (faultEndpoint != null) CapOps.Copy(map, map.ToPhys(faultEndpoint), map.ToPhys(&t->FaultEndpointCap), Rights.All);
+        Threads.DropOwnCap(&t->ExitNotificationCap);
+        if (exitNotification != null) CapOps.Copy(map, map.ToPhys(exitNotification), map.ToPhys(&t->ExitNotificationCap), Rights.All);
         t->Configured = true;
         return Status.Ok;
     }
@@ -103,12 +111,12 @@ public static unsafe partial class Syscalls
         return Status.Ok;
     }
 
-    private static Status ThreadWait(Tcb* caller, ulong handle, out ulong code, out ulong kind)
+    private static Status ThreadWait(Tcb* caller, ulong handle, ulong flags, out ulong code, out ulong kind)
     {
         code = kind = 0;
         Status s = TargetThread(caller, handle, out Tcb* t);
         if (s != Status.Ok) return s;
-        if (t == caller) return Status.InvalidArgument;
+        if (t == caller || flags > ThreadWaitFlags.NoBlock) return Status.InvalidArgument;
         if (t->State == ThreadState.Dead)
         {
             code = t->ExitCode;
@@ -116,6 +124,7 @@ public static unsafe partial class Syscalls
             return Status.Ok;
         }
         if (t->State == ThreadState.Inactive || t->Waiter != null) return Status.BadState;
+        if (flags == ThreadWaitFlags.NoBlock) return Status.WouldBlock;
         t->Waiter = caller;
         caller->Waitee = t;
         Threads.Block(caller, ThreadState.Waiting);

@@ -68,9 +68,11 @@ public unsafe struct Tcb
     public bool ReplyLost;       // the caller this thread owed a reply to died
     public Tcb* ReplyTo;         // the caller whose reply this thread owes
     public Tcb* ReplyServer;     // BlockedOnReply: the thread that owes this one a reply
+    public ReplyObject* ReplyHolder; // BlockedOnReply: the Reply object its answer was put aside in
     public ulong IpcBuffer;      // user address of its IPC buffer page, 0 if none
     public ulong BoundNotification; // phys of a notification bound to it, or 0
     public CapSlot FaultEndpointCap;
+    public CapSlot ExitNotificationCap; // signalled when the thread ends
     // I/O ports this thread may use directly (IoPortsBind): two ranges, applied to the TSS bitmap
     // while it runs.
     public uint IoFirst0, IoCount0, IoFirst1, IoCount1;

@@ -176,6 +176,8 @@ public static unsafe class Threads
             waiter->Frame.R8 = (ulong)kind;
             MakeRunnable(waiter);
         }
+        // Whoever supervises it (a parent waiting for any of many children) learns of it.
+        if (!t->ExitNotificationCap.IsEmpty) Ipc.Signal(&t->ExitNotificationCap, 1, handOver: false);
         if (DeathObserver != null) DeathObserver(t);
     }
 
@@ -189,6 +191,7 @@ public static unsafe class Threads
         DropOwnCap(&t->CNodeCap);
         DropOwnCap(&t->AddressSpaceCap);
         DropOwnCap(&t->FaultEndpointCap);
+        DropOwnCap(&t->ExitNotificationCap);
         t->CNode = 0;
     }
 

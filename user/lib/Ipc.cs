@@ -40,6 +40,10 @@ public static unsafe class Ipc
     public static Status TryReceive(CapHandle endpoint, ref Message m) => Do(Syscall.NBRecv, endpoint, default, ref m);
     public static Status Call(CapHandle endpoint, MessageInfo info, ref Message m) => Do(Syscall.Call, endpoint, info, ref m);
     public static Status Reply(MessageInfo info, ref Message m) => Do(Syscall.Reply, default, info, ref m);
+    /// <summary>Answers the caller put aside in a Reply object by SaveReply.</summary>
+    public static Status Reply(CapHandle reply, MessageInfo info, ref Message m) => Do(Syscall.Reply, reply, info, ref m);
+    /// <summary>Puts the reply this thread owes aside in a (empty) Reply object, to answer later.</summary>
+    public static Status SaveReply(CapHandle reply) => Sys.Call(Syscall.ReplySave, reply.Value);
     public static Status ReplyReceive(CapHandle endpoint, MessageInfo info, ref Message m) => Do(Syscall.ReplyRecv, endpoint, info, ref m);
 
     public static Status Signal(CapHandle notification, ulong bits) => Sys.Raw2((ulong)Syscall.Signal, notification.Value, bits);

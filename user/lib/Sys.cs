@@ -122,6 +122,14 @@ public static unsafe class Sys
         return s;
     }
 
+    /// <summary>ThreadWait without waiting: WouldBlock while the thread still runs.</summary>
+    public static Status ThreadPoll(CapHandle thread, out ThreadExitKind kind, out ulong code)
+    {
+        Status s = Call(Syscall.ThreadWait, out code, out ulong k, thread.Value, ThreadWaitFlags.NoBlock);
+        kind = (ThreadExitKind)k;
+        return s;
+    }
+
     public static Status ThreadSetPriority(CapHandle thread, SchedClass cls, int priority) =>
         Call(Syscall.ThreadSetPriority, thread.Value, (ulong)cls, (ulong)priority);
 }

@@ -52,6 +52,8 @@ public static class ObjectLayout
                 return TryFixed(ObjectSizes.EndpointBits, sizeBits, out capSizeBits, out objectBits);
             case ObjectType.Notification:
                 return TryFixed(ObjectSizes.NotificationBits, sizeBits, out capSizeBits, out objectBits);
+            case ObjectType.Reply:
+                return TryFixed(ObjectSizes.ReplyBits, sizeBits, out capSizeBits, out objectBits);
             default:
                 return false;
         }

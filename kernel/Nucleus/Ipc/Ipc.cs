@@ -89,6 +89,8 @@ public static unsafe class Ipc
         return Status.Ok;
     }
 
+    public static ReplyObject* ReplyAt(ulong phys) => KernelState.Direct.As<ReplyObject>(phys);
+
     /// <summary>Answers the call this thread received. PeerDied if the caller died meanwhile,
     /// BadState if it owes no reply.</summary>
     public static Status Reply(Tcb* server, MessageInfo info)
@@ -100,21 +102,64 @@ public static unsafe class Ipc
             server->ReplyLost = false;
             return Status.PeerDied;
         }
-        if (caller->IpcIsFault)
-        {
-            // Resuming a faulted thread: it retries the instruction with its registers untouched.
-            caller->IpcIsFault = false;
-        }
-        else
-        {
-            // A reply carries no capabilities (the reply right is not a grant).
-            Status s = Deliver(server, caller, 0, new MessageInfo(info.Words, 0, info.Label));
-            if (s != Status.Ok) return s;
-        }
+        Status s = Answer(server, caller, info);
+        if (s != Status.Ok) return s;
         server->ReplyTo = null;
         caller->ReplyServer = null;
         Threads.MakeRunnable(caller);
         return Status.Ok;
+    }
+
+    /// <summary>Puts the reply this thread owes aside in a Reply object, so that the thread can take
+    /// other calls and answer this one later (ReplyVia). Occupied if the object holds a caller already.</summary>
+    public static Status Save(Tcb* server, ReplyObject* r)
+    {
+        if (r->Caller != null) return Status.Occupied;
+        Tcb* caller = server->ReplyTo;
+        if (caller == null)
+        {
+            if (!server->ReplyLost) return Status.BadState;
+            server->ReplyLost = false;
+            return Status.PeerDied;
+        }
+        server->ReplyTo = null;
+        caller->ReplyServer = null;
+        caller->ReplyHolder = r;
+        r->Caller = caller;
+        r->Lost = false;
+        return Status.Ok;
+    }
+
+    /// <summary>Answers the caller held in a Reply object. BadState if it holds none, PeerDied (once)
+    /// if that caller died.</summary>
+    public static Status ReplyVia(Tcb* server, ReplyObject* r, MessageInfo info)
+    {
+        Tcb* caller = r->Caller;
+        if (caller == null)
+        {
+            if (!r->Lost) return Status.BadState;
+            r->Lost = false;
+            return Status.PeerDied;
+        }
+        Status s = Answer(server, caller, info);
+        if (s != Status.Ok) return s;
+        r->Caller = null;
+        caller->ReplyHolder = null;
+        Threads.MakeRunnable(caller);
+        return Status.Ok;
+    }
+
+    // The answer itself. A reply may carry capabilities into slots the caller named in its IPC
+    // buffer (a file handle from a scheme daemon): the caller asked for them by calling.
+    private static Status Answer(Tcb* server, Tcb* caller, MessageInfo info)
+    {
+        if (caller->IpcIsFault)
+        {
+            // Resuming a faulted thread: it retries the instruction with its registers untouched.
+            caller->IpcIsFault = false;
+            return Status.Ok;
+        }
+        return Deliver(server, caller, 0, info);
     }
 
     private static void AwaitReply(Tcb* caller, Tcb* server)
@@ -180,10 +225,13 @@ public static unsafe class Ipc
 
     // --- notifications --------------------------------------------------------------------------
 
-    public static void Signal(CapSlot* cap, ulong bits) => SignalObject(cap->Object, cap->Badge != 0 ? cap->Badge : bits);
+    public static void Signal(CapSlot* cap, ulong bits, bool handOver = true) =>
+        SignalObject(cap->Object, cap->Badge != 0 ? cap->Badge : bits, handOver);
 
-    /// <summary>Signals a notification by address (device interrupts have no capability).</summary>
-    public static void SignalObject(ulong phys, ulong bits)
+    /// <summary>Signals a notification by address (device interrupts have no capability). handOver:
+    /// a woken thread that outranks the running one may take the CPU at once (Threads.Wake); false
+    /// where the caller is in the middle of something else (a thread's death).</summary>
+    public static void SignalObject(ulong phys, ulong bits, bool handOver = true)
     {
         Notification* n = NotificationAt(phys);
         n->Word |= bits;
@@ -194,7 +242,8 @@ public static unsafe class Ipc
             waiter->Frame.Rax = (ulong)Status.Ok;
             waiter->Frame.Rdx = n->Word;
             n->Word = 0;
-            Threads.Wake(waiter);
+            if (handOver) Threads.Wake(waiter);
+            else Threads.MakeRunnable(waiter);
             return;
         }
         Tcb* bound = n->Bound;
@@ -204,7 +253,8 @@ public static unsafe class Ipc
             IpcQueue.Remove(ref ep->Head, ref ep->Tail, bound);
             if (ep->Head == null) ep->State = EndpointState.Idle;
             DeliverSignal(bound, n);
-            Threads.Wake(bound);
+            if (handOver) Threads.Wake(bound);
+            else Threads.MakeRunnable(bound);
         }
     }
 
@@ -265,6 +315,12 @@ public static unsafe class Ipc
             t->ReplyServer->ReplyLost = true;
             t->ReplyServer = null;
         }
+        if (t->ReplyHolder != null)
+        {
+            t->ReplyHolder->Caller = null;
+            t->ReplyHolder->Lost = true;
+            t->ReplyHolder = null;
+        }
         if (t->BoundNotification != 0)
         {
             NotificationAt(t->BoundNotification)->Bound = null;
@@ -272,9 +328,22 @@ public static unsafe class Ipc
         }
     }
 
-    /// <summary>An endpoint or notification is destroyed: everyone waiting on it wakes with PeerDied.</summary>
+    /// <summary>An endpoint or notification is destroyed: everyone waiting on it wakes with PeerDied.
+    /// A Reply object destroyed with a caller in it releases that caller (PeerDied).</summary>
     public static void DestroyObject(ObjectType type, ulong phys)
     {
+        if (type == ObjectType.Reply)
+        {
+            ReplyObject* r = ReplyAt(phys);
+            Tcb* caller = r->Caller;
+            r->Caller = null;
+            if (caller != null)
+            {
+                caller->ReplyHolder = null;
+                ReleaseCaller(caller);
+            }
+            return;
+        }
         if (type == ObjectType.Endpoint)
         {
             Endpoint* ep = EndpointAt(phys);

@@ -1,4 +1,4 @@
-// Endpoint and notification objects (64 bytes each, retyped from untyped memory) and the queue
+// Endpoint, notification and reply objects (64 bytes each, retyped from untyped memory) and the queue
 // of threads waiting on them, linked through the threads' control blocks.
 using Vireo.Kernel.Memory;
 using System.Runtime.CompilerServices;
@@ -20,6 +20,13 @@ public unsafe struct Notification
     public Tcb* Head;            // threads in Wait
     public Tcb* Tail;
     public Tcb* Bound;           // a thread whose Recv also takes these signals
+}
+
+/// <summary>A Reply object: the caller whose answer a server put aside (ReplySave), or none.</summary>
+public unsafe struct ReplyObject
+{
+    public Tcb* Caller;
+    public bool Lost;            // the caller it held died before the answer
 }
 
 public static unsafe class IpcQueue

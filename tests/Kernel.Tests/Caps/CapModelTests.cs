@@ -15,7 +15,7 @@ public class CapModelTests
         (ObjectType.Endpoint, 0), (ObjectType.Notification, 0), (ObjectType.Frame, 0), (ObjectType.Frame, 21),
         (ObjectType.Thread, 0), (ObjectType.AddressSpace, 0), (ObjectType.CNode, 1), (ObjectType.CNode, 2),
         (ObjectType.CNode, 3), (ObjectType.Untyped, 12), (ObjectType.Untyped, 14), (ObjectType.Untyped, 16),
-        (ObjectType.Reply, 0), (ObjectType.CNode, 17), (ObjectType.Untyped, 11),
+        (ObjectType.Reply, 0), (ObjectType.IrqHandler, 0), (ObjectType.CNode, 17), (ObjectType.Untyped, 11),
     };
 
     [Theory]

@@ -61,7 +61,8 @@ public class RetypeTests
         Assert.Equal(Status.WrongType, w.Retype(w.Slot(10), ObjectType.Endpoint, 0, 20));
         Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.Endpoint, 0, 20, 0));
         Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.Null, 0, 20));
-        Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.Reply, 0, 20));
+        Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.IrqHandler, 0, 20));
+        Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.Reply, 7, 20));
         Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.DeviceMemory, 12, 20));
         Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.Untyped, 11, 20));
         Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.Untyped, 48, 20));

@@ -29,6 +29,8 @@ public unsafe struct ProcessOptions
     public uint SharedCount;          // mapped read-write, in order, from SharedAddress in the child
     public ulong SharedAddress;
     public ulong IpcBuffer;           // address of a fresh IPC buffer page for the thread, or 0
+    public CapHandle ExitNotification; // signalled (its badge) when the process's thread ends, or none
+    public CapHandle FaultEndpoint;    // the thread's faults go here as messages, or none
 
     public static ProcessOptions Default(int memoryBits) => new ProcessOptions
     {
@@ -146,7 +148,7 @@ public static unsafe class ProcessBuilder
         if (s == Status.Ok)
             s = FreshPage(ref process, stackTop - 4096, Rights.Read | Rights.Write, block, (ulong)(4096 - blockSize), (ulong)blockSize, ref childSlot);
         ulong blockAddress = stackTop - (ulong)blockSize;
-        if (s == Status.Ok) s = Start(ref process, image.Entry, blockAddress & ~15UL, blockAddress, 0, options.IpcBuffer);
+        if (s == Status.Ok) s = Start(ref process, image.Entry, blockAddress & ~15UL, blockAddress, 0, options);
         if (s != Status.Ok)
         {
             process.Destroy();
@@ -281,10 +283,12 @@ public static unsafe class ProcessBuilder
         return s;
     }
 
-    private static Status Start(ref Process p, ulong entry, ulong stackTop, ulong arg0, ulong arg1, ulong ipcBuffer)
+    private static Status Start(ref Process p, ulong entry, ulong stackTop, ulong arg0, ulong arg1, in ProcessOptions options)
     {
         ThreadConfig config = default;
-        config.IpcBuffer = ipcBuffer;
+        config.IpcBuffer = options.IpcBuffer;
+        config.ExitNotification = options.ExitNotification.Value;
+        config.FaultEndpoint = options.FaultEndpoint.Value;
         config.CNode = p.CNode.Value;
         config.AddressSpace = p.AddressSpace.Value;
         config.Entry = entry;

@@ -23,9 +23,10 @@ public static unsafe class ThreadBuilder
     public static Status Create(CapHandle memory, delegate*<ulong, ulong> fn, ulong arg, ulong stackPage, out LocalThread t) =>
         Create(memory, fn, arg, stackPage, 0, default, out t);
 
-    /// <summary>As Create, with an IPC buffer page (mapped by the caller) and a fault endpoint.</summary>
+    /// <summary>As Create, with an IPC buffer page (mapped by the caller), a fault endpoint and a
+    /// notification signalled when the thread ends.</summary>
     public static Status Create(CapHandle memory, delegate*<ulong, ulong> fn, ulong arg, ulong stackPage, ulong ipcBuffer,
-        CapHandle faultEndpoint, out LocalThread t)
+        CapHandle faultEndpoint, out LocalThread t, CapHandle exitNotification = default)
     {
         t = default;
         if (!CSpace.TryAlloc(out t.ThreadSlot)) return Status.OutOfRange;
@@ -53,6 +54,7 @@ public static unsafe class ThreadBuilder
         config.FsBase = 0;
         config.IpcBuffer = ipcBuffer;
         config.FaultEndpoint = faultEndpoint.Value;
+        config.ExitNotification = exitNotification.Value;
         return Sys.ThreadConfigure(t.Thread, &config);
     }
 

@@ -51,6 +51,7 @@ static unsafe class UserTests
         T.Run("user.process_1000_spawn_destroy_balance", &ThousandProcesses);
         LookupTests.Run(memory);
         IpcTests.Run(ref initfs, memory);
+        ReplyTests.Run(memory);
         DeviceTests.Run(ref initfs, memory);
         T.Summary();
         return T.Failed;
