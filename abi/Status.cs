@@ -35,4 +35,30 @@ public enum Status : long
     NotCopyable = 14,
     /// <summary>Unknown syscall number.</summary>
     UnknownSyscall = 15,
+
+    // Statuses of the scheme protocol (user space: daemons answer with them; no syscall returns them).
+    /// <summary>No such file, directory, scheme entry or process.</summary>
+    NotFound = 16,
+    /// <summary>The name is taken (a file, a directory, a registered scheme).</summary>
+    Exists = 17,
+    /// <summary>A path component or the target is not a directory.</summary>
+    NotDirectory = 18,
+    /// <summary>The operation needs a file and the target is a directory.</summary>
+    IsDirectory = 19,
+    /// <summary>The directory still has entries.</summary>
+    NotEmpty = 20,
+    /// <summary>A path or name is longer than the protocol carries (SchemeLimits).</summary>
+    NameTooLong = 21,
+    /// <summary>No daemon is registered under the path's scheme name.</summary>
+    UnknownScheme = 22,
+    /// <summary>The descriptor is not open (closed, never opened, or its daemon is gone).</summary>
+    BadDescriptor = 23,
+    /// <summary>A daemon answered with something the protocol does not allow.</summary>
+    BadReply = 24,
+    /// <summary>The scheme does not implement the operation.</summary>
+    NotSupported = 25,
+    /// <summary>A write to a pipe or channel whose other end is closed.</summary>
+    BrokenPipe = 26,
+    /// <summary>No room left (a full RAM filesystem, a full table).</summary>
+    NoSpace = 27,
 }

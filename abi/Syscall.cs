@@ -93,5 +93,5 @@ public static class BootstrapSlots
     public const uint Memory = 5;
     public const uint FirstGrant = 6;   // capabilities the creator hands over (ProcessOptions.Grant*)
     public const uint IrqControl = 6;   // the bootstrap only: the right to claim interrupt lines
-    public const uint GrantCount = 2;
+    public const uint GrantCount = 4;
 }

@@ -24,7 +24,8 @@ public unsafe struct ProcessOptions
     public ulong StackTop;        // 0: the default, high in the user half
     public bool KeepHandles;      // false: after the start the builder keeps no capability to the process
     public int HeapBits;          // untyped memory the process gets for its own heap (slot Memory); 0 = none
-    public CapHandle Grant0, Grant1;  // copied into the process's slots FirstGrant, FirstGrant + 1
+    public CapHandle Grant0, Grant1, Grant2, Grant3;  // copied into the process's slots FirstGrant .. FirstGrant + 3
+    public ulong Grant0Badge;         // non-zero: Grant0 is minted with this badge instead of copied
     public CapHandle* SharedFrames;   // SharedCount frame capabilities (handles in the builder's CNode)
     public uint SharedCount;          // mapped read-write, in order, from SharedAddress in the child
     public ulong SharedAddress;
@@ -88,7 +89,7 @@ public unsafe struct Process
 public static unsafe class ProcessBuilder
 {
     public const ulong StackTop = BootstrapLayout.StackTop;
-    public const uint FirstChildFrameSlot = 8;
+    public const uint FirstChildFrameSlot = 16;   // after the well-known slots and four grants
     private const ulong ScratchAddress = 0x0000_6000_0000_0000;
 
     public static Status Spawn(ref InitfsImage initfs, string path, CapHandle memory, int memoryBits,
@@ -125,8 +126,13 @@ public static unsafe class ProcessBuilder
                 s = LoadPage(ref initfs, ref process, file, length, page, rights, !zeroTail, ref childSlot);
             }
         }
-        if (s == Status.Ok && options.Grant0.Value != 0) s = Sys.Copy(options.Grant0, process.CNode, BootstrapSlots.FirstGrant, Rights.All, out _);
+        if (s == Status.Ok && options.Grant0.Value != 0)
+            s = options.Grant0Badge != 0
+                ? Sys.Mint(options.Grant0, process.CNode, BootstrapSlots.FirstGrant, Rights.All, options.Grant0Badge, out _)
+                : Sys.Copy(options.Grant0, process.CNode, BootstrapSlots.FirstGrant, Rights.All, out _);
         if (s == Status.Ok && options.Grant1.Value != 0) s = Sys.Copy(options.Grant1, process.CNode, BootstrapSlots.FirstGrant + 1, Rights.All, out _);
+        if (s == Status.Ok && options.Grant2.Value != 0) s = Sys.Copy(options.Grant2, process.CNode, BootstrapSlots.FirstGrant + 2, Rights.All, out _);
+        if (s == Status.Ok && options.Grant3.Value != 0) s = Sys.Copy(options.Grant3, process.CNode, BootstrapSlots.FirstGrant + 3, Rights.All, out _);
         // Shared memory: copies of the builder's frame capabilities, mapped in the child (zero copy).
         for (uint i = 0; i < options.SharedCount && s == Status.Ok; i++)
         {

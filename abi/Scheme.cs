@@ -1,0 +1,119 @@
+// The scheme protocol: file-based IPC in user space (docs/design/schemes.md). A path call goes to
+// the daemon registered under the path's scheme name; a descriptor call goes to the daemon that
+// opened the descriptor. Every request is an IPC Call on a capability:
+//   - to the root scheme (a process's Namespace slot): Register, Lookup, List;
+//   - to a scheme (from Lookup; badge = SchemeBadge.Client(pid)): the path operations;
+//   - to a file (from Open/Dup; badge = SchemeBadge.File(id)): the descriptor operations.
+// Layout, both ways: MessageInfo.Label = the SchemeOp (request) or the Status (reply); words w0..w2
+// are arguments or results; w3 is the length of the data, which travels in the IPC buffer from
+// word 4 on (at most SchemeLimits.MaxData bytes). Capabilities (file handles, frames) travel as
+// message capabilities in either direction.
+namespace Vireo.Abi;
+
+public enum SchemeOp : ulong
+{
+    // Path operations (on a scheme capability); the path (without "name:") is the data.
+    Open = 1,        // w0 = OpenFlags -> cap: the file; w0 = FileKind
+    Unlink = 2,
+    Mkdir = 3,
+    Rmdir = 4,
+    Rename = 5,      // data = old path, NUL, new path (same scheme)
+    Stat = 6,        // -> w0 = size, w1 = FileKind
+
+    // Descriptor operations (on a file capability).
+    Read = 16,       // w0 = max bytes (<= MaxData) -> data; 0 bytes = end of file
+    Write = 17,      // data -> w0 = bytes taken
+    Seek = 18,       // w0 = offset (signed), w1 = SeekFrom -> w0 = new position
+    Close = 19,      // the daemon forgets the file; its capability stops working
+    Dup = 20,        // -> cap: a second descriptor for the same open file (own position for files)
+    Fstat = 21,      // -> w0 = size, w1 = FileKind
+    Fsync = 22,
+    Ftruncate = 23,  // w0 = new size
+    Fcntl = 24,      // w0 = FcntlCommand, w1 = argument -> w0 = result
+    Getdents = 25,   // w0 = max bytes -> data: records (u8 kind, u8 length, name bytes); 0 bytes = end
+    Fmap = 26,       // w0 = offset (page-aligned), w1 = pages (<= 3) -> caps: frames
+    Funmap = 27,     // w0 = offset, w1 = pages
+
+    // Root scheme (on the Namespace capability).
+    Register = 64,   // data = NAME, cap = the daemon's endpoint -> Exists if taken
+    Lookup = 65,     // data = NAME -> cap: the scheme, badged with the caller's identity
+    List = 66,       // w0 = index -> data = NAME, w0 = next index; NotFound past the end
+
+    // Process manager ("proc:" operations on the Namespace capability).
+    Spawn = 80,      // data = argv joined by NUL; caps = stdin, stdout, stderr; w0 = SpawnFlags -> w0 = pid
+    WaitChild = 81,  // w0 = pid (0 = any child) -> w0 = pid, w1 = ThreadExitKind, w2 = code
+    Kill = 82,       // w0 = pid
+    ProcList = 83,   // w0 = index -> w0 = pid, w1 = parent, w2 = next index, data = name; NotFound past the end
+    MemInfo = 84,    // -> w0 = bytes total, w1 = bytes free (untyped not handed out)
+    PowerOff = 85,   // (the system powers off; the reply never comes)
+
+    // Channels (chan: files): message boundaries kept.
+    Listen = 96,     // a chan: file opened with OpenFlags.Create becomes a listener
+    Accept = 97,     // on a listener -> cap: the server end of the next connection
+}
+
+[System.Flags]
+public enum OpenFlags : ulong
+{
+    Read = 1,
+    Write = 2,
+    Create = 4,
+    Truncate = 8,
+    Append = 16,
+    Exclusive = 32,
+    Directory = 64,
+}
+
+public enum FileKind : ulong
+{
+    None = 0,
+    File = 1,
+    Directory = 2,
+    Device = 3,
+    Pipe = 4,
+    Channel = 5,
+    Memory = 6,
+}
+
+public enum SeekFrom : ulong { Start = 0, Current = 1, End = 2 }
+
+public enum FcntlCommand : ulong { GetFlags = 1, SetFlags = 2 }
+
+[System.Flags]
+public enum SpawnFlags : ulong
+{
+    /// <summary>The child may not register schemes (the shell's children).</summary>
+    NoRegister = 1,
+}
+
+public static class SchemeLimits
+{
+    public const int DataWord = 4;                      // first IPC-buffer word of the data
+    public const int MaxData = (MessageInfo.MaxWords - DataWord) * 8;   // 480 bytes
+    public const int MaxPath = 255;
+    public const int MaxName = 31;                      // a scheme name
+}
+
+/// <summary>Badges a scheme daemon sees: who is calling (a scheme capability from Lookup) or which of
+/// its open files (a file capability it minted).</summary>
+public static class SchemeBadge
+{
+    public const ulong ClientFlag = 1UL << 32;
+    public const ulong FileFlag = 1UL << 40;
+    public const ulong RegisterRight = 1UL << 48;       // on a Namespace capability: may Register
+
+    public static ulong Client(ulong pid) => ClientFlag | pid;
+    public static ulong File(ulong id) => FileFlag | id;
+    public static bool IsFile(ulong badge) => (badge & FileFlag) != 0;
+    public static ulong Id(ulong badge) => badge & 0xFFFF_FFFF;
+}
+
+/// <summary>Slots of a process the process manager starts (after BootstrapSlots' first five).</summary>
+public static class ProcessSlots
+{
+    public const uint Namespace = BootstrapSlots.FirstGrant;   // the root scheme and process manager
+    public const uint Stdin = BootstrapSlots.FirstGrant + 1;
+    public const uint Stdout = BootstrapSlots.FirstGrant + 2;
+    public const uint Stderr = BootstrapSlots.FirstGrant + 3;
+    public const ulong IpcBuffer = BootstrapLayout.IpcBuffer;  // every process's main-thread IPC buffer
+}

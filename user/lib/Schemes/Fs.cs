@@ -1,0 +1,266 @@
+// Files for user programs: path calls go to the scheme the path names, descriptor calls to the
+// daemon that opened the descriptor. A descriptor is a capability (Fd); closing it tells the daemon
+// and deletes the capability.
+using System;
+using Vireo.Abi;
+
+namespace Vireo.User.Schemes;
+
+public readonly struct Fd
+{
+    public readonly CapHandle Cap;
+    public Fd(CapHandle cap) => Cap = cap;
+    public bool IsValid => Cap.Value != 0;
+
+    public static Fd Stdin => new Fd(new CapHandle(ProcessSlots.Stdin, 0));
+    public static Fd Stdout => new Fd(new CapHandle(ProcessSlots.Stdout, 0));
+    public static Fd Stderr => new Fd(new CapHandle(ProcessSlots.Stderr, 0));
+}
+
+public static unsafe class Fs
+{
+    // --- path operations ---------------------------------------------------------------------
+
+    public static Status Open(string path, OpenFlags flags, out Fd fd)
+    {
+        byte* p = stackalloc byte[SchemeLimits.MaxPath + 1];
+        fd = default;
+        if (!Ascii(path, p, out int n)) return Status.NameTooLong;
+        return Open(p, n, flags, out fd);
+    }
+
+    public static Status Open(byte* path, int length, OpenFlags flags, out Fd fd)
+    {
+        fd = default;
+        Status s = PathCall(SchemeOp.Open, path, length, null, 0, (ulong)flags, 1, out SchemeReply r);
+        if (s != Status.Ok) return s;
+        if (r.Caps != 1) return Status.BadReply;
+        fd = new Fd(r.Cap0);
+        return Status.Ok;
+    }
+
+    public static Status Unlink(byte* path, int length) => PathCall(SchemeOp.Unlink, path, length, null, 0, 0, 0, out _);
+    public static Status Mkdir(byte* path, int length) => PathCall(SchemeOp.Mkdir, path, length, null, 0, 0, 0, out _);
+    public static Status Rmdir(byte* path, int length) => PathCall(SchemeOp.Rmdir, path, length, null, 0, 0, 0, out _);
+
+    public static Status Stat(byte* path, int length, out ulong size, out FileKind kind)
+    {
+        Status s = PathCall(SchemeOp.Stat, path, length, null, 0, 0, 0, out SchemeReply r);
+        size = r.W0;
+        kind = (FileKind)r.W1;
+        return s;
+    }
+
+    /// <summary>Renames within one scheme: both paths must name the same scheme.</summary>
+    public static Status Rename(byte* from, int fromLength, byte* to, int toLength) =>
+        PathCall(SchemeOp.Rename, from, fromLength, to, toLength, 0, 0, out _);
+
+    public static Status Unlink(string path) => WithPath(path, SchemeOp.Unlink);
+    public static Status Mkdir(string path) => WithPath(path, SchemeOp.Mkdir);
+    public static Status Rmdir(string path) => WithPath(path, SchemeOp.Rmdir);
+
+    private static Status WithPath(string path, SchemeOp op)
+    {
+        byte* p = stackalloc byte[SchemeLimits.MaxPath + 1];
+        if (!Ascii(path, p, out int n)) return Status.NameTooLong;
+        return PathCall(op, p, n, null, 0, 0, 0, out _);
+    }
+
+    // Resolves the scheme, sends the rest of the path (and a second path for Rename), and retries
+    // once with a fresh lookup if the cached scheme capability has died (its daemon restarted).
+    private static Status PathCall(SchemeOp op, byte* path, int length, byte* second, int secondLength,
+        ulong w0, int receiveCaps, out SchemeReply r)
+    {
+        r = default;
+        Status s = Namespace.Split(path, length, out byte* name, out int nameLength, out byte* rest, out int restLength);
+        if (s != Status.Ok) return s;
+        byte* rest2 = null;
+        int rest2Length = 0;
+        if (second != null)
+        {
+            s = Namespace.Split(second, secondLength, out byte* name2, out int name2Length, out rest2, out rest2Length);
+            if (s != Status.Ok) return s;
+            if (name2Length != nameLength) return Status.NotSupported;
+            for (int i = 0; i < nameLength; i++) if (name[i] != name2[i]) return Status.NotSupported;
+        }
+        int total = restLength + (second != null ? 1 + rest2Length : 0);
+        if (total > SchemeLimits.MaxData) return Status.NameTooLong;
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            s = Namespace.Lookup(name, nameLength, out CapHandle scheme);
+            if (s != Status.Ok) return s;
+            SchemeCall.Put(rest, restLength);
+            if (second != null)
+            {
+                SchemeCall.Data[restLength] = 0;
+                SchemeCall.Put(rest2, rest2Length, restLength + 1);
+            }
+            s = SchemeCall.Call(scheme, op, w0, 0, 0, total, 0, receiveCaps, out r);
+            if (s != Status.BadDescriptor && s != Status.PeerDied) return s;
+            Namespace.Forget(scheme);
+        }
+        return s;
+    }
+
+    // --- descriptor operations ---------------------------------------------------------------
+
+    /// <summary>Reads up to `count` bytes (one request: at most SchemeLimits.MaxData). 0 = end of file.</summary>
+    public static Status Read(Fd fd, byte* buffer, int count, out int read)
+    {
+        read = 0;
+        if (count < 0) return Status.InvalidArgument;
+        if (count > SchemeLimits.MaxData) count = SchemeLimits.MaxData;
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Read, (ulong)count, 0, 0, 0, 0, 0, out SchemeReply r);
+        if (s != Status.Ok) return s;
+        if (r.DataLength > count) return Status.BadReply;
+        SchemeCall.Buffer_MemoryCopy(buffer, SchemeCall.Data, r.DataLength);
+        read = r.DataLength;
+        return Status.Ok;
+    }
+
+    /// <summary>Writes all `count` bytes (in as many requests as it takes); `written` says how many went.</summary>
+    public static Status Write(Fd fd, byte* buffer, int count, out int written)
+    {
+        written = 0;
+        if (count < 0) return Status.InvalidArgument;
+        while (written < count)
+        {
+            int chunk = count - written > SchemeLimits.MaxData ? SchemeLimits.MaxData : count - written;
+            SchemeCall.Put(buffer + written, chunk);
+            Status s = SchemeCall.Call(fd.Cap, SchemeOp.Write, 0, 0, 0, chunk, 0, 0, out SchemeReply r);
+            if (s != Status.Ok) return s;
+            if (r.W0 > (ulong)chunk) return Status.BadReply;
+            if (r.W0 == 0) return Status.NoSpace;
+            written += (int)r.W0;
+        }
+        return Status.Ok;
+    }
+
+    public static Status Write(Fd fd, string text)
+    {
+        int done = 0;
+        byte* chunk = stackalloc byte[128];
+        while (done < text.Length)
+        {
+            int n = text.Length - done > 128 ? 128 : text.Length - done;
+            for (int i = 0; i < n; i++) chunk[i] = text[done + i] < 128 ? (byte)text[done + i] : (byte)'?';
+            Status s = Write(fd, chunk, n, out _);
+            if (s != Status.Ok) return s;
+            done += n;
+        }
+        return Status.Ok;
+    }
+
+    public static Status Seek(Fd fd, long offset, SeekFrom from, out ulong position)
+    {
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Seek, (ulong)offset, (ulong)from, 0, 0, 0, 0, out SchemeReply r);
+        position = r.W0;
+        return s;
+    }
+
+    /// <summary>Tells the daemon, then deletes the capability (also when the daemon is gone).</summary>
+    public static Status Close(Fd fd)
+    {
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Close, 0, 0, 0, 0, 0, 0, out _);
+        if (Sys.Delete(fd.Cap) == Status.Ok) CSpace.Free(fd.Cap.Index);
+        return s;
+    }
+
+    public static Status Dup(Fd fd, out Fd copy)
+    {
+        copy = default;
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Dup, 0, 0, 0, 0, 0, 1, out SchemeReply r);
+        if (s != Status.Ok) return s;
+        if (r.Caps != 1) return Status.BadReply;
+        copy = new Fd(r.Cap0);
+        return Status.Ok;
+    }
+
+    public static Status Fstat(Fd fd, out ulong size, out FileKind kind)
+    {
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Fstat, 0, 0, 0, 0, 0, 0, out SchemeReply r);
+        size = r.W0;
+        kind = (FileKind)r.W1;
+        return s;
+    }
+
+    public static Status Fsync(Fd fd) => SchemeCall.Call(fd.Cap, SchemeOp.Fsync, 0, 0, 0, 0, 0, 0, out _);
+
+    public static Status Ftruncate(Fd fd, ulong size) => SchemeCall.Call(fd.Cap, SchemeOp.Ftruncate, size, 0, 0, 0, 0, 0, out _);
+
+    public static Status Fcntl(Fd fd, FcntlCommand command, ulong argument, out ulong result)
+    {
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Fcntl, (ulong)command, argument, 0, 0, 0, 0, out SchemeReply r);
+        result = r.W0;
+        return s;
+    }
+
+    /// <summary>Directory entries as records (u8 kind, u8 length, name); 0 bytes = no more.</summary>
+    public static Status Getdents(Fd fd, byte* buffer, int count, out int read)
+    {
+        read = 0;
+        if (count > SchemeLimits.MaxData) count = SchemeLimits.MaxData;
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Getdents, (ulong)count, 0, 0, 0, 0, 0, out SchemeReply r);
+        if (s != Status.Ok) return s;
+        if (r.DataLength > count) return Status.BadReply;
+        SchemeCall.Buffer_MemoryCopy(buffer, SchemeCall.Data, r.DataLength);
+        read = r.DataLength;
+        return Status.Ok;
+    }
+
+    /// <summary>Maps `pages` (1..3) pages of the file from `offset` at `address` in this process: the
+    /// daemon hands over frame capabilities (shared memory, no copy). The frames' handles come back.</summary>
+    public static Status Fmap(Fd fd, ulong offset, int pages, ulong address, Rights rights, CapHandle* frames)
+    {
+        if (pages < 1 || pages > MessageInfo.MaxCaps || (offset & 0xFFF) != 0 || (address & 0xFFF) != 0) return Status.InvalidArgument;
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Fmap, offset, (ulong)pages, 0, 0, 0, pages, out SchemeReply r);
+        if (s != Status.Ok) return s;
+        if (r.Caps != pages) return Status.BadReply;
+        frames[0] = r.Cap0;
+        if (pages > 1) frames[1] = r.Cap1;
+        if (pages > 2) frames[2] = r.Cap2;
+        for (int i = 0; i < pages; i++)
+        {
+            s = Sys.Map(CSpace.SelfAddressSpace, frames[i], address + (ulong)i * 4096, rights);
+            if (s != Status.Ok) return s;
+        }
+        return Status.Ok;
+    }
+
+    /// <summary>Unmaps and drops frames Fmap gave, and tells the daemon.</summary>
+    public static Status Funmap(Fd fd, ulong offset, int pages, CapHandle* frames)
+    {
+        for (int i = 0; i < pages; i++)
+        {
+            Sys.Unmap(frames[i]);
+            if (Sys.Delete(frames[i]) == Status.Ok) CSpace.Free(frames[i].Index);
+        }
+        return SchemeCall.Call(fd.Cap, SchemeOp.Funmap, offset, (ulong)pages, 0, 0, 0, 0, out _);
+    }
+
+    /// <summary>A new pipe from the pipe: scheme: Open("pipe:") answers with two capabilities, the read
+    /// end and the write end.</summary>
+    public static Status Pipe(out Fd readEnd, out Fd writeEnd)
+    {
+        readEnd = writeEnd = default;
+        byte* path = stackalloc byte[5];
+        Ascii("pipe:", path, out int n);
+        Status s = PathCall(SchemeOp.Open, path, n, null, 0, (ulong)(OpenFlags.Read | OpenFlags.Write), 2, out SchemeReply r);
+        if (s != Status.Ok) return s;
+        if (r.Caps != 2) return Status.BadReply;
+        readEnd = new Fd(r.Cap0);
+        writeEnd = new Fd(r.Cap1);
+        return Status.Ok;
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    internal static bool Ascii(string text, byte* into, out int length)
+    {
+        length = text.Length;
+        if (length > SchemeLimits.MaxPath) return false;
+        for (int i = 0; i < length; i++) into[i] = text[i] < 128 ? (byte)text[i] : (byte)'?';
+        into[length] = 0;
+        return true;
+    }
+}

@@ -1,0 +1,106 @@
+// One request of the scheme protocol (abi/Scheme.cs) from the client side: arguments in registers,
+// data in the calling thread's IPC buffer from word 4 on, capabilities both ways. The IPC buffer is
+// the main thread's (ProcessSlots.IpcBuffer): the scheme library is for single-threaded callers.
+using Vireo.Abi;
+
+namespace Vireo.User.Schemes;
+
+/// <summary>What a daemon answered: its status, three result words, the length of the data (now at
+/// SchemeCall.Data) and the capabilities it sent (handles in Cap0..Cap2).</summary>
+public unsafe struct SchemeReply
+{
+    public Status Status;
+    public ulong W0, W1, W2;
+    public int DataLength;
+    public int Caps;
+    public CapHandle Cap0, Cap1, Cap2;
+}
+
+public static unsafe class SchemeCall
+{
+    public static IpcBuffer* Buffer => (IpcBuffer*)ProcessSlots.IpcBuffer;
+
+    /// <summary>The data area of this thread's IPC buffer (SchemeLimits.MaxData bytes).</summary>
+    public static byte* Data => (byte*)&((IpcBuffer*)ProcessSlots.IpcBuffer)->Words[SchemeLimits.DataWord];
+
+    /// <summary>Calls `target` with `length` bytes already at Data and `sendCaps` handles in the buffer's
+    /// SendCaps; takes up to `receiveCaps` capabilities into fresh slots. Returns the IPC failure
+    /// (BadDescriptor for a capability that no longer works, PeerDied for a daemon that died while
+    /// holding the call) or else the daemon's status; r holds the whole answer.</summary>
+    public static Status Call(CapHandle target, SchemeOp op, ulong w0, ulong w1, ulong w2, int length,
+        int sendCaps, int receiveCaps, out SchemeReply r)
+    {
+        r = default;
+        if ((uint)length > SchemeLimits.MaxData || (uint)receiveCaps > MessageInfo.MaxCaps) return Status.InvalidArgument;
+        IpcBuffer* b = Buffer;
+        uint* slots = stackalloc uint[MessageInfo.MaxCaps];
+        for (int i = 0; i < receiveCaps; i++)
+        {
+            if (!CSpace.TryAlloc(out slots[i]))
+            {
+                for (int j = 0; j < i; j++) CSpace.Free(slots[j]);
+                return Status.NoSpace;
+            }
+            b->ReceiveSlots[i] = slots[i];
+        }
+        // No landing place named: a reply carrying capabilities fails in the daemon, not here.
+        b->ReceiveCNode = receiveCaps > 0 ? CSpace.Self.Value : 0;
+        int words = SchemeLimits.DataWord + (length + 7) / 8;
+        var m = Message.Of(w0, w1, w2, (ulong)length);
+        Status s = Ipc.Call(target, new MessageInfo(words, sendCaps, (ulong)op), ref m);
+        int got = 0;
+        if (s == Status.Ok)
+        {
+            r.Status = (Status)(long)m.Info.Label;
+            r.W0 = m.W0;
+            r.W1 = m.W1;
+            r.W2 = m.W2;
+            r.DataLength = (int)m.W3;
+            got = m.Info.Caps;
+            if (m.W3 > SchemeLimits.MaxData || SchemeLimits.DataWord + ((int)m.W3 + 7) / 8 > m.Info.Words && m.W3 != 0 ||
+                got > receiveCaps || m.Info.Label > (ulong)Status.NoSpace)
+            {
+                r.Status = Status.BadReply;
+                r.DataLength = 0;
+            }
+            r.Caps = r.Status == Status.BadReply ? 0 : got;
+            if (r.Caps > 0) r.Cap0 = new CapHandle(b->ReceivedHandles[0]);
+            if (r.Caps > 1) r.Cap1 = new CapHandle(b->ReceivedHandles[1]);
+            if (r.Caps > 2) r.Cap2 = new CapHandle(b->ReceivedHandles[2]);
+            s = r.Status;
+        }
+        else if (s == Status.InvalidCapability || s == Status.WrongType)
+        {
+            s = Status.BadDescriptor;
+        }
+        // Capabilities that arrived with a garbage answer are dropped; unused slots go back.
+        for (int i = 0; i < receiveCaps; i++)
+        {
+            if (i < got && r.Caps == 0) Sys.Delete(new CapHandle(b->ReceivedHandles[i]));
+            if (i >= r.Caps) CSpace.Free(slots[i]);
+        }
+        return s;
+    }
+
+    /// <summary>Copies bytes into the data area; false if they do not fit.</summary>
+    public static bool Put(byte* bytes, int length, int offset = 0)
+    {
+        if (length < 0 || offset < 0 || offset + length > SchemeLimits.MaxData) return false;
+        Buffer_MemoryCopy(Data + offset, bytes, length);
+        return true;
+    }
+
+    /// <summary>Copies an ASCII string into the data area; false if it does not fit.</summary>
+    public static bool Put(string text, int offset = 0)
+    {
+        if (offset < 0 || offset + text.Length > SchemeLimits.MaxData) return false;
+        byte* d = Data + offset;
+        for (int i = 0; i < text.Length; i++) d[i] = text[i] < 128 ? (byte)text[i] : (byte)'?';
+        return true;
+    }
+
+    internal static void Buffer_MemoryCopy(byte* dst, byte* src, int n)
+    {
+        if (n > 0) System.Buffer.MemoryCopy(src, dst, n, n);
+    }
+}
