@@ -1,0 +1,12 @@
+// In-guest tests of the Ipcd area of the services (filled in by that area's work).
+using Vireo.Abi;
+using Vireo.User;
+using Vireo.User.Schemes;
+using T = Vireo.User.Testing.TestRunner;
+
+static unsafe class IpcdTests
+{
+    public static void Run()
+    {
+    }
+}

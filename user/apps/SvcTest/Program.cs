@@ -1,0 +1,23 @@
+// The services test suite. init starts it (etc/test.rc) once every daemon has registered; it runs
+// each area's tests against the live system, then asks the process manager to end the run with the
+// number of failures (the bootstrap turns that into the guest's verdict).
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.User;
+using Vireo.User.Schemes;
+using T = Vireo.User.Testing.TestRunner;
+
+static unsafe class Program
+{
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        ProcTests.Run();
+        FsTests.Run();
+        IpcdTests.Run();
+        ShellTests.Run();
+        T.Summary();
+        SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, (ulong)T.Failed, 0, 0, 0, 0, 0, out _);
+        return T.Failed;
+    }
+}
