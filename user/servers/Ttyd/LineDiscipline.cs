@@ -1,0 +1,120 @@
+// The console's line discipline: what the terminal does with typed bytes before a program reads
+// them. Bytes collect in the line being edited (each echoed; backspace takes the last one back)
+// until Enter; the completed line then joins a queue of lines waiting for readers, so input that
+// is typed or piped in faster than the shell reads it is kept, line by line, not lost. Pure: no
+// I/O. The daemon feeds it bytes and sends the echo it hands back to the UART; the in-guest tests
+// feed it directly.
+namespace Vireo.Ttyd;
+
+public unsafe struct LineDiscipline
+{
+    public const int MaxLine = 256;          // with its '\n'; a longer line stops taking characters
+    public const int QueueBytes = 4096;      // completed lines not yet read
+    public const int MaxQueuedLines = 64;
+    public const int MaxEcho = 4;            // bytes Feed may hand back to echo
+
+    public const byte Backspace = 0x08, Delete = 0x7F, Bell = 0x07;
+    public const byte EndOfText = 0x03;      // Ctrl-C: drop the line being edited
+    public const byte EndOfTransmission = 0x04;   // Ctrl-D: end of file on an empty line
+
+    private fixed byte _edit[MaxLine];
+    private int _editLength;
+    private fixed byte _queue[QueueBytes];   // ring of the completed lines' bytes
+    private int _queueStart, _queueBytes;
+    private fixed int _lengths[MaxQueuedLines];   // ring of their lengths; 0 = an end of file
+    private int _firstLine, _lineCount;
+    private bool _afterReturn;
+
+    /// <summary>A completed line (or an end of file) is waiting to be read.</summary>
+    public bool HasLine => _lineCount > 0;
+    public int EditLength => _editLength;
+
+    /// <summary>Takes one input byte; puts what the terminal should show into `echo` (MaxEcho
+    /// bytes) and returns how many. A serial terminal sends CR for Enter, a pipe LF: either ends
+    /// the line, and CR LF counts once.</summary>
+    public int Feed(byte c, byte* echo)
+    {
+        bool afterReturn = _afterReturn;
+        _afterReturn = c == (byte)'\r';
+        switch (c)
+        {
+            case (byte)'\r':
+                return Complete(true, echo);
+            case (byte)'\n':
+                return afterReturn ? 0 : Complete(true, echo);
+            case Backspace:
+            case Delete:
+                if (_editLength == 0) return 0;
+                _editLength--;
+                echo[0] = Backspace;
+                echo[1] = (byte)' ';
+                echo[2] = Backspace;
+                return 3;
+            case EndOfText:
+                _editLength = 0;
+                echo[0] = (byte)'^';
+                echo[1] = (byte)'C';
+                echo[2] = (byte)'\n';
+                return 3;
+            case EndOfTransmission:
+                return Complete(false, echo);
+        }
+        if (c < 0x20 && c != (byte)'\t' || c > 0x7E) return 0;   // other control keys, non-ASCII
+        if (_editLength >= MaxLine - 1)
+        {
+            echo[0] = Bell;
+            return 1;
+        }
+        _edit[_editLength++] = c;
+        echo[0] = c;
+        return 1;
+    }
+
+    /// <summary>Copies up to `max` bytes of the first waiting line into `into` without taking them
+    /// (the reader may have died before it gets them). 0 for an end of file.</summary>
+    public int Peek(byte* into, int max)
+    {
+        if (_lineCount == 0) return 0;
+        int n = _lengths[_firstLine];
+        if (n > max) n = max;
+        for (int i = 0; i < n; i++) into[i] = _queue[(_queueStart + i) % QueueBytes];
+        return n;
+    }
+
+    /// <summary>Takes `n` bytes (what Peek gave and the reader got) from the first waiting line;
+    /// the rest of a long line waits for the next read. Consume(0) takes an end of file.</summary>
+    public void Consume(int n)
+    {
+        if (_lineCount == 0) return;
+        int length = _lengths[_firstLine];
+        if (n > length) n = length;
+        _queueStart = (_queueStart + n) % QueueBytes;
+        _queueBytes -= n;
+        _lengths[_firstLine] = length - n;
+        if (length - n != 0) return;
+        _firstLine = (_firstLine + 1) % MaxQueuedLines;
+        _lineCount--;
+    }
+
+    // Enter queues the line with its '\n'; Ctrl-D queues it without (an empty one is an end of
+    // file). A full queue refuses the line and rings: input is never silently cut mid-line.
+    private int Complete(bool newline, byte* echo)
+    {
+        int length = _editLength + (newline ? 1 : 0);
+        if (_lineCount == MaxQueuedLines || _queueBytes + length > QueueBytes)
+        {
+            echo[0] = Bell;
+            return 1;
+        }
+        int end = (_queueStart + _queueBytes) % QueueBytes;
+        for (int i = 0; i < _editLength; i++) _queue[(end + i) % QueueBytes] = _edit[i];
+        if (newline) _queue[(end + _editLength) % QueueBytes] = (byte)'\n';
+        _queueBytes += length;
+        _lengths[(_firstLine + _lineCount) % MaxQueuedLines] = length;
+        _lineCount++;
+        _editLength = 0;
+        if (!newline) return 0;
+        echo[0] = (byte)'\n';
+        return 1;
+    }
+}

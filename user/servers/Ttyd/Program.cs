@@ -1,0 +1,259 @@
+// ttyd, the console daemon: registers `tty` and serves it over COM1 (output and input) and the
+// PS/2 keyboard (input), with a line discipline (LineDiscipline) between the keys and the readers.
+//
+// What it needs from whoever starts it (the process manager, for `ttyd --console`):
+//   slot 10 (HardwareSlots.Ports)       an IoPorts capability covering 0x3F8..0x3FF and 0x60, 0x64
+//   slot 11 (HardwareSlots.SerialIrq)   the IrqHandler for line 4 (COM1), as IrqHandlerGet makes it
+//   slot 12 (HardwareSlots.KeyboardIrq) the IrqHandler for line 1 (PS/2 keyboard)
+//   plus the usual: Namespace with the register right, untyped memory in BootstrapSlots.Memory.
+// Without `--console` it serves a tty with no hardware: writes go to the kernel log, reads wait
+// forever (a console for a machine whose UART someone else owns).
+//
+// One thread does everything. Interrupts arrive as notification signals bound to that thread, so
+// the scheme receive loop also wakes for them (label NotificationLabel, the signalled bits in the
+// badge): no second thread, no locking. A read with no completed line is deferred (a Reply object
+// keeps the caller waiting) and answered when Enter completes one, oldest reader first.
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.Ttyd;
+using Vireo.User;
+using Vireo.User.Schemes;
+
+static class HardwareSlots
+{
+    public const uint Ports = 10;
+    public const uint SerialIrq = 11;
+    public const uint KeyboardIrq = 12;
+}
+
+static unsafe class Program
+{
+    private const ulong SerialBit = 1, KeyboardBit = 2;
+    private const ushort KeyboardData = 0x60, KeyboardStatus = 0x64;
+
+    private static SchemeServer s_server;
+    private static LineDiscipline s_line;
+    private static KeyboardDecoder s_keys;
+    private static Readers s_readers;
+    private static bool s_hardware;
+
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        var memory = new CapHandle(BootstrapSlots.Memory, 0);
+        if (IsConsole())
+        {
+            Status h = StartHardware(memory);
+            if (h != Status.Ok) return 100 + (int)h;
+        }
+        if (SchemeServer.Create(memory, out s_server) != Status.Ok) return 1;
+        if (s_server.Register("tty") != Status.Ok) return 2;
+        if (s_hardware) TakeInput(SerialBit | KeyboardBit);   // whatever came before we listened
+        while (true)
+        {
+            s_server.Receive(out Request r);
+            if ((ulong)r.Op == MessageInfo.NotificationLabel)
+            {
+                TakeInput(r.Badge);
+                ServeReaders();
+                continue;
+            }
+            if (r.IsFile) OnFile(ref r);
+            else OnScheme(ref r);
+        }
+    }
+
+    private static bool IsConsole()
+    {
+        const string Flag = "--console";
+        for (int i = 1; i < Startup.ArgumentCount; i++)
+        {
+            var a = Startup.Argument(i);
+            if (a.Length != Flag.Length) continue;
+            bool same = true;
+            for (int k = 0; k < a.Length && same; k++) same = a[k] == Flag[k];
+            if (same) return true;
+        }
+        return false;
+    }
+
+    // The ports are opened to this thread; both interrupt lines signal one notification (a bit
+    // each) bound to this thread, so they come in through the scheme endpoint's receive.
+    private static Status StartHardware(CapHandle memory)
+    {
+        var ports = new CapHandle(HardwareSlots.Ports, 0);
+        var self = new CapHandle(BootstrapSlots.Thread, 0);
+        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
+        Status s = Sys.Retype(memory, ObjectType.Notification, 0, CSpace.Self, slot, 1, out CapHandle n);
+        if (s == Status.Ok) s = Devices.IoPortsBind(ports, self, Uart.Base, Uart.PortCount);
+        if (s == Status.Ok) s = Devices.IoPortsBind(ports, self, KeyboardData, 1);
+        if (s == Status.Ok) s = Devices.IoPortsBind(ports, self, KeyboardStatus, 1);
+        if (s == Status.Ok) s = Devices.IrqHandlerBind(new CapHandle(HardwareSlots.SerialIrq, 0), n, SerialBit);
+        if (s == Status.Ok) s = Devices.IrqHandlerBind(new CapHandle(HardwareSlots.KeyboardIrq, 0), n, KeyboardBit);
+        if (s == Status.Ok) s = Ipc.Bind(self, n);
+        if (s != Status.Ok) return s;
+        Uart.Start();
+        s_hardware = true;
+        return Status.Ok;
+    }
+
+    // --- input -----------------------------------------------------------------------------------
+
+    private static void TakeInput(ulong bits)
+    {
+        if ((bits & SerialBit) != 0)
+        {
+            while (Uart.HasInput) Feed(Uart.Read());
+            Devices.IrqAck(new CapHandle(HardwareSlots.SerialIrq, 0));
+            Uart.Rearm();
+        }
+        if ((bits & KeyboardBit) != 0)
+        {
+            // IRQ 1 is edge-triggered too: a scancode that came while the line was masked raised
+            // no edge, so look again once it is acknowledged.
+            do
+            {
+                while ((Devices.InB(KeyboardStatus) & 1) != 0)
+                {
+                    byte c = s_keys.Decode(Devices.InB(KeyboardData));
+                    if (c != 0) Feed(c);
+                }
+                Devices.IrqAck(new CapHandle(HardwareSlots.KeyboardIrq, 0));
+            } while ((Devices.InB(KeyboardStatus) & 1) != 0);
+        }
+    }
+
+    private static void Feed(byte c)
+    {
+        byte* echo = stackalloc byte[LineDiscipline.MaxEcho];
+        int n = s_line.Feed(c, echo);
+        Uart.Write(echo, n);
+    }
+
+    // Completed lines go to waiting readers, oldest first. A reader that died meanwhile gets
+    // nothing and its line goes to the next one.
+    private static void ServeReaders()
+    {
+        while (s_line.HasLine && s_readers.Count > 0)
+        {
+            s_readers.Take(out int token, out int max);
+            int n = s_line.Peek(SchemeCall.Data, max);
+            if (s_server.AnswerLater(token, Status.Ok, 0, 0, n) == Status.Ok) s_line.Consume(n);
+        }
+    }
+
+    // --- requests --------------------------------------------------------------------------------
+
+    private static void OnScheme(ref Request r)
+    {
+        if (r.Op == SchemeOp.Open) Open();
+        else if (r.Op == SchemeOp.Stat) s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device);
+        else s_server.Answer(Status.NotSupported);
+    }
+
+    // Every open (and dup) is its own file id, so closing one leaves the others working.
+    private static void Open()
+    {
+        uint id = s_server.FreeFileId();
+        if (id == 0)
+        {
+            s_server.Answer(Status.NoSpace);
+            return;
+        }
+        Status s = s_server.MintFile(id, out CapHandle file);
+        if (s != Status.Ok)
+        {
+            s_server.Answer(s);
+            return;
+        }
+        s_server.AnswerWithCaps(Status.Ok, (ulong)FileKind.Device, &file, 1);
+    }
+
+    private static void OnFile(ref Request r)
+    {
+        switch (r.Op)
+        {
+            case SchemeOp.Read:
+                Read(ref r);
+                break;
+            case SchemeOp.Write:
+                if (r.DataLength < 0)
+                {
+                    s_server.Answer(Status.InvalidArgument);
+                    break;
+                }
+                if (s_hardware) Uart.Write(r.Data, r.DataLength);
+                else Sys.DebugWrite(r.Data, (ulong)r.DataLength);
+                s_server.Answer(Status.Ok, (ulong)r.DataLength);
+                break;
+            case SchemeOp.Dup:
+                Open();
+                break;
+            case SchemeOp.Close:
+                s_server.CloseFile((uint)r.FileId);
+                s_server.Answer(Status.Ok);
+                break;
+            case SchemeOp.Fstat:
+                s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device);
+                break;
+            case SchemeOp.Fsync:
+                s_server.Answer(Status.Ok);
+                break;
+            default:
+                s_server.Answer(Status.NotSupported);
+                break;
+        }
+    }
+
+    private static void Read(ref Request r)
+    {
+        int max = r.W0 > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)r.W0;
+        if (max == 0)
+        {
+            s_server.Answer(Status.Ok);
+            return;
+        }
+        if (s_line.HasLine && s_readers.Count == 0)
+        {
+            int n = s_line.Peek(SchemeCall.Data, max);
+            s_line.Consume(n);
+            s_server.Answer(Status.Ok, 0, 0, 0, n);
+            return;
+        }
+        if (s_readers.Full || !s_server.Defer(out int token))
+        {
+            s_server.Answer(Status.WouldBlock);   // more readers than Reply objects: try again
+            return;
+        }
+        s_readers.Add(token, max);
+    }
+}
+
+/// <summary>Readers waiting for a line, in arrival order: their deferred answers and how much each
+/// asked for.</summary>
+unsafe struct Readers
+{
+    private const int Capacity = SchemeServer.MaxDeferred;
+    private fixed int _tokens[Capacity];
+    private fixed int _max[Capacity];
+    private int _first;
+    public int Count;
+
+    public bool Full => Count == Capacity;
+
+    public void Add(int token, int max)
+    {
+        int i = (_first + Count) % Capacity;
+        _tokens[i] = token;
+        _max[i] = max;
+        Count++;
+    }
+
+    public void Take(out int token, out int max)
+    {
+        token = _tokens[_first];
+        max = _max[_first];
+        _first = (_first + 1) % Capacity;
+        Count--;
+    }
+}
