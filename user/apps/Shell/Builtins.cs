@@ -1,0 +1,120 @@
+// Commands the shell runs itself: the ones that change the shell (exit), need no process of their
+// own (echo, help, sleep), or end everything (poweroff). Each writes to the descriptor it is given,
+// so `echo hi > file:/a` and `echo hi | cat` work like a program's output.
+using System;
+using Vireo.Abi;
+using Vireo.Commands;
+using Vireo.User;
+using Vireo.User.Schemes;
+
+namespace Vireo.Shell;
+
+public static unsafe class Builtins
+{
+    private const string Help =
+        "builtins:\n" +
+        "  help                  this text\n" +
+        "  echo [-n] WORD...     print the words (-n: no newline)\n" +
+        "  sleep SECONDS         wait (fractions too: sleep 0.5)\n" +
+        "  exit [CODE]           leave the shell\n" +
+        "  poweroff              switch the machine off\n" +
+        "programs (initfs:/bin): ls cat mkdir rm mv ps kill uptime meminfo schemes, and any other there\n" +
+        "  ls [PATH...]  cat [PATH...]  mkdir PATH...  rm PATH...  mv FROM TO  kill PID...\n" +
+        "syntax:\n" +
+        "  a | b                 a's output is b's input\n" +
+        "  > PATH  >> PATH       output to a file (>> appends); < PATH: input from one\n" +
+        "  '...' \"...\" \\c        quoting;  $? the last exit status;  # a comment\n" +
+        "paths name a scheme: file:/notes, initfs:/bin, tty:, pipe: (see `schemes`)\n";
+
+    public static bool Is(ReadOnlySpan<byte> name) =>
+        Text.Same(name, "echo") || Text.Same(name, "help") || Text.Same(name, "sleep") ||
+        Text.Same(name, "exit") || Text.Same(name, "poweroff");
+
+    /// <summary>Runs builtin stage `stage`, writing to `output`; its exit status. `exit` is set when
+    /// the shell should stop.</summary>
+    public static int Run(ref CommandLine line, int stage, Fd output, long lastStatus, out bool exit)
+    {
+        exit = false;
+        var name = line.Arg(stage, 0);
+        if (Text.Same(name, "echo")) return Echo(ref line, stage, output);
+        if (Text.Same(name, "help")) return Write(output, Help);
+        if (Text.Same(name, "sleep")) return Sleep(ref line, stage);
+        if (Text.Same(name, "poweroff"))
+        {
+            Status s = SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, 0, 0, 0, 0, 0, 0, out _);
+            Out.Error("poweroff", default, s);   // the answer never comes when it works
+            return 1;
+        }
+        exit = true;
+        if (line.ArgCount(stage) < 2) return (int)lastStatus;
+        if (Text.TryNumber(line.Arg(stage, 1), out ulong code) && code <= int.MaxValue) return (int)code;
+        Out.Error("exit", line.Arg(stage, 1), "not a number");
+        return 2;
+    }
+
+    private static int Echo(ref CommandLine line, int stage, Fd output)
+    {
+        byte* text = stackalloc byte[CommandLine.MaxText + 1];
+        int first = 1;
+        bool newline = true;
+        if (line.ArgCount(stage) > 1 && Text.Same(line.Arg(stage, 1), "-n"))
+        {
+            newline = false;
+            first = 2;
+        }
+        int n = 0;
+        for (int i = first; i < line.ArgCount(stage); i++)
+        {
+            if (i > first) text[n++] = (byte)' ';
+            n = Text.Append(text, n, CommandLine.MaxText, line.Arg(stage, i));
+        }
+        if (newline) text[n++] = (byte)'\n';
+        return Write(output, text, n);
+    }
+
+    private static int Write(Fd output, string text)
+    {
+        Out.Flush();
+        Status s = Fs.Write(output, text);
+        if (s == Status.Ok) return 0;
+        Out.Error("sh", default, s);
+        return 1;
+    }
+
+    private static int Write(Fd output, byte* text, int n)
+    {
+        Out.Flush();
+        Status s = Fs.Write(output, text, n, out _);
+        if (s == Status.Ok) return 0;
+        Out.Error("sh", default, s);
+        return 1;
+    }
+
+    // SECONDS is decimal with an optional fraction (up to nanoseconds).
+    private static int Sleep(ref CommandLine line, int stage)
+    {
+        if (line.ArgCount(stage) != 2 || !ParseSeconds(line.Arg(stage, 1), out ulong ns))
+        {
+            Out.Error("sleep", default, "usage: sleep SECONDS");
+            return 2;
+        }
+        Out.Flush();
+        return Sys.Sleep(ns) == Status.Ok ? 0 : 1;
+    }
+
+    private static bool ParseSeconds(ReadOnlySpan<byte> text, out ulong ns)
+    {
+        ns = 0;
+        int dot = 0;
+        while (dot < text.Length && text[dot] != (byte)'.') dot++;
+        if (!Text.TryNumber(text.Slice(0, dot), out ulong whole) || whole > 1_000_000) return false;
+        ns = whole * 1_000_000_000;
+        ulong scale = 100_000_000;
+        for (int i = dot + 1; i < text.Length; i++, scale /= 10)
+        {
+            if (text[i] < (byte)'0' || text[i] > (byte)'9') return false;
+            ns += (ulong)(text[i] - '0') * scale;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,54 @@
+// Lines from a descriptor. A read gives whatever the other side had: one line from the console,
+// many (or half of one) from a pipe. The reader keeps what it read past the line for next time.
+using Vireo.Abi;
+using Vireo.User.Schemes;
+
+namespace Vireo.Shell;
+
+public unsafe struct LineReader
+{
+    private const int Capacity = 1024;
+    private fixed byte _buffer[Capacity];
+    private int _start, _end;
+    private bool _ended;
+
+    /// <summary>The next line, without its '\n', cut to `max` bytes (`cut` says so). `ended` at the
+    /// end of input with nothing left; a last line without '\n' still comes first.</summary>
+    public Status ReadLine(Fd from, byte* line, int max, out int length, out bool cut, out bool ended)
+    {
+        length = 0;
+        cut = ended = false;
+        while (true)
+        {
+            int newline = -1;
+            for (int i = _start; i < _end && newline < 0; i++) if (_buffer[i] == (byte)'\n') newline = i;
+            bool full = _start == 0 && _end == Capacity;
+            if (newline >= 0 || full || _ended && _start < _end)
+            {
+                int stop = newline >= 0 ? newline : _end;
+                length = stop - _start;
+                cut = length > max;
+                if (cut) length = max;
+                for (int i = 0; i < length; i++) line[i] = _buffer[_start + i];
+                _start = newline >= 0 ? newline + 1 : _end;
+                return Status.Ok;
+            }
+            if (_ended)
+            {
+                ended = true;
+                return Status.Ok;
+            }
+            // Keep the unfinished line at the front, then read behind it.
+            for (int i = _start; i < _end; i++) _buffer[i - _start] = _buffer[i];
+            _end -= _start;
+            _start = 0;
+            fixed (byte* b = _buffer)
+            {
+                Status s = Fs.Read(from, b + _end, Capacity - _end, out int n);
+                if (s != Status.Ok) return s;
+                if (n == 0) _ended = true;
+                _end += n;
+            }
+        }
+    }
+}

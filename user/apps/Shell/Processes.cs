@@ -1,0 +1,62 @@
+// Running programs through the process manager (SchemeOp.Spawn / WaitChild on the Namespace
+// capability): argv joined by NUL bytes as the data, the child's stdin, stdout and stderr as the
+// three capabilities of the call. A bare name runs initfs:/bin/NAME; a name with a scheme
+// (file:/prog) runs that file.
+using System;
+using Vireo.Abi;
+using Vireo.Commands;
+using Vireo.User.Schemes;
+
+namespace Vireo.Shell;
+
+public static unsafe class Processes
+{
+    private const string BinDirectory = "initfs:/bin/";
+
+    /// <summary>Starts stage `stage` of `line`; the child's pid in `pid`.</summary>
+    public static Status Spawn(ref CommandLine line, int stage, Fd input, Fd output, Fd error, out ulong pid)
+    {
+        pid = 0;
+        byte* argv = stackalloc byte[SchemeLimits.MaxData];
+        int n = 0;
+        var name = line.Arg(stage, 0);
+        if (!HasScheme(name)) n = Text.Append(argv, n, SchemeLimits.MaxData, BinDirectory);
+        n = Text.Append(argv, n, SchemeLimits.MaxData, name);
+        for (int i = 1; i < line.ArgCount(stage); i++)
+        {
+            if (n == SchemeLimits.MaxData) return Status.NameTooLong;
+            argv[n++] = 0;
+            var arg = line.Arg(stage, i);
+            if (n + arg.Length > SchemeLimits.MaxData) return Status.NameTooLong;
+            n = Text.Append(argv, n, SchemeLimits.MaxData, arg);
+        }
+        SchemeCall.Put(argv, n);
+        IpcBuffer* b = SchemeCall.Buffer;
+        b->SendCaps[0] = input.Cap.Value;
+        b->SendCaps[1] = output.Cap.Value;
+        b->SendCaps[2] = error.Cap.Value;
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.NoRegister, 0, 0, n, 3, 0, out SchemeReply r);
+        pid = r.W0;
+        return s;
+    }
+
+    /// <summary>Waits for child `pid` to end; its exit status as the shell reports it: the exit code,
+    /// or 128 + 9 for a killed process and 128 + 11 for one that faulted (the numbers other shells
+    /// use for SIGKILL and SIGSEGV, so scripts read them the same way).</summary>
+    public static Status Wait(ulong pid, out int status, out ThreadExitKind kind)
+    {
+        status = 0;
+        kind = ThreadExitKind.Exited;
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out SchemeReply r);
+        if (s != Status.Ok) return s;
+        kind = (ThreadExitKind)r.W1;
+        status = kind == ThreadExitKind.Exited ? (int)(uint)r.W2 : kind == ThreadExitKind.Killed ? 128 + 9 : 128 + 11;
+        return Status.Ok;
+    }
+
+    private static bool HasScheme(ReadOnlySpan<byte> name)
+    {
+        for (int i = 0; i < name.Length; i++) if (name[i] == (byte)':') return true;
+        return false;
+    }
+}

@@ -1,0 +1,50 @@
+// sh, the shell: reads a line from standard input, runs it, prints the prompt again; ends at the
+// end of its input or at `exit`, with the last command's status. Grammar: CommandLine; running a
+// line: Pipeline; the commands it runs itself: Builtins. docs/design/shell.md has the whole picture.
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.Commands;
+using Vireo.Shell;
+using Vireo.User.Schemes;
+
+static unsafe class Program
+{
+    private const int MaxLine = 480;
+    private static LineReader s_input;
+    private static CommandLine s_line;
+
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        byte* text = stackalloc byte[MaxLine];
+        long status = 0;
+        while (true)
+        {
+            Out.Write("vireo$ ");
+            Out.Flush();
+            Status s = s_input.ReadLine(Fd.Stdin, text, MaxLine, out int length, out bool cut, out bool ended);
+            if (s != Status.Ok)
+            {
+                Out.Error("sh", default, s);
+                return 1;
+            }
+            if (ended) break;
+            if (cut)
+            {
+                Out.Error("sh", default, "the line is too long");
+                status = 2;
+                continue;
+            }
+            if (!s_line.Parse(text, length, status, out string why))
+            {
+                Out.Error("sh", default, why);
+                status = 2;
+                continue;
+            }
+            status = Pipeline.Run(ref s_line, status, out bool exit);
+            if (exit) break;
+        }
+        Out.Flush();
+        return (int)status;
+    }
+}

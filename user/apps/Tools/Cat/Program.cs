@@ -1,0 +1,44 @@
+// cat [PATH...]: each file's bytes to standard output, in order; without a path (or for "-"),
+// standard input's, which is what makes `a | cat` work.
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.Commands;
+using Vireo.User.Schemes;
+
+static unsafe class Program
+{
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        if (Args.Count < 2) return Show(Fd.Stdin, default, false) ? 0 : 1;
+        int failures = 0;
+        for (int i = 1; i < Args.Count; i++)
+        {
+            var path = Args.Get(i);
+            if (Text.Same(path, "-"))
+            {
+                if (!Show(Fd.Stdin, path, false)) failures++;
+                continue;
+            }
+            Status s = Args.Open(path, OpenFlags.Read, out Fd file);
+            if (s != Status.Ok)
+            {
+                Out.Error("cat", path, s);
+                failures++;
+                continue;
+            }
+            if (!Show(file, path, true)) failures++;
+        }
+        return failures;
+    }
+
+    private static bool Show(Fd from, System.ReadOnlySpan<byte> path, bool close)
+    {
+        Status s = Args.Copy(from, Fd.Stdout, out bool readFailed);
+        if (close) Fs.Close(from);
+        if (s == Status.Ok) return true;
+        if (readFailed) Out.Error("cat", path, s);
+        else Out.Error("cat", default, s);
+        return false;
+    }
+}

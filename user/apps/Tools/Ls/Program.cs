@@ -1,0 +1,78 @@
+// ls [PATH...]: the entries of each directory (a '/' after subdirectories), or a file's own path.
+// Without a path: file:/, the RAM filesystem's root (there is no current directory).
+using System;
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.Commands;
+using Vireo.User.Schemes;
+
+static unsafe class Program
+{
+    private const int KindByte = 0, LengthByte = 1, NameStart = 2;
+
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        int failures = 0;
+        if (Args.Count < 2)
+        {
+            const string Root = "file:/";
+            byte* root = stackalloc byte[Root.Length];
+            int n = Text.Append(root, 0, Root.Length, Root);
+            if (!List(new ReadOnlySpan<byte>(root, n))) failures++;
+        }
+        for (int i = 1; i < Args.Count; i++)
+        {
+            if (Args.Count > 2)
+            {
+                if (i > 1) Out.Line();
+                Out.Write(Args.Get(i));
+                Out.Write(":\n");
+            }
+            if (!List(Args.Get(i))) failures++;
+        }
+        Out.Flush();
+        return failures;
+    }
+
+    private static bool List(ReadOnlySpan<byte> path)
+    {
+        Status s = Args.Open(path, OpenFlags.Read | OpenFlags.Directory, out Fd dir);
+        if (s == Status.NotDirectory)
+        {
+            ulong size;
+            FileKind kind;
+            fixed (byte* p = path) s = Fs.Stat(p, path.Length, out size, out kind);
+            if (s == Status.Ok)
+            {
+                Out.Write(path);
+                Out.Line();
+                return true;
+            }
+        }
+        if (s != Status.Ok)
+        {
+            Out.Error("ls", path, s);
+            return false;
+        }
+        byte* records = stackalloc byte[SchemeLimits.MaxData];
+        while (true)
+        {
+            s = Fs.Getdents(dir, records, SchemeLimits.MaxData, out int got);
+            if (s != Status.Ok || got == 0) break;
+            for (int at = 0; at + NameStart <= got;)
+            {
+                int length = records[at + LengthByte];
+                if (at + NameStart + length > got) break;
+                Out.Write(records + at + NameStart, length);
+                if ((FileKind)records[at + KindByte] == FileKind.Directory) Out.Write((byte)'/');
+                Out.Line();
+                at += NameStart + length;
+            }
+        }
+        Fs.Close(dir);
+        if (s == Status.Ok) return true;
+        Out.Error("ls", path, s);
+        return false;
+    }
+}

@@ -1,0 +1,17 @@
+// mkdir PATH...: makes each directory (its parent must exist).
+using System;
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.Commands;
+using Vireo.User.Schemes;
+
+static unsafe class Program
+{
+    [RuntimeExport("vireo_main")]
+    static int Main() => ForEach.Argument("mkdir", "usage: mkdir PATH...", &Make);
+
+    private static Status Make(ReadOnlySpan<byte> path)
+    {
+        fixed (byte* p = path) return Fs.Mkdir(p, path.Length);
+    }
+}
