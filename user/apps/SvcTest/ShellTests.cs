@@ -1,5 +1,11 @@
-// In-guest tests of the Shell area of the services (filled in by that area's work).
+// In-guest tests of the console and the shell: ttyd's line discipline and keyboard decoding and
+// the shell's parser directly (their sources are compiled in), then scripted shell sessions: sh
+// runs with a pipe we write commands into as stdin and a pipe we read as stdout and stderr, and the
+// transcript (prompts included, so the order is checked too) must hold what each command prints.
+using System;
 using Vireo.Abi;
+using Vireo.Shell;
+using Vireo.Ttyd;
 using Vireo.User;
 using Vireo.User.Schemes;
 using T = Vireo.User.Testing.TestRunner;
@@ -8,5 +14,271 @@ static unsafe class ShellTests
 {
     public static void Run()
     {
+        T.Run("shell.line_discipline_edits", &LineEdits);
+        T.Run("shell.line_discipline_queues_lines", &LineQueue);
+        T.Run("shell.line_discipline_end_of_file", &LineEndOfFile);
+        T.Run("shell.keyboard_decoder", &Keyboard);
+        T.Run("shell.parse", &Parse);
+        T.Run("shell.parse_errors", &ParseErrors);
+        T.Run("shell.echo_redirect_cat", &EchoRedirectCat);
+        T.Run("shell.directories", &Directories);
+        T.Run("shell.errors_and_status", &ErrorsAndStatus);
+        T.Run("shell.pipelines", &Pipelines);
+        T.Run("shell.exit_code", &ExitCode);
+        T.Run("shell.system_tools", &SystemTools);
+    }
+
+    // --- ttyd's line discipline and keyboard -------------------------------------------------------
+
+    private static LineDiscipline s_line;
+
+    // Feeds text; returns everything echoed.
+    private static int Feed(string text, byte* echo)
+    {
+        int n = 0;
+        for (int i = 0; i < text.Length; i++) n += s_line.Feed((byte)text[i], echo + n);
+        return n;
+    }
+
+    private static bool Same(byte* bytes, int n, string expected)
+    {
+        if (n != expected.Length) return false;
+        for (int i = 0; i < n; i++) if (bytes[i] != expected[i]) return false;
+        return true;
+    }
+
+    private static bool NextLine(string expected)
+    {
+        byte* b = stackalloc byte[LineDiscipline.MaxLine];
+        if (!s_line.HasLine) return false;
+        int n = s_line.Peek(b, LineDiscipline.MaxLine);
+        s_line.Consume(n);
+        return Same(b, n, expected);
+    }
+
+    private static void LineEdits()
+    {
+        s_line = default;
+        byte* echo = stackalloc byte[64];
+        int n = Feed("ab\x7F" + "c", echo);
+        T.True(Same(echo, n, "ab\b \bc"), "typed bytes echo; DEL echoes backspace-space-backspace");
+        T.True(!s_line.HasLine, "no line before Enter");
+        T.Equal(2, s_line.EditLength, "DEL took one byte back");
+        n = Feed("\r\n", echo);
+        T.True(Same(echo, n, "\n"), "Enter echoes one newline, CR LF counts once");
+        T.True(NextLine("ac\n"), "the edited line, with its newline");
+        T.True(!s_line.HasLine, "CR LF made one line, not two");
+        n = Feed("\b\bx\b\by\n", echo);
+        T.True(Same(echo, n, "x\b \by\n"), "backspace on an empty line echoes nothing");
+        T.True(NextLine("y\n"), "BS (0x08) erases too");
+    }
+
+    private static void LineQueue()
+    {
+        s_line = default;
+        byte* echo = stackalloc byte[64];
+        byte* b = stackalloc byte[8];
+        Feed("one\ntwo\nthree\npart", echo);
+        T.True(NextLine("one\n"), "first line first");
+        int n = s_line.Peek(b, 2);
+        T.True(Same(b, n, "tw"), "a short read gets the start of the line");
+        s_line.Consume(n);
+        T.True(NextLine("o\n"), "and the next read the rest of it");
+        T.True(NextLine("three\n"), "then the next line");
+        T.True(!s_line.HasLine, "an unfinished line is not readable");
+        Feed("\n", echo);
+        T.True(NextLine("part\n"), "until Enter");
+    }
+
+    private static void LineEndOfFile()
+    {
+        s_line = default;
+        byte* echo = stackalloc byte[64];
+        byte* b = stackalloc byte[8];
+        int n = Feed("junk\x03", echo);
+        T.True(Same(echo, n, "junk^C\n"), "Ctrl-C echoes ^C");
+        T.Equal(0, s_line.EditLength, "and drops the line");
+        T.True(!s_line.HasLine, "without queueing it");
+        Feed("\x04", echo);
+        T.True(s_line.HasLine, "Ctrl-D on an empty line queues an end of file");
+        T.Equal(0, s_line.Peek(b, 8), "read as zero bytes");
+        s_line.Consume(0);
+        T.True(!s_line.HasLine, "taken by one read");
+        Feed("ab\x04", echo);
+        T.True(NextLine("ab"), "Ctrl-D after text ends the line without a newline");
+    }
+
+    private static void Keyboard()
+    {
+        var k = new KeyboardDecoder();
+        T.Equal('a', k.Decode(0x1E), "a");
+        T.Equal(0, k.Decode(0x9E), "a released: nothing");
+        T.Equal(0, k.Decode(0x2A), "left shift pressed: nothing");
+        T.Equal('|', k.Decode(0x2B), "shift backslash is a bar");
+        T.Equal('>', k.Decode(0x34), "shift dot is greater-than");
+        T.Equal('A', k.Decode(0x1E), "shift a");
+        k.Decode(0xAA);
+        T.Equal('.', k.Decode(0x34), "shift released");
+        k.Decode(0x1D);
+        T.Equal(3, k.Decode(0x2E), "ctrl c");
+        k.Decode(0x9D);
+        k.Decode(0xE0);
+        T.Equal(0, k.Decode(0x48), "an arrow key (0xE0 prefix) makes nothing");
+        k.Decode(0xE0);
+        T.Equal('\n', k.Decode(0x1C), "keypad Enter is Enter");
+        T.Equal('\b', k.Decode(0x0E), "backspace");
+    }
+
+    // --- the shell's parser -----------------------------------------------------------------------
+
+    private static CommandLine s_parsed;
+
+    private static bool ParseText(string text, long lastStatus, out string error)
+    {
+        byte* b = stackalloc byte[256];
+        for (int i = 0; i < text.Length; i++) b[i] = (byte)text[i];
+        return s_parsed.Parse(b, text.Length, lastStatus, out error);
+    }
+
+    private static bool Is(ReadOnlySpan<byte> word, string expected)
+    {
+        fixed (byte* p = word) return Same(p, word.Length, expected);
+    }
+
+    private static void Parse()
+    {
+        T.True(ParseText("echo \"a b\" 'c $?' $? x\\|y>file:/o|cat>>file:/p # no", 42, out _), "parses");
+        T.Equal(2, s_parsed.StageCount, "two stages");
+        T.Equal(5, s_parsed.ArgCount(0), "five words in the first");
+        T.True(Is(s_parsed.Arg(0, 1), "a b"), "double quotes keep blanks");
+        T.True(Is(s_parsed.Arg(0, 2), "c $?"), "single quotes keep $?");
+        T.True(Is(s_parsed.Arg(0, 3), "42"), "$? is the last status");
+        T.True(Is(s_parsed.Arg(0, 4), "x|y"), "a backslash quotes one byte");
+        T.True(s_parsed.HasOutput(0) && !s_parsed.Appends(0) && Is(s_parsed.Output(0), "file:/o"), "> without blanks");
+        T.Equal(1, s_parsed.ArgCount(1), "the comment is not a word");
+        T.True(s_parsed.Appends(1) && Is(s_parsed.Output(1), "file:/p"), ">> appends");
+        T.True(ParseText("   ", 0, out _), "a blank line parses");
+        T.Equal(0, s_parsed.StageCount, "to nothing");
+        T.True(ParseText("cat < file:/i \"\"", 0, out _), "input redirection");
+        T.True(Is(s_parsed.Input(0), "file:/i") && s_parsed.ArgCount(0) == 2 && s_parsed.Arg(0, 1).Length == 0, "and an empty word");
+    }
+
+    private static void ParseErrors()
+    {
+        T.True(!ParseText("| cat", 0, out string why) && why != null, "a pipe with nothing before it");
+        T.True(!ParseText("ls |", 0, out _), "a pipe with nothing after it");
+        T.True(!ParseText("echo >", 0, out _), "a redirection without a file");
+        T.True(!ParseText("echo > | cat", 0, out _), "a redirection followed by a pipe");
+        T.True(!ParseText("echo 'open", 0, out _), "an unclosed quote");
+        T.True(!ParseText("> file:/x", 0, out _), "a redirection without a command");
+    }
+
+    // --- scripted sessions ----------------------------------------------------------------------
+
+    private const int OutputCapacity = 4096;
+    private const string Sentinel = "@end\n";
+    private struct Output { public fixed byte Bytes[OutputCapacity]; }
+    private static Output s_output;
+    private static int s_length;
+
+    // Runs sh on `script` (which should end with `echo @end`): reads its output up to the sentinel
+    // (or the end of the pipe), then waits for it. False if something failed on the way.
+    private static bool Session(string script, out int exitCode)
+    {
+        exitCode = -1;
+        s_length = 0;
+        if (!T.Status(Status.Ok, Fs.Pipe(out Fd inRead, out Fd inWrite), "a pipe for the shell's input")) return false;
+        if (!T.Status(Status.Ok, Fs.Pipe(out Fd outRead, out Fd outWrite), "a pipe for its output")) return false;
+        const string Sh = "initfs:/bin/sh";
+        SchemeCall.Put(Sh);
+        SchemeCall.Buffer->SendCaps[0] = inRead.Cap.Value;
+        SchemeCall.Buffer->SendCaps[1] = outWrite.Cap.Value;
+        SchemeCall.Buffer->SendCaps[2] = outWrite.Cap.Value;
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, Sh.Length, 3, 0, out SchemeReply r);
+        ulong pid = r.W0;
+        Fs.Close(inRead);
+        Fs.Close(outWrite);
+        bool ok = T.Status(Status.Ok, s, "spawn sh");
+        if (ok) ok = T.Status(Status.Ok, Fs.Write(inWrite, script), "write the script");
+        Fs.Close(inWrite);
+        while (ok && !EndsWith(Sentinel) && s_length < OutputCapacity)
+        {
+            int n;
+            fixed (byte* o = s_output.Bytes) s = Fs.Read(outRead, o + s_length, OutputCapacity - s_length, out n);
+            if (s != Status.Ok || n == 0) break;
+            s_length += n;
+        }
+        Fs.Close(outRead);
+        if (!ok) return false;
+        s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out r);
+        exitCode = (int)(uint)r.W2;
+        return T.Status(Status.Ok, s, "wait for sh") && T.Equal((long)ThreadExitKind.Exited, (long)r.W1, "sh exited by itself");
+    }
+
+    private static bool EndsWith(string text)
+    {
+        if (s_length < text.Length) return false;
+        fixed (byte* o = s_output.Bytes) return Same(o + s_length - text.Length, text.Length, text);
+    }
+
+    private static bool Has(string text)
+    {
+        for (int at = 0; at + text.Length <= s_length; at++)
+        {
+            fixed (byte* o = s_output.Bytes)
+                if (Same(o + at, text.Length, text)) return true;
+        }
+        return false;
+    }
+
+    private static void EchoRedirectCat()
+    {
+        if (!Session("echo one > file:/sh-a\necho two >> file:/sh-a\ncat file:/sh-a\n" +
+                     "echo three > file:/sh-a\ncat file:/sh-a\necho @end\n", out _)) return;
+        T.True(Has("vireo$ vireo$ vireo$ one\ntwo\nvireo$ vireo$ three\nvireo$ @end\n"), "> writes, >> appends, > truncates; cat shows it");
+        Fs.Unlink("file:/sh-a");
+    }
+
+    private static void Directories()
+    {
+        if (!Session("mkdir file:/sh-d\necho x > file:/sh-d/f\nls file:/sh-d\nmv file:/sh-d/f file:/sh-d/g\n" +
+                     "ls file:/sh-d\nrm file:/sh-d/g\nls file:/sh-d\nrm file:/sh-d\nls file:/sh-d\necho @end\n", out _)) return;
+        T.True(Has("vireo$ vireo$ vireo$ f\nvireo$ vireo$ g\n"), "mkdir, a file in it, ls, mv, ls");
+        T.True(Has("g\nvireo$ vireo$ vireo$ vireo$ ls: file:/sh-d: no such file or directory\n"), "rm a file, rm the directory");
+    }
+
+    private static void ErrorsAndStatus()
+    {
+        if (!Session("nosuchcommand\necho $?\ncat file:/sh-missing\necho \"status $?\"\necho '$?'\n" +
+                     "cat nosuch:/x\nkill 999999\necho after\necho @end\n", out _)) return;
+        T.True(Has("vireo$ sh: nosuchcommand: command not found\nvireo$ 127\n"), "an unknown command, in words; $? is 127");
+        T.True(Has("cat: file:/sh-missing: no such file or directory\nvireo$ status 1\n"), "a missing file, in words; $? is 1");
+        T.True(Has("vireo$ $?\n"), "single quotes keep $?");
+        T.True(Has("cat: nosuch:/x: unknown scheme\n"), "an unknown scheme, in words");
+        T.True(Has("kill: 999999: no such process\n"), "kill of a process that is not there");
+        T.True(Has("vireo$ after\n"), "the shell goes on after errors");
+    }
+
+    private static void Pipelines()
+    {
+        if (!Session("echo piped > file:/sh-p\ncat file:/sh-p | cat\necho direct | cat | cat\necho @end\n", out _)) return;
+        T.True(Has("vireo$ vireo$ piped\nvireo$ direct\nvireo$ @end\n"), "program | program, builtin | program | program");
+        Fs.Unlink("file:/sh-p");
+    }
+
+    private static void ExitCode()
+    {
+        if (!Session("echo @end\nexit 7\necho never\n", out int code)) return;
+        T.Equal(7, code, "exit 7 ends the shell with 7 (and before the next line)");
+    }
+
+    private static void SystemTools()
+    {
+        if (!Session("schemes\nps\nmeminfo\nuptime\necho @end\n", out int code)) return;
+        T.True(Has("file\n"), "schemes lists file");
+        T.True(Has("  PID PARENT NAME\n"), "ps prints its table");
+        T.True(Has("total") && Has(" KiB\n"), "meminfo in KiB");
+        T.True(Has("vireo$ up "), "uptime");
+        T.Equal(0, code, "the shell ends with the last status at the end of its input");
     }
 }
