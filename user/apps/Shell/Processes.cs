@@ -40,14 +40,16 @@ public static unsafe class Processes
         return s;
     }
 
-    /// <summary>Waits for child `pid` to end; its exit status as the shell reports it: the exit code,
-    /// or 128 + 9 for a killed process and 128 + 11 for one that faulted (the numbers other shells
-    /// use for SIGKILL and SIGSEGV, so scripts read them the same way).</summary>
-    public static Status Wait(ulong pid, out int status, out ThreadExitKind kind)
+    /// <summary>Waits for child `pid` (0: any child) to end; which one in `ended`, and its exit
+    /// status as the shell reports it: the exit code, or 128 + 9 for a killed process and 128 + 11
+    /// for one that faulted (the numbers other shells use for SIGKILL and SIGSEGV, so scripts read
+    /// them the same way).</summary>
+    public static Status Wait(ulong pid, out ulong ended, out int status, out ThreadExitKind kind)
     {
         status = 0;
         kind = ThreadExitKind.Exited;
         Status s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out SchemeReply r);
+        ended = r.W0;
         if (s != Status.Ok) return s;
         kind = (ThreadExitKind)r.W1;
         status = kind == ThreadExitKind.Exited ? (int)(uint)r.W2 : kind == ThreadExitKind.Killed ? 128 + 9 : 128 + 11;

@@ -20,12 +20,27 @@ static unsafe class ShellTests
         T.Run("shell.keyboard_decoder", &Keyboard);
         T.Run("shell.parse", &Parse);
         T.Run("shell.parse_errors", &ParseErrors);
+        T.Run("shell.tty_scheme", &TtyScheme);
+        // The sessions need pipe: (ipcd) and file: (the RAM filesystem), built on other branches:
+        // until both are registered the suite says it left the sessions out, rather than failing.
+        if (!Registered("pipe") || !Registered("file"))
+        {
+            System.Console.WriteLine("shell: sessions left out (pipe: or file: not registered)");
+            return;
+        }
         T.Run("shell.echo_redirect_cat", &EchoRedirectCat);
         T.Run("shell.directories", &Directories);
         T.Run("shell.errors_and_status", &ErrorsAndStatus);
         T.Run("shell.pipelines", &Pipelines);
         T.Run("shell.exit_code", &ExitCode);
         T.Run("shell.system_tools", &SystemTools);
+    }
+
+    private static bool Registered(string scheme)
+    {
+        byte* name = stackalloc byte[SchemeLimits.MaxName];
+        for (int i = 0; i < scheme.Length; i++) name[i] = (byte)scheme[i];
+        return Namespace.Lookup(name, scheme.Length, out _) == Status.Ok;
     }
 
     // --- ttyd's line discipline and keyboard -------------------------------------------------------
@@ -129,6 +144,26 @@ static unsafe class ShellTests
         T.Equal('\b', k.Decode(0x0E), "backspace");
     }
 
+    // ttyd itself (test.rc starts it on the console hardware): a device file per open and per dup,
+    // writes taken whole, and a closed file that stops working while its dup goes on.
+    private static void TtyScheme()
+    {
+        if (!T.Status(Status.Ok, Fs.Open("tty:", OpenFlags.Read | OpenFlags.Write, out Fd tty), "open tty:")) return;
+        T.Status(Status.Ok, Fs.Fstat(tty, out _, out FileKind kind), "fstat");
+        T.Equal((long)FileKind.Device, (long)kind, "a device");
+        byte* text = stackalloc byte[16];
+        const string Line = "ttyd: written\n";
+        for (int i = 0; i < Line.Length; i++) text[i] = (byte)Line[i];
+        T.Status(Status.Ok, Fs.Write(tty, text, Line.Length, out int written), "write");
+        T.Equal(Line.Length, written, "every byte taken");
+        T.Status(Status.Ok, Fs.Dup(tty, out Fd copy), "dup");
+        T.Status(Status.Ok, Fs.Read(tty, text, 0, out int read), "a read of nothing does not wait");
+        T.Equal(0, read, "and reads nothing");
+        T.Status(Status.Ok, Fs.Close(tty), "close");
+        T.Status(Status.Ok, Fs.Write(copy, text + Line.Length - 1, 1, out _), "the dup still works");   // "\n": the log stays line by line
+        T.Status(Status.Ok, Fs.Close(copy), "close the dup");
+    }
+
     // --- the shell's parser -----------------------------------------------------------------------
 
     private static CommandLine s_parsed;
@@ -196,11 +231,9 @@ static unsafe class ShellTests
         SchemeCall.Buffer->SendCaps[2] = outWrite.Cap.Value;
         Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, Sh.Length, 3, 0, out SchemeReply r);
         ulong pid = r.W0;
-        Fs.Close(inRead);
-        Fs.Close(outWrite);
         bool ok = T.Status(Status.Ok, s, "spawn sh");
         if (ok) ok = T.Status(Status.Ok, Fs.Write(inWrite, script), "write the script");
-        Fs.Close(inWrite);
+        Fs.Close(inWrite);   // the shell reads the end of its input after the script
         while (ok && !EndsWith(Sentinel) && s_length < OutputCapacity)
         {
             int n;
@@ -208,11 +241,18 @@ static unsafe class ShellTests
             if (s != Status.Ok || n == 0) break;
             s_length += n;
         }
+        if (ok)
+        {
+            s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out r);
+            exitCode = (int)(uint)r.W2;
+            ok = T.Status(Status.Ok, s, "wait for sh") && T.Equal((long)ThreadExitKind.Exited, (long)r.W1, "sh exited by itself");
+        }
+        // The shell's stdin and stdout are these files (copies of the capabilities, not dups):
+        // closing them before it ends would close them under it.
+        Fs.Close(inRead);
+        Fs.Close(outWrite);
         Fs.Close(outRead);
-        if (!ok) return false;
-        s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out r);
-        exitCode = (int)(uint)r.W2;
-        return T.Status(Status.Ok, s, "wait for sh") && T.Equal((long)ThreadExitKind.Exited, (long)r.W1, "sh exited by itself");
+        return ok;
     }
 
     private static bool EndsWith(string text)

@@ -1,13 +1,14 @@
 // ttyd, the console daemon: registers `tty` and serves it over COM1 (output and input) and the
 // PS/2 keyboard (input), with a line discipline (LineDiscipline) between the keys and the readers.
 //
-// What it needs from whoever starts it (the process manager, for `ttyd --console`):
-//   slot 10 (HardwareSlots.Ports)       an IoPorts capability covering 0x3F8..0x3FF and 0x60, 0x64
-//   slot 11 (HardwareSlots.SerialIrq)   the IrqHandler for line 4 (COM1), as IrqHandlerGet makes it
-//   slot 12 (HardwareSlots.KeyboardIrq) the IrqHandler for line 1 (PS/2 keyboard)
+// What it needs from whoever starts it (the process manager, for SpawnFlags.ConsoleDevices; init's
+// rc line `daemon tty devices=console initfs:/bin/ttyd`):
+//   slot 10 (ProcessSlots.ConsolePorts)        an IoPorts capability: 0x3F8..0x3FF and 0x60..0x64 are bound
+//   slot 11 (ProcessSlots.ConsoleSerialIrq)    the IrqHandler of line 4 (COM1), as IrqHandlerGet makes it
+//   slot 12 (ProcessSlots.ConsoleKeyboardIrq)  the IrqHandler of line 1 (PS/2 keyboard)
 //   plus the usual: Namespace with the register right, untyped memory in BootstrapSlots.Memory.
-// Without `--console` it serves a tty with no hardware: writes go to the kernel log, reads wait
-// forever (a console for a machine whose UART someone else owns).
+// Without them (slot 10 holds no IoPorts capability) it serves a tty with no hardware: writes go
+// to the kernel log, reads wait for ever (a console for a machine whose UART someone else drives).
 //
 // One thread does everything. Interrupts arrive as notification signals bound to that thread, so
 // the scheme receive loop also wakes for them (label NotificationLabel, the signalled bits in the
@@ -18,13 +19,6 @@ using Vireo.Abi;
 using Vireo.Ttyd;
 using Vireo.User;
 using Vireo.User.Schemes;
-
-static class HardwareSlots
-{
-    public const uint Ports = 10;
-    public const uint SerialIrq = 11;
-    public const uint KeyboardIrq = 12;
-}
 
 static unsafe class Program
 {
@@ -41,13 +35,15 @@ static unsafe class Program
     static int Main()
     {
         var memory = new CapHandle(BootstrapSlots.Memory, 0);
-        if (IsConsole())
+        if (HasDevices())
         {
             Status h = StartHardware(memory);
-            if (h != Status.Ok) return 100 + (int)h;
+            if (h != Status.Ok) return Fail("ttyd: cannot use the console hardware: status ", h);
         }
-        if (SchemeServer.Create(memory, out s_server) != Status.Ok) return 1;
-        if (s_server.Register("tty") != Status.Ok) return 2;
+        Status s = SchemeServer.Create(memory, out s_server);
+        if (s != Status.Ok) return Fail("ttyd: no endpoint: status ", s);
+        s = s_server.Register("tty");
+        if (s != Status.Ok) return Fail("ttyd: cannot register tty: status ", s);
         if (s_hardware) TakeInput(SerialBit | KeyboardBit);   // whatever came before we listened
         while (true)
         {
@@ -63,33 +59,31 @@ static unsafe class Program
         }
     }
 
-    private static bool IsConsole()
+    private static int Fail(string why, Status s)
     {
-        const string Flag = "--console";
-        for (int i = 1; i < Startup.ArgumentCount; i++)
-        {
-            var a = Startup.Argument(i);
-            if (a.Length != Flag.Length) continue;
-            bool same = true;
-            for (int k = 0; k < a.Length && same; k++) same = a[k] == Flag[k];
-            if (same) return true;
-        }
-        return false;
+        System.Console.Write(why);
+        System.Console.Write((long)s);
+        System.Console.WriteLine();
+        return 1;
     }
+
+    private static bool HasDevices() =>
+        Sys.Identify(new CapHandle(ProcessSlots.ConsolePorts, 0), out ObjectType type, out _, out _, out _) == Status.Ok &&
+        type == ObjectType.IoPorts;
 
     // The ports are opened to this thread; both interrupt lines signal one notification (a bit
     // each) bound to this thread, so they come in through the scheme endpoint's receive.
     private static Status StartHardware(CapHandle memory)
     {
-        var ports = new CapHandle(HardwareSlots.Ports, 0);
+        var ports = new CapHandle(ProcessSlots.ConsolePorts, 0);
         var self = new CapHandle(BootstrapSlots.Thread, 0);
         if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
         Status s = Sys.Retype(memory, ObjectType.Notification, 0, CSpace.Self, slot, 1, out CapHandle n);
         if (s == Status.Ok) s = Devices.IoPortsBind(ports, self, Uart.Base, Uart.PortCount);
-        if (s == Status.Ok) s = Devices.IoPortsBind(ports, self, KeyboardData, 1);
-        if (s == Status.Ok) s = Devices.IoPortsBind(ports, self, KeyboardStatus, 1);
-        if (s == Status.Ok) s = Devices.IrqHandlerBind(new CapHandle(HardwareSlots.SerialIrq, 0), n, SerialBit);
-        if (s == Status.Ok) s = Devices.IrqHandlerBind(new CapHandle(HardwareSlots.KeyboardIrq, 0), n, KeyboardBit);
+        // A thread holds two port ranges at most: COM1's eight, and 0x60..0x64 for the keyboard.
+        if (s == Status.Ok) s = Devices.IoPortsBind(ports, self, KeyboardData, KeyboardStatus - KeyboardData + 1u);
+        if (s == Status.Ok) s = Devices.IrqHandlerBind(new CapHandle(ProcessSlots.ConsoleSerialIrq, 0), n, SerialBit);
+        if (s == Status.Ok) s = Devices.IrqHandlerBind(new CapHandle(ProcessSlots.ConsoleKeyboardIrq, 0), n, KeyboardBit);
         if (s == Status.Ok) s = Ipc.Bind(self, n);
         if (s != Status.Ok) return s;
         Uart.Start();
@@ -104,7 +98,7 @@ static unsafe class Program
         if ((bits & SerialBit) != 0)
         {
             while (Uart.HasInput) Feed(Uart.Read());
-            Devices.IrqAck(new CapHandle(HardwareSlots.SerialIrq, 0));
+            Devices.IrqAck(new CapHandle(ProcessSlots.ConsoleSerialIrq, 0));
             Uart.Rearm();
         }
         if ((bits & KeyboardBit) != 0)
@@ -118,7 +112,7 @@ static unsafe class Program
                     byte c = s_keys.Decode(Devices.InB(KeyboardData));
                     if (c != 0) Feed(c);
                 }
-                Devices.IrqAck(new CapHandle(HardwareSlots.KeyboardIrq, 0));
+                Devices.IrqAck(new CapHandle(ProcessSlots.ConsoleKeyboardIrq, 0));
             } while ((Devices.InB(KeyboardStatus) & 1) != 0);
         }
     }
