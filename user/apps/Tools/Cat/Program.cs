@@ -1,9 +1,5 @@
 // cat [PATH...]: each file's bytes to standard output, in order; without a path (or for "-"),
 // standard input's, which is what makes `a | cat` work.
-using System.Runtime;
-using Vireo.Abi;
-using Vireo.Commands;
-using Vireo.User.Schemes;
 
 static unsafe class Program
 {

@@ -1,9 +1,4 @@
 // kill PID...: asks the process manager to end each process.
-using System;
-using System.Runtime;
-using Vireo.Abi;
-using Vireo.Commands;
-using Vireo.User.Schemes;
 
 static unsafe class Program
 {

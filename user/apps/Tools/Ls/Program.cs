@@ -1,10 +1,5 @@
 // ls [PATH...]: the entries of each directory (a '/' after subdirectories), or a file's own path.
 // Without a path: file:/, the RAM filesystem's root (there is no current directory).
-using System;
-using System.Runtime;
-using Vireo.Abi;
-using Vireo.Commands;
-using Vireo.User.Schemes;
 
 static unsafe class Program
 {

@@ -1,9 +1,5 @@
 // meminfo: the machine's memory as the process manager sees it: total, free (untyped memory not
 // handed out yet) and the difference, in KiB.
-using System.Runtime;
-using Vireo.Abi;
-using Vireo.Commands;
-using Vireo.User.Schemes;
 
 static unsafe class Program
 {

@@ -1,9 +1,4 @@
 // mkdir PATH...: makes each directory (its parent must exist).
-using System;
-using System.Runtime;
-using Vireo.Abi;
-using Vireo.Commands;
-using Vireo.User.Schemes;
 
 static unsafe class Program
 {

@@ -1,11 +1,6 @@
 // mv FROM TO: renames within a scheme (one request to its daemon); between schemes (file: to
 // another scheme) it copies the bytes and then removes FROM, since no daemon can rename into
 // another's namespace.
-using System;
-using System.Runtime;
-using Vireo.Abi;
-using Vireo.Commands;
-using Vireo.User.Schemes;
 
 static unsafe class Program
 {

@@ -1,8 +1,4 @@
 // ps: the processes the process manager runs: pid, parent pid, name.
-using System.Runtime;
-using Vireo.Abi;
-using Vireo.Commands;
-using Vireo.User.Schemes;
 
 static unsafe class Program
 {

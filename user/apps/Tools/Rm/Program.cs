@@ -1,10 +1,5 @@
 // rm PATH...: removes each file, or each empty directory (one command for both: there is no
 // recursive removal to guard against).
-using System;
-using System.Runtime;
-using Vireo.Abi;
-using Vireo.Commands;
-using Vireo.User.Schemes;
 
 static unsafe class Program
 {

@@ -1,8 +1,4 @@
 // schemes: the scheme names registered with the root scheme, one a line.
-using System.Runtime;
-using Vireo.Abi;
-using Vireo.Commands;
-using Vireo.User.Schemes;
 
 static unsafe class Program
 {

@@ -1,7 +1,4 @@
 // uptime: time since boot, from the kernel's clock.
-using System.Runtime;
-using Vireo.Commands;
-using Vireo.User;
 
 static unsafe class Program
 {
