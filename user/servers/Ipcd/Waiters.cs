@@ -22,6 +22,7 @@ static unsafe class Waiters
     }
     private static Table s_t;
     private static ulong s_seq;
+    private static int s_waiting;   // entries in use: most requests find none and skip the scan
 
     /// <summary>Puts the current request aside as a `kind` waiter on `owner` (a queue of the
     /// scheme's choosing). False when no Reply object or entry is free: answer now instead.</summary>
@@ -37,6 +38,7 @@ static unsafe class Waiters
             s_t.Count[i] = count;
             s_t.Length[i] = length;
             s_t.Seq[i] = ++s_seq;
+            s_waiting++;
             if (length > 0) Daemon.Copy(Data(i), data, length);
             return true;
         }
@@ -47,6 +49,7 @@ static unsafe class Waiters
     public static int Oldest(int owner, byte kind)
     {
         int best = -1;
+        if (s_waiting == 0) return best;
         for (int i = 0; i < Max; i++)
             if (s_t.Kind[i] == kind && s_t.Owner[i] == owner && (best < 0 || s_t.Seq[i] < s_t.Seq[best])) best = i;
         return best;
@@ -64,15 +67,21 @@ static unsafe class Waiters
     public static void Answer(int i, Status status, ulong w0 = 0, int dataLength = 0)
     {
         Daemon.Server.AnswerLater(s_t.Token[i], status, w0, 0, dataLength: dataLength);
-        s_t.Kind[i] = 0;
+        Free(i);
     }
 
     /// <summary>Answers waiter i with capabilities and frees its entry.</summary>
     public static Status AnswerWithCaps(int i, Status status, ulong w0, Vireo.Abi.CapHandle* caps, int count)
     {
         Status s = Daemon.Server.AnswerLaterWithCaps(s_t.Token[i], status, w0, caps, count);
-        s_t.Kind[i] = 0;
+        Free(i);
         return s;
+    }
+
+    private static void Free(int i)
+    {
+        s_t.Kind[i] = 0;
+        s_waiting--;
     }
 
     /// <summary>Answers every `kind` waiter on `owner` alike (a closed end releases its waiters).</summary>
