@@ -45,6 +45,7 @@ static unsafe class IpcdTests
         T.Run("chan.full_queue_holds_writer", &ChanFull);
         T.Run("chan.not_found_exists_bad_inputs", &ChanBadInputs);
         T.Run("shm.shared_between_two_mappings", &ShmShared);
+        T.Run("shm.shared_with_another_process", &ShmOtherProcess);
         T.Run("shm.funmap_and_map_again", &ShmFunmap);
         T.Run("shm.unlink_and_bad_inputs", &ShmBadInputs);
     }
@@ -301,6 +302,62 @@ static unsafe class IpcdTests
         Fs.Close(a);
         Fs.Close(b);
         Fs.Unlink("shm:t.shared");
+    }
+
+    private const string PeerArgument = "ipcd-shm-peer";
+
+    // A child svctest (argv[1] = PeerArgument) maps the first and last page of shm:t.peer, checks
+    // what the parent wrote and writes an answer beside it.
+    private static void ShmOtherProcess()
+    {
+        if (!T.Status(Status.Ok, Fs.Open("shm:t.peer", OpenFlags.Create, out Fd a), "create")) return;
+        Fs.Ftruncate(a, ShmPages * 4096);
+        CapHandle* frames = stackalloc CapHandle[ShmPages];
+        if (!T.Status(Status.Ok, MapAll(a, MapA, frames), "map 64 KiB")) return;
+        var p = (ulong*)MapA;
+        p[0] = 0x1234;
+        p[ShmPages * 512 - 1] = 0x5678;
+        const string argv = "initfs:/bin/svctest " + PeerArgument;   // words split at spaces below
+        SchemeCall.Put(argv);
+        for (int i = 0; i < argv.Length; i++) if (SchemeCall.Data[i] == (byte)' ') SchemeCall.Data[i] = 0;
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, argv.Length, 0, 0, out SchemeReply r);
+        if (T.Status(Status.Ok, s, "spawn a second process"))
+        {
+            s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, r.W0, 0, 0, 0, 0, 0, out r);
+            T.Status(Status.Ok, s, "wait for it");
+            T.Equal(0, (long)r.W2, "it saw both words this process wrote (first and last page)");
+            T.Equal(0x1235, (long)p[1], "this process sees what it wrote");
+            T.Equal(0x5679, (long)p[ShmPages * 512 - 2], "on the last page too");
+        }
+        UnmapAll(a, frames);
+        Fs.Close(a);
+        Fs.Unlink("shm:t.peer");
+    }
+
+    /// <summary>True when this svctest was spawned as ShmOtherProcess's peer; `code` is its exit code.</summary>
+    public static bool IsPeer(out int code)
+    {
+        code = 0;
+        var arg = Startup.Argument(1);
+        if (arg.Length != PeerArgument.Length) return false;
+        for (int i = 0; i < arg.Length; i++) if (arg[i] != PeerArgument[i]) return false;
+        code = 1;
+        if (Fs.Open("shm:t.peer", OpenFlags.Read | OpenFlags.Write, out Fd fd) != Status.Ok) return true;
+        CapHandle* frames = stackalloc CapHandle[2];
+        ulong last = (ShmPages - 1) * 4096;
+        if (Fs.Fmap(fd, 0, 1, MapB, Rights.Read | Rights.Write, frames) == Status.Ok &&
+            Fs.Fmap(fd, last, 1, MapB + 4096, Rights.Read | Rights.Write, frames + 1) == Status.Ok)
+        {
+            var first = (ulong*)MapB;
+            var end = (ulong*)(MapB + 4096);
+            code = first[0] == 0x1234 && end[511] == 0x5678 ? 0 : 2;
+            first[1] = first[0] + 1;
+            end[510] = end[511] + 1;
+            Fs.Funmap(fd, 0, 1, frames);
+            Fs.Funmap(fd, last, 1, frames + 1);
+        }
+        Fs.Close(fd);
+        return true;
     }
 
     private static void ShmFunmap()
