@@ -186,13 +186,16 @@ public static unsafe class Fs
         return s;
     }
 
-    public static Status Dup(Fd fd, out Fd copy)
+    public static Status Dup(Fd fd, out Fd copy) => CallForFile(fd, SchemeOp.Dup, out copy);
+
+    // A descriptor call answered with one new file.
+    private static Status CallForFile(Fd fd, SchemeOp op, out Fd file)
     {
-        copy = default;
-        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Dup, 0, 0, 0, 0, 0, 1, out SchemeReply r);
+        file = default;
+        Status s = SchemeCall.Call(fd.Cap, op, 0, 0, 0, 0, 0, 1, out SchemeReply r);
         if (s != Status.Ok) return s;
         if (r.Caps != 1) return Status.BadReply;
-        copy = new Fd(r.Cap0);
+        file = new Fd(r.Cap0);
         return Status.Ok;
     }
 
@@ -257,6 +260,10 @@ public static unsafe class Fs
         }
         return SchemeCall.Call(fd.Cap, SchemeOp.Funmap, offset, (ulong)pages, 0, 0, 0, 0, out _);
     }
+
+    /// <summary>Waits for the next connection on a chan: listener (opened with OpenFlags.Create) and
+    /// returns this side's end of it.</summary>
+    public static Status Accept(Fd listener, out Fd connection) => CallForFile(listener, SchemeOp.Accept, out connection);
 
     /// <summary>A new pipe from the pipe: scheme: Open("pipe:") answers with two capabilities, the read
     /// end and the write end.</summary>
