@@ -84,6 +84,9 @@ public enum SpawnFlags : ulong
 {
     /// <summary>The child may not register schemes (the shell's children).</summary>
     NoRegister = 1,
+    /// <summary>The child drives the console: it gets the COM1 and PS/2 ports and IRQ lines 4 and 1
+    /// (ProcessSlots.ConsolePorts..). Only a caller that may register can ask.</summary>
+    ConsoleDevices = 2,
 }
 
 public static class SchemeLimits
@@ -116,4 +119,9 @@ public static class ProcessSlots
     public const uint Stdout = BootstrapSlots.FirstGrant + 2;
     public const uint Stderr = BootstrapSlots.FirstGrant + 3;
     public const ulong IpcBuffer = BootstrapLayout.IpcBuffer;  // every process's main-thread IPC buffer
+    // Only for SpawnFlags.ConsoleDevices: an I/O-ports capability (any port may be bound with it),
+    // and the IRQ handler capabilities of lines 4 (COM1) and 1 (PS/2 keyboard).
+    public const uint ConsolePorts = 10;
+    public const uint ConsoleSerialIrq = 11;
+    public const uint ConsoleKeyboardIrq = 12;
 }

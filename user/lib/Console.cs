@@ -53,10 +53,22 @@ public static unsafe class Console
         else Write((ulong)value);
     }
 
+    private static int s_stdout;   // 0 unknown, 1 a stdout file, 2 none (the kernel's log)
+
     public static void Flush()
     {
         if (s_length == 0) return;
-        fixed (LineBuffer* line = &s_line) Sys.DebugWrite(line->Bytes, (ulong)s_length);
+        // A process given a stdout (ProcessSlots.Stdout holds an endpoint capability: a file) writes
+        // there; the bootstrap, the tests' helper processes and daemons started without one use the
+        // kernel's debug log.
+        if (s_stdout == 0)
+            s_stdout = Startup.ArgumentCount > 0 && Sys.Identify(Vireo.User.Schemes.Fd.Stdout.Cap, out Vireo.Abi.ObjectType type, out _, out _, out _) == Vireo.Abi.Status.Ok &&
+                type == Vireo.Abi.ObjectType.Endpoint ? 1 : 2;
+        fixed (LineBuffer* line = &s_line)
+        {
+            if (s_stdout != 1 || Vireo.User.Schemes.Fs.Write(Vireo.User.Schemes.Fd.Stdout, line->Bytes, s_length, out _) != Vireo.Abi.Status.Ok)
+                Sys.DebugWrite(line->Bytes, (ulong)s_length);
+        }
         s_length = 0;
     }
 

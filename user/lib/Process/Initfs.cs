@@ -27,9 +27,21 @@ public unsafe struct InitfsImage
         data = null;
         length = 0;
         FormatStatus s = CpioReader.TryCreate(Base, Size, out CpioReader reader);
-        if (s != FormatStatus.Ok) return s;
-        s = reader.Find(path, out CpioEntry entry);
-        if (s != FormatStatus.Ok) return s;
+        if (s == FormatStatus.Ok) s = reader.Find(path, out CpioEntry entry) is var f && f == FormatStatus.Ok ? Take(entry, out data, out length) : f;
+        return s;
+    }
+
+    public FormatStatus Find(System.ReadOnlySpan<byte> path, out byte* data, out ulong length)
+    {
+        data = null;
+        length = 0;
+        FormatStatus s = CpioReader.TryCreate(Base, Size, out CpioReader reader);
+        if (s == FormatStatus.Ok) s = reader.Find(path, out CpioEntry entry) is var f && f == FormatStatus.Ok ? Take(entry, out data, out length) : f;
+        return s;
+    }
+
+    private FormatStatus Take(CpioEntry entry, out byte* data, out ulong length)
+    {
         data = Base + entry.DataOffset;
         length = (ulong)entry.FileSize;
         return FormatStatus.Ok;

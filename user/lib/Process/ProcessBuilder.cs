@@ -32,6 +32,12 @@ public unsafe struct ProcessOptions
     public ulong IpcBuffer;           // address of a fresh IPC buffer page for the thread, or 0
     public CapHandle ExitNotification; // signalled (its badge) when the process's thread ends, or none
     public CapHandle FaultEndpoint;    // the thread's faults go here as messages, or none
+    public bool SharedReadOnly;       // map SharedFrames read-only (an archive), not read-write
+    public CapHandle* ExtraCaps;      // ExtraCount more capabilities copied to slots ExtraFirstSlot.. before the start
+    public uint ExtraCount;
+    public uint ExtraFirstSlot;
+    public byte* RawArguments;        // argv as NUL-separated bytes (argv[0] first): used instead of path + arguments
+    public int RawArgumentsLength;
 
     public static ProcessOptions Default(int memoryBits) => new ProcessOptions
     {
@@ -107,6 +113,24 @@ public static unsafe class ProcessBuilder
     {
         process = default;
         if (initfs.Find(path, out byte* file, out ulong length) != FormatStatus.Ok) return Status.InvalidArgument;
+        return SpawnElf(ref initfs, file, length, path, arguments, memory, options, arg0, arg1, out process);
+    }
+
+    /// <summary>Builds and starts the initfs file `path` (bytes) with options.RawArguments as its
+    /// arguments: no strings are made (a process manager spawning on request).</summary>
+    public static Status Spawn(ref InitfsImage initfs, System.ReadOnlySpan<byte> path, CapHandle memory, in ProcessOptions options,
+        ulong arg0, ulong arg1, out Process process)
+    {
+        process = default;
+        if (options.RawArguments == null) return Status.InvalidArgument;
+        if (initfs.Find(path, out byte* file, out ulong length) != FormatStatus.Ok) return Status.InvalidArgument;
+        return SpawnElf(ref initfs, file, length, null, null, memory, options, arg0, arg1, out process);
+    }
+
+    private static Status SpawnElf(ref InitfsImage initfs, byte* file, ulong length, string path, string[] arguments,
+        CapHandle memory, in ProcessOptions options, ulong arg0, ulong arg1, out Process process)
+    {
+        process = default;
         if (Elf64Image.TryParse(file, length, out Elf64Image image) != FormatStatus.Ok) return Status.InvalidArgument;
 
         Status s = Carve(memory, options, ref process);
@@ -133,12 +157,15 @@ public static unsafe class ProcessBuilder
         if (s == Status.Ok && options.Grant1.Value != 0) s = Sys.Copy(options.Grant1, process.CNode, BootstrapSlots.FirstGrant + 1, Rights.All, out _);
         if (s == Status.Ok && options.Grant2.Value != 0) s = Sys.Copy(options.Grant2, process.CNode, BootstrapSlots.FirstGrant + 2, Rights.All, out _);
         if (s == Status.Ok && options.Grant3.Value != 0) s = Sys.Copy(options.Grant3, process.CNode, BootstrapSlots.FirstGrant + 3, Rights.All, out _);
+        for (uint i = 0; i < options.ExtraCount && s == Status.Ok; i++)
+            s = Sys.Copy(options.ExtraCaps[i], process.CNode, options.ExtraFirstSlot + i, Rights.All, out _);
         // Shared memory: copies of the builder's frame capabilities, mapped in the child (zero copy).
         for (uint i = 0; i < options.SharedCount && s == Status.Ok; i++)
         {
             if (!CSpace.TryAlloc(out uint scratch)) { s = Status.OutOfRange; break; }
-            s = Sys.Copy(options.SharedFrames[i], CSpace.Self, scratch, Rights.Read | Rights.Write | Rights.Map, out CapHandle copy);
-            if (s == Status.Ok) s = Sys.Map(process.AddressSpace, copy, options.SharedAddress + i * 4096UL, Rights.Read | Rights.Write);
+            Rights mapRights = options.SharedReadOnly ? Rights.Read : Rights.Read | Rights.Write;
+            s = Sys.Copy(options.SharedFrames[i], CSpace.Self, scratch, mapRights | Rights.Map, out CapHandle copy);
+            if (s == Status.Ok) s = Sys.Map(process.AddressSpace, copy, options.SharedAddress + i * 4096UL, mapRights);
             if (s == Status.Ok) s = Sys.Move(copy, process.CNode, childSlot++, out _);
             CSpace.Free(scratch);
         }
@@ -149,7 +176,9 @@ public static unsafe class ProcessBuilder
             s = FreshPage(ref process, v, Rights.Read | Rights.Write, null, 0, 0, ref childSlot);
         // The top stack page carries the start information block.
         byte* block = stackalloc byte[1024];
-        int blockSize = StartInfo(block, path, arguments, childSlot + 1, options.CNodeBits, arg0, arg1);
+        int blockSize = options.RawArguments != null
+            ? StartInfo(block, options.RawArguments, options.RawArgumentsLength, childSlot + 1, options.CNodeBits, arg0, arg1)
+            : StartInfo(block, path, arguments, childSlot + 1, options.CNodeBits, arg0, arg1);
         if (blockSize < 0 && s == Status.Ok) s = Status.InvalidArgument;
         if (s == Status.Ok)
             s = FreshPage(ref process, stackTop - 4096, Rights.Read | Rights.Write, block, (ulong)(4096 - blockSize), (ulong)blockSize, ref childSlot);
@@ -179,13 +208,7 @@ public static unsafe class ProcessBuilder
     // Lays out a ProcessStartInfo and the argument strings; returns its size (a multiple of 16) or -1.
     private static int StartInfo(byte* block, string path, string[] arguments, uint firstFree, int cnodeBits, ulong word0, ulong word1)
     {
-        var info = (ProcessStartInfo*)block;
-        *info = default;
-        info->Magic = ProcessStartInfo.MagicValue;
-        info->FirstFreeSlot = firstFree;
-        info->CNodeSlotBits = (ulong)cnodeBits;
-        info->Word0 = word0;
-        info->Word1 = word1;
+        var info = Header(block, firstFree, cnodeBits, word0, word1);
         int at = sizeof(ProcessStartInfo);
         int count = 1 + (arguments == null ? 0 : arguments.Length);
         if (count > ProcessStartInfo.MaxArguments) return -1;
@@ -199,6 +222,41 @@ public static unsafe class ProcessBuilder
         }
         info->ArgumentCount = (ulong)count;
         return (at + 15) & ~15;
+    }
+
+    // The same from NUL-separated argument bytes (a spawn request's data): no strings are made.
+    private static int StartInfo(byte* block, byte* argv, int length, uint firstFree, int cnodeBits, ulong word0, ulong word1)
+    {
+        var info = Header(block, firstFree, cnodeBits, word0, word1);
+        int at = sizeof(ProcessStartInfo);
+        if (at + length + 1 > 1024) return -1;
+        int count = 0;
+        for (int i = 0; i < length; i++)
+        {
+            if (i == 0 || argv[i - 1] == 0)
+            {
+                if (argv[i] == 0) continue;   // empty argument (a trailing separator)
+                if (count == ProcessStartInfo.MaxArguments) return -1;
+                info->ArgumentOffsets[count++] = (ulong)at;
+            }
+            block[at++] = argv[i];
+        }
+        block[at++] = 0;
+        if (count == 0) return -1;
+        info->ArgumentCount = (ulong)count;
+        return (at + 15) & ~15;
+    }
+
+    private static ProcessStartInfo* Header(byte* block, uint firstFree, int cnodeBits, ulong word0, ulong word1)
+    {
+        var info = (ProcessStartInfo*)block;
+        *info = default;
+        info->Magic = ProcessStartInfo.MagicValue;
+        info->FirstFreeSlot = firstFree;
+        info->CNodeSlotBits = (ulong)cnodeBits;
+        info->Word0 = word0;
+        info->Word1 = word1;
+        return info;
     }
 
     private static Status Carve(CapHandle memory, in ProcessOptions options, ref Process p)

@@ -188,10 +188,14 @@ public unsafe struct SchemeServer
 
     /// <summary>Answers a deferred request; data, if any, must already be at SchemeCall.Data.
     /// PeerDied if that caller died meanwhile.</summary>
-    public Status AnswerLater(int token, Status status, ulong w0 = 0, ulong w1 = 0, int dataLength = 0)
+    public Status AnswerLater(int token, Status status, ulong w0 = 0, ulong w1 = 0, int dataLength = 0) =>
+        AnswerLater(token, status, w0, w1, 0UL, dataLength);
+
+    /// <summary>AnswerLater with a third result word.</summary>
+    public Status AnswerLater(int token, Status status, ulong w0, ulong w1, ulong w2, int dataLength = 0)
     {
         if ((uint)token >= MaxDeferred || _replyBusy[token] == 0) return Status.InvalidArgument;
-        var m = Message.Of(w0, w1, 0, (ulong)dataLength);
+        var m = Message.Of(w0, w1, w2, (ulong)dataLength);
         Status s = Ipc.Reply(new CapHandle(_replies[token]), new MessageInfo(SchemeLimits.DataWord + (dataLength + 7) / 8, 0, (ulong)status), ref m);
         _replyBusy[token] = 0;
         return s;

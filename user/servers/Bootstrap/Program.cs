@@ -32,26 +32,16 @@ static unsafe class Program
         Console.Write(info->InitfsSize);
         Console.WriteLine(" bytes");
 
-        if ((info->Flags & BootstrapInfo.FlagTestMode) != 0)
-            return UserTests.Run(ref initfs, memory);
         if ((info->Flags & BootstrapInfo.FlagBenchMode) != 0)
             return UserBenchmarks.Run(ref initfs, memory, info);
-
-        Status s = ProcessBuilder.Spawn(ref initfs, "bin/hello", memory, 20, 0, 0, out Process hello);
-        if (s != Status.Ok)
-        {
-            Console.Write("bootstrap: cannot start bin/hello: status ");
-            Console.Write((long)s);
-            Console.WriteLine();
-            return 1;
-        }
-        hello.Wait(out ThreadExitKind kind, out ulong code);
-        Console.Write("bootstrap: bin/hello ");
-        Console.Write(kind == ThreadExitKind.Exited ? "exited with status " : "stopped by fault ");
-        Console.Write(code);
-        Console.WriteLine();
-        hello.Destroy();
-        return 0;
+        int failed = 0;
+        if ((info->Flags & BootstrapInfo.FlagTestMode) != 0)
+            failed = UserTests.Run(ref initfs, memory);
+        // From here on the bootstrap is the process manager and root scheme: it starts initfs: and
+        // init, which starts the rest. PowerOff ends the run with the status it carries.
+        string rc = (info->Flags & BootstrapInfo.FlagTestMode) != 0 ? "initfs:/etc/test.rc" : "initfs:/etc/init.rc";
+        int status = ProcessManager.Run(ref initfs, memory, info, rc);
+        return failed + status;
     }
 
     static CapHandle LargestUntyped(BootstrapInfo* info, out int bits)

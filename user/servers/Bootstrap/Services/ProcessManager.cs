@@ -1,0 +1,432 @@
+// The process manager and root scheme: after start-up the bootstrap becomes the server every
+// process's Namespace capability points at. It starts processes from the initfs (each in a memory
+// block of its own), tells parents when children end (exit notifications, bound to this thread, name
+// which children to look at; a WaitChild that must wait is put aside in a Reply object), kills,
+// lists, reports memory, and powers off. The root scheme's table lives here too (RootScheme).
+using Vireo.Abi;
+using Vireo.User;
+using Vireo.User.Schemes;
+
+static unsafe class ProcessManager
+{
+    private const int MaxProcs = 256;
+    private const int NameBytes = 24;
+
+    private struct Proc
+    {
+        public ulong Pid;            // 0 = free entry
+        public ulong Parent;
+        public bool Exited;
+        public ulong Kind, Code;
+        public Process P;
+        public int Block;
+        public bool MayRegister;
+        public int WaitToken;        // >= 0: a WaitChild of this process is put aside
+        public ulong WaitFor;        // the pid it waits for, 0 = any child
+        public int NameLength;
+        public fixed byte Name[NameBytes];
+    }
+
+    private static Proc* s_procs;
+    private static ulong s_nextPid = 1;
+    private static SchemeServer s_server;
+    private static CapHandle s_exits;
+    private static InitfsImage s_initfs;
+    private static bool s_stop;
+    private static int s_stopStatus;
+
+    public static ulong ConsoleInit;  // pid of init (restart policy lives in init itself)
+
+    /// <summary>Serves until PowerOff; returns the status the bootstrap exits with (0 = clean).</summary>
+    public static int Run(ref InitfsImage initfs, CapHandle memory, BootstrapInfo* info, string rcFile)
+    {
+        s_initfs = initfs;
+        byte[] table = new byte[MaxProcs * sizeof(Proc)];   // once (bump heap)
+        fixed (byte* p = table) s_procs = (Proc*)p;
+        for (int i = 0; i < MaxProcs; i++) s_procs[i].WaitToken = -1;
+        RootScheme.Init();
+        MemoryBlocks.Init(info, memory);
+        if (SchemeServer.Create(memory, out s_server) != Status.Ok) return Fail("no endpoint");
+        if (!CSpace.TryAlloc(out uint ns) ||
+            Sys.Retype(memory, ObjectType.Notification, 0, CSpace.Self, ns, 1, out s_exits) != Status.Ok ||
+            Ipc.Bind(new CapHandle(BootstrapSlots.Thread, 0), s_exits) != Status.Ok)
+            return Fail("no exit notification");
+
+        Status s = StartInitfs(info);
+        if (s != Status.Ok) return Fail("cannot start bin/initfsd");
+        byte* argv = stackalloc byte[64];
+        int n = Append(argv, 0, "initfs:/bin/init");
+        n = Append(argv, n, rcFile);
+        s = Spawn(0, argv, n, true, 0, default, default, default, out ulong initPid);
+        if (s != Status.Ok) return Fail("cannot start bin/init");
+        ConsoleInit = initPid;
+        Serve();
+        return s_stopStatus;
+    }
+
+    private static int Fail(string what)
+    {
+        System.Console.Write("bootstrap: ");
+        System.Console.WriteLine(what);
+        return 1;
+    }
+
+    // The initfs daemon gets the archive mapped read-only where the bootstrap has it.
+    private static Status StartInitfs(BootstrapInfo* info)
+    {
+        byte* argv = stackalloc byte[32];
+        int n = Append(argv, 0, "initfs:/bin/initfsd");
+        ulong count = info->InitfsFrameCount;
+        // The frames are consecutive slots; the builder copies and maps each.
+        if (count > 1024) return Status.OutOfRange;
+        CapHandle* l = stackalloc CapHandle[(int)count];
+        for (ulong i = 0; i < count; i++) l[i] = new CapHandle((uint)(info->InitfsFrameSlot + i), 0);
+        return Spawn(0, argv, n, true, 0, default, default, default, out _, false, l, (uint)count, info->InitfsBase & ~0xFFFUL, info->InitfsSize);
+    }
+
+    private static int Append(byte* into, int at, string text)
+    {
+        for (int i = 0; i < text.Length; i++) into[at++] = (byte)text[i];
+        into[at++] = 0;
+        return at;
+    }
+
+    // --- the server loop -------------------------------------------------------------------------
+
+    private static void Serve()
+    {
+        while (!s_stop)
+        {
+            s_server.Receive(out Request r);
+            if ((ulong)r.Op == MessageInfo.NotificationLabel)
+            {
+                Reap(r.Badge);
+                continue;
+            }
+            ulong caller = r.Badge & 0xFFFF_FFFF;
+            bool mayRegister = (r.Badge & SchemeBadge.RegisterRight) != 0;
+            if (r.DataLength < 0)
+            {
+                DropCaps(ref r);
+                s_server.Answer(Status.InvalidArgument);
+                continue;
+            }
+            switch (r.Op)
+            {
+                case SchemeOp.Register:
+                    if (!mayRegister || r.Caps != 1) { DropCaps(ref r); s_server.Answer(mayRegister ? Status.InvalidArgument : Status.InsufficientRights); break; }
+                    Status rs = RootScheme.Register(caller, r.Data, r.DataLength, r.Cap0);
+                    if (rs != Status.Ok) DropCaps(ref r);
+                    s_server.Answer(rs);
+                    break;
+                case SchemeOp.Lookup:
+                    DropCaps(ref r);
+                    Lookup(caller, ref r);
+                    break;
+                case SchemeOp.List:
+                    DropCaps(ref r);
+                    Status ls = RootScheme.List(r.W0, out int length, out ulong next);
+                    s_server.Answer(ls, next, 0, 0, length);
+                    break;
+                case SchemeOp.Spawn:
+                    ulong pid = 0;
+                    var flags = (SpawnFlags)r.W0;
+                    Status ss = flags > (SpawnFlags.NoRegister | SpawnFlags.ConsoleDevices) ? Status.InvalidArgument :
+                        (flags & SpawnFlags.ConsoleDevices) != 0 && !mayRegister ? Status.InsufficientRights :
+                        Spawn(caller, r.Data, r.DataLength, mayRegister && (flags & SpawnFlags.NoRegister) == 0,
+                            r.W1, r.Cap0, r.Cap1, r.Cap2, out pid, (flags & SpawnFlags.ConsoleDevices) != 0);
+                    DropCaps(ref r);
+                    s_server.Answer(ss, pid);
+                    break;
+                case SchemeOp.WaitChild:
+                    DropCaps(ref r);
+                    WaitChild(caller, r.W0);
+                    break;
+                case SchemeOp.Kill:
+                    DropCaps(ref r);
+                    s_server.Answer(Kill(r.W0));
+                    break;
+                case SchemeOp.ProcList:
+                    DropCaps(ref r);
+                    ProcList(r.W0);
+                    break;
+                case SchemeOp.MemInfo:
+                    DropCaps(ref r);
+                    s_server.Answer(Status.Ok, MemoryBlocks.TotalBytes, MemoryBlocks.FreeBytes);
+                    break;
+                case SchemeOp.PowerOff:
+                    DropCaps(ref r);
+                    System.Console.WriteLine("vireo: power off");
+                    s_stopStatus = (int)(r.W0 > 100 ? 100 : r.W0);
+                    s_stop = true;
+                    break;
+                default:
+                    DropCaps(ref r);
+                    s_server.Answer(Status.NotSupported);
+                    break;
+            }
+        }
+    }
+
+    private static void DropCaps(ref Request r)
+    {
+        if (r.Caps > 0) Free(r.Cap0);
+        if (r.Caps > 1) Free(r.Cap1);
+        if (r.Caps > 2) Free(r.Cap2);
+        r.Caps = 0;
+    }
+
+    private static void Free(CapHandle cap)
+    {
+        if (cap.Value == 0) return;
+        Sys.Delete(cap);
+        CSpace.Free(cap.Index);
+    }
+
+    private static void Lookup(ulong caller, ref Request r)
+    {
+        Status s = RootScheme.Lookup(r.Data, r.DataLength, out CapHandle endpoint);
+        if (s != Status.Ok || !CSpace.TryAlloc(out uint slot))
+        {
+            s_server.Answer(s != Status.Ok ? s : Status.NoSpace);
+            return;
+        }
+        s = Sys.Mint(endpoint, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Grant, SchemeBadge.Client(caller), out CapHandle minted);
+        if (s != Status.Ok)
+        {
+            CSpace.Free(slot);
+            s_server.Answer(s);
+            return;
+        }
+        s_server.AnswerWithCaps(Status.Ok, 0, &minted, 1);
+        Free(minted);   // the client's copy stays (a child in the derivation tree)
+    }
+
+    // --- processes ---------------------------------------------------------------------------
+
+    private static Status Spawn(ulong parent, byte* argv, int length, bool mayRegister, ulong sizes,
+        CapHandle stdin, CapHandle stdout, CapHandle stderr, out ulong pid, bool consoleDevices = false,
+        CapHandle* shared = null, uint sharedCount = 0, ulong sharedAddress = 0, ulong word0 = 0)
+    {
+        pid = 0;
+        if (length <= 0 || argv[0] == 0) return Status.InvalidArgument;
+        int nameEnd = 0;
+        while (nameEnd < length && argv[nameEnd] != 0) nameEnd++;
+        // "initfs:/bin/x", "/bin/x" or "bin/x" name bin/x in the archive.
+        int start = 0;
+        const string Scheme = "initfs:";
+        if (nameEnd > Scheme.Length && Starts(argv, Scheme)) start = Scheme.Length;
+        while (start < nameEnd && argv[start] == (byte)'/') start++;
+        if (nameEnd - start > 60) return Status.NameTooLong;
+        var path = new System.ReadOnlySpan<byte>(argv + start, nameEnd - start);
+        if (s_initfs.Find(path, out _, out _) != Vireo.Formats.FormatStatus.Ok) return Status.NotFound;
+        int index = FreeEntry();
+        if (index < 0) return Status.NoSpace;
+        int memoryBits = (int)(sizes & 0xFF);
+        int cnodeBits = (int)((sizes >> 8) & 0xFF);
+        if (memoryBits == 0) memoryBits = MemoryBlocks.SmallBits;
+        if (cnodeBits == 0) cnodeBits = 10;
+        if (memoryBits < 16 || memoryBits > MemoryBlocks.LargeBits || cnodeBits < 8 || cnodeBits > 12) return Status.InvalidArgument;
+        int block = MemoryBlocks.Take(memoryBits, out CapHandle memory, out int blockBits);
+        if (block < 0) return Status.OutOfMemory;
+        if (!CSpace.TryAlloc(out uint exitSlot))
+        {
+            MemoryBlocks.Give(block);
+            return Status.NoSpace;
+        }
+        Sys.Mint(s_exits, CSpace.Self, exitSlot, Rights.Write, 1UL << (index & 63), out CapHandle exitCap);
+
+        ProcessOptions o = ProcessOptions.Default(blockBits);
+        o.CNodeBits = cnodeBits;
+        o.StackPages = 8;
+        o.HeapBits = blockBits - 1;
+        o.IpcBuffer = ProcessSlots.IpcBuffer;
+        o.ExitNotification = exitCap;
+        o.Grant0 = s_server.Endpoint;
+        ulong newPid = s_nextPid;
+        o.Grant0Badge = newPid | (mayRegister ? SchemeBadge.RegisterRight : 0);
+        o.Grant1 = stdin;
+        o.Grant2 = stdout;
+        o.Grant3 = stderr;
+        o.RawArguments = argv;
+        o.RawArgumentsLength = length;
+        o.SharedFrames = shared;
+        o.SharedCount = sharedCount;
+        o.SharedAddress = sharedAddress;
+        o.SharedReadOnly = true;
+        CapHandle* devices = stackalloc CapHandle[3];
+        if (consoleDevices)
+        {
+            if (!ConsoleDevices(devices)) { Free(exitCap); MemoryBlocks.Give(block); return Status.Occupied; }
+            o.ExtraCaps = devices;
+            o.ExtraCount = 3;
+            o.ExtraFirstSlot = ProcessSlots.ConsolePorts;
+        }
+        Status s = ProcessBuilder.Spawn(ref s_initfs, path, memory, o, word0, 0, out Process p);
+        Free(exitCap);
+        if (s != Status.Ok)
+        {
+            MemoryBlocks.Give(block);
+            return s;
+        }
+        s_nextPid++;
+        Proc* e = &s_procs[index];
+        *e = default;
+        e->Pid = newPid;
+        e->Parent = parent;
+        e->P = p;
+        e->Block = block;
+        e->MayRegister = mayRegister;
+        e->WaitToken = -1;
+        // The name shown by ps: the last path component.
+        int from = nameEnd;
+        while (from > 0 && argv[from - 1] != (byte)'/' && argv[from - 1] != (byte)':') from--;
+        e->NameLength = nameEnd - from > NameBytes ? NameBytes : nameEnd - from;
+        for (int i = 0; i < e->NameLength; i++) e->Name[i] = argv[from + i];
+        pid = newPid;
+        return Status.Ok;
+    }
+
+    private static CapHandle s_serialIrq, s_keyboardIrq;
+
+    // The console driver's hardware: all I/O ports (it binds the ones it uses) and the two IRQ lines,
+    // claimed once from IrqControl and copied to each console driver started (a restarted one too).
+    private static bool ConsoleDevices(CapHandle* caps)
+    {
+        var control = new CapHandle(BootstrapSlots.IrqControl, 0);
+        if (s_serialIrq.Value == 0 && CSpace.TryAlloc(out uint a) &&
+            Devices.IrqHandlerGet(control, 4, CSpace.Self, a, out s_serialIrq) != Status.Ok) return false;
+        if (s_keyboardIrq.Value == 0 && CSpace.TryAlloc(out uint b) &&
+            Devices.IrqHandlerGet(control, 1, CSpace.Self, b, out s_keyboardIrq) != Status.Ok) return false;
+        caps[0] = new CapHandle(BootstrapSlots.IoPorts, 0);
+        caps[1] = s_serialIrq;
+        caps[2] = s_keyboardIrq;
+        return true;
+    }
+
+    // Exit notifications say which table entries (bit = index % 64) to look at.
+    private static void Reap(ulong bits)
+    {
+        for (int i = 0; i < MaxProcs; i++)
+        {
+            Proc* e = &s_procs[i];
+            if (e->Pid == 0 || e->Exited || (bits & (1UL << (i & 63))) == 0) continue;
+            if (Sys.ThreadPoll(e->P.Thread, out ThreadExitKind kind, out ulong code) != Status.Ok) continue;
+            Ended(e, (ulong)kind, code);
+        }
+    }
+
+    // A process ended (or was killed): its memory returns, its names go, its parent learns of it.
+    private static void Ended(Proc* e, ulong kind, ulong code)
+    {
+        e->Exited = true;
+        e->Kind = kind;
+        e->Code = code;
+        ulong pid = e->Pid;
+        e->P.Destroy();
+        MemoryBlocks.Give(e->Block);
+        RootScheme.Forget(pid);
+        if (kind != (ulong)ThreadExitKind.Exited)
+        {
+            System.Console.Write("procmgr: ");
+            for (int k = 0; k < e->NameLength; k++) System.Console.Write((char)e->Name[k]);
+            System.Console.Write(" (pid ");
+            System.Console.Write(pid);
+            System.Console.Write(kind == (ulong)ThreadExitKind.Faulted ? ") stopped by a fault, vector " : ") was killed");
+            if (kind == (ulong)ThreadExitKind.Faulted) System.Console.Write(code);
+            System.Console.WriteLine();
+        }
+        // Orphans of this process have no one to wait for them.
+        for (int i = 0; i < MaxProcs; i++)
+        {
+            Proc* c = &s_procs[i];
+            if (c->Pid != 0 && c->Parent == pid)
+            {
+                c->Parent = 0;
+                if (c->Exited) *c = default;
+            }
+        }
+        if (e->WaitToken >= 0) s_server.AnswerLater(e->WaitToken, Status.PeerDied);
+        e->WaitToken = -1;
+        Proc* parent = Find(e->Parent);
+        if (parent == null)
+        {
+            *e = default;   // nobody will ask
+            return;
+        }
+        if (parent->WaitToken >= 0 && (parent->WaitFor == 0 || parent->WaitFor == pid))
+        {
+            s_server.AnswerLater(parent->WaitToken, Status.Ok, pid, kind, code);
+            parent->WaitToken = -1;
+            *e = default;
+        }
+    }
+
+    private static void WaitChild(ulong caller, ulong pid)
+    {
+        Proc* self = Find(caller);
+        bool any = false;
+        for (int i = 0; i < MaxProcs; i++)
+        {
+            Proc* c = &s_procs[i];
+            if (c->Pid == 0 || c->Parent != caller || (pid != 0 && c->Pid != pid)) continue;
+            any = true;
+            if (!c->Exited) continue;
+            s_server.Answer(Status.Ok, c->Pid, c->Kind, c->Code);
+            *c = default;
+            return;
+        }
+        if (!any || self == null)
+        {
+            s_server.Answer(Status.NotFound);
+            return;
+        }
+        if (self->WaitToken >= 0 || !s_server.Defer(out int token))
+        {
+            s_server.Answer(Status.BadState);
+            return;
+        }
+        self->WaitToken = token;
+        self->WaitFor = pid;
+    }
+
+    private static Status Kill(ulong pid)
+    {
+        Proc* e = Find(pid);
+        if (e == null || e->Exited) return Status.NotFound;
+        Ended(e, (ulong)ThreadExitKind.Killed, 0);
+        return Status.Ok;
+    }
+
+    private static void ProcList(ulong index)
+    {
+        for (ulong i = index; i < MaxProcs; i++)
+        {
+            Proc* e = &s_procs[i];
+            if (e->Pid == 0 || e->Exited) continue;
+            for (int k = 0; k < e->NameLength; k++) SchemeCall.Data[k] = e->Name[k];
+            s_server.Answer(Status.Ok, e->Pid, e->Parent, i + 1, e->NameLength);
+            return;
+        }
+        s_server.Answer(Status.NotFound);
+    }
+
+    private static Proc* Find(ulong pid)
+    {
+        if (pid == 0) return null;
+        for (int i = 0; i < MaxProcs; i++) if (s_procs[i].Pid == pid) return &s_procs[i];
+        return null;
+    }
+
+    private static int FreeEntry()
+    {
+        for (int i = 0; i < MaxProcs; i++) if (s_procs[i].Pid == 0) return i;
+        return -1;
+    }
+
+    private static bool Starts(byte* text, string prefix)
+    {
+        for (int i = 0; i < prefix.Length; i++) if (text[i] != (byte)prefix[i]) return false;
+        return true;
+    }
+}

@@ -1,0 +1,253 @@
+// init: reads its rc file (argv[1], e.g. initfs:/etc/init.rc) and starts what it lists, in order;
+// then restarts whatever it started that ends (logging it), until the system powers off.
+//
+// rc lines (words separated by spaces; '#' starts a comment):
+//   daemon NAME [memory=BITS] [devices=console] PROGRAM [ARGS...]
+//       start PROGRAM, wait until scheme NAME is registered, restart it if it ends
+//   service [memory=BITS] PROGRAM [ARGS...]      start, restart if it ends
+//   console                                       later programs get tty: as stdin, stdout, stderr
+//   run PROGRAM [ARGS...]                         start on the console and wait until it ends
+//   shell PROGRAM [ARGS...]                       start on the console; start again when it ends
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.User;
+using Vireo.User.Schemes;
+
+static unsafe class Program
+{
+    private const int MaxEntries = 24;
+    private const int LineBytes = 120;
+    private const int MaxRestarts = 5;
+
+    private struct Entry
+    {
+        public ulong Pid;
+        public int Kind;             // 0 daemon, 1 service, 2 shell
+        public ulong Sizes;          // memory bits for the process manager
+        public ulong Flags;          // SpawnFlags
+        public int Restarts;
+        public bool Console;         // started with the console as stdio
+        public int NameLength;
+        public fixed byte Name[SchemeLimits.MaxName];
+        public int ArgvLength;
+        public fixed byte Argv[LineBytes];
+    }
+
+    private static Entry* s_entries;
+    private static int s_count;
+    private static Fd s_console;
+
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        byte[] table = new byte[MaxEntries * sizeof(Entry)];   // once (bump heap)
+        fixed (byte* p = table) s_entries = (Entry*)p;
+        if (Startup.ArgumentCount < 2) return Log("init: usage: init RCFILE", 1);
+        byte* rc = stackalloc byte[4096];
+        int length = ReadFile(Startup.Argument(1), rc, 4096);
+        if (length < 0) return Log("init: cannot read the rc file", 2);
+        int at = 0;
+        while (at < length)
+        {
+            int end = at;
+            while (end < length && rc[end] != (byte)'\n') end++;
+            Line(rc + at, end - at);
+            at = end + 1;
+        }
+        Supervise();
+        return 0;
+    }
+
+    private static int ReadFile(System.ReadOnlySpan<byte> path, byte* into, int max)
+    {
+        byte* p = stackalloc byte[SchemeLimits.MaxPath + 1];
+        if (path.Length > SchemeLimits.MaxPath) return -1;
+        for (int i = 0; i < path.Length; i++) p[i] = path[i];
+        if (Fs.Open(p, path.Length, OpenFlags.Read, out Fd fd) != Status.Ok) return -1;
+        int total = 0;
+        while (total < max)
+        {
+            if (Fs.Read(fd, into + total, max - total, out int n) != Status.Ok || n == 0) break;
+            total += n;
+        }
+        Fs.Close(fd);
+        return total;
+    }
+
+    // --- the rc file ---------------------------------------------------------------------------
+
+    private static void Line(byte* line, int length)
+    {
+        for (int i = 0; i < length; i++) if (line[i] == (byte)'#') { length = i; break; }
+        while (length > 0 && (line[length - 1] == (byte)' ' || line[length - 1] == (byte)'\r')) length--;
+        int at = 0;
+        if (!Word(line, length, ref at, out byte* word, out int wordLength)) return;
+        if (Is(word, wordLength, "console")) { OpenConsole(); return; }
+        bool daemon = Is(word, wordLength, "daemon"), service = Is(word, wordLength, "service");
+        bool run = Is(word, wordLength, "run"), shell = Is(word, wordLength, "shell");
+        if (!daemon && !service && !run && !shell)
+        {
+            System.Console.WriteLine("init: unknown rc line ignored");
+            return;
+        }
+        if (s_count == MaxEntries) return;
+        Entry* e = &s_entries[s_count];
+        *e = default;
+        e->Kind = daemon ? 0 : service ? 1 : 2;
+        e->Console = run || shell;
+        if (daemon)
+        {
+            if (!Word(line, length, ref at, out word, out wordLength) || wordLength > SchemeLimits.MaxName) return;
+            e->NameLength = wordLength;
+            for (int i = 0; i < wordLength; i++) e->Name[i] = word[i];
+        }
+        // Options, then the program and its arguments (NUL-separated for the process manager).
+        while (Word(line, length, ref at, out word, out wordLength))
+        {
+            if (e->ArgvLength == 0 && Starts(word, wordLength, "memory="))
+            {
+                e->Sizes = Number(word + 7, wordLength - 7);
+                continue;
+            }
+            if (e->ArgvLength == 0 && Is(word, wordLength, "devices=console"))
+            {
+                e->Flags |= (ulong)SpawnFlags.ConsoleDevices;
+                continue;
+            }
+            if (e->ArgvLength + wordLength + 1 > LineBytes) return;
+            for (int i = 0; i < wordLength; i++) e->Argv[e->ArgvLength++] = word[i];
+            e->Argv[e->ArgvLength++] = 0;
+        }
+        if (e->ArgvLength == 0) return;
+        if (run)
+        {
+            if (Start(e) == Status.Ok) WaitFor(e->Pid);
+            return;
+        }
+        s_count++;
+        if (Start(e) == Status.Ok && daemon) AwaitScheme(e);
+    }
+
+    private static void OpenConsole()
+    {
+        for (int tries = 0; tries < 200; tries++)
+        {
+            if (Fs.Open("tty:", OpenFlags.Read | OpenFlags.Write, out s_console) == Status.Ok) return;
+            Sys.Sleep(10_000_000);
+        }
+        System.Console.WriteLine("init: no console (tty:); programs start without one");
+    }
+
+    // --- processes ---------------------------------------------------------------------------
+
+    private static Status Start(Entry* e)
+    {
+        for (int i = 0; i < e->ArgvLength; i++) SchemeCall.Data[i] = e->Argv[i];
+        int caps = 0;
+        if (e->Console && s_console.IsValid)
+        {
+            IpcBuffer* b = SchemeCall.Buffer;
+            b->SendCaps[0] = b->SendCaps[1] = b->SendCaps[2] = s_console.Cap.Value;
+            caps = 3;
+        }
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, e->Flags, e->Sizes, 0, e->ArgvLength, caps, 0, out SchemeReply r);
+        if (s != Status.Ok)
+        {
+            System.Console.Write("init: cannot start ");
+            Name(e);
+            System.Console.Write(": status ");
+            System.Console.Write((long)s);
+            System.Console.WriteLine();
+            return s;
+        }
+        e->Pid = r.W0;
+        return Status.Ok;
+    }
+
+    // A daemon is up when its scheme is registered: later lines may use it.
+    private static void AwaitScheme(Entry* e)
+    {
+        byte* name = stackalloc byte[SchemeLimits.MaxName];
+        for (int i = 0; i < e->NameLength; i++) name[i] = e->Name[i];
+        for (int tries = 0; tries < 300; tries++)
+        {
+            if (Namespace.Lookup(name, e->NameLength, out _) == Status.Ok) return;
+            Sys.Sleep(5_000_000);
+        }
+        System.Console.Write("init: scheme not registered by ");
+        Name(e);
+        System.Console.WriteLine();
+    }
+
+    private static void WaitFor(ulong pid) =>
+        SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out _);
+
+    // Whatever ends is started again (a few times at most: a daemon that cannot stay up is left down).
+    private static void Supervise()
+    {
+        while (true)
+        {
+            Status s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, 0, 0, 0, 0, 0, 0, out SchemeReply r);
+            if (s == Status.NotFound) return;   // nothing left to watch
+            if (s != Status.Ok) { Sys.Sleep(100_000_000); continue; }
+            for (int i = 0; i < s_count; i++)
+            {
+                Entry* e = &s_entries[i];
+                if (e->Pid != r.W0) continue;
+                e->Pid = 0;
+                if (e->Kind != 2)
+                {
+                    System.Console.Write("init: ");
+                    Name(e);
+                    System.Console.Write(" (pid ");
+                    System.Console.Write(r.W0);
+                    System.Console.Write(r.W1 == (ulong)ThreadExitKind.Exited ? ") exited with status " : r.W1 == (ulong)ThreadExitKind.Killed ? ") was killed" : ") faulted, vector ");
+                    if (r.W1 != (ulong)ThreadExitKind.Killed) System.Console.Write(r.W2);
+                    System.Console.WriteLine(e->Restarts < MaxRestarts ? "; restarting" : "; giving up");
+                    if (e->Restarts++ >= MaxRestarts) break;
+                }
+                if (Start(e) == Status.Ok && e->Kind == 0) AwaitScheme(e);
+                break;
+            }
+        }
+    }
+
+    // --- text ----------------------------------------------------------------------------------
+
+    private static void Name(Entry* e)
+    {
+        for (int i = 0; i < e->ArgvLength && e->Argv[i] != 0; i++) System.Console.Write((char)e->Argv[i]);
+    }
+
+    private static bool Word(byte* line, int length, ref int at, out byte* word, out int wordLength)
+    {
+        while (at < length && (line[at] == (byte)' ' || line[at] == (byte)'\t')) at++;
+        int start = at;
+        while (at < length && line[at] != (byte)' ' && line[at] != (byte)'\t') at++;
+        word = line + start;
+        wordLength = at - start;
+        return wordLength > 0;
+    }
+
+    private static bool Is(byte* word, int length, string text) => length == text.Length && Starts(word, length, text);
+
+    private static bool Starts(byte* word, int length, string text)
+    {
+        if (length < text.Length) return false;
+        for (int i = 0; i < text.Length; i++) if (word[i] != (byte)text[i]) return false;
+        return true;
+    }
+
+    private static ulong Number(byte* digits, int length)
+    {
+        ulong n = 0;
+        for (int i = 0; i < length && digits[i] >= (byte)'0' && digits[i] <= (byte)'9'; i++) n = n * 10 + (ulong)(digits[i] - '0');
+        return n;
+    }
+
+    private static int Log(string text, int code)
+    {
+        System.Console.WriteLine(text);
+        return code;
+    }
+}

@@ -1,0 +1,263 @@
+// initfs: the boot archive (cpio, mapped read-only by the process manager at InitfsBase, its size in
+// the first start word) served as a read-only scheme: files, the directories their names imply,
+// Read/Seek/Fstat/Getdents/Dup/Close, Open and Stat. Writing anything is InsufficientRights.
+using System;
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.Formats;
+using Vireo.User;
+using Vireo.User.Schemes;
+
+static unsafe class Program
+{
+    private const int MaxOpen = 128;
+    private struct OpenFile
+    {
+        public bool Used;
+        public bool IsDirectory;
+        public int DataOffset;       // file: where its bytes start in the archive
+        public int Size;
+        public ulong Position;       // file: byte offset; directory: archive offset of the next entry to consider
+        public int PrefixLength;     // directory: its path, without trailing '/'
+        public fixed byte Prefix[SchemeLimits.MaxPath];
+    }
+
+    private static OpenFile* s_files;
+    private static byte* s_archive;
+    private static ulong s_size;
+    private static SchemeServer s_server;
+
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        s_archive = (byte*)BootstrapLayout.InitfsBase;
+        s_size = Startup.Argument0;
+        if (CpioReader.TryCreate(s_archive, s_size, out _) != FormatStatus.Ok) return 1;
+        byte[] table = new byte[MaxOpen * sizeof(OpenFile)];   // once (bump heap)
+        fixed (byte* p = table) s_files = (OpenFile*)p;
+        if (SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out s_server) != Status.Ok) return 2;
+        if (s_server.Register("initfs") != Status.Ok) return 3;
+        while (true)
+        {
+            s_server.Receive(out Request r);
+            Serve(ref r);
+        }
+    }
+
+    private static void Serve(ref Request r)
+    {
+        if (r.DataLength < 0) { s_server.Answer(Status.InvalidArgument); return; }
+        if (!r.IsFile)
+        {
+            switch (r.Op)
+            {
+                case SchemeOp.Open: Open(ref r); return;
+                case SchemeOp.Stat:
+                    Status s = Resolve(r.Data, r.DataLength, out bool dir, out int offset, out int size);
+                    s_server.Answer(s, (ulong)size, (ulong)(dir ? FileKind.Directory : FileKind.File));
+                    return;
+                case SchemeOp.Unlink: case SchemeOp.Mkdir: case SchemeOp.Rmdir: case SchemeOp.Rename:
+                    s_server.Answer(Status.InsufficientRights);
+                    return;
+                default: s_server.Answer(Status.NotSupported); return;
+            }
+        }
+        uint id = (uint)r.FileId;
+        if (id == 0 || id >= MaxOpen || !s_files[id].Used) { s_server.Answer(Status.BadDescriptor); return; }
+        OpenFile* f = &s_files[id];
+        switch (r.Op)
+        {
+            case SchemeOp.Read:
+                if (f->IsDirectory) { s_server.Answer(Status.IsDirectory); return; }
+                ulong left = f->Position < (ulong)f->Size ? (ulong)f->Size - f->Position : 0;
+                int n = (int)(r.W0 < left ? r.W0 : left);
+                if (n > SchemeLimits.MaxData) n = SchemeLimits.MaxData;
+                Buffer.MemoryCopy(s_archive + f->DataOffset + (long)f->Position, SchemeCall.Data, n, n);
+                f->Position += (ulong)n;
+                s_server.Answer(Status.Ok, 0, 0, 0, n);
+                return;
+            case SchemeOp.Seek:
+                long basis = r.W1 == (ulong)SeekFrom.Start ? 0 : r.W1 == (ulong)SeekFrom.Current ? (long)f->Position : r.W1 == (ulong)SeekFrom.End ? f->Size : -1;
+                long to = basis + (long)r.W0;
+                if (basis < 0 || f->IsDirectory || to < 0) { s_server.Answer(Status.InvalidArgument); return; }
+                f->Position = (ulong)to;
+                s_server.Answer(Status.Ok, f->Position);
+                return;
+            case SchemeOp.Fstat:
+                s_server.Answer(Status.Ok, (ulong)f->Size, (ulong)(f->IsDirectory ? FileKind.Directory : FileKind.File));
+                return;
+            case SchemeOp.Getdents:
+                s_server.Answer(Status.Ok, 0, 0, 0, Entries(f, (int)(r.W0 > SchemeLimits.MaxData ? SchemeLimits.MaxData : r.W0)));
+                return;
+            case SchemeOp.Dup:
+                uint copy = NewFile();
+                if (copy == 0) { s_server.Answer(Status.NoSpace); return; }
+                s_files[copy] = *f;
+                Hand(copy, f->IsDirectory);
+                return;
+            case SchemeOp.Close:
+                f->Used = false;
+                s_server.Answer(Status.Ok);
+                s_server.CloseFile(id);
+                return;
+            case SchemeOp.Fsync:
+                s_server.Answer(Status.Ok);
+                return;
+            case SchemeOp.Write: case SchemeOp.Ftruncate:
+                s_server.Answer(Status.InsufficientRights);
+                return;
+            default:
+                s_server.Answer(Status.NotSupported);
+                return;
+        }
+    }
+
+    private static void Open(ref Request r)
+    {
+        var flags = (OpenFlags)r.W0;
+        if ((flags & (OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate | OpenFlags.Append)) != 0)
+        {
+            s_server.Answer(Status.InsufficientRights);
+            return;
+        }
+        Status s = Resolve(r.Data, r.DataLength, out bool dir, out int offset, out int size);
+        if (s == Status.Ok && (flags & OpenFlags.Directory) != 0 && !dir) s = Status.NotDirectory;
+        uint id = s == Status.Ok ? NewFile() : 0;
+        if (s == Status.Ok && id == 0) s = Status.NoSpace;
+        if (s != Status.Ok) { s_server.Answer(s); return; }
+        OpenFile* f = &s_files[id];
+        *f = default;
+        f->Used = true;
+        f->IsDirectory = dir;
+        f->DataOffset = offset;
+        f->Size = size;
+        Trim(r.Data, r.DataLength, out int from, out int length);
+        f->PrefixLength = length;
+        for (int i = 0; i < length; i++) f->Prefix[i] = r.Data[from + i];
+        Hand(id, dir);
+    }
+
+    private static void Hand(uint id, bool dir)
+    {
+        if (s_server.MintFile(id, out CapHandle cap) != Status.Ok)
+        {
+            s_files[id].Used = false;
+            s_server.Answer(Status.NoSpace);
+            return;
+        }
+        s_server.AnswerWithCaps(Status.Ok, (ulong)(dir ? FileKind.Directory : FileKind.File), &cap, 1);
+    }
+
+    private static uint NewFile()
+    {
+        for (uint i = 1; i < MaxOpen; i++) if (!s_files[i].Used) return i;
+        return 0;
+    }
+
+    // Leading and trailing slashes do not matter: "/bin/ls", "bin/ls" and "bin/ls/" are one name.
+    private static void Trim(byte* path, int length, out int from, out int count)
+    {
+        from = 0;
+        while (from < length && path[from] == (byte)'/') from++;
+        int end = length;
+        while (end > from && path[end - 1] == (byte)'/') end--;
+        count = end - from;
+    }
+
+    /// <summary>A file (its bytes) or a directory (an entry of its own, or a prefix of others' names).</summary>
+    private static Status Resolve(byte* path, int length, out bool dir, out int offset, out int size)
+    {
+        dir = false;
+        offset = size = 0;
+        if (length > SchemeLimits.MaxPath) return Status.NameTooLong;
+        Trim(path, length, out int from, out int count);
+        if (count == 0) { dir = true; return Status.Ok; }
+        var name = new ReadOnlySpan<byte>(path + from, count);
+        CpioReader.TryCreate(s_archive, s_size, out CpioReader reader);
+        if (reader.Find(name, out CpioEntry e) == FormatStatus.Ok)
+        {
+            dir = e.IsDirectory;
+            offset = e.DataOffset;
+            size = e.FileSize;
+            return Status.Ok;
+        }
+        // An implied directory: some member's name continues with "name/".
+        int at = 0;
+        while (reader.ReadEntry(at, out CpioEntry m) == FormatStatus.Ok && !m.IsTrailer)
+        {
+            ReadOnlySpan<byte> n = CpioReader.Normalize(m.Name);
+            if (n.Length > count && n[count] == (byte)'/' && Same(n.Slice(0, count), name))
+            {
+                dir = true;
+                return Status.Ok;
+            }
+            at = m.NextOffset;
+        }
+        return Status.NotFound;
+    }
+
+    // Fills SchemeCall.Data with records (kind, length, name) of the directory's children from the
+    // saved archive offset on; each child is named once (the first member that implies it).
+    private static int Entries(OpenFile* f, int max)
+    {
+        CpioReader.TryCreate(s_archive, s_size, out CpioReader reader);
+        int written = 0;
+        int at = (int)f->Position;
+        while (reader.ReadEntry(at, out CpioEntry m) == FormatStatus.Ok && !m.IsTrailer)
+        {
+            if (Child(f, CpioReader.Normalize(m.Name), out int start, out int length, out bool isDir) &&
+                !SeenBefore(f, reader, at, CpioReader.Normalize(m.Name).Slice(start, length)))
+            {
+                if (written + 2 + length > max) break;
+                byte* d = SchemeCall.Data + written;
+                d[0] = (byte)(isDir || m.IsDirectory ? FileKind.Directory : FileKind.File);
+                d[1] = (byte)length;
+                ReadOnlySpan<byte> n = CpioReader.Normalize(m.Name);
+                for (int i = 0; i < length; i++) d[2 + i] = n[start + i];
+                written += 2 + length;
+            }
+            at = m.NextOffset;
+        }
+        f->Position = (ulong)at;
+        return written;
+    }
+
+    // The immediate child of directory f that a member's name implies (hidden: the builder's padding).
+    private static bool Child(OpenFile* f, ReadOnlySpan<byte> name, out int start, out int length, out bool isDir)
+    {
+        start = length = 0;
+        isDir = false;
+        int p = f->PrefixLength;
+        if (p > 0)
+        {
+            if (name.Length <= p || name[p] != (byte)'/') return false;
+            for (int i = 0; i < p; i++) if (name[i] != f->Prefix[i]) return false;
+            start = p + 1;
+        }
+        int end = start;
+        while (end < name.Length && name[end] != (byte)'/') end++;
+        length = end - start;
+        isDir = end < name.Length;
+        if (length == 0 || length > 255 || (name[start] == (byte)'.' && length >= 4 && name[start + 1] == (byte)'p')) return false;
+        return true;
+    }
+
+    private static bool SeenBefore(OpenFile* f, CpioReader reader, int upTo, ReadOnlySpan<byte> child)
+    {
+        int at = 0;
+        while (at < upTo && reader.ReadEntry(at, out CpioEntry m) == FormatStatus.Ok && !m.IsTrailer)
+        {
+            ReadOnlySpan<byte> n = CpioReader.Normalize(m.Name);
+            if (Child(f, n, out int s, out int l, out _) && Same(n.Slice(s, l), child)) return true;
+            at = m.NextOffset;
+        }
+        return false;
+    }
+
+    private static bool Same(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++) if (a[i] != b[i]) return false;
+        return true;
+    }
+}
