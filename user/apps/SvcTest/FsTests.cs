@@ -418,7 +418,8 @@ static unsafe class FsTests
         Fs.Unlink("file:/after");
     }
 
-    // Makes empty files until the node table is full (NoSpace), then removes them.
+    // Makes directories until the node table is full (NoSpace), then removes them. Directories,
+    // not files: an Open would hold a capability slot of this process per file.
     private static void NoSpaceNodes()
     {
         byte* name = stackalloc byte[16];
@@ -428,18 +429,18 @@ static unsafe class FsTests
         while (made < 2000)
         {
             int n = Numbered("file:/many/", made, name);
-            s = Fs.Open(name, n, OpenFlags.Write | OpenFlags.Create | OpenFlags.Exclusive, out Fd fd);
+            s = Fs.Mkdir(name, n);
             if (s != Status.Ok) break;
-            Fs.Close(fd);
             made++;
         }
-        T.Status(Status.NoSpace, s, "creating files until the node table is full");
-        T.True(made > 500, "hundreds of files first");
-        T.Status(Status.NoSpace, Fs.Mkdir("file:/many2"), "mkdir when full");
+        T.Status(Status.NoSpace, s, "making directories until the node table is full");
+        T.True(made > 500, "hundreds of nodes first");
+        T.Status(Status.NoSpace, Fs.Open("file:/many/f", OpenFlags.Write | OpenFlags.Create, out _), "creating a file when full");
+        T.Status(Status.Ok, Stat("file:/many/0", out _, out _), "the daemon still answers");
         for (int i = 0; i < made; i++)
         {
             int n = Numbered("file:/many/", i, name);
-            Fs.Unlink(name, n);
+            Fs.Rmdir(name, n);
         }
         T.Status(Status.Ok, Fs.Rmdir("file:/many"), "all removed");
     }
