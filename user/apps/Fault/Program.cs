@@ -3,7 +3,7 @@
 // 6 exit with status 42, 7 write to its own read-only text; for benchmarks: 8 yield
 // (second argument) times, 9 block forever; for runtime tests: 10 exit with 100 * argc + the
 // length of argv[1], 11 allocate 256 KiB on the managed heap (it must grow) and exit with 77,
-// 12 read an I/O port it was never given.
+// 12 read an I/O port it was never given. Started by the process manager, the mode is argv[1].
 using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
@@ -20,7 +20,14 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        switch (Startup.Argument0)
+        // Started by the process manager (no raw words): the mode is argv[1] in decimal.
+        ulong mode = Startup.Argument0;
+        if (mode == 0 && Startup.ArgumentCount > 1)
+        {
+            ReadOnlySpan<byte> text = Startup.Argument(1);
+            for (int i = 0; i < text.Length && text[i] >= (byte)'0' && text[i] <= (byte)'9'; i++) mode = mode * 10 + (ulong)(text[i] - '0');
+        }
+        switch (mode)
         {
             case 1: *(ulong*)0x10 = 1; break;
             case 2: *(ulong*)0x8000000000000000 = 1; break;

@@ -1,5 +1,6 @@
-// In-guest tests of the root scheme and the process manager (bootstrap): lookup, registration,
-// spawn, wait, kill, the process list.
+// In-guest tests of the root scheme and the process manager (the bootstrap) and of initfs:, run
+// against the live system: lookup and registration, spawn/wait/kill/list/meminfo, and every
+// status these document.
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Schemes;
@@ -9,5 +10,199 @@ static unsafe class ProcTests
 {
     public static void Run()
     {
+        T.Run("root.unknown_scheme_and_bad_paths", &BadPaths);
+        T.Run("root.register_lookup_list", &RegisterLookupList);
+        T.Run("proc.spawn_and_wait", &SpawnAndWait);
+        T.Run("proc.spawn_statuses", &SpawnStatuses);
+        T.Run("proc.kill_and_fault_reported", &KillAndFault);
+        T.Run("proc.list_and_meminfo", &ListAndMeminfo);
+        T.Run("initfs.read_seek_stat", &InitfsFiles);
+        T.Run("initfs.directories_and_statuses", &InitfsDirectories);
+    }
+
+    private static Status Call(SchemeOp op, ulong w0, ulong w1, int length, out SchemeReply r) =>
+        SchemeCall.Call(Namespace.Root, op, w0, w1, 0, length, 0, 0, out r);
+
+    private static Status Spawn(string argv, out ulong pid, ulong flags = 0)
+    {
+        // argv words separated by spaces here; the protocol separates them with NUL.
+        SchemeCall.Put(argv);
+        for (int i = 0; i < argv.Length; i++) if (SchemeCall.Data[i] == (byte)' ') SchemeCall.Data[i] = 0;
+        Status s = Call(SchemeOp.Spawn, flags, 0, argv.Length, out SchemeReply r);
+        pid = r.W0;
+        return s;
+    }
+
+    private static Status Wait(ulong pid, out ulong kind, out ulong code)
+    {
+        Status s = Call(SchemeOp.WaitChild, pid, 0, 0, out SchemeReply r);
+        kind = r.W1;
+        code = r.W2;
+        return s;
+    }
+
+    private static void BadPaths()
+    {
+        T.Status(Status.UnknownScheme, Fs.Open("nosuch:/x", OpenFlags.Read, out _), "an unregistered scheme");
+        T.Status(Status.UnknownScheme, Fs.Open("no-colon-here", OpenFlags.Read, out _), "a path without a scheme");
+        T.Status(Status.UnknownScheme, Fs.Open(":/x", OpenFlags.Read, out _), "an empty scheme name");
+        byte* longPath = stackalloc byte[300];
+        for (int i = 0; i < 300; i++) longPath[i] = (byte)'a';
+        longPath[0] = (byte)'f'; longPath[1] = (byte)':';
+        T.Status(Status.NameTooLong, Fs.Open(longPath, 300, OpenFlags.Read, out _), "a path over 255 bytes");
+        T.Status(Status.NameTooLong, Fs.Open("abcdefghijklmnopqrstuvwxyz0123456789:/x", OpenFlags.Read, out _), "a scheme name over 31 bytes");
+        T.Status(Status.Ok, Fs.Open("/scheme/initfs/etc/test.rc", OpenFlags.Read, out Fd fd), "the /scheme/NAME/rest form");
+        Fs.Close(fd);
+        T.Status(Status.BadDescriptor, Fs.Read(fd, longPath, 10, out _), "a closed descriptor");
+        T.Status(Status.BadDescriptor, Fs.Read(new Fd(new CapHandle(3000, 0)), longPath, 10, out _), "a descriptor never opened");
+    }
+
+    private static void RegisterLookupList()
+    {
+        SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out SchemeServer server);
+        T.Status(Status.Ok, server.Register("svctest"), "register a scheme");
+        T.Status(Status.Exists, server.Register("svctest"), "names are unique");
+        T.Status(Status.InvalidArgument, server.Register("a:b"), "a name with a colon");
+        T.Status(Status.NameTooLong, server.Register("abcdefghijklmnopqrstuvwxyz0123456789"), "a name over 31 bytes");
+        byte* name = stackalloc byte[SchemeLimits.MaxName];
+        ulong index = 0;
+        bool seen = false, seenInitfs = false;
+        int count = 0;
+        while (Namespace.List(index, name, out int length, out ulong next) == Status.Ok && count++ < 64)
+        {
+            if (length == 7 && name[0] == (byte)'s' && name[6] == (byte)'t') seen = true;
+            if (length == 6 && name[0] == (byte)'i' && name[5] == (byte)'s') seenInitfs = true;
+            index = next;
+        }
+        T.True(seen && seenInitfs, "List names both svctest and initfs");
+        // A request through the looked-up capability arrives at this endpoint, badged with the caller.
+        byte* n = stackalloc byte[7];
+        for (int i = 0; i < 7; i++) n[i] = (byte)"svctest"[i];
+        T.Status(Status.Ok, Namespace.Lookup(n, 7, out CapHandle scheme), "look it up");
+        var m = Message.Of(5);
+        T.Status(Status.WouldBlock, Ipc.TrySend(scheme, new MessageInfo(1, 0), ref m), "nobody receives yet (the endpoint is ours)");
+        T.Status(Status.Ok, Sys.Identify(scheme, out ObjectType type, out _, out _, out ulong badge), "identify it");
+        T.True(type == ObjectType.Endpoint && (badge & SchemeBadge.ClientFlag) != 0, "a client-badged endpoint capability");
+    }
+
+    private static void SpawnAndWait()
+    {
+        T.Status(Status.Ok, Spawn("initfs:/bin/fault 6", out ulong pid), "spawn a program that exits with 42");
+        T.True(pid != 0, "it has a pid");
+        T.Status(Status.Ok, Wait(pid, out ulong kind, out ulong code), "wait for it");
+        T.Equal((long)ThreadExitKind.Exited, (long)kind, "it exited");
+        T.Equal(42, (long)code, "with its status");
+        T.Status(Status.NotFound, Wait(pid, out _, out _), "an ended child is waited for once");
+        T.Status(Status.Ok, Spawn("/bin/fault 10 abcd", out pid), "arguments reach the child");
+        Wait(pid, out _, out code);
+        T.Equal(100 * 3 + 2, (long)code, "argc 3, argv[1] of two digits");
+        T.Status(Status.Ok, Spawn("bin/fault 6", out ulong a), "two children");
+        T.Status(Status.Ok, Spawn("bin/fault 6", out ulong b), "two children (2)");
+        T.Status(Status.Ok, Wait(0, out _, out _), "wait for any child");
+        T.Status(Status.Ok, Wait(0, out _, out _), "and the other");
+        T.Status(Status.NotFound, Wait(0, out _, out _), "no children left");
+    }
+
+    private static void SpawnStatuses()
+    {
+        T.Status(Status.NotFound, Spawn("initfs:/bin/nosuch", out _), "a program that is not there");
+        T.Status(Status.InvalidArgument, Call(SchemeOp.Spawn, 0, 0, 0, out _), "no argv");
+        T.Status(Status.InvalidArgument, Spawn("bin/fault 6", out _, 1UL << 20), "unknown spawn flags");
+        SchemeCall.Put("bin/fault");
+        T.Status(Status.InvalidArgument, Call(SchemeOp.Spawn, 0, 40, 9, out _), "memory bits out of range");
+        T.Status(Status.NotSupported, Call((SchemeOp)999, 0, 0, 0, out _), "an unknown operation");
+        T.Status(Status.NotFound, Call(SchemeOp.Kill, 999999, 0, 0, out _), "kill an unknown pid");
+    }
+
+    private static void KillAndFault()
+    {
+        T.Status(Status.Ok, Spawn("bin/fault 9", out ulong pid), "spawn a program that blocks forever");
+        T.Status(Status.Ok, Call(SchemeOp.Kill, pid, 0, 0, out _), "kill it");
+        T.Status(Status.Ok, Wait(pid, out ulong kind, out _), "its parent learns of it");
+        T.Equal((long)ThreadExitKind.Killed, (long)kind, "as killed");
+        T.Status(Status.Ok, Spawn("bin/fault 4", out pid), "spawn a program that divides by zero");
+        T.Status(Status.Ok, Wait(pid, out kind, out ulong code), "wait for it");
+        T.Equal((long)ThreadExitKind.Faulted, (long)kind, "it was stopped by the fault");
+        T.Equal(0, (long)code, "vector 0 (#DE)");
+    }
+
+    private static void ListAndMeminfo()
+    {
+        ulong index = 0;
+        int count = 0;
+        bool init = false;
+        while (Call(SchemeOp.ProcList, index, 0, 0, out SchemeReply r) == Status.Ok && count < 300)
+        {
+            count++;
+            if (r.DataLength == 4 && SchemeCall.Data[0] == (byte)'i' && SchemeCall.Data[3] == (byte)'t') init = true;
+            index = r.W2;
+        }
+        T.True(count >= 3, "initfsd, init and this suite are listed");
+        T.True(init, "init is named");
+        T.Status(Status.Ok, Call(SchemeOp.MemInfo, 0, 0, 0, out SchemeReply mem), "meminfo");
+        T.True(mem.W0 > 256UL << 20 && mem.W1 > 0 && mem.W1 < mem.W0, "total over 256 MiB, some used, some free");
+        Spawn("bin/fault 9", out ulong pid);
+        Call(SchemeOp.MemInfo, 0, 0, 0, out SchemeReply during);
+        T.True(during.W1 < mem.W1, "a new process takes memory");
+        Call(SchemeOp.Kill, pid, 0, 0, out _);
+        Wait(pid, out _, out _);
+        Call(SchemeOp.MemInfo, 0, 0, 0, out SchemeReply after);
+        T.Equal((long)mem.W1, (long)after.W1, "and gives it all back when it ends");
+    }
+
+    private static void InitfsFiles()
+    {
+        T.Status(Status.Ok, Fs.Open("initfs:/etc/test.rc", OpenFlags.Read, out Fd fd), "open a file");
+        T.Status(Status.Ok, Fs.Fstat(fd, out ulong size, out FileKind kind), "fstat");
+        T.True(kind == FileKind.File && size > 20, "a file of some size");
+        byte* buffer = stackalloc byte[600];
+        T.Status(Status.Ok, Fs.Read(fd, buffer, 600, out int n), "read");
+        T.True(n > 0 && buffer[0] == (byte)'#', "its first bytes");
+        T.Status(Status.Ok, Fs.Seek(fd, 1, SeekFrom.Start, out ulong position), "seek");
+        Fs.Read(fd, buffer + 100, 1, out _);
+        T.Equal(buffer[1], buffer[100], "reads from the new position");
+        Fs.Seek(fd, 0, SeekFrom.End, out position);
+        T.Equal((long)size, (long)position, "seek to the end");
+        Fs.Read(fd, buffer, 10, out n);
+        T.Equal(0, n, "end of file");
+        T.Status(Status.InsufficientRights, Fs.Write(fd, buffer, 1, out _), "initfs: is read-only");
+        T.Status(Status.InvalidArgument, Fs.Seek(fd, -5, SeekFrom.Start, out _), "a negative position");
+        T.Status(Status.Ok, Fs.Dup(fd, out Fd copy), "dup");
+        Fs.Seek(copy, 0, SeekFrom.Start, out _);
+        Fs.Read(copy, buffer, 1, out n);
+        T.Equal((byte)'#', buffer[0], "the copy reads on its own");
+        Fs.Close(copy);
+        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Stat("initfs:/bin/init", out size, out kind), "stat a path");
+        T.True(kind == FileKind.File && size > 4096, "an executable");
+    }
+
+    private static void InitfsDirectories()
+    {
+        T.Status(Status.Ok, Fs.Open("initfs:/bin", OpenFlags.Read | OpenFlags.Directory, out Fd dir), "open a directory");
+        byte* buffer = stackalloc byte[480];
+        bool sawInit = false, sawSvctest = false;
+        int entries = 0;
+        while (Fs.Getdents(dir, buffer, 480, out int n) == Status.Ok && n > 0)
+        {
+            for (int at = 0; at + 2 <= n; at += 2 + buffer[at + 1])
+            {
+                entries++;
+                int len = buffer[at + 1];
+                if (len == 4 && buffer[at + 2] == (byte)'i' && buffer[at + 5] == (byte)'t') sawInit = true;
+                if (len == 7 && buffer[at + 2] == (byte)'s' && buffer[at + 8] == (byte)'t') sawSvctest = true;
+            }
+        }
+        T.True(sawInit && sawSvctest && entries >= 5, "Getdents lists the programs");
+        T.Status(Status.IsDirectory, Fs.Read(dir, buffer, 10, out _), "read a directory");
+        Fs.Close(dir);
+        T.Status(Status.Ok, Fs.Open("initfs:/", OpenFlags.Read, out Fd root), "the root is a directory");
+        Fs.Getdents(root, buffer, 480, out int rootBytes);
+        T.True(rootBytes > 0, "with entries (bin, etc)");
+        Fs.Close(root);
+        T.Status(Status.NotFound, Fs.Open("initfs:/nosuch", OpenFlags.Read, out _), "a missing file");
+        T.Status(Status.NotDirectory, Fs.Open("initfs:/etc/test.rc", OpenFlags.Read | OpenFlags.Directory, out _), "a file as a directory");
+        T.Status(Status.InsufficientRights, Fs.Open("initfs:/new", OpenFlags.Write | OpenFlags.Create, out _), "create in initfs:");
+        T.Status(Status.InsufficientRights, Fs.Unlink("initfs:/etc/test.rc"), "unlink in initfs:");
     }
 }

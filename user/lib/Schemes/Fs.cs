@@ -51,6 +51,15 @@ public static unsafe class Fs
         return s;
     }
 
+    public static Status Stat(string path, out ulong size, out FileKind kind)
+    {
+        byte* p = stackalloc byte[SchemeLimits.MaxPath + 1];
+        size = 0;
+        kind = FileKind.None;
+        if (!Ascii(path, p, out int n)) return Status.NameTooLong;
+        return Stat(p, n, out size, out kind);
+    }
+
     /// <summary>Renames within one scheme: both paths must name the same scheme.</summary>
     public static Status Rename(byte* from, int fromLength, byte* to, int toLength) =>
         PathCall(SchemeOp.Rename, from, fromLength, to, toLength, 0, 0, out _);

@@ -1,6 +1,7 @@
 // The bootstrap: the one process the kernel creates. It holds all memory (as untyped
-// capabilities) and the initfs, and starts the first program through the process builder.
-// In test mode it runs the user-space test suite instead; in bench mode, the benchmarks.
+// capabilities) and the initfs. In test mode it first runs the kernel-facing user-space suite, in
+// bench mode the nucleus benchmarks; then it becomes the process manager and root scheme
+// (Services/), starts initfs: and init, and serves until power-off.
 using System;
 using System.Runtime;
 using Vireo.Abi;
@@ -32,14 +33,13 @@ static unsafe class Program
         Console.Write(info->InitfsSize);
         Console.WriteLine(" bytes");
 
-        if ((info->Flags & BootstrapInfo.FlagBenchMode) != 0)
-            return UserBenchmarks.Run(ref initfs, memory, info);
         int failed = 0;
-        if ((info->Flags & BootstrapInfo.FlagTestMode) != 0)
-            failed = UserTests.Run(ref initfs, memory);
+        bool test = (info->Flags & BootstrapInfo.FlagTestMode) != 0, bench = (info->Flags & BootstrapInfo.FlagBenchMode) != 0;
+        if (bench) failed = UserBenchmarks.Run(ref initfs, memory, info);
+        if (test) failed = UserTests.Run(ref initfs, memory);
         // From here on the bootstrap is the process manager and root scheme: it starts initfs: and
         // init, which starts the rest. PowerOff ends the run with the status it carries.
-        string rc = (info->Flags & BootstrapInfo.FlagTestMode) != 0 ? "initfs:/etc/test.rc" : "initfs:/etc/init.rc";
+        string rc = test ? "initfs:/etc/test.rc" : bench ? "initfs:/etc/bench.rc" : "initfs:/etc/init.rc";
         int status = ProcessManager.Run(ref initfs, memory, info, rc);
         return failed + status;
     }

@@ -1,0 +1,137 @@
+// Service benchmarks (./vireo bench boots with etc/bench.rc, whose last line runs this). Each prints
+// "BENCH <name> <value>": the mean TSC delta per operation, which under -icount shift=0,sleep=off is a
+// count of guest instructions. Started as `svcbench echo`, it is the far end of the round trips: it
+// copies its stdin to its stdout eight bytes at a time until end of file.
+using System;
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.User;
+using Vireo.User.Schemes;
+
+static unsafe class Program
+{
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        if (Startup.ArgumentCount > 1 && Startup.Argument(1).Length == 4 && Startup.Argument(1)[0] == (byte)'e') return Echo();
+        Report("scheme_open_close", OpenClose());
+        Report("scheme_read_4KiB", Read4KiB());
+        Report("pipe_roundtrip_8B", PipeRoundTrip());
+        Report("chan_roundtrip_8B", ChanRoundTrip());
+        SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, 0, 0, 0, 0, 0, 0, out _);
+        return 0;
+    }
+
+    // A figure that could not be measured (0: a daemon missing) is left out, not reported as 0.
+    private static void Report(string name, ulong value)
+    {
+        if (value == 0) return;
+        Console.Write("BENCH ");
+        Console.Write(name);
+        Console.Write(" ");
+        Console.Write(value);
+        Console.WriteLine();
+    }
+
+    private static ulong OpenClose()
+    {
+        const int n = 500;
+        if (Fs.Open("file:/bench-open", OpenFlags.Write | OpenFlags.Create, out Fd fd) != Status.Ok) return 0;
+        Fs.Close(fd);
+        // One lookup of file: first, so the figure is the open and close alone.
+        ulong t0 = Sys.ReadTsc();
+        for (int i = 0; i < n; i++)
+        {
+            Fs.Open("file:/bench-open", OpenFlags.Read, out fd);
+            Fs.Close(fd);
+        }
+        return (Sys.ReadTsc() - t0) / n;
+    }
+
+    private static ulong Read4KiB()
+    {
+        const int n = 200;
+        byte* block = stackalloc byte[4096];
+        for (int i = 0; i < 4096; i++) block[i] = (byte)i;
+        if (Fs.Open("file:/bench-4k", OpenFlags.Read | OpenFlags.Write | OpenFlags.Create, out Fd fd) != Status.Ok) return 0;
+        Fs.Write(fd, block, 4096, out _);
+        ulong t0 = Sys.ReadTsc();
+        for (int i = 0; i < n; i++)
+        {
+            Fs.Seek(fd, 0, SeekFrom.Start, out _);
+            int total = 0;
+            while (total < 4096 && Fs.Read(fd, block + total, 4096 - total, out int got) == Status.Ok && got > 0) total += got;
+        }
+        ulong result = (Sys.ReadTsc() - t0) / n;
+        Fs.Close(fd);
+        return result;
+    }
+
+    // A child echoes through a pair of pipes: write 8 bytes, read them back.
+    private static ulong PipeRoundTrip()
+    {
+        if (Fs.Pipe(out Fd toRead, out Fd toWrite) != Status.Ok || Fs.Pipe(out Fd fromRead, out Fd fromWrite) != Status.Ok) return 0;
+        if (SpawnEcho(toRead, fromWrite, out ulong pid) != Status.Ok) return 0;
+        Fs.Close(toRead);
+        Fs.Close(fromWrite);
+        ulong result = RoundTrips(toWrite, fromRead);
+        Fs.Close(toWrite);
+        Fs.Close(fromRead);
+        SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out _);
+        return result;
+    }
+
+    // The same through a chan: connection: one end here, the other the child's stdin and stdout.
+    private static ulong ChanRoundTrip()
+    {
+        if (Fs.Open("chan:bench", OpenFlags.Read | OpenFlags.Write | OpenFlags.Create, out Fd listener) != Status.Ok) return 0;
+        if (Fs.Open("chan:bench", OpenFlags.Read | OpenFlags.Write, out Fd client) != Status.Ok) return 0;
+        if (SchemeCall.Call(listener.Cap, SchemeOp.Accept, 0, 0, 0, 0, 0, 1, out SchemeReply r) != Status.Ok) return 0;
+        var server = new Fd(r.Cap0);
+        if (SpawnEcho(server, server, out ulong pid) != Status.Ok) return 0;
+        Fs.Close(server);
+        ulong result = RoundTrips(client, client);
+        Fs.Close(client);
+        Fs.Close(listener);
+        SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out _);
+        return result;
+    }
+
+    private static ulong RoundTrips(Fd send, Fd receive)
+    {
+        const int n = 500;
+        byte* eight = stackalloc byte[8];
+        for (int i = 0; i < 8; i++) eight[i] = (byte)('a' + i);
+        // One round first (the child starting up is not part of the figure).
+        Fs.Write(send, eight, 8, out _);
+        Fs.Read(receive, eight, 8, out _);
+        ulong t0 = Sys.ReadTsc();
+        for (int i = 0; i < n; i++)
+        {
+            Fs.Write(send, eight, 8, out _);
+            Fs.Read(receive, eight, 8, out _);
+        }
+        return (Sys.ReadTsc() - t0) / n;
+    }
+
+    private static Status SpawnEcho(Fd stdin, Fd stdout, out ulong pid)
+    {
+        const string argv = "initfs:/bin/svcbench\0echo";
+        SchemeCall.Put(argv);
+        IpcBuffer* b = SchemeCall.Buffer;
+        b->SendCaps[0] = stdin.Cap.Value;
+        b->SendCaps[1] = stdout.Cap.Value;
+        b->SendCaps[2] = stdout.Cap.Value;
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.NoRegister, 0, 0, argv.Length, 3, 0, out SchemeReply r);
+        pid = r.W0;
+        return s;
+    }
+
+    private static int Echo()
+    {
+        byte* buffer = stackalloc byte[8];
+        while (Fs.Read(Fd.Stdin, buffer, 8, out int n) == Status.Ok && n > 0)
+            if (Fs.Write(Fd.Stdout, buffer, n, out _) != Status.Ok) return 1;
+        return 0;
+    }
+}
