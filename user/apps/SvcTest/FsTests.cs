@@ -42,7 +42,7 @@ static unsafe class FsTests
     {
         T.Status(Status.Ok, Put("file:/cwr", "hello, ramfs"), "create and write");
         T.True(Holds("file:/cwr", "hello, ramfs"), "reads back what was written");
-        T.Status(Status.Ok, Stat("file:/cwr", out ulong size, out FileKind kind), "stat");
+        T.Status(Status.Ok, Fs.Stat("file:/cwr", out ulong size, out FileKind kind), "stat");
         T.Equal(12, (long)size, "size after the write");
         T.Equal((long)FileKind.File, (long)kind, "kind");
         T.Status(Status.Ok, Fs.Open("file:/cwr", OpenFlags.Read, out Fd fd), "open to read");
@@ -55,7 +55,7 @@ static unsafe class FsTests
         T.Status(Status.Ok, Fs.Fsync(fd), "fsync is accepted");
         Fs.Close(fd);
         T.Status(Status.Ok, Fs.Unlink("file:/cwr"), "unlink");
-        T.Status(Status.NotFound, Stat("file:/cwr", out _, out _), "gone after unlink");
+        T.Status(Status.NotFound, Fs.Stat("file:/cwr", out _, out _), "gone after unlink");
     }
 
     private static void OpenMissing()
@@ -191,7 +191,7 @@ static unsafe class FsTests
         Put("file:/d/beta", "b");
         T.Status(Status.Ok, Fs.Mkdir("file:/d/sub"), "mkdir inside");
         T.True(Holds("file:/d/sub/../alpha", "a"), ". and .. in paths");
-        T.Status(Status.Ok, Stat("file:/d", out ulong entries, out FileKind kind), "stat a directory");
+        T.Status(Status.Ok, Fs.Stat("file:/d", out ulong entries, out FileKind kind), "stat a directory");
         T.True(kind == FileKind.Directory && entries == 3, "a directory with three entries");
         T.Status(Status.Ok, Fs.Open("file:/d", OpenFlags.Read | OpenFlags.Directory, out Fd fd), "open a directory");
         byte* b = stackalloc byte[480];
@@ -256,7 +256,7 @@ static unsafe class FsTests
         T.Status(Status.NotEmpty, Fs.Rmdir("file:/rd"), "a directory with an entry");
         T.Status(Status.Ok, Fs.Rmdir("file:/rd/inner"), "the entry");
         T.Status(Status.Ok, Fs.Rmdir("file:/rd"), "then the directory");
-        T.Status(Status.NotFound, Stat("file:/rd", out _, out _), "gone");
+        T.Status(Status.NotFound, Fs.Stat("file:/rd", out _, out _), "gone");
         T.Status(Status.InvalidArgument, Fs.Rmdir("file:/"), "the root");
     }
 
@@ -266,7 +266,7 @@ static unsafe class FsTests
         Put("file:/uo", "kept");
         Fs.Open("file:/uo", OpenFlags.Read | OpenFlags.Write, out Fd fd);
         T.Status(Status.Ok, Fs.Unlink("file:/uo"), "unlink an open file");
-        T.Status(Status.NotFound, Stat("file:/uo", out _, out _), "the name is gone");
+        T.Status(Status.NotFound, Fs.Stat("file:/uo", out _, out _), "the name is gone");
         byte* b = stackalloc byte[8];
         T.Status(Status.Ok, Fs.Read(fd, b, 8, out int n), "read after unlink");
         T.True(n == 4 && b[0] == 'k' && b[3] == 't', "the data is still there");
@@ -285,7 +285,7 @@ static unsafe class FsTests
         T.Status(Status.Ok, Rename("file:/ra/f", "file:/ra/g"), "rename in a directory");
         T.Status(Status.Ok, Rename("file:/ra/g", "file:/rb/h"), "move to another directory");
         T.True(Holds("file:/rb/h", "moved"), "contents follow");
-        T.Status(Status.NotFound, Stat("file:/ra/g", out _, out _), "old name gone");
+        T.Status(Status.NotFound, Fs.Stat("file:/ra/g", out _, out _), "old name gone");
         Put("file:/rb/old", "replaced");
         T.Status(Status.Ok, Rename("file:/rb/h", "file:/rb/old"), "replace a file");
         T.True(Holds("file:/rb/old", "moved"), "the replacement");
@@ -297,7 +297,7 @@ static unsafe class FsTests
         T.Status(Status.InvalidArgument, Rename("file:/ra", "file:/ra/deep/x"), "a directory into its subtree");
         T.Status(Status.NotEmpty, Rename("file:/rb", "file:/ra"), "over a directory that has entries");
         T.Status(Status.Ok, Rename("file:/ra/deep", "file:/rb/deep"), "move a directory");
-        T.Status(Status.Ok, Stat("file:/rb/deep", out _, out FileKind kind), "the directory at its new place");
+        T.Status(Status.Ok, Fs.Stat("file:/rb/deep", out _, out FileKind kind), "the directory at its new place");
         T.Equal((long)FileKind.Directory, (long)kind, "still a directory");
         T.Status(Status.NotSupported, Rename("file:/rb/old", "null:/x"), "across schemes (library)");
         Fs.Rmdir("file:/rb/deep");
@@ -406,7 +406,7 @@ static unsafe class FsTests
         }
         T.Status(Status.NoSpace, s, "writing until the pages run out");
         T.True(total > 8 * 4096, "more than a few pages went in first");
-        T.Status(Status.Ok, Stat("file:/full0", out ulong size, out _), "the daemon still answers");
+        T.Status(Status.Ok, Fs.Stat("file:/full0", out ulong size, out _), "the daemon still answers");
         T.True(size > 0, "the first file kept its data");
         for (int i = 0; i < files; i++)
         {
@@ -436,7 +436,7 @@ static unsafe class FsTests
         T.Status(Status.NoSpace, s, "making directories until the node table is full");
         T.True(made > 500, "hundreds of nodes first");
         T.Status(Status.NoSpace, Fs.Open("file:/many/f", OpenFlags.Write | OpenFlags.Create, out _), "creating a file when full");
-        T.Status(Status.Ok, Stat("file:/many/0", out _, out _), "the daemon still answers");
+        T.Status(Status.Ok, Fs.Stat("file:/many/0", out _, out _), "the daemon still answers");
         for (int i = 0; i < made; i++)
         {
             int n = Numbered("file:/many/", i, name);
@@ -520,12 +520,6 @@ static unsafe class FsTests
         if (n != text.Length) return false;
         for (int i = 0; i < n; i++) if (b[i] != text[i]) return false;
         return true;
-    }
-
-    private static Status Stat(string path, out ulong size, out FileKind kind)
-    {
-        byte* p = stackalloc byte[SchemeLimits.MaxPath + 1];
-        return Fs.Stat(Bytes(path, p), path.Length, out size, out kind);
     }
 
     private static Status Rename(string from, string to)
