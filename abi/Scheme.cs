@@ -87,6 +87,9 @@ public enum SpawnFlags : ulong
     /// <summary>The child drives the console: it gets the COM1 and PS/2 ports and IRQ lines 4 and 1
     /// (ProcessSlots.ConsolePorts..). Only a caller that may register can ask.</summary>
     ConsoleDevices = 2,
+    /// <summary>The first capability sent is the child's Namespace (the parent interposes on its
+    /// services: the nested process model); the other two are stdin and stdout, and stderr is stdout.</summary>
+    Namespace = 4,
 }
 
 public static class SchemeLimits

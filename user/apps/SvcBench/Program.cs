@@ -1,7 +1,8 @@
 // Service benchmarks (./vireo bench boots with etc/bench.rc, whose last line runs this). Each prints
 // "BENCH <name> <value>": the mean TSC delta per operation, which under -icount shift=0,sleep=off is a
 // count of guest instructions. Started as `svcbench echo`, it is the far end of the round trips: it
-// copies its stdin to its stdout eight bytes at a time until end of file.
+// copies its stdin to its stdout eight bytes at a time until end of file; as `svcbench lookup NAME`,
+// it looks a scheme up and exits with the status.
 using System;
 using System.Runtime;
 using Vireo.Abi;
@@ -14,6 +15,7 @@ static unsafe class Program
     static int Main()
     {
         if (Startup.ArgumentCount > 1 && Startup.Argument(1).Length == 4 && Startup.Argument(1)[0] == (byte)'e') return Echo();
+        if (Startup.ArgumentCount > 2 && Startup.Argument(1).Length == 6 && Startup.Argument(1)[0] == (byte)'l') return Lookup(Startup.Argument(2));
         Report("scheme_open_close", OpenClose());
         Report("scheme_read_4KiB", Read4KiB());
         Report("pipe_roundtrip_8B", PipeRoundTrip());
@@ -125,6 +127,15 @@ static unsafe class Program
         Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.NoRegister, 0, 0, argv.Length, 3, 0, out SchemeReply r);
         pid = r.W0;
         return s;
+    }
+
+    // `svcbench lookup NAME`: exits with the status of looking NAME up in its namespace (the tests'
+    // nested-namespace case: a parent that interposes answers it).
+    private static int Lookup(ReadOnlySpan<byte> name)
+    {
+        byte* n = stackalloc byte[name.Length];
+        for (int i = 0; i < name.Length; i++) n[i] = name[i];
+        return (int)Namespace.Lookup(n, name.Length, out _);
     }
 
     private static int Echo()

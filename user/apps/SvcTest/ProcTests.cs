@@ -16,6 +16,7 @@ static unsafe class ProcTests
         T.Run("proc.spawn_statuses", &SpawnStatuses);
         T.Run("proc.kill_and_fault_reported", &KillAndFault);
         T.Run("proc.list_and_meminfo", &ListAndMeminfo);
+        T.Run("proc.parent_gives_the_namespace", &NestedNamespace);
         T.Run("initfs.read_seek_stat", &InitfsFiles);
         T.Run("initfs.directories_and_statuses", &InitfsDirectories);
     }
@@ -148,6 +149,31 @@ static unsafe class ProcTests
         Wait(pid, out _, out _);
         Call(SchemeOp.MemInfo, 0, 0, 0, out SchemeReply after);
         T.Equal((long)mem.W1, (long)after.W1, "and gives it all back when it ends");
+    }
+
+    // The nested process model: a child whose Namespace is this process's own endpoint asks us, not
+    // the root, when it looks a scheme up; we answer, and it exits with what we said.
+    private static void NestedNamespace()
+    {
+        SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out SchemeServer proxy);
+        CSpace.TryAlloc(out uint slot);
+        Sys.Mint(proxy.Endpoint, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Grant, SchemeBadge.Client(77), out CapHandle childNs);
+        const string argv = "initfs:/bin/svcbench\0lookup\0zzz";
+        SchemeCall.Put(argv);
+        SchemeCall.Buffer->SendCaps[0] = childNs.Value;
+        T.Status(Status.Ok, SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.Namespace, 0, 0, argv.Length, 1, 0, out SchemeReply r),
+            "spawn with our own endpoint as the child's namespace");
+        ulong pid = r.W0;
+        proxy.Receive(out Request q);
+        T.True(q.Op == SchemeOp.Lookup && q.DataLength == 3 && q.Data[0] == (byte)'z', "the child's lookup came to us");
+        T.Equal(77, (long)q.Client, "with the badge we gave it");
+        proxy.AnswerWithCaps(Status.NotSupported, 0, null, 0);
+        Wait(pid, out _, out ulong code);
+        T.Equal((long)Status.NotSupported, (long)code, "and it got our answer");
+        T.Status(Status.InvalidArgument, SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.Namespace, 0, 0, argv.Length, 0, 0, out _),
+            "the Namespace flag without a capability");
+        Sys.Delete(childNs);
+        CSpace.Free(slot);
     }
 
     private static void InitfsFiles()

@@ -131,8 +131,11 @@ static unsafe class ProcessManager
                 case SchemeOp.Spawn:
                     ulong pid = 0;
                     var flags = (SpawnFlags)r.W0;
-                    Status ss = flags > (SpawnFlags.NoRegister | SpawnFlags.ConsoleDevices) ? Status.InvalidArgument :
+                    bool own = (flags & SpawnFlags.Namespace) != 0;
+                    Status ss = flags > (SpawnFlags.NoRegister | SpawnFlags.ConsoleDevices | SpawnFlags.Namespace) ? Status.InvalidArgument :
                         (flags & SpawnFlags.ConsoleDevices) != 0 && !mayRegister ? Status.InsufficientRights :
+                        own && r.Caps < 1 ? Status.InvalidArgument :
+                        own ? Spawn(caller, r.Data, r.DataLength, false, r.W1, r.Cap1, r.Cap2, r.Cap2, out pid, false, null, 0, 0, 0, r.Cap0) :
                         Spawn(caller, r.Data, r.DataLength, mayRegister && (flags & SpawnFlags.NoRegister) == 0,
                             r.W1, r.Cap0, r.Cap1, r.Cap2, out pid, (flags & SpawnFlags.ConsoleDevices) != 0);
                     DropCaps(ref r);
@@ -206,7 +209,7 @@ static unsafe class ProcessManager
 
     private static Status Spawn(ulong parent, byte* argv, int length, bool mayRegister, ulong sizes,
         CapHandle stdin, CapHandle stdout, CapHandle stderr, out ulong pid, bool consoleDevices = false,
-        CapHandle* shared = null, uint sharedCount = 0, ulong sharedAddress = 0, ulong word0 = 0)
+        CapHandle* shared = null, uint sharedCount = 0, ulong sharedAddress = 0, ulong word0 = 0, CapHandle ns = default)
     {
         pid = 0;
         if (length <= 0 || argv[0] == 0) return Status.InvalidArgument;
@@ -242,9 +245,10 @@ static unsafe class ProcessManager
         o.HeapBits = blockBits - 1;
         o.IpcBuffer = ProcessSlots.IpcBuffer;
         o.ExitNotification = exitCap;
-        o.Grant0 = s_server.Endpoint;
         ulong newPid = s_nextPid;
-        o.Grant0Badge = newPid | (mayRegister ? SchemeBadge.RegisterRight : 0);
+        // The child's Namespace: ours, badged with its pid, or the one its parent gave (interposition).
+        o.Grant0 = ns.Value != 0 ? ns : s_server.Endpoint;
+        o.Grant0Badge = ns.Value != 0 ? 0 : newPid | (mayRegister ? SchemeBadge.RegisterRight : 0);
         o.Grant1 = stdin;
         o.Grant2 = stdout;
         o.Grant3 = stderr;
