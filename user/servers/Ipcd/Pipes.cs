@@ -172,16 +172,17 @@ static unsafe class Pipes
         }
     }
 
-    // Copies up to `length` bytes into the ring; returns how many fit.
+    // Copies up to `length` bytes into the ring (at most two runs: up to the end, then from the
+    // start); returns how many fit.
     private static int Put(int p, byte* data, int length)
     {
         byte* ring = (byte*)s_t.Ring[p];
-        int n = 0;
-        while (n < length && s_t.Count[p] < Capacity)
-        {
-            ring[(s_t.Head[p] + s_t.Count[p]) % Capacity] = data[n++];
-            s_t.Count[p]++;
-        }
+        int n = length < Capacity - s_t.Count[p] ? length : Capacity - s_t.Count[p];
+        int tail = (s_t.Head[p] + s_t.Count[p]) % Capacity;
+        int first = n < Capacity - tail ? n : Capacity - tail;
+        Daemon.Copy(ring + tail, data, first);
+        Daemon.Copy(ring, data + first, n - first);
+        s_t.Count[p] += n;
         return n;
     }
 
@@ -189,13 +190,13 @@ static unsafe class Pipes
     private static int Take(int p, byte* into, int count)
     {
         byte* ring = (byte*)s_t.Ring[p];
-        int n = 0;
-        while (n < count && s_t.Count[p] > 0)
-        {
-            into[n++] = ring[s_t.Head[p]];
-            s_t.Head[p] = (s_t.Head[p] + 1) % Capacity;
-            s_t.Count[p]--;
-        }
+        int n = count < s_t.Count[p] ? count : s_t.Count[p];
+        int head = s_t.Head[p];
+        int first = n < Capacity - head ? n : Capacity - head;
+        Daemon.Copy(into, ring + head, first);
+        Daemon.Copy(into + first, ring, n - first);
+        s_t.Head[p] = (head + n) % Capacity;
+        s_t.Count[p] -= n;
         return n;
     }
 }

@@ -23,6 +23,7 @@ static unsafe class Waiters
     private static Table s_t;
     private static ulong s_seq;
     private static int s_waiting;   // entries in use: most requests find none and skip the scan
+    private static int s_high;      // entries at or above this index are free: scans stop here
 
     /// <summary>Puts the current request aside as a `kind` waiter on `owner` (a queue of the
     /// scheme's choosing). False when no Reply object or entry is free: answer now instead.</summary>
@@ -39,6 +40,7 @@ static unsafe class Waiters
             s_t.Length[i] = length;
             s_t.Seq[i] = ++s_seq;
             s_waiting++;
+            if (i >= s_high) s_high = i + 1;
             if (length > 0) Daemon.Copy(Data(i), data, length);
             return true;
         }
@@ -50,7 +52,7 @@ static unsafe class Waiters
     {
         int best = -1;
         if (s_waiting == 0) return best;
-        for (int i = 0; i < Max; i++)
+        for (int i = 0; i < s_high; i++)
             if (s_t.Kind[i] == kind && s_t.Owner[i] == owner && (best < 0 || s_t.Seq[i] < s_t.Seq[best])) best = i;
         return best;
     }
@@ -82,6 +84,7 @@ static unsafe class Waiters
     {
         s_t.Kind[i] = 0;
         s_waiting--;
+        while (s_high > 0 && s_t.Kind[s_high - 1] == 0) s_high--;
     }
 
     /// <summary>Answers every `kind` waiter on `owner` alike (a closed end releases its waiters).</summary>
