@@ -71,6 +71,7 @@ public static unsafe class AddressSpaces
     /// so the last capability can only go after every such thread has let go of it.</summary>
     public static void Destroy(PhysMap map, ulong asPhys)
     {
+        Mappings.Epoch++;
         uint asid = InfoOf(map, asPhys)->Asid;
         if (asid != 0 && asid < MaxAsids && s_asids[asid].Phys == asPhys)
         {

@@ -12,6 +12,10 @@ namespace Vireo.Kernel.Nucleus;
 
 public static unsafe class Mappings
 {
+    /// <summary>Counts every removal or narrowing of a user mapping (unmap, protect, an address space
+    /// destroyed). Translations cached with an older epoch (a thread's IPC buffer) are stale.</summary>
+    public static ulong Epoch = 1;
+
     /// <summary>Page flags for mapping this frame with these rights; device frames map uncached.</summary>
     public static PageFlags FlagsFor(CapSlot* frame, Rights rights)
     {
@@ -62,6 +66,7 @@ public static unsafe class Mappings
             frame->Extra = 0;
             return Status.NotMapped;
         }
+        Epoch++;
         if (AddressSpaces.TableOf(KernelState.Direct, asPhys).Protect(frame->Spare, FlagsFor(frame, rights)) != MapStatus.Ok) return Status.NotMapped;
         Cpu.InvalidatePage(frame->Spare);
         return Status.Ok;
@@ -70,6 +75,7 @@ public static unsafe class Mappings
     /// <summary>Removes the mapping a frame capability made, if its address space still exists.</summary>
     public static void Remove(ref CapSlot frame)
     {
+        Epoch++;
         if (AddressSpaces.TryResolve(frame.Extra, out ulong asPhys))
         {
             var map = KernelState.Direct;

@@ -47,6 +47,7 @@ public static unsafe partial class Syscalls
         t->Frame.Rsi = config.Argument1;
         t->FsBase = config.FsBase;
         t->IpcBuffer = config.IpcBuffer;
+        t->BufferPhys = 0;
         Threads.DropOwnCap(&t->FaultEndpointCap);
         if (faultEndpoint != null) CapOps.Copy(map, map.ToPhys(faultEndpoint), map.ToPhys(&t->FaultEndpointCap), Rights.All);
         Threads.DropOwnCap(&t->ExitNotificationCap);

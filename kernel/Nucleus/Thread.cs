@@ -70,6 +70,9 @@ public unsafe struct Tcb
     public Tcb* ReplyServer;     // BlockedOnReply: the thread that owes this one a reply
     public ReplyObject* ReplyHolder; // BlockedOnReply: the Reply object its answer was put aside in
     public ulong IpcBuffer;      // user address of its IPC buffer page, 0 if none
+    public ulong BufferPhys;     // where IpcBuffer was found mapped (Ipc.TryBuffer's cache), 0 = unknown
+    public ulong BufferEpoch;    // Mappings.Epoch when it was found: any unmap since invalidates it
+    public bool BufferWritable;
     public ulong BoundNotification; // phys of a notification bound to it, or 0
     public CapSlot FaultEndpointCap;
     public CapSlot ExitNotificationCap; // signalled when the thread ends

@@ -62,7 +62,22 @@ public static unsafe class Startup
             FailFast(null, 0);
         int code = ProgramMain();
         System.Console.Flush();
+        CloseStdio();
         Sys.Exit(code);
+    }
+
+    // A process's stdin, stdout and stderr are its own descriptors (its parent hands it duplicates):
+    // closing them at exit is what tells a pipe's reader that the writer is gone.
+    private static void CloseStdio()
+    {
+        if (s_start == null) return;
+        for (uint slot = ProcessSlots.Stdin; slot <= ProcessSlots.Stderr; slot++)
+        {
+            var fd = new Vireo.User.Schemes.Fd(new CapHandle(slot, 0));
+            if (Sys.Identify(fd.Cap, out ObjectType type, out _, out _, out ulong badge) == Status.Ok &&
+                type == ObjectType.Endpoint && SchemeBadge.IsFile(badge))
+                Vireo.User.Schemes.Fs.Close(fd);
+        }
     }
 
     private static void FailFast(char* message, int length)

@@ -1,5 +1,6 @@
-// The IPC fast path: Call and ReplyRecv with a short message (at most four words, no
-// capabilities) when the partner is already waiting. The message moves register to register and
+// The IPC fast path: Call and ReplyRecv without capabilities when the partner is already waiting.
+// The first four words move register to register, the rest (a scheme request's data) straight
+// from one IPC buffer to the other; and
 // the CPU passes straight from client to server and back: no scheduler queue is touched, and the
 // server runs on the client's time (its thread, in effect, continues in the server: the
 // migrating-thread model). The hand-over never jumps a queue: if a runnable thread outranks the
@@ -20,7 +21,7 @@ public static unsafe class FastPath
     public static bool TryCall(Tcb* caller, InterruptFrame* f)
     {
         var info = new MessageInfo(f->Rsi);
-        if (info.Caps != 0 || info.Words > MessageInfo.RegisterWords || caller->CNode == 0) return false;
+        if (info.Caps != 0 || info.Words > MessageInfo.MaxWords || caller->CNode == 0) return false;
         var map = KernelState.Direct;
         if (CNode.Lookup(map, caller->CNode, caller->CNodeSlotBits, new CapHandle(f->Rdi), out ulong slotPhys) != Status.Ok) return false;
         CapSlot* cap = map.As<CapSlot>(slotPhys);
@@ -30,6 +31,7 @@ public static unsafe class FastPath
         Tcb* server = ep->Head;
         if (server->ReplyTo != null || caller->IpcIsFault) return false;
         if (Threads.Outranked(server)) return false;
+        if (info.Words > MessageInfo.RegisterWords && !CopyWords(caller, server, info.Words)) return false;
 
         IpcQueue.Remove(ref ep->Head, ref ep->Tail, server);
         if (ep->Head == null) ep->State = EndpointState.Idle;
@@ -49,7 +51,7 @@ public static unsafe class FastPath
     {
         var info = new MessageInfo(f->Rsi);
         Tcb* caller = server->ReplyTo;
-        if (caller == null || caller->IpcIsFault || info.Caps != 0 || info.Words > MessageInfo.RegisterWords) return false;
+        if (caller == null || caller->IpcIsFault || info.Caps != 0 || info.Words > MessageInfo.MaxWords) return false;
         if (server->BoundNotification != 0 || server->CNode == 0) return false;
         var map = KernelState.Direct;
         if (CNode.Lookup(map, server->CNode, server->CNodeSlotBits, new CapHandle(f->Rdi), out ulong slotPhys) != Status.Ok) return false;
@@ -58,6 +60,7 @@ public static unsafe class FastPath
         Endpoint* ep = map.As<Endpoint>(cap->Object);
         if (ep->State == EndpointState.Sending) return false;
         if (Threads.Outranked(caller)) return false;
+        if (info.Words > MessageInfo.RegisterWords && !CopyWords(server, caller, info.Words)) return false;
 
         MessageTransfer.SetRegisters(caller, 0, info, f->Rdx, f->R10, f->R8, f->R9);
         caller->ReplyServer = null;
@@ -68,6 +71,18 @@ public static unsafe class FastPath
         caller->State = ThreadState.Runnable;
         Threads.HandOver(caller);
         Taken++;
+        return true;
+    }
+
+    // Words past the registers go buffer to buffer; both buffers must be there (from the threads'
+    // translation cache, usually), else the general path decides what happens. Nothing else changes
+    // before this succeeds, and what it writes is only the receiver's buffer, which it owns.
+    private static bool CopyWords(Tcb* from, Tcb* to, int words)
+    {
+        if (!Ipc.TryBuffer(from, false, out IpcBuffer* src) || !Ipc.TryBuffer(to, true, out IpcBuffer* dst)) return false;
+        int n = words - MessageInfo.RegisterWords;
+        System.Buffer.MemoryCopy(&src->Words[MessageInfo.RegisterWords], &dst->Words[MessageInfo.RegisterWords], n * 8, n * 8);
+        dst->ReceivedCaps = 0;
         return true;
     }
 }

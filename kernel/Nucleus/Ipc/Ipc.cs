@@ -200,13 +200,23 @@ public static unsafe class Ipc
     }
 
     /// <summary>The thread's IPC buffer through the direct map, if it is mapped (writable when asked).</summary>
-    private static bool TryBuffer(Tcb* t, bool write, out IpcBuffer* buffer)
+    internal static bool TryBuffer(Tcb* t, bool write, out IpcBuffer* buffer)
     {
         buffer = null;
         if (t->IpcBuffer == 0 || t->AddressSpace == 0) return false;
+        // Cached: no mapping has been removed or narrowed anywhere since the last walk.
+        if (t->BufferPhys != 0 && t->BufferEpoch == Mappings.Epoch && (!write || t->BufferWritable))
+        {
+            buffer = KernelState.Direct.As<IpcBuffer>(t->BufferPhys);
+            return true;
+        }
         PageTable table = AddressSpaces.TableOf(KernelState.Direct, t->AddressSpace);
         if (!table.TryTranslate(t->IpcBuffer, out ulong phys, out PageFlags flags)) return false;
-        if ((flags & PageFlags.User) == 0 || (write && (flags & PageFlags.Writable) == 0)) return false;
+        if ((flags & PageFlags.User) == 0) return false;
+        t->BufferPhys = phys;
+        t->BufferEpoch = Mappings.Epoch;
+        t->BufferWritable = (flags & PageFlags.Writable) != 0;
+        if (write && !t->BufferWritable) return false;
         buffer = KernelState.Direct.As<IpcBuffer>(phys);
         return true;
     }

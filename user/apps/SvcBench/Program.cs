@@ -74,8 +74,8 @@ static unsafe class Program
     {
         if (Fs.Pipe(out Fd toRead, out Fd toWrite) != Status.Ok || Fs.Pipe(out Fd fromRead, out Fd fromWrite) != Status.Ok) return 0;
         if (SpawnEcho(toRead, fromWrite, out ulong pid) != Status.Ok) return 0;
-        Fs.Close(toRead);
-        Fs.Close(fromWrite);
+        Fs.Forget(toRead);      // the child holds these ends now
+        Fs.Forget(fromWrite);
         ulong result = RoundTrips(toWrite, fromRead);
         Fs.Close(toWrite);
         Fs.Close(fromRead);
@@ -91,7 +91,7 @@ static unsafe class Program
         if (SchemeCall.Call(listener.Cap, SchemeOp.Accept, 0, 0, 0, 0, 0, 1, out SchemeReply r) != Status.Ok) return 0;
         var server = new Fd(r.Cap0);
         if (SpawnEcho(server, server, out ulong pid) != Status.Ok) return 0;
-        Fs.Close(server);
+        Fs.Forget(server);
         ulong result = RoundTrips(client, client);
         Fs.Close(client);
         Fs.Close(listener);

@@ -1,4 +1,6 @@
-// In-guest tests of the Fs area of the services (filled in by that area's work).
+// In-guest tests of file: (ramfs) and null:, zero:, rand: (devd), through the client library
+// against the live daemons. Each test works under its own names and removes what it made, so the
+// filesystem is empty again for the NoSpace tests and for the areas that run after this one.
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Schemes;
@@ -8,5 +10,562 @@ static unsafe class FsTests
 {
     public static void Run()
     {
+        T.Run("file.create_write_read", &CreateWriteRead);
+        T.Run("file.open_missing", &OpenMissing);
+        T.Run("file.create_exclusive", &CreateExclusive);
+        T.Run("file.append_and_fcntl", &AppendAndFcntl);
+        T.Run("file.seek", &Seek);
+        T.Run("file.truncate", &Truncate);
+        T.Run("file.access_rights", &AccessRights);
+        T.Run("file.many_pages", &ManyPages);
+        T.Run("file.directories_getdents", &DirectoriesGetdents);
+        T.Run("file.not_directory", &NotDirectory);
+        T.Run("file.is_directory", &IsDirectory);
+        T.Run("file.rmdir", &Rmdir);
+        T.Run("file.unlink_while_open", &UnlinkWhileOpen);
+        T.Run("file.rename", &Rename);
+        T.Run("file.dup_own_position", &DupOwnPosition);
+        T.Run("file.closed_descriptor", &ClosedDescriptor);
+        T.Run("file.name_too_long", &NameTooLong);
+        T.Run("file.unknown_scheme", &UnknownScheme);
+        T.Run("file.unsupported_and_bad_input", &UnsupportedAndBadInput);
+        T.Run("file.no_space_data", &NoSpaceData);
+        T.Run("file.no_space_nodes", &NoSpaceNodes);
+        T.Run("dev.null", &Null);
+        T.Run("dev.zero", &Zero);
+        T.Run("dev.rand", &Rand);
+    }
+
+    // --- file: basics ---------------------------------------------------------------------------
+
+    private static void CreateWriteRead()
+    {
+        T.Status(Status.Ok, Put("file:/cwr", "hello, ramfs"), "create and write");
+        T.True(Holds("file:/cwr", "hello, ramfs"), "reads back what was written");
+        T.Status(Status.Ok, Fs.Stat("file:/cwr", out ulong size, out FileKind kind), "stat");
+        T.Equal(12, (long)size, "size after the write");
+        T.Equal((long)FileKind.File, (long)kind, "kind");
+        T.Status(Status.Ok, Fs.Open("file:/cwr", OpenFlags.Read, out Fd fd), "open to read");
+        byte* b = stackalloc byte[32];
+        Fs.Read(fd, b, 32, out _);
+        T.Status(Status.Ok, Fs.Read(fd, b, 32, out int more), "read at the end");
+        T.Equal(0, more, "end of file reads 0 bytes");
+        T.Status(Status.Ok, Fs.Fstat(fd, out size, out kind), "fstat");
+        T.Equal(12, (long)size, "fstat size");
+        T.Status(Status.Ok, Fs.Fsync(fd), "fsync is accepted");
+        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Unlink("file:/cwr"), "unlink");
+        T.Status(Status.NotFound, Fs.Stat("file:/cwr", out _, out _), "gone after unlink");
+    }
+
+    private static void OpenMissing()
+    {
+        T.Status(Status.NotFound, Fs.Open("file:/missing", OpenFlags.Read, out _), "open without Create");
+        T.Status(Status.NotFound, Fs.Open("file:/nodir/x", OpenFlags.Write | OpenFlags.Create, out _), "create in a missing directory");
+        T.Status(Status.NotFound, Fs.Unlink("file:/missing"), "unlink");
+        T.Status(Status.NotFound, Fs.Rmdir("file:/missing"), "rmdir");
+        T.Status(Status.NotFound, Fs.Mkdir("file:/nodir/x"), "mkdir in a missing directory");
+    }
+
+    private static void CreateExclusive()
+    {
+        OpenFlags excl = OpenFlags.Write | OpenFlags.Create | OpenFlags.Exclusive;
+        T.Status(Status.Ok, Fs.Open("file:/ex", excl, out Fd fd), "exclusive create of a new file");
+        Fs.Close(fd);
+        T.Status(Status.Exists, Fs.Open("file:/ex", excl, out _), "exclusive create of an existing file");
+        T.Status(Status.Ok, Fs.Open("file:/ex", OpenFlags.Write | OpenFlags.Create, out fd), "plain create opens it");
+        Fs.Close(fd);
+        T.Status(Status.Exists, Fs.Mkdir("file:/ex"), "mkdir over a file");
+        Fs.Unlink("file:/ex");
+    }
+
+    private static void AppendAndFcntl()
+    {
+        Put("file:/ap", "one");
+        T.Status(Status.Ok, Fs.Open("file:/ap", OpenFlags.Write | OpenFlags.Append, out Fd fd), "open to append");
+        T.Status(Status.Ok, Fs.Fcntl(fd, FcntlCommand.GetFlags, 0, out ulong flags), "get flags");
+        T.Equal((long)(OpenFlags.Write | OpenFlags.Append), (long)flags, "flags of the handle");
+        Fs.Seek(fd, 0, SeekFrom.Start, out _);
+        Fs.Write(fd, "two");   // Append: at the end, whatever the position
+        T.Status(Status.Ok, Fs.Fcntl(fd, FcntlCommand.SetFlags, 0, out _), "clear Append");
+        Fs.Seek(fd, 0, SeekFrom.Start, out _);
+        Fs.Write(fd, "ONE");
+        Fs.Close(fd);
+        T.True(Holds("file:/ap", "ONEtwo"), "append wrote at the end; without it, at the position");
+        Fs.Unlink("file:/ap");
+    }
+
+    private static void Seek()
+    {
+        Put("file:/sk", "0123456789");
+        Fs.Open("file:/sk", OpenFlags.Read | OpenFlags.Write, out Fd fd);
+        T.Status(Status.Ok, Fs.Seek(fd, 4, SeekFrom.Start, out ulong at), "from the start");
+        T.Equal(4, (long)at, "position");
+        Fs.Seek(fd, 2, SeekFrom.Current, out at);
+        T.Equal(6, (long)at, "from the current position");
+        Fs.Seek(fd, -3, SeekFrom.End, out at);
+        T.Equal(7, (long)at, "from the end");
+        byte* b = stackalloc byte[8];
+        Fs.Read(fd, b, 8, out int n);
+        T.True(n == 3 && b[0] == '7' && b[2] == '9', "reads from the position");
+        T.Status(Status.InvalidArgument, Fs.Seek(fd, -11, SeekFrom.End, out _), "before the start");
+        T.Status(Status.InvalidArgument, Fs.Seek(fd, 0, (SeekFrom)7, out _), "unknown origin");
+        // Past the end: the gap reads as zeros.
+        Fs.Seek(fd, 5000, SeekFrom.Start, out _);
+        Fs.Write(fd, "x");
+        Fs.Fstat(fd, out ulong size, out _);
+        T.Equal(5001, (long)size, "size after a write past the end");
+        Fs.Seek(fd, 4990, SeekFrom.Start, out _);
+        Fs.Read(fd, b, 8, out n);
+        T.True(n == 8 && b[0] == 0 && b[7] == 0, "the hole reads as zeros");
+        Fs.Close(fd);
+        Fs.Unlink("file:/sk");
+    }
+
+    private static void Truncate()
+    {
+        Put("file:/tr", "abcdefgh");
+        Fs.Open("file:/tr", OpenFlags.Read | OpenFlags.Write, out Fd fd);
+        T.Status(Status.Ok, Fs.Ftruncate(fd, 3), "shrink");
+        Fs.Fstat(fd, out ulong size, out _);
+        T.Equal(3, (long)size, "size after shrinking");
+        T.Status(Status.Ok, Fs.Ftruncate(fd, 6), "grow");
+        Fs.Close(fd);
+        T.True(Holds("file:/tr", "abc\0\0\0"), "growing shows zeros, not the old bytes");
+        T.Status(Status.Ok, Fs.Open("file:/tr", OpenFlags.Write | OpenFlags.Truncate, out fd), "open with Truncate");
+        Fs.Fstat(fd, out size, out _);
+        T.Equal(0, (long)size, "size after Truncate");
+        T.Status(Status.NoSpace, Fs.Ftruncate(fd, 1UL << 40), "past the largest file");
+        Fs.Close(fd);
+        T.Status(Status.InvalidArgument, Fs.Open("file:/tr", OpenFlags.Read | OpenFlags.Truncate, out _), "Truncate without Write");
+        Fs.Unlink("file:/tr");
+    }
+
+    private static void AccessRights()
+    {
+        Put("file:/ar", "data");
+        byte* b = stackalloc byte[8];
+        Fs.Open("file:/ar", OpenFlags.Read, out Fd fd);
+        T.Status(Status.InsufficientRights, Fs.Write(fd, b, 1, out _), "write on a read-only handle");
+        T.Status(Status.InsufficientRights, Fs.Ftruncate(fd, 0), "ftruncate on a read-only handle");
+        Fs.Close(fd);
+        Fs.Open("file:/ar", OpenFlags.Write, out fd);
+        T.Status(Status.InsufficientRights, Fs.Read(fd, b, 4, out _), "read on a write-only handle");
+        Fs.Close(fd);
+        T.True(Holds("file:/ar", "data"), "the file is unchanged");
+        Fs.Unlink("file:/ar");
+    }
+
+    // More than one page and more than one request each way.
+    private static void ManyPages()
+    {
+        const int Size = 10000;
+        byte* b = stackalloc byte[512];
+        Fs.Open("file:/big", OpenFlags.Write | OpenFlags.Create, out Fd fd);
+        for (int done = 0; done < Size; done += 400)
+        {
+            for (int i = 0; i < 400; i++) b[i] = (byte)((done + i) * 7);
+            Fs.Write(fd, b, 400, out _);
+        }
+        Fs.Close(fd);
+        Fs.Open("file:/big", OpenFlags.Read, out fd);
+        int total = 0, bad = 0;
+        while (Fs.Read(fd, b, 512, out int n) == Status.Ok && n > 0)
+        {
+            for (int i = 0; i < n; i++) if (b[i] != (byte)((total + i) * 7)) bad++;
+            total += n;
+        }
+        Fs.Close(fd);
+        T.Equal(Size, total, "bytes read back");
+        T.Equal(0, bad, "bytes that differ");
+        Fs.Unlink("file:/big");
+    }
+
+    // --- directories ---------------------------------------------------------------------------
+
+    private static void DirectoriesGetdents()
+    {
+        T.Status(Status.Ok, Fs.Mkdir("file:/d"), "mkdir");
+        T.Status(Status.Exists, Fs.Mkdir("file:/d"), "mkdir again");
+        Put("file:/d/alpha", "a");
+        Put("file:/d/beta", "b");
+        T.Status(Status.Ok, Fs.Mkdir("file:/d/sub"), "mkdir inside");
+        T.True(Holds("file:/d/sub/../alpha", "a"), ". and .. in paths");
+        T.Status(Status.Ok, Fs.Stat("file:/d", out ulong entries, out FileKind kind), "stat a directory");
+        T.True(kind == FileKind.Directory && entries == 3, "a directory with three entries");
+        T.Status(Status.Ok, Fs.Open("file:/d", OpenFlags.Read | OpenFlags.Directory, out Fd fd), "open a directory");
+        byte* b = stackalloc byte[480];
+        // A small buffer takes one record at a time; the position carries over.
+        int seen = 0, files = 0, dirs = 0, got;
+        while (Fs.Getdents(fd, b, 8, out got) == Status.Ok && got > 0)
+        {
+            seen++;
+            if (b[0] == (byte)FileKind.File) files++;
+            if (b[0] == (byte)FileKind.Directory && b[1] == 3 && b[2] == 's') dirs++;
+            T.Equal(got, 2 + b[1], "one record per call");
+        }
+        T.True(seen == 3 && files == 2 && dirs == 1, "alpha, beta and sub listed once each");
+        T.Status(Status.InvalidArgument, Fs.Seek(fd, -1, SeekFrom.Start, out _), "seek before the first entry");
+        Fs.Seek(fd, 0, SeekFrom.Start, out _);
+        T.Status(Status.Ok, Fs.Getdents(fd, b, 480, out got), "getdents from the start again");
+        T.Equal(3 * 2 + 5 + 4 + 3, got, "all three records in one answer");
+        T.Status(Status.InvalidArgument, SeekAndList(fd, b, 3), "a buffer too small for the next record");
+        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Open("file:/", OpenFlags.Read, out fd), "open the root");
+        T.Status(Status.Ok, Fs.Getdents(fd, b, 480, out got), "list the root");
+        T.True(got >= 3 && Contains(b, got, "d"), "the root lists d");
+        Fs.Close(fd);
+        Fs.Unlink("file:/d/alpha");
+        Fs.Unlink("file:/d/beta");
+        Fs.Rmdir("file:/d/sub");
+        T.Status(Status.Ok, Fs.Rmdir("file:/d"), "rmdir once empty");
+    }
+
+    private static void NotDirectory()
+    {
+        Put("file:/nd", "x");
+        T.Status(Status.NotDirectory, Fs.Open("file:/nd/x", OpenFlags.Read, out _), "a path through a file");
+        T.Status(Status.NotDirectory, Fs.Open("file:/nd/x", OpenFlags.Write | OpenFlags.Create, out _), "create under a file");
+        T.Status(Status.NotDirectory, Fs.Mkdir("file:/nd/x"), "mkdir under a file");
+        T.Status(Status.NotDirectory, Fs.Open("file:/nd", OpenFlags.Read | OpenFlags.Directory, out _), "Directory flag on a file");
+        T.Status(Status.NotDirectory, Fs.Rmdir("file:/nd"), "rmdir of a file");
+        Fs.Open("file:/nd", OpenFlags.Read, out Fd fd);
+        byte* b = stackalloc byte[64];
+        T.Status(Status.NotDirectory, Fs.Getdents(fd, b, 64, out _), "getdents on a file");
+        Fs.Close(fd);
+        Fs.Unlink("file:/nd");
+    }
+
+    private static void IsDirectory()
+    {
+        Fs.Mkdir("file:/id");
+        T.Status(Status.IsDirectory, Fs.Open("file:/id", OpenFlags.Write, out _), "open a directory to write");
+        T.Status(Status.IsDirectory, Fs.Open("file:/", OpenFlags.Read | OpenFlags.Truncate | OpenFlags.Write, out _), "truncate the root");
+        T.Status(Status.IsDirectory, Fs.Unlink("file:/id"), "unlink a directory");
+        Fs.Open("file:/id", OpenFlags.Read, out Fd fd);
+        byte* b = stackalloc byte[8];
+        T.Status(Status.IsDirectory, Fs.Read(fd, b, 8, out _), "read a directory");
+        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Rmdir("file:/id"), "rmdir");
+    }
+
+    private static void Rmdir()
+    {
+        Fs.Mkdir("file:/rd");
+        Fs.Mkdir("file:/rd/inner");
+        T.Status(Status.NotEmpty, Fs.Rmdir("file:/rd"), "a directory with an entry");
+        T.Status(Status.Ok, Fs.Rmdir("file:/rd/inner"), "the entry");
+        T.Status(Status.Ok, Fs.Rmdir("file:/rd"), "then the directory");
+        T.Status(Status.NotFound, Fs.Stat("file:/rd", out _, out _), "gone");
+        T.Status(Status.InvalidArgument, Fs.Rmdir("file:/"), "the root");
+    }
+
+    // An unlinked file keeps its data for the handles still open on it (docs/design/ramfs.md).
+    private static void UnlinkWhileOpen()
+    {
+        Put("file:/uo", "kept");
+        Fs.Open("file:/uo", OpenFlags.Read | OpenFlags.Write, out Fd fd);
+        T.Status(Status.Ok, Fs.Unlink("file:/uo"), "unlink an open file");
+        T.Status(Status.NotFound, Fs.Stat("file:/uo", out _, out _), "the name is gone");
+        byte* b = stackalloc byte[8];
+        T.Status(Status.Ok, Fs.Read(fd, b, 8, out int n), "read after unlink");
+        T.True(n == 4 && b[0] == 'k' && b[3] == 't', "the data is still there");
+        T.Status(Status.Ok, Fs.Write(fd, b, 4, out _), "write after unlink");
+        T.Status(Status.Ok, Put("file:/uo", "new"), "the name can be used again");
+        T.True(Holds("file:/uo", "new"), "a different file");
+        Fs.Close(fd);
+        Fs.Unlink("file:/uo");
+    }
+
+    private static void Rename()
+    {
+        Fs.Mkdir("file:/ra");
+        Fs.Mkdir("file:/rb");
+        Put("file:/ra/f", "moved");
+        T.Status(Status.Ok, Rename("file:/ra/f", "file:/ra/g"), "rename in a directory");
+        T.Status(Status.Ok, Rename("file:/ra/g", "file:/rb/h"), "move to another directory");
+        T.True(Holds("file:/rb/h", "moved"), "contents follow");
+        T.Status(Status.NotFound, Fs.Stat("file:/ra/g", out _, out _), "old name gone");
+        Put("file:/rb/old", "replaced");
+        T.Status(Status.Ok, Rename("file:/rb/h", "file:/rb/old"), "replace a file");
+        T.True(Holds("file:/rb/old", "moved"), "the replacement");
+        T.Status(Status.NotFound, Rename("file:/rb/none", "file:/rb/x"), "rename a missing file");
+        T.Status(Status.IsDirectory, Rename("file:/rb/old", "file:/ra"), "a file over a directory");
+        T.Status(Status.NotDirectory, Rename("file:/ra", "file:/rb/old"), "a directory over a file");
+        T.Status(Status.InvalidArgument, Rename("file:/rb", "file:/rb/in"), "a directory into itself");
+        Fs.Mkdir("file:/ra/deep");
+        T.Status(Status.InvalidArgument, Rename("file:/ra", "file:/ra/deep/x"), "a directory into its subtree");
+        T.Status(Status.NotEmpty, Rename("file:/rb", "file:/ra"), "over a directory that has entries");
+        T.Status(Status.Ok, Rename("file:/ra/deep", "file:/rb/deep"), "move a directory");
+        T.Status(Status.Ok, Fs.Stat("file:/rb/deep", out _, out FileKind kind), "the directory at its new place");
+        T.Equal((long)FileKind.Directory, (long)kind, "still a directory");
+        T.Status(Status.NotSupported, Rename("file:/rb/old", "null:/x"), "across schemes (library)");
+        Fs.Rmdir("file:/rb/deep");
+        Fs.Unlink("file:/rb/old");
+        Fs.Rmdir("file:/ra");
+        T.Status(Status.Ok, Fs.Rmdir("file:/rb"), "everything made was removed");
+    }
+
+    private static void DupOwnPosition()
+    {
+        Put("file:/du", "abcdef");
+        Fs.Open("file:/du", OpenFlags.Read, out Fd a);
+        byte* b = stackalloc byte[8];
+        Fs.Read(a, b, 2, out _);
+        T.Status(Status.Ok, Fs.Dup(a, out Fd c), "dup");
+        Fs.Read(a, b, 2, out _);
+        T.True(b[0] == 'c' && b[1] == 'd', "the original moves on");
+        Fs.Read(c, b, 2, out _);
+        T.True(b[0] == 'c' && b[1] == 'd', "the copy started where the original was, with its own position");
+        Fs.Close(a);
+        T.Status(Status.Ok, Fs.Read(c, b, 2, out int n), "the copy works after the original closed");
+        T.True(n == 2 && b[0] == 'e', "its own position");
+        Fs.Close(c);
+        Fs.Unlink("file:/du");
+    }
+
+    private static void ClosedDescriptor()
+    {
+        Put("file:/cd", "x");
+        Fs.Open("file:/cd", OpenFlags.Read, out Fd fd);
+        Fs.Dup(fd, out Fd copy);
+        T.Status(Status.Ok, Fs.Close(fd), "close");
+        byte* b = stackalloc byte[4];
+        T.Status(Status.BadDescriptor, Fs.Read(fd, b, 1, out _), "read after close");
+        T.Status(Status.BadDescriptor, Fs.Fstat(fd, out _, out _), "fstat after close");
+        T.Status(Status.Ok, Fs.Read(copy, b, 1, out _), "a dup stays open");
+        Fs.Close(copy);
+        Fs.Unlink("file:/cd");
+    }
+
+    private static void NameTooLong()
+    {
+        // 61 bytes: one more than a name may have (the daemon's limit).
+        string longName = "file:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        T.Status(Status.NameTooLong, Fs.Open(longName, OpenFlags.Write | OpenFlags.Create, out _), "a 61-byte name");
+        T.Status(Status.NameTooLong, Fs.Mkdir(longName), "mkdir with a 61-byte name");
+        T.Status(Status.Ok, Fs.Open("file:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", OpenFlags.Write | OpenFlags.Create, out Fd fd), "a 60-byte name");
+        Fs.Close(fd);
+        Fs.Unlink("file:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        // 256 bytes: longer than the protocol carries (the library's limit).
+        byte* path = stackalloc byte[256];
+        Bytes("file:/", path);
+        for (int i = 6; i < 256; i++) path[i] = (byte)(i % 2 == 0 ? 'b' : '/');
+        T.Status(Status.NameTooLong, Fs.Open(path, 256, OpenFlags.Read, out _), "a 256-byte path");
+        T.Status(Status.NameTooLong, Fs.Mkdir(path, 256), "mkdir with a 256-byte path");
+    }
+
+    private static void UnknownScheme()
+    {
+        T.Status(Status.UnknownScheme, Fs.Open("nosuchscheme:/x", OpenFlags.Read, out _), "no such scheme");
+        T.Status(Status.UnknownScheme, Fs.Open("/no/scheme/here", OpenFlags.Read, out _), "no scheme at all");
+    }
+
+    private static void UnsupportedAndBadInput()
+    {
+        Put("file:/ub", "x");
+        Fs.Open("file:/ub", OpenFlags.Read, out Fd fd);
+        T.Status(Status.NotSupported, SchemeCall.Call(fd.Cap, (SchemeOp)200, 0, 0, 0, 0, 0, 0, out _), "an unknown descriptor op");
+        T.Status(Status.NotSupported, SchemeCall.Call(fd.Cap, SchemeOp.Fmap, 0, 1, 0, 0, 0, 1, out _), "fmap");
+        T.Status(Status.InvalidArgument, Fs.Fcntl(fd, (FcntlCommand)9, 0, out _), "an unknown fcntl command");
+        Fs.Close(fd);
+        T.Status(Status.InvalidArgument, Fs.Open("file:/ub", (OpenFlags)(1UL << 20) | OpenFlags.Read, out _), "unknown open flags");
+        byte* scheme = stackalloc byte[8];
+        T.Status(Status.Ok, Namespace.Lookup(Bytes("file", scheme), 4, out CapHandle file), "look up file:");
+        T.Status(Status.NotSupported, SchemeCall.Call(file, (SchemeOp)99, 0, 0, 0, 0, 0, 0, out _), "an unknown path op");
+        // A NUL inside a path is not a name.
+        SchemeCall.Put("/u\0b");
+        T.Status(Status.InvalidArgument, SchemeCall.Call(file, SchemeOp.Stat, 0, 0, 0, 4, 0, 0, out _), "a NUL in a path");
+        Fs.Unlink("file:/ub");
+    }
+
+    // --- a full filesystem -------------------------------------------------------------------------
+
+    // Fills the data pages (in 1 MiB files, below the 4 MiB file limit, so the pool runs out
+    // first), then checks that the daemon still works and that unlinking gives the room back.
+    private static void NoSpaceData()
+    {
+        byte* b = stackalloc byte[480];
+        for (int i = 0; i < 480; i++) b[i] = (byte)i;
+        byte* name = stackalloc byte[16];
+        Status s = Status.Ok;
+        long total = 0;
+        int files = 0;
+        while (s == Status.Ok && files < 64)
+        {
+            int n = Numbered("file:/full", files, name);
+            s = Fs.Open(name, n, OpenFlags.Write | OpenFlags.Create, out Fd fd);
+            if (s != Status.Ok) break;
+            files++;
+            for (int chunk = 0; chunk < 1024 * 1024 / 480 && s == Status.Ok; chunk++)
+            {
+                s = Fs.Write(fd, b, 480, out int w);
+                total += w;
+            }
+            Fs.Close(fd);
+        }
+        T.Status(Status.NoSpace, s, "writing until the pages run out");
+        T.True(total > 8 * 4096, "more than a few pages went in first");
+        T.Status(Status.Ok, Fs.Stat("file:/full0", out ulong size, out _), "the daemon still answers");
+        T.True(size > 0, "the first file kept its data");
+        for (int i = 0; i < files; i++)
+        {
+            int n = Numbered("file:/full", i, name);
+            Fs.Unlink(name, n);
+        }
+        T.Status(Status.Ok, Put("file:/after", "room again"), "unlinking gave the pages back");
+        T.True(Holds("file:/after", "room again"), "and they hold data");
+        Fs.Unlink("file:/after");
+    }
+
+    // Makes directories until the node table is full (NoSpace), then removes them. Directories,
+    // not files: an Open would hold a capability slot of this process per file.
+    private static void NoSpaceNodes()
+    {
+        byte* name = stackalloc byte[16];
+        Fs.Mkdir("file:/many");
+        Status s = Status.Ok;
+        int made = 0;
+        while (made < 2000)
+        {
+            int n = Numbered("file:/many/", made, name);
+            s = Fs.Mkdir(name, n);
+            if (s != Status.Ok) break;
+            made++;
+        }
+        T.Status(Status.NoSpace, s, "making directories until the node table is full");
+        T.True(made > 500, "hundreds of nodes first");
+        T.Status(Status.NoSpace, Fs.Open("file:/many/f", OpenFlags.Write | OpenFlags.Create, out _), "creating a file when full");
+        T.Status(Status.Ok, Fs.Stat("file:/many/0", out _, out _), "the daemon still answers");
+        for (int i = 0; i < made; i++)
+        {
+            int n = Numbered("file:/many/", i, name);
+            Fs.Rmdir(name, n);
+        }
+        T.Status(Status.Ok, Fs.Rmdir("file:/many"), "all removed");
+    }
+
+    // --- devices ---------------------------------------------------------------------------------
+
+    private static void Null()
+    {
+        T.Status(Status.Ok, Fs.Open("null:", OpenFlags.Read | OpenFlags.Write, out Fd fd), "open null:");
+        byte* b = stackalloc byte[64];
+        T.Status(Status.Ok, Fs.Read(fd, b, 64, out int n), "read");
+        T.Equal(0, n, "null: reads end of file");
+        T.Status(Status.Ok, Fs.Write(fd, b, 64, out n), "write");
+        T.Equal(64, n, "null: takes everything");
+        Fs.Fstat(fd, out _, out FileKind kind);
+        T.Equal((long)FileKind.Device, (long)kind, "a device");
+        Fs.Close(fd);
+        T.Status(Status.NotFound, Fs.Open("null:/x", OpenFlags.Read, out _), "null: has no other paths");
+    }
+
+    private static void Zero()
+    {
+        T.Status(Status.Ok, Fs.Open("zero:", OpenFlags.Read | OpenFlags.Write, out Fd fd), "open zero:");
+        byte* b = stackalloc byte[100];
+        for (int i = 0; i < 100; i++) b[i] = 0xAA;
+        T.Status(Status.Ok, Fs.Read(fd, b, 100, out int n), "read");
+        T.Equal(100, n, "a full read");
+        int nonzero = 0;
+        for (int i = 0; i < 100; i++) if (b[i] != 0) nonzero++;
+        T.Equal(0, nonzero, "zero: reads zeros");
+        T.Status(Status.Ok, Fs.Write(fd, b, 100, out n), "write");
+        T.Equal(100, n, "zero: takes everything");
+        Fs.Close(fd);
+        Fs.Open("zero:", OpenFlags.Write, out fd);
+        T.Status(Status.InsufficientRights, Fs.Read(fd, b, 1, out _), "read on a write-only handle");
+        Fs.Close(fd);
+    }
+
+    private static void Rand()
+    {
+        T.Status(Status.Ok, Fs.Open("rand:", OpenFlags.Read, out Fd fd), "open rand:");
+        byte* a = stackalloc byte[64];
+        byte* b = stackalloc byte[64];
+        Fs.Read(fd, a, 64, out int n1);
+        Fs.Read(fd, b, 64, out int n2);
+        T.True(n1 == 64 && n2 == 64, "full reads");
+        int same = 0, distinct = 0;
+        for (int i = 0; i < 64; i++)
+        {
+            if (a[i] == b[i]) same++;
+            if (a[i] != a[0]) distinct++;
+        }
+        T.True(same < 16, "two reads differ");
+        T.True(distinct > 32, "bytes within a read vary");
+        Fs.Close(fd);
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    // Creates (or empties) `path` and writes `text`.
+    private static Status Put(string path, string text)
+    {
+        Status s = Fs.Open(path, OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate, out Fd fd);
+        if (s != Status.Ok) return s;
+        s = Fs.Write(fd, text);
+        Fs.Close(fd);
+        return s;
+    }
+
+    // True if `path` holds exactly `text`.
+    private static bool Holds(string path, string text)
+    {
+        if (Fs.Open(path, OpenFlags.Read, out Fd fd) != Status.Ok) return false;
+        byte* b = stackalloc byte[128];
+        Fs.Read(fd, b, 128, out int n);
+        Fs.Close(fd);
+        if (n != text.Length) return false;
+        for (int i = 0; i < n; i++) if (b[i] != text[i]) return false;
+        return true;
+    }
+
+    private static Status Rename(string from, string to)
+    {
+        byte* a = stackalloc byte[SchemeLimits.MaxPath + 1];
+        byte* b = stackalloc byte[SchemeLimits.MaxPath + 1];
+        return Fs.Rename(Bytes(from, a), from.Length, Bytes(to, b), to.Length);
+    }
+
+    private static Status SeekAndList(Fd fd, byte* b, int room)
+    {
+        Fs.Seek(fd, 0, SeekFrom.Start, out _);
+        return Fs.Getdents(fd, b, room, out _);
+    }
+
+    private static bool Contains(byte* records, int length, string name)
+    {
+        for (int at = 0; at + 2 <= length; at += 2 + records[at + 1])
+        {
+            if (records[at + 1] != name.Length) continue;
+            int k = 0;
+            while (k < name.Length && records[at + 2 + k] == name[k]) k++;
+            if (k == name.Length) return true;
+        }
+        return false;
+    }
+
+    private static byte* Bytes(string text, byte* into)
+    {
+        for (int i = 0; i < text.Length; i++) into[i] = (byte)text[i];
+        return into;
+    }
+
+    // prefix + decimal number into `into`; returns the length.
+    private static int Numbered(string prefix, int number, byte* into)
+    {
+        Bytes(prefix, into);
+        int n = prefix.Length;
+        byte* digits = stackalloc byte[8];
+        int d = 0;
+        do
+        {
+            digits[d++] = (byte)('0' + number % 10);
+            number /= 10;
+        } while (number > 0);
+        while (d > 0) into[n++] = digits[--d];
+        return n;
     }
 }

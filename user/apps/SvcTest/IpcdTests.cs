@@ -1,4 +1,7 @@
-// In-guest tests of the Ipcd area of the services (filled in by that area's work).
+// In-guest tests of ipcd: pipe:, chan: and shm: against the live daemons. A second party (a reader
+// that must wait, an Accept with nobody connecting yet) is a helper thread in this process making
+// one raw call through its own IPC buffer (the scheme library's buffer belongs to the main thread);
+// the main thread checks it is still blocked, acts, then collects its answer.
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Schemes;
@@ -6,7 +9,547 @@ using T = Vireo.User.Testing.TestRunner;
 
 static unsafe class IpcdTests
 {
+    private const ulong HelperStack = 0x0000_5A00_0000_0000;
+    private const ulong HelperBuffer = 0x0000_5A00_0001_0000;
+    private const ulong MapA = 0x0000_5A00_0010_0000;
+    private const ulong MapB = 0x0000_5A00_0020_0000;
+    private const int ShmPages = 16;   // 64 KiB
+
+    private struct Bytes { public fixed byte B[SchemeLimits.MaxData]; }
+
+    // The helper's one call and what came back.
+    private static CapHandle s_cap;
+    private static SchemeOp s_op;
+    private static ulong s_w0;
+    private static int s_length;
+    private static Bytes s_out, s_in;
+    private static uint s_landing;
+    private static Status s_status;
+    private static ulong s_resultW0;
+    private static int s_resultLength;
+    private static CapHandle s_received;
+    private static bool s_ready;
+
     public static void Run()
     {
+        s_ready = MapHelperBuffer();
+        T.Run("pipe.round_trip", &PipeRoundTrip);
+        T.Run("pipe.reader_waits_for_writer", &PipeReaderWaits);
+        T.Run("pipe.eof_after_last_writer_closes", &PipeEof);
+        T.Run("pipe.broken_pipe", &PipeBroken);
+        T.Run("pipe.full_pipe_holds_writer", &PipeFull);
+        T.Run("pipe.bad_inputs", &PipeBadInputs);
+        T.Run("chan.listen_connect_accept_send_receive", &ChanRoundTrip);
+        T.Run("chan.accept_waits_for_connect", &ChanAcceptWaits);
+        T.Run("chan.peer_close_eof_and_broken_pipe", &ChanPeerClose);
+        T.Run("chan.full_queue_holds_writer", &ChanFull);
+        T.Run("chan.not_found_exists_bad_inputs", &ChanBadInputs);
+        T.Run("shm.shared_between_two_mappings", &ShmShared);
+        T.Run("shm.shared_with_another_process", &ShmOtherProcess);
+        T.Run("shm.funmap_and_map_again", &ShmFunmap);
+        T.Run("shm.unlink_and_bad_inputs", &ShmBadInputs);
+    }
+
+    // --- pipes -----------------------------------------------------------------------------------
+
+    private static void PipeRoundTrip()
+    {
+        if (!T.Status(Status.Ok, Fs.Pipe(out Fd r, out Fd w), "Open(pipe:) gives two ends")) return;
+        byte* buf = stackalloc byte[64];
+        T.Status(Status.Ok, Write(w, "hello"), "write 5 bytes");
+        T.Status(Status.Ok, Fs.Fstat(r, out ulong size, out FileKind kind), "fstat");
+        T.Equal(5, (long)size, "fstat counts the buffered bytes");
+        T.True(kind == FileKind.Pipe, "fstat says Pipe");
+        T.Status(Status.Ok, Fs.Read(r, buf, 3, out int n), "read 3 of them");
+        T.Equal(3, n, "a read takes at most what was asked");
+        T.True(Is(buf, n, "hel"), "the first three bytes, in order");
+        T.Status(Status.Ok, Fs.Read(r, buf, 64, out n), "read the rest");
+        T.Equal(2, n, "a read returns what there is");
+        T.True(Is(buf, n, "lo"), "the last two bytes");
+        Fs.Close(r);
+        Fs.Close(w);
+    }
+
+    private static void PipeReaderWaits()
+    {
+        if (!T.Status(Status.Ok, Fs.Pipe(out Fd r, out Fd w), "pipe")) return;
+        LocalThread t = Start(r.Cap, SchemeOp.Read, 16, null);
+        T.True(StillWaiting(t), "a read of an empty pipe waits");
+        T.Status(Status.Ok, Write(w, "abc"), "then a write");
+        T.True(Finish(ref t), "lets the reader go");
+        T.Status(Status.Ok, s_status, "reader's status");
+        T.Equal(3, s_resultLength, "it got the bytes written");
+        fixed (byte* got = s_in.B) T.True(Is(got, 3, "abc"), "the bytes themselves");
+        Fs.Close(r);
+        Fs.Close(w);
+    }
+
+    private static void PipeEof()
+    {
+        if (!T.Status(Status.Ok, Fs.Pipe(out Fd r, out Fd w), "pipe")) return;
+        byte* buf = stackalloc byte[16];
+        T.Status(Status.Ok, Fs.Dup(w, out Fd w2), "dup the write end");
+        Write(w, "xy");
+        T.Status(Status.Ok, Fs.Close(w), "close one writer");
+        T.Status(Status.Ok, Fs.Read(r, buf, 16, out int n), "buffered bytes still come");
+        T.Equal(2, n, "both of them");
+        LocalThread t = Start(r.Cap, SchemeOp.Read, 16, null);
+        T.True(StillWaiting(t), "a writer (the dup) is left: the reader waits");
+        T.Status(Status.Ok, Fs.Close(w2), "close the last writer");
+        T.True(Finish(ref t), "the waiting reader is released");
+        T.Status(Status.Ok, s_status, "with Ok");
+        T.Equal(0, s_resultLength, "and 0 bytes: end of file");
+        T.Status(Status.Ok, Fs.Read(r, buf, 16, out n), "a later read");
+        T.Equal(0, n, "is end of file too");
+        Fs.Close(r);
+    }
+
+    private static void PipeBroken()
+    {
+        if (!T.Status(Status.Ok, Fs.Pipe(out Fd r, out Fd w), "pipe")) return;
+        T.Status(Status.Ok, Fs.Close(r), "close the only reader");
+        T.Status(Status.BrokenPipe, Write(w, "lost"), "a write with no reader left");
+        Fs.Close(w);
+    }
+
+    private static void PipeFull()
+    {
+        if (!T.Status(Status.Ok, Fs.Pipe(out Fd r, out Fd w), "pipe")) return;
+        byte* buf = stackalloc byte[SchemeLimits.MaxData];
+        for (int i = 0; i < SchemeLimits.MaxData; i++) buf[i] = (byte)i;
+        int total = 0;
+        while (total < 4096)
+        {
+            int chunk = 4096 - total > SchemeLimits.MaxData ? SchemeLimits.MaxData : 4096 - total;
+            if (Fs.Write(w, buf, chunk, out int n) != Status.Ok) break;
+            total += n;
+        }
+        T.Equal(4096, total, "4 KiB fill the pipe without waiting");
+        LocalThread t = Start(w.Cap, SchemeOp.Write, 0, "Z");
+        T.True(StillWaiting(t), "a write to a full pipe waits (it is not answered with 0 taken)");
+        T.Status(Status.Ok, Fs.Read(r, buf, 100, out int got), "a reader drains 100 bytes");
+        T.True(Finish(ref t), "the writer is let in");
+        T.Status(Status.Ok, s_status, "its status");
+        T.Equal(1, (long)s_resultW0, "its byte was taken");
+        Fs.Fstat(r, out ulong held, out _);
+        T.Equal(4096 - 100 + 1, (long)held, "what is left, plus the writer's byte");
+        // Read exactly what is held: a read of an empty pipe with a writer open would wait.
+        int last = 0;
+        for (long left = (long)held; left > 0 && T.True(got > 0, "bytes keep coming"); left -= got)
+        {
+            Fs.Read(r, buf, left > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)left, out got);
+            if (got > 0) last = buf[got - 1];
+        }
+        T.Equal('Z', last, "the waiting writer's byte comes last");
+        Fs.Close(r);
+        Fs.Close(w);
+    }
+
+    private static void PipeBadInputs()
+    {
+        if (!T.Status(Status.Ok, Fs.Pipe(out Fd r, out Fd w), "pipe")) return;
+        byte* buf = stackalloc byte[8];
+        T.Status(Status.BadDescriptor, Fs.Read(w, buf, 8, out _), "read on the write end");
+        T.Status(Status.BadDescriptor, Write(r, "x"), "write on the read end");
+        T.Status(Status.NotSupported, Fs.Seek(r, 0, SeekFrom.Start, out _), "seek on a pipe");
+        T.Status(Status.NotFound, Fs.Open("pipe:named", OpenFlags.Read, out _), "pipe: has no names");
+        CSpace.TryAlloc(out uint slot);
+        Sys.Copy(r.Cap, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Grant, out CapHandle copy);
+        Fs.Close(r);
+        T.Status(Status.BadDescriptor, Fs.Read(new Fd(copy), buf, 8, out _), "a closed file stops working in every copy");
+        CSpace.Free(slot);
+        Fs.Close(w);
+    }
+
+    // --- channels --------------------------------------------------------------------------------
+
+    private static void ChanRoundTrip()
+    {
+        if (!T.Status(Status.Ok, Fs.Open("chan:t.round", OpenFlags.Create, out Fd listener), "listen")) return;
+        T.Status(Status.Ok, Fs.Open("chan:t.round", OpenFlags.Read | OpenFlags.Write, out Fd client), "connect");
+        T.Status(Status.Ok, Fs.Accept(listener, out Fd server), "accept the queued connection");
+        byte* buf = stackalloc byte[SchemeLimits.MaxData];
+        T.Status(Status.Ok, Write(client, "ping"), "client sends");
+        T.Status(Status.Ok, Write(client, "a"), "and a second message");
+        T.Status(Status.Ok, Fs.Fstat(server, out ulong queued, out FileKind kind), "fstat");
+        T.Equal(2, (long)queued, "two messages wait for the server");
+        T.True(kind == FileKind.Channel, "fstat says Channel");
+        T.Status(Status.Ok, Fs.Read(server, buf, SchemeLimits.MaxData, out int n), "server receives");
+        T.Equal(4, n, "one whole message, not more");
+        T.True(Is(buf, n, "ping"), "the bytes sent");
+        T.Status(Status.Ok, Fs.Read(server, buf, SchemeLimits.MaxData, out n), "then the next");
+        T.Equal(1, n, "boundaries are kept");
+        T.Status(Status.Ok, Write(server, "pong!"), "server answers");
+        T.Status(Status.Ok, Fs.Read(client, buf, SchemeLimits.MaxData, out n), "client receives");
+        T.True(Is(buf, n, "pong!"), "the answer");
+        Fs.Close(client);
+        Fs.Close(server);
+        Fs.Close(listener);
+    }
+
+    private static void ChanAcceptWaits()
+    {
+        if (!T.Status(Status.Ok, Fs.Open("chan:t.wait", OpenFlags.Create, out Fd listener), "listen")) return;
+        LocalThread t = Start(listener.Cap, SchemeOp.Accept, 0, null);
+        T.True(StillWaiting(t), "Accept with nobody connecting waits");
+        T.Status(Status.Ok, Fs.Open("chan:t.wait", OpenFlags.Read, out Fd client), "connect");
+        T.True(Finish(ref t), "the connection releases the Accept");
+        T.Status(Status.Ok, s_status, "its status");
+        var server = new Fd(s_received);
+        T.True(server.IsValid, "it got the server end");
+        byte* buf = stackalloc byte[16];
+        Write(client, "hi");
+        T.Status(Status.Ok, Fs.Read(server, buf, 16, out int n), "the accepted end works");
+        T.True(Is(buf, n, "hi"), "and carries the client's message");
+        Fs.Close(client);
+        if (server.IsValid) Fs.Close(server);
+        Fs.Close(listener);
+    }
+
+    private static void ChanPeerClose()
+    {
+        if (!T.Status(Status.Ok, Fs.Open("chan:t.close", OpenFlags.Create, out Fd listener), "listen")) return;
+        Fs.Open("chan:t.close", OpenFlags.Read, out Fd client);
+        Fs.Accept(listener, out Fd server);
+        LocalThread t = Start(client.Cap, SchemeOp.Read, SchemeLimits.MaxData, null);
+        T.True(StillWaiting(t), "a read with nothing queued waits");
+        T.Status(Status.Ok, Fs.Close(server), "the peer closes");
+        T.True(Finish(ref t), "the reader is released");
+        T.Status(Status.Ok, s_status, "with Ok");
+        T.Equal(0, s_resultLength, "and 0 bytes: end of file");
+        T.Status(Status.BrokenPipe, Write(client, "late"), "a write to a closed peer");
+        Fs.Close(client);
+        // A connection nobody accepted loses its server end when the listener goes.
+        Fs.Open("chan:t.close", OpenFlags.Read, out client);
+        Fs.Close(listener);
+        T.Status(Status.BrokenPipe, Write(client, "x"), "listener closed before Accept");
+        Fs.Close(client);
+        T.Status(Status.NotFound, Fs.Open("chan:t.close", OpenFlags.Read, out _), "the name is free again");
+    }
+
+    private static void ChanFull()
+    {
+        if (!T.Status(Status.Ok, Fs.Open("chan:t.full", OpenFlags.Create, out Fd listener), "listen")) return;
+        Fs.Open("chan:t.full", OpenFlags.Read, out Fd client);
+        Fs.Accept(listener, out Fd server);
+        int sent = 0;
+        for (int i = 0; i < 16; i++) if (Write(client, "m") == Status.Ok) sent++;
+        T.Equal(16, sent, "16 messages queue without waiting");
+        LocalThread t = Start(client.Cap, SchemeOp.Write, 0, "last");
+        T.True(StillWaiting(t), "the 17th waits");
+        byte* buf = stackalloc byte[16];
+        Fs.Read(server, buf, 16, out _);
+        T.True(Finish(ref t), "a receive makes room");
+        T.Status(Status.Ok, s_status, "the writer's status");
+        Fs.Fstat(server, out ulong queued, out _);
+        T.Equal(16, (long)queued, "15 left and the one that waited");
+        int n = 0;
+        for (ulong i = 0; i < queued; i++) Fs.Read(server, buf, 16, out n);   // exactly what is queued: no waiting
+        T.True(Is(buf, n, "last"), "the waiting one comes last");
+        Fs.Close(client);
+        Fs.Close(server);
+        Fs.Close(listener);
+    }
+
+    private static void ChanBadInputs()
+    {
+        T.Status(Status.NotFound, Fs.Open("chan:t.nobody", OpenFlags.Read, out _), "connect with nobody listening");
+        if (!T.Status(Status.Ok, Fs.Open("chan:t.bad", OpenFlags.Create, out Fd listener), "listen")) return;
+        T.Status(Status.Exists, Fs.Open("chan:t.bad", OpenFlags.Create, out _), "listen on a taken name");
+        T.Status(Status.InvalidArgument, Fs.Open("chan:", OpenFlags.Create, out _), "an empty name");
+        T.Status(Status.NameTooLong, Fs.Open("chan:0123456789012345678901234567890123456789012345678901234567890123", OpenFlags.Create, out _),
+            "a 64-byte name");
+        byte* buf = stackalloc byte[SchemeLimits.MaxData];
+        T.Status(Status.NotSupported, Fs.Read(listener, buf, 8, out _), "read on a listener");
+        Fs.Open("chan:t.bad", OpenFlags.Read, out Fd client);
+        T.Status(Status.NotSupported, Fs.Accept(client, out _), "Accept on a connected end");
+        T.Status(Status.InvalidArgument, Raw(client.Cap, SchemeOp.Write, 0), "an empty message (it would read as end of file)");
+        Fs.Accept(listener, out Fd server);
+        Write(client, "four");
+        T.Status(Status.OutOfRange, Fs.Read(server, buf, 2, out _), "a read too small for the message");
+        T.Status(Status.Ok, Fs.Read(server, buf, 8, out int n), "the message stays for a big enough read");
+        T.Equal(4, n, "whole");
+        Fs.Close(client);
+        Fs.Close(server);
+        Fs.Close(listener);
+    }
+
+    // --- shared memory ---------------------------------------------------------------------------
+
+    private static void ShmShared()
+    {
+        if (!T.Status(Status.Ok, Fs.Open("shm:t.shared", OpenFlags.Create | OpenFlags.Read | OpenFlags.Write, out Fd a), "create")) return;
+        T.Status(Status.Ok, Fs.Ftruncate(a, ShmPages * 4096), "size it to 64 KiB");
+        T.Status(Status.Ok, Fs.Fstat(a, out ulong size, out FileKind kind), "fstat");
+        T.Equal(ShmPages * 4096, (long)size, "its size");
+        T.True(kind == FileKind.Memory, "fstat says Memory");
+        T.Status(Status.Ok, Fs.Open("shm:t.shared", OpenFlags.Read | OpenFlags.Write, out Fd b), "open it again by name");
+        CapHandle* framesA = stackalloc CapHandle[ShmPages];
+        CapHandle* framesB = stackalloc CapHandle[ShmPages];
+        T.Status(Status.Ok, MapAll(a, MapA, framesA), "map all of it through one file");
+        T.Status(Status.Ok, MapAll(b, MapB, framesB), "and through the other, elsewhere");
+        var pa = (ulong*)MapA;
+        var pb = (ulong*)MapB;
+        T.Equal(0, (long)pb[100], "new memory reads zero");
+        for (int i = 0; i < ShmPages * 512; i += 97) pa[i] = 0x5EED0000UL + (ulong)i;
+        bool same = true;
+        for (int i = 0; i < ShmPages * 512; i += 97) same &= pb[i] == 0x5EED0000UL + (ulong)i;
+        T.True(same, "writes through one mapping are seen through the other (every page)");
+        pb[ShmPages * 512 - 1] = 0xB0B;
+        T.Equal(0xB0B, (long)pa[ShmPages * 512 - 1], "and the other way round");
+        UnmapAll(a, framesA);
+        UnmapAll(b, framesB);
+        Fs.Close(a);
+        Fs.Close(b);
+        Fs.Unlink("shm:t.shared");
+    }
+
+    private const string PeerArgument = "ipcd-shm-peer";
+
+    // A child svctest (argv[1] = PeerArgument) maps the first and last page of shm:t.peer, checks
+    // what the parent wrote and writes an answer beside it.
+    private static void ShmOtherProcess()
+    {
+        if (!T.Status(Status.Ok, Fs.Open("shm:t.peer", OpenFlags.Create, out Fd a), "create")) return;
+        Fs.Ftruncate(a, ShmPages * 4096);
+        CapHandle* frames = stackalloc CapHandle[ShmPages];
+        if (!T.Status(Status.Ok, MapAll(a, MapA, frames), "map 64 KiB")) return;
+        var p = (ulong*)MapA;
+        p[0] = 0x1234;
+        p[ShmPages * 512 - 1] = 0x5678;
+        const string argv = "initfs:/bin/svctest " + PeerArgument;   // words split at spaces below
+        SchemeCall.Put(argv);
+        for (int i = 0; i < argv.Length; i++) if (SchemeCall.Data[i] == (byte)' ') SchemeCall.Data[i] = 0;
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, argv.Length, 0, 0, out SchemeReply r);
+        if (T.Status(Status.Ok, s, "spawn a second process"))
+        {
+            s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, r.W0, 0, 0, 0, 0, 0, out r);
+            T.Status(Status.Ok, s, "wait for it");
+            T.Equal(0, (long)r.W2, "it saw both words this process wrote (first and last page)");
+            T.Equal(0x1235, (long)p[1], "this process sees what it wrote");
+            T.Equal(0x5679, (long)p[ShmPages * 512 - 2], "on the last page too");
+        }
+        UnmapAll(a, frames);
+        Fs.Close(a);
+        Fs.Unlink("shm:t.peer");
+    }
+
+    /// <summary>True when this svctest was spawned as ShmOtherProcess's peer; `code` is its exit code.</summary>
+    public static bool IsPeer(out int code)
+    {
+        code = 0;
+        var arg = Startup.Argument(1);
+        if (arg.Length != PeerArgument.Length) return false;
+        for (int i = 0; i < arg.Length; i++) if (arg[i] != PeerArgument[i]) return false;
+        code = 1;
+        if (Fs.Open("shm:t.peer", OpenFlags.Read | OpenFlags.Write, out Fd fd) != Status.Ok) return true;
+        CapHandle* frames = stackalloc CapHandle[2];
+        ulong last = (ShmPages - 1) * 4096;
+        if (Fs.Fmap(fd, 0, 1, MapB, Rights.Read | Rights.Write, frames) == Status.Ok &&
+            Fs.Fmap(fd, last, 1, MapB + 4096, Rights.Read | Rights.Write, frames + 1) == Status.Ok)
+        {
+            var first = (ulong*)MapB;
+            var end = (ulong*)(MapB + 4096);
+            code = first[0] == 0x1234 && end[511] == 0x5678 ? 0 : 2;
+            first[1] = first[0] + 1;
+            end[510] = end[511] + 1;
+            Fs.Funmap(fd, 0, 1, frames);
+            Fs.Funmap(fd, last, 1, frames + 1);
+        }
+        Fs.Close(fd);
+        return true;
+    }
+
+    private static void ShmFunmap()
+    {
+        if (!T.Status(Status.Ok, Fs.Open("shm:t.funmap", OpenFlags.Create, out Fd a), "create")) return;
+        Fs.Ftruncate(a, 3 * 4096);
+        CapHandle* frames = stackalloc CapHandle[3];
+        T.Status(Status.Ok, Fs.Fmap(a, 0, 3, MapA, Rights.Read | Rights.Write, frames), "map 3 pages");
+        ((ulong*)MapA)[512 * 2 + 7] = 0xFACE;
+        T.Status(Status.Ok, Fs.Funmap(a, 0, 3, frames), "funmap");
+        T.Status(Status.Ok, Fs.Fmap(a, 8192, 1, MapB, Rights.Read, frames), "map the third page alone, read-only");
+        T.Equal(0xFACE, (long)((ulong*)MapB)[7], "the object kept what was written");
+        T.Status(Status.Ok, Fs.Funmap(a, 8192, 1, frames), "funmap again");
+        Fs.Close(a);
+        Fs.Unlink("shm:t.funmap");
+    }
+
+    private static void ShmBadInputs()
+    {
+        T.Status(Status.NotFound, Fs.Open("shm:t.none", OpenFlags.Read, out _), "open a missing object");
+        if (!T.Status(Status.Ok, Fs.Open("shm:t.bad", OpenFlags.Create, out Fd a), "create")) return;
+        T.Status(Status.Exists, Fs.Open("shm:t.bad", OpenFlags.Create | OpenFlags.Exclusive, out _), "exclusive create of an existing one");
+        Fs.Ftruncate(a, 2 * 4096);
+        T.Status(Status.OutOfRange, Fs.Ftruncate(a, 257 * 4096), "bigger than 256 pages");
+        T.Status(Status.InvalidArgument, RawMap(a, 100, 1), "an offset that is not page-aligned");
+        T.Status(Status.InvalidArgument, RawMap(a, 0, 4), "more than 3 pages at once");
+        T.Status(Status.InvalidArgument, RawMap(a, 0, 0), "no pages");
+        T.Status(Status.OutOfRange, RawMap(a, 4096, 2), "past the end");
+        byte* buf = stackalloc byte[8];
+        T.Status(Status.NotSupported, Fs.Read(a, buf, 8, out _), "read on shared memory");
+        T.Status(Status.Ok, Fs.Unlink("shm:t.bad"), "unlink");
+        T.Status(Status.NotFound, Fs.Open("shm:t.bad", OpenFlags.Read, out _), "the name is gone");
+        T.Status(Status.Ok, Fs.Fstat(a, out ulong size, out _), "an open file still works");
+        T.Equal(2 * 4096, (long)size, "with its size");
+        T.Status(Status.NotFound, Fs.Unlink("shm:t.bad"), "unlink twice");
+        Fs.Close(a);
+    }
+
+    // --- benchmarks --------------------------------------------------------------------------------
+
+    /// <summary>Bench mode: prints "BENCH pipe_roundtrip_8B n" (write 8 bytes into a pipe and read
+    /// them back: two calls to ipcd) and "BENCH chan_roundtrip_8B n" (client sends 8 bytes, server
+    /// receives and sends 8 back, client receives: four calls), n = mean TSC delta per round trip.</summary>
+    public static void Bench()
+    {
+        const int Rounds = 1000;
+        byte* buf = stackalloc byte[8];
+        for (int i = 0; i < 8; i++) buf[i] = (byte)i;
+        if (Fs.Pipe(out Fd r, out Fd w) == Status.Ok)
+        {
+            ulong t0 = 0;
+            for (int i = -10; i < Rounds; i++)   // ten rounds to warm up
+            {
+                if (i == 0) t0 = Sys.ReadTsc();
+                Fs.Write(w, buf, 8, out _);
+                Fs.Read(r, buf, 8, out _);
+            }
+            Report("pipe_roundtrip_8B", (Sys.ReadTsc() - t0) / Rounds);
+            Fs.Close(r);
+            Fs.Close(w);
+        }
+        if (Fs.Open("chan:bench", OpenFlags.Create, out Fd listener) == Status.Ok)
+        {
+            Fs.Open("chan:bench", OpenFlags.Read | OpenFlags.Write, out Fd client);
+            Fs.Accept(listener, out Fd server);
+            ulong t0 = 0;
+            for (int i = -10; i < Rounds; i++)
+            {
+                if (i == 0) t0 = Sys.ReadTsc();
+                Fs.Write(client, buf, 8, out _);
+                Fs.Read(server, buf, 8, out _);
+                Fs.Write(server, buf, 8, out _);
+                Fs.Read(client, buf, 8, out _);
+            }
+            Report("chan_roundtrip_8B", (Sys.ReadTsc() - t0) / Rounds);
+            Fs.Close(client);
+            Fs.Close(server);
+            Fs.Close(listener);
+        }
+    }
+
+    private static void Report(string name, ulong value)
+    {
+        System.Console.Write("BENCH ");
+        System.Console.Write(name);
+        System.Console.Write(" ");
+        System.Console.Write(value);
+        System.Console.WriteLine();
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private static Status MapAll(Fd fd, ulong address, CapHandle* frames)
+    {
+        for (int p = 0; p < ShmPages; p += 3)
+        {
+            int n = ShmPages - p > 3 ? 3 : ShmPages - p;
+            Status s = Fs.Fmap(fd, (ulong)p * 4096, n, address + (ulong)p * 4096, Rights.Read | Rights.Write, frames + p);
+            if (s != Status.Ok) return s;
+        }
+        return Status.Ok;
+    }
+
+    private static void UnmapAll(Fd fd, CapHandle* frames)
+    {
+        for (int p = 0; p < ShmPages; p += 3) Fs.Funmap(fd, (ulong)p * 4096, ShmPages - p > 3 ? 3 : ShmPages - p, frames + p);
+    }
+
+    // Fmap as the daemon sees it (Fs.Fmap refuses bad arguments before asking).
+    private static Status RawMap(Fd fd, ulong offset, ulong pages) =>
+        SchemeCall.Call(fd.Cap, SchemeOp.Fmap, offset, pages, 0, 0, 0, 3, out _);
+
+    private static Status Raw(CapHandle cap, SchemeOp op, int length) =>
+        SchemeCall.Call(cap, op, 0, 0, 0, length, 0, 0, out _);
+
+    private static Status Write(Fd fd, string text) => Fs.Write(fd, text);
+
+    private static bool Is(byte* bytes, int length, string text)
+    {
+        if (length != text.Length) return false;
+        for (int i = 0; i < length; i++) if (bytes[i] != text[i]) return false;
+        return true;
+    }
+
+    private static bool MapHelperBuffer()
+    {
+        if (!CSpace.TryAlloc(out uint slot) || !CSpace.TryAlloc(out s_landing)) return false;
+        var memory = new CapHandle(BootstrapSlots.Memory, 0);
+        return Sys.Retype(memory, ObjectType.Frame, 12, CSpace.Self, slot, 1, out CapHandle frame) == Status.Ok &&
+               Sys.Map(CSpace.SelfAddressSpace, frame, HelperBuffer, Rights.Read | Rights.Write) == Status.Ok;
+    }
+
+    // Starts a helper thread making one call on `cap` (data: `text`, if any).
+    private static LocalThread Start(CapHandle cap, SchemeOp op, ulong w0, string text)
+    {
+        s_cap = cap;
+        s_op = op;
+        s_w0 = w0;
+        s_length = text == null ? 0 : text.Length;
+        for (int i = 0; i < s_length; i++) s_out.B[i] = (byte)text[i];
+        s_status = Status.BadState;
+        s_resultW0 = 0;
+        s_resultLength = -1;
+        s_received = default;
+        LocalThread t = default;
+        if (!T.True(s_ready, "the helper thread's IPC buffer")) return t;
+        if (T.Status(Status.Ok, ThreadBuilder.Create(new CapHandle(BootstrapSlots.Memory, 0), &Helper, 0, HelperStack, HelperBuffer,
+                default, out t), "a helper thread"))
+            Sys.ThreadStart(t.Thread);
+        return t;
+    }
+
+    // The helper has had time to make its call and has no answer yet.
+    private static bool StillWaiting(LocalThread t)
+    {
+        Sys.Sleep(20_000_000);
+        return t.Thread.Value != 0 && Sys.ThreadPoll(t.Thread, out _, out _) == Status.WouldBlock;
+    }
+
+    // Waits (up to a second) for the helper to end; a helper still blocked is destroyed, never waited
+    // on forever.
+    private static bool Finish(ref LocalThread t)
+    {
+        bool done = false;
+        for (int i = 0; i < 200 && t.Thread.Value != 0 && !done; i++)
+        {
+            done = Sys.ThreadPoll(t.Thread, out _, out _) == Status.Ok;
+            if (!done) Sys.Sleep(5_000_000);
+        }
+        if (t.Thread.Value != 0) ThreadBuilder.Destroy(ref t);
+        if (s_received.Value != 0) CSpace.TryAlloc(out s_landing);   // the old landing slot is taken now
+        return done;
+    }
+
+    private static ulong Helper(ulong unused)
+    {
+        var b = (IpcBuffer*)HelperBuffer;
+        byte* data = (byte*)&b->Words[SchemeLimits.DataWord];
+        for (int i = 0; i < s_length; i++) data[i] = s_out.B[i];
+        b->ReceiveCNode = CSpace.Self.Value;
+        b->ReceiveSlots[0] = s_landing;
+        var m = Message.Of(s_w0, 0, 0, (ulong)s_length);
+        Status s = Ipc.Call(s_cap, new MessageInfo(SchemeLimits.DataWord + (s_length + 7) / 8, 0, (ulong)s_op), ref m);
+        if (s == Status.Ok)
+        {
+            s = (Status)(long)m.Info.Label;
+            s_resultW0 = m.W0;
+            s_resultLength = (int)m.W3;
+            for (int i = 0; i < s_resultLength && i < SchemeLimits.MaxData; i++) s_in.B[i] = data[i];
+            if (m.Info.Caps > 0) s_received = new CapHandle(b->ReceivedHandles[0]);
+        }
+        s_status = s;
+        return 0;
     }
 }

@@ -17,6 +17,7 @@ static unsafe class ProcTests
         T.Run("proc.kill_and_fault_reported", &KillAndFault);
         T.Run("proc.list_and_meminfo", &ListAndMeminfo);
         T.Run("proc.parent_gives_the_namespace", &NestedNamespace);
+        T.Run("root.garbage_answers_and_daemon_death", &BadDaemon);
         T.Run("initfs.read_seek_stat", &InitfsFiles);
         T.Run("initfs.directories_and_statuses", &InitfsDirectories);
     }
@@ -174,6 +175,23 @@ static unsafe class ProcTests
             "the Namespace flag without a capability");
         Sys.Delete(childNs);
         CSpace.Free(slot);
+    }
+
+    // A daemon that answers outside the protocol, or dies while a caller waits: each caller gets a
+    // status, never a hang (bin/testd).
+    private static void BadDaemon()
+    {
+        T.Status(Status.Ok, Spawn("initfs:/bin/testd", out ulong pid), "start a misbehaving daemon");
+        byte* name = stackalloc byte[3];
+        name[0] = (byte)'b'; name[1] = (byte)'a'; name[2] = (byte)'d';
+        for (int i = 0; i < 100 && Namespace.Lookup(name, 3, out _) != Status.Ok; i++) Sys.Sleep(5_000_000);
+        T.Status(Status.BadReply, Fs.Stat("bad:/x", out _, out _), "a status outside the protocol's set");
+        T.Status(Status.BadReply, Fs.Open("bad:/long", OpenFlags.Read, out _), "data longer than the message");
+        T.Status(Status.BadReply, Fs.Unlink("bad:/x"), "a capability nobody asked for");
+        T.Status(Status.PeerDied, Fs.Open("bad:/die", OpenFlags.Read, out _), "the daemon dies while we wait");
+        Wait(pid, out ulong kind, out ulong code);
+        T.Equal(3, (long)code, "it exited as it said");
+        T.Status(Status.UnknownScheme, Fs.Open("bad:/x", OpenFlags.Read, out _), "its name went with it");
     }
 
     private static void InitfsFiles()

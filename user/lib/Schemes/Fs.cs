@@ -76,7 +76,7 @@ public static unsafe class Fs
     }
 
     // Resolves the scheme, sends the rest of the path (and a second path for Rename), and retries
-    // once with a fresh lookup if the cached scheme capability has died (its daemon restarted).
+    // once with a fresh lookup if the cached scheme capability had died (its daemon restarted).
     private static Status PathCall(SchemeOp op, byte* path, int length, byte* second, int secondLength,
         ulong w0, int receiveCaps, out SchemeReply r)
     {
@@ -105,7 +105,9 @@ public static unsafe class Fs
                 SchemeCall.Put(rest2, rest2Length, restLength + 1);
             }
             s = SchemeCall.Call(scheme, op, w0, 0, 0, total, 0, receiveCaps, out r);
-            if (s != Status.BadDescriptor && s != Status.PeerDied) return s;
+            // Only a request that never reached a daemon (its capability was already dead) is safe
+            // to repeat; one that died with the daemon (PeerDied) may have done its work.
+            if (s != Status.BadDescriptor) return s;
             Namespace.Forget(scheme);
         }
         return s;
@@ -167,21 +169,33 @@ public static unsafe class Fs
         return s;
     }
 
-    /// <summary>Tells the daemon, then deletes the capability (also when the daemon is gone).</summary>
+    /// <summary>Deletes this process's capability without telling the daemon: for a descriptor handed
+    /// to a child (the child's copy stays open; it closes it). Close would end it for every holder.</summary>
+    public static void Forget(Fd fd)
+    {
+        if (Sys.Delete(fd.Cap) == Status.Ok) CSpace.Free(fd.Cap.Index);
+    }
+
+    /// <summary>Tells the daemon, then deletes the capability (also when the daemon is gone). Every
+    /// copy of it stops working: hand children duplicates (Dup), not the descriptor itself.</summary>
     public static Status Close(Fd fd)
     {
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Close, 0, 0, 0, 0, 0, 0, out _);
-        if (Sys.Delete(fd.Cap) == Status.Ok) CSpace.Free(fd.Cap.Index);
+        // The daemon's revoke usually took our copy already; an Ok answer says the slot was ours.
+        if (Sys.Delete(fd.Cap) == Status.Ok || s == Status.Ok) CSpace.Free(fd.Cap.Index);
         return s;
     }
 
-    public static Status Dup(Fd fd, out Fd copy)
+    public static Status Dup(Fd fd, out Fd copy) => CallForFile(fd, SchemeOp.Dup, out copy);
+
+    // A descriptor call answered with one new file.
+    private static Status CallForFile(Fd fd, SchemeOp op, out Fd file)
     {
-        copy = default;
-        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Dup, 0, 0, 0, 0, 0, 1, out SchemeReply r);
+        file = default;
+        Status s = SchemeCall.Call(fd.Cap, op, 0, 0, 0, 0, 0, 1, out SchemeReply r);
         if (s != Status.Ok) return s;
         if (r.Caps != 1) return Status.BadReply;
-        copy = new Fd(r.Cap0);
+        file = new Fd(r.Cap0);
         return Status.Ok;
     }
 
@@ -246,6 +260,10 @@ public static unsafe class Fs
         }
         return SchemeCall.Call(fd.Cap, SchemeOp.Funmap, offset, (ulong)pages, 0, 0, 0, 0, out _);
     }
+
+    /// <summary>Waits for the next connection on a chan: listener (opened with OpenFlags.Create) and
+    /// returns this side's end of it.</summary>
+    public static Status Accept(Fd listener, out Fd connection) => CallForFile(listener, SchemeOp.Accept, out connection);
 
     /// <summary>A new pipe from the pipe: scheme: Open("pipe:") answers with two capabilities, the read
     /// end and the write end.</summary>

@@ -201,6 +201,25 @@ public unsafe struct SchemeServer
         return s;
     }
 
+    /// <summary>Answers a deferred request with capabilities (a connection a waiting Accept gets).
+    /// As AnswerWithCaps: if they cannot land in the caller, it gets BadReply without them.</summary>
+    public Status AnswerLaterWithCaps(int token, Status status, ulong w0, CapHandle* caps, int count)
+    {
+        if ((uint)token >= MaxDeferred || _replyBusy[token] == 0 || (uint)count > MessageInfo.MaxCaps) return Status.InvalidArgument;
+        IpcBuffer* b = SchemeCall.Buffer;
+        for (int i = 0; i < count; i++) b->SendCaps[i] = caps[i].Value;
+        var reply = new CapHandle(_replies[token]);
+        var m = Message.Of(w0);
+        Status s = Ipc.Reply(reply, new MessageInfo(SchemeLimits.DataWord, count, (ulong)status), ref m);
+        if (s != Status.Ok && s != Status.PeerDied)
+        {
+            m = Message.Of();
+            Ipc.Reply(reply, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.BadReply), ref m);
+        }
+        _replyBusy[token] = 0;
+        return s;
+    }
+
     // --- capabilities that come with requests --------------------------------------------------
 
     private void PrepareLanding(IpcBuffer* b)

@@ -144,13 +144,14 @@ static unsafe class Program
     {
         for (int i = 0; i < e->ArgvLength; i++) SchemeCall.Data[i] = e->Argv[i];
         int caps = 0;
-        if (e->Console && s_console.IsValid)
-        {
-            IpcBuffer* b = SchemeCall.Buffer;
-            b->SendCaps[0] = b->SendCaps[1] = b->SendCaps[2] = s_console.Cap.Value;
-            caps = 3;
-        }
+        Fd console = default;
+        // The child gets a console descriptor of its own (it closes it when it exits).
+        if (e->Console && s_console.IsValid && Fs.Dup(s_console, out console) == Status.Ok) caps = 3;
+        for (int i = 0; i < e->ArgvLength; i++) SchemeCall.Data[i] = e->Argv[i];
+        IpcBuffer* b = SchemeCall.Buffer;
+        b->SendCaps[0] = b->SendCaps[1] = b->SendCaps[2] = console.Cap.Value;
         Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, e->Flags, e->Sizes, 0, e->ArgvLength, caps, 0, out SchemeReply r);
+        if (caps > 0) Fs.Forget(console);
         if (s != Status.Ok)
         {
             System.Console.Write("init: cannot start ");

@@ -1,0 +1,54 @@
+// A scheme daemon that misbehaves on purpose, for the services tests. It registers `bad` and answers:
+//   Stat          with status 999 (outside the protocol's set)
+//   Open "/long"  claiming 1000 bytes of data
+//   Open "/caps"  with a capability the caller did not ask room for... (Unlink: a cap; the client asks for none)
+//   Open "/die"   by exiting while the caller waits (a daemon dying mid-request)
+//   anything else: NotSupported
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.User;
+using Vireo.User.Schemes;
+
+static unsafe class Program
+{
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        if (SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out SchemeServer server) != Status.Ok) return 1;
+        if (server.Register("bad") != Status.Ok) return 2;
+        while (true)
+        {
+            server.Receive(out Request r);
+            if (r.Op == SchemeOp.Stat)
+            {
+                server.Answer((Status)999);
+            }
+            else if (r.Op == SchemeOp.Open && Is(ref r, "/die"))
+            {
+                return 3;
+            }
+            else if (r.Op == SchemeOp.Open && Is(ref r, "/long"))
+            {
+                var m = Message.Of(0, 0, 0, 1000);
+                Ipc.Reply(new MessageInfo(4, 0, 0), ref m);
+                server.Answer(Status.Ok);   // nothing more is owed; the staged answer finds no caller
+            }
+            else if (r.Op == SchemeOp.Unlink)
+            {
+                CapHandle self = server.Endpoint;
+                server.AnswerWithCaps(Status.Ok, 0, &self, 1);
+            }
+            else
+            {
+                server.Answer(Status.NotSupported);
+            }
+        }
+    }
+
+    private static bool Is(ref Request r, string path)
+    {
+        if (r.DataLength != path.Length) return false;
+        for (int i = 0; i < path.Length; i++) if (r.Data[i] != (byte)path[i]) return false;
+        return true;
+    }
+}

@@ -1,0 +1,160 @@
+// devd: the byte devices. Usage: devd null|zero|rand — one process per device, registering the
+// scheme of that name. One process cannot serve all three: the root scheme hands every client the
+// same badge (its pid) whichever name it looked up, so an Open could not say which device it
+// wanted, and a thread waits on one endpoint only.
+//   null:  reads give end of file, writes take everything.
+//   zero:  reads give zeros, writes take everything.
+//   rand:  reads give pseudo-random bytes (xorshift64*, seeded from the TSC), writes take everything.
+// The only path is "" (or "/"); handles have access flags like files but no position.
+using System;
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.User;
+using Vireo.User.Schemes;
+
+static unsafe class Program
+{
+    private enum Device { Null, Zero, Rand }
+
+    private const int MaxHandles = 128;
+    private struct Table { public fixed byte Flags[MaxHandles]; }   // OpenFlags of each handle; 0 = free
+    private static Table s_handles;
+    private static SchemeServer s_server;
+    private static Device s_device;
+    private static ulong s_state;
+
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        if (!Pick(Startup.Argument(1), out s_device, out string name))
+        {
+            Console.WriteLine("devd: usage: devd null|zero|rand");
+            return 2;
+        }
+        s_state = Sys.ReadTsc() | 1;   // xorshift needs a non-zero state
+        Status s = SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out s_server);
+        return Serve.Run(ref s_server, s, name, &OnPath, &OnFile);
+    }
+
+    private static void OnPath(ref Request r)
+    {
+        bool root = r.DataLength == 0 || r.DataLength == 1 && r.Data[0] == '/';
+        if (r.Op == SchemeOp.Open)
+        {
+            var flags = (OpenFlags)r.W0;
+            Status s = Status.Ok;
+            if (!root) s = Status.NotFound;
+            else if ((flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive)) s = Status.Exists;
+            else if ((flags & OpenFlags.Directory) != 0) s = Status.NotDirectory;
+            if (s != Status.Ok)
+            {
+                s_server.Answer(s);
+                return;
+            }
+            OpenFlags access = flags & (OpenFlags.Read | OpenFlags.Write);
+            AnswerWithHandle(access == 0 ? OpenFlags.Read : access);
+        }
+        else if (r.Op == SchemeOp.Stat)
+        {
+            if (root) s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device);
+            else s_server.Answer(Status.NotFound);
+        }
+        else
+        {
+            s_server.Answer(Status.NotSupported);
+        }
+    }
+
+    private static void OnFile(ref Request r)
+    {
+        ulong id = r.FileId;
+        if (id >= MaxHandles || s_handles.Flags[id] == 0)
+        {
+            s_server.Answer(Status.BadDescriptor);
+            return;
+        }
+        var flags = (OpenFlags)s_handles.Flags[id];
+        switch (r.Op)
+        {
+            case SchemeOp.Read:
+                if ((flags & OpenFlags.Read) == 0) s_server.Answer(Status.InsufficientRights);
+                else s_server.Answer(Status.Ok, dataLength: Fill(SchemeCall.Data, r.W0 > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)r.W0));
+                return;
+            case SchemeOp.Write:
+                if ((flags & OpenFlags.Write) == 0) s_server.Answer(Status.InsufficientRights);
+                else s_server.Answer(Status.Ok, (ulong)r.DataLength);
+                return;
+            case SchemeOp.Seek: s_server.Answer(Status.Ok, 0); return;   // no position: always 0
+            case SchemeOp.Close:
+                s_handles.Flags[id] = 0;
+                s_server.CloseFile((uint)id);
+                s_server.Answer(Status.Ok);
+                return;
+            case SchemeOp.Dup: AnswerWithHandle(flags); return;
+            case SchemeOp.Fstat: s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device); return;
+            case SchemeOp.Fsync: s_server.Answer(Status.Ok); return;
+            case SchemeOp.Fcntl:
+                if ((FcntlCommand)r.W0 == FcntlCommand.GetFlags || (FcntlCommand)r.W0 == FcntlCommand.SetFlags) s_server.Answer(Status.Ok, (ulong)flags);
+                else s_server.Answer(Status.InvalidArgument);
+                return;
+            default: s_server.Answer(Status.NotSupported); return;
+        }
+    }
+
+    // What a read of `count` bytes gives: nothing (null), zeros, or random bytes.
+    private static int Fill(byte* into, int count)
+    {
+        if (s_device == Device.Null) return 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (s_device == Device.Zero)
+            {
+                into[i] = 0;
+                continue;
+            }
+            s_state ^= s_state >> 12;
+            s_state ^= s_state << 25;
+            s_state ^= s_state >> 27;
+            into[i] = (byte)((s_state * 0x2545F4914F6CDD1DUL) >> 56);
+        }
+        return count;
+    }
+
+    private static void AnswerWithHandle(OpenFlags access)
+    {
+        uint id = 1;
+        while (id < MaxHandles && s_handles.Flags[id] != 0) id++;
+        CapHandle cap = default;
+        if (id == MaxHandles || s_server.MintFile(id, out cap) != Status.Ok)
+        {
+            s_server.Answer(Status.NoSpace);
+            return;
+        }
+        s_handles.Flags[id] = (byte)access;
+        if (s_server.AnswerWithCaps(Status.Ok, (ulong)FileKind.Device, &cap, 1) != Status.Ok)
+        {
+            s_handles.Flags[id] = 0;
+            s_server.CloseFile(id);
+        }
+    }
+
+    private static bool Pick(ReadOnlySpan<byte> arg, out Device device, out string name)
+    {
+        device = Device.Null;
+        name = "null";
+        if (Is(arg, "null")) return true;
+        device = Device.Zero;
+        name = "zero";
+        if (Is(arg, "zero")) return true;
+        device = Device.Rand;
+        name = "rand";
+        return Is(arg, "rand");
+    }
+
+    private static bool Is(ReadOnlySpan<byte> arg, string text)
+    {
+        if (arg.Length != text.Length) return false;
+        for (int i = 0; i < text.Length; i++) if (arg[i] != text[i]) return false;
+        return true;
+    }
+}

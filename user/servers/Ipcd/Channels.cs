@@ -1,0 +1,324 @@
+// chan:NAME — message channels between a listener and the processes that connect to it.
+// Open("chan:NAME", Create) listens (Exists if NAME is taken); Open("chan:NAME") connects (NotFound
+// if nobody listens) and answers at once with the client end, queueing the connection for the
+// listener's Accept, which answers with the server end (waiting if none is queued). Each end
+// receives into its own bounded queue of whole messages, so boundaries are kept; a queue is
+// numbered q = connection * 2 + end (0 client, 1 server) and its peer is q ^ 1. Message bytes live
+// in a pool of 512-byte slots, allocated a page at a time the first time they are needed.
+using Vireo.Abi;
+using Vireo.User.Schemes;
+
+static unsafe class Channels
+{
+    public const int MaxListeners = 16;
+    public const int Backlog = 8;
+    public const int MaxConnections = 32;
+    public const int QueueDepth = 16;
+    public const int MaxMessages = 256;
+    private const int SlotBytes = 512, SlotsPerChunk = 4096 / SlotBytes;
+    private const int Queues = MaxConnections * 2;
+    private const byte ListenerFile = 1, EndFile = 2;
+
+    private struct Table
+    {
+        public fixed byte ListenerUsed[MaxListeners];
+        public fixed int ListenerRefs[MaxListeners];
+        public fixed byte Names[MaxListeners * Daemon.NameBytes];
+        public fixed short Pending[MaxListeners * Backlog];  // connections not yet accepted (ring)
+        public fixed int PendingHead[MaxListeners];
+        public fixed int PendingCount[MaxListeners];
+
+        public fixed byte ConnectionUsed[MaxConnections];
+        public fixed int Refs[Queues];                       // open files of each end (1 for an end not yet accepted)
+        public fixed short Queue[Queues * QueueDepth];       // message slots received by each end (ring)
+        public fixed int QueueHead[Queues];
+        public fixed int QueueCount[Queues];
+
+        public fixed byte SlotUsed[MaxMessages];
+        public fixed short SlotLength[MaxMessages];
+        public fixed ulong Chunk[MaxMessages / SlotsPerChunk];
+    }
+    private static Table s_t;
+
+    public static void Handle(ref Request r)
+    {
+        if (!r.IsFile)
+        {
+            if (r.Op == SchemeOp.Open) Open(r.Data, r.DataLength, (OpenFlags)r.W0);
+            else Daemon.Server.Answer(Status.NotSupported);
+            return;
+        }
+        uint id = (uint)r.FileId;
+        byte kind = Daemon.Tag(id);   // ListenerFile (object: the listener) or EndFile (object: its queue)
+        if (kind == 0)
+        {
+            Daemon.Server.Answer(Status.BadDescriptor);
+            return;
+        }
+        int o = Daemon.Object(id);
+        switch (r.Op)
+        {
+            case SchemeOp.Accept when kind == ListenerFile:
+                Accept(o);
+                break;
+            case SchemeOp.Read when kind == EndFile:
+                Read(o, r.W0 > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)r.W0);
+                break;
+            case SchemeOp.Write when kind == EndFile:
+                Write(o, r.Data, r.DataLength);
+                break;
+            case SchemeOp.Dup:
+                if (Daemon.Dup(id, FileKind.Channel))
+                {
+                    if (kind == ListenerFile) s_t.ListenerRefs[o]++;
+                    else s_t.Refs[o]++;
+                }
+                break;
+            case SchemeOp.Close:
+                Close(id);
+                Daemon.Server.Answer(Status.Ok);
+                break;
+            case SchemeOp.Fstat:
+                Daemon.Server.Answer(Status.Ok, (ulong)(kind == ListenerFile ? s_t.PendingCount[o] : s_t.QueueCount[o]),
+                    (ulong)FileKind.Channel);
+                break;
+            default:
+                Daemon.Server.Answer(Status.NotSupported);
+                break;
+        }
+    }
+
+    // --- listening and connecting -------------------------------------------------------------
+
+    private static void Open(byte* name, int length, OpenFlags flags)
+    {
+        if (!Daemon.CheckName(name, length)) return;
+        int l = FindListener(name, length);
+        if ((flags & OpenFlags.Create) != 0)
+        {
+            if (l >= 0) Daemon.Server.Answer(Status.Exists);
+            else Listen(name, length);
+        }
+        else
+        {
+            if (l < 0) Daemon.Server.Answer(Status.NotFound);
+            else Connect(l);
+        }
+    }
+
+    private static void Listen(byte* name, int length)
+    {
+        int l = -1;
+        for (int i = 0; i < MaxListeners && l < 0; i++) if (s_t.ListenerUsed[i] == 0) l = i;
+        CapHandle file = default;
+        uint id = l < 0 ? 0 : Daemon.NewFile(ListenerFile, l, out file);
+        if (id == 0)
+        {
+            Daemon.Server.Answer(Status.NoSpace);
+            return;
+        }
+        s_t.ListenerUsed[l] = 1;
+        s_t.ListenerRefs[l] = 1;
+        s_t.PendingHead[l] = 0;
+        s_t.PendingCount[l] = 0;
+        Daemon.SetName(Name(l), name, length);
+        if (!Daemon.SendFile(file, FileKind.Channel)) Close(id);
+    }
+
+    private static void Connect(int l)
+    {
+        int c = -1;
+        for (int i = 0; i < MaxConnections && c < 0; i++) if (s_t.ConnectionUsed[i] == 0) c = i;
+        int accepter = Waiters.Oldest(l, Waiters.Accepter);
+        if (c < 0 || (accepter < 0 && s_t.PendingCount[l] == Backlog))
+        {
+            Daemon.Server.Answer(Status.NoSpace);
+            return;
+        }
+        uint client = Daemon.NewFile(EndFile, c * 2, out CapHandle clientFile);
+        if (client == 0)
+        {
+            Daemon.Server.Answer(Status.NoSpace);
+            return;
+        }
+        s_t.ConnectionUsed[c] = 1;
+        s_t.Refs[c * 2] = 1;
+        s_t.Refs[c * 2 + 1] = 1;
+        s_t.QueueCount[c * 2] = s_t.QueueCount[c * 2 + 1] = 0;
+        if (accepter < 0 || !HandOver(c, accepter)) PushPending(l, c);
+        if (!Daemon.SendFile(clientFile, FileKind.Channel)) Close(client);
+    }
+
+    private static void Accept(int l)
+    {
+        if (s_t.PendingCount[l] == 0)
+        {
+            if (!Waiters.Park(l, Waiters.Accepter, 0, null, 0)) Daemon.Server.Answer(Status.WouldBlock);
+            return;
+        }
+        int c = s_t.Pending[l * Backlog + s_t.PendingHead[l]];
+        uint id = Daemon.NewFile(EndFile, c * 2 + 1, out CapHandle file);
+        if (id == 0)
+        {
+            Daemon.Server.Answer(Status.NoSpace);   // it stays queued for the next Accept
+            return;
+        }
+        s_t.PendingHead[l] = (s_t.PendingHead[l] + 1) % Backlog;
+        s_t.PendingCount[l]--;
+        if (!Daemon.SendFile(file, FileKind.Channel)) Close(id);
+    }
+
+    // Gives the server end of connection c to a waiting Accept; false if it could not (then the
+    // connection is queued instead).
+    private static bool HandOver(int c, int accepter)
+    {
+        uint id = Daemon.NewFile(EndFile, c * 2 + 1, out CapHandle file);
+        if (id == 0) return false;
+        if (Waiters.AnswerWithCaps(accepter, Status.Ok, (ulong)FileKind.Channel, &file, 1) == Status.Ok) return true;
+        Daemon.Forget(id);
+        return false;
+    }
+
+    private static void PushPending(int l, int c)
+    {
+        s_t.Pending[l * Backlog + (s_t.PendingHead[l] + s_t.PendingCount[l]) % Backlog] = (short)c;
+        s_t.PendingCount[l]++;
+    }
+
+    // --- messages ---------------------------------------------------------------------------
+
+    private static void Write(int q, byte* data, int length)
+    {
+        int to = q ^ 1;
+        if (length <= 0) Daemon.Server.Answer(Status.InvalidArgument);   // 0 bytes would read as end of file
+        else if (s_t.Refs[to] == 0) Daemon.Server.Answer(Status.BrokenPipe);
+        else if (s_t.QueueCount[to] == QueueDepth || Waiters.Oldest(to, Waiters.Writer) >= 0)
+        {
+            if (!Waiters.Park(to, Waiters.Writer, 0, data, length)) Daemon.Server.Answer(Status.WouldBlock);
+        }
+        else if (!Enqueue(to, data, length)) Daemon.Server.Answer(Status.NoSpace);
+        else
+        {
+            Daemon.Server.Answer(Status.Ok, (ulong)length);
+            // The answer carries no data, so SchemeCall.Data is free for a waiting reader's message.
+            for (int w = Waiters.Oldest(to, Waiters.Reader); w >= 0 && s_t.QueueCount[to] > 0; w = Waiters.Oldest(to, Waiters.Reader))
+                Deliver(to, w);
+        }
+    }
+
+    private static void Read(int q, int count)
+    {
+        if (s_t.QueueCount[q] == 0)
+        {
+            if (s_t.Refs[q ^ 1] == 0) Daemon.Server.Answer(Status.Ok);   // peer gone: end of file
+            else if (!Waiters.Park(q, Waiters.Reader, count, null, 0)) Daemon.Server.Answer(Status.WouldBlock);
+            return;
+        }
+        int slot = s_t.Queue[q * QueueDepth + s_t.QueueHead[q]];
+        int length = s_t.SlotLength[slot];
+        if (length > count)
+        {
+            Daemon.Server.Answer(Status.OutOfRange, (ulong)length);   // too small to take it whole: it stays
+            return;
+        }
+        Dequeue(q, SchemeCall.Data);
+        Daemon.Server.Answer(Status.Ok, 0, 0, 0, length);
+        // Room was made: waiting writers' messages go in, oldest first.
+        for (int w = Waiters.Oldest(q, Waiters.Writer); w >= 0 && s_t.QueueCount[q] < QueueDepth; w = Waiters.Oldest(q, Waiters.Writer))
+        {
+            int n = Waiters.Length(w);
+            Waiters.Answer(w, Enqueue(q, Waiters.Data(w), n) ? Status.Ok : Status.NoSpace, (ulong)n);
+        }
+    }
+
+    // Answers waiting reader w with the oldest message of queue q.
+    private static void Deliver(int q, int w)
+    {
+        int length = s_t.SlotLength[s_t.Queue[q * QueueDepth + s_t.QueueHead[q]]];
+        if (length > Waiters.Count(w))
+        {
+            Waiters.Answer(w, Status.OutOfRange, (ulong)length);
+            return;
+        }
+        Dequeue(q, SchemeCall.Data);
+        Waiters.Answer(w, Status.Ok, 0, length);
+    }
+
+    private static bool Enqueue(int q, byte* data, int length)
+    {
+        int slot = -1;
+        for (int i = 0; i < MaxMessages && slot < 0; i++) if (s_t.SlotUsed[i] == 0) slot = i;
+        if (slot < 0) return false;
+        int chunk = slot / SlotsPerChunk;
+        if (s_t.Chunk[chunk] == 0) s_t.Chunk[chunk] = (ulong)Internal.Runtime.Heap.Allocate(4096);
+        if (s_t.Chunk[chunk] == 0) return false;
+        s_t.SlotUsed[slot] = 1;
+        s_t.SlotLength[slot] = (short)length;
+        Daemon.Copy(Slot(slot), data, length);
+        s_t.Queue[q * QueueDepth + (s_t.QueueHead[q] + s_t.QueueCount[q]) % QueueDepth] = (short)slot;
+        s_t.QueueCount[q]++;
+        return true;
+    }
+
+    // Moves the oldest message of q to `into` (null: drops it).
+    private static void Dequeue(int q, byte* into)
+    {
+        int slot = s_t.Queue[q * QueueDepth + s_t.QueueHead[q]];
+        if (into != null) Daemon.Copy(into, Slot(slot), s_t.SlotLength[slot]);
+        s_t.SlotUsed[slot] = 0;
+        s_t.QueueHead[q] = (s_t.QueueHead[q] + 1) % QueueDepth;
+        s_t.QueueCount[q]--;
+    }
+
+    private static byte* Slot(int slot) => (byte*)s_t.Chunk[slot / SlotsPerChunk] + slot % SlotsPerChunk * SlotBytes;
+
+    // --- closing --------------------------------------------------------------------------------
+
+    private static void Close(uint id)
+    {
+        byte kind = Daemon.Tag(id);
+        int o = Daemon.Object(id);
+        Daemon.Forget(id);
+        if (kind == ListenerFile && --s_t.ListenerRefs[o] == 0) CloseListener(o);
+        if (kind == EndFile && --s_t.Refs[o] == 0) EndClosed(o);
+    }
+
+    // The name goes; connections nobody accepted lose their server end; waiting Accepts (through
+    // handles now closed) are released.
+    private static void CloseListener(int l)
+    {
+        s_t.ListenerUsed[l] = 0;
+        Name(l)[0] = 0;
+        Waiters.AnswerAll(l, Waiters.Accepter, Status.BadDescriptor);
+        while (s_t.PendingCount[l] > 0)
+        {
+            int c = s_t.Pending[l * Backlog + s_t.PendingHead[l]];
+            s_t.PendingHead[l] = (s_t.PendingHead[l] + 1) % Backlog;
+            s_t.PendingCount[l]--;
+            s_t.Refs[c * 2 + 1] = 0;
+            EndClosed(c * 2 + 1);
+        }
+    }
+
+    // The last file of end q is gone: its waiters get BadDescriptor, writers to it BrokenPipe, its
+    // peer's readers end of file; the connection goes when both ends have.
+    private static void EndClosed(int q)
+    {
+        int peer = q ^ 1;
+        Waiters.AnswerAll(q, Waiters.Reader, Status.BadDescriptor);
+        Waiters.AnswerAll(peer, Waiters.Writer, Status.BadDescriptor);
+        Waiters.AnswerAll(q, Waiters.Writer, Status.BrokenPipe);
+        Waiters.AnswerAll(peer, Waiters.Reader, Status.Ok);
+        while (s_t.QueueCount[q] > 0) Dequeue(q, null);
+        if (s_t.Refs[peer] != 0) return;
+        while (s_t.QueueCount[peer] > 0) Dequeue(peer, null);
+        s_t.ConnectionUsed[q / 2] = 0;
+    }
+
+    private static int FindListener(byte* name, int length) => Daemon.FindName(Name(0), MaxListeners, name, length);
+
+    private static byte* Name(int l)
+    {
+        fixed (byte* n = s_t.Names) return n + l * Daemon.NameBytes;
+    }
+}

@@ -1,0 +1,261 @@
+// shm:NAME — named shared memory. Open("shm:NAME", Create) makes the object if missing; Ftruncate
+// sets its size (bytes, backed by whole pages, at most MaxPages); Fmap answers with copies of its
+// frame capabilities (Read|Write|Map), which the client maps: every process that maps the same
+// pages maps the same frames, so writes are seen without copying. Frames are retyped from ipcd's
+// untyped memory the first time a page is mapped (so they start zeroed). When an object is gone
+// (unlinked and its last file closed, or shrunk) ipcd deletes its own frame capabilities without
+// revoking the copies: a client's existing mapping stays valid and the memory returns when the
+// last copy goes.
+using Vireo.Abi;
+using Vireo.User;
+using Vireo.User.Schemes;
+
+static unsafe class SharedMemory
+{
+    public const int MaxObjects = 16;
+    public const int MaxPages = 256;         // 1 MiB per object
+    public const int MaxTotalPages = 1024;   // 4 MiB for all objects together
+    private const int PageSize = 4096;
+    private const byte MemoryFile = 1;   // the tag of every shm: file (its object: the memory object)
+
+    private struct Table
+    {
+        public fixed byte Used[MaxObjects];
+        public fixed int Refs[MaxObjects];                      // open files
+        public fixed ulong Size[MaxObjects];                    // bytes
+        public fixed byte Names[MaxObjects * Daemon.NameBytes]; // empty once unlinked
+        public fixed ulong Frames[MaxObjects * MaxPages];       // frame capabilities (0: not made yet)
+    }
+    private static Table s_t;
+    private static int s_totalPages;
+
+    public static void Handle(ref Request r)
+    {
+        if (!r.IsFile)
+        {
+            switch (r.Op)
+            {
+                case SchemeOp.Open: Open(r.Data, r.DataLength, (OpenFlags)r.W0); break;
+                case SchemeOp.Unlink: Unlink(r.Data, r.DataLength); break;
+                case SchemeOp.Stat: Stat(r.Data, r.DataLength); break;
+                default: Daemon.Server.Answer(Status.NotSupported); break;
+            }
+            return;
+        }
+        uint id = (uint)r.FileId;
+        if (Daemon.Tag(id) != MemoryFile)
+        {
+            Daemon.Server.Answer(Status.BadDescriptor);
+            return;
+        }
+        int o = Daemon.Object(id);
+        switch (r.Op)
+        {
+            case SchemeOp.Fmap: Fmap(o, r.W0, r.W1); break;
+            case SchemeOp.Funmap:
+                Daemon.Server.Answer(CheckRange(o, r.W0, r.W1));
+                break;
+            case SchemeOp.Ftruncate:
+                Daemon.Server.Answer(Resize(o, r.W0));
+                break;
+            case SchemeOp.Fstat:
+                Daemon.Server.Answer(Status.Ok, s_t.Size[o], (ulong)FileKind.Memory);
+                break;
+            case SchemeOp.Fsync:
+                Daemon.Server.Answer(Status.Ok);
+                break;
+            case SchemeOp.Dup:
+                if (Daemon.Dup(id, FileKind.Memory)) s_t.Refs[o]++;
+                break;
+            case SchemeOp.Close:
+                Close(id);
+                Daemon.Server.Answer(Status.Ok);
+                break;
+            default:
+                Daemon.Server.Answer(Status.NotSupported);
+                break;
+        }
+    }
+
+    // --- names --------------------------------------------------------------------------------
+
+    private static void Open(byte* name, int length, OpenFlags flags)
+    {
+        if (!Daemon.CheckName(name, length)) return;
+        int o = Find(name, length);
+        bool created = false;
+        if (o >= 0 && (flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive))
+        {
+            Daemon.Server.Answer(Status.Exists);
+            return;
+        }
+        if (o < 0)
+        {
+            if ((flags & OpenFlags.Create) == 0)
+            {
+                Daemon.Server.Answer(Status.NotFound);
+                return;
+            }
+            for (int i = 0; i < MaxObjects && o < 0; i++) if (s_t.Used[i] == 0) o = i;
+            if (o < 0)
+            {
+                Daemon.Server.Answer(Status.NoSpace);
+                return;
+            }
+            created = true;
+        }
+        uint id = Daemon.NewFile(MemoryFile, o, out CapHandle file);
+        if (id == 0)
+        {
+            Daemon.Server.Answer(Status.NoSpace);
+            return;
+        }
+        if (created)
+        {
+            s_t.Used[o] = 1;
+            s_t.Refs[o] = 0;
+            s_t.Size[o] = 0;
+            Daemon.SetName(Name(o), name, length);
+        }
+        else if ((flags & OpenFlags.Truncate) != 0)
+        {
+            Resize(o, 0);
+        }
+        s_t.Refs[o]++;
+        if (!Daemon.SendFile(file, FileKind.Memory)) Close(id);
+    }
+
+    private static void Unlink(byte* name, int length)
+    {
+        if (!Daemon.CheckName(name, length)) return;
+        int o = Find(name, length);
+        if (o >= 0)
+        {
+            Name(o)[0] = 0;
+            if (s_t.Refs[o] == 0) Destroy(o);
+        }
+        Daemon.Server.Answer(o >= 0 ? Status.Ok : Status.NotFound);
+    }
+
+    private static void Stat(byte* name, int length)
+    {
+        if (!Daemon.CheckName(name, length)) return;
+        int o = Find(name, length);
+        if (o < 0) Daemon.Server.Answer(Status.NotFound);
+        else Daemon.Server.Answer(Status.Ok, s_t.Size[o], (ulong)FileKind.Memory);
+    }
+
+    // --- pages --------------------------------------------------------------------------------
+
+    private static void Fmap(int o, ulong offset, ulong pages)
+    {
+        Status s = CheckRange(o, offset, pages);
+        if (s != Status.Ok)
+        {
+            Daemon.Server.Answer(s);
+            return;
+        }
+        int first = (int)(offset / PageSize), n = (int)pages;
+        CapHandle* copies = stackalloc CapHandle[MessageInfo.MaxCaps];
+        int made = 0;
+        for (; made < n && s == Status.Ok; made++)
+        {
+            s = MakeFrame(o, first + made);
+            if (s != Status.Ok) break;
+            if (!CSpace.TryAlloc(out uint slot))
+            {
+                s = Status.NoSpace;
+                break;
+            }
+            var frame = new CapHandle(s_t.Frames[o * MaxPages + first + made]);
+            s = Sys.Copy(frame, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Map, out copies[made]);
+            if (s != Status.Ok)
+            {
+                CSpace.Free(slot);
+                break;
+            }
+        }
+        if (s == Status.Ok) Daemon.Server.AnswerWithCaps(Status.Ok, 0, copies, n);
+        else Daemon.Server.Answer(s == Status.OutOfMemory ? Status.NoSpace : s);
+        // The client holds its own copies now (children of ours): ours go.
+        for (int i = 0; i < made; i++)
+        {
+            Sys.Delete(copies[i]);
+            CSpace.Free(copies[i].Index);
+        }
+    }
+
+    // Offset page-aligned, 1..MaxCaps pages, all inside the object's size.
+    private static Status CheckRange(int o, ulong offset, ulong pages)
+    {
+        if ((offset & (PageSize - 1)) != 0 || pages < 1 || pages > MessageInfo.MaxCaps) return Status.InvalidArgument;
+        if (offset / PageSize + pages > PagesOf(s_t.Size[o])) return Status.OutOfRange;
+        return Status.Ok;
+    }
+
+    private static Status MakeFrame(int o, int page)
+    {
+        ulong* frame = &((ulong*)Frames())[o * MaxPages + page];
+        if (*frame != 0) return Status.Ok;
+        if (s_totalPages >= MaxTotalPages) return Status.NoSpace;
+        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
+        Status s = Sys.Retype(new CapHandle(BootstrapSlots.Memory, 0), ObjectType.Frame, 12, CSpace.Self, slot, 1, out CapHandle cap);
+        if (s != Status.Ok)
+        {
+            CSpace.Free(slot);
+            return Status.NoSpace;
+        }
+        *frame = cap.Value;
+        s_totalPages++;
+        return Status.Ok;
+    }
+
+    private static Status Resize(int o, ulong size)
+    {
+        if (size > (ulong)MaxPages * PageSize) return Status.OutOfRange;
+        ulong keep = PagesOf(size);
+        for (ulong p = keep; p < MaxPages; p++) DropFrame(o, (int)p);
+        s_t.Size[o] = size;
+        return Status.Ok;
+    }
+
+    private static void DropFrame(int o, int page)
+    {
+        ulong* frame = &((ulong*)Frames())[o * MaxPages + page];
+        if (*frame == 0) return;
+        var cap = new CapHandle(*frame);
+        Sys.Delete(cap);   // not Revoke: mappings clients already hold keep working
+        CSpace.Free(cap.Index);
+        *frame = 0;
+        s_totalPages--;
+    }
+
+    private static ulong PagesOf(ulong size) => (size + PageSize - 1) / PageSize;
+
+    // --- files and objects --------------------------------------------------------------------
+
+    private static void Close(uint id)
+    {
+        int o = Daemon.Object(id);
+        Daemon.Forget(id);
+        if (--s_t.Refs[o] == 0 && Name(o)[0] == 0) Destroy(o);
+    }
+
+    private static void Destroy(int o)
+    {
+        Resize(o, 0);
+        s_t.Used[o] = 0;
+    }
+
+    private static int Find(byte* name, int length) => Daemon.FindName(Name(0), MaxObjects, name, length);
+
+    private static byte* Name(int o)
+    {
+        fixed (byte* n = s_t.Names) return n + o * Daemon.NameBytes;
+    }
+
+    private static ulong* Frames()
+    {
+        fixed (ulong* f = s_t.Frames) return f;
+    }
+}

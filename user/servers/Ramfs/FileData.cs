@@ -1,0 +1,102 @@
+// A file's bytes: an index page lists the numbers of its data pages (PerIndex of them, so a file
+// holds at most MaxSize bytes). A missing page is a hole and reads as zeros: Ftruncate and seeking
+// past the end cost nothing until written. Invariant: bytes past Size inside a page are zero
+// (pages come zeroed and shrinking clears the tail), so growing a file never shows old data.
+using Vireo.Abi;
+
+static unsafe class FileData
+{
+    public const int PerIndex = Pages.Size / sizeof(uint);
+    public const ulong MaxSize = (ulong)PerIndex * Pages.Size;   // 4 MiB
+
+    /// <summary>Copies up to `count` bytes from `position` into `into`; returns how many (0 at the end).</summary>
+    public static int Read(Node* n, ulong position, byte* into, int count)
+    {
+        if (position >= n->Size) return 0;
+        if ((ulong)count > n->Size - position) count = (int)(n->Size - position);
+        int done = 0;
+        while (done < count)
+        {
+            ulong at = position + (ulong)done;
+            int offset = (int)(at % Pages.Size);
+            int chunk = Pages.Size - offset < count - done ? Pages.Size - offset : count - done;
+            uint page = PageOf(n, at / Pages.Size);
+            if (page == 0) Pages.Zero(into + done, chunk);
+            else System.Buffer.MemoryCopy(Pages.Address(page) + offset, into + done, chunk, chunk);
+            done += chunk;
+        }
+        return done;
+    }
+
+    /// <summary>Copies `count` bytes to `position`, making pages as needed. Stops early when no page
+    /// is left: `written` says how many went; NoSpace only when none did.</summary>
+    public static Status Write(Node* n, ulong position, byte* from, int count, out int written)
+    {
+        written = 0;
+        if (count == 0) return Status.Ok;
+        if (position >= MaxSize) return Status.NoSpace;
+        if ((ulong)count > MaxSize - position) count = (int)(MaxSize - position);
+        if (n->IndexPage == 0)
+        {
+            if (Pages.Alloc(out uint index) != Status.Ok) return Status.NoSpace;
+            n->IndexPage = index;
+        }
+        uint* pages = (uint*)Pages.Address(n->IndexPage);
+        while (written < count)
+        {
+            ulong at = position + (ulong)written;
+            int offset = (int)(at % Pages.Size);
+            int chunk = Pages.Size - offset < count - written ? Pages.Size - offset : count - written;
+            uint i = (uint)(at / Pages.Size);
+            if (pages[i] == 0)
+            {
+                if (Pages.Alloc(out uint page) != Status.Ok) break;
+                pages[i] = page;
+            }
+            System.Buffer.MemoryCopy(from + written, Pages.Address(pages[i]) + offset, chunk, chunk);
+            written += chunk;
+        }
+        if (position + (ulong)written > n->Size) n->Size = position + (ulong)written;
+        if (written == 0)
+        {
+            DropEmptyIndex(n);
+            return Status.NoSpace;
+        }
+        return Status.Ok;
+    }
+
+    /// <summary>Sets the size: shrinking frees whole pages past it and clears the rest of the last
+    /// one; growing leaves a hole. NoSpace past MaxSize.</summary>
+    public static Status Truncate(Node* n, ulong size)
+    {
+        if (size > MaxSize) return Status.NoSpace;
+        if (size < n->Size && n->IndexPage != 0)
+        {
+            uint* pages = (uint*)Pages.Address(n->IndexPage);
+            ulong keep = (size + Pages.Size - 1) / Pages.Size;
+            for (ulong i = keep; i < (ulong)PerIndex; i++)
+            {
+                Pages.Free(pages[i]);
+                pages[i] = 0;
+            }
+            int tail = (int)(size % Pages.Size);
+            if (tail != 0 && pages[keep - 1] != 0) Pages.Zero(Pages.Address(pages[keep - 1]) + tail, Pages.Size - tail);
+        }
+        n->Size = size;
+        if (size == 0) DropEmptyIndex(n);
+        return Status.Ok;
+    }
+
+    private static uint PageOf(Node* n, ulong i) =>
+        n->IndexPage == 0 ? 0 : ((uint*)Pages.Address(n->IndexPage))[i];
+
+    // An index page that lists no page is given back (a file that never got data costs nothing).
+    private static void DropEmptyIndex(Node* n)
+    {
+        if (n->IndexPage == 0) return;
+        uint* pages = (uint*)Pages.Address(n->IndexPage);
+        for (int i = 0; i < PerIndex; i++) if (pages[i] != 0) return;
+        Pages.Free(n->IndexPage);
+        n->IndexPage = 0;
+    }
+}

@@ -1,0 +1,146 @@
+// Requests through a file capability the daemon minted (the badge is the handle's id): Read,
+// Write, Seek, Close, Dup, Fstat, Fsync, Ftruncate, Fcntl, Getdents. Fmap is not offered.
+using Vireo.Abi;
+using Vireo.User.Schemes;
+
+static unsafe class FileOps
+{
+    public static void Handle(ref Request r)
+    {
+        Handle* h = Handles.Get(r.FileId);
+        if (h == null)
+        {
+            Program.Server.Answer(Status.BadDescriptor);
+            return;
+        }
+        Node* n = Tree.Get(h->Node);
+        switch (r.Op)
+        {
+            case SchemeOp.Read: Read(h, n, r.W0); return;
+            case SchemeOp.Write: Write(h, n, r.Data, r.DataLength); return;
+            case SchemeOp.Seek: Seek(h, n, (long)r.W0, (SeekFrom)r.W1); return;
+            case SchemeOp.Close:
+                Handles.Close((uint)r.FileId);
+                Program.Server.CloseFile((uint)r.FileId);
+                Program.Server.Answer(Status.Ok);
+                return;
+            case SchemeOp.Dup: Program.AnswerWithHandle(h->Node, h->Flags, h->Position); return;
+            case SchemeOp.Fstat: Program.Server.Answer(Status.Ok, n->Size, n->Kind); return;
+            case SchemeOp.Fsync: Program.Server.Answer(Status.Ok); return;   // RAM: nothing to flush
+            case SchemeOp.Ftruncate: Program.Server.Answer(Truncate(h, n, r.W0)); return;
+            case SchemeOp.Fcntl: Fcntl(h, (FcntlCommand)r.W0, r.W1); return;
+            case SchemeOp.Getdents: Getdents(h, n, r.W0); return;
+            default: Program.Server.Answer(Status.NotSupported); return;
+        }
+    }
+
+    private static void Read(Handle* h, Node* n, ulong max)
+    {
+        if ((h->Flags & OpenFlags.Read) == 0)
+        {
+            Program.Server.Answer(Status.InsufficientRights);
+            return;
+        }
+        if (n->IsDirectory)
+        {
+            Program.Server.Answer(Status.IsDirectory);
+            return;
+        }
+        int count = max > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)max;
+        int got = FileData.Read(n, h->Position, SchemeCall.Data, count);
+        h->Position += (ulong)got;
+        Program.Server.Answer(Status.Ok, dataLength: got);
+    }
+
+    private static void Write(Handle* h, Node* n, byte* data, int length)
+    {
+        Status s = Status.Ok;
+        if ((h->Flags & OpenFlags.Write) == 0) s = Status.InsufficientRights;
+        else if (n->IsDirectory) s = Status.IsDirectory;
+        int written = 0;
+        if (s == Status.Ok)
+        {
+            if ((h->Flags & OpenFlags.Append) != 0) h->Position = n->Size;
+            s = FileData.Write(n, h->Position, data, length, out written);
+            h->Position += (ulong)written;
+        }
+        Program.Server.Answer(s, (ulong)written);
+    }
+
+    private static void Seek(Handle* h, Node* n, long offset, SeekFrom from)
+    {
+        long origin;
+        if (from == SeekFrom.Start) origin = 0;
+        else if (from == SeekFrom.Current) origin = (long)h->Position;
+        else if (from == SeekFrom.End) origin = (long)n->Size;
+        else
+        {
+            Program.Server.Answer(Status.InvalidArgument);
+            return;
+        }
+        long to = origin + offset;
+        if (to < 0 || offset > 0 && to < origin)
+        {
+            Program.Server.Answer(Status.InvalidArgument);
+            return;
+        }
+        h->Position = (ulong)to;
+        Program.Server.Answer(Status.Ok, (ulong)to);
+    }
+
+    private static Status Truncate(Handle* h, Node* n, ulong size)
+    {
+        if ((h->Flags & OpenFlags.Write) == 0) return Status.InsufficientRights;
+        if (n->IsDirectory) return Status.IsDirectory;
+        return FileData.Truncate(n, size);
+    }
+
+    // GetFlags: the handle's access and Append. SetFlags: only Append can change (as in POSIX,
+    // access is fixed at Open); other bits are ignored.
+    private static void Fcntl(Handle* h, FcntlCommand command, ulong argument)
+    {
+        if (command == FcntlCommand.GetFlags)
+        {
+            Program.Server.Answer(Status.Ok, (ulong)h->Flags);
+            return;
+        }
+        if (command != FcntlCommand.SetFlags)
+        {
+            Program.Server.Answer(Status.InvalidArgument);
+            return;
+        }
+        h->Flags = (h->Flags & ~OpenFlags.Append) | ((OpenFlags)argument & OpenFlags.Append);
+        Program.Server.Answer(Status.Ok, (ulong)h->Flags);
+    }
+
+    // Records (u8 kind, u8 length, name) for the entries from the handle's position on, as many as
+    // fit in `max` bytes; InvalidArgument if not even the next one fits.
+    private static void Getdents(Handle* h, Node* n, ulong max)
+    {
+        if (!n->IsDirectory)
+        {
+            Program.Server.Answer(Status.NotDirectory);
+            return;
+        }
+        int room = max > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)max;
+        byte* into = SchemeCall.Data;
+        int used = 0;
+        ushort dir = h->Node;
+        for (ushort c = Tree.Entry(dir, h->Position); c != 0; c = Tree.Get(c)->Next)
+        {
+            Node* e = Tree.Get(c);
+            if (used + 2 + e->NameLength > room) break;
+            into[used] = e->Kind;
+            into[used + 1] = e->NameLength;
+            for (int k = 0; k < e->NameLength; k++) into[used + 2 + k] = e->Name[k];
+            used += 2 + e->NameLength;
+            h->Position++;
+        }
+        if (used == 0 && Tree.Entry(dir, h->Position) != 0)
+        {
+            Program.Server.Answer(Status.InvalidArgument);
+            return;
+        }
+        Program.Server.Answer(Status.Ok, dataLength: used);
+    }
+}

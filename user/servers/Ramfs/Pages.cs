@@ -1,0 +1,103 @@
+// The page pool that holds file data: 4 KiB frames retyped from the daemon's untyped memory
+// (BootstrapSlots.Memory) and mapped once at Base upwards. A page freed by a file goes on a free
+// list threaded through its first word and is reused before any new frame is made. Every frame
+// costs a capability slot in the daemon's CNode, so the pool stops short of the slots open files
+// need (each handle is a minted capability): running out of memory, slots or the page limit is
+// NoSpace, never a crash.
+using Vireo.Abi;
+using Vireo.User;
+
+static unsafe class Pages
+{
+    public const int Size = 4096;
+    /// <summary>Page n lives at Base + n * Size (n from 1; 0 means "no page"). In the same page
+    /// directory as the heap (Memory.HeapBase, 1 GiB) but 512 MiB above it, so no new upper-level
+    /// page tables are needed and the heap never grows into it.</summary>
+    public const ulong Base = 0x0000_0000_6000_0000;
+    /// <summary>Address space set aside: 16 MiB.</summary>
+    public const uint MaxPages = 4096;
+
+    private static uint s_limit;     // pages that may be mapped
+    private static uint s_mapped;    // pages 1..s_mapped are mapped
+    private static uint s_free;      // first page of the free list (0 = empty)
+    private static uint s_used;      // pages holding data now
+
+    public static uint Limit => s_limit;
+    public static uint Used => s_used;
+
+    public static byte* Address(uint page) => (byte*)(Base + (ulong)page * Size);
+
+    /// <summary>Sets the pool's size: at most `limit` pages, and no more than the free capability
+    /// slots minus those kept back for file handles (a quarter of them, 16 to `handles`).</summary>
+    public static void Init(uint limit, uint handles)
+    {
+        uint free = CountFreeSlots();
+        uint keep = free / 4;
+        if (keep < 16) keep = 16;
+        if (keep > handles + 8) keep = handles + 8;
+        uint room = free > keep ? free - keep : 0;
+        if (limit > room) limit = room;
+        s_limit = limit > MaxPages ? MaxPages : limit;
+    }
+
+    /// <summary>A zeroed page, or NoSpace.</summary>
+    public static Status Alloc(out uint page)
+    {
+        page = s_free;
+        if (page != 0)
+        {
+            s_free = *(uint*)Address(page);
+            Zero(Address(page), Size);
+            s_used++;
+            return Status.Ok;
+        }
+        if (s_mapped >= s_limit || !CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
+        // Fresh frames come zeroed from Retype.
+        Status s = Sys.Retype(new CapHandle(BootstrapSlots.Memory, 0), ObjectType.Frame, 12, CSpace.Self, slot, 1, out CapHandle frame);
+        if (s == Status.Ok)
+        {
+            s = Sys.Map(CSpace.SelfAddressSpace, frame, (ulong)Address(s_mapped + 1), Rights.Read | Rights.Write);
+            if (s != Status.Ok) Sys.Delete(frame);
+        }
+        if (s != Status.Ok)
+        {
+            CSpace.Free(slot);
+            s_limit = s_mapped;   // the untyped or the page-table pool is exhausted: do not try again
+            return Status.NoSpace;
+        }
+        page = ++s_mapped;
+        s_used++;
+        return Status.Ok;
+    }
+
+    public static void Free(uint page)
+    {
+        if (page == 0) return;
+        *(uint*)Address(page) = s_free;
+        s_free = page;
+        s_used--;
+    }
+
+    public static void Zero(byte* p, int n)
+    {
+        for (int i = 0; i < n; i++) p[i] = 0;
+    }
+
+    // The CNode's size is not passed on by the runtime: take every free slot once (noting which in
+    // a bitmap), then give them all back.
+    private struct Taken { public fixed ulong Words[CSpace.MaxSlots / 64]; }
+    private static Taken s_taken;
+
+    private static uint CountFreeSlots()
+    {
+        uint n = 0;
+        while (CSpace.TryAlloc(out uint slot))
+        {
+            s_taken.Words[slot >> 6] |= 1UL << (int)(slot & 63);
+            n++;
+        }
+        for (uint i = 0; i < CSpace.MaxSlots; i++)
+            if ((s_taken.Words[i >> 6] & (1UL << (int)(i & 63))) != 0) CSpace.Free(i);
+        return n;
+    }
+}
