@@ -1,15 +1,15 @@
 // Running one parsed line: a pipeline of stages, each a builtin or a program.
 //   1. Pipes between neighbouring stages (Fs.Pipe), then the redirection files; a redirection
-//      overrides the pipe on its side (that pipe end is closed at once: its neighbour sees the end).
-//   2. The programs are spawned, all of them before any is waited for (a pipe holds 4 KiB).
+//      replaces the pipe on its side (that pipe end is closed at once: its neighbour sees the end).
+//   2. The programs are spawned, all before any is waited for (a pipe holds 4 KiB). Each gets
+//      duplicates of its stdin, stdout and stderr: a process closes its stdio when it exits, and
+//      closing a file ends it for every holder of that capability, the shell included.
 //   3. Builtins run in the shell, writing to their stage's output.
-//   4. Each stage's descriptors are closed when the stage ends, in whatever order stages end.
-// Why 4: a child's stdin and stdout are copies of the shell's capabilities (same file), and the
-// daemon counts open files, not copies, so closing the shell's copy right after spawning would close
-// the child's too; and nobody closes a file for a process that ends. The shell closes a stage's
-// pipe ends for it once it has ended: its reader then sees the end of its input, its writer a
-// broken pipe. Waiting for any child (WaitChild 0) rather than in order lets `a | b` end when b
-// ends before a.
+//   4. The shell closes its own pipe ends and files: from now on the children's duplicates are
+//      what keeps them open, so a reader sees the end of its input when its writer exits.
+//   5. Children are reaped in whatever order they end (WaitChild 0: `a | b` ends even when b ends
+//      first). A child that was killed closed nothing: the shell closes its duplicates for it.
+// The line's status is the last stage's.
 using System;
 using Vireo.Abi;
 using Vireo.Commands;
@@ -21,14 +21,18 @@ public static unsafe class Pipeline
 {
     private const int CommandNotFound = 127, CannotRun = 126;
 
-    // The descriptors of one line, by stage: what it reads and writes, and which of those are the
-    // shell's to close when the stage ends (pipe ends and redirection files; not the shell's own stdio).
+    private const int StdioCount = 3;
+
+    // The descriptors of one line, by stage: what it reads and writes, which of those the shell
+    // opened (pipe ends and redirection files, closed in step 4; not the shell's own stdio), and
+    // the duplicates a child was given (StdioCount per stage).
     private struct Plumbing
     {
         public fixed ulong Input[CommandLine.MaxStages];
         public fixed ulong Output[CommandLine.MaxStages];
         public fixed ulong CloseInput[CommandLine.MaxStages];
         public fixed ulong CloseOutput[CommandLine.MaxStages];
+        public fixed ulong Child[CommandLine.MaxStages * StdioCount];
     }
 
     public static int Run(ref CommandLine line, long lastStatus, out bool exit)
@@ -44,7 +48,7 @@ public static unsafe class Pipeline
         int* statuses = stackalloc int[CommandLine.MaxStages];
         if (!Connect(ref line, ref p))
         {
-            for (int i = 0; i < stages; i++) Ended(ref p, i);
+            CloseOwn(ref p, stages);
             return 1;
         }
         int running = 0;
@@ -54,25 +58,23 @@ public static unsafe class Pipeline
             statuses[i] = CannotRun;
             if (Builtins.Is(line.Arg(i, 0))) continue;
             Out.Flush();
-            Status s = Processes.Spawn(ref line, i, new Fd(new CapHandle(p.Input[i])), new Fd(new CapHandle(p.Output[i])), Fd.Stderr, out pids[i]);
+            Status s = Start(ref line, ref p, i, out pids[i]);
             if (s == Status.Ok)
             {
                 running++;
                 continue;
             }
-            pids[i] = 0;
             statuses[i] = s == Status.NotFound ? CommandNotFound : CannotRun;
             if (s == Status.NotFound) Out.Error("sh", line.Arg(i, 0), "command not found");
             else Out.Error("sh", line.Arg(i, 0), s);
-            Ended(ref p, i);
         }
         for (int i = 0; i < stages; i++)
         {
             if (!Builtins.Is(line.Arg(i, 0))) continue;
             statuses[i] = Builtins.Run(ref line, i, new Fd(new CapHandle(p.Output[i])), lastStatus, out bool leave);
             exit |= leave && stages == 1;
-            Ended(ref p, i);
         }
+        CloseOwn(ref p, stages);
         while (running > 0)
         {
             Status s = Processes.Wait(0, out ulong pid, out int status, out ThreadExitKind kind);
@@ -87,13 +89,61 @@ public static unsafe class Pipeline
                 pids[i] = 0;
                 statuses[i] = status;
                 running--;
-                Ended(ref p, i);
+                ReleaseChild(ref p, i);
                 if (kind == ThreadExitKind.Killed) Out.Error("sh", line.Arg(i, 0), "killed");
                 else if (kind == ThreadExitKind.Faulted) Out.Error("sh", line.Arg(i, 0), "crashed (fault)");
             }
         }
-        for (int i = 0; i < stages; i++) Ended(ref p, i);
         return statuses[stages - 1];
+    }
+
+    // Step 2 for one stage: duplicates of its three descriptors, then the spawn. On failure the
+    // duplicates are closed again.
+    private static Status Start(ref CommandLine line, ref Plumbing p, int stage, out ulong pid)
+    {
+        pid = 0;
+        ulong* given = stackalloc ulong[StdioCount];
+        given[0] = p.Input[stage];
+        given[1] = p.Output[stage];
+        given[2] = Fd.Stderr.Cap.Value;
+        Status s = Status.Ok;
+        for (int k = 0; k < StdioCount && s == Status.Ok; k++)
+        {
+            s = Fs.Dup(new Fd(new CapHandle(given[k])), out Fd copy);
+            p.Child[stage * StdioCount + k] = copy.Cap.Value;
+        }
+        if (s == Status.Ok)
+        {
+            s = Processes.Spawn(ref line, stage, new Fd(new CapHandle(p.Child[stage * StdioCount])),
+                new Fd(new CapHandle(p.Child[stage * StdioCount + 1])), new Fd(new CapHandle(p.Child[stage * StdioCount + 2])), out pid);
+        }
+        if (s != Status.Ok) ReleaseChild(ref p, stage);
+        return s;
+    }
+
+    // A child that exited closed its duplicates, and the daemons' revokes emptied the shell's copies
+    // (only the slots are left to free); one that was killed or never started did not: close them.
+    private static void ReleaseChild(ref Plumbing p, int stage)
+    {
+        for (int k = 0; k < StdioCount; k++)
+        {
+            ulong handle = p.Child[stage * StdioCount + k];
+            p.Child[stage * StdioCount + k] = 0;
+            if (handle == 0) continue;
+            var fd = new Fd(new CapHandle(handle));
+            if (Sys.Identify(fd.Cap, out _, out _, out _, out _) == Status.Ok) Fs.Close(fd);
+            else CSpace.Free(fd.Cap.Index);
+        }
+    }
+
+    // Step 4.
+    private static void CloseOwn(ref Plumbing p, int stages)
+    {
+        for (int i = 0; i < stages; i++)
+        {
+            Close(ref p.CloseInput[i]);
+            Close(ref p.CloseOutput[i]);
+        }
     }
 
     // Step 1. False when the line cannot run (the error is printed; what was opened is in p).
@@ -131,12 +181,6 @@ public static unsafe class Pipeline
             }
         }
         return true;
-    }
-
-    private static void Ended(ref Plumbing p, int stage)
-    {
-        Close(ref p.CloseInput[stage]);
-        Close(ref p.CloseOutput[stage]);
     }
 
     private static void Close(ref ulong fd)
