@@ -180,8 +180,17 @@ static unsafe class Program
         System.Console.WriteLine();
     }
 
-    private static void WaitFor(ulong pid) =>
-        SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out _);
+    // Waits for one program to end while still restarting daemons that end meanwhile.
+    private static void WaitFor(ulong pid)
+    {
+        while (true)
+        {
+            Status s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, 0, 0, 0, 0, 0, 0, out SchemeReply r);
+            if (s == Status.NotFound || (s == Status.Ok && r.W0 == pid)) return;
+            if (s != Status.Ok) { Sys.Sleep(100_000_000); continue; }
+            Ended(r.W0, r.W1, r.W2);
+        }
+    }
 
     // Whatever ends is started again (a few times at most: a daemon that cannot stay up is left down).
     private static void Supervise()
@@ -191,25 +200,30 @@ static unsafe class Program
             Status s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, 0, 0, 0, 0, 0, 0, out SchemeReply r);
             if (s == Status.NotFound) return;   // nothing left to watch
             if (s != Status.Ok) { Sys.Sleep(100_000_000); continue; }
-            for (int i = 0; i < s_count; i++)
+            Ended(r.W0, r.W1, r.W2);
+        }
+    }
+
+    private static void Ended(ulong pid, ulong kind, ulong code)
+    {
+        for (int i = 0; i < s_count; i++)
+        {
+            Entry* e = &s_entries[i];
+            if (e->Pid != pid) continue;
+            e->Pid = 0;
+            if (e->Kind != 2)
             {
-                Entry* e = &s_entries[i];
-                if (e->Pid != r.W0) continue;
-                e->Pid = 0;
-                if (e->Kind != 2)
-                {
-                    System.Console.Write("init: ");
-                    Name(e);
-                    System.Console.Write(" (pid ");
-                    System.Console.Write(r.W0);
-                    System.Console.Write(r.W1 == (ulong)ThreadExitKind.Exited ? ") exited with status " : r.W1 == (ulong)ThreadExitKind.Killed ? ") was killed" : ") faulted, vector ");
-                    if (r.W1 != (ulong)ThreadExitKind.Killed) System.Console.Write(r.W2);
-                    System.Console.WriteLine(e->Restarts < MaxRestarts ? "; restarting" : "; giving up");
-                    if (e->Restarts++ >= MaxRestarts) break;
-                }
-                if (Start(e) == Status.Ok && e->Kind == 0) AwaitScheme(e);
-                break;
+                System.Console.Write("init: ");
+                Name(e);
+                System.Console.Write(" (pid ");
+                System.Console.Write(pid);
+                System.Console.Write(kind == (ulong)ThreadExitKind.Exited ? ") exited with status " : kind == (ulong)ThreadExitKind.Killed ? ") was killed" : ") faulted, vector ");
+                if (kind != (ulong)ThreadExitKind.Killed) System.Console.Write(code);
+                System.Console.WriteLine(e->Restarts < MaxRestarts ? "; restarting" : "; giving up");
+                if (e->Restarts++ >= MaxRestarts) return;
             }
+            if (Start(e) == Status.Ok && e->Kind == 0) AwaitScheme(e);
+            return;
         }
     }
 
