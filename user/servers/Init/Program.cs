@@ -2,7 +2,7 @@
 // then restarts whatever it started that ends (logging it), until the system powers off.
 //
 // rc lines (words separated by spaces; '#' starts a comment):
-//   daemon NAME [memory=BITS] [devices=console] PROGRAM [ARGS...]
+//   daemon NAME [memory=BITS] [cnode=BITS] [devices=console] PROGRAM [ARGS...]
 //       start PROGRAM, wait until scheme NAME is registered, restart it if it ends
 //   service [memory=BITS] PROGRAM [ARGS...]      start, restart if it ends
 //   console                                       later programs get tty: as stdin, stdout, stderr
@@ -106,7 +106,12 @@ static unsafe class Program
         {
             if (e->ArgvLength == 0 && Starts(word, wordLength, "memory="))
             {
-                e->Sizes = Number(word + 7, wordLength - 7);
+                e->Sizes = (e->Sizes & ~0xFFUL) | (Number(word + 7, wordLength - 7) & 0xFF);
+                continue;
+            }
+            if (e->ArgvLength == 0 && Starts(word, wordLength, "cnode="))
+            {
+                e->Sizes = (e->Sizes & 0xFFUL) | ((Number(word + 6, wordLength - 6) & 0xFF) << 8);
                 continue;
             }
             if (e->ArgvLength == 0 && Is(word, wordLength, "devices=console"))
