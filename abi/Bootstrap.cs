@@ -19,6 +19,8 @@ public unsafe struct BootstrapInfo
     public const int MaxUntyped = 56;
     public const ulong FlagTestMode = 1;
     public const ulong FlagBenchMode = 2;
+    /// <summary>A normal boot that reports the instructions from reset to the shell's first prompt.</summary>
+    public const ulong FlagBootBench = 4;
 
     public ulong Magic;
     public ulong Flags;

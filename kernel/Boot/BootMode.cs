@@ -36,6 +36,10 @@ public static unsafe class BootMode
             KernelBenchmarks.RunAll();
             flags |= BootstrapInfo.FlagBenchMode;
         }
+        else if (cmdline.Has("bootbench"))
+        {
+            flags |= BootstrapInfo.FlagBootBench;
+        }
         else if (cmdline.TryGetValue("fault", out ReadOnlySpan<byte> kind))
         {
             FaultTriggers.Trigger(kind);

@@ -18,6 +18,14 @@ static unsafe class Program
     {
         byte* text = stackalloc byte[MaxLine];
         long status = 0;
+        // `sh --boot-bench` (etc/bootbench.rc): the TSC at the first prompt is the instructions since
+        // reset under -icount (./vireo bench reports it as boot_to_shell).
+        if (Vireo.User.Startup.ArgumentCount > 1 && Vireo.User.Startup.Argument(1).Length == 12)
+        {
+            System.Console.Write("BENCH boot_to_shell ");
+            System.Console.Write(Vireo.User.Sys.ReadTsc());
+            System.Console.WriteLine();
+        }
         while (true)
         {
             Out.Write("vireo$ ");

@@ -39,7 +39,8 @@ static unsafe class Program
         if (test) failed = UserTests.Run(ref initfs, memory);
         // From here on the bootstrap is the process manager and root scheme: it starts initfs: and
         // init, which starts the rest. PowerOff ends the run with the status it carries.
-        string rc = test ? "initfs:/etc/test.rc" : bench ? "initfs:/etc/bench.rc" : "initfs:/etc/init.rc";
+        bool bootBench = (info->Flags & BootstrapInfo.FlagBootBench) != 0;
+        string rc = test ? "initfs:/etc/test.rc" : bench ? "initfs:/etc/bench.rc" : bootBench ? "initfs:/etc/bootbench.rc" : "initfs:/etc/init.rc";
         int status = ProcessManager.Run(ref initfs, memory, info, rc);
         return failed + status;
     }
