@@ -57,6 +57,11 @@ static unsafe class ProcTests
         Fs.Close(fd);
         T.Status(Status.BadDescriptor, Fs.Read(fd, longPath, 10, out _), "a closed descriptor");
         T.Status(Status.BadDescriptor, Fs.Read(new Fd(new CapHandle(3000, 0)), longPath, 10, out _), "a descriptor never opened");
+        Fs.Open("initfs:/etc/test.rc", OpenFlags.Read, out fd);
+        T.Status(Status.BadAddress, Fs.Read(fd, null, 10, out _), "a buffer at address 0");
+        T.Status(Status.BadAddress, Fs.Read(fd, (byte*)0xFFFF_8000_0000_0000, 10, out _), "a buffer in the kernel half");
+        T.Status(Status.BadAddress, Fs.Write(fd, (byte*)0x0000_7400_0000_0000 - 4, 10, out _), "a buffer running past the user half");
+        Fs.Close(fd);
     }
 
     private static void RegisterLookupList()

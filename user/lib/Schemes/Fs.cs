@@ -120,6 +120,7 @@ public static unsafe class Fs
     {
         read = 0;
         if (count < 0) return Status.InvalidArgument;
+        if (!UserRange(buffer, count)) return Status.BadAddress;
         if (count > SchemeLimits.MaxData) count = SchemeLimits.MaxData;
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Read, (ulong)count, 0, 0, 0, 0, 0, out SchemeReply r);
         if (s != Status.Ok) return s;
@@ -134,6 +135,7 @@ public static unsafe class Fs
     {
         written = 0;
         if (count < 0) return Status.InvalidArgument;
+        if (!UserRange(buffer, count)) return Status.BadAddress;
         while (written < count)
         {
             int chunk = count - written > SchemeLimits.MaxData ? SchemeLimits.MaxData : count - written;
@@ -222,6 +224,8 @@ public static unsafe class Fs
     public static Status Getdents(Fd fd, byte* buffer, int count, out int read)
     {
         read = 0;
+        if (count < 0) return Status.InvalidArgument;
+        if (!UserRange(buffer, count)) return Status.BadAddress;
         if (count > SchemeLimits.MaxData) count = SchemeLimits.MaxData;
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Getdents, (ulong)count, 0, 0, 0, 0, 0, out SchemeReply r);
         if (s != Status.Ok) return s;
@@ -281,6 +285,16 @@ public static unsafe class Fs
     }
 
     // --- helpers -------------------------------------------------------------------------------
+
+    /// <summary>A buffer the caller could own: not page 0, below the user half's top, no wrap-around.
+    /// (Whether it is mapped only the caller knows: an unmapped user address faults the caller, as any
+    /// bad pointer would.)</summary>
+    internal static bool UserRange(byte* buffer, int count)
+    {
+        if (count == 0) return true;
+        ulong start = (ulong)buffer, end = start + (ulong)count;
+        return start >= 4096 && end > start && end <= BootstrapLayout.UserTop;
+    }
 
     internal static bool Ascii(string text, byte* into, out int length)
     {
