@@ -300,7 +300,8 @@ public static unsafe class Fs
     {
         length = text.Length;
         if (length > SchemeLimits.MaxPath) return false;
-        for (int i = 0; i < length; i++) into[i] = text[i] < 128 ? (byte)text[i] : (byte)'?';
+        fixed (char* chars = text)   // no bounds check per character
+            for (int i = 0; i < length; i++) into[i] = chars[i] < 128 ? (byte)chars[i] : (byte)'?';
         into[length] = 0;
         return true;
     }

@@ -95,7 +95,8 @@ public static unsafe class SchemeCall
     {
         if (offset < 0 || offset + text.Length > SchemeLimits.MaxData) return false;
         byte* d = Data + offset;
-        for (int i = 0; i < text.Length; i++) d[i] = text[i] < 128 ? (byte)text[i] : (byte)'?';
+        fixed (char* chars = text)
+            for (int i = 0; i < text.Length; i++) d[i] = chars[i] < 128 ? (byte)chars[i] : (byte)'?';
         return true;
     }
 
