@@ -18,6 +18,7 @@ static unsafe class ProcTests
         T.Run("proc.list_and_meminfo", &ListAndMeminfo);
         T.Run("proc.parent_gives_the_namespace", &NestedNamespace);
         T.Run("root.garbage_answers_and_daemon_death", &BadDaemon);
+        T.Run("sys.files_for_processes_memory_and_time", &SysFiles);
         T.Run("initfs.read_seek_stat", &InitfsFiles);
         T.Run("initfs.directories_and_statuses", &InitfsDirectories);
     }
@@ -197,6 +198,59 @@ static unsafe class ProcTests
         Wait(pid, out ulong kind, out ulong code);
         T.Equal(3, (long)code, "it exited as it said");
         T.Status(Status.UnknownScheme, Fs.Open("bad:/x", OpenFlags.Read, out _), "its name went with it");
+    }
+
+    private static int ReadAll(string path, byte* into, int max)
+    {
+        if (Fs.Open(path, OpenFlags.Read, out Fd fd) != Status.Ok) return -1;
+        int total = 0;
+        while (total < max && Fs.Read(fd, into + total, max - total, out int n) == Status.Ok && n > 0) total += n;
+        Fs.Close(fd);
+        return total;
+    }
+
+    private static bool Contains(byte* text, int length, string what)
+    {
+        for (int i = 0; i + what.Length <= length; i++)
+        {
+            bool same = true;
+            for (int k = 0; k < what.Length && same; k++) same = text[i + k] == (byte)what[k];
+            if (same) return true;
+        }
+        return false;
+    }
+
+    private static void SysFiles()
+    {
+        byte* text = stackalloc byte[2048];
+        int n = ReadAll("sys:/ps", text, 2048);
+        T.True(n > 0 && Contains(text, n, "PID PARENT NAME") && Contains(text, n, " svctest\n") && Contains(text, n, " ramfs\n"), "sys:/ps lists processes");
+        n = ReadAll("sys:/meminfo", text, 2048);
+        T.True(n > 0 && Contains(text, n, "total ") && Contains(text, n, "free "), "sys:/meminfo");
+        n = ReadAll("sys:/uptime", text, 2048);
+        T.True(n >= 6 && text[n - 5] == (byte)'.' && text[n - 1] == (byte)'\n', "sys:/uptime: seconds with milliseconds");
+        n = ReadAll("sys:/schemes", text, 2048);
+        T.True(Contains(text, n, "sys\n") && Contains(text, n, "file\n") && Contains(text, n, "initfs\n"), "sys:/schemes");
+        T.Status(Status.Ok, Fs.Open("sys:/debug", OpenFlags.Write, out Fd debug), "open sys:/debug");
+        T.Status(Status.Ok, Fs.Write(debug, "svctest: a line through sys:/debug\n"), "write to the kernel log");
+        Fs.Close(debug);
+        T.Status(Status.Ok, Spawn("bin/fault 9", out ulong pid), "a process to kill");
+        T.Status(Status.Ok, Fs.Open("sys:/kill", OpenFlags.Write, out Fd kill), "open sys:/kill");
+        byte* digits = stackalloc byte[20];
+        int d = 0;
+        for (ulong v = pid; v != 0; v /= 10) d++;
+        for (ulong v = pid, i = 0; i < (ulong)d; i++, v /= 10) digits[d - 1 - (int)i] = (byte)('0' + (int)(v % 10));
+        T.Status(Status.Ok, Fs.Write(kill, digits, d, out _), "write its pid");
+        T.Status(Status.Ok, Wait(pid, out ulong kind, out _), "it ended");
+        T.Equal((long)ThreadExitKind.Killed, (long)kind, "killed");
+        T.Status(Status.NotFound, Fs.Write(kill, digits, d, out _), "a pid that is gone");
+        Fs.Close(kill);
+        T.Status(Status.Ok, Fs.Open("sys:/", OpenFlags.Read | OpenFlags.Directory, out Fd dir), "the directory");
+        Fs.Getdents(dir, text, 480, out n);
+        T.True(n > 0 && Contains(text, n, "meminfo"), "lists its files");
+        Fs.Close(dir);
+        T.Status(Status.NotFound, Fs.Open("sys:/nosuch", OpenFlags.Read, out _), "an unknown file");
+        T.Status(Status.InsufficientRights, Fs.Unlink("sys:/ps"), "sys: cannot be changed");
     }
 
     private static void InitfsFiles()

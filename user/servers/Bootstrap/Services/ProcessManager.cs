@@ -45,8 +45,16 @@ static unsafe class ProcessManager
         fixed (byte* p = table) s_procs = (Proc*)p;
         for (int i = 0; i < MaxProcs; i++) s_procs[i].WaitToken = -1;
         RootScheme.Init();
+        SysScheme.Init();
         MemoryBlocks.Init(info, memory);
         if (SchemeServer.Create(memory, out s_server) != Status.Ok) return Fail("no endpoint");
+        // sys: is served on the same endpoint: its requests come through looked-up (client-badged)
+        // or minted file capabilities, which no Namespace capability carries.
+        byte* sysName = stackalloc byte[3];
+        sysName[0] = (byte)'s'; sysName[1] = (byte)'y'; sysName[2] = (byte)'s';
+        if (!CSpace.TryAlloc(out uint sysSlot) || Sys.Copy(s_server.Endpoint, CSpace.Self, sysSlot, Rights.All, out CapHandle sysCap) != Status.Ok ||
+            RootScheme.Register(0, sysName, 3, sysCap) != Status.Ok)
+            return Fail("cannot register sys:");
         if (!CSpace.TryAlloc(out uint ns) ||
             Sys.Retype(memory, ObjectType.Notification, 0, CSpace.Self, ns, 1, out s_exits) != Status.Ok ||
             Ipc.Bind(new CapHandle(BootstrapSlots.Thread, 0), s_exits) != Status.Ok)
@@ -101,6 +109,13 @@ static unsafe class ProcessManager
             if ((ulong)r.Op == MessageInfo.NotificationLabel)
             {
                 Reap(r.Badge);
+                continue;
+            }
+            if ((r.Badge & (SchemeBadge.ClientFlag | SchemeBadge.FileFlag)) != 0)
+            {
+                DropCaps(ref r);
+                if (r.DataLength < 0) s_server.Answer(Status.InvalidArgument);
+                else SysScheme.Serve(ref s_server, ref r);
                 continue;
             }
             ulong caller = r.Badge & 0xFFFF_FFFF;
@@ -392,6 +407,24 @@ static unsafe class ProcessManager
         }
         self->WaitToken = token;
         self->WaitFor = pid;
+    }
+
+    public static Status KillPid(ulong pid) => Kill(pid);
+
+    /// <summary>One line per live process: pid, parent, name (sys:/ps).</summary>
+    public static void Describe(ref Text t)
+    {
+        for (int i = 0; i < MaxProcs; i++)
+        {
+            Proc* e = &s_procs[i];
+            if (e->Pid == 0 || e->Exited) continue;
+            t.Number(e->Pid);
+            t.Char(' ');
+            t.Number(e->Parent);
+            t.Char(' ');
+            t.Bytes(e->Name, e->NameLength);
+            t.Char('\n');
+        }
     }
 
     private static Status Kill(ulong pid)
