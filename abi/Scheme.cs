@@ -33,6 +33,9 @@ public enum SchemeOp : ulong
     Getdents = 25,   // w0 = max bytes -> data: records (u8 kind, u8 length, name bytes); 0 bytes = end
     Fmap = 26,       // w0 = offset (page-aligned), w1 = pages (<= 3) -> caps: frames
     Funmap = 27,     // w0 = offset, w1 = pages
+    Watch = 28,      // w0 = Readiness wanted, w1 = notification bits, cap = a notification (Write) -> w0 = Readiness now;
+                     // one-shot: the daemon signals the bits once the file becomes ready, then forgets the watch;
+                     // w0 = 0 cancels (no cap). Daemons without it answer NotSupported (Events.WaitAny)
 
     // Root scheme (on the Namespace capability).
     Register = 64,   // data = NAME, cap = the daemon's endpoint -> Exists if taken
@@ -73,6 +76,22 @@ public enum FileKind : ulong
     Pipe = 4,
     Channel = 5,
     Memory = 6,
+}
+
+/// <summary>What a Watch waits for (SchemeOp.Watch; docs/design/schemes.md, "Waiting on many
+/// descriptors"). Hangup is reported whether asked for or not.</summary>
+[System.Flags]
+public enum Readiness : ulong
+{
+    None = 0,
+    /// <summary>A Read (or an Accept on a listener) would not wait: data, a message, a line, a
+    /// connection, or end of file.</summary>
+    Readable = 1,
+    /// <summary>A Write would not wait: room, or the other end is gone (the write fails at once).</summary>
+    Writable = 2,
+    /// <summary>The other end is closed: reads see end of file, writes BrokenPipe.</summary>
+    Hangup = 4,
+    All = Readable | Writable | Hangup,
 }
 
 public enum SeekFrom : ulong { Start = 0, Current = 1, End = 2 }

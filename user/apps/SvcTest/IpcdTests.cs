@@ -29,6 +29,7 @@ static unsafe class IpcdTests
     private static int s_resultLength;
     private static CapHandle s_received;
     private static bool s_ready;
+    private static ulong s_delay;   // nanoseconds the helper sleeps before its call
 
     public static void Run()
     {
@@ -490,9 +491,14 @@ static unsafe class IpcdTests
                Sys.Map(CSpace.SelfAddressSpace, frame, HelperBuffer, Rights.Read | Rights.Write) == Status.Ok;
     }
 
-    // Starts a helper thread making one call on `cap` (data: `text`, if any).
-    private static LocalThread Start(CapHandle cap, SchemeOp op, ulong w0, string text)
+    /// <summary>The status the last helper's call got.</summary>
+    internal static Status HelperStatus => s_status;
+
+    /// <summary>Starts a helper thread that sleeps `delay` nanoseconds, then makes one call on `cap`
+    /// (data: `text`, if any): a second party that acts while this thread waits (EventTests).</summary>
+    internal static LocalThread StartLater(ulong delay, CapHandle cap, SchemeOp op, ulong w0, string text)
     {
+        s_delay = delay;
         s_cap = cap;
         s_op = op;
         s_w0 = w0;
@@ -510,6 +516,9 @@ static unsafe class IpcdTests
         return t;
     }
 
+    // Starts a helper thread making one call on `cap` (data: `text`, if any).
+    private static LocalThread Start(CapHandle cap, SchemeOp op, ulong w0, string text) => StartLater(0, cap, op, w0, text);
+
     // The helper has had time to make its call and has no answer yet.
     private static bool StillWaiting(LocalThread t)
     {
@@ -519,7 +528,7 @@ static unsafe class IpcdTests
 
     // Waits (up to a second) for the helper to end; a helper still blocked is destroyed, never waited
     // on forever.
-    private static bool Finish(ref LocalThread t)
+    internal static bool Finish(ref LocalThread t)
     {
         bool done = false;
         for (int i = 0; i < 200 && t.Thread.Value != 0 && !done; i++)
@@ -534,6 +543,7 @@ static unsafe class IpcdTests
 
     private static ulong Helper(ulong unused)
     {
+        if (s_delay != 0) Sys.Sleep(s_delay);
         var b = (IpcBuffer*)HelperBuffer;
         byte* data = (byte*)&b->Words[SchemeLimits.DataWord];
         for (int i = 0; i < s_length; i++) data[i] = s_out.B[i];

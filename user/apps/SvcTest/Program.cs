@@ -17,6 +17,7 @@ static unsafe class Program
         FsTests.Run();
         IpcdTests.Run();
         ShellTests.Run();
+        EventTests.Run();
         RestartTests.Run();
         T.Summary();
         SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, (ulong)T.Failed, 0, 0, 0, 0, 0, out _);

@@ -265,6 +265,20 @@ public static unsafe class Fs
         return SchemeCall.Call(fd.Cap, SchemeOp.Funmap, offset, (ulong)pages, 0, 0, 0, 0, out _);
     }
 
+    /// <summary>Asks the daemon to signal `bits` on `notification` (a capability this process holds
+    /// with Write, sent along) once the file is ready for one of `events` (Hangup always counts);
+    /// one-shot. `ready` = what is ready now: when it is not None the daemon keeps no watch. Events
+    /// None cancels the file's watch (send no notification then). NotSupported from daemons without
+    /// watches. Events.WaitAny does the rest.</summary>
+    public static Status Watch(Fd fd, Readiness events, ulong bits, CapHandle notification, out Readiness ready)
+    {
+        int caps = notification.Value != 0 ? 1 : 0;
+        SchemeCall.Buffer->SendCaps[0] = notification.Value;
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Watch, (ulong)events, bits, 0, 0, caps, 0, out SchemeReply r);
+        ready = s == Status.Ok ? (Readiness)r.W0 : Readiness.None;
+        return s;
+    }
+
     /// <summary>Waits for the next connection on a chan: listener (opened with OpenFlags.Create) and
     /// returns this side's end of it.</summary>
     public static Status Accept(Fd listener, out Fd connection) => CallForFile(listener, SchemeOp.Accept, out connection);

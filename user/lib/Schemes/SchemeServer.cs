@@ -22,6 +22,24 @@ public unsafe struct Request
     /// <summary>The calling process (pid) for requests through a scheme capability.</summary>
     public ulong Client => SchemeBadge.Id(Badge);
     public byte* Data => SchemeCall.Data;
+
+    /// <summary>Deletes the capabilities that came with the request and frees their slots (also a
+    /// slot the sender's revoke emptied already). Once per request: it clears Caps.</summary>
+    public void DropCaps()
+    {
+        if (Caps > 0) Drop(Cap0);
+        if (Caps > 1) Drop(Cap1);
+        if (Caps > 2) Drop(Cap2);
+        Caps = 0;
+    }
+
+    /// <summary>Deletes a capability this process received and frees its slot.</summary>
+    public static void Drop(CapHandle cap)
+    {
+        if (cap.Value == 0) return;
+        Sys.Delete(cap);
+        CSpace.Free(cap.Index);
+    }
 }
 
 public unsafe struct SchemeServer
@@ -61,6 +79,11 @@ public unsafe struct SchemeServer
         do
         {
             PrepareLanding(b);
+            // A request answered NotSupported kept nothing it brought (a Watch's notification sent
+            // to a daemon without watches): its capabilities go, not its slots.
+            // Only handles that still name their capability are freed: the handler may have dropped
+            // them itself, and the slot may hold something else by now (its generation moved on).
+            if (_owed && _stagedInfo.Label == (ulong)Status.NotSupported) DropUnclaimed();
             if (_owed)
             {
                 m = _staged;
@@ -89,10 +112,20 @@ public unsafe struct SchemeServer
         _owed = true;
         _stagedInfo = new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.NotSupported);
         _staged = default;
+        _last = r;
     }
 
     private Message _staged;
     private MessageInfo _stagedInfo;
+    private Request _last;   // the request owed an answer (its capabilities, for the NotSupported drop)
+
+    private void DropUnclaimed()
+    {
+        if (_last.Caps > 0 && Sys.Delete(_last.Cap0) == Status.Ok) CSpace.Free(_last.Cap0.Index);
+        if (_last.Caps > 1 && Sys.Delete(_last.Cap1) == Status.Ok) CSpace.Free(_last.Cap1.Index);
+        if (_last.Caps > 2 && Sys.Delete(_last.Cap2) == Status.Ok) CSpace.Free(_last.Cap2.Index);
+        _last.Caps = 0;
+    }
 
     /// <summary>Stages the answer to the request just received (sent by the next Receive). Data, if
     /// any, must already be at SchemeCall.Data.</summary>

@@ -82,10 +82,28 @@ static unsafe class Channels
                 Daemon.Server.Answer(Status.Ok, (ulong)(kind == ListenerFile ? s_t.PendingCount[o] : s_t.QueueCount[o]),
                     (ulong)FileKind.Channel);
                 break;
+            case SchemeOp.Watch:
+                Daemon.Watch(ref r, id, Ready(id));
+                break;
             default:
                 Daemon.Server.Answer(Status.NotSupported);
                 break;
         }
+    }
+
+    /// <summary>What file `id` is ready for: a listener is Readable with a connection waiting for
+    /// Accept; an end Readable with a message queued to it, Writable while the peer's queue has room
+    /// and no earlier writer waits, and Readable, Writable and Hangup once the peer is closed (end
+    /// of file, BrokenPipe at once).</summary>
+    public static Readiness Ready(uint id)
+    {
+        int o = Daemon.Object(id);
+        if (Daemon.Tag(id) == ListenerFile) return s_t.PendingCount[o] > 0 ? Readiness.Readable : Readiness.None;
+        int peer = o ^ 1;
+        if (s_t.Refs[peer] == 0) return Readiness.Readable | Readiness.Writable | Readiness.Hangup;
+        Readiness r = s_t.QueueCount[o] > 0 ? Readiness.Readable : Readiness.None;
+        if (s_t.QueueCount[peer] < QueueDepth && Waiters.Oldest(peer, Waiters.Writer) < 0) r |= Readiness.Writable;
+        return r;
     }
 
     // --- listening and connecting -------------------------------------------------------------

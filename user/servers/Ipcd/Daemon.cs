@@ -8,6 +8,8 @@ using Vireo.User.Schemes;
 static unsafe class Daemon
 {
     public static SchemeServer Server;
+    /// <summary>Watches on this process's files (SchemeOp.Watch; pipe: and chan:).</summary>
+    public static WatchTable Watches;
 
     /// <summary>Longest NAME in chan:NAME and shm:NAME (names are kept in fixed tables).</summary>
     public const int MaxName = 63;
@@ -38,9 +40,10 @@ static unsafe class Daemon
         return id;
     }
 
-    /// <summary>Revokes file `id` and forgets it.</summary>
+    /// <summary>Revokes file `id` and forgets it (and its watch).</summary>
     public static void Forget(uint id)
     {
+        Watches.Forget(id);
         Server.CloseFile(id);
         s_files.Tag[id] = 0;
     }
@@ -64,6 +67,9 @@ static unsafe class Daemon
         Forget(copy);
         return false;
     }
+
+    /// <summary>Answers a Watch on file `id`, which is `now` ready.</summary>
+    public static void Watch(ref Request r, uint id, Readiness now) => Watches.Handle(ref Server, ref r, id, now);
 
     /// <summary>Checks a NAME from a path (1..MaxName bytes, no NUL); if it is bad, answers so and
     /// returns false.</summary>

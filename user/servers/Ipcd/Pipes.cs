@@ -67,10 +67,26 @@ static unsafe class Pipes
             case SchemeOp.Fsync:
                 Daemon.Server.Answer(Status.Ok);
                 break;
+            case SchemeOp.Watch:
+                Daemon.Watch(ref r, id, Ready(id));
+                break;
             default:
                 Daemon.Server.Answer(Status.NotSupported);
                 break;
         }
+    }
+
+    /// <summary>What file `id` (an end) is ready for: the read end is Readable with bytes buffered,
+    /// Readable and Hangup with no writer left (end of file); the write end Writable with room and
+    /// no earlier writer waiting, Writable and Hangup with no reader left (BrokenPipe at once).</summary>
+    public static Readiness Ready(uint id)
+    {
+        int p = Daemon.Object(id);
+        if (Daemon.Tag(id) == ReadEnd)
+            return s_t.Writers[p] == 0 ? Readiness.Readable | Readiness.Hangup :
+                s_t.Count[p] > 0 ? Readiness.Readable : Readiness.None;
+        return s_t.Readers[p] == 0 ? Readiness.Writable | Readiness.Hangup :
+            s_t.Count[p] < Capacity && Waiters.Oldest(p, Waiters.Writer) < 0 ? Readiness.Writable : Readiness.None;
     }
 
     private static void Open()

@@ -45,6 +45,9 @@ static unsafe class Program
             if (scheme == Pipe) Pipes.Handle(ref r);
             else if (scheme == Chan) Channels.Handle(ref r);
             else SharedMemory.Handle(ref r);
+            // Every change of state comes with a request: after each, signal the watches it satisfied.
+            if (scheme == Pipe) Daemon.Watches.Check(&Pipes.Ready);
+            else if (scheme == Chan) Daemon.Watches.Check(&Channels.Ready);
         }
     }
 

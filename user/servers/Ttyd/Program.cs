@@ -29,6 +29,7 @@ static unsafe class Program
     private static LineDiscipline s_line;
     private static KeyboardDecoder s_keys;
     private static Readers s_readers;
+    private static WatchTable s_watches;
     private static bool s_hardware;
 
     [RuntimeExport("vireo_main")]
@@ -52,6 +53,7 @@ static unsafe class Program
             {
                 TakeInput(r.Badge);
                 ServeReaders();
+                s_watches.Check(&Ready);   // a line left over for nobody waiting: Readable
                 continue;
             }
             if (r.IsFile) OnFile(ref r);
@@ -183,7 +185,11 @@ static unsafe class Program
             case SchemeOp.Dup:
                 Open();
                 break;
+            case SchemeOp.Watch:
+                s_watches.Handle(ref s_server, ref r, (uint)r.FileId, Ready((uint)r.FileId));
+                break;
             case SchemeOp.Close:
+                s_watches.Forget((uint)r.FileId);
                 s_server.CloseFile((uint)r.FileId);
                 s_server.Answer(Status.Ok);
                 break;
@@ -198,6 +204,11 @@ static unsafe class Program
                 break;
         }
     }
+
+    // Every tty file reads the one line queue: Readable when a completed line (or an end of file)
+    // waits that no waiting reader took; a write never waits.
+    private static Readiness Ready(uint id) =>
+        (s_line.HasLine && s_readers.Count == 0 ? Readiness.Readable : Readiness.None) | Readiness.Writable;
 
     private static void Read(ref Request r)
     {

@@ -113,7 +113,7 @@ static unsafe class ProcessManager
             }
             if ((r.Badge & (SchemeBadge.ClientFlag | SchemeBadge.FileFlag)) != 0)
             {
-                DropCaps(ref r);
+                r.DropCaps();
                 if (r.DataLength < 0) s_server.Answer(Status.InvalidArgument);
                 else SysScheme.Serve(ref s_server, ref r);
                 continue;
@@ -122,24 +122,24 @@ static unsafe class ProcessManager
             bool mayRegister = (r.Badge & SchemeBadge.RegisterRight) != 0;
             if (r.DataLength < 0)
             {
-                DropCaps(ref r);
+                r.DropCaps();
                 s_server.Answer(Status.InvalidArgument);
                 continue;
             }
             switch (r.Op)
             {
                 case SchemeOp.Register:
-                    if (!mayRegister || r.Caps != 1) { DropCaps(ref r); s_server.Answer(mayRegister ? Status.InvalidArgument : Status.InsufficientRights); break; }
+                    if (!mayRegister || r.Caps != 1) { r.DropCaps(); s_server.Answer(mayRegister ? Status.InvalidArgument : Status.InsufficientRights); break; }
                     Status rs = RootScheme.Register(caller, r.Data, r.DataLength, r.Cap0);
-                    if (rs != Status.Ok) DropCaps(ref r);
+                    if (rs != Status.Ok) r.DropCaps();
                     s_server.Answer(rs);
                     break;
                 case SchemeOp.Lookup:
-                    DropCaps(ref r);
+                    r.DropCaps();
                     Lookup(caller, ref r);
                     break;
                 case SchemeOp.List:
-                    DropCaps(ref r);
+                    r.DropCaps();
                     Status ls = RootScheme.List(r.W0, out int length, out ulong next);
                     s_server.Answer(ls, next, 0, 0, length);
                     break;
@@ -153,52 +153,37 @@ static unsafe class ProcessManager
                         own ? Spawn(caller, r.Data, r.DataLength, false, r.W1, r.Cap1, r.Cap2, r.Cap2, out pid, false, null, 0, 0, 0, r.Cap0) :
                         Spawn(caller, r.Data, r.DataLength, mayRegister && (flags & SpawnFlags.NoRegister) == 0,
                             r.W1, r.Cap0, r.Cap1, r.Cap2, out pid, (flags & SpawnFlags.ConsoleDevices) != 0);
-                    DropCaps(ref r);
+                    r.DropCaps();
                     s_server.Answer(ss, pid);
                     break;
                 case SchemeOp.WaitChild:
-                    DropCaps(ref r);
+                    r.DropCaps();
                     WaitChild(caller, r.W0);
                     break;
                 case SchemeOp.Kill:
-                    DropCaps(ref r);
+                    r.DropCaps();
                     s_server.Answer(Kill(r.W0));
                     break;
                 case SchemeOp.ProcList:
-                    DropCaps(ref r);
+                    r.DropCaps();
                     ProcList(r.W0);
                     break;
                 case SchemeOp.MemInfo:
-                    DropCaps(ref r);
+                    r.DropCaps();
                     s_server.Answer(Status.Ok, MemoryBlocks.TotalBytes, MemoryBlocks.FreeBytes);
                     break;
                 case SchemeOp.PowerOff:
-                    DropCaps(ref r);
+                    r.DropCaps();
                     System.Console.WriteLine("vireo: power off");
                     s_stopStatus = (int)(r.W0 > 100 ? 100 : r.W0);
                     s_stop = true;
                     break;
                 default:
-                    DropCaps(ref r);
+                    r.DropCaps();
                     s_server.Answer(Status.NotSupported);
                     break;
             }
         }
-    }
-
-    private static void DropCaps(ref Request r)
-    {
-        if (r.Caps > 0) Free(r.Cap0);
-        if (r.Caps > 1) Free(r.Cap1);
-        if (r.Caps > 2) Free(r.Cap2);
-        r.Caps = 0;
-    }
-
-    private static void Free(CapHandle cap)
-    {
-        if (cap.Value == 0) return;
-        Sys.Delete(cap);
-        CSpace.Free(cap.Index);
     }
 
     private static void Lookup(ulong caller, ref Request r)
@@ -217,7 +202,7 @@ static unsafe class ProcessManager
             return;
         }
         s_server.AnswerWithCaps(Status.Ok, 0, &minted, 1);
-        Free(minted);   // the client's copy stays (a child in the derivation tree)
+        Request.Drop(minted);   // the client's copy stays (a child in the derivation tree)
     }
 
     // --- processes ---------------------------------------------------------------------------
@@ -276,13 +261,13 @@ static unsafe class ProcessManager
         CapHandle* devices = stackalloc CapHandle[3];
         if (consoleDevices)
         {
-            if (!ConsoleDevices(devices)) { Free(exitCap); MemoryBlocks.Give(block); return Status.Occupied; }
+            if (!ConsoleDevices(devices)) { Request.Drop(exitCap); MemoryBlocks.Give(block); return Status.Occupied; }
             o.ExtraCaps = devices;
             o.ExtraCount = 3;
             o.ExtraFirstSlot = ProcessSlots.ConsolePorts;
         }
         Status s = ProcessBuilder.Spawn(ref s_initfs, path, memory, o, word0, 0, out Process p);
-        Free(exitCap);
+        Request.Drop(exitCap);
         if (s != Status.Ok)
         {
             MemoryBlocks.Give(block);
