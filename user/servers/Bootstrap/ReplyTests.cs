@@ -94,6 +94,13 @@ static unsafe class ReplyTests
         T.Status(Status.PeerDied, Ipc.Reply(r, new MessageInfo(0, 0), ref m), "the held caller died: PeerDied");
         T.Status(Status.BadState, Ipc.Reply(r, new MessageInfo(0, 0), ref m), "said once");
 
+        ThreadBuilder.Create(s_memory, &Caller, 7, StackA, out a);
+        Sys.ThreadStart(a.Thread);
+        Ipc.Receive(s_endpoint, ref m);
+        ThreadBuilder.Destroy(ref a);
+        T.Status(Status.PeerDied, Ipc.SaveReply(r), "saving the reply of a caller that died: PeerDied");
+        T.Status(Status.BadState, Ipc.SaveReply(r), "said once");
+
         ThreadBuilder.Create(s_memory, &Caller, 6, StackA, out a);
         Sys.ThreadStart(a.Thread);
         Ipc.Receive(s_endpoint, ref m);
