@@ -319,6 +319,7 @@ public static unsafe class Threads
     }
 
     /// <summary>True when a queued runnable thread should run before `t` would.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool Outranked(Tcb* t)
     {
         SchedEntity* best = s_scheduler.PeekNext();

@@ -9,7 +9,7 @@ public static unsafe class Namespace
 {
     private const int CacheSize = 16;
     private struct Names { public fixed byte Bytes[CacheSize * (SchemeLimits.MaxName + 1)]; }
-    private struct Caps { public fixed ulong Handles[CacheSize]; }
+    private struct Caps { public fixed ulong Handles[CacheSize]; public fixed int Lengths[CacheSize]; }
     private static Names s_names;
     private static Caps s_caps;
     private static int s_next;
@@ -79,6 +79,7 @@ public static unsafe class Namespace
             Sys.Delete(scheme);
             CSpace.Free(scheme.Index);
             s_caps.Handles[i] = 0;
+            s_caps.Lengths[i] = 0;
             s_names.Bytes[i * (SchemeLimits.MaxName + 1)] = 0;
         }
     }
@@ -111,14 +112,11 @@ public static unsafe class Namespace
     {
         for (int i = 0; i < CacheSize; i++)
         {
-            if (s_caps.Handles[i] == 0) continue;
+            if (s_caps.Lengths[i] != length || s_caps.Handles[i] == 0) continue;
             byte* entry = Entry(i);
-            int n = 0;
-            while (n <= SchemeLimits.MaxName && entry[n] != 0) n++;
-            if (n != length) continue;
-            bool same = true;
-            for (int k = 0; k < n && same; k++) same = entry[k] == name[k];
-            if (same) return i;
+            int k = 0;
+            while (k < length && entry[k] == name[k]) k++;
+            if (k == length) return i;
         }
         return -1;
     }
@@ -131,6 +129,7 @@ public static unsafe class Namespace
         byte* entry = Entry(i);
         for (int k = 0; k < length; k++) entry[k] = name[k];
         entry[length] = 0;
+        s_caps.Lengths[i] = length;
         s_caps.Handles[i] = scheme.Value;
     }
 
