@@ -65,20 +65,15 @@ public static unsafe partial class Syscalls
     private static ulong NewHandle(ulong cnode, ulong index) =>
         CNode.HandleFor(KernelState.Direct, cnode, SlotPhys(cnode, index)).Value;
 
-    private static Status CapCopy(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, out ulong created)
-    {
-        created = 0;
-        Status s = Lookup(t, handle, out CapSlot* src);
-        if (s != Status.Ok) return s;
-        if (rights > (ulong)Rights.All) return Status.InvalidArgument;
-        s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
-        if (s != Status.Ok) return s;
-        s = CapOps.Copy(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights);
-        if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
-        return s;
-    }
+    private static Status CapCopy(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, out ulong created) =>
+        Derive(t, handle, dstCNode, dstIndex, rights, mint: false, 0, out created);
 
-    private static Status CapMint(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, ulong badge, out ulong created)
+    private static Status CapMint(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, ulong badge, out ulong created) =>
+        Derive(t, handle, dstCNode, dstIndex, rights, mint: true, badge, out created);
+
+    // Copy and Mint: the same checks and destination, then the core's copy (the source's badge) or
+    // mint (a new badge on an unbadged endpoint or notification).
+    private static Status Derive(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, bool mint, ulong badge, out ulong created)
     {
         created = 0;
         Status s = Lookup(t, handle, out CapSlot* src);
@@ -86,7 +81,9 @@ public static unsafe partial class Syscalls
         if (rights > (ulong)Rights.All) return Status.InvalidArgument;
         s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
         if (s != Status.Ok) return s;
-        s = CapOps.Mint(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights, badge);
+        var map = KernelState.Direct;
+        s = mint ? CapOps.Mint(map, map.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights, badge)
+                 : CapOps.Copy(map, map.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights);
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
         return s;
     }

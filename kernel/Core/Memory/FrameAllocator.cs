@@ -170,17 +170,13 @@ public sealed unsafe class FrameAllocator
         return false;
     }
 
-    /// <summary>Frees a run; returns false, changing nothing, unless every frame in it is managed and allocated.</summary>
     /// <summary>
     /// Takes the free run [phys, phys + frameCount frames) out of the allocator, all or nothing: used at the
     /// end of boot, when the kernel turns every remaining free run into untyped memory for user space.
     /// </summary>
     public bool TryAllocRange(ulong phys, ulong frameCount)
     {
-        if (frameCount == 0 || (phys & (FrameSize - 1)) != 0)
-            return false;
-        ulong first = phys >> FrameShift;
-        if (first >= _frameLimit || frameCount > _frameLimit - first)
+        if (!InRange(phys, frameCount, out ulong first))
             return false;
         for (ulong i = 0; i < frameCount; i++)
             if (!TestBit(_free, first + i))
@@ -200,12 +196,10 @@ public sealed unsafe class FrameAllocator
         return true;
     }
 
+    /// <summary>Frees a run; returns false, changing nothing, unless every frame in it is managed and allocated.</summary>
     public bool FreeContiguous(ulong phys, ulong frameCount)
     {
-        if (frameCount == 0 || (phys & (FrameSize - 1)) != 0)
-            return false;
-        ulong first = phys >> FrameShift;
-        if (first >= _frameLimit || frameCount > _frameLimit - first)
+        if (!InRange(phys, frameCount, out ulong first))
             return false;
         for (ulong i = 0; i < frameCount; i++)
         {
@@ -215,6 +209,13 @@ public sealed unsafe class FrameAllocator
         for (ulong i = 0; i < frameCount; i++)
             Push(first + i);
         return true;
+    }
+
+    // A non-empty, frame-aligned run that lies below the frame limit; its first frame number.
+    private bool InRange(ulong phys, ulong frameCount, out ulong first)
+    {
+        first = phys >> FrameShift;
+        return frameCount != 0 && (phys & (FrameSize - 1)) == 0 && first < _frameLimit && frameCount <= _frameLimit - first;
     }
 
     /// <summary>True for a frame this allocator manages, whether free or allocated.</summary>

@@ -96,12 +96,7 @@ public static unsafe class Ipc
     public static Status Reply(Tcb* server, MessageInfo info)
     {
         Tcb* caller = server->ReplyTo;
-        if (caller == null)
-        {
-            if (!server->ReplyLost) return Status.BadState;
-            server->ReplyLost = false;
-            return Status.PeerDied;
-        }
+        if (caller == null) return NoCaller(ref server->ReplyLost);
         Status s = Answer(server, caller, info);
         if (s != Status.Ok) return s;
         server->ReplyTo = null;
@@ -116,12 +111,7 @@ public static unsafe class Ipc
     {
         if (r->Caller != null) return Status.Occupied;
         Tcb* caller = server->ReplyTo;
-        if (caller == null)
-        {
-            if (!server->ReplyLost) return Status.BadState;
-            server->ReplyLost = false;
-            return Status.PeerDied;
-        }
+        if (caller == null) return NoCaller(ref server->ReplyLost);
         server->ReplyTo = null;
         caller->ReplyServer = null;
         caller->ReplyHolder = r;
@@ -135,18 +125,21 @@ public static unsafe class Ipc
     public static Status ReplyVia(Tcb* server, ReplyObject* r, MessageInfo info)
     {
         Tcb* caller = r->Caller;
-        if (caller == null)
-        {
-            if (!r->Lost) return Status.BadState;
-            r->Lost = false;
-            return Status.PeerDied;
-        }
+        if (caller == null) return NoCaller(ref r->Lost);
         Status s = Answer(server, caller, info);
         if (s != Status.Ok) return s;
         r->Caller = null;
         caller->ReplyHolder = null;
         Threads.MakeRunnable(caller);
         return Status.Ok;
+    }
+
+    // Nothing owed: BadState, or PeerDied once if the caller that was owed died (the flag clears).
+    private static Status NoCaller(ref bool lost)
+    {
+        if (!lost) return Status.BadState;
+        lost = false;
+        return Status.PeerDied;
     }
 
     // The answer itself. A reply may carry capabilities into slots the caller named in its IPC

@@ -41,6 +41,15 @@ public static unsafe class CSpace
         return false;
     }
 
+    /// <summary>Deletes a capability this process holds and frees its slot (also a slot another
+    /// party's revoke has emptied already: the slot is still this process's to reuse).</summary>
+    public static void Release(CapHandle cap)
+    {
+        if (cap.Value == 0) return;
+        Sys.Delete(cap);
+        Free(cap.Index);
+    }
+
     public static void Free(uint index)
     {
         if (index < s_limit) s_used.Words[index >> 6] &= ~(1UL << (int)(index & 63));

@@ -173,10 +173,7 @@ public static unsafe class Fs
 
     /// <summary>Deletes this process's capability without telling the daemon: for a descriptor handed
     /// to a child (the child's copy stays open; it closes it). Close would end it for every holder.</summary>
-    public static void Forget(Fd fd)
-    {
-        if (Sys.Delete(fd.Cap) == Status.Ok) CSpace.Free(fd.Cap.Index);
-    }
+    public static void Forget(Fd fd) => CSpace.Release(fd.Cap);
 
     /// <summary>Tells the daemon, then deletes the capability (also when the daemon is gone). Every
     /// copy of it stops working: hand children duplicates (Dup), not the descriptor itself.</summary>
@@ -260,7 +257,7 @@ public static unsafe class Fs
         for (int i = 0; i < pages; i++)
         {
             Sys.Unmap(frames[i]);
-            if (Sys.Delete(frames[i]) == Status.Ok) CSpace.Free(frames[i].Index);
+            CSpace.Release(frames[i]);
         }
         return SchemeCall.Call(fd.Cap, SchemeOp.Funmap, offset, (ulong)pages, 0, 0, 0, 0, out _);
     }
@@ -288,7 +285,7 @@ public static unsafe class Fs
     public static Status Pipe(out Fd readEnd, out Fd writeEnd)
     {
         readEnd = writeEnd = default;
-        byte* path = stackalloc byte[5];
+        byte* path = stackalloc byte[6];   // "pipe:" and the NUL Ascii adds
         Ascii("pipe:", path, out int n);
         Status s = PathCall(SchemeOp.Open, path, n, null, 0, (ulong)(OpenFlags.Read | OpenFlags.Write), 2, out SchemeReply r);
         if (s != Status.Ok) return s;

@@ -76,8 +76,7 @@ public static unsafe class Namespace
         for (int i = 0; i < CacheSize; i++)
         {
             if (s_caps.Handles[i] != scheme.Value || scheme.Value == 0) continue;
-            Sys.Delete(scheme);
-            CSpace.Free(scheme.Index);
+            CSpace.Release(scheme);
             s_caps.Handles[i] = 0;
             s_caps.Lengths[i] = 0;
             s_names.Bytes[i * (SchemeLimits.MaxName + 1)] = 0;

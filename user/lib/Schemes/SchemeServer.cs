@@ -23,23 +23,6 @@ public unsafe struct Request
     public ulong Client => SchemeBadge.Id(Badge);
     public byte* Data => SchemeCall.Data;
 
-    /// <summary>Deletes the capabilities that came with the request and frees their slots (also a
-    /// slot the sender's revoke emptied already). Once per request: it clears Caps.</summary>
-    public void DropCaps()
-    {
-        if (Caps > 0) Drop(Cap0);
-        if (Caps > 1) Drop(Cap1);
-        if (Caps > 2) Drop(Cap2);
-        Caps = 0;
-    }
-
-    /// <summary>Deletes a capability this process received and frees its slot.</summary>
-    public static void Drop(CapHandle cap)
-    {
-        if (cap.Value == 0) return;
-        Sys.Delete(cap);
-        CSpace.Free(cap.Index);
-    }
 }
 
 public unsafe struct SchemeServer
@@ -70,6 +53,18 @@ public unsafe struct SchemeServer
     /// <summary>Registers the endpoint under `name` with the root scheme.</summary>
     public Status Register(string name) => Namespace.Register(name, Endpoint);
 
+    /// <summary>Keeps capability i of the request just received: the handler owns it from now on
+    /// (CSpace.Release when done). Every capability not claimed is deleted when the next request is
+    /// received, however the request was answered: a client cannot fill the daemon's slots.</summary>
+    public CapHandle Claim(int i)
+    {
+        CapHandle cap = default;
+        if (i == 0) { cap = _pending.Cap0; _pending.Cap0 = default; }
+        else if (i == 1) { cap = _pending.Cap1; _pending.Cap1 = default; }
+        else if (i == 2) { cap = _pending.Cap2; _pending.Cap2 = default; }
+        return cap;
+    }
+
     /// <summary>Answers the pending request (if any) with what Answer staged, and waits for the next.</summary>
     public void Receive(out Request r)
     {
@@ -78,12 +73,8 @@ public unsafe struct SchemeServer
         Status s;
         do
         {
+            ReleaseUnclaimed();
             PrepareLanding(b);
-            // A request answered NotSupported kept nothing it brought (a Watch's notification sent
-            // to a daemon without watches): its capabilities go, not its slots.
-            // Only handles that still name their capability are freed: the handler may have dropped
-            // them itself, and the slot may hold something else by now (its generation moved on).
-            if (_owed && _stagedInfo.Label == (ulong)Status.NotSupported) DropUnclaimed();
             if (_owed)
             {
                 m = _staged;
@@ -112,19 +103,33 @@ public unsafe struct SchemeServer
         _owed = true;
         _stagedInfo = new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.NotSupported);
         _staged = default;
-        _last = r;
+        _pending = r;
     }
 
     private Message _staged;
     private MessageInfo _stagedInfo;
-    private Request _last;   // the request owed an answer (its capabilities, for the NotSupported drop)
+    private Request _pending;   // the last request: its capabilities not claimed yet
 
-    private void DropUnclaimed()
+    private void ReleaseUnclaimed()
     {
-        if (_last.Caps > 0 && Sys.Delete(_last.Cap0) == Status.Ok) CSpace.Free(_last.Cap0.Index);
-        if (_last.Caps > 1 && Sys.Delete(_last.Cap1) == Status.Ok) CSpace.Free(_last.Cap1.Index);
-        if (_last.Caps > 2 && Sys.Delete(_last.Cap2) == Status.Ok) CSpace.Free(_last.Cap2.Index);
-        _last.Caps = 0;
+        Release(_pending.Cap0);
+        Release(_pending.Cap1);
+        Release(_pending.Cap2);
+        _pending = default;
+    }
+
+    // A capability whose slot is still a landing slot (no fresh one could be had) is deleted but its
+    // slot kept: it will receive again.
+    private void Release(CapHandle cap)
+    {
+        if (cap.Value == 0) return;
+        for (int i = 0; i < MessageInfo.MaxCaps; i++)
+            if (_landing[i] == cap.Index)
+            {
+                Sys.Delete(cap);
+                return;
+            }
+        CSpace.Release(cap);
     }
 
     /// <summary>Stages the answer to the request just received (sent by the next Receive). Data, if
@@ -178,8 +183,7 @@ public unsafe struct SchemeServer
         if (id == 0 || id >= MaxFiles || _files[id] == 0) return;
         var cap = new CapHandle(_files[id]);
         Sys.Revoke(cap);
-        Sys.Delete(cap);
-        CSpace.Free(cap.Index);
+        CSpace.Release(cap);
         _files[id] = 0;
     }
 

@@ -19,8 +19,6 @@ public unsafe struct WatchTable
     private int _count;                  // entries in use: most requests find none and skip the scan
     private int _high;                   // entries at or above this index are free
 
-    public bool Any => _count > 0;
-
     /// <summary>Answers a Watch request on file `id` whose readiness is `now`. w0 = 0 cancels the
     /// file's watch. Otherwise the request must bring one notification capability with Write and
     /// name non-zero bits (InvalidArgument); the file's earlier watch is replaced. Answers Ok with
@@ -32,20 +30,17 @@ public unsafe struct WatchTable
         Forget(id);
         if (wanted == Readiness.None)
         {
-            r.DropCaps();
             server.Answer(Status.Ok, (ulong)now);
             return;
         }
         if ((wanted & ~Readiness.All) != 0 || r.W1 == 0 || r.Caps != 1 || !IsNotification(r.Cap0))
         {
-            r.DropCaps();
             server.Answer(Status.InvalidArgument);
             return;
         }
         wanted |= Readiness.Hangup;
         if ((now & wanted) != 0)
         {
-            r.DropCaps();
             server.Answer(Status.Ok, (ulong)(now & wanted));
             return;
         }
@@ -53,12 +48,11 @@ public unsafe struct WatchTable
         while (e < Max && _file[e] != 0) e++;
         if (e == Max)
         {
-            r.DropCaps();
             server.Answer(Status.NoSpace);
             return;
         }
         _file[e] = id;
-        _cap[e] = r.Cap0.Value;
+        _cap[e] = server.Claim(0).Value;
         _bits[e] = r.W1;
         _events[e] = (ulong)wanted;
         _count++;
@@ -94,7 +88,7 @@ public unsafe struct WatchTable
 
     private void Free(int e)
     {
-        Request.Drop(new CapHandle(_cap[e]));
+        CSpace.Release(new CapHandle(_cap[e]));
         _file[e] = 0;
         _count--;
         while (_high > 0 && _file[_high - 1] == 0) _high--;

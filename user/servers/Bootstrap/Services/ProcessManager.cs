@@ -113,7 +113,6 @@ static unsafe class ProcessManager
             }
             if ((r.Badge & (SchemeBadge.ClientFlag | SchemeBadge.FileFlag)) != 0)
             {
-                r.DropCaps();
                 if (r.DataLength < 0) s_server.Answer(Status.InvalidArgument);
                 else SysScheme.Serve(ref s_server, ref r);
                 continue;
@@ -122,25 +121,22 @@ static unsafe class ProcessManager
             bool mayRegister = (r.Badge & SchemeBadge.RegisterRight) != 0;
             if (r.DataLength < 0)
             {
-                r.DropCaps();
                 s_server.Answer(Status.InvalidArgument);
                 continue;
             }
             switch (r.Op)
             {
                 case SchemeOp.Register:
-                    if (!mayRegister || r.Caps != 1) { r.DropCaps(); s_server.Answer(mayRegister ? Status.InvalidArgument : Status.InsufficientRights); break; }
+                    if (!mayRegister || r.Caps != 1) { s_server.Answer(mayRegister ? Status.InvalidArgument : Status.InsufficientRights); break; }
                     Status rs = RootScheme.Register(caller, r.Data, r.DataLength, r.Cap0);
-                    if (rs != Status.Ok) r.DropCaps();
+                    if (rs == Status.Ok) s_server.Claim(0);   // the root's table keeps it
                     s_server.Answer(rs);
                     break;
                 case SchemeOp.Lookup:
-                    r.DropCaps();
-                    Lookup(caller, ref r);
+                        Lookup(caller, ref r);
                     break;
                 case SchemeOp.List:
-                    r.DropCaps();
-                    Status ls = RootScheme.List(r.W0, out int length, out ulong next);
+                        Status ls = RootScheme.List(r.W0, out int length, out ulong next);
                     s_server.Answer(ls, next, 0, 0, length);
                     break;
                 case SchemeOp.Spawn:
@@ -153,34 +149,27 @@ static unsafe class ProcessManager
                         own ? Spawn(caller, r.Data, r.DataLength, false, r.W1, r.Cap1, r.Cap2, r.Cap2, out pid, false, null, 0, 0, 0, r.Cap0) :
                         Spawn(caller, r.Data, r.DataLength, mayRegister && (flags & SpawnFlags.NoRegister) == 0,
                             r.W1, r.Cap0, r.Cap1, r.Cap2, out pid, (flags & SpawnFlags.ConsoleDevices) != 0);
-                    r.DropCaps();
-                    s_server.Answer(ss, pid);
+                        s_server.Answer(ss, pid);
                     break;
                 case SchemeOp.WaitChild:
-                    r.DropCaps();
-                    WaitChild(caller, r.W0);
+                        WaitChild(caller, r.W0);
                     break;
                 case SchemeOp.Kill:
-                    r.DropCaps();
-                    s_server.Answer(Kill(r.W0));
+                        s_server.Answer(Kill(r.W0));
                     break;
                 case SchemeOp.ProcList:
-                    r.DropCaps();
-                    ProcList(r.W0);
+                        ProcList(r.W0);
                     break;
                 case SchemeOp.MemInfo:
-                    r.DropCaps();
-                    s_server.Answer(Status.Ok, MemoryBlocks.TotalBytes, MemoryBlocks.FreeBytes);
+                        s_server.Answer(Status.Ok, MemoryBlocks.TotalBytes, MemoryBlocks.FreeBytes);
                     break;
                 case SchemeOp.PowerOff:
-                    r.DropCaps();
-                    System.Console.WriteLine("vireo: power off");
+                        System.Console.WriteLine("vireo: power off");
                     s_stopStatus = (int)(r.W0 > 100 ? 100 : r.W0);
                     s_stop = true;
                     break;
                 default:
-                    r.DropCaps();
-                    s_server.Answer(Status.NotSupported);
+                        s_server.Answer(Status.NotSupported);
                     break;
             }
         }
@@ -202,7 +191,7 @@ static unsafe class ProcessManager
             return;
         }
         s_server.AnswerWithCaps(Status.Ok, 0, &minted, 1);
-        Request.Drop(minted);   // the client's copy stays (a child in the derivation tree)
+        CSpace.Release(minted);   // the client's copy stays (a child in the derivation tree)
     }
 
     // --- processes ---------------------------------------------------------------------------
@@ -261,13 +250,13 @@ static unsafe class ProcessManager
         CapHandle* devices = stackalloc CapHandle[3];
         if (consoleDevices)
         {
-            if (!ConsoleDevices(devices)) { Request.Drop(exitCap); MemoryBlocks.Give(block); return Status.Occupied; }
+            if (!ConsoleDevices(devices)) { CSpace.Release(exitCap); MemoryBlocks.Give(block); return Status.Occupied; }
             o.ExtraCaps = devices;
             o.ExtraCount = 3;
             o.ExtraFirstSlot = ProcessSlots.ConsolePorts;
         }
         Status s = ProcessBuilder.Spawn(ref s_initfs, path, memory, o, word0, 0, out Process p);
-        Request.Drop(exitCap);
+        CSpace.Release(exitCap);
         if (s != Status.Ok)
         {
             MemoryBlocks.Give(block);

@@ -79,9 +79,7 @@ static unsafe class RootScheme
         {
             Entry* e = &s_entries[i];
             if (e->Endpoint == 0 || e->Owner != owner) continue;
-            var cap = new CapHandle(e->Endpoint);
-            Sys.Delete(cap);
-            CSpace.Free(cap.Index);
+            CSpace.Release(new CapHandle(e->Endpoint));
             e->Endpoint = 0;
         }
     }
