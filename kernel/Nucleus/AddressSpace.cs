@@ -30,9 +30,7 @@ public static unsafe class AddressSpaces
 
     private static AsidEntry* s_asids;
     private static uint s_freeHead;
-    private static uint s_live;
 
-    public static uint Live => s_live;
 
     /// <summary>Boot time: the ASID table, from kernel memory (MaxAsids * 16 bytes).</summary>
     public static void Init(byte* table)
@@ -57,7 +55,6 @@ public static unsafe class AddressSpaces
         uint asid = s_freeHead;
         s_freeHead = s_asids[asid].NextFree;
         s_asids[asid].Phys = asPhys;
-        s_live++;
         new PageTable(map, asPhys).ShareKernelHalf(KernelSpace.Table);
         AddressSpaceInfo* info = InfoOf(map, asPhys);
         info->Asid = asid;
@@ -79,7 +76,6 @@ public static unsafe class AddressSpaces
             s_asids[asid].Generation++;
             s_asids[asid].NextFree = s_freeHead;
             s_freeHead = asid;
-            s_live--;
         }
         Threads.ForgetAddressSpace(asPhys);
     }

@@ -25,9 +25,7 @@ public static unsafe class Devices
     }
 
     private static LineTable s_lines;
-    private static ulong s_delivered;
 
-    public static ulong Delivered => s_delivered;
 
     // The GSI an ISA line arrives on, with its polarity and trigger (identity unless ACPI overrides it).
     private static void Gsi(uint line, out uint gsi, out bool activeLow, out bool level) =>
@@ -93,7 +91,6 @@ public static unsafe class Devices
         IoApic.Mask(gsi, true);
         ulong n = s_lines.Notification[line];
         if (n == 0) return;
-        s_delivered++;
         s_lines.RaisedTsc[line] = Cpu.ReadTsc();
         Ipc.SignalObject(n, s_lines.Bits[line]);
     }

@@ -10,12 +10,10 @@ namespace Vireo.Kernel.Nucleus;
 
 public static unsafe class Faults
 {
-    public static ulong Count;
 
     public static void OnUserFault(InterruptFrame* f)
     {
         Tcb* t = Threads.Current;
-        Count++;
         // A thread with a fault handler reports the fault to it as a call and waits for the reply.
         if (t != null && Ipc.SendFault(t, f->Vector == Idt.PageFault ? Cpu.ReadCr2() : 0)) return;
         KernelLog.Begin(LogLevel.Warn);

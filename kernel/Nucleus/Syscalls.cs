@@ -12,14 +12,11 @@ namespace Vireo.Kernel.Nucleus;
 public static unsafe partial class Syscalls
 {
     public const ulong MaxDebugWrite = 4096;
-    private static ulong s_count;
 
-    public static ulong Count => s_count;
 
     [RuntimeExport("SyscallDispatch")]
     private static void Dispatch(InterruptFrame* f)
     {
-        s_count++;
         Tcb* t = Threads.Current;
         var number = (Syscall)f->Rax;
         if (number == Syscall.Call ? FastPath.TryCall(t, f) : number == Syscall.ReplyRecv && FastPath.TryReplyRecv(t, f)) return;

@@ -128,8 +128,9 @@ public static unsafe partial class Syscalls
         s = Untyped.Retype(KernelState.Direct, KernelState.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits, dstIndex, count, ref hooks);
         if (s == Status.Ok && hooks.Failed)
         {
-            // An object could not be made usable (no ASID left): take back everything just made.
-            for (ulong i = 0; i < count; i++)
+            // An object could not be made usable (no ASID left): take back everything just made,
+            // newest first, so the untyped's watermark returns exactly to where it was.
+            for (ulong i = count; i-- > 0;)
             {
                 var undo = new ObjectHooks();
                 CapOps.Delete(KernelState.Direct, SlotPhys(cnode, dstIndex + i), ref undo);

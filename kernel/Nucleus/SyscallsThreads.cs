@@ -117,15 +117,17 @@ public static unsafe partial class Syscalls
         code = kind = 0;
         Status s = TargetThread(caller, handle, out Tcb* t);
         if (s != Status.Ok) return s;
-        if (t == caller || flags > ThreadWaitFlags.NoBlock) return Status.InvalidArgument;
+        if (t == caller || (flags & ~ThreadWaitFlags.NoBlock) != 0) return Status.InvalidArgument;
         if (t->State == ThreadState.Dead)
         {
             code = t->ExitCode;
             kind = (ulong)t->ExitKind;
             return Status.Ok;
         }
-        if (t->State == ThreadState.Inactive || t->Waiter != null) return Status.BadState;
-        if (flags == ThreadWaitFlags.NoBlock) return Status.WouldBlock;
+        if (t->State == ThreadState.Inactive) return Status.BadState;
+        // A poll never takes the one waiter place, so another thread waiting does not stop it.
+        if ((flags & ThreadWaitFlags.NoBlock) != 0) return Status.WouldBlock;
+        if (t->Waiter != null) return Status.BadState;
         t->Waiter = caller;
         caller->Waitee = t;
         Threads.Block(caller, ThreadState.Waiting);

@@ -21,11 +21,9 @@ public static unsafe class Threads
     private static ulong s_lastCharge;
     private static ulong s_nextId;
     private static ulong s_cr3;
-    private static ulong s_switches;
 
     public static Tcb* Current => s_current;
     public static Scheduler Scheduler => s_scheduler;
-    public static ulong Switches => s_switches;
 
     /// <summary>Called by the exit path of a thread that ends (see OnThreadDead).</summary>
     public static delegate*<Tcb*, void> DeathObserver;
@@ -95,10 +93,8 @@ public static unsafe class Threads
 
     public static bool SetPriority(Tcb* t, SchedClass schedClass, int priority)
     {
-        bool queued = t->State == ThreadState.Runnable && t != s_current;
-        if (queued) s_scheduler.Remove(&t->Sched);
+        // SetClass takes a queued entity off its queue and back onto the new one itself.
         bool ok = s_scheduler.SetClass(&t->Sched, schedClass, priority);
-        if (queued) s_scheduler.Enqueue(&t->Sched);
         s_reschedule = true;
         return ok;
     }
@@ -308,7 +304,6 @@ public static unsafe class Threads
     private static void Enter(Tcb* next)
     {
         SwitchPorts(next);
-        if (next != s_current) s_switches++;
         s_current = next;
         if (next->Cr3 != s_cr3)
         {

@@ -15,8 +15,6 @@ namespace Vireo.Kernel.Nucleus;
 
 public static unsafe class FastPath
 {
-    public static ulong Taken;
-
     /// <summary>Call: a receiver waits on the endpoint. True when done (caller blocked, receiver running).</summary>
     public static bool TryCall(Tcb* caller, InterruptFrame* f)
     {
@@ -42,7 +40,6 @@ public static unsafe class FastPath
         server->ReplyLost = false;
         server->State = ThreadState.Runnable;
         Threads.HandOver(server);
-        Taken++;
         return true;
     }
 
@@ -70,7 +67,6 @@ public static unsafe class FastPath
         ep->State = EndpointState.Receiving;
         caller->State = ThreadState.Runnable;
         Threads.HandOver(caller);
-        Taken++;
         return true;
     }
 

@@ -350,32 +350,22 @@ public static unsafe class Ipc
         if (type == ObjectType.Endpoint)
         {
             Endpoint* ep = EndpointAt(phys);
-            while (ep->Head != null) WakeDead(IpcQueue.PopFront(ref ep->Head, ref ep->Tail));
+            while (ep->Head != null) ReleaseCaller(IpcQueue.PopFront(ref ep->Head, ref ep->Tail));
             ep->State = EndpointState.Idle;
         }
         else
         {
             Notification* n = NotificationAt(phys);
-            while (n->Head != null) WakeDead(IpcQueue.PopFront(ref n->Head, ref n->Tail));
+            while (n->Head != null) ReleaseCaller(IpcQueue.PopFront(ref n->Head, ref n->Tail));
             if (n->Bound != null) n->Bound->BoundNotification = 0;
             n->Bound = null;
             Devices.ForgetNotification(phys);
         }
     }
 
-    private static void WakeDead(Tcb* t)
-    {
-        if (t->IpcIsFault)
-        {
-            StopFaulted(t);
-            return;
-        }
-        t->Frame.Rax = (ulong)Status.PeerDied;
-        Threads.MakeRunnable(t);
-    }
-
-    /// <summary>A caller whose reply will never come: PeerDied, or, for a fault report, the
-    /// thread stops as if it had no handler (its registers are its own, not a status).</summary>
+    /// <summary>A thread whose message or reply will never come (its caller dropped it, or the
+    /// endpoint or notification it waited on died): PeerDied, or, for a fault report, the thread
+    /// stops as if it had no handler (its registers are its own, not a status).</summary>
     private static void ReleaseCaller(Tcb* caller)
     {
         caller->ReplyServer = null;

@@ -89,6 +89,7 @@ public static unsafe class PagingTests
         Cpu.InvalidatePage(ScratchVirt);
         ulong before = KernelState.Frames.FreeFrames;
         Check.Equal((ulong)MapStatus.Ok, (ulong)Table.Map4K(ref frames, ScratchVirt, frame, flags), "map succeeds");
+        Check.Equal(before - 2, KernelState.Frames.FreeFrames, "the first unmap had returned its tables: mapping again takes a PD and a PT");
         Check.Equal((ulong)MapStatus.AlreadyMapped, (ulong)Table.Map4K(ref frames, ScratchVirt, frame, flags), "mapping twice refused");
         *(ulong*)ScratchVirt = 0x1122334455667788;
         Check.Equal(0x1122334455667788, *KernelState.Direct.As<ulong>(frame), "write through the new mapping reaches the frame");

@@ -271,9 +271,12 @@ static unsafe class ProcTests
         T.Status(Status.InsufficientRights, Fs.Write(fd, buffer, 1, out _), "initfs: is read-only");
         T.Status(Status.InvalidArgument, Fs.Seek(fd, -5, SeekFrom.Start, out _), "a negative position");
         T.Status(Status.Ok, Fs.Dup(fd, out Fd copy), "dup");
+        buffer[0] = 0;
         Fs.Seek(copy, 0, SeekFrom.Start, out _);
-        Fs.Read(copy, buffer, 1, out n);
-        T.Equal((byte)'#', buffer[0], "the copy reads on its own");
+        T.Status(Status.Ok, Fs.Read(copy, buffer, 1, out n), "read through the copy");
+        T.True(n == 1 && buffer[0] == (byte)'#', "the copy reads from its own position (the start)");
+        Fs.Read(fd, buffer, 1, out n);
+        T.Equal(0, n, "while the original is still at the end");
         Fs.Close(copy);
         Fs.Close(fd);
         T.Status(Status.Ok, Fs.Stat("initfs:/bin/init", out size, out kind), "stat a path");

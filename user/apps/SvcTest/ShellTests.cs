@@ -21,26 +21,12 @@ static unsafe class ShellTests
         T.Run("shell.parse", &Parse);
         T.Run("shell.parse_errors", &ParseErrors);
         T.Run("shell.tty_scheme", &TtyScheme);
-        // The sessions need pipe: (ipcd) and file: (the RAM filesystem), built on other branches:
-        // until both are registered the suite says it left the sessions out, rather than failing.
-        if (!Registered("pipe") || !Registered("file"))
-        {
-            System.Console.WriteLine("shell: sessions left out (pipe: or file: not registered)");
-            return;
-        }
         T.Run("shell.echo_redirect_cat", &EchoRedirectCat);
         T.Run("shell.directories", &Directories);
         T.Run("shell.errors_and_status", &ErrorsAndStatus);
         T.Run("shell.pipelines", &Pipelines);
         T.Run("shell.exit_code", &ExitCode);
         T.Run("shell.system_tools", &SystemTools);
-    }
-
-    private static bool Registered(string scheme)
-    {
-        byte* name = stackalloc byte[SchemeLimits.MaxName];
-        for (int i = 0; i < scheme.Length; i++) name[i] = (byte)scheme[i];
-        return Namespace.Lookup(name, scheme.Length, out _) == Status.Ok;
     }
 
     // --- ttyd's line discipline and keyboard -------------------------------------------------------

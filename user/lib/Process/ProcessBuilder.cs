@@ -134,7 +134,11 @@ public static unsafe class ProcessBuilder
         if (Elf64Image.TryParse(file, length, out Elf64Image image) != FormatStatus.Ok) return Status.InvalidArgument;
 
         Status s = Carve(memory, options, ref process);
-        if (s != Status.Ok) return s;
+        if (s != Status.Ok)
+        {
+            if (process.Live) process.Destroy();   // what Carve made before it failed
+            return s;
+        }
         uint childSlot = FirstChildFrameSlot;
         for (int i = 0; i < image.SegmentCount && s == Status.Ok; i++)
         {
@@ -165,9 +169,7 @@ public static unsafe class ProcessBuilder
             if (!CSpace.TryAlloc(out uint scratch)) { s = Status.OutOfRange; break; }
             Rights mapRights = options.SharedReadOnly ? Rights.Read : Rights.Read | Rights.Write;
             s = Sys.Copy(options.SharedFrames[i], CSpace.Self, scratch, mapRights | Rights.Map, out CapHandle copy);
-            if (s == Status.Ok) s = Sys.Map(process.AddressSpace, copy, options.SharedAddress + i * 4096UL, mapRights);
-            if (s == Status.Ok) s = Sys.Move(copy, process.CNode, childSlot++, out _);
-            CSpace.Free(scratch);
+            s = Place(ref process, s, copy, scratch, options.SharedAddress + i * 4096UL, mapRights, ref childSlot);
         }
         if (s == Status.Ok && options.IpcBuffer != 0)
             s = FreshPage(ref process, options.IpcBuffer, Rights.Read | Rights.Write, null, 0, 0, ref childSlot);
@@ -316,10 +318,7 @@ public static unsafe class ProcessBuilder
         {
             if (!CSpace.TryAlloc(out uint scratch)) return Status.OutOfRange;
             Status s = Sys.Copy(shared, CSpace.Self, scratch, Rights.Read | Rights.Execute | Rights.Map, out CapHandle copy);
-            if (s == Status.Ok) s = Sys.Map(p.AddressSpace, copy, page.VirtualAddress, rights & (Rights.Read | Rights.Execute));
-            if (s == Status.Ok) s = Sys.Move(copy, p.CNode, childSlot++, out _);
-            CSpace.Free(scratch);
-            return s;
+            return Place(ref p, s, copy, scratch, page.VirtualAddress, rights & (Rights.Read | Rights.Execute), ref childSlot);
         }
         if (page.Kind == Elf64PageKind.Zero) return FreshPage(ref p, page.VirtualAddress, rights, null, 0, 0, ref childSlot);
         ulong offset = page.Kind == Elf64PageKind.Shared ? 0 : page.DestinationOffset;
@@ -341,8 +340,17 @@ public static unsafe class ProcessBuilder
                 s = Sys.Unmap(frame);
             }
         }
+        return Place(ref p, s, frame, scratch, vaddr, rights, ref childSlot);
+    }
+
+    // A frame capability the caller just made in `scratch` (with status s) is mapped in the child and
+    // moved into the child's CNode (a frame records its one mapping and dies with that CNode). On any
+    // failure it is deleted here, so the scratch slot goes back empty either way.
+    private static Status Place(ref Process p, Status s, CapHandle frame, uint scratch, ulong vaddr, Rights rights, ref uint childSlot)
+    {
         if (s == Status.Ok) s = Sys.Map(p.AddressSpace, frame, vaddr, rights);
         if (s == Status.Ok) s = Sys.Move(frame, p.CNode, childSlot++, out _);
+        if (s != Status.Ok && frame.Value != 0) Sys.Delete(frame);
         CSpace.Free(scratch);
         return s;
     }
