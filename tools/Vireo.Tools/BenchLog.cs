@@ -44,6 +44,10 @@ public static class BenchLog
             string name = tokens[marker + 1];
             if (!long.TryParse(tokens[marker + 2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
                 throw new BenchLogException($"line {lineNumber}: '{tokens[marker + 2]}' is not an integer");
+            // Every figure counts instructions (or processes): 0 or less is a benchmark that failed
+            // and reported so, never a measurement.
+            if (value <= 0)
+                throw new BenchLogException($"line {lineNumber}: benchmark '{name}' failed (value {value})");
             if (seen.TryGetValue(name, out int firstLine))
                 throw new BenchLogException($"line {lineNumber}: duplicate benchmark '{name}' (first on line {firstLine})");
 

@@ -33,6 +33,15 @@ public static unsafe class Startup
         return new ReadOnlySpan<byte>(text, n);
     }
 
+    /// <summary>True when argument `index` is exactly `text` (ASCII).</summary>
+    public static bool ArgumentIs(int index, string text)
+    {
+        ReadOnlySpan<byte> a = Argument(index);
+        if (index >= ArgumentCount || a.Length != text.Length) return false;
+        for (int i = 0; i < a.Length; i++) if (a[i] != (byte)text[i]) return false;
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_main")]
     private static extern int ProgramMain();
 

@@ -16,7 +16,7 @@ public sealed class BenchLogTests
             "Vireo booting...\r\n" +
             "BENCH ipc_call 412\r\n" +
             "[    0.004] bench: BENCH Map4K 97\n" +
-            "\tBENCH\tcap_copy\t-3\n" +
+            "\tBENCH\tcap_copy\t3\n" +
             "BENCHMARK suite done 5\n" +
             "bench summary follows\n";
 
@@ -25,7 +25,7 @@ public sealed class BenchLogTests
         Assert.Equal(new[]
         {
             new BenchResult("Map4K", 97),
-            new BenchResult("cap_copy", -3),
+            new BenchResult("cap_copy", 3),
             new BenchResult("ipc_call", 412),
         }, results);
     }
@@ -68,6 +68,8 @@ public sealed class BenchLogTests
     [InlineData("BENCH a 1.5\n", "'1.5' is not an integer")]
     [InlineData("BENCH a 0x10\n", "not an integer")]
     [InlineData("BENCH a 99999999999999999999\n", "not an integer")]
+    [InlineData("BENCH a 0\n", "benchmark 'a' failed (value 0)")]
+    [InlineData("BENCH b 5\nBENCH a -3\n", "line 2: benchmark 'a' failed")]
     public void Parse_RejectsBadLogs(string log, string message)
     {
         var error = Assert.Throws<BenchLogException>(() => BenchLog.Parse(log));

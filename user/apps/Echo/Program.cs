@@ -5,6 +5,7 @@
 //   label 2: reply, then exit (so the test can watch it go)
 //   label 3: receive and never reply: exit while still owing a reply
 //   label 4: touch the first and last byte of the shared region (w0 = address, w1 = length)
+//   label 5: as label 0, but the reply has as many words as the call (at most four)
 using System.Runtime;
 using Vireo.Abi;
 using Vireo.User;
@@ -46,8 +47,10 @@ static unsafe class Program
                 Ipc.Reply(new MessageInfo(4, 0), ref reply);
                 return 2;
             }
+            // Label 5 answers with as many words as the call carried (the 0- and 4-word benchmarks).
+            int words = label == 5 ? (m.Info.Words < 4 ? m.Info.Words : 4) : 4;
             m = reply;
-            s = Ipc.ReplyReceive(endpoint, new MessageInfo(4, 0), ref m);
+            s = Ipc.ReplyReceive(endpoint, new MessageInfo(words, 0), ref m);
         }
         return 1;
     }

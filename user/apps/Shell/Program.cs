@@ -20,7 +20,7 @@ static unsafe class Program
         long status = 0;
         // `sh --boot-bench` (etc/bootbench.rc): the TSC at the first prompt is the instructions since
         // reset under -icount (./vireo bench reports it as boot_to_shell).
-        if (Vireo.User.Startup.ArgumentCount > 1 && Vireo.User.Startup.Argument(1).Length == 12)
+        if (Vireo.User.Startup.ArgumentIs(1, "--boot-bench"))
         {
             System.Console.Write("BENCH boot_to_shell ");
             System.Console.Write(Vireo.User.Sys.ReadTsc());

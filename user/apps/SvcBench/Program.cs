@@ -14,8 +14,8 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        if (Startup.ArgumentCount > 1 && Startup.Argument(1).Length == 4 && Startup.Argument(1)[0] == (byte)'e') return Echo();
-        if (Startup.ArgumentCount > 2 && Startup.Argument(1).Length == 6 && Startup.Argument(1)[0] == (byte)'l') return Lookup(Startup.Argument(2));
+        if (Startup.ArgumentIs(1, "echo")) return Echo();
+        if (Startup.ArgumentIs(1, "lookup") && Startup.ArgumentCount > 2) return Lookup(Startup.Argument(2));
         Report("scheme_open_close", OpenClose());
         Report("scheme_read_4KiB", Read4KiB());
         Report("pipe_roundtrip_8B", PipeRoundTrip());
@@ -24,10 +24,10 @@ static unsafe class Program
         return 0;
     }
 
-    // A figure that could not be measured (0: a daemon missing) is left out, not reported as 0.
+    // 0 means the benchmark failed (a daemon missing, an operation refused): it is reported as such,
+    // and bench-json turns it into a failed run rather than a figure.
     private static void Report(string name, ulong value)
     {
-        if (value == 0) return;
         Console.Write("BENCH ");
         Console.Write(name);
         Console.Write(" ");
@@ -41,13 +41,14 @@ static unsafe class Program
         if (Fs.Open("file:/bench-open", OpenFlags.Write | OpenFlags.Create, out Fd fd) != Status.Ok) return 0;
         Fs.Close(fd);
         // One lookup of file: first, so the figure is the open and close alone.
+        int ok = 0;
         ulong t0 = Sys.ReadTsc();
         for (int i = 0; i < n; i++)
         {
-            Fs.Open("file:/bench-open", OpenFlags.Read, out fd);
-            Fs.Close(fd);
+            if (Fs.Open("file:/bench-open", OpenFlags.Read, out fd) == Status.Ok && Fs.Close(fd) == Status.Ok) ok++;
         }
-        return (Sys.ReadTsc() - t0) / n;
+        ulong result = (Sys.ReadTsc() - t0) / n;
+        return ok == n ? result : 0;   // every operation must have worked for the figure to mean anything
     }
 
     private static ulong Read4KiB()
@@ -56,17 +57,20 @@ static unsafe class Program
         byte* block = stackalloc byte[4096];
         for (int i = 0; i < 4096; i++) block[i] = (byte)i;
         if (Fs.Open("file:/bench-4k", OpenFlags.Read | OpenFlags.Write | OpenFlags.Create, out Fd fd) != Status.Ok) return 0;
-        Fs.Write(fd, block, 4096, out _);
+        if (Fs.Write(fd, block, 4096, out int written) != Status.Ok || written != 4096) return 0;
+        int ok = 0;
         ulong t0 = Sys.ReadTsc();
         for (int i = 0; i < n; i++)
         {
             Fs.Seek(fd, 0, SeekFrom.Start, out _);
             int total = 0;
             while (total < 4096 && Fs.Read(fd, block + total, 4096 - total, out int got) == Status.Ok && got > 0) total += got;
+            if (total == 4096) ok++;
         }
         ulong result = (Sys.ReadTsc() - t0) / n;
         Fs.Close(fd);
-        return result;
+        for (int i = 0; i < 4096; i++) if (block[i] != (byte)i) return 0;
+        return ok == n ? result : 0;
     }
 
     // A child echoes through a pair of pipes: write 8 bytes, read them back.
@@ -107,13 +111,14 @@ static unsafe class Program
         // One round first (the child starting up is not part of the figure).
         Fs.Write(send, eight, 8, out _);
         Fs.Read(receive, eight, 8, out _);
+        int ok = 0;
         ulong t0 = Sys.ReadTsc();
         for (int i = 0; i < n; i++)
         {
-            Fs.Write(send, eight, 8, out _);
-            Fs.Read(receive, eight, 8, out _);
+            if (Fs.Write(send, eight, 8, out _) == Status.Ok && Fs.Read(receive, eight, 8, out int got) == Status.Ok && got == 8) ok++;
         }
-        return (Sys.ReadTsc() - t0) / n;
+        ulong result = (Sys.ReadTsc() - t0) / n;
+        return ok == n && eight[7] == (byte)'h' ? result : 0;   // every round came back, bytes intact
     }
 
     private static Status SpawnEcho(Fd stdin, Fd stdout, out ulong pid)

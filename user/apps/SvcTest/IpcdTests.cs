@@ -397,58 +397,6 @@ static unsafe class IpcdTests
         Fs.Close(a);
     }
 
-    // --- benchmarks --------------------------------------------------------------------------------
-
-    /// <summary>Bench mode: prints "BENCH pipe_roundtrip_8B n" (write 8 bytes into a pipe and read
-    /// them back: two calls to ipcd) and "BENCH chan_roundtrip_8B n" (client sends 8 bytes, server
-    /// receives and sends 8 back, client receives: four calls), n = mean TSC delta per round trip.</summary>
-    public static void Bench()
-    {
-        const int Rounds = 1000;
-        byte* buf = stackalloc byte[8];
-        for (int i = 0; i < 8; i++) buf[i] = (byte)i;
-        if (Fs.Pipe(out Fd r, out Fd w) == Status.Ok)
-        {
-            ulong t0 = 0;
-            for (int i = -10; i < Rounds; i++)   // ten rounds to warm up
-            {
-                if (i == 0) t0 = Sys.ReadTsc();
-                Fs.Write(w, buf, 8, out _);
-                Fs.Read(r, buf, 8, out _);
-            }
-            Report("pipe_roundtrip_8B", (Sys.ReadTsc() - t0) / Rounds);
-            Fs.Close(r);
-            Fs.Close(w);
-        }
-        if (Fs.Open("chan:bench", OpenFlags.Create, out Fd listener) == Status.Ok)
-        {
-            Fs.Open("chan:bench", OpenFlags.Read | OpenFlags.Write, out Fd client);
-            Fs.Accept(listener, out Fd server);
-            ulong t0 = 0;
-            for (int i = -10; i < Rounds; i++)
-            {
-                if (i == 0) t0 = Sys.ReadTsc();
-                Fs.Write(client, buf, 8, out _);
-                Fs.Read(server, buf, 8, out _);
-                Fs.Write(server, buf, 8, out _);
-                Fs.Read(client, buf, 8, out _);
-            }
-            Report("chan_roundtrip_8B", (Sys.ReadTsc() - t0) / Rounds);
-            Fs.Close(client);
-            Fs.Close(server);
-            Fs.Close(listener);
-        }
-    }
-
-    private static void Report(string name, ulong value)
-    {
-        System.Console.Write("BENCH ");
-        System.Console.Write(name);
-        System.Console.Write(" ");
-        System.Console.Write(value);
-        System.Console.WriteLine();
-    }
-
     // --- helpers -------------------------------------------------------------------------------
 
     private static Status MapAll(Fd fd, ulong address, CapHandle* frames)

@@ -112,7 +112,7 @@ public static unsafe class ProcessBuilder
         ulong arg0, ulong arg1, out Process process)
     {
         process = default;
-        if (initfs.Find(path, out byte* file, out ulong length) != FormatStatus.Ok) return Status.InvalidArgument;
+        if (initfs.Find(path, out byte* file, out ulong length) != FormatStatus.Ok) return Status.NotFound;
         return SpawnElf(ref initfs, file, length, path, arguments, memory, options, arg0, arg1, out process);
     }
 
@@ -123,7 +123,7 @@ public static unsafe class ProcessBuilder
     {
         process = default;
         if (options.RawArguments == null) return Status.InvalidArgument;
-        if (initfs.Find(path, out byte* file, out ulong length) != FormatStatus.Ok) return Status.InvalidArgument;
+        if (initfs.Find(path, out byte* file, out ulong length) != FormatStatus.Ok) return Status.NotFound;
         return SpawnElf(ref initfs, file, length, null, null, memory, options, arg0, arg1, out process);
     }
 

@@ -116,19 +116,7 @@ public static unsafe class Fs
     // --- descriptor operations ---------------------------------------------------------------
 
     /// <summary>Reads up to `count` bytes (one request: at most SchemeLimits.MaxData). 0 = end of file.</summary>
-    public static Status Read(Fd fd, byte* buffer, int count, out int read)
-    {
-        read = 0;
-        if (count < 0) return Status.InvalidArgument;
-        if (!UserRange(buffer, count)) return Status.BadAddress;
-        if (count > SchemeLimits.MaxData) count = SchemeLimits.MaxData;
-        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Read, (ulong)count, 0, 0, 0, 0, 0, out SchemeReply r);
-        if (s != Status.Ok) return s;
-        if (r.DataLength > count) return Status.BadReply;
-        SchemeCall.Buffer_MemoryCopy(buffer, SchemeCall.Data, r.DataLength);
-        read = r.DataLength;
-        return Status.Ok;
-    }
+    public static Status Read(Fd fd, byte* buffer, int count, out int read) => Fetch(SchemeOp.Read, fd, buffer, count, out read);
 
     /// <summary>Writes all `count` bytes (in as many requests as it takes); `written` says how many went.</summary>
     public static Status Write(Fd fd, byte* buffer, int count, out int written)
@@ -218,13 +206,16 @@ public static unsafe class Fs
     }
 
     /// <summary>Directory entries as records (u8 kind, u8 length, name); 0 bytes = no more.</summary>
-    public static Status Getdents(Fd fd, byte* buffer, int count, out int read)
+    public static Status Getdents(Fd fd, byte* buffer, int count, out int read) => Fetch(SchemeOp.Getdents, fd, buffer, count, out read);
+
+    // Read and Getdents: one request for at most `count` (<= MaxData) bytes, copied out of the IPC buffer.
+    private static Status Fetch(SchemeOp op, Fd fd, byte* buffer, int count, out int read)
     {
         read = 0;
         if (count < 0) return Status.InvalidArgument;
         if (!UserRange(buffer, count)) return Status.BadAddress;
         if (count > SchemeLimits.MaxData) count = SchemeLimits.MaxData;
-        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Getdents, (ulong)count, 0, 0, 0, 0, 0, out SchemeReply r);
+        Status s = SchemeCall.Call(fd.Cap, op, (ulong)count, 0, 0, 0, 0, 0, out SchemeReply r);
         if (s != Status.Ok) return s;
         if (r.DataLength > count) return Status.BadReply;
         SchemeCall.Buffer_MemoryCopy(buffer, SchemeCall.Data, r.DataLength);

@@ -177,6 +177,21 @@ public unsafe struct SchemeServer
         return Status.Ok;
     }
 
+    /// <summary>Answers an Open or Dup with a new file: mints file `id`'s capability and sends it (w0 =
+    /// the FileKind). False if the file could not be handed over (no slot: the caller got NoSpace; or
+    /// the caller could not take it: the file is closed again); the daemon then forgets `id`.</summary>
+    public bool AnswerNewFile(uint id, ulong w0)
+    {
+        if (MintFile(id, out CapHandle cap) != Status.Ok)
+        {
+            Answer(Status.NoSpace);
+            return false;
+        }
+        if (AnswerWithCaps(Status.Ok, w0, &cap, 1) == Status.Ok) return true;
+        CloseFile(id);
+        return false;
+    }
+
     /// <summary>Revokes every copy of file id's capability and forgets it.</summary>
     public void CloseFile(uint id)
     {

@@ -527,7 +527,7 @@ static unsafe class UserTests
         T.Equal(0, (long)code, "status 0");
         T.Status(Status.Ok, p.Destroy(), "destroy");
         T.Equal((long)before, (long)FreeBytes(s_memory), "every byte returned");
-        T.Status(Status.InvalidArgument, ProcessBuilder.Spawn(ref s_initfs, "bin/nonexistent", s_memory, 20, 0, 0, out _), "missing program");
+        T.Status(Status.NotFound, ProcessBuilder.Spawn(ref s_initfs, "bin/nonexistent", s_memory, 20, 0, 0, out _), "missing program");
     }
 
     private static void ExitStatus()

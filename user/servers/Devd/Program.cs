@@ -124,18 +124,13 @@ static unsafe class Program
     {
         uint id = 1;
         while (id < MaxHandles && s_handles.Flags[id] != 0) id++;
-        CapHandle cap = default;
-        if (id == MaxHandles || s_server.MintFile(id, out cap) != Status.Ok)
+        if (id == MaxHandles)
         {
             s_server.Answer(Status.NoSpace);
             return;
         }
         s_handles.Flags[id] = (byte)access;
-        if (s_server.AnswerWithCaps(Status.Ok, (ulong)FileKind.Device, &cap, 1) != Status.Ok)
-        {
-            s_handles.Flags[id] = 0;
-            s_server.CloseFile(id);
-        }
+        if (!s_server.AnswerNewFile(id, (ulong)FileKind.Device)) s_handles.Flags[id] = 0;
     }
 
     private static bool Pick(ReadOnlySpan<byte> arg, out Device device, out string name)

@@ -147,7 +147,6 @@ static unsafe class Program
 
     private static Status Start(Entry* e)
     {
-        for (int i = 0; i < e->ArgvLength; i++) SchemeCall.Data[i] = e->Argv[i];
         int caps = 0;
         Fd console = default;
         // The child gets a console descriptor of its own (it closes it when it exits).

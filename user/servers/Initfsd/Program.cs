@@ -139,13 +139,7 @@ static unsafe class Program
 
     private static void Hand(uint id, bool dir)
     {
-        if (s_server.MintFile(id, out CapHandle cap) != Status.Ok)
-        {
-            s_files[id].Used = false;
-            s_server.Answer(Status.NoSpace);
-            return;
-        }
-        s_server.AnswerWithCaps(Status.Ok, (ulong)(dir ? FileKind.Directory : FileKind.File), &cap, 1);
+        if (!s_server.AnswerNewFile(id, (ulong)(dir ? FileKind.Directory : FileKind.File))) s_files[id].Used = false;
     }
 
     private static uint NewFile()

@@ -20,10 +20,7 @@ static unsafe class Pages
     private static uint s_limit;     // pages that may be mapped
     private static uint s_mapped;    // pages 1..s_mapped are mapped
     private static uint s_free;      // first page of the free list (0 = empty)
-    private static uint s_used;      // pages holding data now
 
-    public static uint Limit => s_limit;
-    public static uint Used => s_used;
 
     public static byte* Address(uint page) => (byte*)(Base + (ulong)page * Size);
 
@@ -48,7 +45,6 @@ static unsafe class Pages
         {
             s_free = *(uint*)Address(page);
             Zero(Address(page), Size);
-            s_used++;
             return Status.Ok;
         }
         if (s_mapped >= s_limit || !CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
@@ -66,7 +62,6 @@ static unsafe class Pages
             return Status.NoSpace;
         }
         page = ++s_mapped;
-        s_used++;
         return Status.Ok;
     }
 
@@ -75,7 +70,6 @@ static unsafe class Pages
         if (page == 0) return;
         *(uint*)Address(page) = s_free;
         s_free = page;
-        s_used--;
     }
 
     public static void Zero(byte* p, int n)

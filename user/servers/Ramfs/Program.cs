@@ -35,20 +35,14 @@ static unsafe class Program
     public static void AnswerWithHandle(ushort node, OpenFlags access, ulong position)
     {
         uint id = Handles.FreeId();
-        CapHandle cap = default;
-        if (id == 0 || Server.MintFile(id, out cap) != Status.Ok)
+        if (id == 0)
         {
             Server.Answer(Status.NoSpace);
             return;
         }
         Handles.Open(id, node, access, position);
-        ulong kind = Tree.Get(node)->Kind;
         // A caller that died or named no slot never got the capability: the handle goes again.
-        if (Server.AnswerWithCaps(Status.Ok, kind, &cap, 1) != Status.Ok)
-        {
-            Handles.Close(id);
-            Server.CloseFile(id);
-        }
+        if (!Server.AnswerNewFile(id, Tree.Get(node)->Kind)) Handles.Close(id);
     }
 
     private static bool ParseNumber(ReadOnlySpan<byte> text, out uint value)

@@ -29,9 +29,6 @@ static unsafe class Tree
     private struct Store { public fixed byte Bytes[MaxNodes * NodeBytes]; }
     private static Store s_store;
     private static byte* s_base;
-    private static int s_count;
-
-    public static int Count => s_count;
 
     public static bool Init()
     {
@@ -41,7 +38,6 @@ static unsafe class Tree
         root->Kind = (byte)FileKind.Directory;
         root->Linked = 1;
         root->Parent = Root;
-        s_count = 1;
         return true;
     }
 
@@ -141,7 +137,6 @@ static unsafe class Tree
         Node* n = Get(node);
         *n = default;
         n->Kind = (byte)kind;
-        s_count++;
         Attach(node, dir, name, length);
         return Status.Ok;
     }
@@ -196,7 +191,6 @@ static unsafe class Tree
         if (n->Linked != 0 || n->Opens != 0 || node == Root) return;
         FileData.Truncate(n, 0);
         n->Kind = 0;
-        s_count--;
     }
 
     /// <summary>The index-th entry of `dir` (0 when there is none).</summary>

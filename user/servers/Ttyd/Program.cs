@@ -156,13 +156,7 @@ static unsafe class Program
             s_server.Answer(Status.NoSpace);
             return;
         }
-        Status s = s_server.MintFile(id, out CapHandle file);
-        if (s != Status.Ok)
-        {
-            s_server.Answer(s);
-            return;
-        }
-        s_server.AnswerWithCaps(Status.Ok, (ulong)FileKind.Device, &file, 1);
+        s_server.AnswerNewFile(id, (ulong)FileKind.Device);
     }
 
     private static void OnFile(ref Request r)

@@ -17,7 +17,6 @@ public static unsafe class Out
     private static Status s_failure;
 
     /// <summary>The first failure writing to standard output (a closed pipe): Ok while none.</summary>
-    public static Status Failure => s_failure;
 
     public static void Write(byte b)
     {

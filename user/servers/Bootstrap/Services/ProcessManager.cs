@@ -20,7 +20,6 @@ static unsafe class ProcessManager
         public ulong Kind, Code;
         public Process P;
         public int Block;
-        public bool MayRegister;
         public int WaitToken;        // >= 0: a WaitChild of this process is put aside
         public ulong WaitFor;        // the pid it waits for, 0 = any child
         public int NameLength;
@@ -34,8 +33,6 @@ static unsafe class ProcessManager
     private static InitfsImage s_initfs;
     private static bool s_stop;
     private static int s_stopStatus;
-
-    public static ulong ConsoleInit;  // pid of init (restart policy lives in init itself)
 
     /// <summary>Serves until PowerOff; returns the status the bootstrap exits with (0 = clean).</summary>
     public static int Run(ref InitfsImage initfs, CapHandle memory, BootstrapInfo* info, string rcFile)
@@ -65,9 +62,8 @@ static unsafe class ProcessManager
         byte* argv = stackalloc byte[64];
         int n = Append(argv, 0, "initfs:/bin/init");
         n = Append(argv, n, rcFile);
-        s = Spawn(0, argv, n, true, 0, default, default, default, out ulong initPid);
+        s = Spawn(0, argv, n, true, 0, default, default, default, out _);
         if (s != Status.Ok) return Fail("cannot start bin/init");
-        ConsoleInit = initPid;
         Serve();
         return s_stopStatus;
     }
@@ -211,7 +207,6 @@ static unsafe class ProcessManager
         while (start < nameEnd && argv[start] == (byte)'/') start++;
         if (nameEnd - start > 60) return Status.NameTooLong;
         var path = new System.ReadOnlySpan<byte>(argv + start, nameEnd - start);
-        if (s_initfs.Find(path, out _, out _) != Vireo.Formats.FormatStatus.Ok) return Status.NotFound;
         int index = FreeEntry();
         if (index < 0) return Status.NoSpace;
         int memoryBits = (int)(sizes & 0xFF);
@@ -269,7 +264,6 @@ static unsafe class ProcessManager
         e->Parent = parent;
         e->P = p;
         e->Block = block;
-        e->MayRegister = mayRegister;
         e->WaitToken = -1;
         // The name shown by ps: the last path component.
         int from = nameEnd;
@@ -383,8 +377,6 @@ static unsafe class ProcessManager
         self->WaitFor = pid;
     }
 
-    public static Status KillPid(ulong pid) => Kill(pid);
-
     /// <summary>One line per live process: pid, parent, name (sys:/ps).</summary>
     public static void Describe(ref Text t)
     {
@@ -401,7 +393,7 @@ static unsafe class ProcessManager
         }
     }
 
-    private static Status Kill(ulong pid)
+    public static Status Kill(ulong pid)
     {
         Proc* e = Find(pid);
         if (e == null || e->Exited) return Status.NotFound;

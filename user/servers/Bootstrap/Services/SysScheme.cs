@@ -142,7 +142,7 @@ static unsafe class SysScheme
         int start = i;
         while (i < length && data[i] >= (byte)'0' && data[i] <= (byte)'9') pid = pid * 10 + (ulong)(data[i++] - '0');
         if (i == start) return Status.InvalidArgument;
-        return ProcessManager.KillPid(pid);
+        return ProcessManager.Kill(pid);
     }
 
     private static int Render(int kind, byte* into)
