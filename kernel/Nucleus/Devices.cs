@@ -22,10 +22,13 @@ public static unsafe class Devices
         public fixed ulong Bits[Lines];
         public fixed byte Claimed[Lines];
         public fixed ulong RaisedTsc[Lines];
+        public fixed uint Gsi[Lines];      // where the line arrives (resolved once, when claimed)
     }
 
     private static LineTable s_lines;
 
+    // Masks or unmasks a claimed line at the IOAPIC.
+    private static void Mask(ulong line, bool masked) => IoApic.Mask(s_lines.Gsi[line], masked);
 
     // The GSI an ISA line arrives on, with its polarity and trigger (identity unless ACPI overrides it).
     private static void Gsi(uint line, out uint gsi, out bool activeLow, out bool level) =>
@@ -48,6 +51,7 @@ public static unsafe class Devices
         s_lines.Claimed[line] = 1;
         s_lines.Notification[line] = 0;
         Gsi((uint)line, out uint gsi, out bool activeLow, out bool level);
+        s_lines.Gsi[line] = gsi;
         Interrupts.Register(FirstVector + (int)line, &OnIrq);
         IoApic.Route(gsi, (byte)(FirstVector + line), activeLow, level, LocalApic.ApicId);
         IoApic.Mask(gsi, true);
@@ -65,8 +69,7 @@ public static unsafe class Devices
         ulong line = h->Object;
         s_lines.Notification[line] = n->Object;
         s_lines.Bits[line] = bits;
-        Gsi((uint)line, out uint gsi, out _, out _);
-        IoApic.Mask(gsi, false);
+        Mask(line, false);
         return Status.Ok;
     }
 
@@ -78,8 +81,7 @@ public static unsafe class Devices
         if (s != Status.Ok) return s;
         if (s_lines.Notification[h->Object] == 0) return Status.BadState;
         raised = s_lines.RaisedTsc[h->Object];
-        Gsi((uint)h->Object, out uint gsi, out _, out _);
-        IoApic.Mask(gsi, false);
+        Mask(h->Object, false);
         return Status.Ok;
     }
 
@@ -87,8 +89,7 @@ public static unsafe class Devices
     private static void OnIrq(InterruptFrame* frame)
     {
         uint line = (uint)frame->Vector - FirstVector;
-        Gsi(line, out uint gsi, out _, out _);
-        IoApic.Mask(gsi, true);
+        Mask(line, true);
         ulong n = s_lines.Notification[line];
         if (n == 0) return;
         s_lines.RaisedTsc[line] = Cpu.ReadTsc();
@@ -100,8 +101,7 @@ public static unsafe class Devices
     public static void ReleaseLine(ulong line)
     {
         if (line >= Lines) return;
-        Gsi((uint)line, out uint gsi, out _, out _);
-        IoApic.Mask(gsi, true);
+        Mask(line, true);
         s_lines.Claimed[line] = 0;
         s_lines.Notification[line] = 0;
     }
@@ -113,8 +113,7 @@ public static unsafe class Devices
             if (s_lines.Notification[i] == phys)
             {
                 s_lines.Notification[i] = 0;
-                Gsi((uint)i, out uint gsi, out _, out _);
-                IoApic.Mask(gsi, true);
+                Mask((ulong)i, true);
             }
     }
 

@@ -56,19 +56,22 @@ public static unsafe class Threads
         if (s_current == null || s_scheduler.ShouldPreempt(&s_current->Sched, &t->Sched)) s_reschedule = true;
     }
 
-    /// <summary>Makes a woken thread runnable; if it outranks the running thread it takes the CPU at
-    /// once. The running thread goes back to its queue as a preempted one would, and the woken thread
-    /// is entered without passing through the run queue (no insert, no pick): the notification fast
-    /// path. Anything already pending (s_reschedule) takes the ordinary route.</summary>
-    public static void Wake(Tcb* t)
+    /// <summary>Makes a woken thread runnable; if it outranks the running thread and `handOver` allows,
+    /// it takes the CPU at once: the running thread goes back to its queue as a preempted one would,
+    /// and the woken thread is entered without passing through the run queue (no insert, no pick):
+    /// the notification fast path. Anything already pending (s_reschedule) takes the ordinary route,
+    /// as does a caller in the middle of something else (handOver false: a thread's death).</summary>
+    public static void Wake(Tcb* t, bool handOver)
     {
         Tcb* running = s_current;
-        if (running == null || s_reschedule || !s_scheduler.ShouldPreempt(&running->Sched, &t->Sched))
+        bool preempt = running == null || s_scheduler.ShouldPreempt(&running->Sched, &t->Sched);
+        t->State = ThreadState.Runnable;
+        if (!handOver || running == null || s_reschedule || !preempt)
         {
-            MakeRunnable(t);
+            s_scheduler.Enqueue(&t->Sched);
+            if (preempt) s_reschedule = true;
             return;
         }
-        t->State = ThreadState.Runnable;
         Charge();
         s_scheduler.PutPrev(&running->Sched);
         SwitchTo(t);

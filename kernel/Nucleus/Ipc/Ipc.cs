@@ -245,8 +245,7 @@ public static unsafe class Ipc
             waiter->Frame.Rax = (ulong)Status.Ok;
             waiter->Frame.Rdx = n->Word;
             n->Word = 0;
-            if (handOver) Threads.Wake(waiter);
-            else Threads.MakeRunnable(waiter);
+            Threads.Wake(waiter, handOver);
             return;
         }
         Tcb* bound = n->Bound;
@@ -256,8 +255,7 @@ public static unsafe class Ipc
             IpcQueue.Remove(ref ep->Head, ref ep->Tail, bound);
             if (ep->Head == null) ep->State = EndpointState.Idle;
             DeliverSignal(bound, n);
-            if (handOver) Threads.Wake(bound);
-            else Threads.MakeRunnable(bound);
+            Threads.Wake(bound, handOver);
         }
     }
 
