@@ -11,10 +11,9 @@ public static unsafe partial class Syscalls
 {
     private static Status ThreadConfigure(Tcb* caller, ulong handle, ulong configPtr)
     {
-        Status s = Lookup(caller, handle, ObjectType.Thread, Rights.Control, out CapSlot* cap);
+        Status s = TargetThread(caller, handle, out Tcb* t);
         if (s != Status.Ok) return s;
         var map = KernelState.Direct;
-        var t = map.As<Tcb>(cap->Object);
         if (t->State != ThreadState.Inactive && t->State != ThreadState.Suspended) return Status.BadState;
         if (!UserMemory.TryCheck(caller, configPtr, (ulong)sizeof(ThreadConfig), write: false)) return Status.BadAddress;
         ThreadConfig config = *(ThreadConfig*)configPtr;

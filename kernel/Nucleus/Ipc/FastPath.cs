@@ -19,12 +19,9 @@ public static unsafe class FastPath
     public static bool TryCall(Tcb* caller, InterruptFrame* f)
     {
         var info = new MessageInfo(f->Rsi);
-        if (info.Caps != 0 || info.Words > MessageInfo.MaxWords || caller->CNode == 0) return false;
-        var map = KernelState.Direct;
-        if (CNode.Lookup(map, caller->CNode, caller->CNodeSlotBits, new CapHandle(f->Rdi), out ulong slotPhys) != Status.Ok) return false;
-        CapSlot* cap = map.As<CapSlot>(slotPhys);
-        if (cap->Type != ObjectType.Endpoint || (cap->Rights & Rights.Write) == 0) return false;
-        Endpoint* ep = map.As<Endpoint>(cap->Object);
+        if (info.Caps != 0 || info.Words > MessageInfo.MaxWords) return false;
+        if (Syscalls.Lookup(caller, f->Rdi, ObjectType.Endpoint, Rights.Write, out CapSlot* cap) != Status.Ok) return false;
+        Endpoint* ep = Ipc.EndpointAt(cap->Object);
         if (ep->State != EndpointState.Receiving) return false;
         Tcb* server = ep->Head;
         if (server->ReplyTo != null || caller->IpcIsFault) return false;
@@ -49,12 +46,9 @@ public static unsafe class FastPath
         var info = new MessageInfo(f->Rsi);
         Tcb* caller = server->ReplyTo;
         if (caller == null || caller->IpcIsFault || info.Caps != 0 || info.Words > MessageInfo.MaxWords) return false;
-        if (server->BoundNotification != 0 || server->CNode == 0) return false;
-        var map = KernelState.Direct;
-        if (CNode.Lookup(map, server->CNode, server->CNodeSlotBits, new CapHandle(f->Rdi), out ulong slotPhys) != Status.Ok) return false;
-        CapSlot* cap = map.As<CapSlot>(slotPhys);
-        if (cap->Type != ObjectType.Endpoint || (cap->Rights & Rights.Read) == 0) return false;
-        Endpoint* ep = map.As<Endpoint>(cap->Object);
+        if (server->BoundNotification != 0) return false;
+        if (Syscalls.Lookup(server, f->Rdi, ObjectType.Endpoint, Rights.Read, out CapSlot* cap) != Status.Ok) return false;
+        Endpoint* ep = Ipc.EndpointAt(cap->Object);
         if (ep->State == EndpointState.Sending) return false;
         if (Threads.Outranked(caller)) return false;
         if (info.Words > MessageInfo.RegisterWords && !CopyWords(server, caller, info.Words)) return false;
@@ -76,8 +70,7 @@ public static unsafe class FastPath
     private static bool CopyWords(Tcb* from, Tcb* to, int words)
     {
         if (!Ipc.TryBuffer(from, false, out IpcBuffer* src) || !Ipc.TryBuffer(to, true, out IpcBuffer* dst)) return false;
-        int n = words - MessageInfo.RegisterWords;
-        System.Buffer.MemoryCopy(&src->Words[MessageInfo.RegisterWords], &dst->Words[MessageInfo.RegisterWords], n * 8, n * 8);
+        MessageTransfer.CopyWords(src, dst, words);
         dst->ReceivedCaps = 0;
         return true;
     }

@@ -59,7 +59,7 @@ public static unsafe class MessageTransfer
         {
             dst->ReceivedCaps = 0;
         }
-        for (int i = MessageInfo.RegisterWords; i < words; i++) dst->Words[i] = src->Words[i];
+        if (dst != null) CopyWords(src, dst, words);
         if (sender->IpcIsFault)
         {
             // A fault report: the faulting thread's registers are its own; the message is made here.
@@ -70,6 +70,13 @@ public static unsafe class MessageTransfer
         SetRegisters(receiver, badge, new MessageInfo(words, caps, info.Label),
             sender->Frame.Rdx, sender->Frame.R10, sender->Frame.R8, sender->Frame.R9);
         return Status.Ok;
+    }
+
+    /// <summary>Words past the registers, buffer to buffer (one block copy; the fast path too).</summary>
+    public static void CopyWords(IpcBuffer* src, IpcBuffer* dst, int words)
+    {
+        int n = words - MessageInfo.RegisterWords;
+        if (n > 0) System.Buffer.MemoryCopy(&src->Words[MessageInfo.RegisterWords], &dst->Words[MessageInfo.RegisterWords], n * 8, n * 8);
     }
 
     /// <summary>What a thread finds when its receive (or call) completes: Ok, the badge, the info
