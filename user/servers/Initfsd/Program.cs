@@ -1,5 +1,5 @@
-// initfs: the boot archive (cpio, mapped read-only by the process manager at InitfsBase, its size in
-// the first start word) served as a read-only scheme: files, the directories their names imply,
+// initfs: the boot archive (cpio, its pages mapped read-only by the process manager from InitfsBase;
+// its size in the first start word, its offset into the first page in the second) served as a read-only scheme: files, the directories their names imply,
 // Read/Seek/Fstat/Getdents/Dup/Close, Open and Stat. Writing anything is InsufficientRights.
 using System;
 using System.Runtime;
@@ -30,7 +30,8 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        s_archive = (byte*)BootstrapLayout.InitfsBase;
+        // The archive's frames are mapped from InitfsBase; it starts Argument1 bytes into the first.
+        s_archive = (byte*)BootstrapLayout.InitfsBase + Startup.Argument1;
         s_size = Startup.Argument0;
         if (CpioReader.TryCreate(s_archive, s_size, out _) != FormatStatus.Ok) return 1;
         byte[] table = new byte[MaxOpen * sizeof(OpenFile)];   // once (bump heap)

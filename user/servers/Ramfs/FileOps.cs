@@ -126,7 +126,8 @@ static unsafe class FileOps
         byte* into = SchemeCall.Data;
         int used = 0;
         ushort dir = h->Node;
-        for (ushort c = Tree.Entry(dir, h->Position); c != 0; c = Tree.Get(c)->Next)
+        ushort c = Tree.Entry(dir, h->Position);
+        for (; c != 0; c = Tree.Get(c)->Next)
         {
             Node* e = Tree.Get(c);
             if (used + 2 + e->NameLength > room) break;
@@ -136,7 +137,7 @@ static unsafe class FileOps
             used += 2 + e->NameLength;
             h->Position++;
         }
-        if (used == 0 && Tree.Entry(dir, h->Position) != 0)
+        if (used == 0 && c != 0)   // an entry left that does not fit in the room asked for
         {
             Program.Server.Answer(Status.InvalidArgument);
             return;

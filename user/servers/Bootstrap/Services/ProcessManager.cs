@@ -85,7 +85,7 @@ static unsafe class ProcessManager
         if (count > 1024) return Status.OutOfRange;
         CapHandle* l = stackalloc CapHandle[(int)count];
         for (ulong i = 0; i < count; i++) l[i] = new CapHandle((uint)(info->InitfsFrameSlot + i), 0);
-        return Spawn(0, argv, n, true, 0, default, default, default, out _, false, l, (uint)count, info->InitfsBase & ~0xFFFUL, info->InitfsSize);
+        return Spawn(0, argv, n, true, 0, default, default, default, out _, false, l, (uint)count, info->InitfsBase & ~0xFFFUL, info->InitfsSize, default, info->InitfsBase & 0xFFF);
     }
 
     private static int Append(byte* into, int at, string text)
@@ -194,7 +194,7 @@ static unsafe class ProcessManager
 
     private static Status Spawn(ulong parent, byte* argv, int length, bool mayRegister, ulong sizes,
         CapHandle stdin, CapHandle stdout, CapHandle stderr, out ulong pid, bool consoleDevices = false,
-        CapHandle* shared = null, uint sharedCount = 0, ulong sharedAddress = 0, ulong word0 = 0, CapHandle ns = default)
+        CapHandle* shared = null, uint sharedCount = 0, ulong sharedAddress = 0, ulong word0 = 0, CapHandle ns = default, ulong word1 = 0)
     {
         pid = 0;
         if (length <= 0 || argv[0] == 0) return Status.InvalidArgument;
@@ -250,7 +250,7 @@ static unsafe class ProcessManager
             o.ExtraCount = 3;
             o.ExtraFirstSlot = ProcessSlots.ConsolePorts;
         }
-        Status s = ProcessBuilder.Spawn(ref s_initfs, path, memory, o, word0, 0, out Process p);
+        Status s = ProcessBuilder.Spawn(ref s_initfs, path, memory, o, word0, word1, out Process p);
         CSpace.Release(exitCap);
         if (s != Status.Ok)
         {
