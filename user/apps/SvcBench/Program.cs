@@ -105,7 +105,7 @@ static unsafe class Program
 
     private static ulong RoundTrips(Fd send, Fd receive)
     {
-        const int n = 500;
+        const int n = 4000;   // long enough that the processes' scheduling levels have settled
         byte* eight = stackalloc byte[8];
         for (int i = 0; i < 8; i++) eight[i] = (byte)('a' + i);
         // One round first (the child starting up is not part of the figure).
