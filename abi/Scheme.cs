@@ -36,6 +36,8 @@ public enum SchemeOp : ulong
     Watch = 28,      // w0 = Readiness wanted, w1 = notification bits, cap = a notification (Write) -> w0 = Readiness now;
                      // one-shot: the daemon signals the bits once the file becomes ready, then forgets the watch;
                      // w0 = 0 cancels (no cap). Daemons without it answer NotSupported (Events.WaitAny)
+    Attach = 29,     // -> caps: the shared page, the data and the room notifications; w0 = the end (PipeRing)
+    Changed = 30,    // the file's shared page changed while a watch was pending (PipeRing.Watched): re-check
 
     // Root scheme (on the Namespace capability).
     Register = 64,   // data = NAME, cap = the daemon's endpoint -> Exists if taken

@@ -61,4 +61,7 @@ public enum Status : long
     BrokenPipe = 26,
     /// <summary>No room left (a full RAM filesystem, a full table).</summary>
     NoSpace = 27,
+    /// <summary>The file's data moves through memory shared with the daemon, not through requests:
+    /// attach it (SchemeOp.Attach) and use that. The scheme library acts on it; callers never see it.</summary>
+    SharedRing = 28,
 }

@@ -1,7 +1,7 @@
 // Running one parsed line: a pipeline of stages, each a builtin or a program.
 //   1. Pipes between neighbouring stages (Fs.Pipe), then the redirection files; a redirection
 //      replaces the pipe on its side (that pipe end is closed at once: its neighbour sees the end).
-//   2. The programs are spawned, all before any is waited for (a pipe holds 4 KiB). Each gets
+//   2. The programs are spawned, all before any is waited for (a pipe holds about 4 KiB). Each gets
 //      duplicates of its stdin, stdout and stderr: a process closes its stdio when it exits, and
 //      closing a file ends it for every holder of that capability, the shell included.
 //   3. Builtins run in the shell, writing to their stage's output.

@@ -58,6 +58,7 @@ static unsafe class EventTests
         Fd* fds = stackalloc Fd[2];
         Readiness* wanted = stackalloc Readiness[2];
         if (!ReadEnds(e, fds, wanted)) return;
+        T.True(IpcdTests.Attached(e[3]), "attach the second write end (the helper writes through its page)");
         LocalThread t = IpcdTests.StartLater(20_000_000, e[3].Cap, SchemeOp.Write, 0, "late");
         ExpectWaitAny(fds, wanted, 1, Readiness.Readable, "WaitAny wakes for the second pipe, Readable");
         T.True(IpcdTests.Finish(ref t), "the helper's write is done");
@@ -86,7 +87,8 @@ static unsafe class EventTests
 
         if (!T.Status(Status.Ok, Fs.Pipe(out r, out w), "a second pipe")) return;
         byte* block = stackalloc byte[1024];
-        for (int i = 0; i < 4; i++) Fs.Write(w, block, 1024, out _);   // 4 KiB: full, nobody waits
+        for (int left = PipeRing.Capacity; left > 0; left -= 1024)   // full, nobody waits
+            Fs.Write(w, block, left < 1024 ? left : 1024, out _);
         T.Status(Status.Ok, Fs.Watch(w, Readiness.Writable, 8, s_note, out ready), "watch a full pipe's write end");
         T.Equal(0, (long)ready, "no room");
         Fs.Read(r, block, 16, out _);

@@ -40,6 +40,7 @@ static unsafe class IpcdTests
         T.Run("pipe.broken_pipe", &PipeBroken);
         T.Run("pipe.full_pipe_holds_writer", &PipeFull);
         T.Run("pipe.bad_inputs", &PipeBadInputs);
+        T.Run("pipe.shared_page_attach_and_revoke", &PipeSharedPage);
         T.Run("chan.listen_connect_accept_send_receive", &ChanRoundTrip);
         T.Run("chan.accept_waits_for_connect", &ChanAcceptWaits);
         T.Run("chan.peer_close_eof_and_broken_pipe", &ChanPeerClose);
@@ -74,6 +75,7 @@ static unsafe class IpcdTests
     private static void PipeReaderWaits()
     {
         if (!T.Status(Status.Ok, Fs.Pipe(out Fd r, out Fd w), "pipe")) return;
+        T.True(Attached(r), "attach the read end");
         LocalThread t = Start(r.Cap, SchemeOp.Read, 16, null);
         T.True(StillWaiting(t), "a read of an empty pipe waits");
         T.Status(Status.Ok, Write(w, "abc"), "then a write");
@@ -119,13 +121,13 @@ static unsafe class IpcdTests
         byte* buf = stackalloc byte[SchemeLimits.MaxData];
         for (int i = 0; i < SchemeLimits.MaxData; i++) buf[i] = (byte)i;
         int total = 0;
-        while (total < 4096)
+        while (total < PipeRing.Capacity)
         {
-            int chunk = 4096 - total > SchemeLimits.MaxData ? SchemeLimits.MaxData : 4096 - total;
+            int chunk = PipeRing.Capacity - total > SchemeLimits.MaxData ? SchemeLimits.MaxData : PipeRing.Capacity - total;
             if (Fs.Write(w, buf, chunk, out int n) != Status.Ok) break;
             total += n;
         }
-        T.Equal(4096, total, "4 KiB fill the pipe without waiting");
+        T.Equal(PipeRing.Capacity, total, "the pipe's capacity goes in without waiting");
         LocalThread t = Start(w.Cap, SchemeOp.Write, 0, "Z");
         T.True(StillWaiting(t), "a write to a full pipe waits (it is not answered with 0 taken)");
         T.Status(Status.Ok, Fs.Read(r, buf, 100, out int got), "a reader drains 100 bytes");
@@ -133,7 +135,7 @@ static unsafe class IpcdTests
         T.Status(Status.Ok, s_status, "its status");
         T.Equal(1, (long)s_resultW0, "its byte was taken");
         Fs.Fstat(r, out ulong held, out _);
-        T.Equal(4096 - 100 + 1, (long)held, "what is left, plus the writer's byte");
+        T.Equal(PipeRing.Capacity - 100 + 1, (long)held, "what is left, plus the writer's byte");
         // Read exactly what is held: a read of an empty pipe with a writer open would wait.
         int last = 0;
         for (long left = (long)held; left > 0 && T.True(got > 0, "bytes keep coming"); left -= got)
@@ -160,6 +162,40 @@ static unsafe class IpcdTests
         T.Status(Status.BadDescriptor, Fs.Read(new Fd(copy), buf, 8, out _), "a closed file stops working in every copy");
         CSpace.Free(slot);
         Fs.Close(w);
+    }
+
+    // Bytes go through a page shared with the daemon: a plain Read request is turned away with
+    // SharedRing, Attach hands out the page and two notifications, and closing the pipe's last file
+    // revokes every copy handed out (a former holder can neither see nor signal the next pipe).
+    private static void PipeSharedPage()
+    {
+        if (!T.Status(Status.Ok, Fs.Pipe(out Fd r, out Fd w), "pipe")) return;
+        T.Status(Status.SharedRing, SchemeCall.Call(r.Cap, SchemeOp.Read, 8, 0, 0, 0, 0, 0, out _), "a Read request is answered SharedRing");
+        T.Status(Status.BadDescriptor, SchemeCall.Call(w.Cap, SchemeOp.Read, 8, 0, 0, 0, 0, 0, out _), "on the write end it is BadDescriptor");
+        if (!T.Status(Status.Ok, SchemeCall.Call(r.Cap, SchemeOp.Attach, 0, 0, 0, 0, 0, 3, out SchemeReply a), "Attach")) return;
+        T.Equal(3, a.Caps, "three capabilities");
+        T.Equal(PipeRing.ReadEnd, (long)a.W0, "w0 says which end");
+        T.True(Sys.Identify(a.Cap0, out ObjectType t0, out _, out _, out _) == Status.Ok && t0 == ObjectType.Frame, "the first is a frame");
+        T.True(Sys.Identify(a.Cap1, out ObjectType t1, out _, out _, out _) == Status.Ok && t1 == ObjectType.Notification, "then the data notification");
+        T.True(Sys.Identify(a.Cap2, out ObjectType t2, out _, out _, out _) == Status.Ok && t2 == ObjectType.Notification, "and the room notification");
+        byte* buf = stackalloc byte[8];
+        T.Status(Status.Ok, Write(w, "ring"), "write through the library (it attaches the write end)");
+        T.True(PipeEnds.Find(w) >= 0, "the write end is attached now");
+        T.Status(Status.Ok, Fs.Read(r, buf, 8, out int n), "read");
+        T.True(n == 4 && Is(buf, 4, "ring"), "the bytes came through the page");
+        Fs.Close(r);
+        T.True(Sys.Identify(a.Cap0, out _, out _, out _, out _) == Status.Ok, "one end closed: the page is still the pipe's");
+        T.Status(Status.BrokenPipe, Write(w, "x"), "no reader left: BrokenPipe from the page's header");
+        Fs.Close(w);
+        T.True(Sys.Identify(a.Cap0, out _, out _, out _, out _) != Status.Ok, "last file closed: the page copy is revoked");
+        T.True(Sys.Identify(a.Cap1, out _, out _, out _, out _) != Status.Ok, "and the notifications'");
+        T.True(Sys.Identify(a.Cap2, out _, out _, out _, out _) != Status.Ok, "both of them");
+        CSpace.Free(a.Cap0.Index);
+        CSpace.Free(a.Cap1.Index);
+        CSpace.Free(a.Cap2.Index);
+        if (!T.Status(Status.Ok, Fs.Open("chan:t.attach", OpenFlags.Create, out Fd listener), "a chan: listener")) return;
+        T.Status(Status.NotSupported, SchemeCall.Call(listener.Cap, SchemeOp.Attach, 0, 0, 0, 0, 0, 3, out _), "Attach on a chan: file");
+        Fs.Close(listener);
     }
 
     // --- channels --------------------------------------------------------------------------------
@@ -439,6 +475,30 @@ static unsafe class IpcdTests
                Sys.Map(CSpace.SelfAddressSpace, frame, HelperBuffer, Rights.Read | Rights.Write) == Status.Ok;
     }
 
+    private static ulong HelperOnRing()
+    {
+        var fd = new Fd(s_cap);
+        fixed (byte* input = s_in.B)
+        fixed (byte* output = s_out.B)
+        {
+            if (s_op == SchemeOp.Read)
+            {
+                s_status = Fs.Read(fd, input, (int)s_w0, out int got);
+                s_resultLength = got;
+            }
+            else
+            {
+                s_status = Fs.Write(fd, output, s_length, out int put);
+                s_resultW0 = (ulong)put;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Attaches a pipe end to its shared page (as its first read or write would), so a
+    /// helper thread can use it.</summary>
+    internal static bool Attached(Fd end) => PipeEnds.Find(end) >= 0 || PipeEnds.Attach(end, out _) == Status.Ok;
+
     /// <summary>The status the last helper's call got.</summary>
     internal static Status HelperStatus => s_status;
 
@@ -492,6 +552,8 @@ static unsafe class IpcdTests
     private static ulong Helper(ulong unused)
     {
         if (s_delay != 0) Sys.Sleep(s_delay);
+        // An attached pipe end moves bytes through its shared page: no call, so no IPC buffer.
+        if (PipeEnds.Find(new Fd(s_cap)) >= 0) return HelperOnRing();
         var b = (IpcBuffer*)HelperBuffer;
         byte* data = (byte*)&b->Words[SchemeLimits.DataWord];
         for (int i = 0; i < s_length; i++) data[i] = s_out.B[i];

@@ -50,6 +50,21 @@ public static unsafe class CSpace
         Free(cap.Index);
     }
 
+    /// <summary>Makes one object of `type` from this process's own untyped memory (BootstrapSlots.Memory)
+    /// in a fresh slot; on failure the slot is free again and `cap` is 0.</summary>
+    public static Status Make(ObjectType type, int sizeBits, out CapHandle cap)
+    {
+        cap = default;
+        if (!TryAlloc(out uint slot)) return Status.NoSpace;
+        Status s = Sys.Retype(new CapHandle(BootstrapSlots.Memory, 0), type, sizeBits, Self, slot, 1, out cap);
+        if (s != Status.Ok)
+        {
+            Free(slot);
+            cap = default;
+        }
+        return s;
+    }
+
     public static void Free(uint index)
     {
         if (index < s_limit) s_used.Words[index >> 6] &= ~(1UL << (int)(index & 63));

@@ -124,11 +124,18 @@ public static unsafe class Fs
         written = 0;
         if (count < 0) return Status.InvalidArgument;
         if (!UserRange(buffer, count)) return Status.BadAddress;
+        int e = PipeEnds.Find(fd);
+        if (e >= 0) return PipeEnds.Write(e, fd, buffer, count, out written);
         while (written < count)
         {
             int chunk = count - written > SchemeLimits.MaxData ? SchemeLimits.MaxData : count - written;
             SchemeCall.Put(buffer + written, chunk);
             Status s = SchemeCall.Call(fd.Cap, SchemeOp.Write, 0, 0, 0, chunk, 0, 0, out SchemeReply r);
+            if (s == Status.SharedRing && written == 0)
+            {
+                s = PipeEnds.Attach(fd, out e);
+                return s == Status.Ok ? PipeEnds.Write(e, fd, buffer, count, out written) : s;
+            }
             if (s != Status.Ok) return s;
             if (r.W0 > (ulong)chunk) return Status.BadReply;
             if (r.W0 == 0) return Status.NoSpace;
@@ -161,12 +168,17 @@ public static unsafe class Fs
 
     /// <summary>Deletes this process's capability without telling the daemon: for a descriptor handed
     /// to a child (the child's copy stays open; it closes it). Close would end it for every holder.</summary>
-    public static void Forget(Fd fd) => CSpace.Release(fd.Cap);
+    public static void Forget(Fd fd)
+    {
+        PipeEnds.Detach(fd);
+        CSpace.Release(fd.Cap);
+    }
 
     /// <summary>Tells the daemon, then deletes the capability (also when the daemon is gone). Every
     /// copy of it stops working: hand children duplicates (Dup), not the descriptor itself.</summary>
     public static Status Close(Fd fd)
     {
+        PipeEnds.Detach(fd);
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Close, 0, 0, 0, 0, 0, 0, out _);
         // The daemon's revoke usually took our copy already; an Ok answer says the slot was ours.
         if (Sys.Delete(fd.Cap) == Status.Ok || s == Status.Ok) CSpace.Free(fd.Cap.Index);
@@ -214,8 +226,15 @@ public static unsafe class Fs
         read = 0;
         if (count < 0) return Status.InvalidArgument;
         if (!UserRange(buffer, count)) return Status.BadAddress;
+        int e = op == SchemeOp.Read ? PipeEnds.Find(fd) : -1;
+        if (e >= 0) return PipeEnds.Read(e, fd, buffer, count, out read);
         if (count > SchemeLimits.MaxData) count = SchemeLimits.MaxData;
         Status s = SchemeCall.Call(fd.Cap, op, (ulong)count, 0, 0, 0, 0, 0, out SchemeReply r);
+        if (s == Status.SharedRing && op == SchemeOp.Read)
+        {
+            s = PipeEnds.Attach(fd, out e);
+            return s == Status.Ok ? PipeEnds.Read(e, fd, buffer, count, out read) : s;
+        }
         if (s != Status.Ok) return s;
         if (r.DataLength > count) return Status.BadReply;
         SchemeCall.Buffer_MemoryCopy(buffer, SchemeCall.Data, r.DataLength);

@@ -58,7 +58,7 @@ public static unsafe class SchemeCall
             r.DataLength = (int)m.W3;
             got = m.Info.Caps;
             if (m.W3 > SchemeLimits.MaxData || SchemeLimits.DataWord + ((int)m.W3 + 7) / 8 > m.Info.Words && m.W3 != 0 ||
-                got > receiveCaps || m.Info.Label > (ulong)Status.NoSpace)
+                got > receiveCaps || m.Info.Label > (ulong)Status.SharedRing)
             {
                 r.Status = Status.BadReply;
                 r.DataLength = 0;

@@ -19,6 +19,11 @@ public unsafe struct WatchTable
     private int _count;                  // entries in use: most requests find none and skip the scan
     private int _high;                   // entries at or above this index are free
 
+    /// <summary>Entries at or above this index are free (for walks with FileAt).</summary>
+    public int High => _high;
+    /// <summary>The file entry e watches (0: a free entry).</summary>
+    public uint FileAt(int e) => (uint)e < Max ? _file[e] : 0;
+
     /// <summary>Answers a Watch request on file `id` whose readiness is `now`. w0 = 0 cancels the
     /// file's watch. Otherwise the request must bring one notification capability with Write and
     /// name non-zero bits (InvalidArgument); the file's earlier watch is replaced. Answers Ok with

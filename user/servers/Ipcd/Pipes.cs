@@ -1,27 +1,39 @@
 // pipe: anonymous byte pipes. Open("pipe:") makes one and answers with two files, the read end and
-// the write end. Each pipe has a 4 KiB ring (allocated the first time its table slot is used, then
-// kept for the next pipe in that slot). A read of an empty pipe waits while a writer is left; a
-// write to a full pipe waits for room (answering 0 taken would make Fs.Write report NoSpace);
-// closing the last end of a side releases the other side's waiters (end of file, BrokenPipe).
+// the write end. The bytes never pass through this daemon: each pipe is a shared page (a ring of
+// PipeRing.Capacity bytes under a small header) and two notifications, data and room, which a
+// process gets copies of by attaching an end (SchemeOp.Attach); a Read or Write request is answered
+// SharedRing, which makes the scheme library attach and use the page (PipeEnds). What stays here is
+// what holders may not decide for themselves: how many files each end has (the header's copy is for
+// reading), end of file and BrokenPipe when a side's last file closes (a signal wakes the other
+// side's waiters), and watches (holders report changes with SchemeOp.Changed while one is pending).
+//
+// A pipe's page and notifications are made the first time its table slot is used and kept for the
+// next pipe in that slot (objects freed out of order would fragment this daemon's memory). When a
+// pipe's last file closes, every copy handed out is revoked (which unmaps the page wherever it was
+// attached), so no former holder can see or signal the next pipe in the slot.
+using System;
 using Vireo.Abi;
+using Vireo.User;
 using Vireo.User.Schemes;
 
 static unsafe class Pipes
 {
     public const int MaxPipes = 64;
-    public const int Capacity = 4096;
-    private const byte ReadEnd = 1, WriteEnd = 2;
+    /// <summary>Where this daemon maps pipe p's page: Base + p pages.</summary>
+    private const ulong Base = 0x0000_0000_7100_0000;
 
     private struct Table
     {
         public fixed byte Used[MaxPipes];
-        public fixed int Readers[MaxPipes];    // open files per end
+        public fixed int Readers[MaxPipes];    // open files per end (the truth; the header has a copy)
         public fixed int Writers[MaxPipes];
-        public fixed int Head[MaxPipes];       // ring: first byte and bytes held
-        public fixed int Count[MaxPipes];
-        public fixed ulong Ring[MaxPipes];     // byte*, null until first used
+        public fixed ulong Frame[MaxPipes];    // the originals of what holders get copies of (0: not made yet)
+        public fixed ulong Data[MaxPipes];
+        public fixed ulong Room[MaxPipes];
     }
     private static Table s_t;
+
+    private static PipeRingHeader* Page(int p) => (PipeRingHeader*)(Base + (ulong)p * 4096);
 
     public static void Handle(ref Request r)
     {
@@ -43,18 +55,24 @@ static unsafe class Pipes
         switch (r.Op)
         {
             case SchemeOp.Read:
-                if (end != ReadEnd) Daemon.Server.Answer(Status.BadDescriptor);
-                else Read(p, r.W0 > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)r.W0);
+                Daemon.Server.Answer(end == PipeRing.ReadEnd ? Status.SharedRing : Status.BadDescriptor);
                 break;
             case SchemeOp.Write:
-                if (end != WriteEnd) Daemon.Server.Answer(Status.BadDescriptor);
-                else Write(p, r.Data, r.DataLength);
+                Daemon.Server.Answer(end == PipeRing.WriteEnd ? Status.SharedRing : Status.BadDescriptor);
+                break;
+            case SchemeOp.Attach:
+                Attach(p, end);
+                break;
+            case SchemeOp.Changed:   // the watches are checked after every request
+            case SchemeOp.Fsync:
+                Daemon.Server.Answer(Status.Ok);
                 break;
             case SchemeOp.Dup:
                 if (Daemon.Dup(id, FileKind.Pipe))
                 {
-                    if (end == ReadEnd) s_t.Readers[p]++;
+                    if (end == PipeRing.ReadEnd) s_t.Readers[p]++;
                     else s_t.Writers[p]++;
+                    Publish(p);
                 }
                 break;
             case SchemeOp.Close:
@@ -62,12 +80,12 @@ static unsafe class Pipes
                 Daemon.Server.Answer(Status.Ok);
                 break;
             case SchemeOp.Fstat:
-                Daemon.Server.Answer(Status.Ok, (ulong)s_t.Count[p], (ulong)FileKind.Pipe);
-                break;
-            case SchemeOp.Fsync:
-                Daemon.Server.Answer(Status.Ok);
+                Daemon.Server.Answer(Status.Ok, (ulong)PipeRing.Held(Page(p)), (ulong)FileKind.Pipe);
                 break;
             case SchemeOp.Watch:
+                // Holders report changes from now on, before readiness is looked at: a change made
+                // after that look reaches the daemon as a Changed request.
+                Page(p)->Watched = 1;
                 Daemon.Watch(ref r, id, Ready(id));
                 break;
             default:
@@ -76,31 +94,43 @@ static unsafe class Pipes
         }
     }
 
-    /// <summary>What file `id` (an end) is ready for: the read end is Readable with bytes buffered,
+    /// <summary>What file `id` (an end) is ready for: the read end is Readable with bytes held,
     /// Readable and Hangup with no writer left (end of file); the write end Writable with room and
-    /// no earlier writer waiting, Writable and Hangup with no reader left (BrokenPipe at once).</summary>
+    /// no writer waiting, Writable and Hangup with no reader left (BrokenPipe at once).</summary>
     public static Readiness Ready(uint id)
     {
         int p = Daemon.Object(id);
-        if (Daemon.Tag(id) == ReadEnd)
+        PipeRingHeader* h = Page(p);
+        if (Daemon.Tag(id) == PipeRing.ReadEnd)
             return s_t.Writers[p] == 0 ? Readiness.Readable | Readiness.Hangup :
-                s_t.Count[p] > 0 ? Readiness.Readable : Readiness.None;
+                PipeRing.Held(h) > 0 ? Readiness.Readable : Readiness.None;
         return s_t.Readers[p] == 0 ? Readiness.Writable | Readiness.Hangup :
-            s_t.Count[p] < Capacity && Waiters.Oldest(p, Waiters.Writer) < 0 ? Readiness.Writable : Readiness.None;
+            PipeRing.Held(h) < PipeRing.Capacity && h->WriterWaiters <= 0 ? Readiness.Writable : Readiness.None;
+    }
+
+    /// <summary>After the watches were checked: holders report changes only on pipes that still have one.</summary>
+    public static void PublishWatches()
+    {
+        for (int p = 0; p < MaxPipes; p++) if (s_t.Used[p] != 0) Page(p)->Watched = 0;
+        for (int e = 0; e < Daemon.Watches.High; e++)
+        {
+            uint id = Daemon.Watches.FileAt(e);
+            if (id != 0) Page(Daemon.Object(id))->Watched = 1;
+        }
     }
 
     private static void Open()
     {
         int p = -1;
         for (int i = 0; i < MaxPipes && p < 0; i++) if (s_t.Used[i] == 0) p = i;
-        if (p < 0 || !EnsureRing(p))
+        if (p < 0 || !Prepare(p))
         {
             Daemon.Server.Answer(Status.NoSpace);
             return;
         }
         CapHandle* caps = stackalloc CapHandle[2];
-        uint readId = Daemon.NewFile(ReadEnd, p, out caps[0]);
-        uint writeId = readId == 0 ? 0 : Daemon.NewFile(WriteEnd, p, out caps[1]);
+        uint readId = Daemon.NewFile(PipeRing.ReadEnd, p, out caps[0]);
+        uint writeId = readId == 0 ? 0 : Daemon.NewFile(PipeRing.WriteEnd, p, out caps[1]);
         if (writeId == 0)
         {
             Forget(readId, writeId);
@@ -110,14 +140,13 @@ static unsafe class Pipes
         s_t.Used[p] = 1;
         s_t.Readers[p] = 1;
         s_t.Writers[p] = 1;
-        s_t.Head[p] = 0;
-        s_t.Count[p] = 0;
+        Publish(p);
         // The caller must have named two landing slots (Fs.Pipe); otherwise it gets BadReply and
         // the pipe is gone again.
         if (Daemon.Server.AnswerWithCaps(Status.Ok, (ulong)FileKind.Pipe, caps, 2) != Status.Ok)
         {
             Forget(readId, writeId);
-            s_t.Used[p] = 0;
+            Free(p);
         }
     }
 
@@ -127,92 +156,69 @@ static unsafe class Pipes
         if (writeId != 0) Daemon.Forget(writeId);
     }
 
-    private static bool EnsureRing(int p)
+    // Makes slot p's page and notifications the first time, and clears what the last pipe left.
+    private static bool Prepare(int p)
     {
-        if (s_t.Ring[p] == 0) s_t.Ring[p] = (ulong)Internal.Runtime.Heap.Allocate(Capacity);
-        return s_t.Ring[p] != 0;
+        if (s_t.Frame[p] == 0)
+        {
+            if (CSpace.Make(ObjectType.Frame, 12, out CapHandle frame) != Status.Ok) return false;
+            if (Sys.Map(CSpace.SelfAddressSpace, frame, (ulong)Page(p), Rights.Read | Rights.Write) != Status.Ok ||
+                CSpace.Make(ObjectType.Notification, 0, out CapHandle data) != Status.Ok)
+            {
+                CSpace.Release(frame);
+                return false;
+            }
+            if (CSpace.Make(ObjectType.Notification, 0, out CapHandle room) != Status.Ok)
+            {
+                CSpace.Release(data);
+                CSpace.Release(frame);
+                return false;
+            }
+            s_t.Frame[p] = frame.Value;
+            s_t.Data[p] = data.Value;
+            s_t.Room[p] = room.Value;
+            return true;   // a new frame is zeroed, new notifications hold no signal
+        }
+        new Span<byte>(Page(p), 4096).Clear();
+        Ipc.Poll(new CapHandle(s_t.Data[p]), out _);
+        Ipc.Poll(new CapHandle(s_t.Room[p]), out _);
+        return true;
     }
 
-    // The last file of a side releases every waiter: its own (whose handle is gone) with
-    // BadDescriptor, the other side's with BrokenPipe (writers) or end of file (readers).
+    // Answers an Attach: copies of the page and both notifications, and which end the file is.
+    private static void Attach(int p, byte end)
+    {
+        CapHandle* caps = stackalloc CapHandle[3];
+        caps[0] = new CapHandle(s_t.Frame[p]);
+        caps[1] = new CapHandle(s_t.Data[p]);
+        caps[2] = new CapHandle(s_t.Room[p]);
+        Daemon.Server.AnswerWithCaps(Status.Ok, end, caps, 3);
+    }
+
+    private static void Publish(int p)
+    {
+        Page(p)->Readers = s_t.Readers[p];
+        Page(p)->Writers = s_t.Writers[p];
+    }
+
+    // The last file of a side wakes the other side's waiters (one signal; each woken waiter passes it
+    // on): readers see end of file, writers BrokenPipe. The last file of the pipe frees it.
     private static void Close(uint id, int p, byte end)
     {
         Daemon.Forget(id);
-        if (end == ReadEnd && --s_t.Readers[p] == 0)
-        {
-            Waiters.AnswerAll(p, Waiters.Reader, Status.BadDescriptor);
-            Waiters.AnswerAll(p, Waiters.Writer, Status.BrokenPipe);
-        }
-        if (end == WriteEnd && --s_t.Writers[p] == 0)
-        {
-            Waiters.AnswerAll(p, Waiters.Writer, Status.BadDescriptor);
-            Waiters.AnswerAll(p, Waiters.Reader, Status.Ok);
-        }
-        if (s_t.Readers[p] == 0 && s_t.Writers[p] == 0) s_t.Used[p] = 0;
+        bool lastReader = end == PipeRing.ReadEnd && --s_t.Readers[p] == 0;
+        bool lastWriter = end == PipeRing.WriteEnd && --s_t.Writers[p] == 0;
+        Publish(p);
+        if (lastReader) Ipc.Signal(new CapHandle(s_t.Room[p]), 1);
+        if (lastWriter) Ipc.Signal(new CapHandle(s_t.Data[p]), 1);
+        if (s_t.Readers[p] == 0 && s_t.Writers[p] == 0) Free(p);
     }
 
-    private static void Read(int p, int count)
+    private static void Free(int p)
     {
-        if (s_t.Count[p] == 0 && s_t.Writers[p] > 0 && count > 0)
-        {
-            if (!Waiters.Park(p, Waiters.Reader, count, null, 0)) Daemon.Server.Answer(Status.WouldBlock);
-            return;
-        }
-        int n = Take(p, SchemeCall.Data, count);
-        Daemon.Server.Answer(Status.Ok, 0, 0, 0, n);
-        // Room was made: let waiting writers in, oldest first.
-        for (int w = Waiters.Oldest(p, Waiters.Writer); w >= 0 && s_t.Count[p] < Capacity; w = Waiters.Oldest(p, Waiters.Writer))
-            Waiters.Answer(w, Status.Ok, (ulong)Put(p, Waiters.Data(w), Waiters.Length(w)));
-    }
-
-    private static void Write(int p, byte* data, int length)
-    {
-        if (s_t.Readers[p] == 0)
-        {
-            Daemon.Server.Answer(Status.BrokenPipe);
-            return;
-        }
-        // Full, or earlier writers still waiting (their bytes go first): wait for room.
-        if (length > 0 && (s_t.Count[p] == Capacity || Waiters.Oldest(p, Waiters.Writer) >= 0))
-        {
-            if (!Waiters.Park(p, Waiters.Writer, 0, data, length)) Daemon.Server.Answer(Status.WouldBlock);
-            return;
-        }
-        int n = Put(p, data, length);
-        Daemon.Server.Answer(Status.Ok, (ulong)n);
-        // The answer carries no data, so SchemeCall.Data is free for the readers' bytes.
-        for (int w = Waiters.Oldest(p, Waiters.Reader); w >= 0 && s_t.Count[p] > 0; w = Waiters.Oldest(p, Waiters.Reader))
-        {
-            int got = Take(p, SchemeCall.Data, Waiters.Count(w));
-            Waiters.Answer(w, Status.Ok, 0, got);
-        }
-    }
-
-    // Copies up to `length` bytes into the ring (at most two runs: up to the end, then from the
-    // start); returns how many fit.
-    private static int Put(int p, byte* data, int length)
-    {
-        byte* ring = (byte*)s_t.Ring[p];
-        int n = length < Capacity - s_t.Count[p] ? length : Capacity - s_t.Count[p];
-        int tail = (s_t.Head[p] + s_t.Count[p]) % Capacity;
-        int first = n < Capacity - tail ? n : Capacity - tail;
-        Daemon.Copy(ring + tail, data, first);
-        Daemon.Copy(ring, data + first, n - first);
-        s_t.Count[p] += n;
-        return n;
-    }
-
-    // Moves up to `count` bytes out of the ring; returns how many there were.
-    private static int Take(int p, byte* into, int count)
-    {
-        byte* ring = (byte*)s_t.Ring[p];
-        int n = count < s_t.Count[p] ? count : s_t.Count[p];
-        int head = s_t.Head[p];
-        int first = n < Capacity - head ? n : Capacity - head;
-        Daemon.Copy(into, ring + head, first);
-        Daemon.Copy(into + first, ring, n - first);
-        s_t.Head[p] = (head + n) % Capacity;
-        s_t.Count[p] -= n;
-        return n;
+        Sys.Revoke(new CapHandle(s_t.Frame[p]));
+        Sys.Revoke(new CapHandle(s_t.Data[p]));
+        Sys.Revoke(new CapHandle(s_t.Room[p]));
+        s_t.Used[p] = 0;
     }
 }

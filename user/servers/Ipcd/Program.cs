@@ -46,7 +46,11 @@ static unsafe class Program
             else if (scheme == Chan) Channels.Handle(ref r);
             else SharedMemory.Handle(ref r);
             // Every change of state comes with a request: after each, signal the watches it satisfied.
-            if (scheme == Pipe) Daemon.Watches.Check(&Pipes.Ready);
+            if (scheme == Pipe)
+            {
+                Daemon.Watches.Check(&Pipes.Ready);
+                Pipes.PublishWatches();
+            }
             else if (scheme == Chan) Daemon.Watches.Check(&Channels.Ready);
         }
     }
