@@ -72,6 +72,13 @@ namespace System.Runtime.CompilerServices
         public MethodImplAttribute(MethodImplOptions methodImplOptions) { }
     }
 
+    /// <summary>The method's locals and stackalloc memory are not zeroed on entry (the compiler emits
+    /// no .locals init): for hot paths that write before they read.</summary>
+    [AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Module)]
+    public sealed class SkipLocalsInitAttribute : Attribute
+    {
+    }
+
     public static class RuntimeFeature
     {
         public const string ByRefFields = nameof(ByRefFields);

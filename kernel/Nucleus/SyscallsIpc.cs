@@ -60,8 +60,11 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         s = Lookup(t, f->Rdi, ObjectType.Endpoint, Rights.Read, out CapSlot* ep);
         if (s != Status.Ok) return s;
-        // The reply's outcome does not stop the receive: a server loop goes on serving.
-        Ipc.Reply(t, info);   // nothing owed: BadState, ignored
+        // Nothing owed (BadState) is a plain receive. A reply that failed stops here, so the server
+        // learns of it: after PeerDied nothing is owed, after any other failure (the capabilities it
+        // carried could not land, no IPC buffer) the reply still is.
+        s = Ipc.Reply(t, info);
+        if (s != Status.Ok && s != Status.BadState) return s;
         return Ipc.Recv(t, ep, blocking: true);
     }
 

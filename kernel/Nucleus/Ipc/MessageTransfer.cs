@@ -45,14 +45,10 @@ public static unsafe class MessageTransfer
         }
         if (caps > 0)
         {
-            Status s = CheckCaps(ref env, sender, receiver, src, dst, caps);
+            CapSlot** found = stackalloc CapSlot*[MessageInfo.MaxCaps];
+            Status s = CheckCaps(ref env, sender, receiver, src, dst, caps, found, out CapSlot* cnode);
             if (s != Status.Ok) return s;
-            env.LookupCNode(receiver, dst->ReceiveCNode, out CapSlot* cnode);
-            for (int i = 0; i < caps; i++)
-            {
-                env.Lookup(sender, src->SendCaps[i], out CapSlot* c);
-                dst->ReceivedHandles[i] = env.Copy(c, cnode, dst->ReceiveSlots[i]);
-            }
+            for (int i = 0; i < caps; i++) dst->ReceivedHandles[i] = env.Copy(found[i], cnode, dst->ReceiveSlots[i]);
             dst->ReceivedCaps = (ulong)caps;
         }
         else if (dst != null)
@@ -93,16 +89,19 @@ public static unsafe class MessageTransfer
         receiver->Frame.R9 = w3;
     }
 
-    private static Status CheckCaps<TCaps>(ref TCaps env, Tcb* sender, Tcb* receiver, IpcBuffer* src, IpcBuffer* dst, int caps)
+    // Looks up every capability to send (into `found`) and the receiver's CNode, and checks each landing slot.
+    private static Status CheckCaps<TCaps>(ref TCaps env, Tcb* sender, Tcb* receiver, IpcBuffer* src, IpcBuffer* dst, int caps,
+        CapSlot** found, out CapSlot* cnode)
         where TCaps : struct, IMessageCaps
     {
-        Status s = env.LookupCNode(receiver, dst->ReceiveCNode, out CapSlot* cnode);
+        Status s = env.LookupCNode(receiver, dst->ReceiveCNode, out cnode);
         if (s != Status.Ok) return s;
         ulong slots = 1UL << cnode->SizeBits;
         for (int i = 0; i < caps; i++)
         {
             s = env.Lookup(sender, src->SendCaps[i], out CapSlot* c);
             if (s != Status.Ok) return s;
+            found[i] = c;
             if (c->Type == ObjectType.Untyped) return Status.NotCopyable;
             ulong index = dst->ReceiveSlots[i];
             if (index == 0 || index >= slots) return Status.OutOfRange;

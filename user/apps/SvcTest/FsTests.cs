@@ -29,6 +29,7 @@ static unsafe class FsTests
         T.Run("file.name_too_long", &NameTooLong);
         T.Run("file.unknown_scheme", &UnknownScheme);
         T.Run("file.unsupported_and_bad_input", &UnsupportedAndBadInput);
+        T.Run("file.open_without_landing_slot", &OpenWithoutLandingSlot);
         T.Run("file.no_space_data", &NoSpaceData);
         T.Run("file.no_space_nodes", &NoSpaceNodes);
         T.Run("dev.null", &Null);
@@ -377,6 +378,26 @@ static unsafe class FsTests
         SchemeCall.Put("/u\0b");
         T.Status(Status.InvalidArgument, SchemeCall.Call(file, SchemeOp.Stat, 0, 0, 0, 4, 0, 0, out _), "a NUL in a path");
         Fs.Unlink("file:/ub");
+    }
+
+    // An Open whose caller names no slot for the file: the daemon's answer cannot land, so the caller
+    // gets BadReply and the daemon forgets the file again (ReplyRecv reports the failed reply). More
+    // such opens than the daemon has file ids (1,024) would exhaust them if any were kept.
+    private static void OpenWithoutLandingSlot()
+    {
+        Put("file:/nl", "x");
+        byte* scheme = stackalloc byte[8];
+        if (!T.Status(Status.Ok, Namespace.Lookup(Bytes("file", scheme), 4, out CapHandle file), "look up file:")) return;
+        int bad = 0;
+        for (int i = 0; i < 1100; i++)
+        {
+            SchemeCall.Put("/nl");
+            if (SchemeCall.Call(file, SchemeOp.Open, (ulong)OpenFlags.Read, 0, 0, 3, 0, 0, out _) == Status.BadReply) bad++;
+        }
+        T.Equal(1100, bad, "every open without a landing slot is answered BadReply");
+        T.Status(Status.Ok, Fs.Open("file:/nl", OpenFlags.Read, out Fd fd), "a proper open still finds a free file id");
+        T.Status(Status.Ok, Fs.Close(fd), "and closes");
+        Fs.Unlink("file:/nl");
     }
 
     // --- a full filesystem -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // daemon that opened the descriptor. A descriptor is a capability (Fd); closing it tells the daemon
 // and deletes the capability.
 using System;
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 
 namespace Vireo.User.Schemes;
@@ -21,6 +22,7 @@ public static unsafe class Fs
 {
     // --- path operations ---------------------------------------------------------------------
 
+    [SkipLocalsInit]   // the path buffer is written (Ascii) before it is read
     public static Status Open(string path, OpenFlags flags, out Fd fd)
     {
         byte* p = stackalloc byte[SchemeLimits.MaxPath + 1];
@@ -51,6 +53,7 @@ public static unsafe class Fs
         return s;
     }
 
+    [SkipLocalsInit]   // the path buffer is written (Ascii) before it is read
     public static Status Stat(string path, out ulong size, out FileKind kind)
     {
         byte* p = stackalloc byte[SchemeLimits.MaxPath + 1];
@@ -68,6 +71,7 @@ public static unsafe class Fs
     public static Status Mkdir(string path) => WithPath(path, SchemeOp.Mkdir);
     public static Status Rmdir(string path) => WithPath(path, SchemeOp.Rmdir);
 
+    [SkipLocalsInit]   // the path buffer is written (Ascii) before it is read
     private static Status WithPath(string path, SchemeOp op)
     {
         byte* p = stackalloc byte[SchemeLimits.MaxPath + 1];
@@ -319,11 +323,16 @@ public static unsafe class Fs
 
     internal static bool Ascii(string text, byte* into, out int length)
     {
-        length = text.Length;
-        if (length > SchemeLimits.MaxPath) return false;
+        int n = text.Length;   // a local, not the out parameter: the loop need not reload it after each store
+        length = n;
+        if (n > SchemeLimits.MaxPath) return false;
         fixed (char* chars = text)   // no bounds check per character
-            for (int i = 0; i < length; i++) into[i] = chars[i] < 128 ? (byte)chars[i] : (byte)'?';
-        into[length] = 0;
+        {
+            char* c = chars;
+            byte* end = into + n;
+            for (byte* o = into; o < end; o++, c++) *o = *c < 128 ? (byte)*c : (byte)'?';
+        }
+        into[n] = 0;
         return true;
     }
 }

@@ -23,7 +23,7 @@ public static unsafe class Namespace
         nameLength = restLength = 0;
         if (length > SchemeLimits.MaxPath) return Status.NameTooLong;
         const string Prefix = "/scheme/";
-        bool slashForm = length > Prefix.Length;
+        bool slashForm = length > Prefix.Length && path[0] == (byte)'/';   // most paths are "name:rest"
         for (int i = 0; slashForm && i < Prefix.Length; i++) slashForm = path[i] == Prefix[i];
         if (slashForm)
         {

@@ -72,6 +72,7 @@ public static unsafe class PipeEnds
     /// <summary>Forgets descriptor fd's page (it is being closed or handed away), if attached.</summary>
     public static void Detach(Fd fd)
     {
+        if (s_count == 0) return;
         int e = Find(fd);
         if (e < 0) return;
         CSpace.Release(new CapHandle(s_t.Frame[e]));   // deleting the capability unmaps the page

@@ -27,6 +27,7 @@ public static unsafe class SchemeCall
     /// SendCaps; takes up to `receiveCaps` capabilities into fresh slots. Returns the IPC failure
     /// (BadDescriptor for a capability that no longer works, PeerDied for a daemon that died while
     /// holding the call) or else the daemon's status; r holds the whole answer.</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]   // `slots` is written before it is read
     public static Status Call(CapHandle target, SchemeOp op, ulong w0, ulong w1, ulong w2, int length,
         int sendCaps, int receiveCaps, out SchemeReply r)
     {

@@ -35,7 +35,11 @@ public unsafe struct SchemeServer
     private bool _owed;                  // the last request received is still to be answered
     private fixed ulong _replies[MaxDeferred];   // Reply objects, made as needed
     private fixed byte _replyBusy[MaxDeferred];
-    private fixed ulong _files[MaxFiles];        // minted file capabilities, by file id (0 = free)
+    // Minted file capabilities by file id (0 = none yet). A closed file's capability is revoked (every
+    // copy handed out goes) but kept, and the next file with that id reuses it: Open and Close then
+    // cost no Mint and no Delete.
+    private fixed ulong _files[MaxFiles];
+    private fixed byte _open[MaxFiles];          // 1 while file id is open
     private fixed uint _landing[MessageInfo.MaxCaps];
 
     /// <summary>An endpoint from `memory` (untyped); objects the server needs later come from it too.</summary>
@@ -77,9 +81,11 @@ public unsafe struct SchemeServer
             PrepareLanding(b);
             if (_owed)
             {
+                if (_stagedInfo.Caps > 0) SchemeCall.Buffer->SendCaps[0] = _files[_stagedFile];
                 m = _staged;
                 s = Ipc.ReplyReceive(Endpoint, _stagedInfo, ref m);
                 _owed = false;
+                if (s != Status.Ok) ReplyFailed(s);
             }
             else
             {
@@ -101,17 +107,41 @@ public unsafe struct SchemeServer
         if (r.Caps > 1) r.Cap1 = TakeLanding(1, b);
         if (r.Caps > 2) r.Cap2 = TakeLanding(2, b);
         _owed = true;
+        _stagedFile = 0;
         _stagedInfo = new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.NotSupported);
         _staged = default;
-        _pending = r;
+        _pending.Caps = r.Caps;   // what ReleaseUnclaimed and Claim look at
+        _pending.Cap0 = r.Cap0;
+        _pending.Cap1 = r.Cap1;
+        _pending.Cap2 = r.Cap2;
     }
 
     private Message _staged;
     private MessageInfo _stagedInfo;
+    private uint _stagedFile;                  // the file the staged answer hands over (AnswerNewFile), or 0
+    private delegate*<uint, void> _lost;       // told when that file did not land
+
+    // The staged answer did not reach its caller (ReplyRecv stopped before receiving). If the caller
+    // is still owed an answer it gets BadReply; a file that did not land is closed and the scheme told.
+    private void ReplyFailed(Status s)
+    {
+        var m = Message.Of();
+        bool stillOwed = s != Status.PeerDied &&
+            Ipc.Reply(new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.BadReply), ref m) != Status.BadState;
+        uint file = _stagedFile;
+        _stagedFile = 0;
+        // BadState: nothing was owed any more, so the answer went and the receive failed after it.
+        if (file != 0 && (stillOwed || s == Status.PeerDied))
+        {
+            CloseFile(file);
+            if (_lost != null) _lost(file);
+        }
+    }
     private Request _pending;   // the last request: its capabilities not claimed yet
 
     private void ReleaseUnclaimed()
     {
+        if (_pending.Caps == 0) return;   // most requests bring none
         Release(_pending.Cap0);
         Release(_pending.Cap1);
         Release(_pending.Cap2);
@@ -136,6 +166,7 @@ public unsafe struct SchemeServer
     /// any, must already be at SchemeCall.Data.</summary>
     public void Answer(Status status, ulong w0 = 0, ulong w1 = 0, ulong w2 = 0, int dataLength = 0)
     {
+        _stagedFile = 0;
         _staged = Message.Of(w0, w1, w2, (ulong)dataLength);
         _stagedInfo = new MessageInfo(SchemeLimits.DataWord + (dataLength + 7) / 8, 0, (ulong)status);
     }
@@ -154,58 +185,66 @@ public unsafe struct SchemeServer
             Ipc.Reply(new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.BadReply), ref m);
         }
         _owed = false;
+        _stagedFile = 0;
         return s;
     }
 
     // --- files -----------------------------------------------------------------------------------
 
-    /// <summary>Mints a capability for file `id` (1..MaxFiles-1) from the endpoint; the server keeps it
-    /// until CloseFile, which makes every copy stop working.</summary>
+    /// <summary>The capability for file `id` (1..MaxFiles-1), minted from the endpoint the first time the
+    /// id is used; the server keeps it until CloseFile, which makes every copy stop working.</summary>
     public Status MintFile(uint id, out CapHandle file)
     {
         file = default;
         if (id == 0 || id >= (uint)MaxFiles) return Status.OutOfRange;
-        if (_files[id] != 0) return Status.Occupied;
-        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-        Status s = Sys.Mint(Endpoint, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Grant, SchemeBadge.File(id), out file);
-        if (s != Status.Ok)
+        if (_open[id] != 0) return Status.Occupied;
+        if (_files[id] == 0)
         {
-            CSpace.Free(slot);
-            return s;
+            if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
+            Status s = Sys.Mint(Endpoint, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Grant, SchemeBadge.File(id), out file);
+            if (s != Status.Ok)
+            {
+                CSpace.Free(slot);
+                return s;
+            }
+            _files[id] = file.Value;
         }
-        _files[id] = file.Value;
+        file = new CapHandle(_files[id]);
+        _open[id] = 1;
         return Status.Ok;
     }
 
-    /// <summary>Answers an Open or Dup with a new file: mints file `id`'s capability and sends it (w0 =
-    /// the FileKind). False if the file could not be handed over (no slot: the caller got NoSpace; or
-    /// the caller could not take it: the file is closed again); the daemon then forgets `id`.</summary>
-    public bool AnswerNewFile(uint id, ulong w0)
+    /// <summary>Answers an Open or Dup with a new file: mints file `id`'s capability (or reuses the one
+    /// kept for the id) and stages an answer carrying it (w0 = the FileKind), sent by the next Receive
+    /// in the same call as the receive. If it does not land (the caller named no slot, or died), the
+    /// caller gets BadReply, the file is closed again and `lost(id)` tells the scheme to forget it;
+    /// with no slot or capability to mint the caller gets NoSpace and `lost(id)` is called at once.</summary>
+    public void AnswerNewFile(uint id, ulong w0, delegate*<uint, void> lost)
     {
-        if (MintFile(id, out CapHandle cap) != Status.Ok)
+        _lost = lost;
+        if (MintFile(id, out _) != Status.Ok)
         {
             Answer(Status.NoSpace);
-            return false;
+            if (lost != null) lost(id);
+            return;
         }
-        if (AnswerWithCaps(Status.Ok, w0, &cap, 1) == Status.Ok) return true;
-        CloseFile(id);
-        return false;
+        _staged = Message.Of(w0);
+        _stagedInfo = new MessageInfo(SchemeLimits.DataWord, 1, (ulong)Status.Ok);
+        _stagedFile = id;
     }
 
     /// <summary>Revokes every copy of file id's capability and forgets it.</summary>
     public void CloseFile(uint id)
     {
-        if (id == 0 || id >= MaxFiles || _files[id] == 0) return;
-        var cap = new CapHandle(_files[id]);
-        Sys.Revoke(cap);
-        CSpace.Release(cap);
-        _files[id] = 0;
+        if (id == 0 || id >= MaxFiles || _open[id] == 0) return;
+        Sys.Revoke(new CapHandle(_files[id]));
+        _open[id] = 0;
     }
 
     /// <summary>A free file id, or 0 when the table is full.</summary>
     public uint FreeFileId()
     {
-        for (uint i = 1; i < (uint)MaxFiles; i++) if (_files[i] == 0) return i;
+        for (uint i = 1; i < (uint)MaxFiles; i++) if (_open[i] == 0) return i;
         return 0;
     }
 

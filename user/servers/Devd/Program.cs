@@ -130,8 +130,11 @@ static unsafe class Program
             return;
         }
         s_handles.Flags[id] = (byte)access;
-        if (!s_server.AnswerNewFile(id, (ulong)FileKind.Device)) s_handles.Flags[id] = 0;
+        s_server.AnswerNewFile(id, (ulong)FileKind.Device, &Lost);
     }
+
+    // The caller never got file id (it died, or named no slot): the handle goes again.
+    private static void Lost(uint id) => s_handles.Flags[id] = 0;
 
     private static bool Pick(ReadOnlySpan<byte> arg, out Device device, out string name)
     {

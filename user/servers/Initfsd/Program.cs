@@ -138,10 +138,11 @@ static unsafe class Program
         Hand(id, dir);
     }
 
-    private static void Hand(uint id, bool dir)
-    {
-        if (!s_server.AnswerNewFile(id, (ulong)(dir ? FileKind.Directory : FileKind.File))) s_files[id].Used = false;
-    }
+    private static void Hand(uint id, bool dir) =>
+        s_server.AnswerNewFile(id, (ulong)(dir ? FileKind.Directory : FileKind.File), &Lost);
+
+    // The caller never got file id (it died, or named no slot): the file goes again.
+    private static void Lost(uint id) => s_files[id].Used = false;
 
     private static uint NewFile()
     {

@@ -140,7 +140,8 @@ static unsafe class PathOps
 
     private static bool HasNul(byte* p, int n)
     {
-        for (int i = 0; i < n; i++) if (p[i] == 0) return true;
-        return false;
+        byte* end = p + n;
+        while (p < end && *p != 0) p++;
+        return p < end;
     }
 }

@@ -41,8 +41,8 @@ static unsafe class Program
             return;
         }
         Handles.Open(id, node, access, position);
-        // A caller that died or named no slot never got the capability: the handle goes again.
-        if (!Server.AnswerNewFile(id, Tree.Get(node)->Kind)) Handles.Close(id);
+        // A caller that dies or named no slot never gets the capability: the handle goes again.
+        Server.AnswerNewFile(id, Tree.Get(node)->Kind, &Handles.Close);
     }
 
     private static bool ParseNumber(ReadOnlySpan<byte> text, out uint value)

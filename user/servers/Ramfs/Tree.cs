@@ -49,18 +49,19 @@ static unsafe class Tree
     /// goes up (the root's parent is the root). "" and "/" are the root.</summary>
     public static Status Lookup(byte* path, int length, out ushort node)
     {
-        node = Root;
+        ushort at = Root;   // a local: the out parameter is written once, not at every step
         int i = 0;
-        while (true)
+        Status s = Status.Ok;
+        while (s == Status.Ok)
         {
             while (i < length && path[i] == '/') i++;
-            if (i == length) return Status.Ok;
+            if (i == length) break;
             int start = i;
             while (i < length && path[i] != '/') i++;
-            if (!Get(node)->IsDirectory) return Status.NotDirectory;
-            Status s = Step(node, path + start, i - start, out node);
-            if (s != Status.Ok) return s;
+            s = Get(at)->IsDirectory ? Step(at, path + start, i - start, out at) : Status.NotDirectory;
         }
+        node = at;
+        return s;
     }
 
     /// <summary>The directory the last component of `path` would live in, and that name (checked:

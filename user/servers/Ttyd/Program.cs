@@ -156,7 +156,7 @@ static unsafe class Program
             s_server.Answer(Status.NoSpace);
             return;
         }
-        s_server.AnswerNewFile(id, (ulong)FileKind.Device);
+        s_server.AnswerNewFile(id, (ulong)FileKind.Device, null);   // ttyd keeps nothing per file
     }
 
     private static void OnFile(ref Request r)
