@@ -52,11 +52,15 @@ public static unsafe class CSpace
 
     /// <summary>Makes one object of `type` from this process's own untyped memory (BootstrapSlots.Memory)
     /// in a fresh slot; on failure the slot is free again and `cap` is 0.</summary>
-    public static Status Make(ObjectType type, int sizeBits, out CapHandle cap)
+    public static Status Make(ObjectType type, int sizeBits, out CapHandle cap) =>
+        Make(new CapHandle(BootstrapSlots.Memory, 0), type, sizeBits, out cap);
+
+    /// <summary>Make, from the untyped memory `from`.</summary>
+    public static Status Make(CapHandle from, ObjectType type, int sizeBits, out CapHandle cap)
     {
         cap = default;
         if (!TryAlloc(out uint slot)) return Status.NoSpace;
-        Status s = Sys.Retype(new CapHandle(BootstrapSlots.Memory, 0), type, sizeBits, Self, slot, 1, out cap);
+        Status s = Sys.Retype(from, type, sizeBits, Self, slot, 1, out cap);
         if (s != Status.Ok)
         {
             Free(slot);
