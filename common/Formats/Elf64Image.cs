@@ -15,17 +15,20 @@
 //     exactly one owner and so one set of permissions
 //   - the entry point inside an executable PT_LOAD (OutOfRange if outside user space, else Malformed)
 //
-// UserStart keeps page 0 unmapped so null dereferences fault. UserEnd stops one page short of the
-// canonical boundary 0x0000_8000_0000_0000: a SYSCALL in the last page would return to a
-// non-canonical RIP, which Intel's SYSRET turns into a #GP in ring 0 (CVE-2012-0217).
+// UserStart keeps page 0 unmapped so null dereferences fault. UserEnd is the top of the user half as
+// the kernel has it (BootstrapLayout.UserTop: PML4 entries from 232 on hold address-space bookkeeping),
+// which also keeps user code well below the canonical boundary 0x0000_8000_0000_0000, where a SYSCALL
+// in the last page would return to a non-canonical RIP that Intel's SYSRET turns into a #GP in ring 0
+// (CVE-2012-0217). One limit for the kernel's loader and the process builder alike.
 using System;
+using Vireo.Abi;
 
 namespace Vireo.Formats;
 
 public readonly ref struct Elf64Image
 {
     public const ulong UserStart = 0x1000;
-    public const ulong UserEnd = 0x0000_7FFF_FFFF_F000;
+    public const ulong UserEnd = BootstrapLayout.UserTop;
 
     /// <summary>Bounds the O(n^2) overlap check; real static executables have fewer than 16.</summary>
     public const int MaxProgramHeaders = 128;

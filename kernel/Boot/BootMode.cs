@@ -57,12 +57,19 @@ public static unsafe class BootMode
     private static void OnThreadDeath(Tcb* t)
     {
         if (t != BootstrapLoader.Bootstrap) return;
-        KernelLog.Begin(t->ExitKind == ThreadExitKind.Exited && t->ExitCode == 0 ? LogLevel.Info : LogLevel.Error);
-        KernelLog.Str("bootstrap ");
-        KernelLog.Str(t->ExitKind == ThreadExitKind.Exited ? "exited with status " : "faulted; vector ");
-        KernelLog.Dec(t->ExitCode);
-        KernelLog.End();
         bool ok = t->ExitKind == ThreadExitKind.Exited && t->ExitCode == 0;
+        KernelLog.Begin(ok ? LogLevel.Info : LogLevel.Error);
+        KernelLog.Str("bootstrap ");
+        if (t->ExitKind == ThreadExitKind.Killed)
+        {
+            KernelLog.Str("killed");
+        }
+        else
+        {
+            KernelLog.Str(t->ExitKind == ThreadExitKind.Exited ? "exited with status " : "faulted; vector ");
+            KernelLog.Dec(t->ExitCode);
+        }
+        KernelLog.End();
         if (s_testMode) Finish(ok ? 1 : 0, ok ? 0 : 1);
         QemuExit.Exit(ok ? ExitStatus.Success : ExitStatus.Failure);
     }

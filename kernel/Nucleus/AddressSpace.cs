@@ -18,7 +18,6 @@ namespace Vireo.Kernel.Nucleus;
 
 public static unsafe class AddressSpaces
 {
-    public const int MinBits = 12, MaxBits = 22;
     public const uint MaxAsids = 16384;
 
     private struct AsidEntry
@@ -103,13 +102,11 @@ public static unsafe class AddressSpaces
     public static void Bind(Tcb* t, ulong asPhys)
     {
         t->AddressSpace = asPhys;
-        t->Cr3 = asPhys;
     }
 
     public static void Unbind(Tcb* t)
     {
         t->AddressSpace = 0;
-        t->Cr3 = 0;
     }
 
     public static bool IsUserRange(ulong virt, ulong length) =>

@@ -60,7 +60,6 @@ public static unsafe class BootstrapLoader
         for (int s = 0; s < image.SegmentCount; s++)
         {
             image.GetSegment(s, out Elf64Segment segment);
-            if (segment.EndPage > UserMode.UserTop) return Fail("bin/bootstrap has a segment above the user half");
             PageFlags pageFlags = PageFlags.Present | PageFlags.User;
             if (segment.IsWritable) pageFlags |= PageFlags.Writable;
             if (!segment.IsExecutable) pageFlags |= PageFlags.NoExecute;
@@ -74,7 +73,7 @@ public static unsafe class BootstrapLoader
                     ulong length = page.Kind == Elf64PageKind.Shared ? 4096 : page.Length;
                     byte* src = map.Ptr(initfs.Start + (ulong)entry.DataOffset + page.FileOffset);
                     byte* dst = map.Ptr(frame) + destination;
-                    for (ulong i = 0; i < length; i++) dst[i] = src[i];
+                    System.Buffer.MemoryCopy(src, dst, (long)length, (long)length);
                 }
                 if (table.Map4K(ref tables, page.VirtualAddress, frame, pageFlags) != MapStatus.Ok) return Fail("cannot map the bootstrap image");
             }

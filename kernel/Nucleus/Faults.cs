@@ -18,7 +18,7 @@ public static unsafe class Faults
         if (t != null && Ipc.SendFault(t, f->Vector == Idt.PageFault ? Cpu.ReadCr2() : 0)) return;
         KernelLog.Begin(LogLevel.Warn);
         KernelLog.Str("fault: thread ");
-        KernelLog.Dec(t != null ? t->Id : 0);
+        KernelLog.Dec(t != null ? t->Sched.Id : 0);
         KernelLog.Str(": ");
         KernelLog.Str(Idt.VectorName(f->Vector));
         KernelLog.Str(" at rip ");

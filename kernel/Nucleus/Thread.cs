@@ -46,15 +46,13 @@ public unsafe struct Tcb
 
     public ulong CNode;          // phys of the thread's CNode
     public int CNodeSlotBits;
-    public ulong AddressSpace;   // phys of its AddressSpace object
-    public ulong Cr3;
+    public ulong AddressSpace;   // phys of its AddressSpace object, whose first page is the PML4 (CR3)
     public ulong FsBase;
 
     public ulong WakeAt;         // Sleeping: deadline in ns since boot
     public Tcb* NextSleeper;
     public Tcb* Waiter;          // a thread blocked in ThreadWait on this one
     public Tcb* Waitee;          // Waiting: the thread this one waits for
-    public ulong Id;
 
     // IPC. A blocked sender's message stays in its own saved registers and IPC buffer.
     public Tcb* IpcNext;         // endpoint or notification queue

@@ -21,6 +21,7 @@ public static unsafe class Threads
     private static ulong s_lastCharge;
     private static ulong s_nextId;
     private static ulong s_cr3;
+    private static ulong s_fsBase;   // the FS base last written (0 at boot)
 
     public static Tcb* Current => s_current;
     public static Scheduler Scheduler => s_scheduler;
@@ -39,7 +40,6 @@ public static unsafe class Threads
     public static void InitializeObject(Tcb* t)
     {
         s_scheduler.InitEntity(&t->Sched, ++s_nextId);
-        t->Id = s_nextId;
         t->State = ThreadState.Inactive;
         // A clean x87/SSE state: FCW 0x37F, MXCSR 0x1F80 (all exceptions masked).
         *(ushort*)t->Fx = 0x037F;
@@ -49,12 +49,7 @@ public static unsafe class Threads
         t->Frame.Rflags = 0x202;
     }
 
-    public static void MakeRunnable(Tcb* t)
-    {
-        t->State = ThreadState.Runnable;
-        s_scheduler.Enqueue(&t->Sched);
-        if (s_current == null || s_scheduler.ShouldPreempt(&s_current->Sched, &t->Sched)) s_reschedule = true;
-    }
+    public static void MakeRunnable(Tcb* t) => Wake(t, handOver: false);
 
     /// <summary>Makes a woken thread runnable; if it outranks the running thread and `handOver` allows,
     /// it takes the CPU at once: the running thread goes back to its queue as a preempted one would,
@@ -308,12 +303,20 @@ public static unsafe class Threads
     {
         SwitchPorts(next);
         s_current = next;
-        if (next->Cr3 != s_cr3)
+        if (next->AddressSpace != s_cr3)
         {
-            s_cr3 = next->Cr3;
+            s_cr3 = next->AddressSpace;
             Cpu.WriteCr3(s_cr3);
         }
-        UserMode.Activate(&next->Frame, next->FsBase);
+        UserMode.Activate(&next->Frame);
+        // WRMSR serialises the CPU: skip it when both bases are 0 (every thread so far). The real
+        // base is what was last written or 0 (user code can only load a selector, whose base is 0),
+        // so a 0 remembered here is exact.
+        if (next->FsBase != 0 || s_fsBase != 0)
+        {
+            s_fsBase = next->FsBase;
+            UserMode.WriteFsBase(s_fsBase);
+        }
     }
 
     /// <summary>True when a queued runnable thread should run before `t` would.</summary>

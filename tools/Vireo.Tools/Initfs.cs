@@ -28,6 +28,9 @@ public static class Initfs
     public const int ArchiveAlignment = 4096;
     public const string TrailerName = "TRAILER!!!";
 
+    /// <summary>The newc header's size: CpioReader.HeaderSize (common/Formats is not compiled into the
+    /// tools: the tests, which reference them, compile it themselves).</summary>
+    private const int HeaderSize = 110;
     private const uint TypeMask = 0xF000;
     private const uint TypeDirectory = 0x4000;
     private const uint TypeRegular = 0x8000;
@@ -105,11 +108,11 @@ public static class Initfs
     /// </summary>
     private static void AlignNextData(MemoryStream archive, ref uint inode, string nextName)
     {
-        long nextData = archive.Length + Align4(110 + Encoding.ASCII.GetByteCount(nextName) + 1);
+        long nextData = archive.Length + Align4(HeaderSize + Encoding.UTF8.GetByteCount(nextName) + 1);   // WriteMember writes UTF-8
         if (nextData % PageSize == 0)
             return;
         string padName = ".pad-" + inode.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        long padHeader = Align4(110 + padName.Length + 1);
+        long padHeader = Align4(HeaderSize + padName.Length + 1);   // ASCII
         long need = ((PageSize - (nextData + padHeader) % PageSize) % PageSize);
         WriteMember(archive, inode++, FileMode, 1, padName, new byte[need]);
     }
@@ -164,7 +167,7 @@ public static class Initfs
     private static void WriteMember(MemoryStream archive, uint inode, uint mode, uint links, string name, byte[] data)
     {
         byte[] nameBytes = Encoding.UTF8.GetBytes(name);
-        var header = new StringBuilder("070701", 110);
+        var header = new StringBuilder("070701", HeaderSize);
         foreach (uint field in new[] { inode, mode, 0u, 0u, links, 0u, (uint)data.Length, 0u, 0u, 0u, 0u, (uint)nameBytes.Length + 1, 0u })
             header.Append(field.ToString("X8", System.Globalization.CultureInfo.InvariantCulture));
         archive.Write(Encoding.ASCII.GetBytes(header.ToString()));

@@ -7,6 +7,7 @@ using Vireo.Abi;
 
 namespace Vireo.User;
 
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
 public unsafe struct Message
 {
     public ulong W0, W1, W2, W3;
@@ -22,16 +23,11 @@ public static unsafe class Ipc
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_ipc")]
     private static extern Status Raw(ulong number, ulong cap, ulong info, ulong* words, ulong* badgeAndInfo);
 
+    // Badge and Info follow W3 in Message (a MessageInfo is one word), so the stub writes the
+    // returned rdi and rsi straight into them: no scratch words to clear and copy on every IPC.
     private static Status Do(Syscall n, CapHandle cap, MessageInfo info, ref Message m)
     {
-        ulong* out2 = stackalloc ulong[2];
-        out2[0] = 0;
-        out2[1] = 0;
-        Status s;
-        fixed (Message* p = &m) s = Raw((ulong)n, cap.Value, info.Value, &p->W0, out2);
-        m.Badge = out2[0];
-        m.Info = new MessageInfo(out2[1]);
-        return s;
+        fixed (Message* p = &m) return Raw((ulong)n, cap.Value, info.Value, &p->W0, &p->Badge);
     }
 
     public static Status Send(CapHandle endpoint, MessageInfo info, ref Message m) => Do(Syscall.Send, endpoint, info, ref m);

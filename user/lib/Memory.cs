@@ -20,14 +20,12 @@ public static unsafe class Memory
     {
         ulong bytes = ((ulong)needed + Chunk - 1) & ~(Chunk - 1);
         ulong start = s_next;
-        var memory = new CapHandle(BootstrapSlots.Memory, 0);
         for (ulong v = start; v < start + bytes; v += 4096)
         {
-            if (!CSpace.TryAlloc(out uint slot)) return false;
-            if (Sys.Retype(memory, ObjectType.Frame, 12, CSpace.Self, slot, 1, out CapHandle frame) != Status.Ok ||
-                Sys.Map(CSpace.SelfAddressSpace, frame, v, Rights.Read | Rights.Write) != Status.Ok)
+            if (CSpace.Make(ObjectType.Frame, 12, out CapHandle frame) != Status.Ok) return false;
+            if (Sys.Map(CSpace.SelfAddressSpace, frame, v, Rights.Read | Rights.Write) != Status.Ok)
             {
-                CSpace.Free(slot);
+                CSpace.Release(frame);   // the frame, not only the slot (it was made)
                 return false;
             }
             s_next = v + 4096;

@@ -11,7 +11,7 @@ public static unsafe class UserMode
     private const uint Efer = 0xC0000080, Star = 0xC0000081, LStar = 0xC0000082, FMask = 0xC0000084, FsBase = 0xC0000100;
     // PML4 entries 232..255 hold address-space bookkeeping (see Nucleus/AddressSpace.cs), so user
     // space ends at 232 * 512 GiB = 116 TiB.
-    public const ulong UserTop = 0x0000_7400_0000_0000;
+    public const ulong UserTop = Vireo.Abi.BootstrapLayout.UserTop;
     public const ulong SyscallVector = 256;
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "arch_set_current")]
@@ -35,10 +35,11 @@ public static unsafe class UserMode
     }
 
     /// <summary>Makes `frame` the one return_to_user restores; interrupts from ring 3 save into it.</summary>
-    public static void Activate(InterruptFrame* frame, ulong fsBase)
+    public static void Activate(InterruptFrame* frame)
     {
         SetCurrentFrame(frame);
         Gdt.SetKernelStack((ulong)(frame + 1));
-        Cpu.WriteMsr(FsBase, fsBase);
     }
+
+    public static void WriteFsBase(ulong fsBase) => Cpu.WriteMsr(FsBase, fsBase);
 }

@@ -56,14 +56,6 @@ public unsafe struct RunQueue
         Count--;
     }
 
-    public SchedEntity* PopFront()
-    {
-        SchedEntity* e = Head;
-        if (e != null)
-            Unlink(e);
-        return e;
-    }
-
     /// <summary>Takes the whole chain off the queue and returns its head; the entities keep their links.</summary>
     public SchedEntity* DetachAll()
     {

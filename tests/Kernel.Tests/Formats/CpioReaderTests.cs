@@ -260,6 +260,11 @@ public sealed class CpioReaderTests
             offset = entry.NextOffset;
         Assert.True(entry.IsTrailer);
         int trailerEnd = entry.NextOffset;
+        // A member reads whole once its data is present (ReadEntry checks the header, the name and
+        // then the data against the bytes there), and every member before it ends earlier: Find
+        // succeeds exactly from the end of etc/motd's data on.
+        Assert.Equal(FormatStatus.Ok, full.Find("etc/motd", out CpioEntry motd));
+        int motdEnd = motd.DataOffset + motd.FileSize;
 
         for (int length = 0; length <= archive.Length; length++)
         {
@@ -267,7 +272,7 @@ public sealed class CpioReaderTests
             FormatStatus expected = length < trailerEnd ? FormatStatus.Truncated : FormatStatus.Ok;
             Assert.Equal(expected, reader.Validate(out _));
             FormatStatus find = reader.Find("etc/motd", out _);
-            Assert.True(find == FormatStatus.Ok || find == FormatStatus.Truncated);
+            Assert.Equal(length >= motdEnd ? FormatStatus.Ok : FormatStatus.Truncated, find);
         }
     }
 
@@ -275,7 +280,7 @@ public sealed class CpioReaderTests
     public void RandomCorruption_NeverThrowsOrEscapesTheArchive()
     {
         byte[] original = SampleArchive();
-        int trailerEnd = 0;
+        int reachedTrailer = 0, rejected = 0;
         var random = new Random(42);
         for (int round = 0; round < 20000; round++)
         {
@@ -289,21 +294,34 @@ public sealed class CpioReaderTests
             }
 
             var reader = new CpioReader(archive);
-            reader.Validate(out _);
+            FormatStatus valid = reader.Validate(out _);
             reader.Find("etc/motd", out _);
             int offset = 0;
+            bool trailer = false;
             for (int steps = 0; steps < 100; steps++)
             {
-                if (reader.ReadEntry(offset, out CpioEntry entry) != FormatStatus.Ok || entry.IsTrailer)
+                if (reader.ReadEntry(offset, out CpioEntry entry) != FormatStatus.Ok)
+                {
+                    rejected++;
                     break;
+                }
+                if (entry.IsTrailer)
+                {
+                    reachedTrailer++;
+                    trailer = true;
+                    break;
+                }
                 Assert.True(entry.NextOffset > offset && entry.NextOffset <= archive.Length);
                 Assert.True(entry.DataOffset + entry.FileSize <= archive.Length);
-                trailerEnd = entry.NextOffset;
                 offset = entry.NextOffset;
             }
+            // Validate is the same walk: Ok exactly when it reaches the trailer.
+            Assert.Equal(trailer, valid == FormatStatus.Ok);
         }
 
-        Assert.True(trailerEnd > 0);
+        // The fuzz reaches both ends: archives that still walk to the trailer, and archives refused.
+        Assert.True(reachedTrailer > 1000, $"only {reachedTrailer} corrupted archives walked to the trailer");
+        Assert.True(rejected > 1000, $"only {rejected} corrupted archives were refused");
     }
 
     [Fact]

@@ -32,8 +32,6 @@ public sealed unsafe class SchedSim : IDisposable
         _blocked = new bool[threads];
         _active = new bool[threads];
         RunTime = new ulong[threads];
-        FirstRunAt = new ulong[threads];
-        Array.Fill(FirstRunAt, ulong.MaxValue);
     }
 
     public Scheduler Sched { get; }
@@ -41,12 +39,9 @@ public sealed unsafe class SchedSim : IDisposable
     public ulong Step { get; }
     public ulong Now { get; private set; }
     public ulong[] RunTime { get; }
-    public ulong[] FirstRunAt { get; }
 
     /// <summary>Which thread ran in each step (-1 = idle), appended by Run.</summary>
     public List<int> Timeline { get; } = new List<int>();
-
-    public SchedEntity* Current => _current;
 
     /// <summary>Thread i wakes at the start of the next Run, with the given behaviour.</summary>
     public void Start(int i, ulong burst, ulong sleep)
@@ -86,11 +81,7 @@ public sealed unsafe class SchedSim : IDisposable
             Timeline.Add(running);
             Now += Step;
             if (running >= 0)
-            {
                 RunTime[running] += Step;
-                if (FirstRunAt[running] == ulong.MaxValue)
-                    FirstRunAt[running] = Now - Step;
-            }
 
             bool reschedule = Sched.Tick(_current, Now, Step);
             if (running >= 0 && _burst[running] != 0)

@@ -21,11 +21,7 @@ static unsafe class Program
         // `sh --boot-bench` (etc/bootbench.rc): the TSC at the first prompt is the instructions since
         // reset under -icount (./vireo bench reports it as boot_to_shell).
         if (Vireo.User.Startup.ArgumentIs(1, "--boot-bench"))
-        {
-            System.Console.Write("BENCH boot_to_shell ");
-            System.Console.Write(Vireo.User.Sys.ReadTsc());
-            System.Console.WriteLine();
-        }
+            Vireo.User.Testing.Bench.Report("boot_to_shell", Vireo.User.Sys.ReadTsc());
         while (true)
         {
             Out.Write("vireo$ ");

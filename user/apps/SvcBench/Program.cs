@@ -8,6 +8,7 @@ using System.Runtime;
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Schemes;
+using Vireo.User.Testing;
 
 static unsafe class Program
 {
@@ -16,23 +17,14 @@ static unsafe class Program
     {
         if (Startup.ArgumentIs(1, "echo")) return Echo();
         if (Startup.ArgumentIs(1, "lookup") && Startup.ArgumentCount > 2) return Lookup(Startup.Argument(2));
-        Report("scheme_open_close", OpenClose());
-        Report("scheme_read_4KiB", Read4KiB());
-        Report("pipe_roundtrip_8B", PipeRoundTrip());
-        Report("chan_roundtrip_8B", ChanRoundTrip());
+        // 0 means the benchmark failed (a daemon missing, an operation refused): Bench.Report prints
+        // it as such, and bench-json turns it into a failed run rather than a figure.
+        Bench.Report("scheme_open_close", OpenClose());
+        Bench.Report("scheme_read_4KiB", Read4KiB());
+        Bench.Report("pipe_roundtrip_8B", PipeRoundTrip());
+        Bench.Report("chan_roundtrip_8B", ChanRoundTrip());
         SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, 0, 0, 0, 0, 0, 0, out _);
         return 0;
-    }
-
-    // 0 means the benchmark failed (a daemon missing, an operation refused): it is reported as such,
-    // and bench-json turns it into a failed run rather than a figure.
-    private static void Report(string name, ulong value)
-    {
-        Console.Write("BENCH ");
-        Console.Write(name);
-        Console.Write(" ");
-        Console.Write(value);
-        Console.WriteLine();
     }
 
     private static ulong OpenClose()
@@ -58,6 +50,8 @@ static unsafe class Program
         for (int i = 0; i < 4096; i++) block[i] = (byte)i;
         if (Fs.Open("file:/bench-4k", OpenFlags.Read | OpenFlags.Write | OpenFlags.Create, out Fd fd) != Status.Ok) return 0;
         if (Fs.Write(fd, block, 4096, out int written) != Status.Ok || written != 4096) return 0;
+        // Cleared, so the check after the loop shows the reads brought the file's bytes back.
+        for (int i = 0; i < 4096; i++) block[i] = 0;
         int ok = 0;
         ulong t0 = Sys.ReadTsc();
         for (int i = 0; i < n; i++)
@@ -77,14 +71,7 @@ static unsafe class Program
     private static ulong PipeRoundTrip()
     {
         if (Fs.Pipe(out Fd toRead, out Fd toWrite) != Status.Ok || Fs.Pipe(out Fd fromRead, out Fd fromWrite) != Status.Ok) return 0;
-        if (SpawnEcho(toRead, fromWrite, out ulong pid) != Status.Ok) return 0;
-        Fs.Forget(toRead);      // the child holds these ends now
-        Fs.Forget(fromWrite);
-        ulong result = RoundTrips(toWrite, fromRead);
-        Fs.Close(toWrite);
-        Fs.Close(fromRead);
-        SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out _);
-        return result;
+        return EchoRoundTrips(toRead, fromWrite, toWrite, fromRead, default);
     }
 
     // The same through a chan: connection: one end here, the other the child's stdin and stdout.
@@ -94,11 +81,21 @@ static unsafe class Program
         if (Fs.Open("chan:bench", OpenFlags.Read | OpenFlags.Write, out Fd client) != Status.Ok) return 0;
         if (SchemeCall.Call(listener.Cap, SchemeOp.Accept, 0, 0, 0, 0, 0, 1, out SchemeReply r) != Status.Ok) return 0;
         var server = new Fd(r.Cap0);
-        if (SpawnEcho(server, server, out ulong pid) != Status.Ok) return 0;
-        Fs.Forget(server);
-        ulong result = RoundTrips(client, client);
-        Fs.Close(client);
-        Fs.Close(listener);
+        return EchoRoundTrips(server, server, client, client, listener);
+    }
+
+    // The echo child on childIn/childOut (its ends from then on: forgotten here), the timed round
+    // trips over send/receive, then send, receive and `alsoClose` (if any) closed, which ends the
+    // child's input, and the child waited for.
+    private static ulong EchoRoundTrips(Fd childIn, Fd childOut, Fd send, Fd receive, Fd alsoClose)
+    {
+        if (SpawnEcho(childIn, childOut, out ulong pid) != Status.Ok) return 0;
+        Fs.Forget(childIn);
+        if (childOut.Cap.Value != childIn.Cap.Value) Fs.Forget(childOut);
+        ulong result = RoundTrips(send, receive);
+        Fs.Close(send);
+        if (receive.Cap.Value != send.Cap.Value) Fs.Close(receive);
+        if (alsoClose.IsValid) Fs.Close(alsoClose);
         SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out _);
         return result;
     }
@@ -106,19 +103,24 @@ static unsafe class Program
     private static ulong RoundTrips(Fd send, Fd receive)
     {
         const int n = 4000;   // long enough that the processes' scheduling levels have settled
-        byte* eight = stackalloc byte[8];
-        for (int i = 0; i < 8; i++) eight[i] = (byte)('a' + i);
+        // Sent from one buffer, read back into another: what is checked is what came back.
+        byte* sent = stackalloc byte[16];
+        byte* back = sent + 8;
+        for (int i = 0; i < 8; i++) sent[i] = (byte)('a' + i);
         // One round first (the child starting up is not part of the figure).
-        Fs.Write(send, eight, 8, out _);
-        Fs.Read(receive, eight, 8, out _);
+        Fs.Write(send, sent, 8, out _);
+        Fs.Read(receive, back, 8, out _);
         int ok = 0;
         ulong t0 = Sys.ReadTsc();
         for (int i = 0; i < n; i++)
         {
-            if (Fs.Write(send, eight, 8, out _) == Status.Ok && Fs.Read(receive, eight, 8, out int got) == Status.Ok && got == 8) ok++;
+            // The first byte changes every round: reading it back shows this round's bytes came back.
+            sent[0] = (byte)i;
+            if (Fs.Write(send, sent, 8, out _) == Status.Ok && Fs.Read(receive, back, 8, out int got) == Status.Ok && got == 8
+                && back[0] == (byte)i) ok++;
         }
         ulong result = (Sys.ReadTsc() - t0) / n;
-        return ok == n && eight[7] == (byte)'h' ? result : 0;   // every round came back, bytes intact
+        return ok == n && back[7] == (byte)'h' ? result : 0;   // every round came back, bytes intact
     }
 
     private static Status SpawnEcho(Fd stdin, Fd stdout, out ulong pid)

@@ -469,9 +469,7 @@ static unsafe class IpcdTests
 
     private static bool MapHelperBuffer()
     {
-        if (!CSpace.TryAlloc(out uint slot) || !CSpace.TryAlloc(out s_landing)) return false;
-        var memory = new CapHandle(BootstrapSlots.Memory, 0);
-        return Sys.Retype(memory, ObjectType.Frame, 12, CSpace.Self, slot, 1, out CapHandle frame) == Status.Ok &&
+        return CSpace.Make(ObjectType.Frame, 12, out CapHandle frame) == Status.Ok && CSpace.TryAlloc(out s_landing) &&
                Sys.Map(CSpace.SelfAddressSpace, frame, HelperBuffer, Rights.Read | Rights.Write) == Status.Ok;
     }
 

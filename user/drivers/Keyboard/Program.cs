@@ -22,8 +22,8 @@ static unsafe class Program
         var ports = new CapHandle(BootstrapSlots.FirstGrant, 0);
         var irq = new CapHandle(BootstrapSlots.FirstGrant + 1, 0);
         var self = new CapHandle(BootstrapSlots.Thread, 0);
-        if (!CSpace.TryAlloc(out uint ns)) return -1;
-        if (Sys.Retype(new CapHandle(BootstrapSlots.Memory, 0), ObjectType.Notification, 0, CSpace.Self, ns, 1, out CapHandle n) != Status.Ok) return -2;
+        Status made = CSpace.Make(ObjectType.Notification, 0, out CapHandle n);
+        if (made != Status.Ok) return made == Status.NoSpace ? -1 : -2;   // no slot, or the retype failed
         if (Devices.IoPortsBind(ports, self, DataPort, 1) != Status.Ok || Devices.IoPortsBind(ports, self, StatusPort, 1) != Status.Ok) return -3;
         if (Devices.IrqHandlerBind(irq, n, 1) != Status.Ok) return -4;
         bool lineMode = Startup.ArgumentCount > 1;

@@ -55,13 +55,8 @@ public static unsafe class Events
         if (s_signal.Value != 0) return Status.Ok;
         if (s_notification.Value == 0)
         {
-            if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-            Status s = Sys.Retype(new CapHandle(BootstrapSlots.Memory, 0), ObjectType.Notification, 0, CSpace.Self, slot, 1, out s_notification);
-            if (s != Status.Ok)
-            {
-                CSpace.Free(slot);
-                return s;
-            }
+            Status s = CSpace.Make(ObjectType.Notification, 0, out s_notification);
+            if (s != Status.Ok) return s;
         }
         if (!CSpace.TryAlloc(out uint copy)) return Status.NoSpace;
         Status c = Sys.Copy(s_notification, CSpace.Self, copy, Rights.Write, out s_signal);

@@ -36,8 +36,7 @@ public static unsafe class Fs
         fd = default;
         Status s = PathCall(SchemeOp.Open, path, length, null, 0, (ulong)flags, 1, out SchemeReply r);
         if (s != Status.Ok) return s;
-        if (r.Caps != 1) return Status.BadReply;
-        fd = new Fd(r.Cap0);
+        fd = new Fd(r.Cap0);   // exactly one came (SchemeCall.Call checks)
         return Status.Ok;
     }
 
@@ -129,17 +128,13 @@ public static unsafe class Fs
         if (count < 0) return Status.InvalidArgument;
         if (!UserRange(buffer, count)) return Status.BadAddress;
         int e = PipeEnds.Find(fd);
-        if (e >= 0) return PipeEnds.Write(e, fd, buffer, count, out written);
+        if (e >= 0) return PipeEnds.Transfer(e, fd, true, buffer, count, out written);
         while (written < count)
         {
             int chunk = count - written > SchemeLimits.MaxData ? SchemeLimits.MaxData : count - written;
             SchemeCall.Put(buffer + written, chunk);
             Status s = SchemeCall.Call(fd.Cap, SchemeOp.Write, 0, 0, 0, chunk, 0, 0, out SchemeReply r);
-            if (s == Status.SharedRing && written == 0)
-            {
-                s = PipeEnds.Attach(fd, out e);
-                return s == Status.Ok ? PipeEnds.Write(e, fd, buffer, count, out written) : s;
-            }
+            if (s == Status.SharedRing && written == 0) return PipeEnds.Transfer(-1, fd, true, buffer, count, out written);
             if (s != Status.Ok) return s;
             if (r.W0 > (ulong)chunk) return Status.BadReply;
             if (r.W0 == 0) return Status.NoSpace;
@@ -184,8 +179,11 @@ public static unsafe class Fs
     {
         PipeEnds.Detach(fd);
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Close, 0, 0, 0, 0, 0, 0, out _);
-        // The daemon's revoke usually took our copy already; an Ok answer says the slot was ours.
-        if (Sys.Delete(fd.Cap) == Status.Ok || s == Status.Ok) CSpace.Free(fd.Cap.Index);
+        // Ok means the daemon revoked the file (the protocol's Close: SchemeServer.CloseFile), our
+        // copy included: the slot is empty. Otherwise (the daemon died, another holder closed it,
+        // a refusal) delete whatever is left; either way the slot is this process's again.
+        if (s == Status.Ok) CSpace.Free(fd.Cap.Index);
+        else CSpace.Release(fd.Cap);
         return s;
     }
 
@@ -197,7 +195,6 @@ public static unsafe class Fs
         file = default;
         Status s = SchemeCall.Call(fd.Cap, op, 0, 0, 0, 0, 0, 1, out SchemeReply r);
         if (s != Status.Ok) return s;
-        if (r.Caps != 1) return Status.BadReply;
         file = new Fd(r.Cap0);
         return Status.Ok;
     }
@@ -231,14 +228,10 @@ public static unsafe class Fs
         if (count < 0) return Status.InvalidArgument;
         if (!UserRange(buffer, count)) return Status.BadAddress;
         int e = op == SchemeOp.Read ? PipeEnds.Find(fd) : -1;
-        if (e >= 0) return PipeEnds.Read(e, fd, buffer, count, out read);
+        if (e >= 0) return PipeEnds.Transfer(e, fd, false, buffer, count, out read);
         if (count > SchemeLimits.MaxData) count = SchemeLimits.MaxData;
         Status s = SchemeCall.Call(fd.Cap, op, (ulong)count, 0, 0, 0, 0, 0, out SchemeReply r);
-        if (s == Status.SharedRing && op == SchemeOp.Read)
-        {
-            s = PipeEnds.Attach(fd, out e);
-            return s == Status.Ok ? PipeEnds.Read(e, fd, buffer, count, out read) : s;
-        }
+        if (s == Status.SharedRing && op == SchemeOp.Read) return PipeEnds.Transfer(-1, fd, false, buffer, count, out read);
         if (s != Status.Ok) return s;
         if (r.DataLength > count) return Status.BadReply;
         SchemeCall.Buffer_MemoryCopy(buffer, SchemeCall.Data, r.DataLength);
@@ -253,7 +246,6 @@ public static unsafe class Fs
         if (pages < 1 || pages > MessageInfo.MaxCaps || (offset & 0xFFF) != 0 || (address & 0xFFF) != 0) return Status.InvalidArgument;
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Fmap, offset, (ulong)pages, 0, 0, 0, pages, out SchemeReply r);
         if (s != Status.Ok) return s;
-        if (r.Caps != pages) return Status.BadReply;
         frames[0] = r.Cap0;
         if (pages > 1) frames[1] = r.Cap1;
         if (pages > 2) frames[2] = r.Cap2;
@@ -268,11 +260,7 @@ public static unsafe class Fs
     /// <summary>Unmaps and drops frames Fmap gave, and tells the daemon.</summary>
     public static Status Funmap(Fd fd, ulong offset, int pages, CapHandle* frames)
     {
-        for (int i = 0; i < pages; i++)
-        {
-            Sys.Unmap(frames[i]);
-            CSpace.Release(frames[i]);
-        }
+        for (int i = 0; i < pages; i++) CSpace.Release(frames[i]);   // deleting a frame unmaps it
         return SchemeCall.Call(fd.Cap, SchemeOp.Funmap, offset, (ulong)pages, 0, 0, 0, 0, out _);
     }
 
@@ -303,7 +291,6 @@ public static unsafe class Fs
         Ascii("pipe:", path, out int n);
         Status s = PathCall(SchemeOp.Open, path, n, null, 0, (ulong)(OpenFlags.Read | OpenFlags.Write), 2, out SchemeReply r);
         if (s != Status.Ok) return s;
-        if (r.Caps != 2) return Status.BadReply;
         readEnd = new Fd(r.Cap0);
         writeEnd = new Fd(r.Cap1);
         return Status.Ok;

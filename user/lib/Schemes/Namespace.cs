@@ -64,7 +64,6 @@ public static unsafe class Namespace
         SchemeCall.Put(name, length);
         Status s = SchemeCall.Call(Root, SchemeOp.Lookup, 0, 0, 0, length, 0, 1, out SchemeReply r);
         if (s != Status.Ok) return s == Status.NotFound ? Status.UnknownScheme : s;
-        if (r.Caps != 1) return Status.BadReply;
         scheme = r.Cap0;
         Remember(name, length, scheme);
         return Status.Ok;

@@ -46,12 +46,8 @@ public static unsafe class PipeEnds
         if (e == Max) return Status.NoSpace;
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Attach, 0, 0, 0, 0, 0, 3, out SchemeReply r);
         if (s != Status.Ok) return s;
-        if (r.Caps != 3 || (r.W0 != PipeRing.ReadEnd && r.W0 != PipeRing.WriteEnd))
-        {
-            for (int i = 0; i < r.Caps; i++) CSpace.Release(i == 0 ? r.Cap0 : i == 1 ? r.Cap1 : r.Cap2);
-            return Status.BadReply;
-        }
-        s = Sys.Map(CSpace.SelfAddressSpace, r.Cap0, Base + (ulong)e * 4096, Rights.Read | Rights.Write);
+        s = r.W0 != PipeRing.ReadEnd && r.W0 != PipeRing.WriteEnd ? Status.BadReply :
+            Sys.Map(CSpace.SelfAddressSpace, r.Cap0, Base + (ulong)e * 4096, Rights.Read | Rights.Write);
         if (s != Status.Ok)
         {
             CSpace.Release(r.Cap0);
@@ -72,7 +68,6 @@ public static unsafe class PipeEnds
     /// <summary>Forgets descriptor fd's page (it is being closed or handed away), if attached.</summary>
     public static void Detach(Fd fd)
     {
-        if (s_count == 0) return;
         int e = Find(fd);
         if (e < 0) return;
         CSpace.Release(new CapHandle(s_t.Frame[e]));   // deleting the capability unmaps the page
@@ -82,11 +77,24 @@ public static unsafe class PipeEnds
         s_count--;
     }
 
+    /// <summary>Reads or writes through descriptor fd's page: entry `e`, or (e &lt; 0, the daemon having
+    /// answered SharedRing) the page attached now.</summary>
+    public static Status Transfer(int e, Fd fd, bool write, byte* buffer, int count, out int done)
+    {
+        done = 0;
+        if (e < 0)
+        {
+            Status s = Attach(fd, out e);
+            if (s != Status.Ok) return s;
+        }
+        return write ? Write(e, fd, buffer, count, out done) : Read(e, fd, buffer, count, out done);
+    }
+
     private static PipeRingHeader* Page(int e) => (PipeRingHeader*)(Base + (ulong)e * 4096);
 
     /// <summary>Reads up to `count` bytes, waiting while the ring is empty and a writer is left;
     /// 0 bytes = end of file.</summary>
-    public static Status Read(int e, Fd fd, byte* buffer, int count, out int read)
+    private static Status Read(int e, Fd fd, byte* buffer, int count, out int read)
     {
         read = 0;
         if (s_t.End[e] != PipeRing.ReadEnd) return Status.BadDescriptor;
@@ -121,7 +129,7 @@ public static unsafe class PipeEnds
 
     /// <summary>Writes all `count` bytes, waiting for room as often as it takes; BrokenPipe once no
     /// reader is left (`written` says how many went before).</summary>
-    public static Status Write(int e, Fd fd, byte* buffer, int count, out int written)
+    private static Status Write(int e, Fd fd, byte* buffer, int count, out int written)
     {
         written = 0;
         if (s_t.End[e] != PipeRing.WriteEnd) return Status.BadDescriptor;

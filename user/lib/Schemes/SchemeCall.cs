@@ -18,6 +18,9 @@ public unsafe struct SchemeReply
 
 public static unsafe class SchemeCall
 {
+    /// <summary>The highest status a daemon may answer with (abi/Status.cs); anything above is BadReply.</summary>
+    public const Status LastStatus = Status.SharedRing;
+
     public static IpcBuffer* Buffer => (IpcBuffer*)ProcessSlots.IpcBuffer;
 
     /// <summary>The data area of this thread's IPC buffer (SchemeLimits.MaxData bytes).</summary>
@@ -58,8 +61,11 @@ public static unsafe class SchemeCall
             r.W2 = m.W2;
             r.DataLength = (int)m.W3;
             got = m.Info.Caps;
+            // Capabilities come with Ok only, exactly as many as asked for: a caller never has to
+            // count them, and none is left behind in a slot by an error or a short answer.
+            bool capsWrong = r.Status == Status.Ok ? got != receiveCaps : got != 0;
             if (m.W3 > SchemeLimits.MaxData || SchemeLimits.DataWord + ((int)m.W3 + 7) / 8 > m.Info.Words && m.W3 != 0 ||
-                got > receiveCaps || m.Info.Label > (ulong)Status.SharedRing)
+                capsWrong || m.Info.Label > (ulong)LastStatus)
             {
                 r.Status = Status.BadReply;
                 r.DataLength = 0;

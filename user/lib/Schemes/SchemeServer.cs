@@ -47,8 +47,7 @@ public unsafe struct SchemeServer
     {
         server = default;
         server._memory = memory;
-        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-        Status s = Sys.Retype(memory, ObjectType.Endpoint, 0, CSpace.Self, slot, 1, out server.Endpoint);
+        Status s = CSpace.Make(memory, ObjectType.Endpoint, 0, out server.Endpoint);
         for (int i = 0; i < MessageInfo.MaxCaps && s == Status.Ok; i++)
             if (!CSpace.TryAlloc(out server._landing[i])) s = Status.NoSpace;
         return s;
@@ -260,12 +259,7 @@ public unsafe struct SchemeServer
             if (_replyBusy[i] != 0) continue;
             if (_replies[i] == 0)
             {
-                if (!CSpace.TryAlloc(out uint slot)) return false;
-                if (Sys.Retype(_memory, ObjectType.Reply, 0, CSpace.Self, slot, 1, out CapHandle reply) != Status.Ok)
-                {
-                    CSpace.Free(slot);
-                    return false;
-                }
+                if (CSpace.Make(_memory, ObjectType.Reply, 0, out CapHandle reply) != Status.Ok) return false;
                 _replies[i] = reply.Value;
             }
             if (Ipc.SaveReply(new CapHandle(_replies[i])) != Status.Ok) return false;

@@ -41,12 +41,8 @@ static unsafe class IpcTests
 
     // --- helpers -------------------------------------------------------------------------------
 
-    private static bool NewObject(ObjectType type, out CapHandle cap, out uint slot)
-    {
-        cap = default;
-        if (!CSpace.TryAlloc(out slot)) return false;
-        return Sys.Retype(s_memory, type, 0, CSpace.Self, slot, 1, out cap) == Status.Ok;
-    }
+    private static bool NewObject(ObjectType type, out CapHandle cap) =>
+        CSpace.Make(s_memory, type, 0, out cap) == Status.Ok;
 
     private static Status SpawnEcho(CapHandle endpoint, out Process p)
     {
@@ -55,16 +51,9 @@ static unsafe class IpcTests
         return ProcessBuilder.Spawn(ref s_initfs, "bin/echo", null, s_memory, o, 0, 0, out p);
     }
 
-    private static void Free(CapHandle cap, uint slot)
+    private static void MapFresh(ulong address, out CapHandle frame)
     {
-        Sys.Delete(cap);
-        CSpace.Free(slot);
-    }
-
-    private static void MapFresh(ulong address, out CapHandle frame, out uint slot)
-    {
-        CSpace.TryAlloc(out slot);
-        Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, slot, 1, out frame);
+        CSpace.Make(s_memory, ObjectType.Frame, 12, out frame);
         Sys.Map(CSpace.SelfAddressSpace, frame, address, Rights.Read | Rights.Write);
     }
 
@@ -72,7 +61,7 @@ static unsafe class IpcTests
 
     private static void CallBetweenProcesses()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
         if (!T.Status(Status.Ok, SpawnEcho(ep, out Process echo), "start the echo server")) return;
         var m = Message.Of(10, 20, 30);
         T.Status(Status.Ok, Ipc.Call(ep, new MessageInfo(3, 0), ref m), "call");
@@ -85,12 +74,12 @@ static unsafe class IpcTests
         echo.Wait(out ThreadExitKind kind, out ulong code);
         T.Equal(2, (long)code, "the server exited after its last reply");
         echo.Destroy();
-        Free(ep, es);
+        CSpace.Release(ep);
     }
 
     private static void Badges()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
         CSpace.TryAlloc(out uint a);
         CSpace.TryAlloc(out uint b);
         T.Status(Status.Ok, Sys.Mint(ep, CSpace.Self, a, Rights.Write, 0xA1, out CapHandle clientA), "mint badge A");
@@ -107,14 +96,14 @@ static unsafe class IpcTests
         T.Equal(0xA1, (long)badge, "identify reports the badge");
         T.Equal((long)Rights.Write, (long)rights, "minted with send rights only");
         echo.Destroy();
-        Free(clientA, a);
-        Free(clientB, b);
-        Free(ep, es);
+        CSpace.Release(clientA);
+        CSpace.Release(clientB);
+        CSpace.Release(ep);
     }
 
     private static void ManyCalls()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
         SpawnEcho(ep, out Process echo);
         ulong ok = 0;
         for (ulong i = 0; i < 500; i++)
@@ -124,7 +113,7 @@ static unsafe class IpcTests
         }
         T.Equal(500, (long)ok, "500 round trips, each answered correctly");
         echo.Destroy();
-        Free(ep, es);
+        CSpace.Release(ep);
     }
 
     private static CapHandle s_threadEndpoint;
@@ -143,7 +132,7 @@ static unsafe class IpcTests
 
     private static void SendRecvThreads()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
         s_threadEndpoint = ep;
         s_received = 0;
         ThreadBuilder.Create(s_memory, &Receiver, 3, StackPage, out LocalThread t);
@@ -157,7 +146,7 @@ static unsafe class IpcTests
         T.Equal(0, (long)code, "the receiver got every message");
         T.Equal(600, (long)s_received, "and their contents");
         ThreadBuilder.Destroy(ref t);
-        Free(ep, es);
+        CSpace.Release(ep);
     }
 
     private static ulong LongReceiver(ulong unused)
@@ -172,9 +161,9 @@ static unsafe class IpcTests
 
     private static void LongMessage()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
         s_threadEndpoint = ep;
-        MapFresh(BufferPage, out CapHandle rb, out uint rbs);
+        MapFresh(BufferPage, out CapHandle rb);
         ThreadBuilder.Create(s_memory, &LongReceiver, 0, StackPage, BufferPage, default, out LocalThread t);
         Sys.ThreadStart(t.Thread);
         // This thread's own IPC buffer: the bootstrap sets one up in Program (SelfBuffer).
@@ -187,8 +176,8 @@ static unsafe class IpcTests
         m = new Message();
         T.Status(Status.InvalidArgument, Ipc.Send(ep, new MessageInfo(65, 0), ref m), "65 words is longer than allowed");
         ThreadBuilder.Destroy(ref t);
-        Free(rb, rbs);
-        Free(ep, es);
+        CSpace.Release(rb);
+        CSpace.Release(ep);
     }
 
     private static CapHandle s_landed;
@@ -209,10 +198,10 @@ static unsafe class IpcTests
 
     private static void CapTransfer()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
-        NewObject(ObjectType.Notification, out CapHandle n, out uint ns);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        NewObject(ObjectType.Notification, out CapHandle n);
         s_threadEndpoint = ep;
-        MapFresh(BufferPage, out CapHandle rb, out uint rbs);
+        MapFresh(BufferPage, out CapHandle rb);
         CSpace.TryAlloc(out uint landing);
         ThreadBuilder.Create(s_memory, &CapReceiver, landing, StackPage, BufferPage, default, out LocalThread t);
         Sys.ThreadStart(t.Thread);
@@ -222,7 +211,7 @@ static unsafe class IpcTests
         // Into an occupied slot first: refused, nothing delivered, the receiver keeps waiting.
         var m = new Message();
         var occupied = (IpcBuffer*)BufferPage;
-        occupied->ReceiveSlots[0] = es;
+        occupied->ReceiveSlots[0] = ep.Index;
         T.Status(Status.Occupied, Ipc.Send(ep, new MessageInfo(0, 1), ref m), "transfer into an occupied slot");
         occupied->ReceiveSlots[0] = landing;
         T.Status(Status.Ok, Ipc.Send(ep, new MessageInfo(0, 1), ref m), "transfer a notification capability");
@@ -235,15 +224,15 @@ static unsafe class IpcTests
         T.Status(Status.InvalidCapability, Sys.Identify(s_landed, out _, out _, out _, out _), "revoking the original removes the transferred copy");
         ThreadBuilder.Destroy(ref t);
         CSpace.Free(landing);
-        Free(rb, rbs);
-        Free(n, ns);
-        Free(ep, es);
+        CSpace.Release(rb);
+        CSpace.Release(n);
+        CSpace.Release(ep);
     }
 
     private static void Statuses()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
-        NewObject(ObjectType.Notification, out CapHandle n, out uint ns);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        NewObject(ObjectType.Notification, out CapHandle n);
         CSpace.TryAlloc(out uint ro);
         CSpace.TryAlloc(out uint wo);
         Sys.Copy(ep, CSpace.Self, ro, Rights.Read, out CapHandle recvOnly);
@@ -265,8 +254,8 @@ static unsafe class IpcTests
         T.Status(Status.InvalidCapability, Ipc.Call(sendOnly, new MessageInfo(0, 0), ref m), "call through a revoked capability");
         CSpace.Free(ro);
         CSpace.Free(wo);
-        Free(n, ns);
-        Free(ep, es);
+        CSpace.Release(n);
+        CSpace.Release(ep);
     }
 
     private static ulong Caller(ulong unused)
@@ -277,7 +266,7 @@ static unsafe class IpcTests
 
     private static void ServerDies()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
         s_threadEndpoint = ep;
         SpawnEcho(ep, out Process echo);
         // Label 3: the server receives the call and exits without replying.
@@ -289,7 +278,7 @@ static unsafe class IpcTests
         T.Equal(3, (long)code, "the server exited owing the reply");
         ThreadBuilder.Destroy(ref t);
         echo.Destroy();
-        Free(ep, es);
+        CSpace.Release(ep);
     }
 
     private static ulong BlockedSender(ulong unused)
@@ -300,13 +289,13 @@ static unsafe class IpcTests
 
     private static void EndpointDeleted()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
         s_threadEndpoint = ep;
         ThreadBuilder.Create(s_memory, &BlockedSender, 0, StackPage, out LocalThread t);
         Sys.ThreadStart(t.Thread);
         Sys.Yield();
         Sys.Sleep(1_000_000);
-        Free(ep, es);
+        CSpace.Release(ep);
         Sys.ThreadWait(t.Thread, out _, out ulong status);
         T.Equal((long)Status.PeerDied, (long)status, "a sender blocked on a deleted endpoint wakes with PeerDied");
         ThreadBuilder.Destroy(ref t);
@@ -314,7 +303,7 @@ static unsafe class IpcTests
 
     private static void ClientDies()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
         s_threadEndpoint = ep;
         ThreadBuilder.Create(s_memory, &Caller, 0, StackPage, out LocalThread t);
         Sys.ThreadStart(t.Thread);
@@ -324,12 +313,12 @@ static unsafe class IpcTests
         ThreadBuilder.Destroy(ref t);
         T.Status(Status.PeerDied, Ipc.Reply(new MessageInfo(0, 0), ref m), "replying to a dead caller says so");
         T.Status(Status.BadState, Ipc.Reply(new MessageInfo(0, 0), ref m), "and only once");
-        Free(ep, es);
+        CSpace.Release(ep);
     }
 
     private static void DroppedReply()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
         s_threadEndpoint = ep;
         ThreadBuilder.Create(s_memory, &Caller, 0, StackPage, out LocalThread first);
         ThreadBuilder.Create(s_memory, &Caller, 0, StackPage + 0x10000, out LocalThread second);
@@ -346,18 +335,18 @@ static unsafe class IpcTests
         T.Equal((long)Status.Ok, (long)secondStatus, "and returns Ok");
         ThreadBuilder.Destroy(ref first);
         ThreadBuilder.Destroy(ref second);
-        Free(ep, es);
+        CSpace.Release(ep);
     }
 
     private static void FaultHandlerGone()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
         ThreadBuilder.Create(s_memory, &Toucher, 1, StackPage, 0, ep, out LocalThread toucher);
         Sys.ThreadStart(toucher.Thread);
         Sys.Sleep(1_000_000);   // it faults and waits for a handler that never receives
         // The thread holds its own copy of the endpoint capability: revoke reaches it too.
         Sys.Revoke(ep);
-        Free(ep, es);
+        CSpace.Release(ep);
         Sys.ThreadWait(toucher.Thread, out ThreadExitKind kind, out ulong vector);
         T.Equal((long)ThreadExitKind.Faulted, (long)kind, "with its fault endpoint gone, the thread stops as faulted");
         T.Equal(14, (long)vector, "reporting its page fault");
@@ -374,7 +363,7 @@ static unsafe class IpcTests
 
     private static void Notifications()
     {
-        NewObject(ObjectType.Notification, out CapHandle n, out uint ns);
+        NewObject(ObjectType.Notification, out CapHandle n);
         s_notification = n;
         T.Status(Status.Ok, Ipc.Signal(n, 0b0101), "signal");
         T.Status(Status.Ok, Ipc.Signal(n, 0b0010), "signal again");
@@ -393,8 +382,8 @@ static unsafe class IpcTests
         Ipc.Poll(n, out bits);
         T.Equal(0x1000, (long)bits, "a badged capability signals its badge");
         ThreadBuilder.Destroy(ref t);
-        Free(badged, bs);
-        Free(n, ns);
+        CSpace.Release(badged);
+        CSpace.Release(n);
     }
 
     private static ulong s_woke;
@@ -410,7 +399,7 @@ static unsafe class IpcTests
     // signaller runs before the signal syscall returns; one that does not waits its turn.
     private static void SignalPreempts()
     {
-        NewObject(ObjectType.Notification, out CapHandle n, out uint ns);
+        NewObject(ObjectType.Notification, out CapHandle n);
         s_notification = n;
         s_woke = 0;
         ThreadBuilder.Create(s_memory, &MarkWoken, 0, StackPage, out LocalThread t);
@@ -431,13 +420,13 @@ static unsafe class IpcTests
         Sys.ThreadWait(t.Thread, out _, out ulong got);
         T.Equal(6, (long)got, "and got the bits when it ran");
         ThreadBuilder.Destroy(ref t);
-        Free(n, ns);
+        CSpace.Release(n);
     }
 
     private static void BoundNotification()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
-        NewObject(ObjectType.Notification, out CapHandle n, out uint ns);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        NewObject(ObjectType.Notification, out CapHandle n);
         var self = new CapHandle(BootstrapSlots.Thread, 0);
         T.Status(Status.Ok, Ipc.Bind(self, n), "bind a notification to this thread");
         T.Status(Status.Occupied, Ipc.Bind(self, n), "bind twice");
@@ -446,8 +435,8 @@ static unsafe class IpcTests
         T.Status(Status.Ok, Ipc.Receive(ep, ref m), "receive on an endpoint returns the signal");
         T.Equal((long)MessageInfo.NotificationLabel, (long)m.Info.Label, "marked as a notification");
         T.Equal(9, (long)m.Badge, "with the bits as the badge");
-        Free(n, ns);
-        Free(ep, es);
+        CSpace.Release(n);
+        CSpace.Release(ep);
     }
 
     // --- the pager -----------------------------------------------------------------------------
@@ -490,7 +479,7 @@ static unsafe class IpcTests
     private static void Pager()
     {
         const ulong pages = 8;
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
         s_faults = ep;
         s_served = 0;
         ThreadBuilder.Create(s_memory, &PagerLoop, pages, StackPage, out LocalThread pager);
@@ -505,7 +494,7 @@ static unsafe class IpcTests
         T.Equal((long)pages, (long)s_served, "one fault per page");
         ThreadBuilder.Destroy(ref toucher);
         ThreadBuilder.Destroy(ref pager);
-        Free(ep, es);
+        CSpace.Release(ep);
     }
 
     // --- shared memory -------------------------------------------------------------------------
@@ -535,7 +524,7 @@ static unsafe class IpcTests
             bytes[i] = (byte)(i * 7);
             expected += (byte)(i * 7);
         }
-        NewObject(ObjectType.Endpoint, out CapHandle ep, out uint es);
+        NewObject(ObjectType.Endpoint, out CapHandle ep);
         ProcessOptions o = ProcessOptions.Default(21);
         o.CNodeBits = 10;   // room for a capability per shared frame
         o.Grant0 = ep;
@@ -554,7 +543,7 @@ static unsafe class IpcTests
             Sys.Delete(frames[i]);
             CSpace.Free(slots[i]);
         }
-        Free(ep, es);
+        CSpace.Release(ep);
         return expected;
     }
 }

@@ -99,26 +99,21 @@ static unsafe class LookupTests
         }
 
         var empty = new CapHandle(4000, 0);
-        int checks = 0, expected = 0;
         for (int i = 0; i < count; i++)
         {
             Case c = cases[i];
-            expected++;
-            if (T.Status(Status.InvalidCapability, Invoke(c.Call, empty, full), "an empty slot: InvalidCapability")) checks++;
+            T.Status(Status.InvalidCapability, Invoke(c.Call, empty, full), "an empty slot: InvalidCapability");
             if (c.Type != ObjectType.Null)
             {
                 // A capability of another type: a frame, or an endpoint for calls that want a frame.
-                expected++;
                 CapHandle other = c.Type == ObjectType.Frame ? full[(int)ObjectType.Endpoint] : frame;
-                if (T.Status(Status.WrongType, Invoke(c.Call, other, full), "another type: WrongType")) checks++;
+                T.Status(Status.WrongType, Invoke(c.Call, other, full), "another type: WrongType");
             }
             if (c.Needed != Rights.None)
             {
-                expected++;
-                if (T.Status(Status.InsufficientRights, Invoke(c.Call, none[(int)c.Type], full), "no rights: InsufficientRights")) checks++;
+                T.Status(Status.InsufficientRights, Invoke(c.Call, none[(int)c.Type], full), "no rights: InsufficientRights");
             }
         }
-        T.Equal(expected, checks, "every check gave its status");
 
         for (int i = used - 1; i >= 0; i--)
         {

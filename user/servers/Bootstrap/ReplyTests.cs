@@ -24,18 +24,8 @@ static unsafe class ReplyTests
         T.Run("thread.exit_notification_and_poll", &ExitNotification);
     }
 
-    private static bool NewObject(ObjectType type, out CapHandle cap, out uint slot)
-    {
-        cap = default;
-        if (!CSpace.TryAlloc(out slot)) return false;
-        return Sys.Retype(s_memory, type, 0, CSpace.Self, slot, 1, out cap) == Status.Ok;
-    }
-
-    private static void Free(CapHandle cap, uint slot)
-    {
-        Sys.Delete(cap);
-        CSpace.Free(slot);
-    }
+    private static bool NewObject(ObjectType type, out CapHandle cap) =>
+        CSpace.Make(s_memory, type, 0, out cap) == Status.Ok;
 
     // Calls with its argument as the word; exits with (status << 32) | the answer's word.
     private static ulong Caller(ulong word)
@@ -47,9 +37,9 @@ static unsafe class ReplyTests
 
     private static void OutOfOrder()
     {
-        NewObject(ObjectType.Endpoint, out s_endpoint, out uint es);
-        NewObject(ObjectType.Reply, out CapHandle r1, out uint r1s);
-        NewObject(ObjectType.Reply, out CapHandle r2, out uint r2s);
+        NewObject(ObjectType.Endpoint, out s_endpoint);
+        NewObject(ObjectType.Reply, out CapHandle r1);
+        NewObject(ObjectType.Reply, out CapHandle r2);
         T.Status(Status.BadState, Ipc.SaveReply(r1), "nothing to save before a call");
         ThreadBuilder.Create(s_memory, &Caller, 1, StackA, out LocalThread a);
         ThreadBuilder.Create(s_memory, &Caller, 2, StackB, out LocalThread b);
@@ -76,15 +66,15 @@ static unsafe class ReplyTests
         T.Status(Status.WrongType, Ipc.SaveReply(s_endpoint), "SaveReply needs a Reply object");
         ThreadBuilder.Destroy(ref a);
         ThreadBuilder.Destroy(ref b);
-        Free(r1, r1s);
-        Free(r2, r2s);
-        Free(s_endpoint, es);
+        CSpace.Release(r1);
+        CSpace.Release(r2);
+        CSpace.Release(s_endpoint);
     }
 
     private static void ReplyObjectEndings()
     {
-        NewObject(ObjectType.Endpoint, out s_endpoint, out uint es);
-        NewObject(ObjectType.Reply, out CapHandle r, out uint rs);
+        NewObject(ObjectType.Endpoint, out s_endpoint);
+        NewObject(ObjectType.Reply, out CapHandle r);
         ThreadBuilder.Create(s_memory, &Caller, 5, StackA, out LocalThread a);
         Sys.ThreadStart(a.Thread);
         var m = new Message();
@@ -105,11 +95,11 @@ static unsafe class ReplyTests
         Sys.ThreadStart(a.Thread);
         Ipc.Receive(s_endpoint, ref m);
         Ipc.SaveReply(r);
-        Free(r, rs);   // the server drops the object with the caller in it
+        CSpace.Release(r);   // the server drops the object with the caller in it
         Sys.ThreadWait(a.Thread, out _, out ulong code);
         T.Equal((long)Status.PeerDied, (long)(code >> 32), "a caller whose Reply object is deleted wakes with PeerDied");
         ThreadBuilder.Destroy(ref a);
-        Free(s_endpoint, es);
+        CSpace.Release(s_endpoint);
     }
 
     private static uint s_landing;
@@ -129,8 +119,8 @@ static unsafe class ReplyTests
 
     private static void ReplyWithCap()
     {
-        NewObject(ObjectType.Endpoint, out s_endpoint, out uint es);
-        NewObject(ObjectType.Notification, out CapHandle n, out uint ns);
+        NewObject(ObjectType.Endpoint, out s_endpoint);
+        NewObject(ObjectType.Notification, out CapHandle n);
         CSpace.TryAlloc(out uint bs);
         Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, bs, 1, out CapHandle bufferFrame);
         Sys.Map(CSpace.SelfAddressSpace, bufferFrame, BufferA, Rights.Read | Rights.Write);
@@ -149,9 +139,9 @@ static unsafe class ReplyTests
         ThreadBuilder.Destroy(ref a);
         Sys.Delete(new CapHandle(s_landing, 0));
         CSpace.Free(s_landing);
-        Free(bufferFrame, bs);
-        Free(n, ns);
-        Free(s_endpoint, es);
+        CSpace.Release(bufferFrame);
+        CSpace.Release(n);
+        CSpace.Release(s_endpoint);
     }
 
     private static ulong WaitGate(ulong code)
@@ -162,8 +152,8 @@ static unsafe class ReplyTests
 
     private static void ExitNotification()
     {
-        NewObject(ObjectType.Notification, out CapHandle exits, out uint xs);
-        NewObject(ObjectType.Notification, out s_gate, out uint gs);
+        NewObject(ObjectType.Notification, out CapHandle exits);
+        NewObject(ObjectType.Notification, out s_gate);
         CSpace.TryAlloc(out uint bs);
         Sys.Mint(exits, CSpace.Self, bs, Rights.Write, 0x10, out CapHandle badged);
         ThreadBuilder.Create(s_memory, &WaitGate, 77, StackA, 0, default, out LocalThread a, badged);
@@ -179,8 +169,8 @@ static unsafe class ReplyTests
         T.True(kind == ThreadExitKind.Exited, "it exited");
         T.Status(Status.InvalidArgument, Sys.Call(Syscall.ThreadWait, a.Thread.Value, 2), "unknown ThreadWait flags");
         ThreadBuilder.Destroy(ref a);
-        Free(badged, bs);
-        Free(s_gate, gs);
-        Free(exits, xs);
+        CSpace.Release(badged);
+        CSpace.Release(s_gate);
+        CSpace.Release(exits);
     }
 }

@@ -1,9 +1,12 @@
 // Nucleus benchmarks, run by the bootstrap when the kernel command line says "bench". Each
 // prints "BENCH <name> <value>": the mean TSC delta per operation, which under
-// `-icount shift=0,sleep=off` is a count of guest instructions (./vireo bench).
+// `-icount shift=0,sleep=off` is a count of guest instructions (./vireo bench). Every timed
+// operation is checked: a benchmark reports 0 unless all of them worked, and bench-json turns a 0
+// into a failed run rather than a figure.
 using System;
 using Vireo.Abi;
 using Vireo.User;
+using Vireo.User.Testing;
 
 static unsafe class UserBenchmarks
 {
@@ -20,40 +23,35 @@ static unsafe class UserBenchmarks
         s_initfs = initfs;
         // First, while the untyped memory is unfragmented (it is handed out from a watermark, and
         // the benchmarks below free objects in other than reverse order).
-        Report("procs_alive_max", ProcsAlive());
+        Bench.Report("procs_alive_max", ProcsAlive());
         ulong nullCost = NullSyscall();
-        Report("null_syscall", nullCost);
-        Report("cap_identify_syscall", CapLookup(nullCost));
-        Report("yield_ctx_switch", YieldSwitch());
-        Report("retype_frame", RetypeFrame());
-        Report("map_unmap_page", MapUnmap());
-        Report("thread_create_start_exit", ThreadCycle());
-        Report("process_spawn_exit", SpawnExit());
-        Report("ipc_call_reply_0w", CallReply(0));
-        Report("ipc_call_reply_4w", CallReply(4));
-        Report("ipc_call_reply_slowpath", CallReply(8));
-        Report("ipc_cap_transfer", CapTransfer());
-        Report("notification_signal_wait", SignalWait());
-        Report("shm_64KiB_roundtrip", SharedRoundTrip());
-        Report("irq_to_user", IrqToUser());
+        Bench.Report("null_syscall", nullCost);
+        Bench.Report("cap_identify_syscall", nullCost == 0 ? 0 : CapLookup(nullCost));
+        Bench.Report("yield_ctx_switch", YieldSwitch());
+        Bench.Report("retype_frame", RetypeFrame());
+        Bench.Report("map_unmap_page", MapUnmap());
+        Bench.Report("thread_create_start_exit", ThreadCycle());
+        Bench.Report("process_spawn_exit", SpawnExit());
+        Bench.Report("ipc_call_reply_0w", CallReply(0));
+        Bench.Report("ipc_call_reply_4w", CallReply(4));
+        Bench.Report("ipc_call_reply_slowpath", CallReply(8));
+        Bench.Report("ipc_cap_transfer", CapTransfer());
+        Bench.Report("notification_signal_wait", SignalWait());
+        Bench.Report("shm_64KiB_roundtrip", SharedRoundTrip());
+        Bench.Report("irq_to_user", IrqToUser());
         return 0;
     }
 
-    private static void Report(string name, ulong value)
-    {
-        Console.Write("BENCH ");
-        Console.Write(name);
-        Console.Write(" ");
-        Console.Write(value);
-        Console.WriteLine();
-    }
-
+    // A syscall number the kernel does not have: it comes back UnknownSyscall, having done nothing.
     private static ulong NullSyscall()
     {
         const int n = 10000;
+        int ok = 0;
         ulong t0 = Sys.ReadTsc();
-        for (int i = 0; i < n; i++) Sys.Null();
-        return (Sys.ReadTsc() - t0) / n;
+        for (int i = 0; i < n; i++)
+            if (Sys.Null() == Status.UnknownSyscall) ok++;
+        ulong result = (Sys.ReadTsc() - t0) / n;
+        return ok == n ? result : 0;
     }
 
     // The marginal cost of a syscall that looks up one capability and reports it: CapIdentify minus a
@@ -62,10 +60,12 @@ static unsafe class UserBenchmarks
     {
         const int n = 10000;
         CapHandle cnode = CSpace.Self;
+        int ok = 0;
         ulong t0 = Sys.ReadTsc();
-        for (int i = 0; i < n; i++) Sys.Identify(cnode, out _, out _, out _, out _);
+        for (int i = 0; i < n; i++)
+            if (Sys.Identify(cnode, out _, out _, out _, out _) == Status.Ok) ok++;
         ulong perCall = (Sys.ReadTsc() - t0) / n;
-        return perCall > nullCost ? perCall - nullCost : 0;
+        return ok == n && perCall > nullCost ? perCall - nullCost : 0;
     }
 
     // Two processes yielding to each other: total time over the number of switches.
@@ -74,12 +74,15 @@ static unsafe class UserBenchmarks
         const ulong n = 2000;
         if (ProcessBuilder.Spawn(ref s_initfs, "bin/fault", s_memory, 20, 8, n, out Process peer) != Status.Ok) return 0;
         Sys.Yield(); // let the peer reach its loop
+        ulong ok = 0;
         ulong t0 = Sys.ReadTsc();
-        for (ulong i = 0; i < n; i++) Sys.Yield();
+        for (ulong i = 0; i < n; i++)
+            if (Sys.Yield() == Status.Ok) ok++;
         ulong elapsed = Sys.ReadTsc() - t0;
-        peer.Wait(out _, out _);
+        // The peer yielded its n times and returned 0.
+        bool exited = peer.Wait(out ThreadExitKind kind, out ulong code) == Status.Ok && kind == ThreadExitKind.Exited && code == 0;
         peer.Destroy();
-        return elapsed / (2 * n);
+        return ok == n && exited ? elapsed / (2 * n) : 0;
     }
 
     private static ulong RetypeFrame()
@@ -105,20 +108,24 @@ static unsafe class UserBenchmarks
     {
         const int n = 2000;
         CSpace.TryAlloc(out uint fs);
-        Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, fs, 1, out CapHandle f);
+        if (Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, fs, 1, out CapHandle f) != Status.Ok)
+        {
+            CSpace.Free(fs);
+            return 0;
+        }
         // Map once first so the page tables exist: this measures the leaf operation.
         Sys.Map(CSpace.SelfAddressSpace, f, ScratchPage, Rights.Read | Rights.Write);
         Sys.Unmap(f);
+        int ok = 0;
         ulong t0 = Sys.ReadTsc();
         for (int i = 0; i < n; i++)
         {
-            Sys.Map(CSpace.SelfAddressSpace, f, ScratchPage, Rights.Read | Rights.Write);
-            Sys.Unmap(f);
+            if (Sys.Map(CSpace.SelfAddressSpace, f, ScratchPage, Rights.Read | Rights.Write) == Status.Ok && Sys.Unmap(f) == Status.Ok) ok++;
         }
         ulong result = (Sys.ReadTsc() - t0) / n;
         Sys.Delete(f);
         CSpace.Free(fs);
-        return result;
+        return ok == n ? result : 0;
     }
 
     private static ulong Zero(ulong unused) => 0;
@@ -157,7 +164,8 @@ static unsafe class UserBenchmarks
 
     private static CapHandle s_capEndpoint;
 
-    // A server thread that takes one capability per call and deletes it before replying.
+    // A server thread that takes one capability per call and deletes it before replying. Its exit
+    // code is how many of the capabilities it received and deleted.
     private static ulong CapServer(ulong count)
     {
         var buffer = (IpcBuffer*)0x0000_5600_0000_0000;
@@ -165,52 +173,60 @@ static unsafe class UserBenchmarks
         buffer->ReceiveCNode = CSpace.Self.Value;
         buffer->ReceiveSlots[0] = landing;
         var m = new Message();
+        ulong deleted = 0;
         Status s = Ipc.Receive(s_capEndpoint, ref m);
         for (ulong i = 0; i < count && s == Status.Ok; i++)
         {
-            Sys.Delete(new CapHandle(buffer->ReceivedHandles[0]));
+            if (Sys.Delete(new CapHandle(buffer->ReceivedHandles[0])) == Status.Ok) deleted++;
             m = new Message();
             s = i + 1 < count ? Ipc.ReplyReceive(s_capEndpoint, new MessageInfo(0, 0), ref m) : Ipc.Reply(new MessageInfo(0, 0), ref m);
         }
-        return 0;
+        return deleted;
     }
 
     private static ulong CapTransfer()
     {
         const ulong n = 500;
         CSpace.TryAlloc(out uint es);
-        Sys.Retype(s_memory, ObjectType.Endpoint, 0, CSpace.Self, es, 1, out CapHandle ep);
+        if (Sys.Retype(s_memory, ObjectType.Endpoint, 0, CSpace.Self, es, 1, out CapHandle ep) != Status.Ok) return 0;
         s_capEndpoint = ep;
         CSpace.TryAlloc(out uint bs);
-        Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, bs, 1, out CapHandle bufferFrame);
-        Sys.Map(CSpace.SelfAddressSpace, bufferFrame, 0x0000_5600_0000_0000, Rights.Read | Rights.Write);
-        ThreadBuilder.Create(s_memory, &CapServer, n, 0x0000_5700_0000_0000, 0x0000_5600_0000_0000, default, out LocalThread server);
-        Sys.ThreadStart(server.Thread);
+        if (Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, bs, 1, out CapHandle bufferFrame) != Status.Ok) return 0;
+        if (Sys.Map(CSpace.SelfAddressSpace, bufferFrame, 0x0000_5600_0000_0000, Rights.Read | Rights.Write) != Status.Ok) return 0;
+        if (ThreadBuilder.Create(s_memory, &CapServer, n, 0x0000_5700_0000_0000, 0x0000_5600_0000_0000, default, out LocalThread server) != Status.Ok) return 0;
+        if (Sys.ThreadStart(server.Thread) != Status.Ok) return 0;
         var mine = (IpcBuffer*)BootstrapLayout.IpcBuffer;
         mine->SendCaps[0] = ep.Value;
         var m = new Message();
+        ulong ok = 0;
         ulong t0 = Sys.ReadTsc();
-        for (ulong i = 0; i < n; i++) Ipc.Call(ep, new MessageInfo(0, 1), ref m);
+        for (ulong i = 0; i < n; i++)
+            if (Ipc.Call(ep, new MessageInfo(0, 1), ref m) == Status.Ok) ok++;
         ulong result = (Sys.ReadTsc() - t0) / n;
-        Sys.ThreadWait(server.Thread, out _, out _);
+        // Every call answered, and the server received and deleted every capability (waited for
+        // only then: after a failed call it may never finish; Destroy stops it).
+        bool served = ok == n && Sys.ThreadWait(server.Thread, out ThreadExitKind kind, out ulong code) == Status.Ok
+            && kind == ThreadExitKind.Exited && code == n;
         ThreadBuilder.Destroy(ref server);
         Sys.Delete(bufferFrame);
         CSpace.Free(bs);
         Sys.Delete(ep);
         CSpace.Free(es);
-        return result;
+        return served ? result : 0;
     }
 
     private static CapHandle s_ping, s_pong;
 
+    // Its exit code is how many rounds' wait and signal both worked.
     private static ulong Ponger(ulong count)
     {
+        ulong ok = 0;
         for (ulong i = 0; i < count; i++)
         {
-            Ipc.Wait(s_ping, out _);
-            Ipc.Signal(s_pong, 1);
+            Status waited = Ipc.Wait(s_ping, out _);
+            if (Ipc.Signal(s_pong, 1) == Status.Ok && waited == Status.Ok) ok++;
         }
-        return 0;
+        return ok;
     }
 
     // Signal another thread and wait for its signal back, per round trip.
@@ -219,25 +235,28 @@ static unsafe class UserBenchmarks
         const ulong n = 2000;
         CSpace.TryAlloc(out uint a);
         CSpace.TryAlloc(out uint b);
-        Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, a, 1, out s_ping);
-        Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, b, 1, out s_pong);
-        ThreadBuilder.Create(s_memory, &Ponger, n, 0x0000_5700_0000_0000, out LocalThread t);
-        Sys.ThreadStart(t.Thread);
+        if (Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, a, 1, out s_ping) != Status.Ok) return 0;
+        if (Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, b, 1, out s_pong) != Status.Ok) return 0;
+        if (ThreadBuilder.Create(s_memory, &Ponger, n, 0x0000_5700_0000_0000, out LocalThread t) != Status.Ok) return 0;
+        if (Sys.ThreadStart(t.Thread) != Status.Ok) return 0;
         Sys.Yield();
+        ulong ok = 0;
         ulong t0 = Sys.ReadTsc();
         for (ulong i = 0; i < n; i++)
         {
-            Ipc.Signal(s_ping, 1);
-            Ipc.Wait(s_pong, out _);
+            Status signalled = Ipc.Signal(s_ping, 1);
+            if (Ipc.Wait(s_pong, out _) == Status.Ok && signalled == Status.Ok) ok++;
         }
         ulong result = (Sys.ReadTsc() - t0) / n;
-        Sys.ThreadWait(t.Thread, out _, out _);
+        // Waited for only when every round worked (otherwise it may never finish; Destroy stops it).
+        bool served = ok == n && Sys.ThreadWait(t.Thread, out ThreadExitKind kind, out ulong code) == Status.Ok
+            && kind == ThreadExitKind.Exited && code == n;
         ThreadBuilder.Destroy(ref t);
         Sys.Delete(s_ping);
         Sys.Delete(s_pong);
         CSpace.Free(a);
         CSpace.Free(b);
-        return result;
+        return served ? result : 0;
     }
 
     // From the kernel taking a device interrupt (IRQ 0: the PIT, programmed from user space with
@@ -251,25 +270,30 @@ static unsafe class UserBenchmarks
         CSpace.TryAlloc(out uint hs);
         CSpace.TryAlloc(out uint ns);
         if (Devices.IrqHandlerGet(control, 0, CSpace.Self, hs, out CapHandle irq) != Status.Ok) return 0;
-        Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, ns, 1, out CapHandle note);
-        Devices.IrqHandlerBind(irq, note, 1);
+        if (Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, ns, 1, out CapHandle note) != Status.Ok) return 0;
+        if (Devices.IrqHandlerBind(irq, note, 1) != Status.Ok) return 0;
         if (Devices.IoPortsBind(ports, self, 0x40, 4) != Status.Ok) return 0;
         ulong total = 0;
+        int ok = 0;
         for (int i = 0; i < n; i++)
         {
             Devices.OutB(0x43, 0x30);           // channel 0, low then high byte, mode 0: one interrupt
             Devices.OutB(0x40, 20);
             Devices.OutB(0x40, 0);
-            Ipc.Wait(note, out _);
+            Status waited = Ipc.Wait(note, out _);
             ulong now = Sys.ReadTsc();
-            Devices.IrqAck(irq, out ulong raised);
-            total += now - raised;
+            // The interrupt was delivered and acknowledged, and the kernel took it before now.
+            if (Devices.IrqAck(irq, out ulong raised) == Status.Ok && waited == Status.Ok && raised <= now)
+            {
+                total += now - raised;
+                ok++;
+            }
         }
         Sys.Delete(irq);
         Sys.Delete(note);
         CSpace.Free(hs);
         CSpace.Free(ns);
-        return total / n;
+        return ok == n ? total / n : 0;
     }
 
     // 64 KiB handed to a server in another address space and back: the region is shared (frame
@@ -323,34 +347,42 @@ static unsafe class UserBenchmarks
     {
         const int n = 200;
         CSpace.TryAlloc(out uint us);
-        Sys.Retype(s_memory, ObjectType.Untyped, 16, CSpace.Self, us, 1, out CapHandle u);
+        if (Sys.Retype(s_memory, ObjectType.Untyped, 16, CSpace.Self, us, 1, out CapHandle u) != Status.Ok)
+        {
+            CSpace.Free(us);
+            return 0;
+        }
+        int ok = 0;
         ulong t0 = Sys.ReadTsc();
         for (int i = 0; i < n; i++)
         {
-            ThreadBuilder.Create(u, &Zero, 0, ScratchPage, out LocalThread t);
-            Sys.ThreadStart(t.Thread);
-            Sys.ThreadWait(t.Thread, out _, out _);
+            // Made, started, and ran to its return of 0.
+            if (ThreadBuilder.Create(u, &Zero, 0, ScratchPage, out LocalThread t) == Status.Ok && Sys.ThreadStart(t.Thread) == Status.Ok
+                && Sys.ThreadWait(t.Thread, out ThreadExitKind kind, out ulong code) == Status.Ok && kind == ThreadExitKind.Exited && code == 0) ok++;
             ThreadBuilder.Destroy(ref t);
         }
         ulong result = (Sys.ReadTsc() - t0) / n;
         Sys.Revoke(u);
         Sys.Delete(u);
         CSpace.Free(us);
-        return result;
+        return ok == n ? result : 0;
     }
 
     // New address space, ELF load from the initfs, run to exit, reclaim everything.
     private static ulong SpawnExit()
     {
         const int n = 100;
+        int ok = 0;
         ulong t0 = Sys.ReadTsc();
         for (int i = 0; i < n; i++)
         {
             if (ProcessBuilder.Spawn(ref s_initfs, "bin/fault", s_memory, 20, 6, 0, out Process p) != Status.Ok) return 0;
-            p.Wait(out _, out _);
+            // Mode 6: the child exits with status 42.
+            if (p.Wait(out ThreadExitKind kind, out ulong code) == Status.Ok && kind == ThreadExitKind.Exited && code == 42) ok++;
             p.Destroy();
         }
-        return (Sys.ReadTsc() - t0) / n;
+        ulong result = (Sys.ReadTsc() - t0) / n;
+        return ok == n ? result : 0;
     }
 
     // How many processes can be alive at once: small blocked processes, built straight from every

@@ -26,7 +26,7 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        if (!Pick(Startup.Argument(1), out s_device, out string name))
+        if (!Pick(out s_device, out string name))
         {
             Console.WriteLine("devd: usage: devd null|zero|rand");
             return 2;
@@ -136,23 +136,16 @@ static unsafe class Program
     // The caller never got file id (it died, or named no slot): the handle goes again.
     private static void Lost(uint id) => s_handles.Flags[id] = 0;
 
-    private static bool Pick(ReadOnlySpan<byte> arg, out Device device, out string name)
+    private static bool Pick(out Device device, out string name)
     {
         device = Device.Null;
         name = "null";
-        if (Is(arg, "null")) return true;
+        if (Startup.ArgumentIs(1, "null")) return true;
         device = Device.Zero;
         name = "zero";
-        if (Is(arg, "zero")) return true;
+        if (Startup.ArgumentIs(1, "zero")) return true;
         device = Device.Rand;
         name = "rand";
-        return Is(arg, "rand");
-    }
-
-    private static bool Is(ReadOnlySpan<byte> arg, string text)
-    {
-        if (arg.Length != text.Length) return false;
-        for (int i = 0; i < text.Length; i++) if (arg[i] != text[i]) return false;
-        return true;
+        return Startup.ArgumentIs(1, "rand");
     }
 }

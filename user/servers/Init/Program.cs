@@ -54,7 +54,7 @@ static unsafe class Program
             Line(rc + at, end - at);
             at = end + 1;
         }
-        Supervise();
+        WaitFor(0);   // supervise: whatever ends is started again
         return 0;
     }
 
@@ -184,25 +184,15 @@ static unsafe class Program
         System.Console.WriteLine();
     }
 
-    // Waits for one program to end while still restarting daemons that end meanwhile.
+    // Waits for one program to end while still restarting whatever else ends meanwhile (a few times
+    // at most: a daemon that cannot stay up is left down). Returns when nothing is left to watch.
+    // WaitFor(0) supervises until then: pids start at 1, so no child ever matches 0.
     private static void WaitFor(ulong pid)
     {
         while (true)
         {
             Status s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, 0, 0, 0, 0, 0, 0, out SchemeReply r);
             if (s == Status.NotFound || (s == Status.Ok && r.W0 == pid)) return;
-            if (s != Status.Ok) { Sys.Sleep(100_000_000); continue; }
-            Ended(r.W0, r.W1, r.W2);
-        }
-    }
-
-    // Whatever ends is started again (a few times at most: a daemon that cannot stay up is left down).
-    private static void Supervise()
-    {
-        while (true)
-        {
-            Status s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, 0, 0, 0, 0, 0, 0, out SchemeReply r);
-            if (s == Status.NotFound) return;   // nothing left to watch
             if (s != Status.Ok) { Sys.Sleep(100_000_000); continue; }
             Ended(r.W0, r.W1, r.W2);
         }

@@ -36,33 +36,28 @@ static unsafe class Program
         if (CpioReader.TryCreate(s_archive, s_size, out _) != FormatStatus.Ok) return 1;
         byte[] table = new byte[MaxOpen * sizeof(OpenFile)];   // once (bump heap)
         fixed (byte* p = table) s_files = (OpenFile*)p;
-        if (SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out s_server) != Status.Ok) return 2;
-        if (s_server.Register("initfs") != Status.Ok) return 3;
-        while (true)
+        Status s = SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out s_server);
+        return Serve.Run(ref s_server, s, "initfs", &OnPath, &OnFile);
+    }
+
+    private static void OnPath(ref Request r)
+    {
+        switch (r.Op)
         {
-            s_server.Receive(out Request r);
-            Serve(ref r);
+            case SchemeOp.Open: Open(ref r); return;
+            case SchemeOp.Stat:
+                Status s = Resolve(r.Data, r.DataLength, out bool dir, out int offset, out int size);
+                s_server.Answer(s, (ulong)size, (ulong)(dir ? FileKind.Directory : FileKind.File));
+                return;
+            case SchemeOp.Unlink: case SchemeOp.Mkdir: case SchemeOp.Rmdir: case SchemeOp.Rename:
+                s_server.Answer(Status.InsufficientRights);
+                return;
+            default: s_server.Answer(Status.NotSupported); return;
         }
     }
 
-    private static void Serve(ref Request r)
+    private static void OnFile(ref Request r)
     {
-        if (r.DataLength < 0) { s_server.Answer(Status.InvalidArgument); return; }
-        if (!r.IsFile)
-        {
-            switch (r.Op)
-            {
-                case SchemeOp.Open: Open(ref r); return;
-                case SchemeOp.Stat:
-                    Status s = Resolve(r.Data, r.DataLength, out bool dir, out int offset, out int size);
-                    s_server.Answer(s, (ulong)size, (ulong)(dir ? FileKind.Directory : FileKind.File));
-                    return;
-                case SchemeOp.Unlink: case SchemeOp.Mkdir: case SchemeOp.Rmdir: case SchemeOp.Rename:
-                    s_server.Answer(Status.InsufficientRights);
-                    return;
-                default: s_server.Answer(Status.NotSupported); return;
-            }
-        }
         uint id = (uint)r.FileId;
         if (id == 0 || id >= MaxOpen || !s_files[id].Used) { s_server.Answer(Status.BadDescriptor); return; }
         OpenFile* f = &s_files[id];
@@ -132,9 +127,9 @@ static unsafe class Program
         f->IsDirectory = dir;
         f->DataOffset = offset;
         f->Size = size;
-        Trim(r.Data, r.DataLength, out int from, out int length);
-        f->PrefixLength = length;
-        for (int i = 0; i < length; i++) f->Prefix[i] = r.Data[from + i];
+        ReadOnlySpan<byte> name = CpioReader.Normalize(new ReadOnlySpan<byte>(r.Data, r.DataLength));
+        f->PrefixLength = name.Length;   // Resolve checked the path is at most MaxPath bytes
+        for (int i = 0; i < name.Length; i++) f->Prefix[i] = name[i];
         Hand(id, dir);
     }
 
@@ -150,25 +145,16 @@ static unsafe class Program
         return 0;
     }
 
-    // Leading and trailing slashes do not matter: "/bin/ls", "bin/ls" and "bin/ls/" are one name.
-    private static void Trim(byte* path, int length, out int from, out int count)
-    {
-        from = 0;
-        while (from < length && path[from] == (byte)'/') from++;
-        int end = length;
-        while (end > from && path[end - 1] == (byte)'/') end--;
-        count = end - from;
-    }
-
     /// <summary>A file (its bytes) or a directory (an entry of its own, or a prefix of others' names).</summary>
     private static Status Resolve(byte* path, int length, out bool dir, out int offset, out int size)
     {
         dir = false;
         offset = size = 0;
         if (length > SchemeLimits.MaxPath) return Status.NameTooLong;
-        Trim(path, length, out int from, out int count);
+        // Names as the archive's are compared: "/bin/ls", "./bin/ls", "bin/ls/" are "bin/ls"; "", "/", "." the root.
+        ReadOnlySpan<byte> name = CpioReader.Normalize(new ReadOnlySpan<byte>(path, length));
+        int count = name.Length;
         if (count == 0) { dir = true; return Status.Ok; }
-        var name = new ReadOnlySpan<byte>(path + from, count);
         CpioReader.TryCreate(s_archive, s_size, out CpioReader reader);
         if (reader.Find(name, out CpioEntry e) == FormatStatus.Ok)
         {
@@ -193,7 +179,10 @@ static unsafe class Program
     }
 
     // Fills SchemeCall.Data with records (kind, length, name) of the directory's children from the
-    // saved archive offset on; each child is named once (the first member that implies it).
+    // saved archive offset on; each child is named once (the first member that implies it). Only a
+    // directory child can be implied by several members (its own entry and everything below it), so
+    // only for one is the archive scanned again: a file child is named by its own member alone, as
+    // mkinitfs refuses a name listed twice (an archive that did list one would show it twice).
     private static int Entries(OpenFile* f, int max)
     {
         CpioReader.TryCreate(s_archive, s_size, out CpioReader reader);
@@ -201,16 +190,19 @@ static unsafe class Program
         int at = (int)f->Position;
         while (reader.ReadEntry(at, out CpioEntry m) == FormatStatus.Ok && !m.IsTrailer)
         {
-            if (Child(f, CpioReader.Normalize(m.Name), out int start, out int length, out bool isDir) &&
-                !SeenBefore(f, reader, at, CpioReader.Normalize(m.Name).Slice(start, length)))
+            ReadOnlySpan<byte> n = CpioReader.Normalize(m.Name);
+            if (Child(f, n, out int start, out int length, out bool isDir))
             {
-                if (written + 2 + length > max) break;
-                byte* d = SchemeCall.Data + written;
-                d[0] = (byte)(isDir || m.IsDirectory ? FileKind.Directory : FileKind.File);
-                d[1] = (byte)length;
-                ReadOnlySpan<byte> n = CpioReader.Normalize(m.Name);
-                for (int i = 0; i < length; i++) d[2 + i] = n[start + i];
-                written += 2 + length;
+                bool directory = isDir || m.IsDirectory;
+                if (!directory || !SeenBefore(f, reader, at, n.Slice(start, length)))
+                {
+                    if (written + 2 + length > max) break;
+                    byte* d = SchemeCall.Data + written;
+                    d[0] = (byte)(directory ? FileKind.Directory : FileKind.File);
+                    d[1] = (byte)length;
+                    for (int i = 0; i < length; i++) d[2 + i] = n[start + i];
+                    written += 2 + length;
+                }
             }
             at = m.NextOffset;
         }

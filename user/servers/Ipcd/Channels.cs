@@ -148,7 +148,8 @@ static unsafe class Channels
         int c = -1;
         for (int i = 0; i < MaxConnections && c < 0; i++) if (s_t.ConnectionUsed[i] == 0) c = i;
         int accepter = Waiters.Oldest(l, Waiters.Accepter);
-        if (c < 0 || (accepter < 0 && s_t.PendingCount[l] == Backlog))
+        // Full even with an accepter waiting: if the hand-over fails the connection is queued.
+        if (c < 0 || s_t.PendingCount[l] == Backlog)
         {
             Daemon.Server.Answer(Status.NoSpace);
             return;

@@ -103,13 +103,6 @@ static unsafe class Daemon
         for (int i = 0; i < length; i++) entry[1 + i] = name[i];
     }
 
-    public static bool Same(ReadOnlySpan<byte> a, string b)
-    {
-        if (a.Length != b.Length) return false;
-        for (int i = 0; i < a.Length; i++) if (a[i] != b[i]) return false;
-        return true;
-    }
-
     public static void Copy(byte* dst, byte* src, int n)
     {
         if (n > 0) Buffer.MemoryCopy(src, dst, n, n);

@@ -108,16 +108,29 @@ static unsafe class Pipes
             PipeRing.Held(h) < PipeRing.Capacity && h->WriterWaiters <= 0 ? Readiness.Writable : Readiness.None;
     }
 
-    /// <summary>After the watches were checked: holders report changes only on pipes that still have one.</summary>
+    /// <summary>After the watches were checked: holders report changes only on pipes that still have
+    /// one. A page's flag is written only when it changes, so a watched pipe never reads 0 in between
+    /// (a holder preempting the daemon then would not report its change).</summary>
     public static void PublishWatches()
     {
-        for (int p = 0; p < MaxPipes; p++) if (s_t.Used[p] != 0) Page(p)->Watched = 0;
-        for (int e = 0; e < Daemon.Watches.High; e++)
+        if (s_flagged == 0 && Daemon.Watches.High == 0) return;   // no watch now, none flagged before
+        int flagged = 0;
+        for (int p = 0; p < MaxPipes; p++)
         {
-            uint id = Daemon.Watches.FileAt(e);
-            if (id != 0) Page(Daemon.Object(id))->Watched = 1;
+            if (s_t.Used[p] == 0) continue;
+            int watched = 0;
+            for (int e = 0; e < Daemon.Watches.High && watched == 0; e++)
+            {
+                uint id = Daemon.Watches.FileAt(e);
+                if (id != 0 && Daemon.Object(id) == p) watched = 1;
+            }
+            if (Page(p)->Watched != watched) Page(p)->Watched = watched;
+            flagged += watched;
         }
+        s_flagged = flagged;
     }
+
+    private static int s_flagged;   // pipes whose page says Watched
 
     private static void Open()
     {

@@ -16,7 +16,7 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        int scheme = Which(Startup.Argument(1));
+        int scheme = Which();
         if (scheme == 0)
         {
             Console.WriteLine("usage: ipcd pipe|chan|shm");
@@ -55,11 +55,11 @@ static unsafe class Program
         }
     }
 
-    private static int Which(ReadOnlySpan<byte> arg)
+    private static int Which()
     {
-        if (Daemon.Same(arg, "pipe")) return Pipe;
-        if (Daemon.Same(arg, "chan")) return Chan;
-        if (Daemon.Same(arg, "shm")) return Shm;
+        if (Startup.ArgumentIs(1, "pipe")) return Pipe;
+        if (Startup.ArgumentIs(1, "chan")) return Chan;
+        if (Startup.ArgumentIs(1, "shm")) return Shm;
         return 0;
     }
 }

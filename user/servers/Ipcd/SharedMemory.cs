@@ -178,11 +178,7 @@ static unsafe class SharedMemory
         if (s == Status.Ok) Daemon.Server.AnswerWithCaps(Status.Ok, 0, copies, n);
         else Daemon.Server.Answer(s == Status.OutOfMemory ? Status.NoSpace : s);
         // The client holds its own copies now (children of ours): ours go.
-        for (int i = 0; i < made; i++)
-        {
-            Sys.Delete(copies[i]);
-            CSpace.Free(copies[i].Index);
-        }
+        for (int i = 0; i < made; i++) CSpace.Release(copies[i]);
     }
 
     // Offset page-aligned, 1..MaxCaps pages, all inside the object's size.
@@ -198,13 +194,7 @@ static unsafe class SharedMemory
         ulong* frame = &((ulong*)Frames())[o * MaxPages + page];
         if (*frame != 0) return Status.Ok;
         if (s_totalPages >= MaxTotalPages) return Status.NoSpace;
-        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-        Status s = Sys.Retype(new CapHandle(BootstrapSlots.Memory, 0), ObjectType.Frame, 12, CSpace.Self, slot, 1, out CapHandle cap);
-        if (s != Status.Ok)
-        {
-            CSpace.Free(slot);
-            return Status.NoSpace;
-        }
+        if (CSpace.Make(ObjectType.Frame, 12, out CapHandle cap) != Status.Ok) return Status.NoSpace;
         *frame = cap.Value;
         s_totalPages++;
         return Status.Ok;
@@ -223,9 +213,7 @@ static unsafe class SharedMemory
     {
         ulong* frame = &((ulong*)Frames())[o * MaxPages + page];
         if (*frame == 0) return;
-        var cap = new CapHandle(*frame);
-        Sys.Delete(cap);   // not Revoke: mappings clients already hold keep working
-        CSpace.Free(cap.Index);
+        CSpace.Release(new CapHandle(*frame));   // delete, not Revoke: mappings clients already hold keep working
         *frame = 0;
         s_totalPages--;
     }

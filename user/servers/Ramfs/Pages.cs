@@ -47,17 +47,19 @@ static unsafe class Pages
             Zero(Address(page), Size);
             return Status.Ok;
         }
-        if (s_mapped >= s_limit || !CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
+        if (s_mapped >= s_limit) return Status.NoSpace;
         // Fresh frames come zeroed from Retype.
-        Status s = Sys.Retype(new CapHandle(BootstrapSlots.Memory, 0), ObjectType.Frame, 12, CSpace.Self, slot, 1, out CapHandle frame);
+        Status s = CSpace.Make(ObjectType.Frame, 12, out CapHandle frame);
+        // NoSpace is Make's own "no free slot" (the kernel never answers NoSpace): slots come back
+        // when handles close, so the limit stays.
+        if (s == Status.NoSpace) return Status.NoSpace;
         if (s == Status.Ok)
         {
             s = Sys.Map(CSpace.SelfAddressSpace, frame, (ulong)Address(s_mapped + 1), Rights.Read | Rights.Write);
-            if (s != Status.Ok) Sys.Delete(frame);
+            if (s != Status.Ok) CSpace.Release(frame);
         }
         if (s != Status.Ok)
         {
-            CSpace.Free(slot);
             s_limit = s_mapped;   // the untyped or the page-table pool is exhausted: do not try again
             return Status.NoSpace;
         }

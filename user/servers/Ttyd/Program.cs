@@ -79,15 +79,18 @@ static unsafe class Program
     {
         var ports = new CapHandle(ProcessSlots.ConsolePorts, 0);
         var self = new CapHandle(BootstrapSlots.Thread, 0);
-        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-        Status s = Sys.Retype(memory, ObjectType.Notification, 0, CSpace.Self, slot, 1, out CapHandle n);
+        Status s = CSpace.Make(memory, ObjectType.Notification, 0, out CapHandle n);
         if (s == Status.Ok) s = Devices.IoPortsBind(ports, self, Uart.Base, Uart.PortCount);
         // A thread holds two port ranges at most: COM1's eight, and 0x60..0x64 for the keyboard.
         if (s == Status.Ok) s = Devices.IoPortsBind(ports, self, KeyboardData, KeyboardStatus - KeyboardData + 1u);
         if (s == Status.Ok) s = Devices.IrqHandlerBind(new CapHandle(ProcessSlots.ConsoleSerialIrq, 0), n, SerialBit);
         if (s == Status.Ok) s = Devices.IrqHandlerBind(new CapHandle(ProcessSlots.ConsoleKeyboardIrq, 0), n, KeyboardBit);
         if (s == Status.Ok) s = Ipc.Bind(self, n);
-        if (s != Status.Ok) return s;
+        if (s != Status.Ok)
+        {
+            CSpace.Release(n);   // nothing if Make failed (n is 0 then)
+            return s;
+        }
         Uart.Start();
         s_hardware = true;
         return Status.Ok;

@@ -31,19 +31,14 @@ static unsafe class MemoryBlocks
             var u = new CapHandle((uint)info->FirstUntypedSlot + (uint)i, 0);
             if (u.Value == keep.Value) continue;
             int bits = info->UntypedSizeBits[i];
-            while (large < MaxLarge && bits >= LargeBits && Split(u, LargeBits, 1)) large++;
-            while (bits >= SmallBits && Split(u, SmallBits, 1)) { }
+            while (large < MaxLarge && bits >= LargeBits && Split(u, LargeBits)) large++;
+            while (bits >= SmallBits && Split(u, SmallBits)) { }
         }
     }
 
-    private static bool Split(CapHandle untyped, int bits, int count)
+    private static bool Split(CapHandle untyped, int bits)
     {
-        if (s_count == MaxBlocks || !CSpace.TryAlloc(out uint slot)) return false;
-        if (Sys.Retype(untyped, ObjectType.Untyped, bits, CSpace.Self, slot, 1, out CapHandle block) != Status.Ok)
-        {
-            CSpace.Free(slot);
-            return false;
-        }
+        if (s_count == MaxBlocks || CSpace.Make(untyped, ObjectType.Untyped, bits, out CapHandle block) != Status.Ok) return false;
         s_blocks[s_count] = block.Value;
         s_bits[s_count] = (byte)bits;
         s_count++;

@@ -52,8 +52,7 @@ static unsafe class ProcessManager
         if (!CSpace.TryAlloc(out uint sysSlot) || Sys.Copy(s_server.Endpoint, CSpace.Self, sysSlot, Rights.All, out CapHandle sysCap) != Status.Ok ||
             RootScheme.Register(0, sysName, 3, sysCap) != Status.Ok)
             return Fail("cannot register sys:");
-        if (!CSpace.TryAlloc(out uint ns) ||
-            Sys.Retype(memory, ObjectType.Notification, 0, CSpace.Self, ns, 1, out s_exits) != Status.Ok ||
+        if (CSpace.Make(memory, ObjectType.Notification, 0, out s_exits) != Status.Ok ||
             Ipc.Bind(new CapHandle(BootstrapSlots.Thread, 0), s_exits) != Status.Ok)
             return Fail("no exit notification");
 
@@ -221,7 +220,13 @@ static unsafe class ProcessManager
             MemoryBlocks.Give(block);
             return Status.NoSpace;
         }
-        Sys.Mint(s_exits, CSpace.Self, exitSlot, Rights.Write, 1UL << (index & 63), out CapHandle exitCap);
+        Status ms = Sys.Mint(s_exits, CSpace.Self, exitSlot, Rights.Write, 1UL << (index & 63), out CapHandle exitCap);
+        if (ms != Status.Ok)
+        {
+            CSpace.Free(exitSlot);
+            MemoryBlocks.Give(block);
+            return ms;
+        }
 
         ProcessOptions o = ProcessOptions.Default(blockBits);
         o.CNodeBits = cnodeBits;
@@ -281,13 +286,25 @@ static unsafe class ProcessManager
     private static bool ConsoleDevices(CapHandle* caps)
     {
         var control = new CapHandle(BootstrapSlots.IrqControl, 0);
-        if (s_serialIrq.Value == 0 && CSpace.TryAlloc(out uint a) &&
-            Devices.IrqHandlerGet(control, 4, CSpace.Self, a, out s_serialIrq) != Status.Ok) return false;
-        if (s_keyboardIrq.Value == 0 && CSpace.TryAlloc(out uint b) &&
-            Devices.IrqHandlerGet(control, 1, CSpace.Self, b, out s_keyboardIrq) != Status.Ok) return false;
+        if (s_serialIrq.Value == 0 && !IrqHandler(control, 4, out s_serialIrq)) return false;
+        if (s_keyboardIrq.Value == 0 && !IrqHandler(control, 1, out s_keyboardIrq)) return false;
         caps[0] = new CapHandle(BootstrapSlots.IoPorts, 0);
         caps[1] = s_serialIrq;
         caps[2] = s_keyboardIrq;
+        return true;
+    }
+
+    // Claims IRQ `line` into a fresh slot; on failure the slot is free again and `handler` is 0.
+    private static bool IrqHandler(CapHandle control, uint line, out CapHandle handler)
+    {
+        handler = default;
+        if (!CSpace.TryAlloc(out uint slot)) return false;
+        if (Devices.IrqHandlerGet(control, line, CSpace.Self, slot, out handler) != Status.Ok)
+        {
+            CSpace.Free(slot);
+            handler = default;
+            return false;
+        }
         return true;
     }
 

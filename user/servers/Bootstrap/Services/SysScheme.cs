@@ -104,14 +104,17 @@ static unsafe class SysScheme
         if (kind < -1) { server.Answer(Status.NotFound); return; }
         uint id = 0;
         for (uint i = 1; i < MaxOpen && id == 0; i++) if (!s_files[i].Used) id = i;
-        if (id == 0 || server.MintFile(id, out CapHandle cap) != Status.Ok) { server.Answer(Status.NoSpace); return; }
+        if (id == 0) { server.Answer(Status.NoSpace); return; }
         OpenFile* f = &s_files[id];
         *f = default;
         f->Used = true;
         f->Kind = kind;
         f->Length = kind >= 0 ? Render(kind, s_text + id * TextBytes) : 0;
-        server.AnswerWithCaps(Status.Ok, (ulong)(kind == -1 ? FileKind.Directory : FileKind.Device), &cap, 1);
+        server.AnswerNewFile(id, (ulong)(kind == -1 ? FileKind.Directory : FileKind.Device), &Lost);
     }
+
+    // The caller never got file id (it died, or named no slot, or no capability could be minted).
+    private static void Lost(uint id) => s_files[id].Used = false;
 
     // -1 the directory, 0.. a file, -2 none.
     private static int Find(byte* path, int length)
