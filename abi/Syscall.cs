@@ -43,7 +43,8 @@ public enum Syscall : ulong
     IrqAck = 34,          // (handler): unmask the line after handling -> TSC when the kernel took it
     IoPortsBind = 35,     // (ioPorts, thread, first, count): let the thread use in/out on those ports
     ReplySave = 36,       // (reply): move the reply this thread owes into a Reply object, to answer later
-    Count = 37,
+    ThreadRegisters = 37, // (thread, ThreadRegistersOp, ThreadRegisterState*): read or write a stopped thread's registers
+    Count = 38,
 }
 
 /// <summary>How a thread ended, as ThreadWait reports it.</summary>

@@ -3,7 +3,7 @@ using Internal.Runtime;
 
 namespace System
 {
-    public class Object
+    public partial class Object
     {
         // The first field of every object: set by the allocator, read by casts and boxing.
         internal unsafe MethodTable* m_pEEType;
@@ -20,7 +20,7 @@ namespace System
     public abstract class ValueType { }
     public abstract class Enum : ValueType { }
     public struct Void { }
-    public sealed class String
+    public sealed partial class String
     {
         // Layout fixed by the runtime: length then UTF-16 characters.
         private readonly int _length;
@@ -44,7 +44,7 @@ namespace System
         public static bool IsNullOrEmpty(string value) => value == null || value._length == 0;
     }
 
-    public abstract class Array
+    public abstract partial class Array
     {
         // Layout fixed by the runtime: the element count follows the MethodTable pointer.
         private readonly int _length;
@@ -54,7 +54,7 @@ namespace System
     // ilc resolves generic array interfaces through this type.
     public class Array<T> : Array { }
 
-    public abstract class Delegate
+    public abstract partial class Delegate
     {
         internal object _firstParameter;
         internal object _helperObject;
@@ -62,7 +62,7 @@ namespace System
         internal IntPtr _functionPointer;
     }
 
-    public abstract class MulticastDelegate : Delegate { }
+    public abstract partial class MulticastDelegate : Delegate { }
 
     public struct RuntimeTypeHandle { }
     public struct RuntimeMethodHandle { }

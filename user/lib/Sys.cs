@@ -115,6 +115,10 @@ public static unsafe class Sys
     public static Status ThreadSuspend(CapHandle thread) => Call(Syscall.ThreadSuspend, thread.Value);
     public static Status ThreadResume(CapHandle thread) => Call(Syscall.ThreadResume, thread.Value);
 
+    /// <summary>Reads or writes the whole user register state of a stopped thread (Control right).</summary>
+    public static Status ThreadRegisters(CapHandle thread, ThreadRegistersOp op, ThreadRegisterState* state) =>
+        Call(Syscall.ThreadRegisters, thread.Value, (ulong)op, (ulong)state);
+
     public static Status ThreadWait(CapHandle thread, out ThreadExitKind kind, out ulong code)
     {
         Status s = Call(Syscall.ThreadWait, out code, out ulong k, thread.Value);

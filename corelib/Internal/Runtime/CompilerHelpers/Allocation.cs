@@ -29,7 +29,7 @@ namespace Internal.Runtime.CompilerHelpers
         [RuntimeExport("RhpNewArray")]
         private static object RhpNewArray(MethodTable* type, int length) => NewArray(type, length);
 
-        private static object NewArray(MethodTable* type, int length)
+        internal static object NewArray(MethodTable* type, int length)
         {
             if (length < 0) System.Environment.FailFast("negative array length");
             nuint size = type->BaseSize + (nuint)(uint)length * type->ComponentSize;
