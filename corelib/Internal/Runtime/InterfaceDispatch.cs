@@ -1,0 +1,180 @@
+// Interface calls that ilc could not devirtualise. Each call site loads the address of its dispatch
+// cell into r11 and calls through the cell's first word. ilc points that word at
+// RhpInitialDynamicInterfaceDispatch (Runtime.S), which saves the argument registers and calls
+// Resolve below; Resolve finds the target through the object's dispatch map and then turns the cell
+// into a one-entry cache (the cell's type and target), so the next call from that site with an object
+// of the same type costs a compare and a jump (vireo_interface_dispatch_cached). A site that later
+// sees other types keeps its first entry and resolves the others each time: sites are nearly always
+// monomorphic, and never rewriting a published entry needs no lock.
+//
+// Layout, as ilc 10 emits it (checked on its output; docs/design/collections.md):
+// - A cell is two words {stub, cache}. Until resolved, cache is a 32-bit relative pointer to the
+//   interface's MethodTable with the low two bits 3. A run of cells ends with a cell whose stub is 0;
+//   its cache word holds (cell type << 16) | the interface method's slot.
+// - After the interface map a MethodTable has relative pointers: type manager, writable data, then
+//   the dispatch map (flag HasDispatchMap), the finalizer (HasFinalizer), the sealed virtual slots
+//   (HasSealedVTableEntries).
+// - A dispatch map is four 16-bit counts (standard, default, static standard, static default), then
+//   6-byte entries {interface index, interface slot, implementation slot}. An implementation slot
+//   below the type's vtable size is a virtual slot of the object's own type; above it, an index into
+//   the implementing type's sealed slots (relative pointers to code).
+// Not handled: variance (an IEnumerable<Derived> object called as IEnumerable<Base>), arrays called
+// through generic interfaces, static virtual methods. They fail fast with a message.
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace Internal.Runtime
+{
+    internal static unsafe class InterfaceDispatch
+    {
+        private const uint HasDispatchMapFlag = 0x00040000;
+        private const uint HasFinalizerFlag = 0x00100000;
+        private const uint HasSealedVTableEntriesFlag = 0x00400000;
+        private const nint CacheFlagMask = 3;
+        private const nint CacheIsEntry = 0;
+        private const nint CacheIsInterfaceRelativePointer = 3;
+        private const nint CacheIsIndirectedInterfaceRelativePointer = 2;
+        private const nint CacheIsInterfacePointer = 1;
+        private const int EntryCount = 256;
+
+        private struct Cell
+        {
+            public nint Stub;
+            public nint Cache;
+        }
+
+        // What a resolved cell caches: the type seen first and its target, and what the cell held.
+        private struct Entry
+        {
+            public MethodTable* Type;
+            public nint Target;
+            public MethodTable* Interface;
+            public nint Slot;
+        }
+
+        private struct EntryPool { public fixed byte Bytes[EntryCount * 32]; }
+        private static EntryPool s_entries;
+        private static int s_entriesUsed;
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_interface_dispatch_publish")]
+        private static extern void Publish(void* cell, void* entry);
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_atomic_add32")]
+        private static extern int AtomicAdd(int* location, int value);
+
+        /// <summary>Called by the dispatch stubs with the receiver and the cell; returns the code to jump to.</summary>
+        [RuntimeExport("vireo_interface_resolve")]
+        private static nint Resolve(object receiver, void* cellAddress)
+        {
+            var cell = (Cell*)cellAddress;
+            MethodTable* type = receiver.m_pEEType;
+            nint cache = cell->Cache;
+            MethodTable* itf;
+            ushort slot;
+            if ((cache & CacheFlagMask) == CacheIsEntry)
+            {
+                var cached = (Entry*)cache;
+                itf = cached->Interface;
+                slot = (ushort)cached->Slot;
+            }
+            else
+            {
+                itf = InterfaceOf(cell, cache);
+                Cell* end = cell;
+                while (end->Stub != 0) end++;
+                if ((end->Cache >> 16) != 0) System.Environment.FailFast("interface dispatch cell of an unsupported kind");
+                slot = (ushort)end->Cache;
+            }
+
+            nint target = FindTarget(type, itf, slot);
+            if (target == 0) System.Environment.FailFast("interface method not implemented (variance, arrays and static virtuals are not supported)");
+
+            // The pool only grows while cells are first resolved, and stops short of its end.
+            if ((cache & CacheFlagMask) != CacheIsEntry && s_entriesUsed < EntryCount)
+            {
+                int index;
+                fixed (int* used = &s_entriesUsed) index = AtomicAdd(used, 1);
+                if (index < EntryCount)
+                {
+                    fixed (byte* pool = s_entries.Bytes)
+                    {
+                        var entry = (Entry*)pool + index;
+                        entry->Type = type;
+                        entry->Target = target;
+                        entry->Interface = itf;
+                        entry->Slot = slot;
+                        // Another thread may have published this cell meanwhile: its entry is as good.
+                        Publish(cell, entry);
+                    }
+                }
+            }
+            return target;
+        }
+
+        private static MethodTable* InterfaceOf(Cell* cell, nint cache)
+        {
+            nint flags = cache & CacheFlagMask;
+            if (flags == CacheIsInterfacePointer) return (MethodTable*)(cache & ~CacheFlagMask);
+            byte* at = (byte*)&cell->Cache + (int)cache;
+            at = (byte*)((nint)at & ~CacheFlagMask);
+            return flags == CacheIsInterfaceRelativePointer ? (MethodTable*)at : *(MethodTable**)at;
+        }
+
+        /// <summary>The code implementing slot `slot` of `itf` for objects of `type`, or 0. Standard
+        /// implementations win over default (interface-provided) ones, searched from the type upwards.</summary>
+        internal static nint FindTarget(MethodTable* type, MethodTable* itf, ushort slot)
+        {
+            for (int pass = 0; pass < 2; pass++)
+            {
+                for (MethodTable* t = type; t != null; t = t->IsArray ? null : t->RelatedType)
+                {
+                    if (!FindImplementationSlot(t, itf, slot, pass == 1, out ushort impl)) continue;
+                    if (impl < t->NumVtableSlots)
+                        return VTable(type)[impl];
+                    return SealedSlot(t, impl - t->NumVtableSlots);
+                }
+            }
+            return 0;
+        }
+
+        private static nint* VTable(MethodTable* type) => (nint*)(type + 1);
+
+        private static bool FindImplementationSlot(MethodTable* type, MethodTable* itf, ushort slot, bool defaults, out ushort impl)
+        {
+            impl = 0;
+            ushort* map = DispatchMap(type);
+            if (map == null) return false;
+            int first = defaults ? map[0] : 0;
+            int end = defaults ? map[0] + map[1] : map[0];
+            MethodTable** interfaces = type->InterfaceMap;
+            for (int i = first; i < end; i++)
+            {
+                ushort* e = map + 4 + 3 * i;
+                if (e[1] == slot && interfaces[e[0]] == itf)
+                {
+                    impl = e[2];
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        // The relative pointers after the interface map, in order.
+        private static int* OptionalFields(MethodTable* type) =>
+            (int*)((byte*)type->InterfaceMap + type->NumInterfaces * sizeof(nint)) + 2;
+
+        private static byte* Follow(int* relative) => (byte*)relative + *relative;
+
+        private static ushort* DispatchMap(MethodTable* type) =>
+            (type->Flags & HasDispatchMapFlag) == 0 ? null : (ushort*)Follow(OptionalFields(type));
+
+        private static nint SealedSlot(MethodTable* type, int index)
+        {
+            if ((type->Flags & HasSealedVTableEntriesFlag) == 0) return 0;
+            int* field = OptionalFields(type);
+            if ((type->Flags & HasDispatchMapFlag) != 0) field++;
+            if ((type->Flags & HasFinalizerFlag) != 0) field++;
+            return (nint)Follow((int*)Follow(field) + index);
+        }
+    }
+}
