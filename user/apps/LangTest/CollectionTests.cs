@@ -164,7 +164,14 @@ static unsafe class CollectionTests
         int sum = 0;
         for (int i = 1; i <= 50; i++) sum += i * i + i;
         T.Equal(sum, TotalArea(squares, 1), "one type through a cached site");
+        T.Equal(3, Kinds(new BigCircle()), "is: base class and inherited interface");
+        T.Equal(6, Kinds(new Square()), "is: own class and interface");
+        T.Equal(8, Kinds(new LoggingBox<int>()), "is: generic interface of a base class");
+        T.Equal(0, Kinds(new Node()), "is: unrelated class");
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int Kinds(object o) => (o is Circle ? 1 : 0) + (o is IShape ? 2 : 0) + (o is Square ? 4 : 0) + (o is IBox<int> ? 8 : 0);
 
     private static int ThroughBox(IBox<int> box, int value) { box.Set(value); return box.Get(); }
     private static Node ThroughBox(IBox<Node> box, Node value) { box.Set(value); return box.Get(); }
