@@ -29,6 +29,8 @@ static unsafe class CollectionTests
         T.Run("coll.dictionary_key_kinds_and_comparer", &DictionaryKeyKinds);
         T.Run("coll.dictionary_through_interfaces", &DictionaryInterfaces);
         T.Run("coll.dictionary_literal_string_keys", &DictionaryLiteralStringKeys);
+        T.Run("coll.dictionary_built_string_keys_with_comparer", &DictionaryBuiltStringKeys);
+        T.Run("coll.collections_marshal", &CollectionsMarshalAccess);
         T.Run("coll.hashset_operations", &HashSetOperations);
         T.Run("coll.queue_wraparound", &QueueWraparound);
         T.Run("coll.stack_order", &StackOrder);
@@ -128,6 +130,26 @@ static unsafe class CollectionTests
 
     private enum Color : byte { Red = 1, Green = 2, Blue = 200 }
     private enum Big : long { Low = 1, High = 1L << 40 }
+
+    // Ordinal string equality written here, so that keys built at run time work before string.Equals does.
+    private sealed class Ordinal : IEqualityComparer<string>
+    {
+        public bool Equals(string x, string y)
+        {
+            if (x == null || y == null) return (object)x == (object)y;
+            if (x.Length != y.Length) return false;
+            for (int i = 0; i < x.Length; i++)
+                if (x[i] != y[i]) return false;
+            return true;
+        }
+
+        public int GetHashCode(string obj)
+        {
+            int hash = 17;
+            for (int i = 0; i < obj.Length; i++) hash = hash * 31 + obj[i];
+            return hash;
+        }
+    }
 
     private sealed class Descending : IComparer<int> { public int Compare(int x, int y) => y.CompareTo(x); }
 
@@ -571,6 +593,40 @@ static unsafe class CollectionTests
         map["gamma"] = 3;
         T.True(map["beta"] == 2 && map.Count == 3 && !map.ContainsKey("delta"), "string literal keys");
         T.True(map.Remove("alpha") && !map.ContainsKey("alpha"), "remove a string key");
+    }
+
+    private static string Word(int n) => new StringBuilder().Append("w").Append(n).ToString();
+
+    private static void DictionaryBuiltStringKeys()
+    {
+        var map = new Dictionary<string, int>(new Ordinal());
+        for (int i = 0; i < 300; i++) map.Add(Word(i), i);
+        int found = 0;
+        for (int i = 0; i < 300; i++)
+            if (map.TryGetValue(Word(i), out int v) && v == i) found++;
+        T.Equal(300, found, "keys built again at run time are found");
+        T.True(!map.ContainsKey(Word(300)) && map.Remove(Word(7)) && map.Count == 299, "miss and removal");
+        var set = new HashSet<string>(new Ordinal());
+        T.True(set.Add(Word(1)) && !set.Add(Word(1)) && set.Contains("w1"), "set of built strings");
+    }
+
+    private static void CollectionsMarshalAccess()
+    {
+        var list = new List<int>();
+        for (int i = 0; i < 10; i++) list.Add(i);
+        System.Span<int> span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list);
+        span[3] = 33;
+        T.True(span.Length == 10 && list[3] == 33, "AsSpan writes through to the list");
+        System.Runtime.InteropServices.CollectionsMarshal.SetCount(list, 20);
+        T.True(list.Count == 20 && list[19] == 0 && list[9] == 9, "SetCount grows with defaults");
+        var counts = new Dictionary<int, int>();
+        for (int i = 0; i < 100; i++)
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, i % 7, out _)++;
+        T.True(counts.Count == 7 && counts[0] == 15 && counts[6] == 14, "GetValueRefOrAddDefault counts in place");
+        ref int three = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(counts, 3);
+        three = -1;
+        T.True(counts[3] == -1, "GetValueRefOrNullRef writes through");
+        T.True(System.Runtime.CompilerServices.Unsafe.IsNullRef(ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(counts, 9)), "missing key: null ref");
     }
 
     // --- HashSet<T>, Queue<T>, Stack<T> ----------------------------------------------------------

@@ -80,6 +80,19 @@ namespace System.Collections.Generic
         /// as `behavior` says. True when the table changed.</summary>
         internal bool TryInsert(TKey key, TValue value, InsertionBehavior behavior)
         {
+            int i = FindOrAdd(key, out bool exists);
+            if (exists)
+            {
+                if (behavior == InsertionBehavior.ThrowOnExisting) CollectionThrowHelper.DuplicateKey();
+                if (behavior != InsertionBehavior.OverwriteExisting) return false;
+            }
+            Entries[i].Value = value;
+            return true;
+        }
+
+        /// <summary>The index of key's entry, added with a default value when `exists` is false.</summary>
+        internal int FindOrAdd(TKey key, out bool exists)
+        {
             if (EqualityComparerHelpers.IsNull(key)) CollectionThrowHelper.NullKey();
             if (Buckets == null) Initialize(0);
             uint hash = Hash(key);
@@ -89,13 +102,8 @@ namespace System.Collections.Generic
                 ref Entry e = ref Entries[i];
                 if (e.HashCode == hash && KeyEquals(e.Key, key))
                 {
-                    if (behavior == InsertionBehavior.OverwriteExisting)
-                    {
-                        e.Value = value;
-                        return true;
-                    }
-                    if (behavior == InsertionBehavior.ThrowOnExisting) CollectionThrowHelper.DuplicateKey();
-                    return false;
+                    exists = true;
+                    return i;
                 }
                 i = e.Next;
             }
@@ -117,10 +125,11 @@ namespace System.Collections.Generic
             entry.HashCode = hash;
             entry.Next = bucket - 1;
             entry.Key = key;
-            entry.Value = value;
+            entry.Value = default;
             bucket = index + 1;
             Version++;
-            return true;
+            exists = false;
+            return index;
         }
 
         /// <summary>Removes key's entry; false when there is none.</summary>
