@@ -124,6 +124,12 @@ FUNC vireo_interface_dispatch_publish
     movq %rax, (%rdi)
     ret
 
+/* void* vireo_compare_exchange_pointer(void** p, void* value, void* comparand): returns what was there. */
+FUNC vireo_compare_exchange_pointer
+    movq %rdx, %rax
+    lock cmpxchgq %rsi, (%rdi)
+    ret
+
 /* int vireo_atomic_add32(int* p, int value): adds, returns the value before. */
 FUNC vireo_atomic_add32
     movl %esi, %eax

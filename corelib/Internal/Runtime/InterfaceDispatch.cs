@@ -52,8 +52,10 @@ namespace Internal.Runtime
             public nint Slot;
         }
 
-        private struct EntryPool { public fixed byte Bytes[EntryCount * 32]; }
-        private static EntryPool s_entries;
+        // The entries live in one heap array, made at the first resolution and kept alive by this
+        // static (a collector must not free what the cells point into; it does not move objects).
+        // Not in .bss: every program would carry the pages, used or not.
+        private static byte[] s_entries;
         private static int s_entriesUsed;
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_interface_dispatch_publish")]
@@ -61,6 +63,9 @@ namespace Internal.Runtime
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_atomic_add32")]
         private static extern int AtomicAdd(int* location, int value);
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_compare_exchange_pointer")]
+        private static extern nint CompareExchange(nint* location, nint value, nint comparand);
 
         /// <summary>Called by the dispatch stubs with the receiver and the cell; returns the code to jump to.</summary>
         [RuntimeExport("vireo_interface_resolve")]
@@ -96,19 +101,36 @@ namespace Internal.Runtime
                 fixed (int* used = &s_entriesUsed) index = AtomicAdd(used, 1);
                 if (index < EntryCount)
                 {
-                    fixed (byte* pool = s_entries.Bytes)
-                    {
-                        var entry = (Entry*)pool + index;
-                        entry->Type = type;
-                        entry->Target = target;
-                        entry->Interface = itf;
-                        entry->Slot = slot;
-                        // Another thread may have published this cell meanwhile: its entry is as good.
-                        Publish(cell, entry);
-                    }
+                    var entry = (Entry*)EntryPool() + index;
+                    entry->Type = type;
+                    entry->Target = target;
+                    entry->Interface = itf;
+                    entry->Slot = slot;
+                    // Another thread may have published this cell meanwhile: its entry is as good.
+                    Publish(cell, entry);
                 }
             }
             return target;
+        }
+
+        // ldvirtftn on an interface method (a delegate made from one): the target for this receiver.
+        [RuntimeExport("RhpResolveInterfaceMethod")]
+        private static nint ResolveInterfaceMethod(object receiver, void* cell) => receiver == null ? 0 : Resolve(receiver, cell);
+
+        [RuntimeExport("RhResolveDispatchOnType")]
+        private static nint ResolveDispatchOnType(MethodTable* type, MethodTable* itf, ushort slot) => FindTarget(type, itf, slot);
+
+        private static byte* EntryPool()
+        {
+            byte[] pool = s_entries;
+            if (pool == null)
+            {
+                var fresh = new byte[EntryCount * sizeof(Entry)];
+                // Threads racing here agree on the first array published; the others' become garbage.
+                nint won = CompareExchange((nint*)Unsafe.AsPointer(ref s_entries), Unsafe.As<byte[], nint>(ref fresh), 0);
+                pool = won == 0 ? fresh : Unsafe.As<nint, byte[]>(ref won);
+            }
+            return (byte*)Unsafe.AsPointer(ref pool[0]);
         }
 
         private static MethodTable* InterfaceOf(Cell* cell, nint cache)
