@@ -32,6 +32,8 @@ static unsafe class CollectionTests
         T.Run("coll.dictionary_built_string_keys_with_comparer", &DictionaryBuiltStringKeys);
         T.Run("coll.collections_marshal", &CollectionsMarshalAccess);
         T.Run("coll.hashset_operations", &HashSetOperations);
+        T.Run("coll.hashset_relations", &HashSetRelations);
+        T.Run("coll.array_sort_and_binary_search", &ArraySortAndSearch);
         T.Run("coll.queue_wraparound", &QueueWraparound);
         T.Run("coll.stack_order", &StackOrder);
         T.Run("coll.stringbuilder_append", &StringBuilderAppend);
@@ -657,6 +659,64 @@ static unsafe class CollectionTests
         points.Add(new Point(1, 1));
         T.True(!points.Add(new Point(1, 1)) && points.Contains(new Point(1, 1)), "struct elements");
     }
+
+    private static HashSet<int> Range(int from, int to)
+    {
+        var set = new HashSet<int>();
+        for (int i = from; i < to; i++) set.Add(i);
+        return set;
+    }
+
+    private static void HashSetRelations()
+    {
+        HashSet<int> small = Range(0, 5), big = Range(0, 10);
+        var repeated = new List<int>();
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 5; j++) repeated.Add(j);
+        T.True(small.IsSubsetOf(big) && !big.IsSubsetOf(small) && small.IsSubsetOf(repeated), "IsSubsetOf");
+        T.True(big.IsSupersetOf(small) && big.IsSupersetOf(repeated) && !small.IsSupersetOf(big), "IsSupersetOf");
+        T.True(small.IsProperSubsetOf(big) && !small.IsProperSubsetOf(repeated), "IsProperSubsetOf (repeats count once)");
+        T.True(big.IsProperSupersetOf(small) && !small.IsProperSupersetOf(repeated), "IsProperSupersetOf");
+        T.True(small.SetEquals(repeated) && !small.SetEquals(big), "SetEquals");
+        HashSet<int> sym = Range(0, 6);
+        sym.SymmetricExceptWith(Range(4, 9));
+        // {0..5} ^ {4..8} = {0,1,2,3,6,7,8}
+        T.True(sym.Count == 7 && sym.Contains(0) && !sym.Contains(4) && !sym.Contains(5) && sym.Contains(8), "SymmetricExceptWith");
+        ISet<int> asSet = small;
+        T.True(!asSet.Add(3) && asSet.Add(70) && asSet.Overlaps(big), "through ISet<int>");
+    }
+
+    private static void ArraySortAndSearch()
+    {
+        s_seed = 4242;
+        var array = new int[500];
+        long sum = 0;
+        for (int i = 0; i < array.Length; i++) { array[i] = NextRandom(1000); sum += array[i]; }
+        System.Array.Sort(array);
+        bool sorted = true;
+        long after = 0;
+        for (int i = 0; i < array.Length; i++)
+        {
+            if (i > 0 && array[i - 1] > array[i]) sorted = false;
+            after += array[i];
+        }
+        T.True(sorted && after == sum, "Array.Sort");
+        var evens = new List<int>();
+        for (int i = 0; i < 50; i++) evens.Add(i * 2);
+        T.Equal(21, evens.BinarySearch(42), "BinarySearch finds");
+        T.Equal(~22, evens.BinarySearch(43), "BinarySearch miss: complement of the insertion point");
+        T.Equal(~0, evens.BinarySearch(-5), "BinarySearch before the start");
+        T.Equal(~50, evens.BinarySearch(1000), "BinarySearch past the end");
+        T.Equal(~12, System.Array.BinarySearch(evens.ToArray(), 10, 20, 23, null), "Array.BinarySearch in a range");
+        var names = new Node[4];
+        for (int i = 0; i < 4; i++) names[i] = new Node { Id = 3 - i };
+        System.Array.Sort(names, new ById());
+        T.True(names[0].Id == 0 && names[3].Id == 3, "Array.Sort of classes with an IComparer");
+        evens.TrimExcess();
+        T.Equal(50, evens.Capacity, "TrimExcess");
+    }
+
+    private sealed class ById : IComparer<Node> { public int Compare(Node x, Node y) => x.Id.CompareTo(y.Id); }
 
     private static void QueueWraparound()
     {

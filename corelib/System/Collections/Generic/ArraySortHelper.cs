@@ -36,6 +36,28 @@ namespace System.Collections.Generic
                 Sort(keys, new CustomSortComparer<T>(comparer));
         }
 
+        /// <summary>The index of value in sorted keys, or the bitwise complement of where it would go.</summary>
+        internal static int BinarySearch(ReadOnlySpan<T> keys, T value, IComparer<T> comparer)
+        {
+            if (comparer == null || comparer == Comparer<T>.Default)
+                return BinarySearch(keys, value, new DefaultSortComparer<T>());
+            return BinarySearch(keys, value, new CustomSortComparer<T>(comparer));
+        }
+
+        private static int BinarySearch<TComparer>(ReadOnlySpan<T> keys, T value, TComparer comparer) where TComparer : struct, ISortComparer<T>
+        {
+            int lo = 0, hi = keys.Length - 1;
+            while (lo <= hi)
+            {
+                int middle = lo + ((hi - lo) >> 1);
+                int order = comparer.Compare(keys[middle], value);
+                if (order == 0) return middle;
+                if (order < 0) lo = middle + 1;
+                else hi = middle - 1;
+            }
+            return ~lo;
+        }
+
         internal static void Sort<TComparer>(Span<T> keys, TComparer comparer) where TComparer : struct, ISortComparer<T>
         {
             if (keys.Length < 2) return;

@@ -1,8 +1,8 @@
 // HashSet<T> with .NET's API and behaviour: a HashTable whose values are empty (see HashTable for
-// the layout). Set algebra beyond UnionWith, ExceptWith, IntersectWith and Overlaps is not here yet.
+// the layout). The set relations compare with this set's comparer; `other` may repeat items.
 namespace System.Collections.Generic
 {
-    public class HashSet<T> : ICollection<T>, IReadOnlyCollection<T>
+    public class HashSet<T> : ISet<T>, IReadOnlyCollection<T>
     {
         internal HashTable<T, NoValue> _table;
 
@@ -57,8 +57,7 @@ namespace System.Collections.Generic
         /// <summary>Keeps only the items `other` also holds (compared with this set's comparer).</summary>
         public void IntersectWith(IEnumerable<T> other)
         {
-            if (other == null) CollectionThrowHelper.ArgumentNull();
-            var others = new HashSet<T>(other, _table.Comparer);
+            HashSet<T> others = Distinct(other);
             // Entries stay where they are when one is removed, so the scan by index sees each once.
             for (int i = 0; i < _table.Count; i++)
             {
@@ -73,6 +72,35 @@ namespace System.Collections.Generic
             foreach (T item in other)
                 if (Contains(item)) return true;
             return false;
+        }
+
+        public void SymmetricExceptWith(IEnumerable<T> other)
+        {
+            foreach (T item in Distinct(other))
+                if (!Remove(item)) Add(item);
+        }
+
+        public bool IsSubsetOf(IEnumerable<T> other) => CountShared(Distinct(other)) == Count;
+        public bool IsSupersetOf(IEnumerable<T> other) { HashSet<T> set = Distinct(other); return CountShared(set) == set.Count; }
+        public bool SetEquals(IEnumerable<T> other) { HashSet<T> set = Distinct(other); return set.Count == Count && CountShared(set) == Count; }
+        public bool IsProperSubsetOf(IEnumerable<T> other) { HashSet<T> set = Distinct(other); return set.Count > Count && CountShared(set) == Count; }
+        public bool IsProperSupersetOf(IEnumerable<T> other) { HashSet<T> set = Distinct(other); return set.Count < Count && CountShared(set) == set.Count; }
+
+        // `other` as a set with this set's comparer (itself when it already is one).
+        private HashSet<T> Distinct(IEnumerable<T> other)
+        {
+            if (other == null) CollectionThrowHelper.ArgumentNull();
+            if (other is HashSet<T> set && set._table.Comparer == _table.Comparer) return set;
+            return new HashSet<T>(other, _table.Comparer);
+        }
+
+        // How many items of `set` this set holds.
+        private int CountShared(HashSet<T> set)
+        {
+            int shared = 0;
+            foreach (T item in set)
+                if (Contains(item)) shared++;
+            return shared;
         }
 
         public void CopyTo(T[] array) => CopyTo(array, 0);

@@ -178,6 +178,21 @@ namespace System.Collections.Generic
             return list;
         }
 
+        public int BinarySearch(T item) => BinarySearch(0, _size, item, null);
+
+        public int BinarySearch(T item, IComparer<T> comparer) => BinarySearch(0, _size, item, comparer);
+
+        public int BinarySearch(int index, int count, T item, IComparer<T> comparer)
+        {
+            if (index < 0 || count < 0 || _size - index < count) CollectionThrowHelper.ArgumentOutOfRange();
+            return Array.BinarySearch(_items, index, count, item, comparer);
+        }
+
+        public void TrimExcess()
+        {
+            if (_size < _items.Length - _items.Length / 10) Capacity = _size;
+        }
+
         public void Reverse() => Reverse(0, _size);
 
         public void Reverse(int index, int count)
