@@ -108,13 +108,18 @@ FUNC RhpInitialDynamicInterfaceDispatch
     popq %rbp
     jmp *%rax
 
-/* A resolved cell: its cache word points at {type, target, ...}; same type, straight to the target. */
+/* A resolved cell: its cache word points at a chain of entries {type, target, ..., next at 32};
+ * the receiver's type found there goes straight to its target, else to the resolver. */
 FUNC vireo_interface_dispatch_cached
     movq 8(%r11), %r10
     movq (%rdi), %rax
-    cmpq (%r10), %rax
-    jne RhpInitialDynamicInterfaceDispatch
-    jmp *8(%r10)
+1:  cmpq (%r10), %rax
+    je 2f
+    movq 32(%r10), %r10
+    testq %r10, %r10
+    jnz 1b
+    jmp RhpInitialDynamicInterfaceDispatch
+2:  jmp *8(%r10)
 
 /* void vireo_interface_dispatch_publish(cell, entry): the cache word first, then the stub, so a
  * thread that sees the new stub sees its entry (x86 keeps stores in order). */

@@ -2,10 +2,10 @@
 // cell into r11 and calls through the cell's first word. ilc points that word at
 // RhpInitialDynamicInterfaceDispatch (Runtime.S), which saves the argument registers and calls
 // Resolve below; Resolve finds the target through the object's dispatch map and then turns the cell
-// into a one-entry cache (the cell's type and target), so the next call from that site with an object
-// of the same type costs a compare and a jump (vireo_interface_dispatch_cached). A site that later
-// sees other types keeps its first entry and resolves the others each time: sites are nearly always
-// monomorphic, and never rewriting a published entry needs no lock.
+// into a cache: a chain of up to MaxChain entries {type, target}, which vireo_interface_dispatch_cached
+// walks, so a call from a site that has seen the receiver's type costs a compare or a few and a jump.
+// Entries are only ever appended (by compare-and-swap on the last one's Next), never changed once
+// linked, so readers need no lock; a site that sees more types than that resolves the rest each time.
 //
 // Layout, as ilc 10 emits it (checked on its output; docs/design/collections.md):
 // - A cell is two words {stub, cache}. Until resolved, cache is a 32-bit relative pointer to the
@@ -36,6 +36,7 @@ namespace Internal.Runtime
         private const nint CacheIsIndirectedInterfaceRelativePointer = 2;
         private const nint CacheIsInterfacePointer = 1;
         private const int EntryCount = 256;
+        private const int MaxChain = 4;
 
         private struct Cell
         {
@@ -43,13 +44,15 @@ namespace Internal.Runtime
             public nint Cache;
         }
 
-        // What a resolved cell caches: the type seen first and its target, and what the cell held.
+        // What a resolved cell caches: a type seen and its target, what the cell held, the next entry.
+        // Runtime.S reads Type (offset 0), Target (8) and Next (32).
         private struct Entry
         {
             public MethodTable* Type;
             public nint Target;
             public MethodTable* Interface;
             public nint Slot;
+            public Entry* Next;
         }
 
         // The entries live in one heap array, made at the first resolution and kept alive by this
@@ -94,23 +97,46 @@ namespace Internal.Runtime
             nint target = FindTarget(type, itf, slot);
             if (target == 0) System.Environment.FailFast("interface method not implemented (variance, arrays and static virtuals are not supported)");
 
-            // The pool only grows while cells are first resolved, and stops short of its end.
-            if ((cache & CacheFlagMask) != CacheIsEntry && s_entriesUsed < EntryCount)
+            if ((cache & CacheFlagMask) != CacheIsEntry)
             {
-                int index;
-                fixed (int* used = &s_entriesUsed) index = AtomicAdd(used, 1);
-                if (index < EntryCount)
-                {
-                    var entry = (Entry*)EntryPool() + index;
-                    entry->Type = type;
-                    entry->Target = target;
-                    entry->Interface = itf;
-                    entry->Slot = slot;
-                    // Another thread may have published this cell meanwhile: its entry is as good.
-                    Publish(cell, entry);
-                }
+                Entry* entry = NewEntry(type, target, itf, slot);
+                // Another thread may have published this cell meanwhile: its entry is as good.
+                if (entry != null) Publish(cell, entry);
+            }
+            else
+            {
+                Append((Entry*)cache, type, target, itf, slot);
             }
             return target;
+        }
+
+        // Links a new entry after the chain's last, unless the chain is full or the pool used up.
+        private static void Append(Entry* first, MethodTable* type, nint target, MethodTable* itf, ushort slot)
+        {
+            int length = 1;
+            Entry* last = first;
+            for (; last->Next != null; last = last->Next) length++;
+            if (length >= MaxChain) return;
+            Entry* entry = NewEntry(type, target, itf, slot);
+            if (entry == null) return;
+            // Filled before it is linked; if another thread linked one first, go after that one.
+            while (CompareExchange((nint*)&last->Next, (nint)entry, 0) != 0) last = last->Next;
+        }
+
+        // An entry from the pool, or null once it is used up (the counter stops short of wrapping).
+        private static Entry* NewEntry(MethodTable* type, nint target, MethodTable* itf, ushort slot)
+        {
+            if (s_entriesUsed >= EntryCount) return null;
+            int index;
+            fixed (int* used = &s_entriesUsed) index = AtomicAdd(used, 1);
+            if (index >= EntryCount) return null;
+            var entry = (Entry*)EntryPool() + index;
+            entry->Type = type;
+            entry->Target = target;
+            entry->Interface = itf;
+            entry->Slot = slot;
+            entry->Next = null;
+            return entry;
         }
 
         // ldvirtftn on an interface method (a delegate made from one): the target for this receiver.
