@@ -41,12 +41,15 @@ namespace System.Collections.Generic
 
     public sealed partial class GenericEqualityComparer<T> : EqualityComparer<T> where T : IEquatable<T>
     {
+        // Inlined into the collections once the JIT has devirtualised the call on Default.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public override bool Equals(T x, T y)
         {
             if (EqualityComparerHelpers.IsNull(x)) return EqualityComparerHelpers.IsNull(y);
             return !EqualityComparerHelpers.IsNull(y) && x.Equals(y);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public override int GetHashCode(T obj) => EqualityComparerHelpers.IsNull(obj) ? 0 : obj.GetHashCode();
     }
 
