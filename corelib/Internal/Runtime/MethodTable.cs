@@ -8,9 +8,9 @@ namespace Internal.Runtime
         // Upper bits of _uFlags: the kind of type (class, array, interface, ...).
         public const uint ElementTypeMask = 0x7C000000;
         public const int ElementTypeShift = 26;
-        public const uint ArrayElementType = 0x14; // ElementType.Array (rank > 1)
+        public const uint ArrayElementType = 0x17; // ElementType.Array (rank > 1)
         public const uint SzArrayElementType = 0x18; // ElementType.SzArray
-        public const uint InterfaceElementType = 0x17;
+        public const uint InterfaceElementType = 0x15;
 
         public uint Flags;
         public uint BaseSize;
