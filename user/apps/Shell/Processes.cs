@@ -4,7 +4,7 @@
 // (file:/prog) runs that file.
 using System;
 using Vireo.Abi;
-using Vireo.Commands;
+using Vireo.User;
 using Vireo.User.Schemes;
 
 namespace Vireo.Shell;
@@ -18,24 +18,22 @@ public static unsafe class Processes
     {
         pid = 0;
         byte* argv = stackalloc byte[SchemeLimits.MaxData];
-        int n = 0;
+        var t = new Text(argv, SchemeLimits.MaxData);
         var name = line.Arg(stage, 0);
-        if (!HasScheme(name)) n = Text.Append(argv, n, SchemeLimits.MaxData, BinDirectory);
-        n = Text.Append(argv, n, SchemeLimits.MaxData, name);
+        if (!SchemePath.HasScheme(name)) t.Str(BinDirectory);
+        t.Bytes(name);
         for (int i = 1; i < line.ArgCount(stage); i++)
         {
-            if (n == SchemeLimits.MaxData) return Status.NameTooLong;
-            argv[n++] = 0;
-            var arg = line.Arg(stage, i);
-            if (n + arg.Length > SchemeLimits.MaxData) return Status.NameTooLong;
-            n = Text.Append(argv, n, SchemeLimits.MaxData, arg);
+            t.Char('\0');
+            t.Bytes(line.Arg(stage, i));
         }
-        SchemeCall.Put(argv, n);
+        if (t.Cut) return Status.NameTooLong;
+        SchemeCall.Put(argv, t.Length);
         IpcBuffer* b = SchemeCall.Buffer;
         b->SendCaps[0] = input.Cap.Value;
         b->SendCaps[1] = output.Cap.Value;
         b->SendCaps[2] = error.Cap.Value;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.NoRegister, 0, 0, n, 3, 0, out SchemeReply r);
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.NoRegister, 0, 0, t.Length, 3, 0, out SchemeReply r);
         pid = r.W0;
         return s;
     }
@@ -54,11 +52,5 @@ public static unsafe class Processes
         kind = (ThreadExitKind)r.W1;
         status = kind == ThreadExitKind.Exited ? (int)(uint)r.W2 : kind == ThreadExitKind.Killed ? 128 + 9 : 128 + 11;
         return Status.Ok;
-    }
-
-    private static bool HasScheme(ReadOnlySpan<byte> name)
-    {
-        for (int i = 0; i < name.Length; i++) if (name[i] == (byte)':') return true;
-        return false;
     }
 }
