@@ -28,14 +28,7 @@ public static unsafe class Processes
             t.Bytes(line.Arg(stage, i));
         }
         if (t.Cut) return Status.NameTooLong;
-        SchemeCall.Put(argv, t.Length);
-        IpcBuffer* b = SchemeCall.Buffer;
-        b->SendCaps[0] = input.Cap.Value;
-        b->SendCaps[1] = output.Cap.Value;
-        b->SendCaps[2] = error.Cap.Value;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.NoRegister, 0, 0, t.Length, 3, 0, out SchemeReply r);
-        pid = r.W0;
-        return s;
+        return Children.Spawn(t.Written, input, output, error, SpawnFlags.NoRegister, out pid);
     }
 
     /// <summary>Waits for child `pid` (0: any child) to end; which one in `ended`, and its exit
@@ -45,12 +38,13 @@ public static unsafe class Processes
     public static Status Wait(ulong pid, out ulong ended, out int status, out ThreadExitKind kind)
     {
         status = 0;
-        kind = ThreadExitKind.Exited;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out SchemeReply r);
-        ended = r.W0;
-        if (s != Status.Ok) return s;
-        kind = (ThreadExitKind)r.W1;
-        status = kind == ThreadExitKind.Exited ? (int)(uint)r.W2 : kind == ThreadExitKind.Killed ? 128 + 9 : 128 + 11;
+        Status s = Children.Wait(pid, out ended, out kind, out ulong code);
+        if (s != Status.Ok)
+        {
+            kind = ThreadExitKind.Exited;
+            return s;
+        }
+        status = kind == ThreadExitKind.Exited ? (int)(uint)code : kind == ThreadExitKind.Killed ? 128 + 9 : 128 + 11;
         return Status.Ok;
     }
 }

@@ -1,7 +1,8 @@
 // The daemon side of the scheme protocol: an endpoint, a receive loop that answers the previous
 // request and takes the next in one call, file capabilities minted from the endpoint (badge = the
 // daemon's file id), and deferred answers through Reply objects for requests that must wait (a
-// pipe read with nothing written yet), answered later in any order.
+// pipe read with nothing written yet), answered later in any order. Which file ids are in use and
+// what each holds is the daemon's FileTable; this struct only mints and revokes by id.
 using Vireo.Abi;
 
 namespace Vireo.User.Schemes;
