@@ -82,11 +82,7 @@ public static unsafe class Namespace
     {
         for (int i = 0; i < CacheSize; i++)
         {
-            if (s_caps.Lengths[i] != length || s_caps.Handles[i] == 0) continue;
-            byte* entry = Entry(i);
-            int k = 0;
-            while (k < length && entry[k] == name[k]) k++;
-            if (k == length) return i;
+            if (s_caps.Lengths[i] == length && s_caps.Handles[i] != 0 && Ascii.Equals(Entry(i), name, length)) return i;
         }
         return -1;
     }

@@ -128,7 +128,7 @@ public unsafe struct SchemeServer
     public uint TakeLostFile()
     {
         uint id = _lostFile;
-        _lostFile = 0;
+        if (id != 0) _lostFile = 0;   // most receives lose nothing: no store then
         return id;
     }
 

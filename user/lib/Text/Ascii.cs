@@ -6,12 +6,20 @@ using System;
 
 namespace Vireo.User;
 
-public static class Ascii
+public static unsafe class Ascii
 {
     public static bool Equals(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
         if (a.Length != b.Length) return false;
-        for (int i = 0; i < a.Length; i++) if (a[i] != b[i]) return false;
+        fixed (byte* pa = a)
+        fixed (byte* pb = b)
+            return Equals(pa, pb, a.Length);
+    }
+
+    /// <summary>The same `length` bytes at both places (names in fixed tables: no span to make).</summary>
+    public static bool Equals(byte* a, byte* b, int length)
+    {
+        for (int i = 0; i < length; i++) if (a[i] != b[i]) return false;
         return true;
     }
 

@@ -20,8 +20,8 @@ public static unsafe class SchemePath
         name = rest = null;
         nameLength = restLength = 0;
         if (length > SchemeLimits.MaxPath) return Status.NameTooLong;
-        bool slashForm = length > SlashPrefix.Length && path[0] == (byte)'/';   // most paths are "name:rest"
-        for (int i = 0; slashForm && i < SlashPrefix.Length; i++) slashForm = path[i] == SlashPrefix[i];
+        // Most paths are "name:rest": the first byte settles it.
+        bool slashForm = length > SlashPrefix.Length && path[0] == (byte)'/' && Ascii.StartsWith(new ReadOnlySpan<byte>(path, length), SlashPrefix);
         if (slashForm)
         {
             int i = SlashPrefix.Length;

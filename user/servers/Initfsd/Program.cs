@@ -191,7 +191,7 @@ static unsafe class Program
         if (p > 0)
         {
             if (name.Length <= p || name[p] != (byte)'/') return false;
-            for (int i = 0; i < p; i++) if (name[i] != f->Prefix[i]) return false;
+            if (!Ascii.StartsWith(name, new ReadOnlySpan<byte>(f->Prefix, p))) return false;
             start = p + 1;
         }
         int end = start;
