@@ -25,14 +25,15 @@ static unsafe class SysScheme
         public byte* Text;      // its text (TextBytes), kept by file id
     }
     private static FileTable<OpenFile, Scheme> s_files;
-    private static byte* s_text;   // MaxOpen buffers of TextBytes
+    private static byte[] s_textBuffers;   // kept referenced: a collector must not take it
+    private static byte* s_text;           // MaxOpen buffers of TextBytes, in s_textBuffers
     private static SchemeServer* s_server;   // the process manager's, for the request being served
 
     public static void Init()
     {
         s_files.Init(MaxOpen);
-        byte[] text = new byte[MaxOpen * TextBytes];   // once (bump heap)
-        fixed (byte* t = text) s_text = t;
+        s_textBuffers = new byte[MaxOpen * TextBytes];   // once, at start-up
+        fixed (byte* t = s_textBuffers) s_text = t;
     }
 
     public static void Serve(ref SchemeServer server, ref Request r)
