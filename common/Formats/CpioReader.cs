@@ -139,28 +139,27 @@ public readonly ref struct CpioReader
         }
     }
 
-    /// <summary>As Find(span) for an ASCII string literal; a character above 0x7F never matches.</summary>
-    public FormatStatus Find(string name, out CpioEntry entry)
+    /// <summary>As Find(span) for an ASCII string literal (the kernel's "bin/bootstrap"): the name is
+    /// copied to bytes and looked up by Find(span). A character above 0x7F, or a name longer than
+    /// MaxStringName, never matches.</summary>
+    public unsafe FormatStatus Find(string name, out CpioEntry entry)
     {
-        int start, end;
-        NormalizeBounds(name, out start, out end);
-        int offset = 0;
-        while (true)
+        entry = default;
+        if (name.Length > MaxStringName)
+            return FormatStatus.NotFound;
+        byte* bytes = stackalloc byte[MaxStringName];   // a pointer: the entry found cannot point into it
+        for (int i = 0; i < name.Length; i++)
         {
-            FormatStatus status = ReadEntry(offset, out entry);
-            if (status != FormatStatus.Ok)
-                return status;
-            if (entry.IsTrailer)
-            {
-                entry = default;
+            if (name[i] > 0x7F)
                 return FormatStatus.NotFound;
-            }
-
-            if (AsciiEqual(Normalize(entry.Name), name, start, end))
-                return FormatStatus.Ok;
-            offset = entry.NextOffset;
+            bytes[i] = (byte)name[i];
         }
+
+        return Find(new ReadOnlySpan<byte>(bytes, name.Length), out entry);
     }
+
+    /// <summary>The longest name Find(string) takes.</summary>
+    public const int MaxStringName = 256;
 
     /// <summary>Walks the whole archive up to the trailer; count excludes the trailer. Ok means every member decodes.</summary>
     public FormatStatus Validate(out int entryCount)
@@ -199,26 +198,6 @@ public readonly ref struct CpioReader
         if (end - start == 1 && name[start] == (byte)'.')
             start = end;
         return name.Slice(start, end - start);
-    }
-
-    private static void NormalizeBounds(string name, out int start, out int end)
-    {
-        start = 0;
-        end = name.Length;
-        while (true)
-        {
-            if (end - start >= 2 && name[start] == '.' && name[start + 1] == '/')
-                start += 2;
-            else if (end - start >= 1 && name[start] == '/')
-                start += 1;
-            else
-                break;
-        }
-
-        while (end > start && name[end - 1] == '/')
-            end--;
-        if (end - start == 1 && name[start] == '.')
-            start = end;
     }
 
     private static bool AsciiEqual(ReadOnlySpan<byte> bytes, string text, int start, int end)

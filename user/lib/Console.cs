@@ -57,6 +57,7 @@ public static unsafe class Console
 
     public static void Flush()
     {
+        Vireo.User.Out.Flush();   // buffered standard output first: it was written earlier
         if (s_length == 0) return;
         // A process given a stdout (ProcessSlots.Stdout holds an endpoint capability: a file) writes
         // there; the bootstrap, the tests' helper processes and daemons started without one use the

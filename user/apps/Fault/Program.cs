@@ -22,11 +22,7 @@ static unsafe class Program
     {
         // Started by the process manager (no raw words): the mode is argv[1] in decimal.
         ulong mode = Startup.Argument0;
-        if (mode == 0 && Startup.ArgumentCount > 1)
-        {
-            ReadOnlySpan<byte> text = Startup.Argument(1);
-            for (int i = 0; i < text.Length && text[i] >= (byte)'0' && text[i] <= (byte)'9'; i++) mode = mode * 10 + (ulong)(text[i] - '0');
-        }
+        if (mode == 0 && Startup.ArgumentCount > 1) mode = Numbers.ParseDecimalPrefix(Startup.Argument(1));
         switch (mode)
         {
             case 1: *(ulong*)0x10 = 1; break;

@@ -3,7 +3,6 @@
 // so `echo hi > file:/a` and `echo hi | cat` work like a program's output.
 using System;
 using Vireo.Abi;
-using Vireo.Commands;
 using Vireo.User;
 using Vireo.User.Schemes;
 
@@ -27,8 +26,8 @@ public static unsafe class Builtins
         "paths name a scheme: file:/notes, initfs:/bin, tty:, pipe: (see `schemes`)\n";
 
     public static bool Is(ReadOnlySpan<byte> name) =>
-        Text.Same(name, "echo") || Text.Same(name, "help") || Text.Same(name, "sleep") ||
-        Text.Same(name, "exit") || Text.Same(name, "poweroff");
+        Ascii.Equals(name, "echo") || Ascii.Equals(name, "help") || Ascii.Equals(name, "sleep") ||
+        Ascii.Equals(name, "exit") || Ascii.Equals(name, "poweroff");
 
     /// <summary>Runs builtin stage `stage`, writing to `output`; its exit status. `exit` is set when
     /// the shell should stop.</summary>
@@ -36,10 +35,10 @@ public static unsafe class Builtins
     {
         exit = false;
         var name = line.Arg(stage, 0);
-        if (Text.Same(name, "echo")) return Echo(ref line, stage, output);
-        if (Text.Same(name, "help")) return Write(output, Help);
-        if (Text.Same(name, "sleep")) return Sleep(ref line, stage);
-        if (Text.Same(name, "poweroff"))
+        if (Ascii.Equals(name, "echo")) return Echo(ref line, stage, output);
+        if (Ascii.Equals(name, "help")) return Write(output, Help);
+        if (Ascii.Equals(name, "sleep")) return Sleep(ref line, stage);
+        if (Ascii.Equals(name, "poweroff"))
         {
             Status s = SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, 0, 0, 0, 0, 0, 0, out _);
             Out.Error("poweroff", default, s);   // the answer never comes when it works
@@ -47,7 +46,7 @@ public static unsafe class Builtins
         }
         exit = true;
         if (line.ArgCount(stage) < 2) return (int)lastStatus;
-        if (Text.TryNumber(line.Arg(stage, 1), out ulong code) && code <= int.MaxValue) return (int)code;
+        if (Numbers.TryParseDecimal(line.Arg(stage, 1), out ulong code) && code <= int.MaxValue) return (int)code;
         Out.Error("exit", line.Arg(stage, 1), "not a number");
         return 2;
     }
@@ -57,19 +56,19 @@ public static unsafe class Builtins
         byte* text = stackalloc byte[CommandLine.MaxText + 1];
         int first = 1;
         bool newline = true;
-        if (line.ArgCount(stage) > 1 && Text.Same(line.Arg(stage, 1), "-n"))
+        if (line.ArgCount(stage) > 1 && Ascii.Equals(line.Arg(stage, 1), "-n"))
         {
             newline = false;
             first = 2;
         }
-        int n = 0;
+        var t = new Text(text, CommandLine.MaxText);
         for (int i = first; i < line.ArgCount(stage); i++)
         {
-            if (i > first) text[n++] = (byte)' ';
-            n = Text.Append(text, n, CommandLine.MaxText, line.Arg(stage, i));
+            if (i > first) t.Char(' ');
+            t.Bytes(line.Arg(stage, i));
         }
-        if (newline) text[n++] = (byte)'\n';
-        return Write(output, text, n);
+        if (newline) text[t.Length++] = (byte)'\n';
+        return Write(output, text, t.Length);
     }
 
     private static int Write(Fd output, string text)
@@ -107,12 +106,12 @@ public static unsafe class Builtins
         ns = 0;
         int dot = 0;
         while (dot < text.Length && text[dot] != (byte)'.') dot++;
-        if (!Text.TryNumber(text.Slice(0, dot), out ulong whole) || whole > 1_000_000) return false;
+        if (!Numbers.TryParseDecimal(text.Slice(0, dot), out ulong whole) || whole > 1_000_000) return false;
         ns = whole * 1_000_000_000;
         ulong scale = 100_000_000;
         for (int i = dot + 1; i < text.Length; i++, scale /= 10)
         {
-            if (text[i] < (byte)'0' || text[i] > (byte)'9') return false;
+            if (!Ascii.IsDigit(text[i])) return false;
             ns += (ulong)(text[i] - '0') * scale;
         }
         return true;

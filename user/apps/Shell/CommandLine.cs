@@ -5,7 +5,7 @@
 // `$?` outside single quotes becomes the last command's exit status. A word's bytes are kept with
 // a NUL after them, which is how argv travels to the process manager.
 using System;
-using Vireo.Commands;
+using Vireo.User;
 
 namespace Vireo.Shell;
 
@@ -176,9 +176,8 @@ public unsafe struct CommandLine
 
     private bool PutStatus(long status)
     {
-        byte* digits = stackalloc byte[20];
-        if (status < 0 && !Put((byte)'-')) return false;
-        int n = Text.Decimal(status < 0 ? (ulong)(-status) : (ulong)status, digits);
+        byte* digits = stackalloc byte[Numbers.MaxDecimalDigits + 1];
+        int n = Numbers.FormatDecimal(status, new Span<byte>(digits, Numbers.MaxDecimalDigits + 1));
         for (int k = 0; k < n; k++) if (!Put(digits[k])) return false;
         return true;
     }

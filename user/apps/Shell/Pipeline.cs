@@ -12,7 +12,7 @@
 // The line's status is the last stage's.
 using System;
 using Vireo.Abi;
-using Vireo.Commands;
+using Vireo.User;
 using Vireo.User.Schemes;
 
 namespace Vireo.Shell;
@@ -167,7 +167,7 @@ public static unsafe class Pipeline
             if (line.HasInput(i))
             {
                 Close(ref p.CloseInput[i]);
-                Status s = Args.Open(line.Input(i), OpenFlags.Read, out Fd file);
+                Status s = File.Open(line.Input(i), OpenFlags.Read, out Fd file);
                 if (s != Status.Ok) return Failed(line.Input(i), s);
                 p.Input[i] = p.CloseInput[i] = file.Cap.Value;
             }
@@ -175,7 +175,7 @@ public static unsafe class Pipeline
             {
                 Close(ref p.CloseOutput[i]);
                 var flags = OpenFlags.Write | OpenFlags.Create | (line.Appends(i) ? OpenFlags.Append : OpenFlags.Truncate);
-                Status s = Args.Open(line.Output(i), flags, out Fd file);
+                Status s = File.Open(line.Output(i), flags, out Fd file);
                 if (s != Status.Ok) return Failed(line.Output(i), s);
                 p.Output[i] = p.CloseOutput[i] = file.Cap.Value;
             }

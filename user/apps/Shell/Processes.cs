@@ -4,7 +4,7 @@
 // (file:/prog) runs that file.
 using System;
 using Vireo.Abi;
-using Vireo.Commands;
+using Vireo.User;
 using Vireo.User.Schemes;
 
 namespace Vireo.Shell;
@@ -18,26 +18,17 @@ public static unsafe class Processes
     {
         pid = 0;
         byte* argv = stackalloc byte[SchemeLimits.MaxData];
-        int n = 0;
+        var t = new Text(argv, SchemeLimits.MaxData);
         var name = line.Arg(stage, 0);
-        if (!HasScheme(name)) n = Text.Append(argv, n, SchemeLimits.MaxData, BinDirectory);
-        n = Text.Append(argv, n, SchemeLimits.MaxData, name);
+        if (!SchemePath.HasScheme(name)) t.Str(BinDirectory);
+        t.Bytes(name);
         for (int i = 1; i < line.ArgCount(stage); i++)
         {
-            if (n == SchemeLimits.MaxData) return Status.NameTooLong;
-            argv[n++] = 0;
-            var arg = line.Arg(stage, i);
-            if (n + arg.Length > SchemeLimits.MaxData) return Status.NameTooLong;
-            n = Text.Append(argv, n, SchemeLimits.MaxData, arg);
+            t.Char('\0');
+            t.Bytes(line.Arg(stage, i));
         }
-        SchemeCall.Put(argv, n);
-        IpcBuffer* b = SchemeCall.Buffer;
-        b->SendCaps[0] = input.Cap.Value;
-        b->SendCaps[1] = output.Cap.Value;
-        b->SendCaps[2] = error.Cap.Value;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.NoRegister, 0, 0, n, 3, 0, out SchemeReply r);
-        pid = r.W0;
-        return s;
+        if (t.Cut) return Status.NameTooLong;
+        return Children.Spawn(t.Written, input, output, error, SpawnFlags.NoRegister, out pid);
     }
 
     /// <summary>Waits for child `pid` (0: any child) to end; which one in `ended`, and its exit
@@ -47,18 +38,13 @@ public static unsafe class Processes
     public static Status Wait(ulong pid, out ulong ended, out int status, out ThreadExitKind kind)
     {
         status = 0;
-        kind = ThreadExitKind.Exited;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out SchemeReply r);
-        ended = r.W0;
-        if (s != Status.Ok) return s;
-        kind = (ThreadExitKind)r.W1;
-        status = kind == ThreadExitKind.Exited ? (int)(uint)r.W2 : kind == ThreadExitKind.Killed ? 128 + 9 : 128 + 11;
+        Status s = Children.Wait(pid, out ended, out kind, out ulong code);
+        if (s != Status.Ok)
+        {
+            kind = ThreadExitKind.Exited;
+            return s;
+        }
+        status = kind == ThreadExitKind.Exited ? (int)(uint)code : kind == ThreadExitKind.Killed ? 128 + 9 : 128 + 11;
         return Status.Ok;
-    }
-
-    private static bool HasScheme(ReadOnlySpan<byte> name)
-    {
-        for (int i = 0; i < name.Length; i++) if (name[i] == (byte)':') return true;
-        return false;
     }
 }

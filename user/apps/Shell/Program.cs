@@ -3,7 +3,7 @@
 // line: Pipeline; the commands it runs itself: Builtins. docs/design/shell.md has the whole picture.
 using System.Runtime;
 using Vireo.Abi;
-using Vireo.Commands;
+using Vireo.User;
 using Vireo.Shell;
 using Vireo.User.Schemes;
 
@@ -20,7 +20,7 @@ static unsafe class Program
         long status = 0;
         // `sh --boot-bench` (etc/bootbench.rc): the TSC at the first prompt is the instructions since
         // reset under -icount (./vireo bench reports it as boot_to_shell).
-        if (Vireo.User.Startup.ArgumentIs(1, "--boot-bench"))
+        if (Args.Has("--boot-bench"))
             Vireo.User.Testing.Bench.Report("boot_to_shell", Vireo.User.Sys.ReadTsc());
         while (true)
         {

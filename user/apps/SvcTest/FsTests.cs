@@ -579,14 +579,6 @@ static unsafe class FsTests
     {
         Bytes(prefix, into);
         int n = prefix.Length;
-        byte* digits = stackalloc byte[8];
-        int d = 0;
-        do
-        {
-            digits[d++] = (byte)('0' + number % 10);
-            number /= 10;
-        } while (number > 0);
-        while (d > 0) into[n++] = digits[--d];
-        return n;
+        return n + Numbers.FormatDecimal((ulong)number, new System.Span<byte>(into + n, Numbers.MaxDecimalDigits));
     }
 }

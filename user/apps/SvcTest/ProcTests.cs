@@ -236,10 +236,8 @@ static unsafe class ProcTests
         Fs.Close(debug);
         T.Status(Status.Ok, Spawn("bin/fault 9", out ulong pid), "a process to kill");
         T.Status(Status.Ok, Fs.Open("sys:/kill", OpenFlags.Write, out Fd kill), "open sys:/kill");
-        byte* digits = stackalloc byte[20];
-        int d = 0;
-        for (ulong v = pid; v != 0; v /= 10) d++;
-        for (ulong v = pid, i = 0; i < (ulong)d; i++, v /= 10) digits[d - 1 - (int)i] = (byte)('0' + (int)(v % 10));
+        byte* digits = stackalloc byte[Numbers.MaxDecimalDigits];
+        int d = Numbers.FormatDecimal(pid, new System.Span<byte>(digits, Numbers.MaxDecimalDigits));
         T.Status(Status.Ok, Fs.Write(kill, digits, d, out _), "write its pid");
         T.Status(Status.Ok, Wait(pid, out ulong kind, out _), "it ended");
         T.Equal((long)ThreadExitKind.Killed, (long)kind, "killed");

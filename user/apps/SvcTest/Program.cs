@@ -12,13 +12,14 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        if (IpcdTests.IsPeer(out int code)) return code;   // svctest spawned as a second party
+        if (IpcdTests.IsPeer(out int code) || LibTests.IsOutPeer(out code)) return code;   // svctest spawned as a second party
         ProcTests.Run();
         FsTests.Run();
         IpcdTests.Run();
         ShellTests.Run();
         EventTests.Run();
         RestartTests.Run();
+        LibTests.Run();
         T.Summary();
         SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, (ulong)T.Failed, 0, 0, 0, 0, 0, out _);
         return T.Failed;

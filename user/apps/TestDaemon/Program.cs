@@ -45,10 +45,5 @@ static unsafe class Program
         }
     }
 
-    private static bool Is(ref Request r, string path)
-    {
-        if (r.DataLength != path.Length) return false;
-        for (int i = 0; i < path.Length; i++) if (r.Data[i] != (byte)path[i]) return false;
-        return true;
-    }
+    private static bool Is(ref Request r, string path) => Ascii.Equals(new System.ReadOnlySpan<byte>(r.Data, r.DataLength), path);
 }

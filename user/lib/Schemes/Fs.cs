@@ -92,8 +92,7 @@ public static unsafe class Fs
         {
             s = Namespace.Split(second, secondLength, out byte* name2, out int name2Length, out rest2, out rest2Length);
             if (s != Status.Ok) return s;
-            if (name2Length != nameLength) return Status.NotSupported;
-            for (int i = 0; i < nameLength; i++) if (name[i] != name2[i]) return Status.NotSupported;
+            if (name2Length != nameLength || !Vireo.User.Ascii.Equals(name, name2, nameLength)) return Status.NotSupported;
         }
         int total = restLength + (second != null ? 1 + rest2Length : 0);
         if (total > SchemeLimits.MaxData) return Status.NameTooLong;

@@ -16,38 +16,10 @@ public static unsafe class Namespace
 
     public static CapHandle Root => new CapHandle(ProcessSlots.Namespace, 0);
 
-    /// <summary>Splits "name:rest" (or "/scheme/name/rest") into the scheme name and the rest.</summary>
-    public static Status Split(byte* path, int length, out byte* name, out int nameLength, out byte* rest, out int restLength)
-    {
-        name = rest = null;
-        nameLength = restLength = 0;
-        if (length > SchemeLimits.MaxPath) return Status.NameTooLong;
-        const string Prefix = "/scheme/";
-        bool slashForm = length > Prefix.Length && path[0] == (byte)'/';   // most paths are "name:rest"
-        for (int i = 0; slashForm && i < Prefix.Length; i++) slashForm = path[i] == Prefix[i];
-        if (slashForm)
-        {
-            int i = Prefix.Length;
-            while (i < length && path[i] != (byte)'/') i++;
-            name = path + Prefix.Length;
-            nameLength = i - Prefix.Length;
-            rest = path + i;
-            restLength = length - i;
-        }
-        else
-        {
-            int i = 0;
-            while (i < length && path[i] != (byte)':') i++;
-            if (i == length) return Status.UnknownScheme;   // no scheme: there is no current directory
-            name = path;
-            nameLength = i;
-            rest = path + i + 1;
-            restLength = length - i - 1;
-        }
-        if (nameLength == 0) return Status.UnknownScheme;
-        if (nameLength > SchemeLimits.MaxName) return Status.NameTooLong;
-        return Status.Ok;
-    }
+    /// <summary>Splits "name:rest" (or "/scheme/name/rest") into the scheme name and the rest
+    /// (SchemePath.Split).</summary>
+    public static Status Split(byte* path, int length, out byte* name, out int nameLength, out byte* rest, out int restLength) =>
+        SchemePath.Split(path, length, out name, out nameLength, out rest, out restLength);
 
     /// <summary>The capability of a scheme, from the cache or the root scheme.</summary>
     public static Status Lookup(byte* name, int length, out CapHandle scheme)
@@ -110,11 +82,7 @@ public static unsafe class Namespace
     {
         for (int i = 0; i < CacheSize; i++)
         {
-            if (s_caps.Lengths[i] != length || s_caps.Handles[i] == 0) continue;
-            byte* entry = Entry(i);
-            int k = 0;
-            while (k < length && entry[k] == name[k]) k++;
-            if (k == length) return i;
+            if (s_caps.Lengths[i] == length && s_caps.Handles[i] != 0 && Ascii.Equals(Entry(i), name, length)) return i;
         }
         return -1;
     }

@@ -1,7 +1,8 @@
 // The daemon side of the scheme protocol: an endpoint, a receive loop that answers the previous
 // request and takes the next in one call, file capabilities minted from the endpoint (badge = the
 // daemon's file id), and deferred answers through Reply objects for requests that must wait (a
-// pipe read with nothing written yet), answered later in any order.
+// pipe read with nothing written yet), answered later in any order. Which file ids are in use and
+// what each holds is the daemon's FileTable; this struct only mints and revokes by id.
 using Vireo.Abi;
 
 namespace Vireo.User.Schemes;
@@ -68,14 +69,16 @@ public unsafe struct SchemeServer
         return cap;
     }
 
-    /// <summary>Answers the pending request (if any) with what Answer staged, and waits for the next.</summary>
+    /// <summary>Answers the pending request (if any) with what Answer staged, and waits for the next.
+    /// A request whose capabilities cannot all be kept (no free slot to replace their landing slots)
+    /// is answered NoSpace here, its capabilities deleted: the handler never sees it.</summary>
     public void Receive(out Request r)
     {
         IpcBuffer* b = SchemeCall.Buffer;
         var m = new Message();
-        Status s;
-        do
+        while (true)
         {
+            Status s;
             ReleaseUnclaimed();
             PrepareLanding(b);
             if (_owed)
@@ -90,7 +93,14 @@ public unsafe struct SchemeServer
             {
                 s = Ipc.Receive(Endpoint, ref m);
             }
-        } while (s != Status.Ok);
+            if (s != Status.Ok) continue;
+            _owed = true;
+            _stagedFile = 0;
+            _stagedInfo = new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.NotSupported);
+            _staged = default;
+            if (m.Info.Caps == 0 || TakeLanding(m.Info.Caps, b)) break;
+            Answer(Status.NoSpace);
+        }
         r = default;
         r.Badge = m.Badge;
         r.Op = (SchemeOp)m.Info.Label;
@@ -102,26 +112,29 @@ public unsafe struct SchemeServer
         // Data the message did not carry is not data: a short message with a long claimed length.
         ulong carried = m.Info.Words > SchemeLimits.DataWord ? (ulong)(m.Info.Words - SchemeLimits.DataWord) * 8 : 0;
         r.DataLength = length <= carried && length <= SchemeLimits.MaxData ? (int)length : -1;
-        if (r.Caps > 0) r.Cap0 = TakeLanding(0, b);
-        if (r.Caps > 1) r.Cap1 = TakeLanding(1, b);
-        if (r.Caps > 2) r.Cap2 = TakeLanding(2, b);
-        _owed = true;
-        _stagedFile = 0;
-        _stagedInfo = new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.NotSupported);
-        _staged = default;
-        _pending.Caps = r.Caps;   // what ReleaseUnclaimed and Claim look at
-        _pending.Cap0 = r.Cap0;
-        _pending.Cap1 = r.Cap1;
-        _pending.Cap2 = r.Cap2;
+        r.Cap0 = _pending.Cap0;
+        r.Cap1 = _pending.Cap1;
+        r.Cap2 = _pending.Cap2;
     }
 
     private Message _staged;
     private MessageInfo _stagedInfo;
     private uint _stagedFile;                  // the file the staged answer hands over (AnswerNewFile), or 0
-    private delegate*<uint, void> _lost;       // told when that file did not land
+    private uint _lostFile;                    // a file whose hand-over failed, until TakeLostFile
+
+    /// <summary>A file whose hand-over (AnswerNewFile) failed at the last Receive, closed already:
+    /// the scheme forgets its own record of it (FileTable does). 0 when there is none; taking it
+    /// clears it.</summary>
+    public uint TakeLostFile()
+    {
+        uint id = _lostFile;
+        if (id != 0) _lostFile = 0;   // most receives lose nothing: no store then
+        return id;
+    }
 
     // The staged answer did not reach its caller (ReplyRecv stopped before receiving). If the caller
-    // is still owed an answer it gets BadReply; a file that did not land is closed and the scheme told.
+    // is still owed an answer it gets BadReply; a file that did not land is closed and kept for
+    // TakeLostFile.
     private void ReplyFailed(Status s)
     {
         var m = Message.Of();
@@ -133,7 +146,7 @@ public unsafe struct SchemeServer
         if (file != 0 && (stillOwed || s == Status.PeerDied))
         {
             CloseFile(file);
-            if (_lost != null) _lost(file);
+            _lostFile = file;
         }
     }
     private Request _pending;   // the last request: its capabilities not claimed yet
@@ -147,18 +160,9 @@ public unsafe struct SchemeServer
         _pending = default;
     }
 
-    // A capability whose slot is still a landing slot (no fresh one could be had) is deleted but its
-    // slot kept: it will receive again.
-    private void Release(CapHandle cap)
+    private static void Release(CapHandle cap)
     {
-        if (cap.Value == 0) return;
-        for (int i = 0; i < MessageInfo.MaxCaps; i++)
-            if (_landing[i] == cap.Index)
-            {
-                Sys.Delete(cap);
-                return;
-            }
-        CSpace.Release(cap);
+        if (cap.Value != 0) CSpace.Release(cap);
     }
 
     /// <summary>Stages the answer to the request just received (sent by the next Receive). Data, if
@@ -216,20 +220,21 @@ public unsafe struct SchemeServer
     /// <summary>Answers an Open or Dup with a new file: mints file `id`'s capability (or reuses the one
     /// kept for the id) and stages an answer carrying it (w0 = the FileKind), sent by the next Receive
     /// in the same call as the receive. If it does not land (the caller named no slot, or died), the
-    /// caller gets BadReply, the file is closed again and `lost(id)` tells the scheme to forget it;
-    /// with no slot or capability to mint the caller gets NoSpace and `lost(id)` is called at once.</summary>
-    public void AnswerNewFile(uint id, ulong w0, delegate*<uint, void> lost)
+    /// caller gets BadReply, the file is closed again and TakeLostFile names it after that Receive.
+    /// With no slot or capability to mint it answers NoSpace and returns that status: the caller
+    /// forgets the file at once.</summary>
+    public Status AnswerNewFile(uint id, ulong w0)
     {
-        _lost = lost;
-        if (MintFile(id, out _) != Status.Ok)
+        Status s = MintFile(id, out _);
+        if (s != Status.Ok)
         {
             Answer(Status.NoSpace);
-            if (lost != null) lost(id);
-            return;
+            return Status.NoSpace;
         }
         _staged = Message.Of(w0);
         _stagedInfo = new MessageInfo(SchemeLimits.DataWord, 1, (ulong)Status.Ok);
         _stagedFile = id;
+        return Status.Ok;
     }
 
     /// <summary>Revokes every copy of file id's capability and forgets it.</summary>
@@ -238,13 +243,6 @@ public unsafe struct SchemeServer
         if (id == 0 || id >= MaxFiles || _open[id] == 0) return;
         Sys.Revoke(new CapHandle(_files[id]));
         _open[id] = 0;
-    }
-
-    /// <summary>A free file id, or 0 when the table is full.</summary>
-    public uint FreeFileId()
-    {
-        for (uint i = 1; i < (uint)MaxFiles; i++) if (_open[i] == 0) return i;
-        return 0;
     }
 
     // --- deferred answers ----------------------------------------------------------------------
@@ -313,11 +311,25 @@ public unsafe struct SchemeServer
         for (int i = 0; i < MessageInfo.MaxCaps; i++) b->ReceiveSlots[i] = _landing[i];
     }
 
-    // The capability now belongs to the request; its landing slot is replaced by a fresh one.
-    private CapHandle TakeLanding(int i, IpcBuffer* b)
+    // The `count` capabilities that came now belong to the request (in _pending, for Claim and
+    // ReleaseUnclaimed); their landing slots are replaced by fresh ones. If not all can be replaced,
+    // none is: what came is deleted and the landing slots stay as they were (false).
+    private bool TakeLanding(int count, IpcBuffer* b)
     {
-        var cap = new CapHandle(b->ReceivedHandles[i]);
-        if (CSpace.TryAlloc(out uint fresh)) _landing[i] = fresh;
-        return cap;
+        uint* fresh = stackalloc uint[MessageInfo.MaxCaps];
+        int got = 0;
+        while (got < count && CSpace.TryAlloc(out fresh[got])) got++;
+        if (got < count)
+        {
+            for (int i = 0; i < got; i++) CSpace.Free(fresh[i]);
+            for (int i = 0; i < count; i++) Sys.Delete(new CapHandle(b->ReceivedHandles[i]));
+            return false;
+        }
+        _pending.Caps = count;
+        _pending.Cap0 = new CapHandle(b->ReceivedHandles[0]);
+        if (count > 1) _pending.Cap1 = new CapHandle(b->ReceivedHandles[1]);
+        if (count > 2) _pending.Cap2 = new CapHandle(b->ReceivedHandles[2]);
+        for (int i = 0; i < count; i++) _landing[i] = fresh[i];
+        return true;
     }
 }

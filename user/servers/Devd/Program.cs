@@ -5,7 +5,8 @@
 //   null:  reads give end of file, writes take everything.
 //   zero:  reads give zeros, writes take everything.
 //   rand:  reads give pseudo-random bytes (xorshift64*, seeded from the TSC), writes take everything.
-// The only path is "" (or "/"); handles have access flags like files but no position.
+// The only path is "" (or "/"); a file's state is its access (OpenFlags), it has no position. The
+// library's FileTable does Dup, Close and Fstat.
 using System;
 using System.Runtime;
 using Vireo.Abi;
@@ -16,10 +17,9 @@ static unsafe class Program
 {
     private enum Device { Null, Zero, Rand }
 
-    private const int MaxHandles = 128;
-    private struct Table { public fixed byte Flags[MaxHandles]; }   // OpenFlags of each handle; 0 = free
-    private static Table s_handles;
+    private const int MaxFiles = 128;
     private static SchemeServer s_server;
+    private static FileTable<OpenFlags, Scheme> s_files;
     private static Device s_device;
     private static ulong s_state;
 
@@ -32,72 +32,60 @@ static unsafe class Program
             return 2;
         }
         s_state = Sys.ReadTsc() | 1;   // xorshift needs a non-zero state
-        Status s = SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out s_server);
-        return Serve.Run(ref s_server, s, name, &OnPath, &OnFile);
+        return SchemeDaemon.Run(name, MaxFiles, ref s_server, ref s_files);
     }
 
-    private static void OnPath(ref Request r)
+    private struct Scheme : IScheme<OpenFlags>
     {
-        bool root = r.DataLength == 0 || r.DataLength == 1 && r.Data[0] == '/';
-        if (r.Op == SchemeOp.Open)
+        public void OnPath(ref Request r)
         {
-            var flags = (OpenFlags)r.W0;
-            Status s = Status.Ok;
-            if (!root) s = Status.NotFound;
-            else if ((flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive)) s = Status.Exists;
-            else if ((flags & OpenFlags.Directory) != 0) s = Status.NotDirectory;
-            if (s != Status.Ok)
+            bool root = r.DataLength == 0 || r.DataLength == 1 && r.Data[0] == '/';
+            if (r.Op == SchemeOp.Open)
             {
-                s_server.Answer(s);
-                return;
+                var flags = (OpenFlags)r.W0;
+                Status s = Status.Ok;
+                if (!root) s = Status.NotFound;
+                else if ((flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive)) s = Status.Exists;
+                else if ((flags & OpenFlags.Directory) != 0) s = Status.NotDirectory;
+                OpenFlags access = flags & (OpenFlags.Read | OpenFlags.Write);
+                if (s != Status.Ok) s_server.Answer(s);
+                else s_files.Open(ref s_server, access == 0 ? OpenFlags.Read : access);
             }
-            OpenFlags access = flags & (OpenFlags.Read | OpenFlags.Write);
-            AnswerWithHandle(access == 0 ? OpenFlags.Read : access);
+            else if (r.Op == SchemeOp.Stat)
+            {
+                if (root) s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device);
+                else s_server.Answer(Status.NotFound);
+            }
         }
-        else if (r.Op == SchemeOp.Stat)
-        {
-            if (root) s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device);
-            else s_server.Answer(Status.NotFound);
-        }
-        else
-        {
-            s_server.Answer(Status.NotSupported);
-        }
-    }
 
-    private static void OnFile(ref Request r)
-    {
-        ulong id = r.FileId;
-        if (id >= MaxHandles || s_handles.Flags[id] == 0)
+        public void OnFile(ref Request r, uint id, ref OpenFlags flags)
         {
-            s_server.Answer(Status.BadDescriptor);
-            return;
+            switch (r.Op)
+            {
+                case SchemeOp.Read:
+                    if ((flags & OpenFlags.Read) == 0) s_server.Answer(Status.InsufficientRights);
+                    else s_server.Answer(Status.Ok, dataLength: Fill(SchemeCall.Data, r.W0 > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)r.W0));
+                    return;
+                case SchemeOp.Write:
+                    if ((flags & OpenFlags.Write) == 0) s_server.Answer(Status.InsufficientRights);
+                    else s_server.Answer(Status.Ok, (ulong)r.DataLength);
+                    return;
+                case SchemeOp.Seek: s_server.Answer(Status.Ok, 0); return;   // no position: always 0
+                case SchemeOp.Fsync: s_server.Answer(Status.Ok); return;
+                case SchemeOp.Fcntl:
+                    if ((FcntlCommand)r.W0 == FcntlCommand.GetFlags || (FcntlCommand)r.W0 == FcntlCommand.SetFlags) s_server.Answer(Status.Ok, (ulong)flags);
+                    else s_server.Answer(Status.InvalidArgument);
+                    return;
+            }
         }
-        var flags = (OpenFlags)s_handles.Flags[id];
-        switch (r.Op)
+
+        public void Opened(uint id, ref OpenFlags flags) { }
+        public void Closed(uint id, ref OpenFlags flags) { }
+
+        public FileKind Stat(ref OpenFlags flags, out ulong size)
         {
-            case SchemeOp.Read:
-                if ((flags & OpenFlags.Read) == 0) s_server.Answer(Status.InsufficientRights);
-                else s_server.Answer(Status.Ok, dataLength: Fill(SchemeCall.Data, r.W0 > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)r.W0));
-                return;
-            case SchemeOp.Write:
-                if ((flags & OpenFlags.Write) == 0) s_server.Answer(Status.InsufficientRights);
-                else s_server.Answer(Status.Ok, (ulong)r.DataLength);
-                return;
-            case SchemeOp.Seek: s_server.Answer(Status.Ok, 0); return;   // no position: always 0
-            case SchemeOp.Close:
-                s_handles.Flags[id] = 0;
-                s_server.CloseFile((uint)id);
-                s_server.Answer(Status.Ok);
-                return;
-            case SchemeOp.Dup: AnswerWithHandle(flags); return;
-            case SchemeOp.Fstat: s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device); return;
-            case SchemeOp.Fsync: s_server.Answer(Status.Ok); return;
-            case SchemeOp.Fcntl:
-                if ((FcntlCommand)r.W0 == FcntlCommand.GetFlags || (FcntlCommand)r.W0 == FcntlCommand.SetFlags) s_server.Answer(Status.Ok, (ulong)flags);
-                else s_server.Answer(Status.InvalidArgument);
-                return;
-            default: s_server.Answer(Status.NotSupported); return;
+            size = 0;
+            return FileKind.Device;
         }
     }
 
@@ -120,32 +108,16 @@ static unsafe class Program
         return count;
     }
 
-    private static void AnswerWithHandle(OpenFlags access)
-    {
-        uint id = 1;
-        while (id < MaxHandles && s_handles.Flags[id] != 0) id++;
-        if (id == MaxHandles)
-        {
-            s_server.Answer(Status.NoSpace);
-            return;
-        }
-        s_handles.Flags[id] = (byte)access;
-        s_server.AnswerNewFile(id, (ulong)FileKind.Device, &Lost);
-    }
-
-    // The caller never got file id (it died, or named no slot): the handle goes again.
-    private static void Lost(uint id) => s_handles.Flags[id] = 0;
-
     private static bool Pick(out Device device, out string name)
     {
         device = Device.Null;
         name = "null";
-        if (Startup.ArgumentIs(1, "null")) return true;
+        if (Args.PositionalIs(0, "null")) return true;
         device = Device.Zero;
         name = "zero";
-        if (Startup.ArgumentIs(1, "zero")) return true;
+        if (Args.PositionalIs(0, "zero")) return true;
         device = Device.Rand;
         name = "rand";
-        return Startup.ArgumentIs(1, "rand");
+        return Args.PositionalIs(0, "rand");
     }
 }

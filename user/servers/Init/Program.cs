@@ -42,10 +42,9 @@ static unsafe class Program
     {
         byte[] table = new byte[MaxEntries * sizeof(Entry)];   // once (bump heap)
         fixed (byte* p = table) s_entries = (Entry*)p;
-        if (Startup.ArgumentCount < 2) return Log("init: usage: init RCFILE", 1);
+        if (Args.PositionalCount < 1) return Log("init: usage: init RCFILE", 1);
         byte* rc = stackalloc byte[4096];
-        int length = ReadFile(Startup.Argument(1), rc, 4096);
-        if (length < 0) return Log("init: cannot read the rc file", 2);
+        if (File.ReadAll(Args.Positional(0), new System.Span<byte>(rc, 4096), out int length) != Status.Ok) return Log("init: cannot read the rc file", 2);
         int at = 0;
         while (at < length)
         {
@@ -58,22 +57,6 @@ static unsafe class Program
         return 0;
     }
 
-    private static int ReadFile(System.ReadOnlySpan<byte> path, byte* into, int max)
-    {
-        byte* p = stackalloc byte[SchemeLimits.MaxPath + 1];
-        if (path.Length > SchemeLimits.MaxPath) return -1;
-        for (int i = 0; i < path.Length; i++) p[i] = path[i];
-        if (Fs.Open(p, path.Length, OpenFlags.Read, out Fd fd) != Status.Ok) return -1;
-        int total = 0;
-        while (total < max)
-        {
-            if (Fs.Read(fd, into + total, max - total, out int n) != Status.Ok || n == 0) break;
-            total += n;
-        }
-        Fs.Close(fd);
-        return total;
-    }
-
     // --- the rc file ---------------------------------------------------------------------------
 
     private static void Line(byte* line, int length)
@@ -82,9 +65,9 @@ static unsafe class Program
         while (length > 0 && (line[length - 1] == (byte)' ' || line[length - 1] == (byte)'\r')) length--;
         int at = 0;
         if (!Word(line, length, ref at, out byte* word, out int wordLength)) return;
-        if (Is(word, wordLength, "console")) { OpenConsole(); return; }
-        bool daemon = Is(word, wordLength, "daemon"), service = Is(word, wordLength, "service");
-        bool run = Is(word, wordLength, "run"), shell = Is(word, wordLength, "shell");
+        if (Ascii.Equals(Span(word, wordLength), "console")) { OpenConsole(); return; }
+        bool daemon = Ascii.Equals(Span(word, wordLength), "daemon"), service = Ascii.Equals(Span(word, wordLength), "service");
+        bool run = Ascii.Equals(Span(word, wordLength), "run"), shell = Ascii.Equals(Span(word, wordLength), "shell");
         if (!daemon && !service && !run && !shell)
         {
             System.Console.WriteLine("init: unknown rc line ignored");
@@ -104,17 +87,17 @@ static unsafe class Program
         // Options, then the program and its arguments (NUL-separated for the process manager).
         while (Word(line, length, ref at, out word, out wordLength))
         {
-            if (e->ArgvLength == 0 && Starts(word, wordLength, "memory="))
+            if (e->ArgvLength == 0 && Ascii.StartsWith(Span(word, wordLength), "memory="))
             {
-                e->Sizes = (e->Sizes & ~0xFFUL) | (Number(word + 7, wordLength - 7) & 0xFF);
+                e->Sizes = (e->Sizes & ~0xFFUL) | (Numbers.ParseDecimalPrefix(Span(word + 7, wordLength - 7)) & 0xFF);
                 continue;
             }
-            if (e->ArgvLength == 0 && Starts(word, wordLength, "cnode="))
+            if (e->ArgvLength == 0 && Ascii.StartsWith(Span(word, wordLength), "cnode="))
             {
-                e->Sizes = (e->Sizes & 0xFFUL) | ((Number(word + 6, wordLength - 6) & 0xFF) << 8);
+                e->Sizes = (e->Sizes & 0xFFUL) | ((Numbers.ParseDecimalPrefix(Span(word + 6, wordLength - 6)) & 0xFF) << 8);
                 continue;
             }
-            if (e->ArgvLength == 0 && Is(word, wordLength, "devices=console"))
+            if (e->ArgvLength == 0 && Ascii.Equals(Span(word, wordLength), "devices=console"))
             {
                 e->Flags |= (ulong)SpawnFlags.ConsoleDevices;
                 continue;
@@ -230,29 +213,13 @@ static unsafe class Program
 
     private static bool Word(byte* line, int length, ref int at, out byte* word, out int wordLength)
     {
-        while (at < length && (line[at] == (byte)' ' || line[at] == (byte)'\t')) at++;
-        int start = at;
-        while (at < length && line[at] != (byte)' ' && line[at] != (byte)'\t') at++;
-        word = line + start;
-        wordLength = at - start;
-        return wordLength > 0;
+        bool found = Ascii.NextWord(Span(line, length), ref at, out System.ReadOnlySpan<byte> w);
+        word = line + at - w.Length;
+        wordLength = w.Length;
+        return found;
     }
 
-    private static bool Is(byte* word, int length, string text) => length == text.Length && Starts(word, length, text);
-
-    private static bool Starts(byte* word, int length, string text)
-    {
-        if (length < text.Length) return false;
-        for (int i = 0; i < text.Length; i++) if (word[i] != (byte)text[i]) return false;
-        return true;
-    }
-
-    private static ulong Number(byte* digits, int length)
-    {
-        ulong n = 0;
-        for (int i = 0; i < length && digits[i] >= (byte)'0' && digits[i] <= (byte)'9'; i++) n = n * 10 + (ulong)(digits[i] - '0');
-        return n;
-    }
+    private static System.ReadOnlySpan<byte> Span(byte* bytes, int length) => new System.ReadOnlySpan<byte>(bytes, length);
 
     private static int Log(string text, int code)
     {

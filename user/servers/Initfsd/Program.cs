@@ -1,6 +1,7 @@
 // initfs: the boot archive (cpio, its pages mapped read-only by the process manager from InitfsBase;
 // its size in the first start word, its offset into the first page in the second) served as a read-only scheme: files, the directories their names imply,
-// Read/Seek/Fstat/Getdents/Dup/Close, Open and Stat. Writing anything is InsufficientRights.
+// Read/Seek/Getdents (Dup, Close and Fstat: the library's FileTable), Open and Stat. Writing
+// anything is InsufficientRights.
 using System;
 using System.Runtime;
 using Vireo.Abi;
@@ -13,7 +14,6 @@ static unsafe class Program
     private const int MaxOpen = 128;
     private struct OpenFile
     {
-        public bool Used;
         public bool IsDirectory;
         public int DataOffset;       // file: where its bytes start in the archive
         public int Size;
@@ -22,10 +22,10 @@ static unsafe class Program
         public fixed byte Prefix[SchemeLimits.MaxPath];
     }
 
-    private static OpenFile* s_files;
     private static byte* s_archive;
     private static ulong s_size;
     private static SchemeServer s_server;
+    private static FileTable<OpenFile, Scheme> s_files;
 
     [RuntimeExport("vireo_main")]
     static int Main()
@@ -34,77 +34,65 @@ static unsafe class Program
         s_archive = (byte*)BootstrapLayout.InitfsBase + Startup.Argument1;
         s_size = Startup.Argument0;
         if (CpioReader.TryCreate(s_archive, s_size, out _) != FormatStatus.Ok) return 1;
-        byte[] table = new byte[MaxOpen * sizeof(OpenFile)];   // once (bump heap)
-        fixed (byte* p = table) s_files = (OpenFile*)p;
-        Status s = SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out s_server);
-        return Serve.Run(ref s_server, s, "initfs", &OnPath, &OnFile);
+        return SchemeDaemon.Run("initfs", MaxOpen, ref s_server, ref s_files);
     }
 
-    private static void OnPath(ref Request r)
+    private struct Scheme : IScheme<OpenFile>
     {
-        switch (r.Op)
+        public void OnPath(ref Request r)
         {
-            case SchemeOp.Open: Open(ref r); return;
-            case SchemeOp.Stat:
-                Status s = Resolve(r.Data, r.DataLength, out bool dir, out int offset, out int size);
-                s_server.Answer(s, (ulong)size, (ulong)(dir ? FileKind.Directory : FileKind.File));
-                return;
-            case SchemeOp.Unlink: case SchemeOp.Mkdir: case SchemeOp.Rmdir: case SchemeOp.Rename:
-                s_server.Answer(Status.InsufficientRights);
-                return;
-            default: s_server.Answer(Status.NotSupported); return;
+            switch (r.Op)
+            {
+                case SchemeOp.Open: Open(ref r); return;
+                case SchemeOp.Stat:
+                    Status s = Resolve(r.Data, r.DataLength, out bool dir, out _, out int size);
+                    s_server.Answer(s, (ulong)size, (ulong)(dir ? FileKind.Directory : FileKind.File));
+                    return;
+                case SchemeOp.Unlink: case SchemeOp.Mkdir: case SchemeOp.Rmdir: case SchemeOp.Rename:
+                    s_server.Answer(Status.InsufficientRights);
+                    return;
+            }
         }
-    }
 
-    private static void OnFile(ref Request r)
-    {
-        uint id = (uint)r.FileId;
-        if (id == 0 || id >= MaxOpen || !s_files[id].Used) { s_server.Answer(Status.BadDescriptor); return; }
-        OpenFile* f = &s_files[id];
-        switch (r.Op)
+        public void OnFile(ref Request r, uint id, ref OpenFile f)
         {
-            case SchemeOp.Read:
-                if (f->IsDirectory) { s_server.Answer(Status.IsDirectory); return; }
-                ulong left = f->Position < (ulong)f->Size ? (ulong)f->Size - f->Position : 0;
-                int n = (int)(r.W0 < left ? r.W0 : left);
-                if (n > SchemeLimits.MaxData) n = SchemeLimits.MaxData;
-                Buffer.MemoryCopy(s_archive + f->DataOffset + (long)f->Position, SchemeCall.Data, n, n);
-                f->Position += (ulong)n;
-                s_server.Answer(Status.Ok, 0, 0, 0, n);
-                return;
-            case SchemeOp.Seek:
-                long basis = r.W1 == (ulong)SeekFrom.Start ? 0 : r.W1 == (ulong)SeekFrom.Current ? (long)f->Position : r.W1 == (ulong)SeekFrom.End ? f->Size : -1;
-                long to = basis + (long)r.W0;
-                if (basis < 0 || f->IsDirectory || to < 0) { s_server.Answer(Status.InvalidArgument); return; }
-                f->Position = (ulong)to;
-                s_server.Answer(Status.Ok, f->Position);
-                return;
-            case SchemeOp.Fstat:
-                s_server.Answer(Status.Ok, (ulong)f->Size, (ulong)(f->IsDirectory ? FileKind.Directory : FileKind.File));
-                return;
-            case SchemeOp.Getdents:
-                s_server.Answer(Status.Ok, 0, 0, 0, Entries(f, (int)(r.W0 > SchemeLimits.MaxData ? SchemeLimits.MaxData : r.W0)));
-                return;
-            case SchemeOp.Dup:
-                uint copy = NewFile();
-                if (copy == 0) { s_server.Answer(Status.NoSpace); return; }
-                s_files[copy] = *f;
-                Hand(copy, f->IsDirectory);
-                return;
-            case SchemeOp.Close:
-                f->Used = false;
-                s_server.Answer(Status.Ok);
-                s_server.CloseFile(id);
-                return;
-            case SchemeOp.Fsync:
-                s_server.Answer(Status.Ok);
-                return;
-            case SchemeOp.Write: case SchemeOp.Ftruncate:
-                s_server.Answer(Status.InsufficientRights);
-                return;
-            default:
-                s_server.Answer(Status.NotSupported);
-                return;
+            switch (r.Op)
+            {
+                case SchemeOp.Read:
+                    if (f.IsDirectory) { s_server.Answer(Status.IsDirectory); return; }
+                    ulong left = f.Position < (ulong)f.Size ? (ulong)f.Size - f.Position : 0;
+                    int n = (int)(r.W0 < left ? r.W0 : left);
+                    if (n > SchemeLimits.MaxData) n = SchemeLimits.MaxData;
+                    Buffer.MemoryCopy(s_archive + f.DataOffset + (long)f.Position, SchemeCall.Data, n, n);
+                    f.Position += (ulong)n;
+                    s_server.Answer(Status.Ok, 0, 0, 0, n);
+                    return;
+                case SchemeOp.Seek:
+                    long basis = r.W1 == (ulong)SeekFrom.Start ? 0 : r.W1 == (ulong)SeekFrom.Current ? (long)f.Position : r.W1 == (ulong)SeekFrom.End ? f.Size : -1;
+                    long to = basis + (long)r.W0;
+                    if (basis < 0 || f.IsDirectory || to < 0) { s_server.Answer(Status.InvalidArgument); return; }
+                    f.Position = (ulong)to;
+                    s_server.Answer(Status.Ok, f.Position);
+                    return;
+                case SchemeOp.Getdents:
+                    fixed (OpenFile* p = &f) s_server.Answer(Status.Ok, 0, 0, 0, Entries(p, (int)(r.W0 > SchemeLimits.MaxData ? SchemeLimits.MaxData : r.W0)));
+                    return;
+                case SchemeOp.Fsync:
+                    s_server.Answer(Status.Ok);
+                    return;
+                case SchemeOp.Write: case SchemeOp.Ftruncate:
+                    s_server.Answer(Status.InsufficientRights);
+                    return;
+            }
+        }
+
+        public void Opened(uint id, ref OpenFile f) { }
+        public void Closed(uint id, ref OpenFile f) { }
+
+        public FileKind Stat(ref OpenFile f, out ulong size)
+        {
+            size = (ulong)f.Size;
+            return f.IsDirectory ? FileKind.Directory : FileKind.File;
         }
     }
 
@@ -118,31 +106,15 @@ static unsafe class Program
         }
         Status s = Resolve(r.Data, r.DataLength, out bool dir, out int offset, out int size);
         if (s == Status.Ok && (flags & OpenFlags.Directory) != 0 && !dir) s = Status.NotDirectory;
-        uint id = s == Status.Ok ? NewFile() : 0;
-        if (s == Status.Ok && id == 0) s = Status.NoSpace;
         if (s != Status.Ok) { s_server.Answer(s); return; }
-        OpenFile* f = &s_files[id];
-        *f = default;
-        f->Used = true;
-        f->IsDirectory = dir;
-        f->DataOffset = offset;
-        f->Size = size;
+        OpenFile f = default;
+        f.IsDirectory = dir;
+        f.DataOffset = offset;
+        f.Size = size;
         ReadOnlySpan<byte> name = CpioReader.Normalize(new ReadOnlySpan<byte>(r.Data, r.DataLength));
-        f->PrefixLength = name.Length;   // Resolve checked the path is at most MaxPath bytes
-        for (int i = 0; i < name.Length; i++) f->Prefix[i] = name[i];
-        Hand(id, dir);
-    }
-
-    private static void Hand(uint id, bool dir) =>
-        s_server.AnswerNewFile(id, (ulong)(dir ? FileKind.Directory : FileKind.File), &Lost);
-
-    // The caller never got file id (it died, or named no slot): the file goes again.
-    private static void Lost(uint id) => s_files[id].Used = false;
-
-    private static uint NewFile()
-    {
-        for (uint i = 1; i < MaxOpen; i++) if (!s_files[i].Used) return i;
-        return 0;
+        f.PrefixLength = name.Length;   // Resolve checked the path is at most MaxPath bytes
+        for (int i = 0; i < name.Length; i++) f.Prefix[i] = name[i];
+        s_files.Open(ref s_server, f);
     }
 
     /// <summary>A file (its bytes) or a directory (an entry of its own, or a prefix of others' names).</summary>
@@ -168,7 +140,7 @@ static unsafe class Program
         while (reader.ReadEntry(at, out CpioEntry m) == FormatStatus.Ok && !m.IsTrailer)
         {
             ReadOnlySpan<byte> n = CpioReader.Normalize(m.Name);
-            if (n.Length > count && n[count] == (byte)'/' && Same(n.Slice(0, count), name))
+            if (n.Length > count && n[count] == (byte)'/' && Ascii.Equals(n.Slice(0, count), name))
             {
                 dir = true;
                 return Status.Ok;
@@ -219,7 +191,7 @@ static unsafe class Program
         if (p > 0)
         {
             if (name.Length <= p || name[p] != (byte)'/') return false;
-            for (int i = 0; i < p; i++) if (name[i] != f->Prefix[i]) return false;
+            if (!Ascii.StartsWith(name, new ReadOnlySpan<byte>(f->Prefix, p))) return false;
             start = p + 1;
         }
         int end = start;
@@ -236,16 +208,9 @@ static unsafe class Program
         while (at < upTo && reader.ReadEntry(at, out CpioEntry m) == FormatStatus.Ok && !m.IsTrailer)
         {
             ReadOnlySpan<byte> n = CpioReader.Normalize(m.Name);
-            if (Child(f, n, out int s, out int l, out _) && Same(n.Slice(s, l), child)) return true;
+            if (Child(f, n, out int s, out int l, out _) && Ascii.Equals(n.Slice(s, l), child)) return true;
             at = m.NextOffset;
         }
         return false;
-    }
-
-    private static bool Same(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        if (a.Length != b.Length) return false;
-        for (int i = 0; i < a.Length; i++) if (a[i] != b[i]) return false;
-        return true;
     }
 }

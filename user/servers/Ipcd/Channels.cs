@@ -40,22 +40,14 @@ static unsafe class Channels
     }
     private static Table s_t;
 
-    public static void Handle(ref Request r)
+    public static void OnPath(ref Request r)
     {
-        if (!r.IsFile)
-        {
-            if (r.Op == SchemeOp.Open) Open(r.Data, r.DataLength, (OpenFlags)r.W0);
-            else Daemon.Server.Answer(Status.NotSupported);
-            return;
-        }
-        uint id = (uint)r.FileId;
-        byte kind = Daemon.Tag(id);   // ListenerFile (object: the listener) or EndFile (object: its queue)
-        if (kind == 0)
-        {
-            Daemon.Server.Answer(Status.BadDescriptor);
-            return;
-        }
-        int o = Daemon.Object(id);
+        if (r.Op == SchemeOp.Open) Open(r.Data, r.DataLength, (OpenFlags)r.W0);
+    }
+
+    // A file's tag is ListenerFile (its object: the listener) or EndFile (its object: its queue).
+    public static void OnFile(ref Request r, uint id, byte kind, int o)
+    {
         switch (r.Op)
         {
             case SchemeOp.Accept when kind == ListenerFile:
@@ -67,28 +59,23 @@ static unsafe class Channels
             case SchemeOp.Write when kind == EndFile:
                 Write(o, r.Data, r.DataLength);
                 break;
-            case SchemeOp.Dup:
-                if (Daemon.Dup(id, FileKind.Channel))
-                {
-                    if (kind == ListenerFile) s_t.ListenerRefs[o]++;
-                    else s_t.Refs[o]++;
-                }
-                break;
-            case SchemeOp.Close:
-                Close(id);
-                Daemon.Server.Answer(Status.Ok);
-                break;
-            case SchemeOp.Fstat:
-                Daemon.Server.Answer(Status.Ok, (ulong)(kind == ListenerFile ? s_t.PendingCount[o] : s_t.QueueCount[o]),
-                    (ulong)FileKind.Channel);
-                break;
             case SchemeOp.Watch:
                 Daemon.Watch(ref r, id, Ready(id));
                 break;
-            default:
-                Daemon.Server.Answer(Status.NotSupported);
-                break;
         }
+    }
+
+    public static FileKind Stat(byte kind, int o, out ulong size)
+    {
+        size = (ulong)(kind == ListenerFile ? s_t.PendingCount[o] : s_t.QueueCount[o]);
+        return FileKind.Channel;
+    }
+
+    /// <summary>One more file on a listener or an end.</summary>
+    public static void Opened(byte kind, int o)
+    {
+        if (kind == ListenerFile) s_t.ListenerRefs[o]++;
+        else s_t.Refs[o]++;
     }
 
     /// <summary>What file `id` is ready for: a listener is Readable with a connection waiting for
@@ -97,8 +84,8 @@ static unsafe class Channels
     /// of file, BrokenPipe at once).</summary>
     public static Readiness Ready(uint id)
     {
-        int o = Daemon.Object(id);
-        if (Daemon.Tag(id) == ListenerFile) return s_t.PendingCount[o] > 0 ? Readiness.Readable : Readiness.None;
+        int o = Daemon.Files[id].Object;
+        if (Daemon.Files[id].Tag == ListenerFile) return s_t.PendingCount[o] > 0 ? Readiness.Readable : Readiness.None;
         int peer = o ^ 1;
         if (s_t.Refs[peer] == 0) return Readiness.Readable | Readiness.Writable | Readiness.Hangup;
         Readiness r = s_t.QueueCount[o] > 0 ? Readiness.Readable : Readiness.None;
@@ -128,19 +115,23 @@ static unsafe class Channels
     {
         int l = -1;
         for (int i = 0; i < MaxListeners && l < 0; i++) if (s_t.ListenerUsed[i] == 0) l = i;
+        if (l >= 0)
+        {
+            s_t.ListenerUsed[l] = 1;
+            s_t.ListenerRefs[l] = 0;   // each file counts itself (Opened)
+            s_t.PendingHead[l] = 0;
+            s_t.PendingCount[l] = 0;
+            Daemon.SetName(Name(l), name, length);
+        }
         CapHandle file = default;
         uint id = l < 0 ? 0 : Daemon.NewFile(ListenerFile, l, out file);
         if (id == 0)
         {
+            if (l >= 0) CloseListener(l);
             Daemon.Server.Answer(Status.NoSpace);
             return;
         }
-        s_t.ListenerUsed[l] = 1;
-        s_t.ListenerRefs[l] = 1;
-        s_t.PendingHead[l] = 0;
-        s_t.PendingCount[l] = 0;
-        Daemon.SetName(Name(l), name, length);
-        if (!Daemon.SendFile(file, FileKind.Channel)) Close(id);
+        if (!Daemon.SendFile(file, FileKind.Channel)) Daemon.Close(id);
     }
 
     private static void Connect(int l)
@@ -154,6 +145,11 @@ static unsafe class Channels
             Daemon.Server.Answer(Status.NoSpace);
             return;
         }
+        // The client end counts its files (Opened); the server end counts 1 for the connection's
+        // place in the backlog until an Accept's file takes it over.
+        s_t.Refs[c * 2] = 0;
+        s_t.Refs[c * 2 + 1] = 1;
+        s_t.QueueCount[c * 2] = s_t.QueueCount[c * 2 + 1] = 0;
         uint client = Daemon.NewFile(EndFile, c * 2, out CapHandle clientFile);
         if (client == 0)
         {
@@ -161,11 +157,8 @@ static unsafe class Channels
             return;
         }
         s_t.ConnectionUsed[c] = 1;
-        s_t.Refs[c * 2] = 1;
-        s_t.Refs[c * 2 + 1] = 1;
-        s_t.QueueCount[c * 2] = s_t.QueueCount[c * 2 + 1] = 0;
         if (accepter < 0 || !HandOver(c, accepter)) PushPending(l, c);
-        if (!Daemon.SendFile(clientFile, FileKind.Channel)) Close(client);
+        if (!Daemon.SendFile(clientFile, FileKind.Channel)) Daemon.Close(client);
     }
 
     private static void Accept(int l)
@@ -182,9 +175,10 @@ static unsafe class Channels
             Daemon.Server.Answer(Status.NoSpace);   // it stays queued for the next Accept
             return;
         }
+        s_t.Refs[c * 2 + 1]--;   // the backlog's count passes to the file
         s_t.PendingHead[l] = (s_t.PendingHead[l] + 1) % Backlog;
         s_t.PendingCount[l]--;
-        if (!Daemon.SendFile(file, FileKind.Channel)) Close(id);
+        if (!Daemon.SendFile(file, FileKind.Channel)) Daemon.Close(id);
     }
 
     // Gives the server end of connection c to a waiting Accept; false if it could not (then the
@@ -193,8 +187,12 @@ static unsafe class Channels
     {
         uint id = Daemon.NewFile(EndFile, c * 2 + 1, out CapHandle file);
         if (id == 0) return false;
-        if (Waiters.AnswerWithCaps(accepter, Status.Ok, (ulong)FileKind.Channel, &file, 1) == Status.Ok) return true;
-        Daemon.Forget(id);
+        if (Waiters.AnswerWithCaps(accepter, Status.Ok, (ulong)FileKind.Channel, &file, 1) == Status.Ok)
+        {
+            s_t.Refs[c * 2 + 1]--;   // the backlog's count passes to the file
+            return true;
+        }
+        Daemon.Close(id);
         return false;
     }
 
@@ -293,11 +291,9 @@ static unsafe class Channels
 
     // --- closing --------------------------------------------------------------------------------
 
-    private static void Close(uint id)
+    /// <summary>A file went: the last of a listener closes it, the last of an end ends it.</summary>
+    public static void Closed(byte kind, int o)
     {
-        byte kind = Daemon.Tag(id);
-        int o = Daemon.Object(id);
-        Daemon.Forget(id);
         if (kind == ListenerFile && --s_t.ListenerRefs[o] == 0) CloseListener(o);
         if (kind == EndFile && --s_t.Refs[o] == 0) EndClosed(o);
     }

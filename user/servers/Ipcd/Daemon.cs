@@ -1,13 +1,33 @@
-// What every ipcd scheme shares: the one SchemeServer of this process and small helpers for the
-// requests all schemes answer alike (handing out a file capability, names in paths).
+// What every ipcd scheme shares: the one SchemeServer of this process, its open files (the
+// library's FileTable: Dup, Close and Fstat, the check that a file is open, the answer to what a
+// scheme does not do) and small helpers for names in paths. A file's state is its tag (what the
+// scheme says the file is: a pipe end, a listener, a channel end, a memory object) and which of the
+// scheme's objects it names; IpcScheme sends each hook to the scheme this process serves.
 using System;
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Schemes;
 
+struct IpcFile
+{
+    public byte Tag;
+    public int Object;
+
+    public IpcFile(byte tag, int obj)
+    {
+        Tag = tag;
+        Object = obj;
+    }
+}
+
 static unsafe class Daemon
 {
+    public const int Pipe = 1, Chan = 2, Shm = 3;
+
+    /// <summary>The scheme this process serves (Pipe, Chan or Shm).</summary>
+    public static int Scheme;
     public static SchemeServer Server;
+    public static FileTable<IpcFile, IpcScheme> Files;
     /// <summary>Watches on this process's files (SchemeOp.Watch; pipe: and chan:).</summary>
     public static WatchTable Watches;
 
@@ -15,58 +35,16 @@ static unsafe class Daemon
     public const int MaxName = 63;
     public const int NameBytes = MaxName + 1;   // a table entry: length byte, then the name
 
-    // Open files, by file id: what the scheme says the file is (its tag, 0 = no file) and which of
-    // its objects (a pipe, a listener, a queue, a memory object). One table: a process serves one scheme.
-    private struct Files
-    {
-        public fixed byte Tag[SchemeServer.MaxFiles];
-        public fixed int Object[SchemeServer.MaxFiles];
-    }
-    private static Files s_files;
+    /// <summary>A new file for (tag, object), its capability minted; 0 when none can be made.</summary>
+    public static uint NewFile(byte tag, int obj, out CapHandle file) => Files.NewFile(ref Server, new IpcFile(tag, obj), out file);
 
-    /// <summary>The tag of file `id` (0: not an open file).</summary>
-    public static byte Tag(ulong id) => id < SchemeServer.MaxFiles ? s_files.Tag[id] : (byte)0;
-    public static int Object(ulong id) => s_files.Object[id];
-
-    /// <summary>Mints a file capability under a free id for (tag, object); 0 when the file table or
-    /// the CNode is full.</summary>
-    public static uint NewFile(byte tag, int obj, out CapHandle file)
-    {
-        file = default;
-        uint id = Server.FreeFileId();
-        if (id == 0 || Server.MintFile(id, out file) != Status.Ok) return 0;
-        s_files.Tag[id] = tag;
-        s_files.Object[id] = obj;
-        return id;
-    }
-
-    /// <summary>Revokes file `id` and forgets it (and its watch).</summary>
-    public static void Forget(uint id)
-    {
-        Watches.Forget(id);
-        Server.CloseFile(id);
-        s_files.Tag[id] = 0;
-    }
+    /// <summary>Closes file `id` (the scheme's Closed drops its counts).</summary>
+    public static void Close(uint id) => Files.Close(ref Server, id);
 
     /// <summary>Answers the current request with one file (w0 = its kind). False if it could not
     /// land (the caller named no slot, or died): the scheme then closes the file again.</summary>
     public static bool SendFile(CapHandle file, FileKind kind) =>
         Server.AnswerWithCaps(Status.Ok, (ulong)kind, &file, 1) == Status.Ok;
-
-    /// <summary>Answers a Dup of file `id` with a new file for the same thing. True when the caller
-    /// has it (the scheme then counts one more reference); otherwise it is answered and forgotten.</summary>
-    public static bool Dup(uint id, FileKind kind)
-    {
-        uint copy = NewFile(s_files.Tag[id], s_files.Object[id], out CapHandle file);
-        if (copy == 0)
-        {
-            Server.Answer(Status.NoSpace);
-            return false;
-        }
-        if (SendFile(file, kind)) return true;
-        Forget(copy);
-        return false;
-    }
 
     /// <summary>Answers a Watch on file `id`, which is `now` ready.</summary>
     public static void Watch(ref Request r, uint id, Readiness now) => Watches.Handle(ref Server, ref r, id, now);
@@ -78,7 +56,7 @@ static unsafe class Daemon
         Status s = Status.Ok;
         if (length <= 0) s = Status.InvalidArgument;
         else if (length > MaxName) s = Status.NameTooLong;
-        for (int i = 0; i < length && s == Status.Ok; i++) if (name[i] == 0) s = Status.InvalidArgument;
+        else if (Ascii.IndexOf(new ReadOnlySpan<byte>(name, length), 0) >= 0) s = Status.InvalidArgument;
         if (s != Status.Ok) Server.Answer(s);
         return s == Status.Ok;
     }
@@ -87,12 +65,11 @@ static unsafe class Daemon
     /// that holds `name`, or -1. Free entries have length 0 and match no name.</summary>
     public static int FindName(byte* table, int entries, byte* name, int length)
     {
+        var wanted = new ReadOnlySpan<byte>(name, length);
         for (int e = 0; e < entries; e++)
         {
             byte* entry = table + e * NameBytes;
-            bool same = entry[0] == length;
-            for (int i = 0; i < length && same; i++) same = entry[1 + i] == name[i];
-            if (same) return e;
+            if (Ascii.Equals(new ReadOnlySpan<byte>(entry + 1, entry[0]), wanted)) return e;
         }
         return -1;
     }
@@ -100,11 +77,52 @@ static unsafe class Daemon
     public static void SetName(byte* entry, byte* name, int length)
     {
         entry[0] = (byte)length;
-        for (int i = 0; i < length; i++) entry[1 + i] = name[i];
+        Copy(entry + 1, name, length);
     }
 
     public static void Copy(byte* dst, byte* src, int n)
     {
         if (n > 0) Buffer.MemoryCopy(src, dst, n, n);
+    }
+}
+
+/// <summary>The library's hooks, sent to the scheme this process serves. Every file's watch goes
+/// when the file does.</summary>
+struct IpcScheme : IScheme<IpcFile>
+{
+    public void OnPath(ref Request r)
+    {
+        if (Daemon.Scheme == Daemon.Pipe) Pipes.OnPath(ref r);
+        else if (Daemon.Scheme == Daemon.Chan) Channels.OnPath(ref r);
+        else SharedMemory.OnPath(ref r);
+    }
+
+    public void OnFile(ref Request r, uint id, ref IpcFile f)
+    {
+        if (Daemon.Scheme == Daemon.Pipe) Pipes.OnFile(ref r, id, f.Tag, f.Object);
+        else if (Daemon.Scheme == Daemon.Chan) Channels.OnFile(ref r, id, f.Tag, f.Object);
+        else SharedMemory.OnFile(ref r, f.Object);
+    }
+
+    public void Opened(uint id, ref IpcFile f)
+    {
+        if (Daemon.Scheme == Daemon.Pipe) Pipes.Opened(f.Tag, f.Object);
+        else if (Daemon.Scheme == Daemon.Chan) Channels.Opened(f.Tag, f.Object);
+        else SharedMemory.Opened(f.Object);
+    }
+
+    public void Closed(uint id, ref IpcFile f)
+    {
+        Daemon.Watches.Forget(id);
+        if (Daemon.Scheme == Daemon.Pipe) Pipes.Closed(f.Tag, f.Object);
+        else if (Daemon.Scheme == Daemon.Chan) Channels.Closed(f.Tag, f.Object);
+        else SharedMemory.Closed(f.Object);
+    }
+
+    public FileKind Stat(ref IpcFile f, out ulong size)
+    {
+        if (Daemon.Scheme == Daemon.Pipe) return Pipes.Stat(f.Object, out size);
+        if (Daemon.Scheme == Daemon.Chan) return Channels.Stat(f.Tag, f.Object, out size);
+        return SharedMemory.Stat(f.Object, out size);
     }
 }

@@ -35,23 +35,16 @@ static unsafe class Pipes
 
     private static PipeRingHeader* Page(int p) => (PipeRingHeader*)(Base + (ulong)p * 4096);
 
-    public static void Handle(ref Request r)
+    public static void OnPath(ref Request r)
     {
-        if (!r.IsFile)
-        {
-            if (r.Op != SchemeOp.Open) Daemon.Server.Answer(Status.NotSupported);
-            else if (r.DataLength != 0) Daemon.Server.Answer(Status.NotFound);   // "pipe:" names nothing
-            else Open();
-            return;
-        }
-        uint id = (uint)r.FileId;
-        byte end = Daemon.Tag(id);   // the file's tag is its end
-        if (end == 0)
-        {
-            Daemon.Server.Answer(Status.BadDescriptor);
-            return;
-        }
-        int p = Daemon.Object(id);
+        if (r.Op != SchemeOp.Open) return;
+        if (r.DataLength != 0) Daemon.Server.Answer(Status.NotFound);   // "pipe:" names nothing
+        else Open();
+    }
+
+    // A file's tag is its end, its object the pipe.
+    public static void OnFile(ref Request r, uint id, byte end, int p)
+    {
         switch (r.Op)
         {
             case SchemeOp.Read:
@@ -67,31 +60,27 @@ static unsafe class Pipes
             case SchemeOp.Fsync:
                 Daemon.Server.Answer(Status.Ok);
                 break;
-            case SchemeOp.Dup:
-                if (Daemon.Dup(id, FileKind.Pipe))
-                {
-                    if (end == PipeRing.ReadEnd) s_t.Readers[p]++;
-                    else s_t.Writers[p]++;
-                    Publish(p);
-                }
-                break;
-            case SchemeOp.Close:
-                Close(id, p, end);
-                Daemon.Server.Answer(Status.Ok);
-                break;
-            case SchemeOp.Fstat:
-                Daemon.Server.Answer(Status.Ok, (ulong)PipeRing.Held(Page(p)), (ulong)FileKind.Pipe);
-                break;
             case SchemeOp.Watch:
                 // Holders report changes from now on, before readiness is looked at: a change made
                 // after that look reaches the daemon as a Changed request.
                 Page(p)->Watched = 1;
                 Daemon.Watch(ref r, id, Ready(id));
                 break;
-            default:
-                Daemon.Server.Answer(Status.NotSupported);
-                break;
         }
+    }
+
+    public static FileKind Stat(int p, out ulong size)
+    {
+        size = (ulong)PipeRing.Held(Page(p));
+        return FileKind.Pipe;
+    }
+
+    /// <summary>One more file on an end (an Open's, a Dup's).</summary>
+    public static void Opened(byte end, int p)
+    {
+        if (end == PipeRing.ReadEnd) s_t.Readers[p]++;
+        else s_t.Writers[p]++;
+        Publish(p);
     }
 
     /// <summary>What file `id` (an end) is ready for: the read end is Readable with bytes held,
@@ -99,9 +88,9 @@ static unsafe class Pipes
     /// no writer waiting, Writable and Hangup with no reader left (BrokenPipe at once).</summary>
     public static Readiness Ready(uint id)
     {
-        int p = Daemon.Object(id);
+        int p = Daemon.Files[id].Object;
         PipeRingHeader* h = Page(p);
-        if (Daemon.Tag(id) == PipeRing.ReadEnd)
+        if (Daemon.Files[id].Tag == PipeRing.ReadEnd)
             return s_t.Writers[p] == 0 ? Readiness.Readable | Readiness.Hangup :
                 PipeRing.Held(h) > 0 ? Readiness.Readable : Readiness.None;
         return s_t.Readers[p] == 0 ? Readiness.Writable | Readiness.Hangup :
@@ -122,7 +111,7 @@ static unsafe class Pipes
             for (int e = 0; e < Daemon.Watches.High && watched == 0; e++)
             {
                 uint id = Daemon.Watches.FileAt(e);
-                if (id != 0 && Daemon.Object(id) == p) watched = 1;
+                if (id != 0 && Daemon.Files[id].Object == p) watched = 1;
             }
             if (Page(p)->Watched != watched) Page(p)->Watched = watched;
             flagged += watched;
@@ -141,32 +130,22 @@ static unsafe class Pipes
             Daemon.Server.Answer(Status.NoSpace);
             return;
         }
+        // Each file counts itself on its end (Opened); the pipe goes with the last (Closed).
+        s_t.Used[p] = 1;
+        s_t.Readers[p] = 0;
+        s_t.Writers[p] = 0;
         CapHandle* caps = stackalloc CapHandle[2];
         uint readId = Daemon.NewFile(PipeRing.ReadEnd, p, out caps[0]);
         uint writeId = readId == 0 ? 0 : Daemon.NewFile(PipeRing.WriteEnd, p, out caps[1]);
-        if (writeId == 0)
-        {
-            Forget(readId, writeId);
-            Daemon.Server.Answer(Status.NoSpace);
-            return;
-        }
-        s_t.Used[p] = 1;
-        s_t.Readers[p] = 1;
-        s_t.Writers[p] = 1;
-        Publish(p);
         // The caller must have named two landing slots (Fs.Pipe); otherwise it gets BadReply and
         // the pipe is gone again.
-        if (Daemon.Server.AnswerWithCaps(Status.Ok, (ulong)FileKind.Pipe, caps, 2) != Status.Ok)
+        if (writeId == 0 || Daemon.Server.AnswerWithCaps(Status.Ok, (ulong)FileKind.Pipe, caps, 2) != Status.Ok)
         {
-            Forget(readId, writeId);
-            Free(p);
+            if (writeId == 0) Daemon.Server.Answer(Status.NoSpace);
+            if (readId != 0) Daemon.Close(readId);
+            if (writeId != 0) Daemon.Close(writeId);
+            if (s_t.Used[p] != 0) Free(p);   // no file was made (else the last Close freed it)
         }
-    }
-
-    private static void Forget(uint readId, uint writeId)
-    {
-        if (readId != 0) Daemon.Forget(readId);
-        if (writeId != 0) Daemon.Forget(writeId);
     }
 
     // Makes slot p's page and notifications the first time, and clears what the last pipe left.
@@ -216,9 +195,8 @@ static unsafe class Pipes
 
     // The last file of a side wakes the other side's waiters (one signal; each woken waiter passes it
     // on): readers see end of file, writers BrokenPipe. The last file of the pipe frees it.
-    private static void Close(uint id, int p, byte end)
+    public static void Closed(byte end, int p)
     {
-        Daemon.Forget(id);
         bool lastReader = end == PipeRing.ReadEnd && --s_t.Readers[p] == 0;
         bool lastWriter = end == PipeRing.WriteEnd && --s_t.Writers[p] == 0;
         Publish(p);

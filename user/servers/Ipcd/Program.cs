@@ -1,4 +1,4 @@
-// ipcd: the IPC daemon (docs/design/ipcd.md). One process serves one scheme, chosen by its argument:
+// ipcd, the IPC daemon (docs/design/ipcd.md). One process serves one scheme, chosen by its argument:
 // `ipcd pipe`, `ipcd chan` or `ipcd shm`. The root scheme hands every client a capability to the one
 // endpoint a daemon registered, so a path request cannot say which of several names it came
 // through; one scheme per process (one endpoint, one thread) keeps that unambiguous and keeps the
@@ -11,55 +11,29 @@ using Vireo.User.Schemes;
 
 static unsafe class Program
 {
-    private const int Pipe = 1, Chan = 2, Shm = 3;
-
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        int scheme = Which();
-        if (scheme == 0)
+        Daemon.Scheme = Args.PositionalIs(0, "pipe") ? Daemon.Pipe : Args.PositionalIs(0, "chan") ? Daemon.Chan :
+            Args.PositionalIs(0, "shm") ? Daemon.Shm : 0;
+        if (Daemon.Scheme == 0)
         {
             Console.WriteLine("usage: ipcd pipe|chan|shm");
             return 1;
         }
-        string name = scheme == Pipe ? "pipe" : scheme == Chan ? "chan" : "shm";
-        Status s = SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out Daemon.Server);
-        if (s == Status.Ok) s = Daemon.Server.Register(name);
-        if (s != Status.Ok)
-        {
-            Console.Write("ipcd: cannot serve ");
-            Console.Write(name);
-            Console.Write(": status ");
-            Console.Write((long)s);
-            Console.WriteLine();
-            return 1;
-        }
+        string name = Daemon.Scheme == Daemon.Pipe ? "pipe" : Daemon.Scheme == Daemon.Chan ? "chan" : "shm";
+        if (Daemon.Files.Init(SchemeServer.MaxFiles) != Status.Ok || SchemeDaemon.Start(name, out Daemon.Server) != Status.Ok) return 1;
         while (true)
         {
             Daemon.Server.Receive(out Request r);
-            if (r.DataLength < 0)
-            {
-                Daemon.Server.Answer(Status.InvalidArgument);
-                continue;
-            }
-            if (scheme == Pipe) Pipes.Handle(ref r);
-            else if (scheme == Chan) Channels.Handle(ref r);
-            else SharedMemory.Handle(ref r);
+            Daemon.Files.Dispatch(ref Daemon.Server, ref r);
             // Every change of state comes with a request: after each, signal the watches it satisfied.
-            if (scheme == Pipe)
+            if (Daemon.Scheme == Daemon.Pipe)
             {
                 Daemon.Watches.Check(&Pipes.Ready);
                 Pipes.PublishWatches();
             }
-            else if (scheme == Chan) Daemon.Watches.Check(&Channels.Ready);
+            else if (Daemon.Scheme == Daemon.Chan) Daemon.Watches.Check(&Channels.Ready);
         }
-    }
-
-    private static int Which()
-    {
-        if (Startup.ArgumentIs(1, "pipe")) return Pipe;
-        if (Startup.ArgumentIs(1, "chan")) return Chan;
-        if (Startup.ArgumentIs(1, "shm")) return Shm;
-        return 0;
     }
 }

@@ -29,26 +29,19 @@ static unsafe class SharedMemory
     private static Table s_t;
     private static int s_totalPages;
 
-    public static void Handle(ref Request r)
+    public static void OnPath(ref Request r)
     {
-        if (!r.IsFile)
+        switch (r.Op)
         {
-            switch (r.Op)
-            {
-                case SchemeOp.Open: Open(r.Data, r.DataLength, (OpenFlags)r.W0); break;
-                case SchemeOp.Unlink: Unlink(r.Data, r.DataLength); break;
-                case SchemeOp.Stat: Stat(r.Data, r.DataLength); break;
-                default: Daemon.Server.Answer(Status.NotSupported); break;
-            }
-            return;
+            case SchemeOp.Open: Open(r.Data, r.DataLength, (OpenFlags)r.W0); break;
+            case SchemeOp.Unlink: Unlink(r.Data, r.DataLength); break;
+            case SchemeOp.Stat: Stat(r.Data, r.DataLength); break;
         }
-        uint id = (uint)r.FileId;
-        if (Daemon.Tag(id) != MemoryFile)
-        {
-            Daemon.Server.Answer(Status.BadDescriptor);
-            return;
-        }
-        int o = Daemon.Object(id);
+    }
+
+    // Every shm: file names a memory object.
+    public static void OnFile(ref Request r, int o)
+    {
         switch (r.Op)
         {
             case SchemeOp.Fmap: Fmap(o, r.W0, r.W1); break;
@@ -58,23 +51,24 @@ static unsafe class SharedMemory
             case SchemeOp.Ftruncate:
                 Daemon.Server.Answer(Resize(o, r.W0));
                 break;
-            case SchemeOp.Fstat:
-                Daemon.Server.Answer(Status.Ok, s_t.Size[o], (ulong)FileKind.Memory);
-                break;
             case SchemeOp.Fsync:
                 Daemon.Server.Answer(Status.Ok);
                 break;
-            case SchemeOp.Dup:
-                if (Daemon.Dup(id, FileKind.Memory)) s_t.Refs[o]++;
-                break;
-            case SchemeOp.Close:
-                Close(id);
-                Daemon.Server.Answer(Status.Ok);
-                break;
-            default:
-                Daemon.Server.Answer(Status.NotSupported);
-                break;
         }
+    }
+
+    public static FileKind Stat(int o, out ulong size)
+    {
+        size = s_t.Size[o];
+        return FileKind.Memory;
+    }
+
+    public static void Opened(int o) => s_t.Refs[o]++;
+
+    /// <summary>A file went: an object unlinked and without files is destroyed.</summary>
+    public static void Closed(int o)
+    {
+        if (--s_t.Refs[o] == 0 && Name(o)[0] == 0) Destroy(o);
     }
 
     // --- names --------------------------------------------------------------------------------
@@ -103,26 +97,24 @@ static unsafe class SharedMemory
                 return;
             }
             created = true;
+            s_t.Used[o] = 1;
+            s_t.Refs[o] = 0;   // each file counts itself (Opened)
+            s_t.Size[o] = 0;
+            Daemon.SetName(Name(o), name, length);
         }
         uint id = Daemon.NewFile(MemoryFile, o, out CapHandle file);
         if (id == 0)
         {
+            if (created)
+            {
+                Name(o)[0] = 0;
+                Destroy(o);
+            }
             Daemon.Server.Answer(Status.NoSpace);
             return;
         }
-        if (created)
-        {
-            s_t.Used[o] = 1;
-            s_t.Refs[o] = 0;
-            s_t.Size[o] = 0;
-            Daemon.SetName(Name(o), name, length);
-        }
-        else if ((flags & OpenFlags.Truncate) != 0)
-        {
-            Resize(o, 0);
-        }
-        s_t.Refs[o]++;
-        if (!Daemon.SendFile(file, FileKind.Memory)) Close(id);
+        if (!created && (flags & OpenFlags.Truncate) != 0) Resize(o, 0);
+        if (!Daemon.SendFile(file, FileKind.Memory)) Daemon.Close(id);
     }
 
     private static void Unlink(byte* name, int length)
@@ -221,13 +213,6 @@ static unsafe class SharedMemory
     private static ulong PagesOf(ulong size) => (size + PageSize - 1) / PageSize;
 
     // --- files and objects --------------------------------------------------------------------
-
-    private static void Close(uint id)
-    {
-        int o = Daemon.Object(id);
-        Daemon.Forget(id);
-        if (--s_t.Refs[o] == 0 && Name(o)[0] == 0) Destroy(o);
-    }
 
     private static void Destroy(int o)
     {

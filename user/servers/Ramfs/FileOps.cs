@@ -1,36 +1,26 @@
 // Requests through a file capability the daemon minted (the badge is the handle's id): Read,
-// Write, Seek, Close, Dup, Fstat, Fsync, Ftruncate, Fcntl, Getdents. Fmap is not offered.
+// Write, Seek, Fsync, Ftruncate, Fcntl, Getdents (Close, Dup and Fstat are the library's FileTable).
+// Fmap is not offered.
 using Vireo.Abi;
 using Vireo.User.Schemes;
 
 static unsafe class FileOps
 {
-    public static void Handle(ref Request r)
+    public static void Handle(ref Request r, ref Handle handle)
     {
-        Handle* h = Handles.Get(r.FileId);
-        if (h == null)
+        fixed (Handle* h = &handle)
         {
-            Program.Server.Answer(Status.BadDescriptor);
-            return;
-        }
-        Node* n = Tree.Get(h->Node);
-        switch (r.Op)
-        {
-            case SchemeOp.Read: Read(h, n, r.W0); return;
-            case SchemeOp.Write: Write(h, n, r.Data, r.DataLength); return;
-            case SchemeOp.Seek: Seek(h, n, (long)r.W0, (SeekFrom)r.W1); return;
-            case SchemeOp.Close:
-                Handles.Close((uint)r.FileId);
-                Program.Server.CloseFile((uint)r.FileId);
-                Program.Server.Answer(Status.Ok);
-                return;
-            case SchemeOp.Dup: Program.AnswerWithHandle(h->Node, h->Flags, h->Position); return;
-            case SchemeOp.Fstat: Program.Server.Answer(Status.Ok, n->Size, n->Kind); return;
-            case SchemeOp.Fsync: Program.Server.Answer(Status.Ok); return;   // RAM: nothing to flush
-            case SchemeOp.Ftruncate: Program.Server.Answer(Truncate(h, n, r.W0)); return;
-            case SchemeOp.Fcntl: Fcntl(h, (FcntlCommand)r.W0, r.W1); return;
-            case SchemeOp.Getdents: Getdents(h, n, r.W0); return;
-            default: Program.Server.Answer(Status.NotSupported); return;
+            Node* n = Tree.Get(h->Node);
+            switch (r.Op)
+            {
+                case SchemeOp.Read: Read(h, n, r.W0); return;
+                case SchemeOp.Write: Write(h, n, r.Data, r.DataLength); return;
+                case SchemeOp.Seek: Seek(h, n, (long)r.W0, (SeekFrom)r.W1); return;
+                case SchemeOp.Fsync: Program.Server.Answer(Status.Ok); return;   // RAM: nothing to flush
+                case SchemeOp.Ftruncate: Program.Server.Answer(Truncate(h, n, r.W0)); return;
+                case SchemeOp.Fcntl: Fcntl(h, (FcntlCommand)r.W0, r.W1); return;
+                case SchemeOp.Getdents: Getdents(h, n, r.W0); return;
+            }
         }
     }
 

@@ -26,7 +26,6 @@ static unsafe class PathOps
             case SchemeOp.Rmdir: Program.Server.Answer(Remove(path, length, true)); return;
             case SchemeOp.Rename: Program.Server.Answer(Rename(path, length)); return;
             case SchemeOp.Stat: Stat(path, length); return;
-            default: Program.Server.Answer(Status.NotSupported); return;
         }
     }
 
@@ -50,7 +49,7 @@ static unsafe class PathOps
         if ((flags & ~Known) != 0) return Status.InvalidArgument;
         bool write = (flags & OpenFlags.Write) != 0;
         if ((flags & OpenFlags.Truncate) != 0 && !write) return Status.InvalidArgument;
-        if (Handles.FreeId() == 0) return Status.NoSpace;
+        if (!Program.Files.HasRoom) return Status.NoSpace;
         Status s = Tree.Lookup(path, length, out node);
         if (s == Status.Ok)
         {

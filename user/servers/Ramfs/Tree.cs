@@ -4,6 +4,7 @@
 // node 1 is the root. A file unlinked while open leaves the tree but keeps its node and data until
 // its last handle closes (Release).
 using Vireo.Abi;
+using Vireo.User;
 
 unsafe struct Node
 {
@@ -103,10 +104,7 @@ static unsafe class Tree
         for (ushort c = Get(dir)->FirstChild; c != 0; c = Get(c)->Next)
         {
             Node* n = Get(c);
-            if (n->NameLength != length) continue;
-            int k = 0;
-            while (k < length && n->Name[k] == name[k]) k++;
-            if (k == length) return c;
+            if (n->NameLength == length && Ascii.Equals(n->Name, name, length)) return c;
         }
         return 0;
     }

@@ -25,7 +25,9 @@ static unsafe class Program
     private const ulong SerialBit = 1, KeyboardBit = 2;
     private const ushort KeyboardData = 0x60, KeyboardStatus = 0x64;
 
+    private const int MaxFiles = SchemeServer.MaxFiles;
     private static SchemeServer s_server;
+    private static FileTable<TtyFile, Scheme> s_files;
     private static LineDiscipline s_line;
     private static KeyboardDecoder s_keys;
     private static Readers s_readers;
@@ -41,10 +43,7 @@ static unsafe class Program
             Status h = StartHardware(memory);
             if (h != Status.Ok) return Fail("ttyd: cannot use the console hardware: status ", h);
         }
-        Status s = SchemeServer.Create(memory, out s_server);
-        if (s != Status.Ok) return Fail("ttyd: no endpoint: status ", s);
-        s = s_server.Register("tty");
-        if (s != Status.Ok) return Fail("ttyd: cannot register tty: status ", s);
+        if (s_files.Init(MaxFiles) != Status.Ok || SchemeDaemon.Start("tty", out s_server) != Status.Ok) return 1;
         if (s_hardware) TakeInput(SerialBit | KeyboardBit);   // whatever came before we listened
         while (true)
         {
@@ -56,8 +55,7 @@ static unsafe class Program
                 s_watches.Check(&Ready);   // a line left over for nobody waiting: Readable
                 continue;
             }
-            if (r.IsFile) OnFile(ref r);
-            else OnScheme(ref r);
+            s_files.Dispatch(ref s_server, ref r);
         }
     }
 
@@ -143,62 +141,46 @@ static unsafe class Program
 
     // --- requests --------------------------------------------------------------------------------
 
-    private static void OnScheme(ref Request r)
-    {
-        if (r.Op == SchemeOp.Open) Open();
-        else if (r.Op == SchemeOp.Stat) s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device);
-        else s_server.Answer(Status.NotSupported);
-    }
+    // Every open (and dup) is its own file id, so closing one leaves the others working; a tty file
+    // has no state of its own.
+    private struct TtyFile { }
 
-    // Every open (and dup) is its own file id, so closing one leaves the others working.
-    private static void Open()
+    private struct Scheme : IScheme<TtyFile>
     {
-        uint id = s_server.FreeFileId();
-        if (id == 0)
+        public void OnPath(ref Request r)
         {
-            s_server.Answer(Status.NoSpace);
-            return;
+            if (r.Op == SchemeOp.Open) s_files.Open(ref s_server, default);
+            else if (r.Op == SchemeOp.Stat) s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device);
         }
-        s_server.AnswerNewFile(id, (ulong)FileKind.Device, null);   // ttyd keeps nothing per file
-    }
 
-    private static void OnFile(ref Request r)
-    {
-        switch (r.Op)
+        public void OnFile(ref Request r, uint id, ref TtyFile file)
         {
-            case SchemeOp.Read:
-                Read(ref r);
-                break;
-            case SchemeOp.Write:
-                if (r.DataLength < 0)
-                {
-                    s_server.Answer(Status.InvalidArgument);
+            switch (r.Op)
+            {
+                case SchemeOp.Read:
+                    Read(ref r);
                     break;
-                }
-                if (s_hardware) Uart.Write(r.Data, r.DataLength);
-                else Sys.DebugWrite(r.Data, (ulong)r.DataLength);
-                s_server.Answer(Status.Ok, (ulong)r.DataLength);
-                break;
-            case SchemeOp.Dup:
-                Open();
-                break;
-            case SchemeOp.Watch:
-                s_watches.Handle(ref s_server, ref r, (uint)r.FileId, Ready((uint)r.FileId));
-                break;
-            case SchemeOp.Close:
-                s_watches.Forget((uint)r.FileId);
-                s_server.CloseFile((uint)r.FileId);
-                s_server.Answer(Status.Ok);
-                break;
-            case SchemeOp.Fstat:
-                s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device);
-                break;
-            case SchemeOp.Fsync:
-                s_server.Answer(Status.Ok);
-                break;
-            default:
-                s_server.Answer(Status.NotSupported);
-                break;
+                case SchemeOp.Write:
+                    if (s_hardware) Uart.Write(r.Data, r.DataLength);
+                    else Sys.DebugWrite(r.Data, (ulong)r.DataLength);
+                    s_server.Answer(Status.Ok, (ulong)r.DataLength);
+                    break;
+                case SchemeOp.Watch:
+                    s_watches.Handle(ref s_server, ref r, id, Ready(id));
+                    break;
+                case SchemeOp.Fsync:
+                    s_server.Answer(Status.Ok);
+                    break;
+            }
+        }
+
+        public void Opened(uint id, ref TtyFile file) { }
+        public void Closed(uint id, ref TtyFile file) => s_watches.Forget(id);
+
+        public FileKind Stat(ref TtyFile file, out ulong size)
+        {
+            size = 0;
+            return FileKind.Device;
         }
     }
 

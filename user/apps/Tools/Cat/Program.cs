@@ -6,17 +6,22 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        if (Args.Count < 2) return Show(Fd.Stdin, default, false) ? 0 : 1;
-        int failures = 0;
-        for (int i = 1; i < Args.Count; i++)
+        if (Args.Unknown(out ReadOnlySpan<byte> option))
         {
-            var path = Args.Get(i);
-            if (Text.Same(path, "-"))
+            Out.Error("cat", option, "unknown option");
+            return 2;
+        }
+        if (Args.PositionalCount == 0) return Show(Fd.Stdin, default, false) ? 0 : 1;
+        int failures = 0;
+        for (int i = 0; i < Args.PositionalCount; i++)
+        {
+            var path = Args.Positional(i);
+            if (Ascii.Equals(path, "-"))
             {
                 if (!Show(Fd.Stdin, path, false)) failures++;
                 continue;
             }
-            Status s = Args.Open(path, OpenFlags.Read, out Fd file);
+            Status s = File.Open(path, OpenFlags.Read, out Fd file);
             if (s != Status.Ok)
             {
                 Out.Error("cat", path, s);
@@ -28,9 +33,9 @@ static unsafe class Program
         return failures;
     }
 
-    private static bool Show(Fd from, System.ReadOnlySpan<byte> path, bool close)
+    private static bool Show(Fd from, ReadOnlySpan<byte> path, bool close)
     {
-        Status s = Args.Copy(from, Fd.Stdout, out bool readFailed);
+        Status s = File.Copy(from, Fd.Stdout, out bool readFailed);
         if (close) Fs.Close(from);
         if (s == Status.Ok) return true;
         if (readFailed) Out.Error("cat", path, s);

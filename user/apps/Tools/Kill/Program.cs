@@ -7,7 +7,7 @@ static unsafe class Program
 
     private static Status End(ReadOnlySpan<byte> pid)
     {
-        if (!Text.TryNumber(pid, out ulong id)) return Status.InvalidArgument;
+        if (!Numbers.TryParseDecimal(pid, out ulong id)) return Status.InvalidArgument;
         return SchemeCall.Call(Namespace.Root, SchemeOp.Kill, id, 0, 0, 0, 0, 0, out _);
     }
 }

@@ -9,22 +9,27 @@ static unsafe class Program
     static int Main()
     {
         int failures = 0;
-        if (Args.Count < 2)
+        if (Args.Unknown(out ReadOnlySpan<byte> option))
+        {
+            Out.Error("ls", option, "unknown option");
+            return 2;
+        }
+        if (Args.PositionalCount == 0)
         {
             const string Root = "file:/";
             byte* root = stackalloc byte[Root.Length];
-            int n = Text.Append(root, 0, Root.Length, Root);
+            int n = Ascii.Copy(Root, new Span<byte>(root, Root.Length));
             if (!List(new ReadOnlySpan<byte>(root, n))) failures++;
         }
-        for (int i = 1; i < Args.Count; i++)
+        for (int i = 0; i < Args.PositionalCount; i++)
         {
-            if (Args.Count > 2)
+            if (Args.PositionalCount > 1)
             {
-                if (i > 1) Out.Line();
-                Out.Write(Args.Get(i));
+                if (i > 0) Out.Line();
+                Out.Write(Args.Positional(i));
                 Out.Write(":\n");
             }
-            if (!List(Args.Get(i))) failures++;
+            if (!List(Args.Positional(i))) failures++;
         }
         Out.Flush();
         return failures;
@@ -32,7 +37,7 @@ static unsafe class Program
 
     private static bool List(ReadOnlySpan<byte> path)
     {
-        Status s = Args.Open(path, OpenFlags.Read | OpenFlags.Directory, out Fd dir);
+        Status s = File.Open(path, OpenFlags.Read | OpenFlags.Directory, out Fd dir);
         if (s == Status.NotDirectory)
         {
             ulong size;

@@ -7,41 +7,34 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        if (Args.Count != 3)
+        if (Args.PositionalCount != 2 || Args.Unknown(out _))
         {
             Out.Error("mv", default, "usage: mv FROM TO");
             return 2;
         }
-        var from = Args.Get(1);
-        var to = Args.Get(2);
+        var from = Args.Positional(0);
+        var to = Args.Positional(1);
         Status s;
         fixed (byte* f = from)
         fixed (byte* t = to)
         {
-            s = SameScheme(f, from.Length, t, to.Length)
-                ? Fs.Rename(f, from.Length, t, to.Length)
-                : CopyThenRemove(from, to);
+            // A path without a scheme goes to Rename too, which says so.
+            bool rename = SchemePath.SameScheme(from, to) || !SchemePath.HasScheme(from) || !SchemePath.HasScheme(to);
+            s = rename ? Fs.Rename(f, from.Length, t, to.Length) : CopyThenRemove(from, to);
         }
         if (s == Status.Ok) return 0;
         Out.Error("mv", from, s);
         return 1;
     }
 
-    private static bool SameScheme(byte* from, int fromLength, byte* to, int toLength)
-    {
-        if (Namespace.Split(from, fromLength, out byte* a, out int an, out _, out _) != Status.Ok) return true;
-        if (Namespace.Split(to, toLength, out byte* b, out int bn, out _, out _) != Status.Ok) return true;
-        return Text.Same(new ReadOnlySpan<byte>(a, an), new ReadOnlySpan<byte>(b, bn));
-    }
-
     private static Status CopyThenRemove(ReadOnlySpan<byte> from, ReadOnlySpan<byte> to)
     {
-        Status s = Args.Open(from, OpenFlags.Read, out Fd source);
+        Status s = File.Open(from, OpenFlags.Read, out Fd source);
         if (s != Status.Ok) return s;
-        s = Args.Open(to, OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate, out Fd target);
+        s = File.Open(to, OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate, out Fd target);
         if (s == Status.Ok)
         {
-            s = Args.Copy(source, target, out _);
+            s = File.Copy(source, target, out _);
             Fs.Close(target);
         }
         Fs.Close(source);

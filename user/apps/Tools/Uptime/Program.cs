@@ -7,24 +7,18 @@ static unsafe class Program
     {
         ulong ms = Sys.TimeNanos() / 1_000_000;
         ulong seconds = ms / 1000;
-        Out.Write("up ");
-        Out.Number(seconds / 3600);
-        Out.Write((byte)':');
-        Two(seconds / 60 % 60);
-        Out.Write((byte)':');
-        Two(seconds % 60);
-        Out.Write((byte)'.');
-        ulong fraction = ms % 1000;
-        if (fraction < 100) Out.Write((byte)'0');
-        if (fraction < 10) Out.Write((byte)'0');
-        Out.Number(fraction);
-        Out.Line();
-        return Out.Flush() == Vireo.Abi.Status.Ok ? 0 : 1;
-    }
-
-    private static void Two(ulong value)
-    {
-        if (value < 10) Out.Write((byte)'0');
-        Out.Number(value);
+        byte* line = stackalloc byte[64];
+        var t = new Text(line, 64);
+        t.Str("up ");
+        t.Number(seconds / 3600);
+        t.Char(':');
+        t.Padded(seconds / 60 % 60, 2);
+        t.Char(':');
+        t.Padded(seconds % 60, 2);
+        t.Char('.');
+        t.Padded(ms % 1000, 3);
+        t.Char('\n');
+        Out.Write(t.Written);
+        return Out.Flush() == Status.Ok ? 0 : 1;
     }
 }

@@ -5,6 +5,8 @@
 //   sys:/ps        PID PARENT NAME per process sys:/schemes  registered scheme names
 //   sys:/time      nanoseconds since boot      sys:/debug    writes go to the kernel log
 //   sys:/kill      write a pid to kill it
+// The library's FileTable keeps the open files (Dup, Close and Fstat too); each has a page of text.
+using System;
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Schemes;
@@ -18,116 +20,118 @@ static unsafe class SysScheme
 
     private struct OpenFile
     {
-        public int Kind;        // index into Names, -1 = the directory; Used below
-        public bool Used;
+        public int Kind;        // index into Names, -1 = the directory
         public int Length, Position;
+        public byte* Text;      // its text (TextBytes), kept by file id
     }
-    private static OpenFile* s_files;
-    private static byte* s_text;   // MaxOpen buffers of TextBytes
+    private static FileTable<OpenFile, Scheme> s_files;
+    private static byte[] s_textBuffers;   // kept referenced: a collector must not take it
+    private static byte* s_text;           // MaxOpen buffers of TextBytes, in s_textBuffers
+    private static SchemeServer* s_server;   // the process manager's, for the request being served
 
     public static void Init()
     {
-        byte[] files = new byte[MaxOpen * sizeof(OpenFile)];   // once (bump heap)
-        byte[] text = new byte[MaxOpen * TextBytes];
-        fixed (byte* f = files) s_files = (OpenFile*)f;
-        fixed (byte* t = text) s_text = t;
+        s_files.Init(MaxOpen);
+        s_textBuffers = new byte[MaxOpen * TextBytes];   // once, at start-up
+        fixed (byte* t = s_textBuffers) s_text = t;
     }
 
     public static void Serve(ref SchemeServer server, ref Request r)
     {
-        if (!r.IsFile)
+        fixed (SchemeServer* p = &server)
         {
-            if (r.Op == SchemeOp.Open) { Open(ref server, ref r); return; }
+            s_server = p;
+            s_files.Dispatch(ref server, ref r);
+        }
+    }
+
+    private struct Scheme : IScheme<OpenFile>
+    {
+        public void OnPath(ref Request r)
+        {
+            if (r.Op == SchemeOp.Open) { Open(ref r); return; }
             if (r.Op == SchemeOp.Stat)
             {
                 int kind = Find(r.Data, r.DataLength);
-                server.Answer(kind < -1 ? Status.NotFound : Status.Ok, 0, (ulong)(kind == -1 ? FileKind.Directory : FileKind.Device));
+                s_server->Answer(kind < -1 ? Status.NotFound : Status.Ok, 0, (ulong)KindOf(kind));
                 return;
             }
-            server.Answer(r.Op == SchemeOp.Unlink || r.Op == SchemeOp.Mkdir || r.Op == SchemeOp.Rmdir || r.Op == SchemeOp.Rename
-                ? Status.InsufficientRights : Status.NotSupported);
-            return;
+            if (r.Op == SchemeOp.Unlink || r.Op == SchemeOp.Mkdir || r.Op == SchemeOp.Rmdir || r.Op == SchemeOp.Rename)
+                s_server->Answer(Status.InsufficientRights);
         }
-        uint id = (uint)r.FileId;
-        if (id == 0 || id >= MaxOpen || !s_files[id].Used) { server.Answer(Status.BadDescriptor); return; }
-        OpenFile* f = &s_files[id];
-        byte* text = s_text + id * TextBytes;
-        switch (r.Op)
+
+        public void OnFile(ref Request r, uint id, ref OpenFile f)
         {
-            case SchemeOp.Read:
-                int n = f->Length - f->Position;
-                if (n > (int)r.W0) n = (int)r.W0;
-                if (n > SchemeLimits.MaxData) n = SchemeLimits.MaxData;
-                if (n < 0) n = 0;
-                for (int i = 0; i < n; i++) SchemeCall.Data[i] = text[f->Position + i];
-                f->Position += n;
-                server.Answer(f->Kind == -1 ? Status.IsDirectory : Status.Ok, 0, 0, 0, f->Kind == -1 ? 0 : n);
-                return;
-            case SchemeOp.Getdents:
-                if (f->Kind != -1) { server.Answer(Status.NotDirectory); return; }
-                int at = 0;
-                for (int k = f->Position; k < Names.Length && at + 2 + Names[k].Length <= (int)r.W0 && at + 2 + Names[k].Length <= SchemeLimits.MaxData; k++)
-                {
-                    SchemeCall.Data[at] = (byte)FileKind.Device;
-                    SchemeCall.Data[at + 1] = (byte)Names[k].Length;
-                    for (int c = 0; c < Names[k].Length; c++) SchemeCall.Data[at + 2 + c] = (byte)Names[k][c];
-                    at += 2 + Names[k].Length;
-                    f->Position = k + 1;
-                }
-                server.Answer(Status.Ok, 0, 0, 0, at);
-                return;
-            case SchemeOp.Write:
-                server.Answer(Write(f->Kind, r.Data, r.DataLength), (ulong)r.DataLength);
-                return;
-            case SchemeOp.Fstat:
-                server.Answer(Status.Ok, (ulong)f->Length, (ulong)(f->Kind == -1 ? FileKind.Directory : FileKind.Device));
-                return;
-            case SchemeOp.Seek:
-                if (r.W1 != (ulong)SeekFrom.Start || r.W0 > (ulong)f->Length) { server.Answer(Status.InvalidArgument); return; }
-                f->Position = (int)r.W0;
-                server.Answer(Status.Ok, r.W0);
-                return;
-            case SchemeOp.Close:
-                f->Used = false;
-                server.Answer(Status.Ok);
-                server.CloseFile(id);
-                return;
-            default:
-                server.Answer(Status.NotSupported);
-                return;
+            switch (r.Op)
+            {
+                case SchemeOp.Read:
+                    int n = f.Length - f.Position;
+                    if (n > (int)r.W0) n = (int)r.W0;
+                    if (n > SchemeLimits.MaxData) n = SchemeLimits.MaxData;
+                    if (n < 0) n = 0;
+                    for (int i = 0; i < n; i++) SchemeCall.Data[i] = f.Text[f.Position + i];
+                    f.Position += n;
+                    s_server->Answer(f.Kind == -1 ? Status.IsDirectory : Status.Ok, 0, 0, 0, f.Kind == -1 ? 0 : n);
+                    return;
+                case SchemeOp.Getdents:
+                    if (f.Kind != -1) { s_server->Answer(Status.NotDirectory); return; }
+                    int at = 0;
+                    for (int k = f.Position; k < Names.Length && at + 2 + Names[k].Length <= (int)r.W0 && at + 2 + Names[k].Length <= SchemeLimits.MaxData; k++)
+                    {
+                        SchemeCall.Data[at] = (byte)FileKind.Device;
+                        SchemeCall.Data[at + 1] = (byte)Names[k].Length;
+                        at += 2 + Ascii.Copy(Names[k], new Span<byte>(SchemeCall.Data + at + 2, Names[k].Length));
+                        f.Position = k + 1;
+                    }
+                    s_server->Answer(Status.Ok, 0, 0, 0, at);
+                    return;
+                case SchemeOp.Write:
+                    s_server->Answer(Write(f.Kind, r.Data, r.DataLength), (ulong)r.DataLength);
+                    return;
+                case SchemeOp.Seek:
+                    if (r.W1 != (ulong)SeekFrom.Start || r.W0 > (ulong)f.Length) { s_server->Answer(Status.InvalidArgument); return; }
+                    f.Position = (int)r.W0;
+                    s_server->Answer(Status.Ok, r.W0);
+                    return;
+            }
+        }
+
+        // A new file's text is rendered now, into the buffer of its id; a dup's is the original's, copied.
+        public void Opened(uint id, ref OpenFile f)
+        {
+            byte* own = s_text + id * TextBytes;
+            if (f.Text != null) Buffer.MemoryCopy(f.Text, own, TextBytes, f.Length);
+            else f.Length = f.Kind >= 0 ? Render(f.Kind, own) : 0;
+            f.Text = own;
+        }
+
+        public void Closed(uint id, ref OpenFile f) { }
+
+        public FileKind Stat(ref OpenFile f, out ulong size)
+        {
+            size = (ulong)f.Length;
+            return KindOf(f.Kind);
         }
     }
 
-    private static void Open(ref SchemeServer server, ref Request r)
+    private static FileKind KindOf(int kind) => kind == -1 ? FileKind.Directory : FileKind.Device;
+
+    private static void Open(ref Request r)
     {
         int kind = Find(r.Data, r.DataLength);
-        if (kind < -1) { server.Answer(Status.NotFound); return; }
-        uint id = 0;
-        for (uint i = 1; i < MaxOpen && id == 0; i++) if (!s_files[i].Used) id = i;
-        if (id == 0) { server.Answer(Status.NoSpace); return; }
-        OpenFile* f = &s_files[id];
-        *f = default;
-        f->Used = true;
-        f->Kind = kind;
-        f->Length = kind >= 0 ? Render(kind, s_text + id * TextBytes) : 0;
-        server.AnswerNewFile(id, (ulong)(kind == -1 ? FileKind.Directory : FileKind.Device), &Lost);
+        if (kind < -1) { s_server->Answer(Status.NotFound); return; }
+        OpenFile f = default;
+        f.Kind = kind;
+        s_files.Open(ref *s_server, f);
     }
-
-    // The caller never got file id (it died, or named no slot, or no capability could be minted).
-    private static void Lost(uint id) => s_files[id].Used = false;
 
     // -1 the directory, 0.. a file, -2 none.
     private static int Find(byte* path, int length)
     {
-        while (length > 0 && path[0] == (byte)'/') { path++; length--; }
-        if (length == 0) return -1;
-        for (int k = 0; k < Names.Length; k++)
-        {
-            if (Names[k].Length != length) continue;
-            bool same = true;
-            for (int i = 0; i < length && same; i++) same = path[i] == (byte)Names[k][i];
-            if (same) return k;
-        }
+        var name = new ReadOnlySpan<byte>(path, length);
+        while (name.Length > 0 && name[0] == (byte)'/') name = name.Slice(1);
+        if (name.Length == 0) return -1;
+        for (int k = 0; k < Names.Length; k++) if (Ascii.Equals(name, Names[k])) return k;
         return -2;
     }
 
@@ -139,12 +143,10 @@ static unsafe class SysScheme
             return Status.Ok;
         }
         if (kind != Kill) return Status.InsufficientRights;
-        ulong pid = 0;
+        var text = new ReadOnlySpan<byte>(data, length);
         int i = 0;
-        while (i < length && data[i] == (byte)' ') i++;
-        int start = i;
-        while (i < length && data[i] >= (byte)'0' && data[i] <= (byte)'9') pid = pid * 10 + (ulong)(data[i++] - '0');
-        if (i == start) return Status.InvalidArgument;
+        while (i < text.Length && text[i] == (byte)' ') i++;
+        if (Numbers.ParseDecimalPrefix(text.Slice(i), out ulong pid, out _) == 0) return Status.InvalidArgument;
         return ProcessManager.Kill(pid);
     }
 
@@ -155,7 +157,7 @@ static unsafe class SysScheme
         {
             case 0:
                 ulong ms = Sys.TimeNanos() / 1_000_000;
-                t.Number(ms / 1000); t.Char('.'); t.Char((char)('0' + (int)(ms / 100 % 10))); t.Char((char)('0' + (int)(ms / 10 % 10))); t.Char((char)('0' + (int)(ms % 10))); t.Char('\n');
+                t.Number(ms / 1000); t.Char('.'); t.Padded(ms % 1000, 3); t.Char('\n');
                 break;
             case 1:
                 t.Str("total "); t.Number(MemoryBlocks.TotalBytes / 1024); t.Str(" KiB\nfree "); t.Number(MemoryBlocks.FreeBytes / 1024); t.Str(" KiB\n");
@@ -167,7 +169,7 @@ static unsafe class SysScheme
             case 3:
                 for (ulong i = 0; RootScheme.List(i, out int n, out ulong next) == Status.Ok; i = next)
                 {
-                    for (int c = 0; c < n; c++) t.Char((char)SchemeCall.Data[c]);
+                    t.Bytes(SchemeCall.Data, n);
                     t.Char('\n');
                 }
                 break;
@@ -176,29 +178,5 @@ static unsafe class SysScheme
                 break;
         }
         return t.Length;
-    }
-}
-
-/// <summary>Appends ASCII into a fixed buffer; what does not fit is dropped.</summary>
-unsafe struct Text
-{
-    private readonly byte* _into;
-    private readonly int _capacity;
-    public int Length;
-
-    public Text(byte* into, int capacity) { _into = into; _capacity = capacity; Length = 0; }
-
-    public void Char(char c) { if (Length < _capacity) _into[Length++] = (byte)c; }
-
-    public void Str(string s) { for (int i = 0; i < s.Length; i++) Char(s[i]); }
-
-    public void Bytes(byte* b, int n) { for (int i = 0; i < n; i++) Char((char)b[i]); }
-
-    public void Number(ulong v)
-    {
-        char* d = stackalloc char[20];
-        int n = 0;
-        do { d[n++] = (char)('0' + (int)(v % 10)); v /= 10; } while (v != 0);
-        while (n > 0) Char(d[--n]);
     }
 }

@@ -1,22 +1,22 @@
-// Output for the shell and its tools: standard output through the scheme protocol, buffered so a
-// line costs one write request, not one per byte; errors on standard error, in words. Callers
-// Flush before anything else writes to the same descriptor (a child, a builtin's redirection) and
-// before they exit.
+// Standard output, buffered: bytes gather in one buffer of SchemeLimits.MaxData and leave in one
+// Fs.Write when it is full, when Flush is called, and at exit (Console.Flush, which Startup calls as
+// the program ends, flushes this first), so a line costs one request, not one per byte. Errors go
+// to standard error at once, in words ("program: subject: what went wrong"), after standard output
+// is flushed so the two keep their order. Callers Flush before anything else writes to the same
+// descriptor (a child, a builtin's redirection).
 using System;
 using Vireo.Abi;
 using Vireo.User.Schemes;
 
-namespace Vireo.Commands;
+namespace Vireo.User;
 
 public static unsafe class Out
 {
-    private const int Capacity = 256;
+    private const int Capacity = SchemeLimits.MaxData;
     private struct Buffer { public fixed byte Bytes[Capacity]; }
     private static Buffer s_buffer;
     private static int s_length;
     private static Status s_failure;
-
-    /// <summary>The first failure writing to standard output (a closed pipe): Ok while none.</summary>
 
     public static void Write(byte b)
     {
@@ -41,20 +41,23 @@ public static unsafe class Out
 
     public static void Line() => Write((byte)'\n');
 
+    /// <summary>A decimal number, right-aligned in `width` characters.</summary>
     public static void Number(ulong value, int width = 0)
     {
-        byte* digits = stackalloc byte[20];
-        int n = Text.Decimal(value, digits);
+        byte* digits = stackalloc byte[Numbers.MaxDecimalDigits];
+        int n = Numbers.FormatDecimal(value, new Span<byte>(digits, Numbers.MaxDecimalDigits));
         for (int i = n; i < width; i++) Write((byte)' ');
         Write(digits, n);
     }
 
     public static void Number(long value)
     {
-        if (value < 0) Write((byte)'-');
-        Number(value < 0 ? (ulong)(-value) : (ulong)value);
+        byte* digits = stackalloc byte[Numbers.MaxDecimalDigits + 1];
+        Write(digits, Numbers.FormatDecimal(value, new Span<byte>(digits, Numbers.MaxDecimalDigits + 1)));
     }
 
+    /// <summary>Sends what is buffered; the first failure writing standard output (a closed pipe),
+    /// or Ok while there has been none. After a failure the rest is dropped.</summary>
     public static Status Flush()
     {
         if (s_length == 0) return s_failure;
@@ -67,22 +70,22 @@ public static unsafe class Out
 
     /// <summary>"program: subject: what went wrong" on standard error.</summary>
     public static void Error(string program, ReadOnlySpan<byte> subject, Status status) =>
-        Error(program, subject, Text.Describe(status));
+        Error(program, subject, StatusText.Describe(status));
 
     public static void Error(string program, ReadOnlySpan<byte> subject, string message)
     {
         Flush();
         byte* line = stackalloc byte[SchemeLimits.MaxData];
-        int n = 0;
-        n = Text.Append(line, n, SchemeLimits.MaxData, program);
-        n = Text.Append(line, n, SchemeLimits.MaxData, ": ");
+        var t = new Text(line, SchemeLimits.MaxData - 1);   // room kept for the '\n'
+        t.Str(program);
+        t.Str(": ");
         if (subject.Length > 0)
         {
-            n = Text.Append(line, n, SchemeLimits.MaxData, subject);
-            n = Text.Append(line, n, SchemeLimits.MaxData, ": ");
+            t.Bytes(subject);
+            t.Str(": ");
         }
-        n = Text.Append(line, n, SchemeLimits.MaxData - 1, message);
-        line[n++] = (byte)'\n';
-        Fs.Write(Fd.Stderr, line, n, out _);
+        t.Str(message);
+        line[t.Length] = (byte)'\n';
+        Fs.Write(Fd.Stderr, line, t.Length + 1, out _);
     }
 }

@@ -1,9 +1,10 @@
-// Lines from a descriptor. A read gives whatever the other side had: one line from the console,
-// many (or half of one) from a pipe. The reader keeps what it read past the line for next time.
+// Lines from a descriptor (the File layer's line reading). A read gives whatever the other side
+// had: one line from the console, many (or half of one) from a pipe. The reader keeps what it read
+// past the line for next time. For lines of text already in memory: Ascii.NextLine.
 using Vireo.Abi;
 using Vireo.User.Schemes;
 
-namespace Vireo.Shell;
+namespace Vireo.User;
 
 public unsafe struct LineReader
 {

@@ -1,0 +1,105 @@
+// Path splitting and normalisation (user/lib/Text/SchemePath.cs), on the host.
+using System;
+using Encoding = System.Text.Encoding;
+using StringBuilder = System.Text.StringBuilder;
+using Vireo.Abi;
+using Vireo.User;
+using Xunit;
+
+namespace Vireo.Tests.UserLib;
+
+public class SchemePathTests
+{
+    private static byte[] B(string s) => Encoding.ASCII.GetBytes(s);
+
+    [Theory]
+    [InlineData("file:/a/b", "file", "/a/b")]
+    [InlineData("pipe:", "pipe", "")]
+    [InlineData("/scheme/file/a", "file", "/a")]
+    [InlineData("initfs:bin:x", "initfs", "bin:x")]
+    public void Split_names_the_scheme_and_the_rest(string path, string scheme, string rest)
+    {
+        Assert.Equal(Status.Ok, SchemePath.Split(B(path), out ReadOnlySpan<byte> s, out ReadOnlySpan<byte> r));
+        Assert.Equal(scheme, Encoding.ASCII.GetString(s));
+        Assert.Equal(rest, Encoding.ASCII.GetString(r));
+    }
+
+    [Theory]
+    [InlineData("no-scheme", Status.UnknownScheme)]
+    [InlineData(":x", Status.UnknownScheme)]
+    [InlineData("/scheme//x", Status.UnknownScheme)]
+    [InlineData("abcdefghijabcdefghijabcdefghijabc:x", Status.NameTooLong)]   // 33 > MaxName
+    public void Split_refuses(string path, Status expected) =>
+        Assert.Equal(expected, SchemePath.Split(B(path), out _, out _));
+
+    [Fact]
+    public void Split_refuses_a_path_past_MaxPath()
+    {
+        var path = new byte[SchemeLimits.MaxPath + 1];
+        Array.Fill(path, (byte)'a');
+        path[1] = (byte)':';
+        Assert.Equal(Status.NameTooLong, SchemePath.Split(path, out _, out _));
+    }
+
+    [Fact]
+    public void Same_scheme_and_has_scheme()
+    {
+        Assert.True(SchemePath.SameScheme(B("file:/a"), B("file:/b")));
+        Assert.True(SchemePath.SameScheme(B("/scheme/file/a"), B("file:b")));
+        Assert.False(SchemePath.SameScheme(B("file:/a"), B("null:")));
+        Assert.False(SchemePath.SameScheme(B("a"), B("a")));
+        Assert.True(SchemePath.HasScheme(B("file:x")));
+        Assert.False(SchemePath.HasScheme(B("ls")));
+    }
+
+    [Theory]
+    [InlineData("file:/a//b/./c/../", "file:/a/b")]
+    [InlineData("file:/..", "file:/")]
+    [InlineData("file:/../../a", "file:/a")]
+    [InlineData("file:/", "file:/")]
+    [InlineData("file:", "file:")]
+    [InlineData("file:a/./b/../../c", "file:c")]
+    [InlineData("file:a/..", "file:")]
+    [InlineData("file:///x///", "file:/x")]
+    [InlineData("/scheme/file/a/./b", "/scheme/file/a/b")]
+    [InlineData("a//b/../c", "a/c")]        // no scheme: all of it
+    [InlineData("/a/b/..", "/a")]
+    [InlineData("initfs:/bin/ls", "initfs:/bin/ls")]
+    public void Normalize(string path, string expected)
+    {
+        var into = new byte[64];
+        int n = SchemePath.Normalize(B(path), into);
+        Assert.Equal(expected, Encoding.ASCII.GetString(into, 0, n));
+    }
+
+    [Fact]
+    public void Normalize_says_when_it_does_not_fit()
+    {
+        Assert.Equal(-1, SchemePath.Normalize(B("file:/abc"), new byte[8]));
+        Assert.Equal(9, SchemePath.Normalize(B("file:/abc"), new byte[9]));
+        Assert.Equal(-1, SchemePath.Normalize(B("file:/"), new byte[5]));
+        Assert.Equal(-1, SchemePath.Normalize(B("file:x"), new byte[3]));
+    }
+
+    [Fact]
+    public void Normalize_is_idempotent_over_random_paths()
+    {
+        var rng = new Random(7);
+        string[] parts = { "a", "bc", ".", "..", "", "d" };
+        var once = new byte[300];
+        var twice = new byte[300];
+        for (int i = 0; i < 2000; i++)
+        {
+            var sb = new StringBuilder("file:");
+            int count = rng.Next(8);
+            for (int k = 0; k < count; k++) sb.Append(rng.Next(2) == 0 ? "/" : "//").Append(parts[rng.Next(parts.Length)]);
+            int n1 = SchemePath.Normalize(B(sb.ToString()), once);
+            int n2 = SchemePath.Normalize(once.AsSpan(0, n1), twice);
+            Assert.Equal(Encoding.ASCII.GetString(once, 0, n1), Encoding.ASCII.GetString(twice, 0, n2));
+            string rest = Encoding.ASCII.GetString(once, 5, n1 - 5);
+            Assert.DoesNotContain("//", rest);
+            Assert.DoesNotContain("/./", rest + "/");
+            Assert.DoesNotContain("..", rest);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+// Starting a program with its standard input, output and error, and waiting for it: the Spawn and
+// WaitChild requests to the process manager (through the Namespace capability) as the shell, the
+// tests and the benchmarks make them. argv is its words joined by NUL bytes; a bare path names the
+// initfs (`bin/ls`), a scheme path any file the process manager can read.
+using System;
+using Vireo.Abi;
+using Vireo.User.Schemes;
+
+namespace Vireo.User;
+
+public static unsafe class Children
+{
+    /// <summary>Starts argv with these three descriptors (the child's from now on: hand it
+    /// duplicates, then Fs.Forget yours). `sizes` as SchemeOp.Spawn's w1 (memory bits, CNode bits
+    /// << 8; 0 for the defaults). The child's pid in `pid`.</summary>
+    public static Status Spawn(ReadOnlySpan<byte> argv, Fd stdin, Fd stdout, Fd stderr, SpawnFlags flags, out ulong pid, ulong sizes = 0)
+    {
+        pid = 0;
+        if (argv.Length > SchemeLimits.MaxData) return Status.NameTooLong;
+        fixed (byte* a = argv) SchemeCall.Put(a, argv.Length);
+        IpcBuffer* b = SchemeCall.Buffer;
+        b->SendCaps[0] = stdin.Cap.Value;
+        b->SendCaps[1] = stdout.Cap.Value;
+        b->SendCaps[2] = stderr.Cap.Value;
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)flags, sizes, 0, argv.Length, 3, 0, out SchemeReply r);
+        pid = r.W0;
+        return s;
+    }
+
+    /// <summary>Waits for child `pid` (0: any child) to end: which one in `ended`, how in `kind`,
+    /// its exit code (or fault vector) in `code`. NotFound when there is no such child.</summary>
+    public static Status Wait(ulong pid, out ulong ended, out ThreadExitKind kind, out ulong code)
+    {
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out SchemeReply r);
+        ended = r.W0;
+        kind = (ThreadExitKind)r.W1;
+        code = r.W2;
+        return s;
+    }
+}

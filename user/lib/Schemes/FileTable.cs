@@ -1,0 +1,135 @@
+// The open files of a scheme daemon: per-file state (TFile) by file id, the id being the badge of the
+// capability SchemeServer mints. Made once at start-up (daemons allocate nothing while serving: the
+// heap does not free), with a stack of free ids so that taking and giving back one costs O(1).
+//
+// Dispatch is the daemon's whole request handling: it forgets files whose hand-over failed, answers
+// a request whose data was malformed, sends path requests to the scheme, answers BadDescriptor for a
+// file that is not open, and does Dup (a new id holding a copy of the state: its own position, as in
+// ramfs), Close and Fstat itself; every other file request goes to the scheme's OnFile. What files
+// share (a node, a pipe end, a channel queue) is counted by the scheme's Opened and Closed hooks,
+// which FileTable calls for every file made and every file gone, however it came or went.
+using Vireo.Abi;
+
+namespace Vireo.User.Schemes;
+
+public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : struct, IScheme<TFile>
+{
+    private TFile[] _files;     // by id; 0 is no file id
+    private byte[] _open;       // 1 while the id is open
+    private ushort[] _free;     // free ids, the next to use on top
+    private int _freeCount;
+
+    /// <summary>Makes room for ids 1..capacity-1 (capacity at most SchemeServer.MaxFiles). Once.</summary>
+    public Status Init(int capacity)
+    {
+        if (capacity < 2 || capacity > SchemeServer.MaxFiles) return Status.InvalidArgument;
+        _files = new TFile[capacity];
+        _open = new byte[capacity];
+        _free = new ushort[capacity];
+        _freeCount = 0;
+        for (int id = capacity - 1; id >= 1; id--) _free[_freeCount++] = (ushort)id;   // 1 on top
+        return Status.Ok;
+    }
+
+    /// <summary>True while a file can still be opened.</summary>
+    public bool HasRoom => _freeCount > 0;
+
+    public bool IsOpen(ulong id) => _open != null && id < (ulong)_open.Length && _open[(int)id] != 0;   // int: a ulong index would need an overflow-checked conversion
+
+    /// <summary>The state of open file `id` (check IsOpen first).</summary>
+    public ref TFile this[uint id] => ref _files[id];
+
+    /// <summary>Handles one request (see the file's header).</summary>
+    public void Dispatch(ref SchemeServer server, ref Request r)
+    {
+        uint lost = server.TakeLostFile();
+        if (lost != 0) Forget(lost);
+        if (r.DataLength < 0)
+        {
+            server.Answer(Status.InvalidArgument);
+            return;
+        }
+        if (!r.IsFile)
+        {
+            default(TScheme).OnPath(ref r);
+            return;
+        }
+        if (!IsOpen(r.FileId))
+        {
+            server.Answer(Status.BadDescriptor);
+            return;
+        }
+        uint id = (uint)r.FileId;
+        ref TFile file = ref _files[id];
+        switch (r.Op)
+        {
+            case SchemeOp.Dup:
+                Open(ref server, file);
+                return;
+            case SchemeOp.Close:
+                Close(ref server, id);
+                server.Answer(Status.Ok);
+                return;
+            case SchemeOp.Fstat:
+                FileKind kind = default(TScheme).Stat(ref file, out ulong size);
+                server.Answer(Status.Ok, size, (ulong)kind);
+                return;
+            default:
+                default(TScheme).OnFile(ref r, id, ref file);
+                return;
+        }
+    }
+
+    /// <summary>Answers the current request with a new file holding `state` (w0 = its kind), sent
+    /// with the next receive; NoSpace when the table or the daemon's slots are full. A file that does
+    /// not reach its caller is forgotten again (Closed is called).</summary>
+    public void Open(ref SchemeServer server, in TFile state)
+    {
+        uint id = Add(state);
+        if (id == 0)
+        {
+            server.Answer(Status.NoSpace);
+            return;
+        }
+        FileKind kind = default(TScheme).Stat(ref _files[id], out _);
+        if (server.AnswerNewFile(id, (ulong)kind) != Status.Ok) Forget(id);
+    }
+
+    /// <summary>A new file holding `state` with its capability minted, for a scheme that answers
+    /// itself (two files in one answer, a deferred Accept); 0 when none can be made, and then nothing
+    /// happened (Opened was not called). If the answer fails, Close the file.</summary>
+    public uint NewFile(ref SchemeServer server, in TFile state, out CapHandle file)
+    {
+        file = default;
+        if (_freeCount == 0) return 0;
+        if (server.MintFile(_free[_freeCount - 1], out file) != Status.Ok) return 0;
+        return Add(state);
+    }
+
+    /// <summary>Closes file `id`: Closed is called, the id freed and every copy of its capability
+    /// revoked. Nothing if it is not open.</summary>
+    public void Close(ref SchemeServer server, uint id)
+    {
+        if (!IsOpen(id)) return;
+        Forget(id);
+        server.CloseFile(id);
+    }
+
+    private uint Add(in TFile state)
+    {
+        if (_freeCount == 0) return 0;
+        uint id = _free[--_freeCount];
+        _files[id] = state;
+        _open[id] = 1;
+        default(TScheme).Opened(id, ref _files[id]);
+        return id;
+    }
+
+    private void Forget(uint id)
+    {
+        if (!IsOpen(id)) return;
+        default(TScheme).Closed(id, ref _files[id]);
+        _open[id] = 0;
+        _free[_freeCount++] = (ushort)id;
+    }
+}

@@ -1,0 +1,118 @@
+// Paths as the schemes see them: "name:rest" (or "/scheme/name/rest"), split into the scheme's name
+// and the rest, and normalised: "//" and "." collapse, ".." takes back the component before it (and
+// stops at the start: there is no current directory to climb out of). The client library's path
+// calls split with this (Namespace.Split); tools that compare or build paths use it too. Portable:
+// tests/Kernel.Tests compiles this file.
+using System;
+using Vireo.Abi;
+
+namespace Vireo.User;
+
+public static unsafe class SchemePath
+{
+    private const string SlashPrefix = "/scheme/";
+
+    /// <summary>Splits "name:rest" (or "/scheme/name/rest") into the scheme name and the rest.
+    /// UnknownScheme without a name (there is no current directory), NameTooLong past
+    /// SchemeLimits.MaxPath or a name past SchemeLimits.MaxName.</summary>
+    public static Status Split(byte* path, int length, out byte* name, out int nameLength, out byte* rest, out int restLength)
+    {
+        name = rest = null;
+        nameLength = restLength = 0;
+        if (length > SchemeLimits.MaxPath) return Status.NameTooLong;
+        // Most paths are "name:rest": the first byte settles it.
+        bool slashForm = length > SlashPrefix.Length && path[0] == (byte)'/' && Ascii.StartsWith(new ReadOnlySpan<byte>(path, length), SlashPrefix);
+        if (slashForm)
+        {
+            int i = SlashPrefix.Length;
+            while (i < length && path[i] != (byte)'/') i++;
+            name = path + SlashPrefix.Length;
+            nameLength = i - SlashPrefix.Length;
+            rest = path + i;
+            restLength = length - i;
+        }
+        else
+        {
+            int i = 0;
+            while (i < length && path[i] != (byte)':') i++;
+            if (i == length) return Status.UnknownScheme;
+            name = path;
+            nameLength = i;
+            rest = path + i + 1;
+            restLength = length - i - 1;
+        }
+        if (nameLength == 0) return Status.UnknownScheme;
+        if (nameLength > SchemeLimits.MaxName) return Status.NameTooLong;
+        return Status.Ok;
+    }
+
+    public static Status Split(ReadOnlySpan<byte> path, out ReadOnlySpan<byte> scheme, out ReadOnlySpan<byte> rest)
+    {
+        scheme = rest = default;
+        fixed (byte* p = path)
+        {
+            Status s = Split(p, path.Length, out byte* name, out int nameLength, out byte* r, out int restLength);
+            if (s != Status.Ok) return s;
+            scheme = path.Slice((int)(name - p), nameLength);
+            rest = path.Slice((int)(r - p), restLength);
+        }
+        return Status.Ok;
+    }
+
+    /// <summary>True when the path names a scheme ("name:..."): a bare word is a program name.</summary>
+    public static bool HasScheme(ReadOnlySpan<byte> path) => Ascii.IndexOf(path, (byte)':') >= 0;
+
+    /// <summary>True when both paths name the same scheme (false when either names none).</summary>
+    public static bool SameScheme(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) =>
+        Split(a, out ReadOnlySpan<byte> sa, out _) == Status.Ok && Split(b, out ReadOnlySpan<byte> sb, out _) == Status.Ok &&
+        Ascii.Equals(sa, sb);
+
+    /// <summary>Writes `path` normalised into `into`: the scheme part as it is, then the rest with
+    /// empty and "." components dropped and ".." taking back the one before it; a leading '/' stays,
+    /// a trailing one goes ("file:/a//b/./c/../" is "file:/a/b", "file:/.." is "file:/"). A path
+    /// without a scheme is normalised whole. Returns the length, or -1 when it does not fit.</summary>
+    public static int Normalize(ReadOnlySpan<byte> path, Span<byte> into)
+    {
+        int head = 0;   // bytes of `path` kept as they are: "name:" or "/scheme/name"
+        if (Split(path, out _, out ReadOnlySpan<byte> rest) == Status.Ok)
+            head = path.Length - rest.Length;
+        if (head > into.Length) return -1;
+        path.Slice(0, head).CopyTo(into);
+        int n = NormalizeRest(path.Slice(head), into.Slice(head));
+        return n < 0 ? -1 : head + n;
+    }
+
+    // The part after the scheme; -1 when it does not fit.
+    private static int NormalizeRest(ReadOnlySpan<byte> rest, Span<byte> into)
+    {
+        bool absolute = rest.Length > 0 && rest[0] == (byte)'/';
+        int n = 0;
+        if (absolute)
+        {
+            if (into.Length == 0) return -1;
+            into[n++] = (byte)'/';
+        }
+        int root = n;   // ".." never climbs above this
+        int at = 0;
+        while (at < rest.Length)
+        {
+            while (at < rest.Length && rest[at] == (byte)'/') at++;
+            int start = at;
+            while (at < rest.Length && rest[at] != (byte)'/') at++;
+            int length = at - start;
+            if (length == 0 || length == 1 && rest[start] == (byte)'.') continue;
+            if (length == 2 && rest[start] == (byte)'.' && rest[start + 1] == (byte)'.')
+            {
+                while (n > root && into[n - 1] != (byte)'/') n--;   // the last component
+                if (n > root) n--;                                  // and the '/' before it
+                continue;
+            }
+            int separator = n > root ? 1 : 0;
+            if (n + separator + length > into.Length) return -1;
+            if (separator == 1) into[n++] = (byte)'/';
+            rest.Slice(start, length).CopyTo(into.Slice(n));
+            n += length;
+        }
+        return n;
+    }
+}
