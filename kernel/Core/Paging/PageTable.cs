@@ -94,8 +94,8 @@ public readonly unsafe struct PageTable
     /// whole before any page is mapped: AlreadyMapped or HugePageConflict if any part of it is
     /// mapped. An empty page table where a 2 MiB page goes gives way to it (returned to frames): the
     /// caller must invlpg the block if the table may be cached. 1 GiB pages are not used, so no
-    /// CPUID check is needed. A 4 KiB block is Map4K, inlined with its level constant: most
-    /// mappings are single pages, and a level known only at run time costs them ~70 instructions.
+    /// CPUID check is needed. A 4 KiB block is Map4K, inlined: most mappings are single pages, and
+    /// they should not pay for the block's checks (map_unmap_page).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public MapStatus MapBlock<TFrames>(ref TFrames frames, ulong virt, ulong phys, int sizeBits, PageFlags flags, MapOptions options = MapOptions.None)
