@@ -6,6 +6,7 @@
 // from 2 MiB up, so a 2 MiB frame is one page-directory entry and costs no page table. Natural
 // alignment rather than 4 KiB: the frame is then always mapped with its largest pages, one run
 // of entries in one table, and the record (address and the frame's size) says exactly what to undo.
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
@@ -35,7 +36,8 @@ public static unsafe class Mappings
         var map = KernelState.Direct;
         ulong size = 1UL << frame->SizeBits;
         if ((vaddr & (size - 1)) != 0) return Status.NotAligned;
-        if (!AddressSpaces.IsUserRange(vaddr, size) || vaddr < 0x1000) return Status.OutOfRange;
+        // Aligned to its size, the frame starts at 0 or at 4 KiB or above; frames are at most 1 GiB.
+        if (vaddr == 0 || vaddr > UserMode.UserTop - size) return Status.OutOfRange;
         if ((rights & (Rights.Write | Rights.Execute)) == (Rights.Write | Rights.Execute)) return Status.InvalidArgument;
         if ((rights & (Rights.Read | Rights.Write | Rights.Execute)) == 0) return Status.InvalidArgument;
         if ((rights & ~frame->Rights & (Rights.Read | Rights.Write | Rights.Execute)) != 0) return Status.InsufficientRights;
@@ -93,11 +95,20 @@ public static unsafe class Mappings
         frame.Spare = 0;
     }
 
-    // One invlpg per page of the block: at most 512 (a 1 GiB frame in 2 MiB pages; a smaller frame has fewer).
+    // One invlpg per page of the block: at most 512 (a 1 GiB frame in 2 MiB pages; a smaller frame
+    // has fewer). The common case, a 4 KiB frame, is one invlpg inline; the loop stays out of line
+    // so that it costs the 4 KiB path no registers.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void InvalidateBlock(ulong vaddr, int sizeBits)
     {
+        if (sizeBits == ObjectSizes.FrameBits) Cpu.InvalidatePage(vaddr);
+        else InvalidatePages(vaddr, sizeBits);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InvalidatePages(ulong vaddr, int sizeBits)
+    {
         ulong page = PageTable.BlockPageSize(sizeBits);
-        ulong end = vaddr + (1UL << sizeBits);
-        for (ulong v = vaddr; v < end; v += page) Cpu.InvalidatePage(v);
+        for (ulong v = vaddr; v < vaddr + (1UL << sizeBits); v += page) Cpu.InvalidatePage(v);
     }
 }

@@ -12,6 +12,7 @@
 //    required, so a block is a run of entries in one table and is mapped or refused whole.
 // TLB and paging-structure caches are the caller's business: after Unmap/Protect of a live
 // address space the caller must invlpg (which also drops cached intermediate entries).
+using System.Runtime.CompilerServices;
 using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Paging;
@@ -75,58 +76,98 @@ public readonly unsafe struct PageTable
 
     public MapStatus Map4K<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options = MapOptions.None)
         where TFrames : struct, IFrameSource
-        => MapLeaves(ref frames, virt, phys, flags, options, PtLevel, 1);
+        => MapLeaf(ref frames, virt, phys, flags, options, PtLevel);
 
     public MapStatus Map2M<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options = MapOptions.None)
         where TFrames : struct, IFrameSource
-        => MapLeaves(ref frames, virt, phys, flags, options, PdLevel, 1);
+        => MapLeaf(ref frames, virt, phys, flags, options, PdLevel);
 
     /// <summary>Maps a 1 GiB page; the caller must have checked CPUID for 1 GiB page support.</summary>
     public MapStatus Map1G<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options = MapOptions.None)
         where TFrames : struct, IFrameSource
-        => MapLeaves(ref frames, virt, phys, flags, options, PdptLevel, 1);
+        => MapLeaf(ref frames, virt, phys, flags, options, PdptLevel);
 
     /// <summary>
     /// Maps a block of 2^sizeBits bytes (MinBlockBits..MaxBlockBits), virt and phys both aligned to
     /// its size, with the largest pages that fit: 2 MiB pages from 2 MiB up (a 2 MiB block is one
-    /// entry in a page directory and needs no page table), 4 KiB pages below. Natural alignment puts
-    /// every leaf of the block in one table, so the block is checked whole before any entry is
-    /// written: AlreadyMapped or HugePageConflict if any part of it is mapped. An empty page table
-    /// where a 2 MiB page goes gives way to it (returned to frames): the caller must invlpg the block
-    /// if the table may be cached. 1 GiB pages are not used, so no CPUID check is needed.
+    /// entry in a page directory and needs no page table), 4 KiB pages below. The block is checked
+    /// whole before any page is mapped: AlreadyMapped or HugePageConflict if any part of it is
+    /// mapped. An empty page table where a 2 MiB page goes gives way to it (returned to frames): the
+    /// caller must invlpg the block if the table may be cached. 1 GiB pages are not used, so no
+    /// CPUID check is needed. A 4 KiB block is Map4K, inlined: most mappings are single pages, and
+    /// they should not pay for the block's checks (map_unmap_page).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public MapStatus MapBlock<TFrames>(ref TFrames frames, ulong virt, ulong phys, int sizeBits, PageFlags flags, MapOptions options = MapOptions.None)
+        where TFrames : struct, IFrameSource
+        => sizeBits == MinBlockBits ? MapLeaf(ref frames, virt, phys, flags, options, PtLevel) : MapLargeBlock(ref frames, virt, phys, sizeBits, flags, options);
+
+    private MapStatus MapLargeBlock<TFrames>(ref TFrames frames, ulong virt, ulong phys, int sizeBits, PageFlags flags, MapOptions options)
         where TFrames : struct, IFrameSource
     {
         if (!TryBlockShape(sizeBits, out int level, out int count))
             return MapStatus.BadSize;
-        return MapLeaves(ref frames, virt, phys, flags, options, level, count);
+        if (count == 1)
+            return MapLeaf(ref frames, virt, phys, flags, options, level);
+        ulong page = LevelSize(level);
+        if (((virt | phys) & (page * (ulong)count - 1)) != 0)
+            return MapStatus.NotAligned;
+        for (int i = 0; i < count; i++)
+        {
+            MapStatus free = CheckFree(virt + (ulong)i * page, level);
+            if (free != MapStatus.Ok)
+                return free;
+        }
+
+        // Natural alignment keeps the block in one table (and on one side of the canonical hole), so
+        // only the first page can fail (a bad argument, or no memory for its tables): nothing is mapped then.
+        for (int i = 0; i < count; i++)
+        {
+            MapStatus s = MapLeaf(ref frames, virt + (ulong)i * page, phys + (ulong)i * page, flags, options, level);
+            if (s != MapStatus.Ok)
+                return s;
+        }
+
+        return MapStatus.Ok;
     }
 
-    /// <summary>Unmaps a 4 KiB page and returns the frame it pointed to (the frame itself is not freed). keepTables leaves emptied page tables in place: user address
+    /// <summary>Unmaps a 4 KiB page and returns the frame it pointed to (the frame itself is not freed).
+    /// keepTables leaves emptied page tables in place: user address
     /// spaces own their tables until they die, and reusing a table is cheaper than scanning it.</summary>
     public MapStatus Unmap4K<TFrames>(ref TFrames frames, ulong virt, out ulong phys, bool keepTables = false)
         where TFrames : struct, IFrameSource
-        => UnmapLeaves(ref frames, virt, PtLevel, 1, out phys, keepTables);
+        => UnmapLeaf(ref frames, virt, PtLevel, out phys, keepTables);
 
     public MapStatus Unmap2M<TFrames>(ref TFrames frames, ulong virt, out ulong phys)
         where TFrames : struct, IFrameSource
-        => UnmapLeaves(ref frames, virt, PdLevel, 1, out phys);
+        => UnmapLeaf(ref frames, virt, PdLevel, out phys);
 
     public MapStatus Unmap1G<TFrames>(ref TFrames frames, ulong virt, out ulong phys)
         where TFrames : struct, IFrameSource
-        => UnmapLeaves(ref frames, virt, PdptLevel, 1, out phys);
+        => UnmapLeaf(ref frames, virt, PdptLevel, out phys);
 
     /// <summary>Removes a block MapBlock made (every page of it, or nothing: NotMapped or
     /// HugePageConflict when the block is not mapped whole with the pages MapBlock would use).
-    /// phys is the block's first byte.</summary>
+    /// phys is the block's first byte. A 4 KiB block is Unmap4K, inlined (see MapBlock).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public MapStatus UnmapBlock<TFrames>(ref TFrames frames, ulong virt, int sizeBits, out ulong phys, bool keepTables = false)
+        where TFrames : struct, IFrameSource
+        => sizeBits == MinBlockBits ? UnmapLeaf(ref frames, virt, PtLevel, out phys, keepTables) : UnmapLargeBlock(ref frames, virt, sizeBits, out phys, keepTables);
+
+    private MapStatus UnmapLargeBlock<TFrames>(ref TFrames frames, ulong virt, int sizeBits, out ulong phys, bool keepTables)
         where TFrames : struct, IFrameSource
     {
         phys = 0;
         if (!TryBlockShape(sizeBits, out int level, out int count))
             return MapStatus.BadSize;
-        return UnmapLeaves(ref frames, virt, level, count, out phys, keepTables);
+        if (count == 1)
+            return UnmapLeaf(ref frames, virt, level, out phys, keepTables);
+        MapStatus whole = CheckWhole(virt, level, count);
+        if (whole != MapStatus.Ok)
+            return whole;
+        for (int i = count - 1; i >= 0; i--)
+            UnmapLeaf(ref frames, virt + (ulong)i * LevelSize(level), level, out phys, keepTables);
+        return MapStatus.Ok;
     }
 
     /// <summary>Size in bytes of each page MapBlock uses for a block of 2^sizeBits bytes.</summary>
@@ -140,14 +181,27 @@ public readonly unsafe struct PageTable
     /// virt must be aligned to that page's size.
     /// </summary>
     public MapStatus Protect(ulong virt, PageFlags flags, MapOptions options = MapOptions.None)
-        => ProtectLeaves(virt, flags, options, -1, 1);
+        => ProtectLeaf(virt, flags, options, -1);
 
     /// <summary>Protect for every page of a block MapBlock made; NotMapped unless it is mapped whole.</summary>
     public MapStatus ProtectBlock(ulong virt, int sizeBits, PageFlags flags, MapOptions options = MapOptions.None)
     {
         if (!TryBlockShape(sizeBits, out int level, out int count))
             return MapStatus.BadSize;
-        return ProtectLeaves(virt, flags, options, level, count);
+        if (count == 1)
+            return ProtectLeaf(virt, flags, options, level);
+        MapStatus whole = CheckWhole(virt, level, count);
+        if (whole != MapStatus.Ok)
+            return whole;
+        for (int i = 0; i < count; i++)
+        {
+            // Each page is checked alike, so only the first can fail (W^X), before any change.
+            MapStatus s = ProtectLeaf(virt + (ulong)i * LevelSize(level), flags, options, level);
+            if (s != MapStatus.Ok)
+                return s;
+        }
+
+        return MapStatus.Ok;
     }
 
     /// <summary>
@@ -198,15 +252,12 @@ public readonly unsafe struct PageTable
             target[i] = source[i];
     }
 
-    // Maps count consecutive pages of leafLevel's size, all in one table (the caller's alignment
-    // guarantees it). Checks every target entry before writing any.
-    private MapStatus MapLeaves<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options, int leafLevel, int count)
+    private MapStatus MapLeaf<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options, int leafLevel)
         where TFrames : struct, IFrameSource
     {
         if (!IsCanonical(virt))
             return MapStatus.NonCanonical;
-        ulong pageSize = LevelSize(leafLevel);
-        ulong sizeMask = pageSize * (ulong)count - 1;
+        ulong sizeMask = LevelSize(leafLevel) - 1;
         if (((virt | phys) & sizeMask) != 0)
             return MapStatus.NotAligned;
         // Aligned already, so any bit outside AddressMask is above bit 51.
@@ -249,37 +300,30 @@ public readonly unsafe struct PageTable
         }
 
         ulong* leaf = table + Index(virt, leafLevel);
-        for (int i = 0; i < count; i++)
+        ulong existing = *leaf;
+        if ((existing & (ulong)PageFlags.Present) != 0)
         {
-            ulong existing = leaf[i];
-            if ((existing & (ulong)PageFlags.Present) == 0)
-                continue;
-            if (leafLevel == PtLevel || (existing & (ulong)PageFlags.Huge) != 0)
+            bool slotHoldsTable = leafLevel != PtLevel && (existing & (ulong)PageFlags.Huge) == 0;
+            if (!slotHoldsTable)
                 return MapStatus.AlreadyMapped;
-            // A large-page slot holding a table: smaller pages are mapped there, unless it is empty.
+            // Smaller pages are mapped there, unless the table is empty: then it gives way.
             if (!IsEmpty(Table(existing & AddressMask)))
                 return MapStatus.HugePageConflict;
+            frames.FreeFrame(existing & AddressMask);
         }
 
-        ulong bits = ((ulong)flags & LeafChoosable) | (ulong)PageFlags.Present
-            | (leafLevel == PtLevel ? 0 : (ulong)PageFlags.Huge);
-        for (int i = 0; i < count; i++)
-        {
-            if (leafLevel != PtLevel && (leaf[i] & (ulong)PageFlags.Present) != 0)
-                frames.FreeFrame(leaf[i] & AddressMask);
-            leaf[i] = (phys + (ulong)i * pageSize) | bits;
-        }
-
+        ulong huge = leafLevel == PtLevel ? 0 : (ulong)PageFlags.Huge;
+        *leaf = phys | ((ulong)flags & LeafChoosable) | (ulong)PageFlags.Present | huge;
         return MapStatus.Ok;
     }
 
-    private MapStatus UnmapLeaves<TFrames>(ref TFrames frames, ulong virt, int leafLevel, int count, out ulong phys, bool keepTables = false)
+    private MapStatus UnmapLeaf<TFrames>(ref TFrames frames, ulong virt, int leafLevel, out ulong phys, bool keepTables = false)
         where TFrames : struct, IFrameSource
     {
         phys = 0;
         if (!IsCanonical(virt))
             return MapStatus.NonCanonical;
-        if ((virt & (LevelSize(leafLevel) * (ulong)count - 1)) != 0)
+        if ((virt & (LevelSize(leafLevel) - 1)) != 0)
             return MapStatus.NotAligned;
 
         ulong* table = Table(Root);
@@ -294,25 +338,21 @@ public readonly unsafe struct PageTable
         }
 
         ulong* leaf = table + Index(virt, leafLevel);
-        for (int i = 0; i < count; i++)
-        {
-            if ((leaf[i] & (ulong)PageFlags.Present) == 0)
-                return MapStatus.NotMapped;
-            // A large-page slot that holds a table has smaller pages under it.
-            if (leafLevel != PtLevel && (leaf[i] & (ulong)PageFlags.Huge) == 0)
-                return MapStatus.HugePageConflict;
-        }
+        if ((*leaf & (ulong)PageFlags.Present) == 0)
+            return MapStatus.NotMapped;
+        // A large-page slot that holds a table has smaller pages under it.
+        if (leafLevel != PtLevel && (*leaf & (ulong)PageFlags.Huge) == 0)
+            return MapStatus.HugePageConflict;
 
         phys = *leaf & AddressMask & ~(LevelSize(leafLevel) - 1);
-        for (int i = 0; i < count; i++)
-            leaf[i] = 0;
+        *leaf = 0;
         if (!keepTables)
             Prune(ref frames, virt);
         return MapStatus.Ok;
     }
 
-    // Replaces the permission bits of count pages from virt; leafLevel -1 accepts a page of any size.
-    private MapStatus ProtectLeaves(ulong virt, PageFlags flags, MapOptions options, int leafLevel, int count)
+    // Replaces the permission bits of the page at virt; leafLevel -1 accepts a page of any size.
+    private MapStatus ProtectLeaf(ulong virt, PageFlags flags, MapOptions options, int leafLevel)
     {
         if (!IsCanonical(virt))
             return MapStatus.NonCanonical;
@@ -322,19 +362,49 @@ public readonly unsafe struct PageTable
         ulong* leaf = FindLeaf(virt, out int level);
         if (leaf == null || (leafLevel >= 0 && level != leafLevel))
             return MapStatus.NotMapped;
-        if ((virt & (LevelSize(level) * (ulong)count - 1)) != 0)
+        if ((virt & (LevelSize(level) - 1)) != 0)
             return MapStatus.NotAligned;
-        for (int i = 1; i < count; i++)
-        {
-            bool isLeaf = level == PtLevel || (leaf[i] & (ulong)PageFlags.Huge) != 0;
-            if ((leaf[i] & (ulong)PageFlags.Present) == 0 || !isLeaf)
-                return MapStatus.NotMapped;
-        }
 
         if ((flags & PageFlags.User) != 0)
             GrantUserOnPath(virt, level);
+        *leaf = (*leaf & ~ProtectBits) | ((ulong)flags & ProtectBits);
+        return MapStatus.Ok;
+    }
+
+    // Ok when a page of leafLevel's size could be mapped at virt: nothing there, or an empty table
+    // in a large page's slot. Otherwise the status MapLeaf would return.
+    private MapStatus CheckFree(ulong virt, int leafLevel)
+    {
+        ulong* table = Table(Root);
+        for (int level = Pml4Level; level >= leafLevel; level--)
+        {
+            ulong entry = table[Index(virt, level)];
+            if ((entry & (ulong)PageFlags.Present) == 0)
+                return MapStatus.Ok;
+            bool isLeaf = level == PtLevel || (level <= PdptLevel && (entry & (ulong)PageFlags.Huge) != 0);
+            if (level == leafLevel)
+                return isLeaf ? MapStatus.AlreadyMapped : IsEmpty(Table(entry & AddressMask)) ? MapStatus.Ok : MapStatus.HugePageConflict;
+            if (isLeaf)
+                return MapStatus.HugePageConflict;
+            table = Table(entry & AddressMask);
+        }
+
+        return MapStatus.Ok;
+    }
+
+    // Ok when count pages of leafLevel's size from virt (aligned to all of them) are all mapped.
+    private MapStatus CheckWhole(ulong virt, int leafLevel, int count)
+    {
+        if (!IsCanonical(virt))
+            return MapStatus.NonCanonical;
+        if ((virt & (LevelSize(leafLevel) * (ulong)count - 1)) != 0)
+            return MapStatus.NotAligned;
         for (int i = 0; i < count; i++)
-            leaf[i] = (leaf[i] & ~ProtectBits) | ((ulong)flags & ProtectBits);
+        {
+            if (FindLeaf(virt + (ulong)i * LevelSize(leafLevel), out int level) == null || level != leafLevel)
+                return MapStatus.NotMapped;
+        }
+
         return MapStatus.Ok;
     }
 
