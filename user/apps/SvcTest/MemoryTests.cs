@@ -20,6 +20,7 @@ static unsafe class MemoryTests
         T.Run("memory.grow_until_the_limit", &GrowUntilLimit);
         T.Run("memory.heap_grows_through_the_parent", &HeapGrows);
         T.Run("memory.grow_statuses", &GrowStatuses);
+        T.Run("memory.blocks_per_process_bounded", &BlocksBounded);
         T.Run("memory.two_hundred_small_processes", &ManySmall);
     }
 
@@ -29,6 +30,7 @@ static unsafe class MemoryTests
         code = 0;
         if (Startup.ArgumentIs(1, "memory-grow")) code = GrowChild();
         else if (Startup.ArgumentIs(1, "memory-heap")) code = HeapChild();
+        else if (Startup.ArgumentIs(1, "memory-blocks")) code = BlocksChild();
         else return false;
         return true;
     }
@@ -105,6 +107,14 @@ static unsafe class MemoryTests
         T.Equal((long)(before - 64 * KiB), (long)Free(), "taken from the free memory");
     }
 
+    private static void BlocksBounded()
+    {
+        ulong before = Free();
+        T.Status(Status.Ok, Spawn("initfs:/bin/svctest memory-blocks", 64 * MiB, out ulong pid), "spawn a child with a 64 MiB limit");
+        T.Equal(0, (long)Wait(pid), "its 64 KiB requests were refused after 64 blocks, well under its limit");
+        T.Equal((long)before, (long)Free(), "and they are back when it ends");
+    }
+
     // Many small processes at once: each takes a small block where it took 2 MiB, so 200 of them use
     // under a quarter of the 400 MiB that 2 MiB blocks would.
     private static void ManySmall()
@@ -146,6 +156,17 @@ static unsafe class MemoryTests
         var p = (ulong*)MapAt;
         p[511] = 0xC0FFEE;
         return p[511] == 0xC0FFEE && p[0] == 0 ? 0 : 10;
+    }
+
+    private static int BlocksChild()
+    {
+        int granted = 0;
+        Status s;
+        while ((s = MemoryRequest.Grow(16, out _)) == Status.Ok) granted++;
+        if (s != Status.OutOfMemory) return 2;
+        if (MemoryRequest.Held(out ulong held, out ulong limit) != Status.Ok) return 3;
+        if (granted != 63 || held >= limit) return 4;   // the first block and 63 more
+        return MemoryRequest.Grow(20, out _) == Status.OutOfMemory ? 0 : 5;   // larger blocks too
     }
 
     private static int HeapChild()

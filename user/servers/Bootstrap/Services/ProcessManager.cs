@@ -16,6 +16,9 @@ static unsafe class ProcessManager
     public const ulong DefaultLimit = 256UL << 20;
     /// <summary>The heap untyped of a process whose block is sized from its image (256 KiB).</summary>
     public const int DefaultHeapBits = 18;
+    /// <summary>Blocks one process may hold: each costs the manager capability slots (its own and
+    /// its splits'), which all processes share, so many small requests must not use them up.</summary>
+    public const int MaxBlocksPerProcess = 64;
 
     private struct Proc
     {
@@ -26,6 +29,7 @@ static unsafe class ProcessManager
         public Process P;
         public int Blocks;           // its memory blocks: a chain in MemoryBlocks (-1 = none)
         public ulong Held, Limit;    // bytes in those blocks, and the most it may hold
+        public int BlockCount;
         public int WaitToken;        // >= 0: a WaitChild of this process is put aside
         public ulong WaitFor;        // the pid it waits for, 0 = any child
         public int NameLength;
@@ -291,6 +295,7 @@ static unsafe class ProcessManager
         e->P = p;
         e->Blocks = blocks;
         e->Held = 1UL << memoryBits;
+        e->BlockCount = 1;
         e->Limit = limit;
         e->WaitToken = -1;
         // The name shown by ps: the last path component.
@@ -409,7 +414,8 @@ static unsafe class ProcessManager
             s_server.Answer(Status.InvalidArgument);
             return;
         }
-        if (e->Held + (1UL << (int)bits) > e->Limit || MemoryBlocks.Take((int)bits, ref e->Blocks, out CapHandle block) < 0)
+        if (e->Held + (1UL << (int)bits) > e->Limit || e->BlockCount == MaxBlocksPerProcess ||
+            MemoryBlocks.Take((int)bits, ref e->Blocks, out CapHandle block) < 0)
         {
             s_server.Answer(Status.OutOfMemory, 0, e->Held, e->Limit);
             return;
@@ -422,6 +428,7 @@ static unsafe class ProcessManager
             return;
         }
         e->Held += 1UL << (int)bits;
+        e->BlockCount++;
         s_server.Answer(Status.Ok, given.Value, e->Held, e->Limit);
     }
 
