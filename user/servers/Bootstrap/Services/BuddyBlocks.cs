@@ -35,7 +35,6 @@ public sealed class BuddyBlocks
     private readonly IUntypedOps _ops;
     private readonly ulong[] _cap;
     private readonly int[] _parent;     // -1 for a root
-    private readonly int[] _child;      // a split node: the low child (the high one is _child + 1)
     private readonly int[] _next;       // free: the next on its order's list; taken: the owner's next block
     private readonly int[] _prev;       // free: the previous on its order's list
     private readonly byte[] _order;
@@ -56,7 +55,6 @@ public sealed class BuddyBlocks
         int nodes = pairs * 2;
         _cap = new ulong[nodes];
         _parent = new int[nodes];
-        _child = new int[nodes];
         _next = new int[nodes];
         _prev = new int[nodes];
         _order = new byte[nodes];
@@ -113,7 +111,6 @@ public sealed class BuddyBlocks
             }
             int c = _freePairs[--_freePairCount];
             _state[n] = Split;
-            _child[n] = c;
             for (int i = 0; i < 2; i++)
             {
                 _parent[c + i] = n;
