@@ -30,7 +30,10 @@ public static class ObjectSizes
     /// PML4 entries). Larger ones (up to MaxAddressSpaceBits) carry a pool of pages for their page tables.</summary>
     public const int AddressSpaceBits = 12;
     public const int MaxAddressSpaceBits = 22;
+    /// <summary>The smallest frame; frames are any power of two from here to MaxFrameBits (1 GiB),
+    /// and map as one block at an address aligned to their size.</summary>
     public const int FrameBits = 12;
+    public const int MaxFrameBits = 30;
     public const int EndpointBits = 6;
     public const int NotificationBits = 6;
     /// <summary>A Reply object: holds one caller waiting for its answer (ReplySave), so a server can

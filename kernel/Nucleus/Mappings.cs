@@ -1,7 +1,11 @@
-// Frames in address spaces. A frame capability maps at most one page; its slot records where
+// Frames in address spaces. A frame capability makes at most one mapping; its slot records where
 // (see AddressSpaces.MappingRecord), so deleting the capability removes the mapping, and mapping
 // the same frame twice takes a copy of the capability. Rights of a mapping never exceed the
 // capability's, and no mapping is both writable and executable.
+// A frame of 2^n bytes maps whole at an address aligned to 2^n (PageTable.MapBlock): 2 MiB pages
+// from 2 MiB up, so a 2 MiB frame is one page-directory entry and costs no page table. Natural
+// alignment rather than 4 KiB: the frame is then always mapped with its largest pages, one run
+// of entries in one table, and the record (address and the frame's size) says exactly what to undo.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
@@ -29,21 +33,22 @@ public static unsafe class Mappings
     public static Status Map(ulong asPhys, CapSlot* frame, ulong vaddr, Rights rights)
     {
         var map = KernelState.Direct;
-        if ((vaddr & 0xFFF) != 0) return Status.NotAligned;
-        if (!AddressSpaces.IsUserRange(vaddr, 4096) || vaddr < 0x1000) return Status.OutOfRange;
+        ulong size = 1UL << frame->SizeBits;
+        if ((vaddr & (size - 1)) != 0) return Status.NotAligned;
+        if (!AddressSpaces.IsUserRange(vaddr, size) || vaddr < 0x1000) return Status.OutOfRange;
         if ((rights & (Rights.Write | Rights.Execute)) == (Rights.Write | Rights.Execute)) return Status.InvalidArgument;
         if ((rights & (Rights.Read | Rights.Write | Rights.Execute)) == 0) return Status.InvalidArgument;
         if ((rights & ~frame->Rights & (Rights.Read | Rights.Write | Rights.Execute)) != 0) return Status.InsufficientRights;
-        // Only 4 KiB frames map for now; a 2 MiB frame is refused rather than half mapped.
-        if (frame->SizeBits != 12) return Status.InvalidArgument;
         // A record of a mapping into an address space that has since died is no mapping.
         if (frame->Extra != 0 && !AddressSpaces.TryResolve(frame->Extra, out _)) frame->Extra = 0;
         if (frame->Extra != 0) return Status.Occupied;
         var tables = new AddressSpaceTables(map, asPhys);
-        MapStatus s = AddressSpaces.TableOf(map, asPhys).Map4K(ref tables, vaddr, frame->Object, FlagsFor(frame, rights));
+        MapStatus s = AddressSpaces.TableOf(map, asPhys).MapBlock(ref tables, vaddr, frame->Object, frame->SizeBits, FlagsFor(frame, rights));
         if (s == MapStatus.AlreadyMapped || s == MapStatus.HugePageConflict) return Status.Occupied;
         if (s == MapStatus.OutOfMemory) return Status.OutOfMemory;
         if (s != MapStatus.Ok) return Status.InvalidArgument;
+        // A large page may have replaced an empty page table that the CPU still caches.
+        if (size >= PageTable.Size2M) Cpu.InvalidatePage(vaddr);
         frame->Extra = AddressSpaces.MappingRecord(map, asPhys, vaddr, out frame->Spare);
         return Status.Ok;
     }
@@ -67,8 +72,8 @@ public static unsafe class Mappings
             return Status.NotMapped;
         }
         Epoch++;
-        if (AddressSpaces.TableOf(KernelState.Direct, asPhys).Protect(frame->Spare, FlagsFor(frame, rights)) != MapStatus.Ok) return Status.NotMapped;
-        Cpu.InvalidatePage(frame->Spare);
+        if (AddressSpaces.TableOf(KernelState.Direct, asPhys).ProtectBlock(frame->Spare, frame->SizeBits, FlagsFor(frame, rights)) != MapStatus.Ok) return Status.NotMapped;
+        InvalidateBlock(frame->Spare, frame->SizeBits);
         return Status.Ok;
     }
 
@@ -80,11 +85,19 @@ public static unsafe class Mappings
         {
             var map = KernelState.Direct;
             var tables = new AddressSpaceTables(map, asPhys);
-            AddressSpaces.TableOf(map, asPhys).Unmap4K(ref tables, frame.Spare, out _, keepTables: true);
+            AddressSpaces.TableOf(map, asPhys).UnmapBlock(ref tables, frame.Spare, frame.SizeBits, out _, keepTables: true);
             // Another address space may be current: a stale entry there would only matter if it were live.
-            Cpu.InvalidatePage(frame.Spare);
+            InvalidateBlock(frame.Spare, frame.SizeBits);
         }
         frame.Extra = 0;
         frame.Spare = 0;
+    }
+
+    // One invlpg per page of the block: at most 512 (a 1 GiB frame in 2 MiB pages; a smaller frame has fewer).
+    private static void InvalidateBlock(ulong vaddr, int sizeBits)
+    {
+        ulong page = PageTable.BlockPageSize(sizeBits);
+        ulong end = vaddr + (1UL << sizeBits);
+        for (ulong v = vaddr; v < end; v += page) Cpu.InvalidatePage(v);
     }
 }

@@ -44,6 +44,7 @@ public static unsafe partial class Syscalls
             Syscall.ThreadResume => ThreadResume(t, f->Rdi),
             Syscall.ThreadWait => ThreadWait(t, f->Rdi, f->Rsi, out r0, out r1),
             Syscall.ThreadSetPriority => ThreadSetPriority(t, f->Rdi, f->Rsi, f->Rdx),
+            Syscall.ThreadRegisters => ThreadRegisters(t, f->Rdi, f->Rsi, f->Rdx),
             Syscall.Send => IpcSend(t, f, blocking: true, isCall: false),
             Syscall.NBSend => IpcSend(t, f, blocking: false, isCall: false),
             Syscall.Recv => IpcRecv(t, f, blocking: true),

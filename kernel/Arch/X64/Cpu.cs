@@ -33,6 +33,8 @@ public static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_sti_hlt")] public static extern void EnableInterruptsAndHalt();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_pause")] public static extern void Pause();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_invlpg")] public static extern void InvalidatePage(ulong virt);
+    /// <summary>FXSAVE into a 512-byte, 16-byte aligned area.</summary>
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_fxsave")] public static extern void FxSave(byte* area);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_rflags")] public static extern ulong ReadFlags();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_rbp")] public static extern ulong ReadFramePointer();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_rsp")] public static extern ulong ReadStackPointer();

@@ -6,11 +6,9 @@ namespace Vireo.Kernel.Caps;
 
 public static class ObjectLayout
 {
-    public const int LargeFrameBits = 21;
-
     /// <summary>
     /// Checks a retype request. capSizeBits is what the capability will store, objectBits the log2 bytes.
-    /// Fixed-size types accept 0 or their own size; Frame accepts 0 or 12 (4 KiB) and 21 (2 MiB); an address
+    /// Fixed-size types accept 0 or their own size; Frame accepts 0 (4 KiB) or 12..30 (4 KiB to 1 GiB); an address
     /// space accepts 0 (the minimum, 12) or 12..22.
     /// </summary>
     public static bool TryRetypeSize(ObjectType type, int sizeBits, out int capSizeBits, out int objectBits)
@@ -30,10 +28,10 @@ public static class ObjectLayout
                 capSizeBits = sizeBits;
                 break;
             case ObjectType.Frame:
-                if (sizeBits == 0 || sizeBits == ObjectSizes.FrameBits)
+                if (sizeBits == 0)
                     capSizeBits = ObjectSizes.FrameBits;
-                else if (sizeBits == LargeFrameBits)
-                    capSizeBits = LargeFrameBits;
+                else if (sizeBits >= ObjectSizes.FrameBits && sizeBits <= ObjectSizes.MaxFrameBits)
+                    capSizeBits = sizeBits;
                 else
                     return false;
                 break;

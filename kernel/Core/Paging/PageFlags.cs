@@ -44,4 +44,7 @@ public enum MapStatus
 
     /// <summary>Physical address needs more than the 52 bits an entry can hold.</summary>
     BadPhysicalAddress,
+
+    /// <summary>A block size MapBlock does not map (below 4 KiB or above 1 GiB).</summary>
+    BadSize,
 }

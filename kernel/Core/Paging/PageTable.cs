@@ -8,6 +8,8 @@
 //    NoExecute, so the leaf alone decides permissions.
 //  - Tables emptied by an unmap (or left empty by a failed map) go back to the frame source.
 //    PDPTs of the upper half are kept: those PML4 slots are shared by every address space.
+//  - Blocks (MapBlock): 2^n bytes mapped with the largest pages that fit, natural alignment
+//    required, so a block is a run of entries in one table and is mapped or refused whole.
 // TLB and paging-structure caches are the caller's business: after Unmap/Protect of a live
 // address space the caller must invlpg (which also drops cached intermediate entries).
 using Vireo.Kernel.Memory;
@@ -73,53 +75,79 @@ public readonly unsafe struct PageTable
 
     public MapStatus Map4K<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options = MapOptions.None)
         where TFrames : struct, IFrameSource
-        => MapLeaf(ref frames, virt, phys, flags, options, PtLevel);
+        => MapLeaves(ref frames, virt, phys, flags, options, PtLevel, 1);
 
     public MapStatus Map2M<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options = MapOptions.None)
         where TFrames : struct, IFrameSource
-        => MapLeaf(ref frames, virt, phys, flags, options, PdLevel);
+        => MapLeaves(ref frames, virt, phys, flags, options, PdLevel, 1);
 
     /// <summary>Maps a 1 GiB page; the caller must have checked CPUID for 1 GiB page support.</summary>
     public MapStatus Map1G<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options = MapOptions.None)
         where TFrames : struct, IFrameSource
-        => MapLeaf(ref frames, virt, phys, flags, options, PdptLevel);
+        => MapLeaves(ref frames, virt, phys, flags, options, PdptLevel, 1);
 
-    /// <summary>Removes a 4 KiB mapping and returns the frame it pointed to (the frame itself is not freed).</summary>
-    /// <summary>Unmaps a 4 KiB page. keepTables leaves emptied page tables in place: user address
+    /// <summary>
+    /// Maps a block of 2^sizeBits bytes (MinBlockBits..MaxBlockBits), virt and phys both aligned to
+    /// its size, with the largest pages that fit: 2 MiB pages from 2 MiB up (a 2 MiB block is one
+    /// entry in a page directory and needs no page table), 4 KiB pages below. Natural alignment puts
+    /// every leaf of the block in one table, so the block is checked whole before any entry is
+    /// written: AlreadyMapped or HugePageConflict if any part of it is mapped. An empty page table
+    /// where a 2 MiB page goes gives way to it (returned to frames): the caller must invlpg the block
+    /// if the table may be cached. 1 GiB pages are not used, so no CPUID check is needed.
+    /// </summary>
+    public MapStatus MapBlock<TFrames>(ref TFrames frames, ulong virt, ulong phys, int sizeBits, PageFlags flags, MapOptions options = MapOptions.None)
+        where TFrames : struct, IFrameSource
+    {
+        if (!TryBlockShape(sizeBits, out int level, out int count))
+            return MapStatus.BadSize;
+        return MapLeaves(ref frames, virt, phys, flags, options, level, count);
+    }
+
+    /// <summary>Unmaps a 4 KiB page and returns the frame it pointed to (the frame itself is not freed). keepTables leaves emptied page tables in place: user address
     /// spaces own their tables until they die, and reusing a table is cheaper than scanning it.</summary>
     public MapStatus Unmap4K<TFrames>(ref TFrames frames, ulong virt, out ulong phys, bool keepTables = false)
         where TFrames : struct, IFrameSource
-        => UnmapLeaf(ref frames, virt, PtLevel, out phys, keepTables);
+        => UnmapLeaves(ref frames, virt, PtLevel, 1, out phys, keepTables);
 
     public MapStatus Unmap2M<TFrames>(ref TFrames frames, ulong virt, out ulong phys)
         where TFrames : struct, IFrameSource
-        => UnmapLeaf(ref frames, virt, PdLevel, out phys);
+        => UnmapLeaves(ref frames, virt, PdLevel, 1, out phys);
 
     public MapStatus Unmap1G<TFrames>(ref TFrames frames, ulong virt, out ulong phys)
         where TFrames : struct, IFrameSource
-        => UnmapLeaf(ref frames, virt, PdptLevel, out phys);
+        => UnmapLeaves(ref frames, virt, PdptLevel, 1, out phys);
+
+    /// <summary>Removes a block MapBlock made (every page of it, or nothing: NotMapped or
+    /// HugePageConflict when the block is not mapped whole with the pages MapBlock would use).
+    /// phys is the block's first byte.</summary>
+    public MapStatus UnmapBlock<TFrames>(ref TFrames frames, ulong virt, int sizeBits, out ulong phys, bool keepTables = false)
+        where TFrames : struct, IFrameSource
+    {
+        phys = 0;
+        if (!TryBlockShape(sizeBits, out int level, out int count))
+            return MapStatus.BadSize;
+        return UnmapLeaves(ref frames, virt, level, count, out phys, keepTables);
+    }
+
+    /// <summary>Size in bytes of each page MapBlock uses for a block of 2^sizeBits bytes.</summary>
+    public static ulong BlockPageSize(int sizeBits) => sizeBits >= 21 ? Size2M : Size4K;
+
+    public const int MinBlockBits = 12;
+    public const int MaxBlockBits = 30;
 
     /// <summary>
     /// Replaces the permission and caching bits of the page (of any size) that starts at virt.
     /// virt must be aligned to that page's size.
     /// </summary>
     public MapStatus Protect(ulong virt, PageFlags flags, MapOptions options = MapOptions.None)
+        => ProtectLeaves(virt, flags, options, -1, 1);
+
+    /// <summary>Protect for every page of a block MapBlock made; NotMapped unless it is mapped whole.</summary>
+    public MapStatus ProtectBlock(ulong virt, int sizeBits, PageFlags flags, MapOptions options = MapOptions.None)
     {
-        if (!IsCanonical(virt))
-            return MapStatus.NonCanonical;
-        if (!WriteExecuteAllowed(flags, options))
-            return MapStatus.WriteExecuteDenied;
-
-        ulong* leaf = FindLeaf(virt, out int level);
-        if (leaf == null)
-            return MapStatus.NotMapped;
-        if ((virt & (LevelSize(level) - 1)) != 0)
-            return MapStatus.NotAligned;
-
-        if ((flags & PageFlags.User) != 0)
-            GrantUserOnPath(virt, level);
-        *leaf = (*leaf & ~ProtectBits) | ((ulong)flags & ProtectBits);
-        return MapStatus.Ok;
+        if (!TryBlockShape(sizeBits, out int level, out int count))
+            return MapStatus.BadSize;
+        return ProtectLeaves(virt, flags, options, level, count);
     }
 
     /// <summary>
@@ -170,12 +198,15 @@ public readonly unsafe struct PageTable
             target[i] = source[i];
     }
 
-    private MapStatus MapLeaf<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options, int leafLevel)
+    // Maps count consecutive pages of leafLevel's size, all in one table (the caller's alignment
+    // guarantees it). Checks every target entry before writing any.
+    private MapStatus MapLeaves<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options, int leafLevel, int count)
         where TFrames : struct, IFrameSource
     {
         if (!IsCanonical(virt))
             return MapStatus.NonCanonical;
-        ulong sizeMask = LevelSize(leafLevel) - 1;
+        ulong pageSize = LevelSize(leafLevel);
+        ulong sizeMask = pageSize * (ulong)count - 1;
         if (((virt | phys) & sizeMask) != 0)
             return MapStatus.NotAligned;
         // Aligned already, so any bit outside AddressMask is above bit 51.
@@ -218,25 +249,37 @@ public readonly unsafe struct PageTable
         }
 
         ulong* leaf = table + Index(virt, leafLevel);
-        ulong existing = *leaf;
-        if ((existing & (ulong)PageFlags.Present) != 0)
+        for (int i = 0; i < count; i++)
         {
-            bool slotHoldsTable = leafLevel != PtLevel && (existing & (ulong)PageFlags.Huge) == 0;
-            return slotHoldsTable ? MapStatus.HugePageConflict : MapStatus.AlreadyMapped;
+            ulong existing = leaf[i];
+            if ((existing & (ulong)PageFlags.Present) == 0)
+                continue;
+            if (leafLevel == PtLevel || (existing & (ulong)PageFlags.Huge) != 0)
+                return MapStatus.AlreadyMapped;
+            // A large-page slot holding a table: smaller pages are mapped there, unless it is empty.
+            if (!IsEmpty(Table(existing & AddressMask)))
+                return MapStatus.HugePageConflict;
         }
 
-        ulong huge = leafLevel == PtLevel ? 0 : (ulong)PageFlags.Huge;
-        *leaf = phys | ((ulong)flags & LeafChoosable) | (ulong)PageFlags.Present | huge;
+        ulong bits = ((ulong)flags & LeafChoosable) | (ulong)PageFlags.Present
+            | (leafLevel == PtLevel ? 0 : (ulong)PageFlags.Huge);
+        for (int i = 0; i < count; i++)
+        {
+            if (leafLevel != PtLevel && (leaf[i] & (ulong)PageFlags.Present) != 0)
+                frames.FreeFrame(leaf[i] & AddressMask);
+            leaf[i] = (phys + (ulong)i * pageSize) | bits;
+        }
+
         return MapStatus.Ok;
     }
 
-    private MapStatus UnmapLeaf<TFrames>(ref TFrames frames, ulong virt, int leafLevel, out ulong phys, bool keepTables = false)
+    private MapStatus UnmapLeaves<TFrames>(ref TFrames frames, ulong virt, int leafLevel, int count, out ulong phys, bool keepTables = false)
         where TFrames : struct, IFrameSource
     {
         phys = 0;
         if (!IsCanonical(virt))
             return MapStatus.NonCanonical;
-        if ((virt & (LevelSize(leafLevel) - 1)) != 0)
+        if ((virt & (LevelSize(leafLevel) * (ulong)count - 1)) != 0)
             return MapStatus.NotAligned;
 
         ulong* table = Table(Root);
@@ -251,17 +294,56 @@ public readonly unsafe struct PageTable
         }
 
         ulong* leaf = table + Index(virt, leafLevel);
-        if ((*leaf & (ulong)PageFlags.Present) == 0)
-            return MapStatus.NotMapped;
-        // A large-page slot that holds a table has smaller pages under it.
-        if (leafLevel != PtLevel && (*leaf & (ulong)PageFlags.Huge) == 0)
-            return MapStatus.HugePageConflict;
+        for (int i = 0; i < count; i++)
+        {
+            if ((leaf[i] & (ulong)PageFlags.Present) == 0)
+                return MapStatus.NotMapped;
+            // A large-page slot that holds a table has smaller pages under it.
+            if (leafLevel != PtLevel && (leaf[i] & (ulong)PageFlags.Huge) == 0)
+                return MapStatus.HugePageConflict;
+        }
 
         phys = *leaf & AddressMask & ~(LevelSize(leafLevel) - 1);
-        *leaf = 0;
+        for (int i = 0; i < count; i++)
+            leaf[i] = 0;
         if (!keepTables)
             Prune(ref frames, virt);
         return MapStatus.Ok;
+    }
+
+    // Replaces the permission bits of count pages from virt; leafLevel -1 accepts a page of any size.
+    private MapStatus ProtectLeaves(ulong virt, PageFlags flags, MapOptions options, int leafLevel, int count)
+    {
+        if (!IsCanonical(virt))
+            return MapStatus.NonCanonical;
+        if (!WriteExecuteAllowed(flags, options))
+            return MapStatus.WriteExecuteDenied;
+
+        ulong* leaf = FindLeaf(virt, out int level);
+        if (leaf == null || (leafLevel >= 0 && level != leafLevel))
+            return MapStatus.NotMapped;
+        if ((virt & (LevelSize(level) * (ulong)count - 1)) != 0)
+            return MapStatus.NotAligned;
+        for (int i = 1; i < count; i++)
+        {
+            bool isLeaf = level == PtLevel || (leaf[i] & (ulong)PageFlags.Huge) != 0;
+            if ((leaf[i] & (ulong)PageFlags.Present) == 0 || !isLeaf)
+                return MapStatus.NotMapped;
+        }
+
+        if ((flags & PageFlags.User) != 0)
+            GrantUserOnPath(virt, level);
+        for (int i = 0; i < count; i++)
+            leaf[i] = (leaf[i] & ~ProtectBits) | ((ulong)flags & ProtectBits);
+        return MapStatus.Ok;
+    }
+
+    // The level and number of the pages MapBlock uses for 2^sizeBits bytes; false for other sizes.
+    private static bool TryBlockShape(int sizeBits, out int level, out int count)
+    {
+        level = sizeBits >= 21 ? PdLevel : PtLevel;
+        count = sizeBits < MinBlockBits || sizeBits > MaxBlockBits ? 0 : 1 << (sizeBits - 12 - 9 * level);
+        return count != 0;
     }
 
     // Returns the present leaf entry mapping virt and its level, or null when nothing maps it.

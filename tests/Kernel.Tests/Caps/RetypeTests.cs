@@ -17,7 +17,9 @@ public class RetypeTests
     [InlineData(ObjectType.AddressSpace, 0, ObjectSizes.AddressSpaceBits, ObjectSizes.AddressSpaceBits)]
     [InlineData(ObjectType.Frame, 0, 12, 12)]
     [InlineData(ObjectType.Frame, 12, 12, 12)]
+    [InlineData(ObjectType.Frame, 14, 14, 14)]
     [InlineData(ObjectType.Frame, 21, 21, 21)]
+    [InlineData(ObjectType.Frame, 20, 20, 20)]
     [InlineData(ObjectType.CNode, 4, 4, 10)]
     [InlineData(ObjectType.CNode, 0, 0, 6)]
     [InlineData(ObjectType.Untyped, 12, 12, 12)]
@@ -68,7 +70,8 @@ public class RetypeTests
         Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.Untyped, 48, 20));
         Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.CNode, 17, 20));
         Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.CNode, -1, 20));
-        Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.Frame, 13, 20));
+        Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.Frame, 11, 20));
+        Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.Frame, 31, 20));
         Assert.Equal(Status.InvalidArgument, w.Retype(u, ObjectType.Thread, 12, 20));
         Assert.Equal(Status.OutOfRange, w.Retype(u, ObjectType.Endpoint, 0, 256));
         Assert.Equal(Status.OutOfRange, w.Retype(u, ObjectType.Endpoint, 0, 250, 7));

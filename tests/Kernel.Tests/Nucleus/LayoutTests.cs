@@ -22,6 +22,17 @@ public unsafe class LayoutTests
     }
 
     [Fact]
+    public void ThreadRegisterStateIsTheDocumentedAbi()
+    {
+        // docs/design/syscalls.md, ThreadRegisters: 20 words, then the FXSAVE image at 160.
+        Assert.Equal(ThreadRegisterState.Size, sizeof(ThreadRegisterState));
+        Assert.Equal(672, ThreadRegisterState.Size);
+        Assert.Equal(16 * 8, (int)Marshal.OffsetOf<ThreadRegisterState>(nameof(ThreadRegisterState.Rip)));
+        Assert.Equal(18 * 8, (int)Marshal.OffsetOf<ThreadRegisterState>(nameof(ThreadRegisterState.FsBase)));
+        Assert.Equal(160, (int)Marshal.OffsetOf<ThreadRegisterState>(nameof(ThreadRegisterState.Fx)));
+    }
+
+    [Fact]
     public void SchedulerEntityMapsBackToItsThread()
     {
         var t = (Tcb*)NativeMemory.AllocZeroed((nuint)sizeof(Tcb));

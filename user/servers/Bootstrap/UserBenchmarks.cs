@@ -30,6 +30,7 @@ static unsafe class UserBenchmarks
         Bench.Report("yield_ctx_switch", YieldSwitch());
         Bench.Report("retype_frame", RetypeFrame());
         Bench.Report("map_unmap_page", MapUnmap());
+        Bench.Report("map_2MiB_page", MapUnmap2M());
         Bench.Report("thread_create_start_exit", ThreadCycle());
         Bench.Report("process_spawn_exit", SpawnExit());
         Bench.Report("ipc_call_reply_0w", CallReply(0));
@@ -104,23 +105,28 @@ static unsafe class UserBenchmarks
         return ok == n ? result : 0;
     }
 
-    private static ulong MapUnmap()
+    private static ulong MapUnmap() => MapUnmap(12, ScratchPage);
+
+    // One 2 MiB frame mapped as one large page (a page-directory entry) and unmapped.
+    private static ulong MapUnmap2M() => MapUnmap(21, 0x0000_5200_0000_0000);
+
+    private static ulong MapUnmap(int frameBits, ulong vaddr)
     {
         const int n = 2000;
         CSpace.TryAlloc(out uint fs);
-        if (Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, fs, 1, out CapHandle f) != Status.Ok)
+        if (Sys.Retype(s_memory, ObjectType.Frame, frameBits, CSpace.Self, fs, 1, out CapHandle f) != Status.Ok)
         {
             CSpace.Free(fs);
             return 0;
         }
         // Map once first so the page tables exist: this measures the leaf operation.
-        Sys.Map(CSpace.SelfAddressSpace, f, ScratchPage, Rights.Read | Rights.Write);
+        Sys.Map(CSpace.SelfAddressSpace, f, vaddr, Rights.Read | Rights.Write);
         Sys.Unmap(f);
         int ok = 0;
         ulong t0 = Sys.ReadTsc();
         for (int i = 0; i < n; i++)
         {
-            if (Sys.Map(CSpace.SelfAddressSpace, f, ScratchPage, Rights.Read | Rights.Write) == Status.Ok && Sys.Unmap(f) == Status.Ok) ok++;
+            if (Sys.Map(CSpace.SelfAddressSpace, f, vaddr, Rights.Read | Rights.Write) == Status.Ok && Sys.Unmap(f) == Status.Ok) ok++;
         }
         ulong result = (Sys.ReadTsc() - t0) / n;
         Sys.Delete(f);

@@ -49,6 +49,8 @@ static unsafe class UserTests
         T.Run("user.fault_stack_overflow_guard_page", &FaultStackOverflow);
         T.Run("user.fault_write_to_text", &FaultWriteText);
         T.Run("user.process_1000_spawn_destroy_balance", &ThousandProcesses);
+        FrameTests.Run(memory);
+        RegisterTests.Run(memory);
         LookupTests.Run(memory);
         IpcTests.Run(ref initfs, memory);
         ReplyTests.Run(memory);
@@ -69,7 +71,7 @@ static unsafe class UserTests
         CSpace.Make(s_memory, ObjectType.Untyped, bits, out untyped) == Status.Ok;
 
     /// <summary>Revokes everything made from the untyped, then deletes it and frees its slot.</summary>
-    private static void Release(CapHandle untyped)
+    internal static void Release(CapHandle untyped)
     {
         Sys.Revoke(untyped);
         CSpace.Release(untyped);
@@ -238,7 +240,8 @@ static unsafe class UserTests
         NewFrame(u, out CapHandle f);
         CSpace.TryAlloc(out uint a);
         T.Status(Status.InvalidArgument, Sys.Retype(u, (ObjectType)77, 0, CSpace.Self, a, 1, out _), "unknown type");
-        T.Status(Status.InvalidArgument, Sys.Retype(u, ObjectType.Frame, 13, CSpace.Self, a, 1, out _), "bad frame size");
+        T.Status(Status.InvalidArgument, Sys.Retype(u, ObjectType.Frame, 11, CSpace.Self, a, 1, out _), "frame smaller than a page");
+        T.Status(Status.InvalidArgument, Sys.Retype(u, ObjectType.Frame, 31, CSpace.Self, a, 1, out _), "frame larger than 1 GiB");
         T.Status(Status.InvalidArgument, Sys.Retype(u, ObjectType.Frame, 12, CSpace.Self, a, 0, out _), "count 0");
         T.Status(Status.WrongType, Sys.Retype(f, ObjectType.Frame, 12, CSpace.Self, a, 1, out _), "retype from a frame");
         T.Status(Status.OutOfMemory, Sys.Retype(u, ObjectType.Untyped, 17, CSpace.Self, a, 1, out _), "bigger than the untyped");

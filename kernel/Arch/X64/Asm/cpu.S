@@ -129,6 +129,9 @@ FUNC cpu_pause
 FUNC cpu_invlpg
     invlpg (%rdi)
     ret
+FUNC cpu_fxsave
+    fxsave64 (%rdi)
+    ret
 FUNC cpu_read_rflags
     pushfq
     popq %rax
