@@ -21,6 +21,7 @@ static unsafe class MemoryTests
         T.Run("memory.heap_grows_through_the_parent", &HeapGrows);
         T.Run("memory.grow_statuses", &GrowStatuses);
         T.Run("memory.blocks_per_process_bounded", &BlocksBounded);
+        T.Run("memory.hundreds_of_MiB_in_2MiB_frames", &HundredsOfMiB);
         T.Run("memory.two_hundred_small_processes", &ManySmall);
     }
 
@@ -31,6 +32,7 @@ static unsafe class MemoryTests
         if (Startup.ArgumentIs(1, "memory-grow")) code = GrowChild();
         else if (Startup.ArgumentIs(1, "memory-heap")) code = HeapChild();
         else if (Startup.ArgumentIs(1, "memory-blocks")) code = BlocksChild();
+        else if (Startup.ArgumentIs(1, "memory-map")) code = MapChild();
         else return false;
         return true;
     }
@@ -115,6 +117,15 @@ static unsafe class MemoryTests
         T.Equal((long)before, (long)Free(), "and they are back when it ends");
     }
 
+    // 192 MiB in 2 MiB frames: 96 capability slots, where 4 KiB pages would need 49,152 (the CNode has 1,024).
+    private static void HundredsOfMiB()
+    {
+        ulong before = Free();
+        T.Status(Status.Ok, Spawn("initfs:/bin/svctest memory-map", 0, out ulong pid), "spawn a child that maps 192 MiB");
+        T.Equal(0, (long)Wait(pid), "it mapped, wrote and read back every 2 MiB, with memory asked of the parent");
+        T.Equal((long)before, (long)Free(), "and all of it is back when it ends");
+    }
+
     // Many small processes at once: each takes a small block where it took 2 MiB, so 200 of them use
     // under a quarter of the 400 MiB that 2 MiB blocks would.
     private static void ManySmall()
@@ -167,6 +178,17 @@ static unsafe class MemoryTests
         if (MemoryRequest.Held(out ulong held, out ulong limit) != Status.Ok) return 3;
         if (granted != 63 || held >= limit) return 4;   // the first block and 63 more
         return MemoryRequest.Grow(20, out _) == Status.OutOfMemory ? 0 : 5;   // larger blocks too
+    }
+
+    private static int MapChild()
+    {
+        const ulong Base = 0x0000_5C00_0000_0000, Bytes = 192 * MiB;
+        if (MemoryRequest.MapNew(Base, Bytes, out ulong mapped) != Status.Ok || mapped != Bytes) return 2;
+        for (ulong at = 0; at < Bytes; at += 2 * MiB) *(ulong*)(Base + at + 8) = at;
+        for (ulong at = 0; at < Bytes; at += 2 * MiB)
+            if (*(ulong*)(Base + at + 8) != at || *(ulong*)(Base + at) != 0) return 3;
+        if (MemoryRequest.Held(out ulong held, out _) != Status.Ok || held < Bytes) return 4;
+        return MemoryRequest.MapNew(Base + 1024 * MiB, 0x1001, out _) == Status.NotAligned ? 0 : 5;
     }
 
     private static int HeapChild()

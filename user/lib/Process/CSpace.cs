@@ -62,7 +62,8 @@ public static unsafe class CSpace
     public static Status Make(ObjectType type, int sizeBits, out CapHandle cap)
     {
         Status s = Make(Memory, type, sizeBits, out cap);
-        if (s != Status.OutOfMemory || !MemoryRequest.Refill(out CapHandle more)) return s;
+        if (s != Status.OutOfMemory || !MemoryRequest.Refill(type == ObjectType.Untyped || type == ObjectType.Frame ? sizeBits : 0, out CapHandle more))
+            return s;
         s_memory = more;
         return Make(more, type, sizeBits, out cap);
     }

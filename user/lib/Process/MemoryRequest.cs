@@ -3,7 +3,8 @@
 // manager, through its Namespace capability, for another untyped block (SchemeOp.GrowMemory), which
 // the manager retypes straight into a slot of this process's CNode and takes back when the process
 // ends. CSpace.Make falls back to it when the process's own untyped memory is exhausted, so the
-// managed heap and every object a program makes can grow up to the process's limit.
+// managed heap and every object a program makes can grow up to the process's limit; MapNew maps
+// large ranges with 2 MiB frames (one capability slot each).
 using Vireo.Abi;
 using Vireo.User.Schemes;
 
@@ -44,17 +45,45 @@ public static unsafe class MemoryRequest
         return s;
     }
 
-    // A new block for CSpace.Make when the current untyped is exhausted, twice the size of the last;
-    // after one refusal none is asked for again (the limit does not move). Only a process whose
-    // Namespace capability is an endpoint has a parent to ask (not the bootstrap).
-    internal static bool Refill(out CapHandle untyped)
+    /// <summary>Maps `bytes` of fresh zeroed memory at `address` (both 4 KiB aligned), read-write,
+    /// with frames as large as the alignment allows up to 2 MiB: one capability slot and no page
+    /// table per 2 MiB, so a process can map hundreds of MiB. Frames come from CSpace.Make, so
+    /// from the parent once the process's own memory is used up. `mapped` is how far it got.</summary>
+    public static Status MapNew(ulong address, ulong bytes, out ulong mapped)
+    {
+        mapped = 0;
+        if (((address | bytes) & 0xFFF) != 0) return Status.NotAligned;
+        while (mapped < bytes)
+        {
+            ulong at = address + mapped;
+            int bits = 21;
+            while (bits > 12 && ((at & ((1UL << bits) - 1)) != 0 || bytes - mapped < 1UL << bits)) bits--;
+            Status s = CSpace.Make(ObjectType.Frame, bits, out CapHandle frame);
+            if (s != Status.Ok) return s;
+            s = Sys.Map(CSpace.SelfAddressSpace, frame, at, Rights.Read | Rights.Write);
+            if (s != Status.Ok)
+            {
+                CSpace.Release(frame);
+                return s;
+            }
+            mapped += 1UL << bits;
+        }
+        return Status.Ok;
+    }
+
+    // A new block for CSpace.Make when the current untyped is exhausted: twice the size of the
+    // last, and at least 2^minBits (the object being made); after one refusal none is asked for
+    // again (the limit does not move). Only a process whose Namespace capability is an endpoint has
+    // a parent to ask (not the bootstrap).
+    internal static bool Refill(int minBits, out CapHandle untyped)
     {
         untyped = default;
         if (s_refused || Sys.Identify(Namespace.Root, out ObjectType type, out _, out _, out _) != Status.Ok || type != ObjectType.Endpoint)
             return false;
-        Status s = Grow(s_refillBits, out untyped);
-        if (s == Status.OutOfMemory && s_refillBits > FirstRefillBits)
-            s = Grow(s_refillBits = FirstRefillBits, out untyped);   // a smaller block may still fit
+        int bits = s_refillBits > minBits ? s_refillBits : minBits;
+        Status s = Grow(bits, out untyped);
+        if (s == Status.OutOfMemory && bits > FirstRefillBits && bits > minBits)
+            s = Grow(s_refillBits = FirstRefillBits > minBits ? FirstRefillBits : minBits, out untyped);   // a smaller block may still fit
         if (s != Status.Ok)
         {
             s_refused = true;
