@@ -45,12 +45,16 @@ public enum SchemeOp : ulong
     List = 66,       // w0 = index -> data = NAME, w0 = next index; NotFound past the end
 
     // Process manager ("proc:" operations on the Namespace capability).
-    Spawn = 80,      // data = argv joined by NUL; caps = stdin, stdout, stderr; w0 = SpawnFlags -> w0 = pid
+    Spawn = 80,      // data = argv joined by NUL; caps = stdin, stdout, stderr; w0 = SpawnFlags, w1 = sizes
+                     // (memory bits | cnode bits << 8, 0 = sized from the image), w2 = limit in bytes (0 = default) -> w0 = pid
     WaitChild = 81,  // w0 = pid (0 = any child) -> w0 = pid, w1 = ThreadExitKind, w2 = code
     Kill = 82,       // w0 = pid
     ProcList = 83,   // w0 = index -> w0 = pid, w1 = parent, w2 = next index, data = name; NotFound past the end
     MemInfo = 84,    // -> w0 = bytes total, w1 = bytes free (untyped not handed out)
     PowerOff = 85,   // (the system powers off; the reply never comes)
+    GrowMemory = 86, // w0 = bits (16..30), w1 = an empty slot in the caller's CNode -> w0 = the handle of a new untyped
+                     // of 2^bits bytes there, w1 = bytes the caller now holds, w2 = its limit; OutOfMemory past the
+                     // limit or when memory is exhausted. w0 = 0 only asks (w1, w2) (docs/design/schemes.md)
 
     // Channels (chan: files): message boundaries kept.
     Listen = 96,     // a chan: file opened with OpenFlags.Create becomes a listener

@@ -18,6 +18,7 @@ static unsafe class ProcTests
         T.Run("proc.list_and_meminfo", &ListAndMeminfo);
         T.Run("proc.parent_gives_the_namespace", &NestedNamespace);
         T.Run("root.garbage_answers_and_daemon_death", &BadDaemon);
+        T.Run("proc.daemon_tool_starts_and_supervises", &DaemonTool);
         T.Run("sys.files_for_processes_memory_and_time", &SysFiles);
         T.Run("initfs.read_seek_stat", &InitfsFiles);
         T.Run("initfs.directories_and_statuses", &InitfsDirectories);
@@ -198,6 +199,29 @@ static unsafe class ProcTests
         Wait(pid, out ulong kind, out ulong code);
         T.Equal(3, (long)code, "it exited as it said");
         T.Status(Status.UnknownScheme, Fs.Open("bad:/x", OpenFlags.Read, out _), "its name went with it");
+    }
+
+    // `daemon NAME PROGRAM` run as the shell runs it (without the register right): the daemon:
+    // service starts a detached supervisor, which starts the program with the right and starts it
+    // again when it ends (bin/testd registers `bad`; Stat answers 999, which the client calls BadReply).
+    private static void DaemonTool()
+    {
+        T.Status(Status.Ok, Spawn("initfs:/bin/daemon bad testd", out ulong tool, (ulong)SpawnFlags.NoRegister), "run the tool");
+        T.Status(Status.Ok, Wait(tool, out _, out ulong code), "it ends");
+        T.Equal(0, (long)code, "once bad: is registered");
+        T.Status(Status.BadReply, Fs.Stat("bad:/x", out _, out _), "the daemon answers");
+        T.Status(Status.PeerDied, Fs.Open("bad:/die", OpenFlags.Read, out _), "it dies");
+        Status s = Status.UnknownScheme;
+        for (int i = 0; i < 100 && (s = Fs.Stat("bad:/x", out _, out _)) != Status.BadReply; i++) Sys.Sleep(10_000_000);
+        T.Status(Status.BadReply, s, "its supervisor started it again");
+        ulong supervisor = 0;
+        for (ulong index = 0; Call(SchemeOp.ProcList, index, 0, 0, out SchemeReply r) == Status.Ok; index = r.W2)
+            if (r.W1 == 0 && r.DataLength == 6 && SchemeCall.Data[0] == (byte)'d' && SchemeCall.Data[5] == (byte)'n') supervisor = r.W0;
+        T.True(supervisor != 0, "the supervisor is a daemon process with no parent");
+        T.Status(Status.Ok, Call(SchemeOp.Kill, supervisor, 0, 0, out _), "end the supervisor");
+        Fs.Open("bad:/die", OpenFlags.Read, out _);
+        Sys.Sleep(50_000_000);
+        T.Status(Status.UnknownScheme, Fs.Stat("bad:/x", out _, out _), "then the daemon ends for good");
     }
 
     private static int ReadAll(string path, byte* into, int max)

@@ -50,10 +50,23 @@ public static unsafe class CSpace
         Free(cap.Index);
     }
 
-    /// <summary>Makes one object of `type` from this process's own untyped memory (BootstrapSlots.Memory)
-    /// in a fresh slot; on failure the slot is free again and `cap` is 0.</summary>
-    public static Status Make(ObjectType type, int sizeBits, out CapHandle cap) =>
-        Make(new CapHandle(BootstrapSlots.Memory, 0), type, sizeBits, out cap);
+    private static CapHandle s_memory;   // 0: BootstrapSlots.Memory
+
+    /// <summary>The untyped memory Make uses: the process's own (BootstrapSlots.Memory) until it is
+    /// exhausted, then the latest block its parent gave (MemoryRequest).</summary>
+    public static CapHandle Memory => s_memory.Value != 0 ? s_memory : new CapHandle(BootstrapSlots.Memory, 0);
+
+    /// <summary>Makes one object of `type` from this process's own untyped memory (Memory) in a fresh
+    /// slot; when that is exhausted, asks the parent for another block once and makes it from that.
+    /// On failure the slot is free again and `cap` is 0.</summary>
+    public static Status Make(ObjectType type, int sizeBits, out CapHandle cap)
+    {
+        Status s = Make(Memory, type, sizeBits, out cap);
+        if (s != Status.OutOfMemory || !MemoryRequest.Refill(type == ObjectType.Untyped || type == ObjectType.Frame ? sizeBits : 0, out CapHandle more))
+            return s;
+        s_memory = more;
+        return Make(more, type, sizeBits, out cap);
+    }
 
     /// <summary>Make, from the untyped memory `from`.</summary>
     public static Status Make(CapHandle from, ObjectType type, int sizeBits, out CapHandle cap)

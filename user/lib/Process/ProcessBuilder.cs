@@ -147,11 +147,7 @@ public static unsafe class ProcessBuilder
             for (ulong p = 0; p < segment.PageCount && s == Status.Ok; p++)
             {
                 segment.GetPage(p, out Elf64Page page);
-                // A page may be shared only if nothing in it should read as zero: a read-only segment
-                // whose memory runs past its file bytes (memsz > filesz) keeps its tail page private.
-                bool zeroTail = segment.MemorySize > segment.FileSize &&
-                    page.VirtualAddress + 4096 > segment.VirtualAddress + segment.FileSize;
-                s = LoadPage(ref initfs, ref process, file, length, page, rights, !zeroTail, ref childSlot);
+                s = LoadPage(ref initfs, ref process, file, length, page, rights, !ZeroTail(segment, page), ref childSlot);
             }
         }
         if (s == Status.Ok && options.Grant0.Value != 0)
@@ -206,6 +202,44 @@ public static unsafe class ProcessBuilder
         }
         return s;
     }
+
+    // A page may be shared only if nothing in it should read as zero: a read-only segment whose
+    // memory runs past its file bytes (memsz > filesz) keeps its tail page private.
+    private static bool ZeroTail(in Elf64Segment segment, in Elf64Page page) =>
+        segment.MemorySize > segment.FileSize && page.VirtualAddress + 4096 > segment.VirtualAddress + segment.FileSize;
+
+    /// <summary>The memory block (log2 bytes) a process built from the initfs file `path` with
+    /// `options` needs: its heap untyped, address space, CNode and thread laid out as Carve makes them,
+    /// then one frame per private page (writable and zero-filled image pages, the IPC buffer, the
+    /// stack), rounded up to a power of two. The result is for options.MemoryBits; 0 if `path` is not
+    /// in the archive, -1 if it is not an ELF file.</summary>
+    public static int MemoryBitsFor(ref InitfsImage initfs, System.ReadOnlySpan<byte> path, in ProcessOptions options)
+    {
+        if (initfs.Find(path, out byte* file, out ulong length) != FormatStatus.Ok) return 0;
+        if (Elf64Image.TryParse(file, length, out Elf64Image image) != FormatStatus.Ok) return -1;
+        ulong at = 0;
+        if (options.HeapBits != 0) at = Place(at, options.HeapBits);
+        at = Place(at, options.AddressSpaceBits);
+        at = Place(at, options.CNodeBits + ObjectSizes.SlotBits);
+        at = Place(at, ObjectSizes.ThreadBits);
+        ulong pages = options.StackPages + (options.IpcBuffer != 0 ? 1UL : 0);
+        for (int i = 0; i < image.SegmentCount; i++)
+        {
+            image.GetSegment(i, out Elf64Segment segment);
+            for (ulong p = 0; p < segment.PageCount; p++)
+            {
+                segment.GetPage(p, out Elf64Page page);
+                if (segment.IsWritable || page.Kind == Elf64PageKind.Zero || ZeroTail(segment, page)) pages++;
+            }
+        }
+        at = Place(at, 12) + (pages - 1) * 4096;
+        int bits = 12;
+        while ((1UL << bits) < at) bits++;
+        return bits;
+    }
+
+    // Where an object of 2^bits bytes placed after `at` ends (retype aligns each object to its size).
+    private static ulong Place(ulong at, int bits) => ((at + (1UL << bits) - 1) & ~((1UL << bits) - 1)) + (1UL << bits);
 
     // Lays out a ProcessStartInfo and the argument strings; returns its size (a multiple of 16) or -1.
     private static int StartInfo(byte* block, string path, string[] arguments, uint firstFree, int cnodeBits, ulong word0, ulong word1)
@@ -294,8 +328,8 @@ public static unsafe class ProcessBuilder
             s = Sys.Retype(p.Memory, ObjectType.Untyped, options.HeapBits, CSpace.Self, heapSlot, 1, out heap);
         }
         if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.AddressSpace, options.AddressSpaceBits, CSpace.Self, p.AddressSpaceSlot, 1, out p.AddressSpace);
-        if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.Thread, ObjectSizes.ThreadBits, CSpace.Self, p.ThreadSlot, 1, out p.Thread);
         if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.CNode, options.CNodeBits, CSpace.Self, p.CNodeSlot, 1, out p.CNode);
+        if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.Thread, ObjectSizes.ThreadBits, CSpace.Self, p.ThreadSlot, 1, out p.Thread);
         if (s == Status.Ok && options.HeapBits != 0) s = Sys.Move(heap, p.CNode, BootstrapSlots.Memory, out _);
         if (heapSlot != 0) CSpace.Free(heapSlot);
         // The child knows itself: its CNode, address space and thread at the well-known slots.

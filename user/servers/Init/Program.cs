@@ -2,9 +2,12 @@
 // then restarts whatever it started that ends (logging it), until the system powers off.
 //
 // rc lines (words separated by spaces; '#' starts a comment):
-//   daemon NAME [memory=BITS] [cnode=BITS] [devices=console] PROGRAM [ARGS...]
+//   daemon NAME [memory=BITS] [cnode=BITS] [limit=SIZE] [devices=console] PROGRAM [ARGS...]
 //       start PROGRAM, wait until scheme NAME is registered, restart it if it ends
-//   service [memory=BITS] PROGRAM [ARGS...]      start, restart if it ends
+//   service [memory=BITS] [limit=SIZE] PROGRAM [ARGS...]      start, restart if it ends
+// memory=BITS: a first block of 2^BITS bytes (half of it heap) instead of one sized from the image;
+// limit=SIZE: the most memory the process may hold, grown blocks included (bytes, or with K, M or G;
+// default ProcessManager.DefaultLimit, 256 MiB).
 //   console                                       later programs get tty: as stdin, stdout, stderr
 //   run PROGRAM [ARGS...]                         start on the console and wait until it ends
 //   shell PROGRAM [ARGS...]                       start on the console; start again when it ends
@@ -24,6 +27,7 @@ static unsafe class Program
         public ulong Pid;
         public int Kind;             // 0 daemon, 1 service, 2 shell
         public ulong Sizes;          // memory bits for the process manager
+        public ulong Limit;          // bytes, 0 = the process manager's default
         public ulong Flags;          // SpawnFlags
         public int Restarts;
         public bool Console;         // started with the console as stdio
@@ -97,6 +101,11 @@ static unsafe class Program
                 e->Sizes = (e->Sizes & 0xFFUL) | ((Numbers.ParseDecimalPrefix(Span(word + 6, wordLength - 6)) & 0xFF) << 8);
                 continue;
             }
+            if (e->ArgvLength == 0 && Ascii.StartsWith(Span(word, wordLength), "limit="))
+            {
+                e->Limit = Size(word + 6, wordLength - 6);
+                continue;
+            }
             if (e->ArgvLength == 0 && Ascii.Equals(Span(word, wordLength), "devices=console"))
             {
                 e->Flags |= (ulong)SpawnFlags.ConsoleDevices;
@@ -137,7 +146,7 @@ static unsafe class Program
         for (int i = 0; i < e->ArgvLength; i++) SchemeCall.Data[i] = e->Argv[i];
         IpcBuffer* b = SchemeCall.Buffer;
         b->SendCaps[0] = b->SendCaps[1] = b->SendCaps[2] = console.Cap.Value;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, e->Flags, e->Sizes, 0, e->ArgvLength, caps, 0, out SchemeReply r);
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, e->Flags, e->Sizes, e->Limit, e->ArgvLength, caps, 0, out SchemeReply r);
         if (caps > 0) Fs.Forget(console);
         if (s != Status.Ok)
         {
@@ -220,6 +229,16 @@ static unsafe class Program
     }
 
     private static System.ReadOnlySpan<byte> Span(byte* bytes, int length) => new System.ReadOnlySpan<byte>(bytes, length);
+
+    // A size: digits, then K, M or G (powers of 1024) or nothing (bytes).
+    private static ulong Size(byte* text, int length)
+    {
+        int digits = 0;
+        while (digits < length && text[digits] >= (byte)'0' && text[digits] <= (byte)'9') digits++;
+        ulong n = Numbers.ParseDecimalPrefix(Span(text, digits));
+        byte unit = digits < length ? text[digits] : (byte)0;
+        return unit == (byte)'K' ? n << 10 : unit == (byte)'M' ? n << 20 : unit == (byte)'G' ? n << 30 : n;
+    }
 
     private static int Log(string text, int code)
     {

@@ -1,81 +1,88 @@
-// Memory for processes, as fixed-size untyped blocks. Untyped memory returns exactly only when it
-// empties (capabilities.md: a watermark), so each process gets a whole block of its own and its
-// memory comes back in one revoke when it ends: no fragmentation however processes come and go.
-// Two sizes: small blocks for programs, large ones for daemons that hold data (a RAM filesystem).
+// Memory for processes: every untyped capability the bootstrap holds, handed out in blocks of
+// 2^k bytes (64 KiB up) by a buddy allocator (BuddyBlocks), so that a process's memory fits what it
+// needs. Untyped memory returns exactly only when it empties (capabilities.md: a watermark), so
+// each process's blocks are its own and come back with one revoke each when it ends. The
+// bootstrap's largest untyped, which its own heap and objects came from, is shared: the process
+// manager keeps a reserve block of it for its own objects and the rest above the watermark joins
+// the allocator as aligned roots.
 using Vireo.Abi;
+using Vireo.Services;
 using Vireo.User;
 
 static unsafe class MemoryBlocks
 {
-    public const int SmallBits = 21;   // 2 MiB
-    public const int LargeBits = 24;   // 16 MiB
-    private const int MaxBlocks = 512;
-    private const int MaxLarge = 6;
-    private static ulong* s_blocks;    // handles
-    private static byte* s_bits;
-    private static byte* s_used;
-    private static int s_count;
+    /// <summary>What the process manager keeps for its own objects (endpoints, Reply objects).</summary>
+    public const int ReserveBits = 20;
+    public const int MaxBits = 30;
+    private const int NodePairs = 1536;   // the bootstrap's CNode (4096 slots) is the real bound
+    private static BuddyBlocks s_buddy;
 
-    public static ulong TotalBytes { get; private set; }
-    public static ulong FreeBytes { get; private set; }
+    public static ulong TotalBytes => s_buddy.TotalBytes;
+    public static ulong FreeBytes => s_buddy.FreeBytes;
 
-    /// <summary>Splits every untyped the bootstrap holds except `keep` into blocks.</summary>
-    public static void Init(BootstrapInfo* info, CapHandle keep)
+    private sealed class UntypedSyscalls : IUntypedOps
     {
-        s_blocks = (ulong*)NativeMemoryAlloc(MaxBlocks * 8);
-        s_bits = (byte*)NativeMemoryAlloc(MaxBlocks);
-        s_used = (byte*)NativeMemoryAlloc(MaxBlocks);
-        int large = 0;
+        public bool Split(ulong block, int childBits, out ulong low, out ulong high)
+        {
+            low = high = 0;
+            var parent = new CapHandle(block);
+            if (CSpace.Make(parent, ObjectType.Untyped, childBits, out CapHandle a) != Status.Ok) return false;
+            if (CSpace.Make(parent, ObjectType.Untyped, childBits, out CapHandle b) != Status.Ok)
+            {
+                CSpace.Release(a);
+                return false;
+            }
+            low = a.Value;
+            high = b.Value;
+            return true;
+        }
+
+        public void Revoke(ulong block) => Sys.Revoke(new CapHandle(block));
+
+        public void Forget(ulong child) => CSpace.Free(new CapHandle(child).Index);
+    }
+
+    /// <summary>Gives every untyped the bootstrap holds to the allocator: all but `keep` whole, and
+    /// `keep` (the bootstrap's own) above its watermark after a reserve block for the process
+    /// manager, returned in `own`.</summary>
+    public static Status Init(BootstrapInfo* info, CapHandle keep, out CapHandle own)
+    {
+        s_buddy = new BuddyBlocks(new UntypedSyscalls(), NodePairs);
+        Status s = CSpace.Make(keep, ObjectType.Untyped, ReserveBits, out own);
+        if (s != Status.Ok) return s;
         for (int i = 0; i < (int)info->UntypedCount; i++)
         {
             var u = new CapHandle((uint)info->FirstUntypedSlot + (uint)i, 0);
-            if (u.Value == keep.Value) continue;
-            int bits = info->UntypedSizeBits[i];
-            while (large < MaxLarge && bits >= LargeBits && Split(u, LargeBits)) large++;
-            while (bits >= SmallBits && Split(u, SmallBits)) { }
+            if (u.Value != keep.Value) s_buddy.AddRoot(u.Value, info->UntypedSizeBits[i]);
         }
+        // The rest of `keep`: aligned blocks from its watermark up, each as large as its alignment
+        // and the room left allow (so none is padded but the first).
+        if (Sys.Identify(keep, out _, out _, out int bits, out ulong room) != Status.Ok) return Status.Ok;
+        ulong end = 1UL << bits;
+        ulong at = end - room;
+        while (at < end)
+        {
+            int k = BuddyBlocks.MinOrder;
+            while (k < bits - 1 && (at & ((1UL << (k + 1)) - 1)) == 0 && at + (1UL << (k + 1)) <= end) k++;
+            at = (at + (1UL << k) - 1) & ~((1UL << k) - 1);
+            if (at + (1UL << k) > end || CSpace.Make(keep, ObjectType.Untyped, k, out CapHandle root) != Status.Ok) break;
+            if (!s_buddy.AddRoot(root.Value, k)) break;
+            at += 1UL << k;
+        }
+        return Status.Ok;
     }
 
-    private static bool Split(CapHandle untyped, int bits)
+    /// <summary>A block of 2^bits bytes, put on the owner's chain `owned` (-1 = empty); its node, or -1.</summary>
+    public static int Take(int bits, ref int owned, out CapHandle block)
     {
-        if (s_count == MaxBlocks || CSpace.Make(untyped, ObjectType.Untyped, bits, out CapHandle block) != Status.Ok) return false;
-        s_blocks[s_count] = block.Value;
-        s_bits[s_count] = (byte)bits;
-        s_count++;
-        TotalBytes += 1UL << bits;
-        FreeBytes += 1UL << bits;
-        return true;
+        int n = s_buddy.Take(bits, ref owned);
+        block = n >= 0 ? new CapHandle(s_buddy.Cap(n)) : default;
+        return n;
     }
 
-    /// <summary>A free block of at least 2^bits bytes (the smallest that fits); its index, or -1.</summary>
-    public static int Take(int bits, out CapHandle block, out int blockBits)
-    {
-        block = default;
-        blockBits = 0;
-        int best = -1;
-        for (int i = 0; i < s_count; i++)
-            if (s_used[i] == 0 && s_bits[i] >= bits && (best < 0 || s_bits[i] < s_bits[best])) best = i;
-        if (best < 0) return -1;
-        s_used[best] = 1;
-        block = new CapHandle(s_blocks[best]);
-        blockBits = s_bits[best];
-        FreeBytes -= 1UL << blockBits;
-        return best;
-    }
+    /// <summary>Everything made from the chain's blocks is destroyed; the blocks are free again.</summary>
+    public static void GiveAll(ref int owned) => s_buddy.GiveAll(ref owned);
 
-    /// <summary>Everything made from the block is destroyed; the block is whole again.</summary>
-    public static void Give(int index)
-    {
-        if ((uint)index >= (uint)s_count || s_used[index] == 0) return;
-        Sys.Revoke(new CapHandle(s_blocks[index]));
-        s_used[index] = 0;
-        FreeBytes += 1UL << s_bits[index];
-    }
-
-    private static void* NativeMemoryAlloc(int bytes)
-    {
-        // Allocated once at start-up from the managed heap (a bump allocator), never freed.
-        byte[] a = new byte[bytes];
-        fixed (byte* p = a) return p;
-    }
+    /// <summary>Gives back the block Take put last on the chain (a request that failed after it).</summary>
+    public static void GiveFirst(ref int owned) => s_buddy.GiveFirst(ref owned);
 }

@@ -1,9 +1,10 @@
 // The process manager and root scheme: after start-up the bootstrap becomes the server every
 // process's Namespace capability points at. It starts processes from the initfs (each in a memory
-// block of its own), tells parents when children end (exit notifications, bound to this thread, name
+// block of its own, sized from its image; more blocks on request up to its limit), tells parents when children end (exit notifications, bound to this thread, name
 // which children to look at; a WaitChild that must wait is put aside in a Reply object), kills,
 // lists, reports memory, and powers off. The root scheme's table lives here too (RootScheme).
 using Vireo.Abi;
+using Vireo.Services;
 using Vireo.User;
 using Vireo.User.Schemes;
 
@@ -11,6 +12,13 @@ static unsafe class ProcessManager
 {
     private const int MaxProcs = 256;
     private const int NameBytes = 24;
+    /// <summary>The most memory a process may hold when its spawn request names no limit.</summary>
+    public const ulong DefaultLimit = 256UL << 20;
+    /// <summary>The heap untyped of a process whose block is sized from its image (256 KiB).</summary>
+    public const int DefaultHeapBits = 18;
+    /// <summary>Blocks one process may hold: each costs the manager capability slots (its own and
+    /// its splits'), which all processes share, so many small requests must not use them up.</summary>
+    public const int MaxBlocksPerProcess = 64;
 
     private struct Proc
     {
@@ -19,7 +27,9 @@ static unsafe class ProcessManager
         public bool Exited;
         public ulong Kind, Code;
         public Process P;
-        public int Block;
+        public int Blocks;           // its memory blocks: a chain in MemoryBlocks (-1 = none)
+        public ulong Held, Limit;    // bytes in those blocks, and the most it may hold
+        public int BlockCount;
         public int WaitToken;        // >= 0: a WaitChild of this process is put aside
         public ulong WaitFor;        // the pid it waits for, 0 = any child
         public int NameLength;
@@ -43,7 +53,7 @@ static unsafe class ProcessManager
         for (int i = 0; i < MaxProcs; i++) s_procs[i].WaitToken = -1;
         RootScheme.Init();
         SysScheme.Init();
-        MemoryBlocks.Init(info, memory);
+        if (MemoryBlocks.Init(info, memory, out memory) != Status.Ok) return Fail("no memory of its own");
         if (SchemeServer.Create(memory, out s_server) != Status.Ok) return Fail("no endpoint");
         // sys: is served on the same endpoint: its requests come through looked-up (client-badged)
         // or minted file capabilities, which no Namespace capability carries.
@@ -141,9 +151,9 @@ static unsafe class ProcessManager
                     Status ss = flags > (SpawnFlags.NoRegister | SpawnFlags.ConsoleDevices | SpawnFlags.Namespace) ? Status.InvalidArgument :
                         (flags & SpawnFlags.ConsoleDevices) != 0 && !mayRegister ? Status.InsufficientRights :
                         own && r.Caps < 1 ? Status.InvalidArgument :
-                        own ? Spawn(caller, r.Data, r.DataLength, false, r.W1, r.Cap1, r.Cap2, r.Cap2, out pid, false, null, 0, 0, 0, r.Cap0) :
+                        own ? Spawn(caller, r.Data, r.DataLength, false, r.W1, r.Cap1, r.Cap2, r.Cap2, out pid, false, null, 0, 0, 0, r.Cap0, limit: r.W2) :
                         Spawn(caller, r.Data, r.DataLength, mayRegister && (flags & SpawnFlags.NoRegister) == 0,
-                            r.W1, r.Cap0, r.Cap1, r.Cap2, out pid, (flags & SpawnFlags.ConsoleDevices) != 0);
+                            r.W1, r.Cap0, r.Cap1, r.Cap2, out pid, (flags & SpawnFlags.ConsoleDevices) != 0, limit: r.W2);
                         s_server.Answer(ss, pid);
                     break;
                 case SchemeOp.WaitChild:
@@ -157,6 +167,9 @@ static unsafe class ProcessManager
                     break;
                 case SchemeOp.MemInfo:
                         s_server.Answer(Status.Ok, MemoryBlocks.TotalBytes, MemoryBlocks.FreeBytes);
+                    break;
+                case SchemeOp.GrowMemory:
+                        GrowMemory(caller, r.W0, r.W1);
                     break;
                 case SchemeOp.PowerOff:
                         System.Console.WriteLine("vireo: power off");
@@ -193,7 +206,8 @@ static unsafe class ProcessManager
 
     private static Status Spawn(ulong parent, byte* argv, int length, bool mayRegister, ulong sizes,
         CapHandle stdin, CapHandle stdout, CapHandle stderr, out ulong pid, bool consoleDevices = false,
-        CapHandle* shared = null, uint sharedCount = 0, ulong sharedAddress = 0, ulong word0 = 0, CapHandle ns = default, ulong word1 = 0)
+        CapHandle* shared = null, uint sharedCount = 0, ulong sharedAddress = 0, ulong word0 = 0, CapHandle ns = default, ulong word1 = 0,
+        ulong limit = 0)
     {
         pid = 0;
         if (length <= 0 || argv[0] == 0) return Status.InvalidArgument;
@@ -210,29 +224,40 @@ static unsafe class ProcessManager
         if (index < 0) return Status.NoSpace;
         int memoryBits = (int)(sizes & 0xFF);
         int cnodeBits = (int)((sizes >> 8) & 0xFF);
-        if (memoryBits == 0) memoryBits = MemoryBlocks.SmallBits;
         if (cnodeBits == 0) cnodeBits = 10;
-        if (memoryBits < 16 || memoryBits > MemoryBlocks.LargeBits || cnodeBits < 8 || cnodeBits > 12) return Status.InvalidArgument;
-        int block = MemoryBlocks.Take(memoryBits, out CapHandle memory, out int blockBits);
-        if (block < 0) return Status.OutOfMemory;
+        if (memoryBits != 0 && (memoryBits < BuddyBlocks.MinOrder || memoryBits > MemoryBlocks.MaxBits) || cnodeBits < 8 || cnodeBits > 12)
+            return Status.InvalidArgument;
+        if (limit == 0) limit = DefaultLimit;
+        ProcessOptions o = ProcessOptions.Default(0);
+        o.CNodeBits = cnodeBits;
+        o.StackPages = 8;
+        o.IpcBuffer = ProcessSlots.IpcBuffer;
+        // memory=BITS (init.rc) names the block, half of it heap; otherwise the block is the
+        // smallest that holds the image's private pages, stack, objects and a DefaultHeapBits heap.
+        o.HeapBits = memoryBits != 0 ? memoryBits - 1 : DefaultHeapBits;
+        if (memoryBits == 0)
+        {
+            memoryBits = ProcessBuilder.MemoryBitsFor(ref s_initfs, path, o);
+            if (memoryBits <= 0) return memoryBits == 0 ? Status.NotFound : Status.InvalidArgument;
+            if (memoryBits < BuddyBlocks.MinOrder) memoryBits = BuddyBlocks.MinOrder;
+        }
+        if (1UL << memoryBits > limit) return Status.OutOfMemory;
+        o.MemoryBits = memoryBits;
+        int blocks = -1;
+        if (MemoryBlocks.Take(memoryBits, ref blocks, out CapHandle memory) < 0) return Status.OutOfMemory;
         if (!CSpace.TryAlloc(out uint exitSlot))
         {
-            MemoryBlocks.Give(block);
+            MemoryBlocks.GiveAll(ref blocks);
             return Status.NoSpace;
         }
         Status ms = Sys.Mint(s_exits, CSpace.Self, exitSlot, Rights.Write, 1UL << (index & 63), out CapHandle exitCap);
         if (ms != Status.Ok)
         {
             CSpace.Free(exitSlot);
-            MemoryBlocks.Give(block);
+            MemoryBlocks.GiveAll(ref blocks);
             return ms;
         }
 
-        ProcessOptions o = ProcessOptions.Default(blockBits);
-        o.CNodeBits = cnodeBits;
-        o.StackPages = 8;
-        o.HeapBits = blockBits - 1;
-        o.IpcBuffer = ProcessSlots.IpcBuffer;
         o.ExitNotification = exitCap;
         ulong newPid = s_nextPid;
         // The child's Namespace: ours, badged with its pid, or the one its parent gave (interposition).
@@ -250,7 +275,7 @@ static unsafe class ProcessManager
         CapHandle* devices = stackalloc CapHandle[3];
         if (consoleDevices)
         {
-            if (!ConsoleDevices(devices)) { CSpace.Release(exitCap); MemoryBlocks.Give(block); return Status.Occupied; }
+            if (!ConsoleDevices(devices)) { CSpace.Release(exitCap); MemoryBlocks.GiveAll(ref blocks); return Status.Occupied; }
             o.ExtraCaps = devices;
             o.ExtraCount = 3;
             o.ExtraFirstSlot = ProcessSlots.ConsolePorts;
@@ -259,7 +284,7 @@ static unsafe class ProcessManager
         CSpace.Release(exitCap);
         if (s != Status.Ok)
         {
-            MemoryBlocks.Give(block);
+            MemoryBlocks.GiveAll(ref blocks);
             return s;
         }
         s_nextPid++;
@@ -268,7 +293,10 @@ static unsafe class ProcessManager
         e->Pid = newPid;
         e->Parent = parent;
         e->P = p;
-        e->Block = block;
+        e->Blocks = blocks;
+        e->Held = 1UL << memoryBits;
+        e->BlockCount = 1;
+        e->Limit = limit;
         e->WaitToken = -1;
         // The name shown by ps: the last path component.
         int from = nameEnd;
@@ -328,7 +356,7 @@ static unsafe class ProcessManager
         e->Code = code;
         ulong pid = e->Pid;
         e->P.Destroy();
-        MemoryBlocks.Give(e->Block);
+        MemoryBlocks.GiveAll(ref e->Blocks);
         RootScheme.Forget(pid);
         if (kind != (ulong)ThreadExitKind.Exited)
         {
@@ -364,6 +392,44 @@ static unsafe class ProcessManager
             parent->WaitToken = -1;
             *e = default;
         }
+    }
+
+    // Another block for a running process, retyped straight into the slot it named in its own CNode
+    // (untyped memory cannot be sent in a message); w0 = 0 only reports what it holds.
+    private static void GrowMemory(ulong caller, ulong bits, ulong slot)
+    {
+        Proc* e = Find(caller);
+        if (e == null || e->Exited)
+        {
+            s_server.Answer(Status.NotFound);
+            return;
+        }
+        if (bits == 0)
+        {
+            s_server.Answer(Status.Ok, 0, e->Held, e->Limit);
+            return;
+        }
+        if (bits < BuddyBlocks.MinOrder || bits > MemoryBlocks.MaxBits || slot > CapHandle.IndexMask)
+        {
+            s_server.Answer(Status.InvalidArgument);
+            return;
+        }
+        if (e->Held + (1UL << (int)bits) > e->Limit || e->BlockCount == MaxBlocksPerProcess ||
+            MemoryBlocks.Take((int)bits, ref e->Blocks, out CapHandle block) < 0)
+        {
+            s_server.Answer(Status.OutOfMemory, 0, e->Held, e->Limit);
+            return;
+        }
+        Status s = Sys.Retype(block, ObjectType.Untyped, (int)bits, e->P.CNode, (uint)slot, 1, out CapHandle given);
+        if (s != Status.Ok)
+        {
+            MemoryBlocks.GiveFirst(ref e->Blocks);
+            s_server.Answer(s);
+            return;
+        }
+        e->Held += 1UL << (int)bits;
+        e->BlockCount++;
+        s_server.Answer(Status.Ok, given.Value, e->Held, e->Limit);
     }
 
     private static void WaitChild(ulong caller, ulong pid)

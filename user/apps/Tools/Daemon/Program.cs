@@ -1,0 +1,173 @@
+// daemon NAME PROGRAM [ARGS...]: starts PROGRAM as a daemon of the user's own, supervised (started
+// again when it ends, five times at most) and detached from the shell, then waits until it has
+// registered the scheme NAME. A program the shell runs may not register schemes (it spawns with
+// NoRegister), so the tool asks the `daemon:` service, which init starts with the right to pass on.
+// One program, four roles, chosen by the first argument:
+//   daemon NAME PROGRAM [ARGS...]   the tool: asks daemon: (SchemeOp.Spawn, data = argv), reports
+//   daemon --serve                  the service (init.rc): registers daemon:, answers each request by
+//                                   starting `daemon --detach ARGV` and waiting for it
+//   daemon --detach ARGV            starts `daemon --supervise ARGV` and exits at once with its pid,
+//                                   so the supervisor has no parent to wait for it (the process
+//                                   manager frees an orphan's entry when it ends)
+//   daemon --supervise ARGV         starts ARGV, waits for it, starts it again (logged to sys:/debug)
+// docs/design/shell.md, "Daemons of the user's own".
+
+static unsafe class Program
+{
+    private const string Self = "initfs:/bin/daemon";
+    private const int MaxStarts = 6;   // the first and five restarts, as init does
+
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        if (Startup.ArgumentCount >= 2 && Startup.ArgumentIs(1, "--serve")) return Serve();
+        if (Startup.ArgumentCount >= 3 && Startup.ArgumentIs(1, "--detach")) return (int)Start("--supervise", 2, 0);
+        if (Startup.ArgumentCount >= 3 && Startup.ArgumentIs(1, "--supervise")) return Supervise();
+        return Ask();
+    }
+
+    // Spawns argv[from..] (after `Self role` if role is not null), with the register right this
+    // process has; its pid, or 0.
+    private static ulong Start(string role, int from, ulong flags)
+    {
+        int length = 0;
+        byte* data = SchemeCall.Data;
+        if (role != null)
+        {
+            SchemeCall.Put(Self);
+            data[Self.Length] = 0;
+            SchemeCall.Put(role, Self.Length + 1);
+            length = Self.Length + 1 + role.Length;
+            data[length++] = 0;
+        }
+        for (int i = from; i < Startup.ArgumentCount; i++)
+        {
+            ReadOnlySpan<byte> a = Startup.Argument(i);
+            if (length + a.Length + 1 > SchemeLimits.MaxData) return 0;
+            for (int k = 0; k < a.Length; k++) data[length++] = a[k];
+            data[length++] = 0;
+        }
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, flags, 0, 0, length, 0, 0, out SchemeReply r);
+        return s == Status.Ok ? r.W0 : 0;
+    }
+
+    private static int Supervise()
+    {
+        for (int starts = 0; starts < MaxStarts; starts++)
+        {
+            ulong pid = Start(null, 2, 0);
+            if (pid == 0) return 1;
+            SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out SchemeReply r);
+            Log(starts + 1 < MaxStarts ? " ended; starting it again\n" : " ended; not started again\n");
+        }
+        return 0;
+    }
+
+    private static void Log(string what)
+    {
+        if (Fs.Open("sys:/debug", OpenFlags.Write, out Fd debug) != Status.Ok) return;
+        byte* line = stackalloc byte[160];
+        int n = 0;
+        const string Prefix = "daemon: ";
+        for (int i = 0; i < Prefix.Length; i++) line[n++] = (byte)Prefix[i];
+        ReadOnlySpan<byte> program = Startup.Argument(2);
+        for (int i = 0; i < program.Length && n < 100; i++) line[n++] = program[i];
+        for (int i = 0; i < what.Length; i++) line[n++] = (byte)what[i];
+        Fs.Write(debug, line, n, out _);
+        Fs.Close(debug);
+    }
+
+    // The service: one request at a time, put aside while it calls the process manager (a call
+    // would otherwise take the place of the pending answer).
+    private static int Serve()
+    {
+        if (SchemeServer.Create(CSpace.Memory, out SchemeServer server) != Status.Ok || server.Register("daemon") != Status.Ok) return 1;
+        byte* argv = stackalloc byte[SchemeLimits.MaxData];
+        while (true)
+        {
+            server.Receive(out Request r);
+            if (r.Op != SchemeOp.Spawn || r.DataLength <= 0 || r.DataLength > SchemeLimits.MaxData - Self.Length - 12)
+            {
+                server.Answer(r.Op == SchemeOp.Spawn ? Status.InvalidArgument : Status.NotSupported);
+                continue;
+            }
+            int length = r.DataLength;
+            for (int i = 0; i < length; i++) argv[i] = r.Data[i];
+            if (!server.Defer(out int token))
+            {
+                server.Answer(Status.BadState);
+                continue;
+            }
+            byte* data = SchemeCall.Data;
+            SchemeCall.Put(Self);
+            data[Self.Length] = 0;
+            SchemeCall.Put("--detach", Self.Length + 1);
+            int at = Self.Length + 1 + 8;
+            data[at++] = 0;
+            for (int i = 0; i < length; i++) data[at++] = argv[i];
+            Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, at, 0, 0, out SchemeReply spawned);
+            ulong supervisor = 0;
+            if (s == Status.Ok)
+            {
+                s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, spawned.W0, 0, 0, 0, 0, 0, out SchemeReply ended);
+                supervisor = ended.W2;
+                if (s == Status.Ok && (ended.W1 != (ulong)ThreadExitKind.Exited || supervisor == 0)) s = Status.NotFound;
+            }
+            server.AnswerLater(token, s, supervisor);
+        }
+    }
+
+    // The tool.
+    private static int Ask()
+    {
+        if (Startup.ArgumentCount < 3)
+        {
+            Out.Error("daemon", default, "usage: daemon NAME PROGRAM [ARGS...]");
+            return 2;
+        }
+        byte* serviceName = stackalloc byte[6];
+        for (int i = 0; i < 6; i++) serviceName[i] = (byte)"daemon"[i];
+        Status s = Namespace.Lookup(serviceName, 6, out CapHandle service);
+        if (s != Status.Ok)
+        {
+            Out.Error("daemon", default, "no daemon: service to start it (init.rc starts one)");
+            return 1;
+        }
+        // argv for the supervisor: a bare program name is initfs:/bin/NAME, as in the shell.
+        byte* data = SchemeCall.Data;
+        int length = 0;
+        ReadOnlySpan<byte> program = Startup.Argument(2);
+        bool scheme = false;
+        for (int i = 0; i < program.Length; i++) scheme |= program[i] == (byte)':';
+        if (!scheme)
+        {
+            SchemeCall.Put("initfs:/bin/");
+            length = 12;
+        }
+        for (int i = 2; i < Startup.ArgumentCount; i++)
+        {
+            ReadOnlySpan<byte> a = Startup.Argument(i);
+            if (length + a.Length + 1 > SchemeLimits.MaxData - 64) { Out.Error("daemon", default, "arguments too long"); return 2; }
+            for (int k = 0; k < a.Length; k++) data[length++] = a[k];
+            data[length++] = 0;
+        }
+        s = SchemeCall.Call(service, SchemeOp.Spawn, 0, 0, 0, length, 0, 0, out SchemeReply r);
+        if (s != Status.Ok)
+        {
+            Out.Error("daemon", Startup.Argument(2), s);
+            return 1;
+        }
+        ulong supervisor = r.W0;
+        ReadOnlySpan<byte> name = Startup.Argument(1);
+        bool up = false;
+        fixed (byte* n = name)
+            for (int tries = 0; tries < 100 && !(up = Namespace.Lookup(n, name.Length, out _) == Status.Ok); tries++) Sys.Sleep(10_000_000);
+        Out.Write("daemon: ");
+        Out.Write(name);
+        Out.Write(up ? " is up, supervisor pid " : " did not register (yet), supervisor pid ");
+        Out.Number(supervisor);
+        Out.Line();
+        Out.Flush();
+        return up ? 0 : 1;
+    }
+}
