@@ -1,6 +1,6 @@
 // Process start-up: give the managed heap its first memory, initialise statics, install the
-// fail-fast hook (a failed runtime check ends the process with a message), run the program's
-// vireo_main and exit with its result.
+// fail-fast hook (a failed runtime check ends the process with a message), hand allocation to the
+// garbage collector, run the program's vireo_main and exit with its result.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Internal.Runtime;
@@ -69,6 +69,10 @@ public static unsafe class Startup
         void** start = Modules(&end);
         if (!StartupCodeHelpers.InitializeModules(start, end))
             FailFast(null, 0);
+        // Static bases stay in the .bss region (the collector traces them as roots). The main
+        // stack's top: the end of the page holding this frame, which is mapped up to there.
+        ulong here = 0;
+        Runtime.Collector.Install(((ulong)&here + 4095) & ~4095UL);
         int code = ProgramMain();
         System.Console.Flush();
         CloseStdio();

@@ -1,7 +1,10 @@
-// The managed heap: a bump allocator over a region its owner hands over. There is no collector.
-// The kernel gives it a boot-time arena and seals it when boot is done: every allocation after
-// that is counted, because the kernel must allocate nothing of its own after boot (objects come
-// from memory user space holds). User programs give it memory they mapped themselves.
+// The managed heap's one entry point (RhpNewFast, the array helpers and strings all come here).
+// By default a bump allocator over a region its owner hands over, which never frees. The kernel
+// gives it a boot-time arena and seals it when boot is done: every allocation after that is
+// counted, because the kernel must allocate nothing of its own after boot (objects come from
+// memory user space holds). User programs install the collector's allocator (Allocator) at
+// start-up, after the static bases are allocated here; the kernel never references the collector,
+// so ilc leaves it out of the kernel image (the build checks kernel.map for it).
 namespace Internal.Runtime
 {
     public static unsafe class Heap
@@ -15,6 +18,10 @@ namespace Internal.Runtime
         // Called when the region is exhausted; may hand over a new region through Extend and return
         // true, or return false and let the allocation fail fast.
         public static delegate*<nuint, bool> OnExhausted;
+
+        // When set, serves every allocation (size rounded up to 8) with zeroed memory. It returns
+        // null only while it has no memory at all, and then the bump region serves the request.
+        public static delegate*<nuint, byte*> Allocator;
 
         public static void Init(byte* start, nuint size)
         {
@@ -34,6 +41,11 @@ namespace Internal.Runtime
         public static byte* Allocate(nuint size)
         {
             size = (size + 7) & ~(nuint)7;
+            if (Allocator != null)
+            {
+                byte* q = Allocator(size);
+                if (q != null) return q;
+            }
             if ((nuint)(s_end - s_next) < size)
             {
                 if (OnExhausted == null || !OnExhausted(size) || (nuint)(s_end - s_next) < size)
