@@ -232,6 +232,30 @@ public unsafe class GcHeapTests
     }
 
     [Fact]
+    public void ObjectsOfTheFirstRegionAreWalkedAsRoots()
+    {
+        using var w = new GcWorld();
+        byte* node = w.ClassType(1, 0);   // 24 bytes
+        byte* bytes = w.ByteArrayType();
+        byte* held = w.New(node), dropped = w.New(node);
+        // Three objects back to back as the bump region holds them: a node, a 5-byte array
+        // (rounded up to 32 bytes), a node; then unused zero memory.
+        byte* region = stackalloc byte[256];
+        new System.Span<byte>(region, 256).Clear();
+        *(byte**)region = node;
+        *(byte**)(region + 24) = bytes;
+        *(int*)(region + 32) = 5;
+        *(byte**)(region + 56) = node;
+        GcWorld.SetRef(region + 56, 0, held);
+        *(byte**)(region + 48) = dropped;   // inside the byte array: not a reference
+        w.Heap->BeginCollection();
+        w.Heap->MarkObjectsIn(region, region + 256);
+        w.Heap->FinishCollection();
+        Assert.True(w.IsLiveObject(held));
+        Assert.False(w.IsLiveObject(dropped));
+    }
+
+    [Fact]
     public void AllocationPressureCollectsAndKeepsTheHeapBounded()
     {
         using var w = new GcWorld(minTrigger: 64 * 1024, commitLimit: 512 * 1024);

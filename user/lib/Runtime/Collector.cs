@@ -1,10 +1,11 @@
-// The user runtime's garbage collector: installs GcHeap as the core library's allocator at
-// start-up and finds the roots of a collection. Roots are (1) the static bases, precisely, through
-// the GC static regions that start-up recorded; (2) the running thread's stack from its rsp to its
-// top and its callee-saved registers, conservatively (any word that points into a live cell keeps
-// that object); (3) every other running thread's registers and stack, stopped meanwhile
-// (GcThreads). Objects themselves are traced precisely from their GC descriptors (GcLayout).
-// docs/design/gc.md argues the design.
+// The user runtime's garbage collector: takes over allocation from the core library's bump heap
+// when its first region (16 KiB in .bss, which holds the static bases) runs out, so that a small
+// program never maps heap memory, and finds the roots of a collection. Roots are (1) the objects
+// of that first region, which are never freed and traced precisely, and the static bases, through
+// the GC static regions start-up recorded; (2) the running thread's stack from its rsp to its top
+// and its callee-saved registers, conservatively (any word that points into a live cell keeps that
+// object); (3) every other running thread's registers and stack, stopped meanwhile (GcThreads).
+// Objects are traced precisely from their GC descriptors (GcLayout). docs/design/gc.md argues it.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Internal.Runtime;
@@ -13,21 +14,44 @@ namespace Vireo.User.Runtime;
 
 public static unsafe class Collector
 {
-    private static GcHeap s_heap;
+    // The heap's state lives in the first page of the heap region, mapped when the collector
+    // takes over: a program that never outgrows the .bss region pays for none of it.
     private static GcHeap* s_h;
     private static ulong s_mainStackTop;
+    private static bool s_off;
 
     /// <summary>The collected heap (statistics; tests).</summary>
     public static GcHeap* Heap => s_h;
 
-    /// <summary>Takes over allocation. mainStackTop: the end of the main thread's stack.</summary>
+    /// <summary>Takes over allocation when the bump region runs out. mainStackTop: the end of the
+    /// main thread's stack.</summary>
     public static void Install(ulong mainStackTop)
     {
         s_mainStackTop = mainStackTop;
-        fixed (GcHeap* h = &s_heap) s_h = h;
-        s_h->Init((byte*)Memory.HeapBase, (nuint)Memory.HeapRegionBytes, &Commit, &Collect, null);
-        Internal.Runtime.Heap.Allocator = &Allocate;
+        Internal.Runtime.Heap.OnExhausted = &TakeOver;
     }
+
+    /// <summary>True once the collector serves allocations.</summary>
+    public static bool Active => Internal.Runtime.Heap.Allocator != null;
+
+    private static bool TakeOver(nuint size)
+    {
+        if (!s_off && s_h == null)
+        {
+            if ((ulong)sizeof(GcHeap) <= StatePage && Memory.Map(Memory.HeapBase, StatePage))
+            {
+                var h = (GcHeap*)Memory.HeapBase;
+                h->Init((byte*)Memory.HeapBase + StatePage, (nuint)(Memory.HeapRegionBytes - StatePage), &Commit, &Collect, null);
+                s_h = h;
+            }
+            else s_off = true;   // no memory: the bump heap goes on (and fails when it must)
+        }
+        if (s_off) return Memory.Grow(size);
+        Internal.Runtime.Heap.Allocator = &Allocate;
+        return true;
+    }
+
+    private const ulong StatePage = 4096;
 
     private static bool Commit(byte* at, nuint bytes) => Memory.Map((ulong)at, bytes);
 
@@ -46,8 +70,8 @@ public static unsafe class Collector
         return p != null ? p : Exhausted();
     }
 
-    // A process that never got memory for the collected heap (no Memory capability) goes on with
-    // the bump region in .bss; one whose heap is full and all live ends.
+    // A process that never got memory for the collected heap (no Memory capability) goes back to
+    // the bump heap, for good; one whose heap is full and all live ends.
     private static byte* Exhausted()
     {
         if (s_h->CommittedBytes != 0)
@@ -61,6 +85,7 @@ public static unsafe class Collector
             System.Console.WriteLine(" bytes mapped, no more memory");
             System.Environment.FailFast("managed heap exhausted");
         }
+        s_off = true;
         Internal.Runtime.Heap.Allocator = null;
         return null;
     }
@@ -68,7 +93,7 @@ public static unsafe class Collector
     /// <summary>A full collection now; false if it could not run (another thread could not be stopped).</summary>
     public static bool CollectNow()
     {
-        if (s_h == null || Internal.Runtime.Heap.Allocator == null) return false;
+        if (!Active) return false;
         if (GcThreads.Count == 0) return s_h->Collect();
         GcThreads.Lock();
         bool done = s_h->Collect();
@@ -96,6 +121,7 @@ public static unsafe class Collector
         heap->MarkRange((byte*)registers, (byte*)(registers + 6));
         heap->MarkRange((byte*)rsp, (byte*)s_mainStackTop);
         MarkStatics(heap);
+        heap->MarkObjectsIn(Internal.Runtime.Heap.RegionStart, Internal.Runtime.Heap.RegionNext);
         heap->FinishCollection();
         GcThreads.ResumeOthers();
         return true;

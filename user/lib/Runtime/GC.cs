@@ -9,12 +9,14 @@ public static unsafe class GC
     /// <summary>A full collection (a no-op if the collector is off or cannot stop a thread).</summary>
     public static void Collect() => Collector.CollectNow();
 
-    /// <summary>Bytes in use: what survived the last collection plus what was allocated since.</summary>
+    /// <summary>Bytes in use: the first (bump) region's objects, what survived the last collection
+    /// and what was allocated since.</summary>
     public static long GetTotalMemory(bool forceFullCollection)
     {
         if (forceFullCollection) Collect();
         GcHeap* h = Collector.Heap;
-        return h == null ? 0 : (long)(h->LiveBytes + h->AllocatedSinceCollection);
+        long first = (long)(Internal.Runtime.Heap.RegionNext - Internal.Runtime.Heap.RegionStart);
+        return h == null ? first : first + (long)(h->LiveBytes + h->AllocatedSinceCollection);
     }
 
     /// <summary>Collections so far (there is one generation).</summary>

@@ -49,6 +49,20 @@ public unsafe partial struct GcHeap
         Drain();
     }
 
+    /// <summary>Precise roots: every object of a region outside the heap where objects lie back to
+    /// back (the bump region that held the first allocations), up to the first unused word.</summary>
+    public void MarkObjectsIn(byte* from, byte* to)
+    {
+        fixed (GcHeap* self = &this)
+        {
+            for (byte* obj = from; obj + 8 <= to && *(byte**)obj != null; obj += GcLayout.SizeOf(obj))
+            {
+                GcLayout.MarkFields(self, obj);
+                Drain();
+            }
+        }
+    }
+
     /// <summary>True if p lies in a committed block (a live object, a free cell or block).</summary>
     public bool Contains(void* p) => (nuint)((byte*)p - _blocks) < (_committedBlocks << GcBlock.Shift);
 

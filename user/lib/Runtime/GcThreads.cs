@@ -16,7 +16,7 @@ namespace Vireo.User.Runtime;
 
 public static unsafe class GcThreads
 {
-    public const int Capacity = 32;
+    public const int Capacity = 16;
 
     private enum State : byte { Unused, Created, Running, Ended }
 
@@ -30,7 +30,7 @@ public static unsafe class GcThreads
         public bool Stopped;
     }
 
-    private const int Stride = 64;   // at least sizeof(Entry)
+    private const int Stride = 48;   // sizeof(Entry): five words and two bytes, padded
 
     private struct Table
     {
