@@ -10,6 +10,15 @@ namespace Vireo.Tests.Gc;
 public unsafe class GcHeapTests
 {
     [Fact]
+    public void StateFitsItsPageAndTheSideTableEntryStaysSmall()
+    {
+        // The user runtime keeps GcHeap in the first page of the heap region (Collector.TakeOver).
+        Assert.True(sizeof(GcHeap) <= 4096);
+        Assert.Equal(80, sizeof(GcBlock));
+        Assert.True(GcBlock.MarkWords * 64 >= GcBlock.Size / 16, "a mark bit for every 16-byte cell");
+    }
+
+    [Fact]
     public void SmallAllocationsAreZeroedDistinctAndInTheirClass()
     {
         using var w = new GcWorld();
