@@ -3,6 +3,8 @@
 // table entry is what lets a conservative candidate (any word on a stack) be checked: its block's
 // kind says whether it can hold an object at all, and the cell size maps an interior pointer to
 // the start of its object. Portable: compiled into the host tests too.
+using System.Runtime.CompilerServices;
+
 namespace Vireo.User.Runtime;
 
 public enum GcBlockKind : byte
@@ -33,9 +35,11 @@ public unsafe struct GcBlock
     public GcBlockKind Kind;
     public byte SizeClass;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsMarked(uint cell) => (Marks[cell >> 6] & (1UL << (int)(cell & 63))) != 0;
 
     /// <summary>Sets the mark; returns false if it was already set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryMark(uint cell)
     {
         ulong bit = 1UL << (int)(cell & 63);

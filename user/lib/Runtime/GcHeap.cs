@@ -183,6 +183,7 @@ public unsafe partial struct GcHeap
 
     private GcBlock* Table => (GcBlock*)_base;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* BlockAddress(nuint index) => _blocks + (index << GcBlock.Shift);
 
     // Cuts a free block into cells of class c and puts them at the front of the class's list.

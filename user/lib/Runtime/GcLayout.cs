@@ -4,6 +4,8 @@
 // then either N plain series ({size, offset} pairs going down from MT-24) or, for a negative count,
 // one start offset at MT-16 and -N repeating {pointers, skip} u32 pairs going down from MT-24.
 // Raw pointers only, so the host tests can build synthetic MethodTables in a pinned buffer.
+using System.Runtime.CompilerServices;
+
 namespace Vireo.User.Runtime;
 
 public static unsafe class GcLayout
@@ -13,12 +15,15 @@ public static unsafe class GcLayout
     public const int MethodTableBaseSizeOffset = 4;
     public const int ArrayLengthOffset = 8;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte* MethodTableOf(byte* obj) => *(byte**)obj;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool HasPointers(byte* mt) => (*(uint*)mt & HasPointersFlag) != 0;
 
     /// <summary>Bytes the object occupies: its base size (which counts an 8-byte header word) plus
     /// length times component size, rounded up to 8 as the allocator rounds it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static nuint SizeOf(byte* obj)
     {
         byte* mt = MethodTableOf(obj);
