@@ -5,6 +5,8 @@
 // test of the heap into a test of the stack.
 using System;
 using System.Runtime.CompilerServices;
+using Vireo.Abi;
+using Vireo.User;
 using Vireo.User.Runtime;
 using T = Vireo.User.Testing.TestRunner;
 
@@ -38,6 +40,7 @@ static unsafe class GcTests
         T.Run("gc.stack_roots", &StackRoots);
         T.Run("gc.collect_reclaims_1MiB_graph", &CollectReclaims1MiB);
         T.Run("gc.stats", &Stats);
+        T.Run("gc.other_thread_roots", &OtherThreadRoots);
     }
 
     private static nuint HeapBytes => Collector.Heap == null ? 0 : Collector.Heap->CommittedBytes;
@@ -197,6 +200,43 @@ static unsafe class GcTests
         long total = GC.GetTotalMemory(false);
         Garbage(1000);
         T.True(GC.GetTotalMemory(false) >= total + 1000 * 32, "allocation shows in GetTotalMemory");
+    }
+
+    // A second thread holds objects in its registers and stack while the main thread collects. If
+    // the kernel can read a stopped thread's registers (syscall 37), the collections run with the
+    // thread stopped and must keep its objects; if not, they are refused while it runs.
+    private const ulong WorkerStack = 0x0000_5A00_0000_0000;
+    private static int s_workerState;   // 1: holding its objects, 2: told to check them
+
+    private static void OtherThreadRoots()
+    {
+        bool readable = Sys.ThreadRegisters(default, ThreadRegistersOp.Read, null) != Status.UnknownSyscall;
+        s_workerState = 0;
+        if (!T.Status(Status.Ok, ThreadBuilder.Create(new CapHandle(BootstrapSlots.Memory, 0), &Worker, 0, WorkerStack, out LocalThread t), "a worker thread"))
+            return;
+        T.Status(Status.Ok, Sys.ThreadStart(t.Thread), "start it");
+        while (s_workerState != 1) Sys.Yield();   // the call keeps the load in the loop
+        int before = GC.CollectionCount(0);
+        for (int i = 0; i < 5; i++) Overwrite();
+        int collections = GC.CollectionCount(0) - before;
+        s_workerState = 2;
+        T.Status(Status.Ok, Sys.ThreadWait(t.Thread, out ThreadExitKind kind, out ulong code), "wait for the worker");
+        T.Equal((long)ThreadExitKind.Exited, (long)kind, "the worker ended by returning");
+        T.Equal(1, (long)code, "the worker's objects survived");
+        if (readable) T.True(collections >= 5, "collections ran with the worker stopped");
+        else T.Equal(0, collections, "without register access, collections wait for the worker");
+        ThreadBuilder.Destroy(ref t);
+        GC.Collect();
+        T.True(GC.CollectionCount(0) > before, "with the worker gone, collections run again");
+    }
+
+    private static ulong Worker(ulong arg)
+    {
+        Node a = Make(1), b = Make(2), c = Make(3), d = Make(4), e = Make(5), f = Make(6), g = Make(7);
+        s_workerState = 1;
+        while (s_workerState != 2) Sys.Yield();
+        long sum = a.Value + b.Value + c.Value + d.Value + e.Value + f.Value + g.Value;
+        return sum == 28 && a.Value == 1 && g.Value == 7 ? 1UL : 0UL;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
