@@ -1,6 +1,6 @@
 // Process start-up: give the managed heap its first memory, initialise statics, install the
-// fail-fast hook (a failed runtime check ends the process with a message), run the program's
-// vireo_main and exit with its result.
+// fail-fast hook (a failed runtime check ends the process with a message), hand allocation to the
+// garbage collector, run the program's vireo_main and exit with its result.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Internal.Runtime;
@@ -11,7 +11,8 @@ namespace Vireo.User;
 
 public static unsafe class Startup
 {
-    // The first heap region lives in .bss; programs that need more map memory (see Memory).
+    // The first heap region lives in .bss: the static bases and the first allocations, never freed.
+    // Beyond it the collector allocates (Runtime/Collector.cs).
     private struct InitialHeap { public fixed byte Bytes[16 * 1024]; }
     private static InitialHeap s_heap;
     private static ulong s_arg0, s_arg1;
@@ -63,10 +64,13 @@ public static unsafe class Startup
         }
         fixed (InitialHeap* heap = &s_heap)
             Heap.Init(heap->Bytes, (nuint)sizeof(InitialHeap));
-        Heap.OnExhausted = &Memory.Grow;
         RuntimeHooks.FailFast = &FailFast;
         void** end;
         void** start = Modules(&end);
+        // The collector takes over when the .bss region runs out. The main stack's top: the end of
+        // the page holding this frame, which is mapped up to there.
+        ulong here = 0;
+        Runtime.Collector.Install(((ulong)&here + 4095) & ~4095UL);
         if (!StartupCodeHelpers.InitializeModules(start, end))
             FailFast(null, 0);
         int code = ProgramMain();

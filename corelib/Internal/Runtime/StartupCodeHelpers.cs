@@ -3,6 +3,7 @@
 // its GC static region (section 201) lists, by 32-bit relative pointers, one block per type.
 // A block still holding a tagged MethodTable pointer (low bit set) has not been initialised:
 // allocate the static base object, copy in any preinitialised field data, and store the reference.
+// The regions are remembered: their slots are the user collector's precise roots.
 namespace Internal.Runtime
 {
     public static unsafe class StartupCodeHelpers
@@ -32,6 +33,28 @@ namespace Internal.Runtime
             public byte* End;
         }
 
+        // The GC static regions seen, kept for a collector: each 32-bit entry leads to a slot that
+        // holds a static base object (its GC descriptor covers the type's reference statics).
+        private struct GcStaticRegions
+        {
+            public const int Max = 4;
+            public fixed ulong Bounds[2 * Max];
+            public int Count;
+        }
+
+        private static GcStaticRegions s_regions;
+
+        public static int GCStaticRegionCount => s_regions.Count;
+
+        /// <summary>The static base slot that GC static region `region`'s entry `index` leads to, or
+        /// null past the end.</summary>
+        public static void** GCStaticSlot(int region, int index)
+        {
+            byte* entry = (byte*)s_regions.Bounds[2 * region] + index * sizeof(int);
+            if (entry >= (byte*)s_regions.Bounds[2 * region + 1]) return null;
+            return (void**)ReadRelPtr32(entry);
+        }
+
         /// <summary>Returns false if a module header is malformed.</summary>
         public static bool InitializeModules(void** modulesStart, void** modulesEnd)
         {
@@ -44,8 +67,14 @@ namespace Internal.Runtime
                 for (int i = 0; i < header->NumberOfSections; i++, row += header->EntrySize)
                 {
                     var info = (ModuleInfoRow*)row;
-                    if (info->SectionId == GCStaticRegionSection)
-                        InitializeStatics(info->Start, info->End);
+                    if (info->SectionId != GCStaticRegionSection) continue;
+                    InitializeStatics(info->Start, info->End);
+                    if (s_regions.Count < GcStaticRegions.Max)
+                    {
+                        s_regions.Bounds[2 * s_regions.Count] = (ulong)info->Start;
+                        s_regions.Bounds[2 * s_regions.Count + 1] = (ulong)info->End;
+                        s_regions.Count++;
+                    }
                 }
             }
             return true;

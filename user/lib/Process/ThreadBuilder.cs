@@ -1,5 +1,6 @@
 // Extra threads inside the calling process: a thread object and a stack from memory the caller
-// names, running a static function in this address space.
+// names, running a static function in this address space. Each is registered with the collector
+// (Runtime/GcThreads.cs), which must stop it and scan its stack during a collection.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Vireo.Abi;
@@ -44,13 +45,15 @@ public static unsafe class ThreadBuilder
             return s;
         }
         t.StackTop = stackPage + 4096;
+        // The collector must know the thread and its stack; it starts it through its own entry.
+        long registered = Runtime.GcThreads.Register(t.Thread, stackPage, t.StackTop, fn, arg);
         ThreadConfig config = default;
         config.CNode = CSpace.Self.Value;
         config.AddressSpace = CSpace.SelfAddressSpace.Value;
         config.Entry = StartAddress();
         config.Stack = t.StackTop;
-        config.Argument0 = (ulong)fn;
-        config.Argument1 = arg;
+        config.Argument0 = registered < 0 ? (ulong)fn : (ulong)Runtime.GcThreads.EntryFunction;
+        config.Argument1 = registered < 0 ? arg : (ulong)registered;
         config.FsBase = 0;
         config.IpcBuffer = ipcBuffer;
         config.FaultEndpoint = faultEndpoint.Value;
@@ -60,6 +63,7 @@ public static unsafe class ThreadBuilder
 
     public static void Destroy(ref LocalThread t)
     {
+        if (t.Thread.Value != 0) Runtime.GcThreads.Unregister(t.Thread);
         if (t.Thread.Value != 0) Sys.Delete(t.Thread);
         if (t.Stack.Value != 0) Sys.Delete(t.Stack);
         CSpace.Free(t.ThreadSlot);

@@ -80,12 +80,12 @@ static unsafe class UserTests
     private static bool NewFrame(CapHandle from, out CapHandle frame) =>
         CSpace.Make(from, ObjectType.Frame, 12, out frame) == Status.Ok;
 
-    private static void RunChild(ulong mode, out ThreadExitKind kind, out ulong code, out bool memoryBack)
+    private static void RunChild(ulong mode, out ThreadExitKind kind, out ulong code, out bool memoryBack, int memoryBits = 20)
     {
         kind = ThreadExitKind.Killed;
         code = 0;
         ulong before = FreeBytes(s_memory);
-        Status s = ProcessBuilder.Spawn(ref s_initfs, "bin/fault", s_memory, 20, mode, 0, out Process p);
+        Status s = ProcessBuilder.Spawn(ref s_initfs, "bin/fault", s_memory, memoryBits, mode, 0, out Process p);
         T.Status(Status.Ok, s, "spawn bin/fault");
         if (s == Status.Ok)
         {
@@ -555,7 +555,9 @@ static unsafe class UserTests
 
     private static void HeapGrows()
     {
-        RunChild(11, out ThreadExitKind kind, out ulong code, out bool back);
+        // A 2 MiB block (512 KiB of heap memory): the collector's size classes round the 1 KiB
+        // arrays up to 1,280-byte cells.
+        RunChild(11, out ThreadExitKind kind, out ulong code, out bool back, memoryBits: 21);
         T.Equal((long)ThreadExitKind.Exited, (long)kind, "exited");
         T.Equal(77, (long)code, "256 KiB allocated through a heap that grew from its own memory");
         T.True(back, "the grown heap went back with the process");
