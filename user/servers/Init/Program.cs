@@ -38,14 +38,17 @@ static unsafe class Program
     }
 
     private static Entry* s_entries;
+    private static byte[] s_table;
     private static int s_count;
     private static Fd s_console;
 
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        byte[] table = new byte[MaxEntries * sizeof(Entry)];   // once (bump heap)
-        fixed (byte* p = table) s_entries = (Entry*)p;
+        // The array stays referenced from a static: the collector frees what nothing references, and
+        // it never moves objects, so the pointer into it stays valid.
+        s_table = new byte[MaxEntries * sizeof(Entry)];
+        fixed (byte* p = s_table) s_entries = (Entry*)p;
         if (Args.PositionalCount < 1) return Log("init: usage: init RCFILE", 1);
         byte* rc = stackalloc byte[4096];
         if (File.ReadAll(Args.Positional(0), new System.Span<byte>(rc, 4096), out int length) != Status.Ok) return Log("init: cannot read the rc file", 2);

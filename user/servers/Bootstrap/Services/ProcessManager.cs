@@ -37,6 +37,7 @@ static unsafe class ProcessManager
     }
 
     private static Proc* s_procs;
+    private static byte[] s_table;
     private static ulong s_nextPid = 1;
     private static SchemeServer s_server;
     private static CapHandle s_exits;
@@ -48,8 +49,10 @@ static unsafe class ProcessManager
     public static int Run(ref InitfsImage initfs, CapHandle memory, BootstrapInfo* info, string rcFile)
     {
         s_initfs = initfs;
-        byte[] table = new byte[MaxProcs * sizeof(Proc)];   // once (bump heap)
-        fixed (byte* p = table) s_procs = (Proc*)p;
+        // The array stays referenced from a static: the collector frees what nothing references, and
+        // it never moves objects, so the pointer into it stays valid.
+        s_table = new byte[MaxProcs * sizeof(Proc)];
+        fixed (byte* p = s_table) s_procs = (Proc*)p;
         for (int i = 0; i < MaxProcs; i++) s_procs[i].WaitToken = -1;
         RootScheme.Init();
         SysScheme.Init();
@@ -90,11 +93,16 @@ static unsafe class ProcessManager
         byte* argv = stackalloc byte[32];
         int n = Append(argv, 0, "initfs:/bin/initfsd");
         ulong count = info->InitfsFrameCount;
-        // The frames are consecutive slots; the builder copies and maps each.
-        if (count > 1024) return Status.OutOfRange;
+        // The frames are consecutive slots; the builder copies and maps each, one slot of initfsd's
+        // CNode per frame: the CNode is sized for them (with room for its own objects), up to the
+        // largest a spawn may ask for (2^12 slots).
+        const int Reserve = 256;
+        if (count > (1UL << 12) - Reserve) return Status.OutOfRange;
+        int cnodeBits = 10;
+        while ((1UL << cnodeBits) < count + Reserve) cnodeBits++;
         CapHandle* l = stackalloc CapHandle[(int)count];
         for (ulong i = 0; i < count; i++) l[i] = new CapHandle((uint)(info->InitfsFrameSlot + i), 0);
-        return Spawn(0, argv, n, true, 0, default, default, default, out _, false, l, (uint)count, info->InitfsBase & ~0xFFFUL, info->InitfsSize, default, info->InitfsBase & 0xFFF);
+        return Spawn(0, argv, n, true, (ulong)cnodeBits << 8, default, default, default, out _, false, l, (uint)count, info->InitfsBase & ~0xFFFUL, info->InitfsSize, default, info->InitfsBase & 0xFFF);
     }
 
     private static int Append(byte* into, int at, string text)

@@ -18,11 +18,14 @@ static unsafe class RootScheme
         public fixed byte Name[SchemeLimits.MaxName];
     }
     private static Entry* s_entries;
+    private static byte[] s_table;
 
     public static void Init()
     {
-        byte[] table = new byte[MaxSchemes * sizeof(Entry)];   // once, never freed (bump heap)
-        fixed (byte* p = table) s_entries = (Entry*)p;
+        // The array stays referenced from a static: the collector frees what nothing references, and
+        // it never moves objects, so the pointer into it stays valid.
+        s_table = new byte[MaxSchemes * sizeof(Entry)];
+        fixed (byte* p = s_table) s_entries = (Entry*)p;
     }
 
     public static Status Register(ulong owner, byte* name, int length, CapHandle endpoint)
