@@ -65,6 +65,157 @@ FUNC vireo_bsr64
     bsrq %rdi, %rax
     ret
 
+
+/*
+ * Interface dispatch that ilc left to run time: r11 holds the call site's dispatch cell, rdi the
+ * object. Keep every argument register (general and xmm0-7) across the resolver, then jump to the
+ * method it found as if called directly. See InterfaceDispatch.cs.
+ */
+FUNC RhpInitialDynamicInterfaceDispatch
+    pushq %rbp
+    movq %rsp, %rbp
+    pushq %rdi
+    pushq %rsi
+    pushq %rdx
+    pushq %rcx
+    pushq %r8
+    pushq %r9
+    subq $128, %rsp
+    movdqu %xmm0, 0(%rsp)
+    movdqu %xmm1, 16(%rsp)
+    movdqu %xmm2, 32(%rsp)
+    movdqu %xmm3, 48(%rsp)
+    movdqu %xmm4, 64(%rsp)
+    movdqu %xmm5, 80(%rsp)
+    movdqu %xmm6, 96(%rsp)
+    movdqu %xmm7, 112(%rsp)
+    movq %r11, %rsi
+    call vireo_resolve_interface
+    movq %rax, %r11
+    movdqu 0(%rsp), %xmm0
+    movdqu 16(%rsp), %xmm1
+    movdqu 32(%rsp), %xmm2
+    movdqu 48(%rsp), %xmm3
+    movdqu 64(%rsp), %xmm4
+    movdqu 80(%rsp), %xmm5
+    movdqu 96(%rsp), %xmm6
+    movdqu 112(%rsp), %xmm7
+    addq $128, %rsp
+    popq %r9
+    popq %r8
+    popq %rcx
+    popq %rdx
+    popq %rsi
+    popq %rdi
+    popq %rbp
+    jmp *%r11
+
+/*
+ * Floating point for System.Math. SSE2 has only the square root; the rest use the x87 unit, which
+ * every x86-64 has and whose 64-bit mantissa keeps these results within about an ulp of the
+ * correctly rounded double. Arguments and results travel in xmm0/xmm1 (SysV), so each routine moves
+ * them through a stack slot (below rsp is not safe: the kernel has no red zone).
+ */
+FUNC vireo_sqrt
+    sqrtsd %xmm0, %xmm0
+    ret
+
+    .macro X87_IN1
+    subq $16, %rsp
+    movsd %xmm0, (%rsp)
+    .endm
+    .macro X87_OUT
+    fstpl (%rsp)
+    movsd (%rsp), %xmm0
+    addq $16, %rsp
+    ret
+    .endm
+
+/* 2^t for finite t: 2^(t - round t) by f2xm1, scaled by 2^(round t). */
+FUNC vireo_exp2
+    X87_IN1
+    fldl (%rsp)
+    fld %st(0)
+    frndint                         /* n, t */
+    fxch %st(1)                     /* t, n */
+    fsub %st(1), %st                /* t - n, n */
+    f2xm1
+    fld1
+    faddp                           /* 2^(t-n), n */
+    fscale
+    fstp %st(1)
+    X87_OUT
+
+/* ln x, log2 x, log10 x for x > 0: fyl2x computes st1 * log2(st0). */
+FUNC vireo_log
+    X87_IN1
+    fldln2
+    fldl (%rsp)
+    fyl2x
+    X87_OUT
+FUNC vireo_log2
+    X87_IN1
+    fld1
+    fldl (%rsp)
+    fyl2x
+    X87_OUT
+FUNC vireo_log10
+    X87_IN1
+    fldlg2
+    fldl (%rsp)
+    fyl2x
+    X87_OUT
+
+/* y * log2 x (x in xmm0, y in xmm1), kept in extended precision until the end: the exponent Pow needs. */
+FUNC vireo_ylog2x
+    subq $16, %rsp
+    movsd %xmm0, (%rsp)
+    movsd %xmm1, 8(%rsp)
+    fldl 8(%rsp)
+    fldl (%rsp)
+    fyl2x
+    X87_OUT
+
+FUNC vireo_sin
+    X87_IN1
+    fldl (%rsp)
+    fsin
+    X87_OUT
+FUNC vireo_cos
+    X87_IN1
+    fldl (%rsp)
+    fcos
+    X87_OUT
+FUNC vireo_tan
+    X87_IN1
+    fldl (%rsp)
+    fptan
+    fstp %st(0)                     /* fptan pushes 1.0 after the result */
+    X87_OUT
+/* atan2(y = xmm0, x = xmm1): fpatan computes atan(st1 / st0) in the right quadrant. */
+FUNC vireo_atan2
+    subq $16, %rsp
+    movsd %xmm0, (%rsp)
+    movsd %xmm1, 8(%rsp)
+    fldl (%rsp)
+    fldl 8(%rsp)
+    fpatan
+    X87_OUT
+
+/* fmod(x = xmm0, y = xmm1): ilc calls it for double %. fprem repeats until the reduction is complete. */
+FUNC fmod
+    subq $16, %rsp
+    movsd %xmm0, (%rsp)
+    movsd %xmm1, 8(%rsp)
+    fldl 8(%rsp)
+    fldl (%rsp)
+1:  fprem
+    fnstsw %ax
+    testw $0x400, %ax
+    jnz 1b
+    fstp %st(1)
+    X87_OUT
+
     .data
     .balign 8
     .global __security_cookie

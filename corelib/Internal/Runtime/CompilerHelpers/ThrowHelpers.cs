@@ -30,6 +30,7 @@ namespace Internal.Runtime.CompilerHelpers
         [DoesNotReturn] public static void ThrowMarshalDirectiveException(int id) => Environment.FailFast("marshal directive");
         [DoesNotReturn] public static void ThrowAmbiguousMatchException(int id) => Environment.FailFast("ambiguous match");
         [DoesNotReturn] public static void ThrowFeatureBodyRemoved() => Environment.FailFast("feature body removed");
+        [DoesNotReturn] public static void ThrowFormatException() => Environment.FailFast("bad format string");
         [DoesNotReturn] public static void ThrowUnavailableType() => Environment.FailFast("unavailable type");
     }
 
