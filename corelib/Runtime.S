@@ -22,6 +22,19 @@ FUNC RhpByRefAssignRef
     addq $8, %rsi
     ret
 
+/* throw: vireo_throw(exception, return address into the thrower, the thrower's frame pointer). */
+FUNC RhpThrowEx
+    movq (%rsp), %rsi
+    movq %rbp, %rdx
+    jmp vireo_throw
+
+/* byte* vireo_image_symbols(byte** end): this image's symbol table (.ksyms, filled in by the second link). */
+FUNC vireo_image_symbols
+    leaq _ksyms_end(%rip), %rax
+    movq %rax, (%rdi)
+    leaq _ksyms_start(%rip), %rax
+    ret
+
 /* Touch each page between rsp and r11 (the new frame's bottom) so a guard page is hit in order. */
 FUNC RhpStackProbe
     pushq %rax

@@ -65,6 +65,7 @@ public static unsafe class Startup
             Heap.Init(heap->Bytes, (nuint)sizeof(InitialHeap));
         Heap.OnExhausted = &Memory.Grow;
         RuntimeHooks.FailFast = &FailFast;
+        UnhandledException.Install((nuint)(&arg0));
         void** end;
         void** start = Modules(&end);
         if (!StartupCodeHelpers.InitializeModules(start, end))
