@@ -42,6 +42,34 @@ namespace System
             return overflow ? ParseStatus.Overflow : ParseStatus.Ok;
         }
 
+        /// <summary>A signed type's TryParse: decimal within [min, max]; hexadecimal up to the type's
+        /// width (mask), read as two's complement ("FFFFFFFF" is -1 for int). value is 0 on failure.</summary>
+        internal static bool TryParseSigned(ReadOnlySpan<char> s, NumberStyles style, long min, long max, ulong mask, out long value)
+        {
+            value = 0;
+            if (TryParseInteger(s, style, out ulong magnitude, out bool negative, out bool hex) != ParseStatus.Ok) return false;
+            if (hex)
+            {
+                if (magnitude > mask) return false;
+                int unused = 64 - System.Numerics.BitOperations.PopCount(mask);
+                value = (long)(magnitude << unused) >> unused;
+                return true;
+            }
+            if (negative ? magnitude > (ulong)(-(min + 1)) + 1 : magnitude > (ulong)max) return false;
+            value = negative ? (long)(0 - magnitude) : (long)magnitude;
+            return true;
+        }
+
+        /// <summary>An unsigned type's TryParse: at most max ("-0" is allowed, as in .NET).</summary>
+        internal static bool TryParseUnsigned(ReadOnlySpan<char> s, NumberStyles style, ulong max, out ulong value)
+        {
+            value = 0;
+            if (TryParseInteger(s, style, out ulong magnitude, out bool negative, out _) != ParseStatus.Ok) return false;
+            if (magnitude > max || (negative && magnitude != 0)) return false;
+            value = magnitude;
+            return true;
+        }
+
         [System.Diagnostics.CodeAnalysis.DoesNotReturn]
         internal static void ThrowParseFailure(ReadOnlySpan<char> s, NumberStyles style)
         {

@@ -17,12 +17,9 @@ namespace System
 
         public static bool TryParse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider provider, out sbyte result)
         {
-            result = 0;
-            if (Number.TryParseInteger(s, style, out ulong magnitude, out bool negative, out bool hex) != Number.ParseStatus.Ok) return false;
-            if (hex) { if (magnitude > 0xFF) return false; result = unchecked((sbyte)magnitude); return true; }
-            if (!(negative ? magnitude <= (ulong)sbyte.MaxValue + 1 : magnitude <= (ulong)sbyte.MaxValue)) return false;
-            result = unchecked((sbyte)(negative ? -(long)magnitude : (long)magnitude));
-            return true;
+            bool parsed = Number.TryParseSigned(s, style, sbyte.MinValue, sbyte.MaxValue, 0xFF, out long value);
+            result = unchecked((sbyte)value);
+            return parsed;
         }
 
         public static bool TryParse(ReadOnlySpan<char> s, out sbyte result) => TryParse(s, NumberStyles.Integer, null, out result);
@@ -51,12 +48,9 @@ namespace System
 
         public static bool TryParse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider provider, out byte result)
         {
-            result = 0;
-            if (Number.TryParseInteger(s, style, out ulong magnitude, out bool negative, out bool hex) != Number.ParseStatus.Ok) return false;
-            if (hex) { if (magnitude > 0xFF) return false; result = unchecked((byte)magnitude); return true; }
-            if (!((!negative || magnitude == 0) && magnitude <= byte.MaxValue)) return false;
-            result = unchecked((byte)(magnitude));
-            return true;
+            bool parsed = Number.TryParseUnsigned(s, style, byte.MaxValue, out ulong value);
+            result = unchecked((byte)value);
+            return parsed;
         }
 
         public static bool TryParse(ReadOnlySpan<char> s, out byte result) => TryParse(s, NumberStyles.Integer, null, out result);
@@ -85,12 +79,9 @@ namespace System
 
         public static bool TryParse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider provider, out short result)
         {
-            result = 0;
-            if (Number.TryParseInteger(s, style, out ulong magnitude, out bool negative, out bool hex) != Number.ParseStatus.Ok) return false;
-            if (hex) { if (magnitude > 0xFFFF) return false; result = unchecked((short)magnitude); return true; }
-            if (!(negative ? magnitude <= (ulong)short.MaxValue + 1 : magnitude <= (ulong)short.MaxValue)) return false;
-            result = unchecked((short)(negative ? -(long)magnitude : (long)magnitude));
-            return true;
+            bool parsed = Number.TryParseSigned(s, style, short.MinValue, short.MaxValue, 0xFFFF, out long value);
+            result = unchecked((short)value);
+            return parsed;
         }
 
         public static bool TryParse(ReadOnlySpan<char> s, out short result) => TryParse(s, NumberStyles.Integer, null, out result);
@@ -119,12 +110,9 @@ namespace System
 
         public static bool TryParse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider provider, out ushort result)
         {
-            result = 0;
-            if (Number.TryParseInteger(s, style, out ulong magnitude, out bool negative, out bool hex) != Number.ParseStatus.Ok) return false;
-            if (hex) { if (magnitude > 0xFFFF) return false; result = unchecked((ushort)magnitude); return true; }
-            if (!((!negative || magnitude == 0) && magnitude <= ushort.MaxValue)) return false;
-            result = unchecked((ushort)(magnitude));
-            return true;
+            bool parsed = Number.TryParseUnsigned(s, style, ushort.MaxValue, out ulong value);
+            result = unchecked((ushort)value);
+            return parsed;
         }
 
         public static bool TryParse(ReadOnlySpan<char> s, out ushort result) => TryParse(s, NumberStyles.Integer, null, out result);
@@ -153,12 +141,9 @@ namespace System
 
         public static bool TryParse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider provider, out int result)
         {
-            result = 0;
-            if (Number.TryParseInteger(s, style, out ulong magnitude, out bool negative, out bool hex) != Number.ParseStatus.Ok) return false;
-            if (hex) { if (magnitude > 0xFFFFFFFF) return false; result = unchecked((int)magnitude); return true; }
-            if (!(negative ? magnitude <= (ulong)int.MaxValue + 1 : magnitude <= (ulong)int.MaxValue)) return false;
-            result = unchecked((int)(negative ? -(long)magnitude : (long)magnitude));
-            return true;
+            bool parsed = Number.TryParseSigned(s, style, int.MinValue, int.MaxValue, 0xFFFFFFFF, out long value);
+            result = unchecked((int)value);
+            return parsed;
         }
 
         public static bool TryParse(ReadOnlySpan<char> s, out int result) => TryParse(s, NumberStyles.Integer, null, out result);
@@ -187,12 +172,9 @@ namespace System
 
         public static bool TryParse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider provider, out uint result)
         {
-            result = 0;
-            if (Number.TryParseInteger(s, style, out ulong magnitude, out bool negative, out bool hex) != Number.ParseStatus.Ok) return false;
-            if (hex) { if (magnitude > 0xFFFFFFFF) return false; result = unchecked((uint)magnitude); return true; }
-            if (!((!negative || magnitude == 0) && magnitude <= uint.MaxValue)) return false;
-            result = unchecked((uint)(magnitude));
-            return true;
+            bool parsed = Number.TryParseUnsigned(s, style, uint.MaxValue, out ulong value);
+            result = unchecked((uint)value);
+            return parsed;
         }
 
         public static bool TryParse(ReadOnlySpan<char> s, out uint result) => TryParse(s, NumberStyles.Integer, null, out result);
@@ -221,12 +203,9 @@ namespace System
 
         public static bool TryParse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider provider, out long result)
         {
-            result = 0;
-            if (Number.TryParseInteger(s, style, out ulong magnitude, out bool negative, out bool hex) != Number.ParseStatus.Ok) return false;
-            if (hex) { if (magnitude > 0xFFFFFFFFFFFFFFFF) return false; result = unchecked((long)magnitude); return true; }
-            if (!(negative ? magnitude <= (ulong)long.MaxValue + 1 : magnitude <= (ulong)long.MaxValue)) return false;
-            result = unchecked((long)(negative ? -(long)magnitude : (long)magnitude));
-            return true;
+            bool parsed = Number.TryParseSigned(s, style, long.MinValue, long.MaxValue, 0xFFFFFFFFFFFFFFFF, out long value);
+            result = unchecked((long)value);
+            return parsed;
         }
 
         public static bool TryParse(ReadOnlySpan<char> s, out long result) => TryParse(s, NumberStyles.Integer, null, out result);
@@ -255,12 +234,9 @@ namespace System
 
         public static bool TryParse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider provider, out ulong result)
         {
-            result = 0;
-            if (Number.TryParseInteger(s, style, out ulong magnitude, out bool negative, out bool hex) != Number.ParseStatus.Ok) return false;
-            if (hex) { if (magnitude > 0xFFFFFFFFFFFFFFFF) return false; result = unchecked((ulong)magnitude); return true; }
-            if (!((!negative || magnitude == 0) && magnitude <= ulong.MaxValue)) return false;
-            result = unchecked((ulong)(magnitude));
-            return true;
+            bool parsed = Number.TryParseUnsigned(s, style, ulong.MaxValue, out ulong value);
+            result = unchecked((ulong)value);
+            return parsed;
         }
 
         public static bool TryParse(ReadOnlySpan<char> s, out ulong result) => TryParse(s, NumberStyles.Integer, null, out result);

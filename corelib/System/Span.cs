@@ -83,19 +83,9 @@ namespace System
             ((ReadOnlySpan<T>)this).CopyTo(destination);
         }
 
-        public T[] ToArray()
-        {
-            var array = new T[_length];
-            CopyTo(array);
-            return array;
-        }
+        public T[] ToArray() => ((ReadOnlySpan<T>)this).ToArray();
 
-        public bool TryCopyTo(Span<T> destination)
-        {
-            if ((uint)_length > (uint)destination.Length) return false;
-            ((ReadOnlySpan<T>)this).CopyTo(destination);
-            return true;
-        }
+        public bool TryCopyTo(Span<T> destination) => ((ReadOnlySpan<T>)this).TryCopyTo(destination);
 
         /// <summary>For Span&lt;char&gt; the characters as a string, as in .NET; otherwise the type's name.</summary>
         public override string ToString() => ((ReadOnlySpan<T>)this).ToString();
