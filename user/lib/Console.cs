@@ -120,53 +120,62 @@ public static unsafe class Console
 
     // --- input ----------------------------------------------------------------------------------
 
-    private const int InputCapacity = 1024;
-    private struct InputBuffer { public fixed byte Bytes[InputCapacity]; }
-    private static InputBuffer s_input;
-    private static int s_inputStart, s_inputEnd;
-    private static bool s_inputEnded;
-
     /// <summary>The next line of stdin without its line ending ("\n" or "\r\n"), or null at the end
     /// of input (or when there is no stdin). Pending output is flushed first, so a prompt shows.</summary>
     public static string ReadLine()
     {
         Flush();
-        byte[] line = null;
-        int lineLength = 0;
-        while (true)
+        return Stdin.ReadLine();
+    }
+
+    // Its own class, so that the buffer is part of a program's data only if it reads lines.
+    private static class Stdin
+    {
+        private const int InputCapacity = 1024;
+        private struct InputBuffer { public fixed byte Bytes[InputCapacity]; }
+        private static InputBuffer s_input;
+        private static int s_inputStart, s_inputEnd;
+        private static bool s_inputEnded;
+
+        public static string ReadLine()
         {
-            int newline = -1;
-            for (int i = s_inputStart; i < s_inputEnd; i++)
-                if (s_input.Bytes[i] == (byte)'\n') { newline = i; break; }
-            int stop = newline >= 0 ? newline : s_inputEnd;
-            // Move the bytes up to the newline (or all we have) into the line.
-            int take = stop - s_inputStart;
-            if (take > 0)
+            byte[] line = null;
+            int lineLength = 0;
+            while (true)
             {
-                if (line is null || lineLength + take > line.Length)
+                int newline = -1;
+                for (int i = s_inputStart; i < s_inputEnd; i++)
+                    if (s_input.Bytes[i] == (byte)'\n') { newline = i; break; }
+                int stop = newline >= 0 ? newline : s_inputEnd;
+                // Move the bytes up to the newline (or all we have) into the line.
+                int take = stop - s_inputStart;
+                if (take > 0)
                 {
-                    var bigger = new byte[Math.Max(lineLength + take, line is null ? 64 : line.Length * 2)];
-                    if (line != null) new ReadOnlySpan<byte>(line, 0, lineLength).CopyTo(bigger);
-                    line = bigger;
+                    if (line is null || lineLength + take > line.Length)
+                    {
+                        var bigger = new byte[Math.Max(lineLength + take, line is null ? 64 : line.Length * 2)];
+                        if (line != null) new ReadOnlySpan<byte>(line, 0, lineLength).CopyTo(bigger);
+                        line = bigger;
+                    }
+                    fixed (InputBuffer* input = &s_input)
+                        new ReadOnlySpan<byte>(input->Bytes + s_inputStart, take).CopyTo(new Span<byte>(line, lineLength, take));
+                    lineLength += take;
                 }
+                s_inputStart = newline >= 0 ? newline + 1 : s_inputEnd;
+                if (newline >= 0 || (s_inputEnded && line != null)) break;
+                if (s_inputEnded) return null;
+                s_inputStart = s_inputEnd = 0;
                 fixed (InputBuffer* input = &s_input)
-                    new ReadOnlySpan<byte>(input->Bytes + s_inputStart, take).CopyTo(new Span<byte>(line, lineLength, take));
-                lineLength += take;
+                {
+                    if (Startup.ArgumentCount == 0 ||
+                        Vireo.User.Schemes.Fs.Read(Vireo.User.Schemes.Fd.Stdin, input->Bytes, InputCapacity, out int n) != Vireo.Abi.Status.Ok || n == 0)
+                        s_inputEnded = true;
+                    else
+                        s_inputEnd = n;
+                }
             }
-            s_inputStart = newline >= 0 ? newline + 1 : s_inputEnd;
-            if (newline >= 0 || (s_inputEnded && line != null)) break;
-            if (s_inputEnded) return null;
-            s_inputStart = s_inputEnd = 0;
-            fixed (InputBuffer* input = &s_input)
-            {
-                if (Startup.ArgumentCount == 0 ||
-                    Vireo.User.Schemes.Fs.Read(Vireo.User.Schemes.Fd.Stdin, input->Bytes, InputCapacity, out int n) != Vireo.Abi.Status.Ok || n == 0)
-                    s_inputEnded = true;
-                else
-                    s_inputEnd = n;
-            }
+            if (lineLength > 0 && line[lineLength - 1] == (byte)'\r') lineLength--;
+            return lineLength == 0 ? string.Empty : System.Text.Encoding.UTF8.GetString(line, 0, lineLength);
         }
-        if (lineLength > 0 && line[lineLength - 1] == (byte)'\r') lineLength--;
-        return lineLength == 0 ? string.Empty : System.Text.Encoding.UTF8.GetString(line, 0, lineLength);
     }
 }

@@ -43,13 +43,14 @@ internal static unsafe class UnhandledException
             // The return address is just past the call; look up the call itself.
             if (!haveSymbols || !symbols.TryLookup(address - 1, out ulong start, out ReadOnlySpan<byte> name))
             {
-                Console.Write("0x");
-                Console.WriteLine(((ulong)address).ToString("x"));
+                WriteHex(address);
+                Console.WriteLine();
                 break;
             }
             for (int i = 0; i < name.Length; i++) Console.Write((char)name[i]);
-            Console.Write(" + 0x");
-            Console.WriteLine(((ulong)address - start).ToString("x"));
+            Console.Write(" + ");
+            WriteHex(address - (nuint)start);
+            Console.WriteLine();
             // A method without a frame pointer leaves something else in rbp: stop at anything that
             // is not a frame of this stack above the one before.
             if (frame <= here || frame >= s_stackLimit || (frame & 7) != 0) break;
@@ -59,5 +60,14 @@ internal static unsafe class UnhandledException
         }
         Console.Flush();
         Sys.Exit(ExitStatus);
+    }
+
+    // Every program links this file, so it prints hexadecimal itself rather than pull in number formatting.
+    private static void WriteHex(nuint value)
+    {
+        Console.Write("0x");
+        int shift = 60;
+        while (shift > 0 && (value >> shift) == 0) shift -= 4;
+        for (; shift >= 0; shift -= 4) Console.Write("0123456789abcdef"[(int)((value >> shift) & 0xF)]);
     }
 }

@@ -15,6 +15,7 @@ unsafe static class LanguageTests
         T.Run("lang_nullable_box", &NullableBox);
         T.Run("lang_class_casts", &ClassCasts);
         T.Run("lang_interface_casts", &InterfaceCasts);
+        T.Run("lang_interface_dispatch", &InterfaceDispatch);
         T.Run("lang_array_initialisers", &ArrayInitialisers);
         T.Run("lang_static_readonly_array", &StaticReadonlyArray);
         T.Run("lang_span_initialiser", &SpanInitialiser);
@@ -158,6 +159,31 @@ unsafe static class LanguageTests
 
     private static readonly int[] Primes = { 2, 3, 5, 7, 11, 13 };
     private static readonly string[] Names = { "alpha", "beta" };
+
+    // Several implementations, one inherited and overridden, called through the interface from
+    // shared generic code: ilc cannot devirtualise these, so they go through the runtime's dispatch.
+    private class Rectangle : IShape
+    {
+        public int W, H;
+        public virtual int Area() => W * H;
+    }
+    private sealed class Framed : Rectangle
+    {
+        public override int Area() => base.Area() + 100;
+    }
+
+    private static int AreaOf<TShape>(TShape shape) where TShape : class => ((IShape)shape).Area();
+
+    private static void InterfaceDispatch()
+    {
+        object[] shapes = { new Square { Side = 3 }, new Rectangle { W = 2, H = 5 }, new Framed { W = 1, H = 1 } };
+        int total = 0;
+        foreach (object o in shapes) total += AreaOf(o);
+        T.Equal(9 + 10 + 101, total, "areas through the interface");
+        IShape s = (IShape)shapes[2];
+        T.Equal(101, s.Area(), "override reached through the base class's interface");
+        T.True(((INamed)shapes[0]).Name == "square", "second interface of a sealed class");
+    }
 
     private static void ArrayInitialisers()
     {
