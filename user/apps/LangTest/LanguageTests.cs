@@ -9,7 +9,7 @@ unsafe static class LanguageTests
     public static void Run()
     {
         T.Run("lang_box_unbox_int", &BoxUnboxInt);
-        T.Run("lang_box_tostring_equals", &BoxToStringEquals);
+        T.Run("lang_box_tostring", &BoxToString);
         T.Run("lang_is_patterns", &IsPatterns);
         T.Run("lang_box_struct", &BoxStruct);
         T.Run("lang_nullable_box", &NullableBox);
@@ -45,7 +45,7 @@ unsafe static class LanguageTests
         T.Equal(7, (int)Box(7), "box through a generic");
     }
 
-    private static void BoxToStringEquals()
+    private static void BoxToString()
     {
         object o = 42;
         T.True(o.ToString() == "42", "boxed int ToString");
