@@ -1,7 +1,7 @@
 // Double formatting and parsing. Digits come from exact big-integer arithmetic (Dragon4 as Steele
 // & White and Burger & Dybvig describe it): ToString() prints the shortest digits that read back as
 // the same double, as .NET Core 3.0 and later do; "F", "N", "E" and "G<n>" round the exact value
-// (halfway cases away from zero). Parsing is exact for up to 19 significant digits with a power of
+// to nearest, ties to even (as .NET 10 does: 2.5 with "F0" is "2"). Parsing is exact for up to 19 significant digits with a power of
 // ten up to 10^22 either way (the common case); beyond that it can be off by an ulp.
 namespace System
 {
@@ -69,7 +69,8 @@ namespace System
                     {
                         BigInteger twice = r;
                         twice.ShiftLeft(1);
-                        if (BigInteger.Compare(ref twice, ref s) >= 0) digit++;
+                        int versusHalf = BigInteger.Compare(ref twice, ref s);
+                        if (versusHalf > 0 || (versusHalf == 0 && (digit & 1) != 0)) digit++;
                     }
                     else if (tc2) digit++;
                     digits[count++] = (byte)digit;
@@ -83,9 +84,10 @@ namespace System
                 r.MultiplyUInt32(10);
                 digits[count] = (byte)r.DivideSmallQuotient(ref s);
             }
-            // Round what is left: half or more rounds up.
+            // Round what is left to nearest, a tie to an even last digit (as .NET does: 2.5 "F0" is "2").
             r.ShiftLeft(1);
-            if (BigInteger.Compare(ref r, ref s) >= 0)
+            int half = BigInteger.Compare(ref r, ref s);
+            if (half > 0 || (half == 0 && (count == 0 ? false : (digits[count - 1] & 1) != 0)))
             {
                 int i = count - 1;
                 while (i >= 0 && digits[i] == 9) digits[i--] = 0;
@@ -116,7 +118,7 @@ namespace System
 
         private static void ThrowBadFormat() => Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowFormatException();
 
-        private static int FormatDouble(double value, char kind, char letter, int precision, Span<char> text)
+        private static int FormatDouble(double value, char kind, char letter, int precision, Span<char> text, int scientificLimit = 0)
         {
             int n = 0;
             if (value != value) return Append(text, 0, "NaN");
@@ -163,7 +165,9 @@ namespace System
                     if (value != 0) count = GenerateDigits(value, shortest ? -1 : precision, digits, out exponent);
                     else exponent = 1;
                     while (count > 1 && digits[count - 1] == 0) count--;
-                    int limit = shortest ? 15 : precision;
+                    // .NET switches to scientific notation past 17 digits before the point for the
+                    // shortest form (at most 17 significant digits), past the precision otherwise.
+                    int limit = scientificLimit > 0 ? scientificLimit : shortest ? 17 : precision;
                     int decimalExponent = exponent - 1;
                     if (decimalExponent >= limit || decimalExponent <= -5)
                         return n + WriteScientific(text.Slice(n), digits.Slice(0, count), exponent, count - 1, letter == 'g' ? 'e' : 'E', 2);
@@ -228,14 +232,15 @@ namespace System
             return new string(text.Slice(0, written));
         }
 
-        /// <summary>The shortest of 6 to 9 significant digits that reads back as the same float.</summary>
+        /// <summary>The fewest significant digits (1 to 9) that read back as the same float.</summary>
         internal static string FormatSingle(float value)
         {
             Span<char> text = stackalloc char[DoubleDigitsCapacity];
             int length = 0;
-            for (int precision = 6; precision <= 9; precision++)
+            for (int precision = 1; precision <= 9; precision++)
             {
-                length = FormatDouble(value, 'g', 'G', precision, text);
+                // A float has at most 9 significant digits, so that is where scientific notation starts.
+                length = FormatDouble(value, 'g', 'G', precision, text, scientificLimit: 9);
                 if (!double.IsFinite(value) || (TryParseDouble(text.Slice(0, length), out double back) && (float)back == value)) break;
             }
             return new string(text.Slice(0, length));
