@@ -28,6 +28,25 @@ unsafe static class LanguageTests
         T.Run("lang_multidim_jagged", &Jagged);
     }
 
+    /// <summary>"throw": throws from two calls down (the session test checks the report names both);
+    /// "lines": echoes stdin's lines upper-cased and numbered, then their count.</summary>
+    public static int RunMode()
+    {
+        if (Vireo.User.Startup.ArgumentIs(1, "throw")) return ThrowFromDepth(2);
+        int n = 0;
+        for (string line = Console.ReadLine(); line != null; line = Console.ReadLine())
+            Console.WriteLine($"{++n}: {line.ToUpperInvariant()}");
+        Console.WriteLine("{0} lines", n);
+        return 0;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int ThrowFromDepth(int depth)
+    {
+        if (depth == 0) throw new InvalidOperationException("deliberate, from langtest");
+        return ThrowFromDepth(depth - 1) + 1;
+    }
+
     private static object Box<TValue>(TValue value) => value;
 
     private static void BoxUnboxInt()
