@@ -22,6 +22,19 @@ FUNC RhpByRefAssignRef
     addq $8, %rsi
     ret
 
+/* throw: vireo_throw(exception, return address into the thrower, the thrower's frame pointer). */
+FUNC RhpThrowEx
+    movq (%rsp), %rsi
+    movq %rbp, %rdx
+    jmp vireo_throw
+
+/* byte* vireo_image_symbols(byte** end): this image's symbol table (.ksyms, filled in by the second link). */
+FUNC vireo_image_symbols
+    leaq _ksyms_end(%rip), %rax
+    movq %rax, (%rdi)
+    leaq _ksyms_start(%rip), %rax
+    ret
+
 /* Touch each page between rsp and r11 (the new frame's bottom) so a guard page is hit in order. */
 FUNC RhpStackProbe
     pushq %rax
@@ -140,6 +153,112 @@ FUNC vireo_atomic_add32
     movl %esi, %eax
     lock xaddl %eax, (%rdi)
     ret
+
+/*
+ * Floating point for System.Math. SSE2 has only the square root; the rest use the x87 unit, which
+ * every x86-64 has and whose 64-bit mantissa keeps these results within about an ulp of the
+ * correctly rounded double. Arguments and results travel in xmm0/xmm1 (SysV), so each routine moves
+ * them through a stack slot (below rsp is not safe: the kernel has no red zone).
+ */
+FUNC vireo_sqrt
+    sqrtsd %xmm0, %xmm0
+    ret
+
+    .macro X87_IN1
+    subq $16, %rsp
+    movsd %xmm0, (%rsp)
+    .endm
+    .macro X87_OUT
+    fstpl (%rsp)
+    movsd (%rsp), %xmm0
+    addq $16, %rsp
+    ret
+    .endm
+
+/* 2^t for finite t: 2^(t - round t) by f2xm1, scaled by 2^(round t). */
+FUNC vireo_exp2
+    X87_IN1
+    fldl (%rsp)
+    fld %st(0)
+    frndint                         /* n, t */
+    fxch %st(1)                     /* t, n */
+    fsub %st(1), %st                /* t - n, n */
+    f2xm1
+    fld1
+    faddp                           /* 2^(t-n), n */
+    fscale
+    fstp %st(1)
+    X87_OUT
+
+/* ln x, log2 x, log10 x for x > 0: fyl2x computes st1 * log2(st0). */
+FUNC vireo_log
+    X87_IN1
+    fldln2
+    fldl (%rsp)
+    fyl2x
+    X87_OUT
+FUNC vireo_log2
+    X87_IN1
+    fld1
+    fldl (%rsp)
+    fyl2x
+    X87_OUT
+FUNC vireo_log10
+    X87_IN1
+    fldlg2
+    fldl (%rsp)
+    fyl2x
+    X87_OUT
+
+/* y * log2 x (x in xmm0, y in xmm1), kept in extended precision until the end: the exponent Pow needs. */
+FUNC vireo_ylog2x
+    subq $16, %rsp
+    movsd %xmm0, (%rsp)
+    movsd %xmm1, 8(%rsp)
+    fldl 8(%rsp)
+    fldl (%rsp)
+    fyl2x
+    X87_OUT
+
+FUNC vireo_sin
+    X87_IN1
+    fldl (%rsp)
+    fsin
+    X87_OUT
+FUNC vireo_cos
+    X87_IN1
+    fldl (%rsp)
+    fcos
+    X87_OUT
+FUNC vireo_tan
+    X87_IN1
+    fldl (%rsp)
+    fptan
+    fstp %st(0)                     /* fptan pushes 1.0 after the result */
+    X87_OUT
+/* atan2(y = xmm0, x = xmm1): fpatan computes atan(st1 / st0) in the right quadrant. */
+FUNC vireo_atan2
+    subq $16, %rsp
+    movsd %xmm0, (%rsp)
+    movsd %xmm1, 8(%rsp)
+    fldl (%rsp)
+    fldl 8(%rsp)
+    fpatan
+    X87_OUT
+
+/* fmod(x = xmm0, y = xmm1): ilc calls it for double %. fprem repeats until the reduction is complete. */
+FUNC fmod
+    subq $16, %rsp
+    movsd %xmm0, (%rsp)
+    movsd %xmm1, 8(%rsp)
+    fldl 8(%rsp)
+    fldl (%rsp)
+1:  fprem
+    fnstsw %ax
+    testw $0x400, %ax
+    jnz 1b
+    fstp %st(1)
+    X87_OUT
 
     .data
     .balign 8

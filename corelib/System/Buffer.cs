@@ -17,7 +17,7 @@ namespace System
             SpanHelpers.Memmove(ref destination, ref source, byteCount);
     }
 
-    internal static unsafe class SpanHelpers
+    internal static unsafe partial class SpanHelpers
     {
         [MethodImpl(MethodImplOptions.InternalCall), System.Runtime.RuntimeImport("*", "vireo_memcopy_forward")]
         internal static extern void CopyForward(byte* destination, byte* source, nuint length);
@@ -59,6 +59,25 @@ namespace System
             nuint i = 0;
             for (; i + 8 <= byteCount; i += 8) *(ulong*)(d + i) = pattern;
             for (; i < byteCount; i++) d[i] = value;
+        }
+    }
+}
+
+namespace System
+{
+    internal static unsafe partial class SpanHelpers
+    {
+        public static bool SequenceEqual(ref byte first, ref byte second, nuint length)
+        {
+            byte* a = (byte*)Unsafe.AsPointer(ref first);
+            byte* b = (byte*)Unsafe.AsPointer(ref second);
+            if (a == b) return true;
+            nuint i = 0;
+            for (; i + 8 <= length; i += 8)
+                if (*(ulong*)(a + i) != *(ulong*)(b + i)) return false;
+            for (; i < length; i++)
+                if (a[i] != b[i]) return false;
+            return true;
         }
     }
 }

@@ -64,9 +64,11 @@ namespace System
 
     public abstract partial class MulticastDelegate : Delegate { }
 
-    public struct RuntimeTypeHandle { }
-    public struct RuntimeMethodHandle { }
-    public struct RuntimeFieldHandle { }
+    // What ldtoken produces (LdTokenHelpers); only array initialisers use them, and ilc expands
+    // those at compile time.
+    public struct RuntimeTypeHandle { internal IntPtr _value; internal RuntimeTypeHandle(IntPtr value) { _value = value; } }
+    public struct RuntimeMethodHandle { internal IntPtr _value; internal RuntimeMethodHandle(IntPtr value) { _value = value; } }
+    public struct RuntimeFieldHandle { internal IntPtr _value; internal RuntimeFieldHandle(IntPtr value) { _value = value; } }
 
     public abstract class Type { }
     internal sealed class RuntimeType : Type { }
@@ -83,10 +85,4 @@ namespace System
         public T GetValueOrDefault() => value;
     }
 
-    public class Exception
-    {
-        public Exception() { }
-        public Exception(string message) { Message = message; }
-        public virtual string Message { get; }
-    }
 }

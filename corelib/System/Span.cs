@@ -83,6 +83,31 @@ namespace System
             ((ReadOnlySpan<T>)this).CopyTo(destination);
         }
 
+        public T[] ToArray() => ((ReadOnlySpan<T>)this).ToArray();
+
+        public bool TryCopyTo(Span<T> destination) => ((ReadOnlySpan<T>)this).TryCopyTo(destination);
+
+        /// <summary>For Span&lt;char&gt; the characters as a string, as in .NET; otherwise the type's name.</summary>
+        public override string ToString() => ((ReadOnlySpan<T>)this).ToString();
+
+        public Enumerator GetEnumerator() => new Enumerator(this);
+
+        /// <summary>What `foreach` over a span uses.</summary>
+        public ref struct Enumerator
+        {
+            private readonly Span<T> _span;
+            private int _index;
+
+            internal Enumerator(Span<T> span)
+            {
+                _span = span;
+                _index = -1;
+            }
+
+            public bool MoveNext() => ++_index < _span.Length;
+            public ref T Current => ref _span[_index];
+        }
+
         public static implicit operator Span<T>(T[] array) => new Span<T>(array);
         public static implicit operator ReadOnlySpan<T>(Span<T> span) => new ReadOnlySpan<T>(ref span._reference, span._length);
     }
@@ -112,6 +137,13 @@ namespace System
             if (length < 0) ThrowHelpers.ThrowArgumentOutOfRangeException();
             _reference = ref Unsafe.As<byte, T>(ref *(byte*)pointer);
             _length = length;
+        }
+
+        /// <summary>A span of one element (csc builds these for `string + char`).</summary>
+        public ReadOnlySpan(ref readonly T reference)
+        {
+            _reference = ref Unsafe.AsRef(in reference);
+            _length = 1;
         }
 
         internal ReadOnlySpan(ref T reference, int length)
@@ -158,6 +190,45 @@ namespace System
             else
                 for (int i = 0; i < _length; i++)
                     Unsafe.Add(ref destination._reference, (nint)i) = Unsafe.Add(ref _reference, (nint)i);
+        }
+
+        public T[] ToArray()
+        {
+            var array = new T[_length];
+            CopyTo(array);
+            return array;
+        }
+
+        public bool TryCopyTo(Span<T> destination)
+        {
+            if ((uint)_length > (uint)destination.Length) return false;
+            CopyTo(destination);
+            return true;
+        }
+
+        public override string ToString()
+        {
+            if (default(T) is char)
+                return new string(new ReadOnlySpan<char>(ref Unsafe.As<T, char>(ref _reference), _length));
+            return "System.ReadOnlySpan";
+        }
+
+        public Enumerator GetEnumerator() => new Enumerator(this);
+
+        /// <summary>What `foreach` over a span uses.</summary>
+        public ref struct Enumerator
+        {
+            private readonly ReadOnlySpan<T> _span;
+            private int _index;
+
+            internal Enumerator(ReadOnlySpan<T> span)
+            {
+                _span = span;
+                _index = -1;
+            }
+
+            public bool MoveNext() => ++_index < _span.Length;
+            public ref readonly T Current => ref _span[_index];
         }
 
         public static implicit operator ReadOnlySpan<T>(T[] array) => new ReadOnlySpan<T>(array);

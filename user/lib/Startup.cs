@@ -65,6 +65,7 @@ public static unsafe class Startup
         fixed (InitialHeap* heap = &s_heap)
             Heap.Init(heap->Bytes, (nuint)sizeof(InitialHeap));
         RuntimeHooks.FailFast = &FailFast;
+        UnhandledException.Install((nuint)(&arg0));
         void** end;
         void** start = Modules(&end);
         // The collector takes over when the .bss region runs out. The main stack's top: the end of

@@ -5,6 +5,10 @@ namespace Internal.Runtime
     {
         // Receives a UTF-16 message and never returns.
         public static delegate*<char*, int, void> FailFast;
+
+        // Receives a thrown exception, the return address into the method that threw it and that
+        // method's frame pointer, and never returns (there is no unwinder).
+        public static delegate*<object, nuint, nuint, void> Throw;
     }
 }
 

@@ -9,6 +9,9 @@ static class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
+        // `langtest throw` and `langtest lines` are run by the shell sessions of `./vireo test`: what
+        // an unhandled exception prints, and Console.ReadLine over stdin.
+        if (Vireo.User.Startup.ArgumentCount > 1) return LanguageTests.RunMode();
         LanguageTests.Run();
         StringTests.Run();
         NumberTests.Run();

@@ -30,13 +30,21 @@ namespace Internal.Runtime.CompilerHelpers
         [DoesNotReturn] public static void ThrowMarshalDirectiveException(int id) => Environment.FailFast("marshal directive");
         [DoesNotReturn] public static void ThrowAmbiguousMatchException(int id) => Environment.FailFast("ambiguous match");
         [DoesNotReturn] public static void ThrowFeatureBodyRemoved() => Environment.FailFast("feature body removed");
+        [DoesNotReturn] public static void ThrowFormatException() => Environment.FailFast("bad format string");
         [DoesNotReturn] public static void ThrowUnavailableType() => Environment.FailFast("unavailable type");
     }
 
     internal static class ExceptionHandling
     {
-        [RuntimeExport("RhpThrowEx")]
-        private static void RhpThrowEx(object exception) => Environment.FailFast("exception thrown (no unwinder)");
+        // `throw`: RhpThrowEx (Runtime.S) passes the return address into the throwing method and that
+        // method's frame pointer. There is no unwinder, so the program ends here: the runtime's hook
+        // reports the exception and where it was thrown; without one (the kernel) it fails fast.
+        [RuntimeExport("vireo_throw")]
+        private static unsafe void Throw(object exception, nuint returnAddress, nuint framePointer)
+        {
+            if (RuntimeHooks.Throw != null) RuntimeHooks.Throw(exception, returnAddress, framePointer);
+            Environment.FailFast(exception is Exception e ? e.Message : "exception thrown (no unwinder)");
+        }
 
         // A stack cookie check failed: the frame was overwritten.
         [RuntimeExport("RhpFallbackFailFast")]

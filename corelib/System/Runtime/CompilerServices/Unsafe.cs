@@ -32,6 +32,11 @@ namespace System.Runtime.CompilerServices
 
         [Intrinsic]
         public static bool IsReferenceOrContainsReferences<T>() => throw null;
+
+        // `ReadOnlySpan<int> S => new int[] { ... }` (C# 11+): ilc replaces the call with a span over
+        // the field's data in the image, like InitializeArray; the body never runs.
+        [Intrinsic]
+        public static ReadOnlySpan<T> CreateSpan<T>(RuntimeFieldHandle fldHandle) => throw null;
     }
 }
 
@@ -39,7 +44,7 @@ namespace System.Runtime.InteropServices
 {
     using System.Runtime.CompilerServices;
 
-    public static unsafe class MemoryMarshal
+    public static unsafe partial class MemoryMarshal
     {
         [Intrinsic]
         public static ref T GetArrayDataReference<T>(T[] array) =>

@@ -1,4 +1,5 @@
-// Kernel symbol table used to name code addresses in panic backtraces.
+// Symbol table used to name code addresses: in kernel panic backtraces and, in user programs, where
+// an exception was thrown (each image embeds its own table, see toolchain/Native.targets).
 // The blob is produced at build time by `vireo-tools ksyms` (tools/Vireo.Tools/KernelSymbols.cs)
 // from the kernel ELF's .symtab. Format, all integers little-endian:
 //
