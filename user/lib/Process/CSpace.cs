@@ -59,26 +59,34 @@ public static unsafe class CSpace
     /// <summary>Makes one object of `type` from this process's own untyped memory (Memory) in a fresh
     /// slot; when that is exhausted, asks the parent for another block once and makes it from that.
     /// On failure the slot is free again and `cap` is 0.</summary>
-    public static Status Make(ObjectType type, int sizeBits, out CapHandle cap)
-    {
-        Status s = Make(Memory, type, sizeBits, out cap);
-        if (s != Status.OutOfMemory || !MemoryRequest.Refill(type == ObjectType.Untyped || type == ObjectType.Frame ? sizeBits : 0, out CapHandle more))
-            return s;
-        s_memory = more;
-        return Make(more, type, sizeBits, out cap);
-    }
+    public static Status Make(ObjectType type, int sizeBits, out CapHandle cap) => Make(Memory, type, sizeBits, out cap);
 
-    /// <summary>Make, from the untyped memory `from`.</summary>
+    /// <summary>Make, from the untyped memory `from` (falling back on the parent as Make does when
+    /// `from` is this process's own memory).</summary>
     public static Status Make(CapHandle from, ObjectType type, int sizeBits, out CapHandle cap)
     {
         cap = default;
         if (!TryAlloc(out uint slot)) return Status.NoSpace;
-        Status s = Sys.Retype(from, type, sizeBits, Self, slot, 1, out cap);
-        if (s != Status.Ok)
+        Status s = MakeAt(from, type, sizeBits, slot, out cap);
+        if (s != Status.Ok) Free(slot);
+        return s;
+    }
+
+    /// <summary>Makes one object of `type` from `from` into the slot `slot` the caller holds. When
+    /// `from` is this process's own memory and it is exhausted, asks the parent for another block
+    /// (MemoryRequest.Refill) and makes the object from that.</summary>
+    public static Status MakeAt(CapHandle from, ObjectType type, int sizeBits, uint slot, out CapHandle cap)
+    {
+        bool own = from.Value == Memory.Value || from.Value == BootstrapSlots.Memory;
+        // The process's own memory may already have been replaced by a block from the parent.
+        Status s = Sys.Retype(own ? Memory : from, type, sizeBits, Self, slot, 1, out cap);
+        if (s == Status.OutOfMemory && own &&
+            MemoryRequest.Refill(type == ObjectType.Untyped || type == ObjectType.Frame ? sizeBits : 0, out CapHandle more))
         {
-            Free(slot);
-            cap = default;
+            s_memory = more;
+            s = Sys.Retype(more, type, sizeBits, Self, slot, 1, out cap);
         }
+        if (s != Status.Ok) cap = default;
         return s;
     }
 

@@ -36,8 +36,8 @@ public static unsafe class ThreadBuilder
             CSpace.Free(t.ThreadSlot);
             return Status.OutOfRange;
         }
-        Status s = Sys.Retype(memory, ObjectType.Thread, 0, CSpace.Self, t.ThreadSlot, 1, out t.Thread);
-        if (s == Status.Ok) s = Sys.Retype(memory, ObjectType.Frame, 12, CSpace.Self, t.StackSlot, 1, out t.Stack);
+        Status s = CSpace.MakeAt(memory, ObjectType.Thread, 0, t.ThreadSlot, out t.Thread);
+        if (s == Status.Ok) s = CSpace.MakeAt(memory, ObjectType.Frame, 12, t.StackSlot, out t.Stack);
         if (s == Status.Ok) s = Sys.Map(CSpace.SelfAddressSpace, t.Stack, stackPage, Rights.Read | Rights.Write);
         if (s != Status.Ok)
         {
