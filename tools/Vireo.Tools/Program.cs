@@ -11,7 +11,11 @@ public static class Program
         "usage: vireo-tools <verb> ...\n" +
         "  ksyms <kernel.elf> <out.bin>        symbol table blob for symbolised panics\n" +
         "  bench-json <serial.log> <out.json>  collect BENCH lines into bench.json\n" +
-        "  mkinitfs <out.cpio> <root-dir>      pack a directory tree as the initfs (cpio newc)\n";
+        "  mkinitfs <out.cpio> <root-dir>      pack a directory tree as the initfs (cpio newc)\n" +
+        "  bench-svg <bench.json> <bench-dir> <out.svg>\n" +
+        "                                      chart: each figure beside Linux's, log scale\n" +
+        "  bench-readme <bench.json> <bench-dir> <README.md>\n" +
+        "                                      rewrite the README's benchmark table\n";
 
     public static int Main(string[] args)
     {
@@ -28,6 +32,10 @@ public static class Program
                 return KernelSymbols.Run(rest, Console.Out, Console.Error);
             case "bench-json":
                 return BenchLog.Run(rest, Console.Out, Console.Error);
+            case "bench-svg":
+                return BenchChart.Run(rest, Console.Out, Console.Error);
+            case "bench-readme":
+                return BenchReadme.Run(rest, Console.Out, Console.Error);
             case "mkinitfs":
                 return Initfs.Run(rest, Console.Out, Console.Error);
             case "help":

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Runs QEMU with the serial console on stdin/stdout and types one line of input after each shell prompt,
+as a person would, instead of all of it at once. Typed-ahead input is echoed by ttyd as it arrives and
+can split an output line the test expects (issue 5's closing note); waiting for the prompt cannot.
+Used by ./vireo test for the shell sessions (session_case).
+
+usage: session.py INPUT_FILE LOG_FILE TIMEOUT_SECONDS PROMPT -- QEMU_COMMAND...
+Writes everything QEMU prints to LOG_FILE; exits with QEMU's status, or 124 after TIMEOUT_SECONDS
+(QEMU is killed then). Lines after the last prompt that appears (poweroff) are typed all the same.
+"""
+import subprocess
+import sys
+import threading
+import time
+
+
+def main():
+    input_file, log_file, timeout, prompt = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4].encode()
+    if sys.argv[5] != "--":
+        print(__doc__, file=sys.stderr)
+        return 2
+    command = sys.argv[6:]
+    with open(input_file, "rb") as f:
+        lines = f.read().splitlines(keepends=True)
+
+    deadline = time.monotonic() + timeout
+    seen = bytearray()
+    changed = threading.Condition()
+    with open(log_file, "wb") as log:
+        qemu = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+        def copy_output():
+            while True:
+                chunk = qemu.stdout.read1(4096)
+                if not chunk:
+                    break
+                log.write(chunk)
+                log.flush()
+                with changed:
+                    seen.extend(chunk)
+                    changed.notify_all()
+            with changed:
+                changed.notify_all()
+
+        reader = threading.Thread(target=copy_output, daemon=True)
+        reader.start()
+        try:
+            for typed, line in enumerate(lines):
+                # The (typed + 1)th prompt answers this line; the first comes with the boot.
+                with changed:
+                    while seen.count(prompt) <= typed and qemu.poll() is None:
+                        left = deadline - time.monotonic()
+                        if left <= 0:
+                            raise TimeoutError
+                        changed.wait(min(left, 0.5))
+                if qemu.poll() is not None:
+                    break
+                qemu.stdin.write(line)
+                qemu.stdin.flush()
+            qemu.stdin.close()
+            status = qemu.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except (TimeoutError, subprocess.TimeoutExpired):
+            qemu.kill()
+            qemu.wait()
+            status = 124
+        except BrokenPipeError:
+            status = qemu.wait()
+        reader.join(timeout=5)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
