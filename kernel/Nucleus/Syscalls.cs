@@ -13,6 +13,9 @@ public static unsafe partial class Syscalls
 {
     public const ulong MaxDebugWrite = 4096;
 
+    /// <summary>Syscalls restarted at a preemption point since boot (tests read it).</summary>
+    public static ulong Restarts;
+
 
     [RuntimeExport("SyscallDispatch")]
     private static void Dispatch(InterruptFrame* f)
@@ -34,7 +37,7 @@ public static unsafe partial class Syscalls
             Syscall.CapMove => CapMove(t, f->Rdi, f->Rsi, f->Rdx, out r0),
             Syscall.CapDelete => CapDelete(t, f->Rdi),
             Syscall.CapRevoke => CapRevoke(t, f->Rdi),
-            Syscall.Retype => Retype(t, f->Rdi, f->Rsi, f->Rdx, f->R10, f->R8, f->R9, out r0),
+            Syscall.Retype => Retype(t, f->Rdi, f->Rsi, f->Rdx, f->R10, f->R8, ref f->R9, out r0),
             Syscall.Map => Map(t, f->Rdi, f->Rsi, f->Rdx, f->R10),
             Syscall.Unmap => Unmap(t, f->Rdi),
             Syscall.Protect => Protect(t, f->Rdi, f->Rsi),
@@ -62,7 +65,15 @@ public static unsafe partial class Syscalls
         };
         // A thread that blocked (or died) gets its registers when it is woken. IPC calls that
         // completed at once already hold their results in the frame.
-        if (t->State == ThreadState.Runnable)
+        if (s == Caps.Preemption.Restart)
+        {
+            // A long operation stopped at a preemption point: back up over the 2-byte SYSCALL so the
+            // thread issues the same call again (rax still holds its number), after the pending
+            // interrupt is taken on the way out (ADR 0003).
+            if (t->State == ThreadState.Runnable) f->Rip -= 2;
+            Restarts++;
+        }
+        else if (t->State == ThreadState.Runnable)
         {
             f->Rax = (ulong)s;
             if (!IsIpc(number))

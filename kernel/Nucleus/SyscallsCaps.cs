@@ -116,27 +116,36 @@ public static unsafe partial class Syscalls
         return CapOps.Revoke(KernelState.Direct, KernelState.Direct.ToPhys(slot), ref hooks);
     }
 
-    private static Status Retype(Tcb* t, ulong untyped, ulong type, ulong sizeBits, ulong dstCNode, ulong dstIndex, ulong count, out ulong created)
+    // Bits 32-47 of count carry the objects this call made before a preemption point stopped it: the
+    // restarted call makes the rest and answers as if it had run at once (ADR 0003). User space passes
+    // them as 0; the register holds the plain count again whenever the call returns.
+    private static Status Retype(Tcb* t, ulong untyped, ulong type, ulong sizeBits, ulong dstCNode, ulong dstIndex, ref ulong countArg, out ulong created)
     {
         created = 0;
+        ulong done = countArg >> 32;
+        ulong count = countArg & 0xFFFFFFFF;
+        countArg = count;
         Status s = Lookup(t, untyped, out CapSlot* u);
         if (s != Status.Ok) return s;
-        if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > 4096) return Status.InvalidArgument;
+        if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > 4096 || done >= count) return Status.InvalidArgument;
         s = Destination(t, dstCNode, dstIndex, count, out ulong cnode, out int bits);
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
-        s = Untyped.Retype(KernelState.Direct, KernelState.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits, dstIndex, count, ref hooks);
-        if (s == Status.Ok && hooks.Failed)
+        s = Untyped.Retype(KernelState.Direct, KernelState.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits,
+            dstIndex + done, count - done, ref hooks, out ulong made);
+        if ((s == Status.Ok || s == Preemption.Restart) && hooks.Failed)
         {
-            // An object could not be made usable (no ASID left): take back everything just made,
-            // newest first, so the untyped's watermark returns exactly to where it was.
-            for (ulong i = count; i-- > 0;)
+            // An object could not be made usable (no ASID left): take back everything this part of the
+            // call just made, newest first, so the untyped's watermark returns exactly to where it was
+            // before it. Objects made before a restart stay (each such part was complete).
+            for (ulong i = done + made; i-- > done;)
             {
                 var undo = new ObjectHooks();
                 CapOps.Delete(KernelState.Direct, SlotPhys(cnode, dstIndex + i), ref undo);
             }
             return Status.OutOfMemory;
         }
+        if (s == Preemption.Restart) countArg = count | ((done + made) << 32);
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
         return s;
     }
