@@ -23,7 +23,8 @@ public static unsafe class Untyped
     /// <summary>
     /// Carves `count` objects from an untyped into the empty slots [dstIndex, dstIndex + count) of a
     /// destination CNode. Each object is zeroed (except untyped), announced to hooks.Initialize, and named
-    /// by an Original capability with all rights, a child of the untyped capability. All or nothing:
+    /// by an Original capability with all rights, a child of the untyped capability. All or nothing
+    /// (when hooks never preempt; see the overload below):
     /// InvalidCapability (untyped slot empty), WrongType (not untyped), InsufficientRights (no Control),
     /// InvalidArgument (type/size not retypable, count 0), OutOfRange (slots beyond the CNode),
     /// Occupied (a destination slot is not empty), OutOfMemory (does not fit above the watermark).
