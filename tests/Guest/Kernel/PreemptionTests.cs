@@ -62,8 +62,7 @@ public static unsafe class PreemptionTests
         ulong child = PreemptionWorld.HolderSlot(2);
         Check.Equal((ulong)Status.Ok, (ulong)Untyped.Retype(map, PreemptionWorld.UntypedSlot, ObjectType.Untyped, 21,
             PreemptionWorld.HolderSlot(0), 6, 2, 1, ref hooks), "child untyped of 2 MiB");
-        Check.Equal((ulong)Status.Ok, (ulong)Untyped.Retype(map, child, ObjectType.Frame, 0,
-            PreemptionWorld.Slot(0), PreemptionWorld.CNodeBits, 0, 512, ref hooks), "512 frames in it");
+        Check.Equal((ulong)Status.Ok, (ulong)PreemptionWorld.RetypeAll(child, ObjectType.Frame, 0, 0, 512), "512 frames in it");
         // Copies of every frame, so the revoke inside the delete has a tree to take apart.
         for (ulong i = 0; i < 512; i++)
             CapOps.Copy(map, PreemptionWorld.Slot(i), PreemptionWorld.Slot(1000 + i), Rights.All);

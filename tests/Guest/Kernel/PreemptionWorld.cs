@@ -74,6 +74,21 @@ public static unsafe class PreemptionWorld
         return true;
     }
 
+    /// <summary>Retypes `count` objects into the big CNode from `index`, with interrupts on, restarting as
+    /// the syscall layer would if a pending interrupt stops it (taken as soon as it is pending).</summary>
+    public static Status RetypeAll(ulong untyped, ObjectType type, int sizeBits, ulong index, ulong count)
+    {
+        ulong done = 0;
+        while (true)
+        {
+            var hooks = new ObjectHooks();
+            Status s = Untyped.Retype(KernelState.Direct, untyped, type, sizeBits, s_cnode, CNodeBits, index + done,
+                count - done, ref hooks, out ulong made);
+            done += made;
+            if (s != Preemption.Restart) return s;
+        }
+    }
+
     private static void OnTick(InterruptFrame* frame) => s_ticks++;
 
     /// <summary>A periodic timer at `hz` whose handler only counts; interrupts stay off until Stop.</summary>
