@@ -1,6 +1,7 @@
 // What the capability core calls when objects are born and die, bound to the thread and
 // address-space layers. A struct, passed by ref: ilc specialises the core for it.
 using Vireo.Abi;
+using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 
@@ -60,4 +61,8 @@ public unsafe struct ObjectHooks : IObjectHooks
             else t->CNode = 0;
         }
     }
+
+    // A pending interrupt (read in the local APIC's request register, interrupts being off) stops the
+    // operation; the syscall is restarted after the interrupt is taken on the way out (ADR 0003).
+    public bool PreemptionPoint() => LocalApic.InterruptPending();
 }

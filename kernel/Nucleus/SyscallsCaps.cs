@@ -1,5 +1,6 @@
 // Capability syscalls: look the capability up with the rights it needs, then call the core.
 using Vireo.Abi;
+using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 
@@ -116,29 +117,50 @@ public static unsafe partial class Syscalls
         return CapOps.Revoke(KernelState.Direct, KernelState.Direct.ToPhys(slot), ref hooks);
     }
 
-    private static Status Retype(Tcb* t, ulong untyped, ulong type, ulong sizeBits, ulong dstCNode, ulong dstIndex, ulong count, out ulong created)
+    // Bits 32-47 of count (r9) carry the objects this call made before a preemption point stopped it:
+    // the restarted call makes the rest and answers as if it had run at once (ADR 0003). User space
+    // passes them as 0; r9 holds the plain count again whenever the call returns. On a restart the
+    // results written back into rdx and r8 are the arguments they held, so the call is issued unchanged.
+    // Arguments: rdi untyped, rsi type, rdx sizeBits, r10 dstCNode, r8 dstIndex, r9 count.
+    private static Status Retype(Tcb* t, InterruptFrame* f, out ulong created, out ulong r1)
     {
         created = 0;
-        Status s = Lookup(t, untyped, out CapSlot* u);
+        r1 = 0;
+        ulong dstIndex = f->R8;
+        ulong done = f->R9 >> 32;
+        ulong count = f->R9 & 0xFFFFFFFF;
+        f->R9 = count;
+        Status s = Lookup(t, f->Rdi, out CapSlot* u);
         if (s != Status.Ok) return s;
-        if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > 4096) return Status.InvalidArgument;
-        s = Destination(t, dstCNode, dstIndex, count, out ulong cnode, out int bits);
+        ulong type = f->Rsi, sizeBits = f->Rdx;
+        if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > 4096 || done >= count) return Status.InvalidArgument;
+        s = Destination(t, f->R10, dstIndex, count, out ulong cnode, out int bits);
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
-        s = Untyped.Retype(KernelState.Direct, KernelState.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits, dstIndex, count, ref hooks);
-        if (s == Status.Ok && hooks.Failed)
+        s = Untyped.Retype(KernelState.Direct, KernelState.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits,
+            dstIndex + done, count - done, ref hooks, out ulong made);
+        if (hooks.Failed && (s == Status.Ok || s == Preemption.Restart))
         {
-            // An object could not be made usable (no ASID left): take back everything just made,
-            // newest first, so the untyped's watermark returns exactly to where it was.
-            for (ulong i = count; i-- > 0;)
+            // An object could not be made usable (no ASID left): take back everything this part of the
+            // call just made, newest first, so the untyped's watermark returns exactly to where it was
+            // before it. Objects made before a restart stay (each such part was complete).
+            for (ulong i = done + made; i-- > done;)
             {
                 var undo = new ObjectHooks();
                 CapOps.Delete(KernelState.Direct, SlotPhys(cnode, dstIndex + i), ref undo);
             }
             return Status.OutOfMemory;
         }
-        if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
-        return s;
+        if (s == Status.Ok)
+        {
+            created = NewHandle(cnode, dstIndex);
+            return s;
+        }
+        if (s != Preemption.Restart) return s;
+        f->R9 = count | ((done + made) << 32);
+        created = f->Rdx;
+        r1 = dstIndex;
+        return Restartable(f, s);
     }
 
     private static Status Map(Tcb* t, ulong addressSpace, ulong frame, ulong vaddr, ulong rights)

@@ -23,6 +23,9 @@ public static unsafe class KernelBenchmarks
         Report("page_map_unmap", PageMapUnmap());
         Report("timer_irq_roundtrip", TimerIrqRoundTrip());
         Report("cap_lookup", CapLookup());
+        Report("irq_latency_during_revoke", RevokeLatencyBenchmark.Measure(preemptible: true, out ulong restarts));
+        Report("irq_latency_during_revoke_restarts", restarts);
+        Report("revoke_10000_unpreempted", RevokeLatencyBenchmark.Measure(preemptible: false, out _));
     }
 
     private static void Report(string name, ulong value)

@@ -7,7 +7,7 @@ public static unsafe class LocalApic
 {
     private const int Id = 0x20, Version = 0x30, TaskPriority = 0x80, Eoi = 0xB0, SpuriousReg = 0xF0,
         IcrLow = 0x300, IcrHigh = 0x310, LvtTimer = 0x320, LvtLint0 = 0x350, LvtLint1 = 0x360, LvtError = 0x370,
-        TimerInitial = 0x380, TimerCurrent = 0x390, TimerDivide = 0x3E0;
+        Irr32 = 0x210, Irr64 = 0x220, TimerInitial = 0x380, TimerCurrent = 0x390, TimerDivide = 0x3E0;
     private const uint Masked = 1 << 16, Periodic = 1 << 17;
     private const uint ApicBaseMsr = 0x1B;
 
@@ -32,6 +32,11 @@ public static unsafe class LocalApic
 
     public static uint ApicId => Read(Id) >> 24;
     public static uint VersionRegister => Read(Version);
+
+    /// <summary>True when an interrupt with a vector in 0x20-0x5F (the timer, the self-test vector and
+    /// every device line) is waiting in the interrupt request register: it will be taken as soon as
+    /// interrupts are enabled. Read by the kernel's preemption points with interrupts off.</summary>
+    public static bool InterruptPending() => s_base != null && (Read(Irr32) | Read(Irr64)) != 0;
 
     public static void EndOfInterrupt()
     {

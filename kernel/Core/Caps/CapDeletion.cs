@@ -6,9 +6,19 @@
 // An untyped's children are the objects carved from it, not copies, so deleting an untyped that still
 // has children first revokes it: when the memory goes, so does everything made from it.
 //
-// Revoke is a post-order walk that always deletes a leaf that is its parent's first child: each slot is
-// visited once on the way down and deleted once, so the work is linear and FindParent is O(1); the only
-// state is the cursor.
+// Revoke keeps no state outside the tree, so it can stop at any step and be restarted from the root
+// (ADR 0003, "Preemption points"). Each step looks at the first child X of the current local root L
+// (the revoked slot, or an untyped below it whose descendants are being removed first):
+// - X has no children: delete it (O(1): a first child knows its parent);
+// - X has children and is not untyped: lift X's first child H to be L's first child (O(1) unlink and
+//   insert). H and its subtree are still descendants of L, so the tree is valid at every step, only
+//   flatter; H is never Original (an Original's parent is untyped or none), so no untyped's accounting
+//   changes. Each slot is lifted at most once: after a lift it is a child of L and stays one;
+// - X is an untyped (or device memory) with children: it becomes the local root, so the objects carved
+//   from it are released to it before it goes.
+// So every step is O(1) and the whole revoke is linear. After each step the hooks' PreemptionPoint may
+// stop it; a restart descends again from the root through untypeds with children only (their nesting,
+// not the size of the tree, bounds that descent).
 //
 // Destroying a CNode means deleting the capabilities it holds, and one of those can be the last
 // capability of another CNode. Instead of recursing, a dying CNode is pushed on a pending stack whose
@@ -17,8 +27,9 @@
 // and SizeBits name the CNode and its Next links to the next entry. Drain pops an entry, clears it, deletes
 // every occupied slot of that CNode in index order (which may push more), then calls the Destroy hook.
 // The dying CNode's memory is given back to its untyped before it is cleaned; this is safe because nothing
-// carves memory until the operation ends. Call depth is bounded: DeleteOne may call RevokeDescendants, which
-// only deletes leaves, and leaves never revoke.
+// carves memory until the operation ends; Drain therefore always runs to its end before the operation
+// returns, preempted or not (a large CNode's destruction is not yet preemptible). Call depth is bounded:
+// DeleteOne may call RevokeDescendants, which deletes only leaves, and leaves never revoke.
 using Vireo.Abi;
 using Vireo.Kernel.Memory;
 
@@ -31,7 +42,7 @@ internal static unsafe class CapDeletion
     {
         CapSlot* s = map.As<CapSlot>(slotPhys);
         if ((s->Type == ObjectType.Untyped || s->Type == ObjectType.DeviceMemory) && s->FirstChild != 0)
-            RevokeDescendants(map, slotPhys, ref pending, ref hooks);
+            RevokeDescendants(map, slotPhys, ref pending, ref hooks, preemptible: false);
 
         bool last = s->IsOriginal && s->FirstChild == 0;
         ulong parent = last ? CapTree.FindParent(map, slotPhys) : 0;
@@ -69,24 +80,48 @@ internal static unsafe class CapDeletion
         }
     }
 
-    public static void RevokeDescendants<THooks>(PhysMap map, ulong root, ref ulong pending, ref THooks hooks)
+    /// <summary>Deletes every descendant of root (see the header). Returns false when a preemption point
+    /// stopped it (only when preemptible), with the tree valid and some descendants left.</summary>
+    public static bool RevokeDescendants<THooks>(PhysMap map, ulong root, ref ulong pending, ref THooks hooks,
+        bool preemptible)
         where THooks : struct, IObjectHooks
     {
-        ulong cursor = root;
+        ulong local = root;
         while (true)
         {
-            ulong firstChild = map.As<CapSlot>(cursor)->FirstChild;
-            if (firstChild != 0)
+            CapSlot* l = map.As<CapSlot>(local);
+            ulong child = l->FirstChild;
+            if (child == 0)
             {
-                cursor = firstChild;
-                continue;
+                if (local == root)
+                    return true;
+                // An untyped below root whose descendants are gone. It became the local root as its
+                // parent's first child, and nothing below it touches its parent's list, so it still is.
+                ulong parent = l->PrevOrParent & ~CapTree.ParentBit;
+                DeleteOne(map, local, ref pending, ref hooks);
+                local = parent;
             }
-            if (cursor == root)
-                return;
-            // The cursor was reached through FirstChild, so it is a first child and knows its parent.
-            ulong parent = map.As<CapSlot>(cursor)->PrevOrParent & ~CapTree.ParentBit;
-            DeleteOne(map, cursor, ref pending, ref hooks);
-            cursor = parent;
+            else
+            {
+                CapSlot* c = map.As<CapSlot>(child);
+                ulong grandchild = c->FirstChild;
+                if (grandchild == 0)
+                {
+                    DeleteOne(map, child, ref pending, ref hooks);
+                }
+                else if (c->Type == ObjectType.Untyped || c->Type == ObjectType.DeviceMemory)
+                {
+                    local = child;
+                    continue;
+                }
+                else
+                {
+                    CapTree.Unlink(map, grandchild);
+                    CapTree.InsertChild(map, local, grandchild);
+                }
+            }
+            if (preemptible && hooks.PreemptionPoint())
+                return false;
         }
     }
 

@@ -80,27 +80,40 @@ public static unsafe class CapOps
         return Status.Ok;
     }
 
-    /// <summary>Deletes one capability (see CapDeletion). InvalidCapability when the slot is empty.</summary>
+    /// <summary>Deletes one capability (see CapDeletion). InvalidCapability when the slot is empty.
+    /// An untyped with children is revoked first, preemptibly: Preemption.Restart when that stopped.</summary>
     public static Status Delete<THooks>(PhysMap map, ulong slotPhys, ref THooks hooks) where THooks : struct, IObjectHooks
     {
-        if (map.As<CapSlot>(slotPhys)->IsEmpty)
+        CapSlot* s = map.As<CapSlot>(slotPhys);
+        if (s->IsEmpty)
             return Status.InvalidCapability;
         ulong pending = 0;
+        if ((s->Type == ObjectType.Untyped || s->Type == ObjectType.DeviceMemory) && s->FirstChild != 0)
+        {
+            if (!CapDeletion.RevokeDescendants(map, slotPhys, ref pending, ref hooks, preemptible: true))
+            {
+                CapDeletion.Drain(map, ref pending, ref hooks);
+                // The slot may have gone with a CNode that was among the descendants: then it is deleted.
+                return s->IsEmpty ? Status.Ok : Preemption.Restart;
+            }
+        }
         CapDeletion.DeleteOne(map, slotPhys, ref pending, ref hooks);
         CapDeletion.Drain(map, ref pending, ref hooks);
         return Status.Ok;
     }
 
     /// <summary>Deletes every capability derived from this one, transitively; the slot itself stays
-    /// (unless it sat in a CNode whose last capability was among them). InvalidCapability when empty.</summary>
+    /// (unless it sat in a CNode whose last capability was among them). InvalidCapability when empty;
+    /// Preemption.Restart when a preemption point stopped it (the tree is valid, fewer descendants left).</summary>
     public static Status Revoke<THooks>(PhysMap map, ulong slotPhys, ref THooks hooks) where THooks : struct, IObjectHooks
     {
-        if (map.As<CapSlot>(slotPhys)->IsEmpty)
+        CapSlot* s = map.As<CapSlot>(slotPhys);
+        if (s->IsEmpty)
             return Status.InvalidCapability;
         ulong pending = 0;
-        CapDeletion.RevokeDescendants(map, slotPhys, ref pending, ref hooks);
+        bool done = CapDeletion.RevokeDescendants(map, slotPhys, ref pending, ref hooks, preemptible: true);
         CapDeletion.Drain(map, ref pending, ref hooks);
-        return Status.Ok;
+        return done || s->IsEmpty ? Status.Ok : Preemption.Restart;
     }
 
     internal static void Fill(CapSlot* s, ObjectType type, Rights rights, CapFlags flags, int sizeBits,

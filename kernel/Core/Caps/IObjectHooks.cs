@@ -17,4 +17,9 @@ public interface IObjectHooks
 
     /// <summary>The slot is about to be emptied by Delete or Revoke (e.g. unmap the frame it maps).</summary>
     void CapRemoved(ref CapSlot slot);
+
+    /// <summary>A long operation finished one bounded unit of work (a capability deleted, a subtree lifted,
+    /// an object made) and left every object consistent. True asks it to stop and return
+    /// Preemption.Restart (an interrupt is pending); false lets it go on.</summary>
+    bool PreemptionPoint();
 }

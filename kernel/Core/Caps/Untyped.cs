@@ -10,6 +10,9 @@
 // any other order may hold memory until the untyped is empty (or revoked). This keeps the untyped to
 // two words and every operation O(1), as in seL4, where only a revoke reclaims.
 // Untyped memory is not cleared when a child untyped is carved: objects are zeroed when they are made.
+// Retype of many objects is preemptible between objects: the objects made so far are committed (caps,
+// watermark, count) exactly as if they had been asked for alone, so the untyped is consistent, and the
+// caller restarts the rest (ADR 0003, "Preemption points"). One object's zeroing is not divided.
 using Vireo.Abi;
 using Vireo.Kernel.Memory;
 
@@ -20,15 +23,25 @@ public static unsafe class Untyped
     /// <summary>
     /// Carves `count` objects from an untyped into the empty slots [dstIndex, dstIndex + count) of a
     /// destination CNode. Each object is zeroed (except untyped), announced to hooks.Initialize, and named
-    /// by an Original capability with all rights, a child of the untyped capability. All or nothing:
+    /// by an Original capability with all rights, a child of the untyped capability. All or nothing
+    /// (when hooks never preempt; see the overload below):
     /// InvalidCapability (untyped slot empty), WrongType (not untyped), InsufficientRights (no Control),
     /// InvalidArgument (type/size not retypable, count 0), OutOfRange (slots beyond the CNode),
     /// Occupied (a destination slot is not empty), OutOfMemory (does not fit above the watermark).
     /// </summary>
     public static Status Retype<THooks>(PhysMap map, ulong untypedSlot, ObjectType type, int sizeBits,
         ulong dstCNode, int dstSlotBits, ulong dstIndex, ulong count, ref THooks hooks)
+        where THooks : struct, IObjectHooks =>
+        Retype(map, untypedSlot, type, sizeBits, dstCNode, dstSlotBits, dstIndex, count, ref hooks, out _);
+
+    /// <summary>As above; in addition, a preemption point after an object (not the last) stops it with
+    /// Preemption.Restart, the first `made` objects made and committed; the rest are
+    /// [dstIndex + made, dstIndex + count), to be asked for again. made is count on Ok, 0 on failure.</summary>
+    public static Status Retype<THooks>(PhysMap map, ulong untypedSlot, ObjectType type, int sizeBits,
+        ulong dstCNode, int dstSlotBits, ulong dstIndex, ulong count, ref THooks hooks, out ulong made)
         where THooks : struct, IObjectHooks
     {
+        made = 0;
         CapSlot* u = map.As<CapSlot>(untypedSlot);
         if (u->IsEmpty)
             return Status.InvalidCapability;
@@ -78,9 +91,17 @@ public static unsafe class Untyped
             CapOps.Fill(map.As<CapSlot>(slot), type, Rights.All, flags, capSizeBits, objectPhys, 0, 0);
             CapTree.InsertChild(map, untypedSlot, slot);
             hooks.Initialize(type, objectPhys, capSizeBits);
+            if (i + 1 < count && hooks.PreemptionPoint())
+            {
+                made = i + 1;
+                u->Watermark = start + made * objectSize;
+                u->ChildCount += made;
+                return Preemption.Restart;
+            }
         }
         u->Watermark = start + count * objectSize;
         u->ChildCount += count;
+        made = count;
         return Status.Ok;
     }
 

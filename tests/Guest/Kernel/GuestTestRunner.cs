@@ -19,6 +19,7 @@ public static unsafe class GuestTestRunner
         PagingTests.Register();
         InterruptTests.Register();
         PlatformTests.Register();
+        PreemptionTests.Register();
         // Last, so it sees every allocation the tests above might have made.
         Run("heap.no_allocations_after_boot", &PlatformTests.NoAllocationsAfterBoot);
 

@@ -39,6 +39,19 @@ public sealed class HookLog
 public struct TestHooks : IObjectHooks
 {
     public HookLog Log;
+    /// <summary>A fake interrupt: when non-zero, every PreemptEvery-th preemption point asks to stop.</summary>
+    public int PreemptEvery;
+    public int Points;
+    public int Preemptions;
+
+    public bool PreemptionPoint()
+    {
+        Points++;
+        if (PreemptEvery == 0 || Points % PreemptEvery != 0)
+            return false;
+        Preemptions++;
+        return true;
+    }
 
     public void Initialize(ObjectType type, ulong phys, int sizeBits) => Log.Calls.Add(new HookCall("init", type, phys, sizeBits));
     public void Destroy(ObjectType type, ulong phys, int sizeBits) => Log.Calls.Add(new HookCall("destroy", type, phys, sizeBits));

@@ -228,6 +228,7 @@ public unsafe class MessageTransferTests : IDisposable
         public void Initialize(ObjectType type, ulong phys, int sizeBits) { }
         public void Destroy(ObjectType type, ulong phys, int sizeBits) { }
         public void CapRemoved(ref CapSlot slot) { }
+        public bool PreemptionPoint() => false;
     }
 
     // The receiver's CNode contents (type bytes of every slot, whole slots to be exact).

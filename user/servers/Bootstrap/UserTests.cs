@@ -55,6 +55,7 @@ static unsafe class UserTests
         IpcTests.Run(ref initfs, memory);
         ReplyTests.Run(memory);
         DeviceTests.Run(ref initfs, memory);
+        PreemptionTests.Run(memory);
         T.Summary();
         return T.Failed;
     }

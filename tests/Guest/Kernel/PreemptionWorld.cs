@@ -1,0 +1,117 @@
+// The setting of the preemption tests and of the irq_latency_during_revoke benchmark: an 8 MiB untyped
+// over contiguous frames (a root in a one-frame holder CNode), a 16,384-slot CNode retyped from it to
+// hold big capability trees, a fast periodic timer that keeps interrupts arriving, and the loop that
+// stands in for the syscall layer: run an operation with interrupts off, and when it stops at a
+// preemption point take the pending interrupt (as the return to user space would) and issue it again.
+using Vireo.Abi;
+using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Boot;
+using Vireo.Kernel.Caps;
+using Vireo.Kernel.Nucleus;
+
+namespace Vireo.Kernel.Tests;
+
+public static unsafe class PreemptionWorld
+{
+    public const int UntypedBits = 23;
+    public const int CNodeBits = 14;
+    private const ulong UntypedFrames = 1UL << (UntypedBits - 12);
+
+    private static ulong s_holder;
+    private static ulong s_memory;
+    private static ulong s_cnode;
+    private static ulong s_ticks;
+
+    /// <summary>Slot 0 of the holder: the 8 MiB untyped. Slot 1: the big CNode.</summary>
+    public static ulong UntypedSlot => s_holder;
+    public static ulong HolderSlot(ulong index) => s_holder + index * CapSlot.Size;
+    public static ulong Slot(ulong index) => s_cnode + index * CapSlot.Size;
+    public static ulong Ticks => s_ticks;
+    public static CapSlot* At(ulong slot) => KernelState.Direct.As<CapSlot>(slot);
+
+    public static bool Create()
+    {
+        var map = KernelState.Direct;
+        if (!KernelState.Frames.TryAllocZeroed(out s_holder)) return false;
+        if (!KernelState.Frames.TryAllocContiguous(UntypedFrames, UntypedFrames, out s_memory)) return false;
+        if (CapOps.InstallRoot(map, s_holder, ObjectType.Untyped, Rights.All, s_memory, UntypedBits, 0, 0) != Status.Ok)
+            return false;
+        var hooks = new ObjectHooks();
+        if (Untyped.Retype(map, s_holder, ObjectType.CNode, CNodeBits, s_holder, 6, 1, 1, ref hooks) != Status.Ok)
+            return false;
+        s_cnode = At(HolderSlot(1))->Object;
+        return true;
+    }
+
+    /// <summary>Everything carved goes back (the CNode too) and the frames return to the allocator.</summary>
+    public static void Destroy()
+    {
+        Status s;
+        do
+        {
+            var hooks = new ObjectHooks();
+            s = CapOps.Revoke(KernelState.Direct, s_holder, ref hooks);
+        } while (s == Preemption.Restart);
+        KernelState.Frames.FreeContiguous(s_memory, UntypedFrames);
+        KernelState.Frames.Free(s_holder);
+    }
+
+    /// <summary>An endpoint in slot 0 of the big CNode and `count` copies in slots 1..count, each a child
+    /// of a pseudo-random earlier capability, so the tree has both depth and width.</summary>
+    public static bool BuildCopyTree(ulong count, ulong seed)
+    {
+        var map = KernelState.Direct;
+        var hooks = new ObjectHooks();
+        if (Untyped.Retype(map, s_holder, ObjectType.Endpoint, 0, s_cnode, CNodeBits, 0, 1, ref hooks) != Status.Ok)
+            return false;
+        ulong state = seed;
+        for (ulong i = 1; i <= count; i++)
+        {
+            state = state * 6364136223846793005UL + 1442695040888963407UL;
+            ulong parent = (state >> 33) % i;
+            if (CapOps.Copy(map, Slot(parent), Slot(i), Rights.All) != Status.Ok) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Retypes `count` objects into the big CNode from `index`, with interrupts on, restarting as
+    /// the syscall layer would if a pending interrupt stops it (taken as soon as it is pending).</summary>
+    public static Status RetypeAll(ulong untyped, ObjectType type, int sizeBits, ulong index, ulong count)
+    {
+        ulong done = 0;
+        while (true)
+        {
+            var hooks = new ObjectHooks();
+            Status s = Untyped.Retype(KernelState.Direct, untyped, type, sizeBits, s_cnode, CNodeBits, index + done,
+                count - done, ref hooks, out ulong made);
+            done += made;
+            if (s != Preemption.Restart) return s;
+        }
+    }
+
+    private static void OnTick(InterruptFrame* frame) => s_ticks++;
+
+    /// <summary>A periodic timer at `hz` whose handler only counts; interrupts stay off until Stop.</summary>
+    public static void StartInterrupts(uint hz)
+    {
+        Cpu.DisableInterrupts();
+        Interrupts.Register(Interrupts.TimerVector, &OnTick);
+        s_ticks = 0;
+        LocalApic.StartPeriodic(hz);
+    }
+
+    /// <summary>Back to the scheduler's tick, interrupts on.</summary>
+    public static void StopInterrupts()
+    {
+        Timer.Init();
+        Cpu.EnableInterrupts();
+    }
+
+    /// <summary>The return to user space and the restarted syscall, in one: the pending interrupt is
+    /// taken in the window between the two instructions.</summary>
+    public static void TakeInterrupts()
+    {
+        Cpu.EnableInterrupts();
+        Cpu.DisableInterrupts();
+    }
+}
