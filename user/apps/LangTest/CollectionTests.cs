@@ -59,15 +59,6 @@ static unsafe class CollectionTests
         return (int)((s_seed >> 8) % (uint)bound);
     }
 
-    // A string's characters against a literal's (string == arrives with the language work).
-    private static bool SameText(string actual, string expected)
-    {
-        if (actual == null || actual.Length != expected.Length) return false;
-        for (int i = 0; i < expected.Length; i++)
-            if (actual[i] != expected[i]) return false;
-        return true;
-    }
-
     private static bool IsSorted(List<int> list)
     {
         for (int i = 1; i < list.Count; i++)
@@ -781,44 +772,44 @@ static unsafe class CollectionTests
     {
         var sb = new StringBuilder();
         sb.Append("abc").Append('d').Append('-', 3).Append(42).Append(' ').Append(-7);
-        T.True(SameText(sb.ToString(), "abcd---42 -7"), "strings, chars, repeats, ints");
+        T.True(sb.ToString() == "abcd---42 -7", "strings, chars, repeats, ints");
         sb.Clear();
         sb.Append(int.MinValue).Append(',').Append(long.MinValue).Append(',').Append(uint.MaxValue).Append(',').Append(ulong.MaxValue);
-        T.True(SameText(sb.ToString(), "-2147483648,-9223372036854775808,4294967295,18446744073709551615"), "extreme integers");
+        T.True(sb.ToString() == "-2147483648,-9223372036854775808,4294967295,18446744073709551615", "extreme integers");
         sb.Clear();
         sb.Append(true).Append(false).Append(0).Append((string)null);
-        T.True(SameText(sb.ToString(), "TrueFalse0"), "bools, zero, null string");
+        T.True(sb.ToString() == "TrueFalse0", "bools, zero, null string");
         sb.Clear();
         var chars = new char[3];
         chars[0] = 'x'; chars[1] = 'y'; chars[2] = 'z';
         sb.Append(new System.ReadOnlySpan<char>(chars, 1, 2)).AppendLine("!").AppendLine();
-        T.True(SameText(sb.ToString(), "yz!\n\n"), "span and AppendLine");
+        T.True(sb.ToString() == "yz!\n\n", "span and AppendLine");
         var big = new StringBuilder(2);
         for (int i = 0; i < 1000; i++) big.Append((char)('a' + i % 26));
         string text = big.ToString();
         T.True(text.Length == 1000 && text[0] == 'a' && text[27] == 'b' && text[999] == (char)('a' + 999 % 26), "growth from a small capacity");
-        T.True(SameText(new StringBuilder("seed").ToString(), "seed"), "constructed from a string");
-        T.True(SameText(new StringBuilder().ToString(), ""), "empty");
+        T.True(new StringBuilder("seed").ToString() == "seed", "constructed from a string");
+        T.True(new StringBuilder().ToString() == "", "empty");
     }
 
     private static void StringBuilderEdit()
     {
         var sb = new StringBuilder("hello world");
         sb.Insert(5, ",").Insert(0, '>');
-        T.True(SameText(sb.ToString(), ">hello, world"), "Insert");
+        T.True(sb.ToString() == ">hello, world", "Insert");
         sb.Remove(0, 1).Remove(5, 1);
-        T.True(SameText(sb.ToString(), "hello world"), "Remove");
+        T.True(sb.ToString() == "hello world", "Remove");
         sb[0] = 'H';
         T.True(sb[0] == 'H' && sb[4] == 'o', "indexer");
         sb.Replace('o', '0');
-        T.True(SameText(sb.ToString(), "Hell0 w0rld"), "Replace");
+        T.True(sb.ToString() == "Hell0 w0rld", "Replace");
         sb.Length = 4;
-        T.True(SameText(sb.ToString(), "Hell"), "Length shortens");
+        T.True(sb.ToString() == "Hell", "Length shortens");
         sb.Length = 6;
         T.True(sb.Length == 6 && sb[4] == '\0' && sb[5] == '\0', "Length pads with NUL");
-        T.True(SameText(sb.ToString(1, 3), "ell"), "ToString of a range");
+        T.True(sb.ToString(1, 3) == "ell", "ToString of a range");
         sb.Clear();
-        T.True(sb.Length == 0 && SameText(sb.Append(12).ToString(), "12"), "Clear");
+        T.True(sb.Length == 0 && sb.Append(12).ToString() == "12", "Clear");
     }
 
     // --- the seams between the language, the collections and the collector ---------------------
@@ -834,6 +825,14 @@ static unsafe class CollectionTests
     }
 
     private struct Pair { public int A; public long B; public Pair(int a, long b) { A = a; B = b; } }
+
+    // A program's own IFormattable, which composite formatting reaches through the interface.
+    private sealed class Money : System.IFormattable
+    {
+        private readonly int _cents;
+        public Money(int cents) { _cents = cents; }
+        public string ToString(string format, System.IFormatProvider provider) => $"{_cents / 100}.{_cents % 100:D2} ({format})";
+    }
 
     private static void StringDefaultComparers()
     {
@@ -978,6 +977,8 @@ static unsafe class CollectionTests
         T.True(sb.ToString() == "42Truex|", "Append(object) of boxed values and null");
         sb.Clear().AppendFormat("{0,4}|{1:X4}|{2:F2}", 7, 255, 3.14159);
         T.True(sb.ToString() == "   7|00FF|3.14", "AppendFormat with alignment and formats");
+        sb.Clear().AppendFormat("{0:F2} {1} {2:x} {3,-3}|{4:R}", 3.14159f, true, (ushort)0xBEEF, 'c', new Money(1234));
+        T.True(sb.ToString() == "3.14 True beef c  |12.34 (R)", "AppendFormat of float, bool, ushort, char and an IFormattable of the program's");
         sb.Clear().Append("one two one").Replace("one", "three");
         T.True(sb.ToString() == "three two three", "Replace(string, string)");
         sb.Replace("two ", "");
