@@ -200,6 +200,10 @@ static unsafe class CollectionTests
     private static int ThroughBox(IBox<int> box, int value) { box.Set(value); return box.Get(); }
     private static Node ThroughBox(IBox<Node> box, Node value) { box.Set(value); return box.Get(); }
 
+    // One call site that sees both greeters, so ilc cannot devirtualise it.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int GreetThrough(IGreeter greeter) => greeter.Greet();
+
     private static void InterfaceDispatchGeneric()
     {
         T.Equal(17, ThroughBox(new Box<int>(), 17), "IBox<int> on Box<int>");
@@ -210,6 +214,7 @@ static unsafe class CollectionTests
         IGreeter a = new DefaultGreeter(), b = new OwnGreeter();
         T.Equal(42, a.Greet(), "default interface method");
         T.Equal(7, b.Greet(), "default interface method overridden");
+        T.Equal(42 * 100 + 7, GreetThrough(a) * 100 + GreetThrough(b), "one call site, a default and an own implementation");
         T.Equal(3, a.Plain() + b.Plain(), "plain interface methods");
     }
 
@@ -585,8 +590,8 @@ static unsafe class CollectionTests
         T.True(k == 1 && v == 2, "KeyValuePair deconstruction");
     }
 
-    // Literals are one object each, so these keys work before string equality exists; keys built at
-    // run time need string.Equals and GetHashCode from the language work.
+    // Literals are one object each (the same literal is the same string); keys built at run time are
+    // tested with a comparer of the test's and with the default one below.
     private static void DictionaryLiteralStringKeys()
     {
         var map = new Dictionary<string, int>();
