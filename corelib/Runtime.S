@@ -9,7 +9,8 @@
 \name:
     .endm
 
-/* Write barriers: there is no collector, so a reference store is a plain store. */
+/* Write barriers: the user collector neither moves objects nor has generations (docs/design/gc.md),
+   so a reference store is a plain store. */
 FUNC RhpAssignRef
 FUNC RhpCheckedAssignRef
     movq %rsi, (%rdi)

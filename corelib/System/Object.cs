@@ -15,9 +15,15 @@ namespace System
         public virtual int GetHashCode() => 0;
         public virtual string ToString() => null;
         public static bool ReferenceEquals(object a, object b) => a == b;
+
+        public static bool Equals(object objA, object objB)
+        {
+            if (objA == objB) return true;
+            return objA != null && objB != null && objA.Equals(objB);
+        }
     }
 
-    public abstract class ValueType { }
+    public abstract partial class ValueType { }
     public abstract class Enum : ValueType { }
     public struct Void { }
     public sealed partial class String

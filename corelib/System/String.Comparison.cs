@@ -6,7 +6,7 @@ using System.Runtime.CompilerServices;
 
 namespace System
 {
-    public sealed partial class String
+    public sealed partial class String : IEquatable<string>, IComparable<string>, IComparable
     {
         public override bool Equals(object obj) => obj is string s && Equals(this, s);
 

@@ -1,7 +1,8 @@
 // Composite formatting: string.Format("{0,-8:X4} {1}", a, b), used by Console.WriteLine(format, ...)
-// too. Items are {index[,alignment][:format]}; "{{" and "}}" are literal braces. A boxed integer
-// or double is formatted with its format by type test (exact MethodTable compares), not through
-// an IFormattable interface call; any other object with ToString().
+// too. Items are {index[,alignment][:format]}; "{{" and "}}" are literal braces. Each argument is
+// formatted as an interpolation hole is (DefaultInterpolatedStringHandler): a boxed number or any
+// other ISpanFormattable/IFormattable with its format, through the interface; anything else with
+// ToString().
 namespace System
 {
     public sealed partial class String
@@ -56,25 +57,9 @@ namespace System
                 }
                 if (!int.TryParse(item, out int index) || (uint)index >= (uint)args.Length)
                     throw new FormatException("Index (zero based) must be greater than or equal to zero and less than the size of the argument list.");
-                handler.AppendFormatted(FormatArgument(args[index], itemFormat.Length == 0 ? null : new string(itemFormat)), alignment);
+                handler.AppendFormatted(args[index], alignment, itemFormat.Length == 0 ? null : new string(itemFormat));
             }
             return handler.ToStringAndClear();
         }
-
-        internal static string FormatArgument(object arg, string format) => arg switch
-        {
-            null => Empty,
-            string s => s,
-            int v => v.ToString(format),
-            long v => v.ToString(format),
-            uint v => v.ToString(format),
-            ulong v => v.ToString(format),
-            short v => v.ToString(format),
-            ushort v => v.ToString(format),
-            byte v => v.ToString(format),
-            sbyte v => v.ToString(format),
-            double v => v.ToString(format),
-            _ => arg.ToString(),
-        };
     }
 }

@@ -45,7 +45,7 @@ public static unsafe class Console
     public static void Write(long value) => WriteFormatted(value);
     public static void Write(ulong value) => WriteFormatted(value);
     public static void Write(double value) => WriteFormatted(value);
-    public static void Write(float value) => Write(value.ToString());
+    public static void Write(float value) => WriteFormatted(value);
     public static void Write(object value) => Write(value?.ToString());
     public static void Write(char[] buffer) => Write(new ReadOnlySpan<char>(buffer));
     public static void Write(string format, object arg0) => Write(string.Format(format, arg0));

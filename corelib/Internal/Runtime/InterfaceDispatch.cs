@@ -13,7 +13,7 @@
 //   its cache word holds (cell type << 16) | the interface method's slot.
 // - After the interface map a MethodTable has relative pointers: type manager, writable data, then
 //   the dispatch map (flag HasDispatchMap), the finalizer (HasFinalizer), the sealed virtual slots
-//   (HasSealedVTableEntries).
+//   (HasSealedVTableEntries); MethodTable reads them (DispatchMap, SealedVirtualSlot).
 // - A dispatch map is four 16-bit counts (standard, default, static standard, static default), then
 //   6-byte entries {interface index, interface slot, implementation slot}. An implementation slot
 //   below the type's vtable size is a virtual slot of the object's own type; above it, an index into
@@ -27,9 +27,6 @@ namespace Internal.Runtime
 {
     internal static unsafe class InterfaceDispatch
     {
-        private const uint HasDispatchMapFlag = 0x00040000;
-        private const uint HasFinalizerFlag = 0x00100000;
-        private const uint HasSealedVTableEntriesFlag = 0x00400000;
         private const nint CacheFlagMask = 3;
         private const nint CacheIsEntry = 0;
         private const nint CacheIsInterfaceRelativePointer = 3;
@@ -178,19 +175,17 @@ namespace Internal.Runtime
                 {
                     if (!FindImplementationSlot(t, itf, slot, pass == 1, out ushort impl)) continue;
                     if (impl < t->NumVtableSlots)
-                        return VTable(type)[impl];
-                    return SealedSlot(t, impl - t->NumVtableSlots);
+                        return (nint)type->VirtualSlot(impl);
+                    return (nint)t->SealedVirtualSlot(impl - t->NumVtableSlots);
                 }
             }
             return 0;
         }
 
-        private static nint* VTable(MethodTable* type) => (nint*)(type + 1);
-
         private static bool FindImplementationSlot(MethodTable* type, MethodTable* itf, ushort slot, bool defaults, out ushort impl)
         {
             impl = 0;
-            ushort* map = DispatchMap(type);
+            ushort* map = type->DispatchMap;
             if (map == null) return false;
             int first = defaults ? map[0] : 0;
             int end = defaults ? map[0] + map[1] : map[0];
@@ -205,24 +200,6 @@ namespace Internal.Runtime
                 }
             }
             return false;
-        }
-
-        // The relative pointers after the interface map, in order.
-        private static int* OptionalFields(MethodTable* type) =>
-            (int*)((byte*)type->InterfaceMap + type->NumInterfaces * sizeof(nint)) + 2;
-
-        private static byte* Follow(int* relative) => (byte*)relative + *relative;
-
-        private static ushort* DispatchMap(MethodTable* type) =>
-            (type->Flags & HasDispatchMapFlag) == 0 ? null : (ushort*)Follow(OptionalFields(type));
-
-        private static nint SealedSlot(MethodTable* type, int index)
-        {
-            if ((type->Flags & HasSealedVTableEntriesFlag) == 0) return 0;
-            int* field = OptionalFields(type);
-            if ((type->Flags & HasDispatchMapFlag) != 0) field++;
-            if ((type->Flags & HasFinalizerFlag) != 0) field++;
-            return (nint)Follow((int*)Follow(field) + index);
         }
     }
 }

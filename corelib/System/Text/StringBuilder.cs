@@ -1,8 +1,8 @@
 // StringBuilder: text built in one growable char array (doubling), turned into a string once by
 // ToString. .NET keeps a chain of chunks instead, so that appending to a huge builder never copies;
 // one array is simpler, and the amortised cost of an append is the same.
-// Numbers are written straight into the buffer (AppendDecimal), as .NET formats them into the
-// builder's span rather than through ToString().
+// Numbers are formatted straight into the buffer by their own TryFormat, as .NET does, rather than
+// through ToString().
 using System.Runtime.CompilerServices;
 
 namespace System.Text
@@ -127,31 +127,34 @@ namespace System.Text
             value == null ? this : Append(new ReadOnlySpan<char>(value._chars, 0, value._length));
 
         public StringBuilder Append(bool value) => Append(value ? "True" : "False");
-        public StringBuilder Append(int value) => AppendDecimal(value < 0 ? (ulong)-(long)value : (ulong)value, value < 0);
-        public StringBuilder Append(long value) => AppendDecimal(value < 0 ? (ulong)(-(value + 1)) + 1 : (ulong)value, value < 0);
-        public StringBuilder Append(uint value) => AppendDecimal(value, false);
-        public StringBuilder Append(ulong value) => AppendDecimal(value, false);
-        public StringBuilder Append(short value) => Append((int)value);
-        public StringBuilder Append(ushort value) => AppendDecimal(value, false);
-        public StringBuilder Append(byte value) => AppendDecimal(value, false);
-        public StringBuilder Append(sbyte value) => Append((int)value);
+        public StringBuilder Append(int value) => AppendFormatted(value);
+        public StringBuilder Append(long value) => AppendFormatted(value);
+        public StringBuilder Append(uint value) => AppendFormatted(value);
+        public StringBuilder Append(ulong value) => AppendFormatted(value);
+        public StringBuilder Append(short value) => AppendFormatted(value);
+        public StringBuilder Append(ushort value) => AppendFormatted(value);
+        public StringBuilder Append(byte value) => AppendFormatted(value);
+        public StringBuilder Append(sbyte value) => AppendFormatted(value);
+        public StringBuilder Append(double value) => AppendFormatted(value);
+        public StringBuilder Append(float value) => AppendFormatted(value);
         public StringBuilder Append(object value) => value == null ? this : Append(value.ToString());
 
-        // The one place this class formats numbers: decimal digits of `magnitude`, '-' first when
-        // `negative`, written in place (20 digits hold any ulong).
-        private StringBuilder AppendDecimal(ulong magnitude, bool negative)
+        // Numbers format straight into the free end of the buffer with the same code as their
+        // ToString (ISpanFormattable; a constrained call, so nothing is boxed); a full buffer grows.
+        private StringBuilder AppendFormatted<T>(T value) where T : ISpanFormattable
         {
-            int digits = 1;
-            for (ulong rest = magnitude / 10; rest != 0; rest /= 10) digits++;
-            Span<char> span = AppendSpan(digits + (negative ? 1 : 0));
-            if (negative) span[0] = '-';
-            for (int i = span.Length - 1; i >= span.Length - digits; i--)
-            {
-                span[i] = (char)('0' + (int)(magnitude % 10));
-                magnitude /= 10;
-            }
+            int written;
+            while (!value.TryFormat(new Span<char>(_chars, _length, _chars.Length - _length), out written, default, null))
+                EnsureCapacity(_chars.Length + 1);
+            _length += written;
             return this;
         }
+
+        /// <summary>Composite formatting as string.Format ("{0,-8:X4}"), appended.</summary>
+        public StringBuilder AppendFormat(string format, object arg0) => Append(string.Format(format, arg0));
+        public StringBuilder AppendFormat(string format, object arg0, object arg1) => Append(string.Format(format, arg0, arg1));
+        public StringBuilder AppendFormat(string format, object arg0, object arg1, object arg2) => Append(string.Format(format, arg0, arg1, arg2));
+        public StringBuilder AppendFormat(string format, params object[] args) => Append(string.Format(format, args));
 
         public StringBuilder AppendLine() => Append('\n');
         public StringBuilder AppendLine(string value) => Append(value).Append('\n');
@@ -191,6 +194,14 @@ namespace System.Text
             for (int i = 0; i < _length; i++)
                 if (_chars[i] == oldChar) _chars[i] = newChar;
             return this;
+        }
+
+        /// <summary>Replaces every occurrence of oldValue (ordinal, as string.Replace).</summary>
+        public StringBuilder Replace(string oldValue, string newValue)
+        {
+            string replaced = ToString().Replace(oldValue, newValue);
+            _length = 0;
+            return Append(replaced);
         }
 
         public StringBuilder Clear()

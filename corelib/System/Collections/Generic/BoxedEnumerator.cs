@@ -1,7 +1,7 @@
 // A collection's struct enumerator on the heap, for callers that enumerate through
-// IEnumerable<T>. .NET boxes the struct there; this class is the same thing spelt out, so that
-// enumerating through the interface needs no boxing support from the runtime, and its calls into the
-// struct are direct (TEnumerator is a struct type argument: ilc specialises every call).
+// IEnumerable<T>. .NET boxes the struct there; this class is the same thing spelt out, so that its
+// calls into the struct are direct (TEnumerator is a struct type argument: ilc specialises every
+// call) rather than through the box's interface dispatch.
 namespace System.Collections.Generic
 {
     internal sealed class BoxedEnumerator<T, TEnumerator> : IEnumerator<T> where TEnumerator : struct, IEnumerator<T>

@@ -17,6 +17,13 @@ namespace System.Collections.Generic
 
         public abstract int Compare(T x, T y);
 
+        /// <summary>A comparer that calls `comparison` (what List<T>.Sort(Comparison<T>) sorts with).</summary>
+        public static Comparer<T> Create(Comparison<T> comparison)
+        {
+            if (comparison == null) CollectionThrowHelper.ArgumentNull();
+            return new ComparisonComparer<T>(comparison);
+        }
+
         int IComparer.Compare(object x, object y)
         {
             if (x == null) return y == null ? 0 : -1;
@@ -69,5 +76,12 @@ namespace System.Collections.Generic
     public sealed partial class EnumComparer<T> : Comparer<T> where T : struct, Enum
     {
         public override int Compare(T x, T y) => ComparerHelpers.EnumOnlyCompare(x, y);
+    }
+
+    internal sealed class ComparisonComparer<T> : Comparer<T>
+    {
+        private readonly Comparison<T> _comparison;
+        internal ComparisonComparer(Comparison<T> comparison) { _comparison = comparison; }
+        public override int Compare(T x, T y) => _comparison(x, y);
     }
 }

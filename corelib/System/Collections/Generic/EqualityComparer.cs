@@ -93,14 +93,10 @@ namespace System.Collections.Generic
         }
     }
 
-    // ilc may ask for this one by name when T is string.
+    // What ilc makes EqualityComparer<string>.Default (it asks for this one by name when T is string).
     internal sealed class StringEqualityComparer : EqualityComparer<string>
     {
-        public override bool Equals(string x, string y)
-        {
-            if (x == null) return y == null;
-            return y != null && x.Equals((object)y);
-        }
+        public override bool Equals(string x, string y) => string.Equals(x, y);
 
         public override int GetHashCode(string obj) => obj == null ? 0 : obj.GetHashCode();
     }

@@ -35,6 +35,21 @@ namespace System.Collections.Generic
         public void Clear() => _table.Clear();
         public int EnsureCapacity(int capacity) => _table.EnsureCapacity(capacity);
 
+        /// <summary>Removes every item that matches; returns how many. Removal frees entries in place,
+        /// so the walk over the entries is not disturbed.</summary>
+        public int RemoveWhere(Predicate<T> match)
+        {
+            if (match == null) CollectionThrowHelper.ArgumentNull();
+            int removed = 0;
+            for (int i = 0; i < _table.Count; i++)
+            {
+                if (_table.Entries[i].Next < -1) continue;
+                T item = _table.Entries[i].Key;
+                if (match(item) && _table.Remove(item, out _)) removed++;
+            }
+            return removed;
+        }
+
         public bool TryGetValue(T equalValue, out T actualValue)
         {
             int i = _table.FindIndex(equalValue);

@@ -1,12 +1,11 @@
 // List<T>: a growable array with .NET's API and behaviour (capacity doubles from 4, indexes are
 // checked against Count, enumeration notices a change of the list and stops the program, as .NET
-// would throw InvalidOperationException). Methods taking delegates (Find, RemoveAll, ForEach,
-// Sort(Comparison<T>)) are not here yet: delegates arrive with the language work.
+// would throw InvalidOperationException). Methods taking delegates are in List.Delegates.cs.
 using System.Runtime.CompilerServices;
 
 namespace System.Collections.Generic
 {
-    public class List<T> : IList<T>, IReadOnlyList<T>
+    public partial class List<T> : IList<T>, IReadOnlyList<T>
     {
         internal T[] _items;
         internal int _size;
