@@ -460,12 +460,7 @@ static unsafe class IpcdTests
 
     private static Status Write(Fd fd, string text) => Fs.Write(fd, text);
 
-    private static bool Is(byte* bytes, int length, string text)
-    {
-        if (length != text.Length) return false;
-        for (int i = 0; i < length; i++) if (bytes[i] != text[i]) return false;
-        return true;
-    }
+    private static bool Is(byte* bytes, int length, string text) => Ascii.Equals(new System.ReadOnlySpan<byte>(bytes, length), text);
 
     private static bool MapHelperBuffer()
     {

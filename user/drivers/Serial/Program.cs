@@ -24,7 +24,7 @@ static unsafe class Program
         if (made != Status.Ok) return made == Status.NoSpace ? -1 : -2;   // no slot, or the retype failed
         if (Devices.IoPortsBind(ports, self, Com1, 8) != Status.Ok) return -3;
         if (Devices.IrqHandlerBind(irq, n, 1) != Status.Ok) return -4;
-        bool lineMode = Startup.ArgumentIs(1, "line");
+        bool lineMode = Args.PositionalIs(0, "line");
         Devices.OutB(ModemControl, 0x0B);       // DTR, RTS, OUT2 (OUT2 gates the interrupt)
         Devices.OutB(InterruptEnable, 0x01);    // interrupt when data arrives
         int received = 0;
