@@ -209,16 +209,23 @@ static unsafe class UserBenchmarks
         for (ulong i = 0; i < n; i++)
             if (Ipc.Call(ep, new MessageInfo(0, 1), ref m) == Status.Ok) ok++;
         ulong result = (Sys.ReadTsc() - t0) / n;
-        // Every call answered, and the server received and deleted every capability (waited for
-        // only then: after a failed call it may never finish; Destroy stops it).
-        bool served = ok == n && Sys.ThreadWait(server.Thread, out ThreadExitKind kind, out ulong code) == Status.Ok
-            && kind == ThreadExitKind.Exited && code == n;
-        ThreadBuilder.Destroy(ref server);
+        // Every call answered, and the server received and deleted every capability.
+        bool served = Finished(ref server, ok == n, n);
         Sys.Delete(bufferFrame);
         CSpace.Free(bs);
         Sys.Delete(ep);
         CSpace.Free(es);
         return served ? result : 0;
+    }
+
+    // A benchmark's worker thread, destroyed: true when it exited with code `rounds`. It is waited for
+    // only when every round worked (after a failed one it may never finish; Destroy stops it).
+    private static bool Finished(ref LocalThread t, bool everyRound, ulong rounds)
+    {
+        bool finished = everyRound && Sys.ThreadWait(t.Thread, out ThreadExitKind kind, out ulong code) == Status.Ok
+            && kind == ThreadExitKind.Exited && code == rounds;
+        ThreadBuilder.Destroy(ref t);
+        return finished;
     }
 
     private static CapHandle s_ping, s_pong;
@@ -254,10 +261,7 @@ static unsafe class UserBenchmarks
             if (Ipc.Wait(s_pong, out _) == Status.Ok && signalled == Status.Ok) ok++;
         }
         ulong result = (Sys.ReadTsc() - t0) / n;
-        // Waited for only when every round worked (otherwise it may never finish; Destroy stops it).
-        bool served = ok == n && Sys.ThreadWait(t.Thread, out ThreadExitKind kind, out ulong code) == Status.Ok
-            && kind == ThreadExitKind.Exited && code == n;
-        ThreadBuilder.Destroy(ref t);
+        bool served = Finished(ref t, ok == n, n);
         Sys.Delete(s_ping);
         Sys.Delete(s_pong);
         CSpace.Free(a);
@@ -309,15 +313,8 @@ static unsafe class UserBenchmarks
         const uint pages = 16;
         const ulong region = 0x0000_5800_0000_0000;
         CapHandle* frames = stackalloc CapHandle[(int)pages];
-        uint* slots = stackalloc uint[(int)pages];
-        for (uint i = 0; i < pages; i++)
-        {
-            CSpace.TryAlloc(out slots[i]);
-            Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, slots[i], 1, out frames[i]);
-            Sys.Map(CSpace.SelfAddressSpace, frames[i], region + i * 4096UL, Rights.Read | Rights.Write);
-        }
-        CSpace.TryAlloc(out uint es);
-        Sys.Retype(s_memory, ObjectType.Endpoint, 0, CSpace.Self, es, 1, out CapHandle ep);
+        SharedPages.Map(s_memory, pages, region, frames);
+        CSpace.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         ProcessOptions o = ProcessOptions.Default(20);
         o.Grant0 = ep;
         o.SharedFrames = frames;
@@ -339,13 +336,8 @@ static unsafe class UserBenchmarks
         }
         ulong result = ok == n ? (Sys.ReadTsc() - t0) / n : 0;
         echo.Destroy();
-        for (uint i = 0; i < pages; i++)
-        {
-            Sys.Delete(frames[i]);
-            CSpace.Free(slots[i]);
-        }
-        Sys.Delete(ep);
-        CSpace.Free(es);
+        SharedPages.Release(pages, frames);
+        CSpace.Release(ep);
         return result;
     }
 
