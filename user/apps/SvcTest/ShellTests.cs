@@ -134,7 +134,7 @@ static unsafe class ShellTests
         T.Equal((long)FileKind.Device, (long)kind, "a device");
         byte* text = stackalloc byte[16];
         const string Line = "ttyd: written\n";
-        for (int i = 0; i < Line.Length; i++) text[i] = (byte)Line[i];
+        Ascii.Copy(Line, new Span<byte>(text, 16));
         T.Status(Status.Ok, Fs.Write(tty, text, Line.Length, out int written), "write");
         T.Equal(Line.Length, written, "every byte taken");
         T.Status(Status.Ok, Fs.Dup(tty, out Fd copy), "dup");
@@ -152,7 +152,7 @@ static unsafe class ShellTests
     private static bool ParseText(string text, long lastStatus, out string error)
     {
         byte* b = stackalloc byte[256];
-        for (int i = 0; i < text.Length; i++) b[i] = (byte)text[i];
+        Ascii.Copy(text, new Span<byte>(b, 256));
         return s_parsed.Parse(b, text.Length, lastStatus, out error);
     }
 
