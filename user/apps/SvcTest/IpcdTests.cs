@@ -375,9 +375,7 @@ static unsafe class IpcdTests
     public static bool IsPeer(out int code)
     {
         code = 0;
-        var arg = Startup.Argument(1);
-        if (arg.Length != PeerArgument.Length) return false;
-        for (int i = 0; i < arg.Length; i++) if (arg[i] != PeerArgument[i]) return false;
+        if (!Args.PositionalIs(0, PeerArgument)) return false;
         code = 1;
         if (Fs.Open("shm:t.peer", OpenFlags.Read | OpenFlags.Write, out Fd fd) != Status.Ok) return true;
         CapHandle* frames = stackalloc CapHandle[2];
