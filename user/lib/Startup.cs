@@ -35,13 +35,7 @@ public static unsafe class Startup
     }
 
     /// <summary>True when argument `index` is exactly `text` (ASCII).</summary>
-    public static bool ArgumentIs(int index, string text)
-    {
-        ReadOnlySpan<byte> a = Argument(index);
-        if (index >= ArgumentCount || a.Length != text.Length) return false;
-        for (int i = 0; i < a.Length; i++) if (a[i] != (byte)text[i]) return false;
-        return true;
-    }
+    public static bool ArgumentIs(int index, string text) => Ascii.Equals(Argument(index), text);
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_main")]
     private static extern int ProgramMain();

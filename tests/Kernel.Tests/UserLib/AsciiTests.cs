@@ -13,6 +13,20 @@ public unsafe class AsciiTests
     private static byte[] B(string s) => Encoding.ASCII.GetBytes(s);
 
     [Fact]
+    public void IndexOf_a_word()
+    {
+        Assert.Equal(4, Ascii.IndexOf(B("PID PARENT NAME"), "PARENT"));
+        Assert.Equal(0, Ascii.IndexOf(B("abc"), "abc"));
+        Assert.Equal(2, Ascii.IndexOf(B("aaab"), "ab"));      // a false start is passed over
+        Assert.Equal(-1, Ascii.IndexOf(B("abc"), "abcd"));   // longer than the text
+        Assert.Equal(-1, Ascii.IndexOf(B("ab c"), "bc"));
+        Assert.Equal(0, Ascii.IndexOf(B("x"), ""));
+        Assert.Equal(-1, Ascii.IndexOf(ReadOnlySpan<byte>.Empty, "a"));
+        Assert.True(Ascii.Contains(B(" svctest\n ramfs\n"), " ramfs\n"));
+        Assert.False(Ascii.Contains(B(" svctest\n"), " ramfs\n"));
+    }
+
+    [Fact]
     public void Equals_and_StartsWith()
     {
         Assert.True(Ascii.Equals(B("echo"), "echo"));

@@ -15,8 +15,8 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        if (Startup.ArgumentIs(1, "echo")) return Echo();
-        if (Startup.ArgumentIs(1, "lookup") && Startup.ArgumentCount > 2) return Lookup(Startup.Argument(2));
+        if (Args.PositionalIs(0, "echo")) return Echo();
+        if (Args.PositionalIs(0, "lookup") && Args.PositionalCount > 1) return Lookup(Args.Positional(1));
         // 0 means the benchmark failed (a daemon missing, an operation refused): Bench.Report prints
         // it as such, and bench-json turns it into a failed run rather than a figure.
         Bench.Report("scheme_open_close", OpenClose());
@@ -96,7 +96,7 @@ static unsafe class Program
         Fs.Close(send);
         if (receive.Cap.Value != send.Cap.Value) Fs.Close(receive);
         if (alsoClose.IsValid) Fs.Close(alsoClose);
-        SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out _);
+        Children.Wait(pid, out _, out _, out _);
         return result;
     }
 
@@ -125,15 +125,10 @@ static unsafe class Program
 
     private static Status SpawnEcho(Fd stdin, Fd stdout, out ulong pid)
     {
-        const string argv = "initfs:/bin/svcbench\0echo";
-        SchemeCall.Put(argv);
-        IpcBuffer* b = SchemeCall.Buffer;
-        b->SendCaps[0] = stdin.Cap.Value;
-        b->SendCaps[1] = stdout.Cap.Value;
-        b->SendCaps[2] = stdout.Cap.Value;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.NoRegister, 0, 0, argv.Length, 3, 0, out SchemeReply r);
-        pid = r.W0;
-        return s;
+        const string Argv = "initfs:/bin/svcbench\0echo";
+        byte* argv = stackalloc byte[Argv.Length];
+        Ascii.Copy(Argv, new Span<byte>(argv, Argv.Length));
+        return Children.Spawn(new ReadOnlySpan<byte>(argv, Argv.Length), stdin, stdout, stdout, SpawnFlags.NoRegister, out pid);
     }
 
     // `svcbench lookup NAME`: exits with the status of looking NAME up in its namespace (the tests'

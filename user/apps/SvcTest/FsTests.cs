@@ -570,7 +570,7 @@ static unsafe class FsTests
 
     private static byte* Bytes(string text, byte* into)
     {
-        for (int i = 0; i < text.Length; i++) into[i] = (byte)text[i];
+        Ascii.Copy(text, new System.Span<byte>(into, text.Length));
         return into;
     }
 

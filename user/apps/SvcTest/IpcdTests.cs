@@ -375,9 +375,7 @@ static unsafe class IpcdTests
     public static bool IsPeer(out int code)
     {
         code = 0;
-        var arg = Startup.Argument(1);
-        if (arg.Length != PeerArgument.Length) return false;
-        for (int i = 0; i < arg.Length; i++) if (arg[i] != PeerArgument[i]) return false;
+        if (!Args.PositionalIs(0, PeerArgument)) return false;
         code = 1;
         if (Fs.Open("shm:t.peer", OpenFlags.Read | OpenFlags.Write, out Fd fd) != Status.Ok) return true;
         CapHandle* frames = stackalloc CapHandle[2];
@@ -460,12 +458,7 @@ static unsafe class IpcdTests
 
     private static Status Write(Fd fd, string text) => Fs.Write(fd, text);
 
-    private static bool Is(byte* bytes, int length, string text)
-    {
-        if (length != text.Length) return false;
-        for (int i = 0; i < length; i++) if (bytes[i] != text[i]) return false;
-        return true;
-    }
+    private static bool Is(byte* bytes, int length, string text) => Ascii.Equals(new System.ReadOnlySpan<byte>(bytes, length), text);
 
     private static bool MapHelperBuffer()
     {

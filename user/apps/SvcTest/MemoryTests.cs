@@ -29,10 +29,10 @@ static unsafe class MemoryTests
     public static bool IsChild(out int code)
     {
         code = 0;
-        if (Startup.ArgumentIs(1, "memory-grow")) code = GrowChild();
-        else if (Startup.ArgumentIs(1, "memory-heap")) code = HeapChild();
-        else if (Startup.ArgumentIs(1, "memory-blocks")) code = BlocksChild();
-        else if (Startup.ArgumentIs(1, "memory-map")) code = MapChild();
+        if (Args.PositionalIs(0, "memory-grow")) code = GrowChild();
+        else if (Args.PositionalIs(0, "memory-heap")) code = HeapChild();
+        else if (Args.PositionalIs(0, "memory-blocks")) code = BlocksChild();
+        else if (Args.PositionalIs(0, "memory-map")) code = MapChild();
         else return false;
         return true;
     }

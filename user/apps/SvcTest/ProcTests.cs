@@ -227,22 +227,12 @@ static unsafe class ProcTests
     private static int ReadAll(string path, byte* into, int max)
     {
         if (Fs.Open(path, OpenFlags.Read, out Fd fd) != Status.Ok) return -1;
-        int total = 0;
-        while (total < max && Fs.Read(fd, into + total, max - total, out int n) == Status.Ok && n > 0) total += n;
+        File.ReadAll(fd, new System.Span<byte>(into, max), out int total);
         Fs.Close(fd);
         return total;
     }
 
-    private static bool Contains(byte* text, int length, string what)
-    {
-        for (int i = 0; i + what.Length <= length; i++)
-        {
-            bool same = true;
-            for (int k = 0; k < what.Length && same; k++) same = text[i + k] == (byte)what[k];
-            if (same) return true;
-        }
-        return false;
-    }
+    private static bool Contains(byte* text, int length, string what) => Ascii.Contains(new System.ReadOnlySpan<byte>(text, length), what);
 
     private static void SysFiles()
     {

@@ -19,9 +19,7 @@ static unsafe class RestartTests
         for (int n = 0; n < 300; n++)
         {
             if (SchemeCall.Call(Namespace.Root, SchemeOp.ProcList, index, 0, 0, 0, 0, 0, out SchemeReply r) != Status.Ok) return 0;
-            bool same = r.DataLength == name.Length;
-            for (int i = 0; same && i < name.Length; i++) same = SchemeCall.Data[i] == (byte)name[i];
-            if (same) return r.W0;
+            if (r.DataLength >= 0 && Ascii.Equals(new System.ReadOnlySpan<byte>(SchemeCall.Data, r.DataLength), name)) return r.W0;
             index = r.W2;
         }
         return 0;

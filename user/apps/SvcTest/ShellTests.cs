@@ -41,12 +41,7 @@ static unsafe class ShellTests
         return n;
     }
 
-    private static bool Same(byte* bytes, int n, string expected)
-    {
-        if (n != expected.Length) return false;
-        for (int i = 0; i < n; i++) if (bytes[i] != expected[i]) return false;
-        return true;
-    }
+    private static bool Same(byte* bytes, int n, string expected) => Ascii.Equals(new ReadOnlySpan<byte>(bytes, n), expected);
 
     private static bool NextLine(string expected)
     {
@@ -139,7 +134,7 @@ static unsafe class ShellTests
         T.Equal((long)FileKind.Device, (long)kind, "a device");
         byte* text = stackalloc byte[16];
         const string Line = "ttyd: written\n";
-        for (int i = 0; i < Line.Length; i++) text[i] = (byte)Line[i];
+        Ascii.Copy(Line, new Span<byte>(text, 16));
         T.Status(Status.Ok, Fs.Write(tty, text, Line.Length, out int written), "write");
         T.Equal(Line.Length, written, "every byte taken");
         T.Status(Status.Ok, Fs.Dup(tty, out Fd copy), "dup");
@@ -157,13 +152,8 @@ static unsafe class ShellTests
     private static bool ParseText(string text, long lastStatus, out string error)
     {
         byte* b = stackalloc byte[256];
-        for (int i = 0; i < text.Length; i++) b[i] = (byte)text[i];
+        Ascii.Copy(text, new Span<byte>(b, 256));
         return s_parsed.Parse(b, text.Length, lastStatus, out error);
-    }
-
-    private static bool Is(ReadOnlySpan<byte> word, string expected)
-    {
-        fixed (byte* p = word) return Same(p, word.Length, expected);
     }
 
     private static void Parse()
@@ -171,17 +161,17 @@ static unsafe class ShellTests
         T.True(ParseText("echo \"a b\" 'c $?' $? x\\|y>file:/o|cat>>file:/p # no", 42, out _), "parses");
         T.Equal(2, s_parsed.StageCount, "two stages");
         T.Equal(5, s_parsed.ArgCount(0), "five words in the first");
-        T.True(Is(s_parsed.Arg(0, 1), "a b"), "double quotes keep blanks");
-        T.True(Is(s_parsed.Arg(0, 2), "c $?"), "single quotes keep $?");
-        T.True(Is(s_parsed.Arg(0, 3), "42"), "$? is the last status");
-        T.True(Is(s_parsed.Arg(0, 4), "x|y"), "a backslash quotes one byte");
-        T.True(s_parsed.HasOutput(0) && !s_parsed.Appends(0) && Is(s_parsed.Output(0), "file:/o"), "> without blanks");
+        T.True(Ascii.Equals(s_parsed.Arg(0, 1), "a b"), "double quotes keep blanks");
+        T.True(Ascii.Equals(s_parsed.Arg(0, 2), "c $?"), "single quotes keep $?");
+        T.True(Ascii.Equals(s_parsed.Arg(0, 3), "42"), "$? is the last status");
+        T.True(Ascii.Equals(s_parsed.Arg(0, 4), "x|y"), "a backslash quotes one byte");
+        T.True(s_parsed.HasOutput(0) && !s_parsed.Appends(0) && Ascii.Equals(s_parsed.Output(0), "file:/o"), "> without blanks");
         T.Equal(1, s_parsed.ArgCount(1), "the comment is not a word");
-        T.True(s_parsed.Appends(1) && Is(s_parsed.Output(1), "file:/p"), ">> appends");
+        T.True(s_parsed.Appends(1) && Ascii.Equals(s_parsed.Output(1), "file:/p"), ">> appends");
         T.True(ParseText("   ", 0, out _), "a blank line parses");
         T.Equal(0, s_parsed.StageCount, "to nothing");
         T.True(ParseText("cat < file:/i \"\"", 0, out _), "input redirection");
-        T.True(Is(s_parsed.Input(0), "file:/i") && s_parsed.ArgCount(0) == 2 && s_parsed.Arg(0, 1).Length == 0, "and an empty word");
+        T.True(Ascii.Equals(s_parsed.Input(0), "file:/i") && s_parsed.ArgCount(0) == 2 && s_parsed.Arg(0, 1).Length == 0, "and an empty word");
     }
 
     private static void ParseErrors()
@@ -260,12 +250,7 @@ static unsafe class ShellTests
 
     private static bool Has(string text)
     {
-        for (int at = 0; at + text.Length <= s_length; at++)
-        {
-            fixed (byte* o = s_output.Bytes)
-                if (Same(o + at, text.Length, text)) return true;
-        }
-        return false;
+        fixed (byte* o = s_output.Bytes) return Ascii.Contains(new ReadOnlySpan<byte>(o, s_length), text);
     }
 
     private static void EchoRedirectCat()

@@ -19,13 +19,8 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        var ports = new CapHandle(BootstrapSlots.FirstGrant, 0);
-        var irq = new CapHandle(BootstrapSlots.FirstGrant + 1, 0);
-        var self = new CapHandle(BootstrapSlots.Thread, 0);
-        Status made = CSpace.Make(ObjectType.Notification, 0, out CapHandle n);
-        if (made != Status.Ok) return made == Status.NoSpace ? -1 : -2;   // no slot, or the retype failed
-        if (Devices.IoPortsBind(ports, self, DataPort, 1) != Status.Ok || Devices.IoPortsBind(ports, self, StatusPort, 1) != Status.Ok) return -3;
-        if (Devices.IrqHandlerBind(irq, n, 1) != Status.Ok) return -4;
+        int failed = Driver.Start(out CapHandle n, DataPort, 1, StatusPort, 1);
+        if (failed != 0) return failed;
         bool lineMode = Startup.ArgumentCount > 1;
         // The test harness types into the guest through QEMU once it sees this line.
         Console.WriteLine("keyboard: ready");
@@ -44,7 +39,7 @@ static unsafe class Program
                 Console.WriteLine();
                 if (lineMode && c == '\n') return produced;
             }
-            Devices.IrqAck(irq);
+            Devices.IrqAck(Driver.Irq);
             // IRQ 1 is edge-triggered: a scancode that arrived while the line was masked raised no
             // edge we will see, so look again now that it is unmasked before sleeping.
             if ((Devices.InB(StatusPort) & 1) != 0) continue;

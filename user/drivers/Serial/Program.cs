@@ -17,14 +17,9 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        var ports = new CapHandle(BootstrapSlots.FirstGrant, 0);
-        var irq = new CapHandle(BootstrapSlots.FirstGrant + 1, 0);
-        var self = new CapHandle(BootstrapSlots.Thread, 0);
-        Status made = CSpace.Make(ObjectType.Notification, 0, out CapHandle n);
-        if (made != Status.Ok) return made == Status.NoSpace ? -1 : -2;   // no slot, or the retype failed
-        if (Devices.IoPortsBind(ports, self, Com1, 8) != Status.Ok) return -3;
-        if (Devices.IrqHandlerBind(irq, n, 1) != Status.Ok) return -4;
-        bool lineMode = Startup.ArgumentIs(1, "line");
+        int failed = Driver.Start(out CapHandle n, Com1, 8);
+        if (failed != 0) return failed;
+        bool lineMode = Args.PositionalIs(0, "line");
         Devices.OutB(ModemControl, 0x0B);       // DTR, RTS, OUT2 (OUT2 gates the interrupt)
         Devices.OutB(InterruptEnable, 0x01);    // interrupt when data arrives
         int received = 0;
@@ -43,7 +38,7 @@ static unsafe class Program
                     return received;
                 }
             }
-            Devices.IrqAck(irq);
+            Devices.IrqAck(Driver.Irq);
             // IRQ 4 is edge-triggered: a byte that arrived while the line was masked raised no
             // edge. Turning the receive interrupt off and on makes a fresh one if data is waiting.
             Devices.OutB(InterruptEnable, 0x00);

@@ -253,7 +253,7 @@ public static unsafe class ProcessBuilder
             string text = i == 0 ? path : arguments[i - 1];
             if (at + text.Length + 1 > 1024) return -1;
             info->ArgumentOffsets[i] = (ulong)at;
-            for (int c = 0; c < text.Length; c++) block[at++] = text[c] < 128 ? (byte)text[c] : (byte)'?';
+            at += Ascii.Copy(text, new System.Span<byte>(block + at, text.Length));
             block[at++] = 0;
         }
         info->ArgumentCount = (ulong)count;

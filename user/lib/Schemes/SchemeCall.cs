@@ -101,9 +101,7 @@ public static unsafe class SchemeCall
     public static bool Put(string text, int offset = 0)
     {
         if (offset < 0 || offset + text.Length > SchemeLimits.MaxData) return false;
-        byte* d = Data + offset;
-        fixed (char* chars = text)
-            for (int i = 0; i < text.Length; i++) d[i] = chars[i] < 128 ? (byte)chars[i] : (byte)'?';
+        Ascii.Copy(text, new System.Span<byte>(Data + offset, text.Length));
         return true;
     }
 

@@ -42,6 +42,15 @@ public static unsafe class Ascii
         return -1;
     }
 
+    /// <summary>Where `word` first stands in `text`, or -1; an empty word stands at 0.</summary>
+    public static int IndexOf(ReadOnlySpan<byte> text, string word)
+    {
+        for (int i = 0; i + word.Length <= text.Length; i++) if (StartsWith(text.Slice(i), word)) return i;
+        return -1;
+    }
+
+    public static bool Contains(ReadOnlySpan<byte> text, string word) => IndexOf(text, word) >= 0;
+
     public static bool IsDigit(byte c) => c >= (byte)'0' && c <= (byte)'9';
 
     public static bool IsBlank(byte c) => c == (byte)' ' || c == (byte)'\t';

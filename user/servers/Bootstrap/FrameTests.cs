@@ -42,13 +42,10 @@ static unsafe class FrameTests
         return kind == ThreadExitKind.Faulted && code == 14;
     }
 
-    private static bool Make(CapHandle from, ObjectType type, int bits, out CapHandle cap) =>
-        CSpace.Make(from, type, bits, out cap) == Status.Ok;
-
     private static void TwoMiBFrame()
     {
-        if (!T.True(Make(s_memory, ObjectType.Untyped, 22, out CapHandle u), "carve 4 MiB")) return;
-        if (!T.True(Make(u, ObjectType.Frame, 21, out CapHandle big), "retype a 2 MiB frame"))
+        if (!T.True(UserTests.Make(s_memory, ObjectType.Untyped, 22, out CapHandle u), "carve 4 MiB")) return;
+        if (!T.True(UserTests.Make(u, ObjectType.Frame, 21, out CapHandle big), "retype a 2 MiB frame"))
         {
             UserTests.Release(u);
             return;
@@ -68,7 +65,7 @@ static unsafe class FrameTests
         T.Equal(0x1111, (long)*(ulong*)BigRegion, "first word written and read");
         T.Equal(0x2222, (long)*(ulong*)last, "last word written and read");
 
-        Make(u, ObjectType.Frame, 12, out CapHandle small);
+        UserTests.Make(u, ObjectType.Frame, 12, out CapHandle small);
         T.Status(Status.Occupied, Sys.Map(space, small, BigRegion + 0x5000, Rights.Read), "a page inside the large page is occupied");
         T.Status(Status.Ok, Sys.Map(space, small, BigRegion + TwoMiB, Rights.Read), "the page just after it is free");
         T.Status(Status.Ok, Sys.Unmap(small), "unmap that page");
@@ -100,11 +97,11 @@ static unsafe class FrameTests
     // the page table it needs; had the frame taken a page table too, that page would not fit.
     private static void TwoMiBNeedsNoPageTable()
     {
-        if (!T.True(Make(s_memory, ObjectType.Untyped, 22, out CapHandle u), "carve 4 MiB")) return;
-        Make(u, ObjectType.Frame, 21, out CapHandle big);
-        Make(u, ObjectType.AddressSpace, 14, out CapHandle space);
-        Make(u, ObjectType.Frame, 12, out CapHandle a);
-        Make(u, ObjectType.Frame, 12, out CapHandle b);
+        if (!T.True(UserTests.Make(s_memory, ObjectType.Untyped, 22, out CapHandle u), "carve 4 MiB")) return;
+        UserTests.Make(u, ObjectType.Frame, 21, out CapHandle big);
+        UserTests.Make(u, ObjectType.AddressSpace, 14, out CapHandle space);
+        UserTests.Make(u, ObjectType.Frame, 12, out CapHandle a);
+        UserTests.Make(u, ObjectType.Frame, 12, out CapHandle b);
         T.Status(Status.Ok, Sys.Map(space, big, BigRegion, Rights.Read | Rights.Write), "the 2 MiB frame");
         T.Status(Status.Ok, Sys.Map(space, a, BigRegion + TwoMiB, Rights.Read), "a page next to it: the third table");
         T.Status(Status.OutOfMemory, Sys.Map(space, b, BigRegion + 2 * TwoMiB, Rights.Read), "the pool holds no fourth");
@@ -120,9 +117,9 @@ static unsafe class FrameTests
 
     private static void SixteenKiBFrame()
     {
-        if (!T.True(Make(s_memory, ObjectType.Untyped, 16, out CapHandle u), "carve 64 KiB")) return;
-        Make(u, ObjectType.Frame, 14, out CapHandle frame);
-        Make(u, ObjectType.Frame, 12, out CapHandle page);
+        if (!T.True(UserTests.Make(s_memory, ObjectType.Untyped, 16, out CapHandle u), "carve 64 KiB")) return;
+        UserTests.Make(u, ObjectType.Frame, 14, out CapHandle frame);
+        UserTests.Make(u, ObjectType.Frame, 12, out CapHandle page);
         CapHandle space = CSpace.SelfAddressSpace;
         T.Status(Status.NotAligned, Sys.Map(space, frame, SmallRegion + 0x2000, Rights.Read), "8 KiB aligned is not enough");
         T.Status(Status.Ok, Sys.Map(space, page, SmallRegion + 0x3000, Rights.Read), "a page in the way");

@@ -41,9 +41,6 @@ static unsafe class IpcTests
 
     // --- helpers -------------------------------------------------------------------------------
 
-    private static bool NewObject(ObjectType type, out CapHandle cap) =>
-        CSpace.Make(s_memory, type, 0, out cap) == Status.Ok;
-
     private static Status SpawnEcho(CapHandle endpoint, out Process p)
     {
         ProcessOptions o = ProcessOptions.Default(20);
@@ -61,7 +58,7 @@ static unsafe class IpcTests
 
     private static void CallBetweenProcesses()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         if (!T.Status(Status.Ok, SpawnEcho(ep, out Process echo), "start the echo server")) return;
         var m = Message.Of(10, 20, 30);
         T.Status(Status.Ok, Ipc.Call(ep, new MessageInfo(3, 0), ref m), "call");
@@ -79,7 +76,7 @@ static unsafe class IpcTests
 
     private static void Badges()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         CSpace.TryAlloc(out uint a);
         CSpace.TryAlloc(out uint b);
         T.Status(Status.Ok, Sys.Mint(ep, CSpace.Self, a, Rights.Write, 0xA1, out CapHandle clientA), "mint badge A");
@@ -103,7 +100,7 @@ static unsafe class IpcTests
 
     private static void ManyCalls()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         SpawnEcho(ep, out Process echo);
         ulong ok = 0;
         for (ulong i = 0; i < 500; i++)
@@ -132,7 +129,7 @@ static unsafe class IpcTests
 
     private static void SendRecvThreads()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         s_threadEndpoint = ep;
         s_received = 0;
         ThreadBuilder.Create(s_memory, &Receiver, 3, StackPage, out LocalThread t);
@@ -161,7 +158,7 @@ static unsafe class IpcTests
 
     private static void LongMessage()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         s_threadEndpoint = ep;
         MapFresh(BufferPage, out CapHandle rb);
         ThreadBuilder.Create(s_memory, &LongReceiver, 0, StackPage, BufferPage, default, out LocalThread t);
@@ -198,8 +195,8 @@ static unsafe class IpcTests
 
     private static void CapTransfer()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
-        NewObject(ObjectType.Notification, out CapHandle n);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Notification, 0, out CapHandle n);
         s_threadEndpoint = ep;
         MapFresh(BufferPage, out CapHandle rb);
         CSpace.TryAlloc(out uint landing);
@@ -231,8 +228,8 @@ static unsafe class IpcTests
 
     private static void Statuses()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
-        NewObject(ObjectType.Notification, out CapHandle n);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Notification, 0, out CapHandle n);
         CSpace.TryAlloc(out uint ro);
         CSpace.TryAlloc(out uint wo);
         Sys.Copy(ep, CSpace.Self, ro, Rights.Read, out CapHandle recvOnly);
@@ -266,7 +263,7 @@ static unsafe class IpcTests
 
     private static void ServerDies()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         s_threadEndpoint = ep;
         SpawnEcho(ep, out Process echo);
         // Label 3: the server receives the call and exits without replying.
@@ -289,7 +286,7 @@ static unsafe class IpcTests
 
     private static void EndpointDeleted()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         s_threadEndpoint = ep;
         ThreadBuilder.Create(s_memory, &BlockedSender, 0, StackPage, out LocalThread t);
         Sys.ThreadStart(t.Thread);
@@ -303,7 +300,7 @@ static unsafe class IpcTests
 
     private static void ClientDies()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         s_threadEndpoint = ep;
         ThreadBuilder.Create(s_memory, &Caller, 0, StackPage, out LocalThread t);
         Sys.ThreadStart(t.Thread);
@@ -318,7 +315,7 @@ static unsafe class IpcTests
 
     private static void DroppedReply()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         s_threadEndpoint = ep;
         ThreadBuilder.Create(s_memory, &Caller, 0, StackPage, out LocalThread first);
         ThreadBuilder.Create(s_memory, &Caller, 0, StackPage + 0x10000, out LocalThread second);
@@ -340,7 +337,7 @@ static unsafe class IpcTests
 
     private static void FaultHandlerGone()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         ThreadBuilder.Create(s_memory, &Toucher, 1, StackPage, 0, ep, out LocalThread toucher);
         Sys.ThreadStart(toucher.Thread);
         Sys.Sleep(1_000_000);   // it faults and waits for a handler that never receives
@@ -363,7 +360,7 @@ static unsafe class IpcTests
 
     private static void Notifications()
     {
-        NewObject(ObjectType.Notification, out CapHandle n);
+        UserTests.Make(s_memory, ObjectType.Notification, 0, out CapHandle n);
         s_notification = n;
         T.Status(Status.Ok, Ipc.Signal(n, 0b0101), "signal");
         T.Status(Status.Ok, Ipc.Signal(n, 0b0010), "signal again");
@@ -399,7 +396,7 @@ static unsafe class IpcTests
     // signaller runs before the signal syscall returns; one that does not waits its turn.
     private static void SignalPreempts()
     {
-        NewObject(ObjectType.Notification, out CapHandle n);
+        UserTests.Make(s_memory, ObjectType.Notification, 0, out CapHandle n);
         s_notification = n;
         s_woke = 0;
         ThreadBuilder.Create(s_memory, &MarkWoken, 0, StackPage, out LocalThread t);
@@ -425,8 +422,8 @@ static unsafe class IpcTests
 
     private static void BoundNotification()
     {
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
-        NewObject(ObjectType.Notification, out CapHandle n);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Notification, 0, out CapHandle n);
         var self = new CapHandle(BootstrapSlots.Thread, 0);
         T.Status(Status.Ok, Ipc.Bind(self, n), "bind a notification to this thread");
         T.Status(Status.Occupied, Ipc.Bind(self, n), "bind twice");
@@ -479,7 +476,7 @@ static unsafe class IpcTests
     private static void Pager()
     {
         const ulong pages = 8;
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         s_faults = ep;
         s_served = 0;
         ThreadBuilder.Create(s_memory, &PagerLoop, pages, StackPage, out LocalThread pager);
@@ -510,13 +507,7 @@ static unsafe class IpcTests
         // Frames mapped here; the echo server gets copies mapped at the same address, so the
         // data moves without the kernel copying a byte.
         CapHandle* frames = stackalloc CapHandle[(int)pages];
-        uint* slots = stackalloc uint[(int)pages];
-        for (uint i = 0; i < pages; i++)
-        {
-            CSpace.TryAlloc(out slots[i]);
-            Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, slots[i], 1, out frames[i]);
-            Sys.Map(CSpace.SelfAddressSpace, frames[i], SharedRegion + i * 4096UL, Rights.Read | Rights.Write);
-        }
+        SharedPages.Map(s_memory, pages, SharedRegion, frames);
         ulong expected = 0;
         var bytes = (byte*)SharedRegion;
         for (ulong i = 0; i < pages * 4096UL; i++)
@@ -524,7 +515,7 @@ static unsafe class IpcTests
             bytes[i] = (byte)(i * 7);
             expected += (byte)(i * 7);
         }
-        NewObject(ObjectType.Endpoint, out CapHandle ep);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         ProcessOptions o = ProcessOptions.Default(21);
         o.CNodeBits = 10;   // room for a capability per shared frame
         o.Grant0 = ep;
@@ -538,11 +529,7 @@ static unsafe class IpcTests
         T.Status(Status.Ok, Ipc.Call(ep, new MessageInfo(2, 0, 1), ref m), "ask it to sum the region");
         T.Equal((long)expected, (long)m.W0, "the server read exactly what was written");
         echo.Destroy();
-        for (uint i = 0; i < pages; i++)
-        {
-            Sys.Delete(frames[i]);
-            CSpace.Free(slots[i]);
-        }
+        SharedPages.Release(pages, frames);
         CSpace.Release(ep);
         return expected;
     }

@@ -24,9 +24,6 @@ static unsafe class ReplyTests
         T.Run("thread.exit_notification_and_poll", &ExitNotification);
     }
 
-    private static bool NewObject(ObjectType type, out CapHandle cap) =>
-        CSpace.Make(s_memory, type, 0, out cap) == Status.Ok;
-
     // Calls with its argument as the word; exits with (status << 32) | the answer's word.
     private static ulong Caller(ulong word)
     {
@@ -37,9 +34,9 @@ static unsafe class ReplyTests
 
     private static void OutOfOrder()
     {
-        NewObject(ObjectType.Endpoint, out s_endpoint);
-        NewObject(ObjectType.Reply, out CapHandle r1);
-        NewObject(ObjectType.Reply, out CapHandle r2);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out s_endpoint);
+        UserTests.Make(s_memory, ObjectType.Reply, 0, out CapHandle r1);
+        UserTests.Make(s_memory, ObjectType.Reply, 0, out CapHandle r2);
         T.Status(Status.BadState, Ipc.SaveReply(r1), "nothing to save before a call");
         ThreadBuilder.Create(s_memory, &Caller, 1, StackA, out LocalThread a);
         ThreadBuilder.Create(s_memory, &Caller, 2, StackB, out LocalThread b);
@@ -73,8 +70,8 @@ static unsafe class ReplyTests
 
     private static void ReplyObjectEndings()
     {
-        NewObject(ObjectType.Endpoint, out s_endpoint);
-        NewObject(ObjectType.Reply, out CapHandle r);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out s_endpoint);
+        UserTests.Make(s_memory, ObjectType.Reply, 0, out CapHandle r);
         ThreadBuilder.Create(s_memory, &Caller, 5, StackA, out LocalThread a);
         Sys.ThreadStart(a.Thread);
         var m = new Message();
@@ -119,8 +116,8 @@ static unsafe class ReplyTests
 
     private static void ReplyWithCap()
     {
-        NewObject(ObjectType.Endpoint, out s_endpoint);
-        NewObject(ObjectType.Notification, out CapHandle n);
+        UserTests.Make(s_memory, ObjectType.Endpoint, 0, out s_endpoint);
+        UserTests.Make(s_memory, ObjectType.Notification, 0, out CapHandle n);
         CSpace.TryAlloc(out uint bs);
         Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, bs, 1, out CapHandle bufferFrame);
         Sys.Map(CSpace.SelfAddressSpace, bufferFrame, BufferA, Rights.Read | Rights.Write);
@@ -153,8 +150,8 @@ static unsafe class ReplyTests
 
     private static void ExitNotification()
     {
-        NewObject(ObjectType.Notification, out CapHandle exits);
-        NewObject(ObjectType.Notification, out s_gate);
+        UserTests.Make(s_memory, ObjectType.Notification, 0, out CapHandle exits);
+        UserTests.Make(s_memory, ObjectType.Notification, 0, out s_gate);
         CSpace.TryAlloc(out uint bs);
         Sys.Mint(exits, CSpace.Self, bs, Rights.Write, 0x10, out CapHandle badged);
         ThreadBuilder.Create(s_memory, &WaitGate, 77, StackA, 0, default, out LocalThread a, badged);

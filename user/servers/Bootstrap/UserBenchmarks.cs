@@ -89,8 +89,7 @@ static unsafe class UserBenchmarks
     private static ulong RetypeFrame()
     {
         const uint n = 256;
-        CSpace.TryAlloc(out uint us);
-        Sys.Retype(s_memory, ObjectType.Untyped, 21, CSpace.Self, us, 1, out CapHandle u);
+        CSpace.Make(s_memory, ObjectType.Untyped, 21, out CapHandle u);
         uint* slots = stackalloc uint[(int)n];
         for (uint i = 0; i < n; i++) CSpace.TryAlloc(out slots[i]);
         uint ok = 0;
@@ -98,9 +97,7 @@ static unsafe class UserBenchmarks
         for (uint i = 0; i < n; i++)
             if (Sys.Retype(u, ObjectType.Frame, 12, CSpace.Self, slots[i], 1, out _) == Status.Ok) ok++;
         ulong result = (Sys.ReadTsc() - t0) / n;
-        Sys.Revoke(u);
-        Sys.Delete(u);
-        CSpace.Free(us);
+        UserTests.Release(u);
         for (uint i = 0; i < n; i++) CSpace.Free(slots[i]);
         return ok == n ? result : 0;
     }
@@ -113,12 +110,7 @@ static unsafe class UserBenchmarks
     private static ulong MapUnmap(int frameBits, ulong vaddr)
     {
         const int n = 2000;
-        CSpace.TryAlloc(out uint fs);
-        if (Sys.Retype(s_memory, ObjectType.Frame, frameBits, CSpace.Self, fs, 1, out CapHandle f) != Status.Ok)
-        {
-            CSpace.Free(fs);
-            return 0;
-        }
+        if (CSpace.Make(s_memory, ObjectType.Frame, frameBits, out CapHandle f) != Status.Ok) return 0;
         // Map once first so the page tables exist: this measures the leaf operation.
         Sys.Map(CSpace.SelfAddressSpace, f, vaddr, Rights.Read | Rights.Write);
         Sys.Unmap(f);
@@ -129,8 +121,7 @@ static unsafe class UserBenchmarks
             if (Sys.Map(CSpace.SelfAddressSpace, f, vaddr, Rights.Read | Rights.Write) == Status.Ok && Sys.Unmap(f) == Status.Ok) ok++;
         }
         ulong result = (Sys.ReadTsc() - t0) / n;
-        Sys.Delete(f);
-        CSpace.Free(fs);
+        CSpace.Release(f);
         return ok == n ? result : 0;
     }
 
@@ -152,8 +143,7 @@ static unsafe class UserBenchmarks
     private static ulong CallReply(int words)
     {
         const int n = 2000;
-        CSpace.TryAlloc(out uint es);
-        Sys.Retype(s_memory, ObjectType.Endpoint, 0, CSpace.Self, es, 1, out CapHandle ep);
+        CSpace.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         if (Echo(ep, out Process echo) != Status.Ok) return 0;
         var m = Message.Of(1, 2, 3, 4);
         Ipc.Call(ep, new MessageInfo(words, 0, 5), ref m); // warm up: the server reaches its loop
@@ -163,8 +153,7 @@ static unsafe class UserBenchmarks
             if (Ipc.Call(ep, new MessageInfo(words, 0, 5), ref m) == Status.Ok && m.Info.Words == (words < 4 ? words : 4)) ok++;
         ulong result = ok == n ? (Sys.ReadTsc() - t0) / n : 0;
         echo.Destroy();
-        Sys.Delete(ep);
-        CSpace.Free(es);
+        CSpace.Release(ep);
         return result;
     }
 
@@ -193,11 +182,9 @@ static unsafe class UserBenchmarks
     private static ulong CapTransfer()
     {
         const ulong n = 500;
-        CSpace.TryAlloc(out uint es);
-        if (Sys.Retype(s_memory, ObjectType.Endpoint, 0, CSpace.Self, es, 1, out CapHandle ep) != Status.Ok) return 0;
+        if (CSpace.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep) != Status.Ok) return 0;
         s_capEndpoint = ep;
-        CSpace.TryAlloc(out uint bs);
-        if (Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, bs, 1, out CapHandle bufferFrame) != Status.Ok) return 0;
+        if (CSpace.Make(s_memory, ObjectType.Frame, 12, out CapHandle bufferFrame) != Status.Ok) return 0;
         if (Sys.Map(CSpace.SelfAddressSpace, bufferFrame, 0x0000_5600_0000_0000, Rights.Read | Rights.Write) != Status.Ok) return 0;
         if (ThreadBuilder.Create(s_memory, &CapServer, n, 0x0000_5700_0000_0000, 0x0000_5600_0000_0000, default, out LocalThread server) != Status.Ok) return 0;
         if (Sys.ThreadStart(server.Thread) != Status.Ok) return 0;
@@ -209,16 +196,21 @@ static unsafe class UserBenchmarks
         for (ulong i = 0; i < n; i++)
             if (Ipc.Call(ep, new MessageInfo(0, 1), ref m) == Status.Ok) ok++;
         ulong result = (Sys.ReadTsc() - t0) / n;
-        // Every call answered, and the server received and deleted every capability (waited for
-        // only then: after a failed call it may never finish; Destroy stops it).
-        bool served = ok == n && Sys.ThreadWait(server.Thread, out ThreadExitKind kind, out ulong code) == Status.Ok
-            && kind == ThreadExitKind.Exited && code == n;
-        ThreadBuilder.Destroy(ref server);
-        Sys.Delete(bufferFrame);
-        CSpace.Free(bs);
-        Sys.Delete(ep);
-        CSpace.Free(es);
+        // Every call answered, and the server received and deleted every capability.
+        bool served = Finished(ref server, ok == n, n);
+        CSpace.Release(bufferFrame);
+        CSpace.Release(ep);
         return served ? result : 0;
+    }
+
+    // A benchmark's worker thread, destroyed: true when it exited with code `rounds`. It is waited for
+    // only when every round worked (after a failed one it may never finish; Destroy stops it).
+    private static bool Finished(ref LocalThread t, bool everyRound, ulong rounds)
+    {
+        bool finished = everyRound && Sys.ThreadWait(t.Thread, out ThreadExitKind kind, out ulong code) == Status.Ok
+            && kind == ThreadExitKind.Exited && code == rounds;
+        ThreadBuilder.Destroy(ref t);
+        return finished;
     }
 
     private static CapHandle s_ping, s_pong;
@@ -239,10 +231,8 @@ static unsafe class UserBenchmarks
     private static ulong SignalWait()
     {
         const ulong n = 2000;
-        CSpace.TryAlloc(out uint a);
-        CSpace.TryAlloc(out uint b);
-        if (Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, a, 1, out s_ping) != Status.Ok) return 0;
-        if (Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, b, 1, out s_pong) != Status.Ok) return 0;
+        if (CSpace.Make(s_memory, ObjectType.Notification, 0, out s_ping) != Status.Ok) return 0;
+        if (CSpace.Make(s_memory, ObjectType.Notification, 0, out s_pong) != Status.Ok) return 0;
         if (ThreadBuilder.Create(s_memory, &Ponger, n, 0x0000_5700_0000_0000, out LocalThread t) != Status.Ok) return 0;
         if (Sys.ThreadStart(t.Thread) != Status.Ok) return 0;
         Sys.Yield();
@@ -254,14 +244,9 @@ static unsafe class UserBenchmarks
             if (Ipc.Wait(s_pong, out _) == Status.Ok && signalled == Status.Ok) ok++;
         }
         ulong result = (Sys.ReadTsc() - t0) / n;
-        // Waited for only when every round worked (otherwise it may never finish; Destroy stops it).
-        bool served = ok == n && Sys.ThreadWait(t.Thread, out ThreadExitKind kind, out ulong code) == Status.Ok
-            && kind == ThreadExitKind.Exited && code == n;
-        ThreadBuilder.Destroy(ref t);
-        Sys.Delete(s_ping);
-        Sys.Delete(s_pong);
-        CSpace.Free(a);
-        CSpace.Free(b);
+        bool served = Finished(ref t, ok == n, n);
+        CSpace.Release(s_ping);
+        CSpace.Release(s_pong);
         return served ? result : 0;
     }
 
@@ -274,9 +259,8 @@ static unsafe class UserBenchmarks
         var ports = new CapHandle(BootstrapSlots.IoPorts, 0);
         var self = new CapHandle(BootstrapSlots.Thread, 0);
         CSpace.TryAlloc(out uint hs);
-        CSpace.TryAlloc(out uint ns);
         if (Devices.IrqHandlerGet(control, 0, CSpace.Self, hs, out CapHandle irq) != Status.Ok) return 0;
-        if (Sys.Retype(s_memory, ObjectType.Notification, 0, CSpace.Self, ns, 1, out CapHandle note) != Status.Ok) return 0;
+        if (CSpace.Make(s_memory, ObjectType.Notification, 0, out CapHandle note) != Status.Ok) return 0;
         if (Devices.IrqHandlerBind(irq, note, 1) != Status.Ok) return 0;
         if (Devices.IoPortsBind(ports, self, 0x40, 4) != Status.Ok) return 0;
         ulong total = 0;
@@ -295,10 +279,8 @@ static unsafe class UserBenchmarks
                 ok++;
             }
         }
-        Sys.Delete(irq);
-        Sys.Delete(note);
-        CSpace.Free(hs);
-        CSpace.Free(ns);
+        CSpace.Release(irq);
+        CSpace.Release(note);
         return ok == n ? total / n : 0;
     }
 
@@ -309,15 +291,8 @@ static unsafe class UserBenchmarks
         const uint pages = 16;
         const ulong region = 0x0000_5800_0000_0000;
         CapHandle* frames = stackalloc CapHandle[(int)pages];
-        uint* slots = stackalloc uint[(int)pages];
-        for (uint i = 0; i < pages; i++)
-        {
-            CSpace.TryAlloc(out slots[i]);
-            Sys.Retype(s_memory, ObjectType.Frame, 12, CSpace.Self, slots[i], 1, out frames[i]);
-            Sys.Map(CSpace.SelfAddressSpace, frames[i], region + i * 4096UL, Rights.Read | Rights.Write);
-        }
-        CSpace.TryAlloc(out uint es);
-        Sys.Retype(s_memory, ObjectType.Endpoint, 0, CSpace.Self, es, 1, out CapHandle ep);
+        SharedPages.Map(s_memory, pages, region, frames);
+        CSpace.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         ProcessOptions o = ProcessOptions.Default(20);
         o.Grant0 = ep;
         o.SharedFrames = frames;
@@ -339,25 +314,15 @@ static unsafe class UserBenchmarks
         }
         ulong result = ok == n ? (Sys.ReadTsc() - t0) / n : 0;
         echo.Destroy();
-        for (uint i = 0; i < pages; i++)
-        {
-            Sys.Delete(frames[i]);
-            CSpace.Free(slots[i]);
-        }
-        Sys.Delete(ep);
-        CSpace.Free(es);
+        SharedPages.Release(pages, frames);
+        CSpace.Release(ep);
         return result;
     }
 
     private static ulong ThreadCycle()
     {
         const int n = 200;
-        CSpace.TryAlloc(out uint us);
-        if (Sys.Retype(s_memory, ObjectType.Untyped, 16, CSpace.Self, us, 1, out CapHandle u) != Status.Ok)
-        {
-            CSpace.Free(us);
-            return 0;
-        }
+        if (CSpace.Make(s_memory, ObjectType.Untyped, 16, out CapHandle u) != Status.Ok) return 0;
         int ok = 0;
         ulong t0 = Sys.ReadTsc();
         for (int i = 0; i < n; i++)
@@ -368,9 +333,7 @@ static unsafe class UserBenchmarks
             ThreadBuilder.Destroy(ref t);
         }
         ulong result = (Sys.ReadTsc() - t0) / n;
-        Sys.Revoke(u);
-        Sys.Delete(u);
-        CSpace.Free(us);
+        UserTests.Release(u);
         return ok == n ? result : 0;
     }
 

@@ -68,8 +68,11 @@ static unsafe class UserTests
         return free;
     }
 
-    private static bool Carve(int bits, out CapHandle untyped) =>
-        CSpace.Make(s_memory, ObjectType.Untyped, bits, out untyped) == Status.Ok;
+    /// <summary>CSpace.Make as a test's check: true when the object was made.</summary>
+    internal static bool Make(CapHandle from, ObjectType type, int bits, out CapHandle cap) =>
+        CSpace.Make(from, type, bits, out cap) == Status.Ok;
+
+    private static bool Carve(int bits, out CapHandle untyped) => Make(s_memory, ObjectType.Untyped, bits, out untyped);
 
     /// <summary>Revokes everything made from the untyped, then deletes it and frees its slot.</summary>
     internal static void Release(CapHandle untyped)
@@ -78,8 +81,7 @@ static unsafe class UserTests
         CSpace.Release(untyped);
     }
 
-    private static bool NewFrame(CapHandle from, out CapHandle frame) =>
-        CSpace.Make(from, ObjectType.Frame, 12, out frame) == Status.Ok;
+    private static bool NewFrame(CapHandle from, out CapHandle frame) => Make(from, ObjectType.Frame, 12, out frame);
 
     private static void RunChild(ulong mode, out ThreadExitKind kind, out ulong code, out bool memoryBack, int memoryBits = 20)
     {

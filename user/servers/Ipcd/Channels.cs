@@ -123,15 +123,14 @@ static unsafe class Channels
             s_t.PendingCount[l] = 0;
             Daemon.SetName(Name(l), name, length);
         }
-        CapHandle file = default;
-        uint id = l < 0 ? 0 : Daemon.NewFile(ListenerFile, l, out file);
-        if (id == 0)
+        if (l < 0)
         {
-            if (l >= 0) CloseListener(l);
             Daemon.Server.Answer(Status.NoSpace);
             return;
         }
-        if (!Daemon.SendFile(file, FileKind.Channel)) Daemon.Close(id);
+        uint id = Daemon.OpenFile(ListenerFile, l, out CapHandle file);
+        if (id == 0) CloseListener(l);
+        else Daemon.SendFile(id, file, FileKind.Channel);
     }
 
     private static void Connect(int l)
@@ -150,15 +149,11 @@ static unsafe class Channels
         s_t.Refs[c * 2] = 0;
         s_t.Refs[c * 2 + 1] = 1;
         s_t.QueueCount[c * 2] = s_t.QueueCount[c * 2 + 1] = 0;
-        uint client = Daemon.NewFile(EndFile, c * 2, out CapHandle clientFile);
-        if (client == 0)
-        {
-            Daemon.Server.Answer(Status.NoSpace);
-            return;
-        }
+        uint client = Daemon.OpenFile(EndFile, c * 2, out CapHandle clientFile);
+        if (client == 0) return;
         s_t.ConnectionUsed[c] = 1;
         if (accepter < 0 || !HandOver(c, accepter)) PushPending(l, c);
-        if (!Daemon.SendFile(clientFile, FileKind.Channel)) Daemon.Close(client);
+        Daemon.SendFile(client, clientFile, FileKind.Channel);
     }
 
     private static void Accept(int l)
@@ -169,16 +164,12 @@ static unsafe class Channels
             return;
         }
         int c = s_t.Pending[l * Backlog + s_t.PendingHead[l]];
-        uint id = Daemon.NewFile(EndFile, c * 2 + 1, out CapHandle file);
-        if (id == 0)
-        {
-            Daemon.Server.Answer(Status.NoSpace);   // it stays queued for the next Accept
-            return;
-        }
+        uint id = Daemon.OpenFile(EndFile, c * 2 + 1, out CapHandle file);
+        if (id == 0) return;   // it stays queued for the next Accept
         s_t.Refs[c * 2 + 1]--;   // the backlog's count passes to the file
         s_t.PendingHead[l] = (s_t.PendingHead[l] + 1) % Backlog;
         s_t.PendingCount[l]--;
-        if (!Daemon.SendFile(file, FileKind.Channel)) Daemon.Close(id);
+        Daemon.SendFile(id, file, FileKind.Channel);
     }
 
     // Gives the server end of connection c to a waiting Accept; false if it could not (then the

@@ -38,13 +38,24 @@ static unsafe class Daemon
     /// <summary>A new file for (tag, object), its capability minted; 0 when none can be made.</summary>
     public static uint NewFile(byte tag, int obj, out CapHandle file) => Files.NewFile(ref Server, new IpcFile(tag, obj), out file);
 
+    /// <summary>NewFile for a request that opens one file: when none can be made, answers NoSpace
+    /// and returns 0 (the scheme then undoes what it prepared).</summary>
+    public static uint OpenFile(byte tag, int obj, out CapHandle file)
+    {
+        uint id = NewFile(tag, obj, out file);
+        if (id == 0) Server.Answer(Status.NoSpace);
+        return id;
+    }
+
     /// <summary>Closes file `id` (the scheme's Closed drops its counts).</summary>
     public static void Close(uint id) => Files.Close(ref Server, id);
 
-    /// <summary>Answers the current request with one file (w0 = its kind). False if it could not
-    /// land (the caller named no slot, or died): the scheme then closes the file again.</summary>
-    public static bool SendFile(CapHandle file, FileKind kind) =>
-        Server.AnswerWithCaps(Status.Ok, (ulong)kind, &file, 1) == Status.Ok;
+    /// <summary>Answers the current request with file `id` (w0 = its kind); a file that could not
+    /// land (the caller named no slot, or died) is closed again.</summary>
+    public static void SendFile(uint id, CapHandle file, FileKind kind)
+    {
+        if (Server.AnswerWithCaps(Status.Ok, (ulong)kind, &file, 1) != Status.Ok) Close(id);
+    }
 
     /// <summary>Answers a Watch on file `id`, which is `now` ready.</summary>
     public static void Watch(ref Request r, uint id, Readiness now) => Watches.Handle(ref Server, ref r, id, now);

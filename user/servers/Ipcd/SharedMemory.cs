@@ -102,7 +102,7 @@ static unsafe class SharedMemory
             s_t.Size[o] = 0;
             Daemon.SetName(Name(o), name, length);
         }
-        uint id = Daemon.NewFile(MemoryFile, o, out CapHandle file);
+        uint id = Daemon.OpenFile(MemoryFile, o, out CapHandle file);
         if (id == 0)
         {
             if (created)
@@ -110,11 +110,10 @@ static unsafe class SharedMemory
                 Name(o)[0] = 0;
                 Destroy(o);
             }
-            Daemon.Server.Answer(Status.NoSpace);
             return;
         }
         if (!created && (flags & OpenFlags.Truncate) != 0) Resize(o, 0);
-        if (!Daemon.SendFile(file, FileKind.Memory)) Daemon.Close(id);
+        Daemon.SendFile(id, file, FileKind.Memory);
     }
 
     private static void Unlink(byte* name, int length)

@@ -20,9 +20,10 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        if (Startup.ArgumentCount >= 2 && Startup.ArgumentIs(1, "--serve")) return Serve();
-        if (Startup.ArgumentCount >= 3 && Startup.ArgumentIs(1, "--detach")) return (int)Start("--supervise", 2, 0);
-        if (Startup.ArgumentCount >= 3 && Startup.ArgumentIs(1, "--supervise")) return Supervise();
+        // The roles are matched in raw argv: ARGV after a role is another program's, not options.
+        if (Startup.ArgumentCount >= 2 && Ascii.Equals(Startup.Argument(1), "--serve")) return Serve();
+        if (Startup.ArgumentCount >= 3 && Ascii.Equals(Startup.Argument(1), "--detach")) return (int)Start("--supervise", 2, 0);
+        if (Startup.ArgumentCount >= 3 && Ascii.Equals(Startup.Argument(1), "--supervise")) return Supervise();
         return Ask();
     }
 
@@ -30,25 +31,32 @@ static unsafe class Program
     // process has; its pid, or 0.
     private static ulong Start(string role, int from, ulong flags)
     {
-        int length = 0;
-        byte* data = SchemeCall.Data;
+        var argv = new Text(SchemeCall.Data, SchemeLimits.MaxData);
         if (role != null)
         {
-            SchemeCall.Put(Self);
-            data[Self.Length] = 0;
-            SchemeCall.Put(role, Self.Length + 1);
-            length = Self.Length + 1 + role.Length;
-            data[length++] = 0;
+            Word(ref argv, Self);
+            Word(ref argv, role);
         }
+        ArgumentWords(ref argv, from);
+        if (argv.Cut) return 0;
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, flags, 0, 0, argv.Length, 0, 0, out SchemeReply r);
+        return s == Status.Ok ? r.W0 : 0;
+    }
+
+    // argv is words each ended by a NUL byte.
+    private static void Word(ref Text argv, string word)
+    {
+        argv.Str(word);
+        argv.Char('\0');
+    }
+
+    private static void ArgumentWords(ref Text argv, int from)
+    {
         for (int i = from; i < Startup.ArgumentCount; i++)
         {
-            ReadOnlySpan<byte> a = Startup.Argument(i);
-            if (length + a.Length + 1 > SchemeLimits.MaxData) return 0;
-            for (int k = 0; k < a.Length; k++) data[length++] = a[k];
-            data[length++] = 0;
+            argv.Bytes(Startup.Argument(i));
+            argv.Char('\0');
         }
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, flags, 0, 0, length, 0, 0, out SchemeReply r);
-        return s == Status.Ok ? r.W0 : 0;
     }
 
     private static int Supervise()
@@ -57,7 +65,7 @@ static unsafe class Program
         {
             ulong pid = Start(null, 2, 0);
             if (pid == 0) return 1;
-            SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out SchemeReply r);
+            Children.Wait(pid, out _, out _, out _);
             Log(starts + 1 < MaxStarts ? " ended; starting it again\n" : " ended; not started again\n");
         }
         return 0;
@@ -66,14 +74,13 @@ static unsafe class Program
     private static void Log(string what)
     {
         if (Fs.Open("sys:/debug", OpenFlags.Write, out Fd debug) != Status.Ok) return;
-        byte* line = stackalloc byte[160];
-        int n = 0;
-        const string Prefix = "daemon: ";
-        for (int i = 0; i < Prefix.Length; i++) line[n++] = (byte)Prefix[i];
+        byte* buffer = stackalloc byte[160];
+        var line = new Text(buffer, 160);
+        line.Str("daemon: ");
         ReadOnlySpan<byte> program = Startup.Argument(2);
-        for (int i = 0; i < program.Length && n < 100; i++) line[n++] = program[i];
-        for (int i = 0; i < what.Length; i++) line[n++] = (byte)what[i];
-        Fs.Write(debug, line, n, out _);
+        line.Bytes(program.Length > 92 ? program.Slice(0, 92) : program);
+        line.Str(what);
+        Fs.Write(debug, buffer, line.Length, out _);
         Fs.Close(debug);
     }
 
@@ -98,20 +105,16 @@ static unsafe class Program
                 server.Answer(Status.BadState);
                 continue;
             }
-            byte* data = SchemeCall.Data;
-            SchemeCall.Put(Self);
-            data[Self.Length] = 0;
-            SchemeCall.Put("--detach", Self.Length + 1);
-            int at = Self.Length + 1 + 8;
-            data[at++] = 0;
-            for (int i = 0; i < length; i++) data[at++] = argv[i];
-            Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, at, 0, 0, out SchemeReply spawned);
+            var detach = new Text(SchemeCall.Data, SchemeLimits.MaxData);
+            Word(ref detach, Self);
+            Word(ref detach, "--detach");
+            detach.Bytes(argv, length);
+            Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, detach.Length, 0, 0, out SchemeReply spawned);
             ulong supervisor = 0;
             if (s == Status.Ok)
             {
-                s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, spawned.W0, 0, 0, 0, 0, 0, out SchemeReply ended);
-                supervisor = ended.W2;
-                if (s == Status.Ok && (ended.W1 != (ulong)ThreadExitKind.Exited || supervisor == 0)) s = Status.NotFound;
+                s = Children.Wait(spawned.W0, out _, out ThreadExitKind kind, out supervisor);
+                if (s == Status.Ok && (kind != ThreadExitKind.Exited || supervisor == 0)) s = Status.NotFound;
             }
             server.AnswerLater(token, s, supervisor);
         }
@@ -126,7 +129,7 @@ static unsafe class Program
             return 2;
         }
         byte* serviceName = stackalloc byte[6];
-        for (int i = 0; i < 6; i++) serviceName[i] = (byte)"daemon"[i];
+        Ascii.Copy("daemon", new Span<byte>(serviceName, 6));
         Status s = Namespace.Lookup(serviceName, 6, out CapHandle service);
         if (s != Status.Ok)
         {
@@ -134,24 +137,15 @@ static unsafe class Program
             return 1;
         }
         // argv for the supervisor: a bare program name is initfs:/bin/NAME, as in the shell.
-        byte* data = SchemeCall.Data;
-        int length = 0;
-        ReadOnlySpan<byte> program = Startup.Argument(2);
-        bool scheme = false;
-        for (int i = 0; i < program.Length; i++) scheme |= program[i] == (byte)':';
-        if (!scheme)
+        var argv = new Text(SchemeCall.Data, SchemeLimits.MaxData - 64);
+        if (Ascii.IndexOf(Startup.Argument(2), (byte)':') < 0) argv.Str("initfs:/bin/");
+        ArgumentWords(ref argv, 2);
+        if (argv.Cut)
         {
-            SchemeCall.Put("initfs:/bin/");
-            length = 12;
+            Out.Error("daemon", default, "arguments too long");
+            return 2;
         }
-        for (int i = 2; i < Startup.ArgumentCount; i++)
-        {
-            ReadOnlySpan<byte> a = Startup.Argument(i);
-            if (length + a.Length + 1 > SchemeLimits.MaxData - 64) { Out.Error("daemon", default, "arguments too long"); return 2; }
-            for (int k = 0; k < a.Length; k++) data[length++] = a[k];
-            data[length++] = 0;
-        }
-        s = SchemeCall.Call(service, SchemeOp.Spawn, 0, 0, 0, length, 0, 0, out SchemeReply r);
+        s = SchemeCall.Call(service, SchemeOp.Spawn, 0, 0, 0, argv.Length, 0, 0, out SchemeReply r);
         if (s != Status.Ok)
         {
             Out.Error("daemon", Startup.Argument(2), s);

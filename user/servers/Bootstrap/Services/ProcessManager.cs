@@ -72,9 +72,11 @@ static unsafe class ProcessManager
         Status s = StartInitfs(info);
         if (s != Status.Ok) return Fail("cannot start bin/initfsd");
         byte* argv = stackalloc byte[64];
-        int n = Append(argv, 0, "initfs:/bin/init");
-        n = Append(argv, n, rcFile);
-        s = Spawn(0, argv, n, true, 0, default, default, default, out _);
+        var words = new Text(argv, 64);
+        words.Str("initfs:/bin/init\0");
+        words.Str(rcFile);
+        words.Char('\0');
+        s = Spawn(0, argv, words.Length, true, 0, default, default, default, out _);
         if (s != Status.Ok) return Fail("cannot start bin/init");
         Serve();
         return s_stopStatus;
@@ -90,8 +92,9 @@ static unsafe class ProcessManager
     // The initfs daemon gets the archive mapped read-only where the bootstrap has it.
     private static Status StartInitfs(BootstrapInfo* info)
     {
-        byte* argv = stackalloc byte[32];
-        int n = Append(argv, 0, "initfs:/bin/initfsd");
+        const string Argv = "initfs:/bin/initfsd\0";
+        byte* argv = stackalloc byte[Argv.Length];
+        int n = Ascii.Copy(Argv, new System.Span<byte>(argv, Argv.Length));
         ulong count = info->InitfsFrameCount;
         // The frames are consecutive slots; the builder copies and maps each, one slot of initfsd's
         // CNode per frame: the CNode is sized for them (with room for its own objects), up to the
@@ -103,13 +106,6 @@ static unsafe class ProcessManager
         CapHandle* l = stackalloc CapHandle[(int)count];
         for (ulong i = 0; i < count; i++) l[i] = new CapHandle((uint)(info->InitfsFrameSlot + i), 0);
         return Spawn(0, argv, n, true, (ulong)cnodeBits << 8, default, default, default, out _, false, l, (uint)count, info->InitfsBase & ~0xFFFUL, info->InitfsSize, default, info->InitfsBase & 0xFFF);
-    }
-
-    private static int Append(byte* into, int at, string text)
-    {
-        for (int i = 0; i < text.Length; i++) into[at++] = (byte)text[i];
-        into[at++] = 0;
-        return at;
     }
 
     // --- the server loop -------------------------------------------------------------------------
@@ -224,7 +220,7 @@ static unsafe class ProcessManager
         // "initfs:/bin/x", "/bin/x" or "bin/x" name bin/x in the archive.
         int start = 0;
         const string Scheme = "initfs:";
-        if (nameEnd > Scheme.Length && Starts(argv, Scheme)) start = Scheme.Length;
+        if (nameEnd > Scheme.Length && Ascii.StartsWith(new System.ReadOnlySpan<byte>(argv, nameEnd), Scheme)) start = Scheme.Length;
         while (start < nameEnd && argv[start] == (byte)'/') start++;
         if (nameEnd - start > 60) return Status.NameTooLong;
         var path = new System.ReadOnlySpan<byte>(argv + start, nameEnd - start);
@@ -516,11 +512,5 @@ static unsafe class ProcessManager
     {
         for (int i = 0; i < MaxProcs; i++) if (s_procs[i].Pid == 0) return i;
         return -1;
-    }
-
-    private static bool Starts(byte* text, string prefix)
-    {
-        for (int i = 0; i < prefix.Length; i++) if (text[i] != (byte)prefix[i]) return false;
-        return true;
     }
 }

@@ -92,10 +92,7 @@ static unsafe class RootScheme
         for (int i = 0; i < MaxSchemes; i++)
         {
             Entry* e = &s_entries[i];
-            if (e->Endpoint == 0 || e->Length != length) continue;
-            bool same = true;
-            for (int k = 0; k < length && same; k++) same = e->Name[k] == name[k];
-            if (same) return i;
+            if (e->Endpoint != 0 && e->Length == length && Ascii.Equals(e->Name, name, length)) return i;
         }
         return -1;
     }
