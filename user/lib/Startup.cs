@@ -34,9 +34,6 @@ public static unsafe class Startup
         return new ReadOnlySpan<byte>(text, n);
     }
 
-    /// <summary>True when argument `index` is exactly `text` (ASCII).</summary>
-    public static bool ArgumentIs(int index, string text) => Ascii.Equals(Argument(index), text);
-
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_main")]
     private static extern int ProgramMain();
 

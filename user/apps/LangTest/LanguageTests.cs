@@ -32,7 +32,7 @@ unsafe static class LanguageTests
     /// "lines": echoes stdin's lines upper-cased and numbered, then their count.</summary>
     public static int RunMode()
     {
-        if (Vireo.User.Startup.ArgumentIs(1, "throw")) return ThrowFromDepth(2);
+        if (Vireo.User.Args.PositionalIs(0, "throw")) return ThrowFromDepth(2);
         int n = 0;
         for (string line = Console.ReadLine(); line != null; line = Console.ReadLine())
             Console.WriteLine($"{++n}: {line.ToUpperInvariant()}");
