@@ -1,7 +1,7 @@
 // The scheme protocol: file-based IPC in user space (docs/design/schemes.md). A path call goes to
 // the daemon registered under the path's scheme name; a descriptor call goes to the daemon that
 // opened the descriptor. Every request is an IPC Call on a capability:
-//   - to the root scheme (a process's Namespace slot): Register, Lookup, List;
+//   - to the root scheme (a process's Namespace slot): Register, Lookup, List, AwaitName;
 //   - to a scheme (from Lookup; badge = SchemeBadge.Client(pid)): the path operations;
 //   - to a file (from Open/Dup; badge = SchemeBadge.File(id)): the descriptor operations.
 // Layout, both ways: MessageInfo.Label = the SchemeOp (request) or the Status (reply); words w0..w2
@@ -43,6 +43,8 @@ public enum SchemeOp : ulong
     Register = 64,   // data = NAME, cap = the daemon's endpoint -> Exists if taken
     Lookup = 65,     // data = NAME -> cap: the scheme, badged with the caller's identity
     List = 66,       // w0 = index -> data = NAME, w0 = next index; NotFound past the end
+    AwaitName = 67,  // data = NAME, w0 = pid of the process to register it -> cap: as Lookup, once NAME is registered;
+                     // PeerDied if that process ends first, NotFound if there is no such process (docs/design/schemes.md)
 
     // Process manager ("proc:" operations on the Namespace capability).
     Spawn = 80,      // data = argv joined by NUL; caps = stdin, stdout, stderr; w0 = SpawnFlags, w1 = sizes

@@ -41,6 +41,23 @@ public static unsafe class Namespace
         return Status.Ok;
     }
 
+    /// <summary>Waits until scheme `name` is registered, then returns its capability (cached, in place
+    /// of one cached before: a restarted daemon's name is new). `daemon` is the pid of the process
+    /// meant to register it: if it ends first the answer is PeerDied, never a wait for ever.</summary>
+    public static Status AwaitName(byte* name, int length, ulong daemon, out CapHandle scheme)
+    {
+        scheme = default;
+        if (length > SchemeLimits.MaxName) return Status.NameTooLong;
+        SchemeCall.Put(name, length);
+        Status s = SchemeCall.Call(Root, SchemeOp.AwaitName, daemon, 0, 0, length, 0, 1, out SchemeReply r);
+        if (s != Status.Ok) return s;
+        scheme = r.Cap0;
+        int hit = Find(name, length);
+        if (hit >= 0) Forget(new CapHandle(s_caps.Handles[hit]));
+        Remember(name, length, scheme);
+        return Status.Ok;
+    }
+
     /// <summary>Drops a cached scheme capability that stopped working, so the next lookup asks again.</summary>
     public static void Forget(CapHandle scheme)
     {

@@ -164,18 +164,18 @@ static unsafe class Program
         return Status.Ok;
     }
 
-    // A daemon is up when its scheme is registered: later lines may use it.
+    // A daemon is up when its scheme is registered: later lines may use it. The root scheme answers
+    // once it is, or once the daemon has ended without registering it.
     private static void AwaitScheme(Entry* e)
     {
         byte* name = stackalloc byte[SchemeLimits.MaxName];
         for (int i = 0; i < e->NameLength; i++) name[i] = e->Name[i];
-        for (int tries = 0; tries < 300; tries++)
-        {
-            if (Namespace.Lookup(name, e->NameLength, out _) == Status.Ok) return;
-            Sys.Sleep(5_000_000);
-        }
+        Status s = Namespace.AwaitName(name, e->NameLength, e->Pid, out _);
+        if (s == Status.Ok) return;
         System.Console.Write("init: scheme not registered by ");
         Name(e);
+        System.Console.Write(": status ");
+        System.Console.Write((long)s);
         System.Console.WriteLine();
     }
 

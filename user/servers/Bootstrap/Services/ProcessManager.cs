@@ -2,7 +2,8 @@
 // process's Namespace capability points at. It starts processes from the initfs (each in a memory
 // block of its own, sized from its image; more blocks on request up to its limit), tells parents when children end (exit notifications, bound to this thread, name
 // which children to look at; a WaitChild that must wait is put aside in a Reply object), kills,
-// lists, reports memory, and powers off. The root scheme's table lives here too (RootScheme).
+// lists, reports memory, and powers off. The root scheme's table lives here too (RootScheme), and
+// AwaitName requests wait here for a name's Register.
 using Vireo.Abi;
 using Vireo.Services;
 using Vireo.User;
@@ -138,11 +139,14 @@ static unsafe class ProcessManager
                 case SchemeOp.Register:
                     if (!mayRegister || r.Caps != 1) { s_server.Answer(mayRegister ? Status.InvalidArgument : Status.InsufficientRights); break; }
                     Status rs = RootScheme.Register(caller, r.Data, r.DataLength, r.Cap0);
-                    if (rs == Status.Ok) s_server.Claim(0);   // the root's table keeps it
+                    if (rs == Status.Ok) Registered(r.Data, r.DataLength, s_server.Claim(0));   // the root's table keeps it
                     s_server.Answer(rs);
                     break;
                 case SchemeOp.Lookup:
                         Lookup(caller, ref r);
+                    break;
+                case SchemeOp.AwaitName:
+                        AwaitName(caller, ref r);
                     break;
                 case SchemeOp.List:
                         Status ls = RootScheme.List(r.W0, out int length, out ulong next);
@@ -190,20 +194,78 @@ static unsafe class ProcessManager
     private static void Lookup(ulong caller, ref Request r)
     {
         Status s = RootScheme.Lookup(r.Data, r.DataLength, out CapHandle endpoint);
-        if (s != Status.Ok || !CSpace.TryAlloc(out uint slot))
-        {
-            s_server.Answer(s != Status.Ok ? s : Status.NoSpace);
-            return;
-        }
-        s = Sys.Mint(endpoint, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Grant, SchemeBadge.Client(caller), out CapHandle minted);
+        CapHandle minted = default;
+        if (s == Status.Ok) s = MintFor(caller, endpoint, out minted);
         if (s != Status.Ok)
         {
-            CSpace.Free(slot);
             s_server.Answer(s);
             return;
         }
         s_server.AnswerWithCaps(Status.Ok, 0, &minted, 1);
         CSpace.Release(minted);   // the client's copy stays (a child in the derivation tree)
+    }
+
+    // The scheme capability a caller gets: the endpoint badged with its pid, in a slot of the
+    // bootstrap's to release once it is sent.
+    private static Status MintFor(ulong caller, CapHandle endpoint, out CapHandle minted)
+    {
+        minted = default;
+        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
+        Status s = Sys.Mint(endpoint, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Grant, SchemeBadge.Client(caller), out minted);
+        if (s != Status.Ok)
+        {
+            CSpace.Free(slot);
+            return s;
+        }
+        return Status.Ok;
+    }
+
+    // AwaitName: answered now if the name is registered; otherwise put aside until Register (Registered)
+    // or the end of the process meant to register it (Ended: PeerDied), so it never waits for ever.
+    private static void AwaitName(ulong caller, ref Request r)
+    {
+        Status s = RootScheme.CheckName(r.Data, r.DataLength);
+        if (s == Status.Ok && r.W0 == 0) s = Status.InvalidArgument;
+        if (s != Status.Ok)
+        {
+            s_server.Answer(s);
+            return;
+        }
+        if (RootScheme.Lookup(r.Data, r.DataLength, out _) == Status.Ok)
+        {
+            Lookup(caller, ref r);
+            return;
+        }
+        Proc* daemon = Find(r.W0);
+        if (daemon == null || daemon->Exited)
+        {
+            s_server.Answer(daemon == null ? Status.NotFound : Status.PeerDied);
+            return;
+        }
+        if (!s_server.Defer(out int token))
+        {
+            s_server.Answer(Status.NoSpace);
+            return;
+        }
+        if (!RootScheme.AddWaiter(token, caller, r.W0, r.Data, r.DataLength)) s_server.AnswerLater(token, Status.NoSpace);
+    }
+
+    // A name was registered: everyone waiting for it gets its scheme capability.
+    private static void Registered(byte* data, int length, CapHandle endpoint)
+    {
+        // The answers below use the IPC buffer the name arrived in.
+        byte* name = stackalloc byte[SchemeLimits.MaxName];
+        for (int i = 0; i < length; i++) name[i] = data[i];
+        while (RootScheme.TakeWaiter(name, length, 0, out int token, out ulong caller))
+        {
+            if (MintFor(caller, endpoint, out CapHandle minted) != Status.Ok)
+            {
+                s_server.AnswerLater(token, Status.NoSpace);
+                continue;
+            }
+            s_server.AnswerLaterWithCaps(token, Status.Ok, 0, &minted, 1);
+            CSpace.Release(minted);
+        }
     }
 
     // --- processes ---------------------------------------------------------------------------
@@ -384,6 +446,8 @@ static unsafe class ProcessManager
         }
         if (e->WaitToken >= 0) s_server.AnswerLater(e->WaitToken, Status.PeerDied);
         e->WaitToken = -1;
+        // Waits for a name it was to register are over; its own waits go too (their answers find no caller).
+        while (RootScheme.TakeWaiter(null, 0, pid, out int token, out _)) s_server.AnswerLater(token, Status.PeerDied);
         Proc* parent = Find(e->Parent);
         if (parent == null)
         {

@@ -3,6 +3,8 @@
 // capability); a client's Lookup gets a capability to that endpoint minted with the client's
 // identity as badge, so the daemon knows who calls. Names are unique; a daemon's names go when it
 // ends, and its endpoint (made from its own memory) dies with it, failing every pending call.
+// AwaitName callers (init, after starting a daemon) wait here, put aside, until the name is
+// registered or the daemon meant to register it ends: the waiter table says who waits for what.
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Schemes;
@@ -20,20 +22,45 @@ static unsafe class RootScheme
     private static Entry* s_entries;
     private static byte[] s_table;
 
+    /// <summary>Waiters at once: each holds one of the server's deferred answers (64 in all).</summary>
+    public const int MaxWaiters = 16;
+    private struct Waiter
+    {
+        public int Token;          // the deferred answer; -1 = free
+        public ulong Caller;       // pid of the waiter (its badge on the answer's capability)
+        public ulong Daemon;       // pid of the process meant to register the name
+        public int Length;
+        public fixed byte Name[SchemeLimits.MaxName];
+    }
+    private static Waiter* s_waiters;
+    private static byte[] s_waiterTable;
+
     public static void Init()
     {
         // The array stays referenced from a static: the collector frees what nothing references, and
         // it never moves objects, so the pointer into it stays valid.
         s_table = new byte[MaxSchemes * sizeof(Entry)];
         fixed (byte* p = s_table) s_entries = (Entry*)p;
+        s_waiterTable = new byte[MaxWaiters * sizeof(Waiter)];
+        fixed (byte* p = s_waiterTable) s_waiters = (Waiter*)p;
+        for (int i = 0; i < MaxWaiters; i++) s_waiters[i].Token = -1;
     }
 
-    public static Status Register(ulong owner, byte* name, int length, CapHandle endpoint)
+    /// <summary>Ok for a name a daemon may register: 1..31 bytes, no ':', '/', space or control
+    /// characters.</summary>
+    public static Status CheckName(byte* name, int length)
     {
         if (length <= 0) return Status.InvalidArgument;
         if (length > SchemeLimits.MaxName) return Status.NameTooLong;
         for (int i = 0; i < length; i++)
             if (name[i] == (byte)':' || name[i] == (byte)'/' || name[i] <= (byte)' ') return Status.InvalidArgument;
+        return Status.Ok;
+    }
+
+    public static Status Register(ulong owner, byte* name, int length, CapHandle endpoint)
+    {
+        Status valid = CheckName(name, length);
+        if (valid != Status.Ok) return valid;
         if (Find(name, length) >= 0) return Status.Exists;
         for (int i = 0; i < MaxSchemes; i++)
         {
@@ -85,6 +112,44 @@ static unsafe class RootScheme
             CSpace.Release(new CapHandle(e->Endpoint));
             e->Endpoint = 0;
         }
+    }
+
+    /// <summary>Keeps a deferred AwaitName (token) until `name` is registered or `daemon` ends;
+    /// false when the table is full.</summary>
+    public static bool AddWaiter(int token, ulong caller, ulong daemon, byte* name, int length)
+    {
+        for (int i = 0; i < MaxWaiters; i++)
+        {
+            Waiter* w = &s_waiters[i];
+            if (w->Token >= 0) continue;
+            w->Token = token;
+            w->Caller = caller;
+            w->Daemon = daemon;
+            w->Length = length;
+            for (int k = 0; k < length; k++) w->Name[k] = name[k];
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Takes one waiter that is done: one waiting for `name` (when name is not null), or
+    /// one whose daemon or who itself is process `ended` (when it is not 0). False when none is left.</summary>
+    public static bool TakeWaiter(byte* name, int length, ulong ended, out int token, out ulong caller)
+    {
+        for (int i = 0; i < MaxWaiters; i++)
+        {
+            Waiter* w = &s_waiters[i];
+            if (w->Token < 0) continue;
+            bool named = name != null && w->Length == length && Ascii.Equals(w->Name, name, length);
+            if (!named && (ended == 0 || (w->Daemon != ended && w->Caller != ended))) continue;
+            token = w->Token;
+            caller = w->Caller;
+            w->Token = -1;
+            return true;
+        }
+        token = -1;
+        caller = 0;
+        return false;
     }
 
     private static int Find(byte* name, int length)
