@@ -82,7 +82,23 @@ public static unsafe class SchemePath
         return n < 0 ? -1 : head + n;
     }
 
-    // The part after the scheme; -1 when it does not fit.
+    /// <summary>Normalises a path request's data in place, as a daemon receives it (the part after
+    /// "name:", as Normalize treats it); with `pair`, Rename's "old NUL new", each path on its own.
+    /// Returns the new length, never more than the old: normalising only drops bytes.</summary>
+    public static int NormalizeInPlace(Span<byte> data, bool pair)
+    {
+        int split = pair ? Ascii.IndexOf(data, (byte)0) : -1;
+        if (split < 0) return NormalizeRest(data, data);
+        int first = NormalizeRest(data.Slice(0, split), data.Slice(0, split));
+        Span<byte> second = data.Slice(split + 1);
+        int secondLength = NormalizeRest(second, second);
+        data[first] = 0;
+        second.Slice(0, secondLength).CopyTo(data.Slice(first + 1));
+        return first + 1 + secondLength;
+    }
+
+    // The part after the scheme; -1 when it does not fit. `into` may be `rest` itself: what is written
+    // never overtakes what is still to be read (each '/' written was read before the component after it).
     private static int NormalizeRest(ReadOnlySpan<byte> rest, Span<byte> into)
     {
         bool absolute = rest.Length > 0 && rest[0] == (byte)'/';
