@@ -9,7 +9,6 @@
 // ramfs), Close and Fstat itself; every other file request goes to the scheme's OnFile. What files
 // share (a node, a pipe end, a channel queue) is counted by the scheme's Opened and Closed hooks,
 // which FileTable calls for every file made and every file gone, however it came or went.
-using System;
 using Vireo.Abi;
 
 namespace Vireo.User.Schemes;
@@ -54,7 +53,9 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
         if (!r.IsFile)
         {
             // Every daemon sees its paths normalised the same way, whatever the client sent.
-            r.DataLength = SchemePath.NormalizeInPlace(new Span<byte>(r.Data, r.DataLength), r.Op == SchemeOp.Rename);
+            byte* data = r.Data;
+            if (r.Op == SchemeOp.Rename || !SchemePath.IsNormal(data, r.DataLength))
+                r.DataLength = SchemePath.NormalizeInPlace(data, r.DataLength, r.Op == SchemeOp.Rename);
             default(TScheme).OnPath(ref r);
             return;
         }
