@@ -1,8 +1,9 @@
 // Paths as the schemes see them: "name:rest" (or "/scheme/name/rest"), split into the scheme's name
 // and the rest, and normalised: "//" and "." collapse, ".." takes back the component before it (and
 // stops at the start: there is no current directory to climb out of). The client library's path
-// calls split with this (Namespace.Split); tools that compare or build paths use it too. Portable:
-// tests/Kernel.Tests compiles this file.
+// calls split with this (Namespace.Split); every daemon's FileTable.Dispatch normalises what it
+// receives with it (NormalizeInPlace), so all schemes read a path alike (docs/design/schemes.md,
+// "Paths"); tools that compare or build paths use it too. Portable: tests/Kernel.Tests compiles this file.
 using System;
 using Vireo.Abi;
 
