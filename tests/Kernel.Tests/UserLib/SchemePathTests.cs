@@ -72,6 +72,72 @@ public class SchemePathTests
         Assert.Equal(expected, Encoding.ASCII.GetString(into, 0, n));
     }
 
+    // What a daemon receives (the part after "name:"), normalised where it lies.
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("/", "/")]
+    [InlineData("..", "")]
+    [InlineData("/..", "/")]
+    [InlineData("/../..", "/")]
+    [InlineData("/../../a/..", "/")]
+    [InlineData("//", "/")]
+    [InlineData("///etc//x", "/etc/x")]
+    [InlineData("/./etc/./x/.", "/etc/x")]
+    [InlineData("/etc/x/", "/etc/x")]
+    [InlineData("etc//x/", "etc/x")]
+    [InlineData("/a/b/../../../c", "/c")]
+    [InlineData("/...", "/...")]              // three dots is a name
+    [InlineData("/.a/..b", "/.a/..b")]
+    [InlineData("/bench-open", "/bench-open")]
+    [InlineData("/longer-than-eight//x", "/longer-than-eight/x")]
+    [InlineData("/eight-by/./x", "/eight-by/x")]
+    [InlineData("/sixteen-bytes-ab/..", "/")]
+    [InlineData("/a\0b", "/a\0b")]        // a NUL is not a separator outside Rename
+    public void NormalizeInPlace_one_path(string data, string expected) => Assert.Equal(expected, InPlace(data, pair: false));
+
+    [Theory]
+    [InlineData("/../a/\0//b/./", "/a\0/b")]
+    [InlineData("/a\0/..", "/a\0/")]
+    [InlineData("\0", "\0")]
+    [InlineData("//x//\0y", "/x\0y")]
+    [InlineData("/a/b/c/../..\0/d/e/f/..", "/a\0/d/e")]
+    [InlineData("/a", "/a")]                   // no NUL: one path (the daemon refuses it)
+    public void NormalizeInPlace_rename_pair(string data, string expected) => Assert.Equal(expected, InPlace(data, pair: true));
+
+    private static string InPlace(string data, bool pair)
+    {
+        byte[] bytes = B(data);
+        int n = SchemePath.NormalizeInPlace(bytes, pair);
+        return Encoding.ASCII.GetString(bytes, 0, n);
+    }
+
+    [Fact]
+    public unsafe void NormalizeInPlace_agrees_with_Normalize()
+    {
+        var rng = new Random(11);
+        string[] parts = { "a", "bc", ".", "..", "", "...", ".e", "d", "f", "eight-by", "longer-than-eight", "nine-byte" };
+        var into = new byte[300];
+        for (int i = 0; i < 2000; i++)
+        {
+            // Already normal often enough (the fast path) and not (the rewrite).
+            var sb = new StringBuilder(rng.Next(2) == 0 ? "/" : "");
+            int count = rng.Next(8);
+            for (int k = 0; k < count; k++)
+            {
+                if (k > 0) sb.Append(rng.Next(4) == 0 ? "//" : "/");
+                sb.Append(parts[rng.Next(parts.Length)]);
+            }
+            if (rng.Next(4) == 0) sb.Append('/');
+            byte[] data = B(sb.ToString());
+            int n = SchemePath.Normalize(B("x:" + sb), into);
+            bool normal;
+            fixed (byte* p = data) normal = SchemePath.IsNormal(p, data.Length);
+            int m = SchemePath.NormalizeInPlace(data, pair: false);
+            Assert.Equal(Encoding.ASCII.GetString(into, 2, n - 2), Encoding.ASCII.GetString(data, 0, m));
+            Assert.Equal(sb.ToString() == Encoding.ASCII.GetString(data, 0, m), normal);   // the fast path: exactly when nothing changes
+        }
+    }
+
     [Fact]
     public void Normalize_says_when_it_does_not_fit()
     {

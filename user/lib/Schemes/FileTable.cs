@@ -3,8 +3,9 @@
 // heap does not free), with a stack of free ids so that taking and giving back one costs O(1).
 //
 // Dispatch is the daemon's whole request handling: it forgets files whose hand-over failed, answers
-// a request whose data was malformed, sends path requests to the scheme, answers BadDescriptor for a
-// file that is not open, and does Dup (a new id holding a copy of the state: its own position, as in
+// a request whose data was malformed, sends path requests to the scheme with the path normalised
+// (SchemePath.NormalizeInPlace: a daemon does not trust its clients to have done it), answers
+// BadDescriptor for a file that is not open, and does Dup (a new id holding a copy of the state: its own position, as in
 // ramfs), Close and Fstat itself; every other file request goes to the scheme's OnFile. What files
 // share (a node, a pipe end, a channel queue) is counted by the scheme's Opened and Closed hooks,
 // which FileTable calls for every file made and every file gone, however it came or went.
@@ -40,7 +41,7 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
     public ref TFile this[uint id] => ref _files[id];
 
     /// <summary>Handles one request (see the file's header).</summary>
-    public void Dispatch(ref SchemeServer server, ref Request r)
+    public unsafe void Dispatch(ref SchemeServer server, ref Request r)
     {
         uint lost = server.TakeLostFile();
         if (lost != 0) Forget(lost);
@@ -51,6 +52,10 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
         }
         if (!r.IsFile)
         {
+            // Every daemon sees its paths normalised the same way, whatever the client sent.
+            byte* data = r.Data;
+            if (r.Op == SchemeOp.Rename || !SchemePath.IsNormal(data, r.DataLength))
+                r.DataLength = SchemePath.NormalizeInPlace(data, r.DataLength, r.Op == SchemeOp.Rename);
             default(TScheme).OnPath(ref r);
             return;
         }

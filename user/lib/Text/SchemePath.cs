@@ -1,8 +1,9 @@
 // Paths as the schemes see them: "name:rest" (or "/scheme/name/rest"), split into the scheme's name
 // and the rest, and normalised: "//" and "." collapse, ".." takes back the component before it (and
 // stops at the start: there is no current directory to climb out of). The client library's path
-// calls split with this (Namespace.Split); tools that compare or build paths use it too. Portable:
-// tests/Kernel.Tests compiles this file.
+// calls split with this (Namespace.Split); every daemon's FileTable.Dispatch normalises what it
+// receives with it (NormalizeInPlace), so all schemes read a path alike (docs/design/schemes.md,
+// "Paths"); tools that compare or build paths use it too. Portable: tests/Kernel.Tests compiles this file.
 using System;
 using Vireo.Abi;
 
@@ -82,7 +83,61 @@ public static unsafe class SchemePath
         return n < 0 ? -1 : head + n;
     }
 
-    // The part after the scheme; -1 when it does not fit.
+    /// <summary>Normalises a path request's data in place, as a daemon receives it (the part after
+    /// "name:", as Normalize treats it); with `pair`, Rename's "old NUL new", each path on its own.
+    /// Returns the new length, never more than the old: normalising only drops bytes.</summary>
+    public static int NormalizeInPlace(byte* data, int length, bool pair)
+    {
+        if (!pair && IsNormal(data, length)) return length;
+        var all = new Span<byte>(data, length);
+        int split = pair ? Ascii.IndexOf(all, (byte)0) : -1;
+        if (split < 0) return NormalizeRest(all, all);
+        int first = NormalizeRest(all.Slice(0, split), all.Slice(0, split));
+        Span<byte> second = all.Slice(split + 1);
+        int secondLength = NormalizeRest(second, second);
+        all[first] = 0;
+        second.Slice(0, secondLength).CopyTo(all.Slice(first + 1));
+        return first + 1 + secondLength;
+    }
+
+    public static int NormalizeInPlace(Span<byte> data, bool pair)
+    {
+        fixed (byte* p = data) return NormalizeInPlace(p, data.Length, pair);
+    }
+
+    /// <summary>True when normalising the data of one path (NormalizeInPlace) would change nothing: no
+    /// empty, "." or ".." component and no trailing '/' (a lone "/" is the root). Most paths are so,
+    /// and one read-only scan is cheaper than rewriting them (scheme_open_close).</summary>
+    public static bool IsNormal(byte* p, int n)
+    {
+        if (n == 0) return true;
+        byte* end = p + n;
+        if (end[-1] == (byte)'/') return n == 1;
+        byte* q = p[0] == (byte)'/' ? p + 1 : p;   // a component starts at q; q < end, as the last byte is not '/'
+        while (true)
+        {
+            if (*q == (byte)'/') return false;
+            if (*q == (byte)'.' && (q + 1 == end || q[1] == (byte)'/' || q[1] == (byte)'.' && (q + 2 == end || q[2] == (byte)'/')))
+                return false;
+            // To the next '/': a word at a time while a whole word holds none (most names are longer
+            // than a few bytes), then byte by byte.
+            while (q + 8 <= end && !HasSlash(*(ulong*)q)) q += 8;
+            while (q < end && *q != (byte)'/') q++;
+            if (q == end) return true;
+            q++;
+        }
+    }
+
+    // True if any of the word's eight bytes is '/' (the usual test for a zero byte, after an xor).
+    private static bool HasSlash(ulong word)
+    {
+        const ulong Ones = 0x0101010101010101UL;
+        ulong v = word ^ (Ones * (byte)'/');
+        return ((v - Ones) & ~v & (Ones << 7)) != 0;
+    }
+
+    // The part after the scheme; -1 when it does not fit. `into` may be `rest` itself: what is written
+    // never overtakes what is still to be read (each '/' written was read before the component after it).
     private static int NormalizeRest(ReadOnlySpan<byte> rest, Span<byte> into)
     {
         bool absolute = rest.Length > 0 && rest[0] == (byte)'/';

@@ -211,7 +211,14 @@ static unsafe class Program
                 System.Console.WriteLine(e->Restarts < MaxRestarts ? "; restarting" : "; giving up");
                 if (e->Restarts++ >= MaxRestarts) return;
             }
-            if (Start(e) == Status.Ok && e->Kind == 0) AwaitScheme(e);
+            if (Start(e) != Status.Ok || e->Kind != 0) return;
+            AwaitScheme(e);
+            // A new daemon knows nothing of the old one's files (file: starts empty): say so, naming the scheme.
+            System.Console.Write("init: ");
+            for (int k = 0; k < e->NameLength; k++) System.Console.Write((char)e->Name[k]);
+            System.Console.Write(": (");
+            Name(e);
+            System.Console.WriteLine(") ended; started again, its files are gone");
             return;
         }
     }
