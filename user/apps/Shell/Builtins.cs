@@ -21,6 +21,7 @@ public static unsafe class Builtins
         "  ls [PATH...]  cat [PATH...]  mkdir PATH...  rm PATH...  mv FROM TO  kill PID...\n" +
         "syntax:\n" +
         "  a | b                 a's output is b's input\n" +
+        "  a ; b  a && b  a || b b after a; only if a succeeded; only if a failed\n" +
         "  > PATH  >> PATH       output to a file (>> appends); < PATH: input from one\n" +
         "  '...' \"...\" \\c        quoting;  $? the last exit status;  # a comment\n" +
         "paths name a scheme: file:/notes, initfs:/bin, tty:, pipe: (see `schemes`)\n";
