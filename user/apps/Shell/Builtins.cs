@@ -99,7 +99,15 @@ public static unsafe class Builtins
             return 2;
         }
         Out.Flush();
-        return Sys.Sleep(ns) == Status.Ok ? 0 : 1;
+        // In slices, so that Ctrl-C (Interrupts, another thread) ends it within one.
+        const ulong Slice = 10_000_000;
+        while (ns > 0 && !Interrupts.Interrupted)
+        {
+            ulong step = ns < Slice ? ns : Slice;
+            if (Sys.Sleep(step) != Status.Ok) return 1;
+            ns -= step;
+        }
+        return Interrupts.Interrupted ? 128 + 2 : 0;
     }
 
     private static bool ParseSeconds(ReadOnlySpan<byte> text, out ulong ns)

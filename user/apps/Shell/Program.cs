@@ -23,6 +23,7 @@ static unsafe class Program
         // reset under -icount (./vireo bench reports it as boot_to_shell).
         if (Args.Has("--boot-bench"))
             Vireo.User.Testing.Bench.Report("boot_to_shell", Vireo.User.Sys.ReadTsc());
+        Interrupts.Start();
         while (true)
         {
             Out.Write("vireo$ ");
@@ -46,13 +47,15 @@ static unsafe class Program
                 status = 2;
                 continue;
             }
+            Interrupts.BeginLine();
             if (RunList(text, length, ref status)) break;
         }
         Out.Flush();
+        Interrupts.Stop();
         return (int)status;
     }
 
-    // Runs the parts of a checked line in turn; true when one of them was `exit`.
+    // Runs the parts of a checked line in turn, until Ctrl-C; true when one of them was `exit`.
     private static bool RunList(byte* text, int length, ref long status)
     {
         int position = 0;
@@ -60,6 +63,7 @@ static unsafe class Program
         while (true)
         {
             CommandList.Next(text, length, ref position, out int start, out int partLength, out Connector next);
+            if (Interrupts.Interrupted) return false;   // Ctrl-C stops the rest of the line
             if (CommandList.Runs(before, status))
             {
                 // Checked already, but a longer $? can still overflow the parser's text.

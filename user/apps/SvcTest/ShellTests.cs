@@ -98,6 +98,8 @@ static unsafe class ShellTests
         byte* b = stackalloc byte[8];
         int n = Feed("junk\x03", echo);
         T.True(Same(echo, n, "junk^C\n"), "Ctrl-C echoes ^C");
+        T.True(s_line.TakeInterrupt(), "and raises an interrupt");
+        T.True(!s_line.TakeInterrupt(), "once");
         T.Equal(0, s_line.EditLength, "and drops the line");
         T.True(!s_line.HasLine, "without queueing it");
         Feed("\x04", echo);
@@ -365,7 +367,7 @@ static unsafe class ShellTests
         Expect("vireo$ a\nb\nvireo$ ", "a ; b runs both");
         Expect("directory\nyes1\n", "|| runs after a failure");
         Expect("vireo$ ok\nyes2\nvireo$ ", "&& runs after a success, || then does not");
-        Expect("vireo$ yes3\n", "a skipped && keeps the failure for ||");
+        Expect("directory\nyes3\n", "a skipped && keeps the failure for ||");
         Expect("then 1\n", "$? after ; is the part before");
         Expect("q;r s&&t u;v\n", "quoted and escaped connectors are text");
         T.True(!Has("no1") && !Has("no2") && !Has("no3") && !Has("no4") && !Has("@end"), "what must not run did not");

@@ -19,7 +19,7 @@ public unsafe struct LineDiscipline
     public const int MaxEcho = 4;            // bytes Feed may hand back to echo
 
     public const byte Backspace = 0x08, Delete = 0x7F, Bell = 0x07, Escape = 0x1B;
-    public const byte EndOfText = 0x03;      // Ctrl-C: drop the line being edited
+    public const byte EndOfText = 0x03;      // Ctrl-C: drop the line being edited, raise an interrupt
     public const byte EndOfTransmission = 0x04;   // Ctrl-D: end of file on an empty line
 
     private fixed byte _edit[MaxLine];
@@ -30,6 +30,16 @@ public unsafe struct LineDiscipline
     private int _firstLine, _lineCount;
     private bool _afterReturn;
     private EscapeState _escape;
+    private bool _interrupted;
+
+    /// <summary>Whether Ctrl-C came since the last call (the daemon then raises the console's
+    /// interrupt event).</summary>
+    public bool TakeInterrupt()
+    {
+        bool was = _interrupted;
+        _interrupted = false;
+        return was;
+    }
 
     private enum EscapeState : byte { None, Started, Sequence, OneMore }
 
@@ -61,6 +71,7 @@ public unsafe struct LineDiscipline
                 return 3;
             case EndOfText:
                 _editLength = 0;
+                _interrupted = true;
                 echo[0] = (byte)'^';
                 echo[1] = (byte)'C';
                 echo[2] = (byte)'\n';
