@@ -132,6 +132,11 @@ static unsafe class ShellTests
         got = s_line.Peek(b, LineDiscipline.MaxLine);
         s_line.Consume(got);
         T.Equal(43, got, "then the rest with its newline");
+        for (int i = 0; i < LineDiscipline.MaxLine + 5; i++) s_line.Feed((byte)'x', echo);
+        s_line.Consume(s_line.Peek(b, LineDiscipline.MaxLine));
+        Feed("\x03" + "ls\n", echo);
+        T.True(NextLine("\n"), "Ctrl-C after a queued start ends that line");
+        T.True(NextLine("ls\n"), "and the next line is one of its own");
     }
 
     // Cursor keys and other escape sequences from a serial terminal are swallowed, never text.

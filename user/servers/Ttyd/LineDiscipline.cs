@@ -13,7 +13,7 @@ namespace Vireo.Ttyd;
 
 public unsafe struct LineDiscipline
 {
-    public const int MaxLine = 256;          // the edit buffer; a longer line is queued in parts
+    public const int MaxLine = 1024;         // the edit buffer (above the shell's 480); a longer line is queued in parts
     public const int QueueBytes = 4096;      // completed lines not yet read
     public const int MaxQueuedLines = 64;
     public const int MaxEcho = 4;            // bytes Feed may hand back to echo
@@ -31,6 +31,7 @@ public unsafe struct LineDiscipline
     private bool _afterReturn;
     private EscapeState _escape;
     private bool _interrupted;
+    private bool _spilled;   // the line being edited began in the queue
 
     /// <summary>Whether Ctrl-C came since the last call (the daemon then raises the console's
     /// interrupt event).</summary>
@@ -72,6 +73,7 @@ public unsafe struct LineDiscipline
             case EndOfText:
                 _editLength = 0;
                 _interrupted = true;
+                if (_spilled) _spilled = !Queue(true);   // end the queued start, or it joins the next line
                 echo[0] = (byte)'^';
                 echo[1] = (byte)'C';
                 echo[2] = (byte)'\n';
@@ -80,10 +82,14 @@ public unsafe struct LineDiscipline
                 return Complete(false, echo);
         }
         if (c < 0x20 && c != (byte)'\t' || c > 0x7E) return 0;   // other control keys, non-ASCII
-        if (_editLength == MaxLine && !Queue(false))
+        if (_editLength == MaxLine)
         {
-            echo[0] = Bell;   // the queue is full: this byte is refused, the line so far is kept
-            return 1;
+            if (!Queue(false))
+            {
+                echo[0] = Bell;   // the queue is full: this byte is refused, the line so far is kept
+                return 1;
+            }
+            _spilled = true;
         }
         _edit[_editLength++] = c;
         echo[0] = c;
@@ -147,6 +153,7 @@ public unsafe struct LineDiscipline
             echo[0] = Bell;
             return 1;
         }
+        _spilled = false;
         if (!newline) return 0;
         echo[0] = (byte)'\n';
         return 1;
