@@ -21,6 +21,7 @@ public static unsafe class Builtins
         "  ls [PATH...]  cat [PATH...]  mkdir PATH...  rm PATH...  mv FROM TO  kill PID...\n" +
         "syntax:\n" +
         "  a | b                 a's output is b's input\n" +
+        "  a ; b  a && b  a || b b after a; only if a succeeded; only if a failed\n" +
         "  > PATH  >> PATH       output to a file (>> appends); < PATH: input from one\n" +
         "  '...' \"...\" \\c        quoting;  $? the last exit status;  # a comment\n" +
         "paths name a scheme: file:/notes, initfs:/bin, tty:, pipe: (see `schemes`)\n";
@@ -98,7 +99,15 @@ public static unsafe class Builtins
             return 2;
         }
         Out.Flush();
-        return Sys.Sleep(ns) == Status.Ok ? 0 : 1;
+        // In slices, so that Ctrl-C (Interrupts, another thread) ends it within one.
+        const ulong Slice = 10_000_000;
+        while (ns > 0 && !Interrupts.Interrupted)
+        {
+            ulong step = ns < Slice ? ns : Slice;
+            if (Sys.Sleep(step) != Status.Ok) return 1;
+            ns -= step;
+        }
+        return Interrupts.Interrupted ? 128 + 2 : 0;
     }
 
     private static bool ParseSeconds(ReadOnlySpan<byte> text, out ulong ns)

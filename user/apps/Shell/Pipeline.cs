@@ -9,7 +9,8 @@
 //      what keeps them open, so a reader sees the end of its input when its writer exits.
 //   5. Children are reaped in whatever order they end (WaitChild 0: `a | b` ends even when b ends
 //      first). A child that was killed closed nothing: the shell closes its duplicates for it.
-// The line's status is the last stage's.
+// The line's status is the last stage's. While it runs its children are the foreground, which
+// Ctrl-C kills (Interrupts); a line stopped so has status 130, as in other shells.
 using System;
 using Vireo.Abi;
 using Vireo.User;
@@ -19,7 +20,7 @@ namespace Vireo.Shell;
 
 public static unsafe class Pipeline
 {
-    private const int CommandNotFound = 127, CannotRun = 126;
+    private const int CommandNotFound = 127, CannotRun = 126, StoppedByInterrupt = 128 + 2;
 
     private const int StdioCount = 3;
 
@@ -61,6 +62,7 @@ public static unsafe class Pipeline
             Status s = Start(ref line, ref p, i, out pids[i]);
             if (s == Status.Ok)
             {
+                Interrupts.Foreground(i, pids[i]);
                 running++;
                 continue;
             }
@@ -68,6 +70,7 @@ public static unsafe class Pipeline
             if (s == Status.NotFound) Out.Error("sh", line.Arg(i, 0), "command not found");
             else Out.Error("sh", line.Arg(i, 0), s);
         }
+        Interrupts.StopIfInterrupted(pids, stages);
         for (int i = 0; i < stages; i++)
         {
             if (!Builtins.Is(line.Arg(i, 0))) continue;
@@ -81,16 +84,19 @@ public static unsafe class Pipeline
             if (s != Status.Ok)
             {
                 Out.Error("sh", default, s);
+                for (int i = 0; i < stages; i++) Interrupts.Foreground(i, 0);
                 break;
             }
             for (int i = 0; i < stages; i++)
             {
                 if (pids[i] != pid || pid == 0) continue;
                 pids[i] = 0;
+                Interrupts.Foreground(i, 0);
                 statuses[i] = status;
                 running--;
                 ReleaseChild(ref p, i);
-                if (kind == ThreadExitKind.Killed) Out.Error("sh", line.Arg(i, 0), "killed");
+                if (kind == ThreadExitKind.Killed && Interrupts.Interrupted) statuses[i] = StoppedByInterrupt;
+                else if (kind == ThreadExitKind.Killed) Out.Error("sh", line.Arg(i, 0), "killed");
                 else if (kind == ThreadExitKind.Faulted) Out.Error("sh", line.Arg(i, 0), "crashed (fault)");
             }
         }

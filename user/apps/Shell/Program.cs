@@ -1,6 +1,7 @@
 // sh, the shell: reads a line from standard input, runs it, prints the prompt again; ends at the
-// end of its input or at `exit`, with the last command's status. Grammar: CommandLine; running a
-// line: Pipeline; the commands it runs itself: Builtins. docs/design/shell.md has the whole picture.
+// end of its input or at `exit`, with the last command's status. Grammar: CommandList (`;`, `&&`,
+// `||`) over CommandLine (a pipeline); running a pipeline: Pipeline; the commands it runs itself:
+// Builtins. docs/design/shell.md has the whole picture.
 using System.Runtime;
 using Vireo.Abi;
 using Vireo.User;
@@ -22,6 +23,7 @@ static unsafe class Program
         // reset under -icount (./vireo bench reports it as boot_to_shell).
         if (Args.Has("--boot-bench"))
             Vireo.User.Testing.Bench.Report("boot_to_shell", Vireo.User.Sys.ReadTsc());
+        Interrupts.Start();
         while (true)
         {
             Out.Write("vireo$ ");
@@ -39,16 +41,45 @@ static unsafe class Program
                 status = 2;
                 continue;
             }
-            if (!s_line.Parse(text, length, status, out string why))
+            if (!CommandList.Check(text, length, ref s_line, out string why))
             {
                 Out.Error("sh", default, why);
                 status = 2;
                 continue;
             }
-            status = Pipeline.Run(ref s_line, status, out bool exit);
-            if (exit) break;
+            Interrupts.BeginLine();
+            if (RunList(text, length, ref status)) break;
         }
         Out.Flush();
+        Interrupts.Stop();
         return (int)status;
+    }
+
+    // Runs the parts of a checked line in turn, until Ctrl-C; true when one of them was `exit`.
+    private static bool RunList(byte* text, int length, ref long status)
+    {
+        int position = 0;
+        Connector before = Connector.Always;
+        while (true)
+        {
+            CommandList.Next(text, length, ref position, out int start, out int partLength, out Connector next);
+            if (Interrupts.Interrupted) return false;   // Ctrl-C stops the rest of the line
+            if (CommandList.Runs(before, status))
+            {
+                // Checked already, but a longer $? can still overflow the parser's text.
+                if (!s_line.Parse(text + start, partLength, status, out string why))
+                {
+                    Out.Error("sh", default, why);
+                    status = 2;
+                }
+                else
+                {
+                    status = Pipeline.Run(ref s_line, status, out bool exit);
+                    if (exit) return true;
+                }
+            }
+            if (next == Connector.End) return false;
+            before = next;
+        }
     }
 }

@@ -17,14 +17,19 @@ static unsafe class ShellTests
         T.Run("shell.line_discipline_edits", &LineEdits);
         T.Run("shell.line_discipline_queues_lines", &LineQueue);
         T.Run("shell.line_discipline_end_of_file", &LineEndOfFile);
+        T.Run("shell.line_discipline_long_line", &LineLong);
+        T.Run("shell.line_discipline_escapes", &LineEscapes);
         T.Run("shell.keyboard_decoder", &Keyboard);
         T.Run("shell.parse", &Parse);
         T.Run("shell.parse_errors", &ParseErrors);
+        T.Run("shell.parse_lists", &ParseLists);
         T.Run("shell.tty_scheme", &TtyScheme);
         T.Run("shell.echo_redirect_cat", &EchoRedirectCat);
         T.Run("shell.directories", &Directories);
         T.Run("shell.errors_and_status", &ErrorsAndStatus);
         T.Run("shell.pipelines", &Pipelines);
+        T.Run("shell.lists", &Lists);
+        T.Run("shell.long_lines_refused", &LongLines);
         T.Run("shell.exit_code", &ExitCode);
         T.Run("shell.system_tools", &SystemTools);
     }
@@ -93,6 +98,8 @@ static unsafe class ShellTests
         byte* b = stackalloc byte[8];
         int n = Feed("junk\x03", echo);
         T.True(Same(echo, n, "junk^C\n"), "Ctrl-C echoes ^C");
+        T.True(s_line.TakeInterrupt(), "and raises an interrupt");
+        T.True(!s_line.TakeInterrupt(), "once");
         T.Equal(0, s_line.EditLength, "and drops the line");
         T.True(!s_line.HasLine, "without queueing it");
         Feed("\x04", echo);
@@ -102,6 +109,44 @@ static unsafe class ShellTests
         T.True(!s_line.HasLine, "taken by one read");
         Feed("ab\x04", echo);
         T.True(NextLine("ab"), "Ctrl-D after text ends the line without a newline");
+    }
+
+    // A line longer than the edit buffer is not cut: its start is queued when the buffer fills.
+    private static void LineLong()
+    {
+        s_line = default;
+        byte* echo = stackalloc byte[LineDiscipline.MaxLine + 64];
+        byte* b = stackalloc byte[LineDiscipline.MaxLine];
+        int n = 0;
+        for (int i = 0; i < LineDiscipline.MaxLine + 44; i++) n += s_line.Feed((byte)'x', echo + n);
+        T.Equal(LineDiscipline.MaxLine + 44, n, "every byte echoed, no bell");
+        T.True(s_line.HasLine, "the full buffer is queued before Enter");
+        int got = s_line.Peek(b, LineDiscipline.MaxLine);
+        T.Equal(LineDiscipline.MaxLine, got, "the line's start, the whole buffer");
+        T.True(b[got - 1] == (byte)'x', "without a newline");
+        s_line.Consume(got);
+        T.True(!s_line.HasLine, "the rest waits for Enter");
+        Feed("\x7F\x7F", echo);
+        T.Equal(42, s_line.EditLength, "backspace works on the part not queued");
+        Feed("\n", echo);
+        got = s_line.Peek(b, LineDiscipline.MaxLine);
+        s_line.Consume(got);
+        T.Equal(43, got, "then the rest with its newline");
+        for (int i = 0; i < LineDiscipline.MaxLine + 5; i++) s_line.Feed((byte)'x', echo);
+        s_line.Consume(s_line.Peek(b, LineDiscipline.MaxLine));
+        Feed("\x03" + "ls\n", echo);
+        T.True(NextLine("\n"), "Ctrl-C after a queued start ends that line");
+        T.True(NextLine("ls\n"), "and the next line is one of its own");
+    }
+
+    // Cursor keys and other escape sequences from a serial terminal are swallowed, never text.
+    private static void LineEscapes()
+    {
+        s_line = default;
+        byte* echo = stackalloc byte[64];
+        int n = Feed("a\x1b[A\x1bOB\x1b[1;5Cb\x1bxc\r", echo);
+        T.True(Same(echo, n, "abc\n"), "nothing of ESC [ A, ESC O B, ESC [ 1 ; 5 C, ESC x echoed");
+        T.True(NextLine("abc\n"), "nor queued");
     }
 
     private static void Keyboard()
@@ -182,6 +227,35 @@ static unsafe class ShellTests
         T.True(!ParseText("echo > | cat", 0, out _), "a redirection followed by a pipe");
         T.True(!ParseText("echo 'open", 0, out _), "an unclosed quote");
         T.True(!ParseText("> file:/x", 0, out _), "a redirection without a command");
+    }
+
+    private static bool CheckList(string text)
+    {
+        byte* b = stackalloc byte[256];
+        Ascii.Copy(text, new Span<byte>(b, 256));
+        return CommandList.Check(b, text.Length, ref s_parsed, out _);
+    }
+
+    private static void ParseLists()
+    {
+        T.True(CheckList("echo a; echo b && echo c || echo d"), "; && ||");
+        T.True(CheckList("echo a;"), "a ; may end the line");
+        T.True(CheckList("echo 'a;b' \"&&\" x\\;y \\&& # ; ||"), "quoted, escaped and commented connectors are text");
+        T.True(!CheckList("; echo"), "nothing before ;");
+        T.True(!CheckList("echo &&"), "nothing after &&");
+        T.True(!CheckList("|| echo"), "nothing before ||");
+        T.True(!CheckList("echo a ; ; echo b"), "nothing between two ;");
+        T.True(!CheckList("echo a && echo >"), "a later part's syntax error refuses the line");
+        byte* b = stackalloc byte[32];
+        const string Line = "a 'x;y' && b || c";
+        Ascii.Copy(Line, new Span<byte>(b, 32));
+        int position = 0;
+        CommandList.Next(b, Line.Length, ref position, out int start, out int length, out Connector next);
+        T.True(start == 0 && length == 8 && next == Connector.IfSucceeded, "first part up to &&");
+        CommandList.Next(b, Line.Length, ref position, out start, out length, out next);
+        T.True(start == 10 && length == 3 && next == Connector.IfFailed, "second up to ||");
+        CommandList.Next(b, Line.Length, ref position, out start, out length, out next);
+        T.True(start == 15 && length == 2 && next == Connector.End, "the last");
     }
 
     // --- scripted sessions ----------------------------------------------------------------------
@@ -272,12 +346,14 @@ static unsafe class ShellTests
     private static void ErrorsAndStatus()
     {
         if (!Session("nosuchcommand\necho $?\ncat file:/sh-missing\necho \"status $?\"\necho '$?'\n" +
-                     "cat nosuch:/x\nkill 999999\necho after\necho @end\n", out _)) return;
+                     "cat nosuch:/x\nkill 999999\nkill 18446744073709551615\nkill 18446744073709551616\necho after\necho @end\n", out _)) return;
         Expect("vireo$ sh: nosuchcommand: command not found\nvireo$ 127\n", "an unknown command, in words; $? is 127");
         Expect("cat: file:/sh-missing: no such file or directory\nvireo$ status 1\n", "a missing file, in words; $? is 1");
         Expect("vireo$ $?\n", "single quotes keep $?");
         Expect("cat: nosuch:/x: unknown scheme\n", "an unknown scheme, in words");
         Expect("kill: 999999: no such process\n", "kill of a process that is not there");
+        Expect("kill: 18446744073709551615: no such process\n", "the largest 64-bit pid is a number, not a process");
+        Expect("kill: 18446744073709551616: invalid argument\n", "one more is not a number");
         Expect("vireo$ after\n", "the shell goes on after errors");
     }
 
@@ -286,6 +362,38 @@ static unsafe class ShellTests
         if (!Session("echo piped > file:/sh-p\ncat file:/sh-p | cat\necho direct | cat | cat\necho @end\n", out _)) return;
         Expect("vireo$ vireo$ piped\nvireo$ direct\nvireo$ @end\n", "program | program, builtin | program | program");
         Fs.Unlink("file:/sh-p");
+    }
+
+    private static void Lists()
+    {
+        if (!Session("echo a; echo b\ncat file:/sh-none && echo no1\ncat file:/sh-none || echo yes1\n" +
+                     "echo ok && echo yes2 || echo no2\ncat file:/sh-none && echo no3 || echo yes3\n" +
+                     "cat file:/sh-none; echo \"then $?\"\necho 'q;r' \"s&&t\" u\\;v\nexit 5; echo no4\necho @end\n", out int code)) return;
+        Expect("vireo$ a\nb\nvireo$ ", "a ; b runs both");
+        Expect("directory\nyes1\n", "|| runs after a failure");
+        Expect("vireo$ ok\nyes2\nvireo$ ", "&& runs after a success, || then does not");
+        Expect("directory\nyes3\n", "a skipped && keeps the failure for ||");
+        Expect("then 1\n", "$? after ; is the part before");
+        Expect("q;r s&&t u;v\n", "quoted and escaped connectors are text");
+        T.True(!Has("no1") && !Has("no2") && !Has("no3") && !Has("no4") && !Has("@end"), "what must not run did not");
+        T.Equal(5, code, "exit in a list ends the shell at once");
+    }
+
+    // The shell refuses a line longer than its limit as a whole, also one longer than its reader's
+    // buffer (whose rest must not run as a line of its own).
+    private static void LongLines()
+    {
+        var script = new System.Text.StringBuilder();
+        script.Append("echo ");
+        for (int i = 0; i < 600; i++) script.Append('y');
+        script.Append(" > file:/sh-long\necho \"status $?\"\ncat file:/sh-long\necho ");
+        for (int i = 0; i < 1100; i++) script.Append('z');
+        script.Append("\necho \"status $?\"\necho @end\n");
+        if (!Session(script.ToString(), out _)) return;
+        Expect("vireo$ sh: the line is too long\nvireo$ status 2\n", "a 600-byte line is refused, status 2");
+        Expect("cat: file:/sh-long: no such file or directory\n", "and none of it ran");
+        Expect("vireo$ sh: the line is too long\nvireo$ status 2\nvireo$ @end", "a 1,100-byte line too, once");
+        T.True(!Has("zzzz") && !Has("not found"), "its rest did not run");
     }
 
     private static void ExitCode()

@@ -12,9 +12,11 @@ public unsafe struct LineReader
     private fixed byte _buffer[Capacity];
     private int _start, _end;
     private bool _ended;
+    private bool _skipping;   // the rest of a line longer than the buffer, already given out cut
 
-    /// <summary>The next line, without its '\n', cut to `max` bytes (`cut` says so). `ended` at the
-    /// end of input with nothing left; a last line without '\n' still comes first.</summary>
+    /// <summary>The next line, without its '\n', cut to `max` bytes (`cut` says so; the rest of a cut
+    /// line is skipped, never given out as a line of its own). `ended` at the end of input with
+    /// nothing left; a last line without '\n' still comes first.</summary>
     public Status ReadLine(Fd from, byte* line, int max, out int length, out bool cut, out bool ended)
     {
         length = 0;
@@ -24,7 +26,18 @@ public unsafe struct LineReader
             int newline = -1;
             for (int i = _start; i < _end && newline < 0; i++) if (_buffer[i] == (byte)'\n') newline = i;
             bool full = _start == 0 && _end == Capacity;
-            if (newline >= 0 || full || _ended && _start < _end)
+            if (_skipping)
+            {
+                if (newline >= 0)
+                {
+                    _start = newline + 1;
+                    _skipping = false;
+                    continue;
+                }
+                _start = _end;
+                _skipping = !_ended;
+            }
+            else if (newline >= 0 || full || _ended && _start < _end)
             {
                 int stop = newline >= 0 ? newline : _end;
                 length = stop - _start;
@@ -32,6 +45,7 @@ public unsafe struct LineReader
                 if (cut) length = max;
                 for (int i = 0; i < length; i++) line[i] = _buffer[_start + i];
                 _start = newline >= 0 ? newline + 1 : _end;
+                _skipping = newline < 0 && full && !_ended;
                 return Status.Ok;
             }
             if (_ended)

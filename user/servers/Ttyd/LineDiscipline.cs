@@ -4,17 +4,22 @@
 // is typed or piped in faster than the shell reads it is kept, line by line, not lost. Pure: no
 // I/O. The daemon feeds it bytes and sends the echo it hands back to the UART; the in-guest tests
 // feed it directly.
+// A line longer than the edit buffer is never cut: when the buffer fills, what it holds joins the
+// queue as the start of the line (backspace cannot take it back), and the reader decides what a
+// long line means (the shell refuses one longer than its limit as a whole, with a message).
+// Escape sequences (cursor keys and the like: ESC [ ... final, ESC O x, ESC x) are consumed, never
+// inserted as text: this discipline edits no further than backspace.
 namespace Vireo.Ttyd;
 
 public unsafe struct LineDiscipline
 {
-    public const int MaxLine = 256;          // with its '\n'; a longer line stops taking characters
+    public const int MaxLine = 1024;         // the edit buffer (above the shell's 480); a longer line is queued in parts
     public const int QueueBytes = 4096;      // completed lines not yet read
     public const int MaxQueuedLines = 64;
     public const int MaxEcho = 4;            // bytes Feed may hand back to echo
 
-    public const byte Backspace = 0x08, Delete = 0x7F, Bell = 0x07;
-    public const byte EndOfText = 0x03;      // Ctrl-C: drop the line being edited
+    public const byte Backspace = 0x08, Delete = 0x7F, Bell = 0x07, Escape = 0x1B;
+    public const byte EndOfText = 0x03;      // Ctrl-C: drop the line being edited, raise an interrupt
     public const byte EndOfTransmission = 0x04;   // Ctrl-D: end of file on an empty line
 
     private fixed byte _edit[MaxLine];
@@ -24,6 +29,20 @@ public unsafe struct LineDiscipline
     private fixed int _lengths[MaxQueuedLines];   // ring of their lengths; 0 = an end of file
     private int _firstLine, _lineCount;
     private bool _afterReturn;
+    private EscapeState _escape;
+    private bool _interrupted;
+    private bool _spilled;   // the line being edited began in the queue
+
+    /// <summary>Whether Ctrl-C came since the last call (the daemon then raises the console's
+    /// interrupt event).</summary>
+    public bool TakeInterrupt()
+    {
+        bool was = _interrupted;
+        _interrupted = false;
+        return was;
+    }
+
+    private enum EscapeState : byte { None, Started, Sequence, OneMore }
 
     /// <summary>A completed line (or an end of file) is waiting to be read.</summary>
     public bool HasLine => _lineCount > 0;
@@ -34,6 +53,7 @@ public unsafe struct LineDiscipline
     /// the line, and CR LF counts once.</summary>
     public int Feed(byte c, byte* echo)
     {
+        if (_escape != EscapeState.None || c == Escape) return SkipEscape(c);
         bool afterReturn = _afterReturn;
         _afterReturn = c == (byte)'\r';
         switch (c)
@@ -52,6 +72,8 @@ public unsafe struct LineDiscipline
                 return 3;
             case EndOfText:
                 _editLength = 0;
+                _interrupted = true;
+                if (_spilled) _spilled = !Queue(true);   // end the queued start, or it joins the next line
                 echo[0] = (byte)'^';
                 echo[1] = (byte)'C';
                 echo[2] = (byte)'\n';
@@ -60,10 +82,14 @@ public unsafe struct LineDiscipline
                 return Complete(false, echo);
         }
         if (c < 0x20 && c != (byte)'\t' || c > 0x7E) return 0;   // other control keys, non-ASCII
-        if (_editLength >= MaxLine - 1)
+        if (_editLength == MaxLine)
         {
-            echo[0] = Bell;
-            return 1;
+            if (!Queue(false))
+            {
+                echo[0] = Bell;   // the queue is full: this byte is refused, the line so far is kept
+                return 1;
+            }
+            _spilled = true;
         }
         _edit[_editLength++] = c;
         echo[0] = c;
@@ -96,16 +122,49 @@ public unsafe struct LineDiscipline
         _lineCount--;
     }
 
+    // ESC, then '[' and parameters up to a final byte (0x40..0x7E), or 'O' and one byte, or one
+    // other byte (Alt with a key): all of it is swallowed, nothing echoed.
+    private int SkipEscape(byte c)
+    {
+        switch (_escape)
+        {
+            case EscapeState.None:
+                _escape = EscapeState.Started;
+                break;
+            case EscapeState.Started:
+                _escape = c == (byte)'[' ? EscapeState.Sequence : c == (byte)'O' ? EscapeState.OneMore : EscapeState.None;
+                break;
+            case EscapeState.Sequence:
+                if (c >= 0x40 && c <= 0x7E) _escape = EscapeState.None;
+                break;
+            default:
+                _escape = EscapeState.None;
+                break;
+        }
+        return 0;
+    }
+
     // Enter queues the line with its '\n'; Ctrl-D queues it without (an empty one is an end of
     // file). A full queue refuses the line and rings: input is never silently cut mid-line.
     private int Complete(bool newline, byte* echo)
     {
-        int length = _editLength + (newline ? 1 : 0);
-        if (_lineCount == MaxQueuedLines || _queueBytes + length > QueueBytes)
+        if (!Queue(newline))
         {
             echo[0] = Bell;
             return 1;
         }
+        _spilled = false;
+        if (!newline) return 0;
+        echo[0] = (byte)'\n';
+        return 1;
+    }
+
+    // Moves the edit buffer (and the newline, if asked) to the queue as one entry; false when the
+    // queue has no room for it.
+    private bool Queue(bool newline)
+    {
+        int length = _editLength + (newline ? 1 : 0);
+        if (_lineCount == MaxQueuedLines || _queueBytes + length > QueueBytes) return false;
         int end = (_queueStart + _queueBytes) % QueueBytes;
         for (int i = 0; i < _editLength; i++) _queue[(end + i) % QueueBytes] = _edit[i];
         if (newline) _queue[(end + _editLength) % QueueBytes] = (byte)'\n';
@@ -113,8 +172,6 @@ public unsafe struct LineDiscipline
         _lengths[(_firstLine + _lineCount) % MaxQueuedLines] = length;
         _lineCount++;
         _editLength = 0;
-        if (!newline) return 0;
-        echo[0] = (byte)'\n';
-        return 1;
+        return true;
     }
 }

@@ -14,6 +14,11 @@
 // the scheme receive loop also wakes for them (label NotificationLabel, the signalled bits in the
 // badge): no second thread, no locking. A read with no completed line is deferred (a Reply object
 // keeps the caller waiting) and answered when Enter completes one, oldest reader first.
+//
+// `tty:interrupt` is the console's interrupt event: a read of it waits for the next Ctrl-C (or a
+// write to any `tty:interrupt` file, for a program that raises it) and answers one byte, 0x03; every
+// waiting reader gets it. The foreground's owner (the shell) reads it and stops its foreground
+// commands; docs/design/shell.md, "Interrupts".
 using System.Runtime;
 using Vireo.Abi;
 using Vireo.Ttyd;
@@ -31,6 +36,7 @@ static unsafe class Program
     private static LineDiscipline s_line;
     private static KeyboardDecoder s_keys;
     private static Readers s_readers;
+    private static Readers s_interruptReaders;
     private static WatchTable s_watches;
     private static bool s_hardware;
 
@@ -51,6 +57,7 @@ static unsafe class Program
             if ((ulong)r.Op == MessageInfo.NotificationLabel)
             {
                 TakeInput(r.Badge);
+                if (s_line.TakeInterrupt()) Interrupt();
                 ServeReaders();
                 s_watches.Check(&Ready);   // a line left over for nobody waiting: Readable
                 continue;
@@ -139,22 +146,42 @@ static unsafe class Program
         }
     }
 
+    // Every reader of `tty:interrupt` learns of it; one that died meanwhile is skipped.
+    private static void Interrupt()
+    {
+        while (s_interruptReaders.Count > 0)
+        {
+            s_interruptReaders.Take(out int token, out _);
+            SchemeCall.Data[0] = LineDiscipline.EndOfText;
+            s_server.AnswerLater(token, Status.Ok, 0, 0, 1);
+        }
+    }
+
     // --- requests --------------------------------------------------------------------------------
 
     // Every open (and dup) is its own file id, so closing one leaves the others working; a tty file
-    // has no state of its own.
-    private struct TtyFile { }
+    // is the console, or its interrupt event.
+    private struct TtyFile { public bool Interrupt; }
+
+    private static bool IsInterruptPath(ref Request r) =>
+        Ascii.Equals(new System.ReadOnlySpan<byte>(r.Data, r.DataLength), "interrupt") ||
+        Ascii.Equals(new System.ReadOnlySpan<byte>(r.Data, r.DataLength), "/interrupt");
 
     private struct Scheme : IScheme<TtyFile>
     {
         public void OnPath(ref Request r)
         {
-            if (r.Op == SchemeOp.Open) s_files.Open(ref s_server, default);
+            if (r.Op == SchemeOp.Open) s_files.Open(ref s_server, new TtyFile { Interrupt = r.DataLength > 0 && IsInterruptPath(ref r) });
             else if (r.Op == SchemeOp.Stat) s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device);
         }
 
         public void OnFile(ref Request r, uint id, ref TtyFile file)
         {
+            if (file.Interrupt)
+            {
+                OnInterruptFile(ref r, id);
+                return;
+            }
             switch (r.Op)
             {
                 case SchemeOp.Read:
@@ -175,7 +202,11 @@ static unsafe class Program
         }
 
         public void Opened(uint id, ref TtyFile file) { }
-        public void Closed(uint id, ref TtyFile file) => s_watches.Forget(id);
+        public void Closed(uint id, ref TtyFile file)
+        {
+            s_watches.Forget(id);
+            if (file.Interrupt) s_interruptReaders.Cancel(ref s_server, id);   // its reader waits no more
+        }
 
         public FileKind Stat(ref TtyFile file, out ulong size)
         {
@@ -188,6 +219,24 @@ static unsafe class Program
     // waits that no waiting reader took; a write never waits.
     private static Readiness Ready(uint id) =>
         (s_line.HasLine && s_readers.Count == 0 ? Readiness.Readable : Readiness.None) | Readiness.Writable;
+
+    // A read waits for the next interrupt; a write raises one.
+    private static void OnInterruptFile(ref Request r, uint id)
+    {
+        if (r.Op == SchemeOp.Write)
+        {
+            ulong length = (ulong)r.DataLength;
+            Interrupt();   // its answers use the data area: before this request's own answer
+            s_server.Answer(Status.Ok, length);
+        }
+        else if (r.Op == SchemeOp.Read && r.W0 > 0)
+        {
+            if (s_interruptReaders.Full || !s_server.Defer(out int token)) s_server.Answer(Status.WouldBlock);
+            else s_interruptReaders.Add(token, (int)id);   // the file id in place of a length: see Closed
+        }
+        else if (r.Op == SchemeOp.Read || r.Op == SchemeOp.Fsync) s_server.Answer(Status.Ok);
+        else s_server.Answer(Status.NotSupported);
+    }
 
     private static void Read(ref Request r)
     {
@@ -231,6 +280,18 @@ unsafe struct Readers
         _tokens[i] = token;
         _max[i] = max;
         Count++;
+    }
+
+    /// <summary>Answers BadDescriptor to every waiting reader whose `max` is `id` (the interrupt
+    /// readers keep their file id there) and keeps the others in order.</summary>
+    public void Cancel(ref SchemeServer server, uint id)
+    {
+        for (int n = Count; n > 0; n--)
+        {
+            Take(out int token, out int max);
+            if (max == (int)id) server.AnswerLater(token, Status.BadDescriptor);
+            else Add(token, max);
+        }
     }
 
     public void Take(out int token, out int max)
