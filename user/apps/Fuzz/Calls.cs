@@ -123,6 +123,7 @@ static unsafe class Calls
                 a2 = Pool.Pointer(rng, thread);
                 break;
         }
+        Stats.Calling(thread, call);
         Status s = Sys.Call(call, out ulong r0, a0, a1, a2, a3, a4, a5);
         Stats.Add(call, s);
         if (s != Status.Ok) return;

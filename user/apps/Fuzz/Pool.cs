@@ -105,11 +105,13 @@ static unsafe class Pool
             case 12: return 0;
             case 13: return Rng.Next(rng);
             case 14:
-                // Small numbers name slots directly, but never the main thread's (suspending it
-                // would stop the run).
+                // A bare index (generation 0) names a slot directly: only the CNode, the address
+                // space, the memory, or indices past the CNode's end. Never the main thread (suspending
+                // it stops the run) nor the granted slots (the process manager's endpoint, stdio):
+                // garbage sent there fuzzes the services, not the kernel, and can end the run.
                 if (destructive) return Rng.Next(rng) | (1UL << 40);
-                ulong small = Rng.Below(rng, 64);
-                return small == BootstrapSlots.Thread ? 0 : small;
+                ulong small = Rng.Below(rng, 4);
+                return small == 0 ? BootstrapSlots.CNode : small == 1 ? BootstrapSlots.AddressSpace : small == 2 ? BootstrapSlots.Memory : 1024 + Rng.Below(rng, 64);
             case 15: return ulong.MaxValue;
             default: return Any(rng);
         }

@@ -7,6 +7,8 @@ static unsafe class Stats
     public const int Statuses = 32;   // kernel statuses are below 16; anything else lands in the last
     private static readonly ulong[] s_counts = new ulong[(int)Syscall.Count * Statuses];
     private static ulong* s_at;
+    private static readonly ulong[] s_lastArray = new ulong[Worker.Threads];
+    private static ulong* s_last;   // per thread: the syscall it made last (where a blocked one waits)
 
     private static readonly string[] Names =
     {
@@ -21,7 +23,12 @@ static unsafe class Stats
     public static void Init()
     {
         fixed (ulong* p = s_counts) s_at = p;
+        fixed (ulong* p = s_lastArray) s_last = p;
     }
+
+    public static void Calling(int thread, Syscall call) => s_last[thread] = (ulong)call;
+
+    public static string LastCall(int thread) => Names[s_last[thread]];
 
     public static void Add(Syscall call, Status s)
     {
@@ -40,9 +47,7 @@ static unsafe class Stats
             for (int st = 0; st < Statuses; st++) calls += s_at[c * Statuses + st];
             total += calls;
             if (calls == 0) unseen++;
-            System.Console.Write("fuzz[");
-            System.Console.Write(tag);
-            System.Console.Write("]: ");
+            Prefix(tag);
             System.Console.Write(Names[c]);
             System.Console.Write(' ');
             System.Console.Write(calls);
@@ -58,12 +63,19 @@ static unsafe class Stats
             }
             System.Console.WriteLine();
         }
-        System.Console.Write("fuzz[");
-        System.Console.Write(tag);
-        System.Console.Write("]: calls ");
+        Prefix(tag);
+        System.Console.Write("calls ");
         System.Console.Write(total);
         System.Console.Write(", syscalls never called ");
         System.Console.WriteLine(unseen);
         return total;
+    }
+
+    /// <summary>"fuzz[TAG]: ", which starts each line a worker prints (TAG: its seed).</summary>
+    public static void Prefix(ulong tag)
+    {
+        System.Console.Write("fuzz[");
+        System.Console.Write(tag);
+        System.Console.Write("]: ");
     }
 }

@@ -37,13 +37,19 @@ static unsafe class Worker
             Sys.Sleep(2_000_000);
         }
         Sys.Sleep(20_000_000);
+        Stats.Print(seed);
         int ended = 0;
         for (int i = 0; i < Threads; i++)
-            if (Sys.ThreadPoll(threads[i].Thread, out _, out _) == Status.Ok) ended++;
-        Stats.Print(seed);
-        System.Console.Write("fuzz[");
-        System.Console.Write(seed);
-        System.Console.Write("]: threads ended by the deadline ");
+        {
+            if (Sys.ThreadPoll(threads[i].Thread, out _, out _) == Status.Ok) { ended++; continue; }
+            Stats.Prefix(seed);
+            System.Console.Write("thread ");
+            System.Console.Write(i);
+            System.Console.Write(" still in ");
+            System.Console.WriteLine(Stats.LastCall(i));
+        }
+        Stats.Prefix(seed);
+        System.Console.Write("threads ended by the deadline ");
         System.Console.Write(ended);
         System.Console.Write(" of ");
         System.Console.WriteLine(Threads);
