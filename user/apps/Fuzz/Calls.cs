@@ -69,8 +69,10 @@ static unsafe class Calls
                 if (a1 == Pool.Scratch(thread)) Config(rng, (ThreadConfig*)a1, thread);
                 break;
             case Syscall.ThreadWait:
-                a1 = real && Rng.OneIn(rng, 4) ? 0 : Rng.OneIn(rng, 8) ? Pool.Word(rng) : ThreadWaitFlags.NoBlock;
-                a0 = a1 == 0 ? Pool.SiblingThreads[Rng.Below(rng, Worker.Threads)] : Pool.Handle(rng, false);
+                a1 = real ? 0 : Rng.OneIn(rng, 8) ? Pool.Word(rng) : ThreadWaitFlags.NoBlock;
+                // A blocking wait only for the thread that exits: siblings waiting on each other would
+                // all stop until the deadline.
+                a0 = a1 == 0 ? Pool.SiblingThreads[Worker.Threads] : Pool.Handle(rng, false);
                 break;
             case Syscall.ThreadSetPriority:
                 a0 = Pool.Handle(rng, false);

@@ -28,7 +28,7 @@ static unsafe class Stats
 
     public static void Calling(int thread, Syscall call) => s_last[thread] = (ulong)call;
 
-    public static string LastCall(int thread) => Names[s_last[thread]];
+    public static string LastCall(int thread) => Names[(int)s_last[thread]];
 
     public static void Add(Syscall call, Status s)
     {
