@@ -47,13 +47,17 @@ static unsafe class Calls
                 a0 = Pool.KeepPlayground(Pool.Handle(rng, true));
                 break;
             case Syscall.CapRevoke:
+                // Revoking the playground empties the pool: now and then, not at every draw of it.
+                a0 = Pool.Handle(rng, true);
+                if (!Rng.OneIn(rng, 8)) a0 = Pool.KeepPlayground(a0);
+                break;
             case Syscall.Unmap:
                 a0 = Pool.Handle(rng, true);
                 break;
             case Syscall.Retype:
                 // Mostly from an untyped the pool holds, so that objects are made (and remade after a revoke).
-                a0 = Rng.OneIn(rng, 2) ? Pool.Handles[Rng.OneIn(rng, 2) ? Pool.Playground : Pool.Untyped] : Pool.Handle(rng, true);
-                a1 = Rng.OneIn(rng, 8) ? Pool.Word(rng) : Rng.Below(rng, 14);
+                a0 = Rng.OneIn(rng, 4) ? Pool.Handle(rng, true) : Pool.Handles[Rng.OneIn(rng, 4) ? Pool.Untyped : Pool.Playground];
+                a1 = Rng.OneIn(rng, 8) ? Pool.Word(rng) : Rng.OneIn(rng, 4) ? Rng.Below(rng, 16) : 1 + Rng.Below(rng, (ulong)ObjectType.Reply);
                 a2 = Pool.SizeBits(rng); a3 = Pool.DestCNode(rng); a4 = Pool.DestIndex(rng);
                 a5 = Rng.OneIn(rng, 8) ? Pool.Word(rng) : 1 + Rng.Below(rng, 3);
                 break;
