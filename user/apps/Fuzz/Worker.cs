@@ -72,7 +72,8 @@ static unsafe class Worker
     }
 
     /// <summary>Wakes threads blocked on the pool's objects: a signal and a message to each, a reply
-    /// to a call waiting there, and a resume for each sibling (a fuzzed suspend is no hang).</summary>
+    /// to a call waiting there, and a suspend and resume for each sibling (a fuzzed suspend or a long
+    /// sleep is no hang).</summary>
     private static void Unblock()
     {
         for (int i = 0; i < Pool.Size; i++)
@@ -82,7 +83,12 @@ static unsafe class Worker
             Sys.Call(Syscall.NBSend, h, 0);
             if (Sys.Call(Syscall.NBRecv, h) == Status.Ok) Sys.Call(Syscall.Reply, 0, 0);
         }
-        for (int i = 0; i < Threads; i++) Sys.ThreadResume(new CapHandle(Pool.SiblingThreads[i]));
+        // Suspending a sleeping thread ends its Sleep: a fuzzed sleep of years does not park it.
+        for (int i = 0; i < Threads; i++)
+        {
+            Sys.ThreadSuspend(new CapHandle(Pool.SiblingThreads[i]));
+            Sys.ThreadResume(new CapHandle(Pool.SiblingThreads[i]));
+        }
     }
 
     /// <summary>Deletes every device capability among the first slots (I/O ports, interrupts, device
