@@ -1,0 +1,67 @@
+// The fuzzer's controller: prints the seed, starts Workers worker processes (each with a seed of
+// its own derived from it) through the process manager, waits for them, and compares the process
+// manager's free bytes before and after: every byte given to the workers must come back, whatever
+// they did to their capabilities. Ends the run with PowerOff carrying the number of failures. The
+// kernel has no counters of its own to read from user space (all kernel objects are carved from
+// untyped memory the process manager accounts for), so the free-byte count is the leak check.
+using Vireo.Abi;
+using Vireo.User;
+using Vireo.User.Schemes;
+
+static unsafe class Controller
+{
+    public const int Workers = 2;
+    // Memory bits | CNode bits << 8 for a worker: a 4 MiB block (half of it heap), 1,024 slots.
+    private const ulong WorkerSizes = 22 | (10 << 8);
+
+    public static int Run(ulong seed, ulong seconds)
+    {
+        System.Console.WriteLine("fuzz: seed " + seed.ToString() + ", " + seconds.ToString() + " s, " + Workers.ToString() + " processes of " + Worker.Threads.ToString() + " threads");
+        int failed = 0;
+        ulong before = Free();
+        ulong* pids = stackalloc ulong[Workers];
+        for (int i = 0; i < Workers; i++)
+        {
+            string argv = "initfs:/bin/fuzz worker " + (seed * 1000 + (ulong)i).ToString() + " " + seconds.ToString();
+            Status s = Spawn(argv, out pids[i]);
+            if (s != Status.Ok)
+            {
+                System.Console.WriteLine("fuzz: FAIL cannot start worker " + i.ToString() + ": " + StatusText.Describe(s));
+                failed++;
+            }
+        }
+        for (int i = 0; i < Workers; i++)
+        {
+            if (pids[i] == 0) continue;
+            Status s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pids[i], 0, 0, 0, 0, 0, out SchemeReply r);
+            // A worker that faulted or was killed is reported, not failed: its own calls can break it.
+            System.Console.WriteLine("fuzz: worker " + i.ToString() + " ended: " + (s != Status.Ok ? StatusText.Describe(s)
+                : r.W1 == (ulong)ThreadExitKind.Exited ? "exited " + r.W2.ToString() : r.W1 == (ulong)ThreadExitKind.Faulted ? "faulted" : "killed"));
+        }
+        ulong after = Free();
+        System.Console.WriteLine("fuzz: free bytes before " + before.ToString() + ", after " + after.ToString());
+        if (before != after)
+        {
+            System.Console.WriteLine("fuzz: FAIL memory did not come back exactly");
+            failed++;
+        }
+        System.Console.WriteLine("FUZZ VERDICT " + (failed == 0 ? "pass" : "FAIL") + " seed=" + seed.ToString());
+        SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, (ulong)failed, 0, 0, 0, 0, 0, out _);
+        return failed;
+    }
+
+    private static ulong Free()
+    {
+        SchemeCall.Call(Namespace.Root, SchemeOp.MemInfo, 0, 0, 0, 0, 0, 0, out SchemeReply r);
+        return r.W1;
+    }
+
+    private static unsafe Status Spawn(string argv, out ulong pid)
+    {
+        SchemeCall.Put(argv);
+        for (int i = 0; i < argv.Length; i++) if (SchemeCall.Data[i] == (byte)' ') SchemeCall.Data[i] = 0;
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.NoRegister, WorkerSizes, 0, argv.Length, 0, 0, out SchemeReply r);
+        pid = s == Status.Ok ? r.W0 : 0;
+        return s;
+    }
+}

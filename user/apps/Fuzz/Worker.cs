@@ -1,0 +1,117 @@
+// One fuzzer process: drops any device capability it was given, sets up its pool (Pool.cs), starts
+// Threads threads that call random and semi-valid syscalls until the deadline (Calls.cs) and one that
+// calls Exit, and meanwhile wakes whatever its threads block on. At the deadline it prints what it saw
+// (Stats) and returns; threads still blocked end with the process, whose memory the controller checks.
+using Vireo.Abi;
+using Vireo.User;
+
+static unsafe class Worker
+{
+    public const int Threads = 4;
+    private static readonly ulong[] s_rngArray = new ulong[Threads];
+    private static ulong* s_rng;
+    private static ulong s_deadline;
+
+    public static int Run(ulong seed, ulong seconds)
+    {
+        Stats.Init();
+        DropDeviceCapabilities();
+        if (!Pool.Setup()) return Fail("cannot set up the pool");
+        fixed (ulong* p = s_rngArray) s_rng = p;
+        var threads = stackalloc LocalThread[Threads + 1];
+        for (int i = 0; i <= Threads; i++)
+        {
+            if (!MapPage(Pool.Scratch(i)) || !MapPage(Pool.IpcBase + (ulong)i * 0x2000)) return Fail("cannot map a thread's pages");
+            delegate*<ulong, ulong> fn = i < Threads ? &Loop : &ExitOnce;
+            if (ThreadBuilder.Create(CSpace.Memory, fn, (ulong)i, Pool.StackBase + (ulong)i * 0x2000,
+                    Pool.IpcBase + (ulong)i * 0x2000, default, out threads[i]) != Status.Ok)
+                return Fail("cannot create a thread");
+            Pool.SiblingThreads[i] = threads[i].Thread.Value;
+            if (i < Threads) s_rng[i] = Rng.Seed(seed * 31 + (ulong)i);
+        }
+        s_deadline = Sys.TimeNanos() + seconds * 1_000_000_000UL;
+        for (int i = 0; i <= Threads; i++) Sys.ThreadStart(threads[i].Thread);
+        while (Sys.TimeNanos() < s_deadline)
+        {
+            Unblock();
+            Sys.Sleep(2_000_000);
+        }
+        Sys.Sleep(20_000_000);
+        Stats.Print(seed);
+        int ended = 0;
+        for (int i = 0; i < Threads; i++)
+        {
+            if (Sys.ThreadPoll(threads[i].Thread, out _, out _) == Status.Ok) { ended++; continue; }
+            Stats.Prefix(seed);
+            System.Console.Write("thread ");
+            System.Console.Write(i);
+            System.Console.Write(" still in ");
+            System.Console.WriteLine(Stats.LastCall(i));
+        }
+        Stats.Prefix(seed);
+        System.Console.Write("threads ended by the deadline ");
+        System.Console.Write(ended);
+        System.Console.Write(" of ");
+        System.Console.WriteLine(Threads);
+        return 0;
+    }
+
+    private static ulong Loop(ulong index)
+    {
+        ulong* rng = &s_rng[index];
+        while (Sys.TimeNanos() < s_deadline)
+            for (int i = 0; i < 16; i++) Calls.One(rng, (int)index);
+        return 0;
+    }
+
+    private static ulong ExitOnce(ulong index)
+    {
+        Stats.Add(Syscall.Exit, Status.Ok);
+        Sys.Call(Syscall.Exit, 7);
+        return 1;
+    }
+
+    /// <summary>Wakes threads blocked on the pool's objects: a signal and a message to each, a reply
+    /// to a call waiting there, and a suspend and resume for each sibling (a fuzzed suspend or a long
+    /// sleep is no hang).</summary>
+    private static void Unblock()
+    {
+        for (int i = 0; i < Pool.Size; i++)
+        {
+            ulong h = Pool.Handles[i];
+            Sys.Call(Syscall.Signal, h, 1);
+            Sys.Call(Syscall.NBSend, h, 0);
+            if (Sys.Call(Syscall.NBRecv, h) == Status.Ok) Sys.Call(Syscall.Reply, 0, 0);
+        }
+        // Suspending a sleeping thread ends its Sleep: a fuzzed sleep of years does not park it.
+        for (int i = 0; i < Threads; i++)
+        {
+            Sys.ThreadSuspend(new CapHandle(Pool.SiblingThreads[i]));
+            Sys.ThreadResume(new CapHandle(Pool.SiblingThreads[i]));
+        }
+    }
+
+    /// <summary>Deletes every device capability among the first slots (I/O ports, interrupts, device
+    /// memory): the fuzzer's device calls must stop at their capability checks.</summary>
+    private static void DropDeviceCapabilities()
+    {
+        for (uint i = 1; i < 64; i++)
+        {
+            var cap = new CapHandle(i, 0);
+            if (Sys.Identify(cap, out ObjectType type, out _, out _, out _) != Status.Ok) continue;
+            if (type == ObjectType.IoPorts || type == ObjectType.IrqControl || type == ObjectType.IrqHandler || type == ObjectType.DeviceMemory)
+                Sys.Delete(cap);
+        }
+    }
+
+    private static bool MapPage(ulong at) =>
+        CSpace.Make(ObjectType.Frame, 12, out CapHandle frame) == Status.Ok
+        && Sys.Map(CSpace.SelfAddressSpace, frame, at, Rights.Read | Rights.Write) == Status.Ok;
+
+    private static int Fail(string what)
+    {
+        System.Console.Write("fuzz: FAIL worker: ");
+        System.Console.WriteLine(what);
+        return 1;
+    }
+}
