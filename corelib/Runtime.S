@@ -169,6 +169,11 @@ FUNC vireo_sqrt
     subq $16, %rsp
     movsd %xmm0, (%rsp)
     .endm
+/* Two arguments: xmm0 at (%rsp), xmm1 at 8(%rsp). */
+    .macro X87_IN2
+    X87_IN1
+    movsd %xmm1, 8(%rsp)
+    .endm
     .macro X87_OUT
     fstpl (%rsp)
     movsd (%rsp), %xmm0
@@ -213,9 +218,7 @@ FUNC vireo_log10
 
 /* y * log2 x (x in xmm0, y in xmm1), kept in extended precision until the end: the exponent Pow needs. */
 FUNC vireo_ylog2x
-    subq $16, %rsp
-    movsd %xmm0, (%rsp)
-    movsd %xmm1, 8(%rsp)
+    X87_IN2
     fldl 8(%rsp)
     fldl (%rsp)
     fyl2x
@@ -239,9 +242,7 @@ FUNC vireo_tan
     X87_OUT
 /* atan2(y = xmm0, x = xmm1): fpatan computes atan(st1 / st0) in the right quadrant. */
 FUNC vireo_atan2
-    subq $16, %rsp
-    movsd %xmm0, (%rsp)
-    movsd %xmm1, 8(%rsp)
+    X87_IN2
     fldl (%rsp)
     fldl 8(%rsp)
     fpatan
@@ -249,9 +250,7 @@ FUNC vireo_atan2
 
 /* fmod(x = xmm0, y = xmm1): ilc calls it for double %. fprem repeats until the reduction is complete. */
 FUNC fmod
-    subq $16, %rsp
-    movsd %xmm0, (%rsp)
-    movsd %xmm1, 8(%rsp)
+    X87_IN2
     fldl 8(%rsp)
     fldl (%rsp)
 1:  fprem

@@ -76,35 +76,30 @@ namespace System
         public static float Min(float a, float b) => (float)Min((double)a, b);
         public static float Max(float a, float b) => (float)Max((double)a, b);
 
-        public static int Clamp(int value, int min, int max)
-        {
-            if (min > max) throw new ArgumentException("'min' cannot be greater than 'max'.");
-            return value < min ? min : value > max ? max : value;
-        }
+        public static int Clamp(int value, int min, int max) => ClampOrdered(value, min, max);
 
-        public static long Clamp(long value, long min, long max)
-        {
-            if (min > max) throw new ArgumentException("'min' cannot be greater than 'max'.");
-            return value < min ? min : value > max ? max : value;
-        }
+        public static long Clamp(long value, long min, long max) => ClampOrdered(value, min, max);
 
-        public static uint Clamp(uint value, uint min, uint max)
-        {
-            if (min > max) throw new ArgumentException("'min' cannot be greater than 'max'.");
-            return value < min ? min : value > max ? max : value;
-        }
+        public static uint Clamp(uint value, uint min, uint max) => ClampOrdered(value, min, max);
 
-        public static ulong Clamp(ulong value, ulong min, ulong max)
-        {
-            if (min > max) throw new ArgumentException("'min' cannot be greater than 'max'.");
-            return value < min ? min : value > max ? max : value;
-        }
+        public static ulong Clamp(ulong value, ulong min, ulong max) => ClampOrdered(value, min, max);
 
         public static double Clamp(double value, double min, double max)
         {
-            if (min > max) throw new ArgumentException("'min' cannot be greater than 'max'.");
+            // Not through CompareTo: a NaN value stays NaN, as in .NET (CompareTo orders NaN first).
+            if (min > max) ThrowMinAboveMax();
             return value < min ? min : value > max ? max : value;
         }
+
+        // The integer Clamps: ordinary comparisons through IComparable<T>, which ilc calls directly
+        // for a primitive T.
+        private static T ClampOrdered<T>(T value, T min, T max) where T : IComparable<T>
+        {
+            if (min.CompareTo(max) > 0) ThrowMinAboveMax();
+            return value.CompareTo(min) < 0 ? min : value.CompareTo(max) > 0 ? max : value;
+        }
+
+        private static void ThrowMinAboveMax() => throw new ArgumentException("'min' cannot be greater than 'max'.");
 
         public static int Sign(int value) => value > 0 ? 1 : value < 0 ? -1 : 0;
         public static int Sign(long value) => value > 0 ? 1 : value < 0 ? -1 : 0;
