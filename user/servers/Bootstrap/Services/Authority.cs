@@ -22,6 +22,8 @@ static unsafe partial class ProcessManager
     private const SpawnFlags RightFlags = SpawnFlags.KillAny | SpawnFlags.PowerOff | SpawnFlags.KernelLog;
     /// <summary>Restarts of initfsd, and of init, before the process manager gives up on it.</summary>
     private const int MaxRestarts = 5;
+    /// <summary>The longest chain of parents MayKill follows (parents are older, so there is no cycle).</summary>
+    private const int MaxDepth = 1 << 16;
 
     private static BootstrapInfo* s_info;
     private static string s_rcFile;
@@ -57,13 +59,13 @@ static unsafe partial class ProcessManager
     }
 
     // The process itself, an ancestor of it, or a holder of KillAny. The chain of parents ends at 0
-    // (an orphan's parent, and the process manager's children); the bound keeps a broken chain finite.
+    // (an orphan's parent, and the process manager's children).
     private static bool MayKill(ulong caller, Proc* target)
     {
         if (caller == 0) return false;
         if (target->Pid == caller || (RightsOf(caller) & (ulong)SpawnFlags.KillAny) != 0) return true;
         ulong ancestor = target->Parent;
-        for (int depth = 0; ancestor != 0 && depth < MaxProcs; depth++)
+        for (int depth = 0; ancestor != 0 && depth < MaxDepth; depth++)
         {
             if (ancestor == caller) return true;
             Proc* p = Find(ancestor);
