@@ -22,7 +22,8 @@ static unsafe partial class ProcessManager
     private const SpawnFlags RightFlags = SpawnFlags.KillAny | SpawnFlags.PowerOff | SpawnFlags.KernelLog;
     /// <summary>Restarts of initfsd, and of init, before the process manager gives up on it.</summary>
     private const int MaxRestarts = 5;
-    /// <summary>The longest chain of parents MayKill follows (parents are older, so there is no cycle).</summary>
+    /// <summary>The longest chain of parents MayKill follows. There is no cycle (a parent is older than its
+    /// child, except a restarted init, whose parent is 0); the bound only keeps the walk finite.</summary>
     private const int MaxDepth = 1 << 16;
 
     private static BootstrapInfo* s_info;
