@@ -50,13 +50,16 @@ public enum SchemeOp : ulong
     Spawn = 80,      // data = argv joined by NUL; caps = stdin, stdout, stderr; w0 = SpawnFlags, w1 = sizes
                      // (memory bits | cnode bits << 8, 0 = sized from the image), w2 = limit in bytes (0 = default) -> w0 = pid
     WaitChild = 81,  // w0 = pid (0 = any child) -> w0 = pid, w1 = ThreadExitKind, w2 = code
-    Kill = 82,       // w0 = pid
+    Kill = 82,       // w0 = pid; InsufficientRights unless the caller is the process, an ancestor of it, or holds
+                     // SpawnFlags.KillAny (docs/design/schemes.md, "Authority")
     ProcList = 83,   // w0 = index -> w0 = pid, w1 = parent, w2 = next index, data = name; NotFound past the end
     MemInfo = 84,    // -> w0 = bytes total, w1 = bytes free (untyped not handed out)
-    PowerOff = 85,   // (the system powers off; the reply never comes)
+    PowerOff = 85,   // (the system powers off; the reply never comes); InsufficientRights without SpawnFlags.PowerOff
     GrowMemory = 86, // w0 = bits (16..30), w1 = an empty slot in the caller's CNode -> w0 = the handle of a new untyped
                      // of 2^bits bytes there, w1 = bytes the caller now holds, w2 = its limit; OutOfMemory past the
                      // limit or when memory is exhausted. w0 = 0 only asks (w1, w2) (docs/design/schemes.md)
+    Whois = 87,      // no data: the caller; data = NAME: the process that registered NAME -> w0 = pid, w1 = parent,
+                     // w2 = its rights (SpawnFlags.KillAny | PowerOff | KernelLog); NotFound if none
 
     // Channels (chan: files): message boundaries kept.
     Listen = 96,     // a chan: file opened with OpenFlags.Create becomes a listener
@@ -117,6 +120,16 @@ public enum SpawnFlags : ulong
     /// <summary>The first capability sent is the child's Namespace (the parent interposes on its
     /// services: the nested process model); the other two are stdin and stdout, and stderr is stdout.</summary>
     Namespace = 4,
+    /// <summary>The child may kill any process (others need to be an ancestor of the target).</summary>
+    KillAny = 8,
+    /// <summary>The child may power the machine off.</summary>
+    PowerOff = 16,
+    /// <summary>The child gets a capability for the kernel's log (DebugWrite) in ProcessSlots.KernelLog.</summary>
+    KernelLog = 32,
+    /// <summary>The child gets each of KillAny, PowerOff and KernelLog that the caller holds (an
+    /// administrator's shell runs its commands with its own authority). A caller may give only rights
+    /// it holds: asking for one it lacks is InsufficientRights.</summary>
+    InheritRights = 64,
 }
 
 public static class SchemeLimits
@@ -154,4 +167,8 @@ public static class ProcessSlots
     public const uint ConsolePorts = 10;
     public const uint ConsoleSerialIrq = 11;
     public const uint ConsoleKeyboardIrq = 12;
+    /// <summary>The kernel log, for SpawnFlags.KernelLog: an I/O-ports capability with only the Write
+    /// right (DebugWrite; no port can be bound with it). The bootstrap's own I/O ports are in the same
+    /// slot, so Sys.DebugWrite names one slot everywhere.</summary>
+    public const uint KernelLog = BootstrapSlots.IoPorts;
 }

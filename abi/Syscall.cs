@@ -5,7 +5,7 @@ namespace Vireo.Abi;
 
 public enum Syscall : ulong
 {
-    DebugWrite = 0,       // (ptr, len)
+    DebugWrite = 0,       // (ioPorts, ptr, len): Write on an IoPorts capability covering COM1 (ProcessSlots.KernelLog)
     Yield = 1,            // ()
     Exit = 2,             // (code): ends the calling thread
     Sleep = 3,            // (nanoseconds)

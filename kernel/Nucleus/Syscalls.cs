@@ -26,7 +26,7 @@ public static unsafe partial class Syscalls
         ulong r0 = 0, r1 = 0;
         Status s = number switch
         {
-            Syscall.DebugWrite => DebugWrite(t, f->Rdi, f->Rsi),
+            Syscall.DebugWrite => DebugWrite(t, f->Rdi, f->Rsi, f->Rdx),
             Syscall.Yield => Yield(),
             Syscall.Exit => Exit(t, f->Rdi),
             Syscall.Sleep => Sleep(t, f->Rdi),
@@ -89,8 +89,14 @@ public static unsafe partial class Syscalls
         return (Status)f->Rax;
     }
 
-    private static Status DebugWrite(Tcb* t, ulong ptr, ulong length)
+    // Writing the kernel's log (COM1) needs the authority to write COM1 itself: the Write right on an
+    // I/O-ports capability that covers the port. The bootstrap holds one with every right; a copy with
+    // only Write lets a process log and nothing more (binding ports needs Control).
+    private static Status DebugWrite(Tcb* t, ulong ports, ulong ptr, ulong length)
     {
+        Status s = Lookup(t, ports, ObjectType.IoPorts, Rights.Write, out Caps.CapSlot* cap);
+        if (s != Status.Ok) return s;
+        if (Serial.Com1 < cap->Object || Serial.Com1 >= cap->Object + (1UL << cap->SizeBits)) return Status.InsufficientRights;
         if (length > MaxDebugWrite) return Status.OutOfRange;
         if (!UserMemory.TryCheck(t, ptr, length, write: false)) return Status.BadAddress;
         var text = (byte*)ptr;

@@ -47,7 +47,10 @@ public static unsafe class Sys
         return s;
     }
 
-    public static Status DebugWrite(byte* text, ulong length) => Call(Syscall.DebugWrite, (ulong)text, length);
+    /// <summary>Writes to the kernel's log (COM1) with the capability in ProcessSlots.KernelLog: only a
+    /// process given one (SpawnFlags.KernelLog; the bootstrap) may; others get InvalidCapability.</summary>
+    public static Status DebugWrite(byte* text, ulong length) => DebugWrite(new CapHandle(ProcessSlots.KernelLog, 0), text, length);
+    public static Status DebugWrite(CapHandle log, byte* text, ulong length) => Call(Syscall.DebugWrite, log.Value, (ulong)text, length);
     public static Status Yield() => Raw0((ulong)Syscall.Yield);
     public static Status Sleep(ulong nanoseconds) => Call(Syscall.Sleep, nanoseconds);
 

@@ -17,9 +17,11 @@ static unsafe class Calls
         switch (call)
         {
             case Syscall.DebugWrite:
-                // Only the dots are printed from valid memory: the serial log must stay readable.
-                if (Rng.OneIn(rng, 2)) { a0 = (ulong)Pool.Text; a1 = Rng.Below(rng, 17); }
-                else { a0 = Pool.BadPointer(rng, thread); a1 = Pool.Word(rng); }
+                // The worker's own kernel-log capability half the time. Only the dots are printed from
+                // valid memory: the serial log must stay readable.
+                a0 = Rng.OneIn(rng, 2) ? new CapHandle(ProcessSlots.KernelLog, 0).Value : Pool.Handle(rng, false);
+                if (Rng.OneIn(rng, 2)) { a1 = (ulong)Pool.Text; a2 = Rng.Below(rng, 17); }
+                else { a1 = Pool.BadPointer(rng, thread); a2 = Pool.Word(rng); }
                 break;
             case Syscall.Sleep:
                 a0 = Rng.OneIn(rng, 4096) ? Pool.Word(rng) : Rng.Below(rng, 4) * 250_000;

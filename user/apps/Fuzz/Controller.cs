@@ -60,7 +60,7 @@ static unsafe class Controller
     {
         SchemeCall.Put(argv);
         for (int i = 0; i < argv.Length; i++) if (SchemeCall.Data[i] == (byte)' ') SchemeCall.Data[i] = 0;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.NoRegister, WorkerSizes, 0, argv.Length, 0, 0, out SchemeReply r);
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)(SpawnFlags.NoRegister | SpawnFlags.KernelLog), WorkerSizes, 0, argv.Length, 0, 0, out SchemeReply r);
         pid = s == Status.Ok ? r.W0 : 0;
         return s;
     }

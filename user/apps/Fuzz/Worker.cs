@@ -92,13 +92,15 @@ static unsafe class Worker
     }
 
     /// <summary>Deletes every device capability among the first slots (I/O ports, interrupts, device
-    /// memory): the fuzzer's device calls must stop at their capability checks.</summary>
+    /// memory): the fuzzer's device calls must stop at their capability checks. The kernel log stays
+    /// (I/O ports without Control: no port can be bound with it), so the worker's table is printed.</summary>
     private static void DropDeviceCapabilities()
     {
         for (uint i = 1; i < 64; i++)
         {
             var cap = new CapHandle(i, 0);
-            if (Sys.Identify(cap, out ObjectType type, out _, out _, out _) != Status.Ok) continue;
+            if (Sys.Identify(cap, out ObjectType type, out Rights rights, out _, out _) != Status.Ok) continue;
+            if (type == ObjectType.IoPorts && (rights & Rights.Control) == 0) continue;
             if (type == ObjectType.IoPorts || type == ObjectType.IrqControl || type == ObjectType.IrqHandler || type == ObjectType.DeviceMemory)
                 Sys.Delete(cap);
         }

@@ -28,7 +28,9 @@ public static unsafe class Processes
             t.Bytes(line.Arg(stage, i));
         }
         if (t.Cut) return Status.NameTooLong;
-        return Children.Spawn(t.Written, input, output, error, SpawnFlags.NoRegister, out pid);
+        // The shell's commands act with its authority (the console's shell may kill any process;
+        // docs/design/shell.md): whatever rights it was given, its children get too.
+        return Children.Spawn(t.Written, input, output, error, SpawnFlags.NoRegister | SpawnFlags.InheritRights, out pid);
     }
 
     /// <summary>Waits for child `pid` (0: any child) to end; which one in `ended`, and its exit

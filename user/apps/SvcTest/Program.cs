@@ -13,7 +13,7 @@ static unsafe class Program
     static int Main()
     {
         if (IpcdTests.IsPeer(out int code) || LibTests.IsOutPeer(out code)) return code;   // svctest spawned as a second party
-        if (MemoryTests.IsChild(out code) || NameWaitTests.IsChild(out code)) return code;
+        if (MemoryTests.IsChild(out code) || NameWaitTests.IsChild(out code) || AuthorityTests.IsChild(out code)) return code;
         ProcTests.Run();
         NameWaitTests.Run();
         MemoryTests.Run();
@@ -23,6 +23,8 @@ static unsafe class Program
         EventTests.Run();
         RestartTests.Run();
         LibTests.Run();
+        AuthorityTests.Run();
+        AuthorityTests.RunLast();   // kills init and initfsd, and asks for a power-off that must be refused
         T.Summary();
         SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, (ulong)T.Failed, 0, 0, 0, 0, 0, out _);
         return T.Failed;

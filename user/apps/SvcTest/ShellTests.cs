@@ -268,7 +268,7 @@ static unsafe class ShellTests
 
     // Runs sh on `script` (which should end with `echo @end`): reads its output until the sentinel
     // is in it (the next prompt may come in the same read), then waits for it. False if something failed on the way.
-    private static bool Session(string script, out int exitCode)
+    internal static bool Session(string script, out int exitCode)
     {
         exitCode = -1;
         s_length = 0;
@@ -308,7 +308,7 @@ static unsafe class ShellTests
     }
 
     // A check on the transcript; the first miss in a session shows the whole transcript in the log.
-    private static bool Expect(string text, string why)
+    internal static bool Expect(string text, string why)
     {
         if (T.True(Has(text), why)) return true;
         if (s_shown) return false;

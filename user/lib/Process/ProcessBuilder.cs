@@ -36,6 +36,7 @@ public unsafe struct ProcessOptions
     public CapHandle* ExtraCaps;      // ExtraCount more capabilities copied to slots ExtraFirstSlot.. before the start
     public uint ExtraCount;
     public uint ExtraFirstSlot;
+    public CapHandle KernelLog;       // copied with only the Write right to ProcessSlots.KernelLog (DebugWrite), or none
     public byte* RawArguments;        // argv as NUL-separated bytes (argv[0] first): used instead of path + arguments
     public int RawArgumentsLength;
 
@@ -159,6 +160,7 @@ public static unsafe class ProcessBuilder
         if (s == Status.Ok && options.Grant3.Value != 0) s = Sys.Copy(options.Grant3, process.CNode, BootstrapSlots.FirstGrant + 3, Rights.All, out _);
         for (uint i = 0; i < options.ExtraCount && s == Status.Ok; i++)
             s = Sys.Copy(options.ExtraCaps[i], process.CNode, options.ExtraFirstSlot + i, Rights.All, out _);
+        if (s == Status.Ok && options.KernelLog.Value != 0) s = Sys.Copy(options.KernelLog, process.CNode, ProcessSlots.KernelLog, Rights.Write, out _);
         // Shared memory: copies of the builder's frame capabilities, mapped in the child (zero copy).
         for (uint i = 0; i < options.SharedCount && s == Status.Ok; i++)
         {

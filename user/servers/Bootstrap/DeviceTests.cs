@@ -137,6 +137,7 @@ static unsafe class DeviceTests
         ProcessOptions o = ProcessOptions.Default(20);
         o.Grant0 = Ports;
         o.Grant1 = irq;
+        o.KernelLog = Ports;   // it says it is ready in the kernel log, where the harness waits for it
         var args = new string[] { "line" };
         Status s = ProcessBuilder.Spawn(ref s_initfs, path, args, s_memory, o, 0, 0, out s_driver);
         T.Status(Status.Ok, s, "start the driver");

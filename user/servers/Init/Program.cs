@@ -5,18 +5,23 @@
 //   daemon NAME [memory=BITS] [cnode=BITS] [limit=SIZE] [devices=console] PROGRAM [ARGS...]
 //       start PROGRAM, wait until scheme NAME is registered, restart it if it ends
 //   service [memory=BITS] [limit=SIZE] PROGRAM [ARGS...]      start, restart if it ends
+// grant=kill,poweroff,log: rights the program gets (SpawnFlags.KillAny, PowerOff, KernelLog; init may
+// give them because the process manager gave them to init). Daemons and services get the kernel log
+// anyway (they have no console; their diagnostics go there); other lines get what they are granted.
 // memory=BITS: a first block of 2^BITS bytes (half of it heap) instead of one sized from the image;
 // limit=SIZE: the most memory the process may hold, grown blocks included (bytes, or with K, M or G;
 // default ProcessManager.DefaultLimit, 256 MiB).
 //   console                                       later programs get tty: as stdin, stdout, stderr
 //   run PROGRAM [ARGS...]                         start on the console and wait until it ends
 //   shell PROGRAM [ARGS...]                       start on the console; start again when it ends
+// Started again after a death (`init --adopt RCFILE`), init takes over what is still running instead of
+// starting it twice (Adoption.cs).
 using System.Runtime;
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Schemes;
 
-static unsafe class Program
+static unsafe partial class Program
 {
     private const int MaxEntries = 24;
     private const int LineBytes = 120;
@@ -49,7 +54,8 @@ static unsafe class Program
         // it never moves objects, so the pointer into it stays valid.
         s_table = new byte[MaxEntries * sizeof(Entry)];
         fixed (byte* p = s_table) s_entries = (Entry*)p;
-        if (Args.PositionalCount < 1) return Log("init: usage: init RCFILE", 1);
+        if (Args.PositionalCount < 1) return Log("init: usage: init [--adopt] RCFILE", 1);
+        if (Args.Has("--adopt")) BeginAdoption();
         byte* rc = stackalloc byte[4096];
         if (File.ReadAll(Args.Positional(0), new System.Span<byte>(rc, 4096), out int length) != Status.Ok) return Log("init: cannot read the rc file", 2);
         int at = 0;
@@ -85,6 +91,7 @@ static unsafe class Program
         *e = default;
         e->Kind = daemon ? 0 : service ? 1 : 2;
         e->Console = run || shell;
+        if (daemon || service) e->Flags = (ulong)SpawnFlags.KernelLog;
         if (daemon)
         {
             if (!Word(line, length, ref at, out word, out wordLength) || wordLength > SchemeLimits.MaxName) return;
@@ -109,6 +116,11 @@ static unsafe class Program
                 e->Limit = Size(word + 6, wordLength - 6);
                 continue;
             }
+            if (e->ArgvLength == 0 && Ascii.StartsWith(Span(word, wordLength), "grant="))
+            {
+                e->Flags |= Grants(Span(word + 6, wordLength - 6));
+                continue;
+            }
             if (e->ArgvLength == 0 && Ascii.Equals(Span(word, wordLength), "devices=console"))
             {
                 e->Flags |= (ulong)SpawnFlags.ConsoleDevices;
@@ -119,12 +131,14 @@ static unsafe class Program
             e->Argv[e->ArgvLength++] = 0;
         }
         if (e->ArgvLength == 0) return;
+        if (run && s_adopting) return;   // it ran (or runs) under the init before
         if (run)
         {
             if (Start(e) == Status.Ok) WaitFor(e->Pid);
             return;
         }
         s_count++;
+        if (s_adopting && Adopt(e)) return;
         if (Start(e) == Status.Ok && daemon) AwaitScheme(e);
     }
 
@@ -248,6 +262,25 @@ static unsafe class Program
         ulong n = Numbers.ParseDecimalPrefix(Span(text, digits));
         byte unit = digits < length ? text[digits] : (byte)0;
         return unit == (byte)'K' ? n << 10 : unit == (byte)'M' ? n << 20 : unit == (byte)'G' ? n << 30 : n;
+    }
+
+    // grant=: comma-separated kill, poweroff, log; other words grant nothing.
+    private static ulong Grants(System.ReadOnlySpan<byte> list)
+    {
+        ulong flags = 0;
+        while (list.Length > 0)
+        {
+            int comma = 0;
+            while (comma < list.Length && list[comma] != (byte)',') comma++;
+            if (comma == list.Length) comma = -1;
+            var word = comma < 0 ? list : list.Slice(0, comma);
+            if (Ascii.Equals(word, "kill")) flags |= (ulong)SpawnFlags.KillAny;
+            else if (Ascii.Equals(word, "poweroff")) flags |= (ulong)SpawnFlags.PowerOff;
+            else if (Ascii.Equals(word, "log")) flags |= (ulong)SpawnFlags.KernelLog;
+            else System.Console.WriteLine("init: unknown grant= word ignored");
+            list = comma < 0 ? default : list.Slice(comma + 1);
+        }
+        return flags;
     }
 
     private static int Log(string text, int code)

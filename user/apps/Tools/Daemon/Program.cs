@@ -10,6 +10,8 @@
 //                                   so the supervisor has no parent to wait for it (the process
 //                                   manager frees an orphan's entry when it ends)
 //   daemon --supervise ARGV         starts ARGV, waits for it, starts it again (logged to sys:/debug)
+// The detached process and the supervisor get the kernel log (SpawnFlags.KernelLog, which init gives
+// the service) for those lines; the user's program does not.
 // docs/design/shell.md, "Daemons of the user's own".
 
 static unsafe class Program
@@ -22,7 +24,7 @@ static unsafe class Program
     {
         // The roles are matched in raw argv: ARGV after a role is another program's, not options.
         if (Startup.ArgumentCount >= 2 && Ascii.Equals(Startup.Argument(1), "--serve")) return Serve();
-        if (Startup.ArgumentCount >= 3 && Ascii.Equals(Startup.Argument(1), "--detach")) return (int)Start("--supervise", 2, 0);
+        if (Startup.ArgumentCount >= 3 && Ascii.Equals(Startup.Argument(1), "--detach")) return (int)Start("--supervise", 2, (ulong)SpawnFlags.KernelLog);
         if (Startup.ArgumentCount >= 3 && Ascii.Equals(Startup.Argument(1), "--supervise")) return Supervise();
         return Ask();
     }
@@ -109,7 +111,7 @@ static unsafe class Program
             Word(ref detach, Self);
             Word(ref detach, "--detach");
             detach.Bytes(argv, length);
-            Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, detach.Length, 0, 0, out SchemeReply spawned);
+            Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.KernelLog, 0, 0, detach.Length, 0, 0, out SchemeReply spawned);
             ulong supervisor = 0;
             if (s == Status.Ok)
             {

@@ -2,14 +2,15 @@
 // process's Namespace capability points at. It starts processes from the initfs (each in a memory
 // block of its own, sized from its image; more blocks on request up to its limit), tells parents when children end (exit notifications, bound to this thread, name
 // which children to look at; a WaitChild that must wait is put aside in a Reply object), kills,
-// lists, reports memory, and powers off. The root scheme's table lives here too (RootScheme), and
+// lists, reports memory, and powers off; who may kill or power off, and the restart of initfsd and
+// init, are in Authority.cs. The root scheme's table lives here too (RootScheme), and
 // AwaitName requests wait here for a name's Register.
 using Vireo.Abi;
 using Vireo.Services;
 using Vireo.User;
 using Vireo.User.Schemes;
 
-static unsafe class ProcessManager
+static unsafe partial class ProcessManager
 {
     private const int MaxProcs = 256;
     private const int NameBytes = 24;
@@ -33,6 +34,7 @@ static unsafe class ProcessManager
         public int BlockCount;
         public int WaitToken;        // >= 0: a WaitChild of this process is put aside
         public ulong WaitFor;        // the pid it waits for, 0 = any child
+        public ulong Rights;         // SpawnFlags.KillAny | PowerOff | KernelLog it was given (Authority.cs)
         public int NameLength;
         public fixed byte Name[NameBytes];
     }
@@ -50,6 +52,8 @@ static unsafe class ProcessManager
     public static int Run(ref InitfsImage initfs, CapHandle memory, BootstrapInfo* info, string rcFile)
     {
         s_initfs = initfs;
+        s_info = info;
+        s_rcFile = rcFile;
         // The array stays referenced from a static: the collector frees what nothing references, and
         // it never moves objects, so the pointer into it stays valid.
         s_table = new byte[MaxProcs * sizeof(Proc)];
@@ -72,12 +76,7 @@ static unsafe class ProcessManager
 
         Status s = StartInitfs(info);
         if (s != Status.Ok) return Fail("cannot start bin/initfsd");
-        byte* argv = stackalloc byte[64];
-        var words = new Text(argv, 64);
-        words.Str("initfs:/bin/init\0");
-        words.Str(rcFile);
-        words.Char('\0');
-        s = Spawn(0, argv, words.Length, true, 0, default, default, default, out _);
+        s = StartInit(false);
         if (s != Status.Ok) return Fail("cannot start bin/init");
         Serve();
         return s_stopStatus;
@@ -106,7 +105,8 @@ static unsafe class ProcessManager
         while ((1UL << cnodeBits) < count + Reserve) cnodeBits++;
         CapHandle* l = stackalloc CapHandle[(int)count];
         for (ulong i = 0; i < count; i++) l[i] = new CapHandle((uint)(info->InitfsFrameSlot + i), 0);
-        return Spawn(0, argv, n, true, (ulong)cnodeBits << 8, default, default, default, out _, false, l, (uint)count, info->InitfsBase & ~0xFFFUL, info->InitfsSize, default, info->InitfsBase & 0xFFF);
+        return Spawn(0, argv, n, true, (ulong)cnodeBits << 8, default, default, default, out s_initfsPid, false, l, (uint)count, info->InitfsBase & ~0xFFFUL, info->InitfsSize, default, info->InitfsBase & 0xFFF,
+            rights: (ulong)SpawnFlags.KernelLog);
     }
 
     // --- the server loop -------------------------------------------------------------------------
@@ -156,19 +156,21 @@ static unsafe class ProcessManager
                     ulong pid = 0;
                     var flags = (SpawnFlags)r.W0;
                     bool own = (flags & SpawnFlags.Namespace) != 0;
-                    Status ss = flags > (SpawnFlags.NoRegister | SpawnFlags.ConsoleDevices | SpawnFlags.Namespace) ? Status.InvalidArgument :
+                    Status given = GivenRights(caller, flags, out ulong rights);
+                    Status ss = flags > (SpawnFlags.NoRegister | SpawnFlags.ConsoleDevices | SpawnFlags.Namespace | RightFlags | SpawnFlags.InheritRights) ? Status.InvalidArgument :
                         (flags & SpawnFlags.ConsoleDevices) != 0 && !mayRegister ? Status.InsufficientRights :
-                        own && r.Caps < 1 ? Status.InvalidArgument :
-                        own ? Spawn(caller, r.Data, r.DataLength, false, r.W1, r.Cap1, r.Cap2, r.Cap2, out pid, false, null, 0, 0, 0, r.Cap0, limit: r.W2) :
+                        own && r.Caps < 1 ? Status.InvalidArgument : given;
+                    if (ss == Status.Ok)
+                        ss = own ? Spawn(caller, r.Data, r.DataLength, false, r.W1, r.Cap1, r.Cap2, r.Cap2, out pid, false, null, 0, 0, 0, r.Cap0, limit: r.W2, rights: rights) :
                         Spawn(caller, r.Data, r.DataLength, mayRegister && (flags & SpawnFlags.NoRegister) == 0,
-                            r.W1, r.Cap0, r.Cap1, r.Cap2, out pid, (flags & SpawnFlags.ConsoleDevices) != 0, limit: r.W2);
+                            r.W1, r.Cap0, r.Cap1, r.Cap2, out pid, (flags & SpawnFlags.ConsoleDevices) != 0, limit: r.W2, rights: rights);
                         s_server.Answer(ss, pid);
                     break;
                 case SchemeOp.WaitChild:
                         WaitChild(caller, r.W0);
                     break;
                 case SchemeOp.Kill:
-                        s_server.Answer(Kill(r.W0));
+                        s_server.Answer(Kill(caller, r.W0));
                     break;
                 case SchemeOp.ProcList:
                         ProcList(r.W0);
@@ -179,7 +181,11 @@ static unsafe class ProcessManager
                 case SchemeOp.GrowMemory:
                         GrowMemory(caller, r.W0, r.W1);
                     break;
+                case SchemeOp.Whois:
+                        Whois(caller, ref r);
+                    break;
                 case SchemeOp.PowerOff:
+                    if (!MayPowerOff(caller)) { s_server.Answer(Status.InsufficientRights); break; }
                         System.Console.WriteLine("vireo: power off");
                     s_stopStatus = (int)(r.W0 > 100 ? 100 : r.W0);
                     s_stop = true;
@@ -273,7 +279,7 @@ static unsafe class ProcessManager
     private static Status Spawn(ulong parent, byte* argv, int length, bool mayRegister, ulong sizes,
         CapHandle stdin, CapHandle stdout, CapHandle stderr, out ulong pid, bool consoleDevices = false,
         CapHandle* shared = null, uint sharedCount = 0, ulong sharedAddress = 0, ulong word0 = 0, CapHandle ns = default, ulong word1 = 0,
-        ulong limit = 0)
+        ulong limit = 0, ulong rights = 0)
     {
         pid = 0;
         if (length <= 0 || argv[0] == 0) return Status.InvalidArgument;
@@ -338,6 +344,7 @@ static unsafe class ProcessManager
         o.SharedCount = sharedCount;
         o.SharedAddress = sharedAddress;
         o.SharedReadOnly = true;
+        if ((rights & (ulong)SpawnFlags.KernelLog) != 0) o.KernelLog = new CapHandle(BootstrapSlots.IoPorts, 0);
         CapHandle* devices = stackalloc CapHandle[3];
         if (consoleDevices)
         {
@@ -364,6 +371,7 @@ static unsafe class ProcessManager
         e->BlockCount = 1;
         e->Limit = limit;
         e->WaitToken = -1;
+        e->Rights = rights;
         // The name shown by ps: the last path component.
         int from = nameEnd;
         while (from > 0 && argv[from - 1] != (byte)'/' && argv[from - 1] != (byte)':') from--;
@@ -434,16 +442,17 @@ static unsafe class ProcessManager
             if (kind == (ulong)ThreadExitKind.Faulted) System.Console.Write(code);
             System.Console.WriteLine();
         }
-        // Orphans of this process have no one to wait for them.
+        // Orphans of this process have no one to wait for them (init's wait for the next init: Restart).
         for (int i = 0; i < MaxProcs; i++)
         {
             Proc* c = &s_procs[i];
-            if (c->Pid != 0 && c->Parent == pid)
+            if (c->Pid != 0 && c->Parent == pid && pid != s_initPid)
             {
                 c->Parent = 0;
                 if (c->Exited) *c = default;
             }
         }
+        Restart(pid);
         if (e->WaitToken >= 0) s_server.AnswerLater(e->WaitToken, Status.PeerDied);
         e->WaitToken = -1;
         // Waits for a name it was to register are over; its own waits go too (their answers find no caller).
@@ -542,14 +551,6 @@ static unsafe class ProcessManager
             t.Bytes(e->Name, e->NameLength);
             t.Char('\n');
         }
-    }
-
-    public static Status Kill(ulong pid)
-    {
-        Proc* e = Find(pid);
-        if (e == null || e->Exited) return Status.NotFound;
-        Ended(e, (ulong)ThreadExitKind.Killed, 0);
-        return Status.Ok;
     }
 
     private static void ProcList(ulong index)

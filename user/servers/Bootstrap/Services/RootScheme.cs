@@ -85,6 +85,13 @@ static unsafe class RootScheme
         return Status.Ok;
     }
 
+    /// <summary>The pid of the process that registered `name`, or 0.</summary>
+    public static ulong Owner(byte* name, int length)
+    {
+        int i = Find(name, length);
+        return i < 0 ? 0 : s_entries[i].Owner;
+    }
+
     /// <summary>The first used entry at or after index: its name goes to SchemeCall.Data.</summary>
     public static Status List(ulong index, out int length, out ulong next)
     {

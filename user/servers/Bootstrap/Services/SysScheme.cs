@@ -5,6 +5,8 @@
 //   sys:/ps        PID PARENT NAME per process sys:/schemes  registered scheme names
 //   sys:/time      nanoseconds since boot      sys:/debug    writes go to the kernel log
 //   sys:/kill      write a pid to kill it
+// Writes act with the authority of the process that opened the file (Authority.cs): sys:/kill kills
+// what its opener may kill, and sys:/debug takes writes only from an opener given the kernel log.
 // The library's FileTable keeps the open files (Dup, Close and Fstat too); each has a page of text.
 using System;
 using Vireo.Abi;
@@ -23,6 +25,7 @@ static unsafe class SysScheme
         public int Kind;        // index into Names, -1 = the directory
         public int Length, Position;
         public byte* Text;      // its text (TextBytes), kept by file id
+        public ulong Opener;    // pid of the process that opened it (a dup keeps it)
     }
     private static FileTable<OpenFile, Scheme> s_files;
     private static byte[] s_textBuffers;   // kept referenced: a collector must not take it
@@ -86,7 +89,7 @@ static unsafe class SysScheme
                     s_server->Answer(Status.Ok, 0, 0, 0, at);
                     return;
                 case SchemeOp.Write:
-                    s_server->Answer(Write(f.Kind, r.Data, r.DataLength), (ulong)r.DataLength);
+                    s_server->Answer(Write(f.Kind, f.Opener, r.Data, r.DataLength), (ulong)r.DataLength);
                     return;
                 case SchemeOp.Seek:
                     if (r.W1 != (ulong)SeekFrom.Start || r.W0 > (ulong)f.Length) { s_server->Answer(Status.InvalidArgument); return; }
@@ -122,6 +125,7 @@ static unsafe class SysScheme
         if (kind < -1) { s_server->Answer(Status.NotFound); return; }
         OpenFile f = default;
         f.Kind = kind;
+        f.Opener = SchemeBadge.Id(r.Badge);
         s_files.Open(ref *s_server, f);
     }
 
@@ -135,10 +139,11 @@ static unsafe class SysScheme
         return -2;
     }
 
-    private static Status Write(int kind, byte* data, int length)
+    private static Status Write(int kind, ulong opener, byte* data, int length)
     {
         if (kind == Debug)
         {
+            if ((ProcessManager.RightsOf(opener) & (ulong)SpawnFlags.KernelLog) == 0) return Status.InsufficientRights;
             Sys.DebugWrite(data, (ulong)length);
             return Status.Ok;
         }
@@ -147,7 +152,7 @@ static unsafe class SysScheme
         int i = 0;
         while (i < text.Length && text[i] == (byte)' ') i++;
         if (Numbers.ParseDecimalPrefix(text.Slice(i), out ulong pid, out _) == 0) return Status.InvalidArgument;
-        return ProcessManager.Kill(pid);
+        return ProcessManager.Kill(opener, pid);
     }
 
     private static int Render(int kind, byte* into)
