@@ -1,54 +1,34 @@
 // What the booted image does, chosen by the kernel command line. In every mode the kernel then
 // hands over to the bootstrap process, telling it the mode; the bootstrap's exit ends the run.
-//   (nothing)     the bootstrap starts bin/hello
-//   test          kernel tests here, then the bootstrap runs the user-space suite; exit with the verdict
-//   bench         kernel benchmarks here, then the bootstrap runs the user-space benchmarks
-//   fault=KIND    raise a deliberate kernel fault (pf, gp, ud, de, stack, assert) to exercise the panic path
+//   (nothing)     the bootstrap starts initfs: and init with etc/init.rc
+//   bootbench     the same with etc/bootbench.rc (the shell prints the TSC at its first prompt)
+// The test kernel (tests/Guest/Kernel/KernelTest.csproj) adds test, bench and fault=KIND through the
+// partial methods below (tests/Guest/Kernel/BootModeHooks.cs); in the production kernel they are
+// empty and the C# compiler removes their calls, so it has no test code and ignores those words.
 using System;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Log;
-using Vireo.Kernel.Tests;
-using Vireo.Kernel.Bench;
 using Vireo.Kernel.Nucleus;
 using Vireo.Abi;
 
 namespace Vireo.Kernel.Boot;
 
-public static unsafe class BootMode
+public static unsafe partial class BootMode
 {
-    private static bool s_testMode;
-    private static int s_kernelPassed, s_kernelFailed;
-
     public static void Run(ref BootInfo boot)
     {
         Span<byte> text = stackalloc byte[BootInfo.CmdlineCapacity];
         int length = boot.CopyCmdline(text);
         var cmdline = new KernelCommandLine(text.Slice(0, length));
         ulong flags = 0;
-        if (cmdline.Has("test"))
-        {
-            s_testMode = true;
-            flags |= BootstrapInfo.FlagTestMode;
-            GuestTestRunner.RunAll(out s_kernelPassed, out s_kernelFailed);
-        }
-        else if (cmdline.Has("bench"))
-        {
-            KernelBenchmarks.RunAll();
-            flags |= BootstrapInfo.FlagBenchMode;
-        }
-        else if (cmdline.Has("bootbench"))
-        {
+        SelectTestMode(ref cmdline, ref flags);
+        if (flags == 0 && cmdline.Has("bootbench"))
             flags |= BootstrapInfo.FlagBootBench;
-        }
-        else if (cmdline.TryGetValue("fault", out ReadOnlySpan<byte> kind))
-        {
-            FaultTriggers.Trigger(kind);
-        }
 
         Threads.DeathObserver = &OnThreadDeath;
         if (BootstrapLoader.TryCreate(flags))
             Threads.EnterUserMode();
-        if (s_testMode) Finish(0, 1);
+        NoUserSpace();
         KernelLog.Info("idle: no user space; halting until interrupted");
         while (true) Cpu.EnableInterruptsAndHalt();
     }
@@ -70,24 +50,16 @@ public static unsafe class BootMode
             KernelLog.Dec(t->ExitCode);
         }
         KernelLog.End();
-        if (s_testMode) Finish(ok ? 1 : 0, ok ? 0 : 1);
+        BootstrapEnded(ok);
         QemuExit.Exit(ok ? ExitStatus.Success : ExitStatus.Failure);
     }
 
-    private static void Finish(int userPassed, int userFailed)
-    {
-        // The user-space suite reports its own TEST lines; this line is the verdict over both.
-        Check.Reset();
-        PlatformTests.NoAllocationsAfterBoot();
-        GuestTestRunner.Report("heap.no_allocations_after_user_space", !Check.Failed);
-        int passed = s_kernelPassed + userPassed + (Check.Failed ? 0 : 1);
-        int failed = s_kernelFailed + userFailed + (Check.Failed ? 1 : 0);
-        KernelLog.Begin(LogLevel.Info);
-        KernelLog.Str("GUEST SUMMARY passed=");
-        KernelLog.Dec((ulong)passed);
-        KernelLog.Str(" failed=");
-        KernelLog.Dec((ulong)failed);
-        KernelLog.End();
-        QemuExit.Exit(failed == 0 ? ExitStatus.Success : ExitStatus.Failure);
-    }
+    // The test kernel's modes (test, bench, fault=KIND): they may run tests and set the bootstrap's flags.
+    static partial void SelectTestMode(ref KernelCommandLine cmdline, ref ulong flags);
+
+    // No bootstrap could start: a test run reports that as a failure instead of idling.
+    static partial void NoUserSpace();
+
+    // The bootstrap's end, before QEMU exits with its status: a test run prints its verdict here.
+    static partial void BootstrapEnded(bool ok);
 }

@@ -22,7 +22,7 @@ public sealed record ElfSection(
 /// One .symtab entry. SectionIndex is resolved through SHN_XINDEX; reserved indices
 /// (SHN_ABS, SHN_COMMON, ...) become Elf64File.NoSection.
 /// </summary>
-public readonly record struct ElfSymbol(string Name, ulong Value, ulong Size, byte Type, byte Binding, uint SectionIndex);
+public readonly record struct ElfSymbol(string Name, ulong Value, ulong Size, byte Type, byte Binding, uint SectionIndex, byte Visibility = Elf64File.StvDefault);
 
 public sealed class Elf64File
 {
@@ -43,6 +43,8 @@ public sealed class Elf64File
     public const byte StbLocal = 0;
     public const byte StbGlobal = 1;
     public const byte StbWeak = 2;
+    public const byte StvDefault = 0;
+    public const byte StvHidden = 2;
     public const ushort ShnUndef = 0;
     public const ushort ShnLoReserve = 0xff00;
     public const ushort ShnXIndex = 0xffff;
@@ -147,6 +149,7 @@ public sealed class Elf64File
                 ulong e = symtab.Offset + i * SymbolSize;
                 uint nameOffset = U32(_data, e);
                 byte info = _data[e + 4];
+                byte other = _data[e + 5];
                 uint shndx = U16(_data, e + 6);
                 if (shndx >= ShnLoReserve && shndx != ShnXIndex)
                 {
@@ -162,7 +165,7 @@ public sealed class Elf64File
                 }
 
                 symbols.Add(new ElfSymbol(ReadString(_data, strings, nameOffset), U64(_data, e + 8), U64(_data, e + 16),
-                    (byte)(info & 0xf), (byte)(info >> 4), shndx));
+                    (byte)(info & 0xf), (byte)(info >> 4), shndx, (byte)(other & 0x3)));
             }
         }
 

@@ -24,7 +24,8 @@ public static class KernelSymbols
     /// <summary>
     /// Code symbols sorted by address, one per address. Aliases at one address are resolved
     /// deterministically (FUNC over NOTYPE, sized over unsized, names without a leading
-    /// underscore over linker-style ones, global over weak over local, then ordinal name).
+    /// underscore over linker-style ones, exported over hidden, global over weak over local, then
+    /// ordinal name).
     /// Unsized symbols get the distance to the next symbol or the end of their section as
     /// size, so lookups past the end of the last function in a section miss.
     /// </summary>
@@ -173,6 +174,11 @@ public static class KernelSymbols
         // section; the function's own name is the more useful one in a backtrace.
         if (!symbol.Name.StartsWith('_'))
             score += 8;
+        // A method with [RuntimeExport("name")] has two names: ilc's mangled one, which it marks
+        // hidden, and the exported one, which code outside (assembly, the fault tests) relies on
+        // and which does not change when the method's namespace or assembly does.
+        if (symbol.Visibility != Elf64File.StvHidden)
+            score += 4;
         score += symbol.Binding switch
         {
             Elf64File.StbGlobal => 2,

@@ -2,7 +2,7 @@
 """Runs QEMU with the serial console on stdin/stdout and types one line of input after each shell prompt,
 as a person would, instead of all of it at once. Typed-ahead input is echoed by ttyd as it arrives and
 can split an output line the test expects (issue 5's closing note); waiting for the prompt cannot.
-Used by ./vireo test for the shell sessions (session_case).
+Used by ./vireo test for the shell sessions (session_case) and by ./vireo bench for boot_to_shell.
 
 usage: session.py INPUT_FILE LOG_FILE TIMEOUT_SECONDS PROMPT -- QEMU_COMMAND...
 Writes everything QEMU prints to LOG_FILE; exits with QEMU's status, or 124 after TIMEOUT_SECONDS

@@ -23,14 +23,21 @@ public static unsafe class GuestTestRunner
         // Last, so it sees every allocation the tests above might have made.
         Run("heap.no_allocations_after_boot", &PlatformTests.NoAllocationsAfterBoot);
 
-        KernelLog.Begin(LogLevel.Info);
-        KernelLog.Str("KERNEL SUMMARY passed=");
-        KernelLog.Dec((ulong)s_passed);
-        KernelLog.Str(" failed=");
-        KernelLog.Dec((ulong)s_failed);
-        KernelLog.End();
+        Summary("KERNEL", s_passed, s_failed);
         passed = s_passed;
         failed = s_failed;
+    }
+
+    /// <summary>Prints "WHICH SUMMARY passed=N failed=M", the line the harness counts TEST lines against.</summary>
+    public static void Summary(string which, int passed, int failed)
+    {
+        KernelLog.Begin(LogLevel.Info);
+        KernelLog.Str(which);
+        KernelLog.Str(" SUMMARY passed=");
+        KernelLog.Dec((ulong)passed);
+        KernelLog.Str(" failed=");
+        KernelLog.Dec((ulong)failed);
+        KernelLog.End();
     }
 
     public static void Report(string name, bool ok)

@@ -14,7 +14,7 @@ public sealed class ElfBuilder
     public const ulong Write = 0x1;
 
     private readonly List<(string Name, uint Type, ulong Flags, ulong Address, ulong Size)> _sections = new();
-    private readonly List<(string Name, byte Info, ushort Shndx, ulong Value, ulong Size)> _symbols = new();
+    private readonly List<(string Name, byte Info, byte Other, ushort Shndx, ulong Value, ulong Size)> _symbols = new();
 
     public ushort FileType { get; set; } = 2; // ET_EXEC
 
@@ -25,9 +25,9 @@ public sealed class ElfBuilder
         return (ushort)_sections.Count;
     }
 
-    public ElfBuilder Symbol(string name, byte type, ushort shndx, ulong value, ulong size = 0, byte binding = 1)
+    public ElfBuilder Symbol(string name, byte type, ushort shndx, ulong value, ulong size = 0, byte binding = 1, byte visibility = 0)
     {
-        _symbols.Add((name, (byte)((binding << 4) | type), shndx, value, size));
+        _symbols.Add((name, (byte)((binding << 4) | type), visibility, shndx, value, size));
         return this;
     }
 
@@ -45,7 +45,7 @@ public sealed class ElfBuilder
             strtab.WriteByte(0);
             w.Write(nameOffset);
             w.Write(s.Info);
-            w.Write((byte)0);
+            w.Write(s.Other);
             w.Write(s.Shndx);
             w.Write(s.Value);
             w.Write(s.Size);

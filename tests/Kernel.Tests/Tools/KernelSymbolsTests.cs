@@ -14,6 +14,7 @@ public sealed unsafe class KernelSymbolsTests
     private const ulong Rodata = 0xFFFF_FFFF_8020_0000;
     private const byte NoType = 0, Object = 1, Func = 2, SectionSym = 3, FileSym = 4;
     private const byte Local = 0, Global = 1, Weak = 2;
+    private const byte Hidden = 2;
 
     // A kernel image mixing C/asm-style symbols (typed FUNC) with ilc-style ones
     // (FUNC for anything sized, data included; NOTYPE for unsized code labels).
@@ -56,6 +57,24 @@ public sealed unsafe class KernelSymbolsTests
             new KernelSymbol(Text + 0xC0, 0x40, "long_mode_high"),
             new KernelSymbol(Text + 0x100, 0x100, "tail"),
         }, symbols);
+    }
+
+    [Fact]
+    public void Select_PrefersTheExportedNameOfAMethod_OverIlcsHiddenMangledName()
+    {
+        // [RuntimeExport("kmain")] on KernelMain.Main: two global FUNC symbols of one size at one
+        // address, the mangled one hidden. The mangled one sorts first by name, so visibility decides.
+        var elf = new ElfBuilder();
+        ushort text = elf.Section(".text", ElfBuilder.Alloc | ElfBuilder.Exec, Text, 0x100);
+        elf.Symbol("kernel_Vireo_Kernel_Boot_KernelMain__Main", Func, text, Text, 0x40, visibility: Hidden)
+            .Symbol("kmain", Func, text, Text, 0x40)
+            .Symbol("kernel_Vireo_Kernel_Boot_BootMode__Run", Func, text, Text + 0x40, 0x40, visibility: Hidden);
+
+        Assert.Equal(new[]
+        {
+            new KernelSymbol(Text, 0x40, "kmain"),
+            new KernelSymbol(Text + 0x40, 0x40, "kernel_Vireo_Kernel_Boot_BootMode__Run"),
+        }, KernelSymbols.Select(Elf64File.Parse(elf.Build())));
     }
 
     [Fact]

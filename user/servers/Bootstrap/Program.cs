@@ -1,13 +1,14 @@
 // The bootstrap: the one process the kernel creates. It holds all memory (as untyped
-// capabilities) and the initfs. In test mode it first runs the kernel-facing user-space suite, in
-// bench mode the nucleus benchmarks; then it becomes the process manager and root scheme
-// (Services/), starts initfs: and init, and serves until power-off.
+// capabilities) and the initfs. The test bootstrap (tests/Guest/Bootstrap) first runs the
+// kernel-facing user-space suite in test mode, the nucleus benchmarks in bench mode; then every
+// bootstrap becomes the process manager and root scheme (Services/), starts initfs: and init, and
+// serves until power-off.
 using System;
 using System.Runtime;
 using Vireo.Abi;
 using Vireo.User;
 
-static unsafe class Program
+static unsafe partial class Program
 {
     public static ulong SelfBuffer => BootstrapLayout.IpcBuffer;
 
@@ -35,8 +36,7 @@ static unsafe class Program
 
         int failed = 0;
         bool test = (info->Flags & BootstrapInfo.FlagTestMode) != 0, bench = (info->Flags & BootstrapInfo.FlagBenchMode) != 0;
-        if (bench) failed = UserBenchmarks.Run(ref initfs, memory, info);
-        if (test) failed = UserTests.Run(ref initfs, memory);
+        RunSuites(info, ref initfs, memory, ref failed);
         // From here on the bootstrap is the process manager and root scheme: it starts initfs: and
         // init, which starts the rest. PowerOff ends the run with the status it carries.
         bool bootBench = (info->Flags & BootstrapInfo.FlagBootBench) != 0;
@@ -44,6 +44,10 @@ static unsafe class Program
         int status = ProcessManager.Run(ref initfs, memory, info, rc);
         return failed + status;
     }
+
+    // The test bootstrap's suites and benchmarks (tests/Guest/Bootstrap/ProgramHooks.cs); in this
+    // one the method is empty and its call is removed, so no test code is linked.
+    static partial void RunSuites(BootstrapInfo* info, ref InitfsImage initfs, CapHandle memory, ref int failed);
 
     static CapHandle LargestUntyped(BootstrapInfo* info, out int bits)
     {

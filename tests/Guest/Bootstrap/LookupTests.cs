@@ -6,6 +6,8 @@ using Vireo.Abi;
 using Vireo.User;
 using T = Vireo.User.Testing.TestRunner;
 
+namespace Vireo.Bootstrap.Tests;
+
 static unsafe class LookupTests
 {
     private struct Case

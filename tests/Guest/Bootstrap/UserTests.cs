@@ -8,6 +8,8 @@ using Vireo.User;
 using Vireo.User.Testing;
 using T = Vireo.User.Testing.TestRunner;
 
+namespace Vireo.Bootstrap.Tests;
+
 static unsafe class UserTests
 {
     private static CapHandle s_memory;

@@ -7,6 +7,8 @@ using Vireo.Abi;
 using Vireo.User;
 using T = Vireo.User.Testing.TestRunner;
 
+namespace Vireo.Bootstrap.Tests;
+
 static unsafe class FrameTests
 {
     private const ulong TwoMiB = 1UL << 21;

@@ -3,6 +3,8 @@
 using Vireo.Abi;
 using Vireo.User;
 
+namespace Vireo.Bootstrap.Tests;
+
 static unsafe class SharedPages
 {
     /// <summary>Makes `pages` frames from `memory` into `frames` and maps them, read-write, from

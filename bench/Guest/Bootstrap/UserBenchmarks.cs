@@ -7,6 +7,9 @@ using System;
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Testing;
+using Vireo.Bootstrap.Tests;
+
+namespace Vireo.Bootstrap.Benchmarks;
 
 static unsafe class UserBenchmarks
 {

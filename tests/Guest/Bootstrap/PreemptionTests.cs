@@ -7,6 +7,8 @@ using Vireo.Abi;
 using Vireo.User;
 using T = Vireo.User.Testing.TestRunner;
 
+namespace Vireo.Bootstrap.Tests;
+
 static unsafe class PreemptionTests
 {
     private const ulong StackPage = 0x0000_5B00_0000_0000;

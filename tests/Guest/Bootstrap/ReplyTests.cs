@@ -6,6 +6,8 @@ using Vireo.Abi;
 using Vireo.User;
 using T = Vireo.User.Testing.TestRunner;
 
+namespace Vireo.Bootstrap.Tests;
+
 static unsafe class ReplyTests
 {
     private const ulong StackA = 0x0000_5900_0000_0000;

@@ -7,6 +7,8 @@ using Vireo.Abi;
 using Vireo.User;
 using T = Vireo.User.Testing.TestRunner;
 
+namespace Vireo.Bootstrap.Tests;
+
 static unsafe class RegisterTests
 {
     private const ulong CodePage = 0x0000_5400_0000_0000;
