@@ -142,22 +142,7 @@ static unsafe class TtyTests
     // sh on pipes: it opens tty:interrupt at start (before its first prompt, which we wait for).
     private static bool StartListener(out ulong pid, out Fd input, out Fd output)
     {
-        pid = 0;
-        input = output = default;
-        if (!T.Status(Status.Ok, Fs.Pipe(out Fd inRead, out input), "a pipe for a shell's input")) return false;
-        if (!T.Status(Status.Ok, Fs.Pipe(out output, out Fd outWrite), "a pipe for its output")) return false;
-        Fs.Dup(outWrite, out Fd errWrite);
-        const string Sh = "initfs:/bin/sh";
-        SchemeCall.Put(Sh);
-        SchemeCall.Buffer->SendCaps[0] = inRead.Cap.Value;
-        SchemeCall.Buffer->SendCaps[1] = outWrite.Cap.Value;
-        SchemeCall.Buffer->SendCaps[2] = errWrite.Cap.Value;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, Sh.Length, 3, 0, out SchemeReply r);
-        pid = r.W0;
-        Fs.Forget(inRead);
-        Fs.Forget(outWrite);
-        Fs.Forget(errWrite);
-        if (!T.Status(Status.Ok, s, "spawn sh")) return false;
+        if (!ShellTests.StartShell(out pid, out input, out output)) return false;
         byte* b = stackalloc byte[16];
         Status read = Fs.Read(output, b, 16, out int n);
         return T.True(read == Status.Ok && Ascii.Contains(new System.ReadOnlySpan<byte>(b, n), "vireo$"), "its first prompt");
