@@ -64,6 +64,34 @@ public enum SchemeOp : ulong
     // Channels (chan: files): message boundaries kept.
     Listen = 96,     // a chan: file opened with OpenFlags.Create becomes a listener
     Accept = 97,     // on a listener -> cap: the server end of the next connection
+
+    // Terminals (tty: files; docs/design/tty.md has the statuses). The mode belongs to the terminal,
+    // not to one file: every file of the console sees a change.
+    TtyGetMode = 112,        // -> w0 = TtyMode, w1 = least bytes a raw read waits for (0 or 1), w2 = the interrupt byte
+    TtySetMode = 113,        // w0 = TtyMode, w1 = least bytes (0 or 1), w2 = the interrupt byte (1..0x7F) -> w0 = the
+                             // mode before; InvalidArgument for an unknown flag or a value out of range
+    TtySetForeground = 114,  // on a tty:interrupt file: w0 = pid (0: the process that opened this file) -> Ok;
+                             // NotSupported on the console's own files
+    TtyGetForeground = 115,  // -> w0 = the foreground pid (0: none: every interrupt file hears Ctrl-C), w1 = who set it
+}
+
+/// <summary>How the terminal treats typed bytes (SchemeOp.TtySetMode): termios's ICANON, ECHO and
+/// ISIG, the flags the Linux personality's termios maps onto (docs/design/tty.md).</summary>
+[System.Flags]
+public enum TtyMode : ulong
+{
+    /// <summary>Raw: no flag. Bytes are readable as they come, at least the least-bytes count per
+    /// read; nothing is edited, escape sequences pass through.</summary>
+    Raw = 0,
+    /// <summary>Lines are edited (backspace, escape sequences swallowed) and readable once Enter ends them.</summary>
+    Canonical = 1,
+    /// <summary>Typed bytes are shown.</summary>
+    Echo = 2,
+    /// <summary>The interrupt byte (Ctrl-C) raises the interrupt event instead of being input.</summary>
+    Signals = 4,
+    /// <summary>What the console starts with.</summary>
+    Default = Canonical | Echo | Signals,
+    All = Canonical | Echo | Signals,
 }
 
 [System.Flags]

@@ -7,7 +7,11 @@ Used by ./vireo test for the shell sessions (session_case) and by ./vireo bench 
 usage: session.py INPUT_FILE LOG_FILE TIMEOUT_SECONDS PROMPT -- QEMU_COMMAND...
 Writes everything QEMU prints to LOG_FILE; exits with QEMU's status, or 124 after TIMEOUT_SECONDS
 (QEMU is killed then). Lines after the last prompt that appears (poweroff) are typed all the same.
+A line may name a process by what `ps` printed before it: `{pid:NAME}` becomes the pid of the last
+`ps` row for NAME in the output so far (`ps` then `kill {pid:ttyd}`), so a test does not depend on
+the order in which init starts things; with no such row it is typed as it is (and the command fails).
 """
+import re
 import subprocess
 import sys
 import threading
@@ -55,6 +59,8 @@ def main():
                         changed.wait(min(left, 0.5))
                 if qemu.poll() is not None:
                     break
+                with changed:
+                    line = with_pids(line, bytes(seen))
                 qemu.stdin.write(line)
                 qemu.stdin.flush()
             qemu.stdin.close()
@@ -67,6 +73,15 @@ def main():
             status = qemu.wait()
         reader.join(timeout=5)
     return status
+
+
+def with_pids(line, output):
+    """Replaces each {pid:NAME} in line with NAME's pid from the last `ps` row for it in output."""
+    def pid(match):
+        name = re.escape(match.group(1))
+        rows = re.findall(rb"^ *([0-9]+) +[0-9]+ +" + name + rb"\r?$", output, re.MULTILINE)
+        return rows[-1] if rows else match.group(0)   # left as it is: the command then fails visibly
+    return re.sub(rb"\{pid:([A-Za-z0-9_.-]+)\}", pid, line)
 
 
 if __name__ == "__main__":

@@ -76,9 +76,9 @@ public static unsafe class Startup
     private static void CloseStdio()
     {
         if (s_start == null) return;
-        for (uint slot = ProcessSlots.Stdin; slot <= ProcessSlots.Stderr; slot++)
+        for (int which = 0; which < 3; which++)
         {
-            var fd = new Vireo.User.Schemes.Fd(new CapHandle(slot, 0));
+            var fd = which == 0 ? Vireo.User.Schemes.Fd.Stdin : which == 1 ? Vireo.User.Schemes.Fd.Stdout : Vireo.User.Schemes.Fd.Stderr;
             if (Sys.Identify(fd.Cap, out ObjectType type, out _, out _, out ulong badge) == Status.Ok &&
                 type == ObjectType.Endpoint && SchemeBadge.IsFile(badge))
                 Vireo.User.Schemes.Fs.Close(fd);

@@ -1,9 +1,13 @@
-// Ctrl-C for the shell. ttyd answers a read of `tty:interrupt` at each Ctrl-C; a second thread of the
-// shell waits in that read and then stops the foreground: it kills the children of the line that runs
-// now (the process manager's Kill: the shell is their parent) and sets Interrupted, which the builtin
-// sleep looks at and which stops the rest of a list. The thread makes raw calls from an IPC buffer of
-// its own: the scheme library's calls use the main thread's buffer (SchemeCall).
-// docs/design/shell.md, "Interrupts".
+// Ctrl-C for the shell. ttyd answers a read of `tty:interrupt` at each Ctrl-C that is the
+// foreground's; a second thread of the shell waits in that read and then stops the foreground: it
+// kills the children of the line that runs now (the process manager's Kill: the shell is their
+// parent) and sets Interrupted, which the builtin sleep looks at and which stops the rest of a list.
+// The thread makes raw calls from an IPC buffer of its own: the scheme library's calls use the main
+// thread's buffer (SchemeCall).
+// The foreground (TtySetForeground, like tcsetpgrp): a shell on the console claims it at start;
+// while a line of one program runs, that program is the foreground (so a nested shell hears Ctrl-C
+// and this one does not; a program that does not listen leaves it to this shell, ttyd's fallback);
+// after the line the shell takes it back. docs/design/shell.md, "Interrupts"; docs/design/tty.md.
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Schemes;
@@ -16,20 +20,24 @@ public static unsafe class Interrupts
 
     private struct Pids { public fixed ulong Of[CommandLine.MaxStages]; }
     private static Pids s_foreground;
-    private static CapHandle s_event;
+    private static volatile uint s_eventHandle;   // the interrupt file's handle (low 32 bits of a CapHandle)
+    private static CapHandle s_reopened;           // signalled when the event file was opened again
     private static LocalThread s_watcher;
     private static volatile bool s_interrupted;
 
     /// <summary>Ctrl-C came since the line began.</summary>
     public static bool Interrupted => s_interrupted;
 
-    /// <summary>Opens the console's interrupt event and starts the thread that waits for it. Without
-    /// a console (no `tty:`) the shell runs without interrupts.</summary>
+    private static CapHandle Event => new CapHandle(s_eventHandle);
+
+    /// <summary>Opens the console's interrupt event (claiming the foreground when the shell is on
+    /// the console) and starts the thread that waits for it. Without a console (no `tty:`) the shell
+    /// runs without interrupts.</summary>
     public static void Start()
     {
-        if (Fs.Open("tty:interrupt", OpenFlags.Read, out Fd fd) != Status.Ok) return;
-        s_event = fd.Cap;
-        if (CSpace.Make(ObjectType.Frame, 12, out CapHandle frame) != Status.Ok ||
+        if (!Open()) return;
+        if (CSpace.Make(ObjectType.Notification, 0, out s_reopened) != Status.Ok ||
+            CSpace.Make(ObjectType.Frame, 12, out CapHandle frame) != Status.Ok ||
             Sys.Map(CSpace.SelfAddressSpace, frame, WatcherBuffer, Rights.Read | Rights.Write) != Status.Ok ||
             ThreadBuilder.Create(new CapHandle(BootstrapSlots.Memory, 0), &Watch, 0, WatcherStack, WatcherBuffer, default, out s_watcher) != Status.Ok)
         {
@@ -39,13 +47,41 @@ public static unsafe class Interrupts
         Sys.ThreadStart(s_watcher.Thread);
     }
 
+    private static bool Open()
+    {
+        if (Fs.Open("tty:interrupt", OpenFlags.Read, out Fd fd) != Status.Ok) return false;
+        s_eventHandle = (uint)fd.Cap.Value;
+        TakeForeground();
+        return true;
+    }
+
+    /// <summary>After the console came back (Terminal.Reattach): a new event file from the new ttyd,
+    /// the foreground claimed again, and the waiting thread told to go on with it.</summary>
+    public static void Reopen()
+    {
+        CSpace.Release(Event);   // the old ttyd's: it no longer works
+        s_eventHandle = 0;
+        if (Open() && s_reopened.Value != 0) Ipc.Signal(s_reopened, 1);
+    }
+
     /// <summary>At the shell's end: closing the event ends the waiting read (ttyd keeps no reader
-    /// for a closed file), and the thread with it.</summary>
+    /// for a closed file); the thread then waits for a reopening that never comes.</summary>
     public static void Stop()
     {
-        if (s_event.Value != 0) Fs.Close(new Fd(s_event));
-        s_event = default;
+        if (s_eventHandle != 0) Fs.Close(new Fd(Event));
+        s_eventHandle = 0;
     }
+
+    /// <summary>The running line is one program, `pid`: it becomes the console's foreground (a shell
+    /// not on the console names none).</summary>
+    public static void GiveForeground(ulong pid)
+    {
+        if (Terminal.OnConsole && s_eventHandle != 0)
+            SchemeCall.Call(Event, SchemeOp.TtySetForeground, pid, 0, 0, 0, 0, 0, out _);
+    }
+
+    /// <summary>This shell is the foreground again (at start, and after each line that gave it away).</summary>
+    public static void TakeForeground() => GiveForeground(0);
 
     /// <summary>A new line: an interrupt before it no longer counts.</summary>
     public static void BeginLine() => s_interrupted = false;
@@ -70,8 +106,12 @@ public static unsafe class Interrupts
         while (true)
         {
             var m = Message.Of(1, 0, 0, 0);
-            Status s = Ipc.Call(s_event, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)SchemeOp.Read), ref m);
-            if (s != Status.Ok || (Status)(long)m.Info.Label != Status.Ok) return 0;   // ttyd is gone
+            Status s = Ipc.Call(Event, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)SchemeOp.Read), ref m);
+            if (s != Status.Ok || (Status)(long)m.Info.Label != Status.Ok)
+            {
+                Ipc.Wait(s_reopened, out _);   // ttyd is gone (or the file closed): until the main thread reopens it
+                continue;
+            }
             s_interrupted = true;
             for (int i = 0; i < CommandLine.MaxStages; i++)
             {

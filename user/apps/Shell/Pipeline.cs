@@ -10,7 +10,8 @@
 //   5. Children are reaped in whatever order they end (WaitChild 0: `a | b` ends even when b ends
 //      first). A child that was killed closed nothing: the shell closes its duplicates for it.
 // The line's status is the last stage's. While it runs its children are the foreground, which
-// Ctrl-C kills (Interrupts); a line stopped so has status 130, as in other shells.
+// Ctrl-C kills (Interrupts); a line stopped so has status 130, as in other shells. A line of one
+// program makes that program the console's foreground while it runs (Interrupts.GiveForeground).
 using System;
 using Vireo.Abi;
 using Vireo.User;
@@ -70,6 +71,10 @@ public static unsafe class Pipeline
             if (s == Status.NotFound) Out.Error("sh", line.Arg(i, 0), "command not found");
             else Out.Error("sh", line.Arg(i, 0), s);
         }
+        // One program is the whole line: it is the console's foreground (a nested shell then hears
+        // Ctrl-C, not this one); a pipeline stays this shell's to stop.
+        bool given = stages == 1 && pids[0] != 0;
+        if (given) Interrupts.GiveForeground(pids[0]);
         Interrupts.StopIfInterrupted(pids, stages);
         for (int i = 0; i < stages; i++)
         {
@@ -100,6 +105,7 @@ public static unsafe class Pipeline
                 else if (kind == ThreadExitKind.Faulted) Out.Error("sh", line.Arg(i, 0), "crashed (fault)");
             }
         }
+        if (given) Interrupts.TakeForeground();
         return statuses[stages - 1];
     }
 

@@ -23,12 +23,21 @@ static unsafe class Program
         // reset under -icount (./vireo bench reports it as boot_to_shell).
         if (Args.Has("--boot-bench"))
             Vireo.User.Testing.Bench.Report("boot_to_shell", Vireo.User.Sys.ReadTsc());
+        Terminal.Note();
         Interrupts.Start();
         while (true)
         {
             Out.Write("vireo$ ");
             Out.Flush();
             Status s = s_input.ReadLine(Fd.Stdin, text, MaxLine, out int length, out bool cut, out bool ended);
+            if (s != Status.Ok && Terminal.IsGone(s) && Terminal.Reattach())
+            {
+                // ttyd restarted (Terminal): the new console, a fresh prompt; half a line read from
+                // the old one is gone with it.
+                s_input = default;
+                Interrupts.Reopen();
+                continue;
+            }
             if (s != Status.Ok)
             {
                 Out.Error("sh", default, s);

@@ -20,6 +20,7 @@ static unsafe class Program
         FsTests.Run();
         IpcdTests.Run();
         ShellTests.Run();
+        TtyTests.Run();
         EventTests.Run();
         RestartTests.Run();
         LibTests.Run();

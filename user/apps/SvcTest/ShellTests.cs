@@ -273,22 +273,10 @@ static unsafe class ShellTests
         exitCode = -1;
         s_length = 0;
         s_shown = false;
-        if (!T.Status(Status.Ok, Fs.Pipe(out Fd inRead, out Fd inWrite), "a pipe for the shell's input")) return false;
-        if (!T.Status(Status.Ok, Fs.Pipe(out Fd outRead, out Fd outWrite), "a pipe for its output")) return false;
-        if (!T.Status(Status.Ok, Fs.Dup(outWrite, out Fd errWrite), "a second writer for its errors")) return false;
-        const string Sh = "initfs:/bin/sh";
-        SchemeCall.Put(Sh);
-        SchemeCall.Buffer->SendCaps[0] = inRead.Cap.Value;
-        SchemeCall.Buffer->SendCaps[1] = outWrite.Cap.Value;
-        SchemeCall.Buffer->SendCaps[2] = errWrite.Cap.Value;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, Sh.Length, 3, 0, out SchemeReply r);
-        ulong pid = r.W0;
-        // These three are the shell's now (it closes its stdio when it exits): keep no copy.
-        Fs.Forget(inRead);
-        Fs.Forget(outWrite);
-        Fs.Forget(errWrite);
-        bool ok = T.Status(Status.Ok, s, "spawn sh");
-        if (ok) ok = T.Status(Status.Ok, Fs.Write(inWrite, script), "write the script");
+        if (!StartShell(out ulong pid, out Fd inWrite, out Fd outRead)) return false;
+        bool ok = T.Status(Status.Ok, Fs.Write(inWrite, script), "write the script");
+        Status s;
+        SchemeReply r;
         Fs.Close(inWrite);   // the shell reads the end of its input after the script
         while (ok && !Has(Sentinel) && s_length < OutputCapacity)
         {
@@ -305,6 +293,28 @@ static unsafe class ShellTests
         }
         Fs.Close(outRead);
         return ok;
+    }
+
+    /// <summary>Starts sh on two pipes: `input` writes its stdin, `output` reads its stdout and stderr.</summary>
+    public static bool StartShell(out ulong pid, out Fd input, out Fd output)
+    {
+        pid = 0;
+        input = output = default;
+        if (!T.Status(Status.Ok, Fs.Pipe(out Fd inRead, out input), "a pipe for the shell's input")) return false;
+        if (!T.Status(Status.Ok, Fs.Pipe(out output, out Fd outWrite), "a pipe for its output")) return false;
+        if (!T.Status(Status.Ok, Fs.Dup(outWrite, out Fd errWrite), "a second writer for its errors")) return false;
+        const string Sh = "initfs:/bin/sh";
+        SchemeCall.Put(Sh);
+        SchemeCall.Buffer->SendCaps[0] = inRead.Cap.Value;
+        SchemeCall.Buffer->SendCaps[1] = outWrite.Cap.Value;
+        SchemeCall.Buffer->SendCaps[2] = errWrite.Cap.Value;
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, Sh.Length, 3, 0, out SchemeReply r);
+        pid = r.W0;
+        // These three are the shell's now (it closes its stdio when it exits): keep no copy.
+        Fs.Forget(inRead);
+        Fs.Forget(outWrite);
+        Fs.Forget(errWrite);
+        return T.Status(Status.Ok, s, "spawn sh");
     }
 
     // A check on the transcript; the first miss in a session shows the whole transcript in the log.

@@ -68,6 +68,9 @@ public static unsafe class Out
         return s_failure;
     }
 
+    /// <summary>Standard output was replaced (Fd.UseAsStdio): writing may work again.</summary>
+    public static void Reopened() => s_failure = Status.Ok;
+
     /// <summary>"program: subject: what went wrong" on standard error.</summary>
     public static void Error(string program, ReadOnlySpan<byte> subject, Status status) =>
         Error(program, subject, StatusText.Describe(status));

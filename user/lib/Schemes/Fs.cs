@@ -13,9 +13,22 @@ public readonly struct Fd
     public Fd(CapHandle cap) => Cap = cap;
     public bool IsValid => Cap.Value != 0;
 
-    public static Fd Stdin => new Fd(new CapHandle(ProcessSlots.Stdin, 0));
-    public static Fd Stdout => new Fd(new CapHandle(ProcessSlots.Stdout, 0));
-    public static Fd Stderr => new Fd(new CapHandle(ProcessSlots.Stderr, 0));
+    // The process manager's slots (generation 0), until the program names others (UseAsStdio: the
+    // shell, when its console daemon restarted and the old descriptors died; docs/design/tty.md).
+    private static ulong s_stdin, s_stdout, s_stderr;
+
+    public static Fd Stdin => new Fd(new CapHandle(s_stdin != 0 ? s_stdin : ProcessSlots.Stdin));
+    public static Fd Stdout => new Fd(new CapHandle(s_stdout != 0 ? s_stdout : ProcessSlots.Stdout));
+    public static Fd Stderr => new Fd(new CapHandle(s_stderr != 0 ? s_stderr : ProcessSlots.Stderr));
+
+    /// <summary>Makes `fd` this process's stdio descriptor `which` (0 stdin, 1 stdout, 2 stderr)
+    /// from now on; the old one is the caller's to release.</summary>
+    public static void UseAsStdio(int which, Fd fd)
+    {
+        if (which == 0) s_stdin = fd.Cap.Value;
+        else if (which == 1) s_stdout = fd.Cap.Value;
+        else if (which == 2) s_stderr = fd.Cap.Value;
+    }
 }
 
 public static unsafe class Fs

@@ -152,6 +152,17 @@ static unsafe partial class Program
         System.Console.WriteLine("init: no console (tty:); programs start without one");
     }
 
+    // The console daemon restarted: init's descriptor of the old one is dead, and a shell started
+    // from now on gets the new console. Shells still running reopen it themselves (the shell's
+    // Terminal; docs/design/tty.md, "When ttyd restarts").
+    private static void ReopenConsole()
+    {
+        if (!s_console.IsValid) return;
+        CSpace.Release(s_console.Cap);
+        s_console = default;
+        OpenConsole();
+    }
+
     // --- processes ---------------------------------------------------------------------------
 
     private static Status Start(Entry* e)
@@ -227,6 +238,7 @@ static unsafe partial class Program
             }
             if (Start(e) != Status.Ok || e->Kind != 0) return;
             AwaitScheme(e);
+            if ((e->Flags & (ulong)SpawnFlags.ConsoleDevices) != 0) ReopenConsole();
             // A new daemon knows nothing of the old one's files (file: starts empty): say so, naming the scheme.
             System.Console.Write("init: ");
             for (int k = 0; k < e->NameLength; k++) System.Console.Write((char)e->Name[k]);

@@ -9,6 +9,11 @@
 // long line means (the shell refuses one longer than its limit as a whole, with a message).
 // Escape sequences (cursor keys and the like: ESC [ ... final, ESC O x, ESC x) are consumed, never
 // inserted as text: this discipline edits no further than backspace.
+// The mode (TtyMode: termios's ICANON, ECHO, ISIG) changes all of that: in raw mode every byte is
+// input as it comes (a raw run is one queue entry that grows), echo may be off, and with Signals off
+// the interrupt byte is input like any other. docs/design/tty.md.
+using Vireo.Abi;
+
 namespace Vireo.Ttyd;
 
 public unsafe struct LineDiscipline
@@ -19,7 +24,7 @@ public unsafe struct LineDiscipline
     public const int MaxEcho = 4;            // bytes Feed may hand back to echo
 
     public const byte Backspace = 0x08, Delete = 0x7F, Bell = 0x07, Escape = 0x1B;
-    public const byte EndOfText = 0x03;      // Ctrl-C: drop the line being edited, raise an interrupt
+    public const byte EndOfText = 0x03;      // Ctrl-C, the default interrupt byte: drop the line being edited, raise an interrupt
     public const byte EndOfTransmission = 0x04;   // Ctrl-D: end of file on an empty line
 
     private fixed byte _edit[MaxLine];
@@ -32,6 +37,43 @@ public unsafe struct LineDiscipline
     private EscapeState _escape;
     private bool _interrupted;
     private bool _spilled;   // the line being edited began in the queue
+    private bool _rawTail;   // the last queue entry is a raw run that later raw bytes extend
+    // The mode, stored so that a zeroed discipline is the default one (canonical, echo, signals,
+    // Ctrl-C, reads that wait for a byte).
+    private TtyMode _modeFlipped;   // Mode ^ TtyMode.Default
+    private byte _interruptByte;    // 0: EndOfText
+    private bool _returnAtOnce;     // least bytes 0
+
+    public TtyMode Mode => _modeFlipped ^ TtyMode.Default;
+    public byte InterruptByte => _interruptByte == 0 ? EndOfText : _interruptByte;
+    /// <summary>The least bytes a raw read waits for: 1, or 0 (answer at once, maybe with nothing).</summary>
+    public int MinBytes => _returnAtOnce ? 0 : 1;
+    private bool Canonical => (Mode & TtyMode.Canonical) != 0;
+    private bool Echoes => (Mode & TtyMode.Echo) != 0;
+    private bool Signals => (Mode & TtyMode.Signals) != 0;
+
+    /// <summary>Whether (mode, minBytes, interruptByte) is a mode SetMode takes.</summary>
+    public static bool IsValidMode(ulong mode, ulong minBytes, ulong interruptByte) =>
+        (mode & ~(ulong)TtyMode.All) == 0 && minBytes <= 1 && interruptByte >= 1 && interruptByte <= 0x7F;
+
+    /// <summary>Changes the mode (check IsValidMode first). Leaving canonical mode makes the line
+    /// being edited input as it is (nothing typed is lost); entering it starts a new line.</summary>
+    public void SetMode(TtyMode mode, int minBytes, byte interruptByte)
+    {
+        bool wasCanonical = Canonical;
+        _modeFlipped = mode ^ TtyMode.Default;
+        _returnAtOnce = minBytes == 0;
+        _interruptByte = interruptByte == EndOfText ? (byte)0 : interruptByte;
+        _escape = EscapeState.None;
+        if (wasCanonical && !Canonical)
+        {
+            int n = _editLength;
+            _editLength = 0;
+            _spilled = false;
+            for (int i = 0; i < n && QueueRaw(_edit[i]); i++) { }
+        }
+        if (Canonical) _rawTail = false;
+    }
 
     /// <summary>Whether Ctrl-C came since the last call (the daemon then raises the console's
     /// interrupt event).</summary>
@@ -53,6 +95,46 @@ public unsafe struct LineDiscipline
     /// the line, and CR LF counts once.</summary>
     public int Feed(byte c, byte* echo)
     {
+        int n;
+        if (Signals && c == InterruptByte) n = Interrupt(echo);
+        else if (!Canonical) n = QueueRaw(c) ? EchoRaw(c, echo) : Ring(echo);
+        else n = Edit(c, echo);
+        return Echoes || n == 1 && echo[0] == Bell ? n : 0;
+    }
+
+    // The interrupt byte with Signals on: the line being edited is dropped (the queue keeps what is
+    // in it, as with NOFLSH), ^C is shown, and the daemon raises the event.
+    private int Interrupt(byte* echo)
+    {
+        _escape = EscapeState.None;
+        _interrupted = true;
+        if (Canonical)
+        {
+            _editLength = 0;
+            if (_spilled) _spilled = !Queue(true);   // end the queued start, or it joins the next line
+        }
+        echo[0] = (byte)'^';
+        echo[1] = (byte)'C';
+        echo[2] = (byte)'\n';
+        return 3;
+    }
+
+    private static int EchoRaw(byte c, byte* echo)
+    {
+        if (c < 0x20 && c != (byte)'\r' && c != (byte)'\n' && c != (byte)'\t' && c != Backspace || c > 0x7E) return 0;
+        echo[0] = c;
+        return 1;
+    }
+
+    private static int Ring(byte* echo)
+    {
+        echo[0] = Bell;
+        return 1;
+    }
+
+    // Canonical mode: one byte of the line being edited.
+    private int Edit(byte c, byte* echo)
+    {
         if (_escape != EscapeState.None || c == Escape) return SkipEscape(c);
         bool afterReturn = _afterReturn;
         _afterReturn = c == (byte)'\r';
@@ -70,18 +152,11 @@ public unsafe struct LineDiscipline
                 echo[1] = (byte)' ';
                 echo[2] = Backspace;
                 return 3;
-            case EndOfText:
-                _editLength = 0;
-                _interrupted = true;
-                if (_spilled) _spilled = !Queue(true);   // end the queued start, or it joins the next line
-                echo[0] = (byte)'^';
-                echo[1] = (byte)'C';
-                echo[2] = (byte)'\n';
-                return 3;
             case EndOfTransmission:
                 return Complete(false, echo);
         }
-        if (c < 0x20 && c != (byte)'\t' || c > 0x7E) return 0;   // other control keys, non-ASCII
+        // Other control keys and non-ASCII are not text; the interrupt byte is, with Signals off.
+        if ((c < 0x20 && c != (byte)'\t' || c > 0x7E) && c != InterruptByte) return 0;
         if (_editLength == MaxLine)
         {
             if (!Queue(false))
@@ -120,6 +195,24 @@ public unsafe struct LineDiscipline
         if (length - n != 0) return;
         _firstLine = (_firstLine + 1) % MaxQueuedLines;
         _lineCount--;
+        if (_lineCount == 0) _rawTail = false;
+    }
+
+    // Raw mode: the byte joins the raw run at the queue's end (a new entry after a line); false when
+    // the queue is full.
+    private bool QueueRaw(byte c)
+    {
+        if (_queueBytes == QueueBytes || !_rawTail && _lineCount == MaxQueuedLines) return false;
+        _queue[(_queueStart + _queueBytes) % QueueBytes] = c;
+        _queueBytes++;
+        if (_rawTail) _lengths[(_firstLine + _lineCount - 1) % MaxQueuedLines]++;
+        else
+        {
+            _lengths[(_firstLine + _lineCount) % MaxQueuedLines] = 1;
+            _lineCount++;
+            _rawTail = true;
+        }
+        return true;
     }
 
     // ESC, then '[' and parameters up to a final byte (0x40..0x7E), or 'O' and one byte, or one
@@ -172,6 +265,7 @@ public unsafe struct LineDiscipline
         _lengths[(_firstLine + _lineCount) % MaxQueuedLines] = length;
         _lineCount++;
         _editLength = 0;
+        _rawTail = false;
         return true;
     }
 }

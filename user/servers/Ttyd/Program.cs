@@ -16,9 +16,11 @@
 // keeps the caller waiting) and answered when Enter completes one, oldest reader first.
 //
 // `tty:interrupt` is the console's interrupt event: a read of it waits for the next Ctrl-C (or a
-// write to any `tty:interrupt` file, for a program that raises it) and answers one byte, 0x03; every
-// waiting reader gets it. The foreground's owner (the shell) reads it and stops its foreground
-// commands; docs/design/shell.md, "Interrupts".
+// write to any `tty:interrupt` file, for a program that raises it) and answers one byte, 0x03. Only
+// the foreground hears it (TtySetForeground, like tcsetpgrp): the interrupt files of the foreground
+// pid, or, when that process listens to none (a program the shell runs), those of the process that
+// made it the foreground, which stops it. Nobody named yet: every interrupt file hears it. The
+// mode (raw, echo, interrupt byte) is the line discipline's. docs/design/tty.md.
 using System.Runtime;
 using Vireo.Abi;
 using Vireo.Ttyd;
@@ -39,6 +41,7 @@ static unsafe class Program
     private static Readers s_interruptReaders;
     private static WatchTable s_watches;
     private static bool s_hardware;
+    private static ulong s_foreground, s_controller;   // pids: TtySetForeground's
 
     [RuntimeExport("vireo_main")]
     static int Main()
@@ -146,22 +149,59 @@ static unsafe class Program
         }
     }
 
-    // Every reader of `tty:interrupt` learns of it; one that died meanwhile is skipped.
+    // The foreground's interrupt files are told: a waiting reader is answered, a file without one
+    // keeps it pending for its next read (or Watch). A reader that died meanwhile is skipped.
     private static void Interrupt()
     {
-        while (s_interruptReaders.Count > 0)
+        ulong to = InterruptTarget(out bool anyone);
+        if (anyone)
+            for (uint id = 1; id < MaxFiles; id++)
+                if (s_files.IsOpen(id) && s_files[id].Interrupt && (to == 0 || s_files[id].Opener == to)) s_files[id].Pending = true;
+        for (int n = s_interruptReaders.Count; n > 0; n--)
         {
-            s_interruptReaders.Take(out int token, out _);
+            s_interruptReaders.Take(out int token, out int file);
+            if (!s_files[(uint)file].Pending)
+            {
+                s_interruptReaders.Add(token, file);
+                continue;
+            }
+            s_files[(uint)file].Pending = false;
             SchemeCall.Data[0] = LineDiscipline.EndOfText;
             s_server.AnswerLater(token, Status.Ok, 0, 0, 1);
         }
+        s_watches.Check(&Ready);
+    }
+
+    // Whose interrupt files hear it: the foreground pid's, else its controller's (0 = everyone's
+    // while nobody was named). `anyone` false: neither listens, the interrupt goes nowhere (as a
+    // signal to an empty process group).
+    private static ulong InterruptTarget(out bool anyone)
+    {
+        anyone = true;
+        if (s_foreground == 0 || Listens(s_foreground)) return s_foreground;
+        if (Listens(s_controller)) return s_controller;
+        anyone = false;
+        return 0;
+    }
+
+    private static bool Listens(ulong pid)
+    {
+        for (uint id = 1; id < MaxFiles; id++)
+            if (s_files.IsOpen(id) && s_files[id].Interrupt && s_files[id].Opener == pid) return true;
+        return false;
     }
 
     // --- requests --------------------------------------------------------------------------------
 
     // Every open (and dup) is its own file id, so closing one leaves the others working; a tty file
-    // is the console, or its interrupt event.
-    private struct TtyFile { public bool Interrupt; }
+    // is the console, or its interrupt event. Opener: the pid that opened it (a dup keeps it), which
+    // is how the foreground (a pid) finds its interrupt files.
+    private struct TtyFile
+    {
+        public bool Interrupt;
+        public bool Pending;   // an interrupt came for this file while nobody read it
+        public ulong Opener;
+    }
 
     private static bool IsInterruptPath(ref Request r) =>
         Ascii.Equals(new System.ReadOnlySpan<byte>(r.Data, r.DataLength), "interrupt") ||
@@ -171,12 +211,17 @@ static unsafe class Program
     {
         public void OnPath(ref Request r)
         {
-            if (r.Op == SchemeOp.Open) s_files.Open(ref s_server, new TtyFile { Interrupt = r.DataLength > 0 && IsInterruptPath(ref r) });
+            if (r.Op == SchemeOp.Open) s_files.Open(ref s_server, new TtyFile { Interrupt = r.DataLength > 0 && IsInterruptPath(ref r), Opener = r.Client });
             else if (r.Op == SchemeOp.Stat) s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device);
         }
 
         public void OnFile(ref Request r, uint id, ref TtyFile file)
         {
+            if (r.Op == SchemeOp.TtyGetMode || r.Op == SchemeOp.TtySetMode || r.Op == SchemeOp.TtyGetForeground)
+            {
+                OnTerminal(ref r);
+                return;
+            }
             if (file.Interrupt)
             {
                 OnInterruptFile(ref r, id);
@@ -198,6 +243,9 @@ static unsafe class Program
                 case SchemeOp.Fsync:
                     s_server.Answer(Status.Ok);
                     break;
+                default:
+                    s_server.Answer(Status.NotSupported);
+                    break;
             }
         }
 
@@ -215,27 +263,72 @@ static unsafe class Program
         }
     }
 
-    // Every tty file reads the one line queue: Readable when a completed line (or an end of file)
-    // waits that no waiting reader took; a write never waits.
-    private static Readiness Ready(uint id) =>
-        (s_line.HasLine && s_readers.Count == 0 ? Readiness.Readable : Readiness.None) | Readiness.Writable;
+    // Every console file reads the one line queue: Readable when a completed line (or an end of
+    // file, or raw bytes) waits that no waiting reader took; a write never waits. An interrupt file
+    // is Readable while an interrupt is pending for it.
+    private static Readiness Ready(uint id)
+    {
+        if (s_files.IsOpen(id) && s_files[id].Interrupt)
+            return (s_files[id].Pending ? Readiness.Readable : Readiness.None) | Readiness.Writable;
+        return (s_line.HasLine && s_readers.Count == 0 ? Readiness.Readable : Readiness.None) | Readiness.Writable;
+    }
 
-    // A read waits for the next interrupt; a write raises one.
+    // A read waits for the next interrupt (or takes a pending one); a write raises one;
+    // TtySetForeground names the foreground.
     private static void OnInterruptFile(ref Request r, uint id)
     {
+        ref TtyFile file = ref s_files[id];
         if (r.Op == SchemeOp.Write)
         {
             ulong length = (ulong)r.DataLength;
             Interrupt();   // its answers use the data area: before this request's own answer
             s_server.Answer(Status.Ok, length);
         }
+        else if (r.Op == SchemeOp.Read && r.W0 > 0 && file.Pending)
+        {
+            file.Pending = false;
+            SchemeCall.Data[0] = LineDiscipline.EndOfText;
+            s_server.Answer(Status.Ok, 0, 0, 0, 1);
+        }
         else if (r.Op == SchemeOp.Read && r.W0 > 0)
         {
             if (s_interruptReaders.Full || !s_server.Defer(out int token)) s_server.Answer(Status.WouldBlock);
             else s_interruptReaders.Add(token, (int)id);   // the file id in place of a length: see Closed
         }
+        else if (r.Op == SchemeOp.TtySetForeground)
+        {
+            s_foreground = r.W0 != 0 ? r.W0 : file.Opener;
+            s_controller = file.Opener;
+            s_server.Answer(Status.Ok);
+        }
+        else if (r.Op == SchemeOp.Watch) s_watches.Handle(ref s_server, ref r, id, Ready(id));
         else if (r.Op == SchemeOp.Read || r.Op == SchemeOp.Fsync) s_server.Answer(Status.Ok);
         else s_server.Answer(Status.NotSupported);
+    }
+
+    // The mode and the foreground, on any tty file: the terminal's, not the file's.
+    private static void OnTerminal(ref Request r)
+    {
+        if (r.Op == SchemeOp.TtyGetForeground)
+        {
+            s_server.Answer(Status.Ok, s_foreground, s_controller);
+            return;
+        }
+        ulong before = (ulong)s_line.Mode;
+        if (r.Op == SchemeOp.TtyGetMode)
+        {
+            s_server.Answer(Status.Ok, before, (ulong)s_line.MinBytes, s_line.InterruptByte);
+            return;
+        }
+        if (!LineDiscipline.IsValidMode(r.W0, r.W1, r.W2))
+        {
+            s_server.Answer(Status.InvalidArgument);
+            return;
+        }
+        s_line.SetMode((TtyMode)r.W0, (int)r.W1, (byte)r.W2);
+        s_server.Answer(Status.Ok, before);
+        ServeReaders();   // what was being edited may be input now
+        s_watches.Check(&Ready);
     }
 
     private static void Read(ref Request r)
@@ -251,6 +344,11 @@ static unsafe class Program
             int n = s_line.Peek(SchemeCall.Data, max);
             s_line.Consume(n);
             s_server.Answer(Status.Ok, 0, 0, 0, n);
+            return;
+        }
+        if ((s_line.Mode & TtyMode.Canonical) == 0 && s_line.MinBytes == 0)
+        {
+            s_server.Answer(Status.Ok);   // a raw read that does not wait: nothing is there
             return;
         }
         if (s_readers.Full || !s_server.Defer(out int token))
