@@ -10,7 +10,9 @@ public static class BootstrapLayout
     public const ulong IpcBuffer = 0x0000_73FF_FFFF_C000;
     public const ulong StackSize = 64 * 1024;
     public const ulong InitfsBase = 0x0000_7000_0000_0000;
-    public const int CNodeSlotBits = 12;
+    /// <summary>The bootstrap's CNode: 16,384 slots (1 MiB). The initfs takes one per page, and as the
+    /// process manager it holds a few per process (their CNodes, threads, memory blocks).</summary>
+    public const int CNodeSlotBits = 14;
     public const ulong Magic = 0x564952454F424F4F; // "VIREOBOO"
 }
 

@@ -15,6 +15,9 @@ static unsafe class UserTests
     private static CapHandle s_memory;
     private static InitfsImage s_initfs;
     private const ulong ScratchPage = 0x0000_5000_0000_0000;
+    // The bootstrap's last capability slot: empty while these tests run (CSpace hands slots out
+    // upwards from the first free one and is nowhere near the end yet).
+    private const uint LastSlot = (1u << BootstrapLayout.CNodeSlotBits) - 1;
 
     public static int Run(ref InitfsImage initfs, CapHandle memory)
     {
@@ -135,7 +138,7 @@ static unsafe class UserTests
         T.Status(Status.Ok, Sys.Identify(CSpace.Self, out ObjectType type, out Rights rights, out int bits, out _), "identify own CNode");
         T.Equal((long)ObjectType.CNode, (long)type, "slot 1 is a CNode");
         T.Equal((long)Rights.All, (long)rights, "with all rights");
-        T.Equal(BootstrapLayout.CNodeSlotBits, bits, "of 2^12 slots");
+        T.Equal(BootstrapLayout.CNodeSlotBits, bits, "of 2^CNodeSlotBits slots");
         Sys.Identify(CSpace.SelfAddressSpace, out type, out _, out _, out _);
         T.Equal((long)ObjectType.AddressSpace, (long)type, "slot 2 is an address space");
         Sys.Identify(new CapHandle(BootstrapSlots.Thread, 0), out type, out _, out _, out _);
@@ -148,7 +151,7 @@ static unsafe class UserTests
     private static void InvalidHandles()
     {
         T.Status(Status.InvalidCapability, Sys.Identify(new CapHandle(0), out _, out _, out _, out _), "null handle");
-        T.Status(Status.InvalidCapability, Sys.Identify(new CapHandle(4095, 0), out _, out _, out _, out _), "empty slot");
+        T.Status(Status.InvalidCapability, Sys.Identify(new CapHandle(LastSlot, 0), out _, out _, out _, out _), "empty slot");
         T.Status(Status.InvalidCapability, Sys.Identify(new CapHandle(60000, 0), out _, out _, out _, out _), "index beyond the CNode");
         T.Status(Status.InvalidCapability, Sys.Identify(new CapHandle(1UL << 40 | BootstrapSlots.CNode), out _, out _, out _, out _), "forged high bits");
         T.Status(Status.InvalidCapability, Sys.Identify(new CapHandle(BootstrapSlots.CNode, 7), out _, out _, out _, out _), "wrong generation");
@@ -193,7 +196,7 @@ static unsafe class UserTests
         T.Status(Status.NotCopyable, Sys.Copy(u, CSpace.Self, a, Rights.All, out _), "untyped memory is not copyable");
         T.Status(Status.Occupied, Sys.Copy(f, CSpace.Self, f.Index, Rights.All, out _), "destination occupied");
         T.Status(Status.OutOfRange, Sys.Copy(f, CSpace.Self, 0, Rights.All, out _), "slot 0 is never a capability");
-        T.Status(Status.OutOfRange, Sys.Copy(f, CSpace.Self, 5000, Rights.All, out _), "index beyond the CNode");
+        T.Status(Status.OutOfRange, Sys.Copy(f, CSpace.Self, LastSlot + 905, Rights.All, out _), "index beyond the CNode");
         T.Status(Status.WrongType, Sys.Copy(f, f, a, Rights.All, out _), "destination is not a CNode");
         T.Status(Status.InvalidArgument, Sys.Call(Syscall.CapCopy, f.Value, CSpace.Self.Value, a, 0x1000), "unknown rights bits");
         T.Status(Status.InvalidCapability, Sys.Copy(new CapHandle(4000, 0), CSpace.Self, a, Rights.All, out _), "empty source");
@@ -251,7 +254,7 @@ static unsafe class UserTests
         T.Status(Status.WrongType, Sys.Retype(f, ObjectType.Frame, 12, CSpace.Self, a, 1, out _), "retype from a frame");
         T.Status(Status.OutOfMemory, Sys.Retype(u, ObjectType.Untyped, 17, CSpace.Self, a, 1, out _), "bigger than the untyped");
         T.Status(Status.Occupied, Sys.Retype(u, ObjectType.Frame, 12, CSpace.Self, f.Index, 1, out _), "destination occupied");
-        T.Status(Status.OutOfRange, Sys.Retype(u, ObjectType.Frame, 12, CSpace.Self, 4095, 2, out _), "destination range runs off the CNode");
+        T.Status(Status.OutOfRange, Sys.Retype(u, ObjectType.Frame, 12, CSpace.Self, LastSlot, 2, out _), "destination range runs off the CNode");
         T.Status(Status.InvalidCapability, Sys.Retype(new CapHandle(4001, 0), ObjectType.Frame, 12, CSpace.Self, a, 1, out _), "empty untyped slot");
         CSpace.Free(a);
         CSpace.Release(f);

@@ -144,18 +144,20 @@ public class BuddyBlocksTests
     }
 
     [Fact]
-    public void Node_pairs_bound_the_splits()
+    public void Node_pairs_grow_with_the_splits()
     {
         var model = new Model();
         var buddy = new BuddyBlocks(model, 4);
         Assert.True(buddy.AddRoot(model.Root(0, 24), 24));
         int owned = -1;
-        Assert.Equal(-1, buddy.Take(16, ref owned));   // eight splits, three pairs left
-        Assert.True(buddy.Take(21, ref owned) >= 0);  // three splits
-        Assert.Equal(-1, buddy.Take(20, ref owned));
+        // 256 blocks of 64 KiB: 255 splits from a table made for four pairs.
+        for (int i = 0; i < 256; i++) Assert.True(buddy.Take(16, ref owned) >= 0, $"block {i}");
+        Assert.True(buddy.Pairs >= 256);
+        Assert.Equal(0UL, buddy.FreeBytes);
+        Assert.Equal(-1, buddy.Take(16, ref owned));
         buddy.GiveAll(ref owned);
-        Assert.True(buddy.Take(16, ref owned) < 0);
         Assert.Equal(buddy.TotalBytes, buddy.FreeBytes);
+        Assert.Equal(1, buddy.FreeBlocks);   // merged back into the root
     }
 
     [Theory]

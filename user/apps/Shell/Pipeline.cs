@@ -88,8 +88,14 @@ public static unsafe class Pipeline
             Status s = Processes.Wait(0, out ulong pid, out int status, out ThreadExitKind kind);
             if (s != Status.Ok)
             {
+                // What still runs must not share the console with the next prompt: it is stopped.
                 Out.Error("sh", default, s);
-                for (int i = 0; i < stages; i++) Interrupts.Foreground(i, 0);
+                for (int i = 0; i < stages; i++)
+                {
+                    Interrupts.Foreground(i, 0);
+                    if (pids[i] == 0) continue;
+                    Out.Error("sh", line.Arg(i, 0), Children.Kill(pids[i]) == Status.Ok ? "stopped: cannot wait for it" : "cannot wait for it nor stop it");
+                }
                 break;
             }
             for (int i = 0; i < stages; i++)

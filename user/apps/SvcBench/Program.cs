@@ -4,6 +4,7 @@
 // copies its stdin to its stdout eight bytes at a time until end of file; as `svcbench lookup NAME`,
 // it looks a scheme up and exits with the status.
 using System;
+using System.Collections.Generic;
 using System.Runtime;
 using Vireo.Abi;
 using Vireo.User;
@@ -23,6 +24,7 @@ static unsafe class Program
         Bench.Report("scheme_read_4KiB", Read4KiB());
         Bench.Report("pipe_roundtrip_8B", PipeRoundTrip());
         Bench.Report("chan_roundtrip_8B", ChanRoundTrip());
+        Bench.Report("procmgr_procs_alive_max", ProcsAliveMax());
         SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, 0, 0, 0, 0, 0, 0, out _);
         return 0;
     }
@@ -82,6 +84,34 @@ static unsafe class Program
         if (SchemeCall.Call(listener.Cap, SchemeOp.Accept, 0, 0, 0, 0, 0, 1, out SchemeReply r) != Status.Ok) return 0;
         var server = new Fd(r.Cap0);
         return EchoRoundTrips(server, server, client, client, listener);
+    }
+
+    // procmgr_procs_alive_max, a count: `idle` programs (real ones, from the initfs, each in blocks of
+    // its own) started through the process manager until a Spawn is refused, then all killed and
+    // waited for. It counts only if the refusal was for memory or slots and every byte came back.
+    private static ulong ProcsAliveMax()
+    {
+        const string Argv = "initfs:/bin/idle";
+        byte* argv = stackalloc byte[Argv.Length];
+        Ascii.Copy(Argv, new Span<byte>(argv, Argv.Length));
+        ulong before = FreeBytes();
+        var pids = new List<ulong>();
+        Status s;
+        while ((s = Children.SpawnWithoutStdio(new ReadOnlySpan<byte>(argv, Argv.Length), SpawnFlags.NoRegister, out ulong pid)) == Status.Ok)
+            pids.Add(pid);
+        for (int i = 0; i < pids.Count; i++)
+        {
+            Children.Kill(pids[i]);
+            Children.Wait(pids[i], out _, out _, out _);
+        }
+        bool refusedForRoom = s == Status.OutOfMemory || s == Status.NoSpace;
+        return refusedForRoom && FreeBytes() == before ? (ulong)pids.Count : 0;
+    }
+
+    private static ulong FreeBytes()
+    {
+        SchemeCall.Call(Namespace.Root, SchemeOp.MemInfo, 0, 0, 0, 0, 0, 0, out SchemeReply r);
+        return r.W1;
     }
 
     // The echo child on childIn/childOut (its ends from then on: forgotten here), the timed round

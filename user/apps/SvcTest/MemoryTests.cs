@@ -37,13 +37,13 @@ static unsafe class MemoryTests
         return true;
     }
 
-    private static ulong Free()
+    internal static ulong Free()
     {
         SchemeCall.Call(Namespace.Root, SchemeOp.MemInfo, 0, 0, 0, 0, 0, 0, out SchemeReply r);
         return r.W1;
     }
 
-    private static Status Spawn(string argv, ulong limit, out ulong pid)
+    internal static Status Spawn(string argv, ulong limit, out ulong pid)
     {
         SchemeCall.Put(argv);
         for (int i = 0; i < argv.Length; i++) if (SchemeCall.Data[i] == (byte)' ') SchemeCall.Data[i] = 0;
@@ -52,13 +52,13 @@ static unsafe class MemoryTests
         return s;
     }
 
-    private static ulong Wait(ulong pid)
+    internal static ulong Wait(ulong pid)
     {
         SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out SchemeReply r);
         return r.W2;
     }
 
-    private static void Kill(ulong pid)
+    internal static void Kill(ulong pid)
     {
         SchemeCall.Call(Namespace.Root, SchemeOp.Kill, pid, 0, 0, 0, 0, 0, out _);
         Wait(pid);

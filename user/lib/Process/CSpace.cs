@@ -1,5 +1,7 @@
 // The calling process's own capability slots: which are free. A bitmap over the CNode the
-// process was given (its own CNode capability sits at BootstrapSlots.CNode in every process).
+// process was given (its own CNode capability sits at BootstrapSlots.CNode in every process): one
+// in .bss for up to MaxSlots, set up before the heap exists; a larger CNode (the process manager's)
+// gets one from the heap (InitLarge).
 using Vireo.Abi;
 
 namespace Vireo.User;
@@ -8,7 +10,9 @@ public static unsafe class CSpace
 {
     public const int MaxSlots = 4096;
     private struct Bitmap { public fixed ulong Words[MaxSlots / 64]; }
-    private static Bitmap s_used;
+    private static Bitmap s_small;
+    private static ulong* s_used;
+    private static ulong[] s_large;   // kept referenced: the collector frees what nothing references
     private static uint s_limit;
     private static uint s_hint;
 
@@ -18,8 +22,28 @@ public static unsafe class CSpace
     /// <summary>Slots [first, limit) are free to hand out.</summary>
     public static void Init(uint first, uint limit)
     {
-        s_limit = limit > MaxSlots ? MaxSlots : limit;
-        for (uint i = 0; i < first && i < s_limit; i++) s_used.Words[i >> 6] |= 1UL << (int)(i & 63);
+        fixed (ulong* words = s_small.Words) s_used = words;
+        Reserve(first, limit > MaxSlots ? MaxSlots : limit);
+    }
+
+    /// <summary>Init for a CNode of any size (up to 2^16 slots); the heap must be working.</summary>
+    public static void InitLarge(uint first, uint limit)
+    {
+        if (limit <= MaxSlots)
+        {
+            Init(first, limit);
+            return;
+        }
+        if (limit > 1u << 16) limit = 1u << 16;
+        s_large = new ulong[limit / 64];
+        fixed (ulong* words = s_large) s_used = words;
+        Reserve(first, limit);
+    }
+
+    private static void Reserve(uint first, uint limit)
+    {
+        s_limit = limit;
+        for (uint i = 0; i < first && i < s_limit; i++) s_used[i >> 6] |= 1UL << (int)(i & 63);
         s_hint = first;
     }
 
@@ -29,9 +53,9 @@ public static unsafe class CSpace
         {
             uint i = s_hint + n;
             if (i >= s_limit) i -= s_limit;
-            if ((s_used.Words[i >> 6] & (1UL << (int)(i & 63))) == 0)
+            if ((s_used[i >> 6] & (1UL << (int)(i & 63))) == 0)
             {
-                s_used.Words[i >> 6] |= 1UL << (int)(i & 63);
+                s_used[i >> 6] |= 1UL << (int)(i & 63);
                 s_hint = i + 1;
                 index = i;
                 return true;
@@ -92,6 +116,6 @@ public static unsafe class CSpace
 
     public static void Free(uint index)
     {
-        if (index < s_limit) s_used.Words[index >> 6] &= ~(1UL << (int)(index & 63));
+        if (index < s_limit) s_used[index >> 6] &= ~(1UL << (int)(index & 63));
     }
 }

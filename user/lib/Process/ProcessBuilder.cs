@@ -25,7 +25,7 @@ public unsafe struct ProcessOptions
     public bool KeepHandles;      // false: after the start the builder keeps no capability to the process
     public int HeapBits;          // untyped memory the process gets for its own heap (slot Memory); 0 = none
     public CapHandle Grant0, Grant1, Grant2, Grant3;  // copied into the process's slots FirstGrant .. FirstGrant + 3
-    public ulong Grant0Badge;         // non-zero: Grant0 is minted with this badge instead of copied
+    public ulong Grant0Badge;         // non-zero: Grant0 is minted with this badge (to call it: no Read, so the child cannot receive another's requests) instead of copied
     public CapHandle* SharedFrames;   // SharedCount frame capabilities (handles in the builder's CNode)
     public uint SharedCount;          // mapped read-write, in order, from SharedAddress in the child
     public ulong SharedAddress;
@@ -79,17 +79,29 @@ public unsafe struct Process
         {
             // Objects came straight from shared memory: delete them; their frames die with the CNode.
             s = Sys.Delete(Thread);
-            Sys.Delete(AddressSpace);
+            if (AddressSpace.Value != 0) Sys.Delete(AddressSpace);
             Sys.Delete(CNode);
         }
         if (SlotsTaken)
         {
             CSpace.Free(CNodeSlot);
-            CSpace.Free(AddressSpaceSlot);
+            if (AddressSpaceSlot != 0) CSpace.Free(AddressSpaceSlot);
             CSpace.Free(ThreadSlot);
         }
         Live = false;
         return s;
+    }
+
+    /// <summary>Deletes the builder's capability to the running process's address space (the
+    /// process holds its own) and frees its slot: a manager of many processes keeps one slot less
+    /// for each. Destroy still works (the address space dies with the CNode or the memory).</summary>
+    public void DropAddressSpace()
+    {
+        if (!SlotsTaken || AddressSpaceSlot == 0) return;
+        Sys.Delete(AddressSpace);
+        CSpace.Free(AddressSpaceSlot);
+        AddressSpace = default;
+        AddressSpaceSlot = 0;
     }
 }
 
@@ -153,7 +165,7 @@ public static unsafe class ProcessBuilder
         }
         if (s == Status.Ok && options.Grant0.Value != 0)
             s = options.Grant0Badge != 0
-                ? Sys.Mint(options.Grant0, process.CNode, BootstrapSlots.FirstGrant, Rights.All, options.Grant0Badge, out _)
+                ? Sys.Mint(options.Grant0, process.CNode, BootstrapSlots.FirstGrant, Rights.Write | Rights.Grant, options.Grant0Badge, out _)
                 : Sys.Copy(options.Grant0, process.CNode, BootstrapSlots.FirstGrant, Rights.All, out _);
         if (s == Status.Ok && options.Grant1.Value != 0) s = Sys.Copy(options.Grant1, process.CNode, BootstrapSlots.FirstGrant + 1, Rights.All, out _);
         if (s == Status.Ok && options.Grant2.Value != 0) s = Sys.Copy(options.Grant2, process.CNode, BootstrapSlots.FirstGrant + 2, Rights.All, out _);

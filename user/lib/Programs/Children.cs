@@ -27,6 +27,17 @@ public static unsafe class Children
         return s;
     }
 
+    /// <summary>Starts argv with no standard input, output or error (a child that only runs or waits).</summary>
+    public static Status SpawnWithoutStdio(ReadOnlySpan<byte> argv, SpawnFlags flags, out ulong pid, ulong sizes = 0)
+    {
+        pid = 0;
+        if (argv.Length > SchemeLimits.MaxData) return Status.NameTooLong;
+        fixed (byte* a = argv) SchemeCall.Put(a, argv.Length);
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)flags, sizes, 0, argv.Length, 0, 0, out SchemeReply r);
+        pid = r.W0;
+        return s;
+    }
+
     /// <summary>Waits for child `pid` (0: any child) to end: which one in `ended`, how in `kind`,
     /// its exit code (or fault vector) in `code`. NotFound when there is no such child.</summary>
     public static Status Wait(ulong pid, out ulong ended, out ThreadExitKind kind, out ulong code)
@@ -37,4 +48,8 @@ public static unsafe class Children
         code = r.W2;
         return s;
     }
+
+    /// <summary>Ends process `pid` (the process manager's Kill; the caller still waits for it).</summary>
+    public static Status Kill(ulong pid) =>
+        SchemeCall.Call(Namespace.Root, SchemeOp.Kill, pid, 0, 0, 0, 0, 0, out _);
 }

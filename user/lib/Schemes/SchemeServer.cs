@@ -269,6 +269,23 @@ public unsafe struct SchemeServer
         return false;
     }
 
+    /// <summary>Defer into a Reply object the server keeps itself (one per client that may wait,
+    /// made when the client is admitted, so that waiting never runs out of them); answer it with
+    /// AnswerTo. False if the request has no caller to save.</summary>
+    public bool DeferTo(CapHandle reply)
+    {
+        if (Ipc.SaveReply(reply) != Status.Ok) return false;
+        _owed = false;
+        return true;
+    }
+
+    /// <summary>Answers a request put aside with DeferTo. PeerDied if that caller died meanwhile.</summary>
+    public Status AnswerTo(CapHandle reply, Status status, ulong w0 = 0, ulong w1 = 0, ulong w2 = 0)
+    {
+        var m = Message.Of(w0, w1, w2, 0);
+        return Ipc.Reply(reply, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)status), ref m);
+    }
+
     /// <summary>Answers a deferred request; data, if any, must already be at SchemeCall.Data.
     /// PeerDied if that caller died meanwhile.</summary>
     public Status AnswerLater(int token, Status status, ulong w0 = 0, ulong w1 = 0, int dataLength = 0) =>

@@ -21,7 +21,7 @@ static unsafe partial class Program
             Console.WriteLine("bootstrap: bad information page");
             return 1;
         }
-        CSpace.Init((uint)info->FirstFreeSlot, 1u << BootstrapLayout.CNodeSlotBits);
+        CSpace.InitLarge((uint)info->FirstFreeSlot, 1u << BootstrapLayout.CNodeSlotBits);
         InitfsImage initfs = InitfsImage.FromBootstrap(info);
         CapHandle memory = LargestUntyped(info, out int memoryBits);
         // Memory for this process's own heap, where the runtime looks for it.

@@ -115,7 +115,7 @@ static unsafe partial class ProcessManager
         {
             s_initfsPid = 0;
             if (s_initfsRestarts++ >= MaxRestarts) { Say("initfsd ended; not started again", 0); return; }
-            Status s = StartInitfs(s_info);
+            Status s = StartInitfs(s_info, out s_initfsPid);
             if (s == Status.Ok) Say("initfsd started again, pid ", s_initfsPid);
             else Say("initfsd cannot start again, status ", (ulong)s);
             return;
@@ -130,7 +130,7 @@ static unsafe partial class ProcessManager
             Say("init started again to adopt its daemons, pid ", heir);
         }
         else Say("init cannot start again", 0);
-        for (int i = 0; i < MaxProcs; i++)
+        for (int i = 0; i < s_capacity; i++)
         {
             Proc* c = &s_procs[i];
             if (c->Pid == 0 || c->Parent != pid) continue;

@@ -9,7 +9,9 @@
 // Bookkeeping is arrays of nodes, never per page: a node is a root (an untyped the allocator was
 // given) or one half of a split, and the two halves of a split take the node pair 2m, 2m+1, so a
 // node's buddy is index ^ 1. A free node is always a leaf and never has a free buddy (merging is
-// eager), free nodes sit on one doubly linked list per order, and every operation is O(orders).
+// eager), free nodes sit on one doubly linked list per order, and every operation is O(orders)
+// (amortised: the node arrays double when a split finds no free pair, so splits are bounded by what
+// the untyped operations allow, the caller's capability slots, not by a table fixed in advance).
 namespace Vireo.Services;
 
 /// <summary>The capability operations the allocator needs (the process manager's are syscalls).</summary>
@@ -33,14 +35,14 @@ public sealed class BuddyBlocks
     private const byte Unused = 0, Free = 1, Split = 2, Taken = 3;
 
     private readonly IUntypedOps _ops;
-    private readonly ulong[] _cap;
-    private readonly int[] _parent;     // -1 for a root
-    private readonly int[] _next;       // free: the next on its order's list; taken: the owner's next block
-    private readonly int[] _prev;       // free: the previous on its order's list
-    private readonly byte[] _order;
-    private readonly byte[] _state;
+    private ulong[] _cap;
+    private int[] _parent;     // -1 for a root
+    private int[] _next;       // free: the next on its order's list; taken: the owner's next block
+    private int[] _prev;       // free: the previous on its order's list
+    private byte[] _order;
+    private byte[] _state;
     private readonly int[] _head = new int[MaxOrder + 1];
-    private readonly int[] _freePairs;  // a stack of unused node pairs (their even index)
+    private int[] _freePairs;  // a stack of unused node pairs (their even index)
     private int _freePairCount;
 
     public ulong TotalBytes { get; private set; }
@@ -48,21 +50,53 @@ public sealed class BuddyBlocks
     /// <summary>Free blocks (leaves on the free lists), for the tests' counts.</summary>
     public int FreeBlocks { get; private set; }
 
-    /// <summary>Room for `pairs` node pairs: roots and split halves (each split uses one pair).</summary>
+    /// <summary>Room for `pairs` node pairs at first: roots and split halves (each split uses one
+    /// pair); more are added when they run out.</summary>
     public BuddyBlocks(IUntypedOps ops, int pairs)
     {
         _ops = ops;
-        int nodes = pairs * 2;
-        _cap = new ulong[nodes];
-        _parent = new int[nodes];
-        _next = new int[nodes];
-        _prev = new int[nodes];
-        _order = new byte[nodes];
-        _state = new byte[nodes];
-        _freePairs = new int[pairs];
-        for (int i = 0; i < pairs; i++) _freePairs[i] = (pairs - 1 - i) * 2;
-        _freePairCount = pairs;
+        if (pairs < 1) pairs = 1;
+        _cap = new ulong[0];
+        _parent = new int[0];
+        _next = new int[0];
+        _prev = new int[0];
+        _order = new byte[0];
+        _state = new byte[0];
+        _freePairs = new int[0];
+        Grow(pairs);
         for (int k = 0; k <= MaxOrder; k++) _head[k] = -1;
+    }
+
+    /// <summary>Node pairs the arrays hold now (for the tests).</summary>
+    public int Pairs => _state.Length / 2;
+
+    // Adds `more` node pairs (all unused) to the arrays.
+    private void Grow(int more)
+    {
+        int pairs = Pairs, total = pairs + more;
+        _cap = Resized(_cap, total * 2);
+        _parent = Resized(_parent, total * 2);
+        _next = Resized(_next, total * 2);
+        _prev = Resized(_prev, total * 2);
+        _order = Resized(_order, total * 2);
+        _state = Resized(_state, total * 2);
+        var free = new int[total];
+        for (int i = 0; i < _freePairCount; i++) free[i] = _freePairs[i];
+        for (int i = total - 1; i >= pairs; i--) free[_freePairCount++] = i * 2;
+        _freePairs = free;
+    }
+
+    private static T[] Resized<T>(T[] from, int length)
+    {
+        var to = new T[length];
+        for (int i = 0; i < from.Length; i++) to[i] = from[i];
+        return to;
+    }
+
+    // At least `count` free node pairs, doubling the arrays if there are fewer.
+    private void EnsurePairs(int count)
+    {
+        if (_freePairCount < count) Grow(Pairs > count ? Pairs : count);
     }
 
     /// <summary>The order a node has (2^order bytes); for taken blocks.</summary>
@@ -78,7 +112,8 @@ public sealed class BuddyBlocks
     /// no room for it.</summary>
     public bool AddRoot(ulong cap, int bits)
     {
-        if (bits < MinOrder || bits > MaxOrder || _freePairCount == 0) return false;
+        if (bits < MinOrder || bits > MaxOrder) return false;
+        EnsurePairs(1);
         int n = _freePairs[--_freePairCount];
         _state[n + 1] = Unused;
         _cap[n] = cap;
@@ -98,7 +133,8 @@ public sealed class BuddyBlocks
         if (bits > MaxOrder) return -1;
         int order = bits;
         while (order <= MaxOrder && _head[order] < 0) order++;
-        if (order > MaxOrder || order - bits > _freePairCount) return -1;
+        if (order > MaxOrder) return -1;
+        EnsurePairs(order - bits);
         int n = _head[order];
         Unlink(n);
         while (_order[n] > bits)

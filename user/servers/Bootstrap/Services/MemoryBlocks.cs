@@ -14,7 +14,9 @@ static unsafe class MemoryBlocks
     /// <summary>What the process manager keeps for its own objects (endpoints, Reply objects).</summary>
     public const int ReserveBits = 20;
     public const int MaxBits = 30;
-    private const int NodePairs = 1536;   // the bootstrap's CNode (4096 slots) is the real bound
+    // Node pairs at first; the allocator adds more as splits need them, so the bootstrap's free
+    // capability slots (two per split) are the bound, and a split without one fails cleanly.
+    private const int NodePairs = 512;
     private static BuddyBlocks s_buddy;
 
     public static ulong TotalBytes => s_buddy.TotalBytes;

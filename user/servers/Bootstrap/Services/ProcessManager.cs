@@ -12,12 +12,16 @@ using Vireo.User.Schemes;
 
 static unsafe partial class ProcessManager
 {
-    private const int MaxProcs = 256;
+    /// <summary>Table entries at start; the table doubles whenever a Spawn finds it full, so the
+    /// number of processes is bounded by memory and capability slots, which Spawn checks.</summary>
+    private const int FirstCapacity = 64;
     private const int NameBytes = 24;
     /// <summary>The most memory a process may hold when its spawn request names no limit.</summary>
     public const ulong DefaultLimit = 256UL << 20;
-    /// <summary>The heap untyped of a process whose block is sized from its image (256 KiB).</summary>
-    public const int DefaultHeapBits = 18;
+    /// <summary>The heap untyped of a process whose block is sized from its image (64 KiB: a small
+    /// program's block is then 256 KiB, so a thousand fit in 512 MiB; a program that needs more asks
+    /// for it, MemoryRequest.Refill).</summary>
+    public const int DefaultHeapBits = 16;
     /// <summary>Blocks one process may hold: each costs the manager capability slots (its own and
     /// its splits'), which all processes share, so many small requests must not use them up.</summary>
     public const int MaxBlocksPerProcess = 64;
@@ -32,7 +36,8 @@ static unsafe partial class ProcessManager
         public int Blocks;           // its memory blocks: a chain in MemoryBlocks (-1 = none)
         public ulong Held, Limit;    // bytes in those blocks, and the most it may hold
         public int BlockCount;
-        public int WaitToken;        // >= 0: a WaitChild of this process is put aside
+        public ulong Reply;          // its Reply object for WaitChild, made with its first child (0 = none)
+        public bool Waiting;         // a WaitChild of this process is put aside in Reply
         public ulong WaitFor;        // the pid it waits for, 0 = any child
         public ulong Rights;         // SpawnFlags.KillAny | PowerOff | KernelLog it was given (Authority.cs)
         public int NameLength;
@@ -41,6 +46,10 @@ static unsafe partial class ProcessManager
 
     private static Proc* s_procs;
     private static byte[] s_table;
+    private static int s_capacity;
+    private static CapHandle s_memory;   // the manager's own untyped: its endpoint, Reply objects
+    private static ulong[] s_freeReplies = new ulong[16];   // Reply objects of ended processes, reused
+    private static int s_freeReplyCount;
     private static ulong s_nextPid = 1;
     private static SchemeServer s_server;
     private static CapHandle s_exits;
@@ -56,12 +65,13 @@ static unsafe partial class ProcessManager
         s_rcFile = rcFile;
         // The array stays referenced from a static: the collector frees what nothing references, and
         // it never moves objects, so the pointer into it stays valid.
-        s_table = new byte[MaxProcs * sizeof(Proc)];
+        s_capacity = FirstCapacity;
+        s_table = new byte[s_capacity * sizeof(Proc)];
         fixed (byte* p = s_table) s_procs = (Proc*)p;
-        for (int i = 0; i < MaxProcs; i++) s_procs[i].WaitToken = -1;
         RootScheme.Init();
         SysScheme.Init();
         if (MemoryBlocks.Init(info, memory, out memory) != Status.Ok) return Fail("no memory of its own");
+        s_memory = memory;
         if (SchemeServer.Create(memory, out s_server) != Status.Ok) return Fail("no endpoint");
         // sys: is served on the same endpoint: its requests come through looked-up (client-badged)
         // or minted file capabilities, which no Namespace capability carries.
@@ -74,8 +84,12 @@ static unsafe partial class ProcessManager
             Ipc.Bind(new CapHandle(BootstrapSlots.Thread, 0), s_exits) != Status.Ok)
             return Fail("no exit notification");
 
-        Status s = StartInitfs(info);
+        Status s = StartInitfs(info, out s_initfsPid);
         if (s != Status.Ok) return Fail("cannot start bin/initfsd");
+        // init reads its rc file from initfs:, so it starts once that is registered (initfsd may ask
+        // for memory first, which this loop serves).
+        Serve(s_initfsPid);
+        if (!InitfsRegistered()) return Fail("bin/initfsd ended before registering initfs:");
         s = StartInit(false);
         if (s != Status.Ok) return Fail("cannot start bin/init");
         Serve();
@@ -90,7 +104,19 @@ static unsafe partial class ProcessManager
     }
 
     // The initfs daemon gets the archive mapped read-only where the bootstrap has it.
-    private static Status StartInitfs(BootstrapInfo* info)
+    private static bool Alive(ulong pid)
+    {
+        Proc* e = Find(pid);
+        return e != null && !e->Exited;
+    }
+
+    private static bool InitfsRegistered()
+    {
+        byte* name = stackalloc byte[6] { (byte)'i', (byte)'n', (byte)'i', (byte)'t', (byte)'f', (byte)'s' };
+        return RootScheme.Lookup(name, 6, out _) == Status.Ok;
+    }
+
+    private static Status StartInitfs(BootstrapInfo* info, out ulong pid)
     {
         const string Argv = "initfs:/bin/initfsd\0";
         byte* argv = stackalloc byte[Argv.Length];
@@ -100,20 +126,22 @@ static unsafe partial class ProcessManager
         // CNode per frame: the CNode is sized for them (with room for its own objects), up to the
         // largest a spawn may ask for (2^12 slots).
         const int Reserve = 256;
+        pid = 0;
         if (count > (1UL << 12) - Reserve) return Status.OutOfRange;
         int cnodeBits = 10;
         while ((1UL << cnodeBits) < count + Reserve) cnodeBits++;
         CapHandle* l = stackalloc CapHandle[(int)count];
         for (ulong i = 0; i < count; i++) l[i] = new CapHandle((uint)(info->InitfsFrameSlot + i), 0);
-        return Spawn(0, argv, n, true, (ulong)cnodeBits << 8, default, default, default, out s_initfsPid, false, l, (uint)count, info->InitfsBase & ~0xFFFUL, info->InitfsSize, default, info->InitfsBase & 0xFFF,
+        return Spawn(0, argv, n, true, (ulong)cnodeBits << 8, default, default, default, out pid, false, l, (uint)count, info->InitfsBase & ~0xFFFUL, info->InitfsSize, default, info->InitfsBase & 0xFFF,
             rights: (ulong)SpawnFlags.KernelLog);
     }
 
     // --- the server loop -------------------------------------------------------------------------
 
-    private static void Serve()
+    // Serves until PowerOff; with `initfsd` (its pid), only until it has registered initfs: or ended.
+    private static void Serve(ulong initfsd = 0)
     {
-        while (!s_stop)
+        while (!s_stop && (initfsd == 0 || !InitfsRegistered() && Alive(initfsd)))
         {
             s_server.Receive(out Request r);
             if ((ulong)r.Op == MessageInfo.NotificationLabel)
@@ -212,12 +240,13 @@ static unsafe partial class ProcessManager
     }
 
     // The scheme capability a caller gets: the endpoint badged with its pid, in a slot of the
-    // bootstrap's to release once it is sent.
+    // bootstrap's to release once it is sent. It may call, not receive: no client takes requests
+    // meant for the daemon.
     private static Status MintFor(ulong caller, CapHandle endpoint, out CapHandle minted)
     {
         minted = default;
         if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-        Status s = Sys.Mint(endpoint, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Grant, SchemeBadge.Client(caller), out minted);
+        Status s = Sys.Mint(endpoint, CSpace.Self, slot, Rights.Write | Rights.Grant, SchemeBadge.Client(caller), out minted);
         if (s != Status.Ok)
         {
             CSpace.Free(slot);
@@ -294,6 +323,10 @@ static unsafe partial class ProcessManager
         var path = new System.ReadOnlySpan<byte>(argv + start, nameEnd - start);
         int index = FreeEntry();
         if (index < 0) return Status.NoSpace;
+        // The parent's WaitChild must never find no Reply object to wait in: it gets one with its
+        // first child, or the child is refused now.
+        Proc* parentEntry = Find(parent);
+        if (parentEntry != null && parentEntry->Reply == 0 && !TakeReply(out parentEntry->Reply)) return Status.OutOfMemory;
         int memoryBits = (int)(sizes & 0xFF);
         int cnodeBits = (int)((sizes >> 8) & 0xFF);
         if (cnodeBits == 0) cnodeBits = 10;
@@ -314,7 +347,9 @@ static unsafe partial class ProcessManager
             if (memoryBits < BuddyBlocks.MinOrder) memoryBits = BuddyBlocks.MinOrder;
         }
         if (1UL << memoryBits > limit) return Status.OutOfMemory;
-        o.MemoryBits = memoryBits;
+        // The objects are carved straight from the block (no child untyped: one slot less per
+        // process); the block's revoke when it is given back destroys them all.
+        o.MemoryBits = 0;
         int blocks = -1;
         if (MemoryBlocks.Take(memoryBits, ref blocks, out CapHandle memory) < 0) return Status.OutOfMemory;
         if (!CSpace.TryAlloc(out uint exitSlot))
@@ -361,6 +396,7 @@ static unsafe partial class ProcessManager
             return s;
         }
         s_nextPid++;
+        p.DropAddressSpace();   // only the CNode (GrowMemory) and the thread (exit, kill) are needed
         Proc* e = &s_procs[index];
         *e = default;
         e->Pid = newPid;
@@ -370,7 +406,6 @@ static unsafe partial class ProcessManager
         e->Held = 1UL << memoryBits;
         e->BlockCount = 1;
         e->Limit = limit;
-        e->WaitToken = -1;
         e->Rights = rights;
         // The name shown by ps: the last path component.
         int from = nameEnd;
@@ -413,7 +448,7 @@ static unsafe partial class ProcessManager
     // Exit notifications say which table entries (bit = index % 64) to look at.
     private static void Reap(ulong bits)
     {
-        for (int i = 0; i < MaxProcs; i++)
+        for (int i = 0; i < s_capacity; i++)
         {
             Proc* e = &s_procs[i];
             if (e->Pid == 0 || e->Exited || (bits & (1UL << (i & 63))) == 0) continue;
@@ -422,8 +457,17 @@ static unsafe partial class ProcessManager
         }
     }
 
-    // A process ended (or was killed): its memory returns, its names go, its parent learns of it.
+    // A process ended (or was killed): its memory returns, its names go, its parent learns of it;
+    // then init or initfsd starts again if it was one of them. That comes last: a Spawn may grow the
+    // table, which moves every entry, so `e` must not be used after it.
     private static void Ended(Proc* e, ulong kind, ulong code)
+    {
+        ulong pid = e->Pid;
+        Release(e, kind, code);
+        Restart(pid);
+    }
+
+    private static void Release(Proc* e, ulong kind, ulong code)
     {
         e->Exited = true;
         e->Kind = kind;
@@ -442,8 +486,8 @@ static unsafe partial class ProcessManager
             if (kind == (ulong)ThreadExitKind.Faulted) System.Console.Write(code);
             System.Console.WriteLine();
         }
-        // Orphans of this process have no one to wait for them (init's wait for the next init: Restart).
-        for (int i = 0; i < MaxProcs; i++)
+        // Orphans of this process have no one to wait for them.
+        for (int i = 0; i < s_capacity; i++)
         {
             Proc* c = &s_procs[i];
             if (c->Pid != 0 && c->Parent == pid && pid != s_initPid)
@@ -452,9 +496,9 @@ static unsafe partial class ProcessManager
                 if (c->Exited) *c = default;
             }
         }
-        Restart(pid);
-        if (e->WaitToken >= 0) s_server.AnswerLater(e->WaitToken, Status.PeerDied);
-        e->WaitToken = -1;
+        if (e->Waiting) s_server.AnswerTo(new CapHandle(e->Reply), Status.PeerDied);
+        e->Waiting = false;
+        GiveReply(ref e->Reply);
         // Waits for a name it was to register are over; its own waits go too (their answers find no caller).
         while (RootScheme.TakeWaiter(null, 0, pid, out int token, out _)) s_server.AnswerLater(token, Status.PeerDied);
         Proc* parent = Find(e->Parent);
@@ -463,10 +507,10 @@ static unsafe partial class ProcessManager
             *e = default;   // nobody will ask
             return;
         }
-        if (parent->WaitToken >= 0 && (parent->WaitFor == 0 || parent->WaitFor == pid))
+        if (parent->Waiting && (parent->WaitFor == 0 || parent->WaitFor == pid))
         {
-            s_server.AnswerLater(parent->WaitToken, Status.Ok, pid, kind, code);
-            parent->WaitToken = -1;
+            s_server.AnswerTo(new CapHandle(parent->Reply), Status.Ok, pid, kind, code);
+            parent->Waiting = false;
             *e = default;
         }
     }
@@ -509,38 +553,47 @@ static unsafe partial class ProcessManager
         s_server.Answer(Status.Ok, given.Value, e->Held, e->Limit);
     }
 
+    // The caller's Reply object (made with its first child) holds the request from the start: a
+    // request sent without a caller (a send, not a call) is refused before it can reap a child whose
+    // exit nobody would then learn. One WaitChild at a time per process (another thread's: BadState).
     private static void WaitChild(ulong caller, ulong pid)
     {
         Proc* self = Find(caller);
+        if (self == null || self->Reply == 0)
+        {
+            s_server.Answer(Status.NotFound);   // it never had a child
+            return;
+        }
+        var reply = new CapHandle(self->Reply);
+        if (self->Waiting || !s_server.DeferTo(reply))
+        {
+            s_server.Answer(Status.BadState);
+            return;
+        }
         bool any = false;
-        for (int i = 0; i < MaxProcs; i++)
+        for (int i = 0; i < s_capacity; i++)
         {
             Proc* c = &s_procs[i];
             if (c->Pid == 0 || c->Parent != caller || (pid != 0 && c->Pid != pid)) continue;
             any = true;
             if (!c->Exited) continue;
-            s_server.Answer(Status.Ok, c->Pid, c->Kind, c->Code);
+            s_server.AnswerTo(reply, Status.Ok, c->Pid, c->Kind, c->Code);
             *c = default;
             return;
         }
-        if (!any || self == null)
+        if (!any)
         {
-            s_server.Answer(Status.NotFound);
+            s_server.AnswerTo(reply, Status.NotFound);
             return;
         }
-        if (self->WaitToken >= 0 || !s_server.Defer(out int token))
-        {
-            s_server.Answer(Status.BadState);
-            return;
-        }
-        self->WaitToken = token;
+        self->Waiting = true;
         self->WaitFor = pid;
     }
 
     /// <summary>One line per live process: pid, parent, name (sys:/ps).</summary>
     public static void Describe(ref Text t)
     {
-        for (int i = 0; i < MaxProcs; i++)
+        for (int i = 0; i < s_capacity; i++)
         {
             Proc* e = &s_procs[i];
             if (e->Pid == 0 || e->Exited) continue;
@@ -555,7 +608,7 @@ static unsafe partial class ProcessManager
 
     private static void ProcList(ulong index)
     {
-        for (ulong i = index; i < MaxProcs; i++)
+        for (ulong i = index; i < (ulong)s_capacity; i++)
         {
             Proc* e = &s_procs[i];
             if (e->Pid == 0 || e->Exited) continue;
@@ -569,13 +622,51 @@ static unsafe partial class ProcessManager
     private static Proc* Find(ulong pid)
     {
         if (pid == 0) return null;
-        for (int i = 0; i < MaxProcs; i++) if (s_procs[i].Pid == pid) return &s_procs[i];
+        for (int i = 0; i < s_capacity; i++) if (s_procs[i].Pid == pid) return &s_procs[i];
         return null;
     }
 
+    // A free table entry; a full table doubles (entries keep their indices, so exit-notification
+    // badges stay right). Entry pointers taken before this call are stale after it.
     private static int FreeEntry()
     {
-        for (int i = 0; i < MaxProcs; i++) if (s_procs[i].Pid == 0) return i;
-        return -1;
+        for (int i = 0; i < s_capacity; i++) if (s_procs[i].Pid == 0) return i;
+        int index = s_capacity;
+        var bigger = new byte[2 * s_capacity * sizeof(Proc)];
+        fixed (byte* to = bigger) System.Buffer.MemoryCopy(s_procs, to, bigger.Length, s_capacity * sizeof(Proc));
+        s_table = bigger;
+        fixed (byte* p = s_table) s_procs = (Proc*)p;
+        s_capacity *= 2;
+        return index;
+    }
+
+    // A Reply object for a process's WaitChild: one an ended process gave back, or a new one from the
+    // manager's own memory. False (nothing taken) when neither is possible.
+    private static bool TakeReply(out ulong reply)
+    {
+        reply = 0;
+        if (s_freeReplyCount > 0)
+        {
+            reply = s_freeReplies[--s_freeReplyCount];
+            return true;
+        }
+        if (CSpace.Make(s_memory, ObjectType.Reply, 0, out CapHandle made) != Status.Ok) return false;
+        reply = made.Value;
+        return true;
+    }
+
+    // An ended process's Reply object goes back for the next parent (the manager's memory is not
+    // returned object by object, so objects are reused rather than deleted).
+    private static void GiveReply(ref ulong reply)
+    {
+        if (reply == 0) return;
+        if (s_freeReplyCount == s_freeReplies.Length)
+        {
+            var bigger = new ulong[2 * s_freeReplies.Length];
+            for (int i = 0; i < s_freeReplyCount; i++) bigger[i] = s_freeReplies[i];
+            s_freeReplies = bigger;
+        }
+        s_freeReplies[s_freeReplyCount++] = reply;
+        reply = 0;
     }
 }
