@@ -128,6 +128,10 @@ static unsafe partial class ProcessManager
         {
             heir = s_initPid;
             Say("init started again to adopt its daemons, pid ", heir);
+            // Its children come by adoption, not Spawn, so it gets the Reply object for its
+            // WaitChild here (Spawn gives one to a parent with its first child).
+            Proc* h = Find(heir);
+            if (h != null && h->Reply == 0 && !TakeReply(out h->Reply)) Say("no Reply object for the new init; its waits fail", 0);
         }
         else Say("init cannot start again", 0);
         for (int i = 0; i < s_capacity; i++)
