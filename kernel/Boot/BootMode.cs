@@ -7,6 +7,7 @@
 using System;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Log;
+using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Tests;
 using Vireo.Kernel.Bench;
 using Vireo.Kernel.Nucleus;
@@ -46,7 +47,7 @@ public static unsafe class BootMode
         }
 
         Threads.DeathObserver = &OnThreadDeath;
-        if (BootstrapLoader.TryCreate(flags))
+        if (BootstrapLoader.TryCreate(flags, ref boot, KernelState.Frames))
             Threads.EnterUserMode();
         if (s_testMode) Finish(0, 1);
         KernelLog.Info("idle: no user space; halting until interrupted");

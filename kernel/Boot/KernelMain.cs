@@ -10,6 +10,7 @@ using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Diagnostics;
 using Vireo.Kernel.Log;
 using Vireo.Kernel.Memory;
+using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Nucleus;
 using Vireo.Kernel.Paging;
 
@@ -73,6 +74,7 @@ public static unsafe class KernelMain
         InitMemory(direct, ref boot, layout);
         InitInterrupts();
 
+        NucleusContext.Init(new NucleusContext { Direct = KernelState.Direct, Madt = KernelState.Acpi.Madt });
         Threads.Init();
         InitAsidTable();
         UserMode.Init(layout.BootStackTop);

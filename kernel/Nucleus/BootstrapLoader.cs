@@ -8,7 +8,7 @@
 using Vireo.Abi;
 using Vireo.Formats;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
+using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Caps;
 using Vireo.Kernel.Log;
 using Vireo.Kernel.Memory;
@@ -28,11 +28,9 @@ public static unsafe class BootstrapLoader
     public static Tcb* Bootstrap => s_bootstrap;
 
     /// <summary>Builds the bootstrap process; false (with a log line) when there is no usable initfs.</summary>
-    public static bool TryCreate(ulong flags)
+    public static bool TryCreate(ulong flags, ref BootInfo boot, FrameAllocator frames)
     {
-        PhysMap map = KernelState.Direct;
-        FrameAllocator frames = KernelState.Frames;
-        ref BootInfo boot = ref KernelState.BootInfo;
+        PhysMap map = NucleusContext.Current.Direct;
         if (boot.ModuleCount == 0) return Fail("no initfs module");
         BootModule initfs = boot.Module(0);
         if (CpioReader.TryCreate(map.Ptr(initfs.Start), initfs.End - initfs.Start, out CpioReader archive) != FormatStatus.Ok)
@@ -138,7 +136,7 @@ public static unsafe class BootstrapLoader
         // Device memory: the legacy VGA window and the PCI hole below the interrupt controllers.
         info->FirstDeviceSlot = FirstDeviceSlot;
         int vga = HandOverRange(map, cnodePhys, FirstDeviceSlot, MaxDevice, 0xA0000, 0xC0000);
-        int pci = HandOverRange(map, cnodePhys, FirstDeviceSlot + (uint)vga, MaxDevice - vga, PciHoleStart(), 0xFEC00000);
+        int pci = HandOverRange(map, cnodePhys, FirstDeviceSlot + (uint)vga, MaxDevice - vga, PciHoleStart(ref boot), 0xFEC00000);
         info->DeviceCount = (ulong)(vga + pci);
 
         // Last: all remaining free memory becomes untyped capabilities.
@@ -193,9 +191,8 @@ public static unsafe class BootstrapLoader
     }
 
     // The PCI hole starts above the last RAM below 4 GiB, at a 256 MiB boundary at least.
-    private static ulong PciHoleStart()
+    private static ulong PciHoleStart(ref BootInfo boot)
     {
-        ref BootInfo boot = ref KernelState.BootInfo;
         ulong top = 0;
         for (int i = 0; i < boot.RegionCount; i++)
         {

@@ -9,7 +9,6 @@
 using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 using Vireo.Kernel.Paging;
 
@@ -33,7 +32,7 @@ public static unsafe class Mappings
 
     public static Status Map(ulong asPhys, CapSlot* frame, ulong vaddr, Rights rights)
     {
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         ulong size = 1UL << frame->SizeBits;
         if ((vaddr & (size - 1)) != 0) return Status.NotAligned;
         // Aligned to its size, the frame starts at 0 or at 4 KiB or above; frames are at most 1 GiB.
@@ -74,7 +73,7 @@ public static unsafe class Mappings
             return Status.NotMapped;
         }
         Epoch++;
-        if (AddressSpaces.TableOf(KernelState.Direct, asPhys).ProtectBlock(frame->Spare, frame->SizeBits, FlagsFor(frame, rights)) != MapStatus.Ok) return Status.NotMapped;
+        if (AddressSpaces.TableOf(NucleusContext.Current.Direct, asPhys).ProtectBlock(frame->Spare, frame->SizeBits, FlagsFor(frame, rights)) != MapStatus.Ok) return Status.NotMapped;
         InvalidateBlock(frame->Spare, frame->SizeBits);
         return Status.Ok;
     }
@@ -85,7 +84,7 @@ public static unsafe class Mappings
         Epoch++;
         if (AddressSpaces.TryResolve(frame.Extra, out ulong asPhys))
         {
-            var map = KernelState.Direct;
+            var map = NucleusContext.Current.Direct;
             var tables = new AddressSpaceTables(map, asPhys);
             AddressSpaces.TableOf(map, asPhys).UnmapBlock(ref tables, frame.Spare, frame.SizeBits, out _, keepTables: true);
             // Another address space may be current: a stale entry there would only matter if it were live.

@@ -2,7 +2,6 @@
 // address-space layers. A struct, passed by ref: ilc specialises the core for it.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 
 namespace Vireo.Kernel.Nucleus;
@@ -13,7 +12,7 @@ public unsafe struct ObjectHooks : IObjectHooks
 
     public void Initialize(ObjectType type, ulong phys, int sizeBits)
     {
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         switch (type)
         {
             case ObjectType.Thread:
@@ -27,7 +26,7 @@ public unsafe struct ObjectHooks : IObjectHooks
 
     public void Destroy(ObjectType type, ulong phys, int sizeBits)
     {
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         switch (type)
         {
             case ObjectType.Thread:
@@ -54,7 +53,7 @@ public unsafe struct ObjectHooks : IObjectHooks
         // losing it means the thread can no longer run.
         if ((slot.Type == ObjectType.CNode || slot.Type == ObjectType.AddressSpace) && slot.Spare != 0)
         {
-            var t = KernelState.Direct.As<Tcb>(slot.Spare);
+            var t = NucleusContext.Current.Direct.As<Tcb>(slot.Spare);
             slot.Spare = 0;
             Threads.Kill(t, ThreadExitKind.Killed, 0);
             if (slot.Type == ObjectType.AddressSpace) AddressSpaces.Unbind(t);

@@ -1,7 +1,6 @@
 // Capability syscalls: look the capability up with the rights it needs, then call the core.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 
 namespace Vireo.Kernel.Nucleus;
@@ -31,7 +30,7 @@ public static unsafe partial class Syscalls
     private static CapSlot* Find(Tcb* t, ulong handle)
     {
         if (t->CNode == 0) return null;
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         return CNode.Lookup(map, t->CNode, t->CNodeSlotBits, new CapHandle(handle), out ulong phys) == Status.Ok ? map.As<CapSlot>(phys) : null;
     }
 
@@ -64,7 +63,7 @@ public static unsafe partial class Syscalls
     }
 
     private static ulong NewHandle(ulong cnode, ulong index) =>
-        CNode.HandleFor(KernelState.Direct, cnode, SlotPhys(cnode, index)).Value;
+        CNode.HandleFor(NucleusContext.Current.Direct, cnode, SlotPhys(cnode, index)).Value;
 
     private static Status CapCopy(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, out ulong created) =>
         Derive(t, handle, dstCNode, dstIndex, rights, mint: false, 0, out created);
@@ -82,7 +81,7 @@ public static unsafe partial class Syscalls
         if (rights > (ulong)Rights.All) return Status.InvalidArgument;
         s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
         if (s != Status.Ok) return s;
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         s = mint ? CapOps.Mint(map, map.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights, badge)
                  : CapOps.Copy(map, map.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights);
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
@@ -96,7 +95,7 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
         if (s != Status.Ok) return s;
-        s = CapOps.Move(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex));
+        s = CapOps.Move(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(src), SlotPhys(cnode, dstIndex));
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
         return s;
     }
@@ -106,7 +105,7 @@ public static unsafe partial class Syscalls
         Status s = Lookup(t, handle, out CapSlot* slot);
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
-        return CapOps.Delete(KernelState.Direct, KernelState.Direct.ToPhys(slot), ref hooks);
+        return CapOps.Delete(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(slot), ref hooks);
     }
 
     private static Status CapRevoke(Tcb* t, ulong handle)
@@ -114,7 +113,7 @@ public static unsafe partial class Syscalls
         Status s = Lookup(t, handle, out CapSlot* slot);
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
-        return CapOps.Revoke(KernelState.Direct, KernelState.Direct.ToPhys(slot), ref hooks);
+        return CapOps.Revoke(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(slot), ref hooks);
     }
 
     // Bits 32-47 of count (r9) carry the objects this call made before a preemption point stopped it:
@@ -137,7 +136,7 @@ public static unsafe partial class Syscalls
         s = Destination(t, f->R10, dstIndex, count, out ulong cnode, out int bits);
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
-        s = Untyped.Retype(KernelState.Direct, KernelState.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits,
+        s = Untyped.Retype(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits,
             dstIndex + done, count - done, ref hooks, out ulong made);
         if (hooks.Failed && (s == Status.Ok || s == Preemption.Restart))
         {
@@ -147,7 +146,7 @@ public static unsafe partial class Syscalls
             for (ulong i = done + made; i-- > done;)
             {
                 var undo = new ObjectHooks();
-                CapOps.Delete(KernelState.Direct, SlotPhys(cnode, dstIndex + i), ref undo);
+                CapOps.Delete(NucleusContext.Current.Direct, SlotPhys(cnode, dstIndex + i), ref undo);
             }
             return Status.OutOfMemory;
         }

@@ -3,7 +3,6 @@
 // r8, r9), so the dispatcher writes only the status for these calls.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 using System.Runtime.CompilerServices;
 

@@ -2,7 +2,6 @@
 // configured with, kept inside its control block.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 
 namespace Vireo.Kernel.Nucleus;
@@ -13,7 +12,7 @@ public static unsafe partial class Syscalls
     {
         Status s = TargetThread(caller, handle, out Tcb* t);
         if (s != Status.Ok) return s;
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         if (t->State != ThreadState.Inactive && t->State != ThreadState.Suspended) return Status.BadState;
         if (!UserMemory.TryCheck(caller, configPtr, (ulong)sizeof(ThreadConfig), write: false)) return Status.BadAddress;
         ThreadConfig config = *(ThreadConfig*)configPtr;
@@ -58,7 +57,7 @@ public static unsafe partial class Syscalls
     /// <summary>Gives the thread its own copies of a CNode and an address-space capability.</summary>
     internal static void Bind(Tcb* t, CapSlot* cnode, CapSlot* space)
     {
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         ulong tcbPhys = map.ToPhys(t);
         // The thread leaves its old address space before that space can die with the old capability.
         AddressSpaces.Unbind(t);
@@ -78,7 +77,7 @@ public static unsafe partial class Syscalls
         t = null;
         Status s = Lookup(caller, handle, ObjectType.Thread, Rights.Control, out CapSlot* cap);
         if (s != Status.Ok) return s;
-        t = KernelState.Direct.As<Tcb>(cap->Object);
+        t = NucleusContext.Current.Direct.As<Tcb>(cap->Object);
         return Status.Ok;
     }
 

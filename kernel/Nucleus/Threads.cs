@@ -5,7 +5,6 @@
 // are written into its saved frame when it is woken. Idle is a halt loop inside PrepareExit.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Log;
 using Vireo.Kernel.Caps;
 using Vireo.Kernel.Sched;
@@ -195,7 +194,7 @@ public static unsafe class Threads
     {
         if (slot->IsEmpty) return;
         slot->Spare = 0;
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         var hooks = new ObjectHooks();
         CapOps.Delete(map, map.ToPhys(slot), ref hooks);
     }

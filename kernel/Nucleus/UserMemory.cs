@@ -1,7 +1,6 @@
 // User pointers are allegations until checked: a range is usable only if it lies in the user
 // half and every page is mapped user-accessible (and writable, for writes) in the caller's
 // address space. Only then does the kernel touch it, through the same virtual addresses.
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Paging;
 
 namespace Vireo.Kernel.Nucleus;
@@ -12,7 +11,7 @@ public static unsafe class UserMemory
     {
         if (length == 0) return true;
         if (!AddressSpaces.IsUserRange(virt, length)) return false;
-        PageTable table = AddressSpaces.TableOf(KernelState.Direct, thread->AddressSpace);
+        PageTable table = AddressSpaces.TableOf(NucleusContext.Current.Direct, thread->AddressSpace);
         ulong end = virt + length;
         for (ulong page = virt & ~0xFFFUL; page < end; page += 4096)
         {

@@ -26,7 +26,7 @@
 // TotalFrames = popcount(managed) and never changes.
 using System;
 using System.Numerics;
-using Vireo.Kernel.Boot;
+using Vireo.Kernel.Multiboot;
 
 namespace Vireo.Kernel.Memory;
 

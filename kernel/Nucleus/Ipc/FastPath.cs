@@ -8,7 +8,6 @@
 // the general path (Ipc.cs), which gives the same result, only slower. Checks first, then changes, as everywhere.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 
 namespace Vireo.Kernel.Nucleus;

@@ -7,7 +7,6 @@
 // Protocol for every operation: 1. validate everything the operation could fail on; 2. only then
 // change queues and states; 3. wake whoever the operation completes (results in their frames).
 using Vireo.Abi;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 using Vireo.Kernel.Paging;
 
@@ -15,8 +14,8 @@ namespace Vireo.Kernel.Nucleus;
 
 public static unsafe class Ipc
 {
-    public static Endpoint* EndpointAt(ulong phys) => KernelState.Direct.As<Endpoint>(phys);
-    public static Notification* NotificationAt(ulong phys) => KernelState.Direct.As<Notification>(phys);
+    public static Endpoint* EndpointAt(ulong phys) => NucleusContext.Current.Direct.As<Endpoint>(phys);
+    public static Notification* NotificationAt(ulong phys) => NucleusContext.Current.Direct.As<Notification>(phys);
 
     // --- endpoints ------------------------------------------------------------------------------
 
@@ -89,7 +88,7 @@ public static unsafe class Ipc
         return Status.Ok;
     }
 
-    public static ReplyObject* ReplyAt(ulong phys) => KernelState.Direct.As<ReplyObject>(phys);
+    public static ReplyObject* ReplyAt(ulong phys) => NucleusContext.Current.Direct.As<ReplyObject>(phys);
 
     /// <summary>Answers the call this thread received. PeerDied if the caller died meanwhile,
     /// BadState if it owes no reply.</summary>
@@ -181,11 +180,11 @@ public static unsafe class Ipc
         public Status Lookup(Tcb* t, ulong handle, out CapSlot* slot) => Syscalls.Lookup(t, handle, out slot);
         public Status LookupCNode(Tcb* t, ulong handle, out CapSlot* cnode) =>
             Syscalls.Lookup(t, handle, ObjectType.CNode, Rights.Write, out cnode);
-        public CapSlot* SlotAt(CapSlot* cnode, ulong index) => KernelState.Direct.As<CapSlot>(cnode->Object + index * CapSlot.Size);
+        public CapSlot* SlotAt(CapSlot* cnode, ulong index) => NucleusContext.Current.Direct.As<CapSlot>(cnode->Object + index * CapSlot.Size);
 
         public ulong Copy(CapSlot* src, CapSlot* cnode, ulong index)
         {
-            var map = KernelState.Direct;
+            var map = NucleusContext.Current.Direct;
             ulong slot = cnode->Object + index * CapSlot.Size;
             CapOps.Copy(map, map.ToPhys(src), slot, Rights.All);
             return CNode.HandleFor(map, cnode->Object, slot).Value;
@@ -200,17 +199,17 @@ public static unsafe class Ipc
         // Cached: no mapping has been removed or narrowed anywhere since the last walk.
         if (t->BufferPhys != 0 && t->BufferEpoch == Mappings.Epoch && (!write || t->BufferWritable))
         {
-            buffer = KernelState.Direct.As<IpcBuffer>(t->BufferPhys);
+            buffer = NucleusContext.Current.Direct.As<IpcBuffer>(t->BufferPhys);
             return true;
         }
-        PageTable table = AddressSpaces.TableOf(KernelState.Direct, t->AddressSpace);
+        PageTable table = AddressSpaces.TableOf(NucleusContext.Current.Direct, t->AddressSpace);
         if (!table.TryTranslate(t->IpcBuffer, out ulong phys, out PageFlags flags)) return false;
         if ((flags & PageFlags.User) == 0) return false;
         t->BufferPhys = phys;
         t->BufferEpoch = Mappings.Epoch;
         t->BufferWritable = (flags & PageFlags.Writable) != 0;
         if (write && !t->BufferWritable) return false;
-        buffer = KernelState.Direct.As<IpcBuffer>(phys);
+        buffer = NucleusContext.Current.Direct.As<IpcBuffer>(phys);
         return true;
     }
 
@@ -287,7 +286,7 @@ public static unsafe class Ipc
     /// <summary>A thread stops for good: take it out of every queue and release its partners.</summary>
     public static void Detach(Tcb* t)
     {
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         if (t->IpcObject != 0)
         {
             if (t->State == ThreadState.BlockedOnNotification)

@@ -3,7 +3,7 @@
 // harness checks both. NoInlining keeps each faulting method a frame of its own.
 using System.Runtime.CompilerServices;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
+using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Log;
 
 namespace Vireo.Kernel.Tests;

@@ -8,7 +8,7 @@
 // scratch memory, so it runs before any allocator exists.
 using System;
 
-namespace Vireo.Kernel.Boot;
+namespace Vireo.Kernel.Multiboot;
 
 public static class MemoryMap
 {
