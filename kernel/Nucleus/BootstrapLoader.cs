@@ -124,7 +124,7 @@ public static unsafe class BootstrapLoader
 
         var t = map.As<Tcb>(tcbPhys);
         Threads.InitializeObject(t);
-        Syscalls.Bind(t, map.As<CapSlot>(cnodePhys + BootstrapSlots.CNode * CapSlot.Size),
+        Threads.Bind(t, map.As<CapSlot>(cnodePhys + BootstrapSlots.CNode * CapSlot.Size),
             map.As<CapSlot>(cnodePhys + BootstrapSlots.AddressSpace * CapSlot.Size));
         t->Frame.Rip = image.Entry;
         t->Frame.Rsp = BootstrapLayout.StackTop;

@@ -88,11 +88,6 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         s = Lookup(caller, notification, ObjectType.Notification, Rights.Read, out CapSlot* cap);
         if (s != Status.Ok) return s;
-        Notification* n = Ipc.NotificationAt(cap->Object);
-        if (t->State == ThreadState.Dead) return Status.BadState;
-        if (n->Bound != null || t->BoundNotification != 0) return Status.Occupied;
-        n->Bound = t;
-        t->BoundNotification = cap->Object;
-        return Status.Ok;
+        return Ipc.Bind(t, cap->Object);
     }
 }

@@ -28,8 +28,12 @@ public static unsafe class Threads
     /// <summary>Called by the exit path of a thread that ends (see OnThreadDead).</summary>
     public static delegate*<Tcb*, void> DeathObserver;
 
+    /// <summary>Starts from nothing: no thread, no sleeper (host tests call it before each test).</summary>
     public static void Init()
     {
+        s_current = s_sleepers = s_portsOwner = null;
+        s_reschedule = s_charged = false;
+        s_fsBase = 0;
         s_scheduler = new Scheduler(Scheduler.DefaultBoostPeriodNanos, Tsc.NanosSinceBoot());
         s_cr3 = Cpu.ReadCr3();
         Interrupts.UserExitHook = &PrepareExit;
@@ -86,6 +90,92 @@ public static unsafe class Threads
         }
         if (t->State == ThreadState.Sleeping) RemoveSleeper(t);
         t->State = state;
+    }
+
+    /// <summary>ThreadConfigure after its checks: where the thread starts, what it runs with, and its
+    /// own copies of the capabilities it was given (fault endpoint and exit notification may be null).</summary>
+    public static void Configure(Tcb* t, in ThreadConfig config, CapSlot* cnode, CapSlot* space, CapSlot* faultEndpoint, CapSlot* exitNotification)
+    {
+        var map = NucleusContext.Current.Direct;
+        Bind(t, cnode, space);
+        t->Frame.Rip = config.Entry;
+        t->Frame.Rsp = config.Stack;
+        t->Frame.Rdi = config.Argument0;
+        t->Frame.Rsi = config.Argument1;
+        t->FsBase = config.FsBase;
+        t->IpcBuffer = config.IpcBuffer;
+        t->BufferPhys = 0;
+        DropOwnCap(&t->FaultEndpointCap);
+        if (faultEndpoint != null) CapOps.Copy(map, map.ToPhys(faultEndpoint), map.ToPhys(&t->FaultEndpointCap), Rights.All);
+        DropOwnCap(&t->ExitNotificationCap);
+        if (exitNotification != null) CapOps.Copy(map, map.ToPhys(exitNotification), map.ToPhys(&t->ExitNotificationCap), Rights.All);
+        t->Configured = true;
+    }
+
+    /// <summary>Gives the thread its own copies of a CNode and an address-space capability.</summary>
+    public static void Bind(Tcb* t, CapSlot* cnode, CapSlot* space)
+    {
+        var map = NucleusContext.Current.Direct;
+        ulong tcbPhys = map.ToPhys(t);
+        // The thread leaves its old address space before that space can die with the old capability.
+        AddressSpaces.Unbind(t);
+        DropOwnCap(&t->CNodeCap);
+        DropOwnCap(&t->AddressSpaceCap);
+        CapOps.Copy(map, map.ToPhys(cnode), map.ToPhys(&t->CNodeCap), Rights.All);
+        CapOps.Copy(map, map.ToPhys(space), map.ToPhys(&t->AddressSpaceCap), Rights.All);
+        t->CNodeCap.Spare = tcbPhys;
+        t->AddressSpaceCap.Spare = tcbPhys;
+        t->CNode = cnode->Object;
+        t->CNodeSlotBits = cnode->SizeBits;
+        AddressSpaces.Bind(t, space->Object);
+    }
+
+    /// <summary>ThreadStart: BadState unless the thread is inactive and configured.</summary>
+    public static Status Start(Tcb* t)
+    {
+        if (t->State != ThreadState.Inactive || !t->Configured) return Status.BadState;
+        MakeRunnable(t);
+        return Status.Ok;
+    }
+
+    /// <summary>ThreadSuspend by `caller`: BadState unless the thread is runnable or sleeping.</summary>
+    public static Status Suspend(Tcb* t, Tcb* caller)
+    {
+        if (t->State != ThreadState.Runnable && t->State != ThreadState.Sleeping) return Status.BadState;
+        // Its sleep, or (suspending itself) this call, ends with Ok when it is resumed.
+        if (t->State == ThreadState.Sleeping || t == caller) t->Frame.Rax = (ulong)Status.Ok;
+        Block(t, ThreadState.Suspended);
+        return Status.Ok;
+    }
+
+    /// <summary>ThreadResume: BadState unless the thread is suspended.</summary>
+    public static Status Resume(Tcb* t)
+    {
+        if (t->State != ThreadState.Suspended) return Status.BadState;
+        MakeRunnable(t);
+        return Status.Ok;
+    }
+
+    /// <summary>ThreadWait of `caller` (not `t`) for `t`: Ok with the exit code and kind at once if it
+    /// is dead; BadState if it never started or another thread waits for it; WouldBlock for a poll;
+    /// otherwise the caller blocks and Kill writes its results.</summary>
+    public static Status Wait(Tcb* caller, Tcb* t, bool noBlock, out ulong code, out ulong kind)
+    {
+        code = kind = 0;
+        if (t->State == ThreadState.Dead)
+        {
+            code = t->ExitCode;
+            kind = (ulong)t->ExitKind;
+            return Status.Ok;
+        }
+        if (t->State == ThreadState.Inactive) return Status.BadState;
+        // A poll never takes the one waiter place, so another thread waiting does not stop it.
+        if (noBlock) return Status.WouldBlock;
+        if (t->Waiter != null) return Status.BadState;
+        t->Waiter = caller;
+        caller->Waitee = t;
+        Block(caller, ThreadState.Waiting);
+        return Status.Ok;
     }
 
     public static bool SetPriority(Tcb* t, SchedClass schedClass, int priority)

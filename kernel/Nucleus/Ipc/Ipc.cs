@@ -273,6 +273,18 @@ public static unsafe class Ipc
         return Status.Ok;
     }
 
+    /// <summary>NotificationBind: the notification's signals also end the thread's Recv. BadState if
+    /// the thread is dead, Occupied if either is bound already.</summary>
+    public static Status Bind(Tcb* t, ulong notificationPhys)
+    {
+        Notification* n = NotificationAt(notificationPhys);
+        if (t->State == ThreadState.Dead) return Status.BadState;
+        if (n->Bound != null || t->BoundNotification != 0) return Status.Occupied;
+        n->Bound = t;
+        t->BoundNotification = notificationPhys;
+        return Status.Ok;
+    }
+
     private static void DeliverSignal(Tcb* t, Notification* n)
     {
         t->Frame.Rax = (ulong)Status.Ok;
