@@ -29,6 +29,10 @@ public static unsafe class AddressSpaces
 
     private static AsidEntry* s_asids;
     private static uint s_freeHead;
+    private static uint s_freeCount;
+
+    /// <summary>ASIDs not held by a live address space: Retype checks it before it makes any.</summary>
+    public static uint FreeAsids => s_freeCount;
 
 
     /// <summary>Boot time: the ASID table, from kernel memory (MaxAsids * 16 bytes).</summary>
@@ -42,6 +46,7 @@ public static unsafe class AddressSpaces
             s_asids[i].NextFree = i + 1;
         }
         s_freeHead = 1; // ASID 0 means "none"
+        s_freeCount = MaxAsids - 1;
     }
 
     public static PageTable TableOf(PhysMap map, ulong asPhys) => new PageTable(map, asPhys);
@@ -53,6 +58,7 @@ public static unsafe class AddressSpaces
         if (s_freeHead >= MaxAsids) return false;
         uint asid = s_freeHead;
         s_freeHead = s_asids[asid].NextFree;
+        s_freeCount--;
         s_asids[asid].Phys = asPhys;
         new PageTable(map, asPhys).ShareKernelHalf(KernelSpace.Table);
         AddressSpaceInfo* info = InfoOf(map, asPhys);
@@ -75,6 +81,7 @@ public static unsafe class AddressSpaces
             s_asids[asid].Generation++;
             s_asids[asid].NextFree = s_freeHead;
             s_freeHead = asid;
+            s_freeCount++;
         }
         Threads.ForgetAddressSpace(asPhys);
     }

@@ -135,21 +135,13 @@ public static unsafe partial class Syscalls
         if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > 4096 || done >= count) return Status.InvalidArgument;
         s = Destination(t, f->R10, dstIndex, count, out ulong cnode, out int bits);
         if (s != Status.Ok) return s;
+        // Every address space takes an ASID as it is made: check there are enough before anything is
+        // made, so the retype never has to be undone halfway.
+        if (type == (ulong)ObjectType.AddressSpace && count - done > AddressSpaces.FreeAsids) return Status.OutOfMemory;
         var hooks = new ObjectHooks();
         s = Untyped.Retype(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits,
             dstIndex + done, count - done, ref hooks, out ulong made);
-        if (hooks.Failed && (s == Status.Ok || s == Preemption.Restart))
-        {
-            // An object could not be made usable (no ASID left): take back everything this part of the
-            // call just made, newest first, so the untyped's watermark returns exactly to where it was
-            // before it. Objects made before a restart stay (each such part was complete).
-            for (ulong i = done + made; i-- > done;)
-            {
-                var undo = new ObjectHooks();
-                CapOps.Delete(NucleusContext.Current.Direct, SlotPhys(cnode, dstIndex + i), ref undo);
-            }
-            return Status.OutOfMemory;
-        }
+        if (hooks.Failed) Panic.Fail("retype: an address space found no ASID after the check");
         if (s == Status.Ok)
         {
             created = NewHandle(cnode, dstIndex);
