@@ -94,7 +94,7 @@ public static unsafe class BootstrapLoader
             ulong phys = (initfs.Start & ~0xFFFUL) + i * 4096;
             if (table.Map4K(ref tables, BootstrapLayout.InitfsBase + i * 4096, phys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
                 return Fail("cannot map the initfs");
-            CapOps.InstallRoot(map, cnodePhys + (InitfsFrameSlot + i) * CapSlot.Size, ObjectType.Frame, Rights.Read | Rights.Execute | Rights.Map, phys, 12, 0, 0);
+            Installed(CapOps.InstallRoot(map, cnodePhys + (InitfsFrameSlot + i) * CapSlot.Size, ObjectType.Frame, Rights.Read | Rights.Execute | Rights.Map, phys, 12, 0, 0));
         }
 
         // Its IPC buffer.
@@ -116,11 +116,11 @@ public static unsafe class BootstrapLoader
         if (table.Map4K(ref tables, BootstrapLayout.InfoPage, infoPhys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
             return Fail("cannot map the bootstrap's information page");
 
-        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.CNode * CapSlot.Size, ObjectType.CNode, Rights.All, cnodePhys, cnodeBits, 0, 0);
-        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.AddressSpace * CapSlot.Size, ObjectType.AddressSpace, Rights.All, asPhys, asBits, 0, 0);
-        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.Thread * CapSlot.Size, ObjectType.Thread, Rights.All, tcbPhys, ObjectSizes.ThreadBits, 0, 0);
-        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IoPorts * CapSlot.Size, ObjectType.IoPorts, Rights.All, 0, 16, 0, 0);
-        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IrqControl * CapSlot.Size, ObjectType.IrqControl, Rights.All, 0, 0, 0, 0);
+        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.CNode * CapSlot.Size, ObjectType.CNode, Rights.All, cnodePhys, cnodeBits, 0, 0));
+        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.AddressSpace * CapSlot.Size, ObjectType.AddressSpace, Rights.All, asPhys, asBits, 0, 0));
+        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.Thread * CapSlot.Size, ObjectType.Thread, Rights.All, tcbPhys, ObjectSizes.ThreadBits, 0, 0));
+        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IoPorts * CapSlot.Size, ObjectType.IoPorts, Rights.All, 0, 16, 0, 0));
+        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IrqControl * CapSlot.Size, ObjectType.IrqControl, Rights.All, 0, 0, 0, 0));
 
         var t = map.As<Tcb>(tcbPhys);
         Threads.InitializeObject(t);
@@ -173,7 +173,7 @@ public static unsafe class BootstrapLoader
                 int bits = BlockBits(start, end);
                 ulong size = 1UL << bits;
                 frames.TryAllocRange(start, size >> 12);
-                CapOps.InstallRoot(map, cnodePhys + slot * CapSlot.Size, ObjectType.Untyped, Rights.All, start, bits, 0, 0);
+                Installed(CapOps.InstallRoot(map, cnodePhys + slot * CapSlot.Size, ObjectType.Untyped, Rights.All, start, bits, 0, 0));
                 info->UntypedPhys[info->UntypedCount] = start;
                 info->UntypedSizeBits[info->UntypedCount] = (byte)bits;
                 info->UntypedCount++;
@@ -188,6 +188,12 @@ public static unsafe class BootstrapLoader
         KernelLog.Size(total);
         KernelLog.Str(" of untyped memory handed over");
         KernelLog.End();
+    }
+
+    // Boot fills empty slots of a CNode it just made: a failure is a broken invariant, not a condition.
+    private static void Installed(Status s)
+    {
+        if (s != Status.Ok) Panic.Fail("bootstrap: a root capability could not be installed");
     }
 
     // The PCI hole starts above the last RAM below 4 GiB, at a 256 MiB boundary at least.
@@ -211,7 +217,7 @@ public static unsafe class BootstrapLoader
         while (start < end && n < max)
         {
             int bits = BlockBits(start, end);
-            CapOps.InstallRoot(map, cnodePhys + (firstSlot + (uint)n) * CapSlot.Size, ObjectType.DeviceMemory, Rights.All, start, bits, 0, 0);
+            Installed(CapOps.InstallRoot(map, cnodePhys + (firstSlot + (uint)n) * CapSlot.Size, ObjectType.DeviceMemory, Rights.All, start, bits, 0, 0));
             start += 1UL << bits;
             n++;
         }

@@ -106,9 +106,9 @@ public static unsafe class Threads
         t->IpcBuffer = config.IpcBuffer;
         t->BufferPhys = 0;
         DropOwnCap(&t->FaultEndpointCap);
-        if (faultEndpoint != null) CapOps.Copy(map, map.ToPhys(faultEndpoint), map.ToPhys(&t->FaultEndpointCap), Rights.All);
+        if (faultEndpoint != null) _ = CapOps.Copy(map, map.ToPhys(faultEndpoint), map.ToPhys(&t->FaultEndpointCap), Rights.All);   // cannot fail: looked up, slot just emptied
         DropOwnCap(&t->ExitNotificationCap);
-        if (exitNotification != null) CapOps.Copy(map, map.ToPhys(exitNotification), map.ToPhys(&t->ExitNotificationCap), Rights.All);
+        if (exitNotification != null) _ = CapOps.Copy(map, map.ToPhys(exitNotification), map.ToPhys(&t->ExitNotificationCap), Rights.All);   // likewise
         t->Configured = true;
     }
 
@@ -121,8 +121,8 @@ public static unsafe class Threads
         AddressSpaces.Unbind(t);
         DropOwnCap(&t->CNodeCap);
         DropOwnCap(&t->AddressSpaceCap);
-        CapOps.Copy(map, map.ToPhys(cnode), map.ToPhys(&t->CNodeCap), Rights.All);
-        CapOps.Copy(map, map.ToPhys(space), map.ToPhys(&t->AddressSpaceCap), Rights.All);
+        _ = CapOps.Copy(map, map.ToPhys(cnode), map.ToPhys(&t->CNodeCap), Rights.All);   // cannot fail: looked up, slot just emptied
+        _ = CapOps.Copy(map, map.ToPhys(space), map.ToPhys(&t->AddressSpaceCap), Rights.All);   // likewise
         t->CNodeCap.Spare = tcbPhys;
         t->AddressSpaceCap.Spare = tcbPhys;
         t->CNode = cnode->Object;
@@ -286,7 +286,9 @@ public static unsafe class Threads
         slot->Spare = 0;
         var map = NucleusContext.Current.Direct;
         var hooks = new ObjectHooks();
-        CapOps.Delete(map, map.ToPhys(slot), ref hooks);
+        // Ok: the slot holds a capability, and never an untyped (the one kind whose delete can stop at a
+        // preemption point and ask for a restart).
+        _ = CapOps.Delete(map, map.ToPhys(slot), ref hooks);
     }
 
     /// <summary>An address space is going away: never run on its tables again.</summary>

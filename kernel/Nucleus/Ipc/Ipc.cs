@@ -186,7 +186,8 @@ public static unsafe class Ipc
         {
             var map = NucleusContext.Current.Direct;
             ulong slot = cnode->Object + index * CapSlot.Size;
-            CapOps.Copy(map, map.ToPhys(src), slot, Rights.All);
+            // Ok: MessageTransfer checked the source (not untyped) and the empty slot first.
+            _ = CapOps.Copy(map, map.ToPhys(src), slot, Rights.All);
             return CNode.HandleFor(map, cnode->Object, slot).Value;
         }
     }
@@ -221,7 +222,8 @@ public static unsafe class Ipc
         t->IpcIsFault = true;
         t->FaultAddress = address;
         var info = new MessageInfo(4, 0, MessageInfo.FaultLabel);
-        Send(t, &t->FaultEndpointCap, info, blocking: true, isCall: true);
+        // Ok: a blocking send of register words only needs no right and no buffer.
+        _ = Send(t, &t->FaultEndpointCap, info, blocking: true, isCall: true);
         return true;
     }
 
