@@ -1,8 +1,10 @@
 // What the booted image does, chosen by the kernel command line. In every mode the kernel then
 // hands over to the bootstrap process, telling it the mode; the bootstrap's exit ends the run.
-//   (nothing)     the bootstrap starts bin/hello
-//   test          kernel tests here, then the bootstrap runs the user-space suite; exit with the verdict
+//   (nothing)     the bootstrap becomes the process manager and starts initfs: and init (the shell)
+//   test          kernel tests here, then the bootstrap runs the user-space suite and the services'
+//                 (etc/test.rc); exit with the verdict
 //   bench         kernel benchmarks here, then the bootstrap runs the user-space benchmarks
+//   bootbench     a normal boot whose shell reports the time to its first prompt
 //   fault=KIND    raise a deliberate kernel fault (pf, gp, ud, de, stack, assert) to exercise the panic path
 using System;
 using Vireo.Kernel.Arch.X64;

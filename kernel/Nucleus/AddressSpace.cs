@@ -10,6 +10,7 @@
 // Each live address space holds an ASID: a frame capability records the mapping it made as
 // (ASID, generation, vaddr), so a mapping into an address space that has since been destroyed
 // is recognised as gone and never followed into memory that may have been reused.
+using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
@@ -63,7 +64,7 @@ public static unsafe class AddressSpaces
         new PageTable(map, asPhys).ShareKernelHalf(KernelSpace.Table);
         AddressSpaceInfo* info = InfoOf(map, asPhys);
         info->Asid = asid;
-        ulong pool = (1UL << sizeBits) / 4096 - 1;
+        ulong pool = (1UL << sizeBits) / ObjectSizes.PageSize - 1;
         info->PoolPages = (uint)(pool > AddressSpaceInfo.MaxPoolPages ? AddressSpaceInfo.MaxPoolPages : pool);
         return true;
     }

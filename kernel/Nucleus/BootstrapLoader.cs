@@ -41,9 +41,9 @@ public static unsafe class BootstrapLoader
         // Objects: address space (1 MiB: PML4, bookkeeping and a pool of page tables), thread (one
         // frame), CNode (2^12 slots = 256 KiB).
         int cnodeBits = BootstrapLayout.CNodeSlotBits;
-        ulong cnodeFrames = (1UL << (cnodeBits + ObjectSizes.SlotBits)) >> 12;
+        ulong cnodeFrames = (1UL << (cnodeBits + ObjectSizes.SlotBits)) >> ObjectSizes.PageBits;
         const int asBits = 20;
-        const ulong asFrames = (1UL << asBits) >> 12;
+        const ulong asFrames = (1UL << asBits) >> ObjectSizes.PageBits;
         if (!frames.TryAllocContiguous(asFrames, asFrames, out ulong asPhys) ||
             !frames.TryAllocZeroed(out ulong tcbPhys) ||
             !frames.TryAllocContiguous(cnodeFrames, cnodeFrames, out ulong cnodePhys))
@@ -68,7 +68,7 @@ public static unsafe class BootstrapLoader
                 if (page.Kind != Elf64PageKind.Zero)
                 {
                     ulong destination = page.Kind == Elf64PageKind.Shared ? 0 : page.DestinationOffset;
-                    ulong length = page.Kind == Elf64PageKind.Shared ? 4096 : page.Length;
+                    ulong length = page.Kind == Elf64PageKind.Shared ? ObjectSizes.PageSize : page.Length;
                     byte* src = map.Ptr(initfs.Start + (ulong)entry.DataOffset + page.FileOffset);
                     byte* dst = map.Ptr(frame) + destination;
                     System.Buffer.MemoryCopy(src, dst, (long)length, (long)length);
@@ -79,7 +79,7 @@ public static unsafe class BootstrapLoader
 
         // Stack, with the page below it left unmapped as a guard.
         const PageFlags data = PageFlags.Present | PageFlags.User | PageFlags.Writable | PageFlags.NoExecute;
-        for (ulong v = BootstrapLayout.StackTop - BootstrapLayout.StackSize; v < BootstrapLayout.StackTop; v += 4096)
+        for (ulong v = BootstrapLayout.StackTop - BootstrapLayout.StackSize; v < BootstrapLayout.StackTop; v += ObjectSizes.PageSize)
         {
             if (!frames.TryAllocZeroed(out ulong frame) || table.Map4K(ref tables, v, frame, data) != MapStatus.Ok)
                 return Fail("cannot map the bootstrap stack");
@@ -87,12 +87,12 @@ public static unsafe class BootstrapLoader
 
         // The initfs, read-only, and a frame capability per page so the bootstrap can share them with children.
         var slots = map.As<CapSlot>(cnodePhys);
-        ulong initfsPages = (initfs.End - initfs.Start + 4095) >> 12;
+        ulong initfsPages = (initfs.End - initfs.Start + ObjectSizes.PageOffsetMask) >> ObjectSizes.PageBits;
         if (InitfsFrameSlot + initfsPages > (1UL << cnodeBits)) return Fail("initfs too large for the bootstrap's CNode");
         for (ulong i = 0; i < initfsPages; i++)
         {
-            ulong phys = (initfs.Start & ~0xFFFUL) + i * 4096;
-            if (table.Map4K(ref tables, BootstrapLayout.InitfsBase + i * 4096, phys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
+            ulong phys = (initfs.Start & ~ObjectSizes.PageOffsetMask) + i * ObjectSizes.PageSize;
+            if (table.Map4K(ref tables, BootstrapLayout.InitfsBase + i * ObjectSizes.PageSize, phys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
                 return Fail("cannot map the initfs");
             Installed(CapOps.InstallRoot(map, cnodePhys + (InitfsFrameSlot + i) * CapSlot.Size, ObjectType.Frame, Rights.Read | Rights.Execute | Rights.Map, phys, 12, 0, 0));
         }
@@ -107,7 +107,7 @@ public static unsafe class BootstrapLoader
         var info = map.As<BootstrapInfo>(infoPhys);
         info->Magic = BootstrapLayout.Magic;
         info->Flags = flags;
-        info->InitfsBase = BootstrapLayout.InitfsBase + (initfs.Start & 0xFFF);
+        info->InitfsBase = BootstrapLayout.InitfsBase + (initfs.Start & ObjectSizes.PageOffsetMask);
         info->InitfsSize = initfs.End - initfs.Start;
         info->InitfsFrameSlot = InitfsFrameSlot;
         info->InitfsFrameCount = initfsPages;
@@ -167,12 +167,12 @@ public static unsafe class BootstrapLoader
         while (slot < FirstUntypedSlot + BootstrapInfo.MaxUntyped && frames.TryFindFree(at, out ulong start))
         {
             ulong end = start;
-            while (frames.IsFree(end)) end += 4096;
+            while (frames.IsFree(end)) end += ObjectSizes.PageSize;
             while (start < end && slot < FirstUntypedSlot + BootstrapInfo.MaxUntyped)
             {
                 int bits = BlockBits(start, end);
                 ulong size = 1UL << bits;
-                frames.TryAllocRange(start, size >> 12);
+                frames.TryAllocRange(start, size >> ObjectSizes.PageBits);
                 Installed(CapOps.InstallRoot(map, cnodePhys + slot * CapSlot.Size, ObjectType.Untyped, Rights.All, start, bits, 0, 0));
                 info->UntypedPhys[info->UntypedCount] = start;
                 info->UntypedSizeBits[info->UntypedCount] = (byte)bits;
@@ -236,7 +236,7 @@ public static unsafe class BootstrapLoader
 
     private static void Zero(PhysMap map, ulong phys, ulong frames)
     {
-        System.Runtime.InteropServices.NativeMemory.Clear(map.Ptr(phys), (nuint)(frames * 4096));
+        System.Runtime.InteropServices.NativeMemory.Clear(map.Ptr(phys), (nuint)(frames * ObjectSizes.PageSize));
     }
 
     private static bool Fail(string reason)

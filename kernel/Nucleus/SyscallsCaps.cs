@@ -116,6 +116,10 @@ public static unsafe partial class Syscalls
         return CapOps.Revoke(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(slot), ref hooks);
     }
 
+    /// <summary>The most objects one Retype makes (bits 0-31 of count; bits 32-47 carry its progress).</summary>
+    public const ulong MaxRetypeCount = 4096;
+    private const int RetypeProgressShift = 32;
+
     // Bits 32-47 of count (r9) carry the objects this call made before a preemption point stopped it:
     // the restarted call makes the rest and answers as if it had run at once (ADR 0003). User space
     // passes them as 0; r9 holds the plain count again whenever the call returns. On a restart the
@@ -126,13 +130,13 @@ public static unsafe partial class Syscalls
         created = 0;
         r1 = 0;
         ulong dstIndex = f->R8;
-        ulong done = f->R9 >> 32;
-        ulong count = f->R9 & 0xFFFFFFFF;
+        ulong done = f->R9 >> RetypeProgressShift;
+        ulong count = f->R9 & uint.MaxValue;
         f->R9 = count;
         Status s = Lookup(t, f->Rdi, out CapSlot* u);
         if (s != Status.Ok) return s;
         ulong type = f->Rsi, sizeBits = f->Rdx;
-        if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > 4096 || done >= count) return Status.InvalidArgument;
+        if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > MaxRetypeCount || done >= count) return Status.InvalidArgument;
         s = Destination(t, f->R10, dstIndex, count, out ulong cnode, out int bits);
         if (s != Status.Ok) return s;
         // Every address space takes an ASID as it is made: check there are enough before anything is
@@ -148,7 +152,7 @@ public static unsafe partial class Syscalls
             return s;
         }
         if (s != Preemption.Restart) return s;
-        f->R9 = count | ((done + made) << 32);
+        f->R9 = count | ((done + made) << RetypeProgressShift);
         created = f->Rdx;
         r1 = dstIndex;
         return Restartable(f, s);

@@ -21,9 +21,9 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         if (!AddressSpaces.IsUserRange(config.Entry, 1) || !AddressSpaces.IsUserRange(config.Stack - 1, 1) ||
             (config.FsBase != 0 && !AddressSpaces.IsUserRange(config.FsBase, 1)) ||
-            (config.IpcBuffer != 0 && !AddressSpaces.IsUserRange(config.IpcBuffer, 4096)))
+            (config.IpcBuffer != 0 && !AddressSpaces.IsUserRange(config.IpcBuffer, ObjectSizes.PageSize)))
             return Status.OutOfRange;
-        if ((config.IpcBuffer & 0xFFF) != 0 || (config.Stack & 15) != 0) return Status.NotAligned;
+        if ((config.IpcBuffer & ObjectSizes.PageOffsetMask) != 0 || (config.Stack & 15) != 0) return Status.NotAligned;
         CapSlot* faultEndpoint = null;
         if (config.FaultEndpoint != 0)
         {

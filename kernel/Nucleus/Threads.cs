@@ -39,17 +39,23 @@ public static unsafe class Threads
         Interrupts.UserExitHook = &PrepareExit;
     }
 
+    // A clean x87/SSE state: x87 control word 0x37F and MXCSR 0x1F80 (all exceptions masked, round to
+    // nearest), MXCSR at byte 24 of the FXSAVE image; and RFLAGS with IF set (bit 1 always reads 1).
+    private const ushort InitialFcw = 0x037F;
+    private const uint InitialMxcsr = 0x1F80;
+    private const int FxMxcsrOffset = 24;
+    private const ulong InitialRflags = 0x202;
+
     /// <summary>Prepares a freshly retyped (zeroed) thread object.</summary>
     public static void InitializeObject(Tcb* t)
     {
         s_scheduler.InitEntity(&t->Sched, ++s_nextId);
         t->State = ThreadState.Inactive;
-        // A clean x87/SSE state: FCW 0x37F, MXCSR 0x1F80 (all exceptions masked).
-        *(ushort*)t->Fx = 0x037F;
-        *(uint*)(t->Fx + 24) = 0x1F80;
+        *(ushort*)t->Fx = InitialFcw;
+        *(uint*)(t->Fx + FxMxcsrOffset) = InitialMxcsr;
         t->Frame.Cs = Gdt.UserCode;
         t->Frame.Ss = Gdt.UserData;
-        t->Frame.Rflags = 0x202;
+        t->Frame.Rflags = InitialRflags;
     }
 
     public static void MakeRunnable(Tcb* t) => Wake(t, handOver: false);
