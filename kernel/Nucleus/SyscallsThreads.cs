@@ -50,18 +50,23 @@ public static unsafe partial class Syscalls
         return Status.Ok;
     }
 
+    // ThreadStart, ThreadSuspend and ThreadResume stay out of the dispatcher: inlined there, each one's
+    // local for the thread would be zeroed in the dispatcher's prologue, on every syscall.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static Status ThreadStart(Tcb* caller, ulong handle)
     {
         Status s = TargetThread(caller, handle, out Tcb* t);
         return s != Status.Ok ? s : Threads.Start(t);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static Status ThreadSuspend(Tcb* caller, ulong handle)
     {
         Status s = TargetThread(caller, handle, out Tcb* t);
         return s != Status.Ok ? s : Threads.Suspend(t, caller);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static Status ThreadResume(Tcb* caller, ulong handle)
     {
         Status s = TargetThread(caller, handle, out Tcb* t);
