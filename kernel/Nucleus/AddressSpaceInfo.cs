@@ -38,10 +38,10 @@ public unsafe struct AddressSpaceInfo
 public unsafe struct AddressSpaceTables : IFrameSource
 {
     private readonly PhysMap _map;
-    private readonly ulong _asPhys;
+    private readonly PhysAddr _asPhys;
     private readonly AddressSpaceInfo* _info;
 
-    public AddressSpaceTables(PhysMap map, ulong asPhys)
+    public AddressSpaceTables(PhysMap map, PhysAddr asPhys)
     {
         _map = map;
         _asPhys = asPhys;
@@ -57,7 +57,7 @@ public unsafe struct AddressSpaceTables : IFrameSource
             if (_info->IsUsed(i)) continue;
             _info->SetUsed(i, true);
             _info->PoolUsed = _info->PoolUsed + 1;
-            phys = _asPhys + (1 + (ulong)i) * ObjectSizes.PageSize;
+            phys = (ulong)(_asPhys + (1 + (ulong)i) * ObjectSizes.PageSize);
             System.Runtime.InteropServices.NativeMemory.Clear(_map.Ptr(phys), (nuint)ObjectSizes.PageSize);
             return true;
         }
@@ -66,7 +66,7 @@ public unsafe struct AddressSpaceTables : IFrameSource
 
     public void FreeFrame(ulong phys)
     {
-        ulong i = ((phys - _asPhys) >> ObjectSizes.PageBits) - 1;
+        ulong i = (((PhysAddr)phys - _asPhys) >> ObjectSizes.PageBits) - 1;
         if (i >= _info->PoolPages) return;
         _info->SetUsed((uint)i, false);
         _info->PoolUsed = _info->PoolUsed - 1;

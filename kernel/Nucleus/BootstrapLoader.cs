@@ -50,9 +50,9 @@ public static unsafe class BootstrapLoader
             return Fail("out of memory for the bootstrap's objects");
         Zero(map, asPhys, 2);
         Zero(map, cnodePhys, cnodeFrames);
-        if (!AddressSpaces.Initialize(map, asPhys, asBits)) return Fail("no ASID for the bootstrap");
-        PageTable table = AddressSpaces.TableOf(map, asPhys);
-        var tables = new AddressSpaceTables(map, asPhys);
+        if (!AddressSpaces.Initialize(map, (PhysAddr)asPhys, asBits)) return Fail("no ASID for the bootstrap");
+        PageTable table = AddressSpaces.TableOf(map, (PhysAddr)asPhys);
+        var tables = new AddressSpaceTables(map, (PhysAddr)asPhys);
 
         // The image: every page gets its own frame (the bootstrap is loaded once; user-space loaders share initfs pages).
         for (int s = 0; s < image.SegmentCount; s++)

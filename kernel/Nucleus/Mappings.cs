@@ -10,6 +10,7 @@ using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
 
 namespace Vireo.Kernel.Nucleus;
@@ -30,7 +31,7 @@ public static unsafe class Mappings
         return flags;
     }
 
-    public static Status Map(ulong asPhys, CapSlot* frame, ulong vaddr, Rights rights)
+    public static Status Map(PhysAddr asPhys, CapSlot* frame, ulong vaddr, Rights rights)
     {
         var map = NucleusContext.Current.Direct;
         ulong size = 1UL << frame->SizeBits;
@@ -67,7 +68,7 @@ public static unsafe class Mappings
         if ((rights & (Rights.Write | Rights.Execute)) == (Rights.Write | Rights.Execute)) return Status.InvalidArgument;
         if ((rights & (Rights.Read | Rights.Write | Rights.Execute)) == 0) return Status.InvalidArgument;
         if ((rights & ~frame->Rights & (Rights.Read | Rights.Write | Rights.Execute)) != 0) return Status.InsufficientRights;
-        if (!AddressSpaces.TryResolve(frame->Extra, out ulong asPhys))
+        if (!AddressSpaces.TryResolve(frame->Extra, out PhysAddr asPhys))
         {
             frame->Extra = 0;
             return Status.NotMapped;
@@ -82,7 +83,7 @@ public static unsafe class Mappings
     public static void Remove(ref CapSlot frame)
     {
         Epoch++;
-        if (AddressSpaces.TryResolve(frame.Extra, out ulong asPhys))
+        if (AddressSpaces.TryResolve(frame.Extra, out PhysAddr asPhys))
         {
             var map = NucleusContext.Current.Direct;
             var tables = new AddressSpaceTables(map, asPhys);

@@ -3,6 +3,7 @@
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Nucleus;
 
@@ -19,7 +20,7 @@ public unsafe struct ObjectHooks : IObjectHooks
                 Threads.InitializeObject(map.As<Tcb>(phys));
                 break;
             case ObjectType.AddressSpace:
-                if (!AddressSpaces.Initialize(map, phys, sizeBits)) Failed = true;
+                if (!AddressSpaces.Initialize(map, (PhysAddr)phys, sizeBits)) Failed = true;
                 break;
         }
     }
@@ -33,7 +34,7 @@ public unsafe struct ObjectHooks : IObjectHooks
                 Threads.Destroy(map.As<Tcb>(phys));
                 break;
             case ObjectType.AddressSpace:
-                AddressSpaces.Destroy(map, phys);
+                AddressSpaces.Destroy(map, (PhysAddr)phys);
                 break;
             case ObjectType.Endpoint:
             case ObjectType.Notification:

@@ -2,6 +2,7 @@
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Nucleus;
 
@@ -165,7 +166,7 @@ public static unsafe partial class Syscalls
         s = Lookup(t, frame, ObjectType.Frame, Rights.Map, out CapSlot* f);
         if (s != Status.Ok) return s;
         if (rights > (ulong)Rights.All) return Status.InvalidArgument;
-        return Mappings.Map(space->Object, f, vaddr, (Rights)rights);
+        return Mappings.Map((PhysAddr)space->Object, f, vaddr, (Rights)rights);
     }
 
     private static Status Unmap(Tcb* t, ulong frame)

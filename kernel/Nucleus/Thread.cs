@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Sched;
 
 namespace Vireo.Kernel.Nucleus;
@@ -46,7 +47,7 @@ public unsafe struct Tcb
 
     public ulong CNode;          // phys of the thread's CNode
     public int CNodeSlotBits;
-    public ulong AddressSpace;   // phys of its AddressSpace object, whose first page is the PML4 (CR3)
+    public PhysAddr AddressSpace; // its AddressSpace object, whose first page is the PML4 (CR3)
     public ulong FsBase;
 
     public ulong WakeAt;         // Sleeping: deadline in ns since boot

@@ -7,6 +7,7 @@ using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Log;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Sched;
 
 namespace Vireo.Kernel.Nucleus;
@@ -19,7 +20,7 @@ public static unsafe class Threads
     private static bool s_reschedule;
     private static ulong s_lastCharge;
     private static ulong s_nextId;
-    private static ulong s_cr3;
+    private static PhysAddr s_cr3;
     private static ulong s_fsBase;   // the FS base last written (0 at boot)
 
     public static Tcb* Current => s_current;
@@ -35,7 +36,7 @@ public static unsafe class Threads
         s_reschedule = s_charged = false;
         s_fsBase = 0;
         s_scheduler = new Scheduler(Scheduler.DefaultBoostPeriodNanos, Tsc.NanosSinceBoot());
-        s_cr3 = Cpu.ReadCr3();
+        s_cr3 = (PhysAddr)Cpu.ReadCr3();
         Interrupts.UserExitHook = &PrepareExit;
     }
 
@@ -133,7 +134,7 @@ public static unsafe class Threads
         t->AddressSpaceCap.Spare = tcbPhys;
         t->CNode = cnode->Object;
         t->CNodeSlotBits = cnode->SizeBits;
-        AddressSpaces.Bind(t, space->Object);
+        AddressSpaces.Bind(t, (PhysAddr)space->Object);
     }
 
     /// <summary>ThreadStart: BadState unless the thread is inactive and configured.</summary>
@@ -298,11 +299,11 @@ public static unsafe class Threads
     }
 
     /// <summary>An address space is going away: never run on its tables again.</summary>
-    public static void ForgetAddressSpace(ulong asPhys)
+    public static void ForgetAddressSpace(PhysAddr asPhys)
     {
         if (s_cr3 != asPhys) return;
-        s_cr3 = KernelSpace.Table.Root;
-        Cpu.WriteCr3(s_cr3);
+        s_cr3 = (PhysAddr)KernelSpace.Table.Root;
+        Cpu.WriteCr3((ulong)s_cr3);
     }
 
     public static void OnTimerTick()
@@ -403,7 +404,7 @@ public static unsafe class Threads
         if (next->AddressSpace != s_cr3)
         {
             s_cr3 = next->AddressSpace;
-            Cpu.WriteCr3(s_cr3);
+            Cpu.WriteCr3((ulong)s_cr3);
         }
         UserMode.Activate(&next->Frame);
         // WRMSR serialises the CPU: skip it when both bases are 0 (every thread so far). The real

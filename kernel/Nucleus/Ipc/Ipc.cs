@@ -196,7 +196,7 @@ public static unsafe class Ipc
     internal static bool TryBuffer(Tcb* t, bool write, out IpcBuffer* buffer)
     {
         buffer = null;
-        if (t->IpcBuffer == 0 || t->AddressSpace == 0) return false;
+        if (t->IpcBuffer == 0 || t->AddressSpace.IsNull) return false;
         // Cached: no mapping has been removed or narrowed anywhere since the last walk.
         if (t->BufferPhys != 0 && t->BufferEpoch == Mappings.Epoch && (!write || t->BufferWritable))
         {

@@ -69,9 +69,9 @@ namespace Vireo.Kernel.Nucleus
 
     public static unsafe class AddressSpaces
     {
-        public static PageTable TableOf(PhysMap map, ulong asPhys) => new PageTable(map, asPhys);
-        public static void Bind(Tcb* t, ulong asPhys) => t->AddressSpace = asPhys;
-        public static void Unbind(Tcb* t) => t->AddressSpace = 0;
+        public static PageTable TableOf(PhysMap map, PhysAddr asPhys) => new PageTable(map, (ulong)asPhys);
+        public static void Bind(Tcb* t, PhysAddr asPhys) => t->AddressSpace = asPhys;
+        public static void Unbind(Tcb* t) => t->AddressSpace = PhysAddr.Null;
     }
 
     public static class Mappings
