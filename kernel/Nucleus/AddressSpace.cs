@@ -95,16 +95,15 @@ public static unsafe class AddressSpaces
         return 1 | ((ulong)asid << 1) | ((ulong)s_asids[asid].Generation << 32);
     }
 
-    /// <summary>Resolves a mapping record; false when that address space no longer exists.</summary>
-    public static bool TryResolve(ulong record, out PhysAddr asPhys)
+    /// <summary>The address space a mapping record names; null when it no longer exists. Returned,
+    /// not an out parameter: an address-taken PhysAddr would live in memory on the map path.</summary>
+    public static PhysAddr Resolve(ulong record)
     {
-        asPhys = PhysAddr.Null;
-        if ((record & 1) == 0) return false;
+        if ((record & 1) == 0) return PhysAddr.Null;
         uint asid = (uint)(record >> 1) & 0x7FFFFFFF;
-        if (asid == 0 || asid >= MaxAsids) return false;
-        if (s_asids[asid].Generation != (uint)(record >> 32) || s_asids[asid].Phys.IsNull) return false;
-        asPhys = s_asids[asid].Phys;
-        return true;
+        if (asid == 0 || asid >= MaxAsids) return PhysAddr.Null;
+        if (s_asids[asid].Generation != (uint)(record >> 32)) return PhysAddr.Null;
+        return s_asids[asid].Phys;
     }
 
     public static void Bind(Tcb* t, PhysAddr asPhys)

@@ -7,6 +7,7 @@ using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Caps;
 using Vireo.Kernel.Log;
+using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Nucleus;
 
@@ -92,7 +93,7 @@ public static unsafe class Devices
         ulong n = s_lines.Notification[line];
         if (n == 0) return;
         s_lines.RaisedTsc[line] = Cpu.ReadTsc();
-        Ipc.SignalObject(n, s_lines.Bits[line]);
+        Ipc.SignalObject((PhysAddr)n, s_lines.Bits[line]);
     }
 
 
@@ -106,10 +107,10 @@ public static unsafe class Devices
     }
 
     /// <summary>A notification is destroyed: no line may signal it any more.</summary>
-    public static void ForgetNotification(ulong phys)
+    public static void ForgetNotification(PhysAddr phys)
     {
         for (int i = 0; i < Lines; i++)
-            if (s_lines.Notification[i] == phys)
+            if (s_lines.Notification[i] == (ulong)phys)
             {
                 s_lines.Notification[i] = 0;
                 Mask((ulong)i, true);

@@ -43,7 +43,7 @@ public static unsafe class Mappings
         if ((rights & ~frame->Rights & (Rights.Read | Rights.Write | Rights.Execute)) != 0) return Status.InsufficientRights;
         // A record of a mapping into an address space that has since died is no mapping; it is
         // overwritten below once the new mapping exists, so validation changes nothing.
-        if (frame->Extra != 0 && AddressSpaces.TryResolve(frame->Extra, out _)) return Status.Occupied;
+        if (frame->Extra != 0 && !AddressSpaces.Resolve(frame->Extra).IsNull) return Status.Occupied;
         var tables = new AddressSpaceTables(map, asPhys);
         MapStatus s = AddressSpaces.TableOf(map, asPhys).MapBlock(ref tables, vaddr, frame->Object, frame->SizeBits, FlagsFor(frame, rights));
         if (s == MapStatus.AlreadyMapped || s == MapStatus.HugePageConflict) return Status.Occupied;
@@ -68,7 +68,8 @@ public static unsafe class Mappings
         if ((rights & (Rights.Write | Rights.Execute)) == (Rights.Write | Rights.Execute)) return Status.InvalidArgument;
         if ((rights & (Rights.Read | Rights.Write | Rights.Execute)) == 0) return Status.InvalidArgument;
         if ((rights & ~frame->Rights & (Rights.Read | Rights.Write | Rights.Execute)) != 0) return Status.InsufficientRights;
-        if (!AddressSpaces.TryResolve(frame->Extra, out PhysAddr asPhys))
+        PhysAddr asPhys = AddressSpaces.Resolve(frame->Extra);
+        if (asPhys.IsNull)
         {
             frame->Extra = 0;
             return Status.NotMapped;
@@ -83,7 +84,8 @@ public static unsafe class Mappings
     public static void Remove(ref CapSlot frame)
     {
         Epoch++;
-        if (AddressSpaces.TryResolve(frame.Extra, out PhysAddr asPhys))
+        PhysAddr asPhys = AddressSpaces.Resolve(frame.Extra);
+        if (!asPhys.IsNull)
         {
             var map = NucleusContext.Current.Direct;
             var tables = new AddressSpaceTables(map, asPhys);

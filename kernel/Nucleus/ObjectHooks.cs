@@ -39,7 +39,7 @@ public unsafe struct ObjectHooks : IObjectHooks
             case ObjectType.Endpoint:
             case ObjectType.Notification:
             case ObjectType.Reply:
-                Ipc.DestroyObject(type, phys);
+                Ipc.DestroyObject(type, (PhysAddr)phys);
                 break;
             case ObjectType.IrqHandler:
                 Devices.ReleaseLine(phys);

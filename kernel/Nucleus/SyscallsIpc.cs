@@ -43,13 +43,13 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         if (f->Rdi == 0) return Ipc.Reply(t, info);
         s = Lookup(t, f->Rdi, ObjectType.Reply, Rights.Write, out CapSlot* r);
-        return s != Status.Ok ? s : Ipc.ReplyVia(t, Ipc.ReplyAt(r->Object), info);
+        return s != Status.Ok ? s : Ipc.ReplyVia(t, Ipc.ReplyAt(Ipc.ObjectOf(r)), info);
     }
 
     private static Status ReplySave(Tcb* t, ulong handle)
     {
         Status s = Lookup(t, handle, ObjectType.Reply, Rights.Write, out CapSlot* r);
-        return s != Status.Ok ? s : Ipc.Save(t, Ipc.ReplyAt(r->Object));
+        return s != Status.Ok ? s : Ipc.Save(t, Ipc.ReplyAt(Ipc.ObjectOf(r)));
     }
 
     private static Status IpcReplyRecv(Tcb* t, InterruptFrame* f)
@@ -88,6 +88,6 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         s = Lookup(caller, notification, ObjectType.Notification, Rights.Read, out CapSlot* cap);
         if (s != Status.Ok) return s;
-        return Ipc.Bind(t, cap->Object);
+        return Ipc.Bind(t, Ipc.ObjectOf(cap));
     }
 }

@@ -58,7 +58,7 @@ public unsafe struct Tcb
     // IPC. A blocked sender's message stays in its own saved registers and IPC buffer.
     public Tcb* IpcNext;         // endpoint or notification queue
     public Tcb* IpcPrev;
-    public ulong IpcObject;      // phys of the endpoint/notification it is queued on
+    public PhysAddr IpcObject;   // the endpoint/notification it is queued on
     public ulong IpcBadge;       // BlockedOnSend: the badge of the capability it sent through
     public ulong IpcInfo;        // BlockedOnSend: its MessageInfo
     public bool IpcIsCall;       // BlockedOnSend: wants a reply
@@ -69,10 +69,10 @@ public unsafe struct Tcb
     public Tcb* ReplyServer;     // BlockedOnReply: the thread that owes this one a reply
     public ReplyObject* ReplyHolder; // BlockedOnReply: the Reply object its answer was put aside in
     public ulong IpcBuffer;      // user address of its IPC buffer page, 0 if none
-    public ulong BufferPhys;     // where IpcBuffer was found mapped (Ipc.TryBuffer's cache), 0 = unknown
+    public PhysAddr BufferPhys;  // where IpcBuffer was found mapped (Ipc.TryBuffer's cache), null = unknown
     public ulong BufferEpoch;    // Mappings.Epoch when it was found: any unmap since invalidates it
     public bool BufferWritable;
-    public ulong BoundNotification; // phys of a notification bound to it, or 0
+    public PhysAddr BoundNotification; // a notification bound to it, or null
     public CapSlot FaultEndpointCap;
     public CapSlot ExitNotificationCap; // signalled when the thread ends
     // I/O ports this thread may use directly (IoPortsBind): two ranges, applied to the TSS bitmap

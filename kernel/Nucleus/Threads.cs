@@ -20,7 +20,7 @@ public static unsafe class Threads
     private static bool s_reschedule;
     private static ulong s_lastCharge;
     private static ulong s_nextId;
-    private static PhysAddr s_cr3;
+    private static ulong s_cr3;      // CR3 as loaded: a register value, kept as the number the CPU holds
     private static ulong s_fsBase;   // the FS base last written (0 at boot)
 
     public static Tcb* Current => s_current;
@@ -36,7 +36,7 @@ public static unsafe class Threads
         s_reschedule = s_charged = false;
         s_fsBase = 0;
         s_scheduler = new Scheduler(Scheduler.DefaultBoostPeriodNanos, Tsc.NanosSinceBoot());
-        s_cr3 = (PhysAddr)Cpu.ReadCr3();
+        s_cr3 = Cpu.ReadCr3();
         Interrupts.UserExitHook = &PrepareExit;
     }
 
@@ -111,7 +111,7 @@ public static unsafe class Threads
         t->Frame.Rsi = config.Argument1;
         t->FsBase = config.FsBase;
         t->IpcBuffer = config.IpcBuffer;
-        t->BufferPhys = 0;
+        t->BufferPhys = PhysAddr.Null;
         DropOwnCap(&t->FaultEndpointCap);
         if (faultEndpoint != null) _ = CapOps.Copy(map, map.ToPhys(faultEndpoint), map.ToPhys(&t->FaultEndpointCap), Rights.All);   // cannot fail: looked up, slot just emptied
         DropOwnCap(&t->ExitNotificationCap);
@@ -301,9 +301,9 @@ public static unsafe class Threads
     /// <summary>An address space is going away: never run on its tables again.</summary>
     public static void ForgetAddressSpace(PhysAddr asPhys)
     {
-        if (s_cr3 != asPhys) return;
-        s_cr3 = (PhysAddr)KernelSpace.Table.Root;
-        Cpu.WriteCr3((ulong)s_cr3);
+        if (s_cr3 != asPhys.Value) return;
+        s_cr3 = KernelSpace.Table.Root;
+        Cpu.WriteCr3(s_cr3);
     }
 
     public static void OnTimerTick()
@@ -401,10 +401,10 @@ public static unsafe class Threads
     {
         SwitchPorts(next);
         s_current = next;
-        if (next->AddressSpace != s_cr3)
+        if (next->AddressSpace.Value != s_cr3)
         {
-            s_cr3 = next->AddressSpace;
-            Cpu.WriteCr3((ulong)s_cr3);
+            s_cr3 = next->AddressSpace.Value;
+            Cpu.WriteCr3(s_cr3);
         }
         UserMode.Activate(&next->Frame);
         // WRMSR serialises the CPU: skip it when both bases are 0 (every thread so far). The real

@@ -8,20 +8,24 @@
 // change queues and states; 3. wake whoever the operation completes (results in their frames).
 using Vireo.Abi;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
 
 namespace Vireo.Kernel.Nucleus;
 
 public static unsafe class Ipc
 {
-    public static Endpoint* EndpointAt(ulong phys) => NucleusContext.Current.Direct.As<Endpoint>(phys);
-    public static Notification* NotificationAt(ulong phys) => NucleusContext.Current.Direct.As<Notification>(phys);
+    public static Endpoint* EndpointAt(PhysAddr phys) => NucleusContext.Current.Direct.As<Endpoint>(phys);
+    public static Notification* NotificationAt(PhysAddr phys) => NucleusContext.Current.Direct.As<Notification>(phys);
+
+    /// <summary>The object a capability names, typed (the capability core keeps it as a number).</summary>
+    public static PhysAddr ObjectOf(CapSlot* cap) => (PhysAddr)cap->Object;
 
     // --- endpoints ------------------------------------------------------------------------------
 
     public static Status Send(Tcb* sender, CapSlot* cap, MessageInfo info, bool blocking, bool isCall)
     {
-        Endpoint* ep = EndpointAt(cap->Object);
+        Endpoint* ep = EndpointAt(ObjectOf(cap));
         // Sending capabilities needs Grant; checked here, before the sender can be queued.
         if (info.Caps > 0 && (cap->Rights & Rights.Grant) == 0) return Status.InsufficientRights;
         if (ep->State == EndpointState.Receiving)
@@ -40,14 +44,14 @@ public static unsafe class Ipc
         sender->IpcInfo = info.Value;
         sender->IpcIsCall = isCall;
         Threads.Block(sender, ThreadState.BlockedOnSend);
-        IpcQueue.Append(ref ep->Head, ref ep->Tail, sender, cap->Object);
+        IpcQueue.Append(ref ep->Head, ref ep->Tail, sender, ObjectOf(cap));
         ep->State = EndpointState.Sending;
         return Status.Ok;
     }
 
     public static Status Recv(Tcb* receiver, CapSlot* cap, bool blocking)
     {
-        if (receiver->BoundNotification != 0)
+        if (receiver->BoundNotification.Value != 0)
         {
             Notification* n = NotificationAt(receiver->BoundNotification);
             if (n->Word != 0)
@@ -56,7 +60,7 @@ public static unsafe class Ipc
                 return Status.Ok;
             }
         }
-        Endpoint* ep = EndpointAt(cap->Object);
+        Endpoint* ep = EndpointAt(ObjectOf(cap));
         while (ep->State == EndpointState.Sending)
         {
             Tcb* sender = ep->Head;
@@ -83,12 +87,12 @@ public static unsafe class Ipc
         }
         if (!blocking) return Status.WouldBlock;
         Threads.Block(receiver, ThreadState.BlockedOnRecv);
-        IpcQueue.Append(ref ep->Head, ref ep->Tail, receiver, cap->Object);
+        IpcQueue.Append(ref ep->Head, ref ep->Tail, receiver, ObjectOf(cap));
         ep->State = EndpointState.Receiving;
         return Status.Ok;
     }
 
-    public static ReplyObject* ReplyAt(ulong phys) => NucleusContext.Current.Direct.As<ReplyObject>(phys);
+    public static ReplyObject* ReplyAt(PhysAddr phys) => NucleusContext.Current.Direct.As<ReplyObject>(phys);
 
     /// <summary>Answers the call this thread received. PeerDied if the caller died meanwhile,
     /// BadState if it owes no reply.</summary>
@@ -196,9 +200,9 @@ public static unsafe class Ipc
     internal static bool TryBuffer(Tcb* t, bool write, out IpcBuffer* buffer)
     {
         buffer = null;
-        if (t->IpcBuffer == 0 || t->AddressSpace.IsNull) return false;
+        if (t->IpcBuffer == 0 || t->AddressSpace.Value == 0) return false;
         // Cached: no mapping has been removed or narrowed anywhere since the last walk.
-        if (t->BufferPhys != 0 && t->BufferEpoch == Mappings.Epoch && (!write || t->BufferWritable))
+        if (t->BufferPhys.Value != 0 && t->BufferEpoch == Mappings.Epoch && (!write || t->BufferWritable))
         {
             buffer = NucleusContext.Current.Direct.As<IpcBuffer>(t->BufferPhys);
             return true;
@@ -206,11 +210,11 @@ public static unsafe class Ipc
         PageTable table = AddressSpaces.TableOf(NucleusContext.Current.Direct, t->AddressSpace);
         if (!table.TryTranslate(t->IpcBuffer, out ulong phys, out PageFlags flags)) return false;
         if ((flags & PageFlags.User) == 0) return false;
-        t->BufferPhys = phys;
+        t->BufferPhys = (PhysAddr)phys;
         t->BufferEpoch = Mappings.Epoch;
         t->BufferWritable = (flags & PageFlags.Writable) != 0;
         if (write && !t->BufferWritable) return false;
-        buffer = NucleusContext.Current.Direct.As<IpcBuffer>(phys);
+        buffer = NucleusContext.Current.Direct.As<IpcBuffer>((PhysAddr)phys);
         return true;
     }
 
@@ -230,12 +234,12 @@ public static unsafe class Ipc
     // --- notifications --------------------------------------------------------------------------
 
     public static void Signal(CapSlot* cap, ulong bits, bool handOver = true) =>
-        SignalObject(cap->Object, cap->Badge != 0 ? cap->Badge : bits, handOver);
+        SignalObject(ObjectOf(cap), cap->Badge != 0 ? cap->Badge : bits, handOver);
 
     /// <summary>Signals a notification by address (device interrupts have no capability). handOver:
     /// a woken thread that outranks the running one may take the CPU at once (Threads.Wake); false
     /// where the caller is in the middle of something else (a thread's death).</summary>
-    public static void SignalObject(ulong phys, ulong bits, bool handOver = true)
+    public static void SignalObject(PhysAddr phys, ulong bits, bool handOver = true)
     {
         Notification* n = NotificationAt(phys);
         n->Word |= bits;
@@ -262,7 +266,7 @@ public static unsafe class Ipc
 
     public static Status Wait(Tcb* t, CapSlot* cap, bool blocking, out ulong bits)
     {
-        Notification* n = NotificationAt(cap->Object);
+        Notification* n = NotificationAt(ObjectOf(cap));
         bits = n->Word;
         if (bits != 0)
         {
@@ -271,17 +275,17 @@ public static unsafe class Ipc
         }
         if (!blocking) return Status.WouldBlock;
         Threads.Block(t, ThreadState.BlockedOnNotification);
-        IpcQueue.Append(ref n->Head, ref n->Tail, t, cap->Object);
+        IpcQueue.Append(ref n->Head, ref n->Tail, t, ObjectOf(cap));
         return Status.Ok;
     }
 
     /// <summary>NotificationBind: the notification's signals also end the thread's Recv. BadState if
     /// the thread is dead, Occupied if either is bound already.</summary>
-    public static Status Bind(Tcb* t, ulong notificationPhys)
+    public static Status Bind(Tcb* t, PhysAddr notificationPhys)
     {
         Notification* n = NotificationAt(notificationPhys);
         if (t->State == ThreadState.Dead) return Status.BadState;
-        if (n->Bound != null || t->BoundNotification != 0) return Status.Occupied;
+        if (n->Bound != null || t->BoundNotification.Value != 0) return Status.Occupied;
         n->Bound = t;
         t->BoundNotification = notificationPhys;
         return Status.Ok;
@@ -301,7 +305,7 @@ public static unsafe class Ipc
     public static void Detach(Tcb* t)
     {
         var map = NucleusContext.Current.Direct;
-        if (t->IpcObject != 0)
+        if (t->IpcObject.Value != 0)
         {
             if (t->State == ThreadState.BlockedOnNotification)
             {
@@ -335,16 +339,16 @@ public static unsafe class Ipc
             t->ReplyHolder->Lost = true;
             t->ReplyHolder = null;
         }
-        if (t->BoundNotification != 0)
+        if (t->BoundNotification.Value != 0)
         {
             NotificationAt(t->BoundNotification)->Bound = null;
-            t->BoundNotification = 0;
+            t->BoundNotification = PhysAddr.Null;
         }
     }
 
     /// <summary>An endpoint or notification is destroyed: everyone waiting on it wakes with PeerDied.
     /// A Reply object destroyed with a caller in it releases that caller (PeerDied).</summary>
-    public static void DestroyObject(ObjectType type, ulong phys)
+    public static void DestroyObject(ObjectType type, PhysAddr phys)
     {
         if (type == ObjectType.Reply)
         {
@@ -368,7 +372,7 @@ public static unsafe class Ipc
         {
             Notification* n = NotificationAt(phys);
             while (n->Head != null) ReleaseCaller(IpcQueue.PopFront(ref n->Head, ref n->Tail));
-            if (n->Bound != null) n->Bound->BoundNotification = 0;
+            if (n->Bound != null) n->Bound->BoundNotification = PhysAddr.Null;
             n->Bound = null;
             Devices.ForgetNotification(phys);
         }

@@ -4,6 +4,7 @@
 using System;
 using Vireo.Abi;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Nucleus;
 using Xunit;
 
@@ -22,7 +23,7 @@ public unsafe class IpcStateTests : IDisposable
 
     private CapSlot* NewEndpoint(ulong badge = 0) => _world.Cap(ObjectType.Endpoint, _world.NewObject(), badge: badge);
 
-    private static Endpoint* EndpointOf(CapSlot* cap) => Ipc.EndpointAt(cap->Object);
+    private static Endpoint* EndpointOf(CapSlot* cap) => Ipc.EndpointAt(Ipc.ObjectOf(cap));
 
     private static void Words(Tcb* t, ulong w0, ulong w1)
     {
@@ -135,7 +136,7 @@ public unsafe class IpcStateTests : IDisposable
         CapSlot* ep = NewEndpoint();
         Assert.Equal(Status.Ok, Ipc.Send(a, ep, TwoWords, blocking: true, isCall: false));
         Assert.Equal(Status.Ok, Ipc.Send(b, ep, TwoWords, blocking: true, isCall: true));
-        Ipc.DestroyObject(ObjectType.Endpoint, ep->Object);
+        Ipc.DestroyObject(ObjectType.Endpoint, Ipc.ObjectOf(ep));
         Assert.Equal(EndpointState.Idle, EndpointOf(ep)->State);
         Assert.True(EndpointOf(ep)->Head == null);
         Assert.Equal(ThreadState.Runnable, a->State);
@@ -161,7 +162,7 @@ public unsafe class IpcStateTests : IDisposable
         Ipc.Signal(n, 0b100);
         Assert.Equal(ThreadState.Runnable, t->State);
         Assert.Equal(0b100UL, t->Frame.Rdx);
-        Assert.Equal(0UL, Ipc.NotificationAt(n->Object)->Word);
+        Assert.Equal(0UL, Ipc.NotificationAt(Ipc.ObjectOf(n))->Word);
     }
 
     [Fact]
@@ -169,7 +170,7 @@ public unsafe class IpcStateTests : IDisposable
     {
         Tcb* t = _world.Started(), other = _world.Started();
         CapSlot* ep = NewEndpoint();
-        ulong n = _world.NewObject();
+        PhysAddr n = _world.NewObject();
         Assert.Equal(Status.Ok, Ipc.Bind(t, n));
         Assert.Equal(Status.Occupied, Ipc.Bind(t, _world.NewObject()));
         Assert.Equal(Status.Occupied, Ipc.Bind(other, n));

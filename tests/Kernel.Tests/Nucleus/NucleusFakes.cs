@@ -64,7 +64,7 @@ namespace Vireo.Kernel.Nucleus
     public static unsafe class Devices
     {
         public static void SwitchPorts(Tcb* from, Tcb* to) { }
-        public static void ForgetNotification(ulong phys) { }
+        public static void ForgetNotification(PhysAddr phys) { }
     }
 
     public static unsafe class AddressSpaces

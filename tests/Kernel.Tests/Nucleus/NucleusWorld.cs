@@ -6,6 +6,7 @@ using System;
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Nucleus;
 using Vireo.Tests.Memory;
 using Xunit;
@@ -48,14 +49,14 @@ public sealed unsafe class NucleusWorld : IDisposable
     }
 
     /// <summary>A zeroed 64-byte IPC object (endpoint, notification or reply); its physical address.</summary>
-    public ulong NewObject() => ObjectsBase + (ulong)_objects++ * 64;
+    public PhysAddr NewObject() => (PhysAddr)(ObjectsBase + (ulong)_objects++ * 64);
 
     /// <summary>A capability to an object, as a syscall's lookup would hand it to the IPC layer.</summary>
-    public CapSlot* Cap(ObjectType type, ulong phys, Rights rights = Rights.All, ulong badge = 0)
+    public CapSlot* Cap(ObjectType type, PhysAddr phys, Rights rights = Rights.All, ulong badge = 0)
     {
         var slot = Memory.Map.As<CapSlot>(CapsBase + (ulong)_caps++ * CapSlot.Size);
         slot->Type = type;
-        slot->Object = phys;
+        slot->Object = (ulong)phys;
         slot->Rights = rights;
         slot->Badge = badge;
         return slot;
