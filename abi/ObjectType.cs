@@ -22,6 +22,8 @@ public enum ObjectType : byte
 public static class ObjectSizes
 {
     public const int PageBits = 12;
+    /// <summary>The page (and smallest frame) size, and the mask of an offset within a page.</summary>
+    public const ulong PageSize = 1UL << PageBits, PageOffsetMask = PageSize - 1;
     /// <summary>log2 bytes of one capability slot.</summary>
     public const int SlotBits = 6;
     /// <summary>A thread control block: registers, FPU state, scheduling and IPC state.</summary>

@@ -2,11 +2,13 @@
 // invariants the page arithmetic below relies on: MemorySize > 0, FileSize <= MemorySize,
 // [FileOffset, FileOffset+FileSize) inside the file, VirtualAddress % 4096 == FileOffset % 4096,
 // and [VirtualAddress, VirtualAddress+MemorySize) inside user space, so nothing here can overflow.
+using Vireo.Abi;
+
 namespace Vireo.Formats;
 
 public readonly struct Elf64Segment
 {
-    public const ulong PageSize = 4096;
+    public const ulong PageSize = ObjectSizes.PageSize;
 
     /// <summary>p_flags bits.</summary>
     public const uint FlagExecute = 1;

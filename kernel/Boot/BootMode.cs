@@ -8,6 +8,7 @@
 using System;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Log;
+using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Nucleus;
 using Vireo.Abi;
 
@@ -26,7 +27,7 @@ public static unsafe partial class BootMode
             flags |= BootstrapInfo.FlagBootBench;
 
         Threads.DeathObserver = &OnThreadDeath;
-        if (BootstrapLoader.TryCreate(flags))
+        if (BootstrapLoader.TryCreate(flags, ref boot, KernelState.Frames))
             Threads.EnterUserMode();
         NoUserSpace();
         KernelLog.Info("idle: no user space; halting until interrupted");

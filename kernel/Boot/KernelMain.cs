@@ -10,6 +10,7 @@ using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Diagnostics;
 using Vireo.Kernel.Log;
 using Vireo.Kernel.Memory;
+using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Nucleus;
 using Vireo.Kernel.Paging;
 
@@ -73,6 +74,7 @@ public static unsafe class KernelMain
         InitMemory(direct, ref boot, layout);
         InitInterrupts();
 
+        NucleusContext.Init(new NucleusContext { Direct = KernelState.Direct, Madt = KernelState.Acpi.Madt });
         Threads.Init();
         InitAsidTable();
         UserMode.Init(layout.BootStackTop);
@@ -177,7 +179,7 @@ public static unsafe class KernelMain
         KernelLog.Str(" free frames of ");
         KernelLog.Dec(frames.TotalFrames);
         KernelLog.Str(" (");
-        KernelLog.Size(frames.FreeFrames * 4096);
+        KernelLog.Size(frames.FreeFrames * FrameAllocator.FrameSize);
         KernelLog.Str(" free); direct map ");
         KernelLog.Size(directEnd);
         KernelLog.Str("; kernel text RX, rodata R, data RW NX, page 0 unmapped");
@@ -198,13 +200,13 @@ public static unsafe class KernelMain
         ref AcpiInfo acpi = ref KernelState.Acpi;
 
         Pic.RemapAndMask();
-        byte* lapic = KernelSpace.MapDevice(ref KernelState.FrameSource, acpi.Madt.LocalApicAddress, 4096);
+        byte* lapic = KernelSpace.MapDevice(ref KernelState.FrameSource, acpi.Madt.LocalApicAddress, PageTable.Size4K);
         if (lapic == null) Panic.Fail("cannot map the local APIC");
         LocalApic.Init(lapic);
         if (acpi.Madt.IoApicCount > 0)
         {
             var io = acpi.Madt.GetIoApic(0);
-            byte* ioapic = KernelSpace.MapDevice(ref KernelState.FrameSource, io.Address, 4096);
+            byte* ioapic = KernelSpace.MapDevice(ref KernelState.FrameSource, io.Address, PageTable.Size4K);
             if (ioapic == null) Panic.Fail("cannot map the IOAPIC");
             IoApic.Init(ioapic, io.GsiBase);
         }
@@ -234,7 +236,7 @@ public static unsafe class KernelMain
     private static void InitAsidTable()
     {
         ulong bytes = AddressSpaces.MaxAsids * 16;
-        if (!KernelState.Frames.TryAllocContiguous(bytes >> 12, 1, out ulong phys)) Panic.Fail("no memory for the ASID table");
+        if (!KernelState.Frames.TryAllocContiguous((bytes + PageTable.Size4K - 1) / PageTable.Size4K, 1, out ulong phys)) Panic.Fail("no memory for the ASID table");
         AddressSpaces.Init(KernelState.Direct.Ptr(phys));
     }
 

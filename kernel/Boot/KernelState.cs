@@ -3,6 +3,7 @@
 using Vireo.Kernel.Acpi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Memory;
+using Vireo.Kernel.Multiboot;
 
 namespace Vireo.Kernel.Boot;
 
@@ -13,6 +14,6 @@ public static unsafe class KernelState
     public static FrameAllocator Frames;
     public static FrameAllocatorFrameSource FrameSource;
     public static AcpiInfo Acpi;
-    public static Vireo.Kernel.Boot.BootInfo BootInfo;
+    public static BootInfo BootInfo;
     public static ulong BootNanos;
 }

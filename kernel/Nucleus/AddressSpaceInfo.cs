@@ -1,6 +1,7 @@
 // The bookkeeping an address space keeps inside the unused top entries of its own PML4 (its ASID and
 // the state of its page-table pool), and the pool it draws on (see AddressSpace.cs). Portable, so a host test can check the one
 // property that matters most: no word here ever looks like a present PML4 entry.
+using Vireo.Abi;
 using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
 
@@ -37,10 +38,10 @@ public unsafe struct AddressSpaceInfo
 public unsafe struct AddressSpaceTables : IFrameSource
 {
     private readonly PhysMap _map;
-    private readonly ulong _asPhys;
+    private readonly PhysAddr _asPhys;
     private readonly AddressSpaceInfo* _info;
 
-    public AddressSpaceTables(PhysMap map, ulong asPhys)
+    public AddressSpaceTables(PhysMap map, PhysAddr asPhys)
     {
         _map = map;
         _asPhys = asPhys;
@@ -56,8 +57,8 @@ public unsafe struct AddressSpaceTables : IFrameSource
             if (_info->IsUsed(i)) continue;
             _info->SetUsed(i, true);
             _info->PoolUsed = _info->PoolUsed + 1;
-            phys = _asPhys + (1 + (ulong)i) * 4096;
-            System.Runtime.InteropServices.NativeMemory.Clear(_map.Ptr(phys), 4096);
+            phys = (ulong)(_asPhys + (1 + (ulong)i) * ObjectSizes.PageSize);
+            System.Runtime.InteropServices.NativeMemory.Clear(_map.Ptr(phys), (nuint)ObjectSizes.PageSize);
             return true;
         }
         return false;
@@ -65,7 +66,7 @@ public unsafe struct AddressSpaceTables : IFrameSource
 
     public void FreeFrame(ulong phys)
     {
-        ulong i = ((phys - _asPhys) >> 12) - 1;
+        ulong i = (((PhysAddr)phys - _asPhys) >> ObjectSizes.PageBits) - 1;
         if (i >= _info->PoolPages) return;
         _info->SetUsed((uint)i, false);
         _info->PoolUsed = _info->PoolUsed - 1;

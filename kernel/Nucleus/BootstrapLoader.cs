@@ -8,7 +8,7 @@
 using Vireo.Abi;
 using Vireo.Formats;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
+using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Caps;
 using Vireo.Kernel.Log;
 using Vireo.Kernel.Memory;
@@ -28,11 +28,9 @@ public static unsafe class BootstrapLoader
     public static Tcb* Bootstrap => s_bootstrap;
 
     /// <summary>Builds the bootstrap process; false (with a log line) when there is no usable initfs.</summary>
-    public static bool TryCreate(ulong flags)
+    public static bool TryCreate(ulong flags, ref BootInfo boot, FrameAllocator frames)
     {
-        PhysMap map = KernelState.Direct;
-        FrameAllocator frames = KernelState.Frames;
-        ref BootInfo boot = ref KernelState.BootInfo;
+        PhysMap map = NucleusContext.Current.Direct;
         if (boot.ModuleCount == 0) return Fail("no initfs module");
         BootModule initfs = boot.Module(0);
         if (CpioReader.TryCreate(map.Ptr(initfs.Start), initfs.End - initfs.Start, out CpioReader archive) != FormatStatus.Ok)
@@ -43,18 +41,18 @@ public static unsafe class BootstrapLoader
         // Objects: address space (1 MiB: PML4, bookkeeping and a pool of page tables), thread (one
         // frame), CNode (2^12 slots = 256 KiB).
         int cnodeBits = BootstrapLayout.CNodeSlotBits;
-        ulong cnodeFrames = (1UL << (cnodeBits + ObjectSizes.SlotBits)) >> 12;
+        ulong cnodeFrames = (1UL << (cnodeBits + ObjectSizes.SlotBits)) >> ObjectSizes.PageBits;
         const int asBits = 20;
-        const ulong asFrames = (1UL << asBits) >> 12;
+        const ulong asFrames = (1UL << asBits) >> ObjectSizes.PageBits;
         if (!frames.TryAllocContiguous(asFrames, asFrames, out ulong asPhys) ||
             !frames.TryAllocZeroed(out ulong tcbPhys) ||
             !frames.TryAllocContiguous(cnodeFrames, cnodeFrames, out ulong cnodePhys))
             return Fail("out of memory for the bootstrap's objects");
         Zero(map, asPhys, 2);
         Zero(map, cnodePhys, cnodeFrames);
-        if (!AddressSpaces.Initialize(map, asPhys, asBits)) return Fail("no ASID for the bootstrap");
-        PageTable table = AddressSpaces.TableOf(map, asPhys);
-        var tables = new AddressSpaceTables(map, asPhys);
+        if (!AddressSpaces.Initialize(map, (PhysAddr)asPhys, asBits)) return Fail("no ASID for the bootstrap");
+        PageTable table = AddressSpaces.TableOf(map, (PhysAddr)asPhys);
+        var tables = new AddressSpaceTables(map, (PhysAddr)asPhys);
 
         // The image: every page gets its own frame (the bootstrap is loaded once; user-space loaders share initfs pages).
         for (int s = 0; s < image.SegmentCount; s++)
@@ -70,7 +68,7 @@ public static unsafe class BootstrapLoader
                 if (page.Kind != Elf64PageKind.Zero)
                 {
                     ulong destination = page.Kind == Elf64PageKind.Shared ? 0 : page.DestinationOffset;
-                    ulong length = page.Kind == Elf64PageKind.Shared ? 4096 : page.Length;
+                    ulong length = page.Kind == Elf64PageKind.Shared ? ObjectSizes.PageSize : page.Length;
                     byte* src = map.Ptr(initfs.Start + (ulong)entry.DataOffset + page.FileOffset);
                     byte* dst = map.Ptr(frame) + destination;
                     System.Buffer.MemoryCopy(src, dst, (long)length, (long)length);
@@ -81,7 +79,7 @@ public static unsafe class BootstrapLoader
 
         // Stack, with the page below it left unmapped as a guard.
         const PageFlags data = PageFlags.Present | PageFlags.User | PageFlags.Writable | PageFlags.NoExecute;
-        for (ulong v = BootstrapLayout.StackTop - BootstrapLayout.StackSize; v < BootstrapLayout.StackTop; v += 4096)
+        for (ulong v = BootstrapLayout.StackTop - BootstrapLayout.StackSize; v < BootstrapLayout.StackTop; v += ObjectSizes.PageSize)
         {
             if (!frames.TryAllocZeroed(out ulong frame) || table.Map4K(ref tables, v, frame, data) != MapStatus.Ok)
                 return Fail("cannot map the bootstrap stack");
@@ -89,14 +87,14 @@ public static unsafe class BootstrapLoader
 
         // The initfs, read-only, and a frame capability per page so the bootstrap can share them with children.
         var slots = map.As<CapSlot>(cnodePhys);
-        ulong initfsPages = (initfs.End - initfs.Start + 4095) >> 12;
+        ulong initfsPages = (initfs.End - initfs.Start + ObjectSizes.PageOffsetMask) >> ObjectSizes.PageBits;
         if (InitfsFrameSlot + initfsPages > (1UL << cnodeBits)) return Fail("initfs too large for the bootstrap's CNode");
         for (ulong i = 0; i < initfsPages; i++)
         {
-            ulong phys = (initfs.Start & ~0xFFFUL) + i * 4096;
-            if (table.Map4K(ref tables, BootstrapLayout.InitfsBase + i * 4096, phys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
+            ulong phys = (initfs.Start & ~ObjectSizes.PageOffsetMask) + i * ObjectSizes.PageSize;
+            if (table.Map4K(ref tables, BootstrapLayout.InitfsBase + i * ObjectSizes.PageSize, phys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
                 return Fail("cannot map the initfs");
-            CapOps.InstallRoot(map, cnodePhys + (InitfsFrameSlot + i) * CapSlot.Size, ObjectType.Frame, Rights.Read | Rights.Execute | Rights.Map, phys, 12, 0, 0);
+            Installed(CapOps.InstallRoot(map, cnodePhys + (InitfsFrameSlot + i) * CapSlot.Size, ObjectType.Frame, Rights.Read | Rights.Execute | Rights.Map, phys, 12, 0, 0));
         }
 
         // Its IPC buffer.
@@ -109,7 +107,7 @@ public static unsafe class BootstrapLoader
         var info = map.As<BootstrapInfo>(infoPhys);
         info->Magic = BootstrapLayout.Magic;
         info->Flags = flags;
-        info->InitfsBase = BootstrapLayout.InitfsBase + (initfs.Start & 0xFFF);
+        info->InitfsBase = BootstrapLayout.InitfsBase + (initfs.Start & ObjectSizes.PageOffsetMask);
         info->InitfsSize = initfs.End - initfs.Start;
         info->InitfsFrameSlot = InitfsFrameSlot;
         info->InitfsFrameCount = initfsPages;
@@ -118,15 +116,15 @@ public static unsafe class BootstrapLoader
         if (table.Map4K(ref tables, BootstrapLayout.InfoPage, infoPhys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
             return Fail("cannot map the bootstrap's information page");
 
-        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.CNode * CapSlot.Size, ObjectType.CNode, Rights.All, cnodePhys, cnodeBits, 0, 0);
-        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.AddressSpace * CapSlot.Size, ObjectType.AddressSpace, Rights.All, asPhys, asBits, 0, 0);
-        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.Thread * CapSlot.Size, ObjectType.Thread, Rights.All, tcbPhys, ObjectSizes.ThreadBits, 0, 0);
-        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IoPorts * CapSlot.Size, ObjectType.IoPorts, Rights.All, 0, 16, 0, 0);
-        CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IrqControl * CapSlot.Size, ObjectType.IrqControl, Rights.All, 0, 0, 0, 0);
+        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.CNode * CapSlot.Size, ObjectType.CNode, Rights.All, cnodePhys, cnodeBits, 0, 0));
+        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.AddressSpace * CapSlot.Size, ObjectType.AddressSpace, Rights.All, asPhys, asBits, 0, 0));
+        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.Thread * CapSlot.Size, ObjectType.Thread, Rights.All, tcbPhys, ObjectSizes.ThreadBits, 0, 0));
+        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IoPorts * CapSlot.Size, ObjectType.IoPorts, Rights.All, 0, 16, 0, 0));
+        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IrqControl * CapSlot.Size, ObjectType.IrqControl, Rights.All, 0, 0, 0, 0));
 
         var t = map.As<Tcb>(tcbPhys);
         Threads.InitializeObject(t);
-        Syscalls.Bind(t, map.As<CapSlot>(cnodePhys + BootstrapSlots.CNode * CapSlot.Size),
+        Threads.Bind(t, map.As<CapSlot>(cnodePhys + BootstrapSlots.CNode * CapSlot.Size),
             map.As<CapSlot>(cnodePhys + BootstrapSlots.AddressSpace * CapSlot.Size));
         t->Frame.Rip = image.Entry;
         t->Frame.Rsp = BootstrapLayout.StackTop;
@@ -138,7 +136,7 @@ public static unsafe class BootstrapLoader
         // Device memory: the legacy VGA window and the PCI hole below the interrupt controllers.
         info->FirstDeviceSlot = FirstDeviceSlot;
         int vga = HandOverRange(map, cnodePhys, FirstDeviceSlot, MaxDevice, 0xA0000, 0xC0000);
-        int pci = HandOverRange(map, cnodePhys, FirstDeviceSlot + (uint)vga, MaxDevice - vga, PciHoleStart(), 0xFEC00000);
+        int pci = HandOverRange(map, cnodePhys, FirstDeviceSlot + (uint)vga, MaxDevice - vga, PciHoleStart(ref boot), 0xFEC00000);
         info->DeviceCount = (ulong)(vga + pci);
 
         // Last: all remaining free memory becomes untyped capabilities.
@@ -169,13 +167,13 @@ public static unsafe class BootstrapLoader
         while (slot < FirstUntypedSlot + BootstrapInfo.MaxUntyped && frames.TryFindFree(at, out ulong start))
         {
             ulong end = start;
-            while (frames.IsFree(end)) end += 4096;
+            while (frames.IsFree(end)) end += ObjectSizes.PageSize;
             while (start < end && slot < FirstUntypedSlot + BootstrapInfo.MaxUntyped)
             {
                 int bits = BlockBits(start, end);
                 ulong size = 1UL << bits;
-                frames.TryAllocRange(start, size >> 12);
-                CapOps.InstallRoot(map, cnodePhys + slot * CapSlot.Size, ObjectType.Untyped, Rights.All, start, bits, 0, 0);
+                frames.TryAllocRange(start, size >> ObjectSizes.PageBits);
+                Installed(CapOps.InstallRoot(map, cnodePhys + slot * CapSlot.Size, ObjectType.Untyped, Rights.All, start, bits, 0, 0));
                 info->UntypedPhys[info->UntypedCount] = start;
                 info->UntypedSizeBits[info->UntypedCount] = (byte)bits;
                 info->UntypedCount++;
@@ -192,10 +190,15 @@ public static unsafe class BootstrapLoader
         KernelLog.End();
     }
 
-    // The PCI hole starts above the last RAM below 4 GiB, at a 256 MiB boundary at least.
-    private static ulong PciHoleStart()
+    // Boot fills empty slots of a CNode it just made: a failure is a broken invariant, not a condition.
+    private static void Installed(Status s)
     {
-        ref BootInfo boot = ref KernelState.BootInfo;
+        if (s != Status.Ok) Panic.Fail("bootstrap: a root capability could not be installed");
+    }
+
+    // The PCI hole starts above the last RAM below 4 GiB, at a 256 MiB boundary at least.
+    private static ulong PciHoleStart(ref BootInfo boot)
+    {
         ulong top = 0;
         for (int i = 0; i < boot.RegionCount; i++)
         {
@@ -214,7 +217,7 @@ public static unsafe class BootstrapLoader
         while (start < end && n < max)
         {
             int bits = BlockBits(start, end);
-            CapOps.InstallRoot(map, cnodePhys + (firstSlot + (uint)n) * CapSlot.Size, ObjectType.DeviceMemory, Rights.All, start, bits, 0, 0);
+            Installed(CapOps.InstallRoot(map, cnodePhys + (firstSlot + (uint)n) * CapSlot.Size, ObjectType.DeviceMemory, Rights.All, start, bits, 0, 0));
             start += 1UL << bits;
             n++;
         }
@@ -233,7 +236,7 @@ public static unsafe class BootstrapLoader
 
     private static void Zero(PhysMap map, ulong phys, ulong frames)
     {
-        System.Runtime.InteropServices.NativeMemory.Clear(map.Ptr(phys), (nuint)(frames * 4096));
+        System.Runtime.InteropServices.NativeMemory.Clear(map.Ptr(phys), (nuint)(frames * ObjectSizes.PageSize));
     }
 
     private static bool Fail(string reason)

@@ -5,9 +5,9 @@
 // part of it with plain in/out, through the TSS I/O permission bitmap while that thread runs.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 using Vireo.Kernel.Log;
+using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Nucleus;
 
@@ -32,7 +32,7 @@ public static unsafe class Devices
 
     // The GSI an ISA line arrives on, with its polarity and trigger (identity unless ACPI overrides it).
     private static void Gsi(uint line, out uint gsi, out bool activeLow, out bool level) =>
-        KernelState.Acpi.Madt.IsaIrqToGsi((byte)line, out gsi, out activeLow, out level);
+        NucleusContext.Current.Madt.IsaIrqToGsi((byte)line, out gsi, out activeLow, out level);
 
     // --- interrupt lines ------------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ public static unsafe class Devices
         s = Syscalls.Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
         if (s != Status.Ok) return s;
         ulong slot = cnode + dstIndex * CapSlot.Size;
-        s = CapOps.InstallRoot(KernelState.Direct, slot, ObjectType.IrqHandler, Rights.All, line, 0, 0, 0);
+        s = CapOps.InstallRoot(NucleusContext.Current.Direct, slot, ObjectType.IrqHandler, Rights.All, line, 0, 0, 0);
         if (s != Status.Ok) return s;
         s_lines.Claimed[line] = 1;
         s_lines.Notification[line] = 0;
@@ -55,7 +55,7 @@ public static unsafe class Devices
         Interrupts.Register(FirstVector + (int)line, &OnIrq);
         IoApic.Route(gsi, (byte)(FirstVector + line), activeLow, level, LocalApic.ApicId);
         IoApic.Mask(gsi, true);
-        handle = CNode.HandleFor(KernelState.Direct, cnode, slot).Value;
+        handle = CNode.HandleFor(NucleusContext.Current.Direct, cnode, slot).Value;
         return Status.Ok;
     }
 
@@ -93,7 +93,7 @@ public static unsafe class Devices
         ulong n = s_lines.Notification[line];
         if (n == 0) return;
         s_lines.RaisedTsc[line] = Cpu.ReadTsc();
-        Ipc.SignalObject(n, s_lines.Bits[line]);
+        Ipc.SignalObject((PhysAddr)n, s_lines.Bits[line]);
     }
 
 
@@ -107,10 +107,10 @@ public static unsafe class Devices
     }
 
     /// <summary>A notification is destroyed: no line may signal it any more.</summary>
-    public static void ForgetNotification(ulong phys)
+    public static void ForgetNotification(PhysAddr phys)
     {
         for (int i = 0; i < Lines; i++)
-            if (s_lines.Notification[i] == phys)
+            if (s_lines.Notification[i] == (ulong)phys)
             {
                 s_lines.Notification[i] = 0;
                 Mask((ulong)i, true);

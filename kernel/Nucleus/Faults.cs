@@ -1,7 +1,8 @@
-// A fault in ring 3 stops only the thread that took it (until the IPC issue adds fault handlers
-// to which it can be delivered): the kernel reports it and marks the thread dead with kind
-// Faulted; whoever waits for the thread (ThreadWait) learns of it and reclaims the memory it
-// gave, by revoking the untyped the process was built from.
+// A fault in ring 3 concerns only the thread that took it. A thread configured with a fault endpoint
+// reports it there as a call, and the handler's reply resumes it (ipc.md, fault endpoints). Any other
+// is stopped: the kernel logs one line and marks the thread dead with kind Faulted and the vector as
+// its code; whoever waits for the thread (ThreadWait, its exit notification) learns of it and reclaims
+// the memory it gave, by revoking the untyped the process was built from.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Log;
@@ -10,7 +11,6 @@ namespace Vireo.Kernel.Nucleus;
 
 public static unsafe class Faults
 {
-
     public static void OnUserFault(InterruptFrame* f)
     {
         Tcb* t = Threads.Current;

@@ -9,8 +9,8 @@
 using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
 
 namespace Vireo.Kernel.Nucleus;
@@ -31,9 +31,11 @@ public static unsafe class Mappings
         return flags;
     }
 
-    public static Status Map(ulong asPhys, CapSlot* frame, ulong vaddr, Rights rights)
+    // Every local is assigned before it is read (C#'s rule): zeroing the frame first only cost the map path.
+    [SkipLocalsInit]
+    public static Status Map(PhysAddr asPhys, CapSlot* frame, ulong vaddr, Rights rights)
     {
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         ulong size = 1UL << frame->SizeBits;
         if ((vaddr & (size - 1)) != 0) return Status.NotAligned;
         // Aligned to its size, the frame starts at 0 or at 4 KiB or above; frames are at most 1 GiB.
@@ -41,9 +43,9 @@ public static unsafe class Mappings
         if ((rights & (Rights.Write | Rights.Execute)) == (Rights.Write | Rights.Execute)) return Status.InvalidArgument;
         if ((rights & (Rights.Read | Rights.Write | Rights.Execute)) == 0) return Status.InvalidArgument;
         if ((rights & ~frame->Rights & (Rights.Read | Rights.Write | Rights.Execute)) != 0) return Status.InsufficientRights;
-        // A record of a mapping into an address space that has since died is no mapping.
-        if (frame->Extra != 0 && !AddressSpaces.TryResolve(frame->Extra, out _)) frame->Extra = 0;
-        if (frame->Extra != 0) return Status.Occupied;
+        // A record of a mapping into an address space that has since died is no mapping; it is
+        // overwritten below once the new mapping exists, so validation changes nothing.
+        if (frame->Extra != 0 && !AddressSpaces.Resolve(frame->Extra).IsNull) return Status.Occupied;
         var tables = new AddressSpaceTables(map, asPhys);
         MapStatus s = AddressSpaces.TableOf(map, asPhys).MapBlock(ref tables, vaddr, frame->Object, frame->SizeBits, FlagsFor(frame, rights));
         if (s == MapStatus.AlreadyMapped || s == MapStatus.HugePageConflict) return Status.Occupied;
@@ -68,13 +70,14 @@ public static unsafe class Mappings
         if ((rights & (Rights.Write | Rights.Execute)) == (Rights.Write | Rights.Execute)) return Status.InvalidArgument;
         if ((rights & (Rights.Read | Rights.Write | Rights.Execute)) == 0) return Status.InvalidArgument;
         if ((rights & ~frame->Rights & (Rights.Read | Rights.Write | Rights.Execute)) != 0) return Status.InsufficientRights;
-        if (!AddressSpaces.TryResolve(frame->Extra, out ulong asPhys))
+        PhysAddr asPhys = AddressSpaces.Resolve(frame->Extra);
+        if (asPhys.IsNull)
         {
             frame->Extra = 0;
             return Status.NotMapped;
         }
         Epoch++;
-        if (AddressSpaces.TableOf(KernelState.Direct, asPhys).ProtectBlock(frame->Spare, frame->SizeBits, FlagsFor(frame, rights)) != MapStatus.Ok) return Status.NotMapped;
+        if (AddressSpaces.TableOf(NucleusContext.Current.Direct, asPhys).ProtectBlock(frame->Spare, frame->SizeBits, FlagsFor(frame, rights)) != MapStatus.Ok) return Status.NotMapped;
         InvalidateBlock(frame->Spare, frame->SizeBits);
         return Status.Ok;
     }
@@ -83,9 +86,10 @@ public static unsafe class Mappings
     public static void Remove(ref CapSlot frame)
     {
         Epoch++;
-        if (AddressSpaces.TryResolve(frame.Extra, out ulong asPhys))
+        PhysAddr asPhys = AddressSpaces.Resolve(frame.Extra);
+        if (!asPhys.IsNull)
         {
-            var map = KernelState.Direct;
+            var map = NucleusContext.Current.Direct;
             var tables = new AddressSpaceTables(map, asPhys);
             AddressSpaces.TableOf(map, asPhys).UnmapBlock(ref tables, frame.Spare, frame.SizeBits, out _, keepTables: true);
             // Another address space may be current: a stale entry there would only matter if it were live.

@@ -2,8 +2,8 @@
 // address-space layers. A struct, passed by ref: ilc specialises the core for it.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Nucleus;
 
@@ -13,33 +13,33 @@ public unsafe struct ObjectHooks : IObjectHooks
 
     public void Initialize(ObjectType type, ulong phys, int sizeBits)
     {
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         switch (type)
         {
             case ObjectType.Thread:
                 Threads.InitializeObject(map.As<Tcb>(phys));
                 break;
             case ObjectType.AddressSpace:
-                if (!AddressSpaces.Initialize(map, phys, sizeBits)) Failed = true;
+                if (!AddressSpaces.Initialize(map, (PhysAddr)phys, sizeBits)) Failed = true;
                 break;
         }
     }
 
     public void Destroy(ObjectType type, ulong phys, int sizeBits)
     {
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         switch (type)
         {
             case ObjectType.Thread:
                 Threads.Destroy(map.As<Tcb>(phys));
                 break;
             case ObjectType.AddressSpace:
-                AddressSpaces.Destroy(map, phys);
+                AddressSpaces.Destroy(map, (PhysAddr)phys);
                 break;
             case ObjectType.Endpoint:
             case ObjectType.Notification:
             case ObjectType.Reply:
-                Ipc.DestroyObject(type, phys);
+                Ipc.DestroyObject(type, (PhysAddr)phys);
                 break;
             case ObjectType.IrqHandler:
                 Devices.ReleaseLine(phys);
@@ -54,7 +54,7 @@ public unsafe struct ObjectHooks : IObjectHooks
         // losing it means the thread can no longer run.
         if ((slot.Type == ObjectType.CNode || slot.Type == ObjectType.AddressSpace) && slot.Spare != 0)
         {
-            var t = KernelState.Direct.As<Tcb>(slot.Spare);
+            var t = NucleusContext.Current.Direct.As<Tcb>(slot.Spare);
             slot.Spare = 0;
             Threads.Kill(t, ThreadExitKind.Killed, 0);
             if (slot.Type == ObjectType.AddressSpace) AddressSpaces.Unbind(t);

@@ -13,6 +13,9 @@ public static unsafe partial class Syscalls
 {
     public const ulong MaxDebugWrite = 4096;
 
+    /// <summary>SYSCALL's encoding (0F 05): a restarted call's rip moves back over it.</summary>
+    private const ulong SyscallInstructionLength = 2;
+
     /// <summary>Syscalls restarted at a preemption point since boot (tests read it).</summary>
     public static ulong Restarts;
 
@@ -84,7 +87,7 @@ public static unsafe partial class Syscalls
     private static Status Restartable(InterruptFrame* f, Status s)
     {
         if (s != Caps.Preemption.Restart) return s;
-        f->Rip -= 2;
+        f->Rip -= SyscallInstructionLength;
         Restarts++;
         return (Status)f->Rax;
     }

@@ -1,8 +1,8 @@
 // Capability syscalls: look the capability up with the rights it needs, then call the core.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Nucleus;
 
@@ -31,7 +31,7 @@ public static unsafe partial class Syscalls
     private static CapSlot* Find(Tcb* t, ulong handle)
     {
         if (t->CNode == 0) return null;
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         return CNode.Lookup(map, t->CNode, t->CNodeSlotBits, new CapHandle(handle), out ulong phys) == Status.Ok ? map.As<CapSlot>(phys) : null;
     }
 
@@ -64,7 +64,7 @@ public static unsafe partial class Syscalls
     }
 
     private static ulong NewHandle(ulong cnode, ulong index) =>
-        CNode.HandleFor(KernelState.Direct, cnode, SlotPhys(cnode, index)).Value;
+        CNode.HandleFor(NucleusContext.Current.Direct, cnode, SlotPhys(cnode, index)).Value;
 
     private static Status CapCopy(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, out ulong created) =>
         Derive(t, handle, dstCNode, dstIndex, rights, mint: false, 0, out created);
@@ -82,7 +82,7 @@ public static unsafe partial class Syscalls
         if (rights > (ulong)Rights.All) return Status.InvalidArgument;
         s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
         if (s != Status.Ok) return s;
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         s = mint ? CapOps.Mint(map, map.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights, badge)
                  : CapOps.Copy(map, map.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights);
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
@@ -96,7 +96,7 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
         if (s != Status.Ok) return s;
-        s = CapOps.Move(KernelState.Direct, KernelState.Direct.ToPhys(src), SlotPhys(cnode, dstIndex));
+        s = CapOps.Move(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(src), SlotPhys(cnode, dstIndex));
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
         return s;
     }
@@ -106,7 +106,7 @@ public static unsafe partial class Syscalls
         Status s = Lookup(t, handle, out CapSlot* slot);
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
-        return CapOps.Delete(KernelState.Direct, KernelState.Direct.ToPhys(slot), ref hooks);
+        return CapOps.Delete(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(slot), ref hooks);
     }
 
     private static Status CapRevoke(Tcb* t, ulong handle)
@@ -114,8 +114,12 @@ public static unsafe partial class Syscalls
         Status s = Lookup(t, handle, out CapSlot* slot);
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
-        return CapOps.Revoke(KernelState.Direct, KernelState.Direct.ToPhys(slot), ref hooks);
+        return CapOps.Revoke(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(slot), ref hooks);
     }
+
+    /// <summary>The most objects one Retype makes (bits 0-31 of count; bits 32-47 carry its progress).</summary>
+    public const ulong MaxRetypeCount = 4096;
+    private const int RetypeProgressShift = 32;
 
     // Bits 32-47 of count (r9) carry the objects this call made before a preemption point stopped it:
     // the restarted call makes the rest and answers as if it had run at once (ADR 0003). User space
@@ -127,37 +131,29 @@ public static unsafe partial class Syscalls
         created = 0;
         r1 = 0;
         ulong dstIndex = f->R8;
-        ulong done = f->R9 >> 32;
-        ulong count = f->R9 & 0xFFFFFFFF;
+        ulong done = f->R9 >> RetypeProgressShift;
+        ulong count = f->R9 & uint.MaxValue;
         f->R9 = count;
         Status s = Lookup(t, f->Rdi, out CapSlot* u);
         if (s != Status.Ok) return s;
         ulong type = f->Rsi, sizeBits = f->Rdx;
-        if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > 4096 || done >= count) return Status.InvalidArgument;
+        if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > MaxRetypeCount || done >= count) return Status.InvalidArgument;
         s = Destination(t, f->R10, dstIndex, count, out ulong cnode, out int bits);
         if (s != Status.Ok) return s;
+        // Every address space takes an ASID as it is made: check there are enough before anything is
+        // made, so the retype never has to be undone halfway.
+        if (type == (ulong)ObjectType.AddressSpace && count - done > AddressSpaces.FreeAsids) return Status.OutOfMemory;
         var hooks = new ObjectHooks();
-        s = Untyped.Retype(KernelState.Direct, KernelState.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits,
+        s = Untyped.Retype(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits,
             dstIndex + done, count - done, ref hooks, out ulong made);
-        if (hooks.Failed && (s == Status.Ok || s == Preemption.Restart))
-        {
-            // An object could not be made usable (no ASID left): take back everything this part of the
-            // call just made, newest first, so the untyped's watermark returns exactly to where it was
-            // before it. Objects made before a restart stay (each such part was complete).
-            for (ulong i = done + made; i-- > done;)
-            {
-                var undo = new ObjectHooks();
-                CapOps.Delete(KernelState.Direct, SlotPhys(cnode, dstIndex + i), ref undo);
-            }
-            return Status.OutOfMemory;
-        }
+        if (hooks.Failed) Panic.Fail("retype: an address space found no ASID after the check");
         if (s == Status.Ok)
         {
             created = NewHandle(cnode, dstIndex);
             return s;
         }
         if (s != Preemption.Restart) return s;
-        f->R9 = count | ((done + made) << 32);
+        f->R9 = count | ((done + made) << RetypeProgressShift);
         created = f->Rdx;
         r1 = dstIndex;
         return Restartable(f, s);
@@ -170,7 +166,7 @@ public static unsafe partial class Syscalls
         s = Lookup(t, frame, ObjectType.Frame, Rights.Map, out CapSlot* f);
         if (s != Status.Ok) return s;
         if (rights > (ulong)Rights.All) return Status.InvalidArgument;
-        return Mappings.Map(space->Object, f, vaddr, (Rights)rights);
+        return Mappings.Map((PhysAddr)space->Object, f, vaddr, (Rights)rights);
     }
 
     private static Status Unmap(Tcb* t, ulong frame)

@@ -3,7 +3,6 @@
 // r8, r9), so the dispatcher writes only the status for these calls.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 using System.Runtime.CompilerServices;
 
@@ -44,13 +43,13 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         if (f->Rdi == 0) return Ipc.Reply(t, info);
         s = Lookup(t, f->Rdi, ObjectType.Reply, Rights.Write, out CapSlot* r);
-        return s != Status.Ok ? s : Ipc.ReplyVia(t, Ipc.ReplyAt(r->Object), info);
+        return s != Status.Ok ? s : Ipc.ReplyVia(t, Ipc.ReplyAt(Ipc.ObjectOf(r)), info);
     }
 
     private static Status ReplySave(Tcb* t, ulong handle)
     {
         Status s = Lookup(t, handle, ObjectType.Reply, Rights.Write, out CapSlot* r);
-        return s != Status.Ok ? s : Ipc.Save(t, Ipc.ReplyAt(r->Object));
+        return s != Status.Ok ? s : Ipc.Save(t, Ipc.ReplyAt(Ipc.ObjectOf(r)));
     }
 
     private static Status IpcReplyRecv(Tcb* t, InterruptFrame* f)
@@ -89,11 +88,6 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         s = Lookup(caller, notification, ObjectType.Notification, Rights.Read, out CapSlot* cap);
         if (s != Status.Ok) return s;
-        Notification* n = Ipc.NotificationAt(cap->Object);
-        if (t->State == ThreadState.Dead) return Status.BadState;
-        if (n->Bound != null || t->BoundNotification != 0) return Status.Occupied;
-        n->Bound = t;
-        t->BoundNotification = cap->Object;
-        return Status.Ok;
+        return Ipc.Bind(t, Ipc.ObjectOf(cap));
     }
 }

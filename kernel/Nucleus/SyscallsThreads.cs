@@ -2,7 +2,6 @@
 // configured with, kept inside its control block.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 
 namespace Vireo.Kernel.Nucleus;
@@ -13,7 +12,6 @@ public static unsafe partial class Syscalls
     {
         Status s = TargetThread(caller, handle, out Tcb* t);
         if (s != Status.Ok) return s;
-        var map = KernelState.Direct;
         if (t->State != ThreadState.Inactive && t->State != ThreadState.Suspended) return Status.BadState;
         if (!UserMemory.TryCheck(caller, configPtr, (ulong)sizeof(ThreadConfig), write: false)) return Status.BadAddress;
         ThreadConfig config = *(ThreadConfig*)configPtr;
@@ -23,9 +21,9 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         if (!AddressSpaces.IsUserRange(config.Entry, 1) || !AddressSpaces.IsUserRange(config.Stack - 1, 1) ||
             (config.FsBase != 0 && !AddressSpaces.IsUserRange(config.FsBase, 1)) ||
-            (config.IpcBuffer != 0 && !AddressSpaces.IsUserRange(config.IpcBuffer, 4096)))
+            (config.IpcBuffer != 0 && !AddressSpaces.IsUserRange(config.IpcBuffer, ObjectSizes.PageSize)))
             return Status.OutOfRange;
-        if ((config.IpcBuffer & 0xFFF) != 0 || (config.Stack & 15) != 0) return Status.NotAligned;
+        if ((config.IpcBuffer & ObjectSizes.PageOffsetMask) != 0 || (config.Stack & 15) != 0) return Status.NotAligned;
         CapSlot* faultEndpoint = null;
         if (config.FaultEndpoint != 0)
         {
@@ -39,38 +37,8 @@ public static unsafe partial class Syscalls
             if (s != Status.Ok) return s;
         }
 
-        Bind(t, cnode, space);
-        t->Frame.Rip = config.Entry;
-        t->Frame.Rsp = config.Stack;
-        t->Frame.Rdi = config.Argument0;
-        t->Frame.Rsi = config.Argument1;
-        t->FsBase = config.FsBase;
-        t->IpcBuffer = config.IpcBuffer;
-        t->BufferPhys = 0;
-        Threads.DropOwnCap(&t->FaultEndpointCap);
-        if (faultEndpoint != null) CapOps.Copy(map, map.ToPhys(faultEndpoint), map.ToPhys(&t->FaultEndpointCap), Rights.All);
-        Threads.DropOwnCap(&t->ExitNotificationCap);
-        if (exitNotification != null) CapOps.Copy(map, map.ToPhys(exitNotification), map.ToPhys(&t->ExitNotificationCap), Rights.All);
-        t->Configured = true;
+        Threads.Configure(t, in config, cnode, space, faultEndpoint, exitNotification);
         return Status.Ok;
-    }
-
-    /// <summary>Gives the thread its own copies of a CNode and an address-space capability.</summary>
-    internal static void Bind(Tcb* t, CapSlot* cnode, CapSlot* space)
-    {
-        var map = KernelState.Direct;
-        ulong tcbPhys = map.ToPhys(t);
-        // The thread leaves its old address space before that space can die with the old capability.
-        AddressSpaces.Unbind(t);
-        Threads.DropOwnCap(&t->CNodeCap);
-        Threads.DropOwnCap(&t->AddressSpaceCap);
-        CapOps.Copy(map, map.ToPhys(cnode), map.ToPhys(&t->CNodeCap), Rights.All);
-        CapOps.Copy(map, map.ToPhys(space), map.ToPhys(&t->AddressSpaceCap), Rights.All);
-        t->CNodeCap.Spare = tcbPhys;
-        t->AddressSpaceCap.Spare = tcbPhys;
-        t->CNode = cnode->Object;
-        t->CNodeSlotBits = cnode->SizeBits;
-        AddressSpaces.Bind(t, space->Object);
     }
 
     internal static Status TargetThread(Tcb* caller, ulong handle, out Tcb* t)
@@ -78,37 +46,31 @@ public static unsafe partial class Syscalls
         t = null;
         Status s = Lookup(caller, handle, ObjectType.Thread, Rights.Control, out CapSlot* cap);
         if (s != Status.Ok) return s;
-        t = KernelState.Direct.As<Tcb>(cap->Object);
+        t = NucleusContext.Current.Direct.As<Tcb>(cap->Object);
         return Status.Ok;
     }
 
+    // ThreadStart, ThreadSuspend and ThreadResume stay out of the dispatcher: inlined there, each one's
+    // local for the thread would be zeroed in the dispatcher's prologue, on every syscall.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static Status ThreadStart(Tcb* caller, ulong handle)
     {
         Status s = TargetThread(caller, handle, out Tcb* t);
-        if (s != Status.Ok) return s;
-        if (t->State != ThreadState.Inactive || !t->Configured) return Status.BadState;
-        Threads.MakeRunnable(t);
-        return Status.Ok;
+        return s != Status.Ok ? s : Threads.Start(t);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static Status ThreadSuspend(Tcb* caller, ulong handle)
     {
         Status s = TargetThread(caller, handle, out Tcb* t);
-        if (s != Status.Ok) return s;
-        if (t->State != ThreadState.Runnable && t->State != ThreadState.Sleeping) return Status.BadState;
-        // Its sleep, or (suspending itself) this call, ends with Ok when it is resumed.
-        if (t->State == ThreadState.Sleeping || t == caller) t->Frame.Rax = (ulong)Status.Ok;
-        Threads.Block(t, ThreadState.Suspended);
-        return Status.Ok;
+        return s != Status.Ok ? s : Threads.Suspend(t, caller);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static Status ThreadResume(Tcb* caller, ulong handle)
     {
         Status s = TargetThread(caller, handle, out Tcb* t);
-        if (s != Status.Ok) return s;
-        if (t->State != ThreadState.Suspended) return Status.BadState;
-        Threads.MakeRunnable(t);
-        return Status.Ok;
+        return s != Status.Ok ? s : Threads.Resume(t);
     }
 
     private static Status ThreadWait(Tcb* caller, ulong handle, ulong flags, out ulong code, out ulong kind)
@@ -117,20 +79,7 @@ public static unsafe partial class Syscalls
         Status s = TargetThread(caller, handle, out Tcb* t);
         if (s != Status.Ok) return s;
         if (t == caller || (flags & ~ThreadWaitFlags.NoBlock) != 0) return Status.InvalidArgument;
-        if (t->State == ThreadState.Dead)
-        {
-            code = t->ExitCode;
-            kind = (ulong)t->ExitKind;
-            return Status.Ok;
-        }
-        if (t->State == ThreadState.Inactive) return Status.BadState;
-        // A poll never takes the one waiter place, so another thread waiting does not stop it.
-        if ((flags & ThreadWaitFlags.NoBlock) != 0) return Status.WouldBlock;
-        if (t->Waiter != null) return Status.BadState;
-        t->Waiter = caller;
-        caller->Waitee = t;
-        Threads.Block(caller, ThreadState.Waiting);
-        return Status.Ok;
+        return Threads.Wait(caller, t, (flags & ThreadWaitFlags.NoBlock) != 0, out code, out kind);
     }
 
     private static Status ThreadSetPriority(Tcb* caller, ulong handle, ulong schedClass, ulong priority)

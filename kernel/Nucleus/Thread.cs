@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Sched;
 
 namespace Vireo.Kernel.Nucleus;
@@ -46,7 +47,7 @@ public unsafe struct Tcb
 
     public ulong CNode;          // phys of the thread's CNode
     public int CNodeSlotBits;
-    public ulong AddressSpace;   // phys of its AddressSpace object, whose first page is the PML4 (CR3)
+    public PhysAddr AddressSpace; // its AddressSpace object, whose first page is the PML4 (CR3)
     public ulong FsBase;
 
     public ulong WakeAt;         // Sleeping: deadline in ns since boot
@@ -57,7 +58,7 @@ public unsafe struct Tcb
     // IPC. A blocked sender's message stays in its own saved registers and IPC buffer.
     public Tcb* IpcNext;         // endpoint or notification queue
     public Tcb* IpcPrev;
-    public ulong IpcObject;      // phys of the endpoint/notification it is queued on
+    public PhysAddr IpcObject;   // the endpoint/notification it is queued on
     public ulong IpcBadge;       // BlockedOnSend: the badge of the capability it sent through
     public ulong IpcInfo;        // BlockedOnSend: its MessageInfo
     public bool IpcIsCall;       // BlockedOnSend: wants a reply
@@ -68,10 +69,10 @@ public unsafe struct Tcb
     public Tcb* ReplyServer;     // BlockedOnReply: the thread that owes this one a reply
     public ReplyObject* ReplyHolder; // BlockedOnReply: the Reply object its answer was put aside in
     public ulong IpcBuffer;      // user address of its IPC buffer page, 0 if none
-    public ulong BufferPhys;     // where IpcBuffer was found mapped (Ipc.TryBuffer's cache), 0 = unknown
+    public PhysAddr BufferPhys;  // where IpcBuffer was found mapped (Ipc.TryBuffer's cache), null = unknown
     public ulong BufferEpoch;    // Mappings.Epoch when it was found: any unmap since invalidates it
     public bool BufferWritable;
-    public ulong BoundNotification; // phys of a notification bound to it, or 0
+    public PhysAddr BoundNotification; // a notification bound to it, or null
     public CapSlot FaultEndpointCap;
     public CapSlot ExitNotificationCap; // signalled when the thread ends
     // I/O ports this thread may use directly (IoPortsBind): two ranges, applied to the TSS bitmap

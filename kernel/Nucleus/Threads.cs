@@ -5,9 +5,9 @@
 // are written into its saved frame when it is woken. Idle is a halt loop inside PrepareExit.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Log;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Sched;
 
 namespace Vireo.Kernel.Nucleus;
@@ -20,7 +20,7 @@ public static unsafe class Threads
     private static bool s_reschedule;
     private static ulong s_lastCharge;
     private static ulong s_nextId;
-    private static ulong s_cr3;
+    private static ulong s_cr3;      // CR3 as loaded: a register value, kept as the number the CPU holds
     private static ulong s_fsBase;   // the FS base last written (0 at boot)
 
     public static Tcb* Current => s_current;
@@ -29,24 +29,34 @@ public static unsafe class Threads
     /// <summary>Called by the exit path of a thread that ends (see OnThreadDead).</summary>
     public static delegate*<Tcb*, void> DeathObserver;
 
+    /// <summary>Starts from nothing: no thread, no sleeper (host tests call it before each test).</summary>
     public static void Init()
     {
+        s_current = s_sleepers = s_portsOwner = null;
+        s_reschedule = s_charged = false;
+        s_fsBase = 0;
         s_scheduler = new Scheduler(Scheduler.DefaultBoostPeriodNanos, Tsc.NanosSinceBoot());
         s_cr3 = Cpu.ReadCr3();
         Interrupts.UserExitHook = &PrepareExit;
     }
+
+    // A clean x87/SSE state: x87 control word 0x37F and MXCSR 0x1F80 (all exceptions masked, round to
+    // nearest), MXCSR at byte 24 of the FXSAVE image; and RFLAGS with IF set (bit 1 always reads 1).
+    private const ushort InitialFcw = 0x037F;
+    private const uint InitialMxcsr = 0x1F80;
+    private const int FxMxcsrOffset = 24;
+    private const ulong InitialRflags = 0x202;
 
     /// <summary>Prepares a freshly retyped (zeroed) thread object.</summary>
     public static void InitializeObject(Tcb* t)
     {
         s_scheduler.InitEntity(&t->Sched, ++s_nextId);
         t->State = ThreadState.Inactive;
-        // A clean x87/SSE state: FCW 0x37F, MXCSR 0x1F80 (all exceptions masked).
-        *(ushort*)t->Fx = 0x037F;
-        *(uint*)(t->Fx + 24) = 0x1F80;
+        *(ushort*)t->Fx = InitialFcw;
+        *(uint*)(t->Fx + FxMxcsrOffset) = InitialMxcsr;
         t->Frame.Cs = Gdt.UserCode;
         t->Frame.Ss = Gdt.UserData;
-        t->Frame.Rflags = 0x202;
+        t->Frame.Rflags = InitialRflags;
     }
 
     public static void MakeRunnable(Tcb* t) => Wake(t, handOver: false);
@@ -87,6 +97,92 @@ public static unsafe class Threads
         }
         if (t->State == ThreadState.Sleeping) RemoveSleeper(t);
         t->State = state;
+    }
+
+    /// <summary>ThreadConfigure after its checks: where the thread starts, what it runs with, and its
+    /// own copies of the capabilities it was given (fault endpoint and exit notification may be null).</summary>
+    public static void Configure(Tcb* t, in ThreadConfig config, CapSlot* cnode, CapSlot* space, CapSlot* faultEndpoint, CapSlot* exitNotification)
+    {
+        var map = NucleusContext.Current.Direct;
+        Bind(t, cnode, space);
+        t->Frame.Rip = config.Entry;
+        t->Frame.Rsp = config.Stack;
+        t->Frame.Rdi = config.Argument0;
+        t->Frame.Rsi = config.Argument1;
+        t->FsBase = config.FsBase;
+        t->IpcBuffer = config.IpcBuffer;
+        t->BufferPhys = PhysAddr.Null;
+        DropOwnCap(&t->FaultEndpointCap);
+        if (faultEndpoint != null) _ = CapOps.Copy(map, map.ToPhys(faultEndpoint), map.ToPhys(&t->FaultEndpointCap), Rights.All);   // cannot fail: looked up, slot just emptied
+        DropOwnCap(&t->ExitNotificationCap);
+        if (exitNotification != null) _ = CapOps.Copy(map, map.ToPhys(exitNotification), map.ToPhys(&t->ExitNotificationCap), Rights.All);   // likewise
+        t->Configured = true;
+    }
+
+    /// <summary>Gives the thread its own copies of a CNode and an address-space capability.</summary>
+    public static void Bind(Tcb* t, CapSlot* cnode, CapSlot* space)
+    {
+        var map = NucleusContext.Current.Direct;
+        ulong tcbPhys = map.ToPhys(t);
+        // The thread leaves its old address space before that space can die with the old capability.
+        AddressSpaces.Unbind(t);
+        DropOwnCap(&t->CNodeCap);
+        DropOwnCap(&t->AddressSpaceCap);
+        _ = CapOps.Copy(map, map.ToPhys(cnode), map.ToPhys(&t->CNodeCap), Rights.All);   // cannot fail: looked up, slot just emptied
+        _ = CapOps.Copy(map, map.ToPhys(space), map.ToPhys(&t->AddressSpaceCap), Rights.All);   // likewise
+        t->CNodeCap.Spare = tcbPhys;
+        t->AddressSpaceCap.Spare = tcbPhys;
+        t->CNode = cnode->Object;
+        t->CNodeSlotBits = cnode->SizeBits;
+        AddressSpaces.Bind(t, (PhysAddr)space->Object);
+    }
+
+    /// <summary>ThreadStart: BadState unless the thread is inactive and configured.</summary>
+    public static Status Start(Tcb* t)
+    {
+        if (t->State != ThreadState.Inactive || !t->Configured) return Status.BadState;
+        MakeRunnable(t);
+        return Status.Ok;
+    }
+
+    /// <summary>ThreadSuspend by `caller`: BadState unless the thread is runnable or sleeping.</summary>
+    public static Status Suspend(Tcb* t, Tcb* caller)
+    {
+        if (t->State != ThreadState.Runnable && t->State != ThreadState.Sleeping) return Status.BadState;
+        // Its sleep, or (suspending itself) this call, ends with Ok when it is resumed.
+        if (t->State == ThreadState.Sleeping || t == caller) t->Frame.Rax = (ulong)Status.Ok;
+        Block(t, ThreadState.Suspended);
+        return Status.Ok;
+    }
+
+    /// <summary>ThreadResume: BadState unless the thread is suspended.</summary>
+    public static Status Resume(Tcb* t)
+    {
+        if (t->State != ThreadState.Suspended) return Status.BadState;
+        MakeRunnable(t);
+        return Status.Ok;
+    }
+
+    /// <summary>ThreadWait of `caller` (not `t`) for `t`: Ok with the exit code and kind at once if it
+    /// is dead; BadState if it never started or another thread waits for it; WouldBlock for a poll;
+    /// otherwise the caller blocks and Kill writes its results.</summary>
+    public static Status Wait(Tcb* caller, Tcb* t, bool noBlock, out ulong code, out ulong kind)
+    {
+        code = kind = 0;
+        if (t->State == ThreadState.Dead)
+        {
+            code = t->ExitCode;
+            kind = (ulong)t->ExitKind;
+            return Status.Ok;
+        }
+        if (t->State == ThreadState.Inactive) return Status.BadState;
+        // A poll never takes the one waiter place, so another thread waiting does not stop it.
+        if (noBlock) return Status.WouldBlock;
+        if (t->Waiter != null) return Status.BadState;
+        t->Waiter = caller;
+        caller->Waitee = t;
+        Block(caller, ThreadState.Waiting);
+        return Status.Ok;
     }
 
     public static bool SetPriority(Tcb* t, SchedClass schedClass, int priority)
@@ -195,15 +291,17 @@ public static unsafe class Threads
     {
         if (slot->IsEmpty) return;
         slot->Spare = 0;
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         var hooks = new ObjectHooks();
-        CapOps.Delete(map, map.ToPhys(slot), ref hooks);
+        // Ok: the slot holds a capability, and never an untyped (the one kind whose delete can stop at a
+        // preemption point and ask for a restart).
+        _ = CapOps.Delete(map, map.ToPhys(slot), ref hooks);
     }
 
     /// <summary>An address space is going away: never run on its tables again.</summary>
-    public static void ForgetAddressSpace(ulong asPhys)
+    public static void ForgetAddressSpace(PhysAddr asPhys)
     {
-        if (s_cr3 != asPhys) return;
+        if (s_cr3 != asPhys.Value) return;
         s_cr3 = KernelSpace.Table.Root;
         Cpu.WriteCr3(s_cr3);
     }
@@ -303,9 +401,9 @@ public static unsafe class Threads
     {
         SwitchPorts(next);
         s_current = next;
-        if (next->AddressSpace != s_cr3)
+        if (next->AddressSpace.Value != s_cr3)
         {
-            s_cr3 = next->AddressSpace;
+            s_cr3 = next->AddressSpace.Value;
             Cpu.WriteCr3(s_cr3);
         }
         UserMode.Activate(&next->Frame);

@@ -1,6 +1,8 @@
 // Console input and output for user programs, with .NET's overloads. Output is UTF-8, buffered a
-// line at a time and written to the process's stdout (or the kernel's debug log for processes
-// without one), so lines from different processes do not interleave mid-line. Numbers are
+// line at a time (up to 256 bytes: a longer line leaves in pieces) and written to the process's
+// stdout, after whatever Out has buffered; a process without a stdout, or whose write fails, writes
+// to the kernel's debug log instead. So lines shorter than the buffer from different processes do
+// not interleave. Numbers are
 // formatted into a stack buffer: writing them allocates nothing (daemons rely on that). ReadLine
 // reads stdin through its own buffer and decodes each line from UTF-8.
 using Vireo.User;

@@ -48,7 +48,7 @@ public static unsafe class KernelSpace
 
     private static MapStatus MapImage(PageTable table, ref FrameAllocatorFrameSource frames, in KernelLayout layout, ulong start, ulong end, PageFlags flags)
     {
-        for (ulong v = start & ~0xFFFUL; v < end; v += PageTable.Size4K)
+        for (ulong v = start & ~(PageTable.Size4K - 1); v < end; v += PageTable.Size4K)
         {
             if (layout.IsGuardPage(v)) continue;
             MapStatus status = table.Map4K(ref frames, v, layout.ToPhys(v), flags);
@@ -60,8 +60,8 @@ public static unsafe class KernelSpace
     /// <summary>Maps device registers uncached; returns null when the window is exhausted.</summary>
     public static byte* MapDevice(ref FrameAllocatorFrameSource frames, ulong phys, ulong length)
     {
-        ulong first = phys & ~0xFFFUL;
-        ulong pages = (phys + length - first + 0xFFF) >> 12;
+        ulong first = phys & ~(PageTable.Size4K - 1);
+        ulong pages = (phys + length - first + PageTable.Size4K - 1) / PageTable.Size4K;
         if (s_deviceNext + pages * PageTable.Size4K > DeviceBase + DeviceWindow) return null;
         ulong virt = s_deviceNext;
         for (ulong i = 0; i < pages; i++)

@@ -5,6 +5,7 @@
 using System;
 using Vireo.Kernel.Diagnostics;
 using Vireo.Kernel.Log;
+using Vireo.Kernel.Paging;
 
 namespace Vireo.Kernel.Arch.X64;
 
@@ -101,7 +102,7 @@ public static unsafe class Panic
     {
         KernelLayout layout;
         KernelLayout.Read(&layout);
-        return layout.IsGuardPage(address & ~0xFFFUL);
+        return layout.IsGuardPage(address & ~(PageTable.Size4K - 1));
     }
 
     private static void DescribePageFault(ulong error)

@@ -1,24 +1,25 @@
 // COM1, a 16550 UART, as the kernel log's output. Polled: the log must work before interrupts
-// exist and inside a panic. (Serial *input* belongs to a user-space driver in a later issue.)
+// exist and inside a panic. Input belongs to user space (ttyd), which only turns the receive
+// interrupt on: the line is set up here, once.
+using Vireo.Hardware;
+
 namespace Vireo.Kernel.Arch.X64;
 
 public static class Serial
 {
-    public const ushort Com1 = 0x3F8;
-    private const ushort Data = 0, InterruptEnable = 1, FifoControl = 2, LineControl = 3, ModemControl = 4, LineStatus = 5;
-    private const byte TransmitEmpty = 0x20;
+    public const ushort Com1 = Uart16550.Com1;
 
     public static void Init()
     {
-        Cpu.OutB(Com1 + InterruptEnable, 0x00);
-        Cpu.OutB(Com1 + LineControl, 0x80);      // DLAB: set the divisor
-        Cpu.OutB(Com1 + Data, 0x01);             // 115200 baud
-        Cpu.OutB(Com1 + InterruptEnable, 0x00);
-        Cpu.OutB(Com1 + LineControl, 0x03);      // 8N1
+        Cpu.OutB(Com1 + Uart16550.InterruptEnable, 0x00);
+        Cpu.OutB(Com1 + Uart16550.LineControl, Uart16550.DivisorLatch);
+        Cpu.OutB(Com1 + Uart16550.Data, Uart16550.Divisor115200);
+        Cpu.OutB(Com1 + Uart16550.InterruptEnable, 0x00);   // the divisor's high byte
+        Cpu.OutB(Com1 + Uart16550.LineControl, Uart16550.EightNoneOne);
         // FIFO off: input that arrived before boot stays in the receive register (enabling the
         // FIFO would discard it), and the user-space driver takes one byte per interrupt.
-        Cpu.OutB(Com1 + FifoControl, 0x00);
-        Cpu.OutB(Com1 + ModemControl, 0x0B);     // DTR, RTS, OUT2
+        Cpu.OutB(Com1 + Uart16550.FifoControl, 0x00);
+        Cpu.OutB(Com1 + Uart16550.ModemControl, Uart16550.DtrRtsOut2);
     }
 
     public static void Write(byte b)
@@ -29,7 +30,7 @@ public static class Serial
 
     private static void WriteRaw(byte b)
     {
-        while ((Cpu.InB(Com1 + LineStatus) & TransmitEmpty) == 0) Cpu.Pause();
-        Cpu.OutB(Com1 + Data, b);
+        while ((Cpu.InB(Com1 + Uart16550.LineStatus) & Uart16550.TransmitEmpty) == 0) Cpu.Pause();
+        Cpu.OutB(Com1 + Uart16550.Data, b);
     }
 }

@@ -26,14 +26,15 @@
 // TotalFrames = popcount(managed) and never changes.
 using System;
 using System.Numerics;
-using Vireo.Kernel.Boot;
+using Vireo.Abi;
+using Vireo.Kernel.Multiboot;
 
 namespace Vireo.Kernel.Memory;
 
 public sealed unsafe class FrameAllocator
 {
-    public const ulong FrameSize = 4096;
-    public const int FrameShift = 12;
+    public const ulong FrameSize = ObjectSizes.PageSize;
+    public const int FrameShift = ObjectSizes.PageBits;
 
     /// <summary>Real-mode memory, BIOS data and legacy device windows: never handed out.</summary>
     public const ulong LowMemoryLimit = 1ul << 20;

@@ -23,4 +23,11 @@ public readonly unsafe struct PhysMap
     public T* As<T>(ulong phys) where T : unmanaged => (T*)(Base + phys);
 
     public ulong ToPhys(void* virt) => (ulong)((byte*)virt - Base);
+
+    // The same through PhysAddr, for code that keeps its addresses typed (PhysAddr.cs).
+    public byte* Ptr(PhysAddr phys) => Base + phys.Value;
+
+    public T* As<T>(PhysAddr phys) where T : unmanaged => (T*)(Base + phys.Value);
+
+    public PhysAddr AddressOf(void* virt) => new((ulong)((byte*)virt - Base));
 }

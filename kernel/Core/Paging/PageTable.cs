@@ -13,13 +13,14 @@
 // TLB and paging-structure caches are the caller's business: after Unmap/Protect of a live
 // address space the caller must invlpg (which also drops cached intermediate entries).
 using System.Runtime.CompilerServices;
+using Vireo.Abi;
 using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Paging;
 
 public readonly unsafe struct PageTable
 {
-    public const ulong Size4K = 1UL << 12;
+    public const ulong Size4K = ObjectSizes.PageSize;
     public const ulong Size2M = 1UL << 21;
     public const ulong Size1G = 1UL << 30;
 

@@ -8,8 +8,8 @@
 // the general path (Ipc.cs), which gives the same result, only slower. Checks first, then changes, as everywhere.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Nucleus;
 
@@ -21,7 +21,7 @@ public static unsafe class FastPath
         var info = new MessageInfo(f->Rsi);
         if (info.Caps != 0 || info.Words > MessageInfo.MaxWords) return false;
         if (Syscalls.Lookup(caller, f->Rdi, ObjectType.Endpoint, Rights.Write, out CapSlot* cap) != Status.Ok) return false;
-        Endpoint* ep = Ipc.EndpointAt(cap->Object);
+        Endpoint* ep = Ipc.EndpointAt(Ipc.ObjectOf(cap));
         if (ep->State != EndpointState.Receiving) return false;
         Tcb* server = ep->Head;
         if (server->ReplyTo != null) return false;
@@ -51,9 +51,9 @@ public static unsafe class FastPath
         // the caller (tried: it is what the rest of this path does) let init look for a daemon's scheme
         // before the daemon the process manager had just started could register it, and init then
         // slept a tick per daemon: boot_to_shell went from 46 to 92 million instructions.
-        if (server->BoundNotification != 0) return false;
+        if (server->BoundNotification.Value != 0) return false;
         if (Syscalls.Lookup(server, f->Rdi, ObjectType.Endpoint, Rights.Read, out CapSlot* cap) != Status.Ok) return false;
-        Endpoint* ep = Ipc.EndpointAt(cap->Object);
+        Endpoint* ep = Ipc.EndpointAt(Ipc.ObjectOf(cap));
         if (ep->State == EndpointState.Sending) return false;
         if (Threads.Outranked(caller)) return false;
         if (info.Words > MessageInfo.RegisterWords && !CopyWords(server, caller, info.Words)) return false;
@@ -62,7 +62,7 @@ public static unsafe class FastPath
         caller->ReplyServer = null;
         server->ReplyTo = null;
         server->State = ThreadState.BlockedOnRecv;
-        IpcQueue.Append(ref ep->Head, ref ep->Tail, server, cap->Object);
+        IpcQueue.Append(ref ep->Head, ref ep->Tail, server, Ipc.ObjectOf(cap));
         ep->State = EndpointState.Receiving;
         caller->State = ThreadState.Runnable;
         Threads.HandOver(caller);

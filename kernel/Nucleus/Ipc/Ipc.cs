@@ -7,22 +7,25 @@
 // Protocol for every operation: 1. validate everything the operation could fail on; 2. only then
 // change queues and states; 3. wake whoever the operation completes (results in their frames).
 using Vireo.Abi;
-using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
 
 namespace Vireo.Kernel.Nucleus;
 
 public static unsafe class Ipc
 {
-    public static Endpoint* EndpointAt(ulong phys) => KernelState.Direct.As<Endpoint>(phys);
-    public static Notification* NotificationAt(ulong phys) => KernelState.Direct.As<Notification>(phys);
+    public static Endpoint* EndpointAt(PhysAddr phys) => NucleusContext.Current.Direct.As<Endpoint>(phys);
+    public static Notification* NotificationAt(PhysAddr phys) => NucleusContext.Current.Direct.As<Notification>(phys);
+
+    /// <summary>The object a capability names, typed (the capability core keeps it as a number).</summary>
+    public static PhysAddr ObjectOf(CapSlot* cap) => (PhysAddr)cap->Object;
 
     // --- endpoints ------------------------------------------------------------------------------
 
     public static Status Send(Tcb* sender, CapSlot* cap, MessageInfo info, bool blocking, bool isCall)
     {
-        Endpoint* ep = EndpointAt(cap->Object);
+        Endpoint* ep = EndpointAt(ObjectOf(cap));
         // Sending capabilities needs Grant; checked here, before the sender can be queued.
         if (info.Caps > 0 && (cap->Rights & Rights.Grant) == 0) return Status.InsufficientRights;
         if (ep->State == EndpointState.Receiving)
@@ -41,14 +44,14 @@ public static unsafe class Ipc
         sender->IpcInfo = info.Value;
         sender->IpcIsCall = isCall;
         Threads.Block(sender, ThreadState.BlockedOnSend);
-        IpcQueue.Append(ref ep->Head, ref ep->Tail, sender, cap->Object);
+        IpcQueue.Append(ref ep->Head, ref ep->Tail, sender, ObjectOf(cap));
         ep->State = EndpointState.Sending;
         return Status.Ok;
     }
 
     public static Status Recv(Tcb* receiver, CapSlot* cap, bool blocking)
     {
-        if (receiver->BoundNotification != 0)
+        if (receiver->BoundNotification.Value != 0)
         {
             Notification* n = NotificationAt(receiver->BoundNotification);
             if (n->Word != 0)
@@ -57,7 +60,7 @@ public static unsafe class Ipc
                 return Status.Ok;
             }
         }
-        Endpoint* ep = EndpointAt(cap->Object);
+        Endpoint* ep = EndpointAt(ObjectOf(cap));
         while (ep->State == EndpointState.Sending)
         {
             Tcb* sender = ep->Head;
@@ -84,12 +87,12 @@ public static unsafe class Ipc
         }
         if (!blocking) return Status.WouldBlock;
         Threads.Block(receiver, ThreadState.BlockedOnRecv);
-        IpcQueue.Append(ref ep->Head, ref ep->Tail, receiver, cap->Object);
+        IpcQueue.Append(ref ep->Head, ref ep->Tail, receiver, ObjectOf(cap));
         ep->State = EndpointState.Receiving;
         return Status.Ok;
     }
 
-    public static ReplyObject* ReplyAt(ulong phys) => KernelState.Direct.As<ReplyObject>(phys);
+    public static ReplyObject* ReplyAt(PhysAddr phys) => NucleusContext.Current.Direct.As<ReplyObject>(phys);
 
     /// <summary>Answers the call this thread received. PeerDied if the caller died meanwhile,
     /// BadState if it owes no reply.</summary>
@@ -181,13 +184,14 @@ public static unsafe class Ipc
         public Status Lookup(Tcb* t, ulong handle, out CapSlot* slot) => Syscalls.Lookup(t, handle, out slot);
         public Status LookupCNode(Tcb* t, ulong handle, out CapSlot* cnode) =>
             Syscalls.Lookup(t, handle, ObjectType.CNode, Rights.Write, out cnode);
-        public CapSlot* SlotAt(CapSlot* cnode, ulong index) => KernelState.Direct.As<CapSlot>(cnode->Object + index * CapSlot.Size);
+        public CapSlot* SlotAt(CapSlot* cnode, ulong index) => NucleusContext.Current.Direct.As<CapSlot>(cnode->Object + index * CapSlot.Size);
 
         public ulong Copy(CapSlot* src, CapSlot* cnode, ulong index)
         {
-            var map = KernelState.Direct;
+            var map = NucleusContext.Current.Direct;
             ulong slot = cnode->Object + index * CapSlot.Size;
-            CapOps.Copy(map, map.ToPhys(src), slot, Rights.All);
+            // Ok: MessageTransfer checked the source (not untyped) and the empty slot first.
+            _ = CapOps.Copy(map, map.ToPhys(src), slot, Rights.All);
             return CNode.HandleFor(map, cnode->Object, slot).Value;
         }
     }
@@ -196,21 +200,21 @@ public static unsafe class Ipc
     internal static bool TryBuffer(Tcb* t, bool write, out IpcBuffer* buffer)
     {
         buffer = null;
-        if (t->IpcBuffer == 0 || t->AddressSpace == 0) return false;
+        if (t->IpcBuffer == 0 || t->AddressSpace.Value == 0) return false;
         // Cached: no mapping has been removed or narrowed anywhere since the last walk.
-        if (t->BufferPhys != 0 && t->BufferEpoch == Mappings.Epoch && (!write || t->BufferWritable))
+        if (t->BufferPhys.Value != 0 && t->BufferEpoch == Mappings.Epoch && (!write || t->BufferWritable))
         {
-            buffer = KernelState.Direct.As<IpcBuffer>(t->BufferPhys);
+            buffer = NucleusContext.Current.Direct.As<IpcBuffer>(t->BufferPhys);
             return true;
         }
-        PageTable table = AddressSpaces.TableOf(KernelState.Direct, t->AddressSpace);
+        PageTable table = AddressSpaces.TableOf(NucleusContext.Current.Direct, t->AddressSpace);
         if (!table.TryTranslate(t->IpcBuffer, out ulong phys, out PageFlags flags)) return false;
         if ((flags & PageFlags.User) == 0) return false;
-        t->BufferPhys = phys;
+        t->BufferPhys = (PhysAddr)phys;
         t->BufferEpoch = Mappings.Epoch;
         t->BufferWritable = (flags & PageFlags.Writable) != 0;
         if (write && !t->BufferWritable) return false;
-        buffer = KernelState.Direct.As<IpcBuffer>(phys);
+        buffer = NucleusContext.Current.Direct.As<IpcBuffer>((PhysAddr)phys);
         return true;
     }
 
@@ -222,19 +226,20 @@ public static unsafe class Ipc
         t->IpcIsFault = true;
         t->FaultAddress = address;
         var info = new MessageInfo(4, 0, MessageInfo.FaultLabel);
-        Send(t, &t->FaultEndpointCap, info, blocking: true, isCall: true);
+        // Ok: a blocking send of register words only needs no right and no buffer.
+        _ = Send(t, &t->FaultEndpointCap, info, blocking: true, isCall: true);
         return true;
     }
 
     // --- notifications --------------------------------------------------------------------------
 
     public static void Signal(CapSlot* cap, ulong bits, bool handOver = true) =>
-        SignalObject(cap->Object, cap->Badge != 0 ? cap->Badge : bits, handOver);
+        SignalObject(ObjectOf(cap), cap->Badge != 0 ? cap->Badge : bits, handOver);
 
     /// <summary>Signals a notification by address (device interrupts have no capability). handOver:
     /// a woken thread that outranks the running one may take the CPU at once (Threads.Wake); false
     /// where the caller is in the middle of something else (a thread's death).</summary>
-    public static void SignalObject(ulong phys, ulong bits, bool handOver = true)
+    public static void SignalObject(PhysAddr phys, ulong bits, bool handOver = true)
     {
         Notification* n = NotificationAt(phys);
         n->Word |= bits;
@@ -261,7 +266,7 @@ public static unsafe class Ipc
 
     public static Status Wait(Tcb* t, CapSlot* cap, bool blocking, out ulong bits)
     {
-        Notification* n = NotificationAt(cap->Object);
+        Notification* n = NotificationAt(ObjectOf(cap));
         bits = n->Word;
         if (bits != 0)
         {
@@ -270,7 +275,19 @@ public static unsafe class Ipc
         }
         if (!blocking) return Status.WouldBlock;
         Threads.Block(t, ThreadState.BlockedOnNotification);
-        IpcQueue.Append(ref n->Head, ref n->Tail, t, cap->Object);
+        IpcQueue.Append(ref n->Head, ref n->Tail, t, ObjectOf(cap));
+        return Status.Ok;
+    }
+
+    /// <summary>NotificationBind: the notification's signals also end the thread's Recv. BadState if
+    /// the thread is dead, Occupied if either is bound already.</summary>
+    public static Status Bind(Tcb* t, PhysAddr notificationPhys)
+    {
+        Notification* n = NotificationAt(notificationPhys);
+        if (t->State == ThreadState.Dead) return Status.BadState;
+        if (n->Bound != null || t->BoundNotification.Value != 0) return Status.Occupied;
+        n->Bound = t;
+        t->BoundNotification = notificationPhys;
         return Status.Ok;
     }
 
@@ -287,8 +304,8 @@ public static unsafe class Ipc
     /// <summary>A thread stops for good: take it out of every queue and release its partners.</summary>
     public static void Detach(Tcb* t)
     {
-        var map = KernelState.Direct;
-        if (t->IpcObject != 0)
+        var map = NucleusContext.Current.Direct;
+        if (t->IpcObject.Value != 0)
         {
             if (t->State == ThreadState.BlockedOnNotification)
             {
@@ -322,16 +339,16 @@ public static unsafe class Ipc
             t->ReplyHolder->Lost = true;
             t->ReplyHolder = null;
         }
-        if (t->BoundNotification != 0)
+        if (t->BoundNotification.Value != 0)
         {
             NotificationAt(t->BoundNotification)->Bound = null;
-            t->BoundNotification = 0;
+            t->BoundNotification = PhysAddr.Null;
         }
     }
 
     /// <summary>An endpoint or notification is destroyed: everyone waiting on it wakes with PeerDied.
     /// A Reply object destroyed with a caller in it releases that caller (PeerDied).</summary>
-    public static void DestroyObject(ObjectType type, ulong phys)
+    public static void DestroyObject(ObjectType type, PhysAddr phys)
     {
         if (type == ObjectType.Reply)
         {
@@ -355,7 +372,7 @@ public static unsafe class Ipc
         {
             Notification* n = NotificationAt(phys);
             while (n->Head != null) ReleaseCaller(IpcQueue.PopFront(ref n->Head, ref n->Tail));
-            if (n->Bound != null) n->Bound->BoundNotification = 0;
+            if (n->Bound != null) n->Bound->BoundNotification = PhysAddr.Null;
             n->Bound = null;
             Devices.ForgetNotification(phys);
         }

@@ -31,7 +31,7 @@ public unsafe struct ReplyObject
 
 public static unsafe class IpcQueue
 {
-    public static void Append(ref Tcb* head, ref Tcb* tail, Tcb* t, ulong objectPhys)
+    public static void Append(ref Tcb* head, ref Tcb* tail, Tcb* t, PhysAddr objectPhys)
     {
         t->IpcNext = null;
         t->IpcPrev = tail;
@@ -49,7 +49,7 @@ public static unsafe class IpcQueue
         if (t->IpcNext != null) t->IpcNext->IpcPrev = t->IpcPrev;
         else tail = t->IpcPrev;
         t->IpcNext = t->IpcPrev = null;
-        t->IpcObject = 0;
+        t->IpcObject = PhysAddr.Null;
     }
 
     public static Tcb* PopFront(ref Tcb* head, ref Tcb* tail)

@@ -8,6 +8,7 @@ using System;
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Bench;
+using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Tests;
 
 namespace Vireo.Kernel.Boot;

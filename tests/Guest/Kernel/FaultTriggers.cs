@@ -7,7 +7,7 @@
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Vireo.Kernel.Arch.X64;
-using Vireo.Kernel.Boot;
+using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Log;
 
 namespace Vireo.Kernel.Tests;

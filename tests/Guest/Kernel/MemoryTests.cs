@@ -1,5 +1,6 @@
 // The frame allocator as booted: real memory map, real reservations.
 using Vireo.Kernel.Boot;
+using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Tests;

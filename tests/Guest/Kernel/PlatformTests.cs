@@ -3,6 +3,7 @@ using Internal.Runtime;
 using Vireo.Kernel.Acpi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
+using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Diagnostics;
 
 namespace Vireo.Kernel.Tests;

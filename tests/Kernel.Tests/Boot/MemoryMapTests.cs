@@ -1,4 +1,4 @@
-using Vireo.Kernel.Boot;
+using Vireo.Kernel.Multiboot;
 using Xunit;
 
 namespace Vireo.Tests.Boot;

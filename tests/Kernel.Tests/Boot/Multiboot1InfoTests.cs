@@ -1,5 +1,5 @@
 using System.Text;
-using Vireo.Kernel.Boot;
+using Vireo.Kernel.Multiboot;
 using Vireo.Tests.Memory;
 using Xunit;
 

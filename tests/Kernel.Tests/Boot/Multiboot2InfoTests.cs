@@ -1,6 +1,6 @@
 using System;
 using System.Text;
-using Vireo.Kernel.Boot;
+using Vireo.Kernel.Multiboot;
 using Vireo.Tests.Memory;
 using Xunit;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using Vireo.Abi;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Nucleus;
 using Xunit;
 
@@ -27,11 +28,11 @@ public unsafe class IpcQueueTests
     {
         using var t = new Threads(4);
         Endpoint ep = default;
-        for (int i = 0; i < 4; i++) IpcQueue.Append(ref ep.Head, ref ep.Tail, t[i], 0x1000);
-        Assert.Equal(0x1000UL, t[2]->IpcObject);
+        for (int i = 0; i < 4; i++) IpcQueue.Append(ref ep.Head, ref ep.Tail, t[i], (PhysAddr)0x1000UL);
+        Assert.Equal((PhysAddr)0x1000UL, t[2]->IpcObject);
         IpcQueue.Remove(ref ep.Head, ref ep.Tail, t[1]);   // middle
         IpcQueue.Remove(ref ep.Head, ref ep.Tail, t[3]);   // tail
-        Assert.Equal(0UL, t[1]->IpcObject);
+        Assert.True(t[1]->IpcObject.IsNull);
         Assert.True(t[0] == IpcQueue.PopFront(ref ep.Head, ref ep.Tail));
         Assert.True(t[2] == IpcQueue.PopFront(ref ep.Head, ref ep.Tail));
         Assert.True(IpcQueue.PopFront(ref ep.Head, ref ep.Tail) == null);
@@ -55,7 +56,7 @@ public unsafe class IpcQueueTests
             {
                 int i;
                 do i = rng.Next(64); while (model.Contains(i));
-                IpcQueue.Append(ref ep.Head, ref ep.Tail, t[i], 0x2000);
+                IpcQueue.Append(ref ep.Head, ref ep.Tail, t[i], (PhysAddr)0x2000UL);
                 model.Add(i);
             }
             else if (op == 1 && model.Count > 0)

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using Vireo.Kernel.Boot;
+using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Memory;
 using Xunit;
 

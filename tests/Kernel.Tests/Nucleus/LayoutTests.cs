@@ -56,7 +56,7 @@ public unsafe class LayoutTests
         var info = memory.Map.As<AddressSpaceInfo>(asPhys + AddressSpaceInfo.InfoFirstEntry * 8);
         info->Asid = 0x7FFF;
         info->PoolPages = pool;
-        var tables = new AddressSpaceTables(memory.Map, asPhys);
+        var tables = new AddressSpaceTables(memory.Map, (PhysAddr)asPhys);
         for (uint i = 0; i < pool; i++)
         {
             Assert.True(tables.TryAllocZeroedFrame(out ulong phys));

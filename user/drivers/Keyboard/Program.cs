@@ -7,14 +7,13 @@
 using System;
 using System.Runtime;
 using Vireo.Abi;
+using Vireo.Hardware;
 using Vireo.User;
 
 static unsafe class Program
 {
-    const ushort DataPort = 0x60, StatusPort = 0x64;
-
-    // Scancode set 1, make codes 0x00..0x39, unshifted. 0 = no character.
-    const string Keys = "\0\0" + "1234567890-=" + "\b\t" + "qwertyuiop[]" + "\n\0" + "asdfghjkl;'`" + "\0\\" + "zxcvbnm,./" + "\0*\0 ";
+    const ushort DataPort = Ps2Keyboard.DataPort, StatusPort = Ps2Keyboard.StatusPort;
+    const string Keys = Ps2Keyboard.Plain;
 
     [RuntimeExport("vireo_main")]
     static int Main()
@@ -27,10 +26,10 @@ static unsafe class Program
         int produced = 0;
         while (true)
         {
-            while ((Devices.InB(StatusPort) & 1) != 0)
+            while ((Devices.InB(StatusPort) & Ps2Keyboard.OutputFull) != 0)
             {
                 byte code = Devices.InB(DataPort);
-                if ((code & 0x80) != 0 || code >= Keys.Length) continue;   // key releases, unknown keys
+                if ((code & Ps2Keyboard.Release) != 0 || code >= Keys.Length) continue;   // key releases, unknown keys
                 char c = Keys[code];
                 if (c == '\0') continue;
                 produced++;

@@ -7,25 +7,27 @@
 using System;
 using System.Runtime;
 using Vireo.Abi;
+using Vireo.Hardware;
 using Vireo.User;
 
 static unsafe class Program
 {
-    const ushort Com1 = 0x3F8;
-    const ushort Data = Com1, InterruptEnable = Com1 + 1, ModemControl = Com1 + 4, LineStatus = Com1 + 5;
+    const ushort Com1 = Uart16550.Com1;
+    const ushort Data = Com1 + Uart16550.Data, InterruptEnable = Com1 + Uart16550.InterruptEnable,
+        ModemControl = Com1 + Uart16550.ModemControl, LineStatus = Com1 + Uart16550.LineStatus;
 
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        int failed = Driver.Start(out CapHandle n, Com1, 8);
+        int failed = Driver.Start(out CapHandle n, Com1, Uart16550.PortCount);
         if (failed != 0) return failed;
         bool lineMode = Args.PositionalIs(0, "line");
-        Devices.OutB(ModemControl, 0x0B);       // DTR, RTS, OUT2 (OUT2 gates the interrupt)
-        Devices.OutB(InterruptEnable, 0x01);    // interrupt when data arrives
+        Devices.OutB(ModemControl, Uart16550.DtrRtsOut2);
+        Devices.OutB(InterruptEnable, Uart16550.ReceiveInterrupt);
         int received = 0;
         while (true)
         {
-            while ((Devices.InB(LineStatus) & 1) != 0)
+            while ((Devices.InB(LineStatus) & Uart16550.DataReady) != 0)
             {
                 byte b = Devices.InB(Data);
                 received++;
@@ -42,7 +44,7 @@ static unsafe class Program
             // IRQ 4 is edge-triggered: a byte that arrived while the line was masked raised no
             // edge. Turning the receive interrupt off and on makes a fresh one if data is waiting.
             Devices.OutB(InterruptEnable, 0x00);
-            Devices.OutB(InterruptEnable, 0x01);
+            Devices.OutB(InterruptEnable, Uart16550.ReceiveInterrupt);
             Ipc.Wait(n, out _);
         }
     }

@@ -176,7 +176,7 @@ public static unsafe class ProcessBuilder
         // Shared memory: copies of the builder's frame capabilities, mapped in the child (zero copy).
         for (uint i = 0; i < options.SharedCount && s == Status.Ok; i++)
         {
-            if (!CSpace.TryAlloc(out uint scratch)) { s = Status.OutOfRange; break; }
+            if (!CSpace.TryAlloc(out uint scratch)) { s = Status.NoSpace; break; }
             Rights mapRights = options.SharedReadOnly ? Rights.Read : Rights.Read | Rights.Write;
             s = Sys.Copy(options.SharedFrames[i], CSpace.Self, scratch, mapRights | Rights.Map, out CapHandle copy);
             s = Place(ref process, s, copy, scratch, options.SharedAddress + i * 4096UL, mapRights, ref childSlot);
@@ -314,7 +314,7 @@ public static unsafe class ProcessBuilder
         Status s;
         if (options.MemoryBits != 0)
         {
-            if (!CSpace.TryAlloc(out p.MemorySlot)) return Status.OutOfRange;
+            if (!CSpace.TryAlloc(out p.MemorySlot)) return Status.NoSpace;
             s = Sys.Retype(memory, ObjectType.Untyped, options.MemoryBits, CSpace.Self, p.MemorySlot, 1, out p.Memory);
             if (s != Status.Ok)
             {
@@ -329,7 +329,7 @@ public static unsafe class ProcessBuilder
         }
         p.Live = true;
         if (!CSpace.TryAlloc(out p.CNodeSlot) || !CSpace.TryAlloc(out p.AddressSpaceSlot) || !CSpace.TryAlloc(out p.ThreadSlot))
-            return Status.OutOfRange;
+            return Status.NoSpace;
         p.SlotsTaken = true;
         // Largest first, so that objects aligned to their size leave no padding between them. The
         // heap memory is carved before the CNode exists, so it waits in a scratch slot.
@@ -338,7 +338,7 @@ public static unsafe class ProcessBuilder
         s = Status.Ok;
         if (options.HeapBits != 0)
         {
-            if (!CSpace.TryAlloc(out heapSlot)) return Status.OutOfRange;
+            if (!CSpace.TryAlloc(out heapSlot)) return Status.NoSpace;
             s = Sys.Retype(p.Memory, ObjectType.Untyped, options.HeapBits, CSpace.Self, heapSlot, 1, out heap);
         }
         if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.AddressSpace, options.AddressSpaceBits, CSpace.Self, p.AddressSpaceSlot, 1, out p.AddressSpace);
@@ -364,7 +364,7 @@ public static unsafe class ProcessBuilder
             page.DestinationOffset == (uint)(page.FileOffset & 0xFFF) &&
             initfs.TryFrameFor(file + filePage, out CapHandle shared) && (((ulong)(file + filePage)) & 0xFFF) == 0)
         {
-            if (!CSpace.TryAlloc(out uint scratch)) return Status.OutOfRange;
+            if (!CSpace.TryAlloc(out uint scratch)) return Status.NoSpace;
             Status s = Sys.Copy(shared, CSpace.Self, scratch, Rights.Read | Rights.Execute | Rights.Map, out CapHandle copy);
             return Place(ref p, s, copy, scratch, page.VirtualAddress, rights & (Rights.Read | Rights.Execute), ref childSlot);
         }
@@ -377,7 +377,7 @@ public static unsafe class ProcessBuilder
     // A new zeroed frame from the child's memory, optionally filled through a scratch mapping here.
     private static Status FreshPage(ref Process p, ulong vaddr, Rights rights, byte* source, ulong offset, ulong count, ref uint childSlot)
     {
-        if (!CSpace.TryAlloc(out uint scratch)) return Status.OutOfRange;
+        if (!CSpace.TryAlloc(out uint scratch)) return Status.NoSpace;
         Status s = Sys.Retype(p.Memory, ObjectType.Frame, 12, CSpace.Self, scratch, 1, out CapHandle frame);
         if (s == Status.Ok && count != 0)
         {

@@ -30,11 +30,11 @@ public static unsafe class ThreadBuilder
         CapHandle faultEndpoint, out LocalThread t, CapHandle exitNotification = default)
     {
         t = default;
-        if (!CSpace.TryAlloc(out t.ThreadSlot)) return Status.OutOfRange;
+        if (!CSpace.TryAlloc(out t.ThreadSlot)) return Status.NoSpace;
         if (!CSpace.TryAlloc(out t.StackSlot))
         {
             CSpace.Free(t.ThreadSlot);
-            return Status.OutOfRange;
+            return Status.NoSpace;
         }
         Status s = CSpace.MakeAt(memory, ObjectType.Thread, 0, t.ThreadSlot, out t.Thread);
         if (s == Status.Ok) s = CSpace.MakeAt(memory, ObjectType.Frame, 12, t.StackSlot, out t.Stack);

@@ -1,6 +1,7 @@
 // Standard output, buffered: bytes gather in one buffer of SchemeLimits.MaxData and leave in one
 // Fs.Write when it is full, when Flush is called, and at exit (Console.Flush, which Startup calls as
-// the program ends, flushes this first), so a line costs one request, not one per byte. Errors go
+// the program ends, flushes this first), so output costs one write per buffer, not one per line
+// or byte. After a write fails (a closed pipe) the rest is dropped and Flush reports it. Errors go
 // to standard error at once, in words ("program: subject: what went wrong"), after standard output
 // is flushed so the two keep their order. Callers Flush before anything else writes to the same
 // descriptor (a child, a builtin's redirection).

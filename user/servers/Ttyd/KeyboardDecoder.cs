@@ -4,14 +4,11 @@
 // the 0xE0 prefix (arrows, keypad Enter aside) that a line editor without cursor movement ignores.
 namespace Vireo.Ttyd;
 
+using static Vireo.Hardware.Ps2Keyboard;
+
 public struct KeyboardDecoder
 {
-    // Make codes 0x00..0x39; '\0' = no character (Esc, Ctrl, Shift, Alt).
-    private const string Plain = "\0\0" + "1234567890-=" + "\b\t" + "qwertyuiop[]" + "\n\0" + "asdfghjkl;'`" + "\0\\" + "zxcvbnm,./" + "\0*\0 ";
-    private const string Shifted = "\0\0" + "!@#$%^&*()_+" + "\b\t" + "QWERTYUIOP{}" + "\n\0" + "ASDFGHJKL:\"~" + "\0|" + "ZXCVBNM<>?" + "\0*\0 ";
-
-    private const byte Extended = 0xE0, Release = 0x80;
-    private const byte LeftShift = 0x2A, RightShift = 0x36, Control = 0x1D, KeypadEnter = 0x1C;
+    private const byte KeypadEnter = Enter;   // after the 0xE0 prefix
 
     private bool _leftShift, _rightShift, _control, _extended;
 

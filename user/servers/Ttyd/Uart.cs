@@ -5,32 +5,33 @@
 // while the receive register is full, so one byte of buffer loses nothing).
 namespace Vireo.Ttyd;
 
+using Vireo.Hardware;
 using Vireo.User;
+using static Vireo.Hardware.Uart16550;
 
 public static unsafe class Uart
 {
-    public const ushort Base = 0x3F8;
-    public const uint PortCount = 8;
-    private const ushort Data = Base, InterruptEnable = Base + 1, ModemControl = Base + 4, LineStatus = Base + 5;
-    private const byte DataReady = 0x01, TransmitEmpty = 0x20;
-    private const byte ReceiveInterrupt = 0x01;
+    public const ushort Base = Com1;
+    public const uint PortCount = Uart16550.PortCount;
+    private const ushort DataPort = Base + Data, InterruptEnablePort = Base + InterruptEnable, ModemControlPort = Base + ModemControl,
+        LineStatusPort = Base + LineStatus;
 
     public static void Start()
     {
-        Devices.OutB(ModemControl, 0x0B);    // DTR, RTS, OUT2 (OUT2 gates the interrupt)
-        Devices.OutB(InterruptEnable, ReceiveInterrupt);
+        Devices.OutB(ModemControlPort, DtrRtsOut2);
+        Devices.OutB(InterruptEnablePort, ReceiveInterrupt);
     }
 
-    public static bool HasInput => (Devices.InB(LineStatus) & DataReady) != 0;
+    public static bool HasInput => (Devices.InB(LineStatusPort) & DataReady) != 0;
 
-    public static byte Read() => Devices.InB(Data);
+    public static byte Read() => Devices.InB(DataPort);
 
     /// <summary>IRQ 4 is edge-triggered: a byte that came while the line was masked raised no edge.
     /// Turning the receive interrupt off and on makes a fresh one if data is waiting.</summary>
     public static void Rearm()
     {
-        Devices.OutB(InterruptEnable, 0);
-        Devices.OutB(InterruptEnable, ReceiveInterrupt);
+        Devices.OutB(InterruptEnablePort, 0);
+        Devices.OutB(InterruptEnablePort, ReceiveInterrupt);
     }
 
     /// <summary>Sends bytes as a terminal wants them: each '\n' as "\r\n".</summary>
@@ -45,7 +46,7 @@ public static unsafe class Uart
 
     private static void Put(byte b)
     {
-        while ((Devices.InB(LineStatus) & TransmitEmpty) == 0) { }
-        Devices.OutB(Data, b);
+        while ((Devices.InB(LineStatusPort) & TransmitEmpty) == 0) { }
+        Devices.OutB(DataPort, b);
     }
 }

@@ -1,6 +1,6 @@
 // A module the boot loader placed in memory (initial servers, ramdisk). End is exclusive, as both Multiboot
 // versions define it; CmdlinePhys is the physical address of the module's NUL-terminated string (0 if none).
-namespace Vireo.Kernel.Boot;
+namespace Vireo.Kernel.Multiboot;
 
 public struct BootModule
 {

@@ -3,7 +3,7 @@
 using System;
 using Vireo.Kernel.Memory;
 
-namespace Vireo.Kernel.Boot;
+namespace Vireo.Kernel.Multiboot;
 
 internal static unsafe class PhysString
 {

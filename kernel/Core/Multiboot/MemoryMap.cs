@@ -7,12 +7,13 @@
 // pages. This is O(n^2) in the number of entries, which is bounded by BootInfo.RegionCapacity, and needs no
 // scratch memory, so it runs before any allocator exists.
 using System;
+using Vireo.Abi;
 
-namespace Vireo.Kernel.Boot;
+namespace Vireo.Kernel.Multiboot;
 
 public static class MemoryMap
 {
-    public const ulong PageSize = 4096;
+    public const ulong PageSize = ObjectSizes.PageSize;
 
     /// <summary>
     /// Writes the normalised map to <paramref name="output"/> and returns its length. On return the output is

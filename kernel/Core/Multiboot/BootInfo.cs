@@ -8,7 +8,7 @@
 using System;
 using Vireo.Kernel.Memory;
 
-namespace Vireo.Kernel.Boot;
+namespace Vireo.Kernel.Multiboot;
 
 public enum BootProtocol : byte
 {

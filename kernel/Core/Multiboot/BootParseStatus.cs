@@ -1,6 +1,6 @@
 // Outcome of reading one item from a boot information structure. Truncation is not an error: the items
 // that fit were written and the caller decides whether losing the rest matters.
-namespace Vireo.Kernel.Boot;
+namespace Vireo.Kernel.Multiboot;
 
 public enum BootParseStatus : byte
 {

@@ -1,7 +1,7 @@
 // The kernel command line: space-separated words, each a flag ("test") or key=value
 // ("fault=pf"). Selects what the booted image does (run, test, bench, a fault test).
 using System;
-namespace Vireo.Kernel.Boot;
+namespace Vireo.Kernel.Multiboot;
 
 public ref struct KernelCommandLine
 {

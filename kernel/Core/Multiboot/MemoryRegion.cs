@@ -1,6 +1,6 @@
 // One entry of the firmware memory map, in the boot-protocol-neutral form the rest of the kernel uses.
 // Both Multiboot versions use the same type numbering, so MemoryRegion.FromMultibootType serves both.
-namespace Vireo.Kernel.Boot;
+namespace Vireo.Kernel.Multiboot;
 
 public enum MemoryRegionType : byte
 {

@@ -10,7 +10,7 @@
 using System;
 using Vireo.Kernel.Memory;
 
-namespace Vireo.Kernel.Boot;
+namespace Vireo.Kernel.Multiboot;
 
 public readonly unsafe struct Multiboot1Info : IBootInfoSource
 {

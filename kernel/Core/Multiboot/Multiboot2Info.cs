@@ -11,7 +11,7 @@
 using System;
 using Vireo.Kernel.Memory;
 
-namespace Vireo.Kernel.Boot;
+namespace Vireo.Kernel.Multiboot;
 
 public readonly unsafe struct Multiboot2Info : IBootInfoSource
 {

@@ -2,7 +2,7 @@
 // generic constraint (never as a boxed interface value), so the kernel build needs no interface dispatch.
 using System;
 
-namespace Vireo.Kernel.Boot;
+namespace Vireo.Kernel.Multiboot;
 
 public interface IBootInfoSource
 {

@@ -1,0 +1,46 @@
+// A physical address as a type of its own, so that it cannot be mixed up with a virtual address, a
+// size or an index without a visible conversion (Hubris's TaskId, MOSA's Pointer). A readonly struct
+// around one ulong: ilc passes it in a register and compiles its operators to the plain arithmetic,
+// so typing an address costs nothing. Conversions to and from ulong are explicit; they mark where a
+// value crosses into code that still holds addresses as numbers (the capability core's slots, the
+// page-table walker, the CPU's CR3).
+using System;
+
+namespace Vireo.Kernel.Memory;
+
+public readonly struct PhysAddr : IEquatable<PhysAddr>
+{
+    public readonly ulong Value;
+
+    public PhysAddr(ulong value) => Value = value;
+
+    /// <summary>The null address: no object lives at physical 0 (the first page is never handed out).</summary>
+    public static PhysAddr Null => default;
+
+    public bool IsNull => Value == 0;
+
+    public static explicit operator PhysAddr(ulong value) => new(value);
+    public static explicit operator ulong(PhysAddr address) => address.Value;
+
+    public static PhysAddr operator +(PhysAddr address, ulong offset) => new(address.Value + offset);
+    public static PhysAddr operator -(PhysAddr address, ulong offset) => new(address.Value - offset);
+
+    /// <summary>The distance in bytes from b up to a.</summary>
+    public static ulong operator -(PhysAddr a, PhysAddr b) => a.Value - b.Value;
+
+    public static bool operator ==(PhysAddr a, PhysAddr b) => a.Value == b.Value;
+    public static bool operator !=(PhysAddr a, PhysAddr b) => a.Value != b.Value;
+    public static bool operator <(PhysAddr a, PhysAddr b) => a.Value < b.Value;
+    public static bool operator >(PhysAddr a, PhysAddr b) => a.Value > b.Value;
+    public static bool operator <=(PhysAddr a, PhysAddr b) => a.Value <= b.Value;
+    public static bool operator >=(PhysAddr a, PhysAddr b) => a.Value >= b.Value;
+
+    /// <summary>Rounded down to a multiple of `alignment`, a power of two.</summary>
+    public PhysAddr AlignDown(ulong alignment) => new(Value & ~(alignment - 1));
+
+    public bool IsAligned(ulong alignment) => (Value & (alignment - 1)) == 0;
+
+    public bool Equals(PhysAddr other) => Value == other.Value;
+    public override bool Equals(object obj) => obj is PhysAddr other && Value == other.Value;
+    public override int GetHashCode() => Value.GetHashCode();
+}
