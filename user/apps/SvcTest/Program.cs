@@ -13,12 +13,13 @@ static unsafe class Program
     static int Main()
     {
         if (IpcdTests.IsPeer(out int code) || LibTests.IsOutPeer(out code)) return code;   // svctest spawned as a second party
-        if (MemoryTests.IsChild(out code) || NameWaitTests.IsChild(out code)) return code;
+        if (MemoryTests.IsChild(out code) || NameWaitTests.IsChild(out code) || DeathTests.IsChild(out code)) return code;
         ProcTests.Run();
         NameWaitTests.Run();
         MemoryTests.Run();
         FsTests.Run();
         IpcdTests.Run();
+        DeathTests.Run();
         ShellTests.Run();
         EventTests.Run();
         RestartTests.Run();

@@ -17,14 +17,14 @@ namespace Vireo.User.Schemes;
 
 public unsafe struct PipeRingHeader
 {
-    public int Lock;            // 0 free, 1 held (PipeRing.Acquire)
+    public int Lock;            // 0 free, else the holder's token: the id of the file it attached (PipeRing.Acquire)
     public int Readers;         // open files of each end: written by the daemon only
     public int Writers;
     public int ReaderWaiters;   // threads that found the ring empty and wait on the data notification
     public int WriterWaiters;   // threads that found it full and wait on the room notification
     public int Watched;         // the daemon keeps a watch on an end: holders report changes (SchemeOp.Changed)
     public uint Head;           // first byte held
-    public uint Count;          // bytes held
+    public uint Count;          // bytes held (Head and Count are one 8-byte word: Take stores both at once)
 }
 
 public static unsafe class PipeRing
@@ -36,22 +36,36 @@ public static unsafe class PipeRing
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_xchg32")]
     private static extern int Exchange(int* location, int value);
 
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_cmpxchg32")]
+    private static extern int CompareExchange(int* location, int expected, int value);
+
     public static byte* Data(PipeRingHeader* h) => (byte*)h + HeaderBytes;
 
-    /// <summary>Takes the ring's lock. Holders run on one CPU, so a lock found taken is held by a
-    /// thread that was preempted inside a few hundred instructions: give it the CPU (yield, then
-    /// sleep a tick, as a yield goes back to this thread when the holder sits at a lower level).</summary>
-    public static void Acquire(PipeRingHeader* h)
+    /// <summary>Takes the ring's lock for `token` (not 0: the id of the holder's file, which ipcd
+    /// answered Attach with). Holders run on one CPU, so a lock found taken is held by a thread that
+    /// was preempted inside a few hundred instructions: give it the CPU (yield, then sleep a tick, as
+    /// a yield goes back to this thread when the holder sits at a lower level). A holder that dies
+    /// inside never comes back: the closing of its file (which its death brings) breaks the lock
+    /// (Break), so a waiter here is not stuck for ever.</summary>
+    public static void Acquire(PipeRingHeader* h, int token)
     {
-        for (int spins = 0; Exchange(&h->Lock, 1) != 0; spins++)
+        // Compare-and-exchange: a waiter must not overwrite the holder's token.
+        for (int spins = 0; CompareExchange(&h->Lock, 0, token) != 0; spins++)
         {
             if (spins < 4) Sys.Yield();
             else Sys.Sleep(1_000_000);
         }
     }
 
-    // The exchange is also the barrier that keeps the ring's stores before the release.
-    public static void Release(PipeRingHeader* h) => Exchange(&h->Lock, 0);
+    /// <summary>ipcd, as file `token` closes: frees the lock if that file's holder holds it. The ring
+    /// is consistent whenever a holder stops: Put commits with one store of Count, Take with one
+    /// store of Head and Count. Breaking a lock a live holder still uses (it closed its own file
+    /// while another of its threads wrote) can garble only that pipe, as any holder can.</summary>
+    public static bool Break(PipeRingHeader* h, int token) => CompareExchange(&h->Lock, token, 0) == token;
+
+    // The locked compare-exchange is also the barrier that keeps the ring's stores before the
+    // release. Only the holder's token is cleared: a lock ipcd broke and another took stays taken.
+    public static void Release(PipeRingHeader* h, int token) => CompareExchange(&h->Lock, token, 0);
 
     /// <summary>Bytes held, clamped to what the page can hold.</summary>
     public static int Held(PipeRingHeader* h) => h->Count > Capacity ? Capacity : (int)h->Count;
@@ -83,8 +97,8 @@ public static unsafe class PipeRing
         byte* ring = Data(h);
         Buffer.MemoryCopy(ring + head, into, first, first);
         if (n > first) Buffer.MemoryCopy(ring, into + first, n - first, n - first);
-        h->Head = (uint)((head + (uint)n) % Capacity);
-        h->Count = (uint)(held - n);
+        // One store: a holder that dies here leaves the old or the new state, never half of each.
+        *(ulong*)&h->Head = (head + (uint)n) % Capacity | (ulong)(uint)(held - n) << 32;
         return n;
     }
 
