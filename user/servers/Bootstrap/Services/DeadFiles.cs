@@ -33,6 +33,7 @@ static unsafe class DeadFiles
     private static CapHandle s_morgue, s_work;
     private static uint s_scratch, s_closerScratch;
     private static ulong s_cursor = 1;   // where the next file goes in the morgue (slot 0 is never used)
+    private static bool s_tookAny;       // the last TakeAll moved a file: CloseTaken has work
     private static LocalThread s_closer;
 
     /// <summary>Files taken from dead processes since start-up.</summary>
@@ -64,6 +65,7 @@ static unsafe class DeadFiles
     /// killed process's thread is stopped first (it may be runnable) so that it opens no more.</summary>
     public static void TakeAll(ref Process p)
     {
+        s_tookAny = false;
         if (s_morgue.Value == 0) return;
         Sys.ThreadSuspend(p.Thread);
         if (Sys.Identify(p.CNode, out _, out _, out int bits, out _) != Status.Ok) return;
@@ -85,6 +87,7 @@ static unsafe class DeadFiles
             from = next;
             if (moved.Value == 0) continue;
             Taken++;
+            s_tookAny = true;
             tries = 0;
             Advance();
         }
@@ -93,10 +96,10 @@ static unsafe class DeadFiles
     private static void Advance() => s_cursor = s_cursor + 1 == MorgueSlots ? 1 : s_cursor + 1;
 
     /// <summary>Step 2, after the process was destroyed: one try of every file in the morgue, then the
-    /// closer thread takes over what is left.</summary>
+    /// closer thread takes over what is left. Nothing (not even a look) when the process held none.</summary>
     public static void CloseTaken()
     {
-        if (s_morgue.Value == 0) return;
+        if (!s_tookAny) return;
         bool left = Pass(s_scratch, yield: false);
         if (left) Ipc.Signal(s_work, 1);
     }
