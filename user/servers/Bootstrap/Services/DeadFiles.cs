@@ -15,7 +15,7 @@
 //    stays in the morgue, and the closer thread tries again. The closer runs at the lowest
 //    time-sharing level, so a daemon its Close wakes runs at once and is back in its loop for the
 //    next; a refusal is tried once more after a yield, and while only refusals are left the closer
-//    passes again every millisecond. A capability whose endpoint died
+//    passes again after a millisecond, backing off to a second while nothing goes. A capability whose endpoint died
 //    meanwhile fails and is deleted. A daemon that never receives keeps only its own files there.
 // Nothing is allocated per death. The morgue holds MorgueSlots; when it is full, a file is tried
 // once and then dropped (it stays open in its daemon, as before this existed), counted in Dropped.
@@ -27,7 +27,7 @@ static unsafe class DeadFiles
     private const int MorgueBits = 10;
     private const ulong MorgueSlots = 1UL << MorgueBits;
     private const ulong CloserStack = 0x0000_5E00_0000_0000, CloserBuffer = 0x0000_5E00_0001_0000;
-    private const ulong RetryNanoseconds = 1_000_000;
+    private const ulong RetryNanoseconds = 1_000_000, MaxPauseNanoseconds = 1_000_000_000;
     private const int LowestLevel = 7;
 
     private static CapHandle s_morgue, s_work;
@@ -100,8 +100,7 @@ static unsafe class DeadFiles
     public static void CloseTaken()
     {
         if (!s_tookAny) return;
-        bool left = Pass(s_scratch, yield: false);
-        if (left) Ipc.Signal(s_work, 1);
+        if (Pass(s_scratch, yield: false, out _)) Ipc.Signal(s_work, 1);
     }
 
     // The morgue is full: this one file is tried once and deleted whatever the daemon did.
@@ -116,10 +115,12 @@ static unsafe class DeadFiles
 
     // One look at every file in the morgue through `scratch` (a slot of this thread's): each one
     // delivered, or whose endpoint is gone, is deleted; one the daemon did not take goes back. With
-    // `yield`, a refused one is tried once more after a yield. True if any is left.
-    private static bool Pass(uint scratch, bool yield)
+    // `yield`, a refused one is tried once more after a yield. True if any is left; `delivered` if
+    // any went.
+    private static bool Pass(uint scratch, bool yield, out bool delivered)
     {
         bool left = false;
+        delivered = false;
         for (ulong from = 0; from < MorgueSlots;)
         {
             if (Sys.Take(s_morgue, from, SchemeBadge.FileFlag, CSpace.Self, scratch, out CapHandle file, out ulong next) != Status.Ok) break;
@@ -131,6 +132,7 @@ static unsafe class DeadFiles
                 Sys.Yield();
                 s = SendClose(file);
             }
+            delivered |= s == Status.Ok;
             if (s != Status.WouldBlock || !PutBack(file, next - 1)) Sys.Delete(file);
             else left = true;
         }
@@ -157,14 +159,23 @@ static unsafe class DeadFiles
         return Ipc.TrySend(file, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)SchemeOp.Close), ref m);
     }
 
-    // Step 3, the closer thread: when told, passes over the morgue until it is empty; a pass that
-    // left something waits a millisecond before the next. It allocates nothing.
+    // Step 3, the closer thread: when told, passes over the morgue until it is empty. A pass that
+    // left something waits a millisecond before the next, twice as long after each pass that
+    // delivered nothing (up to a second: a daemon that never receives costs little). It allocates
+    // nothing.
     private static ulong Closer(ulong arg)
     {
         while (true)
         {
             Ipc.Wait(s_work, out _);
-            while (Pass(s_closerScratch, yield: true)) Sys.Sleep(RetryNanoseconds);
+            ulong pause = RetryNanoseconds;
+            while (Pass(s_closerScratch, yield: true, out bool delivered))
+            {
+                // New deaths since (a signal while this thread was not waiting) start short again.
+                bool fresh = delivered || Ipc.Poll(s_work, out _) == Status.Ok;
+                pause = fresh ? RetryNanoseconds : pause * 2 > MaxPauseNanoseconds ? MaxPauseNanoseconds : pause * 2;
+                Sys.Sleep(pause);
+            }
         }
     }
 }
