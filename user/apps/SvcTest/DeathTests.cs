@@ -25,6 +25,7 @@ static unsafe class DeathTests
         T.Run("death.writer_killed_holding_the_ring_lock", &WriterKilledHoldingLock);
         T.Run("death.ramfs_files_closed_at_exit_fault_and_kill", &RamfsFilesClosed);
         T.Run("death.chan_listener_closed_at_exit_fault_and_kill", &ChanListenerClosed);
+        T.Run("death.deaf_daemon_stalls_no_other_close", &DeafDaemon);
     }
 
     // --- the child ---------------------------------------------------------------------------
@@ -32,7 +33,8 @@ static unsafe class DeathTests
     /// <summary>True when this svctest is a child of these tests: `death hold` sleeps holding its
     /// stdio; `death lock` takes its stdout pipe's ring lock, says "L" on stderr and sleeps;
     /// `death ramfs-exit|ramfs-fault|ramfs-hold` opens FilesPerChild ramfs files, then returns,
-    /// faults or sleeps; `death chan-exit|chan-fault|chan-hold` listens on chan:death likewise.
+    /// faults or sleeps; `death chan-exit|chan-fault|chan-hold` listens on chan:death likewise;
+    /// `death bad-file` opens bin/testd's one file and sleeps.
     /// Returns 1 if it could not open what it should.</summary>
     public static bool IsChild(out int code)
     {
@@ -54,6 +56,11 @@ static unsafe class DeathTests
             for (int i = 0; i < FilesPerChild; i++)
                 if (Open("file:/death-files", OpenFlags.Create | OpenFlags.Read | OpenFlags.Write, Status.NoSpace) != Status.Ok) return true;
         if (chan && Open("chan:death", OpenFlags.Create, Status.Exists) != Status.Ok) return true;
+        if (Args.PositionalIs(1, "bad-file"))
+        {
+            if (Fs.Open("bad:/file", OpenFlags.Read, out _) != Status.Ok) return true;
+            Sleep();
+        }
         if (Args.PositionalIs(1, "ramfs-fault") || Args.PositionalIs(1, "chan-fault")) *(ulong*)8 = 1;   // a page fault
         if (Args.PositionalIs(1, "hold") || Args.PositionalIs(1, "ramfs-hold") || Args.PositionalIs(1, "chan-hold")) Sleep();
         code = 0;
@@ -235,5 +242,33 @@ static unsafe class DeathTests
             Kill(pid);
         }
         return Reap(pid, how == 0 ? ThreadExitKind.Exited : how == 1 ? ThreadExitKind.Faulted : ThreadExitKind.Killed);
+    }
+
+    // --- a daemon that never receives ----------------------------------------------------------
+
+    // A dead process's file of a daemon that stopped receiving (bin/testd after "/deaf") cannot be
+    // closed; the process manager does not wait for it, and other deaths still close their files.
+    private static void DeafDaemon()
+    {
+        if (!T.Status(Status.Ok, SpawnProgram("initfs:/bin/testd", out ulong daemon), "start bin/testd")) return;
+        byte* name = stackalloc byte[3];
+        name[0] = (byte)'b'; name[1] = (byte)'a'; name[2] = (byte)'d';
+        T.Status(Status.Ok, Namespace.AwaitName(name, 3, daemon, out _), "bad: is registered");
+        if (!Spawn("bad-file", default, default, out ulong pid)) return;
+        Sys.Sleep(50_000_000);   // it opens its file, then sleeps
+        T.Status(Status.NotSupported, Fs.Open("bad:/deaf", OpenFlags.Read, out _), "the daemon answers once more, then never receives");
+        T.Status(Status.Ok, Kill(pid), "kill the holder of its file");
+        Reap(pid, ThreadExitKind.Killed);
+        ReaderKilledBeforeWrite();
+        T.Status(Status.Ok, Kill(daemon), "kill the deaf daemon (its file goes with it)");
+        Reap(daemon, ThreadExitKind.Killed);
+    }
+
+    private static Status SpawnProgram(string path, out ulong pid)
+    {
+        SchemeCall.Put(path);
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, path.Length, 0, 0, out SchemeReply r);
+        pid = r.W0;
+        return s;
     }
 }
