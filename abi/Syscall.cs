@@ -44,7 +44,8 @@ public enum Syscall : ulong
     IoPortsBind = 35,     // (ioPorts, thread, first, count): let the thread use in/out on those ports
     ReplySave = 36,       // (reply): move the reply this thread owes into a Reply object, to answer later
     ThreadRegisters = 37, // (thread, ThreadRegistersOp, ThreadRegisterState*): read or write a stopped thread's registers
-    Count = 38,
+    CapTake = 38,         // (cnode, from, badgeMask, dstCNode, dstIndex) -> handle at the destination (0: none), next index
+    Count = 39,
 }
 
 /// <summary>How a thread ended, as ThreadWait reports it.</summary>

@@ -38,6 +38,7 @@ public static unsafe partial class Syscalls
             Syscall.CapCopy => CapCopy(t, f->Rdi, f->Rsi, f->Rdx, f->R10, out r0),
             Syscall.CapMint => CapMint(t, f->Rdi, f->Rsi, f->Rdx, f->R10, f->R8, out r0),
             Syscall.CapMove => CapMove(t, f->Rdi, f->Rsi, f->Rdx, out r0),
+            Syscall.CapTake => CapTake(t, f->Rdi, f->Rsi, f->Rdx, f->R10, f->R8, out r0, out r1),
             Syscall.CapDelete => Restartable(f, CapDelete(t, f->Rdi)),
             Syscall.CapRevoke => Restartable(f, CapRevoke(t, f->Rdi)),
             Syscall.Retype => Retype(t, f, out r0, out r1),

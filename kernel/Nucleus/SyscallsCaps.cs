@@ -101,6 +101,27 @@ public static unsafe partial class Syscalls
         return s;
     }
 
+    // Moves the next badged endpoint capability out of a CNode the caller holds with Write: how a
+    // process manager finds the files a dead process held (schemes.md, "A process's death").
+    private static Status CapTake(Tcb* t, ulong cnodeHandle, ulong from, ulong badgeMask, ulong dstCNode, ulong dstIndex, out ulong created, out ulong next)
+    {
+        created = next = 0;
+        Status s = Lookup(t, cnodeHandle, ObjectType.CNode, Rights.Write, out CapSlot* source);
+        if (s != Status.Ok) return s;
+        if (badgeMask == 0) return Status.InvalidArgument;
+        if (from > 1UL << source->SizeBits) return Status.OutOfRange;
+        s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
+        if (s != Status.Ok) return s;
+        var map = KernelState.Direct;
+        if (!map.As<CapSlot>(SlotPhys(cnode, dstIndex))->IsEmpty) return Status.Occupied;   // before the scan
+        ulong index = CNode.FindBadged(map, source->Object, source->SizeBits, from, badgeMask, out next);
+        if (index == 0) return Status.Ok;
+        s = CapOps.Move(map, SlotPhys(source->Object, index), SlotPhys(cnode, dstIndex));
+        if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
+        else next = 0;
+        return s;
+    }
+
     private static Status CapDelete(Tcb* t, ulong handle)
     {
         Status s = Lookup(t, handle, out CapSlot* slot);

@@ -97,6 +97,16 @@ public static unsafe class Sys
         return s;
     }
 
+    /// <summary>Moves the first endpoint capability at or after slot `from` of `cnode` whose badge has a
+    /// bit of `badgeMask` into dstIndex (`moved` 0: none in the slots looked at); `next` is where to
+    /// look on (the CNode's size once it was looked through). Syscall 38.</summary>
+    public static Status Take(CapHandle cnode, ulong from, ulong badgeMask, CapHandle dstCNode, uint dstIndex, out CapHandle moved, out ulong next)
+    {
+        Status s = Call(Syscall.CapTake, out ulong h, out next, cnode.Value, from, badgeMask, dstCNode.Value, dstIndex);
+        moved = new CapHandle(h);
+        return s;
+    }
+
     public static Status Delete(CapHandle cap) => Call(Syscall.CapDelete, cap.Value);
     public static Status Revoke(CapHandle cap) => Call(Syscall.CapRevoke, cap.Value);
 

@@ -35,6 +35,32 @@ public static class CNode
         return Status.Ok;
     }
 
+    /// <summary>Most slots one FindBadged looks at: the scan runs with interrupts off, so a CNode of
+    /// 65,536 slots is looked through in bounded steps (ADR 0003).</summary>
+    public const ulong ScanLimit = 1024;
+
+    /// <summary>The first slot at or after `from` (slot 0 never holds a capability) holding an endpoint
+    /// capability whose badge has a bit of `badgeMask`, looking at no more than ScanLimit slots.
+    /// Returns its index, or 0 when none was found; `next` is where a further scan goes on: past the
+    /// slot found, or past the slots looked at (2^slotBits when the end was reached). Precondition:
+    /// from &lt;= 2^slotBits.</summary>
+    public static unsafe ulong FindBadged(PhysMap map, ulong cnodePhys, int slotBits, ulong from, ulong badgeMask, out ulong next)
+    {
+        ulong size = 1UL << slotBits;
+        ulong end = size - from > ScanLimit ? from + ScanLimit : size;
+        for (ulong i = from == 0 ? 1 : from; i < end; i++)
+        {
+            CapSlot* slot = map.As<CapSlot>(cnodePhys + (i << ObjectSizes.SlotBits));
+            if (slot->Type == ObjectType.Endpoint && (slot->Badge & badgeMask) != 0)
+            {
+                next = i + 1;
+                return i;
+            }
+        }
+        next = end;
+        return 0;
+    }
+
     /// <summary>The handle user space quotes for a slot of this CNode, with the slot's current generation.</summary>
     public static unsafe CapHandle HandleFor(PhysMap map, ulong cnodePhys, ulong slotPhys) =>
         new CapHandle((uint)((slotPhys - cnodePhys) >> ObjectSizes.SlotBits), map.As<CapSlot>(slotPhys)->Generation);

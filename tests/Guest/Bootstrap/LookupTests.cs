@@ -60,6 +60,7 @@ static unsafe class LookupTests
             new Case { Call = Syscall.CapMove, Type = ObjectType.Null },
             new Case { Call = Syscall.CapDelete, Type = ObjectType.Null },
             new Case { Call = Syscall.CapRevoke, Type = ObjectType.Null },
+            new Case { Call = Syscall.CapTake, Type = ObjectType.CNode, Needed = Rights.Write },
             new Case { Call = Syscall.Retype, Type = ObjectType.Untyped },
             new Case { Call = Syscall.Reply, Type = ObjectType.Reply, Needed = Rights.Write },
             new Case { Call = Syscall.ReplySave, Type = ObjectType.Reply, Needed = Rights.Write },
@@ -89,6 +90,7 @@ static unsafe class LookupTests
         full[(int)ObjectType.Reply] = Make(ObjectType.Reply, slots, made, ref used);
         full[(int)ObjectType.Frame] = frame;
         full[(int)ObjectType.AddressSpace] = CSpace.SelfAddressSpace;
+        full[(int)ObjectType.CNode] = CSpace.Self;
         full[(int)ObjectType.IoPorts] = new CapHandle(BootstrapSlots.IoPorts, 0);
         full[(int)ObjectType.IrqControl] = new CapHandle(BootstrapSlots.IrqControl, 0);
         CSpace.TryAlloc(out slots[used]);
@@ -147,6 +149,7 @@ static unsafe class LookupTests
             case Syscall.CapCopy:
             case Syscall.CapMint:
             case Syscall.CapMove: return Sys.Call(call, cap.Value, self, 4002, (ulong)Rights.All, 1);
+            case Syscall.CapTake: return Sys.Call(call, cap.Value, 0, 1, self, 4004);
             case Syscall.Retype: return Sys.Call(call, cap.Value, (ulong)ObjectType.Frame, 12, self, 4003, 1);
             case Syscall.ThreadConfigure:
                 ThreadConfig config = default;

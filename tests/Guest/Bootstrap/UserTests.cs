@@ -57,6 +57,7 @@ static unsafe class UserTests
         FrameTests.Run(memory);
         RegisterTests.Run(memory);
         LookupTests.Run(memory);
+        TakeTests.Run(memory);
         IpcTests.Run(ref initfs, memory);
         ReplyTests.Run(memory);
         DeviceTests.Run(ref initfs, memory);

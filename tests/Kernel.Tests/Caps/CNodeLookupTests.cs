@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Vireo.Tests.Caps;
 
-public class CNodeLookupTests
+public unsafe class CNodeLookupTests
 {
     [Fact]
     public void FindsOccupiedSlotWithMatchingGeneration()
@@ -86,5 +86,43 @@ public class CNodeLookupTests
         Assert.Equal(0x1000UL + 15 * 64, slot);
         Assert.Equal(Status.OutOfRange, CNode.SlotAt(0x1000, 4, 16, out _));
         Assert.Equal(Status.OutOfRange, CNode.SlotAt(0x1000, 4, ulong.MaxValue, out _));
+    }
+
+    [Fact]
+    public void FindBadgedTakesEndpointsWithTheBitInSlotOrder()
+    {
+        using var w = new CapsWorld();
+        const ulong File = 1UL << 40;
+        w.At(w.Slot(3)).Type = ObjectType.Endpoint;
+        w.At(w.Slot(3)).Badge = 1UL << 32;          // another flag
+        w.At(w.Slot(4)).Type = ObjectType.Notification;
+        w.At(w.Slot(4)).Badge = File | 1;           // not an endpoint
+        w.At(w.Slot(9)).Type = ObjectType.Endpoint;
+        w.At(w.Slot(9)).Badge = File | 2;
+        w.At(w.Slot(200)).Type = ObjectType.Endpoint;
+        w.At(w.Slot(200)).Badge = File | 3;
+        Assert.Equal(9UL, CNode.FindBadged(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, 0, File, out ulong next));
+        Assert.Equal(10UL, next);
+        Assert.Equal(200UL, CNode.FindBadged(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, next, File, out next));
+        Assert.Equal(0UL, CNode.FindBadged(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, next, File, out next));
+        Assert.Equal(256UL, next);
+        Assert.Equal(0UL, CNode.FindBadged(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, 256, File, out next));
+        Assert.Equal(256UL, next);
+        Assert.Equal(3UL, CNode.FindBadged(w.Map, CapsWorld.RootCNode, CapsWorld.RootSlotBits, 0, 1UL << 32, out _));
+    }
+
+    [Fact]
+    public void FindBadgedLooksAtNoMoreThanTheScanLimit()
+    {
+        using var w = new CapsWorld();
+        const int Bits = 11;   // 2,048 slots at 0x10000, inside the world's memory below the untyped
+        const ulong Big = 0x10000;
+        CapSlot* slot = w.Map.As<CapSlot>(Big + 1500 * CapSlot.Size);
+        slot->Type = ObjectType.Endpoint;
+        slot->Badge = 1;
+        Assert.Equal(0UL, CNode.FindBadged(w.Map, Big, Bits, 1, 1, out ulong next));
+        Assert.Equal(1 + CNode.ScanLimit, next);
+        Assert.Equal(1500UL, CNode.FindBadged(w.Map, Big, Bits, next, 1, out next));
+        Assert.Equal(1501UL, next);
     }
 }

@@ -486,6 +486,9 @@ static unsafe class IpcdTests
         return 0;
     }
 
+    /// <summary>The bytes the last helper's read got (after Finish).</summary>
+    internal static int HelperLength => s_resultLength;
+
     /// <summary>Attaches a pipe end to its shared page (as its first read or write would), so a
     /// helper thread can use it.</summary>
     internal static bool Attached(Fd end) => PipeEnds.Find(end) >= 0 || PipeEnds.Attach(end, out _) == Status.Ok;

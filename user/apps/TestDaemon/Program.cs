@@ -3,6 +3,8 @@
 //   Open "/long"  claiming 1000 bytes of data
 //   Open "/caps"  with a capability the caller did not ask room for... (Unlink: a cap; the client asks for none)
 //   Open "/die"   by exiting while the caller waits (a daemon dying mid-request)
+//   Open "/file"  with a file (id 1; asked once)
+//   Open "/deaf"  NotSupported at once, then it never receives again (a hung daemon: DeathTests)
 //   anything else: NotSupported
 using System.Runtime;
 using Vireo.Abi;
@@ -32,6 +34,17 @@ static unsafe class Program
                 var m = Message.Of(0, 0, 0, 1000);
                 Ipc.Reply(new MessageInfo(4, 0, 0), ref m);
                 server.Answer(Status.Ok);   // nothing more is owed; the staged answer finds no caller
+            }
+            else if (r.Op == SchemeOp.Open && Is(ref r, "/file"))
+            {
+                if (server.MintFile(1, out CapHandle file) == Status.Ok) server.AnswerWithCaps(Status.Ok, (ulong)FileKind.File, &file, 1);
+                else server.Answer(Status.NoSpace);
+            }
+            else if (r.Op == SchemeOp.Open && Is(ref r, "/deaf"))
+            {
+                var m = Message.Of();
+                Ipc.Reply(new MessageInfo(4, 0, (ulong)Status.NotSupported), ref m);
+                while (true) Sys.Sleep(1_000_000_000);
             }
             else if (r.Op == SchemeOp.Unlink)
             {

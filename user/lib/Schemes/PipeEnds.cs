@@ -25,6 +25,7 @@ public static unsafe class PipeEnds
         public fixed ulong Data[Max];
         public fixed ulong Room[Max];
         public fixed byte End[Max];
+        public fixed int Token[Max];     // the lock token: the file's id in ipcd (Attach's w1)
     }
     private static Table s_t;
     private static int s_count;
@@ -46,7 +47,7 @@ public static unsafe class PipeEnds
         if (e == Max) return Status.NoSpace;
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Attach, 0, 0, 0, 0, 0, 3, out SchemeReply r);
         if (s != Status.Ok) return s;
-        s = r.W0 != PipeRing.ReadEnd && r.W0 != PipeRing.WriteEnd ? Status.BadReply :
+        s = r.W0 != PipeRing.ReadEnd && r.W0 != PipeRing.WriteEnd || r.W1 == 0 || r.W1 > int.MaxValue ? Status.BadReply :
             Sys.Map(CSpace.SelfAddressSpace, r.Cap0, Base + (ulong)e * 4096, Rights.Read | Rights.Write);
         if (s != Status.Ok)
         {
@@ -60,6 +61,7 @@ public static unsafe class PipeEnds
         s_t.Data[e] = r.Cap1.Value;
         s_t.Room[e] = r.Cap2.Value;
         s_t.End[e] = (byte)r.W0;
+        s_t.Token[e] = (int)r.W1;
         s_count++;
         entry = e;
         return Status.Ok;
@@ -103,7 +105,7 @@ public static unsafe class PipeEnds
         bool waited = false;
         while (true)
         {
-            PipeRing.Acquire(h);
+            PipeRing.Acquire(h, s_t.Token[e]);
             if (waited) h->ReaderWaiters--;
             int n = PipeRing.Take(h, buffer, count);
             if (n > 0 || h->Writers <= 0)
@@ -112,7 +114,7 @@ public static unsafe class PipeEnds
                 bool room = n > 0 && h->WriterWaiters > 0;
                 bool more = (PipeRing.Held(h) > 0 || h->Writers <= 0) && h->ReaderWaiters > 0;
                 bool watched = h->Watched != 0;
-                PipeRing.Release(h);
+                PipeRing.Release(h, s_t.Token[e]);
                 if (room) Ipc.Signal(new CapHandle(s_t.Room[e]), 1);
                 if (more) Ipc.Signal(new CapHandle(s_t.Data[e]), 1);
                 if (watched && n > 0) Changed(fd);
@@ -120,7 +122,7 @@ public static unsafe class PipeEnds
                 return Status.Ok;
             }
             h->ReaderWaiters++;
-            PipeRing.Release(h);
+            PipeRing.Release(h, s_t.Token[e]);
             // The daemon revoked the notification: the pipe is gone (this end was closed elsewhere).
             if (Ipc.Wait(new CapHandle(s_t.Data[e]), out _) != Status.Ok) return Status.BadDescriptor;
             waited = true;
@@ -137,12 +139,12 @@ public static unsafe class PipeEnds
         bool waited = false;
         while (written < count)
         {
-            PipeRing.Acquire(h);
+            PipeRing.Acquire(h, s_t.Token[e]);
             if (waited) h->WriterWaiters--;
             if (h->Readers <= 0)
             {
                 bool others = h->WriterWaiters > 0;
-                PipeRing.Release(h);
+                PipeRing.Release(h, s_t.Token[e]);
                 if (others) Ipc.Signal(new CapHandle(s_t.Room[e]), 1);
                 return Status.BrokenPipe;
             }
@@ -152,7 +154,7 @@ public static unsafe class PipeEnds
                 bool data = h->ReaderWaiters > 0;
                 bool room = PipeRing.Held(h) < PipeRing.Capacity && h->WriterWaiters > 0;
                 bool watched = h->Watched != 0;
-                PipeRing.Release(h);
+                PipeRing.Release(h, s_t.Token[e]);
                 if (data) Ipc.Signal(new CapHandle(s_t.Data[e]), 1);
                 if (room) Ipc.Signal(new CapHandle(s_t.Room[e]), 1);
                 if (watched) Changed(fd);
@@ -160,7 +162,7 @@ public static unsafe class PipeEnds
                 continue;
             }
             h->WriterWaiters++;
-            PipeRing.Release(h);
+            PipeRing.Release(h, s_t.Token[e]);
             if (Ipc.Wait(new CapHandle(s_t.Room[e]), out _) != Status.Ok) return Status.BadDescriptor;
             waited = true;
         }

@@ -176,11 +176,15 @@ public unsafe struct SchemeServer
 
     /// <summary>Answers at once with capabilities (a file, a scheme, frames). If they cannot land in
     /// the caller (it named no slots), the caller gets BadReply without them: never a hang.</summary>
-    public Status AnswerWithCaps(Status status, ulong w0, CapHandle* caps, int count, int dataLength = 0)
+    public Status AnswerWithCaps(Status status, ulong w0, CapHandle* caps, int count, int dataLength = 0) =>
+        AnswerWithCaps(status, w0, 0, caps, count, dataLength);
+
+    /// <summary>AnswerWithCaps with a second word.</summary>
+    public Status AnswerWithCaps(Status status, ulong w0, ulong w1, CapHandle* caps, int count, int dataLength = 0)
     {
         IpcBuffer* b = SchemeCall.Buffer;
         for (int i = 0; i < count; i++) b->SendCaps[i] = caps[i].Value;
-        var m = Message.Of(w0, 0, 0, (ulong)dataLength);
+        var m = Message.Of(w0, w1, 0, (ulong)dataLength);
         Status s = Ipc.Reply(new MessageInfo(SchemeLimits.DataWord + (dataLength + 7) / 8, count, (ulong)status), ref m);
         if (s != Status.Ok && s != Status.PeerDied)
         {

@@ -125,7 +125,7 @@ struct IpcScheme : IScheme<IpcFile>
     public void Closed(uint id, ref IpcFile f)
     {
         Daemon.Watches.Forget(id);
-        if (Daemon.Scheme == Daemon.Pipe) Pipes.Closed(f.Tag, f.Object);
+        if (Daemon.Scheme == Daemon.Pipe) Pipes.Closed(id, f.Tag, f.Object);
         else if (Daemon.Scheme == Daemon.Chan) Channels.Closed(f.Tag, f.Object);
         else SharedMemory.Closed(f.Object);
     }

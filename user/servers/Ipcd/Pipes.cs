@@ -54,7 +54,7 @@ static unsafe class Pipes
                 Daemon.Server.Answer(end == PipeRing.WriteEnd ? Status.SharedRing : Status.BadDescriptor);
                 break;
             case SchemeOp.Attach:
-                Attach(p, end);
+                Attach(id, p, end);
                 break;
             case SchemeOp.Changed:   // the watches are checked after every request
             case SchemeOp.Fsync:
@@ -177,14 +177,15 @@ static unsafe class Pipes
         return true;
     }
 
-    // Answers an Attach: copies of the page and both notifications, and which end the file is.
-    private static void Attach(int p, byte end)
+    // Answers an Attach: copies of the page and both notifications, which end the file is, and the
+    // token the holder takes the lock with (the file's id: Closed breaks a lock its file's holder held).
+    private static void Attach(uint id, int p, byte end)
     {
         CapHandle* caps = stackalloc CapHandle[3];
         caps[0] = new CapHandle(s_t.Frame[p]);
         caps[1] = new CapHandle(s_t.Data[p]);
         caps[2] = new CapHandle(s_t.Room[p]);
-        Daemon.Server.AnswerWithCaps(Status.Ok, end, caps, 3);
+        Daemon.Server.AnswerWithCaps(Status.Ok, end, id, caps, 3);
     }
 
     private static void Publish(int p)
@@ -194,9 +195,16 @@ static unsafe class Pipes
     }
 
     // The last file of a side wakes the other side's waiters (one signal; each woken waiter passes it
-    // on): readers see end of file, writers BrokenPipe. The last file of the pipe frees it.
-    public static void Closed(byte end, int p)
+    // on): readers see end of file, writers BrokenPipe. The last file of the pipe frees it. A file
+    // closed while its holder held the ring's lock (a holder killed inside; the process manager
+    // closes a dead process's files) frees the lock and wakes both sides, whose waiters look again.
+    public static void Closed(uint id, byte end, int p)
     {
+        if (PipeRing.Break(Page(p), (int)id))
+        {
+            Ipc.Signal(new CapHandle(s_t.Room[p]), 1);
+            Ipc.Signal(new CapHandle(s_t.Data[p]), 1);
+        }
         bool lastReader = end == PipeRing.ReadEnd && --s_t.Readers[p] == 0;
         bool lastWriter = end == PipeRing.WriteEnd && --s_t.Writers[p] == 0;
         Publish(p);

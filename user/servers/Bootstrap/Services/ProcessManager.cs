@@ -83,6 +83,7 @@ static unsafe partial class ProcessManager
         if (CSpace.Make(memory, ObjectType.Notification, 0, out s_exits) != Status.Ok ||
             Ipc.Bind(new CapHandle(BootstrapSlots.Thread, 0), s_exits) != Status.Ok)
             return Fail("no exit notification");
+        if (!DeadFiles.Init(memory)) System.Console.WriteLine("procmgr: no morgue; a process's death will not close its files");
 
         Status s = StartInitfs(info, out s_initfsPid);
         if (s != Status.Ok) return Fail("cannot start bin/initfsd");
@@ -473,8 +474,10 @@ static unsafe partial class ProcessManager
         e->Kind = kind;
         e->Code = code;
         ulong pid = e->Pid;
+        DeadFiles.TakeAll(ref e->P);
         e->P.Destroy();
         MemoryBlocks.GiveAll(ref e->Blocks);
+        DeadFiles.CloseTaken();
         RootScheme.Forget(pid);
         if (kind != (ulong)ThreadExitKind.Exited)
         {
