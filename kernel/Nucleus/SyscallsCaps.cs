@@ -112,7 +112,7 @@ public static unsafe partial class Syscalls
         if (from > 1UL << source->SizeBits) return Status.OutOfRange;
         s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
         if (s != Status.Ok) return s;
-        var map = KernelState.Direct;
+        var map = NucleusContext.Current.Direct;
         if (!map.As<CapSlot>(SlotPhys(cnode, dstIndex))->IsEmpty) return Status.Occupied;   // before the scan
         ulong index = CNode.FindBadged(map, source->Object, source->SizeBits, from, badgeMask, out next);
         if (index == 0) return Status.Ok;
