@@ -155,6 +155,10 @@ static unsafe class FsTests
         Fs.Close(fd);
         Fs.Open("file:/ar", OpenFlags.Write, out fd);
         T.Status(Status.InsufficientRights, Fs.Read(fd, b, 4, out _), "read on a write-only handle");
+        // A file capability is the daemon's endpoint, badged: holding it must not let a client take
+        // the daemon's requests (the capability has no Read right).
+        var stolen = Message.Of();
+        T.Status(Status.InsufficientRights, Ipc.TryReceive(fd.Cap, ref stolen), "a file capability cannot receive the daemon's requests");
         Fs.Close(fd);
         T.True(Holds("file:/ar", "data"), "the file is unchanged");
         Fs.Unlink("file:/ar");

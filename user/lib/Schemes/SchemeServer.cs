@@ -208,7 +208,7 @@ public unsafe struct SchemeServer
         if (_files[id] == 0)
         {
             if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-            Status s = Sys.Mint(Endpoint, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Grant, SchemeBadge.File(id), out file);
+            Status s = Sys.Mint(Endpoint, CSpace.Self, slot, Rights.Write | Rights.Grant, SchemeBadge.File(id), out file);
             if (s != Status.Ok)
             {
                 CSpace.Free(slot);
