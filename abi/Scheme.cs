@@ -73,6 +73,13 @@ public enum OpenFlags : ulong
     Append = 16,
     Exclusive = 32,
     Directory = 64,
+    // shm: only, read from the Open that creates the object: who besides its creator may open it
+    // (docs/design/ipcd.md, "Who may open"). Family = the creator's descendants; Others = any
+    // process. Write includes Read (a writable mapping is readable).
+    ShareFamilyRead = 1 << 8,
+    ShareFamilyWrite = 1 << 9,
+    ShareOthersRead = 1 << 10,
+    ShareOthersWrite = 1 << 11,
 }
 
 public enum FileKind : ulong
