@@ -57,6 +57,8 @@ public enum SchemeOp : ulong
     GrowMemory = 86, // w0 = bits (16..30), w1 = an empty slot in the caller's CNode -> w0 = the handle of a new untyped
                      // of 2^bits bytes there, w1 = bytes the caller now holds, w2 = its limit; OutOfMemory past the
                      // limit or when memory is exhausted. w0 = 0 only asks (w1, w2) (docs/design/schemes.md)
+    KernelCounters = 87, // -> data = the kernel's counters (u64 each, in KernelCounter order), w0 = how many
+                         // (the KernelCounters syscall, which needs the bootstrap's IrqControl; for leak checks)
 
     // Channels (chan: files): message boundaries kept.
     Listen = 96,     // a chan: file opened with OpenFlags.Create becomes a listener

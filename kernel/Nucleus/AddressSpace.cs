@@ -10,6 +10,7 @@
 // Each live address space holds an ASID: a frame capability records the mapping it made as
 // (ASID, generation, vaddr), so a mapping into an address space that has since been destroyed
 // is recognised as gone and never followed into memory that may have been reused.
+using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
@@ -59,6 +60,7 @@ public static unsafe class AddressSpaces
         info->Asid = asid;
         ulong pool = (1UL << sizeBits) / 4096 - 1;
         info->PoolPages = (uint)(pool > AddressSpaceInfo.MaxPoolPages ? AddressSpaceInfo.MaxPoolPages : pool);
+        ObjectCounts.Add(KernelCounter.Asids, 1);
         return true;
     }
 
@@ -68,9 +70,13 @@ public static unsafe class AddressSpaces
     public static void Destroy(PhysMap map, ulong asPhys)
     {
         Mappings.Epoch++;
-        uint asid = InfoOf(map, asPhys)->Asid;
+        AddressSpaceInfo* info = InfoOf(map, asPhys);
+        // Its page tables go with the object's memory.
+        ObjectCounts.Subtract(KernelCounter.PageTables, info->PoolUsed);
+        uint asid = info->Asid;
         if (asid != 0 && asid < MaxAsids && s_asids[asid].Phys == asPhys)
         {
+            ObjectCounts.Subtract(KernelCounter.Asids, 1);
             s_asids[asid].Phys = 0;
             s_asids[asid].Generation++;
             s_asids[asid].NextFree = s_freeHead;

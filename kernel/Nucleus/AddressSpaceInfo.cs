@@ -56,6 +56,7 @@ public unsafe struct AddressSpaceTables : IFrameSource
             if (_info->IsUsed(i)) continue;
             _info->SetUsed(i, true);
             _info->PoolUsed = _info->PoolUsed + 1;
+            ObjectCounts.Add(Abi.KernelCounter.PageTables, 1);
             phys = _asPhys + (1 + (ulong)i) * 4096;
             System.Runtime.InteropServices.NativeMemory.Clear(_map.Ptr(phys), 4096);
             return true;
@@ -69,6 +70,7 @@ public unsafe struct AddressSpaceTables : IFrameSource
         if (i >= _info->PoolPages) return;
         _info->SetUsed((uint)i, false);
         _info->PoolUsed = _info->PoolUsed - 1;
+        ObjectCounts.Subtract(Abi.KernelCounter.PageTables, 1);
     }
 }
 

@@ -21,6 +21,7 @@ public static unsafe class PreemptionTests
         GuestTestRunner.Run("preempt.revoke_10000_restarts", &Revoke10000);
         GuestTestRunner.Run("preempt.delete_untyped_restarts", &DeleteUntyped);
         GuestTestRunner.Run("preempt.retype_1024_restarts", &Retype1024);
+        GuestTestRunner.Run("preempt.zeroing_4MiB_frame_restarts", &Zero4MiB);
     }
 
     private static void Revoke10000()
@@ -138,6 +139,45 @@ public static unsafe class PreemptionTests
             CapOps.Delete(map, PreemptionWorld.Slot(i), ref hooks);
         }
         Check.Equal(before, u->Watermark, "deleting them gives the memory back exactly");
+        PreemptionWorld.Destroy();
+    }
+
+    // A 4 MiB frame is zeroed in 64 chunks: with an interrupt pending before every call, each call zeroes
+    // one chunk and stops, and the frame ends zero although its memory was not.
+    private static void Zero4MiB()
+    {
+        if (!Check.True(PreemptionWorld.Create(), "world created")) return;
+        var map = KernelState.Direct;
+        CapSlot* u = PreemptionWorld.At(PreemptionWorld.UntypedSlot);
+        ulong before = u->Watermark;
+        const int bits = 22;
+        ulong start = (before + (1UL << bits) - 1) & ~((1UL << bits) - 1);
+        ulong* old = map.As<ulong>(u->Object + start);
+        for (ulong i = 0; i < (1UL << bits) / 8; i++) old[i] = 0xA5A5A5A5A5A5A5A5;
+        PreemptionWorld.StartInterrupts(FastHz);
+        ulong restarts = 0;
+        Status s;
+        while (true)
+        {
+            LocalApic.SelfInterrupt(Interrupts.SelfTestVector);
+            var hooks = new ObjectHooks();
+            s = Untyped.Retype(map, PreemptionWorld.UntypedSlot, ObjectType.Frame, bits, PreemptionWorld.Slot(0),
+                PreemptionWorld.CNodeBits, 0, 1, ref hooks, out _);
+            if (s != Preemption.Restart) break;
+            restarts++;
+            PreemptionWorld.TakeInterrupts();
+        }
+        PreemptionWorld.StopInterrupts();
+        Check.Equal((ulong)Status.Ok, (ulong)s, "retype ends Ok");
+        Check.Equal((1UL << bits) / Untyped.ZeroChunk - 1, restarts, "it stopped after every chunk but the last");
+        CapSlot* frame = PreemptionWorld.At(PreemptionWorld.Slot(0));
+        ulong* p = map.As<ulong>(frame->Object);
+        ulong dirty = 0;
+        for (ulong i = 0; i < (1UL << bits) / 8; i++) if (p[i] != 0) dirty++;
+        Check.Equal(0, dirty, "the whole frame reads zero");
+        var h = new ObjectHooks();
+        CapOps.Delete(map, PreemptionWorld.Slot(0), ref h);
+        Check.Equal(before, u->Watermark, "deleting it gives the memory back exactly");
         PreemptionWorld.Destroy();
     }
 }
