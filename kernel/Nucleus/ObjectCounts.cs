@@ -3,6 +3,7 @@
 // not memory it could leak by itself; they let a test (the syscall fuzzer, through the process manager)
 // check that whatever user space did, every object it made went again (KernelCounters, syscalls.md).
 // Updated by the object hooks and the address-space code; read by the KernelCounters syscall.
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 
 namespace Vireo.Kernel.Nucleus;
@@ -16,7 +17,9 @@ public static unsafe class ObjectCounts
 
     private static Table s_counts;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // on every retype and destroy
     public static void Made(ObjectType type) => s_counts.Values[(int)type]++;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Gone(ObjectType type) => s_counts.Values[(int)type]--;
     public static void Add(KernelCounter counter, ulong n) => s_counts.Values[(int)counter] += n;
     public static void Subtract(KernelCounter counter, ulong n) => s_counts.Values[(int)counter] -= n;

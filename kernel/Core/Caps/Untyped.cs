@@ -126,6 +126,7 @@ public static unsafe class Untyped
 
     // The first `made` objects from `start` belong to the untyped now. They lie above the old watermark,
     // where a zeroing mark may point: it goes.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Commit(CapSlot* u, ulong start, ulong made, ulong objectSize)
     {
         if (made == 0)

@@ -74,6 +74,21 @@ public static unsafe class PreemptionWorld
         return true;
     }
 
+    /// <summary>An endpoint in slot 0 of the big CNode, and in holder slot 2 a CNode of 2^slotBits slots
+    /// each holding a copy of it: a CNode whose deletion has every slot to empty.</summary>
+    public static bool BuildFullCNode(int slotBits)
+    {
+        var map = KernelState.Direct;
+        var hooks = new ObjectHooks();
+        if (Untyped.Retype(map, s_holder, ObjectType.Endpoint, 0, s_cnode, CNodeBits, 0, 1, ref hooks) != Status.Ok ||
+            Untyped.Retype(map, s_holder, ObjectType.CNode, slotBits, s_holder, 6, 2, 1, ref hooks) != Status.Ok)
+            return false;
+        ulong full = At(HolderSlot(2))->Object;
+        for (ulong i = 0; i < 1UL << slotBits; i++)
+            if (CapOps.Copy(map, Slot(0), full + i * CapSlot.Size, Rights.All) != Status.Ok) return false;
+        return true;
+    }
+
     /// <summary>Retypes `count` objects into the big CNode from `index`, with interrupts on, restarting as
     /// the syscall layer would if a pending interrupt stops it (taken as soon as it is pending).</summary>
     public static Status RetypeAll(ulong untyped, ObjectType type, int sizeBits, ulong index, ulong count)
