@@ -190,6 +190,8 @@ internal static unsafe class CapDeletion
         int scanned = 0;
         while (true)
         {
+            if (!IsLastCNode(r))
+                return true;   // not reached (it stays the last capability: no copy is made of it); never loop
             CapSlot* c = map.As<CapSlot>(cur);
             ulong cnode = c->Object;
             ulong slots = 1UL << c->SizeBits;

@@ -167,6 +167,29 @@ public unsafe class CNodeEmptyingTests
     }
 
     [Fact]
+    public void ANestedHintFromAnAbandonedDeleteIsNotTrusted()
+    {
+        // A delete stopped inside the nested CNode, then abandoned: the capability is moved (which clears
+        // the mark) and a copy is put back into the nested CNode's emptied part. A new delete must find it:
+        // the nested hint belongs to the old root slot and generation.
+        using var w = new CapsWorld(23);
+        BuildNested(w, 2);
+        ulong nested = w.Cap(10).Object + 13 * CapSlot.Size;
+        w.Hooks.PreemptEvery = 3;
+        while (w.At(nested).Badge == 0 || w.At(nested).Extra < 4)
+            Assert.Equal(Preemption.Restart, CapOps.DeleteRestartable(w.Map, w.Slot(10), ref w.Hooks));
+        ulong inner = w.At(nested).Object;
+        Assert.True(w.At(inner + 3 * CapSlot.Size).IsEmpty);
+        Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(10), w.Slot(30)));
+        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), inner + 3 * CapSlot.Size, Rights.All));
+
+        w.Hooks.PreemptEvery = 2;
+        RunDelete(w, w.Slot(30));
+        Assert.Empty(w.Children(w.Slot(11)));
+        Assert.Single(w.Children(w.RootUntyped));
+    }
+
+    [Fact]
     public void ACopyMadeBeforeMakesItAnOrdinaryDelete()
     {
         using var w = new CapsWorld();
