@@ -64,16 +64,23 @@ static unsafe class PreemptionTests
             T.Equal(1, wakesDuring, "the real-time thread ran during the call");
     }
 
-    private static void RevokeWithRealTimeThread()
+    // A 4 MiB untyped holding a CNode of 16,384 slots and an endpoint, with Copies copies of it in the CNode.
+    private static bool MakeCopies(out CapHandle u, out CapHandle cnode, out CapHandle ep)
     {
-        if (!T.True(CSpace.Make(s_memory, ObjectType.Untyped, 22, out CapHandle u) == Status.Ok, "carve")) return;
-        T.Status(Status.Ok, CSpace.Make(u, ObjectType.CNode, 14, out CapHandle cnode), "a CNode of 16,384 slots");
-        T.Status(Status.Ok, CSpace.Make(u, ObjectType.Endpoint, 0, out CapHandle ep), "an endpoint");
+        cnode = ep = default;
+        if (!T.True(CSpace.Make(s_memory, ObjectType.Untyped, 22, out u) == Status.Ok, "carve")) return false;
+        T.Status(Status.Ok, CSpace.Make(u, ObjectType.CNode, 14, out cnode), "a CNode of 16,384 slots");
+        T.Status(Status.Ok, CSpace.Make(u, ObjectType.Endpoint, 0, out ep), "an endpoint");
         uint made = 0;
         // Slot 0 of a CNode is never a destination.
         for (uint i = 1; i <= Copies; i++)
             if (Sys.Copy(ep, cnode, i, Rights.All, out _) == Status.Ok) made++;
-        T.Equal(Copies, made, "16,000 copies made");
+        return T.Equal(Copies, made, "16,000 copies made");
+    }
+
+    private static void RevokeWithRealTimeThread()
+    {
+        if (!MakeCopies(out CapHandle u, out CapHandle cnode, out CapHandle ep)) return;
         if (!T.True(StartTicker(u, out LocalThread ticker), "real-time ticker started")) return;
 
         uint before = s_wakes;
@@ -123,13 +130,7 @@ static unsafe class PreemptionTests
     // CapDelete of the last capability of a CNode holding 16,000 copies: emptied preemptibly, one call.
     private static void CNodeDeleteWithRealTimeThread()
     {
-        if (!T.True(CSpace.Make(s_memory, ObjectType.Untyped, 22, out CapHandle u) == Status.Ok, "carve")) return;
-        T.Status(Status.Ok, CSpace.Make(u, ObjectType.CNode, 14, out CapHandle cnode), "a CNode of 16,384 slots");
-        T.Status(Status.Ok, CSpace.Make(u, ObjectType.Endpoint, 0, out CapHandle ep), "an endpoint");
-        uint made = 0;
-        for (uint i = 1; i <= Copies; i++)
-            if (Sys.Copy(ep, cnode, i, Rights.All, out _) == Status.Ok) made++;
-        T.Equal(Copies, made, "16,000 copies made");
+        if (!MakeCopies(out CapHandle u, out CapHandle cnode, out CapHandle ep)) return;
         var control = new CapHandle(BootstrapSlots.IrqControl, 0);
         Sys.ReadKernelCounter(control, (KernelCounter)ObjectType.CNode, out ulong cnodes);
         if (!T.True(StartTicker(u, out LocalThread ticker), "real-time ticker started")) return;
