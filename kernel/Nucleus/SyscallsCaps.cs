@@ -108,7 +108,10 @@ public static unsafe partial class Syscalls
         Status s = Lookup(t, handle, out CapSlot* slot);
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
-        return CapOps.DeleteRestartable(KernelState.Direct, KernelState.Direct.ToPhys(slot), ref hooks);
+        ulong phys = KernelState.Direct.ToPhys(slot);
+        // Only a CNode's last capability takes the restartable way; every other delete goes straight on.
+        return CapDeletion.IsLastCNode(slot) ? CapOps.DeleteRestartable(KernelState.Direct, phys, ref hooks)
+            : CapOps.Delete(KernelState.Direct, phys, ref hooks);
     }
 
     private static Status CapRevoke(Tcb* t, ulong handle)
