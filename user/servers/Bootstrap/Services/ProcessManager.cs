@@ -215,7 +215,9 @@ static unsafe partial class ProcessManager
                         Whois(caller, ref r);
                     break;
                 case SchemeOp.KernelCounters:
-                    KernelCounters();
+                    // It takes no data: a request that brings some is not this one (InvalidArgument).
+                    if (r.DataLength != 0) s_server.Answer(Status.InvalidArgument);
+                    else KernelCounters();
                     break;
                 case SchemeOp.PowerOff:
                     if (!MayPowerOff(caller)) { s_server.Answer(Status.InsufficientRights); break; }
