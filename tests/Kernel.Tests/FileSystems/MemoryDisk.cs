@@ -1,6 +1,6 @@
 // A block device over a byte array for the file-system tests, with a power cut: after `CutAfter`
-// writes the device silently drops every further write, as a disk does when the power goes, and it
-// records the order in which blocks were written.
+// writes the device silently drops every further write and fails every read (the machine is off;
+// what the code does after that never reaches the disk), and it records the order of the writes.
 using System;
 using System.Collections.Generic;
 using Vireo.Abi;
@@ -33,7 +33,7 @@ public struct MemoryDisk : IBlockDevice
 
     public Status Read(ulong sector, Span<byte> into)
     {
-        if (_image.FailReads) return Status.BadState;
+        if (_image.FailReads || _image.PowerLost) return Status.BadState;
         if (sector * Sector + (ulong)into.Length > (ulong)_image.Bytes.Length) return Status.OutOfRange;
         new ReadOnlySpan<byte>(_image.Bytes, (int)(sector * Sector), into.Length).CopyTo(into);
         return Status.Ok;
