@@ -23,6 +23,7 @@ static unsafe class Program
         EventTests.Run();
         RestartTests.Run();
         LibTests.Run();
+        Ext2Tests.Run();
         T.Summary();
         SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, (ulong)T.Failed, 0, 0, 0, 0, 0, out _);
         return T.Failed;
