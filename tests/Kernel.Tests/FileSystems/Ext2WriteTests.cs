@@ -186,6 +186,15 @@ public sealed class Ext2WriteTests
         Assert.Equal(offset, st.Size);
         Assert.Equal(Status.NoSpace, v.Mkdir(Root, Utf8("d"), 0x1ED, 0, 0, out _));
 
+        // Fast symlinks need no block until the root directory needs one more: then NoSpace, and the
+        // inode taken for the link goes back (its target "a" is not block 97 to free).
+        int links = 0;
+        while ((s = v.Symlink(Root, Utf8("link-with-a-long-name-" + links), Utf8("a"), 0, 0, out _)) == Status.Ok) links++;
+        Assert.Equal(Status.NoSpace, s);
+        Assert.True(links > 3);
+        Assert.Equal(freeInodes - 1 - (ulong)links, v.FreeInodes);
+        Assert.Equal(0ul, v.FreeBlocks);
+
         // Inodes run out too: empty files need none of the (absent) blocks.
         Ok(v.Truncate(f, 0));
         int made = 0;
@@ -198,6 +207,7 @@ public sealed class Ext2WriteTests
 
         var again = Mount(image, cacheBlocks: 16);
         for (int i = 0; i < made; i++) Ok(again.Unlink(Root, Utf8("n" + i)));
+        for (int i = 0; i < links; i++) Ok(again.Unlink(Root, Utf8("link-with-a-long-name-" + i)));
         Ok(again.Unlink(Root, Utf8("filler")));
         Assert.Equal(freeInodes, again.FreeInodes);
         Ok(again.Unmount());

@@ -27,7 +27,7 @@ public sealed unsafe partial class Ext2Volume<TDevice>
             if (info.FreeBlocks == 0) continue;
             ulong groupStart = _firstDataBlock + (ulong)g * _blocksPerGroup;
             int bits = (int)Math.Min(_blocksPerGroup, _blocksCount - groupStart);
-            s = TakeBit(info.BlockBitmap, n == 0 ? startBit : 0, bits, WriteStage.Bitmap, out int bit);
+            s = TakeBit(info.BlockBitmap, n == 0 ? startBit : 0, 0, bits, out int bit);
             if (s == Status.NotFound) continue;
             if (s != Status.Ok) return s;
             block = groupStart + (ulong)bit;
@@ -37,8 +37,10 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         return Status.NoSpace;
     }
 
+    /// <summary>The primary superblock and descriptor table, or the group's own bitmaps and inode table:
+    /// never a file's block, whatever a damaged bitmap says.</summary>
     private bool IsGroupMetadata(in GroupInfo info, ulong block) =>
-        block == info.BlockBitmap || block == info.InodeBitmap
+        block < _descriptorTableEnd || block == info.BlockBitmap || block == info.InodeBitmap
         || (block >= info.InodeTable && block < info.InodeTable + _inodeTableBlocks);
 
     private Status FreeBlock(ulong block)
@@ -93,8 +95,8 @@ public sealed unsafe partial class Ext2Volume<TDevice>
             if (s != Status.Ok) return s;
             if (info.FreeInodes == 0) continue;
             // The reserved inodes (below s_first_ino) are never handed out, whatever the bitmap says.
-            int first = g == 0 ? (int)_firstInode - 1 : 0;
-            s = TakeBit(info.InodeBitmap, first, (int)_inodesPerGroup, WriteStage.Bitmap, out int bit);
+            int first = g == 0 ? (int)Math.Min(_firstInode - 1, _inodesPerGroup) : 0;
+            s = TakeBit(info.InodeBitmap, first, first, (int)_inodesPerGroup, out int bit);
             if (s == Status.NotFound) continue;
             if (s != Status.Ok) return s;
             ino = g * _inodesPerGroup + (uint)bit + 1;
@@ -113,9 +115,9 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         return s != Status.Ok ? s : AdjustGroup(g, 0, 1, directory ? -1 : 0);
     }
 
-    /// <summary>Sets the first clear bit in [from, bits) of the bitmap block, wrapping to [0, from);
+    /// <summary>Sets the first clear bit in [from, bits) of the bitmap block, wrapping to [lowest, from);
     /// NotFound when all are set.</summary>
-    private Status TakeBit(ulong bitmapBlock, int from, int bits, WriteStage stage, out int bit)
+    private Status TakeBit(ulong bitmapBlock, int from, int lowest, int bits, out int bit)
     {
         bit = -1;
         if (bits > _blockSize * 8) return Corrupt;
@@ -124,7 +126,7 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         Span<byte> map = _cache.Bytes(slot);
         for (int pass = 0; pass < 2 && bit < 0; pass++)
         {
-            int start = pass == 0 ? from : 0;
+            int start = pass == 0 ? from : lowest;
             int end = pass == 0 ? bits : Math.Min(from, bits);
             int i = start;
             while (i < end)
@@ -136,7 +138,7 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         }
         if (bit < 0) return Status.NotFound;
         map[bit >> 3] |= (byte)(1 << (bit & 7));
-        _cache.MarkDirty(slot, stage);
+        _cache.MarkDirty(slot, WriteStage.Bitmap);
         return Status.Ok;
     }
 

@@ -103,8 +103,9 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         if (s == Status.Ok) s = AddEntry(dir, ref parent, name, child, Ext2Format.FileType(mode));
         if (s != Status.Ok)
         {
-            // Undo: nothing names the inode yet, so its blocks and bit go straight back.
-            FreeBlocksFrom(ref inode, 0);
+            // Undo: nothing names the inode yet, so its blocks and bit go straight back (a fast
+            // symlink's "pointers" are its target's bytes: nothing to free).
+            if (!IsFastSymlink(inode)) FreeBlocksFrom(ref inode, 0);
             inode.Links = 0;
             inode.Dtime = Now;
             StoreInode(child, inode);

@@ -32,6 +32,7 @@ public sealed unsafe partial class Ext2Volume<TDevice> where TDevice : struct, I
     private readonly ulong _superBlock;
     private readonly int _superOffset;
     private readonly ulong _inodeTableBlocks;
+    private readonly ulong _descriptorTableEnd;
     private uint _roCompat;
     private ulong _freeBlocks;
     private ulong _freeInodes;
@@ -67,6 +68,7 @@ public sealed unsafe partial class Ext2Volume<TDevice> where TDevice : struct, I
         _roCompat = LittleEndian.U32(sb, Ext2Format.SFeatureRoCompat);
         _superBlock = superBlock;
         _superOffset = superOffset;
+        _descriptorTableEnd = _firstDataBlock + 1 + ((ulong)_groupCount * Ext2Format.GroupDescriptorSize + (ulong)_blockSize - 1) / (ulong)_blockSize;
         _inodeTableBlocks = ((ulong)_inodesPerGroup * (ulong)_inodeSize + (ulong)_blockSize - 1) / (ulong)_blockSize;
         ReadOnly = readOnly;
     }
@@ -152,7 +154,7 @@ public sealed unsafe partial class Ext2Volume<TDevice> where TDevice : struct, I
     /// and descriptors' way; the free counts summed from the descriptors (they are what the bitmaps hold).</summary>
     private Status CheckGroups()
     {
-        ulong gdtEnd = _firstDataBlock + 1 + ((ulong)_groupCount * Ext2Format.GroupDescriptorSize + (ulong)_blockSize - 1) / (ulong)_blockSize;
+        ulong gdtEnd = _descriptorTableEnd;
         _freeBlocks = 0;
         _freeInodes = 0;
         for (uint g = 0; g < _groupCount; g++)
