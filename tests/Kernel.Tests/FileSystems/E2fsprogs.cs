@@ -69,14 +69,15 @@ public static class E2fsprogs
         finally { File.Delete(path); }
     }
 
-    /// <summary>e2fsck -fn (or -fy with `repair`) of the image; with repair the image is replaced by the repaired one.</summary>
-    public static Result Fsck(DiskImage image, bool repair = false)
+    /// <summary>e2fsck -fn (or -fy with `repair`; -D too with `optimiseDirectories`, which indexes large
+    /// directories) of the image; with repair the image is replaced by the repaired one.</summary>
+    public static Result Fsck(DiskImage image, bool repair = false, bool optimiseDirectories = false)
     {
         string path = TempPath(".img");
         try
         {
             File.WriteAllBytes(path, image.Bytes);
-            Result r = Run("e2fsck", "-f", repair ? "-y" : "-n", path);
+            Result r = optimiseDirectories ? Run("e2fsck", "-f", "-y", "-D", path) : Run("e2fsck", "-f", repair ? "-y" : "-n", path);
             if (repair) image.Bytes = File.ReadAllBytes(path);
             return r;
         }

@@ -31,6 +31,7 @@ public sealed class Ext2ReadTests
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path));
             File.WriteAllBytes(path, data);
         }
+        Assert.Equal(0, E2fsprogs.Run("ln", System.IO.Path.Combine(root, "hello.txt"), System.IO.Path.Combine(root, "dir/hard")).Exit);
         File.CreateSymbolicLink(System.IO.Path.Combine(root, "fast-link"), "dir/small.bin");
         File.CreateSymbolicLink(System.IO.Path.Combine(root, "slow-link"), "dir/sub/" + new string('x', 90) + "/target");
         return files;
@@ -54,9 +55,10 @@ public sealed class Ext2ReadTests
                 Ok(v.Stat(ino, out Ext2Stat st));
                 Assert.Equal(0x8000, st.Mode & 0xF000);
                 Assert.Equal((ulong)data.Length, st.Size);
-                Assert.Equal(1, st.Links);
+                Assert.Equal(name == "hello.txt" ? 2 : 1, st.Links);
                 Assert.Equal(data, ReadAll(v, ino));
             }
+            Assert.Equal(Ext2TestSupport.Path(v, "hello.txt"), Ext2TestSupport.Path(v, "dir/hard"));
             var buffer = new byte[4096];
             Ok(v.ReadLink(Ext2TestSupport.Path(v, "fast-link"), buffer, out int n));
             Assert.Equal("dir/small.bin", Encoding.UTF8.GetString(buffer, 0, n));

@@ -32,9 +32,21 @@ public sealed class Ext2WriteTests
         Ok(v.Symlink(docs, Utf8("long"), Utf8(longTarget), 0, 0, out _));
         uint gone = CreateFile(v, Root, "gone", Pattern(40000, 8));
         Ok(v.Unlink(Root, Utf8("gone")));
+        Assert.Equal(Status.NotFound, v.Stat(gone, out _));
         Ok(v.Mkdir(Root, Utf8("emptydir"), 0x1ED, 0, 0, out _));
         Ok(v.Rmdir(Root, Utf8("emptydir")));
         Ok(v.Rename(Root, Utf8("a.txt"), docs, Utf8("renamed.txt")));
+        // Rename over a file frees the file; a directory over an empty directory frees that one.
+        uint victim = CreateFile(v, Root, "victim", Pattern(20000, 9));
+        CreateFile(v, Root, "replacer", Utf8("replaced\n"));
+        Ok(v.Rename(Root, Utf8("replacer"), Root, Utf8("victim")));
+        Assert.Equal(Status.NotFound, v.Stat(victim, out _));
+        Ok(v.Mkdir(Root, Utf8("mover"), 0x1ED, 0, 0, out uint mover));
+        Ok(v.Mkdir(docs, Utf8("empty"), 0x1ED, 0, 0, out uint emptyTarget));
+        Ok(v.Rename(Root, Utf8("mover"), docs, Utf8("empty")));
+        Assert.Equal(Status.NotFound, v.Stat(emptyTarget, out _));
+        Ok(v.Lookup(mover, Utf8(".."), out uint moverParent));
+        Assert.Equal(docs, moverParent);
         Ok(v.SetMode(a, 0x1A0));
         Ok(v.SetOwner(a, 1234, 567));
         Ok(v.SetTimes(a, 1600000000, 1650000000));
@@ -46,7 +58,6 @@ public sealed class Ext2WriteTests
         Assert.Equal(Status.NotDirectory, v.Rmdir(Root, Utf8("big-link")));
         Assert.Equal(Status.IsDirectory, v.Unlink(Root, Utf8("docs")));
         Assert.Equal(Status.NotFound, v.Unlink(Root, Utf8("gone")));
-        Assert.Equal(Status.NotFound, v.Stat(gone, out _));
         Assert.Equal(Status.NameTooLong, v.Create(Root, new byte[256], 0x81A4, 0, 0, out _));
         Assert.Equal(Status.InvalidArgument, v.Create(Root, Utf8("a/b"), 0x81A4, 0, 0, out _));
         Assert.Equal(Status.NotDirectory, v.Create(b, Utf8("x"), 0x81A4, 0, 0, out _));
@@ -62,6 +73,7 @@ public sealed class Ext2WriteTests
         Assert.Equal(big, E2fsprogs.Cat(image, "/docs/deep/big.bin"));
         Assert.Equal(big, E2fsprogs.Cat(image, "/big-link"));
         Assert.Equal("alpha\n", E2fsprogs.Debugfs(image, "cat /docs/renamed.txt").Text);
+        Assert.Equal("replaced\n", E2fsprogs.Debugfs(image, "cat /victim").Text);
         string stat = E2fsprogs.Debugfs(image, "stat /docs/renamed.txt").Text;
         Assert.Contains("Mode:  0640", stat);
         Assert.Contains("User:  1234   Group:   567", stat);
@@ -75,7 +87,7 @@ public sealed class Ext2WriteTests
         var again = Mount(image);
         Assert.Equal(big, ReadAll(again, Ext2TestSupport.Path(again, "docs/deep/big.bin")));
         Ok(again.Stat(Ext2TestSupport.Path(again, "docs"), out Ext2Stat docsStat));
-        Assert.Equal(3, docsStat.Links);
+        Assert.Equal(4, docsStat.Links);   // ".", "deep/..", "empty/.." (the moved directory)
         Assert.Equal(1000u, docsStat.Uid);
     }
 
@@ -163,11 +175,12 @@ public sealed class Ext2WriteTests
     }
 
     [Theory]
-    [InlineData(1024)]
-    [InlineData(4096)]
-    public void AFullDiskAnswersNoSpaceAndKeepsItsCounts(int blockSize)
+    [InlineData(1024, null)]
+    [InlineData(4096, null)]
+    [InlineData(1024, "-g 512")]   // four groups
+    public void AFullDiskAnswersNoSpaceAndKeepsItsCounts(int blockSize, string mke2fsOptions)
     {
-        var image = new DiskImage(E2fsprogs.MakeImage(blockSize, 2048));
+        var image = new DiskImage(E2fsprogs.MakeImage(blockSize, 2048, extra: mke2fsOptions));
         var v = Mount(image, cacheBlocks: 16);
         ulong freeBlocks = v.FreeBlocks, freeInodes = v.FreeInodes;
         uint f = CreateFile(v, Root, "filler", Array.Empty<byte>());
@@ -218,12 +231,12 @@ public sealed class Ext2WriteTests
 
     /// <summary>Random operations checked against a model of the tree, with a cache small enough to evict often.</summary>
     [Theory]
-    [InlineData(1024, 1)]
-    [InlineData(4096, 2)]
-    [InlineData(1024, 3)]
-    public void RandomOperationsMatchAModel(int blockSize, int seed)
+    [InlineData(1024, 1, null)]
+    [InlineData(4096, 2, null)]
+    [InlineData(1024, 3, "-g 512")]   // eight groups: allocation crosses them
+    public void RandomOperationsMatchAModel(int blockSize, int seed, string mke2fsOptions)
     {
-        var image = new DiskImage(E2fsprogs.MakeImage(blockSize, 4096));
+        var image = new DiskImage(E2fsprogs.MakeImage(blockSize, 4096, extra: mke2fsOptions));
         var v = Mount(image, cacheBlocks: 12);
         var rng = new Random(seed);
         var files = new Dictionary<string, List<byte>>();
@@ -304,5 +317,34 @@ public sealed class Ext2WriteTests
         E2fsprogs.AssertClean(image);
         foreach (var (path, content) in files)
             Assert.Equal(content.ToArray(), E2fsprogs.Cat(image, "/" + path));
+    }
+
+    /// <summary>A directory that e2fsck -D indexed (htree, as Linux makes them) still reads, and
+    /// changes to it leave an image e2fsck accepts (the index flag is cleared).</summary>
+    [Fact]
+    public void AnIndexedDirectoryReadsAndChangesCleanly()
+    {
+        string folder = E2fsprogs.NewFolder();
+        try
+        {
+            System.IO.Directory.CreateDirectory(System.IO.Path.Combine(folder, "big"));
+            for (int i = 0; i < 300; i++)
+                System.IO.File.WriteAllText(System.IO.Path.Combine(folder, "big", "entry-with-a-longish-name-" + i), "n" + i);
+            var image = new DiskImage(E2fsprogs.MakeImage(1024, 4096, folder));
+            E2fsprogs.Fsck(image, repair: true, optimiseDirectories: true);
+            Assert.Contains("Flags: 0x1000", E2fsprogs.Debugfs(image, "stat /big").Text);
+
+            var v = Mount(image);
+            uint big = Ext2TestSupport.Path(v, "big");
+            for (int i = 0; i < 300; i += 7)
+                Assert.Equal(Utf8("n" + i), ReadAll(v, Ext2TestSupport.Path(v, "big/entry-with-a-longish-name-" + i)));
+            Ok(v.Unlink(big, Utf8("entry-with-a-longish-name-5")));
+            CreateFile(v, big, "added", Utf8("added"));
+            Ok(v.Unmount());
+            E2fsprogs.AssertClean(image);
+            Assert.DoesNotContain("Flags: 0x1000", E2fsprogs.Debugfs(image, "stat /big").Text);
+            Assert.Equal("added", E2fsprogs.Debugfs(image, "cat /big/added").Text);
+        }
+        finally { System.IO.Directory.Delete(folder, true); }
     }
 }
