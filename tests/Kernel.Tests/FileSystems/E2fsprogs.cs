@@ -40,6 +40,7 @@ public static class E2fsprogs
         };
         foreach (string a in args) info.ArgumentList.Add(a);
         info.Environment["E2FSPROGS_FAKE_TIME"] = "1700000000";
+        info.Environment["TZ"] = "UTC";   // debugfs prints times in local time
         using Process p = Process.Start(info);
         var stdout = new MemoryStream();
         var errTask = p.StandardError.ReadToEndAsync();

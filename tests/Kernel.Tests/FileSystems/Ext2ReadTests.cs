@@ -128,5 +128,6 @@ public sealed class Ext2ReadTests
         Assert.Contains("Free blocks:              " + freeBlocks + "\n", stats);
         Assert.Contains("Free inodes:              " + freeInodes + "\n", stats);
         Assert.Contains("Inode count:              " + inodes + "\n", stats);
+        Assert.Contains("Last mount time:          Tue Nov 14 22:13:20 2023", stats);
     }
 }

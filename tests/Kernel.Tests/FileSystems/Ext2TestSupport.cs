@@ -13,9 +13,8 @@ internal static class Ext2TestSupport
 
     public static Ext2Volume<MemoryDisk> Mount(DiskImage image, int cacheBlocks = 64)
     {
-        Status s = Ext2Volume<MemoryDisk>.Mount(new MemoryDisk(image), cacheBlocks, out var volume);
+        Status s = Ext2Volume<MemoryDisk>.Mount(new MemoryDisk(image), cacheBlocks, out var volume, now: 1700000000);
         Assert.Equal(Status.Ok, s);
-        volume.Now = 1700000000;
         return volume;
     }
 

@@ -73,11 +73,12 @@ public sealed unsafe partial class Ext2Volume<TDevice> where TDevice : struct, I
         ReadOnly = readOnly;
     }
 
-    /// <summary>Mounts the ext2 image on `device` with a cache of `cacheBlocks` blocks (at least 8).
+    /// <summary>Mounts the ext2 image on `device` with a cache of `cacheBlocks` blocks (at least 8);
+    /// `now` (seconds since 1970) is the mount time and the first value of Now.
     /// InvalidArgument: not ext2 (magic) or a field out of its range; NotSupported: a feature this code
     /// does not implement (ext3's journal recovery, ext4's extents, 64-bit, checksums...); Corrupt: the
     /// group descriptors contradict the superblock; the device's statuses.</summary>
-    public static Status Mount(TDevice device, int cacheBlocks, out Ext2Volume<TDevice> volume)
+    public static Status Mount(TDevice device, int cacheBlocks, out Ext2Volume<TDevice> volume, uint now = 0)
     {
         volume = null;
         if (cacheBlocks < 8 || device.SectorSize <= 0 || device.SectorSize > 4096 || 4096 % device.SectorSize != 0)
@@ -94,7 +95,7 @@ public sealed unsafe partial class Ext2Volume<TDevice> where TDevice : struct, I
         var cache = new BlockCache<TDevice>(device, blockSize, cacheBlocks);
         ulong superBlock = (ulong)(Ext2Format.SuperblockOffset / blockSize);
         int superOffset = Ext2Format.SuperblockOffset % blockSize;
-        var v = new Ext2Volume<TDevice>(cache, sb, superBlock, superOffset, readOnly);
+        var v = new Ext2Volume<TDevice>(cache, sb, superBlock, superOffset, readOnly) { Now = now };
         s = v.CheckGroups();
         if (s != Status.Ok) return s;
         if (!readOnly)
