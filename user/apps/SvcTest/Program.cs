@@ -26,6 +26,7 @@ static unsafe class Program
         EventTests.Run();
         RestartTests.Run();
         LibTests.Run();
+        ClockTests.Run();
         AuthorityTests.Run();
         AuthorityTests.RunLast();   // kills init and initfsd, and asks for a power-off that must be refused
         T.Summary();

@@ -4,7 +4,7 @@
 //   sys:/uptime    seconds since boot          sys:/meminfo  total and free memory
 //   sys:/ps        PID PARENT NAME per process sys:/schemes  registered scheme names
 //   sys:/time      nanoseconds since boot      sys:/debug    writes go to the kernel log
-//   sys:/kill      write a pid to kill it
+//   sys:/kill      write a pid to kill it      sys:/clock    the wall clock: Unix SECONDS.NANOSECONDS (UTC)
 // Writes act with the authority of the process that opened the file (Authority.cs): sys:/kill kills
 // what its opener may kill, and sys:/debug takes writes only from an opener given the kernel log.
 // The library's FileTable keeps the open files (Dup, Close and Fstat too); each has a page of text.
@@ -17,7 +17,7 @@ static unsafe class SysScheme
 {
     private const int MaxOpen = 16;
     private const int TextBytes = 4096;
-    private static readonly string[] Names = { "uptime", "meminfo", "ps", "schemes", "time", "debug", "kill" };
+    private static readonly string[] Names = { "uptime", "meminfo", "ps", "schemes", "time", "debug", "kill", "clock" };
     private const int Debug = 5, Kill = 6;
 
     private struct OpenFile
@@ -32,8 +32,15 @@ static unsafe class SysScheme
     private static byte* s_text;           // MaxOpen buffers of TextBytes, in s_textBuffers
     private static SchemeServer* s_server;   // the process manager's, for the request being served
 
-    public static void Init()
+    // The wall clock's base from the kernel (BootstrapInfo): Unix seconds read from the CMOS clock
+    // and the monotonic time of that reading; 0 seconds when there was none (docs/design/time.md).
+    private static long s_rtcSeconds;
+    private static ulong s_rtcNanos;
+
+    public static void Init(BootstrapInfo* info)
     {
+        s_rtcSeconds = info->RtcUnixSeconds;
+        s_rtcNanos = info->RtcNanos;
         s_files.Init(MaxOpen);
         s_textBuffers = new byte[MaxOpen * TextBytes];   // once, at start-up
         fixed (byte* t = s_textBuffers) s_text = t;
@@ -180,6 +187,10 @@ static unsafe class SysScheme
                 break;
             case 4:
                 t.Number(Sys.TimeNanos()); t.Char('\n');
+                break;
+            case 7:
+                ulong wall = (ulong)s_rtcSeconds * 1_000_000_000UL + (Sys.TimeNanos() - s_rtcNanos);
+                t.Number(wall / 1_000_000_000UL); t.Char('.'); t.Padded(wall % 1_000_000_000UL, 9); t.Char('\n');
                 break;
         }
         return t.Length;
