@@ -27,6 +27,7 @@ static unsafe class Program
         RestartTests.Run();
         LibTests.Run();
         ClockTests.Run();
+        PciTests.Run();
         AuthorityTests.Run();
         AuthorityTests.RunLast();   // kills init and initfsd, and asks for a power-off that must be refused
         T.Summary();
