@@ -177,6 +177,7 @@ static unsafe class SysScheme
                 t.Number(Sys.TimeNanos()); t.Char('\n');
                 break;
             case 7:
+                if (s_rtcSeconds == 0) break;   // no reading: empty, and WallClock says NotFound
                 ulong wall = (ulong)s_rtcSeconds * 1_000_000_000UL + (Sys.TimeNanos() - s_rtcNanos);
                 t.Number(wall / 1_000_000_000UL); t.Char('.'); t.Padded(wall % 1_000_000_000UL, 9); t.Char('\n');
                 break;
