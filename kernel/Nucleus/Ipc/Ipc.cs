@@ -208,13 +208,13 @@ public static unsafe class Ipc
             return true;
         }
         PageTable table = AddressSpaces.TableOf(NucleusContext.Current.Direct, t->AddressSpace);
-        if (!table.TryTranslate(t->IpcBuffer, out ulong phys, out PageFlags flags)) return false;
+        if (!table.TryTranslate(t->IpcBuffer, out PhysAddr phys, out PageFlags flags)) return false;
         if ((flags & PageFlags.User) == 0) return false;
-        t->BufferPhys = (PhysAddr)phys;
+        t->BufferPhys = phys;
         t->BufferEpoch = Mappings.Epoch;
         t->BufferWritable = (flags & PageFlags.Writable) != 0;
         if (write && !t->BufferWritable) return false;
-        buffer = NucleusContext.Current.Direct.As<IpcBuffer>((PhysAddr)phys);
+        buffer = NucleusContext.Current.Direct.As<IpcBuffer>(phys);
         return true;
     }
 

@@ -7,6 +7,7 @@ using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Nucleus;
 
 namespace Vireo.Kernel.Tests;
@@ -32,8 +33,10 @@ public static unsafe class PreemptionWorld
     public static bool Create()
     {
         var map = KernelState.Direct;
-        if (!KernelState.Frames.TryAllocZeroed(out s_holder)) return false;
-        if (!KernelState.Frames.TryAllocContiguous(UntypedFrames, UntypedFrames, out s_memory)) return false;
+        if (!KernelState.Frames.TryAllocZeroed(out PhysAddr holder)) return false;
+        if (!KernelState.Frames.TryAllocContiguous(UntypedFrames, UntypedFrames, out PhysAddr memory)) return false;
+        s_holder = holder.Value;
+        s_memory = memory.Value;
         if (CapOps.InstallRoot(map, s_holder, ObjectType.Untyped, Rights.All, s_memory, UntypedBits, 0, 0) != Status.Ok)
             return false;
         var hooks = new ObjectHooks();
@@ -52,8 +55,8 @@ public static unsafe class PreemptionWorld
             var hooks = new ObjectHooks();
             s = CapOps.Revoke(KernelState.Direct, s_holder, ref hooks);
         } while (s == Preemption.Restart);
-        KernelState.Frames.FreeContiguous(s_memory, UntypedFrames);
-        KernelState.Frames.Free(s_holder);
+        KernelState.Frames.FreeContiguous(new PhysAddr(s_memory), UntypedFrames);
+        KernelState.Frames.Free(new PhysAddr(s_holder));
     }
 
     /// <summary>An endpoint in slot 0 of the big CNode and `count` copies in slots 1..count, each a child
