@@ -27,6 +27,7 @@ static unsafe class Program
         RestartTests.Run();
         LibTests.Run();
         AuthorityTests.Run();
+        Ext2Tests.Run();
         AuthorityTests.RunLast();   // kills init and initfsd, and asks for a power-off that must be refused
         T.Summary();
         SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, (ulong)T.Failed, 0, 0, 0, 0, 0, out _);
