@@ -132,9 +132,9 @@ public static unsafe class Threads
         _ = CapOps.Copy(map, map.ToPhys(space), map.ToPhys(&t->AddressSpaceCap), Rights.All);   // likewise
         t->CNodeCap.Spare = tcbPhys;
         t->AddressSpaceCap.Spare = tcbPhys;
-        t->CNode = cnode->Object;
+        t->CNode = cnode->ObjectPhys;
         t->CNodeSlotBits = cnode->SizeBits;
-        AddressSpaces.Bind(t, (PhysAddr)space->Object);
+        AddressSpaces.Bind(t, space->ObjectPhys);
     }
 
     /// <summary>ThreadStart: BadState unless the thread is inactive and configured.</summary>
@@ -282,7 +282,7 @@ public static unsafe class Threads
         DropOwnCap(&t->AddressSpaceCap);
         DropOwnCap(&t->FaultEndpointCap);
         DropOwnCap(&t->ExitNotificationCap);
-        t->CNode = 0;
+        t->CNode = PhysAddr.Null;
     }
 
     /// <summary>Deletes one of a thread's own capability copies, if present. Spare is cleared first:

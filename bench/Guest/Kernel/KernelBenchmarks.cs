@@ -94,7 +94,7 @@ public static unsafe class KernelBenchmarks
         ulong start = Cpu.ReadTsc();
         for (int i = 0; i < n; i++)
         {
-            CNode.Lookup(map, cnode.Value, 6, handle, out ulong slot);
+            CNode.Lookup(map, cnode, 6, handle, out ulong slot);
             found += slot;
         }
         ulong result = (Cpu.ReadTsc() - start) / n;

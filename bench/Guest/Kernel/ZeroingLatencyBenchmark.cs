@@ -14,7 +14,7 @@ public static unsafe class ZeroingLatencyBenchmark
 {
     private const int FrameBits = 26;
     private const ulong Frames = 1UL << (FrameBits - 12);
-    private static ulong s_holder;   // a one-frame CNode: the untyped in slot 0, the frame made in slot 1
+    private static PhysAddr s_holder;   // a one-frame CNode: the untyped in slot 0, the frame made in slot 1
 
     /// <summary>Longest stretch without a preemption point, and how many restarts the retype took;
     /// 0 if the memory could not be had or the frame was not made.</summary>
@@ -28,7 +28,7 @@ public static unsafe class ZeroingLatencyBenchmark
             KernelState.Frames.Free(holder);
             return 0;
         }
-        s_holder = holder.Value;
+        s_holder = holder;
         Status s = CapOps.InstallRoot(map, holder.Value, ObjectType.Untyped, Rights.All, memory.Value, FrameBits, 0, 0);
         ulong frameSlot = holder.Value + CapSlot.Size;
         if (s == Status.Ok) s = LatencyProbe.RunRestarting(&Retype, preemptible, out restarts);
@@ -42,5 +42,5 @@ public static unsafe class ZeroingLatencyBenchmark
     }
 
     private static Status Retype(ref LatencyProbe.TimedHooks hooks) =>
-        Untyped.Retype(KernelState.Direct, s_holder, ObjectType.Frame, FrameBits, s_holder, 6, 1, 1, ref hooks, out _);
+        Untyped.Retype(KernelState.Direct, s_holder.Value, ObjectType.Frame, FrameBits, s_holder, 6, 1, 1, ref hooks, out _);
 }

@@ -96,7 +96,7 @@ namespace Vireo.Kernel.Nucleus
     /// nothing to tear down in these tests.</summary>
     public struct ObjectHooks : IObjectHooks
     {
-        public void Initialize(ObjectType type, ulong phys, int sizeBits) { }
+        public void Initialize(ObjectType type, PhysAddr phys, int sizeBits) { }
         public void Destroy(ObjectType type, ulong phys, int sizeBits) { }
         public void CapRemoved(ref CapSlot slot) { }
         public bool PreemptionPoint() => false;
