@@ -30,7 +30,7 @@ public static unsafe class ZeroingLatencyBenchmark
         }
         s_holder = holder;
         Status s = CapOps.InstallRoot(map, holder.Value, ObjectType.Untyped, Rights.All, memory.Value, FrameBits, 0, 0);
-        ulong frameSlot = holder.Value + CapSlot.Size;
+        ulong frameSlot = CNode.SlotAddress(holder, 1);
         if (s == Status.Ok) s = LatencyProbe.RunRestarting(&Retype, preemptible, out restarts);
         bool made = s == Status.Ok && map.As<CapSlot>(frameSlot)->Type == ObjectType.Frame;
         var plain = new Nucleus.ObjectHooks();
