@@ -34,7 +34,8 @@ static unsafe class SysScheme
 
     public static void Init()
     {
-        s_files.Init(MaxOpen);
+        // Fails only for a capacity out of FileTable's range, and MaxOpen is a constant within it.
+        _ = s_files.Init(MaxOpen);
         s_textBuffers = new byte[MaxOpen * TextBytes];   // once, at start-up
         fixed (byte* t = s_textBuffers) s_text = t;
     }
@@ -144,8 +145,7 @@ static unsafe class SysScheme
         if (kind == Debug)
         {
             if ((ProcessManager.RightsOf(opener) & (ulong)SpawnFlags.KernelLog) == 0) return Status.InsufficientRights;
-            Sys.DebugWrite(data, (ulong)length);
-            return Status.Ok;
+            return Sys.DebugWrite(data, (ulong)length);
         }
         if (kind != Kill) return Status.InsufficientRights;
         var text = new ReadOnlySpan<byte>(data, length);
