@@ -60,6 +60,8 @@ public enum SchemeOp : ulong
                      // limit or when memory is exhausted. w0 = 0 only asks (w1, w2) (docs/design/schemes.md)
     Whois = 87,      // no data: the caller; data = NAME: the process that registered NAME -> w0 = pid, w1 = parent,
                      // w2 = its rights (SpawnFlags.KillAny | PowerOff | KernelLog); NotFound if none
+    KernelCounters = 88, // -> data = the kernel's counters (u64 each, in KernelCounter order), w0 = how many
+                         // (the KernelCounters syscall, which needs the bootstrap's IrqControl; for leak checks)
 
     // Channels (chan: files): message boundaries kept.
     Listen = 96,     // a chan: file opened with OpenFlags.Create becomes a listener
@@ -104,6 +106,13 @@ public enum OpenFlags : ulong
     Append = 16,
     Exclusive = 32,
     Directory = 64,
+    // shm: only, read from the Open that creates the object: who besides its creator may open it
+    // (docs/design/ipcd.md, "Who may open"). Family = the creator's descendants; Others = any
+    // process. Write includes Read (a writable mapping is readable).
+    ShareFamilyRead = 1 << 8,
+    ShareFamilyWrite = 1 << 9,
+    ShareOthersRead = 1 << 10,
+    ShareOthersWrite = 1 << 11,
 }
 
 public enum FileKind : ulong

@@ -45,7 +45,20 @@ public enum Syscall : ulong
     ReplySave = 36,       // (reply): move the reply this thread owes into a Reply object, to answer later
     ThreadRegisters = 37, // (thread, ThreadRegistersOp, ThreadRegisterState*): read or write a stopped thread's registers
     CapTake = 38,         // (cnode, from, badgeMask, dstCNode, dstIndex) -> handle at the destination (0: none), next index
-    Count = 39,
+    KernelCounters = 39,  // (irqControl, KernelCounter) -> count: what the kernel holds, for leak checks
+    Count = 40,
+}
+
+/// <summary>What KernelCounters reads (docs/design/syscalls.md). Indices below 16 are ObjectType values:
+/// the objects of that type alive that were made since boot (retyped, or an interrupt line claimed);
+/// the objects the kernel made at boot for the bootstrap are not counted.</summary>
+public enum KernelCounter : ulong
+{
+    /// <summary>Page-table pages taken from address spaces' pools (the kernel's own tables not counted).</summary>
+    PageTables = 16,
+    /// <summary>Address-space identifiers held by live address spaces.</summary>
+    Asids = 17,
+    Count = 18,
 }
 
 /// <summary>How a thread ended, as ThreadWait reports it.</summary>

@@ -66,6 +66,7 @@ public static unsafe class AddressSpaces
         info->Asid = asid;
         ulong pool = (1UL << sizeBits) / ObjectSizes.PageSize - 1;
         info->PoolPages = (uint)(pool > AddressSpaceInfo.MaxPoolPages ? AddressSpaceInfo.MaxPoolPages : pool);
+        ObjectCounts.Add(KernelCounter.Asids, 1);
         return true;
     }
 
@@ -75,9 +76,13 @@ public static unsafe class AddressSpaces
     public static void Destroy(PhysMap map, PhysAddr asPhys)
     {
         Mappings.Epoch++;
-        uint asid = InfoOf(map, asPhys)->Asid;
+        AddressSpaceInfo* info = InfoOf(map, asPhys);
+        // Its page tables go with the object's memory.
+        ObjectCounts.Subtract(KernelCounter.PageTables, info->PoolUsed);
+        uint asid = info->Asid;
         if (asid != 0 && asid < MaxAsids && s_asids[asid].Phys == asPhys)
         {
+            ObjectCounts.Subtract(KernelCounter.Asids, 1);
             s_asids[asid].Phys = PhysAddr.Null;
             s_asids[asid].Generation++;
             s_asids[asid].NextFree = s_freeHead;

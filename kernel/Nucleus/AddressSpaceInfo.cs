@@ -57,6 +57,7 @@ public unsafe struct AddressSpaceTables : IFrameSource
             if (_info->IsUsed(i)) continue;
             _info->SetUsed(i, true);
             _info->PoolUsed = _info->PoolUsed + 1;
+            ObjectCounts.Add(Abi.KernelCounter.PageTables, 1);
             phys = (ulong)(_asPhys + (1 + (ulong)i) * ObjectSizes.PageSize);
             System.Runtime.InteropServices.NativeMemory.Clear(_map.Ptr(phys), (nuint)ObjectSizes.PageSize);
             return true;
@@ -70,6 +71,7 @@ public unsafe struct AddressSpaceTables : IFrameSource
         if (i >= _info->PoolPages) return;
         _info->SetUsed((uint)i, false);
         _info->PoolUsed = _info->PoolUsed - 1;
+        ObjectCounts.Subtract(Abi.KernelCounter.PageTables, 1);
     }
 }
 

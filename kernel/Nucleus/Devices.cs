@@ -49,6 +49,7 @@ public static unsafe class Devices
         s = CapOps.InstallRoot(NucleusContext.Current.Direct, slot, ObjectType.IrqHandler, Rights.All, line, 0, 0, 0);
         if (s != Status.Ok) return s;
         s_lines.Claimed[line] = 1;
+        ObjectCounts.Made(ObjectType.IrqHandler);   // its Destroy hook counts it gone
         s_lines.Notification[line] = 0;
         Gsi((uint)line, out uint gsi, out bool activeLow, out bool level);
         s_lines.Gsi[line] = gsi;

@@ -13,6 +13,7 @@ public unsafe struct ObjectHooks : IObjectHooks
 
     public void Initialize(ObjectType type, ulong phys, int sizeBits)
     {
+        ObjectCounts.Made(type);
         var map = NucleusContext.Current.Direct;
         switch (type)
         {
@@ -27,6 +28,7 @@ public unsafe struct ObjectHooks : IObjectHooks
 
     public void Destroy(ObjectType type, ulong phys, int sizeBits)
     {
+        ObjectCounts.Gone(type);
         var map = NucleusContext.Current.Direct;
         switch (type)
         {

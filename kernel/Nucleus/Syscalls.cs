@@ -52,6 +52,7 @@ public static unsafe partial class Syscalls
             Syscall.ThreadWait => ThreadWait(t, f->Rdi, f->Rsi, out r0, out r1),
             Syscall.ThreadSetPriority => ThreadSetPriority(t, f->Rdi, f->Rsi, f->Rdx),
             Syscall.ThreadRegisters => ThreadRegisters(t, f->Rdi, f->Rsi, f->Rdx),
+            Syscall.KernelCounters => KernelCounters(t, f->Rdi, f->Rsi, out r0),
             Syscall.Send => IpcSend(t, f, blocking: true, isCall: false),
             Syscall.NBSend => IpcSend(t, f, blocking: false, isCall: false),
             Syscall.Recv => IpcRecv(t, f, blocking: true),

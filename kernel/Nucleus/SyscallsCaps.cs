@@ -24,6 +24,8 @@ public static unsafe partial class Syscalls
         if (slot == null) return Status.InvalidCapability;
         if (slot->Type != type) return Status.WrongType;
         if ((slot->Rights & needed) != needed) return Status.InsufficientRights;
+        // A CNode being emptied by an unfinished CapDelete takes nothing in (CapDeletion.EmptyLastCNode).
+        if (type == ObjectType.CNode && (slot->Flags & CapFlags.Emptying) != 0) return Status.BadState;
         return Status.Ok;
     }
 
@@ -127,7 +129,10 @@ public static unsafe partial class Syscalls
         Status s = Lookup(t, handle, out CapSlot* slot);
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
-        return CapOps.Delete(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(slot), ref hooks);
+        ulong phys = NucleusContext.Current.Direct.ToPhys(slot);
+        // Only a CNode's last capability takes the restartable way; every other delete goes straight on.
+        return CapDeletion.IsLastCNode(slot) ? CapOps.DeleteRestartable(NucleusContext.Current.Direct, phys, ref hooks)
+            : CapOps.Delete(NucleusContext.Current.Direct, phys, ref hooks);
     }
 
     private static Status CapRevoke(Tcb* t, ulong handle)

@@ -69,6 +69,10 @@ public static unsafe class Sys
         while (true) { }
     }
 
+    /// <summary>One of the kernel's counters (KernelCounter); needs the IrqControl capability.</summary>
+    public static Status ReadKernelCounter(CapHandle irqControl, KernelCounter counter, out ulong value) =>
+        Call(Syscall.KernelCounters, out value, irqControl.Value, (ulong)counter);
+
     public static Status Identify(CapHandle cap, out ObjectType type, out Rights rights, out int sizeBits, out ulong badge)
     {
         Status s = Call(Syscall.CapIdentify, out ulong info, out badge, cap.Value);

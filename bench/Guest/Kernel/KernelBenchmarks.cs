@@ -26,6 +26,12 @@ public static unsafe class KernelBenchmarks
         Report("irq_latency_during_revoke", RevokeLatencyBenchmark.Measure(preemptible: true, out ulong restarts));
         Report("irq_latency_during_revoke_restarts", restarts);
         Report("revoke_10000_unpreempted", RevokeLatencyBenchmark.Measure(preemptible: false, out _));
+        Report("irq_latency_during_zeroing", ZeroingLatencyBenchmark.Measure(preemptible: true, out restarts));
+        Report("irq_latency_during_zeroing_restarts", restarts);
+        Report("zeroing_64MiB_unpreempted", ZeroingLatencyBenchmark.Measure(preemptible: false, out _));
+        Report("irq_latency_during_cnode_delete", CNodeDeleteLatencyBenchmark.Measure(preemptible: true, out restarts));
+        Report("irq_latency_during_cnode_delete_restarts", restarts);
+        Report("cnode_delete_4096_unpreempted", CNodeDeleteLatencyBenchmark.Measure(preemptible: false, out _));
     }
 
     private static void Report(string name, ulong value)

@@ -21,55 +21,18 @@ namespace Vireo.Kernel.Bench;
 public static unsafe class RevokeLatencyBenchmark
 {
     private const ulong TreeSize = 10000;
-    private static ulong s_last, s_longest;
-
-    // The kernel's hooks, with the time of every preemption point recorded.
-    private struct TimedHooks : IObjectHooks
-    {
-        public ObjectHooks Inner;
-        public bool Preemptible;
-
-        public void Initialize(ObjectType type, ulong phys, int sizeBits) => Inner.Initialize(type, phys, sizeBits);
-        public void Destroy(ObjectType type, ulong phys, int sizeBits) => Inner.Destroy(type, phys, sizeBits);
-        public void CapRemoved(ref CapSlot slot) => Inner.CapRemoved(ref slot);
-
-        public bool PreemptionPoint()
-        {
-            if (!Preemptible) return false;
-            Mark();
-            return Inner.PreemptionPoint();
-        }
-    }
-
-    private static void Mark()
-    {
-        ulong now = Cpu.ReadTsc();
-        if (now - s_last > s_longest) s_longest = now - s_last;
-        s_last = now;
-    }
 
     /// <summary>Longest stretch without a preemption point, and how many restarts the revoke took.</summary>
     public static ulong Measure(bool preemptible, out ulong restarts)
     {
         restarts = 0;
         if (!PreemptionWorld.Create() || !PreemptionWorld.BuildCopyTree(TreeSize, 1)) return 0;
-        var map = KernelState.Direct;
-        PreemptionWorld.StartInterrupts(10000);
-        s_longest = 0;
-        s_last = Cpu.ReadTsc();
-        while (true)
-        {
-            var hooks = new TimedHooks { Preemptible = preemptible };
-            Status s = CapOps.Revoke(map, PreemptionWorld.Slot(0), ref hooks);
-            Mark();
-            if (s != Preemption.Restart) break;
-            restarts++;
-            PreemptionWorld.TakeInterrupts();
-            s_last = Cpu.ReadTsc();
-        }
-        PreemptionWorld.StopInterrupts();
+        LatencyProbe.RunRestarting(&Revoke, preemptible, out restarts);
         bool clean = PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild == 0;
         PreemptionWorld.Destroy();
-        return clean ? s_longest : 0;
+        return clean ? LatencyProbe.Longest : 0;
     }
+
+    private static Status Revoke(ref LatencyProbe.TimedHooks hooks) =>
+        CapOps.Revoke(KernelState.Direct, PreemptionWorld.Slot(0), ref hooks);
 }

@@ -28,8 +28,19 @@
 // every occupied slot of that CNode in index order (which may push more), then calls the Destroy hook.
 // The dying CNode's memory is given back to its untyped before it is cleaned; this is safe because nothing
 // carves memory until the operation ends; Drain therefore always runs to its end before the operation
-// returns, preempted or not (a large CNode's destruction is not yet preemptible). Call depth is bounded:
-// DeleteOne may call RevokeDescendants, which deletes only leaves, and leaves never revoke.
+// returns, preempted or not. Call depth is bounded: DeleteOne may call RevokeDescendants, which deletes
+// only leaves, and leaves never revoke.
+//
+// The CapDelete syscall of a CNode's last capability first empties the CNode while it is still alive
+// (EmptyLastCNode), one capability per unit of work with a preemption point after each, so that the
+// destruction itself finds nothing left to delete and needs no scan (ADR 0003). Each CNode keeps how
+// far its emptying got in its last capability's Extra (slots before it are empty); a CNode whose last
+// capability it meets is emptied first, depth first, and a restart finds the way down again through
+// the hints (a nested hint counts only if the capability's Badge, unused in CNode capabilities, names
+// this deletion: root slot and generation). The capability being deleted is marked Emptying: the CNode
+// takes no capability in (a lookup of it as a CNode answers BadState) and it cannot be copied, so it
+// stays the last capability and what was emptied stays empty across restarts; the CNodes below it are
+// reachable only through it. Hence the destruction at the end needs no scan.
 using Vireo.Abi;
 using Vireo.Kernel.Memory;
 
@@ -129,14 +140,7 @@ internal static unsafe class CapDeletion
     {
         while (pending != 0)
         {
-            CapSlot* entry = map.As<CapSlot>(pending);
-            pending = entry->Next;
-            ulong cnode = entry->Object;
-            int slotBits = entry->SizeBits;
-            entry->Object = 0;
-            entry->SizeBits = 0;
-            entry->Next = 0;
-
+            ulong cnode = TakeEntry(map, ref pending, out int slotBits);
             ulong slots = 1UL << slotBits;
             for (ulong i = 0; i < slots; i++)
             {
@@ -146,5 +150,125 @@ internal static unsafe class CapDeletion
             }
             hooks.Destroy(ObjectType.CNode, cnode, slotBits);
         }
+    }
+
+    // Takes the first entry off the pending list: the dying CNode it names, and its slot bits.
+    private static ulong TakeEntry(PhysMap map, ref ulong pending, out int slotBits)
+    {
+        CapSlot* entry = map.As<CapSlot>(pending);
+        pending = entry->Next;
+        ulong cnode = entry->Object;
+        slotBits = entry->SizeBits;
+        entry->Object = 0;
+        entry->SizeBits = 0;
+        entry->Next = 0;
+        return cnode;
+    }
+
+    /// <summary>The slot holds the last capability of a CNode: deleting it destroys the CNode.</summary>
+    public static bool IsLastCNode(CapSlot* s) => s->Type == ObjectType.CNode && s->IsOriginal && s->FirstChild == 0;
+
+    // Empty slots passed between two preemption points while a CNode is emptied.
+    private const int ScanBatch = 256;
+
+    /// <summary>Empties the CNode whose last capability is in `root` (see the header), but for `root`
+    /// itself if it lies in it. False when a preemption point stopped it; true when it is empty, or when
+    /// `root` went on the way (a revoke or a destruction inside reached it).</summary>
+    public static bool EmptyLastCNode<THooks>(PhysMap map, ulong root, ref THooks hooks) where THooks : struct, IObjectHooks
+    {
+        CapSlot* r = map.As<CapSlot>(root);
+        if ((r->Flags & CapFlags.Emptying) == 0)
+        {
+            // A fresh start: whatever hint the slot holds is not this deletion's.
+            r->Flags |= CapFlags.Emptying;
+            r->Extra = 0;
+        }
+        // A nested CNode's hint is this deletion's only if its Badge (unused in CNode capabilities)
+        // names this root slot and its generation.
+        ulong tag = root | ((ulong)r->Generation << 48);
+        ulong cur = root;
+        int scanned = 0;
+        while (true)
+        {
+            if (!IsLastCNode(r))
+                return true;   // not reached (it stays the last capability: no copy is made of it); never loop
+            CapSlot* c = map.As<CapSlot>(cur);
+            ulong cnode = c->Object;
+            ulong slots = 1UL << c->SizeBits;
+            ulong next = root;   // where to go on: root (up again) unless a nested CNode is found
+            bool finished = true;
+            for (ulong i = c->Extra; i < slots; i++)
+            {
+                ulong slot = cnode + (i << ObjectSizes.SlotBits);
+                CapSlot* x = map.As<CapSlot>(slot);
+                if (x->IsEmpty || slot == root)
+                {
+                    if (++scanned % ScanBatch != 0) continue;
+                    c->Extra = i + 1;
+                    if (hooks.PreemptionPoint()) return false;
+                    continue;
+                }
+                c->Extra = i;
+                if (IsLastCNode(x))
+                {
+                    if (x->Badge != tag)
+                    {
+                        x->Badge = tag;
+                        x->Extra = 0;
+                    }
+                    next = slot;
+                    finished = false;
+                    break;
+                }
+                ulong pending = 0;
+                if ((x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild != 0)
+                {
+                    bool done = RevokeDescendants(map, slot, ref pending, ref hooks, preemptible: true);
+                    Drain(map, ref pending, ref hooks);
+                    if (r->IsEmpty) return true;
+                    if (!done) return false;
+                }
+                if (!x->IsEmpty)
+                {
+                    DeleteOne(map, slot, ref pending, ref hooks);
+                    Drain(map, ref pending, ref hooks);
+                }
+                if (r->IsEmpty) return true;
+                if (hooks.PreemptionPoint()) return false;
+                // A destruction on the way may have taken the CNode being emptied: find the way again.
+                if (c->IsEmpty || !IsLastCNode(c) || c->Object != cnode)
+                {
+                    finished = false;
+                    break;
+                }
+                c->Extra = i + 1;
+            }
+            if (finished)
+            {
+                c->Extra = 0;
+                if (cur == root) return true;
+                DeleteEmptied(map, cur, root, ref hooks);
+                if (r->IsEmpty) return true;
+            }
+            cur = next;
+        }
+    }
+
+    /// <summary>Deletes the last capability of a CNode that EmptyLastCNode emptied: its destruction needs
+    /// no scan, unless `keep` (a capability it skipped) lies in it.</summary>
+    public static void DeleteEmptied<THooks>(PhysMap map, ulong slot, ulong keep, ref THooks hooks) where THooks : struct, IObjectHooks
+    {
+        CapSlot* s = map.As<CapSlot>(slot);
+        ulong cnode = s->Object;
+        bool holdsKeep = keep != slot && keep >= cnode && keep - cnode < (1UL << (s->SizeBits + ObjectSizes.SlotBits)) &&
+            !map.As<CapSlot>(keep)->IsEmpty;
+        ulong pending = 0;
+        DeleteOne(map, slot, ref pending, ref hooks);
+        if (!holdsKeep && pending == slot)
+        {
+            ulong dead = TakeEntry(map, ref pending, out int bits);
+            hooks.Destroy(ObjectType.CNode, dead, bits);
+        }
+        Drain(map, ref pending, ref hooks);
     }
 }

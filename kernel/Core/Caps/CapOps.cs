@@ -31,7 +31,8 @@ public static unsafe class CapOps
     }
 
     /// <summary>Copies a capability into an empty slot with rights src &amp; mask; the copy is a child of src.
-    /// InvalidCapability (src empty), NotCopyable (untyped), Occupied (dst not empty).</summary>
+    /// InvalidCapability (src empty), NotCopyable (untyped), BadState (a CNode being emptied by a
+    /// restartable delete: it must stay its last capability), Occupied (dst not empty).</summary>
     public static Status Copy(PhysMap map, ulong srcSlot, ulong dstSlot, Rights mask)
     {
         CapSlot* src = map.As<CapSlot>(srcSlot);
@@ -39,6 +40,8 @@ public static unsafe class CapOps
             return Status.InvalidCapability;
         if (src->Type == ObjectType.Untyped)
             return Status.NotCopyable;
+        if ((src->Flags & CapFlags.Emptying) != 0)
+            return Status.BadState;
         if (!map.As<CapSlot>(dstSlot)->IsEmpty)
             return Status.Occupied;
         Derive(map, srcSlot, dstSlot, mask, src->Badge);
@@ -75,6 +78,7 @@ public static unsafe class CapOps
         ushort generation = dst->Generation;
         *dst = *src;
         dst->Generation = generation;
+        dst->Flags &= ~CapFlags.Emptying;
         CapTree.Relocate(map, dstSlot);
         Empty(src);
         return Status.Ok;
@@ -99,6 +103,21 @@ public static unsafe class CapOps
         }
         CapDeletion.DeleteOne(map, slotPhys, ref pending, ref hooks);
         CapDeletion.Drain(map, ref pending, ref hooks);
+        return Status.Ok;
+    }
+
+    /// <summary>Delete for the CapDelete syscall, which restarts: when the slot holds a CNode's last
+    /// capability, the CNode is first emptied preemptibly (CapDeletion.EmptyLastCNode) and then destroyed
+    /// without a scan; Preemption.Restart when the emptying stopped. Otherwise as Delete.</summary>
+    public static Status DeleteRestartable<THooks>(PhysMap map, ulong slotPhys, ref THooks hooks) where THooks : struct, IObjectHooks
+    {
+        CapSlot* s = map.As<CapSlot>(slotPhys);
+        if (!CapDeletion.IsLastCNode(s))
+            return Delete(map, slotPhys, ref hooks);
+        if (!CapDeletion.EmptyLastCNode(map, slotPhys, ref hooks))
+            return s->IsEmpty ? Status.Ok : Preemption.Restart;
+        if (!s->IsEmpty)
+            CapDeletion.DeleteEmptied(map, slotPhys, 0, ref hooks);
         return Status.Ok;
     }
 

@@ -35,6 +35,10 @@ public enum CapFlags : byte
     /// <summary>A frame of device memory (retyped from a DeviceMemory capability): never zeroed by the
     /// kernel, and mapped uncached.</summary>
     Device = 4,
+    /// <summary>The last capability of a CNode whose restartable deletion has begun emptying it
+    /// (CapDeletion.EmptyLastCNode): the CNode is refused as a destination, so nothing can be put back
+    /// into what was emptied before a restart. Not copied, moved or handed on to an heir.</summary>
+    Emptying = 8,
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -12,7 +12,12 @@
 // Untyped memory is not cleared when a child untyped is carved: objects are zeroed when they are made.
 // Retype of many objects is preemptible between objects: the objects made so far are committed (caps,
 // watermark, count) exactly as if they had been asked for alone, so the untyped is consistent, and the
-// caller restarts the rest (ADR 0003, "Preemption points"). One object's zeroing is not divided.
+// caller restarts the rest (ADR 0003, "Preemption points"). An object larger than ZeroChunk (a big frame
+// or CNode) is zeroed a chunk at a time with a preemption point after each: a stop records in the
+// untyped's Spare where that object would start and how many chunks are zero already (the zeroing mark),
+// and the restarted call, finding the object at the same place, goes on from there. Only a commit writes
+// memory above the watermark, so every commit clears the mark; releases only lower the watermark, below
+// the marked memory, so they leave it valid.
 using Vireo.Abi;
 using Vireo.Kernel.Memory;
 
@@ -20,6 +25,14 @@ namespace Vireo.Kernel.Caps;
 
 public static unsafe class Untyped
 {
+    /// <summary>Bytes zeroed between two preemption points when one object is larger.</summary>
+    public const int ZeroChunkBits = 16;
+    public const ulong ZeroChunk = 1UL << ZeroChunkBits;
+    // The zeroing mark in an untyped's Spare: the object's offset in the region (below 2^47) and the
+    // chunks zeroed (above bit 48; an object is at most 2^30 bytes, 2^14 chunks). 0: no mark.
+    private const int MarkChunksShift = 48;
+    private const ulong MarkOffsetMask = (1UL << MarkChunksShift) - 1;
+
     /// <summary>
     /// Carves `count` objects from an untyped into the empty slots [dstIndex, dstIndex + count) of a
     /// destination CNode. Each object is zeroed (except untyped), announced to hooks.Initialize, and named
@@ -83,8 +96,16 @@ public static unsafe class Untyped
             // An address space's page-table pool is zeroed page by page as tables are taken from it.
             if (type == ObjectType.AddressSpace)
                 Zero(map, objectPhys, 1UL << ObjectSizes.PageBits);
-            else if (type != ObjectType.Untyped && !device)
+            else if (type != ObjectType.Untyped && !device && objectSize <= ZeroChunk)
                 Zero(map, objectPhys, objectSize);
+            else if (type != ObjectType.Untyped && !device &&
+                !ZeroInChunks(map, u, start + i * objectSize, objectSize, ref hooks, out ulong mark))
+            {
+                made = i;
+                Commit(u, start, made, objectSize);
+                u->Spare = mark;   // after Commit, which clears it
+                return Preemption.Restart;
+            }
             CapFlags flags = padded && i == 0 ? CapFlags.Original | CapFlags.Padded : CapFlags.Original;
             if (device)
                 flags |= CapFlags.Device;
@@ -94,15 +115,56 @@ public static unsafe class Untyped
             if (i + 1 < count && hooks.PreemptionPoint())
             {
                 made = i + 1;
-                u->Watermark = start + made * objectSize;
-                u->ChildCount += made;
+                Commit(u, start, made, objectSize);
                 return Preemption.Restart;
             }
         }
-        u->Watermark = start + count * objectSize;
-        u->ChildCount += count;
+        Commit(u, start, count, objectSize);
         made = count;
         return Status.Ok;
+    }
+
+    // The first `made` objects from `start` belong to the untyped now. They lie above the old watermark,
+    // where a zeroing mark may point: it goes.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Commit(CapSlot* u, ulong start, ulong made, ulong objectSize)
+    {
+        if (made == 0)
+            return;
+        u->Watermark = start + made * objectSize;
+        u->ChildCount += made;
+        u->Spare = 0;
+    }
+
+    // Zeroes the object at `offset` in u's region a chunk at a time, resuming from the untyped's mark if it
+    // names this offset. False when a preemption point stopped it, with the mark that says how far it got
+    // (kept in the untyped once the objects before it are committed).
+    private static bool ZeroInChunks<THooks>(PhysMap map, CapSlot* u, ulong offset, ulong size, ref THooks hooks,
+        out ulong mark) where THooks : struct, IObjectHooks
+    {
+        mark = 0;
+        ulong chunks = size >> ZeroChunkBits;
+        ulong done = (u->Spare & MarkOffsetMask) == offset ? u->Spare >> MarkChunksShift : 0;
+        u->Spare = 0;
+        for (; done < chunks; done++)
+        {
+            Zero(map, u->Object + offset + (done << ZeroChunkBits), ZeroChunk);
+            if (done + 1 < chunks && hooks.PreemptionPoint())
+            {
+                mark = offset | ((done + 1) << MarkChunksShift);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The zeroing mark of an untyped slot (tests): offset of the object being zeroed and
+    /// chunks done, or (0, 0).</summary>
+    public static ulong ZeroedChunks(PhysMap map, ulong untypedSlot, out ulong offset)
+    {
+        ulong mark = map.As<CapSlot>(untypedSlot)->Spare;
+        offset = mark & MarkOffsetMask;
+        return mark >> MarkChunksShift;
     }
 
     /// <summary>Gives a destroyed object's memory back to the untyped it was carved from.</summary>

@@ -103,6 +103,7 @@ public static unsafe class MessageTransfer
             if (s != Status.Ok) return s;
             found[i] = c;
             if (c->Type == ObjectType.Untyped) return Status.NotCopyable;
+            if ((c->Flags & CapFlags.Emptying) != 0) return Status.BadState;
             ulong index = dst->ReceiveSlots[i];
             if (index == 0 || index >= slots) return Status.OutOfRange;
             if (!env.SlotAt(cnode, index)->IsEmpty) return Status.Occupied;

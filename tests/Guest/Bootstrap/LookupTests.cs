@@ -50,6 +50,7 @@ static unsafe class LookupTests
             new Case { Call = Syscall.Wait, Type = ObjectType.Notification, Needed = Rights.Read },
             new Case { Call = Syscall.Poll, Type = ObjectType.Notification, Needed = Rights.Read },
             new Case { Call = Syscall.IrqHandlerGet, Type = ObjectType.IrqControl, Needed = Rights.Control },
+            new Case { Call = Syscall.KernelCounters, Type = ObjectType.IrqControl, Needed = Rights.Control },
             new Case { Call = Syscall.IrqHandlerBind, Type = ObjectType.IrqHandler, Needed = Rights.Control },
             new Case { Call = Syscall.IrqAck, Type = ObjectType.IrqHandler, Needed = Rights.Control },
             new Case { Call = Syscall.IoPortsBind, Type = ObjectType.IoPorts, Needed = Rights.Control },

@@ -24,6 +24,8 @@ static unsafe class PreemptionTests
         s_memory = memory;
         T.Run("user.preempt_realtime_thread_runs_during_revoke", &RevokeWithRealTimeThread);
         T.Run("user.preempt_retype_4096_frames_is_one_call", &RetypeWithRealTimeThread);
+        T.Run("user.preempt_cnode_delete_is_one_call", &CNodeDeleteWithRealTimeThread);
+        T.Run("user.preempt_retype_32MiB_frame_is_one_call", &BigFrameWithRealTimeThread);
     }
 
     // Wakes every period and counts its wake-ups.
@@ -64,16 +66,23 @@ static unsafe class PreemptionTests
             T.Equal(1, wakesDuring, "the real-time thread ran during the call");
     }
 
-    private static void RevokeWithRealTimeThread()
+    // A 4 MiB untyped holding a CNode of 16,384 slots and an endpoint, with Copies copies of it in the CNode.
+    private static bool MakeCopies(out CapHandle u, out CapHandle cnode, out CapHandle ep)
     {
-        if (!T.True(CSpace.Make(s_memory, ObjectType.Untyped, 22, out CapHandle u) == Status.Ok, "carve")) return;
-        T.Status(Status.Ok, CSpace.Make(u, ObjectType.CNode, 14, out CapHandle cnode), "a CNode of 16,384 slots");
-        T.Status(Status.Ok, CSpace.Make(u, ObjectType.Endpoint, 0, out CapHandle ep), "an endpoint");
+        cnode = ep = default;
+        if (!T.True(CSpace.Make(s_memory, ObjectType.Untyped, 22, out u) == Status.Ok, "carve")) return false;
+        T.Status(Status.Ok, CSpace.Make(u, ObjectType.CNode, 14, out cnode), "a CNode of 16,384 slots");
+        T.Status(Status.Ok, CSpace.Make(u, ObjectType.Endpoint, 0, out ep), "an endpoint");
         uint made = 0;
         // Slot 0 of a CNode is never a destination.
         for (uint i = 1; i <= Copies; i++)
             if (Sys.Copy(ep, cnode, i, Rights.All, out _) == Status.Ok) made++;
-        T.Equal(Copies, made, "16,000 copies made");
+        return T.Equal(Copies, made, "16,000 copies made");
+    }
+
+    private static void RevokeWithRealTimeThread()
+    {
+        if (!MakeCopies(out CapHandle u, out CapHandle cnode, out CapHandle ep)) return;
         if (!T.True(StartTicker(u, out LocalThread ticker), "real-time ticker started")) return;
 
         uint before = s_wakes;
@@ -117,6 +126,52 @@ static unsafe class PreemptionTests
         T.Status(Status.Occupied, Sys.Retype(u, ObjectType.Frame, 12, cnode, 4096, 1, out _), "the last slot is filled");
         CheckTicker(during, elapsed);
         CSpace.Release(cnode);
+        UserTests.Release(u);
+    }
+
+    // CapDelete of the last capability of a CNode holding 16,000 copies: emptied preemptibly, one call.
+    private static void CNodeDeleteWithRealTimeThread()
+    {
+        if (!MakeCopies(out CapHandle u, out CapHandle cnode, out CapHandle ep)) return;
+        var control = new CapHandle(BootstrapSlots.IrqControl, 0);
+        Sys.ReadKernelCounter(control, (KernelCounter)ObjectType.CNode, out ulong cnodes);
+        if (!T.True(StartTicker(u, out LocalThread ticker), "real-time ticker started")) return;
+
+        uint before = s_wakes;
+        ulong t0 = Sys.TimeNanos();
+        T.Status(Status.Ok, Sys.Delete(cnode), "delete the CNode's last capability in one call");
+        ulong elapsed = Sys.TimeNanos() - t0;
+        uint during = s_wakes - before;
+        StopTicker(ref ticker);
+        CheckTicker(during, elapsed);
+        T.Status(Status.InvalidCapability, Sys.Identify(cnode, out _, out _, out _, out _), "its handle is stale");
+        Sys.ReadKernelCounter(control, (KernelCounter)ObjectType.CNode, out ulong after);
+        T.Equal((long)cnodes - 1, (long)after, "the CNode was destroyed");
+        CSpace.Free(cnode.Index);
+        CSpace.Release(ep);
+        UserTests.Release(u);
+    }
+
+    // A 32 MiB frame: its zeroing is done in 512 chunks, the call restarted between them.
+    private static void BigFrameWithRealTimeThread()
+    {
+        if (!T.True(CSpace.Make(s_memory, ObjectType.Untyped, 26, out CapHandle u) == Status.Ok, "carve 64 MiB")) return;
+        if (!T.True(StartTicker(u, out LocalThread ticker), "real-time ticker started"))
+        {
+            UserTests.Release(u);
+            return;
+        }
+        uint before = s_wakes;
+        ulong t0 = Sys.TimeNanos();
+        Status s = CSpace.Make(u, ObjectType.Frame, 25, out CapHandle frame);
+        ulong elapsed = Sys.TimeNanos() - t0;
+        uint during = s_wakes - before;
+        StopTicker(ref ticker);
+        T.Status(Status.Ok, s, "retype one 32 MiB frame in one call");
+        T.Status(Status.Ok, Sys.Identify(frame, out ObjectType type, out _, out int bits, out _), "identify it");
+        T.True(type == ObjectType.Frame && bits == 25, "a frame of 2^25 bytes");
+        CheckTicker(during, elapsed);
+        CSpace.Release(frame);
         UserTests.Release(u);
     }
 }

@@ -21,6 +21,8 @@ public static unsafe class PreemptionTests
         GuestTestRunner.Run("preempt.revoke_10000_restarts", &Revoke10000);
         GuestTestRunner.Run("preempt.delete_untyped_restarts", &DeleteUntyped);
         GuestTestRunner.Run("preempt.retype_1024_restarts", &Retype1024);
+        GuestTestRunner.Run("preempt.zeroing_4MiB_frame_restarts", &Zero4MiB);
+        GuestTestRunner.Run("preempt.cnode_delete_4096_restarts", &CNodeDelete4096);
     }
 
     private static void Revoke10000()
@@ -139,5 +141,82 @@ public static unsafe class PreemptionTests
         }
         Check.Equal(before, u->Watermark, "deleting them gives the memory back exactly");
         PreemptionWorld.Destroy();
+    }
+
+    // A 4 MiB frame is zeroed in 64 chunks: with an interrupt pending before every call, each call zeroes
+    // one chunk and stops, and the frame ends zero although its memory was not.
+    private static void Zero4MiB()
+    {
+        if (!Check.True(PreemptionWorld.Create(), "world created")) return;
+        var map = KernelState.Direct;
+        CapSlot* u = PreemptionWorld.At(PreemptionWorld.UntypedSlot);
+        ulong before = u->Watermark;
+        ulong start = (before + (1UL << ZeroBits) - 1) & ~((1UL << ZeroBits) - 1);
+        ulong* old = map.As<ulong>(u->Object + start);
+        for (ulong i = 0; i < (1UL << ZeroBits) / 8; i++) old[i] = 0xA5A5A5A5A5A5A5A5;
+        Status s = RunWithInterruptPending(&Retype4MiB, out ulong restarts);
+        Check.Equal((ulong)Status.Ok, (ulong)s, "retype ends Ok");
+        Check.Equal((1UL << ZeroBits) / Untyped.ZeroChunk - 1, restarts, "it stopped after every chunk but the last");
+        CapSlot* frame = PreemptionWorld.At(PreemptionWorld.Slot(0));
+        ulong* p = map.As<ulong>(frame->Object);
+        ulong dirty = 0;
+        for (ulong i = 0; i < (1UL << ZeroBits) / 8; i++) if (p[i] != 0) dirty++;
+        Check.Equal(0, dirty, "the whole frame reads zero");
+        var h = new ObjectHooks();
+        CapOps.Delete(map, PreemptionWorld.Slot(0), ref h);
+        Check.Equal(before, u->Watermark, "deleting it gives the memory back exactly");
+        PreemptionWorld.Destroy();
+    }
+
+    // The last capability of a CNode whose 4,096 slots hold copies of one endpoint, deleted as CapDelete
+    // does: with an interrupt pending before every call, each call deletes one copy and stops.
+    private static void CNodeDelete4096()
+    {
+        if (!Check.True(PreemptionWorld.Create(), "world created")) return;
+        CapSlot* u = PreemptionWorld.At(PreemptionWorld.UntypedSlot);
+        ulong before = u->Watermark;
+        Check.True(PreemptionWorld.BuildFullCNode(12), "a CNode of 4,096 copies built");
+        ulong cnode = PreemptionWorld.HolderSlot(2);
+        Status s = RunWithInterruptPending(&DeleteFullCNode, out ulong restarts);
+        Check.Equal((ulong)Status.Ok, (ulong)s, "delete ends Ok");
+        Check.True(restarts >= 4095, "it stopped after every copy");
+        Check.True(PreemptionWorld.At(cnode)->IsEmpty, "the CNode's capability is gone");
+        Check.Equal(0, PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild, "every copy is gone");
+        Check.Equal(before + 64, u->Watermark, "the CNode's memory is back (the endpoint stays)");
+        PreemptionWorld.Destroy();
+    }
+
+    private const int ZeroBits = 22;
+
+    private static Status Retype4MiB()
+    {
+        var hooks = new ObjectHooks();
+        return Untyped.Retype(KernelState.Direct, PreemptionWorld.UntypedSlot, ObjectType.Frame, ZeroBits,
+            PreemptionWorld.Slot(0), PreemptionWorld.CNodeBits, 0, 1, ref hooks, out _);
+    }
+
+    private static Status DeleteFullCNode()
+    {
+        var hooks = new ObjectHooks();
+        return CapOps.DeleteRestartable(KernelState.Direct, PreemptionWorld.HolderSlot(2), ref hooks);
+    }
+
+    // Issues `op` under the fast timer with an interrupt left pending before every call, so each call
+    // stops at its first preemption point, until it no longer stops.
+    private static Status RunWithInterruptPending(delegate*<Status> op, out ulong restarts)
+    {
+        PreemptionWorld.StartInterrupts(FastHz);
+        restarts = 0;
+        Status s;
+        while (true)
+        {
+            LocalApic.SelfInterrupt(Interrupts.SelfTestVector);
+            s = op();
+            if (s != Preemption.Restart) break;
+            restarts++;
+            PreemptionWorld.TakeInterrupts();
+        }
+        PreemptionWorld.StopInterrupts();
+        return s;
     }
 }

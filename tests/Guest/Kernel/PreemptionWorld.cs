@@ -36,8 +36,7 @@ public static unsafe class PreemptionWorld
         if (!KernelState.Frames.TryAllocContiguous(UntypedFrames, UntypedFrames, out s_memory)) return false;
         if (CapOps.InstallRoot(map, s_holder, ObjectType.Untyped, Rights.All, s_memory, UntypedBits, 0, 0) != Status.Ok)
             return false;
-        var hooks = new ObjectHooks();
-        if (Untyped.Retype(map, s_holder, ObjectType.CNode, CNodeBits, s_holder, 6, 1, 1, ref hooks) != Status.Ok)
+        if (RetypeOne(s_holder, ObjectType.CNode, CNodeBits, s_holder, 6, 1) != Status.Ok)
             return false;
         s_cnode = At(HolderSlot(1))->Object;
         return true;
@@ -72,6 +71,33 @@ public static unsafe class PreemptionWorld
             if (CapOps.Copy(map, Slot(parent), Slot(i), Rights.All) != Status.Ok) return false;
         }
         return true;
+    }
+
+    /// <summary>An endpoint in slot 0 of the big CNode, and in holder slot 2 a CNode of 2^slotBits slots
+    /// each holding a copy of it: a CNode whose deletion has every slot to empty.</summary>
+    public static bool BuildFullCNode(int slotBits)
+    {
+        var map = KernelState.Direct;
+        if (RetypeOne(s_holder, ObjectType.Endpoint, 0, s_cnode, CNodeBits, 0) != Status.Ok ||
+            RetypeOne(s_holder, ObjectType.CNode, slotBits, s_holder, 6, 2) != Status.Ok)
+            return false;
+        ulong full = At(HolderSlot(2))->Object;
+        for (ulong i = 0; i < 1UL << slotBits; i++)
+            if (CapOps.Copy(map, Slot(0), full + i * CapSlot.Size, Rights.All) != Status.Ok) return false;
+        return true;
+    }
+
+    /// <summary>One object, issued again while it stops at a preemption point: a CNode over 64 KiB is
+    /// zeroed in chunks, and an interrupt left pending stops every call after one chunk.</summary>
+    private static Status RetypeOne(ulong untyped, ObjectType type, int sizeBits, ulong cnode, int bits, ulong index)
+    {
+        Status s;
+        do
+        {
+            var hooks = new ObjectHooks();
+            s = Untyped.Retype(KernelState.Direct, untyped, type, sizeBits, cnode, bits, index, 1, ref hooks);
+        } while (s == Preemption.Restart);
+        return s;
     }
 
     /// <summary>Retypes `count` objects into the big CNode from `index`, with interrupts on, restarting as

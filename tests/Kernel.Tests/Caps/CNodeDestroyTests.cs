@@ -73,18 +73,30 @@ public class CNodeDestroyTests
         Assert.False(w.Cap(10).IsEmpty);
     }
 
-    [Fact]
-    public void CNodeHoldingItsOwnUntypedReleasesEverything()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void CNodeHoldingItsOwnUntypedReleasesEverything(int preemptEvery)
     {
         // A child untyped moved into a CNode carved from it: deleting the CNode's cap deletes the untyped,
-        // which revokes itself first, so nothing is left.
+        // which revokes itself first, so nothing is left. Also through the restartable delete (CapDelete's),
+        // stopped at every 1st or 2nd preemption point.
         using var w = new CapsWorld();
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Untyped, 16, 10));
         Assert.Equal(Status.Ok, w.Retype(w.Slot(10), ObjectType.CNode, 2, 11));
         ulong cn = w.Cap(11).Object;
         Assert.Equal(Status.Ok, w.Retype(w.Slot(10), ObjectType.Endpoint, 0, 12));
         Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(10), cn));
-        Assert.Equal(Status.Ok, w.Delete(w.Slot(11)));
+        if (preemptEvery == 0)
+        {
+            Assert.Equal(Status.Ok, w.Delete(w.Slot(11)));
+        }
+        else
+        {
+            w.Hooks.PreemptEvery = preemptEvery;
+            CNodeEmptyingTests.RunDelete(w, w.Slot(11));
+        }
         Assert.True(w.Cap(12).IsEmpty);
         Assert.True(w.At(cn).IsEmpty);
         Assert.Equal(3, w.Log.Count("destroy"));

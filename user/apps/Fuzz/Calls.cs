@@ -130,6 +130,10 @@ static unsafe class Calls
                 a0 = a1 == (ulong)ThreadRegistersOp.Write ? Pool.Handle(rng, true) : Pool.Handle(rng, false);
                 a2 = Pool.Pointer(rng, thread);
                 break;
+            case Syscall.KernelCounters:
+                // Workers hold no IrqControl: every call must be refused.
+                a0 = Pool.Handle(rng, false); a1 = Rng.OneIn(rng, 4) ? Pool.Word(rng) : Rng.Below(rng, 20);
+                break;
         }
         Stats.Calling(thread, call);
         Status s = Sys.Call(call, out ulong r0, a0, a1, a2, a3, a4, a5);

@@ -1,9 +1,9 @@
 // The fuzzer's controller: prints the seed, starts Workers worker processes (each with a seed of
 // its own derived from it) through the process manager, waits for them, and compares the process
 // manager's free bytes before and after: every byte given to the workers must come back, whatever
-// they did to their capabilities. Ends the run with PowerOff carrying the number of failures. The
-// kernel has no counters of its own to read from user space (all kernel objects are carved from
-// untyped memory the process manager accounts for), so the free-byte count is the leak check.
+// they did to their capabilities; and the kernel's own counters (live objects by type, page-table
+// pages, ASIDs: SchemeOp.KernelCounters) must be back where they were, so no object the workers made
+// outlives them. Ends the run with PowerOff carrying the number of failures.
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Schemes;
@@ -18,6 +18,18 @@ static unsafe class Controller
     {
         System.Console.WriteLine("fuzz: seed " + seed.ToString() + ", " + seconds.ToString() + " s, " + Workers.ToString() + " processes of " + Worker.Threads.ToString() + " threads");
         int failed = 0;
+        ulong* countsBefore = stackalloc ulong[(int)KernelCounter.Count];
+        ulong* countsAfter = stackalloc ulong[(int)KernelCounter.Count];
+        // The process manager makes a parent's Reply object (for its WaitChild) with its first child and
+        // keeps it while the parent lives: a first child started and waited for here puts the
+        // controller's among the counts before they are read.
+        if (Spawn("initfs:/bin/idle 1", out ulong first) == Status.Ok)
+            SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, first, 0, 0, 0, 0, 0, out _);
+        if (!Counters(countsBefore))
+        {
+            System.Console.WriteLine("fuzz: FAIL cannot read the kernel's counters");
+            failed++;
+        }
         ulong before = Free();
         ulong* pids = stackalloc ulong[Workers];
         for (int i = 0; i < Workers; i++)
@@ -45,10 +57,53 @@ static unsafe class Controller
             System.Console.WriteLine("fuzz: FAIL memory did not come back exactly");
             failed++;
         }
+        if (Counters(countsAfter)) failed += CompareCounters(countsBefore, countsAfter);
         System.Console.WriteLine("FUZZ VERDICT " + (failed == 0 ? "pass" : "FAIL") + " seed=" + seed.ToString());
         SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, (ulong)failed, 0, 0, 0, 0, 0, out _);
         return failed;
     }
+
+    // The kernel's counters, through the process manager; false if they could not be read.
+    private static bool Counters(ulong* values)
+    {
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.KernelCounters, 0, 0, 0, 0, 0, 0, out SchemeReply r);
+        if (s != Status.Ok || r.W0 != (ulong)KernelCounter.Count || r.DataLength != (int)KernelCounter.Count * 8) return false;
+        for (int i = 0; i < (int)KernelCounter.Count; i++) values[i] = ((ulong*)SchemeCall.Data)[i];
+        return true;
+    }
+
+    // Prints the counters and each that moved; the number of failures (0 or 1).
+    private static int CompareCounters(ulong* before, ulong* after)
+    {
+        string line = "fuzz: kernel counters after (before):";
+        int moved = 0;
+        for (int i = 0; i < (int)KernelCounter.Count; i++)
+        {
+            if (before[i] == 0 && after[i] == 0) continue;
+            line += " " + CounterName(i) + "=" + after[i].ToString() + "(" + before[i].ToString() + ")";
+            if (before[i] != after[i]) moved++;
+        }
+        System.Console.WriteLine(line);
+        if (moved == 0) return 0;
+        System.Console.WriteLine("fuzz: FAIL " + moved.ToString() + " kernel counters did not come back");
+        return 1;
+    }
+
+    private static string CounterName(int i) => i switch
+    {
+        (int)ObjectType.Untyped => "untyped",
+        (int)ObjectType.CNode => "cnode",
+        (int)ObjectType.Thread => "thread",
+        (int)ObjectType.AddressSpace => "address-space",
+        (int)ObjectType.Frame => "frame",
+        (int)ObjectType.Endpoint => "endpoint",
+        (int)ObjectType.Notification => "notification",
+        (int)ObjectType.Reply => "reply",
+        (int)ObjectType.IrqHandler => "irq-handler",
+        (int)KernelCounter.PageTables => "page-tables",
+        (int)KernelCounter.Asids => "asids",
+        _ => "counter" + i.ToString(),
+    };
 
     private static ulong Free()
     {

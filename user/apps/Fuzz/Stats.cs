@@ -16,7 +16,7 @@ static unsafe class Stats
         "CapDelete", "CapRevoke", "Retype", "Map", "Unmap", "Protect", "ThreadConfigure", "ThreadStart",
         "ThreadSuspend", "ThreadResume", "ThreadWait", "ThreadSetPriority", "Send", "NBSend", "Recv", "NBRecv",
         "Call", "Reply", "ReplyRecv", "Signal", "Wait", "Poll", "NotificationBind", "IrqHandlerGet",
-        "IrqHandlerBind", "IrqAck", "IoPortsBind", "ReplySave", "ThreadRegisters",
+        "IrqHandlerBind", "IrqAck", "IoPortsBind", "ReplySave", "ThreadRegisters", "KernelCounters",
     };
 
     /// <summary>Pins the table (the collector never moves objects; the static keeps it alive).</summary>

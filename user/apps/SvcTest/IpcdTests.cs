@@ -50,6 +50,9 @@ static unsafe class IpcdTests
         T.Run("shm.shared_with_another_process", &ShmOtherProcess);
         T.Run("shm.funmap_and_map_again", &ShmFunmap);
         T.Run("shm.unlink_and_bad_inputs", &ShmBadInputs);
+        T.Run("shm.private_to_its_creator_by_default", &ShmPrivate);
+        T.Run("shm.read_only_open_maps_read_only", &ShmReadOnly);
+        T.Run("shm.shared_with_others_for_reading", &ShmOthersRead);
     }
 
     // --- pipes -----------------------------------------------------------------------------------
@@ -347,22 +350,17 @@ static unsafe class IpcdTests
     // what the parent wrote and writes an answer beside it.
     private static void ShmOtherProcess()
     {
-        if (!T.Status(Status.Ok, Fs.Open("shm:t.peer", OpenFlags.Create, out Fd a), "create")) return;
+        if (!T.Status(Status.Ok, Fs.Open("shm:t.peer", ReadWrite | OpenFlags.Create | OpenFlags.ShareFamilyWrite, out Fd a), "create")) return;
         T.Status(Status.Ok, Fs.Ftruncate(a, ShmPages * 4096), "ftruncate a");
         CapHandle* frames = stackalloc CapHandle[ShmPages];
         if (!T.Status(Status.Ok, MapAll(a, MapA, frames), "map 64 KiB")) return;
         var p = (ulong*)MapA;
         p[0] = 0x1234;
         p[ShmPages * 512 - 1] = 0x5678;
-        const string argv = "initfs:/bin/svctest " + PeerArgument;   // words split at spaces below
-        SchemeCall.Put(argv);
-        for (int i = 0; i < argv.Length; i++) if (SchemeCall.Data[i] == (byte)' ') SchemeCall.Data[i] = 0;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, argv.Length, 0, 0, out SchemeReply r);
-        if (T.Status(Status.Ok, s, "spawn a second process"))
+        if (T.Status(Status.Ok, RunPeer(PeerArgument, out ThreadExitKind kind, out ulong code), "run a second process"))
         {
-            s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, r.W0, 0, 0, 0, 0, 0, out r);
-            T.Status(Status.Ok, s, "wait for it");
-            T.Equal(0, (long)r.W2, "it saw both words this process wrote (first and last page)");
+            T.True(kind == ThreadExitKind.Exited, "it exited");
+            T.Equal(0, (long)code, "it saw both words this process wrote (first and last page)");
             T.Equal(0x1235, (long)p[1], "this process sees what it wrote");
             T.Equal(0x5679, (long)p[ShmPages * 512 - 2], "on the last page too");
         }
@@ -371,13 +369,24 @@ static unsafe class IpcdTests
         T.Status(Status.Ok, Fs.Unlink("shm:t.peer"), "unlink shm:t.peer");
     }
 
-    /// <summary>True when this svctest was spawned as ShmOtherProcess's peer; `code` is its exit code.</summary>
+    /// <summary>True when this svctest was spawned as a peer of a shm: test; `code` is its exit code.</summary>
     public static bool IsPeer(out int code)
     {
         code = 0;
-        if (!Args.PositionalIs(0, PeerArgument)) return false;
+        if (Args.PositionalIs(0, PrivatePeerArgument)) code = PrivatePeer();
+        else if (Args.PositionalIs(0, ReadOnlyPeerArgument)) code = ReadOnlyPeer();
+        else if (Args.PositionalIs(0, OthersPeerArgument)) code = OthersPeer();
+        else if (!Args.PositionalIs(0, PeerArgument)) return false;
+        else code = SharedPeer();
+        return true;
+    }
+
+    // ShmOtherProcess's peer: 0 when it saw both words and answered them.
+    private static int SharedPeer()
+    {
+        int code = 1;
         code = 1;
-        if (Fs.Open("shm:t.peer", OpenFlags.Read | OpenFlags.Write, out Fd fd) != Status.Ok) return true;
+        if (Fs.Open("shm:t.peer", OpenFlags.Read | OpenFlags.Write, out Fd fd) != Status.Ok) return code;
         CapHandle* frames = stackalloc CapHandle[2];
         ulong last = (ShmPages - 1) * 4096;
         if (Fs.Fmap(fd, 0, 1, MapB, Rights.Read | Rights.Write, frames) == Status.Ok &&
@@ -391,13 +400,14 @@ static unsafe class IpcdTests
             T.Status(Status.Ok, Fs.Funmap(fd, 0, 1, frames), "funmap fd");
             T.Status(Status.Ok, Fs.Funmap(fd, last, 1, frames + 1), "funmap fd");
         }
-        T.Status(Status.Ok, Fs.Close(fd), "close fd");
-        return true;
+        // The peer's exit code is its verdict; a file it fails to close the process manager closes.
+        _ = Fs.Close(fd);
+        return code;
     }
 
     private static void ShmFunmap()
     {
-        if (!T.Status(Status.Ok, Fs.Open("shm:t.funmap", OpenFlags.Create, out Fd a), "create")) return;
+        if (!T.Status(Status.Ok, Fs.Open("shm:t.funmap", ReadWrite | OpenFlags.Create, out Fd a), "create")) return;
         T.Status(Status.Ok, Fs.Ftruncate(a, 3 * 4096), "ftruncate a");
         CapHandle* frames = stackalloc CapHandle[3];
         T.Status(Status.Ok, Fs.Fmap(a, 0, 3, MapA, Rights.Read | Rights.Write, frames), "map 3 pages");
@@ -413,7 +423,7 @@ static unsafe class IpcdTests
     private static void ShmBadInputs()
     {
         T.Status(Status.NotFound, Fs.Open("shm:t.none", OpenFlags.Read, out _), "open a missing object");
-        if (!T.Status(Status.Ok, Fs.Open("shm:t.bad", OpenFlags.Create, out Fd a), "create")) return;
+        if (!T.Status(Status.Ok, Fs.Open("shm:t.bad", ReadWrite | OpenFlags.Create, out Fd a), "create")) return;
         T.Status(Status.Exists, Fs.Open("shm:t.bad", OpenFlags.Create | OpenFlags.Exclusive, out _), "exclusive create of an existing one");
         T.Status(Status.Ok, Fs.Ftruncate(a, 2 * 4096), "ftruncate a");
         T.Status(Status.OutOfRange, Fs.Ftruncate(a, 257 * 4096), "bigger than 256 pages");
@@ -429,6 +439,124 @@ static unsafe class IpcdTests
         T.Equal(2 * 4096, (long)size, "with its size");
         T.Status(Status.NotFound, Fs.Unlink("shm:t.bad"), "unlink twice");
         T.Status(Status.Ok, Fs.Close(a), "close a");
+    }
+
+    // --- who may open a shm: object (docs/design/ipcd.md, "Who may open") ---------------------------
+
+    private const OpenFlags ReadWrite = OpenFlags.Read | OpenFlags.Write;
+    private const string PrivatePeerArgument = "ipcd-shm-private";
+    private const string ReadOnlyPeerArgument = "ipcd-shm-readonly";
+    private const string OthersPeerArgument = "ipcd-shm-others";
+    private const string Secret = "SECRET";
+
+    // Made without Share flags, an object is the creator's alone: its own child is refused.
+    private static void ShmPrivate()
+    {
+        if (!T.Status(Status.Ok, Fs.Open("shm:t.private", ReadWrite | OpenFlags.Create | OpenFlags.Exclusive, out Fd a), "create")) return;
+        T.Status(Status.Ok, Fs.Ftruncate(a, 4096), "ftruncate a");
+        if (T.Status(Status.Ok, RunPeer(PrivatePeerArgument, out ThreadExitKind kind, out ulong code), "run a child"))
+        {
+            T.True(kind == ThreadExitKind.Exited, "it exited");
+            T.Equal(0, (long)code, "Open, Stat, Unlink and a Create of the name were refused (InsufficientRights), Create|Exclusive said Exists");
+        }
+        T.Status(Status.Ok, Fs.Open("shm:t.private", ReadWrite, out Fd again), "the creator opens it again, for writing");
+        T.Status(Status.Ok, Fs.Stat("shm:t.private", out ulong size, out _), "and stats it");
+        T.Equal(4096, (long)size, "its size is what the creator set");
+        T.Status(Status.Ok, Fs.Close(again), "close again");
+        T.Status(Status.Ok, Fs.Close(a), "close a");
+        T.Status(Status.Ok, Fs.Unlink("shm:t.private"), "the creator unlinks it");
+    }
+
+    // Exit code: the first check that went wrong (1..), or 0.
+    private static int PrivatePeer()
+    {
+        if (Fs.Open("shm:t.private", OpenFlags.Read, out _) != Status.InsufficientRights) return 1;
+        if (Fs.Open("shm:t.private", ReadWrite | OpenFlags.Create, out _) != Status.InsufficientRights) return 2;
+        if (Fs.Open("shm:t.private", ReadWrite | OpenFlags.Create | OpenFlags.Exclusive, out _) != Status.Exists) return 3;
+        if (Fs.Stat("shm:t.private", out _, out _) != Status.InsufficientRights) return 4;
+        if (Fs.Unlink("shm:t.private") != Status.InsufficientRights) return 5;
+        return 0;
+    }
+
+    // ShareFamilyRead: the creator's child opens it for reading only. A writable mapping is refused,
+    // it reads the secret through a read-only one, and its write there kills it with a page fault;
+    // the creator's memory is unchanged.
+    private static void ShmReadOnly()
+    {
+        if (!T.Status(Status.Ok, Fs.Open("shm:t.ro", ReadWrite | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.ShareFamilyRead, out Fd a), "create, family may read")) return;
+        T.Status(Status.Ok, Fs.Ftruncate(a, 4096), "ftruncate a");
+        CapHandle* frame = stackalloc CapHandle[1];
+        if (!T.Status(Status.Ok, Fs.Fmap(a, 0, 1, MapA, Rights.Read | Rights.Write, frame), "the creator maps it writable")) return;
+        var p = (byte*)MapA;
+        for (int i = 0; i < Secret.Length; i++) p[i] = (byte)Secret[i];
+        if (T.Status(Status.Ok, RunPeer(ReadOnlyPeerArgument, out ThreadExitKind kind, out ulong code), "run a child"))
+        {
+            T.True(kind == ThreadExitKind.Faulted, "the child was stopped by a fault (its write to the read-only mapping)");
+            T.Equal(14, (long)code, "a page fault (vector 14); an exit code 1..6 names the check that failed");
+        }
+        bool same = true;
+        for (int i = 0; i < Secret.Length; i++) same &= p[i] == (byte)Secret[i];
+        T.True(same, "the creator's memory still holds SECRET");
+        T.Status(Status.Ok, Fs.Funmap(a, 0, 1, frame), "funmap a");
+        T.Status(Status.Ok, Fs.Close(a), "close a");
+        T.Status(Status.Ok, Fs.Unlink("shm:t.ro"), "unlink shm:t.ro");
+    }
+
+    private static int ReadOnlyPeer()
+    {
+        if (Fs.Open("shm:t.ro", ReadWrite, out _) != Status.InsufficientRights) return 1;
+        if (Fs.Open("shm:t.ro", OpenFlags.Read | OpenFlags.Truncate, out _) != Status.InsufficientRights) return 2;
+        if (Fs.Open("shm:t.ro", OpenFlags.Read, out Fd fd) != Status.Ok) return 3;
+        if (Fs.Ftruncate(fd, 0) != Status.InsufficientRights) return 4;
+        CapHandle* frame = stackalloc CapHandle[1];
+        if (Fs.Fmap(fd, 0, 1, MapB, Rights.Read | Rights.Write, frame) != Status.InsufficientRights) return 5;
+        CSpace.Release(frame[0]);
+        if (Fs.Fmap(fd, 0, 1, MapB, Rights.Read, frame) != Status.Ok) return 6;
+        var p = (byte*)MapB;
+        for (int i = 0; i < Secret.Length; i++) if (p[i] != (byte)Secret[i]) return 7;
+        p[0] = (byte)'P';   // faults: this process ends here
+        return 8;
+    }
+
+    // ShareOthersRead: any process may read, nobody but the creator write.
+    private static void ShmOthersRead()
+    {
+        if (!T.Status(Status.Ok, Fs.Open("shm:t.others", ReadWrite | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.ShareOthersRead, out Fd a), "create, others may read")) return;
+        T.Status(Status.Ok, Fs.Ftruncate(a, 4096), "ftruncate a");
+        if (T.Status(Status.Ok, RunPeer(OthersPeerArgument, out ThreadExitKind kind, out ulong code), "run a child"))
+        {
+            T.True(kind == ThreadExitKind.Exited, "it exited");
+            T.Equal(0, (long)code, "it opened and stat'ed it for reading, was refused writing and unlinking");
+        }
+        T.Status(Status.Ok, Fs.Close(a), "close a");
+        T.Status(Status.Ok, Fs.Unlink("shm:t.others"), "the creator unlinks it");
+    }
+
+    private static int OthersPeer()
+    {
+        if (Fs.Open("shm:t.others", ReadWrite, out _) != Status.InsufficientRights) return 1;
+        if (Fs.Open("shm:t.others", OpenFlags.Read, out Fd fd) != Status.Ok) return 2;
+        if (Fs.Stat("shm:t.others", out ulong size, out _) != Status.Ok || size != 4096) return 3;
+        if (Fs.Unlink("shm:t.others") != Status.InsufficientRights) return 4;
+        // The peer's exit code is its verdict; a file it fails to close the process manager closes.
+        _ = Fs.Close(fd);
+        return 0;
+    }
+
+    // Spawns `initfs:/bin/svctest argument` and waits for it.
+    private static Status RunPeer(string argument, out ThreadExitKind kind, out ulong code)
+    {
+        kind = ThreadExitKind.Exited;
+        code = 0;
+        string argv = "initfs:/bin/svctest " + argument;   // words split at spaces below
+        SchemeCall.Put(argv);
+        for (int i = 0; i < argv.Length; i++) if (SchemeCall.Data[i] == (byte)' ') SchemeCall.Data[i] = 0;
+        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, argv.Length, 0, 0, out SchemeReply r);
+        if (s != Status.Ok) return s;
+        s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, r.W0, 0, 0, 0, 0, 0, out r);
+        kind = (ThreadExitKind)r.W1;
+        code = r.W2;
+        return s;
     }
 
     // --- helpers -------------------------------------------------------------------------------

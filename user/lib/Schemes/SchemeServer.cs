@@ -253,6 +253,20 @@ public unsafe struct SchemeServer
 
     // --- deferred answers ----------------------------------------------------------------------
 
+    /// <summary>Makes every Reply object Defer can need now rather than on first use, so that the
+    /// number of kernel objects this server holds never changes afterwards (the process manager: the
+    /// fuzzer compares the kernel's object counts before and after a run). False if memory ran out.</summary>
+    public bool MakeReplies()
+    {
+        for (int i = 0; i < MaxDeferred; i++)
+        {
+            if (_replies[i] != 0) continue;
+            if (CSpace.Make(_memory, ObjectType.Reply, 0, out CapHandle reply) != Status.Ok) return false;
+            _replies[i] = reply.Value;
+        }
+        return true;
+    }
+
     /// <summary>Puts the request just received aside; answer it later with AnswerLater(token, ...).
     /// False when no Reply object is free (then answer now).</summary>
     public bool Defer(out int token)

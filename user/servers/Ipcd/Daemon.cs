@@ -112,7 +112,7 @@ struct IpcScheme : IScheme<IpcFile>
     {
         if (Daemon.Scheme == Daemon.Pipe) Pipes.OnFile(ref r, id, f.Tag, f.Object);
         else if (Daemon.Scheme == Daemon.Chan) Channels.OnFile(ref r, id, f.Tag, f.Object);
-        else SharedMemory.OnFile(ref r, f.Object);
+        else SharedMemory.OnFile(ref r, f.Tag, f.Object);
     }
 
     public void Opened(uint id, ref IpcFile f)

@@ -1,0 +1,53 @@
+// A block device over a byte array for the file-system tests, with a power cut: after `CutAfter`
+// writes the device silently drops every further write and fails every read (the machine is off;
+// what the code does after that never reaches the disk), and it records the order of the writes.
+using System;
+using System.Collections.Generic;
+using Vireo.Abi;
+using Vireo.User.FileSystems;
+
+namespace Vireo.Tests.FileSystems;
+
+public sealed class DiskImage
+{
+    public byte[] Bytes;
+    public long CutAfter = long.MaxValue;
+    public long Writes;
+    public bool FailReads;
+    public readonly List<ulong> WrittenSectors = new();
+
+    public DiskImage(byte[] bytes) => Bytes = bytes;
+
+    public bool PowerLost => Writes >= CutAfter;
+}
+
+public struct MemoryDisk : IBlockDevice
+{
+    public const int Sector = 512;
+    private readonly DiskImage _image;
+
+    public MemoryDisk(DiskImage image) => _image = image;
+
+    public int SectorSize => Sector;
+    public ulong SectorCount => (ulong)(_image.Bytes.Length / Sector);
+
+    public Status Read(ulong sector, Span<byte> into)
+    {
+        if (_image.FailReads || _image.PowerLost) return Status.BadState;
+        if (sector * Sector + (ulong)into.Length > (ulong)_image.Bytes.Length) return Status.OutOfRange;
+        new ReadOnlySpan<byte>(_image.Bytes, (int)(sector * Sector), into.Length).CopyTo(into);
+        return Status.Ok;
+    }
+
+    public Status Write(ulong sector, ReadOnlySpan<byte> from)
+    {
+        if (sector * Sector + (ulong)from.Length > (ulong)_image.Bytes.Length) return Status.OutOfRange;
+        if (_image.PowerLost) return Status.Ok;
+        _image.Writes++;
+        _image.WrittenSectors.Add(sector);
+        from.CopyTo(new Span<byte>(_image.Bytes, (int)(sector * Sector), from.Length));
+        return Status.Ok;
+    }
+
+    public Status Flush() => Status.Ok;
+}
