@@ -37,4 +37,8 @@ public unsafe struct BootstrapInfo
     public ulong DeviceCount;
     public fixed ulong UntypedPhys[MaxUntyped];
     public fixed byte UntypedSizeBits[MaxUntyped];
+    /// <summary>The wall clock: the CMOS clock's reading at boot as Unix seconds (0 if it could not be
+    /// read), and the monotonic time (Syscall.Time, nanoseconds since boot) at which it was taken.</summary>
+    public long RtcUnixSeconds;
+    public ulong RtcNanos;
 }

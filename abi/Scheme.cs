@@ -167,6 +167,10 @@ public enum SpawnFlags : ulong
     /// administrator's shell runs its commands with its own authority). A caller may give only rights
     /// it holds: asking for one it lacks is InsufficientRights.</summary>
     InheritRights = 64,
+    /// <summary>The child is the PCI daemon: the process manager opens the configuration ports
+    /// 0xCF8-0xCFF to its thread (IoPortsBind before it starts; no I/O-ports capability is given, so
+    /// it can reach no other port). Only a caller that may register can ask.</summary>
+    PciPorts = 128,
 }
 
 public static class SchemeLimits

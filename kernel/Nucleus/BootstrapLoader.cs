@@ -113,6 +113,9 @@ public static unsafe class BootstrapLoader
         info->InitfsFrameCount = initfsPages;
         info->FirstFreeSlot = InitfsFrameSlot + initfsPages;
         info->FirstUntypedSlot = FirstUntypedSlot;
+        // The wall clock's base (docs/design/time.md): one reading, paired with the monotonic time.
+        if (Rtc.TryRead(out long wall)) info->RtcUnixSeconds = wall;
+        info->RtcNanos = Tsc.NanosSinceBoot();
         if (table.Map4K(ref tables, BootstrapLayout.InfoPage, infoPhys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
             return Fail("cannot map the bootstrap's information page");
 

@@ -24,6 +24,7 @@ static unsafe class AuthorityTests
         T.Run("authority.rights_pass_only_from_holders", &RightsFromHolders);
         T.Run("authority.debug_write_needs_the_kernel_log", &DebugWriteNeedsLog);
         T.Run("authority.shell_says_a_refused_kill_in_words", &ShellKillRefused);
+        T.Run("authority.pci_ports_need_the_register_right", &PciPortsRefused);
     }
 
     public static void RunLast()
@@ -39,6 +40,7 @@ static unsafe class AuthorityTests
     ///   auth-sys-kill PID      write PID to sys:/kill      auth-sys-debug     write to sys:/debug
     ///   auth-log               DebugWrite                  auth-poweroff      PowerOff with status 1
     ///   auth-grant             spawn a child with KillAny  auth-idle          sleep until killed
+    ///   auth-pci               spawn a child with PciPorts (the PCI configuration ports)
     ///   auth-kill-child        spawn an idle child, kill it, wait: 0 if it ended killed
     ///   auth-orphan            spawn an idle child and exit 0 at once (the child is orphaned)
     ///   auth-parent MODE...    run svctest MODE... as its child and exit with its code (99: it was killed)</summary>
@@ -53,6 +55,7 @@ static unsafe class AuthorityTests
         else if (Args.PositionalIs(0, "auth-poweroff")) code = (int)SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, 1, 0, 0, 0, 0, 0, out _);
         else if (Args.PositionalIs(0, "auth-grant")) code = (int)Spawn("auth-idle", SpawnFlags.KillAny, out _);
         else if (Args.PositionalIs(0, "auth-idle")) { while (true) Sys.Sleep(1_000_000_000); }
+        else if (Args.PositionalIs(0, "auth-pci")) code = (int)Spawn("auth-idle", SpawnFlags.PciPorts, out _);
         else if (Args.PositionalIs(0, "auth-kill-child")) code = KillChild();
         else if (Args.PositionalIs(0, "auth-orphan")) code = (int)Spawn("auth-idle", 0, out _);
         else if (Args.PositionalIs(0, "auth-parent")) code = RunChild();
@@ -262,6 +265,11 @@ static unsafe class AuthorityTests
 
     // Runs svctest with `mode` (words separated by spaces) as a child; its exit code, or 99 when it
     // did not exit by itself, or 200 + the status when it could not start.
+    // A child that may not register (as every child here) may not have the PCI ports opened to its
+    // own children: only a daemon's starter may ask (docs/design/pci.md).
+    private static void PciPortsRefused() =>
+        T.Equal((long)Status.InsufficientRights, Run("auth-pci"), "PciPorts refused to a caller without the register right");
+
     private static int Run(string mode, SpawnFlags flags = 0)
     {
         Status s = Spawn(mode, flags, out ulong pid);

@@ -26,6 +26,8 @@ static unsafe class Program
         EventTests.Run();
         RestartTests.Run();
         LibTests.Run();
+        ClockTests.Run();
+        PciTests.Run();
         AuthorityTests.Run();
         Ext2Tests.Run();
         AuthorityTests.RunLast();   // kills init and initfsd, and asks for a power-off that must be refused

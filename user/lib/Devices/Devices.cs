@@ -27,4 +27,6 @@ public static unsafe class Devices
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_inb")] public static extern byte InB(ushort port);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_outb")] public static extern void OutB(ushort port, byte value);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_inl")] public static extern uint InL(ushort port);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_outl")] public static extern void OutL(ushort port, uint value);
 }

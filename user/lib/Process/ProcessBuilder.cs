@@ -37,6 +37,8 @@ public unsafe struct ProcessOptions
     public uint ExtraCount;
     public uint ExtraFirstSlot;
     public CapHandle KernelLog;       // copied with only the Write right to ProcessSlots.KernelLog (DebugWrite), or none
+    public CapHandle BindPorts;       // when BindPortsCount is not 0: ports [BindPortsFirst, +BindPortsCount) of this
+    public uint BindPortsFirst, BindPortsCount;   // I/O-ports capability are opened to the thread before it starts
     public byte* RawArguments;        // argv as NUL-separated bytes (argv[0] first): used instead of path + arguments
     public int RawArgumentsLength;
 
@@ -423,6 +425,7 @@ public static unsafe class ProcessBuilder
         config.Argument1 = arg1;
         config.FsBase = 0;
         Status s = Sys.ThreadConfigure(p.Thread, &config);
+        if (s == Status.Ok && options.BindPortsCount != 0) s = Devices.IoPortsBind(options.BindPorts, p.Thread, options.BindPortsFirst, options.BindPortsCount);
         return s == Status.Ok ? Sys.ThreadStart(p.Thread) : s;
     }
 }

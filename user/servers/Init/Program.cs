@@ -2,7 +2,7 @@
 // then restarts whatever it started that ends (logging it), until the system powers off.
 //
 // rc lines (words separated by spaces; '#' starts a comment):
-//   daemon NAME [memory=BITS] [cnode=BITS] [limit=SIZE] [devices=console] PROGRAM [ARGS...]
+//   daemon NAME [memory=BITS] [cnode=BITS] [limit=SIZE] [devices=console|pci] PROGRAM [ARGS...]
 //       start PROGRAM, wait until scheme NAME is registered, restart it if it ends
 //   service [memory=BITS] [limit=SIZE] PROGRAM [ARGS...]      start, restart if it ends
 // grant=kill,poweroff,log: rights the program gets (SpawnFlags.KillAny, PowerOff, KernelLog; init may
@@ -124,6 +124,11 @@ static unsafe partial class Program
             if (e->ArgvLength == 0 && Ascii.Equals(Span(word, wordLength), "devices=console"))
             {
                 e->Flags |= (ulong)SpawnFlags.ConsoleDevices;
+                continue;
+            }
+            if (e->ArgvLength == 0 && Ascii.Equals(Span(word, wordLength), "devices=pci"))
+            {
+                e->Flags |= (ulong)SpawnFlags.PciPorts;
                 continue;
             }
             if (e->ArgvLength + wordLength + 1 > LineBytes) return;

@@ -6,6 +6,7 @@
 // init, are in Authority.cs. The root scheme's table lives here too (RootScheme), and
 // AwaitName requests wait here for a name's Register.
 using Vireo.Abi;
+using Vireo.Hardware;
 using Vireo.Services;
 using Vireo.User;
 using Vireo.User.Schemes;
@@ -69,7 +70,7 @@ static unsafe partial class ProcessManager
         s_table = new byte[s_capacity * sizeof(Proc)];
         fixed (byte* p = s_table) s_procs = (Proc*)p;
         RootScheme.Init();
-        SysScheme.Init();
+        SysScheme.Init(info);
         if (MemoryBlocks.Init(info, memory, out memory) != Status.Ok) return Fail("no memory of its own");
         s_memory = memory;
         if (SchemeServer.Create(memory, out s_server) != Status.Ok) return Fail("no endpoint");
@@ -187,13 +188,14 @@ static unsafe partial class ProcessManager
                     var flags = (SpawnFlags)r.W0;
                     bool own = (flags & SpawnFlags.Namespace) != 0;
                     Status given = GivenRights(caller, flags, out ulong rights);
-                    Status ss = flags > (SpawnFlags.NoRegister | SpawnFlags.ConsoleDevices | SpawnFlags.Namespace | RightFlags | SpawnFlags.InheritRights) ? Status.InvalidArgument :
-                        (flags & SpawnFlags.ConsoleDevices) != 0 && !mayRegister ? Status.InsufficientRights :
+                    Status ss = flags > (SpawnFlags.NoRegister | SpawnFlags.ConsoleDevices | SpawnFlags.Namespace | RightFlags | SpawnFlags.InheritRights | SpawnFlags.PciPorts) ? Status.InvalidArgument :
+                        (flags & (SpawnFlags.ConsoleDevices | SpawnFlags.PciPorts)) != 0 && !mayRegister ? Status.InsufficientRights :
                         own && r.Caps < 1 ? Status.InvalidArgument : given;
                     if (ss == Status.Ok)
                         ss = own ? Spawn(caller, r.Data, r.DataLength, false, r.W1, r.Cap1, r.Cap2, r.Cap2, out pid, false, null, 0, 0, 0, r.Cap0, limit: r.W2, rights: rights) :
                         Spawn(caller, r.Data, r.DataLength, mayRegister && (flags & SpawnFlags.NoRegister) == 0,
-                            r.W1, r.Cap0, r.Cap1, r.Cap2, out pid, (flags & SpawnFlags.ConsoleDevices) != 0, limit: r.W2, rights: rights);
+                            r.W1, r.Cap0, r.Cap1, r.Cap2, out pid, (flags & SpawnFlags.ConsoleDevices) != 0, limit: r.W2, rights: rights,
+                            pciPorts: (flags & SpawnFlags.PciPorts) != 0);
                         s_server.Answer(ss, pid);
                     break;
                 case SchemeOp.WaitChild:
@@ -319,7 +321,7 @@ static unsafe partial class ProcessManager
     private static Status Spawn(ulong parent, byte* argv, int length, bool mayRegister, ulong sizes,
         CapHandle stdin, CapHandle stdout, CapHandle stderr, out ulong pid, bool consoleDevices = false,
         CapHandle* shared = null, uint sharedCount = 0, ulong sharedAddress = 0, ulong word0 = 0, CapHandle ns = default, ulong word1 = 0,
-        ulong limit = 0, ulong rights = 0)
+        ulong limit = 0, ulong rights = 0, bool pciPorts = false)
     {
         pid = 0;
         if (length <= 0 || argv[0] == 0) return Status.InvalidArgument;
@@ -398,6 +400,13 @@ static unsafe partial class ProcessManager
             o.ExtraCaps = devices;
             o.ExtraCount = 3;
             o.ExtraFirstSlot = ProcessSlots.ConsolePorts;
+        }
+        if (pciPorts)
+        {
+            // The PCI daemon's configuration ports, opened to its thread before it runs (docs/design/pci.md).
+            o.BindPorts = new CapHandle(BootstrapSlots.IoPorts, 0);
+            o.BindPortsFirst = PciConfigPorts.First;
+            o.BindPortsCount = PciConfigPorts.Count;
         }
         Status s = ProcessBuilder.Spawn(ref s_initfs, path, memory, o, word0, word1, out Process p);
         CSpace.Release(exitCap);

@@ -4,7 +4,7 @@
 //   sys:/uptime    seconds since boot          sys:/meminfo  total and free memory
 //   sys:/ps        PID PARENT NAME per process sys:/schemes  registered scheme names
 //   sys:/time      nanoseconds since boot      sys:/debug    writes go to the kernel log
-//   sys:/kill      write a pid to kill it
+//   sys:/kill      write a pid to kill it      sys:/clock    the wall clock: Unix SECONDS.NANOSECONDS (UTC)
 // Writes act with the authority of the process that opened the file (Authority.cs): sys:/kill kills
 // what its opener may kill, and sys:/debug takes writes only from an opener given the kernel log.
 // The library's FileTable keeps the open files (Dup, Close and Fstat too); each has a page of text.
@@ -17,7 +17,7 @@ static unsafe class SysScheme
 {
     private const int MaxOpen = 16;
     private const int TextBytes = 4096;
-    private static readonly string[] Names = { "uptime", "meminfo", "ps", "schemes", "time", "debug", "kill" };
+    private static readonly string[] Names = { "uptime", "meminfo", "ps", "schemes", "time", "debug", "kill", "clock" };
     private const int Debug = 5, Kill = 6;
 
     private struct OpenFile
@@ -28,16 +28,21 @@ static unsafe class SysScheme
         public ulong Opener;    // pid of the process that opened it (a dup keeps it)
     }
     private static FileTable<OpenFile, Scheme> s_files;
-    private static byte[] s_textBuffers;   // kept referenced: a collector must not take it
-    private static byte* s_text;           // MaxOpen buffers of TextBytes, in s_textBuffers
+    private static TextFiles s_texts;      // MaxOpen pages of TextBytes
     private static SchemeServer* s_server;   // the process manager's, for the request being served
 
-    public static void Init()
+    // The wall clock's base from the kernel (BootstrapInfo): Unix seconds read from the CMOS clock
+    // and the monotonic time of that reading; 0 seconds when there was none (docs/design/time.md).
+    private static long s_rtcSeconds;
+    private static ulong s_rtcNanos;
+
+    public static void Init(BootstrapInfo* info)
     {
+        s_rtcSeconds = info->RtcUnixSeconds;
+        s_rtcNanos = info->RtcNanos;
         // Fails only for a capacity out of FileTable's range, and MaxOpen is a constant within it.
         _ = s_files.Init(MaxOpen);
-        s_textBuffers = new byte[MaxOpen * TextBytes];   // once, at start-up
-        fixed (byte* t = s_textBuffers) s_text = t;
+        s_texts.Init(MaxOpen, TextBytes);
     }
 
     public static void Serve(ref SchemeServer server, ref Request r)
@@ -69,13 +74,8 @@ static unsafe class SysScheme
             switch (r.Op)
             {
                 case SchemeOp.Read:
-                    int n = f.Length - f.Position;
-                    if (n > (int)r.W0) n = (int)r.W0;
-                    if (n > SchemeLimits.MaxData) n = SchemeLimits.MaxData;
-                    if (n < 0) n = 0;
-                    for (int i = 0; i < n; i++) SchemeCall.Data[i] = f.Text[f.Position + i];
-                    f.Position += n;
-                    s_server->Answer(f.Kind == -1 ? Status.IsDirectory : Status.Ok, 0, 0, 0, f.Kind == -1 ? 0 : n);
+                    if (f.Kind == -1) s_server->Answer(Status.IsDirectory);
+                    else TextFiles.Read(ref *s_server, ref r, f.Text, f.Length, ref f.Position);
                     return;
                 case SchemeOp.Getdents:
                     if (f.Kind != -1) { s_server->Answer(Status.NotDirectory); return; }
@@ -93,9 +93,7 @@ static unsafe class SysScheme
                     s_server->Answer(Write(f.Kind, f.Opener, r.Data, r.DataLength), (ulong)r.DataLength);
                     return;
                 case SchemeOp.Seek:
-                    if (r.W1 != (ulong)SeekFrom.Start || r.W0 > (ulong)f.Length) { s_server->Answer(Status.InvalidArgument); return; }
-                    f.Position = (int)r.W0;
-                    s_server->Answer(Status.Ok, r.W0);
+                    TextFiles.Seek(ref *s_server, ref r, f.Length, ref f.Position);
                     return;
             }
         }
@@ -103,10 +101,7 @@ static unsafe class SysScheme
         // A new file's text is rendered now, into the buffer of its id; a dup's is the original's, copied.
         public void Opened(uint id, ref OpenFile f)
         {
-            byte* own = s_text + id * TextBytes;
-            if (f.Text != null) Buffer.MemoryCopy(f.Text, own, TextBytes, f.Length);
-            else f.Length = f.Kind >= 0 ? Render(f.Kind, own) : 0;
-            f.Text = own;
+            if (!s_texts.Own(id, ref f.Text, f.Length)) f.Length = f.Kind >= 0 ? Render(f.Kind, f.Text) : 0;
         }
 
         public void Closed(uint id, ref OpenFile f) { }
@@ -180,6 +175,11 @@ static unsafe class SysScheme
                 break;
             case 4:
                 t.Number(Sys.TimeNanos()); t.Char('\n');
+                break;
+            case 7:
+                if (s_rtcSeconds == 0) break;   // no reading: empty, and WallClock says NotFound
+                ulong wall = (ulong)s_rtcSeconds * 1_000_000_000UL + (Sys.TimeNanos() - s_rtcNanos);
+                t.Number(wall / 1_000_000_000UL); t.Char('.'); t.Padded(wall % 1_000_000_000UL, 9); t.Char('\n');
                 break;
         }
         return t.Length;
