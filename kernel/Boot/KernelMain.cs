@@ -200,13 +200,13 @@ public static unsafe class KernelMain
         ref AcpiInfo acpi = ref KernelState.Acpi;
 
         Pic.RemapAndMask();
-        byte* lapic = KernelSpace.MapDevice(ref KernelState.FrameSource, acpi.Madt.LocalApicAddress, PageTable.Size4K);
+        byte* lapic = KernelSpace.MapDevice(ref KernelState.FrameSource, new PhysAddr(acpi.Madt.LocalApicAddress), PageTable.Size4K);
         if (lapic == null) Panic.Fail("cannot map the local APIC");
         LocalApic.Init(lapic);
         if (acpi.Madt.IoApicCount > 0)
         {
             var io = acpi.Madt.GetIoApic(0);
-            byte* ioapic = KernelSpace.MapDevice(ref KernelState.FrameSource, io.Address, PageTable.Size4K);
+            byte* ioapic = KernelSpace.MapDevice(ref KernelState.FrameSource, new PhysAddr(io.Address), PageTable.Size4K);
             if (ioapic == null) Panic.Fail("cannot map the IOAPIC");
             IoApic.Init(ioapic, io.GsiBase);
         }
@@ -236,7 +236,7 @@ public static unsafe class KernelMain
     private static void InitAsidTable()
     {
         ulong bytes = AddressSpaces.MaxAsids * 16;
-        if (!KernelState.Frames.TryAllocContiguous((bytes + PageTable.Size4K - 1) / PageTable.Size4K, 1, out ulong phys)) Panic.Fail("no memory for the ASID table");
+        if (!KernelState.Frames.TryAllocContiguous((bytes + PageTable.Size4K - 1) / PageTable.Size4K, 1, out PhysAddr phys)) Panic.Fail("no memory for the ASID table");
         AddressSpaces.Init(KernelState.Direct.Ptr(phys));
     }
 

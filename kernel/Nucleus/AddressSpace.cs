@@ -50,7 +50,7 @@ public static unsafe class AddressSpaces
         s_freeCount = MaxAsids - 1;
     }
 
-    public static PageTable TableOf(PhysMap map, PhysAddr asPhys) => new PageTable(map, (ulong)asPhys);
+    public static PageTable TableOf(PhysMap map, PhysAddr asPhys) => new PageTable(map, asPhys);
     public static AddressSpaceInfo* InfoOf(PhysMap map, PhysAddr asPhys) => map.As<AddressSpaceInfo>(asPhys + AddressSpaceInfo.InfoFirstEntry * 8);
 
     /// <summary>Makes a zeroed AddressSpace object usable; false when no ASID is left.</summary>

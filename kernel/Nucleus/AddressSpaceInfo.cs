@@ -48,9 +48,9 @@ public unsafe struct AddressSpaceTables : IFrameSource
         _info = map.As<AddressSpaceInfo>(asPhys + AddressSpaceInfo.InfoFirstEntry * 8);
     }
 
-    public bool TryAllocZeroedFrame(out ulong phys)
+    public bool TryAllocZeroedFrame(out PhysAddr phys)
     {
-        phys = 0;
+        phys = PhysAddr.Null;
         uint pages = _info->PoolPages;
         for (uint i = 0; i < pages; i++)
         {
@@ -58,16 +58,16 @@ public unsafe struct AddressSpaceTables : IFrameSource
             _info->SetUsed(i, true);
             _info->PoolUsed = _info->PoolUsed + 1;
             ObjectCounts.Add(Abi.KernelCounter.PageTables, 1);
-            phys = (ulong)(_asPhys + (1 + (ulong)i) * ObjectSizes.PageSize);
+            phys = _asPhys + (1 + (ulong)i) * ObjectSizes.PageSize;
             System.Runtime.InteropServices.NativeMemory.Clear(_map.Ptr(phys), (nuint)ObjectSizes.PageSize);
             return true;
         }
         return false;
     }
 
-    public void FreeFrame(ulong phys)
+    public void FreeFrame(PhysAddr phys)
     {
-        ulong i = (((PhysAddr)phys - _asPhys) >> ObjectSizes.PageBits) - 1;
+        ulong i = ((phys - _asPhys) >> ObjectSizes.PageBits) - 1;
         if (i >= _info->PoolPages) return;
         _info->SetUsed((uint)i, false);
         _info->PoolUsed = _info->PoolUsed - 1;

@@ -44,15 +44,15 @@ public static unsafe class BootstrapLoader
         ulong cnodeFrames = (1UL << (cnodeBits + ObjectSizes.SlotBits)) >> ObjectSizes.PageBits;
         const int asBits = 20;
         const ulong asFrames = (1UL << asBits) >> ObjectSizes.PageBits;
-        if (!frames.TryAllocContiguous(asFrames, asFrames, out ulong asPhys) ||
-            !frames.TryAllocZeroed(out ulong tcbPhys) ||
-            !frames.TryAllocContiguous(cnodeFrames, cnodeFrames, out ulong cnodePhys))
+        if (!frames.TryAllocContiguous(asFrames, asFrames, out PhysAddr asPhys) ||
+            !frames.TryAllocZeroed(out PhysAddr tcbPhys) ||
+            !frames.TryAllocContiguous(cnodeFrames, cnodeFrames, out PhysAddr cnodePhys))
             return Fail("out of memory for the bootstrap's objects");
         Zero(map, asPhys, 2);
         Zero(map, cnodePhys, cnodeFrames);
-        if (!AddressSpaces.Initialize(map, (PhysAddr)asPhys, asBits)) return Fail("no ASID for the bootstrap");
-        PageTable table = AddressSpaces.TableOf(map, (PhysAddr)asPhys);
-        var tables = new AddressSpaceTables(map, (PhysAddr)asPhys);
+        if (!AddressSpaces.Initialize(map, asPhys, asBits)) return Fail("no ASID for the bootstrap");
+        PageTable table = AddressSpaces.TableOf(map, asPhys);
+        var tables = new AddressSpaceTables(map, asPhys);
 
         // The image: every page gets its own frame (the bootstrap is loaded once; user-space loaders share initfs pages).
         for (int s = 0; s < image.SegmentCount; s++)
@@ -64,7 +64,7 @@ public static unsafe class BootstrapLoader
             for (ulong p = 0; p < segment.PageCount; p++)
             {
                 segment.GetPage(p, out Elf64Page page);
-                if (!frames.TryAllocZeroed(out ulong frame)) return Fail("out of memory loading the bootstrap");
+                if (!frames.TryAllocZeroed(out PhysAddr frame)) return Fail("out of memory loading the bootstrap");
                 if (page.Kind != Elf64PageKind.Zero)
                 {
                     ulong destination = page.Kind == Elf64PageKind.Shared ? 0 : page.DestinationOffset;
@@ -81,7 +81,7 @@ public static unsafe class BootstrapLoader
         const PageFlags data = PageFlags.Present | PageFlags.User | PageFlags.Writable | PageFlags.NoExecute;
         for (ulong v = BootstrapLayout.StackTop - BootstrapLayout.StackSize; v < BootstrapLayout.StackTop; v += ObjectSizes.PageSize)
         {
-            if (!frames.TryAllocZeroed(out ulong frame) || table.Map4K(ref tables, v, frame, data) != MapStatus.Ok)
+            if (!frames.TryAllocZeroed(out PhysAddr frame) || table.Map4K(ref tables, v, frame, data) != MapStatus.Ok)
                 return Fail("cannot map the bootstrap stack");
         }
 
@@ -91,19 +91,19 @@ public static unsafe class BootstrapLoader
         if (InitfsFrameSlot + initfsPages > (1UL << cnodeBits)) return Fail("initfs too large for the bootstrap's CNode");
         for (ulong i = 0; i < initfsPages; i++)
         {
-            ulong phys = (initfs.Start & ~ObjectSizes.PageOffsetMask) + i * ObjectSizes.PageSize;
+            PhysAddr phys = new PhysAddr(initfs.Start).AlignDown(ObjectSizes.PageSize) + i * ObjectSizes.PageSize;
             if (table.Map4K(ref tables, BootstrapLayout.InitfsBase + i * ObjectSizes.PageSize, phys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
                 return Fail("cannot map the initfs");
-            Installed(CapOps.InstallRoot(map, cnodePhys + (InitfsFrameSlot + i) * CapSlot.Size, ObjectType.Frame, Rights.Read | Rights.Execute | Rights.Map, phys, 12, 0, 0));
+            Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, InitfsFrameSlot + i), ObjectType.Frame, Rights.Read | Rights.Execute | Rights.Map, phys.Value, 12, 0, 0));
         }
 
         // Its IPC buffer.
-        if (!frames.TryAllocZeroed(out ulong bufferPhys) ||
+        if (!frames.TryAllocZeroed(out PhysAddr bufferPhys) ||
             table.Map4K(ref tables, BootstrapLayout.IpcBuffer, bufferPhys, data) != MapStatus.Ok)
             return Fail("cannot map the bootstrap's IPC buffer");
 
         // The information page, read-only for the bootstrap.
-        if (!frames.TryAllocZeroed(out ulong infoPhys)) return Fail("out of memory for the bootstrap's information page");
+        if (!frames.TryAllocZeroed(out PhysAddr infoPhys)) return Fail("out of memory for the bootstrap's information page");
         var info = map.As<BootstrapInfo>(infoPhys);
         info->Magic = BootstrapLayout.Magic;
         info->Flags = flags;
@@ -119,16 +119,16 @@ public static unsafe class BootstrapLoader
         if (table.Map4K(ref tables, BootstrapLayout.InfoPage, infoPhys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
             return Fail("cannot map the bootstrap's information page");
 
-        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.CNode * CapSlot.Size, ObjectType.CNode, Rights.All, cnodePhys, cnodeBits, 0, 0));
-        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.AddressSpace * CapSlot.Size, ObjectType.AddressSpace, Rights.All, asPhys, asBits, 0, 0));
-        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.Thread * CapSlot.Size, ObjectType.Thread, Rights.All, tcbPhys, ObjectSizes.ThreadBits, 0, 0));
-        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IoPorts * CapSlot.Size, ObjectType.IoPorts, Rights.All, 0, 16, 0, 0));
-        Installed(CapOps.InstallRoot(map, cnodePhys + BootstrapSlots.IrqControl * CapSlot.Size, ObjectType.IrqControl, Rights.All, 0, 0, 0, 0));
+        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.CNode), ObjectType.CNode, Rights.All, cnodePhys.Value, cnodeBits, 0, 0));
+        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.AddressSpace), ObjectType.AddressSpace, Rights.All, asPhys.Value, asBits, 0, 0));
+        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.Thread), ObjectType.Thread, Rights.All, tcbPhys.Value, ObjectSizes.ThreadBits, 0, 0));
+        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.IoPorts), ObjectType.IoPorts, Rights.All, 0, 16, 0, 0));
+        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.IrqControl), ObjectType.IrqControl, Rights.All, 0, 0, 0, 0));
 
         var t = map.As<Tcb>(tcbPhys);
         Threads.InitializeObject(t);
-        Threads.Bind(t, map.As<CapSlot>(cnodePhys + BootstrapSlots.CNode * CapSlot.Size),
-            map.As<CapSlot>(cnodePhys + BootstrapSlots.AddressSpace * CapSlot.Size));
+        Threads.Bind(t, map.As<CapSlot>(CNode.SlotAddress(cnodePhys, BootstrapSlots.CNode)),
+            map.As<CapSlot>(CNode.SlotAddress(cnodePhys, BootstrapSlots.AddressSpace)));
         t->Frame.Rip = image.Entry;
         t->Frame.Rsp = BootstrapLayout.StackTop;
         t->Frame.Rdi = BootstrapLayout.InfoPage;
@@ -138,8 +138,8 @@ public static unsafe class BootstrapLoader
 
         // Device memory: the legacy VGA window and the PCI hole below the interrupt controllers.
         info->FirstDeviceSlot = FirstDeviceSlot;
-        int vga = HandOverRange(map, cnodePhys, FirstDeviceSlot, MaxDevice, 0xA0000, 0xC0000);
-        int pci = HandOverRange(map, cnodePhys, FirstDeviceSlot + (uint)vga, MaxDevice - vga, PciHoleStart(ref boot), 0xFEC00000);
+        int vga = HandOverRange(map, cnodePhys, FirstDeviceSlot, MaxDevice, new PhysAddr(0xA0000), new PhysAddr(0xC0000));
+        int pci = HandOverRange(map, cnodePhys, FirstDeviceSlot + (uint)vga, MaxDevice - vga, PciHoleStart(ref boot), new PhysAddr(0xFEC00000));
         info->DeviceCount = (ulong)(vga + pci);
 
         // Last: all remaining free memory becomes untyped capabilities.
@@ -162,22 +162,22 @@ public static unsafe class BootstrapLoader
     }
 
     // Splits each free run into naturally aligned power-of-two blocks, largest first.
-    private static void HandOverUntyped(PhysMap map, FrameAllocator frames, ulong cnodePhys, BootstrapInfo* info)
+    private static void HandOverUntyped(PhysMap map, FrameAllocator frames, PhysAddr cnodePhys, BootstrapInfo* info)
     {
         uint slot = FirstUntypedSlot;
         ulong total = 0;
-        ulong at = 0;
-        while (slot < FirstUntypedSlot + BootstrapInfo.MaxUntyped && frames.TryFindFree(at, out ulong start))
+        PhysAddr at = PhysAddr.Null;
+        while (slot < FirstUntypedSlot + BootstrapInfo.MaxUntyped && frames.TryFindFree(at, out PhysAddr start))
         {
-            ulong end = start;
+            PhysAddr end = start;
             while (frames.IsFree(end)) end += ObjectSizes.PageSize;
             while (start < end && slot < FirstUntypedSlot + BootstrapInfo.MaxUntyped)
             {
                 int bits = BlockBits(start, end);
                 ulong size = 1UL << bits;
                 frames.TryAllocRange(start, size >> ObjectSizes.PageBits);
-                Installed(CapOps.InstallRoot(map, cnodePhys + slot * CapSlot.Size, ObjectType.Untyped, Rights.All, start, bits, 0, 0));
-                info->UntypedPhys[info->UntypedCount] = start;
+                Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, slot), ObjectType.Untyped, Rights.All, start.Value, bits, 0, 0));
+                info->UntypedPhys[info->UntypedCount] = start.Value;
                 info->UntypedSizeBits[info->UntypedCount] = (byte)bits;
                 info->UntypedCount++;
                 slot++;
@@ -200,7 +200,7 @@ public static unsafe class BootstrapLoader
     }
 
     // The PCI hole starts above the last RAM below 4 GiB, at a 256 MiB boundary at least.
-    private static ulong PciHoleStart(ref BootInfo boot)
+    private static PhysAddr PciHoleStart(ref BootInfo boot)
     {
         ulong top = 0;
         for (int i = 0; i < boot.RegionCount; i++)
@@ -209,18 +209,18 @@ public static unsafe class BootstrapLoader
             if (r.Type != MemoryRegionType.Reserved && r.End <= 0x1_0000_0000UL && r.End > top) top = r.End;
         }
         ulong start = (top + (256UL << 20) - 1) & ~((256UL << 20) - 1);
-        return start < 0xC0000000UL ? 0xC0000000UL : start;
+        return new PhysAddr(start < 0xC0000000UL ? 0xC0000000UL : start);
     }
 
     // Installs DeviceMemory capabilities covering [start, end) in aligned power-of-two pieces;
     // returns how many (at most max).
-    private static int HandOverRange(PhysMap map, ulong cnodePhys, uint firstSlot, int max, ulong start, ulong end)
+    private static int HandOverRange(PhysMap map, PhysAddr cnodePhys, uint firstSlot, int max, PhysAddr start, PhysAddr end)
     {
         int n = 0;
         while (start < end && n < max)
         {
             int bits = BlockBits(start, end);
-            Installed(CapOps.InstallRoot(map, cnodePhys + (firstSlot + (uint)n) * CapSlot.Size, ObjectType.DeviceMemory, Rights.All, start, bits, 0, 0));
+            Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, firstSlot + (uint)n), ObjectType.DeviceMemory, Rights.All, start.Value, bits, 0, 0));
             start += 1UL << bits;
             n++;
         }
@@ -229,15 +229,15 @@ public static unsafe class BootstrapLoader
 
     /// <summary>log2 of the largest block at `start` that is aligned to its size and fits before `end`
     /// (capped at 2^40): the pieces untyped and device memory are handed over in.</summary>
-    private static int BlockBits(ulong start, ulong end)
+    private static int BlockBits(PhysAddr start, PhysAddr end)
     {
-        int bits = System.Numerics.BitOperations.TrailingZeroCount(start);
+        int bits = System.Numerics.BitOperations.TrailingZeroCount(start.Value);
         int fit = System.Numerics.BitOperations.Log2(end - start);
         if (bits > fit) bits = fit;
         return bits > 40 ? 40 : bits;
     }
 
-    private static void Zero(PhysMap map, ulong phys, ulong frames)
+    private static void Zero(PhysMap map, PhysAddr phys, ulong frames)
     {
         System.Runtime.InteropServices.NativeMemory.Clear(map.Ptr(phys), (nuint)(frames * ObjectSizes.PageSize));
     }

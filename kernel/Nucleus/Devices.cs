@@ -43,9 +43,9 @@ public static unsafe class Devices
         if (s != Status.Ok) return s;
         if (line >= Lines || line == 2) return Status.OutOfRange;  // line 2 is the PIC cascade
         if (s_lines.Claimed[line] != 0) return Status.Occupied;
-        s = Syscalls.Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
+        s = Syscalls.Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
-        ulong slot = cnode + dstIndex * CapSlot.Size;
+        ulong slot = CNode.SlotAddress(cnode, dstIndex);
         s = CapOps.InstallRoot(NucleusContext.Current.Direct, slot, ObjectType.IrqHandler, Rights.All, line, 0, 0, 0);
         if (s != Status.Ok) return s;
         s_lines.Claimed[line] = 1;

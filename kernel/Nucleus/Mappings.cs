@@ -47,7 +47,7 @@ public static unsafe class Mappings
         // overwritten below once the new mapping exists, so validation changes nothing.
         if (frame->Extra != 0 && !AddressSpaces.Resolve(frame->Extra).IsNull) return Status.Occupied;
         var tables = new AddressSpaceTables(map, asPhys);
-        MapStatus s = AddressSpaces.TableOf(map, asPhys).MapBlock(ref tables, vaddr, frame->Object, frame->SizeBits, FlagsFor(frame, rights));
+        MapStatus s = AddressSpaces.TableOf(map, asPhys).MapBlock(ref tables, vaddr, frame->ObjectPhys, frame->SizeBits, FlagsFor(frame, rights));
         if (s == MapStatus.AlreadyMapped || s == MapStatus.HugePageConflict) return Status.Occupied;
         if (s == MapStatus.OutOfMemory) return Status.OutOfMemory;
         if (s != MapStatus.Ok) return Status.InvalidArgument;

@@ -11,7 +11,7 @@ public unsafe struct ObjectHooks : IObjectHooks
 {
     public bool Failed; // an Initialize that could not complete (no ASID left)
 
-    public void Initialize(ObjectType type, ulong phys, int sizeBits)
+    public void Initialize(ObjectType type, PhysAddr phys, int sizeBits)
     {
         ObjectCounts.Made(type);
         var map = NucleusContext.Current.Direct;
@@ -21,7 +21,7 @@ public unsafe struct ObjectHooks : IObjectHooks
                 Threads.InitializeObject(map.As<Tcb>(phys));
                 break;
             case ObjectType.AddressSpace:
-                if (!AddressSpaces.Initialize(map, (PhysAddr)phys, sizeBits)) Failed = true;
+                if (!AddressSpaces.Initialize(map, phys, sizeBits)) Failed = true;
                 break;
         }
     }
@@ -60,7 +60,7 @@ public unsafe struct ObjectHooks : IObjectHooks
             slot.Spare = 0;
             Threads.Kill(t, ThreadExitKind.Killed, 0);
             if (slot.Type == ObjectType.AddressSpace) AddressSpaces.Unbind(t);
-            else t->CNode = 0;
+            else t->CNode = PhysAddr.Null;
         }
     }
 

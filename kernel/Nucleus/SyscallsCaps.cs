@@ -32,26 +32,26 @@ public static unsafe partial class Syscalls
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static CapSlot* Find(Tcb* t, ulong handle)
     {
-        if (t->CNode == 0) return null;
+        if (t->CNode.Value == 0) return null;
         var map = NucleusContext.Current.Direct;
         return CNode.Lookup(map, t->CNode, t->CNodeSlotBits, new CapHandle(handle), out ulong phys) == Status.Ok ? map.As<CapSlot>(phys) : null;
     }
 
     /// <summary>A destination slot: index in a CNode the caller holds with Write. Index 0 is never a capability.</summary>
-    internal static Status Destination(Tcb* t, ulong cnodeHandle, ulong index, ulong count, out ulong cnodePhys, out int bits)
+    internal static Status Destination(Tcb* t, ulong cnodeHandle, ulong index, ulong count, out PhysAddr cnodePhys, out int bits)
     {
-        cnodePhys = 0;
+        cnodePhys = PhysAddr.Null;
         bits = 0;
         Status s = Lookup(t, cnodeHandle, ObjectType.CNode, Rights.Write, out CapSlot* cnode);
         if (s != Status.Ok) return s;
-        cnodePhys = cnode->Object;
+        cnodePhys = new PhysAddr(cnode->Object);   // not ObjectPhys: the getter through a pointer cost a mov (retype_frame)
         bits = cnode->SizeBits;
         ulong slots = 1UL << bits;
         if (index == 0 || index >= slots || count > slots - index) return Status.OutOfRange;
         return Status.Ok;
     }
 
-    private static ulong SlotPhys(ulong cnodePhys, ulong index) => cnodePhys + index * CapSlot.Size;
+    private static ulong SlotPhys(PhysAddr cnodePhys, ulong index) => CNode.SlotAddress(cnodePhys, index);
 
     private static Status CapIdentify(Tcb* t, ulong handle, out ulong info, out ulong extra)
     {
@@ -65,7 +65,7 @@ public static unsafe partial class Syscalls
         return Status.Ok;
     }
 
-    private static ulong NewHandle(ulong cnode, ulong index) =>
+    private static ulong NewHandle(PhysAddr cnode, ulong index) =>
         CNode.HandleFor(NucleusContext.Current.Direct, cnode, SlotPhys(cnode, index)).Value;
 
     private static Status CapCopy(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, out ulong created) =>
@@ -82,7 +82,7 @@ public static unsafe partial class Syscalls
         Status s = Lookup(t, handle, out CapSlot* src);
         if (s != Status.Ok) return s;
         if (rights > (ulong)Rights.All) return Status.InvalidArgument;
-        s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
+        s = Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
         var map = NucleusContext.Current.Direct;
         s = mint ? CapOps.Mint(map, map.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights, badge)
@@ -96,7 +96,7 @@ public static unsafe partial class Syscalls
         created = 0;
         Status s = Lookup(t, handle, out CapSlot* src);
         if (s != Status.Ok) return s;
-        s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
+        s = Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
         s = CapOps.Move(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(src), SlotPhys(cnode, dstIndex));
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
@@ -112,13 +112,13 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         if (badgeMask == 0) return Status.InvalidArgument;
         if (from > 1UL << source->SizeBits) return Status.OutOfRange;
-        s = Destination(t, dstCNode, dstIndex, 1, out ulong cnode, out _);
+        s = Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
         var map = NucleusContext.Current.Direct;
         if (!map.As<CapSlot>(SlotPhys(cnode, dstIndex))->IsEmpty) return Status.Occupied;   // before the scan
-        ulong index = CNode.FindBadged(map, source->Object, source->SizeBits, from, badgeMask, out next);
+        ulong index = CNode.FindBadged(map, source->ObjectPhys, source->SizeBits, from, badgeMask, out next);
         if (index == 0) return Status.Ok;
-        s = CapOps.Move(map, SlotPhys(source->Object, index), SlotPhys(cnode, dstIndex));
+        s = CapOps.Move(map, SlotPhys(source->ObjectPhys, index), SlotPhys(cnode, dstIndex));
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
         else next = 0;
         return s;
@@ -164,7 +164,7 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         ulong type = f->Rsi, sizeBits = f->Rdx;
         if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > MaxRetypeCount || done >= count) return Status.InvalidArgument;
-        s = Destination(t, f->R10, dstIndex, count, out ulong cnode, out int bits);
+        s = Destination(t, f->R10, dstIndex, count, out PhysAddr cnode, out int bits);
         if (s != Status.Ok) return s;
         // Every address space takes an ASID as it is made: check there are enough before anything is
         // made, so the retype never has to be undone halfway.
@@ -192,7 +192,7 @@ public static unsafe partial class Syscalls
         s = Lookup(t, frame, ObjectType.Frame, Rights.Map, out CapSlot* f);
         if (s != Status.Ok) return s;
         if (rights > (ulong)Rights.All) return Status.InvalidArgument;
-        return Mappings.Map((PhysAddr)space->Object, f, vaddr, (Rights)rights);
+        return Mappings.Map(space->ObjectPhys, f, vaddr, (Rights)rights);
     }
 
     private static Status Unmap(Tcb* t, ulong frame)

@@ -45,7 +45,7 @@ public unsafe struct Tcb
     public ThreadExitKind ExitKind;
     public ulong ExitCode;
 
-    public ulong CNode;          // phys of the thread's CNode
+    public PhysAddr CNode;       // its CNode
     public int CNodeSlotBits;
     public PhysAddr AddressSpace; // its AddressSpace object, whose first page is the PML4 (CR3)
     public ulong FsBase;

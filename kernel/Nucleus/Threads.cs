@@ -20,7 +20,7 @@ public static unsafe class Threads
     private static bool s_reschedule;
     private static ulong s_lastCharge;
     private static ulong s_nextId;
-    private static ulong s_cr3;      // CR3 as loaded: a register value, kept as the number the CPU holds
+    private static PhysAddr s_cr3;   // the root CR3 holds, to skip reloading it (a reload flushes the TLB)
     private static ulong s_fsBase;   // the FS base last written (0 at boot)
 
     public static Tcb* Current => s_current;
@@ -132,9 +132,9 @@ public static unsafe class Threads
         _ = CapOps.Copy(map, map.ToPhys(space), map.ToPhys(&t->AddressSpaceCap), Rights.All);   // likewise
         t->CNodeCap.Spare = tcbPhys;
         t->AddressSpaceCap.Spare = tcbPhys;
-        t->CNode = cnode->Object;
+        t->CNode = cnode->ObjectPhys;
         t->CNodeSlotBits = cnode->SizeBits;
-        AddressSpaces.Bind(t, (PhysAddr)space->Object);
+        AddressSpaces.Bind(t, space->ObjectPhys);
     }
 
     /// <summary>ThreadStart: BadState unless the thread is inactive and configured.</summary>
@@ -282,7 +282,7 @@ public static unsafe class Threads
         DropOwnCap(&t->AddressSpaceCap);
         DropOwnCap(&t->FaultEndpointCap);
         DropOwnCap(&t->ExitNotificationCap);
-        t->CNode = 0;
+        t->CNode = PhysAddr.Null;
     }
 
     /// <summary>Deletes one of a thread's own capability copies, if present. Spare is cleared first:
@@ -301,9 +301,10 @@ public static unsafe class Threads
     /// <summary>An address space is going away: never run on its tables again.</summary>
     public static void ForgetAddressSpace(PhysAddr asPhys)
     {
-        if (s_cr3 != asPhys.Value) return;
-        s_cr3 = KernelSpace.Table.Root;
-        Cpu.WriteCr3(s_cr3);
+        if (s_cr3.Value != asPhys.Value) return;
+        PhysAddr kernelRoot = KernelSpace.Table.Root;
+        s_cr3 = kernelRoot;
+        Cpu.WriteCr3(kernelRoot);
     }
 
     public static void OnTimerTick()
@@ -401,10 +402,13 @@ public static unsafe class Threads
     {
         SwitchPorts(next);
         s_current = next;
-        if (next->AddressSpace.Value != s_cr3)
+        // The root read once into a register and compared as .Value against the static in memory: copying
+        // the field to the static and reading it back cost two loads per switch, and the operator one.
+        PhysAddr root = next->AddressSpace;
+        if (root.Value != s_cr3.Value)
         {
-            s_cr3 = next->AddressSpace.Value;
-            Cpu.WriteCr3(s_cr3);
+            s_cr3 = root;
+            Cpu.WriteCr3(root);
         }
         UserMode.Activate(&next->Frame);
         // WRMSR serialises the CPU: skip it when both bases are 0 (every thread so far). The real

@@ -51,7 +51,7 @@ public static unsafe class KernelBenchmarks
         ulong start = Cpu.ReadTsc();
         for (int i = 0; i < n; i++)
         {
-            frames.TryAlloc(out ulong f);
+            frames.TryAlloc(out PhysAddr f);
             frames.Free(f);
         }
         return (Cpu.ReadTsc() - start) / n;
@@ -62,8 +62,8 @@ public static unsafe class KernelBenchmarks
         ref FrameAllocatorFrameSource frames = ref KernelState.FrameSource;
         PageTable table = KernelSpace.Table;
         var flags = PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute;
-        KernelState.Frames.TryAlloc(out ulong anchor);
-        KernelState.Frames.TryAlloc(out ulong frame);
+        KernelState.Frames.TryAlloc(out PhysAddr anchor);
+        KernelState.Frames.TryAlloc(out PhysAddr frame);
         // An anchor page keeps the intermediate tables alive: this measures the leaf operation.
         table.Map4K(ref frames, ScratchVirt + 4096, anchor, flags);
         const int n = 10000;
@@ -86,8 +86,8 @@ public static unsafe class KernelBenchmarks
     private static ulong CapLookup()
     {
         var map = KernelState.Direct;
-        KernelState.Frames.TryAllocZeroed(out ulong cnode);
-        CapOps.InstallRoot(map, cnode + 5 * CapSlot.Size, ObjectType.Frame, Rights.All, 0x1000, 12, 0, 0);
+        KernelState.Frames.TryAllocZeroed(out PhysAddr cnode);
+        CapOps.InstallRoot(map, CNode.SlotAddress(cnode, 5), ObjectType.Frame, Rights.All, 0x1000, 12, 0, 0);
         var handle = new CapHandle(5, 0);
         const int n = 10000;
         ulong found = 0;

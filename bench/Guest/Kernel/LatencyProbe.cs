@@ -6,6 +6,7 @@
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Nucleus;
 using Vireo.Kernel.Tests;
 
@@ -21,7 +22,7 @@ public static unsafe class LatencyProbe
         public ObjectHooks Inner;
         public bool Preemptible;
 
-        public void Initialize(ObjectType type, ulong phys, int sizeBits) => Inner.Initialize(type, phys, sizeBits);
+        public void Initialize(ObjectType type, PhysAddr phys, int sizeBits) => Inner.Initialize(type, phys, sizeBits);
         public void Destroy(ObjectType type, ulong phys, int sizeBits) => Inner.Destroy(type, phys, sizeBits);
         public void CapRemoved(ref CapSlot slot) => Inner.CapRemoved(ref slot);
 

@@ -6,6 +6,7 @@
 using Vireo.Abi;
 using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Bench;
 
@@ -13,7 +14,7 @@ public static unsafe class ZeroingLatencyBenchmark
 {
     private const int FrameBits = 26;
     private const ulong Frames = 1UL << (FrameBits - 12);
-    private static ulong s_holder;   // a one-frame CNode: the untyped in slot 0, the frame made in slot 1
+    private static PhysAddr s_holder;   // a one-frame CNode: the untyped in slot 0, the frame made in slot 1
 
     /// <summary>Longest stretch without a preemption point, and how many restarts the retype took;
     /// 0 if the memory could not be had or the frame was not made.</summary>
@@ -21,25 +22,25 @@ public static unsafe class ZeroingLatencyBenchmark
     {
         restarts = 0;
         var map = KernelState.Direct;
-        if (!KernelState.Frames.TryAllocZeroed(out ulong holder)) return 0;
-        if (!KernelState.Frames.TryAllocContiguous(Frames, Frames, out ulong memory))
+        if (!KernelState.Frames.TryAllocZeroed(out PhysAddr holder)) return 0;
+        if (!KernelState.Frames.TryAllocContiguous(Frames, Frames, out PhysAddr memory))
         {
             KernelState.Frames.Free(holder);
             return 0;
         }
         s_holder = holder;
-        Status s = CapOps.InstallRoot(map, holder, ObjectType.Untyped, Rights.All, memory, FrameBits, 0, 0);
-        ulong frameSlot = holder + CapSlot.Size;
+        Status s = CapOps.InstallRoot(map, holder.Value, ObjectType.Untyped, Rights.All, memory.Value, FrameBits, 0, 0);
+        ulong frameSlot = CNode.SlotAddress(holder, 1);
         if (s == Status.Ok) s = LatencyProbe.RunRestarting(&Retype, preemptible, out restarts);
         bool made = s == Status.Ok && map.As<CapSlot>(frameSlot)->Type == ObjectType.Frame;
         var plain = new Nucleus.ObjectHooks();
         if (made) CapOps.Delete(map, frameSlot, ref plain);
-        CapOps.Delete(map, holder, ref plain);
+        CapOps.Delete(map, holder.Value, ref plain);
         KernelState.Frames.FreeContiguous(memory, Frames);
         KernelState.Frames.Free(holder);
         return made ? LatencyProbe.Longest : 0;
     }
 
     private static Status Retype(ref LatencyProbe.TimedHooks hooks) =>
-        Untyped.Retype(KernelState.Direct, s_holder, ObjectType.Frame, FrameBits, s_holder, 6, 1, 1, ref hooks, out _);
+        Untyped.Retype(KernelState.Direct, s_holder.Value, ObjectType.Frame, FrameBits, s_holder, 6, 1, 1, ref hooks, out _);
 }

@@ -2,6 +2,7 @@
 // the cost is a few instructions, which matters only on paths measured in kernel/Arch benchmarks.
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Arch.X64;
 
@@ -15,10 +16,10 @@ public static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_inl")] public static extern uint InL(ushort port);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_cr0")] public static extern ulong ReadCr0();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_cr2")] public static extern ulong ReadCr2();
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_cr3")] public static extern ulong ReadCr3();
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_cr3")] private static extern ulong ReadCr3Raw();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_cr4")] public static extern ulong ReadCr4();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_write_cr0")] public static extern void WriteCr0(ulong value);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_write_cr3")] public static extern void WriteCr3(ulong value);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_write_cr3")] private static extern void WriteCr3Raw(ulong value);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_write_cr4")] public static extern void WriteCr4(ulong value);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_rdmsr")] public static extern ulong ReadMsr(uint msr);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_wrmsr")] public static extern void WriteMsr(uint msr, ulong value);
@@ -40,4 +41,12 @@ public static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_rsp")] public static extern ulong ReadStackPointer();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_ud2")] public static extern void InvalidOpcode();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_int3")] public static extern void Breakpoint();
+
+    // CR3 holds the physical address of the PML4: the kernel uses no PCIDs and sets neither PWT nor
+    // PCD there, so the register's value is the root's address and is typed as one.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static PhysAddr ReadCr3() => new(ReadCr3Raw());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WriteCr3(PhysAddr root) => WriteCr3Raw(root.Value);
 }

@@ -2,6 +2,7 @@
 // Field order is the order of layout_table in Asm/boot.S.
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Arch.X64;
 
@@ -23,7 +24,7 @@ public struct KernelLayout
     public ulong MachineCheckGuard, MachineCheckTop;
     public ulong BootPml4;
 
-    public ulong ToPhys(ulong virt) => virt - KernelVma;
+    public PhysAddr ToPhys(ulong virt) => new(virt - KernelVma);
     public ulong PhysEnd => BssEnd - KernelVma;
 
     public bool IsGuardPage(ulong virt) =>

@@ -28,7 +28,7 @@ public static unsafe class KernelSpace
         const PageFlags data = PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute | PageFlags.Global;
         for (ulong p = 0; p < directMapEnd; p += PageTable.Size2M)
         {
-            status = table.Map2M(ref frames, DirectMapBase + p, p, data);
+            status = table.Map2M(ref frames, DirectMapBase + p, new PhysAddr(p), data);
             if (status != MapStatus.Ok) return status;
         }
 
@@ -58,10 +58,10 @@ public static unsafe class KernelSpace
     }
 
     /// <summary>Maps device registers uncached; returns null when the window is exhausted.</summary>
-    public static byte* MapDevice(ref FrameAllocatorFrameSource frames, ulong phys, ulong length)
+    public static byte* MapDevice(ref FrameAllocatorFrameSource frames, PhysAddr phys, ulong length)
     {
-        ulong first = phys & ~(PageTable.Size4K - 1);
-        ulong pages = (phys + length - first + PageTable.Size4K - 1) / PageTable.Size4K;
+        PhysAddr first = phys.AlignDown(PageTable.Size4K);
+        ulong pages = (phys - first + length + PageTable.Size4K - 1) / PageTable.Size4K;
         if (s_deviceNext + pages * PageTable.Size4K > DeviceBase + DeviceWindow) return null;
         ulong virt = s_deviceNext;
         for (ulong i = 0; i < pages; i++)

@@ -122,7 +122,7 @@ public static unsafe class Panic
         Line3("r9 ", f->R9, "r10", f->R10, "r11", f->R11);
         Line3("r12", f->R12, "r13", f->R13, "r14", f->R14);
         Line3("r15", f->R15, "rip", f->Rip, "rfl", f->Rflags);
-        Line3("cs ", f->Cs, "ss ", f->Ss, "cr3", Cpu.ReadCr3());
+        Line3("cs ", f->Cs, "ss ", f->Ss, "cr3", Cpu.ReadCr3().Value);
     }
 
     private static void Line3(string a, ulong va, string b, ulong vb, string c, ulong vc)

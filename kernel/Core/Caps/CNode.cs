@@ -12,12 +12,12 @@ public static class CNode
     /// <summary>Finds the occupied slot a handle names. InvalidCapability when the handle is malformed,
     /// its index is out of range, the slot is empty, or the generation differs.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static unsafe Status Lookup(PhysMap map, ulong cnodePhys, int slotBits, CapHandle handle, out ulong slotPhys)
+    public static unsafe Status Lookup(PhysMap map, PhysAddr cnodePhys, int slotBits, CapHandle handle, out ulong slotPhys)
     {
         slotPhys = 0;
         if (!handle.IsWellFormed || (ulong)handle.Index >= (1UL << slotBits))
             return Status.InvalidCapability;
-        ulong phys = cnodePhys + ((ulong)handle.Index << ObjectSizes.SlotBits);
+        ulong phys = SlotAddress(cnodePhys, handle.Index);
         CapSlot* slot = map.As<CapSlot>(phys);
         if (slot->Type == ObjectType.Null || slot->Generation != handle.Generation)
             return Status.InvalidCapability;
@@ -26,12 +26,12 @@ public static class CNode
     }
 
     /// <summary>The slot at an index, empty or not (destinations). OutOfRange when index >= 2^slotBits.</summary>
-    public static Status SlotAt(ulong cnodePhys, int slotBits, ulong index, out ulong slotPhys)
+    public static Status SlotAt(PhysAddr cnodePhys, int slotBits, ulong index, out ulong slotPhys)
     {
         slotPhys = 0;
         if (index >= (1UL << slotBits))
             return Status.OutOfRange;
-        slotPhys = cnodePhys + (index << ObjectSizes.SlotBits);
+        slotPhys = SlotAddress(cnodePhys, index);
         return Status.Ok;
     }
 
@@ -44,13 +44,13 @@ public static class CNode
     /// Returns its index, or 0 when none was found; `next` is where a further scan goes on: past the
     /// slot found, or past the slots looked at (2^slotBits when the end was reached). Precondition:
     /// from &lt;= 2^slotBits.</summary>
-    public static unsafe ulong FindBadged(PhysMap map, ulong cnodePhys, int slotBits, ulong from, ulong badgeMask, out ulong next)
+    public static unsafe ulong FindBadged(PhysMap map, PhysAddr cnodePhys, int slotBits, ulong from, ulong badgeMask, out ulong next)
     {
         ulong size = 1UL << slotBits;
         ulong end = size - from > ScanLimit ? from + ScanLimit : size;
         for (ulong i = from == 0 ? 1 : from; i < end; i++)
         {
-            CapSlot* slot = map.As<CapSlot>(cnodePhys + (i << ObjectSizes.SlotBits));
+            CapSlot* slot = map.As<CapSlot>(SlotAddress(cnodePhys, i));
             if (slot->Type == ObjectType.Endpoint && (slot->Badge & badgeMask) != 0)
             {
                 next = i + 1;
@@ -62,6 +62,12 @@ public static class CNode
     }
 
     /// <summary>The handle user space quotes for a slot of this CNode, with the slot's current generation.</summary>
-    public static unsafe CapHandle HandleFor(PhysMap map, ulong cnodePhys, ulong slotPhys) =>
-        new CapHandle((uint)((slotPhys - cnodePhys) >> ObjectSizes.SlotBits), map.As<CapSlot>(slotPhys)->Generation);
+    public static unsafe CapHandle HandleFor(PhysMap map, PhysAddr cnodePhys, ulong slotPhys) =>
+        new CapHandle((uint)((slotPhys - cnodePhys.Value) >> ObjectSizes.SlotBits), map.As<CapSlot>(slotPhys)->Generation);
+
+    /// <summary>The address of a CNode's slot. A CNode's address is typed; a slot's stays a number, as the
+    /// derivation tree's links hold slot addresses with a parent bit in them (CapSlot): here is where one
+    /// becomes the other.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static ulong SlotAddress(PhysAddr cnodePhys, ulong index) => cnodePhys.Value + (index << ObjectSizes.SlotBits);
 }

@@ -77,7 +77,7 @@ internal static unsafe class CapDeletion
             return;
 
         if (parent != 0 && (map.As<CapSlot>(parent)->Type == ObjectType.Untyped || map.As<CapSlot>(parent)->Type == ObjectType.DeviceMemory))
-            Untyped.Release(map, parent, objectPhys, ObjectLayout.ObjectBits(type, sizeBits), flags);
+            Untyped.Release(map, parent, new PhysAddr(objectPhys), ObjectLayout.ObjectBits(type, sizeBits), flags);
         if (type == ObjectType.CNode)
         {
             s->Object = objectPhys;
@@ -140,24 +140,24 @@ internal static unsafe class CapDeletion
     {
         while (pending != 0)
         {
-            ulong cnode = TakeEntry(map, ref pending, out int slotBits);
+            PhysAddr cnode = TakeEntry(map, ref pending, out int slotBits);
             ulong slots = 1UL << slotBits;
             for (ulong i = 0; i < slots; i++)
             {
-                ulong slot = cnode + (i << ObjectSizes.SlotBits);
+                ulong slot = CNode.SlotAddress(cnode, i);
                 if (!map.As<CapSlot>(slot)->IsEmpty)
                     DeleteOne(map, slot, ref pending, ref hooks);
             }
-            hooks.Destroy(ObjectType.CNode, cnode, slotBits);
+            hooks.Destroy(ObjectType.CNode, cnode.Value, slotBits);
         }
     }
 
     // Takes the first entry off the pending list: the dying CNode it names, and its slot bits.
-    private static ulong TakeEntry(PhysMap map, ref ulong pending, out int slotBits)
+    private static PhysAddr TakeEntry(PhysMap map, ref ulong pending, out int slotBits)
     {
         CapSlot* entry = map.As<CapSlot>(pending);
         pending = entry->Next;
-        ulong cnode = entry->Object;
+        PhysAddr cnode = entry->ObjectPhys;
         slotBits = entry->SizeBits;
         entry->Object = 0;
         entry->SizeBits = 0;
@@ -193,13 +193,13 @@ internal static unsafe class CapDeletion
             if (!IsLastCNode(r))
                 return true;   // not reached (it stays the last capability: no copy is made of it); never loop
             CapSlot* c = map.As<CapSlot>(cur);
-            ulong cnode = c->Object;
+            PhysAddr cnode = c->ObjectPhys;
             ulong slots = 1UL << c->SizeBits;
             ulong next = root;   // where to go on: root (up again) unless a nested CNode is found
             bool finished = true;
             for (ulong i = c->Extra; i < slots; i++)
             {
-                ulong slot = cnode + (i << ObjectSizes.SlotBits);
+                ulong slot = CNode.SlotAddress(cnode, i);
                 CapSlot* x = map.As<CapSlot>(slot);
                 if (x->IsEmpty || slot == root)
                 {
@@ -236,7 +236,7 @@ internal static unsafe class CapDeletion
                 if (r->IsEmpty) return true;
                 if (hooks.PreemptionPoint()) return false;
                 // A destruction on the way may have taken the CNode being emptied: find the way again.
-                if (c->IsEmpty || !IsLastCNode(c) || c->Object != cnode)
+                if (c->IsEmpty || !IsLastCNode(c) || c->Object != cnode.Value)
                 {
                     finished = false;
                     break;
@@ -259,15 +259,15 @@ internal static unsafe class CapDeletion
     public static void DeleteEmptied<THooks>(PhysMap map, ulong slot, ulong keep, ref THooks hooks) where THooks : struct, IObjectHooks
     {
         CapSlot* s = map.As<CapSlot>(slot);
-        ulong cnode = s->Object;
-        bool holdsKeep = keep != slot && keep >= cnode && keep - cnode < (1UL << (s->SizeBits + ObjectSizes.SlotBits)) &&
+        PhysAddr cnode = s->ObjectPhys;
+        bool holdsKeep = keep != slot && keep >= cnode.Value && keep - cnode.Value < (1UL << (s->SizeBits + ObjectSizes.SlotBits)) &&
             !map.As<CapSlot>(keep)->IsEmpty;
         ulong pending = 0;
         DeleteOne(map, slot, ref pending, ref hooks);
         if (!holdsKeep && pending == slot)
         {
-            ulong dead = TakeEntry(map, ref pending, out int bits);
-            hooks.Destroy(ObjectType.CNode, dead, bits);
+            PhysAddr dead = TakeEntry(map, ref pending, out int bits);
+            hooks.Destroy(ObjectType.CNode, dead.Value, bits);
         }
         Drain(map, ref pending, ref hooks);
     }

@@ -15,8 +15,10 @@
 // root is a child of the untyped capability the object was retyped from, or a tree root for objects the
 // kernel made at boot. Untyped capabilities are always Original and their children are the Original
 // capabilities of the objects carved from them.
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Vireo.Abi;
+using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Caps;
 
@@ -54,7 +56,9 @@ public struct CapSlot
     /// <summary>Incremented every time the slot is emptied; a handle must quote it.</summary>
     public ushort Generation;
     private ushort _reserved;
-    /// <summary>Physical base of the object.</summary>
+    /// <summary>The object: the physical base of a memory object (untyped, device memory, CNode, frame,
+    /// thread, address space, endpoint, notification, reply; read it as ObjectPhys), the first port of
+    /// an IoPorts capability, the line of an IrqHandler. A number, because not every object is memory.</summary>
     public ulong Object;
     /// <summary>Endpoint/Notification: the badge delivered with messages. Untyped: the watermark.</summary>
     public ulong Badge;
@@ -66,6 +70,15 @@ public struct CapSlot
     public ulong FirstChild;
     /// <summary>Not used by the capability core.</summary>
     public ulong Spare;
+
+    /// <summary>Object, typed, for the memory objects (every type but IoPorts, IrqControl and IrqHandler).</summary>
+    public PhysAddr ObjectPhys
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        readonly get => new(Object);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        set => Object = value.Value;
+    }
 
     public bool IsEmpty => Type == ObjectType.Null;
     public bool IsOriginal => (Flags & CapFlags.Original) != 0;

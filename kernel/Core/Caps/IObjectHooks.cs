@@ -1,18 +1,21 @@
 // What the capability core asks of the rest of the kernel. Passed as `ref THooks` with a struct constraint
 // so that ilc specialises every operation for the kernel's hooks: no interface dispatch, no boxing.
 using Vireo.Abi;
+using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Caps;
 
 public interface IObjectHooks
 {
-    /// <summary>A new object was carved and zeroed; sizeBits is the value stored in its capability.</summary>
-    void Initialize(ObjectType type, ulong phys, int sizeBits);
+    /// <summary>A new object was carved and zeroed; sizeBits is the value stored in its capability. Retype
+    /// makes memory objects only, so the object is an address.</summary>
+    void Initialize(ObjectType type, PhysAddr phys, int sizeBits);
 
     /// <summary>The last capability to the object went; its memory has already been returned to its untyped
     /// and is not reused before the current operation ends. For a CNode the slots have been emptied, and the
     /// hook must not write the CNode's memory: its empty slots may still hold pending-destruction entries
     /// (see CapDeletion) until the operation ends.</summary>
+    /// The object is CapSlot.Object: an address but for an IrqHandler (its line), so a number here.
     void Destroy(ObjectType type, ulong phys, int sizeBits);
 
     /// <summary>The slot is about to be emptied by Delete or Revoke (e.g. unmap the frame it maps).</summary>

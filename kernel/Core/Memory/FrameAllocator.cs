@@ -26,6 +26,7 @@
 // TotalFrames = popcount(managed) and never changes.
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Kernel.Multiboot;
 
@@ -54,10 +55,10 @@ public sealed unsafe class FrameAllocator
     public ulong FreeFrames { get; private set; }
 
     /// <summary>Physical extent of the allocator's own metadata: bitmaps, stack and positions (frame aligned).</summary>
-    public ulong MetadataPhys { get; }
+    public PhysAddr MetadataPhys { get; }
     public ulong MetadataLength { get; }
 
-    private FrameAllocator(PhysMap map, ulong frameLimit, ulong words, ulong metadataPhys, ulong metadataLength)
+    private FrameAllocator(PhysMap map, ulong frameLimit, ulong words, PhysAddr metadataPhys, ulong metadataLength)
     {
         _map = map;
         _frameLimit = frameLimit;
@@ -98,26 +99,26 @@ public sealed unsafe class FrameAllocator
         if (!FindMetadataHome(map, memoryMap, reserved, metadataFrames, out ulong metadataFrame))
             return false;
 
-        allocator = new FrameAllocator(map, frameLimit, words, metadataFrame << FrameShift,
+        allocator = new FrameAllocator(map, frameLimit, words, AddressOf(metadataFrame),
             metadataFrames << FrameShift);
         allocator.Build(memoryMap, reserved);
         return true;
     }
 
-    public bool TryAlloc(out ulong phys)
+    public bool TryAlloc(out PhysAddr phys)
     {
-        phys = 0;
+        phys = PhysAddr.Null;
         if (FreeFrames == 0)
             return false;
         ulong frame = _stack[FreeFrames - 1];
         FreeFrames--;
         ClearBit(_free, frame);
-        phys = frame << FrameShift;
+        phys = AddressOf(frame);
         return true;
     }
 
     /// <summary>TryAlloc, then zero the frame through the direct map.</summary>
-    public bool TryAllocZeroed(out ulong phys)
+    public bool TryAllocZeroed(out PhysAddr phys)
     {
         if (!TryAlloc(out phys))
             return false;
@@ -126,11 +127,11 @@ public sealed unsafe class FrameAllocator
     }
 
     /// <summary>Returns false, changing nothing, unless <paramref name="phys"/> is a managed frame that is allocated.</summary>
-    public bool Free(ulong phys)
+    public bool Free(PhysAddr phys)
     {
         if (!IsAllocatedFrame(phys))
             return false;
-        Push(phys >> FrameShift);
+        Push(FrameOf(phys));
         return true;
     }
 
@@ -138,9 +139,9 @@ public sealed unsafe class FrameAllocator
     /// Finds the lowest run of <paramref name="frameCount"/> free frames whose first frame number is a multiple
     /// of <paramref name="alignFrames"/> (0 means 1). Linear in the number of frames covered.
     /// </summary>
-    public bool TryAllocContiguous(ulong frameCount, ulong alignFrames, out ulong phys)
+    public bool TryAllocContiguous(ulong frameCount, ulong alignFrames, out PhysAddr phys)
     {
-        phys = 0;
+        phys = PhysAddr.Null;
         if (frameCount == 0 || frameCount > FreeFrames)
             return false;
         if (alignFrames == 0)
@@ -162,7 +163,7 @@ public sealed unsafe class FrameAllocator
             {
                 for (ulong i = 0; i < frameCount; i++)
                     Remove(start + i);
-                phys = start << FrameShift;
+                phys = AddressOf(start);
                 return true;
             }
             // Every candidate start up to the blocking frame would include it.
@@ -175,7 +176,7 @@ public sealed unsafe class FrameAllocator
     /// Takes the free run [phys, phys + frameCount frames) out of the allocator, all or nothing: used at the
     /// end of boot, when the kernel turns every remaining free run into untyped memory for user space.
     /// </summary>
-    public bool TryAllocRange(ulong phys, ulong frameCount)
+    public bool TryAllocRange(PhysAddr phys, ulong frameCount)
     {
         if (!InRange(phys, frameCount, out ulong first))
             return false;
@@ -188,17 +189,17 @@ public sealed unsafe class FrameAllocator
     }
 
     /// <summary>The first free frame at or above phys, for walking free runs; false when none.</summary>
-    public bool TryFindFree(ulong phys, out ulong found)
+    public bool TryFindFree(PhysAddr phys, out PhysAddr found)
     {
-        found = 0;
-        if (!NextFree(phys >> FrameShift, out ulong frame))
+        found = PhysAddr.Null;
+        if (!NextFree(FrameOf(phys), out ulong frame))
             return false;
-        found = frame << FrameShift;
+        found = AddressOf(frame);
         return true;
     }
 
     /// <summary>Frees a run; returns false, changing nothing, unless every frame in it is managed and allocated.</summary>
-    public bool FreeContiguous(ulong phys, ulong frameCount)
+    public bool FreeContiguous(PhysAddr phys, ulong frameCount)
     {
         if (!InRange(phys, frameCount, out ulong first))
             return false;
@@ -212,21 +213,24 @@ public sealed unsafe class FrameAllocator
         return true;
     }
 
-    // A non-empty, frame-aligned run that lies below the frame limit; its first frame number.
-    private bool InRange(ulong phys, ulong frameCount, out ulong first)
+    // A non-empty, frame-aligned run that lies below the frame limit; its first frame number. Inlined, as
+    // it was before addresses were typed: a call costs the run's loops a reload of `first` per frame.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool InRange(PhysAddr phys, ulong frameCount, out ulong first)
     {
-        first = phys >> FrameShift;
-        return frameCount != 0 && (phys & (FrameSize - 1)) == 0 && first < _frameLimit && frameCount <= _frameLimit - first;
+        first = FrameOf(phys);
+        return frameCount != 0 && phys.IsAligned(FrameSize) && first < _frameLimit && frameCount <= _frameLimit - first;
     }
 
     /// <summary>True for a frame this allocator manages, whether free or allocated.</summary>
-    public bool IsManaged(ulong phys)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsManaged(PhysAddr phys)
     {
-        ulong frame = phys >> FrameShift;
-        return (phys & (FrameSize - 1)) == 0 && frame < _frameLimit && TestBit(_managed, frame);
+        ulong frame = FrameOf(phys);
+        return phys.IsAligned(FrameSize) && frame < _frameLimit && TestBit(_managed, frame);
     }
 
-    public bool IsFree(ulong phys) => IsManaged(phys) && TestBit(_free, phys >> FrameShift);
+    public bool IsFree(PhysAddr phys) => IsManaged(phys) && TestBit(_free, FrameOf(phys));
 
     /// <summary>Verifies every invariant in the header; O(frames), for tests and debug builds.</summary>
     public bool CheckConsistency()
@@ -357,7 +361,7 @@ public sealed unsafe class FrameAllocator
             ExcludedFrames(new PhysRange(memoryMap[i].Base, memoryMap[i].Length), out first, out end);
             SetBits(_managed, first, end, false);
         }
-        ExcludedFrames(new PhysRange(MetadataPhys, MetadataLength), out first, out end);
+        ExcludedFrames(new PhysRange(MetadataPhys.Value, MetadataLength), out first, out end);
         SetBits(_managed, first, end, false);
 
         // Ascending, so the highest frame ends on top and is handed out first.
@@ -378,11 +382,11 @@ public sealed unsafe class FrameAllocator
         FreeFrames = total;
     }
 
-    private bool IsAllocatedFrame(ulong phys)
+    private bool IsAllocatedFrame(PhysAddr phys)
     {
-        if ((phys & (FrameSize - 1)) != 0)
+        if (!phys.IsAligned(FrameSize))
             return false;
-        ulong frame = phys >> FrameShift;
+        ulong frame = FrameOf(phys);
         return frame < _frameLimit && TestBit(_managed, frame) && !TestBit(_free, frame);
     }
 
@@ -426,8 +430,15 @@ public sealed unsafe class FrameAllocator
         ClearBit(_free, frame);
     }
 
-    private void ZeroFrames(ulong phys, ulong frames) =>
+    private void ZeroFrames(PhysAddr phys, ulong frames) =>
         System.Runtime.InteropServices.NativeMemory.Clear(_map.Ptr(phys), (nuint)(frames << FrameShift));
+
+    // Frame numbers are the allocator's own currency (bitmap and stack indices); addresses are its interface.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong FrameOf(PhysAddr phys) => phys.Value >> FrameShift;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static PhysAddr AddressOf(ulong frame) => new(frame << FrameShift);
 
     private static ulong AlignUp(ulong value, ulong align) => (value + align - 1) / align * align;
 

@@ -14,8 +14,8 @@ public struct FrameAllocatorFrameSource : IFrameSource
         _allocator = allocator;
     }
 
-    public bool TryAllocZeroedFrame(out ulong phys) => _allocator.TryAllocZeroed(out phys);
+    public bool TryAllocZeroedFrame(out PhysAddr phys) => _allocator.TryAllocZeroed(out phys);
 
     /// <summary>A rejected free (double free, unmanaged frame) is ignored here; the allocator's state is unchanged.</summary>
-    public void FreeFrame(ulong phys) => _allocator.Free(phys);
+    public void FreeFrame(PhysAddr phys) => _allocator.Free(phys);
 }

@@ -2,6 +2,8 @@
 // In the kernel the offset is the higher-half direct-map base; in host tests it is the
 // address of a pinned buffer that stands in for physical memory. Portable code reaches
 // physical memory only through this type, which is why it can be tested on the host.
+using System.Runtime.CompilerServices;
+
 namespace Vireo.Kernel.Memory;
 
 public readonly unsafe struct PhysMap
@@ -25,9 +27,12 @@ public readonly unsafe struct PhysMap
     public ulong ToPhys(void* virt) => (ulong)((byte*)virt - Base);
 
     // The same through PhysAddr, for code that keeps its addresses typed (PhysAddr.cs).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte* Ptr(PhysAddr phys) => Base + phys.Value;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T* As<T>(PhysAddr phys) where T : unmanaged => (T*)(Base + phys.Value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public PhysAddr AddressOf(void* virt) => new((ulong)((byte*)virt - Base));
 }

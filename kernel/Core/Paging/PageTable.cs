@@ -12,6 +12,8 @@
 //    required, so a block is a run of entries in one table and is mapped or refused whole.
 // TLB and paging-structure caches are the caller's business: after Unmap/Protect of a live
 // address space the caller must invlpg (which also drops cached intermediate entries).
+// Addresses of frames and tables are PhysAddr at the interface; an entry is the CPU's 64-bit word,
+// so the walker works on ulong entries and types the address it takes out of one (Target).
 using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Kernel.Memory;
@@ -49,10 +51,10 @@ public readonly unsafe struct PageTable
     private readonly PhysMap _map;
 
     /// <summary>Physical address of the PML4; the value CR3 holds (without PCID bits).</summary>
-    public readonly ulong Root;
+    public readonly PhysAddr Root;
 
     /// <summary>Wraps an existing PML4. Invariant: root is 4 KiB aligned and reachable through map.</summary>
-    public PageTable(PhysMap map, ulong root)
+    public PageTable(PhysMap map, PhysAddr root)
     {
         _map = map;
         Root = root;
@@ -62,7 +64,7 @@ public readonly unsafe struct PageTable
     public static MapStatus TryCreate<TFrames>(PhysMap map, ref TFrames frames, out PageTable table)
         where TFrames : struct, IFrameSource
     {
-        if (!frames.TryAllocZeroedFrame(out ulong root))
+        if (!frames.TryAllocZeroedFrame(out PhysAddr root))
         {
             table = default;
             return MapStatus.OutOfMemory;
@@ -75,16 +77,16 @@ public readonly unsafe struct PageTable
     /// <summary>True when bits 63..47 are all equal, i.e. the address is usable with 4-level paging.</summary>
     public static bool IsCanonical(ulong virt) => (ulong)((long)(virt << 16) >> 16) == virt;
 
-    public MapStatus Map4K<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options = MapOptions.None)
+    public MapStatus Map4K<TFrames>(ref TFrames frames, ulong virt, PhysAddr phys, PageFlags flags, MapOptions options = MapOptions.None)
         where TFrames : struct, IFrameSource
         => MapLeaf(ref frames, virt, phys, flags, options, PtLevel);
 
-    public MapStatus Map2M<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options = MapOptions.None)
+    public MapStatus Map2M<TFrames>(ref TFrames frames, ulong virt, PhysAddr phys, PageFlags flags, MapOptions options = MapOptions.None)
         where TFrames : struct, IFrameSource
         => MapLeaf(ref frames, virt, phys, flags, options, PdLevel);
 
     /// <summary>Maps a 1 GiB page; the caller must have checked CPUID for 1 GiB page support.</summary>
-    public MapStatus Map1G<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options = MapOptions.None)
+    public MapStatus Map1G<TFrames>(ref TFrames frames, ulong virt, PhysAddr phys, PageFlags flags, MapOptions options = MapOptions.None)
         where TFrames : struct, IFrameSource
         => MapLeaf(ref frames, virt, phys, flags, options, PdptLevel);
 
@@ -99,11 +101,11 @@ public readonly unsafe struct PageTable
     /// they should not pay for the block's checks (map_unmap_page).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public MapStatus MapBlock<TFrames>(ref TFrames frames, ulong virt, ulong phys, int sizeBits, PageFlags flags, MapOptions options = MapOptions.None)
+    public MapStatus MapBlock<TFrames>(ref TFrames frames, ulong virt, PhysAddr phys, int sizeBits, PageFlags flags, MapOptions options = MapOptions.None)
         where TFrames : struct, IFrameSource
         => sizeBits == MinBlockBits ? MapLeaf(ref frames, virt, phys, flags, options, PtLevel) : MapLargeBlock(ref frames, virt, phys, sizeBits, flags, options);
 
-    private MapStatus MapLargeBlock<TFrames>(ref TFrames frames, ulong virt, ulong phys, int sizeBits, PageFlags flags, MapOptions options)
+    private MapStatus MapLargeBlock<TFrames>(ref TFrames frames, ulong virt, PhysAddr phys, int sizeBits, PageFlags flags, MapOptions options)
         where TFrames : struct, IFrameSource
     {
         if (!TryBlockShape(sizeBits, out int level, out int count))
@@ -111,7 +113,7 @@ public readonly unsafe struct PageTable
         if (count == 1)
             return MapLeaf(ref frames, virt, phys, flags, options, level);
         ulong page = LevelSize(level);
-        if (((virt | phys) & (page * (ulong)count - 1)) != 0)
+        if (((virt | phys.Value) & (page * (ulong)count - 1)) != 0)
             return MapStatus.NotAligned;
         for (int i = 0; i < count; i++)
         {
@@ -135,15 +137,15 @@ public readonly unsafe struct PageTable
     /// <summary>Unmaps a 4 KiB page and returns the frame it pointed to (the frame itself is not freed).
     /// keepTables leaves emptied page tables in place: user address
     /// spaces own their tables until they die, and reusing a table is cheaper than scanning it.</summary>
-    public MapStatus Unmap4K<TFrames>(ref TFrames frames, ulong virt, out ulong phys, bool keepTables = false)
+    public MapStatus Unmap4K<TFrames>(ref TFrames frames, ulong virt, out PhysAddr phys, bool keepTables = false)
         where TFrames : struct, IFrameSource
         => UnmapLeaf(ref frames, virt, PtLevel, out phys, keepTables);
 
-    public MapStatus Unmap2M<TFrames>(ref TFrames frames, ulong virt, out ulong phys)
+    public MapStatus Unmap2M<TFrames>(ref TFrames frames, ulong virt, out PhysAddr phys)
         where TFrames : struct, IFrameSource
         => UnmapLeaf(ref frames, virt, PdLevel, out phys);
 
-    public MapStatus Unmap1G<TFrames>(ref TFrames frames, ulong virt, out ulong phys)
+    public MapStatus Unmap1G<TFrames>(ref TFrames frames, ulong virt, out PhysAddr phys)
         where TFrames : struct, IFrameSource
         => UnmapLeaf(ref frames, virt, PdptLevel, out phys);
 
@@ -151,14 +153,14 @@ public readonly unsafe struct PageTable
     /// HugePageConflict when the block is not mapped whole with the pages MapBlock would use).
     /// phys is the block's first byte. A 4 KiB block is Unmap4K, inlined (see MapBlock).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public MapStatus UnmapBlock<TFrames>(ref TFrames frames, ulong virt, int sizeBits, out ulong phys, bool keepTables = false)
+    public MapStatus UnmapBlock<TFrames>(ref TFrames frames, ulong virt, int sizeBits, out PhysAddr phys, bool keepTables = false)
         where TFrames : struct, IFrameSource
         => sizeBits == MinBlockBits ? UnmapLeaf(ref frames, virt, PtLevel, out phys, keepTables) : UnmapLargeBlock(ref frames, virt, sizeBits, out phys, keepTables);
 
-    private MapStatus UnmapLargeBlock<TFrames>(ref TFrames frames, ulong virt, int sizeBits, out ulong phys, bool keepTables)
+    private MapStatus UnmapLargeBlock<TFrames>(ref TFrames frames, ulong virt, int sizeBits, out PhysAddr phys, bool keepTables)
         where TFrames : struct, IFrameSource
     {
-        phys = 0;
+        phys = PhysAddr.Null;
         if (!TryBlockShape(sizeBits, out int level, out int count))
             return MapStatus.BadSize;
         if (count == 1)
@@ -210,9 +212,9 @@ public readonly unsafe struct PageTable
     /// Writable and User, which are set only if every level grants them, and NoExecute, which is
     /// set if any level forbids execution: the access rights the CPU would actually enforce.
     /// </summary>
-    public bool TryTranslate(ulong virt, out ulong phys, out PageFlags flags)
+    public bool TryTranslate(ulong virt, out PhysAddr phys, out PageFlags flags)
     {
-        phys = 0;
+        phys = PhysAddr.Null;
         flags = PageFlags.None;
         if (!IsCanonical(virt))
             return false;
@@ -232,13 +234,13 @@ public readonly unsafe struct PageTable
             if (isLeaf)
             {
                 ulong offsetMask = LevelSize(level) - 1;
-                phys = (entry & AddressMask & ~offsetMask) | (virt & offsetMask);
+                phys = new PhysAddr((entry & AddressMask & ~offsetMask) | (virt & offsetMask));
                 ulong bits = entry & FlagBits & ~(ulong)(PageFlags.Writable | PageFlags.User | PageFlags.NoExecute);
                 flags = (PageFlags)(bits | allowed | noExecute);
                 return true;
             }
 
-            table = Table(entry & AddressMask);
+            table = Table(Target(entry));
         }
 
         return false;
@@ -253,16 +255,16 @@ public readonly unsafe struct PageTable
             target[i] = source[i];
     }
 
-    private MapStatus MapLeaf<TFrames>(ref TFrames frames, ulong virt, ulong phys, PageFlags flags, MapOptions options, int leafLevel)
+    private MapStatus MapLeaf<TFrames>(ref TFrames frames, ulong virt, PhysAddr phys, PageFlags flags, MapOptions options, int leafLevel)
         where TFrames : struct, IFrameSource
     {
         if (!IsCanonical(virt))
             return MapStatus.NonCanonical;
         ulong sizeMask = LevelSize(leafLevel) - 1;
-        if (((virt | phys) & sizeMask) != 0)
+        if (((virt | phys.Value) & sizeMask) != 0)
             return MapStatus.NotAligned;
         // Aligned already, so any bit outside AddressMask is above bit 51.
-        if ((phys & ~AddressMask) != 0)
+        if ((phys.Value & ~AddressMask) != 0)
             return MapStatus.BadPhysicalAddress;
         if (!WriteExecuteAllowed(flags, options))
             return MapStatus.WriteExecuteDenied;
@@ -276,14 +278,14 @@ public readonly unsafe struct PageTable
             ulong entry = *slot;
             if ((entry & (ulong)PageFlags.Present) == 0)
             {
-                if (!frames.TryAllocZeroedFrame(out ulong frame))
+                if (!frames.TryAllocZeroedFrame(out PhysAddr frame))
                 {
                     // Tables created so far on this path are empty; give them back.
                     Prune(ref frames, virt);
                     return MapStatus.OutOfMemory;
                 }
 
-                entry = frame | intermediate;
+                entry = frame.Value | intermediate;
                 *slot = entry;
             }
             else if ((entry & (ulong)PageFlags.Huge) != 0)
@@ -297,7 +299,7 @@ public readonly unsafe struct PageTable
                 *slot = entry;
             }
 
-            table = Table(entry & AddressMask);
+            table = Table(Target(entry));
         }
 
         ulong* leaf = table + Index(virt, leafLevel);
@@ -308,20 +310,20 @@ public readonly unsafe struct PageTable
             if (!slotHoldsTable)
                 return MapStatus.AlreadyMapped;
             // Smaller pages are mapped there, unless the table is empty: then it gives way.
-            if (!IsEmpty(Table(existing & AddressMask)))
+            if (!IsEmpty(Table(Target(existing))))
                 return MapStatus.HugePageConflict;
-            frames.FreeFrame(existing & AddressMask);
+            frames.FreeFrame(Target(existing));
         }
 
         ulong huge = leafLevel == PtLevel ? 0 : (ulong)PageFlags.Huge;
-        *leaf = phys | ((ulong)flags & LeafChoosable) | (ulong)PageFlags.Present | huge;
+        *leaf = phys.Value | ((ulong)flags & LeafChoosable) | (ulong)PageFlags.Present | huge;
         return MapStatus.Ok;
     }
 
-    private MapStatus UnmapLeaf<TFrames>(ref TFrames frames, ulong virt, int leafLevel, out ulong phys, bool keepTables = false)
+    private MapStatus UnmapLeaf<TFrames>(ref TFrames frames, ulong virt, int leafLevel, out PhysAddr phys, bool keepTables = false)
         where TFrames : struct, IFrameSource
     {
-        phys = 0;
+        phys = PhysAddr.Null;
         if (!IsCanonical(virt))
             return MapStatus.NonCanonical;
         if ((virt & (LevelSize(leafLevel) - 1)) != 0)
@@ -335,7 +337,7 @@ public readonly unsafe struct PageTable
                 return MapStatus.NotMapped;
             if (level <= PdptLevel && (entry & (ulong)PageFlags.Huge) != 0)
                 return MapStatus.HugePageConflict;
-            table = Table(entry & AddressMask);
+            table = Table(Target(entry));
         }
 
         ulong* leaf = table + Index(virt, leafLevel);
@@ -345,7 +347,7 @@ public readonly unsafe struct PageTable
         if (leafLevel != PtLevel && (*leaf & (ulong)PageFlags.Huge) == 0)
             return MapStatus.HugePageConflict;
 
-        phys = *leaf & AddressMask & ~(LevelSize(leafLevel) - 1);
+        phys = new PhysAddr(*leaf & AddressMask & ~(LevelSize(leafLevel) - 1));
         *leaf = 0;
         if (!keepTables)
             Prune(ref frames, virt);
@@ -384,10 +386,10 @@ public readonly unsafe struct PageTable
                 return MapStatus.Ok;
             bool isLeaf = level == PtLevel || (level <= PdptLevel && (entry & (ulong)PageFlags.Huge) != 0);
             if (level == leafLevel)
-                return isLeaf ? MapStatus.AlreadyMapped : IsEmpty(Table(entry & AddressMask)) ? MapStatus.Ok : MapStatus.HugePageConflict;
+                return isLeaf ? MapStatus.AlreadyMapped : IsEmpty(Table(Target(entry))) ? MapStatus.Ok : MapStatus.HugePageConflict;
             if (isLeaf)
                 return MapStatus.HugePageConflict;
-            table = Table(entry & AddressMask);
+            table = Table(Target(entry));
         }
 
         return MapStatus.Ok;
@@ -433,7 +435,7 @@ public readonly unsafe struct PageTable
                 return slot;
             }
 
-            table = Table(entry & AddressMask);
+            table = Table(Target(entry));
         }
 
         leafLevel = -1;
@@ -448,7 +450,7 @@ public readonly unsafe struct PageTable
         {
             ulong* slot = table + Index(virt, level);
             *slot |= (ulong)PageFlags.User;
-            table = Table(*slot & AddressMask);
+            table = Table(Target(*slot));
         }
     }
 
@@ -467,7 +469,7 @@ public readonly unsafe struct PageTable
             && (level == Pml4Level || (entry & (ulong)PageFlags.Huge) == 0);
         if (pointsToTable)
         {
-            ulong childPhys = entry & AddressMask;
+            PhysAddr childPhys = Target(entry);
             int childLevel = level - 1;
             bool childShared = childLevel == PdptLevel && Index(virt, Pml4Level) >= KernelHalfFirstSlot;
             if (PruneChild(ref frames, Table(childPhys), childLevel, virt) && !childShared)
@@ -501,5 +503,10 @@ public readonly unsafe struct PageTable
 
     private static ulong LevelSize(int level) => 1UL << (12 + 9 * level);
 
-    private ulong* Table(ulong phys) => _map.As<ulong>(phys);
+    // The table or page an entry points to (bits 12..51; a large page's offset bits are zero).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static PhysAddr Target(ulong entry) => new(entry & AddressMask);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong* Table(PhysAddr phys) => _map.As<ulong>(phys);
 }

@@ -19,7 +19,7 @@ public static unsafe class Ipc
     public static Notification* NotificationAt(PhysAddr phys) => NucleusContext.Current.Direct.As<Notification>(phys);
 
     /// <summary>The object a capability names, typed (the capability core keeps it as a number).</summary>
-    public static PhysAddr ObjectOf(CapSlot* cap) => (PhysAddr)cap->Object;
+    public static PhysAddr ObjectOf(CapSlot* cap) => cap->ObjectPhys;
 
     // --- endpoints ------------------------------------------------------------------------------
 
@@ -184,15 +184,15 @@ public static unsafe class Ipc
         public Status Lookup(Tcb* t, ulong handle, out CapSlot* slot) => Syscalls.Lookup(t, handle, out slot);
         public Status LookupCNode(Tcb* t, ulong handle, out CapSlot* cnode) =>
             Syscalls.Lookup(t, handle, ObjectType.CNode, Rights.Write, out cnode);
-        public CapSlot* SlotAt(CapSlot* cnode, ulong index) => NucleusContext.Current.Direct.As<CapSlot>(cnode->Object + index * CapSlot.Size);
+        public CapSlot* SlotAt(CapSlot* cnode, ulong index) => NucleusContext.Current.Direct.As<CapSlot>(CNode.SlotAddress(cnode->ObjectPhys, index));
 
         public ulong Copy(CapSlot* src, CapSlot* cnode, ulong index)
         {
             var map = NucleusContext.Current.Direct;
-            ulong slot = cnode->Object + index * CapSlot.Size;
+            ulong slot = CNode.SlotAddress(cnode->ObjectPhys, index);
             // Ok: MessageTransfer checked the source (not untyped) and the empty slot first.
             _ = CapOps.Copy(map, map.ToPhys(src), slot, Rights.All);
-            return CNode.HandleFor(map, cnode->Object, slot).Value;
+            return CNode.HandleFor(map, cnode->ObjectPhys, slot).Value;
         }
     }
 
@@ -208,13 +208,13 @@ public static unsafe class Ipc
             return true;
         }
         PageTable table = AddressSpaces.TableOf(NucleusContext.Current.Direct, t->AddressSpace);
-        if (!table.TryTranslate(t->IpcBuffer, out ulong phys, out PageFlags flags)) return false;
+        if (!table.TryTranslate(t->IpcBuffer, out PhysAddr phys, out PageFlags flags)) return false;
         if ((flags & PageFlags.User) == 0) return false;
-        t->BufferPhys = (PhysAddr)phys;
+        t->BufferPhys = phys;
         t->BufferEpoch = Mappings.Epoch;
         t->BufferWritable = (flags & PageFlags.Writable) != 0;
         if (write && !t->BufferWritable) return false;
-        buffer = NucleusContext.Current.Direct.As<IpcBuffer>((PhysAddr)phys);
+        buffer = NucleusContext.Current.Direct.As<IpcBuffer>(phys);
         return true;
     }
 

@@ -24,7 +24,7 @@ public static unsafe class MemoryTests
     {
         FrameAllocator frames = KernelState.Frames;
         ulong before = frames.FreeFrames;
-        ulong* taken = stackalloc ulong[64];
+        PhysAddr* taken = stackalloc PhysAddr[64];
         for (int i = 0; i < 64; i++)
             if (!Check.True(frames.TryAlloc(out taken[i]), "allocation succeeds")) return;
         Check.Equal(before - 64, frames.FreeFrames, "free count drops by 64");
@@ -35,7 +35,7 @@ public static unsafe class MemoryTests
     private static void DistinctAndZeroed()
     {
         FrameAllocator frames = KernelState.Frames;
-        ulong* taken = stackalloc ulong[32];
+        PhysAddr* taken = stackalloc PhysAddr[32];
         for (int i = 0; i < 32; i++)
         {
             Check.True(frames.TryAlloc(out taken[i]), "allocation succeeds");
@@ -47,12 +47,12 @@ public static unsafe class MemoryTests
                 Check.True(taken[i] != taken[j], "no frame handed out twice");
         for (int i = 0; i < 32; i++) frames.Free(taken[i]);
 
-        Check.True(frames.TryAllocZeroed(out ulong z), "zeroed allocation succeeds");
+        Check.True(frames.TryAllocZeroed(out PhysAddr z), "zeroed allocation succeeds");
         ulong* p = KernelState.Direct.As<ulong>(z);
         bool zero = true;
         for (int i = 0; i < 512; i++) zero &= p[i] == 0;
         Check.True(zero, "zeroed frame reads as zero");
-        Check.Equal(0, z & 0xFFF, "frame is page aligned");
+        Check.True(z.IsAligned(4096), "frame is page aligned");
         frames.Free(z);
     }
 
@@ -60,8 +60,8 @@ public static unsafe class MemoryTests
     {
         FrameAllocator frames = KernelState.Frames;
         ulong before = frames.FreeFrames;
-        if (!Check.True(frames.TryAllocContiguous(16, 16, out ulong run), "contiguous run of 16 allocated")) return;
-        Check.Equal(0, run & (16 * 4096 - 1), "run aligned to 64 KiB");
+        if (!Check.True(frames.TryAllocContiguous(16, 16, out PhysAddr run), "contiguous run of 16 allocated")) return;
+        Check.True(run.IsAligned(16 * 4096), "run aligned to 64 KiB");
         for (ulong i = 0; i < 16; i++) Check.True(!frames.IsFree(run + i * 4096), "every frame of the run is allocated");
         Check.Equal(before - 16, frames.FreeFrames, "16 frames accounted");
         Check.True(frames.FreeContiguous(run, 16), "run freed");
@@ -71,7 +71,7 @@ public static unsafe class MemoryTests
     private static void DoubleFreeRejected()
     {
         FrameAllocator frames = KernelState.Frames;
-        frames.TryAlloc(out ulong f);
+        frames.TryAlloc(out PhysAddr f);
         Check.True(frames.Free(f), "first free accepted");
         ulong count = frames.FreeFrames;
         Check.True(!frames.Free(f), "second free rejected");
@@ -84,14 +84,14 @@ public static unsafe class MemoryTests
         FrameAllocator frames = KernelState.Frames;
         var layout = KernelState.Layout;
         for (ulong p = layout.PhysStart; p < layout.PhysEnd; p += 4096)
-            if (!Check.True(!frames.IsFree(p), "no kernel image frame is free")) return;
+            if (!Check.True(!frames.IsFree(new PhysAddr(p)), "no kernel image frame is free")) return;
     }
 
     private static void BootInfoReserved()
     {
         FrameAllocator frames = KernelState.Frames;
-        ulong info = KernelState.BootInfo.InfoPhys & ~0xFFFUL;
-        Check.True(info != 0, "boot information address known");
+        PhysAddr info = new PhysAddr(KernelState.BootInfo.InfoPhys).AlignDown(4096);
+        Check.True(!info.IsNull, "boot information address known");
         Check.True(!frames.IsFree(info), "boot information frame is not free");
     }
 
@@ -99,13 +99,13 @@ public static unsafe class MemoryTests
     {
         FrameAllocator frames = KernelState.Frames;
         for (ulong p = 0; p < 0x100000; p += 4096)
-            if (!Check.True(!frames.IsManaged(p), "nothing below 1 MiB is managed")) return;
+            if (!Check.True(!frames.IsManaged(new PhysAddr(p)), "nothing below 1 MiB is managed")) return;
     }
 
     private static void ConsistentAfterChurn()
     {
         FrameAllocator frames = KernelState.Frames;
-        ulong* taken = stackalloc ulong[128];
+        PhysAddr* taken = stackalloc PhysAddr[128];
         ulong seed = 12345;
         int held = 0;
         for (int step = 0; step < 2000; step++)

@@ -29,8 +29,8 @@ public static unsafe class PagingTests
     private static void TextReadExecute()
     {
         ulong text = KernelState.Layout.TextStart;
-        if (!Check.True(Table.TryTranslate(text, out ulong phys, out PageFlags flags), "text is mapped")) return;
-        Check.Equal(KernelState.Layout.ToPhys(text), phys, "text maps to its load address");
+        if (!Check.True(Table.TryTranslate(text, out PhysAddr phys, out PageFlags flags), "text is mapped")) return;
+        Check.Equal(KernelState.Layout.ToPhys(text).Value, phys.Value, "text maps to its load address");
         Check.True((flags & PageFlags.Writable) == 0, "text is not writable");
         Check.True((flags & PageFlags.NoExecute) == 0, "text is executable");
     }
@@ -69,10 +69,10 @@ public static unsafe class PagingTests
 
     private static void DirectMapTranslates()
     {
-        KernelState.Frames.TryAlloc(out ulong frame);
-        ulong virt = KernelSpace.DirectMapBase + frame;
-        Check.True(Table.TryTranslate(virt, out ulong phys, out PageFlags flags), "direct map covers RAM");
-        Check.Equal(frame, phys, "direct map is phys + base");
+        KernelState.Frames.TryAlloc(out PhysAddr frame);
+        ulong virt = KernelSpace.DirectMapBase + frame.Value;
+        Check.True(Table.TryTranslate(virt, out PhysAddr phys, out PageFlags flags), "direct map covers RAM");
+        Check.Equal(frame.Value, phys.Value, "direct map is phys + base");
         Check.True((flags & PageFlags.NoExecute) != 0, "direct map is not executable");
         KernelState.Frames.Free(frame);
     }
@@ -80,7 +80,7 @@ public static unsafe class PagingTests
     private static void MapWriteUnmap()
     {
         ref FrameAllocatorFrameSource frames = ref KernelState.FrameSource;
-        KernelState.Frames.TryAllocZeroed(out ulong frame);
+        KernelState.Frames.TryAllocZeroed(out PhysAddr frame);
         var flags = PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute;
         // The first mapping in a kernel-half PML4 slot creates a PDPT that stays for good (the
         // slot is shared by every address space); after that, map+unmap must return every table.
@@ -93,9 +93,9 @@ public static unsafe class PagingTests
         Check.Equal((ulong)MapStatus.AlreadyMapped, (ulong)Table.Map4K(ref frames, ScratchVirt, frame, flags), "mapping twice refused");
         *(ulong*)ScratchVirt = 0x1122334455667788;
         Check.Equal(0x1122334455667788, *KernelState.Direct.As<ulong>(frame), "write through the new mapping reaches the frame");
-        Check.Equal((ulong)MapStatus.Ok, (ulong)Table.Unmap4K(ref frames, ScratchVirt, out ulong unmapped), "unmap succeeds");
+        Check.Equal((ulong)MapStatus.Ok, (ulong)Table.Unmap4K(ref frames, ScratchVirt, out PhysAddr unmapped), "unmap succeeds");
         Cpu.InvalidatePage(ScratchVirt);
-        Check.Equal(frame, unmapped, "unmap returns the frame");
+        Check.Equal(frame.Value, unmapped.Value, "unmap returns the frame");
         Check.True(!Table.TryTranslate(ScratchVirt, out _, out _), "gone after unmap");
         Check.Equal(before, KernelState.Frames.FreeFrames, "intermediate tables reclaimed");
         KernelState.Frames.Free(frame);
@@ -104,7 +104,7 @@ public static unsafe class PagingTests
     private static void WriteExecuteRefused()
     {
         ref FrameAllocatorFrameSource frames = ref KernelState.FrameSource;
-        KernelState.Frames.TryAlloc(out ulong frame);
+        KernelState.Frames.TryAlloc(out PhysAddr frame);
         MapStatus s = Table.Map4K(ref frames, ScratchVirt, frame, PageFlags.Present | PageFlags.Writable);
         Check.Equal((ulong)MapStatus.WriteExecuteDenied, (ulong)s, "writable+executable refused");
         Check.True(!Table.TryTranslate(ScratchVirt, out _, out _), "nothing mapped");

@@ -63,7 +63,7 @@ public static unsafe class PreemptionTests
         ulong watermark = PreemptionWorld.At(PreemptionWorld.UntypedSlot)->Watermark;
         ulong child = PreemptionWorld.HolderSlot(2);
         Check.Equal((ulong)Status.Ok, (ulong)Untyped.Retype(map, PreemptionWorld.UntypedSlot, ObjectType.Untyped, 21,
-            PreemptionWorld.HolderSlot(0), 6, 2, 1, ref hooks), "child untyped of 2 MiB");
+            PreemptionWorld.Holder, 6, 2, 1, ref hooks), "child untyped of 2 MiB");
         Check.Equal((ulong)Status.Ok, (ulong)PreemptionWorld.RetypeAll(child, ObjectType.Frame, 0, 0, 512), "512 frames in it");
         // Copies of every frame, so the revoke inside the delete has a tree to take apart.
         for (ulong i = 0; i < 512; i++)
@@ -112,7 +112,7 @@ public static unsafe class PreemptionTests
         {
             LocalApic.SelfInterrupt(Interrupts.SelfTestVector);
             var hooks = new ObjectHooks();
-            s = Untyped.Retype(map, PreemptionWorld.UntypedSlot, ObjectType.Frame, 0, PreemptionWorld.Slot(0),
+            s = Untyped.Retype(map, PreemptionWorld.UntypedSlot, ObjectType.Frame, 0, PreemptionWorld.BigCNode,
                 PreemptionWorld.CNodeBits, done, count - done, ref hooks, out ulong made);
             done += made;
             if (s != Preemption.Restart) break;
@@ -192,7 +192,7 @@ public static unsafe class PreemptionTests
     {
         var hooks = new ObjectHooks();
         return Untyped.Retype(KernelState.Direct, PreemptionWorld.UntypedSlot, ObjectType.Frame, ZeroBits,
-            PreemptionWorld.Slot(0), PreemptionWorld.CNodeBits, 0, 1, ref hooks, out _);
+            PreemptionWorld.BigCNode, PreemptionWorld.CNodeBits, 0, 1, ref hooks, out _);
     }
 
     private static Status DeleteFullCNode()

@@ -3,10 +3,12 @@
 // hold big capability trees, a fast periodic timer that keeps interrupts arriving, and the loop that
 // stands in for the syscall layer: run an operation with interrupts off, and when it stops at a
 // preemption point take the pending interrupt (as the return to user space would) and issue it again.
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Nucleus;
 
 namespace Vireo.Kernel.Tests;
@@ -17,28 +19,39 @@ public static unsafe class PreemptionWorld
     public const int CNodeBits = 14;
     private const ulong UntypedFrames = 1UL << (UntypedBits - 12);
 
-    private static ulong s_holder;
-    private static ulong s_memory;
-    private static ulong s_cnode;
+    private static PhysAddr s_holder;   // a one-frame CNode
+    private static PhysAddr s_memory;
+    private static PhysAddr s_cnode;
     private static ulong s_ticks;
 
     /// <summary>Slot 0 of the holder: the 8 MiB untyped. Slot 1: the big CNode.</summary>
-    public static ulong UntypedSlot => s_holder;
-    public static ulong HolderSlot(ulong index) => s_holder + index * CapSlot.Size;
-    public static ulong Slot(ulong index) => s_cnode + index * CapSlot.Size;
+    // Inlined: the latency benchmarks time the call of a revoke or retype that names these slots.
+    public static ulong UntypedSlot
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => CNode.SlotAddress(s_holder, 0);
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong HolderSlot(ulong index) => CNode.SlotAddress(s_holder, index);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Slot(ulong index) => CNode.SlotAddress(s_cnode, index);
+    public static PhysAddr Holder => s_holder;
+    public static PhysAddr BigCNode => s_cnode;
     public static ulong Ticks => s_ticks;
     public static CapSlot* At(ulong slot) => KernelState.Direct.As<CapSlot>(slot);
 
     public static bool Create()
     {
         var map = KernelState.Direct;
-        if (!KernelState.Frames.TryAllocZeroed(out s_holder)) return false;
-        if (!KernelState.Frames.TryAllocContiguous(UntypedFrames, UntypedFrames, out s_memory)) return false;
-        if (CapOps.InstallRoot(map, s_holder, ObjectType.Untyped, Rights.All, s_memory, UntypedBits, 0, 0) != Status.Ok)
+        if (!KernelState.Frames.TryAllocZeroed(out PhysAddr holder)) return false;
+        if (!KernelState.Frames.TryAllocContiguous(UntypedFrames, UntypedFrames, out PhysAddr memory)) return false;
+        s_holder = holder;
+        s_memory = memory;
+        if (CapOps.InstallRoot(map, UntypedSlot, ObjectType.Untyped, Rights.All, s_memory.Value, UntypedBits, 0, 0) != Status.Ok)
             return false;
-        if (RetypeOne(s_holder, ObjectType.CNode, CNodeBits, s_holder, 6, 1) != Status.Ok)
+        if (RetypeOne(UntypedSlot, ObjectType.CNode, CNodeBits, s_holder, 6, 1) != Status.Ok)
             return false;
-        s_cnode = At(HolderSlot(1))->Object;
+        s_cnode = At(HolderSlot(1))->ObjectPhys;
         return true;
     }
 
@@ -49,7 +62,7 @@ public static unsafe class PreemptionWorld
         do
         {
             var hooks = new ObjectHooks();
-            s = CapOps.Revoke(KernelState.Direct, s_holder, ref hooks);
+            s = CapOps.Revoke(KernelState.Direct, UntypedSlot, ref hooks);
         } while (s == Preemption.Restart);
         KernelState.Frames.FreeContiguous(s_memory, UntypedFrames);
         KernelState.Frames.Free(s_holder);
@@ -61,7 +74,7 @@ public static unsafe class PreemptionWorld
     {
         var map = KernelState.Direct;
         var hooks = new ObjectHooks();
-        if (Untyped.Retype(map, s_holder, ObjectType.Endpoint, 0, s_cnode, CNodeBits, 0, 1, ref hooks) != Status.Ok)
+        if (Untyped.Retype(map, UntypedSlot, ObjectType.Endpoint, 0, s_cnode, CNodeBits, 0, 1, ref hooks) != Status.Ok)
             return false;
         ulong state = seed;
         for (ulong i = 1; i <= count; i++)
@@ -78,18 +91,18 @@ public static unsafe class PreemptionWorld
     public static bool BuildFullCNode(int slotBits)
     {
         var map = KernelState.Direct;
-        if (RetypeOne(s_holder, ObjectType.Endpoint, 0, s_cnode, CNodeBits, 0) != Status.Ok ||
-            RetypeOne(s_holder, ObjectType.CNode, slotBits, s_holder, 6, 2) != Status.Ok)
+        if (RetypeOne(UntypedSlot, ObjectType.Endpoint, 0, s_cnode, CNodeBits, 0) != Status.Ok ||
+            RetypeOne(UntypedSlot, ObjectType.CNode, slotBits, s_holder, 6, 2) != Status.Ok)
             return false;
-        ulong full = At(HolderSlot(2))->Object;
+        PhysAddr full = At(HolderSlot(2))->ObjectPhys;
         for (ulong i = 0; i < 1UL << slotBits; i++)
-            if (CapOps.Copy(map, Slot(0), full + i * CapSlot.Size, Rights.All) != Status.Ok) return false;
+            if (CapOps.Copy(map, Slot(0), CNode.SlotAddress(full, i), Rights.All) != Status.Ok) return false;
         return true;
     }
 
     /// <summary>One object, issued again while it stops at a preemption point: a CNode over 64 KiB is
     /// zeroed in chunks, and an interrupt left pending stops every call after one chunk.</summary>
-    private static Status RetypeOne(ulong untyped, ObjectType type, int sizeBits, ulong cnode, int bits, ulong index)
+    private static Status RetypeOne(ulong untyped, ObjectType type, int sizeBits, PhysAddr cnode, int bits, ulong index)
     {
         Status s;
         do

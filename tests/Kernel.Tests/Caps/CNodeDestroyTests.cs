@@ -1,5 +1,6 @@
 using Vireo.Abi;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Xunit;
 
 namespace Vireo.Tests.Caps;
@@ -15,7 +16,7 @@ public class CNodeDestroyTests
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 11));
         ulong ep = w.Cap(11).Object;
         // The CNode holds the only capability to a notification and a copy of the endpoint.
-        Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Notification, 0, cn, 3, 5, 1, ref w.Hooks));
+        Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Notification, 0, new PhysAddr(cn), 3, 5, 1, ref w.Hooks));
         ulong nt = w.At(cn + 5 * 64).Object;
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), cn + 64, Rights.Read));
 
@@ -42,10 +43,10 @@ public class CNodeDestroyTests
         ulong holder = w.Cap(10).Object;
         for (int i = 1; i < n; i++)
         {
-            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.CNode, 1, holder, 1, 0, 1, ref w.Hooks));
+            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.CNode, 1, new PhysAddr(holder), 1, 0, 1, ref w.Hooks));
             holder = w.At(holder).Object;
         }
-        Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Endpoint, 0, holder, 1, 1, 1, ref w.Hooks));
+        Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Endpoint, 0, new PhysAddr(holder), 1, 1, 1, ref w.Hooks));
         Assert.Equal((ulong)n + 1, w.Cap(CapsWorld.RootUntypedIndex).ChildCount);
 
         Assert.Equal(Status.Ok, w.Delete(w.Slot(10)));
@@ -112,9 +113,9 @@ public class CNodeDestroyTests
         ulong cn = w.Cap(10).Object;
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 11));
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), cn + 2 * 64, Rights.All));
-        CapHandle h = CNode.HandleFor(w.Map, cn, cn + 2 * 64);
-        Assert.Equal(Status.Ok, CNode.Lookup(w.Map, cn, 2, h, out _));
+        CapHandle h = CNode.HandleFor(w.Map, new PhysAddr(cn), cn + 2 * 64);
+        Assert.Equal(Status.Ok, CNode.Lookup(w.Map, new PhysAddr(cn), 2, h, out _));
         Assert.Equal(Status.Ok, w.Delete(w.Slot(10)));
-        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, cn, 2, h, out _));
+        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, new PhysAddr(cn), 2, h, out _));
     }
 }

@@ -6,6 +6,7 @@ using System;
 using System.Collections.Generic;
 using Vireo.Abi;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Xunit;
 
 namespace Vireo.Tests.Caps;
@@ -43,10 +44,10 @@ public unsafe class CNodeEmptyingTests
         {
             for (ulong i = 1; i < 8; i++)
                 Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), cn + i * 3 * CapSlot.Size, Rights.All));
-            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Notification, 0, cn, 5, 25, 2, ref w.Hooks));
-            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Untyped, 14, cn, 5, 28, 1, ref w.Hooks));
-            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, cn + 28 * CapSlot.Size, ObjectType.Frame, 0, cn, 5, 29, 2, ref w.Hooks));
-            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.CNode, 5, cn, 5, 13, 1, ref w.Hooks));
+            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Notification, 0, new PhysAddr(cn), 5, 25, 2, ref w.Hooks));
+            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Untyped, 14, new PhysAddr(cn), 5, 28, 1, ref w.Hooks));
+            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, cn + 28 * CapSlot.Size, ObjectType.Frame, 0, new PhysAddr(cn), 5, 29, 2, ref w.Hooks));
+            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.CNode, 5, new PhysAddr(cn), 5, 13, 1, ref w.Hooks));
             cn = w.At(cn + 13 * CapSlot.Size).Object;
         }
     }

@@ -4,6 +4,7 @@ using System;
 using System.Collections.Generic;
 using Vireo.Abi;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Xunit;
 
 namespace Vireo.Tests.Caps;
@@ -56,7 +57,7 @@ public class CapModelTests
                 ulong index = (ulong)rng.Next(1 << cnBits);
                 ulong count = (ulong)rng.Next(0, 4);
                 expected = model.Retype(u.Slot, type, bits, cn, cnBits, index, count);
-                actual = Untyped.Retype(w.Map, u.Slot, type, bits, cn, cnBits, index, count, ref w.Hooks);
+                actual = Untyped.Retype(w.Map, u.Slot, type, bits, new PhysAddr(cn), cnBits, index, count, ref w.Hooks);
                 what = "retype";
                 counts[0]++;
             }

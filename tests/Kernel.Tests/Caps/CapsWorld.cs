@@ -53,7 +53,7 @@ public struct TestHooks : IObjectHooks
         return true;
     }
 
-    public void Initialize(ObjectType type, ulong phys, int sizeBits) => Log.Calls.Add(new HookCall("init", type, phys, sizeBits));
+    public void Initialize(ObjectType type, PhysAddr phys, int sizeBits) => Log.Calls.Add(new HookCall("init", type, phys.Value, sizeBits));
     public void Destroy(ObjectType type, ulong phys, int sizeBits) => Log.Calls.Add(new HookCall("destroy", type, phys, sizeBits));
 
     public void CapRemoved(ref CapSlot slot)
@@ -67,6 +67,7 @@ public sealed unsafe class CapsWorld : IDisposable
 {
     public const ulong MemorySize = 16UL << 20;
     public const ulong RootCNode = 0x1000;
+    public static readonly PhysAddr RootCNodeAddress = new(RootCNode);
     public const int RootSlotBits = 8;
     public const uint RootUntypedIndex = 1;
     public const ulong UntypedBase = 8UL << 20;
@@ -91,7 +92,7 @@ public sealed unsafe class CapsWorld : IDisposable
     public CapSlot Cap(ulong index) => At(Slot(index));
 
     public Status Retype(ulong untyped, ObjectType type, int sizeBits, ulong dstIndex, ulong count = 1) =>
-        Untyped.Retype(Map, untyped, type, sizeBits, RootCNode, RootSlotBits, dstIndex, count, ref Hooks);
+        Untyped.Retype(Map, untyped, type, sizeBits, RootCNodeAddress, RootSlotBits, dstIndex, count, ref Hooks);
 
     public Status Delete(ulong slot) => CapOps.Delete(Map, slot, ref Hooks);
     public Status Revoke(ulong slot) => CapOps.Revoke(Map, slot, ref Hooks);

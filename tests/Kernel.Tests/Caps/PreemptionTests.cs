@@ -6,6 +6,7 @@ using System;
 using System.Collections.Generic;
 using Vireo.Abi;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Xunit;
 
 namespace Vireo.Tests.Caps;
@@ -186,7 +187,7 @@ public unsafe class PreemptionTests
         int restarts = 0;
         while (true)
         {
-            Status s = Untyped.Retype(cut.Map, cut.RootUntyped, type, sizeBits, CapsWorld.RootCNode,
+            Status s = Untyped.Retype(cut.Map, cut.RootUntyped, type, sizeBits, CapsWorld.RootCNodeAddress,
                 CapsWorld.RootSlotBits, 20 + done, count - done, ref cut.Hooks, out ulong made);
             done += made;
             if (s != Preemption.Restart)

@@ -1,5 +1,6 @@
 using Vireo.Abi;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Xunit;
 
 namespace Vireo.Tests.Caps;
@@ -155,7 +156,7 @@ public class RetypeTests
         {
             marks[i] = w.At(u).Watermark;
             int t = rng.Next(types.Length);
-            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, u, types[t], bits[t], SpareCNode, 10, (ulong)i, 1, ref w.Hooks));
+            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, u, types[t], bits[t], new PhysAddr(SpareCNode), 10, (ulong)i, 1, ref w.Hooks));
             slots[i] = SpareCNode + (ulong)i * 64;
         }
         Assert.Equal(1001UL, w.At(u).ChildCount);

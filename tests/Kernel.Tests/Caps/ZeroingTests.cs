@@ -5,6 +5,7 @@
 using System;
 using Vireo.Abi;
 using Vireo.Kernel.Caps;
+using Vireo.Kernel.Memory;
 using Xunit;
 
 namespace Vireo.Tests.Caps;
@@ -22,7 +23,7 @@ public unsafe class ZeroingTests
         new Span<byte>(w.Map.Ptr(phys), (int)size).IndexOfAnyExcept((byte)0) < 0;
 
     private static Status RetypeBig(CapsWorld w, ulong index, out ulong made) =>
-        Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Frame, BigBits, CapsWorld.RootCNode, CapsWorld.RootSlotBits,
+        Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Frame, BigBits, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits,
             index, 1, ref w.Hooks, out made);
 
     // A world whose untyped is dirty and whose retype of a big frame into slot 5 stopped after `chunks`.
@@ -112,7 +113,7 @@ public unsafe class ZeroingTests
         w.Hooks.PreemptEvery = 1;
         int restarts = 0;
         Status s;
-        while ((s = Untyped.Retype(w.Map, w.RootUntyped, ObjectType.CNode, 12, CapsWorld.RootCNode,
+        while ((s = Untyped.Retype(w.Map, w.RootUntyped, ObjectType.CNode, 12, CapsWorld.RootCNodeAddress,
             CapsWorld.RootSlotBits, 5, 1, ref w.Hooks, out _)) == Preemption.Restart)
             restarts++;
         Assert.Equal(Status.Ok, s);

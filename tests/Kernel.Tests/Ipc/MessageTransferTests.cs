@@ -55,7 +55,7 @@ public unsafe class MessageTransferTests : IDisposable
         {
             ulong slot = cnode->Object + index * CapSlot.Size;
             CapOps.Copy(Map, Map.ToPhys(src), slot, Rights.All);
-            return CNode.HandleFor(Map, cnode->Object, slot).Value;
+            return CNode.HandleFor(Map, new PhysAddr(cnode->Object), slot).Value;
         }
     }
 
@@ -65,9 +65,9 @@ public unsafe class MessageTransferTests : IDisposable
         _receiver = (Tcb*)NativeMemory.AllocZeroed((nuint)sizeof(Tcb));
         _senderBuffer = (IpcBuffer*)NativeMemory.AllocZeroed(4096);
         _receiverBuffer = (IpcBuffer*)NativeMemory.AllocZeroed(4096);
-        _sender->CNode = SenderCNode;
+        _sender->CNode = new PhysAddr(SenderCNode);
         _sender->CNodeSlotBits = SlotBits;
-        _receiver->CNode = ReceiverCNode;
+        _receiver->CNode = new PhysAddr(ReceiverCNode);
         _receiver->CNodeSlotBits = SlotBits;
         var map = _memory.Map;
         // Each thread holds its own CNode at slot 1; the sender also holds endpoints at 10..12 and an untyped at 13.
@@ -225,7 +225,7 @@ public unsafe class MessageTransferTests : IDisposable
 
     private struct NoHooks : IObjectHooks
     {
-        public void Initialize(ObjectType type, ulong phys, int sizeBits) { }
+        public void Initialize(ObjectType type, PhysAddr phys, int sizeBits) { }
         public void Destroy(ObjectType type, ulong phys, int sizeBits) { }
         public void CapRemoved(ref CapSlot slot) { }
         public bool PreemptionPoint() => false;

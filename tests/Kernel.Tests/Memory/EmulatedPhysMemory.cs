@@ -27,6 +27,12 @@ public sealed unsafe class EmulatedPhysMemory : IDisposable
     public uint ReadU32(ulong phys) => *(uint*)Check(phys, 4);
     public ulong ReadU64(ulong phys) => *(ulong*)Check(phys, 8);
 
+    // The same for typed addresses (what the frame allocator hands out).
+    public void WriteU32(PhysAddr phys, uint value) => WriteU32(phys.Value, value);
+    public void WriteU64(PhysAddr phys, ulong value) => WriteU64(phys.Value, value);
+    public uint ReadU32(PhysAddr phys) => ReadU32(phys.Value);
+    public ulong ReadU64(PhysAddr phys) => ReadU64(phys.Value);
+
     public void WriteBytes(ulong phys, ReadOnlySpan<byte> bytes) =>
         bytes.CopyTo(new Span<byte>(Check(phys, (ulong)bytes.Length), bytes.Length));
 

@@ -31,16 +31,18 @@ public class FrameAllocatorTests
 
     private const ulong PcTotalFrames = (MemorySize - MiB) / Frame - 256 - 129 - PcMetadataFrames;
 
+    private static PhysAddr P(ulong value) => new(value);
+
     private static FrameAllocator CreatePc(EmulatedPhysMemory memory)
     {
         Assert.True(FrameAllocator.TryCreate(memory.Map, PcMap, PcReserved, out var allocator));
         return allocator;
     }
 
-    private static bool InReserved(ulong phys)
+    private static bool InReserved(PhysAddr phys)
     {
         foreach (var r in PcReserved)
-            if (phys + Frame > r.Base && phys < r.End)
+            if (phys.Value + Frame > r.Base && phys.Value < r.End)
                 return true;
         return false;
     }
@@ -54,15 +56,15 @@ public class FrameAllocatorTests
         Assert.Equal(PcTotalFrames, allocator.TotalFrames);
         Assert.Equal(PcTotalFrames, allocator.FreeFrames);
         // First usable frame at or above 1 MiB that no reservation covers.
-        Assert.Equal(2 * MiB, allocator.MetadataPhys);
+        Assert.Equal(P(2 * MiB), allocator.MetadataPhys);
         Assert.Equal(PcMetadataFrames * Frame, allocator.MetadataLength);
         Assert.False(allocator.IsManaged(allocator.MetadataPhys));
         Assert.False(allocator.IsManaged(allocator.MetadataPhys + allocator.MetadataLength - Frame));
         Assert.True(allocator.IsFree(allocator.MetadataPhys + allocator.MetadataLength));
-        Assert.False(allocator.IsManaged(0x80000));
-        Assert.False(allocator.IsManaged(MiB));
-        Assert.False(allocator.IsManaged(4 * MiB + 0x80000));
-        Assert.True(allocator.IsManaged(4 * MiB + 0x81000));
+        Assert.False(allocator.IsManaged(P(0x80000)));
+        Assert.False(allocator.IsManaged(P(MiB)));
+        Assert.False(allocator.IsManaged(P(4 * MiB + 0x80000)));
+        Assert.True(allocator.IsManaged(P(4 * MiB + 0x81000)));
         Assert.True(allocator.CheckConsistency());
     }
 
@@ -71,13 +73,13 @@ public class FrameAllocatorTests
     {
         using var memory = new EmulatedPhysMemory(MemorySize);
         var allocator = CreatePc(memory);
-        var handedOut = new HashSet<ulong>();
+        var handedOut = new HashSet<PhysAddr>();
 
-        while (allocator.TryAlloc(out ulong phys))
+        while (allocator.TryAlloc(out PhysAddr phys))
         {
             Assert.True(handedOut.Add(phys), "frame handed out twice");
-            Assert.Equal(0ul, phys % Frame);
-            Assert.True(phys >= MiB && phys < MemorySize);
+            Assert.True(phys.IsAligned(Frame));
+            Assert.True(phys >= P(MiB) && phys < P(MemorySize));
             Assert.False(InReserved(phys));
             Assert.False(phys >= allocator.MetadataPhys && phys < allocator.MetadataPhys + allocator.MetadataLength);
             Assert.Equal(PcTotalFrames - (ulong)handedOut.Count, allocator.FreeFrames);
@@ -87,7 +89,7 @@ public class FrameAllocatorTests
         Assert.False(allocator.TryAllocContiguous(1, 1, out _));
         Assert.True(allocator.CheckConsistency());
 
-        foreach (ulong phys in handedOut)
+        foreach (PhysAddr phys in handedOut)
             Assert.True(allocator.Free(phys));
         Assert.Equal(PcTotalFrames, allocator.FreeFrames);
         Assert.Equal(PcTotalFrames, allocator.TotalFrames);
@@ -100,10 +102,10 @@ public class FrameAllocatorTests
         using var memory = new EmulatedPhysMemory(MemorySize);
         var allocator = CreatePc(memory);
 
-        Assert.True(allocator.TryAlloc(out ulong first));
-        Assert.True(allocator.TryAlloc(out ulong second));
-        Assert.Equal(MemorySize - Frame, first);
-        Assert.Equal(MemorySize - 2 * Frame, second);
+        Assert.True(allocator.TryAlloc(out PhysAddr first));
+        Assert.True(allocator.TryAlloc(out PhysAddr second));
+        Assert.Equal(P(MemorySize - Frame), first);
+        Assert.Equal(P(MemorySize - 2 * Frame), second);
     }
 
     [Fact]
@@ -112,11 +114,11 @@ public class FrameAllocatorTests
         using var memory = new EmulatedPhysMemory(MemorySize);
         var allocator = CreatePc(memory);
         allocator.TryAlloc(out _);
-        allocator.TryAlloc(out ulong phys);
+        allocator.TryAlloc(out PhysAddr phys);
         allocator.TryAlloc(out _);
 
         Assert.True(allocator.Free(phys));
-        Assert.True(allocator.TryAlloc(out ulong again));
+        Assert.True(allocator.TryAlloc(out PhysAddr again));
         Assert.Equal(phys, again);
     }
 
@@ -125,7 +127,7 @@ public class FrameAllocatorTests
     {
         using var memory = new EmulatedPhysMemory(MemorySize);
         var allocator = CreatePc(memory);
-        allocator.TryAlloc(out ulong phys);
+        allocator.TryAlloc(out PhysAddr phys);
         allocator.TryAlloc(out _);
 
         Assert.True(allocator.Free(phys));
@@ -140,16 +142,16 @@ public class FrameAllocatorTests
     {
         using var memory = new EmulatedPhysMemory(MemorySize);
         var allocator = CreatePc(memory);
-        allocator.TryAlloc(out ulong allocated);
+        allocator.TryAlloc(out PhysAddr allocated);
 
         // Never-allocated free frame, low memory, kernel image, module tail, metadata, beyond RAM, misaligned.
-        ulong[] bad =
+        PhysAddr[] bad =
         {
-            allocated - Frame, 0, 0x50000, MiB + 0x10000, 4 * MiB + 0x80000, allocator.MetadataPhys,
-            MemorySize, 64 * 1024 * MiB, ulong.MaxValue & ~(Frame - 1), allocated + 8, allocated + Frame / 2,
+            allocated - Frame, P(0), P(0x50000), P(MiB + 0x10000), P(4 * MiB + 0x80000), allocator.MetadataPhys,
+            P(MemorySize), P(64 * 1024 * MiB), P(ulong.MaxValue & ~(Frame - 1)), allocated + 8, allocated + Frame / 2,
         };
-        foreach (ulong phys in bad)
-            Assert.False(allocator.Free(phys), $"freed 0x{phys:X}");
+        foreach (PhysAddr phys in bad)
+            Assert.False(allocator.Free(phys), $"freed 0x{phys.Value:X}");
 
         Assert.Equal(PcTotalFrames - 1, allocator.FreeFrames);
         Assert.True(allocator.CheckConsistency());
@@ -161,12 +163,12 @@ public class FrameAllocatorTests
     {
         using var memory = new EmulatedPhysMemory(MemorySize);
         var allocator = CreatePc(memory);
-        allocator.TryAlloc(out ulong dirty);
+        allocator.TryAlloc(out PhysAddr dirty);
         for (ulong i = 0; i < Frame; i += 8)
             memory.WriteU64(dirty + i, 0xDEADBEEFDEADBEEF);
         allocator.Free(dirty);
 
-        Assert.True(allocator.TryAllocZeroed(out ulong phys));
+        Assert.True(allocator.TryAllocZeroed(out PhysAddr phys));
         Assert.Equal(dirty, phys);
         for (ulong i = 0; i < Frame; i += 8)
             Assert.Equal(0ul, memory.ReadU64(phys + i));
@@ -183,22 +185,22 @@ public class FrameAllocatorTests
         using var memory = new EmulatedPhysMemory(MemorySize);
         var allocator = CreatePc(memory);
 
-        Assert.True(allocator.TryAllocContiguous(count, align, out ulong phys));
-        Assert.Equal(0ul, (phys / Frame) % (align == 0 ? 1 : align));
+        Assert.True(allocator.TryAllocContiguous(count, align, out PhysAddr phys));
+        Assert.Equal(0ul, (phys.Value / Frame) % (align == 0 ? 1 : align));
         Assert.Equal(PcTotalFrames - count, allocator.FreeFrames);
         for (ulong i = 0; i < count; i++)
         {
-            ulong frame = phys + i * Frame;
+            PhysAddr frame = phys + i * Frame;
             Assert.True(allocator.IsManaged(frame));
             Assert.False(allocator.IsFree(frame));
             Assert.False(InReserved(frame));
         }
         Assert.True(allocator.CheckConsistency());
 
-        var run = new HashSet<ulong>();
+        var run = new HashSet<PhysAddr>();
         for (ulong i = 0; i < count; i++)
             run.Add(phys + i * Frame);
-        while (allocator.TryAlloc(out ulong single))
+        while (allocator.TryAlloc(out PhysAddr single))
             Assert.DoesNotContain(single, run);
 
         Assert.True(allocator.FreeContiguous(phys, count));
@@ -212,27 +214,27 @@ public class FrameAllocatorTests
     {
         using var memory = new EmulatedPhysMemory(MemorySize);
         var allocator = CreatePc(memory);
-        var all = new List<ulong>();
-        while (allocator.TryAlloc(out ulong phys))
+        var all = new List<PhysAddr>();
+        while (allocator.TryAlloc(out PhysAddr phys))
             all.Add(phys);
 
         // Free frames 1..3 after 8 MiB and 0..7 after 12 MiB: only the second hole fits 4 frames.
         for (ulong i = 1; i < 4; i++)
-            Assert.True(allocator.Free(8 * MiB + i * Frame));
+            Assert.True(allocator.Free(P(8 * MiB + i * Frame)));
         for (ulong i = 0; i < 8; i++)
-            Assert.True(allocator.Free(12 * MiB + i * Frame));
+            Assert.True(allocator.Free(P(12 * MiB + i * Frame)));
 
         Assert.False(allocator.TryAllocContiguous(9, 1, out _));
-        Assert.True(allocator.TryAllocContiguous(4, 1, out ulong run));
-        Assert.Equal(12 * MiB, run);
+        Assert.True(allocator.TryAllocContiguous(4, 1, out PhysAddr run));
+        Assert.Equal(P(12 * MiB), run);
         // Aligned to 2 frames, the first hole offers only frames 2..3, too few for 3.
-        Assert.True(allocator.TryAllocContiguous(3, 2, out ulong aligned));
-        Assert.Equal(12 * MiB + 4 * Frame, aligned);
-        Assert.True(allocator.TryAllocContiguous(2, 1, out ulong low));
-        Assert.Equal(8 * MiB + Frame, low);
+        Assert.True(allocator.TryAllocContiguous(3, 2, out PhysAddr aligned));
+        Assert.Equal(P(12 * MiB + 4 * Frame), aligned);
+        Assert.True(allocator.TryAllocContiguous(2, 1, out PhysAddr low));
+        Assert.Equal(P(8 * MiB + Frame), low);
         Assert.Equal(2ul, allocator.FreeFrames);
-        Assert.True(allocator.IsFree(8 * MiB + 3 * Frame));
-        Assert.True(allocator.IsFree(12 * MiB + 7 * Frame));
+        Assert.True(allocator.IsFree(P(8 * MiB + 3 * Frame)));
+        Assert.True(allocator.IsFree(P(12 * MiB + 7 * Frame)));
         Assert.True(allocator.CheckConsistency());
     }
 
@@ -243,8 +245,8 @@ public class FrameAllocatorTests
         var allocator = CreatePc(memory);
         // Usable free stretch below the module is [2 MiB + 17 frames, 4 MiB): 495 frames; a 512-frame run with
         // no alignment must still go above the module.
-        Assert.True(allocator.TryAllocContiguous(512, 1, out ulong phys));
-        Assert.Equal(4 * MiB + 0x81000, phys);
+        Assert.True(allocator.TryAllocContiguous(512, 1, out PhysAddr phys));
+        Assert.Equal(P(4 * MiB + 0x81000), phys);
     }
 
     [Fact]
@@ -268,7 +270,7 @@ public class FrameAllocatorTests
     {
         using var memory = new EmulatedPhysMemory(MemorySize);
         var allocator = CreatePc(memory);
-        Assert.True(allocator.TryAllocContiguous(8, 8, out ulong phys));
+        Assert.True(allocator.TryAllocContiguous(8, 8, out PhysAddr phys));
         Assert.True(allocator.Free(phys + 5 * Frame));
         ulong free = allocator.FreeFrames;
 
@@ -277,8 +279,8 @@ public class FrameAllocatorTests
         Assert.False(allocator.IsFree(phys));
         Assert.False(allocator.FreeContiguous(phys + 1, 1));
         Assert.False(allocator.FreeContiguous(phys, 0));
-        Assert.False(allocator.FreeContiguous(ulong.MaxValue & ~(Frame - 1), 2));
-        Assert.False(allocator.FreeContiguous(MemorySize - Frame, ulong.MaxValue));
+        Assert.False(allocator.FreeContiguous(P(ulong.MaxValue & ~(Frame - 1)), 2));
+        Assert.False(allocator.FreeContiguous(P(MemorySize - Frame), ulong.MaxValue));
         Assert.True(allocator.CheckConsistency());
 
         Assert.True(allocator.FreeContiguous(phys, 5));
@@ -295,16 +297,16 @@ public class FrameAllocatorTests
         Assert.True(FrameAllocator.TryCreate(memory.Map, map, reserved, out var allocator));
         ulong total = allocator.TotalFrames;
 
-        var allocated = new HashSet<ulong>();
-        var allocatedList = new List<ulong>();
-        var released = new List<ulong>();
+        var allocated = new HashSet<PhysAddr>();
+        var allocatedList = new List<PhysAddr>();
+        var released = new List<PhysAddr>();
         var random = new Random(42);
         for (int step = 0; step < 20000; step++)
         {
             int op = random.Next(100);
             if (op < 55)
             {
-                bool ok = allocator.TryAlloc(out ulong phys);
+                bool ok = allocator.TryAlloc(out PhysAddr phys);
                 Assert.Equal(allocated.Count < (int)total, ok);
                 if (ok)
                 {
@@ -315,7 +317,7 @@ public class FrameAllocatorTests
             else if (op < 90 && allocatedList.Count > 0)
             {
                 int index = random.Next(allocatedList.Count);
-                ulong phys = allocatedList[index];
+                PhysAddr phys = allocatedList[index];
                 allocatedList[index] = allocatedList[^1];
                 allocatedList.RemoveAt(allocatedList.Count - 1);
                 allocated.Remove(phys);
@@ -324,7 +326,7 @@ public class FrameAllocatorTests
             }
             else if (op < 95 && released.Count > 0)
             {
-                ulong phys = released[random.Next(released.Count)];
+                PhysAddr phys = released[random.Next(released.Count)];
                 Assert.Equal(allocated.Contains(phys), allocator.Free(phys));
                 if (allocated.Remove(phys))
                     allocatedList.Remove(phys);
@@ -333,9 +335,9 @@ public class FrameAllocatorTests
             {
                 ulong count = (ulong)random.Next(1, 9);
                 ulong align = 1ul << random.Next(0, 4);
-                if (allocator.TryAllocContiguous(count, align, out ulong phys))
+                if (allocator.TryAllocContiguous(count, align, out PhysAddr phys))
                 {
-                    Assert.Equal(0ul, (phys / Frame) % align);
+                    Assert.Equal(0ul, (phys.Value / Frame) % align);
                     for (ulong i = 0; i < count; i++)
                     {
                         Assert.True(allocated.Add(phys + i * Frame));
@@ -349,10 +351,10 @@ public class FrameAllocatorTests
             if (step % 50 == 0)
                 Assert.True(allocator.CheckConsistency());
         }
-        foreach (ulong phys in allocated)
+        foreach (PhysAddr phys in allocated)
         {
             Assert.False(allocator.IsFree(phys));
-            Assert.True(phys >= MiB + 0x124000 || phys < MiB);
+            Assert.True(phys >= P(MiB + 0x124000) || phys < P(MiB));
         }
         Assert.True(allocator.CheckConsistency());
     }
@@ -372,9 +374,9 @@ public class FrameAllocatorTests
         // [1 MiB + 0x1000, 8 MiB) minus the one NVS frame and 5 metadata frames; the buffer ends at 8 MiB.
         Assert.Equal((7 * MiB - Frame) / Frame - 1 - 5, allocator.TotalFrames);
         Assert.Equal(5 * Frame, allocator.MetadataLength);
-        Assert.Equal(MiB + Frame, allocator.MetadataPhys);
-        Assert.False(allocator.IsManaged(3 * MiB));
-        Assert.False(allocator.IsManaged(MiB));
+        Assert.Equal(P(MiB + Frame), allocator.MetadataPhys);
+        Assert.False(allocator.IsManaged(P(3 * MiB)));
+        Assert.False(allocator.IsManaged(P(MiB)));
         Assert.True(allocator.CheckConsistency());
     }
 
@@ -392,10 +394,10 @@ public class FrameAllocatorTests
 
         // 24576 frames: 2 × 384 words of bitmap + 8 bytes per frame = 202752 bytes, 50 frames.
         Assert.Equal(50 * Frame, allocator.MetadataLength);
-        Assert.Equal(2 * MiB + 3 * Frame, allocator.MetadataPhys);
+        Assert.Equal(P(2 * MiB + 3 * Frame), allocator.MetadataPhys);
         Assert.Equal(1 + 94 * MiB / Frame - 2 - 50, allocator.TotalFrames);
-        Assert.True(allocator.IsManaged(MiB));
-        Assert.True(allocator.IsManaged(2 * MiB + Frame));
+        Assert.True(allocator.IsManaged(P(MiB)));
+        Assert.True(allocator.IsManaged(P(2 * MiB + Frame)));
         Assert.True(allocator.CheckConsistency());
     }
 
@@ -408,7 +410,7 @@ public class FrameAllocatorTests
 
         // 1024 frames: 8448 bytes of metadata, 3 frames.
         Assert.Equal(3 * MiB / Frame - 3, allocator.TotalFrames);
-        Assert.False(allocator.IsManaged(4 * MiB));
+        Assert.False(allocator.IsManaged(P(4 * MiB)));
     }
 
     [Fact]
@@ -443,7 +445,7 @@ public class FrameAllocatorTests
 
         Assert.Equal(0ul, allocator.TotalFrames);
         Assert.False(allocator.TryAlloc(out _));
-        Assert.False(allocator.Free(MiB));
+        Assert.False(allocator.Free(P(MiB)));
         Assert.True(allocator.CheckConsistency());
     }
 
@@ -455,10 +457,10 @@ public class FrameAllocatorTests
             memory.WriteU64(phys, Pattern(phys));
         var allocator = CreatePc(memory);
 
-        ulong metadataEnd = allocator.MetadataPhys + allocator.MetadataLength;
+        ulong metadataStart = allocator.MetadataPhys.Value, metadataEnd = metadataStart + allocator.MetadataLength;
         for (ulong phys = 0; phys < MemorySize; phys += 8)
         {
-            if (phys >= allocator.MetadataPhys && phys < metadataEnd)
+            if (phys >= metadataStart && phys < metadataEnd)
                 continue;
             if (memory.ReadU64(phys) != Pattern(phys))
                 Assert.Fail($"build wrote to 0x{phys:X}");
@@ -471,25 +473,25 @@ public class FrameAllocatorTests
     {
         using var memory = new EmulatedPhysMemory(MemorySize);
         var allocator = CreatePc(memory);
-        ulong metadataEnd = allocator.MetadataPhys + allocator.MetadataLength;
+        ulong metadataStart = allocator.MetadataPhys.Value, metadataEnd = metadataStart + allocator.MetadataLength;
         for (ulong phys = 0; phys < MemorySize; phys += 8)
         {
-            if (phys < allocator.MetadataPhys || phys >= metadataEnd)
+            if (phys < metadataStart || phys >= metadataEnd)
                 memory.WriteU64(phys, Pattern(phys));
         }
 
-        var all = new List<ulong>();
-        while (allocator.TryAlloc(out ulong phys))
+        var all = new List<PhysAddr>();
+        while (allocator.TryAlloc(out PhysAddr phys))
             all.Add(phys);
-        foreach (ulong phys in all)
+        foreach (PhysAddr phys in all)
             Assert.True(allocator.Free(phys));
-        Assert.True(allocator.TryAllocContiguous(64, 64, out ulong run));
+        Assert.True(allocator.TryAllocContiguous(64, 64, out PhysAddr run));
         Assert.True(allocator.FreeContiguous(run, 64));
         Assert.True(allocator.CheckConsistency());
 
         for (ulong phys = 0; phys < MemorySize; phys += 8)
         {
-            if (phys >= allocator.MetadataPhys && phys < metadataEnd)
+            if (phys >= metadataStart && phys < metadataEnd)
                 continue;
             if (memory.ReadU64(phys) != Pattern(phys))
                 Assert.Fail($"allocator wrote to 0x{phys:X}");
@@ -501,22 +503,22 @@ public class FrameAllocatorTests
     {
         using var memory = new EmulatedPhysMemory(MemorySize);
         var allocator = CreatePc(memory);
-        allocator.TryAlloc(out ulong phys);
+        allocator.TryAlloc(out PhysAddr phys);
         allocator.Free(phys);
 
         // Use after free, and stray writes over every other free frame too.
-        ulong metadataEnd = allocator.MetadataPhys + allocator.MetadataLength;
+        PhysAddr metadataEnd = allocator.MetadataPhys + allocator.MetadataLength;
         for (ulong p = MiB; p < MemorySize; p += 8)
         {
-            if (allocator.IsFree(p & ~(Frame - 1)))
+            if (allocator.IsFree(P(p).AlignDown(Frame)))
                 memory.WriteU64(p, ulong.MaxValue);
         }
         Assert.True(allocator.CheckConsistency());
-        Assert.True(allocator.TryAlloc(out ulong again));
+        Assert.True(allocator.TryAlloc(out PhysAddr again));
         Assert.Equal(phys, again);
 
         ulong count = 1;
-        while (allocator.TryAlloc(out ulong other))
+        while (allocator.TryAlloc(out PhysAddr other))
         {
             Assert.True(allocator.IsManaged(other));
             Assert.False(other >= allocator.MetadataPhys && other < metadataEnd);
@@ -541,7 +543,7 @@ public class FrameAllocatorTests
     {
         using var memory = new EmulatedPhysMemory(4 * MiB);
         var allocator = CreateSmall(memory);
-        ulong stack = allocator.MetadataPhys + 256;
+        PhysAddr stack = allocator.MetadataPhys + 256;
         ulong top = allocator.FreeFrames - 1;
 
         Assert.Equal((4 * MiB - Frame) / Frame, memory.ReadU32(stack + top * 4));
@@ -554,7 +556,7 @@ public class FrameAllocatorTests
     {
         using var memory = new EmulatedPhysMemory(4 * MiB);
         var allocator = CreateSmall(memory);
-        ulong pos = allocator.MetadataPhys + 256 + 1024 * 4;
+        PhysAddr pos = allocator.MetadataPhys + 256 + 1024 * 4;
         ulong topFrame = (4 * MiB - Frame) / Frame;
 
         Assert.Equal((uint)(allocator.FreeFrames - 1), memory.ReadU32(pos + topFrame * 4));
@@ -567,9 +569,9 @@ public class FrameAllocatorTests
     {
         using var memory = new EmulatedPhysMemory(4 * MiB);
         var allocator = CreateSmall(memory);
-        Assert.True(allocator.TryAlloc(out ulong phys));
-        ulong frame = phys / Frame;
-        ulong word = allocator.MetadataPhys + 16 * 8 + frame / 64 * 8;
+        Assert.True(allocator.TryAlloc(out PhysAddr phys));
+        ulong frame = phys.Value / Frame;
+        PhysAddr word = allocator.MetadataPhys + 16 * 8 + frame / 64 * 8;
 
         memory.WriteU64(word, memory.ReadU64(word) | (1ul << (int)(frame % 64)));
         Assert.False(allocator.CheckConsistency());
@@ -583,15 +585,15 @@ public class FrameAllocatorTests
         ulong total = allocator.FreeFrames;
 
         // Lowest aligned runs sit deep in the stack, so each removal moves the top entry down.
-        Assert.True(allocator.TryAllocContiguous(8, 8, out ulong a));
-        Assert.True(allocator.TryAllocContiguous(3, 1, out ulong b));
+        Assert.True(allocator.TryAllocContiguous(8, 8, out PhysAddr a));
+        Assert.True(allocator.TryAllocContiguous(3, 1, out PhysAddr b));
         Assert.True(allocator.CheckConsistency());
         Assert.Equal(total - 11, allocator.FreeFrames);
 
         Assert.True(allocator.FreeContiguous(a, 8));
         Assert.True(allocator.CheckConsistency());
-        var seen = new HashSet<ulong>();
-        while (allocator.TryAlloc(out ulong phys))
+        var seen = new HashSet<PhysAddr>();
+        while (allocator.TryAlloc(out PhysAddr phys))
         {
             Assert.True(seen.Add(phys));
             Assert.False(phys >= b && phys < b + 3 * Frame);
@@ -616,8 +618,8 @@ public class FrameAllocatorFrameSourceTests
         ulong before = allocator.FreeFrames;
 
         memory.WriteU64((4 << 20) - 8, 0x1234);
-        Assert.True(source.TryAllocZeroedFrame(out ulong phys));
-        Assert.Equal((4ul << 20) - 4096, phys);
+        Assert.True(source.TryAllocZeroedFrame(out PhysAddr phys));
+        Assert.Equal(new PhysAddr((4ul << 20) - 4096), phys);
         Assert.Equal(0ul, memory.ReadU64(phys + 4088));
         Assert.Equal(before - 1, allocator.FreeFrames);
 

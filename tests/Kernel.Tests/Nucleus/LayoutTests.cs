@@ -51,15 +51,15 @@ public unsafe class LayoutTests
     public void NoBookkeepingWordEverLooksLikeAPresentEntry()
     {
         using var memory = new EmulatedPhysMemory(8 << 20);
-        ulong asPhys = 1 << 20;
+        var asPhys = new PhysAddr(1 << 20);
         const uint pool = 1023;
         var info = memory.Map.As<AddressSpaceInfo>(asPhys + AddressSpaceInfo.InfoFirstEntry * 8);
         info->Asid = 0x7FFF;
         info->PoolPages = pool;
-        var tables = new AddressSpaceTables(memory.Map, (PhysAddr)asPhys);
+        var tables = new AddressSpaceTables(memory.Map, asPhys);
         for (uint i = 0; i < pool; i++)
         {
-            Assert.True(tables.TryAllocZeroedFrame(out ulong phys));
+            Assert.True(tables.TryAllocZeroedFrame(out PhysAddr phys));
             Assert.Equal(asPhys + (1 + (ulong)i) * 4096, phys);
         }
         Assert.False(tables.TryAllocZeroedFrame(out _), "the pool is exhausted");
@@ -69,7 +69,7 @@ public unsafe class LayoutTests
             Assert.Equal(0UL, pml4[e] & 1);
         tables.FreeFrame(asPhys + 5 * 4096);
         Assert.Equal(pool - 1, info->PoolUsed);
-        Assert.True(tables.TryAllocZeroedFrame(out ulong again));
+        Assert.True(tables.TryAllocZeroedFrame(out PhysAddr again));
         Assert.Equal(asPhys + 5 * 4096, again);
         Assert.Equal(0x7FFFu, info->Asid);
     }

@@ -20,9 +20,9 @@ namespace Vireo.Kernel.Arch.X64
 
     public static class Cpu
     {
-        public static ulong Cr3;
-        public static ulong ReadCr3() => Cr3;
-        public static void WriteCr3(ulong value) => Cr3 = value;
+        public static PhysAddr Cr3;
+        public static PhysAddr ReadCr3() => Cr3;
+        public static void WriteCr3(PhysAddr root) => Cr3 = root;
         public static void DisableInterrupts() { }
 
         /// <summary>The idle loop: on the host nothing can interrupt it, so a test that gets here has
@@ -69,7 +69,7 @@ namespace Vireo.Kernel.Nucleus
 
     public static unsafe class AddressSpaces
     {
-        public static PageTable TableOf(PhysMap map, PhysAddr asPhys) => new PageTable(map, (ulong)asPhys);
+        public static PageTable TableOf(PhysMap map, PhysAddr asPhys) => new PageTable(map, asPhys);
         public static void Bind(Tcb* t, PhysAddr asPhys) => t->AddressSpace = asPhys;
         public static void Unbind(Tcb* t) => t->AddressSpace = PhysAddr.Null;
     }
@@ -96,7 +96,7 @@ namespace Vireo.Kernel.Nucleus
     /// nothing to tear down in these tests.</summary>
     public struct ObjectHooks : IObjectHooks
     {
-        public void Initialize(ObjectType type, ulong phys, int sizeBits) { }
+        public void Initialize(ObjectType type, PhysAddr phys, int sizeBits) { }
         public void Destroy(ObjectType type, ulong phys, int sizeBits) { }
         public void CapRemoved(ref CapSlot slot) { }
         public bool PreemptionPoint() => false;

@@ -25,9 +25,9 @@ public sealed unsafe class EmulatedPhysicalMemory : IDisposable
     public ulong Size { get; }
     public PhysMap Map { get; }
 
-    public ulong ReadEntry(ulong tablePhys, int index) => Map.As<ulong>(tablePhys)[index];
+    public ulong ReadEntry(PhysAddr tablePhys, int index) => Map.As<ulong>(tablePhys)[index];
 
-    public void WriteEntry(ulong tablePhys, int index, ulong value) => Map.As<ulong>(tablePhys)[index] = value;
+    public void WriteEntry(PhysAddr tablePhys, int index, ulong value) => Map.As<ulong>(tablePhys)[index] = value;
 
     public void Dispose() => NativeMemory.AlignedFree(Base);
 }
@@ -36,20 +36,20 @@ public sealed unsafe class EmulatedPhysicalMemory : IDisposable
 public unsafe struct TestFrameSource : IFrameSource
 {
     private readonly EmulatedPhysicalMemory _memory;
-    private readonly Stack<ulong> _free;
+    private readonly Stack<PhysAddr> _free;
     private ulong _next;
 
     public TestFrameSource(EmulatedPhysicalMemory memory)
     {
         _memory = memory;
-        _free = new Stack<ulong>();
+        _free = new Stack<PhysAddr>();
         _next = EmulatedPhysicalMemory.FrameSize;
-        Live = new HashSet<ulong>();
+        Live = new HashSet<PhysAddr>();
         Budget = -1;
     }
 
     /// <summary>Frames currently handed out and not yet freed.</summary>
-    public HashSet<ulong> Live { get; }
+    public HashSet<PhysAddr> Live { get; }
 
     /// <summary>Allocations still allowed; negative means unlimited.</summary>
     public int Budget { get; set; }
@@ -57,9 +57,9 @@ public unsafe struct TestFrameSource : IFrameSource
     public int Allocations { get; private set; }
     public int Frees { get; private set; }
 
-    public bool TryAllocZeroedFrame(out ulong phys)
+    public bool TryAllocZeroedFrame(out PhysAddr phys)
     {
-        phys = 0;
+        phys = PhysAddr.Null;
         if (Budget == 0)
             return false;
 
@@ -71,7 +71,7 @@ public unsafe struct TestFrameSource : IFrameSource
         {
             if (_next + EmulatedPhysicalMemory.FrameSize > _memory.Size)
                 return false;
-            phys = _next;
+            phys = new PhysAddr(_next);
             _next += EmulatedPhysicalMemory.FrameSize;
         }
 
@@ -84,10 +84,10 @@ public unsafe struct TestFrameSource : IFrameSource
         return true;
     }
 
-    public void FreeFrame(ulong phys)
+    public void FreeFrame(PhysAddr phys)
     {
         if (!Live.Remove(phys))
-            throw new InvalidOperationException($"frame 0x{phys:x} freed but not live");
+            throw new InvalidOperationException($"frame 0x{phys.Value:x} freed but not live");
 
         // Scribble on it so a use-after-free of a page table shows up as garbage.
         NativeMemory.Fill(_memory.Map.Ptr(phys), (nuint)EmulatedPhysicalMemory.FrameSize, 0xAB);

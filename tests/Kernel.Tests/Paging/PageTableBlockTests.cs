@@ -1,6 +1,7 @@
 // PageTable.MapBlock/UnmapBlock/ProtectBlock: frames of 2^n bytes mapped whole, with 2 MiB pages
 // from 2 MiB up, checked whole before anything is written.
 using System;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
 using Xunit;
 
@@ -14,7 +15,7 @@ public sealed class PageTableBlockTests : IDisposable
     private const PageFlags Data = PageFlags.Writable | NoExecute | User;
 
     private const ulong Virt = 0x0000_0040_0000_0000;   // 1 GiB aligned
-    private const ulong Phys = 0x0000_0001_4000_0000;   // 1 GiB aligned
+    private static readonly PhysAddr Phys = new(0x0000_0001_4000_0000);   // 1 GiB aligned
 
     private readonly EmulatedPhysicalMemory _memory = new(64);
     private TestFrameSource _frames;
@@ -34,14 +35,14 @@ public sealed class PageTableBlockTests : IDisposable
         Assert.Equal(MapStatus.Ok, _table.MapBlock(ref _frames, Virt, Phys, 21, Data));
 
         Assert.Equal(3, _frames.Live.Count);   // PML4, PDPT, PD: no page table
-        Assert.True(_table.TryTranslate(Virt, out ulong first, out PageFlags flags));
+        Assert.True(_table.TryTranslate(Virt, out PhysAddr first, out PageFlags flags));
         Assert.Equal(Phys, first);
         Assert.Equal(Present | PageFlags.Huge | Data, flags);
-        Assert.True(_table.TryTranslate(Virt + PageTable.Size2M - 8, out ulong last, out _));
+        Assert.True(_table.TryTranslate(Virt + PageTable.Size2M - 8, out PhysAddr last, out _));
         Assert.Equal(Phys + PageTable.Size2M - 8, last);
         Assert.False(_table.TryTranslate(Virt + PageTable.Size2M, out _, out _));
 
-        Assert.Equal(MapStatus.Ok, _table.UnmapBlock(ref _frames, Virt, 21, out ulong unmapped));
+        Assert.Equal(MapStatus.Ok, _table.UnmapBlock(ref _frames, Virt, 21, out PhysAddr unmapped));
         Assert.Equal(Phys, unmapped);
         Assert.False(_table.TryTranslate(Virt, out _, out _));
         Assert.Equal(new[] { _table.Root }, _frames.Live);
@@ -54,7 +55,7 @@ public sealed class PageTableBlockTests : IDisposable
 
         for (ulong i = 0; i < 4; i++)
         {
-            Assert.True(_table.TryTranslate(Virt + 0x4000 + i * 4096 + 8, out ulong phys, out _));
+            Assert.True(_table.TryTranslate(Virt + 0x4000 + i * 4096 + 8, out PhysAddr phys, out _));
             Assert.Equal(Phys + 0x4000 + i * 4096 + 8, phys);
         }
         Assert.False(_table.TryTranslate(Virt + 0x3000, out _, out _));
@@ -71,7 +72,7 @@ public sealed class PageTableBlockTests : IDisposable
     {
         Assert.Equal(MapStatus.Ok, _table.MapBlock(ref _frames, Virt, Phys, 30, Data));
         Assert.Equal(3, _frames.Live.Count);
-        Assert.True(_table.TryTranslate(Virt + (1UL << 30) - 1, out ulong last, out PageFlags flags));
+        Assert.True(_table.TryTranslate(Virt + (1UL << 30) - 1, out PhysAddr last, out PageFlags flags));
         Assert.Equal(Phys + (1UL << 30) - 1, last);
         Assert.Equal(PageFlags.Huge, flags & PageFlags.Huge);
         Assert.Equal(MapStatus.Ok, _table.UnmapBlock(ref _frames, Virt, 30, out _));
@@ -103,7 +104,7 @@ public sealed class PageTableBlockTests : IDisposable
         Assert.Equal(MapStatus.HugePageConflict, _table.Map4K(ref _frames, Virt + PageTable.Size2M + 0x5000, Phys, Data));
         Assert.Equal(MapStatus.HugePageConflict, _table.MapBlock(ref _frames, Virt, Phys, 22, Data));
         Assert.Equal(MapStatus.AlreadyMapped, _table.MapBlock(ref _frames, Virt + PageTable.Size2M, Phys, 21, Data));
-        Assert.True(_table.TryTranslate(Virt + 0x3000, out ulong kept, out _));
+        Assert.True(_table.TryTranslate(Virt + 0x3000, out PhysAddr kept, out _));
         Assert.Equal(Phys + 0x10_0000, kept);
     }
 
@@ -117,7 +118,7 @@ public sealed class PageTableBlockTests : IDisposable
         Assert.Equal(MapStatus.Ok, _table.MapBlock(ref _frames, Virt, Phys, 21, Data));
 
         Assert.Equal(3, _frames.Live.Count);   // the empty page table went back
-        Assert.True(_table.TryTranslate(Virt + 0x7000, out ulong phys, out PageFlags flags));
+        Assert.True(_table.TryTranslate(Virt + 0x7000, out PhysAddr phys, out PageFlags flags));
         Assert.Equal(Phys + 0x7000, phys);
         Assert.Equal(PageFlags.Huge, flags & PageFlags.Huge);
     }

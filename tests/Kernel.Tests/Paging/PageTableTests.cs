@@ -1,4 +1,5 @@
 using System;
+using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
 using Xunit;
 
@@ -14,8 +15,8 @@ public sealed class PageTableTests : IDisposable
 
     private const ulong UserVirt = 0x0000_0040_1234_5000;
     private const ulong KernelVirt = 0xFFFF_FFFF_8010_0000;
-    private const ulong Frame = 0x0000_0001_2345_6000;
-    private const ulong Frame2M = 0x0000_0000_4020_0000;
+    private static readonly PhysAddr Frame = new(0x0000_0001_2345_6000);
+    private static readonly PhysAddr Frame2M = new(0x0000_0000_4020_0000);
 
     private readonly EmulatedPhysicalMemory _memory = new(256);
     private TestFrameSource _frames;
@@ -34,7 +35,7 @@ public sealed class PageTableTests : IDisposable
     {
         Assert.Equal(MapStatus.Ok, _table.Map4K(ref _frames, UserVirt, Frame, Data));
 
-        Assert.True(_table.TryTranslate(UserVirt + 0x123, out ulong phys, out PageFlags flags));
+        Assert.True(_table.TryTranslate(UserVirt + 0x123, out PhysAddr phys, out PageFlags flags));
         Assert.Equal(Frame + 0x123, phys);
         Assert.Equal(Present | Data, flags);
         Assert.False(_table.TryTranslate(UserVirt + 0x1000, out _, out _));
@@ -56,7 +57,7 @@ public sealed class PageTableTests : IDisposable
     {
         Assert.Equal(MapStatus.Ok, _table.Map4K(ref _frames, KernelVirt, Frame, PageFlags.Huge));
 
-        Assert.True(_table.TryTranslate(KernelVirt, out ulong phys, out PageFlags flags));
+        Assert.True(_table.TryTranslate(KernelVirt, out PhysAddr phys, out PageFlags flags));
         Assert.Equal(Frame, phys);
         Assert.Equal(Present, flags);
     }
@@ -67,17 +68,17 @@ public sealed class PageTableTests : IDisposable
         Assert.Equal(MapStatus.Ok, _table.Map4K(ref _frames, KernelVirt, Frame, NoExecute));
 
         Assert.Equal(4, _frames.Live.Count);
-        ulong table = _table.Root;
+        PhysAddr table = _table.Root;
         int[] indices = { 511, 510, 0, 256 };
         for (int level = 0; level < 3; level++)
         {
             ulong entry = _memory.ReadEntry(table, indices[level]);
             Assert.Equal((ulong)(Present | Writable), entry & 0x8000_0000_0000_0FFF);
-            table = entry & PageTable.AddressMask;
+            table = new PhysAddr(entry & PageTable.AddressMask);
             Assert.Contains(table, _frames.Live);
         }
 
-        Assert.Equal(Frame | (ulong)(Present | NoExecute), _memory.ReadEntry(table, indices[3]));
+        Assert.Equal(Frame.Value | (ulong)(Present | NoExecute), _memory.ReadEntry(table, indices[3]));
     }
 
     [Fact]
@@ -85,12 +86,12 @@ public sealed class PageTableTests : IDisposable
     {
         Assert.Equal(MapStatus.Ok, _table.Map4K(ref _frames, UserVirt, Frame, User | NoExecute));
 
-        ulong table = _table.Root;
+        PhysAddr table = _table.Root;
         for (int level = 3; level >= 1; level--)
         {
             ulong entry = _memory.ReadEntry(table, (int)((UserVirt >> (12 + 9 * level)) & 511));
             Assert.Equal((ulong)User, entry & (ulong)User);
-            table = entry & PageTable.AddressMask;
+            table = new PhysAddr(entry & PageTable.AddressMask);
         }
 
         Assert.True(_table.TryTranslate(UserVirt, out _, out PageFlags flags));
@@ -129,7 +130,7 @@ public sealed class PageTableTests : IDisposable
     {
         Assert.Equal(MapStatus.Ok, _table.Map4K(ref _frames, UserVirt, Frame, Data));
 
-        Assert.Equal(MapStatus.Ok, _table.Unmap4K(ref _frames, UserVirt, out ulong phys));
+        Assert.Equal(MapStatus.Ok, _table.Unmap4K(ref _frames, UserVirt, out PhysAddr phys));
         Assert.Equal(Frame, phys);
         Assert.False(_table.TryTranslate(UserVirt, out _, out _));
         Assert.Equal(MapStatus.NotMapped, _table.Unmap4K(ref _frames, UserVirt, out _));
@@ -162,7 +163,7 @@ public sealed class PageTableTests : IDisposable
         Assert.Equal(MapStatus.Ok, _table.Unmap4K(ref _frames, UserVirt + PageTable.Size2M, out _));
         Assert.Equal(1, _frames.Frees);
 
-        Assert.True(_table.TryTranslate(UserVirt + 0x1000, out ulong phys, out _));
+        Assert.True(_table.TryTranslate(UserVirt + 0x1000, out PhysAddr phys, out _));
         Assert.Equal(Frame + 0x1000, phys);
     }
 
@@ -185,11 +186,11 @@ public sealed class PageTableTests : IDisposable
         Assert.Equal(3, _frames.Live.Count);
 
         ulong virt = (UserVirt & ~(PageTable.Size2M - 1)) + 0x1_2345;
-        Assert.True(_table.TryTranslate(virt, out ulong phys, out PageFlags flags));
+        Assert.True(_table.TryTranslate(virt, out PhysAddr phys, out PageFlags flags));
         Assert.Equal(Frame2M + 0x1_2345, phys);
         Assert.Equal(Present | PageFlags.Huge | Data | User, flags);
 
-        Assert.Equal(MapStatus.Ok, _table.Unmap2M(ref _frames, UserVirt & ~(PageTable.Size2M - 1), out ulong unmapped));
+        Assert.Equal(MapStatus.Ok, _table.Unmap2M(ref _frames, UserVirt & ~(PageTable.Size2M - 1), out PhysAddr unmapped));
         Assert.Equal(Frame2M, unmapped);
         Assert.Equal(new[] { _table.Root }, _frames.Live);
     }
@@ -198,15 +199,15 @@ public sealed class PageTableTests : IDisposable
     public void Map1G_RoundTrip()
     {
         const ulong virt = 0x0000_0080_4000_0000;
-        Assert.Equal(MapStatus.Ok, _table.Map1G(ref _frames, virt, 0x1_4000_0000, NoExecute));
+        Assert.Equal(MapStatus.Ok, _table.Map1G(ref _frames, virt, new PhysAddr(0x1_4000_0000), NoExecute));
         Assert.Equal(2, _frames.Live.Count);
 
-        Assert.True(_table.TryTranslate(virt + 0x3FFF_FFFF, out ulong phys, out PageFlags flags));
-        Assert.Equal(0x1_7FFF_FFFFUL, phys);
+        Assert.True(_table.TryTranslate(virt + 0x3FFF_FFFF, out PhysAddr phys, out PageFlags flags));
+        Assert.Equal(new PhysAddr(0x1_7FFF_FFFFUL), phys);
         Assert.Equal(Present | PageFlags.Huge | NoExecute, flags);
         Assert.Equal(MapStatus.HugePageConflict, _table.Unmap2M(ref _frames, virt, out _));
-        Assert.Equal(MapStatus.Ok, _table.Unmap1G(ref _frames, virt, out ulong unmapped));
-        Assert.Equal(0x1_4000_0000UL, unmapped);
+        Assert.Equal(MapStatus.Ok, _table.Unmap1G(ref _frames, virt, out PhysAddr unmapped));
+        Assert.Equal(new PhysAddr(0x1_4000_0000UL), unmapped);
     }
 
     [Fact]
@@ -231,7 +232,7 @@ public sealed class PageTableTests : IDisposable
 
         Assert.Equal(MapStatus.AlreadyMapped, _table.Map4K(ref _frames, UserVirt, Frame + 0x1000, NoExecute));
 
-        Assert.True(_table.TryTranslate(UserVirt, out ulong phys, out PageFlags flags));
+        Assert.True(_table.TryTranslate(UserVirt, out PhysAddr phys, out PageFlags flags));
         Assert.Equal(Frame, phys);
         Assert.Equal(Present | Data, flags);
         Assert.Equal(4, _frames.Live.Count);
@@ -262,7 +263,7 @@ public sealed class PageTableTests : IDisposable
     {
         Assert.True(PageTable.IsCanonical(virt));
         Assert.Equal(MapStatus.Ok, _table.Map4K(ref _frames, virt, Frame, Data));
-        Assert.True(_table.TryTranslate(virt + 0xFFF, out ulong phys, out _));
+        Assert.True(_table.TryTranslate(virt + 0xFFF, out PhysAddr phys, out _));
         Assert.Equal(Frame + 0xFFF, phys);
     }
 
@@ -282,18 +283,18 @@ public sealed class PageTableTests : IDisposable
     [Fact]
     public void PhysicalAddressBeyond52Bits_IsRejected()
     {
-        Assert.Equal(MapStatus.BadPhysicalAddress, _table.Map4K(ref _frames, UserVirt, 1UL << 52, Data));
-        Assert.Equal(MapStatus.BadPhysicalAddress, _table.Map2M(ref _frames, 0x4000_0000, 0xFFF0_0000_0000_0000, Data));
-        Assert.Equal(MapStatus.Ok, _table.Map4K(ref _frames, UserVirt, PageTable.AddressMask, Data));
-        Assert.True(_table.TryTranslate(UserVirt, out ulong phys, out _));
-        Assert.Equal(PageTable.AddressMask, phys);
+        Assert.Equal(MapStatus.BadPhysicalAddress, _table.Map4K(ref _frames, UserVirt, new PhysAddr(1UL << 52), Data));
+        Assert.Equal(MapStatus.BadPhysicalAddress, _table.Map2M(ref _frames, 0x4000_0000, new PhysAddr(0xFFF0_0000_0000_0000), Data));
+        Assert.Equal(MapStatus.Ok, _table.Map4K(ref _frames, UserVirt, new PhysAddr(PageTable.AddressMask), Data));
+        Assert.True(_table.TryTranslate(UserVirt, out PhysAddr phys, out _));
+        Assert.Equal(PageTable.AddressMask, phys.Value);
     }
 
     [Fact]
     public void NotMapped_ForUnmapAndProtectOfEmptySlots()
     {
-        Assert.Equal(MapStatus.NotMapped, _table.Unmap4K(ref _frames, UserVirt, out ulong phys));
-        Assert.Equal(0UL, phys);
+        Assert.Equal(MapStatus.NotMapped, _table.Unmap4K(ref _frames, UserVirt, out PhysAddr phys));
+        Assert.True(phys.IsNull);
         Assert.Equal(MapStatus.NotMapped, _table.Unmap2M(ref _frames, 0x4000_0000, out _));
         Assert.Equal(MapStatus.NotMapped, _table.Protect(UserVirt, NoExecute));
 
@@ -351,7 +352,7 @@ public sealed class PageTableTests : IDisposable
     {
         var frames = new TestFrameSource(_memory) { Budget = 0 };
         Assert.Equal(MapStatus.OutOfMemory, PageTable.TryCreate(_memory.Map, ref frames, out PageTable table));
-        Assert.Equal(0UL, table.Root);
+        Assert.True(table.Root.IsNull);
     }
 
     [Fact]
@@ -361,7 +362,7 @@ public sealed class PageTableTests : IDisposable
 
         Assert.Equal(MapStatus.Ok, _table.Protect(UserVirt, PageFlags.Global));
 
-        Assert.True(_table.TryTranslate(UserVirt, out ulong phys, out PageFlags flags));
+        Assert.True(_table.TryTranslate(UserVirt, out PhysAddr phys, out PageFlags flags));
         Assert.Equal(Frame, phys);
         Assert.Equal(Present | PageFlags.Global | PageFlags.Accessed | PageFlags.Dirty, flags);
     }
@@ -386,7 +387,7 @@ public sealed class PageTableTests : IDisposable
         Assert.Equal(MapStatus.NotAligned, _table.Protect(huge + 0x1000, NoExecute));
         Assert.Equal(MapStatus.Ok, _table.Protect(huge, NoExecute));
 
-        Assert.True(_table.TryTranslate(huge + 0x1000, out ulong phys, out PageFlags flags));
+        Assert.True(_table.TryTranslate(huge + 0x1000, out PhysAddr phys, out PageFlags flags));
         Assert.Equal(Frame2M + 0x1000, phys);
         Assert.Equal(Present | PageFlags.Huge | NoExecute, flags);
     }
@@ -400,7 +401,7 @@ public sealed class PageTableTests : IDisposable
 
         other.ShareKernelHalf(_table);
 
-        Assert.True(other.TryTranslate(KernelVirt, out ulong phys, out _));
+        Assert.True(other.TryTranslate(KernelVirt, out PhysAddr phys, out _));
         Assert.Equal(Frame, phys);
         Assert.False(other.TryTranslate(UserVirt, out _, out _));
     }
