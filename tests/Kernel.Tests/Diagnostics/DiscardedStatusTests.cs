@@ -27,9 +27,6 @@ public class DiscardedStatusTests
     // out their statuses; the compilations still include them (they must bind).
     private static readonly string[] NotScannedYet =
     {
-        // The shm: access control of issue 11 (helper shm) was rewriting these.
-        "user/servers/Ipcd/SharedMemory.cs",
-        "user/apps/Fuzz/",
         // The ext2 library (helper ext2): 7 dropped statuses of StoreInode, FreeInode, FreeBlocksFrom.
         "user/lib/FileSystems/",
     };
