@@ -84,7 +84,7 @@ public static unsafe class Console
 
     public static void Flush()
     {
-        Vireo.User.Out.Flush();   // buffered standard output first: it was written earlier
+        _ = Vireo.User.Out.Flush();   // buffered standard output first: it was written earlier
         if (s_length == 0) return;
         // A process given a stdout (ProcessSlots.Stdout holds an endpoint capability: a file) writes
         // there; the bootstrap, the tests' helper processes and daemons started without one use the
@@ -95,7 +95,8 @@ public static unsafe class Console
         fixed (LineBuffer* line = &s_line)
         {
             if (s_stdout != 1 || Vireo.User.Schemes.Fs.Write(Vireo.User.Schemes.Fd.Stdout, line->Bytes, s_length, out _) != Vireo.Abi.Status.Ok)
-                Sys.DebugWrite(line->Bytes, (ulong)s_length);
+                // The kernel's log is the last resort: nowhere is left to report its failure.
+                _ = Sys.DebugWrite(line->Bytes, (ulong)s_length);
         }
         s_length = 0;
     }

@@ -81,7 +81,8 @@ public static unsafe class Startup
             var fd = which == 0 ? Vireo.User.Schemes.Fd.Stdin : which == 1 ? Vireo.User.Schemes.Fd.Stdout : Vireo.User.Schemes.Fd.Stderr;
             if (Sys.Identify(fd.Cap, out ObjectType type, out _, out _, out ulong badge) == Status.Ok &&
                 type == ObjectType.Endpoint && SchemeBadge.IsFile(badge))
-                Vireo.User.Schemes.Fs.Close(fd);
+                // The program is ending: nobody is left to hear of a failed close.
+                _ = Vireo.User.Schemes.Fs.Close(fd);
         }
     }
 

@@ -74,7 +74,8 @@ public static unsafe class Builtins
 
     private static int Write(Fd output, string text)
     {
-        Out.Flush();
+        // Output the console no longer takes is dropped (Out keeps the failure); the shell goes on.
+        _ = Out.Flush();
         Status s = Fs.Write(output, text);
         if (s == Status.Ok) return 0;
         Out.Error("sh", default, s);
@@ -83,7 +84,8 @@ public static unsafe class Builtins
 
     private static int Write(Fd output, byte* text, int n)
     {
-        Out.Flush();
+        // Output the console no longer takes is dropped (Out keeps the failure); the shell goes on.
+        _ = Out.Flush();
         Status s = Fs.Write(output, text, n, out _);
         if (s == Status.Ok) return 0;
         Out.Error("sh", default, s);
@@ -98,7 +100,8 @@ public static unsafe class Builtins
             Out.Error("sleep", default, "usage: sleep SECONDS");
             return 2;
         }
-        Out.Flush();
+        // Output the console no longer takes is dropped (Out keeps the failure); the shell goes on.
+        _ = Out.Flush();
         // In slices, so that Ctrl-C (Interrupts, another thread) ends it within one.
         const ulong Slice = 10_000_000;
         while (ns > 0 && !Interrupts.Interrupted)

@@ -44,7 +44,7 @@ public static unsafe class Interrupts
             Out.Error("sh", default, "no Ctrl-C: cannot start the interrupt thread");
             return;
         }
-        Sys.ThreadStart(s_watcher.Thread);
+        if (Sys.ThreadStart(s_watcher.Thread) != Status.Ok) Out.Error("sh", default, "no Ctrl-C: cannot start the interrupt thread");
     }
 
     private static bool Open()
@@ -61,14 +61,15 @@ public static unsafe class Interrupts
     {
         CSpace.Release(Event);   // the old ttyd's: it no longer works
         s_eventHandle = 0;
-        if (Open() && s_reopened.Value != 0) Ipc.Signal(s_reopened, 1);
+        // The shell's own notification: signalling it cannot fail.
+        if (Open() && s_reopened.Value != 0) _ = Ipc.Signal(s_reopened, 1);
     }
 
     /// <summary>At the shell's end: closing the event ends the waiting read (ttyd keeps no reader
     /// for a closed file); the thread then waits for a reopening that never comes.</summary>
     public static void Stop()
     {
-        if (s_eventHandle != 0) Fs.Close(new Fd(Event));
+        if (s_eventHandle != 0) _ = Fs.Close(new Fd(Event));   // the shell is ending: a failed close changes nothing for it
         s_eventHandle = 0;
     }
 
@@ -77,7 +78,8 @@ public static unsafe class Interrupts
     public static void GiveForeground(ulong pid)
     {
         if (Terminal.OnConsole && s_eventHandle != 0)
-            SchemeCall.Call(Event, SchemeOp.TtySetForeground, pid, 0, 0, 0, 0, 0, out _);
+            // A ttyd that is gone has no foreground; Reopen reaches the next one.
+            _ = SchemeCall.Call(Event, SchemeOp.TtySetForeground, pid, 0, 0, 0, 0, 0, out _);
     }
 
     /// <summary>This shell is the foreground again (at start, and after each line that gave it away).</summary>
@@ -98,7 +100,8 @@ public static unsafe class Interrupts
     {
         if (!s_interrupted) return;
         for (int i = 0; i < count; i++)
-            if (pids[i] != 0) SchemeCall.Call(Namespace.Root, SchemeOp.Kill, pids[i], 0, 0, 0, 0, 0, out _);
+            // A program that ended meanwhile needs no stopping.
+            if (pids[i] != 0) _ = SchemeCall.Call(Namespace.Root, SchemeOp.Kill, pids[i], 0, 0, 0, 0, 0, out _);
     }
 
     private static ulong Watch(ulong unused)
@@ -109,7 +112,7 @@ public static unsafe class Interrupts
             Status s = Ipc.Call(Event, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)SchemeOp.Read), ref m);
             if (s != Status.Ok || (Status)(long)m.Info.Label != Status.Ok)
             {
-                Ipc.Wait(s_reopened, out _);   // ttyd is gone (or the file closed): until the main thread reopens it
+                _ = Ipc.Wait(s_reopened, out _);   // ttyd is gone (or the file closed): until the main thread reopens it
                 continue;
             }
             s_interrupted = true;
@@ -119,7 +122,8 @@ public static unsafe class Interrupts
                 fixed (ulong* p = s_foreground.Of) pid = p[i];
                 if (pid == 0) continue;
                 var k = Message.Of(pid, 0, 0, 0);
-                Ipc.Call(Namespace.Root, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)SchemeOp.Kill), ref k);
+                // A program that ended meanwhile needs no stopping.
+                _ = Ipc.Call(Namespace.Root, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)SchemeOp.Kill), ref k);
             }
         }
     }

@@ -59,7 +59,8 @@ public static unsafe class Pipeline
             pids[i] = 0;
             statuses[i] = CannotRun;
             if (Builtins.Is(line.Arg(i, 0))) continue;
-            Out.Flush();
+            // Output the console no longer takes is dropped (Out keeps the failure); the shell goes on.
+            _ = Out.Flush();
             Status s = Start(ref line, ref p, i, out pids[i]);
             if (s == Status.Ok)
             {
@@ -149,7 +150,8 @@ public static unsafe class Pipeline
             p.Child[stage * StdioCount + k] = 0;
             if (handle == 0) continue;
             var fd = new Fd(new CapHandle(handle));
-            if (Sys.Identify(fd.Cap, out _, out _, out _, out _) == Status.Ok) Fs.Close(fd);
+            // The shell's copy of the child's descriptor: the child holds its own.
+            if (Sys.Identify(fd.Cap, out _, out _, out _, out _) == Status.Ok) _ = Fs.Close(fd);
             else CSpace.Free(fd.Cap.Index);
         }
     }
@@ -203,7 +205,8 @@ public static unsafe class Pipeline
 
     private static void Close(ref ulong fd)
     {
-        if (fd != 0) Fs.Close(new Fd(new CapHandle(fd)));
+        // The shell's copy: a failed close leaves the pipeline's files as they are.
+        if (fd != 0) _ = Fs.Close(new Fd(new CapHandle(fd)));
         fd = 0;
     }
 

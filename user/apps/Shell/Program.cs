@@ -28,7 +28,8 @@ static unsafe class Program
         while (true)
         {
             Out.Write("vireo$ ");
-            Out.Flush();
+            // Output the console no longer takes is dropped (Out keeps the failure); the shell goes on.
+            _ = Out.Flush();
             Status s = s_input.ReadLine(Fd.Stdin, text, MaxLine, out int length, out bool cut, out bool ended);
             if (s != Status.Ok && Terminal.IsGone(s) && Terminal.Reattach())
             {
@@ -59,7 +60,8 @@ static unsafe class Program
             Interrupts.BeginLine();
             if (RunList(text, length, ref status)) break;
         }
-        Out.Flush();
+        // The shell is ending: Startup flushes again and nobody is left to tell.
+        _ = Out.Flush();
         Interrupts.Stop();
         return (int)status;
     }

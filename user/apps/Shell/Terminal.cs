@@ -67,7 +67,8 @@ public static unsafe class Terminal
         Fd put = tty;
         if (duplicate && Fs.Dup(tty, out put) != Status.Ok) return;
         Fd old = which == 0 ? Fd.Stdin : which == 1 ? Fd.Stdout : Fd.Stderr;
-        if (old.Cap.Index >= ProcessSlots.Stdin && old.Cap.Index <= ProcessSlots.Stderr) Sys.Delete(old.Cap);
+        // The slot is filled again next: an empty one is fine.
+        if (old.Cap.Index >= ProcessSlots.Stdin && old.Cap.Index <= ProcessSlots.Stderr) _ = Sys.Delete(old.Cap);
         else CSpace.Release(old.Cap);
         Fd.UseAsStdio(which, put);
     }

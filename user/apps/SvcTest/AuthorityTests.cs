@@ -79,7 +79,7 @@ static unsafe class AuthorityTests
         T.Equal((long)Status.InsufficientRights, Run("auth-sys-kill " + sibling.ToString()), "nor through sys:/kill");
         T.True(Alive(sibling), "the first child still runs");
         T.Status(Status.Ok, Kill(sibling), "its parent ends it");
-        Wait(sibling, out _);
+        T.Status(Status.Ok, Wait(sibling, out _), "wait sibling");
     }
 
     private static void ChildKillsSystem()
@@ -119,8 +119,8 @@ static unsafe class AuthorityTests
         T.Status(Status.NotFound, Whois("nosuchname", out _, out _, out _), "an unregistered name");
         if (!T.Status(Status.Ok, Spawn("auth-idle", SpawnFlags.InheritRights, out ulong heir), "a child inheriting svctest's rights")) return;
         T.True(Alive(heir), "it runs");
-        Kill(heir);
-        Wait(heir, out _);
+        T.Status(Status.Ok, Kill(heir), "kill heir");
+        T.Status(Status.Ok, Wait(heir, out _), "wait heir");
     }
 
     private static void DebugWriteNeedsLog()
@@ -136,7 +136,7 @@ static unsafe class AuthorityTests
         if (T.Status(Status.Ok, Sys.Copy(log, CSpace.Self, slot, Rights.Read, out CapHandle readOnly), "a copy without Write"))
         {
             T.Status(Status.InsufficientRights, Sys.DebugWrite(readOnly, dot, 1), "I/O ports without the Write right");
-            Sys.Delete(readOnly);
+            T.Status(Status.Ok, Sys.Delete(readOnly), "delete");
         }
         CSpace.Free(slot);
         T.Status(Status.InsufficientRights, Devices.IoPortsBind(log, new CapHandle(BootstrapSlots.Thread, 0), 0xF4, 1), "the log binds no port (no Control)");
@@ -157,7 +157,7 @@ static unsafe class AuthorityTests
         if (T.Status(Status.Ok, Fs.Open("file:/auth-kept", OpenFlags.Write | OpenFlags.Create, out Fd kept), "a file in file: before"))
         {
             T.Status(Status.Ok, Fs.Write(kept, "kept"), "written");
-            Fs.Close(kept);
+            T.Status(Status.Ok, Fs.Close(kept), "close kept");
         }
         ulong init = FindPid("init", 0), ramfs = FindPid("ramfs", 0);
         if (!T.True(init != 0 && ramfs != 0, "init and ramfs are listed")) return;
@@ -231,7 +231,7 @@ static unsafe class AuthorityTests
         Status s = Fs.Open(path, OpenFlags.Write, out Fd fd);
         if (s != Status.Ok) return s;
         fixed (byte* t = text) s = Fs.Write(fd, t, text.Length, out _);
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         return s;
     }
 
@@ -339,8 +339,8 @@ static unsafe class AuthorityTests
     {
         byte* buffer = stackalloc byte[64];
         if (Fs.Open(path, OpenFlags.Read, out Fd fd) != Status.Ok) return false;
-        File.ReadAll(fd, new Span<byte>(buffer, 64), out int n);   // NoSpace past 64 bytes: the start is read
-        Fs.Close(fd);
+        _ = File.ReadAll(fd, new Span<byte>(buffer, 64), out int n);   // NoSpace past 64 bytes: the start is read
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         return n >= start.Length && Ascii.StartsWith(new ReadOnlySpan<byte>(buffer, n), start);
     }
 
@@ -351,7 +351,7 @@ static unsafe class AuthorityTests
         {
             if (Fs.Open(path, OpenFlags.Write | OpenFlags.Create, out Fd fd) == Status.Ok)
             {
-                Fs.Close(fd);
+                T.Status(Status.Ok, Fs.Close(fd), "close fd");
                 return true;
             }
             Sys.Sleep(10_000_000);

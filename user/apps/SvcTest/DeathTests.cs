@@ -47,7 +47,8 @@ static unsafe class DeathTests
                 Sys.Map(CSpace.SelfAddressSpace, r.Cap0, LockPage, Rights.Read | Rights.Write) != Status.Ok)
                 return true;
             PipeRing.Acquire((PipeRingHeader*)LockPage, (int)r.W1);
-            Fs.Write(Fd.Stderr, "L");
+            // A child: the parent's test sees the "L" or its absence.
+            _ = Fs.Write(Fd.Stderr, "L");
             Sleep();
         }
         bool ramfs = Args.PositionalIs(1, "ramfs-exit") || Args.PositionalIs(1, "ramfs-fault") || Args.PositionalIs(1, "ramfs-hold");
@@ -144,9 +145,9 @@ static unsafe class DeathTests
     private static void ReaderKilledBeforeWrite()
     {
         if (!T.Status(Status.Ok, Fs.Pipe(out Fd r, out Fd w), "a pipe")) return;
-        Fs.Dup(r, out Fd child);
+        T.Status(Status.Ok, Fs.Dup(r, out Fd child), "dup r");
         if (!Spawn("hold", child, default, out ulong pid)) return;
-        Fs.Close(r);   // the child holds the only reader
+        T.Status(Status.Ok, Fs.Close(r), "close r");   // the child holds the only reader
         T.Status(Status.Ok, Fs.Write(w, "a"), "a write while the reader lives");
         T.Status(Status.Ok, Kill(pid), "kill the reader");
         Reap(pid, ThreadExitKind.Killed);
@@ -158,43 +159,43 @@ static unsafe class DeathTests
             if (s == Status.Ok) Sys.Sleep(10_000_000);
         }
         T.Status(Status.BrokenPipe, s, "a write: BrokenPipe");
-        Fs.Close(w);
+        T.Status(Status.Ok, Fs.Close(w), "close w");
     }
 
     private static void ReaderKilledWhileWriterWaits()
     {
         if (!AttachedPipe(out Fd r, out Fd w)) return;
-        Fs.Dup(r, out Fd child);
+        T.Status(Status.Ok, Fs.Dup(r, out Fd child), "dup r");
         if (!Spawn("hold", child, default, out ulong pid)) return;
-        Fs.Close(r);
+        T.Status(Status.Ok, Fs.Close(r), "close r");
         byte* fill = stackalloc byte[PipeRing.Capacity];
         T.Status(Status.Ok, Fs.Write(w, fill, PipeRing.Capacity, out _), "fill the pipe");
         KillWhileWaiting(IpcdTests.StartLater(0, w.Cap, SchemeOp.Write, 0, "more"), pid, "kill the reader while the writer waits for room");
         T.Status(Status.BrokenPipe, IpcdTests.HelperStatus, "with BrokenPipe");
         Reap(pid, ThreadExitKind.Killed);
-        Fs.Close(w);
+        T.Status(Status.Ok, Fs.Close(w), "close w");
     }
 
     private static void WriterKilled()
     {
         if (!AttachedPipe(out Fd r, out Fd w)) return;
-        Fs.Dup(w, out Fd child);
+        T.Status(Status.Ok, Fs.Dup(w, out Fd child), "dup w");
         if (!Spawn("hold", child, default, out ulong pid)) return;
-        Fs.Close(w);   // the child holds the only writer
+        T.Status(Status.Ok, Fs.Close(w), "close w");   // the child holds the only writer
         ReadSeesEndOfFile(r, pid, "kill the writer while the reader waits");
         Reap(pid, ThreadExitKind.Killed);
-        Fs.Close(r);
+        T.Status(Status.Ok, Fs.Close(r), "close r");
     }
 
     private static void WriterKilledHoldingLock()
     {
         if (!AttachedPipe(out Fd r, out Fd w)) return;
         if (!T.Status(Status.Ok, Fs.Pipe(out Fd said, out Fd say), "a pipe for the child's word")) return;
-        Fs.Dup(w, out Fd child);
-        Fs.Dup(say, out Fd childSay);
+        T.Status(Status.Ok, Fs.Dup(w, out Fd child), "dup w");
+        T.Status(Status.Ok, Fs.Dup(say, out Fd childSay), "dup say");
         if (!Spawn("lock", child, childSay, out ulong pid)) return;
-        Fs.Close(w);
-        Fs.Close(say);
+        T.Status(Status.Ok, Fs.Close(w), "close w");
+        T.Status(Status.Ok, Fs.Close(say), "close say");
         byte word = 0;
         T.True(Fs.Read(said, &word, 1, out int n) == Status.Ok && n == 1 && word == (byte)'L', "the child holds the ring's lock");
         // Unless the dead child's files were closed, a read of the word pipe would wait for ever.
@@ -204,8 +205,8 @@ static unsafe class DeathTests
             T.Equal(0, n, "end of file there as well");
         }
         Reap(pid, ThreadExitKind.Killed);
-        Fs.Close(r);
-        Fs.Close(said);
+        T.Status(Status.Ok, Fs.Close(r), "close r");
+        T.Status(Status.Ok, Fs.Close(said), "close said");
     }
 
     // --- open files given back ----------------------------------------------------------------
@@ -217,8 +218,8 @@ static unsafe class DeathTests
         for (int round = 0; round < FileRounds; round++)
             if (!Round("ramfs", round)) return;
         T.Status(Status.Ok, Fs.Open("file:/death-files", OpenFlags.Read, out Fd f), "and the test can still open a file");
-        Fs.Close(f);
-        Fs.Unlink("file:/death-files");
+        T.Status(Status.Ok, Fs.Close(f), "close f");
+        T.Status(Status.Ok, Fs.Unlink("file:/death-files"), "unlink file:/death-files");
     }
 
     // chan:death is free again only once the dead child's listener is closed.
@@ -227,7 +228,7 @@ static unsafe class DeathTests
         for (int round = 0; round < 6; round++)
             if (!Round("chan", round)) return;
         T.Status(Status.Ok, Fs.Open("chan:death", OpenFlags.Create, out Fd listener), "the name is free again");
-        Fs.Close(listener);
+        T.Status(Status.Ok, Fs.Close(listener), "close listener");
     }
 
     private static bool Round(string scheme, int round)
@@ -239,7 +240,7 @@ static unsafe class DeathTests
         {
             // The child sleeps once its files are open; a kill before then would leave fewer open.
             Sys.Sleep(50_000_000);
-            Kill(pid);
+            T.Status(Status.Ok, Kill(pid), "kill pid");
         }
         return Reap(pid, how == 0 ? ThreadExitKind.Exited : how == 1 ? ThreadExitKind.Faulted : ThreadExitKind.Killed);
     }

@@ -13,7 +13,7 @@ static unsafe class EventTests
 
     public static void Run()
     {
-        CSpace.Make(ObjectType.Notification, 0, out s_note);   // 0 when it failed: each test checks
+        _ = CSpace.Make(ObjectType.Notification, 0, out s_note);   // 0 when it failed: each test checks
         T.Run("event.pipe_watch_signals_when_written", &PipeWatch);
         T.Run("event.wait_any", &WaitAny);
         T.Run("event.pipe_hangup_and_room", &PipeHangupAndRoom);
@@ -61,7 +61,7 @@ static unsafe class EventTests
         ExpectWaitAny(fds, wanted, 1, Readiness.Readable, "WaitAny wakes for the second pipe, Readable");
         T.True(IpcdTests.Finish(ref t), "the helper's write is done");
         T.Status(Status.Ok, IpcdTests.HelperStatus, "and went through");
-        Fs.Fstat(e[2], out ulong buffered, out _);
+        T.Status(Status.Ok, Fs.Fstat(e[2], out ulong buffered, out _), "fstat");
         T.Equal(4, (long)buffered, "its bytes wait in the second pipe");
         ExpectWaitAny(fds, wanted, 1, Readiness.Readable, "again: it returns at once, the second is still Readable");
         fds[0] = e[1];
@@ -81,22 +81,22 @@ static unsafe class EventTests
         T.Equal(4, (long)Pending(), "the close signals the read end's watch");
         T.Status(Status.Ok, Fs.Watch(r, Readiness.Readable, 4, s_note, out ready), "watch it again");
         T.Equal((long)(Readiness.Readable | Readiness.Hangup), (long)ready, "Readable (end of file) and Hangup");
-        Fs.Close(r);
+        T.Status(Status.Ok, Fs.Close(r), "close r");
 
         if (!T.Status(Status.Ok, Fs.Pipe(out r, out w), "a second pipe")) return;
         byte* block = stackalloc byte[1024];
         for (int left = PipeRing.Capacity; left > 0; left -= 1024)   // full, nobody waits
-            Fs.Write(w, block, left < 1024 ? left : 1024, out _);
+            T.Status(Status.Ok, Fs.Write(w, block, left < 1024 ? left : 1024, out _), "write w");
         T.Status(Status.Ok, Fs.Watch(w, Readiness.Writable, 8, s_note, out ready), "watch a full pipe's write end");
         T.Equal(0, (long)ready, "no room");
-        Fs.Read(r, block, 16, out _);
+        T.Status(Status.Ok, Fs.Read(r, block, 16, out _), "read r");
         T.Equal(8, (long)Pending(), "a read makes room and signals");
         T.Status(Status.Ok, Fs.Watch(w, Readiness.Writable, 8, s_note, out ready), "watch it again");
         T.Equal((long)Readiness.Writable, (long)ready, "Writable");
         T.Status(Status.Ok, Fs.Close(r), "close the reader");
         T.Status(Status.Ok, Fs.Watch(w, Readiness.Readable, 8, s_note, out ready), "watch the write end for nothing it can be");
         T.Equal((long)Readiness.Hangup, (long)ready, "Hangup counts though not asked for");
-        Fs.Close(w);
+        T.Status(Status.Ok, Fs.Close(w), "close w");
     }
 
     private static void CancelAndClose()
@@ -104,22 +104,22 @@ static unsafe class EventTests
         if (!T.Status(Status.Ok, Fs.Pipe(out Fd r, out Fd w), "pipe")) return;
         byte* one = stackalloc byte[1];
         Drain();
-        Fs.Watch(r, Readiness.Readable, 16, s_note, out _);
+        T.Status(Status.Ok, Fs.Watch(r, Readiness.Readable, 16, s_note, out _), "watch r");
         T.Status(Status.Ok, Fs.Watch(r, Readiness.None, 0, default, out Readiness ready), "cancel");
         T.Equal(0, (long)ready, "cancel says what is ready: nothing");
-        Fs.Write(w, "a");
+        T.Status(Status.Ok, Fs.Write(w, "a"), "write w");
         T.Equal(0, (long)Pending(), "a cancelled watch does not fire");
-        Fs.Read(r, one, 1, out _);
-        Fs.Watch(r, Readiness.Readable, 16, s_note, out _);
-        Fs.Watch(r, Readiness.Readable, 32, s_note, out _);
-        Fs.Write(w, "b");
+        T.Status(Status.Ok, Fs.Read(r, one, 1, out _), "read r");
+        T.Status(Status.Ok, Fs.Watch(r, Readiness.Readable, 16, s_note, out _), "watch r");
+        T.Status(Status.Ok, Fs.Watch(r, Readiness.Readable, 32, s_note, out _), "watch r");
+        T.Status(Status.Ok, Fs.Write(w, "b"), "write w");
         T.Equal(32, (long)Pending(), "a second watch on a file replaces the first");
-        Fs.Read(r, one, 1, out _);
+        T.Status(Status.Ok, Fs.Read(r, one, 1, out _), "read r");
         T.Status(Status.Ok, Fs.Watch(r, Readiness.Readable, 16, s_note, out _), "watch once more");
         T.Status(Status.Ok, Fs.Close(r), "close the watched file");
         T.Equal(0, (long)Pending(), "closing it does not signal");
         T.Status(Status.BrokenPipe, Fs.Write(w, "c"), "the pipe is broken");
-        Fs.Close(w);
+        T.Status(Status.Ok, Fs.Close(w), "close w");
         T.Equal(0, (long)Pending(), "its watch is gone with the file: the writer's close (a hangup) does not fire it");
     }
 
@@ -146,8 +146,8 @@ static unsafe class EventTests
         T.Equal(8, (long)Pending(), "the peer's close signals");
         T.Status(Status.Ok, Fs.Watch(client, Readiness.Readable, 8, s_note, out ready), "watch it again");
         T.Equal((long)(Readiness.Readable | Readiness.Hangup), (long)ready, "Readable and Hangup");
-        Fs.Close(client);
-        Fs.Close(listener);
+        T.Status(Status.Ok, Fs.Close(client), "close client");
+        T.Status(Status.Ok, Fs.Close(listener), "close listener");
     }
 
     // ttyd: a write never waits; whether a line is queued depends on what was typed, so Readable is
@@ -161,7 +161,7 @@ static unsafe class EventTests
         T.True((ready & ~Readiness.Readable) == 0, "only what was asked for is reported");
         T.Status(Status.Ok, Fs.Watch(tty, Readiness.None, 0, default, out _), "cancel");
         T.Status(Status.InvalidArgument, Fs.Watch(tty, Readiness.Readable, 1, default, out _), "no notification");
-        Fs.Close(tty);
+        T.Status(Status.Ok, Fs.Close(tty), "close tty");
     }
 
     private static void BadWatches()
@@ -174,19 +174,19 @@ static unsafe class EventTests
         if (T.Status(Status.Ok, Fs.Open("initfs:/etc/test.rc", OpenFlags.Read, out Fd file), "open an initfs: file"))
         {
             T.Status(Status.NotSupported, Fs.Watch(file, Readiness.Readable, 1, s_note, out _), "initfs: has no watches");
-            Fs.Close(file);
+            T.Status(Status.Ok, Fs.Close(file), "close file");
         }
         Fd* fds = stackalloc Fd[2];
         Readiness* wanted = stackalloc Readiness[2];
         fds[0] = r;
         wanted[0] = Readiness.Readable;
-        Fs.Open("null:", OpenFlags.Read, out fds[1]);
+        T.Status(Status.Ok, Fs.Open("null:", OpenFlags.Read, out fds[1]), "open null:");
         wanted[1] = Readiness.Readable;
         T.Status(Status.NotSupported, Events.WaitAny(fds, wanted, 2, out int index, out _), "WaitAny over a null: file");
         T.Equal(1, index, "names the descriptor that cannot be watched");
-        Fs.Close(fds[1]);
-        Fs.Close(r);
-        Fs.Close(w);
+        T.Status(Status.Ok, Fs.Close(fds[1]), "close");
+        T.Status(Status.Ok, Fs.Close(r), "close r");
+        T.Status(Status.Ok, Fs.Close(w), "close w");
     }
 
     // --- helpers -------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ static unsafe class EventTests
 
     private static void CloseAll(Fd* e)
     {
-        for (int i = 0; i < 4; i++) Fs.Close(e[i]);
+        for (int i = 0; i < 4; i++) T.Status(Status.Ok, Fs.Close(e[i]), "close");
     }
 
     // The bits signalled since the last look (0 if none), taken.

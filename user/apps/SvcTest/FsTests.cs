@@ -51,13 +51,13 @@ static unsafe class FsTests
         T.Equal((long)FileKind.File, (long)kind, "kind");
         T.Status(Status.Ok, Fs.Open("file:/cwr", OpenFlags.Read, out Fd fd), "open to read");
         byte* b = stackalloc byte[32];
-        Fs.Read(fd, b, 32, out _);
+        T.Status(Status.Ok, Fs.Read(fd, b, 32, out _), "read fd");
         T.Status(Status.Ok, Fs.Read(fd, b, 32, out int more), "read at the end");
         T.Equal(0, more, "end of file reads 0 bytes");
         T.Status(Status.Ok, Fs.Fstat(fd, out size, out kind), "fstat");
         T.Equal(12, (long)size, "fstat size");
         T.Status(Status.Ok, Fs.Fsync(fd), "fsync is accepted");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         T.Status(Status.Ok, Fs.Unlink("file:/cwr"), "unlink");
         T.Status(Status.NotFound, Fs.Stat("file:/cwr", out _, out _), "gone after unlink");
     }
@@ -75,93 +75,93 @@ static unsafe class FsTests
     {
         OpenFlags excl = OpenFlags.Write | OpenFlags.Create | OpenFlags.Exclusive;
         T.Status(Status.Ok, Fs.Open("file:/ex", excl, out Fd fd), "exclusive create of a new file");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         T.Status(Status.Exists, Fs.Open("file:/ex", excl, out _), "exclusive create of an existing file");
         T.Status(Status.Ok, Fs.Open("file:/ex", OpenFlags.Write | OpenFlags.Create, out fd), "plain create opens it");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         T.Status(Status.Exists, Fs.Mkdir("file:/ex"), "mkdir over a file");
-        Fs.Unlink("file:/ex");
+        T.Status(Status.Ok, Fs.Unlink("file:/ex"), "unlink file:/ex");
     }
 
     private static void AppendAndFcntl()
     {
-        Put("file:/ap", "one");
+        T.Status(Status.Ok, Put("file:/ap", "one"), "put file:/ap");
         T.Status(Status.Ok, Fs.Open("file:/ap", OpenFlags.Write | OpenFlags.Append, out Fd fd), "open to append");
         T.Status(Status.Ok, Fs.Fcntl(fd, FcntlCommand.GetFlags, 0, out ulong flags), "get flags");
         T.Equal((long)(OpenFlags.Write | OpenFlags.Append), (long)flags, "flags of the handle");
-        Fs.Seek(fd, 0, SeekFrom.Start, out _);
-        Fs.Write(fd, "two");   // Append: at the end, whatever the position
+        T.Status(Status.Ok, Fs.Seek(fd, 0, SeekFrom.Start, out _), "seek fd");
+        T.Status(Status.Ok, Fs.Write(fd, "two"), "write fd");   // Append: at the end, whatever the position
         T.Status(Status.Ok, Fs.Fcntl(fd, FcntlCommand.SetFlags, 0, out _), "clear Append");
-        Fs.Seek(fd, 0, SeekFrom.Start, out _);
-        Fs.Write(fd, "ONE");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Seek(fd, 0, SeekFrom.Start, out _), "seek fd");
+        T.Status(Status.Ok, Fs.Write(fd, "ONE"), "write fd");
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         T.True(Holds("file:/ap", "ONEtwo"), "append wrote at the end; without it, at the position");
-        Fs.Unlink("file:/ap");
+        T.Status(Status.Ok, Fs.Unlink("file:/ap"), "unlink file:/ap");
     }
 
     private static void Seek()
     {
-        Put("file:/sk", "0123456789");
-        Fs.Open("file:/sk", OpenFlags.Read | OpenFlags.Write, out Fd fd);
+        T.Status(Status.Ok, Put("file:/sk", "0123456789"), "put file:/sk");
+        T.Status(Status.Ok, Fs.Open("file:/sk", OpenFlags.Read | OpenFlags.Write, out Fd fd), "open file:/sk");
         T.Status(Status.Ok, Fs.Seek(fd, 4, SeekFrom.Start, out ulong at), "from the start");
         T.Equal(4, (long)at, "position");
-        Fs.Seek(fd, 2, SeekFrom.Current, out at);
+        T.Status(Status.Ok, Fs.Seek(fd, 2, SeekFrom.Current, out at), "seek fd");
         T.Equal(6, (long)at, "from the current position");
-        Fs.Seek(fd, -3, SeekFrom.End, out at);
+        T.Status(Status.Ok, Fs.Seek(fd, -3, SeekFrom.End, out at), "seek fd");
         T.Equal(7, (long)at, "from the end");
         byte* b = stackalloc byte[8];
-        Fs.Read(fd, b, 8, out int n);
+        T.Status(Status.Ok, Fs.Read(fd, b, 8, out int n), "read fd");
         T.True(n == 3 && b[0] == '7' && b[2] == '9', "reads from the position");
         T.Status(Status.InvalidArgument, Fs.Seek(fd, -11, SeekFrom.End, out _), "before the start");
         T.Status(Status.InvalidArgument, Fs.Seek(fd, 0, (SeekFrom)7, out _), "unknown origin");
         // Past the end: the gap reads as zeros.
-        Fs.Seek(fd, 5000, SeekFrom.Start, out _);
-        Fs.Write(fd, "x");
-        Fs.Fstat(fd, out ulong size, out _);
+        T.Status(Status.Ok, Fs.Seek(fd, 5000, SeekFrom.Start, out _), "seek fd");
+        T.Status(Status.Ok, Fs.Write(fd, "x"), "write fd");
+        T.Status(Status.Ok, Fs.Fstat(fd, out ulong size, out _), "fstat fd");
         T.Equal(5001, (long)size, "size after a write past the end");
-        Fs.Seek(fd, 4990, SeekFrom.Start, out _);
-        Fs.Read(fd, b, 8, out n);
+        T.Status(Status.Ok, Fs.Seek(fd, 4990, SeekFrom.Start, out _), "seek fd");
+        T.Status(Status.Ok, Fs.Read(fd, b, 8, out n), "read fd");
         T.True(n == 8 && b[0] == 0 && b[7] == 0, "the hole reads as zeros");
-        Fs.Close(fd);
-        Fs.Unlink("file:/sk");
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
+        T.Status(Status.Ok, Fs.Unlink("file:/sk"), "unlink file:/sk");
     }
 
     private static void Truncate()
     {
-        Put("file:/tr", "abcdefgh");
-        Fs.Open("file:/tr", OpenFlags.Read | OpenFlags.Write, out Fd fd);
+        T.Status(Status.Ok, Put("file:/tr", "abcdefgh"), "put file:/tr");
+        T.Status(Status.Ok, Fs.Open("file:/tr", OpenFlags.Read | OpenFlags.Write, out Fd fd), "open file:/tr");
         T.Status(Status.Ok, Fs.Ftruncate(fd, 3), "shrink");
-        Fs.Fstat(fd, out ulong size, out _);
+        T.Status(Status.Ok, Fs.Fstat(fd, out ulong size, out _), "fstat fd");
         T.Equal(3, (long)size, "size after shrinking");
         T.Status(Status.Ok, Fs.Ftruncate(fd, 6), "grow");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         T.True(Holds("file:/tr", "abc\0\0\0"), "growing shows zeros, not the old bytes");
         T.Status(Status.Ok, Fs.Open("file:/tr", OpenFlags.Write | OpenFlags.Truncate, out fd), "open with Truncate");
-        Fs.Fstat(fd, out size, out _);
+        T.Status(Status.Ok, Fs.Fstat(fd, out size, out _), "fstat fd");
         T.Equal(0, (long)size, "size after Truncate");
         T.Status(Status.NoSpace, Fs.Ftruncate(fd, 1UL << 40), "past the largest file");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         T.Status(Status.InvalidArgument, Fs.Open("file:/tr", OpenFlags.Read | OpenFlags.Truncate, out _), "Truncate without Write");
-        Fs.Unlink("file:/tr");
+        T.Status(Status.Ok, Fs.Unlink("file:/tr"), "unlink file:/tr");
     }
 
     private static void AccessRights()
     {
-        Put("file:/ar", "data");
+        T.Status(Status.Ok, Put("file:/ar", "data"), "put file:/ar");
         byte* b = stackalloc byte[8];
-        Fs.Open("file:/ar", OpenFlags.Read, out Fd fd);
+        T.Status(Status.Ok, Fs.Open("file:/ar", OpenFlags.Read, out Fd fd), "open file:/ar");
         T.Status(Status.InsufficientRights, Fs.Write(fd, b, 1, out _), "write on a read-only handle");
         T.Status(Status.InsufficientRights, Fs.Ftruncate(fd, 0), "ftruncate on a read-only handle");
-        Fs.Close(fd);
-        Fs.Open("file:/ar", OpenFlags.Write, out fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
+        T.Status(Status.Ok, Fs.Open("file:/ar", OpenFlags.Write, out fd), "open file:/ar");
         T.Status(Status.InsufficientRights, Fs.Read(fd, b, 4, out _), "read on a write-only handle");
         // A file capability is the daemon's endpoint, badged: holding it must not let a client take
         // the daemon's requests (the capability has no Read right).
         var stolen = Message.Of();
         T.Status(Status.InsufficientRights, Ipc.TryReceive(fd.Cap, ref stolen), "a file capability cannot receive the daemon's requests");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         T.True(Holds("file:/ar", "data"), "the file is unchanged");
-        Fs.Unlink("file:/ar");
+        T.Status(Status.Ok, Fs.Unlink("file:/ar"), "unlink file:/ar");
     }
 
     // More than one page and more than one request each way.
@@ -169,24 +169,24 @@ static unsafe class FsTests
     {
         const int Size = 10000;
         byte* b = stackalloc byte[512];
-        Fs.Open("file:/big", OpenFlags.Write | OpenFlags.Create, out Fd fd);
+        T.Status(Status.Ok, Fs.Open("file:/big", OpenFlags.Write | OpenFlags.Create, out Fd fd), "open file:/big");
         for (int done = 0; done < Size; done += 400)
         {
             for (int i = 0; i < 400; i++) b[i] = (byte)((done + i) * 7);
-            Fs.Write(fd, b, 400, out _);
+            T.Status(Status.Ok, Fs.Write(fd, b, 400, out _), "write fd");
         }
-        Fs.Close(fd);
-        Fs.Open("file:/big", OpenFlags.Read, out fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
+        T.Status(Status.Ok, Fs.Open("file:/big", OpenFlags.Read, out fd), "open file:/big");
         int total = 0, bad = 0;
         while (Fs.Read(fd, b, 512, out int n) == Status.Ok && n > 0)
         {
             for (int i = 0; i < n; i++) if (b[i] != (byte)((total + i) * 7)) bad++;
             total += n;
         }
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         T.Equal(Size, total, "bytes read back");
         T.Equal(0, bad, "bytes that differ");
-        Fs.Unlink("file:/big");
+        T.Status(Status.Ok, Fs.Unlink("file:/big"), "unlink file:/big");
     }
 
     // --- directories ---------------------------------------------------------------------------
@@ -195,8 +195,8 @@ static unsafe class FsTests
     {
         T.Status(Status.Ok, Fs.Mkdir("file:/d"), "mkdir");
         T.Status(Status.Exists, Fs.Mkdir("file:/d"), "mkdir again");
-        Put("file:/d/alpha", "a");
-        Put("file:/d/beta", "b");
+        T.Status(Status.Ok, Put("file:/d/alpha", "a"), "put file:/d/alpha");
+        T.Status(Status.Ok, Put("file:/d/beta", "b"), "put file:/d/beta");
         T.Status(Status.Ok, Fs.Mkdir("file:/d/sub"), "mkdir inside");
         T.True(Holds("file:/d/sub/../alpha", "a"), ". and .. in paths");
         T.Status(Status.Ok, Fs.Stat("file:/d", out ulong entries, out FileKind kind), "stat a directory");
@@ -214,53 +214,53 @@ static unsafe class FsTests
         }
         T.True(seen == 3 && files == 2 && dirs == 1, "alpha, beta and sub listed once each");
         T.Status(Status.InvalidArgument, Fs.Seek(fd, -1, SeekFrom.Start, out _), "seek before the first entry");
-        Fs.Seek(fd, 0, SeekFrom.Start, out _);
+        T.Status(Status.Ok, Fs.Seek(fd, 0, SeekFrom.Start, out _), "seek fd");
         T.Status(Status.Ok, Fs.Getdents(fd, b, 480, out got), "getdents from the start again");
         T.Equal(3 * 2 + 5 + 4 + 3, got, "all three records in one answer");
         T.Status(Status.InvalidArgument, SeekAndList(fd, b, 3), "a buffer too small for the next record");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         T.Status(Status.Ok, Fs.Open("file:/", OpenFlags.Read, out fd), "open the root");
         T.Status(Status.Ok, Fs.Getdents(fd, b, 480, out got), "list the root");
         T.True(got >= 3 && Contains(b, got, "d"), "the root lists d");
-        Fs.Close(fd);
-        Fs.Unlink("file:/d/alpha");
-        Fs.Unlink("file:/d/beta");
-        Fs.Rmdir("file:/d/sub");
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
+        T.Status(Status.Ok, Fs.Unlink("file:/d/alpha"), "unlink file:/d/alpha");
+        T.Status(Status.Ok, Fs.Unlink("file:/d/beta"), "unlink file:/d/beta");
+        T.Status(Status.Ok, Fs.Rmdir("file:/d/sub"), "rmdir file:/d/sub");
         T.Status(Status.Ok, Fs.Rmdir("file:/d"), "rmdir once empty");
     }
 
     private static void NotDirectory()
     {
-        Put("file:/nd", "x");
+        T.Status(Status.Ok, Put("file:/nd", "x"), "put file:/nd");
         T.Status(Status.NotDirectory, Fs.Open("file:/nd/x", OpenFlags.Read, out _), "a path through a file");
         T.Status(Status.NotDirectory, Fs.Open("file:/nd/x", OpenFlags.Write | OpenFlags.Create, out _), "create under a file");
         T.Status(Status.NotDirectory, Fs.Mkdir("file:/nd/x"), "mkdir under a file");
         T.Status(Status.NotDirectory, Fs.Open("file:/nd", OpenFlags.Read | OpenFlags.Directory, out _), "Directory flag on a file");
         T.Status(Status.NotDirectory, Fs.Rmdir("file:/nd"), "rmdir of a file");
-        Fs.Open("file:/nd", OpenFlags.Read, out Fd fd);
+        T.Status(Status.Ok, Fs.Open("file:/nd", OpenFlags.Read, out Fd fd), "open file:/nd");
         byte* b = stackalloc byte[64];
         T.Status(Status.NotDirectory, Fs.Getdents(fd, b, 64, out _), "getdents on a file");
-        Fs.Close(fd);
-        Fs.Unlink("file:/nd");
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
+        T.Status(Status.Ok, Fs.Unlink("file:/nd"), "unlink file:/nd");
     }
 
     private static void IsDirectory()
     {
-        Fs.Mkdir("file:/id");
+        T.Status(Status.Ok, Fs.Mkdir("file:/id"), "mkdir file:/id");
         T.Status(Status.IsDirectory, Fs.Open("file:/id", OpenFlags.Write, out _), "open a directory to write");
         T.Status(Status.IsDirectory, Fs.Open("file:/", OpenFlags.Read | OpenFlags.Truncate | OpenFlags.Write, out _), "truncate the root");
         T.Status(Status.IsDirectory, Fs.Unlink("file:/id"), "unlink a directory");
-        Fs.Open("file:/id", OpenFlags.Read, out Fd fd);
+        T.Status(Status.Ok, Fs.Open("file:/id", OpenFlags.Read, out Fd fd), "open file:/id");
         byte* b = stackalloc byte[8];
         T.Status(Status.IsDirectory, Fs.Read(fd, b, 8, out _), "read a directory");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         T.Status(Status.Ok, Fs.Rmdir("file:/id"), "rmdir");
     }
 
     private static void Rmdir()
     {
-        Fs.Mkdir("file:/rd");
-        Fs.Mkdir("file:/rd/inner");
+        T.Status(Status.Ok, Fs.Mkdir("file:/rd"), "mkdir file:/rd");
+        T.Status(Status.Ok, Fs.Mkdir("file:/rd/inner"), "mkdir file:/rd/inner");
         T.Status(Status.NotEmpty, Fs.Rmdir("file:/rd"), "a directory with an entry");
         T.Status(Status.Ok, Fs.Rmdir("file:/rd/inner"), "the entry");
         T.Status(Status.Ok, Fs.Rmdir("file:/rd"), "then the directory");
@@ -271,8 +271,8 @@ static unsafe class FsTests
     // An unlinked file keeps its data for the handles still open on it (docs/design/ramfs.md).
     private static void UnlinkWhileOpen()
     {
-        Put("file:/uo", "kept");
-        Fs.Open("file:/uo", OpenFlags.Read | OpenFlags.Write, out Fd fd);
+        T.Status(Status.Ok, Put("file:/uo", "kept"), "put file:/uo");
+        T.Status(Status.Ok, Fs.Open("file:/uo", OpenFlags.Read | OpenFlags.Write, out Fd fd), "open file:/uo");
         T.Status(Status.Ok, Fs.Unlink("file:/uo"), "unlink an open file");
         T.Status(Status.NotFound, Fs.Stat("file:/uo", out _, out _), "the name is gone");
         byte* b = stackalloc byte[8];
@@ -281,69 +281,69 @@ static unsafe class FsTests
         T.Status(Status.Ok, Fs.Write(fd, b, 4, out _), "write after unlink");
         T.Status(Status.Ok, Put("file:/uo", "new"), "the name can be used again");
         T.True(Holds("file:/uo", "new"), "a different file");
-        Fs.Close(fd);
-        Fs.Unlink("file:/uo");
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
+        T.Status(Status.Ok, Fs.Unlink("file:/uo"), "unlink file:/uo");
     }
 
     private static void Rename()
     {
-        Fs.Mkdir("file:/ra");
-        Fs.Mkdir("file:/rb");
-        Put("file:/ra/f", "moved");
+        T.Status(Status.Ok, Fs.Mkdir("file:/ra"), "mkdir file:/ra");
+        T.Status(Status.Ok, Fs.Mkdir("file:/rb"), "mkdir file:/rb");
+        T.Status(Status.Ok, Put("file:/ra/f", "moved"), "put file:/ra/f");
         T.Status(Status.Ok, Rename("file:/ra/f", "file:/ra/g"), "rename in a directory");
         T.Status(Status.Ok, Rename("file:/ra/g", "file:/rb/h"), "move to another directory");
         T.True(Holds("file:/rb/h", "moved"), "contents follow");
         T.Status(Status.NotFound, Fs.Stat("file:/ra/g", out _, out _), "old name gone");
-        Put("file:/rb/old", "replaced");
+        T.Status(Status.Ok, Put("file:/rb/old", "replaced"), "put file:/rb/old");
         T.Status(Status.Ok, Rename("file:/rb/h", "file:/rb/old"), "replace a file");
         T.True(Holds("file:/rb/old", "moved"), "the replacement");
         T.Status(Status.NotFound, Rename("file:/rb/none", "file:/rb/x"), "rename a missing file");
         T.Status(Status.IsDirectory, Rename("file:/rb/old", "file:/ra"), "a file over a directory");
         T.Status(Status.NotDirectory, Rename("file:/ra", "file:/rb/old"), "a directory over a file");
         T.Status(Status.InvalidArgument, Rename("file:/rb", "file:/rb/in"), "a directory into itself");
-        Fs.Mkdir("file:/ra/deep");
+        T.Status(Status.Ok, Fs.Mkdir("file:/ra/deep"), "mkdir file:/ra/deep");
         T.Status(Status.InvalidArgument, Rename("file:/ra", "file:/ra/deep/x"), "a directory into its subtree");
         T.Status(Status.NotEmpty, Rename("file:/rb", "file:/ra"), "over a directory that has entries");
         T.Status(Status.Ok, Rename("file:/ra/deep", "file:/rb/deep"), "move a directory");
         T.Status(Status.Ok, Fs.Stat("file:/rb/deep", out _, out FileKind kind), "the directory at its new place");
         T.Equal((long)FileKind.Directory, (long)kind, "still a directory");
         T.Status(Status.NotSupported, Rename("file:/rb/old", "null:/x"), "across schemes (library)");
-        Fs.Rmdir("file:/rb/deep");
-        Fs.Unlink("file:/rb/old");
-        Fs.Rmdir("file:/ra");
+        T.Status(Status.Ok, Fs.Rmdir("file:/rb/deep"), "rmdir file:/rb/deep");
+        T.Status(Status.Ok, Fs.Unlink("file:/rb/old"), "unlink file:/rb/old");
+        T.Status(Status.Ok, Fs.Rmdir("file:/ra"), "rmdir file:/ra");
         T.Status(Status.Ok, Fs.Rmdir("file:/rb"), "everything made was removed");
     }
 
     private static void DupOwnPosition()
     {
-        Put("file:/du", "abcdef");
-        Fs.Open("file:/du", OpenFlags.Read, out Fd a);
+        T.Status(Status.Ok, Put("file:/du", "abcdef"), "put file:/du");
+        T.Status(Status.Ok, Fs.Open("file:/du", OpenFlags.Read, out Fd a), "open file:/du");
         byte* b = stackalloc byte[8];
-        Fs.Read(a, b, 2, out _);
+        T.Status(Status.Ok, Fs.Read(a, b, 2, out _), "read a");
         T.Status(Status.Ok, Fs.Dup(a, out Fd c), "dup");
-        Fs.Read(a, b, 2, out _);
+        T.Status(Status.Ok, Fs.Read(a, b, 2, out _), "read a");
         T.True(b[0] == 'c' && b[1] == 'd', "the original moves on");
-        Fs.Read(c, b, 2, out _);
+        T.Status(Status.Ok, Fs.Read(c, b, 2, out _), "read c");
         T.True(b[0] == 'c' && b[1] == 'd', "the copy started where the original was, with its own position");
-        Fs.Close(a);
+        T.Status(Status.Ok, Fs.Close(a), "close a");
         T.Status(Status.Ok, Fs.Read(c, b, 2, out int n), "the copy works after the original closed");
         T.True(n == 2 && b[0] == 'e', "its own position");
-        Fs.Close(c);
-        Fs.Unlink("file:/du");
+        T.Status(Status.Ok, Fs.Close(c), "close c");
+        T.Status(Status.Ok, Fs.Unlink("file:/du"), "unlink file:/du");
     }
 
     private static void ClosedDescriptor()
     {
-        Put("file:/cd", "x");
-        Fs.Open("file:/cd", OpenFlags.Read, out Fd fd);
-        Fs.Dup(fd, out Fd copy);
+        T.Status(Status.Ok, Put("file:/cd", "x"), "put file:/cd");
+        T.Status(Status.Ok, Fs.Open("file:/cd", OpenFlags.Read, out Fd fd), "open file:/cd");
+        T.Status(Status.Ok, Fs.Dup(fd, out Fd copy), "dup fd");
         T.Status(Status.Ok, Fs.Close(fd), "close");
         byte* b = stackalloc byte[4];
         T.Status(Status.BadDescriptor, Fs.Read(fd, b, 1, out _), "read after close");
         T.Status(Status.BadDescriptor, Fs.Fstat(fd, out _, out _), "fstat after close");
         T.Status(Status.Ok, Fs.Read(copy, b, 1, out _), "a dup stays open");
-        Fs.Close(copy);
-        Fs.Unlink("file:/cd");
+        T.Status(Status.Ok, Fs.Close(copy), "close copy");
+        T.Status(Status.Ok, Fs.Unlink("file:/cd"), "unlink file:/cd");
     }
 
     private static void NameTooLong()
@@ -353,8 +353,8 @@ static unsafe class FsTests
         T.Status(Status.NameTooLong, Fs.Open(longName, OpenFlags.Write | OpenFlags.Create, out _), "a 61-byte name");
         T.Status(Status.NameTooLong, Fs.Mkdir(longName), "mkdir with a 61-byte name");
         T.Status(Status.Ok, Fs.Open("file:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", OpenFlags.Write | OpenFlags.Create, out Fd fd), "a 60-byte name");
-        Fs.Close(fd);
-        Fs.Unlink("file:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
+        T.Status(Status.Ok, Fs.Unlink("file:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "unlink the long name");
         // 256 bytes: longer than the protocol carries (the library's limit).
         byte* path = stackalloc byte[256];
         Bytes("file:/", path);
@@ -371,12 +371,12 @@ static unsafe class FsTests
 
     private static void UnsupportedAndBadInput()
     {
-        Put("file:/ub", "x");
-        Fs.Open("file:/ub", OpenFlags.Read, out Fd fd);
+        T.Status(Status.Ok, Put("file:/ub", "x"), "put file:/ub");
+        T.Status(Status.Ok, Fs.Open("file:/ub", OpenFlags.Read, out Fd fd), "open file:/ub");
         T.Status(Status.NotSupported, SchemeCall.Call(fd.Cap, (SchemeOp)200, 0, 0, 0, 0, 0, 0, out _), "an unknown descriptor op");
         T.Status(Status.NotSupported, SchemeCall.Call(fd.Cap, SchemeOp.Fmap, 0, 1, 0, 0, 0, 1, out _), "fmap");
         T.Status(Status.InvalidArgument, Fs.Fcntl(fd, (FcntlCommand)9, 0, out _), "an unknown fcntl command");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         T.Status(Status.InvalidArgument, Fs.Open("file:/ub", (OpenFlags)(1UL << 20) | OpenFlags.Read, out _), "unknown open flags");
         byte* scheme = stackalloc byte[8];
         T.Status(Status.Ok, Namespace.Lookup(Bytes("file", scheme), 4, out CapHandle file), "look up file:");
@@ -384,7 +384,7 @@ static unsafe class FsTests
         // A NUL inside a path is not a name.
         SchemeCall.Put("/u\0b");
         T.Status(Status.InvalidArgument, SchemeCall.Call(file, SchemeOp.Stat, 0, 0, 0, 4, 0, 0, out _), "a NUL in a path");
-        Fs.Unlink("file:/ub");
+        T.Status(Status.Ok, Fs.Unlink("file:/ub"), "unlink file:/ub");
     }
 
     // An Open whose caller names no slot for the file: the daemon's answer cannot land, so the caller
@@ -392,7 +392,7 @@ static unsafe class FsTests
     // such opens than the daemon has file ids (1,024) would exhaust them if any were kept.
     private static void OpenWithoutLandingSlot()
     {
-        Put("file:/nl", "x");
+        T.Status(Status.Ok, Put("file:/nl", "x"), "put file:/nl");
         byte* scheme = stackalloc byte[8];
         if (!T.Status(Status.Ok, Namespace.Lookup(Bytes("file", scheme), 4, out CapHandle file), "look up file:")) return;
         int bad = 0;
@@ -404,7 +404,7 @@ static unsafe class FsTests
         T.Equal(1100, bad, "every open without a landing slot is answered BadReply");
         T.Status(Status.Ok, Fs.Open("file:/nl", OpenFlags.Read, out Fd fd), "a proper open still finds a free file id");
         T.Status(Status.Ok, Fs.Close(fd), "and closes");
-        Fs.Unlink("file:/nl");
+        T.Status(Status.Ok, Fs.Unlink("file:/nl"), "unlink file:/nl");
     }
 
     // --- a full filesystem -------------------------------------------------------------------------
@@ -430,7 +430,7 @@ static unsafe class FsTests
                 s = Fs.Write(fd, b, 480, out int w);
                 total += w;
             }
-            Fs.Close(fd);
+            T.Status(Status.Ok, Fs.Close(fd), "close fd");
         }
         T.Status(Status.NoSpace, s, "writing until the pages run out");
         T.True(total > 8 * 4096, "more than a few pages went in first");
@@ -439,11 +439,11 @@ static unsafe class FsTests
         for (int i = 0; i < files; i++)
         {
             int n = Numbered("file:/full", i, name);
-            Fs.Unlink(name, n);
+            T.Status(Status.Ok, Fs.Unlink(name, n), "unlink");
         }
         T.Status(Status.Ok, Put("file:/after", "room again"), "unlinking gave the pages back");
         T.True(Holds("file:/after", "room again"), "and they hold data");
-        Fs.Unlink("file:/after");
+        T.Status(Status.Ok, Fs.Unlink("file:/after"), "unlink file:/after");
     }
 
     // Makes directories until the node table is full (NoSpace), then removes them. Directories,
@@ -451,7 +451,7 @@ static unsafe class FsTests
     private static void NoSpaceNodes()
     {
         byte* name = stackalloc byte[16];
-        Fs.Mkdir("file:/many");
+        T.Status(Status.Ok, Fs.Mkdir("file:/many"), "mkdir file:/many");
         Status s = Status.Ok;
         int made = 0;
         while (made < 2000)
@@ -468,7 +468,7 @@ static unsafe class FsTests
         for (int i = 0; i < made; i++)
         {
             int n = Numbered("file:/many/", i, name);
-            Fs.Rmdir(name, n);
+            T.Status(Status.Ok, Fs.Rmdir(name, n), "rmdir");
         }
         T.Status(Status.Ok, Fs.Rmdir("file:/many"), "all removed");
     }
@@ -483,9 +483,9 @@ static unsafe class FsTests
         T.Equal(0, n, "null: reads end of file");
         T.Status(Status.Ok, Fs.Write(fd, b, 64, out n), "write");
         T.Equal(64, n, "null: takes everything");
-        Fs.Fstat(fd, out _, out FileKind kind);
+        T.Status(Status.Ok, Fs.Fstat(fd, out _, out FileKind kind), "fstat fd");
         T.Equal((long)FileKind.Device, (long)kind, "a device");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         T.Status(Status.NotFound, Fs.Open("null:/x", OpenFlags.Read, out _), "null: has no other paths");
     }
 
@@ -501,10 +501,10 @@ static unsafe class FsTests
         T.Equal(0, nonzero, "zero: reads zeros");
         T.Status(Status.Ok, Fs.Write(fd, b, 100, out n), "write");
         T.Equal(100, n, "zero: takes everything");
-        Fs.Close(fd);
-        Fs.Open("zero:", OpenFlags.Write, out fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
+        T.Status(Status.Ok, Fs.Open("zero:", OpenFlags.Write, out fd), "open zero:");
         T.Status(Status.InsufficientRights, Fs.Read(fd, b, 1, out _), "read on a write-only handle");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
     }
 
     private static void Rand()
@@ -512,8 +512,8 @@ static unsafe class FsTests
         T.Status(Status.Ok, Fs.Open("rand:", OpenFlags.Read, out Fd fd), "open rand:");
         byte* a = stackalloc byte[64];
         byte* b = stackalloc byte[64];
-        Fs.Read(fd, a, 64, out int n1);
-        Fs.Read(fd, b, 64, out int n2);
+        T.Status(Status.Ok, Fs.Read(fd, a, 64, out int n1), "read fd");
+        T.Status(Status.Ok, Fs.Read(fd, b, 64, out int n2), "read fd");
         T.True(n1 == 64 && n2 == 64, "full reads");
         int same = 0, distinct = 0;
         for (int i = 0; i < 64; i++)
@@ -523,7 +523,7 @@ static unsafe class FsTests
         }
         T.True(same < 16, "two reads differ");
         T.True(distinct > 32, "bytes within a read vary");
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
     }
 
     // --- paths: one normaliser in every daemon (docs/design/schemes.md) -------------------------
@@ -539,7 +539,7 @@ static unsafe class FsTests
         T.Status(Status.Ok, Fs.Stat("initfs:/../../etc/test.rc", out _, out FileKind kind), "initfs: a name after climbing above the root");
         T.Equal((long)FileKind.File, (long)kind, "initfs: it is the file");
         T.Status(Status.Ok, Fs.Stat("sys:/../uptime", out _, out _), "sys: a name after climbing above the root");
-        Fs.Unlink("file:/ptop");
+        T.Status(Status.Ok, Fs.Unlink("file:/ptop"), "unlink file:/ptop");
     }
 
     private static readonly string[] InitfsSpellings =
@@ -565,7 +565,7 @@ static unsafe class FsTests
         T.True(Lists("sys://", "uptime") && Lists("sys:/./", "ps") && Lists("sys:/uptime/..", "ps"), "sys: the root however written");
         T.Status(Status.NotFound, Fs.Stat("sys:/../nothing", out _, out _), "sys: a missing name is still missing");
         T.Status(Status.NotFound, Fs.Stat("initfs://etc//nothing", out _, out _), "initfs: a missing name is still missing");
-        Fs.Unlink("file:/pd/x");
+        T.Status(Status.Ok, Fs.Unlink("file:/pd/x"), "unlink file:/pd/x");
         T.Status(Status.Ok, Fs.Rmdir("file:/pd//"), "file: rmdir with a trailing //");
     }
 
@@ -589,7 +589,7 @@ static unsafe class FsTests
         byte* b = stackalloc byte[480];
         bool found = false;
         while (!found && Fs.Getdents(fd, b, 480, out int got) == Status.Ok && got > 0) found = Contains(b, got, child);
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         return found;
     }
 
@@ -599,7 +599,7 @@ static unsafe class FsTests
         Status s = Fs.Open(path, OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate, out Fd fd);
         if (s != Status.Ok) return s;
         s = Fs.Write(fd, text);
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         return s;
     }
 
@@ -608,8 +608,8 @@ static unsafe class FsTests
     {
         if (Fs.Open(path, OpenFlags.Read, out Fd fd) != Status.Ok) return false;
         byte* b = stackalloc byte[128];
-        Fs.Read(fd, b, 128, out int n);
-        Fs.Close(fd);
+        T.Status(Status.Ok, Fs.Read(fd, b, 128, out int n), "read fd");
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
         if (n != text.Length) return false;
         for (int i = 0; i < n; i++) if (b[i] != text[i]) return false;
         return true;
@@ -624,7 +624,7 @@ static unsafe class FsTests
 
     private static Status SeekAndList(Fd fd, byte* b, int room)
     {
-        Fs.Seek(fd, 0, SeekFrom.Start, out _);
+        T.Status(Status.Ok, Fs.Seek(fd, 0, SeekFrom.Start, out _), "seek fd");
         return Fs.Getdents(fd, b, room, out _);
     }
 

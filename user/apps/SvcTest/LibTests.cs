@@ -87,7 +87,7 @@ static unsafe class LibTests
         T.Status(Status.Ok, Get("file:/lib-a", new Span<byte>(b, 64), out n), "read again");
         T.True(n == 1 && b[0] == (byte)'x', "only the new bytes");
         T.Status(Status.NotFound, Get("file:/lib-none", new Span<byte>(b, 64), out _), "a missing file");
-        Fs.Unlink("file:/lib-a");
+        T.Status(Status.Ok, Fs.Unlink("file:/lib-a"), "unlink file:/lib-a");
     }
 
     private static void Copy()
@@ -95,22 +95,22 @@ static unsafe class LibTests
         byte* b = stackalloc byte[1200];
         for (int i = 0; i < 1200; i++) b[i] = (byte)('a' + i % 26);
         T.Status(Status.Ok, Fs.Open("file:/lib-src", OpenFlags.Read | OpenFlags.Write | OpenFlags.Create, out Fd src), "a source");
-        Fs.Write(src, b, 1200, out _);
-        Fs.Seek(src, 0, SeekFrom.Start, out _);
+        T.Status(Status.Ok, Fs.Write(src, b, 1200, out _), "write src");
+        T.Status(Status.Ok, Fs.Seek(src, 0, SeekFrom.Start, out _), "seek src");
         T.Status(Status.Ok, Fs.Open("file:/lib-dst", OpenFlags.Write | OpenFlags.Create, out Fd dst), "a target");
         T.Status(Status.Ok, File.Copy(src, dst, out bool readFailed), "copy (three requests' worth)");
         T.True(!readFailed, "no side failed");
-        Fs.Close(dst);
+        T.Status(Status.Ok, Fs.Close(dst), "close dst");
         byte* back = stackalloc byte[1300];
         T.Status(Status.Ok, Get("file:/lib-dst", new Span<byte>(back, 1300), out int n), "read the copy");
         T.True(n == 1200 && Ascii.Equals(new ReadOnlySpan<byte>(back, n), new ReadOnlySpan<byte>(b, 1200)), "the same bytes");
-        Fs.Close(src);
+        T.Status(Status.Ok, Fs.Close(src), "close src");
         T.Status(Status.Ok, Fs.Open("file:/lib-src", OpenFlags.Write, out Fd writeOnly), "the source again, write-only");
         T.Status(Status.InsufficientRights, File.Copy(writeOnly, Fd.Stdout, out readFailed), "a source opened write-only");
         T.True(readFailed, "the read side failed");
-        Fs.Close(writeOnly);
-        Fs.Unlink("file:/lib-src");
-        Fs.Unlink("file:/lib-dst");
+        T.Status(Status.Ok, Fs.Close(writeOnly), "close writeOnly");
+        T.Status(Status.Ok, Fs.Unlink("file:/lib-src"), "unlink file:/lib-src");
+        T.Status(Status.Ok, Fs.Unlink("file:/lib-dst"), "unlink file:/lib-dst");
     }
 
     private static void Lines()
@@ -125,10 +125,10 @@ static unsafe class LibTests
             T.Status(Status.Ok, reader.ReadLine(fd, line, 8, out int n, out bool cut, out bool ended), "read a line");
             T.True(!cut && !ended && Is(new ReadOnlySpan<byte>(line, n), expected[i]), "the lines in order, the last without '\\n'");
         }
-        reader.ReadLine(fd, line, 8, out _, out _, out bool end);
+        T.Status(Status.Ok, reader.ReadLine(fd, line, 8, out _, out _, out bool end), "read a line");
         T.True(end, "then the end");
-        Fs.Close(fd);
-        Fs.Unlink("file:/lib-lines");
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
+        T.Status(Status.Ok, Fs.Unlink("file:/lib-lines"), "unlink file:/lib-lines");
     }
 
     /// <summary>True when this svctest was spawned by OutAtExit: it writes OutLines lines through
@@ -150,18 +150,18 @@ static unsafe class LibTests
     {
         if (!T.Status(Status.Ok, Fs.Pipe(out Fd read, out Fd write), "a pipe for its output")) return;
         const string Argv = "initfs:/bin/svctest\0" + OutArgument;
-        Fs.Dup(write, out Fd childOut);
+        T.Status(Status.Ok, Fs.Dup(write, out Fd childOut), "dup write");
         byte* argv = stackalloc byte[Argv.Length];
         Ascii.Copy(Argv, new Span<byte>(argv, Argv.Length));
         Status s = Children.Spawn(new ReadOnlySpan<byte>(argv, Argv.Length), childOut, childOut, childOut, SpawnFlags.NoRegister, out ulong pid);
         Fs.Forget(childOut);   // the child's now: it closes it as it exits
-        Fs.Close(write);
+        T.Status(Status.Ok, Fs.Close(write), "close write");
         if (!T.Status(Status.Ok, s, "spawn svctest " + OutArgument)) return;
         const int Capacity = 2048;
         byte* got = stackalloc byte[Capacity];
         int length = 0;
         while (length < Capacity && Fs.Read(read, got + length, Capacity - length, out int n) == Status.Ok && n > 0) length += n;
-        Fs.Close(read);
+        T.Status(Status.Ok, Fs.Close(read), "close read");
         T.Status(Status.Ok, Children.Wait(pid, out _, out ThreadExitKind kind, out ulong code), "it ended");
         T.True(kind == ThreadExitKind.Exited && code == 0, "by returning 0");
         byte* want = stackalloc byte[Capacity];
@@ -190,11 +190,11 @@ static unsafe class LibTests
         byte* b = stackalloc byte[64];
         T.Status(Status.Ok, Fs.Open("sys:/time", OpenFlags.Read, out Fd fd), "open sys:/time");
         T.Status(Status.Ok, Fs.Dup(fd, out Fd copy), "dup a sys: file");
-        Fs.Read(fd, a, 64, out int na);
-        Fs.Read(copy, b, 64, out int nb);
+        T.Status(Status.Ok, Fs.Read(fd, a, 64, out int na), "read fd");
+        T.Status(Status.Ok, Fs.Read(copy, b, 64, out int nb), "read copy");
         T.True(na > 1 && Ascii.Equals(new ReadOnlySpan<byte>(a, na), new ReadOnlySpan<byte>(b, nb)), "the dup has the original's text");
-        Fs.Close(fd);
-        Fs.Close(copy);
+        T.Status(Status.Ok, Fs.Close(fd), "close fd");
+        T.Status(Status.Ok, Fs.Close(copy), "close copy");
     }
 
     private static void Check(string path, FileKind kind)
@@ -217,13 +217,13 @@ static unsafe class LibTests
         T.Status(Status.Ok, Fs.Open("null:", OpenFlags.Read, out Fd dev), "open null:");
         T.Status(Status.NotSupported, Fs.Getdents(dev, b, 16, out _), "getdents on a device");
         T.Status(Status.NotSupported, Fs.Accept(dev, out _), "accept on a device");
-        Fs.Close(dev);
+        T.Status(Status.Ok, Fs.Close(dev), "close dev");
         T.Status(Status.Ok, Fs.Open("file:/", OpenFlags.Read, out Fd dir), "open file:/");
         T.Status(Status.NotSupported, Fs.Accept(dir, out _), "accept on a directory of file:");
-        Fs.Close(dir);
+        T.Status(Status.Ok, Fs.Close(dir), "close dir");
         T.Status(Status.Ok, Fs.Open("initfs:/etc/test.rc", OpenFlags.Read, out Fd rc), "open an initfs file");
         T.Status(Status.NotSupported, Fs.Fcntl(rc, FcntlCommand.GetFlags, 0, out _), "fcntl on initfs:");
-        Fs.Close(rc);
+        T.Status(Status.Ok, Fs.Close(rc), "close rc");
         T.Status(Status.NotSupported, Fs.Mkdir("null:/x"), "mkdir on null:");
     }
 }

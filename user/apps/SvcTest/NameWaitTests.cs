@@ -44,7 +44,7 @@ static unsafe class NameWaitTests
         Sys.Sleep(50_000_000);
         if (server.Register(Late) != Status.Ok) return 2;
         server.Receive(out _);
-        server.AnswerWithCaps(Status.Ok, Stamp, null, 0);   // sent now: no later Receive delivers it
+        _ = server.AnswerWithCaps(Status.Ok, Stamp, null, 0);   // sent now: no later Receive delivers it
         return 0;
     }
 
@@ -93,7 +93,7 @@ static unsafe class NameWaitTests
 
     private static ulong ExitCode(ulong pid)
     {
-        Children.Wait(pid, out _, out _, out ulong code);
+        T.Status(Status.Ok, Children.Wait(pid, out _, out _, out ulong code), "wait pid");
         return code;
     }
 
@@ -154,10 +154,10 @@ static unsafe class NameWaitTests
         bool waiting = true;
         for (int i = 0; i < 3; i++) waiting &= Running(waiters[i]);
         T.True(waiting, "they wait while the name is not registered");
-        SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out SchemeServer server);
+        T.Status(Status.Ok, SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out SchemeServer server), "create");
         T.Status(Status.Ok, server.Register(Many), "register the name");
         // Ending the named daemon now answers, with PeerDied, any waiter the Register left waiting.
-        SchemeCall.Call(Namespace.Root, SchemeOp.Kill, daemon, 0, 0, 0, 0, 0, out _);
+        T.Status(Status.Ok, SchemeCall.Call(Namespace.Root, SchemeOp.Kill, daemon, 0, 0, 0, 0, 0, out _), "kill");
         ExitCode(daemon);
         for (int i = 0; i < 3; i++) T.Equal(0, (long)ExitCode(waiters[i]), "a waiter got Ok and the capability");
     }

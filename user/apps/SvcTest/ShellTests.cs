@@ -277,7 +277,7 @@ static unsafe class ShellTests
         bool ok = T.Status(Status.Ok, Fs.Write(inWrite, script), "write the script");
         Status s;
         SchemeReply r;
-        Fs.Close(inWrite);   // the shell reads the end of its input after the script
+        T.Status(Status.Ok, Fs.Close(inWrite), "close inWrite");   // the shell reads the end of its input after the script
         while (ok && !Has(Sentinel) && s_length < OutputCapacity)
         {
             int n;
@@ -291,7 +291,7 @@ static unsafe class ShellTests
             exitCode = (int)(uint)r.W2;
             ok = T.Status(Status.Ok, s, "wait for sh") && T.Equal((long)ThreadExitKind.Exited, (long)r.W1, "sh exited by itself");
         }
-        Fs.Close(outRead);
+        T.Status(Status.Ok, Fs.Close(outRead), "close outRead");
         return ok;
     }
 
@@ -342,7 +342,7 @@ static unsafe class ShellTests
         if (!Session("echo one > file:/sh-a\necho two >> file:/sh-a\ncat file:/sh-a\n" +
                      "echo three > file:/sh-a\ncat file:/sh-a\necho @end\n", out _)) return;
         Expect("vireo$ vireo$ vireo$ one\ntwo\nvireo$ vireo$ three\nvireo$ @end\n", "> writes, >> appends, > truncates; cat shows it");
-        Fs.Unlink("file:/sh-a");
+        T.Status(Status.Ok, Fs.Unlink("file:/sh-a"), "unlink file:/sh-a");
     }
 
     private static void Directories()
@@ -371,7 +371,7 @@ static unsafe class ShellTests
     {
         if (!Session("echo piped > file:/sh-p\ncat file:/sh-p | cat\necho direct | cat | cat\necho @end\n", out _)) return;
         Expect("vireo$ vireo$ piped\nvireo$ direct\nvireo$ @end\n", "program | program, builtin | program | program");
-        Fs.Unlink("file:/sh-p");
+        T.Status(Status.Ok, Fs.Unlink("file:/sh-p"), "unlink file:/sh-p");
     }
 
     private static void Lists()

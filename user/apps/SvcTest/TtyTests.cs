@@ -27,7 +27,7 @@ static unsafe class TtyTests
     private static void Mode()
     {
         if (!T.Status(Status.Ok, Fs.Open("tty:", OpenFlags.Read | OpenFlags.Write, out Fd a), "open tty:")) return;
-        Fs.Open("tty:interrupt", OpenFlags.Read, out Fd b);
+        T.Status(Status.Ok, Fs.Open("tty:interrupt", OpenFlags.Read, out Fd b), "open tty:interrupt");
         T.Status(Status.Ok, GetMode(a, out SchemeReply r), "get the mode");
         T.True(r.W0 == (ulong)TtyMode.Default && r.W1 == 1 && r.W2 == 3, "canonical, echo, signals; reads wait for a byte; Ctrl-C");
         T.Status(Status.Ok, SchemeCall.Call(a.Cap, SchemeOp.TtySetMode, (ulong)TtyMode.Echo, 0, (ulong)'q', 0, 0, 0, out r), "set raw with echo, no waiting, q");
@@ -41,8 +41,8 @@ static unsafe class TtyTests
         T.True(r.W0 == (ulong)TtyMode.Echo && r.W1 == 0 && r.W2 == 'q', "refused modes changed nothing");
         T.Status(Status.Ok, SetMode(a, TtyMode.Default, 1, 3), "back to the default");
         T.Status(Status.NotSupported, SchemeCall.Call(a.Cap, SchemeOp.Seek, 0, 0, 0, 0, 0, 0, out _), "what a console does not do");
-        Fs.Close(b);
-        Fs.Close(a);
+        T.Status(Status.Ok, Fs.Close(b), "close b");
+        T.Status(Status.Ok, Fs.Close(a), "close a");
     }
 
     // Raw with least bytes 0: a read answers at once with what is there, nothing when nothing was
@@ -60,7 +60,7 @@ static unsafe class TtyTests
         T.Status(Status.Ok, Fs.Read(tty, b, 64, out n), "again, at once");
         T.Equal(0, n, "still nothing");
         T.Status(Status.Ok, SetMode(tty, TtyMode.Default, 1, 3), "back to the default");
-        Fs.Close(tty);
+        T.Status(Status.Ok, Fs.Close(tty), "close tty");
     }
 
     private static Status Foreground(Fd fd, ulong pid) => SchemeCall.Call(fd.Cap, SchemeOp.TtySetForeground, pid, 0, 0, 0, 0, 0, out _);
@@ -76,16 +76,16 @@ static unsafe class TtyTests
     private static void Foreground()
     {
         if (!T.Status(Status.Ok, Fs.Open("tty:", OpenFlags.Read | OpenFlags.Write, out Fd tty), "open tty:")) return;
-        Fs.Open("tty:interrupt", OpenFlags.Read, out Fd ev);
+        T.Status(Status.Ok, Fs.Open("tty:interrupt", OpenFlags.Read, out Fd ev), "open tty:interrupt");
         T.Status(Status.NotSupported, Foreground(tty, 0), "only an interrupt file names the foreground (it knows its opener)");
         T.Status(Status.Ok, Foreground(ev, 0), "0: the opener of the file");
         T.Status(Status.Ok, GetForeground(tty, out ulong me, out ulong by), "get it through any file");
         T.True(me != 0 && by == me, "this process, named by itself");
         T.Status(Status.Ok, Foreground(ev, 424242), "another pid");
-        GetForeground(ev, out ulong pid, out by);
+        T.Status(Status.Ok, GetForeground(ev, out ulong pid, out by), "get foreground");
         T.True(pid == 424242 && by == me, "that pid, named by this process");
-        Fs.Close(ev);
-        Fs.Close(tty);
+        T.Status(Status.Ok, Fs.Close(ev), "close ev");
+        T.Status(Status.Ok, Fs.Close(tty), "close tty");
     }
 
     private static CapHandle s_note;
@@ -93,9 +93,10 @@ static unsafe class TtyTests
     // Whether an interrupt is pending for the file (Watch: Readable), without waiting.
     private static bool Pending(Fd ev)
     {
-        if (s_note.Value == 0) CSpace.Make(ObjectType.Notification, 0, out s_note);
-        Fs.Watch(ev, Readiness.Readable, 1, s_note, out Readiness ready);
-        Fs.Watch(ev, Readiness.None, 0, default, out _);
+        // 0 when it failed: the watch after it fails then, and the test with it.
+        if (s_note.Value == 0) _ = CSpace.Make(ObjectType.Notification, 0, out s_note);
+        T.Status(Status.Ok, Fs.Watch(ev, Readiness.Readable, 1, s_note, out Readiness ready), "watch ev");
+        T.Status(Status.Ok, Fs.Watch(ev, Readiness.None, 0, default, out _), "watch ev");
         return (ready & Readiness.Readable) != 0;
     }
 
@@ -104,7 +105,7 @@ static unsafe class TtyTests
     {
         byte* c = stackalloc byte[1];
         c[0] = 3;
-        Fs.Write(ev, c, 1, out _);
+        T.Status(Status.Ok, Fs.Write(ev, c, 1, out _), "write ev");
     }
 
     // The foreground's interrupt files hear it; when the foreground listens to none, the process that
@@ -123,20 +124,20 @@ static unsafe class TtyTests
         T.Status(Status.Ok, Foreground(ev, 424242), "a foreground that listens to nothing");
         Raise(ev);
         T.True(Pending(ev), "the process that named it hears it (and stops it)");
-        Fs.Read(ev, b, 8, out _);
+        T.Status(Status.Ok, Fs.Read(ev, b, 8, out _), "read ev");
 
         if (!StartListener(out ulong shell, out Fd input, out Fd output)) return;
         T.Status(Status.Ok, Foreground(ev, shell), "a shell that listens is the foreground");
         Raise(ev);
         T.True(!Pending(ev), "only it hears the interrupt, not this process");
-        Fs.Close(input);   // the shell reads the end of its input and exits, closing its interrupt file
+        T.Status(Status.Ok, Fs.Close(input), "close input");   // the shell reads the end of its input and exits, closing its interrupt file
         Status s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, shell, 0, 0, 0, 0, 0, out SchemeReply r);
         T.True(s == Status.Ok && r.W1 == (ulong)ThreadExitKind.Exited, "the shell survived it and ended by itself");
-        Fs.Close(output);
+        T.Status(Status.Ok, Fs.Close(output), "close output");
         Raise(ev);
         T.True(Pending(ev), "its files gone, the process that named it hears it again");
         T.Status(Status.Ok, Foreground(ev, 0), "take it back");
-        Fs.Close(ev);
+        T.Status(Status.Ok, Fs.Close(ev), "close ev");
     }
 
     // sh on pipes: it opens tty:interrupt at start (before its first prompt, which we wait for).

@@ -32,24 +32,28 @@ static unsafe class Program
             else if (r.Op == SchemeOp.Open && Is(ref r, "/long"))
             {
                 var m = Message.Of(0, 0, 0, 1000);
-                Ipc.Reply(new MessageInfo(4, 0, 0), ref m);
+                // Misbehaving on purpose: the tests check what the client sees.
+                _ = Ipc.Reply(new MessageInfo(4, 0, 0), ref m);
                 server.Answer(Status.Ok);   // nothing more is owed; the staged answer finds no caller
             }
             else if (r.Op == SchemeOp.Open && Is(ref r, "/file"))
             {
-                if (server.MintFile(1, out CapHandle file) == Status.Ok) server.AnswerWithCaps(Status.Ok, (ulong)FileKind.File, &file, 1);
+                // Misbehaving on purpose: the tests check what the client sees.
+                if (server.MintFile(1, out CapHandle file) == Status.Ok) _ = server.AnswerWithCaps(Status.Ok, (ulong)FileKind.File, &file, 1);
                 else server.Answer(Status.NoSpace);
             }
             else if (r.Op == SchemeOp.Open && Is(ref r, "/deaf"))
             {
                 var m = Message.Of();
-                Ipc.Reply(new MessageInfo(4, 0, (ulong)Status.NotSupported), ref m);
+                // Misbehaving on purpose: the tests check what the client sees.
+                _ = Ipc.Reply(new MessageInfo(4, 0, (ulong)Status.NotSupported), ref m);
                 while (true) Sys.Sleep(1_000_000_000);
             }
             else if (r.Op == SchemeOp.Unlink)
             {
                 CapHandle self = server.Endpoint;
-                server.AnswerWithCaps(Status.Ok, 0, &self, 1);
+                // Misbehaving on purpose: the tests check what the client sees.
+                _ = server.AnswerWithCaps(Status.Ok, 0, &self, 1);
             }
             else
             {

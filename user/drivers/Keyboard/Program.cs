@@ -38,11 +38,11 @@ static unsafe class Program
                 Console.WriteLine();
                 if (lineMode && c == '\n') return produced;
             }
-            Devices.IrqAck(Driver.Irq);
+            if (Devices.IrqAck(Driver.Irq) != Status.Ok) return Driver.AckFailed;
             // IRQ 1 is edge-triggered: a scancode that arrived while the line was masked raised no
             // edge we will see, so look again now that it is unmasked before sleeping.
             if ((Devices.InB(StatusPort) & 1) != 0) continue;
-            Ipc.Wait(n, out _);
+            if (Ipc.Wait(n, out _) != Status.Ok) return Driver.WaitFailed;
         }
     }
 }

@@ -40,12 +40,12 @@ static unsafe class Program
                     return received;
                 }
             }
-            Devices.IrqAck(Driver.Irq);
+            if (Devices.IrqAck(Driver.Irq) != Status.Ok) return Driver.AckFailed;
             // IRQ 4 is edge-triggered: a byte that arrived while the line was masked raised no
             // edge. Turning the receive interrupt off and on makes a fresh one if data is waiting.
             Devices.OutB(InterruptEnable, 0x00);
             Devices.OutB(InterruptEnable, Uart16550.ReceiveInterrupt);
-            Ipc.Wait(n, out _);
+            if (Ipc.Wait(n, out _) != Status.Ok) return Driver.WaitFailed;
         }
     }
 }

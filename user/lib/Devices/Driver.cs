@@ -11,10 +11,14 @@ public static class Driver
     /// <summary>The granted handler of the driver's interrupt line (for Devices.IrqAck).</summary>
     public static CapHandle Irq => new CapHandle(BootstrapSlots.FirstGrant + 1, 0);
 
+    /// <summary>Exit codes of a driver whose acknowledge or wait failed: the line would stay masked,
+    /// or the driver would spin, so it stops and says why.</summary>
+    public const int AckFailed = -5, WaitFailed = -6;
+
     /// <summary>Opens the ports [first, first + count) (and [first2, first2 + count2) when count2 is
     /// not 0) to this thread and binds the interrupt to a new notification (bit 1), `interrupts`.
     /// 0, or the exit code saying what failed: -1 no slot, -2 the retype, -3 the ports, -4 the
-    /// interrupt.</summary>
+    /// interrupt (later failures: AckFailed, WaitFailed).</summary>
     public static int Start(out CapHandle interrupts, ushort first, uint count, ushort first2 = 0, uint count2 = 0)
     {
         var ports = new CapHandle(BootstrapSlots.FirstGrant, 0);

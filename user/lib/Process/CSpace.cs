@@ -70,7 +70,8 @@ public static unsafe class CSpace
     public static void Release(CapHandle cap)
     {
         if (cap.Value == 0) return;
-        Sys.Delete(cap);
+        // An empty slot (revoked by another party) is fine: it is freed either way.
+        _ = Sys.Delete(cap);
         Free(cap.Index);
     }
 

@@ -80,9 +80,11 @@ public unsafe struct Process
         else
         {
             // Objects came straight from shared memory: delete them; their frames die with the CNode.
+            // The thread's status is the one reported: the address space and the CNode were made
+            // with it and go the same way.
             s = Sys.Delete(Thread);
-            if (AddressSpace.Value != 0) Sys.Delete(AddressSpace);
-            Sys.Delete(CNode);
+            if (AddressSpace.Value != 0) _ = Sys.Delete(AddressSpace);   // see above
+            _ = Sys.Delete(CNode);   // see above
         }
         if (SlotsTaken)
         {
@@ -100,7 +102,8 @@ public unsafe struct Process
     public void DropAddressSpace()
     {
         if (!SlotsTaken || AddressSpaceSlot == 0) return;
-        Sys.Delete(AddressSpace);
+        // The process holds its own capability: this copy is only the builder's.
+        _ = Sys.Delete(AddressSpace);
         CSpace.Free(AddressSpaceSlot);
         AddressSpace = default;
         AddressSpaceSlot = 0;
@@ -151,7 +154,7 @@ public static unsafe class ProcessBuilder
         Status s = Carve(memory, options, ref process);
         if (s != Status.Ok)
         {
-            if (process.Live) process.Destroy();   // what Carve made before it failed
+            if (process.Live) _ = process.Destroy();   // what Carve made before it failed
             return s;
         }
         uint childSlot = FirstChildFrameSlot;
@@ -200,16 +203,18 @@ public static unsafe class ProcessBuilder
         if (s == Status.Ok) s = Start(ref process, image.Entry, blockAddress & ~15UL, blockAddress, 0, options);
         if (s != Status.Ok)
         {
-            process.Destroy();
+            // Already failing with s: clean-up on the way out.
+            _ = process.Destroy();
             return s;
         }
         if (!options.KeepHandles)
         {
             // The process holds copies of its own capabilities (and its thread holds its bindings),
             // so dropping the builder's leaves it running; its memory is reclaimed with `memory`.
-            Sys.Delete(process.Thread);
-            Sys.Delete(process.AddressSpace);
-            Sys.Delete(process.CNode);
+            // The builder's copies: the running process holds its own.
+            _ = Sys.Delete(process.Thread);
+            _ = Sys.Delete(process.AddressSpace);
+            _ = Sys.Delete(process.CNode);
             CSpace.Free(process.CNodeSlot);
             CSpace.Free(process.AddressSpaceSlot);
             CSpace.Free(process.ThreadSlot);
@@ -400,7 +405,8 @@ public static unsafe class ProcessBuilder
     {
         if (s == Status.Ok) s = Sys.Map(p.AddressSpace, frame, vaddr, rights);
         if (s == Status.Ok) s = Sys.Move(frame, p.CNode, childSlot++, out _);
-        if (s != Status.Ok && frame.Value != 0) Sys.Delete(frame);
+        // Already failing with s: the scratch slot goes back either way.
+        if (s != Status.Ok && frame.Value != 0) _ = Sys.Delete(frame);
         CSpace.Free(scratch);
         return s;
     }

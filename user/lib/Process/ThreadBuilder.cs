@@ -64,8 +64,9 @@ public static unsafe class ThreadBuilder
     public static void Destroy(ref LocalThread t)
     {
         if (t.Thread.Value != 0) Runtime.GcThreads.Unregister(t.Thread);
-        if (t.Thread.Value != 0) Sys.Delete(t.Thread);
-        if (t.Stack.Value != 0) Sys.Delete(t.Stack);
+        // Destroying: a slot already emptied (the thread revoked) is fine.
+        if (t.Thread.Value != 0) _ = Sys.Delete(t.Thread);
+        if (t.Stack.Value != 0) _ = Sys.Delete(t.Stack);   // destroying: a slot already emptied (the memory revoked) is fine
         CSpace.Free(t.ThreadSlot);
         CSpace.Free(t.StackSlot);
         t = default;

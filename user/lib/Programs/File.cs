@@ -41,7 +41,8 @@ public static unsafe class File
         Status s = Open(path, OpenFlags.Read, out Fd fd);
         if (s != Status.Ok) return s;
         s = ReadAll(fd, into, out length);
-        Fs.Close(fd);
+        // Read only: the bytes are read whatever the close says.
+        _ = Fs.Close(fd);
         return s;
     }
 

@@ -29,7 +29,9 @@ public static unsafe class ForEach
             Out.Error(program, Args.Positional(i), s == Status.NotFound && notFound != null ? notFound : StatusText.Describe(s));
             failures++;
         }
-        Out.Flush();
+        // Output that cannot be written (no standard output, a closed pipe) is dropped, as Out says;
+        // the exit code tells of the work itself.
+        _ = Out.Flush();
         return failures;
     }
 }

@@ -21,7 +21,7 @@ public static unsafe class Out
 
     public static void Write(byte b)
     {
-        if (s_length == Capacity) Flush();
+        if (s_length == Capacity) _ = Flush();   // a failure stays recorded and is returned by the next Flush
         s_buffer.Bytes[s_length++] = b;
     }
 
@@ -78,7 +78,8 @@ public static unsafe class Out
 
     public static void Error(string program, ReadOnlySpan<byte> subject, string message)
     {
-        Flush();
+        // A failure stays recorded and is returned by the next Flush.
+        _ = Flush();
         byte* line = stackalloc byte[SchemeLimits.MaxData];
         var t = new Text(line, SchemeLimits.MaxData - 1);   // room kept for the '\n'
         t.Str(program);
@@ -90,6 +91,7 @@ public static unsafe class Out
         }
         t.Str(message);
         line[t.Length] = (byte)'\n';
-        Fs.Write(Fd.Stderr, line, t.Length + 1, out _);
+        // Standard error is where failures are reported: nowhere is left for its own.
+        _ = Fs.Write(Fd.Stderr, line, t.Length + 1, out _);
     }
 }

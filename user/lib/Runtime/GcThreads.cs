@@ -174,7 +174,8 @@ public static unsafe class GcThreads
             Entry* e = At(i);
             if (!e->Stopped) continue;
             e->Stopped = false;
-            Sys.ThreadResume(e->Thread);
+            // Fails only for a thread that ended meanwhile: nothing to resume.
+            _ = Sys.ThreadResume(e->Thread);
         }
     }
 

@@ -27,7 +27,7 @@ public static unsafe class Events
         if (count < 1 || count > Max || fds == null || wanted == null) return Status.InvalidArgument;
         Status s = EnsureNotification();
         if (s != Status.Ok) return s;
-        Ipc.Poll(s_notification, out _);   // bits from earlier watches mean nothing now
+        _ = Ipc.Poll(s_notification, out _);   // bits from earlier watches mean nothing now
         for (int i = 0; i < count; i++)
             if (Arm(fds, wanted, i, out index, out ready, out s)) return s;
         while (true)

@@ -92,6 +92,10 @@ public static unsafe class PipeEnds
         return write ? Write(e, fd, buffer, count, out done) : Read(e, fd, buffer, count, out done);
     }
 
+    // Wakes the waiters on one of the pipe's notifications. A signal fails only when ipcd has
+    // revoked the notification (the pipe is gone), and then nobody waits on it any more.
+    private static void Wake(ulong notification) => _ = Ipc.Signal(new CapHandle(notification), 1);
+
     private static PipeRingHeader* Page(int e) => (PipeRingHeader*)(Base + (ulong)e * 4096);
 
     /// <summary>Reads up to `count` bytes, waiting while the ring is empty and a writer is left;
@@ -115,8 +119,8 @@ public static unsafe class PipeEnds
                 bool more = (PipeRing.Held(h) > 0 || h->Writers <= 0) && h->ReaderWaiters > 0;
                 bool watched = h->Watched != 0;
                 PipeRing.Release(h, s_t.Token[e]);
-                if (room) Ipc.Signal(new CapHandle(s_t.Room[e]), 1);
-                if (more) Ipc.Signal(new CapHandle(s_t.Data[e]), 1);
+                if (room) Wake(s_t.Room[e]);
+                if (more) Wake(s_t.Data[e]);
                 if (watched && n > 0) Changed(fd);
                 read = n;
                 return Status.Ok;
@@ -145,7 +149,7 @@ public static unsafe class PipeEnds
             {
                 bool others = h->WriterWaiters > 0;
                 PipeRing.Release(h, s_t.Token[e]);
-                if (others) Ipc.Signal(new CapHandle(s_t.Room[e]), 1);
+                if (others) Wake(s_t.Room[e]);
                 return Status.BrokenPipe;
             }
             int n = PipeRing.Put(h, buffer + written, count - written);
@@ -155,8 +159,8 @@ public static unsafe class PipeEnds
                 bool room = PipeRing.Held(h) < PipeRing.Capacity && h->WriterWaiters > 0;
                 bool watched = h->Watched != 0;
                 PipeRing.Release(h, s_t.Token[e]);
-                if (data) Ipc.Signal(new CapHandle(s_t.Data[e]), 1);
-                if (room) Ipc.Signal(new CapHandle(s_t.Room[e]), 1);
+                if (data) Wake(s_t.Data[e]);
+                if (room) Wake(s_t.Room[e]);
                 if (watched) Changed(fd);
                 written += n;
                 continue;
@@ -169,6 +173,8 @@ public static unsafe class PipeEnds
         return Status.Ok;
     }
 
-    // A watch on this pipe waits for the daemon to see a change it cannot see by itself.
-    private static void Changed(Fd fd) => SchemeCall.Call(fd.Cap, SchemeOp.Changed, 0, 0, 0, 0, 0, 0, out _);
+    // A watch on this pipe waits for the daemon to see a change it cannot see by itself. The read or
+    // write it follows has succeeded whatever the daemon answers; a daemon that is gone cannot wake
+    // anyone, and its watchers learn of its death from the kernel.
+    private static void Changed(Fd fd) => _ = SchemeCall.Call(fd.Cap, SchemeOp.Changed, 0, 0, 0, 0, 0, 0, out _);
 }

@@ -83,7 +83,8 @@ public static unsafe class SchemeCall
         // Capabilities that arrived with a garbage answer are dropped; unused slots go back.
         for (int i = 0; i < receiveCaps; i++)
         {
-            if (i < got && r.Caps == 0) Sys.Delete(new CapHandle(b->ReceivedHandles[i]));
+            // The kernel just filled the slot: deleting it cannot fail.
+            if (i < got && r.Caps == 0) _ = Sys.Delete(new CapHandle(b->ReceivedHandles[i]));
             if (i >= r.Caps) CSpace.Free(slots[i]);
         }
         return s;

@@ -189,7 +189,8 @@ public unsafe struct SchemeServer
         if (s != Status.Ok && s != Status.PeerDied)
         {
             m = Message.Of();
-            Ipc.Reply(new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.BadReply), ref m);
+            // The client is told what it can be: the first reply's failure is what counts.
+            _ = Ipc.Reply(new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.BadReply), ref m);
         }
         _owed = false;
         _stagedFile = 0;
@@ -245,7 +246,8 @@ public unsafe struct SchemeServer
     public void CloseFile(uint id)
     {
         if (id == 0 || id >= MaxFiles || _open[id] == 0) return;
-        Sys.Revoke(new CapHandle(_files[id]));
+        // The slot holds the server's own minted capability: revoking it fails only if it is empty.
+        _ = Sys.Revoke(new CapHandle(_files[id]));
         _open[id] = 0;
     }
 
@@ -332,7 +334,8 @@ public unsafe struct SchemeServer
         if (s != Status.Ok && s != Status.PeerDied)
         {
             m = Message.Of();
-            Ipc.Reply(reply, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.BadReply), ref m);
+            // The client is told what it can be: the first reply's failure (returned) is what counts.
+            _ = Ipc.Reply(reply, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.BadReply), ref m);
         }
         _replyBusy[token] = 0;
         return s;
@@ -357,7 +360,8 @@ public unsafe struct SchemeServer
         if (got < count)
         {
             for (int i = 0; i < got; i++) CSpace.Free(fresh[i]);
-            for (int i = 0; i < count; i++) Sys.Delete(new CapHandle(b->ReceivedHandles[i]));
+            // The kernel just filled the slots: deleting them cannot fail.
+            for (int i = 0; i < count; i++) _ = Sys.Delete(new CapHandle(b->ReceivedHandles[i]));
             return false;
         }
         _pending.Caps = count;

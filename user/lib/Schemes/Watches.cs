@@ -74,7 +74,7 @@ public unsafe struct WatchTable
         {
             if (_file[e] == 0 || ((ulong)ready(_file[e]) & _events[e]) == 0) continue;
             // A client that died took its notification along: the signal fails, the entry goes.
-            Ipc.Signal(new CapHandle(_cap[e]), _bits[e]);
+            _ = Ipc.Signal(new CapHandle(_cap[e]), _bits[e]);
             Free(e);
         }
     }

@@ -31,9 +31,9 @@ static unsafe class CounterTests
         ulong endpoints = Read((KernelCounter)ObjectType.Endpoint), frames = Read((KernelCounter)ObjectType.Frame);
         ulong spaces = Read((KernelCounter)ObjectType.AddressSpace), asids = Read(KernelCounter.Asids);
         ulong tables = Read(KernelCounter.PageTables);
-        CSpace.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
-        CSpace.Make(s_memory, ObjectType.Frame, 12, out CapHandle frame);
-        CSpace.Make(s_memory, ObjectType.AddressSpace, 14, out CapHandle space);
+        T.Status(Status.Ok, CSpace.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep), "make an endpoint");
+        T.Status(Status.Ok, CSpace.Make(s_memory, ObjectType.Frame, 12, out CapHandle frame), "make a frame");
+        T.Status(Status.Ok, CSpace.Make(s_memory, ObjectType.AddressSpace, 14, out CapHandle space), "make an address space");
         T.Equal((long)endpoints + 1, (long)Read((KernelCounter)ObjectType.Endpoint), "an endpoint made counts");
         T.Equal((long)frames + 1, (long)Read((KernelCounter)ObjectType.Frame), "a frame made counts");
         T.Equal((long)spaces + 1, (long)Read((KernelCounter)ObjectType.AddressSpace), "an address space made counts");
@@ -55,7 +55,7 @@ static unsafe class CounterTests
         T.Status(Status.InvalidArgument, Sys.ReadKernelCounter(Control, KernelCounter.Count, out _), "past the last counter");
         T.Status(Status.WrongType, Sys.ReadKernelCounter(CSpace.Self, KernelCounter.Asids, out _), "not IrqControl");
         CSpace.TryAlloc(out uint slot);
-        Sys.Copy(Control, CSpace.Self, slot, Rights.None, out CapHandle weak);
+        T.Status(Status.Ok, Sys.Copy(Control, CSpace.Self, slot, Rights.None, out CapHandle weak), "copy without rights");
         T.Status(Status.InsufficientRights, Sys.ReadKernelCounter(weak, KernelCounter.Asids, out _), "IrqControl without Control");
         CSpace.Release(weak);
     }

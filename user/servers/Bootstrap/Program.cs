@@ -24,8 +24,13 @@ static unsafe partial class Program
         CSpace.InitLarge((uint)info->FirstFreeSlot, 1u << BootstrapLayout.CNodeSlotBits);
         InitfsImage initfs = InitfsImage.FromBootstrap(info);
         CapHandle memory = LargestUntyped(info, out int memoryBits);
-        // Memory for this process's own heap, where the runtime looks for it.
-        Sys.Retype(memory, ObjectType.Untyped, 22, CSpace.Self, BootstrapSlots.Memory, 1, out _);
+        // Memory for this process's own heap, where the runtime looks for it: without it the first
+        // allocation would fail far from the cause.
+        if (Sys.Retype(memory, ObjectType.Untyped, 22, CSpace.Self, BootstrapSlots.Memory, 1, out _) != Status.Ok)
+        {
+            Console.WriteLine("bootstrap: no memory for the heap");
+            return 1;
+        }
         Console.Write("bootstrap: ");
         Console.Write(info->UntypedCount);
         Console.Write(" untyped capabilities (largest 2^");

@@ -172,8 +172,9 @@ static unsafe class Pipes
             return true;   // a new frame is zeroed, new notifications hold no signal
         }
         new Span<byte>(Page(p), 4096).Clear();
-        Ipc.Poll(new CapHandle(s_t.Data[p]), out _);
-        Ipc.Poll(new CapHandle(s_t.Room[p]), out _);
+        // Clears a stale signal: WouldBlock when there was none.
+        _ = Ipc.Poll(new CapHandle(s_t.Data[p]), out _);
+        _ = Ipc.Poll(new CapHandle(s_t.Room[p]), out _);
         return true;
     }
 
@@ -185,7 +186,8 @@ static unsafe class Pipes
         caps[0] = new CapHandle(s_t.Frame[p]);
         caps[1] = new CapHandle(s_t.Data[p]);
         caps[2] = new CapHandle(s_t.Room[p]);
-        Daemon.Server.AnswerWithCaps(Status.Ok, end, id, caps, 3);
+        // A client that died meanwhile needs no answer; its file is closed for it.
+        _ = Daemon.Server.AnswerWithCaps(Status.Ok, end, id, caps, 3);
     }
 
     private static void Publish(int p)
@@ -202,22 +204,26 @@ static unsafe class Pipes
     {
         if (PipeRing.Break(Page(p), (int)id))
         {
-            Ipc.Signal(new CapHandle(s_t.Room[p]), 1);
-            Ipc.Signal(new CapHandle(s_t.Data[p]), 1);
+            Wake(s_t.Room[p]);
+            Wake(s_t.Data[p]);
         }
         bool lastReader = end == PipeRing.ReadEnd && --s_t.Readers[p] == 0;
         bool lastWriter = end == PipeRing.WriteEnd && --s_t.Writers[p] == 0;
         Publish(p);
-        if (lastReader) Ipc.Signal(new CapHandle(s_t.Room[p]), 1);
-        if (lastWriter) Ipc.Signal(new CapHandle(s_t.Data[p]), 1);
+        if (lastReader) Wake(s_t.Room[p]);
+        if (lastWriter) Wake(s_t.Data[p]);
         if (s_t.Readers[p] == 0 && s_t.Writers[p] == 0) Free(p);
     }
 
+    // ipcd holds the pipe's notifications until Free: signalling them cannot fail.
+    private static void Wake(ulong notification) => _ = Ipc.Signal(new CapHandle(notification), 1);
+
     private static void Free(int p)
     {
-        Sys.Revoke(new CapHandle(s_t.Frame[p]));
-        Sys.Revoke(new CapHandle(s_t.Data[p]));
-        Sys.Revoke(new CapHandle(s_t.Room[p]));
+        // ipcd's own capabilities: revoking their copies cannot fail.
+        _ = Sys.Revoke(new CapHandle(s_t.Frame[p]));
+        _ = Sys.Revoke(new CapHandle(s_t.Data[p]));
+        _ = Sys.Revoke(new CapHandle(s_t.Room[p]));
         s_t.Used[p] = 0;
     }
 }

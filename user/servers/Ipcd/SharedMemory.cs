@@ -140,7 +140,8 @@ static unsafe class SharedMemory
             }
             return;
         }
-        if (!created && (flags & OpenFlags.Truncate) != 0) Resize(o, 0);
+        // Shrinking to nothing cannot fail (only a size over the limit is refused).
+        if (!created && (flags & OpenFlags.Truncate) != 0) _ = Resize(o, 0);
         Daemon.SendFile(id, file, FileKind.Memory);
     }
 
@@ -245,7 +246,8 @@ static unsafe class SharedMemory
                 break;
             }
         }
-        if (s == Status.Ok) Daemon.Server.AnswerWithCaps(Status.Ok, 0, copies, n);
+        // A client that died meanwhile needs no answer; ipcd's copies go below either way.
+        if (s == Status.Ok) _ = Daemon.Server.AnswerWithCaps(Status.Ok, 0, copies, n);
         else Daemon.Server.Answer(s == Status.OutOfMemory ? Status.NoSpace : s);
         // The client holds its own copies now (children of ours): ours go.
         for (int i = 0; i < made; i++) CSpace.Release(copies[i]);
@@ -294,7 +296,8 @@ static unsafe class SharedMemory
 
     private static void Destroy(int o)
     {
-        Resize(o, 0);
+        // Shrinking to nothing cannot fail (only a size over the limit is refused).
+        _ = Resize(o, 0);
         s_t.Used[o] = 0;
     }
 

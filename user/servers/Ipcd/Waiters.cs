@@ -68,7 +68,8 @@ static unsafe class Waiters
     /// <summary>Answers waiter i (data, if any, already at SchemeCall.Data) and frees its entry.</summary>
     public static void Answer(int i, Status status, ulong w0 = 0, int dataLength = 0)
     {
-        Daemon.Server.AnswerLater(s_t.Token[i], status, w0, 0, dataLength: dataLength);
+        // A waiter that died meanwhile needs no answer.
+        _ = Daemon.Server.AnswerLater(s_t.Token[i], status, w0, 0, dataLength: dataLength);
         Free(i);
     }
 

@@ -57,7 +57,8 @@ static unsafe class PathOps
             Node* n = Tree.Get(node);
             if (n->IsDirectory && (write || (flags & (OpenFlags.Truncate | OpenFlags.Append)) != 0)) return Status.IsDirectory;
             if (!n->IsDirectory && (flags & OpenFlags.Directory) != 0) return Status.NotDirectory;
-            if ((flags & OpenFlags.Truncate) != 0) FileData.Truncate(n, 0);
+            // Shrinking to nothing cannot fail (only growing needs memory).
+            if ((flags & OpenFlags.Truncate) != 0) _ = FileData.Truncate(n, 0);
             return Status.Ok;
         }
         // Create makes files only: a directory comes from Mkdir.

@@ -188,7 +188,8 @@ static unsafe class Tree
     {
         Node* n = Get(node);
         if (n->Linked != 0 || n->Opens != 0 || node == Root) return;
-        FileData.Truncate(n, 0);
+        // Shrinking to nothing cannot fail (only growing needs memory).
+        _ = FileData.Truncate(n, 0);
         n->Kind = 0;
     }
 

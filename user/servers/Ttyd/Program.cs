@@ -111,7 +111,8 @@ static unsafe class Program
         if ((bits & SerialBit) != 0)
         {
             while (Uart.HasInput) Feed(Uart.Read());
-            Devices.IrqAck(new CapHandle(ProcessSlots.ConsoleSerialIrq, 0));
+            // The handler is ttyd's own, held for good: acknowledging cannot fail.
+            _ = Devices.IrqAck(new CapHandle(ProcessSlots.ConsoleSerialIrq, 0));
             Uart.Rearm();
         }
         if ((bits & KeyboardBit) != 0)
@@ -125,7 +126,8 @@ static unsafe class Program
                     byte c = s_keys.Decode(Devices.InB(KeyboardData));
                     if (c != 0) Feed(c);
                 }
-                Devices.IrqAck(new CapHandle(ProcessSlots.ConsoleKeyboardIrq, 0));
+                // The handler is ttyd's own, held for good: acknowledging cannot fail.
+                _ = Devices.IrqAck(new CapHandle(ProcessSlots.ConsoleKeyboardIrq, 0));
             } while ((Devices.InB(KeyboardStatus) & 1) != 0);
         }
     }
@@ -167,7 +169,8 @@ static unsafe class Program
             }
             s_files[(uint)file].Pending = false;
             SchemeCall.Data[0] = LineDiscipline.EndOfText;
-            s_server.AnswerLater(token, Status.Ok, 0, 0, 1);
+            // A reader that died meanwhile needs no answer.
+            _ = s_server.AnswerLater(token, Status.Ok, 0, 0, 1);
         }
         s_watches.Check(&Ready);
     }
@@ -233,9 +236,10 @@ static unsafe class Program
                     Read(ref r);
                     break;
                 case SchemeOp.Write:
+                    // Without the console's devices the kernel's log stands in; its refusal is the writer's.
+                    Status written = s_hardware ? Status.Ok : Sys.DebugWrite(r.Data, (ulong)r.DataLength);
                     if (s_hardware) Uart.Write(r.Data, r.DataLength);
-                    else Sys.DebugWrite(r.Data, (ulong)r.DataLength);
-                    s_server.Answer(Status.Ok, (ulong)r.DataLength);
+                    s_server.Answer(written, written == Status.Ok ? (ulong)r.DataLength : 0);
                     break;
                 case SchemeOp.Watch:
                     s_watches.Handle(ref s_server, ref r, id, Ready(id));
@@ -387,7 +391,8 @@ unsafe struct Readers
         for (int n = Count; n > 0; n--)
         {
             Take(out int token, out int max);
-            if (max == (int)id) server.AnswerLater(token, Status.BadDescriptor);
+            // A reader that died meanwhile needs no answer.
+            if (max == (int)id) _ = server.AnswerLater(token, Status.BadDescriptor);
             else Add(token, max);
         }
     }

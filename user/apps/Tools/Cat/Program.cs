@@ -36,7 +36,7 @@ static unsafe class Program
     private static bool Show(Fd from, ReadOnlySpan<byte> path, bool close)
     {
         Status s = File.Copy(from, Fd.Stdout, out bool readFailed);
-        if (close) Fs.Close(from);
+        if (close) _ = Fs.Close(from);   // read only: what was shown is shown whatever the close says
         if (s == Status.Ok) return true;
         if (readFailed) Out.Error("cat", path, s);
         else Out.Error("cat", default, s);

@@ -67,7 +67,8 @@ static unsafe class Program
         {
             ulong pid = Start(null, 2, 0);
             if (pid == 0) return 1;
-            Children.Wait(pid, out _, out _, out _);
+            // A child that cannot be waited for is gone: it is started again all the same.
+            _ = Children.Wait(pid, out _, out _, out _);
             Log(starts + 1 < MaxStarts ? " ended; starting it again\n" : " ended; not started again\n");
         }
         return 0;
@@ -82,8 +83,9 @@ static unsafe class Program
         ReadOnlySpan<byte> program = Startup.Argument(2);
         line.Bytes(program.Length > 92 ? program.Slice(0, 92) : program);
         line.Str(what);
-        Fs.Write(debug, buffer, line.Length, out _);
-        Fs.Close(debug);
+        // The kernel's log is the last resort: nowhere is left to report its failure.
+        _ = Fs.Write(debug, buffer, line.Length, out _);
+        _ = Fs.Close(debug);
     }
 
     // The service: one request at a time, put aside while it calls the process manager (a call
@@ -118,7 +120,8 @@ static unsafe class Program
                 s = Children.Wait(spawned.W0, out _, out ThreadExitKind kind, out supervisor);
                 if (s == Status.Ok && (kind != ThreadExitKind.Exited || supervisor == 0)) s = Status.NotFound;
             }
-            server.AnswerLater(token, s, supervisor);
+            // A client that died meanwhile needs no answer.
+            _ = server.AnswerLater(token, s, supervisor);
         }
     }
 
@@ -163,7 +166,9 @@ static unsafe class Program
         Out.Write(up ? " is up, supervisor pid " : " did not register (yet), supervisor pid ");
         Out.Number(supervisor);
         Out.Line();
-        Out.Flush();
+        // Output that cannot be written (no standard output, a closed pipe) is dropped, as Out says;
+        // the exit code tells of the work itself.
+        _ = Out.Flush();
         return up ? 0 : 1;
     }
 }

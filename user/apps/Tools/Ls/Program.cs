@@ -31,7 +31,9 @@ static unsafe class Program
             }
             if (!List(Args.Positional(i))) failures++;
         }
-        Out.Flush();
+        // Output that cannot be written (no standard output, a closed pipe) is dropped, as Out says;
+        // the exit code tells of the work itself.
+        _ = Out.Flush();
         return failures;
     }
 
@@ -70,7 +72,8 @@ static unsafe class Program
                 at += NameStart + length;
             }
         }
-        Fs.Close(dir);
+        // Read only: the listing is shown whatever the close says.
+        _ = Fs.Close(dir);
         if (s == Status.Ok) return true;
         Out.Error("ls", path, s);
         return false;

@@ -35,9 +35,12 @@ static unsafe class Program
         if (s == Status.Ok)
         {
             s = File.Copy(source, target, out _);
-            Fs.Close(target);
+            // The copy is whole only once its close succeeds: the source stays unless it did.
+            Status closed = Fs.Close(target);
+            if (s == Status.Ok) s = closed;
         }
-        Fs.Close(source);
+        // Read only: the copy is made whatever the close says.
+        _ = Fs.Close(source);
         if (s != Status.Ok) return s;
         fixed (byte* f = from) return Fs.Unlink(f, from.Length);
     }

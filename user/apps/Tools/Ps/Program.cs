@@ -26,7 +26,9 @@ static unsafe class Program
             if (r.W2 <= index) break;
             index = r.W2;
         }
-        Out.Flush();
+        // Output that cannot be written (no standard output, a closed pipe) is dropped, as Out says;
+        // the exit code tells of the work itself.
+        _ = Out.Flush();
         if (s == Status.Ok || s == Status.NotFound) return 0;
         Out.Error("ps", default, s);
         return 1;

@@ -19,7 +19,9 @@ static unsafe class Program
             if (next <= index) break;
             index = next;
         }
-        Out.Flush();
+        // Output that cannot be written (no standard output, a closed pipe) is dropped, as Out says;
+        // the exit code tells of the work itself.
+        _ = Out.Flush();
         if (s == Status.Ok || s == Status.NotFound) return 0;
         Out.Error("schemes", default, s);
         return 1;

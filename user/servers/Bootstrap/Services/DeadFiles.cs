@@ -57,7 +57,9 @@ static unsafe class DeadFiles
         }
         // The lowest time-sharing level: a daemon woken by a Close outranks the closer and takes it
         // at once, before the closer sends the next (closing is never urgent for the system's sake).
-        Sys.ThreadSetPriority(s_closer.Thread, SchedClass.TimeSharing, LowestLevel);
+        // On failure the closer runs at its default level: it competes with the daemons more, and
+        // still closes everything.
+        _ = Sys.ThreadSetPriority(s_closer.Thread, SchedClass.TimeSharing, LowestLevel);
         return Sys.ThreadStart(s_closer.Thread) == Status.Ok;
     }
 
@@ -67,7 +69,8 @@ static unsafe class DeadFiles
     {
         s_tookAny = false;
         if (s_morgue.Value == 0) return;
-        Sys.ThreadSuspend(p.Thread);
+        // Fails only for a thread that has ended, which opens nothing more either.
+        _ = Sys.ThreadSuspend(p.Thread);
         if (Sys.Identify(p.CNode, out _, out _, out int bits, out _) != Status.Ok) return;
         ulong size = 1UL << bits;
         ulong tries = 0;
@@ -100,7 +103,8 @@ static unsafe class DeadFiles
     public static void CloseTaken()
     {
         if (!s_tookAny) return;
-        if (Pass(s_scratch, yield: false, out _)) Ipc.Signal(s_work, 1);
+        // The process manager's own notification, held for good: signalling it cannot fail.
+        if (Pass(s_scratch, yield: false, out _)) _ = Ipc.Signal(s_work, 1);
     }
 
     // The morgue is full: this one file is tried once and deleted whatever the daemon did.
@@ -109,7 +113,8 @@ static unsafe class DeadFiles
         Status s = Sys.Take(cnode, from, SchemeBadge.FileFlag, CSpace.Self, s_scratch, out CapHandle file, out next);
         if (s != Status.Ok || file.Value == 0) return s;
         if (SendClose(file) == Status.WouldBlock) Dropped++;
-        Sys.Delete(file);
+        // Take just filled the scratch slot: deleting it cannot fail.
+        _ = Sys.Delete(file);
         return Status.Ok;
     }
 
@@ -133,7 +138,8 @@ static unsafe class DeadFiles
                 s = SendClose(file);
             }
             delivered |= s == Status.Ok;
-            if (s != Status.WouldBlock || !PutBack(file, next - 1)) Sys.Delete(file);
+            // Take just filled the scratch slot: deleting it cannot fail.
+            if (s != Status.WouldBlock || !PutBack(file, next - 1)) _ = Sys.Delete(file);
             else left = true;
         }
         return left;
@@ -167,7 +173,8 @@ static unsafe class DeadFiles
     {
         while (true)
         {
-            Ipc.Wait(s_work, out _);
+            // The process manager's own notification, held for good: waiting on it cannot fail.
+            _ = Ipc.Wait(s_work, out _);
             ulong pause = RetryNanoseconds;
             while (Pass(s_closerScratch, yield: true, out bool delivered))
             {

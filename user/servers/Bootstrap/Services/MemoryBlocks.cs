@@ -39,7 +39,9 @@ static unsafe class MemoryBlocks
             return true;
         }
 
-        public void Revoke(ulong block) => Sys.Revoke(new CapHandle(block));
+        // The block is the process manager's own untyped (BuddyBlocks hands out no other): revoking
+        // its children fails only for an empty slot.
+        public void Revoke(ulong block) => _ = Sys.Revoke(new CapHandle(block));
 
         public void Forget(ulong child) => CSpace.Free(new CapHandle(child).Index);
     }

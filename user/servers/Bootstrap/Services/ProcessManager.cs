@@ -244,7 +244,8 @@ static unsafe partial class ProcessManager
             s_server.Answer(s);
             return;
         }
-        s_server.AnswerWithCaps(Status.Ok, 0, &minted, 1);
+        // A client that died meanwhile needs no answer; the minted copy goes with it.
+        _ = s_server.AnswerWithCaps(Status.Ok, 0, &minted, 1);
         CSpace.Release(minted);   // the client's copy stays (a child in the derivation tree)
     }
 
@@ -291,7 +292,8 @@ static unsafe partial class ProcessManager
             s_server.Answer(Status.NoSpace);
             return;
         }
-        if (!RootScheme.AddWaiter(token, caller, r.W0, r.Data, r.DataLength)) s_server.AnswerLater(token, Status.NoSpace);
+        // A client that died meanwhile needs no answer.
+        if (!RootScheme.AddWaiter(token, caller, r.W0, r.Data, r.DataLength)) _ = s_server.AnswerLater(token, Status.NoSpace);
     }
 
     // A name was registered: everyone waiting for it gets its scheme capability.
@@ -304,10 +306,12 @@ static unsafe partial class ProcessManager
         {
             if (MintFor(caller, endpoint, out CapHandle minted) != Status.Ok)
             {
-                s_server.AnswerLater(token, Status.NoSpace);
+                // A client that died meanwhile needs no answer.
+                _ = s_server.AnswerLater(token, Status.NoSpace);
                 continue;
             }
-            s_server.AnswerLaterWithCaps(token, Status.Ok, 0, &minted, 1);
+            // A client that died meanwhile needs no answer; the minted copy goes with it.
+            _ = s_server.AnswerLaterWithCaps(token, Status.Ok, 0, &minted, 1);
             CSpace.Release(minted);
         }
     }
@@ -483,6 +487,17 @@ static unsafe partial class ProcessManager
         Restart(pid);
     }
 
+    // "procmgr: NAME (pid N) " and what happened to it, on the console; the caller ends the line.
+    private static void Report(Proc* e, string what)
+    {
+        System.Console.Write("procmgr: ");
+        for (int k = 0; k < e->NameLength; k++) System.Console.Write((char)e->Name[k]);
+        System.Console.Write(" (pid ");
+        System.Console.Write(e->Pid);
+        System.Console.Write(") ");
+        System.Console.Write(what);
+    }
+
     private static void Release(Proc* e, ulong kind, ulong code)
     {
         e->Exited = true;
@@ -490,17 +505,18 @@ static unsafe partial class ProcessManager
         e->Code = code;
         ulong pid = e->Pid;
         DeadFiles.TakeAll(ref e->P);
-        e->P.Destroy();
+        // A process whose memory cannot be revoked keeps it for good: say so rather than lose it unseen.
+        if (e->P.Destroy() != Status.Ok)
+        {
+            Report(e, "keeps its memory: revoking it failed");
+            System.Console.WriteLine();
+        }
         MemoryBlocks.GiveAll(ref e->Blocks);
         DeadFiles.CloseTaken();
         RootScheme.Forget(pid);
         if (kind != (ulong)ThreadExitKind.Exited)
         {
-            System.Console.Write("procmgr: ");
-            for (int k = 0; k < e->NameLength; k++) System.Console.Write((char)e->Name[k]);
-            System.Console.Write(" (pid ");
-            System.Console.Write(pid);
-            System.Console.Write(kind == (ulong)ThreadExitKind.Faulted ? ") stopped by a fault, vector " : ") was killed");
+            Report(e, kind == (ulong)ThreadExitKind.Faulted ? "stopped by a fault, vector " : "was killed");
             if (kind == (ulong)ThreadExitKind.Faulted) System.Console.Write(code);
             System.Console.WriteLine();
         }
@@ -514,11 +530,13 @@ static unsafe partial class ProcessManager
                 if (c->Exited) *c = default;
             }
         }
-        if (e->Waiting) s_server.AnswerTo(new CapHandle(e->Reply), Status.PeerDied);
+        // A waiter that died meanwhile needs no answer.
+        if (e->Waiting) _ = s_server.AnswerTo(new CapHandle(e->Reply), Status.PeerDied);
         e->Waiting = false;
         GiveReply(ref e->Reply);
         // Waits for a name it was to register are over; its own waits go too (their answers find no caller).
-        while (RootScheme.TakeWaiter(null, 0, pid, out int token, out _)) s_server.AnswerLater(token, Status.PeerDied);
+        // A waiter that died meanwhile needs no answer.
+        while (RootScheme.TakeWaiter(null, 0, pid, out int token, out _)) _ = s_server.AnswerLater(token, Status.PeerDied);
         Proc* parent = Find(e->Parent);
         if (parent == null)
         {
@@ -527,7 +545,8 @@ static unsafe partial class ProcessManager
         }
         if (parent->Waiting && (parent->WaitFor == 0 || parent->WaitFor == pid))
         {
-            s_server.AnswerTo(new CapHandle(parent->Reply), Status.Ok, pid, kind, code);
+            // A parent that died meanwhile needs no answer.
+            _ = s_server.AnswerTo(new CapHandle(parent->Reply), Status.Ok, pid, kind, code);
             parent->Waiting = false;
             *e = default;
         }
@@ -595,13 +614,15 @@ static unsafe partial class ProcessManager
             if (c->Pid == 0 || c->Parent != caller || (pid != 0 && c->Pid != pid)) continue;
             any = true;
             if (!c->Exited) continue;
-            s_server.AnswerTo(reply, Status.Ok, c->Pid, c->Kind, c->Code);
+            // A parent that died meanwhile needs no answer.
+            _ = s_server.AnswerTo(reply, Status.Ok, c->Pid, c->Kind, c->Code);
             *c = default;
             return;
         }
         if (!any)
         {
-            s_server.AnswerTo(reply, Status.NotFound);
+            // A parent that died meanwhile needs no answer.
+            _ = s_server.AnswerTo(reply, Status.NotFound);
             return;
         }
         self->Waiting = true;

@@ -40,7 +40,8 @@ static unsafe class SysScheme
     {
         s_rtcSeconds = info->RtcUnixSeconds;
         s_rtcNanos = info->RtcNanos;
-        s_files.Init(MaxOpen);
+        // Fails only for a capacity out of FileTable's range, and MaxOpen is a constant within it.
+        _ = s_files.Init(MaxOpen);
         s_texts.Init(MaxOpen, TextBytes);
     }
 
@@ -139,8 +140,7 @@ static unsafe class SysScheme
         if (kind == Debug)
         {
             if ((ProcessManager.RightsOf(opener) & (ulong)SpawnFlags.KernelLog) == 0) return Status.InsufficientRights;
-            Sys.DebugWrite(data, (ulong)length);
-            return Status.Ok;
+            return Sys.DebugWrite(data, (ulong)length);
         }
         if (kind != Kill) return Status.InsufficientRights;
         var text = new ReadOnlySpan<byte>(data, length);
