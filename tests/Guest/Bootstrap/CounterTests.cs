@@ -6,6 +6,8 @@ using Vireo.Abi;
 using Vireo.User;
 using T = Vireo.User.Testing.TestRunner;
 
+namespace Vireo.Bootstrap.Tests;
+
 static unsafe class CounterTests
 {
     private const ulong MapAt = 0x0000_5C00_0000_0000;
