@@ -148,7 +148,9 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         s = MapBlock(ref dir, blocks, true, Goal(dirIno, ref dir, blocks), out ulong fresh, out _);
         if (s != Status.Ok)
         {
-            StoreInode(dirIno, dir);
+            // The map's failure is what the caller hears; storing the inode keeps what MapBlock did
+            // before it failed, and if that fails too the image is no worse than a power cut here.
+            _ = StoreInode(dirIno, dir);
             return s;
         }
         s = _cache.GetForOverwrite(fresh, out int newSlot);

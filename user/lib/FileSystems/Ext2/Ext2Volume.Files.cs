@@ -114,7 +114,8 @@ public sealed unsafe partial class Ext2Volume<TDevice>
                 s = ZeroTail(ref inode, size);
             if (s != Status.Ok)
             {
-                StoreInode(ino, inode);
+                // Keeps what was freed before the failure, which is what the caller hears.
+                _ = StoreInode(ino, inode);
                 return s;
             }
         }

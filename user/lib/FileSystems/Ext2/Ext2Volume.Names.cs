@@ -104,12 +104,15 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         if (s != Status.Ok)
         {
             // Undo: nothing names the inode yet, so its blocks and bit go straight back (a fast
-            // symlink's "pointers" are its target's bytes: nothing to free).
-            if (!IsFastSymlink(inode)) FreeBlocksFrom(ref inode, 0);
+            // symlink's "pointers" are its target's bytes: nothing to free). A rollback: the first
+            // failure is what the caller hears. If a step of it fails as well, an unnamed inode or
+            // blocks stay marked used, which e2fsck gives back; nothing is lost.
+            if (!IsFastSymlink(inode)) _ = FreeBlocksFrom(ref inode, 0);
             inode.Links = 0;
             inode.Dtime = Now;
-            StoreInode(child, inode);
-            FreeInode(child, directory);
+            // (rollback, as above) the inode stored as deleted, then its bit freed.
+            _ = StoreInode(child, inode);
+            _ = FreeInode(child, directory);
             return s;
         }
         if (directory)
@@ -196,7 +199,8 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         if (s != Status.Ok)
         {
             inode.Links--;
-            StoreInode(ino, inode);
+            // Rollback of the count: if it fails, the link count stays one high, which e2fsck lowers.
+            _ = StoreInode(ino, inode);
         }
         return s;
     }
@@ -254,7 +258,8 @@ public sealed unsafe partial class Ext2Volume<TDevice>
             s = FreeBlocksFrom(ref inode, 0);
             if (s != Status.Ok)
             {
-                StoreInode(ino, inode);
+                // Keeps what was freed before the failure, which is what the caller hears.
+                _ = StoreInode(ino, inode);
                 return s;
             }
         }
