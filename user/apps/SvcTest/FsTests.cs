@@ -594,7 +594,7 @@ static unsafe class FsTests
     }
 
     // Creates (or empties) `path` and writes `text`.
-    private static Status Put(string path, string text)
+    internal static Status Put(string path, string text)
     {
         Status s = Fs.Open(path, OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate, out Fd fd);
         if (s != Status.Ok) return s;
@@ -604,7 +604,7 @@ static unsafe class FsTests
     }
 
     // True if `path` holds exactly `text`.
-    private static bool Holds(string path, string text)
+    internal static bool Holds(string path, string text)
     {
         if (Fs.Open(path, OpenFlags.Read, out Fd fd) != Status.Ok) return false;
         byte* b = stackalloc byte[128];

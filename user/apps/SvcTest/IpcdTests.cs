@@ -53,6 +53,7 @@ static unsafe class IpcdTests
         T.Run("shm.private_to_its_creator_by_default", &ShmPrivate);
         T.Run("shm.read_only_open_maps_read_only", &ShmReadOnly);
         T.Run("shm.shared_with_others_for_reading", &ShmOthersRead);
+        T.Run("shm.family_share_refuses_an_outsider", &ShmFamilyOutsider);
     }
 
     // --- pipes -----------------------------------------------------------------------------------
@@ -376,6 +377,8 @@ static unsafe class IpcdTests
         if (Args.PositionalIs(0, PrivatePeerArgument)) code = PrivatePeer();
         else if (Args.PositionalIs(0, ReadOnlyPeerArgument)) code = ReadOnlyPeer();
         else if (Args.PositionalIs(0, OthersPeerArgument)) code = OthersPeer();
+        else if (Args.PositionalIs(0, OrphanerArgument)) code = Orphaner();
+        else if (Args.PositionalIs(0, OutsiderArgument)) code = Outsider();
         else if (!Args.PositionalIs(0, PeerArgument)) return false;
         else code = SharedPeer();
         return true;
@@ -541,6 +544,53 @@ static unsafe class IpcdTests
         // The peer's exit code is its verdict; a file it fails to close the process manager closes.
         _ = Fs.Close(fd);
         return 0;
+    }
+
+    private const string OrphanerArgument = "ipcd-shm-orphaner", OutsiderArgument = "ipcd-shm-outsider";
+    private const string OutsiderVerdict = "file:/t.outsider";
+
+    // ShareFamilyRead reaches the creator's descendants only. A process that was one and is no longer
+    // (its parent, the creator's child, ended, so the process manager made it an orphan) is outside
+    // the family: its Open is refused. It writes the status it got to OutsiderVerdict.
+    private static void ShmFamilyOutsider()
+    {
+        _ = Fs.Unlink(OutsiderVerdict);   // left from an earlier run, if any; NotFound otherwise
+        if (!T.Status(Status.Ok, Fs.Open("shm:t.family", ReadWrite | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.ShareFamilyRead, out Fd a), "create, family may read")) return;
+        if (T.Status(Status.Ok, RunPeer(OrphanerArgument, out ThreadExitKind kind, out ulong code), "run a child that starts the outsider and ends"))
+            T.True(kind == ThreadExitKind.Exited && code == 0, "it started the outsider");
+        bool answered = false;
+        for (int i = 0; i < 300 && !answered; i++)
+        {
+            answered = Fs.Stat(OutsiderVerdict, out ulong size, out _) == Status.Ok && size > 0;
+            if (!answered) Sys.Sleep(10_000_000);
+        }
+        T.True(answered, "the outsider answered within 3 s");
+        T.True(FsTests.Holds(OutsiderVerdict, ((int)Status.InsufficientRights).ToString()), "its Open was refused with InsufficientRights (the file holds the status it got)");
+        T.Status(Status.Ok, Fs.Unlink(OutsiderVerdict), "unlink the verdict");
+        T.Status(Status.Ok, Fs.Close(a), "close a");
+        T.Status(Status.Ok, Fs.Unlink("shm:t.family"), "unlink shm:t.family");
+    }
+
+    // Starts the outsider and ends at once, without waiting for it.
+    private static int Orphaner()
+    {
+        string argv = "initfs:/bin/svctest " + OutsiderArgument;
+        SchemeCall.Put(argv);
+        for (int i = 0; i < argv.Length; i++) if (SchemeCall.Data[i] == (byte)' ') SchemeCall.Data[i] = 0;
+        return SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, argv.Length, 0, 0, out _) == Status.Ok ? 0 : 1;
+    }
+
+    // Waits (up to 2 s) until its parent has ended and it has none, then tries the family-only object.
+    private static int Outsider()
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            if (SchemeCall.Call(Namespace.Root, SchemeOp.Whois, 0, 0, 0, 0, 0, 0, out SchemeReply r) == Status.Ok && r.W1 == 0) break;
+            Sys.Sleep(10_000_000);
+        }
+        Status s = Fs.Open("shm:t.family", OpenFlags.Read, out Fd fd);
+        if (s == Status.Ok) _ = Fs.Close(fd);   // the verdict is the Open's status; a close failing changes nothing
+        return FsTests.Put(OutsiderVerdict, ((int)s).ToString()) == Status.Ok ? 0 : 1;
     }
 
     // Spawns `initfs:/bin/svctest argument` and waits for it.
