@@ -62,6 +62,8 @@ public enum SchemeOp : ulong
                      // w2 = its rights (SpawnFlags.KillAny | PowerOff | KernelLog); NotFound if none
     KernelCounters = 88, // -> data = the kernel's counters (u64 each, in KernelCounter order), w0 = how many
                          // (the KernelCounters syscall, which needs the bootstrap's IrqControl; for leak checks)
+    InjectFault = 89, // test bootstrap only (NotSupported in production): w0 = pid, whose main thread is made
+                      // to fault (a jump to address 0), as a bug would; needs what Kill needs (tests/Guest/Bootstrap)
 
     // Channels (chan: files): message boundaries kept.
     Listen = 96,     // a chan: file opened with OpenFlags.Create becomes a listener

@@ -43,7 +43,8 @@ static unsafe class AuthorityTests
     ///   auth-pci               spawn a child with PciPorts (the PCI configuration ports)
     ///   auth-kill-child        spawn an idle child, kill it, wait: 0 if it ended killed
     ///   auth-orphan            spawn an idle child and exit 0 at once (the child is orphaned)
-    ///   auth-parent MODE...    run svctest MODE... as its child and exit with its code (99: it was killed)</summary>
+    ///   auth-parent MODE...    run svctest MODE... as its child and exit with its code (99: it was killed)
+    ///   auth-fault PID         make PID fault (SchemeOp.InjectFault, test bootstrap only): the status</summary>
     public static bool IsChild(out int code)
     {
         code = 0;
@@ -59,6 +60,8 @@ static unsafe class AuthorityTests
         else if (Args.PositionalIs(0, "auth-kill-child")) code = KillChild();
         else if (Args.PositionalIs(0, "auth-orphan")) code = (int)Spawn("auth-idle", 0, out _);
         else if (Args.PositionalIs(0, "auth-parent")) code = RunChild();
+        else if (Args.PositionalIs(0, "auth-fault"))   // the console-fault shell session: make PID fault
+            code = (int)SchemeCall.Call(Namespace.Root, SchemeOp.InjectFault, Number(1), 0, 0, 0, 0, 0, out _);
         else return false;
         return true;
     }

@@ -13,6 +13,10 @@ using Vireo.User.Schemes;
 
 static unsafe partial class ProcessManager
 {
+    /// <summary>Test images only (tests/Guest/Bootstrap/FaultInjection.cs): makes process `pid`
+    /// fault. Without a body the call is dropped and the request answered NotSupported.</summary>
+    static partial void InjectFault(ulong caller, ulong pid);
+
     /// <summary>Table entries at start; the table doubles whenever a Spawn finds it full, so the
     /// number of processes is bounded by memory and capability slots, which Spawn checks.</summary>
     private const int FirstCapacity = 64;
@@ -203,6 +207,9 @@ static unsafe partial class ProcessManager
                     break;
                 case SchemeOp.Kill:
                         s_server.Answer(Kill(caller, r.W0));
+                    break;
+                case SchemeOp.InjectFault:
+                    InjectFault(caller, r.W0);   // only the test bootstrap has a body; else NotSupported
                     break;
                 case SchemeOp.ProcList:
                         ProcList(r.W0);
