@@ -41,6 +41,12 @@
 // takes no capability in (a lookup of it as a CNode answers BadState) and it cannot be copied, so it
 // stays the last capability and what was emptied stays empty across restarts; the CNodes below it are
 // reachable only through it. Hence the destruction at the end needs no scan.
+//
+// A top-level revoke (CapRevoke, and CapDelete of an untyped with objects) does the same when it meets
+// a CNode's last capability as a leaf: the emptying's stops are the revoke's, and its restart finds the
+// marked capability again among the descendants. The emptying may delete any slot, the revoked one too,
+// so the walk then starts again from the root. Revokes nested inside an emptying destroy CNodes with
+// Drain (emptyCNodes off), so emptyings never nest (capabilities.md lists what stays one stretch).
 using Vireo.Abi;
 using Vireo.Kernel.Memory;
 
@@ -93,8 +99,11 @@ internal static unsafe class CapDeletion
 
     /// <summary>Deletes every descendant of root (see the header). Returns false when a preemption point
     /// stopped it (only when preemptible), with the tree valid and some descendants left.</summary>
+    /// When emptyCNodes (a top-level revoke, never one nested in EmptyLastCNode), a leaf that is a CNode's
+    /// last capability is first emptied restartably (EmptyLastCNode, within this revoke's restarts) and then
+    /// destroyed without a scan; the walk then starts again from root, since that may have taken any slot.
     public static bool RevokeDescendants<THooks>(PhysMap map, ulong root, ref ulong pending, ref THooks hooks,
-        bool preemptible)
+        bool preemptible, bool emptyCNodes = false)
         where THooks : struct, IObjectHooks
     {
         ulong local = root;
@@ -116,7 +125,17 @@ internal static unsafe class CapDeletion
             {
                 CapSlot* c = map.As<CapSlot>(child);
                 ulong grandchild = c->FirstChild;
-                if (grandchild == 0)
+                if (grandchild == 0 && emptyCNodes && IsLastCNode(c))
+                {
+                    if (!EmptyLastCNode(map, child, ref hooks))
+                        return false;
+                    if (!c->IsEmpty)
+                        DeleteEmptied(map, child, 0, ref hooks);
+                    if (map.As<CapSlot>(root)->IsEmpty)
+                        return true;   // root went with the CNode (the caller checks its slot)
+                    local = root;
+                }
+                else if (grandchild == 0)
                 {
                     DeleteOne(map, child, ref pending, ref hooks);
                 }
