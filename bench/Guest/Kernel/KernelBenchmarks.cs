@@ -32,6 +32,8 @@ public static unsafe class KernelBenchmarks
         Report("irq_latency_during_cnode_delete", CNodeDeleteLatencyBenchmark.Measure(preemptible: true, out restarts));
         Report("irq_latency_during_cnode_delete_restarts", restarts);
         Report("cnode_delete_4096_unpreempted", CNodeDeleteLatencyBenchmark.Measure(preemptible: false, out _));
+        Report("irq_latency_during_revoke_cnode", CNodeDeleteLatencyBenchmark.MeasureRevoke(out restarts));
+        Report("irq_latency_during_revoke_cnode_restarts", restarts);
     }
 
     private static void Report(string name, ulong value)

@@ -41,6 +41,13 @@
 // takes no capability in (a lookup of it as a CNode answers BadState) and it cannot be copied, so it
 // stays the last capability and what was emptied stays empty across restarts; the CNodes below it are
 // reachable only through it. Hence the destruction at the end needs no scan.
+//
+// A top-level revoke (CapRevoke, and CapDelete of an untyped with objects) does the same when it meets
+// a CNode's last capability as a leaf: the emptying's stops are the revoke's, and its restart finds the
+// marked capability again among the descendants. The emptying may delete any slot, the revoked one too,
+// so the walk then starts again from the root. Revokes nested inside an emptying destroy CNodes with
+// Drain (emptyCNodes off), so emptyings never nest (capabilities.md lists what stays one stretch).
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Kernel.Memory;
 
@@ -48,6 +55,8 @@ namespace Vireo.Kernel.Caps;
 
 internal static unsafe class CapDeletion
 {
+    // Inlined into RevokeDescendants' loop, where most of a large revoke's deletions happen.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DeleteOne<THooks>(PhysMap map, ulong slotPhys, ref ulong pending, ref THooks hooks)
         where THooks : struct, IObjectHooks
     {
@@ -93,8 +102,11 @@ internal static unsafe class CapDeletion
 
     /// <summary>Deletes every descendant of root (see the header). Returns false when a preemption point
     /// stopped it (only when preemptible), with the tree valid and some descendants left.</summary>
+    /// When emptyCNodes (a top-level revoke, never one nested in EmptyLastCNode), a leaf that is a CNode's
+    /// last capability is first emptied restartably (EmptyLastCNode, within this revoke's restarts) and then
+    /// destroyed without a scan; the walk then starts again from root, since that may have taken any slot.
     public static bool RevokeDescendants<THooks>(PhysMap map, ulong root, ref ulong pending, ref THooks hooks,
-        bool preemptible)
+        bool preemptible, bool emptyCNodes = false)
         where THooks : struct, IObjectHooks
     {
         ulong local = root;
@@ -118,7 +130,17 @@ internal static unsafe class CapDeletion
                 ulong grandchild = c->FirstChild;
                 if (grandchild == 0)
                 {
-                    DeleteOne(map, child, ref pending, ref hooks);
+                    if (c->Type == ObjectType.CNode && emptyCNodes && IsLastCNode(c))
+                    {
+                        int went = EmptyAndDelete(map, child, root, ref hooks);
+                        if (went != 0)
+                            return went > 0;   // stopped, or root went with the CNode (the caller checks its slot)
+                        local = root;
+                    }
+                    else
+                    {
+                        DeleteOne(map, child, ref pending, ref hooks);
+                    }
                 }
                 else if (c->Type == ObjectType.Untyped || c->Type == ObjectType.DeviceMemory)
                 {
@@ -134,6 +156,19 @@ internal static unsafe class CapDeletion
             if (preemptible && hooks.PreemptionPoint())
                 return false;
         }
+    }
+
+    // Empties and deletes a CNode's last capability met by a revoke. -1: a preemption point stopped it;
+    // 1: root went on the way; 0: the CNode is gone, go on from root. Kept out of RevokeDescendants' loop
+    // (not inlined), which otherwise runs slower for every leaf.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int EmptyAndDelete<THooks>(PhysMap map, ulong slot, ulong root, ref THooks hooks) where THooks : struct, IObjectHooks
+    {
+        if (!EmptyLastCNode(map, slot, ref hooks))
+            return -1;
+        if (!map.As<CapSlot>(slot)->IsEmpty)
+            DeleteEmptied(map, slot, 0, ref hooks);
+        return map.As<CapSlot>(root)->IsEmpty ? 1 : 0;
     }
 
     public static void Drain<THooks>(PhysMap map, ref ulong pending, ref THooks hooks) where THooks : struct, IObjectHooks

@@ -94,12 +94,14 @@ public static unsafe class CapOps
         ulong pending = 0;
         if ((s->Type == ObjectType.Untyped || s->Type == ObjectType.DeviceMemory) && s->FirstChild != 0)
         {
-            if (!CapDeletion.RevokeDescendants(map, slotPhys, ref pending, ref hooks, preemptible: true))
+            if (!CapDeletion.RevokeDescendants(map, slotPhys, ref pending, ref hooks, preemptible: true, emptyCNodes: true))
             {
                 CapDeletion.Drain(map, ref pending, ref hooks);
                 // The slot may have gone with a CNode that was among the descendants: then it is deleted.
                 return s->IsEmpty ? Status.Ok : Preemption.Restart;
             }
+            if (s->IsEmpty)
+                return Status.Ok;
         }
         CapDeletion.DeleteOne(map, slotPhys, ref pending, ref hooks);
         CapDeletion.Drain(map, ref pending, ref hooks);
@@ -122,7 +124,8 @@ public static unsafe class CapOps
     }
 
     /// <summary>Deletes every capability derived from this one, transitively; the slot itself stays
-    /// (unless it sat in a CNode whose last capability was among them). InvalidCapability when empty;
+    /// (unless it sat in a CNode whose last capability was among them). A CNode whose last capability is
+    /// among them is emptied restartably first (CapDeletion.EmptyLastCNode). InvalidCapability when empty;
     /// Preemption.Restart when a preemption point stopped it (the tree is valid, fewer descendants left).</summary>
     public static Status Revoke<THooks>(PhysMap map, ulong slotPhys, ref THooks hooks) where THooks : struct, IObjectHooks
     {
@@ -130,7 +133,7 @@ public static unsafe class CapOps
         if (s->IsEmpty)
             return Status.InvalidCapability;
         ulong pending = 0;
-        bool done = CapDeletion.RevokeDescendants(map, slotPhys, ref pending, ref hooks, preemptible: true);
+        bool done = CapDeletion.RevokeDescendants(map, slotPhys, ref pending, ref hooks, preemptible: true, emptyCNodes: true);
         CapDeletion.Drain(map, ref pending, ref hooks);
         return done || s->IsEmpty ? Status.Ok : Preemption.Restart;
     }

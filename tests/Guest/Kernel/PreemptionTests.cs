@@ -23,6 +23,7 @@ public static unsafe class PreemptionTests
         GuestTestRunner.Run("preempt.retype_1024_restarts", &Retype1024);
         GuestTestRunner.Run("preempt.zeroing_4MiB_frame_restarts", &Zero4MiB);
         GuestTestRunner.Run("preempt.cnode_delete_4096_restarts", &CNodeDelete4096);
+        GuestTestRunner.Run("preempt.revoke_cnode_4096_restarts", &RevokeCNode4096);
     }
 
     private static void Revoke10000()
@@ -184,6 +185,29 @@ public static unsafe class PreemptionTests
         Check.Equal(0, PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild, "every copy is gone");
         Check.Equal(before + 64, u->Watermark, "the CNode's memory is back (the endpoint stays)");
         PreemptionWorld.Destroy();
+    }
+
+    // The same CNode retyped from an untyped of its own, which is revoked: the revoke empties the CNode
+    // one copy per call too, instead of destroying it in one stretch.
+    private static void RevokeCNode4096()
+    {
+        if (!Check.True(PreemptionWorld.Create(), "world created")) return;
+        Check.True(PreemptionWorld.BuildFullCNode(12, ownUntyped: true), "a CNode of 4,096 copies built");
+        Status s = RunWithInterruptPending(&RevokeOwnUntyped, out ulong restarts);
+        Check.Equal((ulong)Status.Ok, (ulong)s, "revoke ends Ok");
+        Check.True(restarts >= 4095, "it stopped after every copy");
+        Check.True(PreemptionWorld.At(PreemptionWorld.HolderSlot(2))->IsEmpty, "the CNode's capability is gone");
+        Check.Equal(0, PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild, "every copy is gone");
+        CapSlot* own = PreemptionWorld.At(PreemptionWorld.HolderSlot(3));
+        Check.Equal(0, own->Watermark, "the CNode's memory is back in its untyped");
+        Check.Equal(0, own->ChildCount, "the untyped has no object left");
+        PreemptionWorld.Destroy();
+    }
+
+    private static Status RevokeOwnUntyped()
+    {
+        var hooks = new ObjectHooks();
+        return CapOps.Revoke(KernelState.Direct, PreemptionWorld.HolderSlot(3), ref hooks);
     }
 
     private const int ZeroBits = 22;

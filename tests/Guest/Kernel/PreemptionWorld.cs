@@ -87,12 +87,20 @@ public static unsafe class PreemptionWorld
     }
 
     /// <summary>An endpoint in slot 0 of the big CNode, and in holder slot 2 a CNode of 2^slotBits slots
-    /// each holding a copy of it: a CNode whose deletion has every slot to empty.</summary>
-    public static bool BuildFullCNode(int slotBits)
+    /// each holding a copy of it: a CNode whose deletion has every slot to empty. With ownUntyped the
+    /// CNode is retyped from a child untyped in holder slot 3 (just its size), which a revoke can take.</summary>
+    public static bool BuildFullCNode(int slotBits, bool ownUntyped = false)
     {
         var map = KernelState.Direct;
+        ulong from = UntypedSlot;
+        if (ownUntyped)
+        {
+            if (RetypeOne(UntypedSlot, ObjectType.Untyped, slotBits + ObjectSizes.SlotBits, s_holder, 6, 3) != Status.Ok)
+                return false;
+            from = HolderSlot(3);
+        }
         if (RetypeOne(UntypedSlot, ObjectType.Endpoint, 0, s_cnode, CNodeBits, 0) != Status.Ok ||
-            RetypeOne(UntypedSlot, ObjectType.CNode, slotBits, s_holder, 6, 2) != Status.Ok)
+            RetypeOne(from, ObjectType.CNode, slotBits, s_holder, 6, 2) != Status.Ok)
             return false;
         PhysAddr full = At(HolderSlot(2))->ObjectPhys;
         for (ulong i = 0; i < 1UL << slotBits; i++)

@@ -15,7 +15,8 @@ public unsafe class CNodeEmptyingTests
 {
     private const int BigBits = 12;   // 4,096 slots
 
-    private static byte[] Image(CapsWorld w)
+    // The whole emulated memory (RevokeCNodeTests uses it too).
+    internal static byte[] Image(CapsWorld w)
     {
         var bytes = new byte[CapsWorld.MemorySize];
         new Span<byte>(w.Map.Ptr(0), bytes.Length).CopyTo(bytes);

@@ -137,6 +137,12 @@ public sealed class CapModel
         if (!Caps.TryGetValue(slot, out ModelCap c))
             return Status.InvalidCapability;
         var pending = new Stack<(ulong, int)>();
+        if (c.Type == ObjectType.Untyped && c.Children.Count > 0)
+        {
+            RevokeDescendants(c, pending, emptyCNodes: true);
+            if (!Caps.ContainsKey(slot))
+                return Status.Ok;
+        }
         DeleteOne(c, pending);
         Drain(pending);
         return Status.Ok;
@@ -147,7 +153,7 @@ public sealed class CapModel
         if (!Caps.TryGetValue(slot, out ModelCap c))
             return Status.InvalidCapability;
         var pending = new Stack<(ulong, int)>();
-        RevokeDescendants(c, pending);
+        RevokeDescendants(c, pending, emptyCNodes: true);
         Drain(pending);
         return Status.Ok;
     }
@@ -232,7 +238,7 @@ public sealed class CapModel
             u.Watermark = padded ? obj.PadRecord : start;
     }
 
-    private void RevokeDescendants(ModelCap root, Stack<(ulong, int)> pending)
+    private void RevokeDescendants(ModelCap root, Stack<(ulong, int)> pending, bool emptyCNodes = false)
     {
         ModelCap cursor = root;
         while (true)
@@ -245,9 +251,66 @@ public sealed class CapModel
             if (cursor == root)
                 return;
             ModelCap parent = cursor.Parent;
+            if (emptyCNodes && IsLastCNode(cursor))
+            {
+                // The kernel empties it first (CapDeletion.EmptyLastCNode), then starts again from root.
+                if (EmptyCNode(cursor, cursor) && Present(cursor))
+                    DeleteAndDrain(cursor);
+                if (!Present(root))
+                    return;
+                cursor = root;
+                continue;
+            }
             DeleteOne(cursor, pending);
             cursor = parent;
         }
+    }
+
+    private static bool IsLastCNode(ModelCap c) => c.Type == ObjectType.CNode && c.Original && c.Children.Count == 0;
+
+    private bool Present(ModelCap c) => Caps.TryGetValue(c.Slot, out ModelCap now) && now == c;
+
+    private void DeleteAndDrain(ModelCap c)
+    {
+        var pending = new Stack<(ulong, int)>();
+        DeleteOne(c, pending);
+        Drain(pending);
+    }
+
+    // What CapDeletion.EmptyLastCNode does without preemption: the slots of cur in index order (but r's
+    // own), a nested CNode's last capability emptied first and then deleted. False when r went on the way.
+    private bool EmptyCNode(ModelCap r, ModelCap cur)
+    {
+        ulong phys = cur.Object.Phys;
+        for (ulong i = 0; i < 1UL << cur.Object.CapBits; i++)
+        {
+            if (!Present(r))
+                return false;
+            if (!Present(cur))
+                return true;
+            ulong slot = phys + i * 64;
+            if (slot == r.Slot || !Caps.TryGetValue(slot, out ModelCap x))
+                continue;
+            if (IsLastCNode(x))
+            {
+                if (!EmptyCNode(r, x))
+                    return false;
+                if (Present(x))
+                    DeleteAndDrain(x);
+                continue;
+            }
+            if (x.Type == ObjectType.Untyped && x.Children.Count > 0)
+            {
+                var pending = new Stack<(ulong, int)>();
+                RevokeDescendants(x, pending);
+                Drain(pending);
+                if (!Present(r))
+                    return false;
+            }
+            if (Present(x))
+                DeleteAndDrain(x);
+        }
+        return Present(r);
     }
 
     private void Drain(Stack<(ulong, int)> pending)
