@@ -53,8 +53,6 @@ static unsafe partial class ProcessManager
     private static byte[] s_table;
     private static int s_capacity;
     private static CapHandle s_memory;   // the manager's own untyped: its endpoint, Reply objects
-    private static ulong[] s_freeReplies = new ulong[16];   // Reply objects of ended processes, reused
-    private static int s_freeReplyCount;
     private static ulong s_nextPid = 1;
     private static SchemeServer s_server;
     private static CapHandle s_exits;
@@ -597,45 +595,6 @@ static unsafe partial class ProcessManager
         s_server.Answer(Status.Ok, given.Value, e->Held, e->Limit);
     }
 
-    // The caller's Reply object (made with its first child) holds the request from the start: a
-    // request sent without a caller (a send, not a call) is refused before it can reap a child whose
-    // exit nobody would then learn. One WaitChild at a time per process (another thread's: BadState).
-    private static void WaitChild(ulong caller, ulong pid)
-    {
-        Proc* self = Find(caller);
-        if (self == null || self->Reply == 0)
-        {
-            s_server.Answer(Status.NotFound);   // it never had a child
-            return;
-        }
-        var reply = new CapHandle(self->Reply);
-        if (self->Waiting || !s_server.DeferTo(reply))
-        {
-            s_server.Answer(Status.BadState);
-            return;
-        }
-        bool any = false;
-        for (int i = 0; i < s_capacity; i++)
-        {
-            Proc* c = &s_procs[i];
-            if (c->Pid == 0 || c->Parent != caller || (pid != 0 && c->Pid != pid)) continue;
-            any = true;
-            if (!c->Exited) continue;
-            // A parent that died meanwhile needs no answer.
-            _ = s_server.AnswerTo(reply, Status.Ok, c->Pid, c->Kind, c->Code);
-            *c = default;
-            return;
-        }
-        if (!any)
-        {
-            // A parent that died meanwhile needs no answer.
-            _ = s_server.AnswerTo(reply, Status.NotFound);
-            return;
-        }
-        self->Waiting = true;
-        self->WaitFor = pid;
-    }
-
     /// <summary>One line per live process: pid, parent, name (sys:/ps).</summary>
     public static void Describe(ref Text t)
     {
@@ -694,35 +653,5 @@ static unsafe partial class ProcessManager
         fixed (byte* p = s_table) s_procs = (Proc*)p;
         s_capacity *= 2;
         return index;
-    }
-
-    // A Reply object for a process's WaitChild: one an ended process gave back, or a new one from the
-    // manager's own memory. False (nothing taken) when neither is possible.
-    private static bool TakeReply(out ulong reply)
-    {
-        reply = 0;
-        if (s_freeReplyCount > 0)
-        {
-            reply = s_freeReplies[--s_freeReplyCount];
-            return true;
-        }
-        if (CSpace.Make(s_memory, ObjectType.Reply, 0, out CapHandle made) != Status.Ok) return false;
-        reply = made.Value;
-        return true;
-    }
-
-    // An ended process's Reply object goes back for the next parent (the manager's memory is not
-    // returned object by object, so objects are reused rather than deleted).
-    private static void GiveReply(ref ulong reply)
-    {
-        if (reply == 0) return;
-        if (s_freeReplyCount == s_freeReplies.Length)
-        {
-            var bigger = new ulong[2 * s_freeReplies.Length];
-            for (int i = 0; i < s_freeReplyCount; i++) bigger[i] = s_freeReplies[i];
-            s_freeReplies = bigger;
-        }
-        s_freeReplies[s_freeReplyCount++] = reply;
-        reply = 0;
     }
 }
