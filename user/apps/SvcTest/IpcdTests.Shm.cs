@@ -269,10 +269,7 @@ static unsafe partial class IpcdTests
     // Starts the outsider and ends at once, without waiting for it.
     private static int Orphaner()
     {
-        string argv = "initfs:/bin/svctest " + OutsiderArgument;
-        SchemeCall.Put(argv);
-        for (int i = 0; i < argv.Length; i++) if (SchemeCall.Data[i] == (byte)' ') SchemeCall.Data[i] = 0;
-        return SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, argv.Length, 0, 0, out _) == Status.Ok ? 0 : 1;
+        return MemoryTests.Spawn("initfs:/bin/svctest " + OutsiderArgument, 0, out _) == Status.Ok ? 0 : 1;
     }
 
     // Waits (up to 2 s) until its parent has ended and it has none, then tries the family-only object.
@@ -293,12 +290,9 @@ static unsafe partial class IpcdTests
     {
         kind = ThreadExitKind.Exited;
         code = 0;
-        string argv = "initfs:/bin/svctest " + argument;   // words split at spaces below
-        SchemeCall.Put(argv);
-        for (int i = 0; i < argv.Length; i++) if (SchemeCall.Data[i] == (byte)' ') SchemeCall.Data[i] = 0;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, 0, 0, 0, argv.Length, 0, 0, out SchemeReply r);
+        Status s = MemoryTests.Spawn("initfs:/bin/svctest " + argument, 0, out ulong pid);
         if (s != Status.Ok) return s;
-        s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, r.W0, 0, 0, 0, 0, 0, out r);
+        s = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, pid, 0, 0, 0, 0, 0, out SchemeReply r);
         kind = (ThreadExitKind)r.W1;
         code = r.W2;
         return s;
