@@ -20,12 +20,6 @@ static unsafe class Controller
         int failed = 0;
         ulong* countsBefore = stackalloc ulong[(int)KernelCounter.Count];
         ulong* countsAfter = stackalloc ulong[(int)KernelCounter.Count];
-        // The process manager makes a parent's Reply object (for its WaitChild) with its first child and
-        // keeps it while the parent lives: a first child started and waited for here puts the
-        // controller's among the counts before they are read.
-        if (Spawn("initfs:/bin/idle 1", out ulong first) == Status.Ok)
-            // A wait that fails leaves a difference in the counters, which the verdict reports.
-            _ = SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, first, 0, 0, 0, 0, 0, out _);
         if (!Counters(countsBefore))
         {
             System.Console.WriteLine("fuzz: FAIL cannot read the kernel's counters");
