@@ -120,10 +120,10 @@ public static unsafe class Interrupts
                 StopForeground();
                 continue;
             }
-            // The file was closed at the shell's end, or refused otherwise: until a reopening.
             bool gone = s != Status.Ok || Terminal.IsGone((Status)(long)m.Info.Label);
             if (s_stopped || !gone)
             {
+                // The file was closed at the shell's end, or refused otherwise: until a reopening.
                 _ = Ipc.Wait(s_reopened, out _);
                 continue;
             }

@@ -76,7 +76,7 @@ static unsafe partial class ProcessManager
         if (MemoryBlocks.Init(info, memory, out memory) != Status.Ok) return Fail("no memory of its own");
         s_memory = memory;
         if (SchemeServer.Create(memory, out s_server) != Status.Ok) return Fail("no endpoint");
-        if (!PrepareReplies() || !Clock.Start(memory, s_exits)) return Fail("no Reply objects or no clock");
+        if (!PrepareReplies()) return Fail("no Reply objects");
         // sys: is served on the same endpoint: its requests come through looked-up (client-badged)
         // or minted file capabilities, which no Namespace capability carries.
         byte* sysName = stackalloc byte[3];
@@ -87,6 +87,8 @@ static unsafe partial class ProcessManager
         if (CSpace.Make(memory, ObjectType.Notification, 0, out s_exits) != Status.Ok ||
             Ipc.Bind(new CapHandle(BootstrapSlots.Thread, 0), s_exits) != Status.Ok)
             return Fail("no exit notification");
+        // Bounded waits (AwaitName's) end through the exit notification too (Clock.cs).
+        if (!Clock.Start(memory, s_exits)) return Fail("no clock");
         if (!DeadFiles.Init(memory)) System.Console.WriteLine("procmgr: no morgue; a process's death will not close its files");
 
         Status s = StartInitfs(info, out s_initfsPid);

@@ -38,6 +38,7 @@ static unsafe class RootScheme
     private static Waiter* s_waiters;
     private static byte[] s_waiterTable;
     private static int s_waiterCapacity;
+    private static int s_bounded;   // waiters with a deadline: none, and NextDeadline looks at nothing
 
     public static void Init()
     {
@@ -144,6 +145,7 @@ static unsafe class RootScheme
         w->Caller = caller;
         w->Daemon = daemon;
         w->Deadline = deadline;
+        if (deadline != 0) s_bounded++;
         w->Length = length;
         for (int k = 0; k < length; k++) w->Name[k] = name[k];
     }
@@ -180,7 +182,7 @@ static unsafe class RootScheme
     public static ulong NextDeadline()
     {
         ulong next = 0;
-        for (int i = 0; i < s_waiterCapacity; i++)
+        for (int i = 0; s_bounded > 0 && i < s_waiterCapacity; i++)
         {
             Waiter* w = &s_waiters[i];
             if (w->Reply != 0 && w->Deadline != 0 && (next == 0 || w->Deadline < next)) next = w->Deadline;
@@ -193,6 +195,7 @@ static unsafe class RootScheme
         reply = w->Reply;
         caller = w->Caller;
         w->Reply = 0;
+        if (w->Deadline != 0) s_bounded--;
         return true;
     }
 

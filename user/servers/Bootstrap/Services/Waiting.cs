@@ -76,7 +76,7 @@ static unsafe partial class ProcessManager
     private static void AwaitName(ulong caller, ref Request r)
     {
         Status s = RootScheme.CheckName(r.Data, r.DataLength);
-        if (s == Status.Ok && r.W0 == 0 && r.W1 == 0 || r.W1 > MaxBoundMilliseconds) s = Status.InvalidArgument;
+        if (s == Status.Ok && (r.W0 == 0 && r.W1 == 0 || r.W1 > MaxBoundMilliseconds)) s = Status.InvalidArgument;
         if (s != Status.Ok)
         {
             s_server.Answer(s);
