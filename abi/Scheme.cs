@@ -43,8 +43,9 @@ public enum SchemeOp : ulong
     Register = 64,   // data = NAME, cap = the daemon's endpoint -> Exists if taken
     Lookup = 65,     // data = NAME -> cap: the scheme, badged with the caller's identity
     List = 66,       // w0 = index -> data = NAME, w0 = next index; NotFound past the end
-    AwaitName = 67,  // data = NAME, w0 = pid of the process to register it -> cap: as Lookup, once NAME is registered;
-                     // PeerDied if that process ends first, NotFound if there is no such process (docs/design/schemes.md)
+    AwaitName = 67,  // data = NAME, w0 = pid of the process to register it (0: any), w1 = bound in ms (0: none; needed
+                     // with w0 = 0) -> cap: as Lookup, once NAME is registered; PeerDied if that process ends first,
+                     // NotFound if there is no such process, WouldBlock once the bound passed (docs/design/schemes.md)
 
     // Process manager ("proc:" operations on the Namespace capability).
     Spawn = 80,      // data = argv joined by NUL; caps = stdin, stdout, stderr; w0 = SpawnFlags, w1 = sizes

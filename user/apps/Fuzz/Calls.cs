@@ -1,7 +1,8 @@
 // One fuzzed syscall: picks a syscall, draws its arguments from the pool (Pool.cs), makes the raw
 // call (Sys.Call) and counts its status (Stats). Calls that may block do so with a real object only
 // now and then (the worker's main thread wakes waiters, Worker.Unblock); Exit has a thread of its own
-// (Worker.ExitOnce). Device calls never get a device capability: the worker drops every one it holds
+// (Worker.ExitOnce). One call in eight is a fuzzed request to the process manager instead
+// (ManagerCalls). Device calls never get a device capability: the worker drops every one it holds
 // before fuzzing (an I/O-port capability could reach port 0xf4, which powers QEMU off "successfully").
 using Vireo.Abi;
 using Vireo.User;
@@ -10,6 +11,12 @@ static unsafe class Calls
 {
     public static void One(ulong* rng, int thread)
     {
+        // One call in eight is a request to the process manager (ManagerCalls).
+        if (Rng.OneIn(rng, 8))
+        {
+            ManagerCalls.One(rng, thread);
+            return;
+        }
         var call = (Syscall)Rng.Below(rng, (ulong)Syscall.Count);
         if (call == Syscall.Exit) call = Syscall.Time;
         ulong a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0;
@@ -129,6 +136,12 @@ static unsafe class Calls
                 a1 = Rng.OneIn(rng, 8) ? Pool.Word(rng) : Rng.Below(rng, 2);
                 a0 = a1 == (ulong)ThreadRegistersOp.Write ? Pool.Handle(rng, true) : Pool.Handle(rng, false);
                 a2 = Pool.Pointer(rng, thread);
+                break;
+            case Syscall.CapTake:
+                // It moves capabilities out of a CNode: only the pool's (or random words), never the
+                // worker's own (its heap and code would go).
+                a0 = Pool.KeepPlayground(Pool.Handle(rng, true)); a1 = Pool.DestIndex(rng);
+                a2 = Rng.OneIn(rng, 2) ? Pool.Word(rng) : 0; a3 = Pool.DestCNode(rng); a4 = Pool.DestIndex(rng);
                 break;
             case Syscall.KernelCounters:
                 // Workers hold no IrqControl: every call must be refused.

@@ -14,7 +14,9 @@ static unsafe class Pool
     public const ulong MapBase = 0x0000_6F00_0000_0000;
     public const ulong ScratchBase = 0x0000_6F10_0000_0000;
     public const ulong IpcBase = 0x0000_6F20_0000_0000;
-    public const ulong StackBase = 0x0000_6F30_0000_0000;
+    // The stacks share the IPC buffers' page table: the address space's page-table pool is small, and
+    // a table of their own (with the directory above it) left too few for the threads' stacks.
+    public const ulong StackBase = IpcBase + 0x0010_0000;
     public const ulong KernelHalf = 0xFFFF_8000_0000_0000;
     private const int PlaygroundBits = 19;
 

@@ -1,9 +1,11 @@
 // One fuzzer process: drops any device capability it was given, sets up its pool (Pool.cs), starts
 // Threads threads that call random and semi-valid syscalls until the deadline (Calls.cs) and one that
 // calls Exit, and meanwhile wakes whatever its threads block on. At the deadline it prints what it saw
-// (Stats) and returns; threads still blocked end with the process, whose memory the controller checks.
+// (Stats), stops the children its requests to the process manager started (ManagerCalls) and returns;
+// threads still blocked end with the process, whose memory the controller checks.
 using Vireo.Abi;
 using Vireo.User;
+using Vireo.User.Schemes;
 
 static unsafe class Worker
 {
@@ -12,9 +14,19 @@ static unsafe class Worker
     private static ulong* s_rng;
     private static ulong s_deadline;
 
+    /// <summary>This worker's pid and its parent's (the controller), for the manager requests.</summary>
+    public static ulong OwnPid, ParentPid;
+
+    /// <summary>The run's deadline has passed: no more requests to the process manager (the children
+    /// they start must all be stopped before the worker ends).</summary>
+    public static bool Over => Sys.TimeNanos() >= s_deadline;
+
     public static int Run(ulong seed, ulong seconds)
     {
         Stats.Init();
+        if (SchemeCall.Call(Namespace.Root, SchemeOp.Whois, 0, 0, 0, 0, 0, 0, out SchemeReply me) != Status.Ok) return Fail("cannot learn its pid");
+        OwnPid = me.W0;
+        ParentPid = me.W1;
         if (!DropDeviceCapabilities()) return Fail("cannot drop a device capability");
         if (!Pool.Setup()) return Fail("cannot set up the pool");
         fixed (ulong* p = s_rngArray) s_rng = p;
@@ -23,9 +35,9 @@ static unsafe class Worker
         {
             if (!MapPage(Pool.Scratch(i)) || !MapPage(Pool.IpcBase + (ulong)i * 0x2000)) return Fail("cannot map a thread's pages");
             delegate*<ulong, ulong> fn = i < Threads ? &Loop : &ExitOnce;
-            if (ThreadBuilder.Create(CSpace.Memory, fn, (ulong)i, Pool.StackBase + (ulong)i * 0x2000,
-                    Pool.IpcBase + (ulong)i * 0x2000, default, out threads[i]) != Status.Ok)
-                return Fail("cannot create a thread");
+            Status made = ThreadBuilder.Create(CSpace.Memory, fn, (ulong)i, Pool.StackBase + (ulong)i * 0x2000,
+                Pool.IpcBase + (ulong)i * 0x2000, default, out threads[i]);
+            if (made != Status.Ok) return Fail("cannot create a thread: " + StatusText.Describe(made));
             Pool.SiblingThreads[i] = threads[i].Thread.Value;
             if (i < Threads) s_rng[i] = Rng.Seed(seed * 31 + (ulong)i);
         }
@@ -37,8 +49,12 @@ static unsafe class Worker
             Unblock();
             Sys.Sleep(2_000_000);
         }
-        Sys.Sleep(20_000_000);
+        // Threads finish what they are in: a request to the process manager may wait out its bound
+        // (ManagerCalls: 100 ms at most).
+        Sys.Sleep(ManagerCalls.LongestWaitNanoseconds + 20_000_000);
         Stats.Print(seed);
+        Stats.PrintManager(seed);
+        StopChildren(seed);
         int ended = 0;
         for (int i = 0; i < Threads; i++)
         {
@@ -55,6 +71,26 @@ static unsafe class Worker
         System.Console.Write(" of ");
         System.Console.WriteLine(Threads);
         return 0;
+    }
+
+    // Kills and reaps every child the fuzzed requests started (found by ProcList: a Spawn that was
+    // sent, not called, never said its pid), so none outlives the worker and the controller finds all
+    // memory back. Ended children not yet waited for are reaped too.
+    private static void StopChildren(ulong seed)
+    {
+        int stopped = 0;
+        for (ulong index = 0; SchemeCall.Call(Namespace.Root, SchemeOp.ProcList, index, 0, 0, 0, 0, 0, out SchemeReply r) == Status.Ok; index = r.W2)
+        {
+            if (r.W1 != OwnPid) continue;
+            // A child that ended meanwhile is reaped below all the same.
+            _ = SchemeCall.Call(Namespace.Root, SchemeOp.Kill, r.W0, 0, 0, 0, 0, 0, out _);
+            stopped++;
+        }
+        // Every child, killed or ended, until none is left (NotFound).
+        while (SchemeCall.Call(Namespace.Root, SchemeOp.WaitChild, 0, 0, 0, 0, 0, 0, out _) == Status.Ok) { }
+        Stats.Prefix(seed);
+        System.Console.Write("children still running at the deadline, stopped: ");
+        System.Console.WriteLine(stopped);
     }
 
     private static ulong Loop(ulong index)

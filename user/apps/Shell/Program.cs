@@ -36,7 +36,7 @@ static unsafe class Program
                 // ttyd restarted (Terminal): the new console, a fresh prompt; half a line read from
                 // the old one is gone with it.
                 s_input = default;
-                Interrupts.Reopen();
+                Interrupts.Reattached();
                 continue;
             }
             if (s != Status.Ok)

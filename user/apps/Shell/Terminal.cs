@@ -1,9 +1,11 @@
 // The shell on the console: which of its stdio descriptors are the terminal (tty:), and how it gets
 // the console back when ttyd restarts. A restarted ttyd is a new daemon: every descriptor of the old
 // one is dead (its endpoint went with its memory), so the shell's stdin read fails with BadDescriptor
-// or PeerDied. The shell then opens `tty:` again (init restarts ttyd at once; the shell tries for a
-// few seconds while the name is not registered yet) and makes the new descriptor its stdio where
-// the console was (Fd.UseAsStdio), so its own output and the children it starts from then on use it.
+// or PeerDied. The shell then waits for `tty` to be registered again (init restarts ttyd at once; the
+// root scheme's AwaitName, by any process since the shell does not know the new daemon's pid, with a
+// bound of a few seconds so a console that never comes back does not hold the shell for ever), opens
+// `tty:` and makes the new descriptor its stdio where the console was (Fd.UseAsStdio), so its own
+// output and the children it starts from then on use it.
 // Why the shell and not init: init could only kill the shell and start another (no one can put a
 // capability into a running process), which loses whatever runs in it (a nested shell, a command);
 // the shell keeps its state and every shell on the console (nested ones too) recovers by itself.
@@ -16,8 +18,9 @@ namespace Vireo.Shell;
 
 public static unsafe class Terminal
 {
-    private const ulong RetryNanoseconds = 10_000_000;
-    private const int Retries = 500;   // 5 s: init restarts ttyd in milliseconds
+    /// <summary>How long the shell waits for a restarted console: init restarts ttyd in milliseconds.</summary>
+    public const ulong WaitMilliseconds = 5_000;
+    private const int Attempts = 3;   // a ttyd that dies again between the wait and the open
 
     private static bool s_stdin, s_stdout, s_stderr;   // the slots that were the console at start
 
@@ -44,13 +47,15 @@ public static unsafe class Terminal
     public static bool Reattach()
     {
         if (!s_stdin) return false;
+        byte* name = stackalloc byte[3] { (byte)'t', (byte)'t', (byte)'y' };
         Status s = Status.NotFound;
         Fd tty = default;
-        for (int i = 0; i < Retries; i++)
+        for (int i = 0; i < Attempts && s != Status.Ok; i++)
         {
-            s = Fs.Open("tty:", OpenFlags.Read | OpenFlags.Write, out tty);
-            if (s == Status.Ok) break;
-            Sys.Sleep(RetryNanoseconds);
+            // Waits until a process registers `tty` (the cached capability is replaced), or the bound.
+            s = Namespace.AwaitName(name, 3, 0, out _, WaitMilliseconds);
+            if (s == Status.WouldBlock) return false;
+            if (s == Status.Ok) s = Fs.Open("tty:", OpenFlags.Read | OpenFlags.Write, out tty);
         }
         if (s != Status.Ok) return false;
         if (s_stdout) Place(tty, 1, true);

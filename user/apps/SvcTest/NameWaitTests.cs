@@ -11,6 +11,8 @@ static unsafe class NameWaitTests
 {
     private const string Late = "awaitd";       // registered by an await-register child
     private const string Many = "awaitmany";    // registered by this process
+    private const string Any = "awaitany";      // registered by this process, awaited from any
+    private const int Waiters = 24;             // more than the root scheme's 16 before its table grew
     private const ulong Stamp = 42;             // what the await-register child answers
 
     public static void Run()
@@ -19,6 +21,8 @@ static unsafe class NameWaitTests
         T.Run("root.await_name_daemon_ends_first", &DaemonEndsFirst);
         T.Run("root.await_name_bad_requests", &BadRequests);
         T.Run("root.await_name_several_waiters", &SeveralWaiters);
+        T.Run("root.await_name_any_process_bounded", &AnyProcessBounded);
+        T.Run("root.await_name_more_waiters_than_sixteen", &ManyWaiters);
     }
 
     /// <summary>svctest started as a party of these tests:
@@ -26,7 +30,8 @@ static unsafe class NameWaitTests
     ///   await-exit: after 30 ms exits with 5, registering nothing;
     ///   await-idle: sleeps until killed;
     ///   await-wait PID: waits for `awaitmany` (PID to register it), exits with the status (100 if
-    ///   Ok came without a capability).</summary>
+    ///   Ok came without a capability);
+    ///   await-any: waits for `awaitany`, registered by any process, for at most 5 s; the same codes.</summary>
     public static bool IsChild(out int code)
     {
         code = 0;
@@ -34,6 +39,7 @@ static unsafe class NameWaitTests
         else if (Args.PositionalIs(0, "await-exit")) { Sys.Sleep(30_000_000); code = 5; }
         else if (Args.PositionalIs(0, "await-idle")) { while (true) Sys.Sleep(1_000_000_000); }
         else if (Args.PositionalIs(0, "await-wait")) code = WaitChild();
+        else if (Args.PositionalIs(0, "await-any")) code = WaitAny();
         else return false;
         return true;
     }
@@ -55,22 +61,28 @@ static unsafe class NameWaitTests
         return s == Status.Ok && scheme.Value == 0 ? 100 : (int)s;
     }
 
+    private static int WaitAny()
+    {
+        Status s = Await(Any, 0, out CapHandle scheme, 5_000);
+        return s == Status.Ok && scheme.Value == 0 ? 100 : (int)s;
+    }
+
     // --- helpers ---------------------------------------------------------------------------------
 
-    private static Status Await(string name, ulong daemon, out CapHandle scheme)
+    private static Status Await(string name, ulong daemon, out CapHandle scheme, ulong bound = 0)
     {
         byte* n = stackalloc byte[name.Length];
         for (int i = 0; i < name.Length; i++) n[i] = (byte)name[i];
-        return Namespace.AwaitName(n, name.Length, daemon, out scheme);
+        return Namespace.AwaitName(n, name.Length, daemon, out scheme, bound);
     }
 
     // The request as sent, without the library's own checks.
-    private static Status RawAwait(string name, ulong daemon) => RawAwait(name, daemon, out _);
+    private static Status RawAwait(string name, ulong daemon, ulong bound = 0) => RawAwait(name, daemon, out _, bound);
 
-    private static Status RawAwait(string name, ulong daemon, out SchemeReply r)
+    private static Status RawAwait(string name, ulong daemon, out SchemeReply r, ulong bound = 0)
     {
         SchemeCall.Put(name);
-        return SchemeCall.Call(Namespace.Root, SchemeOp.AwaitName, daemon, 0, 0, name.Length, 0, 1, out r);
+        return SchemeCall.Call(Namespace.Root, SchemeOp.AwaitName, daemon, bound, 0, name.Length, 0, 1, out r);
     }
 
     // Starts svctest with these words (after the program's name), no descriptors.
@@ -138,7 +150,8 @@ static unsafe class NameWaitTests
         T.Status(Status.InvalidArgument, RawAwait("a b", 1), "a name with a space");
         T.Status(Status.InvalidArgument, RawAwait("", 1), "an empty name");
         T.Status(Status.NameTooLong, RawAwait("abcdefghijklmnopqrstuvwxyz0123456789", 1), "a name over 31 bytes");
-        T.Status(Status.InvalidArgument, RawAwait("awaitnever", 0), "no process named to register it");
+        T.Status(Status.InvalidArgument, RawAwait("awaitnever", 0), "any process may register it, and no bound: a wait nothing ends");
+        T.Status(Status.InvalidArgument, RawAwait("awaitnever", 0, 24UL * 3600 * 1000 + 1), "a bound over a day");
         T.Status(Status.Ok, RawAwait("initfs", 999_999, out SchemeReply r), "a registered name is answered at once");
         T.True(r.Cap0.Value != 0, "with its capability");
         CSpace.Release(r.Cap0);
@@ -160,5 +173,35 @@ static unsafe class NameWaitTests
         T.Status(Status.Ok, SchemeCall.Call(Namespace.Root, SchemeOp.Kill, daemon, 0, 0, 0, 0, 0, out _), "kill");
         ExitCode(daemon);
         for (int i = 0; i < 3; i++) T.Equal(0, (long)ExitCode(waiters[i]), "a waiter got Ok and the capability");
+    }
+
+    // A wait for a name any process may register ends at its bound (WouldBlock), not before and not
+    // much later; the clock that ends it wakes the manager though nothing else happens meanwhile.
+    private static void AnyProcessBounded()
+    {
+        ulong start = Sys.TimeNanos();
+        T.Status(Status.WouldBlock, Await("awaitnever", 0, out _, 100), "nobody registers it within 100 ms");
+        ulong took = Sys.TimeNanos() - start;
+        T.True(took >= 100_000_000, "not before the bound");
+        T.True(took < 1_000_000_000, "nor long after it");
+        T.Status(Status.NotFound, Await("awaitnever", 999_999_999, out _, 50), "a pid that names no process: NotFound at once, bound or not");
+    }
+
+    // More processes wait for one name (registered by anyone, with a bound) than the root scheme's
+    // table held before it grew (16: the 17th was refused NoSpace); each takes a Reply object of the
+    // manager's one pool. All get the name when it is registered, and their Reply objects go back.
+    private static void ManyWaiters()
+    {
+        ulong* waiters = stackalloc ulong[Waiters];
+        for (int i = 0; i < Waiters; i++) T.Status(Status.Ok, Start("await-any", 0, out waiters[i]), "start a waiter");
+        Sys.Sleep(300_000_000);
+        int waiting = 0;
+        for (int i = 0; i < Waiters; i++) if (Running(waiters[i])) waiting++;
+        T.Equal(Waiters, waiting, "they all wait while the name is not registered");
+        T.Status(Status.Ok, SchemeServer.Create(new CapHandle(BootstrapSlots.Memory, 0), out SchemeServer server), "create");
+        T.Status(Status.Ok, server.Register(Any), "register the name");
+        int ok = 0;
+        for (int i = 0; i < Waiters; i++) if (ExitCode(waiters[i]) == 0) ok++;
+        T.Equal(Waiters, ok, "every waiter got Ok and the capability");
     }
 }

@@ -18,6 +18,46 @@ static unsafe class TtyTests
         T.Run("tty.interrupt_reaches_only_the_foreground", &OnlyForeground);
     }
 
+    /// <summary>svctest started by the `console-restart-running` shell sessions, as the command running
+    /// while ttyd restarts: `tty-restart` kills ttyd (the console's shell may kill, and its commands
+    /// inherit that), waits for the new console and, once a foreground is named on it again
+    /// (only the running shell's interrupt thread does that, reconnecting on its own while the shell
+    /// waits for this command), prints a prompt-like `vireo$ ` there so the session types Ctrl-C; then
+    /// spins until it is killed. Without that reconnection it says so on the new console and exits 6.</summary>
+    public static bool IsChild(out int code)
+    {
+        code = 0;
+        if (!Args.PositionalIs(0, "tty-restart")) return false;
+        code = RestartAndSpin();
+        return true;
+    }
+
+    private static int RestartAndSpin()
+    {
+        // ttyd is whoever registered `tty` (Whois NAME).
+        SchemeCall.Put("tty");
+        if (SchemeCall.Call(Namespace.Root, SchemeOp.Whois, 0, 0, 0, 3, 0, 0, out SchemeReply who) != Status.Ok) return 2;
+        if (SchemeCall.Call(Namespace.Root, SchemeOp.Kill, who.W0, 0, 0, 0, 0, 0, out _) != Status.Ok) return 3;
+        byte* name = stackalloc byte[3] { (byte)'t', (byte)'t', (byte)'y' };
+        if (Namespace.AwaitName(name, 3, 0, out _, 5_000) != Status.Ok) return 4;
+        if (Fs.Open("tty:", OpenFlags.Read | OpenFlags.Write, out Fd tty) != Status.Ok) return 5;
+        ulong named = 0;
+        // Test code: a poll with a bound, 5 s in 10 ms steps.
+        for (int i = 0; i < 500 && named == 0; i++)
+        {
+            if (GetForeground(tty, out named, out _) != Status.Ok) named = 0;
+            if (named == 0) Sys.Sleep(10_000_000);
+        }
+        if (named == 0)
+        {
+            // The session fails on a missing line; these words say why.
+            _ = Fs.Write(tty, "tty-restart: nobody named the foreground on the new console\n");
+            return 6;
+        }
+        _ = Fs.Write(tty, "vireo$ ");   // the session's cue: a missing one fails it (timeout)
+        while (true) { }
+    }
+
     private static Status GetMode(Fd fd, out SchemeReply r) => SchemeCall.Call(fd.Cap, SchemeOp.TtyGetMode, 0, 0, 0, 0, 0, 0, out r);
 
     private static Status SetMode(Fd fd, TtyMode mode, ulong minBytes, ulong interrupt) =>

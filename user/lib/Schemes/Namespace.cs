@@ -43,13 +43,15 @@ public static unsafe class Namespace
 
     /// <summary>Waits until scheme `name` is registered, then returns its capability (cached, in place
     /// of one cached before: a restarted daemon's name is new). `daemon` is the pid of the process
-    /// meant to register it: if it ends first the answer is PeerDied, never a wait for ever.</summary>
-    public static Status AwaitName(byte* name, int length, ulong daemon, out CapHandle scheme)
+    /// meant to register it: if it ends first the answer is PeerDied, never a wait for ever. With
+    /// `boundMilliseconds` the wait ends with WouldBlock once they have passed; `daemon` may then be 0
+    /// (any process may register it: the console's new ttyd, whose pid the shell does not know).</summary>
+    public static Status AwaitName(byte* name, int length, ulong daemon, out CapHandle scheme, ulong boundMilliseconds = 0)
     {
         scheme = default;
         if (length > SchemeLimits.MaxName) return Status.NameTooLong;
         SchemeCall.Put(name, length);
-        Status s = SchemeCall.Call(Root, SchemeOp.AwaitName, daemon, 0, 0, length, 0, 1, out SchemeReply r);
+        Status s = SchemeCall.Call(Root, SchemeOp.AwaitName, daemon, boundMilliseconds, 0, length, 0, 1, out SchemeReply r);
         if (s != Status.Ok) return s;
         scheme = r.Cap0;
         int hit = Find(name, length);

@@ -253,20 +253,6 @@ public unsafe struct SchemeServer
 
     // --- deferred answers ----------------------------------------------------------------------
 
-    /// <summary>Makes every Reply object Defer can need now rather than on first use, so that the
-    /// number of kernel objects this server holds never changes afterwards (the process manager: the
-    /// fuzzer compares the kernel's object counts before and after a run). False if memory ran out.</summary>
-    public bool MakeReplies()
-    {
-        for (int i = 0; i < MaxDeferred; i++)
-        {
-            if (_replies[i] != 0) continue;
-            if (CSpace.Make(_memory, ObjectType.Reply, 0, out CapHandle reply) != Status.Ok) return false;
-            _replies[i] = reply.Value;
-        }
-        return true;
-    }
-
     /// <summary>Puts the request just received aside; answer it later with AnswerLater(token, ...).
     /// False when no Reply object is free (then answer now).</summary>
     public bool Defer(out int token)
@@ -289,9 +275,9 @@ public unsafe struct SchemeServer
         return false;
     }
 
-    /// <summary>Defer into a Reply object the server keeps itself (one per client that may wait,
-    /// made when the client is admitted, so that waiting never runs out of them); answer it with
-    /// AnswerTo. False if the request has no caller to save.</summary>
+    /// <summary>Defer into a Reply object the caller of this method keeps itself (the process manager:
+    /// one pool for every answer it puts aside, Services/Waiting.cs); answer it with AnswerTo or
+    /// AnswerToWithCaps. False if the request has no caller to save.</summary>
     public bool DeferTo(CapHandle reply)
     {
         if (Ipc.SaveReply(reply) != Status.Ok) return false;
@@ -326,9 +312,17 @@ public unsafe struct SchemeServer
     public Status AnswerLaterWithCaps(int token, Status status, ulong w0, CapHandle* caps, int count)
     {
         if ((uint)token >= MaxDeferred || _replyBusy[token] == 0 || (uint)count > MessageInfo.MaxCaps) return Status.InvalidArgument;
+        Status s = AnswerToWithCaps(new CapHandle(_replies[token]), status, w0, caps, count);
+        _replyBusy[token] = 0;
+        return s;
+    }
+
+    /// <summary>AnswerLaterWithCaps for a request put aside with DeferTo.</summary>
+    public Status AnswerToWithCaps(CapHandle reply, Status status, ulong w0, CapHandle* caps, int count)
+    {
+        if ((uint)count > MessageInfo.MaxCaps) return Status.InvalidArgument;
         IpcBuffer* b = SchemeCall.Buffer;
         for (int i = 0; i < count; i++) b->SendCaps[i] = caps[i].Value;
-        var reply = new CapHandle(_replies[token]);
         var m = Message.Of(w0);
         Status s = Ipc.Reply(reply, new MessageInfo(SchemeLimits.DataWord, count, (ulong)status), ref m);
         if (s != Status.Ok && s != Status.PeerDied)
@@ -337,7 +331,6 @@ public unsafe struct SchemeServer
             // The client is told what it can be: the first reply's failure (returned) is what counts.
             _ = Ipc.Reply(reply, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)Status.BadReply), ref m);
         }
-        _replyBusy[token] = 0;
         return s;
     }
 

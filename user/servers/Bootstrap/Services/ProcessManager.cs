@@ -76,7 +76,7 @@ static unsafe partial class ProcessManager
         if (MemoryBlocks.Init(info, memory, out memory) != Status.Ok) return Fail("no memory of its own");
         s_memory = memory;
         if (SchemeServer.Create(memory, out s_server) != Status.Ok) return Fail("no endpoint");
-        if (!s_server.MakeReplies()) return Fail("no Reply objects");
+        if (!PrepareReplies()) return Fail("no Reply objects");
         // sys: is served on the same endpoint: its requests come through looked-up (client-badged)
         // or minted file capabilities, which no Namespace capability carries.
         byte* sysName = stackalloc byte[3];
@@ -87,6 +87,8 @@ static unsafe partial class ProcessManager
         if (CSpace.Make(memory, ObjectType.Notification, 0, out s_exits) != Status.Ok ||
             Ipc.Bind(new CapHandle(BootstrapSlots.Thread, 0), s_exits) != Status.Ok)
             return Fail("no exit notification");
+        // Bounded waits (AwaitName's) end through the exit notification too (Clock.cs).
+        if (!Clock.Start(memory, s_exits)) return Fail("no clock");
         if (!DeadFiles.Init(memory)) System.Console.WriteLine("procmgr: no morgue; a process's death will not close its files");
 
         Status s = StartInitfs(info, out s_initfsPid);
@@ -152,6 +154,7 @@ static unsafe partial class ProcessManager
             if ((ulong)r.Op == MessageInfo.NotificationLabel)
             {
                 Reap(r.Badge);
+                ExpireWaits();
                 continue;
             }
             if ((r.Badge & (SchemeBadge.ClientFlag | SchemeBadge.FileFlag)) != 0)
@@ -268,57 +271,6 @@ static unsafe partial class ProcessManager
             return s;
         }
         return Status.Ok;
-    }
-
-    // AwaitName: answered now if the name is registered; otherwise put aside until Register (Registered)
-    // or the end of the process meant to register it (Ended: PeerDied), so it never waits for ever.
-    private static void AwaitName(ulong caller, ref Request r)
-    {
-        Status s = RootScheme.CheckName(r.Data, r.DataLength);
-        if (s == Status.Ok && r.W0 == 0) s = Status.InvalidArgument;
-        if (s != Status.Ok)
-        {
-            s_server.Answer(s);
-            return;
-        }
-        if (RootScheme.Lookup(r.Data, r.DataLength, out _) == Status.Ok)
-        {
-            Lookup(caller, ref r);
-            return;
-        }
-        Proc* daemon = Find(r.W0);
-        if (daemon == null || daemon->Exited)
-        {
-            s_server.Answer(daemon == null ? Status.NotFound : Status.PeerDied);
-            return;
-        }
-        if (!s_server.Defer(out int token))
-        {
-            s_server.Answer(Status.NoSpace);
-            return;
-        }
-        // A client that died meanwhile needs no answer.
-        if (!RootScheme.AddWaiter(token, caller, r.W0, r.Data, r.DataLength)) _ = s_server.AnswerLater(token, Status.NoSpace);
-    }
-
-    // A name was registered: everyone waiting for it gets its scheme capability.
-    private static void Registered(byte* data, int length, CapHandle endpoint)
-    {
-        // The answers below use the IPC buffer the name arrived in.
-        byte* name = stackalloc byte[SchemeLimits.MaxName];
-        for (int i = 0; i < length; i++) name[i] = data[i];
-        while (RootScheme.TakeWaiter(name, length, 0, out int token, out ulong caller))
-        {
-            if (MintFor(caller, endpoint, out CapHandle minted) != Status.Ok)
-            {
-                // A client that died meanwhile needs no answer.
-                _ = s_server.AnswerLater(token, Status.NoSpace);
-                continue;
-            }
-            // A client that died meanwhile needs no answer; the minted copy goes with it.
-            _ = s_server.AnswerLaterWithCaps(token, Status.Ok, 0, &minted, 1);
-            CSpace.Release(minted);
-        }
     }
 
     // --- processes ---------------------------------------------------------------------------
@@ -540,8 +492,7 @@ static unsafe partial class ProcessManager
         e->Waiting = false;
         GiveReply(ref e->Reply);
         // Waits for a name it was to register are over; its own waits go too (their answers find no caller).
-        // A waiter that died meanwhile needs no answer.
-        while (RootScheme.TakeWaiter(null, 0, pid, out int token, out _)) _ = s_server.AnswerLater(token, Status.PeerDied);
+        while (RootScheme.TakeWaiter(null, 0, pid, out ulong reply, out _)) AnswerWaiter(ref reply, Status.PeerDied);
         Proc* parent = Find(e->Parent);
         if (parent == null)
         {

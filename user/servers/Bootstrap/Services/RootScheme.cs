@@ -3,8 +3,9 @@
 // capability); a client's Lookup gets a capability to that endpoint minted with the client's
 // identity as badge, so the daemon knows who calls. Names are unique; a daemon's names go when it
 // ends, and its endpoint (made from its own memory) dies with it, failing every pending call.
-// AwaitName callers (init, after starting a daemon) wait here, put aside, until the name is
-// registered or the daemon meant to register it ends: the waiter table says who waits for what.
+// AwaitName callers (init, after starting a daemon; a shell whose console restarts) wait here, put
+// aside, until the name is registered, the daemon meant to register it ends, or their bound passes:
+// the waiter table says who waits for what.
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Schemes;
@@ -22,18 +23,22 @@ static unsafe class RootScheme
     private static Entry* s_entries;
     private static byte[] s_table;
 
-    /// <summary>Waiters at once: each holds one of the server's deferred answers (64 in all).</summary>
-    public const int MaxWaiters = 16;
+    /// <summary>Waiter entries at start; the table doubles when full (each waiter holds a Reply object
+    /// of the manager's pool, taken when its request came: that is where a wait is refused).</summary>
+    public const int FirstWaiters = 16;
     private struct Waiter
     {
-        public int Token;          // the deferred answer; -1 = free
+        public ulong Reply;        // the Reply object the request waits in; 0 = free entry
         public ulong Caller;       // pid of the waiter (its badge on the answer's capability)
-        public ulong Daemon;       // pid of the process meant to register the name
+        public ulong Daemon;       // pid of the process meant to register the name, 0 = any
+        public ulong Deadline;     // TimeNanos after which it is answered WouldBlock; 0 = none
         public int Length;
         public fixed byte Name[SchemeLimits.MaxName];
     }
     private static Waiter* s_waiters;
     private static byte[] s_waiterTable;
+    private static int s_waiterCapacity;
+    private static int s_bounded;   // waiters with a deadline: none, and NextDeadline looks at nothing
 
     public static void Init()
     {
@@ -41,9 +46,9 @@ static unsafe class RootScheme
         // it never moves objects, so the pointer into it stays valid.
         s_table = new byte[MaxSchemes * sizeof(Entry)];
         fixed (byte* p = s_table) s_entries = (Entry*)p;
-        s_waiterTable = new byte[MaxWaiters * sizeof(Waiter)];
+        s_waiterCapacity = FirstWaiters;
+        s_waiterTable = new byte[s_waiterCapacity * sizeof(Waiter)];
         fixed (byte* p = s_waiterTable) s_waiters = (Waiter*)p;
-        for (int i = 0; i < MaxWaiters; i++) s_waiters[i].Token = -1;
     }
 
     /// <summary>Ok for a name a daemon may register: 1..31 bytes, no ':', '/', space or control
@@ -121,42 +126,77 @@ static unsafe class RootScheme
         }
     }
 
-    /// <summary>Keeps a deferred AwaitName (token) until `name` is registered or `daemon` ends;
-    /// false when the table is full.</summary>
-    public static bool AddWaiter(int token, ulong caller, ulong daemon, byte* name, int length)
+    /// <summary>Keeps an AwaitName put aside in `reply` until `name` is registered, `daemon` (0: any
+    /// process) ends, or `deadline` (0: none) passes. The table grows when full.</summary>
+    public static void AddWaiter(ulong reply, ulong caller, ulong daemon, ulong deadline, byte* name, int length)
     {
-        for (int i = 0; i < MaxWaiters; i++)
+        int i = 0;
+        while (i < s_waiterCapacity && s_waiters[i].Reply != 0) i++;
+        if (i == s_waiterCapacity)
         {
-            Waiter* w = &s_waiters[i];
-            if (w->Token >= 0) continue;
-            w->Token = token;
-            w->Caller = caller;
-            w->Daemon = daemon;
-            w->Length = length;
-            for (int k = 0; k < length; k++) w->Name[k] = name[k];
-            return true;
+            var bigger = new byte[2 * s_waiterCapacity * sizeof(Waiter)];
+            fixed (byte* to = bigger) System.Buffer.MemoryCopy(s_waiters, to, bigger.Length, s_waiterCapacity * sizeof(Waiter));
+            s_waiterTable = bigger;
+            fixed (byte* p = s_waiterTable) s_waiters = (Waiter*)p;
+            s_waiterCapacity *= 2;
         }
-        return false;
+        Waiter* w = &s_waiters[i];
+        w->Reply = reply;
+        w->Caller = caller;
+        w->Daemon = daemon;
+        w->Deadline = deadline;
+        if (deadline != 0) s_bounded++;
+        w->Length = length;
+        for (int k = 0; k < length; k++) w->Name[k] = name[k];
     }
 
     /// <summary>Takes one waiter that is done: one waiting for `name` (when name is not null), or
     /// one whose daemon or who itself is process `ended` (when it is not 0). False when none is left.</summary>
-    public static bool TakeWaiter(byte* name, int length, ulong ended, out int token, out ulong caller)
+    public static bool TakeWaiter(byte* name, int length, ulong ended, out ulong reply, out ulong caller)
     {
-        for (int i = 0; i < MaxWaiters; i++)
+        for (int i = 0; i < s_waiterCapacity; i++)
         {
             Waiter* w = &s_waiters[i];
-            if (w->Token < 0) continue;
+            if (w->Reply == 0) continue;
             bool named = name != null && w->Length == length && Ascii.Equals(w->Name, name, length);
             if (!named && (ended == 0 || (w->Daemon != ended && w->Caller != ended))) continue;
-            token = w->Token;
-            caller = w->Caller;
-            w->Token = -1;
-            return true;
+            return Take(w, out reply, out caller);
         }
-        token = -1;
-        caller = 0;
+        reply = caller = 0;
         return false;
+    }
+
+    /// <summary>Takes one waiter whose deadline is `now` or earlier; false when none is left.</summary>
+    public static bool TakeExpired(ulong now, out ulong reply)
+    {
+        for (int i = 0; i < s_waiterCapacity; i++)
+        {
+            Waiter* w = &s_waiters[i];
+            if (w->Reply != 0 && w->Deadline != 0 && w->Deadline <= now) return Take(w, out reply, out _);
+        }
+        reply = 0;
+        return false;
+    }
+
+    /// <summary>The earliest deadline of a waiter, 0 when none has one.</summary>
+    public static ulong NextDeadline()
+    {
+        ulong next = 0;
+        for (int i = 0; s_bounded > 0 && i < s_waiterCapacity; i++)
+        {
+            Waiter* w = &s_waiters[i];
+            if (w->Reply != 0 && w->Deadline != 0 && (next == 0 || w->Deadline < next)) next = w->Deadline;
+        }
+        return next;
+    }
+
+    private static bool Take(Waiter* w, out ulong reply, out ulong caller)
+    {
+        reply = w->Reply;
+        caller = w->Caller;
+        w->Reply = 0;
+        if (w->Deadline != 0) s_bounded--;
+        return true;
     }
 
     private static int Find(byte* name, int length)
