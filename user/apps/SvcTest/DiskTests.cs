@@ -30,6 +30,7 @@ static unsafe partial class DiskTests
         T.Run("disk.sparse_file_double_indirect", &SparseFile);
         T.Run("disk.unlinked_open_file_kept", &UnlinkedOpenFileKept);
         T.Run("disk.paths_normalised", &PathsNormalised);
+        T.Run("disk.symbolic_links_followed", &SymbolicLinks);
         T.Run("disk.kept_across_a_restart", &KeptAcrossRestart);
         RunDamage();
         if (Fs.Stat("disk:/", out _, out FileKind kind) == Status.Ok && kind == FileKind.Directory)
@@ -273,6 +274,25 @@ static unsafe partial class DiskTests
         T.Status(Status.InvalidArgument, Fs.Mkdir(P("/a\0b")), "a NUL in a name");
     }
 
+    private static void SymbolicLinks() => WithImage(&SymbolicLinksBody);
+
+    // tests/ext2-content/docs holds link -> ../hello.txt, abs -> /docs/numbers.txt, up -> ../docs
+    // and loop -> loop (mke2fs -d copies them as links).
+    private static void SymbolicLinksBody()
+    {
+        T.True(Lists(P("/docs"), "numbers.txt link abs up loop"), "the links are listed");
+        T.True(Holds(P("/docs/link"), "hello from ext2\n"), "a relative link to a file is followed");
+        T.Status(Status.Ok, Fs.Stat(P("/docs/abs"), out ulong size, out _), "an absolute link");
+        T.Equal(13890, (long)size, "stat follows it");
+        T.Status(Status.Ok, Fs.Stat(P("/docs/up/up/up/numbers.txt"), out size, out _), "links to directories on the way");
+        T.Equal(13890, (long)size, "the file they lead to");
+        T.Status(Status.InvalidArgument, Fs.Stat(P("/docs/loop"), out _, out _), "a loop ends after 8 links");
+        T.Status(Status.Ok, Put(P("/docs/up/made"), "via a link"), "create through a linked directory");
+        T.True(Holds(P("/docs/made"), "via a link"), "the file is in the real directory");
+        T.Status(Status.Ok, Fs.Unlink(P("/docs/link")), "unlink removes the link");
+        T.True(Holds(P("/hello.txt"), "hello from ext2\n"), "not its target");
+    }
+
     // What a closed file wrote is on the image: a second daemon on it reads it back (what a power
     // off and a boot do to a disk; the session tests do that with the real disk once blk: exists).
     private static void KeptAcrossRestart()
@@ -344,7 +364,7 @@ static unsafe partial class DiskTests
                 found++;
             }
         }
-        _ = Fs.Close(fd);
+        _ = Fs.Close(fd);   // read only: the listing is read whatever the close says
         return ok && found == names.Split(' ').Length;
     }
 }

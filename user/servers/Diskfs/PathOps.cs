@@ -76,7 +76,7 @@ static unsafe class PathOps
         if ((flags & OpenFlags.Truncate) != 0 && !write) return Status.InvalidArgument;
         if (!Program.Files.HasRoom) return Status.NoSpace;
         var v = Program.Volume;
-        Status s = v.LookupPath(path, out ino);
+        Status s = Links.Walk(path, followLast: true, out ino);
         if (s == Status.Ok)
         {
             if ((flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive)) return Status.Exists;
@@ -132,7 +132,7 @@ static unsafe class PathOps
 
     private static void Stat(ReadOnlySpan<byte> path)
     {
-        Status s = Program.Volume.LookupPath(path, out uint ino);
+        Status s = Links.Walk(path, followLast: true, out uint ino);
         Ext2Stat st = default;
         if (s == Status.Ok) s = Program.Volume.Stat(ino, out st);
         if (s != Status.Ok)
@@ -144,13 +144,14 @@ static unsafe class PathOps
     }
 
     /// <summary>The directory that holds the last component of `path` and that component (empty for
-    /// the root). NotFound, NotDirectory as a lookup of the directory answers.</summary>
+    /// the root); links above it are followed, the last component is not. NotFound, NotDirectory as a
+    /// lookup of the directory answers.</summary>
     private static Status Parent(ReadOnlySpan<byte> path, out uint dir, out ReadOnlySpan<byte> name)
     {
         int slash = path.Length - 1;
         while (slash >= 0 && path[slash] != (byte)'/') slash--;
         name = path.Slice(slash + 1);
         dir = Ext2Volume<Disk>.Root;
-        return slash <= 0 ? Status.Ok : Program.Volume.LookupPath(path.Slice(0, slash), out dir);
+        return slash <= 0 ? Status.Ok : Links.Walk(path.Slice(0, slash), followLast: true, out dir);
     }
 }

@@ -44,7 +44,7 @@ static unsafe class Program
         ReadOnlySpan<byte> devicePath = Args.Positional(0);
         Status s = DiskDevice.Open(devicePath, out Disk device);
         if (s == Status.UnknownScheme)
-            return Quit(name, devicePath, "is not there (no disk attached)", s, 0);
+            return Quit(name, devicePath, "is not there, no disk attached", s, 0);
         if (s != Status.Ok) return Quit(name, devicePath, "cannot be opened", s, 1);
         s = Ext2Volume<Disk>.Mount(device, CacheBlocks, out Volume, Now());
         if (s != Status.Ok) return Quit(name, devicePath, "does not hold an ext2 volume this code mounts", s, 0);
@@ -62,7 +62,7 @@ static unsafe class Program
         Files.Open(ref Server, h);
     }
 
-    // "diskfs: disk: blk:/vda is not there (no disk attached; status 20: unknown scheme); not served"
+    // "diskfs: disk: blk:/vda is not there, no disk attached (status 22: unknown scheme); not served"
     private static int Quit(string name, ReadOnlySpan<byte> device, string why, Status s, int code)
     {
         Console.Write("diskfs: ");
@@ -79,8 +79,19 @@ static unsafe class Program
         return code;
     }
 
-    /// <summary>Seconds since 1970 for the times the volume stamps; 0 if the wall clock cannot be read.</summary>
-    private static uint Now() => WallClock.Now(out long seconds, out _) == Status.Ok && seconds > 0 && seconds <= uint.MaxValue ? (uint)seconds : 0;
+    private static bool s_noClock;
+
+    /// <summary>Seconds since 1970 for the times the volume stamps; 0 if the wall clock cannot be read.
+    /// Only the first call may read sys:/clock (at start-up): a later one must not make an IPC call of
+    /// its own while a request's data is still in the IPC buffer, so a clock that failed once is not
+    /// asked again.</summary>
+    private static uint Now()
+    {
+        if (s_noClock) return 0;
+        if (WallClock.Now(out long seconds, out _) == Status.Ok && seconds > 0 && seconds <= uint.MaxValue) return (uint)seconds;
+        s_noClock = true;
+        return 0;
+    }
 
     private static string Text(ReadOnlySpan<byte> bytes)
     {
@@ -106,10 +117,11 @@ static unsafe class Program
         public void Opened(uint id, ref Handle h) => Volume.Hold(h.Inode);
 
         // The last handle of an unlinked file frees it, and what the file wrote goes to the disk
-        // (Durable). A failure here has no caller to hear it: an inode left allocated without a name
-        // is what e2fsck gives back; unwritten blocks stay dirty for the next sync.
+        // (Durable).
         public void Closed(uint id, ref Handle h)
         {
+            // No caller hears a failure here: an inode left allocated without a name is what e2fsck
+            // gives back; unwritten blocks stay dirty for the next sync.
             _ = Volume.Release(h.Inode);
             _ = Durable.Settle();
         }
