@@ -32,6 +32,7 @@ static unsafe partial class DiskTests
         T.Run("disk.paths_normalised", &PathsNormalised);
         T.Run("disk.symbolic_links_followed", &SymbolicLinks);
         T.Run("disk.kept_across_a_restart", &KeptAcrossRestart);
+        T.Run("disk.image_for_e2fsck", &ImageForFsck);
         RunDamage();
         if (Fs.Stat("disk:/", out _, out FileKind kind) == Status.Ok && kind == FileKind.Directory)
         {
