@@ -100,10 +100,11 @@ static unsafe partial class DiskTests
 
     // --- tests -----------------------------------------------------------------------------------
 
-    // A device whose scheme is not registered (no disk attached): one line, status 0, no name.
+    // A device whose scheme is not registered (no disk attached), even after waiting 50 ms for it:
+    // one line, status 0, no name.
     private static void NoDevice()
     {
-        T.Status(Status.Ok, StartDaemon("nosuch:/vda", out Status registered), "start diskfs on nosuch:");
+        T.Status(Status.Ok, StartDaemon("--wait=50\0nosuch:/vda", out Status registered), "start diskfs on nosuch:");
         T.Status(Status.PeerDied, registered, "it ends without registering");
         T.Status(Status.Ok, Children.Wait(s_pid, out _, out ThreadExitKind kind, out ulong code), "wait");
         T.True(kind == ThreadExitKind.Exited && code == 0, "exit status 0: init does not restart it");

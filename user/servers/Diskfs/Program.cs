@@ -1,9 +1,10 @@
 // diskfs: an ext2 volume served as a scheme (docs/design/diskfs.md). Usage:
-//   diskfs [--name=NAME] DEVICE
+//   diskfs [--name=NAME] [--wait=MS] DEVICE
 // mounts the ext2 image on DEVICE (a scheme file: `blk:/vda`, the disk the virtio-blk driver serves,
 // or an image in `file:`; Disk.cs) and registers NAME (default `disk`). When DEVICE's scheme is not
 // registered (no disk attached) it says so in one line and ends with status 0, which init takes as
-// "nothing to serve" and does not restart; so does an image that does not mount.
+// "nothing to serve" and does not restart; so does an image that does not mount. --wait gives a
+// driver that someone else starts (not an earlier line of init's) MS milliseconds to register first.
 //
 // Open files are the library's FileTable of Handle (an inode, access and position). Each open file
 // holds its inode in the volume (Ext2Volume.Hold), so an unlinked file stays readable until its last
@@ -35,14 +36,21 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        if (Args.PositionalCount != 1 || Args.Unknown(out _, "--name"))
+        ulong waitMs = 0;
+        if (Args.PositionalCount != 1 || Args.Unknown(out _, "--name", "--wait")
+            || Args.TryGetValue("--wait", out ReadOnlySpan<byte> wait) && !Numbers.TryParseDecimal(wait, out waitMs))
         {
-            Console.WriteLine("diskfs: usage: diskfs [--name=NAME] DEVICE");
+            Console.WriteLine("diskfs: usage: diskfs [--name=NAME] [--wait=MS] DEVICE");
             return 2;
         }
         string name = Args.TryGetValue("--name", out ReadOnlySpan<byte> given) ? Text(given) : "disk";
         ReadOnlySpan<byte> devicePath = Args.Positional(0);
         Status s = DiskDevice.Open(devicePath, out Disk device);
+        for (ulong waited = 0; s == Status.UnknownScheme && waited < waitMs; waited += 10)
+        {
+            Sys.Sleep(10_000_000);
+            s = DiskDevice.Open(devicePath, out device);
+        }
         if (s == Status.UnknownScheme)
             return Quit(name, devicePath, "is not there, no disk attached", s, 0);
         if (s != Status.Ok) return Quit(name, devicePath, "cannot be opened", s, 1);
