@@ -3,8 +3,9 @@
 //
 // rc lines (words separated by spaces; '#' starts a comment):
 //   daemon NAME [memory=BITS] [cnode=BITS] [limit=SIZE] [devices=console|pci] PROGRAM [ARGS...]
-//       start PROGRAM, wait until scheme NAME is registered, restart it if it ends
-//   service [memory=BITS] [limit=SIZE] PROGRAM [ARGS...]      start, restart if it ends
+//       start PROGRAM, wait until scheme NAME is registered, restart it if it ends (unless it
+//       exits with status 0: it had nothing to serve, e.g. diskfs without a disk)
+//   service [memory=BITS] [limit=SIZE] PROGRAM [ARGS...]      start, restart if it ends (as daemon)
 // grant=kill,poweroff,log: rights the program gets (SpawnFlags.KillAny, PowerOff, KernelLog; init may
 // give them because the process manager gave them to init). Daemons and services get the kernel log
 // anyway (they have no console; their diagnostics go there); other lines get what they are granted.
@@ -201,7 +202,8 @@ static unsafe partial class Program
         byte* name = stackalloc byte[SchemeLimits.MaxName];
         for (int i = 0; i < e->NameLength; i++) name[i] = e->Name[i];
         Status s = Namespace.AwaitName(name, e->NameLength, e->Pid, out _);
-        if (s == Status.Ok) return;
+        // PeerDied: it ended first; Ended says how (and nothing for a daemon with nothing to serve).
+        if (s == Status.Ok || s == Status.PeerDied) return;
         System.Console.Write("init: scheme not registered by ");
         Name(e);
         System.Console.Write(": status ");
@@ -230,6 +232,9 @@ static unsafe partial class Program
             Entry* e = &s_entries[i];
             if (e->Pid != pid) continue;
             e->Pid = 0;
+            // A daemon or service that exits with status 0 is done on purpose (diskfs without a
+            // disk: it said why): it is not restarted.
+            if (e->Kind != 2 && kind == (ulong)ThreadExitKind.Exited && code == 0) return;
             if (e->Kind != 2)
             {
                 System.Console.Write("init: ");

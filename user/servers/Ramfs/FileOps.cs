@@ -59,23 +59,9 @@ static unsafe class FileOps
 
     private static void Seek(Handle* h, Node* n, long offset, SeekFrom from)
     {
-        long origin;
-        if (from == SeekFrom.Start) origin = 0;
-        else if (from == SeekFrom.Current) origin = (long)h->Position;
-        else if (from == SeekFrom.End) origin = (long)n->Size;
-        else
-        {
-            Program.Server.Answer(Status.InvalidArgument);
-            return;
-        }
-        long to = origin + offset;
-        if (to < 0 || offset > 0 && to < origin)
-        {
-            Program.Server.Answer(Status.InvalidArgument);
-            return;
-        }
-        h->Position = (ulong)to;
-        Program.Server.Answer(Status.Ok, (ulong)to);
+        Status s = FilePositions.Seek(h->Position, n->Size, offset, from, out ulong to);
+        if (s == Status.Ok) h->Position = to;
+        Program.Server.Answer(s, to);
     }
 
     private static Status Truncate(Handle* h, Node* n, ulong size)
@@ -85,22 +71,10 @@ static unsafe class FileOps
         return FileData.Truncate(n, size);
     }
 
-    // GetFlags: the handle's access and Append. SetFlags: only Append can change (as in POSIX,
-    // access is fixed at Open); other bits are ignored.
     private static void Fcntl(Handle* h, FcntlCommand command, ulong argument)
     {
-        if (command == FcntlCommand.GetFlags)
-        {
-            Program.Server.Answer(Status.Ok, (ulong)h->Flags);
-            return;
-        }
-        if (command != FcntlCommand.SetFlags)
-        {
-            Program.Server.Answer(Status.InvalidArgument);
-            return;
-        }
-        h->Flags = (h->Flags & ~OpenFlags.Append) | ((OpenFlags)argument & OpenFlags.Append);
-        Program.Server.Answer(Status.Ok, (ulong)h->Flags);
+        Status s = FilePositions.Fcntl(ref h->Flags, command, argument);
+        Program.Server.Answer(s, s == Status.Ok ? (ulong)h->Flags : 0);
     }
 
     // Records (u8 kind, u8 length, name) for the entries from the handle's position on, as many as

@@ -6,7 +6,7 @@ using System;
 
 namespace Vireo.User.FileSystems.Ext2;
 
-internal static class Ext2Format
+public static class Ext2Format
 {
     public const ushort Magic = 0xEF53;
     public const int SuperblockOffset = 1024;

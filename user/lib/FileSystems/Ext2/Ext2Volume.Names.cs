@@ -252,7 +252,18 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         s = _cache.WriteBlockNow(directoryBlock);
         if (s != Status.Ok) return s;
         inode.Links = 0;
+        // Still open: it keeps its blocks until the last Release (Ext2Volume.Held.cs).
+        if (IsHeld(ino)) return StoreInode(ino, inode);
+        return FreeUnnamed(ino, ref inode);
+    }
+
+    /// <summary>Frees an inode whose last name went (Links 0): its blocks, its attribute block, then
+    /// the inode itself, stored with its deletion time before its bitmap bit clears.</summary>
+    private Status FreeUnnamed(uint ino, ref Ext2Inode inode)
+    {
+        bool directory = inode.IsDirectory;
         inode.Dtime = Now;
+        Status s;
         if (!IsFastSymlink(inode))
         {
             s = FreeBlocksFrom(ref inode, 0);

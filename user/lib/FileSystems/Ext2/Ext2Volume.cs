@@ -258,7 +258,7 @@ public sealed unsafe partial class Ext2Volume<TDevice> where TDevice : struct, I
         if (ino == 0 || ino > _inodesCount) return Status.NotFound;
         Status s = LoadInode(ino, out inode);
         if (s != Status.Ok) return s;
-        return inode.Links == 0 || inode.Mode == 0 ? Status.NotFound : Status.Ok;
+        return inode.Mode == 0 || (inode.Links == 0 && !IsHeld(ino)) ? Status.NotFound : Status.Ok;
     }
 
     /// <summary>Writes the free counts and the write time into the superblock's cached block.</summary>
@@ -299,7 +299,9 @@ public sealed unsafe partial class Ext2Volume<TDevice> where TDevice : struct, I
     public Status Unmount()
     {
         if (ReadOnly) return Status.Ok;
-        Status s = UpdateSuperblock(clean: true);
+        Status s = ReleaseAll();
+        if (s != Status.Ok) return s;
+        s = UpdateSuperblock(clean: true);
         return s != Status.Ok ? s : _cache.Sync();
     }
 

@@ -1,0 +1,145 @@
+// diskfs: an ext2 volume served as a scheme (docs/design/diskfs.md). Usage:
+//   diskfs [--name=NAME] [--wait=MS] DEVICE
+// mounts the ext2 image on DEVICE (a scheme file: `blk:/vda`, the disk the virtio-blk driver serves,
+// or an image in `file:`; Disk.cs) and registers NAME (default `disk`). When DEVICE's scheme is not
+// registered (no disk attached) it says so in one line and ends with status 0, which init takes as
+// "nothing to serve" and does not restart; so does an image that does not mount. --wait gives a
+// driver that someone else starts (not an earlier line of init's) MS milliseconds to register first.
+//
+// Open files are the library's FileTable of Handle (an inode, access and position). Each open file
+// holds its inode in the volume (Ext2Volume.Hold), so an unlinked file stays readable until its last
+// handle closes, as in ramfs and on Unix.
+using System;
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.User;
+using Vireo.User.FileSystems.Ext2;
+using Vireo.User.Schemes;
+
+/// <summary>An open file: the daemon's file id (the badge of the capability it minted) indexes Program.Files.</summary>
+struct Handle
+{
+    public uint Inode;
+    public OpenFlags Flags;     // Read, Write, Append
+    public ulong Position;      // a file: byte offset; a directory: byte position in its entries
+}
+
+static unsafe class Program
+{
+    public const int MaxHandles = 256;   // file ids 1..MaxHandles-1
+    // Blocks the cache holds: 1 MiB with 1 KiB blocks (what mke2fs picks for a 64 MiB image), 4 MiB with 4 KiB.
+    private const int CacheBlocks = 1024;
+    public static SchemeServer Server;
+    internal static FileTable<Handle, Scheme> Files;
+    public static Ext2Volume<Disk> Volume;
+
+    [RuntimeExport("vireo_main")]
+    static int Main()
+    {
+        ulong waitMs = 0;
+        if (Args.PositionalCount != 1 || Args.Unknown(out _, "--name", "--wait")
+            || Args.TryGetValue("--wait", out ReadOnlySpan<byte> wait) && !Numbers.TryParseDecimal(wait, out waitMs))
+        {
+            Console.WriteLine("diskfs: usage: diskfs [--name=NAME] [--wait=MS] DEVICE");
+            return 2;
+        }
+        string name = Args.TryGetValue("--name", out ReadOnlySpan<byte> given) ? Text(given) : "disk";
+        ReadOnlySpan<byte> devicePath = Args.Positional(0);
+        Status s = DiskDevice.Open(devicePath, out Disk device);
+        for (ulong waited = 0; s == Status.UnknownScheme && waited < waitMs; waited += 10)
+        {
+            Sys.Sleep(10_000_000);
+            s = DiskDevice.Open(devicePath, out device);
+        }
+        if (s == Status.UnknownScheme)
+            return Quit(name, devicePath, "is not there, no disk attached", s, 0);
+        if (s != Status.Ok) return Quit(name, devicePath, "cannot be opened", s, 1);
+        s = Ext2Volume<Disk>.Mount(device, CacheBlocks, out Volume, Now());
+        if (s != Status.Ok) return Quit(name, devicePath, "does not hold an ext2 volume this code mounts", s, 0);
+        if (Files.Init(MaxHandles) != Status.Ok) return Quit(name, devicePath, "has no room for its file table", Status.OutOfMemory, 1);
+        if (SchemeDaemon.Start(name, out Server) != Status.Ok) return 1;
+        return SchemeDaemon.Serve(ref Server, ref Files);
+    }
+
+    /// <summary>Opens a new handle on `ino` and answers with its capability (Open).</summary>
+    public static void AnswerWithHandle(uint ino, OpenFlags access)
+    {
+        Handle h = default;
+        h.Inode = ino;
+        h.Flags = access;
+        Files.Open(ref Server, h);
+    }
+
+    // "diskfs: disk: blk:/vda is not there, no disk attached (status 22: unknown scheme); not served"
+    private static int Quit(string name, ReadOnlySpan<byte> device, string why, Status s, int code)
+    {
+        Console.Write("diskfs: ");
+        Console.Write(name);
+        Console.Write(": ");
+        for (int i = 0; i < device.Length; i++) Console.Write((char)device[i]);
+        Console.Write(" ");
+        Console.Write(why);
+        Console.Write(" (status ");
+        Console.Write((long)s);
+        Console.Write(": ");
+        Console.Write(StatusText.Describe(s));
+        Console.WriteLine("); not served");
+        return code;
+    }
+
+    private static bool s_noClock;
+
+    /// <summary>Seconds since 1970 for the times the volume stamps; 0 if the wall clock cannot be read.
+    /// Only the first call may read sys:/clock (at start-up): a later one must not make an IPC call of
+    /// its own while a request's data is still in the IPC buffer, so a clock that failed once is not
+    /// asked again.</summary>
+    private static uint Now()
+    {
+        if (s_noClock) return 0;
+        if (WallClock.Now(out long seconds, out _) == Status.Ok && seconds > 0 && seconds <= uint.MaxValue) return (uint)seconds;
+        s_noClock = true;
+        return 0;
+    }
+
+    private static string Text(ReadOnlySpan<byte> bytes)
+    {
+        char[] chars = new char[bytes.Length];
+        for (int i = 0; i < bytes.Length; i++) chars[i] = (char)bytes[i];
+        return new string(chars);
+    }
+
+    public struct Scheme : IScheme<Handle>
+    {
+        public void OnPath(ref Request r)
+        {
+            Volume.Now = Now();
+            PathOps.Handle(ref r);
+        }
+
+        public void OnFile(ref Request r, uint id, ref Handle h)
+        {
+            Volume.Now = Now();
+            FileOps.Handle(ref r, ref h);
+        }
+
+        public void Opened(uint id, ref Handle h) => Volume.Hold(h.Inode);
+
+        // The last handle of an unlinked file frees it, and what the file wrote goes to the disk
+        // (Durable).
+        public void Closed(uint id, ref Handle h)
+        {
+            // No caller hears a failure here: an inode left allocated without a name is what e2fsck
+            // gives back; unwritten blocks stay dirty for the next sync.
+            _ = Volume.Release(h.Inode);
+            _ = Durable.Settle();
+        }
+
+        public FileKind Stat(ref Handle h, out ulong size)
+        {
+            size = 0;
+            if (Volume.Stat(h.Inode, out Ext2Stat st) != Status.Ok) return FileKind.None;
+            size = st.Size;
+            return Kinds.Of(st.Mode);
+        }
+    }
+}
