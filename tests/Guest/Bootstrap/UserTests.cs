@@ -63,6 +63,7 @@ static unsafe class UserTests
         DeviceTests.Run(ref initfs, memory);
         PhysicalTests.Run(memory);
         CarveTests.Run();
+        MsiTests.Run(memory);
         PreemptionTests.Run(memory);
         CounterTests.Run(memory);
         T.Summary();
