@@ -64,6 +64,7 @@ static unsafe class UserTests
         PhysicalTests.Run(memory);
         CarveTests.Run();
         MsiTests.Run(memory);
+        EcamTests.Run(memory);
         PreemptionTests.Run(memory);
         CounterTests.Run(memory);
         T.Summary();
