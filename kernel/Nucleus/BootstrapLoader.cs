@@ -4,9 +4,11 @@
 // the initfs (read-only) and an information page, fills its CNode (itself, its address space,
 // its thread, all I/O ports, one frame capability per initfs page), and finally turns every
 // remaining free frame into untyped memory capabilities for it: after that the kernel has no
-// memory of its own to allocate.
+// memory of its own to allocate. Its untyped and device memory carry the Physical right, which it
+// passes on to drivers only (ADR 0011).
 using Vireo.Abi;
 using Vireo.Formats;
+using Vireo.Kernel.Acpi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Caps;
@@ -136,11 +138,26 @@ public static unsafe class BootstrapLoader
         t->Configured = true;
         s_bootstrap = t;
 
-        // Device memory: the legacy VGA window and the PCI hole below the interrupt controllers.
+        // Device memory: the legacy VGA window and the PCI hole below the interrupt controllers, then
+        // PCI Express's configuration space where it lies outside both (q35: 0xB0000000, below the hole).
         info->FirstDeviceSlot = FirstDeviceSlot;
+        PhysAddr holeStart = PciHoleStart(ref boot), holeEnd = new PhysAddr(0xFEC00000);
         int vga = HandOverRange(map, cnodePhys, FirstDeviceSlot, MaxDevice, new PhysAddr(0xA0000), new PhysAddr(0xC0000));
-        int pci = HandOverRange(map, cnodePhys, FirstDeviceSlot + (uint)vga, MaxDevice - vga, PciHoleStart(ref boot), new PhysAddr(0xFEC00000));
-        info->DeviceCount = (ulong)(vga + pci);
+        int pci = HandOverRange(map, cnodePhys, FirstDeviceSlot + (uint)vga, MaxDevice - vga, holeStart, holeEnd);
+        int ecam = 0;
+        McfgInfo mcfg = NucleusContext.Current.Mcfg;
+        info->EcamBase = mcfg.BaseAddress;
+        info->EcamSegment = mcfg.Segment;
+        info->EcamStartBus = mcfg.StartBus;
+        info->EcamEndBus = mcfg.EndBus;
+        var ecamStart = new PhysAddr(mcfg.WindowStart);
+        var ecamEnd = new PhysAddr(mcfg.WindowEnd);
+        if (mcfg.BaseAddress != 0 && !(ecamStart >= holeStart && ecamEnd <= holeEnd) && !OverlapsRam(ref boot, ecamStart, ecamEnd))
+        {
+            info->EcamDeviceSlot = FirstDeviceSlot + (uint)(vga + pci);
+            ecam = HandOverRange(map, cnodePhys, (uint)info->EcamDeviceSlot, MaxDevice - vga - pci, ecamStart, ecamEnd);
+        }
+        info->DeviceCount = (ulong)(vga + pci + ecam);
 
         // Last: all remaining free memory becomes untyped capabilities.
         HandOverUntyped(map, frames, cnodePhys, info);
@@ -176,7 +193,7 @@ public static unsafe class BootstrapLoader
                 int bits = BlockBits(start, end);
                 ulong size = 1UL << bits;
                 frames.TryAllocRange(start, size >> ObjectSizes.PageBits);
-                Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, slot), ObjectType.Untyped, Rights.All, start.Value, bits, 0, 0));
+                Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, slot), ObjectType.Untyped, Rights.Defined, start.Value, bits, 0, 0));
                 info->UntypedPhys[info->UntypedCount] = start.Value;
                 info->UntypedSizeBits[info->UntypedCount] = (byte)bits;
                 info->UntypedCount++;
@@ -212,6 +229,17 @@ public static unsafe class BootstrapLoader
         return new PhysAddr(start < 0xC0000000UL ? 0xC0000000UL : start);
     }
 
+    // Firmware tables are not trusted with RAM: device memory never covers a usable region.
+    private static bool OverlapsRam(ref BootInfo boot, PhysAddr start, PhysAddr end)
+    {
+        for (int i = 0; i < boot.RegionCount; i++)
+        {
+            MemoryRegion r = boot.Region(i);
+            if (r.Type != MemoryRegionType.Reserved && r.Base < end.Value && r.End > start.Value) return true;
+        }
+        return false;
+    }
+
     // Installs DeviceMemory capabilities covering [start, end) in aligned power-of-two pieces;
     // returns how many (at most max).
     private static int HandOverRange(PhysMap map, PhysAddr cnodePhys, uint firstSlot, int max, PhysAddr start, PhysAddr end)
@@ -220,7 +248,7 @@ public static unsafe class BootstrapLoader
         while (start < end && n < max)
         {
             int bits = BlockBits(start, end);
-            Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, firstSlot + (uint)n), ObjectType.DeviceMemory, Rights.All, start.Value, bits, 0, 0));
+            Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, firstSlot + (uint)n), ObjectType.DeviceMemory, Rights.Defined, start.Value, bits, 0, 0));
             start += 1UL << bits;
             n++;
         }

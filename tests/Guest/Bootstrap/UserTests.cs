@@ -61,6 +61,10 @@ static unsafe class UserTests
         IpcTests.Run(ref initfs, memory);
         ReplyTests.Run(memory);
         DeviceTests.Run(ref initfs, memory);
+        PhysicalTests.Run(memory);
+        CarveTests.Run();
+        MsiTests.Run(memory);
+        EcamTests.Run(memory);
         PreemptionTests.Run(memory);
         CounterTests.Run(memory);
         T.Summary();
