@@ -88,16 +88,41 @@ internal static unsafe class CapDeletion
         if (parent != 0 && (map.As<CapSlot>(parent)->Type == ObjectType.Untyped || map.As<CapSlot>(parent)->Type == ObjectType.DeviceMemory))
             Untyped.Release(map, parent, new PhysAddr(objectPhys), ObjectLayout.ObjectBits(type, sizeBits), flags);
         if (type == ObjectType.CNode)
-        {
-            s->Object = objectPhys;
-            s->SizeBits = (byte)sizeBits;
-            s->Next = pending;
-            pending = slotPhys;
-        }
+            Push(map, EntryFor(map, slotPhys, objectPhys, sizeBits), ref pending);
         else
-        {
             hooks.Destroy(type, objectPhys, sizeBits);
+    }
+
+    // The entry of a dying CNode: its own slot 0, which never holds a capability in CNodes made through
+    // the syscalls (destinations refuse index 0), so it is free for as long as the CNode waits, whoever
+    // runs meanwhile. Where slot 0 is taken (test fixtures fill it; or it is already the entry of another
+    // CNode, Object set) the entry is the slot that held the last capability, which is safe only while the
+    // operation that emptied it lasts: the kernel's lists never get one.
+    private static ulong EntryFor(PhysMap map, ulong oldSlot, ulong cnode, int slotBits)
+    {
+        CapSlot* first = map.As<CapSlot>(cnode);
+        ulong entry = first->IsEmpty && first->Object == 0 ? cnode : oldSlot;
+        CapSlot* e = map.As<CapSlot>(entry);
+        e->Object = cnode;
+        e->SizeBits = (byte)slotBits;
+        e->Extra = 0;
+        return entry;
+    }
+
+    // Puts an entry on the list: first, or right behind the first while a drain scans that one, so a
+    // CNode is finished before the CNodes it held (the order of one stretch).
+    private static void Push(PhysMap map, ulong entry, ref ulong pending)
+    {
+        CapSlot* e = map.As<CapSlot>(entry);
+        if (pending != 0 && (map.As<CapSlot>(pending)->Flags & CapFlags.Scanning) != 0)
+        {
+            CapSlot* head = map.As<CapSlot>(pending);
+            e->Next = head->Next;
+            head->Next = entry;
+            return;
         }
+        e->Next = pending;
+        pending = entry;
     }
 
     /// <summary>Deletes every descendant of root (see the header). Returns false when a preemption point
@@ -132,7 +157,7 @@ internal static unsafe class CapDeletion
                 {
                     if (c->Type == ObjectType.CNode && emptyCNodes && IsLastCNode(c))
                     {
-                        int went = EmptyAndDelete(map, child, root, ref hooks);
+                        int went = EmptyAndDelete(map, child, root, ref pending, ref hooks);
                         if (went != 0)
                             return went > 0;   // stopped, or root went with the CNode (the caller checks its slot)
                         local = root;
@@ -162,42 +187,72 @@ internal static unsafe class CapDeletion
     // 1: root went on the way; 0: the CNode is gone, go on from root. Kept out of RevokeDescendants' loop
     // (not inlined), which otherwise runs slower for every leaf.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int EmptyAndDelete<THooks>(PhysMap map, ulong slot, ulong root, ref THooks hooks) where THooks : struct, IObjectHooks
+    private static int EmptyAndDelete<THooks>(PhysMap map, ulong slot, ulong root, ref ulong pending, ref THooks hooks)
+        where THooks : struct, IObjectHooks
     {
-        if (!EmptyLastCNode(map, slot, ref hooks))
+        if (!EmptyLastCNode(map, slot, ref pending, ref hooks))
             return -1;
         if (!map.As<CapSlot>(slot)->IsEmpty)
-            DeleteEmptied(map, slot, 0, ref hooks);
+            DeleteEmptied(map, slot, 0, ref pending, ref hooks);
         return map.As<CapSlot>(root)->IsEmpty ? 1 : 0;
     }
 
-    public static void Drain<THooks>(PhysMap map, ref ulong pending, ref THooks hooks) where THooks : struct, IObjectHooks
+    /// <summary>Deletes the capabilities of the dying CNodes on the list, each in index order, and destroys
+    /// them (see the header). When preemptible, stops at a preemption point after each capability deleted
+    /// and every ScanBatch empty slots passed, and returns false; the list keeps where it got (the first
+    /// entry's Extra), so a later call goes on from there.</summary>
+    public static bool Drain<THooks>(PhysMap map, ref ulong pending, ref THooks hooks, bool preemptible = false)
+        where THooks : struct, IObjectHooks
     {
+        int scanned = 0;
         while (pending != 0)
         {
-            PhysAddr cnode = TakeEntry(map, ref pending, out int slotBits);
-            ulong slots = 1UL << slotBits;
-            for (ulong i = 0; i < slots; i++)
+            ulong entry = pending;
+            CapSlot* e = map.As<CapSlot>(entry);
+            e->Flags |= CapFlags.Scanning;
+            PhysAddr cnode = e->ObjectPhys;
+            ulong slots = 1UL << e->SizeBits;
+            for (ulong i = e->Extra; i < slots; i++)
             {
                 ulong slot = CNode.SlotAddress(cnode, i);
-                if (!map.As<CapSlot>(slot)->IsEmpty)
+                CapSlot* x = map.As<CapSlot>(slot);
+                if (x->IsEmpty)
+                {
+                    if (!preemptible || ++scanned % ScanBatch != 0) continue;
+                    e->Extra = i + 1;
+                    if (hooks.PreemptionPoint()) return false;
+                    continue;
+                }
+                // An untyped's objects go first, restartably: what the revoke frees goes behind this entry.
+                if ((x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild != 0 &&
+                    !RevokeDescendants(map, slot, ref pending, ref hooks, preemptible))
+                {
+                    e->Extra = i;
+                    return false;
+                }
+                if (!x->IsEmpty)
                     DeleteOne(map, slot, ref pending, ref hooks);
+                e->Extra = i + 1;
+                if (preemptible && hooks.PreemptionPoint()) return false;
             }
+            // Still first: what the scan freed went behind it.
+            pending = e->Next;
+            int slotBits = TakeEntry(e);
             hooks.Destroy(ObjectType.CNode, cnode.Value, slotBits);
         }
+        return true;
     }
 
-    // Takes the first entry off the pending list: the dying CNode it names, and its slot bits.
-    private static PhysAddr TakeEntry(PhysMap map, ref ulong pending, out int slotBits)
+    // Clears an entry taken off the list (an empty slot again); returns the dead CNode's slot bits.
+    private static int TakeEntry(CapSlot* entry)
     {
-        CapSlot* entry = map.As<CapSlot>(pending);
-        pending = entry->Next;
-        PhysAddr cnode = entry->ObjectPhys;
-        slotBits = entry->SizeBits;
+        int slotBits = entry->SizeBits;
         entry->Object = 0;
         entry->SizeBits = 0;
+        entry->Extra = 0;
         entry->Next = 0;
-        return cnode;
+        entry->Flags = CapFlags.None;
+        return slotBits;
     }
 
     /// <summary>The slot holds the last capability of a CNode: deleting it destroys the CNode.</summary>
@@ -209,7 +264,8 @@ internal static unsafe class CapDeletion
     /// <summary>Empties the CNode whose last capability is in `root` (see the header), but for `root`
     /// itself if it lies in it. False when a preemption point stopped it; true when it is empty, or when
     /// `root` went on the way (a revoke or a destruction inside reached it).</summary>
-    public static bool EmptyLastCNode<THooks>(PhysMap map, ulong root, ref THooks hooks) where THooks : struct, IObjectHooks
+    public static bool EmptyLastCNode<THooks>(PhysMap map, ulong root, ref ulong pending, ref THooks hooks)
+        where THooks : struct, IObjectHooks
     {
         CapSlot* r = map.As<CapSlot>(root);
         if ((r->Flags & CapFlags.Emptying) == 0)
@@ -255,19 +311,14 @@ internal static unsafe class CapDeletion
                     finished = false;
                     break;
                 }
-                ulong pending = 0;
                 if ((x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild != 0)
                 {
                     bool done = RevokeDescendants(map, slot, ref pending, ref hooks, preemptible: true);
-                    Drain(map, ref pending, ref hooks);
                     if (r->IsEmpty) return true;
                     if (!done) return false;
                 }
                 if (!x->IsEmpty)
-                {
                     DeleteOne(map, slot, ref pending, ref hooks);
-                    Drain(map, ref pending, ref hooks);
-                }
                 if (r->IsEmpty) return true;
                 if (hooks.PreemptionPoint()) return false;
                 // A destruction on the way may have taken the CNode being emptied: find the way again.
@@ -282,7 +333,7 @@ internal static unsafe class CapDeletion
             {
                 c->Extra = 0;
                 if (cur == root) return true;
-                DeleteEmptied(map, cur, root, ref hooks);
+                DeleteEmptied(map, cur, root, ref pending, ref hooks);
                 if (r->IsEmpty) return true;
             }
             cur = next;
@@ -290,20 +341,22 @@ internal static unsafe class CapDeletion
     }
 
     /// <summary>Deletes the last capability of a CNode that EmptyLastCNode emptied: its destruction needs
-    /// no scan, unless `keep` (a capability it skipped) lies in it.</summary>
-    public static void DeleteEmptied<THooks>(PhysMap map, ulong slot, ulong keep, ref THooks hooks) where THooks : struct, IObjectHooks
+    /// no scan, unless `keep` (a capability it skipped) lies in it, when it goes on the list.</summary>
+    public static void DeleteEmptied<THooks>(PhysMap map, ulong slot, ulong keep, ref ulong pending, ref THooks hooks)
+        where THooks : struct, IObjectHooks
     {
         CapSlot* s = map.As<CapSlot>(slot);
         PhysAddr cnode = s->ObjectPhys;
         bool holdsKeep = keep != slot && keep >= cnode.Value && keep - cnode.Value < (1UL << (s->SizeBits + ObjectSizes.SlotBits)) &&
             !map.As<CapSlot>(keep)->IsEmpty;
-        ulong pending = 0;
-        DeleteOne(map, slot, ref pending, ref hooks);
-        if (!holdsKeep && pending == slot)
+        ulong own = 0;   // deleting a CNode's capability puts that CNode, and nothing else, on a list
+        DeleteOne(map, slot, ref own, ref hooks);
+        if (holdsKeep)
         {
-            PhysAddr dead = TakeEntry(map, ref pending, out int bits);
-            hooks.Destroy(ObjectType.CNode, dead.Value, bits);
+            Push(map, own, ref pending);
+            return;
         }
-        Drain(map, ref pending, ref hooks);
+        int slotBits = TakeEntry(map.As<CapSlot>(own));
+        hooks.Destroy(ObjectType.CNode, cnode.Value, slotBits);
     }
 }
