@@ -62,6 +62,7 @@ static unsafe class UserTests
         ReplyTests.Run(memory);
         DeviceTests.Run(ref initfs, memory);
         PreemptionTests.Run(memory);
+        OwnCNodeRevokeTests.Run(memory);
         CounterTests.Run(memory);
         T.Summary();
         return T.Failed;

@@ -1,0 +1,50 @@
+// irq_latency_during_cnode_cycle: the longest time an interrupt can wait while the CapDelete syscall
+// deletes the last capability of a CNode X of 4,096 slots that holds the last capability of another
+// CNode Y of 4,096 slots, Y holding that very capability (a cycle). The emptying of X (and of Y, but
+// for the deleted capability) is restartable; what it cannot finish itself, Y's destruction after the
+// deleted capability goes, waits on the list of dying CNodes and is drained in bounded steps as
+// Syscalls.Finish does (once one stretch: Drain's scans of both CNodes). Measured as
+// irq_latency_during_revoke is (LatencyProbe).
+using Vireo.Abi;
+using Vireo.Kernel.Boot;
+using Vireo.Kernel.Caps;
+using Vireo.Kernel.Tests;
+
+namespace Vireo.Kernel.Bench;
+
+public static unsafe class CNodeCycleLatencyBenchmark
+{
+    private const int SlotBits = 12;
+
+    private static ulong s_slot, s_dying;
+    private static bool s_owed;
+
+    /// <summary>Longest stretch without a preemption point, and how many restarts the delete took; 0 if
+    /// the cycle could not be built or was not destroyed.</summary>
+    public static ulong Measure(out ulong restarts)
+    {
+        restarts = 0;
+        if (!PreemptionWorld.Create() || !PreemptionWorld.BuildCNodeCycle(SlotBits, out s_slot)) return 0;
+        s_dying = 0;
+        s_owed = false;
+        Status s = LatencyProbe.RunRestarting(&Delete, true, out restarts);
+        bool gone = s == Status.Ok && s_dying == 0 && PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild == 0;
+        PreemptionWorld.Destroy();
+        return gone ? LatencyProbe.Longest : 0;
+    }
+
+    // The CapDelete syscall with Syscalls.Finish: the delete, then the list drained; a restart after the
+    // delete was done only drains.
+    private static Status Delete(ref LatencyProbe.TimedHooks hooks)
+    {
+        if (!s_owed)
+        {
+            Status s = CapOps.DeleteRestartable(KernelState.Direct, s_slot, ref s_dying, ref hooks);
+            if (s == Preemption.Restart) return s;
+            s_owed = true;
+        }
+        if (!CapDeletion.Drain(KernelState.Direct, ref s_dying, ref hooks, preemptible: true)) return Preemption.Restart;
+        s_owed = false;
+        return Status.Ok;
+    }
+}
