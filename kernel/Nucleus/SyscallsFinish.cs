@@ -10,20 +10,14 @@ namespace Vireo.Kernel.Nucleus;
 
 public static unsafe partial class Syscalls
 {
-    /// <summary>True when this call is the restart of one whose work was done: then `s` is its answer
-    /// (or Restart while the drain goes on).</summary>
-    private static bool Owed(Tcb* t, out Status s)
+    /// <summary>The restart of a call whose work was done (OwedStatus set): drain on, then answer what
+    /// it owed (Restart while the drain goes on).</summary>
+    private static Status PayOwed(Tcb* t)
     {
-        s = Status.Ok;
-        if (t->OwedStatus == 0) return false;
-        if (!DyingCNodes.Drain())
-        {
-            s = Preemption.Restart;
-            return true;
-        }
-        s = (Status)(long)(t->OwedStatus - 1);
+        if (!DyingCNodes.Drain()) return Preemption.Restart;
+        var s = (Status)(long)(t->OwedStatus - 1);
         t->OwedStatus = 0;
-        return true;
+        return s;
     }
 
     /// <summary>The call's work ended with `s`: drain the dying CNodes before answering it.</summary>

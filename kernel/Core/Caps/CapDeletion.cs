@@ -21,15 +21,17 @@
 // not the size of the tree, bounds that descent).
 //
 // Destroying a CNode means deleting the capabilities it holds, and one of those can be the last
-// capability of another CNode. Instead of recursing, a dying CNode is pushed on a pending stack whose
-// entries are the slots that held those last capabilities: the slot is already empty (Null type, new
-// generation, so no lookup can reach it and no scan deletes it), and until the CNode is cleaned its Object
-// and SizeBits name the CNode and its Next links to the next entry. Drain pops an entry, clears it, deletes
-// every occupied slot of that CNode in index order (which may push more), then calls the Destroy hook.
-// The dying CNode's memory is given back to its untyped before it is cleaned; this is safe because nothing
-// carves memory until the operation ends; Drain therefore always runs to its end before the operation
-// returns, preempted or not. Call depth is bounded: DeleteOne may call RevokeDescendants, which deletes
-// only leaves, and leaves never revoke.
+// capability of another CNode. Instead of recursing, a dying CNode goes on a list of dying CNodes (the
+// caller's `pending`: a local one for the one-stretch operations, the kernel's DyingCNodes for the
+// syscalls) threaded through the CNode's own slot 0, which no capability occupies (destinations refuse
+// index 0): its Object and SizeBits name the CNode, Next links to the next entry and Extra says how far
+// the scan got, so the list needs no memory of its own and outlives the operation. Drain deletes every
+// occupied slot of the first CNode in index order (an untyped with objects revoked first), which may put
+// more on the list right behind it, then calls the Destroy hook; preemptible, it stops after each
+// capability deleted and every ScanBatch empty slots passed, and a later Drain goes on from there. The
+// dying CNode's memory was given back to its untyped when its last capability went, and must not be
+// reused while the CNode waits: the kernel drains the list before any Retype (DyingCNodes). Call depth
+// is bounded: DeleteOne may call RevokeDescendants, which deletes only leaves, and leaves never revoke.
 //
 // The CapDelete syscall of a CNode's last capability first empties the CNode while it is still alive
 // (EmptyLastCNode), one capability per unit of work with a preemption point after each, so that the
@@ -45,8 +47,9 @@
 // A top-level revoke (CapRevoke, and CapDelete of an untyped with objects) does the same when it meets
 // a CNode's last capability as a leaf: the emptying's stops are the revoke's, and its restart finds the
 // marked capability again among the descendants. The emptying may delete any slot, the revoked one too,
-// so the walk then starts again from the root. Revokes nested inside an emptying destroy CNodes with
-// Drain (emptyCNodes off), so emptyings never nest (capabilities.md lists what stays one stretch).
+// so the walk then starts again from the root. Revokes nested inside an emptying put the CNodes they
+// destroy on the list (emptyCNodes off), so emptyings never nest; so does an emptying that holds its own
+// root in a cycle, and every CNode the kernel deletes itself (capabilities.md lists what stays one stretch).
 using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Kernel.Memory;
@@ -204,7 +207,7 @@ internal static unsafe class CapDeletion
     public static bool Drain<THooks>(PhysMap map, ref ulong pending, ref THooks hooks, bool preemptible = false)
         where THooks : struct, IObjectHooks
     {
-        int scanned = 0;
+        uint scanned = 0;
         while (pending != 0)
         {
             ulong entry = pending;
@@ -218,22 +221,25 @@ internal static unsafe class CapDeletion
                 CapSlot* x = map.As<CapSlot>(slot);
                 if (x->IsEmpty)
                 {
-                    if (!preemptible || ++scanned % ScanBatch != 0) continue;
+                    if (!preemptible || (++scanned & (ScanBatch - 1)) != 0) continue;
                     e->Extra = i + 1;
                     if (hooks.PreemptionPoint()) return false;
                     continue;
                 }
                 // An untyped's objects go first, restartably: what the revoke frees goes behind this entry.
-                if ((x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild != 0 &&
-                    !RevokeDescendants(map, slot, ref pending, ref hooks, preemptible))
+                if ((x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild != 0)
                 {
-                    e->Extra = i;
-                    return false;
+                    if (!RevokeDescendants(map, slot, ref pending, ref hooks, preemptible))
+                    {
+                        e->Extra = i;
+                        return false;
+                    }
+                    if (x->IsEmpty) continue;
                 }
-                if (!x->IsEmpty)
-                    DeleteOne(map, slot, ref pending, ref hooks);
+                DeleteOne(map, slot, ref pending, ref hooks);
+                if (!preemptible) continue;
                 e->Extra = i + 1;
-                if (preemptible && hooks.PreemptionPoint()) return false;
+                if (hooks.PreemptionPoint()) return false;
             }
             // Still first: what the scan freed went behind it.
             pending = e->Next;
@@ -258,8 +264,9 @@ internal static unsafe class CapDeletion
     /// <summary>The slot holds the last capability of a CNode: deleting it destroys the CNode.</summary>
     public static bool IsLastCNode(CapSlot* s) => s->Type == ObjectType.CNode && s->IsOriginal && s->FirstChild == 0;
 
-    // Empty slots passed between two preemption points while a CNode is emptied.
-    private const int ScanBatch = 256;
+    // Empty slots passed between two preemption points while a CNode is emptied or drained (a power of
+    // two): about 1,500 instructions.
+    private const uint ScanBatch = 64;
 
     /// <summary>Empties the CNode whose last capability is in `root` (see the header), but for `root`
     /// itself if it lies in it. False when a preemption point stopped it; true when it is empty, or when
@@ -278,7 +285,7 @@ internal static unsafe class CapDeletion
         // names this root slot and its generation.
         ulong tag = root | ((ulong)r->Generation << 48);
         ulong cur = root;
-        int scanned = 0;
+        uint scanned = 0;
         while (true)
         {
             if (!IsLastCNode(r))
@@ -294,7 +301,7 @@ internal static unsafe class CapDeletion
                 CapSlot* x = map.As<CapSlot>(slot);
                 if (x->IsEmpty || slot == root)
                 {
-                    if (++scanned % ScanBatch != 0) continue;
+                    if ((++scanned & (ScanBatch - 1)) != 0) continue;
                     c->Extra = i + 1;
                     if (hooks.PreemptionPoint()) return false;
                     continue;
