@@ -16,8 +16,7 @@ public static unsafe class CNodeCycleLatencyBenchmark
 {
     private const int SlotBits = 12;
 
-    private static ulong s_slot, s_dying;
-    private static bool s_owed;
+    private static ulong s_slot;
 
     /// <summary>Longest stretch without a preemption point, and how many restarts the delete took; 0 if
     /// the cycle could not be built or was not destroyed.</summary>
@@ -25,26 +24,13 @@ public static unsafe class CNodeCycleLatencyBenchmark
     {
         restarts = 0;
         if (!PreemptionWorld.Create() || !PreemptionWorld.BuildCNodeCycle(SlotBits, out s_slot)) return 0;
-        s_dying = 0;
-        s_owed = false;
         Status s = LatencyProbe.RunRestarting(&Delete, true, out restarts);
-        bool gone = s == Status.Ok && s_dying == 0 && PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild == 0;
+        bool gone = s == Status.Ok && LatencyProbe.Dying == 0 && PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild == 0;
         PreemptionWorld.Destroy();
         return gone ? LatencyProbe.Longest : 0;
     }
 
-    // The CapDelete syscall with Syscalls.Finish: the delete, then the list drained; a restart after the
-    // delete was done only drains.
-    private static Status Delete(ref LatencyProbe.TimedHooks hooks)
-    {
-        if (!s_owed)
-        {
-            Status s = CapOps.DeleteRestartable(KernelState.Direct, s_slot, ref s_dying, ref hooks);
-            if (s == Preemption.Restart) return s;
-            s_owed = true;
-        }
-        if (!CapDeletion.Drain(KernelState.Direct, ref s_dying, ref hooks, preemptible: true)) return Preemption.Restart;
-        s_owed = false;
-        return Status.Ok;
-    }
+    // The CapDelete syscall with Syscalls.Finish.
+    private static Status Delete(ref LatencyProbe.TimedHooks hooks) => LatencyProbe.Owed ? LatencyProbe.Finish(Status.Ok, ref hooks)
+        : LatencyProbe.Finish(CapOps.DeleteRestartable(KernelState.Direct, s_slot, ref LatencyProbe.Dying, ref hooks), ref hooks);
 }

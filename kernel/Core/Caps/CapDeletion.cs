@@ -227,9 +227,10 @@ internal static unsafe class CapDeletion
                     continue;
                 }
                 // An untyped's objects go first, restartably: what the revoke frees goes behind this entry.
-                if ((x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild != 0)
+                // (In one stretch DeleteOne revokes them itself, in the same order.)
+                if (preemptible && (x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild != 0)
                 {
-                    if (!RevokeDescendants(map, slot, ref pending, ref hooks, preemptible))
+                    if (!RevokeDescendants(map, slot, ref pending, ref hooks, preemptible: true))
                     {
                         e->Extra = i;
                         return false;
