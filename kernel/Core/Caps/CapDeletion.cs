@@ -60,7 +60,9 @@ internal static unsafe class CapDeletion
 {
     // Inlined into RevokeDescendants' loop, where most of a large revoke's deletions happen.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void DeleteOne<THooks>(PhysMap map, ulong slotPhys, ref ulong pending, ref THooks hooks)
+    /// When `emptied`, a CNode whose last capability this is holds nothing any more (EmptyLastCNode) and
+    /// is destroyed at once instead of going on the list.
+    public static void DeleteOne<THooks>(PhysMap map, ulong slotPhys, ref ulong pending, ref THooks hooks, bool emptied = false)
         where THooks : struct, IObjectHooks
     {
         CapSlot* s = map.As<CapSlot>(slotPhys);
@@ -90,7 +92,7 @@ internal static unsafe class CapDeletion
 
         if (parent != 0 && (map.As<CapSlot>(parent)->Type == ObjectType.Untyped || map.As<CapSlot>(parent)->Type == ObjectType.DeviceMemory))
             Untyped.Release(map, parent, new PhysAddr(objectPhys), ObjectLayout.ObjectBits(type, sizeBits), flags);
-        if (type == ObjectType.CNode)
+        if (type == ObjectType.CNode && !emptied)
             Push(map, EntryFor(map, slotPhys, objectPhys, sizeBits), ref pending);
         else
             hooks.Destroy(type, objectPhys, sizeBits);
@@ -357,14 +359,6 @@ internal static unsafe class CapDeletion
         PhysAddr cnode = s->ObjectPhys;
         bool holdsKeep = keep != slot && keep >= cnode.Value && keep - cnode.Value < (1UL << (s->SizeBits + ObjectSizes.SlotBits)) &&
             !map.As<CapSlot>(keep)->IsEmpty;
-        ulong own = 0;   // deleting a CNode's capability puts that CNode, and nothing else, on a list
-        DeleteOne(map, slot, ref own, ref hooks);
-        if (holdsKeep)
-        {
-            Push(map, own, ref pending);
-            return;
-        }
-        int slotBits = TakeEntry(map.As<CapSlot>(own));
-        hooks.Destroy(ObjectType.CNode, cnode.Value, slotBits);
+        DeleteOne(map, slot, ref pending, ref hooks, emptied: !holdsKeep);
     }
 }
