@@ -131,8 +131,9 @@ public static unsafe partial class Syscalls
         var hooks = new ObjectHooks();
         ulong phys = NucleusContext.Current.Direct.ToPhys(slot);
         // Only a CNode's last capability takes the restartable way; every other delete goes straight on.
-        return CapDeletion.IsLastCNode(slot) ? CapOps.DeleteRestartable(NucleusContext.Current.Direct, phys, ref hooks)
-            : CapOps.Delete(NucleusContext.Current.Direct, phys, ref hooks);
+        // What dies on the way waits on DyingCNodes (drained by Finish).
+        return CapDeletion.IsLastCNode(slot) ? CapOps.DeleteRestartable(NucleusContext.Current.Direct, phys, ref DyingCNodes.Head, ref hooks)
+            : CapOps.Delete(NucleusContext.Current.Direct, phys, ref DyingCNodes.Head, ref hooks);
     }
 
     private static Status CapRevoke(Tcb* t, ulong handle)
@@ -140,7 +141,7 @@ public static unsafe partial class Syscalls
         Status s = Lookup(t, handle, out CapSlot* slot);
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
-        return CapOps.Revoke(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(slot), ref hooks);
+        return CapOps.Revoke(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(slot), ref DyingCNodes.Head, ref hooks);
     }
 
     /// <summary>The most objects one Retype makes (bits 0-31 of count; bits 32-47 carry its progress).</summary>
@@ -158,6 +159,13 @@ public static unsafe partial class Syscalls
     {
         created = 0;
         r1 = 0;
+        // Memory given back by CNodes still dying is not reused before they are finished (DyingCNodes).
+        if (!Settled())
+        {
+            created = f->Rdx;
+            r1 = f->R8;
+            return Restartable(f, Preemption.Restart);
+        }
         ulong dstIndex = f->R8;
         ulong done = f->R9 >> RetypeProgressShift;
         ulong count = f->R9 & uint.MaxValue;

@@ -78,6 +78,9 @@ public unsafe struct Tcb
     // I/O ports this thread may use directly (IoPortsBind): two ranges, applied to the TSS bitmap
     // while it runs.
     public uint IoFirst0, IoCount0, IoFirst1, IoCount1;
+    // A call whose work is done but whose draining of the dying CNodes stopped: its status + 1, answered
+    // by the restart (Syscalls.Finish); 0 = none.
+    public ulong OwedStatus;
 
     public static Tcb* FromSched(SchedEntity* e) => (Tcb*)((byte*)e - FrameOffset - sizeof(InterruptFrame));
 }

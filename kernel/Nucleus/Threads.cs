@@ -249,6 +249,7 @@ public static unsafe class Threads
             s_portsOwner = null;
         }
         t->IoCount0 = t->IoCount1 = 0;
+        t->OwedStatus = 0;
         t->ExitKind = kind;
         t->ExitCode = code;
         if (t->Waitee != null)
@@ -294,8 +295,9 @@ public static unsafe class Threads
         var map = NucleusContext.Current.Direct;
         var hooks = new ObjectHooks();
         // Ok: the slot holds a capability, and never an untyped (the one kind whose delete can stop at a
-        // preemption point and ask for a restart).
-        _ = CapOps.Delete(map, map.ToPhys(slot), ref hooks);
+        // preemption point and ask for a restart). A CNode this was the last capability of is left to
+        // DyingCNodes, drained in bounded steps by the call that got here (not in one stretch).
+        _ = CapOps.Delete(map, map.ToPhys(slot), ref DyingCNodes.Head, ref hooks);
     }
 
     /// <summary>An address space is going away: never run on its tables again.</summary>

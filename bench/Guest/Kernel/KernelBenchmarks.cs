@@ -34,6 +34,8 @@ public static unsafe class KernelBenchmarks
         Report("cnode_delete_4096_unpreempted", CNodeDeleteLatencyBenchmark.Measure(preemptible: false, out _));
         Report("irq_latency_during_revoke_cnode", CNodeDeleteLatencyBenchmark.MeasureRevoke(out restarts));
         Report("irq_latency_during_revoke_cnode_restarts", restarts);
+        Report("irq_latency_during_cnode_cycle", CNodeCycleLatencyBenchmark.Measure(out restarts));
+        Report("irq_latency_during_cnode_cycle_restarts", restarts);
     }
 
     private static void Report(string name, ulong value)

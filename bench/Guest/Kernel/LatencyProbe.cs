@@ -5,6 +5,7 @@
 // instructions.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Boot;
 using Vireo.Kernel.Caps;
 using Vireo.Kernel.Memory;
 using Vireo.Kernel.Nucleus;
@@ -15,6 +16,8 @@ namespace Vireo.Kernel.Bench;
 public static unsafe class LatencyProbe
 {
     private static ulong s_last, s_longest;
+    private static ulong s_dying;
+    private static bool s_owed;
 
     /// <summary>The kernel's hooks; Preemptible false makes the operation one stretch (no points).</summary>
     public struct TimedHooks : IObjectHooks
@@ -54,12 +57,32 @@ public static unsafe class LatencyProbe
 
     public static ulong Longest => s_longest;
 
+    /// <summary>The list of dying CNodes of the operation under measure (DyingCNodes' part), empty at
+    /// the start of RunRestarting.</summary>
+    public static ref ulong Dying => ref s_dying;
+
+    /// <summary>The operation's own work is done and only the list is left to drain (OwedStatus).</summary>
+    public static bool Owed => s_owed;
+
+    /// <summary>What Syscalls.Finish does after the operation ended with `s`: drain the list, and when a
+    /// preemption point stops that, restart with the work owed.</summary>
+    public static Status Finish(Status s, ref TimedHooks hooks)
+    {
+        if (s == Preemption.Restart) return s;
+        s_owed = true;
+        if (!CapDeletion.Drain(KernelState.Direct, ref s_dying, ref hooks, preemptible: true)) return Preemption.Restart;
+        s_owed = false;
+        return s;
+    }
+
     /// <summary>Runs `op` under a 10 kHz timer until it no longer stops at a preemption point, taking the
     /// pending interrupt at each stop as the return to user space would; the longest stretch is then in
     /// Longest. Returns op's final status.</summary>
     public static Status RunRestarting(delegate*<ref TimedHooks, Status> op, bool preemptible, out ulong restarts)
     {
         restarts = 0;
+        s_dying = 0;
+        s_owed = false;
         Status s;
         PreemptionWorld.StartInterrupts(10000);
         Start();

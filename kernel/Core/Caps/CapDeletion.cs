@@ -21,15 +21,17 @@
 // not the size of the tree, bounds that descent).
 //
 // Destroying a CNode means deleting the capabilities it holds, and one of those can be the last
-// capability of another CNode. Instead of recursing, a dying CNode is pushed on a pending stack whose
-// entries are the slots that held those last capabilities: the slot is already empty (Null type, new
-// generation, so no lookup can reach it and no scan deletes it), and until the CNode is cleaned its Object
-// and SizeBits name the CNode and its Next links to the next entry. Drain pops an entry, clears it, deletes
-// every occupied slot of that CNode in index order (which may push more), then calls the Destroy hook.
-// The dying CNode's memory is given back to its untyped before it is cleaned; this is safe because nothing
-// carves memory until the operation ends; Drain therefore always runs to its end before the operation
-// returns, preempted or not. Call depth is bounded: DeleteOne may call RevokeDescendants, which deletes
-// only leaves, and leaves never revoke.
+// capability of another CNode. Instead of recursing, a dying CNode goes on a list of dying CNodes (the
+// caller's `pending`: a local one for the one-stretch operations, the kernel's DyingCNodes for the
+// syscalls) threaded through the CNode's own slot 0, which no capability occupies (destinations refuse
+// index 0): its Object and SizeBits name the CNode, Next links to the next entry and Extra says how far
+// the scan got, so the list needs no memory of its own and outlives the operation. Drain deletes every
+// occupied slot of the first CNode in index order (an untyped with objects revoked first), which may put
+// more on the list right behind it, then calls the Destroy hook; preemptible, it stops after each
+// capability deleted and every ScanBatch empty slots passed, and a later Drain goes on from there. The
+// dying CNode's memory was given back to its untyped when its last capability went, and must not be
+// reused while the CNode waits: the kernel drains the list before any Retype (DyingCNodes). Call depth
+// is bounded: DeleteOne may call RevokeDescendants, which deletes only leaves, and leaves never revoke.
 //
 // The CapDelete syscall of a CNode's last capability first empties the CNode while it is still alive
 // (EmptyLastCNode), one capability per unit of work with a preemption point after each, so that the
@@ -45,8 +47,9 @@
 // A top-level revoke (CapRevoke, and CapDelete of an untyped with objects) does the same when it meets
 // a CNode's last capability as a leaf: the emptying's stops are the revoke's, and its restart finds the
 // marked capability again among the descendants. The emptying may delete any slot, the revoked one too,
-// so the walk then starts again from the root. Revokes nested inside an emptying destroy CNodes with
-// Drain (emptyCNodes off), so emptyings never nest (capabilities.md lists what stays one stretch).
+// so the walk then starts again from the root. Revokes nested inside an emptying put the CNodes they
+// destroy on the list (emptyCNodes off), so emptyings never nest; so does an emptying that holds its own
+// root in a cycle, and every CNode the kernel deletes itself (capabilities.md lists what stays one stretch).
 using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Kernel.Memory;
@@ -57,7 +60,9 @@ internal static unsafe class CapDeletion
 {
     // Inlined into RevokeDescendants' loop, where most of a large revoke's deletions happen.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void DeleteOne<THooks>(PhysMap map, ulong slotPhys, ref ulong pending, ref THooks hooks)
+    /// When `emptied`, a CNode whose last capability this is holds nothing any more (EmptyLastCNode) and
+    /// is destroyed at once instead of going on the list.
+    public static void DeleteOne<THooks>(PhysMap map, ulong slotPhys, ref ulong pending, ref THooks hooks, bool emptied = false)
         where THooks : struct, IObjectHooks
     {
         CapSlot* s = map.As<CapSlot>(slotPhys);
@@ -87,17 +92,42 @@ internal static unsafe class CapDeletion
 
         if (parent != 0 && (map.As<CapSlot>(parent)->Type == ObjectType.Untyped || map.As<CapSlot>(parent)->Type == ObjectType.DeviceMemory))
             Untyped.Release(map, parent, new PhysAddr(objectPhys), ObjectLayout.ObjectBits(type, sizeBits), flags);
-        if (type == ObjectType.CNode)
-        {
-            s->Object = objectPhys;
-            s->SizeBits = (byte)sizeBits;
-            s->Next = pending;
-            pending = slotPhys;
-        }
+        if (type == ObjectType.CNode && !emptied)
+            Push(map, EntryFor(map, slotPhys, objectPhys, sizeBits), ref pending);
         else
-        {
             hooks.Destroy(type, objectPhys, sizeBits);
+    }
+
+    // The entry of a dying CNode: its own slot 0, which never holds a capability in CNodes made through
+    // the syscalls (destinations refuse index 0), so it is free for as long as the CNode waits, whoever
+    // runs meanwhile. Where slot 0 is taken (test fixtures fill it; or it is already the entry of another
+    // CNode, Object set) the entry is the slot that held the last capability, which is safe only while the
+    // operation that emptied it lasts: the kernel's lists never get one.
+    private static ulong EntryFor(PhysMap map, ulong oldSlot, ulong cnode, int slotBits)
+    {
+        CapSlot* first = map.As<CapSlot>(cnode);
+        ulong entry = first->IsEmpty && first->Object == 0 ? cnode : oldSlot;
+        CapSlot* e = map.As<CapSlot>(entry);
+        e->Object = cnode;
+        e->SizeBits = (byte)slotBits;
+        e->Extra = 0;
+        return entry;
+    }
+
+    // Puts an entry on the list: first, or right behind the first while a drain scans that one, so a
+    // CNode is finished before the CNodes it held (the order of one stretch).
+    private static void Push(PhysMap map, ulong entry, ref ulong pending)
+    {
+        CapSlot* e = map.As<CapSlot>(entry);
+        if (pending != 0 && (map.As<CapSlot>(pending)->Flags & CapFlags.Scanning) != 0)
+        {
+            CapSlot* head = map.As<CapSlot>(pending);
+            e->Next = head->Next;
+            head->Next = entry;
+            return;
         }
+        e->Next = pending;
+        pending = entry;
     }
 
     /// <summary>Deletes every descendant of root (see the header). Returns false when a preemption point
@@ -132,7 +162,7 @@ internal static unsafe class CapDeletion
                 {
                     if (c->Type == ObjectType.CNode && emptyCNodes && IsLastCNode(c))
                     {
-                        int went = EmptyAndDelete(map, child, root, ref hooks);
+                        int went = EmptyAndDelete(map, child, root, ref pending, ref hooks);
                         if (went != 0)
                             return went > 0;   // stopped, or root went with the CNode (the caller checks its slot)
                         local = root;
@@ -162,54 +192,90 @@ internal static unsafe class CapDeletion
     // 1: root went on the way; 0: the CNode is gone, go on from root. Kept out of RevokeDescendants' loop
     // (not inlined), which otherwise runs slower for every leaf.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int EmptyAndDelete<THooks>(PhysMap map, ulong slot, ulong root, ref THooks hooks) where THooks : struct, IObjectHooks
+    private static int EmptyAndDelete<THooks>(PhysMap map, ulong slot, ulong root, ref ulong pending, ref THooks hooks)
+        where THooks : struct, IObjectHooks
     {
-        if (!EmptyLastCNode(map, slot, ref hooks))
+        if (!EmptyLastCNode(map, slot, ref pending, ref hooks))
             return -1;
         if (!map.As<CapSlot>(slot)->IsEmpty)
-            DeleteEmptied(map, slot, 0, ref hooks);
+            DeleteEmptied(map, slot, 0, ref pending, ref hooks);
         return map.As<CapSlot>(root)->IsEmpty ? 1 : 0;
     }
 
-    public static void Drain<THooks>(PhysMap map, ref ulong pending, ref THooks hooks) where THooks : struct, IObjectHooks
+    /// <summary>Deletes the capabilities of the dying CNodes on the list, each in index order, and destroys
+    /// them (see the header). When preemptible, stops at a preemption point after each capability deleted
+    /// and every ScanBatch empty slots passed, and returns false; the list keeps where it got (the first
+    /// entry's Extra), so a later call goes on from there.</summary>
+    public static bool Drain<THooks>(PhysMap map, ref ulong pending, ref THooks hooks, bool preemptible = false)
+        where THooks : struct, IObjectHooks
     {
+        uint scanned = 0;
         while (pending != 0)
         {
-            PhysAddr cnode = TakeEntry(map, ref pending, out int slotBits);
-            ulong slots = 1UL << slotBits;
-            for (ulong i = 0; i < slots; i++)
+            ulong entry = pending;
+            CapSlot* e = map.As<CapSlot>(entry);
+            e->Flags |= CapFlags.Scanning;
+            PhysAddr cnode = e->ObjectPhys;
+            ulong slots = 1UL << e->SizeBits;
+            for (ulong i = e->Extra; i < slots; i++)
             {
                 ulong slot = CNode.SlotAddress(cnode, i);
-                if (!map.As<CapSlot>(slot)->IsEmpty)
-                    DeleteOne(map, slot, ref pending, ref hooks);
+                CapSlot* x = map.As<CapSlot>(slot);
+                if (x->IsEmpty)
+                {
+                    if (!preemptible || (++scanned & (ScanBatch - 1)) != 0) continue;
+                    e->Extra = i + 1;
+                    if (hooks.PreemptionPoint()) return false;
+                    continue;
+                }
+                // An untyped's objects go first, restartably: what the revoke frees goes behind this entry.
+                // (In one stretch DeleteOne revokes them itself, in the same order.)
+                if (preemptible && (x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild != 0)
+                {
+                    if (!RevokeDescendants(map, slot, ref pending, ref hooks, preemptible: true))
+                    {
+                        e->Extra = i;
+                        return false;
+                    }
+                    if (x->IsEmpty) continue;
+                }
+                DeleteOne(map, slot, ref pending, ref hooks);
+                if (!preemptible) continue;
+                e->Extra = i + 1;
+                if (hooks.PreemptionPoint()) return false;
             }
+            // Still first: what the scan freed went behind it.
+            pending = e->Next;
+            int slotBits = TakeEntry(e);
             hooks.Destroy(ObjectType.CNode, cnode.Value, slotBits);
         }
+        return true;
     }
 
-    // Takes the first entry off the pending list: the dying CNode it names, and its slot bits.
-    private static PhysAddr TakeEntry(PhysMap map, ref ulong pending, out int slotBits)
+    // Clears an entry taken off the list (an empty slot again); returns the dead CNode's slot bits.
+    private static int TakeEntry(CapSlot* entry)
     {
-        CapSlot* entry = map.As<CapSlot>(pending);
-        pending = entry->Next;
-        PhysAddr cnode = entry->ObjectPhys;
-        slotBits = entry->SizeBits;
+        int slotBits = entry->SizeBits;
         entry->Object = 0;
         entry->SizeBits = 0;
+        entry->Extra = 0;
         entry->Next = 0;
-        return cnode;
+        entry->Flags = CapFlags.None;
+        return slotBits;
     }
 
     /// <summary>The slot holds the last capability of a CNode: deleting it destroys the CNode.</summary>
     public static bool IsLastCNode(CapSlot* s) => s->Type == ObjectType.CNode && s->IsOriginal && s->FirstChild == 0;
 
-    // Empty slots passed between two preemption points while a CNode is emptied.
-    private const int ScanBatch = 256;
+    // Empty slots passed between two preemption points while a CNode is emptied or drained (a power of
+    // two): about 1,500 instructions.
+    private const uint ScanBatch = 64;
 
     /// <summary>Empties the CNode whose last capability is in `root` (see the header), but for `root`
     /// itself if it lies in it. False when a preemption point stopped it; true when it is empty, or when
     /// `root` went on the way (a revoke or a destruction inside reached it).</summary>
-    public static bool EmptyLastCNode<THooks>(PhysMap map, ulong root, ref THooks hooks) where THooks : struct, IObjectHooks
+    public static bool EmptyLastCNode<THooks>(PhysMap map, ulong root, ref ulong pending, ref THooks hooks)
+        where THooks : struct, IObjectHooks
     {
         CapSlot* r = map.As<CapSlot>(root);
         if ((r->Flags & CapFlags.Emptying) == 0)
@@ -222,7 +288,7 @@ internal static unsafe class CapDeletion
         // names this root slot and its generation.
         ulong tag = root | ((ulong)r->Generation << 48);
         ulong cur = root;
-        int scanned = 0;
+        uint scanned = 0;
         while (true)
         {
             if (!IsLastCNode(r))
@@ -238,7 +304,7 @@ internal static unsafe class CapDeletion
                 CapSlot* x = map.As<CapSlot>(slot);
                 if (x->IsEmpty || slot == root)
                 {
-                    if (++scanned % ScanBatch != 0) continue;
+                    if ((++scanned & (ScanBatch - 1)) != 0) continue;
                     c->Extra = i + 1;
                     if (hooks.PreemptionPoint()) return false;
                     continue;
@@ -255,19 +321,14 @@ internal static unsafe class CapDeletion
                     finished = false;
                     break;
                 }
-                ulong pending = 0;
                 if ((x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild != 0)
                 {
                     bool done = RevokeDescendants(map, slot, ref pending, ref hooks, preemptible: true);
-                    Drain(map, ref pending, ref hooks);
                     if (r->IsEmpty) return true;
                     if (!done) return false;
                 }
                 if (!x->IsEmpty)
-                {
                     DeleteOne(map, slot, ref pending, ref hooks);
-                    Drain(map, ref pending, ref hooks);
-                }
                 if (r->IsEmpty) return true;
                 if (hooks.PreemptionPoint()) return false;
                 // A destruction on the way may have taken the CNode being emptied: find the way again.
@@ -282,7 +343,7 @@ internal static unsafe class CapDeletion
             {
                 c->Extra = 0;
                 if (cur == root) return true;
-                DeleteEmptied(map, cur, root, ref hooks);
+                DeleteEmptied(map, cur, root, ref pending, ref hooks);
                 if (r->IsEmpty) return true;
             }
             cur = next;
@@ -290,20 +351,14 @@ internal static unsafe class CapDeletion
     }
 
     /// <summary>Deletes the last capability of a CNode that EmptyLastCNode emptied: its destruction needs
-    /// no scan, unless `keep` (a capability it skipped) lies in it.</summary>
-    public static void DeleteEmptied<THooks>(PhysMap map, ulong slot, ulong keep, ref THooks hooks) where THooks : struct, IObjectHooks
+    /// no scan, unless `keep` (a capability it skipped) lies in it, when it goes on the list.</summary>
+    public static void DeleteEmptied<THooks>(PhysMap map, ulong slot, ulong keep, ref ulong pending, ref THooks hooks)
+        where THooks : struct, IObjectHooks
     {
         CapSlot* s = map.As<CapSlot>(slot);
         PhysAddr cnode = s->ObjectPhys;
         bool holdsKeep = keep != slot && keep >= cnode.Value && keep - cnode.Value < (1UL << (s->SizeBits + ObjectSizes.SlotBits)) &&
             !map.As<CapSlot>(keep)->IsEmpty;
-        ulong pending = 0;
-        DeleteOne(map, slot, ref pending, ref hooks);
-        if (!holdsKeep && pending == slot)
-        {
-            PhysAddr dead = TakeEntry(map, ref pending, out int bits);
-            hooks.Destroy(ObjectType.CNode, dead.Value, bits);
-        }
-        Drain(map, ref pending, ref hooks);
+        DeleteOne(map, slot, ref pending, ref hooks, emptied: !holdsKeep);
     }
 }

@@ -84,58 +84,86 @@ public static unsafe class CapOps
         return Status.Ok;
     }
 
-    /// <summary>Deletes one capability (see CapDeletion). InvalidCapability when the slot is empty.
-    /// An untyped with children is revoked first, preemptibly: Preemption.Restart when that stopped.</summary>
+    /// <summary>Deletes one capability (see CapDeletion) and finishes in one stretch whatever CNodes that
+    /// destroyed. InvalidCapability when the slot is empty. An untyped with children is revoked first,
+    /// preemptibly: Preemption.Restart when that stopped.</summary>
     public static Status Delete<THooks>(PhysMap map, ulong slotPhys, ref THooks hooks) where THooks : struct, IObjectHooks
+    {
+        ulong pending = 0;
+        return Drained(map, slotPhys, Delete(map, slotPhys, ref pending, ref hooks), ref pending, ref hooks);
+    }
+
+    /// <summary>Delete that leaves the CNodes it destroyed on `pending`, the list of dying CNodes
+    /// (CapDeletion.Drain finishes them in bounded steps). Restart when the revoke of an untyped stopped.</summary>
+    public static Status Delete<THooks>(PhysMap map, ulong slotPhys, ref ulong pending, ref THooks hooks)
+        where THooks : struct, IObjectHooks
     {
         CapSlot* s = map.As<CapSlot>(slotPhys);
         if (s->IsEmpty)
             return Status.InvalidCapability;
-        ulong pending = 0;
         if ((s->Type == ObjectType.Untyped || s->Type == ObjectType.DeviceMemory) && s->FirstChild != 0)
         {
+            // The slot may go with a CNode that was among the descendants: then it is deleted.
             if (!CapDeletion.RevokeDescendants(map, slotPhys, ref pending, ref hooks, preemptible: true, emptyCNodes: true))
-            {
-                CapDeletion.Drain(map, ref pending, ref hooks);
-                // The slot may have gone with a CNode that was among the descendants: then it is deleted.
                 return s->IsEmpty ? Status.Ok : Preemption.Restart;
-            }
             if (s->IsEmpty)
                 return Status.Ok;
         }
         CapDeletion.DeleteOne(map, slotPhys, ref pending, ref hooks);
-        CapDeletion.Drain(map, ref pending, ref hooks);
         return Status.Ok;
     }
 
     /// <summary>Delete for the CapDelete syscall, which restarts: when the slot holds a CNode's last
     /// capability, the CNode is first emptied preemptibly (CapDeletion.EmptyLastCNode) and then destroyed
-    /// without a scan; Preemption.Restart when the emptying stopped. Otherwise as Delete.</summary>
+    /// without a scan; Preemption.Restart when the emptying stopped. Otherwise as Delete. What it destroys
+    /// on the way is finished in one stretch here (the syscall drains `pending` itself).</summary>
     public static Status DeleteRestartable<THooks>(PhysMap map, ulong slotPhys, ref THooks hooks) where THooks : struct, IObjectHooks
+    {
+        ulong pending = 0;
+        return Drained(map, slotPhys, DeleteRestartable(map, slotPhys, ref pending, ref hooks), ref pending, ref hooks);
+    }
+
+    public static Status DeleteRestartable<THooks>(PhysMap map, ulong slotPhys, ref ulong pending, ref THooks hooks)
+        where THooks : struct, IObjectHooks
     {
         CapSlot* s = map.As<CapSlot>(slotPhys);
         if (!CapDeletion.IsLastCNode(s))
-            return Delete(map, slotPhys, ref hooks);
-        if (!CapDeletion.EmptyLastCNode(map, slotPhys, ref hooks))
+            return Delete(map, slotPhys, ref pending, ref hooks);
+        if (!CapDeletion.EmptyLastCNode(map, slotPhys, ref pending, ref hooks))
             return s->IsEmpty ? Status.Ok : Preemption.Restart;
         if (!s->IsEmpty)
-            CapDeletion.DeleteEmptied(map, slotPhys, 0, ref hooks);
+            CapDeletion.DeleteEmptied(map, slotPhys, 0, ref pending, ref hooks);
         return Status.Ok;
     }
 
     /// <summary>Deletes every capability derived from this one, transitively; the slot itself stays
     /// (unless it sat in a CNode whose last capability was among them). A CNode whose last capability is
     /// among them is emptied restartably first (CapDeletion.EmptyLastCNode). InvalidCapability when empty;
-    /// Preemption.Restart when a preemption point stopped it (the tree is valid, fewer descendants left).</summary>
+    /// Preemption.Restart when a preemption point stopped it (the tree is valid, fewer descendants left).
+    /// What it destroys on the way is finished in one stretch here.</summary>
     public static Status Revoke<THooks>(PhysMap map, ulong slotPhys, ref THooks hooks) where THooks : struct, IObjectHooks
+    {
+        ulong pending = 0;
+        return Drained(map, slotPhys, Revoke(map, slotPhys, ref pending, ref hooks), ref pending, ref hooks);
+    }
+
+    /// <summary>Revoke that leaves the CNodes it destroyed on `pending` (see Delete).</summary>
+    public static Status Revoke<THooks>(PhysMap map, ulong slotPhys, ref ulong pending, ref THooks hooks)
+        where THooks : struct, IObjectHooks
     {
         CapSlot* s = map.As<CapSlot>(slotPhys);
         if (s->IsEmpty)
             return Status.InvalidCapability;
-        ulong pending = 0;
         bool done = CapDeletion.RevokeDescendants(map, slotPhys, ref pending, ref hooks, preemptible: true, emptyCNodes: true);
-        CapDeletion.Drain(map, ref pending, ref hooks);
         return done || s->IsEmpty ? Status.Ok : Preemption.Restart;
+    }
+
+    // Finishes the dying CNodes in one stretch; a stopped operation whose slot went on the way is done.
+    private static Status Drained<THooks>(PhysMap map, ulong slotPhys, Status s, ref ulong pending, ref THooks hooks)
+        where THooks : struct, IObjectHooks
+    {
+        CapDeletion.Drain(map, ref pending, ref hooks);
+        return s == Preemption.Restart && map.As<CapSlot>(slotPhys)->IsEmpty ? Status.Ok : s;
     }
 
     internal static void Fill(CapSlot* s, ObjectType type, Rights rights, CapFlags flags, int sizeBits,

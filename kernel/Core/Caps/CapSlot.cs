@@ -41,6 +41,9 @@ public enum CapFlags : byte
     /// (CapDeletion.EmptyLastCNode): the CNode is refused as a destination, so nothing can be put back
     /// into what was emptied before a restart. Not copied, moved or handed on to an heir.</summary>
     Emptying = 8,
+    /// <summary>Only on an empty slot that is an entry of CapDeletion's list of dying CNodes: a drain is
+    /// scanning this entry's CNode, so what the scan frees goes behind it.</summary>
+    Scanning = 16,
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -12,9 +12,9 @@ public interface IObjectHooks
     void Initialize(ObjectType type, PhysAddr phys, int sizeBits);
 
     /// <summary>The last capability to the object went; its memory has already been returned to its untyped
-    /// and is not reused before the current operation ends. For a CNode the slots have been emptied, and the
-    /// hook must not write the CNode's memory: its empty slots may still hold pending-destruction entries
-    /// (see CapDeletion) until the operation ends.</summary>
+    /// and is not reused before the current operation ends and the list of dying CNodes is empty. For a
+    /// CNode the slots have been emptied, and the hook must not write the CNode's memory: its empty slots
+    /// may still hold dying-CNode entries (see CapDeletion) until that list is drained.</summary>
     /// The object is CapSlot.Object: an address but for an IrqHandler (its line), so a number here.
     void Destroy(ObjectType type, ulong phys, int sizeBits);
 

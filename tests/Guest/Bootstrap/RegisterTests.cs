@@ -32,13 +32,13 @@ static unsafe class RegisterTests
     }
 
     // Writes `count` bytes of `bytes`, most significant first (so opcodes read as disassembled).
-    private static byte* Op(byte* p, ulong bytes, int count)
+    internal static byte* Op(byte* p, ulong bytes, int count)
     {
         for (int i = count - 1; i >= 0; i--) *p++ = (byte)(bytes >> (8 * i));
         return p;
     }
 
-    private static byte* Imm(byte* p, ulong value)
+    internal static byte* Imm(byte* p, ulong value)
     {
         *(ulong*)p = value;
         return p + 8;

@@ -66,6 +66,7 @@ static unsafe class UserTests
         MsiTests.Run(memory);
         EcamTests.Run(memory);
         PreemptionTests.Run(memory);
+        OwnCNodeRevokeTests.Run(memory);
         CounterTests.Run(memory);
         T.Summary();
         return T.Failed;

@@ -108,6 +108,27 @@ public static unsafe class PreemptionWorld
         return true;
     }
 
+    /// <summary>Two CNodes of 2^slotBits slots, X and Y, full of copies of an endpoint in slot 0 of the big
+    /// CNode (but for slot 0, as user space fills them), X holding Y's last capability in its slot 1 and Y
+    /// holding X's in its slot 1: a cycle. Returns that slot of Y, the capability to delete.</summary>
+    public static bool BuildCNodeCycle(int slotBits, out ulong xInY)
+    {
+        var map = KernelState.Direct;
+        xInY = 0;
+        if (RetypeOne(UntypedSlot, ObjectType.Endpoint, 0, s_cnode, CNodeBits, 0) != Status.Ok ||
+            RetypeOne(UntypedSlot, ObjectType.CNode, slotBits, s_holder, 6, 2) != Status.Ok ||
+            RetypeOne(UntypedSlot, ObjectType.CNode, slotBits, s_holder, 6, 4) != Status.Ok)
+            return false;
+        PhysAddr x = At(HolderSlot(2))->ObjectPhys, y = At(HolderSlot(4))->ObjectPhys;
+        for (ulong i = 2; i < 1UL << slotBits; i++)
+            if (CapOps.Copy(map, Slot(0), CNode.SlotAddress(x, i), Rights.All) != Status.Ok ||
+                CapOps.Copy(map, Slot(0), CNode.SlotAddress(y, i), Rights.All) != Status.Ok)
+                return false;
+        xInY = CNode.SlotAddress(y, 1);
+        return CapOps.Move(map, HolderSlot(4), CNode.SlotAddress(x, 1)) == Status.Ok &&
+            CapOps.Move(map, HolderSlot(2), xInY) == Status.Ok;
+    }
+
     /// <summary>One object, issued again while it stops at a preemption point: a CNode over 64 KiB is
     /// zeroed in chunks, and an interrupt left pending stops every call after one chunk.</summary>
     private static Status RetypeOne(ulong untyped, ObjectType type, int sizeBits, PhysAddr cnode, int bits, ulong index)

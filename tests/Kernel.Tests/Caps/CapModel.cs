@@ -254,8 +254,8 @@ public sealed class CapModel
             if (emptyCNodes && IsLastCNode(cursor))
             {
                 // The kernel empties it first (CapDeletion.EmptyLastCNode), then starts again from root.
-                if (EmptyCNode(cursor, cursor) && Present(cursor))
-                    DeleteAndDrain(cursor);
+                if (EmptyCNode(cursor, cursor, pending) && Present(cursor))
+                    DeleteEmptied(cursor, null, pending);
                 if (!Present(root))
                     return;
                 cursor = root;
@@ -270,16 +270,28 @@ public sealed class CapModel
 
     private bool Present(ModelCap c) => Caps.TryGetValue(c.Slot, out ModelCap now) && now == c;
 
-    private void DeleteAndDrain(ModelCap c)
+    // CapDeletion.DeleteEmptied: an emptied CNode is destroyed at once, unless it holds `keep` (the
+    // emptying's root, which it skipped): then it joins the dying CNodes.
+    private void DeleteEmptied(ModelCap c, ModelCap keep, Stack<(ulong, int)> pending)
     {
-        var pending = new Stack<(ulong, int)>();
-        DeleteOne(c, pending);
-        Drain(pending);
+        ulong phys = c.Object.Phys;
+        bool holdsKeep = keep != null && keep != c && Present(keep) && keep.Slot >= phys && keep.Slot - phys < (64UL << c.Object.CapBits);
+        var own = new Stack<(ulong, int)>();
+        DeleteOne(c, own);
+        if (holdsKeep)
+        {
+            pending.Push(own.Pop());
+            return;
+        }
+        (ulong p, int bits) = own.Pop();
+        CNodes.Remove((p, bits));
+        Expected.Add(new HookCall("destroy", ObjectType.CNode, p, bits));
     }
 
     // What CapDeletion.EmptyLastCNode does without preemption: the slots of cur in index order (but r's
-    // own), a nested CNode's last capability emptied first and then deleted. False when r went on the way.
-    private bool EmptyCNode(ModelCap r, ModelCap cur)
+    // own), a nested CNode's last capability emptied first and then deleted; what dies on the way joins
+    // the operation's dying CNodes. False when r went on the way.
+    private bool EmptyCNode(ModelCap r, ModelCap cur, Stack<(ulong, int)> pending)
     {
         ulong phys = cur.Object.Phys;
         for (ulong i = 0; i < 1UL << cur.Object.CapBits; i++)
@@ -293,22 +305,20 @@ public sealed class CapModel
                 continue;
             if (IsLastCNode(x))
             {
-                if (!EmptyCNode(r, x))
+                if (!EmptyCNode(r, x, pending))
                     return false;
                 if (Present(x))
-                    DeleteAndDrain(x);
+                    DeleteEmptied(x, r, pending);
                 continue;
             }
             if (x.Type == ObjectType.Untyped && x.Children.Count > 0)
             {
-                var pending = new Stack<(ulong, int)>();
                 RevokeDescendants(x, pending);
-                Drain(pending);
                 if (!Present(r))
                     return false;
             }
             if (Present(x))
-                DeleteAndDrain(x);
+                DeleteOne(x, pending);
         }
         return Present(r);
     }

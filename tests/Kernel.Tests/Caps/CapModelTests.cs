@@ -28,7 +28,29 @@ public class CapModelTests
     [InlineData(6)]
     public void RandomSequencesMatchModel(int seed) => Run(seed, 4000);
 
-    private static void Run(int seed, int steps)
+    // The same with every delete and revoke run as the syscalls run them (DyingCNodeTests.AsSyscall: the
+    // kernel's list of dying CNodes drained restartably) and stopped at every Nth preemption point: the
+    // model's one-stretch prediction must still hold, hook call by hook call.
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 7)]
+    [InlineData(3, 300)]
+    public void RandomSequencesStoppedAtPointsMatchModel(int seed, int every) => Run(seed, 2000, every);
+
+    // Delete (the kernel's own, CapOps.Delete: no emptying first) or revoke: one stretch, or (every > 0) as
+    // the syscall layer runs it with stops.
+    private static Status Run(CapsWorld w, int every, ulong slot, bool revoke)
+    {
+        if (every == 0)
+            return revoke ? w.Revoke(slot) : w.Delete(slot);
+        w.Hooks.PreemptEvery = every;
+        Status s = DyingCNodeTests.AsSyscall(w, revoke ? (ref ulong p) => CapOps.Revoke(w.Map, slot, ref p, ref w.Hooks)
+            : (ref ulong p) => CapOps.Delete(w.Map, slot, ref p, ref w.Hooks), out _);
+        w.Hooks.PreemptEvery = 0;
+        return s;
+    }
+
+    private static void Run(int seed, int steps, int every = 0)
     {
         using var w = new CapsWorld();
         var model = new CapModel();
@@ -94,7 +116,7 @@ public class CapModelTests
                 if (src == root)
                     continue;
                 expected = model.Delete(src.Slot);
-                actual = w.Delete(src.Slot);
+                actual = Run(w, every, src.Slot, revoke: false);
                 what = "delete";
                 counts[4]++;
             }
@@ -109,7 +131,7 @@ public class CapModelTests
                     if (CapModel.IsDescendant(c, target))
                         doomed.Add(c.Slot);
                 expected = model.Revoke(slot);
-                actual = w.Revoke(slot);
+                actual = Run(w, every, slot, revoke: true);
                 what = "revoke";
                 counts[5]++;
                 foreach (ulong d in doomed)

@@ -26,6 +26,15 @@ public sealed class HookLog
         return n;
     }
 
+    public int Count(string kind, ObjectType type)
+    {
+        int n = 0;
+        foreach (HookCall c in Calls)
+            if (c.Kind == kind && c.Type == type)
+                n++;
+        return n;
+    }
+
     public int Count(string kind, ulong phys)
     {
         int n = 0;
@@ -43,10 +52,16 @@ public struct TestHooks : IObjectHooks
     public int PreemptEvery;
     public int Points;
     public int Preemptions;
+    /// <summary>The most hook calls (capabilities removed, objects destroyed) between two preemption
+    /// points: how long the operation ran without one.</summary>
+    public int MostCallsBetweenPoints;
+    private int _callsAtPoint;
 
     public bool PreemptionPoint()
     {
         Points++;
+        MostCallsBetweenPoints = Math.Max(MostCallsBetweenPoints, Log.Calls.Count - _callsAtPoint);
+        _callsAtPoint = Log.Calls.Count;
         if (PreemptEvery == 0 || Points % PreemptEvery != 0)
             return false;
         Preemptions++;
