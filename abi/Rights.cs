@@ -1,4 +1,6 @@
-// Rights on a capability. They only shrink when a capability is copied or minted.
+// Rights on a capability. They only shrink when a capability is copied or minted. Physical is kept
+// out of All on purpose: it reveals physical addresses (what DMA needs), so it reaches a capability only
+// where a holder names it (ADR 0011).
 namespace Vireo.Abi;
 
 [System.Flags]
@@ -14,5 +16,13 @@ public enum Rights : byte
     Map = 16,
     /// <summary>May configure or control the object (threads, CNodes, untyped retype).</summary>
     Control = 32,
+    /// <summary>Frames, untyped and device memory: may learn the physical address (FramePhysical).
+    /// Frames and untyped retyped from an untyped inherit it; only drivers get memory that has it
+    /// (SpawnFlags.Dma). Not part of All, so a copy made with All drops it.</summary>
+    Physical = 64,
+    /// <summary>Every ordinary right: what the kernel gives the objects it makes.</summary>
     All = Read | Write | Execute | Grant | Map | Control,
+    /// <summary>Every right there is: a rights argument above it is InvalidArgument, and the mask that
+    /// keeps a capability's rights whole (capabilities passed in a message).</summary>
+    Defined = All | Physical,
 }

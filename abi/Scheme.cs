@@ -203,6 +203,11 @@ public enum SpawnFlags : ulong
     /// 0xCF8-0xCFF to its thread (IoPortsBind before it starts; no I/O-ports capability is given, so
     /// it can reach no other port). Only a caller that may register can ask.</summary>
     PciPorts = 128,
+    /// <summary>The child is a driver that does DMA: the memory it gets (its heap, its image's frames,
+    /// GrowMemory's blocks) keeps Rights.Physical, so it may learn physical addresses (FramePhysical).
+    /// Without it the process manager withholds Physical from everything it gives. Only a caller that
+    /// may register can ask (ADR 0011: a driver with DMA can reach all memory).</summary>
+    Dma = 256,
 }
 
 public static class SchemeLimits

@@ -46,7 +46,11 @@ public enum Syscall : ulong
     ThreadRegisters = 37, // (thread, ThreadRegistersOp, ThreadRegisterState*): read or write a stopped thread's registers
     CapTake = 38,         // (cnode, from, badgeMask, dstCNode, dstIndex) -> handle at the destination (0: none), next index
     KernelCounters = 39,  // (irqControl, KernelCounter) -> count: what the kernel holds, for leak checks
-    Count = 40,
+    // Devices for drivers (ADR 0011; docs/design/syscalls.md, "Devices").
+    FramePhysical = 40,   // (frame) -> physical address of its first byte: needs Rights.Physical
+    MsiHandlerGet = 41,   // (irqControl, dstCNode, dstIndex) -> handler, MSI data | MSI address << 32
+    CapCarve = 42,        // (cap, base, sizeBits, dstCNode, dstIndex) -> handle: an I/O-port or device-memory subrange
+    Count = 43,
 }
 
 /// <summary>What KernelCounters reads (docs/design/syscalls.md). Indices below 16 are ObjectType values:

@@ -4,7 +4,8 @@
 // the initfs (read-only) and an information page, fills its CNode (itself, its address space,
 // its thread, all I/O ports, one frame capability per initfs page), and finally turns every
 // remaining free frame into untyped memory capabilities for it: after that the kernel has no
-// memory of its own to allocate.
+// memory of its own to allocate. Its untyped and device memory carry the Physical right, which it
+// passes on to drivers only (ADR 0011).
 using Vireo.Abi;
 using Vireo.Formats;
 using Vireo.Kernel.Arch.X64;
@@ -176,7 +177,7 @@ public static unsafe class BootstrapLoader
                 int bits = BlockBits(start, end);
                 ulong size = 1UL << bits;
                 frames.TryAllocRange(start, size >> ObjectSizes.PageBits);
-                Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, slot), ObjectType.Untyped, Rights.All, start.Value, bits, 0, 0));
+                Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, slot), ObjectType.Untyped, Rights.Defined, start.Value, bits, 0, 0));
                 info->UntypedPhys[info->UntypedCount] = start.Value;
                 info->UntypedSizeBits[info->UntypedCount] = (byte)bits;
                 info->UntypedCount++;
@@ -220,7 +221,7 @@ public static unsafe class BootstrapLoader
         while (start < end && n < max)
         {
             int bits = BlockBits(start, end);
-            Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, firstSlot + (uint)n), ObjectType.DeviceMemory, Rights.All, start.Value, bits, 0, 0));
+            Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, firstSlot + (uint)n), ObjectType.DeviceMemory, Rights.Defined, start.Value, bits, 0, 0));
             start += 1UL << bits;
             n++;
         }

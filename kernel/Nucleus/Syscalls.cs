@@ -53,6 +53,8 @@ public static unsafe partial class Syscalls
             Syscall.ThreadSetPriority => ThreadSetPriority(t, f->Rdi, f->Rsi, f->Rdx),
             Syscall.ThreadRegisters => ThreadRegisters(t, f->Rdi, f->Rsi, f->Rdx),
             Syscall.KernelCounters => KernelCounters(t, f->Rdi, f->Rsi, out r0),
+            Syscall.FramePhysical => FramePhysical(t, f->Rdi, out r0),
+            Syscall.CapCarve => CapCarve(t, f, out r0),
             Syscall.Send => IpcSend(t, f, blocking: true, isCall: false),
             Syscall.NBSend => IpcSend(t, f, blocking: false, isCall: false),
             Syscall.Recv => IpcRecv(t, f, blocking: true),

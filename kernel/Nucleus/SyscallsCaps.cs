@@ -81,7 +81,7 @@ public static unsafe partial class Syscalls
         created = 0;
         Status s = Lookup(t, handle, out CapSlot* src);
         if (s != Status.Ok) return s;
-        if (rights > (ulong)Rights.All) return Status.InvalidArgument;
+        if (rights > (ulong)Rights.Defined) return Status.InvalidArgument;
         s = Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
         var map = NucleusContext.Current.Direct;
@@ -151,7 +151,9 @@ public static unsafe partial class Syscalls
     // the restarted call makes the rest and answers as if it had run at once (ADR 0003). User space
     // passes them as 0; r9 holds the plain count again whenever the call returns. On a restart the
     // results written back into rdx and r8 are the arguments they held, so the call is issued unchanged.
-    // Arguments: rdi untyped, rsi type, rdx sizeBits, r10 dstCNode, r8 dstIndex, r9 count.
+    // Arguments: rdi untyped, rsi type | withheld rights << 8 (rights the new capabilities do not get:
+    // how the process manager keeps Physical from ordinary processes), rdx sizeBits, r10 dstCNode,
+    // r8 dstIndex, r9 count.
     private static Status Retype(Tcb* t, InterruptFrame* f, out ulong created, out ulong r1)
     {
         created = 0;
@@ -162,8 +164,8 @@ public static unsafe partial class Syscalls
         f->R9 = count;
         Status s = Lookup(t, f->Rdi, out CapSlot* u);
         if (s != Status.Ok) return s;
-        ulong type = f->Rsi, sizeBits = f->Rdx;
-        if (type > (ulong)ObjectType.DeviceMemory || sizeBits > 63 || count == 0 || count > MaxRetypeCount || done >= count) return Status.InvalidArgument;
+        ulong type = f->Rsi & 0xFF, withheld = f->Rsi >> 8, sizeBits = f->Rdx;
+        if (type > (ulong)ObjectType.DeviceMemory || withheld > (ulong)Rights.Defined || sizeBits > 63 || count == 0 || count > MaxRetypeCount || done >= count) return Status.InvalidArgument;
         s = Destination(t, f->R10, dstIndex, count, out PhysAddr cnode, out int bits);
         if (s != Status.Ok) return s;
         // Every address space takes an ASID as it is made: check there are enough before anything is
@@ -171,7 +173,7 @@ public static unsafe partial class Syscalls
         if (type == (ulong)ObjectType.AddressSpace && count - done > AddressSpaces.FreeAsids) return Status.OutOfMemory;
         var hooks = new ObjectHooks();
         s = Untyped.Retype(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits,
-            dstIndex + done, count - done, ref hooks, out ulong made);
+            dstIndex + done, count - done, ref hooks, out ulong made, (Rights)withheld);
         if (hooks.Failed) Panic.Fail("retype: an address space found no ASID after the check");
         if (s == Status.Ok)
         {
@@ -191,7 +193,7 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         s = Lookup(t, frame, ObjectType.Frame, Rights.Map, out CapSlot* f);
         if (s != Status.Ok) return s;
-        if (rights > (ulong)Rights.All) return Status.InvalidArgument;
+        if (rights > (ulong)Rights.Defined) return Status.InvalidArgument;
         return Mappings.Map(space->ObjectPhys, f, vaddr, (Rights)rights);
     }
 
@@ -205,7 +207,7 @@ public static unsafe partial class Syscalls
     {
         Status s = Lookup(t, frame, ObjectType.Frame, Rights.None, out CapSlot* f);
         if (s != Status.Ok) return s;
-        if (rights > (ulong)Rights.All) return Status.InvalidArgument;
+        if (rights > (ulong)Rights.Defined) return Status.InvalidArgument;
         return Mappings.Protect(f, (Rights)rights);
     }
 }

@@ -116,9 +116,12 @@ public static unsafe class Sys
     public static Status Delete(CapHandle cap) => Call(Syscall.CapDelete, cap.Value);
     public static Status Revoke(CapHandle cap) => Call(Syscall.CapRevoke, cap.Value);
 
-    public static Status Retype(CapHandle untyped, ObjectType type, int sizeBits, CapHandle dstCNode, uint dstIndex, uint count, out CapHandle first)
+    /// <summary>Makes `count` objects from an untyped. The new capabilities get every right but `withheld`
+    /// (frames and untyped also the untyped's Physical right, unless withheld).</summary>
+    public static Status Retype(CapHandle untyped, ObjectType type, int sizeBits, CapHandle dstCNode, uint dstIndex, uint count, out CapHandle first,
+        Rights withheld = Rights.None)
     {
-        Status s = Call(Syscall.Retype, out ulong h, untyped.Value, (ulong)type, (ulong)sizeBits, dstCNode.Value, dstIndex, count);
+        Status s = Call(Syscall.Retype, out ulong h, untyped.Value, (ulong)type | (ulong)withheld << 8, (ulong)sizeBits, dstCNode.Value, dstIndex, count);
         first = new CapHandle(h);
         return s;
     }

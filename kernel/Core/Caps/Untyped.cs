@@ -36,22 +36,24 @@ public static unsafe class Untyped
     /// <summary>
     /// Carves `count` objects from an untyped into the empty slots [dstIndex, dstIndex + count) of a
     /// destination CNode. Each object is zeroed (except untyped), announced to hooks.Initialize, and named
-    /// by an Original capability with all rights, a child of the untyped capability. All or nothing
+    /// by an Original capability with all rights but `withheld`, a child of the untyped capability; frames
+    /// and untyped also get the untyped's Physical right (ADR 0011). All or nothing
     /// (when hooks never preempt; see the overload below):
     /// InvalidCapability (untyped slot empty), WrongType (not untyped), InsufficientRights (no Control),
     /// InvalidArgument (type/size not retypable, count 0), OutOfRange (slots beyond the CNode),
     /// Occupied (a destination slot is not empty), OutOfMemory (does not fit above the watermark).
     /// </summary>
     public static Status Retype<THooks>(PhysMap map, ulong untypedSlot, ObjectType type, int sizeBits,
-        PhysAddr dstCNode, int dstSlotBits, ulong dstIndex, ulong count, ref THooks hooks)
+        PhysAddr dstCNode, int dstSlotBits, ulong dstIndex, ulong count, ref THooks hooks, Rights withheld = Rights.None)
         where THooks : struct, IObjectHooks =>
-        Retype(map, untypedSlot, type, sizeBits, dstCNode, dstSlotBits, dstIndex, count, ref hooks, out _);
+        Retype(map, untypedSlot, type, sizeBits, dstCNode, dstSlotBits, dstIndex, count, ref hooks, out _, withheld);
 
     /// <summary>As above; in addition, a preemption point after an object (not the last) stops it with
     /// Preemption.Restart, the first `made` objects made and committed; the rest are
     /// [dstIndex + made, dstIndex + count), to be asked for again. made is count on Ok, 0 on failure.</summary>
     public static Status Retype<THooks>(PhysMap map, ulong untypedSlot, ObjectType type, int sizeBits,
-        PhysAddr dstCNode, int dstSlotBits, ulong dstIndex, ulong count, ref THooks hooks, out ulong made)
+        PhysAddr dstCNode, int dstSlotBits, ulong dstIndex, ulong count, ref THooks hooks, out ulong made,
+        Rights withheld = Rights.None)
         where THooks : struct, IObjectHooks
     {
         made = 0;
@@ -86,6 +88,9 @@ public static unsafe class Untyped
         if (objectBits > u->SizeBits || start > regionSize || count * objectSize > regionSize - start)
             return Status.OutOfMemory;
 
+        // Physical passes only to what is memory itself: a frame's address, an untyped's frames.
+        Rights inherited = type == ObjectType.Frame || type == ObjectType.Untyped ? u->Rights & Rights.Physical : Rights.None;
+        Rights rights = (Rights.All | inherited) & ~withheld;
         bool padded = start != watermark;
         if (padded)
             *map.As<ulong>(u->Object + start - 8) = watermark;   // raw: the typed sum cost an instruction
@@ -109,7 +114,7 @@ public static unsafe class Untyped
             CapFlags flags = padded && i == 0 ? CapFlags.Original | CapFlags.Padded : CapFlags.Original;
             if (device)
                 flags |= CapFlags.Device;
-            CapOps.Fill(map.As<CapSlot>(slot), type, Rights.All, flags, capSizeBits, objectPhys.Value, 0, 0);
+            CapOps.Fill(map.As<CapSlot>(slot), type, rights, flags, capSizeBits, objectPhys.Value, 0, 0);
             CapTree.InsertChild(map, untypedSlot, slot);
             hooks.Initialize(type, objectPhys, capSizeBits);
             if (i + 1 < count && hooks.PreemptionPoint())

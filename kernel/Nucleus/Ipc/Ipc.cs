@@ -191,7 +191,7 @@ public static unsafe class Ipc
             var map = NucleusContext.Current.Direct;
             ulong slot = CNode.SlotAddress(cnode->ObjectPhys, index);
             // Ok: MessageTransfer checked the source (not untyped) and the empty slot first.
-            _ = CapOps.Copy(map, map.ToPhys(src), slot, Rights.All);
+            _ = CapOps.Copy(map, map.ToPhys(src), slot, Rights.Defined);   // the sender's rights whole, Physical too
             return CNode.HandleFor(map, cnode->ObjectPhys, slot).Value;
         }
     }

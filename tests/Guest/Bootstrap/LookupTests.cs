@@ -55,6 +55,9 @@ static unsafe class LookupTests
             new Case { Call = Syscall.IrqAck, Type = ObjectType.IrqHandler, Needed = Rights.Control },
             new Case { Call = Syscall.IoPortsBind, Type = ObjectType.IoPorts, Needed = Rights.Control },
             new Case { Call = Syscall.DebugWrite, Type = ObjectType.IoPorts, Needed = Rights.Write },
+            new Case { Call = Syscall.FramePhysical, Type = ObjectType.Frame, Needed = Rights.Physical },
+            new Case { Call = Syscall.CapCarve, Type = ObjectType.IoPorts, Needed = Rights.Control },
+            new Case { Call = Syscall.MsiHandlerGet, Type = ObjectType.IrqControl, Needed = Rights.Control },
             new Case { Call = Syscall.CapIdentify, Type = ObjectType.Null },
             new Case { Call = Syscall.CapCopy, Type = ObjectType.Null },
             new Case { Call = Syscall.CapMint, Type = ObjectType.Null },
@@ -151,6 +154,8 @@ static unsafe class LookupTests
             case Syscall.CapMint:
             case Syscall.CapMove: return Sys.Call(call, cap.Value, self, 4002, (ulong)Rights.All, 1);
             case Syscall.CapTake: return Sys.Call(call, cap.Value, 0, 1, self, 4004);
+            case Syscall.CapCarve: return Sys.Call(call, cap.Value, 0x3F8, 3, self, 4005);
+            case Syscall.MsiHandlerGet: return Sys.Call(call, cap.Value, self, 4006);
             case Syscall.Retype: return Sys.Call(call, cap.Value, (ulong)ObjectType.Frame, 12, self, 4003, 1);
             case Syscall.ThreadConfigure:
                 ThreadConfig config = default;

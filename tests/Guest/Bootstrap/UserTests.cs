@@ -61,6 +61,8 @@ static unsafe class UserTests
         IpcTests.Run(ref initfs, memory);
         ReplyTests.Run(memory);
         DeviceTests.Run(ref initfs, memory);
+        PhysicalTests.Run(memory);
+        CarveTests.Run();
         PreemptionTests.Run(memory);
         CounterTests.Run(memory);
         T.Summary();

@@ -130,6 +130,17 @@ static unsafe class Calls
                 a0 = a1 == (ulong)ThreadRegistersOp.Write ? Pool.Handle(rng, true) : Pool.Handle(rng, false);
                 a2 = Pool.Pointer(rng, thread);
                 break;
+            case Syscall.FramePhysical:
+                a0 = Pool.Handle(rng, false);
+                break;
+            case Syscall.MsiHandlerGet:
+                // Workers hold no IrqControl: refused, like KernelCounters.
+                a0 = Pool.Handle(rng, false); a1 = Pool.DestCNode(rng); a2 = Pool.DestIndex(rng);
+                break;
+            case Syscall.CapCarve:
+                // Workers hold no I/O-port or device-memory capability: every carve must be refused.
+                a0 = Pool.Handle(rng, false); a1 = Pool.Word(rng); a2 = Rng.Below(rng, 70); a3 = Pool.DestCNode(rng); a4 = Pool.DestIndex(rng);
+                break;
             case Syscall.KernelCounters:
                 // Workers hold no IrqControl: every call must be refused.
                 a0 = Pool.Handle(rng, false); a1 = Rng.OneIn(rng, 4) ? Pool.Word(rng) : Rng.Below(rng, 20);

@@ -17,6 +17,7 @@ static unsafe class Stats
         "ThreadSuspend", "ThreadResume", "ThreadWait", "ThreadSetPriority", "Send", "NBSend", "Recv", "NBRecv",
         "Call", "Reply", "ReplyRecv", "Signal", "Wait", "Poll", "NotificationBind", "IrqHandlerGet",
         "IrqHandlerBind", "IrqAck", "IoPortsBind", "ReplySave", "ThreadRegisters", "KernelCounters",
+        "FramePhysical", "MsiHandlerGet", "CapCarve",
     };
 
     /// <summary>Pins the table (the collector never moves objects; the static keeps it alive).</summary>

@@ -1,5 +1,6 @@
 // Driver support: claim interrupt lines, bind them to notifications, acknowledge them, open I/O
-// ports to a thread, and the port instructions themselves (Asm/ports.S).
+// ports to a thread, learn a DMA buffer's physical address, and the port instructions themselves
+// (Asm/ports.S).
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Vireo.Abi;
@@ -24,6 +25,20 @@ public static unsafe class Devices
 
     public static Status IoPortsBind(CapHandle ports, CapHandle thread, uint first, uint count) =>
         Sys.Call(Syscall.IoPortsBind, ports.Value, thread.Value, first, count);
+
+    /// <summary>The physical address of a frame's first byte (for DMA); the frame needs Rights.Physical,
+    /// which only drivers' memory carries (SpawnFlags.Dma). Syscall 40.</summary>
+    public static Status FramePhysical(CapHandle frame, out ulong phys) => Sys.Call(Syscall.FramePhysical, out phys, frame.Value);
+
+    /// <summary>A capability to [base, base + 2^sizeBits) of an I/O-port or device-memory capability (held
+    /// with Control), in dstIndex of dstCNode: a driver's own BAR. Device memory is carved upwards only
+    /// (each piece at or above the last). Syscall 42.</summary>
+    public static Status CapCarve(CapHandle cap, ulong @base, int sizeBits, CapHandle dstCNode, uint dstIndex, out CapHandle piece)
+    {
+        Status s = Sys.Call(Syscall.CapCarve, out ulong h, cap.Value, @base, (ulong)sizeBits, dstCNode.Value, dstIndex);
+        piece = new CapHandle(h);
+        return s;
+    }
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_inb")] public static extern byte InB(ushort port);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_outb")] public static extern void OutB(ushort port, byte value);

@@ -41,6 +41,7 @@ public unsafe struct ProcessOptions
     public uint BindPortsFirst, BindPortsCount;   // I/O-ports capability are opened to the thread before it starts
     public byte* RawArguments;        // argv as NUL-separated bytes (argv[0] first): used instead of path + arguments
     public int RawArgumentsLength;
+    public Rights Withheld;           // rights the process's memory does not get: its heap and image frames (Rights.Physical but for drivers)
 
     public static ProcessOptions Default(int memoryBits) => new ProcessOptions
     {
@@ -63,6 +64,7 @@ public unsafe struct Process
     public bool Live;
     public bool OwnsMemory;
     public bool SlotsTaken;
+    public Rights Withheld;         // ProcessOptions.Withheld: kept from the frames made for it
 
     public Status Wait(out ThreadExitKind kind, out ulong code) => Sys.ThreadWait(Thread, out kind, out code);
 
@@ -335,6 +337,7 @@ public static unsafe class ProcessBuilder
             p.Memory = memory;
         }
         p.Live = true;
+        p.Withheld = options.Withheld;
         if (!CSpace.TryAlloc(out p.CNodeSlot) || !CSpace.TryAlloc(out p.AddressSpaceSlot) || !CSpace.TryAlloc(out p.ThreadSlot))
             return Status.NoSpace;
         p.SlotsTaken = true;
@@ -346,7 +349,7 @@ public static unsafe class ProcessBuilder
         if (options.HeapBits != 0)
         {
             if (!CSpace.TryAlloc(out heapSlot)) return Status.NoSpace;
-            s = Sys.Retype(p.Memory, ObjectType.Untyped, options.HeapBits, CSpace.Self, heapSlot, 1, out heap);
+            s = Sys.Retype(p.Memory, ObjectType.Untyped, options.HeapBits, CSpace.Self, heapSlot, 1, out heap, options.Withheld);
         }
         if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.AddressSpace, options.AddressSpaceBits, CSpace.Self, p.AddressSpaceSlot, 1, out p.AddressSpace);
         if (s == Status.Ok) s = Sys.Retype(p.Memory, ObjectType.CNode, options.CNodeBits, CSpace.Self, p.CNodeSlot, 1, out p.CNode);
@@ -385,7 +388,7 @@ public static unsafe class ProcessBuilder
     private static Status FreshPage(ref Process p, ulong vaddr, Rights rights, byte* source, ulong offset, ulong count, ref uint childSlot)
     {
         if (!CSpace.TryAlloc(out uint scratch)) return Status.NoSpace;
-        Status s = Sys.Retype(p.Memory, ObjectType.Frame, 12, CSpace.Self, scratch, 1, out CapHandle frame);
+        Status s = Sys.Retype(p.Memory, ObjectType.Frame, 12, CSpace.Self, scratch, 1, out CapHandle frame, p.Withheld);
         if (s == Status.Ok && count != 0)
         {
             s = Sys.Map(CSpace.SelfAddressSpace, frame, ScratchAddress, Rights.Read | Rights.Write);

@@ -45,6 +45,7 @@ static unsafe partial class ProcessManager
         public bool Waiting;         // a WaitChild of this process is put aside in Reply
         public ulong WaitFor;        // the pid it waits for, 0 = any child
         public ulong Rights;         // SpawnFlags.KillAny | PowerOff | KernelLog it was given (Authority.cs)
+        public bool Dma;             // SpawnFlags.Dma: its memory keeps the Physical right (ADR 0011)
         public int NameLength;
         public fixed byte Name[NameBytes];
     }
@@ -190,14 +191,14 @@ static unsafe partial class ProcessManager
                     var flags = (SpawnFlags)r.W0;
                     bool own = (flags & SpawnFlags.Namespace) != 0;
                     Status given = GivenRights(caller, flags, out ulong rights);
-                    Status ss = flags > (SpawnFlags.NoRegister | SpawnFlags.ConsoleDevices | SpawnFlags.Namespace | RightFlags | SpawnFlags.InheritRights | SpawnFlags.PciPorts) ? Status.InvalidArgument :
-                        (flags & (SpawnFlags.ConsoleDevices | SpawnFlags.PciPorts)) != 0 && !mayRegister ? Status.InsufficientRights :
+                    Status ss = flags > (SpawnFlags.NoRegister | SpawnFlags.ConsoleDevices | SpawnFlags.Namespace | RightFlags | SpawnFlags.InheritRights | SpawnFlags.PciPorts | SpawnFlags.Dma) ? Status.InvalidArgument :
+                        (flags & (SpawnFlags.ConsoleDevices | SpawnFlags.PciPorts | SpawnFlags.Dma)) != 0 && !mayRegister ? Status.InsufficientRights :
                         own && r.Caps < 1 ? Status.InvalidArgument : given;
                     if (ss == Status.Ok)
                         ss = own ? Spawn(caller, r.Data, r.DataLength, false, r.W1, r.Cap1, r.Cap2, r.Cap2, out pid, false, null, 0, 0, 0, r.Cap0, limit: r.W2, rights: rights) :
                         Spawn(caller, r.Data, r.DataLength, mayRegister && (flags & SpawnFlags.NoRegister) == 0,
                             r.W1, r.Cap0, r.Cap1, r.Cap2, out pid, (flags & SpawnFlags.ConsoleDevices) != 0, limit: r.W2, rights: rights,
-                            pciPorts: (flags & SpawnFlags.PciPorts) != 0);
+                            pciPorts: (flags & SpawnFlags.PciPorts) != 0, dma: (flags & SpawnFlags.Dma) != 0);
                         s_server.Answer(ss, pid);
                     break;
                 case SchemeOp.WaitChild:
@@ -326,7 +327,7 @@ static unsafe partial class ProcessManager
     private static Status Spawn(ulong parent, byte* argv, int length, bool mayRegister, ulong sizes,
         CapHandle stdin, CapHandle stdout, CapHandle stderr, out ulong pid, bool consoleDevices = false,
         CapHandle* shared = null, uint sharedCount = 0, ulong sharedAddress = 0, ulong word0 = 0, CapHandle ns = default, ulong word1 = 0,
-        ulong limit = 0, ulong rights = 0, bool pciPorts = false)
+        ulong limit = 0, ulong rights = 0, bool pciPorts = false, bool dma = false)
     {
         pid = 0;
         if (length <= 0 || argv[0] == 0) return Status.InvalidArgument;
@@ -397,6 +398,8 @@ static unsafe partial class ProcessManager
         o.SharedCount = sharedCount;
         o.SharedAddress = sharedAddress;
         o.SharedReadOnly = true;
+        // Physical addresses are for drivers that do DMA only (ADR 0011): everyone else's memory loses the right.
+        o.Withheld = dma ? Rights.None : Rights.Physical;
         if ((rights & (ulong)SpawnFlags.KernelLog) != 0) o.KernelLog = new CapHandle(BootstrapSlots.IoPorts, 0);
         CapHandle* devices = stackalloc CapHandle[3];
         if (consoleDevices)
@@ -432,6 +435,7 @@ static unsafe partial class ProcessManager
         e->BlockCount = 1;
         e->Limit = limit;
         e->Rights = rights;
+        e->Dma = dma;
         // The name shown by ps: the last path component.
         int from = nameEnd;
         while (from > 0 && argv[from - 1] != (byte)'/' && argv[from - 1] != (byte)':') from--;
@@ -583,7 +587,8 @@ static unsafe partial class ProcessManager
             s_server.Answer(Status.OutOfMemory, 0, e->Held, e->Limit);
             return;
         }
-        Status s = Sys.Retype(block, ObjectType.Untyped, (int)bits, e->P.CNode, (uint)slot, 1, out CapHandle given);
+        Status s = Sys.Retype(block, ObjectType.Untyped, (int)bits, e->P.CNode, (uint)slot, 1, out CapHandle given,
+            e->Dma ? Rights.None : Rights.Physical);
         if (s != Status.Ok)
         {
             MemoryBlocks.GiveFirst(ref e->Blocks);
