@@ -45,12 +45,14 @@ public enum SchemeOp : ulong
     BlockRead = 48,    // w0 = first sector, w1 = sectors, w2 = byte offset in the buffer area -> Ok when the data is there
     BlockWrite = 49,   // as BlockRead, from the buffer area to the disk (durable after BlockFlush)
     BlockFlush = 50,   // -> Ok when every write completed before it is durable
-    BlockInfo = 51,    // -> w0 = sectors, w1 = sector size, w2 = bytes of the buffer area (Fmap offsets 0..)
+    BlockInfo = 51,    // -> w0 = sectors, w1 = sector size, w2 = bytes of the buffer area (Fmap offsets 0..);
+                       // w0 = 1 asks instead for the most requests the driver has had in flight at once
 
     // PCI (pci:/BB:DD.F files; docs/design/pci.md, "Hand-over"): only the process the driver manager
     // started for the function (the one that opened the file) may ask; anyone else gets InsufficientRights.
-    PciClaim = 52,     // -> cap: the interrupt handler (IrqHandlerBind/IrqAck work on it); w0 = PciInterrupt
-                       // | BARs with capabilities << 8, w1 = MSI-X message address, w2 = its data (for MsiX)
+    PciClaim = 52,     // -> cap: the interrupt handler (IrqHandlerBind/IrqAck work on it; none for PciInterrupt.None);
+                       // w0 = PciInterrupt | BARs with capabilities << 8, w1 = the MSI message: address (32 bits)
+                       // | data << 32 (MsiX: the driver writes it into its table's entry 0)
     PciBar = 53,       // w0 = BAR index -> cap: DeviceMemory (a memory BAR, whole pages) or IoPorts (exactly
                        // the I/O BAR); w0 = the BAR's address, w1 = its size, w2 = BarKind (1 I/O, 2 mem32, 3 mem64)
     PciConfigRead = 54, // w0 = offset, w1 = bytes (1..256, within the 4 KiB of the function) -> data
@@ -123,7 +125,7 @@ public enum PciInterrupt : ulong
     Line = 1,
     /// <summary>MSI: pcid programmed the function's MSI capability with the vector.</summary>
     Msi = 2,
-    /// <summary>MSI-X: pcid enabled it; the driver writes the message address and data (w1, w2) into
+    /// <summary>MSI-X: pcid enabled it; the driver writes the message address and data (w1) into
     /// entry 0 of the table in its own BAR and points its queues at vector 0.</summary>
     MsiX = 3,
 }
@@ -247,13 +249,15 @@ public static class ProcessSlots
     public const uint ConsoleKeyboardIrq = 12;
     // Only for SpawnFlags.PciPorts (pcid): the I/O-ports capability (all ports; pcid carves each
     // driver's I/O BARs from it), a copy of IrqControl (interrupt lines and MSI vectors for drivers), and
-    // from PciDeviceMemory on, the PCI hole's (and the ECAM window's) DeviceMemory pieces, up to
-    // PciDeviceMemoryCount of them (an empty slot ends them). The process manager's words: Word0 = the
-    // ECAM window's physical base (0: none, use the ports), Word1 = its first bus | last bus << 8.
+    // from PciDeviceMemory on, up to PciDeviceMemoryCount device-memory pieces (an empty slot ends them):
+    // the ECAM window's, then the PCI hole's highest, where firmware puts BARs (slot 16 on holds a
+    // process's image frames, so no more fit; docs/design/pci.md, "Hand-over"). The process manager's
+    // words: Word0 = the ECAM window's physical base (0: none, use the ports), Word1 = first bus | last
+    // bus << 8.
     public const uint PciPorts = 10;
     public const uint PciIrqControl = 11;
     public const uint PciDeviceMemory = 12;
-    public const int PciDeviceMemoryCount = 16;
+    public const int PciDeviceMemoryCount = 4;
     /// <summary>The kernel log, for SpawnFlags.KernelLog: an I/O-ports capability with only the Write
     /// right (DebugWrite; no port can be bound with it). The bootstrap's own I/O ports are in the same
     /// slot, so Sys.DebugWrite names one slot everywhere.</summary>

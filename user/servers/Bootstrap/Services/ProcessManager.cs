@@ -402,6 +402,7 @@ static unsafe partial class ProcessManager
         o.Withheld = dma ? Rights.None : Rights.Physical;
         if ((rights & (ulong)SpawnFlags.KernelLog) != 0) o.KernelLog = new CapHandle(BootstrapSlots.IoPorts, 0);
         CapHandle* devices = stackalloc CapHandle[3];
+        CapHandle* pci = stackalloc CapHandle[2 + ProcessSlots.PciDeviceMemoryCount];
         if (consoleDevices)
         {
             if (!ConsoleDevices(devices)) { CSpace.Release(exitCap); MemoryBlocks.GiveAll(ref blocks); return Status.Occupied; }
@@ -415,6 +416,10 @@ static unsafe partial class ProcessManager
             o.BindPorts = new CapHandle(BootstrapSlots.IoPorts, 0);
             o.BindPortsFirst = PciConfigPorts.First;
             o.BindPortsCount = PciConfigPorts.Count;
+            // And what it shares out among the drivers it starts (ProcessSlots.PciPorts..).
+            o.ExtraCaps = pci;
+            o.ExtraCount = PciDevices(pci, out word0, out word1);
+            o.ExtraFirstSlot = ProcessSlots.PciPorts;
         }
         Status s = ProcessBuilder.Spawn(ref s_initfs, path, memory, o, word0, word1, out Process p);
         CSpace.Release(exitCap);
@@ -458,6 +463,21 @@ static unsafe partial class ProcessManager
         caps[1] = s_serialIrq;
         caps[2] = s_keyboardIrq;
         return true;
+    }
+
+    // pcid's resources: all I/O ports, IrqControl, and device memory (copies): the highest pieces of the
+    // PCI hole, where firmware puts BARs, as many as fit before slot 16 (ProcessSlots.PciDeviceMemory).
+    // Piece 0 is the VGA window. docs/design/pci.md, "Hand-over".
+    private static uint PciDevices(CapHandle* caps, out ulong ecamBase, out ulong ecamBuses)
+    {
+        caps[0] = new CapHandle(BootstrapSlots.IoPorts, 0);
+        caps[1] = new CapHandle(BootstrapSlots.IrqControl, 0);
+        uint n = 2;
+        for (ulong i = s_info->DeviceCount - 1; i >= 1 && n < 2 + ProcessSlots.PciDeviceMemoryCount; i--)
+            caps[n++] = new CapHandle((uint)(s_info->FirstDeviceSlot + i), 0);
+        ecamBase = 0;
+        ecamBuses = 0;
+        return n;
     }
 
     // Claims IRQ `line` into a fresh slot; on failure the slot is free again and `handler` is 0.
