@@ -33,7 +33,7 @@ public unsafe struct BootstrapInfo
     public ulong FirstFreeSlot;    // slots from here up are empty
     public ulong UntypedCount;
     public ulong FirstUntypedSlot;
-    public ulong FirstDeviceSlot;  // DeviceMemory capabilities: the VGA window, then the PCI hole
+    public ulong FirstDeviceSlot;  // DeviceMemory capabilities: the VGA window, the PCI hole, then ECAM (EcamDeviceSlot)
     public ulong DeviceCount;
     public fixed ulong UntypedPhys[MaxUntyped];
     public fixed byte UntypedSizeBits[MaxUntyped];
@@ -41,4 +41,13 @@ public unsafe struct BootstrapInfo
     /// read), and the monotonic time (Syscall.Time, nanoseconds since boot) at which it was taken.</summary>
     public long RtcUnixSeconds;
     public ulong RtcNanos;
+    /// <summary>PCI Express configuration space from ACPI's MCFG (its first entry): the ECAM window's
+    /// address for bus 0, its segment and the buses it decodes; all 0 when there is no MCFG (QEMU's pc
+    /// machine: use ports 0xCF8/0xCFC). EcamDeviceSlot is the first of the DeviceMemory capabilities
+    /// (consecutive, ascending) that cover [EcamBase + EcamStartBus MiB, EcamBase + (EcamEndBus + 1) MiB),
+    /// or 0 when the window lies inside the PCI hole's capabilities (carve it from those).</summary>
+    public ulong EcamBase;
+    public ulong EcamDeviceSlot;
+    public ushort EcamSegment;
+    public byte EcamStartBus, EcamEndBus;
 }

@@ -52,5 +52,17 @@ public static class AcpiLog
             KernelLog.Hex(acpi.Hpet.BaseAddress.Address);
             KernelLog.End();
         }
+
+        if (acpi.HasMcfg)
+        {
+            KernelLog.Begin(LogLevel.Info);
+            KernelLog.Str("acpi: MCFG: ECAM at ");
+            KernelLog.Hex(acpi.Mcfg.BaseAddress);
+            KernelLog.Str(", buses ");
+            KernelLog.Dec((ulong)acpi.Mcfg.StartBus);
+            KernelLog.Str("-");
+            KernelLog.Dec((ulong)acpi.Mcfg.EndBus);
+            KernelLog.End();
+        }
     }
 }

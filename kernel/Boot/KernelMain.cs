@@ -74,7 +74,7 @@ public static unsafe class KernelMain
         InitMemory(direct, ref boot, layout);
         InitInterrupts();
 
-        NucleusContext.Init(new NucleusContext { Direct = KernelState.Direct, Madt = KernelState.Acpi.Madt });
+        NucleusContext.Init(new NucleusContext { Direct = KernelState.Direct, Madt = KernelState.Acpi.Madt, Mcfg = KernelState.Acpi.Mcfg });
         Threads.Init();
         InitAsidTable();
         UserMode.Init(layout.BootStackTop);

@@ -8,6 +8,7 @@
 // passes on to drivers only (ADR 0011).
 using Vireo.Abi;
 using Vireo.Formats;
+using Vireo.Kernel.Acpi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Multiboot;
 using Vireo.Kernel.Caps;
@@ -137,11 +138,26 @@ public static unsafe class BootstrapLoader
         t->Configured = true;
         s_bootstrap = t;
 
-        // Device memory: the legacy VGA window and the PCI hole below the interrupt controllers.
+        // Device memory: the legacy VGA window and the PCI hole below the interrupt controllers, then
+        // PCI Express's configuration space where it lies outside both (q35: 0xB0000000, below the hole).
         info->FirstDeviceSlot = FirstDeviceSlot;
+        PhysAddr holeStart = PciHoleStart(ref boot), holeEnd = new PhysAddr(0xFEC00000);
         int vga = HandOverRange(map, cnodePhys, FirstDeviceSlot, MaxDevice, new PhysAddr(0xA0000), new PhysAddr(0xC0000));
-        int pci = HandOverRange(map, cnodePhys, FirstDeviceSlot + (uint)vga, MaxDevice - vga, PciHoleStart(ref boot), new PhysAddr(0xFEC00000));
-        info->DeviceCount = (ulong)(vga + pci);
+        int pci = HandOverRange(map, cnodePhys, FirstDeviceSlot + (uint)vga, MaxDevice - vga, holeStart, holeEnd);
+        int ecam = 0;
+        McfgInfo mcfg = NucleusContext.Current.Mcfg;
+        info->EcamBase = mcfg.BaseAddress;
+        info->EcamSegment = mcfg.Segment;
+        info->EcamStartBus = mcfg.StartBus;
+        info->EcamEndBus = mcfg.EndBus;
+        var ecamStart = new PhysAddr(mcfg.WindowStart);
+        var ecamEnd = new PhysAddr(mcfg.WindowEnd);
+        if (mcfg.BaseAddress != 0 && !(ecamStart >= holeStart && ecamEnd <= holeEnd) && !OverlapsRam(ref boot, ecamStart, ecamEnd))
+        {
+            info->EcamDeviceSlot = FirstDeviceSlot + (uint)(vga + pci);
+            ecam = HandOverRange(map, cnodePhys, (uint)info->EcamDeviceSlot, MaxDevice - vga - pci, ecamStart, ecamEnd);
+        }
+        info->DeviceCount = (ulong)(vga + pci + ecam);
 
         // Last: all remaining free memory becomes untyped capabilities.
         HandOverUntyped(map, frames, cnodePhys, info);
@@ -211,6 +227,17 @@ public static unsafe class BootstrapLoader
         }
         ulong start = (top + (256UL << 20) - 1) & ~((256UL << 20) - 1);
         return new PhysAddr(start < 0xC0000000UL ? 0xC0000000UL : start);
+    }
+
+    // Firmware tables are not trusted with RAM: device memory never covers a usable region.
+    private static bool OverlapsRam(ref BootInfo boot, PhysAddr start, PhysAddr end)
+    {
+        for (int i = 0; i < boot.RegionCount; i++)
+        {
+            MemoryRegion r = boot.Region(i);
+            if (r.Type != MemoryRegionType.Reserved && r.Base < end.Value && r.End > start.Value) return true;
+        }
+        return false;
     }
 
     // Installs DeviceMemory capabilities covering [start, end) in aligned power-of-two pieces;

@@ -16,6 +16,10 @@ public struct NucleusContext
     /// <summary>The interrupt routing of the machine (ISA lines to GSIs) for IrqHandlerGet.</summary>
     public MadtInfo Madt;
 
+    /// <summary>PCI Express configuration space (ECAM) for the bootstrap's information page; Segment,
+    /// buses and address 0 when the machine has no MCFG.</summary>
+    public McfgInfo Mcfg;
+
     /// <summary>The context in force; written once at boot by Init (and by host tests).</summary>
     public static NucleusContext Current;
 

@@ -67,7 +67,8 @@ public static unsafe partial class Syscalls
             Syscall.Poll => Wait(t, f->Rdi, blocking: false, out r0),
             Syscall.NotificationBind => NotificationBind(t, f->Rdi, f->Rsi),
             Syscall.ReplySave => ReplySave(t, f->Rdi),
-            Syscall.IrqHandlerGet or Syscall.IrqHandlerBind or Syscall.IrqAck or Syscall.IoPortsBind => Devices.Dispatch(number, t, f, out r0),
+            Syscall.IrqHandlerGet or Syscall.IrqHandlerBind or Syscall.IrqAck or Syscall.IoPortsBind or Syscall.MsiHandlerGet =>
+                Devices.Dispatch(number, t, f, out r0, out r1),
             _ => Status.UnknownSyscall,
         };
         // A thread that blocked (or died) gets its registers when it is woken. IPC calls that

@@ -29,12 +29,16 @@ public unsafe struct AcpiInfo
     public FadtInfo Fadt;
     public AcpiStatus FadtStatus;
 
+    public McfgInfo Mcfg;
+    public AcpiStatus McfgStatus;
+
     private fixed uint _tableSignature[MaxTables];
     private fixed ulong _tableAddress[MaxTables];
 
     public bool HasMadt => MadtStatus == AcpiStatus.Ok;
     public bool HasHpet => HpetStatus == AcpiStatus.Ok;
     public bool HasFadt => FadtStatus == AcpiStatus.Ok;
+    public bool HasMcfg => McfgStatus == AcpiStatus.Ok;
 
     /// <summary>The six OEM id bytes from the RSDP, byte i in bits 8i..8i+7.</summary>
     public ulong OemId;

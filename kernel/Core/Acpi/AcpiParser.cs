@@ -1,4 +1,4 @@
-// Boot-time entry point: RSDP -> RSDT/XSDT -> MADT, HPET, FADT, gathered into AcpiInfo.
+// Boot-time entry point: RSDP -> RSDT/XSDT -> MADT, HPET, FADT, MCFG, gathered into AcpiInfo.
 // Only an unusable RSDP or root table fails the whole parse; a missing or corrupt leaf
 // table is recorded in its status field, because each has an independent fallback.
 using Vireo.Kernel.Memory;
@@ -45,6 +45,10 @@ public static class AcpiParser
         info.FadtStatus = root.FindTable(AcpiSignature.Fadt, out AcpiTable fadt);
         if (info.FadtStatus == AcpiStatus.Ok)
             info.FadtStatus = FadtInfo.Parse(fadt, out info.Fadt);
+
+        info.McfgStatus = root.FindTable(AcpiSignature.Mcfg, out AcpiTable mcfg);
+        if (info.McfgStatus == AcpiStatus.Ok)
+            info.McfgStatus = McfgInfo.Parse(mcfg, out info.Mcfg);
 
         return AcpiStatus.Ok;
     }

@@ -32,7 +32,7 @@ static unsafe class DeviceTests
         CSpace.TryAlloc(out uint ns);
         T.Status(Status.WrongType, Devices.IrqHandlerGet(Ports, 5, CSpace.Self, hs, out _), "claim with a non-control capability");
         T.Status(Status.OutOfRange, Devices.IrqHandlerGet(Control, 2, CSpace.Self, hs, out _), "line 2 is the cascade");
-        T.Status(Status.OutOfRange, Devices.IrqHandlerGet(Control, 16, CSpace.Self, hs, out _), "beyond the ISA lines");
+        T.Status(Status.OutOfRange, Devices.IrqHandlerGet(Control, 24, CSpace.Self, hs, out _), "beyond the ISA and PCI lines");
         T.Status(Status.Ok, Devices.IrqHandlerGet(Control, 5, CSpace.Self, hs, out CapHandle h), "claim line 5");
         T.Status(Status.Occupied, Devices.IrqHandlerGet(Control, 5, CSpace.Self, hs + 1, out _), "claim it twice");
         T.Status(Status.BadState, Devices.IrqAck(h), "acknowledge before binding");

@@ -63,6 +63,8 @@ static unsafe class UserTests
         DeviceTests.Run(ref initfs, memory);
         PhysicalTests.Run(memory);
         CarveTests.Run();
+        MsiTests.Run(memory);
+        EcamTests.Run(memory);
         PreemptionTests.Run(memory);
         CounterTests.Run(memory);
         T.Summary();

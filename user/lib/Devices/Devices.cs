@@ -1,4 +1,4 @@
-// Driver support: claim interrupt lines, bind them to notifications, acknowledge them, open I/O
+// Driver support: claim interrupt lines and MSI vectors, bind them to notifications, acknowledge them, open I/O
 // ports to a thread, learn a DMA buffer's physical address, and the port instructions themselves
 // (Asm/ports.S).
 using System.Runtime;
@@ -13,6 +13,18 @@ public static unsafe class Devices
     {
         Status s = Sys.Call(Syscall.IrqHandlerGet, out ulong h, control.Value, line, dstCNode.Value, dstIndex);
         handler = new CapHandle(h);
+        return s;
+    }
+
+    /// <summary>A handler for a free MSI vector (bind and acknowledge it as a line's), in dstIndex of
+    /// dstCNode, and the message a device must write to raise it: msiData at msiAddress (program both
+    /// into the device's MSI or MSI-X table). OutOfMemory when every MSI vector is taken. Syscall 41.</summary>
+    public static Status MsiHandlerGet(CapHandle control, CapHandle dstCNode, uint dstIndex, out CapHandle handler, out uint msiData, out uint msiAddress)
+    {
+        Status s = Sys.Call(Syscall.MsiHandlerGet, out ulong h, out ulong message, control.Value, dstCNode.Value, dstIndex);
+        handler = new CapHandle(h);
+        msiData = (uint)message;
+        msiAddress = (uint)(message >> 32);
         return s;
     }
 
