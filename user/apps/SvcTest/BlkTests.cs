@@ -18,6 +18,7 @@ static unsafe class BlkTests
     private const string ProbeScheme = "pciprobe";
     private static byte[] s_disk = new byte[7];   // the disk's function, BB:DD.F
     private static ulong s_size;
+    private static bool s_msix;
 
     public static void Run()
     {
@@ -65,6 +66,7 @@ static unsafe class BlkTests
         for (int i = 0; i < 7; i++) path[length++] = s_disk[i];
         if (File.ReadAll(new ReadOnlySpan<byte>(path, length), new Span<byte>(text, 4096), out n) != Status.Ok) return false;
         var file = new ReadOnlySpan<byte>(text, n);
+        s_msix = Ascii.Contains(file, "interrupt msix\n");
         int d = Ascii.IndexOf(file, "driver ");
         if (d < 0) return false;
         int end = d + 7;
@@ -78,6 +80,7 @@ static unsafe class BlkTests
         byte* name = stackalloc byte[3] { (byte)'b', (byte)'l', (byte)'k' };
         if (!T.Status(Status.Ok, Namespace.AwaitName(name, 3, driver, out CapHandle scheme), "that process registers blk:")) return;
         CSpace.Release(scheme);
+        T.True(FindDisk(out _) && s_msix, "its claim gave it an MSI-X vector (pci: says so)");
         if (!T.Status(Status.Ok, Fs.Stat("blk:/vda", out s_size, out FileKind kind), "stat blk:/vda")) return;
         T.True(kind == FileKind.Device && s_size >= 64 * 1024 && s_size % Sector == 0, "a device of whole sectors, 64 KiB at least");
         if (!T.Status(Status.Ok, Fs.Open("blk:/", OpenFlags.Read | OpenFlags.Directory, out Fd dir), "open blk:/")) return;

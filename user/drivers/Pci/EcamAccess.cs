@@ -24,7 +24,7 @@ public unsafe struct EcamAccess : IConfigAccess
 
     public static bool Enabled => s_state != null;
 
-    /// <summary>Uses ECAM at physical `base` for buses first..last (0 base: not at all).</summary>
+    /// <summary>Uses ECAM for buses first..last, `base` being bus 0's address (0: not at all).</summary>
     public static void Init(ulong physicalBase, int first, int last)
     {
         if (physicalBase == 0 || last < first || !PciResources.Present) return;
@@ -42,7 +42,8 @@ public unsafe struct EcamAccess : IConfigAccess
         if (s_state[index] == Mapped) return page;
         if (s_state[index] == Absent) return null;
         s_state[index] = Absent;
-        if (PciResources.CarveMemory(s_base + ((ulong)index << 12), 12, out CapHandle piece) != Status.Ok) return null;
+        ulong physical = s_base + ((ulong)at.Bus << 20 | (ulong)at.Device << 15 | (ulong)at.Function << 12);
+        if (PciResources.CarveMemory(physical, 12, out CapHandle piece) != Status.Ok) return null;
         Status s = CSpace.Make(piece, ObjectType.Frame, 12, out CapHandle frame);
         if (s == Status.Ok) s = Sys.Map(CSpace.SelfAddressSpace, frame, (ulong)page, Rights.Read | Rights.Write);
         if (s == Status.Ok && *(uint*)page != 0xFFFF_FFFF)

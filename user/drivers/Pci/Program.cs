@@ -210,7 +210,11 @@ static unsafe class Program
         if (function != Listing)
         {
             PciListing.Details(ref t, s_functions[function]);
-            if (Handovers.All[function].Driver != 0) { t.Str("driver "); t.Number(Handovers.All[function].Driver); t.Char('\n'); }
+            t.Str(EcamAccess.Enabled ? "config ecam\n" : "config ports\n");
+            ref Handover h = ref Handovers.All[function];
+            if (h.Driver != 0) { t.Str("driver "); t.Number(h.Driver); t.Char('\n'); }
+            if (h.Claimed)
+                t.Str(h.Kind == PciInterrupt.MsiX ? "interrupt msix\n" : h.Kind == PciInterrupt.Msi ? "interrupt msi\n" : h.Kind == PciInterrupt.Line ? "interrupt line\n" : "interrupt none\n");
         }
         else for (int i = 0; i < s_count; i++) PciListing.Line(ref t, s_functions[i]);
         return t.Length;

@@ -1,5 +1,4 @@
-// What pcid shares the bus out with, on top of Devices' calls: carving into a slot it takes itself, and
-// an MSI vector as an interrupt handler with its message (MsiHandlerGet).
+// What pcid shares the bus out with: Devices' CapCarve and MsiHandlerGet into slots it takes itself.
 using Vireo.Abi;
 
 namespace Vireo.User;
@@ -18,23 +17,16 @@ public static class DeviceCaps
         return s;
     }
 
-    /// <summary>A free MSI vector as an interrupt handler in a fresh slot, with the message a device
-    /// must write to raise it (address and data, for its MSI or MSI-X capability).</summary>
+    /// <summary>Devices.MsiHandlerGet into a fresh slot of this process (freed again on failure).</summary>
     public static Status MsiHandlerGet(CapHandle irqControl, out CapHandle handler, out ulong address, out uint data)
     {
         handler = default;
         address = 0;
         data = 0;
         if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-        Status s = Sys.Call(Syscall.MsiHandlerGet, out ulong h, out ulong message, irqControl.Value, CSpace.Self.Value, slot);
-        if (s != Status.Ok)
-        {
-            CSpace.Free(slot);
-            return s;
-        }
-        handler = new CapHandle(h);
-        data = (uint)message;
-        address = message >> 32;
-        return Status.Ok;
+        Status s = Devices.MsiHandlerGet(irqControl, CSpace.Self, slot, out handler, out data, out uint at);
+        if (s != Status.Ok) CSpace.Free(slot);
+        address = at;
+        return s;
     }
 }

@@ -465,18 +465,22 @@ static unsafe partial class ProcessManager
         return true;
     }
 
-    // pcid's resources: all I/O ports, IrqControl, and device memory (copies): the highest pieces of the
-    // PCI hole, where firmware puts BARs, as many as fit before slot 16 (ProcessSlots.PciDeviceMemory).
-    // Piece 0 is the VGA window. docs/design/pci.md, "Hand-over".
+    // pcid's resources: all I/O ports, IrqControl, and device memory (copies): the ECAM window's pieces
+    // when the kernel handed it over apart from the PCI hole, then the hole's highest pieces, where
+    // firmware puts BARs, as many as fit before slot 16 (ProcessSlots.PciDeviceMemory). Piece 0 is the
+    // VGA window. ECAM's place goes in pcid's start words. docs/design/pci.md, "Hand-over".
     private static uint PciDevices(CapHandle* caps, out ulong ecamBase, out ulong ecamBuses)
     {
         caps[0] = new CapHandle(BootstrapSlots.IoPorts, 0);
         caps[1] = new CapHandle(BootstrapSlots.IrqControl, 0);
         uint n = 2;
-        for (ulong i = s_info->DeviceCount - 1; i >= 1 && n < 2 + ProcessSlots.PciDeviceMemoryCount; i--)
-            caps[n++] = new CapHandle((uint)(s_info->FirstDeviceSlot + i), 0);
-        ecamBase = 0;
-        ecamBuses = 0;
+        const uint Last = 2 + ProcessSlots.PciDeviceMemoryCount;
+        ulong first = s_info->FirstDeviceSlot, end = first + s_info->DeviceCount;
+        ulong holeEnd = s_info->EcamDeviceSlot != 0 ? s_info->EcamDeviceSlot : end;
+        for (ulong slot = holeEnd; slot < end && n < Last; slot++) caps[n++] = new CapHandle((uint)slot, 0);
+        for (ulong slot = holeEnd - 1; slot > first && n < Last; slot--) caps[n++] = new CapHandle((uint)slot, 0);
+        ecamBase = s_info->EcamBase;
+        ecamBuses = s_info->EcamStartBus | (ulong)s_info->EcamEndBus << 8;
         return n;
     }
 
