@@ -1,6 +1,6 @@
 // Device syscalls that work on capabilities rather than interrupts: the physical address of a frame
 // (for DMA, only with the Physical right: ADR 0011) and carving a driver's own piece out of an
-// I/O-port or device-memory capability (the arithmetic is Caps.Carve's).
+// I/O-port or device-memory capability (the arithmetic is Carving.Carve's).
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Caps;

@@ -51,7 +51,7 @@ static unsafe class CarveTests
         T.Equal(3, bits, "of 2^3 ports");
         T.Equal((long)Rights.All, (long)rights, "with the parent's rights");
         byte* dot = stackalloc byte[1];
-        dot[0] = (byte)'.';
+        dot[0] = (byte)'\n';   // a whole (empty) line: TEST lines must start theirs
         T.Status(Status.Ok, Sys.DebugWrite(com1, dot, 1), "it covers COM1: it may write the kernel log");
         var self = new CapHandle(BootstrapSlots.Thread, 0);
         T.Status(Status.OutOfRange, Devices.IoPortsBind(com1, self, 0x3F0, 8), "ports below it are not its own");

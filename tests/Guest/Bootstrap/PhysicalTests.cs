@@ -120,6 +120,13 @@ static unsafe class PhysicalTests
             CSpace.Release(child);
             Sys.Delete(plain);
         }
+        // Withholding Control leaves an untyped nothing can be made from.
+        if (T.Status(Status.Ok, Sys.Retype(s_memory, ObjectType.Untyped, 16, CSpace.Self, slot, 1, out CapHandle inert, Rights.Control),
+            "an untyped made without Control"))
+        {
+            T.Status(Status.InsufficientRights, CSpace.Make(inert, ObjectType.Frame, 12, out _), "cannot be retyped");
+            Sys.Delete(inert);
+        }
         if (T.Status(Status.Ok, Sys.Retype(s_memory, ObjectType.Endpoint, 0, CSpace.Self, slot, 1, out CapHandle ep), "an endpoint"))
         {
             Sys.Identify(ep, out _, out Rights epRights, out _, out _);

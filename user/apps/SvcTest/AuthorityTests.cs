@@ -25,6 +25,7 @@ static unsafe class AuthorityTests
         T.Run("authority.debug_write_needs_the_kernel_log", &DebugWriteNeedsLog);
         T.Run("authority.shell_says_a_refused_kill_in_words", &ShellKillRefused);
         T.Run("authority.pci_ports_need_the_register_right", &PciPortsRefused);
+        T.Run("authority.physical_addresses_only_for_dma_drivers", &PhysicalOnlyForDma);
     }
 
     public static void RunLast()
@@ -41,6 +42,7 @@ static unsafe class AuthorityTests
     ///   auth-log               DebugWrite                  auth-poweroff      PowerOff with status 1
     ///   auth-grant             spawn a child with KillAny  auth-idle          sleep until killed
     ///   auth-pci               spawn a child with PciPorts (the PCI configuration ports)
+    ///   auth-dma               spawn a child with Dma      auth-physical      FramePhysical of a frame of its own memory
     ///   auth-kill-child        spawn an idle child, kill it, wait: 0 if it ended killed
     ///   auth-orphan            spawn an idle child and exit 0 at once (the child is orphaned)
     ///   auth-parent MODE...    run svctest MODE... as its child and exit with its code (99: it was killed)
@@ -57,6 +59,8 @@ static unsafe class AuthorityTests
         else if (Args.PositionalIs(0, "auth-grant")) code = (int)Spawn("auth-idle", SpawnFlags.KillAny, out _);
         else if (Args.PositionalIs(0, "auth-idle")) { while (true) Sys.Sleep(1_000_000_000); }
         else if (Args.PositionalIs(0, "auth-pci")) code = (int)Spawn("auth-idle", SpawnFlags.PciPorts, out _);
+        else if (Args.PositionalIs(0, "auth-dma")) code = (int)Spawn("auth-idle", SpawnFlags.Dma, out _);
+        else if (Args.PositionalIs(0, "auth-physical")) code = (int)OwnFramePhysical();
         else if (Args.PositionalIs(0, "auth-kill-child")) code = KillChild();
         else if (Args.PositionalIs(0, "auth-orphan")) code = (int)Spawn("auth-idle", 0, out _);
         else if (Args.PositionalIs(0, "auth-parent")) code = RunChild();
@@ -272,6 +276,26 @@ static unsafe class AuthorityTests
     // own children: only a daemon's starter may ask (docs/design/pci.md).
     private static void PciPortsRefused() =>
         T.Equal((long)Status.InsufficientRights, Run("auth-pci"), "PciPorts refused to a caller without the register right");
+
+    // Memory from the process manager keeps Rights.Physical only for a child started with SpawnFlags.Dma,
+    // which only a caller with the register right may ask for (ADR 0011).
+    private static void PhysicalOnlyForDma()
+    {
+        T.Status(Status.InsufficientRights, OwnFramePhysical(), "svctest's own memory has no Physical right");
+        T.Equal((long)Status.InsufficientRights, Run("auth-physical"), "nor has an ordinary child's");
+        T.Equal(0, Run("auth-physical", SpawnFlags.Dma), "a child started with Dma may learn its frames' addresses");
+        T.Equal((long)Status.InsufficientRights, Run("auth-dma"), "Dma refused to a caller without the register right");
+    }
+
+    // FramePhysical of a new frame from this process's memory: Ok only when the memory has Physical.
+    private static Status OwnFramePhysical()
+    {
+        Status s = CSpace.Make(ObjectType.Frame, 12, out CapHandle frame);
+        if (s != Status.Ok) return s;
+        s = Devices.FramePhysical(frame, out _);
+        CSpace.Release(frame);
+        return s;
+    }
 
     private static int Run(string mode, SpawnFlags flags = 0)
     {
