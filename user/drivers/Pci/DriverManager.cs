@@ -66,7 +66,7 @@ static unsafe class DriverManager
         {
             if (stdio[i].Cap.Value == 0) continue;
             if (given && s == Status.Ok) Fs.Forget(stdio[i]);
-            else _ = Fs.Close(stdio[i]);
+            else _ = Fs.Close(stdio[i]);   // a file nobody holds: what else it answers changes nothing
         }
         return s;
     }

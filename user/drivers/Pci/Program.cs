@@ -187,7 +187,7 @@ static unsafe class Program
             Status s = Handovers.Bar(fn, ref h, (int)r.W0, out CapHandle cap);
             if (s != Status.Ok) { s_server.Answer(s); return; }
             PciBar bar = fn.Bar((int)r.W0);
-            _ = s_server.AnswerWithCaps(Status.Ok, bar.Address, bar.Size, &cap, 1);
+            _ = s_server.AnswerWithCaps(Status.Ok, bar.Address, bar.Size, &cap, 1);   // a caller that cannot take it got BadReply
         }
         else
         {

@@ -54,6 +54,7 @@ static unsafe class Areas
     public static void Give(int area)
     {
         if (area < 0) return;
+        // The copies are ours and never deleted: revoking one fails only if it were gone.
         for (int p = 0; p < Pages; p++) _ = Sys.Revoke(new CapHandle(s_areas[area].Shared[p]));
         s_areas[area].Owned = false;
     }

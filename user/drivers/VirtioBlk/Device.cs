@@ -190,7 +190,7 @@ static unsafe class Device
     {
         if (s_kind != PciInterrupt.MsiX) Mmio.Read8(s_isr);
         Drain(completed);
-        if (s_irq.Value != 0) _ = Devices.IrqAck(s_irq);
+        if (s_irq.Value != 0) _ = Devices.IrqAck(s_irq);   // our own handler, kept for life: the ack cannot fail
     }
 
     /// <summary>Takes every finished request (without waiting) and starts waiting ones that fit.</summary>

@@ -75,7 +75,7 @@ static unsafe class Program
         }
         int area = (int)(tag >> 16) - 1;
         if (area >= 0) Areas.Finished(area);
-        _ = s_server.AnswerLater((int)(tag & 0xFFFF), status);
+        _ = s_server.AnswerLater((int)(tag & 0xFFFF), status);   // PeerDied: the client is gone, nobody to tell
     }
 
     // The slow path: one request through the bounce page, waited for here.
@@ -253,7 +253,7 @@ static unsafe class Program
         if (!HasArea(ref f)) { s_server.Answer(Status.OutOfMemory); return; }
         CapHandle* caps = stackalloc CapHandle[MessageInfo.MaxCaps];
         for (int i = 0; i < (int)pages; i++) caps[i] = Areas.Shared(f.Area, (int)(offset / 4096) + i);
-        _ = s_server.AnswerWithCaps(Status.Ok, 0, caps, (int)pages);
+        _ = s_server.AnswerWithCaps(Status.Ok, 0, caps, (int)pages);   // a caller that cannot take them got BadReply
     }
 
     // BlockRead/BlockWrite (w0 sector, w1 sectors, w2 area offset) and BlockFlush, answered on completion.
