@@ -54,7 +54,7 @@ public enum SchemeOp : ulong
                        // w0 = PciInterrupt | BARs with capabilities << 8, w1 = the MSI message: address (32 bits)
                        // | data << 32 (MsiX: the driver writes it into its table's entry 0)
     PciBar = 53,       // w0 = BAR index -> cap: DeviceMemory (a memory BAR, whole pages) or IoPorts (exactly
-                       // the I/O BAR); w0 = the BAR's address, w1 = its size, w2 = BarKind (1 I/O, 2 mem32, 3 mem64)
+                       // the I/O BAR; CapIdentify tells which); w0 = the BAR's address, w1 = its size
     PciConfigRead = 54, // w0 = offset, w1 = bytes (1..256, within the 4 KiB of the function) -> data
 
     // Root scheme (on the Namespace capability).

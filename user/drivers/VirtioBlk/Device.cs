@@ -1,4 +1,5 @@
-// The virtio-blk device over virtio 1.x's PCI transport (virtio 1.x, sections 3.1 and 4.1): reset,
+// The virtio-blk device over virtio 1.x's PCI transport (virtio 1.x, sections 3.1 and 4.1), or over the
+// legacy interface in I/O BAR 0 when the device has no 1.x capabilities (StartLegacy): reset,
 // feature negotiation (VERSION_1 required; FLUSH and RO taken when offered), one request queue of up
 // to 64 descriptors in one DMA page together with the request headers, its interrupt (MSI-X entry 0
 // when pcid gave a vector, else the INTx line, whose ISR status read lowers it), and the request engine:
@@ -38,7 +39,7 @@ static unsafe class Device
         Span<byte> config = stackalloc byte[256];
         if (PciDevice.ConfigRead(0, config) != Status.Ok) return Fail("cannot read configuration space", 4);
         VirtioCapabilities caps = VirtioCapabilities.Parse(config);
-        if (!caps.Modern) return Fail("no virtio 1.x interface (the legacy one is not supported)", 5);
+        if (!caps.Modern) return StartLegacy(caps, message, notification);
         if (!Map(caps.Common, out s_common) || !Map(caps.Notify, out s_notify) || !Map(caps.Isr, out s_isr) || !Map(caps.Device, out s_config))
             return Fail("cannot map the device's registers", 6);
         if (!Negotiate()) return Fail("feature negotiation failed", 7);
@@ -54,6 +55,7 @@ static unsafe class Device
         Console.Write("virtio-blk: ");
         Console.WriteLine(why);
         if (s_common != null) Mmio.Write8(s_common + DeviceStatus, Failed);
+        else if (s_legacy) Devices.OutB((ushort)(s_io + LegacyStatus), Failed);
         return code;
     }
 
@@ -134,6 +136,56 @@ static unsafe class Device
         return true;
     }
 
+    // --- the legacy interface (virtio 0.9.5, section 2.1 of the 1.x specification's legacy notes) ---
+    // Registers in I/O BAR 0: host features, guest features, queue address (page number), queue size,
+    // queue select, queue notify, status, ISR; with MSI-X on, the config and queue vectors, and the device
+    // configuration after them (at 24, else 20). QEMU decodes each register by its address whatever the
+    // access width (it refuses only unaligned ones), and the library has no 16-bit port instructions, so a
+    // 16-bit register takes a 32-bit out where it is 4-byte aligned (notify, the config vector) and a byte
+    // out of 0 where it is not (queue select and vector, both 0): fine on QEMU, not on hardware that
+    // checks widths. The queue is the device's own
+    // size (legacy cannot change it) in one contiguous frame, the used ring on a page boundary.
+    private const int LegacyGuestFeatures = 4, LegacyQueueAddress = 8, LegacyQueueSize = 12, LegacyQueueSelect = 14;
+    private const int LegacyQueueNotify = 16, LegacyStatus = 18, LegacyIsr = 19, LegacyConfigVector = 20, LegacyQueueVector = 22;
+    private static bool s_legacy;
+    private static ushort s_io;
+
+    private static int StartLegacy(VirtioCapabilities caps, ulong message, CapHandle notification)
+    {
+        if (PciDevice.OpenPorts(0, out s_io) != Status.Ok) return Fail("no virtio 1.x interface, and no legacy I/O BAR", 5);
+        s_legacy = true;
+        ushort io = s_io;
+        Devices.OutB((ushort)(io + LegacyStatus), 0);
+        Devices.OutB((ushort)(io + LegacyStatus), Acknowledge | DriverLoaded);
+        uint offered = Devices.InL(io);
+        uint wanted = offered & (1u << VirtioBlk.FeatureFlush | 1u << VirtioBlk.FeatureReadOnly);
+        CanFlush = (wanted & 1u << VirtioBlk.FeatureFlush) != 0;
+        ReadOnly = (wanted & 1u << VirtioBlk.FeatureReadOnly) != 0;
+        Devices.OutL((ushort)(io + LegacyGuestFeatures), wanted);
+        Devices.OutB((ushort)(io + LegacyQueueSelect), 0);
+        int size = (int)(Devices.InL((ushort)(io + LegacyQueueSize)) & 0xFFFF);
+        int bytes = SplitQueue.Layout(size, 4096, out _, out _);
+        int bits = 12;
+        while ((1 << bits) < bytes) bits++;
+        if (size == 0 || bits > 16 || Dma.Contiguous(bits, out byte* queue, out ulong physical) != Status.Ok ||
+            !SplitQueue.TryCreate(queue, size, 4096, out SplitQueue q) || Dma.Page(out byte* slots, out int index) != Status.Ok)
+            return Fail("cannot set up the legacy request queue", 8);
+        int config = 20;
+        if (s_kind == PciInterrupt.MsiX)
+        {
+            if (!MapMsiX(caps, message)) return Fail("cannot program MSI-X", 8);
+            Devices.OutL((ushort)(io + LegacyConfigVector), NoVector);
+            Devices.OutB((ushort)(io + LegacyQueueVector), 0);
+            config = 24;
+        }
+        Devices.OutL((ushort)(io + LegacyQueueAddress), (uint)(physical >> 12));
+        s_requests = new BlkRequests(q, slots, Dma.Physical(index), MaxInFlight);
+        Sectors = Devices.InL((ushort)(io + config)) | (ulong)Devices.InL((ushort)(io + config + 4)) << 32;
+        if (s_irq.Value != 0 && Devices.IrqHandlerBind(s_irq, notification, 1) != Status.Ok) return Fail("cannot bind the interrupt", 9);
+        Devices.OutB((ushort)(io + LegacyStatus), Acknowledge | DriverLoaded | DriverOk);
+        return 0;
+    }
+
     // --- requests ---------------------------------------------------------------------------------
 
     /// <summary>A request to start: `bytes` at `offset` into the DMA pages `pages` (none for a flush);
@@ -181,14 +233,20 @@ static unsafe class Device
 
     private static void Kick()
     {
-        if (s_requests.Publish()) Mmio.Write16(s_notifyAt, 0);
+        if (!s_requests.Publish()) return;
+        if (s_legacy) Devices.OutL((ushort)(s_io + LegacyQueueNotify), 0);
+        else Mmio.Write16(s_notifyAt, 0);
     }
 
     /// <summary>After an interrupt: lowers INTx (the ISR read), takes every finished request to
     /// `completed`, starts waiting ones that now fit, and acknowledges the interrupt.</summary>
     public static void Interrupt(delegate*<ulong, Status, void> completed)
     {
-        if (s_kind != PciInterrupt.MsiX) Mmio.Read8(s_isr);
+        if (s_kind != PciInterrupt.MsiX)
+        {
+            if (s_legacy) Devices.InB((ushort)(s_io + LegacyIsr));
+            else Mmio.Read8(s_isr);
+        }
         Drain(completed);
         if (s_irq.Value != 0) _ = Devices.IrqAck(s_irq);   // our own handler, kept for life: the ack cannot fail
     }

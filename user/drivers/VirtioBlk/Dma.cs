@@ -44,6 +44,20 @@ static unsafe class Dma
         return Status.Ok;
     }
 
+    /// <summary>A zeroed, physically contiguous run of 2^bits bytes (one frame), mapped 1 MiB apart from
+    /// the pages; for the legacy interface's queue, which the device takes as one address. Once only.</summary>
+    public static Status Contiguous(int bits, out byte* address, out ulong physical)
+    {
+        address = (byte*)(Base + MaxPages * 4096UL);
+        physical = 0;
+        Status s = CSpace.Make(ObjectType.Frame, bits, out CapHandle frame);
+        if (s != Status.Ok) return s;
+        s = Devices.FramePhysical(frame, out physical);
+        if (s == Status.Ok) s = Sys.Map(CSpace.SelfAddressSpace, frame, (ulong)address, Rights.Read | Rights.Write);
+        if (s != Status.Ok) CSpace.Release(frame);
+        return s;
+    }
+
     public static ulong Physical(int index) => s_physical[index];
     public static CapHandle Frame(int index) => new CapHandle(s_frames[index]);
     public static byte* Address(int index) => (byte*)(Base + (ulong)index * 4096);

@@ -53,6 +53,22 @@ static unsafe class PciDevice
         return Status.Ok;
     }
 
+    // What PciBar gave: device memory for a memory BAR, I/O ports for an I/O one.
+    private static bool Is(CapHandle cap, ObjectType type) =>
+        Sys.Identify(cap, out ObjectType t, out _, out _, out _) == Status.Ok && t == type;
+
+    /// <summary>I/O BAR `bar`: its ports opened to this thread; the first port in `first`.</summary>
+    public static Status OpenPorts(int bar, out ushort first)
+    {
+        first = 0;
+        if ((uint)bar >= 6) return Status.InvalidArgument;
+        Status s = SchemeCall.Call(s_file.Cap, SchemeOp.PciBar, (ulong)bar, 0, 0, 0, 0, 1, out SchemeReply r);
+        if (s != Status.Ok) return s;
+        if (!Is(r.Cap0, ObjectType.IoPorts) || r.W0 > 0xFFFF || r.W1 == 0 || r.W0 + r.W1 > 0x10000) return Status.WrongType;
+        first = (ushort)r.W0;
+        return Devices.IoPortsBind(r.Cap0, new CapHandle(BootstrapSlots.Thread, 0), (uint)r.W0, (uint)r.W1);
+    }
+
     /// <summary>Maps the first `bytes` of memory BAR `bar` (uncached) and returns where.</summary>
     public static Status MapBar(int bar, ulong bytes, out byte* at)
     {
@@ -62,7 +78,7 @@ static unsafe class PciDevice
         {
             Status s = SchemeCall.Call(s_file.Cap, SchemeOp.PciBar, (ulong)bar, 0, 0, 0, 0, 1, out SchemeReply r);
             if (s != Status.Ok) return s;
-            if (r.W2 == 1) return Status.WrongType;   // an I/O BAR (PciBar's w2: 1 I/O, 2 mem32, 3 mem64)
+            if (!Is(r.Cap0, ObjectType.DeviceMemory)) return Status.WrongType;   // an I/O BAR
             s_barCaps[bar] = r.Cap0.Value;
         }
         // Device memory is retyped upwards: frames for the pages not mapped yet, in order.
