@@ -39,6 +39,24 @@ public enum SchemeOp : ulong
     Attach = 29,     // -> caps: the shared page, the data and the room notifications; w0 = the end (PipeRing)
     Changed = 30,    // the file's shared page changed while a watch was pending (PipeRing.Watched): re-check
 
+    // Block devices (blk: files; docs/design/virtio-blk.md, "The fast path"): sectors move through a
+    // buffer area of the driver's DMA memory that the client maps with Fmap, never through messages.
+    // Each request is answered when the device has finished it; several may be in flight.
+    BlockRead = 48,    // w0 = first sector, w1 = sectors, w2 = byte offset in the buffer area -> Ok when the data is there
+    BlockWrite = 49,   // as BlockRead, from the buffer area to the disk (durable after BlockFlush)
+    BlockFlush = 50,   // -> Ok when every write completed before it is durable
+    BlockInfo = 51,    // -> w0 = sectors, w1 = sector size, w2 = bytes of the buffer area (Fmap offsets 0..);
+                       // w0 = 1 asks instead for the most requests the driver has had in flight at once
+
+    // PCI (pci:/BB:DD.F files; docs/design/pci.md, "Hand-over"): only the process the driver manager
+    // started for the function (the one that opened the file) may ask; anyone else gets InsufficientRights.
+    PciClaim = 52,     // -> cap: the interrupt handler (IrqHandlerBind/IrqAck work on it; none for PciInterrupt.None);
+                       // w0 = PciInterrupt | BARs with capabilities << 8, w1 = the MSI message: address (32 bits)
+                       // | data << 32 (MsiX: the driver writes it into its table's entry 0)
+    PciBar = 53,       // w0 = BAR index -> cap: DeviceMemory (a memory BAR, whole pages) or IoPorts (exactly
+                       // the I/O BAR; CapIdentify tells which); w0 = the BAR's address, w1 = its size
+    PciConfigRead = 54, // w0 = offset, w1 = bytes (1..256, within the 4 KiB of the function) -> data
+
     // Root scheme (on the Namespace capability).
     Register = 64,   // data = NAME, cap = the daemon's endpoint -> Exists if taken
     Lookup = 65,     // data = NAME -> cap: the scheme, badged with the caller's identity
@@ -97,6 +115,20 @@ public enum TtyMode : ulong
     /// <summary>What the console starts with.</summary>
     Default = Canonical | Echo | Signals,
     All = Canonical | Echo | Signals,
+}
+
+/// <summary>How a claimed PCI function interrupts (SchemeOp.PciClaim's w0, low byte).</summary>
+public enum PciInterrupt : ulong
+{
+    None = 0,
+    /// <summary>The legacy INTx line through the IOAPIC (shared, level: the driver reads its device's
+    /// interrupt status before IrqAck).</summary>
+    Line = 1,
+    /// <summary>MSI: pcid programmed the function's MSI capability with the vector.</summary>
+    Msi = 2,
+    /// <summary>MSI-X: pcid enabled it; the driver writes the message address and data (w1) into
+    /// entry 0 of the table in its own BAR and points its queues at vector 0.</summary>
+    MsiX = 3,
 }
 
 [System.Flags]
@@ -216,6 +248,17 @@ public static class ProcessSlots
     public const uint ConsolePorts = 10;
     public const uint ConsoleSerialIrq = 11;
     public const uint ConsoleKeyboardIrq = 12;
+    // Only for SpawnFlags.PciPorts (pcid): the I/O-ports capability (all ports; pcid carves each
+    // driver's I/O BARs from it), a copy of IrqControl (interrupt lines and MSI vectors for drivers), and
+    // from PciDeviceMemory on, up to PciDeviceMemoryCount device-memory pieces (an empty slot ends them):
+    // the ECAM window's, then the PCI hole's highest, where firmware puts BARs (slot 16 on holds a
+    // process's image frames, so no more fit; docs/design/pci.md, "Hand-over"). The process manager's
+    // words: Word0 = the ECAM window's physical base (0: none, use the ports), Word1 = first bus | last
+    // bus << 8.
+    public const uint PciPorts = 10;
+    public const uint PciIrqControl = 11;
+    public const uint PciDeviceMemory = 12;
+    public const int PciDeviceMemoryCount = 4;
     /// <summary>The kernel log, for SpawnFlags.KernelLog: an I/O-ports capability with only the Write
     /// right (DebugWrite; no port can be bound with it). The bootstrap's own I/O ports are in the same
     /// slot, so Sys.DebugWrite names one slot everywhere.</summary>

@@ -141,7 +141,9 @@ public sealed unsafe class ConfigSpaceTests
     {
         PciFunction[] f = Scan(QemuLike());
         Assert.True(f[4].HasMsiX);
+        Assert.Equal(0x84, f[4].MsiXOffset);   // where pcid enables it on a claim
         Assert.False(f[4].HasMsi);
+        Assert.Equal(0, f[4].MsiOffset);
         Assert.False(f[3].HasMsiX);
         Assert.Equal((11, 1), (f[4].IrqLine, f[4].IrqPin));
     }

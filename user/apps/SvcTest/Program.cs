@@ -13,7 +13,7 @@ static unsafe class Program
     static int Main()
     {
         if (IpcdTests.IsPeer(out int code) || LibTests.IsOutPeer(out code)) return code;   // svctest spawned as a second party
-        if (MemoryTests.IsChild(out code) || NameWaitTests.IsChild(out code) || AuthorityTests.IsChild(out code) || ProcLimitTests.IsChild(out code) || DeathTests.IsChild(out code) || TtyTests.IsChild(out code)) return code;
+        if (MemoryTests.IsChild(out code) || NameWaitTests.IsChild(out code) || AuthorityTests.IsChild(out code) || ProcLimitTests.IsChild(out code) || DeathTests.IsChild(out code) || TtyTests.IsChild(out code) || BlkTests.IsChild(out code)) return code;
         ProcTests.Run();
         NameWaitTests.Run();
         MemoryTests.Run();
@@ -28,6 +28,7 @@ static unsafe class Program
         LibTests.Run();
         ClockTests.Run();
         PciTests.Run();
+        BlkTests.Run();
         AuthorityTests.Run();
         Ext2Tests.Run();
         DiskTests.Run();

@@ -41,6 +41,7 @@ public unsafe struct PciFunction
     public byte IrqLine, IrqPin;     // pin 0 none, 1-4 INTA-INTD; line 0xFF unknown
     public byte SecondaryBus;        // bridges only
     public bool HasMsi, HasMsiX;
+    public byte MsiOffset, MsiXOffset; // where those capabilities are in configuration space (0: none)
     public int BarCount;             // 6 for a device, 2 for a bridge (entries may be None, or the upper half of a 64-bit BAR)
     public fixed byte BarKinds[MaxBars];
     public fixed byte BarPrefetchable[MaxBars];
@@ -58,7 +59,7 @@ public static class PciConfig
     // Offsets in the common header.
     public const int VendorDevice = 0x00, CommandStatus = 0x04, ClassRevision = 0x08, HeaderInfo = 0x0C, Bar0 = 0x10;
     public const int BusNumbers = 0x18, CapabilitiesPointer = 0x34, Interrupt = 0x3C;
-    public const uint CommandIo = 1, CommandMemory = 2;
+    public const uint CommandIo = 1, CommandMemory = 2, CommandBusMaster = 4, CommandInterruptDisable = 1u << 10;
     public const uint StatusCapabilityList = 1u << 20;   // bit 4 of the status register (upper half)
     public const byte CapabilityMsi = 0x05, CapabilityMsiX = 0x11;
     private const int MaxCapabilities = 48;              // (256 - 64) / 4: a loop in the list ends here
@@ -149,8 +150,8 @@ public static class PciConfig
         {
             uint header = access.Read32(f.Address, at);
             byte id = (byte)header;
-            if (id == CapabilityMsi) f.HasMsi = true;
-            if (id == CapabilityMsiX) f.HasMsiX = true;
+            if (id == CapabilityMsi && !f.HasMsi) { f.HasMsi = true; f.MsiOffset = (byte)at; }
+            if (id == CapabilityMsiX && !f.HasMsiX) { f.HasMsiX = true; f.MsiXOffset = (byte)at; }
             at = (int)((header >> 8) & 0xFC);
         }
     }

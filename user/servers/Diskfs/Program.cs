@@ -46,11 +46,8 @@ static unsafe class Program
         string name = Args.TryGetValue("--name", out ReadOnlySpan<byte> given) ? Text(given) : "disk";
         ReadOnlySpan<byte> devicePath = Args.Positional(0);
         Status s = DiskDevice.Open(devicePath, out Disk device);
-        for (ulong waited = 0; s == Status.UnknownScheme && waited < waitMs; waited += 10)
-        {
-            Sys.Sleep(10_000_000);
+        if (s == Status.UnknownScheme && waitMs > 0 && AwaitDevice(devicePath, waitMs) == Status.Ok)
             s = DiskDevice.Open(devicePath, out device);
-        }
         if (s == Status.UnknownScheme)
             return Quit(name, devicePath, "is not there, no disk attached", s, 0);
         if (s != Status.Ok) return Quit(name, devicePath, "cannot be opened", s, 1);
@@ -59,6 +56,16 @@ static unsafe class Program
         if (Files.Init(MaxHandles) != Status.Ok) return Quit(name, devicePath, "has no room for its file table", Status.OutOfMemory, 1);
         if (SchemeDaemon.Start(name, out Server) != Status.Ok) return 1;
         return SchemeDaemon.Serve(ref Server, ref Files);
+    }
+
+    // The device's scheme is registered by a driver the PCI daemon's manager starts, whose pid init
+    // does not know: wait for the name from any process, for at most `ms` milliseconds.
+    private static Status AwaitDevice(ReadOnlySpan<byte> path, ulong ms)
+    {
+        int colon = path.IndexOf((byte)':');
+        if (colon <= 0) return Status.InvalidArgument;
+        fixed (byte* name = path)
+            return Namespace.AwaitName(name, colon, 0, out _, ms);
     }
 
     /// <summary>Opens a new handle on `ino` and answers with its capability (Open).</summary>

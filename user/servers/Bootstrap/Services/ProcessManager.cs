@@ -354,6 +354,7 @@ static unsafe partial class ProcessManager
         o.Withheld = dma ? Rights.None : Rights.Physical;
         if ((rights & (ulong)SpawnFlags.KernelLog) != 0) o.KernelLog = new CapHandle(BootstrapSlots.IoPorts, 0);
         CapHandle* devices = stackalloc CapHandle[3];
+        CapHandle* pci = stackalloc CapHandle[2 + ProcessSlots.PciDeviceMemoryCount];
         if (consoleDevices)
         {
             if (!ConsoleDevices(devices)) { CSpace.Release(exitCap); MemoryBlocks.GiveAll(ref blocks); return Status.Occupied; }
@@ -367,6 +368,10 @@ static unsafe partial class ProcessManager
             o.BindPorts = new CapHandle(BootstrapSlots.IoPorts, 0);
             o.BindPortsFirst = PciConfigPorts.First;
             o.BindPortsCount = PciConfigPorts.Count;
+            // And what it shares out among the drivers it starts (ProcessSlots.PciPorts..).
+            o.ExtraCaps = pci;
+            o.ExtraCount = PciDevices(pci, out word0, out word1);
+            o.ExtraFirstSlot = ProcessSlots.PciPorts;
         }
         Status s = ProcessBuilder.Spawn(ref s_initfs, path, memory, o, word0, word1, out Process p);
         CSpace.Release(exitCap);
@@ -410,6 +415,25 @@ static unsafe partial class ProcessManager
         caps[1] = s_serialIrq;
         caps[2] = s_keyboardIrq;
         return true;
+    }
+
+    // pcid's resources: all I/O ports, IrqControl, and device memory (copies): the ECAM window's pieces
+    // when the kernel handed it over apart from the PCI hole, then the hole's highest pieces, where
+    // firmware puts BARs, as many as fit before slot 16 (ProcessSlots.PciDeviceMemory). Piece 0 is the
+    // VGA window. ECAM's place goes in pcid's start words. docs/design/pci.md, "Hand-over".
+    private static uint PciDevices(CapHandle* caps, out ulong ecamBase, out ulong ecamBuses)
+    {
+        caps[0] = new CapHandle(BootstrapSlots.IoPorts, 0);
+        caps[1] = new CapHandle(BootstrapSlots.IrqControl, 0);
+        uint n = 2;
+        const uint Last = 2 + ProcessSlots.PciDeviceMemoryCount;
+        ulong first = s_info->FirstDeviceSlot, end = first + s_info->DeviceCount;
+        ulong holeEnd = s_info->EcamDeviceSlot != 0 ? s_info->EcamDeviceSlot : end;
+        for (ulong slot = holeEnd; slot < end && n < Last; slot++) caps[n++] = new CapHandle((uint)slot, 0);
+        for (ulong slot = holeEnd - 1; slot > first && n < Last; slot--) caps[n++] = new CapHandle((uint)slot, 0);
+        ecamBase = s_info->EcamBase;
+        ecamBuses = s_info->EcamStartBus | (ulong)s_info->EcamEndBus << 8;
+        return n;
     }
 
     // Claims IRQ `line` into a fresh slot; on failure the slot is free again and `handler` is 0.

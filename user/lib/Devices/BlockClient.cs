@@ -1,0 +1,98 @@
+// The client of a block device's fast path (blk:/vda; docs/design/virtio-blk.md, "The fast path"): it
+// maps the file's buffer area (Fmap: the driver's DMA pages, so the device reads and writes them
+// directly) and asks for whole sectors with BlockRead/BlockWrite, each call answered when the device
+// is done. As an IBlockDevice (what the file systems take: the disk daemon plugs it in) each Read and
+// Write goes through the area in chunks of its size, one copy between the area and the caller's span;
+// a client that works in the area itself (ReadAt/WriteAt) has no copy at all. Threads that share one
+// client each use their own part of the area: several requests are then in flight at the driver.
+using System;
+using Vireo.Abi;
+using Vireo.User.FileSystems;
+using Vireo.User.Schemes;
+
+namespace Vireo.User;
+
+public unsafe struct BlockClient : IBlockDevice
+{
+    public const int Sector = 512;
+    private Fd _fd;
+    private byte* _area;
+    private int _areaBytes;
+    private ulong _sectors;
+
+    /// <summary>Opens `path` (blk:/vda) and maps its buffer area at `mapAt` (page-aligned; the area's
+    /// size, AreaBytes, is at most 64 KiB: keep that much address space free there).</summary>
+    public static Status Open(string path, bool writable, ulong mapAt, out BlockClient client)
+    {
+        client = default;
+        Status s = Fs.Open(path, writable ? OpenFlags.Read | OpenFlags.Write : OpenFlags.Read, out client._fd);
+        if (s != Status.Ok) return s;
+        s = SchemeCall.Call(client._fd.Cap, SchemeOp.BlockInfo, 0, 0, 0, 0, 0, 0, out SchemeReply r);
+        if (s == Status.Ok && (r.W1 != Sector || r.W2 == 0 || r.W2 % 4096 != 0 || r.W2 > 1 << 20)) s = Status.BadReply;
+        CapHandle* frames = stackalloc CapHandle[MessageInfo.MaxCaps];
+        for (ulong offset = 0; s == Status.Ok && offset < r.W2; offset += MessageInfo.MaxCaps * 4096UL)
+        {
+            int pages = (int)((r.W2 - offset) / 4096 < MessageInfo.MaxCaps ? (r.W2 - offset) / 4096 : MessageInfo.MaxCaps);
+            s = Fs.Fmap(client._fd, offset, pages, mapAt + offset, Rights.Read | Rights.Write, frames);
+        }
+        if (s != Status.Ok)
+        {
+            _ = Fs.Close(client._fd);   // the driver revokes the frames it gave: the mappings go too
+            client = default;
+            return s;
+        }
+        client._area = (byte*)mapAt;
+        client._areaBytes = (int)r.W2;
+        client._sectors = r.W0;
+        return Status.Ok;
+    }
+
+    public int SectorSize => Sector;
+    public ulong SectorCount => _sectors;
+    public int AreaBytes => _areaBytes;
+    /// <summary>The buffer area, where ReadAt puts sectors and WriteAt takes them from.</summary>
+    public byte* Area => _area;
+    public Fd File => _fd;
+
+    /// <summary>`sectors` sectors from `sector` into the area at `offset` (a multiple of 512); returns
+    /// when they are there.</summary>
+    public Status ReadAt(ulong sector, int sectors, int offset) =>
+        SchemeCall.Call(_fd.Cap, SchemeOp.BlockRead, sector, (ulong)sectors, (ulong)offset, 0, 0, 0, out _);
+
+    /// <summary>`sectors` sectors from the area at `offset` to the disk from `sector`.</summary>
+    public Status WriteAt(ulong sector, int sectors, int offset) =>
+        SchemeCall.Call(_fd.Cap, SchemeOp.BlockWrite, sector, (ulong)sectors, (ulong)offset, 0, 0, 0, out _);
+
+    public Status Read(ulong sector, Span<byte> into)
+    {
+        if (into.Length % Sector != 0) return Status.InvalidArgument;
+        for (int done = 0; done < into.Length;)
+        {
+            int bytes = into.Length - done < _areaBytes ? into.Length - done : _areaBytes;
+            Status s = ReadAt(sector + (ulong)(done / Sector), bytes / Sector, 0);
+            if (s != Status.Ok) return s;
+            new ReadOnlySpan<byte>(_area, bytes).CopyTo(into.Slice(done, bytes));
+            done += bytes;
+        }
+        return Status.Ok;
+    }
+
+    public Status Write(ulong sector, ReadOnlySpan<byte> from)
+    {
+        if (from.Length % Sector != 0) return Status.InvalidArgument;
+        for (int done = 0; done < from.Length;)
+        {
+            int bytes = from.Length - done < _areaBytes ? from.Length - done : _areaBytes;
+            from.Slice(done, bytes).CopyTo(new Span<byte>(_area, bytes));
+            Status s = WriteAt(sector + (ulong)(done / Sector), bytes / Sector, 0);
+            if (s != Status.Ok) return s;
+            done += bytes;
+        }
+        return Status.Ok;
+    }
+
+    public Status Flush() => SchemeCall.Call(_fd.Cap, SchemeOp.BlockFlush, 0, 0, 0, 0, 0, 0, out _);
+
+    /// <summary>Closes the file; the area's mappings go with it.</summary>
+    public Status Close() => Fs.Close(_fd);
+}
