@@ -62,8 +62,9 @@ static unsafe class Program
     // does not know: wait for the name from any process, for at most `ms` milliseconds.
     private static Status AwaitDevice(ReadOnlySpan<byte> path, ulong ms)
     {
-        int colon = path.IndexOf((byte)':');
-        if (colon <= 0) return Status.InvalidArgument;
+        int colon = 0;
+        while (colon < path.Length && path[colon] != (byte)':') colon++;
+        if (colon == 0 || colon == path.Length) return Status.InvalidArgument;
         fixed (byte* name = path)
             return Namespace.AwaitName(name, colon, 0, out _, ms);
     }
