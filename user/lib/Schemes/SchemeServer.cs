@@ -17,18 +17,25 @@ public unsafe struct Request
     public int DataLength;
     public int Caps;
     public CapHandle Cap0, Cap1, Cap2;   // capabilities that came with it (landing slots the server set)
+    /// <summary>Where data that came in a frame (a long path: LongPaths) was copied; null when the
+    /// data is in the IPC buffer.</summary>
+    public byte* LongData;
 
     public bool IsFile => SchemeBadge.IsFile(Badge);
     public ulong FileId => SchemeBadge.Id(Badge);
     /// <summary>The calling process (pid) for requests through a scheme capability.</summary>
     public ulong Client => SchemeBadge.Id(Badge);
-    public byte* Data => SchemeCall.Data;
+    /// <summary>The request's data: in the IPC buffer, or a copy of a long path's frame. Answers
+    /// are written at SchemeCall.Data, whichever it is.</summary>
+    public byte* Data => LongData != null ? LongData : SchemeCall.Data;
 
 }
 
 public unsafe struct SchemeServer
 {
     public const int MaxDeferred = 64;
+    /// <summary>File ids the server has room for from the start; a FileTable that grows (ramfs) takes
+    /// the server past it (MintFile grows its arrays), others stay below it.</summary>
     public const int MaxFiles = 1024;
 
     public CapHandle Endpoint;
@@ -39,8 +46,8 @@ public unsafe struct SchemeServer
     // Minted file capabilities by file id (0 = none yet). A closed file's capability is revoked (every
     // copy handed out goes) but kept, and the next file with that id reuses it: Open and Close then
     // cost no Mint and no Delete.
-    private fixed ulong _files[MaxFiles];
-    private fixed byte _open[MaxFiles];          // 1 while file id is open
+    private ulong[] _files;
+    private byte[] _open;                        // 1 while file id is open
     private fixed uint _landing[MessageInfo.MaxCaps];
 
     /// <summary>An endpoint from `memory` (untyped); objects the server needs later come from it too.</summary>
@@ -48,6 +55,10 @@ public unsafe struct SchemeServer
     {
         server = default;
         server._memory = memory;
+        // Made now, not on the first Open: the process manager's kernel objects (the heap's frames
+        // included) must not change while it serves (MakeReplies).
+        server._files = new ulong[MaxFiles];
+        server._open = new byte[MaxFiles];
         Status s = CSpace.Make(memory, ObjectType.Endpoint, 0, out server.Endpoint);
         for (int i = 0; i < MessageInfo.MaxCaps && s == Status.Ok; i++)
             if (!CSpace.TryAlloc(out server._landing[i])) s = Status.NoSpace;
@@ -115,6 +126,13 @@ public unsafe struct SchemeServer
         r.Cap0 = _pending.Cap0;
         r.Cap1 = _pending.Cap1;
         r.Cap2 = _pending.Cap2;
+        // A path request whose data is longer than a message carries it in a frame, its only capability.
+        if (r.DataLength < 0 && r.Caps == 1 && !r.IsFile && length <= SchemeLimits.LongData)
+        {
+            r.DataLength = LongPaths.Receive(Claim(0), (int)length, out r.LongData);
+            r.Caps = 0;
+            r.Cap0 = default;
+        }
     }
 
     private Message _staged;
@@ -204,7 +222,8 @@ public unsafe struct SchemeServer
     public Status MintFile(uint id, out CapHandle file)
     {
         file = default;
-        if (id == 0 || id >= (uint)MaxFiles) return Status.OutOfRange;
+        if (id == 0 || id > int.MaxValue / 2) return Status.OutOfRange;
+        if (id >= (uint)_files.Length) Grow((int)id + 1);
         if (_open[id] != 0) return Status.Occupied;
         if (_files[id] == 0)
         {
@@ -242,10 +261,26 @@ public unsafe struct SchemeServer
         return Status.Ok;
     }
 
+    // Room for ids below `needed`, doubling (ids are handed out from the bottom: FileTable).
+    private void Grow(int needed)
+    {
+        int size = _files.Length * 2;
+        while (size < needed) size *= 2;
+        var files = new ulong[size];
+        var open = new byte[size];
+        for (int i = 0; i < _files.Length; i++)
+        {
+            files[i] = _files[i];
+            open[i] = _open[i];
+        }
+        _files = files;
+        _open = open;
+    }
+
     /// <summary>Revokes every copy of file id's capability and forgets it.</summary>
     public void CloseFile(uint id)
     {
-        if (id == 0 || id >= MaxFiles || _open[id] == 0) return;
+        if (id == 0 || id >= (uint)_open.Length || _open[id] == 0) return;
         // The slot holds the server's own minted capability: revoking it fails only if it is empty.
         _ = Sys.Revoke(new CapHandle(_files[id]));
         _open[id] = 0;

@@ -20,6 +20,11 @@ static unsafe class Pages
     private static uint s_limit;     // pages that may be mapped
     private static uint s_mapped;    // pages 1..s_mapped are mapped
     private static uint s_free;      // first page of the free list (0 = empty)
+    private static uint s_freeCount; // pages on the free list
+
+    /// <summary>Pages the pool may hold, and those not holding data now (Statfs).</summary>
+    public static uint Limit => s_limit;
+    public static uint Available => s_limit - s_mapped + s_freeCount;
 
 
     public static byte* Address(uint page) => (byte*)(Base + (ulong)page * Size);
@@ -44,6 +49,7 @@ static unsafe class Pages
         if (page != 0)
         {
             s_free = *(uint*)Address(page);
+            s_freeCount--;
             Zero(Address(page), Size);
             return Status.Ok;
         }
@@ -72,6 +78,7 @@ static unsafe class Pages
         if (page == 0) return;
         *(uint*)Address(page) = s_free;
         s_free = page;
+        s_freeCount++;
     }
 
     public static void Zero(byte* p, int n)
