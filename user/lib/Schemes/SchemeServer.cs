@@ -46,8 +46,12 @@ public unsafe struct SchemeServer
     // Minted file capabilities by file id (0 = none yet). A closed file's capability is revoked (every
     // copy handed out goes) but kept, and the next file with that id reuses it: Open and Close then
     // cost no Mint and no Delete.
-    private ulong[] _files;
-    private byte[] _open;                        // 1 while file id is open
+    private fixed ulong _files[MaxFiles];
+    private fixed byte _open[MaxFiles];          // 1 while file id is open
+    // Ids from MaxFiles on (a FileTable that grows: ramfs), made when first needed; every other
+    // daemon allocates nothing for them (initfsd's heap is small).
+    private ulong[] _moreFiles;
+    private byte[] _moreOpen;
     private fixed uint _landing[MessageInfo.MaxCaps];
 
     /// <summary>An endpoint from `memory` (untyped); objects the server needs later come from it too.</summary>
@@ -55,10 +59,6 @@ public unsafe struct SchemeServer
     {
         server = default;
         server._memory = memory;
-        // Made now, not on the first Open: the process manager's kernel objects (the heap's frames
-        // included) must not change while it serves (MakeReplies).
-        server._files = new ulong[MaxFiles];
-        server._open = new byte[MaxFiles];
         Status s = CSpace.Make(memory, ObjectType.Endpoint, 0, out server.Endpoint);
         for (int i = 0; i < MessageInfo.MaxCaps && s == Status.Ok; i++)
             if (!CSpace.TryAlloc(out server._landing[i])) s = Status.NoSpace;
@@ -94,7 +94,7 @@ public unsafe struct SchemeServer
             PrepareLanding(b);
             if (_owed)
             {
-                if (_stagedInfo.Caps > 0) SchemeCall.Buffer->SendCaps[0] = _files[_stagedFile];
+                if (_stagedInfo.Caps > 0) SchemeCall.Buffer->SendCaps[0] = FileCap(_stagedFile);
                 m = _staged;
                 s = Ipc.ReplyReceive(Endpoint, _stagedInfo, ref m);
                 _owed = false;
@@ -223,9 +223,9 @@ public unsafe struct SchemeServer
     {
         file = default;
         if (id == 0 || id > int.MaxValue / 2) return Status.OutOfRange;
-        if (id >= (uint)_files.Length) Grow((int)id + 1);
-        if (_open[id] != 0) return Status.Occupied;
-        if (_files[id] == 0)
+        if (id >= MaxFiles && (_moreFiles == null || id - MaxFiles >= (uint)_moreFiles.Length)) Grow((int)(id - MaxFiles) + 1);
+        if (IsOpen(id)) return Status.Occupied;
+        if (FileCap(id) == 0)
         {
             if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
             Status s = Sys.Mint(Endpoint, CSpace.Self, slot, Rights.Write | Rights.Grant, SchemeBadge.File(id), out file);
@@ -234,10 +234,10 @@ public unsafe struct SchemeServer
                 CSpace.Free(slot);
                 return s;
             }
-            _files[id] = file.Value;
+            SetFile(id, file.Value, false);
         }
-        file = new CapHandle(_files[id]);
-        _open[id] = 1;
+        file = new CapHandle(FileCap(id));
+        SetFile(id, file.Value, true);
         return Status.Ok;
     }
 
@@ -261,29 +261,49 @@ public unsafe struct SchemeServer
         return Status.Ok;
     }
 
-    // Room for ids below `needed`, doubling (ids are handed out from the bottom: FileTable).
+    private ulong FileCap(uint id) =>
+        id < MaxFiles ? _files[id] : _moreFiles != null && id - MaxFiles < (uint)_moreFiles.Length ? _moreFiles[id - MaxFiles] : 0;
+
+    private bool IsOpen(uint id) =>
+        id < MaxFiles ? _open[id] != 0 : _moreOpen != null && id - MaxFiles < (uint)_moreOpen.Length && _moreOpen[id - MaxFiles] != 0;
+
+    private void SetFile(uint id, ulong cap, bool open)
+    {
+        if (id < MaxFiles)
+        {
+            _files[id] = cap;
+            _open[id] = open ? (byte)1 : (byte)0;
+            return;
+        }
+        _moreFiles[id - MaxFiles] = cap;
+        _moreOpen[id - MaxFiles] = open ? (byte)1 : (byte)0;
+    }
+
+    // Room past MaxFiles for `needed` more ids, doubling (FileTable hands ids out from the bottom).
     private void Grow(int needed)
     {
-        int size = _files.Length * 2;
+        int old = _moreFiles == null ? 0 : _moreFiles.Length;
+        int size = old == 0 ? MaxFiles : old * 2;
         while (size < needed) size *= 2;
         var files = new ulong[size];
         var open = new byte[size];
-        for (int i = 0; i < _files.Length; i++)
+        for (int i = 0; i < old; i++)
         {
-            files[i] = _files[i];
-            open[i] = _open[i];
+            files[i] = _moreFiles[i];
+            open[i] = _moreOpen[i];
         }
-        _files = files;
-        _open = open;
+        _moreFiles = files;
+        _moreOpen = open;
     }
 
     /// <summary>Revokes every copy of file id's capability and forgets it.</summary>
     public void CloseFile(uint id)
     {
-        if (id == 0 || id >= (uint)_open.Length || _open[id] == 0) return;
+        if (id == 0 || !IsOpen(id)) return;
         // The slot holds the server's own minted capability: revoking it fails only if it is empty.
-        _ = Sys.Revoke(new CapHandle(_files[id]));
-        _open[id] = 0;
+        ulong cap = FileCap(id);
+        _ = Sys.Revoke(new CapHandle(cap));
+        SetFile(id, cap, false);
     }
 
     // --- deferred answers ----------------------------------------------------------------------

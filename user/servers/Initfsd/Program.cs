@@ -64,13 +64,10 @@ static unsafe class Program
             switch (r.Op)
             {
                 case SchemeOp.Read:
-                    if (f.IsDirectory) { s_server.Answer(Status.IsDirectory); return; }
-                    ulong left = f.Position < (ulong)f.Size ? (ulong)f.Size - f.Position : 0;
-                    int n = (int)(r.W0 < left ? r.W0 : left);
-                    if (n > SchemeLimits.MaxData) n = SchemeLimits.MaxData;
-                    Buffer.MemoryCopy(s_archive + f.DataOffset + (long)f.Position, SchemeCall.Data, n, n);
-                    f.Position += (ulong)n;
-                    s_server.Answer(Status.Ok, 0, 0, 0, n);
+                    f.Position += (ulong)ReadAt(ref f, f.Position, r.W0);
+                    return;
+                case SchemeOp.Pread:   // the same from w1, the position left as it is
+                    ReadAt(ref f, r.W1, r.W0);
                     return;
                 case SchemeOp.Seek:
                     long basis = r.W1 == (ulong)SeekFrom.Start ? 0 : r.W1 == (ulong)SeekFrom.Current ? (long)f.Position : r.W1 == (ulong)SeekFrom.End ? f.Size : -1;
@@ -93,6 +90,22 @@ static unsafe class Program
 
         public void Opened(uint id, ref OpenFile f) { }
         public void Closed(uint id, ref OpenFile f) { }
+
+        // Answers up to `max` bytes from `at` (Read, Pread); returns how many.
+        private static int ReadAt(ref OpenFile f, ulong at, ulong max)
+        {
+            if (f.IsDirectory)
+            {
+                s_server.Answer(Status.IsDirectory);
+                return 0;
+            }
+            ulong left = at < (ulong)f.Size ? (ulong)f.Size - at : 0;
+            int n = (int)(max < left ? max : left);
+            if (n > SchemeLimits.MaxData) n = SchemeLimits.MaxData;
+            Buffer.MemoryCopy(s_archive + f.DataOffset + (long)at, SchemeCall.Data, n, n);
+            s_server.Answer(Status.Ok, 0, 0, 0, n);
+            return n;
+        }
 
         public void Stat(ref OpenFile f, out FileStat st)
         {

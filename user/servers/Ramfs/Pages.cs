@@ -29,14 +29,19 @@ static unsafe class Pages
 
     public static byte* Address(uint page) => (byte*)(Base + (ulong)page * Size);
 
+    /// <summary>Slots kept for the heap's frames: nodes and names live in the collected heap, which
+    /// maps more frames (one slot each, up to 2 MiB) as the tree grows.</summary>
+    private const uint HeapSlots = 64;
+
     /// <summary>Sets the pool's size: at most `limit` pages, and no more than the free capability
-    /// slots minus those kept back for file handles (a quarter of them, 16 to `handles`).</summary>
+    /// slots minus those kept back for file handles (a quarter of them, 16 to `handles`) and the heap.</summary>
     public static void Init(uint limit, uint handles)
     {
         uint free = CountFreeSlots();
         uint keep = free / 4;
         if (keep < 16) keep = 16;
         if (keep > handles + 8) keep = handles + 8;
+        keep += HeapSlots;
         uint room = free > keep ? free - keep : 0;
         if (limit > room) limit = room;
         s_limit = limit > MaxPages ? MaxPages : limit;
