@@ -300,8 +300,8 @@ public unsafe struct SchemeServer
     public void CloseFile(uint id)
     {
         if (id == 0 || !IsOpen(id)) return;
-        // The slot holds the server's own minted capability: revoking it fails only if it is empty.
         ulong cap = FileCap(id);
+        // The slot holds the server's own minted capability: revoking it fails only if it is empty.
         _ = Sys.Revoke(new CapHandle(cap));
         SetFile(id, cap, false);
     }
