@@ -1,6 +1,6 @@
 // The open files of a scheme daemon: per-file state (TFile) by file id, the id being the badge of the
-// capability SchemeServer mints. Made once at start-up (daemons allocate nothing while serving: the
-// heap does not free), with a stack of free ids so that taking and giving back one costs O(1).
+// capability SchemeServer mints. Made at start-up with a stack of free ids so that taking and giving
+// back one costs O(1); a table made to grow (ramfs) doubles when full, others stay at their size.
 //
 // Dispatch is the daemon's whole request handling: it forgets files whose hand-over failed, answers
 // a request whose data was malformed, sends path requests to the scheme with the path normalised
@@ -134,6 +134,14 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
         }
         default(TScheme).Stat(ref _files[id], out FileStat st);
         if (server.AnswerNewFile(id, st.Kind) != Status.Ok) Forget(id);
+    }
+
+    /// <summary>Open for a scheme that knows the file's kind already (ramfs): no Stat to make.</summary>
+    public void Open(ref SchemeServer server, in TFile state, FileKind kind)
+    {
+        uint id = Add(state);
+        if (id == 0) server.Answer(Status.NoSpace);
+        else if (server.AnswerNewFile(id, (ulong)kind) != Status.Ok) Forget(id);
     }
 
     /// <summary>A new file holding `state` with its capability minted, for a scheme that answers

@@ -38,9 +38,11 @@ public static unsafe partial class Fs
     [SkipLocalsInit]   // the path buffer is written (Ascii) before it is read
     public static Status Open(string path, OpenFlags flags, out Fd fd)
     {
-        byte* p = stackalloc byte[SchemeLimits.MaxFullPath + 1];
         fd = default;
-        if (!Ascii(path, p, out int n)) return Status.NameTooLong;
+        // As long as the path, not MaxFullPath: a frame over a page costs a stack probe per call.
+        if (path.Length > SchemeLimits.MaxFullPath) return Status.NameTooLong;
+        byte* p = stackalloc byte[path.Length + 1];
+        Ascii(path, p, out int n);
         return Open(p, n, flags, out fd);
     }
 
@@ -72,10 +74,11 @@ public static unsafe partial class Fs
     [SkipLocalsInit]   // the path buffer is written (Ascii) before it is read
     public static Status Stat(string path, out ulong size, out FileKind kind)
     {
-        byte* p = stackalloc byte[SchemeLimits.MaxFullPath + 1];
         size = 0;
         kind = FileKind.None;
-        if (!Ascii(path, p, out int n)) return Status.NameTooLong;
+        if (path.Length > SchemeLimits.MaxFullPath) return Status.NameTooLong;
+        byte* p = stackalloc byte[path.Length + 1];
+        Ascii(path, p, out int n);
         return Stat(p, n, out size, out kind);
     }
 
@@ -90,8 +93,9 @@ public static unsafe partial class Fs
     [SkipLocalsInit]   // the path buffer is written (Ascii) before it is read
     private static Status WithPath(string path, SchemeOp op)
     {
-        byte* p = stackalloc byte[SchemeLimits.MaxFullPath + 1];
-        if (!Ascii(path, p, out int n)) return Status.NameTooLong;
+        if (path.Length > SchemeLimits.MaxFullPath) return Status.NameTooLong;
+        byte* p = stackalloc byte[path.Length + 1];
+        Ascii(path, p, out int n);
         return PathCall(op, p, n, null, 0, 0, 0, 0, 0, out _);
     }
 
@@ -117,6 +121,7 @@ public static unsafe partial class Fs
 
     // Sends `first` (and, with `pair`, NUL and `second`) to scheme `name`: in the message, or in the
     // long-path frame when longer (LongPaths); retried once if the cached scheme capability died.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // into PathCall, every path call's way
     private static Status SchemeRequest(SchemeOp op, byte* name, int nameLength, byte* first, int firstLength,
         byte* second, int secondLength, bool pair, ulong w0, ulong w1, ulong w2, int receiveCaps, out SchemeReply r)
     {

@@ -41,6 +41,7 @@ public static unsafe class SchemeCall
     /// <summary>Call with the message's size given: `words` words (the data at Data, or none when
     /// `length` bytes travel in a frame sent as the first capability: LongPaths).</summary>
     [System.Runtime.CompilerServices.SkipLocalsInit]   // `slots` is written before it is read
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // into Call: every request
     internal static Status Send(CapHandle target, SchemeOp op, ulong w0, ulong w1, ulong w2, int length, int words,
         int sendCaps, int receiveCaps, out SchemeReply r)
     {

@@ -261,12 +261,15 @@ public unsafe struct SchemeServer
         return Status.Ok;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private ulong FileCap(uint id) =>
         id < MaxFiles ? _files[id] : _moreFiles != null && id - MaxFiles < (uint)_moreFiles.Length ? _moreFiles[id - MaxFiles] : 0;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private bool IsOpen(uint id) =>
         id < MaxFiles ? _open[id] != 0 : _moreOpen != null && id - MaxFiles < (uint)_moreOpen.Length && _moreOpen[id - MaxFiles] != 0;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void SetFile(uint id, ulong cap, bool open)
     {
         if (id < MaxFiles)

@@ -170,24 +170,12 @@ static unsafe class MetaOps
     }
 
     /// <summary>The times a read (`write` false) or a write changes. A write: modify and change, now.
-    /// A read: access, relatime-style as Linux by default: only when the access time is not after the
-    /// last modify or change, or is a day old (a reader of a file nobody writes changes nothing).</summary>
+    /// A read: access, relatime-style as Linux by default, only when the access time is not after the
+    /// last modify or change; Linux's other rule (a day-old access time is renewed) is left out, so a
+    /// read of a file nobody writes costs no clock reading (docs/design/ramfs.md, "Metadata").</summary>
     public static void Touch(Node* n, bool write)
     {
-        if (write)
-        {
-            n->Modify = n->Change = Clock.Now();
-            return;
-        }
-        if (n->Access > n->Modify && n->Access > n->Change)
-        {
-            long now = Clock.Now();
-            if (now - n->Access < Day) return;
-            n->Access = now;
-            return;
-        }
-        n->Access = Clock.Now();
+        if (write) n->Modify = n->Change = Clock.Now();
+        else if (n->Access <= n->Modify || n->Access <= n->Change) n->Access = Clock.Now();
     }
-
-    private const long Day = 24L * 3600 * 1_000_000_000;
 }

@@ -56,7 +56,7 @@ static unsafe class Program
         h.Node = node;
         h.Flags = access;
         h.Position = position;
-        Files.Open(ref Server, h);
+        Files.Open(ref Server, h, (FileKind)Tree.Get(node)->Kind);
     }
 
     public struct Scheme : IScheme<Handle>
@@ -83,11 +83,16 @@ static unsafe class Program
         // still counts, as a failed write(2) on Linux may).
         private static void Times(ref Request r, ref Handle h)
         {
-            Node* n = Tree.Get(h.Node);
-            if (n->IsDirectory) return;
-            if (r.Op == SchemeOp.Read && (h.Flags & OpenFlags.Read) != 0) MetaOps.Touch(n, false);
-            else if ((r.Op == SchemeOp.Write && r.DataLength > 0 || r.Op == SchemeOp.Ftruncate) && (h.Flags & OpenFlags.Write) != 0)
-                MetaOps.Touch(n, true);
+            if (r.Op == SchemeOp.Read)
+            {
+                Node* n = Tree.Get(h.Node);
+                if ((h.Flags & OpenFlags.Read) != 0 && !n->IsDirectory) MetaOps.Touch(n, false);
+            }
+            else if (r.Op == SchemeOp.Write && r.DataLength > 0 || r.Op == SchemeOp.Ftruncate)
+            {
+                Node* n = Tree.Get(h.Node);
+                if ((h.Flags & OpenFlags.Write) != 0 && !n->IsDirectory) MetaOps.Touch(n, true);
+            }
         }
     }
 }

@@ -45,7 +45,8 @@ static unsafe class Tree
 
     private static Node[][] s_chunks;       // node id >> ChunkBits -> its chunk
     private static ulong[] s_bases;         // the same, as addresses
-    private static object[] s_extra;        // by node id: a directory's List<Entry>, a link's target (byte[])
+    private static List<Entry>[] s_dirs;    // by node id: a directory's names
+    private static byte[][] s_targets;      // by node id: a symbolic link's target
     private static int s_chunkCount;
     private static uint s_made;             // ids below this have been handed out at least once
     private static readonly Stack<uint> s_free = new Stack<uint>();
@@ -55,14 +56,15 @@ static unsafe class Tree
     {
         s_chunks = new Node[4][];
         s_bases = new ulong[4];
-        s_extra = new object[4 * ChunkSize];
+        s_dirs = new List<Entry>[4 * ChunkSize];
+        s_targets = new byte[4 * ChunkSize][];
         s_made = Root;
         if (Alloc(out uint root) != Status.Ok || root != Root) return false;
         InitNode(Get(Root), FileKind.Directory, FileModes.DefaultDirectory);
         Node* r = Get(Root);
         r->Parent = Root;
         r->Links = 2;
-        s_extra[Root] = new List<Entry>();
+        s_dirs[Root] = new List<Entry>();
         return true;
     }
 
@@ -72,8 +74,8 @@ static unsafe class Tree
     public static uint Live => s_live;
     public static uint Made => s_made;
 
-    public static List<Entry> Entries(uint dir) => (List<Entry>)s_extra[dir];
-    public static byte[] Target(uint link) => (byte[])s_extra[link];
+    public static List<Entry> Entries(uint dir) => s_dirs[dir];
+    public static byte[] Target(uint link) => s_targets[link];
 
     // --- paths -----------------------------------------------------------------------------------
 
@@ -188,14 +190,14 @@ static unsafe class Tree
         InitNode(n, kind, mode);
         if (kind == FileKind.Directory)
         {
-            s_extra[node] = new List<Entry>();
+            s_dirs[node] = new List<Entry>();
             n->Parent = dir;
             n->Links = 1;             // its "."; Attach adds its name
             Get(dir)->Links++;        // its ".."
         }
         else if (kind == FileKind.Symlink)
         {
-            s_extra[node] = target;
+            s_targets[node] = target;
             n->Size = (ulong)target.Length;
         }
         Attach(node, dir, name, length);
@@ -247,7 +249,8 @@ static unsafe class Tree
         // Shrinking to nothing cannot fail (only growing needs memory).
         _ = FileData.Truncate(n, 0);
         n->Kind = 0;
-        s_extra[node] = null;
+        s_dirs[node] = null;
+        s_targets[node] = null;
         s_free.Push(node);
         s_live--;
     }
@@ -322,15 +325,21 @@ static unsafe class Tree
         int size = s_chunks.Length * 2;
         var chunks = new Node[size][];
         var bases = new ulong[size];
-        var extra = new object[size * ChunkSize];
+        var dirs = new List<Entry>[size * ChunkSize];
+        var targets = new byte[size * ChunkSize][];
         for (int i = 0; i < s_chunks.Length; i++)
         {
             chunks[i] = s_chunks[i];
             bases[i] = s_bases[i];
         }
-        for (int i = 0; i < s_extra.Length; i++) extra[i] = s_extra[i];
+        for (int i = 0; i < s_dirs.Length; i++)
+        {
+            dirs[i] = s_dirs[i];
+            targets[i] = s_targets[i];
+        }
         s_chunks = chunks;
         s_bases = bases;
-        s_extra = extra;
+        s_dirs = dirs;
+        s_targets = targets;
     }
 }
