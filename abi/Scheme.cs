@@ -13,12 +13,21 @@ namespace Vireo.Abi;
 public enum SchemeOp : ulong
 {
     // Path operations (on a scheme capability); the path (without "name:") is the data.
-    Open = 1,        // w0 = OpenFlags -> cap: the file; w0 = FileKind
+    // A path longer than MaxData travels in a frame sent along (SchemeLimits.LongData).
+    Open = 1,        // w0 = OpenFlags, w1 = mode word if OpenFlags.Create (FileModes.Given | mode) -> cap: the file; w0 = FileKind
     Unlink = 2,
-    Mkdir = 3,
+    Mkdir = 3,       // w0 = mode word (FileModes.Given | mode; without Given 0755)
     Rmdir = 4,
     Rename = 5,      // data = old path, NUL, new path (same scheme)
-    Stat = 6,        // -> w0 = size, w1 = FileKind
+    Stat = 6,        // w0 = PathFlags -> w0 = size, w1 = FileKind, data = FileStat (docs/design/schemes.md, "File metadata")
+    Chmod = 7,       // w0 = permission bits (07777), w1 = PathFlags
+    Chown = 8,       // w0 = uid, w1 = gid (Owner.Unchanged: keep), w2 = PathFlags
+    Utimens = 9,     // w0 = access seconds, w1 = modify seconds, w2 = UtimeWord (nanoseconds, Now/Omit, PathFlags)
+    Link = 10,       // data = existing path, NUL, new path: a second name for the same file (not a directory)
+    Symlink = 11,    // data = target (kept as given, not normalised), NUL, path of the new link
+    Readlink = 12,   // w0 = offset in the target -> data = target bytes from there, w0 = the target's whole length
+    Mknod = 13,      // w0 = mode (type | permissions), w1 = device number; NotSupported for what the scheme cannot hold
+    Statfs = 14,     // -> data = FsStat
 
     // Descriptor operations (on a file capability).
     Read = 16,       // w0 = max bytes (<= MaxData) -> data; 0 bytes = end of file
@@ -26,7 +35,7 @@ public enum SchemeOp : ulong
     Seek = 18,       // w0 = offset (signed), w1 = SeekFrom -> w0 = new position
     Close = 19,      // the daemon forgets the file; its capability stops working
     Dup = 20,        // -> cap: a second descriptor for the same open file (own position for files)
-    Fstat = 21,      // -> w0 = size, w1 = FileKind
+    Fstat = 21,      // -> w0 = size, w1 = FileKind, data = FileStat
     Fsync = 22,
     Ftruncate = 23,  // w0 = new size
     Fcntl = 24,      // w0 = FcntlCommand, w1 = argument -> w0 = result
@@ -38,6 +47,12 @@ public enum SchemeOp : ulong
                      // w0 = 0 cancels (no cap). Daemons without it answer NotSupported (Events.WaitAny)
     Attach = 29,     // -> caps: the shared page, the data and the room notifications; w0 = the end (PipeRing)
     Changed = 30,    // the file's shared page changed while a watch was pending (PipeRing.Watched): re-check
+    Pread = 31,      // w0 = max bytes (<= MaxData), w1 = offset -> data; the position does not move
+    Pwrite = 32,     // w0 = offset, data -> w0 = bytes taken; the position does not move (Append or not)
+    Fchmod = 33,     // w0 = permission bits
+    Fchown = 34,     // w0 = uid, w1 = gid (Owner.Unchanged: keep)
+    Futimens = 35,   // as Utimens (no PathFlags)
+    Fstatfs = 36,    // -> data = FsStat
 
     // Block devices (blk: files; docs/design/virtio-blk.md, "The fast path"): sectors move through a
     // buffer area of the driver's DMA memory that the client maps with Fmap, never through messages.
@@ -141,6 +156,8 @@ public enum OpenFlags : ulong
     Append = 16,
     Exclusive = 32,
     Directory = 64,
+    // Open through a symbolic link in the last component fails (SymlinkLoop) instead of following it (O_NOFOLLOW).
+    NoFollow = 128,
     // shm: only, read from the Open that creates the object: who besides its creator may open it
     // (docs/design/ipcd.md, "Who may open"). Family = the creator's descendants; Others = any
     // process. Write includes Read (a writable mapping is readable).
@@ -159,6 +176,7 @@ public enum FileKind : ulong
     Pipe = 4,
     Channel = 5,
     Memory = 6,
+    Symlink = 7,
 }
 
 /// <summary>What a Watch waits for (SchemeOp.Watch; docs/design/schemes.md, "Waiting on many
@@ -217,8 +235,18 @@ public static class SchemeLimits
 {
     public const int DataWord = 4;                      // first IPC-buffer word of the data
     public const int MaxData = (MessageInfo.MaxWords - DataWord) * 8;   // 480 bytes
-    public const int MaxPath = 255;
+    /// <summary>A path inside a scheme (after "name:"), in bytes: Linux's PATH_MAX.</summary>
+    public const int MaxPath = 4096;
+    /// <summary>One component of a path (a file's name), in bytes: Linux's NAME_MAX.</summary>
+    public const int MaxFileName = 255;
     public const int MaxName = 31;                      // a scheme name
+    /// <summary>A whole path as a program names it: "name:" and the path inside.</summary>
+    public const int MaxFullPath = MaxName + 1 + MaxPath;
+    /// <summary>Request data past MaxData (a long path; Rename's, Link's or Symlink's two) travels in a
+    /// frame of this many bytes sent as the request's only capability, w3 holding its length
+    /// (docs/design/schemes.md, "Long paths"): two paths of MaxPath and their NUL fit.</summary>
+    public const int LongData = 16384;
+    public const int LongDataBits = 14;
 }
 
 /// <summary>Badges a scheme daemon sees: who is calling (a scheme capability from Lookup) or which of

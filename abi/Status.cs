@@ -64,4 +64,7 @@ public enum Status : long
     /// <summary>The file's data moves through memory shared with the daemon, not through requests:
     /// attach it (SchemeOp.Attach) and use that. The scheme library acts on it; callers never see it.</summary>
     SharedRing = 28,
+    /// <summary>Too many symbolic links met while resolving a path (a loop), or one met where none
+    /// may be followed (OpenFlags.NoFollow): Linux's ELOOP.</summary>
+    SymlinkLoop = 29,
 }

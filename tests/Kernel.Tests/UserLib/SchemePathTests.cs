@@ -33,9 +33,9 @@ public class SchemePathTests
         Assert.Equal(expected, SchemePath.Split(B(path), out _, out _));
 
     [Fact]
-    public void Split_refuses_a_path_past_MaxPath()
+    public void Split_refuses_a_path_past_MaxFullPath()
     {
-        var path = new byte[SchemeLimits.MaxPath + 1];
+        var path = new byte[SchemeLimits.MaxFullPath + 1];
         Array.Fill(path, (byte)'a');
         path[1] = (byte)':';
         Assert.Equal(Status.NameTooLong, SchemePath.Split(path, out _, out _));

@@ -34,7 +34,7 @@ static unsafe class FsTests
         T.Run("file.unsupported_and_bad_input", &UnsupportedAndBadInput);
         T.Run("file.open_without_landing_slot", &OpenWithoutLandingSlot);
         T.Run("file.no_space_data", &NoSpaceData);
-        T.Run("file.no_space_nodes", &NoSpaceNodes);
+        T.Run("file.nodes_past_the_old_table", &NodesPastTheOldTable);
         T.Run("dev.null", &Null);
         T.Run("dev.zero", &Zero);
         T.Run("dev.rand", &Rand);
@@ -348,19 +348,23 @@ static unsafe class FsTests
 
     private static void NameTooLong()
     {
-        // 61 bytes: one more than a name may have (the daemon's limit).
-        string longName = "file:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-        T.Status(Status.NameTooLong, Fs.Open(longName, OpenFlags.Write | OpenFlags.Create, out _), "a 61-byte name");
-        T.Status(Status.NameTooLong, Fs.Mkdir(longName), "mkdir with a 61-byte name");
-        T.Status(Status.Ok, Fs.Open("file:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", OpenFlags.Write | OpenFlags.Create, out Fd fd), "a 60-byte name");
+        // 256 bytes: one more than a name may have (NAME_MAX).
+        string longName = "file:/" + new string('a', SchemeLimits.MaxFileName + 1);
+        T.Status(Status.NameTooLong, Fs.Open(longName, OpenFlags.Write | OpenFlags.Create, out _), "a 256-byte name");
+        T.Status(Status.NameTooLong, Fs.Mkdir(longName), "mkdir with a 256-byte name");
+        T.Status(Status.NameTooLong, Fs.Stat(longName, out _, out _), "stat with a 256-byte name");
+        string longest = "file:/" + new string('a', SchemeLimits.MaxFileName);
+        T.Status(Status.Ok, Fs.Open(longest, OpenFlags.Write | OpenFlags.Create, out Fd fd), "a 255-byte name");
         T.Status(Status.Ok, Fs.Close(fd), "close fd");
-        T.Status(Status.Ok, Fs.Unlink("file:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "unlink the long name");
-        // 256 bytes: longer than the protocol carries (the library's limit).
-        byte* path = stackalloc byte[256];
+        T.True(Lists("file:/", longest.Substring(6)), "listed whole");
+        T.Status(Status.Ok, Fs.Unlink(longest), "unlink the long name");
+        // Past MaxPath after "file:": longer than the protocol carries (the library's limit).
+        int n = 6 + SchemeLimits.MaxPath + 1;
+        byte* path = stackalloc byte[n];
         Bytes("file:/", path);
-        for (int i = 6; i < 256; i++) path[i] = (byte)(i % 2 == 0 ? 'b' : '/');
-        T.Status(Status.NameTooLong, Fs.Open(path, 256, OpenFlags.Read, out _), "a 256-byte path");
-        T.Status(Status.NameTooLong, Fs.Mkdir(path, 256), "mkdir with a 256-byte path");
+        for (int i = 6; i < n; i++) path[i] = (byte)(i % 2 == 0 ? 'b' : '/');
+        T.Status(Status.NameTooLong, Fs.Open(path, n, OpenFlags.Read, out _), "a path of MaxPath + 1 bytes");
+        T.Status(Status.NameTooLong, Fs.Mkdir(path, n), "mkdir with a path of MaxPath + 1 bytes");
     }
 
     private static void UnknownScheme()
@@ -446,25 +450,27 @@ static unsafe class FsTests
         T.Status(Status.Ok, Fs.Unlink("file:/after"), "unlink file:/after");
     }
 
-    // Makes directories until the node table is full (NoSpace), then removes them. Directories,
-    // not files: an Open would hold a capability slot of this process per file.
-    private static void NoSpaceNodes()
+    // Nodes are bounded by memory only: twice as many directories as the old fixed table (1024)
+    // held, all there, then removed. Directories, not files: an Open would hold a capability slot of
+    // this process per file.
+    private static void NodesPastTheOldTable()
     {
-        byte* name = stackalloc byte[16];
+        byte* name = stackalloc byte[24];
         T.Status(Status.Ok, Fs.Mkdir("file:/many"), "mkdir file:/many");
         Status s = Status.Ok;
         int made = 0;
-        while (made < 2000)
+        while (made < 2048)
         {
             int n = Numbered("file:/many/", made, name);
             s = Fs.Mkdir(name, n);
             if (s != Status.Ok) break;
             made++;
         }
-        T.Status(Status.NoSpace, s, "making directories until the node table is full");
-        T.True(made > 500, "hundreds of nodes first");
-        T.Status(Status.NoSpace, Fs.Open("file:/many/f", OpenFlags.Write | OpenFlags.Create, out _), "creating a file when full");
-        T.Status(Status.Ok, Fs.Stat("file:/many/0", out _, out _), "the daemon still answers");
+        T.Status(Status.Ok, s, "2,048 directories");
+        T.Status(Status.Ok, Fs.Stat("file:/many", out FileStat st), "stat file:/many");
+        T.Equal(2048, (long)st.Size, "its entries");
+        T.Equal(2 + 2048, st.Links, "a link from each subdirectory's ..");
+        T.Status(Status.Ok, Fs.Stat("file:/many/2047", out _, out _), "the last one");
         for (int i = 0; i < made; i++)
         {
             int n = Numbered("file:/many/", i, name);
@@ -640,14 +646,14 @@ static unsafe class FsTests
         return false;
     }
 
-    private static byte* Bytes(string text, byte* into)
+    internal static byte* Bytes(string text, byte* into)
     {
         Ascii.Copy(text, new System.Span<byte>(into, text.Length));
         return into;
     }
 
     // prefix + decimal number into `into`; returns the length.
-    private static int Numbered(string prefix, int number, byte* into)
+    internal static int Numbered(string prefix, int number, byte* into)
     {
         Bytes(prefix, into);
         int n = prefix.Length;

@@ -50,10 +50,11 @@ static unsafe class ProcTests
         T.Status(Status.UnknownScheme, Fs.Open("nosuch:/x", OpenFlags.Read, out _), "an unregistered scheme");
         T.Status(Status.UnknownScheme, Fs.Open("no-colon-here", OpenFlags.Read, out _), "a path without a scheme");
         T.Status(Status.UnknownScheme, Fs.Open(":/x", OpenFlags.Read, out _), "an empty scheme name");
-        byte* longPath = stackalloc byte[300];
-        for (int i = 0; i < 300; i++) longPath[i] = (byte)'a';
+        const int Long = SchemeLimits.MaxFullPath + 1;
+        byte* longPath = stackalloc byte[Long];
+        for (int i = 0; i < Long; i++) longPath[i] = (byte)'a';
         longPath[0] = (byte)'f'; longPath[1] = (byte)':';
-        T.Status(Status.NameTooLong, Fs.Open(longPath, 300, OpenFlags.Read, out _), "a path over 255 bytes");
+        T.Status(Status.NameTooLong, Fs.Open(longPath, Long, OpenFlags.Read, out _), "a path over MaxFullPath bytes");
         T.Status(Status.NameTooLong, Fs.Open("abcdefghijklmnopqrstuvwxyz0123456789:/x", OpenFlags.Read, out _), "a scheme name over 31 bytes");
         T.Status(Status.Ok, Fs.Open("/scheme/initfs/etc/test.rc", OpenFlags.Read, out Fd fd), "the /scheme/NAME/rest form");
         T.Status(Status.Ok, Fs.Close(fd), "close fd");

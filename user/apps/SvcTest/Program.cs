@@ -19,6 +19,7 @@ static unsafe class Program
         MemoryTests.Run();
         ProcLimitTests.Run();
         FsTests.Run();
+        FsMetaTests.Run();
         IpcdTests.Run();
         DeathTests.Run();
         ShellTests.Run();

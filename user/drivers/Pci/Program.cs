@@ -97,8 +97,10 @@ static unsafe class Program
                 else if ((flags & OpenFlags.Directory) != 0 && found != Listing) s_server.Answer(Status.NotDirectory);
                 else s_files.Open(ref s_server, new OpenFile { Function = found, Opener = r.Client });
             }
+            else if (r.Op == SchemeOp.Stat && found < Listing)
+                s_server.Answer(Status.NotFound);
             else if (r.Op == SchemeOp.Stat)
-                s_server.Answer(found < Listing ? Status.NotFound : Status.Ok, 0, (ulong)(found == Listing ? FileKind.Directory : FileKind.Device));
+                FileStats.Answer(ref s_server, StatOf(found, 0));
             else if (r.Op == SchemeOp.Unlink || r.Op == SchemeOp.Mkdir || r.Op == SchemeOp.Rmdir || r.Op == SchemeOp.Rename)
                 s_server.Answer(Status.InsufficientRights);
         }
@@ -145,11 +147,14 @@ static unsafe class Program
 
         public void Closed(uint id, ref OpenFile f) { }
 
-        public FileKind Stat(ref OpenFile f, out ulong size)
-        {
-            size = (ulong)f.Length;
-            return f.Function == Listing ? FileKind.Directory : FileKind.Device;
-        }
+        public void Stat(ref OpenFile f, out FileStat st) => st = StatOf(f.Function, (ulong)f.Length);
+    }
+
+    // The listing is a directory (0555), each function's text a read-only file (0444).
+    private static FileStat StatOf(int function, ulong size)
+    {
+        if (function == Listing) return FileStats.Of(FileKind.Directory, size, FileStats.DefaultPermissions(FileKind.Directory));
+        return FileStats.Text(size);
     }
 
     // The hand-over operations, for the process the manager started for this function only.

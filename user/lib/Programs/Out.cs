@@ -51,6 +51,29 @@ public static unsafe class Out
         Write(digits, n);
     }
 
+    /// <summary>A time as ISO 8601 in UTC (2026-01-31T12:00:00Z); with `nanoseconds`, the fraction
+    /// too (2026-01-31T12:00:00.000000001Z).</summary>
+    public static void Time(FileTime t, bool nanoseconds = false)
+    {
+        byte* text = stackalloc byte[Vireo.Time.CivilTime.IsoLength];
+        Vireo.Time.CivilTime.FormatIso8601(Vireo.Time.CivilTime.FromUnixSeconds(t.Seconds), text);
+        Write(text, Vireo.Time.CivilTime.IsoLength - 1);   // all but the 'Z'
+        if (nanoseconds)
+        {
+            Write((byte)'.');
+            for (uint scale = 100_000_000; scale > 0; scale /= 10) Write((byte)('0' + t.Nanoseconds / scale % 10));
+        }
+        Write((byte)'Z');
+    }
+
+    /// <summary>A mode as ls -l shows it ("drwxr-xr-x").</summary>
+    public static void Mode(uint mode)
+    {
+        byte* text = stackalloc byte[FileModeText.Width];
+        FileModeText.Format(mode, new Span<byte>(text, FileModeText.Width));
+        Write(text, FileModeText.Width);
+    }
+
     public static void Number(long value)
     {
         byte* digits = stackalloc byte[Numbers.MaxDecimalDigits + 1];

@@ -1,6 +1,6 @@
 // The open files of a scheme daemon: per-file state (TFile) by file id, the id being the badge of the
-// capability SchemeServer mints. Made once at start-up (daemons allocate nothing while serving: the
-// heap does not free), with a stack of free ids so that taking and giving back one costs O(1).
+// capability SchemeServer mints. Made at start-up with a stack of free ids so that taking and giving
+// back one costs O(1); a table made to grow (ramfs) doubles when full, others stay at their size.
 //
 // Dispatch is the daemon's whole request handling: it forgets files whose hand-over failed, answers
 // a request whose data was malformed, sends path requests to the scheme with the path normalised
@@ -17,23 +17,46 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
 {
     private TFile[] _files;     // by id; 0 is no file id
     private byte[] _open;       // 1 while the id is open
-    private ushort[] _free;     // free ids, the next to use on top
+    private uint[] _free;       // free ids, the next to use on top
     private int _freeCount;
+    private bool _grows;        // past the first capacity: as far as memory goes (Init's `grow`)
 
-    /// <summary>Makes room for ids 1..capacity-1 (capacity at most SchemeServer.MaxFiles). Once.</summary>
-    public Status Init(int capacity)
+    /// <summary>Makes room for ids 1..capacity-1 (capacity at most SchemeServer.MaxFiles). Once. With
+    /// `grow`, the table doubles whenever it is full instead of answering NoSpace: open files are then
+    /// bounded by memory (and the daemon's capability slots, one per open file) only.</summary>
+    public Status Init(int capacity, bool grow = false)
     {
         if (capacity < 2 || capacity > SchemeServer.MaxFiles) return Status.InvalidArgument;
         _files = new TFile[capacity];
         _open = new byte[capacity];
-        _free = new ushort[capacity];
+        _free = new uint[capacity];
         _freeCount = 0;
-        for (int id = capacity - 1; id >= 1; id--) _free[_freeCount++] = (ushort)id;   // 1 on top
+        _grows = grow;
+        for (int id = capacity - 1; id >= 1; id--) _free[_freeCount++] = (uint)id;   // 1 on top
         return Status.Ok;
     }
 
     /// <summary>True while a file can still be opened.</summary>
-    public bool HasRoom => _freeCount > 0;
+    public bool HasRoom => _freeCount > 0 || _grows;
+
+    // Full and growing: ids from the old capacity to twice it become free (the lowest on top).
+    private bool Grow()
+    {
+        if (!_grows || _files.Length > int.MaxValue / 4) return false;
+        int old = _files.Length, size = old * 2;
+        var files = new TFile[size];
+        var open = new byte[size];
+        for (int i = 0; i < old; i++)
+        {
+            files[i] = _files[i];
+            open[i] = _open[i];
+        }
+        _files = files;
+        _open = open;
+        _free = new uint[size];   // empty: every id below `old` is in use
+        for (int id = size - 1; id >= old; id--) _free[_freeCount++] = (uint)id;
+        return true;
+    }
 
     public bool IsOpen(ulong id) => _open != null && id < (ulong)_open.Length && _open[(int)id] != 0;   // int: a ulong index would need an overflow-checked conversion
 
@@ -54,8 +77,10 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
         {
             // Every daemon sees its paths normalised the same way, whatever the client sent.
             byte* data = r.Data;
-            if (r.Op == SchemeOp.Rename || !SchemePath.IsNormal(data, r.DataLength))
-                r.DataLength = SchemePath.NormalizeInPlace(data, r.DataLength, r.Op == SchemeOp.Rename);
+            if (r.Op == SchemeOp.Symlink)
+                r.DataLength = NormalizeSymlink(data, r.DataLength);
+            else if (r.Op == SchemeOp.Rename || r.Op == SchemeOp.Link || !SchemePath.IsNormal(data, r.DataLength))
+                r.DataLength = SchemePath.NormalizeInPlace(data, r.DataLength, r.Op == SchemeOp.Rename || r.Op == SchemeOp.Link);
             default(TScheme).OnPath(ref r);
             return;
         }
@@ -76,13 +101,24 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
                 server.Answer(Status.Ok);
                 return;
             case SchemeOp.Fstat:
-                FileKind kind = default(TScheme).Stat(ref file, out ulong size);
-                server.Answer(Status.Ok, size, (ulong)kind);
+                default(TScheme).Stat(ref file, out FileStat st);
+                FileStats.Answer(ref server, st);
                 return;
             default:
                 default(TScheme).OnFile(ref r, id, ref file);
                 return;
         }
+    }
+
+    // Symlink's data is "target NUL path": the target is the link's content, kept byte for byte (a
+    // relative target means something only where the link is); only the path is normalised.
+    private static unsafe int NormalizeSymlink(byte* data, int length)
+    {
+        int split = 0;
+        while (split < length && data[split] != 0) split++;
+        if (split == length) return length;   // no NUL: the scheme answers InvalidArgument
+        int rest = SchemePath.NormalizeInPlace(data + split + 1, length - split - 1, false);
+        return split + 1 + rest;
     }
 
     /// <summary>Answers the current request with a new file holding `state` (w0 = its kind), sent
@@ -96,8 +132,16 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
             server.Answer(Status.NoSpace);
             return;
         }
-        FileKind kind = default(TScheme).Stat(ref _files[id], out _);
-        if (server.AnswerNewFile(id, (ulong)kind) != Status.Ok) Forget(id);
+        default(TScheme).Stat(ref _files[id], out FileStat st);
+        if (server.AnswerNewFile(id, st.Kind) != Status.Ok) Forget(id);
+    }
+
+    /// <summary>Open for a scheme that knows the file's kind already (ramfs): no Stat to make.</summary>
+    public void Open(ref SchemeServer server, in TFile state, FileKind kind)
+    {
+        uint id = Add(state);
+        if (id == 0) server.Answer(Status.NoSpace);
+        else if (server.AnswerNewFile(id, (ulong)kind) != Status.Ok) Forget(id);
     }
 
     /// <summary>A new file holding `state` with its capability minted, for a scheme that answers
@@ -106,7 +150,7 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
     public uint NewFile(ref SchemeServer server, in TFile state, out CapHandle file)
     {
         file = default;
-        if (_freeCount == 0) return 0;
+        if (_freeCount == 0 && !Grow()) return 0;
         if (server.MintFile(_free[_freeCount - 1], out file) != Status.Ok) return 0;
         return Add(state);
     }
@@ -122,9 +166,10 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
 
     private uint Add(in TFile state)
     {
-        if (_freeCount == 0) return 0;
+        TFile copy = state;   // `state` may be an entry of the array Grow replaces (a Dup)
+        if (_freeCount == 0 && !Grow()) return 0;
         uint id = _free[--_freeCount];
-        _files[id] = state;
+        _files[id] = copy;
         _open[id] = 1;
         default(TScheme).Opened(id, ref _files[id]);
         return id;
@@ -135,6 +180,6 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
         if (!IsOpen(id)) return;
         default(TScheme).Closed(id, ref _files[id]);
         _open[id] = 0;
-        _free[_freeCount++] = (ushort)id;
+        _free[_freeCount++] = id;
     }
 }

@@ -31,35 +31,41 @@ public readonly struct Fd
     }
 }
 
-public static unsafe class Fs
+public static unsafe partial class Fs
 {
     // --- path operations ---------------------------------------------------------------------
 
     [SkipLocalsInit]   // the path buffer is written (Ascii) before it is read
     public static Status Open(string path, OpenFlags flags, out Fd fd)
     {
-        byte* p = stackalloc byte[SchemeLimits.MaxPath + 1];
         fd = default;
-        if (!Ascii(path, p, out int n)) return Status.NameTooLong;
+        // As long as the path, not MaxFullPath: a frame over a page costs a stack probe per call.
+        if (path.Length > SchemeLimits.MaxFullPath) return Status.NameTooLong;
+        byte* p = stackalloc byte[path.Length + 1];
+        Ascii(path, p, out int n);
         return Open(p, n, flags, out fd);
     }
 
-    public static Status Open(byte* path, int length, OpenFlags flags, out Fd fd)
+    public static Status Open(byte* path, int length, OpenFlags flags, out Fd fd) => Open(path, length, flags, 0, out fd);
+
+    /// <summary>Open with a mode word (FileModes.Given | permissions) for a file Create makes; 0: the
+    /// scheme's default (0644 on file:).</summary>
+    public static Status Open(byte* path, int length, OpenFlags flags, ulong modeWord, out Fd fd)
     {
         fd = default;
-        Status s = PathCall(SchemeOp.Open, path, length, null, 0, (ulong)flags, 1, out SchemeReply r);
+        Status s = PathCall(SchemeOp.Open, path, length, null, 0, (ulong)flags, modeWord, 0, 1, out SchemeReply r);
         if (s != Status.Ok) return s;
         fd = new Fd(r.Cap0);   // exactly one came (SchemeCall.Call checks)
         return Status.Ok;
     }
 
-    public static Status Unlink(byte* path, int length) => PathCall(SchemeOp.Unlink, path, length, null, 0, 0, 0, out _);
-    public static Status Mkdir(byte* path, int length) => PathCall(SchemeOp.Mkdir, path, length, null, 0, 0, 0, out _);
-    public static Status Rmdir(byte* path, int length) => PathCall(SchemeOp.Rmdir, path, length, null, 0, 0, 0, out _);
+    public static Status Unlink(byte* path, int length) => PathCall(SchemeOp.Unlink, path, length, null, 0, 0, 0, 0, 0, out _);
+    public static Status Mkdir(byte* path, int length) => PathCall(SchemeOp.Mkdir, path, length, null, 0, 0, 0, 0, 0, out _);
+    public static Status Rmdir(byte* path, int length) => PathCall(SchemeOp.Rmdir, path, length, null, 0, 0, 0, 0, 0, out _);
 
     public static Status Stat(byte* path, int length, out ulong size, out FileKind kind)
     {
-        Status s = PathCall(SchemeOp.Stat, path, length, null, 0, 0, 0, out SchemeReply r);
+        Status s = PathCall(SchemeOp.Stat, path, length, null, 0, 0, 0, 0, 0, out SchemeReply r);
         size = r.W0;
         kind = (FileKind)r.W1;
         return s;
@@ -68,16 +74,17 @@ public static unsafe class Fs
     [SkipLocalsInit]   // the path buffer is written (Ascii) before it is read
     public static Status Stat(string path, out ulong size, out FileKind kind)
     {
-        byte* p = stackalloc byte[SchemeLimits.MaxPath + 1];
         size = 0;
         kind = FileKind.None;
-        if (!Ascii(path, p, out int n)) return Status.NameTooLong;
+        if (path.Length > SchemeLimits.MaxFullPath) return Status.NameTooLong;
+        byte* p = stackalloc byte[path.Length + 1];
+        Ascii(path, p, out int n);
         return Stat(p, n, out size, out kind);
     }
 
     /// <summary>Renames within one scheme: both paths must name the same scheme.</summary>
     public static Status Rename(byte* from, int fromLength, byte* to, int toLength) =>
-        PathCall(SchemeOp.Rename, from, fromLength, to, toLength, 0, 0, out _);
+        PathCall(SchemeOp.Rename, from, fromLength, to, toLength, 0, 0, 0, 0, out _);
 
     public static Status Unlink(string path) => WithPath(path, SchemeOp.Unlink);
     public static Status Mkdir(string path) => WithPath(path, SchemeOp.Mkdir);
@@ -86,15 +93,16 @@ public static unsafe class Fs
     [SkipLocalsInit]   // the path buffer is written (Ascii) before it is read
     private static Status WithPath(string path, SchemeOp op)
     {
-        byte* p = stackalloc byte[SchemeLimits.MaxPath + 1];
-        if (!Ascii(path, p, out int n)) return Status.NameTooLong;
-        return PathCall(op, p, n, null, 0, 0, 0, out _);
+        if (path.Length > SchemeLimits.MaxFullPath) return Status.NameTooLong;
+        byte* p = stackalloc byte[path.Length + 1];
+        Ascii(path, p, out int n);
+        return PathCall(op, p, n, null, 0, 0, 0, 0, 0, out _);
     }
 
     // Resolves the scheme, sends the rest of the path (and a second path for Rename), and retries
     // once with a fresh lookup if the cached scheme capability had died (its daemon restarted).
     private static Status PathCall(SchemeOp op, byte* path, int length, byte* second, int secondLength,
-        ulong w0, int receiveCaps, out SchemeReply r)
+        ulong w0, ulong w1, ulong w2, int receiveCaps, out SchemeReply r)
     {
         r = default;
         Status s = Namespace.Split(path, length, out byte* name, out int nameLength, out byte* rest, out int restLength);
@@ -107,19 +115,36 @@ public static unsafe class Fs
             if (s != Status.Ok) return s;
             if (name2Length != nameLength || !Vireo.User.Ascii.Equals(name, name2, nameLength)) return Status.NotSupported;
         }
-        int total = restLength + (second != null ? 1 + rest2Length : 0);
-        if (total > SchemeLimits.MaxData) return Status.NameTooLong;
+        if (restLength > SchemeLimits.MaxPath || rest2Length > SchemeLimits.MaxPath) return Status.NameTooLong;
+        return SchemeRequest(op, name, nameLength, rest, restLength, rest2, rest2Length, second != null, w0, w1, w2, receiveCaps, out r);
+    }
+
+    // Sends `first` (and, with `pair`, NUL and `second`) to scheme `name`: in the message, or in the
+    // long-path frame when longer (LongPaths); retried once if the cached scheme capability died.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // into PathCall, every path call's way
+    private static Status SchemeRequest(SchemeOp op, byte* name, int nameLength, byte* first, int firstLength,
+        byte* second, int secondLength, bool pair, ulong w0, ulong w1, ulong w2, int receiveCaps, out SchemeReply r)
+    {
+        r = default;
+        Status s = Status.Ok;
+        int total = firstLength + (pair ? 1 + secondLength : 0);
+        if (total > SchemeLimits.LongData) return Status.NameTooLong;
+        bool isLong = total > SchemeLimits.MaxData;
         for (int attempt = 0; attempt < 2; attempt++)
         {
             s = Namespace.Lookup(name, nameLength, out CapHandle scheme);
             if (s != Status.Ok) return s;
-            SchemeCall.Put(rest, restLength);
-            if (second != null)
+            // After the lookup, which uses the data area itself.
+            byte* into = SchemeCall.Data;
+            if (isLong && (s = LongPaths.Buffer(out into)) != Status.Ok) return s;
+            SchemeCall.Buffer_MemoryCopy(into, first, firstLength);
+            if (pair)
             {
-                SchemeCall.Data[restLength] = 0;
-                SchemeCall.Put(rest2, rest2Length, restLength + 1);
+                into[firstLength] = 0;
+                SchemeCall.Buffer_MemoryCopy(into + firstLength + 1, second, secondLength);
             }
-            s = SchemeCall.Call(scheme, op, w0, 0, 0, total, 0, receiveCaps, out r);
+            s = isLong ? LongPaths.Call(scheme, op, w0, w1, w2, total, receiveCaps, out r)
+                : SchemeCall.Call(scheme, op, w0, w1, w2, total, 0, receiveCaps, out r);
             // Only a request that never reached a daemon (its capability was already dead) is safe
             // to repeat; one that died with the daemon (PeerDied) may have done its work.
             if (s != Status.BadDescriptor) return s;
@@ -301,7 +326,7 @@ public static unsafe class Fs
         readEnd = writeEnd = default;
         byte* path = stackalloc byte[6];   // "pipe:" and the NUL Ascii adds
         Ascii("pipe:", path, out int n);
-        Status s = PathCall(SchemeOp.Open, path, n, null, 0, (ulong)(OpenFlags.Read | OpenFlags.Write), 2, out SchemeReply r);
+        Status s = PathCall(SchemeOp.Open, path, n, null, 0, (ulong)(OpenFlags.Read | OpenFlags.Write), 0, 0, 2, out SchemeReply r);
         if (s != Status.Ok) return s;
         readEnd = new Fd(r.Cap0);
         writeEnd = new Fd(r.Cap1);
@@ -324,7 +349,7 @@ public static unsafe class Fs
     {
         int n = text.Length;   // a local, not the out parameter: the loop need not reload it after each store
         length = n;
-        if (n > SchemeLimits.MaxPath) return false;
+        if (n > SchemeLimits.MaxFullPath) return false;
         fixed (char* chars = text)   // no bounds check per character
         {
             char* c = chars;

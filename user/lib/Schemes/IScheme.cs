@@ -25,6 +25,7 @@ public interface IScheme<TFile> where TFile : struct
     /// release what only it held. The entry is free once this returns.</summary>
     void Closed(uint id, ref TFile file);
 
-    /// <summary>The file's kind and size: Fstat's answer, and the kind an Open or Dup answers with.</summary>
-    FileKind Stat(ref TFile file, out ulong size);
+    /// <summary>What Fstat answers (FileStats.Of for a file with only a kind and a size); its Kind is
+    /// also what an Open or Dup answers with.</summary>
+    void Stat(ref TFile file, out FileStat st);
 }

@@ -19,7 +19,7 @@ public unsafe struct SchemeReply
 public static unsafe class SchemeCall
 {
     /// <summary>The highest status a daemon may answer with (abi/Status.cs); anything above is BadReply.</summary>
-    public const Status LastStatus = Status.SharedRing;
+    public const Status LastStatus = Status.SymlinkLoop;
 
     public static IpcBuffer* Buffer => (IpcBuffer*)ProcessSlots.IpcBuffer;
 
@@ -30,12 +30,23 @@ public static unsafe class SchemeCall
     /// SendCaps; takes up to `receiveCaps` capabilities into fresh slots. Returns the IPC failure
     /// (BadDescriptor for a capability that no longer works, PeerDied for a daemon that died while
     /// holding the call) or else the daemon's status; r holds the whole answer.</summary>
-    [System.Runtime.CompilerServices.SkipLocalsInit]   // `slots` is written before it is read
     public static Status Call(CapHandle target, SchemeOp op, ulong w0, ulong w1, ulong w2, int length,
         int sendCaps, int receiveCaps, out SchemeReply r)
     {
         r = default;
-        if ((uint)length > SchemeLimits.MaxData || (uint)receiveCaps > MessageInfo.MaxCaps) return Status.InvalidArgument;
+        if ((uint)length > SchemeLimits.MaxData) return Status.InvalidArgument;
+        return Send(target, op, w0, w1, w2, length, SchemeLimits.DataWord + (length + 7) / 8, sendCaps, receiveCaps, out r);
+    }
+
+    /// <summary>Call with the message's size given: `words` words (the data at Data, or none when
+    /// `length` bytes travel in a frame sent as the first capability: LongPaths).</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]   // `slots` is written before it is read
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // into Call: every request
+    internal static Status Send(CapHandle target, SchemeOp op, ulong w0, ulong w1, ulong w2, int length, int words,
+        int sendCaps, int receiveCaps, out SchemeReply r)
+    {
+        r = default;
+        if ((uint)receiveCaps > MessageInfo.MaxCaps) return Status.InvalidArgument;
         IpcBuffer* b = Buffer;
         uint* slots = stackalloc uint[MessageInfo.MaxCaps];
         for (int i = 0; i < receiveCaps; i++)
@@ -49,7 +60,6 @@ public static unsafe class SchemeCall
         }
         // No landing place named: a reply carrying capabilities fails in the daemon, not here.
         b->ReceiveCNode = receiveCaps > 0 ? CSpace.Self.Value : 0;
-        int words = SchemeLimits.DataWord + (length + 7) / 8;
         var m = Message.Of(w0, w1, w2, (ulong)length);
         Status s = Ipc.Call(target, new MessageInfo(words, sendCaps, (ulong)op), ref m);
         int got = 0;

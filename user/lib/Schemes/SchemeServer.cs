@@ -17,18 +17,25 @@ public unsafe struct Request
     public int DataLength;
     public int Caps;
     public CapHandle Cap0, Cap1, Cap2;   // capabilities that came with it (landing slots the server set)
+    /// <summary>Where data that came in a frame (a long path: LongPaths) was copied; null when the
+    /// data is in the IPC buffer.</summary>
+    public byte* LongData;
 
     public bool IsFile => SchemeBadge.IsFile(Badge);
     public ulong FileId => SchemeBadge.Id(Badge);
     /// <summary>The calling process (pid) for requests through a scheme capability.</summary>
     public ulong Client => SchemeBadge.Id(Badge);
-    public byte* Data => SchemeCall.Data;
+    /// <summary>The request's data: in the IPC buffer, or a copy of a long path's frame. Answers
+    /// are written at SchemeCall.Data, whichever it is.</summary>
+    public byte* Data => LongData != null ? LongData : SchemeCall.Data;
 
 }
 
 public unsafe struct SchemeServer
 {
     public const int MaxDeferred = 64;
+    /// <summary>File ids the server has room for from the start; a FileTable that grows (ramfs) takes
+    /// the server past it (MintFile grows its arrays), others stay below it.</summary>
     public const int MaxFiles = 1024;
 
     public CapHandle Endpoint;
@@ -41,6 +48,10 @@ public unsafe struct SchemeServer
     // cost no Mint and no Delete.
     private fixed ulong _files[MaxFiles];
     private fixed byte _open[MaxFiles];          // 1 while file id is open
+    // Ids from MaxFiles on (a FileTable that grows: ramfs), made when first needed; every other
+    // daemon allocates nothing for them (initfsd's heap is small).
+    private ulong[] _moreFiles;
+    private byte[] _moreOpen;
     private fixed uint _landing[MessageInfo.MaxCaps];
 
     /// <summary>An endpoint from `memory` (untyped); objects the server needs later come from it too.</summary>
@@ -83,7 +94,7 @@ public unsafe struct SchemeServer
             PrepareLanding(b);
             if (_owed)
             {
-                if (_stagedInfo.Caps > 0) SchemeCall.Buffer->SendCaps[0] = _files[_stagedFile];
+                if (_stagedInfo.Caps > 0) SchemeCall.Buffer->SendCaps[0] = FileCap(_stagedFile);
                 m = _staged;
                 s = Ipc.ReplyReceive(Endpoint, _stagedInfo, ref m);
                 _owed = false;
@@ -115,6 +126,13 @@ public unsafe struct SchemeServer
         r.Cap0 = _pending.Cap0;
         r.Cap1 = _pending.Cap1;
         r.Cap2 = _pending.Cap2;
+        // A path request whose data is longer than a message carries it in a frame, its only capability.
+        if (r.DataLength < 0 && r.Caps == 1 && !r.IsFile && length <= SchemeLimits.LongData)
+        {
+            r.DataLength = LongPaths.Receive(Claim(0), (int)length, out r.LongData);
+            r.Caps = 0;
+            r.Cap0 = default;
+        }
     }
 
     private Message _staged;
@@ -204,9 +222,10 @@ public unsafe struct SchemeServer
     public Status MintFile(uint id, out CapHandle file)
     {
         file = default;
-        if (id == 0 || id >= (uint)MaxFiles) return Status.OutOfRange;
-        if (_open[id] != 0) return Status.Occupied;
-        if (_files[id] == 0)
+        if (id == 0 || id > int.MaxValue / 2) return Status.OutOfRange;
+        if (id >= MaxFiles && (_moreFiles == null || id - MaxFiles >= (uint)_moreFiles.Length)) Grow((int)(id - MaxFiles) + 1);
+        if (IsOpen(id)) return Status.Occupied;
+        if (FileCap(id) == 0)
         {
             if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
             Status s = Sys.Mint(Endpoint, CSpace.Self, slot, Rights.Write | Rights.Grant, SchemeBadge.File(id), out file);
@@ -215,10 +234,10 @@ public unsafe struct SchemeServer
                 CSpace.Free(slot);
                 return s;
             }
-            _files[id] = file.Value;
+            SetFile(id, file.Value, false);
         }
-        file = new CapHandle(_files[id]);
-        _open[id] = 1;
+        file = new CapHandle(FileCap(id));
+        SetFile(id, file.Value, true);
         return Status.Ok;
     }
 
@@ -242,13 +261,52 @@ public unsafe struct SchemeServer
         return Status.Ok;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private ulong FileCap(uint id) =>
+        id < MaxFiles ? _files[id] : _moreFiles != null && id - MaxFiles < (uint)_moreFiles.Length ? _moreFiles[id - MaxFiles] : 0;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private bool IsOpen(uint id) =>
+        id < MaxFiles ? _open[id] != 0 : _moreOpen != null && id - MaxFiles < (uint)_moreOpen.Length && _moreOpen[id - MaxFiles] != 0;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void SetFile(uint id, ulong cap, bool open)
+    {
+        if (id < MaxFiles)
+        {
+            _files[id] = cap;
+            _open[id] = open ? (byte)1 : (byte)0;
+            return;
+        }
+        _moreFiles[id - MaxFiles] = cap;
+        _moreOpen[id - MaxFiles] = open ? (byte)1 : (byte)0;
+    }
+
+    // Room past MaxFiles for `needed` more ids, doubling (FileTable hands ids out from the bottom).
+    private void Grow(int needed)
+    {
+        int old = _moreFiles == null ? 0 : _moreFiles.Length;
+        int size = old == 0 ? MaxFiles : old * 2;
+        while (size < needed) size *= 2;
+        var files = new ulong[size];
+        var open = new byte[size];
+        for (int i = 0; i < old; i++)
+        {
+            files[i] = _moreFiles[i];
+            open[i] = _moreOpen[i];
+        }
+        _moreFiles = files;
+        _moreOpen = open;
+    }
+
     /// <summary>Revokes every copy of file id's capability and forgets it.</summary>
     public void CloseFile(uint id)
     {
-        if (id == 0 || id >= MaxFiles || _open[id] == 0) return;
+        if (id == 0 || !IsOpen(id)) return;
+        ulong cap = FileCap(id);
         // The slot holds the server's own minted capability: revoking it fails only if it is empty.
-        _ = Sys.Revoke(new CapHandle(_files[id]));
-        _open[id] = 0;
+        _ = Sys.Revoke(new CapHandle(cap));
+        SetFile(id, cap, false);
     }
 
     // --- deferred answers ----------------------------------------------------------------------

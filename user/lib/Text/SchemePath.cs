@@ -15,12 +15,12 @@ public static unsafe class SchemePath
 
     /// <summary>Splits "name:rest" (or "/scheme/name/rest") into the scheme name and the rest.
     /// UnknownScheme without a name (there is no current directory), NameTooLong past
-    /// SchemeLimits.MaxPath or a name past SchemeLimits.MaxName.</summary>
+    /// SchemeLimits.MaxFullPath or a name past SchemeLimits.MaxName.</summary>
     public static Status Split(byte* path, int length, out byte* name, out int nameLength, out byte* rest, out int restLength)
     {
         name = rest = null;
         nameLength = restLength = 0;
-        if (length > SchemeLimits.MaxPath) return Status.NameTooLong;
+        if (length > SchemeLimits.MaxFullPath) return Status.NameTooLong;
         // Most paths are "name:rest": the first byte settles it.
         bool slashForm = length > SlashPrefix.Length && path[0] == (byte)'/' && Ascii.StartsWith(new ReadOnlySpan<byte>(path, length), SlashPrefix);
         if (slashForm)

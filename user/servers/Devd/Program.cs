@@ -53,7 +53,7 @@ static unsafe class Program
             }
             else if (r.Op == SchemeOp.Stat)
             {
-                if (root) s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device);
+                if (root) FileStats.Answer(ref s_server, FileKind.Device, 0);   // crw-rw-rw-, as Linux's /dev/null
                 else s_server.Answer(Status.NotFound);
             }
         }
@@ -82,11 +82,8 @@ static unsafe class Program
         public void Opened(uint id, ref OpenFlags flags) { }
         public void Closed(uint id, ref OpenFlags flags) { }
 
-        public FileKind Stat(ref OpenFlags flags, out ulong size)
-        {
-            size = 0;
-            return FileKind.Device;
-        }
+        public void Stat(ref OpenFlags flags, out FileStat st) =>
+            st = FileStats.Of(FileKind.Device, 0, FileStats.DefaultPermissions(FileKind.Device));
     }
 
     // What a read of `count` bytes gives: nothing (null), zeros, or random bytes.

@@ -12,6 +12,10 @@ using Vireo.User.Schemes;
 static unsafe class Program
 {
     private const int MaxOpen = 128;
+    // The archive's names are short (mkinitfs): an open directory keeps its path in the file, so
+    // the limit is initfs's own, not SchemeLimits.MaxPath.
+    private const int MaxPath = 255;
+
     private struct OpenFile
     {
         public bool IsDirectory;
@@ -19,7 +23,7 @@ static unsafe class Program
         public int Size;
         public ulong Position;       // file: byte offset; directory: archive offset of the next entry to consider
         public int PrefixLength;     // directory: its path, without trailing '/'
-        public fixed byte Prefix[SchemeLimits.MaxPath];
+        public fixed byte Prefix[MaxPath];
     }
 
     private static byte* s_archive;
@@ -45,8 +49,9 @@ static unsafe class Program
             {
                 case SchemeOp.Open: Open(ref r); return;
                 case SchemeOp.Stat:
-                    Status s = Resolve(r.Data, r.DataLength, out bool dir, out _, out int size);
-                    s_server.Answer(s, (ulong)size, (ulong)(dir ? FileKind.Directory : FileKind.File));
+                    Status s = Resolve(r.Data, r.DataLength, out bool dir, out int offset, out int size);
+                    if (s != Status.Ok) s_server.Answer(s);
+                    else FileStats.Answer(ref s_server, StatOf(dir, offset, size, CpioReader.Normalize(new ReadOnlySpan<byte>(r.Data, r.DataLength))));
                     return;
                 case SchemeOp.Unlink: case SchemeOp.Mkdir: case SchemeOp.Rmdir: case SchemeOp.Rename:
                     s_server.Answer(Status.InsufficientRights);
@@ -59,13 +64,10 @@ static unsafe class Program
             switch (r.Op)
             {
                 case SchemeOp.Read:
-                    if (f.IsDirectory) { s_server.Answer(Status.IsDirectory); return; }
-                    ulong left = f.Position < (ulong)f.Size ? (ulong)f.Size - f.Position : 0;
-                    int n = (int)(r.W0 < left ? r.W0 : left);
-                    if (n > SchemeLimits.MaxData) n = SchemeLimits.MaxData;
-                    Buffer.MemoryCopy(s_archive + f.DataOffset + (long)f.Position, SchemeCall.Data, n, n);
-                    f.Position += (ulong)n;
-                    s_server.Answer(Status.Ok, 0, 0, 0, n);
+                    f.Position += (ulong)ReadAt(ref f, f.Position, r.W0);
+                    return;
+                case SchemeOp.Pread:   // the same from w1, the position left as it is
+                    ReadAt(ref f, r.W1, r.W0);
                     return;
                 case SchemeOp.Seek:
                     long basis = r.W1 == (ulong)SeekFrom.Start ? 0 : r.W1 == (ulong)SeekFrom.Current ? (long)f.Position : r.W1 == (ulong)SeekFrom.End ? f.Size : -1;
@@ -89,11 +91,35 @@ static unsafe class Program
         public void Opened(uint id, ref OpenFile f) { }
         public void Closed(uint id, ref OpenFile f) { }
 
-        public FileKind Stat(ref OpenFile f, out ulong size)
+        // Answers up to `max` bytes from `at` (Read, Pread); returns how many.
+        private static int ReadAt(ref OpenFile f, ulong at, ulong max)
         {
-            size = (ulong)f.Size;
-            return f.IsDirectory ? FileKind.Directory : FileKind.File;
+            if (f.IsDirectory)
+            {
+                s_server.Answer(Status.IsDirectory);
+                return 0;
+            }
+            ulong left = at < (ulong)f.Size ? (ulong)f.Size - at : 0;
+            int n = (int)(max < left ? max : left);
+            if (n > SchemeLimits.MaxData) n = SchemeLimits.MaxData;
+            Buffer.MemoryCopy(s_archive + f.DataOffset + (long)at, SchemeCall.Data, n, n);
+            s_server.Answer(Status.Ok, 0, 0, 0, n);
+            return n;
         }
+
+        public void Stat(ref OpenFile f, out FileStat st)
+        {
+            fixed (byte* name = f.Prefix) st = StatOf(f.IsDirectory, f.DataOffset, f.Size, new ReadOnlySpan<byte>(name, f.PrefixLength));
+        }
+    }
+
+    // Read-only: directories 0555, programs (bin/...) 0555, everything else 0444; the inode is the
+    // member's place in the archive (an implied directory has none: 0).
+    private static FileStat StatOf(bool dir, int offset, int size, ReadOnlySpan<byte> name)
+    {
+        const uint ReadExecute = 0x16D, ReadOnly = 0x124;   // 0555, 0444
+        bool program = name.Length > 4 && Ascii.StartsWith(name, "bin/");
+        return FileStats.Of(dir ? FileKind.Directory : FileKind.File, (ulong)size, dir || program ? ReadExecute : ReadOnly, (ulong)offset);
     }
 
     private static void Open(ref Request r)
@@ -122,7 +148,7 @@ static unsafe class Program
     {
         dir = false;
         offset = size = 0;
-        if (length > SchemeLimits.MaxPath) return Status.NameTooLong;
+        if (length > MaxPath) return Status.NameTooLong;
         // Names as the archive's are compared: "/bin/ls", "./bin/ls", "bin/ls/" are "bin/ls"; "", "/", "." the root.
         ReadOnlySpan<byte> name = CpioReader.Normalize(new ReadOnlySpan<byte>(path, length));
         int count = name.Length;

@@ -130,10 +130,14 @@ struct IpcScheme : IScheme<IpcFile>
         else SharedMemory.Closed(f.Object);
     }
 
-    public FileKind Stat(ref IpcFile f, out ulong size)
+    // Pipes, channels and shared memory: 0600 (FileStats.DefaultPermissions), owned by the creator.
+    public void Stat(ref IpcFile f, out FileStat st)
     {
-        if (Daemon.Scheme == Daemon.Pipe) return Pipes.Stat(f.Object, out size);
-        if (Daemon.Scheme == Daemon.Chan) return Channels.Stat(f.Tag, f.Object, out size);
-        return SharedMemory.Stat(f.Object, out size);
+        ulong size;
+        FileKind kind;
+        if (Daemon.Scheme == Daemon.Pipe) kind = Pipes.Stat(f.Object, out size);
+        else if (Daemon.Scheme == Daemon.Chan) kind = Channels.Stat(f.Tag, f.Object, out size);
+        else kind = SharedMemory.Stat(f.Object, out size);
+        st = FileStats.Of(kind, size, FileStats.DefaultPermissions(kind));
     }
 }

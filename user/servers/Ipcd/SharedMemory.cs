@@ -168,7 +168,7 @@ static unsafe class SharedMemory
         int o = Find(name, length);
         if (o < 0) Daemon.Server.Answer(Status.NotFound);
         else if (Access(o, client) == NoAccess) Daemon.Server.Answer(Status.InsufficientRights);
-        else Daemon.Server.Answer(Status.Ok, s_t.Size[o], (ulong)FileKind.Memory);
+        else FileStats.Answer(ref Daemon.Server, FileKind.Memory, s_t.Size[o]);
     }
 
     // --- who may open -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // Requests through a file capability the daemon minted (the badge is the handle's id): Read,
-// Write, Seek, Fsync, Ftruncate, Fcntl, Getdents (Close, Dup and Fstat are the library's FileTable).
-// Fmap is not offered.
+// Write, Seek, Fsync, Ftruncate, Fcntl, Getdents (Close, Dup and Fstat are the library's FileTable;
+// the positional and metadata ones are MetaOps). Fmap is not offered.
 using Vireo.Abi;
 using Vireo.User.Schemes;
 
@@ -20,6 +20,7 @@ static unsafe class FileOps
                 case SchemeOp.Ftruncate: Program.Server.Answer(Truncate(h, n, r.W0)); return;
                 case SchemeOp.Fcntl: Fcntl(h, (FcntlCommand)r.W0, r.W1); return;
                 case SchemeOp.Getdents: Getdents(h, n, r.W0); return;
+                default: MetaOps.Handle(ref r, h); return;
             }
         }
     }
@@ -89,19 +90,18 @@ static unsafe class FileOps
         int room = max > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)max;
         byte* into = SchemeCall.Data;
         int used = 0;
-        ushort dir = h->Node;
-        ushort c = Tree.Entry(dir, h->Position);
-        for (; c != 0; c = Tree.Get(c)->Next)
+        bool left;
+        while (left = Tree.Entry(h->Node, h->Position, out Entry e))
         {
-            Node* e = Tree.Get(c);
-            if (used + 2 + e->NameLength > room) break;
-            into[used] = e->Kind;
-            into[used + 1] = e->NameLength;
-            for (int k = 0; k < e->NameLength; k++) into[used + 2 + k] = e->Name[k];
-            used += 2 + e->NameLength;
+            int length = e.Name.Length;
+            if (used + 2 + length > room) break;
+            into[used] = Tree.Get(e.Node)->Kind;
+            into[used + 1] = (byte)length;   // at most MaxName, 255
+            for (int k = 0; k < length; k++) into[used + 2 + k] = e.Name[k];
+            used += 2 + length;
             h->Position++;
         }
-        if (used == 0 && c != 0)   // an entry left that does not fit in the room asked for
+        if (used == 0 && left)   // an entry left that does not fit in the room asked for
         {
             Program.Server.Answer(Status.InvalidArgument);
             return;

@@ -20,18 +20,28 @@ static unsafe class Pages
     private static uint s_limit;     // pages that may be mapped
     private static uint s_mapped;    // pages 1..s_mapped are mapped
     private static uint s_free;      // first page of the free list (0 = empty)
+    private static uint s_freeCount; // pages on the free list
+
+    /// <summary>Pages the pool may hold, and those not holding data now (Statfs).</summary>
+    public static uint Limit => s_limit;
+    public static uint Available => s_limit - s_mapped + s_freeCount;
 
 
     public static byte* Address(uint page) => (byte*)(Base + (ulong)page * Size);
 
+    /// <summary>Slots kept for the heap's frames: nodes and names live in the collected heap, which
+    /// maps more frames (one slot each, up to 2 MiB) as the tree grows.</summary>
+    private const uint HeapSlots = 64;
+
     /// <summary>Sets the pool's size: at most `limit` pages, and no more than the free capability
-    /// slots minus those kept back for file handles (a quarter of them, 16 to `handles`).</summary>
+    /// slots minus those kept back for file handles (a quarter of them, 16 to `handles`) and the heap.</summary>
     public static void Init(uint limit, uint handles)
     {
         uint free = CountFreeSlots();
         uint keep = free / 4;
         if (keep < 16) keep = 16;
         if (keep > handles + 8) keep = handles + 8;
+        keep += HeapSlots;
         uint room = free > keep ? free - keep : 0;
         if (limit > room) limit = room;
         s_limit = limit > MaxPages ? MaxPages : limit;
@@ -44,6 +54,7 @@ static unsafe class Pages
         if (page != 0)
         {
             s_free = *(uint*)Address(page);
+            s_freeCount--;
             Zero(Address(page), Size);
             return Status.Ok;
         }
@@ -72,6 +83,7 @@ static unsafe class Pages
         if (page == 0) return;
         *(uint*)Address(page) = s_free;
         s_free = page;
+        s_freeCount++;
     }
 
     public static void Zero(byte* p, int n)

@@ -15,14 +15,16 @@ using Vireo.User.Schemes;
 /// Program.Files.</summary>
 struct Handle
 {
-    public ushort Node;
+    public uint Node;
     public OpenFlags Flags;     // Read, Write, Append
     public ulong Position;      // a file: byte offset; a directory: entry index (Getdents)
 }
 
 static unsafe class Program
 {
-    public const int MaxHandles = 256;   // file ids 1..MaxHandles-1
+    /// <summary>File ids made room for at start; the table doubles when they are all open (bounded by
+    /// memory and the daemon's capability slots, one per open file).</summary>
+    public const int FirstHandles = 256;
     public static SchemeServer Server;
     internal static FileTable<Handle, Scheme> Files;
 
@@ -35,31 +37,36 @@ static unsafe class Program
             Console.WriteLine("ramfs: usage: ramfs [PAGES]");
             return 2;
         }
-        if (!Tree.Init() || Files.Init(MaxHandles) != Status.Ok)
+        if (!Tree.Init() || Files.Init(FirstHandles, grow: true) != Status.Ok)
         {
             Console.WriteLine("ramfs: table layout does not fit");
             return 1;
         }
+        Clock.Init();
         if (SchemeDaemon.Start("file", out Server) != Status.Ok) return 1;
         // After the server took its slots: the pool sizes itself from what is left.
-        Pages.Init((uint)pages, MaxHandles);
+        Pages.Init((uint)pages, FirstHandles);
         return SchemeDaemon.Serve(ref Server, ref Files);
     }
 
     /// <summary>Opens a new handle on `node` and answers with its capability (Open).</summary>
-    public static void AnswerWithHandle(ushort node, OpenFlags access, ulong position)
+    public static void AnswerWithHandle(uint node, OpenFlags access, ulong position)
     {
         Handle h = default;
         h.Node = node;
         h.Flags = access;
         h.Position = position;
-        Files.Open(ref Server, h);
+        Files.Open(ref Server, h, (FileKind)Tree.Get(node)->Kind);
     }
 
     public struct Scheme : IScheme<Handle>
     {
         public void OnPath(ref Request r) => PathOps.Handle(ref r);
-        public void OnFile(ref Request r, uint id, ref Handle h) => FileOps.Handle(ref r, ref h);
+        public void OnFile(ref Request r, uint id, ref Handle h)
+        {
+            Times(ref r, ref h);
+            FileOps.Handle(ref r, ref h);
+        }
         public void Opened(uint id, ref Handle h) => Tree.Get(h.Node)->Opens++;
 
         // The node goes too if it was unlinked and this was its last handle.
@@ -69,11 +76,23 @@ static unsafe class Program
             Tree.Release(h.Node);
         }
 
-        public FileKind Stat(ref Handle h, out ulong size)
+        public void Stat(ref Handle h, out FileStat st) => st = Tree.Stat(h.Node);
+
+        // The times Read, Write and Ftruncate change, set here rather than in FileOps (which keeps to
+        // the bytes): set when the request passes FileOps's checks (a Write that then finds no page
+        // still counts, as a failed write(2) on Linux may).
+        private static void Times(ref Request r, ref Handle h)
         {
-            Node* n = Tree.Get(h.Node);
-            size = n->Size;
-            return (FileKind)n->Kind;
+            if (r.Op == SchemeOp.Read)
+            {
+                Node* n = Tree.Get(h.Node);
+                if ((h.Flags & OpenFlags.Read) != 0 && !n->IsDirectory) MetaOps.Touch(n, false);
+            }
+            else if (r.Op == SchemeOp.Write && r.DataLength > 0 || r.Op == SchemeOp.Ftruncate)
+            {
+                Node* n = Tree.Get(h.Node);
+                if ((h.Flags & OpenFlags.Write) != 0 && !n->IsDirectory) MetaOps.Touch(n, true);
+            }
         }
     }
 }

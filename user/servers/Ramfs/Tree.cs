@@ -1,73 +1,97 @@
-// The tree of files and directories: a fixed table of nodes made once (the heap cannot free, so
-// nothing is allocated per request). A directory keeps its entries as a singly linked list of
-// children, new ones at the tail so a listing in progress keeps its place. Node 0 means "none",
-// node 1 is the root. A file unlinked while open leaves the tree but keeps its node and data until
-// its last handle closes (Release).
+// The tree of files, directories and symbolic links, split as a Unix file system splits it: a node
+// (inode) holds what a file is (kind, mode, owner, link count, times, size, data), a directory holds
+// names that point at nodes, and several names may point at one node (hard links; Links counts them).
+// Nodes live in chunks of 256 that are added as the tree grows and never move (the collector does not
+// move objects), so a Node* stays valid while the node lives and FileData works on it directly; their
+// ids (the inode numbers) are reused through a free stack. There is no fixed table: nodes, names and
+// directory sizes are bounded by memory only. A directory's names are a list in the order they were
+// added, so a listing in progress keeps its place; a symbolic link's target is a byte array.
+// Node 0 means "none", node 1 is the root. A node leaves when no name and no handle is left (Release).
+using System.Collections.Generic;
 using Vireo.Abi;
 using Vireo.User;
 
 unsafe struct Node
 {
-    public byte Kind;           // (byte)FileKind.File or Directory; 0 = free
-    public byte NameLength;
-    public byte Linked;         // 1 while it is an entry of a directory (the root always)
-    public ushort Parent, FirstChild, Next;
+    public byte Kind;           // (byte)FileKind: File, Directory or Symlink; 0 = free
+    public uint Mode;           // the permission bits (07777); the type comes from Kind
+    public uint Uid, Gid;
+    public uint Links;          // names pointing here (a directory: its name, its ".", and each subdirectory's "..")
     public uint Opens;          // handles open on it
     public uint IndexPage;      // a file: the page listing its data pages (FileData); 0 = no data yet
-    public ulong Size;          // a file: bytes; a directory: entries
-    public fixed byte Name[Tree.MaxName];
+    public uint Parent;         // a directory: the directory holding it (the root: itself)
+    public ulong Size;          // a file: bytes; a directory: entries; a symbolic link: the target's length
+    public long Access, Modify, Change;   // wall-clock nanoseconds since the epoch
 
     public bool IsDirectory => Kind == (byte)FileKind.Directory;
+    public bool IsSymlink => Kind == (byte)FileKind.Symlink;
+}
+
+/// <summary>A name in a directory.</summary>
+struct Entry
+{
+    public byte[] Name;
+    public uint Node;
 }
 
 static unsafe class Tree
 {
-    public const int MaxName = 60;
-    public const int MaxNodes = 1024;
-    public const ushort Root = 1;
-    private const int NodeBytes = 96;   // >= sizeof(Node); checked in Init
+    public const int MaxName = SchemeLimits.MaxFileName;
+    public const uint Root = 1;
+    /// <summary>Symbolic links followed while resolving one path (Linux's MAXSYMLINKS).</summary>
+    public const int MaxSymlinks = 40;
+    private const int ChunkBits = 8;
+    private const int ChunkSize = 1 << ChunkBits;
 
-    private struct Store { public fixed byte Bytes[MaxNodes * NodeBytes]; }
-    private static Store s_store;
-    private static byte* s_base;
+    private static Node[][] s_chunks;       // node id >> ChunkBits -> its chunk
+    private static ulong[] s_bases;         // the same, as addresses
+    private static List<Entry>[] s_dirs;    // by node id: a directory's names
+    private static byte[][] s_targets;      // by node id: a symbolic link's target
+    private static int s_chunkCount;
+    private static uint s_made;             // ids below this have been handed out at least once
+    private static readonly Stack<uint> s_free = new Stack<uint>();
+    private static uint s_live;
 
     public static bool Init()
     {
-        if (sizeof(Node) > NodeBytes) return false;
-        fixed (byte* p = s_store.Bytes) s_base = p;   // a static in .bss: it never moves
-        Node* root = Get(Root);
-        root->Kind = (byte)FileKind.Directory;
-        root->Linked = 1;
-        root->Parent = Root;
+        s_chunks = new Node[4][];
+        s_bases = new ulong[4];
+        s_dirs = new List<Entry>[4 * ChunkSize];
+        s_targets = new byte[4 * ChunkSize][];
+        s_made = Root;
+        if (Alloc(out uint root) != Status.Ok || root != Root) return false;
+        InitNode(Get(Root), FileKind.Directory, FileModes.DefaultDirectory);
+        Node* r = Get(Root);
+        r->Parent = Root;
+        r->Links = 2;
+        s_dirs[Root] = new List<Entry>();
         return true;
     }
 
-    public static Node* Get(ushort id) => (Node*)(s_base + id * NodeBytes);
+    public static Node* Get(uint id) => (Node*)s_bases[id >> ChunkBits] + (id & (ChunkSize - 1));
+
+    /// <summary>Nodes in use and ids made (Statfs).</summary>
+    public static uint Live => s_live;
+    public static uint Made => s_made;
+
+    public static List<Entry> Entries(uint dir) => s_dirs[dir];
+    public static byte[] Target(uint link) => s_targets[link];
 
     // --- paths -----------------------------------------------------------------------------------
 
-    /// <summary>Walks a '/'-separated path from the root: empty components and "." are skipped, ".."
-    /// goes up (the root's parent is the root). "" and "/" are the root.</summary>
-    public static Status Lookup(byte* path, int length, out ushort node)
+    /// <summary>The node `path` names, walked from the root: empty components and "." are skipped, ".."
+    /// goes up (the root's parent is the root), symbolic links are followed (the last component's only
+    /// with `followLast`). "" and "/" are the root. NotFound, NotDirectory (a component is not a
+    /// directory), NameTooLong (a component over 255 bytes), SymlinkLoop (more than MaxSymlinks).</summary>
+    public static Status Lookup(byte* path, int length, bool followLast, out uint node)
     {
-        ushort at = Root;   // a local: the out parameter is written once, not at every step
-        int i = 0;
-        Status s = Status.Ok;
-        while (s == Status.Ok)
-        {
-            while (i < length && path[i] == '/') i++;
-            if (i == length) break;
-            int start = i;
-            while (i < length && path[i] != '/') i++;
-            s = Get(at)->IsDirectory ? Step(at, path + start, i - start, out at) : Status.NotDirectory;
-        }
-        node = at;
-        return s;
+        int depth = 0;
+        return Walk(Root, path, length, followLast, ref depth, out node);
     }
 
-    /// <summary>The directory the last component of `path` would live in, and that name (checked:
-    /// not empty, not "." or "..", at most MaxName bytes).</summary>
-    public static Status LookupParent(byte* path, int length, out ushort dir, out byte* name, out int nameLength)
+    /// <summary>The directory the last component of `path` would live in (links before it followed),
+    /// and that name (checked: not empty, not "." or "..", at most MaxName bytes).</summary>
+    public static Status LookupParent(byte* path, int length, out uint dir, out byte* name, out int nameLength)
     {
         int end = length;
         while (end > 0 && path[end - 1] == '/') end--;
@@ -78,39 +102,73 @@ static unsafe class Tree
         dir = 0;
         if (nameLength == 0 || IsDot(name, nameLength)) return Status.InvalidArgument;
         if (nameLength > MaxName) return Status.NameTooLong;
-        Status s = Lookup(path, start, out dir);
+        int depth = 0;
+        Status s = Walk(Root, path, start, true, ref depth, out dir);
         if (s == Status.Ok && !Get(dir)->IsDirectory) s = Status.NotDirectory;
         return s;
     }
 
-    private static Status Step(ushort dir, byte* name, int length, out ushort next)
+    // Resolves `path` from `at` (from the root when it starts with '/'). A link met is resolved by
+    // walking its target from the directory holding it, the same way, sharing one depth count.
+    private static Status Walk(uint at, byte* path, int length, bool followLast, ref int depth, out uint node)
     {
-        next = dir;
-        if (length > MaxName) return Status.NameTooLong;
-        if (length == 1 && name[0] == '.') return Status.Ok;
-        if (length == 2 && name[0] == '.' && name[1] == '.')
+        node = 0;
+        if (length > 0 && path[0] == '/') at = Root;
+        int i = 0;
+        while (true)
         {
-            next = Get(dir)->Parent;
-            return Status.Ok;
+            while (i < length && path[i] == '/') i++;
+            if (i == length) break;
+            int start = i;
+            while (i < length && path[i] != '/') i++;
+            int n = i - start;
+            int after = i;
+            while (after < length && path[after] == '/') after++;
+            bool last = after == length;
+            if (!Get(at)->IsDirectory) return Status.NotDirectory;
+            if (n > MaxName) return Status.NameTooLong;
+            byte* name = path + start;
+            if (n == 1 && name[0] == '.') continue;
+            if (n == 2 && name[0] == '.' && name[1] == '.')
+            {
+                at = Get(at)->Parent;
+                continue;
+            }
+            uint next = Find(at, name, n, out _);
+            if (next == 0) return Status.NotFound;
+            if (Get(next)->IsSymlink && (!last || followLast))
+            {
+                if (++depth > MaxSymlinks) return Status.SymlinkLoop;
+                byte[] target = Target(next);
+                Status s;
+                fixed (byte* t = target) s = Walk(at, t, target.Length, true, ref depth, out next);
+                if (s != Status.Ok) return s;
+            }
+            at = next;
         }
-        next = Find(dir, name, length);
-        return next != 0 ? Status.Ok : Status.NotFound;
+        node = at;
+        return Status.Ok;
     }
 
     private static bool IsDot(byte* name, int n) => name[0] == '.' && (n == 1 || n == 2 && name[1] == '.');
 
-    public static ushort Find(ushort dir, byte* name, int length)
+    /// <summary>The node named `name` in `dir` and the name's index, or 0.</summary>
+    public static uint Find(uint dir, byte* name, int length, out int index)
     {
-        for (ushort c = Get(dir)->FirstChild; c != 0; c = Get(c)->Next)
+        List<Entry> entries = Entries(dir);
+        for (index = 0; index < entries.Count; index++)
         {
-            Node* n = Get(c);
-            if (n->NameLength == length && Ascii.Equals(n->Name, name, length)) return c;
+            byte[] e = entries[index].Name;
+            if (e.Length != length) continue;
+            fixed (byte* p = e)
+                if (Ascii.Equals(p, name, length)) return entries[index].Node;
         }
+        index = -1;
         return 0;
     }
 
-    /// <summary>True if `node` is `ancestor` or lies under it.</summary>
-    public static bool Within(ushort node, ushort ancestor)
+    /// <summary>True if `node` is `ancestor` or lies under it (both directories).</summary>
+    public static bool Within(uint node, uint ancestor)
     {
         while (true)
         {
@@ -122,82 +180,166 @@ static unsafe class Tree
 
     // --- making and removing -------------------------------------------------------------------
 
-    /// <summary>A new entry `name` of kind `kind` in `dir`; NoSpace when the table is full.</summary>
-    public static Status Create(ushort dir, byte* name, int length, FileKind kind, out ushort node)
+    /// <summary>A new node of `kind` with permissions `mode`, named `name` in `dir` (a directory gets
+    /// its list of names, a link its target); NoSpace when memory runs out.</summary>
+    public static Status Create(uint dir, byte* name, int length, FileKind kind, uint mode, byte[] target, out uint node)
     {
-        node = 0;
-        for (ushort i = Root + 1; i < MaxNodes; i++)
-        {
-            if (Get(i)->Kind != 0) continue;
-            node = i;
-            break;
-        }
-        if (node == 0) return Status.NoSpace;
+        Status s = Alloc(out node);
+        if (s != Status.Ok) return s;
         Node* n = Get(node);
-        *n = default;
-        n->Kind = (byte)kind;
+        InitNode(n, kind, mode);
+        if (kind == FileKind.Directory)
+        {
+            s_dirs[node] = new List<Entry>();
+            n->Parent = dir;
+            n->Links = 1;             // its "."; Attach adds its name
+            Get(dir)->Links++;        // its ".."
+        }
+        else if (kind == FileKind.Symlink)
+        {
+            s_targets[node] = target;
+            n->Size = (ulong)target.Length;
+        }
         Attach(node, dir, name, length);
         return Status.Ok;
     }
 
-    /// <summary>Makes `node` the entry `name` of `dir` (at the end of its list).</summary>
-    public static void Attach(ushort node, ushort dir, byte* name, int length)
+    /// <summary>Adds the name `name` for `node` to `dir` (at the end of its list): one more link.</summary>
+    public static void Attach(uint node, uint dir, byte* name, int length)
     {
-        Node* n = Get(node);
-        for (int k = 0; k < length; k++) n->Name[k] = name[k];
-        n->NameLength = (byte)length;
-        n->Parent = dir;
-        n->Next = 0;
-        n->Linked = 1;
+        var copy = new byte[length];
+        for (int k = 0; k < length; k++) copy[k] = name[k];
+        Entries(dir).Add(new Entry { Name = copy, Node = node });
         Node* d = Get(dir);
-        if (d->FirstChild == 0)
-        {
-            d->FirstChild = node;
-        }
-        else
-        {
-            ushort c = d->FirstChild;
-            while (Get(c)->Next != 0) c = Get(c)->Next;
-            Get(c)->Next = node;
-        }
         d->Size++;
+        d->Modify = d->Change = Clock.Now();
+        Node* n = Get(node);
+        n->Links++;
+        n->Change = d->Modify;
     }
 
-    /// <summary>Takes `node` out of its directory (it keeps its data).</summary>
-    public static void Detach(ushort node)
+    /// <summary>Takes name `index` out of `dir`: one link fewer for its node (which keeps its data;
+    /// Release frees it once nothing names or holds it).</summary>
+    public static void Detach(uint dir, int index)
     {
-        Node* n = Get(node);
-        Node* d = Get(n->Parent);
-        if (d->FirstChild == node)
-        {
-            d->FirstChild = n->Next;
-        }
-        else
-        {
-            ushort c = d->FirstChild;
-            while (c != 0 && Get(c)->Next != node) c = Get(c)->Next;
-            if (c != 0) Get(c)->Next = n->Next;
-        }
+        List<Entry> entries = Entries(dir);
+        uint node = entries[index].Node;
+        entries.RemoveAt(index);
+        Node* d = Get(dir);
         d->Size--;
-        n->Next = 0;
-        n->Linked = 0;
+        d->Modify = d->Change = Clock.Now();
+        Node* n = Get(node);
+        if (n->Links > 0) n->Links--;
+        n->Change = d->Modify;
     }
 
-    /// <summary>Frees a node that is out of the tree and no longer open, with its data.</summary>
-    public static void Release(ushort node)
+    /// <summary>A directory `node` leaves `dir`: its "." goes and `dir` loses the ".." it counted.</summary>
+    public static void DirectoryGone(uint node, uint dir)
     {
         Node* n = Get(node);
-        if (n->Linked != 0 || n->Opens != 0 || node == Root) return;
+        if (n->Links > 0) n->Links--;
+        Get(dir)->Links--;
+    }
+
+    /// <summary>Frees a node that no name and no handle holds, with its data.</summary>
+    public static void Release(uint node)
+    {
+        Node* n = Get(node);
+        if (n->Links != 0 || n->Opens != 0 || node == Root || n->Kind == 0) return;
         // Shrinking to nothing cannot fail (only growing needs memory).
         _ = FileData.Truncate(n, 0);
         n->Kind = 0;
+        s_dirs[node] = null;
+        s_targets[node] = null;
+        s_free.Push(node);
+        s_live--;
     }
 
-    /// <summary>The index-th entry of `dir` (0 when there is none).</summary>
-    public static ushort Entry(ushort dir, ulong index)
+    /// <summary>The index-th entry of `dir` (false when there is none).</summary>
+    public static bool Entry(uint dir, ulong index, out Entry entry)
     {
-        ushort c = Get(dir)->FirstChild;
-        for (ulong i = 0; c != 0 && i < index; i++) c = Get(c)->Next;
-        return c;
+        List<Entry> entries = Entries(dir);
+        entry = default;
+        if (index >= (ulong)entries.Count) return false;
+        entry = entries[(int)index];
+        return true;
+    }
+
+    // --- metadata ------------------------------------------------------------------------------
+
+    /// <summary>What Stat and Fstat answer for `id`.</summary>
+    public static FileStat Stat(uint id)
+    {
+        Node* n = Get(id);
+        FileStat st = default;
+        st.Inode = id;
+        st.Kind = n->Kind;
+        st.Mode = FileModes.TypeOf((FileKind)n->Kind) | n->Mode;
+        st.Links = n->Links;
+        st.Uid = n->Uid;
+        st.Gid = n->Gid;
+        st.Size = n->Size;
+        st.Blocks = n->IsDirectory || n->IsSymlink ? 0 : (n->Size + 511) / 512;
+        st.BlockSize = Pages.Size;
+        st.Access = FileTime.FromNanoseconds(n->Access);
+        st.Modify = FileTime.FromNanoseconds(n->Modify);
+        st.Change = FileTime.FromNanoseconds(n->Change);
+        return st;
+    }
+
+    private static void InitNode(Node* n, FileKind kind, uint mode)
+    {
+        *n = default;
+        n->Kind = (byte)kind;
+        n->Mode = mode & FileModes.PermissionMask;
+        n->Access = n->Modify = n->Change = Clock.Now();
+    }
+
+    // A free id, or a new one (with a new chunk when the last is full).
+    private static Status Alloc(out uint id)
+    {
+        if (s_free.Count > 0)
+        {
+            id = s_free.Pop();
+            s_live++;
+            return Status.Ok;
+        }
+        id = s_made;
+        if (id > uint.MaxValue - ChunkSize) return Status.NoSpace;
+        int chunk = (int)(id >> ChunkBits);
+        if (chunk >= s_chunkCount)
+        {
+            if (chunk >= s_chunks.Length) GrowTables();
+            var nodes = new Node[ChunkSize];
+            s_chunks[chunk] = nodes;
+            fixed (Node* p = nodes) s_bases[chunk] = (ulong)p;   // the collector does not move it; s_chunks keeps it
+            s_chunkCount = chunk + 1;
+        }
+        s_made++;
+        s_live++;
+        return Status.Ok;
+    }
+
+    private static void GrowTables()
+    {
+        int size = s_chunks.Length * 2;
+        var chunks = new Node[size][];
+        var bases = new ulong[size];
+        var dirs = new List<Entry>[size * ChunkSize];
+        var targets = new byte[size * ChunkSize][];
+        for (int i = 0; i < s_chunks.Length; i++)
+        {
+            chunks[i] = s_chunks[i];
+            bases[i] = s_bases[i];
+        }
+        for (int i = 0; i < s_dirs.Length; i++)
+        {
+            dirs[i] = s_dirs[i];
+            targets[i] = s_targets[i];
+        }
+        s_chunks = chunks;
+        s_bases = bases;
+        s_dirs = dirs;
+        s_targets = targets;
     }
 }

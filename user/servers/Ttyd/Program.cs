@@ -215,7 +215,7 @@ static unsafe class Program
         public void OnPath(ref Request r)
         {
             if (r.Op == SchemeOp.Open) s_files.Open(ref s_server, new TtyFile { Interrupt = r.DataLength > 0 && IsInterruptPath(ref r), Opener = r.Client });
-            else if (r.Op == SchemeOp.Stat) s_server.Answer(Status.Ok, 0, (ulong)FileKind.Device);
+            else if (r.Op == SchemeOp.Stat) FileStats.Answer(ref s_server, ConsoleStat);
         }
 
         public void OnFile(ref Request r, uint id, ref TtyFile file)
@@ -260,11 +260,10 @@ static unsafe class Program
             if (file.Interrupt) s_interruptReaders.Cancel(ref s_server, id);   // its reader waits no more
         }
 
-        public FileKind Stat(ref TtyFile file, out ulong size)
-        {
-            size = 0;
-            return FileKind.Device;
-        }
+        public void Stat(ref TtyFile file, out FileStat st) => st = ConsoleStat;
+
+        // crw--w----, as Linux's terminals: the owner reads and writes, the group may write.
+        private static FileStat ConsoleStat => FileStats.Of(FileKind.Device, 0, 0x190);
     }
 
     // Every console file reads the one line queue: Readable when a completed line (or an end of

@@ -308,6 +308,12 @@ static unsafe partial class ProcessManager
         o.CNodeBits = cnodeBits;
         o.StackPages = 8;
         o.IpcBuffer = ProcessSlots.IpcBuffer;
+        // Frames mapped for the child (initfsd's archive) take page tables from the address space's
+        // pool, one per 512: room for them beyond the usual pool (an archive past 8 MiB ran the default
+        // one dry, and initfsd's heap could then not be mapped).
+        while (sharedCount > 0 && o.AddressSpaceBits < ObjectSizes.MaxAddressSpaceBits &&
+            (1u << (o.AddressSpaceBits - 12)) < 16 + (sharedCount + 511) / 512 + 2)
+            o.AddressSpaceBits++;
         // memory=BITS (init.rc) names the block, half of it heap; otherwise the block is the
         // smallest that holds the image's private pages, stack, objects and a DefaultHeapBits heap.
         o.HeapBits = memoryBits != 0 ? memoryBits - 1 : DefaultHeapBits;

@@ -62,7 +62,8 @@ static unsafe class SysScheme
             if (r.Op == SchemeOp.Stat)
             {
                 int kind = Find(r.Data, r.DataLength);
-                s_server->Answer(kind < -1 ? Status.NotFound : Status.Ok, 0, (ulong)KindOf(kind));
+                if (kind < -1) s_server->Answer(Status.NotFound);
+                else FileStats.Answer(ref *s_server, StatOf(kind, 0));
                 return;
             }
             if (r.Op == SchemeOp.Unlink || r.Op == SchemeOp.Mkdir || r.Op == SchemeOp.Rmdir || r.Op == SchemeOp.Rename)
@@ -106,12 +107,13 @@ static unsafe class SysScheme
 
         public void Closed(uint id, ref OpenFile f) { }
 
-        public FileKind Stat(ref OpenFile f, out ulong size)
-        {
-            size = (ulong)f.Length;
-            return KindOf(f.Kind);
-        }
+        public void Stat(ref OpenFile f, out FileStat st) => st = StatOf(f.Kind, (ulong)f.Length);
     }
+
+    // The directory 0555; the files read-only (0444) but for debug and kill, which take writes (0644).
+    private static FileStat StatOf(int kind, ulong size) =>
+        kind == -1 ? FileStats.Of(FileKind.Directory, size, FileStats.DefaultPermissions(FileKind.Directory))
+            : FileStats.Text(size, kind == Debug || kind == Kill);
 
     private static FileKind KindOf(int kind) => kind == -1 ? FileKind.Directory : FileKind.Device;
 
