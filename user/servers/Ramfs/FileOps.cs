@@ -1,6 +1,7 @@
 // Requests through a file capability the daemon minted (the badge is the handle's id): Read,
-// Write, Seek, Fsync, Ftruncate, Fcntl, Getdents (Close, Dup and Fstat are the library's FileTable).
-// Fmap is not offered.
+// Write, Seek, Fsync, Ftruncate, Fcntl, Getdents (Close, Dup and Fstat are the library's FileTable),
+// and the mapped data path (Mapping.cs): FileMap, FilePages, FileTransfer, FileWrite, Fmap. The
+// position is the description's (shared by Dups, and by mapping clients through its page).
 using Vireo.Abi;
 using Vireo.User.Schemes;
 
@@ -20,6 +21,15 @@ static unsafe class FileOps
                 case SchemeOp.Ftruncate: Program.Server.Answer(Truncate(h, n, r.W0)); return;
                 case SchemeOp.Fcntl: Fcntl(h, (FcntlCommand)r.W0, r.W1); return;
                 case SchemeOp.Getdents: Getdents(h, n, r.W0); return;
+                case SchemeOp.FileMap: Mapping.Map(h, n); return;
+                case SchemeOp.FilePages: Mapping.Give(h, n, r.W0, r.W1, false); return;
+                case SchemeOp.Fmap:
+                    if ((r.W0 & (Pages.Size - 1)) != 0) Program.Server.Answer(Status.InvalidArgument);
+                    else Mapping.Give(h, n, r.W0 / Pages.Size, r.W1, true);
+                    return;
+                case SchemeOp.FileTransfer: Mapping.Transfer(h, n); return;
+                case SchemeOp.Funmap: Program.Server.Answer(Status.Ok); return;   // pages stay until the file closes
+                case SchemeOp.FileWrite: WriteFromTransfer(h, n, r.W0); return;
             }
         }
     }
@@ -37,8 +47,9 @@ static unsafe class FileOps
             return;
         }
         int count = max > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)max;
-        int got = FileData.Read(n, h->Position, SchemeCall.Data, count);
-        h->Position += (ulong)got;
+        ulong* position = Descriptions.Position(h->Desc);
+        int got = FileData.Read(n, *position, SchemeCall.Data, count);
+        *position += (ulong)got;
         Program.Server.Answer(Status.Ok, dataLength: got);
     }
 
@@ -50,18 +61,26 @@ static unsafe class FileOps
         int written = 0;
         if (s == Status.Ok)
         {
-            if ((h->Flags & OpenFlags.Append) != 0) h->Position = n->Size;
-            s = FileData.Write(n, h->Position, data, length, out written);
-            h->Position += (ulong)written;
+            ulong* position = Descriptions.Position(h->Desc);
+            if ((h->Flags & OpenFlags.Append) != 0) *position = n->Size;
+            s = FileData.Write(n, *position, data, length, out written);
+            *position += (ulong)written;
         }
         Program.Server.Answer(s, (ulong)written);
+    }
+
+    // FileWrite: Write with the bytes in the handle's transfer page (FileTransfer gave it).
+    private static void WriteFromTransfer(Handle* h, Node* n, ulong length)
+    {
+        if (h->Transfer == 0 || length > Pages.Size) Program.Server.Answer(Status.InvalidArgument);
+        else Write(h, n, Pages.Address(h->Transfer), (int)length);
     }
 
     private static void Seek(Handle* h, Node* n, long offset, SeekFrom from)
     {
         long origin;
         if (from == SeekFrom.Start) origin = 0;
-        else if (from == SeekFrom.Current) origin = (long)h->Position;
+        else if (from == SeekFrom.Current) origin = (long)*Descriptions.Position(h->Desc);
         else if (from == SeekFrom.End) origin = (long)n->Size;
         else
         {
@@ -74,7 +93,7 @@ static unsafe class FileOps
             Program.Server.Answer(Status.InvalidArgument);
             return;
         }
-        h->Position = (ulong)to;
+        *Descriptions.Position(h->Desc) = (ulong)to;
         Program.Server.Answer(Status.Ok, (ulong)to);
     }
 
@@ -116,7 +135,8 @@ static unsafe class FileOps
         byte* into = SchemeCall.Data;
         int used = 0;
         ushort dir = h->Node;
-        ushort c = Tree.Entry(dir, h->Position);
+        ulong* position = Descriptions.Position(h->Desc);
+        ushort c = Tree.Entry(dir, *position);
         for (; c != 0; c = Tree.Get(c)->Next)
         {
             Node* e = Tree.Get(c);
@@ -125,7 +145,7 @@ static unsafe class FileOps
             into[used + 1] = e->NameLength;
             for (int k = 0; k < e->NameLength; k++) into[used + 2 + k] = e->Name[k];
             used += 2 + e->NameLength;
-            h->Position++;
+            (*position)++;
         }
         if (used == 0 && c != 0)   // an entry left that does not fit in the room asked for
         {

@@ -44,6 +44,8 @@ static unsafe class Tree
 
     public static Node* Get(ushort id) => (Node*)(s_base + id * NodeBytes);
 
+    public static ushort IdOf(Node* n) => (ushort)(((byte*)n - s_base) / NodeBytes);
+
     // --- paths -----------------------------------------------------------------------------------
 
     /// <summary>Walks a '/'-separated path from the root: empty components and "." are skipped, ".."
