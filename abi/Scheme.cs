@@ -42,9 +42,10 @@ public enum SchemeOp : ulong
 
     // Mapped file data (docs/adr/0011-mapped-file-data.md; FileMapBytes.cs has the pages' layout). A
     // daemon without them answers NotSupported and the library reads through messages.
-    FileMap = 40,      // -> caps: the file's header page (read-only: size, sequence counter) and the open file's
-                       // position page (read-write; every Dup of the Open shares it); the daemon keeps every page it
-                       // hands out alive while this file is open. IsDirectory on a directory
+    FileMap = 40,      // w0 = 1 to have the transfer page too (as FileTransfer; needs Write) -> caps: the file's header
+                       // page (read-only: size, sequence counter), the open file's position page (read-write; every
+                       // Dup of the Open shares it) [, the transfer page]; the daemon keeps every page it hands out
+                       // alive while this file is open. IsDirectory on a directory
     FilePages = 41,    // w0 = first page, w1 = pages (1..3) -> caps: one frame per page, read-only; w0 = bit i set when
                        // page first+i holds data (its own frame), clear for a hole or a page past the end (a zero
                        // frame: the reader must ask again, since a write may fill it). Needs Read and FileMap first

@@ -10,19 +10,25 @@ namespace Vireo.User.Schemes;
 
 public static unsafe class FileMapServer
 {
-    /// <summary>Answers FileMap: the header read-only, the position page read-write.</summary>
-    public static void AnswerMap(ref SchemeServer server, CapHandle header, CapHandle position)
+    /// <summary>Answers FileMap: the header read-only, the position page and (if not 0: FileMap's w0
+    /// = 1) the transfer page read-write.</summary>
+    public static void AnswerMap(ref SchemeServer server, CapHandle header, CapHandle position, CapHandle transfer)
     {
-        CapHandle* caps = stackalloc CapHandle[2];
-        int made = 0;
+        CapHandle* caps = stackalloc CapHandle[3];
+        int wanted = transfer.Value != 0 ? 3 : 2, made = 0;
         Status s = CopyOf(header, Rights.Read | Rights.Map, out caps[0]);
         if (s == Status.Ok)
         {
             made = 1;
             s = CopyOf(position, Rights.Read | Rights.Write | Rights.Map, out caps[1]);
-            if (s == Status.Ok) made = 2;
         }
-        Send(ref server, s, 0, caps, made, 2);
+        if (s == Status.Ok)
+        {
+            made = 2;
+            if (wanted == 3) s = CopyOf(transfer, Rights.Read | Rights.Write | Rights.Map, out caps[2]);
+            if (s == Status.Ok) made = wanted;
+        }
+        Send(ref server, s, 0, caps, made, wanted);
     }
 
     /// <summary>Answers FilePages or Fmap with `count` frames (frames[i] the page's frame; a page

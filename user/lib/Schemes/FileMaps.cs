@@ -60,7 +60,8 @@ public static unsafe class FileMaps
     }
 
     /// <summary>The entry of `fd`, mapping it now if it is a candidate; -1 if it is read through messages.</summary>
-    public static int Lookup(Fd fd)
+    /// <summary>`forWrite`: the first use is a long write, so the transfer page comes with the map.</summary>
+    public static int Lookup(Fd fd, bool forWrite = false)
     {
         int e = Find(fd);
         if (e >= 0) return e;
@@ -68,7 +69,7 @@ public static unsafe class FileMaps
         {
             if (s_t.Candidate[c] != fd.Cap.Value) continue;
             s_t.Candidate[c] = 0;   // tried once, whatever the answer
-            return Map(fd);
+            return Map(fd, forWrite);
         }
         return -1;
     }
@@ -86,25 +87,28 @@ public static unsafe class FileMaps
     private static FileMapHeader* Header(int e) => (FileMapHeader*)Page(e, 0);
     private static FileMapPosition* Position(int e) => (FileMapPosition*)Page(e, 1);
 
-    // FileMap: the header and position pages mapped; -1 if the daemon cannot (the descriptor is
-    // then read through messages).
-    private static int Map(Fd fd)
+    // FileMap: the header and position pages (and the transfer page) mapped; -1 if the daemon
+    // cannot (the descriptor is then used through messages).
+    private static int Map(Fd fd, bool withTransfer)
     {
         int e = 0;
         while (e < Max && s_t.Fd[e] != 0) e++;
         if (e == Max) return -1;
-        if (SchemeCall.Call(fd.Cap, SchemeOp.FileMap, 0, 0, 0, 0, 0, 2, out SchemeReply r) != Status.Ok) return -1;
+        int caps = withTransfer ? 3 : 2;
+        if (SchemeCall.Call(fd.Cap, SchemeOp.FileMap, withTransfer ? 1UL : 0, 0, 0, 0, 0, caps, out SchemeReply r) != Status.Ok) return -1;
         if (Sys.Map(CSpace.SelfAddressSpace, r.Cap0, (ulong)Page(e, 0), Rights.Read) != Status.Ok ||
-            Sys.Map(CSpace.SelfAddressSpace, r.Cap1, (ulong)Page(e, 1), Rights.Read | Rights.Write) != Status.Ok)
+            Sys.Map(CSpace.SelfAddressSpace, r.Cap1, (ulong)Page(e, 1), Rights.Read | Rights.Write) != Status.Ok ||
+            withTransfer && Sys.Map(CSpace.SelfAddressSpace, r.Cap2, (ulong)Page(e, 2), Rights.Read | Rights.Write) != Status.Ok)
         {
             CSpace.Release(r.Cap0);
             CSpace.Release(r.Cap1);
+            if (withTransfer) CSpace.Release(r.Cap2);
             return -1;
         }
         s_t.Fd[e] = fd.Cap.Value;
         s_t.Header[e] = r.Cap0.Value;
         s_t.Position[e] = r.Cap1.Value;
-        s_t.Transfer[e] = 0;
+        s_t.Transfer[e] = withTransfer ? r.Cap2.Value : 0;
         s_t.Window[e] = 0;
         s_t.Mapped[e] = 0;
         s_count++;

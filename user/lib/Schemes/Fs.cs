@@ -144,7 +144,7 @@ public static unsafe class Fs
         int e = PipeEnds.Find(fd);
         if (e >= 0) return PipeEnds.Transfer(e, fd, true, buffer, count, out written);
         // More than one message's worth goes through the file's transfer page, if its daemon has one.
-        int m = count > SchemeLimits.MaxData ? FileMaps.Lookup(fd) : FileMaps.Find(fd);
+        int m = count > SchemeLimits.MaxData ? FileMaps.Lookup(fd, forWrite: true) : FileMaps.Find(fd);
         if (m >= 0)
         {
             Status t = FileMaps.Write(m, fd, buffer, count, out written);

@@ -86,9 +86,8 @@ static unsafe class FileData
             uint* pages = (uint*)Pages.Address(n->IndexPage);
             ulong keep = (size + Pages.Size - 1) / Pages.Size;
             bool pinned = Mapping.Pinned(n);
-            for (ulong i = keep; i < (ulong)PerIndex; i++)
+            for (int i = Next(pages, (int)keep); i < PerIndex; i = Next(pages, i + 1))
             {
-                if (pages[i] == 0) continue;
                 if (pinned)
                 {
                     // A reader may map it: zeroed, kept until the last mapping handle closes (Trim).
@@ -113,7 +112,7 @@ static unsafe class FileData
     {
         if (n->IndexPage == 0) return;
         uint* pages = (uint*)Pages.Address(n->IndexPage);
-        for (ulong i = (n->Size + Pages.Size - 1) / Pages.Size; i < (ulong)PerIndex; i++)
+        for (int i = Next(pages, (int)((n->Size + Pages.Size - 1) / Pages.Size)); i < PerIndex; i = Next(pages, i + 1))
         {
             Pages.Free(pages[i]);
             pages[i] = 0;
@@ -143,6 +142,26 @@ static unsafe class FileData
         return Status.Ok;
     }
 
+    // The first listed page at or after `from` (PerIndex when none): two entries per load, since
+    // most of an index page is empty and truncate, unlink and close walk all of it.
+    private static int Next(uint* pages, int from)
+    {
+        int i = from;
+        if ((i & 1) != 0 && i < PerIndex)
+        {
+            if (pages[i] != 0) return i;
+            i++;
+        }
+        ulong* pairs = (ulong*)pages;
+        for (; i < PerIndex; i += 2)
+        {
+            ulong pair = pairs[i >> 1];
+            if (pair == 0) continue;
+            return (uint)pair != 0 ? i : i + 1;
+        }
+        return PerIndex;
+    }
+
     private static uint PageOf(Node* n, ulong i) =>
         n->IndexPage == 0 ? 0 : ((uint*)Pages.Address(n->IndexPage))[i];
 
@@ -150,8 +169,7 @@ static unsafe class FileData
     private static void DropEmptyIndex(Node* n)
     {
         if (n->IndexPage == 0) return;
-        uint* pages = (uint*)Pages.Address(n->IndexPage);
-        for (int i = 0; i < PerIndex; i++) if (pages[i] != 0) return;
+        if (Next((uint*)Pages.Address(n->IndexPage), 0) < PerIndex) return;
         Pages.Free(n->IndexPage);
         n->IndexPage = 0;
     }

@@ -21,7 +21,7 @@ static unsafe class FileOps
                 case SchemeOp.Ftruncate: Program.Server.Answer(Truncate(h, n, r.W0)); return;
                 case SchemeOp.Fcntl: Fcntl(h, (FcntlCommand)r.W0, r.W1); return;
                 case SchemeOp.Getdents: Getdents(h, n, r.W0); return;
-                case SchemeOp.FileMap: Mapping.Map(h, n); return;
+                case SchemeOp.FileMap: Mapping.Map(h, n, r.W0 == 1); return;
                 case SchemeOp.FilePages: Mapping.Give(h, n, r.W0, r.W1, false); return;
                 case SchemeOp.Fmap:
                     if ((r.W0 & (Pages.Size - 1)) != 0) Program.Server.Answer(Status.InvalidArgument);

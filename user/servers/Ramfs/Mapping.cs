@@ -55,12 +55,16 @@ static unsafe class Mapping
         FileData.Trim(Tree.Get(h.Node));
     }
 
-    /// <summary>FileMap: the header (made now if needed) and the description's position page.</summary>
-    public static void Map(Handle* h, Node* n)
+    /// <summary>FileMap: the header (made now if needed), the description's position page and, if
+    /// asked for, the handle's transfer page.</summary>
+    public static void Map(Handle* h, Node* n, bool transfer)
     {
-        if (n->IsDirectory)
+        Status s = Status.Ok;
+        if (n->IsDirectory) s = Status.IsDirectory;
+        else if (transfer) s = MakeTransfer(h);
+        if (s != Status.Ok)
         {
-            Program.Server.Answer(Status.IsDirectory);
+            Program.Server.Answer(s);
             return;
         }
         uint header = s_m.Header[h->Node];
@@ -81,7 +85,8 @@ static unsafe class Mapping
             Program.Server.Answer(Status.NoSpace);
             return;
         }
-        FileMapServer.AnswerMap(ref Program.Server, Pages.Frame(header), Pages.Frame(position));
+        FileMapServer.AnswerMap(ref Program.Server, Pages.Frame(header), Pages.Frame(position),
+            transfer ? Pages.Frame(h->Transfer) : default);
     }
 
     /// <summary>FilePages (readers' window; holes answered with the zero page) and Fmap (`fmap`:
@@ -129,19 +134,18 @@ static unsafe class Mapping
     /// <summary>FileTransfer: the handle's transfer page (made now). Needs Write.</summary>
     public static void Transfer(Handle* h, Node* n)
     {
-        Status s = Status.Ok;
-        if ((h->Flags & OpenFlags.Write) == 0) s = Status.InsufficientRights;
-        else if (n->IsDirectory) s = Status.IsDirectory;
-        else if (h->Transfer == 0)
-        {
-            s = Pages.Alloc(out uint page);
-            if (s == Status.Ok)
-            {
-                h->Transfer = page;
-                Pages.Shared(page);
-            }
-        }
+        Status s = n->IsDirectory ? Status.IsDirectory : MakeTransfer(h);
         if (s != Status.Ok) Program.Server.Answer(s);
         else FileMapServer.AnswerTransfer(ref Program.Server, Pages.Frame(h->Transfer));
+    }
+
+    private static Status MakeTransfer(Handle* h)
+    {
+        if ((h->Flags & OpenFlags.Write) == 0) return Status.InsufficientRights;
+        if (h->Transfer != 0) return Status.Ok;
+        if (Pages.Alloc(out uint page) != Status.Ok) return Status.NoSpace;
+        h->Transfer = page;
+        Pages.Shared(page);
+        return Status.Ok;
     }
 }
