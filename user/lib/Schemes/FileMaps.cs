@@ -42,7 +42,6 @@ public static unsafe class FileMaps
     }
     private static Table s_t;
     private static int s_count;
-    private static int s_nextCandidate;
 
     /// <summary>The entry of descriptor `fd`, or -1.</summary>
     public static int Find(Fd fd)
@@ -52,12 +51,12 @@ public static unsafe class FileMaps
         return -1;
     }
 
-    /// <summary>Notes a descriptor a daemon opened as a file: its first Read or Seek tries FileMap.</summary>
-    public static void Note(Fd fd)
-    {
-        s_t.Candidate[s_nextCandidate] = fd.Cap.Value;
-        s_nextCandidate = (s_nextCandidate + 1) % Candidates;
-    }
+    /// <summary>Notes a descriptor a daemon opened as a file: its first Read or Seek tries FileMap.
+    /// One place per slot index modulo Candidates (O(1) at every open and close): a later file in
+    /// the same place takes it, and the earlier one is then used through messages.</summary>
+    public static void Note(Fd fd) => s_t.Candidate[CandidateOf(fd)] = fd.Cap.Value;
+
+    private static int CandidateOf(Fd fd) => (int)(fd.Cap.Index % Candidates);
 
     /// <summary>The entry of `fd`, mapping it now if it is a candidate; -1 if it is read through messages.</summary>
     /// <summary>`forWrite`: the first use is a long write, so the transfer page comes with the map.</summary>
@@ -65,13 +64,10 @@ public static unsafe class FileMaps
     {
         int e = Find(fd);
         if (e >= 0) return e;
-        for (int c = 0; c < Candidates; c++)
-        {
-            if (s_t.Candidate[c] != fd.Cap.Value) continue;
-            s_t.Candidate[c] = 0;   // tried once, whatever the answer
-            return Map(fd, forWrite);
-        }
-        return -1;
+        int c = CandidateOf(fd);
+        if (s_t.Candidate[c] != fd.Cap.Value) return -1;
+        s_t.Candidate[c] = 0;   // tried once, whatever the answer
+        return Map(fd, forWrite);
     }
 
     /// <summary>Where descriptor fd's window is mapped (file page Window(fd) first), or null if fd is
@@ -118,7 +114,8 @@ public static unsafe class FileMaps
     /// <summary>Forgets descriptor fd's pages (it is being closed or handed away), if mapped.</summary>
     public static void Detach(Fd fd)
     {
-        for (int c = 0; c < Candidates; c++) if (s_t.Candidate[c] == fd.Cap.Value) s_t.Candidate[c] = 0;
+        int c = CandidateOf(fd);
+        if (s_t.Candidate[c] == fd.Cap.Value) s_t.Candidate[c] = 0;
         int e = Find(fd);
         if (e < 0) return;
         Slide(e, 0);
