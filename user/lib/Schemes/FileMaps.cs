@@ -111,11 +111,11 @@ public static unsafe class FileMaps
         return e;
     }
 
+    // A candidate place left behind is harmless: a slot's generation moves on when it is emptied, so
+    // no later capability has the same value.
     /// <summary>Forgets descriptor fd's pages (it is being closed or handed away), if mapped.</summary>
     public static void Detach(Fd fd)
     {
-        int c = CandidateOf(fd);
-        if (s_t.Candidate[c] == fd.Cap.Value) s_t.Candidate[c] = 0;
         int e = Find(fd);
         if (e < 0) return;
         Slide(e, 0);

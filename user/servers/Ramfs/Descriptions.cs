@@ -41,8 +41,11 @@ static unsafe class Descriptions
     public static void Drop(ushort d)
     {
         if (--s_d.Refs[d] != 0) return;
-        Pages.Free(s_d.Page[d]);
-        s_d.Page[d] = 0;
+        if (s_d.Page[d] != 0)
+        {
+            Pages.Free(s_d.Page[d]);
+            s_d.Page[d] = 0;
+        }
         s_d.Free[s_freeCount++] = d;
     }
 

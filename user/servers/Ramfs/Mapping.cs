@@ -43,6 +43,7 @@ static unsafe class Mapping
     /// pages kept past the end; the handle's transfer page goes.</summary>
     public static void Unmapped(ref Handle h)
     {
+        if (h.Mapped == 0 && h.Transfer == 0) return;   // most handles never map: Close stays as cheap as before
         Pages.Free(h.Transfer);
         h.Transfer = 0;
         if (h.Mapped == 0) return;
