@@ -40,7 +40,8 @@ public enum SchemeOp : ulong
     Ftruncate = 23,  // w0 = new size
     Fcntl = 24,      // w0 = FcntlCommand, w1 = argument -> w0 = result
     Getdents = 25,   // w0 = max bytes -> data: records (u8 kind, u8 length, name bytes); 0 bytes = end
-    Fmap = 26,       // w0 = offset (page-aligned), w1 = pages (<= 3) -> caps: frames
+    Fmap = 26,       // w0 = offset (page-aligned), w1 = pages (<= 3) -> caps: frames (file:: the pages themselves, kept
+                     // alive while the file is open; holes inside the size get a page, past it OutOfRange)
     Funmap = 27,     // w0 = offset, w1 = pages
     Watch = 28,      // w0 = Readiness wanted, w1 = notification bits, cap = a notification (Write) -> w0 = Readiness now;
                      // one-shot: the daemon signals the bits once the file becomes ready, then forgets the watch;
@@ -71,6 +72,19 @@ public enum SchemeOp : ulong
     PciBar = 53,       // w0 = BAR index -> cap: DeviceMemory (a memory BAR, whole pages) or IoPorts (exactly
                        // the I/O BAR; CapIdentify tells which); w0 = the BAR's address, w1 = its size
     PciConfigRead = 54, // w0 = offset, w1 = bytes (1..256, within the 4 KiB of the function) -> data
+
+    // Mapped file data (docs/adr/0012-mapped-file-data.md; FileMapBytes.cs has the pages' layout). A
+    // daemon without them answers NotSupported and the library reads through messages.
+    FileMap = 40,      // w0 = 1 to have the transfer page too (as FileTransfer; needs Write) -> caps: the file's header
+                       // page (read-only: size, sequence counter), the open file's position page (read-write; every
+                       // Dup of the Open shares it) [, the transfer page]; the daemon keeps every page it hands out
+                       // alive while this file is open. IsDirectory on a directory
+    FilePages = 41,    // w0 = first page, w1 = pages (1..3) -> caps: one frame per page, read-only; w0 = bit i set when
+                       // page first+i holds data (its own frame), clear for a hole or a page past the end (a zero
+                       // frame: the reader must ask again, since a write may fill it). Needs Read and FileMap first
+    FileTransfer = 42, // -> cap: a page of this file's own (read-write) that FileWrite takes bytes from. Needs Write
+    FileWrite = 43,    // w0 = bytes (<= 4096) at the start of the transfer page -> w0 = bytes taken, at the position
+                       // (as Write: Append, NoSpace, the position moves)
 
     // Root scheme (on the Namespace capability).
     Register = 64,   // data = NAME, cap = the daemon's endpoint -> Exists if taken

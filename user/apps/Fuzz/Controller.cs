@@ -5,6 +5,7 @@
 // pages, ASIDs: SchemeOp.KernelCounters) must be back where they were, so no object the workers made
 // outlives them. Ends the run with PowerOff carrying the number of failures.
 using Vireo.Abi;
+using Vireo.User.Testing;
 using Vireo.User;
 using Vireo.User.Schemes;
 
@@ -22,7 +23,7 @@ static unsafe class Controller
         int failed = 0;
         ulong* countsBefore = stackalloc ulong[(int)KernelCounter.Count];
         ulong* countsAfter = stackalloc ulong[(int)KernelCounter.Count];
-        if (!Counters(countsBefore))
+        if (!KernelCounts.Read(countsBefore))
         {
             System.Console.WriteLine("fuzz: FAIL cannot read the kernel's counters");
             failed++;
@@ -54,20 +55,11 @@ static unsafe class Controller
             System.Console.WriteLine("fuzz: FAIL memory did not come back exactly");
             failed++;
         }
-        if (Counters(countsAfter)) failed += CompareCounters(countsBefore, countsAfter);
+        if (KernelCounts.Read(countsAfter)) failed += CompareCounters(countsBefore, countsAfter);
         System.Console.WriteLine("FUZZ VERDICT " + (failed == 0 ? "pass" : "FAIL") + " seed=" + seed.ToString());
         // The verdict is out; a refused power-off leaves the harness's timeout to end the run (a failure).
         _ = SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, (ulong)failed, 0, 0, 0, 0, 0, out _);
         return failed;
-    }
-
-    // The kernel's counters, through the process manager; false if they could not be read.
-    private static bool Counters(ulong* values)
-    {
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.KernelCounters, 0, 0, 0, 0, 0, 0, out SchemeReply r);
-        if (s != Status.Ok || r.W0 != (ulong)KernelCounter.Count || r.DataLength != (int)KernelCounter.Count * 8) return false;
-        for (int i = 0; i < (int)KernelCounter.Count; i++) values[i] = ((ulong*)SchemeCall.Data)[i];
-        return true;
     }
 
     // Prints the counters and each that moved; the number of failures (0 or 1).

@@ -13,13 +13,14 @@ static unsafe class Program
     static int Main()
     {
         if (IpcdTests.IsPeer(out int code) || LibTests.IsOutPeer(out code)) return code;   // svctest spawned as a second party
-        if (MemoryTests.IsChild(out code) || NameWaitTests.IsChild(out code) || AuthorityTests.IsChild(out code) || ProcLimitTests.IsChild(out code) || DeathTests.IsChild(out code) || TtyTests.IsChild(out code) || BlkTests.IsChild(out code)) return code;
+        if (MemoryTests.IsChild(out code) || NameWaitTests.IsChild(out code) || AuthorityTests.IsChild(out code) || ProcLimitTests.IsChild(out code) || DeathTests.IsChild(out code) || TtyTests.IsChild(out code) || BlkTests.IsChild(out code) || FileMapTests.IsChild(out code)) return code;
         ProcTests.Run();
         NameWaitTests.Run();
         MemoryTests.Run();
         ProcLimitTests.Run();
         FsTests.Run();
         FsMetaTests.Run();
+        FileMapTests.Run();
         IpcdTests.Run();
         DeathTests.Run();
         ShellTests.Run();

@@ -56,6 +56,7 @@ public static unsafe partial class Fs
         Status s = PathCall(SchemeOp.Open, path, length, null, 0, (ulong)flags, modeWord, 0, 1, out SchemeReply r);
         if (s != Status.Ok) return s;
         fd = new Fd(r.Cap0);   // exactly one came (SchemeCall.Call checks)
+        if (r.W0 == (ulong)FileKind.File) FileMaps.Note(fd);
         return Status.Ok;
     }
 
@@ -155,7 +156,8 @@ public static unsafe partial class Fs
 
     // --- descriptor operations ---------------------------------------------------------------
 
-    /// <summary>Reads up to `count` bytes (one request: at most SchemeLimits.MaxData). 0 = end of file.</summary>
+    /// <summary>Reads up to `count` bytes (one request: at most SchemeLimits.MaxData; a mapped file:
+    /// as much as its window holds, with no request). 0 = end of file.</summary>
     public static Status Read(Fd fd, byte* buffer, int count, out int read) => Fetch(SchemeOp.Read, fd, buffer, count, out read);
 
     /// <summary>Writes all `count` bytes (in as many requests as it takes); `written` says how many went.</summary>
@@ -166,6 +168,13 @@ public static unsafe partial class Fs
         if (!UserRange(buffer, count)) return Status.BadAddress;
         int e = PipeEnds.Find(fd);
         if (e >= 0) return PipeEnds.Transfer(e, fd, true, buffer, count, out written);
+        // More than one message's worth goes through the file's transfer page, if its daemon has one.
+        int m = count > SchemeLimits.MaxData ? FileMaps.Lookup(fd, forWrite: true) : FileMaps.Find(fd);
+        if (m >= 0)
+        {
+            Status t = FileMaps.Write(m, fd, buffer, count, out written);
+            if (t != Status.NotSupported) return t;
+        }
         while (written < count)
         {
             int chunk = count - written > SchemeLimits.MaxData ? SchemeLimits.MaxData : count - written;
@@ -197,6 +206,8 @@ public static unsafe partial class Fs
 
     public static Status Seek(Fd fd, long offset, SeekFrom from, out ulong position)
     {
+        int e = FileMaps.Lookup(fd);
+        if (e >= 0) return FileMaps.Seek(e, offset, from, out position);
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Seek, (ulong)offset, (ulong)from, 0, 0, 0, 0, out SchemeReply r);
         position = r.W0;
         return s;
@@ -207,6 +218,7 @@ public static unsafe partial class Fs
     public static void Forget(Fd fd)
     {
         PipeEnds.Detach(fd);
+        FileMaps.Detach(fd);
         CSpace.Release(fd.Cap);
     }
 
@@ -215,6 +227,7 @@ public static unsafe partial class Fs
     public static Status Close(Fd fd)
     {
         PipeEnds.Detach(fd);
+        FileMaps.Detach(fd);
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Close, 0, 0, 0, 0, 0, 0, out _);
         // Ok means the daemon revoked the file (the protocol's Close: SchemeServer.CloseFile), our
         // copy included: the slot is empty. Otherwise (the daemon died, another holder closed it,
@@ -233,6 +246,7 @@ public static unsafe partial class Fs
         Status s = SchemeCall.Call(fd.Cap, op, 0, 0, 0, 0, 0, 1, out SchemeReply r);
         if (s != Status.Ok) return s;
         file = new Fd(r.Cap0);
+        if (r.W0 == (ulong)FileKind.File) FileMaps.Note(file);
         return Status.Ok;
     }
 
@@ -264,8 +278,13 @@ public static unsafe partial class Fs
         read = 0;
         if (count < 0) return Status.InvalidArgument;
         if (!UserRange(buffer, count)) return Status.BadAddress;
-        int e = op == SchemeOp.Read ? PipeEnds.Find(fd) : -1;
-        if (e >= 0) return PipeEnds.Transfer(e, fd, false, buffer, count, out read);
+        if (op == SchemeOp.Read)
+        {
+            int e = PipeEnds.Find(fd);
+            if (e >= 0) return PipeEnds.Transfer(e, fd, false, buffer, count, out read);
+            e = FileMaps.Lookup(fd);
+            if (e >= 0) return FileMaps.Read(e, fd, buffer, count, out read);
+        }
         if (count > SchemeLimits.MaxData) count = SchemeLimits.MaxData;
         Status s = SchemeCall.Call(fd.Cap, op, (ulong)count, 0, 0, 0, 0, 0, out SchemeReply r);
         if (s == Status.SharedRing && op == SchemeOp.Read) return PipeEnds.Transfer(-1, fd, false, buffer, count, out read);

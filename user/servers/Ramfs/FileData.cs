@@ -2,7 +2,13 @@
 // holds at most MaxSize bytes). A missing page is a hole and reads as zeros: Ftruncate and seeking
 // past the end cost nothing until written. Invariant: bytes past Size inside a page are zero
 // (pages come zeroed and shrinking clears the tail), so growing a file never shows old data.
+//
+// Readers may map the pages (Mapping.cs): every change of the size or of a page's bytes is made
+// between FileMap.BeginChange and EndChange on the node's header, so a reader that raced it copies
+// again; and while the node is pinned (a handle was given its pages) no data page is freed: a shrink
+// zeroes the pages past the end and Trim frees them once no handle maps the node.
 using Vireo.Abi;
+using Vireo.User.Schemes;
 
 static unsafe class FileData
 {
@@ -42,6 +48,8 @@ static unsafe class FileData
             n->IndexPage = index;
         }
         uint* pages = (uint*)Pages.Address(n->IndexPage);
+        FileMapHeader* header = Mapping.Header(n);
+        FileMap.BeginChange(header);
         while (written < count)
         {
             ulong at = position + (ulong)written;
@@ -57,6 +65,7 @@ static unsafe class FileData
             written += chunk;
         }
         if (position + (ulong)written > n->Size) n->Size = position + (ulong)written;
+        FileMap.EndChange(header, n->Size);
         if (written == 0)
         {
             DropEmptyIndex(n);
@@ -70,12 +79,22 @@ static unsafe class FileData
     public static Status Truncate(Node* n, ulong size)
     {
         if (size > MaxSize) return Status.NoSpace;
+        FileMapHeader* header = Mapping.Header(n);
+        FileMap.BeginChange(header);
         if (size < n->Size && n->IndexPage != 0)
         {
             uint* pages = (uint*)Pages.Address(n->IndexPage);
             ulong keep = (size + Pages.Size - 1) / Pages.Size;
-            for (ulong i = keep; i < (ulong)PerIndex; i++)
+            bool pinned = Mapping.Pinned(n);
+            for (int i = Next(pages, (int)keep); i < PerIndex; i = Next(pages, i + 1))
             {
+                if (pinned)
+                {
+                    // A reader may map it: zeroed, kept until the last mapping handle closes (Trim).
+                    Pages.Zero(Pages.Address(pages[i]), Pages.Size);
+                    Mapping.KeptPages(n);
+                    continue;
+                }
                 Pages.Free(pages[i]);
                 pages[i] = 0;
             }
@@ -83,8 +102,64 @@ static unsafe class FileData
             if (tail != 0 && pages[keep - 1] != 0) Pages.Zero(Pages.Address(pages[keep - 1]) + tail, Pages.Size - tail);
         }
         n->Size = size;
+        FileMap.EndChange(header, size);
         if (size == 0) DropEmptyIndex(n);
         return Status.Ok;
+    }
+
+    /// <summary>Frees the pages past the end that a pinned truncate kept (they are all zero).</summary>
+    public static void Trim(Node* n)
+    {
+        if (n->IndexPage == 0) return;
+        uint* pages = (uint*)Pages.Address(n->IndexPage);
+        for (int i = Next(pages, (int)((n->Size + Pages.Size - 1) / Pages.Size)); i < PerIndex; i = Next(pages, i + 1))
+        {
+            Pages.Free(pages[i]);
+            pages[i] = 0;
+        }
+        DropEmptyIndex(n);
+    }
+
+    /// <summary>The page holding file page `i` (below PerIndex), 0 for a hole.</summary>
+    public static uint PageAt(Node* n, ulong i) => PageOf(n, i);
+
+    /// <summary>Gives file page `i` (below PerIndex, a hole) a zeroed page of its own: Fmap. The
+    /// bytes read the same (zeros), so readers need no new sequence number.</summary>
+    public static Status MakePage(Node* n, ulong i, out uint page)
+    {
+        page = 0;
+        if (n->IndexPage == 0)
+        {
+            if (Pages.Alloc(out uint index) != Status.Ok) return Status.NoSpace;
+            n->IndexPage = index;
+        }
+        if (Pages.Alloc(out page) != Status.Ok)
+        {
+            DropEmptyIndex(n);
+            return Status.NoSpace;
+        }
+        ((uint*)Pages.Address(n->IndexPage))[i] = page;
+        return Status.Ok;
+    }
+
+    // The first listed page at or after `from` (PerIndex when none): two entries per load, since
+    // most of an index page is empty and truncate, unlink and close walk all of it.
+    private static int Next(uint* pages, int from)
+    {
+        int i = from;
+        if ((i & 1) != 0 && i < PerIndex)
+        {
+            if (pages[i] != 0) return i;
+            i++;
+        }
+        ulong* pairs = (ulong*)pages;
+        for (; i < PerIndex; i += 2)
+        {
+            ulong pair = pairs[i >> 1];
+            if (pair == 0) continue;
+            return (uint)pair != 0 ? i : i + 1;
+        }
+        return PerIndex;
     }
 
     private static uint PageOf(Node* n, ulong i) =>
@@ -94,8 +169,7 @@ static unsafe class FileData
     private static void DropEmptyIndex(Node* n)
     {
         if (n->IndexPage == 0) return;
-        uint* pages = (uint*)Pages.Address(n->IndexPage);
-        for (int i = 0; i < PerIndex; i++) if (pages[i] != 0) return;
+        if (Next((uint*)Pages.Address(n->IndexPage), 0) < PerIndex) return;
         Pages.Free(n->IndexPage);
         n->IndexPage = 0;
     }

@@ -1,6 +1,8 @@
 // Requests through a file capability the daemon minted (the badge is the handle's id): Read,
 // Write, Seek, Fsync, Ftruncate, Fcntl, Getdents (Close, Dup and Fstat are the library's FileTable;
-// the positional and metadata ones are MetaOps). Fmap is not offered.
+// the positional and metadata ones are MetaOps), and the mapped data path (Mapping.cs): FileMap,
+// FilePages, FileTransfer, FileWrite, Fmap. The position is the description's (shared by Dups, and
+// by mapping clients through its page).
 using Vireo.Abi;
 using Vireo.User.Schemes;
 
@@ -20,6 +22,15 @@ static unsafe class FileOps
                 case SchemeOp.Ftruncate: Program.Server.Answer(Truncate(h, n, r.W0)); return;
                 case SchemeOp.Fcntl: Fcntl(h, (FcntlCommand)r.W0, r.W1); return;
                 case SchemeOp.Getdents: Getdents(h, n, r.W0); return;
+                case SchemeOp.FileMap: Mapping.Map(h, n, r.W0 == 1); return;
+                case SchemeOp.FilePages: Mapping.Give(h, n, r.W0, r.W1, false); return;
+                case SchemeOp.Fmap:
+                    if ((r.W0 & (Pages.Size - 1)) != 0) Program.Server.Answer(Status.InvalidArgument);
+                    else Mapping.Give(h, n, r.W0 / Pages.Size, r.W1, true);
+                    return;
+                case SchemeOp.FileTransfer: Mapping.Transfer(h, n); return;
+                case SchemeOp.Funmap: Program.Server.Answer(Status.Ok); return;   // pages stay until the file closes
+                case SchemeOp.FileWrite: WriteFromTransfer(h, n, r.W0); return;
                 default: MetaOps.Handle(ref r, h); return;
             }
         }
@@ -38,8 +49,9 @@ static unsafe class FileOps
             return;
         }
         int count = max > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)max;
-        int got = FileData.Read(n, h->Position, SchemeCall.Data, count);
-        h->Position += (ulong)got;
+        ulong* position = Descriptions.Position(h->Desc);
+        int got = FileData.Read(n, *position, SchemeCall.Data, count);
+        *position += (ulong)got;
         Program.Server.Answer(Status.Ok, dataLength: got);
     }
 
@@ -51,17 +63,26 @@ static unsafe class FileOps
         int written = 0;
         if (s == Status.Ok)
         {
-            if ((h->Flags & OpenFlags.Append) != 0) h->Position = n->Size;
-            s = FileData.Write(n, h->Position, data, length, out written);
-            h->Position += (ulong)written;
+            ulong* position = Descriptions.Position(h->Desc);
+            if ((h->Flags & OpenFlags.Append) != 0) *position = n->Size;
+            s = FileData.Write(n, *position, data, length, out written);
+            *position += (ulong)written;
         }
         Program.Server.Answer(s, (ulong)written);
     }
 
+    // FileWrite: Write with the bytes in the handle's transfer page (FileTransfer gave it).
+    private static void WriteFromTransfer(Handle* h, Node* n, ulong length)
+    {
+        if (h->Transfer == 0 || length > Pages.Size) Program.Server.Answer(Status.InvalidArgument);
+        else Write(h, n, Pages.Address(h->Transfer), (int)length);
+    }
+
     private static void Seek(Handle* h, Node* n, long offset, SeekFrom from)
     {
-        Status s = FilePositions.Seek(h->Position, n->Size, offset, from, out ulong to);
-        if (s == Status.Ok) h->Position = to;
+        ulong* position = Descriptions.Position(h->Desc);
+        Status s = FilePositions.Seek(*position, n->Size, offset, from, out ulong to);
+        if (s == Status.Ok) *position = to;
         Program.Server.Answer(s, to);
     }
 
@@ -90,8 +111,9 @@ static unsafe class FileOps
         int room = max > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)max;
         byte* into = SchemeCall.Data;
         int used = 0;
+        ulong* position = Descriptions.Position(h->Desc);
         bool left;
-        while (left = Tree.Entry(h->Node, h->Position, out Entry e))
+        while (left = Tree.Entry(h->Node, *position, out Entry e))
         {
             int length = e.Name.Length;
             if (used + 2 + length > room) break;
@@ -99,7 +121,7 @@ static unsafe class FileOps
             into[used + 1] = (byte)length;   // at most MaxName, 255
             for (int k = 0; k < length; k++) into[used + 2 + k] = e.Name[k];
             used += 2 + length;
-            h->Position++;
+            (*position)++;
         }
         if (used == 0 && left)   // an entry left that does not fit in the room asked for
         {

@@ -4,6 +4,13 @@
 // costs a capability slot in the daemon's CNode, so the pool stops short of the slots open files
 // need (each handle is a minted capability): running out of memory, slots or the page limit is
 // NoSpace, never a crash.
+//
+// Readers map these pages (mapped file data, ADR 0012): a page whose frame was ever handed out is
+// marked shared, and freeing it revokes every copy of its frame before the page can hold another
+// file's bytes. The daemon frees no page a reader still maps while its file is open (Mapping.cs), so
+// the revoke only takes pages from clients that kept frames past their file's close.
+using System.Runtime;
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.User;
 
@@ -25,6 +32,14 @@ static unsafe class Pages
     /// <summary>Pages the pool may hold, and those not holding data now (Statfs).</summary>
     public static uint Limit => s_limit;
     public static uint Available => s_limit - s_mapped + s_freeCount;
+    private static uint s_zero;      // a page that stays zero, handed out for holes (0 until asked for)
+
+    private struct Frames
+    {
+        public fixed ulong Cap[(int)MaxPages + 1];                 // page n's frame capability
+        public fixed ulong Shared[((int)MaxPages + 1 + 63) / 64];   // bit n: page n's frame was handed out
+    }
+    private static Frames s_frames;
 
 
     public static byte* Address(uint page) => (byte*)(Base + (ulong)page * Size);
@@ -75,21 +90,44 @@ static unsafe class Pages
             return Status.NoSpace;
         }
         page = ++s_mapped;
+        s_frames.Cap[page] = frame.Value;
         return Status.Ok;
+    }
+
+    /// <summary>Page `page`'s frame capability, to hand out copies of (mark it Shared).</summary>
+    public static CapHandle Frame(uint page) => new CapHandle(s_frames.Cap[page]);
+
+    /// <summary>Notes that copies of page `page`'s frame went to a client: Free revokes them.</summary>
+    public static void Shared(uint page) => s_frames.Shared[page >> 6] |= 1UL << (int)(page & 63);
+
+    /// <summary>A page that is never written (a hole's frame for readers); 0 if none can be made.</summary>
+    public static uint ZeroPage()
+    {
+        if (s_zero == 0 && Alloc(out uint page) == Status.Ok) s_zero = page;
+        return s_zero;
     }
 
     public static void Free(uint page)
     {
         if (page == 0) return;
+        ulong bit = 1UL << (int)(page & 63);
+        if ((s_frames.Shared[page >> 6] & bit) != 0)
+        {
+            // Copies left with clients that kept a frame past their file's close: taken back, so the
+            // page never shows them another file's bytes. Revoking leaves the daemon's own mapping.
+            _ = Sys.Revoke(Frame(page));
+            s_frames.Shared[page >> 6] &= ~bit;
+        }
         *(uint*)Address(page) = s_free;
         s_free = page;
         s_freeCount++;
     }
 
-    public static void Zero(byte* p, int n)
-    {
-        for (int i = 0; i < n; i++) p[i] = 0;
-    }
+    // rep stosq: a page is 512 stores, where a loop of byte stores ran about 20,000 instructions.
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_memzero")]
+    private static extern void MemZero(byte* destination, nuint length);
+
+    public static void Zero(byte* p, int n) => MemZero(p, (nuint)n);
 
     // The CNode's size is not passed on by the runtime: take every free slot once (noting which in
     // a bitmap), then give them all back.

@@ -44,7 +44,7 @@ static unsafe class PathOps
         }
         OpenFlags access = flags & (OpenFlags.Read | OpenFlags.Write | OpenFlags.Append);
         if ((access & (OpenFlags.Read | OpenFlags.Write)) == 0) access |= OpenFlags.Read;
-        Program.AnswerWithHandle(node, access, 0);
+        Program.AnswerWithHandle(node, access);
     }
 
     // Finds or creates the node and applies Truncate; checks every flag before changing anything.

@@ -2,9 +2,10 @@
 // PAGES caps the data pages it may make (default: as many as its memory and slots allow; the
 // test boot gives a small number so that a full filesystem is quick to reach).
 //
-// Open files are the library's FileTable of Handle (its node, access and position): Dup gives a
-// second handle on the same node with its own position, Close and Fstat are the library's, and the
-// node counts its handles through Opened and Closed (an unlinked file lives until its last closes).
+// Open files are the library's FileTable of Handle (its node, access and open file description):
+// Dup gives a second handle on the same node sharing the description's position (Descriptions.cs),
+// Close and Fstat are the library's, and the node counts its handles through Opened and Closed (an
+// unlinked file lives until its last closes). Readers may map a file's pages (Mapping.cs).
 using System;
 using System.Runtime;
 using Vireo.Abi;
@@ -17,7 +18,9 @@ struct Handle
 {
     public uint Node;
     public OpenFlags Flags;     // Read, Write, Append
-    public ulong Position;      // a file: byte offset; a directory: entry index (Getdents)
+    public ushort Desc;         // the open file description (Descriptions): the position, shared by Dups
+    public byte Mapped;         // 1 once this handle was given pages of its node (Mapping)
+    public uint Transfer;       // FileWrite's page (Mapping.Transfer), 0 until asked for
 }
 
 static unsafe class Program
@@ -50,12 +53,11 @@ static unsafe class Program
     }
 
     /// <summary>Opens a new handle on `node` and answers with its capability (Open).</summary>
-    public static void AnswerWithHandle(uint node, OpenFlags access, ulong position)
+    public static void AnswerWithHandle(uint node, OpenFlags access)
     {
         Handle h = default;
         h.Node = node;
         h.Flags = access;
-        h.Position = position;
         Files.Open(ref Server, h, (FileKind)Tree.Get(node)->Kind);
     }
 
@@ -67,11 +69,22 @@ static unsafe class Program
             Times(ref r, ref h);
             FileOps.Handle(ref r, ref h);
         }
-        public void Opened(uint id, ref Handle h) => Tree.Get(h.Node)->Opens++;
+        // An Open's handle comes without a description; a Dup's copy shares its original's. What a
+        // handle maps is its own: a copy starts without.
+        public void Opened(uint id, ref Handle h)
+        {
+            if (h.Desc == 0) h.Desc = Descriptions.Take();
+            else Descriptions.Hold(h.Desc);
+            h.Mapped = 0;
+            h.Transfer = 0;
+            Tree.Get(h.Node)->Opens++;
+        }
 
         // The node goes too if it was unlinked and this was its last handle.
         public void Closed(uint id, ref Handle h)
         {
+            Mapping.Unmapped(ref h);
+            Descriptions.Drop(h.Desc);
             Tree.Get(h.Node)->Opens--;
             Tree.Release(h.Node);
         }
@@ -88,7 +101,7 @@ static unsafe class Program
                 Node* n = Tree.Get(h.Node);
                 if ((h.Flags & OpenFlags.Read) != 0 && !n->IsDirectory) MetaOps.Touch(n, false);
             }
-            else if (r.Op == SchemeOp.Write && r.DataLength > 0 || r.Op == SchemeOp.Ftruncate)
+            else if (r.Op == SchemeOp.Write && r.DataLength > 0 || r.Op == SchemeOp.FileWrite && r.W0 > 0 || r.Op == SchemeOp.Ftruncate)
             {
                 Node* n = Tree.Get(h.Node);
                 if ((h.Flags & OpenFlags.Write) != 0 && !n->IsDirectory) MetaOps.Touch(n, true);

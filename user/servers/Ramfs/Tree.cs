@@ -77,6 +77,8 @@ static unsafe class Tree
     public static List<Entry> Entries(uint dir) => s_dirs[dir];
     public static byte[] Target(uint link) => s_targets[link];
 
+    public static ushort IdOf(Node* n) => (ushort)(((byte*)n - s_base) / NodeBytes);
+
     // --- paths -----------------------------------------------------------------------------------
 
     /// <summary>The node `path` names, walked from the root: empty components and "." are skipped, ".."
