@@ -118,7 +118,12 @@ static unsafe class Program
             else if (r.Op == SchemeOp.Stat)
             {
                 if (!root && !disk) s_server.Answer(Status.NotFound);
-                else s_server.Answer(Status.Ok, disk ? Size : 0, (ulong)(disk ? FileKind.Device : FileKind.Directory));
+                else
+                {
+                    var f = new OpenFile { Disk = disk };
+                    Stat(ref f, out FileStat st);
+                    FileStats.Answer(ref s_server, st);
+                }
             }
             else if (r.Op == SchemeOp.Unlink || r.Op == SchemeOp.Mkdir || r.Op == SchemeOp.Rmdir || r.Op == SchemeOp.Rename)
                 s_server.Answer(Status.InsufficientRights);
@@ -163,11 +168,10 @@ static unsafe class Program
             f.Area = -1;
         }
 
-        public FileKind Stat(ref OpenFile f, out ulong size)
-        {
-            size = f.Disk ? Size : 0;
-            return f.Disk ? FileKind.Device : FileKind.Directory;
-        }
+        // The disk is a block device to its owner only (0600, as /dev/vda is 0660 root:disk on Linux).
+        public void Stat(ref OpenFile f, out FileStat st) => st = f.Disk
+            ? FileStats.Of(FileKind.Device, Size, 0x180)
+            : FileStats.Of(FileKind.Directory, 1, FileStats.DefaultPermissions(FileKind.Directory));
     }
 
     private static void Getdents(ref Request r, ref OpenFile f)

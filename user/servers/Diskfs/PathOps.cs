@@ -140,7 +140,7 @@ static unsafe class PathOps
             Program.Server.Answer(s);
             return;
         }
-        Program.Server.Answer(Status.Ok, st.Size, (ulong)Kinds.Of(st.Mode));
+        FileStats.Answer(ref Program.Server, Kinds.Stat(st, Program.Volume.BlockSize));
     }
 
     /// <summary>The directory that holds the last component of `path` and that component (empty for

@@ -142,12 +142,10 @@ static unsafe class Program
             _ = Durable.Settle();
         }
 
-        public FileKind Stat(ref Handle h, out ulong size)
+        public void Stat(ref Handle h, out FileStat st)
         {
-            size = 0;
-            if (Volume.Stat(h.Inode, out Ext2Stat st) != Status.Ok) return FileKind.None;
-            size = st.Size;
-            return Kinds.Of(st.Mode);
+            if (Volume.Stat(h.Inode, out Ext2Stat e) != Status.Ok) st = default;   // Kind None
+            else st = Kinds.Stat(e, Volume.BlockSize);
         }
     }
 }

@@ -8,63 +8,73 @@ using Vireo.Abi;
 
 static unsafe class Descriptions
 {
-    private const int Max = Program.MaxHandles;   // one per handle at most: taking one never fails
-
-    private struct Store
+    private struct Description
     {
-        public fixed ulong Position[Max];
-        public fixed uint Page[Max];      // the shared position page, 0 until mapped
-        public fixed ushort Refs[Max];    // handles on it
-        public fixed ushort Free[Max];
+        public ulong Position;
+        public uint Page;    // the shared position page, 0 until mapped
+        public uint Refs;    // handles on it
     }
-    private static Store s_d;
-    private static int s_freeCount = -1;   // -1: not made yet
+
+    // Grown as handles are (bounded by memory only, as the handles are); id 0 is never used. Entries
+    // never move while an array lives (the collector does not move objects), and a pointer from
+    // Position is used only within the request that asked for it, before any Take can grow the table.
+    private static Description[] s_d;
+    private static uint[] s_free;
+    private static int s_freeCount;
 
     /// <summary>A new description at position 0, held once.</summary>
-    public static ushort Take()
+    public static uint Take()
     {
-        if (s_freeCount < 0)
-        {
-            s_freeCount = 0;
-            for (int d = Max - 1; d >= 1; d--) s_d.Free[s_freeCount++] = (ushort)d;
-        }
-        ushort id = s_d.Free[--s_freeCount];
-        s_d.Position[id] = 0;
-        s_d.Page[id] = 0;
-        s_d.Refs[id] = 1;
+        if (s_freeCount == 0) Grow();
+        uint id = s_free[--s_freeCount];
+        s_d[id] = default;
+        s_d[id].Refs = 1;
         return id;
     }
 
-    public static void Hold(ushort d) => s_d.Refs[d]++;
+    // Like the node and handle tables, the heap's limit is the bound (docs/design/ramfs.md).
+    private static void Grow()
+    {
+        int old = s_d == null ? 1 : s_d.Length;
+        int size = old * 2 < 256 ? 256 : old * 2;
+        var d = new Description[size];
+        var free = new uint[size];
+        for (int i = 0; i < old && s_d != null; i++) d[i] = s_d[i];
+        for (int i = size - 1; i >= old; i--) free[s_freeCount++] = (uint)i;
+        s_d = d;
+        s_free = free;
+    }
+
+    public static void Hold(uint d) => s_d[d].Refs++;
 
     /// <summary>One handle fewer; the last frees the page and the id.</summary>
-    public static void Drop(ushort d)
+    public static void Drop(uint d)
     {
-        if (--s_d.Refs[d] != 0) return;
-        if (s_d.Page[d] != 0)
+        if (d == 0 || --s_d[d].Refs != 0) return;
+        if (s_d[d].Page != 0)
         {
-            Pages.Free(s_d.Page[d]);
-            s_d.Page[d] = 0;
+            Pages.Free(s_d[d].Page);
+            s_d[d].Page = 0;
         }
-        s_d.Free[s_freeCount++] = d;
+        s_free[s_freeCount++] = d;
     }
 
     /// <summary>The description's position, wherever it lives now.</summary>
-    public static ulong* Position(ushort d)
+    public static ulong* Position(uint d)
     {
-        uint page = s_d.Page[d];
+        uint page = s_d[d].Page;
         if (page != 0) return (ulong*)Pages.Address(page);
-        fixed (ulong* p = s_d.Position) return p + d;   // a static in .bss: it never moves
+        fixed (Description* p = s_d) return &p[d].Position;
     }
 
     /// <summary>The shared page, made now (holding the position) if there is none; NoSpace without pages.</summary>
-    public static Status SharedPage(ushort d, out uint page)
+    public static Status SharedPage(uint d, out uint page)
     {
-        page = s_d.Page[d];
+        page = s_d[d].Page;
         if (page != 0) return Status.Ok;
         if (Pages.Alloc(out page) != Status.Ok) return Status.NoSpace;
-        *(ulong*)Pages.Address(page) = s_d.Position[d];
-        s_d.Page[d] = page;
+        *(ulong*)Pages.Address(page) = s_d[d].Position;
+        s_d[d].Page = page;
         Pages.Shared(page);
         return Status.Ok;
     }

@@ -10,33 +10,25 @@ using Vireo.User.Schemes;
 
 static unsafe class Mapping
 {
-    private struct Store
-    {
-        public fixed uint Header[Tree.MaxNodes];
-        public fixed ushort Maps[Tree.MaxNodes];
-        public fixed byte Kept[Tree.MaxNodes];   // 1 when a pinned truncate kept pages past the end
-    }
-    private static Store s_m;
-
     /// <summary>The node's header page, or null while nobody maps it.</summary>
     public static FileMapHeader* Header(Node* n)
     {
-        uint page = s_m.Header[Tree.IdOf(n)];
+        uint page = n->MapHeader;
         return page == 0 ? null : (FileMapHeader*)Pages.Address(page);
     }
 
     /// <summary>True while some open handle was given pages of the node: none may be freed.</summary>
-    public static bool Pinned(Node* n) => s_m.Maps[Tree.IdOf(n)] != 0;
+    public static bool Pinned(Node* n) => n->Maps != 0;
 
     /// <summary>A pinned truncate kept pages past the end: Trim them with the last mapping handle.</summary>
-    public static void KeptPages(Node* n) => s_m.Kept[Tree.IdOf(n)] = 1;
+    public static void KeptPages(Node* n) => n->KeptPages = true;
 
     // The handle counts as mapping its node from now on (once).
     private static void Pin(Handle* h)
     {
         if (h->Mapped != 0) return;
         h->Mapped = 1;
-        s_m.Maps[h->Node]++;
+        Tree.Get(h->Node)->Maps++;
     }
 
     /// <summary>Closed: a mapping handle's count goes, and with the last its node's header and the
@@ -48,12 +40,13 @@ static unsafe class Mapping
         h.Transfer = 0;
         if (h.Mapped == 0) return;
         h.Mapped = 0;
-        if (--s_m.Maps[h.Node] != 0) return;
-        Pages.Free(s_m.Header[h.Node]);
-        s_m.Header[h.Node] = 0;
-        if (s_m.Kept[h.Node] == 0) return;
-        s_m.Kept[h.Node] = 0;
-        FileData.Trim(Tree.Get(h.Node));
+        Node* n = Tree.Get(h.Node);
+        if (--n->Maps != 0) return;
+        Pages.Free(n->MapHeader);
+        n->MapHeader = 0;
+        if (!n->KeptPages) return;
+        n->KeptPages = false;
+        FileData.Trim(n);
     }
 
     /// <summary>FileMap: the header (made now if needed), the description's position page and, if
@@ -68,7 +61,7 @@ static unsafe class Mapping
             Program.Server.Answer(s);
             return;
         }
-        uint header = s_m.Header[h->Node];
+        uint header = n->MapHeader;
         if (header == 0)
         {
             if (Pages.Alloc(out header) != Status.Ok)
@@ -78,7 +71,7 @@ static unsafe class Mapping
             }
             Pages.Shared(header);
             ((FileMapHeader*)Pages.Address(header))->Size = n->Size;
-            s_m.Header[h->Node] = header;
+            n->MapHeader = header;
         }
         Pin(h);   // the header is freed with the last mapping handle, so this one counts from now on
         if (Descriptions.SharedPage(h->Desc, out uint position) != Status.Ok)

@@ -18,7 +18,7 @@ struct Handle
 {
     public uint Node;
     public OpenFlags Flags;     // Read, Write, Append
-    public ushort Desc;         // the open file description (Descriptions): the position, shared by Dups
+    public uint Desc;           // the open file description (Descriptions): the position, shared by Dups
     public byte Mapped;         // 1 once this handle was given pages of its node (Mapping)
     public uint Transfer;       // FileWrite's page (Mapping.Transfer), 0 until asked for
 }

@@ -22,6 +22,11 @@ unsafe struct Node
     public uint Parent;         // a directory: the directory holding it (the root: itself)
     public ulong Size;          // a file: bytes; a directory: entries; a symbolic link: the target's length
     public long Access, Modify, Change;   // wall-clock nanoseconds since the epoch
+    // Mapped file data (Mapping.cs): the header page readers map (0 while nobody maps the node), the
+    // handles that were given its pages, and whether a pinned truncate kept pages past the end.
+    public uint MapHeader;
+    public uint Maps;
+    public bool KeptPages;
 
     public bool IsDirectory => Kind == (byte)FileKind.Directory;
     public bool IsSymlink => Kind == (byte)FileKind.Symlink;
@@ -76,8 +81,6 @@ static unsafe class Tree
 
     public static List<Entry> Entries(uint dir) => s_dirs[dir];
     public static byte[] Target(uint link) => s_targets[link];
-
-    public static ushort IdOf(Node* n) => (ushort)(((byte*)n - s_base) / NodeBytes);
 
     // --- paths -----------------------------------------------------------------------------------
 
