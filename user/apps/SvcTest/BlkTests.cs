@@ -13,7 +13,7 @@ using T = Vireo.User.Testing.TestRunner;
 static unsafe class BlkTests
 {
     private const int Sector = 512;
-    private const ulong MapAt = 0x0000_0000_7E20_0000;   // the fast path's buffer area (64 KiB), in the heap's 1 GiB directory, clear of LongPaths' windows
+    private const ulong MapAt = 0x0000_0000_7E01_0000;   // the fast path's buffer area (64 KiB): after LongPaths' 16 KiB client window, in the page table it already needs
     private const string Marker = "VIREO TEST DISK\n";
     private const string ProbeScheme = "pciprobe";
     private static byte[] s_disk = new byte[7];   // the disk's function, BB:DD.F
