@@ -26,6 +26,7 @@ static unsafe class Controller
         const int Length = SchemeLimits.MaxData + 20;
         if (LongPaths.Buffer(out byte* data) != Status.Ok) return;
         for (int i = 0; i < Length; i++) data[i] = (byte)'x';
+        // Only the manager's buffer matters here, not whether the lookup of a nonsense name succeeds.
         _ = LongPaths.Call(Namespace.Root, SchemeOp.Lookup, 0, 0, 0, Length, 1, out _);
     }
 
