@@ -28,6 +28,7 @@ static unsafe class FsMetaTests
         T.Run("meta.disk.stat_fields", &StatFields);
         T.Run("meta.disk.chmod_chown", &ChmodChown);
         T.Run("meta.disk.utimens", &Utimens);
+        T.Run("meta.disk.times_advance", &DiskTimesAdvance);
         T.Run("meta.disk.hard_links", &HardLinks);
         T.Run("meta.disk.directory_link_counts", &DirectoryLinkCounts);
         T.Run("meta.disk.symlinks", &Symlinks);
@@ -214,6 +215,34 @@ static unsafe class FsMetaTests
         T.Status(Status.Ok, Fs.Unlink(P("/ta")), "unlink");
         T.Status(Status.Ok, Fs.Stat(P("/"), out FileStat after), "stat the root");
         T.True(after.Modify.ToNanoseconds() > root.Modify.ToNanoseconds(), "an unlink moves its directory's modify time");
+    }
+
+    // On disk: (whole seconds, a second apart) writes, truncates and unlinks move the times as on
+    // file:; a read moves nothing (diskfs keeps no access times of reads: noatime, diskfs.md).
+    private static void DiskTimesAdvance()
+    {
+        T.Status(Status.Ok, Fs.Open(P("/ta"), OpenFlags.Read | OpenFlags.Write | OpenFlags.Create, out Fd fd), "create");
+        T.Status(Status.Ok, Fs.Fstat(fd, out FileStat born), "fstat");
+        Tick();
+        T.Status(Status.Ok, Fs.Write(fd, "data"), "write");
+        T.Status(Status.Ok, Fs.Fstat(fd, out FileStat written), "fstat");
+        T.True(Kept(written.Modify) > Kept(born.Modify), "a write moves the modify time");
+        T.True(Kept(written.Change) > Kept(born.Change), "and the change time");
+        T.Equal(Kept(born.Access), Kept(written.Access), "but not the access time");
+        byte* b = stackalloc byte[8];
+        T.Status(Status.Ok, Fs.Pread(fd, b, 4, 0, out int got), "read");
+        T.True(got == 4 && b[0] == 'd', "the bytes written");
+        Tick();
+        T.Status(Status.Ok, Fs.Ftruncate(fd, 1), "ftruncate");
+        T.Status(Status.Ok, Fs.Fstat(fd, out FileStat cut), "fstat");
+        T.True(Kept(cut.Modify) > Kept(written.Modify), "a truncate moves the modify time");
+        T.Equal(Kept(born.Access), Kept(cut.Access), "a read left the access time");
+        T.Status(Status.Ok, Fs.Close(fd), "close");
+        T.Status(Status.Ok, Fs.Stat(P("/"), out FileStat root), "stat the root");
+        Tick();
+        T.Status(Status.Ok, Fs.Unlink(P("/ta")), "unlink");
+        T.Status(Status.Ok, Fs.Stat(P("/"), out FileStat after), "stat the root");
+        T.True(Kept(after.Modify) > Kept(root.Modify), "an unlink moves its directory's modify time");
     }
 
     private static void HardLinks()
