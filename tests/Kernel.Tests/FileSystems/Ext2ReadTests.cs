@@ -128,6 +128,8 @@ public sealed class Ext2ReadTests
         Assert.Contains("Free blocks:              " + freeBlocks + "\n", stats);
         Assert.Contains("Free inodes:              " + freeInodes + "\n", stats);
         Assert.Contains("Inode count:              " + inodes + "\n", stats);
+        Assert.Contains("Reserved block count:     " + v.ReservedBlocks + "\n", stats);
+        Assert.True(v.ReservedBlocks > 0, "mke2fs keeps 5% for root by default");
         Assert.Contains("Last mount time:          Tue Nov 14 22:13:20 2023", stats);
     }
 }

@@ -1,8 +1,9 @@
 // Requests through a file capability the daemon minted (the badge is the handle's id): Read, Write,
-// Seek, Fsync, Ftruncate, Fcntl, Getdents (Close, Dup and Fstat are the library's FileTable). Fmap is
-// not offered. Data moves through a buffer of the daemon's own, not the IPC buffer: a block the cache
-// must read or write is an IPC call to the device's daemon that reuses the IPC buffer, so a Write's
-// data is copied out before the volume runs, and a Read's or Getdents' answer is copied in after.
+// Seek, Fsync, Ftruncate, Fcntl, Getdents (Close, Dup and Fstat are the library's FileTable; the
+// positional and metadata ones are MetaOps). Fmap is not offered. Data moves through a buffer of
+// the daemon's own, not the IPC buffer: a block the cache must read or write is an IPC call to the
+// device's daemon that reuses the IPC buffer, so a Write's data is copied out before the volume
+// runs, and a Read's or Getdents' answer is copied in after.
 using System;
 using Vireo.Abi;
 using Vireo.User.FileSystems.Ext2;
@@ -24,6 +25,7 @@ static unsafe class FileOps
             case SchemeOp.Ftruncate: Program.Server.Answer(Truncate(ref h, r.W0)); return;
             case SchemeOp.Fcntl: Fcntl(ref h, (FcntlCommand)r.W0, r.W1); return;
             case SchemeOp.Getdents: Getdents(ref h, r.W0); return;
+            default: MetaOps.Handle(ref r, ref h); return;
         }
     }
 

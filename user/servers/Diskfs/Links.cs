@@ -3,22 +3,22 @@
 // end, when the caller follows the last component: Open, Stat) is replaced by its target and the walk
 // goes on from the root (an absolute target) or from the link's directory (a relative one, whose ".."
 // is the real parent entry, not lexical). Unlink, Rmdir and Rename name the link itself: they follow
-// only the directories above it (PathOps.Parent). More than MaxLinks links in one walk is a loop:
-// InvalidArgument (the protocol has no ELOOP).
+// only the directories above it (PathOps.Parent). More than MaxLinks links in one walk (Linux's 40)
+// is a loop: SymlinkLoop.
 using System;
 using Vireo.Abi;
 using Vireo.User.FileSystems.Ext2;
 
 static class Links
 {
-    private const int MaxLinks = 8;
-    // The rest of the path after a link's target: a block (a target's longest) plus a request.
-    private const int WorkBytes = 4096 + SchemeLimits.MaxData + 1;
+    private const int MaxLinks = 40;
+    // A link's target (a block at most) and the rest of the path after it (a path at most).
+    private const int WorkBytes = 4096 + 1 + SchemeLimits.MaxPath;
     private static readonly byte[] s_work = new byte[WorkBytes];
     private static readonly byte[] s_next = new byte[WorkBytes];
 
     /// <summary>The inode at `path` from the root, following links on the way and, with `followLast`,
-    /// a link at the end. NotFound, NotDirectory, NameTooLong, InvalidArgument (a loop), Corrupt.</summary>
+    /// a link at the end. NotFound, NotDirectory, NameTooLong, SymlinkLoop, Corrupt.</summary>
     public static Status Walk(ReadOnlySpan<byte> path, bool followLast, out uint ino)
     {
         var v = Program.Volume;
@@ -47,7 +47,7 @@ static class Links
                 if (s != Status.Ok) return s;
                 if ((st.Mode & Ext2Format.TypeMask) == Ext2Format.TypeSymlink)
                 {
-                    if (++links > MaxLinks) return Status.InvalidArgument;
+                    if (++links > MaxLinks) return Status.SymlinkLoop;
                     s = v.ReadLink(child, s_next, out int target);
                     if (s != Status.Ok) return s;
                     // target, '/', what followed the link

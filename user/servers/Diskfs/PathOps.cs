@@ -1,4 +1,5 @@
-// Requests through the scheme capability: Open, Unlink, Mkdir, Rmdir, Rename, Stat. The path is the
+// Requests through the scheme capability that make, find and remove names: Open, Unlink, Mkdir,
+// Rmdir, Rename, Link, Symlink, Mknod, Stat (the other metadata ones are MetaPathOps). The path is the
 // request's data (without "disk:"), normalised by FileTable.Dispatch (SchemePath: one normaliser for
 // every daemon). It is copied out of the IPC buffer first: the volume's device is itself a scheme
 // file, so any block the cache reads or writes is an IPC call that reuses that buffer.
@@ -12,46 +13,50 @@ using Vireo.User.Schemes;
 static unsafe class PathOps
 {
     private const OpenFlags Known = OpenFlags.Read | OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate |
-        OpenFlags.Append | OpenFlags.Exclusive | OpenFlags.Directory;
-    // New files and directories: rw-r--r-- and rwxr-xr-x, owned by root (no users yet).
-    private const ushort FileMode = Ext2Format.TypeFile | 0x1A4, DirectoryPermissions = 0x1ED;
+        OpenFlags.Append | OpenFlags.Exclusive | OpenFlags.Directory | OpenFlags.NoFollow;
 
-    private static readonly byte[] s_path = new byte[SchemeLimits.MaxData];
+    // A long path (or Rename's, Link's or Symlink's two) comes in up to LongData bytes.
+    private static readonly byte[] s_path = new byte[SchemeLimits.LongData];
 
     public static void Handle(ref Request r)
     {
         int length = r.DataLength;
         new ReadOnlySpan<byte>(r.Data, length).CopyTo(s_path);
         ReadOnlySpan<byte> path = new ReadOnlySpan<byte>(s_path, 0, length);
-        // A NUL is only meaningful as Rename's separator.
-        if (r.Op != SchemeOp.Rename && Ascii.IndexOf(path, 0) >= 0)
+        // A NUL is only meaningful as the separator of two paths.
+        bool pair = r.Op == SchemeOp.Rename || r.Op == SchemeOp.Link || r.Op == SchemeOp.Symlink;
+        if (!pair && Ascii.IndexOf(path, 0) >= 0)
         {
             Program.Server.Answer(Status.InvalidArgument);
             return;
         }
         switch (r.Op)
         {
-            case SchemeOp.Open: Open(path, (OpenFlags)r.W0); return;
+            case SchemeOp.Open: Open(path, (OpenFlags)r.W0, r.W1); return;
             case SchemeOp.Unlink: Changed(Unlink(path, directory: false)); return;
             case SchemeOp.Rmdir: Changed(Unlink(path, directory: true)); return;
-            case SchemeOp.Mkdir: Changed(Mkdir(path)); return;
+            case SchemeOp.Mkdir: Changed(Mkdir(path, r.W0)); return;
             case SchemeOp.Rename: Changed(Rename(path)); return;
-            case SchemeOp.Stat: Stat(path); return;
+            case SchemeOp.Link: Changed(Link(path)); return;
+            case SchemeOp.Symlink: Changed(Symlink(path)); return;
+            case SchemeOp.Mknod: Changed(Mknod(path, (uint)r.W0)); return;
+            case SchemeOp.Stat: Stat(path, (PathFlags)r.W0); return;
+            default: MetaPathOps.Handle(ref r, path); return;
         }
     }
 
     /// <summary>Answers a name-space change, made durable first (Durable.cs). A change the volume
     /// made but could not write is still made: the caller hears the write's failure.</summary>
-    private static void Changed(Status s)
+    public static void Changed(Status s)
     {
         Status synced = Durable.Settle();
         Program.Server.Answer(s != Status.Ok ? s : synced);
     }
 
-    private static void Open(ReadOnlySpan<byte> path, OpenFlags flags)
+    private static void Open(ReadOnlySpan<byte> path, OpenFlags flags, ulong modeWord)
     {
         bool changed = false;
-        Status s = OpenInode(path, flags, out uint ino, ref changed);
+        Status s = OpenInode(path, flags, modeWord, out uint ino, ref changed);
         if (changed)
         {
             Status synced = Durable.Settle();
@@ -68,7 +73,7 @@ static unsafe class PathOps
     }
 
     // Finds or creates the inode and applies Truncate; checks every flag before changing anything.
-    private static Status OpenInode(ReadOnlySpan<byte> path, OpenFlags flags, out uint ino, ref bool changed)
+    private static Status OpenInode(ReadOnlySpan<byte> path, OpenFlags flags, ulong modeWord, out uint ino, ref bool changed)
     {
         ino = 0;
         if ((flags & ~Known) != 0) return Status.InvalidArgument;
@@ -76,12 +81,15 @@ static unsafe class PathOps
         if ((flags & OpenFlags.Truncate) != 0 && !write) return Status.InvalidArgument;
         if (!Program.Files.HasRoom) return Status.NoSpace;
         var v = Program.Volume;
-        Status s = Links.Walk(path, followLast: true, out ino);
+        bool exclusive = (flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive);
+        // O_CREAT|O_EXCL and O_NOFOLLOW see a link in the last component itself, as on Linux.
+        Status s = Links.Walk(path, !exclusive && (flags & OpenFlags.NoFollow) == 0, out ino);
         if (s == Status.Ok)
         {
-            if ((flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive)) return Status.Exists;
+            if (exclusive) return Status.Exists;
             s = v.Stat(ino, out Ext2Stat st);
             if (s != Status.Ok) return s;
+            if (Kinds.Of(st.Mode) == FileKind.Symlink) return Status.SymlinkLoop;
             bool directory = Kinds.Of(st.Mode) == FileKind.Directory;
             if (directory && (write || (flags & (OpenFlags.Truncate | OpenFlags.Append)) != 0)) return Status.IsDirectory;
             if (!directory && (flags & OpenFlags.Directory) != 0) return Status.NotDirectory;
@@ -94,16 +102,73 @@ static unsafe class PathOps
         s = Parent(path, out uint dir, out ReadOnlySpan<byte> name);
         if (s != Status.Ok) return s;
         changed = true;
-        return v.Create(dir, name, FileMode, 0, 0, out ino);
+        return v.Create(dir, name, (ushort)(Ext2Format.TypeFile | Permissions(modeWord, FileModes.DefaultFile)), 0, 0, out ino);
     }
 
-    private static Status Mkdir(ReadOnlySpan<byte> path)
+    // The mode word of Open and Mkdir: the bits given, or the default (FileModes.Given).
+    private static ushort Permissions(ulong modeWord, uint fallback) =>
+        (ushort)((modeWord & FileModes.Given) != 0 ? (uint)modeWord & FileModes.PermissionMask : fallback);
+
+    private static Status Mkdir(ReadOnlySpan<byte> path, ulong modeWord)
     {
-        Status s = Parent(path, out uint dir, out ReadOnlySpan<byte> name);
+        Status s = NewName(path, out uint dir, out ReadOnlySpan<byte> name);
         if (s != Status.Ok) return s;
-        // The root (no last name) exists.
-        if (name.Length == 0) return Status.Exists;
-        return Program.Volume.Mkdir(dir, name, DirectoryPermissions, 0, 0, out _);
+        return Program.Volume.Mkdir(dir, name, Permissions(modeWord, FileModes.DefaultDirectory), 0, 0, out _);
+    }
+
+    // data = existing path, NUL, new path: a second name for the inode (a link in the existing path's
+    // last component is not followed, as Linux's link(2)); the library refuses a directory (IsDirectory).
+    private static Status Link(ReadOnlySpan<byte> data)
+    {
+        if (!Split(data, out ReadOnlySpan<byte> from, out ReadOnlySpan<byte> to)) return Status.InvalidArgument;
+        Status s = Links.Walk(from, followLast: false, out uint ino);
+        if (s != Status.Ok) return s;
+        s = NewName(to, out uint dir, out ReadOnlySpan<byte> name);
+        if (s != Status.Ok) return s;
+        return Program.Volume.Link(ino, dir, name);
+    }
+
+    // data = target, NUL, path of the new link. The target is kept as it came: not empty (NotFound,
+    // as Linux), shorter than a block (NameTooLong; ext2 keeps a target in the inode or one block).
+    private static Status Symlink(ReadOnlySpan<byte> data)
+    {
+        if (!Split(data, out ReadOnlySpan<byte> target, out ReadOnlySpan<byte> path)) return Status.InvalidArgument;
+        if (target.Length == 0) return Status.NotFound;
+        Status s = NewName(path, out uint dir, out ReadOnlySpan<byte> name);
+        if (s != Status.Ok) return s;
+        return Program.Volume.Symlink(dir, name, target, 0, 0, out _);
+    }
+
+    // Only a regular file (type Regular or none) is made; FIFOs, devices and sockets are NotSupported
+    // (diskfs serves no special files), a directory's type InvalidArgument (Mkdir makes those).
+    private static Status Mknod(ReadOnlySpan<byte> path, uint mode)
+    {
+        uint type = mode & FileModes.TypeMask;
+        if (type == FileModes.Directory || type != 0 && type != FileModes.Regular && type != FileModes.Fifo &&
+            type != FileModes.CharDevice && type != FileModes.BlockDevice && type != FileModes.Socket)
+            return Status.InvalidArgument;
+        Status s = NewName(path, out uint dir, out ReadOnlySpan<byte> name);
+        if (s != Status.Ok) return s;
+        if (type != 0 && type != FileModes.Regular) return Status.NotSupported;
+        return Program.Volume.Create(dir, name, (ushort)(Ext2Format.TypeFile | mode & FileModes.PermissionMask), 0, 0, out _);
+    }
+
+    // The directory and name for something new at `path`: Exists for the root (no last name); a
+    // taken name is the library's Exists.
+    private static Status NewName(ReadOnlySpan<byte> path, out uint dir, out ReadOnlySpan<byte> name)
+    {
+        Status s = Parent(path, out dir, out name);
+        if (s == Status.Ok && name.Length == 0) return Status.Exists;
+        return s;
+    }
+
+    // "first NUL second": false without a NUL or with a second one.
+    private static bool Split(ReadOnlySpan<byte> data, out ReadOnlySpan<byte> first, out ReadOnlySpan<byte> second)
+    {
+        int split = Ascii.IndexOf(data, 0);
+        first = split < 0 ? data : data.Slice(0, split);
+        second = split < 0 ? default : data.Slice(split + 1);
+        return split >= 0 && Ascii.IndexOf(second, 0) < 0;
     }
 
     private static Status Unlink(ReadOnlySpan<byte> path, bool directory)
@@ -118,10 +183,7 @@ static unsafe class PathOps
     // data = old path, NUL, new path (each normalised on its own).
     private static Status Rename(ReadOnlySpan<byte> data)
     {
-        int split = Ascii.IndexOf(data, 0);
-        if (split < 0) return Status.InvalidArgument;
-        ReadOnlySpan<byte> from = data.Slice(0, split), to = data.Slice(split + 1);
-        if (Ascii.IndexOf(to, 0) >= 0) return Status.InvalidArgument;
+        if (!Split(data, out ReadOnlySpan<byte> from, out ReadOnlySpan<byte> to)) return Status.InvalidArgument;
         Status s = Parent(from, out uint fromDir, out ReadOnlySpan<byte> fromName);
         if (s != Status.Ok) return s;
         s = Parent(to, out uint toDir, out ReadOnlySpan<byte> toName);
@@ -130,9 +192,9 @@ static unsafe class PathOps
         return Program.Volume.Rename(fromDir, fromName, toDir, toName);
     }
 
-    private static void Stat(ReadOnlySpan<byte> path)
+    private static void Stat(ReadOnlySpan<byte> path, PathFlags flags)
     {
-        Status s = Links.Walk(path, followLast: true, out uint ino);
+        Status s = Find(path, flags, out uint ino);
         Ext2Stat st = default;
         if (s == Status.Ok) s = Program.Volume.Stat(ino, out st);
         if (s != Status.Ok)
@@ -141,6 +203,15 @@ static unsafe class PathOps
             return;
         }
         FileStats.Answer(ref Program.Server, Kinds.Stat(st, Program.Volume.BlockSize));
+    }
+
+    /// <summary>The inode a metadata request names: its last link followed unless NoFollow;
+    /// InvalidArgument for another flag.</summary>
+    public static Status Find(ReadOnlySpan<byte> path, PathFlags flags, out uint ino)
+    {
+        ino = 0;
+        if ((flags & ~PathFlags.NoFollow) != 0) return Status.InvalidArgument;
+        return Links.Walk(path, (flags & PathFlags.NoFollow) == 0, out ino);
     }
 
     /// <summary>The directory that holds the last component of `path` and that component (empty for

@@ -20,7 +20,7 @@ public static class Ext2Format
     public const ushort StateValid = 1, StateErrors = 2;
 
     // Superblock fields.
-    public const int SInodesCount = 0, SBlocksCount = 4, SFreeBlocks = 12, SFreeInodes = 16,
+    public const int SInodesCount = 0, SBlocksCount = 4, SReservedBlocks = 8, SFreeBlocks = 12, SFreeInodes = 16,
         SFirstDataBlock = 20, SLogBlockSize = 24, SBlocksPerGroup = 32, SInodesPerGroup = 40,
         SMountTime = 44, SWriteTime = 48, SMagic = 56, SState = 58, SRevLevel = 76, SFirstInode = 84,
         SInodeSize = 88, SFeatureCompat = 92, SFeatureIncompat = 96, SFeatureRoCompat = 100;

@@ -23,6 +23,7 @@ public sealed unsafe partial class Ext2Volume<TDevice> where TDevice : struct, I
     private readonly int _pointersPerBlock;
     private readonly ulong _blocksCount;
     private readonly uint _inodesCount;
+    private readonly ulong _reservedBlocks;
     private readonly uint _firstDataBlock;
     private readonly uint _blocksPerGroup;
     private readonly uint _inodesPerGroup;
@@ -48,6 +49,8 @@ public sealed unsafe partial class Ext2Volume<TDevice> where TDevice : struct, I
     public ulong BlocksCount => _blocksCount;
     public uint InodesCount => _inodesCount;
     public ulong FreeBlocks => _freeBlocks;
+    /// <summary>Blocks kept for root (the superblock's s_r_blocks_count): statfs's free minus available.</summary>
+    public ulong ReservedBlocks => _reservedBlocks;
     public ulong FreeInodes => _freeInodes;
     public BlockCache<TDevice> Cache => _cache;
 
@@ -58,6 +61,7 @@ public sealed unsafe partial class Ext2Volume<TDevice> where TDevice : struct, I
         _pointersPerBlock = _blockSize / 4;
         _blocksCount = LittleEndian.U32(sb, Ext2Format.SBlocksCount);
         _inodesCount = LittleEndian.U32(sb, Ext2Format.SInodesCount);
+        _reservedBlocks = Math.Min(LittleEndian.U32(sb, Ext2Format.SReservedBlocks), _blocksCount);
         _firstDataBlock = LittleEndian.U32(sb, Ext2Format.SFirstDataBlock);
         _blocksPerGroup = LittleEndian.U32(sb, Ext2Format.SBlocksPerGroup);
         _inodesPerGroup = LittleEndian.U32(sb, Ext2Format.SInodesPerGroup);
