@@ -101,8 +101,8 @@ public static unsafe class Devices
         handle = 0;
         Status s = Syscalls.Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
-        ulong slot = CNode.SlotAddress(cnode, dstIndex);
-        s = CapOps.InstallRoot(NucleusContext.Current.Direct, slot, ObjectType.IrqHandler, Rights.All, source, 0, 0, 0);
+        SlotAddr slot = CNode.SlotAddress(cnode, dstIndex);
+        s = CapOps.InstallRoot(NucleusContext.Current.Direct, slot.Value, ObjectType.IrqHandler, Rights.All, source, 0, 0, 0);
         if (s != Status.Ok) return s;
         s_claimed.TryClaim((int)source);
         ObjectCounts.Made(ObjectType.IrqHandler);   // its Destroy hook counts it gone

@@ -34,7 +34,7 @@ public static unsafe partial class Syscalls
     {
         if (t->CNode.Value == 0) return null;
         var map = NucleusContext.Current.Direct;
-        return CNode.Lookup(map, t->CNode, t->CNodeSlotBits, new CapHandle(handle), out ulong phys) == Status.Ok ? map.As<CapSlot>(phys) : null;
+        return CNode.Lookup(map, t->CNode, t->CNodeSlotBits, new CapHandle(handle), out SlotAddr phys) == Status.Ok ? phys.In(map) : null;
     }
 
     /// <summary>A destination slot: index in a CNode the caller holds with Write. Index 0 is never a capability.</summary>
@@ -51,7 +51,7 @@ public static unsafe partial class Syscalls
         return Status.Ok;
     }
 
-    private static ulong SlotPhys(PhysAddr cnodePhys, ulong index) => CNode.SlotAddress(cnodePhys, index);
+    private static ulong SlotPhys(PhysAddr cnodePhys, ulong index) => CNode.SlotAddress(cnodePhys, index).Value;
 
     private static Status CapIdentify(Tcb* t, ulong handle, out ulong info, out ulong extra)
     {
@@ -66,7 +66,7 @@ public static unsafe partial class Syscalls
     }
 
     private static ulong NewHandle(PhysAddr cnode, ulong index) =>
-        CNode.HandleFor(NucleusContext.Current.Direct, cnode, SlotPhys(cnode, index)).Value;
+        CNode.HandleFor(NucleusContext.Current.Direct, cnode, CNode.SlotAddress(cnode, index)).Value;
 
     private static Status CapCopy(Tcb* t, ulong handle, ulong dstCNode, ulong dstIndex, ulong rights, out ulong created) =>
         Derive(t, handle, dstCNode, dstIndex, rights, mint: false, 0, out created);

@@ -91,15 +91,15 @@ public static unsafe class KernelBenchmarks
     {
         var map = KernelState.Direct;
         KernelState.Frames.TryAllocZeroed(out PhysAddr cnode);
-        CapOps.InstallRoot(map, CNode.SlotAddress(cnode, 5), ObjectType.Frame, Rights.All, 0x1000, 12, 0, 0);
+        CapOps.InstallRoot(map, CNode.SlotAddress(cnode, 5).Value, ObjectType.Frame, Rights.All, 0x1000, 12, 0, 0);
         var handle = new CapHandle(5, 0);
         const int n = 10000;
         ulong found = 0;
         ulong start = Cpu.ReadTsc();
         for (int i = 0; i < n; i++)
         {
-            CNode.Lookup(map, cnode, 6, handle, out ulong slot);
-            found += slot;
+            CNode.Lookup(map, cnode, 6, handle, out SlotAddr slot);
+            found += slot.Value;
         }
         ulong result = (Cpu.ReadTsc() - start) / n;
         KernelState.Frames.Free(cnode);

@@ -30,11 +30,11 @@ public static unsafe class ZeroingLatencyBenchmark
         }
         s_holder = holder;
         Status s = CapOps.InstallRoot(map, holder.Value, ObjectType.Untyped, Rights.All, memory.Value, FrameBits, 0, 0);
-        ulong frameSlot = CNode.SlotAddress(holder, 1);
+        SlotAddr frameSlot = CNode.SlotAddress(holder, 1);
         if (s == Status.Ok) s = LatencyProbe.RunRestarting(&Retype, preemptible, out restarts);
-        bool made = s == Status.Ok && map.As<CapSlot>(frameSlot)->Type == ObjectType.Frame;
+        bool made = s == Status.Ok && frameSlot.In(map)->Type == ObjectType.Frame;
         var plain = new Nucleus.ObjectHooks();
-        if (made) CapOps.Delete(map, frameSlot, ref plain);
+        if (made) CapOps.Delete(map, frameSlot.Value, ref plain);
         CapOps.Delete(map, holder.Value, ref plain);
         KernelState.Frames.FreeContiguous(memory, Frames);
         KernelState.Frames.Free(holder);

@@ -12,13 +12,13 @@ public static class CNode
     /// <summary>Finds the occupied slot a handle names. InvalidCapability when the handle is malformed,
     /// its index is out of range, the slot is empty, or the generation differs.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static unsafe Status Lookup(PhysMap map, PhysAddr cnodePhys, int slotBits, CapHandle handle, out ulong slotPhys)
+    public static unsafe Status Lookup(PhysMap map, PhysAddr cnodePhys, int slotBits, CapHandle handle, out SlotAddr slotPhys)
     {
-        slotPhys = 0;
+        slotPhys = SlotAddr.Null;
         if (!handle.IsWellFormed || (ulong)handle.Index >= (1UL << slotBits))
             return Status.InvalidCapability;
-        ulong phys = SlotAddress(cnodePhys, handle.Index);
-        CapSlot* slot = map.As<CapSlot>(phys);
+        SlotAddr phys = SlotAddress(cnodePhys, handle.Index);
+        CapSlot* slot = phys.In(map);
         if (slot->Type == ObjectType.Null || slot->Generation != handle.Generation)
             return Status.InvalidCapability;
         slotPhys = phys;
@@ -26,9 +26,9 @@ public static class CNode
     }
 
     /// <summary>The slot at an index, empty or not (destinations). OutOfRange when index >= 2^slotBits.</summary>
-    public static Status SlotAt(PhysAddr cnodePhys, int slotBits, ulong index, out ulong slotPhys)
+    public static Status SlotAt(PhysAddr cnodePhys, int slotBits, ulong index, out SlotAddr slotPhys)
     {
-        slotPhys = 0;
+        slotPhys = SlotAddr.Null;
         if (index >= (1UL << slotBits))
             return Status.OutOfRange;
         slotPhys = SlotAddress(cnodePhys, index);
@@ -50,7 +50,7 @@ public static class CNode
         ulong end = size - from > ScanLimit ? from + ScanLimit : size;
         for (ulong i = from == 0 ? 1 : from; i < end; i++)
         {
-            CapSlot* slot = map.As<CapSlot>(SlotAddress(cnodePhys, i));
+            CapSlot* slot = SlotAddress(cnodePhys, i).In(map);
             if (slot->Type == ObjectType.Endpoint && (slot->Badge & badgeMask) != 0)
             {
                 next = i + 1;
@@ -62,12 +62,11 @@ public static class CNode
     }
 
     /// <summary>The handle user space quotes for a slot of this CNode, with the slot's current generation.</summary>
-    public static unsafe CapHandle HandleFor(PhysMap map, PhysAddr cnodePhys, ulong slotPhys) =>
-        new CapHandle((uint)((slotPhys - cnodePhys.Value) >> ObjectSizes.SlotBits), map.As<CapSlot>(slotPhys)->Generation);
+    public static unsafe CapHandle HandleFor(PhysMap map, PhysAddr cnodePhys, SlotAddr slotPhys) =>
+        new CapHandle((uint)((slotPhys.Value - cnodePhys.Value) >> ObjectSizes.SlotBits), slotPhys.In(map)->Generation);
 
-    /// <summary>The address of a CNode's slot. A CNode's address is typed; a slot's stays a number, as the
-    /// derivation tree's links hold slot addresses with a parent bit in them (CapSlot): here is where one
-    /// becomes the other.</summary>
+    /// <summary>The address of a CNode's slot: here is where a CNode's address (a PhysAddr) and an index
+    /// become a slot's (a SlotAddr).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static ulong SlotAddress(PhysAddr cnodePhys, ulong index) => cnodePhys.Value + (index << ObjectSizes.SlotBits);
+    public static SlotAddr SlotAddress(PhysAddr cnodePhys, ulong index) => new(cnodePhys.Value + (index << ObjectSizes.SlotBits));
 }

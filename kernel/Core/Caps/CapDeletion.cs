@@ -219,7 +219,7 @@ internal static unsafe class CapDeletion
             ulong slots = 1UL << e->SizeBits;
             for (ulong i = e->Extra; i < slots; i++)
             {
-                ulong slot = CNode.SlotAddress(cnode, i);
+                ulong slot = CNode.SlotAddress(cnode, i).Value;
                 CapSlot* x = map.As<CapSlot>(slot);
                 if (x->IsEmpty)
                 {
@@ -300,7 +300,7 @@ internal static unsafe class CapDeletion
             bool finished = true;
             for (ulong i = c->Extra; i < slots; i++)
             {
-                ulong slot = CNode.SlotAddress(cnode, i);
+                ulong slot = CNode.SlotAddress(cnode, i).Value;
                 CapSlot* x = map.As<CapSlot>(slot);
                 if (x->IsEmpty || slot == root)
                 {

@@ -76,7 +76,7 @@ public static unsafe class Untyped
             return Status.OutOfRange;
         for (ulong i = 0; i < count; i++)
         {
-            if (!map.As<CapSlot>(CNode.SlotAddress(dstCNode, dstIndex + i))->IsEmpty)
+            if (!CNode.SlotAddress(dstCNode, dstIndex + i).In(map)->IsEmpty)
                 return Status.Occupied;
         }
 
@@ -97,7 +97,7 @@ public static unsafe class Untyped
         for (ulong i = 0; i < count; i++)
         {
             PhysAddr objectPhys = u->ObjectPhys + start + i * objectSize;
-            ulong slot = CNode.SlotAddress(dstCNode, dstIndex + i);
+            ulong slot = CNode.SlotAddress(dstCNode, dstIndex + i).Value;   // the tree still links numbers (SlotAddr.cs)
             // An address space's page-table pool is zeroed page by page as tables are taken from it.
             if (type == ObjectType.AddressSpace)
                 Zero(map, objectPhys, 1UL << ObjectSizes.PageBits);

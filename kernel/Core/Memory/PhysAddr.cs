@@ -4,8 +4,8 @@
 // so typing an address costs nothing, provided each member is inlined (AggressiveInlining: a call
 // would spill the struct). Conversions to and from ulong are explicit; they mark where a value
 // crosses into code that holds numbers by nature: a page-table entry's bits, a frame number, a
-// register, the ABI's words, a capability's object word (an address only for memory objects), a
-// capability slot's address (the derivation tree tags it with a parent bit).
+// register, the ABI's words, a capability's object word (an address only for memory objects). A
+// capability slot's address has a type of its own, SlotAddr (Caps/SlotAddr.cs).
 using System;
 using System.Runtime.CompilerServices;
 

@@ -184,14 +184,14 @@ public static unsafe class Ipc
         public Status Lookup(Tcb* t, ulong handle, out CapSlot* slot) => Syscalls.Lookup(t, handle, out slot);
         public Status LookupCNode(Tcb* t, ulong handle, out CapSlot* cnode) =>
             Syscalls.Lookup(t, handle, ObjectType.CNode, Rights.Write, out cnode);
-        public CapSlot* SlotAt(CapSlot* cnode, ulong index) => NucleusContext.Current.Direct.As<CapSlot>(CNode.SlotAddress(cnode->ObjectPhys, index));
+        public CapSlot* SlotAt(CapSlot* cnode, ulong index) => CNode.SlotAddress(cnode->ObjectPhys, index).In(NucleusContext.Current.Direct);
 
         public ulong Copy(CapSlot* src, CapSlot* cnode, ulong index)
         {
             var map = NucleusContext.Current.Direct;
-            ulong slot = CNode.SlotAddress(cnode->ObjectPhys, index);
+            SlotAddr slot = CNode.SlotAddress(cnode->ObjectPhys, index);
             // Ok: MessageTransfer checked the source (not untyped) and the empty slot first.
-            _ = CapOps.Copy(map, map.ToPhys(src), slot, Rights.Defined);   // the sender's rights whole, Physical too
+            _ = CapOps.Copy(map, map.ToPhys(src), slot.Value, Rights.Defined);   // the sender's rights whole, Physical too
             return CNode.HandleFor(map, cnode->ObjectPhys, slot).Value;
         }
     }

@@ -29,12 +29,12 @@ public static unsafe class PreemptionWorld
     public static ulong UntypedSlot
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => CNode.SlotAddress(s_holder, 0);
+        get => CNode.SlotAddress(s_holder, 0).Value;
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong HolderSlot(ulong index) => CNode.SlotAddress(s_holder, index);
+    public static ulong HolderSlot(ulong index) => CNode.SlotAddress(s_holder, index).Value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Slot(ulong index) => CNode.SlotAddress(s_cnode, index);
+    public static ulong Slot(ulong index) => CNode.SlotAddress(s_cnode, index).Value;
     public static PhysAddr Holder => s_holder;
     public static PhysAddr BigCNode => s_cnode;
     public static ulong Ticks => s_ticks;
@@ -104,7 +104,7 @@ public static unsafe class PreemptionWorld
             return false;
         PhysAddr full = At(HolderSlot(2))->ObjectPhys;
         for (ulong i = 0; i < 1UL << slotBits; i++)
-            if (CapOps.Copy(map, Slot(0), CNode.SlotAddress(full, i), Rights.All) != Status.Ok) return false;
+            if (CapOps.Copy(map, Slot(0), CNode.SlotAddress(full, i).Value, Rights.All) != Status.Ok) return false;
         return true;
     }
 
@@ -121,11 +121,11 @@ public static unsafe class PreemptionWorld
             return false;
         PhysAddr x = At(HolderSlot(2))->ObjectPhys, y = At(HolderSlot(4))->ObjectPhys;
         for (ulong i = 2; i < 1UL << slotBits; i++)
-            if (CapOps.Copy(map, Slot(0), CNode.SlotAddress(x, i), Rights.All) != Status.Ok ||
-                CapOps.Copy(map, Slot(0), CNode.SlotAddress(y, i), Rights.All) != Status.Ok)
+            if (CapOps.Copy(map, Slot(0), CNode.SlotAddress(x, i).Value, Rights.All) != Status.Ok ||
+                CapOps.Copy(map, Slot(0), CNode.SlotAddress(y, i).Value, Rights.All) != Status.Ok)
                 return false;
-        xInY = CNode.SlotAddress(y, 1);
-        return CapOps.Move(map, HolderSlot(4), CNode.SlotAddress(x, 1)) == Status.Ok &&
+        xInY = CNode.SlotAddress(y, 1).Value;
+        return CapOps.Move(map, HolderSlot(4), CNode.SlotAddress(x, 1).Value) == Status.Ok &&
             CapOps.Move(map, HolderSlot(2), xInY) == Status.Ok;
     }
 

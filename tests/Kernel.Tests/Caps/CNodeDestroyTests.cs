@@ -113,7 +113,7 @@ public class CNodeDestroyTests
         ulong cn = w.Cap(10).Object;
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 11));
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), cn + 2 * 64, Rights.All));
-        CapHandle h = CNode.HandleFor(w.Map, new PhysAddr(cn), cn + 2 * 64);
+        CapHandle h = CNode.HandleFor(w.Map, new PhysAddr(cn), new SlotAddr(cn + 2 * 64));
         Assert.Equal(Status.Ok, CNode.Lookup(w.Map, new PhysAddr(cn), 2, h, out _));
         Assert.Equal(Status.Ok, w.Delete(w.Slot(10)));
         Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, new PhysAddr(cn), 2, h, out _));

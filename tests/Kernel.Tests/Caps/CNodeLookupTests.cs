@@ -11,18 +11,18 @@ public unsafe class CNodeLookupTests
     public void FindsOccupiedSlotWithMatchingGeneration()
     {
         using var w = new CapsWorld();
-        CapHandle h = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, w.RootUntyped);
+        CapHandle h = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, (SlotAddr)w.RootUntyped);
         Assert.Equal(CapsWorld.RootUntypedIndex, h.Index);
-        Assert.Equal(Status.Ok, CNode.Lookup(w.Map, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits, h, out ulong slot));
-        Assert.Equal(w.RootUntyped, slot);
+        Assert.Equal(Status.Ok, CNode.Lookup(w.Map, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits, h, out SlotAddr slot));
+        Assert.Equal(w.RootUntyped, slot.Value);
     }
 
     [Fact]
     public void EmptySlotIsInvalid()
     {
         using var w = new CapsWorld();
-        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits, new CapHandle(5, 0), out ulong slot));
-        Assert.Equal(0UL, slot);
+        Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits, new CapHandle(5, 0), out SlotAddr slot));
+        Assert.True(slot.IsNull);
     }
 
     [Fact]
@@ -30,13 +30,13 @@ public unsafe class CNodeLookupTests
     {
         using var w = new CapsWorld();
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 10));
-        CapHandle old = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, w.Slot(10));
+        CapHandle old = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, (SlotAddr)w.Slot(10));
         Assert.Equal(Status.Ok, w.Delete(w.Slot(10)));
         Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits, old, out _));
         // The slot is reused: the old handle still does not name the new capability.
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Notification, 0, 10));
         Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits, old, out _));
-        CapHandle fresh = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, w.Slot(10));
+        CapHandle fresh = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, (SlotAddr)w.Slot(10));
         Assert.NotEqual(old.Value, fresh.Value);
         Assert.Equal(Status.Ok, CNode.Lookup(w.Map, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits, fresh, out _));
     }
@@ -46,12 +46,12 @@ public unsafe class CNodeLookupTests
     {
         using var w = new CapsWorld();
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 10));
-        CapHandle first = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, w.Slot(10));
+        CapHandle first = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, (SlotAddr)w.Slot(10));
         for (int i = 0; i < 65535; i++)
         {
             Assert.Equal(Status.Ok, w.Delete(w.Slot(10)));
             Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 10));
-            CapHandle now = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, w.Slot(10));
+            CapHandle now = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, (SlotAddr)w.Slot(10));
             if (now.Value == first.Value)
                 Assert.Fail("generation repeated after " + (i + 1) + " reuses");
         }
@@ -62,7 +62,7 @@ public unsafe class CNodeLookupTests
     public void ForgedHandlesAreRejected()
     {
         using var w = new CapsWorld();
-        CapHandle good = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, w.RootUntyped);
+        CapHandle good = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, (SlotAddr)w.RootUntyped);
         Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits, new CapHandle(good.Value | (1UL << 32)), out _));
         Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits, new CapHandle(good.Value | (1UL << 63)), out _));
         // Index beyond the 256 slots, even though memory there is readable.
@@ -83,8 +83,8 @@ public unsafe class CNodeLookupTests
     [Fact]
     public void SlotAtChecksRange()
     {
-        Assert.Equal(Status.Ok, CNode.SlotAt(new PhysAddr(0x1000), 4, 15, out ulong slot));
-        Assert.Equal(0x1000UL + 15 * 64, slot);
+        Assert.Equal(Status.Ok, CNode.SlotAt(new PhysAddr(0x1000), 4, 15, out SlotAddr slot));
+        Assert.Equal(0x1000UL + 15 * 64, slot.Value);
         Assert.Equal(Status.OutOfRange, CNode.SlotAt(new PhysAddr(0x1000), 4, 16, out _));
         Assert.Equal(Status.OutOfRange, CNode.SlotAt(new PhysAddr(0x1000), 4, ulong.MaxValue, out _));
     }

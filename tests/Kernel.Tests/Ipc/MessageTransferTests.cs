@@ -36,8 +36,8 @@ public unsafe class MessageTransferTests : IDisposable
         public Status Lookup(Tcb* t, ulong handle, out CapSlot* slot)
         {
             slot = null;
-            Status s = CNode.Lookup(Map, t->CNode, t->CNodeSlotBits, new CapHandle(handle), out ulong phys);
-            if (s == Status.Ok) slot = Map.As<CapSlot>(phys);
+            Status s = CNode.Lookup(Map, t->CNode, t->CNodeSlotBits, new CapHandle(handle), out SlotAddr phys);
+            if (s == Status.Ok) slot = phys.In(Map);
             return s;
         }
 
@@ -55,7 +55,7 @@ public unsafe class MessageTransferTests : IDisposable
         {
             ulong slot = cnode->Object + index * CapSlot.Size;
             CapOps.Copy(Map, Map.ToPhys(src), slot, Rights.All);
-            return CNode.HandleFor(Map, new PhysAddr(cnode->Object), slot).Value;
+            return CNode.HandleFor(Map, new PhysAddr(cnode->Object), new SlotAddr(slot)).Value;
         }
     }
 
