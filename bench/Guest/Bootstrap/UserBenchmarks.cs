@@ -361,8 +361,9 @@ static unsafe class UserBenchmarks
     // untyped capability the bootstrap holds, until memory runs out; then each untyped is revoked.
     private static ulong ProcsAlive()
     {
-        // Image and stack in one 2 MiB region: three page tables, so a 16 KiB address space.
-        var options = new ProcessOptions { MemoryBits = 0, CNodeBits = 5, AddressSpaceBits = 14, StackPages = 1, StackTop = 0x600000, KeepHandles = false };
+        // Image and stack in one 2 MiB region: three page tables, so a 16 KiB address space. The image's
+        // frames go in the child's CNode from slot 16 on: bin/fault's 17 pages (with the stack) need 64 slots.
+        var options = new ProcessOptions { MemoryBits = 0, CNodeBits = 6, AddressSpaceBits = 14, StackPages = 1, StackTop = 0x600000, KeepHandles = false };
         // Every untyped but the largest is used whole and revoked after. The largest also holds
         // this process's heap memory, so its free part is carved into child pools: each the
         // largest power of two that is aligned at the watermark and fits, so nothing is wasted.

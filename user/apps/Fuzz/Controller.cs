@@ -26,7 +26,7 @@ static unsafe class Controller
         const int Length = SchemeLimits.MaxData + 20;
         if (LongPaths.Buffer(out byte* data) != Status.Ok) return;
         for (int i = 0; i < Length; i++) data[i] = (byte)'x';
-        _ = LongPaths.Call(Namespace.Root, SchemeOp.Lookup, 0, 0, 0, Length, 1, out _);
+        _ = LongPaths.Call(Namespace.Root, SchemeOp.Lookup, 0, 0, 0, Length, 1, out _);   // NameTooLong: only the buffer matters
     }
 
     public static int Run(ulong seed, ulong seconds)
