@@ -23,6 +23,8 @@ public unsafe struct BootstrapInfo
     public const ulong FlagBenchMode = 2;
     /// <summary>A normal boot that reports the instructions from reset to the shell's first prompt.</summary>
     public const ulong FlagBootBench = 4;
+    /// <summary>The disk benchmarks' boot (etc/diskbench.rc: a disk, its driver and diskfs, then svcbench disk).</summary>
+    public const ulong FlagDiskBench = 8;
 
     public ulong Magic;
     public ulong Flags;

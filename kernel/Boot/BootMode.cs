@@ -2,6 +2,8 @@
 // hands over to the bootstrap process, telling it the mode; the bootstrap's exit ends the run.
 //   (nothing)     the bootstrap starts initfs: and init with etc/init.rc
 //   bootbench     the same with etc/bootbench.rc (the shell prints the TSC at its first prompt)
+//   diskbench     the same with etc/diskbench.rc (the disk benchmarks: a boot of their own, so the
+//                 other benchmarks' machine has no disk)
 // The test kernel (tests/Guest/Kernel/KernelTest.csproj) adds test, bench and fault=KIND through the
 // partial methods below (tests/Guest/Kernel/BootModeHooks.cs); in the production kernel they are
 // empty and the C# compiler removes their calls, so it has no test code and ignores those words.
@@ -25,6 +27,8 @@ public static unsafe partial class BootMode
         SelectTestMode(ref cmdline, ref flags);
         if (flags == 0 && cmdline.Has("bootbench"))
             flags |= BootstrapInfo.FlagBootBench;
+        if (flags == 0 && cmdline.Has("diskbench"))
+            flags |= BootstrapInfo.FlagDiskBench;
 
         Threads.DeathObserver = &OnThreadDeath;
         if (BootstrapLoader.TryCreate(flags, ref boot, KernelState.Frames))

@@ -364,8 +364,10 @@ public static unsafe class Threads
         while (next == null)
         {
             // Idle: interrupts on, halt; a timer or device interrupt may make a thread runnable.
+            ulong halted = Cpu.ReadTsc();
             Cpu.EnableInterruptsAndHalt();
             Cpu.DisableInterrupts();
+            ObjectCounts.Add(Abi.KernelCounter.IdleTsc, Cpu.ReadTsc() - halted);
             s_reschedule = false;
             s_charged = false;   // idle time is nobody's
             next = s_scheduler.PickNext();

@@ -18,6 +18,18 @@ static unsafe class CounterTests
         s_memory = memory;
         T.Run("user.kernel_counters_follow_objects", &Follow);
         T.Run("user.kernel_counters_statuses", &Statuses);
+        T.Run("user.kernel_counters_idle_tsc_counts_halts", &IdleTsc);
+    }
+
+    // The bootstrap alone sleeping: the CPU halts in the idle loop for most of the 20 ms, which
+    // IdleTsc must show (more than 1 ms of a TSC that runs at 1 GHz or faster), and it never goes back.
+    private static void IdleTsc()
+    {
+        ulong before = Read(KernelCounter.IdleTsc), tsc = Sys.ReadTsc();
+        T.Status(Status.Ok, Sys.Sleep(20_000_000), "sleep 20 ms");
+        ulong after = Read(KernelCounter.IdleTsc), elapsed = Sys.ReadTsc() - tsc;
+        T.True(after - before > 1_000_000, "idle ticks counted while asleep");
+        T.True(after - before <= elapsed, "no more idle ticks than elapsed");
     }
 
     private static CapHandle Control => new CapHandle(BootstrapSlots.IrqControl, 0);

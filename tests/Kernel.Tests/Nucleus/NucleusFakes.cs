@@ -24,6 +24,7 @@ namespace Vireo.Kernel.Arch.X64
         public static PhysAddr ReadCr3() => Cr3;
         public static void WriteCr3(PhysAddr root) => Cr3 = root;
         public static void DisableInterrupts() { }
+        public static ulong ReadTsc() => Tsc.Now;   // the idle loop's halted time (KernelCounter.IdleTsc)
 
         /// <summary>The idle loop: on the host nothing can interrupt it, so a test that gets here has
         /// left no thread to run.</summary>

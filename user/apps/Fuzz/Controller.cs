@@ -82,7 +82,7 @@ static unsafe class Controller
         int moved = 0;
         for (int i = 0; i < (int)KernelCounter.Count; i++)
         {
-            if (before[i] == 0 && after[i] == 0) continue;
+            if (before[i] == 0 && after[i] == 0 || !KernelCounterInfo.IsLeakCounter(i)) continue;
             line += " " + CounterName(i) + "=" + after[i].ToString() + "(" + before[i].ToString() + ")";
             if (before[i] != after[i]) moved++;
         }

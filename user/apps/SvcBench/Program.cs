@@ -2,7 +2,8 @@
 // "BENCH <name> <value>": the mean TSC delta per operation, which under -icount shift=0,sleep=off is a
 // count of guest instructions. Started as `svcbench echo`, it is the far end of the round trips: it
 // copies its stdin to its stdout eight bytes at a time until end of file; as `svcbench lookup NAME`,
-// it looks a scheme up and exits with the status.
+// it looks a scheme up and exits with the status; as `svcbench disk`, it runs the disk benchmarks
+// (DiskBench.cs) alone.
 using System;
 using System.Collections.Generic;
 using System.Runtime;
@@ -18,6 +19,11 @@ static unsafe class Program
     {
         if (Args.PositionalIs(0, "echo")) return Echo();
         if (Args.PositionalIs(0, "lookup") && Args.PositionalCount > 1) return Lookup(Args.Positional(1));
+        if (Args.PositionalIs(0, "disk"))
+        {
+            DiskBench.Run();   // the disk benchmarks' boot (etc/diskbench.rc)
+            return PowerOff();
+        }
         // 0 means the benchmark failed (a daemon missing, an operation refused): Bench.Report prints
         // it as such, and bench-json turns it into a failed run rather than a figure.
         Bench.Report("scheme_open_close", OpenClose());
@@ -26,6 +32,11 @@ static unsafe class Program
         Bench.Report("pipe_roundtrip_8B", PipeRoundTrip());
         Bench.Report("chan_roundtrip_8B", ChanRoundTrip());
         Bench.Report("procmgr_procs_alive_max", ProcsAliveMax());
+        return PowerOff();
+    }
+
+    private static int PowerOff()
+    {
         // The figures are out; a refused power-off leaves the harness's timeout to end the run.
         _ = SchemeCall.Call(Namespace.Root, SchemeOp.PowerOff, 0, 0, 0, 0, 0, 0, out _);
         return 0;

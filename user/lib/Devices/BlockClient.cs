@@ -25,22 +25,28 @@ public unsafe struct BlockClient : IBlockDevice
     public static Status Open(string path, bool writable, ulong mapAt, out BlockClient client)
     {
         client = default;
-        Status s = Fs.Open(path, writable ? OpenFlags.Read | OpenFlags.Write : OpenFlags.Read, out client._fd);
+        Status s = Fs.Open(path, writable ? OpenFlags.Read | OpenFlags.Write : OpenFlags.Read, out Fd fd);
         if (s != Status.Ok) return s;
-        s = SchemeCall.Call(client._fd.Cap, SchemeOp.BlockInfo, 0, 0, 0, 0, 0, 0, out SchemeReply r);
+        s = Over(fd, mapAt, out client);
+        if (s != Status.Ok) _ = Fs.Close(fd);   // the driver revokes the frames it gave: the mappings go too
+        return s;
+    }
+
+    /// <summary>A client over the open block file `fd`, its area mapped at `mapAt` as Open does. On
+    /// failure the file stays open (the caller closes it): NotSupported when `fd` is no block device.</summary>
+    public static Status Over(Fd fd, ulong mapAt, out BlockClient client)
+    {
+        client = default;
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.BlockInfo, 0, 0, 0, 0, 0, 0, out SchemeReply r);
         if (s == Status.Ok && (r.W1 != Sector || r.W2 == 0 || r.W2 % 4096 != 0 || r.W2 > 1 << 20)) s = Status.BadReply;
         CapHandle* frames = stackalloc CapHandle[MessageInfo.MaxCaps];
         for (ulong offset = 0; s == Status.Ok && offset < r.W2; offset += MessageInfo.MaxCaps * 4096UL)
         {
             int pages = (int)((r.W2 - offset) / 4096 < MessageInfo.MaxCaps ? (r.W2 - offset) / 4096 : MessageInfo.MaxCaps);
-            s = Fs.Fmap(client._fd, offset, pages, mapAt + offset, Rights.Read | Rights.Write, frames);
+            s = Fs.Fmap(fd, offset, pages, mapAt + offset, Rights.Read | Rights.Write, frames);
         }
-        if (s != Status.Ok)
-        {
-            _ = Fs.Close(client._fd);   // the driver revokes the frames it gave: the mappings go too
-            client = default;
-            return s;
-        }
+        if (s != Status.Ok) return s;
+        client._fd = fd;
         client._area = (byte*)mapAt;
         client._areaBytes = (int)r.W2;
         client._sectors = r.W0;

@@ -17,10 +17,10 @@ public static unsafe class KernelCounts
         return true;
     }
 
-    /// <summary>True if every counter is the same in both.</summary>
+    /// <summary>True if every counter of objects (IsLeakCounter) is the same in both.</summary>
     public static bool Same(ulong* a, ulong* b)
     {
-        for (int i = 0; i < (int)KernelCounter.Count; i++) if (a[i] != b[i]) return false;
+        for (int i = 0; i < (int)KernelCounter.Count; i++) if (KernelCounterInfo.IsLeakCounter(i) && a[i] != b[i]) return false;
         return true;
     }
 }

@@ -45,7 +45,9 @@ static unsafe partial class Program
         // From here on the bootstrap is the process manager and root scheme: it starts initfs: and
         // init, which starts the rest. PowerOff ends the run with the status it carries.
         bool bootBench = (info->Flags & BootstrapInfo.FlagBootBench) != 0;
-        string rc = test ? "initfs:/etc/test.rc" : bench ? "initfs:/etc/bench.rc" : bootBench ? "initfs:/etc/bootbench.rc" : "initfs:/etc/init.rc";
+        bool diskBench = (info->Flags & BootstrapInfo.FlagDiskBench) != 0;
+        string rc = test ? "initfs:/etc/test.rc" : bench ? "initfs:/etc/bench.rc" : bootBench ? "initfs:/etc/bootbench.rc"
+            : diskBench ? "initfs:/etc/diskbench.rc" : "initfs:/etc/init.rc";
         int status = ProcessManager.Run(ref initfs, memory, info, rc);
         return failed + status;
     }
