@@ -102,7 +102,8 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
                 return;
             case SchemeOp.Fstat:
                 default(TScheme).Stat(ref file, out FileStat st);
-                FileStats.Answer(ref server, st);
+                if (r.W0 == FileStats.WordsOnly) server.Answer(Status.Ok, st.Size, st.Kind);
+                else FileStats.Answer(ref server, st);
                 return;
             default:
                 default(TScheme).OnFile(ref r, id, ref file);

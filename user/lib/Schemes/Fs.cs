@@ -66,7 +66,7 @@ public static unsafe partial class Fs
 
     public static Status Stat(byte* path, int length, out ulong size, out FileKind kind)
     {
-        Status s = PathCall(SchemeOp.Stat, path, length, null, 0, 0, 0, 0, 0, out SchemeReply r);
+        Status s = PathCall(SchemeOp.Stat, path, length, null, 0, 0, FileStats.WordsOnly, 0, 0, out SchemeReply r);
         size = r.W0;
         kind = (FileKind)r.W1;
         return s;
@@ -252,7 +252,7 @@ public static unsafe partial class Fs
 
     public static Status Fstat(Fd fd, out ulong size, out FileKind kind)
     {
-        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Fstat, 0, 0, 0, 0, 0, 0, out SchemeReply r);
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Fstat, FileStats.WordsOnly, 0, 0, 0, 0, 0, out SchemeReply r);
         size = r.W0;
         kind = (FileKind)r.W1;
         return s;

@@ -85,11 +85,16 @@ static unsafe class Program
         {
             Mapping.Unmapped(ref h);
             Descriptions.Drop(h.Desc);
-            Tree.Get(h.Node)->Opens--;
-            Tree.Release(h.Node);
+            Node* n = Tree.Get(h.Node);
+            if (--n->Opens == 0 && n->Links == 0) Tree.Release(h.Node);
         }
 
-        public void Stat(ref Handle h, out FileStat st) => st = Tree.Stat(h.Node);
+        public void Stat(ref Handle h, out FileStat st)
+        {
+            FileStat made;
+            Tree.Stat(h.Node, &made);
+            st = made;
+        }
 
         // The times Read, Write and Ftruncate change, set here rather than in FileOps (which keeps to
         // the bytes): set when the request passes FileOps's checks (a Write that then finds no page

@@ -65,7 +65,7 @@ static unsafe class Tree
         s_targets = new byte[4 * ChunkSize][];
         s_made = Root;
         if (Alloc(out uint root) != Status.Ok || root != Root) return false;
-        InitNode(Get(Root), FileKind.Directory, FileModes.DefaultDirectory);
+        InitNode(Get(Root), FileKind.Directory, FileModes.DefaultDirectory, Clock.Now());
         Node* r = Get(Root);
         r->Parent = Root;
         r->Links = 2;
@@ -160,13 +160,15 @@ static unsafe class Tree
     /// <summary>The node named `name` in `dir` and the name's index, or 0.</summary>
     public static uint Find(uint dir, byte* name, int length, out int index)
     {
-        List<Entry> entries = Entries(dir);
-        for (index = 0; index < entries.Count; index++)
+        // Through the list's storage: no bounds or version check, no copy of each entry.
+        System.Span<Entry> entries = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Entries(dir));
+        byte first = name[0];
+        for (index = 0; index < entries.Length; index++)
         {
             byte[] e = entries[index].Name;
             if (e.Length != length) continue;
             fixed (byte* p = e)
-                if (Ascii.Equals(p, name, length)) return entries[index].Node;
+                if (p[0] == first && Ascii.Equals(p, name, length)) return entries[index].Node;
         }
         index = -1;
         return 0;
@@ -192,7 +194,8 @@ static unsafe class Tree
         Status s = Alloc(out node);
         if (s != Status.Ok) return s;
         Node* n = Get(node);
-        InitNode(n, kind, mode);
+        long now = Clock.Now();   // one reading for the node's times and the directory's
+        InitNode(n, kind, mode, now);
         if (kind == FileKind.Directory)
         {
             s_dirs[node] = new List<Entry>();
@@ -205,19 +208,21 @@ static unsafe class Tree
             s_targets[node] = target;
             n->Size = (ulong)target.Length;
         }
-        Attach(node, dir, name, length);
+        Attach(node, dir, name, length, now);
         return Status.Ok;
     }
 
     /// <summary>Adds the name `name` for `node` to `dir` (at the end of its list): one more link.</summary>
-    public static void Attach(uint node, uint dir, byte* name, int length)
+    public static void Attach(uint node, uint dir, byte* name, int length) => Attach(node, dir, name, length, Clock.Now());
+
+    private static void Attach(uint node, uint dir, byte* name, int length, long now)
     {
         var copy = new byte[length];
         for (int k = 0; k < length; k++) copy[k] = name[k];
         Entries(dir).Add(new Entry { Name = copy, Node = node });
         Node* d = Get(dir);
         d->Size++;
-        d->Modify = d->Change = Clock.Now();
+        d->Modify = d->Change = now;
         Node* n = Get(node);
         n->Links++;
         n->Change = d->Modify;
@@ -272,32 +277,33 @@ static unsafe class Tree
 
     // --- metadata ------------------------------------------------------------------------------
 
-    /// <summary>What Stat and Fstat answer for `id`.</summary>
-    public static FileStat Stat(uint id)
+    /// <summary>What Stat and Fstat answer for `id`, written at `st` (Stat's answer goes straight into
+    /// the IPC buffer: no FileStat built on the stack and copied there). Every field is written.</summary>
+    public static void Stat(uint id, FileStat* st)
     {
         Node* n = Get(id);
-        FileStat st = default;
-        st.Inode = id;
-        st.Kind = n->Kind;
-        st.Mode = FileModes.TypeOf((FileKind)n->Kind) | n->Mode;
-        st.Links = n->Links;
-        st.Uid = n->Uid;
-        st.Gid = n->Gid;
-        st.Size = n->Size;
-        st.Blocks = n->IsDirectory || n->IsSymlink ? 0 : (n->Size + 511) / 512;
-        st.BlockSize = Pages.Size;
-        st.Access = FileTime.FromNanoseconds(n->Access);
-        st.Modify = FileTime.FromNanoseconds(n->Modify);
-        st.Change = FileTime.FromNanoseconds(n->Change);
-        return st;
+        st->Device = 0;
+        st->Inode = id;
+        st->Mode = FileModes.TypeOf((FileKind)n->Kind) | n->Mode;
+        st->Links = n->Links;
+        st->Uid = n->Uid;
+        st->Gid = n->Gid;
+        st->RawDevice = 0;
+        st->Size = n->Size;
+        st->Blocks = n->IsDirectory || n->IsSymlink ? 0 : (n->Size + 511) / 512;
+        st->BlockSize = Pages.Size;
+        st->Kind = n->Kind;
+        st->Access = FileTime.FromNanoseconds(n->Access);
+        st->Modify = FileTime.FromNanoseconds(n->Modify);
+        st->Change = FileTime.FromNanoseconds(n->Change);
     }
 
-    private static void InitNode(Node* n, FileKind kind, uint mode)
+    private static void InitNode(Node* n, FileKind kind, uint mode, long now)
     {
         *n = default;
         n->Kind = (byte)kind;
         n->Mode = mode & FileModes.PermissionMask;
-        n->Access = n->Modify = n->Change = Clock.Now();
+        n->Access = n->Modify = n->Change = now;
     }
 
     // A free id, or a new one (with a new chunk when the last is full).
