@@ -50,6 +50,7 @@ static unsafe class Tree
 
     private static Node[][] s_chunks;       // node id >> ChunkBits -> its chunk
     private static ulong[] s_bases;         // the same, as addresses
+    private static ulong* s_basesAt;        // s_bases's own address (it never moves): Get without a bounds check
     private static List<Entry>[] s_dirs;    // by node id: a directory's names
     private static byte[][] s_targets;      // by node id: a symbolic link's target
     private static int s_chunkCount;
@@ -61,6 +62,7 @@ static unsafe class Tree
     {
         s_chunks = new Node[4][];
         s_bases = new ulong[4];
+        fixed (ulong* b = s_bases) s_basesAt = b;
         s_dirs = new List<Entry>[4 * ChunkSize];
         s_targets = new byte[4 * ChunkSize][];
         s_made = Root;
@@ -73,7 +75,8 @@ static unsafe class Tree
         return true;
     }
 
-    public static Node* Get(uint id) => (Node*)s_bases[id >> ChunkBits] + (id & (ChunkSize - 1));
+    // Every id a caller holds was made by Alloc, so its chunk exists: no check (Get is on every request's way).
+    public static Node* Get(uint id) => (Node*)s_basesAt[id >> ChunkBits] + (id & (ChunkSize - 1));
 
     /// <summary>Nodes in use and ids made (Statfs).</summary>
     public static uint Live => s_live;
@@ -127,9 +130,6 @@ static unsafe class Tree
             int start = i;
             while (i < length && path[i] != '/') i++;
             int n = i - start;
-            int after = i;
-            while (after < length && path[after] == '/') after++;
-            bool last = after == length;
             if (!Get(at)->IsDirectory) return Status.NotDirectory;
             if (n > MaxName) return Status.NameTooLong;
             byte* name = path + start;
@@ -141,7 +141,7 @@ static unsafe class Tree
             }
             uint next = Find(at, name, n, out _);
             if (next == 0) return Status.NotFound;
-            if (Get(next)->IsSymlink && (!last || followLast))
+            if (Get(next)->IsSymlink && (followLast || !IsLast(path, i, length)))
             {
                 if (++depth > MaxSymlinks) return Status.SymlinkLoop;
                 byte[] target = Target(next);
@@ -155,6 +155,13 @@ static unsafe class Tree
         return Status.Ok;
     }
 
+    // True if only slashes follow `i`: the component ending there is the path's last.
+    private static bool IsLast(byte* path, int i, int length)
+    {
+        while (i < length && path[i] == '/') i++;
+        return i == length;
+    }
+
     private static bool IsDot(byte* name, int n) => name[0] == '.' && (n == 1 || n == 2 && name[1] == '.');
 
     /// <summary>The node named `name` in `dir` and the name's index, or 0.</summary>
@@ -162,6 +169,8 @@ static unsafe class Tree
     {
         // Through the list's storage: no bounds or version check, no copy of each entry.
         System.Span<Entry> entries = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Entries(dir));
+        index = -1;
+        if (length <= 0) return 0;   // no name is empty
         byte first = name[0];
         for (index = 0; index < entries.Length; index++)
         {
@@ -350,6 +359,7 @@ static unsafe class Tree
         }
         s_chunks = chunks;
         s_bases = bases;
+        fixed (ulong* b = bases) s_basesAt = b;
         s_dirs = dirs;
         s_targets = targets;
     }
