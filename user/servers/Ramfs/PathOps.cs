@@ -220,6 +220,7 @@ static unsafe class PathOps
     public static bool HasNul(byte* p, int n)
     {
         byte* end = p + n;
+        while (p + 8 <= end && !Tree.HasByte(*(ulong*)p, 0)) p += 8;   // a word at a time: every path request's way
         while (p < end && *p != 0) p++;
         return p < end;
     }

@@ -128,6 +128,7 @@ static unsafe class Tree
             while (i < length && path[i] == '/') i++;
             if (i == length) break;
             int start = i;
+            while (i + 8 <= length && !HasByte(*(ulong*)(path + i), (byte)'/')) i += 8;   // a word at a time
             while (i < length && path[i] != '/') i++;
             int n = i - start;
             if (!Get(at)->IsDirectory) return Status.NotDirectory;
@@ -153,6 +154,14 @@ static unsafe class Tree
         }
         node = at;
         return Status.Ok;
+    }
+
+    /// <summary>True if any of the word's eight bytes is `b` (the usual test for a zero byte, after an xor).</summary>
+    public static bool HasByte(ulong word, byte b)
+    {
+        const ulong Ones = 0x0101010101010101UL;
+        ulong v = word ^ (Ones * b);
+        return ((v - Ones) & ~v & (Ones << 7)) != 0;
     }
 
     // True if only slashes follow `i`: the component ending there is the path's last.
