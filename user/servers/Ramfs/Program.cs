@@ -52,13 +52,13 @@ static unsafe class Program
         return SchemeDaemon.Serve(ref Server, ref Files);
     }
 
-    /// <summary>Opens a new handle on `node` and answers with its capability (Open).</summary>
-    public static void AnswerWithHandle(uint node, OpenFlags access)
+    /// <summary>Opens a new handle on `node` (of `kind`) and answers with its capability (Open).</summary>
+    public static void AnswerWithHandle(uint node, OpenFlags access, FileKind kind)
     {
         Handle h = default;
         h.Node = node;
         h.Flags = access;
-        Files.Open(ref Server, h, (FileKind)Tree.Get(node)->Kind);
+        Files.Open(ref Server, h, kind);
     }
 
     public struct Scheme : IScheme<Handle>
