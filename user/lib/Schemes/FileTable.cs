@@ -97,12 +97,14 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
                 Open(ref server, file);
                 return;
             case SchemeOp.Close:
-                Close(ref server, id);
+                ForgetOpen(id, ref file);   // open: checked above
+                server.CloseFile(id);
                 server.Answer(Status.Ok);
                 return;
             case SchemeOp.Fstat:
                 default(TScheme).Stat(ref file, out FileStat st);
-                FileStats.Answer(ref server, st);
+                if (r.W0 == FileStats.WordsOnly) server.Answer(Status.Ok, st.Size, st.Kind);
+                else FileStats.Answer(ref server, st);
                 return;
             default:
                 default(TScheme).OnFile(ref r, id, ref file);
@@ -169,16 +171,22 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
         TFile copy = state;   // `state` may be an entry of the array Grow replaces (a Dup)
         if (_freeCount == 0 && !Grow()) return 0;
         uint id = _free[--_freeCount];
-        _files[id] = copy;
+        ref TFile slot = ref _files[id];
+        slot = copy;
         _open[id] = 1;
-        default(TScheme).Opened(id, ref _files[id]);
+        default(TScheme).Opened(id, ref slot);
         return id;
     }
 
     private void Forget(uint id)
     {
-        if (!IsOpen(id)) return;
-        default(TScheme).Closed(id, ref _files[id]);
+        if (IsOpen(id)) ForgetOpen(id, ref _files[id]);
+    }
+
+    // Forget for an id known to be open, its state at hand.
+    private void ForgetOpen(uint id, ref TFile file)
+    {
+        default(TScheme).Closed(id, ref file);
         _open[id] = 0;
         _free[_freeCount++] = id;
     }

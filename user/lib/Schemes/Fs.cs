@@ -66,7 +66,7 @@ public static unsafe partial class Fs
 
     public static Status Stat(byte* path, int length, out ulong size, out FileKind kind)
     {
-        Status s = PathCall(SchemeOp.Stat, path, length, null, 0, 0, 0, 0, 0, out SchemeReply r);
+        Status s = PathCall(SchemeOp.Stat, path, length, null, 0, 0, FileStats.WordsOnly, 0, 0, out SchemeReply r);
         size = r.W0;
         kind = (FileKind)r.W1;
         return s;
@@ -252,7 +252,7 @@ public static unsafe partial class Fs
 
     public static Status Fstat(Fd fd, out ulong size, out FileKind kind)
     {
-        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Fstat, 0, 0, 0, 0, 0, 0, out SchemeReply r);
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.Fstat, FileStats.WordsOnly, 0, 0, 0, 0, 0, out SchemeReply r);
         size = r.W0;
         kind = (FileKind)r.W1;
         return s;
@@ -372,8 +372,17 @@ public static unsafe partial class Fs
         fixed (char* chars = text)   // no bounds check per character
         {
             char* c = chars;
-            byte* end = into + n;
-            for (byte* o = into; o < end; o++, c++) *o = *c < 128 ? (byte)*c : (byte)'?';
+            byte* o = into, end = into + n;
+            // Four characters a word while all four are ASCII (every path's way), then one by one.
+            while (o + 4 <= end)
+            {
+                ulong w = *(ulong*)c;
+                if ((w & 0xFF80_FF80_FF80_FF80UL) != 0) break;
+                *(uint*)o = (uint)((w & 0xFF) | (w >> 8 & 0xFF00) | (w >> 16 & 0xFF_0000) | (w >> 24 & 0xFF00_0000));
+                o += 4;
+                c += 4;
+            }
+            for (; o < end; o++, c++) *o = *c < 128 ? (byte)*c : (byte)'?';
         }
         into[n] = 0;
         return true;

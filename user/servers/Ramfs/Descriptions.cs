@@ -16,19 +16,25 @@ static unsafe class Descriptions
     }
 
     // Grown as handles are (bounded by memory only, as the handles are); id 0 is never used. Entries
-    // never move while an array lives (the collector does not move objects), and a pointer from
-    // Position is used only within the request that asked for it, before any Take can grow the table.
+    // never move while an array lives (the collector does not move objects), so the hot paths (every
+    // Open, Close and Read) go through the arrays' addresses, without a bounds check per access; the
+    // arrays themselves keep them alive. A pointer from Position is used only within the request that
+    // asked for it, before any Take can grow the table.
     private static Description[] s_d;
     private static uint[] s_free;
+    private static Description* s_base;
+    private static uint* s_freeBase;
     private static int s_freeCount;
 
     /// <summary>A new description at position 0, held once.</summary>
     public static uint Take()
     {
         if (s_freeCount == 0) Grow();
-        uint id = s_free[--s_freeCount];
-        s_d[id] = default;
-        s_d[id].Refs = 1;
+        uint id = s_freeBase[--s_freeCount];
+        Description* d = s_base + id;
+        d->Position = 0;
+        d->Page = 0;
+        d->Refs = 1;
         return id;
     }
 
@@ -43,38 +49,42 @@ static unsafe class Descriptions
         for (int i = size - 1; i >= old; i--) free[s_freeCount++] = (uint)i;
         s_d = d;
         s_free = free;
+        fixed (Description* p = d) s_base = p;
+        fixed (uint* p = free) s_freeBase = p;
     }
 
-    public static void Hold(uint d) => s_d[d].Refs++;
+    public static void Hold(uint d) => s_base[d].Refs++;
 
     /// <summary>One handle fewer; the last frees the page and the id.</summary>
-    public static void Drop(uint d)
+    public static void Drop(uint id)
     {
-        if (d == 0 || --s_d[d].Refs != 0) return;
-        if (s_d[d].Page != 0)
+        if (id == 0) return;
+        Description* d = s_base + id;
+        if (--d->Refs != 0) return;
+        if (d->Page != 0)
         {
-            Pages.Free(s_d[d].Page);
-            s_d[d].Page = 0;
+            Pages.Free(d->Page);
+            d->Page = 0;
         }
-        s_free[s_freeCount++] = d;
+        s_freeBase[s_freeCount++] = id;
     }
 
     /// <summary>The description's position, wherever it lives now.</summary>
-    public static ulong* Position(uint d)
+    public static ulong* Position(uint id)
     {
-        uint page = s_d[d].Page;
-        if (page != 0) return (ulong*)Pages.Address(page);
-        fixed (Description* p = s_d) return &p[d].Position;
+        Description* d = s_base + id;
+        return d->Page != 0 ? (ulong*)Pages.Address(d->Page) : &d->Position;
     }
 
     /// <summary>The shared page, made now (holding the position) if there is none; NoSpace without pages.</summary>
-    public static Status SharedPage(uint d, out uint page)
+    public static Status SharedPage(uint id, out uint page)
     {
-        page = s_d[d].Page;
+        Description* d = s_base + id;
+        page = d->Page;
         if (page != 0) return Status.Ok;
         if (Pages.Alloc(out page) != Status.Ok) return Status.NoSpace;
-        *(ulong*)Pages.Address(page) = s_d[d].Position;
-        s_d[d].Page = page;
+        *(ulong*)Pages.Address(page) = d->Position;
+        d->Page = page;
         Pages.Shared(page);
         return Status.Ok;
     }

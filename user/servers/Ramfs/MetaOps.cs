@@ -13,7 +13,7 @@ static unsafe class MetaPathOps
         int length = r.DataLength;
         switch (r.Op)
         {
-            case SchemeOp.Stat: Stat(path, length, (PathFlags)r.W0); return;
+            case SchemeOp.Stat: Stat(path, length, (PathFlags)r.W0, r.W1 == FileStats.WordsOnly); return;
             case SchemeOp.Chmod: Program.Server.Answer(Change(ref r, path, length, (PathFlags)r.W1)); return;
             case SchemeOp.Chown: Program.Server.Answer(Change(ref r, path, length, (PathFlags)r.W2)); return;
             case SchemeOp.Utimens: Program.Server.Answer(Change(ref r, path, length, UtimeWord.Flags(r.W2))); return;
@@ -41,7 +41,8 @@ static unsafe class MetaPathOps
         return Tree.Lookup(path, length, (flags & PathFlags.NoFollow) == 0, out node);
     }
 
-    private static void Stat(byte* path, int length, PathFlags flags)
+    // `wordsOnly` (FileStats.WordsOnly): the size and kind without the FileStat.
+    private static void Stat(byte* path, int length, PathFlags flags, bool wordsOnly)
     {
         Status s = Find(path, length, flags, out uint node);
         if (s != Status.Ok)
@@ -49,7 +50,14 @@ static unsafe class MetaPathOps
             Program.Server.Answer(s);
             return;
         }
-        FileStats.Answer(ref Program.Server, Tree.Stat(node));
+        if (wordsOnly)
+        {
+            Node* n = Tree.Get(node);
+            Program.Server.Answer(Status.Ok, n->Size, n->Kind);
+            return;
+        }
+        Tree.Stat(node, FileStats.Staged);
+        FileStats.AnswerWritten(ref Program.Server);
     }
 
     // w0 = offset into the target -> data = the target from there (as much as a message holds), w0 =

@@ -52,13 +52,13 @@ static unsafe class Program
         return SchemeDaemon.Serve(ref Server, ref Files);
     }
 
-    /// <summary>Opens a new handle on `node` and answers with its capability (Open).</summary>
-    public static void AnswerWithHandle(uint node, OpenFlags access)
+    /// <summary>Opens a new handle on `node` (of `kind`) and answers with its capability (Open).</summary>
+    public static void AnswerWithHandle(uint node, OpenFlags access, FileKind kind)
     {
         Handle h = default;
         h.Node = node;
         h.Flags = access;
-        Files.Open(ref Server, h, (FileKind)Tree.Get(node)->Kind);
+        Files.Open(ref Server, h, kind);
     }
 
     public struct Scheme : IScheme<Handle>
@@ -85,11 +85,16 @@ static unsafe class Program
         {
             Mapping.Unmapped(ref h);
             Descriptions.Drop(h.Desc);
-            Tree.Get(h.Node)->Opens--;
-            Tree.Release(h.Node);
+            Node* n = Tree.Get(h.Node);
+            if (--n->Opens == 0 && n->Links == 0) Tree.Release(h.Node);
         }
 
-        public void Stat(ref Handle h, out FileStat st) => st = Tree.Stat(h.Node);
+        public void Stat(ref Handle h, out FileStat st)
+        {
+            FileStat made;
+            Tree.Stat(h.Node, &made);
+            st = made;
+        }
 
         // The times Read, Write and Ftruncate change, set here rather than in FileOps (which keeps to
         // the bytes): set when the request passes FileOps's checks (a Write that then finds no page

@@ -50,6 +50,7 @@ static unsafe class Tree
 
     private static Node[][] s_chunks;       // node id >> ChunkBits -> its chunk
     private static ulong[] s_bases;         // the same, as addresses
+    private static ulong* s_basesAt;        // s_bases's own address (it never moves): Get without a bounds check
     private static List<Entry>[] s_dirs;    // by node id: a directory's names
     private static byte[][] s_targets;      // by node id: a symbolic link's target
     private static int s_chunkCount;
@@ -61,11 +62,12 @@ static unsafe class Tree
     {
         s_chunks = new Node[4][];
         s_bases = new ulong[4];
+        fixed (ulong* b = s_bases) s_basesAt = b;
         s_dirs = new List<Entry>[4 * ChunkSize];
         s_targets = new byte[4 * ChunkSize][];
         s_made = Root;
         if (Alloc(out uint root) != Status.Ok || root != Root) return false;
-        InitNode(Get(Root), FileKind.Directory, FileModes.DefaultDirectory);
+        InitNode(Get(Root), FileKind.Directory, FileModes.DefaultDirectory, Clock.Now());
         Node* r = Get(Root);
         r->Parent = Root;
         r->Links = 2;
@@ -73,7 +75,8 @@ static unsafe class Tree
         return true;
     }
 
-    public static Node* Get(uint id) => (Node*)s_bases[id >> ChunkBits] + (id & (ChunkSize - 1));
+    // Every id a caller holds was made by Alloc, so its chunk exists: no check (Get is on every request's way).
+    public static Node* Get(uint id) => (Node*)s_basesAt[id >> ChunkBits] + (id & (ChunkSize - 1));
 
     /// <summary>Nodes in use and ids made (Statfs).</summary>
     public static uint Live => s_live;
@@ -125,11 +128,9 @@ static unsafe class Tree
             while (i < length && path[i] == '/') i++;
             if (i == length) break;
             int start = i;
+            while (i + 8 <= length && !HasByte(*(ulong*)(path + i), (byte)'/')) i += 8;   // a word at a time
             while (i < length && path[i] != '/') i++;
             int n = i - start;
-            int after = i;
-            while (after < length && path[after] == '/') after++;
-            bool last = after == length;
             if (!Get(at)->IsDirectory) return Status.NotDirectory;
             if (n > MaxName) return Status.NameTooLong;
             byte* name = path + start;
@@ -141,7 +142,7 @@ static unsafe class Tree
             }
             uint next = Find(at, name, n, out _);
             if (next == 0) return Status.NotFound;
-            if (Get(next)->IsSymlink && (!last || followLast))
+            if (Get(next)->IsSymlink && (followLast || !IsLast(path, i, length)))
             {
                 if (++depth > MaxSymlinks) return Status.SymlinkLoop;
                 byte[] target = Target(next);
@@ -155,18 +156,37 @@ static unsafe class Tree
         return Status.Ok;
     }
 
+    /// <summary>True if any of the word's eight bytes is `b` (the usual test for a zero byte, after an xor).</summary>
+    public static bool HasByte(ulong word, byte b)
+    {
+        const ulong Ones = 0x0101010101010101UL;
+        ulong v = word ^ (Ones * b);
+        return ((v - Ones) & ~v & (Ones << 7)) != 0;
+    }
+
+    // True if only slashes follow `i`: the component ending there is the path's last.
+    private static bool IsLast(byte* path, int i, int length)
+    {
+        while (i < length && path[i] == '/') i++;
+        return i == length;
+    }
+
     private static bool IsDot(byte* name, int n) => name[0] == '.' && (n == 1 || n == 2 && name[1] == '.');
 
     /// <summary>The node named `name` in `dir` and the name's index, or 0.</summary>
     public static uint Find(uint dir, byte* name, int length, out int index)
     {
-        List<Entry> entries = Entries(dir);
-        for (index = 0; index < entries.Count; index++)
+        // Through the list's storage: no bounds or version check, no copy of each entry.
+        System.Span<Entry> entries = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Entries(dir));
+        index = -1;
+        if (length <= 0) return 0;   // no name is empty
+        byte first = name[0];
+        for (index = 0; index < entries.Length; index++)
         {
             byte[] e = entries[index].Name;
             if (e.Length != length) continue;
             fixed (byte* p = e)
-                if (Ascii.Equals(p, name, length)) return entries[index].Node;
+                if (p[0] == first && Ascii.Equals(p, name, length)) return entries[index].Node;
         }
         index = -1;
         return 0;
@@ -192,7 +212,8 @@ static unsafe class Tree
         Status s = Alloc(out node);
         if (s != Status.Ok) return s;
         Node* n = Get(node);
-        InitNode(n, kind, mode);
+        long now = Clock.Now();   // one reading for the node's times and the directory's
+        InitNode(n, kind, mode, now);
         if (kind == FileKind.Directory)
         {
             s_dirs[node] = new List<Entry>();
@@ -205,19 +226,21 @@ static unsafe class Tree
             s_targets[node] = target;
             n->Size = (ulong)target.Length;
         }
-        Attach(node, dir, name, length);
+        Attach(node, dir, name, length, now);
         return Status.Ok;
     }
 
     /// <summary>Adds the name `name` for `node` to `dir` (at the end of its list): one more link.</summary>
-    public static void Attach(uint node, uint dir, byte* name, int length)
+    public static void Attach(uint node, uint dir, byte* name, int length) => Attach(node, dir, name, length, Clock.Now());
+
+    private static void Attach(uint node, uint dir, byte* name, int length, long now)
     {
         var copy = new byte[length];
         for (int k = 0; k < length; k++) copy[k] = name[k];
         Entries(dir).Add(new Entry { Name = copy, Node = node });
         Node* d = Get(dir);
         d->Size++;
-        d->Modify = d->Change = Clock.Now();
+        d->Modify = d->Change = now;
         Node* n = Get(node);
         n->Links++;
         n->Change = d->Modify;
@@ -272,32 +295,33 @@ static unsafe class Tree
 
     // --- metadata ------------------------------------------------------------------------------
 
-    /// <summary>What Stat and Fstat answer for `id`.</summary>
-    public static FileStat Stat(uint id)
+    /// <summary>What Stat and Fstat answer for `id`, written at `st` (Stat's answer goes straight into
+    /// the IPC buffer: no FileStat built on the stack and copied there). Every field is written.</summary>
+    public static void Stat(uint id, FileStat* st)
     {
         Node* n = Get(id);
-        FileStat st = default;
-        st.Inode = id;
-        st.Kind = n->Kind;
-        st.Mode = FileModes.TypeOf((FileKind)n->Kind) | n->Mode;
-        st.Links = n->Links;
-        st.Uid = n->Uid;
-        st.Gid = n->Gid;
-        st.Size = n->Size;
-        st.Blocks = n->IsDirectory || n->IsSymlink ? 0 : (n->Size + 511) / 512;
-        st.BlockSize = Pages.Size;
-        st.Access = FileTime.FromNanoseconds(n->Access);
-        st.Modify = FileTime.FromNanoseconds(n->Modify);
-        st.Change = FileTime.FromNanoseconds(n->Change);
-        return st;
+        st->Device = 0;
+        st->Inode = id;
+        st->Mode = FileModes.TypeOf((FileKind)n->Kind) | n->Mode;
+        st->Links = n->Links;
+        st->Uid = n->Uid;
+        st->Gid = n->Gid;
+        st->RawDevice = 0;
+        st->Size = n->Size;
+        st->Blocks = n->IsDirectory || n->IsSymlink ? 0 : (n->Size + 511) / 512;
+        st->BlockSize = Pages.Size;
+        st->Kind = n->Kind;
+        st->Access = FileTime.FromNanoseconds(n->Access);
+        st->Modify = FileTime.FromNanoseconds(n->Modify);
+        st->Change = FileTime.FromNanoseconds(n->Change);
     }
 
-    private static void InitNode(Node* n, FileKind kind, uint mode)
+    private static void InitNode(Node* n, FileKind kind, uint mode, long now)
     {
         *n = default;
         n->Kind = (byte)kind;
         n->Mode = mode & FileModes.PermissionMask;
-        n->Access = n->Modify = n->Change = Clock.Now();
+        n->Access = n->Modify = n->Change = now;
     }
 
     // A free id, or a new one (with a new chunk when the last is full).
@@ -344,6 +368,7 @@ static unsafe class Tree
         }
         s_chunks = chunks;
         s_bases = bases;
+        fixed (ulong* b = bases) s_basesAt = b;
         s_dirs = dirs;
         s_targets = targets;
     }
