@@ -19,7 +19,8 @@ public enum SchemeOp : ulong
     Mkdir = 3,       // w0 = mode word (FileModes.Given | mode; without Given 0755)
     Rmdir = 4,
     Rename = 5,      // data = old path, NUL, new path (same scheme)
-    Stat = 6,        // w0 = PathFlags -> w0 = size, w1 = FileKind, data = FileStat (docs/design/schemes.md, "File metadata")
+    Stat = 6,        // w0 = PathFlags, w1 = FileStats.WordsOnly or 0 -> w0 = size, w1 = FileKind, data = FileStat unless
+                     // WordsOnly was asked and honoured (docs/design/schemes.md, "File metadata")
     Chmod = 7,       // w0 = permission bits (07777), w1 = PathFlags
     Chown = 8,       // w0 = uid, w1 = gid (Owner.Unchanged: keep), w2 = PathFlags
     Utimens = 9,     // w0 = access seconds, w1 = modify seconds, w2 = UtimeWord (nanoseconds, Now/Omit, PathFlags)
@@ -35,7 +36,7 @@ public enum SchemeOp : ulong
     Seek = 18,       // w0 = offset (signed), w1 = SeekFrom -> w0 = new position
     Close = 19,      // the daemon forgets the file; its capability stops working
     Dup = 20,        // -> cap: a second descriptor for the same open file (own position for files)
-    Fstat = 21,      // -> w0 = size, w1 = FileKind, data = FileStat
+    Fstat = 21,      // w0 = FileStats.WordsOnly or 0 -> w0 = size, w1 = FileKind, data = FileStat (as Stat)
     Fsync = 22,
     Ftruncate = 23,  // w0 = new size
     Fcntl = 24,      // w0 = FcntlCommand, w1 = argument -> w0 = result
