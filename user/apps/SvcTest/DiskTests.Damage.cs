@@ -21,32 +21,13 @@ static unsafe partial class DiskTests
 
     private static void FullDiskBody()
     {
-        byte[] chunk = Pattern(4096, 5);
-        T.Status(Status.Ok, Fs.Open(P("/fill"), OpenFlags.Write | OpenFlags.Create, out Fd fd), "create /fill");
-        Status s = Status.Ok;
-        int total = 0;
-        fixed (byte* c = chunk)
-        {
-            for (int i = 0; i < 64 && s == Status.Ok; i++)
-            {
-                s = Fs.Write(fd, c, chunk.Length, out int written);
-                total += written;
-            }
-        }
-        T.Status(Status.NoSpace, s, "writing 256 KiB into a 128 KiB disk ends in NoSpace");
-        T.True(total > 32 * 1024 && total < 128 * 1024, "after most of the free blocks");
-        T.Status(Status.Ok, Fs.Close(fd), "close");
-        T.Status(Status.Ok, Fs.Stat(P("/fill"), out ulong size, out _), "the daemon still answers");
-        T.Equal(total, (long)size, "the size is what was taken");
-        T.True(Holds(P("/hello.txt"), "hello from ext2\n"), "other files are intact");
+        FillToNoSpace(64, 128);
         T.Status(Status.NoSpace, Fs.Mkdir(P("/d")), "mkdir needs a block: NoSpace");
-        T.Status(Status.Ok, Fs.Unlink(P("/fill")), "unlink the big file");
-        T.Status(Status.Ok, File.WriteAll(Bytes(P("/after")), Pattern(10000, 9)), "a write works again");
-        T.Status(Status.Ok, Fs.Unlink(P("/after")), "unlink");
+        FreeAndWriteAgain();
 
         // Inodes: empty files until none is left.
         int made = 0;
-        s = Status.Ok;
+        Status s = Status.Ok;
         while (made < 200 && (s = Put(P("/i" + made), "")) == Status.Ok) made++;
         T.Status(Status.NoSpace, s, "creating files ends in NoSpace when the inodes run out");
         T.True(made > 5, "after some files");
@@ -55,6 +36,39 @@ static unsafe partial class DiskTests
         for (int i = 0; i < made; i++) removed &= Fs.Unlink(P("/i" + i)) == Status.Ok;
         T.True(removed, "every file removed again");
         T.Status(Status.Ok, Put(P("/last"), "x"), "a create works again");
+    }
+
+    /// <summary>Writes 4 KiB chunks to /fill until NoSpace (at most `chunks`, twice the disk's
+    /// `diskKiB`): it must come after a quarter of the disk and before its end, and leave the daemon
+    /// answering with the size it took and other files intact.</summary>
+    private static void FillToNoSpace(int chunks, int diskKiB)
+    {
+        byte[] chunk = Pattern(4096, 5);
+        T.Status(Status.Ok, Fs.Open(P("/fill"), OpenFlags.Write | OpenFlags.Create, out Fd fd), "create /fill");
+        Status s = Status.Ok;
+        long total = 0;
+        fixed (byte* c = chunk)
+        {
+            for (int i = 0; i < chunks && s == Status.Ok; i++)
+            {
+                s = Fs.Write(fd, c, chunk.Length, out int written);
+                total += written;
+            }
+        }
+        T.Status(Status.NoSpace, s, "writing " + (chunks * 4).ToString() + " KiB into a " + diskKiB.ToString() + " KiB disk ends in NoSpace");
+        T.True(total > diskKiB * 1024L / 4 && total < diskKiB * 1024L, "after most of the free blocks");
+        T.Status(Status.Ok, Fs.Close(fd), "close");
+        T.Status(Status.Ok, Fs.Stat(P("/fill"), out ulong size, out _), "the daemon still answers");
+        T.Equal(total, (long)size, "the size is what was taken");
+        T.True(Holds(P("/hello.txt"), "hello from ext2\n"), "other files are intact");
+    }
+
+    /// <summary>After FillToNoSpace: the room comes back with the file.</summary>
+    private static void FreeAndWriteAgain()
+    {
+        T.Status(Status.Ok, Fs.Unlink(P("/fill")), "unlink the big file");
+        T.Status(Status.Ok, File.WriteAll(Bytes(P("/after")), Pattern(10000, 9)), "a write works again");
+        T.Status(Status.Ok, Fs.Unlink(P("/after")), "unlink");
     }
 
     private static void BadSuperblock()

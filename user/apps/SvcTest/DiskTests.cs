@@ -218,27 +218,8 @@ static unsafe partial class DiskTests
     // e2fsck -fn on the disk: check_test_disk).
     private static void OnDiskFull()
     {
-        byte[] chunk = Pattern(4096, 7);
-        if (!T.Status(Status.Ok, Fs.Open(P("/fill"), OpenFlags.Write | OpenFlags.Create, out Fd fd), "create /fill")) return;
-        Status s = Status.Ok;
-        long total = 0;
-        fixed (byte* c = chunk)
-        {
-            for (int i = 0; i < 512 && s == Status.Ok; i++)   // at most 2 MiB: twice the disk
-            {
-                s = Fs.Write(fd, c, chunk.Length, out int written);
-                total += written;
-            }
-        }
-        T.Status(Status.NoSpace, s, "writing 2 MiB onto a 1 MiB disk ends in NoSpace");
-        T.True(total > 256 * 1024 && total < 1024 * 1024, "after most of the free blocks");
-        T.Status(Status.Ok, Fs.Close(fd), "close");
-        T.Status(Status.Ok, Fs.Stat(P("/fill"), out ulong size, out _), "the daemon still answers");
-        T.Equal(total, (long)size, "the size is what was taken");
-        T.True(Holds(P("/hello.txt"), "hello from ext2\n"), "other files are intact");
-        T.Status(Status.Ok, Fs.Unlink(P("/fill")), "unlink the big file");
-        T.Status(Status.Ok, File.WriteAll(Bytes(P("/after")), Pattern(10000, 9)), "a write works again");
-        T.Status(Status.Ok, Fs.Unlink(P("/after")), "unlink");
+        FillToNoSpace(512, 1024);
+        FreeAndWriteAgain();
     }
 
     // 60 KiB: 12 direct blocks, then the single indirect block's.

@@ -62,11 +62,10 @@ static unsafe class Program
     // does not know: wait for the name from any process, for at most `ms` milliseconds.
     private static Status AwaitDevice(ReadOnlySpan<byte> path, ulong ms)
     {
-        int colon = 0;
-        while (colon < path.Length && path[colon] != (byte)':') colon++;
-        if (colon == 0 || colon == path.Length) return Status.InvalidArgument;
-        fixed (byte* name = path)
-            return Namespace.AwaitName(name, colon, 0, out _, ms);
+        Status s = SchemePath.Split(path, out ReadOnlySpan<byte> scheme, out _);
+        if (s != Status.Ok) return s;
+        fixed (byte* name = scheme)
+            return Namespace.AwaitName(name, scheme.Length, 0, out _, ms);
     }
 
     /// <summary>Opens a new handle on `ino` and answers with its capability (Open).</summary>

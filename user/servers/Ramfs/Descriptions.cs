@@ -41,11 +41,11 @@ static unsafe class Descriptions
     // Like the node and handle tables, the heap's limit is the bound (docs/design/ramfs.md).
     private static void Grow()
     {
-        int old = s_d == null ? 1 : s_d.Length;
+        int old = s_d == null ? 1 : s_d.Length;   // the first table starts its ids at 1
         int size = old * 2 < 256 ? 256 : old * 2;
         var d = new Description[size];
         var free = new uint[size];
-        for (int i = 0; i < old && s_d != null; i++) d[i] = s_d[i];
+        if (s_d != null) for (int i = 0; i < old; i++) d[i] = s_d[i];
         for (int i = size - 1; i >= old; i--) free[s_freeCount++] = (uint)i;
         s_d = d;
         s_free = free;
