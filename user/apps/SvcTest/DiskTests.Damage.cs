@@ -127,7 +127,7 @@ static unsafe partial class DiskTests
                 int at = 1024 + (int)(x % (32 * 1024));
                 image[at] ^= (byte)(1 << (int)(x >> 29));
             }
-            Exercise(image, "seed " + seed.ToString());
+            _ = Exercise(image, "seed " + seed.ToString());
         }
         // The last test on the image: file: is empty again for the suites after this one.
         T.Status(Status.Ok, Fs.Unlink(ImagePath), "remove the image");
@@ -135,16 +135,16 @@ static unsafe partial class DiskTests
 
     /// <summary>Serves a damaged `image` and makes the usual calls on it: each must return (any
     /// status will do), and the daemon must answer at the end, or have refused the image at mount and
-    /// ended with status 0. `what` names the damage in a failure.</summary>
-    private static void Exercise(byte[] image, string what)
+    /// ended with status 0. `what` names the damage in a failure. Whether the image was served.</summary>
+    private static bool Exercise(byte[] image, string what)
     {
-        if (!T.Status(Status.Ok, File.WriteAll(Bytes(ImagePath), image), "a damaged image in file: (" + what + ")")) return;
-        if (StartDaemon(ImagePath, out Status registered) != Status.Ok) return;
+        if (!T.Status(Status.Ok, File.WriteAll(Bytes(ImagePath), image), "a damaged image in file: (" + what + ")")) return false;
+        if (StartDaemon(ImagePath, out Status registered) != Status.Ok) return false;
         if (registered != Status.Ok)
         {
             T.Status(Status.Ok, Children.Wait(s_pid, out _, out ThreadExitKind kind, out ulong code), "it ended: wait (" + what + ")");
             T.True(kind == ThreadExitKind.Exited && code == 0, "refused at mount: exited with status 0, no fault (" + what + ")");
-            return;
+            return false;
         }
         byte[] buffer = new byte[16384];
         _ = Lists(P("/"), "docs hello.txt lost+found");
@@ -164,6 +164,7 @@ static unsafe partial class DiskTests
         Status last = Fs.Stat(P("/"), out _, out _);
         T.True(last != Status.PeerDied && last != Status.UnknownScheme && last != Status.BadDescriptor, "the daemon still answers (" + what + ")");
         Stop(s_pid);
+        return true;
     }
 
     private static byte[] Copy()
