@@ -14,6 +14,9 @@ static unsafe partial class DiskTests
         T.Run("disk.full_disk_answers_nospace", &FullDisk);
         T.Run("disk.bad_superblock_not_mounted", &BadSuperblock);
         T.Run("disk.damaged_root_gives_errors", &DamagedRoot);
+        T.Run("disk.fuzzed_superblock_gives_errors", &FuzzedSuperblock);
+        T.Run("disk.fuzzed_inodes_give_errors", &FuzzedInodes);
+        T.Run("disk.fuzzed_directory_entries_give_errors", &FuzzedDirectoryEntries);
         T.Run("disk.fuzzed_images_give_errors", &FuzzedImages);
     }
 
@@ -109,8 +112,8 @@ static unsafe partial class DiskTests
     }
 
     // Random bytes of the metadata (superblock, descriptors, bitmaps, inode table, the first
-    // directory blocks) changed, then the usual operations: each answers with some status, and the
-    // daemon is alive at the end, or it refused the image at mount and ended with status 0.
+    // directory blocks) changed, then the usual operations (Exercise). DiskTests.Fuzz.cs aims at
+    // chosen fields of the superblock, the inodes and the directory entries.
     private static void FuzzedImages()
     {
         for (uint seed = 1; seed <= 4; seed++)
@@ -124,33 +127,44 @@ static unsafe partial class DiskTests
                 int at = 1024 + (int)(x % (32 * 1024));
                 image[at] ^= (byte)(1 << (int)(x >> 29));
             }
-            T.Status(Status.Ok, File.WriteAll(Bytes(ImagePath), image), "a fuzzed image in file:");
-            T.Status(Status.Ok, StartDaemon(ImagePath, out Status registered), "start diskfs on it");
-            if (registered != Status.Ok)
-            {
-                T.Status(Status.Ok, Children.Wait(s_pid, out _, out ThreadExitKind kind, out ulong code), "it ended: wait");
-                T.True(kind == ThreadExitKind.Exited && code == 0, "refused at mount: exited with status 0, no fault");
-                continue;
-            }
-            byte[] buffer = new byte[16384];
-            _ = Lists(P("/"), "docs hello.txt lost+found");
-            // Any status will do on a damaged image: what counts is that each call returns.
-            _ = File.ReadAll(Bytes(P("/hello.txt")), buffer, out _);
-            _ = File.ReadAll(Bytes(P("/docs/numbers.txt")), buffer, out _);
-            _ = File.WriteAll(Bytes(P("/f")), Pattern(3000, 11));
-            _ = Fs.Mkdir(P("/d"));
-            _ = Rename(P("/f"), P("/d/g"));
-            _ = Rename(P("/docs/numbers.txt"), P("/n"));
-            _ = Fs.Unlink(P("/hello.txt"));
-            _ = Fs.Unlink(P("/d/g"));
-            _ = Fs.Rmdir(P("/d"));
-            _ = Lists(P("/docs"), "");
-            Status last = Fs.Stat(P("/"), out _, out _);
-            T.True(last != Status.PeerDied && last != Status.UnknownScheme && last != Status.BadDescriptor, "the daemon still answers");
-            Stop(s_pid);
+            _ = Exercise(image, "seed " + seed.ToString());
         }
         // The last test on the image: file: is empty again for the suites after this one.
         T.Status(Status.Ok, Fs.Unlink(ImagePath), "remove the image");
+    }
+
+    /// <summary>Serves a damaged `image` and makes the usual calls on it: each must return (any
+    /// status will do), and the daemon must answer at the end, or have refused the image at mount and
+    /// ended with status 0. `what` names the damage in a failure. Whether the image was served.</summary>
+    private static bool Exercise(byte[] image, string what)
+    {
+        if (!T.Status(Status.Ok, File.WriteAll(Bytes(ImagePath), image), "a damaged image in file: (" + what + ")")) return false;
+        if (StartDaemon(ImagePath, out Status registered) != Status.Ok) return false;
+        if (registered != Status.Ok)
+        {
+            T.Status(Status.Ok, Children.Wait(s_pid, out _, out ThreadExitKind kind, out ulong code), "it ended: wait (" + what + ")");
+            T.True(kind == ThreadExitKind.Exited && code == 0, "refused at mount: exited with status 0, no fault (" + what + ")");
+            return false;
+        }
+        byte[] buffer = new byte[16384];
+        _ = Lists(P("/"), "docs hello.txt lost+found");
+        // Any status will do on a damaged image: what counts is that each call returns.
+        _ = File.ReadAll(Bytes(P("/hello.txt")), buffer, out _);
+        _ = File.ReadAll(Bytes(P("/docs/numbers.txt")), buffer, out _);
+        _ = Fs.Stat(P("/docs/link"), out _, out _);
+        _ = File.WriteAll(Bytes(P("/f")), Pattern(3000, 11));
+        _ = File.WriteAll(Bytes(P("/docs/numbers.txt")), Pattern(20000, 3), append: true);
+        _ = Fs.Mkdir(P("/d"));
+        _ = Rename(P("/f"), P("/d/g"));
+        _ = Rename(P("/docs/numbers.txt"), P("/n"));
+        _ = Fs.Unlink(P("/hello.txt"));
+        _ = Fs.Unlink(P("/d/g"));
+        _ = Fs.Rmdir(P("/d"));
+        _ = Lists(P("/docs"), "");
+        Status last = Fs.Stat(P("/"), out _, out _);
+        T.True(last != Status.PeerDied && last != Status.UnknownScheme && last != Status.BadDescriptor, "the daemon still answers (" + what + ")");
+        Stop(s_pid);
+        return true;
     }
 
     private static byte[] Copy()
