@@ -15,13 +15,13 @@ namespace Vireo.Kernel.Nucleus;
 
 public static class DyingCNodes
 {
-    /// <summary>The first entry (CapDeletion's list head), 0 when empty.</summary>
-    public static ulong Head;
+    /// <summary>The first entry (CapDeletion's list head), Null when empty.</summary>
+    public static SlotAddr Head;
 
     /// <summary>Drains the list; false when a preemption point stopped it (an interrupt is pending).</summary>
     public static bool Drain()
     {
-        if (Head == 0) return true;
+        if (Head.IsNull) return true;
         var hooks = new ObjectHooks();
         return CapDeletion.Drain(NucleusContext.Current.Direct, ref Head, ref hooks, preemptible: true);
     }

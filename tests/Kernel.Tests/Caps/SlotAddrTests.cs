@@ -13,7 +13,7 @@ public unsafe class SlotAddrTests
     {
         using var w = new CapsWorld();
         SlotAddr slot = CNode.SlotAddress(CapsWorld.RootCNodeAddress, CapsWorld.RootUntypedIndex);
-        Assert.Equal(w.RootUntyped, (ulong)slot);
+        Assert.Equal(CapsWorld.RootCNode + CapsWorld.RootUntypedIndex * CapSlot.Size, (ulong)slot);
         CapSlot* s = slot.In(w.Map);
         Assert.Equal(ObjectType.Untyped, s->Type);
         Assert.Equal(slot, SlotAddr.Of(w.Map, s));
