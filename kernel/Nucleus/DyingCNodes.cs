@@ -21,7 +21,7 @@ public static class DyingCNodes
     /// <summary>Drains the list; false when a preemption point stopped it (an interrupt is pending).</summary>
     public static bool Drain()
     {
-        if (Head.IsNull) return true;
+        if (Head.Value == 0) return true;
         var hooks = new ObjectHooks();
         return CapDeletion.Drain(NucleusContext.Current.Direct, ref Head, ref hooks, preemptible: true);
     }

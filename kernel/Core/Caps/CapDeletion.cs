@@ -66,12 +66,12 @@ internal static unsafe class CapDeletion
         where THooks : struct, IObjectHooks
     {
         CapSlot* s = slotPhys.In(map);
-        if ((s->Type == ObjectType.Untyped || s->Type == ObjectType.DeviceMemory) && !s->FirstChild.IsNull)
+        if ((s->Type == ObjectType.Untyped || s->Type == ObjectType.DeviceMemory) && s->FirstChild.Value != 0)
             RevokeDescendants(map, slotPhys, ref pending, ref hooks, preemptible: false);
 
-        bool last = s->IsOriginal && s->FirstChild.IsNull;
+        bool last = s->IsOriginal && s->FirstChild.Value == 0;
         SlotAddr parent = last ? CapTree.FindParent(map, slotPhys) : SlotAddr.Null;
-        if (!s->FirstChild.IsNull)
+        if (s->FirstChild.Value != 0)
         {
             SlotAddr heir = CapTree.Promote(map, slotPhys);
             heir.In(map)->Flags |= s->Flags & (CapFlags.Original | CapFlags.Padded | CapFlags.Device);
@@ -121,7 +121,7 @@ internal static unsafe class CapDeletion
     private static void Push(PhysMap map, SlotAddr entry, ref SlotAddr pending)
     {
         CapSlot* e = entry.In(map);
-        if (!pending.IsNull && (pending.In(map)->Flags & CapFlags.Scanning) != 0)
+        if (pending.Value != 0 && (pending.In(map)->Flags & CapFlags.Scanning) != 0)
         {
             CapSlot* head = pending.In(map);
             e->Next = head->Next;
@@ -152,7 +152,8 @@ internal static unsafe class CapDeletion
                     return true;
                 // An untyped below root whose descendants are gone. It became the local root as its
                 // parent's first child, and nothing below it touches its parent's list, so it still is.
-                SlotAddr parent = l->PrevOrParent.Slot;
+                SlotLink up = l->PrevOrParent;
+                SlotAddr parent = up.Slot;
                 DeleteOne(map, local, ref pending, ref hooks);
                 local = parent;
             }
@@ -212,7 +213,7 @@ internal static unsafe class CapDeletion
         where THooks : struct, IObjectHooks
     {
         uint scanned = 0;
-        while (!pending.IsNull)
+        while (pending.Value != 0)
         {
             CapSlot* e = pending.In(map);
             e->Flags |= CapFlags.Scanning;
@@ -231,7 +232,7 @@ internal static unsafe class CapDeletion
                 }
                 // An untyped's objects go first, restartably: what the revoke frees goes behind this entry.
                 // (In one stretch DeleteOne revokes them itself, in the same order.)
-                if (preemptible && (x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && !x->FirstChild.IsNull)
+                if (preemptible && (x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild.Value != 0)
                 {
                     if (!RevokeDescendants(map, slot, ref pending, ref hooks, preemptible: true))
                     {
@@ -266,7 +267,7 @@ internal static unsafe class CapDeletion
     }
 
     /// <summary>The slot holds the last capability of a CNode: deleting it destroys the CNode.</summary>
-    public static bool IsLastCNode(CapSlot* s) => s->Type == ObjectType.CNode && s->IsOriginal && s->FirstChild.IsNull;
+    public static bool IsLastCNode(CapSlot* s) => s->Type == ObjectType.CNode && s->IsOriginal && s->FirstChild.Value == 0;
 
     // Empty slots passed between two preemption points while a CNode is emptied or drained (a power of
     // two): about 1,500 instructions.
@@ -322,7 +323,7 @@ internal static unsafe class CapDeletion
                     finished = false;
                     break;
                 }
-                if ((x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && !x->FirstChild.IsNull)
+                if ((x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild.Value != 0)
                 {
                     bool done = RevokeDescendants(map, slot, ref pending, ref hooks, preemptible: true);
                     if (r->IsEmpty) return true;

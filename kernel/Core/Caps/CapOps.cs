@@ -101,7 +101,7 @@ public static unsafe class CapOps
         CapSlot* s = slotPhys.In(map);
         if (s->IsEmpty)
             return Status.InvalidCapability;
-        if ((s->Type == ObjectType.Untyped || s->Type == ObjectType.DeviceMemory) && !s->FirstChild.IsNull)
+        if ((s->Type == ObjectType.Untyped || s->Type == ObjectType.DeviceMemory) && s->FirstChild.Value != 0)
         {
             // The slot may go with a CNode that was among the descendants: then it is deleted.
             if (!CapDeletion.RevokeDescendants(map, slotPhys, ref pending, ref hooks, preemptible: true, emptyCNodes: true))

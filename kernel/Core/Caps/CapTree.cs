@@ -4,6 +4,8 @@
 // one ends), so it is O(1) whenever the promoted child has no children of its own. FindParent walks back
 // over earlier siblings: O(1) for a first child, which is the case for the newest child (children are
 // pushed at the head) and for every deletion Revoke makes.
+// A link is read into a local before it is tested or followed: a member of SlotAddr or SlotLink called
+// on a field through a pointer makes ilc take the field's address first, an instruction or two more.
 using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Caps;
@@ -16,9 +18,10 @@ internal static unsafe class CapTree
         CapSlot* p = parent.In(map);
         CapSlot* c = child.In(map);
         c->PrevOrParent = SlotLink.ToParent(parent);
-        c->Next = p->FirstChild;
-        if (!p->FirstChild.IsNull)
-            p->FirstChild.In(map)->PrevOrParent = SlotLink.ToPrevious(child);
+        SlotAddr next = p->FirstChild;
+        c->Next = next;
+        if (!next.IsNull)
+            next.In(map)->PrevOrParent = SlotLink.ToPrevious(child);
         p->FirstChild = child;
     }
 
@@ -36,8 +39,9 @@ internal static unsafe class CapTree
     {
         CapSlot* s = slot.In(map);
         ReplaceInSiblings(map, s, s->Next);
-        if (!s->Next.IsNull)
-            s->Next.In(map)->PrevOrParent = s->PrevOrParent;
+        SlotAddr next = s->Next;
+        if (!next.IsNull)
+            next.In(map)->PrevOrParent = s->PrevOrParent;
         s->PrevOrParent = SlotLink.None;
         s->Next = SlotAddr.Null;
     }
@@ -57,8 +61,9 @@ internal static unsafe class CapTree
         c->PrevOrParent = s->PrevOrParent;
         c->Next = s->Next;
         ReplaceInSiblings(map, s, child);
-        if (!s->Next.IsNull)
-            s->Next.In(map)->PrevOrParent = SlotLink.ToPrevious(child);
+        SlotAddr next = s->Next;
+        if (!next.IsNull)
+            next.In(map)->PrevOrParent = SlotLink.ToPrevious(child);
 
         SlotAddr head = Concat(map, own, rest);
         c->FirstChild = head;
@@ -76,10 +81,12 @@ internal static unsafe class CapTree
     {
         CapSlot* t = to.In(map);
         ReplaceInSiblings(map, t, to);
-        if (!t->Next.IsNull)
-            t->Next.In(map)->PrevOrParent = SlotLink.ToPrevious(to);
-        if (!t->FirstChild.IsNull)
-            t->FirstChild.In(map)->PrevOrParent = SlotLink.ToParent(to);
+        SlotAddr next = t->Next;
+        if (!next.IsNull)
+            next.In(map)->PrevOrParent = SlotLink.ToPrevious(to);
+        SlotAddr first = t->FirstChild;
+        if (!first.IsNull)
+            first.In(map)->PrevOrParent = SlotLink.ToParent(to);
     }
 
     /// <summary>Points whoever referred to `s` (previous sibling's Next, or parent's FirstChild) at `with`.</summary>
