@@ -179,8 +179,9 @@ public static unsafe partial class Syscalls
         // Every address space takes an ASID as it is made: check there are enough before anything is
         // made, so the retype never has to be undone halfway.
         if (type == (ulong)ObjectType.AddressSpace && count - done > AddressSpaces.FreeAsids) return Status.OutOfMemory;
+        SlotAddr untyped = SlotAddr.Of(NucleusContext.Current.Direct, u);   // before the call: as an argument it cost a copy of the map
         var hooks = new ObjectHooks();
-        s = Untyped.Retype(NucleusContext.Current.Direct, SlotAddr.Of(NucleusContext.Current.Direct, u), (ObjectType)type, (int)sizeBits, cnode, bits,
+        s = Untyped.Retype(NucleusContext.Current.Direct, untyped, (ObjectType)type, (int)sizeBits, cnode, bits,
             dstIndex + done, count - done, ref hooks, out ulong made, (Rights)withheld);
         if (hooks.Failed) Panic.Fail("retype: an address space found no ASID after the check");
         if (s == Status.Ok)

@@ -42,6 +42,9 @@ public static unsafe class ZeroingLatencyBenchmark
         return made ? LatencyProbe.Longest : 0;
     }
 
-    private static Status Retype(ref LatencyProbe.TimedHooks hooks) =>
-        Untyped.Retype(KernelState.Direct, CNode.SlotAddress(s_holder, 0), ObjectType.Frame, FrameBits, s_holder, 6, 1, 1, ref hooks, out _);
+    private static Status Retype(ref LatencyProbe.TimedHooks hooks)
+    {
+        SlotAddr untyped = CNode.SlotAddress(s_holder, 0);   // before the call, as in Syscalls.Retype
+        return Untyped.Retype(KernelState.Direct, untyped, ObjectType.Frame, FrameBits, s_holder, 6, 1, 1, ref hooks, out _);
+    }
 }

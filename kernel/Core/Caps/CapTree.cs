@@ -6,6 +6,7 @@
 // pushed at the head) and for every deletion Revoke makes.
 // A link is read into a local before it is tested or followed: a member of SlotAddr or SlotLink called
 // on a field through a pointer makes ilc take the field's address first, an instruction or two more.
+using System.Runtime.CompilerServices;
 using Vireo.Kernel.Memory;
 
 namespace Vireo.Kernel.Caps;
@@ -21,7 +22,7 @@ internal static unsafe class CapTree
         SlotAddr next = p->FirstChild;
         c->Next = next;
         if (!next.IsNull)
-            next.In(map)->PrevOrParent = SlotLink.ToPrevious(child);
+            SetBackLink(map, next, SlotLink.ToPrevious(child));
         p->FirstChild = child;
     }
 
@@ -30,7 +31,7 @@ internal static unsafe class CapTree
     {
         SlotLink link = slot.In(map)->PrevOrParent;
         while (!link.IsNone && !link.IsParent)
-            link = link.Slot.In(map)->PrevOrParent;
+            link = link.Previous.In(map)->PrevOrParent;
         return link.Slot;
     }
 
@@ -63,12 +64,12 @@ internal static unsafe class CapTree
         ReplaceInSiblings(map, s, child);
         SlotAddr next = s->Next;
         if (!next.IsNull)
-            next.In(map)->PrevOrParent = SlotLink.ToPrevious(child);
+            SetBackLink(map, next, SlotLink.ToPrevious(child));
 
         SlotAddr head = Concat(map, own, rest);
         c->FirstChild = head;
         if (!head.IsNull)
-            head.In(map)->PrevOrParent = SlotLink.ToParent(child);
+            SetBackLink(map, head, SlotLink.ToParent(child));
 
         s->PrevOrParent = SlotLink.None;
         s->Next = SlotAddr.Null;
@@ -83,11 +84,16 @@ internal static unsafe class CapTree
         ReplaceInSiblings(map, t, to);
         SlotAddr next = t->Next;
         if (!next.IsNull)
-            next.In(map)->PrevOrParent = SlotLink.ToPrevious(to);
+            SetBackLink(map, next, SlotLink.ToPrevious(to));
         SlotAddr first = t->FirstChild;
         if (!first.IsNull)
-            first.In(map)->PrevOrParent = SlotLink.ToParent(to);
+            SetBackLink(map, first, SlotLink.ToParent(to));
     }
+
+    // The link is made before the slot's address, as an argument: assigned in place, the link's
+    // construction came after the address, which then went through a register of its own (an add more).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SetBackLink(in PhysMap map, SlotAddr slot, SlotLink link) => slot.In(map)->PrevOrParent = link;
 
     /// <summary>Points whoever referred to `s` (previous sibling's Next, or parent's FirstChild) at `with`.</summary>
     private static void ReplaceInSiblings(PhysMap map, CapSlot* s, SlotAddr with)
@@ -98,7 +104,7 @@ internal static unsafe class CapTree
         if (link.IsParent)
             link.Slot.In(map)->FirstChild = with;
         else
-            link.Slot.In(map)->Next = with;
+            link.Previous.In(map)->Next = with;
     }
 
     /// <summary>Joins two sibling lists; the shorter one goes first, its tail found by a lockstep walk.
@@ -117,14 +123,14 @@ internal static unsafe class CapTree
             if (na.IsNull)
             {
                 ta.In(map)->Next = b;
-                b.In(map)->PrevOrParent = SlotLink.ToPrevious(ta);
+                SetBackLink(map, b, SlotLink.ToPrevious(ta));
                 return a;
             }
             SlotAddr nb = tb.In(map)->Next;
             if (nb.IsNull)
             {
                 tb.In(map)->Next = a;
-                a.In(map)->PrevOrParent = SlotLink.ToPrevious(tb);
+                SetBackLink(map, a, SlotLink.ToPrevious(tb));
                 return b;
             }
             ta = na;

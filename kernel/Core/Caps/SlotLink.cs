@@ -50,6 +50,14 @@ public readonly struct SlotLink : IEquatable<SlotLink>
         get => new(Value & ~ParentBit);
     }
 
+    /// <summary>The previous sibling, for a link known not to be IsParent (the tag is clear, so unlike
+    /// Slot it needs no mask: the sibling walks of CapTree run it once per sibling).</summary>
+    public SlotAddr Previous
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(Value);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool operator ==(SlotLink a, SlotLink b) => a.Value == b.Value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

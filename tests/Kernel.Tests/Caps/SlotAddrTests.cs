@@ -48,6 +48,7 @@ public unsafe class SlotAddrTests
         Assert.False(previous.IsParent);
         Assert.False(previous.IsNone);
         Assert.Equal(slot, previous.Slot);
+        Assert.Equal(slot, previous.Previous);   // unmasked, for links known not to name the parent
         Assert.NotEqual(parent, previous);   // same slot, different kind
         // The encoding in memory is the documented one (capabilities.md): bit 0 tags the parent.
         Assert.Equal(slot.Value | 1, parent.Value);
