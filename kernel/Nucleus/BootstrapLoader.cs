@@ -96,7 +96,7 @@ public static unsafe class BootstrapLoader
             PhysAddr phys = new PhysAddr(initfs.Start).AlignDown(ObjectSizes.PageSize) + i * ObjectSizes.PageSize;
             if (table.Map4K(ref tables, BootstrapLayout.InitfsBase + i * ObjectSizes.PageSize, phys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
                 return Fail("cannot map the initfs");
-            Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, InitfsFrameSlot + i).Value, ObjectType.Frame, Rights.Read | Rights.Execute | Rights.Map, phys.Value, 12, 0, 0));
+            Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, InitfsFrameSlot + i), ObjectType.Frame, Rights.Read | Rights.Execute | Rights.Map, phys.Value, 12, 0, 0));
         }
 
         // Its IPC buffer.
@@ -121,11 +121,11 @@ public static unsafe class BootstrapLoader
         if (table.Map4K(ref tables, BootstrapLayout.InfoPage, infoPhys, PageFlags.Present | PageFlags.User | PageFlags.NoExecute) != MapStatus.Ok)
             return Fail("cannot map the bootstrap's information page");
 
-        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.CNode).Value, ObjectType.CNode, Rights.All, cnodePhys.Value, cnodeBits, 0, 0));
-        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.AddressSpace).Value, ObjectType.AddressSpace, Rights.All, asPhys.Value, asBits, 0, 0));
-        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.Thread).Value, ObjectType.Thread, Rights.All, tcbPhys.Value, ObjectSizes.ThreadBits, 0, 0));
-        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.IoPorts).Value, ObjectType.IoPorts, Rights.All, 0, 16, 0, 0));
-        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.IrqControl).Value, ObjectType.IrqControl, Rights.All, 0, 0, 0, 0));
+        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.CNode), ObjectType.CNode, Rights.All, cnodePhys.Value, cnodeBits, 0, 0));
+        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.AddressSpace), ObjectType.AddressSpace, Rights.All, asPhys.Value, asBits, 0, 0));
+        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.Thread), ObjectType.Thread, Rights.All, tcbPhys.Value, ObjectSizes.ThreadBits, 0, 0));
+        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.IoPorts), ObjectType.IoPorts, Rights.All, 0, 16, 0, 0));
+        Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, BootstrapSlots.IrqControl), ObjectType.IrqControl, Rights.All, 0, 0, 0, 0));
 
         var t = map.As<Tcb>(tcbPhys);
         Threads.InitializeObject(t);
@@ -193,7 +193,7 @@ public static unsafe class BootstrapLoader
                 int bits = BlockBits(start, end);
                 ulong size = 1UL << bits;
                 frames.TryAllocRange(start, size >> ObjectSizes.PageBits);
-                Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, slot).Value, ObjectType.Untyped, Rights.Defined, start.Value, bits, 0, 0));
+                Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, slot), ObjectType.Untyped, Rights.Defined, start.Value, bits, 0, 0));
                 info->UntypedPhys[info->UntypedCount] = start.Value;
                 info->UntypedSizeBits[info->UntypedCount] = (byte)bits;
                 info->UntypedCount++;
@@ -248,7 +248,7 @@ public static unsafe class BootstrapLoader
         while (start < end && n < max)
         {
             int bits = BlockBits(start, end);
-            Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, firstSlot + (uint)n).Value, ObjectType.DeviceMemory, Rights.Defined, start.Value, bits, 0, 0));
+            Installed(CapOps.InstallRoot(map, CNode.SlotAddress(cnodePhys, firstSlot + (uint)n), ObjectType.DeviceMemory, Rights.Defined, start.Value, bits, 0, 0));
             start += 1UL << bits;
             n++;
         }

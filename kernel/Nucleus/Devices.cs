@@ -102,7 +102,7 @@ public static unsafe class Devices
         Status s = Syscalls.Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
         SlotAddr slot = CNode.SlotAddress(cnode, dstIndex);
-        s = CapOps.InstallRoot(NucleusContext.Current.Direct, slot.Value, ObjectType.IrqHandler, Rights.All, source, 0, 0, 0);
+        s = CapOps.InstallRoot(NucleusContext.Current.Direct, slot, ObjectType.IrqHandler, Rights.All, source, 0, 0, 0);
         if (s != Status.Ok) return s;
         s_claimed.TryClaim((int)source);
         ObjectCounts.Made(ObjectType.IrqHandler);   // its Destroy hook counts it gone

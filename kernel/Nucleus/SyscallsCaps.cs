@@ -51,7 +51,7 @@ public static unsafe partial class Syscalls
         return Status.Ok;
     }
 
-    private static ulong SlotPhys(PhysAddr cnodePhys, ulong index) => CNode.SlotAddress(cnodePhys, index).Value;
+    private static SlotAddr SlotPhys(PhysAddr cnodePhys, ulong index) => CNode.SlotAddress(cnodePhys, index);
 
     private static Status CapIdentify(Tcb* t, ulong handle, out ulong info, out ulong extra)
     {
@@ -85,8 +85,8 @@ public static unsafe partial class Syscalls
         s = Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
         var map = NucleusContext.Current.Direct;
-        s = mint ? CapOps.Mint(map, map.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights, badge)
-                 : CapOps.Copy(map, map.ToPhys(src), SlotPhys(cnode, dstIndex), (Rights)rights);
+        s = mint ? CapOps.Mint(map, SlotAddr.Of(map, src), SlotPhys(cnode, dstIndex), (Rights)rights, badge)
+                 : CapOps.Copy(map, SlotAddr.Of(map, src), SlotPhys(cnode, dstIndex), (Rights)rights);
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
         return s;
     }
@@ -98,7 +98,7 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         s = Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
-        s = CapOps.Move(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(src), SlotPhys(cnode, dstIndex));
+        s = CapOps.Move(NucleusContext.Current.Direct, SlotAddr.Of(NucleusContext.Current.Direct, src), SlotPhys(cnode, dstIndex));
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
         return s;
     }
@@ -115,7 +115,7 @@ public static unsafe partial class Syscalls
         s = Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
         var map = NucleusContext.Current.Direct;
-        if (!map.As<CapSlot>(SlotPhys(cnode, dstIndex))->IsEmpty) return Status.Occupied;   // before the scan
+        if (!SlotPhys(cnode, dstIndex).In(map)->IsEmpty) return Status.Occupied;   // before the scan
         ulong index = CNode.FindBadged(map, source->ObjectPhys, source->SizeBits, from, badgeMask, out next);
         if (index == 0) return Status.Ok;
         s = CapOps.Move(map, SlotPhys(source->ObjectPhys, index), SlotPhys(cnode, dstIndex));
@@ -129,7 +129,7 @@ public static unsafe partial class Syscalls
         Status s = Lookup(t, handle, out CapSlot* slot);
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
-        ulong phys = NucleusContext.Current.Direct.ToPhys(slot);
+        SlotAddr phys = SlotAddr.Of(NucleusContext.Current.Direct, slot);
         // Only a CNode's last capability takes the restartable way; every other delete goes straight on.
         // What dies on the way waits on DyingCNodes (drained by Finish).
         return CapDeletion.IsLastCNode(slot) ? CapOps.DeleteRestartable(NucleusContext.Current.Direct, phys, ref DyingCNodes.Head, ref hooks)
@@ -141,7 +141,7 @@ public static unsafe partial class Syscalls
         Status s = Lookup(t, handle, out CapSlot* slot);
         if (s != Status.Ok) return s;
         var hooks = new ObjectHooks();
-        return CapOps.Revoke(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(slot), ref DyingCNodes.Head, ref hooks);
+        return CapOps.Revoke(NucleusContext.Current.Direct, SlotAddr.Of(NucleusContext.Current.Direct, slot), ref DyingCNodes.Head, ref hooks);
     }
 
     /// <summary>The most objects one Retype makes (bits 0-31 of count; bits 32-47 carry its progress).</summary>
@@ -179,8 +179,9 @@ public static unsafe partial class Syscalls
         // Every address space takes an ASID as it is made: check there are enough before anything is
         // made, so the retype never has to be undone halfway.
         if (type == (ulong)ObjectType.AddressSpace && count - done > AddressSpaces.FreeAsids) return Status.OutOfMemory;
+        SlotAddr untyped = SlotAddr.Of(NucleusContext.Current.Direct, u);   // before the call: as an argument it cost a copy of the map
         var hooks = new ObjectHooks();
-        s = Untyped.Retype(NucleusContext.Current.Direct, NucleusContext.Current.Direct.ToPhys(u), (ObjectType)type, (int)sizeBits, cnode, bits,
+        s = Untyped.Retype(NucleusContext.Current.Direct, untyped, (ObjectType)type, (int)sizeBits, cnode, bits,
             dstIndex + done, count - done, ref hooks, out ulong made, (Rights)withheld);
         if (hooks.Failed) Panic.Fail("retype: an address space found no ASID after the check");
         if (s == Status.Ok)

@@ -30,5 +30,5 @@ public static unsafe partial class Syscalls
 
     /// <summary>Before a call that reuses memory or counts objects: drain first (Restart if stopped;
     /// the call has changed nothing yet).</summary>
-    private static bool Settled() => DyingCNodes.Head == 0 || DyingCNodes.Drain();
+    private static bool Settled() => DyingCNodes.IsEmpty || DyingCNodes.Drain();
 }

@@ -113,9 +113,9 @@ public static unsafe class Threads
         t->IpcBuffer = config.IpcBuffer;
         t->BufferPhys = PhysAddr.Null;
         DropOwnCap(&t->FaultEndpointCap);
-        if (faultEndpoint != null) _ = CapOps.Copy(map, map.ToPhys(faultEndpoint), map.ToPhys(&t->FaultEndpointCap), Rights.All);   // cannot fail: looked up, slot just emptied
+        if (faultEndpoint != null) _ = CapOps.Copy(map, SlotAddr.Of(map, faultEndpoint), SlotAddr.Of(map, &t->FaultEndpointCap), Rights.All);   // cannot fail: looked up, slot just emptied
         DropOwnCap(&t->ExitNotificationCap);
-        if (exitNotification != null) _ = CapOps.Copy(map, map.ToPhys(exitNotification), map.ToPhys(&t->ExitNotificationCap), Rights.All);   // likewise
+        if (exitNotification != null) _ = CapOps.Copy(map, SlotAddr.Of(map, exitNotification), SlotAddr.Of(map, &t->ExitNotificationCap), Rights.All);   // likewise
         t->Configured = true;
     }
 
@@ -128,8 +128,8 @@ public static unsafe class Threads
         AddressSpaces.Unbind(t);
         DropOwnCap(&t->CNodeCap);
         DropOwnCap(&t->AddressSpaceCap);
-        _ = CapOps.Copy(map, map.ToPhys(cnode), map.ToPhys(&t->CNodeCap), Rights.All);   // cannot fail: looked up, slot just emptied
-        _ = CapOps.Copy(map, map.ToPhys(space), map.ToPhys(&t->AddressSpaceCap), Rights.All);   // likewise
+        _ = CapOps.Copy(map, SlotAddr.Of(map, cnode), SlotAddr.Of(map, &t->CNodeCap), Rights.All);   // cannot fail: looked up, slot just emptied
+        _ = CapOps.Copy(map, SlotAddr.Of(map, space), SlotAddr.Of(map, &t->AddressSpaceCap), Rights.All);   // likewise
         t->CNodeCap.Spare = tcbPhys;
         t->AddressSpaceCap.Spare = tcbPhys;
         t->CNode = cnode->ObjectPhys;
@@ -297,7 +297,7 @@ public static unsafe class Threads
         // Ok: the slot holds a capability, and never an untyped (the one kind whose delete can stop at a
         // preemption point and ask for a restart). A CNode this was the last capability of is left to
         // DyingCNodes, drained in bounded steps by the call that got here (not in one stretch).
-        _ = CapOps.Delete(map, map.ToPhys(slot), ref DyingCNodes.Head, ref hooks);
+        _ = CapOps.Delete(map, SlotAddr.Of(map, slot), ref DyingCNodes.Head, ref hooks);
     }
 
     /// <summary>An address space is going away: never run on its tables again.</summary>

@@ -16,7 +16,7 @@ public static unsafe class CNodeCycleLatencyBenchmark
 {
     private const int SlotBits = 12;
 
-    private static ulong s_slot;
+    private static SlotAddr s_slot;
 
     /// <summary>Longest stretch without a preemption point, and how many restarts the delete took; 0 if
     /// the cycle could not be built or was not destroyed.</summary>
@@ -25,7 +25,7 @@ public static unsafe class CNodeCycleLatencyBenchmark
         restarts = 0;
         if (!PreemptionWorld.Create() || !PreemptionWorld.BuildCNodeCycle(SlotBits, out s_slot)) return 0;
         Status s = LatencyProbe.RunRestarting(&Delete, true, out restarts);
-        bool gone = s == Status.Ok && LatencyProbe.Dying == 0 && PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild == 0;
+        bool gone = s == Status.Ok && LatencyProbe.Dying.IsNull && PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild.IsNull;
         PreemptionWorld.Destroy();
         return gone ? LatencyProbe.Longest : 0;
     }

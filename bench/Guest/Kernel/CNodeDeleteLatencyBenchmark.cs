@@ -31,7 +31,7 @@ public static unsafe class CNodeDeleteLatencyBenchmark
         if (!PreemptionWorld.Create() || !PreemptionWorld.BuildFullCNode(SlotBits, ownUntyped)) return 0;
         Status s = LatencyProbe.RunRestarting(op, preemptible, out restarts);
         bool gone = s == Status.Ok && PreemptionWorld.At(PreemptionWorld.HolderSlot(2))->IsEmpty &&
-            PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild == 0;
+            PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild.IsNull;
         PreemptionWorld.Destroy();
         return gone ? LatencyProbe.Longest : 0;
     }

@@ -91,7 +91,7 @@ public static unsafe class KernelBenchmarks
     {
         var map = KernelState.Direct;
         KernelState.Frames.TryAllocZeroed(out PhysAddr cnode);
-        CapOps.InstallRoot(map, CNode.SlotAddress(cnode, 5).Value, ObjectType.Frame, Rights.All, 0x1000, 12, 0, 0);
+        CapOps.InstallRoot(map, CNode.SlotAddress(cnode, 5), ObjectType.Frame, Rights.All, 0x1000, 12, 0, 0);
         var handle = new CapHandle(5, 0);
         const int n = 10000;
         ulong found = 0;

@@ -16,7 +16,7 @@ namespace Vireo.Kernel.Bench;
 public static unsafe class LatencyProbe
 {
     private static ulong s_last, s_longest;
-    private static ulong s_dying;
+    private static SlotAddr s_dying;
     private static bool s_owed;
 
     /// <summary>The kernel's hooks; Preemptible false makes the operation one stretch (no points).</summary>
@@ -59,7 +59,7 @@ public static unsafe class LatencyProbe
 
     /// <summary>The list of dying CNodes of the operation under measure (DyingCNodes' part), empty at
     /// the start of RunRestarting.</summary>
-    public static ref ulong Dying => ref s_dying;
+    public static ref SlotAddr Dying => ref s_dying;
 
     /// <summary>The operation's own work is done and only the list is left to drain (OwedStatus).</summary>
     public static bool Owed => s_owed;
@@ -81,7 +81,7 @@ public static unsafe class LatencyProbe
     public static Status RunRestarting(delegate*<ref TimedHooks, Status> op, bool preemptible, out ulong restarts)
     {
         restarts = 0;
-        s_dying = 0;
+        s_dying = SlotAddr.Null;
         s_owed = false;
         Status s;
         PreemptionWorld.StartInterrupts(10000);

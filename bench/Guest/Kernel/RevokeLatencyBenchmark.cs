@@ -28,7 +28,7 @@ public static unsafe class RevokeLatencyBenchmark
         restarts = 0;
         if (!PreemptionWorld.Create() || !PreemptionWorld.BuildCopyTree(TreeSize, 1)) return 0;
         LatencyProbe.RunRestarting(&Revoke, preemptible, out restarts);
-        bool clean = PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild == 0;
+        bool clean = PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild.IsNull;
         PreemptionWorld.Destroy();
         return clean ? LatencyProbe.Longest : 0;
     }

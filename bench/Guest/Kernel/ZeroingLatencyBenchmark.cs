@@ -29,18 +29,22 @@ public static unsafe class ZeroingLatencyBenchmark
             return 0;
         }
         s_holder = holder;
-        Status s = CapOps.InstallRoot(map, holder.Value, ObjectType.Untyped, Rights.All, memory.Value, FrameBits, 0, 0);
+        // The untyped is slot 0 of the holder, the frame goes to slot 1.
+        Status s = CapOps.InstallRoot(map, CNode.SlotAddress(holder, 0), ObjectType.Untyped, Rights.All, memory.Value, FrameBits, 0, 0);
         SlotAddr frameSlot = CNode.SlotAddress(holder, 1);
         if (s == Status.Ok) s = LatencyProbe.RunRestarting(&Retype, preemptible, out restarts);
         bool made = s == Status.Ok && frameSlot.In(map)->Type == ObjectType.Frame;
         var plain = new Nucleus.ObjectHooks();
-        if (made) CapOps.Delete(map, frameSlot.Value, ref plain);
-        CapOps.Delete(map, holder.Value, ref plain);
+        if (made) CapOps.Delete(map, frameSlot, ref plain);
+        CapOps.Delete(map, CNode.SlotAddress(holder, 0), ref plain);
         KernelState.Frames.FreeContiguous(memory, Frames);
         KernelState.Frames.Free(holder);
         return made ? LatencyProbe.Longest : 0;
     }
 
-    private static Status Retype(ref LatencyProbe.TimedHooks hooks) =>
-        Untyped.Retype(KernelState.Direct, s_holder.Value, ObjectType.Frame, FrameBits, s_holder, 6, 1, 1, ref hooks, out _);
+    private static Status Retype(ref LatencyProbe.TimedHooks hooks)
+    {
+        SlotAddr untyped = CNode.SlotAddress(s_holder, 0);   // before the call, as in Syscalls.Retype
+        return Untyped.Retype(KernelState.Direct, untyped, ObjectType.Frame, FrameBits, s_holder, 6, 1, 1, ref hooks, out _);
+    }
 }

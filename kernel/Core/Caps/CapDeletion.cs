@@ -62,19 +62,19 @@ internal static unsafe class CapDeletion
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     /// When `emptied`, a CNode whose last capability this is holds nothing any more (EmptyLastCNode) and
     /// is destroyed at once instead of going on the list.
-    public static void DeleteOne<THooks>(PhysMap map, ulong slotPhys, ref ulong pending, ref THooks hooks, bool emptied = false)
+    public static void DeleteOne<THooks>(PhysMap map, SlotAddr slotPhys, ref SlotAddr pending, ref THooks hooks, bool emptied = false)
         where THooks : struct, IObjectHooks
     {
-        CapSlot* s = map.As<CapSlot>(slotPhys);
-        if ((s->Type == ObjectType.Untyped || s->Type == ObjectType.DeviceMemory) && s->FirstChild != 0)
+        CapSlot* s = slotPhys.In(map);
+        if ((s->Type == ObjectType.Untyped || s->Type == ObjectType.DeviceMemory) && s->FirstChild.Value != 0)
             RevokeDescendants(map, slotPhys, ref pending, ref hooks, preemptible: false);
 
-        bool last = s->IsOriginal && s->FirstChild == 0;
-        ulong parent = last ? CapTree.FindParent(map, slotPhys) : 0;
-        if (s->FirstChild != 0)
+        bool last = s->IsOriginal && s->FirstChild.Value == 0;
+        SlotAddr parent = last ? CapTree.FindParent(map, slotPhys) : SlotAddr.Null;
+        if (s->FirstChild.Value != 0)
         {
-            ulong heir = CapTree.Promote(map, slotPhys);
-            map.As<CapSlot>(heir)->Flags |= s->Flags & (CapFlags.Original | CapFlags.Padded | CapFlags.Device);
+            SlotAddr heir = CapTree.Promote(map, slotPhys);
+            heir.In(map)->Flags |= s->Flags & (CapFlags.Original | CapFlags.Padded | CapFlags.Device);
         }
         else
         {
@@ -90,10 +90,10 @@ internal static unsafe class CapDeletion
         if (!last)
             return;
 
-        if (parent != 0 && (map.As<CapSlot>(parent)->Type == ObjectType.Untyped || map.As<CapSlot>(parent)->Type == ObjectType.DeviceMemory))
+        if (!parent.IsNull && (parent.In(map)->Type == ObjectType.Untyped || parent.In(map)->Type == ObjectType.DeviceMemory))
             Untyped.Release(map, parent, new PhysAddr(objectPhys), ObjectLayout.ObjectBits(type, sizeBits), flags);
         if (type == ObjectType.CNode && !emptied)
-            Push(map, EntryFor(map, slotPhys, objectPhys, sizeBits), ref pending);
+            Push(map, EntryFor(map, slotPhys, new PhysAddr(objectPhys), sizeBits), ref pending);
         else
             hooks.Destroy(type, objectPhys, sizeBits);
     }
@@ -103,12 +103,14 @@ internal static unsafe class CapDeletion
     // runs meanwhile. Where slot 0 is taken (test fixtures fill it; or it is already the entry of another
     // CNode, Object set) the entry is the slot that held the last capability, which is safe only while the
     // operation that emptied it lasts: the kernel's lists never get one.
-    private static ulong EntryFor(PhysMap map, ulong oldSlot, ulong cnode, int slotBits)
+    private static SlotAddr EntryFor(PhysMap map, SlotAddr oldSlot, PhysAddr cnode, int slotBits)
     {
-        CapSlot* first = map.As<CapSlot>(cnode);
-        ulong entry = first->IsEmpty && first->Object == 0 ? cnode : oldSlot;
-        CapSlot* e = map.As<CapSlot>(entry);
-        e->Object = cnode;
+        // Slot 0's address is the CNode's own.
+        SlotAddr firstSlot = CNode.SlotAddress(cnode, 0);
+        CapSlot* first = firstSlot.In(map);
+        SlotAddr entry = first->IsEmpty && first->Object == 0 ? firstSlot : oldSlot;
+        CapSlot* e = entry.In(map);
+        e->ObjectPhys = cnode;
         e->SizeBits = (byte)slotBits;
         e->Extra = 0;
         return entry;
@@ -116,12 +118,12 @@ internal static unsafe class CapDeletion
 
     // Puts an entry on the list: first, or right behind the first while a drain scans that one, so a
     // CNode is finished before the CNodes it held (the order of one stretch).
-    private static void Push(PhysMap map, ulong entry, ref ulong pending)
+    private static void Push(PhysMap map, SlotAddr entry, ref SlotAddr pending)
     {
-        CapSlot* e = map.As<CapSlot>(entry);
-        if (pending != 0 && (map.As<CapSlot>(pending)->Flags & CapFlags.Scanning) != 0)
+        CapSlot* e = entry.In(map);
+        if (pending.Value != 0 && (pending.In(map)->Flags & CapFlags.Scanning) != 0)
         {
-            CapSlot* head = map.As<CapSlot>(pending);
+            CapSlot* head = pending.In(map);
             e->Next = head->Next;
             head->Next = entry;
             return;
@@ -135,30 +137,31 @@ internal static unsafe class CapDeletion
     /// When emptyCNodes (a top-level revoke, never one nested in EmptyLastCNode), a leaf that is a CNode's
     /// last capability is first emptied restartably (EmptyLastCNode, within this revoke's restarts) and then
     /// destroyed without a scan; the walk then starts again from root, since that may have taken any slot.
-    public static bool RevokeDescendants<THooks>(PhysMap map, ulong root, ref ulong pending, ref THooks hooks,
+    public static bool RevokeDescendants<THooks>(PhysMap map, SlotAddr root, ref SlotAddr pending, ref THooks hooks,
         bool preemptible, bool emptyCNodes = false)
         where THooks : struct, IObjectHooks
     {
-        ulong local = root;
+        SlotAddr local = root;
         while (true)
         {
-            CapSlot* l = map.As<CapSlot>(local);
-            ulong child = l->FirstChild;
-            if (child == 0)
+            CapSlot* l = local.In(map);
+            SlotAddr child = l->FirstChild;
+            if (child.IsNull)
             {
                 if (local == root)
                     return true;
                 // An untyped below root whose descendants are gone. It became the local root as its
                 // parent's first child, and nothing below it touches its parent's list, so it still is.
-                ulong parent = l->PrevOrParent & ~CapTree.ParentBit;
+                SlotLink up = l->PrevOrParent;
+                SlotAddr parent = up.Slot;
                 DeleteOne(map, local, ref pending, ref hooks);
                 local = parent;
             }
             else
             {
-                CapSlot* c = map.As<CapSlot>(child);
-                ulong grandchild = c->FirstChild;
-                if (grandchild == 0)
+                CapSlot* c = child.In(map);
+                SlotAddr grandchild = c->FirstChild;
+                if (grandchild.IsNull)
                 {
                     if (c->Type == ObjectType.CNode && emptyCNodes && IsLastCNode(c))
                     {
@@ -192,35 +195,34 @@ internal static unsafe class CapDeletion
     // 1: root went on the way; 0: the CNode is gone, go on from root. Kept out of RevokeDescendants' loop
     // (not inlined), which otherwise runs slower for every leaf.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int EmptyAndDelete<THooks>(PhysMap map, ulong slot, ulong root, ref ulong pending, ref THooks hooks)
+    private static int EmptyAndDelete<THooks>(PhysMap map, SlotAddr slot, SlotAddr root, ref SlotAddr pending, ref THooks hooks)
         where THooks : struct, IObjectHooks
     {
         if (!EmptyLastCNode(map, slot, ref pending, ref hooks))
             return -1;
-        if (!map.As<CapSlot>(slot)->IsEmpty)
-            DeleteEmptied(map, slot, 0, ref pending, ref hooks);
-        return map.As<CapSlot>(root)->IsEmpty ? 1 : 0;
+        if (!slot.In(map)->IsEmpty)
+            DeleteEmptied(map, slot, SlotAddr.Null, ref pending, ref hooks);
+        return root.In(map)->IsEmpty ? 1 : 0;
     }
 
     /// <summary>Deletes the capabilities of the dying CNodes on the list, each in index order, and destroys
     /// them (see the header). When preemptible, stops at a preemption point after each capability deleted
     /// and every ScanBatch empty slots passed, and returns false; the list keeps where it got (the first
     /// entry's Extra), so a later call goes on from there.</summary>
-    public static bool Drain<THooks>(PhysMap map, ref ulong pending, ref THooks hooks, bool preemptible = false)
+    public static bool Drain<THooks>(PhysMap map, ref SlotAddr pending, ref THooks hooks, bool preemptible = false)
         where THooks : struct, IObjectHooks
     {
         uint scanned = 0;
-        while (pending != 0)
+        while (pending.Value != 0)
         {
-            ulong entry = pending;
-            CapSlot* e = map.As<CapSlot>(entry);
+            CapSlot* e = pending.In(map);
             e->Flags |= CapFlags.Scanning;
             PhysAddr cnode = e->ObjectPhys;
             ulong slots = 1UL << e->SizeBits;
             for (ulong i = e->Extra; i < slots; i++)
             {
-                ulong slot = CNode.SlotAddress(cnode, i).Value;
-                CapSlot* x = map.As<CapSlot>(slot);
+                SlotAddr slot = CNode.SlotAddress(cnode, i);
+                CapSlot* x = slot.In(map);
                 if (x->IsEmpty)
                 {
                     if (!preemptible || (++scanned & (ScanBatch - 1)) != 0) continue;
@@ -230,7 +232,7 @@ internal static unsafe class CapDeletion
                 }
                 // An untyped's objects go first, restartably: what the revoke frees goes behind this entry.
                 // (In one stretch DeleteOne revokes them itself, in the same order.)
-                if (preemptible && (x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild != 0)
+                if (preemptible && (x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild.Value != 0)
                 {
                     if (!RevokeDescendants(map, slot, ref pending, ref hooks, preemptible: true))
                     {
@@ -259,13 +261,13 @@ internal static unsafe class CapDeletion
         entry->Object = 0;
         entry->SizeBits = 0;
         entry->Extra = 0;
-        entry->Next = 0;
+        entry->Next = SlotAddr.Null;
         entry->Flags = CapFlags.None;
         return slotBits;
     }
 
     /// <summary>The slot holds the last capability of a CNode: deleting it destroys the CNode.</summary>
-    public static bool IsLastCNode(CapSlot* s) => s->Type == ObjectType.CNode && s->IsOriginal && s->FirstChild == 0;
+    public static bool IsLastCNode(CapSlot* s) => s->Type == ObjectType.CNode && s->IsOriginal && s->FirstChild.Value == 0;
 
     // Empty slots passed between two preemption points while a CNode is emptied or drained (a power of
     // two): about 1,500 instructions.
@@ -274,10 +276,10 @@ internal static unsafe class CapDeletion
     /// <summary>Empties the CNode whose last capability is in `root` (see the header), but for `root`
     /// itself if it lies in it. False when a preemption point stopped it; true when it is empty, or when
     /// `root` went on the way (a revoke or a destruction inside reached it).</summary>
-    public static bool EmptyLastCNode<THooks>(PhysMap map, ulong root, ref ulong pending, ref THooks hooks)
+    public static bool EmptyLastCNode<THooks>(PhysMap map, SlotAddr root, ref SlotAddr pending, ref THooks hooks)
         where THooks : struct, IObjectHooks
     {
-        CapSlot* r = map.As<CapSlot>(root);
+        CapSlot* r = root.In(map);
         if ((r->Flags & CapFlags.Emptying) == 0)
         {
             // A fresh start: whatever hint the slot holds is not this deletion's.
@@ -286,22 +288,22 @@ internal static unsafe class CapDeletion
         }
         // A nested CNode's hint is this deletion's only if its Badge (unused in CNode capabilities)
         // names this root slot and its generation.
-        ulong tag = root | ((ulong)r->Generation << 48);
-        ulong cur = root;
+        ulong tag = root.Value | ((ulong)r->Generation << 48);
+        SlotAddr cur = root;
         uint scanned = 0;
         while (true)
         {
             if (!IsLastCNode(r))
                 return true;   // not reached (it stays the last capability: no copy is made of it); never loop
-            CapSlot* c = map.As<CapSlot>(cur);
+            CapSlot* c = cur.In(map);
             PhysAddr cnode = c->ObjectPhys;
             ulong slots = 1UL << c->SizeBits;
-            ulong next = root;   // where to go on: root (up again) unless a nested CNode is found
+            SlotAddr next = root;   // where to go on: root (up again) unless a nested CNode is found
             bool finished = true;
             for (ulong i = c->Extra; i < slots; i++)
             {
-                ulong slot = CNode.SlotAddress(cnode, i).Value;
-                CapSlot* x = map.As<CapSlot>(slot);
+                SlotAddr slot = CNode.SlotAddress(cnode, i);
+                CapSlot* x = slot.In(map);
                 if (x->IsEmpty || slot == root)
                 {
                     if ((++scanned & (ScanBatch - 1)) != 0) continue;
@@ -321,7 +323,7 @@ internal static unsafe class CapDeletion
                     finished = false;
                     break;
                 }
-                if ((x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild != 0)
+                if ((x->Type == ObjectType.Untyped || x->Type == ObjectType.DeviceMemory) && x->FirstChild.Value != 0)
                 {
                     bool done = RevokeDescendants(map, slot, ref pending, ref hooks, preemptible: true);
                     if (r->IsEmpty) return true;
@@ -352,13 +354,13 @@ internal static unsafe class CapDeletion
 
     /// <summary>Deletes the last capability of a CNode that EmptyLastCNode emptied: its destruction needs
     /// no scan, unless `keep` (a capability it skipped) lies in it, when it goes on the list.</summary>
-    public static void DeleteEmptied<THooks>(PhysMap map, ulong slot, ulong keep, ref ulong pending, ref THooks hooks)
+    public static void DeleteEmptied<THooks>(PhysMap map, SlotAddr slot, SlotAddr keep, ref SlotAddr pending, ref THooks hooks)
         where THooks : struct, IObjectHooks
     {
-        CapSlot* s = map.As<CapSlot>(slot);
+        CapSlot* s = slot.In(map);
         PhysAddr cnode = s->ObjectPhys;
-        bool holdsKeep = keep != slot && keep >= cnode.Value && keep - cnode.Value < (1UL << (s->SizeBits + ObjectSizes.SlotBits)) &&
-            !map.As<CapSlot>(keep)->IsEmpty;
+        bool holdsKeep = keep != slot && keep.Value >= cnode.Value && keep.Value - cnode.Value < (1UL << (s->SizeBits + ObjectSizes.SlotBits)) &&
+            !keep.In(map)->IsEmpty;
         DeleteOne(map, slot, ref pending, ref hooks, emptied: !holdsKeep);
     }
 }

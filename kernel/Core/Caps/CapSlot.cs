@@ -6,10 +6,11 @@
 //   8 Object  16 Badge  24 Extra  32 PrevOrParent  40 Next  48 FirstChild  56 Spare
 //
 // The derivation tree is a first-child / next-sibling tree whose links are physical addresses of slots
-// (0 = none; so no CNode may live at physical address 0). PrevOrParent holds the previous sibling, or
-// for the first child of a node the parent's slot address with bit 0 set (slots are 64-byte aligned, so
-// bit 0 is free). Only the first child knows its parent: re-parenting a whole child list is then one
-// store, which is what makes Delete's promotion and Move cheap. A root (boot object) has 0 there.
+// (SlotAddr; Null = none, so no CNode may live at physical address 0). PrevOrParent is a SlotLink: the
+// previous sibling, or for the first child of a node the parent's slot address with bit 0 set (slots are
+// 64-byte aligned, so bit 0 is free); its type keeps the tag from being read as an address. Only the
+// first child knows its parent: re-parenting a whole child list is then one store, which is what makes
+// Delete's promotion and Move cheap. A root (boot object) has SlotLink.None there.
 //
 // Invariant: all capabilities to one object form one subtree whose root carries Flags.Original; that
 // root is a child of the untyped capability the object was retyped from, or a tree root for objects the
@@ -68,9 +69,10 @@ public struct CapSlot
     /// <summary>Untyped: number of live objects carved from it. Frame: the mapping record, owned by the
     /// kernel's mapping code (0 = unmapped; copies start unmapped). Other types: 0.</summary>
     public ulong Extra;
-    public ulong PrevOrParent;
-    public ulong Next;
-    public ulong FirstChild;
+    /// <summary>The previous sibling, or the parent for a first child (see the header).</summary>
+    public SlotLink PrevOrParent;
+    public SlotAddr Next;
+    public SlotAddr FirstChild;
     /// <summary>Not used by the capability core.</summary>
     public ulong Spare;
 

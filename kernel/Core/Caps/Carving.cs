@@ -25,10 +25,10 @@ public static unsafe class Carving
     /// 2^sizeBits), OutOfMemory (device memory: the piece starts below the parent's watermark),
     /// Occupied (dstSlot not empty).
     /// </summary>
-    public static Status Carve<THooks>(PhysMap map, ulong parentSlot, ulong @base, ulong sizeBits, ulong dstSlot, ref THooks hooks)
+    public static Status Carve<THooks>(PhysMap map, SlotAddr parentSlot, ulong @base, ulong sizeBits, SlotAddr dstSlot, ref THooks hooks)
         where THooks : struct, IObjectHooks
     {
-        CapSlot* p = map.As<CapSlot>(parentSlot);
+        CapSlot* p = parentSlot.In(map);
         if (p->IsEmpty)
             return Status.InvalidCapability;
         bool device = p->Type == ObjectType.DeviceMemory;
@@ -49,7 +49,7 @@ public static unsafe class Carving
             return Status.NotAligned;
         if (device && offset < p->Watermark)
             return Status.OutOfMemory;
-        CapSlot* d = map.As<CapSlot>(dstSlot);
+        CapSlot* d = dstSlot.In(map);
         if (!d->IsEmpty)
             return Status.Occupied;
 

@@ -28,11 +28,12 @@ public readonly struct SlotAddr : IEquatable<SlotAddr>
 
     /// <summary>The slot itself, through the direct map.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe CapSlot* In(PhysMap map) => map.As<CapSlot>(Value);
+    public unsafe CapSlot* In(in PhysMap map) => map.As<CapSlot>(Value);
 
-    /// <summary>The address of a slot reached through the direct map (a CapSlot* the caller holds).</summary>
+    /// <summary>The address of a slot reached through the direct map (a CapSlot* the caller holds). The
+    /// map by reference, as map.ToPhys takes it: by value, a map read from a static was copied first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe SlotAddr Of(PhysMap map, CapSlot* slot) => new(map.ToPhys(slot));
+    public static unsafe SlotAddr Of(in PhysMap map, CapSlot* slot) => new(map.ToPhys(slot));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static explicit operator SlotAddr(ulong value) => new(value);

@@ -43,7 +43,7 @@ public static unsafe class Untyped
     /// InvalidArgument (type/size not retypable, count 0), OutOfRange (slots beyond the CNode),
     /// Occupied (a destination slot is not empty), OutOfMemory (does not fit above the watermark).
     /// </summary>
-    public static Status Retype<THooks>(PhysMap map, ulong untypedSlot, ObjectType type, int sizeBits,
+    public static Status Retype<THooks>(PhysMap map, SlotAddr untypedSlot, ObjectType type, int sizeBits,
         PhysAddr dstCNode, int dstSlotBits, ulong dstIndex, ulong count, ref THooks hooks, Rights withheld = Rights.None)
         where THooks : struct, IObjectHooks =>
         Retype(map, untypedSlot, type, sizeBits, dstCNode, dstSlotBits, dstIndex, count, ref hooks, out _, withheld);
@@ -51,13 +51,13 @@ public static unsafe class Untyped
     /// <summary>As above; in addition, a preemption point after an object (not the last) stops it with
     /// Preemption.Restart, the first `made` objects made and committed; the rest are
     /// [dstIndex + made, dstIndex + count), to be asked for again. made is count on Ok, 0 on failure.</summary>
-    public static Status Retype<THooks>(PhysMap map, ulong untypedSlot, ObjectType type, int sizeBits,
+    public static Status Retype<THooks>(PhysMap map, SlotAddr untypedSlot, ObjectType type, int sizeBits,
         PhysAddr dstCNode, int dstSlotBits, ulong dstIndex, ulong count, ref THooks hooks, out ulong made,
         Rights withheld = Rights.None)
         where THooks : struct, IObjectHooks
     {
         made = 0;
-        CapSlot* u = map.As<CapSlot>(untypedSlot);
+        CapSlot* u = untypedSlot.In(map);
         if (u->IsEmpty)
             return Status.InvalidCapability;
         // Device memory (registers, frame buffers) becomes 4 KiB frames only: never kernel objects,
@@ -97,7 +97,7 @@ public static unsafe class Untyped
         for (ulong i = 0; i < count; i++)
         {
             PhysAddr objectPhys = u->ObjectPhys + start + i * objectSize;
-            ulong slot = CNode.SlotAddress(dstCNode, dstIndex + i).Value;   // the tree still links numbers (SlotAddr.cs)
+            SlotAddr slot = CNode.SlotAddress(dstCNode, dstIndex + i);
             // An address space's page-table pool is zeroed page by page as tables are taken from it.
             if (type == ObjectType.AddressSpace)
                 Zero(map, objectPhys, 1UL << ObjectSizes.PageBits);
@@ -114,7 +114,7 @@ public static unsafe class Untyped
             CapFlags flags = padded && i == 0 ? CapFlags.Original | CapFlags.Padded : CapFlags.Original;
             if (device)
                 flags |= CapFlags.Device;
-            CapOps.Fill(map.As<CapSlot>(slot), type, rights, flags, capSizeBits, objectPhys.Value, 0, 0);
+            CapOps.Fill(slot.In(map), type, rights, flags, capSizeBits, objectPhys.Value, 0, 0);
             CapTree.InsertChild(map, untypedSlot, slot);
             hooks.Initialize(type, objectPhys, capSizeBits);
             if (i + 1 < count && hooks.PreemptionPoint())
@@ -165,17 +165,17 @@ public static unsafe class Untyped
 
     /// <summary>The zeroing mark of an untyped slot (tests): offset of the object being zeroed and
     /// chunks done, or (0, 0).</summary>
-    public static ulong ZeroedChunks(PhysMap map, ulong untypedSlot, out ulong offset)
+    public static ulong ZeroedChunks(PhysMap map, SlotAddr untypedSlot, out ulong offset)
     {
-        ulong mark = map.As<CapSlot>(untypedSlot)->Spare;
+        ulong mark = untypedSlot.In(map)->Spare;
         offset = mark & MarkOffsetMask;
         return mark >> MarkChunksShift;
     }
 
     /// <summary>Gives a destroyed object's memory back to the untyped it was carved from.</summary>
-    internal static void Release(PhysMap map, ulong untypedSlot, PhysAddr objectPhys, int objectBits, CapFlags flags)
+    internal static void Release(PhysMap map, SlotAddr untypedSlot, PhysAddr objectPhys, int objectBits, CapFlags flags)
     {
-        CapSlot* u = map.As<CapSlot>(untypedSlot);
+        CapSlot* u = untypedSlot.In(map);
         u->ChildCount--;
         if (u->ChildCount == 0)
         {

@@ -191,7 +191,7 @@ public static unsafe class Ipc
             var map = NucleusContext.Current.Direct;
             SlotAddr slot = CNode.SlotAddress(cnode->ObjectPhys, index);
             // Ok: MessageTransfer checked the source (not untyped) and the empty slot first.
-            _ = CapOps.Copy(map, map.ToPhys(src), slot.Value, Rights.Defined);   // the sender's rights whole, Physical too
+            _ = CapOps.Copy(map, SlotAddr.Of(map, src), slot, Rights.Defined);   // the sender's rights whole, Physical too
             return CNode.HandleFor(map, cnode->ObjectPhys, slot).Value;
         }
     }

@@ -47,7 +47,7 @@ public static unsafe class PreemptionTests
         Check.Equal((ulong)Status.Ok, (ulong)s, "revoke ends Ok");
         Check.True(restarts > 0, "the revoke was preempted");
         Check.True(ticks >= restarts, "each restart took an interrupt");
-        Check.Equal(0, PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild, "no derived capability left");
+        Check.Equal(0, PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild.Value, "no derived capability left");
         ulong left = 0;
         for (ulong i = 1; i <= TreeSize; i++)
             if (!PreemptionWorld.At(PreemptionWorld.Slot(i))->IsEmpty) left++;
@@ -62,7 +62,7 @@ public static unsafe class PreemptionTests
         var map = KernelState.Direct;
         var hooks = new ObjectHooks();
         ulong watermark = PreemptionWorld.At(PreemptionWorld.UntypedSlot)->Watermark;
-        ulong child = PreemptionWorld.HolderSlot(2);
+        SlotAddr child = PreemptionWorld.HolderSlot(2);
         Check.Equal((ulong)Status.Ok, (ulong)Untyped.Retype(map, PreemptionWorld.UntypedSlot, ObjectType.Untyped, 21,
             PreemptionWorld.Holder, 6, 2, 1, ref hooks), "child untyped of 2 MiB");
         Check.Equal((ulong)Status.Ok, (ulong)PreemptionWorld.RetypeAll(child, ObjectType.Frame, 0, 0, 512), "512 frames in it");
@@ -177,12 +177,12 @@ public static unsafe class PreemptionTests
         CapSlot* u = PreemptionWorld.At(PreemptionWorld.UntypedSlot);
         ulong before = u->Watermark;
         Check.True(PreemptionWorld.BuildFullCNode(12), "a CNode of 4,096 copies built");
-        ulong cnode = PreemptionWorld.HolderSlot(2);
+        SlotAddr cnode = PreemptionWorld.HolderSlot(2);
         Status s = RunWithInterruptPending(&DeleteFullCNode, out ulong restarts);
         Check.Equal((ulong)Status.Ok, (ulong)s, "delete ends Ok");
         Check.True(restarts >= 4095, "it stopped after every copy");
         Check.True(PreemptionWorld.At(cnode)->IsEmpty, "the CNode's capability is gone");
-        Check.Equal(0, PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild, "every copy is gone");
+        Check.Equal(0, PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild.Value, "every copy is gone");
         Check.Equal(before + 64, u->Watermark, "the CNode's memory is back (the endpoint stays)");
         PreemptionWorld.Destroy();
     }
@@ -197,7 +197,7 @@ public static unsafe class PreemptionTests
         Check.Equal((ulong)Status.Ok, (ulong)s, "revoke ends Ok");
         Check.True(restarts >= 4095, "it stopped after every copy");
         Check.True(PreemptionWorld.At(PreemptionWorld.HolderSlot(2))->IsEmpty, "the CNode's capability is gone");
-        Check.Equal(0, PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild, "every copy is gone");
+        Check.Equal(0, PreemptionWorld.At(PreemptionWorld.Slot(0))->FirstChild.Value, "every copy is gone");
         CapSlot* own = PreemptionWorld.At(PreemptionWorld.HolderSlot(3));
         Check.Equal(0, own->Watermark, "the CNode's memory is back in its untyped");
         Check.Equal(0, own->ChildCount, "the untyped has no object left");

@@ -26,19 +26,19 @@ public static unsafe class PreemptionWorld
 
     /// <summary>Slot 0 of the holder: the 8 MiB untyped. Slot 1: the big CNode.</summary>
     // Inlined: the latency benchmarks time the call of a revoke or retype that names these slots.
-    public static ulong UntypedSlot
+    public static SlotAddr UntypedSlot
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => CNode.SlotAddress(s_holder, 0).Value;
+        get => CNode.SlotAddress(s_holder, 0);
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong HolderSlot(ulong index) => CNode.SlotAddress(s_holder, index).Value;
+    public static SlotAddr HolderSlot(ulong index) => CNode.SlotAddress(s_holder, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Slot(ulong index) => CNode.SlotAddress(s_cnode, index).Value;
+    public static SlotAddr Slot(ulong index) => CNode.SlotAddress(s_cnode, index);
     public static PhysAddr Holder => s_holder;
     public static PhysAddr BigCNode => s_cnode;
     public static ulong Ticks => s_ticks;
-    public static CapSlot* At(ulong slot) => KernelState.Direct.As<CapSlot>(slot);
+    public static CapSlot* At(SlotAddr slot) => slot.In(KernelState.Direct);
 
     public static bool Create()
     {
@@ -92,7 +92,7 @@ public static unsafe class PreemptionWorld
     public static bool BuildFullCNode(int slotBits, bool ownUntyped = false)
     {
         var map = KernelState.Direct;
-        ulong from = UntypedSlot;
+        SlotAddr from = UntypedSlot;
         if (ownUntyped)
         {
             if (RetypeOne(UntypedSlot, ObjectType.Untyped, slotBits + ObjectSizes.SlotBits, s_holder, 6, 3) != Status.Ok)
@@ -104,34 +104,34 @@ public static unsafe class PreemptionWorld
             return false;
         PhysAddr full = At(HolderSlot(2))->ObjectPhys;
         for (ulong i = 0; i < 1UL << slotBits; i++)
-            if (CapOps.Copy(map, Slot(0), CNode.SlotAddress(full, i).Value, Rights.All) != Status.Ok) return false;
+            if (CapOps.Copy(map, Slot(0), CNode.SlotAddress(full, i), Rights.All) != Status.Ok) return false;
         return true;
     }
 
     /// <summary>Two CNodes of 2^slotBits slots, X and Y, full of copies of an endpoint in slot 0 of the big
     /// CNode (but for slot 0, as user space fills them), X holding Y's last capability in its slot 1 and Y
     /// holding X's in its slot 1: a cycle. Returns that slot of Y, the capability to delete.</summary>
-    public static bool BuildCNodeCycle(int slotBits, out ulong xInY)
+    public static bool BuildCNodeCycle(int slotBits, out SlotAddr xInY)
     {
         var map = KernelState.Direct;
-        xInY = 0;
+        xInY = SlotAddr.Null;
         if (RetypeOne(UntypedSlot, ObjectType.Endpoint, 0, s_cnode, CNodeBits, 0) != Status.Ok ||
             RetypeOne(UntypedSlot, ObjectType.CNode, slotBits, s_holder, 6, 2) != Status.Ok ||
             RetypeOne(UntypedSlot, ObjectType.CNode, slotBits, s_holder, 6, 4) != Status.Ok)
             return false;
         PhysAddr x = At(HolderSlot(2))->ObjectPhys, y = At(HolderSlot(4))->ObjectPhys;
         for (ulong i = 2; i < 1UL << slotBits; i++)
-            if (CapOps.Copy(map, Slot(0), CNode.SlotAddress(x, i).Value, Rights.All) != Status.Ok ||
-                CapOps.Copy(map, Slot(0), CNode.SlotAddress(y, i).Value, Rights.All) != Status.Ok)
+            if (CapOps.Copy(map, Slot(0), CNode.SlotAddress(x, i), Rights.All) != Status.Ok ||
+                CapOps.Copy(map, Slot(0), CNode.SlotAddress(y, i), Rights.All) != Status.Ok)
                 return false;
-        xInY = CNode.SlotAddress(y, 1).Value;
-        return CapOps.Move(map, HolderSlot(4), CNode.SlotAddress(x, 1).Value) == Status.Ok &&
+        xInY = CNode.SlotAddress(y, 1);
+        return CapOps.Move(map, HolderSlot(4), CNode.SlotAddress(x, 1)) == Status.Ok &&
             CapOps.Move(map, HolderSlot(2), xInY) == Status.Ok;
     }
 
     /// <summary>One object, issued again while it stops at a preemption point: a CNode over 64 KiB is
     /// zeroed in chunks, and an interrupt left pending stops every call after one chunk.</summary>
-    private static Status RetypeOne(ulong untyped, ObjectType type, int sizeBits, PhysAddr cnode, int bits, ulong index)
+    private static Status RetypeOne(SlotAddr untyped, ObjectType type, int sizeBits, PhysAddr cnode, int bits, ulong index)
     {
         Status s;
         do
@@ -144,7 +144,7 @@ public static unsafe class PreemptionWorld
 
     /// <summary>Retypes `count` objects into the big CNode from `index`, with interrupts on, restarting as
     /// the syscall layer would if a pending interrupt stops it (taken as soon as it is pending).</summary>
-    public static Status RetypeAll(ulong untyped, ObjectType type, int sizeBits, ulong index, ulong count)
+    public static Status RetypeAll(SlotAddr untyped, ObjectType type, int sizeBits, ulong index, ulong count)
     {
         ulong done = 0;
         while (true)

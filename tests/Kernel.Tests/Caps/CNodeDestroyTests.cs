@@ -17,8 +17,8 @@ public class CNodeDestroyTests
         ulong ep = w.Cap(11).Object;
         // The CNode holds the only capability to a notification and a copy of the endpoint.
         Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Notification, 0, new PhysAddr(cn), 3, 5, 1, ref w.Hooks));
-        ulong nt = w.At(cn + 5 * 64).Object;
-        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), cn + 64, Rights.Read));
+        ulong nt = w.At(CapsWorld.SlotIn(cn, 5)).Object;
+        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), CapsWorld.SlotIn(cn, 1), Rights.Read));
 
         Assert.Equal(Status.Ok, w.Delete(w.Slot(10)));
         Assert.Equal(1, w.Log.Count("destroy", cn));
@@ -30,7 +30,7 @@ public class CNodeDestroyTests
         Assert.Equal(ObjectType.CNode, w.Log.Calls[^1].Type);
         Assert.Equal(1UL, w.Cap(CapsWorld.RootUntypedIndex).ChildCount);
         for (ulong i = 0; i < 8; i++)
-            Assert.True(w.At(cn + i * 64).IsEmpty);
+            Assert.True(w.At(CapsWorld.SlotIn(cn, i)).IsEmpty);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public class CNodeDestroyTests
         for (int i = 1; i < n; i++)
         {
             Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.CNode, 1, new PhysAddr(holder), 1, 0, 1, ref w.Hooks));
-            holder = w.At(holder).Object;
+            holder = w.At(CapsWorld.SlotIn(holder, 0)).Object;
         }
         Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Endpoint, 0, new PhysAddr(holder), 1, 1, 1, ref w.Hooks));
         Assert.Equal((ulong)n + 1, w.Cap(CapsWorld.RootUntypedIndex).ChildCount);
@@ -64,12 +64,12 @@ public class CNodeDestroyTests
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Untyped, 16, 10));
         Assert.Equal(Status.Ok, w.Retype(w.Slot(10), ObjectType.CNode, 2, 11));
         ulong cn = w.Cap(11).Object;
-        Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(11), cn + 64));
-        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, cn + 64, cn + 128, Rights.Read));
+        Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(11), CapsWorld.SlotIn(cn, 1)));
+        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, CapsWorld.SlotIn(cn, 1), CapsWorld.SlotIn(cn, 2), Rights.Read));
         Assert.Equal(Status.Ok, w.Revoke(w.Slot(10)));
         Assert.Equal(1, w.Log.Count("destroy", cn));
-        Assert.True(w.At(cn + 64).IsEmpty);
-        Assert.True(w.At(cn + 128).IsEmpty);
+        Assert.True(w.At(CapsWorld.SlotIn(cn, 1)).IsEmpty);
+        Assert.True(w.At(CapsWorld.SlotIn(cn, 2)).IsEmpty);
         Assert.Equal(0UL, w.Cap(10).Watermark);
         Assert.False(w.Cap(10).IsEmpty);
     }
@@ -88,7 +88,7 @@ public class CNodeDestroyTests
         Assert.Equal(Status.Ok, w.Retype(w.Slot(10), ObjectType.CNode, 2, 11));
         ulong cn = w.Cap(11).Object;
         Assert.Equal(Status.Ok, w.Retype(w.Slot(10), ObjectType.Endpoint, 0, 12));
-        Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(10), cn));
+        Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(10), CapsWorld.SlotIn(cn, 0)));
         if (preemptEvery == 0)
         {
             Assert.Equal(Status.Ok, w.Delete(w.Slot(11)));
@@ -99,7 +99,7 @@ public class CNodeDestroyTests
             CNodeEmptyingTests.RunDelete(w, w.Slot(11));
         }
         Assert.True(w.Cap(12).IsEmpty);
-        Assert.True(w.At(cn).IsEmpty);
+        Assert.True(w.At(CapsWorld.SlotIn(cn, 0)).IsEmpty);
         Assert.Equal(3, w.Log.Count("destroy"));
         Assert.Equal(0UL, w.Cap(CapsWorld.RootUntypedIndex).ChildCount);
         Assert.Equal(0UL, w.Cap(CapsWorld.RootUntypedIndex).Watermark);
@@ -112,8 +112,8 @@ public class CNodeDestroyTests
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.CNode, 2, 10));
         ulong cn = w.Cap(10).Object;
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 11));
-        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), cn + 2 * 64, Rights.All));
-        CapHandle h = CNode.HandleFor(w.Map, new PhysAddr(cn), new SlotAddr(cn + 2 * 64));
+        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), CapsWorld.SlotIn(cn, 2), Rights.All));
+        CapHandle h = CNode.HandleFor(w.Map, new PhysAddr(cn), CapsWorld.SlotIn(cn, 2));
         Assert.Equal(Status.Ok, CNode.Lookup(w.Map, new PhysAddr(cn), 2, h, out _));
         Assert.Equal(Status.Ok, w.Delete(w.Slot(10)));
         Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, new PhysAddr(cn), 2, h, out _));

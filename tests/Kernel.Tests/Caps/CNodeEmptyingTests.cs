@@ -30,7 +30,7 @@ public unsafe class CNodeEmptyingTests
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 11));
         ulong cn = w.Cap(10).Object;
         for (ulong i = 0; i < 1UL << BigBits; i++)
-            Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), cn + i * CapSlot.Size, Rights.All));
+            Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), CapsWorld.SlotIn(cn, i), Rights.All));
         return cn;
     }
 
@@ -44,18 +44,18 @@ public unsafe class CNodeEmptyingTests
         for (int d = 0; d < depth; d++)
         {
             for (ulong i = 1; i < 8; i++)
-                Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), cn + i * 3 * CapSlot.Size, Rights.All));
+                Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), CapsWorld.SlotIn(cn, i * 3), Rights.All));
             Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Notification, 0, new PhysAddr(cn), 5, 25, 2, ref w.Hooks));
             Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Untyped, 14, new PhysAddr(cn), 5, 28, 1, ref w.Hooks));
-            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, cn + 28 * CapSlot.Size, ObjectType.Frame, 0, new PhysAddr(cn), 5, 29, 2, ref w.Hooks));
+            Assert.Equal(Status.Ok, Untyped.Retype(w.Map, CapsWorld.SlotIn(cn, 28), ObjectType.Frame, 0, new PhysAddr(cn), 5, 29, 2, ref w.Hooks));
             Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.CNode, 5, new PhysAddr(cn), 5, 13, 1, ref w.Hooks));
-            cn = w.At(cn + 13 * CapSlot.Size).Object;
+            cn = w.At(CapsWorld.SlotIn(cn, 13)).Object;
         }
     }
 
     // Issues the restartable delete until it ends, checking at every stop that the capability is
     // still there and marked Emptying. Returns the restarts. (CNodeDestroyTests uses it too.)
-    internal static int RunDelete(CapsWorld w, ulong slot)
+    internal static int RunDelete(CapsWorld w, SlotAddr slot)
     {
         int restarts = 0;
         Status s;
@@ -96,7 +96,7 @@ public unsafe class CNodeEmptyingTests
         using var w = new CapsWorld();
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.CNode, BigBits, 10));
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 11));
-        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), w.Cap(10).Object + 4095 * CapSlot.Size, Rights.All));
+        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), CapsWorld.SlotIn(w.Cap(10).Object, 4095), Rights.All));
         w.Hooks.PreemptEvery = 1;
         int restarts = RunDelete(w, w.Slot(10));
         Assert.True(restarts >= 4096 / 256 - 1, $"only {restarts} restarts");
@@ -136,14 +136,14 @@ public unsafe class CNodeEmptyingTests
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.CNode, 3, 10));
         ulong cn = w.Cap(10).Object;
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 11));
-        Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(10), cn + 64));
+        Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(10), CapsWorld.SlotIn(cn, 1)));
         for (ulong i = 2; i < 8; i++)
-            Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), cn + i * 64, Rights.All));
+            Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), CapsWorld.SlotIn(cn, i), Rights.All));
         w.Hooks.PreemptEvery = every;
-        RunDelete(w, cn + 64);
+        RunDelete(w, CapsWorld.SlotIn(cn, 1));
         Assert.Equal(1, w.Log.Count("destroy", cn));
         for (ulong i = 0; i < 8; i++)
-            Assert.True(w.At(cn + i * 64).IsEmpty);
+            Assert.True(w.At(CapsWorld.SlotIn(cn, i)).IsEmpty);
         Assert.Equal(1UL, w.Cap(CapsWorld.RootUntypedIndex).ChildCount);
     }
 
@@ -161,7 +161,7 @@ public unsafe class CNodeEmptyingTests
         Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(10), w.Slot(30)));
         Assert.Equal((CapFlags)0, w.Cap(30).Flags & CapFlags.Emptying);
         ulong cn = w.Cap(30).Object;
-        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), cn + 5 * CapSlot.Size, Rights.All));
+        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), CapsWorld.SlotIn(cn, 5), Rights.All));
         w.Hooks.PreemptEvery = 0;
         RunDelete(w, w.Slot(30));
         Assert.Empty(w.Children(w.Slot(11)));
@@ -176,14 +176,14 @@ public unsafe class CNodeEmptyingTests
         // the nested hint belongs to the old root slot and generation.
         using var w = new CapsWorld(23);
         BuildNested(w, 2);
-        ulong nested = w.Cap(10).Object + 13 * CapSlot.Size;
+        SlotAddr nested = CapsWorld.SlotIn(w.Cap(10).Object, 13);
         w.Hooks.PreemptEvery = 3;
         while (w.At(nested).Badge == 0 || w.At(nested).Extra < 4)
             Assert.Equal(Preemption.Restart, CapOps.DeleteRestartable(w.Map, w.Slot(10), ref w.Hooks));
         ulong inner = w.At(nested).Object;
-        Assert.True(w.At(inner + 3 * CapSlot.Size).IsEmpty);
+        Assert.True(w.At(CapsWorld.SlotIn(inner, 3)).IsEmpty);
         Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(10), w.Slot(30)));
-        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), inner + 3 * CapSlot.Size, Rights.All));
+        Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), CapsWorld.SlotIn(inner, 3), Rights.All));
 
         w.Hooks.PreemptEvery = 2;
         RunDelete(w, w.Slot(30));

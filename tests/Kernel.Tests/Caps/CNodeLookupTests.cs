@@ -11,10 +11,10 @@ public unsafe class CNodeLookupTests
     public void FindsOccupiedSlotWithMatchingGeneration()
     {
         using var w = new CapsWorld();
-        CapHandle h = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, (SlotAddr)w.RootUntyped);
+        CapHandle h = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, w.RootUntyped);
         Assert.Equal(CapsWorld.RootUntypedIndex, h.Index);
         Assert.Equal(Status.Ok, CNode.Lookup(w.Map, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits, h, out SlotAddr slot));
-        Assert.Equal(w.RootUntyped, slot.Value);
+        Assert.Equal(w.RootUntyped, slot);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public unsafe class CNodeLookupTests
     public void ForgedHandlesAreRejected()
     {
         using var w = new CapsWorld();
-        CapHandle good = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, (SlotAddr)w.RootUntyped);
+        CapHandle good = CNode.HandleFor(w.Map, CapsWorld.RootCNodeAddress, w.RootUntyped);
         Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits, new CapHandle(good.Value | (1UL << 32)), out _));
         Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, CapsWorld.RootCNodeAddress, CapsWorld.RootSlotBits, new CapHandle(good.Value | (1UL << 63)), out _));
         // Index beyond the 256 slots, even though memory there is readable.
@@ -75,7 +75,7 @@ public unsafe class CNodeLookupTests
     public void SingleSlotCNodeAcceptsOnlyIndexZero()
     {
         using var w = new CapsWorld();
-        Assert.Equal(Status.Ok, CapOps.InstallRoot(w.Map, CapsWorld.RootCNode + 0x4000, ObjectType.Endpoint, Rights.All, 0x9000, 6, 0, 0));
+        Assert.Equal(Status.Ok, CapOps.InstallRoot(w.Map, CapsWorld.SlotIn(CapsWorld.RootCNode + 0x4000, 0), ObjectType.Endpoint, Rights.All, 0x9000, 6, 0, 0));
         Assert.Equal(Status.Ok, CNode.Lookup(w.Map, new PhysAddr(CapsWorld.RootCNode + 0x4000), 0, new CapHandle(0, 0), out _));
         Assert.Equal(Status.InvalidCapability, CNode.Lookup(w.Map, new PhysAddr(CapsWorld.RootCNode + 0x4000), 0, new CapHandle(1, 0), out _));
     }

@@ -21,7 +21,7 @@ public sealed class ModelObject
 
 public sealed class ModelCap
 {
-    public ulong Slot;
+    public SlotAddr Slot;
     public ObjectType Type;
     public Rights Rights;
     public ulong Badge;
@@ -36,21 +36,21 @@ public sealed class ModelCap
 
 public sealed class CapModel
 {
-    public readonly Dictionary<ulong, ModelCap> Caps = new();
-    public readonly Dictionary<ulong, ushort> Generations = new();
+    public readonly Dictionary<SlotAddr, ModelCap> Caps = new();
+    public readonly Dictionary<SlotAddr, ushort> Generations = new();
     public readonly List<HookCall> Expected = new();
     /// <summary>Live CNode objects (phys, slot bits), including the kernel's root CNode.</summary>
     public readonly List<(ulong Phys, int Bits)> CNodes = new();
 
-    public ushort Generation(ulong slot) => Generations.TryGetValue(slot, out ushort g) ? g : (ushort)0;
+    public ushort Generation(SlotAddr slot) => Generations.TryGetValue(slot, out ushort g) ? g : (ushort)0;
 
-    public void InstallRoot(ulong slot, ObjectType type, ulong phys, int bits)
+    public void InstallRoot(SlotAddr slot, ObjectType type, ulong phys, int bits)
     {
         var obj = new ModelObject { Type = type, Phys = phys, CapBits = bits, Size = 1UL << bits };
         Caps[slot] = new ModelCap { Slot = slot, Type = type, Rights = Rights.All, Object = obj, Original = true };
     }
 
-    public Status Retype(ulong untyped, ObjectType type, int sizeBits, ulong cnode, int cnodeBits, ulong index, ulong count)
+    public Status Retype(SlotAddr untyped, ObjectType type, int sizeBits, ulong cnode, int cnodeBits, ulong index, ulong count)
     {
         if (!Caps.TryGetValue(untyped, out ModelCap u))
             return Status.InvalidCapability;
@@ -64,7 +64,7 @@ public sealed class CapModel
         if (index >= slots || count > slots - index)
             return Status.OutOfRange;
         for (ulong i = 0; i < count; i++)
-            if (Caps.ContainsKey(cnode + (index + i) * 64))
+            if (Caps.ContainsKey(CapsWorld.SlotIn(cnode, index + i)))
                 return Status.Occupied;
         ulong size = 1UL << objBits;
         ulong region = u.Object.Size;
@@ -79,14 +79,14 @@ public sealed class CapModel
                 Type = type, Phys = u.Object.Phys + start + i * size, CapBits = capBits, Size = size,
                 Padded = padded && i == 0, PadRecord = u.Watermark,
             };
-            ulong slot = cnode + (index + i) * 64;
+            SlotAddr slot = CapsWorld.SlotIn(cnode, index + i);
             var cap = new ModelCap { Slot = slot, Type = type, Rights = Rights.All, Object = obj, Original = true, Padded = obj.Padded };
             Caps[slot] = cap;
             AddChild(u, cap);
             if (type == ObjectType.CNode)
             {
                 for (ulong s = 0; s < 1UL << capBits; s++)
-                    Generations.Remove(obj.Phys + s * 64);
+                    Generations.Remove(CapsWorld.SlotIn(obj.Phys, s));
                 CNodes.Add((obj.Phys, capBits));
             }
             Expected.Add(new HookCall("init", type, obj.Phys, capBits));
@@ -96,7 +96,7 @@ public sealed class CapModel
         return Status.Ok;
     }
 
-    public Status Copy(ulong src, ulong dst, Rights mask, bool mint, ulong badge)
+    public Status Copy(SlotAddr src, SlotAddr dst, Rights mask, bool mint, ulong badge)
     {
         if (!Caps.TryGetValue(src, out ModelCap s))
             return Status.InvalidCapability;
@@ -119,7 +119,7 @@ public sealed class CapModel
         return Status.Ok;
     }
 
-    public Status Move(ulong src, ulong dst)
+    public Status Move(SlotAddr src, SlotAddr dst)
     {
         if (!Caps.TryGetValue(src, out ModelCap s))
             return Status.InvalidCapability;
@@ -132,7 +132,7 @@ public sealed class CapModel
         return Status.Ok;
     }
 
-    public Status Delete(ulong slot)
+    public Status Delete(SlotAddr slot)
     {
         if (!Caps.TryGetValue(slot, out ModelCap c))
             return Status.InvalidCapability;
@@ -148,7 +148,7 @@ public sealed class CapModel
         return Status.Ok;
     }
 
-    public Status Revoke(ulong slot)
+    public Status Revoke(SlotAddr slot)
     {
         if (!Caps.TryGetValue(slot, out ModelCap c))
             return Status.InvalidCapability;
@@ -275,7 +275,7 @@ public sealed class CapModel
     private void DeleteEmptied(ModelCap c, ModelCap keep, Stack<(ulong, int)> pending)
     {
         ulong phys = c.Object.Phys;
-        bool holdsKeep = keep != null && keep != c && Present(keep) && keep.Slot >= phys && keep.Slot - phys < (64UL << c.Object.CapBits);
+        bool holdsKeep = keep != null && keep != c && Present(keep) && keep.Slot.Value >= phys && keep.Slot.Value - phys < (64UL << c.Object.CapBits);
         var own = new Stack<(ulong, int)>();
         DeleteOne(c, own);
         if (holdsKeep)
@@ -300,7 +300,7 @@ public sealed class CapModel
                 return false;
             if (!Present(cur))
                 return true;
-            ulong slot = phys + i * 64;
+            SlotAddr slot = CapsWorld.SlotIn(phys, i);
             if (slot == r.Slot || !Caps.TryGetValue(slot, out ModelCap x))
                 continue;
             if (IsLastCNode(x))
@@ -329,7 +329,7 @@ public sealed class CapModel
         {
             (ulong phys, int bits) = pending.Pop();
             for (ulong i = 0; i < 1UL << bits; i++)
-                if (Caps.TryGetValue(phys + i * 64, out ModelCap c))
+                if (Caps.TryGetValue(CapsWorld.SlotIn(phys, i), out ModelCap c))
                     DeleteOne(c, pending);
             CNodes.Remove((phys, bits));
             Expected.Add(new HookCall("destroy", ObjectType.CNode, phys, bits));

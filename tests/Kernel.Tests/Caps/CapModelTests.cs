@@ -39,13 +39,13 @@ public class CapModelTests
 
     // Delete (the kernel's own, CapOps.Delete: no emptying first) or revoke: one stretch, or (every > 0) as
     // the syscall layer runs it with stops.
-    private static Status Run(CapsWorld w, int every, ulong slot, bool revoke)
+    private static Status Run(CapsWorld w, int every, SlotAddr slot, bool revoke)
     {
         if (every == 0)
             return revoke ? w.Revoke(slot) : w.Delete(slot);
         w.Hooks.PreemptEvery = every;
-        Status s = DyingCNodeTests.AsSyscall(w, revoke ? (ref ulong p) => CapOps.Revoke(w.Map, slot, ref p, ref w.Hooks)
-            : (ref ulong p) => CapOps.Delete(w.Map, slot, ref p, ref w.Hooks), out _);
+        Status s = DyingCNodeTests.AsSyscall(w, revoke ? (ref SlotAddr p) => CapOps.Revoke(w.Map, slot, ref p, ref w.Hooks)
+            : (ref SlotAddr p) => CapOps.Delete(w.Map, slot, ref p, ref w.Hooks), out _);
         w.Hooks.PreemptEvery = 0;
         return s;
     }
@@ -64,9 +64,9 @@ public class CapModelTests
         for (int step = 0; step < steps; step++)
         {
             var caps = new List<ModelCap>(model.Caps.Values);
-            caps.Sort((a, b) => a.Slot.CompareTo(b.Slot));
+            caps.Sort((a, b) => a.Slot.Value.CompareTo(b.Slot.Value));
             ModelCap src = caps[rng.Next(caps.Count)];
-            ulong dst = RandomSlot(model, rng);
+            SlotAddr dst = RandomSlot(model, rng);
             int op = rng.Next(100);
             Status expected, actual;
             string what;
@@ -104,8 +104,8 @@ public class CapModelTests
             {
                 // The root untyped stays in the root CNode, so no CNode death takes it along.
                 if (src == root)
-                    dst = CapsWorld.RootCNode + (ulong)rng.Next(1 << CapsWorld.RootSlotBits) * 64;
-                ulong from = src.Slot;
+                    dst = w.Slot((ulong)rng.Next(1 << CapsWorld.RootSlotBits));
+                SlotAddr from = src.Slot;
                 expected = model.Move(from, dst);
                 actual = CapOps.Move(w.Map, from, dst);
                 what = "move";
@@ -123,10 +123,10 @@ public class CapModelTests
             else
             {
                 ModelCap target = rng.Next(8) == 0 ? root : src;
-                ulong slot = target.Slot;
+                SlotAddr slot = target.Slot;
                 // Where the target's descendants are before the revoke: afterwards the kernel's slots
                 // there must all be empty.
-                var doomed = new List<ulong>();
+                var doomed = new List<SlotAddr>();
                 foreach (ModelCap c in model.Caps.Values)
                     if (CapModel.IsDescendant(c, target))
                         doomed.Add(c.Slot);
@@ -134,10 +134,10 @@ public class CapModelTests
                 actual = Run(w, every, slot, revoke: true);
                 what = "revoke";
                 counts[5]++;
-                foreach (ulong d in doomed)
-                    Assert.True(w.At(d).IsEmpty, "seed " + seed + " step " + step + ": slot " + d + " survived the revoke");
+                foreach (SlotAddr d in doomed)
+                    Assert.True(w.At(d).IsEmpty, "seed " + seed + " step " + step + ": slot " + d.Value + " survived the revoke");
                 if (model.Caps.ContainsKey(slot))
-                    Assert.Equal(0UL, w.At(slot).FirstChild);
+                    Assert.True(w.At(slot).FirstChild.IsNull);
                 if (target == root)
                 {
                     Assert.Equal(0UL, w.At(root.Slot).Watermark);
@@ -171,10 +171,10 @@ public class CapModelTests
         Assert.True(w.Log.Count("destroy") > 200);
     }
 
-    private static ulong RandomSlot(CapModel model, Random rng)
+    private static SlotAddr RandomSlot(CapModel model, Random rng)
     {
         (ulong cn, int bits) = model.CNodes[rng.Next(model.CNodes.Count)];
-        return cn + (ulong)rng.Next(1 << bits) * 64;
+        return CapsWorld.SlotIn(cn, (ulong)rng.Next(1 << bits));
     }
 
     private static int CheckLog(CapsWorld w, CapModel model, int from, int seed, int step)
@@ -194,16 +194,17 @@ public class CapModelTests
         {
             for (ulong i = 0; i < 1UL << bits; i++)
             {
-                ulong slot = cn + i * 64;
+                SlotAddr slot = CapsWorld.SlotIn(cn, i);
                 CapSlot s = w.At(slot);
-                Assert.True(s.Generation == model.Generation(slot), at + "generation of " + slot);
+                Assert.True(s.Generation == model.Generation(slot), at + "generation of " + slot.Value);
                 if (!model.Caps.TryGetValue(slot, out ModelCap m))
                 {
-                    Assert.True(s.IsEmpty, at + "slot " + slot + " should be empty");
-                    Assert.Equal(0UL, s.Object | s.FirstChild | s.Next | s.PrevOrParent);
+                    Assert.True(s.IsEmpty, at + "slot " + slot.Value + " should be empty");
+                    Assert.Equal(0UL, s.Object);
+                    Assert.True(s.FirstChild.IsNull && s.Next.IsNull && s.PrevOrParent.IsNone, at + "links left in " + slot.Value);
                     continue;
                 }
-                Assert.True(m.Type == s.Type, at + "type of " + slot);
+                Assert.True(m.Type == s.Type, at + "type of " + slot.Value);
                 Assert.Equal(m.Rights, s.Rights);
                 Assert.Equal(m.Object.Phys, s.Object);
                 Assert.Equal(m.Object.CapBits, s.SizeBits);
@@ -211,18 +212,18 @@ public class CapModelTests
                 Assert.Equal(m.Padded, (s.Flags & CapFlags.Padded) != 0);
                 if (m.Type == ObjectType.Untyped)
                 {
-                    Assert.True(m.Watermark == s.Watermark, at + "watermark of " + slot);
+                    Assert.True(m.Watermark == s.Watermark, at + "watermark of " + slot.Value);
                     Assert.Equal(m.Count, s.ChildCount);
                 }
                 else
                 {
                     Assert.Equal(m.Badge, s.Badge);
                 }
-                List<ulong> children = w.Children(slot);
-                Assert.True(children.Count == m.Children.Count, at + "children of " + slot);
+                List<SlotAddr> children = w.Children(slot);
+                Assert.True(children.Count == m.Children.Count, at + "children of " + slot.Value);
                 for (int c = 0; c < children.Count; c++)
                     Assert.Equal(m.Children[c].Slot, children[c]);
-                Assert.Equal(m.Parent == null ? 0 : m.Parent.Slot, w.Parent(slot));
+                Assert.Equal(m.Parent == null ? SlotAddr.Null : m.Parent.Slot, w.Parent(slot));
 
                 CheckInvariants(w, slot, s, at);
             }
@@ -230,13 +231,13 @@ public class CapModelTests
     }
 
     /// <summary>Checks on the kernel's own slots, independent of the model.</summary>
-    private static void CheckInvariants(CapsWorld w, ulong slot, CapSlot s, string at)
+    private static void CheckInvariants(CapsWorld w, SlotAddr slot, CapSlot s, string at)
     {
-        ulong parentSlot = w.Parent(slot);
+        SlotAddr parentSlot = w.Parent(slot);
         if (s.IsOriginal)
         {
             // The root of its object's subtree: under the untyped it came from, or a boot root.
-            if (parentSlot != 0)
+            if (!parentSlot.IsNull)
             {
                 CapSlot p = w.At(parentSlot);
                 Assert.True(p.Type == ObjectType.Untyped, at + "original under a non-untyped");
@@ -248,7 +249,7 @@ public class CapModelTests
         {
             // A copy: under a capability to the same object. (Rights are checked when copies are made:
             // after a promotion a sibling may hold rights its new parent lacks; no capability gains any.)
-            Assert.NotEqual(0UL, parentSlot);
+            Assert.False(parentSlot.IsNull, at + "a copy without a parent");
             CapSlot p = w.At(parentSlot);
             Assert.True(p.Type == s.Type && p.Object == s.Object, at + "copy under another object");
         }
@@ -270,8 +271,8 @@ public class CapModelTests
         int seen = 0;
         for (int step = 0; step < 3000; step++)
         {
-            ulong a = w.Slot((ulong)rng.Next(2, 256));
-            ulong b = w.Slot((ulong)rng.Next(2, 256));
+            SlotAddr a = w.Slot((ulong)rng.Next(2, 256));
+            SlotAddr b = w.Slot((ulong)rng.Next(2, 256));
             switch (rng.Next(5))
             {
                 case 0:

@@ -6,7 +6,7 @@ namespace Vireo.Tests.Caps;
 
 public class CapOpsTests
 {
-    private static CapsWorld WithEndpoint(out ulong ep)
+    private static CapsWorld WithEndpoint(out SlotAddr ep)
     {
         var w = new CapsWorld();
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 10));
@@ -17,7 +17,7 @@ public class CapOpsTests
     [Fact]
     public void CopyMasksRightsAndLinksAsChild()
     {
-        using var w = WithEndpoint(out ulong ep);
+        using var w = WithEndpoint(out SlotAddr ep);
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, ep, w.Slot(11), Rights.Read | Rights.Write));
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), w.Slot(12), Rights.Write | Rights.Grant));
         CapSlot c1 = w.Cap(11);
@@ -35,7 +35,7 @@ public class CapOpsTests
     [Fact]
     public void CopyNeverGrowsRights()
     {
-        using var w = WithEndpoint(out ulong ep);
+        using var w = WithEndpoint(out SlotAddr ep);
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, ep, w.Slot(11), Rights.Read));
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), w.Slot(12), Rights.All));
         Assert.Equal(Rights.Read, w.Cap(12).Rights);
@@ -55,7 +55,7 @@ public class CapOpsTests
     [Fact]
     public void CopyErrors()
     {
-        using var w = WithEndpoint(out ulong ep);
+        using var w = WithEndpoint(out SlotAddr ep);
         Assert.Equal(Status.InvalidCapability, CapOps.Copy(w.Map, w.Slot(20), w.Slot(21), Rights.All));
         Assert.Equal(Status.NotCopyable, CapOps.Copy(w.Map, w.RootUntyped, w.Slot(21), Rights.All));
         Assert.Equal(Status.Occupied, CapOps.Copy(w.Map, ep, w.RootUntyped, Rights.All));
@@ -67,7 +67,7 @@ public class CapOpsTests
     [Fact]
     public void MintSetsBadgeOnceOnly()
     {
-        using var w = WithEndpoint(out ulong ep);
+        using var w = WithEndpoint(out SlotAddr ep);
         Assert.Equal(Status.Ok, CapOps.Mint(w.Map, ep, w.Slot(11), Rights.Write, 42));
         Assert.Equal(42UL, w.Cap(11).Badge);
         Assert.Equal(Rights.Write, w.Cap(11).Rights);
@@ -82,7 +82,7 @@ public class CapOpsTests
     [Fact]
     public void MintErrors()
     {
-        using var w = WithEndpoint(out ulong ep);
+        using var w = WithEndpoint(out SlotAddr ep);
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Frame, 0, 12));
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Notification, 0, 13));
         Assert.Equal(Status.InvalidCapability, CapOps.Mint(w.Map, w.Slot(30), w.Slot(31), Rights.All, 1));
@@ -97,7 +97,7 @@ public class CapOpsTests
     [Fact]
     public void MoveRelinksParentSiblingsAndChildren()
     {
-        using var w = WithEndpoint(out ulong ep);
+        using var w = WithEndpoint(out SlotAddr ep);
         // ep children (head first): 13, 12, 11; 12 has children 15, 14.
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, ep, w.Slot(11), Rights.All));
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, ep, w.Slot(12), Rights.All));
@@ -119,7 +119,7 @@ public class CapOpsTests
         Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(13), w.Slot(41)));
         Assert.Equal(new[] { w.Slot(41), w.Slot(40), w.Slot(11) }, w.Children(ep));
         Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.RootUntyped, w.Slot(2)));
-        Assert.Equal(0UL, w.Parent(w.Slot(2)));
+        Assert.Equal(SlotAddr.Null, w.Parent(w.Slot(2)));
         Assert.Equal(ep, w.Parent(w.Slot(41)));
         Assert.Equal(w.Slot(2), w.Parent(ep));
     }
@@ -127,7 +127,7 @@ public class CapOpsTests
     [Fact]
     public void MoveErrors()
     {
-        using var w = WithEndpoint(out ulong ep);
+        using var w = WithEndpoint(out SlotAddr ep);
         Assert.Equal(Status.InvalidCapability, CapOps.Move(w.Map, w.Slot(50), w.Slot(51)));
         Assert.Equal(Status.Occupied, CapOps.Move(w.Map, ep, w.RootUntyped));
         Assert.Equal(Status.Occupied, CapOps.Move(w.Map, ep, ep));
@@ -137,7 +137,7 @@ public class CapOpsTests
     [Fact]
     public void DeleteOfCopyKeepsObject()
     {
-        using var w = WithEndpoint(out ulong ep);
+        using var w = WithEndpoint(out SlotAddr ep);
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, ep, w.Slot(11), Rights.All));
         Assert.Equal(Status.Ok, w.Delete(w.Slot(11)));
         Assert.True(w.Cap(11).IsEmpty);
@@ -150,7 +150,7 @@ public class CapOpsTests
     [Fact]
     public void DeleteOfLastCapDestroysObjectAndReturnsMemory()
     {
-        using var w = WithEndpoint(out ulong ep);
+        using var w = WithEndpoint(out SlotAddr ep);
         ulong obj = w.Cap(10).Object;
         Assert.Equal(Status.Ok, w.Delete(ep));
         Assert.Equal(1, w.Log.Count("destroy", obj));
@@ -162,7 +162,7 @@ public class CapOpsTests
     [Fact]
     public void DeleteOfOriginalPromotesFirstChild()
     {
-        using var w = WithEndpoint(out ulong ep);
+        using var w = WithEndpoint(out SlotAddr ep);
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Notification, 0, 9));
         // ep children: 12, 11. 12 has child 13.
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, ep, w.Slot(11), Rights.Read));
@@ -189,7 +189,7 @@ public class CapOpsTests
     [Fact]
     public void DeleteOfMiddleChildPromotesAmongSiblings()
     {
-        using var w = WithEndpoint(out ulong ep);
+        using var w = WithEndpoint(out SlotAddr ep);
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, ep, w.Slot(11), Rights.All));
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, ep, w.Slot(12), Rights.All));
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, ep, w.Slot(13), Rights.All));
@@ -202,7 +202,7 @@ public class CapOpsTests
     [Fact]
     public void RevokeDeletesAllDescendantsOnly()
     {
-        using var w = WithEndpoint(out ulong ep);
+        using var w = WithEndpoint(out SlotAddr ep);
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, ep, w.Slot(11), Rights.All));
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), w.Slot(12), Rights.All));
         Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(12), w.Slot(13), Rights.All));
@@ -222,8 +222,8 @@ public class CapOpsTests
     [Fact]
     public void RevokeOfDeepChainUsesBoundedStack()
     {
-        using var w = WithEndpoint(out ulong ep);
-        ulong prev = ep;
+        using var w = WithEndpoint(out SlotAddr ep);
+        SlotAddr prev = ep;
         for (ulong i = 0; i < 200; i++)
         {
             Assert.Equal(Status.Ok, CapOps.Copy(w.Map, prev, w.Slot(20 + i), Rights.All));
@@ -259,7 +259,7 @@ public class CapOpsTests
         Assert.Equal(Rights.Read, w.Cap(6).Rights);
         Assert.Equal(Status.Ok, w.Delete(w.Slot(5)));
         Assert.Equal(0, w.Log.Count("destroy"));
-        Assert.Equal(0UL, w.Parent(w.Slot(6)));
+        Assert.Equal(SlotAddr.Null, w.Parent(w.Slot(6)));
         Assert.True(w.Cap(6).IsOriginal);
         Assert.Equal(Status.Ok, w.Delete(w.Slot(6)));
         Assert.Equal(1, w.Log.Count("destroy", 0xB8000));

@@ -100,26 +100,29 @@ public sealed unsafe class CapsWorld : IDisposable
     }
 
     public PhysMap Map => Memory.Map;
-    public ulong RootUntyped => Slot(RootUntypedIndex);
+    public SlotAddr RootUntyped => Slot(RootUntypedIndex);
 
-    public ulong Slot(ulong index) => RootCNode + index * CapSlot.Size;
-    public ref CapSlot At(ulong slotPhys) => ref *Map.As<CapSlot>(slotPhys);
+    public SlotAddr Slot(ulong index) => CNode.SlotAddress(RootCNodeAddress, index);
+    /// <summary>A slot of another CNode, named by the CNode's address as a capability's Object holds it.</summary>
+    public static SlotAddr SlotIn(ulong cnode, ulong index) => CNode.SlotAddress(new PhysAddr(cnode), index);
+    public ref CapSlot At(SlotAddr slot) => ref *slot.In(Map);
     public CapSlot Cap(ulong index) => At(Slot(index));
 
-    public Status Retype(ulong untyped, ObjectType type, int sizeBits, ulong dstIndex, ulong count = 1) =>
+    public Status Retype(SlotAddr untyped, ObjectType type, int sizeBits, ulong dstIndex, ulong count = 1) =>
         Untyped.Retype(Map, untyped, type, sizeBits, RootCNodeAddress, RootSlotBits, dstIndex, count, ref Hooks);
 
-    public Status Delete(ulong slot) => CapOps.Delete(Map, slot, ref Hooks);
-    public Status Revoke(ulong slot) => CapOps.Revoke(Map, slot, ref Hooks);
+    public Status Delete(SlotAddr slot) => CapOps.Delete(Map, slot, ref Hooks);
+    public Status Revoke(SlotAddr slot) => CapOps.Revoke(Map, slot, ref Hooks);
 
-    /// <summary>Children of a slot in list order, checking every back link on the way.</summary>
-    public List<ulong> Children(ulong slot)
+    /// <summary>Children of a slot in list order, checking every back link on the way: the first child's
+    /// names the parent, every later one's its previous sibling.</summary>
+    public List<SlotAddr> Children(SlotAddr slot)
     {
-        var result = new List<ulong>();
-        ulong prev = 0;
-        for (ulong c = At(slot).FirstChild; c != 0; c = At(c).Next)
+        var result = new List<SlotAddr>();
+        SlotAddr prev = SlotAddr.Null;
+        for (SlotAddr c = At(slot).FirstChild; !c.IsNull; c = At(c).Next)
         {
-            ulong expected = prev == 0 ? slot | 1 : prev;
+            SlotLink expected = prev.IsNull ? SlotLink.ToParent(slot) : SlotLink.ToPrevious(prev);
             if (At(c).PrevOrParent != expected)
                 throw new InvalidOperationException("broken back link");
             result.Add(c);
@@ -128,7 +131,7 @@ public sealed unsafe class CapsWorld : IDisposable
         return result;
     }
 
-    public ulong Parent(ulong slot) => CapTree.FindParent(Map, slot);
+    public SlotAddr Parent(SlotAddr slot) => CapTree.FindParent(Map, slot);
 
     public void Dispose() => Memory.Dispose();
 

@@ -20,7 +20,7 @@ public unsafe class DyingCNodeTests
     // Hook calls one unit of work may make: a capability removed, its object and a CNode destroyed.
     private const int MostCallsPerStep = 4;
 
-    public delegate Status ListOp(ref ulong pending);
+    public delegate Status ListOp(ref SlotAddr pending);
 
     /// <summary>Runs op as Syscalls.Finish does; returns the restarts. The answer must be Ok.</summary>
     internal static int AsSyscall(CapsWorld w, ListOp op)
@@ -32,7 +32,7 @@ public unsafe class DyingCNodeTests
     /// <summary>Runs op as Syscalls.Finish does: its answer, given once the list is empty.</summary>
     internal static Status AsSyscall(CapsWorld w, ListOp op, out int restarts)
     {
-        ulong pending = 0;
+        SlotAddr pending = SlotAddr.Null;
         bool owed = false;
         Status answer = Status.Ok;
         restarts = 0;
@@ -55,7 +55,7 @@ public unsafe class DyingCNodeTests
             }
             if (s != Preemption.Restart)
             {
-                Assert.Equal(0UL, pending);
+                Assert.True(pending.IsNull, "dying CNodes left on the list");
                 return s;
             }
             restarts++;
@@ -63,16 +63,16 @@ public unsafe class DyingCNodeTests
     }
 
     // Fills slots [from, 2^bits) of a CNode with copies of the capability in `source`.
-    private static void Fill(CapsWorld w, ulong cnode, int bits, ulong from, ulong source)
+    private static void Fill(CapsWorld w, ulong cnode, int bits, ulong from, SlotAddr source)
     {
         for (ulong i = from; i < 1UL << bits; i++)
-            Assert.Equal(Status.Ok, CapOps.Copy(w.Map, source, cnode + i * CapSlot.Size, Rights.All));
+            Assert.Equal(Status.Ok, CapOps.Copy(w.Map, source, CapsWorld.SlotIn(cnode, i), Rights.All));
     }
 
     // X and Y, 4,096 slots each, full of copies of the endpoint in slot 11 (slot 0 empty, as in every
     // CNode user space fills); X holds Y's last capability in slot 1 and Y holds X's in slot 1. Returns
     // that slot of Y: the capability to delete.
-    private static ulong BuildCycle(CapsWorld w)
+    private static SlotAddr BuildCycle(CapsWorld w)
     {
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 11));
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.CNode, BigBits, 10));
@@ -80,9 +80,9 @@ public unsafe class DyingCNodeTests
         ulong x = w.Cap(10).Object, y = w.Cap(12).Object;
         Fill(w, x, BigBits, 2, w.Slot(11));
         Fill(w, y, BigBits, 2, w.Slot(11));
-        Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(12), x + CapSlot.Size));
-        Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(10), y + CapSlot.Size));
-        return y + CapSlot.Size;
+        Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(12), CapsWorld.SlotIn(x, 1)));
+        Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(10), CapsWorld.SlotIn(y, 1)));
+        return CapsWorld.SlotIn(y, 1);
     }
 
     // Slot 10: a CNode A of 32 slots holding an untyped (slot 3) from which a CNode B of 4,096 slots was
@@ -93,8 +93,8 @@ public unsafe class DyingCNodeTests
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.CNode, 5, 10));
         ulong a = w.Cap(10).Object;
         Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Untyped, 20, new PhysAddr(a), 5, 3, 1, ref w.Hooks));
-        Assert.Equal(Status.Ok, Untyped.Retype(w.Map, a + 3 * CapSlot.Size, ObjectType.CNode, BigBits, new PhysAddr(a), 5, 4, 1, ref w.Hooks));
-        Fill(w, w.At(a + 4 * CapSlot.Size).Object, BigBits, 1, w.Slot(11));
+        Assert.Equal(Status.Ok, Untyped.Retype(w.Map, CapsWorld.SlotIn(a, 3), ObjectType.CNode, BigBits, new PhysAddr(a), 5, 4, 1, ref w.Hooks));
+        Fill(w, w.At(CapsWorld.SlotIn(a, 4)).Object, BigBits, 1, w.Slot(11));
     }
 
     // Slot 10: a CNode C of 4,096 slots holding an untyped (slot 1) with 200 notifications made from it
@@ -105,7 +105,7 @@ public unsafe class DyingCNodeTests
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.CNode, BigBits, 10));
         ulong c = w.Cap(10).Object;
         Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.RootUntyped, ObjectType.Untyped, 16, new PhysAddr(c), BigBits, 1, 1, ref w.Hooks));
-        Assert.Equal(Status.Ok, Untyped.Retype(w.Map, c + CapSlot.Size, ObjectType.Notification, 0, new PhysAddr(c), BigBits, 2, 200, ref w.Hooks));
+        Assert.Equal(Status.Ok, Untyped.Retype(w.Map, CapsWorld.SlotIn(c, 1), ObjectType.Notification, 0, new PhysAddr(c), BigBits, 2, 200, ref w.Hooks));
         Fill(w, c, BigBits, 202, w.Slot(11));
     }
 
@@ -125,13 +125,13 @@ public unsafe class DyingCNodeTests
     public void ACycleOfTwoCNodesIsDeletedInBoundedSteps(int every)
     {
         using var plain = new CapsWorld();
-        ulong r = BuildCycle(plain);
+        SlotAddr r = BuildCycle(plain);
         Assert.Equal(Status.Ok, CapOps.DeleteRestartable(plain.Map, r, ref plain.Hooks));
         Assert.Equal(2, plain.Log.Count("destroy"));   // both CNodes; the endpoint keeps its capability
         using var cut = new CapsWorld();
         r = BuildCycle(cut);
         cut.Hooks.PreemptEvery = every;
-        int restarts = AsSyscall(cut, (ref ulong p) => CapOps.DeleteRestartable(cut.Map, r, ref p, ref cut.Hooks));
+        int restarts = AsSyscall(cut, (ref SlotAddr p) => CapOps.DeleteRestartable(cut.Map, r, ref p, ref cut.Hooks));
         Compare(plain, cut, restarts, 2 * 4094 / every - 1);
     }
 
@@ -148,7 +148,7 @@ public unsafe class DyingCNodeTests
         using var cut = new CapsWorld();
         BuildRevokeInEmptying(cut);
         cut.Hooks.PreemptEvery = every;
-        int restarts = AsSyscall(cut, (ref ulong p) => CapOps.DeleteRestartable(cut.Map, cut.Slot(10), ref p, ref cut.Hooks));
+        int restarts = AsSyscall(cut, (ref SlotAddr p) => CapOps.DeleteRestartable(cut.Map, cut.Slot(10), ref p, ref cut.Hooks));
         Compare(plain, cut, restarts, 4095 / every - 1);
     }
 
@@ -167,7 +167,7 @@ public unsafe class DyingCNodeTests
         using var cut = new CapsWorld();
         BuildUntypedInside(cut);
         cut.Hooks.PreemptEvery = every;
-        int restarts = AsSyscall(cut, (ref ulong p) => CapOps.Delete(cut.Map, cut.Slot(10), ref p, ref cut.Hooks));
+        int restarts = AsSyscall(cut, (ref SlotAddr p) => CapOps.Delete(cut.Map, cut.Slot(10), ref p, ref cut.Hooks));
         Compare(plain, cut, restarts, 4094 / every - 1);
     }
 }

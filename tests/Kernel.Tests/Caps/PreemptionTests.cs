@@ -23,10 +23,10 @@ public unsafe class PreemptionTests
     {
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Endpoint, 0, 2));
         var rng = new Random(seed);
-        var all = new List<ulong> { w.Slot(2) };
+        var all = new List<SlotAddr> { w.Slot(2) };
         for (int i = 0; i < TreeSize; i++)
         {
-            ulong dst = TreeSlots + (ulong)i * CapSlot.Size;
+            SlotAddr dst = CapsWorld.SlotIn(TreeSlots, (ulong)i);
             Assert.Equal(Status.Ok, CapOps.Copy(w.Map, all[rng.Next(all.Count)], dst, Rights.All));
             all.Add(dst);
         }
@@ -40,18 +40,18 @@ public unsafe class PreemptionTests
         Assert.Equal(Status.Ok, w.Retype(w.Slot(2), ObjectType.Untyped, 16, 4, 3));
         Assert.Equal(Status.Ok, w.Retype(w.Slot(4), ObjectType.Untyped, 14, 7, 2));
         ulong next = 0;
-        ulong[] untypeds = { w.RootUntyped, w.Slot(2), w.Slot(3), w.Slot(4), w.Slot(5), w.Slot(7), w.Slot(8) };
+        SlotAddr[] untypeds = { w.RootUntyped, w.Slot(2), w.Slot(3), w.Slot(4), w.Slot(5), w.Slot(7), w.Slot(8) };
         ulong index = 20;
-        foreach (ulong u in untypeds)
+        foreach (SlotAddr u in untypeds)
         {
             ObjectType type = rng.Next(2) == 0 ? ObjectType.Endpoint : ObjectType.Frame;
             Assert.Equal(Status.Ok, w.Retype(u, type, 0, index, 3));
             for (ulong k = 0; k < 3; k++)
             {
-                ulong parent = w.Slot(index + k);
+                SlotAddr parent = w.Slot(index + k);
                 for (int c = 0; c < 40; c++)
                 {
-                    ulong dst = TreeSlots + next++ * CapSlot.Size;
+                    SlotAddr dst = CapsWorld.SlotIn(TreeSlots, next++);
                     Assert.Equal(Status.Ok, CapOps.Copy(w.Map, parent, dst, Rights.All));
                     if (rng.Next(3) == 0)
                         parent = dst;
@@ -70,23 +70,23 @@ public unsafe class PreemptionTests
 
     // Every capability reachable from the root CNode's untyped or from the given slots, with its back
     // links checked (CapsWorld.Children throws on a broken one).
-    private static int CheckTree(CapsWorld w, ulong root)
+    private static int CheckTree(CapsWorld w, SlotAddr root)
     {
         int n = 0;
-        var stack = new Stack<ulong>();
+        var stack = new Stack<SlotAddr>();
         stack.Push(root);
         while (stack.Count > 0)
         {
-            ulong s = stack.Pop();
+            SlotAddr s = stack.Pop();
             Assert.False(w.At(s).IsEmpty);
             n++;
-            foreach (ulong c in w.Children(s))
+            foreach (SlotAddr c in w.Children(s))
                 stack.Push(c);
         }
         return n;
     }
 
-    private static int RunToEnd(CapsWorld w, Func<Status> op, ulong checkedRoot)
+    private static int RunToEnd(CapsWorld w, Func<Status> op, SlotAddr checkedRoot)
     {
         int restarts = 0;
         int before = int.MaxValue;
@@ -220,7 +220,7 @@ public unsafe class PreemptionTests
         Assert.Equal(Status.Ok, w.Retype(w.Slot(2), ObjectType.Endpoint, 0, 3, 4));
         w.Hooks.PreemptEvery = 1;
         w.Hooks.Points = 0;
-        ulong pending = 0;
+        SlotAddr pending = SlotAddr.Null;
         Assert.True(CapDeletion.RevokeDescendants(w.Map, w.Slot(2), ref pending, ref w.Hooks, preemptible: false));
         Assert.Equal(0, w.Hooks.Points);
         Assert.Empty(w.Children(w.Slot(2)));

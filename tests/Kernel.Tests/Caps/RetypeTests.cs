@@ -58,7 +58,7 @@ public class RetypeTests
     public void ChecksEverythingBeforeChangingAnything()
     {
         using var w = new CapsWorld();
-        ulong u = w.RootUntyped;
+        SlotAddr u = w.RootUntyped;
         Assert.Equal(Status.Ok, w.Retype(u, ObjectType.Endpoint, 0, 10));
         Assert.Equal(Status.InvalidCapability, w.Retype(w.Slot(3), ObjectType.Endpoint, 0, 20));
         Assert.Equal(Status.WrongType, w.Retype(w.Slot(10), ObjectType.Endpoint, 0, 20));
@@ -103,7 +103,7 @@ public class RetypeTests
     {
         using var w = new CapsWorld();
         Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Untyped, 12, 10));
-        ulong child = w.Slot(10);
+        SlotAddr child = w.Slot(10);
         Assert.Equal(Status.Ok, w.Retype(child, ObjectType.Endpoint, 0, 20, 64));
         Assert.Equal(Status.OutOfMemory, w.Retype(child, ObjectType.Endpoint, 0, 84));
         Assert.Equal(4096UL, w.At(child).Watermark);
@@ -144,20 +144,20 @@ public class RetypeTests
     public void LifoCreateDestroyOf1000ObjectsRestoresWatermark()
     {
         using var w = new CapsWorld(23);
-        ulong u = w.RootUntyped;
+        SlotAddr u = w.RootUntyped;
         Assert.Equal(Status.Ok, w.Retype(u, ObjectType.Endpoint, 0, 2));
         ulong start = w.At(u).Watermark;
         ObjectType[] types = { ObjectType.Endpoint, ObjectType.Frame, ObjectType.Notification, ObjectType.Thread, ObjectType.CNode, ObjectType.AddressSpace };
         int[] bits = { 0, 0, 0, 0, 2, 0 };
         var marks = new ulong[1000];
-        var slots = new ulong[1000];
+        var slots = new SlotAddr[1000];
         var rng = new System.Random(7);
         for (int i = 0; i < 1000; i++)
         {
             marks[i] = w.At(u).Watermark;
             int t = rng.Next(types.Length);
             Assert.Equal(Status.Ok, Untyped.Retype(w.Map, u, types[t], bits[t], new PhysAddr(SpareCNode), 10, (ulong)i, 1, ref w.Hooks));
-            slots[i] = SpareCNode + (ulong)i * 64;
+            slots[i] = CapsWorld.SlotIn(SpareCNode, (ulong)i);
         }
         Assert.Equal(1001UL, w.At(u).ChildCount);
         for (int i = 999; i >= 0; i--)
@@ -174,7 +174,7 @@ public class RetypeTests
     public void OutOfOrderDestroyKeepsMemoryUntilEmpty()
     {
         using var w = new CapsWorld();
-        ulong u = w.RootUntyped;
+        SlotAddr u = w.RootUntyped;
         Assert.Equal(Status.Ok, w.Retype(u, ObjectType.Frame, 0, 10, 3));
         Assert.Equal(Status.Ok, w.Delete(w.Slot(10)));
         Assert.Equal(3UL * 4096, w.At(u).Watermark);

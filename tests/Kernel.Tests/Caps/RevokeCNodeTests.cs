@@ -25,11 +25,11 @@ public unsafe class RevokeCNodeTests
         ulong cn = w.Cap(10).Object;
         Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.Slot(2), ObjectType.Notification, 0, new PhysAddr(cn), BigBits, 0, 2, ref w.Hooks));
         Assert.Equal(Status.Ok, Untyped.Retype(w.Map, w.Slot(2), ObjectType.CNode, 4, new PhysAddr(cn), BigBits, 2, 1, ref w.Hooks));
-        ulong nested = w.At(cn + 2 * CapSlot.Size).Object;
+        ulong nested = w.At(CapsWorld.SlotIn(cn, 2)).Object;
         for (ulong i = 0; i < 16; i++)
-            Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), nested + i * CapSlot.Size, Rights.All));
+            Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), CapsWorld.SlotIn(nested, i), Rights.All));
         for (ulong i = 3; i < 1UL << BigBits; i++)
-            Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), cn + i * CapSlot.Size, Rights.All));
+            Assert.Equal(Status.Ok, CapOps.Copy(w.Map, w.Slot(11), CapsWorld.SlotIn(cn, i), Rights.All));
         return cn;
     }
 
@@ -91,8 +91,8 @@ public unsafe class RevokeCNodeTests
         // and must end Ok with everything gone (the root untyped's accounting back to the endpoint).
         using var w = new CapsWorld();
         ulong cn = Build(w);
-        Assert.Equal(Status.Ok, CapOps.Delete(w.Map, cn + 100 * CapSlot.Size, ref w.Hooks));
-        ulong inside = cn + 100 * CapSlot.Size;
+        Assert.Equal(Status.Ok, CapOps.Delete(w.Map, CapsWorld.SlotIn(cn, 100), ref w.Hooks));
+        SlotAddr inside = CapsWorld.SlotIn(cn, 100);
         Assert.Equal(Status.Ok, CapOps.Move(w.Map, w.Slot(2), inside));
         w.Hooks.PreemptEvery = every;
         Restarting(() => w.Revoke(inside));

@@ -53,9 +53,9 @@ public unsafe class MessageTransferTests : IDisposable
 
         public ulong Copy(CapSlot* src, CapSlot* cnode, ulong index)
         {
-            ulong slot = cnode->Object + index * CapSlot.Size;
-            CapOps.Copy(Map, Map.ToPhys(src), slot, Rights.All);
-            return CNode.HandleFor(Map, new PhysAddr(cnode->Object), new SlotAddr(slot)).Value;
+            SlotAddr slot = CNode.SlotAddress(cnode->ObjectPhys, index);
+            CapOps.Copy(Map, SlotAddr.Of(Map, src), slot, Rights.All);
+            return CNode.HandleFor(Map, cnode->ObjectPhys, slot).Value;
         }
     }
 
@@ -71,11 +71,11 @@ public unsafe class MessageTransferTests : IDisposable
         _receiver->CNodeSlotBits = SlotBits;
         var map = _memory.Map;
         // Each thread holds its own CNode at slot 1; the sender also holds endpoints at 10..12 and an untyped at 13.
-        CapOps.InstallRoot(map, SenderCNode + 1 * CapSlot.Size, ObjectType.CNode, Rights.All, SenderCNode, SlotBits, 0, 0);
-        CapOps.InstallRoot(map, ReceiverCNode + 1 * CapSlot.Size, ObjectType.CNode, Rights.All, ReceiverCNode, SlotBits, 0, 0);
+        CapOps.InstallRoot(map, CNode.SlotAddress(new PhysAddr(SenderCNode), 1), ObjectType.CNode, Rights.All, SenderCNode, SlotBits, 0, 0);
+        CapOps.InstallRoot(map, CNode.SlotAddress(new PhysAddr(ReceiverCNode), 1), ObjectType.CNode, Rights.All, ReceiverCNode, SlotBits, 0, 0);
         for (uint i = 0; i < 3; i++)
-            CapOps.InstallRoot(map, SenderCNode + (10 + i) * CapSlot.Size, ObjectType.Endpoint, Rights.All, 0x30000 + i * 64, 6, 0, 0);
-        CapOps.InstallRoot(map, SenderCNode + 13 * CapSlot.Size, ObjectType.Untyped, Rights.All, 0x40000, 12, 0, 0);
+            CapOps.InstallRoot(map, CNode.SlotAddress(new PhysAddr(SenderCNode), (10 + i)), ObjectType.Endpoint, Rights.All, 0x30000 + i * 64, 6, 0, 0);
+        CapOps.InstallRoot(map, CNode.SlotAddress(new PhysAddr(SenderCNode), 13), ObjectType.Untyped, Rights.All, 0x40000, 12, 0, 0);
         _receiverBuffer->ReceiveCNode = new CapHandle(1, 0).Value;
         _env = new Env
         {
@@ -218,7 +218,7 @@ public unsafe class MessageTransferTests : IDisposable
             {
                 if (ReceiverSlot(i)->IsEmpty) continue;
                 var hooks = new NoHooks();
-                CapOps.Delete(_memory.Map, ReceiverCNode + i * CapSlot.Size, ref hooks);
+                CapOps.Delete(_memory.Map, CNode.SlotAddress(new PhysAddr(ReceiverCNode), i), ref hooks);
             }
         }
     }
