@@ -6,9 +6,10 @@
 // "nothing to serve" and does not restart; so does an image that does not mount. --wait gives a
 // driver that someone else starts (not an earlier line of init's) MS milliseconds to register first.
 //
-// Open files are the library's FileTable of Handle (an inode, access and position). Each open file
-// holds its inode in the volume (Ext2Volume.Hold), so an unlinked file stays readable until its last
-// handle closes, as in ramfs and on Unix.
+// Open files are the library's FileTable of Handle (an inode, access, and the library's MappedHandle:
+// the open file description holding the position, shared by Dups as on Unix, and what the handle
+// maps, Mapping.cs). Each open file holds its inode in the volume (Ext2Volume.Hold), so an unlinked
+// file stays readable until its last handle closes, as in ramfs and on Unix.
 using System;
 using System.Runtime;
 using Vireo.Abi;
@@ -21,7 +22,7 @@ struct Handle
 {
     public uint Inode;
     public OpenFlags Flags;     // Read, Write, Append
-    public ulong Position;      // a file: byte offset; a directory: byte position in its entries
+    public MappedHandle Map;    // the description (its position: a file's byte offset, a directory's byte position in its entries) and what it maps
 }
 
 static unsafe class Program
@@ -55,6 +56,8 @@ static unsafe class Program
         if (s != Status.Ok) return Quit(name, devicePath, "does not hold an ext2 volume this code mounts", s, 0);
         if (Files.Init(MaxHandles) != Status.Ok) return Quit(name, devicePath, "has no room for its file table", Status.OutOfMemory, 1);
         if (SchemeDaemon.Start(name, out Server) != Status.Ok) return 1;
+        // After the server took its slots: the page pool for mapped readers sizes itself from what is left.
+        DataPages.Init(DataPages.MaxPages, MaxHandles);
         return SchemeDaemon.Serve(ref Server, ref Files);
     }
 
@@ -129,7 +132,11 @@ static unsafe class Program
             FileOps.Handle(ref r, ref h);
         }
 
-        public void Opened(uint id, ref Handle h) => Volume.Hold(h.Inode);
+        public void Opened(uint id, ref Handle h)
+        {
+            FileMapping.Opened(ref h.Map);
+            Volume.Hold(h.Inode);
+        }
 
         // The last handle of an unlinked file frees it, and what the file wrote goes to the disk
         // (Durable).
@@ -137,6 +144,7 @@ static unsafe class Program
         {
             // No caller hears a failure here: an inode left allocated without a name is what e2fsck
             // gives back; unwritten blocks stay dirty for the next sync.
+            Mapping.Closed(ref h);
             _ = Volume.Release(h.Inode);
             _ = Durable.Settle();
         }
