@@ -18,6 +18,7 @@ static unsafe partial class DiskTests
         T.Run("disk.mapped_reader_sees_writes", &MappedSeesWrites);
         T.Run("disk.mapped_reader_sees_truncate", &MappedSeesTruncate);
         T.Run("disk.mapped_file_past_the_window", &MappedPastWindow);
+        T.Run("disk.mapped_past_the_pool_reads_through_messages", &MappedPastThePool);
     }
 
     private static void MappedRead() => WithImage(&MappedReadBody);
@@ -142,11 +143,35 @@ static unsafe partial class DiskTests
         T.Status(Status.Ok, Fs.Unlink(P("/big")), "unlink");
     }
 
-    private static int ReadAllOf(Fd fd, byte[] into)
+    // A daemon with a pool of 8 pages (--pages=8): the header, the position page, the zero page and
+    // five of the file's; the reader of a 72 KiB file maps its first pages, then FilePages answers
+    // NoSpace and the library reads the rest through messages, from the same position.
+    private static void MappedPastThePool()
     {
-        int total = 0;
+        if (!T.Status(Status.Ok, File.WriteAll(Bytes(ImagePath), Image()), "copy the image into file:")) return;
+        if (!T.Status(Status.Ok, StartDaemon("--pages=8\0" + ImagePath, out Status registered), "start diskfs --pages=8")
+            || !T.Status(Status.Ok, registered, "registered")) return;
+        byte[] data = Pattern(72 * 1024, 17);
+        T.Status(Status.Ok, File.WriteAll(Bytes(P("/big")), data), "write 72 KiB");
+        T.Status(Status.Ok, Fs.Open(P("/big"), OpenFlags.Read, out Fd fd), "open it");
+        byte* first = stackalloc byte[100];
+        T.Status(Status.Ok, Fs.Read(fd, first, 100, out int n), "a first read");
+        T.True(n == 100 && FileMaps.WindowOf(fd, out _) != null, "it maps");
+        byte[] back = new byte[data.Length];
+        new ReadOnlySpan<byte>(first, 100).CopyTo(back);
+        int total = 100 + ReadAllOf(fd, back, 100);
+        T.True(FileMaps.WindowOf(fd, out _) == null, "then no longer: the pool ran out");
+        T.True(total == data.Length && new ReadOnlySpan<byte>(back).SequenceEqual(data), "every byte, in order");
+        T.Status(Status.Ok, Fs.Close(fd), "close");
+        T.Status(Status.Ok, Fs.Unlink(P("/big")), "unlink");
+        Stop(s_pid);
+    }
+
+    private static int ReadAllOf(Fd fd, byte[] into, int from = 0)
+    {
+        int total = from;
         fixed (byte* p = into)
             while (total < into.Length && Fs.Read(fd, p + total, into.Length - total, out int got) == Status.Ok && got > 0) total += got;
-        return total;
+        return total - from;
     }
 }

@@ -8,6 +8,7 @@
 // OpenDescriptions), whether it counts as mapping its file (once), and its transfer page for
 // FileWrite. Where a file page's bytes come from is the daemon's (IFilePageSource): ramfs's own
 // pages, diskfs's page cache filled from the disk. Pages are DataPages'.
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 
 namespace Vireo.User.Schemes;
@@ -43,7 +44,9 @@ public static unsafe class FileMapping
         f.Header == 0 ? null : (FileMapHeader*)DataPages.Address(f.Header);
 
     /// <summary>A handle made by Open (no description yet: a new one) or by Dup (its original's,
-    /// held once more). What a handle maps is its own: a copy starts without.</summary>
+    /// held once more). What a handle maps is its own: a copy starts without. Opened and Closed
+    /// are inlined: every Open and Close of a file daemon runs them (scheme_open_close).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Opened(ref MappedHandle h)
     {
         if (h.Desc == 0) h.Desc = OpenDescriptions.Take();
@@ -54,6 +57,7 @@ public static unsafe class FileMapping
 
     /// <summary>A handle closed: its transfer page and its hold on the description go. True if it
     /// counted as mapping its file: the daemon then calls Unpin on that file.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Closed(ref MappedHandle h)
     {
         OpenDescriptions.Drop(h.Desc);

@@ -283,15 +283,16 @@ public static unsafe partial class Fs
             int e = PipeEnds.Find(fd);
             if (e >= 0) return PipeEnds.Transfer(e, fd, false, buffer, count, out read);
             e = FileMaps.Lookup(fd);
-            if (e >= 0)
-            {
-                Status m = FileMaps.Read(e, fd, buffer, count, out read);
-                // A daemon out of pages for its cache (disk:'s, bounded by its pool) still reads
-                // through messages, at the same shared position.
-                if (m != Status.NoSpace) return m;
-                FileMaps.Detach(fd);
-            }
+            if (e >= 0) return FileMaps.Read(e, fd, buffer, count, out read);
         }
+        return Request(op, fd, buffer, count, out read);
+    }
+
+    /// <summary>Read or Getdents as one request, whatever the descriptor maps: FileMaps falls back
+    /// to it.</summary>
+    internal static Status Request(SchemeOp op, Fd fd, byte* buffer, int count, out int read)
+    {
+        read = 0;
         if (count > SchemeLimits.MaxData) count = SchemeLimits.MaxData;
         Status s = SchemeCall.Call(fd.Cap, op, (ulong)count, 0, 0, 0, 0, 0, out SchemeReply r);
         if (s == Status.SharedRing && op == SchemeOp.Read) return PipeEnds.Transfer(-1, fd, false, buffer, count, out read);
