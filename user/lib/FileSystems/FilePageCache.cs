@@ -118,6 +118,8 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
             var bytes = new Span<byte>(_store.Address(pair.Value), PageSize);
             bytes.Clear();
             ulong at = pair.Key * PageSize;
+            // A page the volume cannot read now stays zero: Reload follows a failure already, and
+            // the reader's next read through messages meets the volume's status itself.
             if (at < size) _ = reader.Read(at, bytes.Slice(0, size - at < PageSize ? (int)(size - at) : PageSize), out _);
         }
         FileMap.EndChange(header, size);

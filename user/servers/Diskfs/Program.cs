@@ -145,9 +145,9 @@ static unsafe class Program
         // (Durable).
         public void Closed(uint id, ref Handle h)
         {
+            Mapping.Closed(ref h);
             // No caller hears a failure here: an inode left allocated without a name is what e2fsck
             // gives back; unwritten blocks stay dirty for the next sync.
-            Mapping.Closed(ref h);
             _ = Volume.Release(h.Inode);
             _ = Durable.Settle();
         }
