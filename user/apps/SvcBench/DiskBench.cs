@@ -22,6 +22,8 @@ static unsafe class DiskBench
         bool up = Namespace.AwaitName(name, Disk.Length, 0, out _, 10_000) == Status.Ok;
         Bench.Report("disk_read_seq_1MiB", up ? ReadSeq1MiB() : 0);
         Bench.Report("disk_create_write_fsync_unlink_4KiB", up ? CreateWriteFsyncUnlink() : 0);
+        // file_read_4KiB_cached on disk: the page is in diskfs's page cache, mapped by the reader.
+        Bench.Report("disk_file_read_4KiB_cached", up ? FileBench.Read4KiB("disk:/bench-read") : 0);
     }
 
     // Open the image's 1 MiB file, read it to its end in reads of 64 KiB, close: the first read of it

@@ -1,5 +1,6 @@
 // An image diskfs wrote, for e2fsck on the host: the daemon works on a fresh image (files of every
-// size class, a directory tree, renames, unlinks, a sparse file, links), closes everything and is
+// size class, a directory tree, renames, unlinks, a sparse file, links, writes and a truncate while a
+// reader maps the file), closes everything and is
 // killed (no unmount, as a power-off leaves it); then the image's non-zero 64-byte pieces go to the
 // kernel log as "DISKIMG OFFSET HEX" lines between "DISKIMG BEGIN SIZE" and "DISKIMG END".
 // ./vireo test puts them back together and runs e2fsck -fn on the result (check_disk_dump), until
@@ -32,6 +33,16 @@ static unsafe partial class DiskTests
         T.Status(Status.Ok, Fs.Ftruncate(fd, 100 * 1024), "cut back into the indirect range");
         T.Status(Status.Ok, Fs.Close(fd), "close");
         T.Status(Status.Ok, File.WriteAll(Bytes(P("/hello.txt")), Pattern(3000, 5)), "overwrite a file from mke2fs");
+        // Changes made while a reader maps the file: the page cache and the blocks must both take them.
+        T.Status(Status.Ok, Fs.Open(P("/a/indirect"), OpenFlags.Read, out Fd r), "a reader of /a/indirect");
+        byte* page = stackalloc byte[4096];
+        T.Status(Status.Ok, Fs.Read(r, page, 4096, out _), "it maps the file");
+        T.Status(Status.Ok, Fs.Open(P("/a/indirect"), OpenFlags.Write, out fd), "a writer");
+        T.Status(Status.Ok, Fs.Seek(fd, 38000, SeekFrom.Start, out _), "near the end");
+        T.Status(Status.Ok, Fs.Write(fd, page, 4096, out _), "a page's worth past the end");
+        T.Status(Status.Ok, Fs.Ftruncate(fd, 20000), "cut back while mapped");
+        T.Status(Status.Ok, Fs.Close(fd), "close the writer");
+        T.Status(Status.Ok, Fs.Close(r), "close the reader");
         Stop(pid);
         byte[] image = new byte[ImageSize];
         if (!T.Status(Status.Ok, File.ReadAll(Bytes(ImagePath), image, out int length), "read the image back")) return;

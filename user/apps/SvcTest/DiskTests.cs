@@ -4,7 +4,8 @@
 // blocks), so the daemon's device is a FileBlockDevice over a ramfs file, and kills it at the end.
 // The image is small on purpose: it fills quickly, and it fits in the test boot's 256 KiB file:.
 // When blk: serves the test disk, init's diskfs answers as disk: and the operations run there too.
-// The damaged-image and full-disk tests are in DiskTests.Damage.cs.
+// The damaged-image and full-disk tests are in DiskTests.Damage.cs, the mapped data path's in
+// DiskTests.Mapped.cs.
 using System;
 using Vireo.Abi;
 using Vireo.User;
@@ -32,6 +33,7 @@ static unsafe partial class DiskTests
         T.Run("disk.paths_normalised", &PathsNormalised);
         T.Run("disk.symbolic_links_followed", &SymbolicLinks);
         T.Run("disk.kept_across_a_restart", &KeptAcrossRestart);
+        RunMapped();
         T.Run("disk.image_for_e2fsck", &ImageForFsck);
         RunDamage();
         if (Fs.Stat("disk:/", out _, out FileKind kind) == Status.Ok && kind == FileKind.Directory)
@@ -41,6 +43,7 @@ static unsafe partial class DiskTests
             T.Run("disk.on_blk_create_write_read_unlink", &OnDiskCreateWriteReadUnlink);
             T.Run("disk.on_blk_directories_and_rename", &OnDiskDirectoriesAndRename);
             T.Run("disk.on_blk_large_file", &OnDiskLargeFile);
+            T.Run("disk.on_blk_mapped_file_past_the_window", &OnDiskMappedPastWindow);
             T.Run("disk.on_blk_full_disk_answers_nospace", &OnDiskFull);
             s_scheme = "disktest:";
         }

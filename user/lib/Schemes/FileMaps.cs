@@ -15,7 +15,8 @@
 // The daemon never frees a page while this descriptor is open, and bumps the header's sequence
 // counter around every change, so a read that raced a write or a truncate is copied again
 // (FileMapBytes.cs); a read never sees freed memory or a torn page. A daemon that dies takes its
-// frames with it: a read after that faults, as a pipe's ring does (known gap, ADR 0012).
+// frames with it: a read after that faults, as a pipe's ring does (known gap, ADR 0012). A daemon out
+// of pages (NoSpace to FilePages) leaves the descriptor to messages.
 using Vireo.Abi;
 
 namespace Vireo.User.Schemes;
@@ -163,6 +164,13 @@ public static unsafe class FileMaps
                 if (missing != 0)
                 {
                     Status s = Fill(e, fd, missing, out uint holes);
+                    if (s == Status.NoSpace)
+                    {
+                        // The daemon is out of pages for its cache (disk:'s pool is bounded): this
+                        // descriptor is read through messages from now on, at the same shared position.
+                        Detach(fd);
+                        return Fs.Request(SchemeOp.Read, fd, buffer, count, out read);
+                    }
                     if (s != Status.Ok) return s;
                     data = s_t.Mapped[e] & ~holes;
                 }

@@ -285,6 +285,14 @@ public static unsafe partial class Fs
             e = FileMaps.Lookup(fd);
             if (e >= 0) return FileMaps.Read(e, fd, buffer, count, out read);
         }
+        return Request(op, fd, buffer, count, out read);
+    }
+
+    /// <summary>Read or Getdents as one request, whatever the descriptor maps: FileMaps falls back
+    /// to it.</summary>
+    internal static Status Request(SchemeOp op, Fd fd, byte* buffer, int count, out int read)
+    {
+        read = 0;
         if (count > SchemeLimits.MaxData) count = SchemeLimits.MaxData;
         Status s = SchemeCall.Call(fd.Cap, op, (ulong)count, 0, 0, 0, 0, 0, out SchemeReply r);
         if (s == Status.SharedRing && op == SchemeOp.Read) return PipeEnds.Transfer(-1, fd, false, buffer, count, out read);

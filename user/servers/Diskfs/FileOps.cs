@@ -1,9 +1,11 @@
 // Requests through a file capability the daemon minted (the badge is the handle's id): Read, Write,
 // Seek, Fsync, Ftruncate, Fcntl, Getdents (Close, Dup and Fstat are the library's FileTable; the
-// positional and metadata ones are MetaOps). Fmap is not offered. Data moves through a buffer of
-// the daemon's own, not the IPC buffer: a block the cache must read or write is an IPC call to the
-// device's daemon that reuses the IPC buffer, so a Write's data is copied out before the volume
-// runs, and a Read's or Getdents' answer is copied in after.
+// positional and metadata ones are MetaOps), and the mapped data path (Mapping.cs): FileMap,
+// FilePages, FileTransfer, FileWrite, Fmap. The position is the description's (shared by Dups, and
+// by mapping clients through its page). Data moves through a buffer of the daemon's own, not the IPC
+// buffer: a block the cache must read or write is an IPC call to the device's daemon that reuses the
+// IPC buffer, so a Write's data is copied out before the volume runs, and a Read's or Getdents'
+// answer is copied in after.
 using System;
 using Vireo.Abi;
 using Vireo.User.FileSystems.Ext2;
@@ -13,6 +15,7 @@ static unsafe class FileOps
 {
     private static readonly byte[] s_data = new byte[SchemeLimits.MaxData];
     private static readonly byte[] s_name = new byte[Ext2Format.MaxNameLength];
+    private static readonly byte[] s_page = new byte[DataPages.Size];
 
     public static void Handle(ref Request r, ref Handle h)
     {
@@ -25,6 +28,15 @@ static unsafe class FileOps
             case SchemeOp.Ftruncate: Program.Server.Answer(Truncate(ref h, r.W0)); return;
             case SchemeOp.Fcntl: Fcntl(ref h, (FcntlCommand)r.W0, r.W1); return;
             case SchemeOp.Getdents: Getdents(ref h, r.W0); return;
+            case SchemeOp.FileMap: Mapping.Map(ref h, r.W0 == 1); return;
+            case SchemeOp.FilePages: Mapping.Give(ref h, r.W0, r.W1, false); return;
+            case SchemeOp.Fmap:
+                if ((r.W0 & (DataPages.Size - 1)) != 0) Program.Server.Answer(Status.InvalidArgument);
+                else Mapping.Give(ref h, r.W0 / DataPages.Size, r.W1, true);
+                return;
+            case SchemeOp.FileTransfer: Mapping.Transfer(ref h); return;
+            case SchemeOp.Funmap: Program.Server.Answer(Status.Ok); return;   // pages stay until the file closes
+            case SchemeOp.FileWrite: WriteFromTransfer(ref h, r.W0); return;
             default: MetaOps.Handle(ref r, ref h); return;
         }
     }
@@ -37,14 +49,15 @@ static unsafe class FileOps
             return;
         }
         int count = max > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)max;
-        Status s = Program.Volume.Read(h.Inode, h.Position, new Span<byte>(s_data, 0, count), out int got);
+        ulong* position = OpenDescriptions.Position(h.Map.Desc);
+        Status s = Program.Volume.Read(h.Inode, *position, new Span<byte>(s_data, 0, count), out int got);
         if (s != Status.Ok)
         {
             Program.Server.Answer(s);
             return;
         }
         new ReadOnlySpan<byte>(s_data, 0, got).CopyTo(new Span<byte>(SchemeCall.Data, got));
-        h.Position += (ulong)got;
+        *position += (ulong)got;
         Program.Server.Answer(Status.Ok, dataLength: got);
     }
 
@@ -58,7 +71,35 @@ static unsafe class FileOps
             return;
         }
         request.CopyTo(s_data);
+        WriteOwn(ref h, new ReadOnlySpan<byte>(s_data, 0, request.Length));
+    }
+
+    // FileWrite: Write with the bytes in the handle's transfer page (FileTransfer gave it), copied
+    // first: the client may change the page meanwhile, and the volume and the cached pages must get
+    // the same bytes.
+    private static void WriteFromTransfer(ref Handle h, ulong length)
+    {
+        byte* bytes = FileMapping.TransferBytes(h.Map, length);
+        if (bytes == null)
+        {
+            Program.Server.Answer(Status.InvalidArgument);
+            return;
+        }
+        if ((h.Flags & OpenFlags.Write) == 0)
+        {
+            Program.Server.Answer(Status.InsufficientRights);
+            return;
+        }
+        new ReadOnlySpan<byte>(bytes, (int)length).CopyTo(s_page);
+        WriteOwn(ref h, new ReadOnlySpan<byte>(s_page, 0, (int)length));
+    }
+
+    // Write's work once the bytes are the daemon's own (an IPC call to the device must not find them
+    // in the IPC buffer, nor a client change them under the write).
+    private static void WriteOwn(ref Handle h, ReadOnlySpan<byte> data)
+    {
         var v = Program.Volume;
+        ulong* position = OpenDescriptions.Position(h.Map.Desc);
         if ((h.Flags & OpenFlags.Append) != 0)
         {
             Status a = v.Stat(h.Inode, out Ext2Stat st);
@@ -67,10 +108,10 @@ static unsafe class FileOps
                 Program.Server.Answer(a);
                 return;
             }
-            h.Position = st.Size;
+            *position = st.Size;
         }
-        Status s = v.Write(h.Inode, h.Position, new ReadOnlySpan<byte>(s_data, 0, request.Length), out int written);
-        h.Position += (ulong)written;
+        Status s = Mapping.Write(h.Inode, *position, data, out int written);
+        *position += (ulong)written;
         Program.Server.Answer(written > 0 ? Status.Ok : s, (ulong)written);
     }
 
@@ -87,15 +128,16 @@ static unsafe class FileOps
             }
             size = stat.Size;
         }
-        Status s = FilePositions.Seek(h.Position, size, offset, from, out ulong to);
-        if (s == Status.Ok) h.Position = to;
+        ulong* position = OpenDescriptions.Position(h.Map.Desc);
+        Status s = FilePositions.Seek(*position, size, offset, from, out ulong to);
+        if (s == Status.Ok) *position = to;
         Program.Server.Answer(s, to);
     }
 
     private static Status Truncate(ref Handle h, ulong size)
     {
         if ((h.Flags & OpenFlags.Write) == 0) return Status.InsufficientRights;
-        return Program.Volume.Truncate(h.Inode, size);
+        return Mapping.Truncate(h.Inode, size);
     }
 
     private static void Fcntl(ref Handle h, FcntlCommand command, ulong argument)
@@ -112,9 +154,10 @@ static unsafe class FileOps
         int room = max > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)max;
         int used = 0;
         var v = Program.Volume;
+        ulong* position = OpenDescriptions.Position(h.Map.Desc);
         while (true)
         {
-            Status s = v.ReadDirectory(h.Inode, h.Position, s_name, out int length, out _, out byte type, out ulong next, out bool end);
+            Status s = v.ReadDirectory(h.Inode, *position, s_name, out int length, out _, out byte type, out ulong next, out bool end);
             if (s != Status.Ok)
             {
                 // What was gathered goes; the failure comes again with the next call.
@@ -140,7 +183,7 @@ static unsafe class FileOps
                 new ReadOnlySpan<byte>(s_name, 0, length).CopyTo(new Span<byte>(s_data, used + 2, length));
                 used += 2 + length;
             }
-            h.Position = next;
+            *position = next;
         }
         new ReadOnlySpan<byte>(s_data, 0, used).CopyTo(new Span<byte>(SchemeCall.Data, used));
         Program.Server.Answer(Status.Ok, dataLength: used);

@@ -111,7 +111,7 @@ static unsafe class MetaOps
         request.CopyTo(s_data);
         Status s = Check(ref h, OpenFlags.Write);
         int written = 0;
-        if (s == Status.Ok) s = Program.Volume.Write(h.Inode, offset, new ReadOnlySpan<byte>(s_data, 0, request.Length), out written);
+        if (s == Status.Ok) s = Mapping.Write(h.Inode, offset, new ReadOnlySpan<byte>(s_data, 0, request.Length), out written);
         Program.Server.Answer(written > 0 ? Status.Ok : s, (ulong)written);
     }
 

@@ -95,7 +95,7 @@ static unsafe class PathOps
             if (!directory && (flags & OpenFlags.Directory) != 0) return Status.NotDirectory;
             if ((flags & OpenFlags.Truncate) == 0 || st.Size == 0) return Status.Ok;
             changed = true;
-            return v.Truncate(ino, 0);
+            return Mapping.Truncate(ino, 0);
         }
         // Create makes files only: a directory comes from Mkdir.
         if (s != Status.NotFound || (flags & OpenFlags.Create) == 0 || (flags & OpenFlags.Directory) != 0) return s;

@@ -1,14 +1,17 @@
 // diskfs: an ext2 volume served as a scheme (docs/design/diskfs.md). Usage:
-//   diskfs [--name=NAME] [--wait=MS] DEVICE
+//   diskfs [--name=NAME] [--wait=MS] [--pages=N] DEVICE
 // mounts the ext2 image on DEVICE (a scheme file: `blk:/vda`, the disk the virtio-blk driver serves,
 // or an image in `file:`; Disk.cs) and registers NAME (default `disk`). When DEVICE's scheme is not
 // registered (no disk attached) it says so in one line and ends with status 0, which init takes as
 // "nothing to serve" and does not restart; so does an image that does not mount. --wait gives a
 // driver that someone else starts (not an earlier line of init's) MS milliseconds to register first.
+// --pages caps the page pool mapped readers' pages come from (default: as many as memory and slots
+// allow, at most 16 MiB; a test gives a few to reach its end).
 //
-// Open files are the library's FileTable of Handle (an inode, access and position). Each open file
-// holds its inode in the volume (Ext2Volume.Hold), so an unlinked file stays readable until its last
-// handle closes, as in ramfs and on Unix.
+// Open files are the library's FileTable of Handle (an inode, access, and the library's MappedHandle:
+// the open file description holding the position, shared by Dups as on Unix, and what the handle
+// maps, Mapping.cs). Each open file holds its inode in the volume (Ext2Volume.Hold), so an unlinked
+// file stays readable until its last handle closes, as in ramfs and on Unix.
 using System;
 using System.Runtime;
 using Vireo.Abi;
@@ -21,7 +24,7 @@ struct Handle
 {
     public uint Inode;
     public OpenFlags Flags;     // Read, Write, Append
-    public ulong Position;      // a file: byte offset; a directory: byte position in its entries
+    public MappedHandle Map;    // the description (its position: a file's byte offset, a directory's byte position in its entries) and what it maps
 }
 
 static unsafe class Program
@@ -36,14 +39,15 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        ulong waitMs = 0;
-        if (Args.PositionalCount != 1 || Args.Unknown(out _, "--name", "--wait")
-            || Args.TryGetValue("--wait", out ReadOnlySpan<byte> wait) && !Numbers.TryParseDecimal(wait, out waitMs))
+        ulong waitMs = 0, pages = DataPages.MaxPages;
+        if (Args.PositionalCount != 1 || Args.Unknown(out _, "--name", "--wait", "--pages")
+            || Args.TryGetValue("--wait", out ReadOnlySpan<byte> wait) && !Numbers.TryParseDecimal(wait, out waitMs)
+            || Args.TryGetValue("--pages", out ReadOnlySpan<byte> given) && (!Numbers.TryParseDecimal(given, out pages) || pages > uint.MaxValue))
         {
-            Console.WriteLine("diskfs: usage: diskfs [--name=NAME] [--wait=MS] DEVICE");
+            Console.WriteLine("diskfs: usage: diskfs [--name=NAME] [--wait=MS] [--pages=N] DEVICE");
             return 2;
         }
-        string name = Args.TryGetValue("--name", out ReadOnlySpan<byte> given) ? Text(given) : "disk";
+        string name = Args.TryGetValue("--name", out ReadOnlySpan<byte> named) ? Text(named) : "disk";
         ReadOnlySpan<byte> devicePath = Args.Positional(0);
         Status s = DiskDevice.Open(devicePath, out Disk device);
         if (s == Status.UnknownScheme && waitMs > 0 && AwaitDevice(devicePath, waitMs) == Status.Ok)
@@ -55,6 +59,8 @@ static unsafe class Program
         if (s != Status.Ok) return Quit(name, devicePath, "does not hold an ext2 volume this code mounts", s, 0);
         if (Files.Init(MaxHandles) != Status.Ok) return Quit(name, devicePath, "has no room for its file table", Status.OutOfMemory, 1);
         if (SchemeDaemon.Start(name, out Server) != Status.Ok) return 1;
+        // After the server took its slots: the page pool for mapped readers sizes itself from what is left.
+        DataPages.Init((uint)pages, MaxHandles);
         return SchemeDaemon.Serve(ref Server, ref Files);
     }
 
@@ -129,12 +135,17 @@ static unsafe class Program
             FileOps.Handle(ref r, ref h);
         }
 
-        public void Opened(uint id, ref Handle h) => Volume.Hold(h.Inode);
+        public void Opened(uint id, ref Handle h)
+        {
+            FileMapping.Opened(ref h.Map);
+            Volume.Hold(h.Inode);
+        }
 
         // The last handle of an unlinked file frees it, and what the file wrote goes to the disk
         // (Durable).
         public void Closed(uint id, ref Handle h)
         {
+            Mapping.Closed(ref h);
             // No caller hears a failure here: an inode left allocated without a name is what e2fsck
             // gives back; unwritten blocks stay dirty for the next sync.
             _ = Volume.Release(h.Inode);

@@ -3,7 +3,7 @@
 // past the end cost nothing until written. Invariant: bytes past Size inside a page are zero
 // (pages come zeroed and shrinking clears the tail), so growing a file never shows old data.
 //
-// Readers may map the pages (Mapping.cs): every change of the size or of a page's bytes is made
+// Readers may map the pages (Mapping.cs, the library's FileMapping): every change of the size or of a page's bytes is made
 // between FileMap.BeginChange and EndChange on the node's header, so a reader that raced it copies
 // again; and while the node is pinned (a handle was given its pages) no data page is freed: a shrink
 // zeroes the pages past the end and Trim frees them once no handle maps the node.
@@ -12,8 +12,8 @@ using Vireo.User.Schemes;
 
 static unsafe class FileData
 {
-    public const int PerIndex = Pages.Size / sizeof(uint);
-    public const ulong MaxSize = (ulong)PerIndex * Pages.Size;   // 4 MiB
+    public const int PerIndex = DataPages.Size / sizeof(uint);
+    public const ulong MaxSize = (ulong)PerIndex * DataPages.Size;   // 4 MiB
 
     /// <summary>Copies up to `count` bytes from `position` into `into`; returns how many (0 at the end).</summary>
     public static int Read(Node* n, ulong position, byte* into, int count)
@@ -24,11 +24,11 @@ static unsafe class FileData
         while (done < count)
         {
             ulong at = position + (ulong)done;
-            int offset = (int)(at % Pages.Size);
-            int chunk = Pages.Size - offset < count - done ? Pages.Size - offset : count - done;
-            uint page = PageOf(n, at / Pages.Size);
-            if (page == 0) Pages.Zero(into + done, chunk);
-            else System.Buffer.MemoryCopy(Pages.Address(page) + offset, into + done, chunk, chunk);
+            int offset = (int)(at % DataPages.Size);
+            int chunk = DataPages.Size - offset < count - done ? DataPages.Size - offset : count - done;
+            uint page = PageOf(n, at / DataPages.Size);
+            if (page == 0) DataPages.Zero(into + done, chunk);
+            else System.Buffer.MemoryCopy(DataPages.Address(page) + offset, into + done, chunk, chunk);
             done += chunk;
         }
         return done;
@@ -44,24 +44,24 @@ static unsafe class FileData
         if ((ulong)count > MaxSize - position) count = (int)(MaxSize - position);
         if (n->IndexPage == 0)
         {
-            if (Pages.Alloc(out uint index) != Status.Ok) return Status.NoSpace;
+            if (DataPages.Alloc(out uint index) != Status.Ok) return Status.NoSpace;
             n->IndexPage = index;
         }
-        uint* pages = (uint*)Pages.Address(n->IndexPage);
-        FileMapHeader* header = Mapping.Header(n);
+        uint* pages = (uint*)DataPages.Address(n->IndexPage);
+        FileMapHeader* header = FileMapping.Header(ref n->Map);
         FileMap.BeginChange(header);
         while (written < count)
         {
             ulong at = position + (ulong)written;
-            int offset = (int)(at % Pages.Size);
-            int chunk = Pages.Size - offset < count - written ? Pages.Size - offset : count - written;
-            uint i = (uint)(at / Pages.Size);
+            int offset = (int)(at % DataPages.Size);
+            int chunk = DataPages.Size - offset < count - written ? DataPages.Size - offset : count - written;
+            uint i = (uint)(at / DataPages.Size);
             if (pages[i] == 0)
             {
-                if (Pages.Alloc(out uint page) != Status.Ok) break;
+                if (DataPages.Alloc(out uint page) != Status.Ok) break;
                 pages[i] = page;
             }
-            System.Buffer.MemoryCopy(from + written, Pages.Address(pages[i]) + offset, chunk, chunk);
+            System.Buffer.MemoryCopy(from + written, DataPages.Address(pages[i]) + offset, chunk, chunk);
             written += chunk;
         }
         if (position + (ulong)written > n->Size) n->Size = position + (ulong)written;
@@ -79,27 +79,27 @@ static unsafe class FileData
     public static Status Truncate(Node* n, ulong size)
     {
         if (size > MaxSize) return Status.NoSpace;
-        FileMapHeader* header = Mapping.Header(n);
+        FileMapHeader* header = FileMapping.Header(ref n->Map);
         FileMap.BeginChange(header);
         if (size < n->Size && n->IndexPage != 0)
         {
-            uint* pages = (uint*)Pages.Address(n->IndexPage);
-            ulong keep = (size + Pages.Size - 1) / Pages.Size;
-            bool pinned = Mapping.Pinned(n);
+            uint* pages = (uint*)DataPages.Address(n->IndexPage);
+            ulong keep = (size + DataPages.Size - 1) / DataPages.Size;
+            bool pinned = n->Map.Maps != 0;
             for (int i = Next(pages, (int)keep); i < PerIndex; i = Next(pages, i + 1))
             {
                 if (pinned)
                 {
                     // A reader may map it: zeroed, kept until the last mapping handle closes (Trim).
-                    Pages.Zero(Pages.Address(pages[i]), Pages.Size);
-                    Mapping.KeptPages(n);
+                    DataPages.Zero(DataPages.Address(pages[i]), DataPages.Size);
+                    n->Map.KeptPages = true;
                     continue;
                 }
-                Pages.Free(pages[i]);
+                DataPages.Free(pages[i]);
                 pages[i] = 0;
             }
-            int tail = (int)(size % Pages.Size);
-            if (tail != 0 && pages[keep - 1] != 0) Pages.Zero(Pages.Address(pages[keep - 1]) + tail, Pages.Size - tail);
+            int tail = (int)(size % DataPages.Size);
+            if (tail != 0 && pages[keep - 1] != 0) DataPages.Zero(DataPages.Address(pages[keep - 1]) + tail, DataPages.Size - tail);
         }
         n->Size = size;
         FileMap.EndChange(header, size);
@@ -111,10 +111,10 @@ static unsafe class FileData
     public static void Trim(Node* n)
     {
         if (n->IndexPage == 0) return;
-        uint* pages = (uint*)Pages.Address(n->IndexPage);
-        for (int i = Next(pages, (int)((n->Size + Pages.Size - 1) / Pages.Size)); i < PerIndex; i = Next(pages, i + 1))
+        uint* pages = (uint*)DataPages.Address(n->IndexPage);
+        for (int i = Next(pages, (int)((n->Size + DataPages.Size - 1) / DataPages.Size)); i < PerIndex; i = Next(pages, i + 1))
         {
-            Pages.Free(pages[i]);
+            DataPages.Free(pages[i]);
             pages[i] = 0;
         }
         DropEmptyIndex(n);
@@ -130,15 +130,15 @@ static unsafe class FileData
         page = 0;
         if (n->IndexPage == 0)
         {
-            if (Pages.Alloc(out uint index) != Status.Ok) return Status.NoSpace;
+            if (DataPages.Alloc(out uint index) != Status.Ok) return Status.NoSpace;
             n->IndexPage = index;
         }
-        if (Pages.Alloc(out page) != Status.Ok)
+        if (DataPages.Alloc(out page) != Status.Ok)
         {
             DropEmptyIndex(n);
             return Status.NoSpace;
         }
-        ((uint*)Pages.Address(n->IndexPage))[i] = page;
+        ((uint*)DataPages.Address(n->IndexPage))[i] = page;
         return Status.Ok;
     }
 
@@ -163,14 +163,14 @@ static unsafe class FileData
     }
 
     private static uint PageOf(Node* n, ulong i) =>
-        n->IndexPage == 0 ? 0 : ((uint*)Pages.Address(n->IndexPage))[i];
+        n->IndexPage == 0 ? 0 : ((uint*)DataPages.Address(n->IndexPage))[i];
 
     // An index page that lists no page is given back (a file that never got data costs nothing).
     private static void DropEmptyIndex(Node* n)
     {
         if (n->IndexPage == 0) return;
-        if (Next((uint*)Pages.Address(n->IndexPage), 0) < PerIndex) return;
-        Pages.Free(n->IndexPage);
+        if (Next((uint*)DataPages.Address(n->IndexPage), 0) < PerIndex) return;
+        DataPages.Free(n->IndexPage);
         n->IndexPage = 0;
     }
 }

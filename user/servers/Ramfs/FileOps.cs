@@ -25,8 +25,8 @@ static unsafe class FileOps
                 case SchemeOp.FileMap: Mapping.Map(h, n, r.W0 == 1); return;
                 case SchemeOp.FilePages: Mapping.Give(h, n, r.W0, r.W1, false); return;
                 case SchemeOp.Fmap:
-                    if ((r.W0 & (Pages.Size - 1)) != 0) Program.Server.Answer(Status.InvalidArgument);
-                    else Mapping.Give(h, n, r.W0 / Pages.Size, r.W1, true);
+                    if ((r.W0 & (DataPages.Size - 1)) != 0) Program.Server.Answer(Status.InvalidArgument);
+                    else Mapping.Give(h, n, r.W0 / DataPages.Size, r.W1, true);
                     return;
                 case SchemeOp.FileTransfer: Mapping.Transfer(h, n); return;
                 case SchemeOp.Funmap: Program.Server.Answer(Status.Ok); return;   // pages stay until the file closes
@@ -49,7 +49,7 @@ static unsafe class FileOps
             return;
         }
         int count = max > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)max;
-        ulong* position = Descriptions.Position(h->Desc);
+        ulong* position = OpenDescriptions.Position(h->Map.Desc);
         int got = FileData.Read(n, *position, SchemeCall.Data, count);
         *position += (ulong)got;
         Program.Server.Answer(Status.Ok, dataLength: got);
@@ -63,7 +63,7 @@ static unsafe class FileOps
         int written = 0;
         if (s == Status.Ok)
         {
-            ulong* position = Descriptions.Position(h->Desc);
+            ulong* position = OpenDescriptions.Position(h->Map.Desc);
             if ((h->Flags & OpenFlags.Append) != 0) *position = n->Size;
             s = FileData.Write(n, *position, data, length, out written);
             *position += (ulong)written;
@@ -74,13 +74,14 @@ static unsafe class FileOps
     // FileWrite: Write with the bytes in the handle's transfer page (FileTransfer gave it).
     private static void WriteFromTransfer(Handle* h, Node* n, ulong length)
     {
-        if (h->Transfer == 0 || length > Pages.Size) Program.Server.Answer(Status.InvalidArgument);
-        else Write(h, n, Pages.Address(h->Transfer), (int)length);
+        byte* bytes = FileMapping.TransferBytes(h->Map, length);
+        if (bytes == null) Program.Server.Answer(Status.InvalidArgument);
+        else Write(h, n, bytes, (int)length);
     }
 
     private static void Seek(Handle* h, Node* n, long offset, SeekFrom from)
     {
-        ulong* position = Descriptions.Position(h->Desc);
+        ulong* position = OpenDescriptions.Position(h->Map.Desc);
         Status s = FilePositions.Seek(*position, n->Size, offset, from, out ulong to);
         if (s == Status.Ok) *position = to;
         Program.Server.Answer(s, to);
@@ -111,7 +112,7 @@ static unsafe class FileOps
         int room = max > SchemeLimits.MaxData ? SchemeLimits.MaxData : (int)max;
         byte* into = SchemeCall.Data;
         int used = 0;
-        ulong* position = Descriptions.Position(h->Desc);
+        ulong* position = OpenDescriptions.Position(h->Map.Desc);
         bool left;
         while (left = Tree.Entry(h->Node, *position, out Entry e))
         {

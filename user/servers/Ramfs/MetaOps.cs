@@ -166,10 +166,10 @@ static unsafe class MetaOps
     {
         FsStat st = default;
         st.Type = FsTypes.Ramfs;
-        st.BlockSize = Pages.Size;
-        st.FragmentSize = Pages.Size;
-        st.Blocks = Pages.Limit;
-        st.BlocksFree = st.BlocksAvailable = Pages.Available;
+        st.BlockSize = DataPages.Size;
+        st.FragmentSize = DataPages.Size;
+        st.Blocks = DataPages.Limit;
+        st.BlocksFree = st.BlocksAvailable = DataPages.Available;
         st.Files = Tree.Made;
         st.FilesFree = Tree.Made - Tree.Live;
         st.MaxName = (ulong)Tree.MaxName;

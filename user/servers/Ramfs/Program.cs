@@ -3,7 +3,7 @@
 // test boot gives a small number so that a full filesystem is quick to reach).
 //
 // Open files are the library's FileTable of Handle (its node, access and open file description):
-// Dup gives a second handle on the same node sharing the description's position (Descriptions.cs),
+// Dup gives a second handle on the same node sharing the description's position (the library's OpenDescriptions),
 // Close and Fstat are the library's, and the node counts its handles through Opened and Closed (an
 // unlinked file lives until its last closes). Readers may map a file's pages (Mapping.cs).
 using System;
@@ -18,9 +18,7 @@ struct Handle
 {
     public uint Node;
     public OpenFlags Flags;     // Read, Write, Append
-    public uint Desc;           // the open file description (Descriptions): the position, shared by Dups
-    public byte Mapped;         // 1 once this handle was given pages of its node (Mapping)
-    public uint Transfer;       // FileWrite's page (Mapping.Transfer), 0 until asked for
+    public MappedHandle Map;    // its open file description (the position, shared by Dups) and what it maps (FileMapping)
 }
 
 static unsafe class Program
@@ -34,7 +32,7 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        ulong pages = Pages.MaxPages;
+        ulong pages = DataPages.MaxPages;
         if (Args.PositionalCount > 0 && (!Numbers.TryParseDecimal(Args.Positional(0), out pages) || pages > uint.MaxValue))
         {
             Console.WriteLine("ramfs: usage: ramfs [PAGES]");
@@ -48,7 +46,7 @@ static unsafe class Program
         Clock.Init();
         if (SchemeDaemon.Start("file", out Server) != Status.Ok) return 1;
         // After the server took its slots: the pool sizes itself from what is left.
-        Pages.Init((uint)pages, FirstHandles);
+        DataPages.Init((uint)pages, FirstHandles);
         return SchemeDaemon.Serve(ref Server, ref Files);
     }
 
@@ -73,19 +71,15 @@ static unsafe class Program
         // handle maps is its own: a copy starts without.
         public void Opened(uint id, ref Handle h)
         {
-            if (h.Desc == 0) h.Desc = Descriptions.Take();
-            else Descriptions.Hold(h.Desc);
-            h.Mapped = 0;
-            h.Transfer = 0;
+            FileMapping.Opened(ref h.Map);
             Tree.Get(h.Node)->Opens++;
         }
 
         // The node goes too if it was unlinked and this was its last handle.
         public void Closed(uint id, ref Handle h)
         {
-            Mapping.Unmapped(ref h);
-            Descriptions.Drop(h.Desc);
             Node* n = Tree.Get(h.Node);
+            if (FileMapping.Closed(ref h.Map)) Mapping.Unpin(n);
             if (--n->Opens == 0 && n->Links == 0) Tree.Release(h.Node);
         }
 

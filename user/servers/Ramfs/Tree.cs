@@ -10,6 +10,7 @@
 using System.Collections.Generic;
 using Vireo.Abi;
 using Vireo.User;
+using Vireo.User.Schemes;
 
 unsafe struct Node
 {
@@ -22,11 +23,9 @@ unsafe struct Node
     public uint Parent;         // a directory: the directory holding it (the root: itself)
     public ulong Size;          // a file: bytes; a directory: entries; a symbolic link: the target's length
     public long Access, Modify, Change;   // wall-clock nanoseconds since the epoch
-    // Mapped file data (Mapping.cs): the header page readers map (0 while nobody maps the node), the
-    // handles that were given its pages, and whether a pinned truncate kept pages past the end.
-    public uint MapHeader;
-    public uint Maps;
-    public bool KeptPages;
+    // Mapped file data (the library's FileMapping): the header page readers map, the handles that
+    // were given its pages, and whether a pinned truncate kept pages past the end.
+    public MappedFile Map;
 
     public bool IsDirectory => Kind == (byte)FileKind.Directory;
     public bool IsSymlink => Kind == (byte)FileKind.Symlink;
@@ -309,7 +308,7 @@ static unsafe class Tree
         st->RawDevice = 0;
         st->Size = n->Size;
         st->Blocks = n->IsDirectory || n->IsSymlink ? 0 : (n->Size + 511) / 512;
-        st->BlockSize = Pages.Size;
+        st->BlockSize = DataPages.Size;
         st->Kind = n->Kind;
         st->Access = FileTime.FromNanoseconds(n->Access);
         st->Modify = FileTime.FromNanoseconds(n->Modify);

@@ -1,4 +1,4 @@
-// Open file descriptions: what an Open makes and every Dup of it shares, here the position (POSIX:
+// Open file descriptions of a file daemon (ramfs, diskfs): what an Open makes and every Dup of it shares, here the position (POSIX:
 // a dup'd descriptor, in this process or a child, moves the same offset). The position lives in the
 // daemon until a handle of the description maps the file (FileMap): from then on it lives in a page
 // of its own that every mapping holder shares read-write, so reads and seeks in the client move it
@@ -6,7 +6,9 @@
 // page is the clients' to spoil: the daemon treats the position as any number a client could send.
 using Vireo.Abi;
 
-static unsafe class Descriptions
+namespace Vireo.User.Schemes;
+
+public static unsafe class OpenDescriptions
 {
     private struct Description
     {
@@ -38,7 +40,7 @@ static unsafe class Descriptions
         return id;
     }
 
-    // Like the node and handle tables, the heap's limit is the bound (docs/design/ramfs.md).
+    // Like a daemon's handle table, the heap's limit is the bound (docs/design/ramfs.md).
     private static void Grow()
     {
         int old = s_d == null ? 1 : s_d.Length;   // the first table starts its ids at 1
@@ -63,7 +65,7 @@ static unsafe class Descriptions
         if (--d->Refs != 0) return;
         if (d->Page != 0)
         {
-            Pages.Free(d->Page);
+            DataPages.Free(d->Page);
             d->Page = 0;
         }
         s_freeBase[s_freeCount++] = id;
@@ -73,7 +75,7 @@ static unsafe class Descriptions
     public static ulong* Position(uint id)
     {
         Description* d = s_base + id;
-        return d->Page != 0 ? (ulong*)Pages.Address(d->Page) : &d->Position;
+        return d->Page != 0 ? (ulong*)DataPages.Address(d->Page) : &d->Position;
     }
 
     /// <summary>The shared page, made now (holding the position) if there is none; NoSpace without pages.</summary>
@@ -82,10 +84,10 @@ static unsafe class Descriptions
         Description* d = s_base + id;
         page = d->Page;
         if (page != 0) return Status.Ok;
-        if (Pages.Alloc(out page) != Status.Ok) return Status.NoSpace;
-        *(ulong*)Pages.Address(page) = d->Position;
+        if (DataPages.Alloc(out page) != Status.Ok) return Status.NoSpace;
+        *(ulong*)DataPages.Address(page) = d->Position;
         d->Page = page;
-        Pages.Shared(page);
+        DataPages.Shared(page);
         return Status.Ok;
     }
 }

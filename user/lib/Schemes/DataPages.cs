@@ -1,5 +1,5 @@
-// The page pool that holds file data: 4 KiB frames retyped from the daemon's untyped memory
-// (BootstrapSlots.Memory) and mapped once at Base upwards. A page freed by a file goes on a free
+// The page pool a file daemon keeps file data in (ramfs's files, diskfs's page cache): 4 KiB frames
+// retyped from the daemon's untyped memory (BootstrapSlots.Memory) and mapped once at Base upwards. A page freed by a file goes on a free
 // list threaded through its first word and is reused before any new frame is made. Every frame
 // costs a capability slot in the daemon's CNode, so the pool stops short of the slots open files
 // need (each handle is a minted capability): running out of memory, slots or the page limit is
@@ -7,14 +7,16 @@
 //
 // Readers map these pages (mapped file data, ADR 0012): a page whose frame was ever handed out is
 // marked shared, and freeing it revokes every copy of its frame before the page can hold another
-// file's bytes. The daemon frees no page a reader still maps while its file is open (Mapping.cs), so
-// the revoke only takes pages from clients that kept frames past their file's close.
+// file's bytes. The daemon frees no page a reader still maps while its file is open (FileMapping.cs),
+// so the revoke only takes pages from clients that kept frames past their file's close.
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.User;
 
-static unsafe class Pages
+namespace Vireo.User.Schemes;
+
+public static unsafe class DataPages
 {
     public const int Size = 4096;
     /// <summary>Page n lives at Base + n * Size (n from 1; 0 means "no page"). In the same page
@@ -44,8 +46,8 @@ static unsafe class Pages
 
     public static byte* Address(uint page) => (byte*)(Base + (ulong)page * Size);
 
-    /// <summary>Slots kept for the heap's frames: nodes and names live in the collected heap, which
-    /// maps more frames (one slot each, up to 2 MiB) as the tree grows.</summary>
+    /// <summary>Slots kept for the heap's frames: a daemon's tables (ramfs's nodes and names) live in
+    /// the collected heap, which maps more frames (one slot each, up to 2 MiB) as they grow.</summary>
     private const uint HeapSlots = 64;
 
     /// <summary>Sets the pool's size: at most `limit` pages, and no more than the free capability

@@ -1,0 +1,134 @@
+// One file's page cache for readers that map it (docs/adr/0012-mapped-file-data.md; diskfs, the disk:
+// daemon, keeps one per mapped file): 4 KiB pages holding the file's bytes, assembled from the volume
+// when a reader first asks for them (with 1 KiB blocks, up to four blocks a page; holes read as
+// zeros), and kept coherent with the volume by the daemon, which reports every write and truncate
+// it made there (Written, Truncated) so the pages change under the file's sequence counter too.
+// Invariants, as in ramfs: bytes past the size inside a page are zero, so growing the file shows no
+// old data; and no page is freed while the cache lives (its file is mapped): a shrink zeroes the
+// pages past the end instead. The pages come from a store (the daemon's DataPages; the host tests'
+// own memory), so this part is portable and host-tested (tests/Kernel.Tests/FileSystems).
+using System;
+using System.Collections.Generic;
+using Vireo.Abi;
+using Vireo.User.Schemes;
+
+namespace Vireo.User.FileSystems;
+
+/// <summary>Where a page cache's pages come from: zeroed 4 KiB pages by number (0 = none).</summary>
+public unsafe interface IPageStore
+{
+    Status Alloc(out uint page);
+    byte* Address(uint page);
+    void Free(uint page);
+}
+
+/// <summary>Reads a file's bytes from its volume: `read` is short at the end of the file.</summary>
+public interface IFileReader
+{
+    Status Read(ulong offset, Span<byte> into, out int read);
+}
+
+public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageStore
+{
+    public const int PageSize = FileMap.PageSize;
+
+    private readonly Dictionary<ulong, uint> _pages = new Dictionary<ulong, uint>();
+    private TStore _store;
+
+    /// <summary>The file's size as readers see it (set at creation, then by Written and Truncated).</summary>
+    public ulong Size { get; private set; }
+
+    /// <summary>Pages held now.</summary>
+    public int Count => _pages.Count;
+
+    public FilePageCache(TStore store, ulong size)
+    {
+        _store = store;
+        Size = size;
+    }
+
+    /// <summary>The cached page of file page `index`, or 0.</summary>
+    public uint Cached(ulong index) => _pages.TryGetValue(index, out uint page) ? page : 0;
+
+    /// <summary>File page `index`'s page, read from the volume now if it is not cached; 0 for a page
+    /// at or past the end (it reads as zeros and is not kept: a write may reach it).</summary>
+    public Status Load<TReader>(ulong index, ref TReader reader, out uint page) where TReader : struct, IFileReader
+    {
+        if (_pages.TryGetValue(index, out page)) return Status.Ok;
+        if (index >= (Size + PageSize - 1) / PageSize) return Status.Ok;
+        Status s = _store.Alloc(out page);
+        if (s != Status.Ok) return s;
+        ulong at = index * PageSize;
+        int n = Size - at < PageSize ? (int)(Size - at) : PageSize;
+        s = reader.Read(at, new Span<byte>(_store.Address(page), n), out _);
+        if (s != Status.Ok)
+        {
+            _store.Free(page);
+            page = 0;
+            return s;
+        }
+        _pages[index] = page;
+        return Status.Ok;
+    }
+
+    /// <summary>The volume took `data` at `offset` (what it took: a short write passes only that):
+    /// the cached pages it covers take the same bytes, and the size grows to cover it.</summary>
+    public void Written(FileMapHeader* header, ulong offset, ReadOnlySpan<byte> data)
+    {
+        if (data.Length == 0) return;
+        FileMap.BeginChange(header);
+        ulong end = offset + (ulong)data.Length;
+        for (ulong index = offset / PageSize; index * PageSize < end; index++)
+        {
+            if (!_pages.TryGetValue(index, out uint page)) continue;
+            ulong from = index * PageSize > offset ? index * PageSize : offset;
+            ulong to = (index + 1) * PageSize < end ? (index + 1) * PageSize : end;
+            data.Slice((int)(from - offset), (int)(to - from)).CopyTo(
+                new Span<byte>(_store.Address(page) + (from - index * PageSize), (int)(to - from)));
+        }
+        if (end > Size) Size = end;
+        FileMap.EndChange(header, Size);
+    }
+
+    /// <summary>The volume's file is now `size` bytes: pages past it are zeroed (kept: a reader may
+    /// map them) and the last one's tail cleared; growing needs nothing (tails are zero).</summary>
+    public void Truncated(FileMapHeader* header, ulong size)
+    {
+        FileMap.BeginChange(header);
+        if (size < Size)
+            foreach (KeyValuePair<ulong, uint> pair in _pages)
+            {
+                ulong start = pair.Key * PageSize;
+                if (start + PageSize <= size) continue;
+                int keep = size > start ? (int)(size - start) : 0;
+                new Span<byte>(_store.Address(pair.Value) + keep, PageSize - keep).Clear();
+            }
+        Size = size;
+        FileMap.EndChange(header, size);
+    }
+
+    /// <summary>Reads every cached page from the volume again (after a change that failed half-way,
+    /// whose effect on the volume is not known here), and the size with it.</summary>
+    public void Reload<TReader>(FileMapHeader* header, ulong size, ref TReader reader) where TReader : struct, IFileReader
+    {
+        FileMap.BeginChange(header);
+        Size = size;
+        foreach (KeyValuePair<ulong, uint> pair in _pages)
+        {
+            var bytes = new Span<byte>(_store.Address(pair.Value), PageSize);
+            bytes.Clear();
+            ulong at = pair.Key * PageSize;
+            // A page the volume cannot read now stays zero: Reload follows a failure already, and
+            // the reader's next read through messages meets the volume's status itself.
+            if (at < size) _ = reader.Read(at, bytes.Slice(0, size - at < PageSize ? (int)(size - at) : PageSize), out _);
+        }
+        FileMap.EndChange(header, size);
+    }
+
+    /// <summary>Gives every page back to the store (its file is no longer mapped).</summary>
+    public void Clear()
+    {
+        foreach (KeyValuePair<ulong, uint> pair in _pages) _store.Free(pair.Value);
+        _pages.Clear();
+    }
+}
