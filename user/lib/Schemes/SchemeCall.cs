@@ -19,7 +19,7 @@ public unsafe struct SchemeReply
 public static unsafe class SchemeCall
 {
     /// <summary>The highest status a daemon may answer with (abi/Status.cs); anything above is BadReply.</summary>
-    public const Status LastStatus = Status.SymlinkLoop;
+    public const Status LastStatus = Status.IoError;
 
     public static IpcBuffer* Buffer => (IpcBuffer*)ProcessSlots.IpcBuffer;
 
