@@ -37,6 +37,7 @@ static unsafe class FsMetaTests
         T.Run("meta.disk.mknod", &Mknod);
         T.Run("meta.disk.statfs", &Statfs);
         T.Run("meta.disk.long_paths", &LongPaths);
+        T.Run("meta.disk.handles_past_the_old_table", &HandlesPastTheOldTable);
         s_root = "file:";
         s_nanoseconds = true;
         s_blockSectors = 1;
