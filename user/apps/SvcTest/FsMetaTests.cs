@@ -69,6 +69,7 @@ static unsafe class FsMetaTests
         T.Run("meta.long_paths", &LongPaths);
         T.Run("meta.handles_past_the_old_table", &HandlesPastTheOldTable);
         T.Run("meta.other_daemons", &OtherDaemons);
+        T.Run("meta.other_daemons_times", &OtherDaemonsTimes);
     }
 
     // A time as the scheme keeps it: nanoseconds, or whole seconds (ext2).
@@ -565,6 +566,25 @@ static unsafe class FsMetaTests
         T.Status(Status.Ok, Fs.Open("sys:/uptime", OpenFlags.Read, out fd), "open sys:/uptime");
         T.Status(Status.NotSupported, Fs.Pread(fd, b, 1, 0, out _), "pread where it is not offered");
         T.Status(Status.Ok, Fs.Close(fd), "close");
+    }
+
+    // The synthetic schemes keep no times, so their files show when the system started: on the
+    // wall clock (after 2024-01-01 in any test run), not after now, and every time the same.
+    private static void OtherDaemonsTimes()
+    {
+        const long January2024 = 1_704_067_200;
+        T.Status(Status.Ok, WallClock.Now(out long now, out _), "the wall clock");
+        foreach (string path in new[] { "initfs:/bin/ls", "initfs:/bin", "sys:/uptime", "sys:/", "null:", "tty:", "pci:/" })
+        {
+            T.Status(Status.Ok, Fs.Stat(path, out FileStat st), "stat " + path);
+            T.True(st.Modify.Seconds > January2024 && st.Modify.Seconds <= now, path + ": modified at the system's start, not at 0");
+            T.True(st.Access.ToNanoseconds() == st.Modify.ToNanoseconds() && st.Change.ToNanoseconds() == st.Modify.ToNanoseconds(), path + ": the three times agree");
+        }
+        T.Status(Status.Ok, Fs.Pipe(out Fd r, out Fd w), "a pipe");
+        T.Status(Status.Ok, Fs.Fstat(r, out FileStat pipe), "fstat a pipe end");
+        T.True(pipe.Modify.Seconds > January2024, "pipe:'s times too");
+        T.Status(Status.Ok, Fs.Close(r), "close");
+        T.Status(Status.Ok, Fs.Close(w), "close");
     }
 
     // --- helpers ---------------------------------------------------------------------------------
