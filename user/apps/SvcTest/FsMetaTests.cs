@@ -33,6 +33,7 @@ static unsafe class FsMetaTests
         T.Run("meta.disk.directory_link_counts", &DirectoryLinkCounts);
         T.Run("meta.disk.symlinks", &Symlinks);
         T.Run("meta.disk.symlink_loops_and_long_targets", &SymlinkLoopsAndLongTargets);
+        T.Run("meta.disk.create_through_dangling_link", &CreateThroughDanglingLink);
         T.Run("meta.disk.pread_pwrite", &PreadPwrite);
         T.Run("meta.disk.mknod", &Mknod);
         T.Run("meta.disk.statfs", &Statfs);
@@ -63,6 +64,7 @@ static unsafe class FsMetaTests
         T.Run("meta.directory_link_counts", &DirectoryLinkCounts);
         T.Run("meta.symlinks", &Symlinks);
         T.Run("meta.symlink_loops_and_long_targets", &SymlinkLoopsAndLongTargets);
+        T.Run("meta.create_through_dangling_link", &CreateThroughDanglingLink);
         T.Run("meta.pread_pwrite", &PreadPwrite);
         T.Run("meta.mknod", &Mknod);
         T.Run("meta.statfs", &Statfs);
@@ -360,6 +362,35 @@ static unsafe class FsMetaTests
         T.Status(Status.Ok, Fs.Rmdir(P("/sl/d")), "rmdir");
         T.Status(Status.Ok, Fs.Unlink(P("/sl/target")), "unlink");
         T.Status(Status.Ok, Fs.Rmdir(P("/sl")), "rmdir");
+    }
+
+    // Open with Create on a link to a missing name makes the link's target (POSIX, as Linux's
+    // O_CREAT without O_EXCL), through a chain of links and from a relative link's own directory;
+    // with Exclusive a link in the last component is there already: Exists (Linux's EEXIST).
+    private static void CreateThroughDanglingLink()
+    {
+        T.Status(Status.Ok, Fs.Mkdir(P("/dc")), "mkdir");
+        T.Status(Status.Ok, Fs.Mkdir(P("/dc/sub")), "mkdir sub");
+        T.Status(Status.Ok, Symlink("/dc/abs", P("/dc/l")), "l -> /dc/abs");
+        T.Status(Status.Ok, FsTests.Put(P("/dc/l"), "x"), "create and write through the dangling link");
+        T.True(FsTests.Holds(P("/dc/abs"), "x"), "the target was made with the bytes");
+        T.Status(Status.Ok, Fs.Lstat(P("/dc/l"), out FileStat st), "lstat");
+        T.Equal(LinkType | 0x1FF, st.Mode, "the link is still a link");
+        T.Status(Status.Ok, Symlink("rel", P("/dc/sub/r")), "sub/r -> rel (relative)");
+        T.Status(Status.Ok, Symlink("sub/r", P("/dc/chain")), "chain -> sub/r");
+        T.Status(Status.Ok, FsTests.Put(P("/dc/chain"), "y"), "create through two links");
+        T.True(FsTests.Holds(P("/dc/sub/rel"), "y"), "made in the last link's directory");
+        T.Status(Status.NotFound, Fs.Stat(P("/dc/rel"), out _, out _), "not in the first link's");
+        T.Status(Status.Ok, Symlink("/dc/none", P("/dc/x")), "x -> /dc/none");
+        T.Status(Status.Exists, Fs.Open(P("/dc/x"), OpenFlags.Write | OpenFlags.Create | OpenFlags.Exclusive, out _), "Create|Exclusive on a link: Exists");
+        T.Status(Status.NotFound, Fs.Stat(P("/dc/none"), out _, out _), "and nothing made");
+        T.Status(Status.NotFound, Fs.Open(P("/dc/x"), OpenFlags.Write, out _), "without Create: NotFound");
+        T.Status(Status.Ok, Symlink("/dc/nodir/f", P("/dc/y")), "y -> a name in a missing directory");
+        T.Status(Status.NotFound, Fs.Open(P("/dc/y"), OpenFlags.Write | OpenFlags.Create, out _), "its directory is missing: NotFound");
+        foreach (string name in new[] { "/dc/l", "/dc/abs", "/dc/sub/r", "/dc/chain", "/dc/sub/rel", "/dc/x", "/dc/y" })
+            T.Status(Status.Ok, Fs.Unlink(P(name)), "unlink " + name);
+        T.Status(Status.Ok, Fs.Rmdir(P("/dc/sub")), "rmdir sub");
+        T.Status(Status.Ok, Fs.Rmdir(P("/dc")), "rmdir");
     }
 
     private static void SymlinkLoopsAndLongTargets()

@@ -101,6 +101,35 @@ static unsafe class Tree
     /// and that name (checked: not empty, not "." or "..", at most MaxName bytes).</summary>
     public static Status LookupParent(byte* path, int length, out uint dir, out byte* name, out int nameLength)
     {
+        int depth = 0;
+        return LookupParent(Root, path, length, ref depth, out dir, out name, out nameLength);
+    }
+
+    /// <summary>Where Open with Create makes the file `path` names when nothing is there: the
+    /// directory and name of the last component or, when that is a symbolic link to a missing name,
+    /// of what it leads to (POSIX: O_CREAT without O_EXCL creates a dangling link's target). `name`
+    /// may point into a link's target, which stays (the collector moves nothing) until the request
+    /// ends. Exists if the chain ends in a name that is there (a caller that looked it up first has
+    /// found it already), SymlinkLoop past MaxSymlinks.</summary>
+    public static Status LookupCreate(byte* path, int length, out uint dir, out byte* name, out int nameLength)
+    {
+        int depth = 0;
+        Status s = LookupParent(Root, path, length, ref depth, out dir, out name, out nameLength);
+        while (s == Status.Ok)
+        {
+            uint node = Find(dir, name, nameLength, out _);
+            if (node == 0) return Status.Ok;
+            if (!Get(node)->IsSymlink) return Status.Exists;
+            if (++depth > MaxSymlinks) return Status.SymlinkLoop;
+            byte[] target = Target(node);
+            fixed (byte* t = target) s = LookupParent(dir, t, target.Length, ref depth, out dir, out name, out nameLength);
+        }
+        return s;
+    }
+
+    // LookupParent from directory `at` (a relative path), sharing a walk's count of links followed.
+    private static Status LookupParent(uint at, byte* path, int length, ref int depth, out uint dir, out byte* name, out int nameLength)
+    {
         int end = length;
         while (end > 0 && path[end - 1] == '/') end--;
         int start = end;
@@ -110,8 +139,7 @@ static unsafe class Tree
         dir = 0;
         if (nameLength == 0 || IsDot(name, nameLength)) return Status.InvalidArgument;
         if (nameLength > MaxName) return Status.NameTooLong;
-        int depth = 0;
-        Status s = Walk(Root, path, start, true, ref depth, out dir);
+        Status s = Walk(at, path, start, true, ref depth, out dir);
         if (s == Status.Ok && !Get(dir)->IsDirectory) s = Status.NotDirectory;
         return s;
     }
