@@ -39,6 +39,10 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
     /// <summary>True while a file can still be opened.</summary>
     public bool HasRoom => _freeCount > 0 || _grows;
 
+    /// <summary>Ids the table has room for now (a growing table doubles past it: a daemon that checks
+    /// its heap first counts that growth).</summary>
+    public int Capacity => _files == null ? 0 : _files.Length;
+
     // Full and growing: ids from the old capacity to twice it become free (the lowest on top).
     private bool Grow()
     {

@@ -53,6 +53,9 @@ static unsafe class Descriptions
         fixed (uint* p = free) s_freeBase = p;
     }
 
+    /// <summary>The bytes the table's next doubling takes (Room.cs).</summary>
+    public static ulong GrowthBytes => (ulong)(s_d == null ? 256 : s_d.Length * 2) * (ulong)(sizeof(Description) + sizeof(uint));
+
     public static void Hold(uint d) => s_base[d].Refs++;
 
     /// <summary>One handle fewer; the last frees the page and the id.</summary>

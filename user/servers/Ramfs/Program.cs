@@ -49,7 +49,13 @@ static unsafe class Program
         if (SchemeDaemon.Start("file", out Server) != Status.Ok) return 1;
         // After the server took its slots: the pool sizes itself from what is left.
         Pages.Init((uint)pages, FirstHandles);
-        return SchemeDaemon.Serve(ref Server, ref Files);
+        while (true)
+        {
+            Server.Receive(out Request r);
+            // A request the heap has no room for is NoSpace, never the end of the daemon (Room.cs).
+            if ((!r.IsFile || r.Op == SchemeOp.Dup) && !Room.For(ref r)) Server.Answer(Status.NoSpace);
+            else Files.Dispatch(ref Server, ref r);
+        }
     }
 
     /// <summary>Opens a new handle on `node` (of `kind`) and answers with its capability (Open).</summary>

@@ -55,8 +55,10 @@ static unsafe class Tree
     private static byte[][] s_targets;      // by node id: a symbolic link's target
     private static int s_chunkCount;
     private static uint s_made;             // ids below this have been handed out at least once
-    private static readonly Stack<uint> s_free = new Stack<uint>();
+    // Freed ids, threaded through the free nodes' Parent (no allocation: a remove never needs memory).
+    private static uint s_free;
     private static uint s_live;
+    private static int s_maxEntries;        // the most names one directory has had (Room: its list's growth)
 
     public static bool Init()
     {
@@ -265,7 +267,9 @@ static unsafe class Tree
     {
         var copy = new byte[length];
         for (int k = 0; k < length; k++) copy[k] = name[k];
-        Entries(dir).Add(new Entry { Name = copy, Node = node });
+        List<Entry> entries = Entries(dir);
+        entries.Add(new Entry { Name = copy, Node = node });
+        if (entries.Count > s_maxEntries) s_maxEntries = entries.Count;
         Node* d = Get(dir);
         d->Size++;
         d->Modify = d->Change = now;
@@ -307,7 +311,8 @@ static unsafe class Tree
         n->Kind = 0;
         s_dirs[node] = null;
         s_targets[node] = null;
-        s_free.Push(node);
+        n->Parent = s_free;
+        s_free = node;
         s_live--;
     }
 
@@ -352,12 +357,23 @@ static unsafe class Tree
         n->Access = n->Modify = n->Change = now;
     }
 
+    /// <summary>The most the heap may need for one new node and name (Room.cs): a chunk of nodes,
+    /// the tables' next doubling, the fullest directory's list doubling, a name and a link's target.</summary>
+    public static ulong MostForOneMore()
+    {
+        ulong chunk = (ulong)ChunkSize * (ulong)sizeof(Node);
+        ulong tables = (ulong)s_chunks.Length * 2 * (16 + 2UL * 8 * ChunkSize);
+        ulong list = (ulong)s_maxEntries * 2 * 16;
+        return chunk + tables + list + MaxName + SchemeLimits.MaxPath + 1024;
+    }
+
     // A free id, or a new one (with a new chunk when the last is full).
     private static Status Alloc(out uint id)
     {
-        if (s_free.Count > 0)
+        if (s_free != 0)
         {
-            id = s_free.Pop();
+            id = s_free;
+            s_free = Get(id)->Parent;
             s_live++;
             return Status.Ok;
         }
