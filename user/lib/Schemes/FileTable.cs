@@ -62,6 +62,7 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // every file request's check
     public bool IsOpen(ulong id) => _open != null && id < (ulong)_open.Length && _open[(int)id] != 0;   // int: a ulong index would need an overflow-checked conversion
 
     /// <summary>The state of open file `id` (check IsOpen first).</summary>

@@ -73,6 +73,7 @@ static unsafe class Descriptions
     }
 
     /// <summary>The description's position, wherever it lives now.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static ulong* Position(uint id)
     {
         Description* d = s_base + id;

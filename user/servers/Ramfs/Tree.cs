@@ -78,6 +78,7 @@ static unsafe class Tree
     }
 
     // Every id a caller holds was made by Alloc, so its chunk exists: no check (Get is on every request's way).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static Node* Get(uint id) => (Node*)s_basesAt[id >> ChunkBits] + (id & (ChunkSize - 1));
 
     /// <summary>Nodes in use and ids made (Statfs).</summary>
