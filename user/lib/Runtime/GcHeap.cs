@@ -74,10 +74,16 @@ public unsafe partial struct GcHeap
     /// blocks: the committed free ones, else blocks committed now for what is missing, else what a
     /// collection frees. Nothing is allocated. A daemon asks before a request that allocates, so that
     /// a full heap is a status it answers (NoSpace) instead of an allocation that ends the process.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // the usual answer is one compare
     public bool Reserve(nuint bytes)
     {
         nuint want = (bytes + GcBlock.Size - 1) >> GcBlock.Shift;
-        if (_freeBlocks >= want || CommitAtLeast(want - _freeBlocks)) return true;
+        return _freeBlocks >= want || ReserveMore(want);
+    }
+
+    private bool ReserveMore(nuint want)
+    {
+        if (CommitAtLeast(want - _freeBlocks)) return true;
         if (!TryCollect()) return false;
         return _freeBlocks >= want || CommitAtLeast(want - _freeBlocks);
     }

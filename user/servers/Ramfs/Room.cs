@@ -12,6 +12,7 @@ using Vireo.User.Schemes;
 static class Room
 {
     /// <summary>False (answer NoSpace) if request `r` may allocate more than the heap can give now.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // into the serve loop
     public static bool For(ref Request r)
     {
         if (r.IsFile)
