@@ -67,4 +67,8 @@ public enum Status : long
     /// <summary>Too many symbolic links met while resolving a path (a loop), or one met where none
     /// may be followed (OpenFlags.NoFollow): Linux's ELOOP.</summary>
     SymlinkLoop = 29,
+    /// <summary>The device failed a read, a write or a flush (virtio-blk's VIRTIO_BLK_S_IOERR): the
+    /// data is not known to be there. Linux's EIO; not Corrupt (BadState), which is for what was read
+    /// and does not make sense.</summary>
+    IoError = 30,
 }

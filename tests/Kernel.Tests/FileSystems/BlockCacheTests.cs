@@ -111,6 +111,6 @@ public sealed class BlockCacheTests
         Assert.Equal(Status.Ok, cache.Get(6, out _));
         Assert.Equal(reads + 1, cache.DeviceReads);
         image.FailReads = true;
-        Assert.Equal(Status.BadState, cache.Get(20, out _));
+        Assert.Equal(Status.IoError, cache.Get(20, out _));
     }
 }

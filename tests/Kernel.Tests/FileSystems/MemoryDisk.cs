@@ -1,6 +1,8 @@
 // A block device over a byte array for the file-system tests, with a power cut: after `CutAfter`
 // writes the device silently drops every further write and fails every read (the machine is off;
 // what the code does after that never reaches the disk), and it records the order of the writes.
+// FailReads and FailWrites make it answer IoError, as the virtio-blk driver does for the device's
+// I/O error status.
 using System;
 using System.Collections.Generic;
 using Vireo.Abi;
@@ -14,6 +16,7 @@ public sealed class DiskImage
     public long CutAfter = long.MaxValue;
     public long Writes;
     public bool FailReads;
+    public bool FailWrites;
     public readonly List<ulong> WrittenSectors = new();
 
     public DiskImage(byte[] bytes) => Bytes = bytes;
@@ -33,7 +36,7 @@ public struct MemoryDisk : IBlockDevice
 
     public Status Read(ulong sector, Span<byte> into)
     {
-        if (_image.FailReads || _image.PowerLost) return Status.BadState;
+        if (_image.FailReads || _image.PowerLost) return Status.IoError;
         if (sector * Sector + (ulong)into.Length > (ulong)_image.Bytes.Length) return Status.OutOfRange;
         new ReadOnlySpan<byte>(_image.Bytes, (int)(sector * Sector), into.Length).CopyTo(into);
         return Status.Ok;
@@ -43,11 +46,12 @@ public struct MemoryDisk : IBlockDevice
     {
         if (sector * Sector + (ulong)from.Length > (ulong)_image.Bytes.Length) return Status.OutOfRange;
         if (_image.PowerLost) return Status.Ok;
+        if (_image.FailWrites) return Status.IoError;
         _image.Writes++;
         _image.WrittenSectors.Add(sector);
         from.CopyTo(new Span<byte>(_image.Bytes, (int)(sector * Sector), from.Length));
         return Status.Ok;
     }
 
-    public Status Flush() => Status.Ok;
+    public Status Flush() => _image.FailWrites ? Status.IoError : Status.Ok;
 }

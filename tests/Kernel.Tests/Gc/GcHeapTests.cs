@@ -301,6 +301,39 @@ public unsafe class GcHeapTests
         Assert.True(made < 20_000);
     }
 
+    // Reserve: a daemon asks whether a request's allocations fit before it makes them. It counts free
+    // blocks, commits what is missing up to the limit, collects when that is not enough, and allocates
+    // nothing; once it says yes, that much can be allocated without failing.
+    [Fact]
+    public void ReserveCountsFreeBlocksCommitsAndCollects()
+    {
+        using var w = new GcWorld(minTrigger: 1 << 30, commitLimit: 256 * 1024);
+        byte* bytes = w.ByteArrayType();
+        // A small reserve commits a whole chunk (a few frames, so a few slots, per 64 KiB).
+        Assert.True(w.Heap->Reserve(1));
+        Assert.Equal((uint)GcHeap.ReserveChunkBlocks, (uint)w.Heap->FreeBlocks);
+        Assert.True(w.Heap->Reserve(64 * 1024));
+        Assert.True(w.Heap->FreeBlocks >= 8);
+        nuint committed = w.Heap->CommittedBytes;
+        Assert.True(w.Heap->Reserve(64 * 1024));
+        Assert.Equal(committed, w.Heap->CommittedBytes);   // already there: nothing more committed
+        // Fill the heap with live large arrays until Reserve says no; every one it said yes to was made.
+        int made = 0;
+        while (w.Heap->Reserve(3000))
+        {
+            byte* a = w.NewArray(bytes, 3000);
+            Assert.True(a != null);
+            w.Stack[made++] = (nint)a;
+        }
+        Assert.True(made > 10);
+        Assert.True(w.Heap->CommittedBytes <= 256 * 1024);
+        Assert.Equal(0u, (uint)w.Heap->FreeBlocks);
+        // Let the arrays go: Reserve collects, and the blocks count as free again.
+        for (int i = 0; i < made; i++) w.Stack[i] = 0;
+        Assert.True(w.Heap->Reserve(64 * 1024));
+        Assert.True(w.Heap->FreeBlocks >= (nuint)made);
+    }
+
     [Fact]
     public void ARefusedCollectionLeavesNoMarks()
     {

@@ -33,10 +33,12 @@ static unsafe class FsMetaTests
         T.Run("meta.disk.directory_link_counts", &DirectoryLinkCounts);
         T.Run("meta.disk.symlinks", &Symlinks);
         T.Run("meta.disk.symlink_loops_and_long_targets", &SymlinkLoopsAndLongTargets);
+        T.Run("meta.disk.create_through_dangling_link", &CreateThroughDanglingLink);
         T.Run("meta.disk.pread_pwrite", &PreadPwrite);
         T.Run("meta.disk.mknod", &Mknod);
         T.Run("meta.disk.statfs", &Statfs);
         T.Run("meta.disk.long_paths", &LongPaths);
+        T.Run("meta.disk.handles_past_the_old_table", &HandlesPastTheOldTable);
         s_root = "file:";
         s_nanoseconds = true;
         s_blockSectors = 1;
@@ -62,12 +64,14 @@ static unsafe class FsMetaTests
         T.Run("meta.directory_link_counts", &DirectoryLinkCounts);
         T.Run("meta.symlinks", &Symlinks);
         T.Run("meta.symlink_loops_and_long_targets", &SymlinkLoopsAndLongTargets);
+        T.Run("meta.create_through_dangling_link", &CreateThroughDanglingLink);
         T.Run("meta.pread_pwrite", &PreadPwrite);
         T.Run("meta.mknod", &Mknod);
         T.Run("meta.statfs", &Statfs);
         T.Run("meta.long_paths", &LongPaths);
         T.Run("meta.handles_past_the_old_table", &HandlesPastTheOldTable);
         T.Run("meta.other_daemons", &OtherDaemons);
+        T.Run("meta.other_daemons_times", &OtherDaemonsTimes);
     }
 
     // A time as the scheme keeps it: nanoseconds, or whole seconds (ext2).
@@ -360,6 +364,35 @@ static unsafe class FsMetaTests
         T.Status(Status.Ok, Fs.Rmdir(P("/sl")), "rmdir");
     }
 
+    // Open with Create on a link to a missing name makes the link's target (POSIX, as Linux's
+    // O_CREAT without O_EXCL), through a chain of links and from a relative link's own directory;
+    // with Exclusive a link in the last component is there already: Exists (Linux's EEXIST).
+    private static void CreateThroughDanglingLink()
+    {
+        T.Status(Status.Ok, Fs.Mkdir(P("/dc")), "mkdir");
+        T.Status(Status.Ok, Fs.Mkdir(P("/dc/sub")), "mkdir sub");
+        T.Status(Status.Ok, Symlink("/dc/abs", P("/dc/l")), "l -> /dc/abs");
+        T.Status(Status.Ok, FsTests.Put(P("/dc/l"), "x"), "create and write through the dangling link");
+        T.True(FsTests.Holds(P("/dc/abs"), "x"), "the target was made with the bytes");
+        T.Status(Status.Ok, Fs.Lstat(P("/dc/l"), out FileStat st), "lstat");
+        T.Equal(LinkType | 0x1FF, st.Mode, "the link is still a link");
+        T.Status(Status.Ok, Symlink("rel", P("/dc/sub/r")), "sub/r -> rel (relative)");
+        T.Status(Status.Ok, Symlink("sub/r", P("/dc/chain")), "chain -> sub/r");
+        T.Status(Status.Ok, FsTests.Put(P("/dc/chain"), "y"), "create through two links");
+        T.True(FsTests.Holds(P("/dc/sub/rel"), "y"), "made in the last link's directory");
+        T.Status(Status.NotFound, Fs.Stat(P("/dc/rel"), out _, out _), "not in the first link's");
+        T.Status(Status.Ok, Symlink("/dc/none", P("/dc/x")), "x -> /dc/none");
+        T.Status(Status.Exists, Fs.Open(P("/dc/x"), OpenFlags.Write | OpenFlags.Create | OpenFlags.Exclusive, out _), "Create|Exclusive on a link: Exists");
+        T.Status(Status.NotFound, Fs.Stat(P("/dc/none"), out _, out _), "and nothing made");
+        T.Status(Status.NotFound, Fs.Open(P("/dc/x"), OpenFlags.Write, out _), "without Create: NotFound");
+        T.Status(Status.Ok, Symlink("/dc/nodir/f", P("/dc/y")), "y -> a name in a missing directory");
+        T.Status(Status.NotFound, Fs.Open(P("/dc/y"), OpenFlags.Write | OpenFlags.Create, out _), "its directory is missing: NotFound");
+        foreach (string name in new[] { "/dc/l", "/dc/abs", "/dc/sub/r", "/dc/chain", "/dc/sub/rel", "/dc/x", "/dc/y" })
+            T.Status(Status.Ok, Fs.Unlink(P(name)), "unlink " + name);
+        T.Status(Status.Ok, Fs.Rmdir(P("/dc/sub")), "rmdir sub");
+        T.Status(Status.Ok, Fs.Rmdir(P("/dc")), "rmdir");
+    }
+
     private static void SymlinkLoopsAndLongTargets()
     {
         T.Status(Status.Ok, Symlink("/lb", P("/la")), "la -> lb");
@@ -564,6 +597,25 @@ static unsafe class FsMetaTests
         T.Status(Status.Ok, Fs.Open("sys:/uptime", OpenFlags.Read, out fd), "open sys:/uptime");
         T.Status(Status.NotSupported, Fs.Pread(fd, b, 1, 0, out _), "pread where it is not offered");
         T.Status(Status.Ok, Fs.Close(fd), "close");
+    }
+
+    // The synthetic schemes keep no times, so their files show when the system started: on the
+    // wall clock (after 2024-01-01 in any test run), not after now, and every time the same.
+    private static void OtherDaemonsTimes()
+    {
+        const long January2024 = 1_704_067_200;
+        T.Status(Status.Ok, WallClock.Now(out long now, out _), "the wall clock");
+        foreach (string path in new[] { "initfs:/bin/ls", "initfs:/bin", "sys:/uptime", "sys:/", "null:", "tty:", "pci:/" })
+        {
+            T.Status(Status.Ok, Fs.Stat(path, out FileStat st), "stat " + path);
+            T.True(st.Modify.Seconds > January2024 && st.Modify.Seconds <= now, path + ": modified at the system's start, not at 0");
+            T.True(st.Access.ToNanoseconds() == st.Modify.ToNanoseconds() && st.Change.ToNanoseconds() == st.Modify.ToNanoseconds(), path + ": the three times agree");
+        }
+        T.Status(Status.Ok, Fs.Pipe(out Fd r, out Fd w), "a pipe");
+        T.Status(Status.Ok, Fs.Fstat(r, out FileStat pipe), "fstat a pipe end");
+        T.True(pipe.Modify.Seconds > January2024, "pipe:'s times too");
+        T.Status(Status.Ok, Fs.Close(r), "close");
+        T.Status(Status.Ok, Fs.Close(w), "close");
     }
 
     // --- helpers ---------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ static unsafe class FsTests
         T.Run("file.open_without_landing_slot", &OpenWithoutLandingSlot);
         T.Run("file.no_space_data", &NoSpaceData);
         T.Run("file.nodes_past_the_old_table", &NodesPastTheOldTable);
+        T.Run("file.no_space_heap", &NoSpaceHeap);
         T.Run("dev.null", &Null);
         T.Run("dev.zero", &Zero);
         T.Run("dev.rand", &Rand);
@@ -452,6 +453,52 @@ static unsafe class FsTests
         T.Status(Status.Ok, Put("file:/after", "room again"), "unlinking gave the pages back");
         T.True(Holds("file:/after", "room again"), "and they hold data");
         T.Status(Status.Ok, Fs.Unlink("file:/after"), "unlink file:/after");
+    }
+
+    // The heap full (the test boot's ramfs has a 4 MiB memory limit, init's limit=): links with
+    // 4,000-byte targets, each in the heap, until NoSpace; then a node, a name and a handle are
+    // NoSpace too while the daemon answers everything else, and removing the links gives the room
+    // back. After NoSpaceData, which mapped every data page: the heap takes the rest of the memory.
+    private static void NoSpaceHeap()
+    {
+        T.Status(Status.Ok, Put("file:/keep", "kept"), "a file to read meanwhile");
+        // Open before the heap fills: opening needs room for a handle, reading an open file none.
+        T.Status(Status.Ok, Fs.Open("file:/keep", OpenFlags.Read, out Fd keep), "open it");
+        T.Status(Status.Ok, Fs.Mkdir("file:/heap"), "mkdir file:/heap");
+        byte* target = stackalloc byte[4000];
+        for (int i = 0; i < 4000; i++) target[i] = (byte)('a' + i % 26);
+        byte* name = stackalloc byte[24];
+        Status s = Status.Ok;
+        int made = 0;
+        while (made < 4000)
+        {
+            int n = Numbered("file:/heap/", made, name);
+            s = Fs.Symlink(target, 4000, name, n);
+            if (s != Status.Ok) break;
+            made++;
+        }
+        T.Status(Status.NoSpace, s, "links until the heap is full: NoSpace");
+        T.True(made > 20 && made < 4000, "after some links (" + made.ToString() + ")");
+        byte* b = stackalloc byte[8];
+        T.Status(Status.Ok, Fs.Pread(keep, b, 8, 0, out int got), "the daemon still reads an open file");
+        T.True(got == 4 && b[0] == 'k' && b[3] == 't', "its bytes");
+        T.Status(Status.Ok, Fs.Stat("file:/heap", out ulong entries, out _), "and answers stat");
+        T.Equal(made, (long)entries, "every link made is there");
+        T.Status(Status.NoSpace, Fs.Mkdir("file:/heap-dir"), "mkdir: NoSpace");
+        T.Status(Status.NoSpace, Put("file:/heap-file", "x"), "create: NoSpace");
+        for (int i = 0; i < made; i++)
+        {
+            int n = Numbered("file:/heap/", i, name);
+            T.Status(Status.Ok, Fs.Unlink(name, n), "unlink a link");
+        }
+        T.Status(Status.Ok, Fs.Rmdir("file:/heap"), "rmdir file:/heap");
+        T.Status(Status.Ok, Put("file:/heap-file", "room again"), "a create works again");
+        T.True(Holds("file:/heap-file", "room again"), "and holds its bytes");
+        T.Status(Status.Ok, Fs.Symlink(target, 4000, name, Numbered("file:/", 0, name)), "so does a long link");
+        T.Status(Status.Ok, Fs.Unlink(name, Numbered("file:/", 0, name)), "unlink it");
+        T.Status(Status.Ok, Fs.Unlink("file:/heap-file"), "unlink");
+        T.Status(Status.Ok, Fs.Close(keep), "close");
+        T.Status(Status.Ok, Fs.Unlink("file:/keep"), "unlink");
     }
 
     // Nodes are bounded by memory only: twice as many directories as the old fixed table (1024)

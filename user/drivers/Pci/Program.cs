@@ -46,6 +46,7 @@ static unsafe class Program
         PciResources.Init();
         EcamAccess.Init(Startup.Argument0, (int)(Startup.Argument1 & 0xFF), (int)((Startup.Argument1 >> 8) & 0xFF));
         Handovers.Init(MaxFunctions);
+        FileStats.UseBootTime();   // the listing's files show the system's start
         if (s_files.Init(MaxFiles) != Status.Ok || SchemeDaemon.Start("pci", out s_server) != Status.Ok) return 1;
         // Registered first: the drivers started next open pci: files as they start.
         Scan();

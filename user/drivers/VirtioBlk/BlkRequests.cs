@@ -5,6 +5,7 @@
 // the device finishes them and are matched to their slot through the chain's head. Portable: the
 // host tests run it over an emulated device.
 using System;
+using Vireo.Abi;
 
 namespace Vireo.Virtio;
 
@@ -20,6 +21,11 @@ public static class VirtioBlk
     public const int FeatureSizeMax = 1, FeatureSegMax = 2, FeatureReadOnly = 5, FeatureBlockSize = 6, FeatureFlush = 9;
     // Device configuration: capacity (u64, in sectors) is first.
     public const int ConfigCapacity = 0;
+
+    /// <summary>A finished request's status byte as the driver answers it: the device's I/O error (or
+    /// a byte it never wrote) is IoError, an unsupported request NotSupported.</summary>
+    public static Status StatusOf(byte status) =>
+        status == StatusOk ? Status.Ok : status == StatusUnsupported ? Status.NotSupported : Status.IoError;
 }
 
 public unsafe struct BlkRequests

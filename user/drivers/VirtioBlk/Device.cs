@@ -255,7 +255,7 @@ static unsafe class Device
     public static void Drain(delegate*<ulong, Status, void> completed)
     {
         while (s_requests.TryComplete(out ulong tag, out byte status))
-            completed(tag, status == VirtioBlk.StatusOk ? Status.Ok : status == VirtioBlk.StatusUnsupported ? Status.NotSupported : Status.BadState);
+            completed(tag, VirtioBlk.StatusOf(status));
         bool started = false;
         while (s_waitCount > 0 && TryStart(s_waiting[s_waitHead]))
         {

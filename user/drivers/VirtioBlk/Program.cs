@@ -55,6 +55,7 @@ static unsafe class Program
         if (started != 0) return started;
         s_bounce = new int[1];
         if (Dma.Page(out _, out s_bounce[0]) != Status.Ok) return 10;
+        FileStats.UseBootTime();   // the disk's node shows the system's start
         if (s_files.Init(MaxFiles) != Status.Ok || SchemeDaemon.Start("blk", out s_server) != Status.Ok) return 11;
         while (true)
         {

@@ -90,6 +90,26 @@ public static unsafe class Collector
         return null;
     }
 
+    /// <summary>Whether `bytes` more can be allocated now without the process ending for want of memory
+    /// (GcHeap.Reserve: free blocks, committed now if need be, or a collection). A daemon asks before a
+    /// request that allocates and answers NoSpace when not. True before the collected heap takes over
+    /// (the small bump region: a process that far from its limit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // before every Open: a few loads and a compare
+    public static bool Reserve(nuint bytes)
+    {
+        if (!Active) return true;
+        if (GcThreads.Count == 0) return s_h->Reserve(bytes);
+        return ReserveLocked(bytes);
+    }
+
+    private static bool ReserveLocked(nuint bytes)
+    {
+        GcThreads.Lock();
+        bool room = s_h->Reserve(bytes);
+        GcThreads.Unlock();
+        return room;
+    }
+
     /// <summary>A full collection now; false if it could not run (another thread could not be stopped).</summary>
     public static bool CollectNow()
     {

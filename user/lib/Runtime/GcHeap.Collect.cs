@@ -162,6 +162,7 @@ public unsafe partial struct GcHeap
         for (int c = 0; c < ClassCount; c++) _freeLists[c] = 0;
         nuint live = 0;
         nuint lowestFree = _committedBlocks;
+        nuint free = 0;
         for (nuint i = 0; i < _committedBlocks; i++)
         {
             GcBlock* b = Table + i;
@@ -178,12 +179,16 @@ public unsafe partial struct GcHeap
                 {
                     Zero(BlockAddress(i), run << GcBlock.Shift);
                     for (nuint k = 0; k < run; k++) Table[i + k] = default;
+                    free += run;
                 }
                 i += run - 1;
                 continue;
             }
-            if (b->Kind == GcBlockKind.Free && i < lowestFree) lowestFree = i;
+            if (b->Kind != GcBlockKind.Free) continue;
+            free++;   // free before, or a small block left empty just now
+            if (i < lowestFree) lowestFree = i;
         }
+        _freeBlocks = free;
         // Freed large runs may lie below the first free block seen in the loop.
         for (nuint i = 0; i < lowestFree; i++)
         {

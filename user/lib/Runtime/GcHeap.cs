@@ -33,6 +33,7 @@ public unsafe partial struct GcHeap
     private nint* _markStack;
     private nuint _maxBlocks;
     private nuint _committedBlocks;
+    private nuint _freeBlocks;       // committed blocks of kind Free (Reserve counts on them)
     private nuint _tableCommitted;
     private nuint _committedBytes;
     private nuint _commitLimit;
@@ -66,6 +67,35 @@ public unsafe partial struct GcHeap
     public nuint BlockBytes => _committedBlocks << GcBlock.Shift;
     public nuint RegionEnd => (nuint)(_blocks + (_maxBlocks << GcBlock.Shift));
     public byte* BlocksStart => _blocks;
+    /// <summary>Committed blocks that hold nothing (what Reserve counts).</summary>
+    public nuint FreeBlocks => _freeBlocks;
+
+    /// <summary>Whether `bytes` more could be allocated now without failing, counted in whole free
+    /// blocks: the committed free ones, else blocks committed now for what is missing, else what a
+    /// collection frees. Nothing is allocated. A daemon asks before a request that allocates, so that
+    /// a full heap is a status it answers (NoSpace) instead of an allocation that ends the process.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // the usual answer is one compare
+    public bool Reserve(nuint bytes)
+    {
+        nuint want = (bytes + GcBlock.Size - 1) >> GcBlock.Shift;
+        return _freeBlocks >= want || ReserveMore(want);
+    }
+
+    private bool ReserveMore(nuint want)
+    {
+        if (CommitAtLeast(want - _freeBlocks)) return true;
+        if (!TryCollect()) return false;
+        return _freeBlocks >= want || CommitAtLeast(want - _freeBlocks);
+    }
+
+    /// <summary>Blocks Reserve commits at least at once (64 KiB): each commit maps frames, and every
+    /// frame costs the process a capability slot, so a daemon whose heap grows through Reserve pays
+    /// a few slots per 64 KiB rather than one per 8 KiB block.</summary>
+    public const int ReserveChunkBlocks = 8;
+
+    // `count` blocks, or ReserveChunkBlocks if more, or just `count` when the larger does not fit.
+    private bool CommitAtLeast(nuint count) =>
+        count < ReserveChunkBlocks && CommitBlocks(ReserveChunkBlocks) || CommitBlocks(count);
 
     /// <summary>Lays the heap out over [regionBase, regionBase + regionBytes), of which nothing is
     /// committed yet. regionBase must be page aligned. commitLimit caps the committed bytes (0: none).</summary>
@@ -81,6 +111,7 @@ public unsafe partial struct GcHeap
         _markStack = (nint*)(regionBase + tableBytes);
         _blocks = regionBase + tableBytes + MarkStackBytes;
         _committedBlocks = 0;
+        _freeBlocks = 0;
         _tableCommitted = 0;
         _committedBytes = 0;
         _commitLimit = commitLimit;
@@ -168,6 +199,7 @@ public unsafe partial struct GcHeap
             collected = true;
         }
         GcBlock* head = Table + index;
+        _freeBlocks -= run;
         head->Kind = GcBlockKind.LargeHead;
         head->Run = (uint)run;
         head->CellCount = 1;
@@ -191,6 +223,7 @@ public unsafe partial struct GcHeap
     {
         GcBlock* b = Table + index;
         uint size = _classSizes[c];
+        _freeBlocks--;
         b->Kind = GcBlockKind.Small;
         b->SizeClass = (byte)c;
         b->CellSize = size;
@@ -256,6 +289,7 @@ public unsafe partial struct GcHeap
         }
         if (!_commit(BlockAddress(_committedBlocks), bytes)) return false;
         _committedBlocks = blocks;
+        _freeBlocks += count;
         _committedBytes += bytes;
         return true;
     }

@@ -44,6 +44,7 @@ public static unsafe class DataPages
     private static Frames s_frames;
 
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // on every data request's way
     public static byte* Address(uint page) => (byte*)(Base + (ulong)page * Size);
 
     /// <summary>Slots kept for the heap's frames: a daemon's tables (ramfs's nodes and names) live in

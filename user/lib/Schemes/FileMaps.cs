@@ -17,6 +17,8 @@
 // (FileMapBytes.cs); a read never sees freed memory or a torn page. A daemon that dies takes its
 // frames with it: a read after that faults, as a pipe's ring does (known gap, ADR 0012). A daemon out
 // of pages (NoSpace to FilePages) leaves the descriptor to messages.
+using System.Runtime;
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 
 namespace Vireo.User.Schemes;
@@ -43,12 +45,29 @@ public static unsafe class FileMaps
     }
     private static Table s_t;
     private static int s_count;
+    // The descriptor Find found last and its entry: a loop of Seek, Read or Write on one file finds
+    // it in two compares (0 = none; Detach clears it).
+    private static ulong s_lastFd;
+    private static int s_lastEntry;
 
     /// <summary>The entry of descriptor `fd`, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Find(Fd fd)
     {
+        if (fd.Cap.Value == s_lastFd && s_lastFd != 0) return s_lastEntry;
+        return Search(fd);
+    }
+
+    private static int Search(Fd fd)
+    {
         if (s_count == 0) return -1;
-        for (int e = 0; e < Max; e++) if (s_t.Fd[e] == fd.Cap.Value) return e;
+        for (int e = 0; e < Max; e++)
+        {
+            if (s_t.Fd[e] != fd.Cap.Value) continue;
+            s_lastFd = fd.Cap.Value;
+            s_lastEntry = e;
+            return e;
+        }
         return -1;
     }
 
@@ -80,9 +99,16 @@ public static unsafe class FileMaps
         return e >= 0 ? Page(e, WindowAt) : null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte* Page(int e, int page) => (byte*)(Base + ((ulong)e * EntryPages + (ulong)page) * FileMap.PageSize);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static FileMapHeader* Header(int e) => (FileMapHeader*)Page(e, 0);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static FileMapPosition* Position(int e) => (FileMapPosition*)Page(e, 1);
+
+    // The block copy (rep movsq) itself: the transfer page never overlaps the caller's buffer.
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_memcopy_forward")]
+    private static extern void CopyForward(byte* destination, byte* source, nuint length);
 
     // FileMap: the header and position pages (and the transfer page) mapped; -1 if the daemon
     // cannot (the descriptor is then used through messages).
@@ -119,6 +145,7 @@ public static unsafe class FileMaps
     {
         int e = Find(fd);
         if (e < 0) return;
+        s_lastFd = 0;
         Slide(e, 0);
         CSpace.Release(new CapHandle(s_t.Header[e]));   // deleting a capability unmaps its page
         CSpace.Release(new CapHandle(s_t.Position[e]));
@@ -219,6 +246,7 @@ public static unsafe class FileMaps
     }
 
     /// <summary>Seek without the daemon: the position is in the shared page, the size in the header.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // into Fs.Seek: a seek is a few loads and a store
     public static Status Seek(int e, long offset, SeekFrom from, out ulong position)
     {
         position = 0;
@@ -250,18 +278,22 @@ public static unsafe class FileMaps
     public static Status Write(int e, Fd fd, byte* buffer, int count, out int written)
     {
         written = 0;
-        if (s_t.Transfer[e] == 0) AskTransfer(e, fd);
-        if (s_t.Transfer[e] == 1) return Status.NotSupported;
+        if (s_t.Transfer[e] <= 1)
+        {
+            if (s_t.Transfer[e] == 0) AskTransfer(e, fd);
+            if (s_t.Transfer[e] == 1) return Status.NotSupported;
+        }
         byte* page = Page(e, 2);
         while (written < count)
         {
             int chunk = count - written > FileMap.PageSize ? FileMap.PageSize : count - written;
-            System.Buffer.MemoryCopy(buffer + written, page, chunk, chunk);
-            Status s = SchemeCall.Call(fd.Cap, SchemeOp.FileWrite, (ulong)chunk, 0, 0, 0, 0, 0, out SchemeReply r);
+            CopyForward(page, buffer + written, (nuint)chunk);
+            // The data path's own request: words only (SchemeCall.CallWords), one per page.
+            Status s = SchemeCall.CallWords(fd.Cap, SchemeOp.FileWrite, (ulong)chunk, out ulong taken);
             if (s != Status.Ok) return s;
-            if (r.W0 > (ulong)chunk) return Status.BadReply;
-            if (r.W0 == 0) return Status.NoSpace;
-            written += (int)r.W0;
+            if (taken > (ulong)chunk) return Status.BadReply;
+            if (taken == 0) return Status.NoSpace;
+            written += (int)taken;
         }
         return Status.Ok;
     }

@@ -9,11 +9,30 @@ namespace Vireo.User.Schemes;
 
 public static unsafe class FileStats
 {
-    /// <summary>A file with no metadata of its own: owned by 0:0, one link (a directory two), times 0
-    /// (the epoch: such daemons keep none), blocks counted from the size.</summary>
+    // The time every field of Of's answers shows: when the system started, on the wall clock (such
+    // daemons keep no times of their own; a file that is made at boot, as Linux's /proc and /sys
+    // show theirs). The epoch until the daemon sets it (SetTime, UseBootTime).
+    private static FileTime s_time;
+
+    /// <summary>Sets the time Of gives every file (the process manager, which serves the wall clock
+    /// itself, passes its own reading; other daemons call UseBootTime).</summary>
+    public static void SetTime(FileTime time) => s_time = time;
+
+    /// <summary>Reads the wall clock (sys:/clock) once and sets Of's time to when the system started.
+    /// Without a wall clock the times stay the epoch. Call before serving: it is a request to sys:.</summary>
+    public static void UseBootTime()
+    {
+        if (WallClock.Now(out long seconds, out uint nanoseconds) != Status.Ok) return;
+        long now = seconds * 1_000_000_000L + nanoseconds;
+        SetTime(FileTime.FromNanoseconds(now - (long)Sys.TimeNanos()));
+    }
+
+    /// <summary>A file with no metadata of its own: owned by 0:0, one link (a directory two), every
+    /// time the system's start (SetTime; the epoch if the daemon set none), blocks counted from the size.</summary>
     public static FileStat Of(FileKind kind, ulong size, uint permissions, ulong inode = 0)
     {
         FileStat st = default;
+        st.Access = st.Modify = st.Change = s_time;
         st.Kind = (uint)kind;
         st.Mode = FileModes.TypeOf(kind) | (permissions & FileModes.PermissionMask);
         st.Links = kind == FileKind.Directory ? 2u : 1u;

@@ -39,6 +39,10 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
     /// <summary>True while a file can still be opened.</summary>
     public bool HasRoom => _freeCount > 0 || _grows;
 
+    /// <summary>Ids the table has room for now (a growing table doubles past it: a daemon that checks
+    /// its heap first counts that growth).</summary>
+    public int Capacity => _files == null ? 0 : _files.Length;
+
     // Full and growing: ids from the old capacity to twice it become free (the lowest on top).
     private bool Grow()
     {
@@ -58,6 +62,7 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // every file request's check
     public bool IsOpen(ulong id) => _open != null && id < (ulong)_open.Length && _open[(int)id] != 0;   // int: a ulong index would need an overflow-checked conversion
 
     /// <summary>The state of open file `id` (check IsOpen first).</summary>

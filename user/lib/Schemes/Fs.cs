@@ -169,7 +169,8 @@ public static unsafe partial class Fs
         int e = PipeEnds.Find(fd);
         if (e >= 0) return PipeEnds.Transfer(e, fd, true, buffer, count, out written);
         // More than one message's worth goes through the file's transfer page, if its daemon has one.
-        int m = count > SchemeLimits.MaxData ? FileMaps.Lookup(fd, forWrite: true) : FileMaps.Find(fd);
+        int m = FileMaps.Find(fd);
+        if (m < 0 && count > SchemeLimits.MaxData) m = FileMaps.Lookup(fd, forWrite: true);
         if (m >= 0)
         {
             Status t = FileMaps.Write(m, fd, buffer, count, out written);
@@ -206,7 +207,8 @@ public static unsafe partial class Fs
 
     public static Status Seek(Fd fd, long offset, SeekFrom from, out ulong position)
     {
-        int e = FileMaps.Lookup(fd);
+        int e = FileMaps.Find(fd);   // a mapped file (found without a call), else maybe mapped now
+        if (e < 0) e = FileMaps.Lookup(fd);
         if (e >= 0) return FileMaps.Seek(e, offset, from, out position);
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Seek, (ulong)offset, (ulong)from, 0, 0, 0, 0, out SchemeReply r);
         position = r.W0;
@@ -365,6 +367,7 @@ public static unsafe partial class Fs
     /// <summary>A buffer the caller could own: not page 0, below the user half's top, no wrap-around.
     /// (Whether it is mapped only the caller knows: an unmapped user address faults the caller, as any
     /// bad pointer would.)</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // on every Read and Write
     internal static bool UserRange(byte* buffer, int count)
     {
         if (count == 0) return true;

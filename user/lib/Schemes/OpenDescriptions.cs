@@ -55,6 +55,9 @@ public static unsafe class OpenDescriptions
         fixed (uint* p = free) s_freeBase = p;
     }
 
+    /// <summary>The bytes the table's next doubling takes (Room.cs).</summary>
+    public static ulong GrowthBytes => (ulong)(s_d == null ? 256 : s_d.Length * 2) * (ulong)(sizeof(Description) + sizeof(uint));
+
     public static void Hold(uint d) => s_base[d].Refs++;
 
     /// <summary>One handle fewer; the last frees the page and the id.</summary>
@@ -72,6 +75,7 @@ public static unsafe class OpenDescriptions
     }
 
     /// <summary>The description's position, wherever it lives now.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static ulong* Position(uint id)
     {
         Description* d = s_base + id;

@@ -31,9 +31,15 @@ public static unsafe class PipeEnds
     private static int s_count;
 
     /// <summary>The entry of descriptor `fd`, or -1 (most descriptors: a loop over no entries).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // on every Read and Write: no call when no pipe is attached
     public static int Find(Fd fd)
     {
         if (s_count == 0) return -1;
+        return Search(fd);
+    }
+
+    private static int Search(Fd fd)
+    {
         for (int e = 0; e < Max; e++) if (s_t.Fd[e] == fd.Cap.Value) return e;
         return -1;
     }

@@ -19,7 +19,7 @@ public unsafe struct SchemeReply
 public static unsafe class SchemeCall
 {
     /// <summary>The highest status a daemon may answer with (abi/Status.cs); anything above is BadReply.</summary>
-    public const Status LastStatus = Status.SymlinkLoop;
+    public const Status LastStatus = Status.IoError;
 
     public static IpcBuffer* Buffer => (IpcBuffer*)ProcessSlots.IpcBuffer;
 
@@ -98,6 +98,23 @@ public static unsafe class SchemeCall
             if (i >= r.Caps) CSpace.Free(slots[i]);
         }
         return s;
+    }
+
+    /// <summary>A request of words only answered by one word (FileWrite: the bytes are in the
+    /// transfer page): Call without the data area, landing slots or the general answer's checks, for
+    /// the data path. No slot is named, so no capability can come; an answer with data or an unknown
+    /// status is BadReply.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // into FileMaps.Write's loop
+    public static Status CallWords(CapHandle target, SchemeOp op, ulong w0, out ulong r0)
+    {
+        r0 = 0;
+        Buffer->ReceiveCNode = 0;
+        var m = Message.Of(w0);
+        Status s = Ipc.Call(target, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)op), ref m);
+        if (s != Status.Ok) return s == Status.InvalidCapability || s == Status.WrongType ? Status.BadDescriptor : s;
+        if (m.W3 != 0 || m.Info.Caps != 0 || m.Info.Label > (ulong)LastStatus) return Status.BadReply;
+        r0 = m.W0;
+        return (Status)(long)m.Info.Label;
     }
 
     /// <summary>Copies bytes into the data area; false if they do not fit.</summary>

@@ -143,6 +143,10 @@ public unsafe struct SchemeServer
     /// <summary>A file whose hand-over (AnswerNewFile) failed at the last Receive, closed already:
     /// the scheme forgets its own record of it (FileTable does). 0 when there is none; taking it
     /// clears it.</summary>
+    /// <summary>True if TakeLostFile has a file to name (a request loop's fast path leaves it to
+    /// FileTable.Dispatch).</summary>
+    public bool HasLostFile => _lostFile != 0;
+
     public uint TakeLostFile()
     {
         uint id = _lostFile;
@@ -169,9 +173,14 @@ public unsafe struct SchemeServer
     }
     private Request _pending;   // the last request: its capabilities not claimed yet
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // once per request: no call when none came
     private void ReleaseUnclaimed()
     {
-        if (_pending.Caps == 0) return;   // most requests bring none
+        if (_pending.Caps != 0) ReleasePending();   // most requests bring none
+    }
+
+    private void ReleasePending()
+    {
         Release(_pending.Cap0);
         Release(_pending.Cap1);
         Release(_pending.Cap2);
@@ -185,6 +194,7 @@ public unsafe struct SchemeServer
 
     /// <summary>Stages the answer to the request just received (sent by the next Receive). Data, if
     /// any, must already be at SchemeCall.Data.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // a few stores, made by every request
     public void Answer(Status status, ulong w0 = 0, ulong w1 = 0, ulong w2 = 0, int dataLength = 0)
     {
         _stagedFile = 0;
@@ -394,6 +404,7 @@ public unsafe struct SchemeServer
 
     // --- capabilities that come with requests --------------------------------------------------
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void PrepareLanding(IpcBuffer* b)
     {
         b->ReceiveCNode = CSpace.Self.Value;

@@ -25,6 +25,7 @@ public static class StatusText
             case Status.BrokenPipe: return "broken pipe";
             case Status.NoSpace: return "no space left";
             case Status.SymlinkLoop: return "too many levels of symbolic links";
+            case Status.IoError: return "input/output error";
             case Status.OutOfMemory: return "out of memory";
             case Status.InvalidArgument: return "invalid argument";
             case Status.InsufficientRights: return "permission denied";

@@ -32,6 +32,7 @@ static unsafe class Program
             return 2;
         }
         s_state = Sys.ReadTsc() | 1;   // xorshift needs a non-zero state
+        FileStats.UseBootTime();   // its files show the system's start (no times of their own)
         return SchemeDaemon.Run(name, MaxFiles, ref s_server, ref s_files);
     }
 

@@ -11,7 +11,7 @@ using Vireo.User.FileSystems.Ext2;
 
 static class Links
 {
-    private const int MaxLinks = 40;
+    public const int MaxLinks = 40;
     // A link's target (a block at most) and the rest of the path after it (a path at most).
     private const int WorkBytes = 4096 + 1 + SchemeLimits.MaxPath;
     private static readonly byte[] s_work = new byte[WorkBytes];
@@ -19,14 +19,19 @@ static class Links
 
     /// <summary>The inode at `path` from the root, following links on the way and, with `followLast`,
     /// a link at the end. NotFound, NotDirectory, NameTooLong, SymlinkLoop, Corrupt.</summary>
-    public static Status Walk(ReadOnlySpan<byte> path, bool followLast, out uint ino)
+    public static Status Walk(ReadOnlySpan<byte> path, bool followLast, out uint ino) =>
+        Walk(path, followLast, Ext2Volume<Disk>.Root, out ino);
+
+    /// <summary>Walk from directory `from` when `path` is relative (a link's target, from the link's
+    /// directory).</summary>
+    public static Status Walk(ReadOnlySpan<byte> path, bool followLast, uint from, out uint ino)
     {
         var v = Program.Volume;
         ino = Ext2Volume<Disk>.Root;
         if (path.Length > WorkBytes) return Status.NameTooLong;
         path.CopyTo(s_work);
         int length = path.Length, at = 0, links = 0;
-        uint dir = Ext2Volume<Disk>.Root;
+        uint dir = length > 0 && path[0] == (byte)'/' ? Ext2Volume<Disk>.Root : from;
         while (true)
         {
             while (at < length && s_work[at] == (byte)'/') at++;

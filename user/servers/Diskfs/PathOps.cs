@@ -102,7 +102,45 @@ static unsafe class PathOps
         s = Parent(path, out uint dir, out ReadOnlySpan<byte> name);
         if (s != Status.Ok) return s;
         changed = true;
-        return v.Create(dir, name, (ushort)(Ext2Format.TypeFile | Permissions(modeWord, FileModes.DefaultFile)), 0, 0, out ino);
+        ushort mode = (ushort)(Ext2Format.TypeFile | Permissions(modeWord, FileModes.DefaultFile));
+        for (int links = 0; ; links++)
+        {
+            s = v.Create(dir, name, mode, 0, 0, out ino);
+            // The walk found nothing, yet the name is there: a link to a missing name, whose target
+            // is made instead (LinkTarget). Asked only then: a plain create costs no second lookup.
+            if (s != Status.Exists) return s;
+            if (links == Links.MaxLinks) return Status.SymlinkLoop;
+            s = LinkTarget(dir, name, out dir, out name);
+            if (s != Status.Ok) return s;
+        }
+    }
+
+    // Open with Create found `name` in `dir` though the walk to it found nothing: if it is a link to
+    // a missing name, where that name lives (POSIX: O_CREAT without O_EXCL creates a dangling link's
+    // target; a relative target is from the link's directory). Exists if it is anything else, or a
+    // link to the root.
+    private static Status LinkTarget(uint dir, ReadOnlySpan<byte> name, out uint targetDir, out ReadOnlySpan<byte> targetName)
+    {
+        var v = Program.Volume;
+        targetDir = dir;
+        targetName = default;
+        Status s = v.Lookup(dir, name, out uint child);
+        if (s != Status.Ok) return s;
+        s = v.Stat(child, out Ext2Stat st);
+        if (s != Status.Ok) return s;
+        if ((st.Mode & Ext2Format.TypeMask) != Ext2Format.TypeSymlink) return Status.Exists;
+        // A buffer per link: the name returned points into it (a rare path: a new array is fine).
+        var target = new byte[v.BlockSize];
+        s = v.ReadLink(child, target, out int length);
+        if (s != Status.Ok) return s;
+        while (length > 1 && target[length - 1] == (byte)'/') length--;
+        int slash = length - 1;
+        while (slash >= 0 && target[slash] != (byte)'/') slash--;
+        targetName = new ReadOnlySpan<byte>(target, slash + 1, length - slash - 1);
+        if (targetName.Length == 0) return Status.Exists;   // the root
+        if (slash == 0) targetDir = Ext2Volume<Disk>.Root;
+        else if (slash > 0) return Links.Walk(new ReadOnlySpan<byte>(target, 0, slash), followLast: true, dir, out targetDir);
+        return Status.Ok;
     }
 
     // The mode word of Open and Mkdir: the bits given, or the default (FileModes.Given).

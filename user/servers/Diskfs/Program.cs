@@ -29,7 +29,9 @@ struct Handle
 
 static unsafe class Program
 {
-    public const int MaxHandles = 256;   // file ids 1..MaxHandles-1
+    /// <summary>File ids made room for at start; the table doubles when they are all open (bounded by
+    /// memory and the daemon's capability slots, one per open file), as ramfs's does.</summary>
+    public const int FirstHandles = 256;
     // Blocks the cache holds: 1 MiB with 1 KiB blocks (what mke2fs picks for a 64 MiB image), 4 MiB with 4 KiB.
     private const int CacheBlocks = 1024;
     public static SchemeServer Server;
@@ -57,10 +59,10 @@ static unsafe class Program
         if (s != Status.Ok) return Quit(name, devicePath, "cannot be opened", s, 1);
         s = Ext2Volume<Disk>.Mount(device, CacheBlocks, out Volume, Now());
         if (s != Status.Ok) return Quit(name, devicePath, "does not hold an ext2 volume this code mounts", s, 0);
-        if (Files.Init(MaxHandles) != Status.Ok) return Quit(name, devicePath, "has no room for its file table", Status.OutOfMemory, 1);
+        if (Files.Init(FirstHandles, grow: true) != Status.Ok) return Quit(name, devicePath, "has no room for its file table", Status.OutOfMemory, 1);
         if (SchemeDaemon.Start(name, out Server) != Status.Ok) return 1;
         // After the server took its slots: the page pool for mapped readers sizes itself from what is left.
-        DataPages.Init((uint)pages, MaxHandles);
+        DataPages.Init((uint)pages, FirstHandles);
         return SchemeDaemon.Serve(ref Server, ref Files);
     }
 

@@ -38,6 +38,7 @@ static unsafe class Program
         s_archive = (byte*)BootstrapLayout.InitfsBase + Startup.Argument1;
         s_size = Startup.Argument0;
         if (CpioReader.TryCreate(s_archive, s_size, out _) != FormatStatus.Ok) return 1;
+        FileStats.UseBootTime();   // the archive's files show the system's start (sys: answers while initfs: is awaited)
         return SchemeDaemon.Run("initfs", MaxOpen, ref s_server, ref s_files);
     }
 

@@ -22,6 +22,7 @@ static unsafe class Program
             return 1;
         }
         string name = Daemon.Scheme == Daemon.Pipe ? "pipe" : Daemon.Scheme == Daemon.Chan ? "chan" : "shm";
+        FileStats.UseBootTime();   // its objects keep no times: they show the system's start
         if (Daemon.Files.Init(SchemeServer.MaxFiles) != Status.Ok || SchemeDaemon.Start(name, out Daemon.Server) != Status.Ok) return 1;
         while (true)
         {

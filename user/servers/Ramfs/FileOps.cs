@@ -30,7 +30,7 @@ static unsafe class FileOps
                     return;
                 case SchemeOp.FileTransfer: Mapping.Transfer(h, n); return;
                 case SchemeOp.Funmap: Program.Server.Answer(Status.Ok); return;   // pages stay until the file closes
-                case SchemeOp.FileWrite: WriteFromTransfer(h, n, r.W0); return;
+                case SchemeOp.FileWrite: WriteFromTransfer(ref handle, r.W0); return;
                 default: MetaOps.Handle(ref r, h); return;
             }
         }
@@ -55,6 +55,7 @@ static unsafe class FileOps
         Program.Server.Answer(Status.Ok, dataLength: got);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // into Handle's Write and WriteFromTransfer (the data path)
     private static void Write(Handle* h, Node* n, byte* data, int length)
     {
         Status s = Status.Ok;
@@ -71,12 +72,23 @@ static unsafe class FileOps
         Program.Server.Answer(s, (ulong)written);
     }
 
-    // FileWrite: Write with the bytes in the handle's transfer page (FileTransfer gave it).
-    private static void WriteFromTransfer(Handle* h, Node* n, ulong length)
+    /// <summary>FileWrite: Write with the bytes in the handle's transfer page (FileTransfer gave it),
+    /// and the modify and change times a write moves (Program.Scheme.Times for the other requests).
+    /// Called by the serve loop itself (its fast path) as well as through Handle.</summary>
+    public static void WriteFromTransfer(ref Handle handle, ulong length)
     {
-        byte* bytes = FileMapping.TransferBytes(h->Map, length);
-        if (bytes == null) Program.Server.Answer(Status.InvalidArgument);
-        else Write(h, n, bytes, (int)length);
+        fixed (Handle* h = &handle)
+        {
+            Node* n = Tree.Get(h->Node);
+            byte* bytes = FileMapping.TransferBytes(h->Map, length);
+            if (bytes == null)
+            {
+                Program.Server.Answer(Status.InvalidArgument);
+                return;
+            }
+            if (length > 0 && (h->Flags & OpenFlags.Write) != 0 && !n->IsDirectory) MetaOps.Touch(n, true);
+            Write(h, n, bytes, (int)length);
+        }
     }
 
     private static void Seek(Handle* h, Node* n, long offset, SeekFrom from)

@@ -181,6 +181,7 @@ static unsafe class MetaOps
     /// A read: access, relatime-style as Linux by default, only when the access time is not after the
     /// last modify or change; Linux's other rule (a day-old access time is renewed) is left out, so a
     /// read of a file nobody writes costs no clock reading (docs/design/ramfs.md, "Metadata").</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // on every read and write
     public static void Touch(Node* n, bool write)
     {
         if (write) n->Modify = n->Change = Clock.Now();

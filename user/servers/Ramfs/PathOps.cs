@@ -78,10 +78,9 @@ static unsafe class PathOps
         }
         // Create makes files only: a directory comes from Mkdir.
         if (s != Status.NotFound || (flags & OpenFlags.Create) == 0 || (flags & OpenFlags.Directory) != 0) return s;
-        s = Tree.LookupParent(path, length, out uint dir, out byte* name, out int nameLength);
+        // The name may be a link to a missing name: its target is made (POSIX), where it leads.
+        s = Tree.LookupCreate(path, length, out uint dir, out byte* name, out int nameLength);
         if (s != Status.Ok) return s;
-        // The name is there but leads nowhere: a link to a missing file (Linux would create its target).
-        if (Tree.Find(dir, name, nameLength, out _) != 0) return Status.NotFound;
         uint mode = (modeWord & FileModes.Given) != 0 ? (uint)modeWord & FileModes.PermissionMask : FileModes.DefaultFile;
         return Tree.Create(dir, name, nameLength, FileKind.File, mode, null, out node);
     }

@@ -47,7 +47,18 @@ static unsafe class Program
         if (SchemeDaemon.Start("file", out Server) != Status.Ok) return 1;
         // After the server took its slots: the pool sizes itself from what is left.
         DataPages.Init((uint)pages, FirstHandles);
-        return SchemeDaemon.Serve(ref Server, ref Files);
+        while (true)
+        {
+            Server.Receive(out Request r);
+            // The data path's write (a page from the transfer page) straight to its handler: what
+            // Dispatch would check first (a lost file to forget, malformed data, a closed id) sends
+            // it the long way.
+            if (r.Op == SchemeOp.FileWrite && r.IsFile && r.DataLength >= 0 && !Server.HasLostFile && Files.IsOpen(r.FileId))
+                FileOps.WriteFromTransfer(ref Files[(uint)r.FileId], r.W0);
+            // A request the heap has no room for is NoSpace, never the end of the daemon (Room.cs).
+            else if ((!r.IsFile || r.Op == SchemeOp.Dup) && !Room.For(ref r)) Server.Answer(Status.NoSpace);
+            else Files.Dispatch(ref Server, ref r);
+        }
     }
 
     /// <summary>Opens a new handle on `node` (of `kind`) and answers with its capability (Open).</summary>
@@ -91,8 +102,9 @@ static unsafe class Program
         }
 
         // The times Read, Write and Ftruncate change, set here rather than in FileOps (which keeps to
-        // the bytes): set when the request passes FileOps's checks (a Write that then finds no page
-        // still counts, as a failed write(2) on Linux may).
+        // the bytes; FileWrite, the data path's, sets its own there): set when the request passes
+        // FileOps's checks (a Write that then finds no page still counts, as a failed write(2) on
+        // Linux may).
         private static void Times(ref Request r, ref Handle h)
         {
             if (r.Op == SchemeOp.Read)
@@ -100,7 +112,7 @@ static unsafe class Program
                 Node* n = Tree.Get(h.Node);
                 if ((h.Flags & OpenFlags.Read) != 0 && !n->IsDirectory) MetaOps.Touch(n, false);
             }
-            else if (r.Op == SchemeOp.Write && r.DataLength > 0 || r.Op == SchemeOp.FileWrite && r.W0 > 0 || r.Op == SchemeOp.Ftruncate)
+            else if (r.Op == SchemeOp.Write && r.DataLength > 0 || r.Op == SchemeOp.Ftruncate)
             {
                 Node* n = Tree.Get(h.Node);
                 if ((h.Flags & OpenFlags.Write) != 0 && !n->IsDirectory) MetaOps.Touch(n, true);

@@ -54,8 +54,10 @@ static unsafe class Tree
     private static byte[][] s_targets;      // by node id: a symbolic link's target
     private static int s_chunkCount;
     private static uint s_made;             // ids below this have been handed out at least once
-    private static readonly Stack<uint> s_free = new Stack<uint>();
+    // Freed ids, threaded through the free nodes' Parent (no allocation: a remove never needs memory).
+    private static uint s_free;
     private static uint s_live;
+    private static int s_maxEntries;        // the most names one directory has had (Room: its list's growth)
 
     public static bool Init()
     {
@@ -75,6 +77,7 @@ static unsafe class Tree
     }
 
     // Every id a caller holds was made by Alloc, so its chunk exists: no check (Get is on every request's way).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static Node* Get(uint id) => (Node*)s_basesAt[id >> ChunkBits] + (id & (ChunkSize - 1));
 
     /// <summary>Nodes in use and ids made (Statfs).</summary>
@@ -100,6 +103,35 @@ static unsafe class Tree
     /// and that name (checked: not empty, not "." or "..", at most MaxName bytes).</summary>
     public static Status LookupParent(byte* path, int length, out uint dir, out byte* name, out int nameLength)
     {
+        int depth = 0;
+        return LookupParent(Root, path, length, ref depth, out dir, out name, out nameLength);
+    }
+
+    /// <summary>Where Open with Create makes the file `path` names when nothing is there: the
+    /// directory and name of the last component or, when that is a symbolic link to a missing name,
+    /// of what it leads to (POSIX: O_CREAT without O_EXCL creates a dangling link's target). `name`
+    /// may point into a link's target, which stays (the collector moves nothing) until the request
+    /// ends. Exists if the chain ends in a name that is there (a caller that looked it up first has
+    /// found it already), SymlinkLoop past MaxSymlinks.</summary>
+    public static Status LookupCreate(byte* path, int length, out uint dir, out byte* name, out int nameLength)
+    {
+        int depth = 0;
+        Status s = LookupParent(Root, path, length, ref depth, out dir, out name, out nameLength);
+        while (s == Status.Ok)
+        {
+            uint node = Find(dir, name, nameLength, out _);
+            if (node == 0) return Status.Ok;
+            if (!Get(node)->IsSymlink) return Status.Exists;
+            if (++depth > MaxSymlinks) return Status.SymlinkLoop;
+            byte[] target = Target(node);
+            fixed (byte* t = target) s = LookupParent(dir, t, target.Length, ref depth, out dir, out name, out nameLength);
+        }
+        return s;
+    }
+
+    // LookupParent from directory `at` (a relative path), sharing a walk's count of links followed.
+    private static Status LookupParent(uint at, byte* path, int length, ref int depth, out uint dir, out byte* name, out int nameLength)
+    {
         int end = length;
         while (end > 0 && path[end - 1] == '/') end--;
         int start = end;
@@ -109,8 +141,7 @@ static unsafe class Tree
         dir = 0;
         if (nameLength == 0 || IsDot(name, nameLength)) return Status.InvalidArgument;
         if (nameLength > MaxName) return Status.NameTooLong;
-        int depth = 0;
-        Status s = Walk(Root, path, start, true, ref depth, out dir);
+        Status s = Walk(at, path, start, true, ref depth, out dir);
         if (s == Status.Ok && !Get(dir)->IsDirectory) s = Status.NotDirectory;
         return s;
     }
@@ -236,7 +267,9 @@ static unsafe class Tree
     {
         var copy = new byte[length];
         for (int k = 0; k < length; k++) copy[k] = name[k];
-        Entries(dir).Add(new Entry { Name = copy, Node = node });
+        List<Entry> entries = Entries(dir);
+        entries.Add(new Entry { Name = copy, Node = node });
+        if (entries.Count > s_maxEntries) s_maxEntries = entries.Count;
         Node* d = Get(dir);
         d->Size++;
         d->Modify = d->Change = now;
@@ -278,7 +311,8 @@ static unsafe class Tree
         n->Kind = 0;
         s_dirs[node] = null;
         s_targets[node] = null;
-        s_free.Push(node);
+        n->Parent = s_free;
+        s_free = node;
         s_live--;
     }
 
@@ -323,12 +357,23 @@ static unsafe class Tree
         n->Access = n->Modify = n->Change = now;
     }
 
+    /// <summary>The most the heap may need for one new node and name (Room.cs): a chunk of nodes,
+    /// the tables' next doubling, the fullest directory's list doubling, a name and a link's target.</summary>
+    public static ulong MostForOneMore()
+    {
+        ulong chunk = (ulong)ChunkSize * (ulong)sizeof(Node);
+        ulong tables = (ulong)s_chunks.Length * 2 * (16 + 2UL * 8 * ChunkSize);
+        ulong list = (ulong)s_maxEntries * 2 * 16;
+        return chunk + tables + list + MaxName + SchemeLimits.MaxPath + 1024;
+    }
+
     // A free id, or a new one (with a new chunk when the last is full).
     private static Status Alloc(out uint id)
     {
-        if (s_free.Count > 0)
+        if (s_free != 0)
         {
-            id = s_free.Pop();
+            id = s_free;
+            s_free = Get(id)->Parent;
             s_live++;
             return Status.Ok;
         }

@@ -52,6 +52,7 @@ static unsafe class Program
             Status h = StartHardware(memory);
             if (h != Status.Ok) return Fail("ttyd: cannot use the console hardware: status ", h);
         }
+        FileStats.UseBootTime();   // the console shows the system's start as its times
         if (s_files.Init(MaxFiles) != Status.Ok || SchemeDaemon.Start("tty", out s_server) != Status.Ok) return 1;
         if (s_hardware) TakeInput(SerialBit | KeyboardBit);   // whatever came before we listened
         while (true)

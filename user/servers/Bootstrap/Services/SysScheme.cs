@@ -40,6 +40,8 @@ static unsafe class SysScheme
     {
         s_rtcSeconds = info->RtcUnixSeconds;
         s_rtcNanos = info->RtcNanos;
+        // sys:'s files show the system's start (the CMOS reading less the time since boot it was taken at).
+        if (s_rtcSeconds > 0) FileStats.SetTime(FileTime.FromNanoseconds(s_rtcSeconds * 1_000_000_000L - (long)s_rtcNanos));
         // Fails only for a capacity out of FileTable's range, and MaxOpen is a constant within it.
         _ = s_files.Init(MaxOpen);
         s_texts.Init(MaxOpen, TextBytes);
