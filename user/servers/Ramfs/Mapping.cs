@@ -31,6 +31,18 @@ static unsafe class Mapping
         Tree.Get(h->Node)->Maps++;
     }
 
+    /// <summary>Fmap to run a program: the handle counts as running its node until it closes, unless
+    /// the node is open for writing (false: Occupied, Linux's ETXTBSY). While it runs nobody may open
+    /// the node for writing (PathOps), so its pages, the program's text, do not change (ADR 0013).</summary>
+    public static bool Runs(Handle* h, Node* n)
+    {
+        if (h->Runs != 0) return true;
+        if (n->Writers != 0) return false;
+        h->Runs = 1;
+        n->Runs++;
+        return true;
+    }
+
     /// <summary>Closed: a mapping handle's count goes, and with the last its node's header and the
     /// pages kept past the end; the handle's transfer page goes.</summary>
     public static void Unmapped(ref Handle h)

@@ -21,6 +21,7 @@ struct Handle
     public uint Desc;           // the open file description (Descriptions): the position, shared by Dups
     public byte Mapped;         // 1 once this handle was given pages of its node (Mapping)
     public uint Transfer;       // FileWrite's page (Mapping.Transfer), 0 until asked for
+    public byte Runs;           // 1 once a program was mapped from this handle to run (Fmap with FmapFlags.Run)
 }
 
 static unsafe class Program
@@ -77,7 +78,10 @@ static unsafe class Program
             else Descriptions.Hold(h.Desc);
             h.Mapped = 0;
             h.Transfer = 0;
-            Tree.Get(h.Node)->Opens++;
+            h.Runs = 0;
+            Node* n = Tree.Get(h.Node);
+            n->Opens++;
+            if ((h.Flags & OpenFlags.Write) != 0) n->Writers++;
         }
 
         // The node goes too if it was unlinked and this was its last handle.
@@ -86,6 +90,8 @@ static unsafe class Program
             Mapping.Unmapped(ref h);
             Descriptions.Drop(h.Desc);
             Node* n = Tree.Get(h.Node);
+            if ((h.Flags & OpenFlags.Write) != 0) n->Writers--;
+            if (h.Runs != 0) n->Runs--;
             if (--n->Opens == 0 && n->Links == 0) Tree.Release(h.Node);
         }
 

@@ -27,6 +27,10 @@ unsafe struct Node
     public uint MapHeader;
     public uint Maps;
     public bool KeptPages;
+    // Programs run from it (handles that Fmap'd it to run, docs/adr/0013) and handles open for
+    // writing: while one count is not 0 the other cannot grow (Linux's ETXTBSY: Occupied).
+    public uint Runs;
+    public uint Writers;
 
     public bool IsDirectory => Kind == (byte)FileKind.Directory;
     public bool IsSymlink => Kind == (byte)FileKind.Symlink;
