@@ -40,7 +40,7 @@ static unsafe class ExecTests
             T.Status(Status.Ok, Run("/scheme/file/x-fault 6", out _, out code), "the /scheme/file form");
             T.Equal(42, (long)code, "exit code 42 again");
         }
-        _ = Fs.Unlink("file:/x-fault");
+        _ = Fs.Unlink("file:/x-fault");   // whatever the copy made of it: the next tests need the room
     }
 
     private static void Refusals()
@@ -184,7 +184,7 @@ static unsafe class ExecTests
         if (Fs.Open(path, OpenFlags.Read, out Fd fd) != Status.Ok) return false;
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Fmap, 0, 1, 0, 0, 0, 1, out SchemeReply r);
         if (s == Status.Ok) CSpace.Release(r.Cap0);
-        _ = Fs.Close(fd);
+        _ = Fs.Close(fd);   // only the Fmap's answer matters here
         return s != Status.NotSupported;
     }
 
@@ -193,7 +193,7 @@ static unsafe class ExecTests
         Status s = FileCopies.Create(path, mode, out Fd fd);
         if (s != Status.Ok) return s;
         s = Fs.Write(fd, text);
-        _ = Fs.Close(fd);
+        _ = Fs.Close(fd);   // the write's status is the answer
         return s;
     }
 

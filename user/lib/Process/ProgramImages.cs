@@ -65,6 +65,7 @@ public static unsafe class ProgramImages
         // The process manager holds the file now: this copy goes without a Close, which would end
         // the file for every holder.
         Fs.Forget(fd);
+        // The half-sent program goes (it would also go with the next one, the Spawn, or this process).
         if (s != Status.Ok) _ = SchemeCall.Call(Namespace.Root, SchemeOp.SpawnImage, 0, 0, 2, 0, 0, 0, out _);
         return s;
     }

@@ -28,8 +28,8 @@ public static unsafe class FileCopies
             }
             total += read;
         }
-        _ = Fs.Close(source);
-        if (target.IsValid) _ = Fs.Close(target);
+        _ = Fs.Close(source);   // read-only: nothing to lose
+        if (target.IsValid) _ = Fs.Close(target);   // file: and disk: keep written bytes at Write: the copy's status stands
         return s;
     }
 
@@ -37,7 +37,7 @@ public static unsafe class FileCopies
     public static Status Create(string path, uint mode, out Fd fd)
     {
         fd = default;
-        _ = Fs.Unlink(path);
+        _ = Fs.Unlink(path);   // NotFound for a new one; the Open says what matters
         byte* p = stackalloc byte[path.Length];
         for (int i = 0; i < path.Length; i++) p[i] = (byte)path[i];
         return Fs.Open(p, path.Length, OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate, FileModes.Given | mode, out fd);

@@ -75,6 +75,7 @@ static unsafe partial class ProcessManager
         fixed (byte* p = s_table) s_procs = (Proc*)p;
         RootScheme.Init();
         SysScheme.Init(info);
+        StagedImages.Init();
         if (MemoryBlocks.Init(info, memory, out memory) != Status.Ok) return Fail("no memory of its own");
         s_memory = memory;
         if (SchemeServer.Create(memory, out s_server) != Status.Ok) return Fail("no endpoint");
