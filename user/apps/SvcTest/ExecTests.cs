@@ -20,6 +20,7 @@ static unsafe class ExecTests
     {
         T.Run("exec.file_runs_with_arguments_and_exit_code", &RunsFromFile);
         T.Run("exec.refusals_leave_the_manager_serving", &Refusals);
+        T.Run("exec.spawnimage_misuse_refused", &Misuse);
         T.Run("exec.running_program_file_is_not_writable", &TextBusy);
         // disk: when blk: is up (the test disk of this run), as DiskTests does.
         if (Fs.Stat("disk:/", out _, out FileKind kind) == Status.Ok && kind == FileKind.Directory)
@@ -68,6 +69,48 @@ static unsafe class ExecTests
             "Spawn without SpawnImage: BadState");
         T.Status(Status.Ok, Run("initfs:/bin/hello", out _, out code), "the manager still serves");
         T.Status(Status.Ok, Fs.Unlink("file:/x-hello"), "unlink");
+    }
+
+    // SpawnImage out of order or with the wrong things: refused, and the manager goes on.
+    private static void Misuse()
+    {
+        T.Status(Status.InvalidArgument, SchemeCall.Call(Namespace.Root, SchemeOp.SpawnImage, 0, 4096, 0, 0, 0, 0, out _),
+            "pages without frames: InvalidArgument");
+        SchemeCall.Buffer->SendCaps[0] = Namespace.Root.Value;   // any capability stands for a frame here
+        T.Status(Status.BadState, SchemeCall.Call(Namespace.Root, SchemeOp.SpawnImage, 0, 4096, 0, 0, 1, 0, out _),
+            "pages with no program started: BadState");
+        SchemeCall.Put("file:/x");
+        SchemeCall.Buffer->SendCaps[0] = Namespace.Root.Value;
+        T.Status(Status.InvalidArgument, SchemeCall.Call(Namespace.Root, SchemeOp.SpawnImage, 0, 4096, 1, 7, 1, 0, out _),
+            "a start whose capability is not a file: InvalidArgument");
+        T.Status(Status.InvalidArgument, SchemeCall.Call(Namespace.Root, SchemeOp.SpawnImage, 0, 0, 3, 0, 0, 0, out _),
+            "an unknown w2: InvalidArgument");
+        T.Status(Status.Ok, Fs.Open("initfs:/bin/hello", OpenFlags.Read, out Fd fd), "open a file");
+        SchemeCall.Put("file:/x");
+        SchemeCall.Buffer->SendCaps[0] = fd.Cap.Value;
+        T.Status(Status.InvalidArgument, SchemeCall.Call(Namespace.Root, SchemeOp.SpawnImage, 0, (ProgramImages.MaxPages + 1) * 4096, 1, 7, 1, 0, out _),
+            "a program past MaxPages: InvalidArgument");
+        SchemeCall.Put("file:/x");
+        SchemeCall.Buffer->SendCaps[0] = fd.Cap.Value;
+        T.Status(Status.Ok, SchemeCall.Call(Namespace.Root, SchemeOp.SpawnImage, 0, 4096, 1, 7, 1, 0, out _), "a start");
+        SchemeCall.Buffer->SendCaps[0] = Namespace.Root.Value;
+        T.Status(Status.BadState, SchemeCall.Call(Namespace.Root, SchemeOp.SpawnImage, 1, 4096, 0, 0, 1, 0, out _),
+            "pages out of order: BadState");
+        SchemeCall.Put("file:/x");
+        T.Status(Status.BadState, SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)SpawnFlags.NoRegister, 0, 0, 7, 0, 0, out _),
+            "a Spawn before every page came: BadState");
+        // The failed Spawn dropped the program and closed the file it was sent, which ends it for every
+        // holder (a Close does: the library sends the descriptor and forgets its own): ours stops working.
+        byte* b = stackalloc byte[4];
+        bool closed = false;
+        for (int tries = 0; tries < 100 && !closed; tries++)
+        {
+            closed = Fs.Read(fd, b, 4, out _) == Status.BadDescriptor;
+            if (!closed) Sys.Sleep(5_000_000);   // the manager's close is one-way (DeadFiles)
+        }
+        T.True(closed, "the file sent for the failed Spawn was closed");
+        Fs.Forget(fd);
+        T.Status(Status.Ok, Run("initfs:/bin/hello", out _, out ulong code), "the manager still serves");
     }
 
     // While a program runs from a file, the file's pages are its text: nobody may open it for writing
