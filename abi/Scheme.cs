@@ -42,7 +42,8 @@ public enum SchemeOp : ulong
     Fcntl = 24,      // w0 = FcntlCommand, w1 = argument -> w0 = result
     Getdents = 25,   // w0 = max bytes -> data: records (u8 kind, u8 length, name bytes); 0 bytes = end
     Fmap = 26,       // w0 = offset (page-aligned), w1 = pages (<= 3) -> caps: frames (file:: the pages themselves, kept
-                     // alive while the file is open; holes inside the size get a page, past it OutOfRange)
+                     // alive while the file is open; holes inside the size get a page, past it OutOfRange);
+                     // w2 = FmapFlags (Run: to run the file; Occupied while it is open for writing, docs/adr/0013)
     Funmap = 27,     // w0 = offset, w1 = pages
     Watch = 28,      // w0 = Readiness wanted, w1 = notification bits, cap = a notification (Write) -> w0 = Readiness now;
                      // one-shot: the daemon signals the bits once the file becomes ready, then forgets the watch;
@@ -113,6 +114,10 @@ public enum SchemeOp : ulong
                          // (the KernelCounters syscall, which needs the bootstrap's IrqControl; for leak checks)
     InjectFault = 89, // test bootstrap only (NotSupported in production): w0 = pid, whose main thread is made
                       // to fault (a jump to address 0), as a bug would; needs what Kill needs (tests/Guest/Bootstrap)
+    SpawnImage = 90, // a program outside the initfs, sent before the Spawn that runs it (docs/adr/0013): w2 = 1
+                     // starts it (cap = the file, opened by the caller with Read, data = its path, w1 = its size);
+                     // w2 = 0 adds pages (caps = 1..3 frames of file pages w0..); w2 = 2 drops it. The next Spawn
+                     // whose argv[0] is that path runs it (BadState if none was sent)
 
     // Channels (chan: files): message boundaries kept.
     Listen = 96,     // a chan: file opened with OpenFlags.Create becomes a listener
@@ -159,6 +164,16 @@ public enum PciInterrupt : ulong
     /// <summary>MSI-X: pcid enabled it; the driver writes the message address and data (w1) into
     /// entry 0 of the table in its own BAR and points its queues at vector 0.</summary>
     MsiX = 3,
+}
+
+/// <summary>Fmap's w2.</summary>
+[System.Flags]
+public enum FmapFlags : ulong
+{
+    /// <summary>The pages are a program's image (docs/adr/0013): a daemon that keeps them unchanged
+    /// refuses it (Occupied) while the file is open for writing, and refuses opens for writing
+    /// (Occupied, Linux's ETXTBSY) while this descriptor stays open.</summary>
+    Run = 1,
 }
 
 [System.Flags]

@@ -70,6 +70,8 @@ public static unsafe class Pipeline
             }
             statuses[i] = s == Status.NotFound ? CommandNotFound : CannotRun;
             if (s == Status.NotFound) Out.Error("sh", line.Arg(i, 0), "command not found");
+            // What the process manager cannot load (docs/adr/0013): Linux's ENOEXEC in its words.
+            else if (s == Status.InvalidArgument) Out.Error("sh", line.Arg(i, 0), "exec format error");
             else Out.Error("sh", line.Arg(i, 0), s);
         }
         // One program is the whole line: it is the console's foreground (a nested shell then hears

@@ -31,6 +31,7 @@ static unsafe class Program
         FileBench.Run();
         Bench.Report("pipe_roundtrip_8B", PipeRoundTrip());
         Bench.Report("chan_roundtrip_8B", ChanRoundTrip());
+        SpawnBench.Run();
         Bench.Report("procmgr_procs_alive_max", ProcsAliveMax());
         return PowerOff();
     }

@@ -21,6 +21,7 @@ static unsafe class Program
         FsTests.Run();
         FsMetaTests.Run();
         FileMapTests.Run();
+        ExecTests.Run();
         IpcdTests.Run();
         DeathTests.Run();
         ShellTests.Run();

@@ -4,7 +4,7 @@
 // and the memory returns exactly to where it came from.
 //
 // Steps: child untyped -> CNode, address space, thread (kept in the builder's CNode) -> for each
-// ELF page: share the initfs frame (read-only, file-backed, page-aligned), or retype a fresh frame
+// ELF page: share the source's frame (read-only, file-backed, page-aligned: ProgramFile), or retype a fresh frame
 // and copy into it through a scratch mapping -> map it in the child -> move the frame capability
 // into the child's CNode (a frame capability records its one mapping, and dies with the CNode)
 // -> stack -> configure and start the thread.
@@ -42,6 +42,7 @@ public unsafe struct ProcessOptions
     public byte* RawArguments;        // argv as NUL-separated bytes (argv[0] first): used instead of path + arguments
     public int RawArgumentsLength;
     public Rights Withheld;           // rights the process's memory does not get: its heap and image frames (Rights.Physical but for drivers)
+    public CapHandle ProgramFile;     // moved into the child's CNode once it runs (the open file its image maps: its death closes it), or none
 
     public static ProcessOptions Default(int memoryBits) => new ProcessOptions
     {
@@ -133,7 +134,8 @@ public static unsafe class ProcessBuilder
     {
         process = default;
         if (initfs.Find(path, out byte* file, out ulong length) != FormatStatus.Ok) return Status.NotFound;
-        return SpawnElf(ref initfs, file, length, path, arguments, memory, options, arg0, arg1, out process);
+        ProgramFile program = ProgramFile.FromInitfs(ref initfs, file, length);
+        return SpawnElf(ref program, path, arguments, memory, options, arg0, arg1, out process);
     }
 
     /// <summary>Builds and starts the initfs file `path` (bytes) with options.RawArguments as its
@@ -144,14 +146,27 @@ public static unsafe class ProcessBuilder
         process = default;
         if (options.RawArguments == null) return Status.InvalidArgument;
         if (initfs.Find(path, out byte* file, out ulong length) != FormatStatus.Ok) return Status.NotFound;
-        return SpawnElf(ref initfs, file, length, null, null, memory, options, arg0, arg1, out process);
+        ProgramFile program = ProgramFile.FromInitfs(ref initfs, file, length);
+        return SpawnElf(ref program, null, null, memory, options, arg0, arg1, out process);
     }
 
-    private static Status SpawnElf(ref InitfsImage initfs, byte* file, ulong length, string path, string[] arguments,
+    /// <summary>Builds and starts `program` (a file of frames: ProgramFile.FromFrames) with
+    /// options.RawArguments as its arguments. Read-only pages map the file's frames; the caller
+    /// keeps its frame capabilities (the child's are copies).</summary>
+    public static Status Spawn(ref ProgramFile program, CapHandle memory, in ProcessOptions options,
+        ulong arg0, ulong arg1, out Process process)
+    {
+        process = default;
+        if (options.RawArguments == null) return Status.InvalidArgument;
+        return SpawnElf(ref program, null, null, memory, options, arg0, arg1, out process);
+    }
+
+    private static Status SpawnElf(ref ProgramFile program, string path, string[] arguments,
         CapHandle memory, in ProcessOptions options, ulong arg0, ulong arg1, out Process process)
     {
         process = default;
-        if (Elf64Image.TryParse(file, length, out Elf64Image image) != FormatStatus.Ok) return Status.InvalidArgument;
+        byte* header = stackalloc byte[4096];
+        if (program.Parse(header, out Elf64Image image) != FormatStatus.Ok) return Status.InvalidArgument;
 
         Status s = Carve(memory, options, ref process);
         if (s != Status.Ok)
@@ -167,7 +182,7 @@ public static unsafe class ProcessBuilder
             for (ulong p = 0; p < segment.PageCount && s == Status.Ok; p++)
             {
                 segment.GetPage(p, out Elf64Page page);
-                s = LoadPage(ref initfs, ref process, file, length, page, rights, !ZeroTail(segment, page), ref childSlot);
+                s = LoadPage(ref program, ref process, page, rights, !ZeroTail(segment, page), ref childSlot);
             }
         }
         if (s == Status.Ok && options.Grant0.Value != 0)
@@ -193,6 +208,9 @@ public static unsafe class ProcessBuilder
         ulong stackTop = options.StackTop != 0 ? options.StackTop : StackTop;
         for (ulong v = stackTop - options.StackPages * 4096; v < stackTop - 4096 && s == Status.Ok; v += 4096)
             s = FreshPage(ref process, v, Rights.Read | Rights.Write, null, 0, 0, ref childSlot);
+        // A slot for the program's file, which moves in once the process runs (a failed start leaves
+        // it with the caller), before the first slot the process may use.
+        uint fileSlot = options.ProgramFile.Value != 0 ? childSlot++ : 0;
         // The top stack page carries the start information block.
         byte* block = stackalloc byte[1024];
         int blockSize = options.RawArguments != null
@@ -209,6 +227,8 @@ public static unsafe class ProcessBuilder
             _ = process.Destroy();
             return s;
         }
+        // Into a slot the running process does not use (it was reserved above): this cannot fail.
+        if (fileSlot != 0) _ = Sys.Move(options.ProgramFile, process.CNode, fileSlot, out _);
         if (!options.KeepHandles)
         {
             // The process holds copies of its own capabilities (and its thread holds its bindings),
@@ -239,7 +259,15 @@ public static unsafe class ProcessBuilder
     public static int MemoryBitsFor(ref InitfsImage initfs, System.ReadOnlySpan<byte> path, in ProcessOptions options)
     {
         if (initfs.Find(path, out byte* file, out ulong length) != FormatStatus.Ok) return 0;
-        if (Elf64Image.TryParse(file, length, out Elf64Image image) != FormatStatus.Ok) return -1;
+        ProgramFile program = ProgramFile.FromInitfs(ref initfs, file, length);
+        return MemoryBitsFor(ref program, options);
+    }
+
+    /// <summary>The same for a program of any source; -1 if it is not an ELF file we run.</summary>
+    public static int MemoryBitsFor(ref ProgramFile program, in ProcessOptions options)
+    {
+        byte* header = stackalloc byte[4096];
+        if (program.Parse(header, out Elf64Image image) != FormatStatus.Ok) return -1;
         ulong at = 0;
         if (options.HeapBits != 0) at = Place(at, options.HeapBits);
         at = Place(at, options.AddressSpaceBits);
@@ -363,16 +391,15 @@ public static unsafe class ProcessBuilder
         return s;
     }
 
-    private static Status LoadPage(ref InitfsImage initfs, ref Process p, byte* file, ulong fileLength, in Elf64Page page,
+    private static Status LoadPage(ref ProgramFile program, ref Process p, in Elf64Page page,
         Rights rights, bool mayShare, ref uint childSlot)
     {
         // A read-only page whose file page lies wholly inside the file is mapped straight from the
-        // initfs, even if the segment covers only part of it: the rest is the file's own bytes
-        // (linker padding), which the process may read anyway.
+        // source's frame, even if the segment covers only part of it: the rest is the file's own
+        // bytes (linker padding), which the process may read anyway.
         ulong filePage = page.FileOffset & ~0xFFFUL;
-        if (mayShare && page.Kind != Elf64PageKind.Zero && (rights & Rights.Write) == 0 && filePage + 4096 <= fileLength &&
-            page.DestinationOffset == (uint)(page.FileOffset & 0xFFF) &&
-            initfs.TryFrameFor(file + filePage, out CapHandle shared) && (((ulong)(file + filePage)) & 0xFFF) == 0)
+        if (mayShare && page.Kind != Elf64PageKind.Zero && (rights & Rights.Write) == 0 && filePage + 4096 <= program.Length &&
+            page.DestinationOffset == (uint)(page.FileOffset & 0xFFF) && program.FrameFor(filePage, out CapHandle shared))
         {
             if (!CSpace.TryAlloc(out uint scratch)) return Status.NoSpace;
             Status s = Sys.Copy(shared, CSpace.Self, scratch, Rights.Read | Rights.Execute | Rights.Map, out CapHandle copy);
@@ -381,7 +408,12 @@ public static unsafe class ProcessBuilder
         if (page.Kind == Elf64PageKind.Zero) return FreshPage(ref p, page.VirtualAddress, rights, null, 0, 0, ref childSlot);
         ulong offset = page.Kind == Elf64PageKind.Shared ? 0 : page.DestinationOffset;
         ulong count = page.Kind == Elf64PageKind.Shared ? 4096 : page.Length;
-        return FreshPage(ref p, page.VirtualAddress, rights, file + page.FileOffset, offset, count, ref childSlot);
+        if (program.Bytes != null)
+            return FreshPage(ref p, page.VirtualAddress, rights, program.Bytes + page.FileOffset, offset, count, ref childSlot);
+        // A file of frames: its bytes come through a scratch mapping, a page at a time.
+        byte* bytes = stackalloc byte[4096];
+        Status read = program.Copy(page.FileOffset, bytes, count);
+        return read != Status.Ok ? read : FreshPage(ref p, page.VirtualAddress, rights, bytes, offset, count, ref childSlot);
     }
 
     // A new zeroed frame from the child's memory, optionally filled through a scratch mapping here.

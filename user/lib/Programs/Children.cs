@@ -1,7 +1,7 @@
 // Starting a program with its standard input, output and error, and waiting for it: the Spawn and
 // WaitChild requests to the process manager (through the Namespace capability) as the shell, the
 // tests and the benchmarks make them. argv is its words joined by NUL bytes; a bare path names the
-// initfs (`bin/ls`), a scheme path any file the process manager can read.
+// initfs (`bin/ls`), a scheme path any program file the caller can open (ProgramImages sends it).
 using System;
 using Vireo.Abi;
 using Vireo.User.Schemes;
@@ -17,12 +17,14 @@ public static unsafe class Children
     {
         pid = 0;
         if (argv.Length > SchemeLimits.MaxData) return Status.NameTooLong;
+        Status s = SendImage(argv);
+        if (s != Status.Ok) return s;
         fixed (byte* a = argv) SchemeCall.Put(a, argv.Length);
         IpcBuffer* b = SchemeCall.Buffer;
         b->SendCaps[0] = stdin.Cap.Value;
         b->SendCaps[1] = stdout.Cap.Value;
         b->SendCaps[2] = stderr.Cap.Value;
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)flags, sizes, 0, argv.Length, 3, 0, out SchemeReply r);
+        s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)flags, sizes, 0, argv.Length, 3, 0, out SchemeReply r);
         pid = r.W0;
         return s;
     }
@@ -32,10 +34,21 @@ public static unsafe class Children
     {
         pid = 0;
         if (argv.Length > SchemeLimits.MaxData) return Status.NameTooLong;
+        Status s = SendImage(argv);
+        if (s != Status.Ok) return s;
         fixed (byte* a = argv) SchemeCall.Put(a, argv.Length);
-        Status s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)flags, sizes, 0, argv.Length, 0, 0, out SchemeReply r);
+        s = SchemeCall.Call(Namespace.Root, SchemeOp.Spawn, (ulong)flags, sizes, 0, argv.Length, 0, 0, out SchemeReply r);
         pid = r.W0;
         return s;
+    }
+
+    // A program outside the initfs goes to the process manager first (ProgramImages).
+    private static Status SendImage(ReadOnlySpan<byte> argv)
+    {
+        int end = 0;
+        while (end < argv.Length && argv[end] != 0) end++;
+        ReadOnlySpan<byte> name = argv.Slice(0, end);
+        return ProgramImages.OnInitfs(name) ? Status.Ok : ProgramImages.Send(name);
     }
 
     /// <summary>Waits for child `pid` (0: any child) to end: which one in `ended`, how in `kind`,

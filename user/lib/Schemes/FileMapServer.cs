@@ -36,13 +36,14 @@ public static unsafe class FileMapServer
     public static void AnswerPages(ref SchemeServer server, CapHandle* frames, int count, uint data, bool writable)
     {
         CapHandle* caps = stackalloc CapHandle[MessageInfo.MaxCaps];
-        Rights rights = Rights.Read | Rights.Map;
+        // Execute too: a program's text is mapped from these (docs/adr/0013); W^X holds per mapping.
+        Rights rights = Rights.Read | Rights.Execute | Rights.Map;
         int made = 0;
         Status s = Status.Ok;
         for (; made < count; made++)
         {
             bool own = (data & (1u << made)) != 0;
-            s = CopyOf(frames[made], own && writable ? rights | Rights.Write : rights, out caps[made]);
+            s = CopyOf(frames[made], own && writable ? Rights.Read | Rights.Write | Rights.Map : rights, out caps[made]);
             if (s != Status.Ok) break;
         }
         Send(ref server, s, data, caps, made, count);

@@ -34,6 +34,7 @@ public static class StatusText
             case Status.InvalidCapability: return "invalid capability";
             case Status.OutOfRange: return "out of range";
             case Status.BadState: return "bad state";
+            case Status.Occupied: return "busy";   // e.g. a running program's file opened for writing (Linux's ETXTBSY)
             default: return "unexpected error";
         }
     }

@@ -16,6 +16,18 @@ static unsafe class Mapping
         FileData.Trim(n);
     }
 
+    /// <summary>Fmap to run a program: the handle counts as running its node until it closes, unless
+    /// the node is open for writing (false: Occupied, Linux's ETXTBSY). While it runs nobody may open
+    /// the node for writing (PathOps), so its pages, the program's text, do not change (ADR 0013).</summary>
+    public static bool Runs(Handle* h, Node* n)
+    {
+        if (h->Runs != 0) return true;
+        if (n->Writers != 0) return false;
+        h->Runs = 1;
+        n->Runs++;
+        return true;
+    }
+
     public static void Map(Handle* h, Node* n, bool transfer)
     {
         if (n->IsDirectory) Program.Server.Answer(Status.IsDirectory);

@@ -67,6 +67,7 @@ static unsafe class PathOps
             if (n->IsSymlink) return Status.SymlinkLoop;
             if (n->IsDirectory && (write || (flags & (OpenFlags.Truncate | OpenFlags.Append)) != 0)) return Status.IsDirectory;
             if (!n->IsDirectory && (flags & OpenFlags.Directory) != 0) return Status.NotDirectory;
+            if (write && n->Runs != 0) return Status.Occupied;   // a running program's text (ETXTBSY)
             kind = (FileKind)n->Kind;
             if ((flags & OpenFlags.Truncate) != 0)
             {

@@ -19,6 +19,7 @@ struct Handle
     public uint Node;
     public OpenFlags Flags;     // Read, Write, Append
     public MappedHandle Map;    // its open file description (the position, shared by Dups) and what it maps (FileMapping)
+    public byte Runs;           // 1 once a program was mapped from this handle to run (Fmap with FmapFlags.Run)
 }
 
 static unsafe class Program
@@ -83,7 +84,10 @@ static unsafe class Program
         public void Opened(uint id, ref Handle h)
         {
             FileMapping.Opened(ref h.Map);
-            Tree.Get(h.Node)->Opens++;
+            h.Runs = 0;
+            Node* n = Tree.Get(h.Node);
+            n->Opens++;
+            if ((h.Flags & OpenFlags.Write) != 0) n->Writers++;
         }
 
         // The node goes too if it was unlinked and this was its last handle.
@@ -91,6 +95,8 @@ static unsafe class Program
         {
             Node* n = Tree.Get(h.Node);
             if (FileMapping.Closed(ref h.Map)) Mapping.Unpin(n);
+            if ((h.Flags & OpenFlags.Write) != 0) n->Writers--;
+            if (h.Runs != 0) n->Runs--;
             if (--n->Opens == 0 && n->Links == 0) Tree.Release(h.Node);
         }
 

@@ -26,6 +26,10 @@ unsafe struct Node
     // Mapped file data (the library's FileMapping): the header page readers map, the handles that
     // were given its pages, and whether a pinned truncate kept pages past the end.
     public MappedFile Map;
+    // Programs run from it (handles that Fmap'd it to run, docs/adr/0013) and handles open for
+    // writing: while one count is not 0 the other cannot grow (Linux's ETXTBSY: Occupied).
+    public uint Runs;
+    public uint Writers;
 
     public bool IsDirectory => Kind == (byte)FileKind.Directory;
     public bool IsSymlink => Kind == (byte)FileKind.Symlink;

@@ -96,6 +96,24 @@ static unsafe class DeadFiles
         }
     }
 
+    /// <summary>Closes a file the manager itself holds (a program's file whose Spawn did not come,
+    /// StagedImages) as a dead process's files are: into the morgue, one try now, the closer after.</summary>
+    public static void Close(CapHandle file)
+    {
+        if (file.Value == 0) return;
+        if (s_morgue.Value != 0 && PutBack(file, s_cursor))
+        {
+            CSpace.Free(file.Index);   // the move emptied the slot
+            Advance();
+            s_tookAny = true;
+            CloseTaken();
+            return;
+        }
+        // No morgue, or a full one: one try, and the file is dropped whatever the daemon did.
+        _ = SendClose(file);
+        CSpace.Release(file);
+    }
+
     private static void Advance() => s_cursor = s_cursor + 1 == MorgueSlots ? 1 : s_cursor + 1;
 
     /// <summary>Step 2, after the process was destroyed: one try of every file in the morgue, then the

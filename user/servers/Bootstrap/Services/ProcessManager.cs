@@ -1,5 +1,6 @@
 // The process manager and root scheme: after start-up the bootstrap becomes the server every
-// process's Namespace capability points at. It starts processes from the initfs (each in a memory
+// process's Namespace capability points at. It starts processes from the initfs or from files their
+// callers opened and sent (StagedImages; each in a memory
 // block of its own, sized from its image; more blocks on request up to its limit), tells parents when children end (exit notifications, bound to this thread, name
 // which children to look at; a WaitChild that must wait is put aside in a Reply object), kills,
 // lists, reports memory, and powers off; who may kill or power off, and the restart of initfsd and
@@ -74,6 +75,7 @@ static unsafe partial class ProcessManager
         fixed (byte* p = s_table) s_procs = (Proc*)p;
         RootScheme.Init();
         SysScheme.Init(info);
+        StagedImages.Init();
         if (MemoryBlocks.Init(info, memory, out memory) != Status.Ok) return Fail("no memory of its own");
         s_memory = memory;
         if (SchemeServer.Create(memory, out s_server) != Status.Ok) return Fail("no endpoint");
@@ -202,7 +204,11 @@ static unsafe partial class ProcessManager
                         Spawn(caller, r.Data, r.DataLength, mayRegister && (flags & SpawnFlags.NoRegister) == 0,
                             r.W1, r.Cap0, r.Cap1, r.Cap2, out pid, (flags & SpawnFlags.ConsoleDevices) != 0, limit: r.W2, rights: rights,
                             pciPorts: (flags & SpawnFlags.PciPorts) != 0, dma: (flags & SpawnFlags.Dma) != 0);
+                    if (ss != Status.Ok) StagedImages.Drop(caller);   // a program sent for a Spawn that failed
                         s_server.Answer(ss, pid);
+                    break;
+                case SchemeOp.SpawnImage:
+                    StagedImages.Serve(caller, ref s_server, ref r);
                     break;
                 case SchemeOp.WaitChild:
                         WaitChild(caller, r.W0);
@@ -285,12 +291,16 @@ static unsafe partial class ProcessManager
         if (length <= 0 || argv[0] == 0) return Status.InvalidArgument;
         int nameEnd = 0;
         while (nameEnd < length && argv[nameEnd] != 0) nameEnd++;
+        // A program of another scheme: its caller sent it first (StagedImages; docs/adr/0013).
+        var name = new System.ReadOnlySpan<byte>(argv, nameEnd);
+        bool staged = !ProgramImages.OnInitfs(name);
+        if (staged && !StagedImages.Ready(parent, argv, nameEnd)) return Status.BadState;
         // "initfs:/bin/x", "/bin/x" or "bin/x" name bin/x in the archive.
         int start = 0;
         const string Scheme = "initfs:";
         if (nameEnd > Scheme.Length && Ascii.StartsWith(new System.ReadOnlySpan<byte>(argv, nameEnd), Scheme)) start = Scheme.Length;
         while (start < nameEnd && argv[start] == (byte)'/') start++;
-        if (nameEnd - start > 60) return Status.NameTooLong;
+        if (nameEnd - start > 60 && !staged) return Status.NameTooLong;
         var path = new System.ReadOnlySpan<byte>(argv + start, nameEnd - start);
         int index = FreeEntry();
         if (index < 0) return Status.NoSpace;
@@ -317,9 +327,10 @@ static unsafe partial class ProcessManager
         // memory=BITS (init.rc) names the block, half of it heap; otherwise the block is the
         // smallest that holds the image's private pages, stack, objects and a DefaultHeapBits heap.
         o.HeapBits = memoryBits != 0 ? memoryBits - 1 : DefaultHeapBits;
+        ProgramFile program = staged ? StagedImages.Program(parent, out o.ProgramFile) : default;
         if (memoryBits == 0)
         {
-            memoryBits = ProcessBuilder.MemoryBitsFor(ref s_initfs, path, o);
+            memoryBits = staged ? ProcessBuilder.MemoryBitsFor(ref program, o) : ProcessBuilder.MemoryBitsFor(ref s_initfs, path, o);
             if (memoryBits <= 0) return memoryBits == 0 ? Status.NotFound : Status.InvalidArgument;
             if (memoryBits < BuddyBlocks.MinOrder) memoryBits = BuddyBlocks.MinOrder;
         }
@@ -379,8 +390,11 @@ static unsafe partial class ProcessManager
             o.ExtraCount = PciDevices(pci, out word0, out word1);
             o.ExtraFirstSlot = ProcessSlots.PciPorts;
         }
-        Status s = ProcessBuilder.Spawn(ref s_initfs, path, memory, o, word0, word1, out Process p);
+        Status s = staged ? ProcessBuilder.Spawn(ref program, memory, o, word0, word1, out Process p) :
+            ProcessBuilder.Spawn(ref s_initfs, path, memory, o, word0, word1, out p);
         CSpace.Release(exitCap);
+        // Either way the frames go (the child maps copies); a running child took the file.
+        if (staged) StagedImages.Drop(parent, fileTaken: s == Status.Ok);
         if (s != Status.Ok)
         {
             MemoryBlocks.GiveAll(ref blocks);
@@ -505,6 +519,7 @@ static unsafe partial class ProcessManager
         MemoryBlocks.GiveAll(ref e->Blocks);
         DeadFiles.CloseTaken();
         RootScheme.Forget(pid);
+        StagedImages.Drop(pid);
         if (kind != (ulong)ThreadExitKind.Exited)
         {
             Report(e, kind == (ulong)ThreadExitKind.Faulted ? "stopped by a fault, vector " : "was killed");
