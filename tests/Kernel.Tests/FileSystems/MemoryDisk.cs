@@ -1,6 +1,7 @@
 // A block device over a byte array for the file-system tests, with a power cut: after `CutAfter`
 // writes the device silently drops every further write and fails every read (the machine is off;
-// what the code does after that never reaches the disk), and it records the order of the writes.
+// what the code does after that never reaches the disk), and it records the order of the writes
+// and every request's size (each call is one device request).
 using System;
 using System.Collections.Generic;
 using Vireo.Abi;
@@ -13,8 +14,11 @@ public sealed class DiskImage
     public byte[] Bytes;
     public long CutAfter = long.MaxValue;
     public long Writes;
+    public long Reads;
     public bool FailReads;
     public readonly List<ulong> WrittenSectors = new();
+    public readonly List<int> WrittenLengths = new();
+    public readonly List<(ulong Sector, int Bytes)> ReadRequests = new();
 
     public DiskImage(byte[] bytes) => Bytes = bytes;
 
@@ -35,6 +39,8 @@ public struct MemoryDisk : IBlockDevice
     {
         if (_image.FailReads || _image.PowerLost) return Status.BadState;
         if (sector * Sector + (ulong)into.Length > (ulong)_image.Bytes.Length) return Status.OutOfRange;
+        _image.Reads++;
+        _image.ReadRequests.Add((sector, into.Length));
         new ReadOnlySpan<byte>(_image.Bytes, (int)(sector * Sector), into.Length).CopyTo(into);
         return Status.Ok;
     }
@@ -45,6 +51,7 @@ public struct MemoryDisk : IBlockDevice
         if (_image.PowerLost) return Status.Ok;
         _image.Writes++;
         _image.WrittenSectors.Add(sector);
+        _image.WrittenLengths.Add(from.Length);
         from.CopyTo(new Span<byte>(_image.Bytes, (int)(sector * Sector), from.Length));
         return Status.Ok;
     }
