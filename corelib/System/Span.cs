@@ -69,6 +69,13 @@ namespace System
 
         public void Clear()
         {
+            // Plain data is zeroed with the runtime's string instruction (a loop costs several
+            // instructions an element: a 1 KiB disk block's clear cost six thousand).
+            if (!RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+            {
+                SpanHelpers.ClearWithoutReferences(ref Unsafe.As<T, byte>(ref _reference), (nuint)_length * (nuint)Unsafe.SizeOf<T>());
+                return;
+            }
             for (int i = 0; i < _length; i++) Unsafe.Add(ref _reference, (nint)i) = default;
         }
 
@@ -183,6 +190,14 @@ namespace System
         public void CopyTo(Span<T> destination)
         {
             if ((uint)_length > (uint)destination.Length) ThrowHelpers.ThrowArgumentException();
+            // Plain data moves with the runtime's string instructions (Buffer.Memmove, overlap-safe):
+            // the element loop below cost six instructions a byte, the whole of a disk read's copies.
+            if (!RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+            {
+                if (_length > 0)
+                    SpanHelpers.Memmove(ref Unsafe.As<T, byte>(ref destination._reference), ref Unsafe.As<T, byte>(ref _reference), (nuint)_length * (nuint)Unsafe.SizeOf<T>());
+                return;
+            }
             // Overlap-safe: copy backwards when the destination starts inside the source.
             if (Unsafe.ByteOffset(ref _reference, ref destination._reference) > 0)
                 for (int i = _length - 1; i >= 0; i--)

@@ -13,13 +13,17 @@ public sealed class BlockCacheTests
     private const int BlockSize = 1024;
     private const int SectorsPerBlock = BlockSize / MemoryDisk.Sector;
 
-    private static (DiskImage, BlockCache<MemoryDisk>) Make(int capacity)
+    /// <summary>A cache of `capacity` 1 KiB blocks over a disk of `blocks` blocks, every byte of block
+    /// b holding (byte)b when `patterned` (else zeros).</summary>
+    internal static (DiskImage, BlockCache<MemoryDisk>) Make(int capacity, int blocks = 64, bool patterned = false)
     {
-        var image = new DiskImage(new byte[64 * BlockSize]);
+        var bytes = new byte[blocks * BlockSize];
+        for (int b = 0; patterned && b < blocks; b++) bytes.AsSpan(b * BlockSize, BlockSize).Fill((byte)b);
+        var image = new DiskImage(bytes);
         return (image, new BlockCache<MemoryDisk>(new MemoryDisk(image), BlockSize, capacity));
     }
 
-    private static void Dirty(BlockCache<MemoryDisk> cache, ulong block, byte value, WriteStage stage)
+    internal static void Dirty(BlockCache<MemoryDisk> cache, ulong block, byte value, WriteStage stage)
     {
         Assert.Equal(Status.Ok, cache.Get(block, out int slot));
         cache.Bytes(slot).Fill(value);

@@ -1,8 +1,8 @@
 // A block device over a byte array for the file-system tests, with a power cut: after `CutAfter`
 // writes the device silently drops every further write and fails every read (the machine is off;
-// what the code does after that never reaches the disk), and it records the order of the writes.
-// FailReads and FailWrites make it answer IoError, as the virtio-blk driver does for the device's
-// I/O error status.
+// what the code does after that never reaches the disk), and it records the order of the writes
+// and every request's size (each call is one device request). FailReads and FailWrites make it
+// answer IoError, as the virtio-blk driver does for the device's I/O error status.
 using System;
 using System.Collections.Generic;
 using Vireo.Abi;
@@ -15,9 +15,12 @@ public sealed class DiskImage
     public byte[] Bytes;
     public long CutAfter = long.MaxValue;
     public long Writes;
+    public long Reads;
     public bool FailReads;
     public bool FailWrites;
     public readonly List<ulong> WrittenSectors = new();
+    public readonly List<int> WrittenLengths = new();
+    public readonly List<(ulong Sector, int Bytes)> ReadRequests = new();
 
     public DiskImage(byte[] bytes) => Bytes = bytes;
 
@@ -38,6 +41,8 @@ public struct MemoryDisk : IBlockDevice
     {
         if (_image.FailReads || _image.PowerLost) return Status.IoError;
         if (sector * Sector + (ulong)into.Length > (ulong)_image.Bytes.Length) return Status.OutOfRange;
+        _image.Reads++;
+        _image.ReadRequests.Add((sector, into.Length));
         new ReadOnlySpan<byte>(_image.Bytes, (int)(sector * Sector), into.Length).CopyTo(into);
         return Status.Ok;
     }
@@ -49,6 +54,7 @@ public struct MemoryDisk : IBlockDevice
         if (_image.FailWrites) return Status.IoError;
         _image.Writes++;
         _image.WrittenSectors.Add(sector);
+        _image.WrittenLengths.Add(from.Length);
         from.CopyTo(new Span<byte>(_image.Bytes, (int)(sector * Sector), from.Length));
         return Status.Ok;
     }

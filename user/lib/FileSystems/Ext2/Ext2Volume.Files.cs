@@ -51,12 +51,19 @@ public sealed unsafe partial class Ext2Volume<TDevice>
             }
             else
             {
+                if (!_cache.Contains(block))
+                {
+                    s = ReadAhead(ino, ref inode, index, offset, total);
+                    if (s != Status.Ok) return s;
+                }
                 s = _cache.Get(block, out int slot);
                 if (s != Status.Ok) return s;
                 _cache.Bytes(slot).Slice(within, n).CopyTo(to);
             }
             read += n;
         }
+        _aheadIno = ino;
+        _aheadNext = offset + (ulong)read;
         return Status.Ok;
     }
 

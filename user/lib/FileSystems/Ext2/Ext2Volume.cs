@@ -38,6 +38,10 @@ public sealed unsafe partial class Ext2Volume<TDevice> where TDevice : struct, I
     private ulong _freeBlocks;
     private ulong _freeInodes;
     private bool _superDirty;
+    // The inode last loaded or stored, as LoadInode reads it: a file read or written in many requests
+    // of 480 bytes finds its inode here instead of through its group descriptor and table block.
+    private uint _recentIno;
+    private Ext2Inode _recentInode;
 
     /// <summary>The time stamped on changes, in seconds since 1970 (the daemon sets it from the wall clock).</summary>
     public uint Now { get; set; }
@@ -239,19 +243,32 @@ public sealed unsafe partial class Ext2Volume<TDevice> where TDevice : struct, I
     /// checked with CheckInodeNumber first, to answer NotFound).</summary>
     internal Status LoadInode(uint ino, out Ext2Inode inode)
     {
+        if (ino == _recentIno && ino != 0)
+        {
+            inode = _recentInode;
+            return Status.Ok;
+        }
         inode = default;
         Status s = InodeSlot(ino, out int slot, out int offset);
         if (s != Status.Ok) return s;
         inode.Load(_cache.Bytes(slot).Slice(offset, Ext2Format.GoodOldInodeSize));
+        _recentInode = inode;
+        _recentIno = ino;
         return Status.Ok;
     }
 
+    // Every change to an inode's bytes comes through here, so the copy kept for LoadInode is the
+    // bytes just stored, read back as LoadInode would read them.
     internal Status StoreInode(uint ino, in Ext2Inode inode)
     {
+        _recentIno = 0;
         Status s = InodeSlot(ino, out int slot, out int offset);
         if (s != Status.Ok) return s;
-        inode.Store(_cache.Bytes(slot).Slice(offset, Ext2Format.GoodOldInodeSize));
+        Span<byte> raw = _cache.Bytes(slot).Slice(offset, Ext2Format.GoodOldInodeSize);
+        inode.Store(raw);
         _cache.MarkDirty(slot, WriteStage.Inode);
+        _recentInode.Load(raw);
+        _recentIno = ino;
         return Status.Ok;
     }
 

@@ -1,0 +1,71 @@
+// Read-ahead: a read that misses the cache brings in, with as few device requests as the file's
+// layout allows, the blocks it needs and, when it continues where the last read of the same file
+// ended (or starts the file), the blocks after them up to the cache's largest request (64 KiB). The
+// file's block map gives the disk blocks; each run of contiguous ones is one BlockCache.ReadRun, so
+// a file mke2fs or this allocator laid out in order is read 64 KiB a request instead of a block a
+// request. Prefetch is the same for a caller that knows what it is about to read (a page cache
+// filling a page).
+using System;
+using Vireo.Abi;
+
+namespace Vireo.User.FileSystems.Ext2;
+
+public sealed unsafe partial class Ext2Volume<TDevice>
+{
+    // Where the last Read ended: a read of the same inode from there on is sequential.
+    private uint _aheadIno;
+    private ulong _aheadNext;
+
+    /// <summary>Brings the blocks of file bytes [offset, offset + length) of a regular file into the
+    /// cache in runs (at most the cache's MaxRun blocks in all); holes and bytes past the end are skipped.</summary>
+    public Status Prefetch(uint ino, ulong offset, int length)
+    {
+        Status s = LoadRegular(ino, out Ext2Inode inode);
+        if (s != Status.Ok || offset >= inode.Size || length <= 0) return s;
+        ulong first = offset / (ulong)_blockSize;
+        ulong end = (Math.Min(offset + (ulong)length, inode.Size) + (ulong)_blockSize - 1) / (ulong)_blockSize;
+        return ReadRuns(ref inode, first, (int)Math.Min(end - first, (ulong)_cache.MaxRun));
+    }
+
+    // A Read of `total` bytes from `offset` missed at file block `index`: that block and the rest of
+    // the read, or a whole window when the read is sequential.
+    private Status ReadAhead(uint ino, ref Ext2Inode inode, ulong index, ulong offset, int total)
+    {
+        ulong endOfRead = (offset + (ulong)total + (ulong)_blockSize - 1) / (ulong)_blockSize;
+        ulong endOfFile = (inode.Size + (ulong)_blockSize - 1) / (ulong)_blockSize;
+        bool sequential = offset == 0 || ino == _aheadIno && offset == _aheadNext;
+        ulong end = sequential ? index + (ulong)_cache.MaxRun : endOfRead;
+        if (end > endOfFile) end = endOfFile;
+        if (end <= index) end = index + 1;
+        return ReadRuns(ref inode, index, (int)Math.Min(end - index, (ulong)_cache.MaxRun));
+    }
+
+    // File blocks [index, index + count) in runs of contiguous disk blocks, one ReadRun each.
+    private Status ReadRuns(ref Ext2Inode inode, ulong index, int count)
+    {
+        ulong runStart = 0;
+        int runLength = 0;
+        for (int i = 0; i <= count; i++)
+        {
+            ulong block = 0;
+            if (i < count)
+            {
+                Status m = MapBlock(ref inode, index + (ulong)i, false, 0, out block, out _);
+                if (m != Status.Ok) return m;
+            }
+            if (runLength > 0 && block == runStart + (ulong)runLength)
+            {
+                runLength++;
+                continue;
+            }
+            if (runLength > 0)
+            {
+                Status r = _cache.ReadRun(runStart, runLength);
+                if (r != Status.Ok) return r;
+            }
+            runStart = block;
+            runLength = block != 0 ? 1 : 0;
+        }
+        return Status.Ok;
+    }
+}
