@@ -30,7 +30,11 @@ static unsafe class BlkTests
         T.Run("blk.requests_in_flight_from_two_processes", &InFlight);
         T.Run("blk.claim_by_another_process_refused", &Unauthorised);
         T.Run("blk.driver_cannot_reach_another_devices_bar", &Probe);
+        T.Run("blk.driver_has_the_kernel_log", &KernelLog);
     }
+
+    /// <summary>After the disk tests: killing the driver takes blk:/vda from diskfs too.</summary>
+    public static void RunLast() => T.Run("blk.killed_driver_is_restarted", &Restarted);
 
     public static bool IsChild(out int code)
     {
@@ -203,6 +207,43 @@ static unsafe class BlkTests
             else if (!Ascii.Equals(new ReadOnlySpan<byte>(c.Area + 127 * Sector, Marker.Length), Marker)) code = 3;
         }
         return c.Close() == Status.Ok ? code : 4;
+    }
+
+    // --- the driver manager's supervision ----------------------------------------------------------
+
+    // init starts pcid without a console: a driver's messages reach the kernel log only if pcid gave it one.
+    private static void KernelLog()
+    {
+        SchemeCall.Put("blk");
+        if (!T.Status(Status.Ok, SchemeCall.Call(Namespace.Root, SchemeOp.Whois, 0, 0, 0, 3, 0, 0, out SchemeReply r), "who serves blk:")) return;
+        T.True((r.W2 & (ulong)SpawnFlags.KernelLog) != 0, "the driver may write to the kernel log");
+    }
+
+    // The driver killed: pcid's manager starts it again for the same function, the new one claims it
+    // and registers blk: again; a file of the old one is dead, a reopened one reads the disk.
+    private static void Restarted()
+    {
+        if (!T.True(FindDisk(out ulong old), "pci: names the virtio disk's driver")) return;
+        bool msix = s_msix;
+        // diskfs loses its disk with the driver: what it holds goes to the disk first (e2fsck judges it).
+        if (Fs.Open("disk:/", OpenFlags.Read | OpenFlags.Directory, out Fd root) == Status.Ok)
+        {
+            T.Status(Status.Ok, Fs.Fsync(root), "disk: written out first");
+            _ = Fs.Close(root);   // diskfs's answer changes nothing here
+        }
+        if (!T.Status(Status.Ok, Fs.Open("blk:/vda", OpenFlags.Read, out Fd stale), "open blk:/vda")) return;
+        if (!T.Status(Status.Ok, Children.Kill(old), "kill the driver")) return;
+        ulong driver = 0;
+        for (int i = 0; i < 500 && (!FindDisk(out driver) || driver == old); i++) _ = Sys.Sleep(10_000_000);
+        if (!T.True(driver != 0 && driver != old, "pci: names a new driver within 5 s")) return;
+        byte* name = stackalloc byte[3] { (byte)'b', (byte)'l', (byte)'k' };
+        if (!T.Status(Status.Ok, Namespace.AwaitName(name, 3, driver, out CapHandle scheme), "the new driver registers blk:")) return;
+        CSpace.Release(scheme);
+        T.True(FindDisk(out _) && s_msix == msix, "its claim gave it the same kind of interrupt");
+        byte* b = stackalloc byte[Sector];
+        T.True(Fs.Read(stale, b, Sector, out _) != Status.Ok, "the old driver's file is dead");
+        _ = Fs.Close(stale);   // the old driver is gone: nothing to close there
+        Marked();
     }
 
     // --- the hand-over's authority -----------------------------------------------------------------

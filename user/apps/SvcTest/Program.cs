@@ -35,6 +35,7 @@ static unsafe class Program
         AuthorityTests.Run();
         Ext2Tests.Run();
         DiskTests.Run();
+        BlkTests.RunLast();   // kills the disk's driver, which diskfs then loses
         AuthorityTests.RunLast();   // kills init and initfsd, and asks for a power-off that must be refused
         T.Summary();
         // The suite is over; a refused power-off leaves the harness's timeout to end the run (a failure).

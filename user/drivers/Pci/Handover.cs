@@ -12,6 +12,7 @@ using System;
 using Vireo.Abi;
 using Vireo.Pci;
 using Vireo.User;
+using Vireo.User.Schemes;
 
 public unsafe struct Handover
 {
@@ -50,9 +51,29 @@ static unsafe class Handovers
             PciBar chosen = functions[best].Bar(bestBar);
             ulong size = chosen.Size < 4096 ? 4096 : chosen.Size;
             int bits = System.Numerics.BitOperations.Log2(size);
-            if (PciResources.CarveMemory(bestAddress, bits, out CapHandle cap) == Status.Ok) All[best].Bars[bestBar] = cap.Value;
+            Status carved = PciResources.CarveMemory(bestAddress, bits, out CapHandle cap);
+            if (carved == Status.Ok) All[best].Bars[bestBar] = cap.Value;
+            else if (PciResources.Present) Unreachable(functions[best].Address, bestBar, bestAddress, carved);
             floor = bestAddress + size;
         }
+    }
+
+    // Said at the scan, so a driver's NotFound for this BAR has its reason in the log: the BAR lies
+    // outside the device-memory pieces pcid was given (pci.md, "Authority"), or its page went to another.
+    private static void Unreachable(PciAddress address, int bar, ulong at, Status s)
+    {
+        byte* line = stackalloc byte[64];
+        var t = new Text(line, 64);
+        t.Str("pcid: BAR ");
+        t.Number((ulong)bar);
+        t.Str(" of ");
+        PciListing.Name(ref t, address);
+        t.Str(" at 0x");
+        t.Hex(at);
+        for (int i = 0; i < t.Length; i++) Console.Write((char)line[i]);
+        Console.Write(" cannot be handed over (");
+        Console.Write(StatusText.Describe(s));
+        Console.WriteLine("): its driver gets NotFound for it");
     }
 
     /// <summary>Bit i set: BAR i can be handed over (a memory BAR carved, or an I/O BAR).</summary>
@@ -65,11 +86,16 @@ static unsafe class Handovers
     }
 
     /// <summary>Sets the function up for its driver once (later claims, by a restarted driver, get the
-    /// same): an interrupt, then decoding and bus mastering on (INTx off when a vector is used).</summary>
+    /// same interrupt): an interrupt, then decoding and bus mastering on (INTx off when a vector is
+    /// used). Bus mastering goes on again at each claim: Stop turned it off when a driver ended.</summary>
     public static Status Claim<TAccess>(ref TAccess access, in PciFunction f, ref Handover h) where TAccess : struct, IConfigAccess
     {
-        if (h.Claimed) return Status.Ok;
         uint command = access.Read32(f.Address, PciConfig.CommandStatus) & 0xFFFF;
+        if (h.Claimed)
+        {
+            access.Write32(f.Address, PciConfig.CommandStatus, command | PciConfig.CommandIo | PciConfig.CommandMemory | PciConfig.CommandBusMaster);
+            return Status.Ok;
+        }
         if (f.HasMsiX && PciResources.Msi(out CapHandle handler, out ulong address, out uint data) == Status.Ok)
         {
             // Enabled with every entry still masked (as reset leaves them): the driver programs entry 0.
@@ -104,6 +130,17 @@ static unsafe class Handovers
         access.Write32(f.Address, PciConfig.CommandStatus, command | PciConfig.CommandIo | PciConfig.CommandMemory | PciConfig.CommandBusMaster);
         h.Claimed = true;
         return Status.Ok;
+    }
+
+    /// <summary>The function's driver ended: bus mastering off, so the device writes nothing more into
+    /// what were the driver's DMA buffers (its memory is free again, for anyone); no driver until the
+    /// manager starts one. Decoding stays: the restarted driver resets the device through its BARs.</summary>
+    public static void Stop<TAccess>(ref TAccess access, in PciFunction f, ref Handover h) where TAccess : struct, IConfigAccess
+    {
+        h.Driver = 0;
+        if (!h.Claimed) return;
+        uint command = access.Read32(f.Address, PciConfig.CommandStatus) & 0xFFFF;
+        access.Write32(f.Address, PciConfig.CommandStatus, command & ~PciConfig.CommandBusMaster);
     }
 
     /// <summary>BAR `index` as a capability: the memory carved at the scan, or the I/O range carved now.</summary>

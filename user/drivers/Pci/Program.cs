@@ -3,7 +3,8 @@
 // out among drivers (the I/O ports, IrqControl, the PCI hole's and the ECAM window's device memory;
 // PciResources), and ECAM's place when the machine has it (EcamAccess). At start it registers pci:,
 // scans the bus (through ECAM or the ports), carves every memory BAR, and starts the driver its table
-// names for each function (DriverManager); then it serves (docs/design/pci.md):
+// names for each function (DriverManager), restarting one that dies (DriverWatch); then it serves
+// (docs/design/pci.md):
 //   pci:/          the listing, one line per function (PciListing.Line); as a directory, the names
 //   pci:/BB:DD.F   one function: address, vendor, device, class, BARs with sizes, IRQ, MSI/MSI-X, and
 //                  `driver PID` when the manager started one; for that driver only, PciClaim, PciBar
@@ -58,8 +59,24 @@ static unsafe class Program
             Ascii.Copy(DriverManager.DefaultTable, name);
             table = name;
         }
-        DriverManager.StartAll(table, s_functions, s_count);
-        return SchemeDaemon.Serve(ref s_server, ref s_files);
+        // A driver's end comes as a notification among the requests (DriverWatch). Without the
+        // watcher pcid still serves; its drivers then stay down when they die (it says so).
+        bool watched = CSpace.Make(ObjectType.Notification, 0, out CapHandle ended) == Status.Ok &&
+            Ipc.Bind(new CapHandle(BootstrapSlots.Thread, 0), ended) == Status.Ok;
+        if (DriverManager.StartAll(table, s_functions, s_count) && !(watched && DriverWatch.Start(ended)))
+            Console.WriteLine("pcid: cannot watch the drivers; one that ends is not started again");
+        while (true)
+        {
+            s_server.Receive(out Request r);
+            if ((ulong)r.Op != MessageInfo.NotificationLabel)
+            {
+                s_files.Dispatch(ref s_server, ref r);
+                continue;
+            }
+            DriverWatch.Take(out ulong pid, out ThreadExitKind kind, out ulong code);
+            DriverManager.Ended(s_functions, s_count, pid, kind, code);
+            DriverWatch.Done();
+        }
     }
 
     private static void Scan()
