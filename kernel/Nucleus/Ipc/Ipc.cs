@@ -15,6 +15,9 @@ namespace Vireo.Kernel.Nucleus;
 
 public static unsafe class Ipc
 {
+    // UserMode.SyscallVector: a frame saved by SYSCALL (257 once ThreadRegisters wrote it).
+    private const ulong SyscallFrameVector = 256;
+
     public static Endpoint* EndpointAt(PhysAddr phys) => NucleusContext.Current.Direct.As<Endpoint>(phys);
     public static Notification* NotificationAt(PhysAddr phys) => NucleusContext.Current.Direct.As<Notification>(phys);
 
@@ -155,7 +158,7 @@ public static unsafe class Ipc
             // One stopped at a foreign SYSCALL (its frame a syscall frame, as written or not) gets
             // the reply's first word as the call's result (ForeignSyscallMessage).
             caller->IpcIsFault = false;
-            if (caller->Frame.Vector >= Vireo.Kernel.Arch.X64.UserMode.SyscallVector && info.Words > 0) caller->Frame.Rax = server->Frame.Rdx;
+            if (caller->Frame.Vector >= SyscallFrameVector && info.Words > 0) caller->Frame.Rax = server->Frame.Rdx;
             return Status.Ok;
         }
         return Deliver(server, caller, 0, info);
