@@ -19,6 +19,7 @@ public static unsafe class ForeignSyscalls
     private static void Dispatch(InterruptFrame* f)
     {
         Tcb* t = Threads.Current;
+        if (FastPath.TryForeignCall(t)) return;
         if (!Ipc.SendForeignSyscall(t))
         {
             // No handler: nobody can give the call a meaning. The thread stops as a fault would stop it.

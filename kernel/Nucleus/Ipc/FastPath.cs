@@ -31,21 +31,56 @@ public static unsafe class FastPath
         IpcQueue.Remove(ref ep->Head, ref ep->Tail, server);
         if (ep->Head == null) ep->State = EndpointState.Idle;
         MessageTransfer.SetRegisters(server, cap->Badge, info, f->Rdx, f->R10, f->R8, f->R9);
+        HandOverCall(caller, server);
+        return true;
+    }
+
+    // The tail of a fast call: the reply record, then the CPU to the server.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void HandOverCall(Tcb* caller, Tcb* server)
+    {
         caller->State = ThreadState.BlockedOnReply;
         caller->ReplyServer = server;
         server->ReplyTo = caller;
         server->ReplyLost = false;
         server->State = ThreadState.Runnable;
         Threads.HandOver(server);
+    }
+
+    /// <summary>A foreign-ABI thread's SYSCALL (ADR 0013) when its handler waits on the fault endpoint
+    /// with an IPC buffer for the words past the registers. True when done (thread blocked, handler running).</summary>
+    public static bool TryForeignCall(Tcb* t)
+    {
+        if (t->FaultEndpointCap.IsEmpty) return false;
+        CapSlot* cap = &t->FaultEndpointCap;
+        Endpoint* ep = Ipc.EndpointAt(Ipc.ObjectOf(cap));
+        if (ep->State != EndpointState.Receiving) return false;
+        Tcb* server = ep->Head;
+        if (server->ReplyTo != null) return false;
+        if (Threads.Outranked(server)) return false;
+        if (!Ipc.TryBuffer(server, true, out IpcBuffer* dst)) return false;
+
+        IpcQueue.Remove(ref ep->Head, ref ep->Tail, server);
+        if (ep->Head == null) ep->State = EndpointState.Idle;
+        MessageTransfer.PutForeignWords(dst, &t->Frame);
+        MessageTransfer.SetRegisters(server, cap->Badge, new MessageInfo(ForeignSyscallMessage.Words, 0, MessageInfo.ForeignSyscallLabel),
+            t->Frame.Rax, t->Frame.Rdi, t->Frame.Rsi, t->Frame.Rdx);
+        t->IpcIsFault = true;
+        t->FaultAddress = 0;
+        HandOverCall(t, server);
         return true;
     }
 
-    /// <summary>ReplyRecv: the reply goes to a caller blocked on it, and no sender waits on the endpoint.</summary>
+    /// <summary>ReplyRecv: the reply goes to a caller blocked on it, and no sender waits on the endpoint.
+    /// A caller stopped at a foreign SYSCALL takes only the first word, as its rax (ADR 0013); one
+    /// stopped at a fault takes the general path.</summary>
     public static bool TryReplyRecv(Tcb* server, InterruptFrame* f)
     {
         var info = new MessageInfo(f->Rsi);
         Tcb* caller = server->ReplyTo;
-        if (caller == null || caller->IpcIsFault || info.Caps != 0 || info.Words > MessageInfo.MaxWords) return false;
+        if (caller == null || info.Caps != 0 || info.Words > MessageInfo.MaxWords) return false;
+        bool foreign = caller->IpcIsFault;
+        if (foreign && (caller->Frame.Vector < Ipc.SyscallFrameVector || info.Words > MessageInfo.RegisterWords)) return false;
         // A server with a bound notification (the process manager, ttyd) takes the general path, where
         // the caller is only made runnable and the server runs on until it blocks. Handing the CPU to
         // the caller (tried: it is what the rest of this path does) let init look for a daemon's scheme
@@ -58,7 +93,15 @@ public static unsafe class FastPath
         if (Threads.Outranked(caller)) return false;
         if (info.Words > MessageInfo.RegisterWords && !CopyWords(server, caller, info.Words)) return false;
 
-        MessageTransfer.SetRegisters(caller, 0, info, f->Rdx, f->R10, f->R8, f->R9);
+        if (!foreign)
+        {
+            MessageTransfer.SetRegisters(caller, 0, info, f->Rdx, f->R10, f->R8, f->R9);
+        }
+        else
+        {
+            caller->IpcIsFault = false;
+            if (info.Words > 0) caller->Frame.Rax = f->Rdx;
+        }
         caller->ReplyServer = null;
         server->ReplyTo = null;
         server->State = ThreadState.BlockedOnRecv;

@@ -15,8 +15,8 @@ namespace Vireo.Kernel.Nucleus;
 
 public static unsafe class Ipc
 {
-    // UserMode.SyscallVector: a frame saved by SYSCALL (257 once ThreadRegisters wrote it).
-    private const ulong SyscallFrameVector = 256;
+    /// <summary>UserMode.SyscallVector: a frame saved by SYSCALL (257 once ThreadRegisters wrote it).</summary>
+    public const ulong SyscallFrameVector = 256;
 
     public static Endpoint* EndpointAt(PhysAddr phys) => NucleusContext.Current.Direct.As<Endpoint>(phys);
     public static Notification* NotificationAt(PhysAddr phys) => NucleusContext.Current.Direct.As<Notification>(phys);

@@ -77,17 +77,24 @@ public static unsafe class MessageTransfer
         int words = MessageInfo.RegisterWords;
         if (env.TryBuffer(receiver, true, out IpcBuffer* dst))
         {
-            dst->Words[ForeignSyscallMessage.R10] = f.R10;
-            dst->Words[ForeignSyscallMessage.R8] = f.R8;
-            dst->Words[ForeignSyscallMessage.R9] = f.R9;
-            dst->Words[ForeignSyscallMessage.Rip] = f.Rip;
-            dst->Words[ForeignSyscallMessage.Rsp] = f.Rsp;
-            dst->Words[ForeignSyscallMessage.Rflags] = f.Rflags;
-            dst->ReceivedCaps = 0;
+            PutForeignWords(dst, &sender->Frame);
             words = ForeignSyscallMessage.Words;
         }
         SetRegisters(receiver, badge, new MessageInfo(words, 0, info.Label), f.Rax, f.Rdi, f.Rsi, f.Rdx);
         return Status.Ok;
+    }
+
+    /// <summary>A foreign syscall's words past the registers (ForeignSyscallMessage 4-9), from the
+    /// stopped thread's frame into the handler's buffer (the fast path too).</summary>
+    public static void PutForeignWords(IpcBuffer* dst, Vireo.Kernel.Arch.X64.InterruptFrame* f)
+    {
+        dst->Words[ForeignSyscallMessage.R10] = f->R10;
+        dst->Words[ForeignSyscallMessage.R8] = f->R8;
+        dst->Words[ForeignSyscallMessage.R9] = f->R9;
+        dst->Words[ForeignSyscallMessage.Rip] = f->Rip;
+        dst->Words[ForeignSyscallMessage.Rsp] = f->Rsp;
+        dst->Words[ForeignSyscallMessage.Rflags] = f->Rflags;
+        dst->ReceivedCaps = 0;
     }
 
     /// <summary>Words past the registers, buffer to buffer (one block copy; the fast path too).</summary>
