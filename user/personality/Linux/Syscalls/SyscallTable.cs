@@ -37,6 +37,11 @@ public static partial class SyscallTable
             case SyscallNumber.Getrandom: return Getrandom(p, a.A0, a.A1);
             case SyscallNumber.Uname: return Uname(p, a.A0);
             case SyscallNumber.Readlink: return Readlink(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.ClockGettime: return ClockGettime(p, a.A0, a.A1);
+            case SyscallNumber.Gettimeofday: return Gettimeofday(p, a.A0);
+            case SyscallNumber.Time: return Time(p, a.A0);
+            case SyscallNumber.Nanosleep: return Sleep(p, 1, 0, a.A0);
+            case SyscallNumber.ClockNanosleep: return Sleep(p, a.A0, a.A1, a.A2);
             case SyscallNumber.Getpid:
             case SyscallNumber.Gettid:
             case SyscallNumber.Getpgrp: return (long)LinuxProcess.Pid;
