@@ -24,6 +24,8 @@ public readonly struct MessageInfo
 
     public const ulong FaultLabel = 0xFFFF_FFFF_FFF0;
     public const ulong NotificationLabel = 0xFFFF_FFFF_FFF1;
+    /// <summary>A SYSCALL of a thread running a foreign ABI (ThreadAbi.Foreign; ForeignSyscallMessage).</summary>
+    public const ulong ForeignSyscallLabel = 0xFFFF_FFFF_FFF2;
 }
 
 /// <summary>The IPC buffer page: message words past the registers, capabilities to send, and the
@@ -43,4 +45,16 @@ public unsafe struct IpcBuffer
 public static class FaultMessage
 {
     public const int Vector = 0, Address = 1, InstructionPointer = 2, ErrorCode = 3;
+}
+
+/// <summary>Words of a foreign syscall message (label ForeignSyscallLabel, ADR 0014): the stopped
+/// thread's registers as the SYSCALL left them. The first four travel in registers; the rest land in
+/// the handler's IPC buffer (without one, the message has only the first four). A reply with at least
+/// one word puts its first word into the thread's rax and resumes it after the SYSCALL; a reply with
+/// none resumes it with rax unchanged. Anything else (rip, rsp, FS base, signal frames) the handler
+/// writes with ThreadRegisters before replying: the thread is stopped until then.</summary>
+public static class ForeignSyscallMessage
+{
+    public const int Rax = 0, Rdi = 1, Rsi = 2, Rdx = 3, R10 = 4, R8 = 5, R9 = 6, Rip = 7, Rsp = 8, Rflags = 9;
+    public const int Words = 10;
 }

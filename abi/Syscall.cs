@@ -50,7 +50,8 @@ public enum Syscall : ulong
     FramePhysical = 40,   // (frame) -> physical address of its first byte: needs Rights.Physical
     MsiHandlerGet = 41,   // (irqControl, dstCNode, dstIndex) -> handler, MSI data | MSI address << 32
     CapCarve = 42,        // (cap, base, sizeBits, dstCNode, dstIndex) -> handle: an I/O-port or device-memory subrange
-    Count = 43,
+    ThreadSetAbi = 43,    // (thread, ThreadAbi): Foreign sends its SYSCALLs to its fault endpoint (ADR 0014)
+    Count = 44,
 }
 
 /// <summary>What KernelCounters reads (docs/design/syscalls.md). Indices below 16 are ObjectType values:
@@ -73,6 +74,16 @@ public enum KernelCounter : ulong
     /// instruction counter jumps to the next deadline while the guest halts (waiting for a disk).</summary>
     IdleTsc = 18,
     Count = 19,
+}
+
+/// <summary>Which system-call convention a thread's SYSCALL instruction follows (ThreadSetAbi, ADR 0014).</summary>
+public enum ThreadAbi : ulong
+{
+    /// <summary>Vireo's own calls (this file).</summary>
+    Vireo = 0,
+    /// <summary>Another operating system's: each SYSCALL stops the thread and becomes a ForeignSyscall
+    /// message to its fault endpoint (ForeignSyscallMessage); the handler's reply resumes it.</summary>
+    Foreign = 1,
 }
 
 /// <summary>How a thread ended, as ThreadWait reports it.</summary>

@@ -52,6 +52,7 @@ public static unsafe partial class Syscalls
             Syscall.ThreadWait => ThreadWait(t, f->Rdi, f->Rsi, out r0, out r1),
             Syscall.ThreadSetPriority => ThreadSetPriority(t, f->Rdi, f->Rsi, f->Rdx),
             Syscall.ThreadRegisters => ThreadRegisters(t, f->Rdi, f->Rsi, f->Rdx),
+            Syscall.ThreadSetAbi => ThreadSetAbi(t, f->Rdi, f->Rsi),
             Syscall.KernelCounters => Restartable(f, Settled() ? KernelCounters(t, f->Rdi, f->Rsi, out r0) : Caps.Preemption.Restart),
             Syscall.FramePhysical => FramePhysical(t, f->Rdi, out r0),
             Syscall.CapCarve => CapCarve(t, f, out r0),

@@ -1,7 +1,8 @@
 // The thread control block: the contents of a Thread object (ObjectSizes.ThreadBits = 2 KiB),
 // retyped from untyped memory that user space holds. Layout matters to assembly: the FXSAVE
 // area sits directly below the register frame, because the interrupt entry saves the FPU state
-// at frame - 512 (Asm/interrupts.S), and both are 16-byte aligned. A host test pins this.
+// at frame - 512 (Asm/interrupts.S), and both are 16-byte aligned. The ABI word follows the frame
+// at a fixed offset, because syscall_entry tests it before any C# runs. A host test pins this.
 using System.Runtime.InteropServices;
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
@@ -30,9 +31,16 @@ public unsafe struct Tcb
 {
     public const int FxOffset = 0;
     public const int FrameOffset = 512;
+    /// <summary>Abi's offset: FrameOffset + sizeof(InterruptFrame); interrupts.S reads it at frame + 176.</summary>
+    public const int AbiOffset = 688;
+    public const int SchedOffset = 704;
 
     public fixed byte Fx[512];
     public InterruptFrame Frame;
+    // ThreadAbi: not Vireo, its SYSCALLs go to its fault endpoint (ForeignSyscalls.cs). A word and
+    // a pad, so that Sched keeps the 16-byte alignment it had.
+    public ThreadAbi Abi;
+    private ulong _abiPad;
     public SchedEntity Sched;
 
     // Copies of the capabilities the thread runs with (seL4's TCB slots): while they exist its
@@ -82,5 +90,5 @@ public unsafe struct Tcb
     // by the restart (Syscalls.Finish); 0 = none.
     public ulong OwedStatus;
 
-    public static Tcb* FromSched(SchedEntity* e) => (Tcb*)((byte*)e - FrameOffset - sizeof(InterruptFrame));
+    public static Tcb* FromSched(SchedEntity* e) => (Tcb*)((byte*)e - SchedOffset);
 }

@@ -156,6 +156,9 @@ public static unsafe class Sys
         return s;
     }
 
+    /// <summary>Marks a thread as running a foreign ABI (its SYSCALLs go to its fault endpoint) or Vireo's (ADR 0014).</summary>
+    public static Status ThreadSetAbi(CapHandle thread, ThreadAbi abi) => Call(Syscall.ThreadSetAbi, thread.Value, (ulong)abi);
+
     public static Status ThreadSetPriority(CapHandle thread, SchedClass cls, int priority) =>
         Call(Syscall.ThreadSetPriority, thread.Value, (ulong)cls, (ulong)priority);
 }

@@ -39,6 +39,7 @@ static unsafe class UserBenchmarks
         Bench.Report("ipc_call_reply_0w", CallReply(0));
         Bench.Report("ipc_call_reply_4w", CallReply(4));
         Bench.Report("ipc_call_reply_slowpath", CallReply(8));
+        Bench.Report("foreign_syscall_roundtrip", ForeignRoundTrip());
         Bench.Report("ipc_cap_transfer", CapTransfer());
         Bench.Report("notification_signal_wait", SignalWait());
         Bench.Report("shm_64KiB_roundtrip", SharedRoundTrip());
@@ -158,6 +159,42 @@ static unsafe class UserBenchmarks
         echo.Destroy();
         CSpace.Release(ep);
         return result;
+    }
+
+    private static ulong s_foreignCost;
+
+    // The foreign thread's side: n getpid calls (Linux's number 39), each answered 42 by the handler.
+    private static ulong ForeignLoop(ulong n)
+    {
+        ulong ok = 0;
+        ulong t0 = Sys.ReadTsc();
+        for (ulong i = 0; i < n; i++)
+            if ((ulong)Sys.Call((Syscall)39) == 42) ok++;
+        s_foreignCost = ok == n ? (Sys.ReadTsc() - t0) / n : 0;
+        return 0;
+    }
+
+    // A foreign-ABI thread's syscall served by a handler in user space and resumed (ADR 0014): what a
+    // Linux getpid costs through the personality, without the personality's own work.
+    private static ulong ForeignRoundTrip()
+    {
+        const ulong n = 2000;
+        s_foreignCost = 0;
+        CSpace.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
+        if (ForeignAbiTests.Create(s_memory, &ForeignLoop, n, ep, out LocalThread t) != Status.Ok) return 0;
+        Sys.ThreadStart(t.Thread);
+        var m = new Message();
+        Status s = Ipc.Receive(ep, ref m);
+        while (s == Status.Ok && m.W0 == 39)
+        {
+            m = Message.Of(42);
+            s = Ipc.ReplyReceive(ep, new MessageInfo(1, 0), ref m);
+        }
+        if (s == Status.Ok && m.W0 == (ulong)Syscall.Exit) s = ForeignAbiTests.Release(t.Thread, ref m);
+        Sys.ThreadWait(t.Thread, out _, out _);
+        ThreadBuilder.Destroy(ref t);
+        CSpace.Release(ep);
+        return s == Status.Ok ? s_foreignCost : 0;
     }
 
     private static CapHandle s_capEndpoint;

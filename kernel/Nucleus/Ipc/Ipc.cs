@@ -15,6 +15,9 @@ namespace Vireo.Kernel.Nucleus;
 
 public static unsafe class Ipc
 {
+    /// <summary>UserMode.SyscallVector: a frame saved by SYSCALL (257 once ThreadRegisters wrote it).</summary>
+    public const ulong SyscallFrameVector = 256;
+
     public static Endpoint* EndpointAt(PhysAddr phys) => NucleusContext.Current.Direct.As<Endpoint>(phys);
     public static Notification* NotificationAt(PhysAddr phys) => NucleusContext.Current.Direct.As<Notification>(phys);
 
@@ -152,7 +155,10 @@ public static unsafe class Ipc
         if (caller->IpcIsFault)
         {
             // Resuming a faulted thread: it retries the instruction with its registers untouched.
+            // One stopped at a foreign SYSCALL (its frame a syscall frame, as written or not) gets
+            // the reply's first word as the call's result (ForeignSyscallMessage).
             caller->IpcIsFault = false;
+            if (caller->Frame.Vector >= SyscallFrameVector && info.Words > 0) caller->Frame.Rax = server->Frame.Rdx;
             return Status.Ok;
         }
         return Deliver(server, caller, 0, info);
@@ -227,6 +233,19 @@ public static unsafe class Ipc
         t->FaultAddress = address;
         var info = new MessageInfo(4, 0, MessageInfo.FaultLabel);
         // Ok: a blocking send of register words only needs no right and no buffer.
+        _ = Send(t, &t->FaultEndpointCap, info, blocking: true, isCall: true);
+        return true;
+    }
+
+    /// <summary>Reports a SYSCALL of a foreign-ABI thread to its fault endpoint as a call (ADR 0014);
+    /// false if it has none. The message is made from its frame when delivered (MessageTransfer).</summary>
+    public static bool SendForeignSyscall(Tcb* t)
+    {
+        if (t->FaultEndpointCap.IsEmpty) return false;
+        t->IpcIsFault = true;
+        t->FaultAddress = 0;
+        var info = new MessageInfo(ForeignSyscallMessage.Words, 0, MessageInfo.ForeignSyscallLabel);
+        // Ok: as SendFault, register words only (MessageTransfer fills the rest from the frame).
         _ = Send(t, &t->FaultEndpointCap, info, blocking: true, isCall: true);
         return true;
     }

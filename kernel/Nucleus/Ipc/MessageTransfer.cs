@@ -30,6 +30,7 @@ public static unsafe class MessageTransfer
     public static Status Deliver<TCaps>(ref TCaps env, Tcb* sender, Tcb* receiver, ulong badge, MessageInfo info)
         where TCaps : struct, IMessageCaps
     {
+        if (sender->IpcIsFault) return DeliverFault(ref env, sender, receiver, badge, info);
         int words = info.Words;
         int caps = info.Caps;
         IpcBuffer* src = null, dst = null;
@@ -56,16 +57,44 @@ public static unsafe class MessageTransfer
             dst->ReceivedCaps = 0;
         }
         if (dst != null) CopyWords(src, dst, words);
-        if (sender->IpcIsFault)
-        {
-            // A fault report: the faulting thread's registers are its own; the message is made here.
-            SetRegisters(receiver, badge, new MessageInfo(words, caps, info.Label),
-                sender->Frame.Vector, sender->FaultAddress, sender->Frame.Rip, sender->Frame.ErrorCode);
-            return Status.Ok;
-        }
         SetRegisters(receiver, badge, new MessageInfo(words, caps, info.Label),
             sender->Frame.Rdx, sender->Frame.R10, sender->Frame.R8, sender->Frame.R9);
         return Status.Ok;
+    }
+
+    // A fault report or a foreign syscall (ADR 0014): the stopped thread's registers are its own and
+    // it has no message of its own; the kernel makes the message from its frame. Words past the
+    // registers need the receiver's IPC buffer; without one the message carries only the first four.
+    private static Status DeliverFault<TCaps>(ref TCaps env, Tcb* sender, Tcb* receiver, ulong badge, MessageInfo info)
+        where TCaps : struct, IMessageCaps
+    {
+        ref Vireo.Kernel.Arch.X64.InterruptFrame f = ref sender->Frame;
+        if (info.Label != MessageInfo.ForeignSyscallLabel)
+        {
+            SetRegisters(receiver, badge, new MessageInfo(MessageInfo.RegisterWords, 0, info.Label), f.Vector, sender->FaultAddress, f.Rip, f.ErrorCode);
+            return Status.Ok;
+        }
+        int words = MessageInfo.RegisterWords;
+        if (env.TryBuffer(receiver, true, out IpcBuffer* dst))
+        {
+            PutForeignWords(dst, &sender->Frame);
+            words = ForeignSyscallMessage.Words;
+        }
+        SetRegisters(receiver, badge, new MessageInfo(words, 0, info.Label), f.Rax, f.Rdi, f.Rsi, f.Rdx);
+        return Status.Ok;
+    }
+
+    /// <summary>A foreign syscall's words past the registers (ForeignSyscallMessage 4-9), from the
+    /// stopped thread's frame into the handler's buffer (the fast path too).</summary>
+    public static void PutForeignWords(IpcBuffer* dst, Vireo.Kernel.Arch.X64.InterruptFrame* f)
+    {
+        dst->Words[ForeignSyscallMessage.R10] = f->R10;
+        dst->Words[ForeignSyscallMessage.R8] = f->R8;
+        dst->Words[ForeignSyscallMessage.R9] = f->R9;
+        dst->Words[ForeignSyscallMessage.Rip] = f->Rip;
+        dst->Words[ForeignSyscallMessage.Rsp] = f->Rsp;
+        dst->Words[ForeignSyscallMessage.Rflags] = f->Rflags;
+        dst->ReceivedCaps = 0;
     }
 
     /// <summary>Words past the registers, buffer to buffer (one block copy; the fast path too).</summary>

@@ -40,6 +40,7 @@ static unsafe class LookupTests
             new Case { Call = Syscall.ThreadSetPriority, Type = ObjectType.Thread, Needed = Rights.Control },
             new Case { Call = Syscall.NotificationBind, Type = ObjectType.Thread, Needed = Rights.Control },
             new Case { Call = Syscall.ThreadRegisters, Type = ObjectType.Thread, Needed = Rights.Control },
+            new Case { Call = Syscall.ThreadSetAbi, Type = ObjectType.Thread, Needed = Rights.Control },
             new Case { Call = Syscall.Send, Type = ObjectType.Endpoint, Needed = Rights.Write },
             new Case { Call = Syscall.NBSend, Type = ObjectType.Endpoint, Needed = Rights.Write },
             new Case { Call = Syscall.Call, Type = ObjectType.Endpoint, Needed = Rights.Write },
@@ -161,6 +162,7 @@ static unsafe class LookupTests
                 ThreadConfig config = default;
                 return Sys.Call(call, cap.Value, (ulong)&config);
             case Syscall.ThreadSetPriority: return Sys.Call(call, cap.Value, (ulong)SchedClass.TimeSharing, 0);
+            case Syscall.ThreadSetAbi: return Sys.ThreadSetAbi(cap, ThreadAbi.Vireo);
             case Syscall.ThreadRegisters:
                 ThreadRegisterState state = default;
                 return Sys.ThreadRegisters(cap, ThreadRegistersOp.Read, &state);

@@ -56,6 +56,7 @@ static unsafe class UserTests
         T.Run("user.process_1000_spawn_destroy_balance", &ThousandProcesses);
         FrameTests.Run(memory);
         RegisterTests.Run(memory);
+        ForeignAbiTests.Run(memory);
         LookupTests.Run(memory);
         TakeTests.Run(memory);
         IpcTests.Run(ref initfs, memory);

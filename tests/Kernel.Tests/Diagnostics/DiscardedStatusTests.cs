@@ -58,6 +58,9 @@ public class DiscardedStatusTests
     public void No_Status_result_is_discarded_in_the_programs() => AssertNoneInPrograms("user/apps");
 
     [Fact]
+    public void No_Status_result_is_discarded_in_the_personalities() => AssertNoneInPrograms("user/personality");
+
+    [Fact]
     public void The_check_finds_a_dropped_status_and_accepts_a_commented_discard()
     {
         const string source = """

@@ -110,6 +110,29 @@ public unsafe class MessageTransferTests : IDisposable
         Assert.Equal(new ulong[] { 1, 2, 3, 4 }, new[] { _receiver->Frame.Rdx, _receiver->Frame.R10, _receiver->Frame.R8, _receiver->Frame.R9 });
     }
 
+    // ADR 0014: a foreign-ABI thread's SYSCALL, made from its frame; the sender has no buffer of its own.
+    [Fact]
+    public void AForeignSyscallCarriesTheRegistersItWasMadeWith()
+    {
+        _env.SenderHasBuffer = false;
+        _sender->IpcIsFault = true;
+        ref var f = ref _sender->Frame;
+        f.Rax = 39; f.Rdi = 1; f.Rsi = 2; f.Rdx = 3; f.R10 = 4; f.R8 = 5; f.R9 = 6; f.Rip = 0x401234; f.Rsp = 0x7000; f.Rflags = 0x202;
+        var info = new MessageInfo(ForeignSyscallMessage.Words, 0, MessageInfo.ForeignSyscallLabel);
+        Assert.Equal(Status.Ok, Deliver(info, badge: 9));
+        var got = new MessageInfo(_receiver->Frame.Rsi);
+        Assert.Equal(MessageInfo.ForeignSyscallLabel, got.Label);
+        Assert.Equal(10, got.Words);
+        Assert.Equal(9UL, _receiver->Frame.Rdi);
+        Assert.Equal(new ulong[] { 39, 1, 2, 3 }, new[] { _receiver->Frame.Rdx, _receiver->Frame.R10, _receiver->Frame.R8, _receiver->Frame.R9 });
+        Assert.Equal(new ulong[] { 4, 5, 6, 0x401234, 0x7000, 0x202 },
+            new[] { _receiverBuffer->Words[4], _receiverBuffer->Words[5], _receiverBuffer->Words[6], _receiverBuffer->Words[7], _receiverBuffer->Words[8], _receiverBuffer->Words[9] });
+        Assert.Equal(39UL, _sender->Frame.Rax);   // the thread's own registers are untouched
+        _env.ReceiverHasBuffer = false;
+        Assert.Equal(Status.Ok, Deliver(info));
+        Assert.Equal(4, new MessageInfo(_receiver->Frame.Rsi).Words);   // without a buffer: the register words
+    }
+
     [Fact]
     public void LongMessagesGoThroughTheBuffersAndAreCutWithoutOne()
     {

@@ -19,6 +19,13 @@ public unsafe class LayoutTests
         Assert.Equal(512, Tcb.FrameOffset);
         Assert.Equal(0, Tcb.FrameOffset % 16);
         Assert.True(sizeof(Tcb) <= 1 << ObjectSizes.ThreadBits, "the TCB fits its 2 KiB object");
+        // syscall_entry reads Tcb.Abi at frame + 176 before any C# runs (ADR 0014).
+        Assert.Equal(688, (int)Marshal.OffsetOf<Tcb>(nameof(Tcb.Abi)));
+        Assert.Equal(688, Tcb.AbiOffset);
+        Assert.Equal(Tcb.FrameOffset + sizeof(InterruptFrame), Tcb.AbiOffset);
+        Assert.Equal(176, Tcb.AbiOffset - Tcb.FrameOffset);
+        Assert.Equal(704, (int)Marshal.OffsetOf<Tcb>(nameof(Tcb.Sched)));
+        Assert.Equal(704, Tcb.SchedOffset);
     }
 
     [Fact]

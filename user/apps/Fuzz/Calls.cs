@@ -77,6 +77,10 @@ static unsafe class Calls
             case Syscall.Protect:
                 a0 = Pool.Handle(rng, true); a1 = Pool.Rights(rng);
                 break;
+            case Syscall.ThreadSetAbi:
+                // Never Foreign (1): a worker thread so marked would take its next call to a handler it lacks and die.
+                a0 = Pool.Handle(rng, false); a1 = Rng.OneIn(rng, 2) ? 0 : Pool.Word(rng) | 2;
+                break;
             case Syscall.ThreadConfigure:
                 a0 = Pool.Handle(rng, true); a1 = Pool.Pointer(rng, thread);
                 if (a1 == Pool.Scratch(thread)) Config(rng, (ThreadConfig*)a1, thread);

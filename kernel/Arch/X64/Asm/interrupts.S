@@ -141,9 +141,21 @@ syscall_entry:
     pushq $256                       /* "vector" 256 marks a syscall frame */
     PUSH_GPRS
     movq %rsp, %rdi
+    /* Tcb.Abi, just past the frame (Tcb.AbiOffset - Tcb.FrameOffset): a thread running a foreign
+       ABI goes to its handler (ADR 0014). Its FPU state is saved as an interrupt's would be, since
+       the foreign convention (Linux's) keeps every vector register across a syscall. */
+    cmpq $0, 176(%rdi)
+    jne foreign_syscall
     movq kernel_stack_top(%rip), %rsp
     xorl %ebp, %ebp
     call SyscallDispatch
+    jmp return_to_user
+
+foreign_syscall:
+    fxsave64 -512(%rdi)
+    movq kernel_stack_top(%rip), %rsp
+    xorl %ebp, %ebp
+    call ForeignSyscallDispatch
     jmp return_to_user
 
     .data

@@ -1,0 +1,54 @@
+// Threads that run another operating system's code (ADR 0014). The kernel knows no foreign
+// semantics, only the mechanism: a thread marked ThreadAbi.Foreign (ThreadSetAbi) that executes
+// SYSCALL stops, and the call becomes a message to its fault endpoint carrying the registers the
+// call was made with (ForeignSyscallMessage), exactly as a fault does (Faults.cs, Ipc.SendFault).
+// The handler in user space (the Linux personality) serves it and replies; the reply's first word
+// becomes rax and the thread resumes after the SYSCALL, leaving by SYSRET like any other call.
+// syscall_entry (Asm/interrupts.S) tests Tcb.Abi and comes here with the FPU state already saved, so
+// a Vireo thread pays one compare per call and no C# code of the native dispatcher is shared.
+using System.Runtime;
+using Vireo.Abi;
+using Vireo.Kernel.Arch.X64;
+using Vireo.Kernel.Log;
+
+namespace Vireo.Kernel.Nucleus;
+
+public static unsafe class ForeignSyscalls
+{
+    [RuntimeExport("ForeignSyscallDispatch")]
+    private static void Dispatch(InterruptFrame* f)
+    {
+        Tcb* t = Threads.Current;
+        if (FastPath.TryForeignCall(t)) return;
+        if (!Ipc.SendForeignSyscall(t))
+        {
+            // No handler: nobody can give the call a meaning. The thread stops as a fault would stop it.
+            KernelLog.Begin(LogLevel.Warn);
+            KernelLog.Str("fault: thread ");
+            KernelLog.Dec(t->Sched.Id);
+            KernelLog.Str(": foreign syscall ");
+            KernelLog.Dec(f->Rax);
+            KernelLog.Str(" at rip ");
+            KernelLog.Hex(f->Rip);
+            KernelLog.Str(" with no fault endpoint; thread stopped");
+            KernelLog.End();
+            Threads.Kill(t, ThreadExitKind.Faulted, UserMode.SyscallVector);
+        }
+        Threads.PrepareExit();
+    }
+}
+
+public static unsafe partial class Syscalls
+{
+    // ThreadSetAbi: Control on the thread. InvalidArgument for an ABI that does not exist, BadState
+    // for a dead thread. It takes effect at the thread's next SYSCALL; a thread may mark itself.
+    private static Status ThreadSetAbi(Tcb* caller, ulong handle, ulong abi)
+    {
+        Status s = TargetThread(caller, handle, out Tcb* t);
+        if (s != Status.Ok) return s;
+        if (abi > (ulong)ThreadAbi.Foreign) return Status.InvalidArgument;
+        if (t->State == ThreadState.Dead) return Status.BadState;
+        t->Abi = (ThreadAbi)abi;
+        return Status.Ok;
+    }
+}

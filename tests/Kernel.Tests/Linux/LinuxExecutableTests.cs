@@ -1,0 +1,61 @@
+using System;
+using Vireo.Formats;
+using Vireo.Linux.Abi;
+using Xunit;
+
+namespace Vireo.Tests.Linux;
+
+public class LinuxExecutableTests
+{
+    // A minimal static x86_64 executable: the ELF header, then program headers, one PT_LOAD (R+X)
+    // mapping the whole file at 0x400000 with a bss tail, plus whatever extra header is asked for.
+    private static byte[] Elf(ushort type = 2, ushort machine = 62, uint extraHeaderType = 0)
+    {
+        int headers = extraHeaderType != 0 ? 2 : 1;
+        var f = new byte[0x200];
+        f[0] = 0x7F; f[1] = (byte)'E'; f[2] = (byte)'L'; f[3] = (byte)'F';
+        f[4] = 2; f[5] = 1; f[6] = 1;
+        BitConverter.TryWriteBytes(f.AsSpan(16), type);
+        BitConverter.TryWriteBytes(f.AsSpan(18), machine);
+        BitConverter.TryWriteBytes(f.AsSpan(20), 1u);
+        BitConverter.TryWriteBytes(f.AsSpan(24), 0x400100UL);   // entry
+        BitConverter.TryWriteBytes(f.AsSpan(32), 64UL);         // phoff
+        BitConverter.TryWriteBytes(f.AsSpan(52), (ushort)64);
+        BitConverter.TryWriteBytes(f.AsSpan(54), (ushort)56);
+        BitConverter.TryWriteBytes(f.AsSpan(56), (ushort)headers);
+        int h = 64;
+        BitConverter.TryWriteBytes(f.AsSpan(h), 1u);                    // PT_LOAD
+        BitConverter.TryWriteBytes(f.AsSpan(h + 4), 5u);                // R+X
+        BitConverter.TryWriteBytes(f.AsSpan(h + 8), 0UL);               // offset
+        BitConverter.TryWriteBytes(f.AsSpan(h + 16), 0x400000UL);       // vaddr
+        BitConverter.TryWriteBytes(f.AsSpan(h + 32), (ulong)f.Length);  // filesz
+        BitConverter.TryWriteBytes(f.AsSpan(h + 40), 0x1800UL);         // memsz
+        BitConverter.TryWriteBytes(f.AsSpan(h + 48), 0x1000UL);
+        if (extraHeaderType != 0) BitConverter.TryWriteBytes(f.AsSpan(h + 56), extraHeaderType);
+        return f;
+    }
+
+    [Fact]
+    public void FindsTheProgramHeadersInMemoryAndTheBreak()
+    {
+        Assert.Equal(FormatStatus.Ok, LinuxExecutable.TryParse(Elf(), out LinuxExecutable exe, out string why));
+        Assert.Null(why);
+        Assert.Equal(0x400100UL, exe.Entry);
+        Assert.Equal(0x400040UL, exe.ProgramHeaders);   // AT_PHDR: vaddr + phoff within the first segment
+        Assert.Equal(1UL, exe.ProgramHeaderCount);
+        Assert.Equal(0x402000UL, exe.BreakStart);       // the page past memsz
+    }
+
+    [Fact]
+    public void ExplainsWhatItCannotRun()
+    {
+        Assert.NotEqual(FormatStatus.Ok, LinuxExecutable.TryParse(new byte[] { 1, 2, 3, 4, 5 }, out _, out string why));
+        Assert.Equal("not an ELF file", why);
+        LinuxExecutable.TryParse(Elf(machine: 3), out _, out why);
+        Assert.Equal("not an x86_64 program", why);
+        LinuxExecutable.TryParse(Elf(type: 3), out _, out why);
+        Assert.Equal("a position-independent or dynamic program (no loader yet)", why);
+        Assert.Equal(FormatStatus.Unsupported, LinuxExecutable.TryParse(Elf(extraHeaderType: 3), out _, out why));   // PT_INTERP
+        Assert.StartsWith("dynamically linked", why);
+    }
+}

@@ -1,0 +1,72 @@
+// What the personality needs to know of a Linux executable before loading it: the ELF checks of the
+// process builder (Vireo.Formats.Elf64Image: a static ET_EXEC x86_64 file, every PT_LOAD inside the
+// file and user space, no W+X, no PT_INTERP or PT_DYNAMIC), then where the program headers lie in
+// memory (AT_PHDR, which a static glibc reads to find its PT_TLS) and where the heap (brk) starts.
+// Portable: the host tests parse hand-made files with it.
+using System;
+using Vireo.Formats;
+
+namespace Vireo.Linux.Abi;
+
+public readonly struct LinuxExecutable
+{
+    public readonly ulong Entry;
+    public readonly ulong ProgramHeaders;  // AT_PHDR: their address in the loaded image
+    public readonly ulong ProgramHeaderCount;
+    public readonly ulong BreakStart;      // the first page past every segment: the heap's start
+
+    private LinuxExecutable(ulong entry, ulong phdr, ulong phnum, ulong brk)
+    {
+        Entry = entry;
+        ProgramHeaders = phdr;
+        ProgramHeaderCount = phnum;
+        BreakStart = brk;
+    }
+
+    /// <summary>Parses `file`; on failure `why` says, in words for the user, what is wrong with it.</summary>
+    public static FormatStatus TryParse(ReadOnlySpan<byte> file, out LinuxExecutable exe, out string why)
+    {
+        exe = default;
+        FormatStatus s = Elf64Image.TryParse(file, out Elf64Image image);
+        if (s != FormatStatus.Ok)
+        {
+            why = Describe(file, s);
+            return s;
+        }
+        ulong phoff = Word(file, 32);
+        ulong phnum = Half(file, 56);
+        ulong tableEnd = phoff + phnum * Elf64Image.ProgramHeaderSize;
+        ulong phdr = 0, brk = 0;
+        for (int i = 0; i < image.SegmentCount; i++)
+        {
+            image.GetSegment(i, out Elf64Segment seg);
+            if (phoff >= seg.FileOffset && tableEnd <= seg.FileOffset + seg.FileSize) phdr = seg.VirtualAddress + (phoff - seg.FileOffset);
+            if (seg.EndPage > brk) brk = seg.EndPage;
+        }
+        if (phdr == 0)
+        {
+            why = "its program headers are not in a loaded segment";
+            return FormatStatus.Malformed;
+        }
+        exe = new LinuxExecutable(image.Entry, phdr, phnum, brk);
+        why = null;
+        return FormatStatus.Ok;
+    }
+
+    private static ulong Word(ReadOnlySpan<byte> b, int at) => (ulong)Half(b, at) | (ulong)Half(b, at + 2) << 16 | (ulong)Half(b, at + 4) << 32 | (ulong)Half(b, at + 6) << 48;
+    private static ushort Half(ReadOnlySpan<byte> b, int at) => (ushort)(b[at] | b[at + 1] << 8);
+
+    private static string Describe(ReadOnlySpan<byte> file, FormatStatus s)
+    {
+        if (s == FormatStatus.BadMagic || s == FormatStatus.Truncated && file.Length < 4) return "not an ELF file";
+        if (s == FormatStatus.Unsupported)
+        {
+            if (file.Length >= 20 && Half(file, 18) != 62) return "not an x86_64 program";
+            if (file.Length >= 18 && Half(file, 16) == 3) return "a position-independent or dynamic program (no loader yet)";
+            return "dynamically linked or of an unsupported ELF kind (only static x86_64 executables run)";
+        }
+        if (s == FormatStatus.WriteExecute) return "it asks for memory both writable and executable";
+        if (s == FormatStatus.OutOfRange) return "it loads outside the user address range";
+        return "a corrupt ELF file";
+    }
+}

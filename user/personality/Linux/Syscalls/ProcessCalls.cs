@@ -1,0 +1,104 @@
+// Calls about the process itself: the FS base (arch_prctl, written into the stopped thread's
+// registers with ThreadRegisters), signal dispositions and the mask (recorded: no signal is
+// delivered yet), resource limits, random bytes and the system's name.
+using Vireo.Abi;
+using Vireo.Linux.Abi;
+using Vireo.User;
+
+namespace Vireo.Linux.Syscalls;
+
+public static unsafe partial class SyscallTable
+{
+    private const ulong ArchSetFs = 0x1002, ArchGetFs = 0x1003;
+    private const ulong SigKill = 9, SigStop = 19;
+    private const ulong Unlimited = ulong.MaxValue;
+    private const int UtsField = 65;
+
+    private static long ArchPrctl(LinuxProcess p, ulong code, ulong address)
+    {
+        if (code != ArchSetFs && code != ArchGetFs) return -Errno.EINVAL;
+        var r = new ThreadRegisterState();
+        if (Sys.ThreadRegisters(p.Thread, ThreadRegistersOp.Read, &r) != Status.Ok) return -Errno.EINVAL;
+        if (code == ArchGetFs) return p.Memory.WriteWord(address, r.FsBase) ? 0 : -Errno.EFAULT;
+        if (address >= BootstrapLayout.UserTop) return -Errno.EPERM;
+        r.FsBase = address;
+        return Sys.ThreadRegisters(p.Thread, ThreadRegistersOp.Write, &r) == Status.Ok ? 0 : -Errno.EPERM;
+    }
+
+    private static long RtSigaction(LinuxProcess p, ulong signal, ulong action, ulong old, ulong setSize)
+    {
+        if (setSize != 8 || signal < 1 || signal > 64) return -Errno.EINVAL;
+        if (action != 0 && (signal == SigKill || signal == SigStop)) return -Errno.EINVAL;
+        ulong handler = 0;
+        if (action != 0 && !p.Memory.ReadWord(action, out handler)) return -Errno.EFAULT;
+        if (old != 0)
+        {
+            // struct kernel_sigaction: handler, flags, restorer, mask; only the handler is kept yet.
+            ulong* o = stackalloc ulong[4];
+            o[0] = p.SignalHandlers[(int)signal];
+            o[1] = o[2] = o[3] = 0;
+            if (!p.Memory.Write(old, (byte*)o, 32)) return -Errno.EFAULT;
+        }
+        if (action != 0) p.SignalHandlers[(int)signal] = handler;
+        return 0;
+    }
+
+    private static long RtSigprocmask(LinuxProcess p, ulong how, ulong set, ulong old, ulong setSize)
+    {
+        if (setSize != 8) return -Errno.EINVAL;
+        ulong mask = p.SignalMask;
+        if (set != 0)
+        {
+            if (!p.Memory.ReadWord(set, out ulong bits)) return -Errno.EFAULT;
+            if (how == 0) mask |= bits;
+            else if (how == 1) mask &= ~bits;
+            else if (how == 2) mask = bits;
+            else return -Errno.EINVAL;
+        }
+        if (old != 0 && !p.Memory.WriteWord(old, p.SignalMask)) return -Errno.EFAULT;
+        p.SignalMask = mask & ~((1UL << (int)(SigKill - 1)) | (1UL << (int)(SigStop - 1)));
+        return 0;
+    }
+
+    private static long Prlimit64(LinuxProcess p, ulong resource, ulong newLimit, ulong old)
+    {
+        if (resource >= 16) return -Errno.EINVAL;
+        if (old == 0) return 0;   // setting is accepted and not enforced
+        ulong current = resource == 3 ? 8UL << 20 : resource == 7 ? 1024 : Unlimited;   // RLIMIT_STACK, RLIMIT_NOFILE
+        ulong maximum = resource == 7 ? 4096 : Unlimited;
+        return p.Memory.WriteWord(old, current) && p.Memory.WriteWord(old + 8, maximum) ? 0 : -Errno.EFAULT;
+    }
+
+    private static long Getrandom(LinuxProcess p, ulong buffer, ulong length)
+    {
+        if (length > int.MaxValue) length = int.MaxValue;
+        if (!p.Memory.IsMapped(buffer, length)) return -Errno.EFAULT;
+        ulong done = 0;
+        while (done < length)
+        {
+            byte* at = p.Memory.At(buffer + done, out ulong available);
+            ulong n = available < length - done ? available : length - done;
+            Random.Fill(new System.Span<byte>(at, (int)n));
+            done += n;
+        }
+        return (long)length;
+    }
+
+    private static long Uname(LinuxProcess p, ulong buffer)
+    {
+        byte* u = stackalloc byte[6 * UtsField];
+        for (int i = 0; i < 6 * UtsField; i++) u[i] = 0;
+        Field(u, 0, "Linux");
+        Field(u, 1, "vireo");
+        Field(u, 2, "6.1.0-vireo");
+        Field(u, 3, "#1 Vireo Linux personality");
+        Field(u, 4, "x86_64");
+        Field(u, 5, "(none)");
+        return p.Memory.Write(buffer, u, 6 * UtsField) ? 0 : -Errno.EFAULT;
+    }
+
+    private static void Field(byte* u, int index, string text)
+    {
+        for (int i = 0; i < text.Length; i++) u[index * UtsField + i] = (byte)text[i];
+    }
+}

@@ -1,0 +1,74 @@
+// The syscall table: decode the number, serve it from the process's state and Vireo's services,
+// return Linux's result (a value, or a negated errno). Anything not here is ENOSYS, logged once per
+// number by name. A call that ends the process sets `exit` and the status the personality returns.
+using Vireo.Linux.Abi;
+using Vireo.User.Schemes;
+
+namespace Vireo.Linux.Syscalls;
+
+public static partial class SyscallTable
+{
+    public static long Serve(LinuxProcess p, in SyscallArgs a, out bool exit, out int status)
+    {
+        exit = false;
+        status = 0;
+        switch ((SyscallNumber)a.Number)
+        {
+            case SyscallNumber.Read: return Read(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Write: return Write(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Writev: return Writev(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Close: return Close(p, a.A0);
+            case SyscallNumber.Fstat: return Fstat(p, a.A0, a.A1);
+            case SyscallNumber.Newfstatat: return Newfstatat(p, (long)a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.Ioctl: return Ioctl(p, a.A0, a.A1);
+            case SyscallNumber.Brk: return Brk(p, a.A0);
+            case SyscallNumber.Mmap: return Mmap(p, a.A0, a.A1, a.A2, a.A3, (long)a.A4);
+            case SyscallNumber.Munmap: return Munmap(p, a.A0, a.A1);
+            case SyscallNumber.Mprotect: return Mprotect(p, a.A0, a.A1);
+            case SyscallNumber.ArchPrctl: return ArchPrctl(p, a.A0, a.A1);
+            case SyscallNumber.SetTidAddress: return (long)LinuxProcess.Pid;
+            case SyscallNumber.SetRobustList: return 0;
+            case SyscallNumber.Prctl: return a.A0 == 15 || a.A0 == 16 ? 0 : -Errno.EINVAL;   // PR_SET_NAME, PR_GET_NAME: accepted, no names kept
+            case SyscallNumber.Rseq: return -Errno.ENOSYS;   // glibc registers it if it can; it need not
+
+            case SyscallNumber.RtSigaction: return RtSigaction(p, a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.RtSigprocmask: return RtSigprocmask(p, a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.Prlimit64: return Prlimit64(p, a.A1, a.A2, a.A3);
+            case SyscallNumber.Getrandom: return Getrandom(p, a.A0, a.A1);
+            case SyscallNumber.Uname: return Uname(p, a.A0);
+            case SyscallNumber.Readlink: return Readlink(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.ClockGettime: return ClockGettime(p, a.A0, a.A1);
+            case SyscallNumber.Gettimeofday: return Gettimeofday(p, a.A0);
+            case SyscallNumber.Time: return Time(p, a.A0);
+            case SyscallNumber.Nanosleep: return Sleep(p, 1, 0, a.A0);
+            case SyscallNumber.ClockNanosleep: return Sleep(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Getpid:
+            case SyscallNumber.Gettid:
+            case SyscallNumber.Getpgrp: return (long)LinuxProcess.Pid;
+            case SyscallNumber.Getppid: return (long)LinuxProcess.ParentPid;
+            case SyscallNumber.Getuid:
+            case SyscallNumber.Geteuid:
+            case SyscallNumber.Getgid:
+            case SyscallNumber.Getegid: return 0;
+            case SyscallNumber.Exit:
+            case SyscallNumber.ExitGroup:
+                exit = true;
+                status = (int)(a.A0 & 0xFF);
+                return 0;
+            default:
+                return NotImplemented(p, a.Number);
+        }
+    }
+
+    private static long NotImplemented(LinuxProcess p, ulong number)
+    {
+        if (number < (ulong)p.Reported.Length && p.Reported[(int)number]) return -Errno.ENOSYS;
+        if (number < (ulong)p.Reported.Length) p.Reported[(int)number] = true;
+        string name = SyscallNames.Name(number);
+        Say("linux: syscall " + (name ?? "?") + " (" + number.ToString() + ") not implemented: ENOSYS\n");
+        return -Errno.ENOSYS;
+    }
+
+    /// <summary>A line from the personality itself, on its standard error.</summary>
+    public static void Say(string text) => _ = Fs.Write(Fd.Stderr, text);   // nowhere to report a failed report
+}
