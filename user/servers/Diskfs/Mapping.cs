@@ -49,6 +49,16 @@ static unsafe class Mapping
         return s;
     }
 
+    /// <summary>Fmap to run a program: the handle counts as running its inode until it closes, unless
+    /// the inode is open for writing (false: Occupied, Linux's ETXTBSY). While it runs nobody may open
+    /// the inode for writing (PathOps), so its pages, the program's text, do not change (ADR 0013).</summary>
+    public static bool Runs(ref Handle h)
+    {
+        if (h.Runs) return true;
+        h.Runs = Program.Volume.Run(h.Inode);
+        return h.Runs;
+    }
+
     public static void Map(ref Handle h, bool transfer)
     {
         Status s = Find(h.Inode, out MappedInode f);
