@@ -74,7 +74,7 @@ public sealed class BlockCacheRunTests
     {
         var (image, cache) = Make(16);
         image.FailReads = true;
-        Assert.Equal(Status.BadState, cache.ReadRun(40, 4));
+        Assert.Equal(Status.IoError, cache.ReadRun(40, 4));
         for (ulong b = 40; b < 44; b++) Assert.False(cache.Contains(b));
         image.FailReads = false;
         Assert.Equal(Status.Ok, cache.ReadRun(40, 4));
