@@ -1,6 +1,7 @@
 // Open inodes (Ext2Volume.Held.cs): a held file that loses its last name keeps its data until its
 // last release, its number is not reused meanwhile, and the release (or an unmount) frees it so that
-// e2fsck finds a clean image with the free counts of before.
+// e2fsck finds a clean image with the free counts of before; holders open for writing and holders
+// running the inode as a program exclude each other (ETXTBSY).
 using Vireo.Abi;
 using Xunit;
 using static Vireo.Tests.FileSystems.Ext2TestSupport;
@@ -59,6 +60,33 @@ public sealed class Ext2HeldTests
         Ok(v.Release(ino));
         Ok(v.Release(ino));   // not held: nothing
         Assert.Equal(Utf8("kept\n"), ReadAll(v, ino));
+        Ok(v.Unmount());
+        E2fsprogs.AssertClean(image);
+    }
+
+    [Fact]
+    public void WritersAndRunnersExcludeEachOther()
+    {
+        var image = new DiskImage(E2fsprogs.MakeImage(1024, 2048));
+        var v = Mount(image, cacheBlocks: 16);
+        uint ino = CreateFile(v, Root, "prog", Utf8("text\n"));
+        Assert.False(v.Run(ino));   // not held: nothing runs it
+        Assert.True(v.Writable(ino));
+        v.Hold(ino, writes: true);
+        v.Hold(ino);
+        Assert.False(v.Run(ino));   // open for writing
+        Ok(v.Release(ino, writes: true));
+        Assert.True(v.Run(ino));
+        Assert.False(v.Writable(ino));
+        v.Hold(ino);
+        Assert.True(v.Run(ino));    // a second runner
+        Ok(v.Release(ino, runs: true));
+        Assert.False(v.Writable(ino));
+        Ok(v.Release(ino, runs: true));
+        Assert.True(v.Writable(ino));
+        v.Hold(ino, writes: true);
+        Assert.False(v.Run(ino));   // the last release forgot the count: a new writer counts again
+        Ok(v.Release(ino, writes: true));
         Ok(v.Unmount());
         E2fsprogs.AssertClean(image);
     }

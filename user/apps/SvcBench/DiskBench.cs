@@ -24,6 +24,8 @@ static unsafe class DiskBench
         Bench.Report("disk_create_write_fsync_unlink_4KiB", up ? CreateWriteFsyncUnlink() : 0);
         // file_read_4KiB_cached on disk: the page is in diskfs's page cache, mapped by the reader.
         Bench.Report("disk_file_read_4KiB_cached", up ? FileBench.Read4KiB("disk:/bench-read") : 0);
+        // process_spawn_exit_file with hello copied to disk: (its blocks in the block cache after the copy).
+        Bench.Report("process_spawn_exit_disk", up ? SpawnBench.SpawnExit("disk:/bench-hello", true) : 0);
     }
 
     // Open the image's 1 MiB file, read it to its end in reads of 64 KiB, close: the first read of it

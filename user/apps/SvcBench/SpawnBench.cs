@@ -1,6 +1,7 @@
 // Spawning through the process manager: bin/hello copied to file: and run by its path (the caller
 // opens it, sends its pages, the manager maps them: docs/adr/0013), against the same program from
-// the initfs through the same requests. Each figure is one Spawn and WaitChild of a program that exits.
+// the initfs through the same requests (and on disk:, process_spawn_exit_disk, in DiskBench's
+// boot). Each figure is one Spawn and WaitChild of a program that exits.
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.Schemes;
@@ -14,7 +15,9 @@ static unsafe class SpawnBench
         Bench.Report("process_spawn_exit_procmgr", SpawnExit("initfs:/bin/hello", false));
     }
 
-    private static ulong SpawnExit(string path, bool copy)
+    /// <summary>One Spawn and WaitChild of bin/hello at `path` (copied there first if `copy`), in TSC
+    /// ticks; DiskBench runs it on disk: too.</summary>
+    public static ulong SpawnExit(string path, bool copy)
     {
         const int n = 50;
         if (copy && FileCopies.Copy("initfs:/bin/hello", path, 0, 0x1ED) != Status.Ok) return 0;

@@ -125,6 +125,14 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
         FileMap.EndChange(header, size);
     }
 
+    /// <summary>Starts the cache again for another file of `size` bytes, every page given back (Clear):
+    /// a daemon may keep a cache to reuse rather than make one per mapped file.</summary>
+    public void Reuse(ulong size)
+    {
+        Clear();
+        Size = size;
+    }
+
     /// <summary>Gives every page back to the store (its file is no longer mapped).</summary>
     public void Clear()
     {

@@ -31,7 +31,8 @@ static unsafe class FileOps
             case SchemeOp.FileMap: Mapping.Map(ref h, r.W0 == 1); return;
             case SchemeOp.FilePages: Mapping.Give(ref h, r.W0, r.W1, false); return;
             case SchemeOp.Fmap:
-                if ((r.W0 & (DataPages.Size - 1)) != 0) Program.Server.Answer(Status.InvalidArgument);
+                if ((r.W0 & (DataPages.Size - 1)) != 0 || (r.W2 & ~(ulong)FmapFlags.Run) != 0) Program.Server.Answer(Status.InvalidArgument);
+                else if (r.W2 != 0 && !Mapping.Runs(ref h)) Program.Server.Answer(Status.Occupied);
                 else Mapping.Give(ref h, r.W0 / DataPages.Size, r.W1, true);
                 return;
             case SchemeOp.FileTransfer: Mapping.Transfer(ref h); return;

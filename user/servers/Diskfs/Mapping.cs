@@ -24,6 +24,10 @@ static unsafe class Mapping
     }
 
     private static readonly Dictionary<uint, MappedInode> s_files = new Dictionary<uint, MappedInode>();
+    // The last forgotten file's state, reused for the next file mapped: each program run maps its
+    // file and drops it at its end, and a new cache each time would be garbage the heap grows by
+    // (frames a leak check sees).
+    private static MappedInode s_spare;
 
     /// <summary>Writes through the volume, then into the file's cached pages (what the volume took).</summary>
     public static Status Write(uint ino, ulong offset, ReadOnlySpan<byte> data, out int written)
@@ -47,6 +51,16 @@ static unsafe class Mapping
             f.Pages.Reload(FileMapping.Header(ref f.Map), st.Size, ref reader);
         }
         return s;
+    }
+
+    /// <summary>Fmap to run a program: the handle counts as running its inode until it closes, unless
+    /// the inode is open for writing (false: Occupied, Linux's ETXTBSY). While it runs nobody may open
+    /// the inode for writing (PathOps), so its pages, the program's text, do not change (ADR 0013).</summary>
+    public static bool Runs(ref Handle h)
+    {
+        if (h.Runs) return true;
+        h.Runs = Program.Volume.Run(h.Inode);
+        return h.Runs;
     }
 
     public static void Map(ref Handle h, bool transfer)
@@ -93,7 +107,9 @@ static unsafe class Mapping
     private static void Forget(uint ino, MappedInode f)
     {
         f.Pages.Clear();
+        f.Map = default;
         s_files.Remove(ino);
+        s_spare = f;
     }
 
     // The file's cache, made now (with its size) if it has none; only regular files have one.
@@ -102,7 +118,9 @@ static unsafe class Mapping
         if (s_files.TryGetValue(ino, out f)) return Status.Ok;
         Status s = Regular(ino, out ulong size);
         if (s != Status.Ok) return s;
-        f = new MappedInode { Pages = new FilePageCache<PoolStore>(default, size) };
+        f = s_spare ?? new MappedInode { Pages = new FilePageCache<PoolStore>(default, size) };
+        s_spare = null;
+        f.Pages.Reuse(size);
         s_files[ino] = f;
         return Status.Ok;
     }

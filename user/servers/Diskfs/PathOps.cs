@@ -93,6 +93,8 @@ static unsafe class PathOps
             bool directory = Kinds.Of(st.Mode) == FileKind.Directory;
             if (directory && (write || (flags & (OpenFlags.Truncate | OpenFlags.Append)) != 0)) return Status.IsDirectory;
             if (!directory && (flags & OpenFlags.Directory) != 0) return Status.NotDirectory;
+            // A running program's text (Linux's ETXTBSY); Append alone writes nothing, but asks to.
+            if ((write || (flags & OpenFlags.Append) != 0) && !v.Writable(ino)) return Status.Occupied;
             if ((flags & OpenFlags.Truncate) == 0 || st.Size == 0) return Status.Ok;
             changed = true;
             return Mapping.Truncate(ino, 0);

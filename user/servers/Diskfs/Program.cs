@@ -11,7 +11,9 @@
 // Open files are the library's FileTable of Handle (an inode, access, and the library's MappedHandle:
 // the open file description holding the position, shared by Dups as on Unix, and what the handle
 // maps, Mapping.cs). Each open file holds its inode in the volume (Ext2Volume.Hold), so an unlinked
-// file stays readable until its last handle closes, as in ramfs and on Unix.
+// file stays readable until its last handle closes, as in ramfs and on Unix. The hold also counts
+// the handles open for writing and those running the inode as a program (Fmap with FmapFlags.Run),
+// which exclude each other (Occupied, Linux's ETXTBSY; ADR 0013).
 using System;
 using System.Runtime;
 using Vireo.Abi;
@@ -25,6 +27,7 @@ struct Handle
     public uint Inode;
     public OpenFlags Flags;     // Read, Write, Append
     public MappedHandle Map;    // the description (its position: a file's byte offset, a directory's byte position in its entries) and what it maps
+    public bool Runs;           // a program was mapped from this handle to run (Mapping.Runs)
 }
 
 static unsafe class Program
@@ -137,10 +140,12 @@ static unsafe class Program
             FileOps.Handle(ref r, ref h);
         }
 
+        // A Dup's copy runs nothing of its own (its original keeps counting as running).
         public void Opened(uint id, ref Handle h)
         {
             FileMapping.Opened(ref h.Map);
-            Volume.Hold(h.Inode);
+            h.Runs = false;
+            Volume.Hold(h.Inode, (h.Flags & OpenFlags.Write) != 0);
         }
 
         // The last handle of an unlinked file frees it, and what the file wrote goes to the disk
@@ -150,7 +155,7 @@ static unsafe class Program
             Mapping.Closed(ref h);
             // No caller hears a failure here: an inode left allocated without a name is what e2fsck
             // gives back; unwritten blocks stay dirty for the next sync.
-            _ = Volume.Release(h.Inode);
+            _ = Volume.Release(h.Inode, (h.Flags & OpenFlags.Write) != 0, h.Runs);
             _ = Durable.Settle();
         }
 

@@ -6,6 +6,11 @@
 // On the disk a held unnamed inode has a link count of 0, no deletion time and its bitmap bit set;
 // a power cut before its release leaves exactly that, which e2fsck -fy frees (ext2 has no orphan
 // list to replay, as on Linux's ext2). Unmount frees whatever is still held unnamed.
+//
+// Each hold also says whether it writes, and a holder may start running the inode as a program
+// (ADR 0013): one signed count per inode, Linux's i_writecount, is above 0 while files are open for
+// writing and below 0 while handles run it. Neither side may start while the other holds it
+// (Occupied, Linux's ETXTBSY), so a program's text does not change under it.
 using System.Collections.Generic;
 using Vireo.Abi;
 
@@ -13,23 +18,35 @@ namespace Vireo.User.FileSystems.Ext2;
 
 public sealed unsafe partial class Ext2Volume<TDevice>
 {
-    private readonly Dictionary<uint, int> _held = new Dictionary<uint, int>();
-
-    /// <summary>One more holder of `ino` (an open file).</summary>
-    public void Hold(uint ino)
+    private struct Holders
     {
-        _held.TryGetValue(ino, out int count);
-        _held[ino] = count + 1;
+        public int Count;    // open files (Linux's i_count)
+        public int Writes;   // > 0: holders open for writing; < 0: holders running it (i_writecount)
     }
 
-    /// <summary>One holder of `ino` fewer; the last one frees the inode if no name is left for it.
-    /// The statuses of unlink's freeing (the device's, Corrupt).</summary>
-    public Status Release(uint ino)
+    private readonly Dictionary<uint, Holders> _held = new Dictionary<uint, Holders>();
+
+    /// <summary>One more holder of `ino` (an open file; `writes`: open for writing, which the caller
+    /// checked with Writable).</summary>
+    public void Hold(uint ino, bool writes = false)
     {
-        if (!_held.TryGetValue(ino, out int count)) return Status.Ok;
-        if (count > 1)
+        _held.TryGetValue(ino, out Holders h);
+        h.Count++;
+        if (writes) h.Writes++;
+        _held[ino] = h;
+    }
+
+    /// <summary>One holder of `ino` fewer (`writes` and `runs` as it held it); the last one frees the
+    /// inode if no name is left for it. The statuses of unlink's freeing (the device's, Corrupt).</summary>
+    public Status Release(uint ino, bool writes = false, bool runs = false)
+    {
+        if (!_held.TryGetValue(ino, out Holders h)) return Status.Ok;
+        if (h.Count > 1)
         {
-            _held[ino] = count - 1;
+            h.Count--;
+            if (writes) h.Writes--;
+            if (runs) h.Writes++;
+            _held[ino] = h;
             return Status.Ok;
         }
         _held.Remove(ino);
@@ -38,6 +55,19 @@ public sealed unsafe partial class Ext2Volume<TDevice>
 
     /// <summary>Whether an open file holds `ino`.</summary>
     public bool IsHeld(uint ino) => _held.ContainsKey(ino);
+
+    /// <summary>Whether `ino` may be opened for writing: not while a holder runs it.</summary>
+    public bool Writable(uint ino) => !_held.TryGetValue(ino, out Holders h) || h.Writes >= 0;
+
+    /// <summary>A holder of `ino` starts running it (once, until its Release with `runs`): false, and
+    /// nothing counted, while it is open for writing or not held at all.</summary>
+    public bool Run(uint ino)
+    {
+        if (!_held.TryGetValue(ino, out Holders h) || h.Writes > 0) return false;
+        h.Writes--;
+        _held[ino] = h;
+        return true;
+    }
 
     private Status FreeIfUnnamed(uint ino)
     {
