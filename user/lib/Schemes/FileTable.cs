@@ -188,7 +188,8 @@ public struct FileTable<TFile, TScheme> where TFile : struct where TScheme : str
         if (IsOpen(id)) ForgetOpen(id, ref _files[id]);
     }
 
-    // Forget for an id known to be open, its state at hand.
+    // Forget for an id known to be open, its state at hand. Inlined into Dispatch's Close (scheme_open_close).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void ForgetOpen(uint id, ref TFile file)
     {
         default(TScheme).Closed(id, ref file);

@@ -4,6 +4,7 @@
 // of its own that every mapping holder shares read-write, so reads and seeks in the client move it
 // without a request, and the daemon's own Read, Write, Seek and Getdents use the same word. The
 // page is the clients' to spoil: the daemon treats the position as any number a client could send.
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 
 namespace Vireo.User.Schemes;
@@ -28,7 +29,10 @@ public static unsafe class OpenDescriptions
     private static uint* s_freeBase;
     private static int s_freeCount;
 
-    /// <summary>A new description at position 0, held once.</summary>
+    /// <summary>A new description at position 0, held once. Take, Hold and Drop are inlined: every
+    /// Open and Close of a file daemon runs them (scheme_open_close); growing and freeing a shared
+    /// page stay out of line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Take()
     {
         if (s_freeCount == 0) Grow();
@@ -41,6 +45,7 @@ public static unsafe class OpenDescriptions
     }
 
     // Like a daemon's handle table, the heap's limit is the bound (docs/design/ramfs.md).
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Grow()
     {
         int old = s_d == null ? 1 : s_d.Length;   // the first table starts its ids at 1
@@ -58,20 +63,26 @@ public static unsafe class OpenDescriptions
     /// <summary>The bytes the table's next doubling takes (Room.cs).</summary>
     public static ulong GrowthBytes => (ulong)(s_d == null ? 256 : s_d.Length * 2) * (ulong)(sizeof(Description) + sizeof(uint));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Hold(uint d) => s_base[d].Refs++;
 
     /// <summary>One handle fewer; the last frees the page and the id.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Drop(uint id)
     {
         if (id == 0) return;
         Description* d = s_base + id;
         if (--d->Refs != 0) return;
-        if (d->Page != 0)
-        {
-            DataPages.Free(d->Page);
-            d->Page = 0;
-        }
+        if (d->Page != 0) FreePage(d);
         s_freeBase[s_freeCount++] = id;
+    }
+
+    // Only descriptions whose handles mapped the file have a page: out of Drop's usual way.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FreePage(Description* d)
+    {
+        DataPages.Free(d->Page);
+        d->Page = 0;
     }
 
     /// <summary>The description's position, wherever it lives now.</summary>

@@ -80,7 +80,9 @@ static unsafe class Program
             FileOps.Handle(ref r, ref h);
         }
         // An Open's handle comes without a description; a Dup's copy shares its original's. What a
-        // handle maps is its own: a copy starts without.
+        // handle maps is its own: a copy starts without. Opened and Closed are inlined into the file
+        // table's Open and Close (scheme_open_close).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Opened(uint id, ref Handle h)
         {
             FileMapping.Opened(ref h.Map);
@@ -91,6 +93,7 @@ static unsafe class Program
         }
 
         // The node goes too if it was unlinked and this was its last handle.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Closed(uint id, ref Handle h)
         {
             Node* n = Tree.Get(h.Node);
