@@ -1,6 +1,7 @@
 // Read-ahead in the ext2 volume: a file read from its start in small pieces costs a device request
 // per 64 KiB run, not one per block; a read elsewhere (not where the last one ended) reads only the
-// blocks it needs; Prefetch brings a range in without reading it out.
+// blocks it needs; Prefetch brings a range in without reading it out; the block numbers a read-ahead
+// mapped (the map memo) are not used once a write or truncate changed the map.
 using System;
 using System.IO;
 using Vireo.User.FileSystems.Ext2;
@@ -12,6 +13,7 @@ namespace Vireo.Tests.FileSystems;
 public sealed class Ext2ReadAheadTests
 {
     private const int FileBytes = 300 * 1024;
+    private const uint Root = 2;
 
     private static (DiskImage, Ext2Volume<MemoryDisk>, byte[], uint) MakeVolume()
     {
@@ -74,5 +76,21 @@ public sealed class Ext2ReadAheadTests
         Assert.Equal(before, image.Reads);
         Ok(v.Prefetch(ino, FileBytes + 4096, 4096));     // past the end: nothing
         Assert.Equal(before, image.Reads);
+    }
+
+    // A file shrunk and grown again after a read-ahead: its old blocks are gone, so reads see zeros,
+    // not the blocks the memo remembered.
+    [Fact]
+    public void AReadAfterATruncateSeesTheNewMap()
+    {
+        var (_, v, data, ino) = MakeVolume();
+        var back = new byte[4096];
+        Ok(v.Read(ino, 0, back, out _));
+        Assert.Equal(data.AsSpan(0, 4096).ToArray(), back);
+        Ok(v.Truncate(ino, 0));
+        Ok(v.Truncate(ino, FileBytes));
+        Ok(v.Read(ino, 4096, back, out int got));
+        Assert.Equal(4096, got);
+        Assert.All(back, b => Assert.Equal(0, b));
     }
 }

@@ -92,6 +92,18 @@ public sealed class BlockCache<TDevice> where TDevice : struct, IBlockDevice
     /// <summary>Whether `block` is in the cache (no device request would be made for it).</summary>
     public bool Contains(ulong block) => _index.ContainsKey(block);
 
+    /// <summary>Counts MarkDirty calls: every change to what the disk will hold (a file's block map
+    /// included) dirties a block, so a caller's memo of such a structure is current while this stays.</summary>
+    public ulong Changes { get; private set; }
+
+    /// <summary>Get for a block that is cached (one lookup); false, and no device request, if it is not.</summary>
+    public bool TryGet(ulong block, out int slot)
+    {
+        if (!_index.TryGetValue(block, out slot)) return false;
+        _lru.Touch(slot);
+        return true;
+    }
+
     /// <summary>The block's contents, read from the device if they are not cached.</summary>
     public Status Get(ulong block, out int slot)
     {
@@ -149,6 +161,7 @@ public sealed class BlockCache<TDevice> where TDevice : struct, IBlockDevice
     /// to that stage (it now holds the later change too).</summary>
     public void MarkDirty(int slot, WriteStage stage)
     {
+        Changes++;
         sbyte s = (sbyte)stage;
         if (_dirty[slot] >= s) return;
         if (_dirty[slot] != Clean) _dirtyInStage[_dirty[slot]]--;

@@ -42,7 +42,7 @@ public sealed unsafe partial class Ext2Volume<TDevice>
             ulong index = position / (ulong)_blockSize;
             int within = (int)(position % (ulong)_blockSize);
             int n = Math.Min(total - read, _blockSize - within);
-            s = MapBlock(ref inode, index, false, 0, out ulong block, out _);
+            s = MapForRead(ino, ref inode, index, out ulong block);
             if (s != Status.Ok) return s;
             Span<byte> to = into.Slice(read, n);
             if (block == 0)
@@ -51,13 +51,13 @@ public sealed unsafe partial class Ext2Volume<TDevice>
             }
             else
             {
-                if (!_cache.Contains(block))
+                if (!_cache.TryGet(block, out int slot))
                 {
                     s = ReadAhead(ino, ref inode, index, offset, total);
                     if (s != Status.Ok) return s;
+                    s = _cache.Get(block, out slot);
+                    if (s != Status.Ok) return s;
                 }
-                s = _cache.Get(block, out int slot);
-                if (s != Status.Ok) return s;
                 _cache.Bytes(slot).Slice(within, n).CopyTo(to);
             }
             read += n;

@@ -4,7 +4,9 @@
 // file's block map gives the disk blocks; each run of contiguous ones is one BlockCache.ReadRun, so
 // a file mke2fs or this allocator laid out in order is read 64 KiB a request instead of a block a
 // request. Prefetch is the same for a caller that knows what it is about to read (a page cache
-// filling a page).
+// filling a page). The disk blocks a read-ahead mapped are kept (the map memo), so the reads that
+// follow take each block's number from there instead of walking the indirect blocks again; the memo
+// holds while the block cache's change count does (any change to a block map dirties a block).
 using System;
 using Vireo.Abi;
 
@@ -16,6 +18,26 @@ public sealed unsafe partial class Ext2Volume<TDevice>
     private uint _aheadIno;
     private ulong _aheadNext;
 
+    // The map memo: file blocks [_memoFirst, _memoFirst + _memoCount) of inode _memoIno are disk
+    // blocks _memoBlocks[...] (0: a hole), valid while the cache's Changes is _memoChanges.
+    private uint _memoIno;
+    private ulong _memoFirst;
+    private int _memoCount;
+    private ulong _memoChanges;
+    private ulong[] _memoBlocks;
+
+    // File block `index`'s disk block (0: a hole), from the memo when it covers it.
+    private Status MapForRead(uint ino, ref Ext2Inode inode, ulong index, out ulong block)
+    {
+        if (ino == _memoIno && _memoCount > 0 && _cache.Changes == _memoChanges &&
+            index >= _memoFirst && index - _memoFirst < (ulong)_memoCount)
+        {
+            block = _memoBlocks[(int)(index - _memoFirst)];
+            return Status.Ok;
+        }
+        return MapBlock(ref inode, index, false, 0, out block, out _);
+    }
+
     /// <summary>Brings the blocks of file bytes [offset, offset + length) of a regular file into the
     /// cache in runs (at most the cache's MaxRun blocks in all); holes and bytes past the end are skipped.</summary>
     public Status Prefetch(uint ino, ulong offset, int length)
@@ -24,7 +46,7 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         if (s != Status.Ok || offset >= inode.Size || length <= 0) return s;
         ulong first = offset / (ulong)_blockSize;
         ulong end = (Math.Min(offset + (ulong)length, inode.Size) + (ulong)_blockSize - 1) / (ulong)_blockSize;
-        return ReadRuns(ref inode, first, (int)Math.Min(end - first, (ulong)_cache.MaxRun));
+        return ReadRuns(ino, ref inode, first, (int)Math.Min(end - first, (ulong)_cache.MaxRun));
     }
 
     // A Read of `total` bytes from `offset` missed at file block `index`: that block and the rest of
@@ -37,12 +59,15 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         ulong end = sequential ? index + (ulong)_cache.MaxRun : endOfRead;
         if (end > endOfFile) end = endOfFile;
         if (end <= index) end = index + 1;
-        return ReadRuns(ref inode, index, (int)Math.Min(end - index, (ulong)_cache.MaxRun));
+        return ReadRuns(ino, ref inode, index, (int)Math.Min(end - index, (ulong)_cache.MaxRun));
     }
 
-    // File blocks [index, index + count) in runs of contiguous disk blocks, one ReadRun each.
-    private Status ReadRuns(ref Ext2Inode inode, ulong index, int count)
+    // File blocks [index, index + count) in runs of contiguous disk blocks, one ReadRun each; the
+    // blocks mapped become the memo.
+    private Status ReadRuns(uint ino, ref Ext2Inode inode, ulong index, int count)
     {
+        if (_memoBlocks == null || _memoBlocks.Length < count) _memoBlocks = new ulong[Math.Max(count, _cache.MaxRun)];
+        _memoCount = 0;
         ulong runStart = 0;
         int runLength = 0;
         for (int i = 0; i <= count; i++)
@@ -52,6 +77,7 @@ public sealed unsafe partial class Ext2Volume<TDevice>
             {
                 Status m = MapBlock(ref inode, index + (ulong)i, false, 0, out block, out _);
                 if (m != Status.Ok) return m;
+                _memoBlocks[i] = block;
             }
             if (runLength > 0 && block == runStart + (ulong)runLength)
             {
@@ -66,6 +92,11 @@ public sealed unsafe partial class Ext2Volume<TDevice>
             runStart = block;
             runLength = block != 0 ? 1 : 0;
         }
+        // Reading dirties nothing, so the count now is the one the blocks were mapped under.
+        _memoIno = ino;
+        _memoFirst = index;
+        _memoCount = count;
+        _memoChanges = _cache.Changes;
         return Status.Ok;
     }
 }
