@@ -1,7 +1,7 @@
 // The Linux path namespace over Vireo's schemes (docs/design/linux.md, "The path namespace"): a
 // Linux path is made absolute against the working directory and normalised by the library's one
 // normaliser (SchemePath: "//" and "." collapse, ".." at "/" stays at "/"), then mapped to a Vireo
-// path: /dev/null, /dev/zero, /dev/urandom to devd's schemes, /tmp to ramfs (file:/tmp, as tmpfs),
+// path: /dev/null, /dev/zero, /dev/urandom to devd's schemes, /dev/tty and /dev/console to the console (tty:), /tmp to ramfs (file:/tmp, as tmpfs),
 // /scheme/NAME/rest to NAME:/rest, and everything else to the disk (disk:). Symbolic links are the
 // daemons' to follow. Portable: tests/Kernel.Tests/Linux checks the mapping.
 using System;
@@ -45,6 +45,7 @@ public static class LinuxPaths
         if (Is(linux, "/dev/null"u8)) return "null:/"u8.ToArray();
         if (Is(linux, "/dev/zero"u8)) return "zero:/"u8.ToArray();
         if (Is(linux, "/dev/urandom"u8) || Is(linux, "/dev/random"u8)) return "rand:/"u8.ToArray();
+        if (Is(linux, "/dev/tty"u8) || Is(linux, "/dev/console"u8)) return "tty:/"u8.ToArray();
         if (Is(linux, "/scheme"u8)) return null;
         if (Under(linux, "/scheme/"u8))
         {

@@ -33,6 +33,25 @@ public static class LinuxStat
         Put64(into, 112, st.Change.Nanoseconds);
     }
 
+    public const int StatfsSize = 120;
+
+    /// <summary>Writes `st` as Linux's struct statfs (x86_64: f_type, f_bsize, f_blocks, f_bfree,
+    /// f_bavail, f_files, f_ffree, f_fsid, f_namelen, f_frsize, f_flags, f_spare[4]) into `into`.</summary>
+    public static void PackStatfs(in FsStat st, Span<byte> into)
+    {
+        into.Slice(0, StatfsSize).Clear();
+        Put64(into, 0, st.Type);
+        Put64(into, 8, st.BlockSize);
+        Put64(into, 16, st.Blocks);
+        Put64(into, 24, st.BlocksFree);
+        Put64(into, 32, st.BlocksAvailable);
+        Put64(into, 40, st.Files);
+        Put64(into, 48, st.FilesFree);            // 56: f_fsid, zero
+        Put64(into, 64, st.MaxName);
+        Put64(into, 72, st.FragmentSize);
+        Put64(into, 80, st.Flags);
+    }
+
     /// <summary>The mode a file without Unix metadata gets from its kind (a scheme that answers
     /// only size and kind: mode 0).</summary>
     public static uint ModeOf(FileKind kind) => kind switch

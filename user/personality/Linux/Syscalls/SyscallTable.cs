@@ -48,6 +48,20 @@ public static partial class SyscallTable
             case SyscallNumber.Unlinkat: return OnPath(p, (long)a.A0, a.A1, (a.A2 & AtRemovedir) != 0 ? 1 : 2, 0);
             case SyscallNumber.Rename: return Renameat(p, AtFdCwd, a.A0, AtFdCwd, a.A1);
             case SyscallNumber.Renameat: return Renameat(p, (long)a.A0, a.A1, (long)a.A2, a.A3);
+            case SyscallNumber.Symlink: return Symlinkat(p, a.A0, AtFdCwd, a.A1);
+            case SyscallNumber.Symlinkat: return Symlinkat(p, a.A0, (long)a.A1, a.A2);
+            case SyscallNumber.Link: return Linkat(p, AtFdCwd, a.A0, AtFdCwd, a.A1);
+            case SyscallNumber.Linkat: return Linkat(p, (long)a.A0, a.A1, (long)a.A2, a.A3);
+            case SyscallNumber.Chmod: return Chmodat(p, AtFdCwd, a.A0, a.A1);
+            case SyscallNumber.Fchmodat: return Chmodat(p, (long)a.A0, a.A1, a.A2);
+            case SyscallNumber.Fchmod: return Fchmod(p, a.A0, a.A1);
+            case SyscallNumber.Chown: return Chownat(p, AtFdCwd, a.A0, a.A1, a.A2, noFollow: false);
+            case SyscallNumber.Lchown: return Chownat(p, AtFdCwd, a.A0, a.A1, a.A2, noFollow: true);
+            case SyscallNumber.Fchownat: return Chownat(p, (long)a.A0, a.A1, a.A2, a.A3, (a.A4 & AtSymlinkNofollow) != 0);
+            case SyscallNumber.Fchown: return Fchown(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Utimensat: return Utimensat(p, (long)a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.Statfs: return Statfs(p, a.A0, a.A1);
+            case SyscallNumber.Fstatfs: return Fstatfs(p, a.A0, a.A1);
             case SyscallNumber.Umask:
                 {
                     long old = p.Umask;
