@@ -154,14 +154,25 @@ public static unsafe partial class SyscallTable
         // one-byte name: 3 bytes to 24), so asking for count / 8 bytes never loses an entry.
         int ask = (int)(count / 8);
         if (ask < 2 + 255 && count >= 280) ask = 2 + 255;
-        byte* records = stackalloc byte[ChunkBytes / 8 + 258];
+        byte* records = stackalloc byte[ChunkBytes / 8 + 258 + 7];
+        // Vireo's listings leave out "." and "..", which Linux's give first (ls -a shows them).
+        int dots = 0;
+        if (f.DirentIndex == 0)
+        {
+            records[0] = records[3] = (byte)FileKind.Directory;
+            records[1] = 1;
+            records[4] = 2;
+            records[2] = records[5] = records[6] = (byte)'.';
+            dots = 7;
+        }
         int got;
-        if (f.SchemeList) got = SchemeRecords(f, records, ask);
+        if (f.SchemeList) got = SchemeRecords(f.DirentIndex < 2 ? 0 : f.DirentIndex - 2, records + dots, ask);
         else
         {
-            Status s = Fs.Getdents(f.Fd, records, ask, out got);
+            Status s = Fs.Getdents(f.Fd, records + dots, ask, out got);
             if (s != Status.Ok) return -Errno.From(s);
         }
+        got += dots;
         if (got == 0) return 0;
         byte* packed = stackalloc byte[ChunkBytes];
         int n = LinuxStat.PackDirents(new System.ReadOnlySpan<byte>(records, got), new System.Span<byte>(packed, (int)count), f.DirentIndex, out _, out int entries);
@@ -170,12 +181,11 @@ public static unsafe partial class SyscallTable
         return p.Memory.Write(buffer, packed, (ulong)n) ? n : -Errno.EFAULT;
     }
 
-    // /scheme's entries: the registered schemes (Namespace.List), as directory records.
-    private static int SchemeRecords(LinuxFile f, byte* into, int room)
+    // /scheme's entries past the first `index`: the registered schemes (Namespace.List), as directory records.
+    private static int SchemeRecords(ulong index, byte* into, int room)
     {
         int at = 0;
         byte* name = stackalloc byte[SchemeLimits.MaxName];
-        ulong index = f.DirentIndex;   // entries given so far
         ulong next = 0;
         for (ulong skipped = 0; ; skipped++)
         {
