@@ -94,7 +94,15 @@ public static unsafe partial class SyscallTable
         if (f == null) return -Errno.EBADF;
         if (whence > 2) return -Errno.EINVAL;
         if (f.Stdio) return -Errno.ESPIPE;
+        if (f.SchemeList)
+        {
+            // rewinddir on /scheme, which has no Vireo file to seek
+            if (whence != 0 || offset != 0) return -Errno.EINVAL;
+            f.DirentIndex = 0;
+            return 0;
+        }
         Status s = Fs.Seek(f.Fd, offset, (SeekFrom)whence, out ulong position);
+        if (s == Status.Ok && f.IsDirectory && position == 0) f.DirentIndex = 0;   // rewinddir: "." and ".." again
         return s == Status.Ok ? (long)position : -Errno.From(s);
     }
 
