@@ -14,6 +14,8 @@ public sealed class LinuxFile
     public bool IsDirectory;
     public bool SchemeList;         // /scheme: the list of schemes, served here
     public ulong DirentIndex;       // entries returned so far (getdents64's d_off)
+    public byte[] Content;          // a file the personality serves itself (/proc/mounts), and
+    public ulong Position;          // where in it the next read starts
     public int Users = 1;           // fds naming it
 }
 
@@ -64,7 +66,7 @@ public sealed class LinuxFiles
         LinuxFile f = Get(fd);
         if (f == null) return false;
         _files[(int)fd] = null;
-        if (--f.Users == 0 && !f.Stdio && !f.SchemeList) _ = Fs.Close(f.Fd);   // Linux's close of a file opened for reading cannot fail either
+        if (--f.Users == 0 && f.Fd.IsValid && !f.Stdio) _ = Fs.Close(f.Fd);   // Linux's close of a file opened for reading cannot fail either
         return true;
     }
 }

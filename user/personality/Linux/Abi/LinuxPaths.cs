@@ -59,6 +59,13 @@ public static class LinuxPaths
         return Join("disk:"u8, linux, default);
     }
 
+    /// <summary>What the personality serves itself at `linux` (/proc/mounts: the namespace's file
+    /// systems, which df reads), or null.</summary>
+    public static byte[] Served(ReadOnlySpan<byte> linux) =>
+        Is(linux, "/proc/mounts"u8) || Is(linux, "/proc/self/mounts"u8)
+            ? "disk / ext2 rw 0 0\nfile /tmp tmpfs rw 0 0\n"u8.ToArray()
+            : null;
+
     /// <summary>True for "/scheme/NAME": a scheme's root as the namespace shows it.</summary>
     public static bool IsSchemeRoot(ReadOnlySpan<byte> linux) =>
         Under(linux, "/scheme/"u8) && Ascii.IndexOf(linux.Slice(8), (byte)'/') < 0;

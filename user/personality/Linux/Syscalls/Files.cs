@@ -58,8 +58,16 @@ public static unsafe partial class SyscallTable
         if (f.IsDirectory) return -Errno.EISDIR;
         if (count == 0) return 0;
         if (!Chunk(p, buffer, count, out byte* at, out int want)) return -Errno.EFAULT;
+        if (f.Content != null) return ReadServed(f, at, want);
         Status s = Fs.Read(f.Fd, at, want, out int read);
         return s == Status.Ok ? read : -Errno.From(s);
+    }
+
+    private static long ReadServed(LinuxFile f, byte* at, int want)
+    {
+        int n = 0;
+        while (n < want && f.Position < (ulong)f.Content.Length) at[n++] = f.Content[(int)f.Position++];
+        return n;
     }
 
     private static long Pread(LinuxProcess p, ulong fd, ulong buffer, ulong count, long offset, bool write)
@@ -68,6 +76,7 @@ public static unsafe partial class SyscallTable
         if (f == null) return -Errno.EBADF;
         if (offset < 0) return -Errno.EINVAL;
         if (f.Stdio) return -Errno.ESPIPE;
+        if (!f.Fd.IsValid) return -Errno.EINVAL;   // the personality's own files: read and lseek only
         if (count == 0) return 0;
         if (!Chunk(p, buffer, count, out byte* at, out int want)) return -Errno.EFAULT;
         int n;
@@ -94,6 +103,13 @@ public static unsafe partial class SyscallTable
         if (f == null) return -Errno.EBADF;
         if (whence > 2) return -Errno.EINVAL;
         if (f.Stdio) return -Errno.ESPIPE;
+        if (f.Content != null)
+        {
+            long to = whence == 0 ? offset : whence == 1 ? (long)f.Position + offset : f.Content.Length + offset;
+            if (to < 0) return -Errno.EINVAL;
+            f.Position = (ulong)to;
+            return to;
+        }
         if (f.SchemeList)
         {
             // rewinddir on /scheme, which has no Vireo file to seek
@@ -125,6 +141,7 @@ public static unsafe partial class SyscallTable
             st.Links = 2;
             st.Mode = LinuxStat.ModeOf(FileKind.Directory);
         }
+        else if (f.Content != null) Plain(Status.Ok, (ulong)f.Content.Length, FileKind.File, out st);
         else
         {
             Status s = Fs.Fstat(f.Fd, out st);
@@ -253,6 +270,7 @@ public static unsafe partial class SyscallTable
     {
         LinuxFile to = p.Files.Get(outFd), from = p.Files.Get(inFd);
         if (to == null || from == null) return -Errno.EBADF;
+        if (!from.Fd.IsValid || !to.Fd.IsValid) return -Errno.EINVAL;   // a file of ours: the caller reads and writes instead
         if (offsetAddress != 0) return -Errno.EINVAL;   // busybox passes none
         byte* chunk = stackalloc byte[4096];
         ulong done = 0;

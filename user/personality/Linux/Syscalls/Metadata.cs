@@ -58,7 +58,7 @@ public static unsafe partial class SyscallTable
     {
         f = p.Files.Get(fd);
         if (f == null) return -Errno.EBADF;
-        return f.Stdio || f.SchemeList ? -Errno.EPERM : 0;
+        return f.Stdio || !f.Fd.IsValid ? -Errno.EPERM : 0;
     }
 
     private static long Fchmod(LinuxProcess p, ulong fd, ulong mode)

@@ -41,7 +41,13 @@ public static unsafe partial class SyscallTable
         if (e != 0) return e;
         var f = new LinuxFile { Path = linux, StatusFlags = flags & ~(OCloexec | OCreat | OExcl | OTrunc | ONofollow) };
         byte[] vireo = LinuxPaths.ToVireo(linux);
-        if (vireo == null)
+        byte[] served = LinuxPaths.Served(linux);
+        if (served != null)
+        {
+            if ((flags & OAccMode) != 0) return -Errno.EACCES;
+            f.Content = served;
+        }
+        else if (vireo == null)
         {
             if ((flags & OAccMode) != 0) return -Errno.EISDIR;
             f.SchemeList = f.IsDirectory = true;
@@ -68,7 +74,7 @@ public static unsafe partial class SyscallTable
         int n = p.Files.Add(f, (flags & OCloexec) != 0);
         if (n < 0)
         {
-            if (!f.SchemeList) _ = Fs.Close(f.Fd);   // never handed out
+            if (f.Fd.IsValid) _ = Fs.Close(f.Fd);   // never handed out
             return -Errno.EMFILE;
         }
         return n;
@@ -88,6 +94,12 @@ public static unsafe partial class SyscallTable
     private static long StatPath(byte[] linux, bool noFollow, out FileStat st)
     {
         st = default;
+        byte[] served = LinuxPaths.Served(linux);
+        if (served != null)
+        {
+            Plain(Status.Ok, (ulong)served.Length, FileKind.File, out st);
+            return 0;
+        }
         byte[] vireo = LinuxPaths.ToVireo(linux);
         if (vireo == null)
         {
