@@ -141,7 +141,7 @@ public static unsafe partial class SyscallTable
             st.Links = 2;
             st.Mode = LinuxStat.ModeOf(FileKind.Directory);
         }
-        else if (f.Content != null) Plain(Status.Ok, (ulong)f.Content.Length, FileKind.File, out st);
+        else if (f.Content != null) st = PlainStat((ulong)f.Content.Length, FileKind.File);
         else
         {
             Status s = Fs.Fstat(f.Fd, out st);
@@ -151,15 +151,22 @@ public static unsafe partial class SyscallTable
         return PutStat(p, in st, statBuffer);
     }
 
-    // A FileStat made from what every scheme answers (size and kind), for one without Unix metadata.
+    // A FileStat made from what every scheme answers (size and kind), for one without Unix metadata;
+    // `s` is the status of the call that gave them, passed on.
     private static Status Plain(Status s, ulong size, FileKind kind, out FileStat st)
     {
-        st = default;
+        st = PlainStat(size, kind);
+        return s;
+    }
+
+    private static FileStat PlainStat(ulong size, FileKind kind)
+    {
+        FileStat st = default;
         st.Size = size;
         st.Kind = (uint)kind;
         st.Mode = LinuxStat.ModeOf(kind);
         st.Links = 1;
-        return s;
+        return st;
     }
 
     private static long PutStat(LinuxProcess p, in FileStat st, ulong statBuffer)

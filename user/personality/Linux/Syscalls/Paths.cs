@@ -97,7 +97,7 @@ public static unsafe partial class SyscallTable
         byte[] served = LinuxPaths.Served(linux);
         if (served != null)
         {
-            Plain(Status.Ok, (ulong)served.Length, FileKind.File, out st);
+            st = PlainStat((ulong)served.Length, FileKind.File);
             return 0;
         }
         byte[] vireo = LinuxPaths.ToVireo(linux);
@@ -117,8 +117,9 @@ public static unsafe partial class SyscallTable
         // its root (pipe:, chan:, shm:, daemon:): ls /scheme lstats each entry.
         if (s != Status.Ok && s != Status.UnknownScheme && LinuxPaths.IsSchemeRoot(linux))
         {
-            s = Plain(Status.Ok, 0, FileKind.Directory, out st);
+            st = PlainStat(0, FileKind.Directory);
             st.Links = 2;
+            s = Status.Ok;
         }
         return -Errno.From(s);
     }
