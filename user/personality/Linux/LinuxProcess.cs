@@ -25,7 +25,9 @@ public sealed unsafe class LinuxProcess
     public ulong MmapNext = MmapBase;
     public ulong SignalMask;
     public readonly ulong[] SignalHandlers = new ulong[65];
-    public readonly bool[] Closed = new bool[3];
+    public readonly LinuxFiles Files = new LinuxFiles();
+    public byte[] Cwd = { (byte)'/' };
+    public uint Umask = 0x12;   // 022
     public readonly bool[] Reported = new bool[512];   // unimplemented numbers already logged
 
     /// <summary>Builds the process from the ELF bytes and starts it; `why` explains a refusal.</summary>

@@ -44,6 +44,8 @@ static unsafe class Program
             return 126;
         }
         file = null;   // the image is in the child now
+        // /tmp is ramfs's (as tmpfs is on Linux): made here, since ramfs starts empty.
+        _ = Fs.Mkdir("file:/tmp");   // Exists after the first run: what matters is that it is there
         return Serve(p, shown);
     }
 

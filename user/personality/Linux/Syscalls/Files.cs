@@ -1,6 +1,6 @@
-// Descriptors: for now a Linux program has exactly the personality's standard input, output and
-// error as its fds 0, 1 and 2 (the console, a pipe or a file), which it may close. Files by path,
-// pipes and the rest of the descriptor table come with the path namespace (docs/design/linux.md).
+// Descriptors: read, write, close, lseek, pread64/pwrite64, fstat, getdents64, dup*, fcntl, ioctl and
+// sendfile over the process's descriptor table (LinuxFiles), each Vireo failure given as Linux's
+// errno (Errno.From). Calls on paths are in Paths.cs.
 using Vireo.Abi;
 using Vireo.Linux.Abi;
 using Vireo.User.Schemes;
@@ -9,20 +9,15 @@ namespace Vireo.Linux.Syscalls;
 
 public static unsafe partial class SyscallTable
 {
-    private const int ChunkBytes = 4096;
+    private const int ChunkBytes = 16384;
     private const ulong AtEmptyPath = 0x1000;
     private const uint ModeCharacterDevice = 0x2000 | 0x190;   // S_IFCHR | 0620, as a terminal's
-    private const int StatSize = 144;
-
-    private static bool TryStdio(LinuxProcess p, ulong fd, out Fd vireo)
-    {
-        vireo = fd == 0 ? Fd.Stdin : fd == 1 ? Fd.Stdout : Fd.Stderr;
-        return fd <= 2 && !p.Closed[(int)fd];
-    }
+    private const ulong OAccMode = 3, OAppend = 0x400, ONonblock = 0x800, OCloexec = 0x80000;
 
     private static long Write(LinuxProcess p, ulong fd, ulong buffer, ulong count)
     {
-        if (!TryStdio(p, fd, out Fd to) || fd == 0) return -Errno.EBADF;
+        LinuxFile f = p.Files.Get(fd);
+        if (f == null || (f.StatusFlags & OAccMode) == 0) return -Errno.EBADF;
         if (count > int.MaxValue) count = int.MaxValue;
         if (!p.Memory.IsMapped(buffer, count)) return -Errno.EFAULT;
         ulong done = 0;
@@ -31,8 +26,8 @@ public static unsafe partial class SyscallTable
             byte* at = p.Memory.At(buffer + done, out ulong available);
             ulong n = count - done < available ? count - done : available;
             if (n > ChunkBytes) n = ChunkBytes;
-            Status s = Fs.Write(to, at, (int)n, out int written);
-            if (s != Status.Ok) return done > 0 ? (long)done : -Errno.EIO;
+            Status s = Fs.Write(f.Fd, at, (int)n, out int written);
+            if (s != Status.Ok) return done > 0 ? (long)done : -Errno.From(s);
             done += (ulong)written;
             if (written == 0) break;
         }
@@ -58,69 +53,249 @@ public static unsafe partial class SyscallTable
 
     private static long Read(LinuxProcess p, ulong fd, ulong buffer, ulong count)
     {
-        if (!TryStdio(p, fd, out Fd from) || fd != 0) return -Errno.EBADF;
+        LinuxFile f = p.Files.Get(fd);
+        if (f == null || (f.StatusFlags & OAccMode) == 1) return -Errno.EBADF;
+        if (f.IsDirectory) return -Errno.EISDIR;
         if (count == 0) return 0;
-        if (!p.Memory.IsMapped(buffer, count)) return -Errno.EFAULT;
-        byte* chunk = stackalloc byte[ChunkBytes];
-        int want = count < ChunkBytes ? (int)count : ChunkBytes;
-        Status s = Fs.Read(from, chunk, want, out int read);
-        if (s != Status.Ok) return -Errno.EIO;
-        return p.Memory.Write(buffer, chunk, (ulong)read) ? read : -Errno.EFAULT;
+        if (!Chunk(p, buffer, count, out byte* at, out int want)) return -Errno.EFAULT;
+        if (f.Content != null) return ReadServed(f, at, want);
+        Status s = Fs.Read(f.Fd, at, want, out int read);
+        return s == Status.Ok ? read : -Errno.From(s);
     }
 
-    private static long Close(LinuxProcess p, ulong fd)
+    private static long ReadServed(LinuxFile f, byte* at, int want)
     {
-        if (!TryStdio(p, fd, out _)) return -Errno.EBADF;
-        p.Closed[(int)fd] = true;
-        return 0;
+        int n = 0;
+        while (n < want && f.Position < (ulong)f.Content.Length) at[n++] = f.Content[(int)f.Position++];
+        return n;
     }
+
+    private static long Pread(LinuxProcess p, ulong fd, ulong buffer, ulong count, long offset, bool write)
+    {
+        LinuxFile f = p.Files.Get(fd);
+        if (f == null) return -Errno.EBADF;
+        if (offset < 0) return -Errno.EINVAL;
+        if (f.Stdio) return -Errno.ESPIPE;
+        if (!f.Fd.IsValid) return -Errno.EINVAL;   // the personality's own files: read and lseek only
+        if (count == 0) return 0;
+        if (!Chunk(p, buffer, count, out byte* at, out int want)) return -Errno.EFAULT;
+        int n;
+        Status s = write ? Fs.Pwrite(f.Fd, at, want, (ulong)offset, out n) : Fs.Pread(f.Fd, at, want, (ulong)offset, out n);
+        return s == Status.Ok ? n : -Errno.From(s);
+    }
+
+    // The first piece of the program's buffer that is contiguous in our window (a short transfer is
+    // Linux's right): false when the buffer is not all mapped.
+    private static bool Chunk(LinuxProcess p, ulong buffer, ulong count, out byte* at, out int want)
+    {
+        at = null;
+        want = 0;
+        if (!p.Memory.IsMapped(buffer, count)) return false;
+        at = p.Memory.At(buffer, out ulong available);
+        ulong n = count < available ? count : available;
+        want = n > ChunkBytes ? ChunkBytes : (int)n;
+        return true;
+    }
+
+    private static long Lseek(LinuxProcess p, ulong fd, long offset, ulong whence)
+    {
+        LinuxFile f = p.Files.Get(fd);
+        if (f == null) return -Errno.EBADF;
+        if (whence > 2) return -Errno.EINVAL;
+        if (f.Stdio) return -Errno.ESPIPE;
+        if (f.Content != null)
+        {
+            long to = whence == 0 ? offset : whence == 1 ? (long)f.Position + offset : f.Content.Length + offset;
+            if (to < 0) return -Errno.EINVAL;
+            f.Position = (ulong)to;
+            return to;
+        }
+        if (f.SchemeList)
+        {
+            // rewinddir on /scheme, which has no Vireo file to seek
+            if (whence != 0 || offset != 0) return -Errno.EINVAL;
+            f.DirentIndex = 0;
+            return 0;
+        }
+        Status s = Fs.Seek(f.Fd, offset, (SeekFrom)whence, out ulong position);
+        if (s == Status.Ok && f.IsDirectory && position == 0) f.DirentIndex = 0;   // rewinddir: "." and ".." again
+        return s == Status.Ok ? (long)position : -Errno.From(s);
+    }
+
+    private static long Close(LinuxProcess p, ulong fd) => p.Files.Close(fd) ? 0 : -Errno.EBADF;
 
     private static long Fstat(LinuxProcess p, ulong fd, ulong statBuffer)
     {
-        if (!TryStdio(p, fd, out _)) return -Errno.EBADF;
-        byte* st = stackalloc byte[StatSize];
-        for (int i = 0; i < StatSize; i++) st[i] = 0;
-        *(ulong*)(st + 16) = 1;                       // st_nlink
-        *(uint*)(st + 24) = ModeCharacterDevice;      // st_mode
-        *(ulong*)(st + 40) = 136UL << 8;              // st_rdev: a pseudo-terminal, as on Linux
-        *(ulong*)(st + 56) = 1024;                    // st_blksize
-        return p.Memory.Write(statBuffer, st, StatSize) ? 0 : -Errno.EFAULT;
+        LinuxFile f = p.Files.Get(fd);
+        if (f == null) return -Errno.EBADF;
+        FileStat st = default;
+        if (f.Stdio)
+        {
+            st.Links = 1;
+            st.Mode = ModeCharacterDevice;
+            st.RawDevice = 136UL << 8;   // a pseudo-terminal, as on Linux
+            st.BlockSize = 1024;
+        }
+        else if (f.SchemeList)
+        {
+            st.Links = 2;
+            st.Mode = LinuxStat.ModeOf(FileKind.Directory);
+        }
+        else if (f.Content != null) st = PlainStat((ulong)f.Content.Length, FileKind.File);
+        else
+        {
+            Status s = Fs.Fstat(f.Fd, out st);
+            if (s == Status.NotSupported) s = Plain(Fs.Fstat(f.Fd, out ulong size, out FileKind kind), size, kind, out st);
+            if (s != Status.Ok) return -Errno.From(s);
+        }
+        return PutStat(p, in st, statBuffer);
     }
 
-    private static long Newfstatat(LinuxProcess p, long dirFd, ulong path, ulong statBuffer, ulong flags)
+    // A FileStat made from what every scheme answers (size and kind), for one without Unix metadata;
+    // `s` is the status of the call that gave them, passed on.
+    private static Status Plain(Status s, ulong size, FileKind kind, out FileStat st)
     {
-        if (!p.Memory.IsMapped(path, 1)) return -Errno.EFAULT;
-        byte* first = p.Memory.At(path, out _);
-        if (*first == 0)
-            return (flags & AtEmptyPath) != 0 && dirFd >= 0 ? Fstat(p, (ulong)dirFd, statBuffer) : -Errno.ENOENT;
-        return -Errno.ENOENT;   // no path namespace yet
+        st = PlainStat(size, kind);
+        return s;
+    }
+
+    private static FileStat PlainStat(ulong size, FileKind kind)
+    {
+        FileStat st = default;
+        st.Size = size;
+        st.Kind = (uint)kind;
+        st.Mode = LinuxStat.ModeOf(kind);
+        st.Links = 1;
+        return st;
+    }
+
+    private static long PutStat(LinuxProcess p, in FileStat st, ulong statBuffer)
+    {
+        byte* packed = stackalloc byte[LinuxStat.Size];
+        LinuxStat.Pack(in st, new System.Span<byte>(packed, LinuxStat.Size));
+        return p.Memory.Write(statBuffer, packed, LinuxStat.Size) ? 0 : -Errno.EFAULT;
+    }
+
+    private static long Getdents64(LinuxProcess p, ulong fd, ulong buffer, ulong count)
+    {
+        LinuxFile f = p.Files.Get(fd);
+        if (f == null) return -Errno.EBADF;
+        if (!f.IsDirectory) return -Errno.ENOTDIR;
+        if (count > ChunkBytes) count = ChunkBytes;
+        // A Vireo record (kind, length, name) grows by at most 8 times as a linux_dirent64 (a
+        // one-byte name: 3 bytes to 24), so asking for count / 8 bytes never loses an entry.
+        int ask = (int)(count / 8);
+        if (ask < 2 + 255 && count >= 280) ask = 2 + 255;
+        byte* records = stackalloc byte[ChunkBytes / 8 + 258 + 7];
+        // Vireo's listings leave out "." and "..", which Linux's give first (ls -a shows them).
+        int dots = 0;
+        if (f.DirentIndex == 0)
+        {
+            records[0] = records[3] = (byte)FileKind.Directory;
+            records[1] = 1;
+            records[4] = 2;
+            records[2] = records[5] = records[6] = (byte)'.';
+            dots = 7;
+        }
+        int got;
+        if (f.SchemeList) got = SchemeRecords(f.DirentIndex < 2 ? 0 : f.DirentIndex - 2, records + dots, ask);
+        else
+        {
+            Status s = Fs.Getdents(f.Fd, records + dots, ask, out got);
+            if (s != Status.Ok) return -Errno.From(s);
+        }
+        got += dots;
+        if (got == 0) return 0;
+        byte* packed = stackalloc byte[ChunkBytes];
+        int n = LinuxStat.PackDirents(new System.ReadOnlySpan<byte>(records, got), new System.Span<byte>(packed, (int)count), f.DirentIndex, out _, out int entries);
+        if (n == 0) return -Errno.EINVAL;
+        f.DirentIndex += (ulong)entries;
+        return p.Memory.Write(buffer, packed, (ulong)n) ? n : -Errno.EFAULT;
+    }
+
+    // /scheme's entries past the first `index`: the registered schemes (Namespace.List), as directory records.
+    private static int SchemeRecords(ulong index, byte* into, int room)
+    {
+        int at = 0;
+        byte* name = stackalloc byte[SchemeLimits.MaxName];
+        ulong next = 0;
+        for (ulong skipped = 0; ; skipped++)
+        {
+            if (Namespace.List(next, name, out int length, out ulong after) != Status.Ok) break;
+            next = after;
+            if (skipped < index) continue;
+            if (at + 2 + length > room) break;
+            into[at] = (byte)FileKind.Directory;
+            into[at + 1] = (byte)length;
+            for (int i = 0; i < length; i++) into[at + 2 + i] = name[i];
+            at += 2 + length;
+        }
+        return at;
+    }
+
+    private static long Dup(LinuxProcess p, ulong fd, long to, ulong flags, int from = 0)
+    {
+        LinuxFile f = p.Files.Get(fd);
+        if (f == null) return -Errno.EBADF;
+        bool cloexec = (flags & OCloexec) != 0;
+        if (to < 0)
+        {
+            int n = p.Files.Add(f, cloexec, from);
+            if (n < 0) return -Errno.EMFILE;
+            f.Users++;
+            return n;
+        }
+        if (to >= LinuxFiles.Max) return -Errno.EBADF;
+        p.Files.Put((int)to, f, cloexec);
+        return to;
+    }
+
+    private static long Fcntl(LinuxProcess p, ulong fd, ulong command, ulong argument)
+    {
+        LinuxFile f = p.Files.Get(fd);
+        if (f == null) return -Errno.EBADF;
+        switch (command)
+        {
+            case 0: return Dup(p, fd, -1, 0, (int)argument < 0 || argument >= LinuxFiles.Max ? LinuxFiles.Max : (int)argument);     // F_DUPFD
+            case 1030: return Dup(p, fd, -1, OCloexec, argument >= LinuxFiles.Max ? LinuxFiles.Max : (int)argument);                 // F_DUPFD_CLOEXEC
+            case 1: return p.Files.CloseOnExec(fd) ? 1 : 0;            // F_GETFD: FD_CLOEXEC
+            case 2: p.Files.SetCloseOnExec(fd, (argument & 1) != 0); return 0;
+            case 3: return (long)f.StatusFlags;                        // F_GETFL
+            case 4: f.StatusFlags = (f.StatusFlags & ~(OAppend | ONonblock)) | (argument & (OAppend | ONonblock)); return 0;
+            default: return -Errno.EINVAL;
+        }
     }
 
     private static long Ioctl(LinuxProcess p, ulong fd, ulong request)
     {
         // TCGETS, TIOCGWINSZ and the rest: not a terminal yet (the console's termios comes later).
-        return TryStdio(p, fd, out _) ? -Errno.ENOTTY : -Errno.EBADF;
+        return p.Files.Get(fd) != null ? -Errno.ENOTTY : -Errno.EBADF;
     }
 
-    private static long Readlink(LinuxProcess p, ulong path, ulong buffer, ulong size)
+    // sendfile: a read and write loop through a buffer of ours (cat and cp use it).
+    private static long Sendfile(LinuxProcess p, ulong outFd, ulong inFd, ulong offsetAddress, ulong count)
     {
-        if ((long)size <= 0) return -Errno.EINVAL;
-        byte* name = stackalloc byte[64];
-        int length = ReadString(p, path, name, 64);
-        if (length < 0) return length == -1 ? -Errno.EFAULT : -Errno.ENOENT;
-        if (!System.MemoryExtensions.SequenceEqual(new System.ReadOnlySpan<byte>(name, length), "/proc/self/exe"u8)) return -Errno.ENOENT;
-        ulong n = (ulong)p.ExePath.Length < size ? (ulong)p.ExePath.Length : size;
-        fixed (byte* exe = p.ExePath) return p.Memory.Write(buffer, exe, n) ? (long)n : -Errno.EFAULT;
-    }
-
-    // A NUL-terminated string of at most `max` bytes into `into`: its length, -1 if unmapped, -2 if longer.
-    private static int ReadString(LinuxProcess p, ulong address, byte* into, int max)
-    {
-        for (int i = 0; i < max; i++)
+        LinuxFile to = p.Files.Get(outFd), from = p.Files.Get(inFd);
+        if (to == null || from == null) return -Errno.EBADF;
+        if (!from.Fd.IsValid || !to.Fd.IsValid) return -Errno.EINVAL;   // a file of ours: the caller reads and writes instead
+        if (offsetAddress != 0) return -Errno.EINVAL;   // busybox passes none
+        byte* chunk = stackalloc byte[4096];
+        ulong done = 0;
+        while (done < count)
         {
-            if (!p.Memory.Read(address + (ulong)i, into + i, 1)) return -1;
-            if (into[i] == 0) return i;
+            int want = count - done < 4096 ? (int)(count - done) : 4096;
+            Status s = Fs.Read(from.Fd, chunk, want, out int read);
+            if (s != Status.Ok) return done > 0 ? (long)done : -Errno.From(s);
+            if (read == 0) break;
+            int written = 0;
+            while (written < read)
+            {
+                s = Fs.Write(to.Fd, chunk + written, read - written, out int n);
+                if (s != Status.Ok) return done > 0 ? (long)done : -Errno.From(s);
+                written += n;
+            }
+            done += (ulong)read;
         }
-        return -2;
+        return (long)done;
     }
 }

@@ -20,7 +20,54 @@ public static partial class SyscallTable
             case SyscallNumber.Close: return Close(p, a.A0);
             case SyscallNumber.Fstat: return Fstat(p, a.A0, a.A1);
             case SyscallNumber.Newfstatat: return Newfstatat(p, (long)a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.Stat: return Newfstatat(p, AtFdCwd, a.A0, a.A1, 0);
+            case SyscallNumber.Lstat: return Newfstatat(p, AtFdCwd, a.A0, a.A1, AtSymlinkNofollow);
             case SyscallNumber.Ioctl: return Ioctl(p, a.A0, a.A1);
+            case SyscallNumber.Open: return Openat(p, AtFdCwd, a.A0, a.A1, a.A2);
+            case SyscallNumber.Openat: return Openat(p, (long)a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.Lseek: return Lseek(p, a.A0, (long)a.A1, a.A2);
+            case SyscallNumber.Pread64: return Pread(p, a.A0, a.A1, a.A2, (long)a.A3, write: false);
+            case SyscallNumber.Pwrite64: return Pread(p, a.A0, a.A1, a.A2, (long)a.A3, write: true);
+            case SyscallNumber.Getdents64: return Getdents64(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Dup: return Dup(p, a.A0, -1, 0);
+            case SyscallNumber.Dup2: return a.A0 == a.A1 ? (p.Files.Get(a.A0) != null ? (long)a.A0 : -Errno.EBADF) : Dup(p, a.A0, (long)a.A1, 0);
+            case SyscallNumber.Dup3: return a.A0 == a.A1 ? -Errno.EINVAL : Dup(p, a.A0, (long)a.A1, a.A2);
+            case SyscallNumber.Fcntl: return Fcntl(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Sendfile: return Sendfile(p, a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.Getcwd: return Getcwd(p, a.A0, a.A1);
+            case SyscallNumber.Chdir: return Chdir(p, a.A0);
+            case SyscallNumber.Fchdir: return Fchdir(p, a.A0);
+            case SyscallNumber.Readlinkat: return Readlinkat(p, (long)a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.Access: return Faccessat(p, AtFdCwd, a.A0);
+            case SyscallNumber.Faccessat:
+            case SyscallNumber.Faccessat2: return Faccessat(p, (long)a.A0, a.A1);
+            case SyscallNumber.Mkdir: return OnPath(p, AtFdCwd, a.A0, 0, a.A1);
+            case SyscallNumber.Mkdirat: return OnPath(p, (long)a.A0, a.A1, 0, a.A2);
+            case SyscallNumber.Rmdir: return OnPath(p, AtFdCwd, a.A0, 1, 0);
+            case SyscallNumber.Unlink: return OnPath(p, AtFdCwd, a.A0, 2, 0);
+            case SyscallNumber.Unlinkat: return OnPath(p, (long)a.A0, a.A1, (a.A2 & AtRemovedir) != 0 ? 1 : 2, 0);
+            case SyscallNumber.Rename: return Renameat(p, AtFdCwd, a.A0, AtFdCwd, a.A1);
+            case SyscallNumber.Renameat: return Renameat(p, (long)a.A0, a.A1, (long)a.A2, a.A3);
+            case SyscallNumber.Symlink: return Symlinkat(p, a.A0, AtFdCwd, a.A1);
+            case SyscallNumber.Symlinkat: return Symlinkat(p, a.A0, (long)a.A1, a.A2);
+            case SyscallNumber.Link: return Linkat(p, AtFdCwd, a.A0, AtFdCwd, a.A1);
+            case SyscallNumber.Linkat: return Linkat(p, (long)a.A0, a.A1, (long)a.A2, a.A3);
+            case SyscallNumber.Chmod: return Chmodat(p, AtFdCwd, a.A0, a.A1);
+            case SyscallNumber.Fchmodat: return Chmodat(p, (long)a.A0, a.A1, a.A2);
+            case SyscallNumber.Fchmod: return Fchmod(p, a.A0, a.A1);
+            case SyscallNumber.Chown: return Chownat(p, AtFdCwd, a.A0, a.A1, a.A2, noFollow: false);
+            case SyscallNumber.Lchown: return Chownat(p, AtFdCwd, a.A0, a.A1, a.A2, noFollow: true);
+            case SyscallNumber.Fchownat: return Chownat(p, (long)a.A0, a.A1, a.A2, a.A3, (a.A4 & AtSymlinkNofollow) != 0);
+            case SyscallNumber.Fchown: return Fchown(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Utimensat: return Utimensat(p, (long)a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.Statfs: return Statfs(p, a.A0, a.A1);
+            case SyscallNumber.Fstatfs: return Fstatfs(p, a.A0, a.A1);
+            case SyscallNumber.Umask:
+                {
+                    long old = p.Umask;
+                    p.Umask = (uint)(a.A0 & 0x1FF);
+                    return old;
+                }
             case SyscallNumber.Brk: return Brk(p, a.A0);
             case SyscallNumber.Mmap: return Mmap(p, a.A0, a.A1, a.A2, a.A3, (long)a.A4);
             case SyscallNumber.Munmap: return Munmap(p, a.A0, a.A1);
@@ -36,7 +83,7 @@ public static partial class SyscallTable
             case SyscallNumber.Prlimit64: return Prlimit64(p, a.A1, a.A2, a.A3);
             case SyscallNumber.Getrandom: return Getrandom(p, a.A0, a.A1);
             case SyscallNumber.Uname: return Uname(p, a.A0);
-            case SyscallNumber.Readlink: return Readlink(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Readlink: return Readlinkat(p, AtFdCwd, a.A0, a.A1, a.A2);
             case SyscallNumber.ClockGettime: return ClockGettime(p, a.A0, a.A1);
             case SyscallNumber.Gettimeofday: return Gettimeofday(p, a.A0);
             case SyscallNumber.Time: return Time(p, a.A0);

@@ -1,0 +1,84 @@
+// The Linux path namespace over Vireo's schemes (docs/design/linux.md, "The path namespace"): a
+// Linux path is made absolute against the working directory and normalised by the library's one
+// normaliser (SchemePath: "//" and "." collapse, ".." at "/" stays at "/"), then mapped to a Vireo
+// path: /dev/null, /dev/zero, /dev/urandom to devd's schemes, /dev/tty and /dev/console to the console (tty:), /tmp to ramfs (file:/tmp, as tmpfs),
+// /scheme/NAME/rest to NAME:/rest, and everything else to the disk (disk:). Symbolic links are the
+// daemons' to follow. Portable: tests/Kernel.Tests/Linux checks the mapping.
+using System;
+using Vireo.User;
+
+namespace Vireo.Linux.Abi;
+
+public static class LinuxPaths
+{
+    public const int Max = 4096;   // PATH_MAX
+
+    /// <summary>`path` made absolute against `cwd` (itself absolute and normal) and normalised; null
+    /// when longer than PATH_MAX.</summary>
+    public static byte[] Absolute(ReadOnlySpan<byte> cwd, ReadOnlySpan<byte> path)
+    {
+        bool relative = path.Length == 0 || path[0] != (byte)'/';
+        int length = (relative ? cwd.Length + 1 : 0) + path.Length;
+        if (length > Max) return null;
+        var all = new byte[length == 0 ? 1 : length];
+        int at = 0;
+        if (relative)
+        {
+            cwd.CopyTo(all);
+            at = cwd.Length;
+            all[at++] = (byte)'/';
+        }
+        path.CopyTo(all.AsSpan(at));
+        int n = SchemePath.NormalizeInPlace(all.AsSpan(0, at + path.Length), false);
+        if (n == 0)
+        {
+            all[0] = (byte)'/';
+            n = 1;
+        }
+        return all.AsSpan(0, n).ToArray();
+    }
+
+    /// <summary>The Vireo path an absolute, normal Linux path names; null for "/scheme" itself (the
+    /// list of schemes, which no scheme serves) and for paths the personality answers itself.</summary>
+    public static byte[] ToVireo(ReadOnlySpan<byte> linux)
+    {
+        if (Is(linux, "/dev/null"u8)) return "null:/"u8.ToArray();
+        if (Is(linux, "/dev/zero"u8)) return "zero:/"u8.ToArray();
+        if (Is(linux, "/dev/urandom"u8) || Is(linux, "/dev/random"u8)) return "rand:/"u8.ToArray();
+        if (Is(linux, "/dev/tty"u8) || Is(linux, "/dev/console"u8)) return "tty:/"u8.ToArray();
+        if (Is(linux, "/scheme"u8)) return null;
+        if (Under(linux, "/scheme/"u8))
+        {
+            ReadOnlySpan<byte> rest = linux.Slice(8);
+            int slash = Ascii.IndexOf(rest, (byte)'/');
+            ReadOnlySpan<byte> name = slash < 0 ? rest : rest.Slice(0, slash);
+            ReadOnlySpan<byte> inside = slash < 0 ? "/"u8 : rest.Slice(slash);
+            return Join(name, ":"u8, inside);
+        }
+        if (Is(linux, "/tmp"u8) || Under(linux, "/tmp/"u8)) return Join("file:"u8, linux, default);
+        return Join("disk:"u8, linux, default);
+    }
+
+    /// <summary>What the personality serves itself at `linux` (/proc/mounts: the namespace's file
+    /// systems, which df reads), or null.</summary>
+    public static byte[] Served(ReadOnlySpan<byte> linux) =>
+        Is(linux, "/proc/mounts"u8) || Is(linux, "/proc/self/mounts"u8)
+            ? "disk / ext2 rw 0 0\nfile /tmp tmpfs rw 0 0\n"u8.ToArray()
+            : null;
+
+    /// <summary>True for "/scheme/NAME": a scheme's root as the namespace shows it.</summary>
+    public static bool IsSchemeRoot(ReadOnlySpan<byte> linux) =>
+        Under(linux, "/scheme/"u8) && Ascii.IndexOf(linux.Slice(8), (byte)'/') < 0;
+
+    private static bool Is(ReadOnlySpan<byte> path, ReadOnlySpan<byte> name) => path.SequenceEqual(name);
+    private static bool Under(ReadOnlySpan<byte> path, ReadOnlySpan<byte> prefix) => path.Length > prefix.Length && Ascii.StartsWith(path, prefix);
+
+    private static byte[] Join(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c)
+    {
+        var all = new byte[a.Length + b.Length + c.Length];
+        a.CopyTo(all);
+        b.CopyTo(all.AsSpan(a.Length));
+        c.CopyTo(all.AsSpan(a.Length + b.Length));
+        return all;
+    }
+}
