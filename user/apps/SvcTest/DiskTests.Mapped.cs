@@ -51,17 +51,25 @@ static unsafe partial class DiskTests
         T.Status(Status.Ok, Fs.Unlink(P("/m")), "unlink");
     }
 
+    // `data` written to `name`, a reader that has read its first `first` bytes into `got` and maps
+    // the file, and a writer on it: the start of each coherence test.
+    private static void ReaderAndWriter(string name, byte[] data, byte* got, int first, out Fd r, out Fd w)
+    {
+        T.Status(Status.Ok, File.WriteAll(Bytes(P(name)), data), "write the file");
+        T.Status(Status.Ok, Fs.Open(P(name), OpenFlags.Read, out r), "open a reader");
+        T.Status(Status.Ok, Fs.Read(r, got, first, out int n), "read");
+        T.True(n == first && FileMaps.WindowOf(r, out _) != null, "it maps");
+        T.Status(Status.Ok, Fs.Open(P(name), OpenFlags.Write, out w), "open a writer");
+    }
+
     // A reader maps the file; a second handle writes a few bytes (a message), a page's worth (the
     // transfer page) and past the end: each is seen by the mapped reader, with the size.
     private static void MappedSeesWritesBody()
     {
         byte[] data = Pattern(6000, 5);
-        T.Status(Status.Ok, File.WriteAll(Bytes(P("/w")), data), "write 6,000 bytes");
-        T.Status(Status.Ok, Fs.Open(P("/w"), OpenFlags.Read, out Fd r), "open a reader");
         byte* got = stackalloc byte[8192];
-        T.Status(Status.Ok, Fs.Read(r, got, 4096, out int n), "read");
-        T.True(n == 4096 && FileMaps.WindowOf(r, out _) != null, "it maps");
-        T.Status(Status.Ok, Fs.Open(P("/w"), OpenFlags.Write, out Fd w), "open a writer");
+        ReaderAndWriter("/w", data, got, 4096, out Fd r, out Fd w);
+        int n;
         byte* small = stackalloc byte[3];
         small[0] = (byte)'a'; small[1] = (byte)'b'; small[2] = (byte)'c';
         T.Status(Status.Ok, Fs.Seek(w, 4094, SeekFrom.Start, out _), "seek the writer across a page boundary");
@@ -90,12 +98,9 @@ static unsafe partial class DiskTests
     private static void MappedSeesTruncateBody()
     {
         byte[] data = Pattern(10000, 3);
-        T.Status(Status.Ok, File.WriteAll(Bytes(P("/t")), data), "write 10,000 bytes");
-        T.Status(Status.Ok, Fs.Open(P("/t"), OpenFlags.Read, out Fd r), "open a reader");
         byte* got = stackalloc byte[12000];
-        T.Status(Status.Ok, Fs.Read(r, got, 10000, out int n), "read it");
-        T.True(n == 10000 && FileMaps.WindowOf(r, out _) != null, "it maps");
-        T.Status(Status.Ok, Fs.Open(P("/t"), OpenFlags.Write, out Fd w), "open a writer");
+        ReaderAndWriter("/t", data, got, 10000, out Fd r, out Fd w);
+        int n;
         T.Status(Status.Ok, Fs.Ftruncate(w, 100), "shrink to 100");
         T.Status(Status.Ok, Fs.Seek(r, 0, SeekFrom.End, out ulong end), "the reader's end");
         T.Equal(100, (long)end, "100");
