@@ -42,6 +42,7 @@ static unsafe class Program
             SyscallTable.Say("linux: cannot start its loop (status " + ((ulong)s).ToString() + ")\n");
             return 125;
         }
+        LinuxTerminal.Start();
         var p = new LinuxProcess { ExePath = linuxPath, Shown = shown };
         Processes.TryAdd(p);   // the first: the table is empty
         p.Pgid = p.Sid = p.Pid;
@@ -54,7 +55,9 @@ static unsafe class Program
         file = null;   // the image is in the child now
         // /tmp is ramfs's (as tmpfs is on Linux): made here, since ramfs starts empty.
         _ = Fs.Mkdir("file:/tmp");   // Exists after the first run: what matters is that it is there
-        return EventLoop.Run(p);
+        int status = EventLoop.Run(p);
+        LinuxTerminal.Restore();
+        return status;
     }
 
     private static Status ReadFile(byte[] path, out byte[] file)

@@ -157,9 +157,17 @@ static unsafe class Program
     private static void Interrupt()
     {
         ulong to = InterruptTarget(out bool anyone);
+        // Where it came, told to its hearer (TtyInterruptContext): behind lines nobody read yet, or
+        // at a prompt (a reader waiting, nothing queued).
+        TtyInterruptContext where = s_line.HasLine ? TtyInterruptContext.BehindInput :
+            s_readers.Count > 0 ? TtyInterruptContext.WhileReading : TtyInterruptContext.None;
         if (anyone)
             for (uint id = 1; id < MaxFiles; id++)
-                if (s_files.IsOpen(id) && s_files[id].Interrupt && (to == 0 || s_files[id].Opener == to)) s_files[id].Pending = true;
+                if (s_files.IsOpen(id) && s_files[id].Interrupt && (to == 0 || s_files[id].Opener == to))
+                {
+                    s_files[id].Pending = true;
+                    s_files[id].PendingContext = where;
+                }
         for (int n = s_interruptReaders.Count; n > 0; n--)
         {
             s_interruptReaders.Take(out int token, out int file);
@@ -171,7 +179,7 @@ static unsafe class Program
             s_files[(uint)file].Pending = false;
             SchemeCall.Data[0] = LineDiscipline.EndOfText;
             // A reader that died meanwhile needs no answer.
-            _ = s_server.AnswerLater(token, Status.Ok, 0, 0, 1);
+            _ = s_server.AnswerLater(token, Status.Ok, (ulong)s_files[(uint)file].PendingContext, 0, 1);
         }
         s_watches.Check(&Ready);
     }
@@ -204,6 +212,7 @@ static unsafe class Program
     {
         public bool Interrupt;
         public bool Pending;   // an interrupt came for this file while nobody read it
+        public TtyInterruptContext PendingContext;   // where the last such interrupt came (its answer's w0)
         public ulong Opener;
     }
 
@@ -292,7 +301,7 @@ static unsafe class Program
         {
             file.Pending = false;
             SchemeCall.Data[0] = LineDiscipline.EndOfText;
-            s_server.Answer(Status.Ok, 0, 0, 0, 1);
+            s_server.Answer(Status.Ok, (ulong)file.PendingContext, 0, 0, 1);
         }
         else if (r.Op == SchemeOp.Read && r.W0 > 0)
         {
