@@ -68,7 +68,7 @@ public static unsafe partial class SyscallTable
         if (f.MayBlock && !(LinuxTerminal.ReadsAtOnce && LinuxTerminal.IsConsole(f)) && !Ready(p, f, Readiness.Readable)) return EventLoop.Parked;
         Status s = Fs.Read(f.Fd, at, want, out int read);
         if (s != Status.Ok) return -Errno.From(s);
-        if (read == 0 || f.Tty <= 0) return read;
+        if (read == 0 || !LinuxTerminal.FiltersInput || !LinuxTerminal.IsConsole(f)) return read;
         // With ISIG in raw mode, ^\ and ^Z are signals, not input; if nothing else came, the read
         // was interrupted by them.
         int kept = LinuxTerminal.Filter(p, at, read);

@@ -117,14 +117,16 @@ public static unsafe class LinuxTerminal
     public static bool ReadsAtOnce =>
         s_known && (Termios.Word(s_termios, Termios.LflagOffset) & Termios.Icanon) == 0 && s_termios[Termios.CcOffset + Termios.VMin] == 0;
 
+    /// <summary>Raw mode with ISIG: reads of the console go through Filter.</summary>
+    public static bool FiltersInput =>
+        s_known && (Termios.Word(s_termios, Termios.LflagOffset) & (Termios.Icanon | Termios.Isig)) == Termios.Isig;
+
     /// <summary>After a read of the console: with ISIG in raw mode, the quit and suspend bytes are not
     /// input but signals to the foreground group (and so is the interrupt byte, should ttyd pass it).
     /// Returns how many bytes are left at `data`.</summary>
     public static int Filter(LinuxProcess p, byte* data, int n)
     {
-        if (!s_known) return n;
-        uint l = Termios.Word(s_termios, Termios.LflagOffset);
-        if ((l & Termios.Isig) == 0 || (l & Termios.Icanon) != 0) return n;
+        if (!FiltersInput) return n;
         byte intr = s_termios[Termios.CcOffset + Termios.VIntr], quit = s_termios[Termios.CcOffset + Termios.VQuit],
             susp = s_termios[Termios.CcOffset + Termios.VSusp];
         int kept = 0;
