@@ -32,8 +32,11 @@ public sealed class LinuxFile
     public bool IsStream => ReadEnd != null || WriteEnd != null || Socket;
 
     /// <summary>Whether files of this Vireo path's scheme can make a reader wait (tty:, pipe:, chan:).</summary>
-    public static bool SchemeMayBlock(byte[] vireo) =>
-        vireo.AsSpan().StartsWith("tty:"u8) || vireo.AsSpan().StartsWith("pipe:"u8) || vireo.AsSpan().StartsWith("chan:"u8);
+    public static bool SchemeMayBlock(byte[] vireo)
+    {
+        ReadOnlySpan<byte> path = vireo;
+        return path.StartsWith("tty:"u8) || path.StartsWith("pipe:"u8) || path.StartsWith("chan:"u8);
+    }
 }
 
 public sealed class LinuxFiles
