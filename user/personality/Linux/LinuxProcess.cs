@@ -21,6 +21,7 @@ public sealed unsafe class LinuxProcess
     public readonly LinuxMemory Memory = new LinuxMemory();
     public CapHandle Thread, Endpoint, CNode;
     public byte[] ExePath;
+    public byte[][] Argv;   // as the program was started (/proc/PID/cmdline)
     public ulong BreakStart, Break, BreakMapped;   // the heap: [BreakStart, Break), pages to BreakMapped
     public ulong MmapNext = MmapBase;
     public ulong SignalMask;
@@ -34,6 +35,7 @@ public sealed unsafe class LinuxProcess
     public Status Load(byte[] file, byte[][] argv, byte[][] envp, out string why)
     {
         if (LinuxExecutable.TryParse(file, out LinuxExecutable exe, out why) != FormatStatus.Ok) return Status.InvalidArgument;
+        Argv = argv;
         Elf64Image.TryParse(file, out Elf64Image image);   // Ok: LinuxExecutable checked it
         Status s = Memory.Create();
         for (int i = 0; i < image.SegmentCount && s == Status.Ok; i++)
