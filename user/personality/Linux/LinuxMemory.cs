@@ -14,6 +14,9 @@ namespace Vireo.Linux;
 public sealed unsafe class LinuxMemory
 {
     private const ulong Window = 0x0000_6100_0000_0000;   // 1 MiB aligned, in the personality's own space
+    /// <summary>A free page beside the window, in the same page table (the personality's address space
+    /// has a small pool of table pages): the stack of the personality's timer thread.</summary>
+    public const ulong BesideWindow = Window + (1UL << MaxFrameBits);
     private const int MaxFrameBits = 20;
     private const int AddressSpaceBits = 17;
 
@@ -27,6 +30,9 @@ public sealed unsafe class LinuxMemory
 
     private readonly List<Region> _regions = new List<Region>();
     private Region _mapped;
+    // The window is one place in the personality's space, shared by every process's memory: the
+    // memory whose frame is there now (its _mapped says which).
+    private static LinuxMemory s_windowHolder;
     public CapHandle AddressSpace;
 
     public Status Create() => CSpace.Make(ObjectType.AddressSpace, AddressSpaceBits, out AddressSpace);
@@ -108,16 +114,34 @@ public sealed unsafe class LinuxMemory
         available = 0;
         Region r = Find(address);
         if (r == null) return null;
-        if (_mapped != r)
+        if (_mapped != r || s_windowHolder != this)
         {
             // The window holds one frame at a time: the previous one leaves it first.
-            if (_mapped != null) _ = Sys.Unmap(_mapped.Own);   // it is mapped: Ok
-            _mapped = null;
+            LeaveWindow();
             if (Sys.Map(CSpace.SelfAddressSpace, r.Own, Window, Rights.Read | Rights.Write) != Status.Ok) return null;
             _mapped = r;
+            s_windowHolder = this;
         }
         available = r.Start + r.Size - address;
         return (byte*)Window + (address - r.Start);
+    }
+
+    private static void LeaveWindow()
+    {
+        LinuxMemory holder = s_windowHolder;
+        if (holder == null) return;
+        if (holder._mapped != null) _ = Sys.Unmap(holder._mapped.Own);   // it is mapped: Ok
+        holder._mapped = null;
+        s_windowHolder = null;
+    }
+
+    /// <summary>Frees every frame and the address space (the process ended).</summary>
+    public void Release()
+    {
+        if (s_windowHolder == this) LeaveWindow();
+        Unmap(0, BootstrapLayout.UserTop);
+        if (AddressSpace.Value != 0) CSpace.Release(AddressSpace);
+        AddressSpace = default;
     }
 
     /// <summary>Copies from the Linux process into `to`; false (EFAULT) if any of it is not mapped.</summary>
@@ -155,7 +179,7 @@ public sealed unsafe class LinuxMemory
 
     private Region Find(ulong address)
     {
-        if (_mapped != null && address >= _mapped.Start && address - _mapped.Start < _mapped.Size) return _mapped;
+        if (_mapped != null && s_windowHolder == this && address >= _mapped.Start && address - _mapped.Start < _mapped.Size) return _mapped;
         foreach (Region r in _regions)
             if (address >= r.Start && address - r.Start < r.Size) return r;
         return null;

@@ -1,6 +1,6 @@
 // linux [-t] [-o FILE] [PATH [ARGS...]]: runs the static Linux x86_64 program at PATH (a Linux path,
-// /bin/busybox, or a Vireo path, initfs:/bin/busybox; none: the login shell /bin/sh) as a child whose address space this process builds and owns, serving its
-// syscalls (Syscalls/) as they arrive on its fault endpoint (ADR 0014), and ends with its exit
+// /bin/busybox, or a Vireo path, initfs:/bin/busybox; none: the login shell /bin/sh) as a child whose
+// address space this process builds and owns, serving its syscalls (Syscalls/) as they arrive on its fault endpoint (ADR 0014), and ends with its exit
 // status. A program killed by a fault is reported as Linux's shell would see it: status 128 + the
 // signal, and a line naming the fault. docs/design/linux.md.
 using System;
@@ -8,6 +8,7 @@ using System.Runtime;
 using Vireo.Abi;
 using Vireo.Linux;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Loop;
 using Vireo.Linux.Syscalls;
 using Vireo.Linux.Trace;
 using Vireo.User;
@@ -44,7 +45,14 @@ static unsafe class Program
         // argv[0] (unless the login shell's "-sh") and as /proc/self/exe, which glibc requires to be absolute.
         if (!c.Login) c.Argv[0] = linuxPath;
         var envp = new byte[][] { "PATH=/bin:/sbin:/usr/bin:/usr/sbin"u8.ToArray(), "HOME=/root"u8.ToArray(), "TERM=vt100"u8.ToArray() };
-        var p = new LinuxProcess { ExePath = linuxPath };
+        if ((s = EventLoop.Start()) != Status.Ok)
+        {
+            SyscallTable.Say("linux: cannot start its loop (status " + ((ulong)s).ToString() + ")\n");
+            return 125;
+        }
+        var p = new LinuxProcess { ExePath = linuxPath, Shown = shown };
+        Processes.TryAdd(p);   // the first: the table is empty
+        p.Pgid = p.Sid = p.Pid;
         s = p.Load(file, c.Argv, envp, out string why);
         if (s != Status.Ok)
         {
@@ -56,7 +64,7 @@ static unsafe class Program
         if (c.Login && Fs.Stat("disk:/root", out _, out FileKind home) == Status.Ok && home == FileKind.Directory) p.Cwd = "/root"u8.ToArray();
         // /tmp is ramfs's (as tmpfs is on Linux): made here, since ramfs starts empty.
         _ = Fs.Mkdir("file:/tmp");   // Exists after the first run: what matters is that it is there
-        return Serve(p, shown);
+        return EventLoop.Run(p);
     }
 
     // -t: the trace goes to standard error, or with -o to FILE (a Linux path, or a Vireo one), made new.
@@ -105,52 +113,5 @@ static unsafe class Program
         var chars = new char[bytes.Length];
         for (int i = 0; i < bytes.Length; i++) chars[i] = (char)bytes[i];
         return new string(chars);
-    }
-
-    // The personality's loop: each message is a syscall or a fault of the Linux thread.
-    private static int Serve(LinuxProcess p, string shown)
-    {
-        var m = new Message();
-        var buffer = (IpcBuffer*)ProcessSlots.IpcBuffer;
-        Status s = Ipc.Receive(p.Endpoint, ref m);
-        while (s == Status.Ok)
-        {
-            if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Killed(p, shown, in m);
-            // Words past the registers are copied out before any file call reuses the buffer.
-            var a = new SyscallArgs { Number = m.W0, A0 = m.W1, A1 = m.W2, A2 = m.W3 };
-            if (m.Info.Words == ForeignSyscallMessage.Words)
-            {
-                a.A3 = buffer->Words[ForeignSyscallMessage.R10];
-                a.A4 = buffer->Words[ForeignSyscallMessage.R8];
-                a.A5 = buffer->Words[ForeignSyscallMessage.R9];
-                a.Rip = buffer->Words[ForeignSyscallMessage.Rip];
-                a.Rsp = buffer->Words[ForeignSyscallMessage.Rsp];
-            }
-            string[] traced = Tracer.Before(p, in a);
-            long result = SyscallTable.Serve(p, in a, out bool exit, out int status);
-            Tracer.After(p, in a, traced, result);
-            if (exit)
-            {
-                p.Stop();
-                return status;
-            }
-            m = Message.Of((ulong)result);
-            s = Ipc.ReplyReceive(p.Endpoint, new MessageInfo(1, 0), ref m);
-        }
-        SyscallTable.Say("linux: " + shown + ": lost its thread (status " + ((ulong)s).ToString() + ")\n");
-        p.Stop();
-        return 125;
-    }
-
-    // A fault the program cannot handle (no signal delivery yet): it dies of the signal Linux would send.
-    private static int Killed(LinuxProcess p, string shown, in Message m)
-    {
-        ulong vector = m.W0;
-        int signal = vector switch { 0 => 8, 3 => 5, 6 => 4, 16 or 19 => 8, _ => 11 };   // SIGFPE, SIGTRAP, SIGILL, SIGSEGV
-        string name = signal switch { 8 => "SIGFPE", 5 => "SIGTRAP", 4 => "SIGILL", _ => "SIGSEGV" };
-        string what = vector == 14 ? "page fault at address 0x" + m.W1.ToString("x") : "exception " + vector.ToString();
-        SyscallTable.Say("linux: " + shown + ": killed by " + name + " (" + what + ", rip 0x" + m.W2.ToString("x") + ")\n");
-        p.Stop();
-        return 128 + signal;
     }
 }

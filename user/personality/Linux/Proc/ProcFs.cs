@@ -2,7 +2,7 @@
 // figures), uptime, loadavg, stat, mounts, self (a link to the caller's pid) and for each Linux
 // process PID/{stat,status,cmdline,exe,mounts}; the listing of /proc names the pids, so BusyBox's ps
 // and top find them. The texts are ProcText's (host-tested); this file finds the node a path names.
-// The processes come from ILinuxProcesses: until a table of them exists, the caller alone.
+// The processes are the personality's table (Processes).
 using System;
 using Vireo.Abi;
 using Vireo.Linux.Abi;
@@ -11,18 +11,8 @@ using Vireo.User.Schemes;
 
 namespace Vireo.Linux.Proc;
 
-/// <summary>The Linux processes /proc shows.</summary>
-public interface ILinuxProcesses
-{
-    int Count { get; }
-    LinuxProcess At(int index);
-}
-
 public static unsafe class ProcFs
 {
-    /// <summary>The processes to show; null: only the process that asks.</summary>
-    public static ILinuxProcesses Processes;
-
     private enum Node { None, Directory, File, Link }
 
     private static readonly string[] TopFiles = { "self", "meminfo", "uptime", "loadavg", "stat", "mounts" };
@@ -75,8 +65,8 @@ public static unsafe class ProcFs
         foreach (string name in files)
             if (i++ >= index && !Record(into, room, ref at, name == "self" || name == "exe" ? FileKind.Symlink : FileKind.File, name)) return at;
         if (!top) return at;
-        for (int k = 0; k < Count(caller); k++)
-            if (i++ >= index && !Record(into, room, ref at, FileKind.Directory, ProcessAt(caller, k).PidOf().ToString())) return at;
+        foreach (LinuxProcess p in Processes.Snapshot())
+            if (i++ >= index && !Record(into, room, ref at, FileKind.Directory, p.Pid.ToString())) return at;
         return at;
     }
 
@@ -85,7 +75,7 @@ public static unsafe class ProcFs
     {
         MemoryFigures(out ulong total, out ulong free);
         byte* info = stackalloc byte[ProcText.SysinfoSize];
-        ProcText.Sysinfo(new Span<byte>(info, ProcText.SysinfoSize), Sys.TimeNanos() / 1_000_000_000UL, total, free, Count(caller));
+        ProcText.Sysinfo(new Span<byte>(info, ProcText.SysinfoSize), Sys.TimeNanos() / 1_000_000_000UL, total, free, Processes.Count);
         return caller.Memory.Write(address, info, ProcText.SysinfoSize) ? 0 : -Errno.EFAULT;
     }
 
@@ -115,13 +105,13 @@ public static unsafe class ProcFs
         {
             if (slash < 0 && noFollow)
             {
-                target = Bytes(caller.PidOf().ToString());
+                target = Bytes(caller.Pid.ToString());
                 return Node.Link;
             }
             p = caller;
         }
         else if (slash < 0 && TopFile(caller, first, out content)) return Node.File;
-        else if ((p = ByPid(caller, first)) == null) return Node.None;
+        else if ((p = ByPid(first)) == null) return Node.None;
         if (inside.Length == 0) return Node.Directory;
         if (inside.SequenceEqual("exe"u8))
         {
@@ -144,11 +134,11 @@ public static unsafe class ProcFs
             content = ProcText.Meminfo(total / 1024, free / 1024);
         }
         else if (name.SequenceEqual("uptime"u8)) content = ProcText.Uptime(Sys.TimeNanos());
-        else if (name.SequenceEqual("loadavg"u8)) content = ProcText.Loadavg(1, Count(caller), caller.PidOf());
+        else if (name.SequenceEqual("loadavg"u8)) content = ProcText.Loadavg(1, Processes.Count, caller.Pid);
         else if (name.SequenceEqual("stat"u8))
         {
             ulong boot = WallClock.Now(out long seconds, out _) == Status.Ok ? (ulong)seconds - Sys.TimeNanos() / 1_000_000_000UL : 0;
-            content = ProcText.Stat(boot, Count(caller), 1);
+            content = ProcText.Stat(boot, Processes.Count, 1);
         }
         else if (name.SequenceEqual("mounts"u8)) content = LinuxPaths.Served("/proc/mounts"u8);
         return content != null;
@@ -156,8 +146,8 @@ public static unsafe class ProcFs
 
     private static ProcText.ProcessFacts Facts(LinuxProcess p) => new ProcText.ProcessFacts
     {
-        Pid = p.PidOf(), ParentPid = LinuxProcess.ParentPid, Group = p.PidOf(), Session = p.PidOf(),
-        Name = ProcText.Comm(p.ExePath), State = 'R',
+        Pid = p.Pid, ParentPid = p.ParentPid, Group = p.Pgid, Session = p.Sid,
+        Name = ProcText.Comm(p.ExePath), State = p.Ended ? 'Z' : p.IsParked ? 'S' : 'R',
         VirtualBytes = p.BreakMapped - p.BreakStart + LinuxProcess.StackSize,
     };
 
@@ -170,10 +160,7 @@ public static unsafe class ProcFs
         free = r.W1;
     }
 
-    private static int Count(LinuxProcess caller) => Processes == null ? 1 : Processes.Count;
-    private static LinuxProcess ProcessAt(LinuxProcess caller, int k) => Processes == null ? caller : Processes.At(k);
-
-    private static LinuxProcess ByPid(LinuxProcess caller, ReadOnlySpan<byte> digits)
+    private static LinuxProcess ByPid(ReadOnlySpan<byte> digits)
     {
         ulong pid = 0;
         if (digits.Length == 0 || digits.Length > 9) return null;
@@ -182,9 +169,7 @@ public static unsafe class ProcFs
             if (d < (byte)'0' || d > (byte)'9') return null;
             pid = pid * 10 + (ulong)(d - '0');
         }
-        for (int k = 0; k < Count(caller); k++)
-            if (ProcessAt(caller, k).PidOf() == pid) return ProcessAt(caller, k);
-        return null;
+        return Processes.ByPid(pid);
     }
 
     // /proc/self/... as /proc/PID/... (a directory opened through self keeps its pid, as on Linux).
@@ -192,7 +177,7 @@ public static unsafe class ProcFs
     {
         ReadOnlySpan<byte> path = linux;
         if (!(path.Length >= 10 && Ascii.StartsWith(path, "/proc/self"u8) && (path.Length == 10 || path[10] == (byte)'/'))) return linux;
-        byte[] pid = Bytes(caller.PidOf().ToString());
+        byte[] pid = Bytes(caller.Pid.ToString());
         var all = new byte[6 + pid.Length + path.Length - 10];
         "/proc/"u8.CopyTo(all);
         pid.AsSpan().CopyTo(all.AsSpan(6));
@@ -206,6 +191,4 @@ public static unsafe class ProcFs
         for (int i = 0; i < s.Length; i++) b[i] = (byte)s[i];
         return b;
     }
-
-    private static ulong PidOf(this LinuxProcess p) => LinuxProcess.Pid;
 }
