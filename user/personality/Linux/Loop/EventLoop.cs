@@ -187,7 +187,7 @@ public static unsafe class EventLoop
         var m = Message.Of((ulong)result);
         // A thread that died meanwhile leaves nothing to answer: PeerDied changes nothing here.
         if (direct) _ = Ipc.Reply(new MessageInfo(1, 0), ref m);
-        else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);
+        else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);   // as above: a dead caller needs no answer
     }
 
     /// <summary>Ends `p` with `waitStatus` (Linux's encoding: LinuxProcess.ExitedStatus or KilledStatus):
