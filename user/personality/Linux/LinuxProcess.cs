@@ -27,6 +27,7 @@ public sealed unsafe class LinuxProcess
     public CapHandle Thread, FaultEndpoint, CNode;
     public CapHandle Reply;           // where a parked call's reply waits (EventLoop)
     public byte[] ExePath;
+    public byte[][] Argv;   // as the program was started (/proc/PID/cmdline)
     public string Shown;              // how reports name the program (the path `linux` was given, or ExePath)
 
     // Place among the processes (Processes): Parent is null for the first one and for orphans (init's).
@@ -56,6 +57,7 @@ public sealed unsafe class LinuxProcess
     public Status Load(byte[] file, byte[][] argv, byte[][] envp, out string why)
     {
         if (LinuxExecutable.TryParse(file, out LinuxExecutable exe, out why) != FormatStatus.Ok) return Status.InvalidArgument;
+        Argv = argv;
         Elf64Image.TryParse(file, out Elf64Image image);   // Ok: LinuxExecutable checked it
         Status s = Memory.Create();
         for (int i = 0; i < image.SegmentCount && s == Status.Ok; i++)

@@ -12,6 +12,7 @@ using System.Collections.Generic;
 using Vireo.Abi;
 using Vireo.Linux.Abi;
 using Vireo.Linux.Syscalls;
+using Vireo.Linux.Trace;
 using Vireo.User;
 
 namespace Vireo.Linux.Loop;
@@ -123,7 +124,9 @@ public static unsafe class EventLoop
     // Serves p.Call; true with the result if it is to be answered, false if it parked or ended p.
     private static bool Serve(LinuxProcess p, out long result, bool direct)
     {
+        string[] traced = Tracer.Before(p, in p.Call);
         result = SyscallTable.Serve(p, in p.Call, out bool exit, out int status);
+        if (result != Parked) Tracer.After(p, in p.Call, traced, result);
         if (exit)
         {
             Exit(p, LinuxProcess.ExitedStatus(status));
@@ -184,7 +187,7 @@ public static unsafe class EventLoop
         var m = Message.Of((ulong)result);
         // A thread that died meanwhile leaves nothing to answer: PeerDied changes nothing here.
         if (direct) _ = Ipc.Reply(new MessageInfo(1, 0), ref m);
-        else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);
+        else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);   // as above: a dead caller needs no answer
     }
 
     /// <summary>Ends `p` with `waitStatus` (Linux's encoding: LinuxProcess.ExitedStatus or KilledStatus):

@@ -3,6 +3,7 @@
 // errno (Errno.From). Calls on paths are in Paths.cs.
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Proc;
 using Vireo.Linux.Loop;
 using Vireo.User.Schemes;
 
@@ -212,7 +213,9 @@ public static unsafe partial class SyscallTable
             dots = 7;
         }
         int got;
-        if (f.SchemeList) got = SchemeRecords(f.DirentIndex < 2 ? 0 : f.DirentIndex - 2, records + dots, ask);
+        if (f.SchemeList)
+            got = ProcFs.Under(f.Path) ? ProcFs.Records(p, f.Path, f.DirentIndex < 2 ? 0 : f.DirentIndex - 2, records + dots, ask)
+                : SchemeRecords(f.DirentIndex < 2 ? 0 : f.DirentIndex - 2, records + dots, ask);
         else
         {
             Status s = Fs.Getdents(f.Fd, records + dots, ask, out got);

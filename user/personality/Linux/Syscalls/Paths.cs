@@ -4,6 +4,7 @@
 using System;
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Proc;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux.Syscalls;
@@ -24,6 +25,7 @@ public static unsafe partial class SyscallTable
         if (length < 0) return -Errno.ENAMETOOLONG;
         if (length == 0) return -Errno.ENOENT;
         byte[] from = p.Cwd;
+        dirFd = (int)dirFd;   // an int in Linux's prototypes: AT_FDCWD may come without its upper 32 bits
         if (name[0] != (byte)'/' && dirFd != AtFdCwd)
         {
             LinuxFile d = p.Files.Get((ulong)dirFd);
@@ -41,11 +43,10 @@ public static unsafe partial class SyscallTable
         if (e != 0) return e;
         var f = new LinuxFile { Path = linux, StatusFlags = flags & ~(OCloexec | OCreat | OExcl | OTrunc | ONofollow) };
         byte[] vireo = LinuxPaths.ToVireo(linux);
-        byte[] served = LinuxPaths.Served(linux);
-        if (served != null)
+        if (ProcFs.Under(linux))
         {
-            if ((flags & OAccMode) != 0) return -Errno.EACCES;
-            f.Content = served;
+            long pe = ProcFs.Open(p, linux, flags, f);
+            if (pe != 0) return pe;
         }
         else if (vireo == null)
         {
@@ -88,19 +89,14 @@ public static unsafe partial class SyscallTable
             return (flags & AtEmptyPath) != 0 ? Fstat(p, dirFd == AtFdCwd ? ulong.MaxValue : (ulong)dirFd, statBuffer) : -Errno.ENOENT;
         long e = Resolve(p, dirFd, path, out byte[] linux);
         if (e != 0) return e;
-        e = StatPath(linux, (flags & AtSymlinkNofollow) != 0, out FileStat st);
+        e = StatPath(p, linux, (flags & AtSymlinkNofollow) != 0, out FileStat st);
         return e != 0 ? e : PutStat(p, in st, statBuffer);
     }
 
-    private static long StatPath(byte[] linux, bool noFollow, out FileStat st)
+    private static long StatPath(LinuxProcess p, byte[] linux, bool noFollow, out FileStat st)
     {
         st = default;
-        byte[] served = LinuxPaths.Served(linux);
-        if (served != null)
-        {
-            st = PlainStat((ulong)served.Length, FileKind.File);
-            return 0;
-        }
+        if (ProcFs.Under(linux)) return ProcFs.Stat(p, linux, noFollow, out st);
         byte[] vireo = LinuxPaths.ToVireo(linux);
         if (vireo == null)
         {
@@ -138,7 +134,7 @@ public static unsafe partial class SyscallTable
     {
         long e = Resolve(p, AtFdCwd, path, out byte[] linux);
         if (e != 0) return e;
-        e = StatPath(linux, false, out FileStat st);
+        e = StatPath(p, linux, false, out FileStat st);
         if (e != 0) return e;
         if (!st.IsDirectory) return -Errno.ENOTDIR;
         p.Cwd = linux;
@@ -159,10 +155,12 @@ public static unsafe partial class SyscallTable
         if ((long)size <= 0) return -Errno.EINVAL;
         long e = Resolve(p, dirFd, path, out byte[] linux);
         if (e != 0) return e;
-        if (System.MemoryExtensions.SequenceEqual(new ReadOnlySpan<byte>(linux), "/proc/self/exe"u8))
+        if (ProcFs.Under(linux))
         {
-            ulong n = (ulong)p.ExePath.Length < size ? (ulong)p.ExePath.Length : size;
-            fixed (byte* exe = p.ExePath) return p.Memory.Write(buffer, exe, n) ? (long)n : -Errno.EFAULT;
+            byte[] link = ProcFs.Readlink(p, linux);
+            if (link == null) return StatPath(p, linux, true, out _) != 0 ? -Errno.ENOENT : -Errno.EINVAL;
+            ulong n = (ulong)link.Length < size ? (ulong)link.Length : size;
+            fixed (byte* l = link) return p.Memory.Write(buffer, l, n) ? (long)n : -Errno.EFAULT;
         }
         byte[] vireo = LinuxPaths.ToVireo(linux);
         if (vireo == null) return -Errno.EINVAL;
@@ -178,7 +176,7 @@ public static unsafe partial class SyscallTable
     private static long Faccessat(LinuxProcess p, long dirFd, ulong path)
     {
         long e = Resolve(p, dirFd, path, out byte[] linux);
-        return e != 0 ? e : StatPath(linux, false, out _);   // root may do anything to what exists
+        return e != 0 ? e : StatPath(p, linux, false, out _);   // root may do anything to what exists
     }
 
     // mkdir, rmdir, unlink: one path, one Vireo call.
