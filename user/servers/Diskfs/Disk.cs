@@ -107,7 +107,7 @@ struct DiskDevice : IBlockDevice
         s = BlockClient.Over(fd, AreaAddress, out BlockClient fresh);
         if (s != Status.Ok)
         {
-            _ = Fs.Close(fd);
+            _ = Fs.Close(fd);   // nothing was written through it
             return false;
         }
         _block = fresh;
