@@ -150,15 +150,6 @@ FUNC cpu_int3
     ret
 
     .text
-/* void arch_set_current(InterruptFrame* frame): the thread the next return_to_user enters. */
-FUNC arch_set_current
-    movq %rdi, current_frame(%rip)
-    leaq 176(%rdi), %rax
-    movq %rax, current_frame_top(%rip)
-    ret
-FUNC arch_set_kernel_stack
-    movq %rdi, kernel_stack_top(%rip)
-    ret
 FUNC arch_syscall_entry_address
     leaq syscall_entry(%rip), %rax
     ret
