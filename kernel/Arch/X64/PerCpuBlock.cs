@@ -21,4 +21,11 @@ public unsafe struct PerCpuBlock
     public uint Reserved;
     /// <summary>Local APIC timer interrupts taken by this CPU (the tests see an AP's timer run).</summary>
     public ulong TimerTicks;
+    /// <summary>The cross-CPU call mailbox (CrossCall.cs): the function and argument of request
+    /// CallSeq; CallTaken, the last request this CPU began (so a request that waits and polls is not
+    /// begun again inside itself), and CallAck, the last it finished.</summary>
+    public ulong CallFn, CallArg;
+    public uint CallSeq, CallAck, CallTaken, CallReserved;
+    /// <summary>The root this CPU's CR3 holds (Cpu.WriteCr3 records it): who needs a TLB shootdown.</summary>
+    public ulong ActiveRoot;
 }

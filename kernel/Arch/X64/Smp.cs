@@ -22,7 +22,7 @@ public static unsafe class Smp
     public const ulong TrampolineBytes = 4 * PageTable.Size4K;
     private const ulong StackPages = 16, IstPages = 4;
     private const uint Efer = 0xC0000080;
-    private const ulong InitDelayTicks = 10, StartupTimeoutTicks = 200;
+    private const ulong InitDelayTicks = 10, StartupTimeoutTicks = 1000;
 
     // The order of ap_trampoline_params in smp.S.
     private struct TrampolineParams
@@ -54,6 +54,7 @@ public static unsafe class Smp
         PerCpuBlock* bsp = PerCpu.Block(0);
         bsp->ApicId = LocalApic.ApicId;
         bsp->Online = 1;
+        CrossCall.Init();
         if (madt.EnabledCpuCount < 2) return;
         if (!TrampolineFree(boot))
         {
