@@ -4,6 +4,7 @@
 // root (PerCpuBlock.ActiveRoot), through a cross-CPU call that returns only when each has done it
 // (ADR 0017). A CPU that has since loaded another root has no entries of this one left (no PCIDs; user
 // pages are not global), so it needs nothing.
+using System.Runtime.CompilerServices;
 using Vireo.Kernel.Memory;
 using Vireo.Kernel.Paging;
 
@@ -12,13 +13,18 @@ namespace Vireo.Kernel.Arch.X64;
 public static unsafe class Tlb
 {
     /// <summary>Invalidates the block of 2^sizeBits bytes at <paramref name="virt"/> on every other
-    /// CPU running on <paramref name="root"/>; returns once they have.</summary>
+    /// CPU running on <paramref name="root"/>; returns once they have. Inline: on one CPU it is a test.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ShootDown(PhysAddr root, ulong virt, int sizeBits)
     {
-        int count = PerCpu.Count;
-        if (count == 1) return;
+        if (PerCpu.Count > 1) ShootDownOthers(root, virt, sizeBits);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ShootDownOthers(PhysAddr root, ulong virt, int sizeBits)
+    {
         ulong mask = 0;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < PerCpu.Count; i++)
             if (PerCpu.Block(i)->ActiveRoot == root.Value) mask |= 1UL << i;
         mask &= ~(1UL << (int)PerCpu.Index);
         if (mask != 0) CrossCall.RunOnMask(mask, &InvalidateHere, virt | (uint)sizeBits);
