@@ -23,7 +23,8 @@ static unsafe class Program
         }
         byte[] path = Startup.Argument(1).ToArray();
         string shown = Text(path);
-        Status s = ReadFile(path, out byte[] file);
+        // The image is mapped from the file, as execve maps it (LinuxProcess.Exec).
+        Status s = BackingFile.Open(path, run: true, out BackingFile file);
         if (s != Status.Ok)
         {
             SyscallTable.Say("linux: " + shown + ": cannot read it (status " + ((ulong)s).ToString() + ")\n");
@@ -36,39 +37,17 @@ static unsafe class Program
         argv[0] = linuxPath;
         for (int i = 1; i < argv.Length; i++) argv[i] = Startup.Argument(i + 1).ToArray();
         var envp = new byte[][] { "PATH=/bin"u8.ToArray(), "HOME=/root"u8.ToArray(), "TERM=vt100"u8.ToArray() };
-        var p = new LinuxProcess { ExePath = linuxPath };
-        s = p.Load(file, argv, envp, out string why);
+        var p = new LinuxProcess();
+        s = p.Exec(file, argv, envp, linuxPath, out string why);
         if (s != Status.Ok)
         {
+            file.Close();
             SyscallTable.Say("linux: " + shown + ": cannot run it: " + why + "\n");
             return 126;
         }
-        file = null;   // the image is in the child now
         // /tmp is ramfs's (as tmpfs is on Linux): made here, since ramfs starts empty.
         _ = Fs.Mkdir("file:/tmp");   // Exists after the first run: what matters is that it is there
         return Serve(p, shown);
-    }
-
-    private static Status ReadFile(byte[] path, out byte[] file)
-    {
-        file = null;
-        Status s;
-        Fd fd;
-        fixed (byte* name = path) s = Fs.Open(name, path.Length, OpenFlags.Read, out fd);
-        if (s != Status.Ok) return s;
-        s = Fs.Fstat(fd, out ulong size, out _);
-        if (s == Status.Ok && size > 64 << 20) s = Status.OutOfRange;
-        if (s == Status.Ok) file = new byte[(int)size];
-        ulong done = 0;
-        while (s == Status.Ok && done < size)
-        {
-            int read = 0;
-            fixed (byte* at = &file[(int)done]) s = Fs.Read(fd, at, (int)(size - done < 65536 ? size - done : 65536), out read);
-            if (s == Status.Ok && read == 0) s = Status.BadState;   // shorter than it said
-            done += (ulong)read;
-        }
-        _ = Fs.Close(fd);   // read only: what was read stands
-        return s;
     }
 
     private static byte[] LinuxPath(byte[] path)
@@ -92,7 +71,13 @@ static unsafe class Program
         Status s = Ipc.Receive(p.Endpoint, ref m);
         while (s == Status.Ok)
         {
-            if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Killed(p, shown, in m);
+            if (m.Info.Label != MessageInfo.ForeignSyscallLabel)
+            {
+                // A page fault at a page not made yet is served (demand paging) and the thread resumes.
+                if (m.W0 != 14 || p.Memory.Fault(m.W1, m.W3) != FaultResult.Served) return Killed(p, shown, in m);
+                s = Ipc.ReplyReceive(p.Endpoint, new MessageInfo(0, 0), ref m);
+                continue;
+            }
             // Words past the registers are copied out before any file call reuses the buffer.
             var a = new SyscallArgs { Number = m.W0, A0 = m.W1, A1 = m.W2, A2 = m.W3 };
             if (m.Info.Words == ForeignSyscallMessage.Words)
@@ -108,6 +93,12 @@ static unsafe class Program
             {
                 p.Stop();
                 return status;
+            }
+            if (p.NoReply)
+            {
+                p.NoReply = false;   // execve replaced the thread that called
+                s = Ipc.Receive(p.Endpoint, ref m);
+                continue;
             }
             m = Message.Of((ulong)result);
             s = Ipc.ReplyReceive(p.Endpoint, new MessageInfo(1, 0), ref m);
