@@ -31,6 +31,13 @@ public sealed unsafe partial class LinuxMemory
         public CapHandle Cap;     // the frame; mapped in the Linux address space when Mapped != 0
         public Rights Mapped;     // the rights it is mapped with (0: not mapped, e.g. PROT_NONE)
         public bool Shared;       // a file daemon's read-only frame, never written
+        public CowShare Cow;      // copy-on-write: the frame is also another memory's (fork)
+    }
+
+    // How many memories hold one copy-on-write frame: the last may write it without copying.
+    private sealed class CowShare
+    {
+        public int Count;
     }
 
     public CapHandle AddressSpace;
@@ -87,6 +94,7 @@ public sealed unsafe partial class LinuxMemory
     private void Drop(ulong address, Page p)
     {
         Forget(p);
+        if (p.Cow != null) p.Cow.Count--;
         CSpace.Release(p.Cap);   // deleting a mapped frame capability unmaps it
         _pages.Remove(address);
     }
@@ -120,7 +128,9 @@ public sealed unsafe partial class LinuxMemory
         Rights want = RightsFor(area.Prot, fetch);
         if (_pages.TryGetValue(page, out Page p))
         {
-            // Present: mapped with other rights (W+X memory is writable or executable at a time).
+            // Present: shared copy-on-write, or mapped with other rights (W+X memory is writable or
+            // executable at a time).
+            if (write && p.Cow != null) return Unshare(page, p, want) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
             if (p.Mapped == want) return FaultResult.AccessError;
             return Remap(page, p, want) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
         }
@@ -141,6 +151,7 @@ public sealed unsafe partial class LinuxMemory
 
     private Status Remap(ulong address, Page p, Rights want)
     {
+        if (p.Cow != null && (want & Rights.Write) != 0) want = Rights.Read;   // the first write copies
         if (want == p.Mapped) return Status.Ok;
         Status s = want == 0 ? Sys.Unmap(p.Cap) : p.Mapped == 0 ? Sys.Map(AddressSpace, p.Cap, address, want) : Sys.Protect(p.Cap, want);
         if (s == Status.Ok) p.Mapped = want;
@@ -216,15 +227,23 @@ public sealed unsafe partial class LinuxMemory
     /// <summary>A pointer through which the personality reads and writes the Linux process's byte at
     /// `address`, valid for `available` bytes (to the end of its page) and until the next call; null
     /// if no accessible area holds it. An untouched page gets its frame now.</summary>
-    public byte* At(ulong address, out ulong available)
+    public byte* At(ulong address, out ulong available) => At(address, write: true, out available);
+
+    // At for reading only (`write` false) leaves a copy-on-write page shared.
+    private byte* At(ulong address, bool write, out ulong available)
     {
         available = 0;
         ulong page = address & ~(PageSize - 1);
-        if (!_pages.TryGetValue(page, out Page p))
+        _pages.TryGetValue(page, out Page p);
+        if (p == null || p.Cow != null && write)
         {
+            // The caller may write through the pointer: a copy-on-write page of a writable area
+            // becomes this memory's own first.
             Area area = Areas.Find(address);
             if (area == null || area.Prot == Prot.None) return null;
-            if (Populate(area, page, RightsFor(area.Prot, execute: false), out p) != Status.Ok) return null;
+            Rights want = RightsFor(area.Prot, execute: false);
+            if (p == null && Populate(area, page, want, out p) != Status.Ok) return null;
+            if (p.Cow != null && (area.Prot & Prot.Write) != 0 && Unshare(page, p, want) != Status.Ok) return null;
         }
         byte* window = Show(0, p);
         if (window == null) return null;
@@ -254,7 +273,7 @@ public sealed unsafe partial class LinuxMemory
     {
         while (length > 0)
         {
-            byte* p = At(address, out ulong available);
+            byte* p = At(address, toLinux, out ulong available);
             if (p == null) return false;
             ulong n = available < length ? available : length;
             if (toLinux) System.Buffer.MemoryCopy(buffer, p, (long)n, (long)n);
@@ -271,7 +290,11 @@ public sealed unsafe partial class LinuxMemory
     public void Dispose()
     {
         for (int w = 0; w < Windows; w++) Hide(w);
-        foreach (KeyValuePair<ulong, Page> e in _pages) CSpace.Release(e.Value.Cap);
+        foreach (KeyValuePair<ulong, Page> e in _pages)
+        {
+            if (e.Value.Cow != null) e.Value.Cow.Count--;
+            CSpace.Release(e.Value.Cap);
+        }
         _pages.Clear();
         foreach (BackingFile f in Files) f.Release();
         Files.Clear();

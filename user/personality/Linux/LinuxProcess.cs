@@ -29,7 +29,7 @@ public sealed unsafe partial class LinuxProcess
     /// <summary>Set when the call just served replaced the thread (execve): there is no caller to answer.</summary>
     public bool NoReply;
 
-    private Status StartThread(ulong entry, ulong rsp)
+    internal Status StartThread(ulong entry, ulong rsp)
     {
         Status s = Status.Ok;
         if (Endpoint.Value == 0) s = CSpace.Make(ObjectType.Endpoint, 0, out Endpoint);

@@ -21,6 +21,7 @@ static unsafe class Program
             SyscallTable.Say("usage: linux PATH [ARGS...]\n");
             return 2;
         }
+        if (Startup.Argument(1).SequenceEqual("--test-memory"u8)) return LinuxMemory.SelfTest();
         byte[] path = Startup.Argument(1).ToArray();
         string shown = Text(path);
         // The image is mapped from the file, as execve maps it (LinuxProcess.Exec).
