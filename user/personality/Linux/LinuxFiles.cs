@@ -1,6 +1,7 @@
 // A Linux process's descriptor table: Linux fd numbers to open files (LinuxFile: a Vireo Fd, shared
 // by dup as Linux shares an open file description), each fd with its own close-on-exec bit. Fds 0-2
 // start as the personality's standard input, output and error, which closing only forgets.
+using System;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux;
@@ -17,6 +18,12 @@ public sealed class LinuxFile
     public byte[] Content;          // a file the personality serves itself (/proc/mounts), and
     public ulong Position;          // where in it the next read starts
     public int Users = 1;           // fds naming it
+    /// <summary>A read may wait (the console, a pipe): the loop watches it rather than block in it.</summary>
+    public bool MayBlock;
+
+    /// <summary>Whether files of this Vireo path's scheme can make a reader wait (tty:, pipe:, chan:).</summary>
+    public static bool SchemeMayBlock(byte[] vireo) =>
+        vireo.AsSpan().StartsWith("tty:"u8) || vireo.AsSpan().StartsWith("pipe:"u8) || vireo.AsSpan().StartsWith("chan:"u8);
 }
 
 public sealed class LinuxFiles
@@ -27,9 +34,9 @@ public sealed class LinuxFiles
 
     public LinuxFiles()
     {
-        _files[0] = new LinuxFile { Fd = Fd.Stdin, Stdio = true, StatusFlags = 0 };
-        _files[1] = new LinuxFile { Fd = Fd.Stdout, Stdio = true, StatusFlags = 1 };
-        _files[2] = new LinuxFile { Fd = Fd.Stderr, Stdio = true, StatusFlags = 1 };
+        _files[0] = new LinuxFile { Fd = Fd.Stdin, Stdio = true, StatusFlags = 0, MayBlock = true };
+        _files[1] = new LinuxFile { Fd = Fd.Stdout, Stdio = true, StatusFlags = 1, MayBlock = true };
+        _files[2] = new LinuxFile { Fd = Fd.Stderr, Stdio = true, StatusFlags = 1, MayBlock = true };
     }
 
     public LinuxFile Get(ulong fd) => fd < Max ? _files[(int)fd] : null;
@@ -59,6 +66,12 @@ public sealed class LinuxFiles
 
     public bool CloseOnExec(ulong fd) => _closeOnExec[(int)fd];
     public void SetCloseOnExec(ulong fd, bool on) => _closeOnExec[(int)fd] = on;
+
+    /// <summary>Closes every fd (the process ended).</summary>
+    public void CloseAll()
+    {
+        for (ulong fd = 0; fd < Max; fd++) Close(fd);
+    }
 
     /// <summary>Closes the fd; the file goes when no fd names it. False if it was not open.</summary>
     public bool Close(ulong fd)

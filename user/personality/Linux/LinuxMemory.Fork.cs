@@ -33,7 +33,7 @@ public sealed unsafe partial class LinuxMemory
         }
         if (s != Status.Ok)
         {
-            c.Dispose();
+            c.Release();
             return s;
         }
         child = c;

@@ -4,6 +4,7 @@
 // LINUX SUMMARY line as the C test programs do (./vireo's linux session counts them).
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Loop;
 using Vireo.Linux.Syscalls;
 using Vireo.User;
 
@@ -58,27 +59,28 @@ public sealed unsafe partial class LinuxMemory
         Check("grandchild_sees", g != null && g.Byte(TestData + PageSize) == 21);
 
         // The child's thread writes page 0: a write fault at a copy-on-write page, served here.
+        if (EventLoop.Endpoint.Value == 0) CSpace.Make(ObjectType.Endpoint, 0, out EventLoop.Endpoint);
         var p = new LinuxProcess { Memory = c };
         Status s = p.StartThread(TestCode, TestData + 15 * PageSize);
         Check("thread_started", s == Status.Ok);
         if (s == Status.Ok)
         {
             var msg = new Message();
-            s = Ipc.Receive(p.Endpoint, ref msg);
+            s = Ipc.Receive(EventLoop.Endpoint, ref msg);
             bool fault = s == Status.Ok && msg.Info.Label == MessageInfo.FaultLabel && msg.W0 == 14 && msg.W1 == TestData;
             Check("write_fault_arrives", fault);
             if (fault) Check("write_fault_served", c.Fault(msg.W1, msg.W3) == FaultResult.Served);
-            if (fault) s = Ipc.ReplyReceive(p.Endpoint, new MessageInfo(0, 0), ref msg);
+            if (fault) s = Ipc.ReplyReceive(EventLoop.Endpoint, new MessageInfo(0, 0), ref msg);
             Check("thread_resumed_to_syscall", s == Status.Ok && msg.Info.Label == MessageInfo.ForeignSyscallLabel);
-            p.Stop();
+            CSpace.Release(p.Thread);
             Check("thread_write_private", c.Byte(TestData) == 1 && m.Byte(TestData) == 10 && g.Byte(TestData) == 10);
         }
         Check("fault_outside", c.Fault(0x3000_0000, 2) == FaultResult.MapError);
         Check("fault_against_protection", c.Fault(TestCode, 2) == FaultResult.AccessError);
-        g?.Dispose();
-        c.Dispose();
+        g?.Release();
+        c.Release();
         Check("parent_after_children", m.Byte(TestData) == 10 && m.Byte(TestData + PageSize) == 11 && m.Put(TestData, 5) && m.Byte(TestData) == 5);
-        m.Dispose();
+        m.Release();
         return Summary();
     }
 

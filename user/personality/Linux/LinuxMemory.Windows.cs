@@ -13,6 +13,9 @@ public sealed unsafe partial class LinuxMemory
 {
     private const int Windows = 3;
     private const ulong WindowBase = 0x0000_6100_0000_0000;   // in the personality's own space
+    /// <summary>A free page beside the windows, in the same page table (the personality's address space
+    /// has a small pool of table pages): the stack of the personality's timer thread.</summary>
+    public const ulong BesideWindow = WindowBase + (1UL << 20);
     private static readonly CapHandle[] s_copy = new CapHandle[Windows];
     private static readonly object[] s_shown = new object[Windows];   // the Page (or frame) shown
 

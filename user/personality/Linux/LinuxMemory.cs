@@ -287,7 +287,7 @@ public sealed unsafe partial class LinuxMemory
 
     /// <summary>Gives everything back: frames, files, the address space (its thread is gone or
     /// going: it holds its own capability to the address space).</summary>
-    public void Dispose()
+    public void Release()
     {
         for (int w = 0; w < Windows; w++) Hide(w);
         foreach (KeyValuePair<ulong, Page> e in _pages)

@@ -27,10 +27,11 @@ public sealed unsafe partial class LinuxProcess
         // The point of no return: the old image goes.
         if (Thread.Value != 0)
         {
-            Stop();
+            CSpace.Release(Thread);   // it waits for this call's answer: there is none to give
+            Thread = default;
             NoReply = true;
         }
-        Memory?.Dispose();
+        Memory?.Release();
         Memory = memory;
         BreakStart = Break = brk;
         ExePath = linuxPath;
@@ -88,7 +89,7 @@ public sealed unsafe partial class LinuxProcess
                 why = s == Status.OutOfRange ? "its arguments are too long" : "could not build its stack";
                 file.Users--;   // still the caller's: Dispose must not close it
                 m.Files.Clear();
-                m.Dispose();
+                m.Release();
                 return s;
             }
             memory = m;

@@ -1,9 +1,14 @@
 // One Linux process as the personality holds it: its memory (LinuxMemory), its one thread, the
-// endpoint its syscalls and faults arrive on, and the Linux state the kernel knows nothing of (the
-// program break, signal dispositions and mask, the open descriptors). Exec (LinuxProcess.Exec.cs)
-// builds an image from an ELF file and starts the thread marked as running the foreign ABI
-// (ADR 0014), so that each of its SYSCALLs comes here.
+// Linux state the kernel knows nothing of (the program break, the mmap area, signal dispositions and
+// mask, the open descriptors), its place among the others (pid, parent, children, process group and
+// session) and the state of the call it may have parked (EventLoop, ADR 0015). Exec
+// (LinuxProcess.Exec.cs) builds an image from an ELF file and starts the thread marked as running the
+// foreign ABI (ADR 0014), with a fault endpoint badged with its pid, so that each of its SYSCALLs
+// comes to the loop as a message from this process.
+using System.Collections.Generic;
 using Vireo.Abi;
+using Vireo.Linux.Loop;
+using Vireo.Linux.Syscalls;
 using Vireo.User;
 
 namespace Vireo.Linux;
@@ -13,12 +18,29 @@ public sealed unsafe partial class LinuxProcess
     public const ulong StackTop = 0x0000_7300_0000_0000;
     public const ulong StackSize = 8 << 20;   // reserved; pages are made as the stack reaches them
     public const ulong MmapBase = 0x0000_7100_0000_0000;
-    public const ulong Pid = 100, ParentPid = 1;
+    public const int SigHup = 1, SigKill = 9;
 
-    public LinuxMemory Memory;
-    public CapHandle Thread, Endpoint, CNode;
-    public byte[] ExePath;     // /proc/self/exe: the Linux path the program was started by
-    public byte[] ImagePath;   // the Vireo path its image came from (what exec of /proc/self/exe opens)
+    public LinuxMemory Memory = new LinuxMemory();
+    public CapHandle Thread, FaultEndpoint, CNode;
+    public CapHandle Reply;           // where a parked call's reply waits (EventLoop)
+    public byte[] ExePath;            // /proc/self/exe: the Linux path the program was started by
+    public byte[] ImagePath;          // the Vireo path its image came from (what exec of /proc/self/exe opens)
+    public string Shown;              // how reports name the program (the path `linux` was given, or ExePath)
+
+    // Place among the processes (Processes): Parent is null for the first one and for orphans (init's).
+    public ulong Pid, Pgid, Sid;
+    public LinuxProcess Parent;
+    public readonly List<LinuxProcess> Children = new List<LinuxProcess>();
+    /// <summary>Woken when a child ends or changes state (wait4 parks here).</summary>
+    public readonly WaitQueue ChildEvents = new WaitQueue();
+    public bool Ended;                // a zombie until its parent waits for it
+    public int WaitStatus;            // Linux's wait status once Ended
+
+    // The call being served or parked (EventLoop).
+    public SyscallArgs Call;
+    public bool IsParked, Runnable, Resumed, Interrupted;
+    public ulong Deadline;            // a parked call's deadline (Sys.TimeNanos; Timers)
+    public ulong ParentPid => Parent != null ? Parent.Pid : Processes.InitPid;
     public ulong BreakStart, Break;   // the heap: [BreakStart, Break), its area to Break's page end
     public ulong SignalMask;
     public readonly ulong[] SignalHandlers = new ulong[65];
@@ -31,8 +53,8 @@ public sealed unsafe partial class LinuxProcess
 
     internal Status StartThread(ulong entry, ulong rsp)
     {
-        Status s = Status.Ok;
-        if (Endpoint.Value == 0) s = CSpace.Make(ObjectType.Endpoint, 0, out Endpoint);
+        // An exec keeps the fault endpoint, its Reply object and the (empty) CNode.
+        Status s = FaultEndpoint.Value == 0 ? MakeFaultEndpoint() : Status.Ok;
         if (s == Status.Ok && CNode.Value == 0) s = CSpace.Make(ObjectType.CNode, 2, out CNode);
         if (s == Status.Ok) s = CSpace.Make(ObjectType.Thread, ObjectSizes.ThreadBits, out Thread);
         if (s != Status.Ok) return s;
@@ -42,18 +64,51 @@ public sealed unsafe partial class LinuxProcess
         config.AddressSpace = Memory.AddressSpace.Value;
         config.Entry = entry;
         config.Stack = rsp;
-        config.FaultEndpoint = Endpoint.Value;
+        config.FaultEndpoint = FaultEndpoint.Value;
         s = Sys.ThreadConfigure(Thread, &config);
         if (s == Status.Ok) s = Sys.ThreadSetAbi(Thread, ThreadAbi.Foreign);
         if (s == Status.Ok) s = Sys.ThreadStart(Thread);
         return s;
     }
 
-    /// <summary>Ends the Linux thread (it is stopped in a call or a fault, waiting for us).</summary>
-    public void Stop()
+    // The loop's endpoint badged with the pid (the loop tells the processes apart by it), and the
+    // Reply object a parked call's reply waits in.
+    private Status MakeFaultEndpoint()
     {
-        CSpace.Release(Thread);
+        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
+        Status s = Sys.Mint(EventLoop.Endpoint, CSpace.Self, slot, Rights.Write | Rights.Grant, Pid, out FaultEndpoint);
+        if (s != Status.Ok)
+        {
+            CSpace.Free(slot);
+            return s;
+        }
+        return CSpace.Make(ObjectType.Reply, 0, out Reply);
+    }
+
+    /// <summary>Ends the process with `waitStatus`: its thread, memory and capabilities go, its files
+    /// close, its children pass to init (zombies among them are reaped), and its parent's waiters wake;
+    /// without a parent it is reaped at once.</summary>
+    public void End(int waitStatus)
+    {
+        Ended = true;
+        WaitStatus = waitStatus;
+        IsParked = Runnable = false;
+        if (Thread.Value != 0) CSpace.Release(Thread);
         Thread = default;
+        Memory.Release();
+        Files.CloseAll();
+        if (FaultEndpoint.Value != 0) CSpace.Release(FaultEndpoint);
+        if (CNode.Value != 0) CSpace.Release(CNode);
+        if (Reply.Value != 0) CSpace.Release(Reply);
+        FaultEndpoint = CNode = Reply = default;
+        foreach (LinuxProcess child in Children)
+        {
+            child.Parent = null;
+            if (child.Ended) Processes.Remove(child);
+        }
+        Children.Clear();
+        if (Parent == null) Processes.Remove(this);
+        else Parent.ChildEvents.WakeAll();
     }
 
     /// <summary>exec's reset of signal state (signal(7)): caught signals go back to their default
@@ -63,4 +118,11 @@ public sealed unsafe partial class LinuxProcess
         for (int i = 0; i < SignalHandlers.Length; i++)
             if (SignalHandlers[i] > 1) SignalHandlers[i] = 0;   // SIG_DFL 0, SIG_IGN 1
     }
+
+    /// <summary>Linux's wait status of a process that called exit(code).</summary>
+    public static int ExitedStatus(int code) => (code & 0xFF) << 8;
+    /// <summary>Linux's wait status of a process killed by `signal`.</summary>
+    public static int KilledStatus(int signal) => signal & 0x7F;
+    /// <summary>What a shell's $? shows for a wait status: the exit code, or 128 + the signal.</summary>
+    public static int ShellStatus(int waitStatus) => (waitStatus & 0x7F) == 0 ? (waitStatus >> 8) & 0xFF : 128 + (waitStatus & 0x7F);
 }

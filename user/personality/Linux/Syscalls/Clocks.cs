@@ -3,6 +3,7 @@
 // (no AT_SYSINFO_EHDR) glibc makes these calls as syscalls, so `date` works.
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Loop;
 using Vireo.User;
 
 namespace Vireo.Linux.Syscalls;
@@ -40,6 +41,13 @@ public static unsafe partial class SyscallTable
     // Linux thread waits, so the personality simply sleeps; signals cannot interrupt it yet.
     private static long Sleep(LinuxProcess p, ulong clock, ulong flags, ulong request)
     {
+        if (p.Resumed)
+        {
+            // The deadline passed, or the call was woken for something else: wait on.
+            if (Sys.TimeNanos() >= p.Deadline) return 0;
+            Timers.WakeAt(p, p.Deadline);
+            return EventLoop.Parked;
+        }
         if (!p.Memory.ReadWord(request, out ulong seconds) || !p.Memory.ReadWord(request + 8, out ulong nanoseconds)) return -Errno.EFAULT;
         if ((long)seconds < 0 || nanoseconds >= 1_000_000_000UL) return -Errno.EINVAL;
         if (!ReadClock(clock, out long nowSeconds, out long nowNanos)) return -Errno.EINVAL;
@@ -49,8 +57,11 @@ public static unsafe partial class SyscallTable
             ulong now = (ulong)nowSeconds * 1_000_000_000UL + (ulong)nowNanos;
             ns = ns > now ? ns - now : 0;
         }
-        if (ns != 0) _ = Sys.Sleep(ns);   // Sleep's only status is Ok
-        return 0;
+        if (ns == 0) return 0;
+        // The loop serves others meanwhile (Timers): the deadline is on the monotonic clock.
+        p.Deadline = Sys.TimeNanos() + ns;
+        Timers.WakeAt(p, p.Deadline);
+        return EventLoop.Parked;
     }
 
     private static long Gettimeofday(LinuxProcess p, ulong timeval)

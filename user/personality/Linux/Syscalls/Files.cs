@@ -3,6 +3,7 @@
 // errno (Errno.From). Calls on paths are in Paths.cs.
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Loop;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux.Syscalls;
@@ -59,8 +60,21 @@ public static unsafe partial class SyscallTable
         if (count == 0) return 0;
         if (!Chunk(p, buffer, count, true, out byte* at, out int want)) return -Errno.EFAULT;
         if (f.Content != null) return ReadServed(f, at, want);
+        if (f.MayBlock && !Ready(p, f, Readiness.Readable)) return EventLoop.Parked;
         Status s = Fs.Read(f.Fd, at, want, out int read);
         return s == Status.Ok ? read : -Errno.From(s);
+    }
+
+    // Whether a read (or write) of a file that can make its caller wait would go ahead now; if not, p
+    // waits on the loop's watched queue, with the daemon's watch armed to signal WatchBit (or the call
+    // fails with O_NONBLOCK's EAGAIN; the caller checks NonBlocking). A daemon without watches is
+    // taken as ready: the call then blocks the loop, as every call did before it.
+    private static bool Ready(LinuxProcess p, LinuxFile f, Readiness wanted)
+    {
+        Status s = Fs.Watch(f.Fd, wanted, EventLoop.WatchBit, EventLoop.Notification, out Readiness ready);
+        if (s != Status.Ok || ready != Readiness.None) return true;
+        EventLoop.Watched.Add(p);
+        return false;
     }
 
     private static long ReadServed(LinuxFile f, byte* at, int want)

@@ -70,6 +70,7 @@ public static unsafe partial class SyscallTable
             if (s != Status.Ok) return -Errno.From(s);
             f.Fd = fd;
             f.IsDirectory = (o & OpenFlags.Directory) != 0 || (Fs.Fstat(fd, out _, out FileKind kind) == Status.Ok && kind == FileKind.Directory);
+            f.MayBlock = LinuxFile.SchemeMayBlock(vireo);
         }
         int n = p.Files.Add(f, (flags & OCloexec) != 0);
         if (n < 0)

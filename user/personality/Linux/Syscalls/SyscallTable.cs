@@ -75,7 +75,7 @@ public static partial class SyscallTable
             case SyscallNumber.Madvise: return Madvise(p, a.A0, a.A1, a.A2);
             case SyscallNumber.Execve: return Execve(p, a.A0, a.A1, a.A2, out exit, out status);
             case SyscallNumber.ArchPrctl: return ArchPrctl(p, a.A0, a.A1);
-            case SyscallNumber.SetTidAddress: return (long)LinuxProcess.Pid;
+            case SyscallNumber.SetTidAddress: return (long)p.Pid;
             case SyscallNumber.SetRobustList: return 0;
             case SyscallNumber.Prctl: return a.A0 == 15 || a.A0 == 16 ? 0 : -Errno.EINVAL;   // PR_SET_NAME, PR_GET_NAME: accepted, no names kept
             case SyscallNumber.Rseq: return -Errno.ENOSYS;   // glibc registers it if it can; it need not
@@ -92,9 +92,9 @@ public static partial class SyscallTable
             case SyscallNumber.Nanosleep: return Sleep(p, 1, 0, a.A0);
             case SyscallNumber.ClockNanosleep: return Sleep(p, a.A0, a.A1, a.A2);
             case SyscallNumber.Getpid:
-            case SyscallNumber.Gettid:
-            case SyscallNumber.Getpgrp: return (long)LinuxProcess.Pid;
-            case SyscallNumber.Getppid: return (long)LinuxProcess.ParentPid;
+            case SyscallNumber.Gettid: return (long)p.Pid;
+            case SyscallNumber.Getpgrp: return (long)p.Pgid;
+            case SyscallNumber.Getppid: return (long)p.ParentPid;
             case SyscallNumber.Getuid:
             case SyscallNumber.Geteuid:
             case SyscallNumber.Getgid:

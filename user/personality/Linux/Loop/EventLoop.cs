@@ -1,0 +1,214 @@
+// The personality's one loop (ADR 0015). Every Linux thread's SYSCALLs and faults arrive on one
+// endpoint, each thread's fault endpoint being a copy of it badged with its pid, and the loop serves
+// them one at a time on this thread, which owns all Linux state: no locks. A call that must wait (a
+// read with nothing to read, wait4, a sleep) does not hold up the others: the handler puts its process
+// on a WaitQueue or a timer and answers Parked; the loop moves the reply it owes into the process's
+// Reply object and takes the next message. When what the call waits for may have happened (a queue
+// woken by another process's call, a deadline, a watched Vireo descriptor become ready: bits of the
+// notification bound to this thread, which Recv returns like a message), the call is served again
+// from the start with Resumed set, and answered through the Reply object when it completes. Handlers
+// stay straight-line code; a handler that parks must have changed nothing it would redo.
+using System.Collections.Generic;
+using Vireo.Abi;
+using Vireo.Linux.Abi;
+using Vireo.Linux.Syscalls;
+using Vireo.User;
+
+namespace Vireo.Linux.Loop;
+
+public static unsafe class EventLoop
+{
+    /// <summary>A handler's answer for a call that waits: it has put the process on a queue or a timer.</summary>
+    public const long Parked = long.MinValue;
+    public const ulong TimerBit = 1, WatchBit = 2;
+
+    public static CapHandle Endpoint, Notification;
+    /// <summary>Processes parked on a Vireo descriptor's readiness (Fs.Watch with WatchBit): woken together.</summary>
+    public static readonly WaitQueue Watched = new WaitQueue();
+
+    private static readonly List<LinuxProcess> s_runnable = new List<LinuxProcess>();
+    private static LinuxProcess s_first;
+    private static bool s_firstEnded;
+    private static int s_firstStatus;
+
+    /// <summary>Makes the endpoint and the notification bound to this thread, and starts the timer thread.</summary>
+    public static Status Start()
+    {
+        Status s = CSpace.Make(ObjectType.Endpoint, 0, out Endpoint);
+        if (s == Status.Ok) s = CSpace.Make(ObjectType.Notification, 0, out Notification);
+        if (s == Status.Ok) s = Ipc.Bind(new CapHandle(BootstrapSlots.Thread, 0), Notification);
+        if (s == Status.Ok) s = Timers.Start();
+        return s;
+    }
+
+    /// <summary>A parked process's call is served again at the next turn of the loop.</summary>
+    public static void MakeRunnable(LinuxProcess p)
+    {
+        if (!p.IsParked || p.Runnable) return;
+        p.Runnable = true;
+        s_runnable.Add(p);
+    }
+
+    /// <summary>Serves until the first process (the one `linux` started) has ended; returns its status
+    /// as a shell sees it (the exit code, or 128 + the signal that killed it).</summary>
+    public static int Run(LinuxProcess first)
+    {
+        s_first = first;
+        var m = new Message();
+        Status s = Ipc.Receive(Endpoint, ref m);
+        while (s == Status.Ok)
+        {
+            bool answered = Dispatch(ref m, out long result, out LinuxProcess caller);
+            if (s_firstEnded) break;
+            if (s_runnable.Count == 0)
+            {
+                if (answered)
+                {
+                    m = Message.Of((ulong)result);
+                    s = Ipc.ReplyReceive(Endpoint, new MessageInfo(1, 0), ref m);
+                }
+                else s = Ipc.Receive(Endpoint, ref m);
+                continue;
+            }
+            if (answered) Answer(caller, result, direct: true);
+            RunParked();
+            if (s_firstEnded) break;
+            s = Ipc.Receive(Endpoint, ref m);
+        }
+        if (!s_firstEnded)
+        {
+            SyscallTable.Say("linux: lost the endpoint (status " + ((ulong)s).ToString() + ")\n");
+            s_firstStatus = 125;
+        }
+        EndAll();
+        return s_firstStatus;
+    }
+
+    // One message: a notification's bits, a syscall, or a fault. True with the result when the caller
+    // is to be answered now (false: parked, ended, or not a call).
+    private static bool Dispatch(ref Message m, out long result, out LinuxProcess caller)
+    {
+        result = 0;
+        caller = null;
+        if (m.Info.Label == MessageInfo.NotificationLabel)
+        {
+            ulong bits = m.Badge;   // a bound notification's bits come in the badge
+            if ((bits & TimerBit) != 0) Timers.Expire();
+            if ((bits & WatchBit) != 0) Watched.WakeAll();
+            return false;
+        }
+        caller = Processes.ByPid(m.Badge);
+        if (caller == null || caller.Ended) return false;   // a message from a thread already ended: nothing owed
+        if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(caller, in m);   // true: served, resume
+        // Words past the registers are copied out before any file call reuses the buffer.
+        var buffer = (IpcBuffer*)ProcessSlots.IpcBuffer;
+        var a = new SyscallArgs { Number = m.W0, A0 = m.W1, A1 = m.W2, A2 = m.W3 };
+        if (m.Info.Words == ForeignSyscallMessage.Words)
+        {
+            a.A3 = buffer->Words[ForeignSyscallMessage.R10];
+            a.A4 = buffer->Words[ForeignSyscallMessage.R8];
+            a.A5 = buffer->Words[ForeignSyscallMessage.R9];
+            a.Rip = buffer->Words[ForeignSyscallMessage.Rip];
+            a.Rsp = buffer->Words[ForeignSyscallMessage.Rsp];
+        }
+        caller.Call = a;
+        caller.Resumed = false;
+        return Serve(caller, out result, direct: true);
+    }
+
+    // Serves p.Call; true with the result if it is to be answered, false if it parked or ended p.
+    private static bool Serve(LinuxProcess p, out long result, bool direct)
+    {
+        result = SyscallTable.Serve(p, in p.Call, out bool exit, out int status);
+        if (exit)
+        {
+            Exit(p, LinuxProcess.ExitedStatus(status));
+            return false;
+        }
+        if (p.NoReply)
+        {
+            p.NoReply = false;   // execve replaced the thread that called: nobody to answer
+            return false;
+        }
+        if (result != Parked) return true;
+        if (!p.IsParked)
+        {
+            // The reply this thread owes the caller moves aside; a resumed call's is there already.
+            if (direct && Ipc.SaveReply(p.Reply) != Status.Ok)
+            {
+                result = -Errno.EAGAIN;   // no Reply object: answer rather than lose the caller
+                return true;
+            }
+            p.IsParked = true;
+        }
+        return false;
+    }
+
+    // Serves again every call made runnable, until none is (a completion may wake others).
+    private static void RunParked()
+    {
+        while (s_runnable.Count > 0 && !s_firstEnded)
+        {
+            LinuxProcess p = s_runnable[0];
+            s_runnable.RemoveAt(0);
+            p.Runnable = false;
+            if (!p.IsParked || p.Ended) continue;
+            p.Resumed = true;
+            bool answer;
+            long result;
+            if (p.Interrupted)
+            {
+                p.Interrupted = false;
+                result = -Errno.EINTR;
+                answer = true;
+            }
+            else answer = Serve(p, out result, direct: false);
+            if (!answer) continue;
+            Timers.Cancel(p);
+            p.IsParked = false;
+            Answer(p, result, direct: false);
+        }
+    }
+
+    /// <summary>Ends `p`'s parked call with EINTR (a signal came for it); nothing if it is not parked.</summary>
+    public static void Interrupt(LinuxProcess p)
+    {
+        if (!p.IsParked) return;
+        p.Interrupted = true;
+        MakeRunnable(p);
+    }
+
+    // Sends the result: `direct` answers the message just received (the reply this thread owes), else
+    // the one put aside in p's Reply object.
+    private static void Answer(LinuxProcess p, long result, bool direct)
+    {
+        var m = Message.Of((ulong)result);
+        // A thread that died meanwhile leaves nothing to answer: PeerDied changes nothing here.
+        if (direct) _ = Ipc.Reply(new MessageInfo(1, 0), ref m);
+        else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);
+    }
+
+    /// <summary>Ends `p` with `waitStatus` (Linux's encoding: LinuxProcess.ExitedStatus or KilledStatus):
+    /// its thread and memory go, its files close, its children pass to init, its parent is told.</summary>
+    public static void Exit(LinuxProcess p, int waitStatus)
+    {
+        if (p.Ended) return;
+        p.End(waitStatus);
+        Timers.Cancel(p);
+        if (p == s_first)
+        {
+            s_firstEnded = true;
+            s_firstStatus = LinuxProcess.ShellStatus(waitStatus);
+        }
+    }
+
+    // The first process ended: the rest go with it, as a session does when its terminal hangs up.
+    private static void EndAll()
+    {
+        foreach (LinuxProcess p in Processes.Snapshot())
+        {
+            if (!p.Ended) p.End(LinuxProcess.KilledStatus(LinuxProcess.SigHup));
+            Processes.Remove(p);
+        }
+    }
+}

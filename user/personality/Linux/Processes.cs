@@ -1,0 +1,50 @@
+// The personality's process table: every Linux process it serves, by pid, alive or a zombie that its
+// parent has not waited for. Pids start at 100 (the numbers below are the ones Linux programs expect
+// of init and the kernel's threads) and are not reused while a process or zombie holds them. The table
+// is bounded: past Max entries a new process is refused (fork answers EAGAIN), so a program that forks
+// without end stops there and the personality stays responsive.
+using System.Collections.Generic;
+
+namespace Vireo.Linux;
+
+public static class Processes
+{
+    public const int Max = 128;
+    public const ulong FirstPid = 100, LastPid = 4_194_303;   // Linux's pid_max on 64-bit
+    /// <summary>The parent pid a process sees once its parent is gone (init's, as on Linux).</summary>
+    public const ulong InitPid = 1;
+
+    private static readonly Dictionary<ulong, LinuxProcess> s_byPid = new Dictionary<ulong, LinuxProcess>();
+    private static ulong s_next = FirstPid;
+
+    public static int Count => s_byPid.Count;
+
+    public static LinuxProcess ByPid(ulong pid) => s_byPid.TryGetValue(pid, out LinuxProcess p) ? p : null;
+
+    /// <summary>Gives `p` the next free pid and enters it; false when the table is full.</summary>
+    public static bool TryAdd(LinuxProcess p)
+    {
+        if (s_byPid.Count >= Max) return false;
+        while (s_byPid.ContainsKey(s_next)) s_next = s_next >= LastPid ? FirstPid : s_next + 1;
+        p.Pid = s_next;
+        s_next = s_next >= LastPid ? FirstPid : s_next + 1;
+        s_byPid[p.Pid] = p;
+        return true;
+    }
+
+    /// <summary>Forgets `p` (reaped, or never started).</summary>
+    public static void Remove(LinuxProcess p) => s_byPid.Remove(p.Pid);
+
+    /// <summary>Every process in the table, by increasing pid (for /proc, kill(-1) and the end).</summary>
+    public static List<LinuxProcess> Snapshot()
+    {
+        var all = new List<LinuxProcess>(s_byPid.Count);
+        foreach (KeyValuePair<ulong, LinuxProcess> e in s_byPid)
+        {
+            int at = all.Count;   // insertion by pid: the table is small
+            while (at > 0 && all[at - 1].Pid > e.Value.Pid) at--;
+            all.Insert(at, e.Value);
+        }
+        return all;
+    }
+}
