@@ -1,8 +1,9 @@
 /*
  * exec: execve in the personality (docs/design/linux.md, "Exec"). There is no fork yet, so the
  * process replaces itself, in three images of this same program: the first checks execve's errors
- * (the process goes on after each), then runs a `#!` script whose interpreter is this program
- * (/scheme/initfs/bin/exec, with an argument); the second, started as that interpreter, checks its
+ * (the process goes on after each), copies itself to /tmp (ramfs, which lends its pages: the image is
+ * mapped from the file) and runs a `#!` script whose interpreter is that copy, with an argument; the
+ * second, started as that interpreter, checks its
  * argv and that the close-on-exec fd went while the other stayed, and re-executes itself through
  * /proc/self/exe with an argument, as BusyBox does with an applet name; the third reports it. The
  * counts of passed and failed checks travel in argv, so that the last image's summary covers all.
@@ -38,7 +39,7 @@ int main(int argc, char **argv)
     if (argc >= 7 && strcmp(argv[1], "script-arg") == 0) {
         /* The script's interpreter: argv = interpreter, its argument, the script, the script's args. */
         counts_from(argv[4], argv[5]);
-        CHECK("script_interpreter_argv", strcmp(argv[0], "/scheme/initfs/bin/exec") == 0);
+        CHECK("script_interpreter_argv", strcmp(argv[0], "/tmp/exec-copy") == 0);
         CHECK("script_path_argv", strcmp(argv[2], "/tmp/exec-script") == 0 && strcmp(argv[3], "one") == 0);
         CHECK("environment_passed", getenv("EXEC_TEST") != NULL && strcmp(getenv("EXEC_TEST"), "1") == 0);
         int closed = atoi(argv[6]), kept = atoi(argv[7]);
@@ -48,7 +49,8 @@ int main(int argc, char **argv)
         char exe[256];
         ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
         exe[n < 0 ? 0 : n] = 0;
-        CHECK("proc_self_exe_is_interpreter", strcmp(exe, "/scheme/initfs/bin/exec") == 0);
+        CHECK("proc_self_exe_is_interpreter", strcmp(exe, "/tmp/exec-copy") == 0);
+        CHECK("running_file_not_writable", open("/tmp/exec-copy", O_WRONLY) == -1);
         snprintf(passed, sizeof passed, "%d", check_passed);
         snprintf(failed, sizeof failed, "%d", check_failed);
         char *again[] = { "exec", "again", "applet", passed, failed, NULL };
@@ -85,8 +87,20 @@ int main(int argc, char **argv)
     CHECK_ERRNO("argument_too_long", execve("/scheme/initfs/bin/exec", huge_args, no_env), E2BIG);
     CHECK("still_running", getpid() > 0);
 
+    /* A copy of this program on ramfs: refused while open for writing, as Linux's ETXTBSY. */
+    int from = open("/scheme/initfs/bin/exec", O_RDONLY);
+    int to = open("/tmp/exec-copy", O_CREAT | O_TRUNC | O_WRONLY, 0755);
+    char chunk[4096];
+    ssize_t n;
+    while ((n = read(from, chunk, sizeof chunk)) > 0) write(to, chunk, n);
+    close(from);
+    struct stat st;
+    CHECK("copy_executable", fstat(to, &st) == 0 && (st.st_mode & 0777) == 0755);
+    CHECK_ERRNO("open_for_writing", execve("/tmp/exec-copy", args, no_env), ETXTBSY);
+    close(to);
+
     /* A script run by execve, with a close-on-exec fd and one that stays. */
-    write_file("/tmp/exec-script", "#!/scheme/initfs/bin/exec script-arg\necho never\n", 0755);
+    write_file("/tmp/exec-script", "#!/tmp/exec-copy script-arg\necho never\n", 0755);
     int closed = open("/tmp/exec-plain", O_RDONLY | O_CLOEXEC);
     int kept = open("/tmp/exec-plain", O_RDONLY);
     lseek(kept, 3, SEEK_SET);

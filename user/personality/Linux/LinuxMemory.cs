@@ -166,8 +166,7 @@ public sealed unsafe partial class LinuxMemory
         ulong offset = area.FileOffset + (page - area.Start);
         Status s;
         CapHandle cap;
-        if (file != null && (area.Prot & Prot.Write) == 0 && page + PageSize <= area.FileEnd && offset + PageSize <= file.Size &&
-            file.Frame(offset, out cap) == Status.Ok)
+        if (file != null && (area.Prot & Prot.Write) == 0 && file.Bytes == null && Lendable(area, file, page) && Lend(area, file, page, want, out cap))
         {
             p = new Page { Cap = cap, Shared = true };
         }
@@ -202,6 +201,30 @@ public sealed unsafe partial class LinuxMemory
         p.Mapped = want;
         _pages[page] = p;
         return Status.Ok;
+    }
+
+    // Whether the file can lend its own frame for `page` of `area`: the page lies wholly in the file.
+    private static bool Lendable(Area area, BackingFile file, ulong page) =>
+        page + PageSize <= area.End && page + PageSize <= area.FileEnd && area.FileOffset + (page - area.Start) + PageSize <= file.Size;
+
+    // Takes the daemon's frame for `page` and, in the same request, for up to two untouched pages after
+    // it (fault-around: a program's text is read in runs), which are mapped now; the first is the
+    // caller's to map.
+    private bool Lend(Area area, BackingFile file, ulong page, Rights want, out CapHandle first)
+    {
+        first = default;
+        int n = 1;
+        while (n < BackingFile.MaxPerRequest && Lendable(area, file, page + (ulong)n * PageSize) && !_pages.ContainsKey(page + (ulong)n * PageSize)) n++;
+        CapHandle* frames = stackalloc CapHandle[BackingFile.MaxPerRequest];
+        if (file.Frames(area.FileOffset + (page - area.Start), n, frames) != Status.Ok) return false;
+        for (int k = 1; k < n; k++)
+        {
+            ulong at = page + (ulong)k * PageSize;
+            if (want != 0 && Sys.Map(AddressSpace, frames[k], at, want) == Status.Ok) _pages[at] = new Page { Cap = frames[k], Shared = true, Mapped = want };
+            else CSpace.Release(frames[k]);
+        }
+        first = frames[0];
+        return true;
     }
 
     /// <summary>Whether every byte of [address, address + length) lies in accessible areas.</summary>

@@ -75,15 +75,29 @@ public sealed unsafe class BackingFile
         return Status.Ok;
     }
 
+    /// <summary>The largest number of pages one Fmap request lends (a message carries 3 capabilities).</summary>
+    public const int MaxPerRequest = MessageInfo.MaxCaps;
+
     /// <summary>The daemon's frame of the page at `offset` (page aligned, inside the file), read-only
     /// (and executable for a program). NotSupported for a file read whole.</summary>
     public Status Frame(ulong offset, out CapHandle frame)
     {
-        frame = default;
-        if (Bytes != null) return Status.NotSupported;
-        Status s = SchemeCall.Call(Fd.Cap, SchemeOp.Fmap, offset, 1, Run ? (ulong)FmapFlags.Run : 0, 0, 0, 1, out SchemeReply r);
-        if (s == Status.Ok) frame = r.Cap0;
+        CapHandle f = default;
+        Status s = Frames(offset, 1, &f);
+        frame = f;
         return s;
+    }
+
+    /// <summary>The daemon's frames of `count` (1..MaxPerRequest) pages from `offset`, all inside the file.</summary>
+    public Status Frames(ulong offset, int count, CapHandle* frames)
+    {
+        if (Bytes != null) return Status.NotSupported;
+        Status s = SchemeCall.Call(Fd.Cap, SchemeOp.Fmap, offset, (ulong)count, Run ? (ulong)FmapFlags.Run : 0, 0, 0, count, out SchemeReply r);
+        if (s != Status.Ok) return s;
+        frames[0] = r.Cap0;
+        if (count > 1) frames[1] = r.Cap1;
+        if (count > 2) frames[2] = r.Cap2;
+        return Status.Ok;
     }
 
     /// <summary>Copies `count` bytes of the file from `offset` to `to`; `window` is a scratch window
