@@ -148,7 +148,7 @@ public static unsafe class ProcFs
     {
         Pid = p.Pid, ParentPid = p.ParentPid, Group = p.Pgid, Session = p.Sid,
         Name = ProcText.Comm(p.ExePath), State = p.Ended ? 'Z' : p.IsParked ? 'S' : 'R',
-        VirtualBytes = p.BreakMapped - p.BreakStart + LinuxProcess.StackSize,
+        VirtualBytes = p.Break - p.BreakStart + LinuxProcess.StackSize,
     };
 
     // What sys: says of the machine's memory (the process manager's figures), in bytes.
