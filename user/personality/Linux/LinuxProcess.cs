@@ -151,15 +151,18 @@ public sealed unsafe class LinuxProcess
         Ended = true;
         WaitStatus = waitStatus;
         IsParked = Runnable = false;
+        // Objects go in the reverse of the order they were made (memory, then Reply, CNode, thread):
+        // an untyped block's watermark only drops past its topmost object, so memory freed out of
+        // order would stay used until the whole block is empty (capabilities.md, Retype).
         if (Thread.Value != 0) CSpace.Release(Thread);
         Thread = default;
         EndVfork();
-        Memory.Drop();
-        Files.CloseAll();
-        if (FaultEndpoint.Value != 0) CSpace.Release(FaultEndpoint);
         if (CNode.Value != 0) CSpace.Release(CNode);
         if (Reply.Value != 0) CSpace.Release(Reply);
+        if (FaultEndpoint.Value != 0) CSpace.Release(FaultEndpoint);
         FaultEndpoint = CNode = Reply = default;
+        Memory.Drop();
+        Files.CloseAll();
         foreach (LinuxProcess child in Children)
         {
             child.Parent = null;
