@@ -334,14 +334,39 @@ static void test_fork_loop_releases(void)
     CHECK("fork_loop_releases_everything", before > 0 && after == before);
 }
 
-int main(void)
+/* posix_spawn (glibc: clone3 with CLONE_VM|CLONE_VFORK on a stack of its own, then execve) of this
+ * program, which answers 9 when told to; an exec failure comes back as posix_spawn's error; and a
+ * child that has exec'd may no longer be moved to another group (EACCES). */
+static void test_spawn(char *self)
 {
+    extern char **environ;
+    pid_t pid = 0;
+    char *exit_with[] = { self, "exit-with-9", NULL };
+    CHECK("posix_spawn_self", posix_spawn(&pid, "/proc/self/exe", NULL, NULL, exit_with, environ) == 0 && reap(pid) == 9);
+    CHECK("posix_spawn_missing", posix_spawn(&pid, "/nosuch", NULL, NULL, exit_with, environ) == ENOENT);
+    pid = vfork();
+    if (pid == 0) {
+        execl("/proc/self/exe", self, "sleep", (char *)NULL);
+        _exit(127);
+    }
+    CHECK_ERRNO("setpgid_after_exec", setpgid(pid, pid), EACCES);
+    CHECK("vfork_exec_status", reap(pid) == 0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "exit-with-9") == 0) return 9;
+    if (argc > 1 && strcmp(argv[1], "sleep") == 0) {
+        pause_ms(200);
+        return 0;
+    }
     check_program = "process";
     test_fork_and_wait();
     test_waitid();
     test_groups();
     test_vfork();
     test_orphans();
+    test_spawn(argv[0]);
     test_small_calls();
     test_fork_loop_releases();
     test_fork_bomb();

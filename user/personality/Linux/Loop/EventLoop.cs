@@ -99,11 +99,7 @@ public static unsafe class EventLoop
         }
         caller = Processes.ByPid(m.Badge);
         if (caller == null || caller.Ended) return false;   // a message from a thread already ended: nothing owed
-        if (m.Info.Label != MessageInfo.ForeignSyscallLabel)
-        {
-            Faults.Serve(caller, in m);
-            return false;
-        }
+        if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(caller, in m);   // true: served, resume
         // Words past the registers are copied out before any file call reuses the buffer.
         var buffer = (IpcBuffer*)ProcessSlots.IpcBuffer;
         var a = new SyscallArgs { Number = m.W0, A0 = m.W1, A1 = m.W2, A2 = m.W3 };
@@ -127,6 +123,11 @@ public static unsafe class EventLoop
         if (exit)
         {
             Exit(p, LinuxProcess.ExitedStatus(status));
+            return false;
+        }
+        if (p.NoReply)
+        {
+            p.NoReply = false;   // execve replaced the thread that called: nobody to answer
             return false;
         }
         if (result != Parked) return true;
