@@ -2,6 +2,7 @@
 // by dup as Linux shares an open file description), each fd with its own close-on-exec bit. Fds 0-2
 // start as the personality's standard input, output and error, which closing only forgets.
 using System;
+using Vireo.User;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux;
@@ -23,7 +24,7 @@ public sealed class LinuxFile
 
     /// <summary>Whether files of this Vireo path's scheme can make a reader wait (tty:, pipe:, chan:).</summary>
     public static bool SchemeMayBlock(byte[] vireo) =>
-        vireo.AsSpan().StartsWith("tty:"u8) || vireo.AsSpan().StartsWith("pipe:"u8) || vireo.AsSpan().StartsWith("chan:"u8);
+        Ascii.StartsWith(vireo, "tty:") || Ascii.StartsWith(vireo, "pipe:") || Ascii.StartsWith(vireo, "chan:");
 }
 
 public sealed class LinuxFiles

@@ -85,7 +85,7 @@ public static unsafe class Timers
             ulong due = s_earliest;
             if (due == 0 || due == signalled)
             {
-                _ = Ipc.Wait(s_changed, out _);
+                _ = Ipc.Wait(s_changed, out _);   // woken or not, the deadlines are read again
                 continue;
             }
             ulong now = Sys.TimeNanos();
@@ -95,7 +95,7 @@ public static unsafe class Timers
                 continue;
             }
             signalled = due;
-            _ = Ipc.Signal(EventLoop.Notification, EventLoop.TimerBit);
+            _ = Ipc.Signal(EventLoop.Notification, EventLoop.TimerBit);   // the loop's own notification: nothing to do if it failed
         }
     }
 }
