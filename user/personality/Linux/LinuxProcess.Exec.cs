@@ -31,7 +31,7 @@ public sealed unsafe partial class LinuxProcess
             Thread = default;
             NoReply = true;
         }
-        Memory?.Release();
+        Memory?.Drop();   // a vfork child's memory is its parent's too
         Memory = memory;
         BreakStart = Break = brk;
         ExePath = linuxPath;
@@ -42,6 +42,7 @@ public sealed unsafe partial class LinuxProcess
         ResetSignalsForExec();
         s = StartThread(entry, rsp);
         if (s != Status.Ok) why = "could not start its thread (status " + ((ulong)s).ToString() + ")";
+        Processes.ExecDone(this);   // a vfork parent resumes; setpgid on this process is EACCES now
         return s;
     }
 

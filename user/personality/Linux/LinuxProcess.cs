@@ -5,6 +5,7 @@
 // (LinuxProcess.Exec.cs) builds an image from an ELF file and starts the thread marked as running the
 // foreign ABI (ADR 0014), with a fault endpoint badged with its pid, so that each of its SYSCALLs
 // comes to the loop as a message from this process.
+using System;
 using System.Collections.Generic;
 using Vireo.Abi;
 using Vireo.Linux.Loop;
@@ -36,6 +37,18 @@ public sealed unsafe partial class LinuxProcess
     public readonly WaitQueue ChildEvents = new WaitQueue();
     public bool Ended;                // a zombie until its parent waits for it
     public int WaitStatus;            // Linux's wait status once Ended
+    // Processes (Syscalls/Fork.cs, Wait.cs, Groups.cs): the signal the parent is sent at the end (a
+    // child whose signal is not SIGCHLD is a "clone" child for wait's __WCLONE), whether the program
+    // has exec'd since its fork (setpgid's EACCES), the vfork wait on either side, the address
+    // CLONE_CHILD_CLEARTID zeroes at the end, and what wait's WUNTRACED and WCONTINUED report (set by
+    // the signal code, which also wakes the parent's ChildEvents).
+    public int ExitSignal = Abi.WaitStatus.SigChld;
+    public bool Execed;
+    public bool VforkPending;         // a vfork child whose parent waits for its exec or exit
+    public LinuxProcess VforkChild;   // the child a parent parked in vfork waits for
+    public ulong ClearTid;
+    public bool StopPending, ContinuePending;
+    public int StopSignal;
 
     // The call being served or parked (EventLoop).
     public SyscallArgs Call;
@@ -52,7 +65,9 @@ public sealed unsafe partial class LinuxProcess
     /// <summary>Set when the call just served replaced the thread (execve): there is no caller to answer.</summary>
     public bool NoReply;
 
-    internal Status StartThread(ulong entry, ulong rsp)
+    /// <summary>Starts the process's thread: at `entry` with `rsp`, or, for a fork, with `registers`
+    /// whole (the parent's at its syscall's return) written before it first runs.</summary>
+    internal Status StartThread(ulong entry, ulong rsp, ThreadRegisterState* registers = null)
     {
         // An exec keeps the fault endpoint, its Reply object and the (empty) CNode.
         Status s = FaultEndpoint.Value == 0 ? MakeFaultEndpoint() : Status.Ok;
@@ -67,6 +82,7 @@ public sealed unsafe partial class LinuxProcess
         config.Stack = rsp;
         config.FaultEndpoint = FaultEndpoint.Value;
         s = Sys.ThreadConfigure(Thread, &config);
+        if (s == Status.Ok && registers != null) s = Sys.ThreadRegisters(Thread, ThreadRegistersOp.Write, registers);
         if (s == Status.Ok) s = Sys.ThreadSetAbi(Thread, ThreadAbi.Foreign);
         if (s == Status.Ok) s = Sys.ThreadStart(Thread);
         return s;
@@ -94,14 +110,18 @@ public sealed unsafe partial class LinuxProcess
         Ended = true;
         WaitStatus = waitStatus;
         IsParked = Runnable = false;
+        // Objects go in the reverse of the order they were made (memory, then Reply, CNode, thread):
+        // an untyped block's watermark only drops past its topmost object, so memory freed out of
+        // order would stay used until the whole block is empty (capabilities.md, Retype).
         if (Thread.Value != 0) CSpace.Release(Thread);
         Thread = default;
-        Memory.Release();
-        Files.CloseAll();
-        if (FaultEndpoint.Value != 0) CSpace.Release(FaultEndpoint);
+        EndVfork();
         if (CNode.Value != 0) CSpace.Release(CNode);
         if (Reply.Value != 0) CSpace.Release(Reply);
+        if (FaultEndpoint.Value != 0) CSpace.Release(FaultEndpoint);
         FaultEndpoint = CNode = Reply = default;
+        Memory.Drop();
+        Files.CloseAll();
         foreach (LinuxProcess child in Children)
         {
             child.Parent = null;
@@ -110,6 +130,35 @@ public sealed unsafe partial class LinuxProcess
         Children.Clear();
         if (Parent == null) Processes.Remove(this);
         else Parent.ChildEvents.WakeAll();
+    }
+
+    /// <summary>What a fork's child takes from its parent (clone without CLONE_FILES, CLONE_FS or
+    /// CLONE_SIGHAND): copies of the descriptor table (sharing the open files), the working directory,
+    /// umask, signal mask and dispositions, the break, the group and session (the memory's areas come
+    /// with LinuxMemory.Fork).</summary>
+    public void InheritFrom(LinuxProcess parent)
+    {
+        ExePath = parent.ExePath;
+        ImagePath = parent.ImagePath;
+        Shown = parent.Shown;
+        Pgid = parent.Pgid;
+        Sid = parent.Sid;
+        BreakStart = parent.BreakStart;
+        Break = parent.Break;
+        SignalMask = parent.SignalMask;
+        parent.SignalHandlers.AsSpan().CopyTo(SignalHandlers);
+        Files.InheritFrom(parent.Files);
+        Cwd = parent.Cwd;   // never changed in place: chdir gives a new array
+        Umask = parent.Umask;
+    }
+
+    // A vfork child that ends (or whose start failed) releases its parent; CLONE_CHILD_CLEARTID is
+    // honoured while the memory lives on in another process (a vfork parent).
+    private void EndVfork()
+    {
+        uint zero = 0;
+        if (ClearTid != 0 && Memory.Users > 1) _ = Memory.Write(ClearTid, (byte*)&zero, 4);   // a bad address: Linux ignores it too
+        VforkPending = false;
     }
 
     /// <summary>exec's reset of signal state (signal(7)): caught signals go back to their default

@@ -176,7 +176,7 @@ public static unsafe class EventLoop
     /// <summary>Ends `p`'s parked call with EINTR (a signal came for it); nothing if it is not parked.</summary>
     public static void Interrupt(LinuxProcess p)
     {
-        if (!p.IsParked) return;
+        if (!p.IsParked || p.VforkChild != null) return;   // a vfork's wait ends only with the child's exec or exit
         p.Interrupted = true;
         MakeRunnable(p);
     }
