@@ -3,6 +3,7 @@
 // errno (Errno.From). Calls on paths are in Paths.cs.
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.User;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux.Syscalls;
@@ -27,11 +28,22 @@ public static unsafe partial class SyscallTable
             ulong n = count - done < available ? count - done : available;
             if (n > ChunkBytes) n = ChunkBytes;
             Status s = Fs.Write(f.Fd, at, (int)n, out int written);
+            if (s == Status.BadDescriptor && f.Stdio) s = ToKernelLog(at, (int)n, out written);
             if (s != Status.Ok) return done > 0 ? (long)done : -Errno.From(s);
             done += (ulong)written;
             if (written == 0) break;
         }
         return (long)done;
+    }
+
+    // A personality started without a console (init's `run` before `console`, as in the bench boot)
+    // has no standard output: fds 1 and 2 go to the kernel's log if it was given it, as a native
+    // program's Console does.
+    private static Status ToKernelLog(byte* at, int n, out int written)
+    {
+        Status s = Sys.DebugWrite(at, (ulong)n);
+        written = s == Status.Ok ? n : 0;
+        return s;
     }
 
     private static long Writev(LinuxProcess p, ulong fd, ulong iov, ulong count)
