@@ -5,6 +5,7 @@
 // signal, and a line naming the fault. docs/design/linux.md.
 using System;
 using System.Runtime;
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Linux;
 using Vireo.Linux.Syscalls;
@@ -85,6 +86,7 @@ static unsafe class Program
     }
 
     // The personality's loop: each message is a syscall or a fault of the Linux thread.
+    [SkipLocalsInit]   // every local is assigned before it is read
     private static int Serve(LinuxProcess p, string shown)
     {
         var m = new Message();
@@ -94,7 +96,12 @@ static unsafe class Program
         {
             if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Killed(p, shown, in m);
             // Words past the registers are copied out before any file call reuses the buffer.
-            var a = new SyscallArgs { Number = m.W0, A0 = m.W1, A1 = m.W2, A2 = m.W3 };
+            // Each field is assigned once (no zeroing first: the loop runs per syscall).
+            SyscallArgs a;
+            a.Number = m.W0;
+            a.A0 = m.W1;
+            a.A1 = m.W2;
+            a.A2 = m.W3;
             if (m.Info.Words == ForeignSyscallMessage.Words)
             {
                 a.A3 = buffer->Words[ForeignSyscallMessage.R10];
@@ -103,6 +110,7 @@ static unsafe class Program
                 a.Rip = buffer->Words[ForeignSyscallMessage.Rip];
                 a.Rsp = buffer->Words[ForeignSyscallMessage.Rsp];
             }
+            else a.A3 = a.A4 = a.A5 = a.Rip = a.Rsp = 0;
             long result = SyscallTable.Serve(p, in a, out bool exit, out int status);
             if (exit)
             {

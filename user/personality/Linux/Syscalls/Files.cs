@@ -92,7 +92,27 @@ public static unsafe partial class SyscallTable
         if (count == 0) return 0;
         if (!Chunk(p, buffer, count, out byte* at, out int want)) return -Errno.EFAULT;
         int n;
-        Status s = write ? Fs.Pwrite(f.Fd, at, want, (ulong)offset, out n) : Fs.Pread(f.Fd, at, want, (ulong)offset, out n);
+        Status s;
+        if (write) s = Fs.Pwrite(f.Fd, at, want, (ulong)offset, out n);
+        else
+        {
+            // A file its daemon maps (ADR 0012; /tmp on ramfs, the disk) is read as Fs.Read reads it:
+            // one copy from the daemon's page into the program's frame, no request.
+            // A read that leaves the mapped window is continued, as Linux reads a file whole.
+            int e = FileMaps.Lookup(f.Fd);
+            if (e < 0) s = Fs.Pread(f.Fd, at, want, (ulong)offset, out n);
+            else
+            {
+                s = FileMaps.ReadAt(e, f.Fd, at, want, (ulong)offset, out n);
+                int more = n;
+                while (s == Status.Ok && more > 0 && n < want)
+                {
+                    s = FileMaps.ReadAt(e, f.Fd, at + n, want - n, (ulong)offset + (ulong)n, out more);
+                    n += more;
+                }
+                if (n > 0) s = Status.Ok;
+            }
+        }
         return s == Status.Ok ? n : -Errno.From(s);
     }
 

@@ -14,7 +14,9 @@ public static unsafe partial class SyscallTable
     private const ulong AtSymlinkNofollow = 0x100, AtRemovedir = 0x200;
     private const ulong OCreat = 0x40, OExcl = 0x80, OTrunc = 0x200, ODirectory = 0x10000, ONofollow = 0x20000;
 
-    // The absolute Linux path of (dirFd, path) into `linux`: 0, or a negated errno.
+    // The absolute Linux path of (dirFd, path) into `linux`: 0, or a negated errno. The name buffer
+    // is not zeroed first (a page of stores per call): ReadString writes every byte it reports.
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     private static long Resolve(LinuxProcess p, long dirFd, ulong path, out byte[] linux)
     {
         linux = null;
@@ -64,12 +66,15 @@ public static unsafe partial class SyscallTable
             ulong modeWord = (flags & OCreat) != 0 ? (mode & ~(ulong)p.Umask & 0xFFF) : 0;
             Status s;
             Fd fd;
-            fixed (byte* v = vireo) s = Fs.Open(v, vireo.Length, o, modeWord, out fd);
+            FileKind kind;
+            fixed (byte* v = vireo) s = Fs.Open(v, vireo.Length, o, modeWord, out fd, out kind);
             if (s == Status.IsDirectory && (flags & OAccMode) == 0)
-                fixed (byte* v = vireo) s = Fs.Open(v, vireo.Length, o | OpenFlags.Directory, 0, out fd);
+                fixed (byte* v = vireo) s = Fs.Open(v, vireo.Length, o | OpenFlags.Directory, 0, out fd, out kind);
             if (s != Status.Ok) return -Errno.From(s);
             f.Fd = fd;
-            f.IsDirectory = (o & OpenFlags.Directory) != 0 || (Fs.Fstat(fd, out _, out FileKind kind) == Status.Ok && kind == FileKind.Directory);
+            // Open's answer says what was opened; only a daemon that does not say is asked (Fstat).
+            if (kind == FileKind.None && Fs.Fstat(fd, out _, out FileKind stated) == Status.Ok) kind = stated;
+            f.IsDirectory = (o & OpenFlags.Directory) != 0 || kind == FileKind.Directory;
         }
         int n = p.Files.Add(f, (flags & OCloexec) != 0);
         if (n < 0)
@@ -207,12 +212,22 @@ public static unsafe partial class SyscallTable
     }
 
     // A NUL-terminated string of at most `max` bytes into `into`: its length, -1 if unmapped, -2 if longer.
+    // A piece of the program's memory at a time (as much as one frame holds), scanned for the NUL.
     private static int ReadString(LinuxProcess p, ulong address, byte* into, int max)
     {
-        for (int i = 0; i < max; i++)
+        int i = 0;
+        while (i < max)
         {
-            if (!p.Memory.Read(address + (ulong)i, into + i, 1)) return -1;
-            if (into[i] == 0) return i;
+            byte* from = p.Memory.At(address + (ulong)i, out ulong available);
+            if (from == null) return -1;
+            int n = available < (ulong)(max - i) ? (int)available : max - i;
+            for (int k = 0; k < n; k++)
+            {
+                byte b = from[k];
+                into[i + k] = b;
+                if (b == 0) return i + k;
+            }
+            i += n;
         }
         return -2;
     }
