@@ -50,7 +50,23 @@ public class LinuxPathsTests
     [InlineData("/scheme/initfs/bin/busybox", "initfs:/bin/busybox")]
     [InlineData("/schemes", "disk:/schemes")]
     [InlineData("/scheme", null)]
-    public void LinuxPathsNameSchemes(string linux, string vireo) => Assert.Equal(vireo, ToVireo(linux));
+    public void LinuxPathsNameSchemes(string linux, string vireo)
+    {
+        Assert.Equal(vireo, ToVireo(linux));
+        // open's way, into a buffer: the same path, or -1 where there is none.
+        var into = new byte[LinuxPaths.MaxVireo];
+        int n = LinuxPaths.ToVireo(Encoding.ASCII.GetBytes(linux), into);
+        Assert.Equal(vireo, n < 0 ? null : Encoding.ASCII.GetString(into, 0, n));
+    }
+
+    [Fact]
+    public void TheLongestPathFitsTheBuffer()
+    {
+        var linux = new byte[LinuxPaths.Max];
+        System.Array.Fill(linux, (byte)'a');
+        linux[0] = (byte)'/';
+        Assert.Equal(LinuxPaths.MaxVireo, LinuxPaths.ToVireo(linux, new byte[LinuxPaths.MaxVireo]));
+    }
 
     [Theory]
     [InlineData("/scheme/sys", true)]

@@ -10,7 +10,7 @@ public sealed class LinuxFile
     public Fd Fd;
     public bool Stdio;              // the personality's own: never closed through the daemon
     public ulong StatusFlags;       // the open(2) flags F_GETFL reports (access mode, O_APPEND...)
-    public byte[] Path;             // the absolute Linux path it was opened by (fchdir, /proc)
+    public byte[] Path;             // a directory's absolute Linux path (openat and fchdir resolve against it); null for others
     public bool IsDirectory;
     public bool SchemeList;         // /scheme: the list of schemes, served here
     public ulong DirentIndex;       // entries returned so far (getdents64's d_off)

@@ -40,29 +40,65 @@ public static class LinuxPaths
 
     /// <summary>The Vireo path an absolute, normal Linux path names; null for "/scheme" itself (the
     /// list of schemes, which no scheme serves) and for paths the personality answers itself.</summary>
-    public static byte[] ToVireo(ReadOnlySpan<byte> linux)
+    public static byte[] ToVireo(ReadOnlySpan<byte> linux) =>
+        Pieces(linux, out ReadOnlySpan<byte> a, out ReadOnlySpan<byte> b, out ReadOnlySpan<byte> c) ? Join(a, b, c) : null;
+
+    /// <summary>The longest Vireo path ToVireo makes: a Linux path of Max bytes on the disk.</summary>
+    public const int MaxVireo = Max + 5;
+
+    /// <summary>ToVireo into `into` (MaxVireo bytes), without allocating: the length, or -1 where
+    /// ToVireo gives null.</summary>
+    public static int ToVireo(ReadOnlySpan<byte> linux, Span<byte> into)
     {
-        if (Is(linux, "/dev/null"u8)) return "null:/"u8.ToArray();
-        if (Is(linux, "/dev/zero"u8)) return "zero:/"u8.ToArray();
-        if (Is(linux, "/dev/urandom"u8) || Is(linux, "/dev/random"u8)) return "rand:/"u8.ToArray();
-        if (Is(linux, "/dev/tty"u8) || Is(linux, "/dev/console"u8)) return "tty:/"u8.ToArray();
-        if (Is(linux, "/scheme"u8)) return null;
-        if (Under(linux, "/scheme/"u8))
+        if (!Pieces(linux, out ReadOnlySpan<byte> a, out ReadOnlySpan<byte> b, out ReadOnlySpan<byte> c)) return -1;
+        a.CopyTo(into);
+        b.CopyTo(into.Slice(a.Length));
+        c.CopyTo(into.Slice(a.Length + b.Length));
+        return a.Length + b.Length + c.Length;
+    }
+
+    // The Vireo path as up to three pieces to join. The first name's first letter picks the few
+    // names to compare: most paths are on the disk or in /tmp.
+    private static bool Pieces(ReadOnlySpan<byte> linux, out ReadOnlySpan<byte> a, out ReadOnlySpan<byte> b, out ReadOnlySpan<byte> c)
+    {
+        a = b = c = default;
+        byte first = linux.Length > 1 ? linux[1] : (byte)0;
+        if (first == (byte)'d')
         {
-            ReadOnlySpan<byte> rest = linux.Slice(8);
-            int slash = Ascii.IndexOf(rest, (byte)'/');
-            ReadOnlySpan<byte> name = slash < 0 ? rest : rest.Slice(0, slash);
-            ReadOnlySpan<byte> inside = slash < 0 ? "/"u8 : rest.Slice(slash);
-            return Join(name, ":"u8, inside);
+            if (Is(linux, "/dev/null"u8)) a = "null:/"u8;
+            else if (Is(linux, "/dev/zero"u8)) a = "zero:/"u8;
+            else if (Is(linux, "/dev/urandom"u8) || Is(linux, "/dev/random"u8)) a = "rand:/"u8;
+            else if (Is(linux, "/dev/tty"u8) || Is(linux, "/dev/console"u8)) a = "tty:/"u8;
+            if (a.Length > 0) return true;
         }
-        if (Is(linux, "/tmp"u8) || Under(linux, "/tmp/"u8)) return Join("file:"u8, linux, default);
-        return Join("disk:"u8, linux, default);
+        else if (first == (byte)'s')
+        {
+            if (Is(linux, "/scheme"u8)) return false;
+            if (Under(linux, "/scheme/"u8))
+            {
+                ReadOnlySpan<byte> rest = linux.Slice(8);
+                int slash = Ascii.IndexOf(rest, (byte)'/');
+                a = slash < 0 ? rest : rest.Slice(0, slash);
+                b = ":"u8;
+                c = slash < 0 ? "/"u8 : rest.Slice(slash);
+                return true;
+            }
+        }
+        else if (first == (byte)'t' && (Is(linux, "/tmp"u8) || Under(linux, "/tmp/"u8)))
+        {
+            a = "file:"u8;
+            b = linux;
+            return true;
+        }
+        a = "disk:"u8;
+        b = linux;
+        return true;
     }
 
     /// <summary>What the personality serves itself at `linux` (/proc/mounts: the namespace's file
     /// systems, which df reads), or null.</summary>
     public static byte[] Served(ReadOnlySpan<byte> linux) =>
-        Is(linux, "/proc/mounts"u8) || Is(linux, "/proc/self/mounts"u8)
+        linux.Length > 1 && linux[1] == (byte)'p' && (Is(linux, "/proc/mounts"u8) || Is(linux, "/proc/self/mounts"u8))
             ? "disk / ext2 rw 0 0\nfile /tmp tmpfs rw 0 0\n"u8.ToArray()
             : null;
 

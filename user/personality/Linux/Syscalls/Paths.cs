@@ -4,6 +4,7 @@
 using System;
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.User;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux.Syscalls;
@@ -14,42 +15,64 @@ public static unsafe partial class SyscallTable
     private const ulong AtSymlinkNofollow = 0x100, AtRemovedir = 0x200;
     private const ulong OCreat = 0x40, OExcl = 0x80, OTrunc = 0x200, ODirectory = 0x10000, ONofollow = 0x20000;
 
-    // The absolute Linux path of (dirFd, path) into `linux`: 0, or a negated errno. The name buffer
-    // is not zeroed first (a page of stores per call): ReadString writes every byte it reports.
-    [System.Runtime.CompilerServices.SkipLocalsInit]
+    // The absolute Linux path of (dirFd, path) into `linux`: 0, or a negated errno.
+    [System.Runtime.CompilerServices.SkipLocalsInit]   // ResolveInto writes the bytes it reports
     private static long Resolve(LinuxProcess p, long dirFd, ulong path, out byte[] linux)
     {
-        linux = null;
         byte* name = stackalloc byte[LinuxPaths.Max];
-        int length = ReadString(p, path, name, LinuxPaths.Max);
-        if (length == -1) return -Errno.EFAULT;
-        if (length < 0) return -Errno.ENAMETOOLONG;
-        if (length == 0) return -Errno.ENOENT;
+        long e = ResolveInto(p, dirFd, path, name, out int length);
+        linux = e == 0 ? new ReadOnlySpan<byte>(name, length).ToArray() : null;
+        return e;
+    }
+
+    // The same into `into` (LinuxPaths.Max bytes), without allocating when the program names an
+    // absolute path that is already normal, as most are.
+    private static long ResolveInto(LinuxProcess p, long dirFd, ulong path, byte* into, out int length)
+    {
+        length = 0;
+        int n = ReadString(p, path, into, LinuxPaths.Max);
+        if (n == -1) return -Errno.EFAULT;
+        if (n < 0) return -Errno.ENAMETOOLONG;
+        if (n == 0) return -Errno.ENOENT;
+        if (into[0] == (byte)'/' && SchemePath.IsNormal(into, n))
+        {
+            length = n;
+            return 0;
+        }
         byte[] from = p.Cwd;
-        if (name[0] != (byte)'/' && dirFd != AtFdCwd)
+        if (into[0] != (byte)'/' && dirFd != AtFdCwd)
         {
             LinuxFile d = p.Files.Get((ulong)dirFd);
             if (d == null) return -Errno.EBADF;
             if (!d.IsDirectory || d.Path == null) return -Errno.ENOTDIR;
             from = d.Path;
         }
-        linux = LinuxPaths.Absolute(from, new ReadOnlySpan<byte>(name, length));
-        return linux == null ? -Errno.ENAMETOOLONG : 0;
+        byte[] linux = LinuxPaths.Absolute(from, new ReadOnlySpan<byte>(into, n));
+        if (linux == null) return -Errno.ENAMETOOLONG;
+        linux.AsSpan().CopyTo(new Span<byte>(into, LinuxPaths.Max));   // normalising never lengthens it
+        length = linux.Length;
+        return 0;
     }
 
+    // open's path on the stack, Linux's and Vireo's: the only allocations are the LinuxFile and, for a
+    // directory, its path (openat and fchdir resolve against it).
+    [System.Runtime.CompilerServices.SkipLocalsInit]   // both buffers are written before they are read
     private static long Openat(LinuxProcess p, long dirFd, ulong path, ulong flags, ulong mode)
     {
-        long e = Resolve(p, dirFd, path, out byte[] linux);
+        byte* name = stackalloc byte[LinuxPaths.Max];
+        long e = ResolveInto(p, dirFd, path, name, out int length);
         if (e != 0) return e;
-        var f = new LinuxFile { Path = linux, StatusFlags = flags & ~(OCloexec | OCreat | OExcl | OTrunc | ONofollow) };
-        byte[] vireo = LinuxPaths.ToVireo(linux);
+        var linux = new ReadOnlySpan<byte>(name, length);
+        var f = new LinuxFile { StatusFlags = flags & ~(OCloexec | OCreat | OExcl | OTrunc | ONofollow) };
+        byte* vireo = stackalloc byte[LinuxPaths.MaxVireo];
+        int vireoLength = LinuxPaths.ToVireo(linux, new Span<byte>(vireo, LinuxPaths.MaxVireo));
         byte[] served = LinuxPaths.Served(linux);
         if (served != null)
         {
             if ((flags & OAccMode) != 0) return -Errno.EACCES;
             f.Content = served;
         }
-        else if (vireo == null)
+        else if (vireoLength < 0)
         {
             if ((flags & OAccMode) != 0) return -Errno.EISDIR;
             f.SchemeList = f.IsDirectory = true;
@@ -64,18 +87,16 @@ public static unsafe partial class SyscallTable
             if ((flags & ONofollow) != 0) o |= OpenFlags.NoFollow;
             if ((flags & ODirectory) != 0) o |= OpenFlags.Directory;
             ulong modeWord = (flags & OCreat) != 0 ? (mode & ~(ulong)p.Umask & 0xFFF) : 0;
-            Status s;
-            Fd fd;
-            FileKind kind;
-            fixed (byte* v = vireo) s = Fs.Open(v, vireo.Length, o, modeWord, out fd, out kind);
+            Status s = Fs.Open(vireo, vireoLength, o, modeWord, out Fd fd, out FileKind kind);
             if (s == Status.IsDirectory && (flags & OAccMode) == 0)
-                fixed (byte* v = vireo) s = Fs.Open(v, vireo.Length, o | OpenFlags.Directory, 0, out fd, out kind);
+                s = Fs.Open(vireo, vireoLength, o | OpenFlags.Directory, 0, out fd, out kind);
             if (s != Status.Ok) return -Errno.From(s);
             f.Fd = fd;
             // Open's answer says what was opened; only a daemon that does not say is asked (Fstat).
             if (kind == FileKind.None && Fs.Fstat(fd, out _, out FileKind stated) == Status.Ok) kind = stated;
             f.IsDirectory = (o & OpenFlags.Directory) != 0 || kind == FileKind.Directory;
         }
+        if (f.IsDirectory) f.Path = linux.ToArray();
         int n = p.Files.Add(f, (flags & OCloexec) != 0);
         if (n < 0)
         {
