@@ -91,38 +91,39 @@ static unsafe class Program
     {
         var m = new Message();
         var buffer = (IpcBuffer*)ProcessSlots.IpcBuffer;
+        // The call's words, each assigned once per call (no zeroing first: this runs per syscall).
+        SyscallArgs* a = stackalloc SyscallArgs[1];
         Status s = Ipc.Receive(p.Endpoint, ref m);
         while (s == Status.Ok)
         {
             if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Killed(p, shown, in m);
             // Words past the registers are copied out before any file call reuses the buffer.
-            // Each field is assigned once (no zeroing first: the loop runs per syscall).
-            SyscallArgs a;
-            a.Number = m.W0;
-            a.A0 = m.W1;
-            a.A1 = m.W2;
-            a.A2 = m.W3;
-            if (m.Info.Words == ForeignSyscallMessage.Words)
-            {
-                a.A3 = buffer->Words[ForeignSyscallMessage.R10];
-                a.A4 = buffer->Words[ForeignSyscallMessage.R8];
-                a.A5 = buffer->Words[ForeignSyscallMessage.R9];
-                a.Rip = buffer->Words[ForeignSyscallMessage.Rip];
-                a.Rsp = buffer->Words[ForeignSyscallMessage.Rsp];
-            }
-            else a.A3 = a.A4 = a.A5 = a.Rip = a.Rsp = 0;
-            long result = SyscallTable.Serve(p, in a, out bool exit, out int status);
+            a->Number = m.W0;
+            a->A0 = m.W1;
+            a->A1 = m.W2;
+            a->A2 = m.W3;
+            // r10, r8, r9, rip, rsp are consecutive in the buffer as A3..Rsp are in SyscallArgs: one
+            // block copy.
+            if (m.Info.Words == ForeignSyscallMessage.Words) *(Registers*)&a->A3 = *(Registers*)&buffer->Words[ForeignSyscallMessage.R10];
+            else a->A3 = a->A4 = a->A5 = a->Rip = a->Rsp = 0;
+            long result = SyscallTable.Serve(p, in *a, out bool exit, out int status);
             if (exit)
             {
                 p.Stop();
                 return status;
             }
-            m = Message.Of((ulong)result);
+            m.W0 = (ulong)result;   // the reply's one word; the others are not sent
             s = Ipc.ReplyReceive(p.Endpoint, new MessageInfo(1, 0), ref m);
         }
         SyscallTable.Say("linux: " + shown + ": lost its thread (status " + ((ulong)s).ToString() + ")\n");
         p.Stop();
         return 125;
+    }
+
+    // The registers past the message's four words, as the IPC buffer holds them (ForeignSyscallMessage).
+    private struct Registers
+    {
+        public ulong R10, R8, R9, Rip, Rsp;
     }
 
     // A fault the program cannot handle (no signal delivery yet): it dies of the signal Linux would send.

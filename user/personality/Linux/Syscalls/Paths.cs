@@ -233,16 +233,25 @@ public static unsafe partial class SyscallTable
     }
 
     // A NUL-terminated string of at most `max` bytes into `into`: its length, -1 if unmapped, -2 if longer.
-    // A piece of the program's memory at a time (as much as one frame holds), scanned for the NUL.
+    // A piece of the program's memory at a time (as much as one frame holds), scanned for the NUL a
+    // word at a time while a whole word is inside the piece (a path is read at every open and stat).
     private static int ReadString(LinuxProcess p, ulong address, byte* into, int max)
     {
+        const ulong Ones = 0x0101010101010101UL;
         int i = 0;
         while (i < max)
         {
             byte* from = p.Memory.At(address + (ulong)i, out ulong available);
             if (from == null) return -1;
             int n = available < (ulong)(max - i) ? (int)available : max - i;
-            for (int k = 0; k < n; k++)
+            int k = 0;
+            for (; k + 8 <= n; k += 8)
+            {
+                ulong word = *(ulong*)(from + k);
+                if (((word - Ones) & ~word & (Ones << 7)) != 0) break;   // a zero byte in it
+                *(ulong*)(into + i + k) = word;
+            }
+            for (; k < n; k++)
             {
                 byte b = from[k];
                 into[i + k] = b;
