@@ -53,20 +53,21 @@ public class LinuxPathsTests
     public void LinuxPathsNameSchemes(string linux, string vireo)
     {
         Assert.Equal(vireo, ToVireo(linux));
-        // open's way, into a buffer: the same path, or -1 where there is none.
-        var into = new byte[LinuxPaths.MaxVireo];
-        int n = LinuxPaths.ToVireo(Encoding.ASCII.GetBytes(linux), into);
-        Assert.Equal(vireo, n < 0 ? null : Encoding.ASCII.GetString(into, 0, n));
+        // open's way: a prefix written before the Linux path makes the same Vireo path, when there is one.
+        string prefix = Encoding.ASCII.GetString(LinuxPaths.Prefix(Encoding.ASCII.GetBytes(linux)));
+        if (prefix.Length > 0) Assert.Equal(vireo, prefix + linux);
+        Assert.True(prefix.Length == 0 || prefix.Length == LinuxPaths.MaxVireo - LinuxPaths.Max);
     }
 
-    [Fact]
-    public void TheLongestPathFitsTheBuffer()
-    {
-        var linux = new byte[LinuxPaths.Max];
-        System.Array.Fill(linux, (byte)'a');
-        linux[0] = (byte)'/';
-        Assert.Equal(LinuxPaths.MaxVireo, LinuxPaths.ToVireo(linux, new byte[LinuxPaths.MaxVireo]));
-    }
+    [Theory]
+    [InlineData("/etc/passwd", "disk:")]
+    [InlineData("/tmp/x", "file:")]
+    [InlineData("/tmp", "file:")]
+    [InlineData("/tmpx", "disk:")]
+    [InlineData("/dev/null", "")]
+    [InlineData("/scheme/sys", "")]
+    public void MostPathsNeedOnlyAPrefix(string linux, string prefix) =>
+        Assert.Equal(prefix, Encoding.ASCII.GetString(LinuxPaths.Prefix(Encoding.ASCII.GetBytes(linux))));
 
     [Theory]
     [InlineData("/scheme/sys", true)]

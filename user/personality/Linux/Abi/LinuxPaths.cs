@@ -43,19 +43,22 @@ public static class LinuxPaths
     public static byte[] ToVireo(ReadOnlySpan<byte> linux) =>
         Pieces(linux, out ReadOnlySpan<byte> a, out ReadOnlySpan<byte> b, out ReadOnlySpan<byte> c) ? Join(a, b, c) : null;
 
-    /// <summary>The longest Vireo path ToVireo makes: a Linux path of Max bytes on the disk.</summary>
+    /// <summary>The longest Vireo path Prefix makes: a Linux path of Max bytes after its 5-byte prefix.</summary>
     public const int MaxVireo = Max + 5;
 
-    /// <summary>ToVireo into `into` (MaxVireo bytes), without allocating: the length, or -1 where
-    /// ToVireo gives null.</summary>
-    public static int ToVireo(ReadOnlySpan<byte> linux, Span<byte> into)
+    /// <summary>"disk:" or "file:" when the Vireo path of `linux` is that prefix and `linux` itself
+    /// (most paths: open writes the prefix before the path it read, and copies nothing); empty when
+    /// ToVireo must make it.</summary>
+    public static ReadOnlySpan<byte> Prefix(ReadOnlySpan<byte> linux)
     {
-        if (!Pieces(linux, out ReadOnlySpan<byte> a, out ReadOnlySpan<byte> b, out ReadOnlySpan<byte> c)) return -1;
-        a.CopyTo(into);
-        b.CopyTo(into.Slice(a.Length));
-        c.CopyTo(into.Slice(a.Length + b.Length));
-        return a.Length + b.Length + c.Length;
+        byte first = linux.Length > 1 ? linux[1] : (byte)0;
+        if (first == (byte)'d' || first == (byte)'s' || linux.Length < 2) return default;
+        return IsTmp(linux) ? "file:"u8 : "disk:"u8;
     }
+
+    // "/tmp" or under it, for a normal path (no trailing '/'): four compares.
+    private static bool IsTmp(ReadOnlySpan<byte> linux) =>
+        linux.Length >= 4 && linux[1] == (byte)'t' && linux[2] == (byte)'m' && linux[3] == (byte)'p' && (linux.Length == 4 || linux[4] == (byte)'/');
 
     // The Vireo path as up to three pieces to join. The first name's first letter picks the few
     // names to compare: most paths are on the disk or in /tmp.
@@ -84,7 +87,7 @@ public static class LinuxPaths
                 return true;
             }
         }
-        else if (first == (byte)'t' && (Is(linux, "/tmp"u8) || Under(linux, "/tmp/"u8)))
+        else if (IsTmp(linux))
         {
             a = "file:"u8;
             b = linux;

@@ -54,18 +54,30 @@ public static unsafe partial class SyscallTable
         return 0;
     }
 
-    // open's path on the stack, Linux's and Vireo's: the only allocations are the LinuxFile and, for a
-    // directory, its path (openat and fchdir resolve against it).
+    // open's path on the stack, Linux's and Vireo's in one buffer: the only allocations are the
+    // LinuxFile and, for a directory, its path (openat and fchdir resolve against it); a device or a
+    // /scheme path has its Vireo path made (LinuxPaths.ToVireo).
     [System.Runtime.CompilerServices.SkipLocalsInit]   // both buffers are written before they are read
     private static long Openat(LinuxProcess p, long dirFd, ulong path, ulong flags, ulong mode)
     {
-        byte* name = stackalloc byte[LinuxPaths.Max];
+        // The Linux path is read after room for a scheme's prefix, so that a path on the disk or in
+        // /tmp becomes its Vireo path by writing the prefix before it.
+        byte* vireo = stackalloc byte[LinuxPaths.MaxVireo];
+        const int Room = LinuxPaths.MaxVireo - LinuxPaths.Max;
+        byte* name = vireo + Room;
         long e = ResolveInto(p, dirFd, path, name, out int length);
         if (e != 0) return e;
         var linux = new ReadOnlySpan<byte>(name, length);
         var f = new LinuxFile { StatusFlags = flags & ~(OCloexec | OCreat | OExcl | OTrunc | ONofollow) };
-        byte* vireo = stackalloc byte[LinuxPaths.MaxVireo];
-        int vireoLength = LinuxPaths.ToVireo(linux, new Span<byte>(vireo, LinuxPaths.MaxVireo));
+        ReadOnlySpan<byte> prefix = LinuxPaths.Prefix(linux);
+        int vireoLength = -1;
+        byte[] made = null;
+        if (prefix.Length == Room)
+        {
+            prefix.CopyTo(new Span<byte>(vireo, Room));
+            vireoLength = Room + length;
+        }
+        else if ((made = LinuxPaths.ToVireo(linux)) != null) vireoLength = made.Length;
         byte[] served = LinuxPaths.Served(linux);
         if (served != null)
         {
@@ -87,9 +99,16 @@ public static unsafe partial class SyscallTable
             if ((flags & ONofollow) != 0) o |= OpenFlags.NoFollow;
             if ((flags & ODirectory) != 0) o |= OpenFlags.Directory;
             ulong modeWord = (flags & OCreat) != 0 ? (mode & ~(ulong)p.Umask & 0xFFF) : 0;
-            Status s = Fs.Open(vireo, vireoLength, o, modeWord, out Fd fd, out FileKind kind);
-            if (s == Status.IsDirectory && (flags & OAccMode) == 0)
-                s = Fs.Open(vireo, vireoLength, o | OpenFlags.Directory, 0, out fd, out kind);
+            Status s;
+            Fd fd;
+            FileKind kind;
+            fixed (byte* m = made)
+            {
+                byte* v = m != null ? m : vireo;
+                s = Fs.Open(v, vireoLength, o, modeWord, out fd, out kind);
+                if (s == Status.IsDirectory && (flags & OAccMode) == 0)
+                    s = Fs.Open(v, vireoLength, o | OpenFlags.Directory, 0, out fd, out kind);
+            }
             if (s != Status.Ok) return -Errno.From(s);
             f.Fd = fd;
             // Open's answer says what was opened; only a daemon that does not say is asked (Fstat).
