@@ -89,6 +89,8 @@ public static unsafe partial class SyscallTable
         if (offset < 0) return -Errno.EINVAL;
         if (f.Stdio) return -Errno.ESPIPE;
         if (!f.Fd.IsValid) return -Errno.EINVAL;   // the personality's own files: read and lseek only
+        if ((f.StatusFlags & OAccMode) == (write ? 0UL : 1UL)) return -Errno.EBADF;   // not open for it
+        if (!write && f.IsDirectory) return -Errno.EISDIR;
         if (count == 0) return 0;
         if (!Chunk(p, buffer, count, out byte* at, out int want)) return -Errno.EFAULT;
         int n;
@@ -103,13 +105,13 @@ public static unsafe partial class SyscallTable
             if (e < 0) s = Fs.Pread(f.Fd, at, want, (ulong)offset, out n);
             else
             {
-                s = FileMaps.ReadAt(e, f.Fd, at, want, (ulong)offset, out n);
-                int more = n;
-                while (s == Status.Ok && more > 0 && n < want)
+                n = 0;
+                int more;
+                do
                 {
                     s = FileMaps.ReadAt(e, f.Fd, at + n, want - n, (ulong)offset + (ulong)n, out more);
                     n += more;
-                }
+                } while (s == Status.Ok && more > 0 && n < want);
                 if (n > 0) s = Status.Ok;
             }
         }
