@@ -12,7 +12,7 @@ public sealed class LinuxFile
     public Fd Fd;
     public bool Stdio;              // the personality's own: never closed through the daemon
     public ulong StatusFlags;       // the open(2) flags F_GETFL reports (access mode, O_APPEND...)
-    public byte[] Path;             // the absolute Linux path it was opened by (fchdir, /proc)
+    public byte[] Path;             // the absolute Linux path it was opened by (openat and fchdir resolve against a directory's; mmap reopens a file by it)
     public bool IsDirectory;
     public bool SchemeList;         // /scheme: the list of schemes, served here
     public ulong DirentIndex;       // entries returned so far (getdents64's d_off)

@@ -65,7 +65,7 @@ public static unsafe class EventLoop
             {
                 if (answered)
                 {
-                    m = Message.Of((ulong)result);
+                    m.W0 = (ulong)result;   // the reply's one word: the others are not sent
                     s = Ipc.ReplyReceive(Endpoint, new MessageInfo(1, 0), ref m);
                 }
                 else s = Ipc.Receive(Endpoint, ref m);
@@ -103,18 +103,26 @@ public static unsafe class EventLoop
         if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(caller, in m);   // true: served, resume
         // Words past the registers are copied out before any file call reuses the buffer.
         var buffer = (IpcBuffer*)ProcessSlots.IpcBuffer;
-        var a = new SyscallArgs { Number = m.W0, A0 = m.W1, A1 = m.W2, A2 = m.W3 };
-        if (m.Info.Words == ForeignSyscallMessage.Words)
+        // Straight into the process's record: r10, r8, r9, rip, rsp are consecutive in the buffer as
+        // A3..Rsp are in SyscallArgs, so they are one block copy.
+        ref SyscallArgs a = ref caller.Call;
+        a.Number = m.W0;
+        a.A0 = m.W1;
+        a.A1 = m.W2;
+        a.A2 = m.W3;
+        fixed (ulong* a3 = &a.A3)
         {
-            a.A3 = buffer->Words[ForeignSyscallMessage.R10];
-            a.A4 = buffer->Words[ForeignSyscallMessage.R8];
-            a.A5 = buffer->Words[ForeignSyscallMessage.R9];
-            a.Rip = buffer->Words[ForeignSyscallMessage.Rip];
-            a.Rsp = buffer->Words[ForeignSyscallMessage.Rsp];
+            if (m.Info.Words == ForeignSyscallMessage.Words) *(Registers*)a3 = *(Registers*)&buffer->Words[ForeignSyscallMessage.R10];
+            else *(Registers*)a3 = default;
         }
-        caller.Call = a;
         caller.Resumed = false;
         return Serve(caller, out result, direct: true);
+    }
+
+    // The registers past the message's four words, as the IPC buffer holds them (ForeignSyscallMessage).
+    private struct Registers
+    {
+        public ulong R10, R8, R9, Rip, Rsp;
     }
 
     // Serves p.Call; true with the result if it is to be answered, false if it parked or ended p.

@@ -9,6 +9,10 @@ namespace Vireo.Linux.Syscalls;
 
 public static partial class SyscallTable
 {
+    // No zeroing of the frame per call: the cases inlined here assign their locals before use (C#'s
+    // definite assignment), and none has a stackalloc.
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static long Serve(LinuxProcess p, in SyscallArgs a, out bool exit, out int status)
     {
         exit = false;
