@@ -107,7 +107,23 @@ public static unsafe partial class SyscallTable
         if ((f.StatusFlags & OAccMode) == (write ? 0UL : 1UL)) return -Errno.EBADF;   // not open for it
         if (!write && f.IsDirectory) return -Errno.EISDIR;
         if (count == 0) return 0;
-        if (!Chunk(p, buffer, count, !write, out byte* at, out int want)) return -Errno.EFAULT;
+        // Piece by piece through the window (the program's memory is 4 KiB frames): a regular file's
+        // pread is whole, as on Linux, unless its end or an error comes first.
+        long total = 0;
+        while ((ulong)total < count)
+        {
+            if (!Chunk(p, buffer + (ulong)total, count - (ulong)total, !write, out byte* at, out int want))
+                return total > 0 ? total : -Errno.EFAULT;
+            long n = PreadPiece(f, at, want, offset + total, write);
+            if (n < 0) return total > 0 ? total : n;
+            total += n;
+            if (n < want) break;
+        }
+        return total;
+    }
+
+    private static long PreadPiece(LinuxFile f, byte* at, int want, long offset, bool write)
+    {
         int n;
         Status s;
         if (write) s = Fs.Pwrite(f.Fd, at, want, (ulong)offset, out n);
