@@ -45,8 +45,8 @@ public sealed unsafe class LinuxProcess
     public ulong ParentPid => Parent != null ? Parent.Pid : Processes.InitPid;
     public ulong BreakStart, Break, BreakMapped;   // the heap: [BreakStart, Break), pages to BreakMapped
     public ulong MmapNext = MmapBase;
-    public ulong SignalMask;
-    public readonly ulong[] SignalHandlers = new ulong[65];
+    /// <summary>Dispositions, mask, pending signals, alternate stack, job-control state (Signals).</summary>
+    public SignalState Signals = new SignalState();
     public readonly LinuxFiles Files = new LinuxFiles();
     public byte[] Cwd = { (byte)'/' };
     public uint Umask = 0x12;   // 022
@@ -153,6 +153,9 @@ public sealed unsafe class LinuxProcess
         if (Parent == null) Processes.Remove(this);
         else Parent.ChildEvents.WakeAll();
     }
+
+    /// <summary>execve: caught signals back to SIG_DFL; ignored ones, the mask and pending signals stay.</summary>
+    public void ResetSignalsForExec() => Signals.ResetForExec();
 
     /// <summary>Linux's wait status of a process that called exit(code).</summary>
     public static int ExitedStatus(int code) => (code & 0xFF) << 8;
