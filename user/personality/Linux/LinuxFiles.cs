@@ -64,6 +64,18 @@ public sealed class LinuxFiles
         _closeOnExec[fd] = closeOnExec;
     }
 
+    /// <summary>This (new, unused) table becomes a copy of `parent`'s (fork): the same open files,
+    /// each named by one more fd, and the same close-on-exec bits.</summary>
+    public void InheritFrom(LinuxFiles parent)
+    {
+        for (int i = 0; i < Max; i++)
+        {
+            _files[i] = parent._files[i];
+            _closeOnExec[i] = parent._closeOnExec[i];
+            if (_files[i] != null) _files[i].Users++;
+        }
+    }
+
     public bool CloseOnExec(ulong fd) => _closeOnExec[(int)fd];
     public void SetCloseOnExec(ulong fd, bool on) => _closeOnExec[(int)fd] = on;
 

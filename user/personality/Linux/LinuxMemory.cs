@@ -11,7 +11,7 @@ using Vireo.User;
 
 namespace Vireo.Linux;
 
-public sealed unsafe class LinuxMemory
+public sealed unsafe partial class LinuxMemory
 {
     private const ulong Window = 0x0000_6100_0000_0000;   // 1 MiB aligned, in the personality's own space
     /// <summary>A free page beside the window, in the same page table (the personality's address space
@@ -26,6 +26,7 @@ public sealed unsafe class LinuxMemory
         public ulong Size;
         public CapHandle Child;   // mapped in the Linux process
         public CapHandle Own;     // mapped at the window when accessed
+        public Rights Rights;     // as mapped in the Linux process (a fork maps its copy so)
     }
 
     private readonly List<Region> _regions = new List<Region>();
@@ -65,7 +66,7 @@ public sealed unsafe class LinuxMemory
                 else CSpace.Free(slot);
                 return s;
             }
-            _regions.Add(new Region { Start = at, Size = 1UL << bits, Child = frame, Own = own });
+            _regions.Add(new Region { Start = at, Size = 1UL << bits, Child = frame, Own = own, Rights = rights | Rights.Read });
             done += 1UL << bits;
         }
         return Status.Ok;

@@ -37,6 +37,18 @@ public sealed unsafe class LinuxProcess
     public readonly WaitQueue ChildEvents = new WaitQueue();
     public bool Ended;                // a zombie until its parent waits for it
     public int WaitStatus;            // Linux's wait status once Ended
+    // Processes (Syscalls/Fork.cs, Wait.cs, Groups.cs): the signal the parent is sent at the end (a
+    // child whose signal is not SIGCHLD is a "clone" child for wait's __WCLONE), whether the program
+    // has exec'd since its fork (setpgid's EACCES), the vfork wait on either side, the address
+    // CLONE_CHILD_CLEARTID zeroes at the end, and what wait's WUNTRACED and WCONTINUED report (set by
+    // the signal code, which also wakes the parent's ChildEvents).
+    public int ExitSignal = Abi.WaitStatus.SigChld;
+    public bool Execed;
+    public bool VforkPending;         // a vfork child whose parent waits for its exec or exit
+    public LinuxProcess VforkChild;   // the child a parent parked in vfork waits for
+    public ulong ClearTid;
+    public bool StopPending, ContinuePending;
+    public int StopSignal;
 
     // The call being served or parked (EventLoop).
     public SyscallArgs Call;
@@ -95,7 +107,9 @@ public sealed unsafe class LinuxProcess
             return Memory.Write(StackTop - BlockSize, b, BlockSize) ? Status.Ok : Status.BadAddress;
     }
 
-    private Status StartThread(ulong entry, ulong rsp)
+    /// <summary>Starts the process's thread: at `entry` with `rsp`, or, for a fork, with `registers`
+    /// whole (the parent's at its syscall's return) written before it first runs.</summary>
+    public Status StartThread(ulong entry, ulong rsp, ThreadRegisterState* registers = null)
     {
         Status s = MakeFaultEndpoint();
         if (s == Status.Ok) s = CSpace.Make(ObjectType.CNode, 2, out CNode);
@@ -109,6 +123,7 @@ public sealed unsafe class LinuxProcess
         config.Stack = rsp;
         config.FaultEndpoint = FaultEndpoint.Value;
         s = Sys.ThreadConfigure(Thread, &config);
+        if (s == Status.Ok && registers != null) s = Sys.ThreadRegisters(Thread, ThreadRegistersOp.Write, registers);
         if (s == Status.Ok) s = Sys.ThreadSetAbi(Thread, ThreadAbi.Foreign);
         if (s == Status.Ok) s = Sys.ThreadStart(Thread);
         return s;
@@ -138,7 +153,8 @@ public sealed unsafe class LinuxProcess
         IsParked = Runnable = false;
         if (Thread.Value != 0) CSpace.Release(Thread);
         Thread = default;
-        Memory.Release();
+        EndVfork();
+        Memory.Drop();
         Files.CloseAll();
         if (FaultEndpoint.Value != 0) CSpace.Release(FaultEndpoint);
         if (CNode.Value != 0) CSpace.Release(CNode);
@@ -156,6 +172,34 @@ public sealed unsafe class LinuxProcess
 
     /// <summary>execve: caught signals back to SIG_DFL; ignored ones, the mask and pending signals stay.</summary>
     public void ResetSignalsForExec() => Signals.ResetForExec();
+
+    /// <summary>What a fork's child takes from its parent (clone without CLONE_FILES, CLONE_FS or
+    /// CLONE_SIGHAND): copies of the descriptor table (sharing the open files), the working directory,
+    /// umask, signal mask and dispositions, the heap and mmap bounds, the group and session.</summary>
+    public void InheritFrom(LinuxProcess parent)
+    {
+        ExePath = parent.ExePath;
+        Shown = parent.Shown;
+        Pgid = parent.Pgid;
+        Sid = parent.Sid;
+        BreakStart = parent.BreakStart;
+        Break = parent.Break;
+        BreakMapped = parent.BreakMapped;
+        MmapNext = parent.MmapNext;
+        Signals = parent.Signals.CopyForFork();
+        Files.InheritFrom(parent.Files);
+        Cwd = parent.Cwd;   // never changed in place: chdir gives a new array
+        Umask = parent.Umask;
+    }
+
+    // A vfork child that ends (or whose start failed) releases its parent; CLONE_CHILD_CLEARTID is
+    // honoured while the memory lives on in another process (a vfork parent).
+    private void EndVfork()
+    {
+        uint zero = 0;
+        if (ClearTid != 0 && Memory.Users > 1) _ = Memory.Write(ClearTid, (byte*)&zero, 4);   // a bad address: Linux ignores it too
+        VforkPending = false;
+    }
 
     /// <summary>Linux's wait status of a process that called exit(code).</summary>
     public static int ExitedStatus(int code) => (code & 0xFF) << 8;

@@ -34,12 +34,9 @@ public sealed class SignalState
     public ulong SavedMask;
     public bool RestoreMask;
 
-    // Job control (Signals.Stop, Signals.Continue) and what wait4 reports of it.
+    /// <summary>Stopped by a stop signal until SIGCONT (what wait4 reports of it is the process's
+    /// StopPending and ContinuePending).</summary>
     public bool Stopped;
-    /// <summary>A stop not yet reported to the parent (WUNTRACED): the wait status (signal << 8 | 0x7f), or 0.</summary>
-    public int StopStatus;
-    /// <summary>A continuation not yet reported to the parent (WCONTINUED: the wait status 0xffff).</summary>
-    public bool ContinuedReport;
 
     // How a stopped process waits (Signals): its thread suspended, or its answer held back (a call's
     // result, or the reply to a fault) until SIGCONT.
@@ -178,12 +175,19 @@ public sealed class SignalState
     /// ignored ones stay ignored; the mask and the pending signals stay; the alternate stack goes.</summary>
     public void ResetForExec()
     {
+        ResetHandlers();
+        AltStackBase = AltStackSize = 0;
+        AltStackFlags = 0;
+    }
+
+    /// <summary>Caught signals back to SIG_DFL, ignored ones stay, every flag and mask cleared
+    /// (flush_signal_handlers: exec, and clone's CLONE_CLEAR_SIGHAND).</summary>
+    public void ResetHandlers()
+    {
         for (int i = 1; i < Actions.Length; i++)
         {
             if (Actions[i].Handler == LinuxSignals.SigIgn) Actions[i] = new SigAction { Handler = LinuxSignals.SigIgn };
             else Actions[i] = default;
         }
-        AltStackBase = AltStackSize = 0;
-        AltStackFlags = 0;
     }
 }

@@ -169,7 +169,7 @@ public static unsafe class EventLoop
     /// answers Signals.InterruptedResult; nothing if it is not parked.</summary>
     public static void Interrupt(LinuxProcess p)
     {
-        if (!p.IsParked) return;
+        if (!p.IsParked || p.VforkChild != null) return;   // a vfork's wait ends only with the child's exec or exit
         p.Interrupted = true;
         MakeRunnable(p);
     }

@@ -117,14 +117,15 @@ public static unsafe class Signals
         Post(p, LinuxSignals.SigAlrm);
     }
 
-    /// <summary>SIGCHLD to the parent of a process that ended (EventLoop.Exit), with how it ended.</summary>
+    /// <summary>The parent of a process that ended (EventLoop.Exit) is sent its exit signal (SIGCHLD from
+    /// fork; clone's choice, or none), with how it ended.</summary>
     public static void ChildEnded(LinuxProcess p)
     {
         Timers.CancelAlarm(p);
         int status = p.WaitStatus;
         int signal = status & 0x7F;
-        if (signal == 0) TellParent(p, LinuxSignals.CldExited, (status >> 8) & 0xFF);
-        else TellParent(p, (status & 0x80) != 0 ? LinuxSignals.CldDumped : LinuxSignals.CldKilled, signal);
+        if (signal == 0) TellParent(p, LinuxSignals.CldExited, (status >> 8) & 0xFF, p.ExitSignal);
+        else TellParent(p, (status & 0x80) != 0 ? LinuxSignals.CldDumped : LinuxSignals.CldKilled, signal, p.ExitSignal);
     }
 
     /// <summary>A signal pending and deliverable: interrupt the parked call, or stop the running thread
@@ -281,8 +282,9 @@ public static unsafe class Signals
     {
         SignalState st = p.Signals;
         st.Stopped = true;
-        st.StopStatus = (signal << 8) | 0x7F;
-        st.ContinuedReport = false;
+        p.StopPending = true;
+        p.StopSignal = signal;
+        p.ContinuePending = false;
         if (stance == Stance.Suspended) st.SuspendedStop = true;
         else
         {
@@ -293,7 +295,7 @@ public static unsafe class Signals
             p.IsParked = false;
             Timers.Cancel(p);
         }
-        TellParent(p, LinuxSignals.CldStopped, signal);
+        TellParent(p, LinuxSignals.CldStopped, signal, LinuxSignals.SigChld);
     }
 
     // SIGCONT was sent: pending stops go; a stopped process is marked continued (true).
@@ -306,9 +308,9 @@ public static unsafe class Signals
         st.Discard(LinuxSignals.SigTtou);
         if (!st.Stopped) return false;
         st.Stopped = false;
-        st.StopStatus = 0;
-        st.ContinuedReport = true;
-        TellParent(p, LinuxSignals.CldContinued, LinuxSignals.SigCont);
+        p.StopPending = false;
+        p.ContinuePending = true;
+        TellParent(p, LinuxSignals.CldContinued, LinuxSignals.SigCont, LinuxSignals.SigChld);
         return true;
     }
 
@@ -342,15 +344,16 @@ public static unsafe class Signals
         if (go) EventLoop.AnswerHeld(p, result);
     }
 
-    // do_notify_parent(_cldstop): SIGCHLD (unless SA_NOCLDSTOP for a stop or continuation) and the
+    // do_notify_parent(_cldstop): `signal` (unless SA_NOCLDSTOP for a stop or continuation) and the
     // parent's wait4 woken.
-    private static void TellParent(LinuxProcess p, int code, int status)
+    private static void TellParent(LinuxProcess p, int code, int status, int signal)
     {
         LinuxProcess parent = p.Parent;
         if (parent == null || parent.Ended) return;
         bool jobControl = code == LinuxSignals.CldStopped || code == LinuxSignals.CldContinued;
-        if (!jobControl || (parent.Signals.Actions[LinuxSignals.SigChld].Flags & LinuxSignals.SaNoCldStop) == 0)
-            Post(parent, new SigInfo { Signo = LinuxSignals.SigChld, Code = code, Pid = (int)p.Pid, Status = status });
+        bool quiet = jobControl && (parent.Signals.Actions[LinuxSignals.SigChld].Flags & LinuxSignals.SaNoCldStop) != 0;
+        if (LinuxSignals.IsValid(signal) && !quiet)
+            Post(parent, new SigInfo { Signo = signal, Code = code, Pid = (int)p.Pid, Status = status });
         if (jobControl) parent.ChildEvents.WakeAll();
     }
 

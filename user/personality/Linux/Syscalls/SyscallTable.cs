@@ -108,6 +108,22 @@ public static partial class SyscallTable
             case SyscallNumber.Geteuid:
             case SyscallNumber.Getgid:
             case SyscallNumber.Getegid: return 0;
+            case SyscallNumber.Fork: return Fork(p, CloneFlags.ChildSignal, 0, 0, 0, 0);
+            case SyscallNumber.Vfork: return Fork(p, CloneFlags.Vm | CloneFlags.Vfork | CloneFlags.ChildSignal, 0, 0, 0, 0);
+            case SyscallNumber.Clone: return Fork(p, a.A0, a.A1, a.A2, a.A3, a.A4);
+            case SyscallNumber.Clone3: return Clone3(p, a.A0, a.A1);
+            case SyscallNumber.Wait4: return Wait4(p, a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.Waitid: return Waitid(p, a.A0, a.A1, a.A2, a.A3, a.A4);
+            case SyscallNumber.Setpgid: return Setpgid(p, a.A0, a.A1);
+            case SyscallNumber.Getpgid: return Getpgid(p, a.A0, session: false);
+            case SyscallNumber.Getsid: return Getpgid(p, a.A0, session: true);
+            case SyscallNumber.Setsid: return Setsid(p);
+            case SyscallNumber.SchedGetaffinity: return SchedGetaffinity(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.SchedSetaffinity: return SchedSetaffinity(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Getrusage: return Getrusage(p, a.A0, a.A1);
+            case SyscallNumber.Times: return Times(p, a.A0);
+            case SyscallNumber.Mknod: return Mknodat(p, AtFdCwd, a.A0, a.A1);
+            case SyscallNumber.Mknodat: return Mknodat(p, (long)a.A0, a.A1, a.A2);
             case SyscallNumber.Exit:
             case SyscallNumber.ExitGroup:
                 exit = true;
