@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <ucontext.h>
 
@@ -156,6 +157,158 @@ static void nodefer_probe(int sig)
     count++;
     handler_mask = mask_now();
     last_signal = sig;
+}
+
+static void *volatile bad = (void *)8;
+
+/* The wait status of a child, waiting through any EINTR; `options` WUNTRACED or WCONTINUED for a stop. */
+static int status_of(pid_t pid, int options)
+{
+    int status = -1;
+    while (waitpid(pid, &status, options) < 0 && errno == EINTR) {}
+    return status;
+}
+
+static void nap_ms(long ms)
+{
+    struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&t, &t) < 0 && errno == EINTR) {}
+}
+
+static volatile int chld_code, chld_pid, chld_status;
+
+static void on_chld(int sig, siginfo_t *info, void *context)
+{
+    (void)context;
+    note(sig, info);
+    chld_code = info->si_code;
+    chld_pid = info->si_pid;
+    chld_status = info->si_status;
+}
+
+/* A child that waits in wait4 for a grandchild (200 ms) while its parent sends it SIGUSR1: with
+ * SA_RESTART the wait restarts and finds the grandchild, without it ends with EINTR. */
+static int waits_through_signal(int flags)
+{
+    install(SIGUSR1, counting, flags);
+    count = 0;
+    pid_t grandchild = fork();
+    if (grandchild == 0) {
+        nap_ms(200);
+        _exit(3);
+    }
+    int status = 0;
+    pid_t r = waitpid(grandchild, &status, 0);
+    int e = errno;
+    if (flags & SA_RESTART) return r == grandchild && WIFEXITED(status) && WEXITSTATUS(status) == 3 && count == 1 ? 0 : 1;
+    int ok = r == -1 && e == EINTR && count == 1;
+    status_of(grandchild, 0);
+    return ok ? 0 : 1;
+}
+
+/* Signals between processes (fork: the procs branch): default actions seen by the parent, SIGKILL of
+ * a parked process, SIGCHLD, a sleep interrupted by another process, stop and continue, SA_RESTART. */
+static void test_children(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGTERM, SIG_DFL);
+        raise(SIGTERM);
+        _exit(0);
+    }
+    int st = status_of(pid, 0);
+    CHECK("default_terminate_status", WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM && !WCOREDUMP(st));
+
+    pid = fork();
+    if (pid == 0) {
+        signal(SIGSEGV, SIG_DFL);
+        *(volatile int *)bad = 1;
+        _exit(0);
+    }
+    st = status_of(pid, 0);
+    CHECK("default_core_status", WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV && WCOREDUMP(st));
+
+    pid = fork();
+    if (pid == 0) {
+        install_info(SIGSEGV, fault_handler, 0);
+        resume_to = segv_resume;
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGSEGV);
+        sigprocmask(SIG_BLOCK, &set, NULL);
+        null_write();
+        _exit(0);
+    }
+    st = status_of(pid, 0);
+    CHECK("fault_while_blocked_kills", WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+
+    pid = fork();
+    if (pid == 0) {
+        __asm__ volatile("mov $0x1000, %%rsp\n\tmov $15, %%eax\n\tsyscall" ::: "memory");
+        _exit(0);
+    }
+    st = status_of(pid, 0);
+    CHECK("bad_sigreturn_frame_kills", WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+
+    pid = fork();
+    if (pid == 0) {
+        for (;;) pause();
+    }
+    nap_ms(20);
+    CHECK("kill_parked_sigkill", kill(pid, SIGKILL) == 0 && (st = status_of(pid, 0), WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL));
+
+    install_info(SIGCHLD, on_chld, 0);
+    count = 0;
+    pid = fork();
+    if (pid == 0) _exit(7);
+    st = status_of(pid, 0);
+    CHECK("sigchld_to_parent", count == 1 && last_signal == SIGCHLD && chld_code == CLD_EXITED && chld_pid == pid && chld_status == 7 &&
+          WIFEXITED(st) && WEXITSTATUS(st) == 7);
+    signal(SIGCHLD, SIG_DFL);
+
+    install(SIGUSR1, counting, 0);
+    pid = fork();
+    if (pid == 0) {
+        struct timespec t = { 5, 0 };
+        count = 0;
+        int r = nanosleep(&t, NULL);
+        _exit(r == -1 && errno == EINTR && count == 1 ? 0 : 1);
+    }
+    nap_ms(50);
+    kill(pid, SIGUSR1);
+    st = status_of(pid, 0);
+    CHECK("nanosleep_eintr_from_other", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+    pid = fork();
+    if (pid == 0) _exit(waits_through_signal(SA_RESTART));
+    nap_ms(50);
+    kill(pid, SIGUSR1);
+    st = status_of(pid, 0);
+    CHECK("sa_restart_restarts_wait4", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    pid = fork();
+    if (pid == 0) _exit(waits_through_signal(0));
+    nap_ms(50);
+    kill(pid, SIGUSR1);
+    st = status_of(pid, 0);
+    CHECK("no_sa_restart_eintr_wait4", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+    for (int busy = 0; busy < 2; busy++) {
+        pid = fork();
+        if (pid == 0) {
+            if (busy) for (volatile unsigned long i = 0;; i++) {}
+            for (;;) pause();
+        }
+        nap_ms(20);
+        kill(pid, SIGSTOP);
+        st = status_of(pid, WUNTRACED);
+        CHECK(busy ? "stop_running" : "stop_parked", WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+        kill(pid, SIGCONT);
+        st = status_of(pid, WCONTINUED);
+        CHECK(busy ? "continue_running" : "continue_parked", WIFCONTINUED(st));
+        kill(pid, SIGTERM);
+        st = status_of(pid, 0);
+        CHECK(busy ? "term_after_continue_running" : "term_after_continue_parked", WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+    }
 }
 
 int main(void)
@@ -314,5 +467,13 @@ int main(void)
     CHECK_ERRNO("pause_eintr", pause(), EINTR);
     CHECK("pause_handler_ran", count == 1);
 
+    /* kill to the caller's own group */
+    install(SIGUSR2, counting, 0);
+    count = 0;
+    CHECK("kill_group_zero", kill(0, SIGUSR2) == 0 && count == 1);
+    CHECK("kill_group_negative", kill(-getpgrp(), SIGUSR2) == 0 && count == 2);
+    CHECK_ERRNO("kill_group_none", kill(-99999, SIGUSR2), ESRCH);
+
+    test_children();
     return SUMMARY();
 }

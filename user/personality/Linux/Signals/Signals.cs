@@ -270,9 +270,7 @@ public static unsafe class Signals
     // The default action's death: the wait status has the signal, and 0x80 for those that dump core.
     private static bool Kill(LinuxProcess p, int signal)
     {
-        int status = LinuxProcess.KilledStatus(signal);
-        if (LinuxSignals.DefaultOf(signal) == SignalDefault.Core) status |= 0x80;
-        EventLoop.Exit(p, status);
+        EventLoop.Exit(p, WaitStatus.Killed(signal, core: LinuxSignals.DefaultOf(signal) == SignalDefault.Core));
         return false;
     }
 
