@@ -451,8 +451,9 @@ int main(void)
     struct itimerval it = { .it_interval = { 0, 0 }, .it_value = { 0, 50000 } }, oit;
     count = 0;
     CHECK("setitimer", setitimer(ITIMER_REAL, &it, NULL) == 0 && getitimer(ITIMER_REAL, &oit) == 0 && oit.it_value.tv_usec > 0);
-    struct timespec long_sleep = { 5, 0 };
-    CHECK_ERRNO("nanosleep_eintr", nanosleep(&long_sleep, NULL), EINTR);
+    struct timespec long_sleep = { 5, 0 }, left = { 0, 0 };
+    CHECK_ERRNO("nanosleep_eintr", nanosleep(&long_sleep, &left), EINTR);
+    CHECK("nanosleep_time_left", left.tv_sec >= 3 && left.tv_sec <= 4 && left.tv_nsec < 1000000000L);
     CHECK("alarm_handler_ran", count == 1 && last_signal == SIGALRM);
     count = 0;
     setitimer(ITIMER_REAL, &it, NULL);
@@ -460,6 +461,25 @@ int main(void)
     while (count == 0 && spins < 4000000000UL) spins++;
     CHECK("running_program_interrupted", count == 1);
     CHECK_ERRNO("setitimer_bad_which", setitimer(9, &it, NULL), EINVAL);
+
+    /* sigtimedwait: takes a blocked signal without its handler; times out with EAGAIN */
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR2);
+    sigaddset(&set, SIGALRM);
+    sigprocmask(SIG_BLOCK, &set, &saved);
+    count = 0;
+    raise(SIGUSR2);
+    siginfo_t si;
+    struct timespec zero = { 0, 0 }, short_wait = { 0, 30000000 };
+    /* glibc's sigtimedwait shows raise's SI_TKILL as SI_USER. */
+    CHECK("sigtimedwait_pending", sigtimedwait(&set, &si, &zero) == SIGUSR2 && si.si_signo == SIGUSR2 && si.si_code == SI_USER &&
+          count == 0 && sigpending(&pending) == 0 && !sigismember(&pending, SIGUSR2));
+    CHECK_ERRNO("sigtimedwait_poll_empty", sigtimedwait(&set, &si, &zero), EAGAIN);
+    CHECK_ERRNO("sigtimedwait_timeout", sigtimedwait(&set, &si, &short_wait), EAGAIN);
+    setitimer(ITIMER_REAL, &it, NULL);
+    CHECK("sigwaitinfo_waits", sigwaitinfo(&set, &si) == SIGALRM && si.si_code == SI_KERNEL && count == 0);
+    CHECK_ERRNO("sigtimedwait_bad_size", syscall(SYS_rt_sigtimedwait, &set, NULL, NULL, 4), EINVAL);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
 
     /* pause: a signal ends it with EINTR */
     count = 0;

@@ -34,6 +34,9 @@ public sealed class SignalState
     public ulong SavedMask;
     public bool RestoreMask;
 
+    /// <summary>The signals rt_sigtimedwait waits for while parked (blocked ones included), or 0.</summary>
+    public ulong WaitSet;
+
     /// <summary>Stopped by a stop signal until SIGCONT (what wait4 reports of it is the process's
     /// StopPending and ContinuePending).</summary>
     public bool Stopped;
@@ -97,6 +100,16 @@ public sealed class SignalState
             ready >>= 1;
             signal++;
         }
+        return signal;
+    }
+
+    /// <summary>The pending signal among `set` to take next (faults first, then the lowest), or 0.</summary>
+    public int NextIn(ulong set)
+    {
+        ulong saved = Blocked;
+        Blocked = ~set;
+        int signal = Next();
+        Blocked = saved;
         return signal;
     }
 

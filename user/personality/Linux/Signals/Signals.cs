@@ -98,14 +98,34 @@ public static unsafe class Signals
         return Deliver(p, Stance.Call, &r, false, ref result, direct);
     }
 
-    /// <summary>What a parked call answers when a signal ends it: Linux's restart code for the call.</summary>
-    public static long InterruptedResult(LinuxProcess p) => (SyscallNumber)p.Call.Number switch
+    /// <summary>What a parked call answers when a signal ends it: Linux's restart code for the call (a
+    /// relative sleep first writes the time it had left, as do_nanosleep does).</summary>
+    public static long InterruptedResult(LinuxProcess p)
     {
-        SyscallNumber.Nanosleep or SyscallNumber.ClockNanosleep => -LinuxSignals.RestartBlock,
-        SyscallNumber.Pause or SyscallNumber.RtSigsuspend or SyscallNumber.Poll or SyscallNumber.Ppoll
-            or SyscallNumber.Select or SyscallNumber.Pselect6 => -LinuxSignals.RestartNoHand,
-        _ => -LinuxSignals.RestartSys,
-    };
+        p.Signals.WaitSet = 0;
+        switch ((SyscallNumber)p.Call.Number)
+        {
+            case SyscallNumber.Nanosleep:
+            case SyscallNumber.ClockNanosleep:
+                bool relative = p.Call.Number == (ulong)SyscallNumber.Nanosleep || (p.Call.A1 & 1) == 0;
+                ulong remaining = p.Call.Number == (ulong)SyscallNumber.Nanosleep ? p.Call.A1 : p.Call.A3;
+                ulong now = Sys.TimeNanos(), left = p.Deadline > now ? p.Deadline - now : 0;
+                if (relative && remaining != 0 && (!p.Memory.WriteWord(remaining, left / 1_000_000_000UL) ||
+                    !p.Memory.WriteWord(remaining + 8, left % 1_000_000_000UL))) return -Errno.EFAULT;
+                return -LinuxSignals.RestartBlock;
+            case SyscallNumber.Pause:
+            case SyscallNumber.RtSigsuspend:
+            case SyscallNumber.Poll:
+            case SyscallNumber.Ppoll:
+            case SyscallNumber.Select:
+            case SyscallNumber.Pselect6:
+                return -LinuxSignals.RestartNoHand;
+            case SyscallNumber.RtSigtimedwait:
+                return -Errno.EINTR;
+            default:
+                return -LinuxSignals.RestartSys;
+        }
+    }
 
     /// <summary>ITIMER_REAL expired (Timers): SIGALRM, and the next period armed.</summary>
     public static void Alarm(LinuxProcess p)
@@ -133,7 +153,7 @@ public static unsafe class Signals
     private static void Notify(LinuxProcess p)
     {
         SignalState st = p.Signals;
-        if (st.Deliverable == 0 || st.Stopped || p.Ended) return;
+        if ((st.Deliverable == 0 && (st.Pending & st.WaitSet) == 0) || st.Stopped || p.Ended) return;
         if (p.IsParked)
         {
             EventLoop.Interrupt(p);

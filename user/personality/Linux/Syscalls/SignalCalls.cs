@@ -69,6 +69,47 @@ public static unsafe partial class SyscallTable
         return st.Deliverable != 0 ? -LinuxSignals.RestartNoHand : EventLoop.Parked;
     }
 
+    // rt_sigtimedwait: takes a pending signal of the set (blocked or not) without running its handler;
+    // waits for one up to the timeout (none: for ever; zero: EAGAIN at once). Another signal that is
+    // delivered meanwhile ends it with EINTR.
+    private static long RtSigtimedwait(LinuxProcess p, ulong set, ulong info, ulong timeout, ulong setSize)
+    {
+        SignalState st = p.Signals;
+        ulong wanted;
+        if (p.Resumed) wanted = st.WaitSet;
+        else
+        {
+            if (setSize != SigSetSize) return -Errno.EINVAL;
+            if (!p.Memory.ReadWord(set, out wanted)) return -Errno.EFAULT;
+            wanted &= ~LinuxSignals.Unblockable;
+            p.Deadline = 0;
+            if (timeout != 0)
+            {
+                if (!p.Memory.ReadWord(timeout, out ulong seconds) || !p.Memory.ReadWord(timeout + 8, out ulong nanoseconds)) return -Errno.EFAULT;
+                if ((long)seconds < 0 || nanoseconds >= NanosPerSecond) return -Errno.EINVAL;
+                p.Deadline = Sys.TimeNanos() + seconds * NanosPerSecond + nanoseconds;
+            }
+        }
+        int signal = st.NextIn(wanted);
+        if (signal != 0)
+        {
+            st.WaitSet = 0;
+            SigInfo taken = st.Take(signal);
+            byte* b = stackalloc byte[SigInfo.Size];
+            taken.Pack(new System.Span<byte>(b, SigInfo.Size));
+            if (info != 0 && !p.Memory.Write(info, b, SigInfo.Size)) return -Errno.EFAULT;
+            return signal;
+        }
+        if (timeout != 0 && Sys.TimeNanos() >= p.Deadline)
+        {
+            st.WaitSet = 0;
+            return -Errno.EAGAIN;
+        }
+        st.WaitSet = wanted;
+        if (timeout != 0) Timers.WakeAt(p, p.Deadline);
+        return EventLoop.Parked;
+    }
+
     private static long Pause(LinuxProcess p) => p.Signals.Deliverable != 0 ? -LinuxSignals.RestartNoHand : EventLoop.Parked;
 
     // stack_t: ss_sp, ss_flags (int), ss_size. `sp` is where the caller's stack pointer is.

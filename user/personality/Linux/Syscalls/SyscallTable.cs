@@ -83,6 +83,7 @@ public static partial class SyscallTable
             case SyscallNumber.RtSigreturn: return RtSigreturn(p, a.Rsp);
             case SyscallNumber.RtSigpending: return RtSigpending(p, a.A0, a.A1);
             case SyscallNumber.RtSigsuspend: return RtSigsuspend(p, a.A0, a.A1);
+            case SyscallNumber.RtSigtimedwait: return RtSigtimedwait(p, a.A0, a.A1, a.A2, a.A3);
             case SyscallNumber.Pause: return Pause(p);
             case SyscallNumber.Sigaltstack: return Sigaltstack(p, a.A0, a.A1, a.Rsp);
             case SyscallNumber.Kill: return Kill(p, (int)a.A0, (int)a.A1);
