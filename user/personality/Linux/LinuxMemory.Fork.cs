@@ -1,57 +1,112 @@
-// The copy of a Linux address space for fork, and sharing it for vfork. This copy is eager: every
-// frame of the parent gets a new frame of the same size and rights in a new address space, filled
-// through a bounce buffer (the personality's window holds one frame at a time). Copy-on-write (the
-// personality as pager) replaces it on branch exec; the interface stays: Fork gives the child's memory,
-// Share and Drop count the processes using one memory (a vfork child and its parent), and the last
-// Drop releases it.
+// fork's copy of an address space, copy-on-write: the child gets the parent's areas and, for each
+// frame made so far, a capability to the same frame. A private frame is then mapped read-only in
+// both (CowShare counts its holders), and the first write to it in either, a page fault the
+// personality serves as the pager or a syscall writing into it, gives the writer a copy of its own
+// (Unshare; the last holder just gets its write right back). A file daemon's read-only frame is
+// shared for good. Untouched pages stay untouched in both, and files are shared.
+using System.Collections.Generic;
 using Vireo.Abi;
+using Vireo.User;
 
 namespace Vireo.Linux;
 
 public sealed unsafe partial class LinuxMemory
 {
-    private const int BounceSize = 256 * 1024;
-    private static byte[] s_bounce;
-
-    /// <summary>Processes using this memory: 1, or 2 while a vfork child shares its parent's.</summary>
-    public int Users = 1;
-
-    /// <summary>Another process uses this memory (CLONE_VM): it is released at the last Drop.</summary>
-    public LinuxMemory Share()
+    /// <summary>A new address space with this one's areas and contents, shared copy-on-write. On
+    /// failure nothing of the child is left and `child` is null.</summary>
+    public Status Fork(out LinuxMemory child)
     {
-        Users++;
-        return this;
-    }
-
-    /// <summary>A process stops using this memory (it ended, or exec gave it a new one).</summary>
-    public void Drop()
-    {
-        if (--Users == 0) Release();
-    }
-
-    /// <summary>A copy of this memory in a new address space (fork); on failure nothing is left and
-    /// `copy` is null (OutOfMemory and the like: fork's ENOMEM).</summary>
-    public Status Fork(out LinuxMemory copy)
-    {
-        copy = new LinuxMemory();
-        Status s = copy.Create();
-        s_bounce ??= new byte[BounceSize];
-        for (int i = 0; i < _regions.Count && s == Status.Ok; i++)
+        var c = new LinuxMemory();
+        child = null;
+        Status s = c.Create();
+        if (s != Status.Ok) return s;
+        c.Areas = Areas.Clone();
+        foreach (BackingFile f in Files)
         {
-            Region r = _regions[i];
-            s = copy.Map(r.Start, r.Size, r.Rights);
-            for (ulong done = 0; done < r.Size && s == Status.Ok; done += BounceSize)
-            {
-                ulong n = r.Size - done < BounceSize ? r.Size - done : BounceSize;
-                fixed (byte* b = s_bounce)
-                    if (!Read(r.Start + done, b, n) || !copy.Write(r.Start + done, b, n)) s = Status.BadAddress;
-            }
+            f.Users++;
+            c.Files.Add(f);
+        }
+        foreach (KeyValuePair<ulong, Page> e in _pages)
+        {
+            s = ShareWith(c, e.Key, e.Value);
+            if (s != Status.Ok) break;
         }
         if (s != Status.Ok)
         {
-            copy.Release();
-            copy = null;
+            c.Release();
+            return s;
         }
+        child = c;
+        return Status.Ok;
+    }
+
+    // The child's page at `address`: the frame of the parent's page `from`, read-only in both.
+    private Status ShareWith(LinuxMemory child, ulong address, Page from)
+    {
+        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
+        Status s = Sys.Copy(from.Cap, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Execute | Rights.Map, out CapHandle cap);
+        if (s != Status.Ok)
+        {
+            CSpace.Free(slot);
+            return s;
+        }
+        var p = new Page { Cap = cap, Shared = from.Shared };
+        if (!from.Shared)
+        {
+            from.Cow ??= new CowShare { Count = 1 };
+            from.Cow.Count++;
+            p.Cow = from.Cow;
+            if ((from.Mapped & Rights.Write) != 0)
+            {
+                s = Sys.Protect(from.Cap, Rights.Read);
+                if (s == Status.Ok) from.Mapped = Rights.Read;
+            }
+        }
+        Rights rights = from.Mapped;
+        if (s == Status.Ok && rights != 0) s = Sys.Map(child.AddressSpace, cap, address, rights);
+        if (s != Status.Ok)
+        {
+            if (p.Cow != null) p.Cow.Count--;
+            CSpace.Release(cap);
+            return s;
+        }
+        p.Mapped = rights;
+        child._pages[address] = p;
+        return Status.Ok;
+    }
+
+    // The page's frame becomes this memory's alone, mapped with `want`: a copy while another memory
+    // still holds it, the frame itself once none does.
+    private Status Unshare(ulong address, Page p, Rights want)
+    {
+        Status s;
+        if (p.Cow.Count > 1)
+        {
+            s = CSpace.Make(ObjectType.Frame, 12, out CapHandle copy);
+            if (s != Status.Ok) return s;
+            var fresh = new Page { Cap = copy };
+            byte* source = Show(0, p), target = Show(1, fresh);
+            if (source != null && target != null) System.Buffer.MemoryCopy(source, target, (long)PageSize, (long)PageSize);
+            Forget(fresh);
+            Forget(p);
+            if (source == null || target == null)
+            {
+                CSpace.Release(copy);
+                return Status.NoSpace;
+            }
+            // The shared frame leaves this address space (deleting the capability unmaps it).
+            CSpace.Release(p.Cap);
+            p.Cow.Count--;
+            p.Cow = null;
+            p.Cap = copy;
+            p.Mapped = 0;
+        }
+        else
+        {
+            p.Cow = null;
+            Forget(p);   // shown read-only while shared: shown again writable when needed
+        }
+        s = Remap(address, p, want);
         return s;
     }
 }

@@ -22,9 +22,11 @@ static unsafe class Program
             SyscallTable.Say("usage: linux PATH [ARGS...]\n");
             return 2;
         }
+        if (Startup.Argument(1).SequenceEqual("--test-memory"u8)) return LinuxMemory.SelfTest();
         byte[] path = Startup.Argument(1).ToArray();
         string shown = Text(path);
-        Status s = ReadFile(path, out byte[] file);
+        // The image is mapped from the file, as execve maps it (LinuxProcess.Exec).
+        Status s = BackingFile.Open(path, run: true, out BackingFile file);
         if (s != Status.Ok)
         {
             SyscallTable.Say("linux: " + shown + ": cannot read it (status " + ((ulong)s).ToString() + ")\n");
@@ -42,41 +44,19 @@ static unsafe class Program
             SyscallTable.Say("linux: cannot start its loop (status " + ((ulong)s).ToString() + ")\n");
             return 125;
         }
-        var p = new LinuxProcess { ExePath = linuxPath, Shown = shown };
+        var p = new LinuxProcess { Shown = shown };
         Processes.TryAdd(p);   // the first: the table is empty
         p.Pgid = p.Sid = p.Pid;
-        s = p.Load(file, argv, envp, out string why);
+        s = p.Exec(file, argv, envp, linuxPath, out string why);
         if (s != Status.Ok)
         {
+            file.Close();
             SyscallTable.Say("linux: " + shown + ": cannot run it: " + why + "\n");
             return 126;
         }
-        file = null;   // the image is in the child now
         // /tmp is ramfs's (as tmpfs is on Linux): made here, since ramfs starts empty.
         _ = Fs.Mkdir("file:/tmp");   // Exists after the first run: what matters is that it is there
         return EventLoop.Run(p);
-    }
-
-    private static Status ReadFile(byte[] path, out byte[] file)
-    {
-        file = null;
-        Status s;
-        Fd fd;
-        fixed (byte* name = path) s = Fs.Open(name, path.Length, OpenFlags.Read, out fd);
-        if (s != Status.Ok) return s;
-        s = Fs.Fstat(fd, out ulong size, out _);
-        if (s == Status.Ok && size > 64 << 20) s = Status.OutOfRange;
-        if (s == Status.Ok) file = new byte[(int)size];
-        ulong done = 0;
-        while (s == Status.Ok && done < size)
-        {
-            int read = 0;
-            fixed (byte* at = &file[(int)done]) s = Fs.Read(fd, at, (int)(size - done < 65536 ? size - done : 65536), out read);
-            if (s == Status.Ok && read == 0) s = Status.BadState;   // shorter than it said
-            done += (ulong)read;
-        }
-        _ = Fs.Close(fd);   // read only: what was read stands
-        return s;
     }
 
     private static byte[] LinuxPath(byte[] path)

@@ -11,7 +11,7 @@ public static class Errno
         EACCES = 13, EFAULT = 14, EEXIST = 17, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EMFILE = 24,
         ENOTTY = 25, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, ERANGE = 34, ENAMETOOLONG = 36,
         ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, EXDEV = 18, ENOTSUP = 95;
-    public const long ECHILD = 10;
+    public const long E2BIG = 7, ECHILD = 10, ENOEXEC = 8, ETXTBSY = 26;   // execve's
 
     /// <summary>The errno for a failed scheme call (Ok gives 0). A status with no Linux counterpart
     /// (a broken protocol, a dead daemon) is EIO: the file could not be used.</summary>

@@ -125,6 +125,11 @@ public static unsafe class EventLoop
             Exit(p, LinuxProcess.ExitedStatus(status));
             return false;
         }
+        if (p.NoReply)
+        {
+            p.NoReply = false;   // execve replaced the thread that called: nobody to answer
+            return false;
+        }
         if (result != Parked) return Signals.OnAnswer(p, ref result, direct);   // delivers what is pending
         if (!p.IsParked)
         {

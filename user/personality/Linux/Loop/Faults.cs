@@ -1,11 +1,12 @@
-// A fault of a Linux thread (a fault message on its endpoint, not a SYSCALL) becomes the signal Linux
-// sends for it, with Linux's si_code and si_addr (arch/x86/kernel/traps.c, mm/fault.c): #PF SIGSEGV
-// (SEGV_MAPERR where nothing is mapped, SEGV_ACCERR where the access is not allowed; si_addr the
-// address), #GP SIGSEGV (SI_KERNEL), #DE SIGFPE (FPE_INTDIV at the instruction), x87/SIMD errors
-// SIGFPE, #UD SIGILL (ILL_ILLOPN), int3 SIGTRAP, #AC, #NP and #SS SIGBUS. The signal is forced
-// (Signals.OnFault): a handler runs on a frame and, if it returns without changing rip, the
-// instruction runs again; if the signal is blocked or ignored, or has no handler, the process dies
-// (with the core bit) and a line names the fault.
+// A fault of a Linux thread (a fault message on its endpoint, not a SYSCALL). A page fault at a page
+// of its memory not made yet is served (demand paging, LinuxMemory.Fault) and the thread resumes with
+// the reply. Any other fault becomes the signal Linux sends for it, with Linux's si_code and si_addr
+// (arch/x86/kernel/traps.c, mm/fault.c): #PF SIGSEGV (SEGV_MAPERR outside every area, SEGV_ACCERR for
+// an access the area does not allow; si_addr the address), #GP SIGSEGV (SI_KERNEL), #DE SIGFPE
+// (FPE_INTDIV at the instruction), x87/SIMD errors SIGFPE, #UD SIGILL (ILL_ILLOPN), int3 SIGTRAP, #AC,
+// #NP and #SS SIGBUS. The signal is forced (Signals.OnFault): a handler runs on a frame and, if it
+// returns without changing rip, the instruction runs again; if the signal is blocked or ignored, or
+// has no handler, the process dies (with the core bit) and a line names the fault.
 using Vireo.Linux.Abi;
 using Vireo.Linux.Syscalls;
 using Vireo.User;
@@ -35,11 +36,26 @@ public static class Faults
     public static bool Serve(LinuxProcess p, in Message m, out long result)
     {
         ulong vector = m.W0, address = m.W1, rip = m.W2, error = m.W3;
-        return Signal(p, vector, address, rip, error, InfoFor(vector, address, rip, error), out result);
+        SigInfo info = InfoFor(vector, address, rip, error);
+        if (vector == PageFault)
+        {
+            FaultResult served = p.Memory.Fault(address, error);
+            result = 0;
+            if (served == FaultResult.Served) return true;
+            if (served == FaultResult.OutOfMemory)
+            {
+                // Linux's out-of-memory killer would end a process: this one, with SIGKILL.
+                SyscallTable.Say("linux: " + p.Shown + ": killed by SIGKILL (out of memory at address 0x" + address.ToString("x") + ")\n");
+                EventLoop.Exit(p, LinuxProcess.KilledStatus(LinuxSignals.SigKill));
+                return false;
+            }
+            info.Code = served == FaultResult.AccessError ? LinuxSignals.SegvAccerr : LinuxSignals.SegvMaperr;
+        }
+        return Signal(p, vector, address, rip, error, in info, out result);
     }
 
-    /// <summary>Sends `info` for a fault the personality could not serve (a page fault outside every
-    /// mapping, say), records the exception for the frame's sigcontext, and reports a death by it.</summary>
+    /// <summary>Sends `info` for a fault the personality could not serve, records the exception for the
+    /// frame's sigcontext, and reports a death by it.</summary>
     public static bool Signal(LinuxProcess p, ulong vector, ulong address, ulong rip, ulong error, in SigInfo info, out long result)
     {
         p.Signals.TrapNo = vector;

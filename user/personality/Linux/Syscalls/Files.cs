@@ -58,7 +58,7 @@ public static unsafe partial class SyscallTable
         if (f == null || (f.StatusFlags & OAccMode) == 1) return -Errno.EBADF;
         if (f.IsDirectory) return -Errno.EISDIR;
         if (count == 0) return 0;
-        if (!Chunk(p, buffer, count, out byte* at, out int want)) return -Errno.EFAULT;
+        if (!Chunk(p, buffer, count, true, out byte* at, out int want)) return -Errno.EFAULT;
         if (f.Content != null) return ReadServed(f, at, want);
         if (f.MayBlock && !Ready(p, f, Readiness.Readable)) return EventLoop.Parked;
         Status s = Fs.Read(f.Fd, at, want, out int read);
@@ -92,7 +92,7 @@ public static unsafe partial class SyscallTable
         if (f.Stdio) return -Errno.ESPIPE;
         if (!f.Fd.IsValid) return -Errno.EINVAL;   // the personality's own files: read and lseek only
         if (count == 0) return 0;
-        if (!Chunk(p, buffer, count, out byte* at, out int want)) return -Errno.EFAULT;
+        if (!Chunk(p, buffer, count, !write, out byte* at, out int want)) return -Errno.EFAULT;
         int n;
         Status s = write ? Fs.Pwrite(f.Fd, at, want, (ulong)offset, out n) : Fs.Pread(f.Fd, at, want, (ulong)offset, out n);
         return s == Status.Ok ? n : -Errno.From(s);
@@ -100,11 +100,11 @@ public static unsafe partial class SyscallTable
 
     // The first piece of the program's buffer that is contiguous in our window (a short transfer is
     // Linux's right): false when the buffer is not all mapped.
-    private static bool Chunk(LinuxProcess p, ulong buffer, ulong count, out byte* at, out int want)
+    private static bool Chunk(LinuxProcess p, ulong buffer, ulong count, bool intoLinux, out byte* at, out int want)
     {
         at = null;
         want = 0;
-        if (!p.Memory.IsMapped(buffer, count)) return false;
+        if (intoLinux ? !p.Memory.IsWritable(buffer, count) : !p.Memory.IsMapped(buffer, count)) return false;
         at = p.Memory.At(buffer, out ulong available);
         ulong n = count < available ? count : available;
         want = n > ChunkBytes ? ChunkBytes : (int)n;

@@ -61,7 +61,7 @@ public static unsafe partial class SyscallTable
             if ((flags & OAppend) != 0) o |= OpenFlags.Append;
             if ((flags & ONofollow) != 0) o |= OpenFlags.NoFollow;
             if ((flags & ODirectory) != 0) o |= OpenFlags.Directory;
-            ulong modeWord = (flags & OCreat) != 0 ? (mode & ~(ulong)p.Umask & 0xFFF) : 0;
+            ulong modeWord = (flags & OCreat) != 0 ? FileModes.Given | (mode & ~(ulong)p.Umask & 0xFFF) : 0;
             Status s;
             Fd fd;
             fixed (byte* v = vireo) s = Fs.Open(v, vireo.Length, o, modeWord, out fd);

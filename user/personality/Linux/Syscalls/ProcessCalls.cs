@@ -36,7 +36,7 @@ public static unsafe partial class SyscallTable
     private static long Getrandom(LinuxProcess p, ulong buffer, ulong length)
     {
         if (length > int.MaxValue) length = int.MaxValue;
-        if (!p.Memory.IsMapped(buffer, length)) return -Errno.EFAULT;
+        if (!p.Memory.IsWritable(buffer, length)) return -Errno.EFAULT;
         ulong done = 0;
         while (done < length)
         {

@@ -69,9 +69,11 @@ public static partial class SyscallTable
                     return old;
                 }
             case SyscallNumber.Brk: return Brk(p, a.A0);
-            case SyscallNumber.Mmap: return Mmap(p, a.A0, a.A1, a.A2, a.A3, (long)a.A4);
+            case SyscallNumber.Mmap: return Mmap(p, a.A0, a.A1, a.A2, a.A3, (long)a.A4, a.A5);
             case SyscallNumber.Munmap: return Munmap(p, a.A0, a.A1);
-            case SyscallNumber.Mprotect: return Mprotect(p, a.A0, a.A1);
+            case SyscallNumber.Mprotect: return Mprotect(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Madvise: return Madvise(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Execve: return Execve(p, a.A0, a.A1, a.A2, out exit, out status);
             case SyscallNumber.ArchPrctl: return ArchPrctl(p, a.A0, a.A1);
             case SyscallNumber.SetTidAddress: return (long)p.Pid;
             case SyscallNumber.SetRobustList: return 0;
