@@ -84,11 +84,11 @@ int main(int argc, char **argv)
     static char huge[200 * 1024];
     memset(huge, 'a', sizeof huge - 1);
     char *huge_args[] = { "x", huge, NULL };
-    CHECK_ERRNO("argument_too_long", execve("/scheme/initfs/bin/exec", huge_args, no_env), E2BIG);
+    CHECK_ERRNO("argument_too_long", execve("/tests/exec", huge_args, no_env), E2BIG);
     CHECK("still_running", getpid() > 0);
 
     /* A copy of this program on ramfs: refused while open for writing, as Linux's ETXTBSY. */
-    int from = open("/scheme/initfs/bin/exec", O_RDONLY);
+    int from = open("/tests/exec", O_RDONLY);
     int to = open("/tmp/exec-copy", O_CREAT | O_TRUNC | O_WRONLY, 0755);
     char chunk[4096];
     ssize_t n;

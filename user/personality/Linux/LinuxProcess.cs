@@ -142,6 +142,7 @@ public sealed unsafe partial class LinuxProcess
     public void InheritFrom(LinuxProcess parent)
     {
         ExePath = parent.ExePath;
+        ImagePath = parent.ImagePath;
         Shown = parent.Shown;
         Pgid = parent.Pgid;
         Sid = parent.Sid;
