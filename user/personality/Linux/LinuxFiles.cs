@@ -22,8 +22,11 @@ public sealed class LinuxFile
     public bool MayBlock;
 
     /// <summary>Whether files of this Vireo path's scheme can make a reader wait (tty:, pipe:, chan:).</summary>
-    public static bool SchemeMayBlock(byte[] vireo) =>
-        vireo.AsSpan().StartsWith("tty:"u8) || vireo.AsSpan().StartsWith("pipe:"u8) || vireo.AsSpan().StartsWith("chan:"u8);
+    public static bool SchemeMayBlock(byte[] vireo)
+    {
+        ReadOnlySpan<byte> path = vireo;   // the extension takes a ReadOnlySpan receiver (older C# converts none)
+        return path.StartsWith("tty:"u8) || path.StartsWith("pipe:"u8) || path.StartsWith("chan:"u8);
+    }
 }
 
 public sealed class LinuxFiles

@@ -189,7 +189,7 @@ public static unsafe class EventLoop
         var m = Message.Of((ulong)result);
         // A thread that died meanwhile leaves nothing to answer: PeerDied changes nothing here.
         if (direct) _ = Ipc.Reply(new MessageInfo(1, 0), ref m);
-        else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);
+        else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);   // the same: a dead caller, nothing owed
     }
 
     /// <summary>Ends `p` with `waitStatus` (Linux's encoding: LinuxProcess.ExitedStatus or KilledStatus):

@@ -169,10 +169,11 @@ public static unsafe class Signals
         var r = new ThreadRegisterState();
         if (!ReadRegisters(p, &r))
         {
-            _ = Sys.ThreadResume(p.Thread);
+            _ = Sys.ThreadResume(p.Thread);   // we suspended it: only its end makes this fail
             return;
         }
         long result = (long)r.Rax;
+        // Suspended by us (Notify) or stopped (Restart): resuming it cannot fail while it lives.
         if (Deliver(p, Stance.Suspended, &r, true, ref result, direct: false)) _ = Sys.ThreadResume(p.Thread);
     }
 
