@@ -138,6 +138,13 @@ int main(void)
     CHECK("mmap_file_outlives_close", m[4999] == text[4999]);
     CHECK("munmap_file", munmap(m, 2 * page) == 0 && munmap(w, page) == 0);
 
+    /* MAP_SHARED anonymous memory: zero, and madvise(MADV_DONTNEED) keeps its bytes (shmem). */
+    char *sh = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    CHECK("mmap_shared_anonymous", sh != MAP_FAILED && all_zero(sh, 2 * page));
+    sh[page] = 6;
+    CHECK("madvise_shared_keeps", madvise(sh, 2 * page, MADV_DONTNEED) == 0 && sh[page] == 6);
+    CHECK("munmap_shared", munmap(sh, 2 * page) == 0);
+
     /* brk: grows with zeroed pages, shrinks. */
     char *start = sbrk(0);
     CHECK("brk_grow", sbrk(3 * page) == start);

@@ -50,6 +50,11 @@ public class MemoryAreasTests
         Assert.Equal(0x13000UL, m[0].End);
         m.Add(Anon(0x13000, 0x14000, Prot.Read));
         Assert.Equal(2, m.Count);
+        Area shared = Anon(0x14000, 0x15000, Prot.Read);
+        shared.Shared = true;
+        m.Add(shared);
+        Assert.Equal(3, m.Count);   // shared memory does not merge with private
+        Assert.True(m.Clone().Find(0x14000).Shared);
     }
 
     [Fact]

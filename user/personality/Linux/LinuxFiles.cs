@@ -2,6 +2,7 @@
 // by dup as Linux shares an open file description), each fd with its own close-on-exec bit. Fds 0-2
 // start as the personality's standard input, output and error, which closing only forgets.
 using System;
+using Vireo.User;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux;
@@ -11,7 +12,7 @@ public sealed class LinuxFile
     public Fd Fd;
     public bool Stdio;              // the personality's own: never closed through the daemon
     public ulong StatusFlags;       // the open(2) flags F_GETFL reports (access mode, O_APPEND...)
-    public byte[] Path;             // the absolute Linux path it was opened by (fchdir, /proc)
+    public byte[] Path;             // the absolute Linux path it was opened by (openat and fchdir resolve against a directory's; mmap reopens a file by it)
     public bool IsDirectory;
     public bool SchemeList;         // /scheme: the list of schemes, served here
     public ulong DirentIndex;       // entries returned so far (getdents64's d_off)
@@ -22,11 +23,8 @@ public sealed class LinuxFile
     public bool MayBlock;
 
     /// <summary>Whether files of this Vireo path's scheme can make a reader wait (tty:, pipe:, chan:).</summary>
-    public static bool SchemeMayBlock(byte[] vireo)
-    {
-        ReadOnlySpan<byte> path = vireo;   // the extension takes a ReadOnlySpan receiver (older C# converts none)
-        return path.StartsWith("tty:"u8) || path.StartsWith("pipe:"u8) || path.StartsWith("chan:"u8);
-    }
+    public static bool SchemeMayBlock(byte[] vireo) =>
+        Ascii.StartsWith(vireo, "tty:"u8) || Ascii.StartsWith(vireo, "pipe:"u8) || Ascii.StartsWith(vireo, "chan:"u8);
 }
 
 public sealed class LinuxFiles

@@ -3,9 +3,11 @@
 // both (CowShare counts its holders), and the first write to it in either, a page fault the
 // personality serves as the pager or a syscall writing into it, gives the writer a copy of its own
 // (Unshare; the last holder just gets its write right back). A file daemon's read-only frame is
-// shared for good. Untouched pages stay untouched in both, and files are shared.
+// shared for good, and so are the frames of MAP_SHARED anonymous memory (made at its mmap, so that
+// none is left to be made apart). Untouched pages stay untouched in both, and files are shared.
 using System.Collections.Generic;
 using Vireo.Abi;
+using Vireo.Linux.Abi;
 using Vireo.User;
 
 namespace Vireo.Linux;
@@ -51,7 +53,8 @@ public sealed unsafe partial class LinuxMemory
             return s;
         }
         var p = new Page { Cap = cap, Shared = from.Shared };
-        if (!from.Shared)
+        Area area = Areas.Find(address);
+        if (!from.Shared && (area == null || !area.Shared))
         {
             from.Cow ??= new CowShare { Count = 1 };
             from.Cow.Count++;

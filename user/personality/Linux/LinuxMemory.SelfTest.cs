@@ -59,9 +59,9 @@ public sealed unsafe partial class LinuxMemory
         Check("grandchild_sees", g != null && g.Byte(TestData + PageSize) == 21);
 
         // The child's thread writes page 0: a write fault at a copy-on-write page, served here.
-        if (EventLoop.Endpoint.Value == 0) _ = CSpace.Make(ObjectType.Endpoint, 0, out EventLoop.Endpoint);   // without it StartThread fails, which is checked below
+        Status s = EventLoop.Endpoint.Value == 0 ? CSpace.Make(ObjectType.Endpoint, 0, out EventLoop.Endpoint) : Status.Ok;
         var p = new LinuxProcess { Memory = c };
-        Status s = p.StartThread(TestCode, TestData + 15 * PageSize);
+        if (s == Status.Ok) s = p.StartThread(TestCode, TestData + 15 * PageSize);
         Check("thread_started", s == Status.Ok);
         if (s == Status.Ok)
         {

@@ -50,12 +50,13 @@ public sealed unsafe partial class LinuxMemory
     /// <summary>Frames made so far (for tests and /proc).</summary>
     public int FrameCount => _pages.Count;
 
-    /// <summary>The index areas use for `file`, which this memory now holds a use of.</summary>
+    /// <summary>The index areas use for `file`; the memory holds one use of it (BackingFile.Users)
+    /// until it is released, however many areas map it.</summary>
     public int AddFile(BackingFile file)
     {
-        file.Users++;
         int i = Files.IndexOf(file);
         if (i >= 0) return i;
+        file.Users++;
         Files.Add(file);
         return Files.Count - 1;
     }
@@ -91,12 +92,40 @@ public sealed unsafe partial class LinuxMemory
         foreach (ulong a in gone) Drop(a, _pages[a]);
     }
 
+    /// <summary>Discard over the private areas of [start, end) only (madvise: shared memory keeps its bytes).</summary>
+    public void DiscardPrivate(ulong start, ulong end)
+    {
+        for (ulong a = start; a < end;)
+        {
+            Area area = Areas.Find(a);
+            if (area == null) return;
+            ulong stop = area.End < end ? area.End : end;
+            if (!area.Shared) Discard(a, stop);
+            a = stop;
+        }
+    }
+
     private void Drop(ulong address, Page p)
     {
         Forget(p);
         if (p.Cow != null) p.Cow.Count--;
         CSpace.Release(p.Cap);   // deleting a mapped frame capability unmaps it
         _pages.Remove(address);
+    }
+
+    /// <summary>Makes every frame of [start, end) now (MAP_SHARED anonymous memory: its frames must
+    /// exist before a fork shares them).</summary>
+    public Status Commit(ulong start, ulong end)
+    {
+        for (ulong a = start; a < end; a += PageSize)
+        {
+            if (_pages.ContainsKey(a)) continue;
+            Area area = Areas.Find(a);
+            if (area == null) return Status.NotMapped;
+            Status s = Populate(area, a, RightsFor(area.Prot, execute: false), out _);
+            if (s != Status.Ok) return s;
+        }
+        return Status.Ok;
     }
 
     /// <summary>mprotect over a range the areas cover: the areas and the frames already made.</summary>

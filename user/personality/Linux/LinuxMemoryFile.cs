@@ -1,7 +1,7 @@
 // A file whose bytes back areas of Linux memory: a program image (mapped from its file, ADR 0013's
 // way: read-only pages are the daemon's own frames, taken with Fmap, FmapFlags.Run, so the daemon
-// keeps writers away while it runs) or a MAP_PRIVATE file mapping. It stays open while any area of
-// any address space (a fork shares them) uses it. A daemon without Fmap (initfsd) cannot lend its
+// keeps writers away while it runs) or a MAP_PRIVATE file mapping. It stays open while any address
+// space that mapped it lives (a fork shares them; an munmap does not close it). A daemon without Fmap (initfsd) cannot lend its
 // pages: such a file is read whole once, through messages, and pages are copied from those bytes.
 using Vireo.Abi;
 using Vireo.User;

@@ -36,6 +36,7 @@ public sealed unsafe partial class LinuxProcess
         BreakStart = Break = brk;
         ExePath = linuxPath;
         ImagePath = file.Path;
+        Argv = argv;
         for (ulong fd = 0; fd < LinuxFiles.Max; fd++)
             if (Files.Get(fd) != null && Files.CloseOnExec(fd)) Files.Close(fd);
         ResetSignalsForExec();

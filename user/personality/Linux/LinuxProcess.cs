@@ -27,6 +27,7 @@ public sealed unsafe partial class LinuxProcess
     public CapHandle Reply;           // where a parked call's reply waits (EventLoop)
     public byte[] ExePath;            // /proc/self/exe: the Linux path the program was started by
     public byte[] ImagePath;          // the Vireo path its image came from (what exec of /proc/self/exe opens)
+    public byte[][] Argv;             // as the program was started (/proc/PID/cmdline)
     public string Shown;              // how reports name the program (the path `linux` was given, or ExePath)
 
     // Place among the processes (Processes): Parent is null for the first one and for orphans (init's).

@@ -2,7 +2,7 @@
 // protection, and whether their bytes come from a file. Reserving costs nothing: frames are made
 // only when a page is first touched (LinuxMemory's fault handler), so PROT_NONE and MAP_NORESERVE
 // reservations of a gigabyte are only a record here. munmap and mprotect of part of an area split it;
-// adjacent anonymous areas of one protection merge, so a break grown page by page stays one area.
+// adjacent anonymous areas of one protection (and sharing) merge, so a break grown page by page stays one area.
 // Portable: the host tests drive the splitting, merging and placement directly.
 using System.Collections.Generic;
 
@@ -20,9 +20,10 @@ public sealed class Area
     public int File = -1;        // which of the memory's files gives its bytes, or -1: anonymous (zero)
     public ulong FileOffset;     // the file offset of Start
     public ulong FileEnd;        // the address past which the file gives no bytes (zero beyond)
+    public bool Shared;          // MAP_SHARED anonymous memory: a fork shares its frames, never copies
 
     public bool IsAnonymous => File < 0;
-    public Area Clone() => new Area { Start = Start, End = End, Prot = Prot, File = File, FileOffset = FileOffset, FileEnd = FileEnd };
+    public Area Clone() => new Area { Start = Start, End = End, Prot = Prot, File = File, FileOffset = FileOffset, FileEnd = FileEnd, Shared = Shared };
 }
 
 public sealed class MemoryAreas
@@ -90,7 +91,7 @@ public sealed class MemoryAreas
         _areas.Insert(i, area);
     }
 
-    private static bool Mergeable(Area a, Area b) => a.IsAnonymous && b.IsAnonymous && a.Prot == b.Prot;
+    private static bool Mergeable(Area a, Area b) => a.IsAnonymous && b.IsAnonymous && a.Prot == b.Prot && a.Shared == b.Shared;
 
     /// <summary>Takes [start, end) out of every area, splitting those it cuts.</summary>
     public void Remove(ulong start, ulong end)

@@ -12,6 +12,7 @@ using System.Collections.Generic;
 using Vireo.Abi;
 using Vireo.Linux.Abi;
 using Vireo.Linux.Syscalls;
+using Vireo.Linux.Trace;
 using Vireo.User;
 
 namespace Vireo.Linux.Loop;
@@ -64,7 +65,7 @@ public static unsafe class EventLoop
             {
                 if (answered)
                 {
-                    m = Message.Of((ulong)result);
+                    m.W0 = (ulong)result;   // the reply's one word: the others are not sent
                     s = Ipc.ReplyReceive(Endpoint, new MessageInfo(1, 0), ref m);
                 }
                 else s = Ipc.Receive(Endpoint, ref m);
@@ -102,24 +103,34 @@ public static unsafe class EventLoop
         if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(caller, in m, out result);
         // Words past the registers are copied out before any file call reuses the buffer.
         var buffer = (IpcBuffer*)ProcessSlots.IpcBuffer;
-        var a = new SyscallArgs { Number = m.W0, A0 = m.W1, A1 = m.W2, A2 = m.W3 };
-        if (m.Info.Words == ForeignSyscallMessage.Words)
+        // Straight into the process's record: r10, r8, r9, rip, rsp are consecutive in the buffer as
+        // A3..Rsp are in SyscallArgs, so they are one block copy.
+        ref SyscallArgs a = ref caller.Call;
+        a.Number = m.W0;
+        a.A0 = m.W1;
+        a.A1 = m.W2;
+        a.A2 = m.W3;
+        fixed (ulong* a3 = &a.A3)
         {
-            a.A3 = buffer->Words[ForeignSyscallMessage.R10];
-            a.A4 = buffer->Words[ForeignSyscallMessage.R8];
-            a.A5 = buffer->Words[ForeignSyscallMessage.R9];
-            a.Rip = buffer->Words[ForeignSyscallMessage.Rip];
-            a.Rsp = buffer->Words[ForeignSyscallMessage.Rsp];
+            if (m.Info.Words == ForeignSyscallMessage.Words) *(Registers*)a3 = *(Registers*)&buffer->Words[ForeignSyscallMessage.R10];
+            else *(Registers*)a3 = default;
         }
-        caller.Call = a;
         caller.Resumed = false;
         return Serve(caller, out result, direct: true);
+    }
+
+    // The registers past the message's four words, as the IPC buffer holds them (ForeignSyscallMessage).
+    private struct Registers
+    {
+        public ulong R10, R8, R9, Rip, Rsp;
     }
 
     // Serves p.Call; true with the result if it is to be answered, false if it parked or ended p.
     private static bool Serve(LinuxProcess p, out long result, bool direct)
     {
+        string[] traced = Tracer.Before(p, in p.Call);
         result = SyscallTable.Serve(p, in p.Call, out bool exit, out int status);
+        if (result != Parked) Tracer.After(p, in p.Call, traced, result);
         if (exit)
         {
             Exit(p, LinuxProcess.ExitedStatus(status));
@@ -189,7 +200,7 @@ public static unsafe class EventLoop
         var m = Message.Of((ulong)result);
         // A thread that died meanwhile leaves nothing to answer: PeerDied changes nothing here.
         if (direct) _ = Ipc.Reply(new MessageInfo(1, 0), ref m);
-        else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);   // the same: a dead caller, nothing owed
+        else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);   // as above: a dead caller needs no answer
     }
 
     /// <summary>Ends `p` with `waitStatus` (Linux's encoding: LinuxProcess.ExitedStatus or KilledStatus):

@@ -97,7 +97,7 @@ public static unsafe class Timers
             ulong due = s_earliest;
             if (due == 0 || due == signalled)
             {
-                _ = Ipc.Wait(s_changed, out _);   // our own notification: cannot fail
+                _ = Ipc.Wait(s_changed, out _);   // a failed wait only means looking at the deadline again
                 continue;
             }
             ulong now = Sys.TimeNanos();
@@ -107,7 +107,7 @@ public static unsafe class Timers
                 continue;
             }
             signalled = due;
-            _ = Ipc.Signal(EventLoop.Notification, EventLoop.TimerBit);   // the loop's own notification: cannot fail
+            _ = Ipc.Signal(EventLoop.Notification, EventLoop.TimerBit);   // the loop's own notification: nothing to do if it is gone
         }
     }
 }

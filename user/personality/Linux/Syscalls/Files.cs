@@ -3,7 +3,9 @@
 // errno (Errno.From). Calls on paths are in Paths.cs.
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Proc;
 using Vireo.Linux.Loop;
+using Vireo.User;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux.Syscalls;
@@ -28,11 +30,22 @@ public static unsafe partial class SyscallTable
             ulong n = count - done < available ? count - done : available;
             if (n > ChunkBytes) n = ChunkBytes;
             Status s = Fs.Write(f.Fd, at, (int)n, out int written);
+            if (s == Status.BadDescriptor && f.Stdio) s = ToKernelLog(at, (int)n, out written);
             if (s != Status.Ok) return done > 0 ? (long)done : -Errno.From(s);
             done += (ulong)written;
             if (written == 0) break;
         }
         return (long)done;
+    }
+
+    // A personality started without a console (init's `run` before `console`, as in the bench boot)
+    // has no standard output: fds 1 and 2 go to the kernel's log if it was given it, as a native
+    // program's Console does.
+    private static Status ToKernelLog(byte* at, int n, out int written)
+    {
+        Status s = Sys.DebugWrite(at, (ulong)n);
+        written = s == Status.Ok ? n : 0;
+        return s;
     }
 
     private static long Writev(LinuxProcess p, ulong fd, ulong iov, ulong count)
@@ -91,10 +104,32 @@ public static unsafe partial class SyscallTable
         if (offset < 0) return -Errno.EINVAL;
         if (f.Stdio) return -Errno.ESPIPE;
         if (!f.Fd.IsValid) return -Errno.EINVAL;   // the personality's own files: read and lseek only
+        if ((f.StatusFlags & OAccMode) == (write ? 0UL : 1UL)) return -Errno.EBADF;   // not open for it
+        if (!write && f.IsDirectory) return -Errno.EISDIR;
         if (count == 0) return 0;
         if (!Chunk(p, buffer, count, !write, out byte* at, out int want)) return -Errno.EFAULT;
         int n;
-        Status s = write ? Fs.Pwrite(f.Fd, at, want, (ulong)offset, out n) : Fs.Pread(f.Fd, at, want, (ulong)offset, out n);
+        Status s;
+        if (write) s = Fs.Pwrite(f.Fd, at, want, (ulong)offset, out n);
+        else
+        {
+            // A file its daemon maps (ADR 0012; /tmp on ramfs, the disk) is read as Fs.Read reads it:
+            // one copy from the daemon's page into the program's frame, no request.
+            // A read that leaves the mapped window is continued, as Linux reads a file whole.
+            int e = FileMaps.Lookup(f.Fd);
+            if (e < 0) s = Fs.Pread(f.Fd, at, want, (ulong)offset, out n);
+            else
+            {
+                n = 0;
+                int more;
+                do
+                {
+                    s = FileMaps.ReadAt(e, f.Fd, at + n, want - n, (ulong)offset + (ulong)n, out more);
+                    n += more;
+                } while (s == Status.Ok && more > 0 && n < want);
+                if (n > 0) s = Status.Ok;
+            }
+        }
         return s == Status.Ok ? n : -Errno.From(s);
     }
 
@@ -212,7 +247,9 @@ public static unsafe partial class SyscallTable
             dots = 7;
         }
         int got;
-        if (f.SchemeList) got = SchemeRecords(f.DirentIndex < 2 ? 0 : f.DirentIndex - 2, records + dots, ask);
+        if (f.SchemeList)
+            got = ProcFs.Under(f.Path) ? ProcFs.Records(p, f.Path, f.DirentIndex < 2 ? 0 : f.DirentIndex - 2, records + dots, ask)
+                : SchemeRecords(f.DirentIndex < 2 ? 0 : f.DirentIndex - 2, records + dots, ask);
         else
         {
             Status s = Fs.Getdents(f.Fd, records + dots, ask, out got);

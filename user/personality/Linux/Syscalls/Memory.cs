@@ -2,7 +2,8 @@
 // protects or releases ranges, and frames are made at the first touch (demand paging), so a
 // PROT_NONE or MAP_NORESERVE reservation of a gigabyte costs a record. mmap places mappings upwards
 // from LinuxProcess.MmapBase in the first gap; MAP_FIXED replaces what it covers; MAP_PRIVATE file
-// mappings read the file's pages (shared ones: ENODEV for now). mprotect changes the frames' rights
+// mappings read the file's pages (shared ones: ENODEV for now); MAP_SHARED anonymous memory gets its
+// frames at once, so that a fork shares them. mprotect changes the frames' rights
 // through the kernel's Protect; madvise(MADV_DONTNEED) frees frames, so the range reads zero (or
 // the file) again. Errors as Linux gives them (mm/mmap.c, mm/mprotect.c, mm/madvise.c).
 using Vireo.Abi;
@@ -45,7 +46,7 @@ public static unsafe partial class SyscallTable
         bool fixedAt = (flags & (MapFixed | MapFixedNoreplace)) != 0;
         if (fixedAt && ((address & 0xFFF) != 0 || address < MmapMin || address + size > MmapLimit || address + size < address))
             return (address & 0xFFF) != 0 ? -Errno.EINVAL : -Errno.ENOMEM;
-        var area = new Area { Prot = (uint)prot & Prot.All };
+        var area = new Area { Prot = (uint)prot & Prot.All, Shared = (flags & MapAnonymous) != 0 && type != MapPrivate };
         BackingFile file = null;
         if ((flags & MapAnonymous) == 0)
         {
@@ -76,6 +77,11 @@ public static unsafe partial class SyscallTable
             area.FileEnd = at + size;
         }
         p.Memory.Reserve(area);
+        if (area.Shared && p.Memory.Commit(at, at + size) != Status.Ok)
+        {
+            p.Memory.Unreserve(at, at + size);
+            return -Errno.ENOMEM;
+        }
         return (long)at;
     }
 
@@ -125,7 +131,8 @@ public static unsafe partial class SyscallTable
         if (end < address) return -Errno.EINVAL;
         if (end == address) return 0;
         if (!p.Memory.Areas.Covers(address, end)) return -Errno.ENOMEM;
-        if (advice == MadvDontneed || advice == MadvFree) p.Memory.Discard(address, end);
+        // Private memory reads zeros (or the file) again; shared memory keeps its bytes, as shmem does.
+        if (advice == MadvDontneed || advice == MadvFree) p.Memory.DiscardPrivate(address, end);
         return 0;
     }
 }

@@ -67,6 +67,6 @@ public static unsafe partial class SyscallTable
         }
         long e = Resolve(p, dirFd, path, out byte[] linux);
         if (e != 0) return e;
-        return StatPath(linux, true, out _) == 0 ? -Errno.EEXIST : -Errno.EPERM;
+        return StatPath(p, linux, true, out _) == 0 ? -Errno.EEXIST : -Errno.EPERM;
     }
 }

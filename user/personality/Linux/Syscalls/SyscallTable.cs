@@ -2,12 +2,17 @@
 // return Linux's result (a value, or a negated errno). Anything not here is ENOSYS, logged once per
 // number by name. A call that ends the process sets `exit` and the status the personality returns.
 using Vireo.Linux.Abi;
+using Vireo.Linux.Proc;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux.Syscalls;
 
 public static partial class SyscallTable
 {
+    // No zeroing of the frame per call: the cases inlined here assign their locals before use (C#'s
+    // definite assignment), and none has a stackalloc.
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static long Serve(LinuxProcess p, in SyscallArgs a, out bool exit, out int status)
     {
         exit = false;
@@ -97,6 +102,7 @@ public static partial class SyscallTable
             case SyscallNumber.Prlimit64: return Prlimit64(p, a.A1, a.A2, a.A3);
             case SyscallNumber.Getrandom: return Getrandom(p, a.A0, a.A1);
             case SyscallNumber.Uname: return Uname(p, a.A0);
+            case SyscallNumber.Sysinfo: return ProcFs.Sysinfo(p, a.A0);
             case SyscallNumber.Readlink: return Readlinkat(p, AtFdCwd, a.A0, a.A1, a.A2);
             case SyscallNumber.ClockGettime: return ClockGettime(p, a.A0, a.A1);
             case SyscallNumber.Gettimeofday: return Gettimeofday(p, a.A0);
