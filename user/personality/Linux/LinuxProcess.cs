@@ -8,6 +8,7 @@
 using System;
 using System.Collections.Generic;
 using Vireo.Abi;
+using Vireo.Linux.Abi;
 using Vireo.Linux.Loop;
 using Vireo.Linux.Syscalls;
 using Vireo.User;
@@ -56,8 +57,8 @@ public sealed unsafe partial class LinuxProcess
     public ulong Deadline;            // a parked call's deadline (Sys.TimeNanos; Timers)
     public ulong ParentPid => Parent != null ? Parent.Pid : Processes.InitPid;
     public ulong BreakStart, Break;   // the heap: [BreakStart, Break), its area to Break's page end
-    public ulong SignalMask;
-    public readonly ulong[] SignalHandlers = new ulong[65];
+    /// <summary>Dispositions, mask, pending signals, alternate stack, job-control state (Signals).</summary>
+    public SignalState Signals = new SignalState();
     public readonly LinuxFiles Files = new LinuxFiles();
     public byte[] Cwd = { (byte)'/' };
     public uint Umask = 0x12;   // 022
@@ -132,6 +133,9 @@ public sealed unsafe partial class LinuxProcess
         else Parent.ChildEvents.WakeAll();
     }
 
+    /// <summary>execve: caught signals back to SIG_DFL; ignored ones, the mask and pending signals stay.</summary>
+    public void ResetSignalsForExec() => Signals.ResetForExec();
+
     /// <summary>What a fork's child takes from its parent (clone without CLONE_FILES, CLONE_FS or
     /// CLONE_SIGHAND): copies of the descriptor table (sharing the open files), the working directory,
     /// umask, signal mask and dispositions, the break, the group and session (the memory's areas come
@@ -145,8 +149,7 @@ public sealed unsafe partial class LinuxProcess
         Sid = parent.Sid;
         BreakStart = parent.BreakStart;
         Break = parent.Break;
-        SignalMask = parent.SignalMask;
-        parent.SignalHandlers.AsSpan().CopyTo(SignalHandlers);
+        Signals = parent.Signals.CopyForFork();
         Files.InheritFrom(parent.Files);
         Cwd = parent.Cwd;   // never changed in place: chdir gives a new array
         Umask = parent.Umask;
@@ -159,14 +162,6 @@ public sealed unsafe partial class LinuxProcess
         uint zero = 0;
         if (ClearTid != 0 && Memory.Users > 1) _ = Memory.Write(ClearTid, (byte*)&zero, 4);   // a bad address: Linux ignores it too
         VforkPending = false;
-    }
-
-    /// <summary>exec's reset of signal state (signal(7)): caught signals go back to their default
-    /// action; ignored ones stay ignored, and the mask stays.</summary>
-    public void ResetSignalsForExec()
-    {
-        for (int i = 0; i < SignalHandlers.Length; i++)
-            if (SignalHandlers[i] > 1) SignalHandlers[i] = 0;   // SIG_DFL 0, SIG_IGN 1
     }
 
     /// <summary>Linux's wait status of a process that called exit(code).</summary>

@@ -100,7 +100,7 @@ public static unsafe class EventLoop
         }
         caller = Processes.ByPid(m.Badge);
         if (caller == null || caller.Ended) return false;   // a message from a thread already ended: nothing owed
-        if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(caller, in m);   // true: served, resume
+        if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(caller, in m, out result);
         // Words past the registers are copied out before any file call reuses the buffer.
         var buffer = (IpcBuffer*)ProcessSlots.IpcBuffer;
         // Straight into the process's record: r10, r8, r9, rip, rsp are consecutive in the buffer as
@@ -141,7 +141,7 @@ public static unsafe class EventLoop
             p.NoReply = false;   // execve replaced the thread that called: nobody to answer
             return false;
         }
-        if (result != Parked) return true;
+        if (result != Parked) return Signals.OnAnswer(p, ref result, direct);   // delivers what is pending
         if (!p.IsParked)
         {
             // The reply this thread owes the caller moves aside; a resumed call's is there already.
@@ -165,15 +165,15 @@ public static unsafe class EventLoop
             p.Runnable = false;
             if (!p.IsParked || p.Ended) continue;
             p.Resumed = true;
-            bool answer;
-            long result;
-            if (p.Interrupted)
+            bool interrupted = p.Interrupted;
+            p.Interrupted = false;
+            bool answer = Serve(p, out long result, direct: false);
+            if (!answer && interrupted && p.IsParked)
             {
-                p.Interrupted = false;
-                result = -Errno.EINTR;
-                answer = true;
+                // Still waiting: the signal ends the call (EINTR, or a restart once it is handled).
+                result = Signals.InterruptedResult(p);
+                answer = Signals.OnAnswer(p, ref result, direct: false);
             }
-            else answer = Serve(p, out result, direct: false);
             if (!answer) continue;
             Timers.Cancel(p);
             p.IsParked = false;
@@ -181,13 +181,17 @@ public static unsafe class EventLoop
         }
     }
 
-    /// <summary>Ends `p`'s parked call with EINTR (a signal came for it); nothing if it is not parked.</summary>
+    /// <summary>Ends `p`'s parked call (a signal came for it) unless serving it again completes it: it
+    /// answers Signals.InterruptedResult; nothing if it is not parked.</summary>
     public static void Interrupt(LinuxProcess p)
     {
         if (!p.IsParked || p.VforkChild != null) return;   // a vfork's wait ends only with the child's exec or exit
         p.Interrupted = true;
         MakeRunnable(p);
     }
+
+    /// <summary>Answers a call held back while its process was stopped (Signals), through its Reply object.</summary>
+    public static void AnswerHeld(LinuxProcess p, long result) => Answer(p, result, direct: false);
 
     // Sends the result: `direct` answers the message just received (the reply this thread owes), else
     // the one put aside in p's Reply object.
@@ -206,6 +210,7 @@ public static unsafe class EventLoop
         if (p.Ended) return;
         p.End(waitStatus);
         Timers.Cancel(p);
+        Signals.ChildEnded(p);
         if (p == s_first)
         {
             s_firstEnded = true;

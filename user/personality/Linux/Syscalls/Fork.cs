@@ -91,7 +91,7 @@ public static unsafe partial class SyscallTable
         child.InheritFrom(p);
         child.ExitSignal = r.ExitSignal;
         if (r.ClearSighand)
-            for (int i = 0; i < child.SignalHandlers.Length; i++) if (child.SignalHandlers[i] > 1) child.SignalHandlers[i] = 0;   // caught: default; ignored stays
+            child.Signals.ResetHandlers();   // caught: default; ignored stays
         var regs = new ThreadRegisterState();
         if (Sys.ThreadRegisters(p.Thread, ThreadRegistersOp.Read, &regs) != Status.Ok) return Errno.EAGAIN;
         regs.Rax = 0;

@@ -85,8 +85,20 @@ public static partial class SyscallTable
             case SyscallNumber.Prctl: return a.A0 == 15 || a.A0 == 16 ? 0 : -Errno.EINVAL;   // PR_SET_NAME, PR_GET_NAME: accepted, no names kept
             case SyscallNumber.Rseq: return -Errno.ENOSYS;   // glibc registers it if it can; it need not
 
-            case SyscallNumber.RtSigaction: return RtSigaction(p, a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.RtSigaction: return RtSigaction(p, (long)a.A0, a.A1, a.A2, a.A3);
             case SyscallNumber.RtSigprocmask: return RtSigprocmask(p, a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.RtSigreturn: return RtSigreturn(p, a.Rsp);
+            case SyscallNumber.RtSigpending: return RtSigpending(p, a.A0, a.A1);
+            case SyscallNumber.RtSigsuspend: return RtSigsuspend(p, a.A0, a.A1);
+            case SyscallNumber.RtSigtimedwait: return RtSigtimedwait(p, a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.Pause: return Pause(p);
+            case SyscallNumber.Sigaltstack: return Sigaltstack(p, a.A0, a.A1, a.Rsp);
+            case SyscallNumber.Kill: return Kill(p, (int)a.A0, (int)a.A1);
+            case SyscallNumber.Tkill: return Tgkill(p, 0, (int)a.A0, (int)a.A1, tkill: true);
+            case SyscallNumber.Tgkill: return Tgkill(p, (int)a.A0, (int)a.A1, (int)a.A2, tkill: false);
+            case SyscallNumber.Alarm: return Alarm(p, a.A0 & 0xFFFF_FFFF);
+            case SyscallNumber.Setitimer: return Setitimer(p, a.A0 & 0xFFFF_FFFF, a.A1, a.A2);
+            case SyscallNumber.Getitimer: return Getitimer(p, a.A0 & 0xFFFF_FFFF, a.A1);
             case SyscallNumber.Prlimit64: return Prlimit64(p, a.A1, a.A2, a.A3);
             case SyscallNumber.Getrandom: return Getrandom(p, a.A0, a.A1);
             case SyscallNumber.Uname: return Uname(p, a.A0);
