@@ -1,6 +1,6 @@
 // kmain: the one place that binds the architecture to the portable core. Boot order matters:
 // runtime (heap, statics, fail-fast) -> log -> descriptor tables (so faults report) -> boot
-// information -> frames -> kernel page tables -> ACPI -> interrupt controllers -> timer.
+// information -> frames -> kernel page tables -> ACPI -> interrupt controllers -> timer -> the other CPUs.
 // The heap is sealed at the end: after that the kernel allocates nothing of its own.
 using System;
 using System.Runtime;
@@ -41,7 +41,7 @@ public static unsafe class KernelMain
         KernelLog.Str(" (x86_64, C# compiled ahead of time by ilc) booting");
         KernelLog.End();
 
-        Gdt.Init(layout);
+        PerCpu.Load(PerCpu.Prepare(0, 0, Gdt.Init(layout)));
         Idt.Init(layout);
         bool haveSymbols = SymbolTable.TryCreate((byte*)layout.KsymsStart, layout.KsymsEnd - layout.KsymsStart, out SymbolTable symbols);
         Panic.Init(symbols, haveSymbols, layout.BssStart, layout.BssEnd, layout.TextStart, layout.TextEnd);
@@ -73,6 +73,7 @@ public static unsafe class KernelMain
         ReadAcpi(direct, ref boot);
         InitMemory(direct, ref boot, layout);
         InitInterrupts();
+        Smp.StartAps(KernelState.Direct, KernelState.Frames, ref KernelState.FrameSource, KernelState.Acpi.Madt, boot);
 
         NucleusContext.Init(new NucleusContext { Direct = KernelState.Direct, Madt = KernelState.Acpi.Madt, Mcfg = KernelState.Acpi.Mcfg });
         Threads.Init();

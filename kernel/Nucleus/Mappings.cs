@@ -79,6 +79,7 @@ public static unsafe class Mappings
         Epoch++;
         if (AddressSpaces.TableOf(NucleusContext.Current.Direct, asPhys).ProtectBlock(frame->Spare, frame->SizeBits, FlagsFor(frame, rights)) != MapStatus.Ok) return Status.NotMapped;
         InvalidateBlock(frame->Spare, frame->SizeBits);
+        Tlb.ShootDown(asPhys, frame->Spare, frame->SizeBits);
         return Status.Ok;
     }
 
@@ -94,6 +95,8 @@ public static unsafe class Mappings
             AddressSpaces.TableOf(map, asPhys).UnmapBlock(ref tables, frame.Spare, frame.SizeBits, out _, keepTables: true);
             // Another address space may be current: a stale entry there would only matter if it were live.
             InvalidateBlock(frame.Spare, frame.SizeBits);
+            // Other CPUs running on this address space invalidate before the call returns.
+            Tlb.ShootDown(asPhys, frame.Spare, frame.SizeBits);
         }
         frame.Extra = 0;
         frame.Spare = 0;

@@ -39,6 +39,13 @@ public static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_rflags")] public static extern ulong ReadFlags();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_rbp")] public static extern ulong ReadFramePointer();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_rsp")] public static extern ulong ReadStackPointer();
+    /// <summary>Atomically adds <paramref name="value"/> to *<paramref name="p"/>; returns the old value (a full barrier).</summary>
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_fetch_add32")] public static extern uint FetchAdd(uint* p, uint value);
+    /// <summary>Reads *<paramref name="p"/> from memory on every call (for polling what another CPU writes).</summary>
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_load32")] public static extern uint Load(uint* p);
+    /// <summary>Stores with release order (x86 keeps earlier stores before it); a compiler barrier too.</summary>
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_store32")] public static extern void Store(uint* p, uint value);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_fence")] public static extern void Fence();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_ud2")] public static extern void InvalidOpcode();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_int3")] public static extern void Breakpoint();
 
@@ -48,5 +55,10 @@ public static unsafe class Cpu
     public static PhysAddr ReadCr3() => new(ReadCr3Raw());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void WriteCr3(PhysAddr root) => WriteCr3Raw(root.Value);
+    public static void WriteCr3(PhysAddr root)
+    {
+        WriteCr3Raw(root.Value);
+        // Recorded for TLB shootdown (Tlb.cs): a CPU whose CR3 holds another root caches none of this one's entries.
+        PerCpu.Current->ActiveRoot = root.Value;
+    }
 }

@@ -29,6 +29,15 @@ public static unsafe class Idt
                 t->Words[v * 2] = (handler & 0xFFFF) | ((ulong)Gdt.KernelCode << 16) | (ist << 32) | (0x8EUL << 40) | (((handler >> 16) & 0xFFFF) << 48);
                 t->Words[v * 2 + 1] = handler >> 32;
             }
+        }
+        Load();
+    }
+
+    /// <summary>Loads the one IDT on this CPU: every CPU shares it (their TSSs hold their own IST stacks).</summary>
+    public static void Load()
+    {
+        fixed (Table* t = &s_table)
+        {
             Pointer p;
             p.Limit = 256 * 16 - 1;
             p.Base = (ulong)t;

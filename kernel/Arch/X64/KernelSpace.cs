@@ -1,6 +1,7 @@
 // The kernel's half of every address space, built once at boot to replace the trampoline tables:
 //   0xFFFF8000_00000000  direct map of RAM (2 MiB pages, RW, NX)
-//   0xFFFFFF00_00000000  device registers (4 KiB pages, uncached, NX), handed out by MapDevice
+//   0xFFFFFF00_00000000  device registers (4 KiB pages, uncached, NX), handed out by MapDevice, and
+//                        the APs' kernel and IST stacks (MapStack), each below an unmapped guard page
 //   0xFFFFFFFF_80000000  the kernel image: text RX, rodata R, data/bss RW, guard pages unmapped
 // Nothing is mapped below the canonical hole, page 0 included: user space owns the lower half
 // and compiled C# relies on a fault at null.
@@ -62,14 +63,27 @@ public static unsafe class KernelSpace
     {
         PhysAddr first = phys.AlignDown(PageTable.Size4K);
         ulong pages = (phys - first + length + PageTable.Size4K - 1) / PageTable.Size4K;
-        if (s_deviceNext + pages * PageTable.Size4K > DeviceBase + DeviceWindow) return null;
-        ulong virt = s_deviceNext;
+        var flags = PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute | PageFlags.CacheDisable | PageFlags.WriteThrough | PageFlags.Global;
+        ulong virt = MapWindow(ref frames, first, pages, flags, 0);
+        return virt == 0 ? null : (byte*)(virt + (phys - first));
+    }
+
+    /// <summary>Maps <paramref name="pages"/> frames from <paramref name="phys"/> as a kernel stack
+    /// (RW, NX) in the same window, below an unmapped guard page; returns the stack's top, or 0.</summary>
+    public static ulong MapStack(ref FrameAllocatorFrameSource frames, PhysAddr phys, ulong pages)
+    {
+        ulong bottom = MapWindow(ref frames, phys, pages, PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute | PageFlags.Global, 1);
+        return bottom == 0 ? 0 : bottom + pages * PageTable.Size4K;
+    }
+
+    // Maps pages at the next free address of the window after `guardPages` left unmapped.
+    private static ulong MapWindow(ref FrameAllocatorFrameSource frames, PhysAddr first, ulong pages, PageFlags flags, ulong guardPages)
+    {
+        ulong virt = s_deviceNext + guardPages * PageTable.Size4K;
+        if (virt + pages * PageTable.Size4K > DeviceBase + DeviceWindow) return 0;
         for (ulong i = 0; i < pages; i++)
-        {
-            var flags = PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute | PageFlags.CacheDisable | PageFlags.WriteThrough | PageFlags.Global;
-            if (s_table.Map4K(ref frames, virt + i * PageTable.Size4K, first + i * PageTable.Size4K, flags) != MapStatus.Ok) return null;
-        }
-        s_deviceNext += pages * PageTable.Size4K;
-        return (byte*)(virt + (phys - first));
+            if (s_table.Map4K(ref frames, virt + i * PageTable.Size4K, first + i * PageTable.Size4K, flags) != MapStatus.Ok) return 0;
+        s_deviceNext = virt + pages * PageTable.Size4K;
+        return virt;
     }
 }

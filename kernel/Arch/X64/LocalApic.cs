@@ -20,6 +20,12 @@ public static unsafe class LocalApic
     public static void Init(byte* mmio)
     {
         s_base = mmio;
+        InitThisCpu();
+    }
+
+    /// <summary>Enables the calling CPU's own APIC (each CPU sees its own at the same address).</summary>
+    public static void InitThisCpu()
+    {
         Cpu.WriteMsr(ApicBaseMsr, Cpu.ReadMsr(ApicBaseMsr) | (1UL << 11));
         Write(TaskPriority, 0);
         Write(LvtLint0, Masked);
@@ -79,6 +85,24 @@ public static unsafe class LocalApic
     {
         Write(IcrHigh, 0);
         Write(IcrLow, (1u << 18) | vector);
+    }
+
+    /// <summary>Sends INIT (assert) to the CPU with <paramref name="apicId"/>: it resets and waits for a startup IPI.</summary>
+    public static void SendInit(uint apicId) => SendIpi(apicId, 0x4500);
+
+    /// <summary>Sends a startup IPI: the CPU starts in real mode at physical <paramref name="page"/> * 4 KiB.</summary>
+    public static void SendStartup(uint apicId, byte page) => SendIpi(apicId, 0x4600u | page);
+
+    /// <summary>Sends a fixed interrupt with <paramref name="vector"/> to the CPU with <paramref name="apicId"/>.</summary>
+    public static void SendFixed(uint apicId, byte vector) => SendIpi(apicId, (1u << 14) | vector);
+
+    // Writes the ICR (the high half first: the write of the low half sends) and waits until the
+    // APIC has accepted it (delivery status, bit 12, clear).
+    private static void SendIpi(uint apicId, uint low)
+    {
+        Write(IcrHigh, apicId << 24);
+        Write(IcrLow, low);
+        while ((Read(IcrLow) & (1u << 12)) != 0) Cpu.Pause();
     }
 
     private static uint Read(int reg) => Mmio.Read32(s_base + reg);

@@ -23,6 +23,7 @@ public static unsafe class UserMode
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "arch_syscall_entry_address")]
     private static extern ulong SyscallEntryAddress();
 
+    /// <summary>Sets up SYSCALL on this CPU, whose kernel stack tops at <paramref name="kernelStackTop"/>.</summary>
     public static void Init(ulong kernelStackTop)
     {
         SetKernelStack(kernelStackTop);
@@ -34,12 +35,9 @@ public static unsafe class UserMode
         Cpu.WriteMsr(FMask, (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) | (1 << 14));
     }
 
-    /// <summary>Makes `frame` the one return_to_user restores; interrupts from ring 3 save into it.</summary>
-    public static void Activate(InterruptFrame* frame)
-    {
-        SetCurrentFrame(frame);
-        Gdt.SetKernelStack((ulong)(frame + 1));
-    }
+    /// <summary>Makes `frame` the one return_to_user restores on this CPU; interrupts from ring 3 save
+    /// into it (arch_set_current points this CPU's TSS.rsp0 just past it).</summary>
+    public static void Activate(InterruptFrame* frame) => SetCurrentFrame(frame);
 
     public static void WriteFsBase(ulong fsBase) => Cpu.WriteMsr(FsBase, fsBase);
 }

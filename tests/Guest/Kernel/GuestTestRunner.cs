@@ -20,6 +20,7 @@ public static unsafe class GuestTestRunner
         InterruptTests.Register();
         PlatformTests.Register();
         PreemptionTests.Register();
+        SmpTests.Register();
         // Last, so it sees every allocation the tests above might have made.
         Run("heap.no_allocations_after_boot", &PlatformTests.NoAllocationsAfterBoot);
 

@@ -52,7 +52,11 @@ public static unsafe class InterruptTests
         Check.True(elapsedMs >= 2 && elapsedMs <= 200, "five ticks take about 5 ms of TSC time");
     }
 
-    private static void OnOneShot(InterruptFrame* frame) => s_oneShotHits++;
+    // The other CPUs' periodic ticks arrive on the same vector: only this CPU's one-shot counts.
+    private static void OnOneShot(InterruptFrame* frame)
+    {
+        if (PerCpu.Index == 0) s_oneShotHits++;
+    }
 
     private static void OneShotFiresOnce()
     {

@@ -13,7 +13,7 @@ namespace Vireo.Tests.Arch;
 // the CPU's frame. This reads the assembly itself, so editing either side alone fails here.
 public class InterruptFrameLayoutTests
 {
-    private static string RepoFile(string relative, [CallerFilePath] string here = "") =>
+    internal static string RepoFile(string relative, [CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "../../..", relative));
 
     [Fact]

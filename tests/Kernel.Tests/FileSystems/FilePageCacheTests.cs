@@ -42,13 +42,17 @@ public sealed unsafe class FilePageCacheTests
             Marshal.FreeHGlobal(Live[page]);
             Live.Remove(page);
         }
+
+        public void Withdraw(uint page) { }
     }
 
-    private struct VolumeReader : IFileReader
+    /// <summary>A file of a volume as a page cache reads it (FileCachesTests use it too).</summary>
+    internal struct VolumeReader : IFileReader
     {
         public Ext2Volume<MemoryDisk> Volume;
         public uint Inode;
         public Status Read(ulong offset, Span<byte> into, out int read) => Volume.Read(Inode, offset, into, out read);
+        public Status ReadPages(ulong offset, byte** pages, int count) => Volume.ReadPages(Inode, offset, Page, pages, count);
     }
 
     private sealed class Fixture

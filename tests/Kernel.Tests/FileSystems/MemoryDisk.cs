@@ -27,7 +27,7 @@ public sealed class DiskImage
     public bool PowerLost => Writes >= CutAfter;
 }
 
-public struct MemoryDisk : IBlockDevice
+public unsafe struct MemoryDisk : IBlockDevice
 {
     public const int Sector = 512;
     private readonly DiskImage _image;
@@ -44,6 +44,18 @@ public struct MemoryDisk : IBlockDevice
         _image.Reads++;
         _image.ReadRequests.Add((sector, into.Length));
         new ReadOnlySpan<byte>(_image.Bytes, (int)(sector * Sector), into.Length).CopyTo(into);
+        return Status.Ok;
+    }
+
+    // One request, as the virtio-blk client's (recorded once in ReadRequests).
+    public Status ReadPieces(ulong sector, int pieceBytes, byte** pieces, int count)
+    {
+        if (_image.FailReads || _image.PowerLost) return Status.IoError;
+        if (sector * Sector + (ulong)(pieceBytes * count) > (ulong)_image.Bytes.Length) return Status.OutOfRange;
+        _image.Reads++;
+        _image.ReadRequests.Add((sector, pieceBytes * count));
+        for (int i = 0; i < count; i++)
+            new ReadOnlySpan<byte>(_image.Bytes, (int)(sector * Sector) + i * pieceBytes, pieceBytes).CopyTo(new Span<byte>(pieces[i], pieceBytes));
         return Status.Ok;
     }
 

@@ -50,7 +50,24 @@ public class LinuxPathsTests
     [InlineData("/scheme/initfs/bin/busybox", "initfs:/bin/busybox")]
     [InlineData("/schemes", "disk:/schemes")]
     [InlineData("/scheme", null)]
-    public void LinuxPathsNameSchemes(string linux, string vireo) => Assert.Equal(vireo, ToVireo(linux));
+    public void LinuxPathsNameSchemes(string linux, string vireo)
+    {
+        Assert.Equal(vireo, ToVireo(linux));
+        // open's way: a prefix written before the Linux path makes the same Vireo path, when there is one.
+        string prefix = Encoding.ASCII.GetString(LinuxPaths.Prefix(Encoding.ASCII.GetBytes(linux)));
+        if (prefix.Length > 0) Assert.Equal(vireo, prefix + linux);
+        Assert.True(prefix.Length == 0 || prefix.Length == LinuxPaths.MaxVireo - LinuxPaths.Max);
+    }
+
+    [Theory]
+    [InlineData("/etc/passwd", "disk:")]
+    [InlineData("/tmp/x", "file:")]
+    [InlineData("/tmp", "file:")]
+    [InlineData("/tmpx", "disk:")]
+    [InlineData("/dev/null", "")]
+    [InlineData("/scheme/sys", "")]
+    public void MostPathsNeedOnlyAPrefix(string linux, string prefix) =>
+        Assert.Equal(prefix, Encoding.ASCII.GetString(LinuxPaths.Prefix(Encoding.ASCII.GetBytes(linux))));
 
     [Theory]
     [InlineData("/scheme/sys", true)]

@@ -244,6 +244,30 @@ static unsafe class BlkTests
         T.True(Fs.Read(stale, b, Sector, out _) != Status.Ok, "the old driver's file is dead");
         _ = Fs.Close(stale);   // the old driver is gone: nothing to close there
         Marked();
+        DiskAfterRestart();
+    }
+
+    // diskfs reopens blk:/vda when it finds the driver gone (Disk.cs): a file written on disk:, made
+    // durable (device writes and a flush through the new driver) and read back.
+    private static void DiskAfterRestart()
+    {
+        byte[] data = new byte[10000];
+        for (int i = 0; i < data.Length; i++) data[i] = (byte)(i * 13 + 5);
+        if (!T.Status(Status.Ok, File.WriteAll("disk:/after-restart"u8, data), "disk: takes a file after the restart")) return;
+        if (!T.Status(Status.Ok, Fs.Open("disk:/after-restart", OpenFlags.Read, out Fd f), "open it")) return;
+        T.Status(Status.Ok, Fs.Fsync(f), "fsync reaches the new driver");
+        byte[] back = new byte[data.Length + 10];
+        int total = 0;
+        fixed (byte* p = back)
+            while (Fs.Read(f, p + total, back.Length - total, out int got) == Status.Ok && got > 0) total += got;
+        T.True(total == data.Length && new ReadOnlySpan<byte>(back, 0, total).SequenceEqual(data), "and reads back");
+        T.Status(Status.Ok, Fs.Close(f), "close");
+        T.Status(Status.Ok, Fs.Unlink("disk:/after-restart"), "unlink");
+        if (T.Status(Status.Ok, Fs.Open("disk:/", OpenFlags.Read | OpenFlags.Directory, out Fd root), "open disk:/"))
+        {
+            T.Status(Status.Ok, Fs.Fsync(root), "written out");
+            _ = Fs.Close(root);   // a directory handle: nothing of ours to lose
+        }
     }
 
     // --- the hand-over's authority -----------------------------------------------------------------

@@ -19,6 +19,7 @@ public unsafe struct BlockClient : IBlockDevice
     private byte* _area;
     private int _areaBytes;
     private ulong _sectors;
+    private CapHandle _firstFrame;   // the area's first page, as Fmap gave it
 
     /// <summary>Opens `path` (blk:/vda) and maps its buffer area at `mapAt` (page-aligned; the area's
     /// size, AreaBytes, is at most 64 KiB: keep that much address space free there).</summary>
@@ -44,6 +45,7 @@ public unsafe struct BlockClient : IBlockDevice
         {
             int pages = (int)((r.W2 - offset) / 4096 < MessageInfo.MaxCaps ? (r.W2 - offset) / 4096 : MessageInfo.MaxCaps);
             s = Fs.Fmap(fd, offset, pages, mapAt + offset, Rights.Read | Rights.Write, frames);
+            if (offset == 0) client._firstFrame = frames[0];
         }
         if (s != Status.Ok) return s;
         client._fd = fd;
@@ -52,6 +54,10 @@ public unsafe struct BlockClient : IBlockDevice
         client._sectors = r.W0;
         return Status.Ok;
     }
+
+    /// <summary>Whether the area is still mapped: the driver's frames go when it dies (the capability
+    /// with them), and a copy into the area would then fault. One syscall, no request.</summary>
+    public bool AreaMapped => Sys.Identify(_firstFrame, out ObjectType type, out _, out _, out _) == Status.Ok && type == ObjectType.Frame;
 
     public int SectorSize => Sector;
     public ulong SectorCount => _sectors;
@@ -79,6 +85,22 @@ public unsafe struct BlockClient : IBlockDevice
             if (s != Status.Ok) return s;
             new ReadOnlySpan<byte>(_area, bytes).CopyTo(into.Slice(done, bytes));
             done += bytes;
+        }
+        return Status.Ok;
+    }
+
+    /// <summary>As many pieces as the area holds per request, each copied from the area to its page.</summary>
+    public Status ReadPieces(ulong sector, int pieceBytes, byte** pieces, int count)
+    {
+        if (pieceBytes % Sector != 0 || pieceBytes > _areaBytes) return Status.InvalidArgument;
+        int perRequest = _areaBytes / pieceBytes;
+        for (int done = 0; done < count;)
+        {
+            int n = count - done < perRequest ? count - done : perRequest;
+            Status s = ReadAt(sector + (ulong)(done * pieceBytes / Sector), n * pieceBytes / Sector, 0);
+            if (s != Status.Ok) return s;
+            for (int i = 0; i < n; i++) new ReadOnlySpan<byte>(_area + i * pieceBytes, pieceBytes).CopyTo(new Span<byte>(pieces[done + i], pieceBytes));
+            done += n;
         }
         return Status.Ok;
     }

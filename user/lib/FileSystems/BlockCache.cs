@@ -157,6 +157,18 @@ public sealed class BlockCache<TDevice> where TDevice : struct, IBlockDevice
         return Status.Ok;
     }
 
+    /// <summary>Reads `count` pieces of `blocksPerPiece` contiguous blocks from `first` on, piece i
+    /// into `pieces[i]`, past the cache (no slot is taken): for a caller that keeps the bytes itself
+    /// (a page cache) and has checked that none of these blocks is cached, so the disk holds them.</summary>
+    public unsafe Status ReadPieces(ulong first, int blocksPerPiece, byte** pieces, int count)
+    {
+        Status s = _device.ReadPieces(first * (ulong)_sectorsPerBlock, blocksPerPiece * _blockSize, pieces, count);
+        if (s != Status.Ok) return s;
+        DeviceReads += (ulong)(blocksPerPiece * count);
+        DeviceRequests++;
+        return Status.Ok;
+    }
+
     /// <summary>Marks the slot's block dirty in `stage`. A block dirtied again in a later stage moves
     /// to that stage (it now holds the later change too).</summary>
     public void MarkDirty(int slot, WriteStage stage)

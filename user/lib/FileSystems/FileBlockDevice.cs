@@ -56,6 +56,17 @@ public readonly unsafe struct FileBlockDevice : IBlockDevice
         return Status.Ok;
     }
 
+    // Each piece is a Read of its own: this device moves 480 bytes a message whatever the run.
+    public Status ReadPieces(ulong sector, int pieceBytes, byte** pieces, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Status s = Read(sector + (ulong)(i * pieceBytes / Sector), new Span<byte>(pieces[i], pieceBytes));
+            if (s != Status.Ok) return s;
+        }
+        return Status.Ok;
+    }
+
     public Status Write(ulong sector, ReadOnlySpan<byte> from)
     {
         Status s = SeekTo(sector, from.Length);

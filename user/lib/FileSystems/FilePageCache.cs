@@ -14,23 +14,33 @@ using Vireo.User.Schemes;
 
 namespace Vireo.User.FileSystems;
 
-/// <summary>Where a page cache's pages come from: zeroed 4 KiB pages by number (0 = none).</summary>
+/// <summary>Where a page cache's pages come from: 4 KiB pages by number (0 = none).</summary>
 public unsafe interface IPageStore
 {
+    /// <summary>A page whose bytes may be anything (the cache writes every byte of it).</summary>
     Status Alloc(out uint page);
     byte* Address(uint page);
     void Free(uint page);
+    /// <summary>Takes back every copy of the page handed to readers (the page stays the store's).</summary>
+    void Withdraw(uint page);
 }
 
 /// <summary>Reads a file's bytes from its volume: `read` is short at the end of the file.</summary>
-public interface IFileReader
+public unsafe interface IFileReader
 {
     Status Read(ulong offset, Span<byte> into, out int read);
+
+    /// <summary>Whole pages from `offset` (a page boundary): pages[i] gets the file's bytes from
+    /// offset + i * PageSize, short at the end of the file (the rest of a page is left as it is).</summary>
+    Status ReadPages(ulong offset, byte** pages, int count);
 }
 
 public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageStore
 {
     public const int PageSize = FileMap.PageSize;
+    /// <summary>Pages a miss reads at once (the page after the missing one on, up to the next cached
+    /// page or the end of the file): 64 KiB, one device request when the file lies in order.</summary>
+    public const int Batch = 16;
 
     private readonly Dictionary<ulong, uint> _pages = new Dictionary<ulong, uint>();
     private TStore _store;
@@ -50,24 +60,41 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
     /// <summary>The cached page of file page `index`, or 0.</summary>
     public uint Cached(ulong index) => _pages.TryGetValue(index, out uint page) ? page : 0;
 
-    /// <summary>File page `index`'s page, read from the volume now if it is not cached; 0 for a page
-    /// at or past the end (it reads as zeros and is not kept: a write may reach it).</summary>
+    /// <summary>File page `index`'s page, read from the volume now if it is not cached (with the
+    /// pages after it that are not, up to Batch: read-ahead); 0 for a page at or past the end (it
+    /// reads as zeros and is not kept: a write may reach it). When the store runs out, the pages it
+    /// gave are read and kept, so the page asked for comes first.</summary>
     public Status Load<TReader>(ulong index, ref TReader reader, out uint page) where TReader : struct, IFileReader
     {
         if (_pages.TryGetValue(index, out page)) return Status.Ok;
-        if (index >= (Size + PageSize - 1) / PageSize) return Status.Ok;
-        Status s = _store.Alloc(out page);
-        if (s != Status.Ok) return s;
-        ulong at = index * PageSize;
-        int n = Size - at < PageSize ? (int)(Size - at) : PageSize;
-        s = reader.Read(at, new Span<byte>(_store.Address(page), n), out _);
+        ulong inFile = (Size + PageSize - 1) / PageSize;
+        if (index >= inFile) return Status.Ok;
+        int want = 1;
+        while (want < Batch && index + (ulong)want < inFile && !_pages.ContainsKey(index + (ulong)want)) want++;
+        uint* got = stackalloc uint[Batch];
+        byte** at = stackalloc byte*[Batch];
+        int have = 0;
+        Status s = Status.Ok;
+        for (; have < want; have++)
+        {
+            s = _store.Alloc(out got[have]);
+            if (s != Status.Ok) break;
+            at[have] = _store.Address(got[have]);
+        }
+        if (have == 0) return s;
+        s = reader.ReadPages(index * PageSize, at, have);
         if (s != Status.Ok)
         {
-            _store.Free(page);
-            page = 0;
+            for (int k = 0; k < have; k++) _store.Free(got[k]);
             return s;
         }
-        _pages[index] = page;
+        for (int k = 0; k < have; k++) _pages[index + (ulong)k] = got[k];
+        // The pages are not zeroed by the store: ReadPages wrote everything up to the end of the
+        // file (holes as zeros), and past it, in the last page, is cleared here.
+        ulong last = index + (ulong)have - 1;
+        if (last == inFile - 1 && Size % PageSize != 0)
+            new Span<byte>(at[have - 1] + Size % PageSize, PageSize - (int)(Size % PageSize)).Clear();
+        page = got[0];
         return Status.Ok;
     }
 
@@ -107,6 +134,25 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
         FileMap.EndChange(header, size);
     }
 
+    /// <summary>Frees the pages wholly past `size` (a shrunk file nobody maps: no reader can see them
+    /// any more); returns how many went.</summary>
+    public int FreePast(ulong size)
+    {
+        ulong keep = (size + PageSize - 1) / PageSize;
+        int freed = 0;
+        List<ulong> gone = null;
+        foreach (KeyValuePair<ulong, uint> pair in _pages)
+            if (pair.Key >= keep) (gone ??= new List<ulong>()).Add(pair.Key);
+        if (gone == null) return 0;
+        foreach (ulong index in gone)
+        {
+            _store.Free(_pages[index]);
+            _pages.Remove(index);
+            freed++;
+        }
+        return freed;
+    }
+
     /// <summary>Reads every cached page from the volume again (after a change that failed half-way,
     /// whose effect on the volume is not known here), and the size with it.</summary>
     public void Reload<TReader>(FileMapHeader* header, ulong size, ref TReader reader) where TReader : struct, IFileReader
@@ -133,7 +179,14 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
         Size = size;
     }
 
-    /// <summary>Gives every page back to the store (its file is no longer mapped).</summary>
+    /// <summary>Takes every page back from the readers it was handed to (the file's last mapping
+    /// handle closed; the pages stay cached).</summary>
+    public void Withdraw()
+    {
+        foreach (KeyValuePair<ulong, uint> pair in _pages) _store.Withdraw(pair.Value);
+    }
+
+    /// <summary>Gives every page back to the store (the cache of a file is dropped).</summary>
     public void Clear()
     {
         foreach (KeyValuePair<ulong, uint> pair in _pages) _store.Free(pair.Value);

@@ -7,7 +7,7 @@ using Vireo.Abi;
 
 namespace Vireo.User.FileSystems;
 
-public interface IBlockDevice
+public unsafe interface IBlockDevice
 {
     /// <summary>Bytes per sector (512 or a larger power of two up to 4096).</summary>
     int SectorSize { get; }
@@ -17,6 +17,11 @@ public interface IBlockDevice
 
     /// <summary>Reads `into.Length / SectorSize` sectors starting at `sector`.</summary>
     Status Read(ulong sector, Span<byte> into);
+
+    /// <summary>Reads `count` pieces of `pieceBytes` bytes (whole sectors) from `sector` on, piece i
+    /// into `pieces[i]`: a run of sectors scattered into pages, as few requests and one copy (a page
+    /// cache filling its pages straight from the disk, where Read needs the run in one span).</summary>
+    Status ReadPieces(ulong sector, int pieceBytes, byte** pieces, int count);
 
     /// <summary>Writes `from.Length / SectorSize` sectors starting at `sector`. The write may sit in a
     /// volatile device cache until Flush.</summary>

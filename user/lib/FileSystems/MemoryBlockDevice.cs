@@ -5,7 +5,7 @@ using Vireo.Abi;
 
 namespace Vireo.User.FileSystems;
 
-public readonly struct MemoryBlockDevice : IBlockDevice
+public readonly unsafe struct MemoryBlockDevice : IBlockDevice
 {
     private const int Sector = 512;
     private readonly byte[] _bytes;
@@ -20,6 +20,14 @@ public readonly struct MemoryBlockDevice : IBlockDevice
     {
         if (!InRange(sector, into.Length)) return Status.OutOfRange;
         new ReadOnlySpan<byte>(_bytes, (int)(sector * Sector), into.Length).CopyTo(into);
+        return Status.Ok;
+    }
+
+    public Status ReadPieces(ulong sector, int pieceBytes, byte** pieces, int count)
+    {
+        if (!InRange(sector, pieceBytes * count) || pieceBytes % Sector != 0) return Status.OutOfRange;
+        for (int i = 0; i < count; i++)
+            new ReadOnlySpan<byte>(_bytes, (int)(sector * Sector) + i * pieceBytes, pieceBytes).CopyTo(new Span<byte>(pieces[i], pieceBytes));
         return Status.Ok;
     }
 

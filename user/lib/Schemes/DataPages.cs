@@ -65,15 +65,16 @@ public static unsafe class DataPages
         s_limit = limit > MaxPages ? MaxPages : limit;
     }
 
-    /// <summary>A zeroed page, or NoSpace.</summary>
-    public static Status Alloc(out uint page)
+    /// <summary>A zeroed page, or NoSpace. `zeroed` false: a reused page keeps old bytes (for a
+    /// caller that writes every byte of it, as a page cache filling it from the disk does).</summary>
+    public static Status Alloc(out uint page, bool zeroed = true)
     {
         page = s_free;
         if (page != 0)
         {
             s_free = *(uint*)Address(page);
             s_freeCount--;
-            Zero(Address(page), Size);
+            if (zeroed) Zero(Address(page), Size);
             return Status.Ok;
         }
         if (s_mapped >= s_limit) return Status.NoSpace;

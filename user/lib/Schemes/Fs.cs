@@ -50,12 +50,17 @@ public static unsafe partial class Fs
 
     /// <summary>Open with a mode word (FileModes.Given | permissions) for a file Create makes; 0: the
     /// scheme's default (0644 on file:).</summary>
-    public static Status Open(byte* path, int length, OpenFlags flags, ulong modeWord, out Fd fd)
+    public static Status Open(byte* path, int length, OpenFlags flags, ulong modeWord, out Fd fd) => Open(path, length, flags, modeWord, out fd, out _);
+
+    /// <summary>Open, also saying what the daemon opened (FileKind.None from a daemon that does not say).</summary>
+    public static Status Open(byte* path, int length, OpenFlags flags, ulong modeWord, out Fd fd, out FileKind kind)
     {
         fd = default;
+        kind = FileKind.None;
         Status s = PathCall(SchemeOp.Open, path, length, null, 0, (ulong)flags, modeWord, 0, 1, out SchemeReply r);
         if (s != Status.Ok) return s;
         fd = new Fd(r.Cap0);   // exactly one came (SchemeCall.Call checks)
+        kind = (FileKind)r.W0;
         if (r.W0 == (ulong)FileKind.File) FileMaps.Note(fd);
         return Status.Ok;
     }

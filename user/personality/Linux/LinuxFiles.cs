@@ -3,6 +3,7 @@
 // start as the personality's standard input, output and error, which closing only forgets.
 using System;
 using Vireo.Linux.Pipes;
+using Vireo.User;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux;
@@ -12,7 +13,7 @@ public sealed class LinuxFile
     public Fd Fd;
     public bool Stdio;              // the personality's own: never closed through the daemon
     public ulong StatusFlags;       // the open(2) flags F_GETFL reports (access mode, O_APPEND...)
-    public byte[] Path;             // the absolute Linux path it was opened by (fchdir, /proc)
+    public byte[] Path;             // the absolute Linux path it was opened by (openat and fchdir resolve against a directory's; mmap reopens a file by it)
     public bool IsDirectory;
     public bool SchemeList;         // /scheme: the list of schemes, served here
     public ulong DirentIndex;       // entries returned so far (getdents64's d_off)
@@ -32,11 +33,8 @@ public sealed class LinuxFile
     public bool IsStream => ReadEnd != null || WriteEnd != null || Socket;
 
     /// <summary>Whether files of this Vireo path's scheme can make a reader wait (tty:, pipe:, chan:).</summary>
-    public static bool SchemeMayBlock(byte[] vireo)
-    {
-        ReadOnlySpan<byte> path = vireo;
-        return path.StartsWith("tty:"u8) || path.StartsWith("pipe:"u8) || path.StartsWith("chan:"u8);
-    }
+    public static bool SchemeMayBlock(byte[] vireo) =>
+        Ascii.StartsWith(vireo, "tty:"u8) || Ascii.StartsWith(vireo, "pipe:"u8) || Ascii.StartsWith(vireo, "chan:"u8);
 }
 
 public sealed class LinuxFiles
@@ -75,6 +73,18 @@ public sealed class LinuxFiles
         file.Users++;
         _files[fd] = file;
         _closeOnExec[fd] = closeOnExec;
+    }
+
+    /// <summary>This (new, unused) table becomes a copy of `parent`'s (fork): the same open files,
+    /// each named by one more fd, and the same close-on-exec bits.</summary>
+    public void InheritFrom(LinuxFiles parent)
+    {
+        for (int i = 0; i < Max; i++)
+        {
+            _files[i] = parent._files[i];
+            _closeOnExec[i] = parent._closeOnExec[i];
+            if (_files[i] != null) _files[i].Users++;
+        }
     }
 
     public bool CloseOnExec(ulong fd) => _closeOnExec[(int)fd];

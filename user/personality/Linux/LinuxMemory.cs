@@ -1,154 +1,315 @@
-// The Linux process's memory, owned by the personality: its address space object and every frame
-// mapped in it. Each range is covered by frames as large as its alignment allows (up to 1 MiB), and
-// the personality keeps a second capability to each frame so that it can map it into its own address
-// space, one frame at a time, at a scratch window: that is how it loads the image and reads and
-// writes the buffers a syscall names. The last frame mapped stays mapped until another is needed, so a
-// run of accesses to one buffer costs one Map. Addresses a Linux program names are allegations: an
-// access anywhere outside the frames fails (EFAULT), and nothing else of the personality is reachable.
+// The Linux process's memory, owned by the personality: its address space object, its areas
+// (MemoryAreas: what is reserved, with which protection, backed by which file) and the 4 KiB frames
+// made so far. Memory is demand-paged: a reservation costs nothing, and a page gets its frame at its
+// first touch, when the Linux thread's page fault arrives here (Fault) or when a syscall's buffer
+// reaches it: a zeroed frame for anonymous memory, the file daemon's own read-only frame for a
+// read-only file page (shared, never copied), a private copy for a writable or partial one. The
+// personality holds one capability per frame (its CNode is its budget); to read or write a frame it
+// maps a copy of that capability at a scratch window in its own space (three windows, shared by all
+// Linux memories; a copy lives only while it is shown). Addresses a program names are allegations:
+// an access outside the areas, or against their protection, fails (EFAULT), and nothing else of the
+// personality is reachable.
 using System.Collections.Generic;
 using Vireo.Abi;
+using Vireo.Linux.Abi;
 using Vireo.User;
 
 namespace Vireo.Linux;
 
-public sealed unsafe class LinuxMemory
-{
-    private const ulong Window = 0x0000_6100_0000_0000;   // 1 MiB aligned, in the personality's own space
-    /// <summary>A free page beside the window, in the same page table (the personality's address space
-    /// has a small pool of table pages): the stack of the personality's timer thread.</summary>
-    public const ulong BesideWindow = Window + (1UL << MaxFrameBits);
-    private const int MaxFrameBits = 20;
-    private const int AddressSpaceBits = 17;
+/// <summary>What a page fault was: served (resume the thread), or not the memory's to serve: no area
+/// there (SEGV_MAPERR), or against the area's protection (SEGV_ACCERR); si_addr is the fault's address.</summary>
+public enum FaultResult { Served, MapError, AccessError, OutOfMemory }
 
-    private sealed class Region
+public sealed unsafe partial class LinuxMemory
+{
+    public const ulong PageSize = 4096;
+    private const int AddressSpaceBits = 17;
+    private const ulong ErrorWrite = 2, ErrorFetch = 16;   // page-fault error code bits
+
+    private sealed class Page
     {
-        public ulong Start;
-        public ulong Size;
-        public CapHandle Child;   // mapped in the Linux process
-        public CapHandle Own;     // mapped at the window when accessed
+        public CapHandle Cap;     // the frame; mapped in the Linux address space when Mapped != 0
+        public Rights Mapped;     // the rights it is mapped with (0: not mapped, e.g. PROT_NONE)
+        public bool Shared;       // a file daemon's read-only frame, never written
+        public CowShare Cow;      // copy-on-write: the frame is also another memory's (fork)
     }
 
-    private readonly List<Region> _regions = new List<Region>();
-    private Region _mapped;
-    // The window is one place in the personality's space, shared by every process's memory: the
-    // memory whose frame is there now (its _mapped says which).
-    private static LinuxMemory s_windowHolder;
+    // How many memories hold one copy-on-write frame: the last may write it without copying.
+    private sealed class CowShare
+    {
+        public int Count;
+    }
+
     public CapHandle AddressSpace;
+    public MemoryAreas Areas = new MemoryAreas();
+    public readonly List<BackingFile> Files = new List<BackingFile>();   // Area.File indexes it
+    private readonly Dictionary<ulong, Page> _pages = new Dictionary<ulong, Page>();
 
     public Status Create() => CSpace.Make(ObjectType.AddressSpace, AddressSpaceBits, out AddressSpace);
 
-    /// <summary>Maps fresh zeroed memory at [start, start + size) (page aligned) with `rights` in the
-    /// Linux process. Occupied if any of it is mapped already.</summary>
-    public Status Map(ulong start, ulong size, Rights rights)
+    /// <summary>Frames made so far (for tests and /proc).</summary>
+    public int FrameCount => _pages.Count;
+
+    /// <summary>The index areas use for `file`; the memory holds one use of it (BackingFile.Users)
+    /// until it is released, however many areas map it.</summary>
+    public int AddFile(BackingFile file)
     {
-        if (((start | size) & 0xFFF) != 0) return Status.NotAligned;
-        if (Overlaps(start, size)) return Status.Occupied;
-        ulong done = 0;
-        while (done < size)
+        int i = Files.IndexOf(file);
+        if (i >= 0) return i;
+        file.Users++;
+        Files.Add(file);
+        return Files.Count - 1;
+    }
+
+    /// <summary>Reserves `area` (page aligned), replacing whatever was there (MAP_FIXED).</summary>
+    public void Reserve(Area area)
+    {
+        Unreserve(area.Start, area.End);
+        Areas.Add(area);
+    }
+
+    /// <summary>munmap: the range's frames go and its areas shrink or split.</summary>
+    public void Unreserve(ulong start, ulong end)
+    {
+        Discard(start, end);
+        Areas.Remove(start, end);
+    }
+
+    /// <summary>Frees the frames in [start, end): the next touch finds zeros again (or the file's
+    /// bytes): madvise(MADV_DONTNEED), munmap.</summary>
+    public void Discard(ulong start, ulong end)
+    {
+        if (_pages.Count == 0 || end <= start) return;
+        if ((end - start) / PageSize <= (ulong)_pages.Count)
         {
-            ulong at = start + done;
-            int bits = MaxFrameBits;
-            while (bits > 12 && ((at & ((1UL << bits) - 1)) != 0 || size - done < 1UL << bits)) bits--;
-            Status s = CSpace.Make(ObjectType.Frame, bits, out CapHandle frame);
+            for (ulong a = start; a < end; a += PageSize)
+                if (_pages.TryGetValue(a, out Page p)) Drop(a, p);
+            return;
+        }
+        var gone = new List<ulong>();
+        foreach (KeyValuePair<ulong, Page> e in _pages)
+            if (e.Key >= start && e.Key < end) gone.Add(e.Key);
+        foreach (ulong a in gone) Drop(a, _pages[a]);
+    }
+
+    /// <summary>Discard over the private areas of [start, end) only (madvise: shared memory keeps its bytes).</summary>
+    public void DiscardPrivate(ulong start, ulong end)
+    {
+        for (ulong a = start; a < end;)
+        {
+            Area area = Areas.Find(a);
+            if (area == null) return;
+            ulong stop = area.End < end ? area.End : end;
+            if (!area.Shared) Discard(a, stop);
+            a = stop;
+        }
+    }
+
+    private void Drop(ulong address, Page p)
+    {
+        Forget(p);
+        if (p.Cow != null) p.Cow.Count--;
+        CSpace.Release(p.Cap);   // deleting a mapped frame capability unmaps it
+        _pages.Remove(address);
+    }
+
+    /// <summary>Makes every frame of [start, end) now (MAP_SHARED anonymous memory: its frames must
+    /// exist before a fork shares them).</summary>
+    public Status Commit(ulong start, ulong end)
+    {
+        for (ulong a = start; a < end; a += PageSize)
+        {
+            if (_pages.ContainsKey(a)) continue;
+            Area area = Areas.Find(a);
+            if (area == null) return Status.NotMapped;
+            Status s = Populate(area, a, RightsFor(area.Prot, execute: false), out _);
             if (s != Status.Ok) return s;
-            if (!CSpace.TryAlloc(out uint slot))
-            {
-                CSpace.Release(frame);
-                return Status.NoSpace;
-            }
-            s = Sys.Copy(frame, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Map, out CapHandle own);
-            if (s == Status.Ok) s = Sys.Map(AddressSpace, frame, at, rights | Rights.Read);
-            if (s != Status.Ok)
-            {
-                CSpace.Release(frame);
-                if (own.Value != 0) CSpace.Release(own);
-                else CSpace.Free(slot);
-                return s;
-            }
-            _regions.Add(new Region { Start = at, Size = 1UL << bits, Child = frame, Own = own });
-            done += 1UL << bits;
         }
         return Status.Ok;
     }
 
-    /// <summary>Unmaps and frees the frames wholly inside [start, start + size).</summary>
-    public void Unmap(ulong start, ulong size)
+    /// <summary>mprotect over a range the areas cover: the areas and the frames already made.</summary>
+    public Status Protect(ulong start, ulong end, uint prot)
     {
-        for (int i = _regions.Count - 1; i >= 0; i--)
+        Areas.Protect(start, end, prot);
+        for (ulong a = start; a < end; a += PageSize)
         {
-            Region r = _regions[i];
-            if (r.Start < start || r.Start + r.Size > start + size) continue;
-            if (_mapped == r) _mapped = null;
-            CSpace.Release(r.Own);     // deleting a mapped frame capability unmaps it
-            CSpace.Release(r.Child);
-            _regions.RemoveAt(i);
+            if (!_pages.TryGetValue(a, out Page p)) continue;
+            if (p.Shared && (prot & Prot.Write) != 0)
+            {
+                Drop(a, p);   // the next touch makes a private copy of the file's page
+                continue;
+            }
+            Status s = Remap(a, p, RightsFor(prot, execute: false));
+            if (s != Status.Ok) return s;
         }
+        return Status.Ok;
     }
 
-    public bool Overlaps(ulong start, ulong size)
+    /// <summary>Serves a page fault of the Linux thread at `address` with the CPU's error code.</summary>
+    public FaultResult Fault(ulong address, ulong errorCode)
     {
-        foreach (Region r in _regions)
-            if (r.Start < start + size && start < r.Start + r.Size) return true;
-        return false;
-    }
-
-    /// <summary>Whether every byte of [address, address + length) is mapped.</summary>
-    public bool IsMapped(ulong address, ulong length)
-    {
-        while (length > 0)
+        bool write = (errorCode & ErrorWrite) != 0, fetch = (errorCode & ErrorFetch) != 0;
+        Area area = Areas.Find(address);
+        if (area == null) return FaultResult.MapError;
+        if (!Allows(area.Prot, write, fetch)) return FaultResult.AccessError;
+        ulong page = address & ~(PageSize - 1);
+        Rights want = RightsFor(area.Prot, fetch);
+        if (_pages.TryGetValue(page, out Page p))
         {
-            Region r = Find(address);
-            if (r == null) return false;
-            ulong n = r.Start + r.Size - address;
-            if (n >= length) return true;
-            address += n;
-            length -= n;
+            // Present: shared copy-on-write, or mapped with other rights (W+X memory is writable or
+            // executable at a time).
+            if (write && p.Cow != null) return Unshare(page, p, want) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
+            if (p.Mapped == want) return FaultResult.AccessError;
+            return Remap(page, p, want) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
+        }
+        return Populate(area, page, want, out _) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
+    }
+
+    private static bool Allows(uint prot, bool write, bool fetch) =>
+        prot != Prot.None && (!write || (prot & Prot.Write) != 0) && (!fetch || (prot & Prot.Exec) != 0);
+
+    // x86 pages are readable whenever present; W^X holds per mapping, so W+X memory maps writable
+    // until an instruction fetch asks for executable.
+    private static Rights RightsFor(uint prot, bool execute)
+    {
+        if (prot == Prot.None) return 0;
+        if ((prot & Prot.Exec) != 0 && (execute || (prot & Prot.Write) == 0)) return Rights.Read | Rights.Execute;
+        return (prot & Prot.Write) != 0 ? Rights.Read | Rights.Write : Rights.Read;
+    }
+
+    private Status Remap(ulong address, Page p, Rights want)
+    {
+        if (p.Cow != null && (want & Rights.Write) != 0) want = Rights.Read;   // the first write copies
+        if (want == p.Mapped) return Status.Ok;
+        Status s = want == 0 ? Sys.Unmap(p.Cap) : p.Mapped == 0 ? Sys.Map(AddressSpace, p.Cap, address, want) : Sys.Protect(p.Cap, want);
+        if (s == Status.Ok) p.Mapped = want;
+        return s;
+    }
+
+    // Makes the frame of the untouched `page` of `area` and maps it with `want`.
+    private Status Populate(Area area, ulong page, Rights want, out Page p)
+    {
+        p = null;
+        BackingFile file = area.IsAnonymous || page >= area.FileEnd ? null : Files[area.File];
+        ulong offset = area.FileOffset + (page - area.Start);
+        Status s;
+        CapHandle cap;
+        if (file != null && (area.Prot & Prot.Write) == 0 && file.Bytes == null && Lendable(area, file, page) && Lend(area, file, page, want, out cap))
+        {
+            p = new Page { Cap = cap, Shared = true };
+        }
+        else
+        {
+            s = CSpace.Make(ObjectType.Frame, 12, out cap);   // made zeroed
+            if (s != Status.Ok) return s;
+            p = new Page { Cap = cap };
+            if (file != null)
+            {
+                ulong end = area.FileEnd < page + PageSize ? area.FileEnd : page + PageSize;
+                ulong count = end - page;
+                if (offset >= file.Size) count = 0;
+                else if (offset + count > file.Size) count = file.Size - offset;
+                byte* to = count == 0 ? null : Show(0, p);
+                s = count == 0 ? Status.Ok : to == null ? Status.NoSpace : file.CopyTo(offset, to, count);
+                if (s != Status.Ok)
+                {
+                    Forget(p);
+                    CSpace.Release(cap);
+                    return s;
+                }
+            }
+        }
+        s = want == 0 ? Status.Ok : Sys.Map(AddressSpace, cap, page, want);
+        if (s != Status.Ok)
+        {
+            Forget(p);
+            CSpace.Release(cap);
+            return s;
+        }
+        p.Mapped = want;
+        _pages[page] = p;
+        return Status.Ok;
+    }
+
+    // Whether the file can lend its own frame for `page` of `area`: the page lies wholly in the file.
+    private static bool Lendable(Area area, BackingFile file, ulong page) =>
+        page + PageSize <= area.End && page + PageSize <= area.FileEnd && area.FileOffset + (page - area.Start) + PageSize <= file.Size;
+
+    // Takes the daemon's frame for `page` and, in the same request, for up to two untouched pages after
+    // it (fault-around: a program's text is read in runs), which are mapped now; the first is the
+    // caller's to map.
+    private bool Lend(Area area, BackingFile file, ulong page, Rights want, out CapHandle first)
+    {
+        first = default;
+        int n = 1;
+        while (n < BackingFile.MaxPerRequest && Lendable(area, file, page + (ulong)n * PageSize) && !_pages.ContainsKey(page + (ulong)n * PageSize)) n++;
+        CapHandle* frames = stackalloc CapHandle[BackingFile.MaxPerRequest];
+        if (file.Frames(area.FileOffset + (page - area.Start), n, frames) != Status.Ok) return false;
+        for (int k = 1; k < n; k++)
+        {
+            ulong at = page + (ulong)k * PageSize;
+            if (want != 0 && Sys.Map(AddressSpace, frames[k], at, want) == Status.Ok) _pages[at] = new Page { Cap = frames[k], Shared = true, Mapped = want };
+            else CSpace.Release(frames[k]);
+        }
+        first = frames[0];
+        return true;
+    }
+
+    /// <summary>Whether every byte of [address, address + length) lies in accessible areas.</summary>
+    public bool IsMapped(ulong address, ulong length) => Accessible(address, length, write: false);
+
+    /// <summary>Whether every byte of [address, address + length) may be written (PROT_WRITE).</summary>
+    public bool IsWritable(ulong address, ulong length) => Accessible(address, length, write: true);
+
+    private bool Accessible(ulong address, ulong length, bool write)
+    {
+        if (length == 0) return true;
+        ulong end = address + length;
+        if (end < address) return false;
+        while (address < end)
+        {
+            Area a = Areas.Find(address);
+            if (a == null || a.Prot == Prot.None || write && (a.Prot & Prot.Write) == 0) return false;
+            address = a.End;
         }
         return true;
     }
 
     /// <summary>A pointer through which the personality reads and writes the Linux process's byte at
-    /// `address`, valid for `available` bytes and until the next call; null if nothing is mapped there.</summary>
-    public byte* At(ulong address, out ulong available)
+    /// `address`, valid for `available` bytes (to the end of its page) and until the next call; null
+    /// if no accessible area holds it. An untouched page gets its frame now.</summary>
+    public byte* At(ulong address, out ulong available) => At(address, write: true, out available);
+
+    // At for reading only (`write` false) leaves a copy-on-write page shared.
+    private byte* At(ulong address, bool write, out ulong available)
     {
         available = 0;
-        Region r = Find(address);
-        if (r == null) return null;
-        if (_mapped != r || s_windowHolder != this)
+        ulong page = address & ~(PageSize - 1);
+        _pages.TryGetValue(page, out Page p);
+        if (p == null || p.Cow != null && write)
         {
-            // The window holds one frame at a time: the previous one leaves it first.
-            LeaveWindow();
-            if (Sys.Map(CSpace.SelfAddressSpace, r.Own, Window, Rights.Read | Rights.Write) != Status.Ok) return null;
-            _mapped = r;
-            s_windowHolder = this;
+            // The caller may write through the pointer: a copy-on-write page of a writable area
+            // becomes this memory's own first.
+            Area area = Areas.Find(address);
+            if (area == null || area.Prot == Prot.None) return null;
+            Rights want = RightsFor(area.Prot, execute: false);
+            if (p == null && Populate(area, page, want, out p) != Status.Ok) return null;
+            if (p.Cow != null && (area.Prot & Prot.Write) != 0 && Unshare(page, p, want) != Status.Ok) return null;
         }
-        available = r.Start + r.Size - address;
-        return (byte*)Window + (address - r.Start);
+        byte* window = Show(0, p);
+        if (window == null) return null;
+        available = page + PageSize - address;
+        return window + (address - page);
     }
 
-    private static void LeaveWindow()
-    {
-        LinuxMemory holder = s_windowHolder;
-        if (holder == null) return;
-        if (holder._mapped != null) _ = Sys.Unmap(holder._mapped.Own);   // it is mapped: Ok
-        holder._mapped = null;
-        s_windowHolder = null;
-    }
+    /// <summary>Copies from the Linux process into `to`; false (EFAULT) if any of it is not readable.</summary>
+    public bool Read(ulong address, byte* to, ulong length) =>
+        Accessible(address, length, write: false) && Copy(address, to, length, toLinux: false);
 
-    /// <summary>Frees every frame and the address space (the process ended).</summary>
-    public void Release()
-    {
-        if (s_windowHolder == this) LeaveWindow();
-        Unmap(0, BootstrapLayout.UserTop);
-        if (AddressSpace.Value != 0) CSpace.Release(AddressSpace);
-        AddressSpace = default;
-    }
-
-    /// <summary>Copies from the Linux process into `to`; false (EFAULT) if any of it is not mapped.</summary>
-    public bool Read(ulong address, byte* to, ulong length) => Copy(address, to, length, toLinux: false);
-
-    /// <summary>Copies into the Linux process; false (EFAULT) if any of it is not mapped.</summary>
-    public bool Write(ulong address, byte* from, ulong length) => Copy(address, from, length, toLinux: true);
+    /// <summary>Copies into the Linux process; false (EFAULT) if any of it is not writable.</summary>
+    public bool Write(ulong address, byte* from, ulong length) =>
+        Accessible(address, length, write: true) && Copy(address, from, length, toLinux: true);
 
     public bool WriteWord(ulong address, ulong value) => Write(address, (byte*)&value, 8);
 
@@ -162,10 +323,9 @@ public sealed unsafe class LinuxMemory
 
     private bool Copy(ulong address, byte* buffer, ulong length, bool toLinux)
     {
-        if (!IsMapped(address, length)) return false;
         while (length > 0)
         {
-            byte* p = At(address, out ulong available);
+            byte* p = At(address, toLinux, out ulong available);
             if (p == null) return false;
             ulong n = available < length ? available : length;
             if (toLinux) System.Buffer.MemoryCopy(buffer, p, (long)n, (long)n);
@@ -177,11 +337,21 @@ public sealed unsafe class LinuxMemory
         return true;
     }
 
-    private Region Find(ulong address)
+    /// <summary>Gives everything back: frames, files, the address space (its thread is gone or
+    /// going: it holds its own capability to the address space).</summary>
+    public void Release()
     {
-        if (_mapped != null && s_windowHolder == this && address >= _mapped.Start && address - _mapped.Start < _mapped.Size) return _mapped;
-        foreach (Region r in _regions)
-            if (address >= r.Start && address - r.Start < r.Size) return r;
-        return null;
+        for (int w = 0; w < Windows; w++) Hide(w);
+        foreach (KeyValuePair<ulong, Page> e in _pages)
+        {
+            if (e.Value.Cow != null) e.Value.Cow.Count--;
+            CSpace.Release(e.Value.Cap);
+        }
+        _pages.Clear();
+        foreach (BackingFile f in Files) f.Release();
+        Files.Clear();
+        Areas = new MemoryAreas();
+        CSpace.Release(AddressSpace);
+        AddressSpace = default;
     }
 }

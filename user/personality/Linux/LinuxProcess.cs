@@ -1,14 +1,13 @@
 // One Linux process as the personality holds it: its memory (LinuxMemory), its one thread, the
 // Linux state the kernel knows nothing of (the program break, the mmap area, signal dispositions and
 // mask, the open descriptors), its place among the others (pid, parent, children, process group and
-// session) and the state of the call it may have parked (EventLoop, ADR 0015). Load builds the
-// address space from an ELF file and the start-up stack (InitialStack) and starts the thread marked
-// as running the foreign ABI (ADR 0014), with a fault endpoint badged with its pid, so that each of
-// its SYSCALLs comes to the loop as a message from this process.
+// session) and the state of the call it may have parked (EventLoop, ADR 0015). Exec
+// (LinuxProcess.Exec.cs) builds an image from an ELF file and starts the thread marked as running the
+// foreign ABI (ADR 0014), with a fault endpoint badged with its pid, so that each of its SYSCALLs
+// comes to the loop as a message from this process.
 using System;
 using System.Collections.Generic;
 using Vireo.Abi;
-using Vireo.Formats;
 using Vireo.Linux.Abi;
 using Vireo.Linux.Loop;
 using Vireo.Linux.Syscalls;
@@ -16,17 +15,19 @@ using Vireo.User;
 
 namespace Vireo.Linux;
 
-public sealed unsafe class LinuxProcess
+public sealed unsafe partial class LinuxProcess
 {
     public const ulong StackTop = 0x0000_7300_0000_0000;
-    public const ulong StackSize = 256 * 1024;
+    public const ulong StackSize = 8 << 20;   // reserved; pages are made as the stack reaches them
     public const ulong MmapBase = 0x0000_7100_0000_0000;
     public const int SigHup = 1, SigKill = 9;
 
     public LinuxMemory Memory = new LinuxMemory();
     public CapHandle Thread, FaultEndpoint, CNode;
     public CapHandle Reply;           // where a parked call's reply waits (EventLoop)
-    public byte[] ExePath;
+    public byte[] ExePath;            // /proc/self/exe: the Linux path the program was started by
+    public byte[] ImagePath;          // the Vireo path its image came from (what exec of /proc/self/exe opens)
+    public byte[][] Argv;             // as the program was started (/proc/PID/cmdline)
     public string Shown;              // how reports name the program (the path `linux` was given, or ExePath)
 
     // Place among the processes (Processes): Parent is null for the first one and for orphans (init's).
@@ -37,68 +38,41 @@ public sealed unsafe class LinuxProcess
     public readonly WaitQueue ChildEvents = new WaitQueue();
     public bool Ended;                // a zombie until its parent waits for it
     public int WaitStatus;            // Linux's wait status once Ended
+    // Processes (Syscalls/Fork.cs, Wait.cs, Groups.cs): the signal the parent is sent at the end (a
+    // child whose signal is not SIGCHLD is a "clone" child for wait's __WCLONE), whether the program
+    // has exec'd since its fork (setpgid's EACCES), the vfork wait on either side, the address
+    // CLONE_CHILD_CLEARTID zeroes at the end, and what wait's WUNTRACED and WCONTINUED report (set by
+    // the signal code, which also wakes the parent's ChildEvents).
+    public int ExitSignal = Abi.WaitStatus.SigChld;
+    public bool Execed;
+    public bool VforkPending;         // a vfork child whose parent waits for its exec or exit
+    public LinuxProcess VforkChild;   // the child a parent parked in vfork waits for
+    public ulong ClearTid;
+    public bool StopPending, ContinuePending;
+    public int StopSignal;
 
     // The call being served or parked (EventLoop).
     public SyscallArgs Call;
     public bool IsParked, Runnable, Resumed, Interrupted;
     public ulong Deadline;            // a parked call's deadline (Sys.TimeNanos; Timers)
     public ulong ParentPid => Parent != null ? Parent.Pid : Processes.InitPid;
-    public ulong BreakStart, Break, BreakMapped;   // the heap: [BreakStart, Break), pages to BreakMapped
-    public ulong MmapNext = MmapBase;
-    public ulong SignalMask;
-    public readonly ulong[] SignalHandlers = new ulong[65];
+    public ulong BreakStart, Break;   // the heap: [BreakStart, Break), its area to Break's page end
+    /// <summary>Dispositions, mask, pending signals, alternate stack, job-control state (Signals).</summary>
+    public SignalState Signals = new SignalState();
     public readonly LinuxFiles Files = new LinuxFiles();
     public byte[] Cwd = { (byte)'/' };
     public uint Umask = 0x12;   // 022
     public readonly bool[] Reported = new bool[512];   // unimplemented numbers already logged
+    /// <summary>Set when the call just served replaced the thread (execve): there is no caller to answer.</summary>
+    public bool NoReply;
 
-    /// <summary>Builds the process from the ELF bytes and starts it; `why` explains a refusal.</summary>
-    public Status Load(byte[] file, byte[][] argv, byte[][] envp, out string why)
+    /// <summary>Starts the process's thread: at `entry` with `rsp`, or, for a fork, with `registers`
+    /// whole (the parent's at its syscall's return) written before it first runs.</summary>
+    internal Status StartThread(ulong entry, ulong rsp, ThreadRegisterState* registers = null)
     {
-        if (LinuxExecutable.TryParse(file, out LinuxExecutable exe, out why) != FormatStatus.Ok) return Status.InvalidArgument;
-        Elf64Image.TryParse(file, out Elf64Image image);   // Ok: LinuxExecutable checked it
-        Status s = Memory.Create();
-        for (int i = 0; i < image.SegmentCount && s == Status.Ok; i++)
-        {
-            image.GetSegment(i, out Elf64Segment seg);
-            Rights rights = Rights.Read | (seg.IsWritable ? Rights.Write : 0) | (seg.IsExecutable ? Rights.Execute : 0);
-            s = Memory.Map(seg.FirstPage, seg.EndPage - seg.FirstPage, rights);
-            if (s == Status.Ok && seg.FileSize != 0)
-                fixed (byte* bytes = &file[(int)seg.FileOffset])
-                    if (!Memory.Write(seg.VirtualAddress, bytes, seg.FileSize)) s = Status.BadAddress;
-        }
-        BreakStart = Break = BreakMapped = exe.BreakStart;
-        if (s == Status.Ok) s = Memory.Map(StackTop - StackSize, StackSize, Rights.Read | Rights.Write);
-        ulong rsp = 0;
-        if (s == Status.Ok) s = BuildStack(exe, argv, envp, out rsp);
-        if (s == Status.Ok) s = StartThread(exe.Entry, rsp);
-        if (s != Status.Ok && why == null) why = "could not build its process (status " + ((ulong)s).ToString() + ")";
-        return s;
-    }
-
-    private Status BuildStack(in LinuxExecutable exe, byte[][] argv, byte[][] envp, out ulong rsp)
-    {
-        const int BlockSize = 16 * 1024;
-        var block = new byte[BlockSize];
-        var random = new byte[InitialStack.RandomBytes];
-        Random.Fill(random);
-        ReadOnlySpan<ulong> aux = stackalloc ulong[]
-        {
-            AuxType.Phdr, exe.ProgramHeaders, AuxType.Phent, Elf64Image.ProgramHeaderSize, AuxType.Phnum, exe.ProgramHeaderCount,
-            AuxType.Pagesz, 4096, AuxType.Base, 0, AuxType.Flags, 0, AuxType.Entry, exe.Entry,
-            AuxType.Uid, 0, AuxType.Euid, 0, AuxType.Gid, 0, AuxType.Egid, 0, AuxType.Hwcap, 0, AuxType.Hwcap2, 0,
-            AuxType.Clktck, 100, AuxType.Secure, 0,
-        };
-        rsp = InitialStack.Build(block, StackTop, argv, envp, aux, random, ExePath);
-        if (rsp == 0) return Status.OutOfRange;
-        fixed (byte* b = block)
-            return Memory.Write(StackTop - BlockSize, b, BlockSize) ? Status.Ok : Status.BadAddress;
-    }
-
-    private Status StartThread(ulong entry, ulong rsp)
-    {
-        Status s = MakeFaultEndpoint();
-        if (s == Status.Ok) s = CSpace.Make(ObjectType.CNode, 2, out CNode);
+        // An exec keeps the fault endpoint, its Reply object and the (empty) CNode.
+        Status s = FaultEndpoint.Value == 0 ? MakeFaultEndpoint() : Status.Ok;
+        if (s == Status.Ok && CNode.Value == 0) s = CSpace.Make(ObjectType.CNode, 2, out CNode);
         if (s == Status.Ok) s = CSpace.Make(ObjectType.Thread, ObjectSizes.ThreadBits, out Thread);
         if (s != Status.Ok) return s;
         // The Linux thread makes no Vireo call (its SYSCALLs come here), so its CNode stays empty.
@@ -109,6 +83,7 @@ public sealed unsafe class LinuxProcess
         config.Stack = rsp;
         config.FaultEndpoint = FaultEndpoint.Value;
         s = Sys.ThreadConfigure(Thread, &config);
+        if (s == Status.Ok && registers != null) s = Sys.ThreadRegisters(Thread, ThreadRegistersOp.Write, registers);
         if (s == Status.Ok) s = Sys.ThreadSetAbi(Thread, ThreadAbi.Foreign);
         if (s == Status.Ok) s = Sys.ThreadStart(Thread);
         return s;
@@ -136,14 +111,18 @@ public sealed unsafe class LinuxProcess
         Ended = true;
         WaitStatus = waitStatus;
         IsParked = Runnable = false;
+        // Objects go in the reverse of the order they were made (memory, then Reply, CNode, thread):
+        // an untyped block's watermark only drops past its topmost object, so memory freed out of
+        // order would stay used until the whole block is empty (capabilities.md, Retype).
         if (Thread.Value != 0) CSpace.Release(Thread);
         Thread = default;
-        Memory.Release();
-        Files.CloseAll();
-        if (FaultEndpoint.Value != 0) CSpace.Release(FaultEndpoint);
+        EndVfork();
         if (CNode.Value != 0) CSpace.Release(CNode);
         if (Reply.Value != 0) CSpace.Release(Reply);
+        if (FaultEndpoint.Value != 0) CSpace.Release(FaultEndpoint);
         FaultEndpoint = CNode = Reply = default;
+        Memory.Drop();
+        Files.CloseAll();
         foreach (LinuxProcess child in Children)
         {
             child.Parent = null;
@@ -152,6 +131,37 @@ public sealed unsafe class LinuxProcess
         Children.Clear();
         if (Parent == null) Processes.Remove(this);
         else Parent.ChildEvents.WakeAll();
+    }
+
+    /// <summary>execve: caught signals back to SIG_DFL; ignored ones, the mask and pending signals stay.</summary>
+    public void ResetSignalsForExec() => Signals.ResetForExec();
+
+    /// <summary>What a fork's child takes from its parent (clone without CLONE_FILES, CLONE_FS or
+    /// CLONE_SIGHAND): copies of the descriptor table (sharing the open files), the working directory,
+    /// umask, signal mask and dispositions, the break, the group and session (the memory's areas come
+    /// with LinuxMemory.Fork).</summary>
+    public void InheritFrom(LinuxProcess parent)
+    {
+        ExePath = parent.ExePath;
+        ImagePath = parent.ImagePath;
+        Shown = parent.Shown;
+        Pgid = parent.Pgid;
+        Sid = parent.Sid;
+        BreakStart = parent.BreakStart;
+        Break = parent.Break;
+        Signals = parent.Signals.CopyForFork();
+        Files.InheritFrom(parent.Files);
+        Cwd = parent.Cwd;   // never changed in place: chdir gives a new array
+        Umask = parent.Umask;
+    }
+
+    // A vfork child that ends (or whose start failed) releases its parent; CLONE_CHILD_CLEARTID is
+    // honoured while the memory lives on in another process (a vfork parent).
+    private void EndVfork()
+    {
+        uint zero = 0;
+        if (ClearTid != 0 && Memory.Users > 1) _ = Memory.Write(ClearTid, (byte*)&zero, 4);   // a bad address: Linux ignores it too
+        VforkPending = false;
     }
 
     /// <summary>Linux's wait status of a process that called exit(code).</summary>

@@ -35,6 +35,36 @@ public static class Processes
     /// <summary>Forgets `p` (reaped, or never started).</summary>
     public static void Remove(LinuxProcess p) => s_byPid.Remove(p.Pid);
 
+    /// <summary>A zombie its parent waited for leaves the table and its parent's children.</summary>
+    public static void Reap(LinuxProcess zombie)
+    {
+        zombie.Parent?.Children.Remove(zombie);
+        Remove(zombie);
+    }
+
+    /// <summary>The exec path calls this when `p` has exec'd a new program: from now on its parent
+    /// may not move it to another group (setpgid's EACCES), and a parent waiting in vfork resumes.</summary>
+    public static void ExecDone(LinuxProcess p)
+    {
+        p.Execed = true;
+        if (!p.VforkPending) return;
+        p.VforkPending = false;
+        p.Parent?.ChildEvents.WakeAll();
+    }
+
+    /// <summary>Whether some process (a zombie too, as on Linux) is in group `pgid`, and that group's session.</summary>
+    public static bool FindGroup(ulong pgid, out ulong sid)
+    {
+        foreach (KeyValuePair<ulong, LinuxProcess> e in s_byPid)
+        {
+            if (e.Value.Pgid != pgid) continue;
+            sid = e.Value.Sid;
+            return true;
+        }
+        sid = 0;
+        return false;
+    }
+
     /// <summary>Every process in the table, by increasing pid (for /proc, kill(-1) and the end).</summary>
     public static List<LinuxProcess> Snapshot()
     {

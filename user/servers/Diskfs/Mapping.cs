@@ -1,40 +1,51 @@
 // Mapped file data for disk: (docs/adr/0012-mapped-file-data.md, docs/design/diskfs.md "The file data
-// path"). Readers map pages of a per-file page cache (the library's FilePageCache over DataPages),
-// not the block cache: a block is 1 KiB on the usual image, a page 4 KiB, and a block's slot is
-// reused as the cache turns over, where a page a reader maps must keep its identity. A file's cache
-// is made at its first FileMap, FilePages or Fmap and lives while any handle that was given its
-// pages is open (the library's FileMapping pins it); with the last such handle its pages go back to
-// the pool, their handed-out copies revoked (DataPages.Free). Every write and truncate of a file's
-// bytes goes through Write and Truncate here, which change the volume (so the block cache, fsync
-// and e2fsck see the bytes) and then the cached pages under the file's sequence counter.
+// path"). Readers map pages of a per-file page cache (the library's FilePageCache over DataPages,
+// kept by the library's FileCaches), not the block cache: a block is 1 KiB on the usual image, a page
+// 4 KiB, and a block's slot is reused as the cache turns over, where a page a reader maps must keep
+// its identity. A file's cache is made at its first FileMap, FilePages or Fmap and is in use while any
+// handle that was given its pages is open (the library's FileMapping pins it); with the last such
+// handle the readers' copies of its pages are revoked and the pages stay cached, under a budget
+// (--cache), for the next reader or the next run of the program (FileCaches: the least recently used
+// unused file goes first). Every write and truncate of a file's bytes goes through Write and
+// Truncate here, which change the volume (so the block cache, fsync and e2fsck see the bytes) and
+// then the cached pages under the file's sequence counter; a freed inode's pages are dropped.
 using System;
-using System.Collections.Generic;
 using Vireo.Abi;
+using Vireo.User;
 using Vireo.User.FileSystems;
 using Vireo.User.FileSystems.Ext2;
 using Vireo.User.Schemes;
 
 static unsafe class Mapping
 {
-    /// <summary>A mapped file: the library's per-file state and its pages.</summary>
-    private sealed class MappedInode
+    private static FileCaches<PoolStore, MappedFile> s_files;
+
+    /// <summary>Pages the files nobody maps keep by default: half the pool.</summary>
+    public static int DefaultBudget => (int)(DataPages.Limit / 2);
+
+    /// <summary>Made once the page pool is sized; `budget` pages for the caches of unmapped files.</summary>
+    public static void Init(int budget)
     {
-        public MappedFile Map;
-        public FilePageCache<PoolStore> Pages;
+        s_files = new FileCaches<PoolStore, MappedFile>(default, budget);
+        Program.Volume.InodeReused = s_files.Forget;
+        // The reserve: frames made now, at start, rather than one by one (a retype and a map, about
+        // 2,000 instructions a page) while a reader waits for a file's first read.
+        uint* made = stackalloc uint[Reserve];
+        int n = 0;
+        while (n < Reserve && n < (int)DataPages.Limit / 2 && DataPages.Alloc(out made[n]) == Status.Ok) n++;
+        for (int i = 0; i < n; i++) DataPages.Free(made[i]);
     }
 
-    private static readonly Dictionary<uint, MappedInode> s_files = new Dictionary<uint, MappedInode>();
-    // The last forgotten file's state, reused for the next file mapped: each program run maps its
-    // file and drops it at its end, and a new cache each time would be garbage the heap grows by
-    // (frames a leak check sees).
-    private static MappedInode s_spare;
+    /// <summary>Pages made at start for the page caches (2 MiB; at most half the pool).</summary>
+    private const int Reserve = 512;
 
     /// <summary>Writes through the volume, then into the file's cached pages (what the volume took).</summary>
     public static Status Write(uint ino, ulong offset, ReadOnlySpan<byte> data, out int written)
     {
         Status s = Program.Volume.Write(ino, offset, data, out written);
-        if (written > 0 && s_files.TryGetValue(ino, out MappedInode f))
-            f.Pages.Written(FileMapping.Header(ref f.Map), offset, data.Slice(0, written));
+        FileCaches<PoolStore, MappedFile>.Entry f = s_files.Find(ino);
+        if (written > 0 && f != null)
+            f.Pages.Written(FileMapping.Header(ref f.State), offset, data.Slice(0, written));
         return s;
     }
 
@@ -43,12 +54,18 @@ static unsafe class Mapping
     public static Status Truncate(uint ino, ulong size)
     {
         Status s = Program.Volume.Truncate(ino, size);
-        if (!s_files.TryGetValue(ino, out MappedInode f)) return s;
-        if (s == Status.Ok) f.Pages.Truncated(FileMapping.Header(ref f.Map), size);
+        FileCaches<PoolStore, MappedFile>.Entry f = s_files.Find(ino);
+        if (f == null) return s;
+        if (s == Status.Ok)
+        {
+            f.Pages.Truncated(FileMapping.Header(ref f.State), size);
+            // Pages past the end are kept while a reader may map them (FileMapping); else they go.
+            if (f.State.Maps == 0) s_files.Shrunk(f, size);
+        }
         else if (Program.Volume.Stat(ino, out Ext2Stat st) == Status.Ok)
         {
             var reader = new InodeReader { Inode = ino };
-            f.Pages.Reload(FileMapping.Header(ref f.Map), st.Size, ref reader);
+            f.Pages.Reload(FileMapping.Header(ref f.State), st.Size, ref reader);
         }
         return s;
     }
@@ -65,29 +82,29 @@ static unsafe class Mapping
 
     public static void Map(ref Handle h, bool transfer)
     {
-        Status s = Find(h.Inode, out MappedInode f);
+        Status s = Find(h.Inode, out FileCaches<PoolStore, MappedFile>.Entry f);
         if (s != Status.Ok)
         {
             Program.Server.Answer(s);
             return;
         }
-        FileMapping.Map(ref Program.Server, ref h.Map, ref f.Map, h.Flags, f.Pages.Size, transfer);
-        if (f.Map.Maps == 0) Forget(h.Inode, f);   // refused before it pinned: nothing keeps the cache
+        FileMapping.Map(ref Program.Server, ref h.Map, ref f.State, h.Flags, f.Pages.Size, transfer);
+        if (f.State.Maps == 0) s_files.Unuse(f);   // refused before it pinned: nothing maps the cache
     }
 
     /// <summary>FilePages (`fmap` false) or Fmap. Fmap's pages are read-only: a store into them would
     /// reach neither the volume nor the sequence counter.</summary>
     public static void Give(ref Handle h, ulong first, ulong count, bool fmap)
     {
-        Status s = Find(h.Inode, out MappedInode f);
+        Status s = Find(h.Inode, out FileCaches<PoolStore, MappedFile>.Entry f);
         if (s != Status.Ok)
         {
             Program.Server.Answer(s);
             return;
         }
         var source = new CachedPages { File = f, Reader = new InodeReader { Inode = h.Inode } };
-        FileMapping.Give(ref Program.Server, ref h.Map, ref f.Map, h.Flags, first, count, fmap, f.Pages.Size, false, ref source);
-        if (f.Map.Maps == 0) Forget(h.Inode, f);   // refused before it pinned: nothing keeps the cache
+        FileMapping.Give(ref Program.Server, ref h.Map, ref f.State, h.Flags, first, count, fmap, f.Pages.Size, false, ref source);
+        if (f.State.Maps == 0) s_files.Unuse(f);   // refused before it pinned: nothing maps the cache
     }
 
     public static void Transfer(ref Handle h)
@@ -97,31 +114,27 @@ static unsafe class Mapping
         else FileMapping.Transfer(ref Program.Server, ref h.Map, h.Flags);
     }
 
-    /// <summary>A handle closed: with the last one that mapped its file, the file's pages go.</summary>
+    /// <summary>A handle closed: with the last one that mapped its file, the file's pages are no
+    /// longer mapped (they stay cached).</summary>
     public static void Closed(ref Handle h)
     {
-        if (!FileMapping.Closed(ref h.Map) || !s_files.TryGetValue(h.Inode, out MappedInode f)) return;
-        if (FileMapping.Unpin(ref f.Map)) Forget(h.Inode, f);
+        if (!FileMapping.Closed(ref h.Map)) return;
+        FileCaches<PoolStore, MappedFile>.Entry f = s_files.Find(h.Inode);
+        if (f != null && FileMapping.Unpin(ref f.State)) s_files.Unuse(f);
     }
 
-    private static void Forget(uint ino, MappedInode f)
-    {
-        f.Pages.Clear();
-        f.Map = default;
-        s_files.Remove(ino);
-        s_spare = f;
-    }
+    /// <summary>Drops the pages of every file nobody maps (a test's way to a cold cache); how many went.</summary>
+    public static int DropUnused() => s_files.DropUnused();
 
-    // The file's cache, made now (with its size) if it has none; only regular files have one.
-    private static Status Find(uint ino, out MappedInode f)
+    // The file's cache, in use from now on (made, with its size, if it has none; the size of one
+    // kept from before is the volume's, which every change went through); only regular files have one.
+    private static Status Find(uint ino, out FileCaches<PoolStore, MappedFile>.Entry f)
     {
-        if (s_files.TryGetValue(ino, out f)) return Status.Ok;
+        f = s_files.Find(ino);
+        if (f != null && f.InUse) return Status.Ok;
         Status s = Regular(ino, out ulong size);
         if (s != Status.Ok) return s;
-        f = s_spare ?? new MappedInode { Pages = new FilePageCache<PoolStore>(default, size) };
-        s_spare = null;
-        f.Pages.Reuse(size);
-        s_files[ino] = f;
+        f = s_files.Use(ino, size);
         return Status.Ok;
     }
 
@@ -137,24 +150,28 @@ static unsafe class Mapping
 
     private struct PoolStore : IPageStore
     {
-        public Status Alloc(out uint page) => DataPages.Alloc(out page);
+        public Status Alloc(out uint page) => DataPages.Alloc(out page, zeroed: false);
         public byte* Address(uint page) => DataPages.Address(page);
         public void Free(uint page) => DataPages.Free(page);
+        // The copies readers were given; the daemon's own capability and mapping stay.
+        public void Withdraw(uint page) => _ = Sys.Revoke(DataPages.Frame(page));
     }
 
     private struct InodeReader : IFileReader
     {
         public uint Inode;
         public Status Read(ulong offset, Span<byte> into, out int read) => Program.Volume.Read(Inode, offset, into, out read);
+        public Status ReadPages(ulong offset, byte** pages, int count) =>
+            Program.Volume.ReadPages(Inode, offset, FilePageCache<PoolStore>.PageSize, pages, count);
     }
 
     // Every page inside the size is the cache's (a hole's is a page of zeros, so Fmap's need is met
     // too); past the size the zero page.
     private struct CachedPages : IFilePageSource
     {
-        public MappedInode File;
+        public FileCaches<PoolStore, MappedFile>.Entry File;
         public InodeReader Reader;
 
-        public Status PageAt(ulong index, bool make, out uint page) => File.Pages.Load(index, ref Reader, out page);
+        public Status PageAt(ulong index, bool make, out uint page) => s_files.Load(File, index, ref Reader, out page);
     }
 }

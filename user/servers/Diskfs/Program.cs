@@ -1,12 +1,13 @@
 // diskfs: an ext2 volume served as a scheme (docs/design/diskfs.md). Usage:
-//   diskfs [--name=NAME] [--wait=MS] [--pages=N] DEVICE
+//   diskfs [--name=NAME] [--wait=MS] [--pages=N] [--cache=N] DEVICE
 // mounts the ext2 image on DEVICE (a scheme file: `blk:/vda`, the disk the virtio-blk driver serves,
 // or an image in `file:`; Disk.cs) and registers NAME (default `disk`). When DEVICE's scheme is not
 // registered (no disk attached) it says so in one line and ends with status 0, which init takes as
 // "nothing to serve" and does not restart; so does an image that does not mount. --wait gives a
 // driver that someone else starts (not an earlier line of init's) MS milliseconds to register first.
 // --pages caps the page pool mapped readers' pages come from (default: as many as memory and slots
-// allow, at most 16 MiB; a test gives a few to reach its end).
+// allow, at most 16 MiB; a test gives a few to reach its end). --cache caps the pages files nobody
+// maps keep cached (default half the pool; Mapping.cs).
 //
 // Open files are the library's FileTable of Handle (an inode, access, and the library's MappedHandle:
 // the open file description holding the position, shared by Dups as on Unix, and what the handle
@@ -44,12 +45,13 @@ static unsafe class Program
     [RuntimeExport("vireo_main")]
     static int Main()
     {
-        ulong waitMs = 0, pages = DataPages.MaxPages;
-        if (Args.PositionalCount != 1 || Args.Unknown(out _, "--name", "--wait", "--pages")
+        ulong waitMs = 0, pages = DataPages.MaxPages, cache = ulong.MaxValue;
+        if (Args.PositionalCount != 1 || Args.Unknown(out _, "--name", "--wait", "--pages", "--cache")
             || Args.TryGetValue("--wait", out ReadOnlySpan<byte> wait) && !Numbers.TryParseDecimal(wait, out waitMs)
-            || Args.TryGetValue("--pages", out ReadOnlySpan<byte> given) && (!Numbers.TryParseDecimal(given, out pages) || pages > uint.MaxValue))
+            || Args.TryGetValue("--pages", out ReadOnlySpan<byte> given) && (!Numbers.TryParseDecimal(given, out pages) || pages > uint.MaxValue)
+            || Args.TryGetValue("--cache", out ReadOnlySpan<byte> kept) && (!Numbers.TryParseDecimal(kept, out cache) || cache > int.MaxValue))
         {
-            Console.WriteLine("diskfs: usage: diskfs [--name=NAME] [--wait=MS] [--pages=N] DEVICE");
+            Console.WriteLine("diskfs: usage: diskfs [--name=NAME] [--wait=MS] [--pages=N] [--cache=N] DEVICE");
             return 2;
         }
         string name = Args.TryGetValue("--name", out ReadOnlySpan<byte> named) ? Text(named) : "disk";
@@ -66,12 +68,14 @@ static unsafe class Program
         if (SchemeDaemon.Start(name, out Server) != Status.Ok) return 1;
         // After the server took its slots: the page pool for mapped readers sizes itself from what is left.
         DataPages.Init((uint)pages, FirstHandles);
+        Mapping.Init(cache == ulong.MaxValue ? Mapping.DefaultBudget : (int)cache);
         return SchemeDaemon.Serve(ref Server, ref Files);
     }
 
     // The device's scheme is registered by a driver the PCI daemon's manager starts, whose pid init
-    // does not know: wait for the name from any process, for at most `ms` milliseconds.
-    private static Status AwaitDevice(ReadOnlySpan<byte> path, ulong ms)
+    // does not know (nor diskfs, when the manager restarts it: Disk.cs): wait for the name from any
+    // process, for at most `ms` milliseconds.
+    public static Status AwaitDevice(ReadOnlySpan<byte> path, ulong ms)
     {
         Status s = SchemePath.Split(path, out ReadOnlySpan<byte> scheme, out _);
         if (s != Status.Ok) return s;

@@ -142,6 +142,23 @@ FUNC cpu_read_rbp
 FUNC cpu_read_rsp
     leaq 8(%rsp), %rax
     ret
+/* uint cpu_fetch_add32(uint* p, uint v): atomic, a full barrier (lock prefix). */
+FUNC cpu_fetch_add32
+    movl %esi, %eax
+    lock xaddl %eax, (%rdi)
+    ret
+/* uint cpu_load32(uint* p): a load the compiler cannot hoist out of a loop (each call reads memory). */
+FUNC cpu_load32
+    movl (%rdi), %eax
+    ret
+/* void cpu_store32(uint* p, uint v): a release store (x86 keeps earlier stores before it). */
+FUNC cpu_store32
+    movl %esi, (%rdi)
+    ret
+/* void cpu_fence(void): orders earlier stores before later loads (mfence). */
+FUNC cpu_fence
+    mfence
+    ret
 FUNC cpu_ud2
     ud2
     ret
@@ -150,15 +167,6 @@ FUNC cpu_int3
     ret
 
     .text
-/* void arch_set_current(InterruptFrame* frame): the thread the next return_to_user enters. */
-FUNC arch_set_current
-    movq %rdi, current_frame(%rip)
-    leaq 176(%rdi), %rax
-    movq %rax, current_frame_top(%rip)
-    ret
-FUNC arch_set_kernel_stack
-    movq %rdi, kernel_stack_top(%rip)
-    ret
 FUNC arch_syscall_entry_address
     leaq syscall_entry(%rip), %rax
     ret

@@ -5,6 +5,15 @@
  * freely) and calls the C# dispatcher with a pointer to the frame. The frame layout is mirrored by
  * Vireo.Kernel.Arch.X64.InterruptFrame; a host test pins its offsets.
  */
+    /* The per-CPU block GS points at in the kernel (PerCpu.cs mirrors the offsets). */
+    .set PERCPU_SELF, 0
+    .set PERCPU_FRAME, 8             /* the running thread's InterruptFrame */
+    .set PERCPU_FRAME_TOP, 16        /* PERCPU_FRAME + sizeof(InterruptFrame) = TSS.rsp0 */
+    .set PERCPU_KSTACK, 24           /* top of this CPU's kernel stack */
+    .set PERCPU_SCRATCH, 32          /* the user rsp during syscall entry */
+    .set PERCPU_TSS, 40              /* this CPU's TSS */
+    .set PERCPU_SIZE, 128
+    .set PERCPU_MAX, 16
     .text
     /* The general registers in InterruptFrame order (the last pushed is at the lowest address). */
     .macro PUSH_GPRS
@@ -83,12 +92,13 @@ interrupt_common:
        goes to the area just below it; the kernel then runs on its own stack, and leaves through
        return_to_user, possibly into another thread. */
 from_user:
+    swapgs                           /* GS: this CPU's block (PerCpu.cs); back at the exit */
     /* NMI and machine check use IST stacks even from ring 3: their frame is not the thread's,
        so they return the way they came, like an interrupt of the kernel. */
-    cmpq current_frame(%rip), %rdi
+    cmpq %gs:PERCPU_FRAME, %rdi
     jne from_user_ist
     fxsave64 -512(%rdi)
-    movq kernel_stack_top(%rip), %rsp
+    movq %gs:PERCPU_KSTACK, %rsp
     xorl %ebp, %ebp
     call InterruptDispatch
     jmp return_to_user
@@ -100,23 +110,32 @@ from_user_ist:
     call InterruptDispatch
     fxrstor64 (%rsp)
     addq $512, %rsp
-    jmp pop_and_return
+    POP_GPRS
+    addq $16, %rsp
+    swapgs
+    iretq
 
-    /* Leave the kernel into the current thread: its frame is at current_frame. */
+    /* Leave the kernel into the current thread: its frame is this CPU's PERCPU_FRAME. */
     .global return_to_user
 return_to_user:
-    movq current_frame(%rip), %rsp
+    movq %gs:PERCPU_FRAME, %rsp
     fxrstor64 -512(%rsp)
     /* A thread that entered by SYSCALL leaves by SYSRET: rcx and r11 are the syscall's to clobber,
        and rip/rflags/rsp come from the frame (rip is user-canonical: the kernel only ever sets it
        to a checked user address). Anything else returns with iretq. */
     cmpq $256, 15*8(%rsp)
-    jne pop_and_return
+    jne iret_to_user
     POP_GPRS
     movq 16(%rsp), %rcx              /* user rip */
     movq 32(%rsp), %r11              /* user rflags */
     movq 40(%rsp), %rsp              /* user rsp */
+    swapgs
     sysretq
+iret_to_user:
+    POP_GPRS
+    addq $16, %rsp
+    swapgs
+    iretq
 pop_and_return:
     POP_GPRS
     addq $16, %rsp
@@ -125,15 +144,16 @@ pop_and_return:
     /*
      * SYSCALL entry. The CPU saved the user rip in rcx and rflags in r11 and masked interrupts
      * (IA32_FMASK); rsp is still the user's. Build the same frame an interrupt would, in the
-     * current thread's control block, so every kernel exit is return_to_user. Single CPU: the
-     * scratch slot and the pointers below are plain globals (no swapgs needed).
+     * current thread's control block, so every kernel exit is return_to_user. The scratch slot
+     * and the pointers are this CPU's, in the block GS points at after swapgs (PerCpu.cs).
      */
     .global syscall_entry
 syscall_entry:
-    movq %rsp, user_rsp_scratch(%rip)
-    movq current_frame_top(%rip), %rsp
+    swapgs
+    movq %rsp, %gs:PERCPU_SCRATCH
+    movq %gs:PERCPU_FRAME_TOP, %rsp
     pushq $0x1b                      /* user ss */
-    pushq user_rsp_scratch(%rip)
+    pushq %gs:PERCPU_SCRATCH
     pushq %r11                       /* user rflags */
     pushq $0x23                      /* user cs */
     pushq %rcx                       /* user rip */
@@ -146,25 +166,47 @@ syscall_entry:
        the foreign convention (Linux's) keeps every vector register across a syscall. */
     cmpq $0, 176(%rdi)
     jne foreign_syscall
-    movq kernel_stack_top(%rip), %rsp
+    movq %gs:PERCPU_KSTACK, %rsp
     xorl %ebp, %ebp
     call SyscallDispatch
     jmp return_to_user
 
 foreign_syscall:
     fxsave64 -512(%rdi)
-    movq kernel_stack_top(%rip), %rsp
+    movq %gs:PERCPU_KSTACK, %rsp
     xorl %ebp, %ebp
     call ForeignSyscallDispatch
     jmp return_to_user
 
-    .data
-    .balign 8
-    .global current_frame, current_frame_top, kernel_stack_top, user_rsp_scratch
-current_frame:      .quad 0          /* the running thread's InterruptFrame */
-current_frame_top:  .quad 0          /* current_frame + sizeof(InterruptFrame) = TSS.rsp0 */
-kernel_stack_top:   .quad 0
-user_rsp_scratch:   .quad 0
+/* void arch_set_current(InterruptFrame* frame): the thread the next return_to_user enters on this
+   CPU; interrupts from ring 3 save into its frame (TSS.rsp0 at offset 4 points just past it). */
+    .global arch_set_current
+arch_set_current:
+    movq %rdi, %gs:PERCPU_FRAME
+    leaq 176(%rdi), %rax
+    movq %rax, %gs:PERCPU_FRAME_TOP
+    movq %gs:PERCPU_TSS, %rdx
+    movq %rax, 4(%rdx)
+    ret
+    .global arch_set_kernel_stack
+arch_set_kernel_stack:
+    movq %rdi, %gs:PERCPU_KSTACK
+    ret
+/* PerCpuBlock* arch_percpu(void): this CPU's block. */
+    .global arch_percpu
+arch_percpu:
+    movq %gs:PERCPU_SELF, %rax
+    ret
+    .global arch_percpu_blocks
+arch_percpu_blocks:
+    leaq percpu_blocks(%rip), %rax
+    ret
+
+    /* One block per CPU (Vireo.Kernel.Arch.X64.PerCpuBlock mirrors it; a host test pins it). */
+    .bss
+    .balign 64
+    .global percpu_blocks
+percpu_blocks: .skip PERCPU_MAX * PERCPU_SIZE
 
     /* Table of stub addresses, read by the C# IDT builder. */
     .section .rodata

@@ -54,6 +54,10 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         return s != Status.Ok ? s : AdjustGroup(g, 1, 0, 0);
     }
 
+    /// <summary>Called with an inode number that is freed or allocated anew: whatever a caller keeps
+    /// by inode number (a daemon's page caches) is no longer that file's.</summary>
+    public Action<uint> InodeReused;
+
     /// <summary>Allocates an inode for a child of `parent` (a directory when `directory`).</summary>
     private Status AllocateInode(uint parent, bool directory, out uint ino)
     {
@@ -100,6 +104,7 @@ public sealed unsafe partial class Ext2Volume<TDevice>
             if (s == Status.NotFound) continue;
             if (s != Status.Ok) return s;
             ino = g * _inodesPerGroup + (uint)bit + 1;
+            InodeReused?.Invoke(ino);
             return AdjustGroup(g, 0, -1, directory ? 1 : 0);
         }
         return Status.NoSpace;
@@ -108,6 +113,7 @@ public sealed unsafe partial class Ext2Volume<TDevice>
     private Status FreeInode(uint ino, bool directory)
     {
         if (ino < _firstInode || ino > _inodesCount) return Corrupt;
+        InodeReused?.Invoke(ino);
         uint g = (ino - 1) / _inodesPerGroup;
         Status s = ReadGroup(g, out GroupInfo info);
         if (s != Status.Ok) return s;

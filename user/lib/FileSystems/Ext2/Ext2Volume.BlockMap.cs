@@ -88,6 +88,36 @@ public sealed unsafe partial class Ext2Volume<TDevice>
         return Status.Ok;
     }
 
+    /// <summary>For file block `index` past the direct blocks: the pointer block that holds its
+    /// pointer (`leaf`, 0 for a hole above it) and the pointer's place there, so that a caller
+    /// mapping a range reads the following pointers from the same block.</summary>
+    private Status LeafOf(ref Ext2Inode inode, ulong index, out ulong leaf, out int entry)
+    {
+        leaf = 0;
+        ulong p = (ulong)_pointersPerBlock;
+        index -= Ext2Format.DirectBlocks;
+        entry = (int)(index % p);
+        int levels;
+        int rootSlot;
+        if (index < p) { levels = 1; rootSlot = Ext2Format.IndirectSlot; }
+        else if ((index -= p) < p * p) { levels = 2; rootSlot = Ext2Format.DoubleSlot; }
+        else if ((index -= p * p) < p * p * p) { levels = 3; rootSlot = Ext2Format.TripleSlot; }
+        else return Status.OutOfRange;
+        ulong current = inode.Block[rootSlot];
+        for (int level = levels; level > 1 && current != 0; level--)
+        {
+            if (!ValidDataBlock(current)) return Corrupt;
+            ulong span = 1;
+            for (int i = 1; i < level; i++) span *= p;
+            Status s = _cache.Get(current, out int slot);
+            if (s != Status.Ok) return s;
+            current = LittleEndian.U32(_cache.Bytes(slot), (int)(index / span % p) * 4);
+        }
+        if (current != 0 && !ValidDataBlock(current)) return Corrupt;
+        leaf = current;
+        return Status.Ok;
+    }
+
     /// <summary>Allocates a block for the inode and counts it in i_blocks; an indirect block is zeroed
     /// in the cache (it reaches the disk before the inode that points at it: WriteStage.Data).</summary>
     private Status AllocateFilling(ref Ext2Inode inode, ulong goal, bool zeroed, out ulong block)

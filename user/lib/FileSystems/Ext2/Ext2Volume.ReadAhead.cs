@@ -9,6 +9,7 @@
 // holds while the block cache's change count does (any change to a block map dirties a block).
 using System;
 using Vireo.Abi;
+using Vireo.Formats;
 
 namespace Vireo.User.FileSystems.Ext2;
 
@@ -66,19 +67,14 @@ public sealed unsafe partial class Ext2Volume<TDevice>
     // blocks mapped become the memo.
     private Status ReadRuns(uint ino, ref Ext2Inode inode, ulong index, int count)
     {
-        if (_memoBlocks == null || _memoBlocks.Length < count) _memoBlocks = new ulong[Math.Max(count, _cache.MaxRun)];
-        _memoCount = 0;
+        Status s = MapRange(ino, ref inode, index, count);
+        if (s != Status.Ok) return s;
+        count = _memoCount;
         ulong runStart = 0;
         int runLength = 0;
         for (int i = 0; i <= count; i++)
         {
-            ulong block = 0;
-            if (i < count)
-            {
-                Status m = MapBlock(ref inode, index + (ulong)i, false, 0, out block, out _);
-                if (m != Status.Ok) return m;
-                _memoBlocks[i] = block;
-            }
+            ulong block = i < count ? _memoBlocks[i] : 0;
             if (runLength > 0 && block == runStart + (ulong)runLength)
             {
                 runLength++;
@@ -86,13 +82,52 @@ public sealed unsafe partial class Ext2Volume<TDevice>
             }
             if (runLength > 0)
             {
+                // Reading dirties nothing, so the memo stays current.
                 Status r = _cache.ReadRun(runStart, runLength);
                 if (r != Status.Ok) return r;
             }
             runStart = block;
             runLength = block != 0 ? 1 : 0;
         }
-        // Reading dirties nothing, so the count now is the one the blocks were mapped under.
+        return Status.Ok;
+    }
+
+    // The memo made for file blocks [index, index + count) (fewer past the end of the file, never
+    // none): each block's disk block through the block map.
+    private Status MapRange(uint ino, ref Ext2Inode inode, ulong index, int count)
+    {
+        ulong endOfFile = (inode.Size + (ulong)_blockSize - 1) / (ulong)_blockSize;
+        if (index + (ulong)count > endOfFile) count = (int)Math.Max(1, endOfFile > index ? endOfFile - index : 0);
+        if (_memoBlocks == null || _memoBlocks.Length < count) _memoBlocks = new ulong[Math.Max(count, _cache.MaxRun)];
+        _memoCount = 0;
+        // Past the direct blocks each pointer block is looked up once for the pointers it holds.
+        for (int i = 0; i < count;)
+        {
+            ulong at = index + (ulong)i;
+            if (at < Ext2Format.DirectBlocks)
+            {
+                Status m = MapBlock(ref inode, at, false, 0, out _memoBlocks[i], out _);
+                if (m != Status.Ok) return m;
+                i++;
+                continue;
+            }
+            Status l = LeafOf(ref inode, at, out ulong leaf, out int entry);
+            if (l != Status.Ok) return l;
+            if (leaf == 0)
+            {
+                _memoBlocks[i++] = 0;
+                continue;
+            }
+            Status g = _cache.Get(leaf, out int slot);
+            if (g != Status.Ok) return g;
+            ReadOnlySpan<byte> pointers = _cache.Bytes(slot);
+            for (; i < count && entry < _pointersPerBlock; i++, entry++)
+            {
+                ulong block = LittleEndian.U32(pointers, entry * 4);
+                if (block != 0 && !ValidDataBlock(block)) return Corrupt;
+                _memoBlocks[i] = block;
+            }
+        }
         _memoIno = ino;
         _memoFirst = index;
         _memoCount = count;

@@ -12,6 +12,7 @@ public static class Errno
         ENOTTY = 25, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, ERANGE = 34, ENAMETOOLONG = 36,
         ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, EXDEV = 18, ENOTSUP = 95,
         ENOTSOCK = 88, EAFNOSUPPORT = 97, ENOTCONN = 107;
+    public const long E2BIG = 7, ECHILD = 10, ENOEXEC = 8, ETXTBSY = 26;   // execve's
 
     /// <summary>The errno for a failed scheme call (Ok gives 0). A status with no Linux counterpart
     /// (a broken protocol, a dead daemon) is EIO: the file could not be used.</summary>

@@ -23,6 +23,30 @@ public readonly struct LinuxExecutable
         BreakStart = brk;
     }
 
+    /// <summary>Parses a file of `fileLength` bytes from its first `headLength` bytes at `head` (its
+    /// first page), which must hold the program headers (a linker puts them right after the ELF
+    /// header): the checks of segments against the file need only their offsets.</summary>
+    public static unsafe FormatStatus TryParse(byte* head, int headLength, ulong fileLength, out LinuxExecutable exe, out string why)
+    {
+        exe = default;
+        var first = new ReadOnlySpan<byte>(head, headLength);
+        if (headLength >= Elf64Image.HeaderSize && (ulong)headLength < fileLength && first[0] == 0x7F)
+        {
+            ulong table = Word(first, 32) + (ulong)Half(first, 56) * Elf64Image.ProgramHeaderSize;
+            if (Word(first, 32) > (ulong)headLength || table > (ulong)headLength)
+            {
+                why = "its program headers are not in its first page";
+                return FormatStatus.Unsupported;
+            }
+        }
+        if (fileLength > int.MaxValue || (ulong)headLength > fileLength)
+        {
+            why = "a corrupt ELF file";
+            return FormatStatus.Malformed;
+        }
+        return TryParse(new ReadOnlySpan<byte>(head, (ulong)headLength < fileLength ? (int)fileLength : headLength), out exe, out why);
+    }
+
     /// <summary>Parses `file`; on failure `why` says, in words for the user, what is wrong with it.</summary>
     public static FormatStatus TryParse(ReadOnlySpan<byte> file, out LinuxExecutable exe, out string why)
     {

@@ -40,29 +40,68 @@ public static class LinuxPaths
 
     /// <summary>The Vireo path an absolute, normal Linux path names; null for "/scheme" itself (the
     /// list of schemes, which no scheme serves) and for paths the personality answers itself.</summary>
-    public static byte[] ToVireo(ReadOnlySpan<byte> linux)
+    public static byte[] ToVireo(ReadOnlySpan<byte> linux) =>
+        Pieces(linux, out ReadOnlySpan<byte> a, out ReadOnlySpan<byte> b, out ReadOnlySpan<byte> c) ? Join(a, b, c) : null;
+
+    /// <summary>The longest Vireo path Prefix makes: a Linux path of Max bytes after its 5-byte prefix.</summary>
+    public const int MaxVireo = Max + 5;
+
+    /// <summary>"disk:" or "file:" when the Vireo path of `linux` is that prefix and `linux` itself
+    /// (most paths: open writes the prefix before the path it read, and copies nothing); empty when
+    /// ToVireo must make it.</summary>
+    public static ReadOnlySpan<byte> Prefix(ReadOnlySpan<byte> linux)
     {
-        if (Is(linux, "/dev/null"u8)) return "null:/"u8.ToArray();
-        if (Is(linux, "/dev/zero"u8)) return "zero:/"u8.ToArray();
-        if (Is(linux, "/dev/urandom"u8) || Is(linux, "/dev/random"u8)) return "rand:/"u8.ToArray();
-        if (Is(linux, "/dev/tty"u8) || Is(linux, "/dev/console"u8)) return "tty:/"u8.ToArray();
-        if (Is(linux, "/scheme"u8)) return null;
-        if (Under(linux, "/scheme/"u8))
+        byte first = linux.Length > 1 ? linux[1] : (byte)0;
+        if (first == (byte)'d' || first == (byte)'s' || linux.Length < 2) return default;
+        return IsTmp(linux) ? "file:"u8 : "disk:"u8;
+    }
+
+    // "/tmp" or under it, for a normal path (no trailing '/'): four compares.
+    private static bool IsTmp(ReadOnlySpan<byte> linux) =>
+        linux.Length >= 4 && linux[1] == (byte)'t' && linux[2] == (byte)'m' && linux[3] == (byte)'p' && (linux.Length == 4 || linux[4] == (byte)'/');
+
+    // The Vireo path as up to three pieces to join. The first name's first letter picks the few
+    // names to compare: most paths are on the disk or in /tmp.
+    private static bool Pieces(ReadOnlySpan<byte> linux, out ReadOnlySpan<byte> a, out ReadOnlySpan<byte> b, out ReadOnlySpan<byte> c)
+    {
+        a = b = c = default;
+        byte first = linux.Length > 1 ? linux[1] : (byte)0;
+        if (first == (byte)'d')
         {
-            ReadOnlySpan<byte> rest = linux.Slice(8);
-            int slash = Ascii.IndexOf(rest, (byte)'/');
-            ReadOnlySpan<byte> name = slash < 0 ? rest : rest.Slice(0, slash);
-            ReadOnlySpan<byte> inside = slash < 0 ? "/"u8 : rest.Slice(slash);
-            return Join(name, ":"u8, inside);
+            if (Is(linux, "/dev/null"u8)) a = "null:/"u8;
+            else if (Is(linux, "/dev/zero"u8)) a = "zero:/"u8;
+            else if (Is(linux, "/dev/urandom"u8) || Is(linux, "/dev/random"u8)) a = "rand:/"u8;
+            else if (Is(linux, "/dev/tty"u8) || Is(linux, "/dev/console"u8)) a = "tty:/"u8;
+            if (a.Length > 0) return true;
         }
-        if (Is(linux, "/tmp"u8) || Under(linux, "/tmp/"u8)) return Join("file:"u8, linux, default);
-        return Join("disk:"u8, linux, default);
+        else if (first == (byte)'s')
+        {
+            if (Is(linux, "/scheme"u8)) return false;
+            if (Under(linux, "/scheme/"u8))
+            {
+                ReadOnlySpan<byte> rest = linux.Slice(8);
+                int slash = Ascii.IndexOf(rest, (byte)'/');
+                a = slash < 0 ? rest : rest.Slice(0, slash);
+                b = ":"u8;
+                c = slash < 0 ? "/"u8 : rest.Slice(slash);
+                return true;
+            }
+        }
+        else if (IsTmp(linux))
+        {
+            a = "file:"u8;
+            b = linux;
+            return true;
+        }
+        a = "disk:"u8;
+        b = linux;
+        return true;
     }
 
     /// <summary>What the personality serves itself at `linux` (/proc/mounts: the namespace's file
     /// systems, which df reads), or null.</summary>
     public static byte[] Served(ReadOnlySpan<byte> linux) =>
-        Is(linux, "/proc/mounts"u8) || Is(linux, "/proc/self/mounts"u8)
+        linux.Length > 1 && linux[1] == (byte)'p' && (Is(linux, "/proc/mounts"u8) || Is(linux, "/proc/self/mounts"u8))
             ? "disk / ext2 rw 0 0\nfile /tmp tmpfs rw 0 0\n"u8.ToArray()
             : null;
 

@@ -12,6 +12,7 @@ using System.Collections.Generic;
 using Vireo.Abi;
 using Vireo.Linux.Abi;
 using Vireo.Linux.Syscalls;
+using Vireo.Linux.Trace;
 using Vireo.User;
 
 namespace Vireo.Linux.Loop;
@@ -64,7 +65,7 @@ public static unsafe class EventLoop
             {
                 if (answered)
                 {
-                    m = Message.Of((ulong)result);
+                    m.W0 = (ulong)result;   // the reply's one word: the others are not sent
                     s = Ipc.ReplyReceive(Endpoint, new MessageInfo(1, 0), ref m);
                 }
                 else s = Ipc.Receive(Endpoint, ref m);
@@ -100,37 +101,48 @@ public static unsafe class EventLoop
         }
         caller = Processes.ByPid(m.Badge);
         if (caller == null || caller.Ended) return false;   // a message from a thread already ended: nothing owed
-        if (m.Info.Label != MessageInfo.ForeignSyscallLabel)
-        {
-            Faults.Serve(caller, in m);
-            return false;
-        }
+        if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(caller, in m, out result);
         // Words past the registers are copied out before any file call reuses the buffer.
         var buffer = (IpcBuffer*)ProcessSlots.IpcBuffer;
-        var a = new SyscallArgs { Number = m.W0, A0 = m.W1, A1 = m.W2, A2 = m.W3 };
-        if (m.Info.Words == ForeignSyscallMessage.Words)
+        // Straight into the process's record: r10, r8, r9, rip, rsp are consecutive in the buffer as
+        // A3..Rsp are in SyscallArgs, so they are one block copy.
+        ref SyscallArgs a = ref caller.Call;
+        a.Number = m.W0;
+        a.A0 = m.W1;
+        a.A1 = m.W2;
+        a.A2 = m.W3;
+        fixed (ulong* a3 = &a.A3)
         {
-            a.A3 = buffer->Words[ForeignSyscallMessage.R10];
-            a.A4 = buffer->Words[ForeignSyscallMessage.R8];
-            a.A5 = buffer->Words[ForeignSyscallMessage.R9];
-            a.Rip = buffer->Words[ForeignSyscallMessage.Rip];
-            a.Rsp = buffer->Words[ForeignSyscallMessage.Rsp];
+            if (m.Info.Words == ForeignSyscallMessage.Words) *(Registers*)a3 = *(Registers*)&buffer->Words[ForeignSyscallMessage.R10];
+            else *(Registers*)a3 = default;
         }
-        caller.Call = a;
         caller.Resumed = false;
         return Serve(caller, out result, direct: true);
+    }
+
+    // The registers past the message's four words, as the IPC buffer holds them (ForeignSyscallMessage).
+    private struct Registers
+    {
+        public ulong R10, R8, R9, Rip, Rsp;
     }
 
     // Serves p.Call; true with the result if it is to be answered, false if it parked or ended p.
     private static bool Serve(LinuxProcess p, out long result, bool direct)
     {
+        string[] traced = Tracer.Before(p, in p.Call);
         result = SyscallTable.Serve(p, in p.Call, out bool exit, out int status);
+        if (result != Parked) Tracer.After(p, in p.Call, traced, result);
         if (exit)
         {
             Exit(p, LinuxProcess.ExitedStatus(status));
             return false;
         }
-        if (result != Parked) return true;
+        if (p.NoReply)
+        {
+            p.NoReply = false;   // execve replaced the thread that called: nobody to answer
+            return false;
+        }
+        if (result != Parked) return Signals.OnAnswer(p, ref result, direct);   // delivers what is pending
         if (!p.IsParked)
         {
             // The reply this thread owes the caller moves aside; a resumed call's is there already.
@@ -154,15 +166,15 @@ public static unsafe class EventLoop
             p.Runnable = false;
             if (!p.IsParked || p.Ended) continue;
             p.Resumed = true;
-            bool answer;
-            long result;
-            if (p.Interrupted)
+            bool interrupted = p.Interrupted;
+            p.Interrupted = false;
+            bool answer = Serve(p, out long result, direct: false);
+            if (!answer && interrupted && p.IsParked)
             {
-                p.Interrupted = false;
-                result = -Errno.EINTR;
-                answer = true;
+                // Still waiting: the signal ends the call (EINTR, or a restart once it is handled).
+                result = Signals.InterruptedResult(p);
+                answer = Signals.OnAnswer(p, ref result, direct: false);
             }
-            else answer = Serve(p, out result, direct: false);
             if (!answer) continue;
             Timers.Cancel(p);
             p.IsParked = false;
@@ -170,13 +182,17 @@ public static unsafe class EventLoop
         }
     }
 
-    /// <summary>Ends `p`'s parked call with EINTR (a signal came for it); nothing if it is not parked.</summary>
+    /// <summary>Ends `p`'s parked call (a signal came for it) unless serving it again completes it: it
+    /// answers Signals.InterruptedResult; nothing if it is not parked.</summary>
     public static void Interrupt(LinuxProcess p)
     {
-        if (!p.IsParked) return;
+        if (!p.IsParked || p.VforkChild != null) return;   // a vfork's wait ends only with the child's exec or exit
         p.Interrupted = true;
         MakeRunnable(p);
     }
+
+    /// <summary>Answers a call held back while its process was stopped (Signals), through its Reply object.</summary>
+    public static void AnswerHeld(LinuxProcess p, long result) => Answer(p, result, direct: false);
 
     // Sends the result: `direct` answers the message just received (the reply this thread owes), else
     // the one put aside in p's Reply object.
@@ -185,7 +201,7 @@ public static unsafe class EventLoop
         var m = Message.Of((ulong)result);
         // A thread that died meanwhile leaves nothing to answer: PeerDied changes nothing here.
         if (direct) _ = Ipc.Reply(new MessageInfo(1, 0), ref m);
-        else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);   // likewise
+        else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);   // as above: a dead caller needs no answer
     }
 
     /// <summary>Ends `p` with `waitStatus` (Linux's encoding: LinuxProcess.ExitedStatus or KilledStatus):
@@ -195,6 +211,7 @@ public static unsafe class EventLoop
         if (p.Ended) return;
         p.End(waitStatus);
         Timers.Cancel(p);
+        Signals.ChildEnded(p);
         if (p == s_first)
         {
             s_firstEnded = true;

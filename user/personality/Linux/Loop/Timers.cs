@@ -1,4 +1,4 @@
-// Deadlines of parked calls (nanosleep, poll's timeout, later alarms): a list by time, and a second
+// Deadlines of parked calls (nanosleep, poll's timeout) and alarms (alarm, setitimer's ITIMER_REAL): a list by time, and a second
 // thread of the personality that sleeps until the earliest and then signals the loop's notification
 // (EventLoop.TimerBit). The kernel has no timed receive, and the loop's own thread must not sleep, so
 // the waiting is this thread's. It only reads s_earliest (written by the loop, one aligned word) and
@@ -19,6 +19,7 @@ public static unsafe class Timers
     {
         public ulong Deadline;
         public LinuxProcess Process;
+        public bool Alarm;   // ITIMER_REAL's SIGALRM, apart from the process's parked call
     }
 
     private static readonly List<Entry> s_entries = new List<Entry>();
@@ -35,21 +36,31 @@ public static unsafe class Timers
     }
 
     /// <summary>`p`'s parked call is served again at `deadline` (Sys.TimeNanos) or after.</summary>
-    public static void WakeAt(LinuxProcess p, ulong deadline)
+    public static void WakeAt(LinuxProcess p, ulong deadline) => Add(p, deadline, alarm: false);
+
+    /// <summary>SIGALRM for `p` at `deadline` (Signals.Alarm then re-arms a periodic timer).</summary>
+    public static void AlarmAt(LinuxProcess p, ulong deadline) => Add(p, deadline, alarm: true);
+
+    /// <summary>Drops `p`'s deadline, if any.</summary>
+    public static void Cancel(LinuxProcess p) => Remove(p, alarm: false);
+
+    /// <summary>Drops `p`'s alarm, if any.</summary>
+    public static void CancelAlarm(LinuxProcess p) => Remove(p, alarm: true);
+
+    private static void Add(LinuxProcess p, ulong deadline, bool alarm)
     {
-        Cancel(p);
+        Remove(p, alarm);
         int at = s_entries.Count;
         while (at > 0 && s_entries[at - 1].Deadline > deadline) at--;
-        s_entries.Insert(at, new Entry { Deadline = deadline, Process = p });
+        s_entries.Insert(at, new Entry { Deadline = deadline, Process = p, Alarm = alarm });
         Publish();
     }
 
-    /// <summary>Drops `p`'s deadline, if any.</summary>
-    public static void Cancel(LinuxProcess p)
+    private static void Remove(LinuxProcess p, bool alarm)
     {
         for (int i = 0; i < s_entries.Count; i++)
         {
-            if (s_entries[i].Process != p) continue;
+            if (s_entries[i].Process != p || s_entries[i].Alarm != alarm) continue;
             s_entries.RemoveAt(i);
             Publish();
             return;
@@ -62,9 +73,10 @@ public static unsafe class Timers
         ulong now = Sys.TimeNanos();
         while (s_entries.Count > 0 && s_entries[0].Deadline <= now)
         {
-            LinuxProcess p = s_entries[0].Process;
+            Entry e = s_entries[0];
             s_entries.RemoveAt(0);
-            EventLoop.MakeRunnable(p);
+            if (e.Alarm) Signals.Alarm(e.Process);
+            else EventLoop.MakeRunnable(e.Process);
         }
         Publish();
     }
@@ -85,7 +97,7 @@ public static unsafe class Timers
             ulong due = s_earliest;
             if (due == 0 || due == signalled)
             {
-                _ = Ipc.Wait(s_changed, out _);   // our own notification: cannot fail
+                _ = Ipc.Wait(s_changed, out _);   // a failed wait only means looking at the deadline again
                 continue;
             }
             ulong now = Sys.TimeNanos();
@@ -95,7 +107,7 @@ public static unsafe class Timers
                 continue;
             }
             signalled = due;
-            _ = Ipc.Signal(EventLoop.Notification, EventLoop.TimerBit);   // the loop's own notification: cannot fail
+            _ = Ipc.Signal(EventLoop.Notification, EventLoop.TimerBit);   // the loop's own notification: nothing to do if it is gone
         }
     }
 }

@@ -3,7 +3,9 @@
 // errno (Errno.From). Calls on paths are in Paths.cs.
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Proc;
 using Vireo.Linux.Loop;
+using Vireo.User;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux.Syscalls;
@@ -30,11 +32,22 @@ public static unsafe partial class SyscallTable
             ulong n = count - done < available ? count - done : available;
             if (n > ChunkBytes) n = ChunkBytes;
             Status s = Fs.Write(f.Fd, at, (int)n, out int written);
+            if (s == Status.BadDescriptor && f.Stdio) s = ToKernelLog(at, (int)n, out written);
             if (s != Status.Ok) return done > 0 ? (long)done : -Errno.From(s);
             done += (ulong)written;
             if (written == 0) break;
         }
         return (long)done;
+    }
+
+    // A personality started without a console (init's `run` before `console`, as in the bench boot)
+    // has no standard output: fds 1 and 2 go to the kernel's log if it was given it, as a native
+    // program's Console does.
+    private static Status ToKernelLog(byte* at, int n, out int written)
+    {
+        Status s = Sys.DebugWrite(at, (ulong)n);
+        written = s == Status.Ok ? n : 0;
+        return s;
     }
 
     private static long Writev(LinuxProcess p, ulong fd, ulong iov, ulong count)
@@ -60,7 +73,7 @@ public static unsafe partial class SyscallTable
         if (f == null || (f.StatusFlags & OAccMode) == 1) return -Errno.EBADF;
         if (f.IsDirectory) return -Errno.EISDIR;
         if (count == 0) return 0;
-        if (!Chunk(p, buffer, count, out byte* at, out int want)) return -Errno.EFAULT;
+        if (!Chunk(p, buffer, count, true, out byte* at, out int want)) return -Errno.EFAULT;
         if (f.Content != null) return ReadServed(f, at, want);
         if (f.ReadEnd != null) return PipeRead(p, f, at, want);
         if (f.Socket) return -Errno.ENOTCONN;
@@ -101,20 +114,58 @@ public static unsafe partial class SyscallTable
         if (offset < 0) return -Errno.EINVAL;
         if (f.Stdio || f.IsStream) return -Errno.ESPIPE;
         if (!f.Fd.IsValid) return -Errno.EINVAL;   // the personality's own files: read and lseek only
+        if ((f.StatusFlags & OAccMode) == (write ? 0UL : 1UL)) return -Errno.EBADF;   // not open for it
+        if (!write && f.IsDirectory) return -Errno.EISDIR;
         if (count == 0) return 0;
-        if (!Chunk(p, buffer, count, out byte* at, out int want)) return -Errno.EFAULT;
+        // Piece by piece through the window (the program's memory is 4 KiB frames): a regular file's
+        // pread is whole, as on Linux, unless its end or an error comes first.
+        long total = 0;
+        while ((ulong)total < count)
+        {
+            if (!Chunk(p, buffer + (ulong)total, count - (ulong)total, !write, out byte* at, out int want))
+                return total > 0 ? total : -Errno.EFAULT;
+            long n = PreadPiece(f, at, want, offset + total, write);
+            if (n < 0) return total > 0 ? total : n;
+            total += n;
+            if (n < want) break;
+        }
+        return total;
+    }
+
+    private static long PreadPiece(LinuxFile f, byte* at, int want, long offset, bool write)
+    {
         int n;
-        Status s = write ? Fs.Pwrite(f.Fd, at, want, (ulong)offset, out n) : Fs.Pread(f.Fd, at, want, (ulong)offset, out n);
+        Status s;
+        if (write) s = Fs.Pwrite(f.Fd, at, want, (ulong)offset, out n);
+        else
+        {
+            // A file its daemon maps (ADR 0012; /tmp on ramfs, the disk) is read as Fs.Read reads it:
+            // one copy from the daemon's page into the program's frame, no request.
+            // A read that leaves the mapped window is continued, as Linux reads a file whole.
+            int e = FileMaps.Lookup(f.Fd);
+            if (e < 0) s = Fs.Pread(f.Fd, at, want, (ulong)offset, out n);
+            else
+            {
+                n = 0;
+                int more;
+                do
+                {
+                    s = FileMaps.ReadAt(e, f.Fd, at + n, want - n, (ulong)offset + (ulong)n, out more);
+                    n += more;
+                } while (s == Status.Ok && more > 0 && n < want);
+                if (n > 0) s = Status.Ok;
+            }
+        }
         return s == Status.Ok ? n : -Errno.From(s);
     }
 
     // The first piece of the program's buffer that is contiguous in our window (a short transfer is
     // Linux's right): false when the buffer is not all mapped.
-    private static bool Chunk(LinuxProcess p, ulong buffer, ulong count, out byte* at, out int want)
+    private static bool Chunk(LinuxProcess p, ulong buffer, ulong count, bool intoLinux, out byte* at, out int want)
     {
         at = null;
         want = 0;
-        if (!p.Memory.IsMapped(buffer, count)) return false;
+        if (intoLinux ? !p.Memory.IsWritable(buffer, count) : !p.Memory.IsMapped(buffer, count)) return false;
         at = p.Memory.At(buffer, out ulong available);
         ulong n = count < available ? count : available;
         want = n > ChunkBytes ? ChunkBytes : (int)n;
@@ -223,7 +274,9 @@ public static unsafe partial class SyscallTable
             dots = 7;
         }
         int got;
-        if (f.SchemeList) got = SchemeRecords(f.DirentIndex < 2 ? 0 : f.DirentIndex - 2, records + dots, ask);
+        if (f.SchemeList)
+            got = ProcFs.Under(f.Path) ? ProcFs.Records(p, f.Path, f.DirentIndex < 2 ? 0 : f.DirentIndex - 2, records + dots, ask)
+                : SchemeRecords(f.DirentIndex < 2 ? 0 : f.DirentIndex - 2, records + dots, ask);
         else
         {
             Status s = Fs.Getdents(f.Fd, records + dots, ask, out got);

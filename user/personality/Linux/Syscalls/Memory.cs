@@ -1,76 +1,138 @@
-// The program break and anonymous mappings. The break grows by mapping fresh pages up to the page
-// past it and never gives pages back (Linux may; glibc does not rely on it). mmap hands out addresses
-// upwards from LinuxProcess.MmapBase, each aligned for large frames; MAP_FIXED replaces what it covers.
-// Protections are recorded only: every anonymous mapping is read-write.
+// The program break and memory mappings, over LinuxMemory's areas: every call only reserves,
+// protects or releases ranges, and frames are made at the first touch (demand paging), so a
+// PROT_NONE or MAP_NORESERVE reservation of a gigabyte costs a record. mmap places mappings upwards
+// from LinuxProcess.MmapBase in the first gap; MAP_FIXED replaces what it covers; MAP_PRIVATE file
+// mappings read the file's pages (shared ones: ENODEV for now); MAP_SHARED anonymous memory gets its
+// frames at once, so that a fork shares them. mprotect changes the frames' rights
+// through the kernel's Protect; madvise(MADV_DONTNEED) frees frames, so the range reads zero (or
+// the file) again. Errors as Linux gives them (mm/mmap.c, mm/mprotect.c, mm/madvise.c).
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.User;
 
 namespace Vireo.Linux.Syscalls;
 
 public static unsafe partial class SyscallTable
 {
-    private const ulong MapFixed = 0x10, MapAnonymous = 0x20;
-    private const ulong ProtExec = 4, ProtWrite = 2;
+    private const ulong MapShared = 0x01, MapPrivate = 0x02, MapSharedValidate = 0x03, MapType = 0x0F,
+        MapFixed = 0x10, MapAnonymous = 0x20, MapFixedNoreplace = 0x100000;
+    private const ulong MadvNormal = 0, MadvRandom = 1, MadvSequential = 2, MadvWillneed = 3, MadvDontneed = 4, MadvFree = 8;
+    private const ulong MmapMin = 0x10000;   // vm.mmap_min_addr
+    private static ulong MmapLimit => LinuxProcess.StackTop - LinuxProcess.StackSize;
 
     private static ulong PageUp(ulong x) => (x + 0xFFF) & ~0xFFFUL;
 
     private static long Brk(LinuxProcess p, ulong address)
     {
         if (address < p.BreakStart || address >= LinuxProcess.MmapBase) return (long)p.Break;
-        ulong end = PageUp(address);
-        if (end > p.BreakMapped)
+        ulong end = PageUp(address), mapped = PageUp(p.Break);
+        if (end > mapped)
         {
-            if (p.Memory.Map(p.BreakMapped, end - p.BreakMapped, Rights.Read | Rights.Write) != Status.Ok) return (long)p.Break;
-            p.BreakMapped = end;
+            if (p.Memory.Areas.Overlaps(mapped, end)) return (long)p.Break;
+            p.Memory.Reserve(new Area { Start = mapped, End = end, Prot = Prot.Read | Prot.Write });
         }
+        else if (end < mapped) p.Memory.Unreserve(end, mapped);
         p.Break = address;
         return (long)address;
     }
 
-    private static long Mmap(LinuxProcess p, ulong address, ulong length, ulong prot, ulong flags, long fd)
+    private static long Mmap(LinuxProcess p, ulong address, ulong length, ulong prot, ulong flags, long fd, ulong offset)
     {
-        if (length == 0 || length > 1UL << 40) return -Errno.EINVAL;
-        if ((flags & MapAnonymous) == 0) return -Errno.ENODEV;   // files cannot be mapped yet
+        ulong type = flags & MapType;
+        if (length == 0 || (offset & 0xFFF) != 0) return -Errno.EINVAL;   // other prot bits are ignored, as Linux's mmap does
+        if (type != MapShared && type != MapPrivate && type != MapSharedValidate) return -Errno.EINVAL;
         ulong size = PageUp(length);
-        Rights rights = (prot & ProtExec) != 0 && (prot & ProtWrite) == 0 ? Rights.Read | Rights.Execute : Rights.Read | Rights.Write;
-        if ((flags & MapFixed) != 0)
+        if (size == 0 || size > MmapLimit) return -Errno.ENOMEM;
+        bool fixedAt = (flags & (MapFixed | MapFixedNoreplace)) != 0;
+        if (fixedAt && ((address & 0xFFF) != 0 || address < MmapMin || address + size > MmapLimit || address + size < address))
+            return (address & 0xFFF) != 0 ? -Errno.EINVAL : -Errno.ENOMEM;
+        var area = new Area { Prot = (uint)prot & Prot.All, Shared = (flags & MapAnonymous) != 0 && type != MapPrivate };
+        BackingFile file = null;
+        if ((flags & MapAnonymous) == 0)
         {
-            if ((address & 0xFFF) != 0 || address < 0x10000 || address + size > LinuxProcess.StackTop - LinuxProcess.StackSize) return -Errno.EINVAL;
-            p.Memory.Unmap(address, size);
-            if (!p.Memory.Overlaps(address, size)) return p.Memory.Map(address, size, rights) == Status.Ok ? (long)address : -Errno.ENOMEM;
-            // Partly inside a larger frame that stays: what it covers reads as zero again.
-            return p.Memory.IsMapped(address, size) && Zero(p, address, size) ? (long)address : -Errno.ENOMEM;
+            if (fd < 0 || p.Files.Get((ulong)fd) == null) return -Errno.EBADF;
+            if (type != MapPrivate) return -Errno.ENODEV;   // shared file mappings: not yet
+            long e = MappableFile(p, fd, out file);
+            if (e != 0) return e;
         }
-        ulong align = 0x1000;
-        while (align < size && align < 1UL << 20) align <<= 1;
-        ulong at = (p.MmapNext + align - 1) & ~(align - 1);
-        if (at + size > LinuxProcess.StackTop - LinuxProcess.StackSize) return -Errno.ENOMEM;
-        if (p.Memory.Map(at, size, rights) != Status.Ok) return -Errno.ENOMEM;
-        p.MmapNext = at + size;
+        if ((flags & MapFixedNoreplace) != 0 && p.Memory.Areas.Overlaps(address, address + size)) return -Errno.EEXIST;
+        ulong at = address;
+        if (!fixedAt)
+        {
+            // A hint is taken when it is free; otherwise the first gap from the mmap base.
+            at = (address & 0xFFF) == 0 && address >= MmapMin && address + size <= MmapLimit && address + size > address &&
+                !p.Memory.Areas.Overlaps(address, address + size) ? address : p.Memory.Areas.FindFree(size, LinuxProcess.MmapBase, MmapLimit);
+            if (at == 0)
+            {
+                if (file != null && file.Users == 0) file.Close();
+                return -Errno.ENOMEM;
+            }
+        }
+        area.Start = at;
+        area.End = at + size;
+        if (file != null)
+        {
+            area.File = p.Memory.AddFile(file);
+            area.FileOffset = offset;
+            area.FileEnd = at + size;
+        }
+        p.Memory.Reserve(area);
+        if (area.Shared && p.Memory.Commit(at, at + size) != Status.Ok)
+        {
+            p.Memory.Unreserve(at, at + size);
+            return -Errno.ENOMEM;
+        }
         return (long)at;
     }
 
-    private static bool Zero(LinuxProcess p, ulong address, ulong size)
+    // The file behind `fd` for a private mapping, opened anew (the mapping outlives a close of fd).
+    private static long MappableFile(LinuxProcess p, long fd, out BackingFile file)
     {
-        while (size > 0)
-        {
-            byte* at = p.Memory.At(address, out ulong available);
-            if (at == null) return false;
-            ulong n = available < size ? available : size;
-            for (ulong i = 0; i < n; i++) at[i] = 0;
-            address += n;
-            size -= n;
-        }
-        return true;
+        file = null;
+        LinuxFile f = fd >= 0 ? p.Files.Get((ulong)fd) : null;
+        if (f == null) return -Errno.EBADF;
+        if ((f.StatusFlags & OAccMode) == 1) return -Errno.EACCES;   // O_WRONLY
+        if (f.Stdio || f.Path == null || f.IsDirectory || f.Content != null) return -Errno.ENODEV;
+        byte[] vireo = LinuxPaths.ToVireo(f.Path);
+        if (vireo == null) return -Errno.ENODEV;
+        foreach (BackingFile m in p.Memory.Files)
+            if (!m.Run && m.Users > 0 && Ascii.Equals(m.Path, vireo))
+            {
+                file = m;
+                return 0;
+            }
+        Status s = BackingFile.Open(vireo, run: false, out file);
+        return s == Status.Ok ? 0 : s == Status.InvalidArgument ? -Errno.ENODEV : -Errno.From(s);
     }
 
     private static long Munmap(LinuxProcess p, ulong address, ulong length)
     {
-        if ((address & 0xFFF) != 0 || length == 0) return -Errno.EINVAL;
-        p.Memory.Unmap(address, PageUp(length));
+        if ((address & 0xFFF) != 0 || length == 0 || address + PageUp(length) < address) return -Errno.EINVAL;
+        p.Memory.Unreserve(address, address + PageUp(length));
         return 0;
     }
 
-    private static long Mprotect(LinuxProcess p, ulong address, ulong length) =>
-        (address & 0xFFF) != 0 ? -Errno.EINVAL : p.Memory.IsMapped(address, PageUp(length)) ? 0 : -Errno.ENOMEM;
+    private static long Mprotect(LinuxProcess p, ulong address, ulong length, ulong prot)
+    {
+        if ((address & 0xFFF) != 0 || (prot & ~(ulong)Prot.All) != 0) return -Errno.EINVAL;
+        ulong end = address + PageUp(length);
+        if (end < address) return -Errno.ENOMEM;
+        if (end == address) return 0;
+        if (!p.Memory.Areas.Covers(address, end)) return -Errno.ENOMEM;
+        return p.Memory.Protect(address, end, (uint)prot) == Status.Ok ? 0 : -Errno.ENOMEM;
+    }
+
+    private static long Madvise(LinuxProcess p, ulong address, ulong length, ulong advice)
+    {
+        if ((address & 0xFFF) != 0) return -Errno.EINVAL;
+        if (advice != MadvNormal && advice != MadvRandom && advice != MadvSequential && advice != MadvWillneed &&
+            advice != MadvDontneed && advice != MadvFree && (advice < 9 || advice > 19)) return -Errno.EINVAL;
+        ulong end = address + PageUp(length);
+        if (end < address) return -Errno.EINVAL;
+        if (end == address) return 0;
+        if (!p.Memory.Areas.Covers(address, end)) return -Errno.ENOMEM;
+        // Private memory reads zeros (or the file) again; shared memory keeps its bytes, as shmem does.
+        if (advice == MadvDontneed || advice == MadvFree) p.Memory.DiscardPrivate(address, end);
+        return 0;
+    }
 }

@@ -4,6 +4,8 @@
 using System;
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Proc;
+using Vireo.User;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux.Syscalls;
@@ -15,39 +17,75 @@ public static unsafe partial class SyscallTable
     private const ulong OCreat = 0x40, OExcl = 0x80, OTrunc = 0x200, ODirectory = 0x10000, ONofollow = 0x20000;
 
     // The absolute Linux path of (dirFd, path) into `linux`: 0, or a negated errno.
+    [System.Runtime.CompilerServices.SkipLocalsInit]   // ResolveInto writes the bytes it reports
     private static long Resolve(LinuxProcess p, long dirFd, ulong path, out byte[] linux)
     {
-        linux = null;
         byte* name = stackalloc byte[LinuxPaths.Max];
-        int length = ReadString(p, path, name, LinuxPaths.Max);
-        if (length == -1) return -Errno.EFAULT;
-        if (length < 0) return -Errno.ENAMETOOLONG;
-        if (length == 0) return -Errno.ENOENT;
+        long e = ResolveInto(p, dirFd, path, name, out int length);
+        linux = e == 0 ? new ReadOnlySpan<byte>(name, length).ToArray() : null;
+        return e;
+    }
+
+    // The same into `into` (LinuxPaths.Max bytes), without allocating when the program names an
+    // absolute path that is already normal, as most are.
+    private static long ResolveInto(LinuxProcess p, long dirFd, ulong path, byte* into, out int length)
+    {
+        length = 0;
+        int n = ReadString(p, path, into, LinuxPaths.Max);
+        if (n == -1) return -Errno.EFAULT;
+        if (n < 0) return -Errno.ENAMETOOLONG;
+        if (n == 0) return -Errno.ENOENT;
+        if (into[0] == (byte)'/' && SchemePath.IsNormal(into, n))
+        {
+            length = n;
+            return 0;
+        }
         byte[] from = p.Cwd;
-        if (name[0] != (byte)'/' && dirFd != AtFdCwd)
+        dirFd = (int)dirFd;   // an int in Linux's prototypes: AT_FDCWD may come without its upper 32 bits
+        if (into[0] != (byte)'/' && dirFd != AtFdCwd)
         {
             LinuxFile d = p.Files.Get((ulong)dirFd);
             if (d == null) return -Errno.EBADF;
             if (!d.IsDirectory || d.Path == null) return -Errno.ENOTDIR;
             from = d.Path;
         }
-        linux = LinuxPaths.Absolute(from, new ReadOnlySpan<byte>(name, length));
-        return linux == null ? -Errno.ENAMETOOLONG : 0;
+        byte[] linux = LinuxPaths.Absolute(from, new ReadOnlySpan<byte>(into, n));
+        if (linux == null) return -Errno.ENAMETOOLONG;
+        linux.AsSpan().CopyTo(new Span<byte>(into, LinuxPaths.Max));   // normalising never lengthens it
+        length = linux.Length;
+        return 0;
     }
 
+    // open's path on the stack, Linux's and Vireo's in one buffer: the only allocations are the
+    // LinuxFile and, for a directory, its path (openat and fchdir resolve against it); a device or a
+    // /scheme path has its Vireo path made (LinuxPaths.ToVireo).
+    [System.Runtime.CompilerServices.SkipLocalsInit]   // both buffers are written before they are read
     private static long Openat(LinuxProcess p, long dirFd, ulong path, ulong flags, ulong mode)
     {
-        long e = Resolve(p, dirFd, path, out byte[] linux);
+        // The Linux path is read after room for a scheme's prefix, so that a path on the disk or in
+        // /tmp becomes its Vireo path by writing the prefix before it.
+        byte* vireo = stackalloc byte[LinuxPaths.MaxVireo];
+        const int Room = LinuxPaths.MaxVireo - LinuxPaths.Max;
+        byte* name = vireo + Room;
+        long e = ResolveInto(p, dirFd, path, name, out int length);
         if (e != 0) return e;
-        var f = new LinuxFile { Path = linux, StatusFlags = flags & ~(OCloexec | OCreat | OExcl | OTrunc | ONofollow) };
-        byte[] vireo = LinuxPaths.ToVireo(linux);
-        byte[] served = LinuxPaths.Served(linux);
-        if (served != null)
+        var linux = new ReadOnlySpan<byte>(name, length);
+        var f = new LinuxFile { StatusFlags = flags & ~(OCloexec | OCreat | OExcl | OTrunc | ONofollow) };
+        ReadOnlySpan<byte> prefix = LinuxPaths.Prefix(linux);
+        int vireoLength = -1;
+        byte[] made = null;
+        if (prefix.Length == Room)
         {
-            if ((flags & OAccMode) != 0) return -Errno.EACCES;
-            f.Content = served;
+            prefix.CopyTo(new Span<byte>(vireo, Room));
+            vireoLength = Room + length;
         }
-        else if (vireo == null)
+        else if ((made = LinuxPaths.ToVireo(linux)) != null) vireoLength = made.Length;
+        if (ProcFs.Under(linux))
+        {
+            long pe = ProcFs.Open(p, linux.ToArray(), flags, f);
+            if (pe != 0) return pe;
+        }
+        else if (vireoLength < 0)
         {
             if ((flags & OAccMode) != 0) return -Errno.EISDIR;
             f.SchemeList = f.IsDirectory = true;
@@ -61,17 +99,25 @@ public static unsafe partial class SyscallTable
             if ((flags & OAppend) != 0) o |= OpenFlags.Append;
             if ((flags & ONofollow) != 0) o |= OpenFlags.NoFollow;
             if ((flags & ODirectory) != 0) o |= OpenFlags.Directory;
-            ulong modeWord = (flags & OCreat) != 0 ? (mode & ~(ulong)p.Umask & 0xFFF) : 0;
+            ulong modeWord = (flags & OCreat) != 0 ? FileModes.Given | (mode & ~(ulong)p.Umask & 0xFFF) : 0;
             Status s;
             Fd fd;
-            fixed (byte* v = vireo) s = Fs.Open(v, vireo.Length, o, modeWord, out fd);
-            if (s == Status.IsDirectory && (flags & OAccMode) == 0)
-                fixed (byte* v = vireo) s = Fs.Open(v, vireo.Length, o | OpenFlags.Directory, 0, out fd);
+            FileKind kind;
+            fixed (byte* m = made)
+            {
+                byte* v = m != null ? m : vireo;
+                s = Fs.Open(v, vireoLength, o, modeWord, out fd, out kind);
+                if (s == Status.IsDirectory && (flags & OAccMode) == 0)
+                    s = Fs.Open(v, vireoLength, o | OpenFlags.Directory, 0, out fd, out kind);
+            }
             if (s != Status.Ok) return -Errno.From(s);
             f.Fd = fd;
-            f.IsDirectory = (o & OpenFlags.Directory) != 0 || (Fs.Fstat(fd, out _, out FileKind kind) == Status.Ok && kind == FileKind.Directory);
-            f.MayBlock = LinuxFile.SchemeMayBlock(vireo);
+            // Open's answer says what was opened; only a daemon that does not say is asked (Fstat).
+            if (kind == FileKind.None && Fs.Fstat(fd, out _, out FileKind stated) == Status.Ok) kind = stated;
+            f.IsDirectory = (o & OpenFlags.Directory) != 0 || kind == FileKind.Directory;
+            f.MayBlock = made != null && LinuxFile.SchemeMayBlock(made);
         }
+        f.Path = linux.ToArray();   // directories resolve against it; mmap reopens a file by it
         int n = p.Files.Add(f, (flags & OCloexec) != 0);
         if (n < 0)
         {
@@ -88,19 +134,14 @@ public static unsafe partial class SyscallTable
             return (flags & AtEmptyPath) != 0 ? Fstat(p, dirFd == AtFdCwd ? ulong.MaxValue : (ulong)dirFd, statBuffer) : -Errno.ENOENT;
         long e = Resolve(p, dirFd, path, out byte[] linux);
         if (e != 0) return e;
-        e = StatPath(linux, (flags & AtSymlinkNofollow) != 0, out FileStat st);
+        e = StatPath(p, linux, (flags & AtSymlinkNofollow) != 0, out FileStat st);
         return e != 0 ? e : PutStat(p, in st, statBuffer);
     }
 
-    private static long StatPath(byte[] linux, bool noFollow, out FileStat st)
+    private static long StatPath(LinuxProcess p, byte[] linux, bool noFollow, out FileStat st)
     {
         st = default;
-        byte[] served = LinuxPaths.Served(linux);
-        if (served != null)
-        {
-            st = PlainStat((ulong)served.Length, FileKind.File);
-            return 0;
-        }
+        if (ProcFs.Under(linux)) return ProcFs.Stat(p, linux, noFollow, out st);
         byte[] vireo = LinuxPaths.ToVireo(linux);
         if (vireo == null)
         {
@@ -138,7 +179,7 @@ public static unsafe partial class SyscallTable
     {
         long e = Resolve(p, AtFdCwd, path, out byte[] linux);
         if (e != 0) return e;
-        e = StatPath(linux, false, out FileStat st);
+        e = StatPath(p, linux, false, out FileStat st);
         if (e != 0) return e;
         if (!st.IsDirectory) return -Errno.ENOTDIR;
         p.Cwd = linux;
@@ -159,10 +200,12 @@ public static unsafe partial class SyscallTable
         if ((long)size <= 0) return -Errno.EINVAL;
         long e = Resolve(p, dirFd, path, out byte[] linux);
         if (e != 0) return e;
-        if (System.MemoryExtensions.SequenceEqual(new ReadOnlySpan<byte>(linux), "/proc/self/exe"u8))
+        if (ProcFs.Under(linux))
         {
-            ulong n = (ulong)p.ExePath.Length < size ? (ulong)p.ExePath.Length : size;
-            fixed (byte* exe = p.ExePath) return p.Memory.Write(buffer, exe, n) ? (long)n : -Errno.EFAULT;
+            byte[] link = ProcFs.Readlink(p, linux);
+            if (link == null) return StatPath(p, linux, true, out _) != 0 ? -Errno.ENOENT : -Errno.EINVAL;
+            ulong n = (ulong)link.Length < size ? (ulong)link.Length : size;
+            fixed (byte* l = link) return p.Memory.Write(buffer, l, n) ? (long)n : -Errno.EFAULT;
         }
         byte[] vireo = LinuxPaths.ToVireo(linux);
         if (vireo == null) return -Errno.EINVAL;
@@ -178,7 +221,7 @@ public static unsafe partial class SyscallTable
     private static long Faccessat(LinuxProcess p, long dirFd, ulong path)
     {
         long e = Resolve(p, dirFd, path, out byte[] linux);
-        return e != 0 ? e : StatPath(linux, false, out _);   // root may do anything to what exists
+        return e != 0 ? e : StatPath(p, linux, false, out _);   // root may do anything to what exists
     }
 
     // mkdir, rmdir, unlink: one path, one Vireo call.
@@ -208,12 +251,31 @@ public static unsafe partial class SyscallTable
     }
 
     // A NUL-terminated string of at most `max` bytes into `into`: its length, -1 if unmapped, -2 if longer.
+    // A piece of the program's memory at a time (as much as one frame holds), scanned for the NUL a
+    // word at a time while a whole word is inside the piece (a path is read at every open and stat).
     private static int ReadString(LinuxProcess p, ulong address, byte* into, int max)
     {
-        for (int i = 0; i < max; i++)
+        const ulong Ones = 0x0101010101010101UL;
+        int i = 0;
+        while (i < max)
         {
-            if (!p.Memory.Read(address + (ulong)i, into + i, 1)) return -1;
-            if (into[i] == 0) return i;
+            byte* from = p.Memory.At(address + (ulong)i, out ulong available);
+            if (from == null) return -1;
+            int n = available < (ulong)(max - i) ? (int)available : max - i;
+            int k = 0;
+            for (; k + 8 <= n; k += 8)
+            {
+                ulong word = *(ulong*)(from + k);
+                if (((word - Ones) & ~word & (Ones << 7)) != 0) break;   // a zero byte in it
+                *(ulong*)(into + i + k) = word;
+            }
+            for (; k < n; k++)
+            {
+                byte b = from[k];
+                into[i + k] = b;
+                if (b == 0) return i + k;
+            }
+            i += n;
         }
         return -2;
     }

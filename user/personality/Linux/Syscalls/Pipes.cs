@@ -78,7 +78,7 @@ public static unsafe partial class SyscallTable
         Pipe pipe = f.WriteEnd;
         if (pipe.Readers == 0)
         {
-            InterimSignals.Post(p, SigPipe);
+            Signals.Post(p, SigPipe);
             return -Errno.EPIPE;
         }
         if (count == 0) return 0;

@@ -1,6 +1,6 @@
 // Calls about the process itself: the FS base (arch_prctl, written into the stopped thread's
-// registers with ThreadRegisters), signal dispositions and the mask (recorded: no signal is
-// delivered yet), resource limits, random bytes and the system's name.
+// registers with ThreadRegisters), resource limits, random bytes and the system's name. The signal
+// calls are in SignalCalls.cs.
 using Vireo.Abi;
 using Vireo.Linux.Abi;
 using Vireo.User;
@@ -10,7 +10,6 @@ namespace Vireo.Linux.Syscalls;
 public static unsafe partial class SyscallTable
 {
     private const ulong ArchSetFs = 0x1002, ArchGetFs = 0x1003;
-    private const ulong SigKill = 9, SigStop = 19;
     private const ulong Unlimited = ulong.MaxValue;
     private const int UtsField = 65;
 
@@ -25,41 +24,6 @@ public static unsafe partial class SyscallTable
         return Sys.ThreadRegisters(p.Thread, ThreadRegistersOp.Write, &r) == Status.Ok ? 0 : -Errno.EPERM;
     }
 
-    private static long RtSigaction(LinuxProcess p, ulong signal, ulong action, ulong old, ulong setSize)
-    {
-        if (setSize != 8 || signal < 1 || signal > 64) return -Errno.EINVAL;
-        if (action != 0 && (signal == SigKill || signal == SigStop)) return -Errno.EINVAL;
-        ulong handler = 0;
-        if (action != 0 && !p.Memory.ReadWord(action, out handler)) return -Errno.EFAULT;
-        if (old != 0)
-        {
-            // struct kernel_sigaction: handler, flags, restorer, mask; only the handler is kept yet.
-            ulong* o = stackalloc ulong[4];
-            o[0] = p.SignalHandlers[(int)signal];
-            o[1] = o[2] = o[3] = 0;
-            if (!p.Memory.Write(old, (byte*)o, 32)) return -Errno.EFAULT;
-        }
-        if (action != 0) p.SignalHandlers[(int)signal] = handler;
-        return 0;
-    }
-
-    private static long RtSigprocmask(LinuxProcess p, ulong how, ulong set, ulong old, ulong setSize)
-    {
-        if (setSize != 8) return -Errno.EINVAL;
-        ulong mask = p.SignalMask;
-        if (set != 0)
-        {
-            if (!p.Memory.ReadWord(set, out ulong bits)) return -Errno.EFAULT;
-            if (how == 0) mask |= bits;
-            else if (how == 1) mask &= ~bits;
-            else if (how == 2) mask = bits;
-            else return -Errno.EINVAL;
-        }
-        if (old != 0 && !p.Memory.WriteWord(old, p.SignalMask)) return -Errno.EFAULT;
-        p.SignalMask = mask & ~((1UL << (int)(SigKill - 1)) | (1UL << (int)(SigStop - 1)));
-        return 0;
-    }
-
     private static long Prlimit64(LinuxProcess p, ulong resource, ulong newLimit, ulong old)
     {
         if (resource >= 16) return -Errno.EINVAL;
@@ -72,7 +36,7 @@ public static unsafe partial class SyscallTable
     private static long Getrandom(LinuxProcess p, ulong buffer, ulong length)
     {
         if (length > int.MaxValue) length = int.MaxValue;
-        if (!p.Memory.IsMapped(buffer, length)) return -Errno.EFAULT;
+        if (!p.Memory.IsWritable(buffer, length)) return -Errno.EFAULT;
         ulong done = 0;
         while (done < length)
         {

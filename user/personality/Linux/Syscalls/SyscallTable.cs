@@ -2,12 +2,17 @@
 // return Linux's result (a value, or a negated errno). Anything not here is ENOSYS, logged once per
 // number by name. A call that ends the process sets `exit` and the status the personality returns.
 using Vireo.Linux.Abi;
+using Vireo.Linux.Proc;
 using Vireo.User.Schemes;
 
 namespace Vireo.Linux.Syscalls;
 
 public static partial class SyscallTable
 {
+    // No zeroing of the frame per call: the cases inlined here assign their locals before use (C#'s
+    // definite assignment), and none has a stackalloc.
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static long Serve(LinuxProcess p, in SyscallArgs a, out bool exit, out int status)
     {
         exit = false;
@@ -78,20 +83,35 @@ public static partial class SyscallTable
                     return old;
                 }
             case SyscallNumber.Brk: return Brk(p, a.A0);
-            case SyscallNumber.Mmap: return Mmap(p, a.A0, a.A1, a.A2, a.A3, (long)a.A4);
+            case SyscallNumber.Mmap: return Mmap(p, a.A0, a.A1, a.A2, a.A3, (long)a.A4, a.A5);
             case SyscallNumber.Munmap: return Munmap(p, a.A0, a.A1);
-            case SyscallNumber.Mprotect: return Mprotect(p, a.A0, a.A1);
+            case SyscallNumber.Mprotect: return Mprotect(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Madvise: return Madvise(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Execve: return Execve(p, a.A0, a.A1, a.A2, out exit, out status);
             case SyscallNumber.ArchPrctl: return ArchPrctl(p, a.A0, a.A1);
             case SyscallNumber.SetTidAddress: return (long)p.Pid;
             case SyscallNumber.SetRobustList: return 0;
             case SyscallNumber.Prctl: return a.A0 == 15 || a.A0 == 16 ? 0 : -Errno.EINVAL;   // PR_SET_NAME, PR_GET_NAME: accepted, no names kept
             case SyscallNumber.Rseq: return -Errno.ENOSYS;   // glibc registers it if it can; it need not
 
-            case SyscallNumber.RtSigaction: return RtSigaction(p, a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.RtSigaction: return RtSigaction(p, (long)a.A0, a.A1, a.A2, a.A3);
             case SyscallNumber.RtSigprocmask: return RtSigprocmask(p, a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.RtSigreturn: return RtSigreturn(p, a.Rsp);
+            case SyscallNumber.RtSigpending: return RtSigpending(p, a.A0, a.A1);
+            case SyscallNumber.RtSigsuspend: return RtSigsuspend(p, a.A0, a.A1);
+            case SyscallNumber.RtSigtimedwait: return RtSigtimedwait(p, a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.Pause: return Pause(p);
+            case SyscallNumber.Sigaltstack: return Sigaltstack(p, a.A0, a.A1, a.Rsp);
+            case SyscallNumber.Kill: return Kill(p, (int)a.A0, (int)a.A1);
+            case SyscallNumber.Tkill: return Tgkill(p, 0, (int)a.A0, (int)a.A1, tkill: true);
+            case SyscallNumber.Tgkill: return Tgkill(p, (int)a.A0, (int)a.A1, (int)a.A2, tkill: false);
+            case SyscallNumber.Alarm: return Alarm(p, a.A0 & 0xFFFF_FFFF);
+            case SyscallNumber.Setitimer: return Setitimer(p, a.A0 & 0xFFFF_FFFF, a.A1, a.A2);
+            case SyscallNumber.Getitimer: return Getitimer(p, a.A0 & 0xFFFF_FFFF, a.A1);
             case SyscallNumber.Prlimit64: return Prlimit64(p, a.A1, a.A2, a.A3);
             case SyscallNumber.Getrandom: return Getrandom(p, a.A0, a.A1);
             case SyscallNumber.Uname: return Uname(p, a.A0);
+            case SyscallNumber.Sysinfo: return ProcFs.Sysinfo(p, a.A0);
             case SyscallNumber.Readlink: return Readlinkat(p, AtFdCwd, a.A0, a.A1, a.A2);
             case SyscallNumber.ClockGettime: return ClockGettime(p, a.A0, a.A1);
             case SyscallNumber.Gettimeofday: return Gettimeofday(p, a.A0);
@@ -106,6 +126,22 @@ public static partial class SyscallTable
             case SyscallNumber.Geteuid:
             case SyscallNumber.Getgid:
             case SyscallNumber.Getegid: return 0;
+            case SyscallNumber.Fork: return Fork(p, CloneFlags.ChildSignal, 0, 0, 0, 0);
+            case SyscallNumber.Vfork: return Fork(p, CloneFlags.Vm | CloneFlags.Vfork | CloneFlags.ChildSignal, 0, 0, 0, 0);
+            case SyscallNumber.Clone: return Fork(p, a.A0, a.A1, a.A2, a.A3, a.A4);
+            case SyscallNumber.Clone3: return Clone3(p, a.A0, a.A1);
+            case SyscallNumber.Wait4: return Wait4(p, a.A0, a.A1, a.A2, a.A3);
+            case SyscallNumber.Waitid: return Waitid(p, a.A0, a.A1, a.A2, a.A3, a.A4);
+            case SyscallNumber.Setpgid: return Setpgid(p, a.A0, a.A1);
+            case SyscallNumber.Getpgid: return Getpgid(p, a.A0, session: false);
+            case SyscallNumber.Getsid: return Getpgid(p, a.A0, session: true);
+            case SyscallNumber.Setsid: return Setsid(p);
+            case SyscallNumber.SchedGetaffinity: return SchedGetaffinity(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.SchedSetaffinity: return SchedSetaffinity(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Getrusage: return Getrusage(p, a.A0, a.A1);
+            case SyscallNumber.Times: return Times(p, a.A0);
+            case SyscallNumber.Mknod: return Mknodat(p, AtFdCwd, a.A0, a.A1);
+            case SyscallNumber.Mknodat: return Mknodat(p, (long)a.A0, a.A1, a.A2);
             case SyscallNumber.Exit:
             case SyscallNumber.ExitGroup:
                 exit = true;

@@ -19,6 +19,8 @@ namespace Vireo.Linux;
 
 public static unsafe class LinuxTerminal
 {
+    private const int SigInt = 2, SigQuit = 3, SigTstp = 20;
+
     private static readonly byte[] s_termios = new byte[Termios.Size];
     private static bool s_known;              // s_termios holds the console's state
     private static ulong s_modeAtStart = ulong.MaxValue, s_leastAtStart, s_intrAtStart;
@@ -78,7 +80,7 @@ public static unsafe class LinuxTerminal
                (ready & Readiness.Readable) != 0)
         {
             if (Fs.Read(s_interrupt, &b, 1, out _) != Status.Ok) return;
-            InterimSignals.PostGroup(Foreground != 0 ? Foreground : FirstGroup(), InterimSignals.SigInt);
+            _ = Signals.PostGroup(Foreground != 0 ? Foreground : FirstGroup(), SigInt);   // an empty group: nobody to tell
         }
     }
 
@@ -133,9 +135,9 @@ public static unsafe class LinuxTerminal
         for (int i = 0; i < n; i++)
         {
             byte c = data[i];
-            int signal = c == 0 ? 0 : c == intr ? InterimSignals.SigInt : c == quit ? InterimSignals.SigQuit : c == susp ? InterimSignals.SigTstp : 0;
+            int signal = c == 0 ? 0 : c == intr ? SigInt : c == quit ? SigQuit : c == susp ? SigTstp : 0;
             if (signal == 0) data[kept++] = c;
-            else InterimSignals.PostGroup(ForegroundGroup(p), signal);
+            else _ = Signals.PostGroup(ForegroundGroup(p), signal);   // an empty group: nobody to tell
         }
         return kept;
     }

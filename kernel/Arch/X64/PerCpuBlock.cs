@@ -1,0 +1,31 @@
+// One CPU's block of per-CPU data, reached through GS in the kernel (PerCpu.cs). The entry stubs in
+// Asm/interrupts.S use the fields up to Tss by the offsets of its PERCPU_* symbols; a host test pins them.
+using System.Runtime.InteropServices;
+
+namespace Vireo.Kernel.Arch.X64;
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct PerCpuBlock
+{
+    /// <summary>PERCPU_SIZE and PERCPU_MAX of interrupts.S: each block's slot, and how many there are.</summary>
+    public const int SlotSize = 128, MaxCpus = 16;
+
+    public PerCpuBlock* Self;
+    public ulong CurrentFrame, CurrentFrameTop, KernelStackTop, UserRspScratch;
+    public TaskStateSegment* Tss;
+    /// <summary>The CPU's index: 0 for the bootstrap processor, then the APs in MADT order.</summary>
+    public uint Index;
+    public uint ApicId;
+    /// <summary>Set by the CPU itself once it runs its idle loop with its timer on.</summary>
+    public uint Online;
+    public uint Reserved;
+    /// <summary>Local APIC timer interrupts taken by this CPU (the tests see an AP's timer run).</summary>
+    public ulong TimerTicks;
+    /// <summary>The cross-CPU call mailbox (CrossCall.cs): the function and argument of request
+    /// CallSeq; CallTaken, the last request this CPU began (so a request that waits and polls is not
+    /// begun again inside itself), and CallAck, the last it finished.</summary>
+    public ulong CallFn, CallArg;
+    public uint CallSeq, CallAck, CallTaken, CallReserved;
+    /// <summary>The root this CPU's CR3 holds (Cpu.WriteCr3 records it): who needs a TLB shootdown.</summary>
+    public ulong ActiveRoot;
+}

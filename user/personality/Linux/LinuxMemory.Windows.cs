@@ -1,0 +1,67 @@
+// The personality's scratch windows onto Linux frames: a frame is read or written by mapping a copy
+// of its capability at a fixed address in the personality's own space. A copy lives only while it
+// is shown, so a frame costs the personality one capability slot, not two; the window keeps showing
+// a frame until another is needed there, so a run of accesses to one page costs one Copy and Map.
+// Window 0 serves At (syscall buffers, filling new pages), 1 the second frame of a copy (fork),
+// 2 a file daemon's frame being copied from (ShowFrame).
+using Vireo.Abi;
+using Vireo.User;
+
+namespace Vireo.Linux;
+
+public sealed unsafe partial class LinuxMemory
+{
+    private const int Windows = 3;
+    private const ulong WindowBase = 0x0000_6100_0000_0000;   // in the personality's own space
+    /// <summary>A free page beside the windows, in the same page table (the personality's address space
+    /// has a small pool of table pages): the stack of the personality's timer thread.</summary>
+    public const ulong BesideWindow = WindowBase + (1UL << 20);
+    private static readonly CapHandle[] s_copy = new CapHandle[Windows];
+    private static readonly object[] s_shown = new object[Windows];   // the Page (or frame) shown
+
+    // Shows the frame of `p` at window `w` (writable unless it is a file's shared frame).
+    private static byte* Show(int w, Page p)
+    {
+        if (s_shown[w] == p) return (byte*)(WindowBase + (ulong)w * PageSize);
+        return ShowCap(w, p.Cap, p.Shared ? Rights.Read : Rights.Read | Rights.Write, p);
+    }
+
+    private static byte* ShowCap(int w, CapHandle cap, Rights rights, object owner)
+    {
+        Hide(w);
+        if (!CSpace.TryAlloc(out uint slot)) return null;
+        if (Sys.Copy(cap, CSpace.Self, slot, rights | Rights.Map, out CapHandle copy) != Status.Ok)
+        {
+            CSpace.Free(slot);
+            return null;
+        }
+        ulong at = WindowBase + (ulong)w * PageSize;
+        if (Sys.Map(CSpace.SelfAddressSpace, copy, at, rights) != Status.Ok)
+        {
+            CSpace.Release(copy);
+            return null;
+        }
+        s_copy[w] = copy;
+        s_shown[w] = owner;
+        return (byte*)at;
+    }
+
+    private static void Hide(int w)
+    {
+        if (s_copy[w].Value != 0) CSpace.Release(s_copy[w]);   // deleting the copy unmaps it
+        s_copy[w] = default;
+        s_shown[w] = null;
+    }
+
+    // A page about to go must not stay shown.
+    private static void Forget(Page p)
+    {
+        for (int w = 0; w < Windows; w++)
+            if (s_shown[w] == p) Hide(w);
+    }
+
+    /// <summary>Shows a file daemon's read-only frame (BackingFile.CopyTo) until HideFrame.</summary>
+    public static byte* ShowFrame(CapHandle frame) => ShowCap(2, frame, Rights.Read, null);
+
+    public static void HideFrame() => Hide(2);
+}

@@ -1,0 +1,125 @@
+// fork, vfork, clone and clone3: a new process in the table (EAGAIN when it is full), with a copy of
+// the caller's memory (LinuxMemory.Fork) or, for CLONE_VM|CLONE_VFORK (vfork, glibc's posix_spawn),
+// the same memory; its thread starts with the caller's registers as they are at the syscall's return
+// (the caller is stopped in it: ThreadRegisters reads them, the FS base and the FXSAVE image
+// included) with rax 0, on the stack clone names if it names one. A vfork's caller parks on its
+// ChildEvents until the child execs (Processes.ExecDone) or ends; the call, served again, then
+// answers the child's pid. docs/design/linux.md, "Processes".
+using Vireo.Abi;
+using Vireo.Linux.Abi;
+using Vireo.Linux.Loop;
+using Vireo.User;
+
+namespace Vireo.Linux.Syscalls;
+
+public static unsafe partial class SyscallTable
+{
+    private const ulong Clone3SizeVer0 = 64, Clone3SizeKnown = 88, PageSize = 4096;
+    private const long E2BIG = 7;
+
+    private static long Fork(LinuxProcess p, ulong flags, ulong stack, ulong parentTid, ulong childTid, ulong tls)
+    {
+        if (p.VforkChild != null) return VforkWait(p);
+        long e = CloneRequest.Decode(flags, -1, out CloneRequest r);
+        if (e != 0) return -e;
+        r.Stack = stack;
+        r.ParentTid = parentTid;
+        r.ChildTid = childTid;
+        r.Tls = tls;
+        return Clone(p, in r);
+    }
+
+    // clone3(struct clone_args *, size): the same request as a structure that may grow (copied as
+    // copy_struct_from_user does: a larger one must hold zeros past what is known, else E2BIG).
+    private static long Clone3(LinuxProcess p, ulong args, ulong size)
+    {
+        if (p.VforkChild != null) return VforkWait(p);
+        if (size > PageSize) return -E2BIG;
+        if (size < Clone3SizeVer0) return -Errno.EINVAL;
+        ulong* w = stackalloc ulong[11];
+        for (int i = 0; i < 11; i++) w[i] = 0;
+        ulong known = size < Clone3SizeKnown ? size : Clone3SizeKnown;
+        if (!p.Memory.Read(args, (byte*)w, known)) return -Errno.EFAULT;
+        for (ulong at = Clone3SizeKnown; at < size; at += 8)
+        {
+            if (!p.Memory.ReadWord(args + at, out ulong extra)) return -Errno.EFAULT;
+            if (extra != 0) return -E2BIG;
+        }
+        // flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup
+        if (w[4] > 64 || (w[4] & ~CloneFlags.Csignal) != 0) return -Errno.EINVAL;
+        if ((w[5] == 0) != (w[6] == 0)) return -Errno.EINVAL;
+        if ((w[8] == 0) != (w[9] == 0) || w[9] > 32) return -Errno.EINVAL;
+        if (w[9] != 0) return -Errno.ENOSYS;   // choosing the pid (set_tid): not here
+        long e = CloneRequest.Decode(w[0], (long)w[4], out CloneRequest r);
+        if (e != 0) return -e;
+        r.ChildTid = w[2];
+        r.ParentTid = w[3];
+        r.Stack = w[5] + w[6];
+        r.Tls = w[7];
+        return Clone(p, in r);
+    }
+
+    private static long Clone(LinuxProcess p, in CloneRequest r)
+    {
+        var child = new LinuxProcess();
+        if (!Processes.TryAdd(child)) return -Errno.EAGAIN;
+        long e = Start(p, child, in r);
+        if (e != 0)
+        {
+            child.End(0);   // no parent yet: it leaves the table, and whatever was made goes
+            return -e;
+        }
+        child.Parent = p;
+        p.Children.Add(child);
+        if (!r.Vfork) return (long)child.Pid;
+        child.VforkPending = true;
+        p.VforkChild = child;
+        p.ChildEvents.Add(p);
+        return EventLoop.Parked;
+    }
+
+    // The child's memory, state and thread; 0 or the errno (the child is then ended by the caller).
+    private static long Start(LinuxProcess p, LinuxProcess child, in CloneRequest r)
+    {
+        if (r.SharesMemory) child.Memory = p.Memory.Share();
+        else
+        {
+            Status s = p.Memory.Fork(out LinuxMemory copy);
+            if (s != Status.Ok) return Errno.ENOMEM;
+            child.Memory = copy;
+        }
+        child.InheritFrom(p);
+        child.ExitSignal = r.ExitSignal;
+        if (r.ClearSighand)
+            child.Signals.ResetHandlers();   // caught: default; ignored stays
+        var regs = new ThreadRegisterState();
+        if (Sys.ThreadRegisters(p.Thread, ThreadRegistersOp.Read, &regs) != Status.Ok) return Errno.EAGAIN;
+        regs.Rax = 0;
+        if (r.Stack != 0) regs.Rsp = r.Stack;
+        if (r.SetTls)
+        {
+            if (r.Tls >= BootstrapLayout.UserTop) return Errno.EPERM;   // do_arch_prctl_64's check
+            regs.FsBase = r.Tls;
+        }
+        // pid_t is 32 bits. Linux ignores a bad address here (put_user's result is not checked).
+        uint pid = (uint)child.Pid;
+        if (r.ParentTid != 0 && r.ParentSetTid) _ = p.Memory.Write(r.ParentTid, (byte*)&pid, 4);
+        if (r.ChildTid != 0 && r.ChildSetTid) _ = child.Memory.Write(r.ChildTid, (byte*)&pid, 4);
+        if (r.ChildClearTid) child.ClearTid = r.ChildTid;
+        Status started = child.StartThread(regs.Rip, regs.Rsp & ~15UL, &regs);
+        return started == Status.Ok ? 0 : started == Status.OutOfMemory ? Errno.ENOMEM : Errno.EAGAIN;
+    }
+
+    // A vfork's caller served again: the child's pid once it has exec'd or ended, else park on.
+    private static long VforkWait(LinuxProcess p)
+    {
+        LinuxProcess child = p.VforkChild;
+        if (child.VforkPending)
+        {
+            p.ChildEvents.Add(p);
+            return EventLoop.Parked;
+        }
+        p.VforkChild = null;
+        return (long)child.Pid;
+    }
+}
