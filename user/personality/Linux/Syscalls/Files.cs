@@ -75,7 +75,7 @@ public static unsafe partial class SyscallTable
         if (count == 0) return 0;
         if (!Chunk(p, buffer, count, true, out byte* at, out int want)) return -Errno.EFAULT;
         if (f.Content != null) return ReadServed(f, at, want);
-        if (f.ReadEnd != null) return PipeRead(p, f, at, want);
+        if (f.ReadEnd != null) return PipeRead(p, f, buffer, count, at, want);
         if (f.Socket) return -Errno.ENOTCONN;
         // A raw read with VMIN 0 takes what is there, possibly nothing: ttyd answers it at once.
         if (f.MayBlock && !(LinuxTerminal.ReadsAtOnce && LinuxTerminal.IsConsole(f)) && !Ready(p, f, Readiness.Readable)) return EventLoop.Parked;

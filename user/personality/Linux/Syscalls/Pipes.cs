@@ -54,8 +54,9 @@ public static unsafe partial class SyscallTable
         return -Errno.EFAULT;
     }
 
-    // A read of a pipe end: what is there, or end of file when no writer is left, or wait.
-    private static long PipeRead(LinuxProcess p, LinuxFile f, byte* at, int want)
+    // A read of a pipe end: what is there (up to `count`, piece by piece through the window: `at` and
+    // `want` are the first piece), or end of file when no writer is left, or wait.
+    private static long PipeRead(LinuxProcess p, LinuxFile f, ulong buffer, ulong count, byte* at, int want)
     {
         Pipe pipe = f.ReadEnd;
         if (pipe.Ring.Count == 0)
@@ -65,10 +66,17 @@ public static unsafe partial class SyscallTable
             pipe.ReadWaiters.Add(p);
             return EventLoop.Parked;
         }
-        int n = pipe.Ring.Peek(new Span<byte>(at, want));
-        pipe.Ring.Consume(n);
+        long done = 0;
+        while (true)
+        {
+            int n = pipe.Ring.Peek(new Span<byte>(at, want));
+            pipe.Ring.Consume(n);
+            done += n;
+            if (n < want || (ulong)done >= count || pipe.Ring.Count == 0) break;
+            if (!Chunk(p, buffer + (ulong)done, count - (ulong)done, true, out at, out want)) break;
+        }
         pipe.Drained();
-        return n;
+        return done;
     }
 
     // A write to a pipe end: up to PIPE_BUF bytes go whole or wait; more go as far as there is room
