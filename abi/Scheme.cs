@@ -152,6 +152,20 @@ public enum TtyMode : ulong
     All = Canonical | Echo | Signals,
 }
 
+/// <summary>Where an interrupt of the console came (w0 of a `tty:interrupt` read's answer), so that
+/// a shell can tell a Ctrl-C meant for a line it has not read yet from one that only dropped the line
+/// being typed at its prompt (docs/design/tty.md, "The interrupt event and the foreground").</summary>
+[System.Flags]
+public enum TtyInterruptContext : ulong
+{
+    None = 0,
+    /// <summary>Input was queued that nobody had read (lines typed ahead): the interrupt came behind it.</summary>
+    BehindInput = 1,
+    /// <summary>A reader of the console was waiting and nothing was queued: the interrupt came at a
+    /// prompt (in canonical mode it dropped the line being edited).</summary>
+    WhileReading = 2,
+}
+
 /// <summary>How a claimed PCI function interrupts (SchemeOp.PciClaim's w0, low byte).</summary>
 public enum PciInterrupt : ulong
 {

@@ -31,6 +31,11 @@ public static unsafe class Interrupts
     private static CapHandle s_reopened;           // signalled when the main thread has the console back
     private static LocalThread s_watcher;
     private static volatile bool s_interrupted;
+    // Which line an interrupt belongs to (BeginLine): the watcher counts interrupts and notes where
+    // ttyd says each came; the main thread notes the count before it reads a line.
+    private static volatile uint s_count, s_countAtRead;
+    private static volatile bool s_lastWhileReading;   // the last one came at the prompt: it only dropped the line typed
+    private static volatile bool s_behindInput;        // one came behind lines typed ahead: it stops the next line
     private static ulong s_given;                  // the foreground this shell named last (0: itself)
 
     /// <summary>Ctrl-C came since the line began.</summary>
@@ -90,8 +95,22 @@ public static unsafe class Interrupts
     /// <summary>This shell is the foreground again (at start, and after each line that gave it away).</summary>
     public static void TakeForeground() => GiveForeground(0);
 
-    /// <summary>A new line: an interrupt before it no longer counts.</summary>
-    public static void BeginLine() => s_interrupted = false;
+    /// <summary>The shell is about to read a line (Program, before ReadLine).</summary>
+    public static void Reading() => s_countAtRead = s_count;
+
+    /// <summary>A line was read: whether an interrupt counts for it. One that came before the read
+    /// began does not (it was for the line before, or for the prompt), nor one that came while the
+    /// shell waited at its prompt with nothing typed ahead (ttyd dropped the line being edited). One
+    /// that came behind lines typed ahead of it does: those lines are what it stops (Linux would
+    /// discard them), even when it reached this thread before the line was read. And so does one
+    /// that came while the read was answered, before this call: before this, BeginLine cleared the
+    /// flag unconditionally and such a Ctrl-C was lost (the `sleep 60` it was meant for ran on).</summary>
+    public static void BeginLine()
+    {
+        bool behind = s_behindInput;
+        s_behindInput = false;
+        s_interrupted = behind || (s_count != s_countAtRead && !s_lastWhileReading);
+    }
 
     /// <summary>Stage `stage` of the running line is process `pid` (0: none any more).</summary>
     public static void Foreground(int stage, ulong pid)
@@ -117,6 +136,10 @@ public static unsafe class Interrupts
             Status s = Ipc.Call(Event, new MessageInfo(SchemeLimits.DataWord, 0, (ulong)SchemeOp.Read), ref m);
             if (s == Status.Ok && (Status)(long)m.Info.Label == Status.Ok)
             {
+                var where = (TtyInterruptContext)m.W0;
+                s_lastWhileReading = (where & TtyInterruptContext.WhileReading) != 0;
+                if ((where & TtyInterruptContext.BehindInput) != 0) s_behindInput = true;
+                s_count++;   // after the notes above: BeginLine reads the count first
                 StopForeground();
                 continue;
             }

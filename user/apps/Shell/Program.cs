@@ -30,6 +30,7 @@ static unsafe class Program
             Out.Write("vireo$ ");
             // Output the console no longer takes is dropped (Out keeps the failure); the shell goes on.
             _ = Out.Flush();
+            Interrupts.Reading();
             Status s = s_input.ReadLine(Fd.Stdin, text, MaxLine, out int length, out bool cut, out bool ended);
             if (s != Status.Ok && Terminal.IsGone(s) && Terminal.Reattach())
             {
@@ -74,7 +75,11 @@ static unsafe class Program
         while (true)
         {
             CommandList.Next(text, length, ref position, out int start, out int partLength, out Connector next);
-            if (Interrupts.Interrupted) return false;   // Ctrl-C stops the rest of the line
+            if (Interrupts.Interrupted)
+            {
+                status = 128 + 2;   // Ctrl-C stops the rest of the line (all of it, when it came first)
+                return false;
+            }
             if (CommandList.Runs(before, status))
             {
                 // Checked already, but a longer $? can still overflow the parser's text.

@@ -2,6 +2,7 @@
 // by dup as Linux shares an open file description), each fd with its own close-on-exec bit. Fds 0-2
 // start as the personality's standard input, output and error, which closing only forgets.
 using System;
+using Vireo.Linux.Pipes;
 using Vireo.User;
 using Vireo.User.Schemes;
 
@@ -21,6 +22,15 @@ public sealed class LinuxFile
     public int Users = 1;           // fds naming it
     /// <summary>A read may wait (the console, a pipe): the loop watches it rather than block in it.</summary>
     public bool MayBlock;
+    /// <summary>The personality's own pipe ends this file holds (pipe2: one; socketpair: both).</summary>
+    public Pipe ReadEnd, WriteEnd;
+    /// <summary>An AF_UNIX socket that is not connected (socket(2)): connect finds nobody.</summary>
+    public bool Socket;
+    /// <summary>Whether it names the console (LinuxTerminal.IsConsole): 0 not asked yet, 1 yes, -1 no.</summary>
+    public sbyte Tty;
+
+    /// <summary>A pipe or socket of the personality's: no position (ESPIPE), no Vireo file.</summary>
+    public bool IsStream => ReadEnd != null || WriteEnd != null || Socket;
 
     /// <summary>Whether files of this Vireo path's scheme can make a reader wait (tty:, pipe:, chan:).</summary>
     public static bool SchemeMayBlock(byte[] vireo) =>
@@ -92,7 +102,10 @@ public sealed class LinuxFiles
         LinuxFile f = Get(fd);
         if (f == null) return false;
         _files[(int)fd] = null;
-        if (--f.Users == 0 && f.Fd.IsValid && !f.Stdio) _ = Fs.Close(f.Fd);   // Linux's close of a file opened for reading cannot fail either
+        if (--f.Users > 0) return true;
+        f.ReadEnd?.CloseReader();
+        f.WriteEnd?.CloseWriter();
+        if (f.Fd.IsValid && !f.Stdio) _ = Fs.Close(f.Fd);   // Linux's close of a file opened for reading cannot fail either
         return true;
     }
 }

@@ -52,6 +52,7 @@ static unsafe class Program
             SyscallTable.Say("linux: cannot start its loop (status " + ((ulong)s).ToString() + ")\n");
             return 125;
         }
+        LinuxTerminal.Start();
         var p = new LinuxProcess { Shown = shown };
         Processes.TryAdd(p);   // the first: the table is empty
         p.Pgid = p.Sid = p.Pid;
@@ -66,7 +67,9 @@ static unsafe class Program
         if (c.Login && Fs.Stat("disk:/root", out _, out FileKind home) == Status.Ok && home == FileKind.Directory) p.Cwd = "/root"u8.ToArray();
         // /tmp is ramfs's (as tmpfs is on Linux): made here, since ramfs starts empty.
         _ = Fs.Mkdir("file:/tmp");   // Exists after the first run: what matters is that it is there
-        return EventLoop.Run(p);
+        int status = EventLoop.Run(p);
+        LinuxTerminal.Restore();
+        return status;
     }
 
     // -t: the trace goes to standard error, or with -o to FILE (a Linux path, or a Vireo one), made new.

@@ -77,6 +77,9 @@ public unsafe struct LineDiscipline
 
     /// <summary>Whether Ctrl-C came since the last call (the daemon then raises the console's
     /// interrupt event).</summary>
+    /// <summary>An interrupt was noted and not taken yet.</summary>
+    public bool InterruptNoted => _interrupted;
+
     public bool TakeInterrupt()
     {
         bool was = _interrupted;

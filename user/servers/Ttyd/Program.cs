@@ -42,6 +42,7 @@ static unsafe class Program
     private static WatchTable s_watches;
     private static bool s_hardware;
     private static ulong s_foreground, s_controller;   // pids: TtySetForeground's
+    private static TtyInterruptContext s_inputInterruptContext;   // where the interrupt byte of this batch came
 
     [RuntimeExport("vireo_main")]
     static int Main()
@@ -61,7 +62,7 @@ static unsafe class Program
             if ((ulong)r.Op == MessageInfo.NotificationLabel)
             {
                 TakeInput(r.Badge);
-                if (s_line.TakeInterrupt()) Interrupt();
+                if (s_line.TakeInterrupt()) Interrupt(s_inputInterruptContext);
                 ServeReaders();
                 s_watches.Check(&Ready);   // a line left over for nobody waiting: Readable
                 continue;
@@ -136,7 +137,12 @@ static unsafe class Program
     private static void Feed(byte c)
     {
         byte* echo = stackalloc byte[LineDiscipline.MaxEcho];
+        // Where an interrupt byte came is the state before it, not after the batch (whose later bytes
+        // may complete a line behind it).
+        bool noted = s_line.InterruptNoted;
+        TtyInterruptContext where = Context();
         int n = s_line.Feed(c, echo);
+        if (!noted && s_line.InterruptNoted) s_inputInterruptContext = where;
         Uart.Write(echo, n);
     }
 
@@ -154,12 +160,16 @@ static unsafe class Program
 
     // The foreground's interrupt files are told: a waiting reader is answered, a file without one
     // keeps it pending for its next read (or Watch). A reader that died meanwhile is skipped.
-    private static void Interrupt()
+    private static void Interrupt(TtyInterruptContext where)
     {
         ulong to = InterruptTarget(out bool anyone);
         if (anyone)
             for (uint id = 1; id < MaxFiles; id++)
-                if (s_files.IsOpen(id) && s_files[id].Interrupt && (to == 0 || s_files[id].Opener == to)) s_files[id].Pending = true;
+                if (s_files.IsOpen(id) && s_files[id].Interrupt && (to == 0 || s_files[id].Opener == to))
+                {
+                    s_files[id].Pending = true;
+                    s_files[id].PendingContext = where;
+                }
         for (int n = s_interruptReaders.Count; n > 0; n--)
         {
             s_interruptReaders.Take(out int token, out int file);
@@ -171,10 +181,16 @@ static unsafe class Program
             s_files[(uint)file].Pending = false;
             SchemeCall.Data[0] = LineDiscipline.EndOfText;
             // A reader that died meanwhile needs no answer.
-            _ = s_server.AnswerLater(token, Status.Ok, 0, 0, 1);
+            _ = s_server.AnswerLater(token, Status.Ok, (ulong)s_files[(uint)file].PendingContext, 0, 1);
         }
         s_watches.Check(&Ready);
     }
+
+    // Where an interrupt comes now, told to its hearer (TtyInterruptContext): behind input nobody read
+    // yet, or at a prompt (a reader waiting, nothing queued).
+    private static TtyInterruptContext Context() =>
+        s_line.HasLine ? TtyInterruptContext.BehindInput :
+        s_readers.Count > 0 ? TtyInterruptContext.WhileReading : TtyInterruptContext.None;
 
     // Whose interrupt files hear it: the foreground pid's, else its controller's (0 = everyone's
     // while nobody was named). `anyone` false: neither listens, the interrupt goes nowhere (as a
@@ -204,6 +220,7 @@ static unsafe class Program
     {
         public bool Interrupt;
         public bool Pending;   // an interrupt came for this file while nobody read it
+        public TtyInterruptContext PendingContext;   // where the last such interrupt came (its answer's w0)
         public ulong Opener;
     }
 
@@ -285,14 +302,14 @@ static unsafe class Program
         if (r.Op == SchemeOp.Write)
         {
             ulong length = (ulong)r.DataLength;
-            Interrupt();   // its answers use the data area: before this request's own answer
+            Interrupt(Context());   // its answers use the data area: before this request's own answer
             s_server.Answer(Status.Ok, length);
         }
         else if (r.Op == SchemeOp.Read && r.W0 > 0 && file.Pending)
         {
             file.Pending = false;
             SchemeCall.Data[0] = LineDiscipline.EndOfText;
-            s_server.Answer(Status.Ok, 0, 0, 0, 1);
+            s_server.Answer(Status.Ok, (ulong)file.PendingContext, 0, 0, 1);
         }
         else if (r.Op == SchemeOp.Read && r.W0 > 0)
         {

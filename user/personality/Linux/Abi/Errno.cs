@@ -10,7 +10,8 @@ public static class Errno
     public const long EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11, ENOMEM = 12,
         EACCES = 13, EFAULT = 14, EEXIST = 17, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, EMFILE = 24,
         ENOTTY = 25, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, ERANGE = 34, ENAMETOOLONG = 36,
-        ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, EXDEV = 18, ENOTSUP = 95;
+        ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, EXDEV = 18, ENOTSUP = 95,
+        ENOTSOCK = 88, EAFNOSUPPORT = 97, ENOTCONN = 107;
     public const long E2BIG = 7, ECHILD = 10, ENOEXEC = 8, ETXTBSY = 26;   // execve's
 
     /// <summary>The errno for a failed scheme call (Ok gives 0). A status with no Linux counterpart

@@ -372,9 +372,17 @@ public static class SyscallTrace
 
     /// <summary>ENOENT for 2 (null for a number without a name here).</summary>
     public static string ErrnoName(long e) =>
-        e > 0 && e < ErrnoNames.Length ? ErrnoNames[(int)e] : e == 95 ? "EOPNOTSUPP" : e == 110 ? "ETIMEDOUT" : null;
+        e > 0 && e < ErrnoNames.Length ? ErrnoNames[(int)e] : e switch
+        {
+            88 => "ENOTSOCK", 95 => "EOPNOTSUPP", 97 => "EAFNOSUPPORT", 107 => "ENOTCONN", 110 => "ETIMEDOUT", _ => null,
+        };
 
     /// <summary>strerror's text for it, as glibc words it.</summary>
     public static string ErrnoMessage(long e) =>
-        e > 0 && e < ErrnoMessages.Length ? ErrnoMessages[(int)e] : e == 95 ? "Operation not supported" : e == 110 ? "Connection timed out" : "Unknown error " + e.ToString();
+        e > 0 && e < ErrnoMessages.Length ? ErrnoMessages[(int)e] : e switch
+        {
+            88 => "Socket operation on non-socket", 95 => "Operation not supported",
+            97 => "Address family not supported by protocol", 107 => "Transport endpoint is not connected",
+            110 => "Connection timed out", _ => "Unknown error " + e.ToString(),
+        };
 }

@@ -21,7 +21,7 @@ public static unsafe class EventLoop
 {
     /// <summary>A handler's answer for a call that waits: it has put the process on a queue or a timer.</summary>
     public const long Parked = long.MinValue;
-    public const ulong TimerBit = 1, WatchBit = 2;
+    public const ulong TimerBit = 1, WatchBit = 2, InterruptBit = 4;
 
     public static CapHandle Endpoint, Notification;
     /// <summary>Processes parked on a Vireo descriptor's readiness (Fs.Watch with WatchBit): woken together.</summary>
@@ -96,6 +96,7 @@ public static unsafe class EventLoop
             ulong bits = m.Badge;   // a bound notification's bits come in the badge
             if ((bits & TimerBit) != 0) Timers.Expire();
             if ((bits & WatchBit) != 0) Watched.WakeAll();
+            if ((bits & InterruptBit) != 0) LinuxTerminal.TakeInterrupts();   // Ctrl-C: SIGINT to the foreground group
             return false;
         }
         caller = Processes.ByPid(m.Badge);

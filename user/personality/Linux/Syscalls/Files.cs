@@ -21,6 +21,8 @@ public static unsafe partial class SyscallTable
     {
         LinuxFile f = p.Files.Get(fd);
         if (f == null || (f.StatusFlags & OAccMode) == 0) return -Errno.EBADF;
+        if (f.WriteEnd != null) return PipeWrite(p, f, buffer, count);
+        if (f.Socket) return -Errno.ENOTCONN;
         if (count > int.MaxValue) count = int.MaxValue;
         if (!p.Memory.IsMapped(buffer, count)) return -Errno.EFAULT;
         ulong done = 0;
@@ -73,9 +75,17 @@ public static unsafe partial class SyscallTable
         if (count == 0) return 0;
         if (!Chunk(p, buffer, count, true, out byte* at, out int want)) return -Errno.EFAULT;
         if (f.Content != null) return ReadServed(f, at, want);
-        if (f.MayBlock && !Ready(p, f, Readiness.Readable)) return EventLoop.Parked;
+        if (f.ReadEnd != null) return PipeRead(p, f, buffer, count, at, want);
+        if (f.Socket) return -Errno.ENOTCONN;
+        // A raw read with VMIN 0 takes what is there, possibly nothing: ttyd answers it at once.
+        if (f.MayBlock && !(LinuxTerminal.ReadsAtOnce && LinuxTerminal.IsConsole(f)) && !Ready(p, f, Readiness.Readable)) return EventLoop.Parked;
         Status s = Fs.Read(f.Fd, at, want, out int read);
-        return s == Status.Ok ? read : -Errno.From(s);
+        if (s != Status.Ok) return -Errno.From(s);
+        if (read == 0 || !LinuxTerminal.FiltersInput || !LinuxTerminal.IsConsole(f)) return read;
+        // With ISIG in raw mode, ^\ and ^Z are signals, not input; if nothing else came, the read
+        // was interrupted by them.
+        int kept = LinuxTerminal.Filter(p, at, read);
+        return kept > 0 ? kept : -Errno.EINTR;
     }
 
     // Whether a read (or write) of a file that can make its caller wait would go ahead now; if not, p
@@ -102,7 +112,7 @@ public static unsafe partial class SyscallTable
         LinuxFile f = p.Files.Get(fd);
         if (f == null) return -Errno.EBADF;
         if (offset < 0) return -Errno.EINVAL;
-        if (f.Stdio) return -Errno.ESPIPE;
+        if (f.Stdio || f.IsStream) return -Errno.ESPIPE;
         if (!f.Fd.IsValid) return -Errno.EINVAL;   // the personality's own files: read and lseek only
         if ((f.StatusFlags & OAccMode) == (write ? 0UL : 1UL)) return -Errno.EBADF;   // not open for it
         if (!write && f.IsDirectory) return -Errno.EISDIR;
@@ -167,7 +177,7 @@ public static unsafe partial class SyscallTable
         LinuxFile f = p.Files.Get(fd);
         if (f == null) return -Errno.EBADF;
         if (whence > 2) return -Errno.EINVAL;
-        if (f.Stdio) return -Errno.ESPIPE;
+        if (f.Stdio || f.IsStream) return -Errno.ESPIPE;
         if (f.Content != null)
         {
             long to = whence == 0 ? offset : whence == 1 ? (long)f.Position + offset : f.Content.Length + offset;
@@ -207,6 +217,7 @@ public static unsafe partial class SyscallTable
             st.Mode = LinuxStat.ModeOf(FileKind.Directory);
         }
         else if (f.Content != null) st = PlainStat((ulong)f.Content.Length, FileKind.File);
+        else if (f.IsStream) st = StreamStat(f);
         else
         {
             Status s = Fs.Fstat(f.Fd, out st);
@@ -329,14 +340,10 @@ public static unsafe partial class SyscallTable
             case 2: p.Files.SetCloseOnExec(fd, (argument & 1) != 0); return 0;
             case 3: return (long)f.StatusFlags;                        // F_GETFL
             case 4: f.StatusFlags = (f.StatusFlags & ~(OAppend | ONonblock)) | (argument & (OAppend | ONonblock)); return 0;
+            case 1031:                                                 // F_SETPIPE_SZ: the ring keeps its size
+            case 1032: return f.ReadEnd != null || f.WriteEnd != null ? Pipes.PipeBuffer.Capacity : -Errno.EBADF;   // F_GETPIPE_SZ
             default: return -Errno.EINVAL;
         }
-    }
-
-    private static long Ioctl(LinuxProcess p, ulong fd, ulong request)
-    {
-        // TCGETS, TIOCGWINSZ and the rest: not a terminal yet (the console's termios comes later).
-        return p.Files.Get(fd) != null ? -Errno.ENOTTY : -Errno.EBADF;
     }
 
     // sendfile: a read and write loop through a buffer of ours (cat and cp use it).

@@ -27,7 +27,16 @@ public static partial class SyscallTable
             case SyscallNumber.Newfstatat: return Newfstatat(p, (long)a.A0, a.A1, a.A2, a.A3);
             case SyscallNumber.Stat: return Newfstatat(p, AtFdCwd, a.A0, a.A1, 0);
             case SyscallNumber.Lstat: return Newfstatat(p, AtFdCwd, a.A0, a.A1, AtSymlinkNofollow);
-            case SyscallNumber.Ioctl: return Ioctl(p, a.A0, a.A1);
+            case SyscallNumber.Ioctl: return Ioctl(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Pipe: return Pipe2(p, a.A0, 0);
+            case SyscallNumber.Pipe2: return Pipe2(p, a.A0, a.A1);
+            case SyscallNumber.Poll: return Poll(p, a.A0, a.A1, (int)a.A2);
+            case SyscallNumber.Ppoll: return Ppoll(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Select: return Select(p, (int)a.A0, a.A1, a.A2, a.A3, a.A4, 1000);
+            case SyscallNumber.Pselect6: return Select(p, (int)a.A0, a.A1, a.A2, a.A3, a.A4, 1);
+            case SyscallNumber.Socket: return Socket(p, a.A0, a.A1);
+            case SyscallNumber.Connect: return Connect(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Socketpair: return Socketpair(p, a.A0, a.A1, a.A3);
             case SyscallNumber.Open: return Openat(p, AtFdCwd, a.A0, a.A1, a.A2);
             case SyscallNumber.Openat: return Openat(p, (long)a.A0, a.A1, a.A2, a.A3);
             case SyscallNumber.Lseek: return Lseek(p, a.A0, (long)a.A1, a.A2);

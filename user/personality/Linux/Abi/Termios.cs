@@ -1,0 +1,66 @@
+// Linux's struct termios as TCGETS and TCSETS pass it (the kernel's, 36 bytes: four flag words,
+// c_line, c_cc[19]), its defaults on a Linux console, and the part of it that ttyd's modes can carry
+// (docs/design/tty.md, "Modes"): ICANON, ECHO and ISIG, VMIN as "least bytes" 0 or 1, VINTR as the
+// interrupt byte. The rest is kept as the program set it, so TCGETS gives back what TCSETS was given.
+// Portable, host-tested (tests/Kernel.Tests/Linux/TermiosTests.cs).
+using System;
+using Vireo.Abi;
+
+namespace Vireo.Linux.Abi;
+
+public static class Termios
+{
+    public const int Size = 36;
+    public const int IflagOffset = 0, OflagOffset = 4, CflagOffset = 8, LflagOffset = 12, LineOffset = 16, CcOffset = 17;
+    public const uint Isig = 0x1, Icanon = 0x2, Echo = 0x8;
+    public const int VIntr = 0, VQuit = 1, VErase = 2, VKill = 3, VEof = 4, VTime = 5, VMin = 6, VSusp = 10;
+
+    /// <summary>A Linux console's termios after boot (stty -g of a virtual console): ICRNL IXON IUTF8;
+    /// OPOST ONLCR; B38400 CS8 CREAD HUPCL; ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN; ^C ^\ DEL
+    /// ^U ^D, VTIME 0, VMIN 1, ^Q ^S ^Z ^R ^O ^W ^V.</summary>
+    public static void Default(Span<byte> t)
+    {
+        t.Slice(0, Size).Clear();
+        PutWord(t, IflagOffset, 0x4500);
+        PutWord(t, OflagOffset, 0x5);
+        PutWord(t, CflagOffset, 0xBF);
+        PutWord(t, LflagOffset, 0x8A3B);
+        ReadOnlySpan<byte> cc = stackalloc byte[] { 3, 0x1C, 0x7F, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1A, 0, 0x12, 0x0F, 0x17, 0x16, 0 };
+        cc.CopyTo(t.Slice(CcOffset));
+    }
+
+    public static uint Word(ReadOnlySpan<byte> t, int offset) =>
+        (uint)(t[offset] | t[offset + 1] << 8 | t[offset + 2] << 16 | t[offset + 3] << 24);
+
+    public static void PutWord(Span<byte> t, int offset, uint value)
+    {
+        t[offset] = (byte)value;
+        t[offset + 1] = (byte)(value >> 8);
+        t[offset + 2] = (byte)(value >> 16);
+        t[offset + 3] = (byte)(value >> 24);
+    }
+
+    /// <summary>What ttyd is told for this termios: its mode, least bytes and interrupt byte. ISIG with
+    /// VINTR disabled (0) or beyond ASCII keeps Ctrl-C as input (ttyd's interrupt byte must be 1..0x7F).</summary>
+    public static void ToTty(ReadOnlySpan<byte> t, out TtyMode mode, out int leastBytes, out byte interrupt)
+    {
+        uint l = Word(t, LflagOffset);
+        byte intr = t[CcOffset + VIntr];
+        bool signals = (l & Isig) != 0 && intr != 0 && intr < 0x80;
+        mode = ((l & Icanon) != 0 ? TtyMode.Canonical : 0) | ((l & Echo) != 0 ? TtyMode.Echo : 0) | (signals ? TtyMode.Signals : 0);
+        leastBytes = t[CcOffset + VMin] > 0 ? 1 : 0;
+        interrupt = signals ? intr : (byte)3;
+    }
+
+    /// <summary>Folds ttyd's mode into `t` (ICANON, ECHO, ISIG, VMIN, VINTR), keeping everything else.</summary>
+    public static void FromTty(Span<byte> t, TtyMode mode, int leastBytes, byte interrupt)
+    {
+        uint l = Word(t, LflagOffset) & ~(Icanon | Echo | Isig);
+        if ((mode & TtyMode.Canonical) != 0) l |= Icanon;
+        if ((mode & TtyMode.Echo) != 0) l |= Echo;
+        if ((mode & TtyMode.Signals) != 0) l |= Isig;
+        PutWord(t, LflagOffset, l);
+        if ((t[CcOffset + VMin] > 0 ? 1 : 0) != leastBytes) t[CcOffset + VMin] = (byte)leastBytes;
+        if ((mode & TtyMode.Signals) != 0) t[CcOffset + VIntr] = interrupt;
+    }
+}
