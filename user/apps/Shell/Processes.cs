@@ -13,6 +13,17 @@ public static unsafe class Processes
 {
     private const string BinDirectory = "initfs:/bin/";
 
+    // The Linux personality is a nester: every frame of every Linux process it serves is a capability
+    // of its own, so it gets the largest CNode a spawn may have (2^12 slots, against 2^10 for others).
+    private const ulong NesterSizes = 12UL << 8;
+
+    private static ulong Sizes(System.ReadOnlySpan<byte> name)
+    {
+        int start = name.Length;   // the last name: after the last '/' or ':'
+        while (start > 0 && name[start - 1] != (byte)'/' && name[start - 1] != (byte)':') start--;
+        return name.Slice(start).SequenceEqual("linux"u8) ? NesterSizes : 0;
+    }
+
     /// <summary>Starts stage `stage` of `line`; the child's pid in `pid`.</summary>
     public static Status Spawn(ref CommandLine line, int stage, Fd input, Fd output, Fd error, out ulong pid)
     {
@@ -30,7 +41,7 @@ public static unsafe class Processes
         if (t.Cut) return Status.NameTooLong;
         // The shell's commands act with its authority (the console's shell may kill any process;
         // docs/design/shell.md): whatever rights it was given, its children get too.
-        return Children.Spawn(t.Written, input, output, error, SpawnFlags.NoRegister | SpawnFlags.InheritRights, out pid);
+        return Children.Spawn(t.Written, input, output, error, SpawnFlags.NoRegister | SpawnFlags.InheritRights, out pid, Sizes(name));
     }
 
     /// <summary>Waits for child `pid` (0: any child) to end; which one in `ended`, and its exit
