@@ -32,14 +32,34 @@ public static unsafe class EventLoop
     private static bool s_firstEnded;
     private static int s_firstStatus;
 
-    /// <summary>Makes the endpoint and the notification bound to this thread, and starts the timer thread.</summary>
+    // What the relay thread's messages carry as their label (W0: the notification's bits). Its
+    // capability to the endpoint is unbadged (badge 0), which no Linux thread's is (pids start at 100).
+    private const ulong WakeLabel = 0x5741_4B45;   // "WAKE"
+    private static LocalThread s_relay;
+
+    /// <summary>Makes the endpoint and the notification, and starts the timer and relay threads.</summary>
     public static Status Start()
     {
         Status s = CSpace.Make(ObjectType.Endpoint, 0, out Endpoint);
         if (s == Status.Ok) s = CSpace.Make(ObjectType.Notification, 0, out Notification);
-        if (s == Status.Ok) s = Ipc.Bind(new CapHandle(BootstrapSlots.Thread, 0), Notification);
         if (s == Status.Ok) s = Timers.Start();
+        if (s == Status.Ok) s = ThreadBuilder.Create(new CapHandle(BootstrapSlots.Memory, 0), &Relay, 0, LinuxMemory.BesideWindow + LinuxMemory.PageSize, out s_relay);
+        if (s == Status.Ok) s = Sys.ThreadStart(s_relay.Thread);
         return s;
+    }
+
+    // The notification is not bound to the loop's thread: the kernel's ReplyRecv fast path is not taken
+    // by a receiver with a bound notification (kernel/Nucleus/Ipc/FastPath.cs), and every Linux call
+    // would pay the general path. A second thread waits on it instead and passes its bits on as a
+    // message, which the loop receives like any other. It allocates nothing.
+    private static ulong Relay(ulong unused)
+    {
+        while (true)
+        {
+            if (Ipc.Wait(Notification, out ulong bits) != Status.Ok || bits == 0) continue;   // our own notification: a failed wait is tried again
+            var m = Message.Of(bits);
+            _ = Ipc.Send(Endpoint, new MessageInfo(1, 0, WakeLabel), ref m);   // our own endpoint, which the loop receives on while it lives
+        }
     }
 
     /// <summary>A parked process's call is served again at the next turn of the loop.</summary>
@@ -91,9 +111,9 @@ public static unsafe class EventLoop
     {
         result = 0;
         caller = null;
-        if (m.Info.Label == MessageInfo.NotificationLabel)
+        if (m.Info.Label == WakeLabel && m.Badge == 0)
         {
-            ulong bits = m.Badge;   // a bound notification's bits come in the badge
+            ulong bits = m.W0;   // the relay's message: the notification's bits
             if ((bits & TimerBit) != 0) Timers.Expire();
             if ((bits & WatchBit) != 0) Watched.WakeAll();
             if ((bits & InterruptBit) != 0) LinuxTerminal.TakeInterrupts();   // Ctrl-C: SIGINT to the foreground group
