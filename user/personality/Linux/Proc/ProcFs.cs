@@ -149,6 +149,7 @@ public static unsafe class ProcFs
         Pid = p.Pid, ParentPid = p.ParentPid, Group = p.Pgid, Session = p.Sid,
         Name = ProcText.Comm(p.ExePath), State = p.Ended ? 'Z' : p.IsParked ? 'S' : 'R',
         VirtualBytes = p.Break - p.BreakStart + LinuxProcess.StackSize,
+        ResidentPages = (ulong)p.Memory.FrameCount,
     };
 
     // What sys: says of the machine's memory (the process manager's figures), in bytes.
