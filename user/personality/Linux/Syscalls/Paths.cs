@@ -117,7 +117,7 @@ public static unsafe partial class SyscallTable
             f.IsDirectory = (o & OpenFlags.Directory) != 0 || kind == FileKind.Directory;
             f.MayBlock = made != null && LinuxFile.SchemeMayBlock(made);
         }
-        f.Path = linux.ToArray();   // directories resolve against it; mmap reopens a file by it
+        if (f.IsDirectory && f.Path == null) f.Path = linux.ToArray();   // openat and fchdir resolve against it (ProcFs gave /proc/self its pid)
         int n = p.Files.Add(f, (flags & OCloexec) != 0);
         if (n < 0)
         {
