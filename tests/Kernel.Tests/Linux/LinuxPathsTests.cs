@@ -75,13 +75,4 @@ public class LinuxPathsTests
     [InlineData("/scheme", false)]
     [InlineData("/sys", false)]
     public void SchemeRootsAreKnown(string linux, bool root) => Assert.Equal(root, LinuxPaths.IsSchemeRoot(Encoding.ASCII.GetBytes(linux)));
-
-    [Fact]
-    public void ProcMountsNamesTheNamespacesFileSystems()
-    {
-        Assert.Equal("disk / ext2 rw 0 0\nfile /tmp tmpfs rw 0 0\n", Encoding.ASCII.GetString(LinuxPaths.Served("/proc/mounts"u8)));
-        Assert.NotNull(LinuxPaths.Served("/proc/self/mounts"u8));
-        Assert.Null(LinuxPaths.Served("/proc/meminfo"u8));
-        Assert.Null(LinuxPaths.Served("/etc/passwd"u8));
-    }
 }

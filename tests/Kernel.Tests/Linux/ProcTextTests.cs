@@ -78,4 +78,8 @@ public class ProcTextTests
         Assert.StartsWith("cpu  0 0 0 0 0 0 0 0 0 0\n", stat);
         Assert.Contains("\nbtime 1700000000\nprocesses 2\nprocs_running 1\n", stat);
     }
+
+    [Fact]
+    public void ProcMountsNamesTheNamespacesFileSystems() =>
+        Assert.Equal("disk / ext2 rw 0 0\nfile /tmp tmpfs rw 0 0\n", S(ProcText.Mounts()));
 }

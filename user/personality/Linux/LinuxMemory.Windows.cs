@@ -2,8 +2,10 @@
 // of its capability at a fixed address in the personality's own space. A copy lives only while it
 // is shown, so a frame costs the personality one capability slot, not two; the window keeps showing
 // a frame until another is needed there, so a run of accesses to one page costs one Copy and Map.
-// Window 0 serves At (syscall buffers, filling new pages), 1 the second frame of a copy (fork),
-// 2 a file daemon's frame being copied from (ShowFrame).
+// Windows 0 and 3 serve At (syscall buffers), taking turns, so that a buffer across two pages (a
+// 4 KiB read into a buffer that is not page aligned) keeps both shown from one call to the next
+// instead of showing each again every call; 0 also fills new pages, 1 shows the second frame of a
+// copy (fork), 2 a file daemon's frame being copied from (ShowFrame).
 using Vireo.Abi;
 using Vireo.User;
 
@@ -11,19 +13,29 @@ namespace Vireo.Linux;
 
 public sealed unsafe partial class LinuxMemory
 {
-    private const int Windows = 3;
+    private const int Windows = 4;
+    private const int OtherAtWindow = 3;
     private const ulong WindowBase = 0x0000_6100_0000_0000;   // in the personality's own space
     /// <summary>A free page beside the windows, in the same page table (the personality's address space
     /// has a small pool of table pages): the stack of the personality's timer thread.</summary>
     public const ulong BesideWindow = WindowBase + (1UL << 20);
     private static readonly CapHandle[] s_copy = new CapHandle[Windows];
     private static readonly object[] s_shown = new object[Windows];   // the Page (or frame) shown
+    private static int s_atLast;   // the At window used last (0 or OtherAtWindow): the other goes first
 
     // Shows the frame of `p` at window `w` (writable unless it is a file's shared frame).
     private static byte* Show(int w, Page p)
     {
         if (s_shown[w] == p) return (byte*)(WindowBase + (ulong)w * PageSize);
         return ShowCap(w, p.Cap, p.Shared ? Rights.Read : Rights.Read | Rights.Write, p);
+    }
+
+    // Shows the frame of `p` for At: where it is shown already, else in the At window used less recently.
+    private static byte* ShowForAt(Page p)
+    {
+        int w = s_shown[0] == p ? 0 : s_shown[OtherAtWindow] == p ? OtherAtWindow : s_atLast == 0 ? OtherAtWindow : 0;
+        s_atLast = w;
+        return Show(w, p);
     }
 
     private static byte* ShowCap(int w, CapHandle cap, Rights rights, object owner)

@@ -5,7 +5,7 @@
 // reaches it: a zeroed frame for anonymous memory, the file daemon's own read-only frame for a
 // read-only file page (shared, never copied), a private copy for a writable or partial one. The
 // personality holds one capability per frame (its CNode is its budget); to read or write a frame it
-// maps a copy of that capability at a scratch window in its own space (three windows, shared by all
+// maps a copy of that capability at a scratch window in its own space (four windows, shared by all
 // Linux memories; a copy lives only while it is shown). Addresses a program names are allegations:
 // an access outside the areas, or against their protection, fails (EFAULT), and nothing else of the
 // personality is reachable.
@@ -281,8 +281,8 @@ public sealed unsafe partial class LinuxMemory
     /// if no accessible area holds it. An untouched page gets its frame now.</summary>
     public byte* At(ulong address, out ulong available) => At(address, write: true, out available);
 
-    // At for reading only (`write` false) leaves a copy-on-write page shared.
-    private byte* At(ulong address, bool write, out ulong available)
+    /// <summary>At for reading only (`write` false) leaves a copy-on-write page shared.</summary>
+    public byte* At(ulong address, bool write, out ulong available)
     {
         available = 0;
         ulong page = address & ~(PageSize - 1);
@@ -297,7 +297,7 @@ public sealed unsafe partial class LinuxMemory
             if (p == null && Populate(area, page, want, out p) != Status.Ok) return null;
             if (p.Cow != null && (area.Prot & Prot.Write) != 0 && Unshare(page, p, want) != Status.Ok) return null;
         }
-        byte* window = Show(0, p);
+        byte* window = ShowForAt(p);
         if (window == null) return null;
         available = page + PageSize - address;
         return window + (address - page);

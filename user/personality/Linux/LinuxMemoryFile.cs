@@ -17,7 +17,7 @@ public sealed unsafe class BackingFile
     public byte[] Bytes;     // the whole file, from a daemon without Fmap
     public ulong Size;
     public bool Run;         // a program image: Fmap with FmapFlags.Run
-    public byte[] Path;      // its Vireo path
+    public byte[] Path;      // its Vireo path (a program's: exec of /proc/self/exe opens it); null for a mapping's
     public int Users;        // address spaces using it; closed when the last lets go
 
     /// <summary>Opens the file at the Vireo `path` for mapping. Exec's checks when `run`: a directory
@@ -29,11 +29,19 @@ public sealed unsafe class BackingFile
         Status s;
         Fd fd;
         fixed (byte* name = path) s = Fs.Open(name, path.Length, OpenFlags.Read, out fd);
-        if (s != Status.Ok) return s;
-        s = Fs.Fstat(fd, out FileStat st);
+        return s == Status.Ok ? Adopt(fd, path, run, out file) : s;
+    }
+
+    /// <summary>Open's checks and set-up for a file already open for reading (`fd`, which it takes:
+    /// closed on failure); `path` as Open's, or null (a mapping of an open file, which may have no
+    /// name left).</summary>
+    public static Status Adopt(Fd fd, byte[] path, bool run, out BackingFile file)
+    {
+        file = null;
+        Status s = Fs.Fstat(fd, out FileStat st);
         if (s == Status.Ok && st.FileKind == FileKind.Directory) s = Status.IsDirectory;
         else if (s == Status.Ok && st.FileKind != FileKind.File) s = Status.InvalidArgument;
-        else if (s == Status.Ok && run && (st.Permissions & 0x49) == 0 && !ProgramImages.OnInitfs(path)) s = Status.InsufficientRights;
+        else if (s == Status.Ok && run && (st.Permissions & 0x49) == 0 && (path == null || !ProgramImages.OnInitfs(path))) s = Status.InsufficientRights;
         if (s != Status.Ok)
         {
             _ = Fs.Close(fd);   // only read

@@ -89,7 +89,7 @@ public sealed unsafe partial class LinuxProcess
             if (s != Status.Ok)
             {
                 why = s == Status.OutOfRange ? "its arguments are too long" : "could not build its stack";
-                file.Users--;   // still the caller's: Dispose must not close it
+                file.Users--;   // still the caller's: Release must not close it
                 m.Files.Clear();
                 m.Release();
                 return s;

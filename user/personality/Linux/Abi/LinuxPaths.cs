@@ -39,7 +39,8 @@ public static class LinuxPaths
     }
 
     /// <summary>The Vireo path an absolute, normal Linux path names; null for "/scheme" itself (the
-    /// list of schemes, which no scheme serves) and for paths the personality answers itself.</summary>
+    /// list of schemes, which no scheme serves). /proc is the personality's own (ProcFs), which its
+    /// callers look for first.</summary>
     public static byte[] ToVireo(ReadOnlySpan<byte> linux) =>
         Pieces(linux, out ReadOnlySpan<byte> a, out ReadOnlySpan<byte> b, out ReadOnlySpan<byte> c) ? Join(a, b, c) : null;
 
@@ -97,13 +98,6 @@ public static class LinuxPaths
         b = linux;
         return true;
     }
-
-    /// <summary>What the personality serves itself at `linux` (/proc/mounts: the namespace's file
-    /// systems, which df reads), or null.</summary>
-    public static byte[] Served(ReadOnlySpan<byte> linux) =>
-        linux.Length > 1 && linux[1] == (byte)'p' && (Is(linux, "/proc/mounts"u8) || Is(linux, "/proc/self/mounts"u8))
-            ? "disk / ext2 rw 0 0\nfile /tmp tmpfs rw 0 0\n"u8.ToArray()
-            : null;
 
     /// <summary>True for "/scheme/NAME": a scheme's root as the namespace shows it.</summary>
     public static bool IsSchemeRoot(ReadOnlySpan<byte> linux) =>

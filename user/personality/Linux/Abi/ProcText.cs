@@ -1,6 +1,6 @@
 // The text of the /proc files the personality serves (docs/design/linux.md, "/proc"), laid out as
 // Linux lays them out (fs/proc/*.c), so BusyBox's ps, free, uptime and top read them as on Linux:
-// meminfo, uptime, loadavg, stat, and per process stat, status and cmdline; and struct sysinfo,
+// meminfo, uptime, loadavg, stat, mounts, and per process stat, status and cmdline; and struct sysinfo,
 // which free and uptime also ask for. Portable: tests/Kernel.Tests/Linux checks the layouts.
 using System;
 using System.Text;
@@ -18,6 +18,9 @@ public static class ProcText
         public ulong StartTicks;   // when it started, in clock ticks (100 a second) since boot
         public ulong VirtualBytes, ResidentPages;
     }
+
+    /// <summary>/proc/mounts (and /proc/PID/mounts): the namespace's file systems, which df reads.</summary>
+    public static byte[] Mounts() => "disk / ext2 rw 0 0\nfile /tmp tmpfs rw 0 0\n"u8.ToArray();
 
     /// <summary>/proc/meminfo: the figures in KiB, each `Name:` padded to 16 then 8 digits and " kB".</summary>
     public static byte[] Meminfo(ulong totalKiB, ulong freeKiB)

@@ -118,7 +118,7 @@ public static unsafe class ProcFs
             target = p.ExePath;
             return Node.Link;   // followed, it is the program's file: reading it through /proc is not needed yet
         }
-        if (inside.SequenceEqual("mounts"u8)) content = LinuxPaths.Served("/proc/mounts"u8);
+        if (inside.SequenceEqual("mounts"u8)) content = ProcText.Mounts();
         else if (inside.SequenceEqual("stat"u8)) content = ProcText.ProcessStat(Facts(p));
         else if (inside.SequenceEqual("status"u8)) content = ProcText.ProcessStatus(Facts(p), p.Umask);
         else if (inside.SequenceEqual("cmdline"u8)) content = ProcText.Cmdline(p.Argv ?? new[] { p.ExePath });
@@ -140,7 +140,7 @@ public static unsafe class ProcFs
             ulong boot = WallClock.Now(out long seconds, out _) == Status.Ok ? (ulong)seconds - Sys.TimeNanos() / 1_000_000_000UL : 0;
             content = ProcText.Stat(boot, Processes.Count, 1);
         }
-        else if (name.SequenceEqual("mounts"u8)) content = LinuxPaths.Served("/proc/mounts"u8);
+        else if (name.SequenceEqual("mounts"u8)) content = ProcText.Mounts();
         return content != null;
     }
 
@@ -149,6 +149,7 @@ public static unsafe class ProcFs
         Pid = p.Pid, ParentPid = p.ParentPid, Group = p.Pgid, Session = p.Sid,
         Name = ProcText.Comm(p.ExePath), State = p.Ended ? 'Z' : p.IsParked ? 'S' : 'R',
         VirtualBytes = p.Break - p.BreakStart + LinuxProcess.StackSize,
+        ResidentPages = (ulong)p.Memory.FrameCount,
     };
 
     // What sys: says of the machine's memory (the process manager's figures), in bytes.

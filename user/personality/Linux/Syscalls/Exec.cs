@@ -8,6 +8,7 @@
 using System;
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Proc;
 using Vireo.User;
 
 namespace Vireo.Linux.Syscalls;
@@ -30,8 +31,10 @@ public static unsafe partial class SyscallTable
         for (int depth = 0; ; depth++)
         {
             if (depth > MaxScriptDepth) return -Errno.ELOOP;
-            byte[] vireo = Ascii.Equals(linux, "/proc/self/exe") ? p.ImagePath : LinuxPaths.ToVireo(linux);
-            if (vireo == null || LinuxPaths.Served(linux) != null) return -Errno.EACCES;
+            // /proc's files are texts, not programs (EACCES, as Linux's have no execute bit), except the
+            // caller's own program.
+            byte[] vireo = Ascii.Equals(linux, "/proc/self/exe") ? p.ImagePath : ProcFs.Under(linux) ? null : LinuxPaths.ToVireo(linux);
+            if (vireo == null) return -Errno.EACCES;
             Status s = BackingFile.Open(vireo, run: true, out BackingFile file);
             if (s != Status.Ok) return -ExecErrno(s);
             byte* head = stackalloc byte[Shebang.Max];

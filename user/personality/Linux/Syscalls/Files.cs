@@ -28,7 +28,7 @@ public static unsafe partial class SyscallTable
         ulong done = 0;
         while (done < count)
         {
-            byte* at = p.Memory.At(buffer + done, out ulong available);
+            byte* at = p.Memory.At(buffer + done, write: false, out ulong available);
             ulong n = count - done < available ? count - done : available;
             if (n > ChunkBytes) n = ChunkBytes;
             Status s = Fs.Write(f.Fd, at, (int)n, out int written);
@@ -117,46 +117,30 @@ public static unsafe partial class SyscallTable
         if ((f.StatusFlags & OAccMode) == (write ? 0UL : 1UL)) return -Errno.EBADF;   // not open for it
         if (!write && f.IsDirectory) return -Errno.EISDIR;
         if (count == 0) return 0;
-        // Piece by piece through the window (the program's memory is 4 KiB frames): a regular file's
-        // pread is whole, as on Linux, unless its end or an error comes first.
+        if (write ? !p.Memory.IsMapped(buffer, count) : !p.Memory.IsWritable(buffer, count)) return -Errno.EFAULT;
+        // Piece by piece through the window (the program's memory is 4 KiB frames, the mapped file a
+        // window of pages): a regular file's pread is whole, as on Linux, unless its end or an error
+        // comes first. A mapped read is short at the file window's edge as well as at the end, so it
+        // goes on until it reads nothing; a read through messages is short only at the end.
         long total = 0;
         while ((ulong)total < count)
         {
-            if (!Chunk(p, buffer + (ulong)total, count - (ulong)total, !write, out byte* at, out int want))
-                return total > 0 ? total : -Errno.EFAULT;
-            long n = PreadPiece(f, at, want, offset + total, write);
-            if (n < 0) return total > 0 ? total : n;
+            byte* at = p.Memory.At(buffer + (ulong)total, write: !write, out ulong available);   // pread writes the program's memory
+            if (at == null) return total > 0 ? total : -Errno.EFAULT;
+            int want = count - (ulong)total < available ? (int)(count - (ulong)total) : (int)available;
+            // A file its daemon maps (ADR 0012; /tmp on ramfs, the disk) is read as Fs.Read reads it:
+            // one copy from the daemon's page into the program's frame, no request. Looked up per
+            // piece (two compares): a daemon out of pages leaves the descriptor to messages midway.
+            int mapped = write ? -1 : FileMaps.Lookup(f.Fd);
+            int n;
+            Status s = write ? Fs.Pwrite(f.Fd, at, want, (ulong)offset + (ulong)total, out n)
+                : mapped >= 0 ? FileMaps.ReadAt(mapped, f.Fd, at, want, (ulong)offset + (ulong)total, out n)
+                : Fs.Pread(f.Fd, at, want, (ulong)offset + (ulong)total, out n);
+            if (s != Status.Ok) return total > 0 ? total : -Errno.From(s);
             total += n;
-            if (n < want) break;
+            if (n == 0 || n < want && mapped < 0) break;
         }
         return total;
-    }
-
-    private static long PreadPiece(LinuxFile f, byte* at, int want, long offset, bool write)
-    {
-        int n;
-        Status s;
-        if (write) s = Fs.Pwrite(f.Fd, at, want, (ulong)offset, out n);
-        else
-        {
-            // A file its daemon maps (ADR 0012; /tmp on ramfs, the disk) is read as Fs.Read reads it:
-            // one copy from the daemon's page into the program's frame, no request.
-            // A read that leaves the mapped window is continued, as Linux reads a file whole.
-            int e = FileMaps.Lookup(f.Fd);
-            if (e < 0) s = Fs.Pread(f.Fd, at, want, (ulong)offset, out n);
-            else
-            {
-                n = 0;
-                int more;
-                do
-                {
-                    s = FileMaps.ReadAt(e, f.Fd, at + n, want - n, (ulong)offset + (ulong)n, out more);
-                    n += more;
-                } while (s == Status.Ok && more > 0 && n < want);
-                if (n > 0) s = Status.Ok;
-            }
-        }
-        return s == Status.Ok ? n : -Errno.From(s);
     }
 
     // The first piece of the program's buffer that is contiguous in our window (a short transfer is

@@ -9,6 +9,7 @@
 using Vireo.Abi;
 using Vireo.Linux.Abi;
 using Vireo.User;
+using Vireo.User.Schemes;
 
 namespace Vireo.Linux.Syscalls;
 
@@ -85,24 +86,19 @@ public static unsafe partial class SyscallTable
         return (long)at;
     }
 
-    // The file behind `fd` for a private mapping, opened anew (the mapping outlives a close of fd).
+    // The file behind `fd` for a private mapping: a Dup of its Vireo file (the mapping outlives a
+    // close of fd, and maps the file fd names even if it was renamed or unlinked since), so an open
+    // keeps no path for it.
     private static long MappableFile(LinuxProcess p, long fd, out BackingFile file)
     {
         file = null;
         LinuxFile f = fd >= 0 ? p.Files.Get((ulong)fd) : null;
         if (f == null) return -Errno.EBADF;
         if ((f.StatusFlags & OAccMode) == 1) return -Errno.EACCES;   // O_WRONLY
-        if (f.Stdio || f.Path == null || f.IsDirectory || f.Content != null) return -Errno.ENODEV;
-        byte[] vireo = LinuxPaths.ToVireo(f.Path);
-        if (vireo == null) return -Errno.ENODEV;
-        foreach (BackingFile m in p.Memory.Files)
-            if (!m.Run && m.Users > 0 && Ascii.Equals(m.Path, vireo))
-            {
-                file = m;
-                return 0;
-            }
-        Status s = BackingFile.Open(vireo, run: false, out file);
-        return s == Status.Ok ? 0 : s == Status.InvalidArgument ? -Errno.ENODEV : -Errno.From(s);
+        if (f.Stdio || !f.Fd.IsValid || f.IsStream || f.IsDirectory || f.Content != null) return -Errno.ENODEV;
+        Status s = Fs.Dup(f.Fd, out Fd copy);
+        if (s == Status.Ok) s = BackingFile.Adopt(copy, null, run: false, out file);
+        return s == Status.Ok ? 0 : s == Status.InvalidArgument || s == Status.NotSupported ? -Errno.ENODEV : -Errno.From(s);
     }
 
     private static long Munmap(LinuxProcess p, ulong address, ulong length)

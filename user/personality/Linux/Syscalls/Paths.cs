@@ -117,7 +117,7 @@ public static unsafe partial class SyscallTable
             f.IsDirectory = (o & OpenFlags.Directory) != 0 || kind == FileKind.Directory;
             f.MayBlock = made != null && LinuxFile.SchemeMayBlock(made);
         }
-        f.Path = linux.ToArray();   // directories resolve against it; mmap reopens a file by it
+        if (f.IsDirectory && f.Path == null) f.Path = linux.ToArray();   // openat and fchdir resolve against it (ProcFs gave /proc/self its pid)
         int n = p.Files.Add(f, (flags & OCloexec) != 0);
         if (n < 0)
         {
@@ -130,7 +130,7 @@ public static unsafe partial class SyscallTable
     private static long Newfstatat(LinuxProcess p, long dirFd, ulong path, ulong statBuffer, ulong flags)
     {
         if (!p.Memory.IsMapped(path, 1)) return -Errno.EFAULT;
-        if (*p.Memory.At(path, out _) == 0)
+        if (*p.Memory.At(path, write: false, out _) == 0)
             return (flags & AtEmptyPath) != 0 ? Fstat(p, dirFd == AtFdCwd ? ulong.MaxValue : (ulong)dirFd, statBuffer) : -Errno.ENOENT;
         long e = Resolve(p, dirFd, path, out byte[] linux);
         if (e != 0) return e;
@@ -259,7 +259,7 @@ public static unsafe partial class SyscallTable
         int i = 0;
         while (i < max)
         {
-            byte* from = p.Memory.At(address + (ulong)i, out ulong available);
+            byte* from = p.Memory.At(address + (ulong)i, write: false, out ulong available);
             if (from == null) return -1;
             int n = available < (ulong)(max - i) ? (int)available : max - i;
             int k = 0;
