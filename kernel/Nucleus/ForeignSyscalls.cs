@@ -1,7 +1,7 @@
 // Threads that run another operating system's code (ADR 0014). The kernel knows no foreign
 // semantics, only the mechanism: a thread marked ThreadAbi.Foreign (ThreadSetAbi) that executes
 // SYSCALL stops, and the call becomes a message to its fault endpoint carrying the registers the
-// call was made with (ForeignSyscallMessage), exactly as a fault does (Faults.cs, Ipc.SendFault).
+// call was made with (ForeignSyscallMessage), exactly as a fault does (Faults.cs; both through Ipc.SendFault).
 // The handler in user space (the Linux personality) serves it and replies; the reply's first word
 // becomes rax and the thread resumes after the SYSCALL, leaving by SYSRET like any other call.
 // syscall_entry (Asm/interrupts.S) tests Tcb.Abi and comes here with the FPU state already saved, so
@@ -20,7 +20,7 @@ public static unsafe class ForeignSyscalls
     {
         Tcb* t = Threads.Current;
         if (FastPath.TryForeignCall(t)) return;
-        if (!Ipc.SendForeignSyscall(t))
+        if (!Ipc.SendFault(t, 0, MessageInfo.ForeignSyscallLabel))
         {
             // No handler: nobody can give the call a meaning. The thread stops as a fault would stop it.
             KernelLog.Begin(LogLevel.Warn);

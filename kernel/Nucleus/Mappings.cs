@@ -102,20 +102,13 @@ public static unsafe class Mappings
         frame.Spare = 0;
     }
 
-    // One invlpg per page of the block: at most 512 (a 1 GiB frame in 2 MiB pages; a smaller frame
-    // has fewer). The common case, a 4 KiB frame, is one invlpg inline; the loop stays out of line
-    // so that it costs the 4 KiB path no registers.
+    // The common case, a 4 KiB frame, is one invlpg inline; the loop over a larger block's pages
+    // (Tlb.InvalidateLocal, which shootdowns run too) stays out of line so that it costs the 4 KiB
+    // path no registers.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void InvalidateBlock(ulong vaddr, int sizeBits)
     {
         if (sizeBits == ObjectSizes.FrameBits) Cpu.InvalidatePage(vaddr);
-        else InvalidatePages(vaddr, sizeBits);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void InvalidatePages(ulong vaddr, int sizeBits)
-    {
-        ulong page = PageTable.BlockPageSize(sizeBits);
-        for (ulong v = vaddr; v < vaddr + (1UL << sizeBits); v += page) Cpu.InvalidatePage(v);
+        else Tlb.InvalidateLocal(vaddr, sizeBits);
     }
 }

@@ -51,8 +51,6 @@ public static unsafe partial class Syscalls
         return Status.Ok;
     }
 
-    private static SlotAddr SlotPhys(PhysAddr cnodePhys, ulong index) => CNode.SlotAddress(cnodePhys, index);
-
     private static Status CapIdentify(Tcb* t, ulong handle, out ulong info, out ulong extra)
     {
         info = extra = 0;
@@ -85,8 +83,8 @@ public static unsafe partial class Syscalls
         s = Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
         var map = NucleusContext.Current.Direct;
-        s = mint ? CapOps.Mint(map, SlotAddr.Of(map, src), SlotPhys(cnode, dstIndex), (Rights)rights, badge)
-                 : CapOps.Copy(map, SlotAddr.Of(map, src), SlotPhys(cnode, dstIndex), (Rights)rights);
+        s = mint ? CapOps.Mint(map, SlotAddr.Of(map, src), CNode.SlotAddress(cnode, dstIndex), (Rights)rights, badge)
+                 : CapOps.Copy(map, SlotAddr.Of(map, src), CNode.SlotAddress(cnode, dstIndex), (Rights)rights);
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
         return s;
     }
@@ -98,7 +96,7 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         s = Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
-        s = CapOps.Move(NucleusContext.Current.Direct, SlotAddr.Of(NucleusContext.Current.Direct, src), SlotPhys(cnode, dstIndex));
+        s = CapOps.Move(NucleusContext.Current.Direct, SlotAddr.Of(NucleusContext.Current.Direct, src), CNode.SlotAddress(cnode, dstIndex));
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
         return s;
     }
@@ -115,10 +113,10 @@ public static unsafe partial class Syscalls
         s = Destination(t, dstCNode, dstIndex, 1, out PhysAddr cnode, out _);
         if (s != Status.Ok) return s;
         var map = NucleusContext.Current.Direct;
-        if (!SlotPhys(cnode, dstIndex).In(map)->IsEmpty) return Status.Occupied;   // before the scan
+        if (!CNode.SlotAddress(cnode, dstIndex).In(map)->IsEmpty) return Status.Occupied;   // before the scan
         ulong index = CNode.FindBadged(map, source->ObjectPhys, source->SizeBits, from, badgeMask, out next);
         if (index == 0) return Status.Ok;
-        s = CapOps.Move(map, SlotPhys(source->ObjectPhys, index), SlotPhys(cnode, dstIndex));
+        s = CapOps.Move(map, CNode.SlotAddress(source->ObjectPhys, index), CNode.SlotAddress(cnode, dstIndex));
         if (s == Status.Ok) created = NewHandle(cnode, dstIndex);
         else next = 0;
         return s;

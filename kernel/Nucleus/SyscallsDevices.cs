@@ -29,7 +29,7 @@ public static unsafe partial class Syscalls
         if (s != Status.Ok) return s;
         var map = NucleusContext.Current.Direct;
         var hooks = new ObjectHooks();
-        s = Carving.Carve(map, SlotAddr.Of(map, parent), f->Rsi, f->Rdx, SlotPhys(cnode, f->R8), ref hooks);
+        s = Carving.Carve(map, SlotAddr.Of(map, parent), f->Rsi, f->Rdx, CNode.SlotAddress(cnode, f->R8), ref hooks);
         if (s == Status.Ok) created = NewHandle(cnode, f->R8);
         return s;
     }

@@ -19,7 +19,7 @@ public static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_cr3")] private static extern ulong ReadCr3Raw();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_read_cr4")] public static extern ulong ReadCr4();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_write_cr0")] public static extern void WriteCr0(ulong value);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_write_cr3")] private static extern void WriteCr3Raw(ulong value);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "arch_write_cr3")] private static extern void WriteCr3Raw(ulong value);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_write_cr4")] public static extern void WriteCr4(ulong value);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_rdmsr")] public static extern ulong ReadMsr(uint msr);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_wrmsr")] public static extern void WriteMsr(uint msr, ulong value);
@@ -45,7 +45,6 @@ public static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_load32")] public static extern uint Load(uint* p);
     /// <summary>Stores with release order (x86 keeps earlier stores before it); a compiler barrier too.</summary>
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_store32")] public static extern void Store(uint* p, uint value);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_fence")] public static extern void Fence();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_ud2")] public static extern void InvalidOpcode();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_int3")] public static extern void Breakpoint();
 
@@ -55,10 +54,7 @@ public static unsafe class Cpu
     public static PhysAddr ReadCr3() => new(ReadCr3Raw());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void WriteCr3(PhysAddr root)
-    {
-        WriteCr3Raw(root.Value);
-        // Recorded for TLB shootdown (Tlb.cs): a CPU whose CR3 holds another root caches none of this one's entries.
-        PerCpu.Current->ActiveRoot = root.Value;
-    }
+    // Recorded in this CPU's block by the same stub (PerCpuBlock.ActiveRoot, read by Tlb.cs): a CPU
+    // whose CR3 holds another root caches none of this one's entries. Needs PerCpu.Load to have run.
+    public static void WriteCr3(PhysAddr root) => WriteCr3Raw(root.Value);
 }

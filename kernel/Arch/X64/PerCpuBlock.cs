@@ -1,5 +1,6 @@
 // One CPU's block of per-CPU data, reached through GS in the kernel (PerCpu.cs). The entry stubs in
-// Asm/interrupts.S use the fields up to Tss by the offsets of its PERCPU_* symbols; a host test pins them.
+// Asm/interrupts.S use the fields up to Tss, and ActiveRoot, by the offsets of its PERCPU_* symbols; a
+// host test pins them.
 using System.Runtime.InteropServices;
 
 namespace Vireo.Kernel.Arch.X64;
@@ -26,6 +27,6 @@ public unsafe struct PerCpuBlock
     /// begun again inside itself), and CallAck, the last it finished.</summary>
     public ulong CallFn, CallArg;
     public uint CallSeq, CallAck, CallTaken, CallReserved;
-    /// <summary>The root this CPU's CR3 holds (Cpu.WriteCr3 records it): who needs a TLB shootdown.</summary>
+    /// <summary>The root this CPU's CR3 holds (arch_write_cr3 records it): who needs a TLB shootdown.</summary>
     public ulong ActiveRoot;
 }

@@ -35,10 +35,13 @@ public static unsafe class Tlb
         CrossCall.RunOnMask(ulong.MaxValue, &InvalidateHere, virt | (uint)sizeBits);
 
     // The argument is the block's page-aligned address with its size (bits) in the low 12 bits.
-    private static void InvalidateHere(ulong arg)
+    private static void InvalidateHere(ulong arg) => InvalidateLocal(arg & ~0xFFFUL, (int)(arg & 0xFFF));
+
+    /// <summary>Invalidates the block on this CPU only: one invlpg per page of the block (at most 512,
+    /// a 1 GiB frame in 2 MiB pages).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void InvalidateLocal(ulong virt, int sizeBits)
     {
-        int sizeBits = (int)(arg & 0xFFF);
-        ulong virt = arg & ~0xFFFUL;
         ulong page = PageTable.BlockPageSize(sizeBits);
         for (ulong v = virt; v < virt + (1UL << sizeBits); v += page) Cpu.InvalidatePage(v);
     }

@@ -6,6 +6,7 @@
 // migrating-thread model). The hand-over never jumps a queue: if a runnable thread outranks the
 // partner, the general path runs and the scheduler decides. Any condition not met falls back to
 // the general path (Ipc.cs), which gives the same result, only slower. Checks first, then changes, as everywhere.
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Caps;
@@ -28,17 +29,18 @@ public static unsafe class FastPath
         if (Threads.Outranked(server)) return false;
         if (info.Words > MessageInfo.RegisterWords && !CopyWords(caller, server, info.Words)) return false;
 
-        IpcQueue.Remove(ref ep->Head, ref ep->Tail, server);
-        if (ep->Head == null) ep->State = EndpointState.Idle;
         MessageTransfer.SetRegisters(server, cap->Badge, info, f->Rdx, f->R10, f->R8, f->R9);
-        HandOverCall(caller, server);
+        HandOverCall(ep, caller, server);
         return true;
     }
 
-    // The tail of a fast call: the reply record, then the CPU to the server.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void HandOverCall(Tcb* caller, Tcb* server)
+    // The tail of a fast call: the server leaves the endpoint's queue, the reply record is made, and
+    // the CPU goes to the server.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void HandOverCall(Endpoint* ep, Tcb* caller, Tcb* server)
     {
+        IpcQueue.Remove(ref ep->Head, ref ep->Tail, server);
+        if (ep->Head == null) ep->State = EndpointState.Idle;
         caller->State = ThreadState.BlockedOnReply;
         caller->ReplyServer = server;
         server->ReplyTo = caller;
@@ -60,14 +62,12 @@ public static unsafe class FastPath
         if (Threads.Outranked(server)) return false;
         if (!Ipc.TryBuffer(server, true, out IpcBuffer* dst)) return false;
 
-        IpcQueue.Remove(ref ep->Head, ref ep->Tail, server);
-        if (ep->Head == null) ep->State = EndpointState.Idle;
         MessageTransfer.PutForeignWords(dst, &t->Frame);
         MessageTransfer.SetRegisters(server, cap->Badge, new MessageInfo(ForeignSyscallMessage.Words, 0, MessageInfo.ForeignSyscallLabel),
             t->Frame.Rax, t->Frame.Rdi, t->Frame.Rsi, t->Frame.Rdx);
         t->IpcIsFault = true;
         t->FaultAddress = 0;
-        HandOverCall(t, server);
+        HandOverCall(ep, t, server);
         return true;
     }
 
@@ -90,7 +90,7 @@ public static unsafe class FastPath
 
     // A thread stopped at a foreign SYSCALL (ADR 0014) takes only the reply's first word, as its rax;
     // its other registers are its own. Apart, so that Vireo's own replies pay nothing for it.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool TryReplyForeign(Tcb* server, Tcb* caller, InterruptFrame* f, MessageInfo info)
     {
         if (caller->Frame.Vector < Ipc.SyscallFrameVector || info.Words > MessageInfo.RegisterWords) return false;
@@ -103,7 +103,7 @@ public static unsafe class FastPath
     }
 
     // The checks of the receive half of ReplyRecv: the endpoint, no sender queued, no thread outranking the caller.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryReceiveAgain(Tcb* server, Tcb* caller, InterruptFrame* f, out Endpoint* ep, out CapSlot* cap)
     {
         ep = null;
@@ -124,7 +124,7 @@ public static unsafe class FastPath
     }
 
     // The tail of a fast ReplyRecv: the server waits on the endpoint again, the CPU goes to the caller.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ReceiveAndHandOver(Tcb* server, Tcb* caller, Endpoint* ep, CapSlot* cap)
     {
         caller->ReplyServer = null;

@@ -224,28 +224,16 @@ public static unsafe class Ipc
         return true;
     }
 
-    /// <summary>Reports a fault of `t` to its fault endpoint as a call; false if it has none
-    /// (then the thread stops). The handler's reply resumes the thread.</summary>
-    public static bool SendFault(Tcb* t, ulong address)
+    /// <summary>Reports a fault of `t` to its fault endpoint as a call, or with ForeignSyscallLabel a
+    /// SYSCALL of a foreign-ABI thread (ADR 0014); false if it has none (then the thread stops). The
+    /// message is made from its frame when delivered (MessageTransfer.DeliverFault); the reply resumes it.</summary>
+    public static bool SendFault(Tcb* t, ulong address, ulong label = MessageInfo.FaultLabel)
     {
         if (t->FaultEndpointCap.IsEmpty) return false;
         t->IpcIsFault = true;
         t->FaultAddress = address;
-        var info = new MessageInfo(4, 0, MessageInfo.FaultLabel);
+        var info = new MessageInfo(MessageInfo.RegisterWords, 0, label);
         // Ok: a blocking send of register words only needs no right and no buffer.
-        _ = Send(t, &t->FaultEndpointCap, info, blocking: true, isCall: true);
-        return true;
-    }
-
-    /// <summary>Reports a SYSCALL of a foreign-ABI thread to its fault endpoint as a call (ADR 0014);
-    /// false if it has none. The message is made from its frame when delivered (MessageTransfer).</summary>
-    public static bool SendForeignSyscall(Tcb* t)
-    {
-        if (t->FaultEndpointCap.IsEmpty) return false;
-        t->IpcIsFault = true;
-        t->FaultAddress = 0;
-        var info = new MessageInfo(ForeignSyscallMessage.Words, 0, MessageInfo.ForeignSyscallLabel);
-        // Ok: as SendFault, register words only (MessageTransfer fills the rest from the frame).
         _ = Send(t, &t->FaultEndpointCap, info, blocking: true, isCall: true);
         return true;
     }

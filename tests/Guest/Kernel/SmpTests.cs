@@ -39,6 +39,7 @@ public static unsafe class SmpTests
         Check.Equal(0, PerCpu.Index, "the BSP is CPU 0");
         Check.Equal(LocalApic.ApicId, b->ApicId, "block 0 holds the BSP's APIC id");
         Check.Equal(KernelState.Layout.BootStackTop, b->KernelStackTop, "the BSP's kernel stack is the boot stack");
+        Check.Equal(Cpu.ReadCr3().Value, b->ActiveRoot, "block 0 records the root CR3 holds (TLB shootdown reads it)");
     }
 
     private static void OwnStacksAndTss()

@@ -25,6 +25,7 @@ public class PerCpuLayoutTests
     [InlineData("PERCPU_KSTACK", nameof(PerCpuBlock.KernelStackTop))]
     [InlineData("PERCPU_SCRATCH", nameof(PerCpuBlock.UserRspScratch))]
     [InlineData("PERCPU_TSS", nameof(PerCpuBlock.Tss))]
+    [InlineData("PERCPU_ACTIVE_ROOT", nameof(PerCpuBlock.ActiveRoot))]
     public void AsmOffsetsMatchTheBlock(string symbol, string field)
     {
         string asm = File.ReadAllText(InterruptFrameLayoutTests.RepoFile("kernel/Arch/X64/Asm/interrupts.S"));

@@ -53,9 +53,6 @@ FUNC cpu_read_cr4
 FUNC cpu_write_cr0
     movq %rdi, %cr0
     ret
-FUNC cpu_write_cr3
-    movq %rdi, %cr3
-    ret
 FUNC cpu_write_cr4
     movq %rdi, %cr4
     ret
@@ -154,10 +151,6 @@ FUNC cpu_load32
 /* void cpu_store32(uint* p, uint v): a release store (x86 keeps earlier stores before it). */
 FUNC cpu_store32
     movl %esi, (%rdi)
-    ret
-/* void cpu_fence(void): orders earlier stores before later loads (mfence). */
-FUNC cpu_fence
-    mfence
     ret
 FUNC cpu_ud2
     ud2

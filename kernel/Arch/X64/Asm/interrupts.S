@@ -12,6 +12,7 @@
     .set PERCPU_KSTACK, 24           /* top of this CPU's kernel stack */
     .set PERCPU_SCRATCH, 32          /* the user rsp during syscall entry */
     .set PERCPU_TSS, 40              /* this CPU's TSS */
+    .set PERCPU_ACTIVE_ROOT, 104     /* the root CR3 holds (arch_write_cr3), for TLB shootdown */
     .set PERCPU_SIZE, 128
     .set PERCPU_MAX, 16
     .text
@@ -187,6 +188,12 @@ arch_set_current:
     movq %rax, %gs:PERCPU_FRAME_TOP
     movq %gs:PERCPU_TSS, %rdx
     movq %rax, 4(%rdx)
+    ret
+/* void arch_write_cr3(ulong root): loads CR3 and records the root in this CPU's block (Tlb.cs). */
+    .global arch_write_cr3
+arch_write_cr3:
+    movq %rdi, %cr3
+    movq %rdi, %gs:PERCPU_ACTIVE_ROOT
     ret
     .global arch_set_kernel_stack
 arch_set_kernel_stack:
