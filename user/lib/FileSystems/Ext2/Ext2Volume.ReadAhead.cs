@@ -27,11 +27,15 @@ public sealed unsafe partial class Ext2Volume<TDevice>
     private ulong _memoChanges;
     private ulong[] _memoBlocks;
 
+    // Whether the memo holds, current, file blocks [index, index + count) of `ino`.
+    private bool MemoCovers(uint ino, ulong index, int count) =>
+        ino == _memoIno && _memoCount > 0 && _cache.Changes == _memoChanges &&
+        index >= _memoFirst && index + (ulong)count <= _memoFirst + (ulong)_memoCount;
+
     // File block `index`'s disk block (0: a hole), from the memo when it covers it.
     private Status MapForRead(uint ino, ref Ext2Inode inode, ulong index, out ulong block)
     {
-        if (ino == _memoIno && _memoCount > 0 && _cache.Changes == _memoChanges &&
-            index >= _memoFirst && index - _memoFirst < (ulong)_memoCount)
+        if (MemoCovers(ino, index, 1))
         {
             block = _memoBlocks[(int)(index - _memoFirst)];
             return Status.Ok;
