@@ -78,8 +78,8 @@ public static unsafe class FileMaps
 
     private static int CandidateOf(Fd fd) => (int)(fd.Cap.Index % Candidates);
 
-    /// <summary>The entry of `fd`, mapping it now if it is a candidate; -1 if it is read through messages.</summary>
-    /// <summary>`forWrite`: the first use is a long write, so the transfer page comes with the map.</summary>
+    /// <summary>The entry of `fd`, mapping it now if it is a candidate; -1 if it is read through messages.
+    /// `forWrite`: the first use is a long write, so the transfer page comes with the map.</summary>
     public static int Lookup(Fd fd, bool forWrite = false)
     {
         int e = Find(fd);
