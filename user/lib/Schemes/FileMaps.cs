@@ -83,7 +83,13 @@ public static unsafe class FileMaps
     public static int Lookup(Fd fd, bool forWrite = false)
     {
         int e = Find(fd);
-        if (e >= 0) return e;
+        return e >= 0 ? e : MapCandidate(fd, forWrite);
+    }
+
+    /// <summary>Lookup for a caller whose Find found nothing already (it inlines Find for the mapped
+    /// case): maps `fd` now if it is a candidate; -1 if it is read through messages.</summary>
+    public static int MapCandidate(Fd fd, bool forWrite = false)
+    {
         int c = CandidateOf(fd);
         if (s_t.Candidate[c] != fd.Cap.Value) return -1;
         s_t.Candidate[c] = 0;   // tried once, whatever the answer
