@@ -3,8 +3,8 @@
 // ended (or starts the file), the blocks after them up to the cache's largest request (64 KiB). The
 // file's block map gives the disk blocks; each run of contiguous ones is one BlockCache.ReadRun, so
 // a file mke2fs or this allocator laid out in order is read 64 KiB a request instead of a block a
-// request. Prefetch is the same for a caller that knows what it is about to read (a page cache
-// filling a page). The disk blocks a read-ahead mapped are kept (the map memo), so the reads that
+// request. Prefetch is the same for a caller that knows what it is about to read (only the host
+// tests call it now: diskfs's page cache fills its pages with ReadPages, Ext2Volume.Pages.cs). The disk blocks a read-ahead mapped are kept (the map memo), so the reads that
 // follow take each block's number from there instead of walking the indirect blocks again; the memo
 // holds while the block cache's change count does (any change to a block map dirties a block).
 using System;
