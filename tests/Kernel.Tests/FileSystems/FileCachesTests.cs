@@ -4,8 +4,6 @@
 // the unused files give their pages to it; a freed inode's pages go (an ext2 volume reports it), so
 // a new file with the same number never shows the old file's bytes.
 using System;
-using System.Collections.Generic;
-using System.Runtime.InteropServices;
 using Vireo.Abi;
 using Vireo.User.FileSystems;
 using Vireo.User.FileSystems.Ext2;
@@ -16,42 +14,9 @@ namespace Vireo.Tests.FileSystems;
 
 public sealed unsafe class FileCachesTests
 {
-    private const int Page = FilePageCache<Store>.PageSize;
+    private const int Page = HostPages.PageSize;
 
-    /// <summary>Pages from the host's memory, at most Limit at once; counts withdrawals.</summary>
-    private sealed class Pool
-    {
-        public readonly Dictionary<uint, IntPtr> Live = new();
-        public int Limit = int.MaxValue;
-        public int Withdrawn;
-        public uint Next = 1;
-    }
-
-    private struct Store : IPageStore
-    {
-        public Pool Pool;
-
-        public Status Alloc(out uint page)
-        {
-            page = 0;
-            if (Pool.Live.Count >= Pool.Limit) return Status.NoSpace;
-            page = Pool.Next++;
-            IntPtr p = Marshal.AllocHGlobal(Page);
-            new Span<byte>((void*)p, Page).Clear();
-            Pool.Live[page] = p;
-            return Status.Ok;
-        }
-
-        public byte* Address(uint page) => (byte*)Pool.Live[page];
-
-        public void Free(uint page)
-        {
-            Marshal.FreeHGlobal(Pool.Live[page]);
-            Pool.Live.Remove(page);
-        }
-
-        public void Withdraw(uint page) => Pool.Withdrawn++;
-    }
+    private static FileCaches<HostPageStore, int> Caches(HostPages pool, int budget) => new(pool.Store, budget);
 
     /// <summary>A file's bytes from an array; counts the page reads.</summary>
     private struct Bytes : IFileReader
@@ -77,7 +42,7 @@ public sealed unsafe class FileCachesTests
     private static Bytes File(int pages, int seed) => new Bytes { Data = Pattern(pages * Page, seed), Reads = new int[1] };
 
     // Every page of the file loaded through the caches (in use meanwhile), then unused.
-    private static void ReadWhole(FileCaches<Store, int> caches, uint ino, ref Bytes file)
+    private static void ReadWhole(FileCaches<HostPageStore, int> caches, uint ino, ref Bytes file)
     {
         var e = caches.Use(ino, (ulong)file.Data.Length);
         for (ulong i = 0; i * Page < (ulong)file.Data.Length; i++)
@@ -91,8 +56,8 @@ public sealed unsafe class FileCachesTests
     [Fact]
     public void AClosedFileKeepsItsPagesAndIsReadAgainWithoutTheVolume()
     {
-        var pool = new Pool();
-        var caches = new FileCaches<Store, int>(new Store { Pool = pool }, budget: 100);
+        var pool = new HostPages();
+        var caches = Caches(pool, 100);
         Bytes a = File(20, 1);
         ReadWhole(caches, 12, ref a);
         Assert.Equal(20, a.Reads[0]);
@@ -102,15 +67,15 @@ public sealed unsafe class FileCachesTests
         Assert.Equal(20, a.Reads[0]);        // every page found again
         var e = caches.Use(12, 0);
         Ok(caches.Load(e, 7, ref a, out uint page));
-        Assert.True(a.Data.AsSpan(7 * Page, Page).SequenceEqual(new ReadOnlySpan<byte>(new Store { Pool = pool }.Address(page), Page)));
+        Assert.True(a.Data.AsSpan(7 * Page, Page).SequenceEqual(new ReadOnlySpan<byte>(pool.Address(page), Page)));
         Assert.Equal(0, caches.UnusedPages);   // in use: not counted against the budget
     }
 
     [Fact]
     public void PastTheBudgetTheLeastRecentlyUsedUnusedFilesGoFirst()
     {
-        var pool = new Pool();
-        var caches = new FileCaches<Store, int>(new Store { Pool = pool }, budget: 40);
+        var pool = new HostPages();
+        var caches = Caches(pool, 40);
         Bytes a = File(16, 1), b = File(16, 2), c = File(16, 3);
         ReadWhole(caches, 11, ref a);
         ReadWhole(caches, 12, ref b);
@@ -135,8 +100,8 @@ public sealed unsafe class FileCachesTests
     [Fact]
     public void AFileInUseTakesThePagesOfUnusedFilesWhenTheStoreRunsOut()
     {
-        var pool = new Pool { Limit = 24 };
-        var caches = new FileCaches<Store, int>(new Store { Pool = pool }, budget: 1000);
+        var pool = new HostPages { Limit = 24 };
+        var caches = Caches(pool, 1000);
         Bytes a = File(16, 1), b = File(16, 2);
         ReadWhole(caches, 11, ref a);
         var e = caches.Use(12, (ulong)b.Data.Length);
@@ -159,8 +124,8 @@ public sealed unsafe class FileCachesTests
     [Fact]
     public void AShrunkUnusedFileGivesUpItsPagesPastTheEnd()
     {
-        var pool = new Pool();
-        var caches = new FileCaches<Store, int>(new Store { Pool = pool }, budget: 100);
+        var pool = new HostPages();
+        var caches = Caches(pool, 100);
         Bytes a = File(16, 1);
         ReadWhole(caches, 11, ref a);
         var e = caches.Find(11);
@@ -173,8 +138,8 @@ public sealed unsafe class FileCachesTests
     [Fact]
     public void AFreedInodeLosesItsPagesSoItsNextFileReadsFromTheDisk()
     {
-        var pool = new Pool();
-        var caches = new FileCaches<Store, int>(new Store { Pool = pool }, budget: 100);
+        var pool = new HostPages();
+        var caches = Caches(pool, 100);
         var image = new DiskImage(E2fsprogs.MakeImage(1024, 2048));
         var v = Mount(image);
         v.InodeReused = caches.Forget;
@@ -191,6 +156,6 @@ public sealed unsafe class FileCachesTests
         Assert.Equal(ino, CreateFile(v, 2, "new", fresh));   // the number is reused
         e = caches.Use(ino, (ulong)fresh.Length);
         Ok(caches.Load(e, 0, ref reader, out uint page));
-        Assert.True(fresh.AsSpan(0, Page).SequenceEqual(new ReadOnlySpan<byte>(new Store { Pool = pool }.Address(page), Page)));
+        Assert.True(fresh.AsSpan(0, Page).SequenceEqual(new ReadOnlySpan<byte>(pool.Address(page), Page)));
     }
 }

@@ -4,8 +4,6 @@
 // volume gives), with the header's sequence counter moved around each change; then e2fsck -fn
 // finds nothing. A reader is simulated with the client's window arithmetic (FileMapBytes.cs).
 using System;
-using System.Collections.Generic;
-using System.Runtime.InteropServices;
 using Vireo.Abi;
 using Vireo.User.FileSystems;
 using Vireo.User.FileSystems.Ext2;
@@ -19,32 +17,6 @@ public sealed unsafe class FilePageCacheTests
 {
     private const uint Root = 2;
     private const int Page = FileMap.PageSize;
-
-    /// <summary>Pages from the host's memory, zeroed, counted.</summary>
-    private struct HostStore : IPageStore
-    {
-        public Dictionary<uint, IntPtr> Live;
-
-        public Status Alloc(out uint page)
-        {
-            page = (uint)Live.Count + 1;
-            while (Live.ContainsKey(page)) page++;
-            IntPtr p = Marshal.AllocHGlobal(Page);
-            new Span<byte>((void*)p, Page).Clear();
-            Live[page] = p;
-            return Status.Ok;
-        }
-
-        public byte* Address(uint page) => (byte*)Live[page];
-
-        public void Free(uint page)
-        {
-            Marshal.FreeHGlobal(Live[page]);
-            Live.Remove(page);
-        }
-
-        public void Withdraw(uint page) { }
-    }
 
     /// <summary>A file of a volume as a page cache reads it (FileCachesTests use it too).</summary>
     internal struct VolumeReader : IFileReader
@@ -60,8 +32,8 @@ public sealed unsafe class FilePageCacheTests
         public DiskImage Image;
         public Ext2Volume<MemoryDisk> Volume;
         public uint Inode;
-        public HostStore Store = new HostStore { Live = new Dictionary<uint, IntPtr>() };
-        public FilePageCache<HostStore> Cache;
+        public HostPages Pages = new HostPages();
+        public FilePageCache<HostPageStore> Cache;
         public FileMapHeader Header;
         public VolumeReader Reader;
 
@@ -70,7 +42,7 @@ public sealed unsafe class FilePageCacheTests
             Image = new DiskImage(E2fsprogs.MakeImage(blockSize, 2048));
             Volume = Mount(Image);
             Inode = CreateFile(Volume, Root, "f", data);
-            Cache = new FilePageCache<HostStore>(Store, (ulong)data.Length);
+            Cache = new FilePageCache<HostPageStore>(Pages.Store, (ulong)data.Length);
             Reader = new VolumeReader { Volume = Volume, Inode = Inode };
         }
 
@@ -117,7 +89,7 @@ public sealed unsafe class FilePageCacheTests
                         uint page = Load(first + (ulong)i);
                         if (page == 0) continue;
                         data |= 1u << i;
-                        Buffer.MemoryCopy(Store.Address(page), window + i * Page, Page, Page);
+                        Buffer.MemoryCopy(Pages.Address(page), window + i * Page, Page, Page);
                     }
                 }
                 n = FileMap.InWindow(first, position, n);
@@ -139,7 +111,7 @@ public sealed unsafe class FilePageCacheTests
                 if (page == 0) continue;
                 var expected = new byte[Page];
                 if (index * Page < st.Size) Ok(Volume.Read(Inode, index * Page, expected, out _));
-                Assert.True(expected.AsSpan().SequenceEqual(new ReadOnlySpan<byte>(Store.Address(page), Page)), "page " + index);
+                Assert.True(expected.AsSpan().SequenceEqual(new ReadOnlySpan<byte>(Pages.Address(page), Page)), "page " + index);
             }
         }
     }
@@ -154,22 +126,22 @@ public sealed unsafe class FilePageCacheTests
         // A hole from 9,000 to 20,000, then 100 bytes.
         byte[] tail = Pattern(100, 2);
         Ok(f.Volume.Write(f.Inode, 20000, tail, out _));
-        f.Cache = new FilePageCache<HostStore>(f.Store, 20100);
+        f.Cache = new FilePageCache<HostPageStore>(f.Pages.Store, 20100);
         for (ulong i = 0; i < 5; i++) Assert.NotEqual(0u, f.Load(i));
         Assert.Equal(0u, f.Load(5));   // past the end: not kept
         Assert.Equal(5, f.Cache.Count);
-        Assert.True(data.AsSpan(4096, Page).SequenceEqual(new ReadOnlySpan<byte>(f.Store.Address(f.Cache.Cached(1)), Page)));
-        byte* third = f.Store.Address(f.Cache.Cached(2));
+        Assert.True(data.AsSpan(4096, Page).SequenceEqual(new ReadOnlySpan<byte>(f.Pages.Address(f.Cache.Cached(1)), Page)));
+        byte* third = f.Pages.Address(f.Cache.Cached(2));
         Assert.Equal(data[8999], third[8999 - 2 * Page]);
         for (int i = 9000 - 2 * Page; i < Page; i++) Assert.Equal(0, third[i]);
-        byte* fourth = f.Store.Address(f.Cache.Cached(3));
+        byte* fourth = f.Pages.Address(f.Cache.Cached(3));
         for (int i = 0; i < Page; i++) Assert.Equal(0, fourth[i]);
-        byte* fifth = f.Store.Address(f.Cache.Cached(4));
+        byte* fifth = f.Pages.Address(f.Cache.Cached(4));
         Assert.Equal(tail[0], fifth[20000 - 4 * Page]);
         Assert.Equal(0, fifth[20100 - 4 * Page]);
         f.AssertCoherent();
         f.Cache.Clear();
-        Assert.Empty(f.Store.Live);
+        Assert.Empty(f.Pages.Live);
     }
 
     [Fact]
@@ -210,7 +182,7 @@ public sealed unsafe class FilePageCacheTests
         f.Truncate(100);
         Assert.Equal(100UL, f.Header.Size);
         Assert.Equal(kept, f.Cache.Cached(2));   // kept (a reader may map it), but zero
-        for (int i = 0; i < Page; i++) Assert.Equal(0, f.Store.Address(kept)[i]);
+        for (int i = 0; i < Page; i++) Assert.Equal(0, f.Pages.Address(kept)[i]);
         f.AssertCoherent();
         Assert.Equal(data.AsSpan(0, 100).ToArray(), f.ReadMapped(4096));
         f.Truncate(9000);

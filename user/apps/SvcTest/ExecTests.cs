@@ -239,7 +239,6 @@ static unsafe class ExecTests
     private static Status Chmod(string path, uint mode)
     {
         byte* p = stackalloc byte[path.Length];
-        for (int i = 0; i < path.Length; i++) p[i] = (byte)path[i];
-        return Fs.Chmod(p, path.Length, mode);
+        return Fs.Chmod(p, Ascii.Copy(path, new Span<byte>(p, path.Length)), mode);
     }
 }

@@ -78,12 +78,18 @@ public static unsafe class FileMaps
 
     private static int CandidateOf(Fd fd) => (int)(fd.Cap.Index % Candidates);
 
-    /// <summary>The entry of `fd`, mapping it now if it is a candidate; -1 if it is read through messages.</summary>
-    /// <summary>`forWrite`: the first use is a long write, so the transfer page comes with the map.</summary>
+    /// <summary>The entry of `fd`, mapping it now if it is a candidate; -1 if it is read through messages.
+    /// `forWrite`: the first use is a long write, so the transfer page comes with the map.</summary>
     public static int Lookup(Fd fd, bool forWrite = false)
     {
         int e = Find(fd);
-        if (e >= 0) return e;
+        return e >= 0 ? e : MapCandidate(fd, forWrite);
+    }
+
+    /// <summary>Lookup for a caller whose Find found nothing already (it inlines Find for the mapped
+    /// case): maps `fd` now if it is a candidate; -1 if it is read through messages.</summary>
+    public static int MapCandidate(Fd fd, bool forWrite = false)
+    {
         int c = CandidateOf(fd);
         if (s_t.Candidate[c] != fd.Cap.Value) return -1;
         s_t.Candidate[c] = 0;   // tried once, whatever the answer

@@ -175,7 +175,7 @@ public static unsafe partial class Fs
         if (e >= 0) return PipeEnds.Transfer(e, fd, true, buffer, count, out written);
         // More than one message's worth goes through the file's transfer page, if its daemon has one.
         int m = FileMaps.Find(fd);
-        if (m < 0 && count > SchemeLimits.MaxData) m = FileMaps.Lookup(fd, forWrite: true);
+        if (m < 0 && count > SchemeLimits.MaxData) m = FileMaps.MapCandidate(fd, forWrite: true);
         if (m >= 0)
         {
             Status t = FileMaps.Write(m, fd, buffer, count, out written);
@@ -213,7 +213,7 @@ public static unsafe partial class Fs
     public static Status Seek(Fd fd, long offset, SeekFrom from, out ulong position)
     {
         int e = FileMaps.Find(fd);   // a mapped file (found without a call), else maybe mapped now
-        if (e < 0) e = FileMaps.Lookup(fd);
+        if (e < 0) e = FileMaps.MapCandidate(fd);
         if (e >= 0) return FileMaps.Seek(e, offset, from, out position);
         Status s = SchemeCall.Call(fd.Cap, SchemeOp.Seek, (ulong)offset, (ulong)from, 0, 0, 0, 0, out SchemeReply r);
         position = r.W0;

@@ -1,6 +1,7 @@
 // A process's view of the schemes: its Namespace capability (given by its parent) names the root
 // scheme, which maps scheme names to daemons. Resolved schemes are cached; a cached capability that
 // stops working (its daemon died and was restarted) is looked up again once.
+using System;
 using Vireo.Abi;
 
 namespace Vireo.User.Schemes;
@@ -58,6 +59,16 @@ public static unsafe class Namespace
         if (hit >= 0) Forget(new CapHandle(s_caps.Handles[hit]));
         Remember(name, length, scheme);
         return Status.Ok;
+    }
+
+    /// <summary>Waits, at most `ms` milliseconds, until the scheme of `path` (SCHEME:...) is registered by
+    /// any process: a device whose driver someone else starts, or starts again (pcid's manager).</summary>
+    public static Status AwaitPath(ReadOnlySpan<byte> path, ulong ms)
+    {
+        Status s = SchemePath.Split(path, out ReadOnlySpan<byte> scheme, out _);
+        if (s != Status.Ok) return s;
+        fixed (byte* name = scheme)
+            return AwaitName(name, scheme.Length, 0, out _, ms);
     }
 
     /// <summary>Drops a cached scheme capability that stopped working, so the next lookup asks again.</summary>

@@ -39,7 +39,7 @@ public static unsafe class FileCopies
         fd = default;
         _ = Fs.Unlink(path);   // NotFound for a new one; the Open says what matters
         byte* p = stackalloc byte[path.Length];
-        for (int i = 0; i < path.Length; i++) p[i] = (byte)path[i];
-        return Fs.Open(p, path.Length, OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate, FileModes.Given | mode, out fd);
+        int n = Ascii.Copy(path, new System.Span<byte>(p, path.Length));
+        return Fs.Open(p, n, OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate, FileModes.Given | mode, out fd);
     }
 }

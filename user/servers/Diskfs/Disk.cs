@@ -6,11 +6,10 @@
 // FileBlockDevice (Seek/Read/Write of 480 bytes a message). Choosing by what the device answers, not
 // by its scheme name, keeps a file: image and a renamed driver both working.
 //
-// A driver that dies is started again by pcid's driver manager, which registers blk: anew: a request
-// that finds the driver gone (its capability deleted, or the peer dead) reopens DEVICE, waiting up to
-// 5 s for the name, maps the new driver's area and is made once more; if that fails too the request
-// answers IoError, and the next one tries again. The block cache keeps what was dirty, so nothing
-// written before the restart is lost.
+// A driver that dies is started again by pcid's driver manager, which registers blk: anew: the block
+// client reconnects (BlockClient.Reconnects: a request that finds the driver gone reopens DEVICE,
+// waiting up to 5 s for the name, and is made once more; else IoError, and the next one tries again).
+// The block cache keeps what was dirty, so nothing written before the restart is lost.
 global using Disk = DiskDevice;
 
 using System;
@@ -31,7 +30,6 @@ struct DiskDevice : IBlockDevice
     private bool _fast;
     private BlockClient _block;
     private FileBlockDevice _file;
-    private byte[] _path;   // DEVICE, opened again after the driver restarts
 
     /// <summary>Opens the device at `path` for reading and writing. UnknownScheme when its scheme is
     /// not registered (no disk attached: the driver did not start, or found nothing).</summary>
@@ -44,7 +42,7 @@ struct DiskDevice : IBlockDevice
         if (s == Status.Ok)
         {
             device._fast = true;
-            device._path = path.ToArray();
+            device._block.Reconnects(path, ReconnectWaitMs);
             return s;
         }
         // Not a block device (NotSupported), or its area could not be had: the file path still works.
@@ -56,61 +54,12 @@ struct DiskDevice : IBlockDevice
     public int SectorSize => _fast ? _block.SectorSize : _file.SectorSize;
     public ulong SectorCount => _fast ? _block.SectorCount : _file.SectorCount;
 
-    public Status Read(ulong sector, Span<byte> into)
-    {
-        if (!_fast) return _file.Read(sector, into);
-        Status s = _block.Read(sector, into);
-        if (Lost(s) && Reconnect()) s = _block.Read(sector, into);
-        return Lost(s) ? Status.IoError : s;
-    }
+    public Status Read(ulong sector, Span<byte> into) => _fast ? _block.Read(sector, into) : _file.Read(sector, into);
 
-    public unsafe Status ReadPieces(ulong sector, int pieceBytes, byte** pieces, int count)
-    {
-        if (!_fast) return _file.ReadPieces(sector, pieceBytes, pieces, count);
-        Status s = _block.ReadPieces(sector, pieceBytes, pieces, count);
-        if (Lost(s) && Reconnect()) s = _block.ReadPieces(sector, pieceBytes, pieces, count);
-        return Lost(s) ? Status.IoError : s;
-    }
+    public unsafe Status ReadPieces(ulong sector, int pieceBytes, byte** pieces, int count) =>
+        _fast ? _block.ReadPieces(sector, pieceBytes, pieces, count) : _file.ReadPieces(sector, pieceBytes, pieces, count);
 
-    public Status Write(ulong sector, ReadOnlySpan<byte> from)
-    {
-        if (!_fast) return _file.Write(sector, from);
-        // The bytes go into the area before the request: with the driver gone (its frames with it)
-        // that copy would fault, so the area is checked first. A driver that dies between the check
-        // and the copy still takes the daemon down (init starts it again).
-        if (!_block.AreaMapped && !Reconnect()) return Status.IoError;
-        Status s = _block.Write(sector, from);
-        if (Lost(s) && Reconnect()) s = _block.Write(sector, from);
-        return Lost(s) ? Status.IoError : s;
-    }
+    public Status Write(ulong sector, ReadOnlySpan<byte> from) => _fast ? _block.Write(sector, from) : _file.Write(sector, from);
 
-    public Status Flush()
-    {
-        if (!_fast) return _file.Flush();
-        Status s = _block.Flush();
-        if (Lost(s) && Reconnect()) s = _block.Flush();
-        return Lost(s) ? Status.IoError : s;
-    }
-
-    // The driver is gone: its capability was deleted with it, or it died while answering.
-    private static bool Lost(Status s) => s == Status.InvalidCapability || s == Status.PeerDied;
-
-    // Opens DEVICE again (the restarted driver's) and maps its area where the old one was (the old
-    // driver's frames went with it). False, the old client kept, if it cannot be had now.
-    private bool Reconnect()
-    {
-        _ = _block.Close();   // the old driver is gone: nothing to close there
-        Status s = Program.AwaitDevice(_path, ReconnectWaitMs);
-        if (s != Status.Ok) return false;
-        s = File.Open(_path, OpenFlags.Read | OpenFlags.Write, out Fd fd);
-        if (s != Status.Ok) return false;
-        s = BlockClient.Over(fd, AreaAddress, out BlockClient fresh);
-        if (s != Status.Ok)
-        {
-            _ = Fs.Close(fd);   // nothing was written through it
-            return false;
-        }
-        _block = fresh;
-        return true;
-    }
+    public Status Flush() => _fast ? _block.Flush() : _file.Flush();
 }

@@ -57,7 +57,7 @@ static unsafe class Program
         string name = Args.TryGetValue("--name", out ReadOnlySpan<byte> named) ? Text(named) : "disk";
         ReadOnlySpan<byte> devicePath = Args.Positional(0);
         Status s = DiskDevice.Open(devicePath, out Disk device);
-        if (s == Status.UnknownScheme && waitMs > 0 && AwaitDevice(devicePath, waitMs) == Status.Ok)
+        if (s == Status.UnknownScheme && waitMs > 0 && Namespace.AwaitPath(devicePath, waitMs) == Status.Ok)
             s = DiskDevice.Open(devicePath, out device);
         if (s == Status.UnknownScheme)
             return Quit(name, devicePath, "is not there, no disk attached", s, 0);
@@ -70,17 +70,6 @@ static unsafe class Program
         DataPages.Init((uint)pages, FirstHandles);
         Mapping.Init(cache == ulong.MaxValue ? Mapping.DefaultBudget : (int)cache);
         return SchemeDaemon.Serve(ref Server, ref Files);
-    }
-
-    // The device's scheme is registered by a driver the PCI daemon's manager starts, whose pid init
-    // does not know (nor diskfs, when the manager restarts it: Disk.cs): wait for the name from any
-    // process, for at most `ms` milliseconds.
-    public static Status AwaitDevice(ReadOnlySpan<byte> path, ulong ms)
-    {
-        Status s = SchemePath.Split(path, out ReadOnlySpan<byte> scheme, out _);
-        if (s != Status.Ok) return s;
-        fixed (byte* name = scheme)
-            return Namespace.AwaitName(name, scheme.Length, 0, out _, ms);
     }
 
     /// <summary>Opens a new handle on `ino` and answers with its capability (Open).</summary>

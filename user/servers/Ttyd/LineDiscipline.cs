@@ -36,6 +36,7 @@ public unsafe struct LineDiscipline
     private bool _afterReturn;
     private EscapeState _escape;
     private bool _interrupted;
+    private bool _behindInput;   // the first interrupt since TakeInterrupt came with a line queued
     private bool _spilled;   // the line being edited began in the queue
     private bool _rawTail;   // the last queue entry is a raw run that later raw bytes extend
     // The mode, stored so that a zeroed discipline is the default one (canonical, echo, signals,
@@ -75,11 +76,12 @@ public unsafe struct LineDiscipline
         if (Canonical) _rawTail = false;
     }
 
+    /// <summary>Whether the first interrupt not taken yet came behind completed lines nobody had read
+    /// (the daemon tells the interrupt's hearer: TtyInterruptContext.BehindInput).</summary>
+    public bool InterruptBehindInput => _behindInput;
+
     /// <summary>Whether Ctrl-C came since the last call (the daemon then raises the console's
     /// interrupt event).</summary>
-    /// <summary>An interrupt was noted and not taken yet.</summary>
-    public bool InterruptNoted => _interrupted;
-
     public bool TakeInterrupt()
     {
         bool was = _interrupted;
@@ -110,6 +112,9 @@ public unsafe struct LineDiscipline
     private int Interrupt(byte* echo)
     {
         _escape = EscapeState.None;
+        // Where it came is the state before it (the spilled start it queues below is not input it
+        // came behind), and the first one of a batch speaks for the batch.
+        if (!_interrupted) _behindInput = _lineCount > 0;
         _interrupted = true;
         if (Canonical)
         {

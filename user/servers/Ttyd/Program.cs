@@ -42,7 +42,6 @@ static unsafe class Program
     private static WatchTable s_watches;
     private static bool s_hardware;
     private static ulong s_foreground, s_controller;   // pids: TtySetForeground's
-    private static TtyInterruptContext s_inputInterruptContext;   // where the interrupt byte of this batch came
 
     [RuntimeExport("vireo_main")]
     static int Main()
@@ -62,7 +61,9 @@ static unsafe class Program
             if ((ulong)r.Op == MessageInfo.NotificationLabel)
             {
                 TakeInput(r.Badge);
-                if (s_line.TakeInterrupt()) Interrupt(s_inputInterruptContext);
+                // The readers waiting are those of before the batch: TakeInput serves none.
+                bool behind = s_line.InterruptBehindInput;
+                if (s_line.TakeInterrupt()) Interrupt(Context(behind));
                 ServeReaders();
                 s_watches.Check(&Ready);   // a line left over for nobody waiting: Readable
                 continue;
@@ -137,12 +138,7 @@ static unsafe class Program
     private static void Feed(byte c)
     {
         byte* echo = stackalloc byte[LineDiscipline.MaxEcho];
-        // Where an interrupt byte came is the state before it, not after the batch (whose later bytes
-        // may complete a line behind it).
-        bool noted = s_line.InterruptNoted;
-        TtyInterruptContext where = Context();
         int n = s_line.Feed(c, echo);
-        if (!noted && s_line.InterruptNoted) s_inputInterruptContext = where;
         Uart.Write(echo, n);
     }
 
@@ -186,10 +182,10 @@ static unsafe class Program
         s_watches.Check(&Ready);
     }
 
-    // Where an interrupt comes now, told to its hearer (TtyInterruptContext): behind input nobody read
-    // yet, or at a prompt (a reader waiting, nothing queued).
-    private static TtyInterruptContext Context() =>
-        s_line.HasLine ? TtyInterruptContext.BehindInput :
+    // Where an interrupt came, told to its hearer (TtyInterruptContext): behind input nobody read yet
+    // (`behindInput`: a line was queued when it came), or at a prompt (a reader waiting, nothing queued).
+    private static TtyInterruptContext Context(bool behindInput) =>
+        behindInput ? TtyInterruptContext.BehindInput :
         s_readers.Count > 0 ? TtyInterruptContext.WhileReading : TtyInterruptContext.None;
 
     // Whose interrupt files hear it: the foreground pid's, else its controller's (0 = everyone's
@@ -302,7 +298,7 @@ static unsafe class Program
         if (r.Op == SchemeOp.Write)
         {
             ulong length = (ulong)r.DataLength;
-            Interrupt(Context());   // its answers use the data area: before this request's own answer
+            Interrupt(Context(s_line.HasLine));   // its answers use the data area: before this request's own answer
             s_server.Answer(Status.Ok, length);
         }
         else if (r.Op == SchemeOp.Read && r.W0 > 0 && file.Pending)

@@ -25,10 +25,18 @@ public sealed unsafe partial class Ext2Volume<TDevice>
             whole = (int)Math.Min((ulong)count, (inode.Size - offset) / (ulong)pageBytes);
         ulong first = offset / (ulong)_blockSize;
         int i = 0;
+        // The page that ended a run was looked at already: its start is carried to the next turn
+        // (the run's ReadPieces changes nothing in the block cache).
+        bool known = false;
+        ulong start = 0;
         while (i < whole)
         {
-            s = DirectPage(ino, ref inode, first + (ulong)(i * per), per, out ulong start);
-            if (s != Status.Ok) return s;
+            if (!known)
+            {
+                s = DirectPage(ino, ref inode, first + (ulong)(i * per), per, out start);
+                if (s != Status.Ok) return s;
+            }
+            known = false;
             if (start == 0)
             {
                 s = ReadPage(ino, offset, pageBytes, pages, i);
@@ -37,15 +45,21 @@ public sealed unsafe partial class Ext2Volume<TDevice>
                 continue;
             }
             int run = 1;
+            ulong next = 0;
             while (i + run < whole && (run + 1) * per <= _cache.MaxRun)
             {
-                s = DirectPage(ino, ref inode, first + (ulong)((i + run) * per), per, out ulong next);
+                s = DirectPage(ino, ref inode, first + (ulong)((i + run) * per), per, out next);
                 if (s != Status.Ok) return s;
-                if (next != start + (ulong)(run * per)) break;
+                if (next != start + (ulong)(run * per))
+                {
+                    known = true;
+                    break;
+                }
                 run++;
             }
             s = _cache.ReadPieces(start, per, pages + i, run);
             if (s != Status.Ok) return s;
+            start = next;
             i += run;
         }
         for (; i < count; i++)
@@ -65,8 +79,7 @@ public sealed unsafe partial class Ext2Volume<TDevice>
     private Status DirectPage(uint ino, ref Ext2Inode inode, ulong index, int per, out ulong start)
     {
         start = 0;
-        if (!(ino == _memoIno && _memoCount > 0 && _cache.Changes == _memoChanges &&
-              index >= _memoFirst && index + (ulong)per <= _memoFirst + (ulong)_memoCount))
+        if (!MemoCovers(ino, index, per))
         {
             Status m = MapRange(ino, ref inode, index, Math.Max(per, _cache.MaxRun));
             if (m != Status.Ok) return m;

@@ -3,8 +3,8 @@
 // ended (or starts the file), the blocks after them up to the cache's largest request (64 KiB). The
 // file's block map gives the disk blocks; each run of contiguous ones is one BlockCache.ReadRun, so
 // a file mke2fs or this allocator laid out in order is read 64 KiB a request instead of a block a
-// request. Prefetch is the same for a caller that knows what it is about to read (a page cache
-// filling a page). The disk blocks a read-ahead mapped are kept (the map memo), so the reads that
+// request. Prefetch is the same for a caller that knows what it is about to read (only the host
+// tests call it now: diskfs's page cache fills its pages with ReadPages, Ext2Volume.Pages.cs). The disk blocks a read-ahead mapped are kept (the map memo), so the reads that
 // follow take each block's number from there instead of walking the indirect blocks again; the memo
 // holds while the block cache's change count does (any change to a block map dirties a block).
 using System;
@@ -27,11 +27,15 @@ public sealed unsafe partial class Ext2Volume<TDevice>
     private ulong _memoChanges;
     private ulong[] _memoBlocks;
 
+    // Whether the memo holds, current, file blocks [index, index + count) of `ino`.
+    private bool MemoCovers(uint ino, ulong index, int count) =>
+        ino == _memoIno && _memoCount > 0 && _cache.Changes == _memoChanges &&
+        index >= _memoFirst && index + (ulong)count <= _memoFirst + (ulong)_memoCount;
+
     // File block `index`'s disk block (0: a hole), from the memo when it covers it.
     private Status MapForRead(uint ino, ref Ext2Inode inode, ulong index, out ulong block)
     {
-        if (ino == _memoIno && _memoCount > 0 && _cache.Changes == _memoChanges &&
-            index >= _memoFirst && index - _memoFirst < (ulong)_memoCount)
+        if (MemoCovers(ino, index, 1))
         {
             block = _memoBlocks[(int)(index - _memoFirst)];
             return Status.Ok;
