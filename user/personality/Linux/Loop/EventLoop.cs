@@ -79,7 +79,7 @@ public static unsafe class EventLoop
         Status s = Ipc.Receive(Endpoint, ref m);
         while (s == Status.Ok)
         {
-            bool answered = Dispatch(ref m, out long result, out LinuxProcess caller);
+            bool answered = Dispatch(ref m, out long result);
             if (s_firstEnded) break;
             if (s_runnable.Count == 0)
             {
@@ -91,7 +91,7 @@ public static unsafe class EventLoop
                 else s = Ipc.Receive(Endpoint, ref m);
                 continue;
             }
-            if (answered) Answer(caller, result, direct: true);
+            if (answered) Answer(null, result, direct: true);
             RunParked();
             if (s_firstEnded) break;
             s = Ipc.Receive(Endpoint, ref m);
@@ -106,11 +106,12 @@ public static unsafe class EventLoop
     }
 
     // One message: a notification's bits, a syscall, or a fault. True with the result when the caller
-    // is to be answered now (false: parked, ended, or not a call).
-    private static bool Dispatch(ref Message m, out long result, out LinuxProcess caller)
+    // is to be answered now (false: parked, ended, or not a call). Runs per call, as does Serve: neither
+    // zeroes its frame (every local is assigned before it is read, and neither has a stackalloc).
+    [SkipLocalsInit]
+    private static bool Dispatch(ref Message m, out long result)
     {
         result = 0;
-        caller = null;
         if (m.Info.Label == WakeLabel && m.Badge == 0)
         {
             ulong bits = m.W0;   // the relay's message: the notification's bits
@@ -119,7 +120,7 @@ public static unsafe class EventLoop
             if ((bits & InterruptBit) != 0) LinuxTerminal.TakeInterrupts();   // Ctrl-C: SIGINT to the foreground group
             return false;
         }
-        caller = Processes.ByPid(m.Badge);
+        LinuxProcess caller = Processes.ByPid(m.Badge);
         if (caller == null || caller.Ended) return false;   // a message from a thread already ended: nothing owed
         if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(caller, in m, out result);
         // Words past the registers are copied out before any file call reuses the buffer.
@@ -146,12 +147,14 @@ public static unsafe class EventLoop
         public ulong R10, R8, R9, Rip, Rsp;
     }
 
-    // Serves p.Call; true with the result if it is to be answered, false if it parked or ended p.
+    // Serves p.Call; true with the result if it is to be answered, false if it parked or ended p. The
+    // tracer is not called at all unless it is on.
+    [SkipLocalsInit]
     private static bool Serve(LinuxProcess p, out long result, bool direct)
     {
-        string[] traced = Tracer.Before(p, in p.Call);
+        string[] traced = Tracer.On ? Tracer.Before(p, in p.Call) : null;
         result = SyscallTable.Serve(p, in p.Call, out bool exit, out int status);
-        if (result != Parked) Tracer.After(p, in p.Call, traced, result);
+        if (traced != null && result != Parked) Tracer.After(p, in p.Call, traced, result);
         if (exit)
         {
             Exit(p, LinuxProcess.ExitedStatus(status));
@@ -214,8 +217,8 @@ public static unsafe class EventLoop
     /// <summary>Answers a call held back while its process was stopped (Signals), through its Reply object.</summary>
     public static void AnswerHeld(LinuxProcess p, long result) => Answer(p, result, direct: false);
 
-    // Sends the result: `direct` answers the message just received (the reply this thread owes), else
-    // the one put aside in p's Reply object.
+    // Sends the result: `direct` answers the message just received (the reply this thread owes; p is
+    // not needed), else the one put aside in p's Reply object.
     private static void Answer(LinuxProcess p, long result, bool direct)
     {
         var m = Message.Of((ulong)result);
