@@ -48,12 +48,16 @@ public sealed unsafe partial class LinuxProcess
     public bool VforkPending;         // a vfork child whose parent waits for its exec or exit
     public LinuxProcess VforkChild;   // the child a parent parked in vfork waits for
     public ulong ClearTid;
-    public bool StopPending, ContinuePending;
-    public int StopSignal;
+    public int StopSignal;            // the stop wait4 has yet to report (WUNTRACED), 0 when none
+    public bool ContinuePending;
 
     // The call being served or parked (EventLoop).
     public SyscallArgs Call;
-    public bool IsParked, Runnable, Resumed, Interrupted;
+    public bool IsParked, Runnable, Interrupted;
+    /// <summary>Whether the call being served is a parked one served again (a handler then skips what it
+    /// did the first time): a process's thread makes no new call while its call is parked, so only the
+    /// loop's second serving (EventLoop.RunParked) finds it parked.</summary>
+    public bool Resumed => IsParked;
     public ulong Deadline;            // a parked call's deadline (Sys.TimeNanos; Timers)
     public ulong ParentPid => Parent != null ? Parent.Pid : Processes.InitPid;
     public ulong BreakStart, Break;   // the heap: [BreakStart, Break), its area to Break's page end

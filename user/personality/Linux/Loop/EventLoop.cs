@@ -5,10 +5,12 @@
 // on a WaitQueue or a timer and answers Parked; the loop moves the reply it owes into the process's
 // Reply object and takes the next message. When what the call waits for may have happened (a queue
 // woken by another process's call, a deadline, a watched Vireo descriptor become ready: bits of the
-// notification bound to this thread, which Recv returns like a message), the call is served again
-// from the start with Resumed set, and answered through the Reply object when it completes. Handlers
-// stay straight-line code; a handler that parks must have changed nothing it would redo.
+// loop's notification, which the relay thread passes on as a message), the call is served again
+// from the start (LinuxProcess.Resumed: it is still parked), and answered through the Reply object
+// when it completes. Handlers stay straight-line code; a handler that parks must have changed nothing
+// it would redo.
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Linux.Abi;
 using Vireo.Linux.Syscalls;
@@ -137,7 +139,6 @@ public static unsafe class EventLoop
             if (m.Info.Words == ForeignSyscallMessage.Words) *(Registers*)a3 = *(Registers*)&buffer->Words[ForeignSyscallMessage.R10];
             else *(Registers*)a3 = default;
         }
-        caller.Resumed = false;
         return Serve(caller, out result, direct: true);
     }
 
@@ -188,7 +189,6 @@ public static unsafe class EventLoop
             s_runnable.RemoveAt(0);
             p.Runnable = false;
             if (!p.IsParked || p.Ended) continue;
-            p.Resumed = true;
             bool interrupted = p.Interrupted;
             p.Interrupted = false;
             bool answer = Serve(p, out long result, direct: false);

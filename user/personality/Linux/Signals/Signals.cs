@@ -310,7 +310,6 @@ public static unsafe class Signals
     {
         SignalState st = p.Signals;
         st.Stopped = true;
-        p.StopPending = true;
         p.StopSignal = signal;
         p.ContinuePending = false;
         if (stance == Stance.Suspended) st.SuspendedStop = true;
@@ -336,7 +335,7 @@ public static unsafe class Signals
         st.Discard(LinuxSignals.SigTtou);
         if (!st.Stopped) return false;
         st.Stopped = false;
-        p.StopPending = false;
+        p.StopSignal = 0;
         p.ContinuePending = true;
         TellParent(p, LinuxSignals.CldContinued, LinuxSignals.SigCont, LinuxSignals.SigChld);
         return true;
