@@ -20,7 +20,6 @@ public sealed unsafe partial class LinuxProcess
     public const ulong StackTop = 0x0000_7300_0000_0000;
     public const ulong StackSize = 8 << 20;   // reserved; pages are made as the stack reaches them
     public const ulong MmapBase = 0x0000_7100_0000_0000;
-    public const int SigHup = 1, SigKill = 9;
 
     public LinuxMemory Memory = new LinuxMemory();
     public CapHandle Thread, FaultEndpoint, CNode;
@@ -168,10 +167,6 @@ public sealed unsafe partial class LinuxProcess
         VforkPending = false;
     }
 
-    /// <summary>Linux's wait status of a process that called exit(code).</summary>
-    public static int ExitedStatus(int code) => (code & 0xFF) << 8;
-    /// <summary>Linux's wait status of a process killed by `signal`.</summary>
-    public static int KilledStatus(int signal) => signal & 0x7F;
     /// <summary>What a shell's $? shows for a wait status: the exit code, or 128 + the signal.</summary>
     public static int ShellStatus(int waitStatus) => (waitStatus & 0x7F) == 0 ? (waitStatus >> 8) & 0xFF : 128 + (waitStatus & 0x7F);
 }

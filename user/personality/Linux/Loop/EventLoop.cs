@@ -158,7 +158,7 @@ public static unsafe class EventLoop
         if (traced != null && result != Parked) Tracer.After(p, in p.Call, traced, result);
         if (exit)
         {
-            Exit(p, LinuxProcess.ExitedStatus(status));
+            Exit(p, WaitStatus.Exited(status));
             return false;
         }
         if (p.NoReply)
@@ -227,7 +227,7 @@ public static unsafe class EventLoop
         else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);   // as above: a dead caller needs no answer
     }
 
-    /// <summary>Ends `p` with `waitStatus` (Linux's encoding: LinuxProcess.ExitedStatus or KilledStatus):
+    /// <summary>Ends `p` with `waitStatus` (Linux's encoding: WaitStatus.Exited or Killed):
     /// its thread and memory go, its files close, its children pass to init, its parent is told.</summary>
     public static void Exit(LinuxProcess p, int waitStatus)
     {
@@ -247,7 +247,7 @@ public static unsafe class EventLoop
     {
         foreach (LinuxProcess p in Processes.Snapshot())
         {
-            if (!p.Ended) p.End(LinuxProcess.KilledStatus(LinuxProcess.SigHup));
+            if (!p.Ended) p.End(WaitStatus.Killed(LinuxSignals.SigHup));
             Processes.Remove(p);
         }
     }

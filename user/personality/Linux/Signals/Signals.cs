@@ -45,7 +45,7 @@ public static unsafe class Signals
         int signal = info.Signo;
         if (signal == LinuxSignals.SigKill)
         {
-            EventLoop.Exit(p, LinuxProcess.KilledStatus(LinuxSignals.SigKill));
+            EventLoop.Exit(p, WaitStatus.Killed(LinuxSignals.SigKill));
             return;
         }
         bool continued = false;
