@@ -20,7 +20,6 @@ public sealed unsafe partial class LinuxProcess
     public const ulong StackTop = 0x0000_7300_0000_0000;
     public const ulong StackSize = 8 << 20;   // reserved; pages are made as the stack reaches them
     public const ulong MmapBase = 0x0000_7100_0000_0000;
-    public const int SigHup = 1, SigKill = 9;
 
     public LinuxMemory Memory = new LinuxMemory();
     public CapHandle Thread, FaultEndpoint, CNode;
@@ -48,12 +47,16 @@ public sealed unsafe partial class LinuxProcess
     public bool VforkPending;         // a vfork child whose parent waits for its exec or exit
     public LinuxProcess VforkChild;   // the child a parent parked in vfork waits for
     public ulong ClearTid;
-    public bool StopPending, ContinuePending;
-    public int StopSignal;
+    public int StopSignal;            // the stop wait4 has yet to report (WUNTRACED), 0 when none
+    public bool ContinuePending;
 
     // The call being served or parked (EventLoop).
     public SyscallArgs Call;
-    public bool IsParked, Runnable, Resumed, Interrupted;
+    public bool IsParked, Runnable, Interrupted;
+    /// <summary>Whether the call being served is a parked one served again (a handler then skips what it
+    /// did the first time): a process's thread makes no new call while its call is parked, so only the
+    /// loop's second serving (EventLoop.RunParked) finds it parked.</summary>
+    public bool Resumed => IsParked;
     public ulong Deadline;            // a parked call's deadline (Sys.TimeNanos; Timers)
     public ulong ParentPid => Parent != null ? Parent.Pid : Processes.InitPid;
     public ulong BreakStart, Break;   // the heap: [BreakStart, Break), its area to Break's page end
@@ -164,10 +167,6 @@ public sealed unsafe partial class LinuxProcess
         VforkPending = false;
     }
 
-    /// <summary>Linux's wait status of a process that called exit(code).</summary>
-    public static int ExitedStatus(int code) => (code & 0xFF) << 8;
-    /// <summary>Linux's wait status of a process killed by `signal`.</summary>
-    public static int KilledStatus(int signal) => signal & 0x7F;
     /// <summary>What a shell's $? shows for a wait status: the exit code, or 128 + the signal.</summary>
     public static int ShellStatus(int waitStatus) => (waitStatus & 0x7F) == 0 ? (waitStatus >> 8) & 0xFF : 128 + (waitStatus & 0x7F);
 }

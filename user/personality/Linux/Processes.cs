@@ -2,7 +2,10 @@
 // parent has not waited for. Pids start at 100 (the numbers below are the ones Linux programs expect
 // of init and the kernel's threads) and are not reused while a process or zombie holds them. The table
 // is bounded: past Max entries a new process is refused (fork answers EAGAIN), so a program that forks
-// without end stops there and the personality stays responsive.
+// without end stops there and the personality stays responsive. The loop looks its caller up by pid on
+// every message (the badge), so the table is an array of Max slots and a pid's slot is pid mod Max: a
+// new process takes the next pid whose slot is free (one is, below Max entries), and a lookup is one
+// load and a compare, without hashing.
 using System.Collections.Generic;
 
 namespace Vireo.Linux;
@@ -14,26 +17,40 @@ public static class Processes
     /// <summary>The parent pid a process sees once its parent is gone (init's, as on Linux).</summary>
     public const ulong InitPid = 1;
 
-    private static readonly Dictionary<ulong, LinuxProcess> s_byPid = new Dictionary<ulong, LinuxProcess>();
+    private static readonly LinuxProcess[] s_slots = new LinuxProcess[Max];   // Max: a power of two
+    private static int s_count;
     private static ulong s_next = FirstPid;
 
-    public static int Count => s_byPid.Count;
+    public static int Count => s_count;
 
-    public static LinuxProcess ByPid(ulong pid) => s_byPid.TryGetValue(pid, out LinuxProcess p) ? p : null;
+    public static LinuxProcess ByPid(ulong pid)
+    {
+        LinuxProcess p = s_slots[Slot(pid)];
+        return p != null && p.Pid == pid ? p : null;
+    }
 
-    /// <summary>Gives `p` the next free pid and enters it; false when the table is full.</summary>
+    private static int Slot(ulong pid) => (int)(pid & (Max - 1));
+
+    /// <summary>Gives `p` the next pid whose slot is free and enters it; false when the table is full.</summary>
     public static bool TryAdd(LinuxProcess p)
     {
-        if (s_byPid.Count >= Max) return false;
-        while (s_byPid.ContainsKey(s_next)) s_next = s_next >= LastPid ? FirstPid : s_next + 1;
+        if (s_count >= Max) return false;
+        while (s_slots[Slot(s_next)] != null) s_next = s_next >= LastPid ? FirstPid : s_next + 1;
         p.Pid = s_next;
         s_next = s_next >= LastPid ? FirstPid : s_next + 1;
-        s_byPid[p.Pid] = p;
+        s_slots[Slot(p.Pid)] = p;
+        s_count++;
         return true;
     }
 
     /// <summary>Forgets `p` (reaped, or never started).</summary>
-    public static void Remove(LinuxProcess p) => s_byPid.Remove(p.Pid);
+    public static void Remove(LinuxProcess p)
+    {
+        ref LinuxProcess slot = ref s_slots[Slot(p.Pid)];
+        if (slot != p) return;
+        slot = null;
+        s_count--;
+    }
 
     /// <summary>A zombie its parent waited for leaves the table and its parent's children.</summary>
     public static void Reap(LinuxProcess zombie)
@@ -55,10 +72,10 @@ public static class Processes
     /// <summary>Whether some process (a zombie too, as on Linux) is in group `pgid`, and that group's session.</summary>
     public static bool FindGroup(ulong pgid, out ulong sid)
     {
-        foreach (KeyValuePair<ulong, LinuxProcess> e in s_byPid)
+        foreach (LinuxProcess p in s_slots)
         {
-            if (e.Value.Pgid != pgid) continue;
-            sid = e.Value.Sid;
+            if (p == null || p.Pgid != pgid) continue;
+            sid = p.Sid;
             return true;
         }
         sid = 0;
@@ -68,12 +85,13 @@ public static class Processes
     /// <summary>Every process in the table, by increasing pid (for /proc, kill(-1) and the end).</summary>
     public static List<LinuxProcess> Snapshot()
     {
-        var all = new List<LinuxProcess>(s_byPid.Count);
-        foreach (KeyValuePair<ulong, LinuxProcess> e in s_byPid)
+        var all = new List<LinuxProcess>(s_count);
+        foreach (LinuxProcess p in s_slots)
         {
+            if (p == null) continue;
             int at = all.Count;   // insertion by pid: the table is small
-            while (at > 0 && all[at - 1].Pid > e.Value.Pid) at--;
-            all.Insert(at, e.Value);
+            while (at > 0 && all[at - 1].Pid > p.Pid) at--;
+            all.Insert(at, p);
         }
         return all;
     }

@@ -45,6 +45,7 @@ public static class LinuxSignals
     // loop turns it into EINTR or restarts the call, as arch/x86/kernel/signal.c does.
     public const long RestartSys = 512, RestartNoIntr = 513, RestartNoHand = 514, RestartBlock = 516;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]   // on every call's answer (Signals.OnAnswer)
     public static bool IsRestart(long result) => result <= -RestartSys && result >= -RestartBlock && result != -515;
 
     /// <summary>With a handler run: whether the call restarts (else it fails with EINTR): ERESTARTNOINTR

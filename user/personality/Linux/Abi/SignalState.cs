@@ -38,7 +38,7 @@ public sealed class SignalState
     public ulong WaitSet;
 
     /// <summary>Stopped by a stop signal until SIGCONT (what wait4 reports of it is the process's
-    /// StopPending and ContinuePending).</summary>
+    /// StopSignal and ContinuePending).</summary>
     public bool Stopped;
 
     // How a stopped process waits (Signals): its thread suspended, or its answer held back (a call's

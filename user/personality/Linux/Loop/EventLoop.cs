@@ -5,10 +5,12 @@
 // on a WaitQueue or a timer and answers Parked; the loop moves the reply it owes into the process's
 // Reply object and takes the next message. When what the call waits for may have happened (a queue
 // woken by another process's call, a deadline, a watched Vireo descriptor become ready: bits of the
-// notification bound to this thread, which Recv returns like a message), the call is served again
-// from the start with Resumed set, and answered through the Reply object when it completes. Handlers
-// stay straight-line code; a handler that parks must have changed nothing it would redo.
+// loop's notification, which the relay thread passes on as a message), the call is served again
+// from the start (LinuxProcess.Resumed: it is still parked), and answered through the Reply object
+// when it completes. Handlers stay straight-line code; a handler that parks must have changed nothing
+// it would redo.
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Linux.Abi;
 using Vireo.Linux.Syscalls;
@@ -79,7 +81,7 @@ public static unsafe class EventLoop
         Status s = Ipc.Receive(Endpoint, ref m);
         while (s == Status.Ok)
         {
-            bool answered = Dispatch(ref m, out long result, out LinuxProcess caller);
+            bool answered = Dispatch(ref m, out long result);
             if (s_firstEnded) break;
             if (s_runnable.Count == 0)
             {
@@ -91,7 +93,7 @@ public static unsafe class EventLoop
                 else s = Ipc.Receive(Endpoint, ref m);
                 continue;
             }
-            if (answered) Answer(caller, result, direct: true);
+            if (answered) Answer(null, result, direct: true);
             RunParked();
             if (s_firstEnded) break;
             s = Ipc.Receive(Endpoint, ref m);
@@ -106,11 +108,12 @@ public static unsafe class EventLoop
     }
 
     // One message: a notification's bits, a syscall, or a fault. True with the result when the caller
-    // is to be answered now (false: parked, ended, or not a call).
-    private static bool Dispatch(ref Message m, out long result, out LinuxProcess caller)
+    // is to be answered now (false: parked, ended, or not a call). Runs per call, as does Serve: neither
+    // zeroes its frame (every local is assigned before it is read, and neither has a stackalloc).
+    [SkipLocalsInit]
+    private static bool Dispatch(ref Message m, out long result)
     {
         result = 0;
-        caller = null;
         if (m.Info.Label == WakeLabel && m.Badge == 0)
         {
             ulong bits = m.W0;   // the relay's message: the notification's bits
@@ -119,7 +122,7 @@ public static unsafe class EventLoop
             if ((bits & InterruptBit) != 0) LinuxTerminal.TakeInterrupts();   // Ctrl-C: SIGINT to the foreground group
             return false;
         }
-        caller = Processes.ByPid(m.Badge);
+        LinuxProcess caller = Processes.ByPid(m.Badge);
         if (caller == null || caller.Ended) return false;   // a message from a thread already ended: nothing owed
         if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(caller, in m, out result);
         // Words past the registers are copied out before any file call reuses the buffer.
@@ -136,7 +139,6 @@ public static unsafe class EventLoop
             if (m.Info.Words == ForeignSyscallMessage.Words) *(Registers*)a3 = *(Registers*)&buffer->Words[ForeignSyscallMessage.R10];
             else *(Registers*)a3 = default;
         }
-        caller.Resumed = false;
         return Serve(caller, out result, direct: true);
     }
 
@@ -146,15 +148,17 @@ public static unsafe class EventLoop
         public ulong R10, R8, R9, Rip, Rsp;
     }
 
-    // Serves p.Call; true with the result if it is to be answered, false if it parked or ended p.
+    // Serves p.Call; true with the result if it is to be answered, false if it parked or ended p. The
+    // tracer is not called at all unless it is on.
+    [SkipLocalsInit]
     private static bool Serve(LinuxProcess p, out long result, bool direct)
     {
-        string[] traced = Tracer.Before(p, in p.Call);
+        string[] traced = Tracer.On ? Tracer.Before(p, in p.Call) : null;
         result = SyscallTable.Serve(p, in p.Call, out bool exit, out int status);
-        if (result != Parked) Tracer.After(p, in p.Call, traced, result);
+        if (traced != null && result != Parked) Tracer.After(p, in p.Call, traced, result);
         if (exit)
         {
-            Exit(p, LinuxProcess.ExitedStatus(status));
+            Exit(p, WaitStatus.Exited(status));
             return false;
         }
         if (p.NoReply)
@@ -185,7 +189,6 @@ public static unsafe class EventLoop
             s_runnable.RemoveAt(0);
             p.Runnable = false;
             if (!p.IsParked || p.Ended) continue;
-            p.Resumed = true;
             bool interrupted = p.Interrupted;
             p.Interrupted = false;
             bool answer = Serve(p, out long result, direct: false);
@@ -214,8 +217,8 @@ public static unsafe class EventLoop
     /// <summary>Answers a call held back while its process was stopped (Signals), through its Reply object.</summary>
     public static void AnswerHeld(LinuxProcess p, long result) => Answer(p, result, direct: false);
 
-    // Sends the result: `direct` answers the message just received (the reply this thread owes), else
-    // the one put aside in p's Reply object.
+    // Sends the result: `direct` answers the message just received (the reply this thread owes; p is
+    // not needed), else the one put aside in p's Reply object.
     private static void Answer(LinuxProcess p, long result, bool direct)
     {
         var m = Message.Of((ulong)result);
@@ -224,7 +227,7 @@ public static unsafe class EventLoop
         else _ = Ipc.Reply(p.Reply, new MessageInfo(1, 0), ref m);   // as above: a dead caller needs no answer
     }
 
-    /// <summary>Ends `p` with `waitStatus` (Linux's encoding: LinuxProcess.ExitedStatus or KilledStatus):
+    /// <summary>Ends `p` with `waitStatus` (Linux's encoding: WaitStatus.Exited or Killed):
     /// its thread and memory go, its files close, its children pass to init, its parent is told.</summary>
     public static void Exit(LinuxProcess p, int waitStatus)
     {
@@ -244,7 +247,7 @@ public static unsafe class EventLoop
     {
         foreach (LinuxProcess p in Processes.Snapshot())
         {
-            if (!p.Ended) p.End(LinuxProcess.KilledStatus(LinuxProcess.SigHup));
+            if (!p.Ended) p.End(WaitStatus.Killed(LinuxSignals.SigHup));
             Processes.Remove(p);
         }
     }

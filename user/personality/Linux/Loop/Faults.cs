@@ -46,7 +46,7 @@ public static class Faults
             {
                 // Linux's out-of-memory killer would end a process: this one, with SIGKILL.
                 SyscallTable.Say("linux: " + p.Shown + ": killed by SIGKILL (out of memory at address 0x" + address.ToString("x") + ")\n");
-                EventLoop.Exit(p, LinuxProcess.KilledStatus(LinuxSignals.SigKill));
+                EventLoop.Exit(p, WaitStatus.Killed(LinuxSignals.SigKill));
                 return false;
             }
             info.Code = served == FaultResult.AccessError ? LinuxSignals.SegvAccerr : LinuxSignals.SegvMaperr;

@@ -11,14 +11,13 @@ public sealed class WaitQueue
 {
     private readonly List<LinuxProcess> _waiters = new List<LinuxProcess>();
 
-    public bool IsEmpty => _waiters.Count == 0;
-
+    /// <summary>Puts `p` on the queue once. The scan is what bounds the queue: a call served again adds
+    /// its process to every queue it waits on anew, and the queues that did not wake still hold it. It
+    /// is over the processes parked here (at most Processes.Max; one or two in practice).</summary>
     public void Add(LinuxProcess p)
     {
         if (!_waiters.Contains(p)) _waiters.Add(p);
     }
-
-    public void Remove(LinuxProcess p) => _waiters.Remove(p);
 
     /// <summary>Every parked process on the queue becomes runnable; the queue empties.</summary>
     public void WakeAll()

@@ -69,12 +69,12 @@ public static unsafe partial class SyscallTable
                 if (!keep) Processes.Reap(child);
                 return pid;
             }
-            if (child.StopPending && (options & WaitStatus.WUntraced) != 0)
+            if (child.StopSignal != 0 && (options & WaitStatus.WUntraced) != 0)
             {
                 status = WaitStatus.Stopped(child.StopSignal);
                 code = WaitStatus.CldStopped;
                 value = child.StopSignal;
-                if (!keep) child.StopPending = false;
+                if (!keep) child.StopSignal = 0;
                 return pid;
             }
             if (child.ContinuePending && (options & WaitStatus.WContinued) != 0)
