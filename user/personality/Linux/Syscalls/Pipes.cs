@@ -101,7 +101,7 @@ public static unsafe partial class SyscallTable
         int done = 0;
         while (done < accepted)
         {
-            byte* from = p.Memory.At(buffer + (ulong)done, out ulong available);
+            byte* from = p.Memory.At(buffer + (ulong)done, write: false, out ulong available);
             int n = accepted - done < (long)available ? accepted - done : (int)available;
             done += pipe.Ring.Write(new ReadOnlySpan<byte>(from, n));
         }
