@@ -81,9 +81,11 @@ static unsafe class IpcTests
         UserTests.Make(s_memory, ObjectType.Endpoint, 0, out CapHandle ep);
         CSpace.TryAlloc(out uint a);
         CSpace.TryAlloc(out uint b);
+        CSpace.TryAlloc(out uint c);
         T.Status(Status.Ok, Sys.Mint(ep, CSpace.Self, a, Rights.Write, 0xA1, out CapHandle clientA), "mint badge A");
         T.Status(Status.Ok, Sys.Mint(ep, CSpace.Self, b, Rights.Write, 0xB2, out CapHandle clientB), "mint badge B");
-        T.Status(Status.InvalidArgument, Sys.Mint(clientA, CSpace.Self, b + 1, Rights.Write, 5, out _), "a badge cannot be changed");
+        T.Status(Status.InvalidArgument, Sys.Mint(clientA, CSpace.Self, c, Rights.Write, 5, out _), "a badge cannot be changed");
+        CSpace.Free(c);
         SpawnEcho(ep, out Process echo);
         var m = new Message();
         Ipc.Call(clientA, new MessageInfo(0, 0), ref m);
