@@ -167,6 +167,7 @@ public static unsafe class EventLoop
         a.A0 = m.W1;
         a.A1 = m.W2;
         a.A2 = m.W3;
+        a.Done = 0;
         fixed (ulong* a3 = &a.A3)
         {
             if (m.Info.Words == ForeignSyscallMessage.Words) *(Registers*)a3 = *(Registers*)&buffer->Words[ForeignSyscallMessage.R10];
@@ -227,8 +228,9 @@ public static unsafe class EventLoop
             bool answer = Serve(p, out long result, direct: false);
             if (!answer && interrupted && p.IsParked)
             {
-                // Still waiting: the signal ends the call (EINTR, or a restart once it is handled).
-                result = Signals.InterruptedResult(p);
+                // Still waiting: the signal ends the call (EINTR, or a restart once it is handled),
+                // or, for a write that put some bytes in already, answers their count.
+                result = p.Call.Done > 0 ? p.Call.Done : Signals.InterruptedResult(p);
                 answer = Signals.OnAnswer(p, ref result, direct: false);
             }
             if (!answer) continue;
