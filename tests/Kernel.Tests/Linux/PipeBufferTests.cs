@@ -26,6 +26,21 @@ public class PipeBufferTests
     }
 
     [Fact]
+    public void SmallWritesAndReadsWrapToo()
+    {
+        var ring = new PipeBuffer();
+        Assert.Equal(65530, ring.Write(new byte[65530]));
+        ring.Consume(65520);   // 10 left, the next write starts 6 bytes before the end
+        var small = new byte[20];
+        for (int i = 0; i < small.Length; i++) small[i] = (byte)(i + 1);
+        Assert.Equal(20, ring.Write(small));
+        ring.Consume(10);
+        var back = new byte[30];
+        Assert.Equal(20, ring.Peek(back));
+        Assert.Equal(small, back[..20]);
+    }
+
+    [Fact]
     public void WritesStopAtCapacity()
     {
         var ring = new PipeBuffer();
