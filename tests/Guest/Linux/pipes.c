@@ -1,7 +1,10 @@
 /*
  * pipes: the personality's own pipes (pipe, pipe2), poll and select over them and over files, and
- * socket(AF_UNIX) as glibc's nscd lookup meets it; one process, each result checked against Linux's
- * (docs/design/linux.md, "Pipes" and "poll and select").
+ * socket(AF_UNIX) as glibc's nscd lookup meets it, each result checked against Linux's
+ * (docs/design/linux.md, "Pipes" and "poll and select"); then blocking writes with children on the
+ * other end: a write longer than the pipe's room goes whole, PIPE_BUF writes stay whole among other
+ * writers, a signal ends a write that put some bytes in with their count, and readers that go end a
+ * blocked write (its count, then EPIPE; SIGPIPE kills a writer that keeps its default).
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -14,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 
 static void *volatile bad = (void *)8;
@@ -23,6 +27,127 @@ static long elapsed_ms(struct timespec *from)
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (now.tv_sec - from->tv_sec) * 1000 + (now.tv_nsec - from->tv_nsec) / 1000000;
+}
+
+static char big[200000];
+
+static void fill_pattern(void)
+{
+    for (unsigned i = 0; i < sizeof big; i++) big[i] = (char)(i * 13 + i / 251);
+}
+
+/* A child reading the pipe to its end in reads of `piece` bytes: exits 0 if what came is `big`. */
+static void read_all_child(int fd, int piece)
+{
+    static char got[sizeof big];
+    long total = 0, n;
+    usleep(20000);   /* the writer fills the pipe and waits first */
+    while (total < (long)sizeof got && (n = read(fd, got + total, piece)) > 0) total += n;
+    _exit(total == (long)sizeof big && read(fd, got, 1) == 0 && memcmp(got, big, sizeof big) == 0 ? 0 : 1);
+}
+
+static int exited_zero(pid_t child)
+{
+    int status = -1;
+    return child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static volatile int usr1_seen;
+static void on_usr1(int signal) { (void)signal; usr1_seen = 1; }
+
+static void blocking_writes(void)
+{
+    int p[2];
+    fill_pattern();
+
+    /* A write of 200,000 bytes into a 64 KiB pipe waits for the reader and puts all of it in. */
+    CHECK("big_pipe", pipe(p) == 0);
+    pid_t child = fork();
+    if (child == 0) {
+        close(p[1]);
+        read_all_child(p[0], 1000);
+    }
+    close(p[0]);
+    CHECK("big_write_goes_whole", write(p[1], big, sizeof big) == (long)sizeof big);
+    close(p[1]);
+    CHECK("big_write_reader_got_it_all", exited_zero(child));
+
+    /* PIPE_BUF: two writers of 4096-byte blocks, each block one byte repeated, into a pipe that is
+     * full most of the time: every block the reader sees is whole. */
+    CHECK("atomic_pipe", pipe(p) == 0);
+    pid_t writers[2];
+    for (int w = 0; w < 2; w++) {
+        writers[w] = fork();
+        if (writers[w] == 0) {
+            char block[4096];
+            memset(block, 'a' + w, sizeof block);
+            close(p[0]);
+            for (int i = 0; i < 40; i++)
+                if (write(p[1], block, sizeof block) != (long)sizeof block) _exit(1);
+            _exit(0);
+        }
+    }
+    close(p[1]);
+    usleep(20000);
+    static char stream[2 * 40 * 4096];
+    long total = 0, n;
+    while ((n = read(p[0], stream + total, 3000)) > 0) total += n;
+    int whole = total == (long)sizeof stream;
+    for (long b = 0; whole && b < total; b += 4096)
+        for (int i = 1; i < 4096; i++)
+            if (stream[b + i] != stream[b]) { whole = 0; break; }
+    close(p[0]);
+    CHECK("pipe_buf_writes_stay_whole", whole && exited_zero(writers[0]) && exited_zero(writers[1]));
+
+    /* A signal while the write waits for room: the count of what went in, not EINTR (SA_RESTART or not). */
+    struct sigaction sa = { 0 };
+    sa.sa_handler = on_usr1;
+    sigaction(SIGUSR1, &sa, NULL);
+    CHECK("signal_pipe", pipe(p) == 0);
+    pid_t parent = getpid();
+    child = fork();
+    if (child == 0) {
+        usleep(30000);
+        kill(parent, SIGUSR1);
+        _exit(0);
+    }
+    long wrote = write(p[1], big, 100000);
+    CHECK("signal_ends_write_with_count", wrote == 65536 && usr1_seen);
+    CHECK("signal_child", exited_zero(child));
+    close(p[0]);
+    close(p[1]);
+    signal(SIGUSR1, SIG_DFL);
+
+    /* The reader goes while the write waits: the count so far (SIGPIPE ignored), then EPIPE. */
+    CHECK("epipe_pipe", pipe(p) == 0);
+    child = fork();
+    if (child == 0) {
+        char some[1000];
+        close(p[1]);
+        usleep(20000);
+        _exit(read(p[0], some, sizeof some) == (long)sizeof some ? 0 : 1);
+    }
+    close(p[0]);
+    wrote = write(p[1], big, sizeof big);
+    CHECK("reader_gone_ends_write_with_count", wrote >= 65536 && wrote < (long)sizeof big);
+    CHECK_ERRNO("reader_gone_then_epipe", write(p[1], big, 10), EPIPE);
+    CHECK("epipe_child", exited_zero(child));
+    close(p[1]);
+
+    /* A writer with SIGPIPE's default action, waiting for room when the last reader closes: killed by it. */
+    CHECK("sigpipe_pipe", pipe(p) == 0);
+    child = fork();
+    if (child == 0) {
+        signal(SIGPIPE, SIG_DFL);
+        close(p[0]);
+        write(p[1], big, sizeof big);
+        _exit(0);
+    }
+    close(p[1]);
+    usleep(30000);
+    close(p[0]);
+    int status = 0;
+    CHECK("sigpipe_kills_blocked_writer", waitpid(child, &status, 0) == child && WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
 }
 
 int main(void)
@@ -132,5 +257,7 @@ int main(void)
           read(sv[1], buffer, 10) == 2 && read(sv[0], buffer + 2, 10) == 1 && memcmp(buffer, "abc", 3) == 0);
     close(sv[0]);
     close(sv[1]);
+
+    blocking_writes();
     return SUMMARY();
 }

@@ -26,6 +26,21 @@ public class PipeBufferTests
     }
 
     [Fact]
+    public void SmallWritesAndReadsWrapToo()
+    {
+        var ring = new PipeBuffer();
+        Assert.Equal(65530, ring.Write(new byte[65530]));
+        ring.Consume(65520);   // 10 left, the next write starts 6 bytes before the end
+        var small = new byte[20];
+        for (int i = 0; i < small.Length; i++) small[i] = (byte)(i + 1);
+        Assert.Equal(20, ring.Write(small));
+        ring.Consume(10);
+        var back = new byte[30];
+        Assert.Equal(20, ring.Peek(back));
+        Assert.Equal(small, back[..20]);
+    }
+
+    [Fact]
     public void WritesStopAtCapacity()
     {
         var ring = new PipeBuffer();
@@ -41,11 +56,23 @@ public class PipeBufferTests
     [InlineData(65536 - 100, 4097, 100)]     // longer: what fits
     [InlineData(65536, 5000, 0)]             // full
     [InlineData(0, 100000, 65536)]
+    [InlineData(0, 5000, 5000)]              // longer, and it all fits: no more than it has
     public void AcceptsFollowsPipeBuf(int filled, int length, int accepted)
     {
         var ring = new PipeBuffer();
         ring.Write(new byte[filled]);
-        Assert.Equal(accepted, ring.Accepts(length));
+        Assert.Equal(accepted, ring.Accepts(length, length));
+    }
+
+    [Theory]
+    [InlineData(65536 - 100, 10000, 200, 100)]   // the rest of a long write goes as room allows, even under PIPE_BUF
+    [InlineData(0, 10000, 300, 300)]
+    [InlineData(65536 - 100, 4000, 4000, 0)]     // a write of up to PIPE_BUF: whole or nothing
+    public void TheRestOfALongWriteIsNotAtomic(int filled, int total, int left, int accepted)
+    {
+        var ring = new PipeBuffer();
+        ring.Write(new byte[filled]);
+        Assert.Equal(accepted, ring.Accepts(total, left));
     }
 
     [Fact]

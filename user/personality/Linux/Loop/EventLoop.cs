@@ -78,25 +78,37 @@ public static unsafe class EventLoop
     {
         s_first = first;
         var m = new Message();
+        LinuxProcess last = null;   // the last caller: the next message is most often from it again
         Status s = Ipc.Receive(Endpoint, ref m);
         while (s == Status.Ok)
         {
-            bool answered = Dispatch(ref m, out long result);
-            if (s_firstEnded) break;
-            if (s_runnable.Count == 0)
+            if (Quick(ref m, ref last))
             {
-                if (answered)
-                {
-                    m.W0 = (ulong)result;   // the reply's one word: the others are not sent
-                    s = Ipc.ReplyReceive(Endpoint, new MessageInfo(1, 0), ref m);
-                }
-                else s = Ipc.Receive(Endpoint, ref m);
+                s = Ipc.ReplyReceive(Endpoint, new MessageInfo(1, 0), ref m);
                 continue;
             }
-            if (answered) Answer(null, result, direct: true);
-            RunParked();
+            bool answered = Dispatch(ref m, out long result, out LinuxProcess caller);
             if (s_firstEnded) break;
-            s = Ipc.Receive(Endpoint, ref m);
+            if (s_runnable.Count > 0)
+            {
+                // The calls this one woke (a pipe's reader, a parent's wait4) are served first and answered
+                // through their Reply objects; the caller's answer then goes with the receive (one kernel
+                // call, its fast path) rather than as a Reply of its own and a Receive after. A signal
+                // sent to the caller meanwhile (a child killed: SIGCHLD) is delivered with it, as the hook
+                // would have on its answer. A fault's reply goes first, as before: its delivery differs.
+                if (answered && caller == null) Answer(null, result, direct: true);
+                RunParked();
+                if (s_firstEnded) break;
+                if (answered && caller != null) answered = Signals.OnAnswer(caller, ref result, direct: true);
+                else answered = false;
+            }
+            if (answered)
+            {
+                m.W0 = (ulong)result;   // the reply's one word: the others are not sent
+                s = Ipc.ReplyReceive(Endpoint, new MessageInfo(1, 0), ref m);
+                if (s == Status.PeerDied) s = Ipc.Receive(Endpoint, ref m);   // the caller's thread went meanwhile: nothing owed
+            }
+            else s = Ipc.Receive(Endpoint, ref m);
         }
         if (!s_firstEnded)
         {
@@ -107,13 +119,33 @@ public static unsafe class EventLoop
         return s_firstStatus;
     }
 
+    // The fast path: a call that only reads its caller's record (SyscallTable.Identity), with the
+    // tracer off and no signal for the answer to deliver (Signals.OnAnswer would do nothing), is
+    // answered in m.W0 without copying the registers or going through Serve, whose checks it cannot
+    // need: it never parks, ends, execs or wakes anyone, so nothing is left runnable either. `last`
+    // spares the table lookup when the caller is the one before (its pid is compared; an ended
+    // process goes to Dispatch, which ignores it).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Quick(ref Message m, ref LinuxProcess last)
+    {
+        if (m.Info.Label != MessageInfo.ForeignSyscallLabel || Tracer.On) return false;
+        LinuxProcess p = last;
+        if (p == null || p.Pid != m.Badge) last = p = Processes.ByPid(m.Badge);
+        if (p == null || p.Ended) return false;
+        SignalState st = p.Signals;
+        if (st.Deliverable != 0 || st.RestoreMask || !SyscallTable.Identity(p, m.W0, out long result)) return false;
+        m.W0 = (ulong)result;   // the reply's one word
+        return true;
+    }
+
     // One message: a notification's bits, a syscall, or a fault. True with the result when the caller
     // is to be answered now (false: parked, ended, or not a call). Runs per call, as does Serve: neither
     // zeroes its frame (every local is assigned before it is read, and neither has a stackalloc).
     [SkipLocalsInit]
-    private static bool Dispatch(ref Message m, out long result)
+    private static bool Dispatch(ref Message m, out long result, out LinuxProcess caller)
     {
         result = 0;
+        caller = null;
         if (m.Info.Label == WakeLabel && m.Badge == 0)
         {
             ulong bits = m.W0;   // the relay's message: the notification's bits
@@ -122,9 +154,10 @@ public static unsafe class EventLoop
             if ((bits & InterruptBit) != 0) LinuxTerminal.TakeInterrupts();   // Ctrl-C: SIGINT to the foreground group
             return false;
         }
-        LinuxProcess caller = Processes.ByPid(m.Badge);
-        if (caller == null || caller.Ended) return false;   // a message from a thread already ended: nothing owed
-        if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(caller, in m, out result);
+        LinuxProcess p = Processes.ByPid(m.Badge);
+        if (p == null || p.Ended) return false;   // a message from a thread already ended: nothing owed
+        if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(p, in m, out result);
+        caller = p;
         // Words past the registers are copied out before any file call reuses the buffer.
         var buffer = (IpcBuffer*)ProcessSlots.IpcBuffer;
         // Straight into the process's record: r10, r8, r9, rip, rsp are consecutive in the buffer as
@@ -134,6 +167,7 @@ public static unsafe class EventLoop
         a.A0 = m.W1;
         a.A1 = m.W2;
         a.A2 = m.W3;
+        a.Done = 0;
         fixed (ulong* a3 = &a.A3)
         {
             if (m.Info.Words == ForeignSyscallMessage.Words) *(Registers*)a3 = *(Registers*)&buffer->Words[ForeignSyscallMessage.R10];
@@ -194,8 +228,9 @@ public static unsafe class EventLoop
             bool answer = Serve(p, out long result, direct: false);
             if (!answer && interrupted && p.IsParked)
             {
-                // Still waiting: the signal ends the call (EINTR, or a restart once it is handled).
-                result = Signals.InterruptedResult(p);
+                // Still waiting: the signal ends the call (EINTR, or a restart once it is handled),
+                // or, for a write that put some bytes in already, answers their count.
+                result = p.Call.Done > 0 ? p.Call.Done : Signals.InterruptedResult(p);
                 answer = Signals.OnAnswer(p, ref result, direct: false);
             }
             if (!answer) continue;

@@ -79,34 +79,46 @@ public static unsafe partial class SyscallTable
         return done;
     }
 
-    // A write to a pipe end: up to PIPE_BUF bytes go whole or wait; more go as far as there is room
-    // (a short count, which callers such as glibc's stdio and busybox's full_write write on from).
+    // A write to a pipe end, as Linux's pipe_write: up to PIPE_BUF bytes go whole or wait; a longer
+    // write puts in what fits, wakes the readers and waits for room until all of it is in (the call
+    // parks with p.Call.Done counting what went in, and goes on from there when served again). With
+    // O_NONBLOCK it takes what fits and answers its count, or EAGAIN when nothing would go. No reader
+    // left: SIGPIPE, and EPIPE unless some bytes went in (then their count). A signal while it waits
+    // answers the count too, if there is one (EventLoop.RunParked), else EINTR or a restart.
     private static long PipeWrite(LinuxProcess p, LinuxFile f, ulong buffer, ulong count)
     {
         Pipe pipe = f.WriteEnd;
+        long done = p.Call.Done;
         if (pipe.Readers == 0)
         {
             Signals.Post(p, SigPipe);
-            return -Errno.EPIPE;
+            return done > 0 ? done : -Errno.EPIPE;
         }
         if (count == 0) return 0;
-        if (!p.Memory.IsMapped(buffer, count)) return -Errno.EFAULT;
-        int accepted = pipe.Ring.Accepts((long)count);
-        if (accepted == 0)
+        if (count > long.MaxValue / 2) count = long.MaxValue / 2;   // Linux's MAX_RW_COUNT cut, far above any pipe's room
+        if (!p.Memory.IsMapped(buffer, count)) return done > 0 ? done : -Errno.EFAULT;
+        while (true)
         {
-            if ((f.StatusFlags & ONonblock) != 0) return -Errno.EAGAIN;
-            pipe.WriteWaiters.Add(p);
-            return EventLoop.Parked;
+            int accepted = pipe.Ring.Accepts((long)count, (long)count - done);
+            if (accepted == 0)
+            {
+                if ((f.StatusFlags & ONonblock) != 0) return done > 0 ? done : -Errno.EAGAIN;
+                p.Call.Done = done;
+                pipe.WriteWaiters.Add(p);
+                return EventLoop.Parked;
+            }
+            for (int put = 0; put < accepted;)
+            {
+                byte* from = p.Memory.At(buffer + (ulong)done, write: false, out ulong available);
+                if (from == null) return done > 0 ? done : -Errno.EFAULT;   // mapped, so only a frame we could not make
+                int n = accepted - put < (long)available ? accepted - put : (int)available;
+                n = pipe.Ring.Write(new ReadOnlySpan<byte>(from, n));
+                put += n;
+                done += n;
+            }
+            pipe.Filled();
+            if ((ulong)done == count) return done;
         }
-        int done = 0;
-        while (done < accepted)
-        {
-            byte* from = p.Memory.At(buffer + (ulong)done, write: false, out ulong available);
-            int n = accepted - done < (long)available ? accepted - done : (int)available;
-            done += pipe.Ring.Write(new ReadOnlySpan<byte>(from, n));
-        }
-        pipe.Filled();
-        return done;
     }
 
     private static long Socket(LinuxProcess p, ulong domain, ulong type)
