@@ -28,7 +28,8 @@ public static unsafe partial class SyscallTable
     {
         if (resource >= 16) return -Errno.EINVAL;
         if (old == 0) return 0;   // setting is accepted and not enforced
-        ulong current = resource == 3 ? 8UL << 20 : resource == 7 ? 1024 : Unlimited;   // RLIMIT_STACK, RLIMIT_NOFILE
+        // RLIMIT_STACK, RLIMIT_CORE (0: no core is written, as Linux's default), RLIMIT_NOFILE
+        ulong current = resource == 3 ? 8UL << 20 : resource == 4 ? 0 : resource == 7 ? 1024 : Unlimited;
         ulong maximum = resource == 7 ? 4096 : Unlimited;
         return p.Memory.WriteWord(old, current) && p.Memory.WriteWord(old + 8, maximum) ? 0 : -Errno.EFAULT;
     }
