@@ -287,7 +287,13 @@ static unsafe class Program
         public void Closed(uint id, ref TtyFile file)
         {
             s_watches.Forget(id);
-            if (file.Interrupt) s_interruptReaders.Cancel(ref s_server, id);   // its reader waits no more
+            if (!file.Interrupt) return;
+            s_interruptReaders.Cancel(ref s_server, id);   // its reader waits no more
+            // Neither the foreground nor the process that named it listens any more (it died: a Linux
+            // personality that init starts again): nobody is named, so every listener hears again and
+            // the next program on the console can claim it.
+            file.Interrupt = false;   // Listens must not count the file being closed
+            if (s_foreground != 0 && !Listens(s_foreground) && !Listens(s_controller)) s_foreground = s_controller = 0;
         }
 
         public void Stat(ref TtyFile file, out FileStat st) => st = ConsoleStat;
