@@ -13,7 +13,9 @@ the order in which init starts things; with no such row it is typed as it is (an
 A line `{after:S}TEXT` is typed S seconds after the line before it, without waiting for a prompt and
 without its newline (`{nl}` in it types one): keys for a program that is running (`vi`, Ctrl-C or
 Ctrl-Z for `sleep`); it answers no prompt, so the line after it waits for the prompt the one before
-it waited for, plus one. (Input lines end at LF or CR: type Enter as LF.)
+it waited for, plus one. (Input lines end at LF or CR: type Enter as LF.) A line `{prompt}` types
+nothing and only takes the next prompt: for output that shows the prompt again (ash redrawing its
+line after Tab or Up), so that the line after it waits for the real one.
 """
 import re
 import subprocess
@@ -63,6 +65,7 @@ def main():
                     qemu.stdin.write(after.group(2).replace(b"{nl}", b"\n"))
                     qemu.stdin.flush()
                     continue
+                redrawn = line.rstrip(b"\r\n") == b"{prompt}"
                 # The (typed + 1)th prompt answers this line; the first comes with the boot.
                 with changed:
                     while seen.count(prompt) <= typed and qemu.poll() is None:
@@ -72,6 +75,9 @@ def main():
                         changed.wait(min(left, 0.5))
                 if qemu.poll() is not None:
                     break
+                if redrawn:
+                    typed += 1
+                    continue
                 with changed:
                     line = with_pids(line, bytes(seen))
                 qemu.stdin.write(line)
