@@ -126,8 +126,10 @@ public enum SchemeOp : ulong
     // Terminals (tty: files; docs/design/tty.md has the statuses). The mode belongs to the terminal,
     // not to one file: every file of the console sees a change.
     TtyGetMode = 112,        // -> w0 = TtyMode, w1 = least bytes a raw read waits for (0 or 1), w2 = the interrupt byte
-    TtySetMode = 113,        // w0 = TtyMode, w1 = least bytes (0 or 1), w2 = the interrupt byte (1..0x7F) -> w0 = the
-                             // mode before; InvalidArgument for an unknown flag or a value out of range
+                             // | the quit byte << 8 | the suspend byte << 16 (0: none)
+    TtySetMode = 113,        // w0 = TtyMode, w1 = least bytes (0 or 1), w2 = the interrupt byte | the quit
+                             // byte << 8 | the suspend byte << 16 (each 0: none, or 1..0x7F) -> w0 = the mode before;
+                             // InvalidArgument for an unknown flag or a value out of range
     TtySetForeground = 114,  // on a tty:interrupt file: w0 = pid (0: the process that opened this file) -> Ok;
                              // NotSupported on the console's own files
     TtyGetForeground = 115,  // -> w0 = the foreground pid (0: none: every interrupt file hears Ctrl-C), w1 = who set it
@@ -150,6 +152,17 @@ public enum TtyMode : ulong
     /// <summary>What the console starts with.</summary>
     Default = Canonical | Echo | Signals,
     All = Canonical | Echo | Signals,
+}
+
+/// <summary>The console's signal events (the byte a `tty:interrupt` read answers is the kind's: 0x03
+/// interrupt, 0x1C quit, 0x1A suspend), raised by the interrupt, quit and suspend bytes with
+/// TtyMode.Signals, or by a write to `tty:interrupt` of that byte (docs/design/tty.md).</summary>
+[System.Flags]
+public enum TtySignals : byte
+{
+    Interrupt = 1,
+    Quit = 2,
+    Suspend = 4,
 }
 
 /// <summary>Where an interrupt of the console came (w0 of a `tty:interrupt` read's answer), so that

@@ -10,6 +10,12 @@ Writes everything QEMU prints to LOG_FILE; exits with QEMU's status, or 124 afte
 A line may name a process by what `ps` printed before it: `{pid:NAME}` becomes the pid of the last
 `ps` row for NAME in the output so far (`ps` then `kill {pid:ttyd}`), so a test does not depend on
 the order in which init starts things; with no such row it is typed as it is (and the command fails).
+A line `{after:S}TEXT` is typed S seconds after the line before it, without waiting for a prompt and
+without its newline (`{nl}` in it types one): keys for a program that is running (`vi`, Ctrl-C or
+Ctrl-Z for `sleep`); it answers no prompt, so the line after it waits for the prompt the one before
+it waited for, plus one. (Input lines end at LF or CR: type Enter as LF.) A line `{prompt}` types
+nothing and only takes the next prompt: for output that shows the prompt again (ash redrawing its
+line after Tab or Up), so that the line after it waits for the real one.
 """
 import re
 import subprocess
@@ -49,7 +55,17 @@ def main():
         reader = threading.Thread(target=copy_output, daemon=True)
         reader.start()
         try:
-            for typed, line in enumerate(lines):
+            typed = 0   # lines typed at a prompt
+            for line in lines:
+                after = AFTER.match(line)
+                if after:
+                    time.sleep(float(after.group(1)))
+                    if qemu.poll() is not None:
+                        break
+                    qemu.stdin.write(after.group(2).replace(b"{nl}", b"\n"))
+                    qemu.stdin.flush()
+                    continue
+                redrawn = line.rstrip(b"\r\n") == b"{prompt}"
                 # The (typed + 1)th prompt answers this line; the first comes with the boot.
                 with changed:
                     while seen.count(prompt) <= typed and qemu.poll() is None:
@@ -59,10 +75,14 @@ def main():
                         changed.wait(min(left, 0.5))
                 if qemu.poll() is not None:
                     break
+                if redrawn:
+                    typed += 1
+                    continue
                 with changed:
                     line = with_pids(line, bytes(seen))
                 qemu.stdin.write(line)
                 qemu.stdin.flush()
+                typed += 1
             qemu.stdin.close()
             status = qemu.wait(timeout=max(0.0, deadline - time.monotonic()))
         except (TimeoutError, subprocess.TimeoutExpired):
@@ -73,6 +93,9 @@ def main():
             status = qemu.wait()
         reader.join(timeout=5)
     return status
+
+
+AFTER = re.compile(rb"\{after:([0-9.]+)\}(.*?)\r?\n?$", re.DOTALL)
 
 
 def with_pids(line, output):

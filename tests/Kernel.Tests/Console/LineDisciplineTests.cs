@@ -153,9 +153,36 @@ public unsafe class LineDisciplineTests
         Assert.True(LineDiscipline.IsValidMode(0, 0, 0x7F));
         Assert.False(LineDiscipline.IsValidMode(8, 1, 3));      // an unknown flag
         Assert.False(LineDiscipline.IsValidMode(0, 2, 3));      // only 0 or 1 bytes
-        Assert.False(LineDiscipline.IsValidMode(0, 1, 0));      // no interrupt byte
+        Assert.True(LineDiscipline.IsValidMode(0, 1, 0));       // no interrupt byte (VINTR disabled)
         Assert.False(LineDiscipline.IsValidMode(0, 1, 0x80));   // not ASCII
         Raw(TtyMode.Raw, 0);
         Assert.Equal(0, _line.MinBytes);
+    }
+
+    [Fact]
+    public void The_quit_and_suspend_bytes_raise_their_events_only_when_named()
+    {
+        Feed("a\x1A\x1C");   // none named (the native shell's mode): control bytes, not text, no event
+        Assert.Equal((TtySignals)0, _line.TakeSignals());
+        Feed("\r");
+        Assert.Equal("a\n", Read());
+        _line.SetMode(TtyMode.Default, 1, LineDiscipline.EndOfText, LineDiscipline.FileSeparator, LineDiscipline.Substitute);
+        Assert.Equal((byte)0x1A, _line.SuspendByte);
+        Assert.Equal("b^Z\n", Feed("b\x1A"));   // shown, and the line being edited is dropped
+        Feed("c\r");
+        Assert.Equal("c\n", Read());
+        Feed("\x1C\x03");
+        Assert.Equal(TtySignals.Suspend | TtySignals.Quit | TtySignals.Interrupt, _line.TakeSignals());
+        Assert.Equal((TtySignals)0, _line.TakeSignals());
+        Raw(TtyMode.Raw);   // without Signals they are input
+        _line.SetMode(TtyMode.Raw, 1, LineDiscipline.EndOfText, LineDiscipline.FileSeparator, LineDiscipline.Substitute);
+        Feed("\x1A");
+        Assert.Equal("\x1A", Read());
+        Assert.Equal((TtySignals)0, _line.TakeSignals());
+        Assert.False(LineDiscipline.IsValidMode(0, 1, 3, 0, 0x80));   // a suspend byte that is not ASCII
+        _line.SetMode(TtyMode.Default, 1, 0, 0, LineDiscipline.Substitute);   // no interrupt byte, ^Z still a signal
+        Assert.Equal(0, _line.InterruptByte);
+        Feed("\x03\x1A");
+        Assert.Equal(TtySignals.Suspend, _line.TakeSignals());
     }
 }

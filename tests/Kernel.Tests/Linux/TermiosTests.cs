@@ -18,10 +18,10 @@ public class TermiosTests
         Assert.Equal(0x7F, t[Termios.CcOffset + Termios.VErase]);
         Assert.Equal(1, t[Termios.CcOffset + Termios.VMin]);
         Assert.Equal(0x1A, t[Termios.CcOffset + Termios.VSusp]);
-        Termios.ToTty(t, out TtyMode mode, out int least, out byte intr);
+        Termios.ToTty(t, out TtyMode mode, out int least, out ulong bytes);
         Assert.Equal(TtyMode.Default, mode);
         Assert.Equal(1, least);
-        Assert.Equal(3, intr);
+        Assert.Equal(3UL | 0x1C << 8 | 0x1A << 16, bytes);   // ^C, ^\ and ^Z
     }
 
     [Fact]
@@ -37,14 +37,34 @@ public class TermiosTests
     }
 
     [Fact]
-    public void DisabledInterruptByteKeepsCtrlCAsInput()
+    public void DisabledInterruptByteKeepsCtrlCAsInputAndCtrlZAsSuspend()
     {
         var t = new byte[Termios.Size];
         Termios.Default(t);
-        t[Termios.CcOffset + Termios.VIntr] = 0;   // _POSIX_VDISABLE
-        Termios.ToTty(t, out TtyMode mode, out _, out byte intr);
+        t[Termios.CcOffset + Termios.VIntr] = 0;   // _POSIX_VDISABLE, as ash's line editing sets it
+        Termios.ToTty(t, out TtyMode mode, out _, out ulong bytes);
+        Assert.Equal(TtyMode.Default, mode);
+        Assert.Equal(0UL | 0x1C << 8 | 0x1A << 16, bytes);
+        Termios.PutWord(t, Termios.LflagOffset, Termios.Word(t, Termios.LflagOffset) & ~Termios.Isig);
+        Termios.ToTty(t, out mode, out _, out bytes);
         Assert.Equal(TtyMode.Canonical | TtyMode.Echo, mode);
-        Assert.Equal(3, intr);   // ttyd needs 1..0x7F; unused without Signals
+        Assert.Equal(3UL, bytes);   // unused without Signals
+    }
+
+    [Fact]
+    public void ReadRuleIsVminAndVtimeInNanoseconds()
+    {
+        var t = new byte[Termios.Size];
+        Termios.Default(t);
+        Termios.ReadRule(t, out bool canonical, out int min, out ulong time);
+        Assert.True(canonical);
+        Assert.Equal(1, min);
+        Assert.Equal(0UL, time);
+        t[Termios.CcOffset + Termios.VMin] = 5;
+        t[Termios.CcOffset + Termios.VTime] = 3;
+        Termios.ReadRule(t, out _, out min, out time);
+        Assert.Equal(5, min);
+        Assert.Equal(300_000_000UL, time);
     }
 
     [Fact]
@@ -53,11 +73,24 @@ public class TermiosTests
         var t = new byte[Termios.Size];
         Termios.Default(t);
         Termios.PutWord(t, Termios.IflagOffset, 0x1234);
-        Termios.FromTty(t, TtyMode.Echo, 0, 3);
+        Termios.FromTty(t, TtyMode.Echo, 0, 3UL);
         Assert.Equal(0x1234u, Termios.Word(t, Termios.IflagOffset));
         uint l = Termios.Word(t, Termios.LflagOffset);
         Assert.Equal(Termios.Echo, l & (Termios.Icanon | Termios.Echo | Termios.Isig));
         Assert.Equal(0x8A3Bu & ~(Termios.Icanon | Termios.Isig), l);
         Assert.Equal(0, t[Termios.CcOffset + Termios.VMin]);
+    }
+
+    [Fact]
+    public void FromTtyTakesTheSignalBytesTtydNames()
+    {
+        var t = new byte[Termios.Size];
+        Termios.Default(t);
+        Termios.FromTty(t, TtyMode.Default, 1, 3);   // the native shell's mode: no quit or suspend byte
+        Assert.Equal(0x1C, t[Termios.CcOffset + Termios.VQuit]);
+        Assert.Equal(0x1A, t[Termios.CcOffset + Termios.VSusp]);
+        Termios.FromTty(t, TtyMode.Default, 1, 'q' | 0x19UL << 16);
+        Assert.Equal((byte)'q', t[Termios.CcOffset + Termios.VIntr]);
+        Assert.Equal(0x19, t[Termios.CcOffset + Termios.VSusp]);
     }
 }

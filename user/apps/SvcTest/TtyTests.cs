@@ -77,9 +77,16 @@ static unsafe class TtyTests
         T.Status(Status.InvalidArgument, SetMode(a, (TtyMode)8, 1, 3), "an unknown flag");
         T.Status(Status.InvalidArgument, SetMode(a, TtyMode.Default, 2, 3), "least bytes above 1");
         T.Status(Status.InvalidArgument, SetMode(a, TtyMode.Default, 1, 0x80), "an interrupt byte that is not ASCII");
+        T.Status(Status.InvalidArgument, SetMode(a, TtyMode.Default, 1, 3 | 0x80 << 16), "a suspend byte that is not ASCII");
+        T.Status(Status.InvalidArgument, SetMode(a, TtyMode.Default, 1, 3 | 1UL << 24), "a word past the suspend byte");
         T.Status(Status.Ok, GetMode(a, out r), "get");
         T.True(r.W0 == (ulong)TtyMode.Echo && r.W1 == 0 && r.W2 == 'q', "refused modes changed nothing");
+        T.Status(Status.Ok, SetMode(a, TtyMode.Default, 1, 3 | 0x1C << 8 | 0x1A << 16), "quit ^\\ and suspend ^Z");
+        T.Status(Status.Ok, GetMode(b, out r), "get");
+        T.True(r.W2 == (3 | 0x1C << 8 | 0x1A << 16), "the quit and suspend bytes kept");
         T.Status(Status.Ok, SetMode(a, TtyMode.Default, 1, 3), "back to the default");
+        T.Status(Status.Ok, GetMode(b, out r), "get");
+        T.True(r.W2 == 3, "no quit or suspend byte");
         T.Status(Status.NotSupported, SchemeCall.Call(a.Cap, SchemeOp.Seek, 0, 0, 0, 0, 0, 0, out _), "what a console does not do");
         T.Status(Status.Ok, Fs.Close(b), "close b");
         T.Status(Status.Ok, Fs.Close(a), "close a");
@@ -140,11 +147,11 @@ static unsafe class TtyTests
         return (ready & Readiness.Readable) != 0;
     }
 
-    // Raises an interrupt as Ctrl-C would.
-    private static void Raise(Fd ev)
+    // Raises an interrupt as Ctrl-C would (or, with 0x1C or 0x1A, a quit or a suspend).
+    private static void Raise(Fd ev, byte kind = 3)
     {
         byte* c = stackalloc byte[1];
-        c[0] = 3;
+        c[0] = kind;
         T.Status(Status.Ok, Fs.Write(ev, c, 1, out _), "write ev");
     }
 
@@ -160,6 +167,13 @@ static unsafe class TtyTests
         T.Status(Status.Ok, Fs.Read(ev, b, 8, out int n), "a read takes it at once");
         T.True(n == 1 && b[0] == 3, "one byte, 0x03");
         T.True(!Pending(ev), "taken once");
+        Raise(ev, 0x1A);
+        Raise(ev, 0x1C);
+        Raise(ev);
+        T.True(Fs.Read(ev, b, 8, out n) == Status.Ok && n == 1 && b[0] == 3, "pending events: the interrupt first");
+        T.True(Fs.Read(ev, b, 8, out n) == Status.Ok && n == 1 && b[0] == 0x1C, "then the quit, 0x1C");
+        T.True(Fs.Read(ev, b, 8, out n) == Status.Ok && n == 1 && b[0] == 0x1A, "then the suspend, 0x1A");
+        T.True(!Pending(ev), "each taken once");
 
         T.Status(Status.Ok, Foreground(ev, 424242), "a foreground that listens to nothing");
         Raise(ev);

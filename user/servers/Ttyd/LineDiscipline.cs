@@ -11,7 +11,9 @@
 // inserted as text: this discipline edits no further than backspace.
 // The mode (TtyMode: termios's ICANON, ECHO, ISIG) changes all of that: in raw mode every byte is
 // input as it comes (a raw run is one queue entry that grows), echo may be off, and with Signals off
-// the interrupt byte is input like any other. docs/design/tty.md.
+// the interrupt byte is input like any other. The quit and suspend bytes (termios's VQUIT and VSUSP,
+// none unless set) are signals too: with Signals on they raise their own events, as the interrupt
+// byte does, so that Ctrl-Z stops a program that is not reading the console. docs/design/tty.md.
 using Vireo.Abi;
 
 namespace Vireo.Ttyd;
@@ -26,6 +28,8 @@ public unsafe struct LineDiscipline
     public const byte Backspace = 0x08, Delete = 0x7F, Bell = 0x07, Escape = 0x1B;
     public const byte EndOfText = 0x03;      // Ctrl-C, the default interrupt byte: drop the line being edited, raise an interrupt
     public const byte EndOfTransmission = 0x04;   // Ctrl-D: end of file on an empty line
+    public const byte FileSeparator = 0x1C;  // Ctrl-\, the usual quit byte: the quit event's kind
+    public const byte Substitute = 0x1A;     // Ctrl-Z, the usual suspend byte: the suspend event's kind
 
     private fixed byte _edit[MaxLine];
     private int _editLength;
@@ -35,7 +39,7 @@ public unsafe struct LineDiscipline
     private int _firstLine, _lineCount;
     private bool _afterReturn;
     private EscapeState _escape;
-    private bool _interrupted;
+    private TtySignals _raised;   // events noted since TakeSignals
     private bool _behindInput;   // the first interrupt since TakeInterrupt came with a line queued
     private bool _spilled;   // the line being edited began in the queue
     private bool _rawTail;   // the last queue entry is a raw run that later raw bytes extend
@@ -43,28 +47,39 @@ public unsafe struct LineDiscipline
     // Ctrl-C, reads that wait for a byte).
     private TtyMode _modeFlipped;   // Mode ^ TtyMode.Default
     private byte _interruptByte;    // 0: EndOfText
+    private bool _noInterrupt;      // set with interrupt byte 0 (termios's VINTR disabled)
     private bool _returnAtOnce;     // least bytes 0
+    private byte _quitByte, _suspendByte;   // 0: none
 
     public TtyMode Mode => _modeFlipped ^ TtyMode.Default;
-    public byte InterruptByte => _interruptByte == 0 ? EndOfText : _interruptByte;
+    /// <summary>The byte that raises the interrupt event with Signals on (0: none).</summary>
+    public byte InterruptByte => _noInterrupt ? (byte)0 : _interruptByte == 0 ? EndOfText : _interruptByte;
     /// <summary>The least bytes a raw read waits for: 1, or 0 (answer at once, maybe with nothing).</summary>
     public int MinBytes => _returnAtOnce ? 0 : 1;
+    /// <summary>The byte that raises the quit event with Signals on (0: none).</summary>
+    public byte QuitByte => _quitByte;
+    /// <summary>The byte that raises the suspend event with Signals on (0: none).</summary>
+    public byte SuspendByte => _suspendByte;
     private bool Canonical => (Mode & TtyMode.Canonical) != 0;
     private bool Echoes => (Mode & TtyMode.Echo) != 0;
     private bool Signals => (Mode & TtyMode.Signals) != 0;
 
     /// <summary>Whether (mode, minBytes, interruptByte) is a mode SetMode takes.</summary>
-    public static bool IsValidMode(ulong mode, ulong minBytes, ulong interruptByte) =>
-        (mode & ~(ulong)TtyMode.All) == 0 && minBytes <= 1 && interruptByte >= 1 && interruptByte <= 0x7F;
+    public static bool IsValidMode(ulong mode, ulong minBytes, ulong interruptByte, ulong quitByte = 0, ulong suspendByte = 0) =>
+        (mode & ~(ulong)TtyMode.All) == 0 && minBytes <= 1 && interruptByte <= 0x7F &&
+        quitByte <= 0x7F && suspendByte <= 0x7F;
 
     /// <summary>Changes the mode (check IsValidMode first). Leaving canonical mode makes the line
     /// being edited input as it is (nothing typed is lost); entering it starts a new line.</summary>
-    public void SetMode(TtyMode mode, int minBytes, byte interruptByte)
+    public void SetMode(TtyMode mode, int minBytes, byte interruptByte, byte quitByte = 0, byte suspendByte = 0)
     {
+        _quitByte = quitByte;
+        _suspendByte = suspendByte;
         bool wasCanonical = Canonical;
         _modeFlipped = mode ^ TtyMode.Default;
         _returnAtOnce = minBytes == 0;
         _interruptByte = interruptByte == EndOfText ? (byte)0 : interruptByte;
+        _noInterrupt = interruptByte == 0;
         _escape = EscapeState.None;
         if (wasCanonical && !Canonical)
         {
@@ -81,11 +96,19 @@ public unsafe struct LineDiscipline
     public bool InterruptBehindInput => _behindInput;
 
     /// <summary>Whether Ctrl-C came since the last call (the daemon then raises the console's
-    /// interrupt event).</summary>
+    /// interrupt event). Leaves the other events noted.</summary>
     public bool TakeInterrupt()
     {
-        bool was = _interrupted;
-        _interrupted = false;
+        bool was = (_raised & TtySignals.Interrupt) != 0;
+        _raised &= ~TtySignals.Interrupt;
+        return was;
+    }
+
+    /// <summary>The events (interrupt, quit, suspend) noted since the last call.</summary>
+    public TtySignals TakeSignals()
+    {
+        TtySignals was = _raised;
+        _raised = 0;
         return was;
     }
 
@@ -101,28 +124,30 @@ public unsafe struct LineDiscipline
     public int Feed(byte c, byte* echo)
     {
         int n;
-        if (Signals && c == InterruptByte) n = Interrupt(echo);
+        if (Signals && c != 0 && c == InterruptByte) n = Interrupt(echo, TtySignals.Interrupt, (byte)'C');
+        else if (Signals && c != 0 && c == _quitByte) n = Interrupt(echo, TtySignals.Quit, (byte)'\\');
+        else if (Signals && c != 0 && c == _suspendByte) n = Interrupt(echo, TtySignals.Suspend, (byte)'Z');
         else if (!Canonical) n = QueueRaw(c) ? EchoRaw(c, echo) : Ring(echo);
         else n = Edit(c, echo);
         return Echoes || n == 1 && echo[0] == Bell ? n : 0;
     }
 
-    // The interrupt byte with Signals on: the line being edited is dropped (the queue keeps what is
-    // in it, as with NOFLSH), ^C is shown, and the daemon raises the event.
-    private int Interrupt(byte* echo)
+    // The interrupt (quit, suspend) byte with Signals on: the line being edited is dropped (the queue
+    // keeps what is in it, as with NOFLSH), ^C (^\, ^Z) is shown, and the daemon raises the event.
+    private int Interrupt(byte* echo, TtySignals kind, byte shown)
     {
         _escape = EscapeState.None;
         // Where it came is the state before it (the spilled start it queues below is not input it
         // came behind), and the first one of a batch speaks for the batch.
-        if (!_interrupted) _behindInput = _lineCount > 0;
-        _interrupted = true;
+        if (_raised == 0) _behindInput = _lineCount > 0;
+        _raised |= kind;
         if (Canonical)
         {
             _editLength = 0;
             if (_spilled) _spilled = !Queue(true);   // end the queued start, or it joins the next line
         }
         echo[0] = (byte)'^';
-        echo[1] = (byte)'C';
+        echo[1] = shown;
         echo[2] = (byte)'\n';
         return 3;
     }
@@ -164,7 +189,7 @@ public unsafe struct LineDiscipline
                 return Complete(false, echo);
         }
         // Other control keys and non-ASCII are not text; the interrupt byte is, with Signals off.
-        if ((c < 0x20 && c != (byte)'\t' || c > 0x7E) && c != InterruptByte) return 0;
+        if ((c < 0x20 && c != (byte)'\t' || c > 0x7E) && (c == 0 || c != InterruptByte)) return 0;
         if (_editLength == MaxLine)
         {
             if (!Queue(false))

@@ -16,7 +16,9 @@
 // keeps the caller waiting) and answered when Enter completes one, oldest reader first.
 //
 // `tty:interrupt` is the console's interrupt event: a read of it waits for the next Ctrl-C (or a
-// write to any `tty:interrupt` file, for a program that raises it) and answers one byte, 0x03. Only
+// write to any `tty:interrupt` file, for a program that raises it) and answers one byte, 0x03; the
+// quit and suspend bytes, when the mode names them (the Linux personality's ^\ and ^Z), are events
+// of the same files answering 0x1C and 0x1A (TtySignals). Only
 // the foreground hears it (TtySetForeground, like tcsetpgrp): the interrupt files of the foreground
 // pid, or, when that process listens to none (a program the shell runs), those of the process that
 // made it the foreground, which stops it. Nobody named yet: every interrupt file hears it. The
@@ -63,7 +65,8 @@ static unsafe class Program
                 TakeInput(r.Badge);
                 // The readers waiting are those of before the batch: TakeInput serves none.
                 bool behind = s_line.InterruptBehindInput;
-                if (s_line.TakeInterrupt()) Interrupt(Context(behind));
+                TtySignals raised = s_line.TakeSignals();
+                if (raised != 0) Interrupt(raised, Context(behind));
                 ServeReaders();
                 s_watches.Check(&Ready);   // a line left over for nobody waiting: Readable
                 continue;
@@ -156,31 +159,44 @@ static unsafe class Program
 
     // The foreground's interrupt files are told: a waiting reader is answered, a file without one
     // keeps it pending for its next read (or Watch). A reader that died meanwhile is skipped.
-    private static void Interrupt(TtyInterruptContext where)
+    private static void Interrupt(TtySignals kinds, TtyInterruptContext where)
     {
         ulong to = InterruptTarget(out bool anyone);
         if (anyone)
             for (uint id = 1; id < MaxFiles; id++)
                 if (s_files.IsOpen(id) && s_files[id].Interrupt && (to == 0 || s_files[id].Opener == to))
                 {
-                    s_files[id].Pending = true;
+                    s_files[id].Pending |= kinds;
                     s_files[id].PendingContext = where;
                 }
         for (int n = s_interruptReaders.Count; n > 0; n--)
         {
             s_interruptReaders.Take(out int token, out int file);
-            if (!s_files[(uint)file].Pending)
+            if (s_files[(uint)file].Pending == 0)
             {
                 s_interruptReaders.Add(token, file);
                 continue;
             }
-            s_files[(uint)file].Pending = false;
-            SchemeCall.Data[0] = LineDiscipline.EndOfText;
+            SchemeCall.Data[0] = TakePending(ref s_files[(uint)file]);
             // A reader that died meanwhile needs no answer.
             _ = s_server.AnswerLater(token, Status.Ok, (ulong)s_files[(uint)file].PendingContext, 0, 1);
         }
         s_watches.Check(&Ready);
     }
+
+    // One pending event of the file, interrupt first: the byte its read answers.
+    private static byte TakePending(ref TtyFile file)
+    {
+        TtySignals kind = (file.Pending & TtySignals.Interrupt) != 0 ? TtySignals.Interrupt :
+            (file.Pending & TtySignals.Quit) != 0 ? TtySignals.Quit : TtySignals.Suspend;
+        file.Pending &= ~kind;
+        return kind == TtySignals.Interrupt ? LineDiscipline.EndOfText :
+            kind == TtySignals.Quit ? LineDiscipline.FileSeparator : LineDiscipline.Substitute;
+    }
+
+    // The event a write to `tty:interrupt` raises: its first byte's (0x1C quit, 0x1A suspend), else an interrupt.
+    private static TtySignals KindOf(byte first) =>
+        first == LineDiscipline.FileSeparator ? TtySignals.Quit : first == LineDiscipline.Substitute ? TtySignals.Suspend : TtySignals.Interrupt;
 
     // Where an interrupt came, told to its hearer (TtyInterruptContext): behind input nobody read yet
     // (`behindInput`: a line was queued when it came), or at a prompt (a reader waiting, nothing queued).
@@ -215,7 +231,7 @@ static unsafe class Program
     private struct TtyFile
     {
         public bool Interrupt;
-        public bool Pending;   // an interrupt came for this file while nobody read it
+        public TtySignals Pending;   // events that came for this file while nobody read it
         public TtyInterruptContext PendingContext;   // where the last such interrupt came (its answer's w0)
         public ulong Opener;
     }
@@ -271,7 +287,13 @@ static unsafe class Program
         public void Closed(uint id, ref TtyFile file)
         {
             s_watches.Forget(id);
-            if (file.Interrupt) s_interruptReaders.Cancel(ref s_server, id);   // its reader waits no more
+            if (!file.Interrupt) return;
+            s_interruptReaders.Cancel(ref s_server, id);   // its reader waits no more
+            // Neither the foreground nor the process that named it listens any more (it died: a Linux
+            // personality that init starts again): nobody is named, so every listener hears again and
+            // the next program on the console can claim it.
+            file.Interrupt = false;   // Listens must not count the file being closed
+            if (s_foreground != 0 && !Listens(s_foreground) && !Listens(s_controller)) s_foreground = s_controller = 0;
         }
 
         public void Stat(ref TtyFile file, out FileStat st) => st = ConsoleStat;
@@ -286,7 +308,7 @@ static unsafe class Program
     private static Readiness Ready(uint id)
     {
         if (s_files.IsOpen(id) && s_files[id].Interrupt)
-            return (s_files[id].Pending ? Readiness.Readable : Readiness.None) | Readiness.Writable;
+            return (s_files[id].Pending != 0 ? Readiness.Readable : Readiness.None) | Readiness.Writable;
         return (s_line.HasLine && s_readers.Count == 0 ? Readiness.Readable : Readiness.None) | Readiness.Writable;
     }
 
@@ -298,13 +320,13 @@ static unsafe class Program
         if (r.Op == SchemeOp.Write)
         {
             ulong length = (ulong)r.DataLength;
-            Interrupt(Context(s_line.HasLine));   // its answers use the data area: before this request's own answer
+            // Its answers use the data area: before this request's own answer.
+            Interrupt(KindOf(r.DataLength > 0 ? r.Data[0] : (byte)0), Context(s_line.HasLine));
             s_server.Answer(Status.Ok, length);
         }
-        else if (r.Op == SchemeOp.Read && r.W0 > 0 && file.Pending)
+        else if (r.Op == SchemeOp.Read && r.W0 > 0 && file.Pending != 0)
         {
-            file.Pending = false;
-            SchemeCall.Data[0] = LineDiscipline.EndOfText;
+            SchemeCall.Data[0] = TakePending(ref file);
             s_server.Answer(Status.Ok, (ulong)file.PendingContext, 0, 0, 1);
         }
         else if (r.Op == SchemeOp.Read && r.W0 > 0)
@@ -334,15 +356,18 @@ static unsafe class Program
         ulong before = (ulong)s_line.Mode;
         if (r.Op == SchemeOp.TtyGetMode)
         {
-            s_server.Answer(Status.Ok, before, (ulong)s_line.MinBytes, s_line.InterruptByte);
+            s_server.Answer(Status.Ok, before, (ulong)s_line.MinBytes,
+                s_line.InterruptByte | (ulong)s_line.QuitByte << 8 | (ulong)s_line.SuspendByte << 16);
             return;
         }
-        if (!LineDiscipline.IsValidMode(r.W0, r.W1, r.W2))
+        // w2: the interrupt byte, the quit byte << 8, the suspend byte << 16.
+        ulong quit = (r.W2 >> 8) & 0xFF, suspend = (r.W2 >> 16) & 0xFF;
+        if (r.W2 >> 24 != 0 || !LineDiscipline.IsValidMode(r.W0, r.W1, r.W2 & 0xFF, quit, suspend))
         {
             s_server.Answer(Status.InvalidArgument);
             return;
         }
-        s_line.SetMode((TtyMode)r.W0, (int)r.W1, (byte)r.W2);
+        s_line.SetMode((TtyMode)r.W0, (int)r.W1, (byte)r.W2, (byte)quit, (byte)suspend);
         s_server.Answer(Status.Ok, before);
         ServeReaders();   // what was being edited may be input now
         s_watches.Check(&Ready);

@@ -24,6 +24,7 @@ public enum SyscallNumber : ulong
     Ppoll = 271, SetRobustList = 273, Utimensat = 280, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302,
     Getrandom = 318, Statx = 332, Rseq = 334, Clone3 = 435, Faccessat2 = 439,
     Getrusage = 98, Times = 100, Waitid = 247,
+    Reboot = 169,
 }
 
 public static class SyscallNames
@@ -57,6 +58,7 @@ public static class SyscallNames
         302 => "prlimit64", 318 => "getrandom", 332 => "statx", 334 => "rseq", 435 => "clone3",
         439 => "faccessat2",
         98 => "getrusage", 100 => "times", 247 => "waitid",
+        169 => "reboot",
         _ => null,
     };
 }

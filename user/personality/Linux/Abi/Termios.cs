@@ -1,7 +1,9 @@
 // Linux's struct termios as TCGETS and TCSETS pass it (the kernel's, 36 bytes: four flag words,
 // c_line, c_cc[19]), its defaults on a Linux console, and the part of it that ttyd's modes can carry
-// (docs/design/tty.md, "Modes"): ICANON, ECHO and ISIG, VMIN as "least bytes" 0 or 1, VINTR as the
-// interrupt byte. The rest is kept as the program set it, so TCGETS gives back what TCSETS was given.
+// (docs/design/tty.md, "Modes"): ICANON, ECHO and ISIG, VMIN as "least bytes" 0 or 1, VINTR, VQUIT
+// and VSUSP as the interrupt, quit and suspend bytes. The rest is kept as the program set it, so
+// TCGETS gives back what TCSETS was given; VMIN above 1 and VTIME are the personality's
+// (LinuxTerminal's reads: ReadRule).
 // Portable, host-tested (tests/Kernel.Tests/Linux/TermiosTests.cs).
 using System;
 using Vireo.Abi;
@@ -40,20 +42,31 @@ public static class Termios
         t[offset + 3] = (byte)(value >> 24);
     }
 
-    /// <summary>What ttyd is told for this termios: its mode, least bytes and interrupt byte. ISIG with
-    /// VINTR disabled (0) or beyond ASCII keeps Ctrl-C as input (ttyd's interrupt byte must be 1..0x7F).</summary>
-    public static void ToTty(ReadOnlySpan<byte> t, out TtyMode mode, out int leastBytes, out byte interrupt)
+    /// <summary>What ttyd is told for this termios: its mode, least bytes and its signal bytes word
+    /// (TtySetMode's w2: the interrupt byte | the quit byte &lt;&lt; 8 | the suspend byte &lt;&lt; 16). A
+    /// disabled (0) or non-ASCII VINTR, VQUIT or VSUSP is none: that byte is input (ash's line editing
+    /// disables VINTR and keeps ISIG, so Ctrl-C reaches it as a byte while Ctrl-Z still stops).</summary>
+    public static void ToTty(ReadOnlySpan<byte> t, out TtyMode mode, out int leastBytes, out ulong signalBytes)
     {
         uint l = Word(t, LflagOffset);
-        byte intr = t[CcOffset + VIntr];
-        bool signals = (l & Isig) != 0 && intr != 0 && intr < 0x80;
+        bool signals = (l & Isig) != 0;
         mode = ((l & Icanon) != 0 ? TtyMode.Canonical : 0) | ((l & Echo) != 0 ? TtyMode.Echo : 0) | (signals ? TtyMode.Signals : 0);
         leastBytes = t[CcOffset + VMin] > 0 ? 1 : 0;
-        interrupt = signals ? intr : (byte)3;
+        signalBytes = signals ? Ascii(t[CcOffset + VIntr]) | Ascii(t[CcOffset + VQuit]) << 8 | Ascii(t[CcOffset + VSusp]) << 16 : 3;
     }
 
-    /// <summary>Folds ttyd's mode into `t` (ICANON, ECHO, ISIG, VMIN, VINTR), keeping everything else.</summary>
-    public static void FromTty(Span<byte> t, TtyMode mode, int leastBytes, byte interrupt)
+    private static ulong Ascii(byte b) => b < 0x80 ? b : 0UL;
+
+    /// <summary>How a raw read of the console ends (n_tty_read): VMIN, and VTIME in nanoseconds.</summary>
+    public static void ReadRule(ReadOnlySpan<byte> t, out bool canonical, out int min, out ulong time)
+    {
+        canonical = (Word(t, LflagOffset) & Icanon) != 0;
+        min = t[CcOffset + VMin];
+        time = t[CcOffset + VTime] * 100_000_000UL;
+    }
+
+    /// <summary>Folds ttyd's mode into `t` (ICANON, ECHO, ISIG, VMIN, VINTR, VQUIT, VSUSP), keeping everything else.</summary>
+    public static void FromTty(Span<byte> t, TtyMode mode, int leastBytes, ulong signalBytes)
     {
         uint l = Word(t, LflagOffset) & ~(Icanon | Echo | Isig);
         if ((mode & TtyMode.Canonical) != 0) l |= Icanon;
@@ -61,6 +74,10 @@ public static class Termios
         if ((mode & TtyMode.Signals) != 0) l |= Isig;
         PutWord(t, LflagOffset, l);
         if ((t[CcOffset + VMin] > 0 ? 1 : 0) != leastBytes) t[CcOffset + VMin] = (byte)leastBytes;
-        if ((mode & TtyMode.Signals) != 0) t[CcOffset + VIntr] = interrupt;
+        if ((mode & TtyMode.Signals) == 0) return;
+        t[CcOffset + VIntr] = (byte)signalBytes;
+        // ttyd's own default names no quit or suspend byte (the native shell's): Linux's are kept then.
+        if ((byte)(signalBytes >> 8) != 0) t[CcOffset + VQuit] = (byte)(signalBytes >> 8);
+        if ((byte)(signalBytes >> 16) != 0) t[CcOffset + VSusp] = (byte)(signalBytes >> 16);
     }
 }

@@ -1,5 +1,6 @@
 // How Linux reports a child's change of state to wait4 and waitid (kernel/exit.c): the wait status
-// word (exit code << 8; the signal, with 0x80 for a core dump; 0x7f with the stop signal << 8; 0xffff
+// word (exit code << 8; the signal, with 0x80 for a core dump, which the personality never writes:
+// RLIMIT_CORE is 0 as Linux's default; 0x7f with the stop signal << 8; 0xffff
 // for a continue), siginfo's si_code and si_status for waitid, which children a pid selects, and
 // the options each call accepts. Portable: host-tested (WaitStatusTests).
 namespace Vireo.Linux.Abi;

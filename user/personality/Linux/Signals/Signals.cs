@@ -131,6 +131,10 @@ public static unsafe class Signals
                 return -LinuxSignals.RestartNoHand;
             case SyscallNumber.RtSigtimedwait:
                 return -Errno.EINTR;
+            case SyscallNumber.Read:
+                // A raw console read that has bytes answers them (n_tty_read); others restart or EINTR.
+                long got = LinuxTerminal.InterruptedRead(p);
+                return got > 0 ? got : -LinuxSignals.RestartSys;
             default:
                 return -LinuxSignals.RestartSys;
         }
@@ -297,10 +301,12 @@ public static unsafe class Signals
         return 0;
     }
 
-    // The default action's death: the wait status has the signal, and 0x80 for those that dump core.
+    // The default action's death: the wait status has the signal. No core is written, as on Linux
+    // under its default RLIMIT_CORE of 0 (prlimit64 says so), so the core bit (0x80) is never set and
+    // a shell does not say "(core dumped)".
     private static bool Kill(LinuxProcess p, int signal)
     {
-        EventLoop.Exit(p, WaitStatus.Killed(signal, core: LinuxSignals.DefaultOf(signal) == SignalDefault.Core));
+        EventLoop.Exit(p, WaitStatus.Killed(signal));
         return false;
     }
 

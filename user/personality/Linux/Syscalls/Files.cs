@@ -77,15 +77,10 @@ public static unsafe partial class SyscallTable
         if (f.Content != null) return ReadServed(f, at, want);
         if (f.ReadEnd != null) return PipeRead(p, f, buffer, count, at, want);
         if (f.Socket) return -Errno.ENOTCONN;
-        // A raw read with VMIN 0 takes what is there, possibly nothing: ttyd answers it at once.
-        if (f.MayBlock && !(LinuxTerminal.ReadsAtOnce && LinuxTerminal.IsConsole(f)) && !Ready(p, f, Readiness.Readable)) return EventLoop.Parked;
+        if (f.MayBlock && LinuxTerminal.IsConsole(f)) return ConsoleRead(p, f, at, want);   // termios's VMIN and VTIME: Terminal.cs
+        if (f.MayBlock && !Ready(p, f, Readiness.Readable)) return EventLoop.Parked;
         Status s = Fs.Read(f.Fd, at, want, out int read);
-        if (s != Status.Ok) return -Errno.From(s);
-        if (read == 0 || !LinuxTerminal.FiltersInput || !LinuxTerminal.IsConsole(f)) return read;
-        // With ISIG in raw mode, ^\ and ^Z are signals, not input; if nothing else came, the read
-        // was interrupted by them.
-        int kept = LinuxTerminal.Filter(p, at, read);
-        return kept > 0 ? kept : -Errno.EINTR;
+        return s != Status.Ok ? -Errno.From(s) : read;
     }
 
     // Whether a read (or write) of a file that can make its caller wait would go ahead now; if not, p
@@ -337,6 +332,9 @@ public static unsafe partial class SyscallTable
         if (to == null || from == null) return -Errno.EBADF;
         if (!from.Fd.IsValid || !to.Fd.IsValid) return -Errno.EINVAL;   // a file of ours: the caller reads and writes instead
         if (offsetAddress != 0) return -Errno.EINVAL;   // busybox passes none
+        // A file that can make its reader wait (the console, a pipe) would hold the whole loop in its
+        // Read: EINVAL, as Linux gives for a terminal, and BusyBox reads and writes instead.
+        if (from.MayBlock) return -Errno.EINVAL;
         byte* chunk = stackalloc byte[4096];
         ulong done = 0;
         while (done < count)

@@ -110,7 +110,8 @@ public static unsafe partial class SyscallTable
                 if (s == Status.IsDirectory && (flags & OAccMode) == 0)
                     s = Fs.Open(v, vireoLength, o | OpenFlags.Directory, 0, out fd, out kind);
             }
-            if (s != Status.Ok) return -Errno.From(s);
+            // Occupied for an open to write is a running program's file (ADR 0013): ETXTBSY, as for execve.
+            if (s != Status.Ok) return s == Status.Occupied && (flags & OAccMode) != 0 ? -Errno.ETXTBSY : -Errno.From(s);
             f.Fd = fd;
             // Open's answer says what was opened; only a daemon that does not say is asked (Fstat).
             if (kind == FileKind.None && Fs.Fstat(fd, out _, out FileKind stated) == Status.Ok) kind = stated;

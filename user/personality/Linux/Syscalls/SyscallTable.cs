@@ -109,6 +109,7 @@ public static partial class SyscallTable
             case SyscallNumber.Setitimer: return Setitimer(p, a.A0 & 0xFFFF_FFFF, a.A1, a.A2);
             case SyscallNumber.Getitimer: return Getitimer(p, a.A0 & 0xFFFF_FFFF, a.A1);
             case SyscallNumber.Prlimit64: return Prlimit64(p, a.A1, a.A2, a.A3);
+            case SyscallNumber.Reboot: return Reboot((uint)a.A0, (uint)a.A1, (uint)a.A2);
             case SyscallNumber.Getrandom: return Getrandom(p, a.A0, a.A1);
             case SyscallNumber.Uname: return Uname(p, a.A0);
             case SyscallNumber.Sysinfo: return ProcFs.Sysinfo(p, a.A0);

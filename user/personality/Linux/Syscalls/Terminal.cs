@@ -1,8 +1,14 @@
 // ioctl: the terminal requests on a descriptor that names the console (fds 0-2 when they are the
 // console, /dev/tty, /dev/console: LinuxTerminal.IsConsole), and the few that any descriptor takes
 // (FIONBIO, FIOCLEX, FIONCLEX; FIONREAD on a pipe). Anything else on a file that is not a terminal is
-// ENOTTY, which is how isatty answers false for a pipe or a file. docs/design/linux.md, "The terminal".
+// ENOTTY, which is how isatty answers false for a pipe or a file. And reads of the console
+// (ConsoleRead): canonical, or raw with termios's VMIN and VTIME as n_tty_read applies them.
+// docs/design/linux.md, "The terminal".
+using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Loop;
+using Vireo.User;
+using Vireo.User.Schemes;
 
 namespace Vireo.Linux.Syscalls;
 
@@ -71,6 +77,45 @@ public static unsafe partial class SyscallTable
             case Tcflsh: return 0;
             default: return -Errno.ENOTTY;
         }
+    }
+
+    /// <summary>A read of the console (f names it; `at` holds `want` bytes of the caller's buffer).
+    /// Canonical: a line, waiting for one. Raw (n_tty_read): VMIN 0 and VTIME 0 take what is there;
+    /// VMIN 0 and VTIME t wait up to t tenths of a second for a byte (0 at the timeout); VMIN n waits
+    /// for min(n, count) bytes, and with VTIME t also ends t after the last byte once one came. ttyd
+    /// gives what is queued (it waits for one byte at most, never more), so the call parks on the
+    /// console's watch (and a deadline) between pieces, keeping what it has read (LinuxTerminal's
+    /// progress); a signal then answers those bytes rather than EINTR (Signals.InterruptedResult).</summary>
+    private static long ConsoleRead(LinuxProcess p, LinuxFile f, byte* at, int want)
+    {
+        LinuxTerminal.ReadRule(out bool canonical, out int min, out ulong time);
+        int got = LinuxTerminal.TakeProgress(p);
+        if (canonical || min <= 1 && time == 0)
+        {
+            // One read of what ttyd has (a raw VMIN 0 read answers at once, maybe with nothing).
+            if ((canonical || min == 1) && !Ready(p, f, Readiness.Readable)) return EventLoop.Parked;
+            Status s = Fs.Read(f.Fd, at, want, out int read);
+            return s != Status.Ok ? -Errno.From(s) : read;
+        }
+        if (!p.Resumed)
+        {
+            got = 0;
+            p.Deadline = min == 0 ? Sys.TimeNanos() + time : ulong.MaxValue;   // VMIN n: no timer before the first byte
+        }
+        int need = min == 0 ? 1 : min < want ? min : want;
+        while (got < need && Ready(p, f, Readiness.Readable))
+        {
+            Status s = Fs.Read(f.Fd, at + got, want - got, out int read);
+            if (s != Status.Ok) return got > 0 ? got : -Errno.From(s);
+            if (read == 0) break;
+            got += read;
+            if (time != 0) p.Deadline = Sys.TimeNanos() + time;   // the timer runs from the last byte
+        }
+        if (got >= need || p.Deadline != ulong.MaxValue && Sys.TimeNanos() >= p.Deadline) return got;
+        // Ready put p on the watched queue with the watch armed.
+        LinuxTerminal.KeepProgress(p, got);
+        if (p.Deadline != ulong.MaxValue) Timers.WakeAt(p, p.Deadline);
+        return EventLoop.Parked;
     }
 
     // tcsetpgrp: the group must exist in the caller's session.
