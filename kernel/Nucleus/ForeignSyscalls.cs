@@ -18,7 +18,12 @@ public static unsafe class ForeignSyscalls
     [RuntimeExport("ForeignSyscallDispatch")]
     private static void Dispatch(InterruptFrame* f)
     {
-        Tcb* t = Threads.Current;
+        Tcb* t = Threads.EnterSyscall();
+        if (t == null)
+        {
+            Threads.PrepareExit();
+            return;
+        }
         if (FastPath.TryForeignCall(t)) return;
         if (!Ipc.SendFault(t, 0, MessageInfo.ForeignSyscallLabel))
         {

@@ -23,7 +23,12 @@ public static unsafe partial class Syscalls
     [RuntimeExport("SyscallDispatch")]
     private static void Dispatch(InterruptFrame* f)
     {
-        Tcb* t = Threads.Current;
+        Tcb* t = Threads.EnterSyscall();
+        if (t == null)
+        {
+            Threads.PrepareExit();
+            return;
+        }
         var number = (Syscall)f->Rax;
         if (number == Syscall.Call ? FastPath.TryCall(t, f) : number == Syscall.ReplyRecv && FastPath.TryReplyRecv(t, f)) return;
         ulong r0 = 0, r1 = 0;
@@ -53,6 +58,8 @@ public static unsafe partial class Syscalls
             Syscall.ThreadSetPriority => ThreadSetPriority(t, f->Rdi, f->Rsi, f->Rdx),
             Syscall.ThreadRegisters => ThreadRegisters(t, f->Rdi, f->Rsi, f->Rdx),
             Syscall.ThreadSetAbi => ThreadSetAbi(t, f->Rdi, f->Rsi),
+            Syscall.ThreadSetAffinity => ThreadSetAffinity(t, f->Rdi, f->Rsi, out r0),
+            Syscall.ThreadCpu => ThreadCpu(t, f->Rdi, out r0, out r1),
             Syscall.KernelCounters => Restartable(f, Settled() ? KernelCounters(t, f->Rdi, f->Rsi, out r0) : Caps.Preemption.Restart),
             Syscall.FramePhysical => FramePhysical(t, f->Rdi, out r0),
             Syscall.CapCarve => CapCarve(t, f, out r0),

@@ -69,6 +69,7 @@ static unsafe class UserTests
         PreemptionTests.Run(memory);
         OwnCNodeRevokeTests.Run(memory);
         CounterTests.Run(memory);
+        SmpThreadTests.Run(memory);
         T.Summary();
         return T.Failed;
     }

@@ -151,7 +151,9 @@ public static unsafe class GcThreads
         for (int i = 0; i < Capacity; i++)
         {
             Entry* e = At(i);
-            if (e->State != State.Running || (currentRsp >= e->StackBottom && currentRsp < e->StackTop)) continue;
+            // A Created thread may already run on another CPU (started, its ThreadMain not yet at its
+            // first store), so it is stopped too; one never started answers BadState and is skipped.
+            if ((e->State != State.Running && e->State != State.Created) || (currentRsp >= e->StackBottom && currentRsp < e->StackTop)) continue;
             if (Sys.ThreadSuspend(e->Thread) != Status.Ok) continue;   // ended meanwhile
             e->Stopped = true;
             if (Sys.ThreadRegisters(e->Thread, ThreadRegistersOp.Read, state) != Status.Ok)
