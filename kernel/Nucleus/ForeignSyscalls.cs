@@ -16,12 +16,12 @@ namespace Vireo.Kernel.Nucleus;
 public static unsafe class ForeignSyscalls
 {
     [RuntimeExport("ForeignSyscallDispatch")]
-    private static void Dispatch(InterruptFrame* f)
+    private static void Dispatch(InterruptFrame* f, PerCpuBlock* cpu)
     {
-        Tcb* t = Threads.EnterSyscall();
+        Tcb* t = Threads.EnterSyscall(cpu);
         if (t == null)
         {
-            Threads.PrepareExit();
+            Threads.PrepareExit(cpu);
             return;
         }
         if (FastPath.TryForeignCall(t)) return;
@@ -39,7 +39,7 @@ public static unsafe class ForeignSyscalls
             KernelLog.End();
             Threads.Kill(t, ThreadExitKind.Faulted, UserMode.SyscallVector);
         }
-        Threads.PrepareExit();
+        Threads.PrepareExit(cpu);
     }
 }
 

@@ -20,13 +20,14 @@ public static unsafe partial class Syscalls
     public static ulong Restarts;
 
 
+    // `cpu` is this CPU's block, passed by syscall_entry (one load there, a call here).
     [RuntimeExport("SyscallDispatch")]
-    private static void Dispatch(InterruptFrame* f)
+    private static void Dispatch(InterruptFrame* f, PerCpuBlock* cpu)
     {
-        Tcb* t = Threads.EnterSyscall();
+        Tcb* t = Threads.EnterSyscall(cpu);
         if (t == null)
         {
-            Threads.PrepareExit();
+            Threads.PrepareExit(cpu);
             return;
         }
         var number = (Syscall)f->Rax;
@@ -90,7 +91,7 @@ public static unsafe partial class Syscalls
                 f->R8 = r1;
             }
         }
-        Threads.PrepareExit();
+        Threads.PrepareExit(cpu);
     }
 
     // A long operation that stopped at a preemption point (ADR 0003) is issued again: rip goes back over

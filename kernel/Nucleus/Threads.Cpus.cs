@@ -187,9 +187,8 @@ public static unsafe partial class Threads
     /// thread that made the call, or null when another CPU stopped it while this one waited (its SYSCALL
     /// was then wound back by StopRemote; only the exit path runs).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static Tcb* EnterSyscall()
+    public static Tcb* EnterSyscall(PerCpuBlock* me)
     {
-        PerCpuBlock* me = PerCpu.Current;
         if (BigKernelLock.On)
         {
             me->SyscallPending = 1;

@@ -369,9 +369,12 @@ public static unsafe partial class Threads
     /// <summary>Runs at every exit to user mode: picks the thread to enter on this CPU, idling until
     /// there is one. Inlined so that the common case (the same thread goes on) costs a few loads.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static void PrepareExit()
+    public static void PrepareExit() => PrepareExit(PerCpu.Current);
+
+    /// <summary>PrepareExit for a caller that has this CPU's block at hand (the syscall dispatchers).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static void PrepareExit(PerCpuBlock* me)
     {
-        PerCpuBlock* me = PerCpu.Current;
         if (me->Thread == 0 || me->Reschedule != 0) Reschedule(me);
     }
 

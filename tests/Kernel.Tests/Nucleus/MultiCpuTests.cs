@@ -27,6 +27,17 @@ public unsafe class MultiCpuTests : IDisposable
         return t;
     }
 
+    // Every CPU runs threads; a runs on CPU 0 and b on CPU 1, in user mode at 0x1002.
+    private void RunningOnZeroAndOne(out Tcb* a, out Tcb* b)
+    {
+        Assert.True(Threads.EnableCpus());
+        a = _world.Started();
+        Assert.True(_world.Exit() == a);
+        b = _world.Started();
+        Assert.True(RunOn(1) == b);
+        b->Frame.Rip = 0x1002;
+    }
+
     [Fact]
     public void Without_EnableCpus_every_thread_stays_on_the_first_CPU()
     {
@@ -99,12 +110,7 @@ public unsafe class MultiCpuTests : IDisposable
     [Fact]
     public void Suspending_a_thread_running_on_another_CPU_stops_it_there_before_returning()
     {
-        Assert.True(Threads.EnableCpus());
-        Tcb* a = _world.Started();
-        Assert.True(_world.Exit() == a);
-        Tcb* b = _world.Started();
-        Assert.True(RunOn(1) == b);
-        b->Frame.Rip = 0x1002;
+        RunningOnZeroAndOne(out Tcb* a, out Tcb* b);
         Assert.Equal(Status.Ok, Threads.Suspend(b, a));
         Assert.Equal(1, CrossCall.Calls);
         Assert.Equal(ThreadState.Suspended, b->State);
@@ -118,18 +124,13 @@ public unsafe class MultiCpuTests : IDisposable
     [Fact]
     public void A_SYSCALL_not_yet_dispatched_by_the_stopped_CPU_is_wound_back_to_be_issued_again()
     {
-        Assert.True(Threads.EnableCpus());
-        Tcb* a = _world.Started();
-        Assert.True(_world.Exit() == a);
-        Tcb* b = _world.Started();
-        Assert.True(RunOn(1) == b);
-        b->Frame.Rip = 0x1002;
+        RunningOnZeroAndOne(out _, out Tcb* b);
         PerCpu.Block(1)->SyscallPending = 1;   // CPU 1 entered b's SYSCALL and waits for the lock
         Threads.Kill(b, ThreadExitKind.Killed, 0);
         Assert.Equal(0x1000UL, b->Frame.Rip);
         Assert.Equal(0, PerCpu.Block(1)->SyscallPending);
         PerCpu.Index = 1;
-        Assert.True(Threads.EnterSyscall() == null, "CPU 1 finds its thread gone and only exits");
+        Assert.True(Threads.EnterSyscall(PerCpu.Current) == null, "CPU 1 finds its thread gone and only exits");
         PerCpu.Index = 0;
     }
 

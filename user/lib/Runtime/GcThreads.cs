@@ -1,6 +1,7 @@
 // The process's threads as the collector sees them. ThreadBuilder registers each thread it makes,
 // with its stack, and starts it through ThreadMain, which records when the thread runs and when its
-// function has returned; only running threads are stopped for a collection. The main thread is
+// function has returned; only threads that may run are stopped for a collection (on several CPUs a
+// started thread runs at once, before ThreadMain records it, so those are stopped too). The main thread is
 // the one whose stack is none of these; the process holds no capability to it, so a collection
 // started on another thread is refused (the heap grows instead).
 //

@@ -174,6 +174,7 @@ syscall_entry:
        the foreign convention (Linux's) keeps every vector register across a syscall. */
     cmpq $0, 176(%rdi)
     jne foreign_syscall
+    movq %gs:PERCPU_SELF, %rsi       /* the dispatchers' second argument: this CPU's block */
     movq %gs:PERCPU_KSTACK, %rsp
     xorl %ebp, %ebp
     call SyscallDispatch
@@ -181,6 +182,7 @@ syscall_entry:
 
 foreign_syscall:
     fxsave64 -512(%rdi)
+    movq %gs:PERCPU_SELF, %rsi
     movq %gs:PERCPU_KSTACK, %rsp
     xorl %ebp, %ebp
     call ForeignSyscallDispatch
