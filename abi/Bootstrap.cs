@@ -25,6 +25,9 @@ public unsafe struct BootstrapInfo
     public const ulong FlagBootBench = 4;
     /// <summary>The disk benchmarks' boot (etc/diskbench.rc: a disk, its driver and diskfs, then svcbench disk).</summary>
     public const ulong FlagDiskBench = 8;
+    /// <summary>With FlagBenchMode: a boot without -icount (the `wallclock` word), whose TSC follows the host's
+    /// clock; the SMP benchmarks that need parallel CPUs run there (bench/Guest/Bootstrap/SmpBenchmarks.cs).</summary>
+    public const ulong FlagWallClock = 16;
 
     public ulong Magic;
     public ulong Flags;

@@ -51,7 +51,10 @@ public enum Syscall : ulong
     MsiHandlerGet = 41,   // (irqControl, dstCNode, dstIndex) -> handler, MSI data | MSI address << 32
     CapCarve = 42,        // (cap, base, sizeBits, dstCNode, dstIndex) -> handle: an I/O-port or device-memory subrange
     ThreadSetAbi = 43,    // (thread, ThreadAbi): Foreign sends its SYSCALLs to its fault endpoint (ADR 0014)
-    Count = 44,
+    // Several CPUs (ADR 0020; docs/design/syscalls.md).
+    ThreadSetAffinity = 44, // (thread, cpuMask) -> the previous mask: the CPUs it may run on, 0 = any
+    ThreadCpu = 45,       // (thread) -> the CPU it runs on or last ran on, the CPUs that run threads
+    Count = 46,
 }
 
 /// <summary>What KernelCounters reads (docs/design/syscalls.md). Indices below 16 are ObjectType values:

@@ -182,7 +182,7 @@ public static unsafe class Devices
         if (t->IoCount0 == 0) { t->IoFirst0 = (uint)first; t->IoCount0 = (uint)count; }
         else if (t->IoCount1 == 0) { t->IoFirst1 = (uint)first; t->IoCount1 = (uint)count; }
         else return Status.Occupied;
-        if (t == Threads.Current) Threads.OpenPorts(t);
+        Threads.OpenPorts(t);
         return Status.Ok;
     }
 

@@ -14,11 +14,13 @@ public static unsafe class Faults
     public static void OnUserFault(InterruptFrame* f)
     {
         Tcb* t = Threads.Current;
+        // Stopped from another CPU while this one waited for the lock: it faults again when resumed.
+        if (t == null) return;
         // A thread with a fault handler reports the fault to it as a call and waits for the reply.
-        if (t != null && Ipc.SendFault(t, f->Vector == Idt.PageFault ? Cpu.ReadCr2() : 0)) return;
+        if (Ipc.SendFault(t, f->Vector == Idt.PageFault ? Cpu.ReadCr2() : 0)) return;
         KernelLog.Begin(LogLevel.Warn);
         KernelLog.Str("fault: thread ");
-        KernelLog.Dec(t != null ? t->Sched.Id : 0);
+        KernelLog.Dec(t->Sched.Id);
         KernelLog.Str(": ");
         KernelLog.Str(Idt.VectorName(f->Vector));
         KernelLog.Str(" at rip ");
@@ -41,6 +43,6 @@ public static unsafe class Faults
         KernelLog.Hex(f->Rsp);
         KernelLog.Str("; thread stopped");
         KernelLog.End();
-        if (t != null) Threads.Kill(t, ThreadExitKind.Faulted, f->Vector);
+        Threads.Kill(t, ThreadExitKind.Faulted, f->Vector);
     }
 }

@@ -16,9 +16,14 @@ namespace Vireo.Kernel.Nucleus;
 public static unsafe class ForeignSyscalls
 {
     [RuntimeExport("ForeignSyscallDispatch")]
-    private static void Dispatch(InterruptFrame* f)
+    private static void Dispatch(InterruptFrame* f, PerCpuBlock* cpu)
     {
-        Tcb* t = Threads.Current;
+        Tcb* t = Threads.EnterSyscall(cpu);
+        if (t == null)
+        {
+            Threads.PrepareExit(cpu);
+            return;
+        }
         if (FastPath.TryForeignCall(t)) return;
         if (!Ipc.SendFault(t, 0, MessageInfo.ForeignSyscallLabel))
         {
@@ -34,7 +39,7 @@ public static unsafe class ForeignSyscalls
             KernelLog.End();
             Threads.Kill(t, ThreadExitKind.Faulted, UserMode.SyscallVector);
         }
-        Threads.PrepareExit();
+        Threads.PrepareExit(cpu);
     }
 }
 

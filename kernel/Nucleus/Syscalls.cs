@@ -20,10 +20,16 @@ public static unsafe partial class Syscalls
     public static ulong Restarts;
 
 
+    // `cpu` is this CPU's block, passed by syscall_entry (one load there, a call here).
     [RuntimeExport("SyscallDispatch")]
-    private static void Dispatch(InterruptFrame* f)
+    private static void Dispatch(InterruptFrame* f, PerCpuBlock* cpu)
     {
-        Tcb* t = Threads.Current;
+        Tcb* t = Threads.EnterSyscall(cpu);
+        if (t == null)
+        {
+            Threads.PrepareExit(cpu);
+            return;
+        }
         var number = (Syscall)f->Rax;
         if (number == Syscall.Call ? FastPath.TryCall(t, f) : number == Syscall.ReplyRecv && FastPath.TryReplyRecv(t, f)) return;
         ulong r0 = 0, r1 = 0;
@@ -53,6 +59,8 @@ public static unsafe partial class Syscalls
             Syscall.ThreadSetPriority => ThreadSetPriority(t, f->Rdi, f->Rsi, f->Rdx),
             Syscall.ThreadRegisters => ThreadRegisters(t, f->Rdi, f->Rsi, f->Rdx),
             Syscall.ThreadSetAbi => ThreadSetAbi(t, f->Rdi, f->Rsi),
+            Syscall.ThreadSetAffinity => ThreadSetAffinity(t, f->Rdi, f->Rsi, out r0),
+            Syscall.ThreadCpu => ThreadCpu(t, f->Rdi, out r0, out r1),
             Syscall.KernelCounters => Restartable(f, Settled() ? KernelCounters(t, f->Rdi, f->Rsi, out r0) : Caps.Preemption.Restart),
             Syscall.FramePhysical => FramePhysical(t, f->Rdi, out r0),
             Syscall.CapCarve => CapCarve(t, f, out r0),
@@ -83,7 +91,7 @@ public static unsafe partial class Syscalls
                 f->R8 = r1;
             }
         }
-        Threads.PrepareExit();
+        Threads.PrepareExit(cpu);
     }
 
     // A long operation that stopped at a preemption point (ADR 0003) is issued again: rip goes back over

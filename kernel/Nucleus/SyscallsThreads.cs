@@ -37,6 +37,9 @@ public static unsafe partial class Syscalls
             if (s != Status.Ok) return s;
         }
 
+        // A thread takes its creator's affinity when first configured, as a Linux thread inherits its
+        // parent's CPU mask (ADR 0020); ThreadSetAffinity changes it.
+        if (!t->Configured) t->Affinity = caller->Affinity;
         Threads.Configure(t, in config, cnode, space, faultEndpoint, exitNotification);
         return Status.Ok;
     }

@@ -89,6 +89,11 @@ public unsafe struct Tcb
     // A call whose work is done but whose draining of the dying CNodes stopped: its status + 1, answered
     // by the restart (Syscalls.Finish); 0 = none.
     public ulong OwedStatus;
+    // Several CPUs (Threads.Cpus.cs): the CPUs it may run on (bit i = CPU i, 0 = any: ThreadSetAffinity),
+    // the CPU it runs on, is queued on or last ran on, and whether it is some CPU's running thread.
+    public ulong Affinity;
+    public int Cpu;
+    public bool OnCpu;
 
     public static Tcb* FromSched(SchedEntity* e) => (Tcb*)((byte*)e - SchedOffset);
 }

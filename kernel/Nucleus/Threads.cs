@@ -1,8 +1,10 @@
 // Thread lifecycle and the glue between the scheduler's policy (Core/Sched) and the CPU.
-// The kernel is event-driven with one kernel stack: every entry (syscall, interrupt from ring 3)
-// runs to completion with interrupts off, and every exit calls PrepareExit, which decides which
-// thread return_to_user enters. A thread that blocks simply is not chosen; its result registers
-// are written into its saved frame when it is woken. Idle is a halt loop inside PrepareExit.
+// The kernel is event-driven with one kernel stack per CPU: every entry (syscall, interrupt from
+// ring 3) runs to completion with interrupts off, under the big kernel lock once several CPUs run
+// threads, and every exit calls PrepareExit, which decides which thread return_to_user enters on
+// this CPU. A thread that blocks simply is not chosen; its result registers are written into its
+// saved frame when it is woken. Idle is a halt loop inside PrepareExit. What each CPU runs, its run
+// queue, placement, balancing and stopping a thread that runs elsewhere: Threads.Cpus.cs.
 using Vireo.Abi;
 using Vireo.Kernel.Arch.X64;
 using Vireo.Kernel.Log;
@@ -12,19 +14,13 @@ using Vireo.Kernel.Sched;
 
 namespace Vireo.Kernel.Nucleus;
 
-public static unsafe class Threads
+public static unsafe partial class Threads
 {
-    private static Scheduler s_scheduler;
-    private static Tcb* s_current;
     private static Tcb* s_sleepers;     // sorted by WakeAt
-    private static bool s_reschedule;
-    private static ulong s_lastCharge;
     private static ulong s_nextId;
-    private static PhysAddr s_cr3;   // the root CR3 holds, to skip reloading it (a reload flushes the TLB)
-    private static ulong s_fsBase;   // the FS base last written (0 at boot)
 
-    public static Tcb* Current => s_current;
-    public static Scheduler Scheduler => s_scheduler;
+    /// <summary>The thread this CPU runs; null when another CPU stopped it while this one waited for the lock.</summary>
+    public static Tcb* Current => (Tcb*)PerCpu.Current->Thread;
 
     /// <summary>Called by the exit path of a thread that ends (see OnThreadDead).</summary>
     public static delegate*<Tcb*, void> DeathObserver;
@@ -32,11 +28,8 @@ public static unsafe class Threads
     /// <summary>Starts from nothing: no thread, no sleeper (host tests call it before each test).</summary>
     public static void Init()
     {
-        s_current = s_sleepers = s_portsOwner = null;
-        s_reschedule = s_charged = false;
-        s_fsBase = 0;
-        s_scheduler = new Scheduler(Scheduler.DefaultBoostPeriodNanos, Tsc.NanosSinceBoot());
-        s_cr3 = Cpu.ReadCr3();
+        s_sleepers = null;
+        InitCpus();
         Interrupts.UserExitHook = &PrepareExit;
     }
 
@@ -50,7 +43,7 @@ public static unsafe class Threads
     /// <summary>Prepares a freshly retyped (zeroed) thread object.</summary>
     public static void InitializeObject(Tcb* t)
     {
-        s_scheduler.InitEntity(&t->Sched, ++s_nextId);
+        s_schedulers[0].InitEntity(&t->Sched, ++s_nextId);
         t->State = ThreadState.Inactive;
         *(ushort*)t->Fx = InitialFcw;
         *(uint*)(t->Fx + FxMxcsrOffset) = InitialMxcsr;
@@ -68,32 +61,50 @@ public static unsafe class Threads
     /// as does a caller in the middle of something else (handOver false: a thread's death).</summary>
     public static void Wake(Tcb* t, bool handOver)
     {
-        Tcb* running = s_current;
-        bool preempt = running == null || s_scheduler.ShouldPreempt(&running->Sched, &t->Sched);
         t->State = ThreadState.Runnable;
-        if (!handOver || running == null || s_reschedule || !preempt)
+        PerCpuBlock* me = PerCpu.Current;
+        int cpu = s_cpuCount == 1 ? 0 : Place(t);
+        if (cpu != (int)me->Index)
         {
-            s_scheduler.Enqueue(&t->Sched);
-            if (preempt) s_reschedule = true;
+            QueueOn(t, cpu);
             return;
         }
-        Charge();
-        s_scheduler.PutPrev(&running->Sched);
-        SwitchTo(t);
+        t->Cpu = cpu;
+        Scheduler sched = s_schedulers[cpu];
+        Tcb* running = (Tcb*)me->Thread;
+        bool preempt = running == null || sched.ShouldPreempt(&running->Sched, &t->Sched);
+        if (!handOver || running == null || me->Reschedule != 0 || !preempt)
+        {
+            sched.Enqueue(&t->Sched);
+            if (preempt) me->Reschedule = 1;
+            return;
+        }
+        Charge(me);
+        sched.PutPrev(&running->Sched);
+        SwitchTo(me, t);
     }
 
     /// <summary>Takes a thread off the CPU or its queue; it runs again only when made runnable.</summary>
     public static void Block(Tcb* t, ThreadState state)
     {
-        if (t == s_current)
+        if (t->OnCpu)
         {
-            Charge();
-            s_current = null;
-            s_reschedule = true;
+            PerCpuBlock* cpu = PerCpu.Block(t->Cpu);
+            if (cpu == PerCpu.Current)
+            {
+                Charge(cpu);
+                cpu->Thread = 0;
+                cpu->Reschedule = 1;
+                t->OnCpu = false;
+            }
+            else
+            {
+                StopRemote(t, cpu);
+            }
         }
         else if (t->State == ThreadState.Runnable)
         {
-            s_scheduler.Remove(&t->Sched);
+            s_schedulers[t->Cpu].Remove(&t->Sched);
         }
         if (t->State == ThreadState.Sleeping) RemoveSleeper(t);
         t->State = state;
@@ -188,18 +199,22 @@ public static unsafe class Threads
     public static bool SetPriority(Tcb* t, SchedClass schedClass, int priority)
     {
         // SetClass takes a queued entity off its queue and back onto the new one itself.
-        bool ok = s_scheduler.SetClass(&t->Sched, schedClass, priority);
-        s_reschedule = true;
+        bool ok = s_schedulers[t->Cpu].SetClass(&t->Sched, schedClass, priority);
+        PerCpu.Current->Reschedule = 1;
+        Refresh(t);
         return ok;
     }
 
     public static void Yield()
     {
-        if (s_current == null) return;
-        Charge();
-        s_scheduler.Yield(&s_current->Sched);
-        s_current = null; // it is queued again; pick afresh
-        s_reschedule = true;
+        PerCpuBlock* me = PerCpu.Current;
+        Tcb* current = (Tcb*)me->Thread;
+        if (current == null) return;
+        Charge(me);
+        s_schedulers[me->Index].Yield(&current->Sched);
+        current->OnCpu = false;
+        me->Thread = 0; // it is queued again; pick afresh
+        me->Reschedule = 1;
     }
 
     public static void Sleep(Tcb* t, ulong deadline)
@@ -243,11 +258,7 @@ public static unsafe class Threads
         if (t->State == ThreadState.Dead) return;
         Ipc.Detach(t);
         Block(t, ThreadState.Dead);
-        if (s_portsOwner == t)
-        {
-            Devices.SwitchPorts(t, null);
-            s_portsOwner = null;
-        }
+        ClosePortsEverywhere(t);
         t->IoCount0 = t->IoCount1 = 0;
         t->OwedStatus = 0;
         t->ExitKind = kind;
@@ -300,147 +311,215 @@ public static unsafe class Threads
         _ = CapOps.Delete(map, SlotAddr.Of(map, slot), ref DyingCNodes.Head, ref hooks);
     }
 
-    /// <summary>An address space is going away: never run on its tables again.</summary>
+    /// <summary>An address space is going away: no CPU may keep its tables in CR3 (ADR 0017).</summary>
     public static void ForgetAddressSpace(PhysAddr asPhys)
     {
-        if (s_cr3.Value != asPhys.Value) return;
-        PhysAddr kernelRoot = KernelSpace.Table.Root;
-        s_cr3 = kernelRoot;
-        Cpu.WriteCr3(kernelRoot);
+        for (int i = 0; i < s_cpuCount; i++)
+        {
+            if (PerCpu.Block(i)->ActiveRoot != asPhys.Value) continue;
+            if (i == (int)PerCpu.Index) LoadKernelRoot(0);
+            else CrossCall.Run(i, &LoadKernelRoot, 0);
+        }
     }
 
+    // Runs on the CPU that leaves the address space (a cross-CPU call for another one).
+    private static void LoadKernelRoot(ulong unused) => Cpu.WriteCr3(KernelSpace.Table.Root);
+
+    /// <summary>Each CPU's timer tick: its running thread's slice and its run queue; the bootstrap
+    /// processor's also wakes the sleepers.</summary>
     public static void OnTimerTick()
     {
         ulong now = Tsc.NanosSinceBoot();
-        while (s_sleepers != null && s_sleepers->WakeAt <= now)
+        PerCpuBlock* me = PerCpu.Current;
+        if (me->Index == 0)
         {
-            Tcb* t = s_sleepers;
-            s_sleepers = t->NextSleeper;
-            t->NextSleeper = null;
-            t->Frame.Rax = (ulong)Status.Ok;
-            MakeRunnable(t);
+            while (s_sleepers != null && s_sleepers->WakeAt <= now)
+            {
+                Tcb* t = s_sleepers;
+                s_sleepers = t->NextSleeper;
+                t->NextSleeper = null;
+                t->Frame.Rax = (ulong)Status.Ok;
+                MakeRunnable(t);
+            }
         }
-        if (s_current != null)
+        Scheduler sched = s_schedulers[me->Index];
+        Tcb* current = (Tcb*)me->Thread;
+        if (current != null)
         {
-            if (s_scheduler.Tick(&s_current->Sched, now, now - s_lastCharge)) s_reschedule = true;
+            if (sched.Tick(&current->Sched, now, now - me->LastCharge)) me->Reschedule = 1;
         }
         else
         {
-            s_scheduler.Tick(null, now, 0);
+            sched.Tick(null, now, 0);
         }
-        s_lastCharge = now;
+        me->LastCharge = now;
     }
 
-    // A thread leaving the CPU pays for the time since it was last charged; the periodic work
+    // A thread leaving a CPU pays for the time since it was last charged; the periodic work
     // (boost, throttled release) stays with the timer tick.
-    private static void Charge()
+    private static void Charge(PerCpuBlock* cpu)
     {
         ulong now = Tsc.NanosSinceBoot();
-        if (s_current != null) s_scheduler.Account(&s_current->Sched, now - s_lastCharge);
-        s_lastCharge = now;
-        s_charged = true;
+        Tcb* current = (Tcb*)cpu->Thread;
+        if (current != null) s_schedulers[cpu->Index].Account(&current->Sched, now - cpu->LastCharge);
+        cpu->LastCharge = now;
+        cpu->Charged = 1;
     }
 
-    private static bool s_charged;   // s_lastCharge is this exit's time: the switch may reuse it
-
-    /// <summary>Runs at every exit to user mode: picks the thread to enter, idling until there is one.
-    /// Inlined so that the common case (the same thread goes on) costs two loads.</summary>
+    /// <summary>Runs at every exit to user mode: picks the thread to enter on this CPU, idling until
+    /// there is one. Inlined so that the common case (the same thread goes on) costs a few loads.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static void PrepareExit()
+    public static void PrepareExit() => PrepareExit(PerCpu.Current);
+
+    /// <summary>PrepareExit for a caller that has this CPU's block at hand (the syscall dispatchers).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static void PrepareExit(PerCpuBlock* me)
     {
-        if (s_current == null || s_reschedule) Reschedule();
+        if (me->Thread == 0 || me->Reschedule != 0) Reschedule(me);
     }
 
-    private static void Reschedule()
+    private static void Reschedule(PerCpuBlock* me)
     {
-        s_reschedule = false;
-        if (s_current != null)
+        me->Reschedule = 0;
+        Tcb* current = (Tcb*)me->Thread;
+        if (current != null)
         {
-            Charge();
-            s_scheduler.PutPrev(&s_current->Sched);
-            s_current = null;
+            Charge(me);
+            me->Thread = 0;
+            current->OnCpu = false;
+            if (MayRunOn(current, (int)me->Index)) s_schedulers[me->Index].PutPrev(&current->Sched);
+            else MakeRunnable(current);   // its affinity changed: it goes where it may run
         }
-        SchedEntity* next = s_scheduler.PickNext();
+        SchedEntity* next = PickNext(me);
         while (next == null)
         {
-            // Idle: interrupts on, halt; a timer or device interrupt may make a thread runnable.
+            // Idle: the lock goes back, interrupts on, halt; a timer, device or reschedule interrupt may
+            // make a thread runnable here (ADR 0017: a wake-up after the release sends the IPI that
+            // ends the halt, since sti and hlt are one step). An AP's tick and reschedule IPIs only end
+            // the halt (Interrupts.Dispatch takes no lock for them), and the AP takes the lock again
+            // only when a look at the queues without it says there may be work: idle CPUs then do not
+            // queue for the lock a thousand times a second each.
             ulong halted = Cpu.ReadTsc();
-            Cpu.EnableInterruptsAndHalt();
-            Cpu.DisableInterrupts();
+            BigKernelLock.Release();
+            do
+            {
+                Cpu.EnableInterruptsAndHalt();
+                Cpu.DisableInterrupts();
+            }
+            while (me->Index != 0 && !MayHaveWork(me));
+            BigKernelLock.Acquire();
             ObjectCounts.Add(Abi.KernelCounter.IdleTsc, Cpu.ReadTsc() - halted);
-            s_reschedule = false;
-            s_charged = false;   // idle time is nobody's
-            next = s_scheduler.PickNext();
+            me->Reschedule = 0;
+            me->Charged = 0;   // idle time is nobody's
+            // The tick's work on this CPU's queue (throttled threads released, boosts), which an AP's
+            // timer leaves to this loop while it idles.
+            if (me->Index != 0) s_schedulers[me->Index].Tick(null, Tsc.NanosSinceBoot(), 0);
+            next = PickNext(me);
         }
-        SwitchTo(Tcb.FromSched(next));
+        SwitchTo(me, Tcb.FromSched(next));
     }
-
-    private static Tcb* s_portsOwner;   // the thread whose I/O ports are open in the TSS bitmap
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void SwitchPorts(Tcb* next)
+    private static void SwitchPorts(PerCpuBlock* me, Tcb* next)
     {
-        if (s_portsOwner == next || (s_portsOwner == null && (next->IoCount0 | next->IoCount1) == 0)) return;
-        Devices.SwitchPorts(s_portsOwner, next);
-        s_portsOwner = (next->IoCount0 | next->IoCount1) != 0 ? next : null;
+        var owner = (Tcb*)me->PortsOwner;
+        if (owner == next || (owner == null && (next->IoCount0 | next->IoCount1) == 0)) return;
+        Devices.SwitchPorts(owner, next);
+        me->PortsOwner = (next->IoCount0 | next->IoCount1) != 0 ? (ulong)next : 0;
     }
 
-    /// <summary>The running thread was just given ports: open them now, as a switch would.</summary>
+    /// <summary>The thread was just given ports: open them now where it runs, as a switch would.</summary>
     public static void OpenPorts(Tcb* t)
     {
-        if (s_portsOwner != null && s_portsOwner != t) Devices.SwitchPorts(s_portsOwner, null);
+        if (!t->OnCpu) return;
+        if (t->Cpu == (int)PerCpu.Index) OpenPortsHere((ulong)t);
+        else CrossCall.Run(t->Cpu, &OpenPortsHere, (ulong)t);
+    }
+
+    // On the CPU that runs the thread (a cross-CPU call touching only that CPU's TSS and block).
+    private static void OpenPortsHere(ulong thread)
+    {
+        PerCpuBlock* me = PerCpu.Current;
+        var t = (Tcb*)thread;
+        var owner = (Tcb*)me->PortsOwner;
+        if (owner != null && owner != t) Devices.SwitchPorts(owner, null);
         Devices.SwitchPorts(null, t);
-        s_portsOwner = t;
+        me->PortsOwner = thread;
     }
 
-    private static void SwitchTo(Tcb* next)
+    // A dead thread's ports close in every CPU's bitmap that has them open.
+    private static void ClosePortsEverywhere(Tcb* t)
     {
-        if (!s_charged) s_lastCharge = Tsc.NanosSinceBoot();
-        s_charged = false;
-        Enter(next);
-    }
-
-    // Makes `next` the thread return_to_user enters: ports, address space, frame, FS base.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Enter(Tcb* next)
-    {
-        SwitchPorts(next);
-        s_current = next;
-        // The root read once into a register and compared as .Value against the static in memory: copying
-        // the field to the static and reading it back cost two loads per switch, and the operator one.
-        PhysAddr root = next->AddressSpace;
-        if (root.Value != s_cr3.Value)
+        for (int i = 0; i < s_cpuCount; i++)
         {
-            s_cr3 = root;
-            Cpu.WriteCr3(root);
+            PerCpuBlock* cpu = PerCpu.Block(i);
+            if (cpu->PortsOwner != (ulong)t) continue;
+            if (i == (int)PerCpu.Index) ClosePortsHere((ulong)t);
+            else CrossCall.Run(i, &ClosePortsHere, (ulong)t);
         }
+    }
+
+    private static void ClosePortsHere(ulong thread)
+    {
+        Devices.SwitchPorts((Tcb*)thread, null);
+        PerCpu.Current->PortsOwner = 0;
+    }
+
+    private static void SwitchTo(PerCpuBlock* me, Tcb* next)
+    {
+        if (me->Charged == 0) me->LastCharge = Tsc.NanosSinceBoot();
+        me->Charged = 0;
+        Enter(me, next);
+    }
+
+    // Makes `next` the thread return_to_user enters on this CPU: ports, address space, frame, FS base.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Enter(PerCpuBlock* me, Tcb* next)
+    {
+        SwitchPorts(me, next);
+        var previous = (Tcb*)me->Thread;
+        if (previous != null) previous->OnCpu = false;
+        me->Thread = (ulong)next;
+        next->OnCpu = true;
+        next->Cpu = (int)me->Index;
+        // CR3 is reloaded only for another root (a reload flushes the TLB); arch_write_cr3 records the
+        // root in ActiveRoot, which is what this compares with.
+        PhysAddr root = next->AddressSpace;
+        if (root.Value != me->ActiveRoot) Cpu.WriteCr3(root);
         UserMode.Activate(&next->Frame);
         // WRMSR serialises the CPU: skip it when both bases are 0 (every thread so far). The real
         // base is what was last written or 0 (user code can only load a selector, whose base is 0),
         // so a 0 remembered here is exact.
-        if (next->FsBase != 0 || s_fsBase != 0)
+        if (next->FsBase != 0 || me->FsBase != 0)
         {
-            s_fsBase = next->FsBase;
-            UserMode.WriteFsBase(s_fsBase);
+            me->FsBase = next->FsBase;
+            UserMode.WriteFsBase(next->FsBase);
         }
     }
 
-    /// <summary>True when a queued runnable thread should run before `t` would.</summary>
+    /// <summary>True when a queued runnable thread should run before `t` would on this CPU, or `t` may
+    /// not run on this CPU at all (its affinity): the IPC fast path then leaves it to the scheduler.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool Outranked(Tcb* t)
     {
-        SchedEntity* best = s_scheduler.PeekNext();
-        return best != null && s_scheduler.ShouldPreempt(&t->Sched, best);
+        uint cpu = PerCpu.Index;
+        if (t->Affinity != 0 && (t->Affinity & (1UL << (int)cpu)) == 0) return true;
+        Scheduler sched = s_schedulers[cpu];
+        SchedEntity* best = sched.PeekNext();
+        return best != null && sched.ShouldPreempt(&t->Sched, best);
     }
 
     /// <summary>The IPC fast path: the current thread has blocked and `next` (runnable, not queued)
     /// takes the CPU at once, on the same time slice; no queue is touched.</summary>
-    public static void HandOver(Tcb* next) => Enter(next);
+    public static void HandOver(Tcb* next) => Enter(PerCpu.Current, next);
 
-    /// <summary>Leaves the kernel for good into whichever thread should run (boot hands over here).</summary>
+    /// <summary>Leaves the kernel for good into whichever thread should run (boot hands over here, and
+    /// each AP once it runs threads).</summary>
     public static void EnterUserMode()
     {
-        s_reschedule = true;
+        Cpu.DisableInterrupts();
+        BigKernelLock.Acquire();
+        PerCpu.Current->Reschedule = 1;
         PrepareExit();
         UserMode.ReturnToUser();
     }

@@ -159,6 +159,21 @@ public static unsafe class Sys
     /// <summary>Marks a thread as running a foreign ABI (its SYSCALLs go to its fault endpoint) or Vireo's (ADR 0014).</summary>
     public static Status ThreadSetAbi(CapHandle thread, ThreadAbi abi) => Call(Syscall.ThreadSetAbi, thread.Value, (ulong)abi);
 
+    /// <summary>The CPUs the thread may run on (bit i = CPU i; 0 = any); `previous` gets the mask it had (ADR 0020).</summary>
+    public static Status ThreadSetAffinity(CapHandle thread, ulong cpuMask, out ulong previous) =>
+        Call(Syscall.ThreadSetAffinity, out previous, out _, thread.Value, cpuMask);
+
+    public static Status ThreadSetAffinity(CapHandle thread, ulong cpuMask) => ThreadSetAffinity(thread, cpuMask, out _);
+
+    /// <summary>The CPU the thread runs on or last ran on, and how many CPUs run threads.</summary>
+    public static Status ThreadCpu(CapHandle thread, out int cpu, out int cpus)
+    {
+        Status s = Call(Syscall.ThreadCpu, out ulong c, out ulong n, thread.Value);
+        cpu = (int)c;
+        cpus = (int)n;
+        return s;
+    }
+
     public static Status ThreadSetPriority(CapHandle thread, SchedClass cls, int priority) =>
         Call(Syscall.ThreadSetPriority, thread.Value, (ulong)cls, (ulong)priority);
 }

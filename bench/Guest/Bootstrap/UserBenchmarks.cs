@@ -24,6 +24,8 @@ static unsafe class UserBenchmarks
         s_info = info;
         s_memory = memory;
         s_initfs = initfs;
+        // A boot with the `smp` word and several CPUs measures only what needs them (SmpBenchmarks.cs).
+        if (SmpBenchmarks.Run(memory, info)) return 0;
         // First, while the untyped memory is unfragmented (it is handed out from a watermark, and
         // the benchmarks below free objects in other than reverse order).
         Bench.Report("procs_alive_max", ProcsAlive());

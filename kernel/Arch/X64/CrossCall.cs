@@ -37,6 +37,10 @@ public static unsafe class CrossCall
         return seq;
     }
 
+    /// <summary>Sends CPU <paramref name="cpu"/> a reschedule IPI: it leaves user mode or its halt and
+    /// picks again on its way out (the remote wake-up of ADR 0017).</summary>
+    public static void Reschedule(int cpu) => LocalApic.SendFixed(PerCpu.Block(cpu)->ApicId, RescheduleVector);
+
     /// <summary>Waits until CPU <paramref name="cpu"/> has finished request <paramref name="seq"/>.</summary>
     public static void Wait(int cpu, uint seq)
     {

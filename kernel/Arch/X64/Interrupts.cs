@@ -31,7 +31,6 @@ public static unsafe class Interrupts
     [RuntimeExport("InterruptDispatch")]
     private static void Dispatch(InterruptFrame* frame)
     {
-        s_count++;
         ulong vector = frame->Vector;
         // NMI and machine check arrive on their own stacks whatever was running: not a thread's fault.
         if (vector == Idt.Nmi)
@@ -40,23 +39,49 @@ public static unsafe class Interrupts
             return;
         }
         if (vector == Idt.MachineCheck) Panic.Exception(frame);
-        if (vector < 32)
+        bool fromUser = frame->FromUser;
+        // A cross-CPU call runs without the big kernel lock: its sender holds it and waits for the
+        // acknowledgement (ADR 0017). Spurious interrupts are not acknowledged: the APIC did not set
+        // an in-service bit.
+        if (vector == CrossCall.CallVector)
         {
-            if (frame->FromUser && UserFaultHandler != null)
+            CrossCall.Poll();
+            LocalApic.EndOfInterrupt();
+        }
+        else if (!fromUser && (vector == TimerVector || vector == CrossCall.RescheduleVector) && PerCpu.Index != 0)
+        {
+            // An AP halted in its idle loop: its tick and a reschedule IPI only end the halt; the loop
+            // looks at the queues and takes the lock itself when there may be work (Threads.Reschedule).
+            if (vector == TimerVector) PerCpu.Current->TimerTicks++;
+            LocalApic.EndOfInterrupt();
+        }
+        else if (vector != SpuriousVector && vector != PicSpuriousMaster && vector != PicSpuriousSlave)
+        {
+            BigKernelLock.Acquire();
+            s_count++;
+            if (vector < 32)
             {
+                if (!fromUser || UserFaultHandler == null) Panic.Exception(frame);
                 UserFaultHandler(frame);
                 UserExitHook();
                 return;
             }
-            Panic.Exception(frame);
+            var handler = (delegate*<InterruptFrame*, void>)s_handlers.Handlers[(int)vector];
+            if (handler != null) handler(frame);
+            LocalApic.EndOfInterrupt();
+            if (fromUser && UserExitHook != null)
+            {
+                UserExitHook();
+                return;
+            }
+            // Taken in the idle loop (or while the kernel waits at boot): the lock goes back at once.
+            BigKernelLock.Release();
             return;
         }
-        // Spurious interrupts are not acknowledged: the APIC did not set an in-service bit.
-        if (vector == SpuriousVector || vector == PicSpuriousMaster || vector == PicSpuriousSlave) return;
-
-        var handler = (delegate*<InterruptFrame*, void>)s_handlers.Handlers[(int)vector];
-        if (handler != null) handler(frame);
-        LocalApic.EndOfInterrupt();
-        if (frame->FromUser && UserExitHook != null) UserExitHook();
+        if (fromUser && UserExitHook != null)
+        {
+            BigKernelLock.Acquire();
+            UserExitHook();
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace Vireo.Kernel.Arch.X64;
 public unsafe struct PerCpuBlock
 {
     /// <summary>PERCPU_SIZE and PERCPU_MAX of interrupts.S: each block's slot, and how many there are.</summary>
-    public const int SlotSize = 128, MaxCpus = 16;
+    public const int SlotSize = 256, MaxCpus = 16;
 
     public PerCpuBlock* Self;
     public ulong CurrentFrame, CurrentFrameTop, KernelStackTop, UserRspScratch;
@@ -29,4 +29,24 @@ public unsafe struct PerCpuBlock
     public uint CallSeq, CallAck, CallTaken, CallReserved;
     /// <summary>The root this CPU's CR3 holds (arch_write_cr3 records it): who needs a TLB shootdown.</summary>
     public ulong ActiveRoot;
+
+    // The thread layer's state for this CPU (Nucleus/Threads.Cpus.cs), read and written under the big
+    // kernel lock (ADR 0017); no assembly reads it.
+    /// <summary>The thread this CPU runs (a Tcb*), 0 when it has none (idle, or stopped from another CPU).</summary>
+    public ulong Thread;
+    /// <summary>The thread whose I/O ports are open in this CPU's TSS bitmap (a Tcb*), 0 if none.</summary>
+    public ulong PortsOwner;
+    /// <summary>When the running thread was last charged for its time (ns since boot).</summary>
+    public ulong LastCharge;
+    /// <summary>The FS base last written on this CPU (0 at boot).</summary>
+    public ulong FsBase;
+    /// <summary>Pick again at the next exit (a wake-up outranked the running thread, a slice ended).</summary>
+    public byte Reschedule;
+    /// <summary>LastCharge is this exit's time: the switch may reuse it.</summary>
+    public byte Charged;
+    /// <summary>Set while this CPU waits for the lock with a SYSCALL not yet dispatched: a thread stopped
+    /// from another CPU meanwhile has it issued again when resumed (Threads.StopRemote).</summary>
+    public byte SyscallPending;
+    public byte Reserved2;
+    public uint Reserved3;
 }

@@ -2,8 +2,9 @@
 // (Asm/smp.S) below 1 MiB, gives each AP listed as enabled in the MADT its kernel stack, IST stacks,
 // GDT/TSS and per-CPU block, and wakes it with INIT-SIPI-SIPI. It waits by halting between timer
 // ticks, not by spinning, so a QEMU that runs its vCPUs in turn (-icount) lets the AP run. Each AP
-// sets itself up like the BSP (ApMain) and idles in hlt with its local APIC timer on; what runs
-// where is the scheduler's business (docs/design/scheduling.md, "Several CPUs").
+// sets itself up like the BSP (ApMain) and idles in hlt with its local APIC timer on until Release
+// lets it run threads; what runs where is the scheduler's business (docs/design/scheduling.md,
+// "Several CPUs").
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Vireo.Kernel.Acpi;
@@ -191,7 +192,21 @@ public static unsafe class Smp
         LocalApic.InitThisCpu();
         LocalApic.StartPeriodic(Timer.TickHz);
         block->Online = 1;
-        for (;;) Cpu.EnableInterruptsAndHalt();
+        // Idle until the thread layer lets the APs run threads (Release); then never back here.
+        while (s_threadEntry == null) Cpu.EnableInterruptsAndHalt();
+        Cpu.DisableInterrupts();
+        s_threadEntry();
+    }
+
+    private static delegate*<void> s_threadEntry;
+
+    /// <summary>Lets every AP leave its boot idle loop into <paramref name="entry"/> (the thread layer's
+    /// way into user mode, which never returns); each is woken by a reschedule IPI.</summary>
+    public static void Release(delegate*<void> entry)
+    {
+        s_threadEntry = entry;
+        for (int i = 1; i < PerCpu.Count; i++)
+            if (PerCpu.Block(i)->Online != 0) CrossCall.Reschedule(i);
     }
 
     private static void LogCpus()

@@ -1,5 +1,6 @@
 // The kernel tick: the local APIC timer in periodic mode at 1 kHz, on every CPU. The thread layer hangs the
-// scheduler's tick (time slices, real-time budgets, boosts, sleepers) off TickHook.
+// scheduler's tick (time slices, real-time budgets, boosts, sleepers) off TickHook; each CPU's tick
+// serves its own run queue once the APs run threads.
 namespace Vireo.Kernel.Arch.X64;
 
 public static unsafe class Timer
@@ -18,14 +19,18 @@ public static unsafe class Timer
     // The scheduler's tick, installed by the thread layer.
     public static delegate*<void> TickHook;
 
-    // Every CPU's timer takes this vector; only the bootstrap processor's drives time and the
-    // scheduler while the other CPUs run no threads (docs/design/scheduling.md, "Several CPUs").
+    /// <summary>Set once the APs run threads: from then on every CPU's tick drives its own run queue
+    /// (docs/design/scheduling.md, "Several CPUs"); before, an AP's tick only counts.</summary>
+    public static bool ApsSchedule;
+
+    // Every CPU's timer takes this vector (under the big kernel lock); only the bootstrap processor's
+    // advances Ticks.
     private static void OnTick(InterruptFrame* frame)
     {
         PerCpuBlock* cpu = PerCpu.Current;
         cpu->TimerTicks++;
-        if (cpu->Index != 0) return;
-        s_ticks++;
+        if (cpu->Index == 0) s_ticks++;
+        else if (!ApsSchedule) return;
         if (TickHook != null) TickHook();
     }
 }

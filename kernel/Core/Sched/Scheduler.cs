@@ -73,6 +73,13 @@ public sealed unsafe class Scheduler
     public ulong BoostEpoch => _boostEpoch;
     public int ThrottledCount => _throttled.Count;
 
+    /// <summary>Whether any entity is queued: loads an idle CPU may make without the lock, as a hint
+    /// (it takes the lock before it acts on it).</summary>
+    public bool HasQueued => (_rtMask | _tsMask) != 0;
+
+    /// <summary>Whether any entity is queued or throttled (a hint, as HasQueued).</summary>
+    public bool HasWork => (_rtMask | _tsMask) != 0 || _throttled.Count != 0;
+
     public int QueuedCount
     {
         get

@@ -41,6 +41,8 @@ static unsafe class LookupTests
             new Case { Call = Syscall.NotificationBind, Type = ObjectType.Thread, Needed = Rights.Control },
             new Case { Call = Syscall.ThreadRegisters, Type = ObjectType.Thread, Needed = Rights.Control },
             new Case { Call = Syscall.ThreadSetAbi, Type = ObjectType.Thread, Needed = Rights.Control },
+            new Case { Call = Syscall.ThreadSetAffinity, Type = ObjectType.Thread, Needed = Rights.Control },
+            new Case { Call = Syscall.ThreadCpu, Type = ObjectType.Thread, Needed = Rights.Control },
             new Case { Call = Syscall.Send, Type = ObjectType.Endpoint, Needed = Rights.Write },
             new Case { Call = Syscall.NBSend, Type = ObjectType.Endpoint, Needed = Rights.Write },
             new Case { Call = Syscall.Call, Type = ObjectType.Endpoint, Needed = Rights.Write },

@@ -69,6 +69,7 @@ static unsafe class UserTests
         PreemptionTests.Run(memory);
         OwnCNodeRevokeTests.Run(memory);
         CounterTests.Run(memory);
+        SmpThreadTests.Run(memory);
         T.Summary();
         return T.Failed;
     }
@@ -342,15 +343,15 @@ static unsafe class UserTests
 
     // --- threads --------------------------------------------------------------------------------
 
-    private static ulong s_counter;
+    internal static ulong s_counter;
 
-    private static ulong CountTo(ulong n)
+    internal static ulong CountTo(ulong n)
     {
         for (ulong i = 0; i < n; i++) s_counter++;
         return 7;
     }
 
-    private static ulong SpinForever(ulong unused)
+    internal static ulong SpinForever(ulong unused)
     {
         while (true) s_counter++;
     }

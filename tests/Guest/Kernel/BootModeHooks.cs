@@ -30,6 +30,7 @@ public static partial class BootMode
         {
             KernelBenchmarks.RunAll();
             flags |= BootstrapInfo.FlagBenchMode;
+            if (cmdline.Has("wallclock")) flags |= BootstrapInfo.FlagWallClock;
         }
         else if (cmdline.TryGetValue("fault", out ReadOnlySpan<byte> kind))
         {

@@ -18,17 +18,83 @@ namespace Vireo.Kernel.Arch.X64
         public static ulong NanosSinceBoot() => Now;
     }
 
-    public static class Cpu
+    public static unsafe class Cpu
     {
         public static PhysAddr Cr3;
         public static PhysAddr ReadCr3() => Cr3;
-        public static void WriteCr3(PhysAddr root) => Cr3 = root;
+
+        /// <summary>As arch_write_cr3: the root is recorded in the running CPU's block.</summary>
+        public static void WriteCr3(PhysAddr root)
+        {
+            Cr3 = root;
+            PerCpu.Current->ActiveRoot = root.Value;
+        }
         public static void DisableInterrupts() { }
         public static ulong ReadTsc() => Tsc.Now;   // the idle loop's halted time (KernelCounter.IdleTsc)
 
         /// <summary>The idle loop: on the host nothing can interrupt it, so a test that gets here has
         /// left no thread to run.</summary>
         public static void EnableInterruptsAndHalt() => throw new InvalidOperationException("idle: no runnable thread");
+    }
+
+    /// <summary>The per-CPU blocks of a machine with Count CPUs; Index is the CPU the code "runs" on,
+    /// which a test switches to act as another CPU.</summary>
+    public static unsafe class PerCpu
+    {
+        public const int MaxCpus = PerCpuBlock.MaxCpus;
+        private static PerCpuBlock* s_blocks = (PerCpuBlock*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)(MaxCpus * sizeof(PerCpuBlock)));
+
+        public static int Count = 1;
+        public static uint Index;
+        public static PerCpuBlock* Current => Block((int)Index);
+        public static PerCpuBlock* Block(int index) => s_blocks + index;
+
+        /// <summary>A machine of `count` CPUs, all online, running on CPU 0.</summary>
+        public static void Reset(int count)
+        {
+            new System.Span<byte>(s_blocks, MaxCpus * sizeof(PerCpuBlock)).Clear();
+            Count = count;
+            Index = 0;
+            for (int i = 0; i < count; i++)
+            {
+                s_blocks[i].Self = s_blocks + i;
+                s_blocks[i].Index = (uint)i;
+                s_blocks[i].Online = 1;
+            }
+        }
+    }
+
+    /// <summary>No lock on the host: the tests are one thread; On tells the code under test it is on.</summary>
+    public static class BigKernelLock
+    {
+        public static bool On;
+        public static void Enable() => On = true;
+        public static void Acquire() { }
+        public static void Release() { }
+    }
+
+    /// <summary>Cross-CPU calls run at once "on" their target (Index switched to it); reschedule IPIs
+    /// are counted per CPU.</summary>
+    public static unsafe class CrossCall
+    {
+        public static int[] Reschedules = new int[PerCpuBlock.MaxCpus];
+        public static int Calls;
+
+        public static void Run(int cpu, delegate*<ulong, void> fn, ulong arg)
+        {
+            uint self = PerCpu.Index;
+            PerCpu.Index = (uint)cpu;
+            fn(arg);
+            PerCpu.Index = self;
+            Calls++;
+        }
+
+        public static void Reschedule(int cpu) => Reschedules[cpu]++;
+    }
+
+    public static class Timer
+    {
+        public static bool ApsSchedule;
     }
 
     public static unsafe class Interrupts

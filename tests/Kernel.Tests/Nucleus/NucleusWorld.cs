@@ -24,10 +24,17 @@ public sealed unsafe class NucleusWorld : IDisposable
     public readonly EmulatedPhysMemory Memory = new(1 << 20);
     private int _threads, _objects, _caps;
 
-    public NucleusWorld()
+    /// <summary>A machine of `cpus` CPUs (per-CPU blocks, all online); Threads runs threads on the
+    /// first only until a test calls EnableCpus.</summary>
+    public NucleusWorld(int cpus = 1)
     {
         NucleusContext.Init(new NucleusContext { Direct = Memory.Map });
         Tsc.Now = 1_000;
+        PerCpu.Reset(cpus);
+        BigKernelLock.On = false;
+        Timer.ApsSchedule = false;
+        System.Array.Clear(CrossCall.Reschedules);
+        CrossCall.Calls = 0;
         Threads.Init();
     }
 

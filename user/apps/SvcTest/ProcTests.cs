@@ -240,7 +240,7 @@ static unsafe class ProcTests
     {
         byte* text = stackalloc byte[2048];
         int n = ReadAll("sys:/ps", text, 2048);
-        T.True(n > 0 && Contains(text, n, "PID PARENT NAME") && Contains(text, n, " svctest\n") && Contains(text, n, " ramfs\n"), "sys:/ps lists processes");
+        T.True(n > 0 && Contains(text, n, "PID PARENT CPU NAME") && Contains(text, n, " 0 svctest\n") && Contains(text, n, " ramfs\n"), "sys:/ps lists processes");
         n = ReadAll("sys:/meminfo", text, 2048);
         T.True(n > 0 && Contains(text, n, "total ") && Contains(text, n, "free "), "sys:/meminfo");
         n = ReadAll("sys:/uptime", text, 2048);

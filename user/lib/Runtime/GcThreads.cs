@@ -1,6 +1,7 @@
 // The process's threads as the collector sees them. ThreadBuilder registers each thread it makes,
 // with its stack, and starts it through ThreadMain, which records when the thread runs and when its
-// function has returned; only running threads are stopped for a collection. The main thread is
+// function has returned; only threads that may run are stopped for a collection (on several CPUs a
+// started thread runs at once, before ThreadMain records it, so those are stopped too). The main thread is
 // the one whose stack is none of these; the process holds no capability to it, so a collection
 // started on another thread is refused (the heap grows instead).
 //
@@ -151,7 +152,9 @@ public static unsafe class GcThreads
         for (int i = 0; i < Capacity; i++)
         {
             Entry* e = At(i);
-            if (e->State != State.Running || (currentRsp >= e->StackBottom && currentRsp < e->StackTop)) continue;
+            // A Created thread may already run on another CPU (started, its ThreadMain not yet at its
+            // first store), so it is stopped too; one never started answers BadState and is skipped.
+            if ((e->State != State.Running && e->State != State.Created) || (currentRsp >= e->StackBottom && currentRsp < e->StackTop)) continue;
             if (Sys.ThreadSuspend(e->Thread) != Status.Ok) continue;   // ended meanwhile
             e->Stopped = true;
             if (Sys.ThreadRegisters(e->Thread, ThreadRegistersOp.Read, state) != Status.Ok)

@@ -21,20 +21,28 @@ public static unsafe partial class PipeRing
     private static extern int CompareExchange(int* location, int expected, int value);
 
     /// <summary>Takes the ring's lock for `token` (not 0: the id of the holder's file, which ipcd
-    /// answered Attach with). Holders run on one CPU, so a lock found taken is held by a thread that
-    /// was preempted inside a few hundred instructions: give it the CPU (yield, then sleep a tick, as
-    /// a yield goes back to this thread when the holder sits at a lower level). A holder that dies
-    /// inside never comes back: the closing of its file (which its death brings) breaks the lock
+    /// answered Attach with). The holder keeps it for a few hundred instructions. On several CPUs it
+    /// usually runs on another one, so the waiter first watches the lock word for a while (without
+    /// writing it: the holder's cache line stays put); a holder that was preempted needs the CPU
+    /// instead: yield, then sleep a tick, as a yield goes back to this thread when the holder sits at a
+    /// lower level. On one CPU the watch costs a few microseconds once per contention. A holder that
+    /// dies inside never comes back: the closing of its file (which its death brings) breaks the lock
     /// (Break), so a waiter here is not stuck for ever.</summary>
     public static void Acquire(PipeRingHeader* h, int token)
     {
         // Compare-and-exchange: a waiter must not overwrite the holder's token.
         for (int spins = 0; CompareExchange(&h->Lock, 0, token) != 0; spins++)
         {
-            if (spins < 4) Sys.Yield();
+            if (spins < 2) SpinUntil(&h->Lock, 0, WatchRounds);
+            else if (spins < 6) Sys.Yield();
             else Sys.Sleep(1_000_000);
         }
     }
+
+    private const int WatchRounds = 256;
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "vireo_spin_until")]
+    private static extern int SpinUntil(int* location, int value, int rounds);
 
     /// <summary>ipcd, as file `token` closes: frees the lock if that file's holder holds it. The ring
     /// is consistent whenever a holder stops: Put commits with one store of Count, Take with one

@@ -13,7 +13,7 @@
     .set PERCPU_SCRATCH, 32          /* the user rsp during syscall entry */
     .set PERCPU_TSS, 40              /* this CPU's TSS */
     .set PERCPU_ACTIVE_ROOT, 104     /* the root CR3 holds (arch_write_cr3), for TLB shootdown */
-    .set PERCPU_SIZE, 128
+    .set PERCPU_SIZE, 256
     .set PERCPU_MAX, 16
     .text
     /* The general registers in InterruptFrame order (the last pushed is at the lowest address). */
@@ -120,6 +120,13 @@ from_user_ist:
     .global return_to_user
 return_to_user:
     movq %gs:PERCPU_FRAME, %rsp
+    /* Release the big kernel lock (BigKernelLock.cs) once it is on: the thread is chosen and every
+       store of this entry is done (x86 keeps their order). Only the holder writes Serving. */
+    cmpl $0, big_kernel_lock+8(%rip)
+    je 1f
+    movl $0, big_kernel_lock+12(%rip)
+    incl big_kernel_lock+4(%rip)
+1:
     fxrstor64 -512(%rsp)
     /* A thread that entered by SYSCALL leaves by SYSRET: rcx and r11 are the syscall's to clobber,
        and rip/rflags/rsp come from the frame (rip is user-canonical: the kernel only ever sets it
@@ -167,6 +174,7 @@ syscall_entry:
        the foreign convention (Linux's) keeps every vector register across a syscall. */
     cmpq $0, 176(%rdi)
     jne foreign_syscall
+    movq %gs:PERCPU_SELF, %rsi       /* the dispatchers' second argument: this CPU's block */
     movq %gs:PERCPU_KSTACK, %rsp
     xorl %ebp, %ebp
     call SyscallDispatch
@@ -174,6 +182,7 @@ syscall_entry:
 
 foreign_syscall:
     fxsave64 -512(%rdi)
+    movq %gs:PERCPU_SELF, %rsi
     movq %gs:PERCPU_KSTACK, %rsp
     xorl %ebp, %ebp
     call ForeignSyscallDispatch
@@ -208,6 +217,17 @@ arch_percpu:
 arch_percpu_blocks:
     leaq percpu_blocks(%rip), %rax
     ret
+
+/* BigKernelLockWords* arch_big_kernel_lock(void): the lock return_to_user releases. */
+    .global arch_big_kernel_lock
+arch_big_kernel_lock:
+    leaq big_kernel_lock(%rip), %rax
+    ret
+
+    /* The big kernel lock (BigKernelLock.cs): ticket Next, Serving, On (0 while one CPU runs threads), Holder. */
+    .data
+    .balign 64
+big_kernel_lock: .long 0, 0, 0, 0
 
     /* One block per CPU (Vireo.Kernel.Arch.X64.PerCpuBlock mirrors it; a host test pins it). */
     .bss

@@ -596,7 +596,8 @@ static unsafe partial class ProcessManager
         s_server.Answer(Status.Ok, given.Value, e->Held, e->Limit);
     }
 
-    /// <summary>One line per live process: pid, parent, name (sys:/ps).</summary>
+    /// <summary>One line per live process: pid, parent, the CPU its main thread runs on or last ran on
+    /// (ThreadCpu; "-" if the kernel cannot say), name (sys:/ps).</summary>
     public static void Describe(ref Text t)
     {
         for (int i = 0; i < s_capacity; i++)
@@ -606,6 +607,9 @@ static unsafe partial class ProcessManager
             t.Number(e->Pid);
             t.Char(' ');
             t.Number(e->Parent);
+            t.Char(' ');
+            if (Sys.ThreadCpu(e->P.Thread, out int cpu, out _) == Status.Ok) t.Number((ulong)cpu);
+            else t.Char('-');
             t.Char(' ');
             t.Bytes(e->Name, e->NameLength);
             t.Char('\n');

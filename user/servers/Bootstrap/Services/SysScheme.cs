@@ -2,7 +2,8 @@
 // (registered under "sys"; requests through a looked-up capability carry SchemeBadge.ClientFlag, those
 // on a Namespace capability do not). A file's text is made when it is opened:
 //   sys:/uptime    seconds since boot          sys:/meminfo  total and free memory
-//   sys:/ps        PID PARENT NAME per process sys:/schemes  registered scheme names
+//   sys:/ps        PID PARENT CPU NAME per     sys:/schemes  registered scheme names
+//                  process (CPU: where its main thread runs or last ran)
 //   sys:/time      nanoseconds since boot      sys:/debug    writes go to the kernel log
 //   sys:/kill      write a pid to kill it      sys:/clock    the wall clock: Unix SECONDS.NANOSECONDS (UTC)
 // Writes act with the authority of the process that opened the file (Authority.cs): sys:/kill kills
@@ -167,7 +168,7 @@ static unsafe class SysScheme
                 t.Str("total "); t.Number(MemoryBlocks.TotalBytes / 1024); t.Str(" KiB\nfree "); t.Number(MemoryBlocks.FreeBytes / 1024); t.Str(" KiB\n");
                 break;
             case 2:
-                t.Str("PID PARENT NAME\n");
+                t.Str("PID PARENT CPU NAME\n");
                 ProcessManager.Describe(ref t);
                 break;
             case 3:
