@@ -1,8 +1,8 @@
 // The Linux process's memory, owned by the personality: its address space object, its areas
 // (MemoryAreas: what is reserved, with which protection, backed by which file) and the 4 KiB frames
 // made so far (by ObjectPool, which reuses the memory of frames gone: ADR 0022). Memory is
-// demand-paged: a reservation costs nothing, and a page gets its frame at its first touch, when the Linux thread's page fault arrives here (Fault) or when a syscall's buffer
-// reaches it: a zeroed frame for anonymous memory, the file daemon's own read-only frame for a
+// demand-paged: a reservation costs nothing, and a page gets its frame at its first touch, when the
+// Linux thread's page fault arrives here (Fault) or when a syscall's buffer reaches it: a zeroed frame for anonymous memory, the file daemon's own read-only frame for a
 // read-only file page (shared, never copied), a private copy for a writable or partial one. The
 // personality holds one capability per frame (its CNode is its budget); to read or write a frame it
 // maps a copy of that capability at a scratch window in its own space (four windows, shared by all

@@ -45,5 +45,5 @@ public sealed class PipeBuffer
 
     /// <summary>How much of a write of `length` bytes may go in now: 0 means wait (or EAGAIN). A write
     /// of up to Atomic bytes goes whole or not at all; a longer one takes what fits.</summary>
-    public int Accepts(long length) => length <= Atomic ? (length <= Room ? (int)length : 0) : Room;
+    public int Accepts(long length) => length <= Atomic ? (length <= Room ? (int)length : 0) : (length < Room ? (int)length : Room);
 }

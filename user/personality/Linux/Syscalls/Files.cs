@@ -81,6 +81,7 @@ public static unsafe partial class SyscallTable
         if (f.MayBlock && !(LinuxTerminal.ReadsAtOnce && LinuxTerminal.IsConsole(f)) && !Ready(p, f, Readiness.Readable)) return EventLoop.Parked;
         Status s = Fs.Read(f.Fd, at, want, out int read);
         if (s != Status.Ok) return -Errno.From(s);
+        if (!f.MayBlock && read > 0) return ReadRest(p, f, buffer, count, read, want);
         if (read == 0 || !LinuxTerminal.FiltersInput || !LinuxTerminal.IsConsole(f)) return read;
         // With ISIG in raw mode, ^\ and ^Z are signals, not input; if nothing else came, the read
         // was interrupted by them.
@@ -98,6 +99,26 @@ public static unsafe partial class SyscallTable
         if (s != Status.Ok || ready != Readiness.None) return true;
         EventLoop.Watched.Add(p);
         return false;
+    }
+
+    // Linux fills a read of a regular file (up to its end) and of /dev/zero or /dev/urandom whole, where
+    // a daemon answers a chunk at a time (a page, or what one message holds): the rest is asked for
+    // here, so that dd's one read of bs=1M is a whole block, as on Linux. A regular file's short chunk
+    // is its end; a device's chunks go on until the count (at most DeviceReadBytes) is met.
+    private const ulong DeviceReadBytes = 16 << 20;
+
+    private static long ReadRest(LinuxProcess p, LinuxFile f, ulong buffer, ulong count, int read, int want)
+    {
+        bool device = f.FillsReads;
+        if (device && count > DeviceReadBytes) count = DeviceReadBytes;
+        ulong done = (ulong)read;
+        while (done < count && (read == want || device && read > 0))
+        {
+            if (!Chunk(p, buffer + done, count - done, true, out byte* at, out want)) break;
+            if (Fs.Read(f.Fd, at, want, out read) != Status.Ok) break;   // what was read is the answer
+            done += (ulong)read;
+        }
+        return (long)done;
     }
 
     private static long ReadServed(LinuxFile f, byte* at, int want)
