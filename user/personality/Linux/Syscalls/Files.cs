@@ -102,17 +102,17 @@ public static unsafe partial class SyscallTable
     }
 
     // Linux fills a read of a regular file (up to its end) and of /dev/zero or /dev/urandom whole, where
-    // a daemon answers a chunk at a time (a page, or what one message holds): the rest is asked for
-    // here, so that dd's one read of bs=1M is a whole block, as on Linux. A regular file's short chunk
-    // is its end; a device's chunks go on until the count (at most DeviceReadBytes) is met.
+    // a daemon answers a chunk at a time (a page, or what one message holds, less than asked for even
+    // inside a file): the rest is asked for here until the count is met or a chunk is empty (the end),
+    // so that dd's one read of bs=1M is a whole block, as on Linux. A device's read stops at
+    // DeviceReadBytes.
     private const ulong DeviceReadBytes = 16 << 20;
 
     private static long ReadRest(LinuxProcess p, LinuxFile f, ulong buffer, ulong count, int read, int want)
     {
-        bool device = f.FillsReads;
-        if (device && count > DeviceReadBytes) count = DeviceReadBytes;
+        if (f.FillsReads && count > DeviceReadBytes) count = DeviceReadBytes;
         ulong done = (ulong)read;
-        while (done < count && (read == want || device && read > 0))
+        while (done < count && read > 0)
         {
             if (!Chunk(p, buffer + done, count - done, true, out byte* at, out want)) break;
             if (Fs.Read(f.Fd, at, want, out read) != Status.Ok) break;   // what was read is the answer
