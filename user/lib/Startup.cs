@@ -65,6 +65,9 @@ public static unsafe class Startup
         Runtime.Collector.Install(((ulong)&here + 4095) & ~4095UL);
         if (!StartupCodeHelpers.InitializeModules(start, end))
             FailFast(null, 0);
+        // A CNode larger than the .bss bitmap (a nester's, up to 2^16 slots): its other slots become
+        // usable now that the heap and the statics (which keep the new bitmap referenced) work.
+        if (s_start != null && s_start->CNodeSlotBits > 12) CSpace.Grow(1u << (int)s_start->CNodeSlotBits);
         int code = ProgramMain();
         System.Console.Flush();
         CloseStdio();

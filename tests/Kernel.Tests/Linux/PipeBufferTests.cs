@@ -57,6 +57,7 @@ public class PipeBufferTests
     [InlineData(65536, 5000, 0)]             // full
     [InlineData(0, 100000, 65536)]
     [InlineData(0, 5000, 5000)]              // longer, and it all fits: no more than it has
+    [InlineData(0, 8192, 8192)]              // longer than PIPE_BUF, with room for all: all of it, no more
     public void AcceptsFollowsPipeBuf(int filled, int length, int accepted)
     {
         var ring = new PipeBuffer();

@@ -14,8 +14,9 @@ public static unsafe class Processes
     private const string BinDirectory = "initfs:/bin/";
 
     // The Linux personality is a nester: every frame of every Linux process it serves is a capability
-    // of its own, so it gets the largest CNode a spawn may have (2^12 slots, against 2^10 for others).
-    private const ulong NesterSizes = 12UL << 8;
+    // of its own, so it gets the largest CNode a spawn may have (2^16 slots, 4 MiB of its memory
+    // block, against 2^10 for others).
+    private const ulong NesterSizes = (ulong)ObjectSizes.MaxCNodeSlotBits << 8;
 
     private static ulong Sizes(System.ReadOnlySpan<byte> name)
     {

@@ -1,7 +1,8 @@
 // The calling process's own capability slots: which are free. A bitmap over the CNode the
 // process was given (its own CNode capability sits at BootstrapSlots.CNode in every process): one
-// in .bss for up to MaxSlots, set up before the heap exists; a larger CNode (the process manager's)
-// gets one from the heap (InitLarge).
+// in .bss for up to MaxSlots, set up before the heap exists; a larger CNode (the bootstrap's, a
+// nester's) gets one from the heap (InitLarge, or Grow once the heap and statics work). TryAlloc
+// skips full words, so a nearly full 2^16-slot CNode costs at most 1,024 word reads, not 65,536.
 using Vireo.Abi;
 
 namespace Vireo.User;
@@ -40,6 +41,22 @@ public static unsafe class CSpace
         Reserve(first, limit);
     }
 
+    /// <summary>Start-up gave the bitmap in .bss (MaxSlots) to a larger CNode: once the heap works,
+    /// the rest of its `limit` slots become usable, the slots used so far staying used.</summary>
+    public static void Grow(uint limit)
+    {
+        if (limit > 1u << 16) limit = 1u << 16;
+        if (limit <= s_limit) return;
+        var large = new ulong[limit / 64];
+        for (uint w = 0; w < s_limit / 64; w++) large[w] = s_used[w];
+        s_large = large;
+        fixed (ulong* words = s_large) s_used = words;
+        s_limit = limit;
+    }
+
+    /// <summary>Slots this process may hand out (the CNode's size).</summary>
+    public static uint Limit => s_limit;
+
     private static void Reserve(uint first, uint limit)
     {
         s_limit = limit;
@@ -49,17 +66,51 @@ public static unsafe class CSpace
 
     public static bool TryAlloc(out uint index)
     {
-        for (uint n = 0; n < s_limit; n++)
+        // From the hint to the end, then from the start: a word at a time, full words skipped.
+        if (s_hint >= s_limit) s_hint = 0;
+        if (Scan(s_hint, s_limit, out index) || Scan(0, s_hint, out index))
         {
-            uint i = s_hint + n;
-            if (i >= s_limit) i -= s_limit;
-            if ((s_used[i >> 6] & (1UL << (int)(i & 63))) == 0)
+            s_used[index >> 6] |= 1UL << (int)(index & 63);
+            s_hint = index + 1;
+            return true;
+        }
+        index = 0;
+        return false;
+    }
+
+    /// <summary>Takes the top `count` slots out of what TryAlloc hands out, for a caller that fills
+    /// them itself, in order, with capabilities it never deletes (a Retype of several objects at once
+    /// returns only the first handle; a slot never filled has generation 0, so the others' handles are
+    /// known). False if any of them is in use.</summary>
+    public static bool ReserveTop(uint count, out uint first)
+    {
+        first = 0;
+        if (count == 0 || count >= s_limit || (count & 63) != 0) return false;
+        uint from = s_limit - count;
+        for (uint w = from / 64; w < s_limit / 64; w++)
+            if (s_used[w] != 0) return false;
+        for (uint w = from / 64; w < s_limit / 64; w++) s_used[w] = ~0UL;
+        s_limit = from;
+        if (s_hint >= s_limit) s_hint = 0;
+        first = from;
+        return true;
+    }
+
+    // The first free slot in [from, to).
+    private static bool Scan(uint from, uint to, out uint index)
+    {
+        uint i = from;
+        while (i < to)
+        {
+            ulong free = ~s_used[i >> 6] & (~0UL << (int)(i & 63));
+            if (free != 0)
             {
-                s_used[i >> 6] |= 1UL << (int)(i & 63);
-                s_hint = i + 1;
-                index = i;
+                uint at = (i & ~63u) + (uint)System.Numerics.BitOperations.TrailingZeroCount(free);
+                if (at >= to) break;
+                index = at;
                 return true;
             }
+            i = (i & ~63u) + 64;
         }
         index = 0;
         return false;

@@ -22,6 +22,8 @@ public sealed class LinuxFile
     public int Users = 1;           // fds naming it
     /// <summary>A read may wait (the console, a pipe): the loop watches it rather than block in it.</summary>
     public bool MayBlock;
+    /// <summary>/dev/zero and /dev/urandom: a read is filled whole (Files.ReadRest), however little the daemon gives at once.</summary>
+    public bool FillsReads;
     /// <summary>The personality's own pipe ends this file holds (pipe2: one; socketpair: both).</summary>
     public Pipe ReadEnd, WriteEnd;
     /// <summary>An AF_UNIX socket that is not connected (socket(2)): connect finds nobody.</summary>
@@ -33,6 +35,8 @@ public sealed class LinuxFile
     public bool IsStream => ReadEnd != null || WriteEnd != null || Socket;
 
     /// <summary>Whether files of this Vireo path's scheme can make a reader wait (tty:, pipe:, chan:).</summary>
+    public static bool SchemeFillsReads(byte[] vireo) => Ascii.StartsWith(vireo, "zero:"u8) || Ascii.StartsWith(vireo, "rand:"u8);
+
     public static bool SchemeMayBlock(byte[] vireo) =>
         Ascii.StartsWith(vireo, "tty:"u8) || Ascii.StartsWith(vireo, "pipe:"u8) || Ascii.StartsWith(vireo, "chan:"u8);
 }

@@ -52,7 +52,8 @@ public sealed unsafe partial class LinuxMemory
             CSpace.Free(slot);
             return s;
         }
-        var p = new Page { Cap = cap, Shared = from.Shared };
+        var p = new Page { Cap = cap, Shared = from.Shared, Block = from.Block };
+        if (from.Block != 0) (p.Holders = from.Holders ??= new BlockHolders()).Hold();
         Area area = Areas.Find(address);
         if (!from.Shared && (area == null || !area.Shared))
         {
@@ -70,7 +71,7 @@ public sealed unsafe partial class LinuxMemory
         if (s != Status.Ok)
         {
             if (p.Cow != null) p.Cow.Count--;
-            CSpace.Release(cap);
+            ObjectPool.Frames.Release(cap, p.Block, p.Holders);
             return s;
         }
         p.Mapped = rights;
@@ -85,23 +86,25 @@ public sealed unsafe partial class LinuxMemory
         Status s;
         if (p.Cow.Count > 1)
         {
-            s = CSpace.Make(ObjectType.Frame, 12, out CapHandle copy);
+            s = ObjectPool.Frames.Make(out CapHandle copy, out ulong block);
             if (s != Status.Ok) return s;
-            var fresh = new Page { Cap = copy };
+            var fresh = new Page { Cap = copy, Block = block };
             byte* source = Show(0, p), target = Show(1, fresh);
             if (source != null && target != null) System.Buffer.MemoryCopy(source, target, (long)PageSize, (long)PageSize);
             Forget(fresh);
             Forget(p);
             if (source == null || target == null)
             {
-                CSpace.Release(copy);
+                ObjectPool.Frames.Release(copy, block, null);
                 return Status.NoSpace;
             }
             // The shared frame leaves this address space (deleting the capability unmaps it).
-            CSpace.Release(p.Cap);
+            ObjectPool.Frames.Release(p.Cap, p.Block, p.Holders);
             p.Cow.Count--;
             p.Cow = null;
             p.Cap = copy;
+            p.Block = block;
+            p.Holders = null;
             p.Mapped = 0;
         }
         else

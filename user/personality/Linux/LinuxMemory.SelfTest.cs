@@ -1,7 +1,8 @@
 // `linux --test-memory`: checks of fork's copy-on-write that need no fork syscall (there is none
 // yet): two memories made by Fork, written through the personality and by a Linux thread whose
 // write fault the pager serves, must never see each other's writes. Prints TEST lines and a
-// LINUX SUMMARY line as the C test programs do (./vireo's linux session counts them).
+// LINUX SUMMARY line as the C test programs do (./vireo's linux session counts them). Also ObjectPool's
+// reuse of freed frames: a frame still shared stays out of the pool, a freed one comes back zeroed.
 using Vireo.Abi;
 using Vireo.Linux.Abi;
 using Vireo.Linux.Loop;
@@ -77,9 +78,20 @@ public sealed unsafe partial class LinuxMemory
         }
         Check("fault_outside", c.Fault(0x3000_0000, 2) == FaultResult.MapError);
         Check("fault_against_protection", c.Fault(TestCode, 2) == FaultResult.AccessError);
+        // The grandchild wrote nothing: every frame it holds is still the child's, so none is pooled.
+        int pooled = ObjectPool.Frames.Pooled;
         g?.Release();
+        Check("pool_keeps_shared_frames", ObjectPool.Frames.Pooled == pooled);
         c.Release();
         Check("parent_after_children", m.Byte(TestData) == 10 && m.Byte(TestData + PageSize) == 11 && m.Put(TestData, 5) && m.Byte(TestData) == 5);
+        // A frame its only holder discards goes back to the pool, and the next page is made from a
+        // freed block, zeroed (every freed frame had a byte written).
+        Check("pool_fill", m.Put(TestData + 6 * PageSize, 7));
+        pooled = ObjectPool.Frames.Pooled;
+        m.Discard(TestData + 6 * PageSize, TestData + 7 * PageSize);
+        Check("pool_takes_freed_frame", ObjectPool.Frames.Pooled == pooled + 1);
+        ulong reused = ObjectPool.Frames.Reused;
+        Check("pool_reuses_zeroed", m.Byte(TestData + 7 * PageSize) == 0 && m.Byte(TestData + 6 * PageSize) == 0 && ObjectPool.Frames.Reused == reused + 2);
         m.Release();
         return Summary();
     }

@@ -1,8 +1,8 @@
 // The Linux process's memory, owned by the personality: its address space object, its areas
 // (MemoryAreas: what is reserved, with which protection, backed by which file) and the 4 KiB frames
-// made so far. Memory is demand-paged: a reservation costs nothing, and a page gets its frame at its
-// first touch, when the Linux thread's page fault arrives here (Fault) or when a syscall's buffer
-// reaches it: a zeroed frame for anonymous memory, the file daemon's own read-only frame for a
+// made so far (by ObjectPool, which reuses the memory of frames gone: ADR 0022). Memory is
+// demand-paged: a reservation costs nothing, and a page gets its frame at its first touch, when the
+// Linux thread's page fault arrives here (Fault) or when a syscall's buffer reaches it: a zeroed frame for anonymous memory, the file daemon's own read-only frame for a
 // read-only file page (shared, never copied), a private copy for a writable or partial one. The
 // personality holds one capability per frame (its CNode is its budget); to read or write a frame it
 // maps a copy of that capability at a scratch window in its own space (four windows, shared by all
@@ -23,7 +23,7 @@ public enum FaultResult { Served, MapError, AccessError, OutOfMemory }
 public sealed unsafe partial class LinuxMemory
 {
     public const ulong PageSize = 4096;
-    private const int AddressSpaceBits = 17;
+    public const int AddressSpaceBits = 17;
     private const ulong ErrorWrite = 2, ErrorFetch = 16;   // page-fault error code bits
 
     private sealed class Page
@@ -32,6 +32,8 @@ public sealed unsafe partial class LinuxMemory
         public Rights Mapped;     // the rights it is mapped with (0: not mapped, e.g. PROT_NONE)
         public bool Shared;       // a file daemon's read-only frame, never written
         public CowShare Cow;      // copy-on-write: the frame is also another memory's (fork)
+        public ulong Block;       // the block it was made from (ObjectPool.Frames); 0 for a file's frame
+        public BlockHolders Holders;   // when fork shares the frame: how many pages hold it
     }
 
     // How many memories hold one copy-on-write frame: the last may write it without copying.
@@ -41,11 +43,12 @@ public sealed unsafe partial class LinuxMemory
     }
 
     public CapHandle AddressSpace;
+    private ulong _spaceBlock;
     public MemoryAreas Areas = new MemoryAreas();
     public readonly List<BackingFile> Files = new List<BackingFile>();   // Area.File indexes it
     private readonly Dictionary<ulong, Page> _pages = new Dictionary<ulong, Page>();
 
-    public Status Create() => CSpace.Make(ObjectType.AddressSpace, AddressSpaceBits, out AddressSpace);
+    public Status Create() => ObjectPool.AddressSpaces.Make(out AddressSpace, out _spaceBlock);
 
     /// <summary>Frames made so far (for tests and /proc).</summary>
     public int FrameCount => _pages.Count;
@@ -109,7 +112,7 @@ public sealed unsafe partial class LinuxMemory
     {
         Forget(p);
         if (p.Cow != null) p.Cow.Count--;
-        CSpace.Release(p.Cap);   // deleting a mapped frame capability unmaps it
+        ObjectPool.Frames.Release(p.Cap, p.Block, p.Holders);   // deleting a mapped frame capability unmaps it
         _pages.Remove(address);
     }
 
@@ -201,9 +204,9 @@ public sealed unsafe partial class LinuxMemory
         }
         else
         {
-            s = CSpace.Make(ObjectType.Frame, 12, out cap);   // made zeroed
+            s = ObjectPool.Frames.Make(out cap, out ulong block);   // made zeroed
             if (s != Status.Ok) return s;
-            p = new Page { Cap = cap };
+            p = new Page { Cap = cap, Block = block };
             if (file != null)
             {
                 ulong end = area.FileEnd < page + PageSize ? area.FileEnd : page + PageSize;
@@ -215,7 +218,7 @@ public sealed unsafe partial class LinuxMemory
                 if (s != Status.Ok)
                 {
                     Forget(p);
-                    CSpace.Release(cap);
+                    ObjectPool.Frames.Release(cap, p.Block, p.Holders);
                     return s;
                 }
             }
@@ -224,7 +227,7 @@ public sealed unsafe partial class LinuxMemory
         if (s != Status.Ok)
         {
             Forget(p);
-            CSpace.Release(cap);
+            ObjectPool.Frames.Release(cap, p.Block, p.Holders);
             return s;
         }
         p.Mapped = want;
@@ -345,13 +348,14 @@ public sealed unsafe partial class LinuxMemory
         foreach (KeyValuePair<ulong, Page> e in _pages)
         {
             if (e.Value.Cow != null) e.Value.Cow.Count--;
-            CSpace.Release(e.Value.Cap);
+            ObjectPool.Frames.Release(e.Value.Cap, e.Value.Block, e.Value.Holders);
         }
         _pages.Clear();
         foreach (BackingFile f in Files) f.Release();
         Files.Clear();
         Areas = new MemoryAreas();
-        CSpace.Release(AddressSpace);
+        ObjectPool.AddressSpaces.Release(AddressSpace, _spaceBlock, null);
         AddressSpace = default;
+        _spaceBlock = 0;
     }
 }

@@ -16,7 +16,7 @@ public static unsafe class ProcFs
     private enum Node { None, Directory, File, Link }
 
     private static readonly string[] TopFiles = { "self", "meminfo", "uptime", "loadavg", "stat", "mounts" };
-    private static readonly string[] ProcessFiles = { "stat", "status", "cmdline", "exe", "mounts" };
+    private static readonly string[] ProcessFiles = { "stat", "status", "cmdline", "comm", "exe", "mounts" };
 
     /// <summary>Whether the personality serves this absolute, normal Linux path (/proc and below).</summary>
     public static bool Under(ReadOnlySpan<byte> linux) =>
@@ -122,6 +122,7 @@ public static unsafe class ProcFs
         else if (inside.SequenceEqual("stat"u8)) content = ProcText.ProcessStat(Facts(p));
         else if (inside.SequenceEqual("status"u8)) content = ProcText.ProcessStatus(Facts(p), p.Umask);
         else if (inside.SequenceEqual("cmdline"u8)) content = ProcText.Cmdline(p.Argv ?? new[] { p.ExePath });
+        else if (inside.SequenceEqual("comm"u8)) content = Bytes(ProcText.Comm(p.ExePath) + "\n");   // stat's name, on a line
         return content != null ? Node.File : Node.None;
     }
 

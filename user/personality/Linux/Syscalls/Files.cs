@@ -80,7 +80,8 @@ public static unsafe partial class SyscallTable
         if (f.MayBlock && LinuxTerminal.IsConsole(f)) return ConsoleRead(p, f, at, want);   // termios's VMIN and VTIME: Terminal.cs
         if (f.MayBlock && !Ready(p, f, Readiness.Readable)) return EventLoop.Parked;
         Status s = Fs.Read(f.Fd, at, want, out int read);
-        return s != Status.Ok ? -Errno.From(s) : read;
+        if (s != Status.Ok) return -Errno.From(s);
+        return !f.MayBlock && read > 0 ? ReadRest(p, f, buffer, count, read, want) : read;
     }
 
     // Whether a read (or write) of a file that can make its caller wait would go ahead now; if not, p
@@ -93,6 +94,26 @@ public static unsafe partial class SyscallTable
         if (s != Status.Ok || ready != Readiness.None) return true;
         EventLoop.Watched.Add(p);
         return false;
+    }
+
+    // Linux fills a read of a regular file (up to its end) and of /dev/zero or /dev/urandom whole, where
+    // a daemon answers a chunk at a time (a page, or what one message holds, less than asked for even
+    // inside a file): the rest is asked for here until the count is met or a chunk is empty (the end),
+    // so that dd's one read of bs=1M is a whole block, as on Linux. A device's read stops at
+    // DeviceReadBytes.
+    private const ulong DeviceReadBytes = 16 << 20;
+
+    private static long ReadRest(LinuxProcess p, LinuxFile f, ulong buffer, ulong count, int read, int want)
+    {
+        if (f.FillsReads && count > DeviceReadBytes) count = DeviceReadBytes;
+        ulong done = (ulong)read;
+        while (done < count && read > 0)
+        {
+            if (!Chunk(p, buffer + done, count - done, true, out byte* at, out want)) break;
+            if (Fs.Read(f.Fd, at, want, out read) != Status.Ok) break;   // what was read is the answer
+            done += (ulong)read;
+        }
+        return (long)done;
     }
 
     private static long ReadServed(LinuxFile f, byte* at, int want)

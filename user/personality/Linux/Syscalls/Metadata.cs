@@ -67,6 +67,33 @@ public static unsafe partial class SyscallTable
         return e != 0 ? e : -Errno.From(Fs.Fchmod(f.Fd, (uint)(mode & FileModes.PermissionMask)));
     }
 
+    // ftruncate(fd, length): Linux's EINVAL for a negative length, and for a descriptor that is not a
+    // regular file open for writing (the scheme's refusal, InsufficientRights, is that case).
+    private static long Ftruncate(LinuxProcess p, ulong fd, ulong length)
+    {
+        LinuxFile f = p.Files.Get(fd);
+        if (f == null) return -Errno.EBADF;
+        if ((long)length < 0 || f.Stdio || !f.Fd.IsValid) return -Errno.EINVAL;
+        Status s = Fs.Ftruncate(f.Fd, length);
+        return s == Status.InsufficientRights ? -Errno.EINVAL : -Errno.From(s);
+    }
+
+    // truncate(path, length): the file opened for writing (EACCES without the right, EISDIR for a
+    // directory), then as ftruncate.
+    private static long Truncate(LinuxProcess p, ulong path, ulong length)
+    {
+        if ((long)length < 0) return -Errno.EINVAL;
+        long e = VireoPath(p, AtFdCwd, path, out byte[] v);
+        if (e != 0) return e;
+        Status s;
+        Fd fd;
+        fixed (byte* at = v) s = Fs.Open(at, v.Length, OpenFlags.Write, out fd);
+        if (s != Status.Ok) return -Errno.From(s);
+        s = Fs.Ftruncate(fd, length);
+        _ = Fs.Close(fd);   // nothing was written through it
+        return -Errno.From(s);
+    }
+
     private static long Fchown(LinuxProcess p, ulong fd, ulong uid, ulong gid)
     {
         long e = OnFd(p, fd, out LinuxFile f);

@@ -117,6 +117,7 @@ public static unsafe partial class SyscallTable
             if (kind == FileKind.None && Fs.Fstat(fd, out _, out FileKind stated) == Status.Ok) kind = stated;
             f.IsDirectory = (o & OpenFlags.Directory) != 0 || kind == FileKind.Directory;
             f.MayBlock = made != null && LinuxFile.SchemeMayBlock(made);
+            f.FillsReads = made != null && LinuxFile.SchemeFillsReads(made);
         }
         if (f.IsDirectory && f.Path == null) f.Path = linux.ToArray();   // openat and fchdir resolve against it (ProcFs gave /proc/self its pid)
         int n = p.Files.Add(f, (flags & OCloexec) != 0);

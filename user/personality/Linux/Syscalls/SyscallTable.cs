@@ -69,6 +69,8 @@ public static partial class SyscallTable
             case SyscallNumber.Chmod: return Chmodat(p, AtFdCwd, a.A0, a.A1);
             case SyscallNumber.Fchmodat: return Chmodat(p, (long)a.A0, a.A1, a.A2);
             case SyscallNumber.Fchmod: return Fchmod(p, a.A0, a.A1);
+            case SyscallNumber.Ftruncate: return Ftruncate(p, a.A0, a.A1);
+            case SyscallNumber.Truncate: return Truncate(p, a.A0, a.A1);
             case SyscallNumber.Chown: return Chownat(p, AtFdCwd, a.A0, a.A1, a.A2, noFollow: false);
             case SyscallNumber.Lchown: return Chownat(p, AtFdCwd, a.A0, a.A1, a.A2, noFollow: true);
             case SyscallNumber.Fchownat: return Chownat(p, (long)a.A0, a.A1, a.A2, a.A3, (a.A4 & AtSymlinkNofollow) != 0);
@@ -91,6 +93,7 @@ public static partial class SyscallTable
             case SyscallNumber.ArchPrctl: return ArchPrctl(p, a.A0, a.A1);
             case SyscallNumber.SetTidAddress: return (long)p.Pid;
             case SyscallNumber.SetRobustList: return 0;
+            case SyscallNumber.Futex: return Futex(p, a.A0, a.A1);
             case SyscallNumber.Prctl: return a.A0 == 15 || a.A0 == 16 ? 0 : -Errno.EINVAL;   // PR_SET_NAME, PR_GET_NAME: accepted, no names kept
             case SyscallNumber.Rseq: return -Errno.ENOSYS;   // glibc registers it if it can; it need not
 

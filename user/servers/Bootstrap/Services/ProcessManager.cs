@@ -311,7 +311,7 @@ static unsafe partial class ProcessManager
         int memoryBits = (int)(sizes & 0xFF);
         int cnodeBits = (int)((sizes >> 8) & 0xFF);
         if (cnodeBits == 0) cnodeBits = 10;
-        if (memoryBits != 0 && (memoryBits < BuddyBlocks.MinOrder || memoryBits > MemoryBlocks.MaxBits) || cnodeBits < 8 || cnodeBits > 12)
+        if (memoryBits != 0 && (memoryBits < BuddyBlocks.MinOrder || memoryBits > MemoryBlocks.MaxBits) || cnodeBits < 8 || cnodeBits > ObjectSizes.MaxCNodeSlotBits)
             return Status.InvalidArgument;
         if (limit == 0) limit = DefaultLimit;
         ProcessOptions o = ProcessOptions.Default(0);
