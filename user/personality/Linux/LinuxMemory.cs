@@ -188,14 +188,16 @@ public sealed unsafe partial class LinuxMemory
         if (area.Shared && !area.IsAnonymous && !InFile(area, Files[area.File], page)) return FaultResult.MapError;   // past a shared mapping's file (Linux: SIGBUS)
         Status s = Populate(area, page, want, out _);
         if (s == Status.Ok && !area.IsAnonymous) FaultAround(area, page, want);
-        else if (s == Status.Ok && !area.Shared && _pages.ContainsKey(page - PageSize) && _pages.ContainsKey(page - 2 * PageSize)) FaultAhead(area, page, want);
+        else if (s == Status.Ok && !area.Shared && area.End - area.Start >= AheadArea && _pages.ContainsKey(page - PageSize) && _pages.ContainsKey(page - 2 * PageSize)) FaultAhead(area, page, want);
         return s == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
     }
 
-    /// <summary>Anonymous pages made ahead of a first touch that follows its page's two predecessors
-    /// (memory filled in order: a heap, a buffer): zeroed frames for the next pages of the area, a Retype and a
+    /// <summary>Anonymous pages made ahead of a first touch, in an area of AheadArea bytes or more, that
+    /// follows its page's two predecessors (a large buffer filled in order; a small program's heap is
+    /// left to its faults, where pages it never touches would cost more than they save): zeroed frames for the next pages of the area, a Retype and a
     /// Map each, instead of a fault each. Touches in any other order make one page at a time.</summary>
     public const int AheadPages = 7;
+    public const ulong AheadArea = 256 * 1024;
 
     private void FaultAhead(Area area, ulong page, Rights want)
     {
