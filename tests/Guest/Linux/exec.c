@@ -69,6 +69,8 @@ int main(int argc, char **argv)
     CHECK_ERRNO("missing", execve("/nosuch", args, no_env), ENOENT);
     CHECK_ERRNO("not_directory", execve("/etc/passwd/x", args, no_env), ENOTDIR);
     CHECK_ERRNO("directory", execve("/tmp", args, no_env), EACCES);
+    CHECK_ERRNO("proc_file", execve("/proc/self/stat", args, no_env), EACCES);
+    CHECK_ERRNO("proc_meminfo", execve("/proc/meminfo", args, no_env), EACCES);
     write_file("/tmp/exec-plain", "#!/bin/true\n", 0644);
     CHECK_ERRNO("not_executable", execve("/tmp/exec-plain", args, no_env), EACCES);
     write_file("/tmp/exec-garbage", "this is no program\n", 0755);

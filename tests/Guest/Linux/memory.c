@@ -2,14 +2,16 @@
  * memory: the personality's demand-paged memory (docs/design/linux.md, "Memory"): anonymous mmap
  * and brk read zero at the first touch, PROT_NONE reservations of a gigabyte, mprotect enforced
  * (checked through a syscall's EFAULT, since signals are not delivered yet), partial munmap,
- * MAP_FIXED over a reservation, madvise(MADV_DONTNEED) zeroing, MAP_PRIVATE file mappings, and each
- * call's documented errors.
+ * MAP_FIXED over a reservation, madvise(MADV_DONTNEED) zeroing, MAP_PRIVATE file mappings, MAP_SHARED
+ * file mappings (written through to the file, seen by read(2), by another mapping and across fork;
+ * msync), fork's lazy copy-on-write, and each call's documented errors.
  */
 #include "check.h"
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -144,6 +146,97 @@ int main(void)
     sh[page] = 6;
     CHECK("madvise_shared_keeps", madvise(sh, 2 * page, MADV_DONTNEED) == 0 && sh[page] == 6);
     CHECK("munmap_shared", munmap(sh, 2 * page) == 0);
+
+    /* MAP_SHARED of a file on /tmp (ramfs lends its own pages): stores are the file's at once. */
+    int shf = open("/tmp/memory-shared", O_CREAT | O_TRUNC | O_RDWR, 0644);
+    write(shf, text, sizeof text);   /* 5000 bytes: two pages, the second partly */
+    char *s1 = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, shf, 0);
+    char *s2 = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, shf, 0);
+    CHECK("mmap_shared_file", s1 != MAP_FAILED && s2 != MAP_FAILED && memcmp(s1, text, sizeof text) == 0);
+    s1[10] = '#';
+    s1[page + 3] = '$';
+    char got[2] = { 0, 0 };
+    CHECK("shared_store_seen_by_pread", pread(shf, &got[0], 1, 10) == 1 && got[0] == '#' && pread(shf, &got[1], 1, page + 3) == 1 && got[1] == '$');
+    CHECK("shared_store_seen_by_other_mapping", s2[10] == '#' && s2[page + 3] == '$');
+    CHECK("pwrite_seen_by_shared_mapping", pwrite(shf, "%", 1, 20) == 1 && s1[20] == '%' && s2[20] == '%');
+    CHECK("msync", msync(s1, 2 * page, MS_SYNC) == 0 && msync(s1, page, MS_ASYNC | MS_INVALIDATE) == 0);
+    CHECK_ERRNO("msync_unaligned", msync(s1 + 1, page, MS_SYNC), EINVAL);
+    CHECK_ERRNO("msync_both", msync(s1, page, MS_SYNC | MS_ASYNC), EINVAL);
+    CHECK_ERRNO("msync_bad_flags", msync(s1, page, 64), EINVAL);
+    char *hole = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    munmap(hole, page);
+    CHECK_ERRNO("msync_unmapped", msync(hole, page, MS_SYNC), ENOMEM);
+    /* A fork's child writes through the same file pages (and through shared anonymous memory). */
+    char *anon = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    anon[0] = 1;
+    pid_t child = fork();
+    if (child == 0) {
+        s1[30] = '&';
+        anon[0] = 2;
+        anon[100] = 3;
+        _exit(s1[10] == '#' && s2[page + 3] == '$' ? 0 : 1);
+    }
+    int status = -1;
+    CHECK("shared_across_fork", waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+          s1[30] == '&' && s2[30] == '&' && anon[0] == 2 && anon[100] == 3);
+    CHECK("munmap_shared_file", munmap(s1, 2 * page) == 0 && munmap(s2, 2 * page) == 0 && munmap(anon, page) == 0);
+    CHECK("shared_stores_kept", pread(shf, got, 1, 30) == 1 && got[0] == '&');
+    close(shf);
+    /* Read-only opens: PROT_READ is fine, PROT_WRITE (at mmap or by mprotect) is EACCES. */
+    int rdonly = open("/tmp/memory-shared", O_RDONLY);
+    char *ro = mmap(NULL, page, PROT_READ, MAP_SHARED, rdonly, 0);
+    CHECK("mmap_shared_read_only", ro != MAP_FAILED && ro[10] == '#');
+    CHECK_ERRNO("mprotect_shared_read_only_fd", mprotect(ro, page, PROT_READ | PROT_WRITE), EACCES);
+    CHECK_ERRNO("mmap_shared_write_read_only_fd", mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, rdonly, 0), EACCES);
+    munmap(ro, page);
+    close(rdonly);
+    /* An unlinked file stays mappable through its open fd; its stores reach it. */
+    int gone = open("/tmp/memory-unlinked", O_CREAT | O_TRUNC | O_RDWR, 0644);
+    write(gone, fill, page);
+    unlink("/tmp/memory-unlinked");
+    char *u = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, gone, 0);
+    CHECK("mmap_unlinked_file", u != MAP_FAILED && u[0] == 'f');
+    if (u != MAP_FAILED) u[1] = 'u';
+    CHECK("unlinked_store_reaches_file", pread(gone, got, 2, 0) == 2 && got[0] == 'f' && got[1] == 'u');
+    char *up = mmap(NULL, page, PROT_READ, MAP_PRIVATE, gone, 0);
+    CHECK("mmap_private_unlinked_file", up != MAP_FAILED && up[1] == 'u');
+    close(gone);
+    if (u != MAP_FAILED) munmap(u, page);
+    if (up != MAP_FAILED) munmap(up, page);
+    /* A disk file shared read-only: its bytes, as read(2) gives them. */
+    int passwd = open("/etc/passwd", O_RDONLY);
+    char first[64];
+    ssize_t pn = read(passwd, first, sizeof first);
+    char *pm = mmap(NULL, page, PROT_READ, MAP_SHARED, passwd, 0);
+    CHECK("mmap_shared_disk_file", pn > 0 && pm != MAP_FAILED && memcmp(pm, first, (size_t)pn) == 0);
+    if (pm != MAP_FAILED) munmap(pm, page);
+    close(passwd);
+
+    /* fork's copy-on-write, taken lazily: the child sees the bytes of the fork's moment whatever the
+     * parent writes after it, its own writes stay its own, and a grandchild sees the child's. */
+    char *cow = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    for (int i = 0; i < 4; i++) cow[i * page] = (char)('A' + i);
+    child = fork();
+    if (child == 0) {
+        int ok = cow[0] == 'A' && cow[page] == 'B';
+        cow[2 * page] = 'x';
+        pid_t grandchild = fork();
+        if (grandchild == 0) _exit(cow[2 * page] == 'x' && cow[3 * page] == 'D' && (cow[3 * page] = 'y') == 'y' ? 0 : 1);
+        int gs = -1;
+        ok = ok && waitpid(grandchild, &gs, 0) == grandchild && WIFEXITED(gs) && WEXITSTATUS(gs) == 0 && cow[3 * page] == 'D';
+        _exit(ok && cow[2 * page] == 'x' ? 0 : 1);
+    }
+    cow[page] = 'p';
+    cow[3 * page] = 'q';
+    status = -1;
+    CHECK("fork_cow_lazy", waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK("fork_cow_parent_keeps_its_own", cow[0] == 'A' && cow[page] == 'p' && cow[2 * page] == 'C' && cow[3 * page] == 'q');
+    /* A child that ends without touching anything: the parent's pages are its own again. */
+    child = fork();
+    if (child == 0) _exit(0);
+    waitpid(child, &status, 0);
+    for (int i = 0; i < 4; i++) cow[i * page] = (char)('a' + i);
+    CHECK("fork_cow_after_child_exit", cow[0] == 'a' && cow[3 * page] == 'd' && munmap(cow, 4 * page) == 0);
 
     /* brk: grows with zeroed pages, shrinks. */
     char *start = sbrk(0);

@@ -16,6 +16,13 @@ public static unsafe class CSpace
     private static ulong[] s_large;   // kept referenced: the collector frees what nothing references
     private static uint s_limit;
     private static uint s_hint;
+    private static uint s_inUse;
+
+    /// <summary>Slots free to hand out (a parent that makes objects for others keeps a reserve with it).</summary>
+    public static uint Available => s_limit - s_inUse;
+
+    /// <summary>Slots this process's CNode has for it (past the bootstrap's).</summary>
+    public static uint Capacity => s_limit;
 
     public static CapHandle Self => new CapHandle(BootstrapSlots.CNode, 0);
     public static CapHandle SelfAddressSpace => new CapHandle(BootstrapSlots.AddressSpace, 0);
@@ -61,6 +68,7 @@ public static unsafe class CSpace
     {
         s_limit = limit;
         for (uint i = 0; i < first && i < s_limit; i++) s_used[i >> 6] |= 1UL << (int)(i & 63);
+        s_inUse = first < s_limit ? first : s_limit;
         s_hint = first;
     }
 
@@ -71,6 +79,7 @@ public static unsafe class CSpace
         if (Scan(s_hint, s_limit, out index) || Scan(0, s_hint, out index))
         {
             s_used[index >> 6] |= 1UL << (int)(index & 63);
+            s_inUse++;
             s_hint = index + 1;
             return true;
         }
@@ -168,6 +177,8 @@ public static unsafe class CSpace
 
     public static void Free(uint index)
     {
-        if (index < s_limit) s_used[index >> 6] &= ~(1UL << (int)(index & 63));
+        if (index >= s_limit || (s_used[index >> 6] & (1UL << (int)(index & 63))) == 0) return;
+        s_used[index >> 6] &= ~(1UL << (int)(index & 63));
+        s_inUse--;
     }
 }

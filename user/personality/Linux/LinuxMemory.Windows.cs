@@ -5,7 +5,8 @@
 // Windows 0 and 3 serve At (syscall buffers), taking turns, so that a buffer across two pages (a
 // 4 KiB read into a buffer that is not page aligned) keeps both shown from one call to the next
 // instead of showing each again every call; 0 also fills new pages, 1 shows the second frame of a
-// copy (fork), 2 a file daemon's frame being copied from (ShowFrame).
+// copy (fork's copy-on-write), 2 a frame being copied from or read (ShowFrame: a file's cached page, a
+// copy-on-write page's frame), which it keeps showing until another is asked for.
 using Vireo.Abi;
 using Vireo.User;
 
@@ -27,7 +28,7 @@ public sealed unsafe partial class LinuxMemory
     private static byte* Show(int w, Page p)
     {
         if (s_shown[w] == p) return (byte*)(WindowBase + (ulong)w * PageSize);
-        return ShowCap(w, p.Cap, p.Shared ? Rights.Read : Rights.Read | Rights.Write, p);
+        return ShowCap(w, p.Cap, p.Shared && !p.Writable ? Rights.Read : Rights.Read | Rights.Write, p);
     }
 
     // Shows the frame of `p` for At: where it is shown already, else in the At window used less recently.
@@ -72,8 +73,26 @@ public sealed unsafe partial class LinuxMemory
             if (s_shown[w] == p) Hide(w);
     }
 
-    /// <summary>Shows a file daemon's read-only frame (BackingFile.CopyTo) until HideFrame.</summary>
-    public static byte* ShowFrame(CapHandle frame) => ShowCap(2, frame, Rights.Read, null);
+    private static ulong s_frameShown;   // the capability ShowFrame shows (window 2), 0 if none
+    private static bool s_frameWritable;
 
-    public static void HideFrame() => Hide(2);
+    /// <summary>Shows `frame` at window 2 (read-only unless `writable`) until HideFrame or the next
+    /// ShowFrame of another frame: a file's cached page (BackingFile) or a copy-on-write frame.</summary>
+    public static byte* ShowFrame(CapHandle frame, bool writable)
+    {
+        if (s_frameShown == frame.Value && frame.Value != 0 && s_copy[2].Value != 0 && (s_frameWritable || !writable)) return (byte*)(WindowBase + 2 * PageSize);
+        byte* at = ShowCap(2, frame, writable ? Rights.Read | Rights.Write : Rights.Read, null);
+        s_frameShown = at != null ? frame.Value : 0;
+        s_frameWritable = writable;
+        return at;
+    }
+
+    public static void HideFrame()
+    {
+        Hide(2);
+        s_frameShown = 0;
+    }
+
+    /// <summary>Where an empty file's head is "shown": nothing of it may be read.</summary>
+    public static byte* ShowNothing() => (byte*)(WindowBase + 2 * PageSize);
 }

@@ -28,18 +28,27 @@ public sealed unsafe partial class LinuxMemory
 
     private sealed class Page
     {
-        public CapHandle Cap;     // the frame; mapped in the Linux address space when Mapped != 0
+        public CapHandle Cap;     // the frame; mapped in the Linux address space when Mapped != 0; none
+                                  // yet for a fork's page not touched since (taken from Cow.Source)
         public Rights Mapped;     // the rights it is mapped with (0: not mapped, e.g. PROT_NONE)
-        public bool Shared;       // a file daemon's read-only frame, never written
+        public bool Shared;       // a file's frame (its cache's), never copied: read-only unless Writable
+        public bool Writable;     // a writable MAP_SHARED mapping's frame
         public CowShare Cow;      // copy-on-write: the frame is also another memory's (fork)
-        public ulong Block;       // the block it was made from (ObjectPool.Frames); 0 for a file's frame
-        public BlockHolders Holders;   // when fork shares the frame: how many pages hold it
+        public ulong Block;       // the block it was made from (ObjectPool.Frames); 0 for a file's
+                                  // frame; not used while Cow names the frame (the share has it)
+        public BlockHolders Holders;   // MAP_SHARED anonymous memory a fork shares: how many pages hold it
     }
 
-    // How many memories hold one copy-on-write frame: the last may write it without copying.
+    // How many memories hold one copy-on-write frame (the last may write it without copying), and a
+    // capability to it that a holder which has not taken the page yet copies: one holder's own (the
+    // page's at the fork), or, once that holder has let go while others still hold the page, the
+    // share's alone (Orphan).
     private sealed class CowShare
     {
         public int Count;
+        public CapHandle Source;
+        public bool Orphan;
+        public ulong Block;       // the frame's block (ObjectPool.Frames), back to the pool with the last holder
     }
 
     public CapHandle AddressSpace;
@@ -111,8 +120,8 @@ public sealed unsafe partial class LinuxMemory
     private void Drop(ulong address, Page p)
     {
         Forget(p);
-        if (p.Cow != null) p.Cow.Count--;
-        ObjectPool.Frames.Release(p.Cap, p.Block, p.Holders);   // deleting a mapped frame capability unmaps it
+        if (p.Cow != null) LeaveShare(p, unmap: true);
+        else ObjectPool.Frames.Release(p.Cap, p.Block, p.Holders);   // deleting a mapped frame capability unmaps it
         _pages.Remove(address);
     }
 
@@ -131,16 +140,30 @@ public sealed unsafe partial class LinuxMemory
         return Status.Ok;
     }
 
+    /// <summary>Whether every shared file mapping in [start, end) has writable frames (mprotect's
+    /// PROT_WRITE: EACCES otherwise).</summary>
+    public bool SharedWritable(ulong start, ulong end)
+    {
+        for (ulong a = start; a < end;)
+        {
+            Area area = Areas.Find(a);
+            if (area == null) return true;
+            if (area.Shared && !area.IsAnonymous && !Files[area.File].Writable) return false;
+            a = area.End;
+        }
+        return true;
+    }
+
     /// <summary>mprotect over a range the areas cover: the areas and the frames already made.</summary>
     public Status Protect(ulong start, ulong end, uint prot)
     {
         Areas.Protect(start, end, prot);
         for (ulong a = start; a < end; a += PageSize)
         {
-            if (!_pages.TryGetValue(a, out Page p)) continue;
-            if (p.Shared && (prot & Prot.Write) != 0)
+            if (!_pages.TryGetValue(a, out Page p) || p.Cap.Value == 0) continue;   // not taken: mapped as the area says at its touch
+            if (p.Shared && !p.Writable && (prot & Prot.Write) != 0)
             {
-                Drop(a, p);   // the next touch makes a private copy of the file's page
+                Drop(a, p);   // the next touch makes a private copy of the file's page (a shared mapping's: its frame again, refused)
                 continue;
             }
             Status s = Remap(a, p, RightsFor(prot, execute: false));
@@ -160,13 +183,32 @@ public sealed unsafe partial class LinuxMemory
         Rights want = RightsFor(area.Prot, fetch);
         if (_pages.TryGetValue(page, out Page p))
         {
-            // Present: shared copy-on-write, or mapped with other rights (W+X memory is writable or
-            // executable at a time).
+            // Present: a fork's page not taken yet, shared copy-on-write, or mapped with other rights
+            // (W+X memory is writable or executable at a time).
+            if (p.Cap.Value == 0 && !write) return Take(page, p, want) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
             if (write && p.Cow != null) return Unshare(page, p, want) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
             if (p.Mapped == want) return FaultResult.AccessError;
             return Remap(page, p, want) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
         }
-        return Populate(area, page, want, out _) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
+        if (area.Shared && !area.IsAnonymous && !InFile(area, Files[area.File], page)) return FaultResult.MapError;   // past a shared mapping's file (Linux: SIGBUS)
+        Status s = Populate(area, page, want, out _);
+        if (s == Status.Ok && !area.IsAnonymous) FaultAround(area, page, want);
+        else if (s == Status.Ok && !area.Shared && area.End - area.Start >= AheadArea && _pages.ContainsKey(page - PageSize) && _pages.ContainsKey(page - 2 * PageSize)) FaultAhead(area, page, want);
+        return s == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
+    }
+
+    /// <summary>Anonymous pages made ahead of a first touch, in an area of AheadArea bytes or more, that
+    /// follows its page's two predecessors (a large buffer filled in order; a small program's heap is
+    /// left to its faults, where pages it never touches would cost more than they save): zeroed frames for the next pages of the area, a Retype and a
+    /// Map each, instead of a fault each. Touches in any other order make one page at a time.</summary>
+    public const int AheadPages = 7;
+    public const ulong AheadArea = 256 * 1024;
+
+    private void FaultAhead(Area area, ulong page, Rights want)
+    {
+        if (want == 0 || CSpace.Available < ForkReserve) return;   // the reserve is for pages really touched
+        for (ulong at = page + PageSize; at < page + (AheadPages + 1) * PageSize && at < area.End; at += PageSize)
+            if (_pages.ContainsKey(at) || Populate(area, at, want, out _) != Status.Ok) return;
     }
 
     private static bool Allows(uint prot, bool write, bool fetch) =>
@@ -198,9 +240,12 @@ public sealed unsafe partial class LinuxMemory
         ulong offset = area.FileOffset + (page - area.Start);
         Status s;
         CapHandle cap;
-        if (file != null && (area.Prot & Prot.Write) == 0 && file.Bytes == null && Lendable(area, file, page) && Lend(area, file, page, want, out cap))
+        if (file != null && (area.Shared || (area.Prot & Prot.Write) == 0) && Lendable(area, file, page))
         {
-            p = new Page { Cap = cap, Shared = true };
+            // The file's own frame, from its cache: shared by every process mapping the page.
+            s = file.CopyOf(offset, out cap);
+            if (s != Status.Ok) return s;
+            p = new Page { Cap = cap, Shared = true, Writable = file.Writable };
         }
         else
         {
@@ -235,28 +280,36 @@ public sealed unsafe partial class LinuxMemory
         return Status.Ok;
     }
 
-    // Whether the file can lend its own frame for `page` of `area`: the page lies wholly in the file.
+    // Whether the file's own frame backs `page` of `area`: the page lies wholly in the file (a shared
+    // mapping's last page may end past it: the file's page is still the one written through).
     private static bool Lendable(Area area, BackingFile file, ulong page) =>
-        page + PageSize <= area.End && page + PageSize <= area.FileEnd && area.FileOffset + (page - area.Start) + PageSize <= file.Size;
+        page + PageSize <= area.End && (area.Shared ? InFile(area, file, page) :
+            page + PageSize <= area.FileEnd && area.FileOffset + (page - area.Start) + PageSize <= file.Size);
 
-    // Takes the daemon's frame for `page` and, in the same request, for up to two untouched pages after
-    // it (fault-around: a program's text is read in runs), which are mapped now; the first is the
-    // caller's to map.
-    private bool Lend(Area area, BackingFile file, ulong page, Rights want, out CapHandle first)
+    private static bool InFile(Area area, BackingFile file, ulong page) => area.FileOffset + (page - area.Start) < file.Size;
+
+    /// <summary>Pages of the 64 KiB around a file page just made that the file's cache holds already
+    /// are mapped too (a program's text is read in runs, and another process has asked for them):
+    /// a Copy and a Map each instead of a fault.</summary>
+    public const int AroundPages = 16;
+
+    private void FaultAround(Area area, ulong page, Rights want)
     {
-        first = default;
-        int n = 1;
-        while (n < BackingFile.MaxPerRequest && Lendable(area, file, page + (ulong)n * PageSize) && !_pages.ContainsKey(page + (ulong)n * PageSize)) n++;
-        CapHandle* frames = stackalloc CapHandle[BackingFile.MaxPerRequest];
-        if (file.Frames(area.FileOffset + (page - area.Start), n, frames) != Status.Ok) return false;
-        for (int k = 1; k < n; k++)
+        BackingFile file = Files[area.File];
+        if (!(area.Shared || (area.Prot & Prot.Write) == 0) || want == 0) return;
+        ulong first = page & ~(AroundPages * PageSize - 1);
+        for (ulong at = first; at < first + AroundPages * PageSize; at += PageSize)
         {
-            ulong at = page + (ulong)k * PageSize;
-            if (want != 0 && Sys.Map(AddressSpace, frames[k], at, want) == Status.Ok) _pages[at] = new Page { Cap = frames[k], Shared = true, Mapped = want };
-            else CSpace.Release(frames[k]);
+            if (at == page || at < area.Start || at >= area.FileEnd || !Lendable(area, file, at) || _pages.ContainsKey(at)) continue;
+            ulong offset = area.FileOffset + (at - area.Start);
+            if (!file.IsCached(offset) || file.CopyOf(offset, out CapHandle cap) != Status.Ok) continue;
+            if (Sys.Map(AddressSpace, cap, at, want) != Status.Ok)
+            {
+                CSpace.Release(cap);
+                continue;
+            }
+            _pages[at] = new Page { Cap = cap, Shared = true, Writable = file.Writable, Mapped = want };
         }
-        first = frames[0];
-        return true;
     }
 
     /// <summary>Whether every byte of [address, address + length) lies in accessible areas.</summary>
@@ -290,15 +343,18 @@ public sealed unsafe partial class LinuxMemory
         available = 0;
         ulong page = address & ~(PageSize - 1);
         _pages.TryGetValue(page, out Page p);
-        if (p == null || p.Cow != null && write)
+        if (p == null || p.Cap.Value == 0 || p.Cow != null && write)
         {
             // The caller may write through the pointer: a copy-on-write page of a writable area
-            // becomes this memory's own first.
+            // becomes this memory's own first; a fork's page not taken yet is taken.
             Area area = Areas.Find(address);
             if (area == null || area.Prot == Prot.None) return null;
+            if (p == null && area.Shared && !area.IsAnonymous && !InFile(area, Files[area.File], page)) return null;
             Rights want = RightsFor(area.Prot, execute: false);
             if (p == null && Populate(area, page, want, out p) != Status.Ok) return null;
-            if (p.Cow != null && (area.Prot & Prot.Write) != 0 && Unshare(page, p, want) != Status.Ok) return null;
+            bool own = write && (area.Prot & Prot.Write) != 0;
+            if (p.Cow != null && own && Unshare(page, p, want) != Status.Ok) return null;
+            if (p.Cap.Value == 0 && Take(page, p, want) != Status.Ok) return null;
         }
         byte* window = ShowForAt(p);
         if (window == null) return null;
@@ -347,8 +403,8 @@ public sealed unsafe partial class LinuxMemory
         for (int w = 0; w < Windows; w++) Hide(w);
         foreach (KeyValuePair<ulong, Page> e in _pages)
         {
-            if (e.Value.Cow != null) e.Value.Cow.Count--;
-            ObjectPool.Frames.Release(e.Value.Cap, e.Value.Block, e.Value.Holders);
+            if (e.Value.Cow != null) LeaveShare(e.Value, unmap: false);   // the address space goes next
+            else ObjectPool.Frames.Release(e.Value.Cap, e.Value.Block, e.Value.Holders);
         }
         _pages.Clear();
         foreach (BackingFile f in Files) f.Release();

@@ -51,16 +51,15 @@ public sealed unsafe partial class LinuxProcess
     {
         memory = null;
         entry = rsp = brk = 0;
-        var head = new byte[4096];
-        int length;
-        fixed (byte* h = head) length = file.Head(h, head.Length);
-        if (length < 0)
+        // The file's first page, shown by its cache (execve's `#!` check showed it already): the
+        // headers are parsed and the areas made before anything else uses the window.
+        byte* h = file.Head(out int length);
+        if (h == null)
         {
             why = "could not read it";
             return Status.IoError;
         }
         LinuxExecutable exe;
-        fixed (byte* h = head)
         {
             if (LinuxExecutable.TryParse(h, length, file.Size, out exe, out why) != FormatStatus.Ok) return Status.InvalidArgument;
             var m = new LinuxMemory();

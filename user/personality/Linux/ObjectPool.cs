@@ -84,6 +84,10 @@ public sealed class ObjectPool
         if (block != 0 && (holders == null || holders.LetGo())) _free.Push(block);
     }
 
+    /// <summary>Puts back the block of an object whose every capability is gone already (the last
+    /// holder of a copy-on-write share let go of it: LinuxMemory.LeaveShare).</summary>
+    public void GiveBack(ulong block) => _free.Push(block);
+
     // Slots for batches of new blocks (CSpace.ReserveTop): half of a large CNode, handed out in order
     // and never freed (a block is kept for good), so each slot is filled once and its handle is known.
     private static uint s_batchNext, s_batchEnd;

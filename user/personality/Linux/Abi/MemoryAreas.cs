@@ -20,7 +20,7 @@ public sealed class Area
     public int File = -1;        // which of the memory's files gives its bytes, or -1: anonymous (zero)
     public ulong FileOffset;     // the file offset of Start
     public ulong FileEnd;        // the address past which the file gives no bytes (zero beyond)
-    public bool Shared;          // MAP_SHARED anonymous memory: a fork shares its frames, never copies
+    public bool Shared;          // MAP_SHARED: a fork shares its frames, never copies; a file's are written through
 
     public bool IsAnonymous => File < 0;
     public Area Clone() => new Area { Start = Start, End = End, Prot = Prot, File = File, FileOffset = FileOffset, FileEnd = FileEnd, Shared = Shared };

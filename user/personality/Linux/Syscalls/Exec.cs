@@ -37,13 +37,19 @@ public static unsafe partial class SyscallTable
             if (vireo == null) return -Errno.EACCES;
             Status s = BackingFile.Open(vireo, run: true, out BackingFile file);
             if (s != Status.Ok) return -ExecErrno(s);
-            byte* head = stackalloc byte[Shebang.Max];
-            int n = file.Head(head, Shebang.Max);
-            var first = new ReadOnlySpan<byte>(head, n < 0 ? 0 : n);
-            if (Shebang.IsScript(first))
+            // The first page, read once: the `#!` check here, the ELF headers in Exec (it is still shown).
+            byte* head = file.Head(out int n);
+            if (head == null)
             {
                 file.Close();
-                if (!Shebang.TryParse(first, out byte[] interpreter, out byte[] argument)) return -Errno.ENOEXEC;
+                return -Errno.EIO;
+            }
+            var first = new ReadOnlySpan<byte>(head, n < Shebang.Max ? n : Shebang.Max);
+            if (Shebang.IsScript(first))
+            {
+                bool parsed = Shebang.TryParse(first, out byte[] interpreter, out byte[] argument);
+                file.Close();
+                if (!parsed) return -Errno.ENOEXEC;
                 argv = Shebang.Arguments(interpreter, argument, linux, argv);
                 linux = LinuxPaths.Absolute(p.Cwd, interpreter);
                 if (linux == null) return -Errno.ENAMETOOLONG;

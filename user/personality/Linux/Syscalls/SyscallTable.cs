@@ -89,6 +89,7 @@ public static partial class SyscallTable
             case SyscallNumber.Munmap: return Munmap(p, a.A0, a.A1);
             case SyscallNumber.Mprotect: return Mprotect(p, a.A0, a.A1, a.A2);
             case SyscallNumber.Madvise: return Madvise(p, a.A0, a.A1, a.A2);
+            case SyscallNumber.Msync: return Msync(p, a.A0, a.A1, a.A2);
             case SyscallNumber.Execve: return Execve(p, a.A0, a.A1, a.A2, out exit, out status);
             case SyscallNumber.ArchPrctl: return ArchPrctl(p, a.A0, a.A1);
             case SyscallNumber.SetTidAddress: return (long)p.Pid;
