@@ -99,10 +99,11 @@ AFTER = re.compile(rb"\{after:([0-9.]+)\}(.*?)\r?\n?$", re.DOTALL)
 
 
 def with_pids(line, output):
-    """Replaces each {pid:NAME} in line with NAME's pid from the last `ps` row for it in output."""
+    """Replaces each {pid:NAME} in line with NAME's pid from the last `ps` row for it in output
+    (PID PARENT NAME, or PID PARENT CPU NAME as sys:/ps prints it)."""
     def pid(match):
         name = re.escape(match.group(1))
-        rows = re.findall(rb"^ *([0-9]+) +[0-9]+ +" + name + rb"\r?$", output, re.MULTILINE)
+        rows = re.findall(rb"^ *([0-9]+) +[0-9]+ +(?:[0-9]+ +)?" + name + rb"\r?$", output, re.MULTILINE)
         return rows[-1] if rows else match.group(0)   # left as it is: the command then fails visibly
     return re.sub(rb"\{pid:([A-Za-z0-9_.-]+)\}", pid, line)
 
