@@ -72,7 +72,7 @@ public enum KernelCounter : ulong
     PageTables = 16,
     /// <summary>Address-space identifiers held by live address spaces.</summary>
     Asids = 17,
-    /// <summary>TSC ticks the kernel's idle loop has spent halted since boot: not a count of objects
+    /// <summary>TSC ticks the boot CPU's idle loop has spent halted since boot: not a count of objects
     /// (leak checks skip it, IsLeakCounter); benchmarks under -icount subtract it, since QEMU's
     /// instruction counter jumps to the next deadline while the guest halts (waiting for a disk).</summary>
     IdleTsc = 18,

@@ -408,7 +408,9 @@ public static unsafe partial class Threads
             }
             while (me->Index != 0 && !MayHaveWork(me));
             BigKernelLock.Acquire();
-            ObjectCounts.Add(Abi.KernelCounter.IdleTsc, Cpu.ReadTsc() - halted);
+            // The boot CPU's idle time only: an AP's halt can span many reads of the counter and would
+            // land whole in whichever window it ends in (and benchmarks subtracting it run on CPU 0).
+            if (me->Index == 0) ObjectCounts.Add(Abi.KernelCounter.IdleTsc, Cpu.ReadTsc() - halted);
             me->Reschedule = 0;
             me->Charged = 0;   // idle time is nobody's
             // The tick's work on this CPU's queue (throttled threads released, boosts), which an AP's
