@@ -61,9 +61,6 @@ public static unsafe class CSpace
         s_limit = limit;
     }
 
-    /// <summary>Slots this process may hand out (the CNode's size).</summary>
-    public static uint Limit => s_limit;
-
     private static void Reserve(uint first, uint limit)
     {
         s_limit = limit;
@@ -172,6 +169,21 @@ public static unsafe class CSpace
             s = Sys.Retype(more, type, sizeBits, Self, slot, 1, out cap);
         }
         if (s != Status.Ok) cap = default;
+        return s;
+    }
+
+    /// <summary>A copy of `cap` with `rights` (those it has) in a fresh slot of this process; on
+    /// failure the slot is free again and `copy` is 0.</summary>
+    public static Status Copy(CapHandle cap, Rights rights, out CapHandle copy)
+    {
+        copy = default;
+        if (!TryAlloc(out uint slot)) return Status.NoSpace;
+        Status s = Sys.Copy(cap, Self, slot, rights, out copy);
+        if (s != Status.Ok)
+        {
+            Free(slot);
+            copy = default;
+        }
         return s;
     }
 

@@ -72,12 +72,5 @@ public static unsafe class FileMapServer
         for (int i = 0; i < made; i++) CSpace.Release(caps[i]);
     }
 
-    private static Status CopyOf(CapHandle frame, Rights rights, out CapHandle copy)
-    {
-        copy = default;
-        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-        Status s = Sys.Copy(frame, CSpace.Self, slot, rights, out copy);
-        if (s != Status.Ok) CSpace.Free(slot);
-        return s;
-    }
+    private static Status CopyOf(CapHandle frame, Rights rights, out CapHandle copy) => CSpace.Copy(frame, rights, out copy);
 }

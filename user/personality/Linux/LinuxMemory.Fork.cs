@@ -73,13 +73,8 @@ public sealed unsafe partial class LinuxMemory
     // The child's page at `address`: MAP_SHARED anonymous memory, the frame itself, mapped as it is.
     private Status ShareWith(LinuxMemory child, ulong address, Page from)
     {
-        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-        Status s = Sys.Copy(from.Cap, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Execute | Rights.Map, out CapHandle cap);
-        if (s != Status.Ok)
-        {
-            CSpace.Free(slot);
-            return s;
-        }
+        Status s = CSpace.Copy(from.Cap, Rights.Read | Rights.Write | Rights.Execute | Rights.Map, out CapHandle cap);
+        if (s != Status.Ok) return s;
         // Both pages hold the frame: its block goes back to the pool with the last (BlockHolders).
         BlockHolders holders = from.Block == 0 ? null : from.Holders ??= new BlockHolders();
         holders?.Hold();
@@ -107,14 +102,8 @@ public sealed unsafe partial class LinuxMemory
         }
         else
         {
-            if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-            Status s = Sys.Copy(c.Source, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Execute | Rights.Map, out p.Cap);
-            if (s != Status.Ok)
-            {
-                CSpace.Free(slot);
-                p.Cap = default;
-                return s;
-            }
+            Status s = CSpace.Copy(c.Source, Rights.Read | Rights.Write | Rights.Execute | Rights.Map, out p.Cap);
+            if (s != Status.Ok) return s;
         }
         p.Mapped = 0;
         return Remap(address, p, want);

@@ -42,12 +42,7 @@ public sealed unsafe partial class LinuxMemory
     private static byte* ShowCap(int w, CapHandle cap, Rights rights, object owner)
     {
         Hide(w);
-        if (!CSpace.TryAlloc(out uint slot)) return null;
-        if (Sys.Copy(cap, CSpace.Self, slot, rights | Rights.Map, out CapHandle copy) != Status.Ok)
-        {
-            CSpace.Free(slot);
-            return null;
-        }
+        if (CSpace.Copy(cap, rights | Rights.Map, out CapHandle copy) != Status.Ok) return null;
         ulong at = WindowBase + (ulong)w * PageSize;
         if (Sys.Map(CSpace.SelfAddressSpace, copy, at, rights) != Status.Ok)
         {

@@ -189,10 +189,7 @@ public sealed unsafe class BackingFile
         copy = default;
         Status s = Frame(offset, out CapHandle frame);
         if (s != Status.Ok) return s;
-        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-        s = Sys.Copy(frame, CSpace.Self, slot, Writable ? Rights.Read | Rights.Write | Rights.Map : Rights.Read | Rights.Execute | Rights.Map, out copy);
-        if (s != Status.Ok) CSpace.Free(slot);
-        return s;
+        return CSpace.Copy(frame, Writable ? Rights.Read | Rights.Write | Rights.Map : Rights.Read | Rights.Execute | Rights.Map, out copy);
     }
 
     /// <summary>Copies `count` bytes of the file from `offset` to `to` (through the cache's frames).</summary>

@@ -113,7 +113,7 @@ public sealed class ObjectPool
         if (!s_batchTried)
         {
             s_batchTried = true;
-            uint half = CSpace.Limit / 2;
+            uint half = CSpace.Capacity / 2;
             if (half >= 4096 && CSpace.ReserveTop(half, out uint first))
             {
                 s_batchNext = first;
