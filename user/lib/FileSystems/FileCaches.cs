@@ -105,6 +105,20 @@ public sealed class FileCaches<TStore, TState> where TStore : struct, IPageStore
         }
     }
 
+    /// <summary>Window `window` of a file in use as one run, as FilePageCache.LoadWindow; when the
+    /// store has no run, unused files are dropped, oldest first, until it has or none is left (then
+    /// 0: the reader asks for pages).</summary>
+    public Status LoadWindow<TReader>(Entry e, ulong window, ref TReader reader, out uint first) where TReader : struct, IFileReader
+    {
+        while (true)
+        {
+            Status s = e.Pages.LoadWindow(window, ref reader, out first);
+            if (s != Status.NoSpace) return s;
+            if (_oldest == null) return Status.Ok;
+            Drop(_oldest);
+        }
+    }
+
     /// <summary>The file shrank to `size` (FilePageCache.Truncated has run): an unused file's pages
     /// past the end go (no reader can map them).</summary>
     public void Shrunk(Entry e, ulong size)
