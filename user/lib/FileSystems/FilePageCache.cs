@@ -66,6 +66,9 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
     /// <summary>Pages held now.</summary>
     public int Count => _pages.Count;
 
+    /// <summary>Windows held as runs now.</summary>
+    public int Runs => _runs.Count;
+
     public FilePageCache(TStore store, ulong size)
     {
         _store = store;

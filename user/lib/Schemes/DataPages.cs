@@ -16,7 +16,12 @@
 // Shared); a page of a run that a reader asks for alone (Fmap, FilePages) is a 4 KiB piece carved
 // from the run's frame (CapCarve) when first asked for. Readers get copies of the run's *handout*
 // capability (a copy of its frame), so withdrawing them (Revoke) leaves the daemon's frame, mapping and
-// pieces. A run goes back to the free runs when its last page is freed.
+// pieces. Memory moves between runs and single pages (RunTable): a page wanted when none is free is
+// taken from a split run or a free run split for it, before a new frame is made; a run whose pages
+// all came back is free again. When neither a free page nor memory for a new one is left, the pool
+// asks its daemon to give some back (Reclaim: diskfs drops the page cache of the least recently
+// used file nobody maps) before it answers NoSpace.
+using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Vireo.Abi;
@@ -34,23 +39,22 @@ public static unsafe class DataPages
     /// <summary>Address space set aside: 16 MiB.</summary>
     public const uint MaxPages = 4096;
 
-    private static uint s_limit;     // capability slots the pool may take (and pages it may hold): a page is one, a run two
-    private static uint s_memory;    // pages of memory the pool may hold (--pages): a run is 16
+    private static uint s_slots;     // capability slots the pool may take: a page is one, a run two, a carved piece one
+    private static uint s_memory;    // pages of memory the pool may hold (--pages, and no more than its slots allow): a run is 16
     private static uint s_runSlots;  // slots runs hold: their frames, handout copies and carved pieces
     private static uint s_mapped;    // pages 1..s_mapped are mapped
     private static uint s_free;      // first page of the free list (0 = empty)
     private static uint s_freeCount; // pages on the free list
 
     /// <summary>Pages the pool may hold, and those not holding data now (Statfs).</summary>
-    public static uint Limit => s_limit;
-    public static uint Available => s_limit - s_mapped - s_runSlots + s_freeCount + FreeRunPages();
+    public static uint Limit => s_memory;
+    public static uint Available => s_memory - s_mapped - (MaxPages - s_runLow) + s_freeCount + (uint)s_table.FreePages;
 
-    private static uint FreeRunPages()
-    {
-        uint n = 0;
-        for (uint r = s_freeRun; r != 0; r = s_runs.Next[r / RunPages]) n += RunPages;
-        return n;
-    }
+    /// <summary>Asked when the pool has neither a free page (or run: `run` true) nor memory or slots
+    /// for a new one: gives some back and answers true, or false if it has nothing to give (then the
+    /// allocation answers NoSpace). Null: nothing is given back (ramfs: its pages are its files).</summary>
+    public static Func<bool, bool> Reclaim;
+
     private static uint s_zero;      // a page that stays zero, handed out for holes (0 until asked for)
 
     /// <summary>Pages in a run: one 64 KiB frame (a reader's window, FileMap.WindowPages).</summary>
@@ -58,15 +62,13 @@ public static unsafe class DataPages
     private const int RunBits = 16;
     private const int MaxRuns = (int)MaxPages / RunPages;
     private static uint s_runLow = MaxPages;   // runs hold pages [s_runLow, MaxPages)
-    private static uint s_freeRun;             // a free run's first page (0 = none), listed through Next
     private static bool s_noRuns;              // memory or page tables ran out for a run: pages only
+    private static RunTable s_table;           // which runs are free, whole or split
 
     private struct Runs
     {
         public fixed ulong Frame[MaxRuns];     // the run's 64 KiB frame (the daemon's, mapped)
         public fixed ulong Handout[MaxRuns];   // a copy of it that readers get copies of
-        public fixed ushort Used[MaxRuns];     // pages of it not freed
-        public fixed uint Next[MaxRuns];       // the free runs' list
         public fixed byte HandedOut[MaxRuns];  // readers were given Handout copies since the last withdraw
     }
     private static Runs s_runs;
@@ -96,24 +98,41 @@ public static unsafe class DataPages
         if (keep > handles + 8) keep = handles + 8;
         keep += HeapSlots;
         uint room = free > keep ? free - keep : 0;
-        s_memory = limit > MaxPages ? MaxPages : limit;
+        s_slots = room;
         if (limit > room) limit = room;
-        s_limit = limit > MaxPages ? MaxPages : limit;
+        s_memory = limit > MaxPages ? MaxPages : limit;
     }
 
     /// <summary>A zeroed page, or NoSpace. `zeroed` false: a reused page keeps old bytes (for a
     /// caller that writes every byte of it, as a page cache filling it from the disk does).</summary>
     public static Status Alloc(out uint page, bool zeroed = true)
     {
-        page = s_free;
-        if (page != 0)
+        while (true)
         {
-            s_free = *(uint*)Address(page);
-            s_freeCount--;
+            page = s_free;
+            if (page != 0)
+            {
+                s_free = *(uint*)Address(page);
+                s_freeCount--;
+            }
+            else if (s_table.TakePage(out int r, out int k)) page = (uint)(r * RunPages + k);
+            else if (NewPage(out page) != Status.Ok)
+            {
+                if (Reclaim != null && Reclaim(false)) continue;
+                return Status.NoSpace;
+            }
+            else return Status.Ok;   // fresh frames come zeroed from Retype
             if (zeroed) Zero(Address(page), Size);
             return Status.Ok;
         }
-        if (s_mapped + s_runSlots >= s_limit || s_mapped + (MaxPages - s_runLow) >= s_memory || s_mapped + 1 >= s_runLow) return Status.NoSpace;
+    }
+
+    // A new 4 KiB frame, mapped as the next page up; NoSpace when memory, slots or the address space
+    // set aside run out.
+    private static Status NewPage(out uint page)
+    {
+        page = 0;
+        if (s_mapped + s_runSlots >= s_slots || s_mapped + (MaxPages - s_runLow) >= s_memory || s_mapped + 1 >= s_runLow) return Status.NoSpace;
         // Fresh frames come zeroed from Retype.
         Status s = CSpace.Make(ObjectType.Frame, 12, out CapHandle frame);
         // NoSpace is Make's own "no free slot" (the kernel never answers NoSpace): slots come back
@@ -126,7 +145,7 @@ public static unsafe class DataPages
         }
         if (s != Status.Ok)
         {
-            s_limit = s_mapped;   // the untyped or the page-table pool is exhausted: do not try again
+            s_memory = s_mapped + (MaxPages - s_runLow);   // the untyped or the page-table pool is exhausted: do not try again
             return Status.NoSpace;
         }
         page = ++s_mapped;
@@ -149,25 +168,35 @@ public static unsafe class DataPages
     private static void CarvePiece(uint page)
     {
         CapHandle run = new CapHandle(s_runs.Frame[page / RunPages]);
-        if (s_mapped + s_runSlots >= s_limit) return;
+        if (s_mapped + s_runSlots >= s_slots) return;
         if (DeviceCaps.Carve(run, (ulong)(page % RunPages) * Size, 12, out CapHandle piece) != Status.Ok) return;
         s_frames.Cap[page] = piece.Value;
         s_runSlots++;
     }
 
     /// <summary>16 pages in one frame, unzeroed (a page cache fills every byte), first page
-    /// `first` (a multiple of RunPages); NoSpace when the pool cannot make one (use pages then).</summary>
+    /// `first` (a multiple of RunPages); NoSpace when the pool cannot make one even after Reclaim
+    /// (use pages then).</summary>
     public static Status AllocRun(out uint first)
     {
-        first = s_freeRun;
-        if (first != 0)
+        while (true)
         {
-            s_freeRun = s_runs.Next[first / RunPages];
-            s_runs.Used[first / RunPages] = RunPages;
-            return Status.Ok;
+            if (s_table.TakeRun(out int r))
+            {
+                first = (uint)r * RunPages;
+                return Status.Ok;
+            }
+            if (NewRun(out first) == Status.Ok) return Status.Ok;
+            if (Reclaim == null || !Reclaim(true)) return Status.NoSpace;
         }
+    }
+
+    // A new run, made and mapped as the next one down, held whole.
+    private static Status NewRun(out uint first)
+    {
+        first = 0;
         uint low = s_runLow - RunPages;
-        if (s_noRuns || low <= s_mapped || s_mapped + s_runSlots + 2 > s_limit || s_mapped + (MaxPages - low) > s_memory)
+        if (s_noRuns || low <= s_mapped || s_mapped + s_runSlots + 2 > s_slots || s_mapped + (MaxPages - low) > s_memory)
             return Status.NoSpace;
         if (CSpace.Make(ObjectType.Frame, RunBits, out CapHandle frame) != Status.Ok) return Status.NoSpace;
         CapHandle handout = default;
@@ -184,7 +213,7 @@ public static unsafe class DataPages
         int r = (int)(low / RunPages);
         s_runs.Frame[r] = frame.Value;
         s_runs.Handout[r] = handout.Value;
-        s_runs.Used[r] = RunPages;
+        s_table.Added(r);
         first = low;
         return Status.Ok;
     }
@@ -193,22 +222,14 @@ public static unsafe class DataPages
     /// takes made runs, not a retype that zeroes 64 KiB, a map and a copy each); how many were made.</summary>
     public static int ReserveRuns(int runs)
     {
-        // All made first, then freed: a run freed at once would be the next one taken.
-        uint held = 0;   // the runs made, listed through Next
+        // Every run readers map may be carved into pieces (a slot each): memory is kept to what the
+        // slots can carve, so a piece is never refused for want of a slot while memory is left.
+        uint carvable = s_slots / (RunPages + 2) * RunPages;
+        if (s_memory > carvable) s_memory = carvable;
         int made = 0;
-        while (made < runs && s_freeRun == 0 && AllocRun(out uint first) == Status.Ok)
-        {
-            s_runs.Next[first / RunPages] = held;
-            held = first;
-            made++;
-        }
-        while (held != 0)
-        {
-            uint next = s_runs.Next[held / RunPages];
-            s_runs.Used[held / RunPages] = 1;
-            FreeInRun(held);
-            held = next;
-        }
+        while (made < runs && NewRun(out _) == Status.Ok) made++;
+        // Made from the top down: the lowest first, s_runLow on.
+        for (int i = 0; i < made; i++) s_table.ReleaseRun((int)(s_runLow / RunPages) + i);
         return made;
     }
 
@@ -274,26 +295,19 @@ public static unsafe class DataPages
         }
         if (InRun(page))
         {
-            FreeInRun(page);
+            // A whole run's first page back: its other pages may go to other files from now on, so
+            // whole-run copies readers kept are taken back.
+            int r = (int)(page / RunPages);
+            if (s_table.FreePage(r, (int)(page % RunPages)) && s_runs.HandedOut[r] != 0)
+            {
+                RevokeCopies(new CapHandle(s_runs.Handout[r]));
+                s_runs.HandedOut[r] = 0;
+            }
             return;
         }
         *(uint*)Address(page) = s_free;
         s_free = page;
         s_freeCount++;
-    }
-
-    // A run's page freed: with its last one the run is free (whole-run copies readers kept taken back).
-    private static void FreeInRun(uint page)
-    {
-        int r = (int)(page / RunPages);
-        if (--s_runs.Used[r] != 0) return;
-        if (s_runs.HandedOut[r] != 0)
-        {
-            RevokeCopies(new CapHandle(s_runs.Handout[r]));
-            s_runs.HandedOut[r] = 0;
-        }
-        s_runs.Next[r] = s_freeRun;
-        s_freeRun = (uint)r * RunPages;
     }
 
     // rep stosq: a page is 512 stores, where a loop of byte stores ran about 20,000 instructions.

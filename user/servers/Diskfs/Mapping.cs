@@ -35,6 +35,9 @@ static unsafe class Mapping
     {
         s_files = new FileCaches<PoolStore, MappedFile>(default, budget);
         Program.Volume.InodeReused = s_files.Forget;
+        // Any page the pool is asked for (a file's, a header, a position, a transfer page) may take
+        // the pages of unused files when the pool is out: memory stays bounded and nothing in use fails first.
+        DataPages.Reclaim = s_files.Reclaim;
         // The reserve: frames made now, at start, rather than one by one (a retype and a map, about
         // 2,000 instructions a page) while a reader waits for a file's first read.
         uint* made = stackalloc uint[Reserve];
