@@ -87,6 +87,9 @@ public enum SchemeOp : ulong
     FileTransfer = 42, // -> cap: a page of this file's own (read-write) that FileWrite takes bytes from. Needs Write
     FileWrite = 43,    // w0 = bytes (<= 4096) at the start of the transfer page -> w0 = bytes taken, at the position
                        // (as Write: Append, NoSpace, the position moves)
+    FileRun = 44,      // w0 = first page of a window (a multiple of 16) -> cap: one 64 KiB frame holding the window's 16
+                       // pages (read-only), w0 = bit i set when page i holds data (as FilePages); NotFound when the daemon
+                       // does not hold that window as one frame (ask FilePages), NotSupported when it never does
 
     // Root scheme (on the Namespace capability).
     Register = 64,   // data = NAME, cap = the daemon's endpoint -> Exists if taken

@@ -118,8 +118,9 @@ static unsafe class LookupTests
             T.Status(Status.InvalidCapability, Invoke(c.Call, empty, full), "an empty slot: InvalidCapability");
             if (c.Type != ObjectType.Null)
             {
-                // A capability of another type: a frame, or an endpoint for calls that want a frame.
-                CapHandle other = c.Type == ObjectType.Frame ? full[(int)ObjectType.Endpoint] : frame;
+                // A capability of another type: a frame, or an endpoint for calls that want a frame
+                // (CapCarve takes a frame too).
+                CapHandle other = c.Type == ObjectType.Frame || c.Call == Syscall.CapCarve ? full[(int)ObjectType.Endpoint] : frame;
                 T.Status(Status.WrongType, Invoke(c.Call, other, full), "another type: WrongType");
             }
             if (c.Needed != Rights.None)

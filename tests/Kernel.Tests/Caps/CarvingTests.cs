@@ -164,4 +164,35 @@ public class CarvingTests
         Assert.Equal(Status.Ok, plain.Retype(plain.RootUntyped, ObjectType.Frame, 12, 10));
         Assert.Equal(Rights.All, plain.Cap(10).Rights);
     }
+
+    [Fact]
+    public void FramePieceIsAPageOfTheFrameNamedByOffset()
+    {
+        using var w = new CapsWorld();
+        Assert.Equal(Status.Ok, w.Retype(w.RootUntyped, ObjectType.Frame, 16, 10));   // 64 KiB
+        ulong phys = w.Cap(10).Object;
+        Assert.Equal(Status.Ok, Carve(w, 10, 0x3000, 12, 11));
+        CapSlot c = w.Cap(11);
+        Assert.Equal(ObjectType.Frame, c.Type);
+        Assert.Equal(phys + 0x3000, c.Object);
+        Assert.Equal(12, c.SizeBits);
+        Assert.Equal(w.Cap(10).Rights, c.Rights);
+        Assert.False(c.IsOriginal);
+        Assert.Equal(0UL, c.Extra);   // unmapped
+        Assert.Equal(w.Slot(10), w.Parent(w.Slot(11)));
+        // Bounds: in pages, inside the frame, aligned; no watermark (the same page again).
+        Assert.Equal(Status.Ok, Carve(w, 10, 0x3000, 12, 12));
+        Assert.Equal(Status.Ok, Carve(w, 10, 0xF000, 12, 13));
+        Assert.Equal(Status.OutOfRange, Carve(w, 10, 0x10000, 12, 14));
+        Assert.Equal(Status.OutOfRange, Carve(w, 10, 0, 17, 14));
+        Assert.Equal(Status.NotAligned, Carve(w, 10, 0x800, 12, 14));
+        Assert.Equal(Status.InvalidArgument, Carve(w, 10, 0, 11, 14));
+        // Revoking the frame takes the pieces; deleting a piece leaves the frame.
+        Assert.Equal(Status.Ok, w.Delete(w.Slot(13)));
+        Assert.False(w.Cap(10).IsEmpty);
+        Assert.Equal(Status.Ok, w.Revoke(w.Slot(10)));
+        Assert.True(w.Cap(11).IsEmpty);
+        Assert.True(w.Cap(12).IsEmpty);
+        Assert.False(w.Cap(10).IsEmpty);
+    }
 }

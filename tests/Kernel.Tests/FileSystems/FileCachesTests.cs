@@ -122,6 +122,31 @@ public sealed unsafe class FileCachesTests
     }
 
     [Fact]
+    public void ReclaimDropsTheOldestUnusedFileAndForARunTheOldestHoldingOne()
+    {
+        var pool = new HostPages { Runs = true };
+        var caches = Caches(pool, 1000);
+        Bytes small = File(4, 1), big = File(16, 2), other = File(3, 3);
+        ReadWhole(caches, 11, ref small);          // under half a run: pages
+        ReadWhole(caches, 12, ref big);            // one run
+        ReadWhole(caches, 13, ref other);
+        Assert.Equal(1, caches.Find(12).Pages.Runs);
+        Assert.True(caches.Reclaim(run: true));    // the oldest unused file holding a run, not the oldest
+        Assert.Null(caches.Find(12));
+        Assert.NotNull(caches.Find(11));
+        Assert.False(caches.Reclaim(run: true));   // no run left to give: page-only files stay
+        Assert.NotNull(caches.Find(11));
+        Assert.Equal(7, caches.UnusedPages);
+        var inUse = caches.Use(13, (ulong)other.Data.Length);
+        Assert.True(caches.Reclaim(run: false));   // 11, the oldest; 13 is in use
+        Assert.Null(caches.Find(11));
+        Assert.False(caches.Reclaim(run: false));
+        Assert.NotNull(caches.Find(13));
+        Assert.Equal(3, pool.Live.Count);
+        caches.Unuse(inUse);
+    }
+
+    [Fact]
     public void AShrunkUnusedFileGivesUpItsPagesPastTheEnd()
     {
         var pool = new HostPages();

@@ -27,7 +27,7 @@ public sealed unsafe class FilePageCacheTests
         public Status ReadPages(ulong offset, byte** pages, int count) => Volume.ReadPages(Inode, offset, Page, pages, count);
     }
 
-    private sealed class Fixture
+    internal sealed class Fixture
     {
         public DiskImage Image;
         public Ext2Volume<MemoryDisk> Volume;

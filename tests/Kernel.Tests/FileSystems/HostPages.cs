@@ -16,6 +16,10 @@ internal sealed unsafe class HostPages
     public int Limit = int.MaxValue;
     public int Withdrawn;
     public uint Next = 1;
+    /// <summary>Whether AllocRun gives runs (the daemon's pool does; off by default, so the other
+    /// tests see pages only).</summary>
+    public bool Runs;
+    public int RunsMade;
 
     /// <summary>A store over these pages, for a cache to take.</summary>
     public HostPageStore Store => new HostPageStore { Pages = this };
@@ -47,4 +51,23 @@ internal unsafe struct HostPageStore : IPageStore
     }
 
     public void Withdraw(uint page) => Pages.Withdrawn++;
+
+    /// <summary>A run: RunPages pages numbered from a multiple of RunPages, holding old bytes (0xA5),
+    /// as a reused run does.</summary>
+    public Status AllocRun(out uint first)
+    {
+        const int run = FilePageCache<HostPageStore>.RunPages;
+        first = 0;
+        if (!Pages.Runs || Pages.Live.Count + run > Pages.Limit) return Status.NoSpace;
+        Pages.Next = (Pages.Next + run - 1) / run * run;
+        first = Pages.Next;
+        for (int k = 0; k < run; k++)
+        {
+            IntPtr p = Marshal.AllocHGlobal(HostPages.PageSize);
+            new Span<byte>((void*)p, HostPages.PageSize).Fill(0xA5);
+            Pages.Live[Pages.Next++] = p;
+        }
+        Pages.RunsMade++;
+        return Status.Ok;
+    }
 }

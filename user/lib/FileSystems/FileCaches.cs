@@ -3,7 +3,8 @@
 // the disk again, or reading a closed file again, finds its pages, as Linux's page cache does. A
 // file is in use while a handle maps it (its pages must stay: readers map them); unused files' pages
 // are kept under a budget (pages), and the least recently used unused file is dropped whole when the
-// budget is passed, or when the store runs out of pages for a file in use (Load). Cached pages are
+// budget is passed, or when the store runs out of pages (Load, LoadWindow, and the store itself for
+// any page it is asked for: Reclaim; a run is worth dropping only a file that holds one). Cached pages are
 // never dirty: every write goes through the volume (its block cache writes it back) and then into
 // the pages, so dropping a cache loses nothing. A file whose inode is freed (or taken anew) is dropped
 // (Forget), so a later file with the same inode number never finds its pages. Portable: host-tested
@@ -100,9 +101,33 @@ public sealed class FileCaches<TStore, TState> where TStore : struct, IPageStore
         while (true)
         {
             Status s = e.Pages.Load(index, ref reader, out page);
-            if (s != Status.NoSpace || _oldest == null) return s;
-            Drop(_oldest);
+            if (s != Status.NoSpace || !Reclaim(run: false)) return s;
         }
+    }
+
+    /// <summary>Window `window` of a file in use as one run, as FilePageCache.LoadWindow; when the
+    /// store has no run, unused files holding runs are dropped, oldest first, until it has or none is
+    /// left (then 0: the reader asks for pages). Files of pages only stay: dropping them gives the
+    /// store pages, which become a run only if a whole run's worth comes back.</summary>
+    public Status LoadWindow<TReader>(Entry e, ulong window, ref TReader reader, out uint first) where TReader : struct, IFileReader
+    {
+        while (true)
+        {
+            Status s = e.Pages.LoadWindow(window, ref reader, out first);
+            if (s != Status.NoSpace) return s;
+            if (!Reclaim(run: true)) return Status.Ok;
+        }
+    }
+
+    /// <summary>The store is out of pages (`run` false) or runs (true): drops the least recently used
+    /// unused file (for a run, the least recently used that holds one); false if there is none.</summary>
+    public bool Reclaim(bool run)
+    {
+        Entry e = _oldest;
+        while (run && e != null && e.Pages.Runs == 0) e = e.Newer;
+        if (e == null) return false;
+        Drop(e);
+        return true;
     }
 
     /// <summary>The file shrank to `size` (FilePageCache.Truncated has run): an unused file's pages

@@ -7,6 +7,13 @@
 // old data; and no page is freed while the cache lives (its file is mapped): a shrink zeroes the
 // pages past the end instead. The pages come from a store (the daemon's DataPages; the host tests'
 // own memory), so this part is portable and host-tested (tests/Kernel.Tests/FileSystems).
+//
+// Runs: a window of RunPages pages (a reader's window, FileMap.WindowPages) that is read while none
+// of it is cached, and that holds at least half a run of the file, is read into a run from the store (one frame), so a reader maps the window with one
+// capability (FileRun) instead of a request per three pages and a Map per page. A run's pages are
+// the file's pages as any others (written, truncated and freed one by one); a run stays a run while
+// all its pages are the cache's, and its pages past the end of the file are kept (zeros) while any
+// of its pages is inside the size.
 using System;
 using System.Collections.Generic;
 using Vireo.Abi;
@@ -23,6 +30,10 @@ public unsafe interface IPageStore
     void Free(uint page);
     /// <summary>Takes back every copy of the page handed to readers (the page stays the store's).</summary>
     void Withdraw(uint page);
+    /// <summary>RunPages pages numbered first..first+RunPages-1 that a reader can map as one (a run:
+    /// one 64 KiB frame), bytes anything; NoSpace if the store has none (pages are used instead).
+    /// Each page is freed by Free like any other.</summary>
+    Status AllocRun(out uint first);
 }
 
 /// <summary>Reads a file's bytes from its volume: `read` is short at the end of the file.</summary>
@@ -42,7 +53,11 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
     /// page or the end of the file): 64 KiB, one device request when the file lies in order.</summary>
     public const int Batch = 16;
 
+    /// <summary>Pages in a run: a reader's window.</summary>
+    public const int RunPages = FileMap.WindowPages;
+
     private readonly Dictionary<ulong, uint> _pages = new Dictionary<ulong, uint>();
+    private readonly HashSet<ulong> _runs = new HashSet<ulong>();   // windows (first file page) held as runs
     private TStore _store;
 
     /// <summary>The file's size as readers see it (set at creation, then by Written and Truncated).</summary>
@@ -50,6 +65,9 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
 
     /// <summary>Pages held now.</summary>
     public int Count => _pages.Count;
+
+    /// <summary>Windows held as runs now.</summary>
+    public int Runs => _runs.Count;
 
     public FilePageCache(TStore store, ulong size)
     {
@@ -69,6 +87,18 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
         if (_pages.TryGetValue(index, out page)) return Status.Ok;
         ulong inFile = (Size + PageSize - 1) / PageSize;
         if (index >= inFile) return Status.Ok;
+        ulong window = index & ~(ulong)(RunPages - 1);
+        // A window with too little of the file would waste most of a run (a small file, a file's tail).
+        if (inFile - window >= RunPages / 2 && !AnyCached(window))
+        {
+            Status r = LoadRun(window, inFile, ref reader, out uint first);
+            if (r == Status.Ok)
+            {
+                page = first + (uint)(index - window);
+                return Status.Ok;
+            }
+            if (r != Status.NoSpace) return r;
+        }
         int want = 1;
         while (want < Batch && index + (ulong)want < inFile && !_pages.ContainsKey(index + (ulong)want)) want++;
         uint* got = stackalloc uint[Batch];
@@ -95,6 +125,59 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
         if (last == inFile - 1 && Size % PageSize != 0)
             new Span<byte>(at[have - 1] + Size % PageSize, PageSize - (int)(Size % PageSize)).Clear();
         page = got[0];
+        return Status.Ok;
+    }
+
+    /// <summary>The first page of the run that holds window `window` (a multiple of RunPages) whole,
+    /// or 0 if the window is not one run.</summary>
+    public uint Run(ulong window) => _runs.Contains(window) ? _pages[window] : 0;
+
+    /// <summary>Window `window` (a multiple of RunPages) as one run: the run's first page, read now
+    /// if none of the window is cached and it holds at least half a run of the file; 0 (Ok) when
+    /// the window is not one run and cannot be made one (the reader asks for pages). NoSpace when
+    /// the store has no run (a caller may free some and ask again). Reads no single pages.</summary>
+    public Status LoadWindow<TReader>(ulong window, ref TReader reader, out uint first) where TReader : struct, IFileReader
+    {
+        first = Run(window);
+        ulong inFile = (Size + PageSize - 1) / PageSize;
+        if (first != 0 || window % RunPages != 0 || window >= inFile || inFile - window < RunPages / 2 || AnyCached(window))
+            return Status.Ok;
+        Status s = LoadRun(window, inFile, ref reader, out first);
+        if (s != Status.Ok) first = 0;
+        return s;
+    }
+
+    private bool AnyCached(ulong window)
+    {
+        for (int k = 0; k < RunPages; k++)
+            if (_pages.ContainsKey(window + (ulong)k)) return true;
+        return false;
+    }
+
+    // The window read into a run: every page of it the file's from now on, those past the end zeros.
+    private Status LoadRun<TReader>(ulong window, ulong inFile, ref TReader reader, out uint first) where TReader : struct, IFileReader
+    {
+        Status s = _store.AllocRun(out first);
+        if (s != Status.Ok) return s;
+        byte** at = stackalloc byte*[RunPages];
+        for (int k = 0; k < RunPages; k++) at[k] = _store.Address(first + (uint)k);
+        int have = inFile - window < RunPages ? (int)(inFile - window) : RunPages;
+        s = reader.ReadPages(window * PageSize, at, have);
+        if (s != Status.Ok)
+        {
+            for (int k = 0; k < RunPages; k++) _store.Free(first + (uint)k);
+            return s;
+        }
+        ulong end = (window + RunPages) * PageSize;
+        for (ulong from = Size > window * PageSize ? Size : window * PageSize; from < end;)
+        {
+            int k = (int)(from / PageSize - window);
+            int offset = (int)(from % PageSize);
+            new Span<byte>(at[k] + offset, PageSize - offset).Clear();
+            from += (ulong)(PageSize - offset);
+        }
+        for (int k = 0; k < RunPages; k++) _pages[window + (ulong)k] = first + (uint)k;
+        _runs.Add(window);
         return Status.Ok;
     }
 
@@ -139,15 +222,19 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
     public int FreePast(ulong size)
     {
         ulong keep = (size + PageSize - 1) / PageSize;
+        // A run with a page inside the size keeps its pages past it (zeros), so it stays one run.
+        ulong runKeep = (keep + RunPages - 1) & ~(ulong)(RunPages - 1);
         int freed = 0;
         List<ulong> gone = null;
         foreach (KeyValuePair<ulong, uint> pair in _pages)
-            if (pair.Key >= keep) (gone ??= new List<ulong>()).Add(pair.Key);
+            if (pair.Key >= keep && (pair.Key >= runKeep || !_runs.Contains(pair.Key & ~(ulong)(RunPages - 1))))
+                (gone ??= new List<ulong>()).Add(pair.Key);
         if (gone == null) return 0;
         foreach (ulong index in gone)
         {
             _store.Free(_pages[index]);
             _pages.Remove(index);
+            _runs.Remove(index & ~(ulong)(RunPages - 1));
             freed++;
         }
         return freed;
@@ -191,5 +278,6 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
     {
         foreach (KeyValuePair<ulong, uint> pair in _pages) _store.Free(pair.Value);
         _pages.Clear();
+        _runs.Clear();
     }
 }

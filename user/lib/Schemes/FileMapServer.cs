@@ -49,6 +49,14 @@ public static unsafe class FileMapServer
         Send(ref server, s, data, caps, made, count);
     }
 
+    /// <summary>Answers FileRun: a copy of the run's frame (16 pages, one capability), read-only.</summary>
+    public static void AnswerRun(ref SchemeServer server, CapHandle run, uint data)
+    {
+        CapHandle* caps = stackalloc CapHandle[1];
+        Status s = CopyOf(run, Rights.Read | Rights.Map, out caps[0]);
+        Send(ref server, s, data, caps, s == Status.Ok ? 1 : 0, 1);
+    }
+
     /// <summary>Answers FileTransfer: the page read-write.</summary>
     public static void AnswerTransfer(ref SchemeServer server, CapHandle page)
     {

@@ -157,6 +157,24 @@ public static unsafe class FileMapping
         FileMapServer.AnswerPages(ref server, frames, (int)count, data, fmap && fmapWritable && (flags & OpenFlags.Write) != 0);
     }
 
+    /// <summary>FileRun: the window from file page `window` as one frame, the run whose first page
+    /// is `run` (0: the daemon does not hold the window as one run: NotFound, ask FilePages). Every
+    /// page of a run is the file's own (data).</summary>
+    public static void GiveRun(ref SchemeServer server, ref MappedHandle h, ref MappedFile f, OpenFlags flags, ulong window, uint run)
+    {
+        Status s = Status.Ok;
+        if ((flags & OpenFlags.Read) == 0) s = Status.InsufficientRights;
+        else if (window % DataPages.RunPages != 0 || window >= (1UL << 40)) s = Status.InvalidArgument;
+        else if (run == 0) s = Status.NotFound;
+        if (s != Status.Ok)
+        {
+            server.Answer(s);
+            return;
+        }
+        Pin(ref h, ref f);
+        FileMapServer.AnswerRun(ref server, DataPages.RunHandout(run), (1u << DataPages.RunPages) - 1);
+    }
+
     /// <summary>FileTransfer: the handle's transfer page (made now). Needs Write.</summary>
     public static void Transfer(ref SchemeServer server, ref MappedHandle h, OpenFlags flags)
     {

@@ -8,8 +8,9 @@
 // Per entry, at Base + entry * EntryPages pages: the file's header (read-only: size and sequence
 // counter), the open file's position page (shared with every Dup of the Open, here and elsewhere),
 // the transfer page for writes (asked for at the first write), and a window of WindowPages pages of
-// the file, mapped page by page as reads reach them (FilePages: up to three per request) and dropped
-// when a read leaves the window. Holes are never kept: a write may fill them, so a read of a hole
+// the file: mapped whole, one 64 KiB frame, when the daemon holds the window as one run (FileRun:
+// diskfs), else page by page as reads reach them (FilePages: up to three per request); dropped when
+// a read leaves the window. Holes are never kept: a write may fill them, so a read of a hole
 // asks again. Everything mapped is released when the descriptor is closed or forgotten.
 //
 // The daemon never frees a page while this descriptor is open, and bumps the header's sequence
@@ -40,6 +41,8 @@ public static unsafe class FileMaps
         public fixed ulong Transfer[Max];    // 0 = not asked yet; 1 = refused (no Write)
         public fixed ulong Window[Max];      // the window's first file page
         public fixed uint Mapped[Max];       // bit i: window page i is mapped (data)
+        public fixed ulong Run[Max];         // the window's frame when it is mapped as one run (FileRun), else 0
+        public fixed byte NoRuns[Max];       // the daemon answered FileRun NotSupported: FilePages only
         public fixed ulong Frames[Max * FileMap.WindowPages];
         public fixed ulong Candidate[Candidates];
     }
@@ -140,6 +143,8 @@ public static unsafe class FileMaps
         s_t.Transfer[e] = withTransfer ? r.Cap2.Value : 0;
         s_t.Window[e] = 0;
         s_t.Mapped[e] = 0;
+        s_t.Run[e] = 0;
+        s_t.NoRuns[e] = 0;
         s_count++;
         return e;
     }
@@ -163,6 +168,12 @@ public static unsafe class FileMaps
     // Drops the window's pages and moves it to file page `window`.
     private static void Slide(int e, ulong window)
     {
+        if (s_t.Run[e] != 0)
+        {
+            CSpace.Release(new CapHandle(s_t.Run[e]));
+            s_t.Run[e] = 0;
+            s_t.Mapped[e] = 0;
+        }
         uint mapped = s_t.Mapped[e];
         for (int i = 0; mapped != 0; i++, mapped >>= 1)
             if ((mapped & 1) != 0) CSpace.Release(new CapHandle(s_t.Frames[e * FileMap.WindowPages + i]));
@@ -230,6 +241,11 @@ public static unsafe class FileMaps
     {
         holes = 0;
         ulong window = s_t.Window[e];
+        if (s_t.Mapped[e] == 0 && s_t.NoRuns[e] == 0)
+        {
+            Status r = FillRun(e, fd, window, out holes);
+            if (r != Status.NotFound) return r;
+        }
         while (missing != 0)
         {
             int i = 0;
@@ -256,6 +272,25 @@ public static unsafe class FileMaps
             }
             missing &= ~FileMap.Mask(i, n);
         }
+        return Status.Ok;
+    }
+
+    // The whole window as one frame (FileRun); NotFound: ask FilePages (the daemon does not hold this
+    // window as one run, or never does: NotSupported, noted).
+    private static Status FillRun(int e, Fd fd, ulong window, out uint holes)
+    {
+        holes = 0;
+        Status s = SchemeCall.Call(fd.Cap, SchemeOp.FileRun, window, 0, 0, 0, 0, 1, out SchemeReply r);
+        if (s == Status.NotSupported) s_t.NoRuns[e] = 1;
+        if (s != Status.Ok) return s == Status.NotSupported || s == Status.NotFound ? Status.NotFound : s;
+        if (Sys.Map(CSpace.SelfAddressSpace, r.Cap0, (ulong)Page(e, WindowAt), Rights.Read) != Status.Ok)
+        {
+            CSpace.Release(r.Cap0);
+            return Status.BadReply;
+        }
+        s_t.Run[e] = r.Cap0.Value;
+        s_t.Mapped[e] = FileMap.Mask(0, FileMap.WindowPages);
+        holes = ~(uint)r.W0 & s_t.Mapped[e];
         return Status.Ok;
     }
 

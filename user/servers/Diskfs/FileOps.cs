@@ -24,19 +24,21 @@ static unsafe class FileOps
             case SchemeOp.Read: Read(ref h, r.W0); return;
             case SchemeOp.Write: Write(ref h, new ReadOnlySpan<byte>(r.Data, r.DataLength)); return;
             case SchemeOp.Seek: Seek(ref h, (long)r.W0, (SeekFrom)r.W1); return;
-            case SchemeOp.Fsync: Program.Server.Answer(Program.Volume.Fsync(h.Inode)); return;
+            case SchemeOp.Fsync: Program.Server.Answer(Mapping.Fsync(h.Inode)); return;
             case SchemeOp.Ftruncate: Program.Server.Answer(Truncate(ref h, r.W0)); return;
             case SchemeOp.Fcntl: Fcntl(ref h, (FcntlCommand)r.W0, r.W1); return;
             case SchemeOp.Getdents: Getdents(ref h, r.W0); return;
             case SchemeOp.FileMap: Mapping.Map(ref h, r.W0 == 1); return;
             case SchemeOp.FilePages: Mapping.Give(ref h, r.W0, r.W1, false); return;
+            case SchemeOp.FileRun: Mapping.GiveRun(ref h, r.W0); return;
             case SchemeOp.Fmap:
                 if ((r.W0 & (DataPages.Size - 1)) != 0 || (r.W2 & ~(ulong)FmapFlags.Run) != 0) Program.Server.Answer(Status.InvalidArgument);
                 else if (r.W2 != 0 && !Mapping.Runs(ref h)) Program.Server.Answer(Status.Occupied);
                 else Mapping.Give(ref h, r.W0 / DataPages.Size, r.W1, true);
                 return;
             case SchemeOp.FileTransfer: Mapping.Transfer(ref h); return;
-            case SchemeOp.Funmap: Program.Server.Answer(Status.Ok); return;   // pages stay until the file closes
+            // Pages stay until the file closes; what was stored into writable ones goes to the volume.
+            case SchemeOp.Funmap: Program.Server.Answer(Mapping.WriteBack(h.Inode)); return;
             case SchemeOp.FileWrite: WriteFromTransfer(ref h, r.W0); return;
             default: MetaOps.Handle(ref r, ref h); return;
         }

@@ -9,7 +9,11 @@
 // unused file goes first). Every write and truncate of a file's bytes goes through Write and
 // Truncate here, which change the volume (so the block cache, fsync and e2fsck see the bytes) and
 // then the cached pages under the file's sequence counter; a freed inode's pages are dropped.
+// Fmap by a handle that may write gives writable pages (a shared writable mapping): a store into one
+// reaches the page cache (every reader mapping the file sees it) but not the volume, so the pages
+// given writable are written to the volume at Fsync, Funmap and each close (WriteBack).
 using System;
+using System.Collections.Generic;
 using Vireo.Abi;
 using Vireo.User;
 using Vireo.User.FileSystems;
@@ -19,6 +23,9 @@ using Vireo.User.Schemes;
 static unsafe class Mapping
 {
     private static FileCaches<PoolStore, MappedFile> s_files;
+    // Per file (inode), the file pages Fmap gave writable: written back until the last mapping
+    // handle closes (the readers' copies are revoked then, so nothing can store into them after).
+    private static readonly Dictionary<uint, List<ulong>> s_writable = new Dictionary<uint, List<ulong>>();
 
     /// <summary>Pages the files nobody maps keep by default: half the pool.</summary>
     public static int DefaultBudget => (int)(DataPages.Limit / 2);
@@ -28,16 +35,25 @@ static unsafe class Mapping
     {
         s_files = new FileCaches<PoolStore, MappedFile>(default, budget);
         Program.Volume.InodeReused = s_files.Forget;
+        // Any page the pool is asked for (a file's, a header, a position, a transfer page) may take
+        // the pages of unused files when the pool is out: memory stays bounded and nothing in use fails first.
+        DataPages.Reclaim = s_files.Reclaim;
         // The reserve: frames made now, at start, rather than one by one (a retype and a map, about
         // 2,000 instructions a page) while a reader waits for a file's first read.
         uint* made = stackalloc uint[Reserve];
         int n = 0;
         while (n < Reserve && n < (int)DataPages.Limit / 2 && DataPages.Alloc(out made[n]) == Status.Ok) n++;
         for (int i = 0; i < n; i++) DataPages.Free(made[i]);
+        // Runs likewise (a file read in order is read into runs; DataPages), within half the pool.
+        int runs = ((int)DataPages.Limit / 2 - n) / 2;   // two capability slots a run
+        DataPages.ReserveRuns(runs < ReserveRuns ? runs : ReserveRuns);
     }
 
-    /// <summary>Pages made at start for the page caches (2 MiB; at most half the pool).</summary>
-    private const int Reserve = 512;
+    /// <summary>Pages made at start for the page caches (512 KiB; at most half the pool): pages a
+    /// file gets one by one (a window partly cached, or no run to be had).</summary>
+    private const int Reserve = 128;
+    /// <summary>Runs made at start (2 MiB).</summary>
+    private const int ReserveRuns = 32;
 
     /// <summary>Writes through the volume, then into the file's cached pages (what the volume took).</summary>
     public static Status Write(uint ino, ulong offset, ReadOnlySpan<byte> data, out int written)
@@ -92,8 +108,8 @@ static unsafe class Mapping
         if (f.State.Maps == 0) s_files.Unuse(f);   // refused before it pinned: nothing maps the cache
     }
 
-    /// <summary>FilePages (`fmap` false) or Fmap. Fmap's pages are read-only: a store into them would
-    /// reach neither the volume nor the sequence counter.</summary>
+    /// <summary>FilePages (`fmap` false) or Fmap. Fmap's pages are writable when the handle may write
+    /// (noted for WriteBack); a store into them does not move the sequence counter (ADR 0012).</summary>
     public static void Give(ref Handle h, ulong first, ulong count, bool fmap)
     {
         Status s = Find(h.Inode, out FileCaches<PoolStore, MappedFile>.Entry f);
@@ -103,7 +119,36 @@ static unsafe class Mapping
             return;
         }
         var source = new CachedPages { File = f, Reader = new InodeReader { Inode = h.Inode } };
-        FileMapping.Give(ref Program.Server, ref h.Map, ref f.State, h.Flags, first, count, fmap, f.Pages.Size, false, ref source);
+        bool writable = fmap && (h.Flags & OpenFlags.Write) != 0;
+        FileMapping.Give(ref Program.Server, ref h.Map, ref f.State, h.Flags, first, count, fmap, f.Pages.Size, writable, ref source);
+        if (writable) NoteWritable(h.Inode, first, count);
+        if (f.State.Maps == 0) s_files.Unuse(f);   // refused before it pinned: nothing maps the cache
+    }
+
+    /// <summary>FileRun: the window from file page `window` as one frame, read into a run if none of
+    /// it is cached yet (a cold read's usual case); NotFound if the window's pages are not one run
+    /// (the reader asks FilePages, which reads single pages: FileRun reads none).</summary>
+    public static void GiveRun(ref Handle h, ulong window)
+    {
+        Status s = Find(h.Inode, out FileCaches<PoolStore, MappedFile>.Entry f);
+        if (s != Status.Ok)
+        {
+            Program.Server.Answer(s);
+            return;
+        }
+        uint run = 0;
+        if ((h.Flags & OpenFlags.Read) != 0)
+        {
+            var reader = new InodeReader { Inode = h.Inode };
+            s = s_files.LoadWindow(f, window, ref reader, out run);
+            if (s != Status.Ok)
+            {
+                Program.Server.Answer(s);
+                if (f.State.Maps == 0) s_files.Unuse(f);
+                return;
+            }
+        }
+        FileMapping.GiveRun(ref Program.Server, ref h.Map, ref f.State, h.Flags, window, run);
         if (f.State.Maps == 0) s_files.Unuse(f);   // refused before it pinned: nothing maps the cache
     }
 
@@ -118,9 +163,53 @@ static unsafe class Mapping
     /// longer mapped (they stay cached).</summary>
     public static void Closed(ref Handle h)
     {
+        // No caller hears a failure here (as with the close's sync): the bytes stay in the pages.
+        if (s_writable.Count != 0) _ = WriteBack(h.Inode);
         if (!FileMapping.Closed(ref h.Map)) return;
         FileCaches<PoolStore, MappedFile>.Entry f = s_files.Find(h.Inode);
-        if (f != null && FileMapping.Unpin(ref f.State)) s_files.Unuse(f);
+        if (f == null || !FileMapping.Unpin(ref f.State)) return;
+        s_writable.Remove(h.Inode);
+        s_files.Unuse(f);
+    }
+
+    /// <summary>Fsync: the pages given writable go to the volume, then every dirty block to the disk.</summary>
+    public static Status Fsync(uint ino)
+    {
+        Status s = WriteBack(ino);
+        Status synced = Program.Volume.Fsync(ino);
+        return s != Status.Ok ? s : synced;
+    }
+
+    /// <summary>Writes the file's pages that Fmap gave writable to the volume (inside the size: a
+    /// mapping cannot grow the file); the first failure, after trying them all.</summary>
+    public static Status WriteBack(uint ino)
+    {
+        if (!s_writable.TryGetValue(ino, out List<ulong> pages)) return Status.Ok;
+        FileCaches<PoolStore, MappedFile>.Entry f = s_files.Find(ino);
+        if (f == null)
+        {
+            s_writable.Remove(ino);
+            return Status.Ok;
+        }
+        Status result = Status.Ok;
+        ulong size = f.Pages.Size;
+        foreach (ulong index in pages)
+        {
+            uint page = f.Pages.Cached(index);
+            ulong at = index * DataPages.Size;
+            if (page == 0 || at >= size) continue;
+            int n = size - at < DataPages.Size ? (int)(size - at) : DataPages.Size;
+            Status s = Program.Volume.Write(ino, at, new ReadOnlySpan<byte>(DataPages.Address(page), n), out _);
+            if (s != Status.Ok && result == Status.Ok) result = s;
+        }
+        return result;
+    }
+
+    private static void NoteWritable(uint ino, ulong first, ulong count)
+    {
+        if (!s_writable.TryGetValue(ino, out List<ulong> pages)) s_writable[ino] = pages = new List<ulong>();
+        for (ulong index = first; index < first + count; index++)
+            if (!pages.Contains(index)) pages.Add(index);
     }
 
     /// <summary>Drops the pages of every file nobody maps (a test's way to a cold cache); how many went.</summary>
@@ -154,7 +243,8 @@ static unsafe class Mapping
         public byte* Address(uint page) => DataPages.Address(page);
         public void Free(uint page) => DataPages.Free(page);
         // The copies readers were given; the daemon's own capability and mapping stay.
-        public void Withdraw(uint page) => _ = Sys.Revoke(DataPages.Frame(page));
+        public void Withdraw(uint page) => DataPages.Withdraw(page);
+        public Status AllocRun(out uint first) => DataPages.AllocRun(out first);
     }
 
     private struct InodeReader : IFileReader
