@@ -24,7 +24,8 @@ public sealed unsafe partial class LinuxProcess
     {
         Status s = Build(file, argv, envp, linuxPath, out LinuxMemory memory, out ulong entry, out ulong rsp, out ulong brk, out why);
         if (s != Status.Ok) return s;
-        // The point of no return: the old image goes.
+        // The point of no return: the old image goes, and the process's other threads with it (de_thread).
+        EndOtherThreads(this);
         if (Thread.Value != 0)
         {
             CSpace.Release(Thread);   // it waits for this call's answer: there is none to give
