@@ -67,7 +67,7 @@ public sealed unsafe partial class LinuxProcess
             Status s = m.Create();
             if (s != Status.Ok) return s;
             int index = m.AddFile(file);
-            Elf64Image.TryParse(h, file.Size, out Elf64Image image);   // Ok: LinuxExecutable checked it
+            Elf64Image.TryParse(h, file.Size, out Elf64Image image, exe.LoadBias);   // Ok: LinuxExecutable checked it
             for (int i = 0; i < image.SegmentCount; i++)
             {
                 image.GetSegment(i, out Elf64Segment seg);
