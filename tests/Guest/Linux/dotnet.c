@@ -3,10 +3,13 @@
  * program as /tests/dotnet-hello by ./vireo) runs through the personality: it is started with
  * arguments, its output is read through a pipe and checked, and its exit status is 0. The .NET runtime
  * at start-up makes threads (the finalizer), reserves memory with PROT_NONE and commits it with
- * mprotect, reads /proc and /sys files, and installs its signal handlers on an alternate stack.
+ * mprotect, reads /proc and /sys files, and installs its signal handlers on an alternate stack. The
+ * acceptance checks (DotnetChecks/, /tests/dotnet-checks) run as a program of linux_suite's own; here
+ * the same program is made to end with an unhandled exception.
  */
 #define _GNU_SOURCE
 #include "check.h"
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 
@@ -45,5 +48,9 @@ int main(void)
     CHECK("hello_args", strstr(out, "args: one two\n") != NULL);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || strstr(out, "Hello") == NULL)
         check_say("dotnet-hello said (status 0x%x): %s\n", status, out);
+    /* An unhandled exception: .NET prints it on stderr and aborts (SIGABRT), as on Linux. */
+    char *const throwing[] = { "dotnet-checks", "throw", NULL };
+    status = run("/tests/dotnet-checks", throwing, out, sizeof out);
+    CHECK("unhandled_exception_aborts", WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
     return SUMMARY();
 }

@@ -102,6 +102,8 @@ public static partial class SyscallTable
             case SyscallNumber.Prctl: return a.A0 == 15 || a.A0 == 16 ? 0 : -Errno.EINVAL;   // PR_SET_NAME, PR_GET_NAME: accepted, no names kept
             case SyscallNumber.Rseq: return -Errno.ENOSYS;   // glibc registers it if it can; it need not
             case SyscallNumber.GetMempolicy: return -Errno.ENOSYS;   // a kernel without NUMA's answer, which the .NET runtime expects
+            case SyscallNumber.Getcpu: return Getcpu(p, a.A0, a.A1);
+            case SyscallNumber.Flock: return Flock(p, a.A0, a.A1);
 
             case SyscallNumber.RtSigaction: return RtSigaction(p, (long)a.A0, a.A1, a.A2, a.A3);
             case SyscallNumber.RtSigprocmask: return RtSigprocmask(p, a.A0, a.A1, a.A2, a.A3);
