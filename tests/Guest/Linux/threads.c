@@ -399,12 +399,34 @@ static void exit_group_ends_all(void)
     CHECK("fatal_signal_ends_all", got == child && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
 }
 
+static int read_file(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return -1;
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return (int)n;
+}
+
+/* What runtimes size themselves from: the CPUs, and the process's own mappings (a stack's and a thread's). */
 static void affinity(void)
 {
     cpu_set_t set;
     CPU_ZERO(&set);
     CHECK("sched_getaffinity", sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) >= 1);
     CHECK("sched_yield", sched_yield() == 0);
+    static char text[65536];
+    CHECK("sys_cpu_online", read_file("/sys/devices/system/cpu/online", text, sizeof text) > 0 && text[0] == '0');
+    CHECK("sys_cpu_possible", read_file("/sys/devices/system/cpu/possible", text, sizeof text) > 0 && text[0] == '0');
+    int local = 0;
+    int n = read_file("/proc/self/maps", text, sizeof text);
+    unsigned long lo = 0, hi = 0;
+    int stack_found = 0;
+    for (char *line = text; n > 0 && line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && (unsigned long)&local >= lo && (unsigned long)&local < hi) stack_found = 1;
+    CHECK("proc_self_maps_stack", stack_found);
+    CHECK("proc_self_maps_program", strstr(text, " r-xp ") != NULL && strstr(text, "/tests/threads") != NULL);
 }
 
 int main(void)

@@ -155,6 +155,6 @@ public static unsafe partial class SyscallTable
     // BadState: the thread is not running user code (it waits for this loop): nothing to drain.
     private static void Bounce(LinuxProcess t)
     {
-        if (t.Thread.Value != 0 && Sys.ThreadSuspend(t.Thread) == Status.Ok) _ = Sys.ThreadResume(t.Thread);
+        if (t.Thread.Value != 0 && Sys.ThreadSuspend(t.Thread) == Status.Ok) _ = Sys.ThreadResume(t.Thread);   // we suspended it: only its end makes this fail
     }
 }
