@@ -45,6 +45,7 @@ public sealed unsafe partial class LinuxProcess
     {
         LinuxProcess leader = caller.Leader;
         Leader = leader;
+        CNode = leader.CNode;   // empty (a Linux thread makes no Vireo call): one serves them all
         Memory = caller.Memory.Share();
         Files = leader.Files;
         Children = leader.Children;
@@ -87,6 +88,7 @@ public sealed unsafe partial class LinuxProcess
         Timers.Cancel(this);
         if (Thread.Value != 0) CSpace.Release(Thread);
         Thread = default;
+        CNode = default;   // the leader's
         ReleaseEndpoint();
         Memory.Drop();
         Leader.Threads?.Remove(this);
