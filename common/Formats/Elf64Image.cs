@@ -6,7 +6,9 @@
 //   - magic \x7fELF (BadMagic); class 64, little endian, ident version 1, ET_EXEC, EM_X86_64 (62),
 //     e_version 1 (Unsupported); e_ehsize >= 64, e_phentsize == 56, 1..MaxProgramHeaders headers
 //     (Malformed / Unsupported); the program header table inside the file (Truncated)
-//   - PT_INTERP and PT_DYNAMIC need a dynamic linker we do not have (Unsupported); a PT_GNU_STACK
+//   - PT_INTERP and PT_DYNAMIC need a dynamic linker we do not have (Unsupported), except that a
+//     caller that gives a pieBase (the Linux personality) accepts a static PIE: ET_DYN with the
+//     PT_DYNAMIC it relocates itself by, every address moved by pieBase (LoadBias); a PT_GNU_STACK
 //     asking for an executable stack is refused (WriteExecute); other non-load headers are ignored
 //   - each PT_LOAD: not both W and X (WriteExecute); 0 < memsz, filesz <= memsz, p_align 0 or a
 //     power of two, vaddr % 4096 == offset % 4096 so file pages can be mapped (Malformed); file
@@ -41,7 +43,7 @@ public readonly ref struct Elf64Image
     public const uint TypeInterpreter = 3;
     public const uint TypeGnuStack = 0x6474_E551;
 
-    private const ushort FileTypeExecutable = 2;
+    private const ushort FileTypeExecutable = 2, FileTypeShared = 3;
     private const ushort MachineX86_64 = 62;
 
     private readonly ReadOnlySpan<byte> _file;
@@ -50,11 +52,15 @@ public readonly ref struct Elf64Image
 
     public readonly ulong Entry;
 
+    /// <summary>What every address of a static PIE (ET_DYN) is moved by: the pieBase it was parsed with; 0 for ET_EXEC.</summary>
+    public readonly ulong LoadBias;
+
     /// <summary>Number of PT_LOAD segments (other program headers are not counted).</summary>
     public readonly int SegmentCount;
 
-    private Elf64Image(ReadOnlySpan<byte> file, int programHeaderOffset, int programHeaderCount, ulong entry, int segmentCount)
+    private Elf64Image(ReadOnlySpan<byte> file, int programHeaderOffset, int programHeaderCount, ulong entry, int segmentCount, ulong bias)
     {
+        LoadBias = bias;
         _file = file;
         _programHeaderOffset = programHeaderOffset;
         _programHeaderCount = programHeaderCount;
@@ -65,17 +71,21 @@ public readonly ref struct Elf64Image
     public ReadOnlySpan<byte> File => _file;
 
     /// <summary>Validates [file, file+length), e.g. an initfs member seen through the PhysMap. Files of 2 GiB or more are Unsupported.</summary>
-    public static unsafe FormatStatus TryParse(byte* file, ulong length, out Elf64Image image)
+    public static unsafe FormatStatus TryParse(byte* file, ulong length, out Elf64Image image, ulong pieBase = 0)
     {
         image = default;
         if (length > int.MaxValue)
             return FormatStatus.Unsupported;
         if (file == null && length != 0)
             return FormatStatus.Malformed;
-        return TryParse(new ReadOnlySpan<byte>(file, (int)length), out image);
+        return TryParse(new ReadOnlySpan<byte>(file, (int)length), out image, pieBase);
     }
 
-    public static FormatStatus TryParse(ReadOnlySpan<byte> file, out Elf64Image image)
+    public static FormatStatus TryParse(ReadOnlySpan<byte> file, out Elf64Image image) => TryParse(file, out image, 0);
+
+    /// <summary>As TryParse, and with a nonzero `pieBase` a static PIE (ET_DYN with PT_DYNAMIC for its
+    /// own relocation, no PT_INTERP: the Linux personality's) is accepted, loaded at pieBase.</summary>
+    public static FormatStatus TryParse(ReadOnlySpan<byte> file, out Elf64Image image, ulong pieBase)
     {
         image = default;
         if (file.Length < 4)
@@ -86,11 +96,14 @@ public readonly ref struct Elf64Image
             return FormatStatus.Truncated;
         if (file[4] != 2 || file[5] != 1 || file[6] != 1)
             return FormatStatus.Unsupported; // ELFCLASS64, ELFDATA2LSB, EV_CURRENT
-        if (LittleEndian.U16(file, 16) != FileTypeExecutable || LittleEndian.U16(file, 18) != MachineX86_64
+        ushort fileType = LittleEndian.U16(file, 16);
+        bool pie = pieBase != 0 && fileType == FileTypeShared;
+        ulong bias = pie ? pieBase : 0;
+        if ((fileType != FileTypeExecutable && !pie) || LittleEndian.U16(file, 18) != MachineX86_64
             || LittleEndian.U32(file, 20) != 1)
             return FormatStatus.Unsupported;
 
-        ulong entry = LittleEndian.U64(file, 24);
+        ulong entry = LittleEndian.U64(file, 24) + bias;
         ulong phoff = LittleEndian.U64(file, 32);
         ushort ehsize = LittleEndian.U16(file, 52);
         ushort phentsize = LittleEndian.U16(file, 54);
@@ -111,13 +124,13 @@ public readonly ref struct Elf64Image
             int header = tableOffset + i * ProgramHeaderSize;
             uint type = LittleEndian.U32(file, header);
             uint flags = LittleEndian.U32(file, header + 4);
-            if (type == TypeInterpreter || type == TypeDynamic)
+            if (type == TypeInterpreter || (type == TypeDynamic && !pie))
                 return FormatStatus.Unsupported;
             if (type == TypeGnuStack && (flags & Elf64Segment.FlagExecute) != 0)
                 return FormatStatus.WriteExecute;
             if (type != TypeLoad)
                 continue;
-            FormatStatus status = CheckLoad(file, header);
+            FormatStatus status = CheckLoad(file, header, bias);
             if (status != FormatStatus.Ok)
                 return status;
             loads++;
@@ -126,7 +139,7 @@ public readonly ref struct Elf64Image
         if (loads == 0)
             return FormatStatus.Malformed;
 
-        image = new Elf64Image(file, tableOffset, phnum, entry, loads);
+        image = new Elf64Image(file, tableOffset, phnum, entry, loads, bias);
         bool entryMapped = false;
         for (int i = 0; i < loads; i++)
         {
@@ -168,7 +181,7 @@ public readonly ref struct Elf64Image
                 continue;
             if (seen == index)
             {
-                segment = ReadLoad(_file, header);
+                segment = ReadLoad(_file, header, LoadBias);
                 return true;
             }
 
@@ -182,17 +195,17 @@ public readonly ref struct Elf64Image
     public ReadOnlySpan<byte> GetFileBytes(in Elf64Segment segment) =>
         _file.Slice((int)segment.FileOffset, (int)segment.FileSize);
 
-    private static Elf64Segment ReadLoad(ReadOnlySpan<byte> file, int header) =>
+    private static Elf64Segment ReadLoad(ReadOnlySpan<byte> file, int header, ulong bias) =>
         new Elf64Segment(
-            virtualAddress: LittleEndian.U64(file, header + 16),
+            virtualAddress: LittleEndian.U64(file, header + 16) + bias,
             memorySize: LittleEndian.U64(file, header + 40),
             fileOffset: LittleEndian.U64(file, header + 8),
             fileSize: LittleEndian.U64(file, header + 32),
             flags: LittleEndian.U32(file, header + 4));
 
-    private static FormatStatus CheckLoad(ReadOnlySpan<byte> file, int header)
+    private static FormatStatus CheckLoad(ReadOnlySpan<byte> file, int header, ulong bias)
     {
-        Elf64Segment s = ReadLoad(file, header);
+        Elf64Segment s = ReadLoad(file, header, bias);
         ulong align = LittleEndian.U64(file, header + 48);
         if (s.IsWritable && s.IsExecutable)
             return FormatStatus.WriteExecute;

@@ -11,12 +11,15 @@
  * no disk, so it passes /scheme/initfs/bin.
  */
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -167,6 +170,62 @@ static void page_fault_bench(void)
     if (ok && t / Pages > 100) report("linux_page_fault", t, Pages);
 }
 
+/* Threads (issue 15): pthread_create of a thread that returns at once, and its join. A first pair,
+ * not counted, makes the process's first thread (the personality then moves its memory: ADR 0027). */
+static void *nothing(void *arg) { return arg; }
+
+static void thread_bench(void)
+{
+    enum { N = 20 };
+    pthread_t t;
+    if (pthread_create(&t, NULL, nothing, NULL) != 0 || pthread_join(t, NULL) != 0) return;
+    unsigned ok = 0;
+    uint64_t t0 = tsc();
+    for (int i = 0; i < N; i++) ok += pthread_create(&t, NULL, nothing, NULL) == 0 && pthread_join(t, NULL) == 0;
+    uint64_t total = tsc() - t0;
+    if (ok == N) report("linux_thread_create_join", total, N);
+}
+
+/* A futex round trip between two threads: the main one sets the word to 1 and wakes the other, which
+ * sets it to 2 and wakes the main one; each waits while the word is not its number. */
+static volatile int turn;
+enum { FutexRounds = 200 };
+
+static void await_turn(int mine)
+{
+    for (int v = turn; v != mine; v = turn) syscall(SYS_futex, &turn, FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
+}
+
+static void give_turn(int theirs)
+{
+    turn = theirs;
+    syscall(SYS_futex, &turn, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void *futex_partner(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < FutexRounds; i++) {
+        await_turn(1);
+        give_turn(2);
+    }
+    return NULL;
+}
+
+static void futex_bench(void)
+{
+    pthread_t t;
+    turn = 0;
+    if (pthread_create(&t, NULL, futex_partner, NULL) != 0) return;
+    uint64_t t0 = tsc();
+    for (int i = 0; i < FutexRounds; i++) {
+        give_turn(1);
+        await_turn(2);
+    }
+    uint64_t total = tsc() - t0;
+    if (pthread_join(t, NULL) == 0) report("linux_futex_roundtrip", total, FutexRounds);
+}
+
 static int spawn_wait(const char *busybox)
 {
     char *argv[] = { "busybox", "true", NULL };
@@ -202,5 +261,7 @@ int main(int argc, char **argv)
     fork_bench("linux_fork_exit_wait", NULL, 50);
     fork_bench("linux_fork_exec_wait", tiny, 20);
     spawn_bench(busybox);
+    thread_bench();
+    futex_bench();
     return 0;
 }

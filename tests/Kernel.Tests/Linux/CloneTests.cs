@@ -50,12 +50,34 @@ public class CloneTests
 
     [Theory]
     [InlineData(CloneFlags.Vm | SigChld)]                                 // a thread-like child without vfork
-    [InlineData(CloneFlags.Vm | CloneFlags.Sighand | CloneFlags.Thread)]  // a thread
+    [InlineData(CloneFlags.Vm | CloneFlags.Sighand | CloneFlags.Thread)]  // a thread sharing no files or fs
+    [InlineData(CloneFlags.Vm | CloneFlags.Sighand | SigChld)]            // shared handlers, no thread
+    [InlineData(ThreadFlags | CloneFlags.Vfork)]                          // a thread that is a vfork
     [InlineData(CloneFlags.Files | SigChld)]
     [InlineData(CloneFlags.NewPid | SigChld)]
     public void WhatThePersonalityDoesNotDo(ulong flags)
     {
         Assert.Equal(Errno.ENOSYS, CloneRequest.Decode(flags, -1, out _));
+    }
+
+    // glibc 2.36's pthread_create (clone3's flags).
+    private const ulong ThreadFlags = CloneFlags.Vm | CloneFlags.Fs | CloneFlags.Files | CloneFlags.Sighand |
+        CloneFlags.Thread | CloneFlags.SysVSem | CloneFlags.SetTls | CloneFlags.ParentSetTid | CloneFlags.ChildClearTid;
+
+    [Fact]
+    public void PthreadCreateIsAThreadThatSignalsNobody()
+    {
+        Assert.Equal(0, CloneRequest.Decode(ThreadFlags, 0, out CloneRequest r));
+        Assert.True(r.Thread);
+        Assert.True(r.SharesMemory);
+        Assert.False(r.Vfork);
+        Assert.True(r.SetTls);
+        Assert.True(r.ParentSetTid);
+        Assert.True(r.ChildClearTid);
+        Assert.Equal(0, r.ExitSignal);
+        // clone(2)'s form, with a signal in the low byte that a thread does not send.
+        Assert.Equal(0, CloneRequest.Decode(ThreadFlags | SigChld, -1, out r));
+        Assert.Equal(0, r.ExitSignal);
     }
 
     [Fact]

@@ -47,14 +47,26 @@ public class LinuxExecutableTests
     }
 
     [Fact]
+    public void StaticPieIsLoadedAtPieBase()
+    {
+        // ET_DYN without PT_INTERP: every address moves by PieBase (AT_ENTRY, AT_PHDR, the break).
+        Assert.Equal(FormatStatus.Ok, LinuxExecutable.TryParse(Elf(type: 3), out LinuxExecutable exe, out string why));
+        Assert.Null(why);
+        Assert.Equal(LinuxExecutable.PieBase, exe.LoadBias);
+        Assert.Equal(LinuxExecutable.PieBase + 0x400100UL, exe.Entry);
+        Assert.Equal(LinuxExecutable.PieBase + 0x400040UL, exe.ProgramHeaders);
+        Assert.Equal(LinuxExecutable.PieBase + 0x402000UL, exe.BreakStart);
+    }
+
+    [Fact]
     public void ExplainsWhatItCannotRun()
     {
         Assert.NotEqual(FormatStatus.Ok, LinuxExecutable.TryParse(new byte[] { 1, 2, 3, 4, 5 }, out _, out string why));
         Assert.Equal("not an ELF file", why);
         LinuxExecutable.TryParse(Elf(machine: 3), out _, out why);
         Assert.Equal("not an x86_64 program", why);
-        LinuxExecutable.TryParse(Elf(type: 3), out _, out why);
-        Assert.Equal("a position-independent or dynamic program (no loader yet)", why);
+        LinuxExecutable.TryParse(Elf(type: 3, extraHeaderType: 3), out _, out why);   // ET_DYN with PT_INTERP
+        Assert.Equal("a dynamically linked program (no loader yet; static PIEs run)", why);
         Assert.Equal(FormatStatus.Unsupported, LinuxExecutable.TryParse(Elf(extraHeaderType: 3), out _, out why));   // PT_INTERP
         Assert.StartsWith("dynamically linked", why);
     }

@@ -29,7 +29,7 @@ public sealed unsafe partial class LinuxMemory
         child = null;
         if (CSpace.Available < ForkReserve) return Status.NoSpace;
         var c = new LinuxMemory();
-        Status s = c.Create();
+        Status s = c.Create(large: Large);   // a threaded program's child touches as much (LinuxMemory.Large.cs)
         if (s != Status.Ok) return s;
         c.Areas = Areas.Clone();
         foreach (BackingFile f in Files)

@@ -57,7 +57,11 @@ public sealed unsafe partial class LinuxMemory
     public readonly List<BackingFile> Files = new List<BackingFile>();   // Area.File indexes it
     private readonly Dictionary<ulong, Page> _pages = new Dictionary<ulong, Page>();
 
-    public Status Create() => ObjectPool.AddressSpaces.Make(out AddressSpace, out _spaceBlock);
+    public Status Create(bool large = false)
+    {
+        Large = large;
+        return (large ? ObjectPool.LargeAddressSpaces : ObjectPool.AddressSpaces).Make(out AddressSpace, out _spaceBlock);
+    }
 
     /// <summary>Frames made so far (for tests and /proc).</summary>
     public int FrameCount => _pages.Count;
@@ -187,7 +191,9 @@ public sealed unsafe partial class LinuxMemory
             // (W+X memory is writable or executable at a time).
             if (p.Cap.Value == 0 && !write) return Take(page, p, want) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
             if (write && p.Cow != null) return Unshare(page, p, want) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
-            if (p.Mapped == want) return FaultResult.AccessError;
+            // Mapped as wanted: another thread's fault made the page (or its copy) while this one's
+            // message waited; the access now passes. Else the mapping cannot allow it.
+            if (p.Mapped == want) return Permits(want, write, fetch) ? FaultResult.Served : FaultResult.AccessError;
             return Remap(page, p, want) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
         }
         if (area.Shared && !area.IsAnonymous && !InFile(area, Files[area.File], page)) return FaultResult.MapError;   // past a shared mapping's file (Linux: SIGBUS)
@@ -210,6 +216,9 @@ public sealed unsafe partial class LinuxMemory
         for (ulong at = page + PageSize; at < page + (AheadPages + 1) * PageSize && at < area.End; at += PageSize)
             if (_pages.ContainsKey(at) || Populate(area, at, want, out _) != Status.Ok) return;
     }
+
+    private static bool Permits(Rights mapped, bool write, bool fetch) =>
+        mapped != 0 && (!write || (mapped & Rights.Write) != 0) && (!fetch || (mapped & Rights.Execute) != 0);
 
     private static bool Allows(uint prot, bool write, bool fetch) =>
         prot != Prot.None && (!write || (prot & Prot.Write) != 0) && (!fetch || (prot & Prot.Exec) != 0);
@@ -410,8 +419,6 @@ public sealed unsafe partial class LinuxMemory
         foreach (BackingFile f in Files) f.Release();
         Files.Clear();
         Areas = new MemoryAreas();
-        ObjectPool.AddressSpaces.Release(AddressSpace, _spaceBlock, null);
-        AddressSpace = default;
-        _spaceBlock = 0;
+        ReleaseSpace();
     }
 }

@@ -24,7 +24,8 @@ public sealed unsafe partial class LinuxProcess
     {
         Status s = Build(file, argv, envp, linuxPath, out LinuxMemory memory, out ulong entry, out ulong rsp, out ulong brk, out why);
         if (s != Status.Ok) return s;
-        // The point of no return: the old image goes.
+        // The point of no return: the old image goes, and the process's other threads with it (de_thread).
+        EndOtherThreads(this);
         if (Thread.Value != 0)
         {
             CSpace.Release(Thread);   // it waits for this call's answer: there is none to give
@@ -66,7 +67,7 @@ public sealed unsafe partial class LinuxProcess
             Status s = m.Create();
             if (s != Status.Ok) return s;
             int index = m.AddFile(file);
-            Elf64Image.TryParse(h, file.Size, out Elf64Image image);   // Ok: LinuxExecutable checked it
+            Elf64Image.TryParse(h, file.Size, out Elf64Image image, exe.LoadBias);   // Ok: LinuxExecutable checked it
             for (int i = 0; i < image.SegmentCount; i++)
             {
                 image.GetSegment(i, out Elf64Segment seg);

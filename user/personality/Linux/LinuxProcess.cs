@@ -1,4 +1,5 @@
-// One Linux process as the personality holds it: its memory (LinuxMemory), its one thread, the
+// One Linux process as the personality holds it: its memory (LinuxMemory), its first thread (its
+// other threads are records of their own that share the process's state: LinuxProcess.Threads.cs), the
 // Linux state the kernel knows nothing of (the program break, the mmap area, signal dispositions and
 // mask, the open descriptors), its place among the others (pid, parent, children, process group and
 // session) and the state of the call it may have parked (EventLoop, ADR 0015). Exec
@@ -32,9 +33,10 @@ public sealed unsafe partial class LinuxProcess
     // Place among the processes (Processes): Parent is null for the first one and for orphans (init's).
     public ulong Pid, Pgid, Sid;
     public LinuxProcess Parent;
-    public readonly List<LinuxProcess> Children = new List<LinuxProcess>();
-    /// <summary>Woken when a child ends or changes state (wait4 parks here).</summary>
-    public readonly WaitQueue ChildEvents = new WaitQueue();
+    /// <summary>The process's children; one list for all its threads (LinuxProcess.Threads.cs).</summary>
+    public List<LinuxProcess> Children = new List<LinuxProcess>();
+    /// <summary>Woken when a child ends or changes state (wait4 parks here); its threads' too.</summary>
+    public WaitQueue ChildEvents = new WaitQueue();
     public bool Ended;                // a zombie until its parent waits for it
     public int WaitStatus;            // Linux's wait status once Ended
     // Processes (Syscalls/Fork.cs, Wait.cs, Groups.cs): the signal the parent is sent at the end (a
@@ -58,11 +60,12 @@ public sealed unsafe partial class LinuxProcess
     /// loop's second serving (EventLoop.RunParked) finds it parked.</summary>
     public bool Resumed => IsParked;
     public ulong Deadline;            // a parked call's deadline (Sys.TimeNanos; Timers)
-    public ulong ParentPid => Parent != null ? Parent.Pid : Processes.InitPid;
+    public ulong ParentPid => Leader.Parent != null ? Leader.Parent.Pid : Processes.InitPid;
     public ulong BreakStart, Break;   // the heap: [BreakStart, Break), its area to Break's page end
     /// <summary>Dispositions, mask, pending signals, alternate stack, job-control state (Signals).</summary>
     public SignalState Signals = new SignalState();
-    public readonly LinuxFiles Files = new LinuxFiles();
+    /// <summary>The descriptor table, one for all the process's threads (CLONE_FILES).</summary>
+    public LinuxFiles Files = new LinuxFiles();
     public byte[] Cwd = { (byte)'/' };
     public uint Umask = 0x12;   // 022
     public readonly bool[] Reported = new bool[512];   // unimplemented numbers already logged
@@ -111,6 +114,7 @@ public sealed unsafe partial class LinuxProcess
     /// without a parent it is reaped at once.</summary>
     public void End(int waitStatus)
     {
+        EndThreads();
         Ended = true;
         WaitStatus = waitStatus;
         IsParked = Runnable = false;
@@ -120,10 +124,7 @@ public sealed unsafe partial class LinuxProcess
         if (Thread.Value != 0) CSpace.Release(Thread);
         Thread = default;
         EndVfork();
-        if (CNode.Value != 0) CSpace.Release(CNode);
-        if (Reply.Value != 0) CSpace.Release(Reply);
-        if (FaultEndpoint.Value != 0) CSpace.Release(FaultEndpoint);
-        FaultEndpoint = CNode = Reply = default;
+        ReleaseEndpoint();
         Memory.Drop();
         Files.CloseAll();
         foreach (LinuxProcess child in Children)
@@ -136,6 +137,15 @@ public sealed unsafe partial class LinuxProcess
         else Parent.ChildEvents.WakeAll();
     }
 
+    // The CNode, Reply object and fault endpoint the thread's calls came through (after the thread).
+    private void ReleaseEndpoint()
+    {
+        if (CNode.Value != 0) CSpace.Release(CNode);
+        if (Reply.Value != 0) CSpace.Release(Reply);
+        if (FaultEndpoint.Value != 0) CSpace.Release(FaultEndpoint);
+        FaultEndpoint = CNode = Reply = default;
+    }
+
     /// <summary>execve: caught signals back to SIG_DFL; ignored ones, the mask and pending signals stay.</summary>
     public void ResetSignalsForExec() => Signals.ResetForExec();
 
@@ -145,17 +155,24 @@ public sealed unsafe partial class LinuxProcess
     /// with LinuxMemory.Fork).</summary>
     public void InheritFrom(LinuxProcess parent)
     {
-        ExePath = parent.ExePath;
-        ImagePath = parent.ImagePath;
-        Shown = parent.Shown;
-        Pgid = parent.Pgid;
-        Sid = parent.Sid;
-        BreakStart = parent.BreakStart;
-        Break = parent.Break;
+        CopyPlace(parent);
         Signals = parent.Signals.CopyForFork();
         Files.InheritFrom(parent.Files);
-        Cwd = parent.Cwd;   // never changed in place: chdir gives a new array
-        Umask = parent.Umask;
+    }
+
+    // What a fork's child and a new thread take alike: the program's names, the group and session,
+    // the break, the working directory and umask.
+    private void CopyPlace(LinuxProcess from)
+    {
+        ExePath = from.ExePath;
+        ImagePath = from.ImagePath;
+        Shown = from.Shown;
+        Pgid = from.Pgid;
+        Sid = from.Sid;
+        BreakStart = from.BreakStart;
+        Break = from.Break;
+        Cwd = from.Cwd;   // never changed in place: chdir gives a new array
+        Umask = from.Umask;
     }
 
     // A vfork child that ends (or whose start failed) releases its parent; CLONE_CHILD_CLEARTID is

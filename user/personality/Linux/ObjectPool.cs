@@ -21,6 +21,9 @@ public sealed class ObjectPool
     /// <summary>Address spaces of Linux processes (LinuxMemory.Create).</summary>
     public static readonly ObjectPool AddressSpaces = new ObjectPool(ObjectType.AddressSpace, LinuxMemory.AddressSpaceBits, 1);
 
+    /// <summary>The address spaces of processes of several threads (LinuxMemory.Enlarge).</summary>
+    public static readonly ObjectPool LargeAddressSpaces = new ObjectPool(ObjectType.AddressSpace, LinuxMemory.LargeAddressSpaceBits, 1);
+
     private const int Tries = 2;   // freed blocks tried per Make before a new one is made
     private readonly ObjectType _type;
     private readonly int _bits;

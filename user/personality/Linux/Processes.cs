@@ -1,4 +1,5 @@
-// The personality's process table: every Linux process it serves, by pid, alive or a zombie that its
+// The personality's process table: every Linux process it serves, by pid (and every thread past a
+// process's first, by tid: Linux's tids and pids are one space), alive or a zombie that its
 // parent has not waited for. Pids start at 100 (the numbers below are the ones Linux programs expect
 // of init and the kernel's threads) and are not reused while a process or zombie holds them. The table
 // is bounded: past Max entries a new process is refused (fork answers EAGAIN), so a program that forks
@@ -82,13 +83,14 @@ public static class Processes
         return false;
     }
 
-    /// <summary>Every process in the table, by increasing pid (for /proc, kill(-1) and the end).</summary>
+    /// <summary>Every process in the table, by increasing pid (for /proc, kill(-1) and the end); the
+    /// records of threads past a process's first are left out.</summary>
     public static List<LinuxProcess> Snapshot()
     {
         var all = new List<LinuxProcess>(s_count);
         foreach (LinuxProcess p in s_slots)
         {
-            if (p == null) continue;
+            if (p == null || p.IsThread) continue;
             int at = all.Count;   // insertion by pid: the table is small
             while (at > 0 && all[at - 1].Pid > p.Pid) at--;
             all.Insert(at, p);

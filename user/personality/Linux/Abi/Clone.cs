@@ -1,8 +1,10 @@
 // clone's flags (include/uapi/linux/sched.h) decoded into what the personality does: a fork (the
-// child gets a copy of the memory) or a vfork (the child shares the memory and the parent waits
-// until it execs or exits). Linux's own checks come first, in copy_process's order, with its errno;
-// what Linux accepts but the personality cannot do (threads: CLONE_VM without CLONE_VFORK, namespaces)
-// is ENOSYS. Portable: host-tested (CloneTests).
+// child gets a copy of the memory), a vfork (the child shares the memory and the parent waits until
+// it execs or exits) or a thread (CLONE_THREAD with the memory, files, filesystem and handlers shared,
+// as pthread_create asks: LinuxProcess.Threads.cs). Linux's own checks come first, in copy_process's
+// order, with its errno; what Linux accepts but the personality cannot do (a child sharing some of
+// its parent's tables but not all of a thread's, namespaces, pidfds) is ENOSYS. Portable: host-tested
+// (CloneTests).
 namespace Vireo.Linux.Abi;
 
 public static class CloneFlags
@@ -25,7 +27,11 @@ public static class CloneFlags
 /// <summary>A clone request once checked: what kind of child, its exit signal and what to write where.</summary>
 public struct CloneRequest
 {
-    public bool SharesMemory;     // CLONE_VM (with CLONE_VFORK: threads are not served)
+    /// <summary>What a thread shares with its process, all of which the personality requires of one.</summary>
+    public const ulong ThreadShares = CloneFlags.Vm | CloneFlags.Fs | CloneFlags.Files | CloneFlags.Sighand;
+
+    public bool SharesMemory;     // CLONE_VM (with CLONE_VFORK or CLONE_THREAD)
+    public bool Thread;           // CLONE_THREAD: a thread of the caller's process
     public bool Vfork;            // CLONE_VFORK: the parent waits for the child's exec or exit
     public int ExitSignal;        // sent to the parent at the child's end (SIGCHLD for fork); 0: none
     public bool SetTls, ParentSetTid, ChildSetTid, ChildClearTid, ClearSighand;
@@ -58,11 +64,22 @@ public struct CloneRequest
         if ((flags & CloneFlags.Sighand) != 0 && (flags & CloneFlags.Vm) == 0) return Errno.EINVAL;
         if ((flags & CloneFlags.ClearSighand) != 0 && (flags & CloneFlags.Sighand) != 0) return Errno.EINVAL;
         if ((flags & CloneFlags.Pidfd) != 0 && (flags & CloneFlags.Detached) != 0) return Errno.EINVAL;
-        // What the personality does not do: threads, shared tables without a vfork, namespaces, pidfds.
+        // What the personality does not do: shared tables short of a thread's, a thread that is also a
+        // vfork, namespaces, pidfds.
         bool vfork = (flags & CloneFlags.Vfork) != 0;
-        if ((flags & (CloneFlags.Thread | CloneFlags.Sighand | CloneFlags.Files | CloneFlags.Fs | CloneFlags.Pidfd |
-                      CloneFlags.Parent | CloneFlags.IntoCgroup | CloneFlags.Namespaces)) != 0) return Errno.ENOSYS;
-        if ((flags & CloneFlags.Vm) != 0 && !vfork) return Errno.ENOSYS;
+        bool thread = (flags & CloneFlags.Thread) != 0;
+        if ((flags & (CloneFlags.Pidfd | CloneFlags.IntoCgroup | CloneFlags.Namespaces)) != 0) return Errno.ENOSYS;
+        if (thread)
+        {
+            if ((flags & ThreadShares) != ThreadShares || vfork) return Errno.ENOSYS;
+            r.ExitSignal = 0;   // a thread's end signals nobody (copy_process: exit_signal -1)
+        }
+        else
+        {
+            if ((flags & (CloneFlags.Sighand | CloneFlags.Files | CloneFlags.Fs | CloneFlags.Parent)) != 0) return Errno.ENOSYS;
+            if ((flags & CloneFlags.Vm) != 0 && !vfork) return Errno.ENOSYS;
+        }
+        r.Thread = thread;
         // CLONE_VFORK without CLONE_VM is Linux's too: a copy, and the parent waits.
         r.SharesMemory = (flags & CloneFlags.Vm) != 0;
         r.Vfork = vfork;

@@ -13,6 +13,7 @@ public static class Errno
         ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, EXDEV = 18, ENOTSUP = 95,
         ENOTSOCK = 88, EAFNOSUPPORT = 97, ENOTCONN = 107;
     public const long E2BIG = 7, ECHILD = 10, ENOEXEC = 8, ETXTBSY = 26;   // execve's
+    public const long ETIMEDOUT = 110;   // futex's
 
     /// <summary>The errno for a failed scheme call (Ok gives 0). A status with no Linux counterpart
     /// (a broken protocol, a dead daemon) is EIO: the file could not be used.</summary>

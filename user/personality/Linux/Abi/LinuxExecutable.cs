@@ -1,6 +1,7 @@
 // What the personality needs to know of a Linux executable before loading it: the ELF checks of the
-// process builder (Vireo.Formats.Elf64Image: a static ET_EXEC x86_64 file, every PT_LOAD inside the
-// file and user space, no W+X, no PT_INTERP or PT_DYNAMIC), then where the program headers lie in
+// process builder (Vireo.Formats.Elf64Image: a static ET_EXEC x86_64 file, or a static PIE (ET_DYN
+// without PT_INTERP, as .NET's NativeAOT StaticExecutable and gcc -static-pie make) loaded at PieBase,
+// every PT_LOAD inside the file and user space, no W+X), then where the program headers lie in
 // memory (AT_PHDR, which a static glibc reads to find its PT_TLS) and where the heap (brk) starts.
 // Portable: the host tests parse hand-made files with it.
 using System;
@@ -14,9 +15,14 @@ public readonly struct LinuxExecutable
     public readonly ulong ProgramHeaders;  // AT_PHDR: their address in the loaded image
     public readonly ulong ProgramHeaderCount;
     public readonly ulong BreakStart;      // the first page past every segment: the heap's start
+    public readonly ulong LoadBias;        // a static PIE's PieBase, 0 for ET_EXEC
 
-    private LinuxExecutable(ulong entry, ulong phdr, ulong phnum, ulong brk)
+    /// <summary>Where a static PIE is loaded (as Linux's ELF_ET_DYN_BASE puts one near 0x5555_5555_4000; 2 MiB aligned).</summary>
+    public const ulong PieBase = 0x0000_5555_5560_0000;
+
+    private LinuxExecutable(ulong entry, ulong phdr, ulong phnum, ulong brk, ulong bias)
     {
+        LoadBias = bias;
         Entry = entry;
         ProgramHeaders = phdr;
         ProgramHeaderCount = phnum;
@@ -51,7 +57,7 @@ public readonly struct LinuxExecutable
     public static FormatStatus TryParse(ReadOnlySpan<byte> file, out LinuxExecutable exe, out string why)
     {
         exe = default;
-        FormatStatus s = Elf64Image.TryParse(file, out Elf64Image image);
+        FormatStatus s = Elf64Image.TryParse(file, out Elf64Image image, PieBase);
         if (s != FormatStatus.Ok)
         {
             why = Describe(file, s);
@@ -72,7 +78,7 @@ public readonly struct LinuxExecutable
             why = "its program headers are not in a loaded segment";
             return FormatStatus.Malformed;
         }
-        exe = new LinuxExecutable(image.Entry, phdr, phnum, brk);
+        exe = new LinuxExecutable(image.Entry, phdr, phnum, brk, image.LoadBias);
         why = null;
         return FormatStatus.Ok;
     }
@@ -86,7 +92,7 @@ public readonly struct LinuxExecutable
         if (s == FormatStatus.Unsupported)
         {
             if (file.Length >= 20 && Half(file, 18) != 62) return "not an x86_64 program";
-            if (file.Length >= 18 && Half(file, 16) == 3) return "a position-independent or dynamic program (no loader yet)";
+            if (file.Length >= 18 && Half(file, 16) == 3) return "a dynamically linked program (no loader yet; static PIEs run)";
             return "dynamically linked or of an unsupported ELF kind (only static x86_64 executables run)";
         }
         if (s == FormatStatus.WriteExecute) return "it asks for memory both writable and executable";

@@ -1,6 +1,7 @@
-// One Linux process's signal state, in one object that fork copies (CopyForFork: everything but the
-// pending signals) and exec resets (ResetForExec: caught signals back to SIG_DFL; ignored ones, the
-// mask and the pending set stay): the dispositions rt_sigaction sets, the blocked mask, the pending
+// One Linux thread's signal state (the threads of a process share only the dispositions: ForThread),
+// in one object that fork copies (CopyForFork: everything but the pending signals) and exec resets
+// (ResetForExec: caught signals back to SIG_DFL; ignored ones, the mask and the pending set stay): the
+// dispositions rt_sigaction sets, the blocked mask, the pending
 // signals (a standard signal is pending once however often it is sent, a real-time one is queued
 // each time, as kernel/signal.c's legacy_queue decides), the alternate stack, the mask sigsuspend
 // put aside, and the job-control state a parent's wait4 reports (stopped, continued). Portable and
@@ -20,7 +21,8 @@ public sealed class SignalState
     /// <summary>Real-time signals queued at most (Linux: RLIMIT_SIGPENDING); past it kill still marks standard ones.</summary>
     public const int MaxQueued = 1024;
 
-    public readonly SigAction[] Actions = new SigAction[LinuxSignals.Max + 1];
+    /// <summary>The dispositions: one array for all the threads of a process (CLONE_SIGHAND, ForThread).</summary>
+    public SigAction[] Actions = new SigAction[LinuxSignals.Max + 1];
     public ulong Blocked;
     /// <summary>One bit per pending signal; each has at least one entry in the queue.</summary>
     public ulong Pending;
@@ -183,6 +185,10 @@ public sealed class SignalState
         copy.AltStackFlags = AltStackFlags;
         return copy;
     }
+
+    /// <summary>A new thread's state (clone with CLONE_THREAD): the same dispositions (shared), the
+    /// caller's mask, nothing pending, no alternate stack (Linux clears it for CLONE_VM).</summary>
+    public SignalState ForThread() => new SignalState { Actions = Actions, Blocked = Blocked };
 
     /// <summary>execve: caught signals go back to SIG_DFL with their flags and masks (flush_signal_handlers);
     /// ignored ones stay ignored; the mask and the pending signals stay; the alternate stack goes.</summary>

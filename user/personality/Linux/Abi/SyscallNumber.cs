@@ -22,8 +22,8 @@ public enum SyscallNumber : ulong
     Mkdirat = 258, Mknodat = 259, Fchownat = 260, Newfstatat = 262, Unlinkat = 263, Renameat = 264,
     Linkat = 265, Symlinkat = 266, Readlinkat = 267, Fchmodat = 268, Faccessat = 269, Pselect6 = 270,
     Ppoll = 271, SetRobustList = 273, Utimensat = 280, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302,
-    Getrandom = 318, Statx = 332, Rseq = 334, Clone3 = 435, Faccessat2 = 439,
-    Getrusage = 98, Times = 100, Waitid = 247,
+    Getrandom = 318, Membarrier = 324, Statx = 332, Rseq = 334, Clone3 = 435, Faccessat2 = 439,
+    Getrusage = 98, Times = 100, Waitid = 247, GetMempolicy = 239, Getcpu = 309, Flock = 73,
     Reboot = 169,
 }
 
@@ -55,9 +55,9 @@ public static class SyscallNames
         260 => "fchownat", 262 => "newfstatat", 263 => "unlinkat", 264 => "renameat", 265 => "linkat",
         266 => "symlinkat", 267 => "readlinkat", 268 => "fchmodat", 269 => "faccessat", 270 => "pselect6",
         271 => "ppoll", 273 => "set_robust_list", 280 => "utimensat", 292 => "dup3", 293 => "pipe2",
-        302 => "prlimit64", 318 => "getrandom", 332 => "statx", 334 => "rseq", 435 => "clone3",
+        302 => "prlimit64", 318 => "getrandom", 324 => "membarrier", 332 => "statx", 334 => "rseq", 435 => "clone3",
         439 => "faccessat2",
-        98 => "getrusage", 100 => "times", 247 => "waitid",
+        98 => "getrusage", 100 => "times", 247 => "waitid", 239 => "get_mempolicy", 309 => "getcpu", 73 => "flock",
         169 => "reboot",
         _ => null,
     };

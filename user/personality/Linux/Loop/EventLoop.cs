@@ -1,5 +1,6 @@
 // The personality's one loop (ADR 0015). Every Linux thread's SYSCALLs and faults arrive on one
-// endpoint, each thread's fault endpoint being a copy of it badged with its pid, and the loop serves
+// endpoint, each thread's fault endpoint being a copy of it badged with its tid (a process's first
+// thread's is its pid; LinuxProcess.Threads.cs), and the loop serves
 // them one at a time on this thread, which owns all Linux state: no locks. A call that must wait (a
 // read with nothing to read, wait4, a sleep) does not hold up the others: the handler puts its process
 // on a WaitQueue or a timer and answers Parked; the loop moves the reply it owes into the process's
@@ -266,6 +267,7 @@ public static unsafe class EventLoop
     /// its thread and memory go, its files close, its children pass to init, its parent is told.</summary>
     public static void Exit(LinuxProcess p, int waitStatus)
     {
+        p = p.Leader;   // any thread's fatal end is the process's (its other threads go with it: End)
         if (p.Ended) return;
         p.End(waitStatus);
         Timers.Cancel(p);

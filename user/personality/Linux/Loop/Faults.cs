@@ -62,10 +62,10 @@ public static class Faults
         p.Signals.FaultError = error;
         p.Signals.FaultAddress = vector == PageFault ? address : 0;
         if (Signals.OnFault(p, in info, out result)) return true;
-        if (p.Ended && (p.WaitStatus & 0x7F) == info.Signo)
+        if (p.Ended && (p.Leader.WaitStatus & 0x7F) == info.Signo)
         {
             string what = vector == PageFault ? "page fault at address 0x" + address.ToString("x") : "exception " + vector.ToString();
-            string core = (p.WaitStatus & 0x80) != 0 ? ", core dumped" : "";
+            string core = (p.Leader.WaitStatus & 0x80) != 0 ? ", core dumped" : "";
             SyscallTable.Say("linux: " + p.Shown + ": killed by " + LinuxSignals.Name(info.Signo) + " (" + what + ", rip 0x" + rip.ToString("x") + core + ")\n");
         }
         return false;

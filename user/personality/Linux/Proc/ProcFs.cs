@@ -1,7 +1,7 @@
 // /proc as the personality serves it (docs/design/linux.md, "/proc"): meminfo (from Vireo's memory
 // figures), uptime, loadavg, stat, mounts, self (a link to the caller's pid) and for each Linux
-// process PID/{stat,status,cmdline,exe,mounts}; the listing of /proc names the pids, so BusyBox's ps
-// and top find them. The texts are ProcText's (host-tested); this file finds the node a path names.
+// process PID/{stat,status,cmdline,exe,mounts,maps}, and /sys/devices/system/cpu/{online,possible};
+// the listing of /proc names the pids, so BusyBox's ps and top find them. The texts are ProcText's (host-tested); this file finds the node a path names.
 // The processes are the personality's table (Processes).
 using System;
 using Vireo.Abi;
@@ -16,11 +16,16 @@ public static unsafe class ProcFs
     private enum Node { None, Directory, File, Link }
 
     private static readonly string[] TopFiles = { "self", "meminfo", "uptime", "loadavg", "stat", "mounts" };
-    private static readonly string[] ProcessFiles = { "stat", "status", "cmdline", "comm", "exe", "mounts" };
+    private static readonly string[] ProcessFiles = { "stat", "status", "cmdline", "comm", "exe", "mounts", "maps" };
 
-    /// <summary>Whether the personality serves this absolute, normal Linux path (/proc and below).</summary>
+    /// <summary>Whether the personality serves this absolute, normal Linux path (/proc and below, and
+    /// the two /sys files that say which CPUs there are).</summary>
     public static bool Under(ReadOnlySpan<byte> linux) =>
-        linux.SequenceEqual("/proc"u8) || (linux.Length > 6 && Ascii.StartsWith(linux, "/proc/"u8));
+        linux.SequenceEqual("/proc"u8) || (linux.Length > 6 && Ascii.StartsWith(linux, "/proc/"u8)) || IsCpuList(linux);
+
+    // /sys/devices/system/cpu/online and possible: "0", one CPU, as sched_getaffinity says.
+    private static bool IsCpuList(ReadOnlySpan<byte> linux) =>
+        linux.SequenceEqual("/sys/devices/system/cpu/online"u8) || linux.SequenceEqual("/sys/devices/system/cpu/possible"u8);
 
     /// <summary>Opens a /proc path for reading into `f`: 0, or a negated errno.</summary>
     public static long Open(LinuxProcess caller, byte[] linux, ulong flags, LinuxFile f)
@@ -96,6 +101,11 @@ public static unsafe class ProcFs
         content = target = null;
         ReadOnlySpan<byte> path = linux;
         if (path.SequenceEqual("/proc"u8)) return Node.Directory;
+        if (IsCpuList(path))
+        {
+            content = Bytes("0\n");
+            return Node.File;
+        }
         ReadOnlySpan<byte> rest = path.Slice(6);
         int slash = Ascii.IndexOf(rest, (byte)'/');
         ReadOnlySpan<byte> first = slash < 0 ? rest : rest.Slice(0, slash);
@@ -105,7 +115,7 @@ public static unsafe class ProcFs
         {
             if (slash < 0 && noFollow)
             {
-                target = Bytes(caller.Pid.ToString());
+                target = Bytes(caller.Leader.Pid.ToString());   // a thread's too: the process's
                 return Node.Link;
             }
             p = caller;
@@ -122,8 +132,20 @@ public static unsafe class ProcFs
         else if (inside.SequenceEqual("stat"u8)) content = ProcText.ProcessStat(Facts(p));
         else if (inside.SequenceEqual("status"u8)) content = ProcText.ProcessStatus(Facts(p), p.Umask);
         else if (inside.SequenceEqual("cmdline"u8)) content = ProcText.Cmdline(p.Argv ?? new[] { p.ExePath });
+        else if (inside.SequenceEqual("maps"u8)) content = ProcMaps.Text(p.Memory.Areas, a => MappedName(p, a));
         else if (inside.SequenceEqual("comm"u8)) content = Bytes(ProcText.Comm(p.ExePath) + "\n");   // stat's name, on a line
         return content != null ? Node.File : Node.None;
+    }
+
+    // A file-backed area's name in maps: the program's Linux path for its image, else the file's Vireo path.
+    private static string MappedName(LinuxProcess p, Area a)
+    {
+        byte[] path = p.Memory.Files[a.File].Path;
+        if (path == null) return null;
+        byte[] shown = p.ImagePath != null && path.AsSpan().SequenceEqual(p.ImagePath) ? p.ExePath : path;
+        var chars = new char[shown.Length];
+        for (int i = 0; i < shown.Length; i++) chars[i] = (char)shown[i];
+        return new string(chars);
     }
 
     private static bool TopFile(LinuxProcess caller, ReadOnlySpan<byte> name, out byte[] content)
@@ -179,7 +201,7 @@ public static unsafe class ProcFs
     {
         ReadOnlySpan<byte> path = linux;
         if (!(path.Length >= 10 && Ascii.StartsWith(path, "/proc/self"u8) && (path.Length == 10 || path[10] == (byte)'/'))) return linux;
-        byte[] pid = Bytes(caller.Pid.ToString());
+        byte[] pid = Bytes(caller.Leader.Pid.ToString());
         var all = new byte[6 + pid.Length + path.Length - 10];
         "/proc/"u8.CopyTo(all);
         pid.AsSpan().CopyTo(all.AsSpan(6));

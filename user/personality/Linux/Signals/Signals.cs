@@ -1,6 +1,6 @@
 // Signal generation and delivery (docs/design/linux.md "Signals", ADR 0016). Post makes a signal
-// pending as Linux's __send_signal does (SIGKILL ends the process at once, SIGCONT continues a stopped
-// one, ignored signals are thrown away) and then gets it delivered: a process parked in a call is
+// pending (a process's: in the thread that is to take it; PostThread: one thread's) as Linux's
+// __send_signal does (SIGKILL ends the process at once, SIGCONT continues a stopped one, ignored signals are thrown away) and then gets it delivered: a process parked in a call is
 // interrupted (the loop ends the call with a restart code), one running user code is suspended
 // (ThreadSuspend) and given the signal at once, and one in a call being served gets it on that call's
 // answer (OnAnswer, the loop's hook). Delivery is Linux's get_signal and handle_signal: each pending,
@@ -37,8 +37,23 @@ public static unsafe class Signals
         return any;
     }
 
-    /// <summary>Makes the signal pending for `p` and has it delivered as soon as `p` can take it.</summary>
-    public static void Post(LinuxProcess p, in SigInfo info)
+    /// <summary>Makes the signal pending for `p`'s process and has it delivered as soon as it can take
+    /// it: to the first of its threads that does not block it (complete_signal's choice), the first
+    /// thread if all do.</summary>
+    public static void Post(LinuxProcess p, in SigInfo info) => PostThread(Receiver(p.Leader, info.Signo), in info);
+
+    private static LinuxProcess Receiver(LinuxProcess leader, int signal)
+    {
+        if (leader.Threads == null || leader.Threads.Count == 0) return leader;
+        if (!leader.LeaderGone && !leader.Signals.IsBlocked(signal)) return leader;
+        foreach (LinuxProcess t in leader.Threads)
+            if (!t.Signals.IsBlocked(signal)) return t;
+        return leader.LeaderGone ? leader.Threads[0] : leader;
+    }
+
+    /// <summary>Makes the signal pending for the thread `p` (tgkill) and has it delivered as soon as it
+    /// can take it; a signal whose action is to kill or stop acts on the whole process.</summary>
+    public static void PostThread(LinuxProcess p, in SigInfo info)
     {
         if (p.Ended) return;
         SignalState st = p.Signals;

@@ -22,6 +22,8 @@ public static unsafe partial class SyscallTable
     {
         exit = false;
         status = 0;
+        // Linux's de_thread gives a non-leader thread that execs the leader's pid: not done here.
+        if (p.IsThread) return NotImplemented(p, (ulong)SyscallNumber.Execve);
         long e = Resolve(p, AtFdCwd, path, out byte[] linux);
         int total = 0;
         byte[][] argv = null, envp = null;

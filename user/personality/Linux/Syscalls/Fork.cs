@@ -1,6 +1,7 @@
 // fork, vfork, clone and clone3: a new process in the table (EAGAIN when it is full), with a copy of
 // the caller's memory (LinuxMemory.Fork) or, for CLONE_VM|CLONE_VFORK (vfork, glibc's posix_spawn),
-// the same memory; its thread starts with the caller's registers as they are at the syscall's return
+// the same memory, or a new thread of the caller's process (CLONE_THREAD: LinuxProcess.Threads.cs; a
+// fork from a process of several threads copies only the caller, as on Linux); its thread starts with the caller's registers as they are at the syscall's return
 // (the caller is stopped in it: ThreadRegisters reads them, the FS base and the FXSAVE image
 // included) with rax 0, on the stack clone names if it names one. A vfork's caller parks on its
 // ChildEvents until the child execs (Processes.ExecDone) or ends; the call, served again, then
@@ -61,15 +62,45 @@ public static unsafe partial class SyscallTable
 
     private static long Clone(LinuxProcess p, in CloneRequest r)
     {
+        var regs = new ThreadRegisterState();
+        if (Sys.ThreadRegisters(p.Thread, ThreadRegistersOp.Read, &regs) != Status.Ok) return -Errno.EAGAIN;
+        if (r.Thread && !p.Memory.Large) return CloneFirstThread(p, in r, &regs);
+        return Clone(p, in r, &regs);
+    }
+
+    // The process's first thread: the memory moves to a large address space (LinuxMemory.Large.cs), and
+    // the caller's Vireo thread, bound to the old one, is replaced as exec replaces it: a new thread
+    // in the new space with the caller's registers, rax the clone's result (there is no reply).
+    private static long CloneFirstThread(LinuxProcess p, in CloneRequest r, ThreadRegisterState* regs)
+    {
+        if (p.Memory.Users > 1) return -Errno.EAGAIN;   // a vfork child, in its parent's memory
+        CSpace.Release(p.Thread);
+        p.Thread = default;
+        long result = p.Memory.Enlarge() == Status.Ok ? Clone(p, in r, regs) : -Errno.ENOMEM;
+        regs->Rax = (ulong)result;
+        if (p.StartThread(regs->Rip, regs->Rsp & ~15UL, regs) != Status.Ok)   // the registers, written whole, set rsp
+        {
+            EventLoop.Exit(p, WaitStatus.Killed(LinuxSignals.SigKill));   // no thread to go on with
+            return 0;
+        }
+        p.NoReply = true;
+        return 0;
+    }
+
+    private static long Clone(LinuxProcess p, in CloneRequest r, ThreadRegisterState* callerRegs)
+    {
         var child = new LinuxProcess();
         if (!Processes.TryAdd(child)) return -Errno.EAGAIN;
-        long e = Start(p, child, in r);
+        long e = Start(p, child, in r, *callerRegs);
         if (e != 0)
         {
-            child.End(0);   // no parent yet: it leaves the table, and whatever was made goes
+            // No parent yet: it leaves the table, and whatever was made goes.
+            if (r.Thread) child.EndThread();
+            else child.End(0);
             return -e;
         }
-        child.Parent = p;
+        if (r.Thread) return (long)child.Pid;
+        child.Parent = p.Leader;   // a thread's fork: the child is the process's
         p.Children.Add(child);
         if (!r.Vfork) return (long)child.Pid;
         child.VforkPending = true;
@@ -79,21 +110,20 @@ public static unsafe partial class SyscallTable
     }
 
     // The child's memory, state and thread; 0 or the errno (the child is then ended by the caller).
-    private static long Start(LinuxProcess p, LinuxProcess child, in CloneRequest r)
+    private static long Start(LinuxProcess p, LinuxProcess child, in CloneRequest r, ThreadRegisterState regs)
     {
-        if (r.SharesMemory) child.Memory = p.Memory.Share();
+        if (r.Thread) child.JoinThreadGroup(p);
+        else if (r.SharesMemory) child.Memory = p.Memory.Share();
         else
         {
             Status s = p.Memory.Fork(out LinuxMemory copy);
             if (s != Status.Ok) return Errno.ENOMEM;
             child.Memory = copy;
         }
-        child.InheritFrom(p);
+        if (!r.Thread) child.InheritFrom(p);
         child.ExitSignal = r.ExitSignal;
         if (r.ClearSighand)
             child.Signals.ResetHandlers();   // caught: default; ignored stays
-        var regs = new ThreadRegisterState();
-        if (Sys.ThreadRegisters(p.Thread, ThreadRegistersOp.Read, &regs) != Status.Ok) return Errno.EAGAIN;
         regs.Rax = 0;
         if (r.Stack != 0) regs.Rsp = r.Stack;
         if (r.SetTls)

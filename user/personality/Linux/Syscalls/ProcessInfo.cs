@@ -1,6 +1,7 @@
-// The small calls about processes that nothing else owns: CPU affinity (one CPU, number 0, is what
-// the personality reports: Linux processes are served by one loop), resource usage and times (not
-// measured: zeros, and times' tick count from the monotonic clock at 100 Hz, USER_HZ), and mknod:
+// The small calls about processes that nothing else owns: CPU affinity and getcpu (one CPU, number 0,
+// is what the personality reports: Linux processes are served by one loop), flock (granted, not
+// kept), resource usage and times (not measured: zeros, and times' tick count from the monotonic
+// clock at 100 Hz, USER_HZ), and mknod:
 // regular files are created; FIFOs, sockets and devices are EPERM, as Linux answers on a filesystem
 // without mknod (vfs_mknod), since no Vireo scheme holds such nodes; a directory is EPERM and a link
 // EINVAL (may_mknod).
@@ -26,6 +27,27 @@ public static unsafe partial class SyscallTable
         ulong retlen = len < CpuMaskSize ? len : CpuMaskSize;
         ulong cpus = 1;
         return p.Memory.Write(mask, (byte*)&cpus, retlen) ? (long)retlen : -Errno.EFAULT;
+    }
+
+    // getcpu: CPU 0 of node 0, as the affinity above says (the .NET thread pool asks).
+    private static long Getcpu(LinuxProcess p, ulong cpu, ulong node)
+    {
+        uint zero = 0;
+        if (cpu != 0 && !p.Memory.Write(cpu, (byte*)&zero, 4)) return -Errno.EFAULT;
+        if (node != 0 && !p.Memory.Write(node, (byte*)&zero, 4)) return -Errno.EFAULT;
+        return 0;
+    }
+
+    // flock: checked as Linux checks it (EBADF, EINVAL) and granted: the personality keeps no
+    // advisory locks, so two processes that lock the same file both get it (the .NET runtime locks
+    // files it opens for FileShare; nothing here relies on the exclusion).
+    private const ulong LockSh = 1, LockEx = 2, LockNb = 4, LockUn = 8;
+
+    private static long Flock(LinuxProcess p, ulong fd, ulong operation)
+    {
+        if (p.Files.Get(fd) == null) return -Errno.EBADF;
+        ulong kind = operation & ~LockNb;
+        return kind == LockSh || kind == LockEx || kind == LockUn ? 0 : -Errno.EINVAL;
     }
 
     private static long SchedSetaffinity(LinuxProcess p, ulong pid, ulong length, ulong mask)

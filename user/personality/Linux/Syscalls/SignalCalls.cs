@@ -168,7 +168,7 @@ public static unsafe partial class SyscallTable
     // < -1 the group -pid. Signal 0 only checks that there is one. Everyone is root: no EPERM.
     private static long Kill(LinuxProcess p, long pid, long signal)
     {
-        var info = SigInfo.Of((int)signal, LinuxSignals.SiUser, (int)p.Pid);
+        var info = SigInfo.Of((int)signal, LinuxSignals.SiUser, (int)p.Leader.Pid);
         if (pid > 0) return SendTo(Processes.ByPid((ulong)pid), signal, in info);
         if (pid == int.MinValue) return -Errno.ESRCH;
         ulong group = pid == 0 ? p.Pgid : (ulong)(-pid);
@@ -185,16 +185,19 @@ public static unsafe partial class SyscallTable
     private static long Tgkill(LinuxProcess p, long tgid, long tid, long signal, bool tkill)
     {
         if (tid <= 0 || (!tkill && tgid <= 0)) return -Errno.EINVAL;
-        LinuxProcess target = Processes.ByPid((ulong)tid);   // one thread per process: the tid is the pid
-        if (target != null && !tkill && target.Pid != (ulong)tgid) target = null;
-        return SendTo(target, signal, SigInfo.Of((int)signal, LinuxSignals.SiTkill, (int)p.Pid));
+        LinuxProcess target = Processes.ByPid((ulong)tid);   // a thread's record, by its tid
+        if (target != null && !tkill && target.Leader.Pid != (ulong)tgid) target = null;
+        if (target != null && !target.IsThread && target.LeaderGone) target = null;   // its thread has exited
+        return SendTo(target, signal, SigInfo.Of((int)signal, LinuxSignals.SiTkill, (int)p.Leader.Pid), thread: true);
     }
 
-    private static long SendTo(LinuxProcess target, long signal, in SigInfo info)
+    private static long SendTo(LinuxProcess target, long signal, in SigInfo info, bool thread = false)
     {
         if (target == null) return -Errno.ESRCH;
         if (signal != 0 && !LinuxSignals.IsValid(signal)) return -Errno.EINVAL;
-        if (signal != 0 && !target.Ended) Signals.Post(target, in info);   // a zombie takes it and nothing happens
+        if (signal == 0 || target.Ended) return 0;   // a zombie takes it and nothing happens
+        if (thread) Signals.PostThread(target, in info);
+        else Signals.Post(target, in info);
         return 0;
     }
 

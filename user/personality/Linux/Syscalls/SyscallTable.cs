@@ -92,11 +92,18 @@ public static partial class SyscallTable
             case SyscallNumber.Msync: return Msync(p, a.A0, a.A1, a.A2);
             case SyscallNumber.Execve: return Execve(p, a.A0, a.A1, a.A2, out exit, out status);
             case SyscallNumber.ArchPrctl: return ArchPrctl(p, a.A0, a.A1);
-            case SyscallNumber.SetTidAddress: return (long)p.Pid;
+            case SyscallNumber.SetTidAddress:
+                p.ClearTid = a.A0;
+                return (long)p.Pid;
             case SyscallNumber.SetRobustList: return 0;
-            case SyscallNumber.Futex: return Futex(p, a.A0, a.A1);
+            case SyscallNumber.Futex: return Futex(p, a.A0, a.A1, (uint)a.A2, a.A3, (uint)a.A5);
+            case SyscallNumber.SchedYield: return 0;   // the answer is the yield: the loop runs the others' calls first
+            case SyscallNumber.Membarrier: return Membarrier(p, a.A0, a.A1);
             case SyscallNumber.Prctl: return a.A0 == 15 || a.A0 == 16 ? 0 : -Errno.EINVAL;   // PR_SET_NAME, PR_GET_NAME: accepted, no names kept
             case SyscallNumber.Rseq: return -Errno.ENOSYS;   // glibc registers it if it can; it need not
+            case SyscallNumber.GetMempolicy: return -Errno.ENOSYS;   // a kernel without NUMA's answer, which the .NET runtime expects
+            case SyscallNumber.Getcpu: return Getcpu(p, a.A0, a.A1);
+            case SyscallNumber.Flock: return Flock(p, a.A0, a.A1);
 
             case SyscallNumber.RtSigaction: return RtSigaction(p, (long)a.A0, a.A1, a.A2, a.A3);
             case SyscallNumber.RtSigprocmask: return RtSigprocmask(p, a.A0, a.A1, a.A2, a.A3);
@@ -140,6 +147,12 @@ public static partial class SyscallTable
             case SyscallNumber.Mknod: return Mknodat(p, AtFdCwd, a.A0, a.A1);
             case SyscallNumber.Mknodat: return Mknodat(p, (long)a.A0, a.A1, a.A2);
             case SyscallNumber.Exit:
+                if (p.ExitThread())
+                {
+                    p.NoReply = true;   // one thread of several ended: its caller is gone
+                    return 0;
+                }
+                goto case SyscallNumber.ExitGroup;
             case SyscallNumber.ExitGroup:
                 exit = true;
                 status = (int)(a.A0 & 0xFF);
@@ -158,9 +171,9 @@ public static partial class SyscallTable
         switch ((SyscallNumber)number)
         {
             case SyscallNumber.Getppid: result = (long)p.ParentPid; return true;
-            case SyscallNumber.Getpid:
+            case SyscallNumber.Getpid: result = (long)p.Leader.Pid; return true;
             case SyscallNumber.Gettid: result = (long)p.Pid; return true;
-            case SyscallNumber.Getpgrp: result = (long)p.Pgid; return true;
+            case SyscallNumber.Getpgrp: result = (long)p.Leader.Pgid; return true;
             case SyscallNumber.Getuid:
             case SyscallNumber.Geteuid:
             case SyscallNumber.Getgid:
