@@ -24,14 +24,14 @@ public static unsafe partial class Syscalls
     [RuntimeExport("SyscallDispatch")]
     private static void Dispatch(InterruptFrame* f, PerCpuBlock* cpu)
     {
-        Tcb* t = Threads.EnterSyscall(cpu);
-        if (t == null)
+        if (!Threads.EnterSyscall(cpu))
         {
             Threads.PrepareExit(cpu);
             return;
         }
+        var t = (Tcb*)cpu->Thread;
         var number = (Syscall)f->Rax;
-        if (number == Syscall.Call ? FastPath.TryCall(t, f) : number == Syscall.ReplyRecv && FastPath.TryReplyRecv(t, f)) return;
+        if (number == Syscall.Call ? FastPath.TryCall(cpu, t, f) : number == Syscall.ReplyRecv && FastPath.TryReplyRecv(cpu, t, f)) return;
         ulong r0 = 0, r1 = 0;
         Status s = number switch
         {

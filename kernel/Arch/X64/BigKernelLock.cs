@@ -44,8 +44,9 @@ public static unsafe class BigKernelLock
 
     // A CPU that asks for the lock it holds, or asks with interrupts on (an interrupt could then ask
     // again), would wait for itself for ever: both are broken invariants, reported as panics.
+    /// <summary>Acquire for a caller that has tested <see cref="On"/> itself.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void AcquireOn()
+    public static void AcquireOn()
     {
         uint self = PerCpu.Index + 1;
         if (Cpu.Load(&s_words->Holder) == self) Panic.Fail("big kernel lock: taken twice by one CPU");

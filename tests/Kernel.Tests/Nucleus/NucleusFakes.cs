@@ -70,6 +70,7 @@ namespace Vireo.Kernel.Arch.X64
         public static bool On;
         public static void Enable() => On = true;
         public static void Acquire() { }
+        public static void AcquireOn() { }
         public static void Release() { }
     }
 
