@@ -24,14 +24,17 @@ public static unsafe partial class Syscalls
     [RuntimeExport("SyscallDispatch")]
     private static void Dispatch(InterruptFrame* f, PerCpuBlock* cpu)
     {
-        if (!Threads.EnterSyscall(cpu))
+        var number = (Syscall)f->Rax;
+        if (BigKernelLock.On)
         {
-            Threads.PrepareExit(cpu);
-            return;
+            if (EnterSeveral(f, cpu, number)) return;
+        }
+        else
+        {
+            var self = (Tcb*)cpu->Thread;
+            if (number == Syscall.Call ? FastPath.TryCall(cpu, self, f) : number == Syscall.ReplyRecv && FastPath.TryReplyRecv(cpu, self, f)) return;
         }
         var t = (Tcb*)cpu->Thread;
-        var number = (Syscall)f->Rax;
-        if (number == Syscall.Call ? FastPath.TryCall(cpu, t, f) : number == Syscall.ReplyRecv && FastPath.TryReplyRecv(cpu, t, f)) return;
         ulong r0 = 0, r1 = 0;
         Status s = number switch
         {
@@ -92,6 +95,29 @@ public static unsafe partial class Syscalls
             }
         }
         Threads.PrepareExit(cpu);
+    }
+
+    // Several CPUs run threads: Call and ReplyRecv try the fast path under a share of the big kernel
+    // lock, so fast paths of different CPUs run at once (ADR 0028); what it cannot do, and every other
+    // call, runs under the lock held exclusive. True when the call is done (the fast path took it, or
+    // another CPU stopped this CPU's thread meanwhile and only the exit ran).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool EnterSeveral(InterruptFrame* f, PerCpuBlock* cpu, Syscall number)
+    {
+        if (number == Syscall.Call || number == Syscall.ReplyRecv)
+        {
+            if (Threads.EnterFastPath(cpu))
+            {
+                var t = (Tcb*)cpu->Thread;
+                if (number == Syscall.Call ? FastPath.TryCall(cpu, t, f) : FastPath.TryReplyRecv(cpu, t, f)) return true;
+            }
+            // Nothing changed (the fast path checks before it changes): the share goes back, and the
+            // exclusive lock is taken as for any call; a stop meanwhile winds the SYSCALL back as usual.
+            BigKernelLock.ReleaseShared(cpu);
+        }
+        if (Threads.EnterSyscall(cpu)) return false;
+        Threads.PrepareExit(cpu);
+        return true;
     }
 
     // A long operation that stopped at a preemption point (ADR 0003) is issued again: rip goes back over

@@ -193,6 +193,17 @@ public static unsafe partial class Threads
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool EnterSyscall(PerCpuBlock* me) => !BigKernelLock.On || EnterSyscallLocked(me);
 
+    /// <summary>The fast path's start on several CPUs: a share of the big kernel lock (ADR 0028); false
+    /// when another CPU stopped this CPU's thread while it waited (the share is still held: the caller
+    /// gives it back). A stop meanwhile winds the SYSCALL back, as for the exclusive lock.</summary>
+    public static bool EnterFastPath(PerCpuBlock* me)
+    {
+        me->SyscallPending = 1;
+        BigKernelLock.AcquireShared(me);
+        me->SyscallPending = 0;
+        return me->Thread != 0;
+    }
+
     // Out of line: one CPU pays only the test of BigKernelLock.On above.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static bool EnterSyscallLocked(PerCpuBlock* me)

@@ -26,6 +26,15 @@ public static unsafe class FastPath
         if (info.Caps != 0 || info.Words > MessageInfo.MaxWords) return false;
         if (Syscalls.Lookup(caller, f->Rdi, ObjectType.Endpoint, Rights.Write, out CapSlot* cap) != Status.Ok) return false;
         Endpoint* ep = Ipc.EndpointAt(Ipc.ObjectOf(cap));
+        Lock(me, ep);
+        bool done = TryCallLocked(me, ep, cap, caller, f, info);
+        Unlock(me, ep);
+        return done;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryCallLocked(PerCpuBlock* me, Endpoint* ep, CapSlot* cap, Tcb* caller, InterruptFrame* f, MessageInfo info)
+    {
         if (ep->State != EndpointState.Receiving) return false;
         Tcb* server = ep->Head;
         if (server->ReplyTo != null) return false;
@@ -35,6 +44,22 @@ public static unsafe class FastPath
         MessageTransfer.SetRegisters(server, cap->Badge, info, f->Rdx, f->R10, f->R8, f->R9);
         HandOverCall(me, ep, caller, server);
         return true;
+    }
+
+    // The endpoint's own lock, taken only under a share of the big kernel lock (ADR 0028): two CPUs in
+    // the fast path may use one endpoint, and its queue (with the waiting server taken from it) is the
+    // only state they can both reach; everything else they touch is their own CPU's or their own
+    // threads'. Under the exclusive lock (or on one CPU) nobody else is in the kernel.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Lock(PerCpuBlock* me, Endpoint* ep)
+    {
+        if (me->SharedHeld != 0) Locks.Acquire((TicketLock*)&ep->FastLock);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Unlock(PerCpuBlock* me, Endpoint* ep)
+    {
+        if (me->SharedHeld != 0) Locks.Release((TicketLock*)&ep->FastLock);
     }
 
     // The tail of a fast call: the server leaves the endpoint's queue, the reply record is made, and
@@ -86,7 +111,11 @@ public static unsafe class FastPath
         if (caller == null || info.Caps != 0 || info.Words > MessageInfo.MaxWords) return false;
         if (caller->IpcIsFault) return TryReplyForeign(me, server, caller, f, info);
         if (!TryReceiveAgain(me, server, caller, f, out Endpoint* ep, out CapSlot* cap)) return false;
-        if (info.Words > MessageInfo.RegisterWords && !CopyWords(server, caller, info.Words)) return false;
+        if (info.Words > MessageInfo.RegisterWords && !CopyWords(server, caller, info.Words))
+        {
+            Unlock(me, ep);
+            return false;
+        }
 
         MessageTransfer.SetRegisters(caller, 0, info, f->Rdx, f->R10, f->R8, f->R9);
         ReceiveAndHandOver(me, server, caller, ep, cap);
@@ -107,7 +136,8 @@ public static unsafe class FastPath
         return true;
     }
 
-    // The checks of the receive half of ReplyRecv: the endpoint, no sender queued, no thread outranking the caller.
+    // The checks of the receive half of ReplyRecv: the endpoint, no sender queued, no thread outranking
+    // the caller. True with the endpoint locked (Lock), which ReceiveAndHandOver unlocks.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryReceiveAgain(PerCpuBlock* me, Tcb* server, Tcb* caller, InterruptFrame* f, out Endpoint* ep, out CapSlot* cap)
     {
@@ -124,8 +154,10 @@ public static unsafe class FastPath
         }
         if (Syscalls.Lookup(server, f->Rdi, ObjectType.Endpoint, Rights.Read, out cap) != Status.Ok) return false;
         ep = Ipc.EndpointAt(Ipc.ObjectOf(cap));
-        if (ep->State == EndpointState.Sending) return false;
-        return !Threads.Outranked(me, caller);
+        Lock(me, ep);
+        if (ep->State != EndpointState.Sending && !Threads.Outranked(me, caller)) return true;
+        Unlock(me, ep);
+        return false;
     }
 
     // The tail of a fast ReplyRecv: the server waits on the endpoint again, the CPU goes to the caller.
@@ -139,6 +171,7 @@ public static unsafe class FastPath
         ep->State = EndpointState.Receiving;
         caller->State = ThreadState.Runnable;
         Threads.HandOver(me, caller);
+        Unlock(me, ep);
     }
 
     // Words past the registers go buffer to buffer; both buffers must be there (from the threads'
