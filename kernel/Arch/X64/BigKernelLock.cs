@@ -4,7 +4,7 @@
 // CPU releases it before it halts and an interrupt taken in the idle loop takes it for the handler.
 // While only one CPU runs threads it is off and costs each entry a test of one static.
 // The IPC fast path holds it shared (ADR 0028): CPUs in the fast path run at once, each on its own
-// endpoint (Endpoint.Lock) and threads; everything else holds it exclusive, which waits until no CPU
+// endpoint (Endpoint.FastLock) and threads; everything else holds it exclusive, which waits until no CPU
 // holds a share and keeps new shares out while it waits or holds it.
 using System.Runtime;
 using System.Runtime.CompilerServices;
