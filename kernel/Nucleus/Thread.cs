@@ -94,6 +94,10 @@ public unsafe struct Tcb
     // PerCpuBlock.Thread: Threads.OnCpu).
     public ulong Affinity;
     public int Cpu;
+    // Its last fast-path try under a share of the big kernel lock failed (ADR 0028): until a fast path
+    // of its succeeds again, its Call and ReplyRecv take the lock exclusive at once (a server on another
+    // CPU would fail every try, and the share costs its taking and giving back each time).
+    public bool FastPathMissed;
 
     public static Tcb* FromSched(SchedEntity* e) => (Tcb*)((byte*)e - SchedOffset);
 }
