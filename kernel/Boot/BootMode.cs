@@ -4,8 +4,9 @@
 //   bootbench     the same with etc/bootbench.rc (the shell prints the TSC at its first prompt)
 //   diskbench     the same with etc/diskbench.rc (the disk benchmarks: a boot of their own, so the
 //                 other benchmarks' machine has no disk)
-//   smp           every CPU runs threads (ADR 0020); without it the APs stay halted and threads run on
-//                 the bootstrap processor only
+//   nosmp         threads run on the bootstrap processor only and the APs stay halted; by default every
+//                 CPU runs threads (ADR 0020, ADR 0028). `smp`, the word that once turned them on, is
+//                 still accepted and changes nothing.
 // The test kernel (tests/Guest/Kernel/KernelTest.csproj) adds test, bench and fault=KIND through the
 // partial methods below (tests/Guest/Kernel/BootModeHooks.cs); in the production kernel they are
 // empty and the C# compiler removes their calls, so it has no test code and ignores those words.
@@ -35,9 +36,8 @@ public static unsafe partial class BootMode
         Threads.DeathObserver = &OnThreadDeath;
         if (BootstrapLoader.TryCreate(flags, ref boot, KernelState.Frames))
         {
-            // The APs run threads only when the command line says `smp` (ADR 0020: until the services are
-            // correct on several CPUs); otherwise they stay halted.
-            if (cmdline.Has("smp") && Threads.EnableCpus()) Smp.Release(&Threads.EnterUserMode);
+            // Every CPU runs threads unless the command line says `nosmp` (ADR 0028); the APs then stay halted.
+            if (!cmdline.Has("nosmp") && Threads.EnableCpus()) Smp.Release(&Threads.EnterUserMode);
             Threads.EnterUserMode();
         }
         NoUserSpace();

@@ -90,10 +90,14 @@ public unsafe struct Tcb
     // by the restart (Syscalls.Finish); 0 = none.
     public ulong OwedStatus;
     // Several CPUs (Threads.Cpus.cs): the CPUs it may run on (bit i = CPU i, 0 = any: ThreadSetAffinity),
-    // the CPU it runs on, is queued on or last ran on, and whether it is some CPU's running thread.
+    // and the CPU it runs on, is queued on or last ran on (whether it runs there is that CPU's
+    // PerCpuBlock.Thread: Threads.OnCpu).
     public ulong Affinity;
     public int Cpu;
-    public bool OnCpu;
+    // Its last fast-path try under a share of the big kernel lock failed (ADR 0028): until a fast path
+    // of its succeeds again, its Call and ReplyRecv take the lock exclusive at once (a server on another
+    // CPU would fail every try, and the share costs its taking and giving back each time).
+    public bool FastPathMissed;
 
     public static Tcb* FromSched(SchedEntity* e) => (Tcb*)((byte*)e - SchedOffset);
 }

@@ -37,7 +37,8 @@ public static unsafe partial class Threads
             s_schedulers[i] = new Scheduler(Scheduler.DefaultBoostPeriodNanos, now);
             PerCpuBlock* b = PerCpu.Block(i);
             b->Thread = b->PortsOwner = b->FsBase = 0;
-            b->Reschedule = b->Charged = b->SyscallPending = 0;
+            b->Charged = b->SyscallPending = 0;
+            b->Reschedule = 1;   // no thread yet: the first exit picks one (PrepareExit tests only this)
             b->LastCharge = now;
         }
         s_cpuCount = 1;
@@ -60,6 +61,10 @@ public static unsafe partial class Threads
         Timer.ApsSchedule = true;
         return true;
     }
+
+    /// <summary>Whether `t` is some CPU's running thread. Derived, not a flag of the thread: a switch
+    /// then writes only the CPU's Thread (the IPC fast path's hand-over pays no extra store).</summary>
+    public static bool OnCpu(Tcb* t) => PerCpu.Block(t->Cpu)->Thread == (ulong)t;
 
     /// <summary>Whether `t` may run on CPU `cpu` (its affinity, 0 = any online CPU).</summary>
     public static bool MayRunOn(Tcb* t, int cpu) => (Allowed(t) & (1UL << cpu)) != 0;
@@ -144,7 +149,6 @@ public static unsafe partial class Threads
         Charge(cpu);
         cpu->Thread = 0;
         cpu->Reschedule = 1;
-        t->OnCpu = false;
         CrossCall.Run((int)cpu->Index, &Stopped, 0);
         if (cpu->SyscallPending != 0)
         {
@@ -160,7 +164,7 @@ public static unsafe partial class Threads
     /// affinity): that CPU picks again at its next exit.</summary>
     public static void Refresh(Tcb* t)
     {
-        if (!t->OnCpu || t->Cpu == (int)PerCpu.Index) return;
+        if (!OnCpu(t) || t->Cpu == (int)PerCpu.Index) return;
         PerCpu.Block(t->Cpu)->Reschedule = 1;
         CrossCall.Reschedule(t->Cpu);
     }
@@ -170,7 +174,7 @@ public static unsafe partial class Threads
     public static void SetAffinity(Tcb* t, ulong mask)
     {
         t->Affinity = mask;
-        if (t->OnCpu)
+        if (OnCpu(t))
         {
             if (MayRunOn(t, t->Cpu)) return;
             if (t->Cpu == (int)PerCpu.Index) PerCpu.Current->Reschedule = 1;
@@ -183,18 +187,30 @@ public static unsafe partial class Threads
         }
     }
 
-    /// <summary>The start of a syscall's dispatch: takes the big kernel lock (when on) and returns the
-    /// thread that made the call, or null when another CPU stopped it while this one waited (its SYSCALL
-    /// was then wound back by StopRemote; only the exit path runs).</summary>
+    /// <summary>The start of a syscall's dispatch: takes the big kernel lock (when on); false when another
+    /// CPU stopped this CPU's thread while it waited (its SYSCALL was then wound back by StopRemote; only
+    /// the exit path runs). The caller then reads its thread from PerCpuBlock.Thread.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static Tcb* EnterSyscall(PerCpuBlock* me)
+    public static bool EnterSyscall(PerCpuBlock* me) => !BigKernelLock.On || EnterSyscallLocked(me);
+
+    /// <summary>The fast path's start on several CPUs: a share of the big kernel lock (ADR 0028); false
+    /// when another CPU stopped this CPU's thread while it waited (the share is still held: the caller
+    /// gives it back). A stop meanwhile winds the SYSCALL back, as for the exclusive lock.</summary>
+    public static bool EnterFastPath(PerCpuBlock* me)
     {
-        if (BigKernelLock.On)
-        {
-            me->SyscallPending = 1;
-            BigKernelLock.Acquire();
-            me->SyscallPending = 0;
-        }
-        return (Tcb*)me->Thread;
+        me->SyscallPending = 1;
+        BigKernelLock.AcquireShared(me);
+        me->SyscallPending = 0;
+        return me->Thread != 0;
+    }
+
+    // Out of line: one CPU pays only the test of BigKernelLock.On above.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool EnterSyscallLocked(PerCpuBlock* me)
+    {
+        me->SyscallPending = 1;
+        BigKernelLock.AcquireOn();
+        me->SyscallPending = 0;
+        return me->Thread != 0;
     }
 }

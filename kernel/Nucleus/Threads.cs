@@ -87,7 +87,7 @@ public static unsafe partial class Threads
     /// <summary>Takes a thread off the CPU or its queue; it runs again only when made runnable.</summary>
     public static void Block(Tcb* t, ThreadState state)
     {
-        if (t->OnCpu)
+        if (OnCpu(t))
         {
             PerCpuBlock* cpu = PerCpu.Block(t->Cpu);
             if (cpu == PerCpu.Current)
@@ -95,7 +95,6 @@ public static unsafe partial class Threads
                 Charge(cpu);
                 cpu->Thread = 0;
                 cpu->Reschedule = 1;
-                t->OnCpu = false;
             }
             else
             {
@@ -212,7 +211,6 @@ public static unsafe partial class Threads
         if (current == null) return;
         Charge(me);
         s_schedulers[me->Index].Yield(&current->Sched);
-        current->OnCpu = false;
         me->Thread = 0; // it is queued again; pick afresh
         me->Reschedule = 1;
     }
@@ -371,11 +369,13 @@ public static unsafe partial class Threads
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void PrepareExit() => PrepareExit(PerCpu.Current);
 
-    /// <summary>PrepareExit for a caller that has this CPU's block at hand (the syscall dispatchers).</summary>
+    /// <summary>PrepareExit for a caller that has this CPU's block at hand (the syscall dispatchers).
+    /// One test: every path that leaves a CPU without a thread (Block, StopRemote, the boot's
+    /// EnterUserMode) also sets Reschedule, so a CPU whose Thread is 0 always has it set here.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void PrepareExit(PerCpuBlock* me)
     {
-        if (me->Thread == 0 || me->Reschedule != 0) Reschedule(me);
+        if (me->Reschedule != 0) Reschedule(me);
     }
 
     private static void Reschedule(PerCpuBlock* me)
@@ -386,7 +386,6 @@ public static unsafe partial class Threads
         {
             Charge(me);
             me->Thread = 0;
-            current->OnCpu = false;
             if (MayRunOn(current, (int)me->Index)) s_schedulers[me->Index].PutPrev(&current->Sched);
             else MakeRunnable(current);   // its affinity changed: it goes where it may run
         }
@@ -433,7 +432,7 @@ public static unsafe partial class Threads
     /// <summary>The thread was just given ports: open them now where it runs, as a switch would.</summary>
     public static void OpenPorts(Tcb* t)
     {
-        if (!t->OnCpu) return;
+        if (!OnCpu(t)) return;
         if (t->Cpu == (int)PerCpu.Index) OpenPortsHere((ulong)t);
         else CrossCall.Run(t->Cpu, &OpenPortsHere, (ulong)t);
     }
@@ -479,10 +478,7 @@ public static unsafe partial class Threads
     private static void Enter(PerCpuBlock* me, Tcb* next)
     {
         SwitchPorts(me, next);
-        var previous = (Tcb*)me->Thread;
-        if (previous != null) previous->OnCpu = false;
         me->Thread = (ulong)next;
-        next->OnCpu = true;
         next->Cpu = (int)me->Index;
         // CR3 is reloaded only for another root (a reload flushes the TLB); arch_write_cr3 records the
         // root in ActiveRoot, which is what this compares with.
@@ -502,18 +498,21 @@ public static unsafe partial class Threads
     /// <summary>True when a queued runnable thread should run before `t` would on this CPU, or `t` may
     /// not run on this CPU at all (its affinity): the IPC fast path then leaves it to the scheduler.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static bool Outranked(Tcb* t)
+    public static bool Outranked(PerCpuBlock* me, Tcb* t)
     {
-        uint cpu = PerCpu.Index;
+        uint cpu = me->Index;
         if (t->Affinity != 0 && (t->Affinity & (1UL << (int)cpu)) == 0) return true;
-        Scheduler sched = s_schedulers[cpu];
+        // Without the bounds check: a CPU running kernel code has a block, and every block a queue (InitCpus).
+        Scheduler sched = System.Runtime.CompilerServices.Unsafe.Add(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_schedulers), (nint)cpu);
         SchedEntity* best = sched.PeekNext();
         return best != null && sched.ShouldPreempt(&t->Sched, best);
     }
 
     /// <summary>The IPC fast path: the current thread has blocked and `next` (runnable, not queued)
-    /// takes the CPU at once, on the same time slice; no queue is touched.</summary>
-    public static void HandOver(Tcb* next) => Enter(PerCpu.Current, next);
+    /// takes the CPU at once, on the same time slice; no queue is touched. `me` is this CPU's block,
+    /// which the dispatchers pass down (a GS read per use would cost a call each).</summary>
+    public static void HandOver(PerCpuBlock* me, Tcb* next) => Enter(me, next);
 
     /// <summary>Leaves the kernel for good into whichever thread should run (boot hands over here, and
     /// each AP once it runs threads).</summary>

@@ -47,6 +47,8 @@ public unsafe struct PerCpuBlock
     /// <summary>Set while this CPU waits for the lock with a SYSCALL not yet dispatched: a thread stopped
     /// from another CPU meanwhile has it issued again when resumed (Threads.StopRemote).</summary>
     public byte SyscallPending;
-    public byte Reserved2;
+    /// <summary>This CPU holds the big kernel lock shared (the IPC fast path, ADR 0028): return_to_user
+    /// (PERCPU_SHARED_HELD) then drops its share instead of the ticket.</summary>
+    public byte SharedHeld;
     public uint Reserved3;
 }

@@ -202,17 +202,25 @@ public static unsafe class Ipc
         }
     }
 
-    /// <summary>The thread's IPC buffer through the direct map, if it is mapped (writable when asked).</summary>
+    /// <summary>The thread's IPC buffer through the direct map, if it is mapped (writable when asked).
+    /// Inlined: the fast paths nearly always find the translation cached (no mapping has been removed
+    /// or narrowed anywhere since the last walk); the walk is out of line.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static bool TryBuffer(Tcb* t, bool write, out IpcBuffer* buffer)
     {
-        buffer = null;
-        if (t->IpcBuffer == 0 || t->AddressSpace.Value == 0) return false;
-        // Cached: no mapping has been removed or narrowed anywhere since the last walk.
-        if (t->BufferPhys.Value != 0 && t->BufferEpoch == Mappings.Epoch && (!write || t->BufferWritable))
+        if (t->BufferPhys.Value != 0 && t->BufferEpoch == Mappings.Epoch && (!write || t->BufferWritable) && t->AddressSpace.Value != 0)
         {
             buffer = NucleusContext.Current.Direct.As<IpcBuffer>(t->BufferPhys);
             return true;
         }
+        return WalkBuffer(t, write, out buffer);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool WalkBuffer(Tcb* t, bool write, out IpcBuffer* buffer)
+    {
+        buffer = null;
+        if (t->IpcBuffer == 0 || t->AddressSpace.Value == 0) return false;
         PageTable table = AddressSpaces.TableOf(NucleusContext.Current.Direct, t->AddressSpace);
         if (!table.TryTranslate(t->IpcBuffer, out PhysAddr phys, out PageFlags flags)) return false;
         if ((flags & PageFlags.User) == 0) return false;

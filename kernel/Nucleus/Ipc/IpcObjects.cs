@@ -12,6 +12,10 @@ public unsafe struct Endpoint
     public EndpointState State;  // which kind of thread the queue holds (never both)
     public Tcb* Head;
     public Tcb* Tail;
+    // A ticket lock (Arch/X64/TicketLock.cs: Next, Serving) that the IPC fast path holds while it uses
+    // the queue under a share of the big kernel lock (ADR 0028); other paths hold the lock exclusive
+    // and need it not.
+    public ulong FastLock;
 }
 
 public unsafe struct Notification

@@ -86,6 +86,7 @@ public static unsafe class MessageTransfer
 
     /// <summary>A foreign syscall's words past the registers (ForeignSyscallMessage 4-9), from the
     /// stopped thread's frame into the handler's buffer (the fast path too).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void PutForeignWords(IpcBuffer* dst, Vireo.Kernel.Arch.X64.InterruptFrame* f)
     {
         dst->Words[ForeignSyscallMessage.R10] = f->R10;

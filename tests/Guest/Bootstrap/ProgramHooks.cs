@@ -16,11 +16,12 @@ static unsafe partial class Program
             // The kernel-object tests check one CPU's ordering (a started thread of higher priority runs
             // before the start returns, a yield lets the other thread in): they and the threads they
             // make (which inherit the mask) keep to CPU 0; the SMP tests name their CPUs themselves.
-            // The mask stays: the process manager and every service and suite it starts inherit it, as
-            // the service suites still assume one CPU (docs/adr/0020-scheduling-on-many-cpus.md, "What
-            // is left"). Without the `smp` boot word there is one CPU anyway.
-            Sys.ThreadSetAffinity(new CapHandle(BootstrapSlots.Thread, 0), 1);
+            // Afterwards the mask goes back to every CPU: the process manager and every service and
+            // suite it starts run wherever the kernel places them, as in production (ADR 0028).
+            var self = new CapHandle(BootstrapSlots.Thread, 0);
+            Sys.ThreadSetAffinity(self, 1);
             failed = UserTests.Run(ref initfs, memory);
+            Sys.ThreadSetAffinity(self, 0);
         }
     }
 }

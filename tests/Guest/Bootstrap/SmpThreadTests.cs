@@ -15,7 +15,7 @@ public static unsafe class SmpThreadTests
     private const ulong Page = Region + 0x100_0000;        // the page the shootdown test unmaps
     private const ulong Alias = Region + 0x200_0000;       // the same frame, mapped again after the unmap
     private const ulong StopLabel = 99;
-    private const ulong CallsPerClient = 500, MigratingCalls = 1500;
+    private const ulong CallsPerClient = 500, MigratingCalls = 1500, SharedEndpointCalls = 2000;
 
     private static CapHandle s_memory, s_endpoint;
     private static int s_cpus;
@@ -33,6 +33,7 @@ public static unsafe class SmpThreadTests
         T.Run("smp.suspend_stops_a_thread_on_another_cpu", &RemoteSuspend);
         T.Run("smp.ipc_call_reply_across_cpus", &CallsAcrossCpus);
         T.Run("smp.threads_migrate_while_calling", &MigrateWhileCalling);
+        T.Run("smp.fast_paths_share_an_endpoint", &FastPathsShareAnEndpoint);
         T.Run("smp.tlb_shootdown_stops_a_reader_on_another_cpu", &ShootdownStopsReader);
     }
 
@@ -150,10 +151,16 @@ public static unsafe class SmpThreadTests
         if (!StartOn(&Server, 0, 1, 1, out LocalThread server)) return;
         StartOn(&Client, CallsPerClient, 2, 2, out LocalThread a);
         StartOn(&Client, CallsPerClient, 3, 3, out LocalThread b);
+        CheckTwoClients(ref a, ref b, ref server, CallsPerClient);
+    }
+
+    // Waits for two clients of `calls` calls each, checks every count, stops the server and frees all.
+    private static void CheckTwoClients(ref LocalThread a, ref LocalThread b, ref LocalThread server, ulong calls)
+    {
         Sys.ThreadWait(a.Thread, out _, out ulong wrongA);
         Sys.ThreadWait(b.Thread, out _, out ulong wrongB);
         T.Equal(0, (long)(wrongA + wrongB), "every reply answered its own call");
-        T.Equal((long)(2 * CallsPerClient), (long)s_served, "the server served every call once");
+        T.Equal((long)(2 * calls), (long)s_served, "the server served every call once");
         StopServer();
         Sys.ThreadWait(server.Thread, out _, out ulong code);
         T.Equal(0, (long)code, "the server ended cleanly");
@@ -187,6 +194,22 @@ public static unsafe class SmpThreadTests
         ThreadBuilder.Destroy(ref client);
         ThreadBuilder.Destroy(ref server);
         CSpace.Release(s_endpoint);
+    }
+
+    // Two clients on two CPUs call one server that may run on any CPU: a call that finds the server
+    // waiting takes it to the caller's CPU by the fast path, which holds the big kernel lock only
+    // shared, so the two CPUs' fast paths (and the general path, when the server is busy) meet on the
+    // one endpoint (ADR 0028). No call is lost or answered twice.
+    private static void FastPathsShareAnEndpoint()
+    {
+        if (!UserTests.Make(s_memory, ObjectType.Endpoint, 0, out s_endpoint)) return;
+        s_served = 0;
+        if (!T.Status(Status.Ok, ThreadBuilder.Create(s_memory, &Server, 0, Region + 0x10000, out LocalThread server), "create the server")) return;
+        T.Status(Status.Ok, Sys.ThreadSetAffinity(server.Thread, 0), "the server may run on any CPU");
+        T.Status(Status.Ok, Sys.ThreadStart(server.Thread), "start it");
+        StartOn(&Client, SharedEndpointCalls, 2, 1, out LocalThread a);
+        StartOn(&Client, SharedEndpointCalls, 3, 2, out LocalThread b);
+        CheckTwoClients(ref a, ref b, ref server, SharedEndpointCalls);
     }
 
     // Reads the page in a loop: a value other than 42 is stale data (the frame is rewritten through

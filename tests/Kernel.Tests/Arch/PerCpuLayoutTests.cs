@@ -26,6 +26,7 @@ public class PerCpuLayoutTests
     [InlineData("PERCPU_SCRATCH", nameof(PerCpuBlock.UserRspScratch))]
     [InlineData("PERCPU_TSS", nameof(PerCpuBlock.Tss))]
     [InlineData("PERCPU_ACTIVE_ROOT", nameof(PerCpuBlock.ActiveRoot))]
+    [InlineData("PERCPU_SHARED_HELD", nameof(PerCpuBlock.SharedHeld))]
     public void AsmOffsetsMatchTheBlock(string symbol, string field)
     {
         string asm = File.ReadAllText(InterruptFrameLayoutTests.RepoFile("kernel/Arch/X64/Asm/interrupts.S"));

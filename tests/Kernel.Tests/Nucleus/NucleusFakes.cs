@@ -65,11 +65,14 @@ namespace Vireo.Kernel.Arch.X64
     }
 
     /// <summary>No lock on the host: the tests are one thread; On tells the code under test it is on.</summary>
-    public static class BigKernelLock
+    public static unsafe class BigKernelLock
     {
         public static bool On;
         public static void Enable() => On = true;
         public static void Acquire() { }
+        public static void AcquireOn() { }
+        public static void AcquireShared(PerCpuBlock* me) => me->SharedHeld = 1;
+        public static void ReleaseShared(PerCpuBlock* me) => me->SharedHeld = 0;
         public static void Release() { }
     }
 

@@ -212,8 +212,10 @@ static unsafe class ProcTests
         T.Equal(0, (long)code, "once bad: is registered");
         T.Status(Status.BadReply, Fs.Stat("bad:/x", out _, out _), "the daemon answers");
         T.Status(Status.PeerDied, Fs.Open("bad:/die", OpenFlags.Read, out _), "it dies");
+        // Polled, up to 10 s: the restart runs in other processes, which on several CPUs (and a loaded
+        // host) need not have run by any fixed moment.
         Status s = Status.UnknownScheme;
-        for (int i = 0; i < 100 && (s = Fs.Stat("bad:/x", out _, out _)) != Status.BadReply; i++) Sys.Sleep(10_000_000);
+        for (int i = 0; i < 1000 && (s = Fs.Stat("bad:/x", out _, out _)) != Status.BadReply; i++) Sys.Sleep(10_000_000);
         T.Status(Status.BadReply, s, "its supervisor started it again");
         ulong supervisor = 0;
         for (ulong index = 0; Call(SchemeOp.ProcList, index, 0, 0, out SchemeReply r) == Status.Ok; index = r.W2)
@@ -222,8 +224,11 @@ static unsafe class ProcTests
         T.Status(Status.Ok, Call(SchemeOp.Kill, supervisor, 0, 0, out _), "end the supervisor");
         // This call makes the daemon die: its status is whatever the death gives.
         _ = Fs.Open("bad:/die", OpenFlags.Read, out _);
-        Sys.Sleep(50_000_000);
-        T.Status(Status.UnknownScheme, Fs.Stat("bad:/x", out _, out _), "then the daemon ends for good");
+        // The name goes when the process manager has seen the death, which another CPU may still be
+        // handling: polled, up to 5 s, rather than one look after a fixed sleep. A supervisor that
+        // outlived its kill would have started the daemon again within that time, keeping the name.
+        for (int i = 0; i < 500 && (s = Fs.Stat("bad:/x", out _, out _)) != Status.UnknownScheme; i++) Sys.Sleep(10_000_000);
+        T.Status(Status.UnknownScheme, s, "then the daemon ends for good");
     }
 
     private static int ReadAll(string path, byte* into, int max)
@@ -240,7 +245,7 @@ static unsafe class ProcTests
     {
         byte* text = stackalloc byte[2048];
         int n = ReadAll("sys:/ps", text, 2048);
-        T.True(n > 0 && Contains(text, n, "PID PARENT CPU NAME") && Contains(text, n, " 0 svctest\n") && Contains(text, n, " ramfs\n"), "sys:/ps lists processes");
+        T.True(n > 0 && Contains(text, n, "PID PARENT CPU NAME") && Contains(text, n, " svctest\n") && Contains(text, n, " ramfs\n"), "sys:/ps lists processes");
         n = ReadAll("sys:/meminfo", text, 2048);
         T.True(n > 0 && Contains(text, n, "total ") && Contains(text, n, "free "), "sys:/meminfo");
         n = ReadAll("sys:/uptime", text, 2048);

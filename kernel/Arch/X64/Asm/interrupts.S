@@ -13,6 +13,7 @@
     .set PERCPU_SCRATCH, 32          /* the user rsp during syscall entry */
     .set PERCPU_TSS, 40              /* this CPU's TSS */
     .set PERCPU_ACTIVE_ROOT, 104     /* the root CR3 holds (arch_write_cr3), for TLB shootdown */
+    .set PERCPU_SHARED_HELD, 147     /* this CPU holds the big kernel lock shared (the IPC fast path) */
     .set PERCPU_SIZE, 256
     .set PERCPU_MAX, 16
     .text
@@ -121,11 +122,18 @@ from_user_ist:
 return_to_user:
     movq %gs:PERCPU_FRAME, %rsp
     /* Release the big kernel lock (BigKernelLock.cs) once it is on: the thread is chosen and every
-       store of this entry is done (x86 keeps their order). Only the holder writes Serving. */
+       store of this entry is done (x86 keeps their order). Only the holder writes Serving. The IPC
+       fast path holds it shared instead (ADR 0028): its count of readers goes down by one. */
     cmpl $0, big_kernel_lock+8(%rip)
     je 1f
+    cmpb $0, %gs:PERCPU_SHARED_HELD
+    jne 2f
     movl $0, big_kernel_lock+12(%rip)
     incl big_kernel_lock+4(%rip)
+    jmp 1f
+2:
+    movb $0, %gs:PERCPU_SHARED_HELD
+    lock decl big_kernel_lock+16(%rip)
 1:
     fxrstor64 -512(%rsp)
     /* A thread that entered by SYSCALL leaves by SYSRET: rcx and r11 are the syscall's to clobber,
@@ -224,10 +232,11 @@ arch_big_kernel_lock:
     leaq big_kernel_lock(%rip), %rax
     ret
 
-    /* The big kernel lock (BigKernelLock.cs): ticket Next, Serving, On (0 while one CPU runs threads), Holder. */
+    /* The big kernel lock (BigKernelLock.cs): ticket Next, Serving, On (0 while one CPU runs threads), Holder,
+       Readers (CPUs holding it shared). */
     .data
     .balign 64
-big_kernel_lock: .long 0, 0, 0, 0
+big_kernel_lock: .long 0, 0, 0, 0, 0
 
     /* One block per CPU (Vireo.Kernel.Arch.X64.PerCpuBlock mirrors it; a host test pins it). */
     .bss
