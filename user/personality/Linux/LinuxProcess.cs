@@ -27,6 +27,8 @@ public sealed unsafe partial class LinuxProcess
     public byte[] ExePath;            // /proc/self/exe: the Linux path the program was started by
     public byte[] ImagePath;          // the Vireo path its image came from (what exec of /proc/self/exe opens)
     public byte[][] Argv;             // as the program was started (/proc/PID/cmdline)
+    public readonly ulong StartNanos = Sys.TimeNanos();   // since boot: made by a fork (or as the first), as Linux's start_time
+    public byte[] Comm;               // the task name (/proc/PID/comm, stat): the last name of the path execve was given, or prctl's; null: ExePath's
     public string Shown;              // how reports name the program (the path `linux` was given, or ExePath)
 
     // Place among the processes (Processes): Parent is null for the first one and for orphans (init's).
@@ -147,6 +149,7 @@ public sealed unsafe partial class LinuxProcess
     {
         ExePath = parent.ExePath;
         ImagePath = parent.ImagePath;
+        Comm = parent.Comm;
         Shown = parent.Shown;
         Pgid = parent.Pgid;
         Sid = parent.Sid;

@@ -267,6 +267,7 @@ public static unsafe class EventLoop
     public static void Exit(LinuxProcess p, int waitStatus)
     {
         if (p.Ended) return;
+        JobControl.BeforeExit(p);   // groups its end orphans, with a stopped member: SIGHUP, SIGCONT
         p.End(waitStatus);
         Timers.Cancel(p);
         Signals.ChildEnded(p);
@@ -276,6 +277,9 @@ public static unsafe class EventLoop
             s_firstStatus = LinuxProcess.ShellStatus(waitStatus);
         }
     }
+
+    /// <summary>Whether `p` is the process `linux` started (its parent is the native shell).</summary>
+    public static bool IsFirst(LinuxProcess p) => p == s_first;
 
     // The first process ended: the rest go with it, as a session does when its terminal hangs up.
     private static void EndAll()
