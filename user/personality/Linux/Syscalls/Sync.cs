@@ -35,8 +35,8 @@ public static unsafe partial class SyscallTable
     private static long Sync()
     {
         if (Fs.Open("disk:/", OpenFlags.Read | OpenFlags.Directory, out Fd fd) != Status.Ok) return 0;
-        _ = Fs.Fsync(fd);
-        _ = Fs.Close(fd);
+        _ = Fs.Fsync(fd);   // sync(2) reports nothing: a disk that fails to write back is diskfs's to log
+        _ = Fs.Close(fd);   // a directory opened only to name the disk: nothing written through it
         return 0;
     }
 }
