@@ -30,6 +30,7 @@ public sealed unsafe partial class LinuxProcess
     public readonly ulong StartNanos = Sys.TimeNanos();   // since boot: made by a fork (or as the first), as Linux's start_time
     public byte[] Comm;               // the task name (/proc/PID/comm, stat): the last name of the path execve was given, or prctl's; null: ExePath's
     public string Shown;              // how reports name the program (the path `linux` was given, or ExePath)
+    public Pipes.Pipe StreamingTo;    // the pipe its last call wrote to, while it writes on (Pipes.ReaderWakes)
 
     // Place among the processes (Processes): Parent is null for the first one and for orphans (init's).
     public ulong Pid, Pgid, Sid;

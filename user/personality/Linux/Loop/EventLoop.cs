@@ -13,6 +13,7 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Pipes;
 using Vireo.Linux.Syscalls;
 using Vireo.Linux.Trace;
 using Vireo.User;
@@ -158,6 +159,7 @@ public static unsafe class EventLoop
         if (p == null || p.Ended) return false;   // a message from a thread already ended: nothing owed
         if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(p, in m, out result);
         caller = p;
+        if (ReaderWakes.Watching(p)) ReaderWakes.BeforeCall(p, m.W0);   // a pipe reader's put-off wake goes out
         // Words past the registers are copied out before any file call reuses the buffer.
         var buffer = (IpcBuffer*)ProcessSlots.IpcBuffer;
         // Straight into the process's record: r10, r8, r9, rip, rsp are consecutive in the buffer as
