@@ -28,7 +28,10 @@ public sealed unsafe partial class LinuxProcess
     public byte[] ExePath;            // /proc/self/exe: the Linux path the program was started by
     public byte[] ImagePath;          // the Vireo path its image came from (what exec of /proc/self/exe opens)
     public byte[][] Argv;             // as the program was started (/proc/PID/cmdline)
+    public readonly ulong StartNanos = Sys.TimeNanos();   // since boot: made by a fork (or as the first), as Linux's start_time
+    public byte[] Comm;               // the task name (/proc/PID/comm, stat): the last name of the path execve was given, or prctl's; null: ExePath's
     public string Shown;              // how reports name the program (the path `linux` was given, or ExePath)
+    public Pipes.Pipe StreamingTo;    // the pipe its last call wrote to, while it writes on (Pipes.ReaderWakes)
 
     // Place among the processes (Processes): Parent is null for the first one and for orphans (init's).
     public ulong Pid, Pgid, Sid;
@@ -160,12 +163,13 @@ public sealed unsafe partial class LinuxProcess
         Files.InheritFrom(parent.Files);
     }
 
-    // What a fork's child and a new thread take alike: the program's names, the group and session,
+    // What a fork's child and a new thread take alike: the program's names and task name, the group and session,
     // the break, the working directory and umask.
     private void CopyPlace(LinuxProcess from)
     {
         ExePath = from.ExePath;
         ImagePath = from.ImagePath;
+        Comm = from.Comm;
         Shown = from.Shown;
         Pgid = from.Pgid;
         Sid = from.Sid;

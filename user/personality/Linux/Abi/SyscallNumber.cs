@@ -25,6 +25,7 @@ public enum SyscallNumber : ulong
     Getrandom = 318, Membarrier = 324, Statx = 332, Rseq = 334, Clone3 = 435, Faccessat2 = 439,
     Getrusage = 98, Times = 100, Waitid = 247, GetMempolicy = 239, Getcpu = 309, Flock = 73,
     Reboot = 169,
+    Fdatasync = 75, Sync = 162, Syncfs = 306,
 }
 
 public static class SyscallNames
@@ -59,6 +60,7 @@ public static class SyscallNames
         439 => "faccessat2",
         98 => "getrusage", 100 => "times", 247 => "waitid", 239 => "get_mempolicy", 309 => "getcpu", 73 => "flock",
         169 => "reboot",
+        75 => "fdatasync", 162 => "sync", 306 => "syncfs",
         _ => null,
     };
 }

@@ -14,7 +14,7 @@ public static class Termios
 {
     public const int Size = 36;
     public const int IflagOffset = 0, OflagOffset = 4, CflagOffset = 8, LflagOffset = 12, LineOffset = 16, CcOffset = 17;
-    public const uint Isig = 0x1, Icanon = 0x2, Echo = 0x8;
+    public const uint Isig = 0x1, Icanon = 0x2, Echo = 0x8, Tostop = 0x100;
     public const int VIntr = 0, VQuit = 1, VErase = 2, VKill = 3, VEof = 4, VTime = 5, VMin = 6, VSusp = 10;
 
     /// <summary>A Linux console's termios after boot (stty -g of a virtual console): ICRNL IXON IUTF8;

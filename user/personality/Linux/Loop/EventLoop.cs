@@ -14,6 +14,7 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Vireo.Abi;
 using Vireo.Linux.Abi;
+using Vireo.Linux.Pipes;
 using Vireo.Linux.Syscalls;
 using Vireo.Linux.Trace;
 using Vireo.User;
@@ -159,6 +160,7 @@ public static unsafe class EventLoop
         if (p == null || p.Ended) return false;   // a message from a thread already ended: nothing owed
         if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(p, in m, out result);
         caller = p;
+        if (ReaderWakes.Watching(p)) ReaderWakes.BeforeCall(p, m.W0);   // a pipe reader's put-off wake goes out
         // Words past the registers are copied out before any file call reuses the buffer.
         var buffer = (IpcBuffer*)ProcessSlots.IpcBuffer;
         // Straight into the process's record: r10, r8, r9, rip, rsp are consecutive in the buffer as
@@ -269,6 +271,7 @@ public static unsafe class EventLoop
     {
         p = p.Leader;   // any thread's fatal end is the process's (its other threads go with it: End)
         if (p.Ended) return;
+        JobControl.BeforeExit(p);   // groups its end orphans, with a stopped member: SIGHUP, SIGCONT
         p.End(waitStatus);
         Timers.Cancel(p);
         Signals.ChildEnded(p);
@@ -278,6 +281,9 @@ public static unsafe class EventLoop
             s_firstStatus = LinuxProcess.ShellStatus(waitStatus);
         }
     }
+
+    /// <summary>Whether `p` is the process `linux` started (its parent is the native shell).</summary>
+    public static bool IsFirst(LinuxProcess p) => p == s_first;
 
     // The first process ended: the rest go with it, as a session does when its terminal hangs up.
     private static void EndAll()

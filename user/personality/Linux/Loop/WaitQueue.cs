@@ -19,6 +19,10 @@ public sealed class WaitQueue
         if (!_waiters.Contains(p)) _waiters.Add(p);
     }
 
+    /// <summary>How many are queued, and each (Pipes.ReaderWakes arms their deadlines).</summary>
+    public int Count => _waiters.Count;
+    public LinuxProcess this[int i] => _waiters[i];
+
     /// <summary>Every parked process on the queue becomes runnable; the queue empties.</summary>
     public void WakeAll()
     {

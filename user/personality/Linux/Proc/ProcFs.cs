@@ -133,7 +133,7 @@ public static unsafe class ProcFs
         else if (inside.SequenceEqual("status"u8)) content = ProcText.ProcessStatus(Facts(p), p.Umask);
         else if (inside.SequenceEqual("cmdline"u8)) content = ProcText.Cmdline(p.Argv ?? new[] { p.ExePath });
         else if (inside.SequenceEqual("maps"u8)) content = ProcMaps.Text(p.Memory.Areas, a => MappedName(p, a));
-        else if (inside.SequenceEqual("comm"u8)) content = Bytes(ProcText.Comm(p.ExePath) + "\n");   // stat's name, on a line
+        else if (inside.SequenceEqual("comm"u8)) content = Bytes(Name(p) + "\n");   // stat's name, on a line
         return content != null ? Node.File : Node.None;
     }
 
@@ -167,12 +167,16 @@ public static unsafe class ProcFs
         return content != null;
     }
 
+    // The task name: prctl's or a #! script's (LinuxProcess.Comm), else the program's file name.
+    private static string Name(LinuxProcess p) => ProcText.Comm(p.Comm ?? p.ExePath);
+
     private static ProcText.ProcessFacts Facts(LinuxProcess p) => new ProcText.ProcessFacts
     {
         Pid = p.Pid, ParentPid = p.ParentPid, Group = p.Pgid, Session = p.Sid,
-        Name = ProcText.Comm(p.ExePath), State = p.Ended ? 'Z' : p.IsParked ? 'S' : 'R',
+        Name = Name(p), State = p.Ended ? 'Z' : p.IsParked ? 'S' : 'R',
         VirtualBytes = p.Break - p.BreakStart + LinuxProcess.StackSize,
         ResidentPages = (ulong)p.Memory.FrameCount,
+        StartTicks = p.StartNanos / 10_000_000,   // clock ticks of 100 a second (USER_HZ), as /proc/uptime counts
     };
 
     // What sys: says of the machine's memory (the process manager's figures), in bytes.

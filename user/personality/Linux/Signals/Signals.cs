@@ -223,6 +223,8 @@ public static unsafe class Signals
                 if (d == SignalDefault.Ignore || d == SignalDefault.Continue) continue;
                 if (d == SignalDefault.Stop)
                 {
+                    // The terminal's stops for a group nobody could continue (JobControl).
+                    if (signal != LinuxSignals.SigStop && JobControl.Orphaned(p.Pgid, null)) continue;
                     if (changed && !WriteRegisters(p, r)) return Kill(p, LinuxSignals.SigSegv);
                     Stop(p, signal, stance, result, direct);
                     return false;

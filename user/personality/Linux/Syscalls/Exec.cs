@@ -30,6 +30,7 @@ public static unsafe partial class SyscallTable
         if (e == 0) e = ReadStrings(p, argvAddress, ref total, out argv);
         if (e == 0) e = ReadStrings(p, envpAddress, ref total, out envp);
         if (e != 0) return e;
+        byte[] named = linux;   // the task's name is this path's last name, even for a #! script (Linux's bprm->filename)
         for (int depth = 0; ; depth++)
         {
             if (depth > MaxScriptDepth) return -Errno.ELOOP;
@@ -58,7 +59,11 @@ public static unsafe partial class SyscallTable
                 continue;
             }
             s = p.Exec(file, argv, envp, linux, out string why);
-            if (s == Status.Ok) return 0;
+            if (s == Status.Ok)
+            {
+                p.Comm = Ascii.Equals(named, linux) ? null : named;
+                return 0;
+            }
             if (p.Thread.Value == 0)
             {
                 // The old image went and the new one could not start: the process ends, as Linux's

@@ -23,6 +23,11 @@ public static unsafe partial class SyscallTable
         if (f == null || (f.StatusFlags & OAccMode) == 0) return -Errno.EBADF;
         if (f.WriteEnd != null) return PipeWrite(p, f, buffer, count);
         if (f.Socket) return -Errno.ENOTCONN;
+        if (LinuxTerminal.Tostop && f.MayBlock && LinuxTerminal.IsConsole(f))
+        {
+            long held = JobControl.Check(p, LinuxSignals.SigTtou);   // TOSTOP: a background group's write
+            if (held != 0) return held;
+        }
         if (count > int.MaxValue) count = int.MaxValue;
         if (!p.Memory.IsMapped(buffer, count)) return -Errno.EFAULT;
         ulong done = 0;
@@ -77,7 +82,11 @@ public static unsafe partial class SyscallTable
         if (f.Content != null) return ReadServed(f, at, want);
         if (f.ReadEnd != null) return PipeRead(p, f, buffer, count, at, want);
         if (f.Socket) return -Errno.ENOTCONN;
-        if (f.MayBlock && LinuxTerminal.IsConsole(f)) return ConsoleRead(p, f, at, want);   // termios's VMIN and VTIME: Terminal.cs
+        if (f.MayBlock && LinuxTerminal.IsConsole(f))
+        {
+            long held = JobControl.Check(p, LinuxSignals.SigTtin);   // a background group's read: SIGTTIN or EIO
+            return held != 0 ? held : ConsoleRead(p, f, at, want);   // termios's VMIN and VTIME: Terminal.cs
+        }
         if (f.MayBlock && !Ready(p, f, Readiness.Readable)) return EventLoop.Parked;
         Status s = Fs.Read(f.Fd, at, want, out int read);
         if (s != Status.Ok) return -Errno.From(s);

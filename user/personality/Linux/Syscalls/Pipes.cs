@@ -76,6 +76,7 @@ public static unsafe partial class SyscallTable
             if (!Chunk(p, buffer + (ulong)done, count - (ulong)done, true, out at, out want)) break;
         }
         pipe.Drained();
+        ReaderWakes.Drained(pipe);
         return done;
     }
 
@@ -103,6 +104,7 @@ public static unsafe partial class SyscallTable
             if (accepted == 0)
             {
                 if ((f.StatusFlags & ONonblock) != 0) return done > 0 ? done : -Errno.EAGAIN;
+                ReaderWakes.Flush();   // the readers must make room
                 p.Call.Done = done;
                 pipe.WriteWaiters.Add(p);
                 return EventLoop.Parked;
@@ -116,7 +118,8 @@ public static unsafe partial class SyscallTable
                 put += n;
                 done += n;
             }
-            pipe.Filled();
+            if (ReaderWakes.Defer(p, pipe)) pipe.Pollers.WakeAll();   // a stream: its readers are woken a little later
+            else pipe.Filled();
             if ((ulong)done == count) return done;
         }
     }

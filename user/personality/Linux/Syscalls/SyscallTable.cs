@@ -78,6 +78,10 @@ public static partial class SyscallTable
             case SyscallNumber.Utimensat: return Utimensat(p, (long)a.A0, a.A1, a.A2, a.A3);
             case SyscallNumber.Statfs: return Statfs(p, a.A0, a.A1);
             case SyscallNumber.Fstatfs: return Fstatfs(p, a.A0, a.A1);
+            case SyscallNumber.Fsync:
+            case SyscallNumber.Fdatasync: return Fsync(p, a.A0);
+            case SyscallNumber.Syncfs: return Syncfs(p, a.A0);
+            case SyscallNumber.Sync: return Sync();
             case SyscallNumber.Umask:
                 {
                     long old = p.Umask;
@@ -99,7 +103,7 @@ public static partial class SyscallTable
             case SyscallNumber.Futex: return Futex(p, a.A0, a.A1, (uint)a.A2, a.A3, (uint)a.A5);
             case SyscallNumber.SchedYield: return 0;   // the answer is the yield: the loop runs the others' calls first
             case SyscallNumber.Membarrier: return Membarrier(p, a.A0, a.A1);
-            case SyscallNumber.Prctl: return a.A0 == 15 || a.A0 == 16 ? 0 : -Errno.EINVAL;   // PR_SET_NAME, PR_GET_NAME: accepted, no names kept
+            case SyscallNumber.Prctl: return Prctl(p, a.A0, a.A1);
             case SyscallNumber.Rseq: return -Errno.ENOSYS;   // glibc registers it if it can; it need not
             case SyscallNumber.GetMempolicy: return -Errno.ENOSYS;   // a kernel without NUMA's answer, which the .NET runtime expects
             case SyscallNumber.Getcpu: return Getcpu(p, a.A0, a.A1);

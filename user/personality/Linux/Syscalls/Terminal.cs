@@ -38,6 +38,11 @@ public static unsafe partial class SyscallTable
                 return WriteInt(p, argument, f.ReadEnd.Ring.Count);
         }
         if (!LinuxTerminal.IsConsole(f)) return -Errno.ENOTTY;
+        if (request is Tcsets or Tcsetsw or Tcsetsf or Tiocspgrp or Tcflsh or Tcxonc)
+        {
+            long held = JobControl.Check(p, LinuxSignals.SigTtou);   // tty_check_change: a background group's change
+            if (held != 0) return held;
+        }
         byte* t = stackalloc byte[Termios.Size];
         switch (request)
         {

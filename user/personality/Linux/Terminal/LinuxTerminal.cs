@@ -97,6 +97,9 @@ public static unsafe class LinuxTerminal
         return 0;
     }
 
+    /// <summary>Whether termios's TOSTOP is set: a background group's writes then stop it (JobControl).</summary>
+    public static bool Tostop => s_known && (Termios.Word(s_termios, Termios.LflagOffset) & Termios.Tostop) != 0;
+
     /// <summary>The console's termios, read from ttyd the first time.</summary>
     public static ReadOnlySpan<byte> Get(LinuxFile f)
     {
