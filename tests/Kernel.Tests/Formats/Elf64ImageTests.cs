@@ -192,7 +192,7 @@ public sealed class Elf64ImageTests
         Assert.Equal(0x100, image.InterpreterOffset);
         Assert.Equal(0x10, image.InterpreterSize);
         Assert.Equal(0UL, image.LoadBias);   // ET_EXEC stays where it is
-        Assert.Equal(FormatStatus.Truncated, Elf64Image.TryParse(Typical().Header(3, R, 0x100, 0x400100, 0x100000, 0x100000).Build(), out _, 0x5555_0000_0000));
+        Assert.Equal(FormatStatus.Truncated, Elf64Image.TryParse(Typical().Header(3, R, 0x7FFF_0000, 0x400100, 0x10, 0x10).Build(), out _, 0x5555_0000_0000));
         Assert.Equal(FormatStatus.Malformed, Elf64Image.TryParse(Typical().Header(3, R, 0x100, 0x400100, 1, 1).Build(), out _, 0x5555_0000_0000));
         Assert.Equal(FormatStatus.Ok, Elf64Image.TryParse(Typical().Build(), out image, 0x5555_0000_0000));
         Assert.Equal(0, image.InterpreterSize);

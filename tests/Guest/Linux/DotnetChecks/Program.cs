@@ -6,7 +6,7 @@
 // collector under pressure from several threads, threads and tasks (locks, Monitor.Wait/Pulse,
 // Task.Run, async/await with Task.Delay, Parallel.For), files (also through /scheme/NAME/... paths), clocks. With the argument "throw" it
 // ends with an unhandled exception instead, with "overflow" it overflows its stack (tests/Guest/Linux/dotnet.c
-// checks how each dies).
+// checks how each dies), and with "readline" it only reads a line from the console (linux_suite types it).
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -69,6 +69,15 @@ static class Checks
     {
         if (args.Length > 0 && args[0] == "throw") throw new InvalidOperationException("unhandled on purpose");
         if (args.Length > 0 && args[0] == "overflow") return Overflow(0);
+        if (args.Length > 0 && args[0] == "readline")
+        {
+            // A line typed on the console (linux_suite types it), read by .NET's terminal reader.
+            Console.Write("type a line: ");
+            string line = Console.ReadLine();
+            Check("console_readline", () => line == "typed into .NET");
+            if (line != "typed into .NET") Console.WriteLine("read: " + (line ?? "(end of input)"));
+            return Summary();
+        }
         Console.Out.Flush();
 
         Check("collections", () =>
@@ -225,6 +234,11 @@ static class Checks
             long ms = sw.ElapsedMilliseconds;
             return ms >= 25 && ms < 5000 && DateTime.Now.Year >= 2024 && DateTime.UtcNow > new DateTime(2024, 1, 1);
         });
+        return Summary();
+    }
+
+    static int Summary()
+    {
         Console.WriteLine("LINUX SUMMARY " + s_program + " passed=" + s_passed + " failed=" + s_failed);
         return s_failed == 0 ? 0 : 1;
     }
