@@ -6,9 +6,10 @@
 //   - magic \x7fELF (BadMagic); class 64, little endian, ident version 1, ET_EXEC, EM_X86_64 (62),
 //     e_version 1 (Unsupported); e_ehsize >= 64, e_phentsize == 56, 1..MaxProgramHeaders headers
 //     (Malformed / Unsupported); the program header table inside the file (Truncated)
-//   - PT_INTERP and PT_DYNAMIC need a dynamic linker we do not have (Unsupported), except that a
-//     caller that gives a pieBase (the Linux personality) accepts a static PIE: ET_DYN with the
-//     PT_DYNAMIC it relocates itself by, every address moved by pieBase (LoadBias); a PT_GNU_STACK
+//   - PT_INTERP and PT_DYNAMIC need a dynamic linker the kernel's loader does not have (Unsupported),
+//     except that a caller that gives a pieBase (the Linux personality) accepts them: a PIE (ET_DYN,
+//     every address moved by pieBase: LoadBias) and a program naming its interpreter (PT_INTERP: its
+//     path's bytes inside the file, Interpreter; the caller loads that too); a PT_GNU_STACK
 //     asking for an executable stack is refused (WriteExecute); other non-load headers are ignored
 //   - each PT_LOAD: not both W and X (WriteExecute); 0 < memsz, filesz <= memsz, p_align 0 or a
 //     power of two, vaddr % 4096 == offset % 4096 so file pages can be mapped (Malformed); file
@@ -58,8 +59,18 @@ public readonly ref struct Elf64Image
     /// <summary>Number of PT_LOAD segments (other program headers are not counted).</summary>
     public readonly int SegmentCount;
 
-    private Elf64Image(ReadOnlySpan<byte> file, int programHeaderOffset, int programHeaderCount, ulong entry, int segmentCount, ulong bias)
+    /// <summary>Where PT_INTERP's path lies in the file (with its NUL), MaxInterpreter bytes at
+    /// most; InterpreterSize 0 without one (only a caller with a pieBase sees one).</summary>
+    public readonly int InterpreterOffset, InterpreterSize;
+
+    /// <summary>The longest PT_INTERP accepted (Linux's binfmt_elf takes up to PATH_MAX).</summary>
+    public const int MaxInterpreter = 4096;
+
+    private Elf64Image(ReadOnlySpan<byte> file, int programHeaderOffset, int programHeaderCount, ulong entry, int segmentCount, ulong bias,
+        int interpreterOffset = 0, int interpreterSize = 0)
     {
+        InterpreterOffset = interpreterOffset;
+        InterpreterSize = interpreterSize;
         LoadBias = bias;
         _file = file;
         _programHeaderOffset = programHeaderOffset;
@@ -83,8 +94,8 @@ public readonly ref struct Elf64Image
 
     public static FormatStatus TryParse(ReadOnlySpan<byte> file, out Elf64Image image) => TryParse(file, out image, 0);
 
-    /// <summary>As TryParse, and with a nonzero `pieBase` a static PIE (ET_DYN with PT_DYNAMIC for its
-    /// own relocation, no PT_INTERP: the Linux personality's) is accepted, loaded at pieBase.</summary>
+    /// <summary>As TryParse, and with a nonzero `pieBase` (the Linux personality's) a PIE (ET_DYN with
+    /// PT_DYNAMIC) is accepted, loaded at pieBase, and PT_INTERP is accepted (Interpreter).</summary>
     public static FormatStatus TryParse(ReadOnlySpan<byte> file, out Elf64Image image, ulong pieBase)
     {
         image = default;
@@ -118,14 +129,24 @@ public readonly ref struct Elf64Image
             return FormatStatus.Truncated;
 
         int tableOffset = (int)phoff;
-        int loads = 0;
+        int loads = 0, interpreterOffset = 0, interpreterSize = 0;
         for (int i = 0; i < phnum; i++)
         {
             int header = tableOffset + i * ProgramHeaderSize;
             uint type = LittleEndian.U32(file, header);
             uint flags = LittleEndian.U32(file, header + 4);
-            if (type == TypeInterpreter || (type == TypeDynamic && !pie))
+            if ((type == TypeInterpreter || type == TypeDynamic) && pieBase == 0)
                 return FormatStatus.Unsupported;
+            if (type == TypeInterpreter)
+            {
+                ulong offset = LittleEndian.U64(file, header + 8), size = LittleEndian.U64(file, header + 32);
+                if (interpreterSize != 0 || size < 2 || size > MaxInterpreter)
+                    return FormatStatus.Malformed;
+                if (offset > (ulong)file.Length || size > (ulong)file.Length - offset)
+                    return FormatStatus.Truncated;
+                interpreterOffset = (int)offset;
+                interpreterSize = (int)size;
+            }
             if (type == TypeGnuStack && (flags & Elf64Segment.FlagExecute) != 0)
                 return FormatStatus.WriteExecute;
             if (type != TypeLoad)
@@ -139,7 +160,7 @@ public readonly ref struct Elf64Image
         if (loads == 0)
             return FormatStatus.Malformed;
 
-        image = new Elf64Image(file, tableOffset, phnum, entry, loads, bias);
+        image = new Elf64Image(file, tableOffset, phnum, entry, loads, bias, interpreterOffset, interpreterSize);
         bool entryMapped = false;
         for (int i = 0; i < loads; i++)
         {

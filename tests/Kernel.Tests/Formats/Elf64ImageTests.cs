@@ -185,6 +185,20 @@ public sealed class Elf64ImageTests
     }
 
     [Fact]
+    public void InterpreterIsAcceptedOnlyWithAPieBase()
+    {
+        byte[] file = Typical().Header(3, R, 0x100, 0x400100, 0x10, 0x10).Build();
+        Assert.Equal(FormatStatus.Ok, Elf64Image.TryParse(file, out Elf64Image image, 0x5555_0000_0000));
+        Assert.Equal(0x100, image.InterpreterOffset);
+        Assert.Equal(0x10, image.InterpreterSize);
+        Assert.Equal(0UL, image.LoadBias);   // ET_EXEC stays where it is
+        Assert.Equal(FormatStatus.Truncated, Elf64Image.TryParse(Typical().Header(3, R, 0x7FFF_0000, 0x400100, 0x10, 0x10).Build(), out _, 0x5555_0000_0000));
+        Assert.Equal(FormatStatus.Malformed, Elf64Image.TryParse(Typical().Header(3, R, 0x100, 0x400100, 1, 1).Build(), out _, 0x5555_0000_0000));
+        Assert.Equal(FormatStatus.Ok, Elf64Image.TryParse(Typical().Build(), out image, 0x5555_0000_0000));
+        Assert.Equal(0, image.InterpreterSize);
+    }
+
+    [Fact]
     public void Malformed_HeaderFields()
     {
         Assert.Equal(FormatStatus.Malformed, Parse(Typical().Also(b => b.PhEntSize = 64)));

@@ -9,7 +9,7 @@ public class LinuxExecutableTests
 {
     // A minimal static x86_64 executable: the ELF header, then program headers, one PT_LOAD (R+X)
     // mapping the whole file at 0x400000 with a bss tail, plus whatever extra header is asked for.
-    private static byte[] Elf(ushort type = 2, ushort machine = 62, uint extraHeaderType = 0)
+    private static byte[] Elf(ushort type = 2, ushort machine = 62, uint extraHeaderType = 0, string interpreter = null)
     {
         int headers = extraHeaderType != 0 ? 2 : 1;
         var f = new byte[0x200];
@@ -32,6 +32,13 @@ public class LinuxExecutableTests
         BitConverter.TryWriteBytes(f.AsSpan(h + 40), 0x1800UL);         // memsz
         BitConverter.TryWriteBytes(f.AsSpan(h + 48), 0x1000UL);
         if (extraHeaderType != 0) BitConverter.TryWriteBytes(f.AsSpan(h + 56), extraHeaderType);
+        if (interpreter != null)
+        {
+            // PT_INTERP's path, with its NUL, at 0x100.
+            System.Text.Encoding.ASCII.GetBytes(interpreter).CopyTo(f, 0x100);
+            BitConverter.TryWriteBytes(f.AsSpan(h + 56 + 8), 0x100UL);
+            BitConverter.TryWriteBytes(f.AsSpan(h + 56 + 32), (ulong)interpreter.Length + 1);
+        }
         return f;
     }
 
@@ -65,9 +72,32 @@ public class LinuxExecutableTests
         Assert.Equal("not an ELF file", why);
         LinuxExecutable.TryParse(Elf(machine: 3), out _, out why);
         Assert.Equal("not an x86_64 program", why);
-        LinuxExecutable.TryParse(Elf(type: 3, extraHeaderType: 3), out _, out why);   // ET_DYN with PT_INTERP
-        Assert.Equal("a dynamically linked program (no loader yet; static PIEs run)", why);
-        Assert.Equal(FormatStatus.Unsupported, LinuxExecutable.TryParse(Elf(extraHeaderType: 3), out _, out why));   // PT_INTERP
-        Assert.StartsWith("dynamically linked", why);
+        Assert.Equal(FormatStatus.Unsupported, LinuxExecutable.TryParse(Elf(type: 1), out _, out why));   // ET_REL
+        Assert.StartsWith("of an unsupported ELF kind", why);
+        Assert.Equal(FormatStatus.Malformed, LinuxExecutable.TryParse(Elf(extraHeaderType: 3), out _, out _));   // an empty PT_INTERP
+        LinuxExecutable.TryParse(Elf(type: 3, extraHeaderType: 3, interpreter: "ld.so"), out _, out why);
+        Assert.Equal("its interpreter's name is not an absolute path", why);
+        Assert.Equal(FormatStatus.Unsupported, LinuxExecutable.TryParse(Elf(type: 3, extraHeaderType: 3, interpreter: "/lib/ld.so"),
+            out _, out why, readable: 0x104));
+        Assert.Equal("its interpreter's name is not in its first page", why);
+    }
+
+    [Fact]
+    public void DynamicProgramNamesItsInterpreter()
+    {
+        // ET_DYN with PT_INTERP: loaded like a static PIE, and the interpreter's path given to load too.
+        Assert.Equal(FormatStatus.Ok, LinuxExecutable.TryParse(Elf(type: 3, extraHeaderType: 3, interpreter: "/lib64/ld-linux-x86-64.so.2"),
+            out LinuxExecutable exe, out string why));
+        Assert.Null(why);
+        Assert.Equal("/lib64/ld-linux-x86-64.so.2", System.Text.Encoding.ASCII.GetString(exe.Interpreter));
+        Assert.Equal(LinuxExecutable.PieBase + 0x400100UL, exe.Entry);
+        // The interpreter itself, parsed at its own base.
+        Assert.Equal(FormatStatus.Ok, LinuxExecutable.TryParse(Elf(type: 3), out LinuxExecutable ld, out _, LinuxExecutable.InterpreterBase));
+        Assert.Null(ld.Interpreter);
+        Assert.Equal(LinuxExecutable.InterpreterBase, ld.LoadBias);
+        Assert.Equal(LinuxExecutable.InterpreterBase + 0x400100UL, ld.Entry);
+        // A static program names none.
+        Assert.Equal(FormatStatus.Ok, LinuxExecutable.TryParse(Elf(), out exe, out _));
+        Assert.Null(exe.Interpreter);
     }
 }

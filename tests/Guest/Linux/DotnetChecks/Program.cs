@@ -1,10 +1,12 @@
 // The .NET acceptance checks of the Linux personality (issue 15), printed as check.h prints them
-// ("TEST linux.dotnet-checks.NAME ok|FAIL", then "LINUX SUMMARY ...") so that linux_suite counts them:
+// ("TEST linux.PROGRAM.NAME ok|FAIL", then "LINUX SUMMARY PROGRAM ...", PROGRAM its file's name:
+// dotnet-checks published static, dotnet-checks-dynamic published dynamic) so that linux_suite counts them:
 // the base library (collections, LINQ, strings, formatting), exceptions (thrown and caught, finally,
 // NullReferenceException from a real SIGSEGV, DivideByZeroException, stack traces), the garbage
 // collector under pressure from several threads, threads and tasks (locks, Monitor.Wait/Pulse,
-// Task.Run, async/await with Task.Delay, Parallel.For), files, clocks. With the argument "throw" it
-// ends with an unhandled exception instead (tests/Guest/Linux/dotnet.c checks how it dies).
+// Task.Run, async/await with Task.Delay, Parallel.For), files (also through /scheme/NAME/... paths), clocks. With the argument "throw" it
+// ends with an unhandled exception instead, with "overflow" it overflows its stack (tests/Guest/Linux/dotnet.c
+// checks how each dies), and with "readline" it only reads a line from the console (linux_suite types it).
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -12,6 +14,7 @@ using System.Text;
 static class Checks
 {
     static int s_passed, s_failed;
+    static readonly string s_program = Path.GetFileName(Environment.GetCommandLineArgs()[0]);
 
     static void Check(string name, Func<bool> check)
     {
@@ -28,7 +31,7 @@ static class Checks
         }
         if (ok) s_passed++;
         else s_failed++;
-        Console.WriteLine("TEST linux.dotnet-checks." + name + (ok ? " ok" : " FAIL" + why));
+        Console.WriteLine("TEST linux." + s_program + "." + name + (ok ? " ok" : " FAIL" + why));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -44,6 +47,15 @@ static class Checks
         Thrower(depth - 1);
     }
 
+    // Endless recursion, a kilobyte of stack a call, which the JIT-less compiler cannot turn into a loop.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static unsafe int Overflow(int depth)
+    {
+        byte* frame = stackalloc byte[1024];
+        frame[depth & 1023] = (byte)depth;
+        return Overflow(depth + 1) + frame[(depth * 7) & 1023];
+    }
+
     static async Task<int> DelayedAsync()
     {
         var sw = Stopwatch.StartNew();
@@ -56,6 +68,16 @@ static class Checks
     static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "throw") throw new InvalidOperationException("unhandled on purpose");
+        if (args.Length > 0 && args[0] == "overflow") return Overflow(0);
+        if (args.Length > 0 && args[0] == "readline")
+        {
+            // A line typed on the console (linux_suite types it), read by .NET's terminal reader.
+            Console.Write("type a line: ");
+            string line = Console.ReadLine();
+            Check("console_readline", () => line == "typed into .NET");
+            if (line != "typed into .NET") Console.WriteLine("read: " + (line ?? "(end of input)"));
+            return Summary();
+        }
         Console.Out.Flush();
 
         Check("collections", () =>
@@ -193,6 +215,18 @@ static class Checks
             Directory.Delete(dir);
             return lines.Length == 3 && lines[2] == "again" && listed && !Directory.Exists(dir);
         });
+        Check("scheme-files", () =>
+        {
+            // /scheme/NAME/rest is NAME:/rest: the personality's /scheme lists the schemes, the disk's
+            // files are the root's, and a file written through file:'s scheme path is the one /tmp shows.
+            bool schemes = Directory.GetDirectories("/scheme").Contains("/scheme/sys");
+            string passwd = File.ReadAllText("/scheme/disk/etc/passwd");
+            string path = "/scheme/file/tmp/dotnet-" + s_program + ".txt";
+            File.WriteAllText(path, "through the scheme");
+            bool same = File.ReadAllText("/tmp/dotnet-" + s_program + ".txt") == "through the scheme" && new FileInfo(path).Length == 18;
+            File.Delete(path);
+            return schemes && passwd.Length > 0 && passwd == File.ReadAllText("/etc/passwd") && same && !File.Exists("/tmp/dotnet-" + s_program + ".txt");
+        });
         Check("clocks", () =>
         {
             var sw = Stopwatch.StartNew();
@@ -200,7 +234,12 @@ static class Checks
             long ms = sw.ElapsedMilliseconds;
             return ms >= 25 && ms < 5000 && DateTime.Now.Year >= 2024 && DateTime.UtcNow > new DateTime(2024, 1, 1);
         });
-        Console.WriteLine("LINUX SUMMARY dotnet-checks passed=" + s_passed + " failed=" + s_failed);
+        return Summary();
+    }
+
+    static int Summary()
+    {
+        Console.WriteLine("LINUX SUMMARY " + s_program + " passed=" + s_passed + " failed=" + s_failed);
         return s_failed == 0 ? 0 : 1;
     }
 }

@@ -1,9 +1,11 @@
 // What the personality needs to know of a Linux executable before loading it: the ELF checks of the
-// process builder (Vireo.Formats.Elf64Image: a static ET_EXEC x86_64 file, or a static PIE (ET_DYN
-// without PT_INTERP, as .NET's NativeAOT StaticExecutable and gcc -static-pie make) loaded at PieBase,
-// every PT_LOAD inside the file and user space, no W+X), then where the program headers lie in
-// memory (AT_PHDR, which a static glibc reads to find its PT_TLS) and where the heap (brk) starts.
-// Portable: the host tests parse hand-made files with it.
+// process builder (Vireo.Formats.Elf64Image: an ET_EXEC x86_64 file, or a PIE (ET_DYN, as .NET's
+// NativeAOT and gcc -static-pie make) loaded at PieBase, every PT_LOAD inside the file and user
+// space, no W+X), then where the program headers lie in memory (AT_PHDR, which a static glibc reads
+// to find its PT_TLS and ld.so to find the program's PT_DYNAMIC), where the heap (brk) starts, and
+// the interpreter a dynamically linked program names (PT_INTERP: ld.so, itself parsed here with
+// InterpreterBase and loaded beside the program, as Linux's binfmt_elf does). Portable: the host
+// tests parse hand-made files with it.
 using System;
 using Vireo.Formats;
 
@@ -15,13 +17,19 @@ public readonly struct LinuxExecutable
     public readonly ulong ProgramHeaders;  // AT_PHDR: their address in the loaded image
     public readonly ulong ProgramHeaderCount;
     public readonly ulong BreakStart;      // the first page past every segment: the heap's start
-    public readonly ulong LoadBias;        // a static PIE's PieBase, 0 for ET_EXEC
+    public readonly ulong LoadBias;        // a PIE's base (PieBase, InterpreterBase), 0 for ET_EXEC
+    public readonly byte[] Interpreter;    // PT_INTERP's path (without its NUL), null for a static program
 
     /// <summary>Where a static PIE is loaded (as Linux's ELF_ET_DYN_BASE puts one near 0x5555_5555_4000; 2 MiB aligned).</summary>
     public const ulong PieBase = 0x0000_5555_5560_0000;
 
-    private LinuxExecutable(ulong entry, ulong phdr, ulong phnum, ulong brk, ulong bias)
+    /// <summary>Where the interpreter (ld.so) is loaded: the start of the mmap area, so the libraries
+    /// it maps follow it (Linux puts it at the top of that area, which grows down).</summary>
+    public const ulong InterpreterBase = 0x0000_7100_0000_0000;
+
+    private LinuxExecutable(ulong entry, ulong phdr, ulong phnum, ulong brk, ulong bias, byte[] interpreter)
     {
+        Interpreter = interpreter;
         LoadBias = bias;
         Entry = entry;
         ProgramHeaders = phdr;
@@ -32,7 +40,8 @@ public readonly struct LinuxExecutable
     /// <summary>Parses a file of `fileLength` bytes from its first `headLength` bytes at `head` (its
     /// first page), which must hold the program headers (a linker puts them right after the ELF
     /// header): the checks of segments against the file need only their offsets.</summary>
-    public static unsafe FormatStatus TryParse(byte* head, int headLength, ulong fileLength, out LinuxExecutable exe, out string why)
+    public static unsafe FormatStatus TryParse(byte* head, int headLength, ulong fileLength, out LinuxExecutable exe, out string why,
+        ulong loadBase = PieBase)
     {
         exe = default;
         var first = new ReadOnlySpan<byte>(head, headLength);
@@ -50,18 +59,40 @@ public readonly struct LinuxExecutable
             why = "a corrupt ELF file";
             return FormatStatus.Malformed;
         }
-        return TryParse(new ReadOnlySpan<byte>(head, (ulong)headLength < fileLength ? (int)fileLength : headLength), out exe, out why);
+        return TryParse(new ReadOnlySpan<byte>(head, (ulong)headLength < fileLength ? (int)fileLength : headLength), out exe, out why,
+            loadBase, headLength);
     }
 
-    /// <summary>Parses `file`; on failure `why` says, in words for the user, what is wrong with it.</summary>
-    public static FormatStatus TryParse(ReadOnlySpan<byte> file, out LinuxExecutable exe, out string why)
+    /// <summary>Parses `file` (a PIE loaded at `loadBase`); on failure `why` says, in words for the
+    /// user, what is wrong with it. Only the first `readable` bytes of `file` are read (the rest is
+    /// checked by offsets): the interpreter's path must lie in them.</summary>
+    public static FormatStatus TryParse(ReadOnlySpan<byte> file, out LinuxExecutable exe, out string why, ulong loadBase = PieBase,
+        int readable = int.MaxValue)
     {
         exe = default;
-        FormatStatus s = Elf64Image.TryParse(file, out Elf64Image image, PieBase);
+        FormatStatus s = Elf64Image.TryParse(file, out Elf64Image image, loadBase);
         if (s != FormatStatus.Ok)
         {
             why = Describe(file, s);
             return s;
+        }
+        byte[] interpreter = null;
+        if (image.InterpreterSize != 0)
+        {
+            if (image.InterpreterOffset + image.InterpreterSize > readable)
+            {
+                why = "its interpreter's name is not in its first page";
+                return FormatStatus.Unsupported;
+            }
+            ReadOnlySpan<byte> name = file.Slice(image.InterpreterOffset, image.InterpreterSize);
+            int end = 0;
+            while (end < name.Length && name[end] != 0) end++;
+            if (end == name.Length || end == 0 || name[0] != (byte)'/')
+            {
+                why = "its interpreter's name is not an absolute path";
+                return FormatStatus.Malformed;
+            }
+            interpreter = name.Slice(0, end).ToArray();
         }
         ulong phoff = Word(file, 32);
         ulong phnum = Half(file, 56);
@@ -78,7 +109,7 @@ public readonly struct LinuxExecutable
             why = "its program headers are not in a loaded segment";
             return FormatStatus.Malformed;
         }
-        exe = new LinuxExecutable(image.Entry, phdr, phnum, brk, image.LoadBias);
+        exe = new LinuxExecutable(image.Entry, phdr, phnum, brk, image.LoadBias, interpreter);
         why = null;
         return FormatStatus.Ok;
     }
@@ -92,8 +123,7 @@ public readonly struct LinuxExecutable
         if (s == FormatStatus.Unsupported)
         {
             if (file.Length >= 20 && Half(file, 18) != 62) return "not an x86_64 program";
-            if (file.Length >= 18 && Half(file, 16) == 3) return "a dynamically linked program (no loader yet; static PIEs run)";
-            return "dynamically linked or of an unsupported ELF kind (only static x86_64 executables run)";
+            return "of an unsupported ELF kind (x86_64 executables and PIEs run)";
         }
         if (s == FormatStatus.WriteExecute) return "it asks for memory both writable and executable";
         if (s == FormatStatus.OutOfRange) return "it loads outside the user address range";

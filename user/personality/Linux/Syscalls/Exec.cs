@@ -3,7 +3,8 @@
 // (ENOENT, ENOTDIR, ELOOP as the path gives them; EACCES for a directory, a file that is not regular
 // or has no execute bit; ETXTBSY while it is open for writing), a `#!` script becomes its interpreter
 // (Shebang; four levels, then ELOOP), and LinuxProcess.Exec builds the new image completely before
-// the old one goes (ENOEXEC for an unknown format: the caller goes on). `/proc/self/exe` is the
+// the old one goes (ENOEXEC for an unknown format: the caller goes on; ENOENT when the interpreter
+// a dynamically linked program names is missing, as Linux gives). `/proc/self/exe` is the
 // running image's file, as BusyBox re-executes itself with an applet name.
 using System;
 using Vireo.Abi;
@@ -74,7 +75,14 @@ public static unsafe partial class SyscallTable
                 return 0;
             }
             file.Close();
-            return s == Status.InvalidArgument ? -Errno.ENOEXEC : s == Status.OutOfRange ? -Errno.E2BIG : -Errno.ENOMEM;
+            return s switch
+            {
+                Status.InvalidArgument => -Errno.ENOEXEC,
+                Status.OutOfRange => -Errno.E2BIG,
+                Status.NotFound or Status.NotDirectory or Status.SymlinkLoop => -Errno.From(s),   // the interpreter's path
+                Status.IsDirectory or Status.InsufficientRights => -Errno.EACCES,
+                _ => -Errno.ENOMEM,
+            };
         }
     }
 
