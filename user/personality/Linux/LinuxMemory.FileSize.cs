@@ -20,12 +20,11 @@ public sealed unsafe partial class LinuxMemory
     // the file's daemon for its size now before saying so).
     private bool PastFile(Area area, ulong page)
     {
-        if (area.IsAnonymous || page >= area.FileEnd) return false;
+        if (area.IsAnonymous || !area.PastFile(page, Files[area.File].Size)) return false;
         BackingFile file = Files[area.File];
-        if (InFile(area, file, page)) return false;
         if (file.Run || !file.Fd.IsValid || Fs.Fstat(file.Fd, out ulong size, out _) != Status.Ok) return true;
         file.Size = size;
-        return !InFile(area, file, page);
+        return area.PastFile(page, size);
     }
 
     /// <summary>After a file changed size through the personality (ftruncate, truncate): every memory's
@@ -48,13 +47,12 @@ public sealed unsafe partial class LinuxMemory
             BackingFile file = Files[f];
             if (file.Run || !file.Fd.IsValid || Fs.Fstat(file.Fd, out ulong size, out _) != Status.Ok) continue;
             file.Size = size;
-            ulong end = (size + PageSize - 1) & ~(PageSize - 1);
-            file.ForgetFrom(end);
+            file.ForgetFrom((size + PageSize - 1) & ~(PageSize - 1));
             for (int i = 0; i < Areas.Count; i++)
             {
                 Area a = Areas[i];
                 if (a.File != f) continue;
-                ulong from = end <= a.FileOffset ? a.Start : a.Start + (end - a.FileOffset);
+                ulong from = a.FirstPastFile(size);
                 if (from < a.End) Discard(from, a.End);
             }
         }
