@@ -17,8 +17,9 @@ using Vireo.User;
 namespace Vireo.Linux;
 
 /// <summary>What a page fault was: served (resume the thread), or not the memory's to serve: no area
-/// there (SEGV_MAPERR), or against the area's protection (SEGV_ACCERR); si_addr is the fault's address.</summary>
-public enum FaultResult { Served, MapError, AccessError, OutOfMemory }
+/// there (SEGV_MAPERR), against the area's protection (SEGV_ACCERR), or a file mapping's page wholly
+/// past the end of its file (SIGBUS, BUS_ADRERR); si_addr is the fault's address.</summary>
+public enum FaultResult { Served, MapError, AccessError, OutOfMemory, PastFile }
 
 public sealed unsafe partial class LinuxMemory
 {
@@ -196,7 +197,7 @@ public sealed unsafe partial class LinuxMemory
             if (p.Mapped == want) return Permits(want, write, fetch) ? FaultResult.Served : FaultResult.AccessError;
             return Remap(page, p, want) == Status.Ok ? FaultResult.Served : FaultResult.OutOfMemory;
         }
-        if (area.Shared && !area.IsAnonymous && !InFile(area, Files[area.File], page)) return FaultResult.MapError;   // past a shared mapping's file (Linux: SIGBUS)
+        if (PastFile(area, page)) return FaultResult.PastFile;
         Status s = Populate(area, page, want, out _);
         if (s == Status.Ok && !area.IsAnonymous) FaultAround(area, page, want);
         else if (s == Status.Ok && !area.Shared && area.End - area.Start >= AheadArea && _pages.ContainsKey(page - PageSize) && _pages.ContainsKey(page - 2 * PageSize)) FaultAhead(area, page, want);
@@ -358,7 +359,7 @@ public sealed unsafe partial class LinuxMemory
             // becomes this memory's own first; a fork's page not taken yet is taken.
             Area area = Areas.Find(address);
             if (area == null || area.Prot == Prot.None) return null;
-            if (p == null && area.Shared && !area.IsAnonymous && !InFile(area, Files[area.File], page)) return null;
+            if (p == null && PastFile(area, page)) return null;   // EFAULT, as Linux's copy from such a page
             Rights want = RightsFor(area.Prot, execute: false);
             if (p == null && Populate(area, page, want, out p) != Status.Ok) return null;
             bool own = write && (area.Prot & Prot.Write) != 0;

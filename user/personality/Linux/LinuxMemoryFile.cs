@@ -222,6 +222,21 @@ public sealed unsafe class BackingFile
         return Frame(0, out CapHandle frame) == Status.Ok ? LinuxMemory.ShowFrame(frame, writable: false) : null;
     }
 
+    /// <summary>The file shrank to `offset` (page aligned): cached pages from there on are no longer
+    /// its (a later growth may give other pages there).</summary>
+    public void ForgetFrom(ulong offset)
+    {
+        var gone = new List<ulong>();
+        foreach (KeyValuePair<ulong, CapHandle> e in _frames)
+            if (e.Key >= offset >> 12) gone.Add(e.Key);
+        if (gone.Count > 0) LinuxMemory.HideFrame();   // one of them may be shown
+        foreach (ulong index in gone)
+        {
+            CSpace.Release(_frames[index]);
+            _frames.Remove(index);
+        }
+    }
+
     /// <summary>One address space less uses it.</summary>
     public void Release()
     {

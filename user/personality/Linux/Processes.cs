@@ -30,6 +30,9 @@ public static class Processes
         return p != null && p.Pid == pid ? p : null;
     }
 
+    /// <summary>The process (or thread) in table slot `slot` (0 to Max - 1), or null: a walk over all.</summary>
+    public static LinuxProcess InSlot(int slot) => s_slots[slot];
+
     private static int Slot(ulong pid) => (int)(pid & (Max - 1));
 
     /// <summary>Gives `p` the next pid whose slot is free and enters it; false when the table is full.</summary>

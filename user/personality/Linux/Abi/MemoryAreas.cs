@@ -24,6 +24,21 @@ public sealed class Area
 
     public bool IsAnonymous => File < 0;
     public Area Clone() => new Area { Start = Start, End = End, Prot = Prot, File = File, FileOffset = FileOffset, FileEnd = FileEnd, Shared = Shared };
+
+    /// <summary>Whether `page` (page aligned, in the area) is one the file backs that lies wholly past
+    /// the end of a file of `fileSize` bytes (Linux: SIGBUS at its touch).</summary>
+    public bool PastFile(ulong page, ulong fileSize) =>
+        !IsAnonymous && page < FileEnd && FileOffset + (page - Start) >= fileSize;
+
+    /// <summary>The first address of the area wholly past the end of a file of `fileSize` bytes (End if
+    /// none): where a truncate's pages start.</summary>
+    public ulong FirstPastFile(ulong fileSize)
+    {
+        ulong end = (fileSize + 4095) & ~4095UL;
+        if (end <= FileOffset) return Start;
+        ulong from = Start + (end - FileOffset);
+        return from < Start || from > End ? End : from;
+    }
 }
 
 public sealed class MemoryAreas

@@ -2,7 +2,8 @@
 // of its memory not made yet is served (demand paging, LinuxMemory.Fault) and the thread resumes with
 // the reply. Any other fault becomes the signal Linux sends for it, with Linux's si_code and si_addr
 // (arch/x86/kernel/traps.c, mm/fault.c): #PF SIGSEGV (SEGV_MAPERR outside every area, SEGV_ACCERR for
-// an access the area does not allow; si_addr the address), #GP SIGSEGV (SI_KERNEL), #DE SIGFPE
+// an access the area does not allow; si_addr the address; SIGBUS BUS_ADRERR for a file mapping's page
+// past the end of its file), #GP SIGSEGV (SI_KERNEL), #DE SIGFPE
 // (FPE_INTDIV at the instruction), x87/SIMD errors SIGFPE, #UD SIGILL (ILL_ILLOPN), int3 SIGTRAP, #AC,
 // #NP and #SS SIGBUS. The signal is forced (Signals.OnFault): a handler runs on a frame and, if it
 // returns without changing rip, the instruction runs again; if the signal is blocked or ignored, or
@@ -49,7 +50,8 @@ public static class Faults
                 EventLoop.Exit(p, WaitStatus.Killed(LinuxSignals.SigKill));
                 return false;
             }
-            info.Code = served == FaultResult.AccessError ? LinuxSignals.SegvAccerr : LinuxSignals.SegvMaperr;
+            if (served == FaultResult.PastFile) info = SigInfo.Fault(LinuxSignals.SigBus, LinuxSignals.BusAdrerr, address);
+            else info.Code = served == FaultResult.AccessError ? LinuxSignals.SegvAccerr : LinuxSignals.SegvMaperr;
         }
         return Signal(p, vector, address, rip, error, in info, out result);
     }

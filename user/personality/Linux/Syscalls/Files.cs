@@ -34,6 +34,7 @@ public static unsafe partial class SyscallTable
         while (done < count)
         {
             byte* at = p.Memory.At(buffer + done, write: false, out ulong available);
+            if (at == null) return done > 0 ? (long)done : -Errno.EFAULT;   // a file mapping's page past its file
             ulong n = count - done < available ? count - done : available;
             if (n > ChunkBytes) n = ChunkBytes;
             Status s = Fs.Write(f.Fd, at, (int)n, out int written);
@@ -176,6 +177,7 @@ public static unsafe partial class SyscallTable
         want = 0;
         if (intoLinux ? !p.Memory.IsWritable(buffer, count) : !p.Memory.IsMapped(buffer, count)) return false;
         at = p.Memory.At(buffer, out ulong available);
+        if (at == null) return false;   // a file mapping's page past its file
         ulong n = count < available ? count : available;
         want = n > ChunkBytes ? ChunkBytes : (int)n;
         return true;

@@ -75,6 +75,7 @@ public static unsafe partial class SyscallTable
         if (f == null) return -Errno.EBADF;
         if ((long)length < 0 || f.Stdio || !f.Fd.IsValid) return -Errno.EINVAL;
         Status s = Fs.Ftruncate(f.Fd, length);
+        if (s == Status.Ok) LinuxMemory.FileResized();   // mappings follow the file's size
         return s == Status.InsufficientRights ? -Errno.EINVAL : -Errno.From(s);
     }
 
@@ -91,6 +92,7 @@ public static unsafe partial class SyscallTable
         if (s != Status.Ok) return -Errno.From(s);
         s = Fs.Ftruncate(fd, length);
         _ = Fs.Close(fd);   // nothing was written through it
+        if (s == Status.Ok) LinuxMemory.FileResized();
         return -Errno.From(s);
     }
 

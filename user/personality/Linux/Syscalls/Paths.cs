@@ -132,7 +132,9 @@ public static unsafe partial class SyscallTable
     private static long Newfstatat(LinuxProcess p, long dirFd, ulong path, ulong statBuffer, ulong flags)
     {
         if (!p.Memory.IsMapped(path, 1)) return -Errno.EFAULT;
-        if (*p.Memory.At(path, write: false, out _) == 0)
+        byte* first = p.Memory.At(path, write: false, out _);
+        if (first == null) return -Errno.EFAULT;   // a file mapping's page past its file
+        if (*first == 0)
             return (flags & AtEmptyPath) != 0 ? Fstat(p, dirFd == AtFdCwd ? ulong.MaxValue : (ulong)dirFd, statBuffer) : -Errno.ENOENT;
         long e = Resolve(p, dirFd, path, out byte[] linux);
         if (e != 0) return e;

@@ -60,6 +60,7 @@ public static unsafe partial class SyscallTable
         while (done < length)
         {
             byte* at = p.Memory.At(buffer + done, out ulong available);
+            if (at == null) return done > 0 ? (long)done : -Errno.EFAULT;   // a file mapping's page past its file
             ulong n = available < length - done ? available : length - done;
             Random.Fill(new System.Span<byte>(at, (int)n));
             done += n;
