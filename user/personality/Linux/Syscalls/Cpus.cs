@@ -18,7 +18,7 @@ public static class Cpus
         if (s_count == 0)
         {
             int cpus = 0;
-            if (p != null && p.Thread.Value != 0) _ = Sys.ThreadCpu(p.Thread, out _, out cpus);
+            if (p != null && p.Thread.Value != 0) _ = Sys.ThreadCpu(p.Thread, out _, out cpus);   // a failure leaves cpus 0: one CPU, asked again
             if (cpus < 1) return 1;   // not cached: a later caller may have a thread to ask through
             s_count = cpus > 64 ? 64 : cpus;
         }

@@ -41,7 +41,7 @@ public static unsafe partial class SyscallTable
     {
         if (t.Thread.Value == 0 || Sys.ThreadSetAffinity(t.Thread, 0, out ulong previous) != Status.Ok) return ulong.MaxValue;
         if (previous == 0) return ulong.MaxValue;
-        _ = Sys.ThreadSetAffinity(t.Thread, previous);
+        _ = Sys.ThreadSetAffinity(t.Thread, previous);   // it held this mask a moment ago: only its end makes this fail
         return previous;
     }
 
@@ -50,7 +50,7 @@ public static unsafe partial class SyscallTable
     internal static void InheritAffinity(LinuxProcess parent, LinuxProcess child)
     {
         ulong mask = AffinityOf(parent);
-        if (mask != ulong.MaxValue && child.Thread.Value != 0) _ = Sys.ThreadSetAffinity(child.Thread, mask);
+        if (mask != ulong.MaxValue && child.Thread.Value != 0) _ = Sys.ThreadSetAffinity(child.Thread, mask);   // a child that ended already runs nowhere
     }
 
     // getcpu: the CPU the caller made this call on (it is stopped in it, so ThreadCpu's "last ran on"
