@@ -85,7 +85,26 @@ public static unsafe class FastPath
     {
         if (t->FaultEndpointCap.IsEmpty) return false;
         CapSlot* cap = &t->FaultEndpointCap;
+        return TryForeignCallLocked(me, Ipc.EndpointAt(Ipc.ObjectOf(cap)), cap, t);
+    }
+
+    /// <summary>TryForeignCall under a share of the big kernel lock (ADR 0031): the endpoint's lock is
+    /// held while the waiting handler and its buffer are checked and taken, as TryCall does. Apart, so
+    /// that one CPU (and the exclusive lock) pays no test of SharedHeld on every Linux syscall.</summary>
+    public static bool TryForeignCallShared(PerCpuBlock* me, Tcb* t)
+    {
+        if (t->FaultEndpointCap.IsEmpty) return false;
+        CapSlot* cap = &t->FaultEndpointCap;
         Endpoint* ep = Ipc.EndpointAt(Ipc.ObjectOf(cap));
+        Locks.Acquire((TicketLock*)&ep->FastLock);
+        bool done = TryForeignCallLocked(me, ep, cap, t);
+        Locks.Release((TicketLock*)&ep->FastLock);
+        return done;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryForeignCallLocked(PerCpuBlock* me, Endpoint* ep, CapSlot* cap, Tcb* t)
+    {
         if (ep->State != EndpointState.Receiving) return false;
         Tcb* server = ep->Head;
         if (server->ReplyTo != null) return false;

@@ -256,11 +256,73 @@ static void test_fork_bomb(void)
     CHECK("fork_after_bomb", pid > 0 && reap(pid) == 8);
 }
 
+/* The CPUs /sys/devices/system/cpu/online names ("0" or "0-N"): 0 if it cannot be read. */
+static int online_cpus(void)
+{
+    char text[32] = {0};
+    int fd = open("/sys/devices/system/cpu/online", O_RDONLY);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n < 2 || text[0] != '0') return 0;
+    if (text[1] == '\n') return 1;
+    return text[1] == '-' ? atoi(text + 2) + 1 : 0;
+}
+
+static int current_cpu(void)
+{
+    unsigned cpu = 999, node = 999;
+    return syscall(SYS_getcpu, &cpu, &node, NULL) == 0 && node == 0 ? (int)cpu : -1;
+}
+
+static int only_cpu(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    return sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) == 1 && CPU_ISSET(cpu, &set);
+}
+
+/* Affinity and getcpu over the machine's CPUs (one in the linux-programs boot, four in -smp 4's):
+   the sets agree with /sys, and a thread pinned to a CPU makes its next call there (ADR 0031). */
+static void test_cpus(void)
+{
+    int n = online_cpus();
+    CHECK("sys_cpu_online_count", n >= 1 && n <= 64);
+    printf("LINUX CPUS %d\n", n);   /* the -smp 4 boot checks it says 4 (./vireo's linux part) */
+    fflush(stdout);
+    if (n < 1) return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    int all = sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) == n;
+    for (int i = 0; i < n; i++) all = all && CPU_ISSET(i, &set);
+    CHECK("sched_getaffinity_every_online_cpu", all);
+    CHECK("sysconf_nprocessors_onln", sysconf(_SC_NPROCESSORS_ONLN) == n);
+    int cpu = current_cpu();
+    CHECK("getcpu_online", cpu >= 0 && cpu < n);
+    int pinned = 1;
+    for (int i = n - 1; i >= 0; i--)
+    {
+        CPU_ZERO(&set);
+        CPU_SET(i, &set);
+        pinned = pinned && sched_setaffinity(0, sizeof set, &set) == 0 && current_cpu() == i && only_cpu(i);
+    }
+    CHECK("sched_setaffinity_each_cpu_getcpu", pinned);
+    CPU_ZERO(&set);
+    CPU_SET(n - 1, &set);
+    pid_t pid = sched_setaffinity(0, sizeof set, &set) == 0 ? fork() : -1;
+    if (pid == 0) _exit(only_cpu(n - 1) && current_cpu() == n - 1 ? 0 : 1);
+    int status = -1;
+    CHECK("sched_affinity_inherited_by_fork", pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CPU_ZERO(&set);
+    for (int i = 0; i < n; i++) CPU_SET(i, &set);
+    CHECK("sched_setaffinity_all_again", sched_setaffinity(0, sizeof set, &set) == 0 && sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) == n);
+}
+
 static void test_small_calls(void)
 {
     cpu_set_t set;
     CPU_ZERO(&set);
-    CHECK("sched_getaffinity_one_cpu", sched_getaffinity(0, sizeof set, &set) == 0 && CPU_ISSET(0, &set) && CPU_COUNT(&set) == 1);
+    CHECK("sched_getaffinity_cpu0", sched_getaffinity(0, sizeof set, &set) == 0 && CPU_ISSET(0, &set));
     CHECK("sched_getaffinity_length", syscall(SYS_sched_getaffinity, 0, sizeof set, &set) == 8);
     CHECK_ERRNO("sched_getaffinity_odd_length", syscall(SYS_sched_getaffinity, 0, 4, &set), EINVAL);
     CHECK_ERRNO("sched_getaffinity_no_such", sched_getaffinity(99999, sizeof set, &set), ESRCH);
@@ -269,9 +331,12 @@ static void test_small_calls(void)
     CPU_SET(0, &set);
     CHECK("sched_setaffinity_cpu0", sched_setaffinity(0, sizeof set, &set) == 0);
     CPU_ZERO(&set);
-    CPU_SET(1, &set);
+    CPU_SET(63, &set);   /* no machine here has 64 CPUs */
     CHECK_ERRNO("sched_setaffinity_no_cpu", sched_setaffinity(0, sizeof set, &set), EINVAL);
     CHECK_ERRNO("sched_setaffinity_no_such", sched_setaffinity(99999, sizeof set, &set), ESRCH);
+    CPU_ZERO(&set);
+    for (int i = 0; i < 64; i++) CPU_SET(i, &set);
+    CHECK("sched_setaffinity_any", sched_setaffinity(0, sizeof set, &set) == 0);
 
     struct rusage ru;
     memset(&ru, 0xff, sizeof ru);
@@ -372,6 +437,7 @@ int main(int argc, char **argv)
     test_orphans();
     test_spawn(argv[0]);
     test_small_calls();
+    test_cpus();
     test_fork_loop_releases();
     test_fork_bomb();
     return SUMMARY();

@@ -23,7 +23,8 @@ public static unsafe class ProcFs
     public static bool Under(ReadOnlySpan<byte> linux) =>
         linux.SequenceEqual("/proc"u8) || (linux.Length > 6 && Ascii.StartsWith(linux, "/proc/"u8)) || IsCpuList(linux);
 
-    // /sys/devices/system/cpu/online and possible: "0", one CPU, as sched_getaffinity says.
+    // /sys/devices/system/cpu/online and possible: the CPUs the kernel runs threads on ("0-3" for four),
+    // as sched_getaffinity says (Syscalls.Cpus).
     private static bool IsCpuList(ReadOnlySpan<byte> linux) =>
         linux.SequenceEqual("/sys/devices/system/cpu/online"u8) || linux.SequenceEqual("/sys/devices/system/cpu/possible"u8);
 
@@ -103,7 +104,7 @@ public static unsafe class ProcFs
         if (path.SequenceEqual("/proc"u8)) return Node.Directory;
         if (IsCpuList(path))
         {
-            content = Bytes("0\n");
+            content = Bytes(Vireo.Linux.Syscalls.Cpus.ListText(Vireo.Linux.Syscalls.Cpus.Count(caller)));
             return Node.File;
         }
         ReadOnlySpan<byte> rest = path.Slice(6);

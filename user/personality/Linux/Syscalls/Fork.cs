@@ -137,6 +137,7 @@ public static unsafe partial class SyscallTable
         if (r.ChildTid != 0 && r.ChildSetTid) _ = child.Memory.Write(r.ChildTid, (byte*)&pid, 4);
         if (r.ChildClearTid) child.ClearTid = r.ChildTid;
         Status started = child.StartThread(regs.Rip, regs.Rsp & ~15UL, &regs);
+        if (started == Status.Ok) InheritAffinity(p, child);
         return started == Status.Ok ? 0 : started == Status.OutOfMemory ? Errno.ENOMEM : Errno.EAGAIN;
     }
 
