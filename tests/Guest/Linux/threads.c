@@ -238,7 +238,9 @@ static void kill_spinning(void)
     pthread_create(&t, NULL, spinner, NULL);
     while (!spinning) sched_yield();
     CHECK("pthread_kill_ok", pthread_kill(t, SIGUSR1) == 0);
-    for (int i = 0; i < 2000 && handler_hits == 0; i++) sched_yield();
+    /* Sleep, not sched_yield: the personality answers a yield at once, so on one CPU the spinner runs
+     * only when a timer tick preempts this thread, and 2000 yields may all fit before one. Up to 5 s. */
+    for (int i = 0; i < 5000 && handler_hits == 0; i++) nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
     CHECK("pthread_kill_spinning_handled", handler_hits == 1);
     CHECK("pthread_kill_on_target_thread", handler_tid == spinner_tid);
     CHECK_ERRNO("tgkill_wrong_group", syscall(SYS_tgkill, getpid() + 100000, spinner_tid, 0), ESRCH);
