@@ -19,42 +19,10 @@ public static unsafe class ForeignSyscalls
     [RuntimeExport("ForeignSyscallDispatch"), System.Runtime.CompilerServices.SkipLocalsInit]
     private static void Dispatch(InterruptFrame* f, PerCpuBlock* cpu)
     {
-        if (BigKernelLock.On ? EnterSeveral(cpu) : FastPath.TryForeignCall(cpu, (Tcb*)cpu->Thread)) return;
+        if (BigKernelLock.On ? Threads.EnterSeveral(cpu, f, &FastPath.TryForeignCallSeveral) : FastPath.TryForeignCall(cpu, (Tcb*)cpu->Thread)) return;
         var t = (Tcb*)cpu->Thread;
         if (!Ipc.SendFault(t, 0, MessageInfo.ForeignSyscallLabel)) NoHandler(t, f);
         Threads.PrepareExit(cpu);
-    }
-
-    // Several CPUs run threads: the call tries the fast path under a share of the big kernel lock, as
-    // Call does (Syscalls.EnterSeveral, ADR 0028, 0031), so Linux threads on different CPUs reach their
-    // handlers at once; what it cannot do goes under the lock held exclusive, where the fast path is
-    // tried again (a thread whose shared try failed last time goes there at once). True when the call
-    // is done (a fast path took it, or another CPU stopped this CPU's thread meanwhile and only the exit
-    // ran); false with the exclusive lock held, for the general path. One CPU pays only the test of On.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static bool EnterSeveral(PerCpuBlock* cpu)
-    {
-        // A hint read without the lock, as in Syscalls.EnterSeveral.
-        var hint = (Tcb*)cpu->Thread;
-        if (hint != null && !hint->FastPathMissed)
-        {
-            if (Threads.EnterFastPath(cpu))
-            {
-                var t = (Tcb*)cpu->Thread;
-                if (FastPath.TryForeignCallShared(cpu, t)) return true;
-                t->FastPathMissed = true;
-            }
-            BigKernelLock.ReleaseShared(cpu);
-        }
-        if (!Threads.EnterSyscall(cpu))
-        {
-            Threads.PrepareExit(cpu);
-            return true;
-        }
-        var thread = (Tcb*)cpu->Thread;
-        if (!FastPath.TryForeignCall(cpu, thread)) return false;
-        thread->FastPathMissed = false;
-        return true;
     }
 
     // No handler: nobody can give the call a meaning. The thread stops as a fault would stop it. Out of

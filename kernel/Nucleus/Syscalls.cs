@@ -25,12 +25,16 @@ public static unsafe partial class Syscalls
     private static void Dispatch(InterruptFrame* f, PerCpuBlock* cpu)
     {
         var number = (Syscall)f->Rax;
-        if (BigKernelLock.On && EnterSeveral(f, cpu, number)) return;
-        var t = (Tcb*)cpu->Thread;
-        if (number == Syscall.Call ? FastPath.TryCall(cpu, t, f) : number == Syscall.ReplyRecv && FastPath.TryReplyRecv(cpu, t, f))
+        Tcb* t;
+        if (BigKernelLock.On)
         {
-            t->FastPathMissed = false;
-            return;
+            if (Threads.EnterSeveral(cpu, f, number == Syscall.Call ? &FastPath.TryCall : number == Syscall.ReplyRecv ? &FastPath.TryReplyRecv : null)) return;
+            t = (Tcb*)cpu->Thread;
+        }
+        else
+        {
+            t = (Tcb*)cpu->Thread;
+            if (number == Syscall.Call ? FastPath.TryCall(cpu, t, f) : number == Syscall.ReplyRecv && FastPath.TryReplyRecv(cpu, t, f)) return;
         }
         ulong r0 = 0, r1 = 0;
         Status s = number switch
@@ -92,35 +96,6 @@ public static unsafe partial class Syscalls
             }
         }
         Threads.PrepareExit(cpu);
-    }
-
-    // Several CPUs run threads: Call and ReplyRecv try the fast path under a share of the big kernel
-    // lock, so fast paths of different CPUs run at once (ADR 0028); what it cannot do, and every other
-    // call, runs under the lock held exclusive (where the dispatcher tries the fast path again: a
-    // thread whose shared try failed last time goes there at once, FastPathMissed). True when the call
-    // is done (the fast path took it, or another CPU stopped this CPU's thread meanwhile and only the
-    // exit ran).
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static bool EnterSeveral(InterruptFrame* f, PerCpuBlock* cpu, Syscall number)
-    {
-        // Read without the lock, as a hint: this CPU's thread can only be taken away (to 0) meanwhile,
-        // and a thread object stays mapped, so the worst case is a wrong choice of lock mode.
-        var hint = (Tcb*)cpu->Thread;
-        if ((number == Syscall.Call || number == Syscall.ReplyRecv) && hint != null && !hint->FastPathMissed)
-        {
-            if (Threads.EnterFastPath(cpu))
-            {
-                var t = (Tcb*)cpu->Thread;
-                if (number == Syscall.Call ? FastPath.TryCall(cpu, t, f) : FastPath.TryReplyRecv(cpu, t, f)) return true;
-                t->FastPathMissed = true;
-            }
-            // Nothing changed (the fast path checks before it changes): the share goes back, and the
-            // exclusive lock is taken as for any call; a stop meanwhile winds the SYSCALL back as usual.
-            BigKernelLock.ReleaseShared(cpu);
-        }
-        if (Threads.EnterSyscall(cpu)) return false;
-        Threads.PrepareExit(cpu);
-        return true;
     }
 
     // A long operation that stopped at a preemption point (ADR 0003) is issued again: rip goes back over

@@ -57,8 +57,7 @@ public static unsafe partial class Threads
         if ((mask & ~1UL) == 0) return false;
         s_cpuMask = mask;
         s_cpuCount = 64 - System.Numerics.BitOperations.LeadingZeroCount(mask);
-        BigKernelLock.Enable();
-        Timer.ApsSchedule = true;
+        BigKernelLock.Enable();   // also what lets the APs' ticks drive their queues (Timer.OnTick)
         return true;
     }
 
@@ -193,10 +192,47 @@ public static unsafe partial class Threads
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool EnterSyscall(PerCpuBlock* me) => !BigKernelLock.On || EnterSyscallLocked(me);
 
-    /// <summary>The fast path's start on several CPUs: a share of the big kernel lock (ADR 0028); false
-    /// when another CPU stopped this CPU's thread while it waited (the share is still held: the caller
-    /// gives it back). A stop meanwhile winds the SYSCALL back, as for the exclusive lock.</summary>
-    public static bool EnterFastPath(PerCpuBlock* me)
+    /// <summary>The start of a syscall's dispatch on several CPUs, for both dispatchers (ADR 0028, 0031).
+    /// A call with a fast path (<paramref name="fast"/>; null for none) tries it under a share of the
+    /// big kernel lock, so fast paths on different CPUs run at once, and once more under the lock held
+    /// exclusive: a thread whose shared try failed goes there at once until a fast path of its succeeds
+    /// again (FastPathMissed: a server on another CPU would fail every try, and the share costs its
+    /// taking and giving back). True when the call is done (a fast path took it, or another CPU stopped
+    /// this CPU's thread meanwhile and only the exit ran); false with the exclusive lock held, for the
+    /// general path.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static bool EnterSeveral(PerCpuBlock* me, InterruptFrame* f, delegate*<PerCpuBlock*, Tcb*, InterruptFrame*, bool> fast)
+    {
+        // Read without the lock, as a hint: this CPU's thread can only be taken away (to 0) meanwhile,
+        // and a thread object stays mapped, so the worst case is a wrong choice of lock mode.
+        var hint = (Tcb*)me->Thread;
+        if (fast != null && hint != null && !hint->FastPathMissed)
+        {
+            if (EnterFastPath(me))
+            {
+                var t = (Tcb*)me->Thread;
+                if (fast(me, t, f)) return true;
+                t->FastPathMissed = true;
+            }
+            // Nothing changed (a fast path checks before it changes): the share goes back, and the
+            // exclusive lock is taken as for any call; a stop meanwhile winds the SYSCALL back as usual.
+            BigKernelLock.ReleaseShared(me);
+        }
+        if (!EnterSyscallLocked(me))
+        {
+            PrepareExit(me);
+            return true;
+        }
+        var thread = (Tcb*)me->Thread;
+        if (fast == null || !fast(me, thread, f)) return false;
+        thread->FastPathMissed = false;
+        return true;
+    }
+
+    // The fast path's start on several CPUs: a share of the big kernel lock (ADR 0028); false when
+    // another CPU stopped this CPU's thread while it waited (the share is still held: the caller gives
+    // it back). A stop meanwhile winds the SYSCALL back, as for the exclusive lock.
+    private static bool EnterFastPath(PerCpuBlock* me)
     {
         me->SyscallPending = 1;
         BigKernelLock.AcquireShared(me);

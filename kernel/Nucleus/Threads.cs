@@ -313,11 +313,7 @@ public static unsafe partial class Threads
     public static void ForgetAddressSpace(PhysAddr asPhys)
     {
         for (int i = 0; i < s_cpuCount; i++)
-        {
-            if (PerCpu.Block(i)->ActiveRoot != asPhys.Value) continue;
-            if (i == (int)PerCpu.Index) LoadKernelRoot(0);
-            else CrossCall.Run(i, &LoadKernelRoot, 0);
-        }
+            if (PerCpu.Block(i)->ActiveRoot == asPhys.Value) CrossCall.RunAt(i, &LoadKernelRoot, 0);
     }
 
     // Runs on the CPU that leaves the address space (a cross-CPU call for another one).
@@ -432,9 +428,7 @@ public static unsafe partial class Threads
     /// <summary>The thread was just given ports: open them now where it runs, as a switch would.</summary>
     public static void OpenPorts(Tcb* t)
     {
-        if (!OnCpu(t)) return;
-        if (t->Cpu == (int)PerCpu.Index) OpenPortsHere((ulong)t);
-        else CrossCall.Run(t->Cpu, &OpenPortsHere, (ulong)t);
+        if (OnCpu(t)) CrossCall.RunAt(t->Cpu, &OpenPortsHere, (ulong)t);
     }
 
     // On the CPU that runs the thread (a cross-CPU call touching only that CPU's TSS and block).
@@ -452,12 +446,7 @@ public static unsafe partial class Threads
     private static void ClosePortsEverywhere(Tcb* t)
     {
         for (int i = 0; i < s_cpuCount; i++)
-        {
-            PerCpuBlock* cpu = PerCpu.Block(i);
-            if (cpu->PortsOwner != (ulong)t) continue;
-            if (i == (int)PerCpu.Index) ClosePortsHere((ulong)t);
-            else CrossCall.Run(i, &ClosePortsHere, (ulong)t);
-        }
+            if (PerCpu.Block(i)->PortsOwner == (ulong)t) CrossCall.RunAt(i, &ClosePortsHere, (ulong)t);
     }
 
     private static void ClosePortsHere(ulong thread)
@@ -501,6 +490,8 @@ public static unsafe partial class Threads
     public static bool Outranked(PerCpuBlock* me, Tcb* t)
     {
         uint cpu = me->Index;
+        // MayRunOn without its load of the online mask: a nonzero affinity always names an online CPU
+        // (ThreadSetAffinity refuses one that does not), so its bit alone decides.
         if (t->Affinity != 0 && (t->Affinity & (1UL << (int)cpu)) == 0) return true;
         // Without the bounds check: a CPU running kernel code has a block, and every block a queue (InitCpus).
         Scheduler sched = System.Runtime.CompilerServices.Unsafe.Add(

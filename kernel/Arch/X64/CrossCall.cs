@@ -51,6 +51,13 @@ public static unsafe class CrossCall
     /// <summary>Runs fn(arg) on CPU <paramref name="cpu"/> and returns once it has run there.</summary>
     public static void Run(int cpu, delegate*<ulong, void> fn, ulong arg) => Wait(cpu, Post(cpu, fn, arg));
 
+    /// <summary>Runs fn(arg) on CPU <paramref name="cpu"/>, which may be the caller's own (then directly).</summary>
+    public static void RunAt(int cpu, delegate*<ulong, void> fn, ulong arg)
+    {
+        if (cpu == (int)PerCpu.Index) fn(arg);
+        else Run(cpu, fn, arg);
+    }
+
     /// <summary>Runs fn(arg) on every online CPU in <paramref name="cpuMask"/> but the caller's, at
     /// once, and returns when all have run it.</summary>
     public static void RunOnMask(ulong cpuMask, delegate*<ulong, void> fn, ulong arg)

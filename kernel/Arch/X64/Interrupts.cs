@@ -57,11 +57,13 @@ public static unsafe class Interrupts
         }
         else if (vector != SpuriousVector && vector != PicSpuriousMaster && vector != PicSpuriousSlave)
         {
+            // An exception in kernel code is the kernel's own broken invariant: reported before the lock,
+            // which this CPU may already hold (asking again would panic with the lock's message instead).
+            if (vector < 32 && (!fromUser || UserFaultHandler == null)) Panic.Exception(frame);
             BigKernelLock.Acquire();
             s_count++;
             if (vector < 32)
             {
-                if (!fromUser || UserFaultHandler == null) Panic.Exception(frame);
                 UserFaultHandler(frame);
                 UserExitHook();
                 return;

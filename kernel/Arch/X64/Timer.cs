@@ -19,18 +19,15 @@ public static unsafe class Timer
     // The scheduler's tick, installed by the thread layer.
     public static delegate*<void> TickHook;
 
-    /// <summary>Set once the APs run threads: from then on every CPU's tick drives its own run queue
-    /// (docs/design/scheduling.md, "Several CPUs"); before, an AP's tick only counts.</summary>
-    public static bool ApsSchedule;
-
     // Every CPU's timer takes this vector (under the big kernel lock); only the bootstrap processor's
-    // advances Ticks.
+    // advances Ticks. An AP's tick drives its own run queue once the APs run threads, which is when the
+    // lock goes on (Threads.EnableCpus; docs/design/scheduling.md, "Several CPUs"); before, it only counts.
     private static void OnTick(InterruptFrame* frame)
     {
         PerCpuBlock* cpu = PerCpu.Current;
         cpu->TimerTicks++;
         if (cpu->Index == 0) s_ticks++;
-        else if (!ApsSchedule) return;
+        else if (!BigKernelLock.On) return;
         if (TickHook != null) TickHook();
     }
 }

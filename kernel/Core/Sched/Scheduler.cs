@@ -78,7 +78,7 @@ public sealed unsafe class Scheduler
     public bool HasQueued => (_rtMask | _tsMask) != 0;
 
     /// <summary>Whether any entity is queued or throttled (a hint, as HasQueued).</summary>
-    public bool HasWork => (_rtMask | _tsMask) != 0 || _throttled.Count != 0;
+    public bool HasWork => HasQueued || _throttled.Count != 0;
 
     public int QueuedCount
     {

@@ -81,29 +81,28 @@ public static unsafe class FastPath
     /// with an IPC buffer for the words past the registers. True when done (thread blocked, handler running).
     /// Inlined into its one caller, the foreign dispatcher: a call less on every Linux syscall.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryForeignCall(PerCpuBlock* me, Tcb* t)
-    {
-        if (t->FaultEndpointCap.IsEmpty) return false;
-        CapSlot* cap = &t->FaultEndpointCap;
-        return TryForeignCallLocked(me, Ipc.EndpointAt(Ipc.ObjectOf(cap)), cap, t);
-    }
+    public static bool TryForeignCall(PerCpuBlock* me, Tcb* t) =>
+        !t->FaultEndpointCap.IsEmpty && TryForeignCallLocked(me, FaultEndpoint(t), t);
 
-    /// <summary>TryForeignCall under a share of the big kernel lock (ADR 0031): the endpoint's lock is
-    /// held while the waiting handler and its buffer are checked and taken, as TryCall does. Apart, so
-    /// that one CPU (and the exclusive lock) pays no test of SharedHeld on every Linux syscall.</summary>
-    public static bool TryForeignCallShared(PerCpuBlock* me, Tcb* t)
+    /// <summary>TryForeignCall for several CPUs (Threads.EnterSeveral, ADR 0031): under a share of the big
+    /// kernel lock the endpoint's lock is held while the waiting handler and its buffer are checked and
+    /// taken, as TryCall does. Apart, so that one CPU pays no test of SharedHeld on every Linux syscall.
+    /// The registers are the thread's own frame; <paramref name="f"/> is there for EnterSeveral's signature.</summary>
+    public static bool TryForeignCallSeveral(PerCpuBlock* me, Tcb* t, InterruptFrame* f)
     {
         if (t->FaultEndpointCap.IsEmpty) return false;
-        CapSlot* cap = &t->FaultEndpointCap;
-        Endpoint* ep = Ipc.EndpointAt(Ipc.ObjectOf(cap));
-        Locks.Acquire((TicketLock*)&ep->FastLock);
-        bool done = TryForeignCallLocked(me, ep, cap, t);
-        Locks.Release((TicketLock*)&ep->FastLock);
+        Endpoint* ep = FaultEndpoint(t);
+        Lock(me, ep);
+        bool done = TryForeignCallLocked(me, ep, t);
+        Unlock(me, ep);
         return done;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryForeignCallLocked(PerCpuBlock* me, Endpoint* ep, CapSlot* cap, Tcb* t)
+    private static Endpoint* FaultEndpoint(Tcb* t) => Ipc.EndpointAt(Ipc.ObjectOf(&t->FaultEndpointCap));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryForeignCallLocked(PerCpuBlock* me, Endpoint* ep, Tcb* t)
     {
         if (ep->State != EndpointState.Receiving) return false;
         Tcb* server = ep->Head;
@@ -112,7 +111,7 @@ public static unsafe class FastPath
         if (!Ipc.TryBuffer(server, true, out IpcBuffer* dst)) return false;
 
         MessageTransfer.PutForeignWords(dst, &t->Frame);
-        MessageTransfer.SetRegisters(server, cap->Badge, new MessageInfo(ForeignSyscallMessage.Words, 0, MessageInfo.ForeignSyscallLabel),
+        MessageTransfer.SetRegisters(server, t->FaultEndpointCap.Badge, new MessageInfo(ForeignSyscallMessage.Words, 0, MessageInfo.ForeignSyscallLabel),
             t->Frame.Rax, t->Frame.Rdi, t->Frame.Rsi, t->Frame.Rdx);
         t->IpcIsFault = true;
         t->FaultAddress = 0;

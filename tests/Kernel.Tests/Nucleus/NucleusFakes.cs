@@ -92,12 +92,13 @@ namespace Vireo.Kernel.Arch.X64
             Calls++;
         }
 
-        public static void Reschedule(int cpu) => Reschedules[cpu]++;
-    }
+        public static void RunAt(int cpu, delegate*<ulong, void> fn, ulong arg)
+        {
+            if (cpu == (int)PerCpu.Index) fn(arg);
+            else Run(cpu, fn, arg);
+        }
 
-    public static class Timer
-    {
-        public static bool ApsSchedule;
+        public static void Reschedule(int cpu) => Reschedules[cpu]++;
     }
 
     public static unsafe class Interrupts

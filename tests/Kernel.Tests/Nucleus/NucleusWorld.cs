@@ -32,7 +32,6 @@ public sealed unsafe class NucleusWorld : IDisposable
         Tsc.Now = 1_000;
         PerCpu.Reset(cpus);
         BigKernelLock.On = false;
-        Timer.ApsSchedule = false;
         System.Array.Clear(CrossCall.Reschedules);
         CrossCall.Calls = 0;
         Threads.Init();
