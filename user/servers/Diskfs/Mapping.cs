@@ -141,14 +141,9 @@ static unsafe class Mapping
         {
             var reader = new InodeReader { Inode = h.Inode };
             s = s_files.LoadWindow(f, window, ref reader, out run);
-            if (s != Status.Ok)
-            {
-                Program.Server.Answer(s);
-                if (f.State.Maps == 0) s_files.Unuse(f);
-                return;
-            }
         }
-        FileMapping.GiveRun(ref Program.Server, ref h.Map, ref f.State, h.Flags, window, run);
+        if (s != Status.Ok) Program.Server.Answer(s);
+        else FileMapping.GiveRun(ref Program.Server, ref h.Map, ref f.State, h.Flags, window, run);
         if (f.State.Maps == 0) s_files.Unuse(f);   // refused before it pinned: nothing maps the cache
     }
 
