@@ -16,7 +16,13 @@ public sealed unsafe class FileCachesTests
 {
     private const int Page = HostPages.PageSize;
 
-    private static FileCaches<HostPageStore, int> Caches(HostPages pool, int budget) => new(pool.Store, budget);
+    // The caches over the pool, which asks them to give back before NoSpace (as diskfs wires DataPages).
+    private static FileCaches<HostPageStore, int> Caches(HostPages pool, int budget)
+    {
+        var caches = new FileCaches<HostPageStore, int>(pool.Store, budget);
+        pool.Reclaim = caches.Reclaim;
+        return caches;
+    }
 
     /// <summary>A file's bytes from an array; counts the page reads.</summary>
     private struct Bytes : IFileReader

@@ -20,11 +20,21 @@ internal sealed unsafe class HostPages
     /// tests see pages only).</summary>
     public bool Runs;
     public int RunsMade;
+    /// <summary>Asked before NoSpace, as DataPages.Reclaim (a FileCaches' Reclaim; null: nothing is given back).</summary>
+    public Func<bool, bool> Reclaim;
 
     /// <summary>A store over these pages, for a cache to take.</summary>
     public HostPageStore Store => new HostPageStore { Pages = this };
 
     public byte* Address(uint page) => (byte*)Live[page];
+
+    // Whether `count` more pages fit under Limit, after asking Reclaim (for a run: `run`) while not.
+    internal bool Room(int count, bool run)
+    {
+        while (Live.Count + count > Limit)
+            if (Reclaim == null || !Reclaim(run)) return false;
+        return true;
+    }
 }
 
 internal unsafe struct HostPageStore : IPageStore
@@ -34,7 +44,7 @@ internal unsafe struct HostPageStore : IPageStore
     public Status Alloc(out uint page)
     {
         page = 0;
-        if (Pages.Live.Count >= Pages.Limit) return Status.NoSpace;
+        if (!Pages.Room(1, run: false)) return Status.NoSpace;
         page = Pages.Next++;
         IntPtr p = Marshal.AllocHGlobal(HostPages.PageSize);
         new Span<byte>((void*)p, HostPages.PageSize).Clear();
@@ -58,7 +68,7 @@ internal unsafe struct HostPageStore : IPageStore
     {
         const int run = FilePageCache<HostPageStore>.RunPages;
         first = 0;
-        if (!Pages.Runs || Pages.Live.Count + run > Pages.Limit) return Status.NoSpace;
+        if (!Pages.Runs || !Pages.Room(run, run: true)) return Status.NoSpace;
         Pages.Next = (Pages.Next + run - 1) / run * run;
         first = Pages.Next;
         for (int k = 0; k < run; k++)

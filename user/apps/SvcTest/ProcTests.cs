@@ -225,10 +225,13 @@ static unsafe class ProcTests
         // This call makes the daemon die: its status is whatever the death gives.
         _ = Fs.Open("bad:/die", OpenFlags.Read, out _);
         // The name goes when the process manager has seen the death, which another CPU may still be
-        // handling: polled, up to 5 s, rather than one look after a fixed sleep. A supervisor that
-        // outlived its kill would have started the daemon again within that time, keeping the name.
+        // handling: polled, up to 5 s, rather than one look after a fixed sleep. The name is gone
+        // between a death and a restart too, so it is looked at again later: a supervisor that
+        // outlived its kill (it restarts at once) would have registered the daemon again by then.
         for (int i = 0; i < 500 && (s = Fs.Stat("bad:/x", out _, out _)) != Status.UnknownScheme; i++) Sys.Sleep(10_000_000);
-        T.Status(Status.UnknownScheme, s, "then the daemon ends for good");
+        T.Status(Status.UnknownScheme, s, "then the daemon ends");
+        Sys.Sleep(500_000_000);
+        T.Status(Status.UnknownScheme, Fs.Stat("bad:/x", out _, out _), "for good: nobody starts it again");
     }
 
     private static int ReadAll(string path, byte* into, int max)

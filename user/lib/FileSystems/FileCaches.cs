@@ -3,8 +3,8 @@
 // the disk again, or reading a closed file again, finds its pages, as Linux's page cache does. A
 // file is in use while a handle maps it (its pages must stay: readers map them); unused files' pages
 // are kept under a budget (pages), and the least recently used unused file is dropped whole when the
-// budget is passed, or when the store runs out of pages (Load, LoadWindow, and the store itself for
-// any page it is asked for: Reclaim; a run is worth dropping only a file that holds one). Cached pages are
+// budget is passed, or when the store runs out of pages (the store asks Reclaim for any page it is
+// asked for; a run is worth dropping only a file that holds one). Cached pages are
 // never dirty: every write goes through the volume (its block cache writes it back) and then into
 // the pages, so dropping a cache loses nothing. A file whose inode is freed (or taken anew) is dropped
 // (Forget), so a later file with the same inode number never finds its pages. Portable: host-tested
@@ -94,33 +94,24 @@ public sealed class FileCaches<TStore, TState> where TStore : struct, IPageStore
         while (UnusedPages > Budget && _oldest != null) Drop(_oldest);
     }
 
-    /// <summary>File page `index` of a file in use, as FilePageCache.Load; when the store is out of
-    /// pages, unused files are dropped, oldest first, until the load succeeds or none is left.</summary>
-    public Status Load<TReader>(Entry e, ulong index, ref TReader reader, out uint page) where TReader : struct, IFileReader
-    {
-        while (true)
-        {
-            Status s = e.Pages.Load(index, ref reader, out page);
-            if (s != Status.NoSpace || !Reclaim(run: false)) return s;
-        }
-    }
+    /// <summary>File page `index` of a file in use, as FilePageCache.Load (a store out of pages has
+    /// asked Reclaim already).</summary>
+    public Status Load<TReader>(Entry e, ulong index, ref TReader reader, out uint page) where TReader : struct, IFileReader =>
+        e.Pages.Load(index, ref reader, out page);
 
-    /// <summary>Window `window` of a file in use as one run, as FilePageCache.LoadWindow; when the
-    /// store has no run, unused files holding runs are dropped, oldest first, until it has or none is
-    /// left (then 0: the reader asks for pages). Files of pages only stay: dropping them gives the
-    /// store pages, which become a run only if a whole run's worth comes back.</summary>
+    /// <summary>Window `window` of a file in use as one run, as FilePageCache.LoadWindow; a store with
+    /// no run even after Reclaim gives 0 (the reader asks for pages).</summary>
     public Status LoadWindow<TReader>(Entry e, ulong window, ref TReader reader, out uint first) where TReader : struct, IFileReader
     {
-        while (true)
-        {
-            Status s = e.Pages.LoadWindow(window, ref reader, out first);
-            if (s != Status.NoSpace) return s;
-            if (!Reclaim(run: true)) return Status.Ok;
-        }
+        Status s = e.Pages.LoadWindow(window, ref reader, out first);
+        return s == Status.NoSpace ? Status.Ok : s;
     }
 
     /// <summary>The store is out of pages (`run` false) or runs (true): drops the least recently used
-    /// unused file (for a run, the least recently used that holds one); false if there is none.</summary>
+    /// unused file (for a run, the least recently used that holds one); false if there is none. The
+    /// store asks (DataPages.Reclaim), for any page it is asked for, before it answers NoSpace: files
+    /// of pages only stay for a run, since their pages become a run only if a whole run's worth
+    /// comes back.</summary>
     public bool Reclaim(bool run)
     {
         Entry e = _oldest;

@@ -88,8 +88,7 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
         ulong inFile = (Size + PageSize - 1) / PageSize;
         if (index >= inFile) return Status.Ok;
         ulong window = index & ~(ulong)(RunPages - 1);
-        // A window with too little of the file would waste most of a run (a small file, a file's tail).
-        if (inFile - window >= RunPages / 2 && !AnyCached(window))
+        if (RunFits(window, inFile))
         {
             Status r = LoadRun(window, inFile, ref reader, out uint first);
             if (r == Status.Ok)
@@ -140,12 +139,17 @@ public sealed unsafe class FilePageCache<TStore> where TStore : struct, IPageSto
     {
         first = Run(window);
         ulong inFile = (Size + PageSize - 1) / PageSize;
-        if (first != 0 || window % RunPages != 0 || window >= inFile || inFile - window < RunPages / 2 || AnyCached(window))
+        if (first != 0 || window % RunPages != 0 || window >= inFile || !RunFits(window, inFile))
             return Status.Ok;
         Status s = LoadRun(window, inFile, ref reader, out first);
         if (s != Status.Ok) first = 0;
         return s;
     }
+
+    // Whether window `window` (below `inFile`, the file's pages) is read into a run: none of it is
+    // cached, and it holds half a run of the file or more (less would waste most of a run: a small
+    // file, a file's tail).
+    private bool RunFits(ulong window, ulong inFile) => inFile - window >= RunPages / 2 && !AnyCached(window);
 
     private bool AnyCached(ulong window)
     {

@@ -80,7 +80,6 @@ public static unsafe class DataPages
     }
     private static Frames s_frames;
 
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]   // on every data request's way
     public static byte* Address(uint page) => (byte*)(Base + (ulong)page * Size);
 
@@ -92,7 +91,7 @@ public static unsafe class DataPages
     /// slots minus those kept back for file handles (a quarter of them, 16 to `handles`) and the heap.</summary>
     public static void Init(uint limit, uint handles)
     {
-        uint free = CountFreeSlots();
+        uint free = CSpace.Available;
         uint keep = free / 4;
         if (keep < 16) keep = 16;
         if (keep > handles + 8) keep = handles + 8;
@@ -201,7 +200,7 @@ public static unsafe class DataPages
         if (CSpace.Make(ObjectType.Frame, RunBits, out CapHandle frame) != Status.Ok) return Status.NoSpace;
         CapHandle handout = default;
         Status s = Sys.Map(CSpace.SelfAddressSpace, frame, (ulong)Address(low), Rights.Read | Rights.Write);
-        if (s == Status.Ok) s = CopyOf(frame, out handout);
+        if (s == Status.Ok) s = CSpace.Copy(frame, Rights.Read | Rights.Write | Rights.Execute | Rights.Map, out handout);
         if (s != Status.Ok)
         {
             CSpace.Release(frame);   // deleting it unmaps it
@@ -233,15 +232,6 @@ public static unsafe class DataPages
         return made;
     }
 
-    private static Status CopyOf(CapHandle frame, out CapHandle copy)
-    {
-        copy = default;
-        if (!CSpace.TryAlloc(out uint slot)) return Status.NoSpace;
-        Status s = Sys.Copy(frame, CSpace.Self, slot, Rights.Read | Rights.Write | Rights.Execute | Rights.Map, out copy);
-        if (s != Status.Ok) CSpace.Free(slot);
-        return s;
-    }
-
     /// <summary>The run whose first page is `first`: the capability to hand out copies of (readers'
     /// whole-window mappings), noted as handed out so the withdraw or the free revokes them.</summary>
     public static CapHandle RunHandout(uint first)
@@ -257,15 +247,18 @@ public static unsafe class DataPages
     {
         if (InRun(page))
         {
-            int r = (int)(page / RunPages);
-            if (s_runs.HandedOut[r] != 0)
-            {
-                RevokeCopies(new CapHandle(s_runs.Handout[r]));
-                s_runs.HandedOut[r] = 0;
-            }
+            WithdrawRun((int)(page / RunPages));
             if (s_frames.Cap[page] == 0) return;
         }
         RevokeCopies(Frame(page));
+    }
+
+    // Takes back the whole-run copies readers were given of run `r`, if any since the last time.
+    private static void WithdrawRun(int r)
+    {
+        if (s_runs.HandedOut[r] == 0) return;
+        RevokeCopies(new CapHandle(s_runs.Handout[r]));
+        s_runs.HandedOut[r] = 0;
     }
 
     // Takes back every copy made from `cap` (readers' frames); the capability and the daemon's own
@@ -290,7 +283,7 @@ public static unsafe class DataPages
         {
             // Copies left with clients that kept a frame past their file's close: taken back, so the
             // page never shows them another file's bytes. Revoking leaves the daemon's own mapping.
-            _ = Sys.Revoke(Frame(page));
+            RevokeCopies(Frame(page));
             s_frames.Shared[page >> 6] &= ~bit;
         }
         if (InRun(page))
@@ -298,11 +291,7 @@ public static unsafe class DataPages
             // A whole run's first page back: its other pages may go to other files from now on, so
             // whole-run copies readers kept are taken back.
             int r = (int)(page / RunPages);
-            if (s_table.FreePage(r, (int)(page % RunPages)) && s_runs.HandedOut[r] != 0)
-            {
-                RevokeCopies(new CapHandle(s_runs.Handout[r]));
-                s_runs.HandedOut[r] = 0;
-            }
+            if (s_table.FreePage(r, (int)(page % RunPages))) WithdrawRun(r);
             return;
         }
         *(uint*)Address(page) = s_free;
@@ -315,22 +304,4 @@ public static unsafe class DataPages
     private static extern void MemZero(byte* destination, nuint length);
 
     public static void Zero(byte* p, int n) => MemZero(p, (nuint)n);
-
-    // The CNode's size is not passed on by the runtime: take every free slot once (noting which in
-    // a bitmap), then give them all back.
-    private struct Taken { public fixed ulong Words[CSpace.MaxSlots / 64]; }
-    private static Taken s_taken;
-
-    private static uint CountFreeSlots()
-    {
-        uint n = 0;
-        while (CSpace.TryAlloc(out uint slot))
-        {
-            s_taken.Words[slot >> 6] |= 1UL << (int)(slot & 63);
-            n++;
-        }
-        for (uint i = 0; i < CSpace.MaxSlots; i++)
-            if ((s_taken.Words[i >> 6] & (1UL << (int)(i & 63))) != 0) CSpace.Free(i);
-        return n;
-    }
 }

@@ -58,9 +58,6 @@ public static unsafe class Events
             Status s = CSpace.Make(ObjectType.Notification, 0, out s_notification);
             if (s != Status.Ok) return s;
         }
-        if (!CSpace.TryAlloc(out uint copy)) return Status.NoSpace;
-        Status c = Sys.Copy(s_notification, CSpace.Self, copy, Rights.Write, out s_signal);
-        if (c != Status.Ok) CSpace.Free(copy);
-        return c;
+        return CSpace.Copy(s_notification, Rights.Write, out s_signal);
     }
 }

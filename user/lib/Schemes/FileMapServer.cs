@@ -16,16 +16,16 @@ public static unsafe class FileMapServer
     {
         CapHandle* caps = stackalloc CapHandle[3];
         int wanted = transfer.Value != 0 ? 3 : 2, made = 0;
-        Status s = CopyOf(header, Rights.Read | Rights.Map, out caps[0]);
+        Status s = CSpace.Copy(header, Rights.Read | Rights.Map, out caps[0]);
         if (s == Status.Ok)
         {
             made = 1;
-            s = CopyOf(position, Rights.Read | Rights.Write | Rights.Map, out caps[1]);
+            s = CSpace.Copy(position, Rights.Read | Rights.Write | Rights.Map, out caps[1]);
         }
         if (s == Status.Ok)
         {
             made = 2;
-            if (wanted == 3) s = CopyOf(transfer, Rights.Read | Rights.Write | Rights.Map, out caps[2]);
+            if (wanted == 3) s = CSpace.Copy(transfer, Rights.Read | Rights.Write | Rights.Map, out caps[2]);
             if (s == Status.Ok) made = wanted;
         }
         Send(ref server, s, 0, caps, made, wanted);
@@ -43,7 +43,7 @@ public static unsafe class FileMapServer
         for (; made < count; made++)
         {
             bool own = (data & (1u << made)) != 0;
-            s = CopyOf(frames[made], own && writable ? Rights.Read | Rights.Write | Rights.Map : rights, out caps[made]);
+            s = CSpace.Copy(frames[made], own && writable ? Rights.Read | Rights.Write | Rights.Map : rights, out caps[made]);
             if (s != Status.Ok) break;
         }
         Send(ref server, s, data, caps, made, count);
@@ -53,7 +53,7 @@ public static unsafe class FileMapServer
     public static void AnswerRun(ref SchemeServer server, CapHandle run, uint data)
     {
         CapHandle* caps = stackalloc CapHandle[1];
-        Status s = CopyOf(run, Rights.Read | Rights.Map, out caps[0]);
+        Status s = CSpace.Copy(run, Rights.Read | Rights.Map, out caps[0]);
         Send(ref server, s, data, caps, s == Status.Ok ? 1 : 0, 1);
     }
 
@@ -61,7 +61,7 @@ public static unsafe class FileMapServer
     public static void AnswerTransfer(ref SchemeServer server, CapHandle page)
     {
         CapHandle* caps = stackalloc CapHandle[1];
-        Status s = CopyOf(page, Rights.Read | Rights.Write | Rights.Map, out caps[0]);
+        Status s = CSpace.Copy(page, Rights.Read | Rights.Write | Rights.Map, out caps[0]);
         Send(ref server, s, 0, caps, s == Status.Ok ? 1 : 0, 1);
     }
 
@@ -79,6 +79,4 @@ public static unsafe class FileMapServer
         else server.Answer(s == Status.OutOfMemory || s == Status.Ok ? Status.NoSpace : s);
         for (int i = 0; i < made; i++) CSpace.Release(caps[i]);
     }
-
-    private static Status CopyOf(CapHandle frame, Rights rights, out CapHandle copy) => CSpace.Copy(frame, rights, out copy);
 }

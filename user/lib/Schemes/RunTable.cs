@@ -6,7 +6,7 @@
 // that, memory once made into runs could never hold single pages (file headers, positions, a
 // partly cached window) and diskfs's pool ran out with runs free (BusyBox's suite, 404dec3).
 // Portable (no system calls; DataPages makes and maps the frames): host-tested in
-// tests/Kernel.Tests/Schemes/RunTableTests.cs.
+// tests/Kernel.Tests/UserLib/RunTableTests.cs.
 namespace Vireo.User.Schemes;
 
 public unsafe struct RunTable

@@ -25,7 +25,7 @@ static unsafe class Mapping
     private static FileCaches<PoolStore, MappedFile> s_files;
     // Per file (inode), the file pages Fmap gave writable: written back until the last mapping
     // handle closes (the readers' copies are revoked then, so nothing can store into them after).
-    private static readonly Dictionary<uint, List<ulong>> s_writable = new Dictionary<uint, List<ulong>>();
+    private static readonly Dictionary<uint, HashSet<ulong>> s_writable = new Dictionary<uint, HashSet<ulong>>();
 
     /// <summary>Pages the files nobody maps keep by default: half the pool.</summary>
     public static int DefaultBudget => (int)(DataPages.Limit / 2);
@@ -141,14 +141,9 @@ static unsafe class Mapping
         {
             var reader = new InodeReader { Inode = h.Inode };
             s = s_files.LoadWindow(f, window, ref reader, out run);
-            if (s != Status.Ok)
-            {
-                Program.Server.Answer(s);
-                if (f.State.Maps == 0) s_files.Unuse(f);
-                return;
-            }
         }
-        FileMapping.GiveRun(ref Program.Server, ref h.Map, ref f.State, h.Flags, window, run);
+        if (s != Status.Ok) Program.Server.Answer(s);
+        else FileMapping.GiveRun(ref Program.Server, ref h.Map, ref f.State, h.Flags, window, run);
         if (f.State.Maps == 0) s_files.Unuse(f);   // refused before it pinned: nothing maps the cache
     }
 
@@ -184,7 +179,7 @@ static unsafe class Mapping
     /// mapping cannot grow the file); the first failure, after trying them all.</summary>
     public static Status WriteBack(uint ino)
     {
-        if (!s_writable.TryGetValue(ino, out List<ulong> pages)) return Status.Ok;
+        if (!s_writable.TryGetValue(ino, out HashSet<ulong> pages)) return Status.Ok;
         FileCaches<PoolStore, MappedFile>.Entry f = s_files.Find(ino);
         if (f == null)
         {
@@ -207,9 +202,9 @@ static unsafe class Mapping
 
     private static void NoteWritable(uint ino, ulong first, ulong count)
     {
-        if (!s_writable.TryGetValue(ino, out List<ulong> pages)) s_writable[ino] = pages = new List<ulong>();
+        if (!s_writable.TryGetValue(ino, out HashSet<ulong> pages)) s_writable[ino] = pages = new HashSet<ulong>();
         for (ulong index = first; index < first + count; index++)
-            if (!pages.Contains(index)) pages.Add(index);
+            pages.Add(index);
     }
 
     /// <summary>Drops the pages of every file nobody maps (a test's way to a cold cache); how many went.</summary>

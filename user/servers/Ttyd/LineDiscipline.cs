@@ -40,20 +40,19 @@ public unsafe struct LineDiscipline
     private bool _afterReturn;
     private EscapeState _escape;
     private TtySignals _raised;   // events noted since TakeSignals
-    private bool _behindInput;   // the first interrupt since TakeInterrupt came with a line queued
+    private bool _behindInput;   // the first event since TakeSignals (TakeInterrupt) came with a line queued
     private bool _spilled;   // the line being edited began in the queue
     private bool _rawTail;   // the last queue entry is a raw run that later raw bytes extend
     // The mode, stored so that a zeroed discipline is the default one (canonical, echo, signals,
     // Ctrl-C, reads that wait for a byte).
     private TtyMode _modeFlipped;   // Mode ^ TtyMode.Default
-    private byte _interruptByte;    // 0: EndOfText
-    private bool _noInterrupt;      // set with interrupt byte 0 (termios's VINTR disabled)
+    private byte _interruptFlipped; // InterruptByte ^ EndOfText (0 when default; EndOfText when none: VINTR disabled)
     private bool _returnAtOnce;     // least bytes 0
     private byte _quitByte, _suspendByte;   // 0: none
 
     public TtyMode Mode => _modeFlipped ^ TtyMode.Default;
     /// <summary>The byte that raises the interrupt event with Signals on (0: none).</summary>
-    public byte InterruptByte => _noInterrupt ? (byte)0 : _interruptByte == 0 ? EndOfText : _interruptByte;
+    public byte InterruptByte => (byte)(_interruptFlipped ^ EndOfText);
     /// <summary>The least bytes a raw read waits for: 1, or 0 (answer at once, maybe with nothing).</summary>
     public int MinBytes => _returnAtOnce ? 0 : 1;
     /// <summary>The byte that raises the quit event with Signals on (0: none).</summary>
@@ -78,8 +77,7 @@ public unsafe struct LineDiscipline
         bool wasCanonical = Canonical;
         _modeFlipped = mode ^ TtyMode.Default;
         _returnAtOnce = minBytes == 0;
-        _interruptByte = interruptByte == EndOfText ? (byte)0 : interruptByte;
-        _noInterrupt = interruptByte == 0;
+        _interruptFlipped = (byte)(interruptByte ^ EndOfText);
         _escape = EscapeState.None;
         if (wasCanonical && !Canonical)
         {
