@@ -10,6 +10,7 @@
 #define VIREO_CHECK_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +48,18 @@ static int check_report(const char *name, int ok, const char *condition, int err
 #define CHECK_ERRNO(name, call, wanted) \
     do { errno = 0; long r_ = (long)(call); int e_ = errno; \
          check_report((name), r_ == -1 && e_ == (wanted), #call " fails with " #wanted, e_); } while (0)
+
+/* Reads a whole small file into buf (NUL-ended); its length, or -1 when it cannot be opened. */
+static inline int read_file(const char *path, char *buf, int size)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    int n = 0, r;
+    while (n < size - 1 && (r = read(fd, buf + n, size - 1 - n)) > 0) n += r;
+    close(fd);
+    buf[n] = 0;
+    return n;
+}
 
 static int SUMMARY(void)
 {

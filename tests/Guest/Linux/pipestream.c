@@ -49,6 +49,14 @@ static void test_stream(void)
     check_say("pipestream: %d one-byte writes came in %d reads\n", Writes, reads);
 }
 
+/* Reads until `want` bytes came or the pipe ends or fails; how many came. */
+static int read_exactly(int fd, char *into, int want)
+{
+    int n = 0, r;
+    while (n < want && (r = read(fd, into + n, want - n)) > 0) n += r;
+    return n;
+}
+
 /* Two pipes (the bytes, and a report on them), then a fork. */
 static pid_t fork_with_pipes(int data[2], int report[2])
 {
@@ -68,12 +76,7 @@ static void test_left_behind(void)
         close(data[1]);
         close(report[0]);
         char got[2];
-        int n = 0;
-        while (n < 2) {
-            int r = read(data[0], got + n, 2 - n);
-            if (r <= 0) _exit(2);
-            n += r;
-        }
+        if (read_exactly(data[0], got, 2) != 2) _exit(2);
         long at = now_us();
         write(report[1], &at, sizeof at);
         _exit(got[0] == 'x' && got[1] == 'y' ? 0 : 3);
@@ -121,12 +124,7 @@ static void test_deadline(void)
     close(data[1]);
     close(report[1]);
     char got[2];
-    int n = 0;
-    while (n < 2) {
-        int r = read(data[0], got + n, 2 - n);
-        if (r <= 0) break;
-        n += r;
-    }
+    int n = read_exactly(data[0], got, 2);
     long at = now_us(), end = 0;
     int m = read(report[0], &end, sizeof end);
     waitpid(child, NULL, 0);

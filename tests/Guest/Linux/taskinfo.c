@@ -16,17 +16,6 @@
 
 static void *volatile bad = (void *)8;
 
-/* Reads a whole small file into buf (NUL-ended); its length, or -1. */
-static int read_file(const char *path, char *buf, int size)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return -1;
-    int n = read(fd, buf, size - 1);
-    close(fd);
-    if (n >= 0) buf[n] = 0;
-    return n;
-}
-
 /* /proc/PID/stat's starttime (the 22nd field, counted after the name's closing parenthesis). */
 static unsigned long long start_ticks(int pid)
 {

@@ -401,16 +401,6 @@ static void exit_group_ends_all(void)
     CHECK("fatal_signal_ends_all", got == child && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
 }
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL) return -1;
-    size_t n = fread(buf, 1, size - 1, f);
-    buf[n] = 0;
-    fclose(f);
-    return (int)n;
-}
-
 /* What runtimes size themselves from: the CPUs, and the process's own mappings (a stack's and a thread's). */
 static void affinity(void)
 {
@@ -419,8 +409,12 @@ static void affinity(void)
     CHECK("sched_getaffinity", sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) >= 1);
     CHECK("sched_yield", sched_yield() == 0);
     static char text[65536];
-    CHECK("sys_cpu_online", read_file("/sys/devices/system/cpu/online", text, sizeof text) > 0 && text[0] == '0');
-    CHECK("sys_cpu_possible", read_file("/sys/devices/system/cpu/possible", text, sizeof text) > 0 && text[0] == '0');
+    /* The CPU list names as many CPUs as the affinity mask holds ("0", or "0-N"). */
+    char cpus[16];
+    if (CPU_COUNT(&set) > 1) snprintf(cpus, sizeof cpus, "0-%d\n", CPU_COUNT(&set) - 1);
+    else strcpy(cpus, "0\n");
+    CHECK("sys_cpu_online", read_file("/sys/devices/system/cpu/online", text, sizeof text) > 0 && strcmp(text, cpus) == 0);
+    CHECK("sys_cpu_possible", read_file("/sys/devices/system/cpu/possible", text, sizeof text) > 0 && strcmp(text, cpus) == 0);
     int local = 0;
     int n = read_file("/proc/self/maps", text, sizeof text);
     unsigned long lo = 0, hi = 0;

@@ -27,6 +27,14 @@ public unsafe class AsciiTests
     }
 
     [Fact]
+    public void ToString_gives_one_char_per_byte()
+    {
+        Assert.Equal("/bin/sh", Ascii.ToString(B("/bin/sh")));
+        Assert.Equal("", Ascii.ToString(ReadOnlySpan<byte>.Empty));
+        Assert.Equal("a\u00e9\u0000b", Ascii.ToString(new byte[] { (byte)'a', 0xE9, 0, (byte)'b' }));   // Latin-1, NUL kept
+    }
+
+    [Fact]
     public void Equals_and_StartsWith()
     {
         Assert.True(Ascii.Equals(B("echo"), "echo"));

@@ -79,6 +79,14 @@ public static unsafe class Ascii
         return true;
     }
 
+    /// <summary>`bytes` as a string, one char per byte (a path or a name held as bytes, for a message or a key).</summary>
+    public static string ToString(ReadOnlySpan<byte> bytes)
+    {
+        var chars = new char[bytes.Length];
+        for (int i = 0; i < bytes.Length; i++) chars[i] = (char)bytes[i];
+        return new string(chars);
+    }
+
     /// <summary>Copies `text` into `into` as ASCII ('?' for anything above 0x7F), as much as fits;
     /// returns how many bytes were written.</summary>
     public static int Copy(string text, Span<byte> into)

@@ -28,18 +28,19 @@ public sealed unsafe partial class LinuxMemory
     }
 
     /// <summary>After a file changed size through the personality (ftruncate, truncate): every memory's
-    /// file mappings learn their files' sizes, and pages wholly past a smaller end go.</summary>
+    /// file mappings learn their files' sizes, and pages wholly past a smaller end go. A thread's memory
+    /// is its leader's (exec from a thread is refused), so each memory is resynced once, through the leader.</summary>
     public static void FileResized()
     {
         for (int i = 0; i < Processes.Max; i++)
         {
             LinuxProcess p = Processes.InSlot(i);
-            if (p != null && !p.Ended && p.Memory != null) p.Memory.Resync();
+            if (p != null && !p.Ended && !p.IsThread && p.Memory != null) p.Memory.Resync();
         }
     }
 
-    // Threads share the memory, and a fork's memories share BackingFiles: a memory whose file another
-    // one has resized already still takes its own pages past the end.
+    // A fork's memories share BackingFiles: a memory whose file another one has resized already still
+    // takes its own pages past the end.
     private void Resync()
     {
         for (int f = 0; f < Files.Count; f++)

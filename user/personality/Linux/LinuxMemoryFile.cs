@@ -45,7 +45,7 @@ public sealed unsafe class BackingFile
     {
         file = null;
         bool initfs = run && ProgramImages.OnInitfs(path);
-        string key = initfs ? KeyOf(path) : null;
+        string key = initfs ? Ascii.ToString(path) : null;
         if (initfs && s_initfs.TryGetValue(key, out file)) return Status.Ok;
         Status s;
         Fd fd;
@@ -116,13 +116,6 @@ public sealed unsafe class BackingFile
         }
         s_running.Add(fresh);
         return fresh;
-    }
-
-    private static string KeyOf(byte[] path)
-    {
-        var chars = new char[path.Length];
-        for (int i = 0; i < path.Length; i++) chars[i] = (char)path[i];
-        return new string(chars);
     }
 
     /// <summary>The largest number of pages one Fmap request lends (a message carries 3 capabilities).</summary>

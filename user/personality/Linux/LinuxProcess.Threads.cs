@@ -69,25 +69,28 @@ public sealed unsafe partial class LinuxProcess
             EndThread();
             return true;
         }
+        StopThread();
+        LeaderGone = true;
+        return true;
+    }
+
+    // The end of the record's own thread (a thread's, or a leader's that exits before the others): its
+    // clear-tid word, its timers, its parked call and its Vireo thread.
+    private void StopThread()
+    {
         ClearChildTid();
         Timers.Cancel(this);
         IsParked = Runnable = false;
         if (Thread.Value != 0) CSpace.Release(Thread);
         Thread = default;
-        LeaderGone = true;
-        return true;
     }
 
     /// <summary>Ends a thread's record (not a leader's): its Vireo objects go, its use of the memory
     /// drops, and it leaves the table and its leader's list.</summary>
     public void EndThread()
     {
-        ClearChildTid();
+        StopThread();
         Ended = true;
-        IsParked = Runnable = false;
-        Timers.Cancel(this);
-        if (Thread.Value != 0) CSpace.Release(Thread);
-        Thread = default;
         CNode = default;   // the leader's
         ReleaseEndpoint();
         Memory.Drop();

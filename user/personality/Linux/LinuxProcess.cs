@@ -30,6 +30,8 @@ public sealed unsafe partial class LinuxProcess
     public byte[][] Argv;             // as the program was started (/proc/PID/cmdline)
     public readonly ulong StartNanos = Sys.TimeNanos();   // since boot: made by a fork (or as the first), as Linux's start_time
     public byte[] Comm;               // the task name (/proc/PID/comm, stat): the last name of the path execve was given, or prctl's; null: ExePath's
+    /// <summary>The task name as shown (/proc/PID/comm and stat, PR_GET_NAME): Comm's, else the program's file name.</summary>
+    public string TaskName => ProcText.Comm(Comm ?? ExePath);
     public string Shown;              // how reports name the program (the path `linux` was given, or ExePath)
     public Pipes.Pipe StreamingTo;    // the pipe its last call wrote to, while it writes on (Pipes.ReaderWakes)
 

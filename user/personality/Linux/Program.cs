@@ -28,7 +28,7 @@ static unsafe class Program
             SyscallTable.Say(c.Error);
             return 2;
         }
-        string shown = Text(c.Path);
+        string shown = Ascii.ToString(c.Path);
         LinuxCommand.Locate(c.Path, out byte[] path, out byte[] linuxPath);
         if (path == null)
         {
@@ -84,17 +84,10 @@ static unsafe class Program
             fixed (byte* v = vireo) s = Fs.Open(v, vireo.Length, OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate, 0x1A4, out fd);
         if (s != Status.Ok)
         {
-            SyscallTable.Say("linux: " + Text(file) + ": cannot write the trace there (status " + ((ulong)s).ToString() + ")\n");
+            SyscallTable.Say("linux: " + Ascii.ToString(file) + ": cannot write the trace there (status " + ((ulong)s).ToString() + ")\n");
             return false;
         }
         Tracer.Output = fd;
         return true;
-    }
-
-    private static string Text(byte[] bytes)
-    {
-        var chars = new char[bytes.Length];
-        for (int i = 0; i < bytes.Length; i++) chars[i] = (char)bytes[i];
-        return new string(chars);
     }
 }

@@ -117,9 +117,7 @@ public static class ProcText
         int start = 0;
         for (int i = 0; i < path.Length; i++) if (path[i] == (byte)'/') start = i + 1;
         int n = path.Length - start > 15 ? 15 : path.Length - start;
-        var chars = new char[n];
-        for (int i = 0; i < n; i++) chars[i] = (char)path[start + i];
-        return new string(chars);
+        return Vireo.User.Ascii.ToString(path.Slice(start, n));   // qualified: System.Text has an Ascii too
     }
 
     public const int SysinfoSize = 112;

@@ -84,12 +84,16 @@ public static unsafe class EventLoop
         Status s = Ipc.Receive(Endpoint, ref m);
         while (s == Status.Ok)
         {
-            if (Quick(ref m, ref last))
+            // The sender's record, looked up once for both Quick and Dispatch (a notification's badge 0
+            // finds none); an ended one is looked up again, its pid may have been given anew.
+            LinuxProcess sender = last;
+            if (sender == null || sender.Pid != m.Badge || sender.Ended) last = sender = Processes.ByPid(m.Badge);
+            if (Quick(sender, ref m))
             {
                 s = Ipc.ReplyReceive(Endpoint, new MessageInfo(1, 0), ref m);
                 continue;
             }
-            bool answered = Dispatch(ref m, out long result, out LinuxProcess caller);
+            bool answered = Dispatch(ref m, sender, out long result, out LinuxProcess caller);
             if (s_firstEnded) break;
             if (s_runnable.Count > 0)
             {
@@ -124,15 +128,12 @@ public static unsafe class EventLoop
     // The fast path: a call that only reads its caller's record (SyscallTable.Identity), with the
     // tracer off and no signal for the answer to deliver (Signals.OnAnswer would do nothing), is
     // answered in m.W0 without copying the registers or going through Serve, whose checks it cannot
-    // need: it never parks, ends, execs or wakes anyone, so nothing is left runnable either. `last`
-    // spares the table lookup when the caller is the one before (its pid is compared; an ended
-    // process goes to Dispatch, which ignores it).
+    // need: it never parks, ends, execs or wakes anyone, so nothing is left runnable either. `p` is the
+    // sender's record (Run looks it up; null or ended goes to Dispatch, which ignores it).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Quick(ref Message m, ref LinuxProcess last)
+    private static bool Quick(LinuxProcess p, ref Message m)
     {
         if (m.Info.Label != MessageInfo.ForeignSyscallLabel || Tracer.On) return false;
-        LinuxProcess p = last;
-        if (p == null || p.Pid != m.Badge) last = p = Processes.ByPid(m.Badge);
         if (p == null || p.Ended) return false;
         SignalState st = p.Signals;
         if (st.Deliverable != 0 || st.RestoreMask || !SyscallTable.Identity(p, m.W0, out long result)) return false;
@@ -144,7 +145,7 @@ public static unsafe class EventLoop
     // is to be answered now (false: parked, ended, or not a call). Runs per call, as does Serve: neither
     // zeroes its frame (every local is assigned before it is read, and neither has a stackalloc).
     [SkipLocalsInit]
-    private static bool Dispatch(ref Message m, out long result, out LinuxProcess caller)
+    private static bool Dispatch(ref Message m, LinuxProcess p, out long result, out LinuxProcess caller)
     {
         result = 0;
         caller = null;
@@ -156,7 +157,6 @@ public static unsafe class EventLoop
             if ((bits & InterruptBit) != 0) LinuxTerminal.TakeInterrupts();   // Ctrl-C: SIGINT to the foreground group
             return false;
         }
-        LinuxProcess p = Processes.ByPid(m.Badge);
         if (p == null || p.Ended) return false;   // a message from a thread already ended: nothing owed
         if (m.Info.Label != MessageInfo.ForeignSyscallLabel) return Faults.Serve(p, in m, out result);
         caller = p;

@@ -9,6 +9,8 @@
 // the wake goes out as soon as the pipe holds PIPE_BUF, the writer must wait for room, any process
 // makes a call other than the writer's next write, or the deadline passes. A reader thus waits at most
 // Delay longer than it would have, and only while the writer runs without calling anything else.
+// The calls the loop answers on its fast path (getpid and the other identity calls: EventLoop.Quick)
+// are not seen here: they neither end a stream nor send a put-off wake, which the deadline still bounds.
 using Vireo.Linux.Loop;
 using Vireo.User;
 

@@ -134,7 +134,7 @@ public static unsafe class ProcFs
         else if (inside.SequenceEqual("status"u8)) content = ProcText.ProcessStatus(Facts(p), p.Umask);
         else if (inside.SequenceEqual("cmdline"u8)) content = ProcText.Cmdline(p.Argv ?? new[] { p.ExePath });
         else if (inside.SequenceEqual("maps"u8)) content = ProcMaps.Text(p.Memory.Areas, a => MappedName(p, a));
-        else if (inside.SequenceEqual("comm"u8)) content = Bytes(Name(p) + "\n");   // stat's name, on a line
+        else if (inside.SequenceEqual("comm"u8)) content = Bytes(p.TaskName + "\n");   // stat's name, on a line
         return content != null ? Node.File : Node.None;
     }
 
@@ -143,10 +143,7 @@ public static unsafe class ProcFs
     {
         byte[] path = p.Memory.Files[a.File].Path;
         if (path == null) return null;
-        byte[] shown = p.ImagePath != null && path.AsSpan().SequenceEqual(p.ImagePath) ? p.ExePath : path;
-        var chars = new char[shown.Length];
-        for (int i = 0; i < shown.Length; i++) chars[i] = (char)shown[i];
-        return new string(chars);
+        return Ascii.ToString(p.ImagePath != null && path.AsSpan().SequenceEqual(p.ImagePath) ? p.ExePath : path);
     }
 
     private static bool TopFile(LinuxProcess caller, ReadOnlySpan<byte> name, out byte[] content)
@@ -168,13 +165,10 @@ public static unsafe class ProcFs
         return content != null;
     }
 
-    // The task name: prctl's or a #! script's (LinuxProcess.Comm), else the program's file name.
-    private static string Name(LinuxProcess p) => ProcText.Comm(p.Comm ?? p.ExePath);
-
     private static ProcText.ProcessFacts Facts(LinuxProcess p) => new ProcText.ProcessFacts
     {
         Pid = p.Pid, ParentPid = p.ParentPid, Group = p.Pgid, Session = p.Sid,
-        Name = Name(p), State = p.Ended ? 'Z' : p.IsParked ? 'S' : 'R',
+        Name = p.TaskName, State = p.Ended ? 'Z' : p.IsParked ? 'S' : 'R',
         VirtualBytes = p.Break - p.BreakStart + LinuxProcess.StackSize,
         ResidentPages = (ulong)p.Memory.FrameCount,
         StartTicks = p.StartNanos / 10_000_000,   // clock ticks of 100 a second (USER_HZ), as /proc/uptime counts

@@ -29,7 +29,7 @@ public static unsafe partial class SyscallTable
         }
         if (option == PrGetName)
         {
-            string comm = ProcText.Comm(p.Comm ?? p.ExePath);
+            string comm = p.TaskName;
             for (int i = 0; i < TaskCommLength; i++) name[i] = i < comm.Length ? (byte)comm[i] : (byte)0;
             return p.Memory.Write(address, name, TaskCommLength) ? 0 : -Errno.EFAULT;
         }
