@@ -159,13 +159,20 @@ public static unsafe class SmpThreadTests
     {
         Sys.ThreadWait(a.Thread, out _, out ulong wrongA);
         Sys.ThreadWait(b.Thread, out _, out ulong wrongB);
-        T.Equal(0, (long)(wrongA + wrongB), "every reply answered its own call");
-        T.Equal((long)(2 * calls), (long)s_served, "the server served every call once");
+        ThreadBuilder.Destroy(ref a);
+        ThreadBuilder.Destroy(ref b);
+        CheckServedThenStop(wrongA + wrongB, 2 * calls, ref server);
+    }
+
+    // Checks the clients' count of wrong replies and the server's count of calls, then stops the
+    // server, checks it ended cleanly and frees it and the endpoint.
+    private static void CheckServedThenStop(ulong wrong, ulong calls, ref LocalThread server)
+    {
+        T.Equal(0, (long)wrong, "every reply answered its own call");
+        T.Equal((long)calls, (long)s_served, "the server served every call once");
         StopServer();
         Sys.ThreadWait(server.Thread, out _, out ulong code);
         T.Equal(0, (long)code, "the server ended cleanly");
-        ThreadBuilder.Destroy(ref a);
-        ThreadBuilder.Destroy(ref b);
         ThreadBuilder.Destroy(ref server);
         CSpace.Release(s_endpoint);
     }
@@ -187,13 +194,8 @@ public static unsafe class SmpThreadTests
         }
         Sys.ThreadWait(client.Thread, out _, out ulong wrong);
         T.True(s_cpus == 1 || moves > 0, "the client was moved while it called (with one CPU it may finish first)");
-        T.Equal(0, (long)wrong, "every reply answered its own call");
-        T.Equal((long)MigratingCalls, (long)s_served, "the server served every call once");
-        StopServer();
-        Sys.ThreadWait(server.Thread, out _, out _);
         ThreadBuilder.Destroy(ref client);
-        ThreadBuilder.Destroy(ref server);
-        CSpace.Release(s_endpoint);
+        CheckServedThenStop(wrong, MigratingCalls, ref server);
     }
 
     // Two clients on two CPUs call one server that may run on any CPU: a call that finds the server
